@@ -1,0 +1,3 @@
+from nodeleaklint.cli import main
+
+main()

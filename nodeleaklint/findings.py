@@ -1,0 +1,116 @@
+"""What a run produces: findings, their locations, and per-file notifications."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+class Confidence(str, enum.Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A source range: 1-based lines, 1-based UTF-16 columns, end column exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class RelatedLocation:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported problem. ``path`` is as given on the command line (or cwd-relative)."""
+
+    rule: str
+    name: str
+    severity: Severity
+    confidence: Confidence
+    path: str
+    span: Span
+    message: str
+    fix: str = ""
+    related: tuple[RelatedLocation, ...] = ()
+    fingerprint: str = ""
+    line_text: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.rule, self.message)
+
+
+class NotificationKind(str, enum.Enum):
+    """Why a file was not (fully) checked, or what went wrong while checking it."""
+
+    PARSE_ERROR = "parse-error"
+    UNREADABLE = "unreadable"
+    SKIPPED = "skipped"
+    INTERNAL_ERROR = "internal-error"
+    CONFIG_ERROR = "config-error"
+    TRUNCATED = "truncated"
+    UNUSED_SUPPRESSION = "unused-suppression"
+
+
+# Notification kinds that make a run unsuccessful (exit status 2).
+FAILING_NOTIFICATIONS = frozenset({NotificationKind.INTERNAL_ERROR, NotificationKind.CONFIG_ERROR})
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A message about the run or one file that is not a finding (SARIF: a notification)."""
+
+    kind: NotificationKind
+    message: str
+    path: str | None = None
+    line: int | None = None
+    level: Severity = Severity.WARNING
+
+
+@dataclass
+class FileReport:
+    """Everything checking one file produced."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    suppressed: int = 0
+
+
+@dataclass
+class RunResult:
+    """The outcome of a whole run, in the order reporters print it."""
+
+    files: list[FileReport] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        found = [finding for report in self.files for finding in report.findings]
+        return sorted(found, key=lambda finding: finding.sort_key)
+
+    @property
+    def all_notifications(self) -> list[Notification]:
+        return [*self.notifications, *(n for report in self.files for n in report.notifications)]
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.files)
+
+    @property
+    def successful(self) -> bool:
+        return not any(n.kind in FAILING_NOTIFICATIONS for n in self.all_notifications)

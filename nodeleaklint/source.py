@@ -1,0 +1,80 @@
+"""Source text: bytes, line index, and conversion of byte offsets to lines and columns."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and a 1-based column counted in UTF-16 code units."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class SourceFile:
+    """One file's bytes as parsed, with a line index built on first use."""
+
+    path: str
+    data: bytes
+    _line_starts: list[int] = field(default_factory=list, init=False, repr=False)
+
+    @property
+    def line_starts(self) -> list[int]:
+        if not self._line_starts:
+            starts = [0]
+            find = self.data.find
+            index = find(b"\n")
+            while index != -1:
+                starts.append(index + 1)
+                index = find(b"\n", index + 1)
+            self._line_starts = starts
+        return self._line_starts
+
+    def line_of(self, byte_offset: int) -> int:
+        """0-based line number containing ``byte_offset``."""
+        return bisect_right(self.line_starts, byte_offset) - 1
+
+    def line_bytes(self, line0: int) -> bytes:
+        """The bytes of a 0-based line, without its line terminator."""
+        starts = self.line_starts
+        start = starts[line0]
+        end = starts[line0 + 1] if line0 + 1 < len(starts) else len(self.data)
+        return self.data[start:end].rstrip(b"\r\n")
+
+    def line_text(self, line0: int) -> str:
+        return decode(self.line_bytes(line0))
+
+    def position(self, byte_offset: int) -> Position:
+        """1-based line and UTF-16 column of a byte offset."""
+        line0 = self.line_of(byte_offset)
+        start = self.line_starts[line0]
+        prefix = self.data[start:byte_offset]
+        if line0 == 0 and prefix.startswith(BOM):
+            prefix = prefix[len(BOM) :]
+        return Position(line0 + 1, utf16_length(decode(prefix)) + 1)
+
+
+def decode(data: bytes) -> str:
+    """Decode source bytes; invalid UTF-8 becomes U+FFFD rather than an error."""
+    return data.decode("utf-8", errors="replace")
+
+
+def utf16_length(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units (astral characters count twice)."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def utf16_to_codepoint_column(text: str, utf16_column: int) -> int:
+    """Convert a 0-based UTF-16 column within ``text`` to a 0-based code-point column."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= utf16_column:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)
