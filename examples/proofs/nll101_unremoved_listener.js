@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// NLL101 unremoved-listener: runtime proof.
+//
+// Premise (SPEC §2 NLL101): a handler added with `.on` to a process-lived
+// emitter from a repeating context (a request handler) accumulates: one more
+// listener per request, and each listener keeps alive everything its closure
+// captures (here a 64 KiB per-request buffer). Removing it when the request
+// ends (`res.on('close', () => bus.off(...))` or a `finally`) does not grow.
+// Also: `once('error')` on a long-lived emitter accumulates while 'error'
+// never fires; `once` for an event that fires once per piece of work does not.
+//
+// Run: node --expose-gc examples/proofs/nll101_unremoved_listener.js
+'use strict';
+
+const { EventEmitter } = require('node:events');
+
+const N = 300; // simulated requests per phase
+const BODY_BYTES = 64 * 1024; // per-request buffer captured by the handler
+
+// Process-lived emitters (module scope), as in a real service.
+const bus = new EventEmitter(); // e.g. a config/pubsub bus
+const pool = new EventEmitter(); // e.g. a connection pool
+bus.setMaxListeners(N + 10); // keep stderr quiet; NLL102 proves what the warning does
+pool.setMaxListeners(N + 10);
+
+// A per-request "res" object: emits 'close' when the response is done.
+function fakeResponse() {
+  const res = new EventEmitter();
+  res.end = () => res.emit('close');
+  return res;
+}
+
+// FLAGGED: per-request handler on a module-level emitter, never removed.
+function handleFlagged(_req, res) {
+  const body = Buffer.alloc(BODY_BYTES, 1);
+  const onConfig = () => body.length; // captures per-request state
+  bus.on('config', onConfig);
+  res.end();
+}
+
+// FIXED: the same handler, removed when the response closes.
+function handleFixed(_req, res) {
+  const body = Buffer.alloc(BODY_BYTES, 1);
+  const onConfig = () => body.length;
+  bus.on('config', onConfig);
+  res.on('close', () => bus.off('config', onConfig));
+  res.end();
+}
+
+// FLAGGED: once('error') per query on the long-lived pool; 'error' never fires.
+async function queryOnceErrorFlagged() {
+  const scratch = Buffer.alloc(BODY_BYTES, 2);
+  pool.once('error', (err) => console.error('query failed', err, scratch.length));
+  await Promise.resolve(); // the query succeeds
+}
+
+// FIXED: the success path removes the error handler (finally).
+async function queryOnceErrorFixed() {
+  const scratch = Buffer.alloc(BODY_BYTES, 2);
+  const onError = (err) => console.error('query failed', err, scratch.length);
+  pool.once('error', onError);
+  try {
+    await Promise.resolve();
+  } finally {
+    pool.off('error', onError);
+  }
+}
+
+// CONTROL: once() for an event that fires once per piece of work is cleanup.
+async function queryOnceConnect() {
+  const scratch = Buffer.alloc(BODY_BYTES, 3);
+  pool.once('connect', () => scratch.length);
+  pool.emit('connect'); // fires for this piece of work -> listener removed
+}
+
+async function measure(emitter, event, work) {
+  for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
+  await fullGC();
+  const l0 = emitter.listenerCount(event);
+  const m0 = retainedMB();
+  for (let i = 0; i < N; i++) await work();
+  await fullGC();
+  const m1 = retainedMB();
+  const l1 = emitter.listenerCount(event);
+  return delta(l0, l1, { retained_mb: delta(m0, m1) });
+}
+
+const phases = {
+  flagged: () => measure(bus, 'config', () => handleFlagged({}, fakeResponse())),
+  fixed: () => measure(bus, 'config', () => handleFixed({}, fakeResponse())),
+  once_error_flagged: () => measure(pool, 'error', queryOnceErrorFlagged),
+  once_error_fixed: () => measure(pool, 'error', queryOnceErrorFixed),
+  once_connect: () => measure(pool, 'connect', queryOnceConnect),
+};
+
+function line(label, r) {
+  return (
+    `${label.padEnd(38)} listeners ${r.before} -> ${r.after} (+${r.growth}), ` +
+    `retained ${r.retained_mb.growth >= 0 ? '+' : ''}${r.retained_mb.growth} MiB`
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Harness (identical in every proof script). Each phase runs in its own child
+// process under --expose-gc, so the flagged and the fixed runs cannot
+// contaminate each other. The parent prints human-readable lines and, as its
+// very last line, one JSON object.
+// ---------------------------------------------------------------------------
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// Several full GCs with a macrotask in between, so FinalizationRegistry
+// callbacks and weak-reference clearing get a chance to run.
+async function fullGC() {
+  for (let i = 0; i < 6; i++) {
+    global.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+// JS heap + off-heap memory (Buffers and ArrayBuffers live in `external`), MiB.
+function retainedMB() {
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.external) / (1024 * 1024);
+}
+
+// Open file descriptors of this process (Linux: /proc/self/fd, macOS: /dev/fd).
+function openFds() {
+  for (const dir of ['/proc/self/fd', '/dev/fd']) {
+    try {
+      return require('node:fs').readdirSync(dir).length;
+    } catch {
+      // try the next one
+    }
+  }
+  return NaN;
+}
+
+function countResources(type) {
+  return process.getActiveResourcesInfo().filter((t) => t === type).length;
+}
+
+function round(x, digits = 2) {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function delta(before, after, extra = {}) {
+  return { before: round(before), after: round(after), growth: round(after - before), ...extra };
+}
+
+function main(spec) {
+  if (process.argv[2] === '--server' && spec.server) {
+    spec.server();
+  } else if (process.argv[2] === '--phase') {
+    runPhaseInChild(spec, process.argv[3]);
+  } else {
+    runParent(spec).catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+  }
+}
+
+function runPhaseInChild(spec, name) {
+  if (typeof global.gc !== 'function') {
+    console.error('this phase must run under node --expose-gc');
+    process.exit(2);
+  }
+  const phase = spec.phases[name];
+  if (!phase) {
+    console.error(`unknown phase ${name}`);
+    process.exit(2);
+  }
+  Promise.resolve()
+    .then(() => phase())
+    .then(
+      (result) => {
+        // Exit explicitly: flagged phases deliberately leave leaked timers,
+        // sockets and fds behind; ending the process is what releases them.
+        process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
+      },
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+}
+
+async function runParent(spec) {
+  const { spawnSync } = require('node:child_process');
+  const started = Date.now();
+  const ctx = spec.setup ? await spec.setup() : { env: {}, teardown: async () => {} };
+  const results = {};
+  try {
+    for (const name of Object.keys(spec.phases)) {
+      const child = spawnSync(process.execPath, ['--expose-gc', __filename, '--phase', name], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, ...ctx.env },
+      });
+      if (child.status !== 0) {
+        console.error(`phase ${name} failed (status ${child.status}, signal ${child.signal})`);
+        console.error(child.stderr);
+        process.exitCode = 1;
+        return;
+      }
+      const lines = child.stdout.trim().split('\n');
+      results[name] = JSON.parse(lines[lines.length - 1]);
+    }
+  } finally {
+    await ctx.teardown();
+  }
+  console.log(`${spec.rule}: ${spec.title}`);
+  for (const line of spec.report(results)) console.log(`  ${line}`);
+  console.log(`  (${Object.keys(spec.phases).length} child processes, ${Date.now() - started} ms)`);
+  const summary = {
+    rule: spec.rule,
+    metric: spec.metric,
+    flagged: results.flagged,
+    fixed: results.fixed,
+    n: spec.n,
+    ...(spec.extra ? spec.extra(results) : {}),
+  };
+  console.log(JSON.stringify(summary));
+}
+
+main({
+  rule: 'NLL101',
+  title: `per-request listeners on a module-level emitter (${N} requests, ${BODY_BYTES / 1024} KiB captured each)`,
+  metric: "listenerCount on the module-level emitter (retained_mb: heapUsed+external MiB after forced GC)",
+  n: N,
+  phases,
+  report: (r) => [
+    line("flagged: bus.on('config', h)", r.flagged),
+    line("fixed:   + res.on('close', off)", r.fixed),
+    line("flagged: pool.once('error', h)", r.once_error_flagged),
+    line("fixed:   once('error') + finally off", r.once_error_fixed),
+    line("control: pool.once('connect') fires", r.once_connect),
+  ],
+  extra: (r) => ({
+    once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
+    once_connect: r.once_connect,
+  }),
+});

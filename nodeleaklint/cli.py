@@ -1,0 +1,269 @@
+"""The command line: ``nodeleaklint check``, ``nodeleaklint rules``, ``nodeleaklint rule``.
+
+Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error (also a
+missing or unreadable path). ``--exit-zero`` turns 1 into 0, never 2 into 0. Results go
+to stdout (or ``--output``), diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from nodeleaklint import __version__
+from nodeleaklint.config import ConfigError
+from nodeleaklint.findings import NotificationKind, RunResult, Severity
+from nodeleaklint.rules import ALL_RULES, UnknownRuleError, find_rule, matching_rules
+from nodeleaklint.rules.base import Rule
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+# Formats whose output already lists notifications; for the others they go to stderr.
+_FORMATS_WITH_NOTIFICATIONS = ("text", "concise", "github", "sarif")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def split_selectors(values: Sequence[str]) -> list[str]:
+    """``--select A,B --select C`` -> ``["A", "B", "C"]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _selectors(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[str] | None:
+    selectors = split_selectors(values)
+    for selector in selectors:
+        try:
+            matching_rules(selector)
+        except UnknownRuleError:
+            raise click.BadParameter(f"unknown rule selector {selector!r}") from None
+    return selectors or None
+
+
+def exit_status(result: RunResult, *, exit_zero: bool = False) -> int:
+    """The process exit status for a run."""
+    failed = not result.successful or any(
+        n.kind is NotificationKind.UNREADABLE for n in result.all_notifications
+    )
+    if failed:
+        return EXIT_ERROR
+    unused = any(n.kind is NotificationKind.UNUSED_SUPPRESSION for n in result.all_notifications)
+    if (result.findings or unused) and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def statistics(result: RunResult, fmt: str) -> str:
+    """Findings counted per rule, most frequent first (``--statistics``)."""
+    counts = Counter((finding.rule, finding.name) for finding in result.findings)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if fmt == "json":
+        items = [{"rule": rule, "name": name, "count": count} for (rule, name), count in rows]
+        return json.dumps(items, indent=2) + "\n"
+    width = max((len(str(count)) for _, count in rows), default=1)
+    return "".join(f"{count:>{width}}\t{rule}\t{name}\n" for (rule, name), count in rows)
+
+
+def _diagnose(result: RunResult) -> None:
+    for notification in result.all_notifications:
+        where = notification.path or "nodeleaklint"
+        if notification.path is not None and notification.line is not None:
+            where += f":{notification.line}"
+        level = "error" if notification.level is Severity.ERROR else "warning"
+        click.echo(f"{level}: {where}: {notification.message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nodeleaklint")
+def cli() -> None:
+    """Find memory-leak patterns in Node.js JavaScript and TypeScript."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write results to FILE instead of stdout.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_selectors,
+    help="Rules to enable (ids, names or prefixes; comma-separated, repeatable). "
+    "Replaces the configured selection.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    callback=_selectors,
+    help="Rules to disable, added to the configured ignore list.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Use this configuration file for every path.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="NAME",
+    help="Read source from stdin, reported and configured as NAME.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply excludes to explicitly named paths too (for pre-commit).",
+)
+@click.option(
+    "--report-unused-suppressions",
+    is_flag=True,
+    help="Report suppression comments that suppress nothing.",
+)
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Cap the number of results in SARIF output.",
+)
+def check(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    config_path: str | None,
+    stdin_filename: str | None,
+    exit_zero: bool,
+    statistics: bool,
+    force_exclude: bool,
+    report_unused_suppressions: bool,
+    max_results: int | None,
+) -> None:
+    """Check PATHS (default: the current folder). A path of - reads stdin."""
+    from nodeleaklint import runner
+
+    use_stdin = stdin_filename is not None or "-" in paths
+    if use_stdin and any(path != "-" for path in paths):
+        raise click.UsageError("reading stdin (- or --stdin-filename) takes no other paths")
+    source = sys.stdin.buffer.read() if use_stdin else None
+    try:
+        result = runner.run(
+            paths or (".",),
+            select=select,
+            ignore=ignore or (),
+            config_path=config_path,
+            force_exclude=force_exclude,
+            stdin=source,
+            stdin_filename=stdin_filename,
+            report_unused_suppressions=report_unused_suppressions,
+        )
+    except ConfigError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    except UnknownRuleError as error:
+        raise click.UsageError(str(error)) from None
+    _write(result, fmt, output, statistics, max_results)
+    sys.exit(exit_status(result, exit_zero=exit_zero))
+
+
+def _write(
+    result: RunResult, fmt: str, output: Path | None, stats: bool, max_results: int | None
+) -> None:
+    if stats:
+        text = statistics(result, fmt)
+    else:
+        from nodeleaklint.reporters import render
+
+        text = render(fmt, result, ALL_RULES, max_results=max_results)
+    if output is not None or stats or fmt not in _FORMATS_WITH_NOTIFICATIONS:
+        _diagnose(result)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"error: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command("rules")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+def list_rules(fmt: str) -> None:
+    """List every rule: id, name, summary, severity and confidence."""
+    if fmt == "json":
+        items = [_rule_summary(rule) for rule in ALL_RULES]
+        click.echo(json.dumps(items, indent=2))
+        return
+    rows = [(r.id, r.name, r.meta.severity.value, r.meta.confidence.value) for r in ALL_RULES]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]
+    for rule, row in zip(ALL_RULES, rows, strict=True):
+        cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        click.echo(f"{cells}  {rule.meta.summary}")
+
+
+def _rule_summary(rule: Rule) -> dict[str, str]:
+    meta = rule.meta
+    return {
+        "id": meta.id,
+        "name": meta.name,
+        "summary": meta.summary,
+        "severity": meta.severity.value,
+        "confidence": meta.confidence.value,
+        "url": rule.docs_url,
+    }
+
+
+def rule_markdown(rule: Rule) -> str:
+    """A rule's documentation as markdown: title, metadata, docstring, options."""
+    meta = rule.meta
+    parts = [
+        f"# {meta.name} ({meta.id})",
+        f"{meta.summary}\n\nSeverity: {meta.severity.value}. Confidence: "
+        f"{meta.confidence.value}. {meta.cwe}.",
+        inspect.cleandoc(rule.doc),
+    ]
+    if meta.options and "## Options" not in rule.doc:
+        lines = [
+            f"- `{o.name}` ({o.kind.__name__}, default `{o.default!r}`): {o.description}"
+            for o in meta.options
+        ]
+        parts.append("## Options\n\n" + "\n".join(lines))
+    parts.append(f"Docs: {rule.docs_url}")
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+@cli.command("rule")
+@click.argument("selector", metavar="ID|NAME")
+def show_rule(selector: str) -> None:
+    """Print the documentation of one rule."""
+    try:
+        rule = find_rule(selector)
+    except UnknownRuleError:
+        raise click.UsageError(f"unknown rule {selector!r}; see `nodeleaklint rules`") from None
+    click.echo(rule_markdown(rule), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="nodeleaklint")

@@ -1,0 +1,110 @@
+"""Checking one file: parse, build the semantic model, run the rules, apply suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from nodeleaklint.config import Config
+from nodeleaklint.findings import FileReport, Finding, Notification, NotificationKind, Severity
+from nodeleaklint.fingerprints import with_fingerprints
+from nodeleaklint.parsing import Node, dialect_for_path, parse
+from nodeleaklint.rules.base import Rule, RuleContext
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.source import BOM, SourceFile
+from nodeleaklint.suppressions import Suppressions
+
+
+def check_source(
+    path: str,
+    data: bytes,
+    config: Config,
+    rules: Sequence[Rule],
+    *,
+    report_unused_suppressions: bool = False,
+) -> FileReport:
+    """Lint one file's bytes as if they were the file at ``path``."""
+    report = FileReport(path=path)
+    dialect = dialect_for_path(path)
+    if dialect is None:
+        report.notifications.append(
+            Notification(NotificationKind.SKIPPED, f"{path}: not a JavaScript or TypeScript file", path)
+        )
+        return report
+    source = SourceFile(path, data)
+    parse_data = b"   " + data[len(BOM) :] if data.startswith(BOM) else data
+    try:
+        tree = parse(parse_data, dialect)
+        model = SemanticModel.build(source, tree, dialect)
+    except Exception as exc:  # a defect in the model must not stop the run
+        report.notifications.append(_internal_error(path, "the semantic model", exc))
+        return report
+    if tree.root_node.has_error:
+        report.notifications.append(_parse_notification(source, tree.root_node))
+    findings: list[Finding] = []
+    for rule in rules:
+        options = {**rule.default_options, **config.rule_options.get(rule.id, {})}
+        context = RuleContext(rule=rule, source=source, model=model, options=options)
+        try:
+            findings.extend(rule.check(context))
+        except Exception as exc:  # one rule failing on one file is reported, not fatal
+            report.notifications.append(_internal_error(path, f"rule {rule.id} ({rule.name})", exc))
+    findings = [replace(f, line_text=source.line_text(f.span.line - 1)) for f in _dedupe(findings)]
+    suppressions = Suppressions.from_comments(
+        (comment.start_point[0] + 1, comment.end_point[0] + 1, source_text(comment))
+        for comment in model.comments
+    )
+    kept, report.suppressed = suppressions.apply(findings)
+    report.findings = with_fingerprints(kept)
+    if report_unused_suppressions:
+        report.notifications.extend(suppressions.unused(path))
+    return report
+
+
+def source_text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One site, one finding per rule: drop exact repeats a rule may yield."""
+    seen: set[tuple[str, int, int, int, int]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule, *finding.span.__dict__.values())
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _first_error(root: Node) -> Node:
+    node = root
+    while True:
+        child = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if child is None or node.is_error:
+            return node
+        node = child
+
+
+def _parse_notification(source: SourceFile, root: Node) -> Notification:
+    error = _first_error(root)
+    position = source.position(error.start_byte)
+    what = f"missing `{error.type}`" if error.is_missing else "syntax error"
+    return Notification(
+        NotificationKind.PARSE_ERROR,
+        f"{source.path}:{position.line}:{position.column}: {what}; the file was only partially "
+        "parsed and the rest was still checked",
+        source.path,
+        position.line,
+        Severity.WARNING,
+    )
+
+
+def _internal_error(path: str, what: str, exc: Exception) -> Notification:
+    return Notification(
+        NotificationKind.INTERNAL_ERROR,
+        f"{path}: internal error in {what}: {type(exc).__name__}: {exc}",
+        path,
+        None,
+        Severity.ERROR,
+    )

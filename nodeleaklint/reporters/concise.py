@@ -1,0 +1,61 @@
+r"""One line per finding, for editors, grep and problem matchers.
+
+Shape (line and column 1-based, columns in UTF-16 code units, as editors count them)::
+
+    src/app.js:3:5: NLL101 [unremoved-listener] `bus.on(…)` adds a listener per request …
+    src/broken.js:1:1: NLL-PARSE [parse-error] could not parse …
+
+Per-file notifications use the same shape with their descriptor id (``NLL-PARSE``,
+``NLL-UNREADABLE``, ``NLL-SKIPPED``, ``NLL-INTERNAL`` …) and line 1, column 1 when they
+have no line; run-level notifications have no position: ``nodeleaklint: NLL-CONFIG
+[config-error] message``. Messages are always on one line. Severity is a property of the
+rule (``nodeleaklint rule NLL101``), so the line carries the id, not a severity word.
+
+A VS Code ``problemMatcher`` (also usable with GitHub Actions' ``::add-matcher::``)::
+
+    {
+      "owner": "nodeleaklint",
+      "source": "nodeleaklint",
+      "fileLocation": ["relative", "${workspaceFolder}"],
+      "severity": "warning",
+      "pattern": {
+        "regexp": "^(.+?):(\\d+):(\\d+): (NLL\\d+|NLL-[A-Z-]+) \\[([a-z0-9-]+)\\] (.*)$",
+        "file": 1, "line": 2, "column": 3, "code": 4, "message": 6
+      }
+    }
+
+Vim ``errorformat``: ``%f:%l:%c: %m``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nodeleaklint.findings import Finding, Notification, RunResult
+from nodeleaklint.reporters.common import NOTIFICATION_IDS, one_line, sorted_notifications
+from nodeleaklint.rules.base import Rule
+
+PATTERN = re.compile(r"^(.+?):(\d+):(\d+): (NLL\d+|NLL-[A-Z-]+) \[([a-z0-9-]+)\] (.*)$")
+
+
+def finding_line(finding: Finding) -> str:
+    span = finding.span
+    return (
+        f"{one_line(finding.path)}:{span.line}:{span.column}: "
+        f"{finding.rule} [{finding.name}] {one_line(finding.message)}"
+    )
+
+
+def notification_line(notification: Notification) -> str:
+    code = NOTIFICATION_IDS[notification.kind]
+    text = f"{code} [{notification.kind.value}] {one_line(notification.message)}"
+    if notification.path is None:
+        return f"nodeleaklint: {text}"
+    return f"{one_line(notification.path)}:{notification.line or 1}:1: {text}"
+
+
+def render(result: RunResult, rules: Sequence[Rule]) -> str:
+    lines = [finding_line(finding) for finding in result.findings]
+    lines.extend(notification_line(n) for n in sorted_notifications(result))
+    return "".join(f"{line}\n" for line in lines)

@@ -1,0 +1,61 @@
+"""One JSON array of findings, sorted by path and position, indented by two spaces.
+
+Each element::
+
+    {
+      "rule": "NLL101", "name": "unremoved-listener",
+      "severity": "warning", "confidence": "high",
+      "path": "src/app.js", "line": 3, "column": 5, "end_line": 3, "end_column": 41,
+      "message": "...", "fix": "...",
+      "related": [{"line": 1, "column": 7, "end_line": 1, "end_column": 10, "message": "..."}],
+      "fingerprint": "...", "url": "https://.../NLL101-unremoved-listener/README.md"
+    }
+
+Lines are 1-based; columns are 1-based UTF-16 code units with an exclusive end.
+``url`` is ``null`` for a rule not in the rule list. Notifications are not part of
+this format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from nodeleaklint.findings import Finding, RunResult, Span
+from nodeleaklint.reporters.common import clean
+from nodeleaklint.rules.base import Rule
+
+
+def _position(span: Span) -> dict[str, int]:
+    return {
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def finding_dict(finding: Finding, urls: dict[str, str]) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "confidence": finding.confidence.value,
+        "path": clean(finding.path),
+        **_position(finding.span),
+        "message": clean(finding.message),
+        "fix": clean(finding.fix),
+        "related": [
+            {**_position(related.span), "message": clean(related.message)}
+            for related in finding.related
+        ],
+        "fingerprint": finding.fingerprint,
+        "url": urls.get(finding.rule),
+    }
+
+
+def render(result: RunResult, rules: Sequence[Rule]) -> str:
+    urls = {rule.id: rule.docs_url for rule in rules}
+    items = [finding_dict(finding, urls) for finding in result.findings]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

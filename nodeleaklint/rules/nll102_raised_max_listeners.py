@@ -1,0 +1,155 @@
+"""## What it does
+Flags code that raises or removes the listener limit of an emitter:
+`setMaxListeners(0)`, `setMaxListeners(Infinity)`, `setMaxListeners(n)` with `n` above a
+threshold (default 50), `events.setMaxListeners(n, ...targets)`, and assignments to
+`EventEmitter.defaultMaxListeners` / `events.defaultMaxListeners` that are not a small
+positive number.
+
+## Why is this bad?
+Node prints `MaxListenersExceededWarning` when more than 10 listeners for one event pile up
+on one emitter. That warning is the only leak detector built into Node: a per-request
+`emitter.on(...)` that is never removed trips it within a handful of requests. Raising the
+limit to 0 (no limit), `Infinity` or a large number silences the warning, so the leak it
+would have reported grows until the process runs out of memory. Raising the limit is
+sometimes right (a bus with many long-lived subscribers), but then the number should be a
+deliberate, small bound, not "unlimited".
+
+## Example
+```js
+const { EventEmitter } = require('node:events');
+const bus = new EventEmitter();
+// ruleid: NLL102
+bus.setMaxListeners(0);
+
+function subscribe(socket) {
+  // ruleid: NLL102
+  socket.setMaxListeners(Infinity);
+}
+
+// ruleid: NLL102
+EventEmitter.defaultMaxListeners = 1000;
+```
+
+## Use instead
+```js
+const { EventEmitter } = require('node:events');
+const bus = new EventEmitter();
+// A deliberate, small bound for a bus with a known number of subscribers.
+bus.setMaxListeners(20);
+
+function subscribe(socket, onData) {
+  socket.on('data', onData);
+  return () => socket.off('data', onData);
+}
+```
+
+## Options
+- `threshold` (integer, default 50): limits above this value are reported.
+
+## Known limits
+Only literal numbers (or `const` bindings initialised with one) are judged; a limit computed
+at run time (`setMaxListeners(config.maxListeners)`) is not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.parsing import Node
+from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.scopes import BindingKind
+from nodeleaklint.semantics.syntax import (
+    dotted_name,
+    number_value,
+    required_module,
+    root_object,
+    text,
+    unwrap,
+)
+
+META = RuleMeta(
+    id="NLL102",
+    name="raised-max-listeners",
+    summary="Listener limit raised or removed, silencing Node's leak warning",
+    fix=(
+        "Find and remove the listeners that accumulate instead of raising the limit; if many "
+        "long-lived listeners are expected, set a small explicit bound."
+    ),
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    options=(RuleOption("threshold", 50, int, "Limits above this value are reported."),),
+)
+
+_EVENTS_MODULES = ("events", "node:events")
+
+
+def _is_events_default(target: Node | None) -> bool:
+    """``EventEmitter.defaultMaxListeners``, ``events.…`` or ``require('events').….``"""
+    if target is None or target.type != "member_expression":
+        return False
+    if text(target.child_by_field_name("property")) != "defaultMaxListeners":
+        return False
+    owner = target.child_by_field_name("object")
+    name = dotted_name(owner)
+    if name is not None:
+        return name.endswith(("events", "EventEmitter"))
+    root = root_object(owner)
+    return required_module(root) in _EVENTS_MODULES
+
+
+def _limit_value(model: SemanticModel, node: Node | None) -> float | None:
+    """A literal number, or the literal a ``const`` binding was initialised with."""
+    node = unwrap(node)
+    value = number_value(node)
+    if value is not None or node is None or node.type != "identifier":
+        return value
+    binding = model.binding_of(node)
+    if binding is None or binding.kind is not BindingKind.CONST or binding.destructured:
+        return None
+    return number_value(binding.init)
+
+
+def _describe(value: float) -> str:
+    if value == 0:
+        return "removes the listener limit (0 means unlimited)"
+    if value == float("inf"):
+        return "removes the listener limit (`Infinity`)"
+    return f"raises the listener limit to {value:g}"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    threshold = ctx.options.get("threshold", 50)
+    for call in model.calls_named("setMaxListeners"):
+        if call.is_new or not call.args:
+            continue
+        value = _limit_value(model, call.args[0])
+        if value is None or 0 < value <= threshold:
+            continue
+        target = text(call.obj) if call.obj is not None else "every target passed"
+        if call.obj is not None and dotted_name(call.obj) in ("events", "EventEmitter"):
+            target = "the event targets passed"
+        yield ctx.finding(
+            call.node,
+            f"`{text(call.callee)}({text(call.args[0])})` {_describe(value)} on {target}, which "
+            "silences `MaxListenersExceededWarning`, Node's only built-in leak detector: "
+            "listeners added per request or per call then pile up unreported.",
+        )
+    for assignment in model.assignments:
+        target = unwrap(assignment.child_by_field_name("left"))
+        if not _is_events_default(target):
+            continue
+        left = text(target)
+        right = assignment.child_by_field_name("right")
+        value = _limit_value(model, right)
+        if value is not None and 0 < value <= threshold:
+            continue
+        change = _describe(value) if value is not None else "changes the listener limit"
+        yield ctx.finding(
+            assignment,
+            f"`{left} = {text(right)}` {change} for every emitter in the process, which silences "
+            "`MaxListenersExceededWarning` everywhere: listeners that accumulate per request or "
+            "per call on any emitter go unreported.",
+        )

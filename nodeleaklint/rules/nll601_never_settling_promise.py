@@ -1,0 +1,122 @@
+"""## What it does
+Flags `new Promise(executor)` whose executor declares no `resolve`/`reject` parameters, or
+declares them but never calls, stores, returns or passes either of them on, when the promise
+is created in code that runs repeatedly (a request handler, an event callback, a method, or
+a function called from one of those).
+
+## Why is this bad?
+A promise that can never settle parks every `await` on it forever. The suspended async
+function is kept alive by the promise's reaction list, and with it its whole frame: its
+arguments (a request, a response), its locals (buffers, parsed bodies) and every closure it
+created. V8 never collects a pending promise that is still referenced, and a handler that
+creates one per request grows the heap by one frame per request. At module top level, or in a
+`main()` that runs once, `await new Promise(() => {})` is a common way to keep a process
+alive and is not reported.
+
+## Example
+```js
+app.get('/report', async (req, res) => {
+  const rows = await db.query('select * from big_table');
+  // ruleid: NLL601
+  await new Promise(() => {
+    res.write(render(rows));
+  });
+  res.end();
+});
+
+class Queue {
+  async drain(job) {
+    // ruleid: NLL601
+    await new Promise((resolve, reject) => {
+      job.start();
+    });
+  }
+}
+```
+
+## Use instead
+```js
+app.get('/report', async (req, res) => {
+  const rows = await db.query('select * from big_table');
+  await new Promise((resolve, reject) => {
+    res.write(render(rows), (err) => (err ? reject(err) : resolve()));
+  });
+  res.end();
+});
+
+class Queue {
+  async drain(job) {
+    await new Promise((resolve, reject) => {
+      job.once('done', resolve);
+      job.once('error', reject);
+      job.start();
+    });
+  }
+}
+
+// Runs once: keeping the process alive on purpose is fine.
+async function main() {
+  startServer();
+  await new Promise(() => {});
+}
+main();
+```
+
+## Options
+None.
+
+## Known limits
+Only inline executors are inspected; `new Promise(executor)` with a named function is not.
+Any use of `resolve` or `reject` counts, even on a branch that may never run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.semantics.scopes import Repetition
+from nodeleaklint.semantics.syntax import is_function, unwrap
+
+META = RuleMeta(
+    id="NLL601",
+    name="never-settling-promise",
+    summary="Promise whose executor can never resolve or reject",
+    fix=(
+        "Call `resolve` or `reject` on every path (for example from the event that ends the "
+        "work, with a timeout or an AbortSignal as a backstop), or drop the promise."
+    ),
+    severity=Severity.ERROR,
+    confidence=Confidence.HIGH,
+)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    for call in model.calls_named("Promise"):
+        if not call.is_new or call.obj is not None or not call.args:
+            continue
+        executor = unwrap(call.args[0])
+        if not is_function(executor) or executor is None:
+            continue
+        info = model.function_at(executor)
+        if info is None:
+            continue
+        if any(param.references for param in info.params):
+            continue
+        where = call.function
+        repetition = model.repetition(where)
+        if where is None or repetition is Repetition.ONCE:
+            continue
+        confidence = Confidence.HIGH if repetition is Repetition.REPEATING else Confidence.MEDIUM
+        params = "declares no `resolve`/`reject`" if not info.params else (
+            "never calls, stores or passes on `" + "`/`".join(info.param_names) + "`"
+        )
+        yield ctx.finding(
+            call.node,
+            f"This `new Promise(…)` can never settle: its executor {params}, so each `await` on "
+            f"it parks {where.describe()} forever and keeps its frame — arguments, "
+            "locals and closures — reachable, one more per call.",
+            confidence=confidence,
+        )

@@ -1,0 +1,491 @@
+"""One iterative traversal of a syntax tree that collects scopes, bindings, functions and calls.
+
+The walk uses an explicit stack, so arbitrarily deep nesting never hits Python's recursion
+limit. Everything the rules need is indexed here once per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.scopes import (
+    Binding,
+    BindingKind,
+    CallSite,
+    FunctionInfo,
+    Scope,
+    ScopeKind,
+)
+from nodeleaklint.semantics.syntax import (
+    CLASS_KINDS,
+    FUNCTION_KINDS,
+    LOOP_KINDS,
+    call_arguments,
+    callee_parts,
+    dotted_name,
+    outer,
+    string_value,
+    text,
+    unwrap,
+)
+
+_DECLARATION_KINDS = frozenset({"variable_declaration", "lexical_declaration", "using_declaration"})
+_PATTERN_CONTAINERS = frozenset(
+    {
+        "object_pattern",
+        "array_pattern",
+        "pair_pattern",
+        "rest_pattern",
+        "assignment_pattern",
+        "object_assignment_pattern",
+        "required_parameter",
+        "optional_parameter",
+    }
+)
+_REFERENCE_KINDS = frozenset({"identifier", "shorthand_property_identifier"})
+
+
+@dataclass
+class Collected:
+    """Raw facts gathered by the walk; ``SemanticModel`` derives everything else from them."""
+
+    module_scope: Scope
+    functions: list[FunctionInfo] = field(default_factory=list)
+    function_by_node: dict[int, FunctionInfo] = field(default_factory=dict)
+    calls: list[CallSite] = field(default_factory=list)
+    call_by_node: dict[int, CallSite] = field(default_factory=dict)
+    references: dict[int, Binding] = field(default_factory=dict)
+    unresolved: list[Node] = field(default_factory=list)
+    comments: list[Node] = field(default_factory=list)
+    errors: list[Node] = field(default_factory=list)
+    assignments: list[Node] = field(default_factory=list)
+    bindings: list[Binding] = field(default_factory=list)
+    class_nodes: list[Node] = field(default_factory=list)
+    exported_nodes: list[Node] = field(default_factory=list)
+
+
+def pattern_identifiers(pattern: Node | None) -> list[Node]:
+    """The identifiers a declaration pattern binds (default values are not bindings)."""
+    found: list[Node] = []
+    stack = [pattern] if pattern is not None else []
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("identifier", "shorthand_property_identifier_pattern"):
+            found.append(node)
+        elif kind == "pair_pattern":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        elif kind in ("assignment_pattern", "object_assignment_pattern"):
+            left = node.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+        elif kind in ("required_parameter", "optional_parameter"):
+            inner = node.child_by_field_name("pattern")
+            if inner is not None:
+                stack.append(inner)
+        elif kind in _PATTERN_CONTAINERS:
+            stack.extend(reversed(node.named_children))
+    return found
+
+
+class _Walker:
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        module = Scope(ScopeKind.MODULE, root, None, None)
+        self.out = Collected(module_scope=module)
+        self.declared: set[int] = set()
+        self.pending: list[tuple[Node, Scope]] = []
+        self.pending_writes: list[tuple[Node, Scope]] = []
+
+    # -- declarations -------------------------------------------------------------------
+    def declare(
+        self,
+        ident: Node,
+        kind: BindingKind,
+        scope: Scope,
+        *,
+        declarator: Node | None = None,
+        init: Node | None = None,
+        destructured: bool = False,
+        function: FunctionInfo | None = None,
+        module_source: str | None = None,
+    ) -> Binding:
+        binding = Binding(
+            name=text(ident),
+            kind=kind,
+            scope=scope,
+            node=ident,
+            declarator=declarator,
+            init=init,
+            destructured=destructured,
+            function=function,
+            module_source=module_source,
+        )
+        scope.bindings[binding.name] = binding
+        self.declared.add(ident.id)
+        self.out.bindings.append(binding)
+        return binding
+
+    @staticmethod
+    def var_scope(scope: Scope) -> Scope:
+        while scope.kind in (ScopeKind.BLOCK, ScopeKind.CLASS) and scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def declare_variables(self, node: Node, scope: Scope) -> None:
+        if node.type == "variable_declaration":
+            kind, target = BindingKind.VAR, self.var_scope(scope)
+        else:
+            keyword = node.children[0].type if node.children else "let"
+            kind = BindingKind.CONST if keyword in ("const", "using", "await") else BindingKind.LET
+            target = scope
+        for declarator in node.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name = declarator.child_by_field_name("name")
+            init = declarator.child_by_field_name("value")
+            destructured = name is not None and name.type != "identifier"
+            source = _module_source(init)
+            for ident in pattern_identifiers(name):
+                self.declare(
+                    ident,
+                    kind,
+                    target,
+                    declarator=declarator,
+                    init=init,
+                    destructured=destructured,
+                    module_source=source,
+                )
+
+    def declare_import(self, node: Node, scope: Scope) -> None:
+        source = string_value(node.child_by_field_name("source"))
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        if clause is None:
+            return
+        stack = [clause]
+        while stack:
+            current = stack.pop()
+            if current.type == "identifier":
+                self.declare(current, BindingKind.IMPORT, scope, declarator=node, module_source=source)
+            elif current.type == "import_specifier":
+                local = current.child_by_field_name("alias") or current.child_by_field_name("name")
+                if local is not None and local.type == "identifier":
+                    self.declare(local, BindingKind.IMPORT, scope, declarator=node, module_source=source)
+                for child in current.named_children:
+                    self.declared.add(child.id)
+            else:
+                stack.extend(current.named_children)
+
+    # -- functions ----------------------------------------------------------------------
+    def enter_function(self, node: Node, scope: Scope, parent: FunctionInfo | None) -> FunctionInfo:
+        own_scope = Scope(ScopeKind.FUNCTION, node, scope, None)
+        info = FunctionInfo(node=node, parent=parent, scope=own_scope)
+        own_scope.function = info
+        self.out.functions.append(info)
+        self.out.function_by_node[node.id] = info
+        kind = node.type
+        name_node = node.child_by_field_name("name")
+        if kind in ("function_declaration", "generator_function_declaration") and name_node:
+            info.name = text(name_node)
+            info.binding = self.declare(name_node, BindingKind.FUNCTION, scope, declarator=node, function=info)
+        elif kind in ("function_expression", "generator_function") and name_node:
+            info.name = text(name_node)
+            self.declare(name_node, BindingKind.FUNCTION, own_scope, declarator=node, function=info)
+        elif kind == "method_definition":
+            self._describe_method(node, info, name_node)
+        self._describe_position(node, info, scope)
+        self._declare_params(node, info)
+        return info
+
+    def _describe_method(self, node: Node, info: FunctionInfo, name_node: Node | None) -> None:
+        info.name = text(name_node) if name_node is not None else None
+        container = node.parent
+        if container is not None and container.type == "class_body":
+            self._attach_class(info, container.parent)
+            info.is_static = any(child.type == "static" for child in node.children)
+            if info.name == "constructor":
+                info.method_kind = "constructor"
+            else:
+                info.method_kind = "static" if info.is_static else "method"
+        else:
+            info.property_key = info.name
+
+    def _attach_class(self, info: FunctionInfo, class_node: Node | None) -> None:
+        info.class_node = class_node
+        if class_node is not None:
+            name = class_node.child_by_field_name("name")
+            info.class_name = text(name) if name is not None else None
+
+    def _describe_position(self, node: Node, info: FunctionInfo, scope: Scope) -> None:
+        """Where the function value goes: an argument, a variable, a property, a field."""
+        position = outer(node)
+        parent = position.parent
+        if parent is None:
+            return
+        kind = parent.type
+        if kind == "arguments" and parent.parent is not None:
+            call = self.out.call_by_node.get(parent.parent.id)
+            if call is not None:
+                info.callback_of = call
+                info.argument_index = next(
+                    (i for i, arg in enumerate(call.args) if arg.id == position.id), -1
+                )
+        elif kind == "call_expression" and parent.child_by_field_name("function") == position:
+            info.is_iife = True
+        elif kind == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                info.name = text(name)
+                binding = scope.lookup(info.name)
+                if binding is not None and binding.declarator is not None:
+                    if binding.declarator.id == parent.id:
+                        info.binding = binding
+                        binding.function = info
+        elif kind == "pair":
+            info.property_key = text(parent.child_by_field_name("key")).strip("'\"")
+            info.name = info.property_key
+        elif kind in ("field_definition", "public_field_definition"):
+            self._attach_class(info, parent.parent.parent if parent.parent else None)
+            prop = parent.child_by_field_name("property") or parent.child_by_field_name("name")
+            info.name = text(prop)
+            info.is_static = any(child.type == "static" for child in parent.children)
+            info.method_kind = "field"
+        elif kind == "assignment_expression":
+            left = parent.child_by_field_name("left")
+            target = dotted_name(left)
+            if target is not None:
+                info.name = target.rsplit(".", 1)[-1]
+                info.property_key = info.name if "." in target else None
+                if _is_commonjs_export(target):
+                    info.exported = True
+        elif kind == "export_statement":
+            info.exported = True
+
+    def _declare_params(self, node: Node, info: FunctionInfo) -> None:
+        params = node.child_by_field_name("parameters")
+        single = node.child_by_field_name("parameter")
+        patterns: list[Node] = []
+        if single is not None:
+            patterns.append(single)
+        if params is not None:
+            for param in params.named_children:
+                patterns.append(param)
+                if param.type == "required_parameter" and any(
+                    c.type == "accessibility_modifier" or c.type == "readonly" for c in param.children
+                ):
+                    inner = param.child_by_field_name("pattern")
+                    if inner is not None:
+                        info.param_properties.append(text(inner))
+        for pattern in patterns:
+            destructured = unwrap_param(pattern).type != "identifier"
+            for ident in pattern_identifiers(pattern):
+                binding = self.declare(
+                    ident,
+                    BindingKind.PARAM,
+                    info.scope,
+                    declarator=pattern,
+                    destructured=destructured,
+                    function=info,
+                )
+                info.params.append(binding)
+
+    # -- the walk -----------------------------------------------------------------------
+    def run(self) -> Collected:
+        out = self.out
+        stack: list[tuple[Node, Scope, FunctionInfo | None, bool]] = [
+            (self.root, out.module_scope, None, False)
+        ]
+        while stack:
+            node, scope, function, in_loop = stack.pop()
+            kind = node.type
+            child_scope, child_function, child_loop = scope, function, in_loop
+            if kind in _REFERENCE_KINDS:
+                if node.id not in self.declared:
+                    self.pending.append((node, scope))
+                continue
+            if kind == "comment":
+                out.comments.append(node)
+                continue
+            if node.is_error or node.is_missing:
+                out.errors.append(node)
+            if kind in ("call_expression", "new_expression"):
+                obj, name = callee_parts(node)
+                call = CallSite(
+                    node=node,
+                    obj=obj,
+                    name=name,
+                    args=call_arguments(node),
+                    function=function,
+                    in_loop=in_loop,
+                    is_new=kind == "new_expression",
+                )
+                out.calls.append(call)
+                out.call_by_node[node.id] = call
+                if function is not None:
+                    function.calls.append(call)
+            elif kind in FUNCTION_KINDS:
+                child_function = self.enter_function(node, scope, function)
+                child_scope = child_function.scope
+                child_loop = False
+            elif kind in _DECLARATION_KINDS:
+                self.declare_variables(node, scope)
+            elif kind == "statement_block":
+                parent = node.parent
+                if parent is None or parent.type not in FUNCTION_KINDS:
+                    child_scope = Scope(ScopeKind.BLOCK, node, scope, function)
+            elif kind in LOOP_KINDS:
+                child_scope = Scope(ScopeKind.BLOCK, node, scope, function)
+                child_loop = child_loop or _is_unbounded_loop(node)
+                if kind == "for_in_statement":
+                    self._declare_loop_variable(node, child_scope)
+            elif kind in CLASS_KINDS:
+                out.class_nodes.append(node)
+                name = node.child_by_field_name("name")
+                if name is not None and kind != "class":
+                    self.declare(name, BindingKind.CLASS, scope, declarator=node)
+                child_scope = Scope(ScopeKind.CLASS, node, scope, function)
+            elif kind == "catch_clause":
+                child_scope = Scope(ScopeKind.BLOCK, node, scope, function)
+                param = node.child_by_field_name("parameter")
+                for ident in pattern_identifiers(param):
+                    self.declare(ident, BindingKind.CATCH, child_scope, declarator=node)
+            elif kind == "import_statement":
+                self.declare_import(node, scope)
+            elif kind in ("assignment_expression", "augmented_assignment_expression"):
+                out.assignments.append(node)
+                self._note_write(node.child_by_field_name("left"), scope)
+                self._note_commonjs_export(node)
+            elif kind == "update_expression":
+                self._note_write(node.child_by_field_name("argument"), scope)
+            elif kind == "export_statement":
+                out.exported_nodes.append(node)
+            for child in reversed(node.named_children):
+                stack.append((child, child_scope, child_function, child_loop))
+        self._resolve()
+        return out
+
+    def _declare_loop_variable(self, node: Node, scope: Scope) -> None:
+        left = node.child_by_field_name("left")
+        keywords = {child.type for child in node.children}
+        kind = BindingKind.VAR if "var" in keywords else BindingKind.CONST
+        if keywords & {"var", "let", "const"}:
+            target = self.var_scope(scope) if kind is BindingKind.VAR else scope
+            for ident in pattern_identifiers(left):
+                self.declare(ident, kind, target, declarator=node, destructured=True)
+
+    def _note_write(self, target: Node | None, scope: Scope) -> None:
+        target = unwrap(target)
+        if target is not None and target.type == "identifier":
+            self.pending_writes.append((target, scope))
+
+    def _note_commonjs_export(self, node: Node) -> None:
+        target = dotted_name(node.child_by_field_name("left"))
+        if target is not None and _is_commonjs_export(target):
+            right = node.child_by_field_name("right")
+            if right is not None:
+                self.out.exported_nodes.append(right)
+
+    def _resolve(self) -> None:
+        out = self.out
+        for ident, scope in self.pending:
+            binding = scope.lookup(text(ident))
+            if binding is None:
+                out.unresolved.append(ident)
+            else:
+                binding.references.append(ident)
+                out.references[ident.id] = binding
+        for ident, scope in self.pending_writes:
+            binding = scope.lookup(text(ident))
+            if binding is not None:
+                binding.writes.append(ident)
+        self._mark_exports()
+
+    def _mark_exports(self) -> None:
+        """Mark what ``export`` statements and ``module.exports`` assignments hand out."""
+        for node in self.out.exported_nodes:
+            if node.type == "export_statement":
+                declaration = node.child_by_field_name("declaration")
+                if declaration is not None:
+                    self._export_declared(declaration)
+                values = [c for c in node.named_children if c.id != getattr(declaration, "id", None)]
+            else:
+                values = [node]
+            stack = values
+            while stack:
+                current = unwrap(stack.pop())
+                if current is None:
+                    continue
+                kind = current.type
+                if kind in _REFERENCE_KINDS:
+                    binding = self.out.references.get(current.id)
+                    if binding is not None:
+                        self._export_binding(binding)
+                elif kind in FUNCTION_KINDS:
+                    info = self.out.function_by_node.get(current.id)
+                    if info is not None:
+                        info.exported = True
+                elif kind in CLASS_KINDS:
+                    self._export_declared(current)
+                elif kind in ("object", "pair", "export_clause", "export_specifier"):
+                    stack.extend(
+                        c for c in current.named_children if c.type != "property_identifier"
+                    )
+
+    @staticmethod
+    def _export_binding(binding: Binding) -> None:
+        binding.exported = True
+        if binding.function is not None and binding.kind is not BindingKind.PARAM:
+            binding.function.exported = True
+
+    def _export_declared(self, declaration: Node) -> None:
+        start, end = declaration.start_byte, declaration.end_byte
+        for binding in self.out.bindings:
+            if binding.scope.is_module and start <= binding.node.start_byte < end:
+                self._export_binding(binding)
+
+
+def _is_unbounded_loop(node: Node) -> bool:
+    """``while``, ``do`` and ``for await`` loops run for as long as work arrives."""
+    if node.type in ("while_statement", "do_statement"):
+        return True
+    return node.type == "for_in_statement" and any(c.type == "await" for c in node.children)
+
+
+def unwrap_param(pattern: Node) -> Node:
+    if pattern.type in ("required_parameter", "optional_parameter"):
+        inner = pattern.child_by_field_name("pattern")
+        if inner is not None:
+            return inner
+    if pattern.type == "assignment_pattern":
+        left = pattern.child_by_field_name("left")
+        if left is not None:
+            return left
+    return pattern
+
+
+def _is_commonjs_export(target: str) -> bool:
+    return target == "module.exports" or target.startswith(("module.exports.", "exports."))
+
+
+def _module_source(init: Node | None) -> str | None:
+    """The module a declaration's initializer loads: ``require('x')``, ``require('x').y``."""
+    current = unwrap(init)
+    while current is not None and current.type == "member_expression":
+        current = unwrap(current.child_by_field_name("object"))
+    if current is not None and current.type == "await_expression" and current.named_children:
+        current = unwrap(current.named_children[0])
+    if current is None or current.type != "call_expression":
+        return None
+    callee = current.child_by_field_name("function")
+    if callee is None or text(callee) not in ("require", "import"):
+        return None
+    args = call_arguments(current)
+    return string_value(args[0]) if args else None
+
+
+def collect(root: Node) -> Collected:
+    """Walk a whole tree once and return the raw facts."""
+    return _Walker(root).run()

@@ -1,0 +1,152 @@
+"""Lifetimes (SPEC §1): how long the value an expression denotes stays alive.
+
+process-lived: module-scope bindings (imports and ``require`` included), ``process``,
+globals, class ``static`` members, and keep-alive sockets reached from a request handler.
+instance: ``this.x`` inside a class, alive as long as the instance.
+per-call: locals, inner functions, and parameters of callbacks (a fresh ``req`` per event).
+unknown: parameters of named functions called directly, results of arbitrary calls.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.repetition import has_handler_params
+from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
+from nodeleaklint.semantics.syntax import dotted_name, is_require_call, text, unwrap
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+
+class Lifetime(enum.Enum):
+    PROCESS = "process-lived"
+    INSTANCE = "instance"
+    PER_CALL = "per-call"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A lifetime with the words to explain it and, when known, where it was declared."""
+
+    lifetime: Lifetime
+    description: str
+    declaration: Node | None = None
+    binding: Binding | None = None
+
+    @property
+    def is_long_lived(self) -> bool:
+        return self.lifetime in (Lifetime.PROCESS, Lifetime.INSTANCE)
+
+
+KNOWN_GLOBALS = frozenset(
+    {"process", "global", "globalThis", "window", "document", "self", "navigator", "console"}
+)
+# Properties of a per-request object that outlive the request on a keep-alive connection.
+KEEP_ALIVE_PROPERTIES = frozenset({"socket", "connection"})
+REQUEST_NAMES = frozenset({"req", "res", "request", "response"})
+_MAX_ALIAS_DEPTH = 8
+
+
+def lifetime_of(model: SemanticModel, node: Node | None, depth: int = 0) -> Holder:
+    """The lifetime of the value ``node`` evaluates to, judged where ``node`` stands."""
+    node = unwrap(node)
+    if node is None or depth > _MAX_ALIAS_DEPTH:
+        return Holder(Lifetime.UNKNOWN, "an expression")
+    kind = node.type
+    if kind == "identifier":
+        binding = model.binding_of(node)
+        if binding is None:
+            name = text(node)
+            return Holder(Lifetime.PROCESS, f"the global `{name}`")
+        return binding_lifetime(model, binding, depth)
+    if kind == "this":
+        return _this_lifetime(model, node)
+    if kind in ("member_expression", "subscript_expression"):
+        return _member_lifetime(model, node, depth)
+    if kind == "call_expression" and is_require_call(node):
+        return Holder(Lifetime.PROCESS, f"the module `{text(node)}`")
+    if kind == "new_expression":
+        if model.enclosing_function(node) is None:
+            return Holder(Lifetime.PROCESS, "an object created at module top level", node)
+        return Holder(Lifetime.PER_CALL, "an object created in this call", node)
+    return Holder(Lifetime.UNKNOWN, f"`{_short(text(node))}`")
+
+
+def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> Holder:
+    name = binding.name
+    if binding.scope.is_module:
+        what = "imported" if binding.kind is BindingKind.IMPORT or binding.module_source else "module-level"
+        return Holder(Lifetime.PROCESS, f"the {what} `{name}`", binding.node, binding)
+    if binding.kind is BindingKind.PARAM:
+        function = binding.function
+        if function is not None and is_per_event_function(model, function):
+            return Holder(
+                Lifetime.PER_CALL, f"`{name}`, a parameter of {function.display()}", binding.node, binding
+            )
+        return Holder(Lifetime.UNKNOWN, f"the parameter `{name}`", binding.node, binding)
+    if binding.module_source is not None:
+        return Holder(Lifetime.PROCESS, f"the module `{binding.module_source}`", binding.node, binding)
+    init = unwrap(binding.init)
+    if (
+        init is not None
+        and not binding.destructured
+        and not binding.is_reassigned
+        and init.type in ("identifier", "member_expression", "this", "subscript_expression")
+    ):
+        aliased = lifetime_of(model, init, depth + 1)
+        if aliased.lifetime is not Lifetime.PER_CALL:
+            return Holder(aliased.lifetime, aliased.description, aliased.declaration, aliased.binding)
+    return Holder(Lifetime.PER_CALL, f"the local `{name}`", binding.node, binding)
+
+
+def is_per_event_function(model: SemanticModel, function: FunctionInfo) -> bool:
+    """Whether the function's parameters are fresh per invocation (callbacks, handlers)."""
+    if function.callback_of is not None or has_handler_params(function):
+        return True
+    binding = function.binding
+    if binding is None:
+        return function.property_key is not None and function.class_node is None
+    return any(model.is_passed_as_argument(reference) for reference in binding.references)
+
+
+def _this_lifetime(model: SemanticModel, node: Node) -> Holder:
+    function = model.this_function(node)
+    if function is not None and function.class_node is not None:
+        owner = function.class_name or "the class"
+        if function.is_static:
+            return Holder(Lifetime.PROCESS, f"the class `{owner}`", function.class_node)
+        return Holder(Lifetime.INSTANCE, f"an instance of `{owner}`", function.class_node)
+    return Holder(Lifetime.UNKNOWN, "`this`")
+
+
+def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
+    obj = unwrap(node.child_by_field_name("object"))
+    name = dotted_name(node) or _short(text(node))
+    prop = text(node.child_by_field_name("property"))
+    if obj is not None and obj.type == "identifier" and prop in KEEP_ALIVE_PROPERTIES:
+        binding = model.binding_of(obj)
+        if binding is not None and binding.kind is BindingKind.PARAM and text(obj) in REQUEST_NAMES:
+            return Holder(
+                Lifetime.PROCESS,
+                f"the keep-alive socket `{name}` (one connection serves many requests)",
+                binding.node,
+                binding,
+            )
+    base = lifetime_of(model, obj, depth + 1)
+    if obj is not None and obj.type == "this" and base.lifetime is Lifetime.INSTANCE:
+        return Holder(Lifetime.INSTANCE, f"`{name}`, a field of {base.description}", base.declaration)
+    if base.lifetime is Lifetime.PROCESS:
+        if base.binding is not None and base.binding.kind is BindingKind.CLASS:
+            return Holder(Lifetime.PROCESS, f"the static member `{name}`", base.declaration, base.binding)
+        return Holder(Lifetime.PROCESS, f"`{name}`, reachable from {base.description}", base.declaration, base.binding)
+    return Holder(base.lifetime, f"`{name}`", base.declaration, base.binding)
+
+
+def _short(value: str, limit: int = 40) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

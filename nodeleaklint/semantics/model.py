@@ -1,0 +1,141 @@
+"""The semantic model every rule asks: built once per file from one traversal."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from nodeleaklint.parsing import Dialect, Node, Tree
+from nodeleaklint.semantics.builder import Collected, collect
+from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
+from nodeleaklint.semantics.repetition import compute_repetition
+from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, outer, text
+from nodeleaklint.source import SourceFile
+
+
+@dataclass
+class SemanticModel:
+    source: SourceFile
+    tree: Tree
+    dialect: Dialect
+    facts: Collected
+    calls_by_name: dict[str, list[CallSite]] = field(default_factory=dict)
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def build(cls, source: SourceFile, tree: Tree, dialect: Dialect) -> SemanticModel:
+        facts = collect(tree.root_node)
+        compute_repetition(facts.functions, facts.function_by_node, facts.call_by_node)
+        by_name: defaultdict[str, list[CallSite]] = defaultdict(list)
+        for call in facts.calls:
+            by_name[call.name].append(call)
+        return cls(source=source, tree=tree, dialect=dialect, facts=facts, calls_by_name=dict(by_name))
+
+    # -- indexes ----------------------------------------------------------------------------
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    @property
+    def module_scope(self) -> Scope:
+        return self.facts.module_scope
+
+    @property
+    def functions(self) -> list[FunctionInfo]:
+        return self.facts.functions
+
+    @property
+    def calls(self) -> list[CallSite]:
+        return self.facts.calls
+
+    @property
+    def bindings(self) -> list[Binding]:
+        return self.facts.bindings
+
+    @property
+    def comments(self) -> list[Node]:
+        return self.facts.comments
+
+    @property
+    def assignments(self) -> list[Node]:
+        return self.facts.assignments
+
+    @property
+    def syntax_errors(self) -> list[Node]:
+        return self.facts.errors
+
+    def calls_named(self, *names: str) -> list[CallSite]:
+        """Calls and ``new`` expressions whose callee name (or method name) is one of ``names``."""
+        found: list[CallSite] = []
+        for name in names:
+            found.extend(self.calls_by_name.get(name, ()))
+        return sorted(found, key=lambda call: call.node.start_byte) if len(names) > 1 else found
+
+    def call_at(self, node: Node) -> CallSite | None:
+        return self.facts.call_by_node.get(node.id)
+
+    def function_at(self, node: Node) -> FunctionInfo | None:
+        """The FunctionInfo of a function node."""
+        return self.facts.function_by_node.get(node.id)
+
+    # -- names ------------------------------------------------------------------------------
+    def binding_of(self, identifier: Node) -> Binding | None:
+        """The binding an identifier refers to (or declares), None for globals."""
+        binding = self.facts.references.get(identifier.id)
+        if binding is not None:
+            return binding
+        for candidate in self._bindings_by_node():
+            if candidate.node.id == identifier.id:
+                return candidate
+        return None
+
+    def _bindings_by_node(self) -> list[Binding]:
+        return self.facts.bindings
+
+    def resolve(self, name: str, at: Node) -> Binding | None:
+        """Look a name up from the scope that contains ``at``."""
+        return self.scope_at(at).lookup(name)
+
+    def scope_at(self, node: Node) -> Scope:
+        """The innermost function or module scope containing ``node``."""
+        function = self.enclosing_function(node)
+        return function.scope if function is not None else self.module_scope
+
+    def same_binding(self, a: Node | None, b: Node | None) -> bool:
+        """Whether two identifiers denote the same binding (or the same global)."""
+        if a is None or b is None or a.type != "identifier" or b.type != "identifier":
+            return False
+        first, second = self.binding_of(a), self.binding_of(b)
+        if first is None and second is None:
+            return text(a) == text(b)
+        return first is second
+
+    # -- functions --------------------------------------------------------------------------
+    def enclosing_function(self, node: Node) -> FunctionInfo | None:
+        """The innermost function containing ``node`` (never ``node`` itself)."""
+        for parent in ancestors(node):
+            if parent.type in FUNCTION_KINDS:
+                return self.facts.function_by_node.get(parent.id)
+        return None
+
+    def this_function(self, node: Node) -> FunctionInfo | None:
+        """The function whose ``this`` a ``this`` at ``node`` means (arrows see through)."""
+        function = self.enclosing_function(node)
+        while function is not None and function.is_arrow and function.method_kind != "field":
+            function = function.parent
+        return function
+
+    def repetition(self, function: FunctionInfo | None) -> Repetition:
+        return function.repetition if function is not None else Repetition.ONCE
+
+    def is_passed_as_argument(self, reference: Node) -> bool:
+        parent = outer(reference).parent
+        return parent is not None and parent.type == "arguments"
+
+    # -- lifetimes --------------------------------------------------------------------------
+    def lifetime_of(self, node: Node | None) -> Holder:
+        return lifetime_of(self, node)
+
+    def binding_lifetime(self, binding: Binding) -> Holder:
+        return binding_lifetime(self, binding)

@@ -1,0 +1,214 @@
+"""Repeating contexts (SPEC §1): how often each function body can run.
+
+A function is REPEATING when it runs per event, per request or per call of something that
+repeats: callbacks passed to registrations, route and server handlers, class methods and
+constructors, functions with request-handler parameters, and functions called from any of
+those or from an unbounded loop. Module top level runs once, and so does a named function
+whose only calls are made from code that runs once. A function that is exported, stored
+or never called in the file runs an UNKNOWN number of times.
+"""
+
+from __future__ import annotations
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import outer, string_value, text
+
+# Methods whose function arguments run once per event, request or tick.
+REGISTRATION_METHODS = frozenset(
+    {
+        "on",
+        "addListener",
+        "prependListener",
+        "addEventListener",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "del",
+        "all",
+        "use",
+        "head",
+        "options",
+        "route",
+        "createServer",
+        "createSecureServer",
+        "setInterval",
+        "addHook",
+        "subscribe",
+        "handle",
+        "middleware",
+    }
+)
+# Object keys whose function values frameworks call per request (fastify route options, hooks).
+HANDLER_KEYS = frozenset(
+    {
+        "handler",
+        "preHandler",
+        "onRequest",
+        "preParsing",
+        "preValidation",
+        "preSerialization",
+        "onSend",
+        "onResponse",
+        "onError",
+        "onTimeout",
+        "fetch",
+        "connection",
+    }
+)
+# Parameter-name pairs that mark a request handler.
+HANDLER_PARAMS = frozenset(
+    {
+        ("req", "res"),
+        ("request", "response"),
+        ("request", "reply"),
+        ("req", "reply"),
+        ("ctx", "next"),
+        ("request", "h"),
+        ("err", "req"),
+        ("error", "req"),
+    }
+)
+
+
+def is_registration(call: CallSite) -> bool:
+    """A call whose function arguments run once per event: ``x.on(...)``, ``app.get(...)``."""
+    if call.is_new:
+        return False
+    if call.obj is None:
+        return call.name in ("setInterval", "createServer")
+    return call.name in REGISTRATION_METHODS
+
+
+def has_handler_params(function: FunctionInfo) -> bool:
+    names = tuple(function.param_names[:2])
+    return len(names) == 2 and names in HANDLER_PARAMS
+
+
+def registration_label(call: CallSite) -> str:
+    """``.on('data')``-style text naming what a callback is registered for."""
+    event = string_value(call.args[0]) if call.args else None
+    if event is not None:
+        return f"`{text(call.callee)}('{event}')`"
+    return f"`{text(call.callee)}(…)`"
+
+
+def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
+    """Facts that fix a function's repetition regardless of other functions."""
+    if function.class_node is not None:
+        owner = function.class_name or "a class"
+        if function.method_kind == "constructor":
+            return Repetition.REPEATING, f"the constructor of `{owner}` (runs per instance)"
+        return Repetition.REPEATING, f"the method `{owner}.{function.name}` (runs per call)"
+    call = function.callback_of
+    if call is not None and is_registration(call):
+        return Repetition.REPEATING, f"a callback registered with {registration_label(call)}"
+    if has_handler_params(function):
+        names = ", ".join(function.param_names[:2])
+        return Repetition.REPEATING, f"a request handler (`{names}`)"
+    if function.property_key in HANDLER_KEYS:
+        return Repetition.REPEATING, f"a `{function.property_key}` hook (runs per request)"
+    return None
+
+
+def _call_use(reference: Node, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]) -> (
+    tuple[str, CallSite] | None
+):
+    """How a reference to a function is used: called (``"call"``) or passed (``"argument"``)."""
+    position = outer(reference)
+    parent = position.parent
+    if parent is None:
+        return None
+    if parent.type in ("call_expression", "new_expression"):
+        call = calls.get(parent.id)
+        callee = parent.child_by_field_name("function")
+        if call is not None and callee is not None and callee.id == position.id:
+            return "call", call
+    if parent.type == "arguments" and parent.parent is not None:
+        call = calls.get(parent.parent.id)
+        if call is not None:
+            return "argument", call
+    if parent.type == "member_expression" and text(parent.child_by_field_name("property")) in (
+        "call",
+        "apply",
+        "bind",
+    ):
+        grand = parent.parent
+        if grand is not None and grand.type == "call_expression":
+            call = calls.get(grand.id)
+            if call is not None:
+                return "call", call
+    return None
+
+
+def _site_repetition(call: CallSite) -> Repetition:
+    if call.in_loop:
+        return Repetition.REPEATING
+    return call.function.repetition if call.function is not None else Repetition.ONCE
+
+
+def _derived_repetition(
+    function: FunctionInfo, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]
+) -> tuple[Repetition, str]:
+    """Repetition from the places that call or receive the function."""
+    call = function.callback_of
+    if call is not None or function.is_iife:
+        site = call if call is not None else None
+        parent = function.parent
+        inherited = parent.repetition if parent is not None else Repetition.ONCE
+        if site is not None and site.in_loop:
+            return Repetition.REPEATING, f"called from a loop via `{site.display()}`"
+        where = parent.display() if parent is not None else "module top level"
+        return inherited, f"runs as often as {where}"
+    binding = function.binding
+    if binding is None or binding.is_reassigned:
+        return Repetition.UNKNOWN, "stored or returned, called from elsewhere"
+    best = Repetition.ONCE
+    reason = "called only from code that runs once"
+    uses = 0
+    for reference in binding.references:
+        use = _call_use(reference, functions, calls)
+        if use is None:
+            return Repetition.UNKNOWN, f"`{binding.name}` is passed around or stored"
+        uses += 1
+        kind, site = use
+        if kind == "argument" and is_registration(site):
+            return Repetition.REPEATING, f"registered with {registration_label(site)}"
+        if site.function is function:
+            return Repetition.REPEATING, f"`{binding.name}` calls itself"
+        value = _site_repetition(site)
+        if value > best:
+            best = value
+            where = site.function.display() if site.function is not None else "module top level"
+            reason = f"called from {where}"
+    if uses == 0 or binding.exported or function.exported:
+        if best is Repetition.REPEATING:
+            return best, reason
+        what = "exported" if binding.exported or function.exported else "never called in this file"
+        return Repetition.UNKNOWN, f"`{binding.name}` is {what}"
+    return best, reason
+
+
+def compute_repetition(
+    functions: list[FunctionInfo], function_by_node: dict[int, FunctionInfo], calls: dict[int, CallSite]
+) -> None:
+    """Fill ``repetition`` and ``reason`` on every function (a monotone fixpoint)."""
+    pending: list[FunctionInfo] = []
+    for function in functions:
+        base = _base_repetition(function)
+        if base is not None:
+            function.repetition, function.reason = base
+        else:
+            function.repetition, function.reason = Repetition.ONCE, ""
+            pending.append(function)
+    for _ in range(len(pending) + 2):
+        changed = False
+        for function in pending:
+            value, reason = _derived_repetition(function, function_by_node, calls)
+            if value > function.repetition or not function.reason:
+                changed = changed or value != function.repetition
+                function.repetition, function.reason = value, reason
+        if not changed:
+            break

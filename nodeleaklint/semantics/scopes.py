@@ -1,0 +1,174 @@
+"""The entities of the semantic model: scopes, bindings, functions and call sites."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.syntax import text
+
+
+class ScopeKind(enum.Enum):
+    MODULE = "module"
+    FUNCTION = "function"
+    BLOCK = "block"
+    CLASS = "class"
+
+
+class BindingKind(enum.Enum):
+    VAR = "var"
+    LET = "let"
+    CONST = "const"
+    FUNCTION = "function"
+    CLASS = "class"
+    PARAM = "parameter"
+    IMPORT = "import"
+    CATCH = "catch"
+
+
+class Repetition(enum.IntEnum):
+    """How often a function body can run; ordered so that ``max`` combines evidence."""
+
+    ONCE = 0
+    UNKNOWN = 1
+    REPEATING = 2
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: ScopeKind
+    node: Node
+    parent: Scope | None = field(repr=False)
+    function: FunctionInfo | None = field(repr=False)
+    bindings: dict[str, Binding] = field(default_factory=dict, repr=False)
+
+    def lookup(self, name: str) -> Binding | None:
+        scope: Scope | None = self
+        while scope is not None:
+            binding = scope.bindings.get(name)
+            if binding is not None:
+                return binding
+            scope = scope.parent
+        return None
+
+    @property
+    def is_module(self) -> bool:
+        return self.kind is ScopeKind.MODULE
+
+
+@dataclass(eq=False)
+class Binding:
+    """A declared name. ``init`` is the initializer (for destructuring: the whole right side)."""
+
+    name: str
+    kind: BindingKind
+    scope: Scope = field(repr=False)
+    node: Node
+    declarator: Node | None = None
+    init: Node | None = None
+    destructured: bool = False
+    function: FunctionInfo | None = field(default=None, repr=False)
+    module_source: str | None = None
+    exported: bool = False
+    references: list[Node] = field(default_factory=list, repr=False)
+    writes: list[Node] = field(default_factory=list, repr=False)
+
+    @property
+    def is_module_level(self) -> bool:
+        return self.scope.is_module
+
+    @property
+    def is_reassigned(self) -> bool:
+        return bool(self.writes)
+
+
+@dataclass(eq=False)
+class CallSite:
+    """A call or ``new`` expression, indexed once for every rule."""
+
+    node: Node
+    obj: Node | None
+    name: str
+    args: list[Node] = field(repr=False)
+    function: FunctionInfo | None = field(repr=False)
+    in_loop: bool  # inside an unbounded loop (``while``, ``do``, ``for await``) of its function
+    is_new: bool = False
+
+    @property
+    def callee(self) -> Node | None:
+        return self.node.child_by_field_name("constructor" if self.is_new else "function")
+
+    @property
+    def callee_text(self) -> str:
+        return text(self.callee)
+
+    def display(self, limit: int = 60) -> str:
+        """A short rendering of the call for messages: ``bus.on('tick', …)``."""
+        head = self.callee_text
+        if not self.args:
+            rendered = f"{head}()"
+        else:
+            first = text(self.args[0])
+            first = first if len(first) <= 30 and "\n" not in first else "…"
+            rendered = f"{head}({first}{', …' if len(self.args) > 1 else ''})"
+        if self.is_new:
+            rendered = f"new {rendered}"
+        return rendered if len(rendered) <= limit else rendered[: limit - 1] + "…"
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: Node
+    parent: FunctionInfo | None = field(repr=False)
+    scope: Scope = field(repr=False)
+    name: str | None = None
+    params: list[Binding] = field(default_factory=list, repr=False)
+    binding: Binding | None = field(default=None, repr=False)
+    class_node: Node | None = None
+    class_name: str | None = None
+    method_kind: str | None = None
+    is_static: bool = False
+    callback_of: CallSite | None = field(default=None, repr=False)
+    argument_index: int = -1
+    property_key: str | None = None
+    exported: bool = False
+    is_iife: bool = False
+    repetition: Repetition = Repetition.ONCE
+    reason: str = ""
+    calls: list[CallSite] = field(default_factory=list, repr=False)
+    param_properties: list[str] = field(default_factory=list)
+
+    @property
+    def is_arrow(self) -> bool:
+        return self.node.type == "arrow_function"
+
+    @property
+    def is_class_member(self) -> bool:
+        return self.class_node is not None
+
+    @property
+    def param_names(self) -> list[str]:
+        return [param.name for param in self.params]
+
+    @property
+    def body(self) -> Node | None:
+        return self.node.child_by_field_name("body")
+
+    def display(self) -> str:
+        """How messages name the function: ``Queue.drain`` in backticks, or a description."""
+        if self.class_name and self.name:
+            return f"`{self.class_name}.{self.name}`"
+        if self.name:
+            return f"`{self.name}`"
+        if self.callback_of is not None:
+            return f"the callback passed to `{self.callback_of.display()}`"
+        return "an anonymous function"
+
+    def describe(self) -> str:
+        """The function and why it repeats: ``the method `Queue.drain` (runs per call)``."""
+        if not self.reason:
+            return self.display()
+        if self.class_node is not None or self.callback_of is not None:
+            return self.reason
+        return f"{self.display()} ({self.reason})"

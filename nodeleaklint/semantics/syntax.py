@@ -1,0 +1,207 @@
+"""Small, grammar-aware helpers over tree-sitter nodes, shared by the model and the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nodeleaklint.parsing import Node
+
+FUNCTION_KINDS = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "generator_function_declaration",
+        "generator_function",
+        "method_definition",
+    }
+)
+CLASS_KINDS = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+LOOP_KINDS = frozenset(
+    {"for_statement", "for_in_statement", "while_statement", "do_statement"}
+)
+# Wrappers that do not change which value an expression denotes.
+TRANSPARENT_KINDS = frozenset(
+    {
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+    }
+)
+STRING_KINDS = frozenset({"string", "template_string"})
+
+
+def text(node: Node | None) -> str:
+    """The source text of a node (invalid UTF-8 replaced)."""
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def unwrap(node: Node | None) -> Node | None:
+    """Strip parentheses and TypeScript casts: ``(x as Emitter)!`` -> ``x``."""
+    while node is not None and node.type in TRANSPARENT_KINDS:
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def outer(node: Node) -> Node:
+    """The outermost transparent wrapper around ``node`` (its position as a value)."""
+    parent = node.parent
+    while parent is not None and parent.type in TRANSPARENT_KINDS:
+        node, parent = parent, parent.parent
+    return node
+
+
+def string_value(node: Node | None) -> str | None:
+    """The value of a string literal (or a template without substitutions), else None."""
+    node = unwrap(node)
+    if node is None or node.type not in STRING_KINDS:
+        return None
+    if any(child.type == "template_substitution" for child in node.named_children):
+        return None
+    raw = text(node)
+    return raw[1:-1] if len(raw) >= 2 else ""
+
+
+def number_value(node: Node | None) -> float | None:
+    """The value of a numeric literal (``Infinity`` included), else None."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "identifier" and text(node) == "Infinity":
+        return float("inf")
+    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "-":
+        value = number_value(node.child_by_field_name("argument"))
+        return None if value is None else -value
+    if node.type != "number":
+        return None
+    raw = text(node).replace("_", "").rstrip("n")
+    try:
+        return float(int(raw, 0)) if raw[:2].lower() in ("0x", "0o", "0b") else float(raw)
+    except ValueError:
+        return None
+
+
+def dotted_name(node: Node | None) -> str | None:
+    """``a.b.c`` for an identifier/``this``/member chain with plain property names, else None."""
+    parts: list[str] = []
+    current = unwrap(node)
+    while current is not None:
+        kind = current.type
+        if kind == "member_expression":
+            prop = current.child_by_field_name("property")
+            if prop is None:
+                return None
+            parts.append(text(prop))
+            current = unwrap(current.child_by_field_name("object"))
+        elif kind == "subscript_expression":
+            key = string_value(current.child_by_field_name("index"))
+            if key is None:
+                return None
+            parts.append(key)
+            current = unwrap(current.child_by_field_name("object"))
+        elif kind in ("identifier", "this", "super"):
+            parts.append(text(current))
+            return ".".join(reversed(parts))
+        else:
+            return None
+    return None
+
+
+def root_object(node: Node | None) -> Node | None:
+    """The innermost object of a member chain: ``a`` in ``a.b[c].d``."""
+    current = unwrap(node)
+    while current is not None and current.type in ("member_expression", "subscript_expression"):
+        current = unwrap(current.child_by_field_name("object"))
+    return current
+
+
+def call_arguments(call: Node) -> list[Node]:
+    """The argument expressions of a call or ``new`` expression (comments skipped)."""
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "arguments":
+        return []
+    return [child for child in args.named_children if child.type != "comment"]
+
+
+def callee_parts(call: Node) -> tuple[Node | None, str]:
+    """``(object, name)`` of a call's callee: ``(emitter, "on")`` or ``(None, "setInterval")``."""
+    callee = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
+    if callee is None:
+        return None, ""
+    if callee.type == "member_expression":
+        prop = callee.child_by_field_name("property")
+        return callee.child_by_field_name("object"), text(prop)
+    if callee.type == "subscript_expression":
+        key = string_value(callee.child_by_field_name("index"))
+        return callee.child_by_field_name("object"), key or ""
+    if callee.type == "identifier":
+        return None, text(callee)
+    return None, ""
+
+
+def is_function(node: Node | None) -> bool:
+    return node is not None and node.type in FUNCTION_KINDS
+
+
+def function_body(function: Node) -> Node | None:
+    return function.child_by_field_name("body")
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    """The parents of ``node``, innermost first."""
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def enclosing_function_node(node: Node) -> Node | None:
+    """The nearest function that contains ``node`` (not ``node`` itself), or None at top level."""
+    for parent in ancestors(node):
+        if parent.type in FUNCTION_KINDS:
+            return parent
+    return None
+
+
+def is_inside(node: Node, container: Node) -> bool:
+    """Whether ``node`` lies within ``container`` (inclusive)."""
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def in_finally(node: Node, stop: Node | None = None) -> bool:
+    """Whether ``node`` is inside a ``finally`` block (searching no further out than ``stop``)."""
+    for parent in ancestors(node):
+        if parent is stop or (stop is not None and parent.id == stop.id):
+            return False
+        if parent.type == "finally_clause":
+            return True
+    return False
+
+
+def is_require_call(node: Node | None) -> bool:
+    """``require('x')``, possibly followed by member access: ``require('x').y``."""
+    node = unwrap(node)
+    while node is not None and node.type == "member_expression":
+        node = unwrap(node.child_by_field_name("object"))
+    if node is None or node.type != "call_expression":
+        return False
+    callee = node.child_by_field_name("function")
+    return callee is not None and callee.type == "identifier" and text(callee) == "require"
+
+
+def required_module(node: Node | None) -> str | None:
+    """The module name of ``require('x')`` / ``await import('x')``, else None."""
+    node = unwrap(node)
+    if node is not None and node.type == "await_expression":
+        node = unwrap(node.named_children[0]) if node.named_children else None
+    if node is None or node.type != "call_expression":
+        return None
+    callee = node.child_by_field_name("function")
+    if callee is None or text(callee) not in ("require", "import"):
+        return None
+    args = call_arguments(node)
+    return string_value(args[0]) if args else None

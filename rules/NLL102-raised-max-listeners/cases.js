@@ -1,0 +1,64 @@
+// Annotated cases for NLL102 raised-max-listeners (CommonJS).
+const EventEmitter = require('events');
+const events = require('node:events');
+
+const bus = new EventEmitter();
+// ruleid: NLL102
+bus.setMaxListeners(0);
+
+// ruleid: NLL102
+bus.setMaxListeners(Infinity);
+
+// ruleid: NLL102
+process.setMaxListeners(500);
+
+// ok: NLL102 -- a small explicit bound keeps the warning meaningful
+bus.setMaxListeners(20);
+
+// ok: NLL102 -- exactly at the default threshold
+bus.setMaxListeners(50);
+
+const UNLIMITED = 0;
+// ruleid: NLL102
+bus.setMaxListeners(UNLIMITED);
+
+let configured = 0;
+configured = readLimit();
+// ok: NLL102 -- a let binding may change: not judged
+bus.setMaxListeners(configured);
+
+// ok: NLL102 -- computed at run time, not judged
+bus.setMaxListeners(options.maxListeners);
+
+// ruleid: NLL102
+EventEmitter.defaultMaxListeners = 0;
+
+// ruleid: NLL102
+events.defaultMaxListeners = Infinity;
+
+// ruleid: NLL102
+require('events').EventEmitter.defaultMaxListeners = 100;
+
+// ok: NLL102 -- lowering the default limit makes the detector stricter
+EventEmitter.defaultMaxListeners = 5;
+
+// ruleid: NLL102
+EventEmitter.defaultMaxListeners = limitFromEnv();
+
+// ok: NLL102 -- not the events module's default
+myConfig.defaultMaxListeners = 0;
+
+const target = new EventTarget();
+// ruleid: NLL102
+events.setMaxListeners(0, target);
+
+// ok: NLL102 -- a bounded value for several targets
+events.setMaxListeners(15, target, bus);
+
+function handle(socket) {
+  // ruleid: NLL102
+  socket.setMaxListeners(0);
+  socket.on('data', (chunk) => socket.write(chunk));
+}
+
+module.exports = { handle };

@@ -1,0 +1,35 @@
+// Annotated cases for NLL102 raised-max-listeners (TypeScript, ESM).
+import { EventEmitter, setMaxListeners } from 'node:events';
+
+export class Hub extends EventEmitter {
+  constructor() {
+    super();
+    // ruleid: NLL102
+    this.setMaxListeners(0);
+  }
+}
+
+export class BoundedHub extends EventEmitter {
+  constructor() {
+    super();
+    // ok: NLL102 -- a deliberate bound
+    this.setMaxListeners(30);
+  }
+}
+
+const controller = new AbortController();
+// ruleid: NLL102
+setMaxListeners(Infinity, controller.signal);
+
+// ok: NLL102 -- within the threshold
+setMaxListeners(25, controller.signal);
+
+// ruleid: NLL102
+EventEmitter.defaultMaxListeners = 1_000;
+
+const emitter = new EventEmitter();
+// ruleid: NLL102
+(emitter as EventEmitter).setMaxListeners(0);
+
+// ok: NLL102 -- a method with the same name on something that takes no number
+registry.setMaxListeners();

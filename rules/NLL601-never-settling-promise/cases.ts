@@ -1,0 +1,47 @@
+// Annotated cases for NLL601 never-settling-promise (TypeScript, NestJS- and Fastify-style).
+import Fastify from 'fastify';
+
+const server = Fastify();
+
+server.get('/stall', async (request, reply) => {
+  // ruleid: NLL601
+  await new Promise<void>(function () {
+    reply.raw.write('waiting');
+  });
+});
+
+export class ReportsController {
+  async export(id: string): Promise<Buffer> {
+    const data = Buffer.alloc(1 << 20);
+    // ruleid: NLL601
+    await new Promise<void>((resolve, reject) => {
+      console.log(id);
+    });
+    return data;
+  }
+
+  async fine(id: string): Promise<void> {
+    // ok: NLL601 -- settles through the callback
+    await new Promise<void>((resolve, reject) => {
+      lookup(id, (err: Error | null) => (err ? reject(err) : resolve()));
+    });
+  }
+}
+
+export async function unknownCaller(job: { start(): void }): Promise<void> {
+  // ruleid: NLL601
+  await new Promise<void>((resolve) => {
+    job.start();
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  // ok: NLL601 -- resolve is passed to setTimeout
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
+function inner() {
+  // ok: NLL601 -- inner is called only from module top level, once
+  return new Promise<never>(() => {});
+}
+void inner();

@@ -1,0 +1,83 @@
+"""Every rule's annotated cases and documentation examples behave as annotated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations import parse_annotations, run_annotated
+from nodeleaklint import docgen
+from nodeleaklint.rules import ALL_RULES
+from nodeleaklint.rules.base import DOC_HEADINGS, Rule, code_blocks
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES_DIR = ROOT / "rules"
+CASE_FILES = [
+    (rule, path)
+    for rule in ALL_RULES
+    for path in sorted((RULES_DIR / rule.slug).glob("cases.*"))
+]
+
+
+def test_every_rule_has_js_and_ts_cases() -> None:
+    for rule in ALL_RULES:
+        names = {path.name for path in (RULES_DIR / rule.slug).glob("cases.*")}
+        assert {"cases.js", "cases.ts"} <= names, f"{rule.slug} lacks cases.js or cases.ts"
+
+
+def test_rule_folders_match_registry() -> None:
+    folders = {p.name for p in RULES_DIR.iterdir() if p.is_dir()}
+    assert folders == {rule.slug for rule in ALL_RULES}
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)
+def test_rule_module_id_and_name_agree(rule: Rule) -> None:
+    module = rule.check.__module__.rsplit(".", 1)[-1]
+    assert module == f"{rule.id.lower()}_{rule.name.replace('-', '_')}"
+    assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+@pytest.mark.parametrize(
+    ("rule", "path"), CASE_FILES, ids=[f"{r.id}-{p.name}" for r, p in CASE_FILES]
+)
+def test_annotated_cases(rule: Rule, path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert parse_annotations(source, rule.id).expected, "a case file must flag something"
+    outcome = run_annotated(str(path.relative_to(ROOT)), source, rule.id)
+    assert outcome.ok, outcome.explain()
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)
+def test_docstring_has_the_fixed_headings(rule: Rule) -> None:
+    for heading in (*DOC_HEADINGS, "Options", "Known limits"):
+        assert rule.section(heading).strip(), f"{rule.id} docstring lacks '## {heading}'"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)
+def test_flagged_docs_example_produces_its_annotated_findings(rule: Rule) -> None:
+    blocks = code_blocks(rule.section("Example"))
+    assert blocks, f"{rule.id}: the Example section has no code block"
+    for language, code in blocks:
+        assert parse_annotations(code, rule.id).expected, "the example must be annotated"
+        outcome = run_annotated(f"example.{language or 'js'}", code, rule.id)
+        assert outcome.ok, outcome.explain()
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)
+def test_fixed_docs_example_is_silent(rule: Rule) -> None:
+    blocks = code_blocks(rule.section("Use instead"))
+    assert blocks, f"{rule.id}: the Use instead section has no code block"
+    for language, code in blocks:
+        assert not parse_annotations(code, rule.id).expected
+        outcome = run_annotated(f"fixed.{language or 'js'}", code, rule.id)
+        assert outcome.ok, outcome.explain()
+
+
+def test_generated_docs_are_up_to_date() -> None:
+    stale = [
+        str(path.relative_to(ROOT))
+        for path, content in docgen.expected_pages(ROOT).items()
+        if not path.exists() or path.read_text(encoding="utf-8") != content
+    ]
+    assert not stale, f"run `python -m nodeleaklint.docgen`: stale {stale}"
