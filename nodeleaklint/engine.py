@@ -28,7 +28,9 @@ def check_source(
     dialect = dialect_for_path(path)
     if dialect is None:
         report.notifications.append(
-            Notification(NotificationKind.SKIPPED, f"{path}: not a JavaScript or TypeScript file", path)
+            Notification(
+                NotificationKind.SKIPPED, f"{path}: not a JavaScript or TypeScript file", path
+            )
         )
         return report
     source = SourceFile(path, data)

@@ -10,7 +10,15 @@ import tree_sitter_javascript
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Tree
 
-__all__ = ["SUPPORTED_EXTENSIONS", "Dialect", "Language", "Node", "Tree", "dialect_for_path", "parse"]
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "Dialect",
+    "Language",
+    "Node",
+    "Tree",
+    "dialect_for_path",
+    "parse",
+]
 
 
 class Dialect(enum.Enum):

@@ -103,15 +103,14 @@ def _notice(kind: NotificationKind, message: str, path: str, level: Severity) ->
 def _read(path: Path, display: str, limit: int) -> bytes | Notification:
     """The file's bytes, or a notification saying why it was not read."""
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                return _notice(
-                    NotificationKind.SKIPPED, "not a regular file; skipped", display, Severity.NOTE
-                )
-            if info.st_size > limit:
-                return _too_large(display, info.st_size, limit)
-            return handle.read()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
+            return _notice(
+                NotificationKind.SKIPPED, "not a regular file; skipped", display, Severity.NOTE
+            )
+        if info.st_size > limit:
+            return _too_large(display, info.st_size, limit)
+        return path.read_bytes()
     except OSError as error:
         return _notice(
             NotificationKind.UNREADABLE,

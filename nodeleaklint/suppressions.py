@@ -37,6 +37,7 @@ class Scope(enum.Enum):
 _DIRECTIVE = re.compile(r"nodeleaklint-(disable-next-line|disable-line|disable)(?=$|[\s,]|--)")
 _WORD = re.compile(r"nodeleaklint-[\w-]*")
 _SEPARATORS = re.compile(r"[\s,]+")
+_LINE_STARS = re.compile(r"^[ \t]*\*+", re.MULTILINE)
 
 
 @dataclass
@@ -75,7 +76,7 @@ def comment_body(text: str) -> str:
         body = text[2:-2] if text.endswith("*/") and len(text) >= 4 else text[2:]
     else:
         body = text
-    return body.lstrip().lstrip("*").strip()
+    return _LINE_STARS.sub("", body).strip()
 
 
 def parse_comment(text: str) -> ParsedComment | str | None:

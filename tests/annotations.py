@@ -16,9 +16,7 @@ from nodeleaklint.engine import check_source
 from nodeleaklint.findings import Finding
 from nodeleaklint.rules import find_rule
 
-_ANNOTATION = re.compile(
-    r"^\s*(?://|/\*|\*)\s*(ruleid|ok|todoruleid|todook):\s*([A-Z]+\d+)\b"
-)
+_ANNOTATION = re.compile(r"^\s*(?://|/\*|\*)\s*(ruleid|ok|todoruleid|todook):\s*([A-Z]+\d+)\b")
 
 
 @dataclass
@@ -69,7 +67,9 @@ class Outcome:
     def explain(self) -> str:
         parts = [f"Noisy (line {f.span.line}): {f.message}" for f in self.noisy]
         parts += [f"Missing: expected a finding on line {line}" for line in self.missing]
-        parts += [f"Known gap now passes on line {line}: promote the todo" for line in self.fixed_todos]
+        parts += [
+            f"Known gap now passes on line {line}: promote the todo" for line in self.fixed_todos
+        ]
         return "\n".join(parts)
 
 

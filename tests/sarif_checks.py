@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 SCHEMA_RESOURCE = "schema/sarif-2.1.0.json"
 LEVELS = {"none", "note", "warning", "error"}

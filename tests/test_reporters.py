@@ -167,7 +167,7 @@ def test_underline_expands_tabs() -> None:
 
 
 def test_underline_multiline_span_runs_to_end_of_line() -> None:
-    assert underline("  run([", 3, None).underline == "  ^^^^"
+    assert underline("  run([", 3, None).underline == "  ^^^^^"
 
 
 def test_underline_empty_span_gets_one_caret() -> None:

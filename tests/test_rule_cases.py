@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotations import parse_annotations, run_annotated
+
 from nodeleaklint import docgen
 from nodeleaklint.rules import ALL_RULES
 from nodeleaklint.rules.base import DOC_HEADINGS, Rule, code_blocks
@@ -14,9 +14,7 @@ from nodeleaklint.rules.base import DOC_HEADINGS, Rule, code_blocks
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 CASE_FILES = [
-    (rule, path)
-    for rule in ALL_RULES
-    for path in sorted((RULES_DIR / rule.slug).glob("cases.*"))
+    (rule, path) for rule in ALL_RULES for path in sorted((RULES_DIR / rule.slug).glob("cases.*"))
 ]
 
 

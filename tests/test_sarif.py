@@ -13,7 +13,6 @@ import attr
 import pytest
 import sarif_om as om
 from report_samples import (
-    COLLECTION,
     INTERVAL,
     LISTENER,
     PARSE_ERROR,
@@ -97,7 +96,7 @@ def test_output_is_byte_stable() -> None:
     first = render_sarif(sample_run(), RULES, root=ROOT)
     assert first == render_sarif(shuffled, list(reversed(RULES)), root=ROOT)
     assert first.endswith("}\n")
-    assert "é" not in first  # URIs are percent-encoded; nothing else here is non-ASCII
+    assert "é" not in first  # the only é is in a path, and URIs are percent-encoded
     assert "…" in first  # messages keep their characters (ensure_ascii=False)
 
 
@@ -133,15 +132,23 @@ def test_rule_metadata() -> None:
 
 def test_long_descriptions_and_many_tags_are_capped() -> None:
     rule = make_rule("NLL101", "unremoved-listener", Severity.WARNING, what="word " * 400)
-    meta = dataclasses.replace(
-        rule.meta, tags=tuple(f"tag-{n}" for n in range(30)), cwe="CWE-772"
-    )
+    meta = dataclasses.replace(rule.meta, tags=tuple(f"tag-{n}" for n in range(30)), cwe="CWE-772")
     rule = dataclasses.replace(rule, meta=meta)
     descriptor = only_run(sarif(single_run(LISTENER), [rule]))["tool"]["driver"]["rules"][0]
     assert len(descriptor["fullDescription"]["text"]) == 1024
     assert descriptor["fullDescription"]["text"].endswith("…")
     tags = descriptor["properties"]["tags"]
     assert len(tags) == 20 and tags[0] == "memory-leak"
+
+
+def test_full_description_joins_wrapped_lines() -> None:
+    what = "Flags a listener\nadded per call:\n- on `process`\n- on module emitters\n\nAlso `once`."
+    rule = make_rule("NLL101", "unremoved-listener", Severity.WARNING, what=what)
+    descriptor = only_run(sarif(RunResult(), [rule]))["tool"]["driver"]["rules"][0]
+    assert descriptor["fullDescription"]["text"] == (
+        "Flags a listener added per call:\n- on `process`\n- on module emitters\n\nAlso `once`."
+    )
+    assert what in descriptor["help"]["markdown"]
 
 
 def test_finding_of_an_unlisted_rule_gets_a_descriptor() -> None:
@@ -347,7 +354,9 @@ def test_serializer_drops_sentinels_and_keeps_explicit_levels() -> None:
         om.Result(
             message=om.Message(text="m"),
             level="warning",
-            locations=[om.Location(physical_location=om.PhysicalLocation(region=om.Region(start_line=1)))],
+            locations=[
+                om.Location(physical_location=om.PhysicalLocation(region=om.Region(start_line=1)))
+            ],
         )
     )
     assert data == {
@@ -361,7 +370,7 @@ def test_serializer_drops_sentinels_and_keeps_explicit_levels() -> None:
 def test_serializer_rejects_non_json_values() -> None:
     with pytest.raises(TypeError, match="enum"):
         to_data(om.Message(text=Severity.NOTE))
-    with pytest.raises(TypeError, match="PosixPath|WindowsPath"):
+    with pytest.raises(TypeError, match=r"PosixPath|WindowsPath"):
         to_data(om.ArtifactLocation(uri=pathlib.Path("a.js")))
 
 
@@ -418,7 +427,7 @@ def test_real_rules_render_valid_sarif() -> None:
     doc = assert_valid_sarif(render_sarif(result, ALL_RULES, root=os.getcwd()))
     rules = only_run(doc)["tool"]["driver"]["rules"]
     assert [rule["id"] for rule in rules] == sorted(rule.id for rule in ALL_RULES)
-    for descriptor, rule in zip(rules, sorted(ALL_RULES, key=lambda r: r.id)):
+    for descriptor, rule in zip(rules, sorted(ALL_RULES, key=lambda r: r.id), strict=True):
         assert descriptor["name"] == rule.name
         assert descriptor["fullDescription"]["text"].strip()
         assert descriptor["help"]["markdown"].strip()
@@ -426,7 +435,5 @@ def test_real_rules_render_valid_sarif() -> None:
         assert any(tag.startswith("external/cwe/") for tag in descriptor["properties"]["tags"])
         level = descriptor["defaultConfiguration"]["level"]
         assert level == rule.meta.severity.value
-        assert descriptor["properties"]["precision"] == {
-            Confidence.HIGH: "high",
-            Confidence.MEDIUM: "medium",
-        }[rule.meta.confidence]
+        precision = "high" if rule.meta.confidence is Confidence.HIGH else "medium"
+        assert descriptor["properties"]["precision"] == precision

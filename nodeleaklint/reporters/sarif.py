@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,12 +56,31 @@ NOTIFICATION_DESCRIPTIONS = {
     NotificationKind.TRUNCATED: "Results were left out of the log to respect a limit.",
     NotificationKind.UNUSED_SUPPRESSION: "A suppression comment suppressed nothing.",
 }
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 NOTIFICATION_ORDER = sorted(NOTIFICATION_IDS, key=lambda kind: NOTIFICATION_IDS[kind])
 
 
 def _limit(text: str, size: int = MAX_DESCRIPTION) -> str:
     text = text.strip()
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _unwrap(markdown: str) -> str:
+    """Markdown with hard-wrapped paragraph lines joined (lists and code kept as they are)."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", markdown.strip()):
+        if "```" in paragraph:
+            paragraphs.append(paragraph)
+            continue
+        lines = paragraph.splitlines()
+        joined = lines[:1]
+        for line in lines[1:]:
+            if _LIST_ITEM.match(line):
+                joined.append(line)
+            else:
+                joined[-1] += " " + line.strip()
+        paragraphs.append("\n".join(joined))
+    return "\n\n".join(paragraphs)
 
 
 def _first_line(text: str) -> str:
@@ -93,7 +113,7 @@ def rule_descriptor(rule: Rule) -> om.ReportingDescriptor:
         id=meta.id,
         name=meta.name,
         short_description=om.MultiformatMessageString(text=_limit(_first_line(meta.summary))),
-        full_description=om.MultiformatMessageString(text=_limit(full)),
+        full_description=om.MultiformatMessageString(text=_limit(_unwrap(full))),
         help=om.MultiformatMessageString(text=help_text, markdown=help_text),
         help_uri=rule.docs_url,
         default_configuration=om.ReportingConfiguration(level=meta.severity.value),

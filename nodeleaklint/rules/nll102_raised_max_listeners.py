@@ -138,10 +138,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             "listeners added per request or per call then pile up unreported.",
         )
     for assignment in model.assignments:
-        target = unwrap(assignment.child_by_field_name("left"))
-        if not _is_events_default(target):
+        assigned = unwrap(assignment.child_by_field_name("left"))
+        if not _is_events_default(assigned):
             continue
-        left = text(target)
+        left = text(assigned)
         right = assignment.child_by_field_name("right")
         value = _limit_value(model, right)
         if value is not None and 0 < value <= threshold:

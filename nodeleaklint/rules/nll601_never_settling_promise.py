@@ -5,13 +5,22 @@ is created in code that runs repeatedly (a request handler, an event callback, a
 a function called from one of those).
 
 ## Why is this bad?
-A promise that can never settle parks every `await` on it forever. The suspended async
-function is kept alive by the promise's reaction list, and with it its whole frame: its
-arguments (a request, a response), its locals (buffers, parsed bodies) and every closure it
-created. V8 never collects a pending promise that is still referenced, and a handler that
-creates one per request grows the heap by one frame per request. At module top level, or in a
-`main()` that runs once, `await new Promise(() => {})` is a common way to keep a process
-alive and is not reported.
+A promise that can never settle parks every `await` on it forever: the code after the
+`await` and every enclosing `finally` never run. In a request handler that means the
+response is never ended, so the client's socket, the request and the response stay open and
+referenced by the server until the client gives up; a lock, a pooled connection or a
+listener that the `finally` would have released is never released. One such call per
+request is a leak that grows with traffic.
+
+What V8 keeps is subtle, and the runtime proof in `examples/proofs/` measures it: a parked
+async function is referenced from the promise it awaits, not from its own result promise.
+When the never-settling promise is itself unreachable (created inline and stored nowhere),
+V8 collects the parked frame; when the promise is long-lived (stored at module scope, in a
+collection, shared by callers), the whole frame (arguments, locals, closures) stays in the
+heap for good. Either way the work after the `await` never happens.
+
+At module top level, or in a `main()` that runs once, `await new Promise(() => {})` is a
+common way to keep a process alive and is not reported.
 
 ## Example
 ```js
@@ -110,13 +119,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if where is None or repetition is Repetition.ONCE:
             continue
         confidence = Confidence.HIGH if repetition is Repetition.REPEATING else Confidence.MEDIUM
-        params = "declares no `resolve`/`reject`" if not info.params else (
-            "never calls, stores or passes on `" + "`/`".join(info.param_names) + "`"
+        params = (
+            "declares no `resolve`/`reject`"
+            if not info.params
+            else ("never calls, stores or passes on `" + "`/`".join(info.param_names) + "`")
         )
         yield ctx.finding(
             call.node,
-            f"This `new Promise(…)` can never settle: its executor {params}, so each `await` on "
-            f"it parks {where.describe()} forever and keeps its frame — arguments, "
-            "locals and closures — reachable, one more per call.",
+            f"This `new Promise(…)` can never settle: its executor {params}, so an `await` on "
+            f"it never resumes {where.describe()}; the code after it and its `finally` blocks "
+            "never run (responses stay open, resources are never released), once per call.",
             confidence=confidence,
         )

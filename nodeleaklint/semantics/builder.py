@@ -169,11 +169,15 @@ class _Walker:
         while stack:
             current = stack.pop()
             if current.type == "identifier":
-                self.declare(current, BindingKind.IMPORT, scope, declarator=node, module_source=source)
+                self.declare(
+                    current, BindingKind.IMPORT, scope, declarator=node, module_source=source
+                )
             elif current.type == "import_specifier":
                 local = current.child_by_field_name("alias") or current.child_by_field_name("name")
                 if local is not None and local.type == "identifier":
-                    self.declare(local, BindingKind.IMPORT, scope, declarator=node, module_source=source)
+                    self.declare(
+                        local, BindingKind.IMPORT, scope, declarator=node, module_source=source
+                    )
                 for child in current.named_children:
                     self.declared.add(child.id)
             else:
@@ -190,7 +194,9 @@ class _Walker:
         name_node = node.child_by_field_name("name")
         if kind in ("function_declaration", "generator_function_declaration") and name_node:
             info.name = text(name_node)
-            info.binding = self.declare(name_node, BindingKind.FUNCTION, scope, declarator=node, function=info)
+            info.binding = self.declare(
+                name_node, BindingKind.FUNCTION, scope, declarator=node, function=info
+            )
         elif kind in ("function_expression", "generator_function") and name_node:
             info.name = text(name_node)
             self.declare(name_node, BindingKind.FUNCTION, own_scope, declarator=node, function=info)
@@ -240,10 +246,10 @@ class _Walker:
             if name is not None and name.type == "identifier":
                 info.name = text(name)
                 binding = scope.lookup(info.name)
-                if binding is not None and binding.declarator is not None:
-                    if binding.declarator.id == parent.id:
-                        info.binding = binding
-                        binding.function = info
+                declarator = binding.declarator if binding is not None else None
+                if binding is not None and declarator is not None and declarator.id == parent.id:
+                    info.binding = binding
+                    binding.function = info
         elif kind == "pair":
             info.property_key = text(parent.child_by_field_name("key")).strip("'\"")
             info.name = info.property_key
@@ -274,7 +280,8 @@ class _Walker:
             for param in params.named_children:
                 patterns.append(param)
                 if param.type == "required_parameter" and any(
-                    c.type == "accessibility_modifier" or c.type == "readonly" for c in param.children
+                    c.type == "accessibility_modifier" or c.type == "readonly"
+                    for c in param.children
                 ):
                     inner = param.child_by_field_name("pattern")
                     if inner is not None:
@@ -343,9 +350,9 @@ class _Walker:
                     self._declare_loop_variable(node, child_scope)
             elif kind in CLASS_KINDS:
                 out.class_nodes.append(node)
-                name = node.child_by_field_name("name")
-                if name is not None and kind != "class":
-                    self.declare(name, BindingKind.CLASS, scope, declarator=node)
+                class_name = node.child_by_field_name("name")
+                if class_name is not None and kind != "class":
+                    self.declare(class_name, BindingKind.CLASS, scope, declarator=node)
                 child_scope = Scope(ScopeKind.CLASS, node, scope, function)
             elif kind == "catch_clause":
                 child_scope = Scope(ScopeKind.BLOCK, node, scope, function)
@@ -410,7 +417,9 @@ class _Walker:
                 declaration = node.child_by_field_name("declaration")
                 if declaration is not None:
                     self._export_declared(declaration)
-                values = [c for c in node.named_children if c.id != getattr(declaration, "id", None)]
+                values = [
+                    c for c in node.named_children if c.id != getattr(declaration, "id", None)
+                ]
             else:
                 values = [node]
             stack = values

@@ -80,17 +80,26 @@ def lifetime_of(model: SemanticModel, node: Node | None, depth: int = 0) -> Hold
 def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> Holder:
     name = binding.name
     if binding.scope.is_module:
-        what = "imported" if binding.kind is BindingKind.IMPORT or binding.module_source else "module-level"
+        what = (
+            "imported"
+            if binding.kind is BindingKind.IMPORT or binding.module_source
+            else "module-level"
+        )
         return Holder(Lifetime.PROCESS, f"the {what} `{name}`", binding.node, binding)
     if binding.kind is BindingKind.PARAM:
         function = binding.function
         if function is not None and is_per_event_function(model, function):
             return Holder(
-                Lifetime.PER_CALL, f"`{name}`, a parameter of {function.display()}", binding.node, binding
+                Lifetime.PER_CALL,
+                f"`{name}`, a parameter of {function.display()}",
+                binding.node,
+                binding,
             )
         return Holder(Lifetime.UNKNOWN, f"the parameter `{name}`", binding.node, binding)
     if binding.module_source is not None:
-        return Holder(Lifetime.PROCESS, f"the module `{binding.module_source}`", binding.node, binding)
+        return Holder(
+            Lifetime.PROCESS, f"the module `{binding.module_source}`", binding.node, binding
+        )
     init = unwrap(binding.init)
     if (
         init is not None
@@ -100,7 +109,9 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
     ):
         aliased = lifetime_of(model, init, depth + 1)
         if aliased.lifetime is not Lifetime.PER_CALL:
-            return Holder(aliased.lifetime, aliased.description, aliased.declaration, aliased.binding)
+            return Holder(
+                aliased.lifetime, aliased.description, aliased.declaration, aliased.binding
+            )
     return Holder(Lifetime.PER_CALL, f"the local `{name}`", binding.node, binding)
 
 
@@ -139,11 +150,20 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
             )
     base = lifetime_of(model, obj, depth + 1)
     if obj is not None and obj.type == "this" and base.lifetime is Lifetime.INSTANCE:
-        return Holder(Lifetime.INSTANCE, f"`{name}`, a field of {base.description}", base.declaration)
+        return Holder(
+            Lifetime.INSTANCE, f"`{name}`, a field of {base.description}", base.declaration
+        )
     if base.lifetime is Lifetime.PROCESS:
         if base.binding is not None and base.binding.kind is BindingKind.CLASS:
-            return Holder(Lifetime.PROCESS, f"the static member `{name}`", base.declaration, base.binding)
-        return Holder(Lifetime.PROCESS, f"`{name}`, reachable from {base.description}", base.declaration, base.binding)
+            return Holder(
+                Lifetime.PROCESS, f"the static member `{name}`", base.declaration, base.binding
+            )
+        return Holder(
+            Lifetime.PROCESS,
+            f"`{name}`, reachable from {base.description}",
+            base.declaration,
+            base.binding,
+        )
     return Holder(base.lifetime, f"`{name}`", base.declaration, base.binding)
 
 

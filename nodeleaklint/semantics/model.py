@@ -30,7 +30,9 @@ class SemanticModel:
         by_name: defaultdict[str, list[CallSite]] = defaultdict(list)
         for call in facts.calls:
             by_name[call.name].append(call)
-        return cls(source=source, tree=tree, dialect=dialect, facts=facts, calls_by_name=dict(by_name))
+        return cls(
+            source=source, tree=tree, dialect=dialect, facts=facts, calls_by_name=dict(by_name)
+        )
 
     # -- indexes ----------------------------------------------------------------------------
     @property

@@ -113,9 +113,9 @@ def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
     return None
 
 
-def _call_use(reference: Node, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]) -> (
-    tuple[str, CallSite] | None
-):
+def _call_use(
+    reference: Node, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]
+) -> tuple[str, CallSite] | None:
     """How a reference to a function is used: called (``"call"``) or passed (``"argument"``)."""
     position = outer(reference)
     parent = position.parent
@@ -192,7 +192,9 @@ def _derived_repetition(
 
 
 def compute_repetition(
-    functions: list[FunctionInfo], function_by_node: dict[int, FunctionInfo], calls: dict[int, CallSite]
+    functions: list[FunctionInfo],
+    function_by_node: dict[int, FunctionInfo],
+    calls: dict[int, CallSite],
 ) -> None:
     """Fill ``repetition`` and ``reason`` on every function (a monotone fixpoint)."""
     pending: list[FunctionInfo] = []

@@ -17,9 +17,7 @@ FUNCTION_KINDS = frozenset(
     }
 )
 CLASS_KINDS = frozenset({"class_declaration", "class", "abstract_class_declaration"})
-LOOP_KINDS = frozenset(
-    {"for_statement", "for_in_statement", "while_statement", "do_statement"}
-)
+LOOP_KINDS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 # Wrappers that do not change which value an expression denotes.
 TRANSPARENT_KINDS = frozenset(
     {
