@@ -65,6 +65,7 @@ from nodeleaklint.semantics.syntax import (
     number_value,
     required_module,
     root_object,
+    snippet,
     text,
     unwrap,
 )
@@ -128,20 +129,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         value = _limit_value(model, call.args[0])
         if value is None or 0 < value <= threshold:
             continue
-        target = text(call.obj) if call.obj is not None else "every target passed"
-        if call.obj is not None and dotted_name(call.obj) in ("events", "EventEmitter"):
-            target = "the event targets passed"
+        if call.obj is None or dotted_name(call.obj) in ("events", "EventEmitter"):
+            targets = ", ".join(f"`{snippet(arg, 30)}`" for arg in call.args[1:])
+            where = f"on {targets}" if targets else "for every new EventTarget"
+        else:
+            where = f"on `{snippet(call.obj)}`"
         yield ctx.finding(
             call.node,
-            f"`{text(call.callee)}({text(call.args[0])})` {_describe(value)} on {target}, which "
-            "silences `MaxListenersExceededWarning`, Node's only built-in leak detector: "
+            f"`{snippet(call.callee)}({snippet(call.args[0], 20)})` {_describe(value)} {where}, "
+            "which silences `MaxListenersExceededWarning`, Node's only built-in leak detector: "
             "listeners added per request or per call then pile up unreported.",
         )
     for assignment in model.assignments:
         assigned = unwrap(assignment.child_by_field_name("left"))
         if not _is_events_default(assigned):
             continue
-        left = text(assigned)
+        left = snippet(assigned)
         right = assignment.child_by_field_name("right")
         value = _limit_value(model, right)
         if value is not None and 0 < value <= threshold:
@@ -149,7 +152,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         change = _describe(value) if value is not None else "changes the listener limit"
         yield ctx.finding(
             assignment,
-            f"`{left} = {text(right)}` {change} for every emitter in the process, which silences "
-            "`MaxListenersExceededWarning` everywhere: listeners that accumulate per request or "
+            f"`{left} = {snippet(right, 24)}` {change} for every emitter in the process, which "
+            "silences `MaxListenersExceededWarning` everywhere: listeners that accumulate per request or "
             "per call on any emitter go unreported.",
         )

@@ -38,6 +38,12 @@ def text(node: Node | None) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
+def snippet(node: Node | None, limit: int = 48) -> str:
+    """Source text for a message: whitespace collapsed, shortened with an ellipsis."""
+    value = " ".join(text(node).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def unwrap(node: Node | None) -> Node | None:
     """Strip parentheses and TypeScript casts: ``(x as Emitter)!`` -> ``x``."""
     while node is not None and node.type in TRANSPARENT_KINDS:
