@@ -328,15 +328,16 @@ class ConfigResolver:
             return self._explicit
         visited: list[Path] = []
         config: Config | None = None
-        for candidate in (folder, *folder.parents):
-            cached = self._by_folder.get(candidate)
-            if cached is not None:
-                config = cached
+        candidate = folder
+        while True:
+            config = self._by_folder.get(candidate)
+            if config is not None:
                 break
             visited.append(candidate)
             config = _config_in(candidate)
-            if config is not None:
+            if config is not None or candidate.parent == candidate:
                 break
+            candidate = candidate.parent
         resolved = config if config is not None else Config()
         for candidate in visited:
             self._by_folder[candidate] = resolved

@@ -127,18 +127,27 @@ def _ancestor_gitignores(folder: Path) -> tuple[_GitIgnore, ...]:
 # -- walking -----------------------------------------------------------------------------
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    """Device and inode of what ``path`` points to: equal for every link to one file."""
+    info = os.stat(path)
+    return (info.st_dev, info.st_ino)
+
+
 def _walk(
     root: Path, display_root: str, config_for: ConfigFor
 ) -> Iterator[SourcePath | Notification]:
     inherited = _ancestor_gitignores(root)
     stack: list[tuple[Path, str, tuple[_GitIgnore, ...]]] = [(root, display_root, inherited)]
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     while stack:
         folder, display, ignores = stack.pop()
-        real = os.path.realpath(folder)
-        if real in seen:
+        try:
+            key = _identity(folder)
+        except OSError:
             continue
-        seen.add(real)
+        if key in seen:  # a symlink back into the walk
+            continue
+        seen.add(key)
         config = config_for(folder)
         if config.respect_gitignore:
             own = _read_gitignore(folder)
@@ -186,7 +195,7 @@ def iter_source_files(
     and for a named file whose extension is not supported (a note: skipped).
     ``config_for`` may raise ``ConfigError``; it propagates.
     """
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     for given in paths:
         absolute = Path(os.path.abspath(given))
         display = display_for(given, absolute)
@@ -218,8 +227,11 @@ def iter_source_files(
             items = [SourcePath(absolute, display, config_for(absolute.parent))]
         for item in items:
             if isinstance(item, SourcePath):
-                real = os.path.realpath(item.path)
-                if real in seen:
+                try:
+                    key = _identity(item.path)
+                except OSError:
+                    key = (-1, len(seen))
+                if key in seen:
                     continue
-                seen.add(real)
+                seen.add(key)
             yield item

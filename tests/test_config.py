@@ -71,18 +71,23 @@ def test_rule_options_keyed_by_id(tmp_path: Path) -> None:
     assert discover_config(tmp_path).rule_options == {"NLL102": {"threshold": 5}}
 
 
+TOOL = "[tool.nodeleaklint]\n"
+PKG = '{"nodeleaklint": {}}'
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"nodeleaklint.toml": "", ".nodeleaklint.toml": "", "pyproject.toml": ""}, "nodeleaklint.toml"),
-        ({".nodeleaklint.toml": "", "pyproject.toml": "[tool.nodeleaklint]\n"}, ".nodeleaklint.toml"),
-        ({"pyproject.toml": "[tool.nodeleaklint]\n", "package.json": '{"nodeleaklint": {}}'}, "pyproject.toml"),
-        ({"pyproject.toml": "[tool.black]\n", "package.json": '{"nodeleaklint": {}}'}, "package.json"),
+        (
+            {"nodeleaklint.toml": "", ".nodeleaklint.toml": "", "pyproject.toml": TOOL},
+            "nodeleaklint.toml",
+        ),
+        ({".nodeleaklint.toml": "", "pyproject.toml": TOOL}, ".nodeleaklint.toml"),
+        ({"pyproject.toml": TOOL, "package.json": PKG}, "pyproject.toml"),
+        ({"pyproject.toml": "[tool.black]\n", "package.json": PKG}, "package.json"),
     ],
-)  # fmt: skip
-def test_precedence_within_one_folder(
-    tmp_path: Path, files: dict[str, str], expected: str
-) -> None:
+)
+def test_precedence_within_one_folder(tmp_path: Path, files: dict[str, str], expected: str) -> None:
     for name, text in files.items():
         write(tmp_path / "proj" / name, text)
     assert discover_config(tmp_path / "proj").source == tmp_path / "proj" / expected
@@ -229,4 +234,3 @@ def test_resolver_looks_each_folder_up_once(
     assert resolver.for_folder(tmp_path / "a") is first
     assert resolver.for_folder(tmp_path / "a" / "c") is first
     assert sorted(looked_up) == sorted([deep, tmp_path / "a", tmp_path, tmp_path / "a" / "c"])
-

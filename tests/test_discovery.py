@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -21,9 +23,7 @@ def touch(*paths: str, text: str = "x;\n") -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
-def collect(
-    *paths: str, force_exclude: bool = False
-) -> tuple[list[str], list[Notification]]:
+def collect(*paths: str, force_exclude: bool = False) -> tuple[list[str], list[Notification]]:
     files: list[str] = []
     notes: list[Notification] = []
     for item in iter_source_files(paths, ConfigResolver().for_folder, force_exclude):
@@ -165,11 +165,16 @@ def test_symlinked_folder_is_followed_once() -> None:
 
 
 def test_deep_nesting_has_no_recursion_limit() -> None:
-    deep = "d"
-    for _ in range(1200):  # os.makedirs would itself recurse
-        os.mkdir(deep)
-        deep += "/d"
-    deep = Path(deep).parent
+    levels = 400
+    deep = Path(*(["d"] * levels))
+    os.makedirs(deep)
     touch(str(deep / "x.js"))
-    files, _ = collect(".")
+    # Deeper than the stack allows: a recursive walk would raise RecursionError.
+    limit = len(traceback.extract_stack()) + levels // 2
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        files, _ = collect(".")
+    finally:
+        sys.setrecursionlimit(old)
     assert files == [str(deep / "x.js")]

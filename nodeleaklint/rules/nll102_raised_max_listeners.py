@@ -153,6 +153,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             assignment,
             f"`{left} = {snippet(right, 24)}` {change} for every emitter in the process, which "
-            "silences `MaxListenersExceededWarning` everywhere: listeners that accumulate per request or "
-            "per call on any emitter go unreported.",
+            "silences `MaxListenersExceededWarning` everywhere: listeners that accumulate per "
+            "request or per call on any emitter go unreported.",
         )
