@@ -53,7 +53,10 @@ def exit_status(result: RunResult, *, exit_zero: bool = False) -> int:
     )
     if failed:
         return EXIT_ERROR
-    unused = any(n.kind is NotificationKind.UNUSED_SUPPRESSION for n in result.all_notifications)
+    unused = any(
+        n.kind in (NotificationKind.UNUSED_SUPPRESSION, NotificationKind.STALE_BASELINE)
+        for n in result.all_notifications
+    )
     if (result.findings or unused) and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
@@ -98,8 +101,8 @@ def cli() -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write results to FILE instead of stdout.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write results to FILE instead of stdout (- is stdout).",
 )
 @click.option(
     "--select",
@@ -138,10 +141,36 @@ def cli() -> None:
     help="Report suppression comments that suppress nothing.",
 )
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes (default: one per core for large inputs).",
+)
+@click.option(
     "--max-results",
     type=click.IntRange(min=0),
     metavar="N",
     help="Cap the number of results in SARIF output.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Report only findings that FILE (from --write-baseline) does not record.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Record the current findings in FILE; they are then not reported.",
+)
+@click.option(
+    "--report-stale-baseline",
+    is_flag=True,
+    help="With --baseline, report entries that match no finding any more.",
 )
 def check(
     paths: tuple[str, ...],
@@ -155,7 +184,11 @@ def check(
     statistics: bool,
     force_exclude: bool,
     report_unused_suppressions: bool,
+    jobs: int | None,
     max_results: int | None,
+    baseline_file: str | None,
+    write_baseline: str | None,
+    report_stale_baseline: bool,
 ) -> None:
     """Check PATHS (default: the current folder). A path of - reads stdin."""
     from nodeleaklint import runner
@@ -174,14 +207,32 @@ def check(
             stdin=source,
             stdin_filename=stdin_filename,
             report_unused_suppressions=report_unused_suppressions,
+            jobs=jobs,
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except UnknownRuleError as error:
         raise click.UsageError(str(error)) from None
-    _write(result, fmt, output, statistics, max_results)
+    result = _with_baseline(result, baseline_file, write_baseline, report_stale_baseline)
+    if source is None and result.files_checked == 0 and not result.all_notifications:
+        click.echo("warning: no JavaScript or TypeScript files found", err=True)
+    _write(result, fmt, None if output == Path("-") else output, statistics, max_results)
     sys.exit(exit_status(result, exit_zero=exit_zero))
+
+
+def _with_baseline(
+    result: RunResult, baseline_file: str | None, write_file: str | None, report_stale: bool
+) -> RunResult:
+    from nodeleaklint import baseline
+
+    try:
+        return baseline.use(
+            result, baseline_file=baseline_file, write_file=write_file, report_stale=report_stale
+        )
+    except baseline.BaselineError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _write(

@@ -278,7 +278,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     """The settings of an explicitly named file (``--config FILE``).
 
     ``pyproject.toml`` is read from ``[tool.nodeleaklint]``, ``package.json`` from its
-    ``"nodeleaklint"`` key, any other file as a TOML file of top-level settings.
+    ``"nodeleaklint"`` key, any other file as top-level settings (JSON when its name ends
+    in ``.json``, TOML otherwise).
     """
     file = Path(os.path.abspath(path))
     if not file.is_file():

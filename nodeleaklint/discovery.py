@@ -1,7 +1,7 @@
 """Which files a run checks: walk the given paths, honour excludes and ``.gitignore``.
 
 Folders are walked with ``os.scandir`` and an explicit stack (no recursion), entries in
-sorted order, symlinked folders followed only once (by real path) so loops end.
+sorted order, symlinked folders followed only once (by device and inode) so loops end.
 Explicitly named files are always checked unless ``force_exclude`` is set (as ruff does);
 named files with an unsupported extension are skipped with a notice.
 """
@@ -66,16 +66,18 @@ def _relative(path: Path, base: Path | None) -> str | None:
 
 
 def is_excluded(path: Path, config: Config, *, is_dir: bool = False) -> bool:
-    """Whether ``exclude`` + ``extend-exclude`` (relative to the config root) match ``path``.
+    """Whether ``exclude`` + ``extend-exclude`` match ``path`` or a folder above it.
 
-    Without a config root, or for paths outside it, patterns match relative to the working
-    directory, and failing that the path's own name.
+    Patterns are gitignore-style and relative to the config root; without a root, or for
+    paths outside it, relative to the working directory, and failing that to ``/``.
     """
     patterns = config.all_excludes
     if not patterns:
         return False
     relative = (
-        _relative(path, config.root) or _relative(path, Path.cwd()) or path.name or path.as_posix()
+        _relative(path, config.root)
+        or _relative(path, Path.cwd())
+        or path.relative_to(path.anchor).as_posix()
     )
     return _spec(patterns).match_file(relative + "/" if is_dir else relative)
 

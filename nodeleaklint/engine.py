@@ -53,14 +53,30 @@ def check_source(
             report.notifications.append(_internal_error(path, f"rule {rule.id} ({rule.name})", exc))
     findings = [replace(f, line_text=source.line_text(f.span.line - 1)) for f in _dedupe(findings)]
     suppressions = Suppressions.from_comments(
-        (comment.start_point[0] + 1, comment.end_point[0] + 1, source_text(comment))
-        for comment in model.comments
+        (
+            (comment.start_point[0] + 1, comment.end_point[0] + 1, source_text(comment))
+            for comment in model.comments
+        ),
+        first_code_line=_first_code_line(tree.root_node),
     )
     kept, report.suppressed = suppressions.apply(findings)
     report.findings = with_fingerprints(kept)
-    if report_unused_suppressions:
-        report.notifications.extend(suppressions.unused(path))
+    report.notifications.extend(
+        suppressions.notifications(
+            path,
+            report_unused=report_unused_suppressions,
+            enabled={rule.id for rule in rules},
+        )
+    )
     return report
+
+
+def _first_code_line(root: Node) -> int | None:
+    """The 1-based line of the first statement (comments and a ``#!`` line are not code)."""
+    for child in root.named_children:
+        if child.type not in ("comment", "hash_bang_line"):
+            return child.start_point[0] + 1
+    return None
 
 
 def source_text(node: Node) -> str:

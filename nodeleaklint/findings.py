@@ -64,10 +64,13 @@ class NotificationKind(str, enum.Enum):
     CONFIG_ERROR = "config-error"
     TRUNCATED = "truncated"
     UNUSED_SUPPRESSION = "unused-suppression"
+    STALE_BASELINE = "stale-baseline"
 
 
 # Notification kinds that make a run unsuccessful (exit status 2).
-FAILING_NOTIFICATIONS = frozenset({NotificationKind.INTERNAL_ERROR, NotificationKind.CONFIG_ERROR})
+FAILING_NOTIFICATIONS = frozenset(
+    {NotificationKind.INTERNAL_ERROR, NotificationKind.CONFIG_ERROR, NotificationKind.UNREADABLE}
+)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ import dataclasses
 import os
 import stat
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -22,10 +25,12 @@ from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
 from nodeleaklint.findings import FileReport, Notification, NotificationKind, RunResult, Severity
 from nodeleaklint.parsing import dialect_for_path
-from nodeleaklint.rules import expand_selectors, select_rules
+from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
 
 STDIN = "-"
+# Below this many files a run stays in one process: starting workers costs more.
+PARALLEL_THRESHOLD = 64
 # Without --stdin-filename, stdin is checked as JavaScript and reported as "-".
 _STDIN_NAME = "stdin.js"
 
@@ -142,51 +147,101 @@ def _renamed(report: FileReport, path: str) -> FileReport:
     )
 
 
+@dataclass(frozen=True)
+class _Task:
+    """One file to check; plain data, so it can be sent to a worker process."""
+
+    path: Path
+    display: str
+    config: Config
+    rule_ids: tuple[str, ...]
+    report_unused: bool
+
+
+def _internal_error(display: str, error: BaseException) -> FileReport:
+    message = f"internal error while checking this file: {type(error).__name__}: {error}"
+    notice = _notice(NotificationKind.INTERNAL_ERROR, message, display, Severity.ERROR)
+    return FileReport(path=display, notifications=[notice])
+
+
+def _check_data(task: _Task, data: bytes, check: CheckSource) -> FileReport:
+    rules = [RULES_BY_ID[rule_id] for rule_id in task.rule_ids]
+    try:
+        return check(
+            task.display, data, task.config, rules, report_unused_suppressions=task.report_unused
+        )
+    except Exception as error:  # one file's failure must not end the run
+        return _internal_error(task.display, error)
+
+
+def _check_task(task: _Task, check: CheckSource | None = None) -> FileReport | Notification:
+    """Read and check one file (also the worker-process entry point)."""
+    data = _read(task.path, task.display, task.config.max_file_size)
+    if isinstance(data, Notification):
+        return data
+    return _check_data(task, data, check or _engine_check())
+
+
+def _map_in_pool(tasks: list[_Task], jobs: int) -> list[FileReport | Notification]:
+    """``_check_task`` over ``tasks`` in worker processes, results in task order."""
+    results: list[FileReport | Notification] = []
+    chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results.extend(pool.map(_check_task, tasks, chunksize=chunksize))
+    except BrokenProcessPool as error:  # a worker died (e.g. killed); report, do not crash
+        results.extend(_internal_error(task.display, error) for task in tasks[len(results) :])
+    return results
+
+
 class _Run:
     """One run's settings and caches: how to check a file and with which rules."""
 
     def __init__(
         self,
-        check: CheckSource,
+        check: CheckSource | None,
         resolver: ConfigResolver,
         selection: RuleSelection,
         report_unused: bool,
+        jobs: int | None,
     ) -> None:
         self.check_source = check
         self.resolver = resolver
         self.selection = selection
         self.report_unused = report_unused
+        self.jobs = jobs
 
-    def check(self, path: Path, display: str, data: bytes, config: Config) -> FileReport:
+    def task(self, path: Path, display: str, config: Config) -> _Task:
         rules = self.selection.rules_for(path, display, config)
-        try:
-            return self.check_source(
-                display, data, config, rules, report_unused_suppressions=self.report_unused
-            )
-        except Exception as error:  # one file's failure must not end the run
-            return FileReport(
-                path=display,
-                notifications=[
-                    _notice(
-                        NotificationKind.INTERNAL_ERROR,
-                        f"internal error while checking this file: {type(error).__name__}: {error}",
-                        display,
-                        Severity.ERROR,
-                    )
-                ],
-            )
+        return _Task(path, display, config, tuple(r.id for r in rules), self.report_unused)
+
+    def _workers(self, count: int) -> int:
+        if self.check_source is not None:  # an injected check may not survive pickling
+            return 1
+        if self.jobs is not None:
+            return max(1, min(self.jobs, count))
+        if count < PARALLEL_THRESHOLD:
+            return 1
+        return max(1, min(os.cpu_count() or 1, count // PARALLEL_THRESHOLD * 4))
 
     def files(self, paths: Iterable[str], force_exclude: bool) -> RunResult:
         result = RunResult()
+        tasks: list[_Task] = []
         for item in iter_source_files(paths, self.resolver.for_folder, force_exclude):
             if isinstance(item, Notification):
                 result.notifications.append(item)
-                continue
-            data = _read(item.path, item.display, item.config.max_file_size)
-            if isinstance(data, Notification):
-                result.notifications.append(data)
             else:
-                result.files.append(self.check(item.path, item.display, data, item.config))
+                tasks.append(self.task(item.path, item.display, item.config))
+        jobs = self._workers(len(tasks))
+        if jobs > 1:
+            outcomes = _map_in_pool(tasks, jobs)
+        else:
+            outcomes = [_check_task(task, self.check_source) for task in tasks]
+        for outcome in outcomes:
+            if isinstance(outcome, Notification):
+                result.notifications.append(outcome)
+            else:
+                result.files.append(outcome)
         return result
 
     def stdin(self, data: bytes, filename: str | None, force_exclude: bool) -> RunResult:
@@ -212,7 +267,8 @@ class _Run:
         elif len(data) > config.max_file_size:
             result.notifications.append(_too_large(display, len(data), config.max_file_size))
         else:
-            report = self.check(absolute, display, data, config)
+            task = self.task(absolute, display, config)
+            report = _check_data(task, data, self.check_source or _engine_check())
             result.files.append(report if filename is not None else _renamed(report, STDIN))
         return result
 
@@ -227,11 +283,14 @@ def run(
     stdin: bytes | None = None,
     stdin_filename: str | None = None,
     report_unused_suppressions: bool = False,
+    jobs: int | None = None,
     check: CheckSource | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
-    ``check`` replaces ``nodeleaklint.engine.check_source`` (for tests). Raises
+    ``jobs`` is the number of worker processes (default: one per core for large inputs,
+    none for a few files). ``check`` replaces ``nodeleaklint.engine.check_source`` (for
+    tests; it always runs in this process). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -240,10 +299,11 @@ def run(
     elif ignore:
         expand_selectors(ignore)
     state = _Run(
-        check or _engine_check(),
+        check,
         ConfigResolver(config_path),
         RuleSelection(select, ignore),
         report_unused_suppressions,
+        jobs,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

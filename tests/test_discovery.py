@@ -178,3 +178,14 @@ def test_deep_nesting_has_no_recursion_limit() -> None:
     finally:
         sys.setrecursionlimit(old)
     assert files == [str(deep / "x.js")]
+
+
+def test_force_exclude_outside_cwd_still_sees_excluded_folders(tmp_path: Path) -> None:
+    touch("outside/node_modules/lib/a.js", "outside/src/b.js")
+    Path("work").mkdir()
+    os.chdir("work")
+    base = tmp_path / "outside"
+    files, _ = collect(
+        str(base / "node_modules/lib/a.js"), str(base / "src/b.js"), force_exclude=True
+    )
+    assert files == [str(base / "src/b.js")]

@@ -18,6 +18,7 @@ NOTIFICATION_IDS: dict[NotificationKind, str] = {
     NotificationKind.CONFIG_ERROR: "NLL-CONFIG",
     NotificationKind.TRUNCATED: "NLL-TRUNCATED",
     NotificationKind.UNUSED_SUPPRESSION: "NLL-UNUSED-SUPPRESSION",
+    NotificationKind.STALE_BASELINE: "NLL-STALE-BASELINE",
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

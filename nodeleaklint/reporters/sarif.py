@@ -55,6 +55,7 @@ NOTIFICATION_DESCRIPTIONS = {
     NotificationKind.CONFIG_ERROR: "The configuration could not be used.",
     NotificationKind.TRUNCATED: "Results were left out of the log to respect a limit.",
     NotificationKind.UNUSED_SUPPRESSION: "A suppression comment suppressed nothing.",
+    NotificationKind.STALE_BASELINE: "A baseline entry no longer matches any finding.",
 }
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 NOTIFICATION_ORDER = sorted(NOTIFICATION_IDS, key=lambda kind: NOTIFICATION_IDS[kind])

@@ -1,0 +1,337 @@
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from nodeleaklint import runner
+from nodeleaklint.cli import cli, exit_status
+from nodeleaklint.config import Config
+from nodeleaklint.findings import FileReport, NotificationKind, RunResult
+from nodeleaklint.rules.base import Rule
+
+LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\n"
+CLEAN = "const bus = require('./bus');\nbus.setMaxListeners(20);\n"
+NEVER = "async function f() {\n  await new Promise(() => {});\n}\n"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def write(path: str, text: str) -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def invoke(*args: str, stdin: bytes | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+
+def json_findings(result: Result) -> list[dict[str, object]]:
+    items = json.loads(result.stdout)
+    assert isinstance(items, list)
+    return items
+
+
+# -- exit status -------------------------------------------------------------------------
+
+
+def test_clean_tree_exits_zero() -> None:
+    write("src/app.js", CLEAN)
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+    assert "0 findings in 0 files (1 file checked)" in result.stdout
+
+
+def test_findings_exit_one_and_exit_zero_turns_them_to_zero() -> None:
+    write("src/app.js", LEAKY)
+    assert invoke("check").exit_code == 1
+    assert invoke("check", "--exit-zero").exit_code == 0
+
+
+def test_missing_path_exits_two_even_with_exit_zero() -> None:
+    write("src/app.js", LEAKY)
+    result = invoke("check", "--exit-zero", "--format", "json", "src", "nope.js")
+    assert result.exit_code == 2
+    assert "nope.js" in result.stderr and "No such file or directory" in result.stderr
+    assert [item["path"] for item in json_findings(result)] == [os.path.join("src", "app.js")]
+
+
+def test_config_error_names_file_and_key_and_exits_two() -> None:
+    write("pyproject.toml", '[tool.nodeleaklint]\nselct = ["NLL1"]\n')
+    write("a.js", CLEAN)
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert (
+        "pyproject.toml: [tool.nodeleaklint] unknown key 'selct' (did you mean 'select'?)"
+        in result.stderr
+    )
+    assert result.stdout == ""
+
+
+def test_unknown_selector_is_a_usage_error() -> None:
+    write("a.js", CLEAN)
+    result = invoke("check", "--select", "NLL999")
+    assert result.exit_code == 2
+    assert "NLL999" in result.stderr
+
+
+def test_unsupported_explicit_file_is_skipped_not_an_error() -> None:
+    write("notes.md", "# hi\n")
+    result = invoke("check", "notes.md")
+    assert result.exit_code == 0
+    assert "notes.md" in result.stdout and "skipped" in result.stdout
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def test_json_output_has_the_documented_keys_and_relative_paths(tmp_path: Path) -> None:
+    write("src/app.js", LEAKY)
+    result = invoke("check", "--format", "json", str(tmp_path / "src"))
+    [item] = json_findings(result)
+    assert item["path"] == os.path.join("src", "app.js")
+    assert item["rule"] == "NLL102" and item["name"] == "raised-max-listeners"
+    assert (item["line"], item["column"]) == (2, 1)
+    for key in ("severity", "confidence", "end_line", "end_column", "message"):
+        assert key in item
+
+
+def test_concise_and_sarif_formats() -> None:
+    write("a.js", LEAKY)
+    concise = invoke("check", "--format", "concise")
+    assert concise.stdout.startswith("a.js:2:1: NLL102 [raised-max-listeners] ")
+    sarif = json.loads(invoke("check", "--format", "sarif").stdout)
+    assert sarif["version"] == "2.1.0"
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["NLL102"]
+
+
+def test_output_file_receives_results() -> None:
+    write("a.js", LEAKY)
+    result = invoke("check", "--format", "json", "--output", "out.json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert json.loads(Path("out.json").read_text(encoding="utf-8"))[0]["rule"] == "NLL102"
+
+
+def test_statistics_counts_per_rule() -> None:
+    write("a.js", LEAKY + LEAKY)
+    write("b.js", NEVER)
+    result = invoke("check", "--statistics")
+    assert result.stdout.splitlines() == [
+        "2\tNLL102\traised-max-listeners",
+        "1\tNLL601\tnever-settling-promise",
+    ]
+    stats = json.loads(invoke("check", "--statistics", "--format", "json").stdout)
+    assert stats[0] == {"rule": "NLL102", "name": "raised-max-listeners", "count": 2}
+
+
+def test_checked_files_are_never_written() -> None:
+    path = write("a.js", LEAKY)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    invoke("check", "--format", "sarif")
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+# -- selection and configuration ---------------------------------------------------------
+
+
+def test_select_replaces_and_ignore_adds() -> None:
+    write("nodeleaklint.toml", 'ignore = ["NLL601"]\n')
+    write("a.js", LEAKY + NEVER)
+
+    def rules(*args: str) -> list[str]:
+        return sorted({str(item["rule"]) for item in json_findings(invoke("check", *args))})
+
+    assert rules("--format", "json") == ["NLL102"]
+    assert rules("--format", "json", "--select", "NLL601") == ["NLL601"]
+    assert rules("--format", "json", "--select", "NLL1,NLL6", "--ignore", "NLL102") == ["NLL601"]
+    assert rules("--format", "json", "--ignore", "raised-max-listeners") == []
+
+
+def test_per_file_ignores_are_relative_to_the_config_root() -> None:
+    write("nodeleaklint.toml", '[per-file-ignores]\n"test/**" = ["NLL102"]\n')
+    write("test/a.js", LEAKY)
+    write("src/test/b.js", LEAKY)
+    result = invoke("check", "--format", "json", "src", "test")
+    assert [item["path"] for item in json_findings(result)] == [os.path.join("src", "test", "b.js")]
+
+
+def test_rule_options_from_config() -> None:
+    write("a.js", "const bus = require('./bus');\nbus.setMaxListeners(100);\n")
+    assert invoke("check").exit_code == 1
+    write("nodeleaklint.toml", "[rules.raised-max-listeners]\nthreshold = 200\n")
+    assert invoke("check").exit_code == 0
+
+
+def test_explicit_config_file() -> None:
+    write("ci/lint.toml", 'ignore = ["NLL102"]\n')
+    write("a.js", LEAKY)
+    assert invoke("check", "--config", "ci/lint.toml").exit_code == 0
+
+
+def test_max_file_size_skips_with_a_notice() -> None:
+    write("nodeleaklint.toml", "max-file-size = 10\n")
+    write("a.js", LEAKY)
+    result = invoke("check", "--format", "json")
+    assert result.exit_code == 0
+    assert "a.js" in result.stderr and "max-file-size" in result.stderr
+
+
+def test_force_exclude_applies_excludes_to_named_files() -> None:
+    write("dist/a.js", LEAKY)
+    assert invoke("check", "dist/a.js").exit_code == 1
+    assert invoke("check", "--force-exclude", "dist/a.js").exit_code == 0
+
+
+# -- suppressions ------------------------------------------------------------------------
+
+
+def test_suppression_comments_and_unused_report() -> None:
+    write(
+        "a.js",
+        "const bus = require('./bus');\n"
+        "// nodeleaklint-disable-next-line NLL102 -- deliberate\n"
+        "bus.setMaxListeners(0);\n"
+        "bus.setMaxListeners(0); // nodeleaklint-disable-line raised-max-listeners\n"
+        "// nodeleaklint-disable-next-line NLL601\n"
+        "const s = '// nodeleaklint-disable-line NLL102'; bus.setMaxListeners(0);\n",
+    )
+    result = invoke("check", "--format", "concise")
+    assert result.exit_code == 1
+    assert [line.split(":")[1] for line in result.stdout.splitlines()] == ["6"]
+    unused = invoke("check", "--format", "concise", "--report-unused-suppressions")
+    assert "a.js:5:1: NLL-UNUSED-SUPPRESSION" in unused.stdout
+
+
+def test_unused_suppressions_alone_exit_one_when_reported() -> None:
+    write("a.js", "// nodeleaklint-disable-next-line NLL102\nconst x = 1;\n")
+    assert invoke("check").exit_code == 0
+    assert invoke("check", "--report-unused-suppressions").exit_code == 1
+
+
+# -- stdin -------------------------------------------------------------------------------
+
+
+def test_stdin_with_filename_uses_its_config_and_path() -> None:
+    write("nodeleaklint.toml", '[per-file-ignores]\n"legacy/**" = ["NLL102"]\n')
+    data = LEAKY.encode()
+    result = invoke("check", "--format", "json", "--stdin-filename", "src/x.js", stdin=data)
+    assert [item["path"] for item in json_findings(result)] == [os.path.join("src", "x.js")]
+    legacy = invoke("check", "--stdin-filename", "legacy/x.js", "-", stdin=data)
+    assert legacy.exit_code == 0
+
+
+def test_stdin_dash_without_filename() -> None:
+    result = invoke("check", "--format", "json", "-", stdin=LEAKY.encode())
+    assert [item["path"] for item in json_findings(result)] == ["-"]
+
+
+def test_stdin_force_exclude_reports_nothing() -> None:
+    args = ("check", "--format", "json", "--stdin-filename", "node_modules/x/i.js")
+    assert len(json_findings(invoke(*args, stdin=LEAKY.encode()))) == 1
+    excluded = invoke(*args, "--force-exclude", stdin=LEAKY.encode())
+    assert excluded.exit_code == 0
+    assert json_findings(excluded) == []
+
+
+def test_stdin_with_other_paths_is_a_usage_error() -> None:
+    result = invoke("check", "--stdin-filename", "a.js", "b.js", stdin=b"")
+    assert result.exit_code == 2
+
+
+# -- rules and rule ----------------------------------------------------------------------
+
+
+def test_rules_lists_every_rule() -> None:
+    text = invoke("rules")
+    assert text.exit_code == 0
+    assert "NLL102" in text.stdout and "raised-max-listeners" in text.stdout
+    items = json.loads(invoke("rules", "--format", "json").stdout)
+    ids = [item["id"] for item in items]
+    assert ids == sorted(ids) and "NLL601" in ids
+    assert set(items[0]) >= {"id", "name", "summary", "severity", "confidence"}
+
+
+def test_rule_prints_docs_by_id_or_name() -> None:
+    by_id = invoke("rule", "nll102")
+    assert by_id.exit_code == 0
+    assert by_id.stdout.startswith("# raised-max-listeners (NLL102)")
+    assert "## Why is this bad?" in by_id.stdout
+    assert invoke("rule", "raised-max-listeners").stdout == by_id.stdout
+    unknown = invoke("rule", "NLL999")
+    assert unknown.exit_code == 2 and "NLL999" in unknown.stderr
+
+
+# -- runner robustness -------------------------------------------------------------------
+
+
+def test_a_failing_file_does_not_stop_the_run() -> None:
+    write("a.js", CLEAN)
+    write("b.js", CLEAN)
+    checked: list[str] = []
+
+    def check(
+        path: str,
+        data: bytes,
+        config: Config,
+        rules: Sequence[Rule],
+        *,
+        report_unused_suppressions: bool = False,
+    ) -> FileReport:
+        checked.append(path)
+        if path == "a.js":
+            raise RuntimeError("boom")
+        return FileReport(path=path)
+
+    result = runner.run(["."], check=check)
+    assert checked == ["a.js", "b.js"]
+    [note] = result.all_notifications
+    assert note.kind is NotificationKind.INTERNAL_ERROR and note.path == "a.js"
+    assert "boom" in note.message
+    assert not result.successful
+    assert exit_status(result, exit_zero=True) == 2
+
+
+def test_non_regular_file_is_skipped_without_blocking() -> None:
+    os.mkfifo("pipe.js")
+    result = runner.run(["pipe.js"])
+    [note] = result.notifications
+    assert note.kind is NotificationKind.SKIPPED
+    assert result.files == []
+
+
+def test_exit_status_for_an_empty_run() -> None:
+    assert exit_status(RunResult()) == 0
+
+
+def test_output_dash_is_stdout_and_empty_tree_warns() -> None:
+    write("a.js", LEAKY)
+    assert json_findings(invoke("check", "--format", "json", "-o", "-"))[0]["rule"] == "NLL102"
+    assert not Path("-").exists()
+    Path("empty").mkdir()
+    result = invoke("check", "empty")
+    assert result.exit_code == 0
+    assert "no JavaScript or TypeScript files found" in result.stderr
+
+
+def test_worker_processes_give_the_same_results_in_order() -> None:
+    for index in range(12):
+        write(f"src/f{index:02}.js", LEAKY if index % 3 else NEVER)
+    write("src/broken.js", "function (\n")
+    serial = runner.run(["src"], jobs=1)
+    parallel = runner.run(["src"], jobs=3)
+    assert [report.path for report in parallel.files] == [report.path for report in serial.files]
+    assert parallel.findings == serial.findings
+    assert parallel.all_notifications == serial.all_notifications
+    assert len(serial.findings) == 12
+    result = invoke("check", "--jobs", "2", "--format", "json", "src")
+    assert len(json_findings(result)) == 12
