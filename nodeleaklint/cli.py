@@ -315,6 +315,24 @@ def show_rule(selector: str) -> None:
     click.echo(rule_markdown(rule), nl=False)
 
 
+LSP_EXTRA_MISSING = (
+    "error: `nodeleaklint server` needs the lsp extra: pip install 'nodeleaklint[lsp]'"
+)
+
+
+@cli.command("server")
+def language_server() -> None:
+    """Run the language server on stdin/stdout (for editors; needs the lsp extra)."""
+    try:
+        from nodeleaklint import lsp
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        click.echo(LSP_EXTRA_MISSING, err=True)
+        sys.exit(EXIT_ERROR)
+    lsp.main()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="nodeleaklint")

@@ -264,7 +264,8 @@ def test_paths_outside_the_root_become_absolute_file_uris(path: str) -> None:
 
 def test_execution_notifications() -> None:
     invocation = only_run(sarif(sample_run()))["invocations"][0]
-    assert invocation["executionSuccessful"] is True
+    # An unreadable file makes the run exit 2, and SARIF agrees with the exit status.
+    assert invocation["executionSuccessful"] is False
     notifications = invocation["toolExecutionNotifications"]
     assert [n["descriptor"]["id"] for n in notifications] == [
         "NLL-SKIPPED",
@@ -419,7 +420,7 @@ def test_real_rules_render_valid_sarif() -> None:
             name=rule.name,
             severity=rule.meta.severity,
             confidence=rule.meta.confidence,
-            span=dataclasses.replace(LISTENER.span, line=number),
+            span=dataclasses.replace(LISTENER.span, line=number, end_line=number),
         )
         for number, rule in enumerate(ALL_RULES, start=1)
     ]

@@ -241,3 +241,318 @@ def test_syntax_errors_still_produce_a_model() -> None:
     model = build("const ok = 1;\nfunction f(req, res) { bus.on('x', () => res.end( }")
     assert model.syntax_errors or model.root.has_error
     assert "ok" in model.module_scope.bindings
+
+
+# -- event-driven functions, values and streams (added with NLL301/NLL501) -------------------
+
+
+def test_event_driven_functions_are_told_from_per_call_helpers() -> None:
+    model = build(
+        """
+app.get('/a', (req, res) => helper(req));
+function helper(req) { inner(); }
+function inner() {}
+function memo(key) {}
+memo('x');
+process.on('uncaughtException', function onFatal(err) {});
+class Service { find(id) { [1].forEach((n) => n); } }
+"""
+    )
+    assert model.is_event_driven(callback_of(model, "app.get"))
+    assert model.is_event_driven(function_named(model, "helper"))
+    assert model.is_event_driven(function_named(model, "inner"))
+    assert not model.is_event_driven(function_named(model, "memo"))
+    # Fatal-error and signal listeners fire a handful of times per process, not per event.
+    assert not model.is_event_driven(function_named(model, "onFatal"))
+    # Methods repeat per call, but nothing says per what: not event-driven by themselves.
+    assert not model.is_event_driven(function_named(model, "find"))
+    assert not model.is_event_driven(callback_of(model, "[1].forEach"))
+
+
+def test_describe_names_inline_callbacks_that_inherit_their_repetition() -> None:
+    model = build("function f() { list.forEach((x) => x); }\nf();\nsetInterval(f, 10);")
+    described = callback_of(model, "list.forEach").describe()
+    assert described.startswith("the callback passed to `list.forEach(")
+    assert "runs as often as `f`" in described
+
+
+def test_collection_kind_and_constants() -> None:
+    from nodeleaklint.semantics.values import collection_kind, is_constant
+
+    model = build(
+        """
+const KEY = 'k';
+const a = new Map(), b = new Set(), c = [], d = {}, e = Object.create(null);
+const f = new WeakMap(), g = { x: 1 }, h = new LRU();
+function run(param) {
+  const local = 'v';
+  const computed = param + 1;
+  use(KEY, local, computed, param);
+}
+""",
+        "m.ts",
+    )
+    kinds = {
+        b.name: collection_kind(b.init)
+        for b in model.bindings
+        if b.is_module_level and b.name in "abcdefgh"
+    }
+    assert kinds == {
+        "a": "Map",
+        "b": "Set",
+        "c": "array",
+        "d": "object",
+        "e": "object",
+        "f": None,
+        "g": None,
+        "h": None,
+    }
+    use = next(call for call in model.calls if call.name == "use")
+    assert [is_constant(model, arg) for arg in use.args] == [True, True, False, False]
+
+
+def test_stream_info_recognises_node_streams_by_origin() -> None:
+    from nodeleaklint.semantics.streams import stream_info
+
+    model = build(
+        """
+const fs = require('fs');
+const { PassThrough } = require('stream');
+app.get('/f', (req, res) => {
+  const file = fs.createReadStream('a');
+  const mem = new PassThrough();
+  const other = message.createReadStream();
+  use(file, mem, other, res, process.stdout, of(1));
+});
+"""
+    )
+    use = next(call for call in model.calls if call.name == "use")
+    infos = [stream_info(model, arg) for arg in use.args]
+    assert [info.handle if info else None for info in infos] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+        None,
+    ]
+
+
+# -- retention (V8 shared contexts) ----------------------------------------------------------
+
+
+def _retained(code: str, holder: str) -> dict[str, str]:
+    from nodeleaklint.semantics.retention import retained_large_values
+
+    model = build(code)
+    function = callback_of(model, holder)
+    return {
+        r.binding.name: "direct" if r.direct else (r.via.display() if r.via else "eval")
+        for r in retained_large_values(model, function)
+    }
+
+
+def test_retention_follows_shared_function_contexts() -> None:
+    code = """
+function f(p) {
+  const big = Buffer.alloc(1 << 20);
+  const unused = Buffer.alloc(1 << 20);
+  const small = Buffer.alloc(8);
+  const log = () => big.length + small.length;
+  setInterval(() => 1, 10);
+}
+"""
+    # `unused` is never captured (stack-allocated); `small` is under the size threshold.
+    assert _retained(code, "setInterval") == {"big": "`log`"}
+
+
+def test_retention_respects_block_contexts_and_nulling() -> None:
+    block = """
+function f() {
+  { const raw = require('fs').readFileSync('x'); setImmediate(() => raw); }
+  setInterval(() => 1, 10);
+}
+"""
+    assert _retained(block, "setInterval") == {}
+    nulled = """
+function f() {
+  let raw = require('fs').readFileSync('x');
+  setImmediate(() => raw);
+  setInterval(() => 1, 10);
+  raw = null;
+}
+"""
+    assert _retained(nulled, "setInterval") == {}
+
+
+def test_retention_counts_use_through_local_functions_as_direct() -> None:
+    code = """
+function f() {
+  const raw = require('fs').readFileSync('x');
+  function report() { return raw.length; }
+  setInterval(() => report(), 10);
+}
+"""
+    assert _retained(code, "setInterval") == {"raw": "direct"}
+
+
+def test_retention_through_the_enclosing_function_chain_and_eval() -> None:
+    chain = """
+function outer() {
+  const raw = require('fs').readFileSync('x');
+  const peek = () => raw;
+  return function inner() { setInterval(() => 1, 10); };
+}
+"""
+    assert _retained(chain, "setInterval") == {"raw": "`peek`"}
+    evaluated = """
+function f(code) {
+  const raw = require('fs').readFileSync('x');
+  eval(code);
+  setInterval(() => 1, 10);
+}
+"""
+    assert _retained(evaluated, "setInterval") == {"raw": "eval"}
+
+
+# -- NLL101 additions: request parameters, wrapped keep-alive sockets, listener cleanup ------
+
+
+def _receiver(model: SemanticModel, method: str) -> Node:
+    call = next(c for c in model.calls if c.name == method and c.obj is not None)
+    assert call.obj is not None
+    return call.obj
+
+
+def test_request_named_and_decorated_parameters_are_per_call() -> None:
+    model = build(
+        "export function send(res, stream) { res.on('close', f); stream.on('x', f); }\n"
+        "class C { @Get() m(@Res() out: any, other: any) { out.flush(); other.flush(); } }",
+        "m.ts",
+    )
+    assert model.lifetime_of(_receiver(model, "on")).lifetime is Lifetime.PER_CALL
+    stream = next(c.obj for c in model.calls_named("on") if text(c.obj) == "stream")
+    assert model.lifetime_of(stream).lifetime is Lifetime.UNKNOWN
+    out, other = [c.obj for c in model.calls_named("flush")]
+    assert model.lifetime_of(out).lifetime is Lifetime.PER_CALL
+    assert model.lifetime_of(other).lifetime is Lifetime.UNKNOWN
+
+
+def test_keep_alive_socket_behind_framework_wrappers() -> None:
+    model = build(
+        "app.use(async (ctx, next) => { ctx.req.socket.on('timeout', f); });\n"
+        "server.get('/', async (request, reply) => { request.raw.socket.on('timeout', f); });"
+    )
+    for call in model.calls_named("on"):
+        holder = model.lifetime_of(call.obj)
+        assert holder.lifetime is Lifetime.PROCESS
+        assert "keep-alive" in holder.description
+
+
+def test_cleanup_matches_bindings_aliases_and_named_function_expressions() -> None:
+    from nodeleaklint.semantics.cleanup import all_listener_removals, listener_removals
+
+    model = build(
+        "const bus = new E();\n"
+        "function a(res) { const h = () => res.end(); bus.on('t', h);"
+        " res.on('close', () => bus.off('t', h)); }\n"
+        "function b(res) { const h = () => 1; bus.on('t', h);"
+        " res.on('close', () => { const h = 2; bus.off('t', h); }); }\n"
+        "class K { m() { var self = this; const h = () => 1; this.on('x', h);"
+        " function dead() { self.off('x', h); } } }\n"
+        "class L { m() { var self = this; const h = () => 1; this.on('x', h);"
+        " setTimeout(() => self.off('x', h)); } }\n"
+        "function c() { bus.on('t', function me() { bus.off('t', me); }); bus.off('t'); }\n"
+    )
+    registrations = [
+        call for call in model.calls_named("on") if call.args and text(call.args[0]) != "'close'"
+    ]
+    found = [bool(listener_removals(model, c.obj, c.args[0], c.args[1])) for c in registrations]
+    assert found == [True, False, False, True, True]
+    last = registrations[-1]
+    assert all_listener_removals(
+        model, last.obj, last.args[0], last.function.node if last.function else None
+    )
+
+
+# -- cleanup: places, flows and fates (NLL201, NLL602) -------------------------------------
+
+
+def test_flow_of_follows_values_to_places_collections_and_owners() -> None:
+    from nodeleaklint.semantics.cleanup import FlowKind, ReleaseSpec, flow_of
+
+    spec = ReleaseSpec(functions=frozenset({"clearInterval"}))
+    model = build(
+        """
+        class A {
+          start(list, reg) {
+            setInterval(f, 1).unref();
+            this.timer = setInterval(f, 1);
+            list.push(setInterval(f, 1));
+            reg(setInterval(f, 1));
+            const state = { t: setInterval(f, 1) };
+            return setInterval(f, 1);
+          }
+        }
+        """
+    )
+    flows = [flow_of(model, call.node, spec) for call in model.calls_named("setInterval")]
+    assert [flow.kind for flow in flows] == [
+        FlowKind.DISCARDED,
+        FlowKind.STORED,
+        FlowKind.COLLECTED,
+        FlowKind.ESCAPED,
+        FlowKind.STORED,
+        FlowKind.ESCAPED,
+    ]
+    assert flows[0].passed_through == ("unref",)
+    assert flows[1].place is not None and flows[1].place.label == "this.timer"
+    assert flows[4].place is not None and flows[4].place.label == "state.t"
+
+
+def test_fate_of_sees_releases_through_fields_aliases_and_collections() -> None:
+    from nodeleaklint.semantics.cleanup import ReleaseSpec, fate_of, flow_of
+
+    spec = ReleaseSpec(functions=frozenset({"clearInterval"}))
+    model = build(
+        """
+        class A {
+          constructor() { this.timer = setInterval(f, 1); this.other = setInterval(f, 1); }
+          stop() { const t = this.timer; clearInterval(t); }
+        }
+        function B() { var self = this; self.iv = setInterval(f, 1); }
+        B.prototype.stop = function () { clearInterval(this.iv); };
+        const m = new Map();
+        function add(id) { m.set(id, setInterval(f, 1)); }
+        function stopAll() { for (const [, t] of m) clearInterval(t); }
+        """
+    )
+    fates = [
+        fate_of(model, flow_of(model, call.node, spec), spec)
+        for call in model.calls_named("setInterval")
+    ]
+    assert [fate.released for fate in fates] == [True, False, True, True]
+
+
+def test_origin_of_reads_imports_requires_and_members() -> None:
+    from nodeleaklint.semantics.provenance import origin_of
+
+    model = build(
+        """
+        import Redis from 'ioredis';
+        import { Pool as PgPool } from 'pg';
+        const http = require('node:http');
+        const { Worker } = require('worker_threads');
+        class Client {}
+        new Redis(); new PgPool(); new http.Agent(); new Worker(f); new Client(); new Other();
+        """
+    )
+    origins = [origin_of(model, call.callee) for call in model.calls if call.is_new]
+    assert [(o.module, o.export) if o else None for o in origins] == [
+        ("ioredis", "default"),
+        ("pg", "Pool"),
+        ("node:http", "Agent"),
+        ("worker_threads", "Worker"),
+        None,
+        None,
+    ]

@@ -10,8 +10,14 @@ from nodeleaklint.rules.base import Rule
 
 # One module per rule, in id order. Add a rule by adding its module name here.
 RULE_MODULES: tuple[str, ...] = (
+    "nll101_unremoved_listener",
     "nll102_raised_max_listeners",
+    "nll201_uncleared_interval",
+    "nll301_unbounded_collection",
+    "nll501_unmanaged_pipe",
+    "nll401_closure_retains_large_value",
     "nll601_never_settling_promise",
+    "nll602_unclosed_client",
 )
 _MODULES: tuple[ModuleType, ...] = tuple(
     importlib.import_module(f"nodeleaklint.rules.{name}") for name in RULE_MODULES

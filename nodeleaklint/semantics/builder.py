@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nodeleaklint.parsing import Node
+from nodeleaklint.parsing import Language, Node
+from nodeleaklint.semantics.kinds import ANONYMOUS, kind_table
 from nodeleaklint.semantics.scopes import (
     Binding,
     BindingKind,
@@ -44,6 +45,27 @@ _PATTERN_CONTAINERS = frozenset(
     }
 )
 _REFERENCE_KINDS = frozenset({"identifier", "shorthand_property_identifier"})
+
+# Codes of the kinds the walk dispatches on (see ``kinds.kind_table``).
+_REFERENCE, _COMMENT, _CALL, _FUNCTION, _DECLARATION, _BLOCK = 1, 2, 3, 4, 5, 6
+_LOOP, _CLASS, _CATCH, _IMPORT, _ASSIGNMENT, _UPDATE, _EXPORT = 7, 8, 9, 10, 11, 12, 13
+_CODES: dict[str, int] = {
+    **dict.fromkeys(_REFERENCE_KINDS, _REFERENCE),
+    "comment": _COMMENT,
+    "call_expression": _CALL,
+    "new_expression": _CALL,
+    **dict.fromkeys(FUNCTION_KINDS, _FUNCTION),
+    **dict.fromkeys(_DECLARATION_KINDS, _DECLARATION),
+    "statement_block": _BLOCK,
+    **dict.fromkeys(LOOP_KINDS, _LOOP),
+    **dict.fromkeys(CLASS_KINDS, _CLASS),
+    "catch_clause": _CATCH,
+    "import_statement": _IMPORT,
+    "assignment_expression": _ASSIGNMENT,
+    "augmented_assignment_expression": _ASSIGNMENT,
+    "update_expression": _UPDATE,
+    "export_statement": _EXPORT,
+}
 
 
 @dataclass
@@ -92,8 +114,9 @@ def pattern_identifiers(pattern: Node | None) -> list[Node]:
 
 
 class _Walker:
-    def __init__(self, root: Node) -> None:
+    def __init__(self, root: Node, language: Language) -> None:
         self.root = root
+        self.language = language
         module = Scope(ScopeKind.MODULE, root, None, None)
         self.out = Collected(module_scope=module)
         self.declared: set[int] = set()
@@ -301,78 +324,132 @@ class _Walker:
 
     # -- the walk -----------------------------------------------------------------------
     def run(self) -> Collected:
+        """Visit every named node once, in document order, with a tree cursor.
+
+        A cursor walk is about twice as fast as stacking ``named_children``; the dispatch is
+        on ``kind_id`` through a per-grammar table, not on type strings; and the walk state
+        (scope, function, loop) is saved only where a node changes it, keyed by depth.
+        """
         out = self.out
-        stack: list[tuple[Node, Scope, FunctionInfo | None, bool]] = [
-            (self.root, out.module_scope, None, False)
-        ]
+        codes = kind_table(self.language, _CODES)
+        cursor = self.root.walk()
+        saved: list[tuple[int, Scope, FunctionInfo | None, bool]] = []
+        function_bodies: set[int] = set()
+        scope: Scope = out.module_scope
+        function: FunctionInfo | None = None
+        in_loop = False
+        depth = 0
+        while True:
+            node = cursor.node
+            assert node is not None
+            code = codes[node.kind_id]
+            if code == 0:
+                if cursor.goto_first_child():
+                    depth += 1
+                    continue
+            elif code != ANONYMOUS:
+                inner: tuple[Scope, FunctionInfo | None, bool] | None = None
+                descend = True
+                if code == _REFERENCE:
+                    if node.id not in self.declared:
+                        self.pending.append((node, scope))
+                    descend = False
+                elif code == _COMMENT:
+                    out.comments.append(node)
+                    descend = False
+                elif code == _CALL:
+                    self._enter_call(node, function, in_loop)
+                elif code == _FUNCTION:
+                    info = self.enter_function(node, scope, function)
+                    body = node.child_by_field_name("body")
+                    if body is not None:
+                        function_bodies.add(body.id)
+                    inner = (info.scope, info, False)
+                elif code == _DECLARATION:
+                    self.declare_variables(node, scope)
+                elif code == _BLOCK:
+                    if node.id not in function_bodies:
+                        inner = (Scope(ScopeKind.BLOCK, node, scope, function), function, in_loop)
+                elif code == _LOOP:
+                    block = Scope(ScopeKind.BLOCK, node, scope, function)
+                    inner = (block, function, in_loop or _is_unbounded_loop(node))
+                    if node.type == "for_in_statement":
+                        self._declare_loop_variable(node, block)
+                elif code == _CLASS:
+                    inner = (self._enter_class(node, scope, function), function, in_loop)
+                elif code == _CATCH:
+                    block = Scope(ScopeKind.BLOCK, node, scope, function)
+                    inner = (block, function, in_loop)
+                    param = node.child_by_field_name("parameter")
+                    for ident in pattern_identifiers(param):
+                        self.declare(ident, BindingKind.CATCH, block, declarator=node)
+                elif code == _IMPORT:
+                    self.declare_import(node, scope)
+                elif code == _ASSIGNMENT:
+                    out.assignments.append(node)
+                    self._note_write(node.child_by_field_name("left"), scope)
+                    self._note_commonjs_export(node)
+                elif code == _UPDATE:
+                    self._note_write(node.child_by_field_name("argument"), scope)
+                elif code == _EXPORT:
+                    out.exported_nodes.append(node)
+                if descend and cursor.goto_first_child():
+                    if inner is not None:
+                        saved.append((depth, scope, function, in_loop))
+                        scope, function, in_loop = inner
+                    depth += 1
+                    continue
+            while not cursor.goto_next_sibling():
+                if depth == 0:
+                    self._collect_errors()
+                    self._resolve()
+                    return out
+                cursor.goto_parent()
+                depth -= 1
+                if saved and saved[-1][0] == depth:
+                    _, scope, function, in_loop = saved.pop()
+
+    def _enter_call(self, node: Node, function: FunctionInfo | None, in_loop: bool) -> None:
+        obj, name = callee_parts(node)
+        call = CallSite(
+            node=node,
+            obj=obj,
+            name=name,
+            args=call_arguments(node),
+            function=function,
+            in_loop=in_loop,
+            is_new=node.type == "new_expression",
+        )
+        self.out.calls.append(call)
+        self.out.call_by_node[node.id] = call
+        if function is not None:
+            function.calls.append(call)
+
+    def _enter_class(self, node: Node, scope: Scope, function: FunctionInfo | None) -> Scope:
+        self.out.class_nodes.append(node)
+        class_name = node.child_by_field_name("name")
+        if class_name is not None and node.type != "class":
+            self.declare(class_name, BindingKind.CLASS, scope, declarator=node)
+        return Scope(ScopeKind.CLASS, node, scope, function)
+
+    def _collect_errors(self) -> None:
+        """Named error and missing nodes in document order.
+
+        Only subtrees that report errors are searched, and everything below an ERROR node
+        (tree-sitter may nest an ERROR token without ``has_error`` inside one).
+        """
+        if not self.root.has_error:
+            return
+        stack = [self.root]
         while stack:
-            node, scope, function, in_loop = stack.pop()
-            kind = node.type
-            child_scope, child_function, child_loop = scope, function, in_loop
-            if kind in _REFERENCE_KINDS:
-                if node.id not in self.declared:
-                    self.pending.append((node, scope))
+            node = stack.pop()
+            if node.type in _REFERENCE_KINDS or node.type == "comment":
                 continue
-            if kind == "comment":
-                out.comments.append(node)
-                continue
-            if node.is_error or node.is_missing:
-                out.errors.append(node)
-            if kind in ("call_expression", "new_expression"):
-                obj, name = callee_parts(node)
-                call = CallSite(
-                    node=node,
-                    obj=obj,
-                    name=name,
-                    args=call_arguments(node),
-                    function=function,
-                    in_loop=in_loop,
-                    is_new=kind == "new_expression",
-                )
-                out.calls.append(call)
-                out.call_by_node[node.id] = call
-                if function is not None:
-                    function.calls.append(call)
-            elif kind in FUNCTION_KINDS:
-                child_function = self.enter_function(node, scope, function)
-                child_scope = child_function.scope
-                child_loop = False
-            elif kind in _DECLARATION_KINDS:
-                self.declare_variables(node, scope)
-            elif kind == "statement_block":
-                parent = node.parent
-                if parent is None or parent.type not in FUNCTION_KINDS:
-                    child_scope = Scope(ScopeKind.BLOCK, node, scope, function)
-            elif kind in LOOP_KINDS:
-                child_scope = Scope(ScopeKind.BLOCK, node, scope, function)
-                child_loop = child_loop or _is_unbounded_loop(node)
-                if kind == "for_in_statement":
-                    self._declare_loop_variable(node, child_scope)
-            elif kind in CLASS_KINDS:
-                out.class_nodes.append(node)
-                class_name = node.child_by_field_name("name")
-                if class_name is not None and kind != "class":
-                    self.declare(class_name, BindingKind.CLASS, scope, declarator=node)
-                child_scope = Scope(ScopeKind.CLASS, node, scope, function)
-            elif kind == "catch_clause":
-                child_scope = Scope(ScopeKind.BLOCK, node, scope, function)
-                param = node.child_by_field_name("parameter")
-                for ident in pattern_identifiers(param):
-                    self.declare(ident, BindingKind.CATCH, child_scope, declarator=node)
-            elif kind == "import_statement":
-                self.declare_import(node, scope)
-            elif kind in ("assignment_expression", "augmented_assignment_expression"):
-                out.assignments.append(node)
-                self._note_write(node.child_by_field_name("left"), scope)
-                self._note_commonjs_export(node)
-            elif kind == "update_expression":
-                self._note_write(node.child_by_field_name("argument"), scope)
-            elif kind == "export_statement":
-                out.exported_nodes.append(node)
-            for child in reversed(node.named_children):
-                stack.append((child, child_scope, child_function, child_loop))
-        self._resolve()
-        return out
+            error = node.is_error
+            if error or node.is_missing:
+                self.out.errors.append(node)
+            children = node.named_children
+            stack.extend(reversed(children if error else [c for c in children if c.has_error]))
 
     def _declare_loop_variable(self, node: Node, scope: Scope) -> None:
         left = node.child_by_field_name("left")
@@ -495,6 +572,6 @@ def _module_source(init: Node | None) -> str | None:
     return string_value(args[0]) if args else None
 
 
-def collect(root: Node) -> Collected:
-    """Walk a whole tree once and return the raw facts."""
-    return _Walker(root).run()
+def collect(root: Node, language: Language) -> Collected:
+    """Walk a whole tree (of ``language``) once and return the raw facts."""
+    return _Walker(root, language).run()

@@ -49,6 +49,8 @@ KNOWN_GLOBALS = frozenset(
 # Properties of a per-request object that outlive the request on a keep-alive connection.
 KEEP_ALIVE_PROPERTIES = frozenset({"socket", "connection"})
 REQUEST_NAMES = frozenset({"req", "res", "request", "response"})
+# Properties of a framework context holding the raw Node request (`ctx.req`, `request.raw`).
+REQUEST_WRAPPER_PROPERTIES = frozenset({"req", "res", "request", "response", "raw"})
 _MAX_ALIAS_DEPTH = 8
 
 
@@ -95,6 +97,10 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
                 binding.node,
                 binding,
             )
+        if is_request_param(binding):
+            return Holder(
+                Lifetime.PER_CALL, f"`{name}`, a per-request parameter", binding.node, binding
+            )
         return Holder(Lifetime.UNKNOWN, f"the parameter `{name}`", binding.node, binding)
     if binding.module_source is not None:
         return Holder(
@@ -113,6 +119,19 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
                 aliased.lifetime, aliased.description, aliased.declaration, aliased.binding
             )
     return Holder(Lifetime.PER_CALL, f"the local `{name}`", binding.node, binding)
+
+
+def is_request_param(binding: Binding) -> bool:
+    """A parameter that by name (``req``, ``res``, ``reply`` …) or by a framework decorator
+    (``@Req() req``, ``@Res() res``, ``@ConnectedSocket() client``) gets a per-request object."""
+    if binding.kind is not BindingKind.PARAM:
+        return False
+    if binding.name in REQUEST_NAMES or binding.name == "reply":
+        return True
+    declarator = binding.declarator
+    return declarator is not None and any(
+        child.type == "decorator" for child in declarator.children
+    )
 
 
 def is_per_event_function(model: SemanticModel, function: FunctionInfo) -> bool:
@@ -142,6 +161,24 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
     if obj is not None and obj.type == "identifier" and prop in KEEP_ALIVE_PROPERTIES:
         binding = model.binding_of(obj)
         if binding is not None and binding.kind is BindingKind.PARAM and text(obj) in REQUEST_NAMES:
+            return Holder(
+                Lifetime.PROCESS,
+                f"the keep-alive socket `{name}` (one connection serves many requests)",
+                binding.node,
+                binding,
+            )
+    if obj is not None and obj.type == "member_expression" and prop in KEEP_ALIVE_PROPERTIES:
+        # `ctx.req.socket` (Koa), `request.raw.socket` (Fastify): the same keep-alive socket.
+        inner = unwrap(obj.child_by_field_name("object"))
+        wrapper = text(obj.child_by_field_name("property"))
+        binding = (
+            model.binding_of(inner) if inner is not None and inner.type == "identifier" else None
+        )
+        if (
+            binding is not None
+            and binding.kind is BindingKind.PARAM
+            and wrapper in REQUEST_WRAPPER_PROPERTIES
+        ):
             return Holder(
                 Lifetime.PROCESS,
                 f"the keep-alive socket `{name}` (one connection serves many requests)",

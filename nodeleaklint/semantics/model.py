@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
-from nodeleaklint.semantics.repetition import compute_repetition
+from nodeleaklint.semantics.repetition import compute_repetition, is_event_driven
 from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, outer, text
 from nodeleaklint.source import SourceFile
@@ -21,11 +21,13 @@ class SemanticModel:
     dialect: Dialect
     facts: Collected
     calls_by_name: dict[str, list[CallSite]] = field(default_factory=dict)
+    # Derived indexes that semantics modules build on demand, once per file (see cleanup.py).
+    cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
     def build(cls, source: SourceFile, tree: Tree, dialect: Dialect) -> SemanticModel:
-        facts = collect(tree.root_node)
+        facts = collect(tree.root_node, tree.language)
         compute_repetition(facts.functions, facts.function_by_node, facts.call_by_node)
         by_name: defaultdict[str, list[CallSite]] = defaultdict(list)
         for call in facts.calls:
@@ -130,6 +132,12 @@ class SemanticModel:
 
     def repetition(self, function: FunctionInfo | None) -> Repetition:
         return function.repetition if function is not None else Repetition.ONCE
+
+    def is_event_driven(self, function: FunctionInfo | None) -> bool:
+        """Whether ``function`` runs per external event (a request, a message), not per API call."""
+        if function is None:
+            return False
+        return is_event_driven(function, self.facts.function_by_node, self.facts.call_by_node)
 
     def is_passed_as_argument(self, reference: Node) -> bool:
         parent = outer(reference).parent

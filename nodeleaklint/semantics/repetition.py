@@ -214,3 +214,73 @@ def compute_repetition(
                 function.repetition, function.reason = value, reason
         if not changed:
             break
+
+
+_MAX_EVENT_DEPTH = 40
+# Process events that fire at most a handful of times in a process's life.
+RARE_EVENTS = frozenset(
+    {
+        "uncaughtException",
+        "unhandledRejection",
+        "exit",
+        "beforeExit",
+        "SIGINT",
+        "SIGTERM",
+        "SIGHUP",
+        "SIGQUIT",
+    }
+)
+
+
+def _rare_event(call: CallSite) -> bool:
+    return bool(call.args) and string_value(call.args[0]) in RARE_EVENTS
+
+
+def is_event_driven(
+    function: FunctionInfo,
+    functions: dict[int, FunctionInfo],
+    calls: dict[int, CallSite],
+    depth: int = 0,
+    seen: set[int] | None = None,
+) -> bool:
+    """Whether a function runs per external event rather than per internal call.
+
+    True for callbacks registered with ``.on``/routes/``setInterval``, request handlers and
+    framework hooks, for inline callbacks and IIFEs inside such a function, and for named
+    functions registered as listeners or called from one. Class methods are not event-driven
+    by themselves (they run per call of an API whose callers are unknown): a rule uses this to
+    tell "grows per request" from "grows per call of a helper that may see few distinct inputs".
+    """
+    seen = set() if seen is None else seen
+    if depth > _MAX_EVENT_DEPTH or function.node.id in seen:
+        return False
+    seen.add(function.node.id)
+    call = function.callback_of
+    if call is not None and is_registration(call):
+        return not _rare_event(call)
+    if has_handler_params(function) or function.property_key in HANDLER_KEYS:
+        return True
+    if function.class_node is not None and function.method_kind != "field":
+        return False
+    parent = function.parent
+    if call is not None or function.is_iife:
+        return parent is not None and is_event_driven(parent, functions, calls, depth + 1, seen)
+    binding = function.binding
+    if binding is None:
+        return False
+    for reference in binding.references:
+        use = _call_use(reference, functions, calls)
+        if use is None:
+            continue
+        kind, site = use
+        if kind == "argument" and is_registration(site) and not _rare_event(site):
+            return True
+        caller = site.function
+        if (
+            kind == "call"
+            and caller is not None
+            and caller is not function
+            and is_event_driven(caller, functions, calls, depth + 1, seen)
+        ):
+            return True
+    return False

@@ -169,6 +169,7 @@ class FunctionInfo:
         """The function and why it repeats: ``the method `Queue.drain` (runs per call)``."""
         if not self.reason:
             return self.display()
-        if self.class_node is not None or self.callback_of is not None:
+        inherited = self.reason.startswith(("runs as often", "called from"))
+        if self.class_node is not None or (self.callback_of is not None and not inherited):
             return self.reason
         return f"{self.display()} ({self.reason})"

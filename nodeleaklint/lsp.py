@@ -1,0 +1,366 @@
+"""The language server (``nodeleaklint server``): diagnostics and quick fixes over stdio.
+
+Needs the ``lsp`` extra (pygls 2). Each open JavaScript or TypeScript document is checked
+like ``nodeleaklint check --force-exclude --stdin-filename PATH``: the configuration found
+from its path applies, excluded files get no diagnostics.
+
+- Diagnostics are pushed on open and save, and on change after ``DEBOUNCE_SECONDS`` of
+  quiet. Clients that support pull diagnostics (LSP 3.17 ``textDocument/diagnostic``) are
+  answered on request instead of pushed to, so nothing is shown twice.
+- Columns are converted to the position encoding negotiated with the client.
+- Quick fixes: disable the rule for the line (a comment above it) or for the file (a
+  comment at the top, after any ``#!`` line), and show the rule's documentation.
+- A saved or changed ``nodeleaklint.toml``, ``.nodeleaklint.toml``, ``pyproject.toml`` or
+  ``package.json`` re-checks every open document (settings are read afresh on each check).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePath
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import ServerTextPosition, ServerTextRange, TextDocument
+
+from nodeleaklint import __version__, lsp_edits, runner
+from nodeleaklint.config import CONFIG_FILENAMES, ConfigError
+from nodeleaklint.findings import Finding, Notification, RunResult, Severity, Span
+from nodeleaklint.parsing import dialect_for_path
+from nodeleaklint.reporters.common import NOTIFICATION_IDS
+from nodeleaklint.rules import RULES_BY_ID, UnknownRuleError
+from nodeleaklint.source import utf16_to_codepoint_column
+
+SOURCE = "nodeleaklint"
+DEBOUNCE_SECONDS = 0.3
+SHOW_DOCUMENTATION = "nodeleaklint.showDocumentation"
+CONFIG_WATCH = "**/{" + ",".join(CONFIG_FILENAMES) + "}"
+_RULE_ID = re.compile(r"^NLL\d+$")
+_UNTITLED_SUFFIX = {
+    "javascript": ".js",
+    "javascriptreact": ".jsx",
+    "typescript": ".ts",
+    "typescriptreact": ".tsx",
+}
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.NOTE: types.DiagnosticSeverity.Information,
+}
+
+
+class NodeLeakLintServer(LanguageServer):
+    """pygls server plus the state of one session: push or pull, pending checks."""
+
+    def __init__(self) -> None:
+        super().__init__("nodeleaklint", __version__)
+        self.push = True
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.debounce = DEBOUNCE_SECONDS
+
+    # -- checking ----------------------------------------------------------------------
+
+    def diagnostics(self, document: TextDocument) -> list[types.Diagnostic]:
+        path = document_path(document)
+        if path is None or dialect_for_path(path) is None:
+            return []
+        data = document.source.encode("utf-8", errors="surrogatepass")
+        try:
+            result = runner.run((), stdin=data, stdin_filename=str(path), force_exclude=True)
+        except (ConfigError, UnknownRuleError) as error:
+            return [_whole_line(document, 0, f"configuration error: {error}", "NLL-CONFIG")]
+        return to_diagnostics(document, result)
+
+    def publish(self, uri: str) -> None:
+        self.cancel(uri)
+        document = self.workspace.get_text_document(uri)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=document.version, diagnostics=self.diagnostics(document)
+            )
+        )
+
+    def schedule(self, uri: str) -> None:
+        """Publish for ``uri`` once no change has come for ``debounce`` seconds."""
+        self.cancel(uri)
+        self.pending[uri] = asyncio.get_running_loop().create_task(self._publish_later(uri))
+
+    async def _publish_later(self, uri: str) -> None:
+        await asyncio.sleep(self.debounce)
+        self.pending.pop(uri, None)
+        self.publish(uri)
+
+    def cancel(self, uri: str) -> None:
+        task = self.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+
+    def recheck_all(self) -> None:
+        """Settings changed: check every open document again."""
+        if self.push:
+            for uri in list(self.workspace.text_documents):
+                self.publish(uri)
+        elif _supports_refresh(self.client_capabilities):
+            self.workspace_diagnostic_refresh(None)
+
+
+def _supports_refresh(capabilities: types.ClientCapabilities) -> bool:
+    workspace = capabilities.workspace
+    return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+
+
+def document_path(document: TextDocument) -> Path | None:
+    """The file a document is (or, when untitled, would be by its language) in the cwd."""
+    path = to_fs_path(document.uri) if document.uri.startswith("file:") else None
+    if path is not None:
+        return Path(path)
+    suffix = _UNTITLED_SUFFIX.get(document.language_id or "")
+    return Path.cwd() / f"untitled{suffix}" if suffix else None
+
+
+# -- conversion ------------------------------------------------------------------------
+
+
+def _column(lines: Sequence[str], line0: int, utf16_column0: int) -> int:
+    """A 0-based UTF-16 column as a code-point column (pygls' internal unit)."""
+    if not 0 <= line0 < len(lines):
+        return 0
+    text = lines[line0]
+    if line0 == 0 and text.startswith("\ufeff"):  # findings do not count the BOM
+        return 1 + utf16_to_codepoint_column(text[1:], utf16_column0)
+    return utf16_to_codepoint_column(text, utf16_column0)
+
+
+def to_range(document: TextDocument, span: Span) -> types.Range:
+    """A finding's span (1-based lines, 1-based UTF-16 columns) in the client's units."""
+    lines = document.lines
+    start = ServerTextPosition(span.line - 1, _column(lines, span.line - 1, span.column - 1))
+    end = ServerTextPosition(
+        span.end_line - 1, _column(lines, span.end_line - 1, span.end_column - 1)
+    )
+    return document.position_codec.range_to_client_units(lines, ServerTextRange(start, end))
+
+
+def _whole_line(document: TextDocument, line0: int, message: str, code: str) -> types.Diagnostic:
+    lines = document.lines
+    text = lines[line0].rstrip("\r\n") if line0 < len(lines) else ""
+    codec_range = ServerTextRange(
+        ServerTextPosition(line0, 0), ServerTextPosition(line0, len(text))
+    )
+    return types.Diagnostic(
+        range=document.position_codec.range_to_client_units(lines, codec_range),
+        message=message,
+        severity=types.DiagnosticSeverity.Error,
+        source=SOURCE,
+        code=code,
+    )
+
+
+def finding_diagnostic(document: TextDocument, finding: Finding) -> types.Diagnostic:
+    rule = RULES_BY_ID.get(finding.rule)
+    related = [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(uri=document.uri, range=to_range(document, item.span)),
+            message=item.message,
+        )
+        for item in finding.related
+    ]
+    return types.Diagnostic(
+        range=to_range(document, finding.span),
+        message=finding.message,
+        severity=_SEVERITY[finding.severity],
+        source=SOURCE,
+        code=finding.rule,
+        code_description=types.CodeDescription(href=rule.docs_url) if rule else None,
+        related_information=related or None,
+        data={"name": finding.name},
+    )
+
+
+def notification_diagnostic(document: TextDocument, notification: Notification) -> types.Diagnostic:
+    diagnostic = _whole_line(
+        document,
+        max((notification.line or 1) - 1, 0),
+        notification.message,
+        NOTIFICATION_IDS[notification.kind],
+    )
+    diagnostic.severity = _SEVERITY[notification.level]
+    return diagnostic
+
+
+def to_diagnostics(document: TextDocument, result: RunResult) -> list[types.Diagnostic]:
+    found = [finding_diagnostic(document, finding) for finding in result.findings]
+    found.extend(notification_diagnostic(document, n) for n in result.all_notifications)
+    return found
+
+
+# -- quick fixes -----------------------------------------------------------------------
+
+
+def _insert(document: TextDocument, insertion: lsp_edits.Insertion) -> types.WorkspaceEdit:
+    position = types.Position(line=insertion.line, character=0)
+    edit = types.TextEdit(range=types.Range(start=position, end=position), new_text=insertion.text)
+    return types.WorkspaceEdit(changes={document.uri: [edit]})
+
+
+def code_actions(
+    document: TextDocument, diagnostics: Iterable[types.Diagnostic]
+) -> list[types.CodeAction]:
+    """Per nodeleaklint diagnostic: disable for this line, for this file, show docs."""
+    actions: list[types.CodeAction] = []
+    seen: set[str] = set()
+    lines = document.lines
+    for diagnostic in diagnostics:
+        rule = diagnostic.code
+        if diagnostic.source != SOURCE or not isinstance(rule, str) or not _RULE_ID.match(rule):
+            continue
+        line = lsp_edits.disable_next_line(lines, diagnostic.range.start.line, rule)
+        actions.append(
+            types.CodeAction(
+                title=f"Disable {rule} for this line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=_insert(document, line),
+                is_preferred=True,
+            )
+        )
+        if rule in seen:
+            continue
+        seen.add(rule)
+        actions.append(
+            types.CodeAction(
+                title=f"Disable {rule} for this file",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=_insert(document, lsp_edits.disable_file(lines, rule)),
+            )
+        )
+        actions.append(
+            types.CodeAction(
+                title=f"Show documentation for {rule}",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(
+                    title=f"Show documentation for {rule}",
+                    command=SHOW_DOCUMENTATION,
+                    arguments=[rule],
+                ),
+            )
+        )
+    return actions
+
+
+def show_documentation(ls: LanguageServer, rule_id: str) -> None:
+    """Open the rule's page in the browser (``window/showDocument``), else show its URL."""
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is None:
+        return
+    window = ls.client_capabilities.window
+    if window is not None and window.show_document is not None and window.show_document.support:
+        ls.window_show_document(types.ShowDocumentParams(uri=rule.docs_url, external=True))
+    else:
+        ls.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Info, message=f"{rule.id} ({rule.name}): {rule.docs_url}"
+            )
+        )
+
+
+# -- wiring ----------------------------------------------------------------------------
+
+
+def _is_config(uri: str) -> bool:
+    path = to_fs_path(uri)
+    return path is not None and PurePath(path).name in CONFIG_FILENAMES
+
+
+def create_server() -> NodeLeakLintServer:
+    server = NodeLeakLintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: NodeLeakLintServer, params: types.InitializeParams) -> None:
+        text = params.capabilities.text_document
+        ls.push = text is None or text.diagnostic is None
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: NodeLeakLintServer, params: types.InitializedParams) -> None:
+        workspace = ls.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace else None
+        if watched is None or not watched.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=CONFIG_WATCH)]
+        )
+        registration = types.Registration(
+            id="nodeleaklint-config",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=options,
+        )
+        ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: NodeLeakLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        if ls.push:
+            ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: NodeLeakLintServer, params: types.DidChangeTextDocumentParams) -> None:
+        if ls.push:
+            ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: NodeLeakLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        if _is_config(params.text_document.uri):
+            ls.recheck_all()
+        elif ls.push:
+            ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: NodeLeakLintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.cancel(params.text_document.uri)
+        if ls.push:
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+            )
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: NodeLeakLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        if any(_is_config(change.uri) for change in params.changes):
+            ls.recheck_all()
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
+        ),
+    )
+    def pull(
+        ls: NodeLeakLintServer, params: types.DocumentDiagnosticParams
+    ) -> types.RelatedFullDocumentDiagnosticReport:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(document))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_action(
+        ls: NodeLeakLintServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        return code_actions(document, params.context.diagnostics)
+
+    server.command(SHOW_DOCUMENTATION)(show_documentation)
+    return server
+
+
+def main() -> None:
+    """Serve on stdin/stdout until the client says exit."""
+    create_server().start_io()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,742 @@
+"""## What it does
+Flags `T.on / addListener / prependListener / addEventListener(event, handler)` (and
+`once` for events that may never fire) when code that runs many times (a request handler,
+an event callback, a class method, a function called from one of those) adds a handler
+created in that run to an emitter that outlives the run, and nothing removes it again.
+
+Long-lived targets are module-level and imported emitters, `process`, `global` /
+`globalThis`, keep-alive sockets (`req.socket`, `res.socket`, `req.connection`), a
+long-lived `AbortSignal`, and `this.x` fields of a class whose methods register per call.
+Listeners count as removed when the same target, event and handler (the same binding, not
+the same text) reach `off` / `removeListener` / `removeEventListener` on some path: directly,
+in a cleanup callback (`res.on('close')`, `req.on('close')`, `socket.on('close')` …), in a
+`finally`, or in a returned or stored disposer. `removeAllListeners(event)` on the target
+and a `{ signal }` option whose AbortController is aborted also count.
+
+## Why is this bad?
+An emitter keeps every listener in an array until it is removed. The handler is a closure:
+V8 keeps its whole context alive, so each listener also pins what it captures (a `req`, a
+`res`, a socket, a buffer). A process-lived emitter that gains one listener per request
+grows by one closure and one request's worth of objects per request, forever; Node's
+`MaxListenersExceededWarning` is the only symptom until the heap runs out. `once` does not
+help for events that may never happen (`'error'`, `'close'`, `'abort'`, signals): the
+listener waits, and keeps everything it captures, until that event fires.
+
+## Example
+```js
+const { EventEmitter } = require('node:events');
+const express = require('express');
+
+const bus = new EventEmitter();
+const app = express();
+
+app.get('/events', (req, res) => {
+  // ruleid: NLL101
+  bus.on('message', (msg) => res.write(`data: ${msg}\n\n`));
+});
+
+app.get('/jobs/:id', (req, res) => {
+  // ruleid: NLL101
+  process.once('SIGTERM', () => res.end('shutting down'));
+});
+```
+
+## Use instead
+```js
+const { EventEmitter } = require('node:events');
+const express = require('express');
+
+const bus = new EventEmitter();
+const app = express();
+
+app.get('/events', (req, res) => {
+  const onMessage = (msg) => res.write(`data: ${msg}\n\n`);
+  bus.on('message', onMessage);
+  req.on('close', () => bus.off('message', onMessage));
+});
+
+app.get('/jobs/:id', async (req, res) => {
+  const onTerm = () => res.end('shutting down');
+  process.once('SIGTERM', onTerm);
+  try {
+    await runJob(req.params.id);
+    res.end('done');
+  } finally {
+    process.removeListener('SIGTERM', onTerm);
+  }
+});
+```
+
+## Options
+None.
+
+## Known limits
+Confidence is high for process-lived targets in code that repeats, and for fields of a
+decorated class (a NestJS-style provider or controller is a singleton, so its fields live as
+long as the process). It is medium for functions whose repetition is unknown (exported, never
+called in the file), for `this.x` fields of other classes, and for parameters of unknown
+lifetime; those last two are reported only when the handler captures per-call state, the
+event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'close'`,
+`'error'`, `'connect'` … belong to a stream's or socket's own piece of work), and, for
+parameters, the function repeats or the listener waits on a signal's `'abort'`.
+Handler identity follows bindings, `this.x` fields and `const self = this` aliases, not
+copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
+stored in a collection or handed to another function is assumed to be removed elsewhere, and
+an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-per-target
+guard. Targets obtained from calls (`await pool.connect()`, `getBus()`) are not judged.
+Registrations in the constructor of a decorated class are assumed to run once. A removal on
+some path counts even if other paths skip it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
+from nodeleaklint.parsing import Node
+from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.semantics.cleanup import (
+    EVENTS_MODULES,
+    REMOVE_LISTENER_METHODS,
+    all_listener_removals,
+    listener_removals,
+    object_property,
+    same_event,
+    same_location,
+    signal_state,
+    value_binding,
+)
+from nodeleaklint.semantics.lifetimes import Holder, Lifetime
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    ancestors,
+    is_function,
+    root_object,
+    string_value,
+    text,
+    unwrap,
+)
+
+META = RuleMeta(
+    id="NLL101",
+    name="unremoved-listener",
+    summary="Per-call listener added to a long-lived emitter and never removed",
+    fix=(
+        "Keep a reference to the handler and remove it when the work ends: "
+        "`emitter.off(event, handler)` in `res.on('close')` / `req.on('close')`, in a `finally`, "
+        "or in a returned disposer; or pass `{ signal }` from an AbortController you abort; or "
+        "listen on a per-request object instead of a process-lived one."
+    ),
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+)
+
+LISTEN_METHODS = frozenset(
+    {"on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"}
+)
+ONCE_METHODS = frozenset({"once", "prependOnceListener"})
+# An emitter's own lifecycle events: on a stream, socket, connection or child process they
+# belong to that object's piece of work, so listening to them on a passed-in object is normal.
+LIFECYCLE_EVENTS = frozenset(
+    {
+        "data",
+        "end",
+        "finish",
+        "close",
+        "error",
+        "drain",
+        "readable",
+        "pipe",
+        "unpipe",
+        "pause",
+        "resume",
+        "open",
+        "ready",
+        "connect",
+        "secureConnect",
+        "sslconnect",
+        "timeout",
+        "response",
+        "upgrade",
+        "socket",
+        "information",
+        "continue",
+        "lookup",
+        "listening",
+        "message",
+        "exit",
+        "disconnect",
+        "spawn",
+        "headers",
+        "trailers",
+        "stream",
+        "prefinish",
+    }
+)
+# Events that may never happen: a `once` listener for them waits (and retains) indefinitely.
+MAY_NEVER_FIRE = frozenset(
+    {
+        "error",
+        "close",
+        "timeout",
+        "abort",
+        "aborted",
+        "exit",
+        "beforeExit",
+        "uncaughtException",
+        "unhandledRejection",
+        "uncaughtExceptionMonitor",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Handler:
+    node: Node
+    label: str
+    captures: tuple[str, ...]
+    binding: Binding | None
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    for call in model.calls_named(*sorted(LISTEN_METHODS)):
+        if call.is_new or call.obj is None or len(call.args) < 2 or call.function is None:
+            continue
+        if _is_events_module(model, call.obj):
+            if call.name in ("on", "once"):
+                finding = _check_events_helper(ctx, call)
+            if finding is not None:
+                yield finding
+            continue
+        finding = _check_registration(ctx, call)
+        if finding is not None:
+            yield finding
+    for call in model.calls_named("on", "once"):
+        bare = call.obj is None and call.function is not None and len(call.args) >= 2
+        if bare and _is_events_module(model, call.callee):
+            finding = _check_events_helper(ctx, call)
+            if finding is not None:
+                yield finding
+
+
+# -- registrations ------------------------------------------------------------------------
+def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
+    model = ctx.model
+    function = call.function
+    assert function is not None
+    event, options = call.args[0], call.args[2] if len(call.args) > 2 else None
+    target = _target(call.obj)
+    if target is None:
+        return None
+    holder = model.lifetime_of(target)
+    if holder.lifetime is Lifetime.PER_CALL:
+        return None
+    notes: list[str] = []
+    event_name = string_value(event)
+    once = call.name in ONCE_METHODS or _is_true(_option(options, "once"))
+    if once and not _may_never_fire(event_name):
+        return None
+    handler = _handler(model, call.args[1], target)
+    if handler is None:
+        return None
+    judged = _judge_context(model, call, function, target, holder, handler, event_name)
+    if judged is None:
+        return None
+    confidence, holder = judged
+    if once:
+        if holder.lifetime is not Lifetime.PROCESS and event_name != "abort":
+            return None  # `once` on an object that dies with the work is cleanup enough
+        notes.append(f"`once` does not help: `'{event_name}'` may never fire")
+    if _guarded(model, call, target):
+        return None
+    if _removed(model, call, target, event, handler):
+        return None
+    signal = _option(options, "signal")
+    if signal is not None:
+        state = signal_state(model, signal)
+        if state.aborted:
+            return None
+        notes.append(
+            f"its `{{ signal }}` comes from `{text(state.controller)}`, an AbortController that is "
+            "never aborted, so it removes nothing"
+        )
+    captured = f" capturing {_names(handler.captures)}" if handler.captures else ""
+    kept = f"the handler and {_names(handler.captures)}" if handler.captures else "the handler"
+    extra = f" ({'; '.join(notes)})" if notes else ""
+    message = (
+        f"`{_display(call, target)}` adds {handler.label}{captured} to {holder.description}, "
+        f"and nothing removes it{extra}: {_short_holder(holder)} keeps {kept} alive, "
+        f"one more listener each time {function.describe()} runs."
+    )
+    return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+
+
+def _judge_context(
+    model: SemanticModel,
+    call: CallSite,
+    function: FunctionInfo,
+    target: Node,
+    holder: Holder,
+    handler: Handler,
+    event: str | None,
+) -> tuple[Confidence, Holder] | None:
+    """Whether the registration repeats against a holder that outlives it, and how sure we are.
+
+    Process-lived targets need only a per-call handler. Instance fields of a decorated class (a
+    DI singleton) count as process-lived. Other instance fields and targets of unknown lifetime
+    need evidence: the handler captures per-call state, the event is not one of the target's
+    own lifecycle events (a stream's `'data'` / `'end'`, a socket's `'close'` belong to that
+    object's own piece of work), and, for unknown targets, the function repeats (or the
+    listener waits on a signal's `'abort'`)."""
+    repetition = function.repetition
+    if repetition is Repetition.ONCE:
+        return None
+    method = _method_of(model, function)
+    if (
+        method is not None
+        and method.method_kind == "constructor"
+        and _is_decorated(method.class_node)
+    ):
+        return None  # a DI singleton's constructor runs once
+    per_call = [name for name in handler.captures if name != "this"]
+    if repetition is Repetition.UNKNOWN and not handler.captures:
+        return None
+    lifetime = holder.lifetime
+    if _assigned_in_this_run(model, function, target):
+        return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
+    if lifetime is Lifetime.PROCESS:
+        confidence = Confidence.HIGH if repetition is Repetition.REPEATING else Confidence.MEDIUM
+        return confidence, holder
+    if lifetime is Lifetime.INSTANCE:
+        this_fn = model.this_function(root_object(target) or target)
+        if this_fn is None or this_fn.method_kind in ("constructor", "field"):
+            return None  # once per instance, on something the instance owns
+        if _is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:
+            return (
+                Confidence.HIGH,
+                Holder(  # framework singleton: the instance lives as long as the process
+                    Lifetime.PROCESS,
+                    f"{holder.description} (a framework singleton: "
+                    "it lives as long as the process)",
+                    holder.declaration,
+                    holder.binding,
+                ),
+            )
+    if not per_call or event in LIFECYCLE_EVENTS:
+        return None
+    if _replaces_listener(model, call, target):
+        return None
+    if lifetime is Lifetime.UNKNOWN and repetition is not Repetition.REPEATING and event != "abort":
+        return None
+    return Confidence.MEDIUM, holder
+
+
+def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:
+    """The same function removes some listener for the same event from the same target: the
+    code manages this event's listeners itself (``onopen`` setters that swap a handler)."""
+    function = call.function
+    for removal in model.calls_named(*REMOVE_LISTENER_METHODS):
+        if removal.function is not function or removal.obj is None or not removal.args:
+            continue
+        if same_location(model, removal.obj, target) and same_event(removal.args[0], call.args[0]):
+            return True
+    return False
+
+
+def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
+    """An ``if`` around the registration (in the same function) tests the target itself:
+    ``if (!tracked.has(req.socket))``, ``if (conn.listeners('error').length === 0)``,
+    ``if (!ctrl.resume)``: registered once per target, not once per run."""
+    stop = call.function.node if call.function is not None else None
+    for parent in ancestors(call.node):
+        if stop is not None and parent.id == stop.id:
+            return False
+        if parent.type not in ("if_statement", "ternary_expression"):
+            continue
+        condition = parent.child_by_field_name("condition")
+        if condition is not None and _mentions(model, condition, target):
+            return True
+    return False
+
+
+def _mentions(model: SemanticModel, node: Node, target: Node) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == target.type and same_location(model, current, target):
+            return True
+        stack.extend(current.named_children)
+    return False
+
+
+def _option(options: Node | None, name: str) -> Node | None:
+    """An option from an options object, looking into both arms of ``c ? {…} : {…}``."""
+    options = unwrap(options)
+    if options is not None and options.type == "ternary_expression":
+        for arm in ("consequence", "alternative"):
+            found = _option(options.child_by_field_name(arm), name)
+            if found is not None:
+                return found
+        return None
+    return object_property(options, name)
+
+
+def _removed(
+    model: SemanticModel, call: CallSite, target: Node, event: Node, handler: Handler
+) -> bool:
+    if listener_removals(model, target, event, handler.node):
+        return True
+    if all_listener_removals(model, target, event, _cleanup_region(model, call, target)):
+        return True
+    if _result_kept(call.node):
+        return True  # `const off = bus.on(...)`: an API that returns its own disposer
+    binding = handler.binding
+    return binding is not None and _handler_escapes(model, binding)
+
+
+def _cleanup_region(model: SemanticModel, call: CallSite, target: Node) -> Node | None:
+    """Where a ``removeAllListeners`` must be to bound this registration: anywhere in the class
+    for ``this`` targets (a ``close()`` method), else the outermost function around the call."""
+    root = root_object(target)
+    if root is not None and root.type == "this":
+        owner = model.this_function(root)
+        return owner.class_node if owner is not None else None
+    function = call.function
+    while function is not None and function.parent is not None:
+        function = function.parent
+    return function.node if function is not None else None
+
+
+def _result_kept(node: Node) -> bool:
+    position = node
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
+        position, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in ("variable_declarator", "return_statement", "arguments", "array", "pair"):
+        return True
+    if parent.type == "assignment_expression":
+        return parent.child_by_field_name("right") == position
+    return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
+
+
+def _handler_escapes(model: SemanticModel, binding: Binding) -> bool:
+    """A handler stored, returned or handed to something other than a (de)registration may be
+    removed elsewhere."""
+    for reference in binding.references:
+        parent = reference.parent
+        if parent is None:
+            continue
+        if parent.type == "arguments" and parent.parent is not None:
+            site = model.call_at(parent.parent)
+            if site is not None and (
+                site.name in LISTEN_METHODS or site.name in REMOVE_LISTENER_METHODS
+            ):
+                continue
+            return True
+        if parent.type in ("return_statement", "array", "pair", "shorthand_property_identifier"):
+            return True
+        if (
+            parent.type == "assignment_expression"
+            and parent.child_by_field_name("right") == reference
+        ):
+            return True
+        if parent.type == "object":
+            return True
+    return False
+
+
+# -- events.once / events.on ----------------------------------------------------------------
+def _check_events_helper(ctx: RuleContext, call: CallSite) -> Finding | None:
+    model = ctx.model
+    function = call.function
+    if (
+        function is None
+        or function.repetition is Repetition.ONCE
+        or string_value(call.args[0]) is not None
+    ):
+        return None
+    target = _target(call.args[0])
+    if target is None:
+        return None
+    holder = model.lifetime_of(target)
+    if holder.lifetime is not Lifetime.PROCESS:
+        return None
+    event_name = string_value(call.args[1])
+    options = call.args[2] if len(call.args) > 2 else None
+    signal = _option(options, "signal")
+    if signal is not None and signal_state(model, signal).aborted:
+        return None
+    helper = f"`{text(call.callee)}(…)`"
+    if call.name == "once":
+        if not _may_never_fire(event_name):
+            return None
+        why = (
+            f"until `'{event_name}'` fires, the pending promise and the frame awaiting it stay "
+            f"reachable from {holder.description}"
+        )
+    else:
+        if _consumed_with_exit(call.node):
+            return None
+        why = (
+            f"the async iterator it returns stays subscribed to {holder.description}, buffering "
+            "events, until a `{ signal }` aborts it or the loop consuming it exits"
+        )
+    if signal is not None:
+        why += " (its `{ signal }` comes from an AbortController that is never aborted)"
+    confidence = (
+        Confidence.HIGH if function.repetition is Repetition.REPEATING else Confidence.MEDIUM
+    )
+    message = (
+        f"{helper} adds a listener that nothing removes: {why}, one more each time "
+        f"{function.describe()} runs."
+    )
+    return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+
+
+def _consumed_with_exit(node: Node) -> bool:
+    """``for await (… of on(bus, 'x')) { … break; }``: leaving the loop removes the listener."""
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
+        parent = parent.parent
+    if parent is None or parent.type != "for_in_statement":
+        return False
+    body = parent.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack:
+        current = stack.pop()
+        if current.type in ("break_statement", "return_statement", "throw_statement"):
+            return True
+        if current.type not in FUNCTION_KINDS:
+            stack.extend(current.named_children)
+    return False
+
+
+def _is_events_module(model: SemanticModel, node: Node | None) -> bool:
+    """``events`` / ``EventEmitter`` / ``once`` bound to ``require('events')`` or an import."""
+    binding = value_binding(model, node)
+    return binding is not None and binding.module_source in EVENTS_MODULES
+
+
+# -- handlers -------------------------------------------------------------------------------
+def _handler(model: SemanticModel, node: Node | None, target: Node) -> Handler | None:
+    """The handler when it is created per run (inline, a local function, a ``.bind``), else None."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    exclude = _root_binding(model, target)
+    if is_function(node):
+        label = "an inline handler"
+        return Handler(node, label, _captures(model, node, exclude), None)
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        if (
+            binding is None
+            or binding.scope.is_module
+            or binding.kind in (BindingKind.PARAM, BindingKind.CATCH)
+        ):
+            return None
+        body: Node | None = binding.function.node if binding.function is not None else None
+        if body is None:
+            init = unwrap(binding.init)
+            if init is None or binding.destructured or not (is_function(init) or _is_call(init)):
+                return None
+            body = init
+        return Handler(node, f"`{binding.name}`", _captures(model, body, exclude), binding)
+    if _is_call(node):
+        callee = unwrap(node.child_by_field_name("function"))
+        is_bind = (
+            callee is not None
+            and callee.type == "member_expression"
+            and text(callee.child_by_field_name("property")) == "bind"
+        )
+        captures = _captures(model, node, exclude)
+        if not is_bind and not [name for name in captures if name != "this"]:
+            return None
+        label = (
+            "a bound function (new per call)"
+            if is_bind
+            else f"the function `{_short(text(node))}` returns"
+        )
+        return Handler(node, label, captures, None)
+    return None
+
+
+def _captures(model: SemanticModel, node: Node, exclude: Binding | None) -> tuple[str, ...]:
+    """Per-call names a handler closes over: parameters and locals of the functions around it
+    (and ``this`` of a class method), not module bindings and not the handler's own locals."""
+    names: list[str] = []
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = current.type
+        if kind in ("identifier", "shorthand_property_identifier"):
+            binding = model.binding_of(current)
+            if binding is not None and _is_this_alias(binding):
+                if "this" not in names:
+                    names.append("this")
+                continue
+            if (
+                binding is not None
+                and binding is not exclude
+                and not binding.scope.is_module
+                and id(binding) not in seen
+                and not _inside(binding.node, node)
+                and binding.kind is not BindingKind.CLASS
+                and not (binding.function is not None and binding.kind is BindingKind.FUNCTION)
+            ):
+                seen.add(id(binding))
+                names.append(binding.name)
+            continue
+        if kind == "this" and "this" not in names:
+            function = model.this_function(current)
+            if (
+                function is not None
+                and function.class_node is not None
+                and not _inside(function.node, node)
+            ):
+                names.append("this")
+            continue
+        stack.extend(reversed(current.named_children))
+    return tuple(names)
+
+
+def _is_this_alias(binding: Binding) -> bool:
+    """``const self = this`` / ``var _this = this``."""
+    init = unwrap(binding.init)
+    return (
+        init is not None
+        and init.type == "this"
+        and not binding.is_reassigned
+        and not binding.destructured
+    )
+
+
+# -- targets --------------------------------------------------------------------------------
+def _target(node: Node | None) -> Node | None:
+    """The emitter a registration acts on, through ``a.on(…).on(…)`` chains; None for call
+    results (a fresh object or something unknown)."""
+    node = unwrap(node)
+    while node is not None and node.type == "call_expression":
+        callee = unwrap(node.child_by_field_name("function"))
+        if callee is None or callee.type != "member_expression":
+            return None
+        if text(callee.child_by_field_name("property")) not in LISTEN_METHODS:
+            return None
+        node = unwrap(callee.child_by_field_name("object"))
+    if node is None or node.type in ("new_expression", "await_expression"):
+        return None
+    root = root_object(node)
+    if root is None or root.type not in ("identifier", "this"):
+        return None
+    return node
+
+
+def _root_binding(model: SemanticModel, target: Node) -> Binding | None:
+    root = root_object(target)
+    return value_binding(model, root)
+
+
+def _assigned_in_this_run(model: SemanticModel, function: FunctionInfo, target: Node) -> bool:
+    """``this.x = …`` (or ``x = …``) in the registering function or the method around it: the
+    target is replaced per run, so its listeners go with it."""
+    if target.type not in ("member_expression", "identifier"):
+        return False
+    for assignment in model.assignments:
+        if assignment.type != "assignment_expression":
+            continue
+        if not same_location(model, assignment.child_by_field_name("left"), target):
+            continue
+        current = model.enclosing_function(assignment)
+        probe: FunctionInfo | None = function
+        while probe is not None:
+            if current is probe:
+                return True
+            if probe.class_node is not None and probe.method_kind is not None:
+                break
+            probe = probe.parent
+    return False
+
+
+def _method_of(model: SemanticModel, function: FunctionInfo) -> FunctionInfo | None:
+    current: FunctionInfo | None = function
+    while current is not None:
+        if current.class_node is not None and current.method_kind is not None:
+            return current
+        current = current.parent
+    return None
+
+
+def _is_decorated(class_node: Node | None) -> bool:
+    if class_node is None:
+        return False
+    if any(child.type == "decorator" for child in class_node.children):
+        return True
+    parent = class_node.parent
+    return (
+        parent is not None
+        and parent.type == "export_statement"
+        and any(child.type == "decorator" for child in parent.children)
+    )
+
+
+# -- small helpers --------------------------------------------------------------------------
+def _may_never_fire(event: str | None) -> bool:
+    if event is None:
+        return False
+    return event in MAY_NEVER_FIRE or (event.startswith("SIG") and event[3:].isupper())
+
+
+def _is_true(node: Node | None) -> bool:
+    node = unwrap(node)
+    return node is not None and node.type == "true"
+
+
+def _is_call(node: Node) -> bool:
+    return node.type == "call_expression"
+
+
+def _inside(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def _names(names: tuple[str, ...]) -> str:
+    quoted = [f"`{name}`" for name in names[:3]]
+    if len(names) > 3:
+        quoted.append("…")
+    return ", ".join(quoted)
+
+
+def _short(value: str, limit: int = 40) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _short_holder(holder: Holder) -> str:
+    if holder.lifetime is Lifetime.INSTANCE:
+        return "the instance"
+    return "the emitter"
+
+
+def _display(call: CallSite, target: Node) -> str:
+    event = text(call.args[0]) if call.args else ""
+    event = event if len(event) <= 30 and "\n" not in event else "…"
+    return f"{_short(text(target))}.{call.name}({event}, …)"
+
+
+def _related(ctx: RuleContext, holder: Holder) -> list[RelatedLocation]:
+    declaration = holder.declaration
+    if declaration is None:
+        return []
+    if holder.binding is not None:
+        what = f"`{holder.binding.name}`"
+    else:
+        name = declaration.child_by_field_name("name")
+        what = f"`{text(name)}`" if name is not None else "The holder"
+    return [ctx.related(declaration, f"{what} is declared here")]

@@ -1,0 +1,636 @@
+"""## What it does
+Flags `setInterval(...)` (the global, or from `timers` / `node:timers`) started inside a
+function when nothing can ever stop it: the returned handle is discarded, or stored only in
+places that no `clearInterval` / `clearTimeout` in the file reaches (the same variable, the
+same `this.field`, a collection that is read back and cleared), and it is neither returned
+nor handed to someone else. A callback that clears its own handle counts as cleared;
+`.unref()` does not.
+
+It also flags intervals started in a constructor whose class never clears them,
+self-rescheduling `setTimeout` chains (a function that unconditionally schedules itself
+again, with no stop condition and no stored handle), and `for await` loops over the
+`setInterval` async iterator of `timers/promises` that have neither a `signal` nor a
+`break` / `return`.
+
+## Why is this bad?
+An active timer is a GC root: Node's timer list holds the `Timeout`, the `Timeout` holds
+the callback, and the callback's closure holds every variable it captures — in V8, the
+whole context of the scope it was created in, so a request's `req` and `res`, buffers and
+parsed bodies stay reachable too. An interval that is never cleared runs for the life of
+the process; one started per request, per connection or per instance adds one more
+callback (and one more captured request) each time. `.unref()` only lets the process exit
+while the timer is pending; the timer still fires and still retains its closure.
+
+## Example
+```js
+app.get('/events', (req, res) => {
+  // ruleid: NLL201
+  setInterval(() => res.write('data: ping\n\n'), 1000);
+});
+
+class Poller {
+  constructor(url) {
+    this.url = url;
+    // ruleid: NLL201
+    this.timer = setInterval(() => this.poll(), 5000);
+  }
+  poll() {
+    return fetch(this.url);
+  }
+}
+```
+
+## Use instead
+```js
+app.get('/events', (req, res) => {
+  const timer = setInterval(() => res.write('data: ping\n\n'), 1000);
+  req.on('close', () => clearInterval(timer));
+});
+
+class Poller {
+  constructor(url) {
+    this.url = url;
+    this.timer = setInterval(() => this.poll(), 5000);
+  }
+  poll() {
+    return fetch(this.url);
+  }
+  close() {
+    clearInterval(this.timer);
+  }
+}
+
+// Module top level: one reporter for the life of the process is fine.
+setInterval(() => reportMetrics(), 60000);
+```
+
+## Options
+- `check-module-level` (boolean, default false): also report intervals started at module
+  top level or in a function that runs once (such as `main()`).
+
+## Known limits
+Handles are matched by storage location within one file: a handle cleared in another module
+is not seen (store or return it and the rule stays silent). A handle that is overwritten
+before being cleared (`this.timer = setInterval(…)` twice) is not reported. Any
+`clearInterval` that reaches the handle counts, even on a path that may never run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.parsing import Node
+from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.semantics.cleanup import Fate, Flow, FlowKind, ReleaseSpec, fate_of, flow_of
+from nodeleaklint.semantics.contexts import Context, context_of, field_class
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.retention import retained_large_values
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    LOOP_KINDS,
+    ancestors,
+    is_inside,
+    text,
+    unwrap,
+)
+
+META = RuleMeta(
+    id="NLL201",
+    name="uncleared-interval",
+    summary="Interval started per call and never cleared",
+    fix=(
+        "Keep the handle and call `clearInterval(handle)` when the work ends (on `close`, "
+        "`disconnect`, in a `close()`/`onModuleDestroy()` method), return it to the caller, "
+        "or pass an `AbortSignal`; `.unref()` alone is not enough."
+    ),
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    options=(
+        RuleOption(
+            "check-module-level",
+            False,
+            bool,
+            "Also report intervals started at module top level or in a function that runs once.",
+        ),
+    ),
+)
+
+TIMER_MODULES = frozenset({"timers"})
+PROMISE_MODULES = frozenset({"timers/promises"})
+GLOBAL_OBJECTS = frozenset({"global", "globalThis", "window", "self"})
+TIMER_RELEASE = ReleaseSpec(
+    functions=frozenset({"clearInterval", "clearTimeout"}),
+    methods=frozenset({"close", "[Symbol.dispose]"}),
+)
+# Parameter names of per-event objects a captured reference is worth naming.
+_PER_EVENT_NAMES = frozenset(
+    {"req", "res", "request", "response", "reply", "ctx", "socket", "ws", "connection", "client"}
+)
+_STOP_KINDS = frozenset({"return_statement", "throw_statement"})
+_STRAIGHT_LINE = frozenset(
+    {
+        "expression_statement",
+        "statement_block",
+        "try_statement",
+        "finally_clause",
+        "parenthesized_expression",
+        "await_expression",
+        "labeled_statement",
+    }
+)
+
+
+# -- which calls are timers ------------------------------------------------------------------
+
+
+def timer_kind(model: SemanticModel, call: CallSite, name: str) -> str | None:
+    """``"callback"`` for Node's ``setInterval``/``setTimeout`` named ``name``, ``"iterator"``
+    for the ``timers/promises`` version, None for anything else (a fake clock, a local)."""
+    if call.is_new:
+        return None
+    callee = unwrap(call.callee)
+    if callee is None:
+        return None
+    if call.obj is None:
+        if callee.type != "identifier":
+            return None
+        binding = model.binding_of(callee)
+        if binding is None:
+            return "callback" if call.name == name else None
+        origin = origin_of(model, callee)
+        if origin is None or origin.export != name:
+            return None
+    else:
+        if call.name != name:
+            return None
+        obj = unwrap(call.obj)
+        if obj is not None and obj.type == "identifier" and model.binding_of(obj) is None:
+            return "callback" if text(obj) in GLOBAL_OBJECTS else None
+        origin = origin_of(model, callee)
+        if origin is None:
+            return None
+    if origin.from_module(PROMISE_MODULES):
+        return "iterator"
+    if origin.from_module(TIMER_MODULES):
+        return "callback"
+    return None
+
+
+def timer_calls(model: SemanticModel, name: str) -> Iterator[tuple[CallSite, str]]:
+    """Every call of Node's ``name`` timer, aliases included (``{ setInterval: every }``)."""
+    names = {name}
+    for binding in model.module_scope.bindings.values():
+        if binding.module_source is not None and binding.name != name:
+            origin = origin_of(model, binding.node)
+            if origin is not None and origin.export == name:
+                names.add(binding.name)
+    for call in model.calls_named(*sorted(names)):
+        kind = timer_kind(model, call, name)
+        if kind is not None:
+            yield call, kind
+
+
+# -- where the timer is started ---------------------------------------------------------------
+
+
+# -- what the callback keeps ----------------------------------------------------------------
+
+
+def kept_alive(
+    model: SemanticModel, callback: Node | None, extra: list[Node], limit: int = 4
+) -> str:
+    """``" and `this` (a `Poller`), `res`, `req`"`` — what a long-lived callback retains."""
+    names: list[str] = []
+    function = _callback_function(model, callback)
+    if function is not None:
+        names.extend(_captured(model, function))
+        for retained in retained_large_values(model, function):
+            label = f"`{retained.binding.name}` ({retained.large.what})"
+            if retained.direct:
+                names = [n for n in names if n != f"`{retained.binding.name}`"]
+                names.insert(0, label)
+            elif label not in names:
+                names.append(label)
+    else:
+        node = unwrap(callback)
+        if node is not None and "this" in _this_words(node):
+            names.append(_this_label(model, node))
+    for item in extra:
+        arg = unwrap(item)
+        if arg is not None and arg.type in ("identifier", "this"):
+            label = _this_label(model, arg) if arg.type == "this" else f"`{text(arg)}`"
+            if label not in names:
+                names.append(label)
+    if not names:
+        return ""
+    shown = names[:limit]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return f" — and {', '.join(shown)}{more}, which it captures —"
+
+
+def _this_words(node: Node) -> set[str]:
+    words: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "this":
+            words.add("this")
+        stack.extend(current.named_children)
+    return words
+
+
+def _this_nodes(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "this":
+            yield current
+        stack.extend(current.named_children)
+
+
+def _this_label(model: SemanticModel, node: Node) -> str:
+    function = model.this_function(node)
+    if function is not None and function.class_name:
+        return f"`this` (the `{function.class_name}` instance)"
+    return "`this`"
+
+
+def _callback_function(model: SemanticModel, callback: Node | None) -> FunctionInfo | None:
+    node = unwrap(callback)
+    if node is None:
+        return None
+    if node.type in FUNCTION_KINDS:
+        return model.function_at(node)
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        if binding is not None and binding.function is not None and not binding.scope.is_module:
+            return binding.function
+    return None
+
+
+def _captured(model: SemanticModel, function: FunctionInfo) -> list[str]:
+    """Per-call names ``function`` reads from enclosing functions, per-event objects first."""
+    found: list[str] = []
+    seen: set[int] = set()
+    stack = [function.node]
+    while stack:
+        node = stack.pop()
+        if node.type == "this":
+            owner = model.this_function(node)
+            label = ""
+            if (
+                owner is not None
+                and owner is not function
+                and not is_inside(owner.node, function.node)
+            ):
+                label = _this_label(model, node)
+            elif owner is None and (owner_class := field_class(node, True)) is not None:
+                name = text(owner_class.child_by_field_name("name"))
+                label = f"`this` (the `{name}` instance)" if name else "`this`"
+            if label and label not in found:
+                found.append(label)
+        elif node.type in ("identifier", "shorthand_property_identifier"):
+            binding = model.facts.references.get(node.id)
+            if (
+                binding is not None
+                and id(binding) not in seen
+                and not binding.scope.is_module
+                and binding.kind
+                not in (BindingKind.FUNCTION, BindingKind.CLASS, BindingKind.IMPORT)
+                and (binding.function is None or binding.kind is BindingKind.PARAM)
+                and not is_inside(binding.node, function.node)
+            ):
+                seen.add(id(binding))
+                found.append(f"`{binding.name}`")
+        stack.extend(reversed(node.named_children))
+    per_event = [name for name in found if name.strip("`") in _PER_EVENT_NAMES]
+    return per_event + [name for name in found if name not in per_event]
+
+
+# -- handles ---------------------------------------------------------------------------------
+
+
+def clears_itself(model: SemanticModel, callback: Node | None) -> bool:
+    """``setInterval(function () { clearInterval(this) })``: Node binds ``this`` to the timer."""
+    node = unwrap(callback)
+    if node is None or node.type not in ("function_expression", "function"):
+        return False
+    function = model.function_at(node)
+    for call in model.calls_named(*TIMER_RELEASE.functions):
+        if call.args and call.function is not None and is_inside(call.node, node):
+            arg = unwrap(call.args[0])
+            if arg is not None and arg.type == "this" and model.this_function(arg) is function:
+                return True
+    return False
+
+
+def handle_problem(model: SemanticModel, call: CallSite, what: str) -> tuple[str, bool] | None:
+    """Why the handle of ``call`` can never be cleared (None when it can), and ``.unref()``."""
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    unref = "unref" in flow.passed_through
+    if flow.kind is FlowKind.DISCARDED:
+        if clears_itself(model, call.args[0] if call.args else None):
+            return None
+        return "its handle is discarded", unref
+    if flow.kind not in (FlowKind.STORED, FlowKind.COLLECTED):
+        return None
+    fate = fate_of(model, flow, TIMER_RELEASE)
+    if not fate.kept:
+        return None
+    return _stored_words(flow, fate, what), unref or "unref" in fate.passed_through
+
+
+def _stored_words(flow: Flow, fate: Fate, what: str) -> str:
+    label = flow.place.label if flow.place is not None else "a variable"
+    if flow.kind is FlowKind.COLLECTED:
+        return f"its handle goes into `{label}`, which is never read back and passed to `{what}`"
+    return f"its handle is kept in `{label}` but never passed to `{what}`"
+
+
+# -- timers/promises ---------------------------------------------------------------------------
+
+
+def endless_iteration(call: CallSite) -> Node | None:
+    """The ``for await`` loop that consumes the iterator forever (no signal, no exit)."""
+    for arg in call.args[2:]:
+        node = unwrap(arg)
+        if node is None:
+            continue
+        if node.type != "object":
+            return None  # options from elsewhere: assume they may carry a signal
+        if any(
+            text(child.child_by_field_name("key") if child.type == "pair" else child) == "signal"
+            for child in node.named_children
+        ):
+            return None
+    parent = call.node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
+        parent = parent.parent
+    if parent is None or parent.type != "for_in_statement":
+        return None
+    if not any(child.type == "await" for child in parent.children):
+        return None
+    right = parent.child_by_field_name("right")
+    if right is None or not is_inside(call.node, right):
+        return None
+    body = parent.child_by_field_name("body")
+    return None if body is None or _exits(parent, body) else parent
+
+
+def _exits(loop: Node, body: Node) -> bool:
+    """Whether the loop body can leave the loop: return, throw, or a break aimed at it."""
+    label = loop.parent.child_by_field_name("label") if loop.parent is not None else None
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in _STOP_KINDS:
+            return True
+        if node.type == "break_statement":
+            target = node.child_by_field_name("label")
+            if target is not None:
+                if label is not None and text(target) == text(label):
+                    return True
+            elif _innermost_breakable(node) == loop.id:
+                return True
+        stack.extend(child for child in node.named_children if child.type not in FUNCTION_KINDS)
+    return False
+
+
+def _innermost_breakable(node: Node) -> int | None:
+    for parent in ancestors(node):
+        if parent.type in LOOP_KINDS or parent.type == "switch_statement":
+            return parent.id
+    return None
+
+
+# -- self-rescheduling setTimeout ----------------------------------------------------------------
+
+
+def rescheduled_function(model: SemanticModel, call: CallSite) -> FunctionInfo | None:
+    """The function ``F`` when ``call`` is ``setTimeout(F)`` (or ``() => F()``) inside ``F``."""
+    if not call.args:
+        return None
+    callback = unwrap(call.args[0])
+    for function in _enclosing_functions(model, call):
+        if _names_function(model, callback, function):
+            return function
+        if callback is not None and callback.type in FUNCTION_KINDS:
+            body = callback.child_by_field_name("body")
+            if body is not None and _calls_unconditionally(model, body, function):
+                return function
+    return None
+
+
+def _enclosing_functions(model: SemanticModel, call: CallSite) -> Iterator[FunctionInfo]:
+    function = call.function
+    while function is not None:
+        yield function
+        if not function.is_arrow:
+            return
+        function = function.parent
+
+
+def _names_function(model: SemanticModel, node: Node | None, function: FunctionInfo) -> bool:
+    node = unwrap(node)
+    if node is None:
+        return False
+    if node.type == "call_expression":  # F.bind(this)
+        callee = unwrap(node.child_by_field_name("function"))
+        if (
+            callee is not None
+            and callee.type == "member_expression"
+            and text(callee.child_by_field_name("property")) == "bind"
+        ):
+            return _names_function(model, callee.child_by_field_name("object"), function)
+        return False
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        if binding is None:
+            return False
+        if binding.kind is BindingKind.PARAM:
+            return False
+        return binding.function is function or (
+            function.binding is not None and binding is function.binding
+        )
+    if node.type == "member_expression":
+        obj = unwrap(node.child_by_field_name("object"))
+        prop = text(node.child_by_field_name("property"))
+        if obj is None or obj.type != "this" or function.name is None or prop != function.name:
+            return False
+        owner = model.this_function(obj)
+        return owner is not None and owner.class_node is not None and owner is function
+    return False
+
+
+def _calls_unconditionally(model: SemanticModel, body: Node, function: FunctionInfo) -> bool:
+    """Whether an inline callback body calls ``function`` on its straight-line path."""
+    if body.type != "statement_block":
+        call = unwrap(body)
+        return (
+            call is not None
+            and call.type == "call_expression"
+            and _names_function(model, call.child_by_field_name("function"), function)
+        )
+    for statement in body.named_children:
+        if statement.type != "expression_statement":
+            continue
+        expr = unwrap(statement.named_children[0]) if statement.named_children else None
+        if expr is not None and expr.type == "await_expression" and expr.named_children:
+            expr = unwrap(expr.named_children[0])
+        if expr is not None and expr.type == "call_expression":
+            callee = expr.child_by_field_name("function")
+            if _names_function(model, callee, function):
+                return True
+    return False
+
+
+def unconditional_in(node: Node, function: FunctionInfo) -> bool:
+    """Whether ``node`` runs on every pass through ``function`` (no branch, loop, early exit)."""
+    body = function.body
+    if body is None:
+        return False
+    current: Node | None = node.parent
+    while current is not None and current.id != body.id:
+        if current.type not in _STRAIGHT_LINE:
+            return False
+        current = current.parent
+    if current is None:
+        return False
+    stack = [body]
+    while stack:
+        item = stack.pop()
+        if item.start_byte >= node.start_byte:
+            continue
+        if item.type in _STOP_KINDS:
+            return False
+        stack.extend(child for child in item.named_children if child.type not in FUNCTION_KINDS)
+    return True
+
+
+def starter_context(model: SemanticModel, function: FunctionInfo) -> Context:
+    """How often a self-rescheduling chain is started: by the code that first calls ``F``."""
+    best: Context | None = None
+    for site in _starters(model, function):
+        context = context_of(model, site)
+        if best is None or context.repetition > best.repetition:
+            best = context
+    if function.callback_of is not None and function.callback_of.function is not function:
+        context = context_of(model, function.callback_of)
+        if best is None or context.repetition > best.repetition:
+            best = context
+    if best is None:
+        return Context(function, Repetition.UNKNOWN, function.describe(), "per call")
+    return best
+
+
+def _starters(model: SemanticModel, function: FunctionInfo) -> Iterator[CallSite]:
+    binding = function.binding
+    if binding is not None:
+        for reference in binding.references:
+            if is_inside(reference, function.node):
+                continue
+            parent = reference.parent
+            if parent is not None and parent.type == "call_expression":
+                site = model.call_at(parent)
+                if site is not None:
+                    yield site
+    if function.class_node is not None and function.name:
+        for site in model.calls_named(function.name):
+            obj = unwrap(site.obj)
+            if obj is None or obj.type != "this" or is_inside(site.node, function.node):
+                continue
+            if is_inside(site.node, function.class_node):
+                yield site
+
+
+# -- the check ---------------------------------------------------------------------------------
+
+
+def _confidence(repetition: Repetition) -> Confidence:
+    return Confidence.HIGH if repetition is Repetition.REPEATING else Confidence.MEDIUM
+
+
+def _reported(context: Context, module_level: bool) -> bool:
+    return context.repetition is not Repetition.ONCE or module_level
+
+
+def _growth(context: Context, thing: str) -> str:
+    if context.repetition is Repetition.ONCE:
+        return "for the life of the process"
+    if context.per:
+        return f"for the life of the process, one more {thing} {context.per}"
+    return f"for the life of the process, one more {thing} each time it runs"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    module_level = bool(ctx.options.get("check-module-level", False))
+    for call, kind in timer_calls(model, "setInterval"):
+        context = context_of(model, call)
+        if not _reported(context, module_level):
+            continue
+        if kind == "iterator":
+            loop = endless_iteration(call)
+            if loop is None:
+                continue
+            yield ctx.finding(
+                call.node,
+                f"`for await … of {call.display()}` in {context.where} never ends: there is no "
+                "`signal` option and no `break` or `return` in the loop, so the interval and the "
+                f"suspended function's frame stay alive {_growth(context, 'loop')}.",
+                confidence=_confidence(context.repetition),
+            )
+            continue
+        problem = handle_problem(model, call, "clearInterval")
+        if problem is None:
+            continue
+        how, unref = problem
+        keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
+        note = (
+            "; `.unref()` only lets the process exit, the interval still fires and retains "
+            "its callback"
+            if unref
+            else ""
+        )
+        yield ctx.finding(
+            call.node,
+            f"`{call.display()}` in {context.where} is never cleared: {how}, so the timer list "
+            f"keeps the callback{keeps} alive {_growth(context, 'interval')}{note}.",
+            confidence=_confidence(context.repetition),
+        )
+    yield from _chains(ctx, module_level)
+
+
+def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
+    model = ctx.model
+    for call, kind in timer_calls(model, "setTimeout"):
+        if kind != "callback":
+            continue
+        function = rescheduled_function(model, call)
+        if function is None or not unconditional_in(call.node, function):
+            continue
+        context = starter_context(model, function)
+        if not _reported(context, module_level):
+            continue
+        problem = handle_problem(model, call, "clearTimeout")
+        if problem is None:
+            continue
+        how, _unref = problem
+        extra = call.args[2:]
+        if (
+            function.class_node is not None
+            and not function.is_static
+            and _this_words(function.node)
+        ):
+            extra = [*extra, next(_this_nodes(function.node))]
+        keeps = kept_alive(model, function.node, extra)
+        yield ctx.finding(
+            call.node,
+            f"`{call.display()}` reschedules {function.display()} on every run with no stop "
+            f"condition and {how}, so the chain started from {context.where} never ends and the "
+            f"timer list keeps {function.display()}{keeps} alive {_growth(context, 'chain')}.",
+            confidence=_confidence(context.repetition),
+        )

@@ -1,0 +1,599 @@
+"""## What it does
+Flags a long-lived collection that only ever grows. The holders are module-level (or
+`exports.x = …`) `new Map()`, `new Set()`, `[]`, `{}` and `Object.create(null)`, class
+`static` fields, `global.x = …` / `globalThis.x = …` properties, and — with medium
+confidence — instance fields created in a constructor or field initializer
+(`this.clients = new Set()`, `private cache = new Map<string, User>()`).
+The rule reports one when code that runs repeatedly (a request handler, an event callback, a
+method, or a function called from one of those) adds to it with `.set(key, …)`,
+`.add(value)`, `.push(…)`, `.unshift(…)` or `x[key] = …` where the key (the value for
+`.add`) is not a constant, and nothing in the file shrinks or bounds it: no `.delete`,
+`.clear`, `.shift`, `.pop`, `.splice`, `length =` assignment, `delete x[key]`, reassignment,
+or `size`/`length` comparison. Growth in a function of unknown repetition (exported, or
+never called in the file) gives medium confidence, and so does a collection that is
+exported or handed to another function, since code elsewhere may shrink it. Instance fields
+must grow outside the constructor and never shrink anywhere in the class.
+
+## Why is this bad?
+A collection reachable from module scope, a class or `global` is a GC root for as long as
+the process runs: every entry, and everything the entry references (a request, a user
+object, a closure and its whole scope), stays in the old generation forever. One entry per
+request is a slow, steady heap climb that ends in long mark-compact pauses and an
+out-of-memory crash, usually days after deploy. Constant keys overwrite each other and stay
+bounded; per-request keys (ids, URLs, IPs, session tokens) do not.
+
+## Example
+```js
+const sessions = new Map();
+// ruleid: NLL301
+const requestLog = [];
+
+app.get('/login/:id', (req, res) => {
+  sessions.set(req.params.id, req.user);
+  requestLog.push({ url: req.url, at: Date.now() });
+  res.end();
+});
+
+app.post('/logout/:id', (req, res) => {
+  sessions.delete(req.params.id);
+  res.end();
+});
+```
+
+## Use instead
+```js
+const { LRUCache } = require('lru-cache');
+const sessions = new LRUCache({ max: 10000, ttl: 15 * 60 * 1000 });
+const recent = [];
+
+app.get('/login/:id', (req, res) => {
+  sessions.set(req.params.id, req.user);
+  recent.push({ url: req.url, at: Date.now() });
+  if (recent.length > 100) recent.shift();
+  res.end();
+});
+
+// Metadata that should die with the request: a WeakMap keyed by the request.
+const timings = new WeakMap();
+app.use((req, res, next) => {
+  timings.set(req, Date.now());
+  next();
+});
+```
+
+## Options
+None.
+
+## Known limits
+Growth and shrinking are matched by name within one file: a collection handed to another
+module, or mutated through an alias passed to a helper, is not followed (it is reported with
+medium confidence when it escapes, and missed when the growth itself happens elsewhere).
+Any `delete`/`clear`/size check counts as a bound, even on a path that rarely runs. A
+`.push` always counts as growth, even of a constant, since every call adds an element.
+Whether a key space is small (say, one entry per configured tenant) cannot be known
+statically; such caches are reported and can be suppressed with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.parsing import Node
+from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.semantics.cleanup import member_index
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.repetition import is_registration
+from nodeleaklint.semantics.scopes import BindingKind, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import (
+    dotted_name,
+    number_value,
+    outer,
+    text,
+    unwrap,
+)
+from nodeleaklint.semantics.values import collection_kind, describe_origin, is_constant, short
+
+META = RuleMeta(
+    id="NLL301",
+    name="unbounded-collection",
+    summary="Long-lived Map, Set, array or object that grows per call and is never shrunk",
+    fix=(
+        "Remove entries when the work they describe ends (`delete` on `close`/`finish`), bound "
+        "the collection (an LRU/TTL cache such as `lru-cache`, or a size check that evicts), or "
+        "key per-request metadata by the request in a `WeakMap`."
+    ),
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+)
+
+GROWTH_METHODS = {"Map": ("set",), "Set": ("add",), "array": ("push", "unshift"), "object": ()}
+SHRINK_METHODS = frozenset({"delete", "clear", "shift", "pop", "splice"})
+_COMPARISONS = frozenset({"<", "<=", ">", ">="})
+_FIELD_KINDS = frozenset({"field_definition", "public_field_definition"})
+_GLOBAL_ROOTS = ("global", "globalThis")
+_EXPORT_ROOTS = ("exports", "module.exports")
+_WHAT = {"Map": "a `Map`", "Set": "a `Set`", "array": "an array", "object": "an object"}
+
+
+@dataclass
+class Candidate:
+    """A long-lived collection and the expressions that denote it."""
+
+    report: Node
+    holder: str
+    kind: str
+    refs: list[Node]
+    instance: bool = False
+    exported: str | None = None
+    reassigned: bool = False
+    declaration: Node | None = None  # the node whose assignment creates the collection
+
+
+@dataclass
+class Growth:
+    site: Node
+    shown: str
+    origin: str
+    function: FunctionInfo
+    repetition: Repetition
+    event_driven: bool
+
+
+@dataclass
+class Uses:
+    growth: list[Growth] = field(default_factory=list)
+    bounded: str | None = None
+    escapes: str | None = None
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    index = _MemberIndex(model)
+    candidates = [
+        *_module_candidates(model),
+        *_property_candidates(model, index),
+        *_class_candidates(model, index),
+    ]
+    for candidate in candidates:
+        uses = _uses(model, candidate)
+        growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
+        if not growth or uses.bounded or candidate.reassigned:
+            continue
+        yield _finding(ctx, candidate, growth, uses)
+
+
+# -- candidates ---------------------------------------------------------------------------
+
+
+def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
+    for binding in model.module_scope.bindings.values():
+        if binding.kind not in (BindingKind.VAR, BindingKind.LET, BindingKind.CONST):
+            continue
+        if binding.destructured or binding.declarator is None:
+            continue
+        kind = collection_kind(binding.init)
+        if kind is None:
+            continue
+        yield Candidate(
+            report=binding.declarator,
+            holder=f"the {'exported' if binding.exported else 'module-level'} `{binding.name}`",
+            kind=kind,
+            refs=[ref for ref in binding.references if ref.id != binding.node.id],
+            exported=binding.name if binding.exported else None,
+            reassigned=binding.is_reassigned,
+        )
+
+
+def _property_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Candidate]:
+    """``global.x = new Map()``, ``exports.x = []`` and ``Foo.registry = {}`` at top level."""
+    for assignment in model.assignments:
+        if (
+            assignment.type != "assignment_expression"
+            or model.enclosing_function(assignment) is not None
+        ):
+            continue
+        left = unwrap(assignment.child_by_field_name("left"))
+        kind = collection_kind(assignment.child_by_field_name("right"))
+        name = dotted_name(left)
+        if kind is None or left is None or name is None or "." not in name:
+            continue
+        root, prop = name.split(".", 1)[0], name.rsplit(".", 1)[1]
+        names = {name}
+        exported: str | None = None
+        if root in _GLOBAL_ROOTS and name.count(".") == 1:
+            names = {f"{g}.{prop}" for g in _GLOBAL_ROOTS}
+            holder = f"the global `{name}`"
+        elif name.startswith(("exports.", "module.exports.")) and name.count(".") == (
+            1 if root == "exports" else 2
+        ):
+            names = {f"{e}.{prop}" for e in _EXPORT_ROOTS}
+            holder, exported = f"the exported `{name}`", prop
+        else:
+            binding = model.resolve(root, assignment)
+            if binding is None or not binding.is_module_level or root in ("module", "this"):
+                continue
+            holder = f"`{name}`, a property of the module-level `{root}`"
+        refs = [node for node in index.named(prop) if dotted_name(node) in names]
+        if root in _GLOBAL_ROOTS:
+            refs += [
+                n for n in model.facts.unresolved if text(n) == prop and n.type == "identifier"
+            ]
+        yield Candidate(
+            report=assignment,
+            holder=holder,
+            kind=kind,
+            refs=refs,
+            exported=exported,
+            reassigned=_reassigned(refs, left),
+            declaration=left,
+        )
+
+
+def _class_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Candidate]:
+    for class_node in model.facts.class_nodes:
+        body = class_node.child_by_field_name("body")
+        if body is None:
+            continue
+        name_node = class_node.child_by_field_name("name")
+        class_name = text(name_node) if name_node is not None else None
+        exported = _class_exported(model, class_node)
+        for member in body.named_children:
+            if member.type not in _FIELD_KINDS:
+                continue
+            prop = member.child_by_field_name("property") or member.child_by_field_name("name")
+            kind = collection_kind(member.child_by_field_name("value"))
+            if prop is None or kind is None:
+                continue
+            field_name = text(prop)
+            if any(child.type == "static" for child in member.children):
+                yield _static_candidate(
+                    model, index, class_node, class_name, member, field_name, kind, exported
+                )
+            else:
+                yield _instance_candidate(
+                    model, index, class_node, class_name, member, field_name, kind, None
+                )
+        for assignment in _constructor_assignments(model, class_node):
+            left = unwrap(assignment.child_by_field_name("left"))
+            kind = collection_kind(assignment.child_by_field_name("right"))
+            if left is None or kind is None:
+                continue
+            field_name = text(left.child_by_field_name("property"))
+            yield _instance_candidate(
+                model, index, class_node, class_name, assignment, field_name, kind, left
+            )
+
+
+def _static_candidate(
+    model: SemanticModel,
+    index: _MemberIndex,
+    class_node: Node,
+    class_name: str | None,
+    member: Node,
+    field_name: str,
+    kind: str,
+    exported: bool,
+) -> Candidate:
+    refs = [
+        node
+        for node in index.named(field_name)
+        if (class_name is not None and dotted_name(node) == f"{class_name}.{field_name}")
+        or _this_member_of(model, node, class_node, static=True)
+    ]
+    public = not field_name.startswith("#") and not any(
+        text(child) in ("private", "protected")
+        for child in member.children
+        if child.type == "accessibility_modifier"
+    )
+    shown = f"{class_name}.{field_name}" if class_name else field_name
+    return Candidate(
+        report=member,
+        holder=f"the static field `{shown}`",
+        kind=kind,
+        refs=refs,
+        exported=shown if exported and public else None,
+        reassigned=_reassigned(refs, None),
+    )
+
+
+def _instance_candidate(
+    model: SemanticModel,
+    index: _MemberIndex,
+    class_node: Node,
+    class_name: str | None,
+    report: Node,
+    field_name: str,
+    kind: str,
+    declaration: Node | None,
+) -> Candidate:
+    refs = [
+        node
+        for node in index.named(field_name)
+        if _this_member_of(model, node, class_node, static=False)
+    ]
+    owner = f"`{class_name}` instances" if class_name else "each instance"
+    return Candidate(
+        report=report,
+        holder=f"`this.{field_name}` on {owner}",
+        kind=kind,
+        refs=refs,
+        instance=True,
+        reassigned=_reassigned(refs, declaration),
+        declaration=declaration,
+    )
+
+
+def _constructor_assignments(model: SemanticModel, class_node: Node) -> Iterator[Node]:
+    """``this.x = …`` statements directly in the class's constructor."""
+    for function in model.functions:
+        if function.class_node is None or function.class_node.id != class_node.id:
+            continue
+        if function.method_kind != "constructor" or function.body is None:
+            continue
+        for statement in function.body.named_children:
+            expression = (
+                statement.named_children[0] if statement.type == "expression_statement" else None
+            )
+            if expression is None or expression.type != "assignment_expression":
+                continue
+            left = unwrap(expression.child_by_field_name("left"))
+            if left is not None and left.type == "member_expression":
+                obj = left.child_by_field_name("object")
+                if obj is not None and obj.type == "this":
+                    yield expression
+
+
+def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, static: bool) -> bool:
+    obj = node.child_by_field_name("object")
+    if obj is None or obj.type != "this":
+        return False
+    function = model.this_function(node)
+    if function is None or function.class_node is None or function.class_node.id != class_node.id:
+        return False
+    return function.is_static == static
+
+
+def _class_exported(model: SemanticModel, class_node: Node) -> bool:
+    parent = class_node.parent
+    if parent is not None and parent.type == "export_statement":
+        return True
+    name = class_node.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None else None
+    return binding is not None and binding.exported
+
+
+def _reassigned(refs: list[Node], declaration: Node | None) -> bool:
+    for ref in refs:
+        if declaration is not None and ref.id == declaration.id:
+            continue
+        position = outer(ref)
+        parent = position.parent
+        if (
+            parent is not None
+            and parent.type in ("assignment_expression", "augmented_assignment_expression")
+            and parent.child_by_field_name("left") == position
+        ):
+            return True
+    return False
+
+
+# -- uses -----------------------------------------------------------------------------------
+
+
+def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
+    uses = Uses()
+    pending = list(candidate.refs)
+    seen_aliases: set[int] = set()
+    while pending:
+        ref = pending.pop()
+        position = outer(ref)
+        parent = position.parent
+        if parent is None:
+            continue
+        kind = parent.type
+        if kind == "member_expression" and parent.child_by_field_name("object") == position:
+            _member_use(model, candidate, parent, uses)
+        elif kind == "subscript_expression" and parent.child_by_field_name("object") == position:
+            _subscript_use(model, candidate, parent, uses)
+        elif kind == "variable_declarator" and parent.child_by_field_name("value") == position:
+            alias = parent.child_by_field_name("name")
+            binding = (
+                model.binding_of(alias)
+                if alias is not None and alias.type == "identifier"
+                else None
+            )
+            if binding is not None and binding.node.id not in seen_aliases:
+                seen_aliases.add(binding.node.id)
+                if binding.is_reassigned:
+                    uses.escapes = uses.escapes or f"`{binding.name}`"
+                pending.extend(binding.references)
+        elif kind == "arguments" and uses.escapes is None:
+            call = model.call_at(parent.parent) if parent.parent is not None else None
+            if call is not None and call.name not in _READ_ONLY_CALLS:
+                uses.escapes = f"`{call.display()}`"
+        elif kind in ("return_statement", "pair", "array") and uses.escapes is None:
+            uses.escapes = "the code it is returned or stored into"
+    return uses
+
+
+# Calls that read a collection argument without changing it.
+_READ_ONLY_CALLS = frozenset(
+    {
+        "from",
+        "keys",
+        "values",
+        "entries",
+        "stringify",
+        "isArray",
+        "log",
+        "debug",
+        "info",
+        "warn",
+        "error",
+        "assert",
+    }
+)
+
+
+def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: Uses) -> None:
+    prop = text(member.child_by_field_name("property"))
+    position = outer(member)
+    parent = position.parent
+    if parent is None:
+        return
+    if parent.type == "call_expression" and parent.child_by_field_name("function") == position:
+        call = model.call_at(parent)
+        if call is None:
+            return
+        if prop in SHRINK_METHODS:
+            uses.bounded = uses.bounded or f"`{call.display()}`"
+        elif prop in GROWTH_METHODS[candidate.kind] and call.args:
+            subject = call.args[0]
+            if prop in ("set", "add") and is_constant(model, subject):
+                return
+            _add_growth(model, candidate, uses, parent, f"{call.display()}", subject)
+        return
+    if prop in ("length", "size"):
+        if (
+            parent.type == "assignment_expression"
+            and parent.child_by_field_name("left") == position
+            and prop == "length"
+        ):
+            uses.bounded = uses.bounded or f"`{text(parent)}`"
+        elif (
+            parent.type == "binary_expression"
+            and text(parent.child_by_field_name("operator")) in _COMPARISONS
+        ):
+            other = parent.child_by_field_name("right")
+            if other is not None and other.id == position.id:
+                other = parent.child_by_field_name("left")
+            if number_value(other) not in (0.0, 1.0):
+                uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+
+
+def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, uses: Uses) -> None:
+    position = outer(subscript)
+    parent = position.parent
+    if parent is None:
+        return
+    if (
+        parent.type == "unary_expression"
+        and text(parent.child_by_field_name("operator")) == "delete"
+    ):
+        uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+        return
+    if (
+        parent.type in ("assignment_expression", "augmented_assignment_expression")
+        and parent.child_by_field_name("left") == position
+        and candidate.kind in ("object", "array")
+    ):
+        key = subscript.child_by_field_name("index")
+        value = unwrap(parent.child_by_field_name("right"))
+        if value is not None and (value.type in ("null", "undefined") or text(value) == "void 0"):
+            uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+            return
+        if is_constant(model, key):
+            return
+        _add_growth(model, candidate, uses, parent, f"{short(text(subscript))} = …", key)
+
+
+def _add_growth(
+    model: SemanticModel,
+    candidate: Candidate,
+    uses: Uses,
+    site: Node,
+    shown: str,
+    subject: Node | None,
+) -> None:
+    function = model.enclosing_function(site)
+    if function is None:
+        return
+    repetition = (
+        _instance_repetition(model, function) if candidate.instance else model.repetition(function)
+    )
+    origin = describe_origin(model, subject)
+    event_driven = repetition is Repetition.REPEATING and model.is_event_driven(function)
+    uses.growth.append(Growth(site, short(shown, 60), origin, function, repetition, event_driven))
+
+
+def _instance_repetition(model: SemanticModel, function: FunctionInfo) -> Repetition:
+    """How often growth in ``function`` runs per instance: the constructor itself runs once."""
+    current: FunctionInfo | None = function
+    while current is not None:
+        if current.method_kind == "constructor":
+            return Repetition.ONCE
+        if current.class_node is not None:
+            return Repetition.REPEATING
+        call = current.callback_of
+        if call is not None and is_registration(call):
+            return Repetition.REPEATING
+        binding = current.binding
+        if binding is not None and any(
+            model.is_passed_as_argument(ref) for ref in binding.references
+        ):
+            return current.repetition
+        current = current.parent
+    return Repetition.UNKNOWN
+
+
+# -- the finding ----------------------------------------------------------------------------
+
+
+def _finding(ctx: RuleContext, candidate: Candidate, growth: list[Growth], uses: Uses) -> Finding:
+    growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
+    first = growth[0]
+    repeating = first.repetition is Repetition.REPEATING
+    confidence = Confidence.HIGH
+    if candidate.instance or not first.event_driven or candidate.exported or uses.escapes:
+        confidence = Confidence.MEDIUM
+    verb = {
+        "Map": f"gains an entry keyed by {first.origin}",
+        "Set": f"gains a member from {first.origin}",
+        "array": f"gains an element from {first.origin}",
+        "object": f"gains a property keyed by {first.origin}",
+    }[candidate.kind]
+    where = first.function.describe()
+    if not repeating:
+        where += ", which may run any number of times"
+    more = (
+        f" (and {len(growth) - 1} more growth site{'s' if len(growth) > 2 else ''})"
+        if len(growth) > 1
+        else ""
+    )
+    lifetime = "each instance" if candidate.instance else "the process"
+    caveat = "" if first.event_driven else ", unless its keys come from a small fixed set"
+    if candidate.exported:
+        caveat += (
+            f"; it is exported as `{candidate.exported}`, so only code elsewhere could shrink it"
+        )
+    elif uses.escapes:
+        caveat += f"; it is also handed to {uses.escapes}, which might shrink it"
+    message = (
+        f"{_capital(candidate.holder)} ({_WHAT[candidate.kind]}) {verb} at `{first.shown}` "
+        f"in {where}{more}, and nothing in this {'class' if candidate.instance else 'file'} "
+        f"deletes, clears or bounds its entries, so it grows for the life of {lifetime}{caveat}."
+    )
+    related = [
+        ctx.related(g.site, f"grows here, in {g.function.describe()}: `{g.shown}`") for g in growth
+    ]
+    return ctx.finding(candidate.report, message, confidence=confidence, related=related)
+
+
+def _capital(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+class _MemberIndex:
+    """Member expressions of the file by property name (the model's shared index)."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+
+    def named(self, prop: str) -> list[Node]:
+        return [
+            node
+            for node in member_index(self.model).get(prop, ())
+            if node.type == "member_expression"
+        ]

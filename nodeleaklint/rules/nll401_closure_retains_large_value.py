@@ -1,0 +1,581 @@
+"""## What it does
+Flags a long-lived closure that keeps a large per-call value alive without using it, or
+that keeps a request or response object alive past the end of its request.
+
+Long-lived closures: callbacks passed to `setInterval`, listeners registered on a
+process-lived emitter (`process`, a module-level emitter), closures stored at module scope
+or in a module-level (or `static`) collection, exported closures, and closures returned
+from a factory whose result is stored at module scope.
+
+Large values: `Buffer.alloc / allocUnsafe / from / concat`, typed arrays and `ArrayBuffer`
+of 16 KB or more (or of run-time size), `fs.readFileSync(…)`, `await readFile(…)`,
+`await res.arrayBuffer() / .text() / .json()`, `JSON.parse` of any of those,
+`new Array(n)`; and the `req` / `res` parameters of a request handler.
+
+## Why is this bad?
+V8 does not give each closure its own copy of the variables it uses. Every scope whose
+variables are captured by some inner function gets one *context* object, allocated each
+time the scope is entered, and **all** closures created in that scope point at that same
+context; each context in turn points at the context of the enclosing scope. A variable is
+stored in the context, instead of on the stack, as soon as **any** inner function
+references it (or a direct `eval` could). So a timer callback that never mentions `buf`
+still keeps `buf` alive when a sibling closure created in the same function references it:
+the callback holds the shared context, and the context holds `buf`. The same goes up the
+chain: a closure created in a nested function keeps the context of every enclosing
+function. Block scopes (`{ … }`, loop bodies, `catch`) whose captured `let`/`const` need a
+context get one of their own, so a closure created outside the block does not keep them.
+
+When the closure outlives the call — an interval, a listener on `process`, an entry in a
+module-level map — the buffer, file contents or parsed body stays reachable for as long as
+the closure does, long after the code that needed it has finished: one copy per call of the
+function that created it. A request or response object kept by such a closure pins the
+request's socket, headers, body and everything attached to them after the request is over.
+
+Setting the variable to `null` once it is no longer needed (unconditionally, before the
+function returns) empties the context slot and releases the value.
+
+An interval that is never cleared and a listener that is never removed are reported by
+NLL201 and NLL101, whose messages name the large values they keep; this rule covers
+holders that are otherwise legitimate.
+
+## Example
+```js
+const fs = require('node:fs');
+const jobs = new Map();
+
+function startPolling(path) {
+  const snapshot = fs.readFileSync(path);
+  const log = () => console.log('loaded', snapshot.length);
+  log();
+  // ruleid: NLL401
+  const timer = setInterval(() => poll(path), 1000);
+  jobs.set(path, timer);
+}
+
+function stopPolling(path) {
+  clearInterval(jobs.get(path));
+  jobs.delete(path);
+}
+```
+
+## Use instead
+```js
+const fs = require('node:fs');
+const jobs = new Map();
+
+function startPolling(path) {
+  logSize(fs.readFileSync(path));
+  const timer = setInterval(() => poll(path), 1000);
+  jobs.set(path, timer);
+}
+
+// The buffer lives in another function's scope: the timer callback cannot reach it.
+function logSize(snapshot) {
+  const log = () => console.log('loaded', snapshot.length);
+  log();
+}
+
+function stopPolling(path) {
+  clearInterval(jobs.get(path));
+  jobs.delete(path);
+}
+```
+
+## Options
+- `min-bytes` (integer, default 16384): buffers, typed arrays and `new Array(n)` whose size
+  is a literal below this many bytes are not large (`new Array(n)` counts 8 bytes per
+  element). Sizes known only at run time count as large, with medium confidence.
+
+## Known limits
+The analysis is per file. Closures stored on instances (`this.handler = …`) are not
+long-lived holders. A closure counts as using a value when it references it, or references a
+local function, object literal or `f.bind(…)` that does; a value reached through any other
+wrapper (`debounce(() => use(raw))`) is taken as unused. Destructured parts of a large value
+(`const { items } = await res.json()`) are not tracked. A `null` assignment counts as a
+release only when it runs unconditionally in the value's own function, after its last large
+assignment and with no `await` between the holder's creation and the release; nulling inside
+a closure or on one branch does not. `with` statements are not modelled. An interval never
+cleared and a listener never removed are left to NLL201 and NLL101 (with their default
+options), even when those rules are disabled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.parsing import Node
+from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.rules.nll201_uncleared_interval import timer_calls
+from nodeleaklint.semantics.cleanup import (
+    all_listener_removals,
+    calls_passing,
+    in_function,
+    listener_removals,
+    method_calls_on,
+    object_property,
+    same_location,
+    signal_state,
+)
+from nodeleaklint.semantics.lifetimes import Lifetime
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.retention import (
+    DEFAULT_MIN_BYTES,
+    Retained,
+    retained_large_values,
+)
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import (
+    is_function,
+    outer,
+    root_object,
+    string_value,
+    text,
+    unwrap,
+)
+
+META = RuleMeta(
+    id="NLL401",
+    name="closure-retains-large-value",
+    summary="Long-lived closure keeps a large per-call value alive through its shared context",
+    fix=(
+        "Move the large value and the closures that use it into a separate function, so the "
+        "long-lived closure is created in a scope that does not capture it; or set the "
+        "variable to `null` once it is no longer needed; for request objects, copy the few "
+        "fields the closure needs and release the holder when the request ends."
+    ),
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    options=(
+        RuleOption(
+            "min-bytes",
+            DEFAULT_MIN_BYTES,
+            int,
+            "Buffers and arrays of a literal size below this many bytes are not large.",
+        ),
+    ),
+)
+
+_LISTEN_METHODS = frozenset({"on", "addListener", "prependListener", "addEventListener"})
+_ONCE_METHODS = frozenset({"once", "prependOnceListener"})
+_MAY_NEVER_FIRE = frozenset(
+    {
+        "error",
+        "close",
+        "timeout",
+        "abort",
+        "exit",
+        "beforeExit",
+        "uncaughtException",
+        "unhandledRejection",
+        "SIGINT",
+        "SIGTERM",
+        "SIGHUP",
+        "SIGUSR1",
+        "SIGUSR2",
+    }
+)
+_COLLECTION_GROWTH = {"set": 1, "add": 0, "push": -1, "unshift": -1}
+_COLLECTION_SHRINK = ("delete", "clear", "splice", "pop", "shift")
+# Rules that report an interval or listener registration themselves, naming what it keeps.
+_MORE_SPECIFIC = ("NLL201", "NLL101")
+_CLEAR_FUNCTIONS = ("clearInterval", "clearTimeout")
+
+
+@dataclass(frozen=True)
+class LongLived:
+    """A closure that outlives the call that created it, and what keeps it."""
+
+    function: FunctionInfo
+    node: Node  # where the closure is made long-lived (the function, or its name as passed)
+    label: str  # "the interval callback passed to `setInterval(…)`"
+    lasts: str  # "which runs until the interval is cleared"
+    releases: tuple[Node, ...] = ()  # calls/assignments that let go of the closure
+    released_elsewhere: bool = False  # handed to the caller: released out of our sight
+    medium: bool = False
+    registration: Node | None = None  # the setInterval / .on call NLL201 / NLL101 may report
+    replaced: str | None = None  # a single slot the next run overwrites (``current = …``)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    min_bytes = int(ctx.options.get("min-bytes", DEFAULT_MIN_BYTES))
+    seen: set[int] = set()
+    deferred: set[tuple[int, int]] | None = None
+    for holder in _holders(model):
+        if holder.node.id in seen:
+            continue
+        seen.add(holder.node.id)
+        kept = [
+            r
+            for r in retained_large_values(model, holder.function, min_bytes)
+            if _reportable(model, holder, r)
+        ]
+        if not kept:
+            continue
+        if holder.registration is not None:
+            if deferred is None:
+                deferred = _reported_elsewhere(ctx)
+            span = ctx.span(holder.registration)
+            if (span.line, span.column) in deferred:
+                continue  # NLL201 / NLL101 report this registration and name what it keeps
+        yield _finding(ctx, holder, kept)
+
+
+def _reported_elsewhere(ctx: RuleContext) -> set[tuple[int, int]]:
+    """Where NLL201 (uncleared-interval) and NLL101 (unremoved-listener) report, with their
+    default options: one site, one finding (SPEC §2)."""
+    from nodeleaklint.rules import find_rule  # the registry imports this module
+
+    starts: set[tuple[int, int]] = set()
+    for rule_id in _MORE_SPECIFIC:
+        rule = find_rule(rule_id)
+        other = RuleContext(
+            rule=rule, source=ctx.source, model=ctx.model, options=rule.default_options
+        )
+        starts.update((finding.span.line, finding.span.column) for finding in rule.check(other))
+    return starts
+
+
+def _reportable(model: SemanticModel, holder: LongLived, retained: Retained) -> bool:
+    """Shared-context retention of an unused large value; request objects past their request."""
+    if retained.large.request:
+        handler = retained.binding.function
+        if handler is None or holder.released_elsewhere:
+            return False
+        return not any(in_function(model, node, handler) for node in holder.releases)
+    return not retained.direct
+
+
+def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Finding:
+    first = kept[0]
+    owner = first.binding.scope.function
+    if first.large.request:
+        growth = (
+            "so the request's socket, headers and body stay reachable after the request has ended"
+        )
+    elif holder.replaced is not None:
+        growth = f"until the next assignment to `{holder.replaced}` replaces it"
+    elif owner is not None and owner.repetition is not Repetition.ONCE:
+        growth = f"one more copy for each run of {owner.display()}"
+    else:
+        growth = "long after its last use"
+    others = ""
+    if len(kept) > 1:
+        others = " (it also keeps " + ", ".join(f"`{r.binding.name}`" for r in kept[1:]) + ")"
+    message = f"{first.explain(holder.label)}{others}; {holder.lasts}, {growth}."
+    certain = all(r.large.certain for r in kept)
+    confidence = Confidence.HIGH if certain and not holder.medium else Confidence.MEDIUM
+    related = []
+    for retained in kept:
+        related.append(
+            ctx.related(retained.binding.node, f"`{retained.binding.name}` is declared here")
+        )
+        if retained.via_node is not None:
+            related.append(
+                ctx.related(retained.via_node, f"`{retained.binding.name}` is captured here")
+            )
+    return ctx.finding(holder.node, message, confidence=confidence, related=related)
+
+
+def _line(node: Node | None) -> int:
+    return node.start_point[0] + 1 if node is not None else 0
+
+
+# -- long-lived closures -----------------------------------------------------------------------
+
+
+def _holders(model: SemanticModel) -> Iterator[LongLived]:
+    yield from _intervals(model)
+    yield from _listeners(model)
+    yield from _module_stores(model)
+    yield from _collections(model)
+    yield from _factory_results(model)
+
+
+def _closure(model: SemanticModel, node: Node | None) -> tuple[FunctionInfo, Node] | None:
+    """The per-call function an argument or value denotes: inline, or a local function name."""
+    value = unwrap(node)
+    if value is None:
+        return None
+    if is_function(value):
+        info = model.function_at(value)
+        return (info, value) if info is not None and info.parent is not None else None
+    if value.type == "identifier":
+        binding = model.binding_of(value)
+        if binding is None or binding.scope.is_module or binding.function is None:
+            return None
+        if binding.kind is BindingKind.PARAM or binding.is_reassigned:
+            return None
+        return binding.function, value
+    return None
+
+
+def _closures_in(model: SemanticModel, node: Node | None) -> list[tuple[FunctionInfo, Node, str]]:
+    """Closures a stored value carries: the value itself, or the methods of an object literal
+    (``{ describe: () => … }``), with the words naming each one."""
+    closure = _closure(model, node)
+    if closure is not None:
+        return [(*closure, "the closure")]
+    value = unwrap(node)
+    found: list[tuple[FunctionInfo, Node, str]] = []
+    if value is None or value.type != "object":
+        return found
+    for member in value.named_children:
+        inner = member.child_by_field_name("value") if member.type == "pair" else member
+        closure = _closure(model, inner) if inner is not None else None
+        if closure is not None:
+            found.append((*closure, f"the closure `{closure[0].name or '…'}` in the object"))
+    return found
+
+
+def _intervals(model: SemanticModel) -> Iterator[LongLived]:
+    for call, kind in timer_calls(model, "setInterval"):
+        if kind != "callback" or not call.args:
+            continue
+        closure = _closure(model, call.args[0])
+        if closure is None:
+            continue
+        releases, elsewhere = _interval_releases(model, call)
+        function, node = closure
+        yield LongLived(
+            function,
+            node,
+            f"the interval callback passed to `{call.display()}`",
+            "the interval keeps it until it is cleared",
+            tuple(releases),
+            elsewhere,
+            registration=call.node,
+        )
+
+
+def _interval_releases(model: SemanticModel, call: CallSite) -> tuple[list[Node], bool]:
+    """The ``clearInterval`` calls that reach the handle, and whether it is handed off."""
+    position = outer(call.node)
+    parent = position.parent
+    while parent is not None and parent.type == "member_expression":  # setInterval(…).unref()
+        grand = parent.parent
+        if grand is None or grand.type != "call_expression":
+            break
+        position, parent = outer(grand), outer(grand).parent
+    if parent is None:
+        return [], False
+    target: Node | None = None
+    if parent.type == "variable_declarator":
+        target = parent.child_by_field_name("name")
+    elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == position:
+        target = parent.child_by_field_name("left")
+    elif parent.type in ("return_statement", "arguments", "pair", "array", "arrow_function"):
+        return [], True
+    if target is None or unwrap(target) is None:
+        return [], False
+    releases = [site.node for site in calls_passing(model, target, _CLEAR_FUNCTIONS)]
+    if not releases and unwrap(target) is not None and unwrap(target).type == "identifier":  # type: ignore[union-attr]
+        binding = model.binding_of(unwrap(target))  # type: ignore[arg-type]
+        if binding is not None and any(_escapes(ref) for ref in binding.references):
+            return [], True
+    return releases, False
+
+
+def _escapes(reference: Node) -> bool:
+    parent = outer(reference).parent
+    if parent is None:
+        return False
+    if parent.type in (
+        "return_statement",
+        "pair",
+        "array",
+        "shorthand_property_identifier",
+        "object",
+    ):
+        return True
+    if parent.type == "arguments" and parent.parent is not None:
+        callee = text(parent.parent.child_by_field_name("function"))
+        return not callee.endswith(_CLEAR_FUNCTIONS)
+    if parent.type == "assignment_expression":
+        return parent.child_by_field_name("right") == outer(reference)
+    return False
+
+
+def _listeners(model: SemanticModel) -> Iterator[LongLived]:
+    for call in model.calls_named(*sorted(_LISTEN_METHODS | _ONCE_METHODS)):
+        if call.is_new or call.obj is None or len(call.args) < 2:
+            continue
+        event = string_value(call.args[0])
+        if call.name in _ONCE_METHODS and event not in _MAY_NEVER_FIRE:
+            continue
+        target = model.lifetime_of(call.obj)
+        if target.lifetime is not Lifetime.PROCESS:
+            continue
+        closure = _closure(model, call.args[1])
+        if closure is None:
+            continue
+        function, node = closure
+        releases = [
+            site.node for site in listener_removals(model, call.obj, call.args[0], call.args[1])
+        ]
+        releases += [site.node for site in all_listener_removals(model, call.obj, call.args[0])]
+        options = call.args[2] if len(call.args) > 2 else None
+        signal = object_property(options, "signal")
+        elsewhere = signal is not None and signal_state(model, signal).aborted
+        shown = f"'{event}'" if event is not None else "…"
+        yield LongLived(
+            function,
+            node,
+            f"the listener registered with `{text(call.callee)}({shown})`",
+            f"the emitter ({target.description}) keeps its listeners until they are removed",
+            tuple(releases),
+            elsewhere,
+            registration=call.node,
+        )
+
+
+def _is_export_target(node: Node | None) -> bool:
+    name = text(root_object(node))
+    whole = text(unwrap(node))
+    return name == "exports" or whole == "module.exports" or whole.startswith("module.exports.")
+
+
+def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
+    """``handler = () => …`` / ``registry[k] = fn`` / ``global.x = fn`` inside a function."""
+    for assignment in model.assignments:
+        if (
+            assignment.type != "assignment_expression"
+            or model.enclosing_function(assignment) is None
+        ):
+            continue
+        left = unwrap(assignment.child_by_field_name("left"))
+        closures = _closures_in(model, assignment.child_by_field_name("right"))
+        if left is None or not closures:
+            continue
+        exported = _is_export_target(left)
+        root = root_object(left)
+        if root is None:
+            continue
+        if not exported and model.lifetime_of(root).lifetime is not Lifetime.PROCESS:
+            continue
+        releases = tuple(
+            other
+            for other in model.assignments
+            if other.id != assignment.id
+            and other.type == "assignment_expression"
+            and same_location(model, other.child_by_field_name("left"), left)
+        )
+        for function, node, what in closures:
+            if exported:
+                label = f"{what} exported as `{text(left)}`"
+                lasts = "exports live as long as the process"
+            else:
+                label = f"{what} stored in `{text(left)}`"
+                lasts = f"`{text(root)}` lives as long as the process"
+            slot = text(left) if left.type in ("identifier", "member_expression") else None
+            yield LongLived(function, node, label, lasts, releases, medium=exported, replaced=slot)
+
+
+def _collections(model: SemanticModel) -> Iterator[LongLived]:
+    """``registry.set(k, () => …)`` / ``handlers.push(fn)`` on a process-lived collection."""
+    for call in model.calls_named(*_COLLECTION_GROWTH):
+        if call.is_new or call.obj is None or call.function is None or not call.args:
+            continue
+        index = _COLLECTION_GROWTH[call.name]
+        args = call.args if index < 0 else call.args[index : index + 1]
+        closures = [found for arg in args for found in _closures_in(model, arg)]
+        if not closures:
+            continue
+        target = model.lifetime_of(call.obj)
+        if target.lifetime is not Lifetime.PROCESS:
+            continue
+        shrink = method_calls_on(model, call.obj, _COLLECTION_SHRINK)
+        releases = tuple(site.node for site in shrink)
+        for function, node, what in closures:
+            yield LongLived(
+                function,
+                node,
+                f"{what} added with `{text(call.callee)}(…)`",
+                f"the collection ({target.description}) lives as long as the process",
+                releases,
+            )
+
+
+def _factory_results(model: SemanticModel) -> Iterator[LongLived]:
+    """A closure returned by a function whose result is stored at module scope."""
+    for function in model.functions:
+        factory = function.parent
+        if factory is None or not _returned_by(function, factory):
+            continue
+        stored = _result_stored_at_module_scope(model, factory)
+        if stored is None:
+            continue
+        made_by = "an immediately invoked function" if factory.is_iife else factory.display()
+        yield LongLived(
+            function,
+            function.node,
+            f"the closure returned by {made_by}",
+            f"its result is stored at module scope ({stored}), which lives as long as the process",
+        )
+
+
+def _returned_by(function: FunctionInfo, factory: FunctionInfo) -> bool:
+    position = outer(function.node)
+    parent = position.parent
+    while parent is not None and parent.type in ("pair", "object"):
+        position, parent = outer(parent), outer(parent).parent
+    if parent is None:
+        return False
+    if parent.type == "return_statement":
+        return model_function_of(parent) == factory.node.id
+    return parent.id == factory.node.id and factory.is_arrow
+
+
+def model_function_of(node: Node) -> int | None:
+    current = node.parent
+    while current is not None:
+        if is_function(current):
+            return current.id
+        current = current.parent
+    return None
+
+
+def _result_stored_at_module_scope(model: SemanticModel, factory: FunctionInfo) -> str | None:
+    calls: list[Node] = []
+    if factory.is_iife:
+        parent = outer(factory.node).parent
+        if parent is not None:
+            calls.append(parent)
+    elif factory.binding is not None and not factory.binding.is_reassigned:
+        for reference in factory.binding.references:
+            position = outer(reference)
+            parent = position.parent
+            if (
+                parent is not None
+                and parent.type == "call_expression"
+                and parent.child_by_field_name("function") == position
+            ):
+                calls.append(parent)
+    for call in calls:
+        if model.enclosing_function(call) is not None:
+            continue
+        position = outer(call)
+        parent = position.parent
+        if parent is not None and parent.type == "await_expression":
+            position = outer(parent)
+            parent = position.parent
+        if parent is None:
+            continue
+        callee = "(…)" if factory.is_iife else _short(text(call.child_by_field_name("function")))
+        if parent.type == "variable_declarator":
+            return f"`{text(parent.child_by_field_name('name'))} = {callee}(…)`"
+        if (
+            parent.type == "assignment_expression"
+            and parent.child_by_field_name("right") == position
+        ):
+            return f"`{_short(text(parent.child_by_field_name('left')))} = {callee}(…)`"
+        if parent.type in ("export_statement", "arguments"):
+            return f"`{_short(text(parent.parent if parent.type == 'arguments' else parent))}`"
+    return None
+
+
+def _short(value: str, limit: int = 50) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,514 @@
+"""## What it does
+Flags a heavyweight client — a database pool or connection, a Redis, Mongo, Kafka or
+Prisma client, an HTTP `Agent`, a `WebSocket`, a `Worker` — created in code that runs
+repeatedly (a request handler, an event callback, a method) when nothing closes it: no
+`close()`, `quit()`, `end()`, `disconnect()`, `$disconnect()`, `destroy()` or `terminate()`
+reaches it in that function (a `finally`, or every path before the function returns), it is
+not returned, and it is not stored somewhere that is closed later (a lazily created
+module-level singleton, a `this.x` field closed by a method of the class, a collection whose
+entries are closed, a pool or registry it is handed to).
+
+Library constructors are recognised by where they are imported from (`Pool` from `pg`,
+`Redis` from `ioredis`, `Agent` from `http`/`https`/`undici`…), so a class of your own
+called `Client` is not reported. `PrismaClient`, `MongoClient`, `Sequelize` and `Kafka`
+are recognised by name alone.
+
+It also flags a `new AbortController()` that is never aborted while its `signal` is handed
+to a process-lived emitter (`bus.on('x', h, { signal })`).
+
+## Why is this bad?
+A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
+buffers; the event loop holds all of them through its handles, so an unclosed client is
+never collected even when no JavaScript references it. One client per request adds one
+pool, its open connections on the database side, and everything its callbacks capture,
+until the process (or the database) runs out. A per-instance client in a class without a
+close method leaks the same way each time the class is instantiated.
+
+## Example
+```js
+const { Pool } = require('pg');
+
+app.get('/users', async (req, res) => {
+  // ruleid: NLL602
+  const pool = new Pool();
+  const { rows } = await pool.query('select * from users');
+  res.json(rows);
+});
+```
+
+## Use instead
+```js
+const { Pool } = require('pg');
+// One pool for the process, created at module top level.
+const pool = new Pool();
+
+app.get('/users', async (req, res) => {
+  const { rows } = await pool.query('select * from users');
+  res.json(rows);
+});
+
+app.get('/report', async (req, res) => {
+  // A dedicated client per request must be closed on every path.
+  const client = await pool.connect();
+  try {
+    res.json((await client.query('select 1')).rows);
+  } finally {
+    client.release();
+  }
+});
+```
+
+## Options
+- `clients` (list of strings, default empty): more constructors (`"ApiClient"`) and factory
+  functions (`"createApiClient()"`) to treat as heavyweight clients, matched by name.
+- `close-methods` (list of strings, default empty): more method names that close a client
+  (`"shutdown"`).
+
+## Known limits
+Exceptions are not followed: a client closed after an `await` that may throw, outside
+`finally`, counts as closed. A client handed to any function call is assumed to be owned by
+that function. Clients created by a wrapper function of your own are only seen when the
+wrapper is listed in `clients`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.semantics.cleanup import (
+    Flow,
+    FlowKind,
+    Place,
+    ReleaseSpec,
+    fate_of,
+    flow_of,
+    object_property,
+    occurrences,
+    place_of,
+    signal_state,
+)
+from nodeleaklint.semantics.contexts import Context, context_of
+from nodeleaklint.semantics.lifetimes import Lifetime
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.scopes import CallSite, Repetition
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    ancestors,
+    in_finally,
+    string_value,
+    text,
+    unwrap,
+)
+
+META = RuleMeta(
+    id="NLL602",
+    name="unclosed-client",
+    summary="Heavyweight client created per call and never closed",
+    fix=(
+        "Create the client once (at module top level, or in a service that closes it on "
+        "shutdown), or close it on every path: `try { … } finally { await client.end() }`."
+    ),
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    options=(
+        RuleOption(
+            "clients",
+            [],
+            list,
+            'More constructors ("ApiClient") and factories ("createApiClient()") to report.',
+        ),
+        RuleOption("close-methods", [], list, "More method names that close a client."),
+    ),
+)
+
+CLOSE_METHODS = frozenset(
+    {"close", "quit", "end", "disconnect", "$disconnect", "destroy", "terminate"}
+)
+# Option keys under which a client is lent to one request rather than handed over.
+_OPTION_KEYS = frozenset({"agent", "dispatcher", "httpAgent", "httpsAgent"})
+_EMITTER_METHODS = frozenset(
+    {"on", "once", "addListener", "prependListener", "prependOnceListener", "addEventListener"}
+)
+
+
+@dataclass(frozen=True)
+class ClientKind:
+    name: str  # the constructor or factory name
+    is_new: bool
+    modules: frozenset[str]
+    main_export: bool = False  # the module object itself is the constructor/factory
+    by_name: bool = False  # recognised whatever it is imported from (or a global)
+    holds: str = "its connections and sockets"
+    # Events after which the other side has ended it (a peer closing a WebSocket, a Worker's
+    # script finishing): a listener for one means its end is handled.
+    end_events: frozenset[str] = frozenset()
+
+
+def _kind(
+    name: str,
+    modules: set[str],
+    *,
+    new: bool = True,
+    main: bool = False,
+    by_name: bool = False,
+    holds: str = "its connection pool and sockets",
+    ends_on: frozenset[str] = frozenset(),
+) -> ClientKind:
+    return ClientKind(name, new, frozenset(modules), main, by_name, holds, ends_on)
+
+
+_REDIS = "its socket and reconnection timers"
+CLIENT_KINDS: tuple[ClientKind, ...] = (
+    _kind("PrismaClient", {"@prisma/client"}, by_name=True),
+    _kind("MongoClient", {"mongodb"}, by_name=True),
+    _kind(
+        "Sequelize",
+        {"sequelize", "@sequelize/core", "sequelize-typescript"},
+        main=True,
+        by_name=True,
+    ),
+    _kind("Kafka", {"kafkajs"}, by_name=True, holds="its broker connections"),
+    _kind("Redis", {"ioredis"}, main=True, holds=_REDIS),
+    _kind("Cluster", {"ioredis"}, holds=_REDIS),
+    _kind("createClient", {"redis", "@redis/client"}, new=False, holds=_REDIS),
+    _kind("createCluster", {"redis", "@redis/client"}, new=False, holds=_REDIS),
+    _kind("Pool", {"pg", "pg-pool", "undici"}, main=True),
+    _kind("Client", {"pg", "undici"}),
+    _kind("createPool", {"mysql", "mysql2"}, new=False),
+    _kind("createConnection", {"mysql", "mysql2"}, new=False),
+    _kind("createPoolCluster", {"mysql", "mysql2"}, new=False),
+    _kind("knex", {"knex"}, new=False, main=True),
+    _kind("Knex", {"knex"}, new=False),
+    _kind("Agent", {"http", "https", "undici"}, holds="its keep-alive sockets"),
+    _kind(
+        "WebSocket",
+        {"ws", "isomorphic-ws"},
+        main=True,
+        by_name=True,
+        holds="its socket",
+        ends_on=frozenset({"close"}),
+    ),
+    _kind(
+        "Worker",
+        {"worker_threads"},
+        holds="its thread, heap and message port",
+        ends_on=frozenset({"exit"}),
+    ),
+)
+
+
+def _configured_kinds(names: list[str]) -> list[ClientKind]:
+    kinds: list[ClientKind] = []
+    for raw in names:
+        name = str(raw).strip()
+        if name.endswith("()"):
+            kinds.append(_kind(name[:-2], set(), new=False, by_name=True))
+        elif name:
+            kinds.append(_kind(name.removeprefix("new ").strip(), set(), by_name=True))
+    return kinds
+
+
+def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -> ClientKind | None:
+    """The client a call creates, judged by name and, where known, by import provenance."""
+    callee = unwrap(call.callee)
+    if callee is None or callee.type not in ("identifier", "member_expression"):
+        return None
+    origin = origin_of(model, callee)
+    local = callee.type == "identifier" and model.binding_of(callee) is not None
+    for kind in kinds:
+        if kind.is_new != call.is_new:
+            continue
+        if origin is not None:
+            named = origin.export == kind.name or origin.export.endswith("." + kind.name)
+            main = kind.main_export and origin.is_main_export and call.name == kind.name
+            if origin.from_module(kind.modules) and (named or main):
+                return kind
+            if kind.by_name and call.name == kind.name:
+                return kind
+            continue
+        if call.name != kind.name or not kind.by_name:
+            continue
+        if local:  # a class or function of this file with the same name
+            continue
+        if callee.type == "member_expression" and not kind.modules:
+            return kind
+        if callee.type == "identifier":
+            return kind
+    return None
+
+
+# -- the check ---------------------------------------------------------------------------------
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    kinds = list(CLIENT_KINDS) + _configured_kinds(list(ctx.options.get("clients", [])))
+    methods = CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
+    spec = ReleaseSpec(methods=methods)
+    names = sorted({kind.name for kind in kinds})
+    for call in model.calls_named(*names):
+        kind = client_kind(model, call, kinds)
+        if kind is None or not _keeps_connections(model, call, kind):
+            continue
+        context = context_of(model, call)
+        if context.repetition is Repetition.ONCE:
+            continue
+        finding = _judge(ctx, call, kind, context, spec)
+        if finding is not None:
+            yield finding
+    yield from _abort_controllers(ctx)
+
+
+def _created(call: CallSite) -> str:
+    return call.display(50)
+
+
+def _judge(
+    ctx: RuleContext, call: CallSite, kind: ClientKind, context: Context, spec: ReleaseSpec
+) -> Finding | None:
+    model = ctx.model
+    flow = flow_of(model, call.node, spec)
+    confidence = (
+        Confidence.HIGH if context.repetition is Repetition.REPEATING else Confidence.MEDIUM
+    )
+    per = context.per or "per call"
+    head = f"`{_created(call)}` in {context.where}"
+    tail = (
+        f"so the event loop keeps {kind.holds} open, and with them the client and everything "
+        f"its callbacks capture — one more client {per}"
+    )
+    lent = flow.kind is FlowKind.ESCAPED and _is_use(flow)
+    if flow.kind in (FlowKind.DISCARDED, FlowKind.USED) or lent:
+        return ctx.finding(
+            call.node,
+            f"{head} is used and dropped without being closed, {tail}.",
+            confidence=confidence,
+        )
+    if flow.kind not in (FlowKind.STORED, FlowKind.COLLECTED) or flow.place is None:
+        return None
+    fate = fate_of(model, flow, spec, _is_use)
+    place = flow.place
+    if fate.escape is not None or _end_handled(model, fate.places, kind):
+        return None
+    if kind.end_events:
+        confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
+    if fate.released:
+        return _early_return(ctx, call, flow, spec, head, per, confidence)
+    if _guarded(model, call, flow):
+        return None
+    label = place.label
+    if place.kind == "this" or (flow.kind is FlowKind.STORED and context.per == "per instance"):
+        owner = ""
+        return ctx.finding(
+            call.node,
+            f"{head} is kept in `{label}` but no method of the class closes it, so the event "
+            f"loop keeps {kind.holds} open for every instance{owner}, long after the instance "
+            "is gone — one more client per instance.",
+            confidence=Confidence.MEDIUM,
+        )
+    holder = model.lifetime_of(flow.node.child_by_field_name("left")) if flow.node else None
+    if flow.kind is FlowKind.COLLECTED:
+        where = f"goes into `{label}`, whose entries are never closed"
+    elif holder is not None and holder.lifetime is Lifetime.PROCESS:
+        where = f"replaces the one in `{label}` without closing it"
+    else:
+        where = f"is kept in `{label}` but never closed"
+    return ctx.finding(
+        call.node,
+        f"{head} {where}, {tail}.",
+        confidence=confidence,
+    )
+
+
+def _end_handled(model: SemanticModel, places: list[Place], kind: ClientKind) -> bool:
+    """``ws.on('close', …)`` / ``ws.onclose = …`` / ``worker.on('exit', …)`` on a stored client."""
+    if not kind.end_events:
+        return False
+    for place in places:
+        for node in occurrences(model, place):
+            parent = node.parent
+            if parent is None or parent.type != "member_expression":
+                continue
+            prop = text(parent.child_by_field_name("property"))
+            if prop in {f"on{event}" for event in kind.end_events}:
+                return True
+            site = model.call_at(parent.parent) if parent.parent is not None else None
+            if site is None or site.name not in _EMITTER_METHODS or not site.args:
+                continue
+            if string_value(site.args[0]) in kind.end_events:
+                return True
+    return False
+
+
+def _keeps_connections(model: SemanticModel, call: CallSite, kind: ClientKind) -> bool:
+    """Node's ``http(s).Agent`` keeps idle sockets only with ``keepAlive: true``."""
+    if kind.name != "Agent":
+        return True
+    origin = origin_of(model, call.callee)
+    if origin is None or origin.from_module(frozenset({"undici"})):
+        return True
+    options = unwrap(call.args[0]) if call.args else None
+    if options is None:
+        return False
+    if options.type != "object":
+        return True  # options from elsewhere may turn keep-alive on
+    value = object_property(options, "keepAlive")
+    return (value is None and any(c.type == "spread_element" for c in options.named_children)) or (
+        value is not None and text(value) != "false"
+    )
+
+
+def _is_use(flow: Flow) -> bool:
+    """Passed as an option of a request (``{ agent }``, ``{ dispatcher }``): used, not owned."""
+    return bool(flow.keys) and flow.keys[-1] in _OPTION_KEYS
+
+
+def _guarded(model: SemanticModel, call: CallSite, flow: Flow) -> bool:
+    """A lazy singleton: ``x ??= new C()``, ``x = x || new C()``, ``if (!x) x = new C()``."""
+    store = flow.node
+    if store is None or flow.place is None:
+        return False
+    if store.type == "augmented_assignment_expression":
+        return text(store.child_by_field_name("operator")) in ("??=", "||=")
+    label = flow.place.label
+    for parent in ancestors(call.node):
+        if parent.id == store.id:
+            break
+        if parent.type in ("binary_expression", "ternary_expression"):
+            return True
+    function = model.enclosing_function(call.node)
+    stop = function.node if function is not None else None
+    for parent in ancestors(store):
+        if stop is not None and parent.id == stop.id:
+            break
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            if label in text(condition):
+                return True
+    if function is not None and function.body is not None:
+        for statement in function.body.named_children:
+            if statement.start_byte >= store.start_byte:
+                break
+            if statement.type == "if_statement" and label in text(
+                statement.child_by_field_name("condition")
+            ):
+                return True
+    return False
+
+
+def _early_return(
+    ctx: RuleContext,
+    call: CallSite,
+    flow: Flow,
+    spec: ReleaseSpec,
+    head: str,
+    per: str,
+    confidence: Confidence,
+) -> Finding | None:
+    """A local closed on the straight path but skipped by an earlier ``return``."""
+    model = ctx.model
+    place = flow.place
+    function = call.function
+    if place is None or place.kind != "binding" or place.path or function is None:
+        return None
+    body = function.body
+    if body is None or body.type != "statement_block":
+        return None
+    closes = [site for site in model.calls_named(*spec.methods) if _closes(model, site, place)]
+    if not closes or any(
+        in_finally(site.node, function.node) or site.function is not function for site in closes
+    ):
+        return None
+    first = min(site.node.start_byte for site in closes)
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.end_byte <= call.node.end_byte or node.start_byte >= first:
+            continue
+        if node.type == "return_statement" and node.start_byte > call.node.end_byte:
+            line = node.start_point[0] + 1
+            closer = next(site for site in closes if site.node.start_byte == first)
+            return ctx.finding(
+                call.node,
+                f"{head} is closed by `{closer.display(40)}`, but the `return` at line {line} "
+                "leaves before it and the client stays open on the event loop — one more "
+                f"client {per} on that path.",
+                confidence=confidence,
+            )
+        stack.extend(child for child in node.named_children if child.type not in FUNCTION_KINDS)
+    return None
+
+
+def _closes(model: SemanticModel, site: CallSite, place: Place) -> bool:
+    return not site.is_new and site.obj is not None and place_of(model, site.obj) == place
+
+
+# -- AbortController ---------------------------------------------------------------------------
+
+
+def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    for call in model.calls_named("AbortController"):
+        callee = unwrap(call.callee)
+        if not call.is_new or callee is None or callee.type != "identifier":
+            continue
+        if model.binding_of(callee) is not None and origin_of(model, callee) is None:
+            continue
+        context = context_of(model, call)
+        if context.repetition is Repetition.ONCE:
+            continue
+        declarator = call.node.parent
+        while declarator is not None and declarator.type in (
+            "parenthesized_expression",
+            "as_expression",
+        ):
+            declarator = declarator.parent
+        if declarator is None or declarator.type != "variable_declarator":
+            continue
+        name = declarator.child_by_field_name("name")
+        binding = model.binding_of(name) if name is not None and name.type == "identifier" else None
+        if binding is None:
+            continue
+        for reference in binding.references:
+            member = reference.parent
+            if member is None or member.type != "member_expression":
+                continue
+            if text(member.child_by_field_name("property")) != "signal":
+                continue
+            target = _process_emitter(model, flow_of(model, member, ReleaseSpec()))
+            if target is None or signal_state(model, member).aborted:
+                continue
+            site, holder = target
+            confidence = (
+                Confidence.HIGH if context.repetition is Repetition.REPEATING else Confidence.MEDIUM
+            )
+            yield ctx.finding(
+                call.node,
+                f"`new AbortController()` in {context.where} is never aborted, but its signal is "
+                f"handed to `{site.display(40)}` on {holder}, so the emitter keeps the listener, "
+                f"the signal and everything they capture — one more {context.per or 'per call'}.",
+                confidence=confidence,
+            )
+            break
+
+
+def _process_emitter(model: SemanticModel, flow: Flow) -> tuple[CallSite, str] | None:
+    if flow.kind is not FlowKind.ESCAPED or flow.node is None:
+        return None
+    site = model.call_at(flow.node)
+    if site is None or site.is_new or site.name not in _EMITTER_METHODS:
+        return None
+    target = site.obj
+    origin = origin_of(model, site.obj) if site.obj is not None else None
+    if origin is not None and origin.from_module(frozenset({"events"})) and site.args:
+        target = site.args[0]  # events.on(emitter, 'x', { signal })
+    if target is None:
+        return None
+    holder = model.lifetime_of(target)
+    if holder.lifetime is not Lifetime.PROCESS:
+        return None
+    return site, holder.description

@@ -1,0 +1,86 @@
+"""Where a call runs: how often (``Repetition``) and the words messages use for it.
+
+``context_of(model, call)`` gives the repetition of the code around a call — the enclosing
+function's, or REPEATING inside an unbounded loop or a class field initializer (which runs
+per instance) — with ``where`` ("a callback registered with `app.get('/x')`") and ``per``
+("per request", "per `connection` event", "per instance", "per call") for messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.repetition import HANDLER_KEYS, has_handler_params
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, string_value, text
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+_ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "del", "all", "use", "head", "options", "route"}
+)
+_EVENT_METHODS = frozenset(
+    {"on", "addListener", "addEventListener", "prependListener", "subscribe"}
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a call runs, how often that runs, and the words for messages."""
+
+    function: FunctionInfo | None
+    repetition: Repetition
+    where: str
+    per: str  # "" at module top level
+
+
+def context_of(model: SemanticModel, call: CallSite) -> Context:
+    function = call.function
+    if function is None:
+        owner = field_class(call.node)
+        if owner is not None:
+            name = text(owner.child_by_field_name("name")) or "the class"
+            where = f"a field initializer of `{name}`"
+            return Context(None, Repetition.REPEATING, where, "per instance")
+        return Context(None, Repetition.ONCE, "module top level", "")
+    repetition = Repetition.REPEATING if call.in_loop else function.repetition
+    return Context(function, repetition, function.describe(), per_word(function))
+
+
+def field_class(node: Node, through_arrows: bool = False) -> Node | None:
+    """The class whose instance field initializer contains ``node`` (None for static fields)."""
+    for parent in ancestors(node):
+        if through_arrows and parent.type == "arrow_function":
+            continue
+        if parent.type in ("field_definition", "public_field_definition"):
+            if any(child.type == "static" for child in parent.children):
+                return None
+            body = parent.parent
+            return body.parent if body is not None else None
+        if parent.type in FUNCTION_KINDS:
+            return None
+    return None
+
+
+def per_word(function: FunctionInfo | None) -> str:
+    """``per request`` / ``per `connection` event`` / ``per instance`` / ``per call``."""
+    current = function
+    while current is not None:
+        if current.method_kind == "constructor":
+            return "per instance"
+        if has_handler_params(current) or current.property_key in HANDLER_KEYS:
+            return "per request"
+        call = current.callback_of
+        if call is not None and not call.is_new and call.obj is not None:
+            if call.name in _ROUTE_METHODS and len(current.params) >= 2:
+                return "per request"
+            if call.name in _EVENT_METHODS:
+                event = string_value(call.args[0]) if call.args else None
+                return f"per `{event}` event" if event else "per event"
+        if current.class_node is not None:
+            return "per call"
+        current = current.parent
+    return "per call"

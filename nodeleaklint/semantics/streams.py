@@ -1,0 +1,266 @@
+"""Node streams: recognise an expression that denotes a Node.js stream by how it was made.
+
+A stream is known when it comes from a stream factory (``fs.createReadStream``,
+``zlib.createGzip``, ``crypto.createHash``, ``net.connect``, ``http.request``,
+``Readable.from``), a stream constructor (``new PassThrough()``), a child process or
+``process`` (``child.stdout``, ``process.stdin``), or the request and response of an HTTP
+handler (``req``/``res`` of ``(req, res)`` handlers, Koa's ``ctx.req``/``ctx.res``,
+Fastify's ``request.raw``/``reply.raw``, the response passed to ``http.get``'s callback).
+``stream_origin`` returns a short description of the stream for messages, or None when
+nothing shows that the expression is a Node stream (an RxJS observable, a parameter of
+unknown origin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.repetition import has_handler_params
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.syntax import callee_parts, dotted_name, string_value, text, unwrap
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+# Factories recognised by name alone, whatever object they are called on.
+NAMED_FACTORIES: dict[str, str] = {
+    "createGzip": "a zlib stream",
+    "createGunzip": "a zlib stream",
+    "createDeflate": "a zlib stream",
+    "createInflate": "a zlib stream",
+    "createDeflateRaw": "a zlib stream",
+    "createInflateRaw": "a zlib stream",
+    "createUnzip": "a zlib stream",
+    "createBrotliCompress": "a zlib stream",
+    "createBrotliDecompress": "a zlib stream",
+    "createHash": "a crypto hash stream",
+    "createHmac": "a crypto HMAC stream",
+    "createCipheriv": "a cipher stream",
+    "createDecipheriv": "a decipher stream",
+    "createSign": "a signing stream",
+    "createVerify": "a verification stream",
+}
+# Factories that make a stream only when they come from one of these modules.
+MODULE_FACTORIES: dict[str, tuple[frozenset[str], str]] = {
+    "connect": (frozenset({"net", "tls"}), "a socket"),
+    "createConnection": (frozenset({"net", "tls"}), "a socket"),
+    "request": (frozenset({"http", "https"}), "an HTTP client request"),
+    "get": (frozenset({"http", "https"}), "an HTTP client request"),
+}
+STREAM_CLASSES = frozenset({"PassThrough", "Transform", "Readable", "Writable", "Duplex"})
+PROCESS_STREAMS = frozenset({"stdin", "stdout", "stderr"})
+CHILD_PROCESS_FACTORIES = frozenset({"spawn", "exec", "execFile", "fork"})
+# Handler parameter pairs whose both members are Node streams (IncomingMessage, ServerResponse).
+_STREAM_HANDLER_PAIRS = frozenset({("req", "res"), ("request", "response")})
+# ``ctx.req`` (Koa), ``request.raw`` / ``reply.raw`` (Fastify), ``req.socket``.
+_HANDLER_STREAM_PROPERTIES = {
+    "req": "the HTTP request",
+    "res": "the HTTP response",
+    "raw": "the raw HTTP message",
+    "socket": "the connection socket",
+    "connection": "the connection socket",
+}
+_MAX_DEPTH = 6
+_CHAINABLE = frozenset(
+    {"on", "once", "addListener", "prependListener", "setEncoding", "resume", "pause"}
+)
+FS_MODULES = frozenset({"fs", "fs/promises", "graceful-fs", "fs-extra"})
+# Stream kinds whose stream holds an OS handle (a file descriptor, a socket, a pipe to a child).
+_HANDLE_WORDS = ("file", "socket", "HTTP", "child process")
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """A recognised Node stream: words for messages, and whether it holds an OS handle.
+
+    ``handle`` streams (files, sockets, HTTP messages, child-process pipes) stay open in
+    libuv until destroyed; in-memory streams (``PassThrough``, zlib, crypto) are collected
+    once unreferenced. ``process.stdin/stdout/stderr`` live as long as the process and are
+    not per-call handles.
+    """
+
+    description: str
+    handle: bool
+
+
+def stream_info(model: SemanticModel, node: Node | None) -> StreamInfo | None:
+    """The recognised Node stream ``node`` denotes, or None."""
+    description = stream_origin(model, node)
+    if description is None:
+        return None
+    if description.startswith("`process."):
+        return StreamInfo(description, False)
+    return StreamInfo(description, any(word in description for word in _HANDLE_WORDS))
+
+
+def module_name(source: str | None) -> str | None:
+    """``net`` for ``net`` and ``node:net``."""
+    if source is None:
+        return None
+    return source[5:] if source.startswith("node:") else source
+
+
+def _from_module(model: SemanticModel, node: Node | None, modules: frozenset[str]) -> bool:
+    """Whether ``node`` is (an alias of) one of ``modules``: ``net``, ``require('net')``."""
+    node = unwrap(node)
+    if node is None:
+        return False
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        if binding is None:
+            return text(node) in modules
+        return module_name(binding.module_source) in modules
+    if node.type == "call_expression":
+        args = node.child_by_field_name("arguments")
+        callee = node.child_by_field_name("function")
+        if text(callee) == "require" and args is not None and args.named_children:
+            return module_name(string_value(args.named_children[0])) in modules
+    return False
+
+
+def is_process_stream(node: Node | None) -> bool:
+    """``process.stdin``, ``process.stdout`` or ``process.stderr``."""
+    name = dotted_name(node)
+    return name is not None and name.startswith("process.") and name[8:] in PROCESS_STREAMS
+
+
+def stream_origin(model: SemanticModel, node: Node | None, depth: int = 0) -> str | None:
+    """A short description of the Node stream ``node`` denotes, or None when not known."""
+    node = unwrap(node)
+    if node is None or depth > _MAX_DEPTH:
+        return None
+    kind = node.type
+    if kind in ("call_expression", "new_expression"):
+        call = model.call_at(node)
+        return _call_origin(model, call, depth) if call is not None else None
+    if kind == "member_expression":
+        return _member_origin(model, node, depth)
+    if kind == "identifier":
+        binding = model.binding_of(node)
+        return _binding_origin(model, binding, depth) if binding is not None else None
+    if kind == "await_expression" and node.named_children:
+        return None
+    return None
+
+
+def _call_origin(model: SemanticModel, call: CallSite, depth: int) -> str | None:
+    name = call.name
+    if call.is_new:
+        if name in STREAM_CLASSES and (
+            call.obj is None or _from_module(model, call.obj, frozenset({"stream"}))
+        ):
+            return f"a `{name}` stream"
+        return None
+    if name in ("createReadStream", "createWriteStream"):
+        return _fs_stream(model, call)
+    if name in NAMED_FACTORIES:
+        return NAMED_FACTORIES[name]
+    if name in MODULE_FACTORIES:
+        modules, description = MODULE_FACTORIES[name]
+        if call.obj is not None:
+            return description if _from_module(model, call.obj, modules) else None
+        callee = unwrap(call.callee)
+        binding = (
+            model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+        )
+        if binding is not None and module_name(binding.module_source) in modules:
+            return description
+        return None
+    if name == "from" and call.obj is not None:
+        owner = dotted_name(call.obj)
+        if owner is not None and owner.rsplit(".", 1)[-1] == "Readable":
+            return "a `Readable.from` stream"
+        return None
+    if name == "pipe" and call.obj is not None and call.args:
+        # ``a.pipe(b)`` returns ``b``.
+        return stream_origin(model, call.args[0], depth + 1)
+    if name in _CHAINABLE and call.obj is not None:
+        # Chainable stream methods return the stream itself.
+        return stream_origin(model, call.obj, depth + 1)
+    return None
+
+
+def _fs_stream(model: SemanticModel, call: CallSite) -> str | None:
+    """``fs.createReadStream(p)`` is a file stream; ``msg.createReadStream()`` is some stream."""
+    kind = "read" if call.name == "createReadStream" else "write"
+    if call.obj is not None:
+        obj = unwrap(call.obj)
+        if _from_module(model, obj, FS_MODULES) or dotted_name(obj) in (
+            "fs.promises",
+            "fsPromises",
+        ):
+            return f"a file {kind} stream"
+        return f"a {kind} stream"
+    callee = unwrap(call.callee)
+    binding = (
+        model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+    )
+    if binding is not None and module_name(binding.module_source) in FS_MODULES:
+        return f"a file {kind} stream"
+    return f"a {kind} stream"
+
+
+def _member_origin(model: SemanticModel, node: Node, depth: int) -> str | None:
+    if is_process_stream(node):
+        return f"`{dotted_name(node)}`"
+    prop = text(node.child_by_field_name("property"))
+    obj = unwrap(node.child_by_field_name("object"))
+    if prop in PROCESS_STREAMS and obj is not None:
+        if _is_child_process(model, obj, depth):
+            return f"the child process stream `{text(node)}`"
+        return None
+    if prop in _HANDLER_STREAM_PROPERTIES and obj is not None and obj.type == "identifier":
+        binding = model.binding_of(obj)
+        if (
+            binding is not None
+            and binding.kind is BindingKind.PARAM
+            and binding.function is not None
+            and has_handler_params(binding.function)
+        ):
+            return f"{_HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
+    return None
+
+
+def _is_child_process(model: SemanticModel, node: Node, depth: int) -> bool:
+    """``spawn(...)``, ``cp.exec(...)`` or a binding initialised with one."""
+    node = unwrap(node) or node
+    if node.type == "call_expression":
+        _, name = callee_parts(node)
+        return name in CHILD_PROCESS_FACTORIES
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        if binding is None or binding.destructured or binding.init is None or depth > _MAX_DEPTH:
+            return False
+        return _is_child_process(model, binding.init, depth + 1)
+    return False
+
+
+def _binding_origin(model: SemanticModel, binding: Binding, depth: int) -> str | None:
+    if binding.kind is BindingKind.PARAM:
+        return _param_origin(model, binding)
+    if binding.destructured or binding.init is None:
+        return None
+    return stream_origin(model, binding.init, depth + 1)
+
+
+def _param_origin(model: SemanticModel, binding: Binding) -> str | None:
+    function: FunctionInfo | None = binding.function
+    if function is None or binding.destructured:
+        return None
+    index = function.params.index(binding) if binding in function.params else -1
+    pair = tuple(function.param_names[:2])
+    if has_handler_params(function) and pair in _STREAM_HANDLER_PAIRS and index in (0, 1):
+        return f"the HTTP {'request' if index == 0 else 'response'} `{binding.name}`"
+    call = function.callback_of
+    if call is None or index != 0:
+        return None
+    # ``http.get(url, (response) => …)`` and ``req.on('response', (response) => …)``.
+    if call.name in ("get", "request") and _from_module(
+        model, call.obj, frozenset({"http", "https"})
+    ):
+        return f"the HTTP response `{binding.name}`"
+    if call.name in ("on", "once") and call.args and string_value(call.args[0]) == "response":
+        return f"the HTTP response `{binding.name}`"
+    return None

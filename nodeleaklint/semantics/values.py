@@ -1,0 +1,203 @@
+"""What an expression creates or denotes: collections, constants, and where a value comes from.
+
+Shared vocabulary for rules that reason about values rather than about names:
+``collection_kind`` recognises the containers that can grow (``new Map()``, ``[]``, ``{}``),
+``is_constant`` decides whether a key is one fixed value for the life of the process, and
+``describe_origin`` explains, for a message, where a per-call value comes from (a request
+parameter, a function argument, a local computed per call).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
+from nodeleaklint.semantics.repetition import has_handler_params
+from nodeleaklint.semantics.scopes import BindingKind
+from nodeleaklint.semantics.syntax import call_arguments, callee_parts, root_object, text, unwrap
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+# Constructors whose instances grow without bound unless something removes entries.
+COLLECTION_CONSTRUCTORS = {"Map": "Map", "Set": "Set", "Array": "array", "Object": "object"}
+# Weakly-held containers: their entries die with their keys, never a leak.
+WEAK_CONSTRUCTORS = frozenset({"WeakMap", "WeakSet", "WeakRef"})
+_LITERAL_KINDS = frozenset({"number", "true", "false", "null", "undefined", "regex"})
+_CONSTANT_GLOBALS = frozenset({"undefined", "NaN", "Infinity"})
+# Parameter names that carry the incoming request (or a context wrapping it) in a handler.
+_REQUEST_PARAM_NAMES = REQUEST_NAMES | frozenset({"ctx", "context", "event", "msg", "message"})
+
+
+def collection_kind(node: Node | None) -> str | None:
+    """``"Map"``, ``"Set"``, ``"array"`` or ``"object"`` when ``node`` creates a growable container.
+
+    Recognised: ``new Map()`` / ``new Set()`` (type arguments and initial entries allowed),
+    ``new Array()``, array literals, the empty object literal ``{}``, ``new Object()`` and
+    ``Object.create(null)``. Weak containers and anything else give None.
+    """
+    node = unwrap(node)
+    if node is None:
+        return None
+    kind = node.type
+    if kind == "array":
+        return "array"
+    if kind == "object":
+        return "object" if not node.named_children else None
+    if kind == "new_expression":
+        obj, name = callee_parts(node)
+        if obj is None and name in COLLECTION_CONSTRUCTORS:
+            return COLLECTION_CONSTRUCTORS[name]
+        return None
+    if kind == "call_expression":
+        obj, name = callee_parts(node)
+        args = call_arguments(node)
+        if (
+            name == "create"
+            and text(obj) == "Object"
+            and len(args) == 1
+            and unwrap(args[0]) is not None
+            and text(unwrap(args[0])) == "null"
+        ):
+            return "object"
+    return None
+
+
+def is_constant(model: SemanticModel, node: Node | None) -> bool:
+    """Whether ``node`` denotes one fixed value however often the code around it runs.
+
+    Literals (strings without substitutions, numbers, booleans, ``null``), module-level
+    bindings that are never reassigned (imports, constants, functions, classes: one value for
+    the life of the process), local ``const`` bindings initialised with a constant, and member
+    chains rooted at one of those (``Kind.Ready``, ``Symbol.iterator``).
+    """
+    node = unwrap(node)
+    if node is None:
+        return False
+    kind = node.type
+    if kind in _LITERAL_KINDS:
+        return True
+    if kind in ("string", "template_string"):
+        return not any(child.type == "template_substitution" for child in node.named_children)
+    if kind == "unary_expression":
+        return is_constant(model, node.child_by_field_name("argument"))
+    if kind == "identifier":
+        binding = model.binding_of(node)
+        if binding is None:
+            return text(node) in _CONSTANT_GLOBALS
+        if binding.is_reassigned or binding.kind in (BindingKind.PARAM, BindingKind.CATCH):
+            return False
+        if binding.is_module_level:
+            return True
+        return (
+            binding.kind is BindingKind.CONST
+            and not binding.destructured
+            and binding.init is not None
+            and binding.init.id != node.id
+            and _is_literal(binding.init)
+        )
+    if kind == "member_expression":
+        root = root_object(node)
+        if root is None or root.type != "identifier" or _has_call(node):
+            return False
+        binding = model.binding_of(root)
+        if binding is None:
+            return text(root) in ("Symbol", "Number", "Math")
+        return binding.is_module_level and not binding.is_reassigned
+    return False
+
+
+def _is_literal(node: Node | None) -> bool:
+    node = unwrap(node)
+    if node is None:
+        return False
+    if node.type in _LITERAL_KINDS:
+        return True
+    if node.type in ("string", "template_string"):
+        return not any(child.type == "template_substitution" for child in node.named_children)
+    return node.type == "unary_expression" and _is_literal(node.child_by_field_name("argument"))
+
+
+def _has_call(node: Node) -> bool:
+    current: Node | None = node
+    while current is not None and current.type in ("member_expression", "subscript_expression"):
+        if current.type == "subscript_expression":
+            return True
+        current = unwrap(current.child_by_field_name("object"))
+    return current is not None and current.type != "identifier"
+
+
+def describe_origin(model: SemanticModel, node: Node | None) -> str:
+    """Where the value of ``node`` comes from, for a message.
+
+    ``the request parameter `req.params.id```, ``the argument `key` of `remember```,
+    ``the per-call local `user```, ``a value computed per call (`String(n)`)``.
+    """
+    node = unwrap(node)
+    if node is None:
+        return "a value"
+    shown = short(text(node))
+    if is_constant(model, node):
+        return f"the constant `{shown}`"
+    kind = node.type
+    if kind == "this":
+        return "the instance itself (`this`)"
+    if kind in ("call_expression", "new_expression", "await_expression", "binary_expression"):
+        return f"a value computed per call (`{shown}`)"
+    if kind == "template_string":
+        return f"a string built per call (`{shown}`)"
+    if kind in ("object", "array", "arrow_function", "function_expression"):
+        return f"a new {'function' if 'function' in kind else kind} created per call (`{shown}`)"
+    root = root_object(node)
+    if root is None or root.type not in ("identifier", "this"):
+        return f"`{shown}`"
+    if root.type == "this":
+        return f"`{shown}`, state of the instance"
+    binding = model.binding_of(root)
+    name = text(root)
+    whole = root.id == node.id
+    if binding is None:
+        return f"`{shown}`"
+    if binding.kind is BindingKind.PARAM:
+        function = binding.function
+        if function is not None and has_handler_params(function) and name in _REQUEST_PARAM_NAMES:
+            return f"the request parameter `{shown}`"
+        if function is not None and function.callback_of is not None:
+            return (
+                f"the per-event argument `{shown}`"
+                if whole
+                else f"`{shown}`, from the per-event argument `{name}`"
+            )
+        if (
+            function is not None
+            and function.binding is not None
+            and is_per_event_function(model, function)
+        ):
+            where = function.display()
+            return (
+                f"the per-event argument `{shown}` of {where}"
+                if whole
+                else f"`{shown}`, from the per-event argument `{name}` of {where}"
+            )
+        where = function.display() if function is not None else "its function"
+        return (
+            f"the argument `{shown}` of {where}"
+            if whole
+            else f"`{shown}`, from the argument `{name}` of {where}"
+        )
+    if binding.is_module_level:
+        return f"`{shown}`, module-level state"
+    if whole and binding.init is not None and not binding.destructured:
+        inner = describe_origin(model, binding.init)
+        if not inner.startswith(("`", "a value", "the constant")):
+            return f"the local `{name}` ({inner})"
+    return (
+        f"the per-call local `{shown}`" if whole else f"`{shown}`, from the per-call local `{name}`"
+    )
+
+
+def short(value: str, limit: int = 40) -> str:
+    """One-line, length-limited source text for messages."""
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,591 @@
+// Annotated cases for NLL101 unremoved-listener (CommonJS: Express, Koa, ws, Socket.IO, plain Node).
+const fs = require('node:fs');
+const net = require('node:net');
+const { spawn } = require('node:child_process');
+const { EventEmitter, once, on } = require('node:events');
+const events = require('node:events');
+const express = require('express');
+const Koa = require('koa');
+const WebSocket = require('ws');
+const { Server } = require('socket.io');
+const bus = require('./bus');
+
+const app = express();
+const koa = new Koa();
+const ticker = new EventEmitter();
+const target = new EventTarget();
+const upstream = net.connect(6379, 'cache');
+const shutdown = new AbortController();
+const shutdownSignal = shutdown.signal;
+
+// --- Express: module-level and imported emitters -------------------------------------
+app.get('/stream', (req, res) => {
+  // ruleid: NLL101
+  ticker.on('tick', (n) => res.write(`${n}\n`));
+});
+
+app.get('/imported', (req, res) => {
+  // ruleid: NLL101
+  bus.addListener('message', (msg) => res.write(msg));
+});
+
+app.get('/prepend', (req, res) => {
+  // ruleid: NLL101
+  bus.prependListener('message', function onMessage(msg) {
+    res.write(msg);
+  });
+});
+
+app.get('/chained', (req, res) => {
+  // ruleid: NLL101
+  // ruleid: NLL101
+  ticker.on('tick', () => res.write('.')).on('tock', () => {});
+});
+
+// --- removal by identity -------------------------------------------------------------
+app.get('/removed-on-close', (req, res) => {
+  const onTick = (n) => res.write(`${n}\n`);
+  // ok: NLL101 -- removed when the request closes
+  ticker.on('tick', onTick);
+  req.on('close', () => ticker.off('tick', onTick));
+});
+
+app.get('/removed-on-finish', (req, res) => {
+  function onTick(n) {
+    res.write(String(n));
+  }
+  // ok: NLL101 -- removed from res.on('finish')
+  ticker.addListener('tick', onTick);
+  res.on('finish', () => {
+    ticker.removeListener('tick', onTick);
+  });
+});
+
+app.get('/removed-on-socket-close', (req, res) => {
+  const onTick = () => res.write('.');
+  // ok: NLL101 -- removed when the socket closes
+  ticker.on('tick', onTick);
+  // ruleid: NLL101 -- but the cleanup listener itself piles up on the keep-alive socket
+  req.socket.on('close', () => ticker.removeListener('tick', onTick));
+});
+
+app.get('/finally', async (req, res) => {
+  const onTerm = () => res.end('bye');
+  // ok: NLL101 -- removed in finally
+  process.on('SIGTERM', onTerm);
+  try {
+    await doWork(req.query);
+  } finally {
+    process.removeListener('SIGTERM', onTerm);
+  }
+});
+
+app.get('/self-removing', (req, res) => {
+  // ok: NLL101 -- the named handler removes itself
+  ticker.on('tick', function onTick(n) {
+    if (n > 10) ticker.off('tick', onTick);
+    res.write(String(n));
+  });
+});
+
+app.get('/wrong-handler', (req, res) => {
+  const onTick = (n) => res.write(String(n));
+  const other = () => {};
+  // ruleid: NLL101
+  ticker.on('tick', onTick);
+  res.on('close', () => ticker.off('tick', other));
+});
+
+app.get('/same-name-other-scope', (req, res) => {
+  const onTick = (n) => res.write(String(n));
+  // ruleid: NLL101
+  ticker.on('tick', onTick);
+  res.on('close', () => {
+    const onTick = () => {};
+    ticker.off('tick', onTick);
+  });
+});
+
+app.get('/wrong-event', (req, res) => {
+  const onTick = (n) => res.write(String(n));
+  // ruleid: NLL101
+  ticker.on('tick', onTick);
+  res.on('close', () => ticker.off('tock', onTick));
+});
+
+app.get('/wrong-target', (req, res) => {
+  const onTick = (n) => res.write(String(n));
+  // ruleid: NLL101
+  ticker.on('tick', onTick);
+  res.on('close', () => bus.off('tick', onTick));
+});
+
+app.get('/dead-cleanup', (req, res) => {
+  const onTick = (n) => res.write(String(n));
+  // ruleid: NLL101
+  ticker.on('tick', onTick);
+  function neverCalled() {
+    ticker.off('tick', onTick);
+  }
+});
+
+// --- removeAllListeners --------------------------------------------------------------
+app.get('/remove-all-event', (req, res) => {
+  // ok: NLL101 -- removeAllListeners('tick') on the same target
+  ticker.on('tick', (n) => res.write(String(n)));
+  res.on('close', () => ticker.removeAllListeners('tick'));
+});
+
+app.get('/remove-all', (req, res) => {
+  // ok: NLL101 -- removeAllListeners() on the same target
+  bus.on('message', (msg) => res.write(msg));
+  res.on('close', () => bus.removeAllListeners());
+});
+
+app.get('/remove-all-other-event', (req, res) => {
+  // ruleid: NLL101
+  ticker.on('tick', (n) => res.write(String(n)));
+  res.on('close', () => ticker.removeAllListeners('tock'));
+});
+
+// --- { signal } ------------------------------------------------------------------------
+app.get('/signal', (req, res) => {
+  const ac = new AbortController();
+  // ok: NLL101 -- { signal } whose controller is aborted when the response closes
+  target.addEventListener('tick', () => res.write('.'), { signal: ac.signal });
+  res.on('close', () => ac.abort());
+});
+
+app.get('/signal-destructured', (req, res) => {
+  const controller = new AbortController();
+  const { signal } = controller;
+  // ok: NLL101 -- the destructured signal's controller is aborted in finally
+  target.addEventListener('tick', () => res.write('.'), { signal });
+  try {
+    res.write('start');
+  } finally {
+    controller.abort();
+  }
+});
+
+app.get('/signal-never-aborted', (req, res) => {
+  const ac = new AbortController();
+  // ruleid: NLL101
+  target.addEventListener('tick', () => res.write('.'), { signal: ac.signal });
+});
+
+app.get('/signal-from-elsewhere', (req, res) => {
+  // ok: NLL101 -- a signal of unknown origin (a timeout signal) is assumed to abort
+  target.addEventListener('tick', () => res.write('.'), { signal: AbortSignal.timeout(5000) });
+});
+
+// --- once ------------------------------------------------------------------------------
+app.get('/once-ready', (req, res) => {
+  // ok: NLL101 -- 'ready' fires once per piece of work
+  ticker.once('ready', () => res.end('ready'));
+});
+
+app.get('/once-option', (req, res) => {
+  // ok: NLL101 -- { once: true } for an event that fires per piece of work
+  target.addEventListener('message', () => res.end('got it'), { once: true });
+});
+
+app.get('/once-error', (req, res) => {
+  // ruleid: NLL101
+  ticker.once('error', (err) => res.status(500).end(err.message));
+});
+
+app.get('/once-signal', (req, res) => {
+  // ruleid: NLL101
+  process.once('SIGINT', () => res.end());
+});
+
+app.get('/once-close-option', (req, res) => {
+  // ruleid: NLL101
+  target.addEventListener('close', () => res.end(), { once: true });
+});
+
+app.get('/pair', (req, res) => {
+  const onError = (err) => {
+    upstream.removeListener('connect', onConnect);
+    res.status(502).end(err.message);
+  };
+  const onConnect = () => {
+    upstream.removeListener('error', onError);
+    res.end('connected');
+  };
+  // ok: NLL101 -- the success path removes the 'error' listener
+  upstream.once('error', onError);
+  // ok: NLL101 -- 'connect' fires once per piece of work
+  upstream.once('connect', onConnect);
+});
+
+app.get('/pair-without-removal', (req, res) => {
+  const onError = (err) => res.status(502).end(err.message);
+  const onConnect = () => res.end('connected');
+  // ruleid: NLL101
+  upstream.once('error', onError);
+  // ok: NLL101 -- 'connect' fires once per piece of work
+  upstream.once('connect', onConnect);
+});
+
+// --- events.once / events.on -----------------------------------------------------------
+app.get('/events-once', async (req, res) => {
+  // ruleid: NLL101
+  await once(ticker, 'close');
+  res.end();
+});
+
+app.get('/events-once-module', async (req, res) => {
+  // ruleid: NLL101
+  await events.once(process, 'SIGHUP');
+  res.end();
+});
+
+app.get('/events-once-ready', async (req, res) => {
+  // ok: NLL101 -- 'ready' fires once per piece of work
+  await once(ticker, 'ready');
+  res.end();
+});
+
+app.get('/events-once-signal', async (req, res) => {
+  const ac = new AbortController();
+  res.on('close', () => ac.abort());
+  // ok: NLL101 -- events.once with a signal that is aborted
+  await once(ticker, 'close', { signal: ac.signal });
+  res.end();
+});
+
+app.get('/events-on', async (req, res) => {
+  // ruleid: NLL101
+  for await (const [n] of on(ticker, 'tick')) {
+    res.write(String(n));
+  }
+});
+
+app.get('/events-on-signal', async (req, res) => {
+  const ac = new AbortController();
+  req.on('close', () => ac.abort());
+  // ok: NLL101 -- events.on with a signal aborted when the client leaves
+  for await (const [n] of on(ticker, 'tick', { signal: ac.signal })) {
+    res.write(String(n));
+  }
+});
+
+app.get('/events-on-break', async (req, res) => {
+  // ok: NLL101 -- leaving the loop removes the listener
+  for await (const [n] of on(ticker, 'tick')) {
+    if (n > 10) break;
+    res.write(String(n));
+  }
+});
+
+// --- keep-alive sockets ----------------------------------------------------------------
+app.get('/keep-alive', (req, res) => {
+  // ruleid: NLL101
+  req.socket.on('timeout', () => res.end());
+});
+
+app.get('/keep-alive-connection', (req, res) => {
+  // ruleid: NLL101
+  req.connection.on('end', () => console.log(req.url));
+});
+
+app.get('/keep-alive-res', (req, res) => {
+  // ruleid: NLL101
+  res.socket.on('drain', () => res.write('more'));
+});
+
+// --- process and global ----------------------------------------------------------------
+app.post('/jobs', (req, res) => {
+  // ruleid: NLL101
+  process.on('exit', () => cleanup(req.body.id));
+});
+
+app.post('/global', (req, res) => {
+  // ruleid: NLL101
+  globalThis.addEventListener('unhandledrejection', () => res.status(500).end());
+});
+
+app.post('/global-node', (req, res) => {
+  // ruleid: NLL101
+  global.process.on('warning', (w) => res.write(w.message));
+});
+
+// --- per-event and locally created objects ---------------------------------------------
+app.get('/per-request', (req, res) => {
+  // ok: NLL101 -- per-request object, dies with the request
+  req.on('data', (chunk) => res.write(chunk));
+  // ok: NLL101 -- per-request object
+  res.on('close', () => console.log('closed', req.url));
+});
+
+app.get('/local', (req, res) => {
+  const em = new EventEmitter();
+  // ok: NLL101 -- created in this call
+  em.on('x', () => res.end());
+  const child = spawn('ls', [req.query.dir]);
+  // ok: NLL101 -- child process created in this call
+  child.on('exit', (code) => res.end(String(code)));
+  // ok: NLL101 -- a stream created in this call
+  fs.createReadStream('big.bin').on('data', (chunk) => res.write(chunk));
+  const file = fs.createReadStream('other.bin');
+  // ok: NLL101 -- a stream created in this call
+  file.on('error', (err) => res.destroy(err));
+});
+
+app.get('/module-handler', (req, res) => {
+  // ok: NLL101 -- a module-level handler is not created per call (SPEC: per-call handlers only)
+  ticker.on('tick', logTick);
+  res.end();
+});
+
+// --- disposers -------------------------------------------------------------------------
+function watch(res) {
+  const onTick = (n) => res.write(String(n));
+  // ok: NLL101 -- the returned disposer removes it
+  ticker.on('tick', onTick);
+  return () => ticker.off('tick', onTick);
+}
+
+function watchStored(res) {
+  const onTick = (n) => res.write(String(n));
+  // ok: NLL101 -- `off` is returned to the caller
+  ticker.on('tick', onTick);
+  const off = () => ticker.off('tick', onTick);
+  return off;
+}
+
+function Watcher(res) {
+  const onTick = (n) => res.write(String(n));
+  // ok: NLL101 -- a stored disposer removes it
+  ticker.on('tick', onTick);
+  this.dispose = () => ticker.removeListener('tick', onTick);
+}
+
+function keepsHandler(res, registry) {
+  const onTick = (n) => res.write(String(n));
+  // ok: NLL101 -- the handler is handed to the caller's registry, which may remove it
+  ticker.on('tick', onTick);
+  registry.add(onTick);
+}
+
+// --- unknown repetition and unknown lifetimes (medium confidence) ----------------------
+function track(res) {
+  // ruleid: NLL101
+  ticker.on('tick', (n) => res.write(String(n)));
+}
+
+function trackNoCapture() {
+  // ok: NLL101 -- unknown repetition and the handler captures nothing per call
+  ticker.on('tick', () => console.log('tick'));
+}
+
+function relay(source, res) {
+  // ok: NLL101 -- unknown target in a function of unknown repetition (exported): not enough evidence
+  source.on('tick', (n) => res.write(String(n)));
+}
+
+class Relay {
+  forward(source, id) {
+    // ruleid: NLL101
+    source.on('tick', (n) => send(id, n));
+    // ok: NLL101 -- a passed-in stream's own lifecycle event belongs to its piece of work
+    source.on('end', () => send(id, 'end'));
+    // ok: NLL101 -- `once` on an object of unknown lifetime
+    source.once('error', (err) => send(id, err));
+  }
+}
+
+function echo(sock) {
+  // ok: NLL101 -- the handler captures only its own target
+  sock.on('data', (d) => sock.write(d));
+}
+
+module.exports = { track, trackNoCapture, relay, echo, watch, watchStored, Watcher, keepsHandler };
+
+// --- runs once --------------------------------------------------------------------------
+function main() {
+  // ok: NLL101 -- main() runs once
+  process.on('SIGTERM', stop);
+  // ok: NLL101 -- main() runs once, even with an inline handler
+  process.on('SIGINT', () => stop());
+}
+function stop() {}
+main();
+
+// ok: NLL101 -- module top level runs once
+process.on('uncaughtException', (err) => console.error(err));
+
+// --- ws ----------------------------------------------------------------------------------
+const wss = new WebSocket.Server({ port: 8080 });
+wss.on('connection', (ws, req) => {
+  // ok: NLL101 -- per-connection socket
+  ws.on('message', (m) => ws.send(m));
+  // ruleid: NLL101
+  bus.on('broadcast', (m) => ws.send(m));
+  const onBroadcast = (m) => ws.send(m);
+  // ok: NLL101 -- removed when the socket closes
+  bus.on('broadcast', onBroadcast);
+  ws.on('close', () => bus.off('broadcast', onBroadcast));
+});
+
+// --- Socket.IO ---------------------------------------------------------------------------
+const io = new Server(3000);
+io.on('connection', (socket) => {
+  // ok: NLL101 -- per-connection socket
+  socket.on('chat', (m) => io.emit('chat', m));
+  // ruleid: NLL101
+  ticker.on('news', (n) => socket.emit('news', n));
+  const onNews = (n) => socket.emit('news', n);
+  // ok: NLL101 -- removed on disconnect
+  ticker.on('news', onNews);
+  socket.on('disconnect', () => ticker.off('news', onNews));
+});
+
+// --- Koa ---------------------------------------------------------------------------------
+koa.use(async (ctx, next) => {
+  // ruleid: NLL101
+  bus.on('message', (msg) => ctx.res.write(msg));
+  // ruleid: NLL101
+  ctx.req.socket.on('timeout', () => ctx.throw(408));
+  // ok: NLL101 -- per-request object
+  ctx.req.on('close', () => console.log('gone', ctx.path));
+  await next();
+});
+
+// --- AbortSignal that outlives the call --------------------------------------------------
+app.get('/abort-module-signal', (req, res) => {
+  // ruleid: NLL101
+  shutdown.signal.addEventListener('abort', () => res.end());
+  // ruleid: NLL101
+  shutdownSignal.addEventListener('abort', () => res.end(), { once: true });
+});
+
+function withSignal(signal, res) {
+  // ruleid: NLL101
+  signal.addEventListener('abort', () => res.destroy());
+}
+
+function withSignalRemoved(signal, res) {
+  const onAbort = () => res.destroy();
+  // ok: NLL101 -- removed when the work settles
+  signal.addEventListener('abort', onAbort, { once: true });
+  return doWork().finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+module.exports.withSignal = withSignal;
+module.exports.withSignalRemoved = withSignalRemoved;
+
+// --- classes -----------------------------------------------------------------------------
+class Connection {
+  constructor(url) {
+    this.url = url;
+    // ruleid: NLL101
+    process.on('exit', () => this.close());
+  }
+
+  close() {}
+}
+
+class Poller extends EventEmitter {
+  start(res) {
+    // ruleid: NLL101
+    process.on('message', this.onMessage.bind(this));
+    // ok: NLL101 -- a method reference: the same function every time
+    process.on('SIGUSR2', this.onMessage);
+  }
+
+  onMessage() {}
+}
+
+class Client extends EventEmitter {
+  constructor(socket) {
+    super();
+    this.socket = socket;
+    // ok: NLL101 -- registered once per instance
+    this.socket.on('data', (d) => this.emit('data', d));
+  }
+
+  request(id, cb) {
+    // todoruleid: NLL101 -- a lifecycle event on an instance field is taken as per-connection setup
+    this.socket.on('data', (d) => cb(id, d));
+  }
+
+  watch(topic, cb) {
+    // ruleid: NLL101
+    this.socket.on(`update:${topic}`, (d) => cb(d));
+  }
+
+  connect(host) {
+    this.socket = net.connect(80, host);
+    // ok: NLL101 -- this.socket is replaced in this call: a fresh object per call
+    this.socket.on('error', (e) => this.emit('error', e, host));
+  }
+
+  waitDrain(cb) {
+    // ok: NLL101 -- 'drain' fires once per piece of work
+    this.socket.once('drain', () => cb());
+  }
+
+  subscribe(name, cb) {
+    const handler = (d) => cb(name, d);
+    // ok: NLL101 -- removed by the stored disposer
+    this.socket.on('data', handler);
+    this.unsubscribe = () => this.socket.off('data', handler);
+  }
+}
+
+module.exports.Connection = Connection;
+module.exports.Poller = Poller;
+module.exports.Client = Client;
+module.exports.Relay = Relay;
+
+// --- shapes from real code that are not leaks --------------------------------------------
+const tracked = new WeakSet();
+app.get('/guarded', (req, res) => {
+  if (!tracked.has(req.socket)) {
+    tracked.add(req.socket);
+    // ok: NLL101 -- guarded by a test on the target: registered once per socket, not per request
+    req.socket.on('close', () => tracked.delete(req.socket));
+  }
+  res.end();
+});
+
+class Prober extends EventEmitter {
+  probe(transport) {
+    var self = this;
+    function onclose() {
+      self.off('close', onclose);
+      transport.close();
+    }
+    // ok: NLL101 -- removed through `self`, an alias of `this`
+    this.on('close', onclose);
+  }
+
+  set onmessage(fn) {
+    if (this.current) {
+      this.removeListener('message', this.current);
+    }
+    const listener = (m) => fn(m);
+    // ok: NLL101 -- the setter swaps the previous listener for the same event out
+    this.on('message', listener);
+    this.current = listener;
+  }
+}
+
+module.exports.Prober = Prober;
+
+let current = null;
+function showTable(res) {
+  current = createTable(res.locals);
+  // ok: NLL101 -- the module-level binding is replaced in this call: a fresh emitter per call
+  current.on('select', (rows) => res.json(rows));
+}
+app.get('/table', showTable);
+
+app.get('/off-all', (req, res) => {
+  // ok: NLL101 -- `off(event)` without a handler removes every listener for the event
+  bus.on('message', (msg) => res.write(msg));
+  res.on('close', () => bus.off('message'));
+});

@@ -1,0 +1,240 @@
+// Annotated cases for NLL101 unremoved-listener (TypeScript: NestJS, Fastify, Socket.IO, ws).
+import { EventEmitter, once } from 'node:events';
+import { Socket, connect } from 'node:net';
+import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Injectable, Res, Req } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { WebSocketGateway, SubscribeMessage, ConnectedSocket } from '@nestjs/websockets';
+import { Server, Socket as IoSocket } from 'socket.io';
+import { WebSocketServer, WebSocket } from 'ws';
+import type { Request, Response } from 'express';
+
+interface Order {
+  id: string;
+}
+
+export const orders = new EventEmitter();
+const server = Fastify();
+
+// --- NestJS: constructor-injected emitter in a decorated (singleton) class ---------------
+@Controller('orders')
+export class OrdersController {
+  constructor(private readonly events: EventEmitter2) {}
+
+  @Get('stream')
+  stream(@Req() req: Request, @Res() res: Response): void {
+    // ruleid: NLL101
+    this.events.on('order.created', (order: Order) => res.write(JSON.stringify(order)));
+  }
+
+  @Get('stream-clean')
+  streamClean(@Res() res: Response): void {
+    const onOrder = (order: Order) => res.write(JSON.stringify(order));
+    // ok: NLL101 -- removed when the response closes
+    this.events.on('order.created', onOrder);
+    res.on('close', () => this.events.off('order.created', onOrder));
+  }
+
+  @Get('module-emitter')
+  fromModule(@Res() res: Response): void {
+    // ruleid: NLL101
+    orders.on('created', (order: Order) => res.write(order.id));
+  }
+}
+
+@Injectable()
+export class AuditService {
+  private readonly seen: string[] = [];
+
+  constructor(private readonly bus: EventEmitter2) {
+    // ok: NLL101 -- the constructor of a DI singleton runs once
+    bus.on('audit', (entry: string) => this.seen.push(entry));
+    // ok: NLL101 -- the constructor of a DI singleton runs once
+    process.on('beforeExit', () => this.flush());
+  }
+
+  flush(): void {}
+}
+
+// --- NestJS gateway ----------------------------------------------------------------------
+@WebSocketGateway()
+export class ChatGateway {
+  constructor(private readonly bus: EventEmitter2) {}
+
+  @SubscribeMessage('join')
+  join(@ConnectedSocket() client: IoSocket): void {
+    // ruleid: NLL101
+    this.bus.on('room', (msg: string) => client.emit('room', msg));
+    // ok: NLL101 -- per-connection socket
+    client.on('leave', () => client.disconnect());
+  }
+}
+
+// --- Fastify -----------------------------------------------------------------------------
+server.get('/events', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL101
+  orders.on('created', (order: Order) => reply.raw.write(order.id));
+});
+
+server.get('/raw-socket', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL101
+  request.raw.socket.on('timeout', () => reply.code(408).send());
+});
+
+server.route({
+  method: 'GET',
+  url: '/events-clean',
+  handler: async (request: FastifyRequest, reply: FastifyReply) => {
+    const onOrder = (order: Order) => reply.raw.write(order.id);
+    // ok: NLL101 -- removed when the raw request closes
+    orders.on('created', onOrder);
+    request.raw.on('close', () => orders.off('created', onOrder));
+  },
+});
+
+server.addHook('onRequest', async (request: FastifyRequest) => {
+  // ruleid: NLL101
+  process.once('SIGTERM', () => request.log.info('shutting down'));
+});
+
+server.get('/wait', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL101
+  await once(orders, 'error');
+  return reply.send('done');
+});
+
+// --- ws ----------------------------------------------------------------------------------
+const wss = new WebSocketServer({ noServer: true });
+wss.on('connection', (ws: WebSocket) => {
+  // ruleid: NLL101
+  orders.on('created', (order: Order) => ws.send(order.id));
+  // ok: NLL101 -- the per-connection socket dies with the connection
+  ws.on('message', (data) => ws.send(data));
+  const onOrder = (order: Order): void => ws.send(order.id);
+  // ok: NLL101 -- removed when the socket closes
+  orders.on('created', onOrder);
+  ws.on('close', () => orders.off('created', onOrder));
+});
+
+// --- Socket.IO ---------------------------------------------------------------------------
+const io = new Server(3000);
+io.on('connection', (socket: IoSocket) => {
+  // ruleid: NLL101
+  orders.addListener('created', (order: Order) => socket.emit('order', order));
+  // ok: NLL101 -- 'disconnect' on the per-connection socket
+  socket.on('disconnect', () => console.log('bye'));
+});
+
+// --- plain classes -------------------------------------------------------------------------
+export class Tracker extends EventEmitter {
+  private socket: Socket = new Socket();
+
+  constructor() {
+    super();
+    // ok: NLL101 -- registered once per instance on a field the instance owns
+    this.socket.on('data', (d: Buffer) => this.emit('data', d));
+  }
+
+  watch(id: string): void {
+    // ruleid: NLL101
+    this.on('frame', (d: Buffer) => this.emit(id, d));
+  }
+
+  watchData(id: string): void {
+    // todoruleid: NLL101 -- a lifecycle event ('data') on an instance field is taken as per-connection setup
+    this.socket.on('data', (d: Buffer) => this.emit(id, d));
+  }
+
+  watchQuietly(): void {
+    // ok: NLL101 -- no per-call state captured: an undecorated instance's method may run once
+    this.socket.on('end', () => this.emit('end'));
+  }
+
+  reconnect(host: string): void {
+    this.socket = connect(80, host);
+    // ok: NLL101 -- this.socket is replaced in this call
+    this.socket.on('error', (e: Error) => this.emit('error', e, host));
+  }
+
+  listen(onData: (d: Buffer) => void): () => void {
+    // ok: NLL101 -- the handler is the caller's, and a disposer is returned
+    this.socket.on('data', onData);
+    return () => this.socket.off('data', onData);
+  }
+}
+
+export class Pool {
+  private readonly ac = new AbortController();
+
+  acquire(id: string, target: EventTarget): void {
+    // ok: NLL101 -- the controller is aborted in close()
+    target.addEventListener('release', () => this.release(id), { signal: this.ac.signal });
+  }
+
+  release(id: string): void {}
+
+  close(): void {
+    this.ac.abort();
+  }
+}
+
+export class Registry {
+  private static readonly bus = new EventEmitter();
+
+  register(name: string): void {
+    // ruleid: NLL101
+    Registry.bus.on('reload', () => console.log(name));
+  }
+}
+
+// --- AbortSignal of unknown lifetime --------------------------------------------------------
+export async function fetchWithSignal(url: string, signal: AbortSignal): Promise<string> {
+  const ac = new AbortController();
+  // ruleid: NLL101
+  signal.addEventListener('abort', () => ac.abort(), { once: true });
+  const res = await fetch(url, { signal: ac.signal });
+  return res.text();
+}
+
+export async function fetchWithSignalClean(url: string, signal: AbortSignal): Promise<string> {
+  const ac = new AbortController();
+  const onAbort = (): void => ac.abort();
+  // ok: NLL101 -- removed when the request settles
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const res = await fetch(url, { signal: ac.signal });
+    return await res.text();
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+// --- known gaps ------------------------------------------------------------------------------
+export async function checkout(pool: { connect(): Promise<Socket> }, id: string): Promise<void> {
+  const conn = await pool.connect();
+  // todoruleid: NLL101 -- a pooled connection outlives the checkout; calls' results are not judged
+  conn.on('error', (e: Error) => console.error(id, e));
+}
+
+export function aliasRemoval(res: Response): void {
+  const onOrder = (order: Order) => res.write(order.id);
+  const same = onOrder;
+  // todook: NLL101 -- removal through an alias of the handler is not followed
+  orders.on('created', onOrder);
+  res.on('close', () => orders.off('created', same));
+}
+
+// --- shapes from real code that are not leaks --------------------------------------------
+export class MysqlLikeDriver {
+  prepare(connection: EventEmitter, logger: { log(msg: string): void }): void {
+    if (connection.listeners('error').length === 0) {
+      // ok: NLL101 -- guarded: only the first call adds the listener
+      connection.on('error', (error: Error) => logger.log(String(error)));
+    }
+  }
+}
+
+export function addAbortAlgorithm(signal: AbortSignal, run: () => void, cleanup?: AbortSignal): void {
+  // ok: NLL101 -- a { signal } from the caller (in either arm of the options) is assumed to abort
+  signal.addEventListener('abort', () => run(), cleanup ? { once: true, signal: cleanup } : { signal: cleanup });
+}

@@ -1,0 +1,308 @@
+// Annotated cases for NLL201 uncleared-interval (CommonJS: Express, Socket.IO, ws, Koa, Fastify).
+const express = require('express');
+const timers = require('node:timers');
+const { setInterval: every } = require('timers');
+const { setInterval: ticks } = require('timers/promises');
+const { Server } = require('socket.io');
+const { WebSocketServer } = require('ws');
+
+const app = express();
+const io = new Server();
+const wss = new WebSocketServer({ port: 8080 });
+
+// ok: NLL201 -- module top level: one reporter for the life of the process
+setInterval(() => reportMetrics(), 10000);
+
+// --- discarded handles in repeating contexts -------------------------------------------------
+app.get('/progress', (req, res) => {
+  // ruleid: NLL201
+  setInterval(() => res.write('.'), 1000);
+});
+
+app.get('/unref', (req, res) => {
+  // ruleid: NLL201
+  setInterval(() => res.write(`${req.url}\n`), 1000).unref();
+});
+
+app.get('/timers-module', (req, res) => {
+  // ruleid: NLL201
+  timers.setInterval(() => res.write('.'), 1000);
+  // ruleid: NLL201
+  every(() => res.write('.'), 1000);
+});
+
+io.on('connection', (socket) => {
+  // ruleid: NLL201
+  setInterval(() => socket.emit('tick', Date.now()), 1000);
+});
+
+// --- handles stored but never cleared --------------------------------------------------------
+wss.on('connection', (ws) => {
+  // ruleid: NLL201
+  const ping = setInterval(() => ws.ping(), 30000);
+  ping.unref();
+});
+
+app.get('/stored-on-request', (req, res) => {
+  // ruleid: NLL201
+  req.poller = setInterval(() => res.write('.'), 1000);
+});
+
+// --- cleared ---------------------------------------------------------------------------------
+wss.on('connection', (ws) => {
+  // ok: NLL201 -- cleared when the socket closes
+  const ping = setInterval(() => ws.ping(), 30000);
+  ws.on('close', () => clearInterval(ping));
+});
+
+app.get('/stream', (req, res) => {
+  // ok: NLL201 -- cleared when the request closes
+  const timer = setInterval(() => res.write('data: tick\n\n'), 1000);
+  req.on('close', () => {
+    clearInterval(timer);
+  });
+});
+
+io.on('connection', (socket) => {
+  // ok: NLL201 -- stored on the per-connection object and cleared on disconnect
+  socket.data.heartbeat = setInterval(() => socket.emit('ping'), 5000);
+  socket.on('disconnect', () => clearInterval(socket.data.heartbeat));
+});
+
+app.get('/countdown', (req, res) => {
+  let n = 10;
+  // ok: NLL201 -- the callback clears its own handle
+  const t = setInterval(() => {
+    res.write(`${n}\n`);
+    if (--n === 0) {
+      clearInterval(t);
+      res.end();
+    }
+  }, 1000);
+});
+
+app.get('/self', (req, res) => {
+  let n = 0;
+  // ok: NLL201 -- a function callback's `this` is its own Timeout
+  setInterval(function () {
+    if (++n > 3) clearInterval(this);
+  }, 1000);
+  res.end();
+});
+
+app.get('/clear-timeout', (req, res) => {
+  // ok: NLL201 -- clearTimeout clears intervals too
+  const t = setInterval(() => res.write('.'), 100);
+  res.on('close', () => clearTimeout(t));
+});
+
+// --- handed to the caller --------------------------------------------------------------------
+function startPolling(fn) {
+  // ok: NLL201 -- returned: the caller owns the handle
+  return setInterval(fn, 1000);
+}
+
+function startHeartbeat(sock) {
+  // ok: NLL201 -- returned inside a disposer
+  const handle = setInterval(() => sock.write('ping'), 1000);
+  return { stop: () => clearInterval(handle) };
+}
+
+function watch(sock, register) {
+  // ok: NLL201 -- handed to a registry that may clear it
+  register(setInterval(() => sock.write('ping'), 1000));
+}
+
+// --- collections -----------------------------------------------------------------------------
+const jobs = new Map();
+app.post('/jobs/:id', (req, res) => {
+  // ok: NLL201 -- stored in a map that is read back and cleared
+  jobs.set(req.params.id, setInterval(() => poll(req.params.id), 1000));
+  res.end();
+});
+app.delete('/jobs/:id', (req, res) => {
+  clearInterval(jobs.get(req.params.id));
+  jobs.delete(req.params.id);
+  res.end();
+});
+
+const watchers = [];
+app.post('/watch', (req, res) => {
+  // ruleid: NLL201
+  watchers.push(setInterval(() => poll(req.body), 1000));
+  res.end();
+});
+
+const loops = [];
+function addLoop(fn) {
+  // ok: NLL201 -- the array is drained by forEach(clearInterval)
+  loops.push(setInterval(fn, 100));
+}
+function stopAll() {
+  loops.forEach(clearInterval);
+}
+
+// --- classes ---------------------------------------------------------------------------------
+class Poller {
+  constructor(url) {
+    this.url = url;
+    // ruleid: NLL201
+    this.timer = setInterval(() => this.poll(), 1000);
+  }
+  poll() {
+    return fetch(this.url);
+  }
+}
+
+class Heartbeat {
+  constructor(socket) {
+    this.socket = socket;
+    // ok: NLL201 -- the class clears the same field in close()
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  close() {
+    clearInterval(this.timer);
+  }
+}
+
+function LegacyPoller(fn) {
+  var self = this;
+  // ok: NLL201 -- cleared through the prototype method and a `self` alias
+  self.interval = setInterval(fn, 1000);
+}
+LegacyPoller.prototype.stop = function () {
+  clearInterval(this.interval);
+};
+
+class Pool {
+  constructor() {
+    this.reapers = new Map();
+  }
+  watch(id, conn) {
+    // ok: NLL201 -- the map is iterated and every entry cleared
+    this.reapers.set(id, setInterval(() => conn.ping(), 1000));
+  }
+  destroy() {
+    for (const timer of this.reapers.values()) clearInterval(timer);
+  }
+}
+
+// --- functions of unknown repetition ----------------------------------------------------------
+function monitor(conn) {
+  // ruleid: NLL201
+  setInterval(() => conn.check(), 5000);
+}
+module.exports.monitor = monitor;
+
+function main() {
+  // ok: NLL201 -- main runs once, like module top level
+  setInterval(() => reportMetrics(), 10000);
+}
+main();
+
+// --- self-rescheduling setTimeout chains -------------------------------------------------------
+app.get('/chain', (req, res) => {
+  function tick() {
+    res.write('.');
+    // ruleid: NLL201
+    setTimeout(tick, 1000);
+  }
+  tick();
+});
+
+app.get('/chain-with-stop', (req, res) => {
+  let done = false;
+  req.on('close', () => {
+    done = true;
+  });
+  function tick() {
+    if (done) return;
+    res.write('.');
+    // ok: NLL201 -- the chain stops when the request closes
+    setTimeout(tick, 1000);
+  }
+  tick();
+});
+
+class Reconnector {
+  constructor(client) {
+    this.client = client;
+    this.loop();
+  }
+  loop() {
+    this.client.ping();
+    // ruleid: NLL201
+    setTimeout(() => this.loop(), 1000);
+  }
+}
+
+app.get('/retry', (req, res) => {
+  function attempt(n) {
+    // ok: NLL201 -- conditional: the chain ends after five attempts
+    if (n < 5) setTimeout(() => attempt(n + 1), 100);
+  }
+  attempt(0);
+  res.end();
+});
+
+// --- timers/promises ---------------------------------------------------------------------------
+app.get('/sse', async (req, res) => {
+  // ruleid: NLL201
+  for await (const _ of ticks(1000)) {
+    res.write('data: tick\n\n');
+  }
+});
+
+app.get('/sse-signal', async (req, res) => {
+  const ac = new AbortController();
+  req.on('close', () => ac.abort());
+  // ok: NLL201 -- the iterator stops when the signal aborts
+  for await (const _ of ticks(1000, undefined, { signal: ac.signal })) {
+    res.write('data: tick\n\n');
+  }
+});
+
+app.get('/sse-break', async (req, res) => {
+  // ok: NLL201 -- the loop breaks
+  for await (const _ of ticks(1000)) {
+    if (res.writableEnded) break;
+    res.write('data: tick\n\n');
+  }
+});
+
+// --- Koa and Fastify ---------------------------------------------------------------------------
+const Koa = require('koa');
+const koa = new Koa();
+koa.use(async (ctx, next) => {
+  // ruleid: NLL201
+  setInterval(() => console.log(ctx.path), 1000);
+  await next();
+});
+
+const fastify = require('fastify')();
+fastify.get('/f', async (request, reply) => {
+  // ok: NLL201 -- cleared when the raw response closes
+  const t = setInterval(() => reply.raw.write('.'), 1000);
+  reply.raw.on('close', () => clearInterval(t));
+});
+
+// --- not the timer global ----------------------------------------------------------------------
+function withClock(clock) {
+  // ok: NLL201 -- a fake clock's method, not Node's timer
+  clock.setInterval(() => {}, 10);
+}
+app.get('/fake', (req, res) => {
+  const setInterval = (fn) => fn();
+  // ok: NLL201 -- a local function named setInterval
+  setInterval(() => res.end());
+});
+
+// --- known gaps --------------------------------------------------------------------------------
+app.get('/overwrite', (req, res) => {
+  // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
+  current = setInterval(() => res.write('.'), 1000);
+  res.on('close', () => clearInterval(current));
+});
+let current;
+
+module.exports = { startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };

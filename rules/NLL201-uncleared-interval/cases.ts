@@ -1,0 +1,159 @@
+// Annotated cases for NLL201 uncleared-interval (TypeScript: NestJS, Fastify, ES imports).
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import { setInterval as every } from 'node:timers';
+import { setInterval as tick } from 'node:timers/promises';
+import * as timers from 'timers';
+import { WebSocketServer, WebSocket } from 'ws';
+
+const fastify = Fastify();
+
+// ok: NLL201 -- module top level
+const metrics: NodeJS.Timeout = setInterval(() => flushMetrics(), 60_000);
+
+@Injectable()
+export class MetricsService implements OnModuleInit, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+
+  onModuleInit(): void {
+    // ok: NLL201 -- cleared in onModuleDestroy
+    this.timer = setInterval(() => this.flush(), 10_000);
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private flush(): void {}
+}
+
+@Injectable()
+export class LeakyService implements OnModuleInit {
+  private readonly cache = new Map<string, Buffer>();
+
+  onModuleInit(): void {
+    // ruleid: NLL201
+    setInterval(() => this.cache.clear(), 10_000);
+  }
+}
+
+export class Sampler {
+  // ruleid: NLL201
+  private readonly timer = setInterval(() => this.sample(), 1000);
+  private sample(): void {}
+}
+
+export class CleanSampler {
+  // ok: NLL201 -- the field is cleared in dispose()
+  private timer: NodeJS.Timeout | undefined = setInterval(() => this.sample(), 1000);
+  private sample(): void {}
+  dispose(): void {
+    clearInterval(this.timer!);
+    this.timer = undefined;
+  }
+}
+
+export class Sessions {
+  #reaper: ReturnType<typeof setInterval>;
+  constructor(private readonly store: Map<string, number>) {
+    // ruleid: NLL201
+    this.#reaper = every(() => this.store.clear(), 1000).unref();
+  }
+}
+
+fastify.get('/ticks', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL201
+  timers.setInterval(() => reply.raw.write('.'), 1000);
+});
+
+fastify.get('/ticks-ok', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ok: NLL201 -- cleared on close
+  const handle = setInterval(() => reply.raw.write('.'), 1000) as NodeJS.Timeout;
+  request.raw.on('close', () => clearInterval(handle));
+});
+
+fastify.get('/sse', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL201
+  for await (const now of tick(1000, Date.now())) {
+    reply.raw.write(`data: ${now}\n\n`);
+  }
+});
+
+fastify.get('/sse-ok', async (request: FastifyRequest, reply: FastifyReply) => {
+  const controller = new AbortController();
+  request.raw.on('close', () => controller.abort());
+  // ok: NLL201 -- stops when the request closes
+  for await (const now of tick(1000, Date.now(), { signal: controller.signal })) {
+    reply.raw.write(`data: ${now}\n\n`);
+  }
+});
+
+const wss = new WebSocketServer({ port: 8080 });
+const alive = new Map<WebSocket, NodeJS.Timeout>();
+wss.on('connection', (ws: WebSocket) => {
+  // ok: NLL201 -- stored in a map whose entry is cleared on close
+  alive.set(ws, setInterval(() => ws.ping(), 30_000));
+  ws.on('close', () => {
+    clearInterval(alive.get(ws));
+    alive.delete(ws);
+  });
+});
+
+export function poll(fn: () => void): NodeJS.Timeout {
+  // ok: NLL201 -- returned to the caller
+  const t = setInterval(fn, 1000);
+  return t;
+}
+
+export class Retrier {
+  private attempts = 0;
+  retry(): void {
+    this.attempts++;
+    // ok: NLL201 -- stops after three attempts
+    if (this.attempts < 3) setTimeout(() => this.retry(), 100);
+  }
+}
+
+export class Ticker {
+  private stopped = false;
+  start(): void {
+    this.tick();
+  }
+  stop(): void {
+    this.stopped = true;
+  }
+  private tick(): void {
+    if (this.stopped) return;
+    // ok: NLL201 -- stop() ends the chain
+    setTimeout(() => this.tick(), 1000);
+  }
+}
+
+export class Spinner {
+  start(): void {
+    this.spin();
+  }
+  private spin(): void {
+    // ruleid: NLL201
+    setTimeout(this.spin.bind(this), 100);
+  }
+}
+
+export class Timers {
+  private readonly handles: NodeJS.Timeout[] = [];
+  add(fn: () => void): void {
+    // ok: NLL201 -- the array is iterated and every handle cleared
+    this.handles.push(setInterval(fn, 1000));
+  }
+  close(): void {
+    for (const handle of this.handles) clearInterval(handle);
+  }
+}
+
+export class LongPoll {
+  // todook: NLL201 -- a public field another module may clear: cross-file clears are not seen
+  public timer = setInterval(() => flushMetrics(), 1000);
+}
+
+declare function flushMetrics(): void;
+export { metrics };

@@ -1,0 +1,210 @@
+// Annotated cases for NLL301 unbounded-collection (CommonJS, Express-style handlers).
+const express = require('express');
+const LRU = require('lru-cache');
+const app = express();
+
+// ruleid: NLL301
+const sessions = new Map();
+app.get('/login/:id', (req, res) => {
+  sessions.set(req.params.id, { user: req.user, at: Date.now() });
+  res.end();
+});
+
+// ruleid: NLL301
+const seen = new Set();
+app.post('/track', (req, res) => {
+  seen.add(req.body.visitor);
+  res.end();
+});
+
+// ruleid: NLL301
+const requestLog = [];
+app.use((req, res, next) => {
+  requestLog.push({ url: req.url, at: Date.now() });
+  next();
+});
+
+// ruleid: NLL301
+const byIp = {};
+app.use(function countIp(req, res, next) {
+  byIp[req.ip] = (byIp[req.ip] || 0) + 1;
+  next();
+});
+
+// ruleid: NLL301
+const handlers = Object.create(null);
+function onMessage(msg) {
+  handlers[msg.id] = msg.reply;
+}
+process.on('message', onMessage);
+
+// ruleid: NLL301
+var recent = [];
+class Job {
+  constructor(name) {
+    recent.unshift(this);
+    this.name = name;
+  }
+}
+
+// ruleid: NLL301
+global.userCache = new Map();
+app.get('/user/:id', async (req, res) => {
+  global.userCache.set(req.params.id, await loadUser(req.params.id));
+  res.end();
+});
+
+// ruleid: NLL301
+const pending = new Map();
+// unknown repetition (exported, never called here): medium confidence
+exports.remember = function remember(key, value) {
+  pending.set(key, value);
+};
+
+// ruleid: NLL301
+const shared = new Map();
+module.exports.shared = shared;
+app.get('/shared/:k', (req, res) => {
+  shared.set(req.params.k, req.query);
+  res.end();
+});
+
+class Registry {
+  // ruleid: NLL301
+  static all = new Map();
+  static track(item) {
+    Registry.all.set(item.id, item);
+  }
+}
+
+class Server {
+  constructor() {
+    // ruleid: NLL301
+    this.clients = new Set();
+    this.server = require('net').createServer((socket) => {
+      this.clients.add(socket);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------- bounded
+
+// ok: NLL301 -- entries are deleted when the request ends
+const inflight = new Map();
+app.get('/inflight/:id', (req, res) => {
+  inflight.set(req.params.id, res);
+  res.on('close', () => inflight.delete(req.params.id));
+});
+
+// ok: NLL301 -- the queue is drained with shift()
+const queue = [];
+app.post('/jobs', (req, res) => {
+  queue.push(req.body);
+  res.end();
+});
+setInterval(() => {
+  const job = queue.shift();
+  if (job) run(job);
+}, 1000);
+
+// ok: NLL301 -- a size check guards the growth
+const bounded = new Map();
+app.get('/bounded/:id', (req, res) => {
+  if (bounded.size < 1000) bounded.set(req.params.id, Date.now());
+  res.end();
+});
+
+// ok: NLL301 -- the binding is replaced, so old entries are dropped
+let batch = [];
+app.post('/batch', (req, res) => {
+  batch.push(req.body);
+  if (shouldFlush()) {
+    flush(batch);
+    batch = [];
+  }
+  res.end();
+});
+
+// ok: NLL301 -- length reset empties the array
+const lines = [];
+process.stdin.on('data', (chunk) => {
+  lines.push(String(chunk));
+  if (String(chunk).includes('\n')) lines.length = 0;
+});
+
+// ok: NLL301 -- delete on a computed key shrinks the object
+const timers = {};
+app.get('/timer/:id', (req, res) => {
+  timers[req.params.id] = Date.now();
+  res.on('finish', () => {
+    delete timers[req.params.id];
+  });
+});
+
+// ok: NLL301 -- setting the entry to null releases the value it held
+const buckets = {};
+app.get('/bucket/:b', (req, res) => {
+  buckets[req.params.b] = res;
+  res.on('close', () => {
+    buckets[req.params.b] = null;
+  });
+});
+
+// ok: NLL301 -- WeakMap entries die with their keys
+const meta = new WeakMap();
+app.use((req, res, next) => {
+  meta.set(req, { start: Date.now() });
+  next();
+});
+
+// ok: NLL301 -- an LRU cache evicts by itself
+const users = new LRU({ max: 500 });
+app.get('/u/:id', (req, res) => {
+  users.set(req.params.id, req.query);
+  res.end();
+});
+
+// ok: NLL301 -- only constant keys: at most three entries
+const stats = new Map();
+app.get('/stats', (req, res) => {
+  stats.set('hits', (stats.get('hits') || 0) + 1);
+  stats.set('last', Date.now());
+  res.end();
+});
+
+// ok: NLL301 -- filled only at module top level
+const routes = [];
+routes.push('/a', '/b');
+// ok: NLL301 -- a register() called only at top level runs a bounded number of times
+const plugins = new Map();
+function register(name, plugin) {
+  plugins.set(name, plugin);
+}
+register('json', require('./json'));
+register('xml', require('./xml'));
+
+// ok: NLL301 -- a per-call local collection dies with the call
+app.get('/local', (req, res) => {
+  const parts = [];
+  parts.push(req.url);
+  res.end(parts.join(''));
+});
+
+class Pool {
+  constructor(size) {
+    // ok: NLL301 -- deleted in release()
+    this.waiting = new Map();
+    // ok: NLL301 -- filled only while constructing the instance
+    this.slots = [];
+    for (let i = 0; i < size; i++) this.slots.push(i);
+  }
+  acquire(id, cb) {
+    this.waiting.set(id, cb);
+  }
+  release(id) {
+    this.waiting.delete(id);
+  }
+}
+
+module.exports.app = app;
+module.exports.Pool = Pool;

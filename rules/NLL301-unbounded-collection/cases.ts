@@ -1,0 +1,134 @@
+// Annotated cases for NLL301 unbounded-collection (TypeScript, ESM, Fastify/NestJS-style).
+import Fastify, { FastifyRequest } from 'fastify';
+import QuickLRU from 'quick-lru';
+import NodeCache from 'node-cache';
+
+interface User {
+  id: string;
+  name: string;
+}
+
+const server = Fastify();
+
+// ruleid: NLL301
+const userById = new Map<string, User>();
+server.get('/users/:id', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+  const user: User = { id: request.params.id, name: 'x' };
+  userById.set(user.id, user);
+  return user;
+});
+
+// ruleid: NLL301
+const tokens: Set<string> = new Set<string>();
+server.post('/tokens', async (request, reply) => {
+  tokens.add((request.body as { token: string }).token);
+  return { ok: true };
+});
+
+// ruleid: NLL301
+export const auditTrail: Array<{ at: number; path: string }> = [];
+server.addHook('onRequest', async (request) => {
+  auditTrail.push({ at: Date.now(), path: request.url });
+});
+
+// ruleid: NLL301
+const memo: Record<string, number> = {};
+export function fib(n: number): number {
+  if (n < 2) return n;
+  memo[String(n)] = fib(n - 1) + fib(n - 2);
+  return memo[String(n)];
+}
+
+export class UserService {
+  // ruleid: NLL301
+  private cache = new Map<string, User>();
+  // ruleid: NLL301
+  static readonly instances: UserService[] = [];
+  // ok: NLL301 -- entries are evicted in forget()
+  private byName = new Map<string, User>();
+  // ok: NLL301 -- a WeakSet holds its members weakly
+  private visited = new WeakSet<object>();
+  // ok: NLL301 -- quick-lru evicts its oldest entries
+  private lru = new QuickLRU<string, User>({ maxSize: 100 });
+  // ok: NLL301 -- node-cache expires entries
+  private ttl = new NodeCache({ stdTTL: 60 });
+  // ok: NLL301 -- only constant keys
+  private counters = new Map<string, number>();
+
+  constructor() {
+    UserService.instances.push(this);
+  }
+
+  async find(id: string): Promise<User> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const user = await load(id);
+    this.cache.set(id, user);
+    this.byName.set(user.name, user);
+    this.visited.add(user);
+    this.lru.set(id, user);
+    this.ttl.set(id, user);
+    this.counters.set('loads', (this.counters.get('loads') ?? 0) + 1);
+    return user;
+  }
+
+  forget(user: User): void {
+    this.byName.delete(user.name);
+  }
+}
+
+export class Hub {
+  // ruleid: NLL301
+  #listeners: Array<(m: string) => void> = [];
+  subscribe(fn: (m: string) => void): void {
+    this.#listeners.push(fn);
+  }
+}
+
+export class Bounded {
+  // ok: NLL301 -- the growth is guarded by a length check
+  private items: string[] = [];
+  add(item: string): void {
+    if (this.items.length >= 100) return;
+    this.items.push(item);
+  }
+}
+
+export class Resettable {
+  // ok: NLL301 -- reassigned in reset(), which drops the old entries
+  private seen = new Set<string>();
+  mark(id: string): void {
+    this.seen.add(id);
+  }
+  reset(): void {
+    this.seen = new Set<string>();
+  }
+}
+
+// ok: NLL301 -- a collection created per call is garbage after the call
+export function group(items: User[]): Map<string, User[]> {
+  const out = new Map<string, User[]>();
+  for (const item of items) out.set(item.id, [item]);
+  return out;
+}
+
+// ok: NLL301 -- the handler pushes and splices (bounded window)
+const window: number[] = [];
+server.get('/latency', async () => {
+  window.push(Date.now());
+  if (window.length > 50) window.splice(0, window.length - 50);
+  return window.length;
+});
+
+// todoruleid: NLL301 -- growth through an alias in another function is not followed
+const aliased = new Map<string, string>();
+function sink(target: Map<string, string>, key: string): void {
+  target.set(key, key);
+}
+server.get('/alias/:k', async (request: FastifyRequest<{ Params: { k: string } }>) => {
+  sink(aliased, request.params.k);
+});
+
+async function load(id: string): Promise<User> {
+  return { id, name: id };
+}

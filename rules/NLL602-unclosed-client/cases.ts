@@ -1,0 +1,118 @@
+// Annotated cases for NLL602 unclosed-client (TypeScript: NestJS, Fastify, Koa, ES imports).
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+import { Sequelize } from 'sequelize';
+import { Agent } from 'undici';
+import * as https from 'node:https';
+import Fastify from 'fastify';
+import Koa from 'koa';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { Client } from './my-client';
+
+const fastify = Fastify();
+const koa = new Koa();
+
+// ok: NLL602 -- one client for the whole process
+export const prisma = new PrismaClient();
+
+fastify.get('/users', async (request, reply) => {
+  // ruleid: NLL602
+  const db = new PrismaClient();
+  return db.user.findMany();
+});
+
+fastify.get('/users-ok', async (request, reply) => {
+  // ok: NLL602 -- $disconnect in finally
+  const db = new PrismaClient();
+  try {
+    return await db.user.findMany();
+  } finally {
+    await db.$disconnect();
+  }
+});
+
+koa.use(async (ctx, next) => {
+  // ruleid: NLL602
+  const sequelize = new Sequelize(process.env.DB_URL as string);
+  ctx.state.rows = await sequelize.query('select 1');
+  await next();
+});
+
+koa.use(async (ctx, next) => {
+  // ruleid: NLL602
+  const agent = new Agent({ connections: 10 });
+  ctx.body = await fetch('https://api', { dispatcher: agent } as RequestInit);
+  await next();
+});
+
+fastify.post('/publish', async (request) => {
+  // ruleid: NLL602
+  const kafka = new Kafka({ brokers: ['k:9092'] });
+  const producer = kafka.producer();
+  await producer.send({ topic: 't', messages: [{ value: 'x' }] });
+});
+
+fastify.get('/tls', async (request, reply) => {
+  // ok: NLL602 -- destroyed after use
+  const agent = new https.Agent({ keepAlive: true });
+  try {
+    return await get(agent);
+  } finally {
+    agent.destroy();
+  }
+});
+
+fastify.get('/own', async () => {
+  // ok: NLL602 -- `Client` from this project, not a database driver
+  const c = new Client();
+  return c.ping();
+});
+
+@Injectable()
+export class CacheService implements OnModuleDestroy {
+  // ok: NLL602 -- closed in onModuleDestroy
+  private readonly redis = new Redis(process.env.REDIS_URL as string);
+
+  get(key: string): Promise<string | null> {
+    return this.redis.get(key);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit();
+  }
+}
+
+@Injectable()
+export class ReportService {
+  async run(sql: string): Promise<unknown[]> {
+    // ruleid: NLL602
+    const pool = new Pool();
+    const { rows } = await pool.query(sql);
+    return rows;
+  }
+}
+
+@Injectable()
+export class PoolService {
+  // ruleid: NLL602
+  private readonly pool = new Pool();
+  query(sql: string) {
+    return this.pool.query(sql);
+  }
+}
+
+export class Lazy {
+  private client?: Redis;
+  get redis(): Redis {
+    // ok: NLL602 -- lazily created once per instance and closed in close()
+    this.client ??= new Redis();
+    return this.client;
+  }
+  async close(): Promise<void> {
+    await this.client?.quit();
+  }
+}
+
+declare function get(agent: unknown): Promise<unknown>;

@@ -1,0 +1,335 @@
+"""The language server, driven by pygls' own client over stdio as a real subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from lsprotocol import types
+from pygls.lsp.client import BaseLanguageClient
+from pygls.uris import from_fs_path
+from pygls.workspace import TextDocument
+
+from nodeleaklint import lsp, lsp_edits
+from nodeleaklint.rules import find_rule
+
+LEAKY = "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(0);\n}\n"
+CLEAN = "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(20);\n}\n"
+WIDE = 'const s = "é😀"; bus.setMaxListeners(0);\n'
+NLL102_DOCS = find_rule("NLL102").docs_url
+TIMEOUT = 10.0
+T = TypeVar("T")
+
+
+class Session:
+    """A client connected to ``python -m nodeleaklint server``, recording what it receives."""
+
+    def __init__(self) -> None:
+        self.client = BaseLanguageClient("nodeleaklint-test", "0")
+        self.published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
+        self.shown: list[str] = []
+        self.registrations: list[types.Registration] = []
+        self.versions: dict[str, int] = {}
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: types.PublishDiagnosticsParams) -> None:
+            self.published.put_nowait(params)
+
+        @self.client.feature(types.WINDOW_SHOW_DOCUMENT)
+        def show(params: types.ShowDocumentParams) -> types.ShowDocumentResult:
+            self.shown.append(params.uri)
+            return types.ShowDocumentResult(success=True)
+
+        @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            self.registrations.extend(params.registrations)
+
+    async def start(self, cwd: Path, encoding: str = "utf-16") -> types.InitializeResult:
+        await self.client.start_io(sys.executable, "-m", "nodeleaklint", "server", cwd=cwd)
+        capabilities = types.ClientCapabilities(
+            general=types.GeneralClientCapabilities(position_encodings=[encoding]),
+            window=types.WindowClientCapabilities(
+                show_document=types.ShowDocumentClientCapabilities(support=True)
+            ),
+            workspace=types.WorkspaceClientCapabilities(
+                did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                    dynamic_registration=True
+                )
+            ),
+        )
+        result = await within(
+            self.client.initialize_async(
+                types.InitializeParams(
+                    capabilities=capabilities, root_uri=from_fs_path(str(cwd)), process_id=None
+                )
+            )
+        )
+        self.client.initialized(types.InitializedParams())
+        return result
+
+    async def stop(self) -> None:
+        await within(self.client.shutdown_async(None))
+        self.client.exit(None)
+        await self.client.stop()
+
+    def open(self, uri: str, text: str) -> None:
+        self.versions[uri] = 1
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="javascript", version=1, text=text
+                )
+            )
+        )
+
+    def change(self, uri: str, text: str) -> int:
+        self.versions[uri] += 1
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=uri, version=self.versions[uri]
+                ),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+        return self.versions[uri]
+
+    async def diagnostics(self, uri: str, version: int | None = None) -> list[types.Diagnostic]:
+        """The next diagnostics published for ``uri`` (at ``version``, when given)."""
+        while True:
+            params = await within(self.published.get())
+            if params.uri == uri and (version is None or params.version == version):
+                return list(params.diagnostics)
+
+    async def actions(
+        self, uri: str, diagnostic: types.Diagnostic
+    ) -> list[types.CodeAction | types.Command]:
+        result = await within(
+            self.client.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    range=diagnostic.range,
+                    context=types.CodeActionContext(diagnostics=[diagnostic]),
+                )
+            )
+        )
+        # lsprotocol 2025.0.0's client side reads any code action that has a ``command``
+        # as a bare ``Command`` (its ``_code_action_hook``); the title survives.
+        return list(result or [])
+
+
+async def within(awaitable: Awaitable[T]) -> T:
+    return await asyncio.wait_for(awaitable, TIMEOUT)
+
+
+def run(test: Callable[[Session], Awaitable[None]], cwd: Path, encoding: str = "utf-16") -> None:
+    async def main() -> None:
+        session = Session()
+        await session.start(cwd, encoding)
+        try:
+            await test(session)
+        finally:
+            await session.stop()
+
+    asyncio.run(main())
+
+
+def apply(text: str, action: types.CodeAction, uri: str) -> str:
+    """Apply a code action's insertions (at column 0 of a line) to ``text``."""
+    assert action.edit is not None and action.edit.changes is not None
+    lines = text.splitlines(keepends=True)
+    for edit in sorted(action.edit.changes[uri], key=lambda e: e.range.start.line, reverse=True):
+        assert edit.range.start == edit.range.end and edit.range.start.character == 0
+        lines.insert(edit.range.start.line, edit.new_text)
+    return "".join(lines)
+
+
+def by_title(actions: list[types.CodeAction | types.Command], start: str) -> types.CodeAction:
+    found = next(action for action in actions if action.title.startswith(start))
+    assert isinstance(found, types.CodeAction)
+    return found
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "nodeleaklint.toml").write_text("", encoding="utf-8")
+    return tmp_path
+
+
+def uri_of(path: Path) -> str:
+    uri = from_fs_path(str(path))
+    assert uri is not None
+    return uri
+
+
+def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
+    uri = uri_of(project / "src" / "app.js")
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, LEAKY)
+        [diagnostic] = await session.diagnostics(uri, 1)
+        assert diagnostic.source == "nodeleaklint"
+        assert diagnostic.code == "NLL102"
+        assert diagnostic.code_description is not None
+        assert diagnostic.code_description.href == NLL102_DOCS
+        assert diagnostic.severity == types.DiagnosticSeverity.Warning
+        assert diagnostic.range.start == types.Position(line=2, character=2)
+        assert "setMaxListeners" in diagnostic.message
+
+        assert await session.diagnostics(uri, session.change(uri, CLEAN)) == []
+
+        # Debounced: several quick edits give one check, of the last version.
+        for _ in range(4):
+            session.change(uri, LEAKY)
+        last = session.change(uri, LEAKY)
+        first = await within(session.published.get())
+        assert (first.uri, first.version) == (uri, last)
+        [again] = first.diagnostics
+        await asyncio.sleep(0.6)
+        assert session.published.empty()
+
+        actions = await session.actions(uri, again)
+        titles = [action.title for action in actions]
+        assert titles == [
+            "Disable NLL102 for this line",
+            "Disable NLL102 for this file",
+            "Show documentation for NLL102",
+        ]
+        fixed = apply(LEAKY, by_title(actions, "Disable NLL102 for this line"), uri)
+        assert fixed.splitlines()[2] == "  // nodeleaklint-disable-next-line NLL102"
+        assert await session.diagnostics(uri, session.change(uri, fixed)) == []
+
+        whole = apply(LEAKY, by_title(actions, "Disable NLL102 for this file"), uri)
+        assert whole.startswith("/* nodeleaklint-disable NLL102 */\n")
+        assert await session.diagnostics(uri, session.change(uri, whole)) == []
+
+        await within(
+            session.client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command=lsp.SHOW_DOCUMENTATION, arguments=["NLL102"])
+            )
+        )
+        assert session.shown == [NLL102_DOCS]
+
+    run(scenario, project)
+
+
+def test_pull_diagnostics_and_config_changes(project: Path) -> None:
+    uri = uri_of(project / "src" / "app.js")
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, LEAKY)
+        assert len(await session.diagnostics(uri, 1)) == 1
+        report = await within(
+            session.client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        assert [item.code for item in report.items] == ["NLL102"]
+
+        assert [r.method for r in session.registrations] == [
+            types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        ]
+        config = project / "nodeleaklint.toml"
+        config.write_text('ignore = ["NLL102"]\n', encoding="utf-8")
+        session.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=uri_of(config), type=types.FileChangeType.Changed)]
+            )
+        )
+        assert await session.diagnostics(uri) == []
+
+        config.write_text("ignore = [", encoding="utf-8")  # broken: said so, in the file
+        session.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri_of(config))
+            )
+        )
+        [problem] = await session.diagnostics(uri)
+        assert problem.code == "NLL-CONFIG"
+        assert "nodeleaklint.toml" in problem.message
+
+    run(scenario, project)
+
+
+def test_excluded_and_unsupported_documents_get_no_diagnostics(project: Path) -> None:
+    excluded = uri_of(project / "node_modules" / "lib" / "index.js")
+    readme = uri_of(project / "README.md")
+
+    async def scenario(session: Session) -> None:
+        session.open(excluded, LEAKY)
+        assert await session.diagnostics(excluded, 1) == []
+        session.open(readme, LEAKY)
+        assert await session.diagnostics(readme, 1) == []
+
+    run(scenario, project)
+
+
+@pytest.mark.parametrize(("encoding", "column"), [("utf-16", 17), ("utf-8", 20), ("utf-32", 16)])
+def test_columns_follow_the_negotiated_encoding(project: Path, encoding: str, column: int) -> None:
+    uri = uri_of(project / "src" / "wide.js")
+
+    async def scenario(session: Session) -> None:
+        session.open(uri, WIDE)
+        [diagnostic] = await session.diagnostics(uri, 1)
+        assert diagnostic.range.start == types.Position(line=0, character=column)
+
+    run(scenario, project, encoding)
+
+
+def test_server_without_the_extra_names_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text("import sys\nsys.modules['pygls'] = None\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "nodeleaklint", "server"],
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "pip install 'nodeleaklint[lsp]'" in done.stderr
+
+
+# -- the inserted text ---------------------------------------------------------------------
+
+
+def test_disable_next_line_keeps_indentation_and_line_endings() -> None:
+    lines = ["a();\r\n", "\t  b();\r\n"]
+    assert lsp_edits.disable_next_line(lines, 1, "NLL101") == lsp_edits.Insertion(
+        1, "\t  // nodeleaklint-disable-next-line NLL101\r\n"
+    )
+
+
+def test_disable_file_goes_after_a_shebang() -> None:
+    assert lsp_edits.disable_file(["#!/usr/bin/env node\n", "x();\n"], "NLL201").line == 1
+    assert lsp_edits.disable_file(["x();\n"], "NLL201") == lsp_edits.Insertion(
+        0, "/* nodeleaklint-disable NLL201 */\n"
+    )
+
+
+def test_show_documentation_action_carries_the_command() -> None:
+    document = TextDocument("file:///x/app.js", LEAKY)
+    diagnostic = types.Diagnostic(
+        range=types.Range(
+            start=types.Position(line=2, character=2), end=types.Position(line=2, character=5)
+        ),
+        message="m",
+        source="nodeleaklint",
+        code="NLL102",
+    )
+    other = types.Diagnostic(range=diagnostic.range, message="m", source="eslint", code="x")
+    actions = lsp.code_actions(document, [diagnostic, other])
+    docs = by_title(list(actions), "Show documentation")
+    assert docs.command == types.Command(
+        title="Show documentation for NLL102",
+        command=lsp.SHOW_DOCUMENTATION,
+        arguments=["NLL102"],
+    )
+    assert len(actions) == 3
