@@ -203,24 +203,28 @@ class Handler:
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     model = ctx.model
-    for call in model.calls_named(*sorted(LISTEN_METHODS)):
-        if call.is_new or call.obj is None or len(call.args) < 2 or call.function is None:
-            continue
-        if _is_events_module(model, call.obj):
-            if call.name in ("on", "once"):
-                finding = _check_events_helper(ctx, call)
-            if finding is not None:
-                yield finding
-            continue
-        finding = _check_registration(ctx, call)
+    for call in model.calls_named(*sorted(LISTEN_METHODS | {"on", "once"})):
+        finding = listener_finding(ctx, call)
         if finding is not None:
             yield finding
-    for call in model.calls_named("on", "once"):
-        bare = call.obj is None and call.function is not None and len(call.args) >= 2
-        if bare and _is_events_module(model, call.callee):
-            finding = _check_events_helper(ctx, call)
-            if finding is not None:
-                yield finding
+
+
+def listener_finding(ctx: RuleContext, call: CallSite) -> Finding | None:
+    """The finding for one listener registration, or None when it is released or harmless.
+
+    Other rules call this to leave a registration to NLL101 (one site, one finding).
+    """
+    model = ctx.model
+    if call.is_new or call.function is None or len(call.args) < 2:
+        return None
+    if call.obj is None:
+        bare = call.name in ("on", "once") and _is_events_module(model, call.callee)
+        return _check_events_helper(ctx, call) if bare else None
+    if call.name not in LISTEN_METHODS:
+        return None
+    if _is_events_module(model, call.obj):
+        return _check_events_helper(ctx, call) if call.name in ("on", "once") else None
+    return _check_registration(ctx, call)
 
 
 # -- registrations ------------------------------------------------------------------------

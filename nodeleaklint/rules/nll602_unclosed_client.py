@@ -14,7 +14,9 @@ called `Client` is not reported. `PrismaClient`, `MongoClient`, `Sequelize` and 
 are recognised by name alone.
 
 It also flags a `new AbortController()` that is never aborted while its `signal` is handed
-to a process-lived emitter (`bus.on('x', h, { signal })`).
+to a process-lived emitter (`bus.on('x', h, { signal })`). When the listener itself is a
+per-call function, NLL101 reports that registration instead and names the controller (one
+site, one finding).
 
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
@@ -78,6 +80,7 @@ from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.rules.nll101_unremoved_listener import listener_finding
 from nodeleaklint.semantics.cleanup import (
     Flow,
     FlowKind,
@@ -483,6 +486,8 @@ def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
             if target is None or signal_state(model, member).aborted:
                 continue
             site, holder = target
+            if listener_finding(ctx, site) is not None:
+                break  # NLL101 reports the registration and names this controller
             confidence = (
                 Confidence.HIGH if context.repetition is Repetition.REPEATING else Confidence.MEDIUM
             )

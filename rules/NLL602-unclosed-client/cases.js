@@ -192,9 +192,20 @@ app.get('/unknown-client', (req, res) => {
 
 // --- AbortController handed to a process-lived emitter ---------------------------------------------
 app.get('/wait', (req, res) => {
-  // ruleid: NLL602
+  // ok: NLL602 -- one site, one finding: NLL101 reports this listener and names the controller
   const ac = new AbortController();
   bus.on('done', () => res.end(), { signal: ac.signal });
+});
+
+function onDone() {
+  metrics.done += 1;
+}
+
+app.get('/count', (req, res) => {
+  // ruleid: NLL602
+  const ac = new AbortController();
+  bus.on('done', onDone, { signal: ac.signal });
+  res.end();
 });
 
 app.get('/wait-ok', (req, res) => {
