@@ -28,9 +28,7 @@ def check_source(
     dialect = dialect_for_path(path)
     if dialect is None:
         report.notifications.append(
-            Notification(
-                NotificationKind.SKIPPED, f"{path}: not a JavaScript or TypeScript file", path
-            )
+            Notification(NotificationKind.SKIPPED, "not a JavaScript or TypeScript file", path)
         )
         return report
     source = SourceFile(path, data)
@@ -110,8 +108,8 @@ def _parse_notification(source: SourceFile, root: Node) -> Notification:
     what = f"missing `{error.type}`" if error.is_missing else "syntax error"
     return Notification(
         NotificationKind.PARSE_ERROR,
-        f"{source.path}:{position.line}:{position.column}: {what}; the file was only partially "
-        "parsed and the rest was still checked",
+        f"{what} at line {position.line}, column {position.column}; the file was only "
+        "partially parsed and the rest was still checked",
         source.path,
         position.line,
         Severity.WARNING,
@@ -121,7 +119,7 @@ def _parse_notification(source: SourceFile, root: Node) -> Notification:
 def _internal_error(path: str, what: str, exc: Exception) -> Notification:
     return Notification(
         NotificationKind.INTERNAL_ERROR,
-        f"{path}: internal error in {what}: {type(exc).__name__}: {exc}",
+        f"internal error in {what}: {type(exc).__name__}: {exc}",
         path,
         None,
         Severity.ERROR,

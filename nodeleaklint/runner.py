@@ -21,6 +21,7 @@ from typing import Protocol
 
 import pathspec
 
+from nodeleaklint.cache import ResultCache, entry_key, report_cacheable, settings_key
 from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
 from nodeleaklint.findings import FileReport, Notification, NotificationKind, RunResult, Severity
@@ -156,6 +157,11 @@ class _Task:
     config: Config
     rule_ids: tuple[str, ...]
     report_unused: bool
+    cache_settings: str | None = None  # ``cache.settings_key`` when results are cached
+
+
+Outcome = tuple["FileReport | Notification", "str | None"]
+"""A file's report (or why it was not read) and its cache key (None: do not cache)."""
 
 
 def _internal_error(display: str, error: BaseException) -> FileReport:
@@ -174,23 +180,32 @@ def _check_data(task: _Task, data: bytes, check: CheckSource) -> FileReport:
         return _internal_error(task.display, error)
 
 
-def _check_task(task: _Task, check: CheckSource | None = None) -> FileReport | Notification:
-    """Read and check one file (also the worker-process entry point)."""
+def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
+    """Read and check one file (also the worker-process entry point).
+
+    The cache key is computed from the bytes this call read, so a file edited while the
+    run goes on is cached under the content that was actually checked.
+    """
     data = _read(task.path, task.display, task.config.max_file_size)
     if isinstance(data, Notification):
-        return data
-    return _check_data(task, data, check or _engine_check())
+        return data, None
+    report = _check_data(task, data, check or _engine_check())
+    if task.cache_settings is None or not report_cacheable(report):
+        return report, None
+    return report, entry_key(task.cache_settings, task.display, data)
 
 
-def _map_in_pool(tasks: list[_Task], jobs: int) -> list[FileReport | Notification]:
+def _map_in_pool(tasks: list[_Task], jobs: int) -> list[Outcome]:
     """``_check_task`` over ``tasks`` in worker processes, results in task order."""
-    results: list[FileReport | Notification] = []
+    results: list[Outcome] = []
     chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results.extend(pool.map(_check_task, tasks, chunksize=chunksize))
     except BrokenProcessPool as error:  # a worker died (e.g. killed); report, do not crash
-        results.extend(_internal_error(task.display, error) for task in tasks[len(results) :])
+        results.extend(
+            (_internal_error(task.display, error), None) for task in tasks[len(results) :]
+        )
     return results
 
 
@@ -204,16 +219,50 @@ class _Run:
         selection: RuleSelection,
         report_unused: bool,
         jobs: int | None,
+        cache: ResultCache | None = None,
     ) -> None:
         self.check_source = check
         self.resolver = resolver
         self.selection = selection
         self.report_unused = report_unused
         self.jobs = jobs
+        self.cache = cache if check is None else None  # an injected check is not cached
+        self._settings: dict[tuple[int, tuple[str, ...]], tuple[Config, str]] = {}
 
     def task(self, path: Path, display: str, config: Config) -> _Task:
         rules = self.selection.rules_for(path, display, config)
-        return _Task(path, display, config, tuple(r.id for r in rules), self.report_unused)
+        rule_ids = tuple(r.id for r in rules)
+        return _Task(
+            path, display, config, rule_ids, self.report_unused, self._cache_settings(config, rule_ids)
+        )
+
+    def _cache_settings(self, config: Config, rule_ids: tuple[str, ...]) -> str | None:
+        if self.cache is None:
+            return None
+        known = self._settings.get((id(config), rule_ids))
+        if known is None:  # ``config`` is kept alive with its key, so ``id`` stays unique
+            key = settings_key(rule_ids, config.rule_options, self.report_unused)
+            known = self._settings[(id(config), rule_ids)] = (config, key)
+        return known[1]
+
+    def _from_cache(self, tasks: list[_Task]) -> tuple[dict[int, Outcome], list[int]]:
+        """Answers the cache has (by task index), and the indexes still to check."""
+        if self.cache is None:
+            return {}, list(range(len(tasks)))
+        answered: dict[int, Outcome] = {}
+        missing: list[int] = []
+        for index, task in enumerate(tasks):
+            data = _read(task.path, task.display, task.config.max_file_size)
+            if isinstance(data, Notification):
+                answered[index] = (data, None)
+                continue
+            assert task.cache_settings is not None
+            report = self.cache.get(entry_key(task.cache_settings, task.display, data))
+            if report is None:
+                missing.append(index)
+            else:
+                answered[index] = (report, None)
+        return answered, missing
 
     def _workers(self, count: int) -> int:
         if self.check_source is not None:  # an injected check may not survive pickling
@@ -232,16 +281,24 @@ class _Run:
                 result.notifications.append(item)
             else:
                 tasks.append(self.task(item.path, item.display, item.config))
-        jobs = self._workers(len(tasks))
+        answered, missing = self._from_cache(tasks)
+        todo = [tasks[index] for index in missing]
+        jobs = self._workers(len(todo))
         if jobs > 1:
-            outcomes = _map_in_pool(tasks, jobs)
+            checked = _map_in_pool(todo, jobs)
         else:
-            outcomes = [_check_task(task, self.check_source) for task in tasks]
-        for outcome in outcomes:
+            checked = [_check_task(task, self.check_source) for task in todo]
+        answered.update(zip(missing, checked))
+        for index in range(len(tasks)):
+            outcome, key = answered[index]
             if isinstance(outcome, Notification):
                 result.notifications.append(outcome)
-            else:
-                result.files.append(outcome)
+                continue
+            result.files.append(outcome)
+            if key is not None and self.cache is not None:
+                self.cache.put(key, outcome)
+        if self.cache is not None:
+            self.cache.save()
         return result
 
     def stdin(self, data: bytes, filename: str | None, force_exclude: bool) -> RunResult:
@@ -285,12 +342,14 @@ def run(
     report_unused_suppressions: bool = False,
     jobs: int | None = None,
     check: CheckSource | None = None,
+    cache_root: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
     ``jobs`` is the number of worker processes (default: one per core for large inputs,
     none for a few files). ``check`` replaces ``nodeleaklint.engine.check_source`` (for
-    tests; it always runs in this process). Raises
+    tests; it always runs in this process). ``cache_root`` turns on the result cache in
+    ``<cache_root>/.nodeleaklint_cache`` (quietly off when it cannot be written). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -304,6 +363,7 @@ def run(
         RuleSelection(select, ignore),
         report_unused_suppressions,
         jobs,
+        ResultCache.open(Path(cache_root)) if cache_root is not None else None,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

@@ -556,3 +556,18 @@ def test_origin_of_reads_imports_requires_and_members() -> None:
         None,
         None,
     ]
+
+
+def test_one_shot_lifecycle_listeners_run_as_often_as_their_registration() -> None:
+    code = (
+        "server.on('listening', () => {});\n"
+        "app.get('/x', (req, res) => { res.on('finish', () => {}); });\n"
+        "server.on('request', () => {});\n"
+    )
+    model = build(code)
+    listening = next(f for f in model.functions if "listening" in text(f.callback_of.node))  # type: ignore[union-attr]
+    finish = callback_of(model, "res.on")
+    request = next(f for f in model.functions if "'request'" in text(f.callback_of.node))  # type: ignore[union-attr]
+    assert listening.repetition is Repetition.ONCE
+    assert finish.repetition is Repetition.REPEATING  # inherits the route handler
+    assert request.repetition is Repetition.REPEATING

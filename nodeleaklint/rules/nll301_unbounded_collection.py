@@ -12,7 +12,10 @@ method, or a function called from one of those) adds to it with `.set(key, …)`
 or `size`/`length` comparison. Growth in a function of unknown repetition (exported, or
 never called in the file) gives medium confidence, and so does a collection that is
 exported or handed to another function, since code elsewhere may shrink it. Instance fields
-must grow outside the constructor and never shrink anywhere in the class.
+must grow outside the constructor and never shrink anywhere in the class, and the instance
+must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
+or server, is instantiated at module top level, or the growth happens per event (most
+classes are data structures that die with their owner, and their fields with them).
 
 ## Why is this bad?
 A collection reachable from module scope, a class or `global` is a GC root for as long as
@@ -126,6 +129,7 @@ class Candidate:
     kind: str
     refs: list[Node]
     instance: bool = False
+    class_node: Node | None = None
     exported: str | None = None
     reassigned: bool = False
     declaration: Node | None = None  # the node whose assignment creates the collection
@@ -161,7 +165,37 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
         if not growth or uses.bounded or candidate.reassigned:
             continue
+        if candidate.instance and not (
+            any(g.event_driven for g in growth) or _long_lived_class(model, candidate.class_node)
+        ):
+            continue  # most classes are short-lived data structures that die with their owner
         yield _finding(ctx, candidate, growth, uses)
+
+
+_EMITTER_BASES = ("EventEmitter", "Emitter", "Server", "Duplex", "Readable", "Writable")
+
+
+def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
+    """Evidence that instances live as long as the process: a DI-decorated class (NestJS
+    ``@Injectable()``), an emitter or server subclass, or one instantiated at module top level."""
+    if class_node is None:
+        return False
+    if any(child.type == "decorator" for child in class_node.children):
+        return True
+    parent = class_node.parent
+    if parent is not None and parent.type == "export_statement":
+        if any(child.type == "decorator" for child in parent.children):
+            return True
+    heritage = next((c for c in class_node.named_children if c.type == "class_heritage"), None)
+    if heritage is not None and text(heritage).split("<")[0].rstrip().endswith(_EMITTER_BASES):
+        return True
+    name = class_node.child_by_field_name("name")
+    if name is None:
+        return False
+    return any(
+        call.is_new and call.function is None and call.callee_text == text(name)
+        for call in model.calls_named(text(name))
+    )
 
 
 # -- candidates ---------------------------------------------------------------------------
@@ -320,6 +354,7 @@ def _instance_candidate(
         kind=kind,
         refs=refs,
         instance=True,
+        class_node=class_node,
         reassigned=_reassigned(refs, declaration),
         declaration=declaration,
     )

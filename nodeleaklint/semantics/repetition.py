@@ -73,13 +73,40 @@ HANDLER_PARAMS = frozenset(
 )
 
 
+# Lifecycle events an emitter emits at most once: a callback for one of them runs as often
+# as the code that registers it, not once per event.
+ONE_SHOT_EVENTS = frozenset(
+    {
+        "listening",
+        "ready",
+        "open",
+        "close",
+        "end",
+        "finish",
+        "exit",
+        "connect",
+        "secureConnect",
+        "online",
+        "spawn",
+    }
+)
+
+
 def is_registration(call: CallSite) -> bool:
-    """A call whose function arguments run once per event: ``x.on(...)``, ``app.get(...)``."""
+    """A call whose function arguments run once per event: ``x.on(...)``, ``app.get(...)``.
+
+    Listeners for one-shot lifecycle events (``server.on('listening', …)``) are not: they
+    run once per emitter.
+    """
     if call.is_new:
         return False
     if call.obj is None:
         return call.name in ("setInterval", "createServer")
-    return call.name in REGISTRATION_METHODS
+    if call.name not in REGISTRATION_METHODS:
+        return False
+    if call.name in ("on", "addListener", "prependListener", "addEventListener") and call.args:
+        return string_value(call.args[0]) not in ONE_SHOT_EVENTS
+    return True
 
 
 def has_handler_params(function: FunctionInfo) -> bool:

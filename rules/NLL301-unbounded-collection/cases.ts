@@ -39,6 +39,7 @@ export function fib(n: number): number {
   return memo[String(n)];
 }
 
+@Injectable()
 export class UserService {
   // ruleid: NLL301
   private cache = new Map<string, User>();
@@ -82,6 +83,16 @@ export class Hub {
   #listeners: Array<(m: string) => void> = [];
   subscribe(fn: (m: string) => void): void {
     this.#listeners.push(fn);
+  }
+}
+export const hub = new Hub();
+
+export class QueryPlan {
+  // ok: NLL301 -- a short-lived data structure: nothing shows its instances outlive their owner
+  private joins: string[] = [];
+  join(table: string): this {
+    this.joins.push(table);
+    return this;
   }
 }
 

@@ -1,0 +1,203 @@
+"""A content-hash cache of per-file results, so a re-run over unchanged files is instant.
+
+An entry's key hashes the file's bytes together with everything else its result depends
+on: the display path, the tool version and code, the enabled rules and their options, and
+whether unused suppressions are reported. Entries are JSON (never pickle: a cache folder
+could come from anyone), spread over 256 shard files so that checking one file reads one
+small shard. Any problem with the cache (read-only folder, corrupt shard) turns it off or
+turns the entry into a miss; it never fails a run. The folder gets a ``.gitignore`` of
+``*`` and a ``CACHEDIR.TAG``, so version control and backup tools leave it alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from nodeleaklint import __version__
+from nodeleaklint.findings import (
+    Confidence,
+    FileReport,
+    Finding,
+    Notification,
+    NotificationKind,
+    RelatedLocation,
+    Severity,
+    Span,
+)
+
+CACHE_DIRNAME = ".nodeleaklint_cache"
+FORMAT = "v1"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by nodeleaklint.\n"
+
+
+@cache
+def code_fingerprint() -> str:
+    """The tool version plus the size and mtime of every module of the installed package.
+
+    An editable install whose rules change between runs must not be answered from the
+    cache of the old code.
+    """
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".scm"):
+            info = path.stat()
+            digest.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def settings_key(
+    rule_ids: Sequence[str], options: Mapping[str, Mapping[str, Any]], report_unused: bool
+) -> str:
+    """What, besides the bytes and the path, a file's result depends on."""
+    chosen = {rule_id: dict(options.get(rule_id, {})) for rule_id in rule_ids}
+    payload = json.dumps(
+        [code_fingerprint(), list(rule_ids), chosen, report_unused], sort_keys=True, default=repr
+    )
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+def entry_key(settings: str, display: str, data: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(settings.encode())
+    digest.update(b"\0" + display.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Cached ``FileReport``s under ``<root>/.nodeleaklint_cache``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._shards: dict[str, dict[str, Any]] = {}
+        self._dirty: set[str] = set()
+
+    @classmethod
+    def open(cls, root: Path) -> ResultCache | None:
+        """The cache below ``root``, or None when it cannot be created or written."""
+        top = root / CACHE_DIRNAME
+        try:
+            (top / FORMAT).mkdir(parents=True, exist_ok=True)
+            for name, content in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
+                if not (top / name).exists():
+                    (top / name).write_text(content, encoding="utf-8")
+            if not os.access(top / FORMAT, os.W_OK):
+                return None
+        except OSError:
+            return None
+        return cls(top / FORMAT)
+
+    def _shard(self, key: str) -> dict[str, Any]:
+        name = key[:2]
+        shard = self._shards.get(name)
+        if shard is None:
+            try:
+                loaded = json.loads((self.folder / f"{name}.json").read_bytes())
+            except (OSError, ValueError):
+                loaded = {}
+            shard = self._shards[name] = loaded if isinstance(loaded, dict) else {}
+        return shard
+
+    def get(self, key: str) -> FileReport | None:
+        entry = self._shard(key).get(key)
+        if entry is None:
+            return None
+        try:
+            return report_from_data(entry)
+        except (KeyError, TypeError, ValueError):  # a damaged entry is a miss
+            return None
+
+    def put(self, key: str, report: FileReport) -> None:
+        self._shard(key)[key] = report_to_data(report)
+        self._dirty.add(key[:2])
+
+    def save(self) -> None:
+        """Write the shards that changed; on any error keep quiet (the cache is optional)."""
+        for name in sorted(self._dirty):
+            try:
+                fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(self._shards[name], handle, separators=(",", ":"))
+                os.replace(temporary, self.folder / f"{name}.json")
+            except OSError:
+                continue
+        self._dirty.clear()
+
+
+# -- (de)serialization -------------------------------------------------------------------
+
+
+def _span(values: Sequence[int]) -> Span:
+    line, column, end_line, end_column = (int(value) for value in values)
+    return Span(line, column, end_line, end_column)
+
+
+def report_to_data(report: FileReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "suppressed": report.suppressed,
+        "findings": [
+            [
+                f.rule,
+                f.name,
+                f.severity.value,
+                f.confidence.value,
+                f.path,
+                list(f.span.__dict__.values()),
+                f.message,
+                f.fix,
+                [[list(r.span.__dict__.values()), r.message] for r in f.related],
+                f.fingerprint,
+                f.line_text,
+            ]
+            for f in report.findings
+        ],
+        "notifications": [
+            [n.kind.value, n.message, n.path, n.line, n.level.value] for n in report.notifications
+        ],
+    }
+
+
+def _finding(item: Sequence[Any]) -> Finding:
+    rule, name, severity, confidence, path, span, message, fix, related, fingerprint, line = item
+    return Finding(
+        rule=str(rule),
+        name=str(name),
+        severity=Severity(severity),
+        confidence=Confidence(confidence),
+        path=str(path),
+        span=_span(span),
+        message=str(message),
+        fix=str(fix),
+        related=tuple(RelatedLocation(_span(where), str(text)) for where, text in related),
+        fingerprint=str(fingerprint),
+        line_text=str(line),
+    )
+
+
+def _notification(item: Sequence[Any]) -> Notification:
+    kind, message, path, line, level = item
+    return Notification(
+        NotificationKind(kind),
+        str(message),
+        None if path is None else str(path),
+        None if line is None else int(line),
+        Severity(level),
+    )
+
+
+def report_from_data(data: dict[str, Any]) -> FileReport:
+    return FileReport(
+        path=str(data["path"]),
+        findings=[_finding(item) for item in data["findings"]],
+        notifications=[_notification(item) for item in data["notifications"]],
+        suppressed=int(data["suppressed"]),
+    )
