@@ -72,8 +72,32 @@ def entry_key(settings: str, display: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
+def report_cacheable(report: FileReport) -> bool:
+    """Whether a report may be reused: not when checking failed (that may not recur)."""
+    return all(n.kind is not NotificationKind.INTERNAL_ERROR for n in report.notifications)
+
+
+def default_cache_dir(paths: Sequence[str], config_path: str | os.PathLike[str] | None) -> Path:
+    """Where a run keeps its cache: ``$NODELEAKLINT_CACHE_DIR``, else ``.nodeleaklint_cache``
+    in the folder of the configuration that applies to the first path (the project root),
+    else in the working directory.
+    """
+    from_env = os.environ.get("NODELEAKLINT_CACHE_DIR")
+    if from_env:
+        return Path(from_env)
+    if config_path is not None:
+        return Path(os.path.abspath(config_path)).parent / CACHE_DIRNAME
+    from nodeleaklint.config import ConfigError, ConfigResolver
+
+    try:
+        root = ConfigResolver().for_path(Path(paths[0] if paths else ".")).root
+    except (ConfigError, OSError):
+        root = None
+    return (root if root is not None else Path.cwd()) / CACHE_DIRNAME
+
+
 class ResultCache:
-    """Cached ``FileReport``s under ``<root>/.nodeleaklint_cache``."""
+    """Cached ``FileReport``s in a cache folder (``.nodeleaklint_cache``)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -81,9 +105,8 @@ class ResultCache:
         self._dirty: set[str] = set()
 
     @classmethod
-    def open(cls, root: Path) -> ResultCache | None:
-        """The cache below ``root``, or None when it cannot be created or written."""
-        top = root / CACHE_DIRNAME
+    def open(cls, top: Path) -> ResultCache | None:
+        """The cache in folder ``top``, or None when it cannot be created or written."""
         try:
             (top / FORMAT).mkdir(parents=True, exist_ok=True)
             for name, content in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
@@ -112,7 +135,7 @@ class ResultCache:
             return None
         try:
             return report_from_data(entry)
-        except (KeyError, TypeError, ValueError):  # a damaged entry is a miss
+        except (AttributeError, KeyError, TypeError, ValueError):  # a damaged entry: a miss
             return None
 
     def put(self, key: str, report: FileReport) -> None:

@@ -148,6 +148,17 @@ def cli() -> None:
     help="Worker processes (default: one per core for large inputs).",
 )
 @click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again instead of reusing results of unchanged files.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Cache folder (default: .nodeleaklint_cache in the project root).",
+)
+@click.option(
     "--max-results",
     type=click.IntRange(min=0),
     metavar="N",
@@ -185,6 +196,8 @@ def check(
     force_exclude: bool,
     report_unused_suppressions: bool,
     jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
     max_results: int | None,
     baseline_file: str | None,
     write_baseline: str | None,
@@ -208,6 +221,7 @@ def check(
             stdin_filename=stdin_filename,
             report_unused_suppressions=report_unused_suppressions,
             jobs=jobs,
+            cache_dir=None if no_cache or use_stdin else _cache_dir(paths, config_path, cache_dir),
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)
@@ -219,6 +233,14 @@ def check(
         click.echo("warning: no JavaScript or TypeScript files found", err=True)
     _write(result, fmt, None if output == Path("-") else output, statistics, max_results)
     sys.exit(exit_status(result, exit_zero=exit_zero))
+
+
+def _cache_dir(paths: tuple[str, ...], config_path: str | None, given: Path | None) -> Path:
+    if given is not None:
+        return given
+    from nodeleaklint.cache import default_cache_dir
+
+    return default_cache_dir(paths, config_path)
 
 
 def _with_baseline(

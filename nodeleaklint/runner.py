@@ -233,7 +233,12 @@ class _Run:
         rules = self.selection.rules_for(path, display, config)
         rule_ids = tuple(r.id for r in rules)
         return _Task(
-            path, display, config, rule_ids, self.report_unused, self._cache_settings(config, rule_ids)
+            path,
+            display,
+            config,
+            rule_ids,
+            self.report_unused,
+            self._cache_settings(config, rule_ids),
         )
 
     def _cache_settings(self, config: Config, rule_ids: tuple[str, ...]) -> str | None:
@@ -288,7 +293,7 @@ class _Run:
             checked = _map_in_pool(todo, jobs)
         else:
             checked = [_check_task(task, self.check_source) for task in todo]
-        answered.update(zip(missing, checked))
+        answered.update(zip(missing, checked, strict=True))
         for index in range(len(tasks)):
             outcome, key = answered[index]
             if isinstance(outcome, Notification):
@@ -342,14 +347,14 @@ def run(
     report_unused_suppressions: bool = False,
     jobs: int | None = None,
     check: CheckSource | None = None,
-    cache_root: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
     ``jobs`` is the number of worker processes (default: one per core for large inputs,
     none for a few files). ``check`` replaces ``nodeleaklint.engine.check_source`` (for
-    tests; it always runs in this process). ``cache_root`` turns on the result cache in
-    ``<cache_root>/.nodeleaklint_cache`` (quietly off when it cannot be written). Raises
+    tests; it always runs in this process). ``cache_dir`` turns on the result cache in that
+    folder (quietly off when it cannot be written). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -363,7 +368,7 @@ def run(
         RuleSelection(select, ignore),
         report_unused_suppressions,
         jobs,
-        ResultCache.open(Path(cache_root)) if cache_root is not None else None,
+        ResultCache.open(Path(cache_dir)) if cache_dir is not None else None,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

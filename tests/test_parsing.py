@@ -19,7 +19,8 @@ SYNTAX = {
     ),
     "class fields": (
         "fields.js",
-        "class A { #secret = 1; static count = 0; handler = () => this.#secret; static { A.count++; } }",
+        "class A { #secret = 1; static count = 0; handler = () => this.#secret; "
+        "static { A.count++; } }",
     ),
     "optional chaining": ("opt.mjs", "const n = a?.b?.[c]?.(d) ?? e;\nx ||= 1; y &&= 2; z ??= 3;"),
     "using declarations": (
