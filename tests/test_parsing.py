@@ -14,7 +14,8 @@ SYNTAX = {
     "tsx": ("app.tsx", "const App = <T,>(p: { v: T }): JSX.Element => <span>{String(p.v)}</span>;"),
     "decorators": (
         "svc.ts",
-        "@Injectable()\nexport class Svc {\n  constructor(@Inject(BUS) private readonly bus: Bus) {}\n"
+        "@Injectable()\nexport class Svc {\n"
+        "  constructor(@Inject(BUS) private readonly bus: Bus) {}\n"
         "  @Get(':id') find(@Param('id') id: string) { return id; }\n}\n",
     ),
     "class fields": (
