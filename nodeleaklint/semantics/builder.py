@@ -26,6 +26,8 @@ from nodeleaklint.semantics.syntax import (
     callee_parts,
     dotted_name,
     outer,
+    required_module,
+    root_object,
     string_value,
     text,
     unwrap,
@@ -558,18 +560,7 @@ def _is_commonjs_export(target: str) -> bool:
 
 def _module_source(init: Node | None) -> str | None:
     """The module a declaration's initializer loads: ``require('x')``, ``require('x').y``."""
-    current = unwrap(init)
-    while current is not None and current.type == "member_expression":
-        current = unwrap(current.child_by_field_name("object"))
-    if current is not None and current.type == "await_expression" and current.named_children:
-        current = unwrap(current.named_children[0])
-    if current is None or current.type != "call_expression":
-        return None
-    callee = current.child_by_field_name("function")
-    if callee is None or text(callee) not in ("require", "import"):
-        return None
-    args = call_arguments(current)
-    return string_value(args[0]) if args else None
+    return required_module(root_object(init))
 
 
 def collect(root: Node, language: Language) -> Collected:
