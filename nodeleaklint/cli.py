@@ -7,7 +7,6 @@ to stdout (or ``--output``), diagnostics to stderr.
 
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 from collections import Counter
@@ -309,6 +308,8 @@ def _rule_summary(rule: Rule) -> dict[str, str]:
 
 def rule_markdown(rule: Rule) -> str:
     """A rule's documentation as markdown: title, metadata, docstring, options."""
+    import inspect
+
     meta = rule.meta
     parts = [
         f"# {meta.name} ({meta.id})",

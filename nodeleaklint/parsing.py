@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 import tree_sitter_javascript
 import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Node, Parser, Tree, TreeCursor
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -16,6 +16,7 @@ __all__ = [
     "Language",
     "Node",
     "Tree",
+    "TreeCursor",
     "dialect_for_path",
     "parse",
 ]

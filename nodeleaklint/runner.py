@@ -13,8 +13,6 @@ import dataclasses
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -197,6 +195,9 @@ def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
 
 def _map_in_pool(tasks: list[_Task], jobs: int) -> list[Outcome]:
     """``_check_task`` over ``tasks`` in worker processes, results in task order."""
+    from concurrent.futures import ProcessPoolExecutor  # not needed for one file: start-up
+    from concurrent.futures.process import BrokenProcessPool
+
     results: list[Outcome] = []
     chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
     try:

@@ -1,0 +1,142 @@
+"""Throughput of nodeleaklint against tree-sitter's own parse time, over the same files.
+
+    python bench/benchmark.py [FOLDER] [--runs 7] [--json]
+
+Without FOLDER a deterministic corpus (5,000 files, ~51 MB) is generated in a temporary
+folder. The script lists the files nodeleaklint checks under FOLDER (with a benchmark
+configuration that excludes nothing and skips nothing, so every JS/TS file counts), then
+measures, for exactly those files:
+
+- the parse floor: tree-sitter parsing every file, one core, in this process;
+- ``nodeleaklint check --jobs 1 --no-cache`` (all rules, one core), process start included;
+- ``nodeleaklint check --no-cache`` (all cores, the default);
+- a cached re-run (the cache filled by a first run, then the same command again);
+- single-file editor latency: median wall time of ``python -m nodeleaklint check FILE``
+  on a file of median size, process start included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate
+
+from nodeleaklint.config import ConfigResolver
+from nodeleaklint.discovery import SourcePath, iter_source_files
+from nodeleaklint.parsing import dialect_for_path, parse
+from nodeleaklint.rules import ALL_RULES
+
+CONFIG = """\
+# Benchmark settings: check every JavaScript/TypeScript file, skip nothing.
+exclude = []
+respect-gitignore = false
+max-file-size = 1000000000
+"""
+
+
+def list_files(folder: Path, config: Path) -> list[Path]:
+    resolver = ConfigResolver(config)
+    items = iter_source_files([str(folder)], resolver.for_folder)
+    return [item.path for item in items if isinstance(item, SourcePath)]
+
+
+def parse_floor(files: list[Path]) -> float:
+    """Seconds tree-sitter takes to parse every file (reading excluded), one core."""
+    total = 0.0
+    for path in files:
+        data = path.read_bytes()
+        dialect = dialect_for_path(path)
+        assert dialect is not None
+        start = time.perf_counter()
+        parse(data, dialect)
+        total += time.perf_counter() - start
+    return total
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()}")
+    return elapsed
+
+
+def measure(folder: Path, runs: int) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="nodeleaklint-bench-"))
+    config = work / "nodeleaklint.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    files = list_files(folder, config)
+    if not files:
+        sys.exit(f"no JavaScript or TypeScript files under {folder}")
+    size = sum(path.stat().st_size for path in files)
+    base = [sys.executable, "-m", "nodeleaklint", "check", str(folder), "--config", str(config)]
+    base += ["--format", "json", "--exit-zero"]
+    floor = parse_floor(files)
+    one_core = timed([*base, "--no-cache", "--jobs", "1"])
+    all_cores = timed([*base, "--no-cache"])
+    cache = ["--cache-dir", str(work / "cache")]
+    timed([*base, *cache])
+    cached = timed([*base, *cache])
+    by_size = sorted(files, key=lambda path: path.stat().st_size)
+    single = by_size[len(by_size) // 2]
+    one_file = [sys.executable, "-m", "nodeleaklint", "check", str(single), "--no-cache"]
+    latencies = [timed(one_file) for _ in range(runs)]
+    return {
+        "folder": str(folder),
+        "files": len(files),
+        "megabytes": round(size / 1_000_000, 1),
+        "cores": os.cpu_count(),
+        "rules": [rule.id for rule in ALL_RULES],
+        "parse_floor_s": round(floor, 2),
+        "one_core_s": round(one_core, 2),
+        "all_cores_s": round(all_cores, 2),
+        "one_core_ratio": round(one_core / floor, 2),
+        "all_cores_ratio": round(all_cores / floor, 2),
+        "cached_rerun_s": round(cached, 2),
+        "single_file_ms": round(statistics.median(latencies) * 1000),
+        "single_file_bytes": single.stat().st_size,
+    }
+
+
+def report(r: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            f"corpus           {r['folder']}: {r['files']} files, {r['megabytes']} MB",
+            f"rules            {', '.join(r['rules'])}",
+            f"parse floor      {r['parse_floor_s']} s (tree-sitter only, one core)",
+            f"--jobs 1         {r['one_core_s']} s ({r['one_core_ratio']}x the floor)",
+            f"all {r['cores']} cores      {r['all_cores_s']} s ({r['all_cores_ratio']}x the floor)",
+            f"cached re-run    {r['cached_rerun_s']} s",
+            f"one file         {r['single_file_ms']} ms median of runs "
+            f"({r['single_file_bytes']} bytes, process start included)",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("folder", nargs="?", type=Path, help="sources to measure")
+    parser.add_argument("--runs", type=int, default=7, help="single-file runs (median)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    folder = args.folder
+    if folder is None:
+        folder = generate(Path(tempfile.mkdtemp(prefix="nodeleaklint-corpus-")))
+    result = measure(folder.resolve(), args.runs)
+    print(json.dumps(result, indent=2) if args.json else report(result))
+
+
+if __name__ == "__main__":
+    main()
