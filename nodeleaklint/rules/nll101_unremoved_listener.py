@@ -111,6 +111,7 @@ from nodeleaklint.semantics.lifetimes import Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
+    short,
     FUNCTION_KINDS,
     ancestors,
     is_function,
@@ -565,7 +566,7 @@ def _handler(model: SemanticModel, node: Node | None, target: Node) -> Handler |
         label = (
             "a bound function (new per call)"
             if is_bind
-            else f"the function `{_short(text(node))}` returns"
+            else f"the function `{short(text(node))}` returns"
         )
         return Handler(node, label, captures, None)
     return None
@@ -717,9 +718,6 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(quoted)
 
 
-def _short(value: str, limit: int = 40) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _short_holder(holder: Holder) -> str:
@@ -731,7 +729,7 @@ def _short_holder(holder: Holder) -> str:
 def _display(call: CallSite, target: Node) -> str:
     event = text(call.args[0]) if call.args else ""
     event = event if len(event) <= 30 and "\n" not in event else "…"
-    return f"{_short(text(target))}.{call.name}({event}, …)"
+    return f"{short(text(target))}.{call.name}({event}, …)"
 
 
 def _related(ctx: RuleContext, holder: Holder) -> list[RelatedLocation]:

@@ -14,8 +14,10 @@ never called in the file) gives medium confidence, and so does a collection that
 exported or handed to another function, since code elsewhere may shrink it. Instance fields
 must grow outside the constructor and never shrink anywhere in the class, and the instance
 must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
-or server, is instantiated at module top level, or the growth happens per event (most
-classes are data structures that die with their owner, and their fields with them).
+or server, is named for a long-lived role (`…Cache`, `…Store`, `…Registry`, `…Pool`,
+`…Manager`, `…Service`, `…Server`, `…Hub`), is instantiated at module top level, or the
+growth happens per event (most classes are data structures that die with their owner, and
+their fields with them).
 
 ## Why is this bad?
 A collection reachable from module scope, a class or `global` is a GC root for as long as
@@ -96,7 +98,8 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.values import collection_kind, describe_origin, is_constant, short
+from nodeleaklint.semantics.syntax import short
+from nodeleaklint.semantics.values import collection_kind, describe_origin, is_constant
 
 META = RuleMeta(
     id="NLL301",
@@ -172,12 +175,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield _finding(ctx, candidate, growth, uses)
 
 
+# Class names whose role is to outlive the work they serve.
+_LONG_LIVED_ROLES = ("Cache", "Store", "Registry", "Pool", "Manager", "Service", "Server", "Hub")
 _EMITTER_BASES = ("EventEmitter", "Emitter", "Server", "Duplex", "Readable", "Writable")
 
 
 def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     """Evidence that instances live as long as the process: a DI-decorated class (NestJS
-    ``@Injectable()``), an emitter or server subclass, or one instantiated at module top level."""
+    ``@Injectable()``), an emitter or server subclass, a name that says so (``MemoryCache``,
+    ``SessionStore``, ``ConnectionPool``), or one instantiated at module top level."""
     if class_node is None:
         return False
     if any(child.type == "decorator" for child in class_node.children):
@@ -192,6 +198,8 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     name = class_node.child_by_field_name("name")
     if name is None:
         return False
+    if text(name).endswith(_LONG_LIVED_ROLES):
+        return True
     return any(
         call.is_new and call.function is None and call.callee_text == text(name)
         for call in model.calls_named(text(name))
@@ -590,7 +598,7 @@ def _finding(ctx: RuleContext, candidate: Candidate, growth: list[Growth], uses:
         "object": f"gains a property keyed by {first.origin}",
     }[candidate.kind]
     where = first.function.describe()
-    if not repeating:
+    if not repeating and "any number of times" not in where:
         where += ", which may run any number of times"
     more = (
         f" (and {len(growth) - 1} more growth site{'s' if len(growth) > 2 else ''})"

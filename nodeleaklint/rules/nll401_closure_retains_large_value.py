@@ -127,6 +127,7 @@ from nodeleaklint.semantics.retention import (
 )
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
+    short,
     is_function,
     outer,
     root_object,
@@ -563,19 +564,16 @@ def _result_stored_at_module_scope(model: SemanticModel, factory: FunctionInfo) 
             parent = position.parent
         if parent is None:
             continue
-        callee = "(…)" if factory.is_iife else _short(text(call.child_by_field_name("function")))
+        callee = "(…)" if factory.is_iife else short(text(call.child_by_field_name("function")), 50)
         if parent.type == "variable_declarator":
             return f"`{text(parent.child_by_field_name('name'))} = {callee}(…)`"
         if (
             parent.type == "assignment_expression"
             and parent.child_by_field_name("right") == position
         ):
-            return f"`{_short(text(parent.child_by_field_name('left')))} = {callee}(…)`"
+            return f"`{short(text(parent.child_by_field_name('left')), 50)} = {callee}(…)`"
         if parent.type in ("export_statement", "arguments"):
-            return f"`{_short(text(parent.parent if parent.type == 'arguments' else parent))}`"
+            return f"`{short(text(parent.parent if parent.type == 'arguments' else parent), 50)}`"
     return None
 
 
-def _short(value: str, limit: int = 50) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -76,7 +76,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.values import short
+from nodeleaklint.semantics.syntax import short
 
 META = RuleMeta(
     id="NLL501",
@@ -312,7 +312,8 @@ def _finding(
     src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
     function = call.function
     where = function.describe() if function is not None else "module top level"
-    if function is not None and function.repetition is not Repetition.REPEATING:
+    repeats = function is not None and function.repetition is Repetition.REPEATING
+    if function is not None and not repeats and "any number of times" not in where:
         where += ", which may run any number of times"
     if src_leaks and dst_leaks:
         problem = (

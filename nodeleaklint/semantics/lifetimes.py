@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
-from nodeleaklint.semantics.syntax import dotted_name, is_require_call, text, unwrap
+from nodeleaklint.semantics.syntax import dotted_name, is_require_call, short, text, unwrap
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -76,7 +76,7 @@ def lifetime_of(model: SemanticModel, node: Node | None, depth: int = 0) -> Hold
         if model.enclosing_function(node) is None:
             return Holder(Lifetime.PROCESS, "an object created at module top level", node)
         return Holder(Lifetime.PER_CALL, "an object created in this call", node)
-    return Holder(Lifetime.UNKNOWN, f"`{_short(text(node))}`")
+    return Holder(Lifetime.UNKNOWN, f"`{short(text(node))}`")
 
 
 def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> Holder:
@@ -156,7 +156,7 @@ def _this_lifetime(model: SemanticModel, node: Node) -> Holder:
 
 def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
     obj = unwrap(node.child_by_field_name("object"))
-    name = dotted_name(node) or _short(text(node))
+    name = dotted_name(node) or short(text(node))
     prop = text(node.child_by_field_name("property"))
     if obj is not None and obj.type == "identifier" and prop in KEEP_ALIVE_PROPERTIES:
         binding = model.binding_of(obj)
@@ -202,8 +202,3 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
             base.binding,
         )
     return Holder(base.lifetime, f"`{name}`", base.declaration, base.binding)
-
-
-def _short(value: str, limit: int = 40) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"

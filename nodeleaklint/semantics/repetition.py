@@ -198,13 +198,13 @@ def _derived_repetition(
     for reference in binding.references:
         use = _call_use(reference, functions, calls)
         if use is None:
-            return Repetition.UNKNOWN, f"`{binding.name}` is passed around or stored"
+            return Repetition.UNKNOWN, "passed around or stored, so it may run any number of times"
         uses += 1
         kind, site = use
         if kind == "argument" and is_registration(site):
             return Repetition.REPEATING, f"registered with {registration_label(site)}"
         if site.function is function:
-            return Repetition.REPEATING, f"`{binding.name}` calls itself"
+            return Repetition.REPEATING, "it calls itself"
         value = _site_repetition(site)
         if value > best:
             best = value
@@ -214,7 +214,7 @@ def _derived_repetition(
         if best is Repetition.REPEATING:
             return best, reason
         what = "exported" if binding.exported or function.exported else "never called in this file"
-        return Repetition.UNKNOWN, f"`{binding.name}` is {what}"
+        return Repetition.UNKNOWN, f"{what}, so it may run any number of times"
     return best, reason
 
 

@@ -170,6 +170,11 @@ class FunctionInfo:
         if not self.reason:
             return self.display()
         inherited = self.reason.startswith(("runs as often", "called from"))
-        if self.class_node is not None or (self.callback_of is not None and not inherited):
+        anonymous = self.name is None and self.callback_of is None
+        if (
+            self.class_node is not None
+            or (self.callback_of is not None and not inherited)
+            or (anonymous and self.reason.startswith("a "))
+        ):
             return self.reason
         return f"{self.display()} ({self.reason})"

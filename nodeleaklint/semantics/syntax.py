@@ -38,10 +38,15 @@ def text(node: Node | None) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
-def snippet(node: Node | None, limit: int = 48) -> str:
-    """Source text for a message: whitespace collapsed, shortened with an ellipsis."""
-    value = " ".join(text(node).split())
+def short(value: str, limit: int = 40) -> str:
+    """Code for a message: one line, length-limited, and safe inside Markdown backticks."""
+    value = " ".join(value.split()).replace("`", "'")
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def snippet(node: Node | None, limit: int = 48) -> str:
+    """A node's source text for a message (see ``short``)."""
+    return short(text(node), limit)
 
 
 def unwrap(node: Node | None) -> Node | None:

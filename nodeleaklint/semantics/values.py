@@ -15,7 +15,14 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import BindingKind
-from nodeleaklint.semantics.syntax import call_arguments, callee_parts, root_object, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    call_arguments,
+    callee_parts,
+    root_object,
+    short,
+    text,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -195,9 +202,3 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
     return (
         f"the per-call local `{shown}`" if whole else f"`{shown}`, from the per-call local `{name}`"
     )
-
-
-def short(value: str, limit: int = 40) -> str:
-    """One-line, length-limited source text for messages."""
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
