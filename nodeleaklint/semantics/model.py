@@ -89,13 +89,21 @@ class SemanticModel:
         binding = self.facts.references.get(identifier.id)
         if binding is not None:
             return binding
-        for candidate in self._bindings_by_node():
-            if candidate.node.id == identifier.id:
-                return candidate
-        return None
+        return self._bindings_by_node().get(identifier.id)
 
-    def _bindings_by_node(self) -> list[Binding]:
-        return self.facts.bindings
+    def _bindings_by_node(self) -> dict[int, Binding]:
+        """Bindings by the id of their declaring identifier (the first, as a scan would find).
+
+        Built once per file: a scan per call made large files quadratic.
+        """
+        cached = self.cache.get("bindings_by_node")
+        if isinstance(cached, dict):
+            return cached
+        index: dict[int, Binding] = {}
+        for binding in self.facts.bindings:
+            index.setdefault(binding.node.id, binding)
+        self.cache["bindings_by_node"] = index
+        return index
 
     def resolve(self, name: str, at: Node) -> Binding | None:
         """Look a name up from the scope that contains ``at``."""
