@@ -100,6 +100,7 @@ from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
     all_listener_removals,
+    is_this_alias,
     listener_removals,
     object_property,
     same_event,
@@ -583,7 +584,7 @@ def _captures(model: SemanticModel, node: Node, exclude: Binding | None) -> tupl
         kind = current.type
         if kind in ("identifier", "shorthand_property_identifier"):
             binding = model.binding_of(current)
-            if binding is not None and _is_this_alias(binding):
+            if binding is not None and is_this_alias(binding):
                 if "this" not in names:
                     names.append("this")
                 continue
@@ -612,18 +613,6 @@ def _captures(model: SemanticModel, node: Node, exclude: Binding | None) -> tupl
     return tuple(names)
 
 
-def _is_this_alias(binding: Binding) -> bool:
-    """``const self = this`` / ``var _this = this``."""
-    init = unwrap(binding.init)
-    return (
-        init is not None
-        and init.type == "this"
-        and not binding.is_reassigned
-        and not binding.destructured
-    )
-
-
-# -- targets --------------------------------------------------------------------------------
 def _target(node: Node | None) -> Node | None:
     """The emitter a registration acts on, through ``a.on(…).on(…)`` chains; None for call
     results (a fresh object or something unknown)."""

@@ -515,18 +515,24 @@ def place_of(model: SemanticModel, node: Node | None) -> Place | None:
     return base
 
 
+def is_this_alias(binding: Binding) -> bool:
+    """``const self = this`` / ``var _this = this``."""
+    init = unwrap(binding.init)
+    return (
+        init is not None
+        and init.type == "this"
+        and not binding.is_reassigned
+        and not binding.destructured
+    )
+
+
 def _identifier_place(model: SemanticModel, ident: Node, has_path: bool) -> Place | None:
     name = text(ident)
     binding = model.binding_of(ident)
     if binding is None:
         return Place("path", f"name:{name}", "", name)
     init = unwrap(binding.init)
-    if (
-        init is not None
-        and init.type == "this"
-        and not binding.is_reassigned
-        and not binding.destructured
-    ):
+    if init is not None and is_this_alias(binding):
         return _this_place(model, init)  # ``const self = this``
     if has_path and binding.kind is BindingKind.PARAM:
         # Handlers receive the same object under the same name: ``ctx.state.db`` in two hooks.
