@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Language, Node, TreeCursor
-from nodeleaklint.semantics.kinds import ANONYMOUS, kind_table
+from nodeleaklint.semantics.kinds import ANONYMOUS, field_ids, kind_table
 from nodeleaklint.semantics.scopes import (
     Binding,
     BindingKind,
@@ -24,8 +24,6 @@ from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     LOOP_KINDS,
     TRANSPARENT_KINDS,
-    call_arguments,
-    callee_parts,
     dotted_name,
     required_module,
     root_object,
@@ -54,11 +52,14 @@ _NEEDS_GRANDPARENT = frozenset({"arguments", "field_definition", "public_field_d
 # Codes of the kinds the walk dispatches on (see ``kinds.kind_table``).
 _REFERENCE, _COMMENT, _CALL, _FUNCTION, _DECLARATION, _BLOCK = 1, 2, 3, 4, 5, 6
 _LOOP, _CLASS, _CATCH, _IMPORT, _ASSIGNMENT, _UPDATE, _EXPORT = 7, 8, 9, 10, 11, 12, 13
+_NEW, _STRING = 14, 15
 _CODES: dict[str, int] = {
     **dict.fromkeys(_REFERENCE_KINDS, _REFERENCE),
     "comment": _COMMENT,
     "call_expression": _CALL,
-    "new_expression": _CALL,
+    "new_expression": _NEW,
+    # A string has no identifiers, comments or calls below it: the walk skips its pieces.
+    "string": _STRING,
     **dict.fromkeys(FUNCTION_KINDS, _FUNCTION),
     **dict.fromkeys(_DECLARATION_KINDS, _DECLARATION),
     "statement_block": _BLOCK,
@@ -70,6 +71,14 @@ _CODES: dict[str, int] = {
     "augmented_assignment_expression": _ASSIGNMENT,
     "update_expression": _UPDATE,
     "export_statement": _EXPORT,
+}
+# Codes of the kinds a callee's name depends on (see ``callee_parts``).
+_MEMBER, _SUBSCRIPT, _IDENTIFIER, _TRANSPARENT = 1, 2, 3, 4
+_CALLEE_CODES: dict[str, int] = {
+    "member_expression": _MEMBER,
+    "subscript_expression": _SUBSCRIPT,
+    "identifier": _IDENTIFIER,
+    **dict.fromkeys(TRANSPARENT_KINDS, _TRANSPARENT),
 }
 
 
@@ -125,8 +134,15 @@ class _Walker:
         module = Scope(ScopeKind.MODULE, root, None, None)
         self.out = Collected(module_scope=module)
         self.declared: set[int] = set()
-        self.pending: list[tuple[Node, Scope]] = []
+        # References to resolve, in document order, and the scope each run of them is in:
+        # ``(index of the run's first reference, scope)`` (the scope rarely changes).
+        self.pending: list[Node] = []
+        self.pending_runs: list[tuple[int, Scope]] = []
         self.pending_writes: list[tuple[Node, Scope]] = []
+        self.source: bytes | None = root.text
+        self.callee_codes = kind_table(language, _CALLEE_CODES)
+        self.fields = field_ids(language, ("function", "constructor", "property", "index"))
+        self.base = root.start_byte
 
     # -- declarations -------------------------------------------------------------------
     def declare(
@@ -142,15 +158,15 @@ class _Walker:
         module_source: str | None = None,
     ) -> Binding:
         binding = Binding(
-            name=text(ident),
-            kind=kind,
-            scope=scope,
-            node=ident,
-            declarator=declarator,
-            init=init,
-            destructured=destructured,
-            function=function,
-            module_source=module_source,
+            self.text(ident),
+            kind,
+            scope,
+            ident,
+            declarator,
+            init,
+            destructured,
+            function,
+            module_source,
         )
         scope.bindings[binding.name] = binding
         self.declared.add(ident.id)
@@ -175,9 +191,11 @@ class _Walker:
                 continue
             name = declarator.child_by_field_name("name")
             init = declarator.child_by_field_name("value")
-            destructured = name is not None and name.type != "identifier"
+            if name is None:
+                continue
+            destructured = name.type != "identifier"
             source = _module_source(init)
-            for ident in pattern_identifiers(name):
+            for ident in pattern_identifiers(name) if destructured else (name,):
                 self.declare(
                     ident,
                     kind,
@@ -332,8 +350,9 @@ class _Walker:
                     if inner is not None:
                         info.param_properties.append(text(inner))
         for pattern in patterns:
-            destructured = unwrap_param(pattern).type != "identifier"
-            for ident in pattern_identifiers(pattern):
+            plain = pattern.type == "identifier"
+            destructured = not plain and unwrap_param(pattern).type != "identifier"
+            for ident in (pattern,) if plain else pattern_identifiers(pattern):
                 binding = self.declare(
                     ident,
                     BindingKind.PARAM,
@@ -351,11 +370,25 @@ class _Walker:
         A cursor walk is about twice as fast as stacking ``named_children``; the dispatch is
         on ``kind_id`` through a per-grammar table, not on type strings; and the walk state
         (scope, function, loop) is saved only where a node changes it, keyed by depth.
+        The branches are ordered by how often real code takes them.
         """
         out = self.out
         codes = kind_table(self.language, _CODES)
         cursor = self.root.walk()
+        goto_first_child = cursor.goto_first_child
+        goto_next_sibling = cursor.goto_next_sibling
+        goto_parent = cursor.goto_parent
+        declared = self.declared
+        pending = self.pending
+        add_pending = pending.append
+        runs = self.pending_runs
+        run_scope: Scope | None = None
+        comments = out.comments.append
+        enter_call = self._enter_call
+        ancestors = _ancestors_of(self.root, cursor)
         saved: list[tuple[int, Scope, FunctionInfo | None, bool]] = []
+        restore_at = -1  # the depth of the last saved state (-1: none)
+        anonymous = ANONYMOUS
         function_bodies: set[int] = set()
         scope: Scope = out.module_scope
         function: FunctionInfo | None = None
@@ -366,34 +399,42 @@ class _Walker:
             assert node is not None
             code = codes[node.kind_id]
             if code == 0:
-                if cursor.goto_first_child():
+                if goto_first_child():
                     depth += 1
                     continue
-            elif code != ANONYMOUS:
+            elif code == anonymous:
+                pass
+            elif code == _REFERENCE:
+                if node.id not in declared:
+                    if scope is not run_scope:
+                        runs.append((len(pending), scope))
+                        run_scope = scope
+                    add_pending(node)
+            elif code == _COMMENT:
+                comments(node)
+            elif code == _STRING and not node.has_error:
+                pass  # only quotes, fragments and escapes below
+            else:
                 inner: tuple[Scope, FunctionInfo | None, bool] | None = None
-                descend = True
-                if code == _REFERENCE:
-                    if node.id not in self.declared:
-                        self.pending.append((node, scope))
-                    descend = False
-                elif code == _COMMENT:
-                    out.comments.append(node)
-                    descend = False
-                elif code == _CALL:
-                    self._enter_call(node, function, in_loop)
+                if code == _CALL:
+                    enter_call(node, function, in_loop, False)
+                elif code == _BLOCK:
+                    if node.id not in function_bodies:
+                        inner = (Scope(ScopeKind.BLOCK, node, scope, function), function, in_loop)
+                elif code == _DECLARATION:
+                    self.declare_variables(node, scope)
                 elif code == _FUNCTION:
-                    info = self.enter_function(
-                        node, scope, function, _ancestors_of(self.root, cursor)
-                    )
+                    info = self.enter_function(node, scope, function, ancestors)
                     body = node.child_by_field_name("body")
                     if body is not None:
                         function_bodies.add(body.id)
                     inner = (info.scope, info, False)
-                elif code == _DECLARATION:
-                    self.declare_variables(node, scope)
-                elif code == _BLOCK:
-                    if node.id not in function_bodies:
-                        inner = (Scope(ScopeKind.BLOCK, node, scope, function), function, in_loop)
+                elif code == _NEW:
+                    enter_call(node, function, in_loop, True)
+                elif code == _ASSIGNMENT:
+                    out.assignments.append(node)
+                    self._note_write(node.child_by_field_name("left"), scope)
+                    self._note_commonjs_export(node)
                 elif code == _LOOP:
                     block = Scope(ScopeKind.BLOCK, node, scope, function)
                     inner = (block, function, in_loop or _is_unbounded_loop(node))
@@ -409,45 +450,67 @@ class _Walker:
                         self.declare(ident, BindingKind.CATCH, block, declarator=node)
                 elif code == _IMPORT:
                     self.declare_import(node, scope)
-                elif code == _ASSIGNMENT:
-                    out.assignments.append(node)
-                    self._note_write(node.child_by_field_name("left"), scope)
-                    self._note_commonjs_export(node)
                 elif code == _UPDATE:
                     self._note_write(node.child_by_field_name("argument"), scope)
                 elif code == _EXPORT:
                     out.exported_nodes.append(node)
-                if descend and cursor.goto_first_child():
+                if goto_first_child():
                     if inner is not None:
                         saved.append((depth, scope, function, in_loop))
+                        restore_at = depth
                         scope, function, in_loop = inner
                     depth += 1
                     continue
-            while not cursor.goto_next_sibling():
+            while not goto_next_sibling():
                 if depth == 0:
                     self._collect_errors()
                     self._resolve()
                     return out
-                cursor.goto_parent()
+                goto_parent()
                 depth -= 1
-                if saved and saved[-1][0] == depth:
+                if depth == restore_at:
                     _, scope, function, in_loop = saved.pop()
+                    restore_at = saved[-1][0] if saved else -1
 
-    def _enter_call(self, node: Node, function: FunctionInfo | None, in_loop: bool) -> None:
-        obj, name = callee_parts(node)
-        call = CallSite(
-            node=node,
-            obj=obj,
-            name=name,
-            args=call_arguments(node),
-            function=function,
-            in_loop=in_loop,
-            is_new=node.type == "new_expression",
-        )
-        self.out.calls.append(call)
-        self.out.call_by_node[node.id] = call
+    def _enter_call(
+        self, node: Node, function: FunctionInfo | None, in_loop: bool, is_new: bool
+    ) -> None:
+        call = CallSite(node, self._callee_name(node, is_new), function, in_loop, is_new)
+        out = self.out
+        out.calls.append(call)
+        out.call_by_node[node.id] = call
         if function is not None:
             function.calls.append(call)
+
+    def _callee_name(self, node: Node, is_new: bool) -> str:
+        """The name half of ``callee_parts`` (``CallSite.obj`` and ``args`` are lazy)."""
+        fields = self.fields
+        callee = node.child_by_field_id(fields[1] if is_new else fields[0])
+        codes = self.callee_codes
+        while callee is not None:
+            code = codes[callee.kind_id]
+            if code == _TRANSPARENT:  # as ``unwrap``
+                children = callee.named_children
+                callee = children[0] if children else None
+            elif code == _MEMBER:
+                return self.text(callee.child_by_field_id(fields[2]))
+            elif code == _IDENTIFIER:
+                return self.text(callee)
+            elif code == _SUBSCRIPT:
+                return string_value(callee.child_by_field_id(fields[3])) or ""
+            else:
+                return ""
+        return ""
+
+    def text(self, node: Node | None) -> str:
+        """``syntax.text``, sliced from the file's bytes (cheaper than ``Node.text``)."""
+        source = self.source
+        if node is None or source is None:
+            return text(node)
+        base = self.base
+        return source[node.start_byte - base : node.end_byte - base].decode(
+            "utf-8", errors="replace"
+        )
 
     def _enter_class(self, node: Node, scope: Scope, function: FunctionInfo | None) -> Scope:
         self.out.class_nodes.append(node)
@@ -497,16 +560,34 @@ class _Walker:
                 self.out.exported_nodes.append(right)
 
     def _resolve(self) -> None:
+        """Resolve every reference and write, once per (scope, name)."""
         out = self.out
-        for ident, scope in self.pending:
-            binding = scope.lookup(text(ident))
-            if binding is None:
-                out.unresolved.append(ident)
-            else:
-                binding.references.append(ident)
-                out.references[ident.id] = binding
+        references = out.references
+        unresolved = out.unresolved.append
+        pending = self.pending
+        source, base = self.source, self.base
+        memo_of: dict[Scope, dict[bytes, Binding | None]] = {}
+        runs = self.pending_runs
+        ends = [start for start, _ in runs[1:]] + [len(pending)] if runs else []
+        for (start, scope), end in zip(runs, ends, strict=True):
+            memo = memo_of.setdefault(scope, {})
+            for ident in pending[start:end]:
+                raw = (
+                    source[ident.start_byte - base : ident.end_byte - base]
+                    if source is not None
+                    else text(ident).encode()
+                )
+                if raw in memo:
+                    binding = memo[raw]
+                else:
+                    binding = memo[raw] = scope.lookup(raw.decode("utf-8", errors="replace"))
+                if binding is None:
+                    unresolved(ident)
+                else:
+                    binding.references.append(ident)
+                    references[ident.id] = binding
         for ident, scope in self.pending_writes:
-            binding = scope.lookup(text(ident))
+            binding = scope.lookup(self.text(ident))
             if binding is not None:
                 binding.writes.append(ident)
         self._mark_exports()
@@ -561,11 +642,12 @@ def _ancestors_of(root: Node, cursor: TreeCursor) -> Callable[[], Iterator[Node]
     """Iterators over the ancestors of the cursor's current node, innermost first.
 
     Each call takes a snapshot of ``cursor`` (``reset_to``; ``TreeCursor.copy`` crashes
-    in this tree-sitter release) and climbs it lazily.
+    in this tree-sitter release) and climbs it lazily. The snapshots share one cursor, so
+    an iterator is only valid until the next call.
     """
+    climber = root.walk()
 
     def ancestors() -> Iterator[Node]:
-        climber = root.walk()
         climber.reset_to(cursor)
         return _climb(climber)
 

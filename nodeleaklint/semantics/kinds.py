@@ -35,3 +35,13 @@ def _table(language: Language, codes: tuple[tuple[str, int], ...]) -> bytes:
         if name is not None:
             table[kind_id] = by_name.get(name, 0)
     return bytes(table)
+
+
+@cache
+def field_ids(language: Language, names: tuple[str, ...]) -> tuple[int, ...]:
+    """The grammar's ids of the field ``names`` (for ``Node.child_by_field_id``)."""
+    ids = tuple(language.field_id_for_name(name) for name in names)
+    missing = [name for name, field_id in zip(names, ids, strict=True) if field_id is None]
+    if missing:
+        raise ValueError(f"fields missing from the grammar: {', '.join(missing)}")
+    return tuple(field_id for field_id in ids if field_id is not None)

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.syntax import text
+from nodeleaklint.semantics.syntax import call_arguments, callee_parts, text
 
 
 class ScopeKind(enum.Enum):
@@ -35,7 +35,7 @@ class Repetition(enum.IntEnum):
     REPEATING = 2
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Scope:
     kind: ScopeKind
     node: Node
@@ -57,7 +57,7 @@ class Scope:
         return self.kind is ScopeKind.MODULE
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binding:
     """A declared name. ``init`` is the initializer (for destructuring: the whole right side)."""
 
@@ -83,17 +83,33 @@ class Binding:
         return bool(self.writes)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class CallSite:
     """A call or ``new`` expression, indexed once for every rule."""
 
     node: Node
-    obj: Node | None
     name: str
-    args: list[Node] = field(repr=False)
     function: FunctionInfo | None = field(repr=False)
     in_loop: bool  # inside an unbounded loop (``while``, ``do``, ``for await``) of its function
     is_new: bool = False
+
+    # ``obj`` and ``args`` are derived from ``node`` on first use: most calls never need them.
+    _parts: tuple[Node | None, str] | None = field(default=None, init=False, repr=False)
+    _args: list[Node] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def obj(self) -> Node | None:
+        """The object of a method call's callee: ``emitter`` in ``emitter.on(…)``."""
+        if self._parts is None:
+            self._parts = callee_parts(self.node)
+        return self._parts[0]
+
+    @property
+    def args(self) -> list[Node]:
+        """The argument expressions (comments skipped)."""
+        if self._args is None:
+            self._args = call_arguments(self.node)
+        return self._args
 
     @property
     def callee(self) -> Node | None:
@@ -117,7 +133,7 @@ class CallSite:
         return rendered if len(rendered) <= limit else rendered[: limit - 1] + "…"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class FunctionInfo:
     node: Node
     parent: FunctionInfo | None = field(repr=False)
