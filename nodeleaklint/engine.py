@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import astuple, replace
 
 from nodeleaklint.config import Config
 from nodeleaklint.findings import FileReport, Finding, Notification, NotificationKind, Severity
@@ -86,7 +86,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[str, int, int, int, int]] = set()
     unique: list[Finding] = []
     for finding in findings:
-        key = (finding.rule, *finding.span.__dict__.values())
+        key = (finding.rule, *astuple(finding.span))
         if key not in seen:
             seen.add(key)
             unique.append(finding)

@@ -87,6 +87,7 @@ from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.retention import retained_large_values
+from nodeleaklint.semantics.timers import timer_calls, timer_kind
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -118,9 +119,6 @@ META = RuleMeta(
     ),
 )
 
-TIMER_MODULES = frozenset({"timers"})
-PROMISE_MODULES = frozenset({"timers/promises"})
-GLOBAL_OBJECTS = frozenset({"global", "globalThis", "window", "self"})
 TIMER_RELEASE = ReleaseSpec(
     functions=frozenset({"clearInterval", "clearTimeout"}),
     methods=frozenset({"close", "[Symbol.dispose]"}),
@@ -141,56 +139,6 @@ _STRAIGHT_LINE = frozenset(
         "labeled_statement",
     }
 )
-
-
-# -- which calls are timers ------------------------------------------------------------------
-
-
-def timer_kind(model: SemanticModel, call: CallSite, name: str) -> str | None:
-    """``"callback"`` for Node's ``setInterval``/``setTimeout`` named ``name``, ``"iterator"``
-    for the ``timers/promises`` version, None for anything else (a fake clock, a local)."""
-    if call.is_new:
-        return None
-    callee = unwrap(call.callee)
-    if callee is None:
-        return None
-    if call.obj is None:
-        if callee.type != "identifier":
-            return None
-        binding = model.binding_of(callee)
-        if binding is None:
-            return "callback" if call.name == name else None
-        origin = origin_of(model, callee)
-        if origin is None or origin.export != name:
-            return None
-    else:
-        if call.name != name:
-            return None
-        obj = unwrap(call.obj)
-        if obj is not None and obj.type == "identifier" and model.binding_of(obj) is None:
-            return "callback" if text(obj) in GLOBAL_OBJECTS else None
-        origin = origin_of(model, callee)
-        if origin is None:
-            return None
-    if origin.from_module(PROMISE_MODULES):
-        return "iterator"
-    if origin.from_module(TIMER_MODULES):
-        return "callback"
-    return None
-
-
-def timer_calls(model: SemanticModel, name: str) -> Iterator[tuple[CallSite, str]]:
-    """Every call of Node's ``name`` timer, aliases included (``{ setInterval: every }``)."""
-    names = {name}
-    for binding in model.module_scope.bindings.values():
-        if binding.module_source is not None and binding.name != name:
-            origin = origin_of(model, binding.node)
-            if origin is not None and origin.export == name:
-                names.add(binding.name)
-    for call in model.calls_named(*sorted(names)):
-        kind = timer_kind(model, call, name)
-        if kind is not None:
-            yield call, kind
 
 
 # -- where the timer is started ---------------------------------------------------------------
@@ -563,6 +511,16 @@ def _growth(context: Context, thing: str) -> str:
     if context.per:
         return f"for the life of the process, one more {thing} {context.per}"
     return f"for the life of the process, one more {thing} each time it runs"
+
+
+def reports_interval(model: SemanticModel, call: CallSite, module_level: bool = False) -> bool:
+    """Whether this rule reports a ``setInterval`` call (rules that defer to it ask this)."""
+    timer = timer_kind(model, call, "setInterval")
+    if timer is None or not _reported(context_of(model, call), module_level):
+        return False
+    if timer == "iterator":
+        return endless_iteration(call) is not None
+    return handle_problem(model, call, "clearInterval") is not None
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

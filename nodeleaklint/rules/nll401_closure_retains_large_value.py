@@ -106,8 +106,9 @@ from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
+from nodeleaklint.rules.nll101_unremoved_listener import listener_finding
+from nodeleaklint.rules.nll201_uncleared_interval import reports_interval
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
-from nodeleaklint.rules.nll201_uncleared_interval import timer_calls
 from nodeleaklint.semantics.cleanup import (
     all_listener_removals,
     calls_passing,
@@ -125,6 +126,7 @@ from nodeleaklint.semantics.retention import (
     Retained,
     retained_large_values,
 )
+from nodeleaklint.semantics.timers import timer_calls
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     short,
@@ -179,8 +181,6 @@ _MAY_NEVER_FIRE = frozenset(
 )
 _COLLECTION_GROWTH = {"set": 1, "add": 0, "push": -1, "unshift": -1}
 _COLLECTION_SHRINK = ("delete", "clear", "splice", "pop", "shift")
-# Rules that report an interval or listener registration themselves, naming what it keeps.
-_MORE_SPECIFIC = ("NLL201", "NLL101")
 _CLEAR_FUNCTIONS = ("clearInterval", "clearTimeout")
 
 
@@ -203,7 +203,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     model = ctx.model
     min_bytes = int(ctx.options.get("min-bytes", DEFAULT_MIN_BYTES))
     seen: set[int] = set()
-    deferred: set[tuple[int, int]] | None = None
     for holder in _holders(model):
         if holder.node.id in seen:
             continue
@@ -215,28 +214,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ]
         if not kept:
             continue
-        if holder.registration is not None:
-            if deferred is None:
-                deferred = _reported_elsewhere(ctx)
-            span = ctx.span(holder.registration)
-            if (span.line, span.column) in deferred:
-                continue  # NLL201 / NLL101 report this registration and name what it keeps
+        if holder.registration is not None and _reported_elsewhere(ctx, holder.registration):
+            continue  # NLL201 / NLL101 report this registration and name what it keeps
         yield _finding(ctx, holder, kept)
 
 
-def _reported_elsewhere(ctx: RuleContext) -> set[tuple[int, int]]:
-    """Where NLL201 (uncleared-interval) and NLL101 (unremoved-listener) report, with their
-    default options: one site, one finding (SPEC §2)."""
-    from nodeleaklint.rules import find_rule  # the registry imports this module
-
-    starts: set[tuple[int, int]] = set()
-    for rule_id in _MORE_SPECIFIC:
-        rule = find_rule(rule_id)
-        other = RuleContext(
-            rule=rule, source=ctx.source, model=ctx.model, options=rule.default_options
-        )
-        starts.update((finding.span.line, finding.span.column) for finding in rule.check(other))
-    return starts
+def _reported_elsewhere(ctx: RuleContext, registration: Node) -> bool:
+    """Whether NLL201 (uncleared-interval, default options) or NLL101 (unremoved-listener)
+    reports this registration: one site, one finding (SPEC §2)."""
+    call = ctx.model.call_at(registration)
+    if call is None:
+        return False
+    if call.name == "setInterval" or call.obj is None:
+        return reports_interval(ctx.model, call)
+    return listener_finding(ctx, call) is not None
 
 
 def _reportable(model: SemanticModel, holder: LongLived, retained: Retained) -> bool:

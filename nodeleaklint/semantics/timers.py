@@ -1,0 +1,62 @@
+"""Which calls are Node's timers: ``setInterval``/``setTimeout`` from the globals, ``timers``
+or ``node:timers`` (renamed imports included), and the ``timers/promises`` iterators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.scopes import CallSite
+from nodeleaklint.semantics.syntax import text, unwrap
+
+TIMER_MODULES = frozenset({"timers"})
+PROMISE_MODULES = frozenset({"timers/promises"})
+GLOBAL_OBJECTS = frozenset({"global", "globalThis", "window", "self"})
+
+
+def timer_kind(model: SemanticModel, call: CallSite, name: str) -> str | None:
+    """``"callback"`` for Node's ``setInterval``/``setTimeout`` named ``name``, ``"iterator"``
+    for the ``timers/promises`` version, None for anything else (a fake clock, a local)."""
+    if call.is_new:
+        return None
+    callee = unwrap(call.callee)
+    if callee is None:
+        return None
+    if call.obj is None:
+        if callee.type != "identifier":
+            return None
+        binding = model.binding_of(callee)
+        if binding is None:
+            return "callback" if call.name == name else None
+        origin = origin_of(model, callee)
+        if origin is None or origin.export != name:
+            return None
+    else:
+        if call.name != name:
+            return None
+        obj = unwrap(call.obj)
+        if obj is not None and obj.type == "identifier" and model.binding_of(obj) is None:
+            return "callback" if text(obj) in GLOBAL_OBJECTS else None
+        origin = origin_of(model, callee)
+        if origin is None:
+            return None
+    if origin.from_module(PROMISE_MODULES):
+        return "iterator"
+    if origin.from_module(TIMER_MODULES):
+        return "callback"
+    return None
+
+
+def timer_calls(model: SemanticModel, name: str) -> Iterator[tuple[CallSite, str]]:
+    """Every call of Node's ``name`` timer, aliases included (``{ setInterval: every }``)."""
+    names = {name}
+    for binding in model.module_scope.bindings.values():
+        if binding.module_source is not None and binding.name != name:
+            origin = origin_of(model, binding.node)
+            if origin is not None and origin.export == name:
+                names.add(binding.name)
+    for call in model.calls_named(*sorted(names)):
+        kind = timer_kind(model, call, name)
+        if kind is not None:
+            yield call, kind
