@@ -67,7 +67,7 @@ def decode(data: bytes) -> str:
 
 def utf16_length(text: str) -> int:
     """Length of ``text`` in UTF-16 code units (astral characters count twice)."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 def utf16_to_codepoint_column(text: str, utf16_column: int) -> int:

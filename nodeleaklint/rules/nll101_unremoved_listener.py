@@ -642,19 +642,16 @@ def _assigned_in_this_run(model: SemanticModel, function: FunctionInfo, target: 
     target is replaced per run, so its listeners go with it."""
     if target.type not in ("member_expression", "identifier"):
         return False
-    for assignment in model.assignments:
-        if assignment.type != "assignment_expression":
-            continue
-        if not same_location(model, assignment.child_by_field_name("left"), target):
-            continue
-        current = model.enclosing_function(assignment)
-        probe: FunctionInfo | None = function
-        while probe is not None:
-            if current is probe:
+    probe: FunctionInfo | None = function
+    while probe is not None:
+        for assignment in model.assignments_in(probe):
+            if assignment.type == "assignment_expression" and same_location(
+                model, assignment.child_by_field_name("left"), target
+            ):
                 return True
-            if probe.class_node is not None and probe.method_kind is not None:
-                break
-            probe = probe.parent
+        if probe.class_node is not None and probe.method_kind is not None:
+            break
+        probe = probe.parent
     return False
 
 

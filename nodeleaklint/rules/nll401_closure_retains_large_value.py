@@ -101,8 +101,9 @@ options), even when those rules are disabled.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
@@ -192,7 +193,9 @@ class LongLived:
     node: Node  # where the closure is made long-lived (the function, or its name as passed)
     label: str  # "the interval callback passed to `setInterval(…)`"
     lasts: str  # "which runs until the interval is cleared"
-    releases: tuple[Node, ...] = ()  # calls/assignments that let go of the closure
+    # The calls/assignments that let go of the closure; asked only when a request object is
+    # retained, so holders may defer the search (``_module_stores`` compares every assignment).
+    releases: Callable[[], Sequence[Node]] = tuple
     released_elsewhere: bool = False  # handed to the caller: released out of our sight
     medium: bool = False
     registration: Node | None = None  # the setInterval / .on call NLL201 / NLL101 may report
@@ -236,7 +239,7 @@ def _reportable(model: SemanticModel, holder: LongLived, retained: Retained) -> 
         handler = retained.binding.function
         if handler is None or holder.released_elsewhere:
             return False
-        return not any(in_function(model, node, handler) for node in holder.releases)
+        return not any(in_function(model, node, handler) for node in holder.releases())
     return not retained.direct
 
 
@@ -336,7 +339,7 @@ def _intervals(model: SemanticModel) -> Iterator[LongLived]:
             node,
             f"the interval callback passed to `{call.display()}`",
             "the interval keeps it until it is cleared",
-            tuple(releases),
+            partial(tuple, releases),
             elsewhere,
             registration=call.node,
         )
@@ -417,7 +420,7 @@ def _listeners(model: SemanticModel) -> Iterator[LongLived]:
             node,
             f"the listener registered with `{text(call.callee)}({shown})`",
             f"the emitter ({target.description}) keeps its listeners until they are removed",
-            tuple(releases),
+            partial(tuple, releases),
             elsewhere,
             registration=call.node,
         )
@@ -447,13 +450,7 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
             continue
         if not exported and model.lifetime_of(root).lifetime is not Lifetime.PROCESS:
             continue
-        releases = tuple(
-            other
-            for other in model.assignments
-            if other.id != assignment.id
-            and other.type == "assignment_expression"
-            and same_location(model, other.child_by_field_name("left"), left)
-        )
+        releases = partial(_reassignments, model, assignment, left)
         for function, node, what in closures:
             if exported:
                 label = f"{what} exported as `{text(left)}`"
@@ -463,6 +460,17 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
                 lasts = f"`{text(root)}` lives as long as the process"
             slot = text(left) if left.type in ("identifier", "member_expression") else None
             yield LongLived(function, node, label, lasts, releases, medium=exported, replaced=slot)
+
+
+def _reassignments(model: SemanticModel, assignment: Node, left: Node) -> list[Node]:
+    """The other assignments to the slot ``assignment`` stores a closure in."""
+    return [
+        other
+        for other in model.assignments
+        if other.id != assignment.id
+        and other.type == "assignment_expression"
+        and same_location(model, other.child_by_field_name("left"), left)
+    ]
 
 
 def _collections(model: SemanticModel) -> Iterator[LongLived]:
@@ -479,7 +487,7 @@ def _collections(model: SemanticModel) -> Iterator[LongLived]:
         if target.lifetime is not Lifetime.PROCESS:
             continue
         shrink = method_calls_on(model, call.obj, _COLLECTION_SHRINK)
-        releases = tuple(site.node for site in shrink)
+        releases = partial(tuple, [site.node for site in shrink])
         for function, node, what in closures:
             yield LongLived(
                 function,

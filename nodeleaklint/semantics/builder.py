@@ -96,6 +96,8 @@ class Collected:
     comments: list[Node] = field(default_factory=list)
     errors: list[Node] = field(default_factory=list)
     assignments: list[Node] = field(default_factory=list)
+    # The innermost function around each assignment, by the assignment's node id (None: top).
+    assignment_function: dict[int, FunctionInfo | None] = field(default_factory=dict)
     bindings: list[Binding] = field(default_factory=list)
     class_nodes: list[Node] = field(default_factory=list)
     exported_nodes: list[Node] = field(default_factory=list)
@@ -433,6 +435,7 @@ class _Walker:
                     enter_call(node, function, in_loop, True)
                 elif code == _ASSIGNMENT:
                     out.assignments.append(node)
+                    out.assignment_function[node.id] = function
                     self._note_write(node.child_by_field_name("left"), scope)
                     self._note_commonjs_export(node)
                 elif code == _LOOP:

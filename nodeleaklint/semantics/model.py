@@ -125,11 +125,37 @@ class SemanticModel:
 
     # -- functions --------------------------------------------------------------------------
     def enclosing_function(self, node: Node) -> FunctionInfo | None:
-        """The innermost function containing ``node`` (never ``node`` itself)."""
+        """The innermost function containing ``node`` (never ``node`` itself).
+
+        Calls, assignments and functions have it recorded by the walk; other nodes climb
+        their ancestors (``Node.parent`` searches down from the root, so that is the slow way).
+        """
+        facts = self.facts
+        key = node.id
+        call = facts.call_by_node.get(key)
+        if call is not None:
+            return call.function
+        if key in facts.assignment_function:
+            return facts.assignment_function[key]
+        function = facts.function_by_node.get(key)
+        if function is not None:
+            return function.parent
         for parent in ancestors(node):
             if parent.type in FUNCTION_KINDS:
                 return self.facts.function_by_node.get(parent.id)
         return None
+
+    def assignments_in(self, function: FunctionInfo | None) -> list[Node]:
+        """The assignments whose innermost function is ``function`` (None: top level)."""
+        cached = self.cache.get("assignments_by_function")
+        if not isinstance(cached, dict):
+            index: dict[int | None, list[Node]] = {}
+            for assignment in self.facts.assignments:
+                owner = self.facts.assignment_function[assignment.id]
+                index.setdefault(owner.node.id if owner else None, []).append(assignment)
+            self.cache["assignments_by_function"] = cached = index
+        found: list[Node] = cached.get(function.node.id if function else None, [])
+        return found
 
     def this_function(self, node: Node) -> FunctionInfo | None:
         """The function whose ``this`` a ``this`` at ``node`` means (arrows see through)."""

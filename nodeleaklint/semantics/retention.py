@@ -17,6 +17,7 @@ closure keep alive, and why" for NLL401 and for the rules that report the holder
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -134,13 +135,15 @@ def retained_large_values(
     ``via`` is None when ``function`` itself (or a local function it calls) uses the value.
     """
     found: list[Retained] = []
-    used = bindings_used_by(model, function)
+    used: set[Binding] | None = None  # computed only once a large value is on the chain
     for binding in _chain_bindings(model, function):
         large = large_binding(model, binding, min_bytes)
         if large is None:
             continue
         if released_by_nulling(model, binding, function):
             continue
+        if used is None:
+            used = bindings_used_by(model, function)
         if binding in used:
             found.append(Retained(binding, large, None))
             continue
@@ -202,23 +205,28 @@ def bindings_used_by(model: SemanticModel, function: FunctionInfo) -> set[Bindin
     """Per-call bindings (of enclosing function and block scopes) the closure uses: referenced
     in its body, or by a local function, object literal or ``f.bind(…)`` it references."""
     chain = _chain_bindings(model, function)
+    # Every reference of the chain's bindings, by position: a region finds its own by bisection.
+    refs = sorted(
+        (ref.start_byte, ref.end_byte, index)
+        for index, binding in enumerate(chain)
+        for ref in binding.references
+    )
+    starts = [start for start, _, _ in refs]
     reached: set[Binding] = set()
-    regions: list[Node] = [function.node]
-    changed = True
-    while changed:
-        changed = False
-        for binding in chain:
-            if binding in reached:
+    regions: list[Node] = [function.node]  # a worklist: each region is searched once
+    while regions and len(reached) < len(chain):
+        region = regions.pop()
+        start, end = region.start_byte, region.end_byte
+        low, high = bisect_left(starts, start), bisect_right(starts, end)
+        for _, ref_end, index in refs[low:high]:
+            binding = chain[index]
+            if ref_end > end or binding in reached:
                 continue
-            if any(is_inside(ref, region) for ref in binding.references for region in regions):
-                reached.add(binding)
-                changed = True
-                if binding.function is not None and binding.kind is not BindingKind.PARAM:
-                    regions.append(binding.function.node)
-                values = [binding.init] + [_assigned_value(write) for write in binding.writes]
-                regions.extend(
-                    value for value in values if value is not None and _holds_code(value)
-                )
+            reached.add(binding)
+            if binding.function is not None and binding.kind is not BindingKind.PARAM:
+                regions.append(binding.function.node)
+            values = [binding.init] + [_assigned_value(write) for write in binding.writes]
+            regions.extend(value for value in values if value is not None and _holds_code(value))
     return reached
 
 
