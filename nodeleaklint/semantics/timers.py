@@ -3,8 +3,6 @@ or ``node:timers`` (renamed imports included), and the ``timers/promises`` itera
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import CallSite
@@ -48,15 +46,23 @@ def timer_kind(model: SemanticModel, call: CallSite, name: str) -> str | None:
     return None
 
 
-def timer_calls(model: SemanticModel, name: str) -> Iterator[tuple[CallSite, str]]:
-    """Every call of Node's ``name`` timer, aliases included (``{ setInterval: every }``)."""
+def timer_calls(model: SemanticModel, name: str) -> list[tuple[CallSite, str]]:
+    """Every call of Node's ``name`` timer, aliases included (``{ setInterval: every }``),
+    with its kind; worked out once per file and name (several rules ask)."""
+    key = f"timers.calls:{name}"
+    cached = model.cache.get(key)
+    if isinstance(cached, list):
+        return cached
     names = {name}
     for binding in model.module_scope.bindings.values():
         if binding.module_source is not None and binding.name != name:
             origin = origin_of(model, binding.node)
             if origin is not None and origin.export == name:
                 names.add(binding.name)
+    found: list[tuple[CallSite, str]] = []
     for call in model.calls_named(*sorted(names)):
         kind = timer_kind(model, call, name)
         if kind is not None:
-            yield call, kind
+            found.append((call, kind))
+    model.cache[key] = found
+    return found
