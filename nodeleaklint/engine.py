@@ -52,10 +52,14 @@ def check_source(
     findings = [replace(f, line_text=source.line_text(f.span.line - 1)) for f in _dedupe(findings)]
     suppressions = Suppressions.from_comments(
         (
-            (comment.start_point[0] + 1, comment.end_point[0] + 1, source_text(comment))
+            (
+                source.line_number(comment.start_byte),
+                source.line_number(comment.end_byte),
+                source_text(comment),
+            )
             for comment in model.comments
         ),
-        first_code_line=_first_code_line(tree.root_node),
+        first_code_line=_first_code_line(source, tree.root_node),
     )
     kept, report.suppressed = suppressions.apply(findings)
     report.findings = with_fingerprints(kept)
@@ -69,11 +73,11 @@ def check_source(
     return report
 
 
-def _first_code_line(root: Node) -> int | None:
+def _first_code_line(source: SourceFile, root: Node) -> int | None:
     """The 1-based line of the first statement (comments and a ``#!`` line are not code)."""
     for child in root.named_children:
         if child.type not in ("comment", "hash_bang_line"):
-            return child.start_point[0] + 1
+            return source.line_number(child.start_byte)
     return None
 
 

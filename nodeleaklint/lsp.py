@@ -32,7 +32,7 @@ from nodeleaklint.findings import Finding, Notification, RunResult, Severity, Sp
 from nodeleaklint.parsing import dialect_for_path
 from nodeleaklint.reporters.common import NOTIFICATION_IDS
 from nodeleaklint.rules import RULES_BY_ID, UnknownRuleError
-from nodeleaklint.source import utf16_to_codepoint_column
+from nodeleaklint.source import split_lines, utf16_to_codepoint_column
 
 SOURCE = "nodeleaklint"
 DEBOUNCE_SECONDS = 0.3
@@ -136,7 +136,7 @@ def _column(lines: Sequence[str], line0: int, utf16_column0: int) -> int:
 
 def to_range(document: TextDocument, span: Span) -> types.Range:
     """A finding's span (1-based lines, 1-based UTF-16 columns) in the client's units."""
-    lines = document.lines
+    lines = split_lines(document.source)
     start = ServerTextPosition(span.line - 1, _column(lines, span.line - 1, span.column - 1))
     end = ServerTextPosition(
         span.end_line - 1, _column(lines, span.end_line - 1, span.end_column - 1)
@@ -145,7 +145,7 @@ def to_range(document: TextDocument, span: Span) -> types.Range:
 
 
 def _whole_line(document: TextDocument, line0: int, message: str, code: str) -> types.Diagnostic:
-    lines = document.lines
+    lines = split_lines(document.source)
     text = lines[line0].rstrip("\r\n") if line0 < len(lines) else ""
     codec_range = ServerTextRange(
         ServerTextPosition(line0, 0), ServerTextPosition(line0, len(text))
@@ -212,7 +212,7 @@ def code_actions(
     """Per nodeleaklint diagnostic: disable for this line, for this file, show docs."""
     actions: list[types.CodeAction] = []
     seen: set[str] = set()
-    lines = document.lines
+    lines = split_lines(document.source)
     for diagnostic in diagnostics:
         rule = diagnostic.code
         if diagnostic.source != SOURCE or not isinstance(rule, str) or not _RULE_ID.match(rule):

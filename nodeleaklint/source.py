@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 BOM = b"\xef\xbb\xbf"
+# What ends a line, longest first: editors, the language server protocol and ECMAScript agree.
+NEWLINE_SEQUENCES = ("\r\n", "\n", "\r")
+_LINE_END = re.compile(rb"\r\n?|\n")
+_TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 
 
 @dataclass(frozen=True)
@@ -26,15 +31,24 @@ class SourceFile:
 
     @property
     def line_starts(self) -> list[int]:
+        """Where each line begins. A line ends at LF, CRLF or a lone CR, as in editors, the
+        language server protocol and ECMAScript (tree-sitter's rows count LF only)."""
         if not self._line_starts:
             starts = [0]
-            find = self.data.find
-            index = find(b"\n")
-            while index != -1:
-                starts.append(index + 1)
-                index = find(b"\n", index + 1)
+            if b"\r" in self.data:
+                starts.extend(match.end() for match in _LINE_END.finditer(self.data))
+            else:
+                find = self.data.find
+                index = find(b"\n")
+                while index != -1:
+                    starts.append(index + 1)
+                    index = find(b"\n", index + 1)
             self._line_starts = starts
         return self._line_starts
+
+    def line_number(self, byte_offset: int) -> int:
+        """1-based line number containing ``byte_offset``."""
+        return self.line_of(byte_offset) + 1
 
     def line_of(self, byte_offset: int) -> int:
         """0-based line number containing ``byte_offset``."""
@@ -58,6 +72,12 @@ class SourceFile:
         if line0 == 0 and prefix.startswith(BOM):
             prefix = prefix[len(BOM) :]
         return Position(line0 + 1, utf16_length(decode(prefix)) + 1)
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` as lines, each with its line ending, split where ``SourceFile`` splits: LF,
+    CRLF, lone CR (``str.splitlines`` also splits at form feeds, U+2028 and others)."""
+    return [match.group() for match in _TEXT_LINE.finditer(text)]
 
 
 def decode(data: bytes) -> str:

@@ -272,13 +272,23 @@ def test_excluded_and_unsupported_documents_get_no_diagnostics(project: Path) ->
 
 
 @pytest.mark.parametrize(("encoding", "column"), [("utf-16", 17), ("utf-8", 20), ("utf-32", 16)])
-def test_columns_follow_the_negotiated_encoding(project: Path, encoding: str, column: int) -> None:
+@pytest.mark.parametrize(
+    ("before", "line"),
+    [
+        ("", 0),
+        ('const t = "\u2028";\x0c// a string separator and a form feed: one line\n', 1),
+        ("// old\r", 1),
+    ],
+)
+def test_columns_follow_the_negotiated_encoding(
+    project: Path, encoding: str, column: int, before: str, line: int
+) -> None:
     uri = uri_of(project / "src" / "wide.js")
 
     async def scenario(session: Session) -> None:
-        session.open(uri, WIDE)
+        session.open(uri, before + WIDE)
         [diagnostic] = await session.diagnostics(uri, 1)
-        assert diagnostic.range.start == types.Position(line=0, character=column)
+        assert diagnostic.range.start == types.Position(line=line, character=column)
 
     run(scenario, project, encoding)
 

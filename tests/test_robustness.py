@@ -105,11 +105,23 @@ def test_odd_bytes_are_checked_with_correct_positions(name: str, data: bytes, li
     assert not [n for n in report.notifications if n.kind is NotificationKind.INTERNAL_ERROR]
 
 
-def test_a_lone_carriage_return_file_is_checked() -> None:
+def test_a_lone_carriage_return_ends_a_line() -> None:
+    # Editors, LSP and ECMAScript end a line at a lone CR; tree-sitter's rows do not.
     write("cr.js", b"// old mac\r" + LEAK.encode())
     result = invoke("--format", "concise", "--no-cache", "cr.js")
-    assert "cr.js:" in result.stdout and "NLL102" in result.stdout
+    assert "cr.js:2:1: NLL102" in result.stdout
     assert result.exit_code == 1
+    sarif = assert_valid_sarif(invoke("--format", "sarif", "--no-cache", "cr.js").stdout)
+    assert "\r" in sarif["runs"][0]["newlineSequences"]
+
+
+def test_suppressions_count_lines_the_same_way_in_a_lone_cr_file() -> None:
+    data = b"// old mac\r// nodeleaklint-disable-next-line NLL102\r" + LEAK.encode() + LEAK.encode()
+    write("cr.js", data)
+    result = invoke("--format", "concise", "--no-cache", "--report-unused-suppressions", "cr.js")
+    assert "cr.js:4:1: NLL102" in result.stdout
+    assert "cr.js:3:1" not in result.stdout
+    assert "unused" not in result.stdout
 
 
 @pytest.mark.parametrize("data", [b"", b"\n", b"\xef\xbb\xbf", b"\x00", b"\r\n\r\n", b"   "])

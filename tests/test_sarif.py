@@ -80,7 +80,8 @@ def test_run_level_properties() -> None:
     assert list(run["originalUriBaseIds"]) == ["%SRCROOT%"]
     assert "uri" not in run["originalUriBaseIds"]["%SRCROOT%"]
     assert ROOT not in json.dumps(run)
-    assert "language" not in run and "newlineSequences" not in run
+    assert "language" not in run  # schema defaults are not written
+    assert run["newlineSequences"] == ["\r\n", "\n", "\r"]  # the default lacks the lone CR
 
 
 def test_empty_run_still_has_results() -> None:

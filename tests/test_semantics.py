@@ -7,7 +7,7 @@ import pytest
 from nodeleaklint.parsing import Dialect, Node, dialect_for_path, parse
 from nodeleaklint.semantics import BindingKind, Lifetime, Repetition, SemanticModel
 from nodeleaklint.semantics.scopes import FunctionInfo
-from nodeleaklint.semantics.syntax import text
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, text
 from nodeleaklint.source import SourceFile
 
 
@@ -117,6 +117,32 @@ def test_calls_are_indexed_with_enclosing_function_and_loops() -> None:
     assert inner.function is function_named(model, "f") and inner.in_loop
     assert top.function is None and not top.in_loop
     assert inner.display() == "bus.on('x', …)"
+
+
+def test_enclosing_functions_recorded_by_the_walk_match_the_ancestors() -> None:
+    model = build(
+        """
+        a = 1;
+        function outer(x) {
+          b = () => { c = 2; go(); };
+          class K { m() { this.d = 3; return () => e(); } f = function () { g = 4; }; }
+          return [h => h, function () { i = x; }];
+        }
+        (() => { j = 5; })();
+        """
+    )
+    nodes = [call.node for call in model.calls]
+    nodes += model.assignments + [function.node for function in model.functions]
+    assert len(nodes) > 15
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.type not in FUNCTION_KINDS:
+            parent = parent.parent
+        expected = model.function_at(parent) if parent is not None else None
+        assert model.enclosing_function(node) is expected, text(node)
+    outer = function_named(model, "outer")
+    assert [text(a) for a in model.assignments_in(outer)] == [text(model.assignments[1])]
+    assert [text(a) for a in model.assignments_in(None)] == ["a = 1"]
 
 
 # -- repeating contexts ------------------------------------------------------------------

@@ -33,6 +33,7 @@ from nodeleaklint.reporters.common import NOTIFICATION_IDS, clean, most_severe
 from nodeleaklint.reporters.sarif_json import to_data
 from nodeleaklint.reporters.sarif_uri import SRCROOT, artifact_uri
 from nodeleaklint.rules.base import DOCS_BASE_URL, Rule
+from nodeleaklint.source import NEWLINE_SEQUENCES
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = DOCS_BASE_URL.split("/blob/", 1)[0]
@@ -271,6 +272,7 @@ def build_log(
         tool=om.Tool(driver=driver),
         automation_details=om.RunAutomationDetails(id=AUTOMATION_ID),
         column_kind="utf16CodeUnits",
+        newline_sequences=list(NEWLINE_SEQUENCES),  # SARIF's default omits the lone CR
         original_uri_base_ids={
             SRCROOT: om.ArtifactLocation(
                 description=om.Message(

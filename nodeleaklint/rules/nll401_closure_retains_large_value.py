@@ -274,10 +274,6 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
     return ctx.finding(holder.node, message, confidence=confidence, related=related)
 
 
-def _line(node: Node | None) -> int:
-    return node.start_point[0] + 1 if node is not None else 0
-
-
 # -- long-lived closures -----------------------------------------------------------------------
 
 

@@ -433,7 +433,7 @@ def _early_return(
         if node.end_byte <= call.node.end_byte or node.start_byte >= first:
             continue
         if node.type == "return_statement" and node.start_byte > call.node.end_byte:
-            line = node.start_point[0] + 1
+            line = ctx.source.line_number(node.start_byte)
             closer = next(site for site in closes if site.node.start_byte == first)
             return ctx.finding(
                 call.node,

@@ -97,6 +97,7 @@ class Retained:
     via: FunctionInfo | None  # None: the closure references the value itself
     via_node: Node | None = None  # the referencing identifier (or the direct ``eval`` call)
     eval_call: bool = False
+    via_line: int = 0  # the 1-based line of ``via_node``
 
     @property
     def direct(self) -> bool:
@@ -108,7 +109,7 @@ class Retained:
         references it and V8 keeps one context per scope, shared by every closure created
         there"``."""
         head = f"`{self.binding.name}` ({self.large.what}) is kept alive by {holder}"
-        line = _line(self.via_node)
+        line = self.via_line
         if self.eval_call:
             return (
                 f"{head}, which never uses it, because the direct `eval` at line {line} forces "
@@ -151,7 +152,8 @@ def retained_large_values(
         if reason is None:
             continue
         via, node, is_eval = reason
-        found.append(Retained(binding, large, via, node, is_eval))
+        line = model.source.line_number(node.start_byte) if node is not None else 0
+        found.append(Retained(binding, large, via, node, is_eval, line))
     return found
 
 
@@ -540,10 +542,6 @@ def _assigned_value(write: Node) -> Node | None:
 
 
 # -- words --------------------------------------------------------------------------------------
-
-
-def _line(node: Node | None) -> int:
-    return node.start_point[0] + 1 if node is not None else 0
 
 
 def _closure_name(function: FunctionInfo) -> str:
