@@ -9,7 +9,8 @@ of 2 MB counts; larger files are skipped by a real run too), then
 measures, for exactly those files:
 
 - the parse floor: tree-sitter parsing every file, one core, in this process;
-- ``nodeleaklint check --jobs 1 --no-cache`` (all rules, one core), process start included;
+- ``nodeleaklint check --jobs 1 --no-cache`` (all rules, one core), process start included,
+  and its peak memory (maximum resident set size);
 - ``nodeleaklint check --no-cache`` (all cores, the default);
 - a cached re-run (the cache filled by a first run, then the same command again);
 - single-file editor latency: median wall time of ``python -m nodeleaklint check FILE``
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -90,6 +92,8 @@ def measure(folder: Path, runs: int) -> dict[str, Any]:
     base += ["--format", "json", "--exit-zero"]
     floor = parse_floor(files)
     one_core = timed([*base, "--no-cache", "--jobs", "1"])
+    # The peak of the first child run, in KiB (Linux reports ``ru_maxrss`` in KiB).
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     all_cores = timed([*base, "--no-cache"])
     cache = ["--cache-dir", str(work / "cache")]
     timed([*base, *cache])
@@ -108,6 +112,7 @@ def measure(folder: Path, runs: int) -> dict[str, Any]:
         "one_core_s": round(one_core, 2),
         "all_cores_s": round(all_cores, 2),
         "one_core_ratio": round(one_core / floor, 2),
+        "one_core_peak_mb": round(peak_kib * 1024 / 1_000_000),
         "all_cores_ratio": round(all_cores / floor, 2),
         "cached_rerun_s": round(cached, 2),
         "single_file_ms": round(statistics.median(latencies) * 1000),
@@ -121,7 +126,8 @@ def report(r: dict[str, Any]) -> str:
             f"corpus           {r['folder']}: {r['files']} files, {r['megabytes']} MB",
             f"rules            {', '.join(r['rules'])}",
             f"parse floor      {r['parse_floor_s']} s (tree-sitter only, one core)",
-            f"--jobs 1         {r['one_core_s']} s ({r['one_core_ratio']}x the floor)",
+            f"--jobs 1         {r['one_core_s']} s ({r['one_core_ratio']}x the floor), "
+            f"peak memory {r['one_core_peak_mb']} MB",
             f"all {r['cores']} cores      {r['all_cores_s']} s ({r['all_cores_ratio']}x the floor)",
             f"cached re-run    {r['cached_rerun_s']} s",
             f"one file         {r['single_file_ms']} ms median of runs "

@@ -221,6 +221,7 @@ def check(
             report_unused_suppressions=report_unused_suppressions,
             jobs=jobs,
             cache_dir=None if no_cache or use_stdin else _cache_dir(paths, config_path, cache_dir),
+            own_process=True,
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)

@@ -23,6 +23,7 @@ from nodeleaklint.cache import ResultCache, entry_key, report_cacheable, setting
 from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
 from nodeleaklint.findings import FileReport, Notification, NotificationKind, RunResult, Severity
+from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import dialect_for_path
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
@@ -188,9 +189,21 @@ def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
     if isinstance(data, Notification):
         return data, None
     report = _check_data(task, data, check or _engine_check())
+    if _guard is not None:
+        _guard.checked(len(data))
     if task.cache_settings is None or not report_cacheable(report):
         return report, None
     return report, entry_key(task.cache_settings, task.display, data)
+
+
+# Set in processes that nodeleaklint owns (see ``nodeleaklint.memory``).
+_guard: MemoryGuard | None = None
+
+
+def _own_process() -> None:
+    """Mark this process as nodeleaklint's own: free each file's model promptly."""
+    global _guard
+    _guard = MemoryGuard()
 
 
 def _map_in_pool(tasks: list[_Task], jobs: int) -> list[Outcome]:
@@ -201,7 +214,7 @@ def _map_in_pool(tasks: list[_Task], jobs: int) -> list[Outcome]:
     results: list[Outcome] = []
     chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_own_process) as pool:
             results.extend(pool.map(_check_task, tasks, chunksize=chunksize))
     except BrokenProcessPool as error:  # a worker died (e.g. killed); report, do not crash
         results.extend(
@@ -349,16 +362,21 @@ def run(
     jobs: int | None = None,
     check: CheckSource | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    own_process: bool = False,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
     ``jobs`` is the number of worker processes (default: one per core for large inputs,
     none for a few files). ``check`` replaces ``nodeleaklint.engine.check_source`` (for
     tests; it always runs in this process). ``cache_dir`` turns on the result cache in that
-    folder (quietly off when it cannot be written). Raises
+    folder (quietly off when it cannot be written). ``own_process`` says the calling process
+    is nodeleaklint's own (the command line), so memory can be managed for a long run (see
+    ``nodeleaklint.memory``); worker processes always are. Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
+    if own_process:
+        _own_process()
     if select:
         select_rules(select, ignore)  # fail early on unknown selectors
     elif ignore:
