@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 import tree_sitter_javascript
 import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser, Tree, TreeCursor
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree, TreeCursor
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -17,6 +17,7 @@ __all__ = [
     "Node",
     "Tree",
     "TreeCursor",
+    "captures",
     "dialect_for_path",
     "parse",
 ]
@@ -66,3 +67,17 @@ def _parser(dialect: Dialect) -> Parser:
 def parse(source: bytes, dialect: Dialect) -> Tree:
     """Parse bytes with the grammar of ``dialect``; tree-sitter always returns a tree."""
     return _parser(dialect).parse(source)
+
+
+@cache
+def _query(grammar: Language, pattern: str) -> Query:
+    query: Query = Query(grammar, pattern)
+    return query
+
+
+def captures(grammar: Language, node: Node, pattern: str) -> dict[str, list[Node]]:
+    """The nodes a tree-sitter query ``pattern`` (for ``grammar``) captures below ``node``,
+    by capture name (each list by position, though a node nested at the same start may come
+    before its parent). Queries are compiled once per grammar and pattern."""
+    found: dict[str, list[Node]] = QueryCursor(_query(grammar, pattern)).captures(node)
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nodeleaklint.parsing import SUPPORTED_EXTENSIONS, Dialect, dialect_for_path, parse
+from nodeleaklint.parsing import SUPPORTED_EXTENSIONS, Dialect, captures, dialect_for_path, parse
 
 SYNTAX = {
     "jsx": (
@@ -97,3 +97,12 @@ def test_typescript_angle_bracket_casts_stay_out_of_tsx() -> None:
     code = b"const x = <any>value;"
     assert not parse(code, Dialect.TYPESCRIPT).root_node.has_error
     assert parse(code, Dialect.TSX).root_node.has_error
+
+
+def test_captures_returns_query_matches_by_capture_name() -> None:
+    tree = parse(b"a.b(); c['d']; e.f.g;", Dialect.JAVASCRIPT)
+    found = captures(
+        tree.language, tree.root_node, "(member_expression) @m (subscript_expression) @s"
+    )
+    assert sorted(node.text for node in found["m"]) == [b"a.b", b"e.f", b"e.f.g"]
+    assert [node.text for node in found["s"]] == [b"c['d']"]

@@ -6,6 +6,7 @@ import pytest
 
 from nodeleaklint.parsing import Dialect, Node, dialect_for_path, parse
 from nodeleaklint.semantics import BindingKind, Lifetime, Repetition, SemanticModel
+from nodeleaklint.semantics.cleanup import member_index
 from nodeleaklint.semantics.scopes import FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, text
 from nodeleaklint.source import SourceFile
@@ -119,30 +120,40 @@ def test_calls_are_indexed_with_enclosing_function_and_loops() -> None:
     assert inner.display() == "bus.on('x', …)"
 
 
-def test_enclosing_functions_recorded_by_the_walk_match_the_ancestors() -> None:
+def test_enclosing_function_of_every_node_matches_its_ancestors() -> None:
+    # Calls, assignments and functions come from the walk, other nodes from byte ranges;
+    # the bare arrow statement has exactly its function's range.
     model = build(
         """
         a = 1;
         function outer(x) {
           b = () => { c = 2; go(); };
           class K { m() { this.d = 3; return () => e(); } f = function () { g = 4; }; }
-          return [h => h, function () { i = x; }];
+          return [h => h, function () { i = x; }].map(fn => fn.bind(this));
         }
         (() => { j = 5; })();
+        () => {}
         """
     )
-    nodes = [call.node for call in model.calls]
-    nodes += model.assignments + [function.node for function in model.functions]
-    assert len(nodes) > 15
-    for node in nodes:
-        parent = node.parent
-        while parent is not None and parent.type not in FUNCTION_KINDS:
-            parent = parent.parent
-        expected = model.function_at(parent) if parent is not None else None
-        assert model.enclosing_function(node) is expected, text(node)
+    checked = 0
+    stack: list[tuple[Node, Node | None]] = [(model.root, None)]
+    while stack:
+        node, function = stack.pop()
+        expected = model.function_at(function) if function is not None else None
+        assert model.enclosing_function(node) is expected, (node.type, text(node))
+        checked += 1
+        inner = node if node.type in FUNCTION_KINDS else function
+        stack.extend((child, inner) for child in node.children)
+    assert checked > 150
     outer = function_named(model, "outer")
     assert [text(a) for a in model.assignments_in(outer)] == [text(model.assignments[1])]
     assert [text(a) for a in model.assignments_in(None)] == ["a = 1"]
+
+
+def test_member_index_lists_members_innermost_last_first() -> None:
+    model = build("a.x = 1;\nb.x.x();\nc['x'] = d[y];\n")
+    found = member_index(model)["x"]
+    assert [text(node) for node in found] == ["c['x']", "b.x.x", "b.x", "a.x"]
 
 
 # -- repeating contexts ------------------------------------------------------------------

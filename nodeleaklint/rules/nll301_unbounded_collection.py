@@ -93,6 +93,7 @@ from nodeleaklint.semantics.repetition import is_registration
 from nodeleaklint.semantics.scopes import BindingKind, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     dotted_name,
+    is_inside,
     number_value,
     outer,
     text,
@@ -389,6 +390,8 @@ def _constructor_assignments(model: SemanticModel, class_node: Node) -> Iterator
 
 
 def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, static: bool) -> bool:
+    if not is_inside(node, class_node):
+        return False  # ``this`` of another class's method (the cheap test first)
     obj = node.child_by_field_name("object")
     if obj is None or obj.type != "this":
         return False

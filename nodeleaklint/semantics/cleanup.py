@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from nodeleaklint.parsing import Node
+from nodeleaklint.parsing import Node, captures
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import call_arguments, outer, string_value, text, unwrap
 
@@ -540,23 +540,32 @@ def _identifier_place(model: SemanticModel, ident: Node, has_path: bool) -> Plac
     return Place("binding", f"binding:{binding.node.id}", "", name)
 
 
+_MEMBERS = "(member_expression) @member (subscript_expression) @subscript"
+
+
 def member_index(model: SemanticModel) -> dict[str, list[Node]]:
-    """Every member expression of the file by property name (built once, on demand)."""
+    """Every member expression of the file by property name (built once, on demand).
+
+    Found by a tree-sitter query; each list is ordered innermost-last-first (by end, then
+    start), the order of the stack walk this replaced, which consumers' output follows."""
     cached = model.cache.get("cleanup.members")
     if isinstance(cached, dict):
         return cached
+    found = captures(model.tree.language, model.root, _MEMBERS)
+    data = model.source.data
+    keyed: list[tuple[str, Node]] = []
+    for member in found.get("member", ()):
+        prop = member.child_by_field_name("property")
+        name = data[prop.start_byte : prop.end_byte] if prop is not None else b""
+        keyed.append((name.decode("utf-8", errors="replace"), member))
+    for subscript in found.get("subscript", ()):
+        key = string_value(subscript.child_by_field_name("index"))
+        if key is not None:
+            keyed.append((key, subscript))
+    keyed.sort(key=lambda pair: (-pair[1].end_byte, pair[1].start_byte))
     index: dict[str, list[Node]] = {}
-    stack = [model.root]
-    while stack:
-        node = stack.pop()
-        if node.type == "member_expression":
-            prop = node.child_by_field_name("property")
-            index.setdefault(text(prop), []).append(node)
-        elif node.type == "subscript_expression":
-            key = string_value(node.child_by_field_name("index"))
-            if key is not None:
-                index.setdefault(key, []).append(node)
-        stack.extend(node.named_children)
+    for key, node in keyed:
+        index.setdefault(key, []).append(node)
     model.cache["cleanup.members"] = index
     return index
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -127,8 +128,9 @@ class SemanticModel:
     def enclosing_function(self, node: Node) -> FunctionInfo | None:
         """The innermost function containing ``node`` (never ``node`` itself).
 
-        Calls, assignments and functions have it recorded by the walk; other nodes climb
-        their ancestors (``Node.parent`` searches down from the root, so that is the slow way).
+        Calls, assignments and functions have it recorded by the walk; any other node is
+        placed among the functions' byte ranges (``Node.parent`` searches down from the root,
+        so climbing ancestors is the slow way, kept for the ranges that cannot decide).
         """
         facts = self.facts
         key = node.id
@@ -140,10 +142,34 @@ class SemanticModel:
         function = facts.function_by_node.get(key)
         if function is not None:
             return function.parent
+        start, end = node.start_byte, node.end_byte
+        if start < end:
+            starts = self._function_starts()
+            candidate = (
+                facts.functions[index] if (index := bisect_right(starts, start) - 1) >= 0 else None
+            )
+            while candidate is not None:
+                outer_start, outer_end = candidate.node.start_byte, candidate.node.end_byte
+                if outer_start == start and outer_end == end:
+                    break  # ``node`` wraps the function exactly (``() => {}`` as a statement)
+                if outer_start <= start and end <= outer_end:
+                    return candidate
+                candidate = candidate.parent
+            else:
+                return None
         for parent in ancestors(node):
             if parent.type in FUNCTION_KINDS:
                 return self.facts.function_by_node.get(parent.id)
         return None
+
+    def _function_starts(self) -> list[int]:
+        """The functions' start bytes, in walk order (document order, so sorted)."""
+        cached = self.cache.get("function_starts")
+        if isinstance(cached, list):
+            return cached
+        starts = [function.node.start_byte for function in self.facts.functions]
+        self.cache["function_starts"] = starts
+        return starts
 
     def assignments_in(self, function: FunctionInfo | None) -> list[Node]:
         """The assignments whose innermost function is ``function`` (None: top level)."""
