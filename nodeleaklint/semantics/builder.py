@@ -6,6 +6,7 @@ limit. Everything the rules need is indexed here once per file.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -145,6 +146,8 @@ class _Walker:
         self.callee_codes = kind_table(language, _CALLEE_CODES)
         self.fields = field_ids(language, ("function", "constructor", "property", "index"))
         self.base = root.start_byte
+        self.module_bindings: list[Binding] | None = None
+        self.module_binding_starts: list[int] = []
 
     # -- declarations -------------------------------------------------------------------
     def declare(
@@ -636,9 +639,15 @@ class _Walker:
 
     def _export_declared(self, declaration: Node) -> None:
         start, end = declaration.start_byte, declaration.end_byte
-        for binding in self.out.bindings:
-            if binding.scope.is_module and start <= binding.node.start_byte < end:
-                self._export_binding(binding)
+        if self.module_bindings is None:  # by position, built at the first export
+            found = [b for b in self.out.bindings if b.scope.is_module]
+            found.sort(key=lambda binding: binding.node.start_byte)
+            self.module_bindings = found
+            self.module_binding_starts = [binding.node.start_byte for binding in found]
+        first = bisect_left(self.module_binding_starts, start)
+        last = bisect_left(self.module_binding_starts, end)
+        for binding in self.module_bindings[first:last]:
+            self._export_binding(binding)
 
 
 def _ancestors_of(root: Node, cursor: TreeCursor) -> Callable[[], Iterator[Node]]:
