@@ -156,6 +156,30 @@ def test_member_index_lists_members_innermost_last_first() -> None:
     assert [text(node) for node in found] == ["c['x']", "b.x.x", "b.x", "a.x"]
 
 
+def test_functions_returned_by_their_enclosing_function() -> None:
+    model = build(
+        """
+        function a() { return function b() {}; }
+        function c() { return ({ d: () => 1, e() {}, f: { g: (() => 2) } }); }
+        const h = () => () => 3;
+        function i() { const j = () => 4; return j; }
+        function k() { run(() => 5); }
+        """
+    )
+    returned = {
+        (f.name or text(f.node)): f.returned for f in model.functions if f.parent is not None
+    }
+    assert returned == {
+        "b": True,
+        "d": True,
+        "e": True,
+        "g": True,
+        "() => 3": True,
+        "j": False,  # returned by name, not as a value in the return
+        "() => 5": False,
+    }
+
+
 # -- repeating contexts ------------------------------------------------------------------
 
 

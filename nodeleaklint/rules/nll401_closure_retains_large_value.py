@@ -498,7 +498,7 @@ def _factory_results(model: SemanticModel) -> Iterator[LongLived]:
     """A closure returned by a function whose result is stored at module scope."""
     for function in model.functions:
         factory = function.parent
-        if factory is None or not _returned_by(function, factory):
+        if factory is None or not function.returned:
             continue
         stored = _result_stored_at_module_scope(model, factory)
         if stored is None:
@@ -510,27 +510,6 @@ def _factory_results(model: SemanticModel) -> Iterator[LongLived]:
             f"the closure returned by {made_by}",
             f"its result is stored at module scope ({stored}), which lives as long as the process",
         )
-
-
-def _returned_by(function: FunctionInfo, factory: FunctionInfo) -> bool:
-    position = outer(function.node)
-    parent = position.parent
-    while parent is not None and parent.type in ("pair", "object"):
-        position, parent = outer(parent), outer(parent).parent
-    if parent is None:
-        return False
-    if parent.type == "return_statement":
-        return model_function_of(parent) == factory.node.id
-    return parent.id == factory.node.id and factory.is_arrow
-
-
-def model_function_of(node: Node) -> int | None:
-    current = node.parent
-    while current is not None:
-        if is_function(current):
-            return current.id
-        current = current.parent
-    return None
 
 
 def _result_stored_at_module_scope(model: SemanticModel, factory: FunctionInfo) -> str | None:

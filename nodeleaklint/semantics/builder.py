@@ -321,6 +321,9 @@ class _Walker:
         elif kind == "pair":
             info.property_key = text(parent.child_by_field_name("key")).strip("'\"")
             info.name = info.property_key
+            info.returned = _returned_from(info.parent, ancestors)
+        elif kind == "object":  # a method: ``{ m() {} }``
+            info.returned = _returned_from(info.parent, ancestors)
         elif kind in ("field_definition", "public_field_definition"):
             self._attach_class(info, next(ancestors, None) if grandparent else None)
             prop = parent.child_by_field_name("property") or parent.child_by_field_name("name")
@@ -337,6 +340,10 @@ class _Walker:
                     info.exported = True
         elif kind == "export_statement":
             info.exported = True
+        elif kind == "return_statement":
+            info.returned = True
+        elif kind == "arrow_function":
+            info.returned = info.parent is not None and parent.id == info.parent.node.id
 
     def _declare_params(self, node: Node, info: FunctionInfo) -> None:
         params = node.child_by_field_name("parameters")
@@ -671,6 +678,20 @@ def _climb(climber: TreeCursor) -> Iterator[Node]:
         node = climber.node
         if node is not None:
             yield node
+
+
+def _returned_from(enclosing: FunctionInfo | None, ancestors: Iterator[Node]) -> bool:
+    """Whether the object literal a function sits in (``ancestors`` continue above its
+    ``pair``) is returned by ``enclosing``: ``return { m: () => … }``, nested literals and
+    parentheses included, or an arrow's body."""
+    for node in ancestors:
+        kind = node.type
+        if kind in TRANSPARENT_KINDS or kind in ("object", "pair"):
+            continue
+        if kind == "return_statement":
+            return True
+        return enclosing is not None and node.id == enclosing.node.id and enclosing.is_arrow
+    return False
 
 
 def _is_unbounded_loop(node: Node) -> bool:

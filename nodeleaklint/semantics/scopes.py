@@ -150,6 +150,9 @@ class FunctionInfo:
     property_key: str | None = None
     exported: bool = False
     is_iife: bool = False
+    # Returned by its enclosing function: ``return () => …``, ``return { m: () => … }``, or
+    # the body of an arrow (``() => () => …``).
+    returned: bool = False
     repetition: Repetition = Repetition.ONCE
     reason: str = ""
     calls: list[CallSite] = field(default_factory=list, repr=False)
