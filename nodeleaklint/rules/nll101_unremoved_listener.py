@@ -638,21 +638,47 @@ def _root_binding(model: SemanticModel, target: Node) -> Binding | None:
 
 
 def _assigned_in_this_run(model: SemanticModel, function: FunctionInfo, target: Node) -> bool:
-    """``this.x = …`` (or ``x = …``) in the registering function or the method around it: the
-    target is replaced per run, so its listeners go with it."""
+    """``this.x = …`` (or ``x = …``) in the registering function or the method around it, or
+    an object the target hangs off made anew there (``server = await start();
+    server.http.on(…)``): the target is replaced per run, so its listeners go with it."""
     if target.type not in ("member_expression", "identifier"):
         return False
+    owners = _owners(target)
     probe: FunctionInfo | None = function
     while probe is not None:
         for assignment in model.assignments_in(probe):
-            if assignment.type == "assignment_expression" and same_location(
-                model, assignment.child_by_field_name("left"), target
+            if assignment.type != "assignment_expression":
+                continue
+            left = assignment.child_by_field_name("left")
+            if same_location(model, left, target):
+                return True
+            if _creates_object(assignment.child_by_field_name("right")) and any(
+                same_location(model, left, owner) for owner in owners
             ):
                 return True
         if probe.class_node is not None and probe.method_kind is not None:
             break
         probe = probe.parent
     return False
+
+
+def _owners(target: Node) -> list[Node]:
+    """The objects a member chain hangs off: ``a.b`` and ``a`` for ``a.b.c``."""
+    owners: list[Node] = []
+    node = unwrap(target)
+    while node is not None and node.type == "member_expression":
+        node = unwrap(node.child_by_field_name("object"))
+        if node is not None and node.type in ("member_expression", "identifier"):
+            owners.append(node)
+    return owners
+
+
+def _creates_object(value: Node | None) -> bool:
+    """A call or ``new`` (awaited or not): its result is a new object, not an alias."""
+    value = unwrap(value)
+    if value is not None and value.type == "await_expression" and value.named_children:
+        value = unwrap(value.named_children[0])
+    return value is not None and value.type in ("call_expression", "new_expression")
 
 
 def _method_of(model: SemanticModel, function: FunctionInfo) -> FunctionInfo | None:

@@ -92,6 +92,9 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.repetition import is_registration
 from nodeleaklint.semantics.scopes import BindingKind, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    call_arguments,
+    callee_parts,
     dotted_name,
     is_inside,
     number_value,
@@ -499,6 +502,8 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             subject = call.args[0]
             if prop in ("set", "add") and is_constant(model, subject):
                 return
+            if prop == "set" and _only_updates(model, parent, member, subject):
+                return  # ``if (m.has(k)) m.set(k, …)`` replaces an entry, never adds one
             _add_growth(model, candidate, uses, parent, f"{call.display()}", subject)
         return
     if prop in ("length", "size"):
@@ -540,9 +545,63 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
         if value is not None and (value.type in ("null", "undefined") or text(value) == "void 0"):
             uses.bounded = uses.bounded or f"`{short(text(parent))}`"
             return
-        if is_constant(model, key):
+        if is_constant(model, key) or _only_updates(model, parent, subscript, key):
             return
         _add_growth(model, candidate, uses, parent, f"{short(text(subscript))} = …", key)
+
+
+def _only_updates(model: SemanticModel, site: Node, slot: Node, key: Node | None) -> bool:
+    """Whether ``site`` (``c.set(k, …)`` / ``c[k] = …``, ``slot`` the ``c.set`` / ``c[k]``)
+    only runs when ``c`` already holds ``k``: inside the ``if`` branch of a test such as
+    ``c.has(k)``, ``k in c``, ``c.hasOwnProperty(k)``, ``Object.hasOwn(c, k)`` or ``c[k]``."""
+    collection = slot.child_by_field_name("object")
+    if key is None or collection is None:
+        return False
+    wanted = (text(unwrap(collection)), text(unwrap(key)))
+    branch, current = site, site.parent
+    while current is not None and current.type not in FUNCTION_KINDS:
+        if current.type == "if_statement":
+            consequence = current.child_by_field_name("consequence")
+            if consequence is not None and consequence.id == branch.id:
+                condition = current.child_by_field_name("condition")
+                if any(_membership(test) == wanted for test in _conjuncts(condition)):
+                    return True
+        branch, current = current, current.parent
+    return False
+
+
+def _conjuncts(condition: Node | None) -> Iterator[Node]:
+    """The tests a condition requires: ``a && b`` gives ``a`` and ``b``."""
+    node = unwrap(condition)
+    if node is None:
+        return
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "&&":
+        yield from _conjuncts(node.child_by_field_name("left"))
+        yield from _conjuncts(node.child_by_field_name("right"))
+    else:
+        yield node
+
+
+def _membership(test: Node) -> tuple[str, str] | None:
+    """``(collection, key)`` texts of a test that the collection holds the key, else None."""
+    kind = test.type
+    if kind == "subscript_expression":
+        return text(unwrap(test.child_by_field_name("object"))), text(
+            unwrap(test.child_by_field_name("index"))
+        )
+    if kind == "binary_expression" and text(test.child_by_field_name("operator")) == "in":
+        return text(unwrap(test.child_by_field_name("right"))), text(
+            unwrap(test.child_by_field_name("left"))
+        )
+    if kind != "call_expression":
+        return None
+    obj, name = callee_parts(test)
+    args = call_arguments(test)
+    if name in ("has", "hasOwnProperty") and obj is not None and len(args) == 1:
+        return text(unwrap(obj)), text(unwrap(args[0]))
+    if name == "hasOwn" and text(obj) == "Object" and len(args) == 2:
+        return text(unwrap(args[0])), text(unwrap(args[1]))
+    return None
 
 
 def _add_growth(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
 from nodeleaklint.semantics.repetition import has_handler_params
-from nodeleaklint.semantics.scopes import BindingKind
+from nodeleaklint.semantics.scopes import Binding, BindingKind
 from nodeleaklint.semantics.syntax import (
     call_arguments,
     callee_parts,
@@ -93,7 +93,9 @@ def is_constant(model: SemanticModel, node: Node | None) -> bool:
         binding = model.binding_of(node)
         if binding is None:
             return text(node) in _CONSTANT_GLOBALS
-        if binding.is_reassigned or binding.kind in (BindingKind.PARAM, BindingKind.CATCH):
+        if binding.kind is BindingKind.PARAM and not binding.is_reassigned:
+            return _element_of_literal_list(model, binding)
+        if binding.is_reassigned or binding.kind is BindingKind.CATCH:
             return False
         if binding.is_module_level:
             return True
@@ -113,6 +115,32 @@ def is_constant(model: SemanticModel, node: Node | None) -> bool:
             return text(root) in ("Symbol", "Number", "Math")
         return binding.is_module_level and not binding.is_reassigned
     return False
+
+
+# Array methods whose callback gets each element as its first argument.
+_ELEMENT_CALLBACKS = frozenset({"forEach", "map", "flatMap", "filter", "some", "every", "find"})
+
+
+def _element_of_literal_list(model: SemanticModel, param: Binding) -> bool:
+    """``['a', 'b'].forEach((name) => …)``: the element parameter of a callback iterating a
+    literal list of constants (inline, or a ``const`` bound to one) takes only those values."""
+    function = param.function
+    if function is None or param.destructured or not function.params:
+        return False
+    call = function.callback_of
+    if function.params[0] is not param or call is None or function.argument_index != 0:
+        return False
+    if call.name not in _ELEMENT_CALLBACKS or call.is_new:
+        return False
+    items = unwrap(call.obj)
+    if items is not None and items.type == "identifier":
+        binding = model.binding_of(items)
+        if binding is None or binding.kind is not BindingKind.CONST or binding.is_reassigned:
+            return False
+        items = unwrap(binding.init)
+    if items is None or items.type != "array":
+        return False
+    return all(_is_literal(element) for element in items.named_children)
 
 
 def _is_literal(node: Node | None) -> bool:

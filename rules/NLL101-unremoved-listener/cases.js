@@ -589,3 +589,19 @@ app.get('/off-all', (req, res) => {
   bus.on('message', (msg) => res.write(msg));
   res.on('close', () => bus.off('message'));
 });
+
+let instance = null;
+async function restart(options) {
+  instance = await startServer(options);
+  // ok: NLL101 -- `instance` is made anew in this call: `instance.server` is a fresh emitter
+  instance.server.on('connection', (socket) => track(socket, options));
+}
+module.exports.restart = restart;
+
+let shared = null;
+function attach(req, res) {
+  shared = shared || registry;
+  // ruleid: NLL101 -- `shared` is only re-pointed at the same registry: its emitter lives on
+  shared.events.on('change', () => res.write('changed'));
+}
+app.get('/attach', attach);

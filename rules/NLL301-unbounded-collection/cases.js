@@ -206,5 +206,41 @@ class Pool {
   }
 }
 
+// ok: NLL301 -- `set` runs only when the key is already there: it replaces, never adds
+const deprecations = new Map();
+app.post('/hooks', (req, res) => {
+  if (deprecations.has(req.body.hook)) {
+    deprecations.set(req.body.hook, { ...deprecations.get(req.body.hook), seen: true });
+  }
+  res.end();
+});
+
+// ok: NLL301 -- the keys are the elements of a literal list: at most three entries
+const filters = {};
+app.get('/filters', (req, res) => {
+  ['assignee', 'owner', 'reporter'].forEach((name) => {
+    filters[name] = req.query[name];
+  });
+  res.json(filters);
+});
+
+// ruleid: NLL301 -- added exactly when the key is missing: one entry per new key
+const firstSeen = new Map();
+app.get('/seen', (req, res) => {
+  if (!firstSeen.has(req.query.id)) {
+    firstSeen.set(req.query.id, Date.now());
+  }
+  res.end();
+});
+
+// ruleid: NLL301 -- the list comes from the request, so the keys are unbounded
+const tags = {};
+app.post('/tags', (req, res) => {
+  req.body.tags.forEach((tag) => {
+    tags[tag] = true;
+  });
+  res.end();
+});
+
 module.exports.app = app;
 module.exports.Pool = Pool;
