@@ -3,12 +3,14 @@
 Inputs are real snippets from the rules' annotated case files, mutated (cut, duplicated,
 spliced with other snippets, sprinkled with odd bytes), and plain random bytes. For each:
 no exception escapes ``check_source``, no rule or the model reports an internal error, and
-the JSON and SARIF renderings of the result parse and validate.
+the JSON and SARIF renderings of the result parse and validate. Each property tries 200
+examples; ``NODELEAKLINT_FUZZ_EXAMPLES=3000`` searches longer (about 30 s).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -38,7 +40,10 @@ ODD = [
     b"\\",
 ]
 FUZZ = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+    max_examples=int(os.environ.get("NODELEAKLINT_FUZZ_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
 )
 
 
