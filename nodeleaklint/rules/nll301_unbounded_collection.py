@@ -547,7 +547,21 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
             return
         if is_constant(model, key) or _only_updates(model, parent, subscript, key):
             return
+        if candidate.kind == "array" and not _is_append_index(subscript, key):
+            return  # ``slots[i] = …`` overwrites a slot; only ``a[a.length] = …`` appends
         _add_growth(model, candidate, uses, parent, f"{short(text(subscript))} = …", key)
+
+
+def _is_append_index(subscript: Node, key: Node | None) -> bool:
+    """``a[a.length]``: the index one past the end of the same array."""
+    key = unwrap(key)
+    if key is None or key.type != "member_expression":
+        return False
+    if text(key.child_by_field_name("property")) != "length":
+        return False
+    return text(unwrap(key.child_by_field_name("object"))) == text(
+        unwrap(subscript.child_by_field_name("object"))
+    )
 
 
 def _only_updates(model: SemanticModel, site: Node, slot: Node, key: Node | None) -> bool:

@@ -33,6 +33,7 @@ COLLECTION_CONSTRUCTORS = {"Map": "Map", "Set": "Set", "Array": "array", "Object
 WEAK_CONSTRUCTORS = frozenset({"WeakMap", "WeakSet", "WeakRef"})
 _LITERAL_KINDS = frozenset({"number", "true", "false", "null", "undefined", "regex"})
 _CONSTANT_GLOBALS = frozenset({"undefined", "NaN", "Infinity"})
+_CHANGING_PROPERTIES = frozenset({"length", "size"})
 # Parameter names that carry the incoming request (or a context wrapping it) in a handler.
 _REQUEST_PARAM_NAMES = REQUEST_NAMES | frozenset({"ctx", "context", "event", "msg", "message"})
 
@@ -107,6 +108,8 @@ def is_constant(model: SemanticModel, node: Node | None) -> bool:
             and _is_literal(binding.init)
         )
     if kind == "member_expression":
+        if text(node.child_by_field_name("property")) in _CHANGING_PROPERTIES:
+            return False  # ``list.length`` moves as the list grows
         root = root_object(node)
         if root is None or root.type != "identifier" or _has_call(node):
             return False

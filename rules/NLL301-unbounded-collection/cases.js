@@ -242,5 +242,25 @@ app.post('/tags', (req, res) => {
   res.end();
 });
 
+// ok: NLL301 -- a slot is overwritten by index: the array does not grow past its slots
+const workers = [];
+const Loader = {};
+Loader.watch = function (worker) {
+  worker.on('exit', () => fork(worker.index));
+};
+function fork(index) {
+  const worker = spawnWorker(index);
+  workers[index] = worker;
+  Loader.watch(worker);
+}
+module.exports.Loader = Loader;
+
+// ruleid: NLL301 -- `a[a.length] = …` appends, one element per request
+const arrivals = [];
+app.get('/arrive', (req, res) => {
+  arrivals[arrivals.length] = req.ip;
+  res.end();
+});
+
 module.exports.app = app;
 module.exports.Pool = Pool;
