@@ -17,7 +17,7 @@ import click
 
 from nodeleaklint import __version__
 from nodeleaklint.config import ConfigError
-from nodeleaklint.findings import NotificationKind, RunResult, Severity
+from nodeleaklint.findings import Confidence, NotificationKind, RunResult, Severity
 from nodeleaklint.rules import ALL_RULES, UnknownRuleError, find_rule, matching_rules
 from nodeleaklint.rules.base import Rule
 
@@ -127,6 +127,12 @@ def cli() -> None:
     metavar="NAME",
     help="Read source from stdin, reported and configured as NAME.",
 )
+@click.option(
+    "--min-confidence",
+    type=click.Choice([level.value for level in Confidence]),
+    help="Report only findings of this confidence or higher (default: the configuration's "
+    "min-confidence, medium).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option(
@@ -190,6 +196,7 @@ def check(
     ignore: list[str] | None,
     config_path: str | None,
     stdin_filename: str | None,
+    min_confidence: str | None,
     exit_zero: bool,
     statistics: bool,
     force_exclude: bool,
@@ -222,6 +229,7 @@ def check(
             jobs=jobs,
             cache_dir=None if no_cache or use_stdin else _cache_dir(paths, config_path, cache_dir),
             own_process=True,
+            min_confidence=Confidence(min_confidence) if min_confidence else None,
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)

@@ -20,6 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
+from nodeleaklint.findings import Confidence
 from nodeleaklint.rules import UnknownRuleError, find_rule, matching_rules
 from nodeleaklint.rules.base import RuleOption
 
@@ -52,6 +53,7 @@ KEYS: tuple[str, ...] = (
     "per-file-ignores",
     "max-file-size",
     "respect-gitignore",
+    "min-confidence",
     "rules",
 )
 
@@ -75,6 +77,7 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     respect_gitignore: bool = True
+    min_confidence: Confidence = Confidence.MEDIUM
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -241,6 +244,13 @@ def _positive_int(section: _Section, key: str, value: Any) -> int:
     return value
 
 
+def _confidence(section: _Section, key: str, value: Any) -> Confidence:
+    choices = [level.value for level in Confidence]
+    if not isinstance(value, str) or value not in choices:
+        raise section.error(f"{key!r} must be one of {', '.join(choices)}, got {value!r}")
+    return Confidence(value)
+
+
 def _boolean(section: _Section, key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise section.error(f"{key!r} must be true or false, got {value!r}")
@@ -255,6 +265,7 @@ _FIELDS: dict[str, tuple[str, Callable[[_Section, str, Any], Any]]] = {
     "per-file-ignores": ("per_file_ignores", lambda s, _key, v: _per_file_ignores(s, v)),
     "max-file-size": ("max_file_size", _positive_int),
     "respect-gitignore": ("respect_gitignore", _boolean),
+    "min-confidence": ("min_confidence", _confidence),
     "rules": ("rule_options", lambda s, _key, v: _rule_options(s, v)),
 }
 

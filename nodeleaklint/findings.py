@@ -16,6 +16,10 @@ class Confidence(str, enum.Enum):
     HIGH = "high"
     MEDIUM = "medium"
 
+    def at_least(self, minimum: Confidence) -> bool:
+        """Whether this confidence meets ``minimum`` (``min-confidence``)."""
+        return minimum is Confidence.MEDIUM or self is Confidence.HIGH
+
 
 @dataclass(frozen=True, order=True)
 class Span:

@@ -22,7 +22,14 @@ import pathspec
 from nodeleaklint.cache import ResultCache, entry_key, report_cacheable, settings_key
 from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
-from nodeleaklint.findings import FileReport, Notification, NotificationKind, RunResult, Severity
+from nodeleaklint.findings import (
+    Confidence,
+    FileReport,
+    Notification,
+    NotificationKind,
+    RunResult,
+    Severity,
+)
 from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import dialect_for_path
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
@@ -234,8 +241,10 @@ class _Run:
         report_unused: bool,
         jobs: int | None,
         cache: ResultCache | None = None,
+        min_confidence: Confidence | None = None,
     ) -> None:
         self.check_source = check
+        self.min_confidence = min_confidence
         self.resolver = resolver
         self.selection = selection
         self.report_unused = report_unused
@@ -283,6 +292,16 @@ class _Run:
                 answered[index] = (report, None)
         return answered, missing
 
+    def confident(self, report: FileReport, config: Config) -> FileReport:
+        """``report`` without the findings below the minimum confidence (the command line's,
+        else the file's configuration's). Suppressions were matched before: a suppression
+        of a hidden finding is still used."""
+        minimum = self.min_confidence or config.min_confidence
+        kept = [f for f in report.findings if f.confidence.at_least(minimum)]
+        if len(kept) == len(report.findings):
+            return report
+        return dataclasses.replace(report, findings=kept)
+
     def _workers(self, count: int) -> int:
         if self.check_source is not None:  # an injected check may not survive pickling
             return 1
@@ -313,9 +332,9 @@ class _Run:
             if isinstance(outcome, Notification):
                 result.notifications.append(outcome)
                 continue
-            result.files.append(outcome)
             if key is not None and self.cache is not None:
-                self.cache.put(key, outcome)
+                self.cache.put(key, outcome)  # whole: the threshold may change next run
+            result.files.append(self.confident(outcome, tasks[index].config))
         if self.cache is not None:
             self.cache.save()
         return result
@@ -345,6 +364,7 @@ class _Run:
         else:
             task = self.task(absolute, display, config)
             report = _check_data(task, data, self.check_source or _engine_check())
+            report = self.confident(report, config)
             result.files.append(report if filename is not None else _renamed(report, STDIN))
         return result
 
@@ -363,6 +383,7 @@ def run(
     check: CheckSource | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     own_process: bool = False,
+    min_confidence: Confidence | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -371,7 +392,8 @@ def run(
     tests; it always runs in this process). ``cache_dir`` turns on the result cache in that
     folder (quietly off when it cannot be written). ``own_process`` says the calling process
     is nodeleaklint's own (the command line), so memory can be managed for a long run (see
-    ``nodeleaklint.memory``); worker processes always are. Raises
+    ``nodeleaklint.memory``); worker processes always are. ``min_confidence`` hides findings
+    below it (default: each file's ``min-confidence`` setting). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -388,6 +410,7 @@ def run(
         report_unused_suppressions,
         jobs,
         ResultCache.open(Path(cache_dir)) if cache_dir is not None else None,
+        min_confidence,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

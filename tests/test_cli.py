@@ -218,6 +218,33 @@ def test_unused_suppressions_alone_exit_one_when_reported() -> None:
     assert invoke("check", "--report-unused-suppressions").exit_code == 1
 
 
+def test_min_confidence_from_the_command_line_or_the_configuration() -> None:
+    write("src/a.js", LEAKY)  # NLL102, high confidence
+    write("src/b.js", NEVER)  # NLL601 in a function of unknown repetition: medium
+
+    def rules(*args: str) -> list[str]:
+        return sorted(
+            str(f["rule"]) for f in json_findings(invoke("check", "--format", "json", *args))
+        )
+
+    assert rules() == ["NLL102", "NLL601"]
+    assert rules("--min-confidence", "high") == ["NLL102"]
+    write("nodeleaklint.toml", 'min-confidence = "high"\n')
+    assert rules("--cache-dir", "fresh") == ["NLL102"]  # fills a new cache
+    # The command line wins, and the cache kept the hidden finding for it.
+    assert rules("--cache-dir", "fresh", "--min-confidence", "medium") == ["NLL102", "NLL601"]
+
+
+def test_a_suppression_of_a_hidden_finding_is_still_used() -> None:
+    write(
+        "b.js",
+        "async function f() {\n  // nodeleaklint-disable-next-line NLL601\n"
+        "  await new Promise(() => {});\n}\n",
+    )
+    result = invoke("check", "--min-confidence", "high", "--report-unused-suppressions")
+    assert result.exit_code == 0, result.output
+
+
 # -- stdin -------------------------------------------------------------------------------
 
 

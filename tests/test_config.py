@@ -14,6 +14,7 @@ from nodeleaklint.config import (
     discover_config,
     load_config,
 )
+from nodeleaklint.findings import Confidence
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +45,7 @@ exclude = ["vendor"]
 extend-exclude = ["*.gen.js"]
 max-file-size = 1000
 respect-gitignore = false
+min-confidence = "high"
 
 [per-file-ignores]
 "tests/**" = ["NLL601"]
@@ -62,6 +64,7 @@ threshold = 200
     assert config.all_excludes == ("vendor", "*.gen.js")
     assert config.max_file_size == 1000
     assert config.respect_gitignore is False
+    assert config.min_confidence is Confidence.HIGH
     assert config.per_file_ignores == {"tests/**": ("NLL601",)}
     assert config.rule_options == {"NLL102": {"threshold": 200}}
 
@@ -139,6 +142,11 @@ def test_package_json_settings(tmp_path: Path) -> None:
         (
             "[tool.nodeleaklint]\nmax-file-size = true\n",
             "'max-file-size' must be a positive integer",
+        ),
+        (
+            '[tool.nodeleaklint]\nmin-confidence = "low"\n',
+            "pyproject.toml: [tool.nodeleaklint] 'min-confidence' must be one of high, medium, "
+            "got 'low'",
         ),
         (
             '[tool.nodeleaklint]\nrespect-gitignore = "yes"\n',
