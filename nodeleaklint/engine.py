@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import astuple, replace
+from pathlib import Path
 
 from nodeleaklint.config import Config
-from nodeleaklint.findings import FileReport, Finding, Notification, NotificationKind, Severity
+from nodeleaklint.findings import (
+    Confidence,
+    FileReport,
+    Finding,
+    Notification,
+    NotificationKind,
+    Severity,
+)
 from nodeleaklint.fingerprints import with_fingerprints
 from nodeleaklint.parsing import Node, dialect_for_path, parse
 from nodeleaklint.rules.base import Rule, RuleContext
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.source import BOM, SourceFile
 from nodeleaklint.suppressions import Suppressions
+from nodeleaklint.test_code import is_test_code
 
 
 def check_source(
@@ -50,6 +61,8 @@ def check_source(
         except Exception as exc:  # one rule failing on one file is reported, not fatal
             report.notifications.append(_internal_error(path, f"rule {rule.id} ({rule.name})", exc))
     findings = [replace(f, line_text=source.line_text(f.span.line - 1)) for f in _dedupe(findings)]
+    if is_test_code(_within_project(path, config)):
+        findings = [replace(f, confidence=Confidence.MEDIUM) for f in findings]
     suppressions = Suppressions.from_comments(
         (
             (
@@ -71,6 +84,15 @@ def check_source(
         )
     )
     return report
+
+
+def _within_project(path: str, config: Config) -> str:
+    """``path`` relative to the configuration's folder when inside it (so that a project kept
+    under a folder named ``test`` is not all test code), else as given."""
+    if config.root is not None:
+        with suppress(ValueError):
+            return str(Path(os.path.abspath(path)).relative_to(config.root))
+    return path
 
 
 def _first_code_line(source: SourceFile, root: Node) -> int | None:

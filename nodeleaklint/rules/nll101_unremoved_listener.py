@@ -96,6 +96,7 @@ from dataclasses import dataclass
 from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.semantics.contexts import repetition_confidence
 from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
@@ -315,8 +316,7 @@ def _judge_context(
     if _assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
-        confidence = Confidence.HIGH if repetition is Repetition.REPEATING else Confidence.MEDIUM
-        return confidence, holder
+        return repetition_confidence(model, call), holder
     if lifetime is Lifetime.INSTANCE:
         this_fn = model.this_function(root_object(target) or target)
         if this_fn is None or this_fn.method_kind in ("constructor", "field"):
@@ -495,9 +495,7 @@ def _check_events_helper(ctx: RuleContext, call: CallSite) -> Finding | None:
         )
     if signal is not None:
         why += " (its `{ signal }` comes from an AbortController that is never aborted)"
-    confidence = (
-        Confidence.HIGH if function.repetition is Repetition.REPEATING else Confidence.MEDIUM
-    )
+    confidence = repetition_confidence(model, call)
     message = (
         f"{helper} adds a listener that nothing removes: {why}, one more each time "
         f"{function.describe()} runs."

@@ -497,10 +497,6 @@ def _starters(model: SemanticModel, function: FunctionInfo) -> Iterator[CallSite
 # -- the check ---------------------------------------------------------------------------------
 
 
-def _confidence(repetition: Repetition) -> Confidence:
-    return Confidence.HIGH if repetition is Repetition.REPEATING else Confidence.MEDIUM
-
-
 def _reported(context: Context, module_level: bool) -> bool:
     return context.repetition is not Repetition.ONCE or module_level
 
@@ -539,7 +535,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"`for await … of {call.display()}` in {context.where} never ends: there is no "
                 "`signal` option and no `break` or `return` in the loop, so the interval and the "
                 f"suspended function's frame stay alive {_growth(context, 'loop')}.",
-                confidence=_confidence(context.repetition),
+                confidence=context.confidence,
             )
             continue
         problem = handle_problem(model, call, "clearInterval")
@@ -557,7 +553,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             call.node,
             f"`{call.display()}` in {context.where} is never cleared: {how}, so the timer list "
             f"keeps the callback{keeps} alive {_growth(context, 'interval')}{note}.",
-            confidence=_confidence(context.repetition),
+            confidence=context.confidence,
         )
     yield from _chains(ctx, module_level)
 
@@ -590,5 +586,5 @@ def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
             f"`{call.display()}` reschedules {function.display()} on every run with no stop "
             f"condition and {how}, so the chain started from {context.where} never ends and the "
             f"timer list keeps {function.display()}{keeps} alive {_growth(context, 'chain')}.",
-            confidence=_confidence(context.repetition),
+            confidence=context.confidence,
         )

@@ -85,6 +85,7 @@ from collections.abc import Iterator
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.semantics.contexts import repetition_confidence
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.syntax import is_function, unwrap
 
@@ -118,7 +119,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         repetition = model.repetition(where)
         if where is None or repetition is Repetition.ONCE:
             continue
-        confidence = Confidence.HIGH if repetition is Repetition.REPEATING else Confidence.MEDIUM
+        confidence = repetition_confidence(model, call)
         params = (
             "declares no `resolve`/`reject`"
             if not info.params

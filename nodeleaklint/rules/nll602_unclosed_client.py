@@ -275,9 +275,7 @@ def _judge(
 ) -> Finding | None:
     model = ctx.model
     flow = flow_of(model, call.node, spec)
-    confidence = (
-        Confidence.HIGH if context.repetition is Repetition.REPEATING else Confidence.MEDIUM
-    )
+    confidence = context.confidence
     per = context.per or "per call"
     head = f"`{_created(call)}` in {context.where}"
     tail = (
@@ -488,9 +486,7 @@ def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
             site, holder = target
             if listener_finding(ctx, site) is not None:
                 break  # NLL101 reports the registration and names this controller
-            confidence = (
-                Confidence.HIGH if context.repetition is Repetition.REPEATING else Confidence.MEDIUM
-            )
+            confidence = context.confidence
             yield ctx.finding(
                 call.node,
                 f"`new AbortController()` in {context.where} is never aborted, but its signal is "

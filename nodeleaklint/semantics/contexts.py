@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nodeleaklint.findings import Confidence
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.repetition import HANDLER_KEYS, has_handler_params
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
@@ -35,6 +36,12 @@ class Context:
     repetition: Repetition
     where: str
     per: str  # "" at module top level
+    event_driven: bool = False  # repeats per request, event or loop turn (not per API call)
+
+    @property
+    def confidence(self) -> Confidence:
+        """See ``repetition_confidence``."""
+        return Confidence.HIGH if self.event_driven else Confidence.MEDIUM
 
 
 def context_of(model: SemanticModel, call: CallSite) -> Context:
@@ -47,7 +54,74 @@ def context_of(model: SemanticModel, call: CallSite) -> Context:
             return Context(None, Repetition.REPEATING, where, "per instance")
         return Context(None, Repetition.ONCE, "module top level", "")
     repetition = Repetition.REPEATING if call.in_loop else function.repetition
-    return Context(function, repetition, function.describe(), per_word(function))
+    return Context(
+        function,
+        repetition,
+        function.describe(),
+        per_word(function),
+        repetition_confidence(model, call) is Confidence.HIGH,
+    )
+
+
+def repetition_confidence(model: SemanticModel, call: CallSite) -> Confidence:
+    """How sure a finding can be that ``call`` runs again and again.
+
+    High when the repetition is seen: an endless loop around it or around a call of its
+    function, a function that runs per request, event or timer tick
+    (``SemanticModel.is_event_driven``), or a method of a DI-decorated service (NestJS's
+    ``@Injectable()``: its methods serve requests). Medium when it is only possible: a
+    method, constructor or exported function runs per call of an API whose callers are in
+    other files, and in applications those are often start-up code that runs once (a
+    service's ``init``, a singleton's constructor).
+    """
+    function = call.function
+    if call.in_loop:
+        return Confidence.HIGH
+    if function is None or function.repetition is not Repetition.REPEATING:
+        return Confidence.MEDIUM
+    if (
+        model.is_event_driven(function)
+        or _called_in_a_loop(model, function)
+        or _in_a_service_method(function)
+    ):
+        return Confidence.HIGH
+    return Confidence.MEDIUM
+
+
+def _in_a_service_method(function: FunctionInfo) -> bool:
+    """In a method of a DI-decorated class, or a callback inline in one."""
+    owner = function
+    while owner.parent is not None and (owner.callback_of is not None or owner.is_iife):
+        owner = owner.parent
+    return owner.method_kind == "method" and is_decorated(owner.class_node)
+
+
+def _called_in_a_loop(model: SemanticModel, function: FunctionInfo) -> bool:
+    """``while (running) { await handle(job); }``: a named function called per loop turn."""
+    binding = function.binding
+    if binding is None or function.name is None:
+        return False
+    return any(
+        call.in_loop
+        and call.obj is None
+        and call.callee is not None
+        and model.binding_of(call.callee) is binding
+        for call in model.calls_named(function.name)
+    )
+
+
+def is_decorated(class_node: Node | None) -> bool:
+    """A class with decorators (``@Injectable() export class …`` puts them on the export)."""
+    if class_node is None:
+        return False
+    if any(child.type == "decorator" for child in class_node.children):
+        return True
+    parent = class_node.parent
+    return (
+        parent is not None
+        and parent.type == "export_statement"
+        and any(child.type == "decorator" for child in parent.children)
+    )
 
 
 def field_class(node: Node, through_arrows: bool = False) -> Node | None:

@@ -1,0 +1,19 @@
+"""Which files are test code: leaks there do not reach production, so findings in them are
+reported with medium confidence at most (``min-confidence = "high"`` hides them)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+TEST_FOLDERS = frozenset(
+    {"test", "tests", "__tests__", "spec", "specs", "fixtures", "__fixtures__", "__mocks__", "e2e"}
+)
+TEST_SUFFIXES = (".test", ".spec", "-test", "-spec", "_test", "_spec")
+
+
+def is_test_code(path: str) -> bool:
+    """``test/x.js``, ``src/__tests__/x.ts``, ``x.test.ts``, ``x-spec.js``, ``fixtures/…``."""
+    pure = PurePath(path)
+    if any(part.lower() in TEST_FOLDERS for part in pure.parts[:-1]):
+        return True
+    return pure.name.lower().rsplit(".", 1)[0].endswith(TEST_SUFFIXES)
