@@ -96,7 +96,7 @@ from dataclasses import dataclass
 from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.semantics.contexts import repetition_confidence
+from nodeleaklint.semantics.contexts import is_decorated, repetition_confidence
 from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
@@ -306,7 +306,7 @@ def _judge_context(
     if (
         method is not None
         and method.method_kind == "constructor"
-        and _is_decorated(method.class_node)
+        and is_decorated(method.class_node)
     ):
         return None  # a DI singleton's constructor runs once
     per_call = [name for name in handler.captures if name != "this"]
@@ -321,7 +321,7 @@ def _judge_context(
         this_fn = model.this_function(root_object(target) or target)
         if this_fn is None or this_fn.method_kind in ("constructor", "field"):
             return None  # once per instance, on something the instance owns
-        if _is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:
+        if is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:
             return (
                 Confidence.HIGH,
                 Holder(  # framework singleton: the instance lives as long as the process
@@ -686,19 +686,6 @@ def _method_of(model: SemanticModel, function: FunctionInfo) -> FunctionInfo | N
             return current
         current = current.parent
     return None
-
-
-def _is_decorated(class_node: Node | None) -> bool:
-    if class_node is None:
-        return False
-    if any(child.type == "decorator" for child in class_node.children):
-        return True
-    parent = class_node.parent
-    return (
-        parent is not None
-        and parent.type == "export_statement"
-        and any(child.type == "decorator" for child in parent.children)
-    )
 
 
 # -- small helpers --------------------------------------------------------------------------

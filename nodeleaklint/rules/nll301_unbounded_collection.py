@@ -88,6 +88,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.semantics.cleanup import member_index
+from nodeleaklint.semantics.contexts import is_decorated
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.repetition import is_registration
 from nodeleaklint.semantics.scopes import BindingKind, FunctionInfo, Repetition
@@ -190,12 +191,8 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     ``SessionStore``, ``ConnectionPool``), or one instantiated at module top level."""
     if class_node is None:
         return False
-    if any(child.type == "decorator" for child in class_node.children):
+    if is_decorated(class_node):
         return True
-    parent = class_node.parent
-    if parent is not None and parent.type == "export_statement":
-        if any(child.type == "decorator" for child in parent.children):
-            return True
     heritage = next((c for c in class_node.named_children if c.type == "class_heritage"), None)
     if heritage is not None and text(heritage).split("<")[0].rstrip().endswith(_EMITTER_BASES):
         return True
