@@ -54,12 +54,18 @@ def code_fingerprint() -> str:
 
 
 def settings_key(
-    rule_ids: Sequence[str], options: Mapping[str, Mapping[str, Any]], report_unused: bool
+    rule_ids: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]],
+    report_unused: bool,
+    root: Path | None = None,
 ) -> str:
-    """What, besides the bytes and the path, a file's result depends on."""
+    """What, besides the bytes and the path, a file's result depends on (``root``, the
+    configuration's folder, decides which paths count as test code)."""
     chosen = {rule_id: dict(options.get(rule_id, {})) for rule_id in rule_ids}
     payload = json.dumps(
-        [code_fingerprint(), list(rule_ids), chosen, report_unused], sort_keys=True, default=repr
+        [code_fingerprint(), list(rule_ids), chosen, report_unused, str(root)],
+        sort_keys=True,
+        default=repr,
     )
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 

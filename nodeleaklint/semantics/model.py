@@ -144,10 +144,8 @@ class SemanticModel:
             return function.parent
         start, end = node.start_byte, node.end_byte
         if start < end:
-            starts = self._function_starts()
-            candidate = (
-                facts.functions[index] if (index := bisect_right(starts, start) - 1) >= 0 else None
-            )
+            index = bisect_right(self._function_starts(), start) - 1  # the last to start here
+            candidate = facts.functions[index] if index >= 0 else None
             while candidate is not None:
                 outer_start, outer_end = candidate.node.start_byte, candidate.node.end_byte
                 if outer_start == start and outer_end == end:
