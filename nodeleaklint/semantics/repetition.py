@@ -88,6 +88,12 @@ ONE_SHOT_EVENTS = frozenset(
         "secureConnect",
         "online",
         "spawn",
+        # Termination signals end the process: their handlers are the shutdown path, run
+        # once (``SIGHUP`` and ``SIGUSR1/2`` often mean "reload" and stay repeating).
+        "SIGINT",
+        "SIGTERM",
+        "SIGQUIT",
+        "SIGBREAK",
     }
 )
 

@@ -1,5 +1,6 @@
 // Annotated cases for NLL101 unremoved-listener (CommonJS: Express, Koa, ws, Socket.IO, plain Node).
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const { spawn } = require('node:child_process');
 const { EventEmitter, once, on } = require('node:events');
@@ -605,3 +606,16 @@ function attach(req, res) {
   shared.events.on('change', () => res.write('changed'));
 }
 app.get('/attach', attach);
+
+const httpServer = http.createServer(serve);
+process.on('SIGINT', () => {
+  // ok: NLL101 -- a termination signal's handler is the shutdown path: it runs once
+  httpServer.on('close', () => process.exit(0));
+  httpServer.close();
+});
+
+process.on('SIGHUP', () => {
+  const settings = loadSettings();
+  // ruleid: NLL101 -- SIGHUP means "reload": every reload adds one more listener
+  httpServer.on('request', (req) => audit(req, settings));
+});
