@@ -29,7 +29,8 @@ def rule_page(rule: Rule) -> str:
         "| | |",
         "|---|---|",
         f"| Severity | {meta.severity.value} |",
-        f"| Confidence | {meta.confidence.value} (medium where callers are unknown) |",
+        f"| Confidence | {meta.confidence.value} (medium where callers are unknown, and in test "
+        "code) |",
         f"| Weakness | {meta.cwe} |",
         f"| Tags | {', '.join(meta.tags)} |",
         "",

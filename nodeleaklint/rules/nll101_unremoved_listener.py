@@ -71,10 +71,13 @@ app.get('/jobs/:id', async (req, res) => {
 None.
 
 ## Known limits
-Confidence is high for process-lived targets in code that repeats, and for fields of a
-decorated class (a NestJS-style provider or controller is a singleton, so its fields live as
-long as the process). It is medium for functions whose repetition is unknown (exported, never
-called in the file), for `this.x` fields of other classes, and for parameters of unknown
+Confidence is high for process-lived targets in code seen to repeat (per request, event or
+timer tick, per turn of an endless loop, or in a method of a decorated service), and for
+fields of a decorated class (a NestJS-style provider or controller is a singleton, so its
+fields live as long as the process). It is medium in methods, constructors and functions
+whose callers are elsewhere (exported, never called in the file: in applications such code
+often runs once, at start-up), in test code, for `this.x` fields of other classes, and for
+parameters of unknown
 lifetime; those last two are reported only when the handler captures per-call state, the
 event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'close'`,
 `'error'`, `'connect'` … belong to a stream's or socket's own piece of work), and, for
