@@ -181,6 +181,17 @@ def test_ten_thousand_levels_of_nesting_do_not_hit_recursion_limits(shape: str) 
             json.loads(text)
 
 
+def test_a_long_guard_condition_does_not_recurse() -> None:
+    """NLL301 reads the tests of an ``if`` around growth; 2,000 ``&&`` are past any recursion
+    limit."""
+    guard = " && ".join(["seen.has(req.id)"] * 2_000)
+    code = f"const seen = new Map();\napp.get('/x', (req, res) => {{\n  if ({guard}) {{\n"
+    code += "    seen.set(req.id, Date.now());\n  }\n});\n" + LEAK
+    report = check_source("guard.js", code.encode(), Config(), ALL_RULES)
+    assert not [n for n in report.notifications if n.kind is NotificationKind.INTERNAL_ERROR]
+    assert [f.rule for f in report.findings] == ["NLL102"]  # the guarded set only updates
+
+
 def test_deeply_nested_functions_finish() -> None:
     """Nested functions exercise every per-function step (scopes, positions, rules)."""
     depth = 2_000

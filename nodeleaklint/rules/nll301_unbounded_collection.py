@@ -582,15 +582,18 @@ def _only_updates(model: SemanticModel, site: Node, slot: Node, key: Node | None
 
 
 def _conjuncts(condition: Node | None) -> Iterator[Node]:
-    """The tests a condition requires: ``a && b`` gives ``a`` and ``b``."""
-    node = unwrap(condition)
-    if node is None:
-        return
-    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "&&":
-        yield from _conjuncts(node.child_by_field_name("left"))
-        yield from _conjuncts(node.child_by_field_name("right"))
-    else:
-        yield node
+    """The tests a condition requires: ``a && b`` gives ``a`` and ``b`` (no recursion: a
+    chain of ten thousand ``&&`` is still a condition)."""
+    pending = [condition]
+    while pending:
+        node = unwrap(pending.pop())
+        if node is None:
+            continue
+        if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "&&":
+            pending.append(node.child_by_field_name("right"))
+            pending.append(node.child_by_field_name("left"))
+        else:
+            yield node
 
 
 def _membership(test: Node) -> tuple[str, str] | None:
