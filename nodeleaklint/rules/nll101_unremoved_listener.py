@@ -182,6 +182,9 @@ LIFECYCLE_EVENTS = frozenset(
         "prefinish",
     }
 )
+# Parameters that by name hold one client's connection (socket.io's `socket`, ws's `ws`): a
+# function taking one sets that connection up, and its listeners die with it.
+CONNECTION_PARAMS = frozenset({"socket", "ws", "websocket", "conn", "connection"})
 # Events that may never happen: a `once` listener for them waits (and retains) indefinitely.
 MAY_NEVER_FIRE = frozenset(
     {
@@ -337,11 +340,24 @@ def _judge_context(
             )
     if not per_call or event in LIFECYCLE_EVENTS:
         return None
+    if lifetime is Lifetime.UNKNOWN and _is_connection_param(holder):
+        return None
     if _replaces_listener(model, call, target):
         return None
     if lifetime is Lifetime.UNKNOWN and repetition is not Repetition.REPEATING and event != "abort":
         return None
     return Confidence.MEDIUM, holder
+
+
+def _is_connection_param(holder: Holder) -> bool:
+    """``initializeClient(socket, …) { socket.on('input', …) }``: listeners on the connection
+    the function was given last as long as that connection."""
+    binding = holder.binding
+    return (
+        binding is not None
+        and binding.kind is BindingKind.PARAM
+        and binding.name in CONNECTION_PARAMS
+    )
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:

@@ -619,3 +619,12 @@ process.on('SIGHUP', () => {
   // ruleid: NLL101 -- SIGHUP means "reload": every reload adds one more listener
   httpServer.on('request', (req) => audit(req, settings));
 });
+
+function initializeClient(socket, client) {
+  // ok: NLL101 -- a parameter named for one connection: its listeners last as long as it
+  socket.on('input', (data) => client.input(data));
+}
+const chat = new Server();
+chat.on('connection', (socket) => {
+  socket.on('auth', (token) => initializeClient(socket, lookup(token)));
+});
