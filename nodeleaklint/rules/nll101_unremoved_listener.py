@@ -81,7 +81,10 @@ parameters of unknown
 lifetime; those last two are reported only when the handler captures per-call state, the
 event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'close'`,
 `'error'`, `'connect'` … belong to a stream's or socket's own piece of work), and, for
-parameters, the function repeats or the listener waits on a signal's `'abort'`.
+parameters, the function repeats or the listener waits on a signal's `'abort'`. A parameter
+named for one connection (`socket`, `ws`, `websocket`, `conn`, `connection`) is taken to hold
+that connection, whose listeners go with it: a shared socket handed to a helper under such a
+name is missed.
 Handler identity follows bindings, `this.x` fields and `const self = this` aliases, not
 copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
 stored in a collection or handed to another function is assumed to be removed elsewhere, and
