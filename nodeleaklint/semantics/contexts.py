@@ -36,12 +36,7 @@ class Context:
     repetition: Repetition
     where: str
     per: str  # "" at module top level
-    event_driven: bool = False  # repeats per request, event or loop turn (not per API call)
-
-    @property
-    def confidence(self) -> Confidence:
-        """See ``repetition_confidence``."""
-        return Confidence.HIGH if self.event_driven else Confidence.MEDIUM
+    confidence: Confidence = Confidence.MEDIUM  # see ``repetition_confidence``
 
 
 def context_of(model: SemanticModel, call: CallSite) -> Context:
@@ -59,7 +54,7 @@ def context_of(model: SemanticModel, call: CallSite) -> Context:
         repetition,
         function.describe(),
         per_word(function),
-        repetition_confidence(model, call) is Confidence.HIGH,
+        repetition_confidence(model, call),
     )
 
 
