@@ -60,7 +60,10 @@ def check_source(
             findings.extend(rule.check(context))
         except Exception as exc:  # one rule failing on one file is reported, not fatal
             report.notifications.append(_internal_error(path, f"rule {rule.id} ({rule.name})", exc))
-    findings = [replace(f, line_text=source.line_text(f.span.line - 1)) for f in _dedupe(findings)]
+    findings = [
+        replace(f, line_text=source.line_text(f.span.line - 1), defers_to=())
+        for f in _resolve_deferrals(_dedupe(findings))
+    ]
     if is_test_code(_within_project(path, config)):
         findings = [replace(f, confidence=Confidence.MEDIUM) for f in findings]
     suppressions = Suppressions.from_comments(
@@ -117,6 +120,13 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             unique.append(finding)
     return unique
+
+
+def _resolve_deferrals(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding that defers to another rule's finding at the same site (one site, one
+    finding: NLL401 leaves an interval to NLL201 and a registration to NLL101)."""
+    reported = {(f.rule, f.span) for f in findings if not f.defers_to}
+    return [f for f in findings if not any(site in reported for site in f.defers_to)]
 
 
 def _first_error(root: Node) -> Node:

@@ -52,6 +52,9 @@ class Finding:
     related: tuple[RelatedLocation, ...] = ()
     fingerprint: str = ""
     line_text: str = ""
+    # One site, one finding (SPEC §2): drop this finding when one of these rules reports a
+    # finding at that span. The engine resolves it; reports never see it.
+    defers_to: tuple[tuple[str, Span], ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from nodeleaklint.config import Config
 from nodeleaklint.engine import check_source
 from nodeleaklint.findings import Finding
-from nodeleaklint.rules import find_rule
+from nodeleaklint.rules import ALL_RULES, find_rule
 
 _ANNOTATION = re.compile(r"^\s*(?://|/\*|\*)\s*(ruleid|ok|todoruleid|todook):\s*([A-Z]+\d+)\b")
 
@@ -59,6 +59,7 @@ class Outcome:
     noisy: list[Finding]
     missing: list[int]
     fixed_todos: list[int]
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -74,10 +75,12 @@ class Outcome:
 
 
 def run_annotated(path: str, source: str, rule_id: str) -> Outcome:
-    """Lint ``source`` (named ``path``) with one rule and compare with its annotations."""
+    """Lint ``source`` (named ``path``) as users do (every rule: one site, one finding) and
+    compare the findings of ``rule_id`` with its annotations."""
     rule = find_rule(rule_id)
     expectations = parse_annotations(source, rule.id)
-    report = check_source(path, source.encode("utf-8"), Config(), [rule])
+    report = check_source(path, source.encode("utf-8"), Config(), ALL_RULES)
+    report.findings = [f for f in report.findings if f.rule == rule.id]
     found: Counter[int] = Counter(f.span.line for f in report.findings)
     noisy: list[Finding] = []
     missing: list[int] = []
@@ -99,4 +102,20 @@ def run_annotated(path: str, source: str, rule_id: str) -> Outcome:
             noisy.extend(by_line[line][want:])
         elif got < want:
             missing.append(line)
-    return Outcome(noisy=noisy, missing=missing, fixed_todos=fixed)
+    return Outcome(noisy=noisy, missing=missing, fixed_todos=fixed, findings=report.findings)
+
+
+def render_snapshot(findings: list[Finding]) -> str:
+    """What a user sees of each finding, one block per finding, for a reviewed snapshot."""
+    blocks = []
+    for f in sorted(findings, key=lambda f: f.sort_key):
+        span = f.span
+        lines = [
+            f"{span.line}:{span.column}-{span.end_line}:{span.end_column} {f.rule} "
+            f"[{f.confidence.value}]",
+            f"  {f.message}",
+        ]
+        lines += [f"  related {r.span.line}:{r.span.column}: {r.message}" for r in f.related]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+

@@ -121,6 +121,7 @@ class RuleContext:
         confidence: Confidence | None = None,
         related: Iterable[RelatedLocation] = (),
         fix: str | None = None,
+        defers_to: Iterable[tuple[str, Node]] = (),
     ) -> Finding:
         meta = self.rule.meta
         return Finding(
@@ -133,4 +134,5 @@ class RuleContext:
             message=message,
             fix=meta.fix if fix is None else fix,
             related=tuple(related),
+            defers_to=tuple((rule, self.span(site)) for rule, site in defers_to),
         )

@@ -102,7 +102,6 @@ from dataclasses import dataclass
 from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.semantics.contexts import is_decorated, repetition_confidence
 from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
@@ -115,15 +114,16 @@ from nodeleaklint.semantics.cleanup import (
     signal_state,
     value_binding,
 )
+from nodeleaklint.semantics.contexts import is_decorated, repetition_confidence
 from nodeleaklint.semantics.lifetimes import Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
-    short,
     FUNCTION_KINDS,
     ancestors,
     is_function,
     root_object,
+    short,
     string_value,
     text,
     unwrap,
@@ -735,8 +735,6 @@ def _names(names: tuple[str, ...]) -> str:
     if len(names) > 3:
         quoted.append("…")
     return ", ".join(quoted)
-
-
 
 
 def _short_holder(holder: Holder) -> str:

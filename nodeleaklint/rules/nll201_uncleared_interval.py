@@ -85,9 +85,7 @@ from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.semantics.cleanup import Fate, Flow, FlowKind, ReleaseSpec, fate_of, flow_of
 from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.retention import retained_large_values
-from nodeleaklint.semantics.timers import timer_calls, timer_kind
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -97,6 +95,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.timers import timer_calls, timer_kind
 
 META = RuleMeta(
     id="NLL201",
@@ -490,7 +489,7 @@ def _starters(model: SemanticModel, function: FunctionInfo) -> Iterator[CallSite
             obj = unwrap(site.obj)
             if obj is None or obj.type != "this" or is_inside(site.node, function.node):
                 continue
-            if is_inside(site.node, function.class_node):
+            if model.in_class(site.node, function.class_node):
                 yield site
 
 

@@ -97,13 +97,12 @@ from nodeleaklint.semantics.syntax import (
     call_arguments,
     callee_parts,
     dotted_name,
-    is_inside,
     number_value,
     outer,
+    short,
     text,
     unwrap,
 )
-from nodeleaklint.semantics.syntax import short
 from nodeleaklint.semantics.values import collection_kind, describe_origin, is_constant
 
 META = RuleMeta(
@@ -193,8 +192,9 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
         return False
     if is_decorated(class_node):
         return True
-    heritage = next((c for c in class_node.named_children if c.type == "class_heritage"), None)
-    if heritage is not None and text(heritage).split("<")[0].rstrip().endswith(_EMITTER_BASES):
+    info = model.class_info(class_node)
+    heritage = info.heritage if info is not None else None
+    if heritage is not None and heritage.split("<")[0].rstrip().endswith(_EMITTER_BASES):
         return True
     name = class_node.child_by_field_name("name")
     if name is None:
@@ -275,14 +275,13 @@ def _property_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[
 
 
 def _class_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Candidate]:
-    for class_node in model.facts.class_nodes:
+    for info in model.classes:
+        class_node, class_name = info.node, info.name
         body = class_node.child_by_field_name("body")
         if body is None:
             continue
-        name_node = class_node.child_by_field_name("name")
-        class_name = text(name_node) if name_node is not None else None
         exported = _class_exported(model, class_node)
-        for member in body.named_children:
+        for member in body.named_children if not info.es5 else ():
             if member.type not in _FIELD_KINDS:
                 continue
             prop = member.child_by_field_name("property") or member.child_by_field_name("name")
@@ -390,7 +389,7 @@ def _constructor_assignments(model: SemanticModel, class_node: Node) -> Iterator
 
 
 def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, static: bool) -> bool:
-    if not is_inside(node, class_node):
+    if not model.in_class(node, class_node):
         return False  # ``this`` of another class's method (the cheap test first)
     obj = node.child_by_field_name("object")
     if obj is None or obj.type != "this":

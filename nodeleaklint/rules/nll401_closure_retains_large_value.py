@@ -107,8 +107,6 @@ from functools import partial
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
-from nodeleaklint.rules.nll101_unremoved_listener import listener_finding
-from nodeleaklint.rules.nll201_uncleared_interval import reports_interval
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.semantics.cleanup import (
     all_listener_removals,
@@ -127,17 +125,17 @@ from nodeleaklint.semantics.retention import (
     Retained,
     retained_large_values,
 )
-from nodeleaklint.semantics.timers import timer_calls
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
-    short,
     is_function,
     outer,
     root_object,
+    short,
     string_value,
     text,
     unwrap,
 )
+from nodeleaklint.semantics.timers import timer_calls
 
 META = RuleMeta(
     id="NLL401",
@@ -217,20 +215,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ]
         if not kept:
             continue
-        if holder.registration is not None and _reported_elsewhere(ctx, holder.registration):
-            continue  # NLL201 / NLL101 report this registration and name what it keeps
         yield _finding(ctx, holder, kept)
-
-
-def _reported_elsewhere(ctx: RuleContext, registration: Node) -> bool:
-    """Whether NLL201 (uncleared-interval, default options) or NLL101 (unremoved-listener)
-    reports this registration: one site, one finding (SPEC §2)."""
-    call = ctx.model.call_at(registration)
-    if call is None:
-        return False
-    if call.name == "setInterval" or call.obj is None:
-        return reports_interval(ctx.model, call)
-    return listener_finding(ctx, call) is not None
 
 
 def _reportable(model: SemanticModel, holder: LongLived, retained: Retained) -> bool:
@@ -271,7 +256,12 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
             related.append(
                 ctx.related(retained.via_node, f"`{retained.binding.name}` is captured here")
             )
-    return ctx.finding(holder.node, message, confidence=confidence, related=related)
+    # One site, one finding: NLL201 / NLL101 report this registration and name what it keeps.
+    registration = holder.registration
+    defers = () if registration is None else (("NLL201", registration), ("NLL101", registration))
+    return ctx.finding(
+        holder.node, message, confidence=confidence, related=related, defers_to=defers
+    )
 
 
 # -- long-lived closures -----------------------------------------------------------------------
@@ -549,5 +539,3 @@ def _result_stored_at_module_scope(model: SemanticModel, factory: FunctionInfo) 
         if parent.type in ("export_statement", "arguments"):
             return f"`{short(text(parent.parent if parent.type == 'arguments' else parent), 50)}`"
     return None
-
-

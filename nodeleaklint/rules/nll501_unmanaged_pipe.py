@@ -72,11 +72,11 @@ from nodeleaklint.semantics.syntax import (
     is_inside,
     outer,
     root_object,
+    short,
     string_value,
     text,
     unwrap,
 )
-from nodeleaklint.semantics.syntax import short
 
 META = RuleMeta(
     id="NLL501",

@@ -80,7 +80,6 @@ from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
-from nodeleaklint.rules.nll101_unremoved_listener import listener_finding
 from nodeleaklint.semantics.cleanup import (
     Flow,
     FlowKind,
@@ -484,8 +483,6 @@ def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
             if target is None or signal_state(model, member).aborted:
                 continue
             site, holder = target
-            if listener_finding(ctx, site) is not None:
-                break  # NLL101 reports the registration and names this controller
             confidence = context.confidence
             yield ctx.finding(
                 call.node,
@@ -493,6 +490,8 @@ def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
                 f"handed to `{site.display(40)}` on {holder}, so the emitter keeps the listener, "
                 f"the signal and everything they capture — one more {context.per or 'per call'}.",
                 confidence=confidence,
+                # NLL101 reports a per-call listener there and names this controller.
+                defers_to=(("NLL101", site.node),),
             )
             break
 

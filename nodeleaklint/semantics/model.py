@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
+from nodeleaklint.semantics.classes import ClassInfo, find_classes
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.repetition import compute_repetition, is_event_driven
 from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
@@ -22,6 +23,7 @@ class SemanticModel:
     dialect: Dialect
     facts: Collected
     calls_by_name: dict[str, list[CallSite]] = field(default_factory=dict)
+    classes: list[ClassInfo] = field(default_factory=list)
     # Derived indexes that semantics modules build on demand, once per file (see cleanup.py).
     cache: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -29,12 +31,18 @@ class SemanticModel:
     @classmethod
     def build(cls, source: SourceFile, tree: Tree, dialect: Dialect) -> SemanticModel:
         facts = collect(tree.root_node, tree.language)
+        classes = find_classes(facts)
         compute_repetition(facts.functions, facts.function_by_node, facts.call_by_node)
         by_name: defaultdict[str, list[CallSite]] = defaultdict(list)
         for call in facts.calls:
             by_name[call.name].append(call)
         return cls(
-            source=source, tree=tree, dialect=dialect, facts=facts, calls_by_name=dict(by_name)
+            source=source,
+            tree=tree,
+            dialect=dialect,
+            facts=facts,
+            calls_by_name=dict(by_name),
+            classes=classes,
         )
 
     # -- indexes ----------------------------------------------------------------------------
@@ -123,6 +131,27 @@ class SemanticModel:
         if first is None and second is None:
             return text(a) == text(b)
         return first is second
+
+    # -- classes --------------------------------------------------------------------------
+    def class_info(self, class_node: Node | None) -> ClassInfo | None:
+        """The class (either syntax) whose node is ``class_node``."""
+        if class_node is None:
+            return None
+        return next((c for c in self.classes if c.node.id == class_node.id), None)
+
+    def in_class(self, node: Node, class_node: Node) -> bool:
+        """Whether ``node`` lies in a member of the class: its body, or an ES5 constructor or
+        prototype method (which sit apart in the file)."""
+        start, end = class_node.start_byte, class_node.end_byte
+        if start <= node.start_byte and node.end_byte <= end:
+            return True
+        info = self.class_info(class_node)
+        if info is None or not info.es5:
+            return False
+        return any(
+            m.node.start_byte <= node.start_byte and node.end_byte <= m.node.end_byte
+            for m in info.members
+        )
 
     # -- functions --------------------------------------------------------------------------
     def enclosing_function(self, node: Node) -> FunctionInfo | None:

@@ -1,0 +1,284 @@
+"""Classes in every form (SPEC §1 "Objects, roles and evidence").
+
+``class`` syntax is recorded by the walk. This module finds the ES5 forms real Node code
+ships and gives their functions the same standing as class members:
+
+- a constructor function ``function Client(opts) { … }`` (or ``var Client = function …``)
+  with prototype methods: ``Client.prototype.send = function () {}``,
+  ``Client.prototype = { send() {}, close: function () {} }``,
+  ``Object.assign(Client.prototype, { … })``;
+- heritage: ``util.inherits(Client, EventEmitter)`` / ``inherits(…)``,
+  ``Object.setPrototypeOf(Client.prototype, Base.prototype)``,
+  ``Client.prototype = Object.create(Base.prototype)``, ``Base.call(this, …)`` in the
+  constructor;
+- static members: ``Client.create = function () {}`` (not methods: ``this`` there is the
+  constructor, a process-lived value).
+
+A constructor function is recognised only with evidence that it is one: a prototype
+member or a heritage call, or ``new Name()`` somewhere in the file with ``this.x = …`` in
+its body. Inside such a class ``this`` has instance lifetime, methods repeat per call and
+the constructor runs per instance, exactly as for ``class`` syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.builder import Collected
+from nodeleaklint.semantics.scopes import FunctionInfo
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, text, unwrap
+
+INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_inherits"})
+# Method names whose call ends an instance's working life (SPEC §1 *Method frequency*).
+TEARDOWN_METHODS = frozenset(
+    {
+        "close",
+        "end",
+        "destroy",
+        "stop",
+        "terminate",
+        "dispose",
+        "shutdown",
+        "disconnect",
+        "quit",
+        "abort",
+        "kill",
+        "cleanup",
+        "teardown",
+        "onModuleDestroy",
+        "onApplicationShutdown",
+        "ngOnDestroy",
+        "componentWillUnmount",
+        "_destroy",
+        "_close",
+        "_final",
+    }
+)
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    """One class: its node (the ``class`` or the ES5 constructor function), name, members."""
+
+    node: Node
+    name: str | None
+    es5: bool
+    constructor: FunctionInfo | None = None
+    methods: dict[str, list[FunctionInfo]] = field(default_factory=dict)
+    heritage: str | None = None
+
+    def add_method(self, name: str, function: FunctionInfo) -> None:
+        self.methods.setdefault(name, []).append(function)
+
+    @property
+    def members(self) -> Iterator[FunctionInfo]:
+        if self.constructor is not None:
+            yield self.constructor
+        for functions in self.methods.values():
+            yield from functions
+
+    def teardown_methods(self) -> list[FunctionInfo]:
+        return [f for name, fs in self.methods.items() if name in TEARDOWN_METHODS for f in fs]
+
+
+@dataclass
+class _Es5Candidate:
+    function: FunctionInfo
+    name: str
+    info: ClassInfo
+
+
+def _as_member(function: FunctionInfo, owner: ClassInfo, name: str, kind: str) -> None:
+    function.class_node = owner.node
+    function.class_name = owner.name
+    function.method_kind = kind
+    function.name = name
+    function.is_static = kind == "static"
+    if kind == "method":
+        owner.add_method(name, function)
+
+
+def _constructor_functions(facts: Collected) -> dict[str, FunctionInfo]:
+    """Named, non-arrow functions of one binding that could be constructors, by name."""
+    found: dict[str, FunctionInfo] = {}
+    for function in facts.functions:
+        if function.class_node is not None or function.node.type == "arrow_function":
+            continue
+        if function.node.type not in FUNCTION_KINDS or function.binding is None:
+            continue
+        if function.binding.is_reassigned or not function.name:
+            continue
+        if function.binding.function is not function:
+            continue
+        found.setdefault(function.name, function)
+    return found
+
+
+def _function_value(facts: Collected, value: Node | None) -> FunctionInfo | None:
+    value = unwrap(value)
+    if value is None:
+        return None
+    return facts.function_by_node.get(value.id)
+
+
+def _object_methods(facts: Collected, obj: Node | None) -> Iterator[tuple[str, FunctionInfo]]:
+    """``{ a: function () {}, b() {} }`` → (name, function) pairs."""
+    obj = unwrap(obj)
+    if obj is None or obj.type != "object":
+        return
+    for member in obj.named_children:
+        if member.type == "pair":
+            function = _function_value(facts, member.child_by_field_name("value"))
+            key = text(member.child_by_field_name("key")).strip("'\"")
+            if function is not None and key:
+                yield key, function
+        elif member.type == "method_definition":
+            function = facts.function_by_node.get(member.id)
+            name = text(member.child_by_field_name("name"))
+            if function is not None and name:
+                yield name, function
+
+
+def _prototype_owner(target: str | None) -> tuple[str, str | None] | None:
+    """``X.prototype.m`` → (X, m); ``X.prototype`` → (X, None)."""
+    if target is None:
+        return None
+    parts = target.split(".")
+    if len(parts) == 3 and parts[1] == "prototype":
+        return parts[0], parts[2]
+    if len(parts) == 2 and parts[1] == "prototype":
+        return parts[0], None
+    return None
+
+
+def _base_name(node: Node | None) -> str | None:
+    """``Base.prototype`` / ``Base`` / ``events.EventEmitter`` → the base's dotted name."""
+    name = dotted_name(node)
+    if name is None:
+        return None
+    return name.removesuffix(".prototype")
+
+
+def find_classes(facts: Collected) -> list[ClassInfo]:
+    """Every class of the file, in both syntaxes; ES5 members are marked as class members."""
+    classes: list[ClassInfo] = []
+    by_node: dict[int, ClassInfo] = {}
+    for node in facts.class_nodes:
+        name_node = node.child_by_field_name("name")
+        info = ClassInfo(node, text(name_node) if name_node is not None else None, es5=False)
+        heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+        if heritage is not None and heritage.named_children:
+            info.heritage = text(heritage.named_children[-1])
+        classes.append(info)
+        by_node[node.id] = info
+    for function in facts.functions:
+        owner = by_node.get(function.class_node.id) if function.class_node is not None else None
+        if owner is None or not function.name:
+            continue
+        if function.method_kind == "constructor":
+            owner.constructor = function
+        elif function.method_kind == "method":
+            owner.add_method(function.name, function)
+    classes.extend(_es5_classes(facts))
+    return classes
+
+
+def _es5_classes(facts: Collected) -> list[ClassInfo]:
+    constructors = _constructor_functions(facts)
+    if not constructors:
+        return []
+    found: dict[str, ClassInfo] = {}
+
+    def owner(name: str) -> ClassInfo | None:
+        if name in found:
+            return found[name]
+        function = constructors.get(name)
+        if function is None:
+            return None
+        info = ClassInfo(function.node, name, es5=True, constructor=function)
+        found[name] = info
+        return info
+
+    statics: list[tuple[ClassInfo, str, FunctionInfo]] = []
+    for assignment in facts.assignments:
+        if assignment.type != "assignment_expression":
+            continue
+        left = assignment.child_by_field_name("left")
+        right = assignment.child_by_field_name("right")
+        target = dotted_name(left)
+        proto = _prototype_owner(target)
+        if proto is not None:
+            info = owner(proto[0])
+            if info is None:
+                continue
+            if proto[1] is not None:
+                method = _function_value(facts, right)
+                if method is not None and method is not info.constructor:
+                    _as_member(method, info, proto[1], "method")
+                continue
+            right = unwrap(right)
+            if right is not None and right.type == "call_expression":
+                callee = dotted_name(right.child_by_field_name("function"))
+                arguments = right.child_by_field_name("arguments")
+                if callee == "Object.create" and arguments is not None and arguments.named_children:
+                    info.heritage = _base_name(arguments.named_children[0])
+                continue
+            for name, method in _object_methods(facts, right):
+                _as_member(method, info, name, "method")
+        elif target is not None and target.count(".") == 1:
+            base, member = target.split(".")
+            method = _function_value(facts, right)
+            if method is not None and base in constructors and member != "prototype":
+                statics.append((owner(base), member, method))  # type: ignore[arg-type]
+    for call in facts.calls:
+        callee = dotted_name(call.callee)
+        args = call.args
+        if callee in INHERITS_CALLEES and len(args) >= 2:
+            info = owner(text(args[0]))
+            if info is not None:
+                info.heritage = _base_name(args[1])
+        elif callee == "Object.setPrototypeOf" and len(args) >= 2:
+            proto = _prototype_owner(dotted_name(args[0]))
+            info = owner(proto[0]) if proto is not None else None
+            if info is not None:
+                info.heritage = _base_name(args[1])
+        elif callee == "Object.assign" and len(args) >= 2:
+            proto = _prototype_owner(dotted_name(args[0]))
+            info = owner(proto[0]) if proto is not None and proto[1] is None else None
+            if info is not None:
+                for extra in args[1:]:
+                    for name, method in _object_methods(facts, extra):
+                        _as_member(method, info, name, "method")
+        elif call.is_new and call.obj is None and call.name in constructors:
+            function = constructors[call.name]
+            if call.name not in found and _assigns_this(facts, function):
+                owner(call.name)
+    for info, name, method in statics:
+        if info.name in found and method is not info.constructor:
+            _as_member(method, info, name, "static")
+    for info in found.values():
+        constructor = info.constructor
+        if constructor is not None:
+            _as_member(constructor, info, info.name or "constructor", "constructor")
+            constructor.name = info.name
+    return list(found.values())
+
+
+def _assigns_this(facts: Collected, function: FunctionInfo) -> bool:
+    """Whether the function's own body writes ``this.x = …`` (a constructor's signature)."""
+    body = function.body
+    if body is None:
+        return False
+    for statement in body.named_children:
+        if statement.type != "expression_statement" or not statement.named_children:
+            continue
+        expression = statement.named_children[0]
+        if expression.type != "assignment_expression":
+            continue
+        left = unwrap(expression.child_by_field_name("left"))
+        obj = left.child_by_field_name("object") if left is not None else None
+        if obj is not None and obj.type == "this":
+            return True
+    return False
