@@ -55,7 +55,7 @@ def test_annotated_cases(rule: Rule, path: Path) -> None:
     if UPDATE:
         snapshot.parent.mkdir(parents=True, exist_ok=True)
         snapshot.write_text(rendered, encoding="utf-8")
-    assert snapshot.exists(), f"no snapshot {snapshot.name}: run with NODELEAKLINT_UPDATE_SNAPSHOTS=1"
+    assert snapshot.exists(), f"no {snapshot.name}: run with NODELEAKLINT_UPDATE_SNAPSHOTS=1"
     assert snapshot.read_text(encoding="utf-8") == rendered, f"{snapshot.name} changed"
 
 
