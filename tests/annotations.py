@@ -118,4 +118,3 @@ def render_snapshot(findings: list[Finding]) -> str:
         lines += [f"  related {r.span.line}:{r.span.column}: {r.message}" for r in f.related]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
-
