@@ -42,7 +42,7 @@ DEFAULT_CORPUS = Path(tempfile.gettempdir()) / "nodeleaklint-ecosystem"
 
 CONFIG = """\
 # Ecosystem settings: published packages ship their code in dist/ and build/ too.
-exclude = ["node_modules", ".git"]
+exclude = ["node_modules", ".git", "*.min.js", "*.min.mjs"]
 respect-gitignore = false
 """
 
@@ -199,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         folders += sorted(p for p in args.apps.iterdir() if p.is_dir())
     if args.only:
         folders = [p for p in folders if any(word in p.name for word in args.only)]
-    config = args.corpus / "nodeleaklint.toml"
+    # A configuration of this run's own: runs sharing the corpus never see each other's.
+    config = Path(tempfile.mkdtemp(prefix="nodeleaklint-ecosystem-")) / "nodeleaklint.toml"
     config.write_text(CONFIG, encoding="utf-8")
     cwd = args.corpus
 

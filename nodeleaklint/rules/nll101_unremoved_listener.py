@@ -121,6 +121,7 @@ from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, Functi
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
+    call_arguments,
     is_function,
     root_object,
     short,
@@ -257,7 +258,7 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     if once and not _may_never_fire(event_name):
         return None
     handler = _handler(model, call.args[1], target)
-    if handler is None:
+    if handler is None or _forwards_a_callers_listener(model, call, function):
         return None
     judged = _judge_context(model, call, function, target, holder, handler, event_name)
     if judged is None:
@@ -289,6 +290,47 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         f"one more listener each time {function.describe()} runs."
     )
     return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+
+
+def _forwards_a_callers_listener(
+    model: SemanticModel, call: CallSite, function: FunctionInfo
+) -> bool:
+    """``once(event, fn) { const on = (...a) => { this.off(event, on); fn(...a) };
+    this.on(event, on) }``: an event API that registers its caller's listener for its caller's
+    event. The caller owns that listener and its removal; the API adds nothing per call."""
+    event = unwrap(call.args[0])
+    if event is None or event.type != "identifier":
+        return False
+    binding = model.binding_of(event)
+    if binding is None or binding.kind is not BindingKind.PARAM or binding.function is not function:
+        return False
+    listener = unwrap(call.args[1])
+    params = set(function.param_names) - {binding.name}
+    if listener is None or (listener.type == "identifier" and text(listener) in params):
+        return listener is not None
+    if listener.type == "call_expression" and any(
+        text(unwrap(a)) in params for a in call_arguments(listener)
+    ):
+        return True  # ``this.on(type, _onceWrap(this, type, listener))``
+    wrapper = _handler_function(model, listener)
+    if wrapper is None:
+        return False
+    for inner in wrapper.calls:  # the wrapper calls the caller's listener: ``fn.apply(…)``
+        callee = unwrap(inner.callee)
+        obj = unwrap(inner.obj)
+        if callee is not None and callee.type == "identifier" and text(callee) in params:
+            return True
+        if obj is not None and text(obj) in params and inner.name in ("apply", "call"):
+            return True
+    return False
+
+
+def _handler_function(model: SemanticModel, node: Node) -> FunctionInfo | None:
+    """The function a handler expression denotes: inline, or a local function by name."""
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        return binding.function if binding is not None else None
+    return model.function_at(node)
 
 
 def _judge_context(
@@ -327,7 +369,7 @@ def _judge_context(
     if lifetime is Lifetime.PROCESS:
         return repetition_confidence(model, call), holder
     if lifetime is Lifetime.INSTANCE:
-        this_fn = model.this_function(root_object(target) or target)
+        this_fn = holder.this_function or model.this_function(root_object(target) or target)
         if this_fn is None or this_fn.method_kind in ("constructor", "field"):
             return None  # once per instance, on something the instance owns
         if is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:

@@ -82,7 +82,16 @@ from collections.abc import Iterator
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
-from nodeleaklint.semantics.cleanup import Fate, Flow, FlowKind, ReleaseSpec, fate_of, flow_of
+from nodeleaklint.semantics.cleanup import (
+    Fate,
+    Flow,
+    FlowKind,
+    Place,
+    ReleaseSpec,
+    fate_of,
+    flow_of,
+    value_sources,
+)
 from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.retention import retained_large_values
@@ -95,7 +104,9 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.teardown import cleared_by, teardown_of
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
+from nodeleaklint.semantics.vocabulary import ONCE_PER_INSTANCE_HOOKS
 
 META = RuleMeta(
     id="NLL201",
@@ -555,6 +566,200 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             confidence=context.confidence,
         )
     yield from _chains(ctx, module_level)
+    yield from _teardown_gaps(ctx)
+    yield from _replacements(ctx, module_level)
+    yield from _race_timeouts(ctx, module_level)
+
+
+# -- teardown completeness (SPEC §1) ---------------------------------------------------------
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
+    """A class whose teardown clears some of its timer fields but not this one: its author
+    has said timers must stop with the instance, and this one does not."""
+    model = ctx.model
+    for info in model.classes:
+        teardown = teardown_of(model, info)
+        for timer_field in teardown.forgotten:
+            call, name = timer_field.starts[0]
+            if name == "setInterval" and handle_problem(model, call, "clearInterval"):
+                continue  # never cleared anywhere: the main check reports it
+            context = context_of(model, call)
+            cleared = sorted(teardown.cleared.items(), key=lambda item: item[0].label)
+            by = sorted({label for _, label in cleared})
+            fields = _and([f"`{place.label}`" for place, _ in cleared[:3]])
+            owner = f"`{info.name}`" if info.name else "the"
+            outlives = (
+                "keeps firing after teardown and keeps the instance alive for the life of the "
+                "process"
+                if name == "setInterval"
+                else "can still fire after teardown and keeps the instance alive until it does"
+            )
+            yield ctx.finding(
+                call.node,
+                f"{_and(by)} {'clear' if len(by) > 1 else 'clears'} {fields} but not "
+                f"`{timer_field.place.label}`: the timer `{call.display()}` starts in "
+                f"{context.where} {outlives} ({owner} instance, its callback and what it "
+                "captures).",
+                confidence=Confidence.MEDIUM,
+            )
+
+
+# -- replacement (SPEC §1) ----------------------------------------------------------------------
+
+
+def _replacements(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
+    """``this.timer = setInterval(…)`` in a method that can run again, with no clear of the
+    interval the field may already hold: each run orphans the previous one."""
+    model = ctx.model
+    for call, kind in timer_calls(model, "setInterval"):
+        if kind != "callback":
+            continue
+        context = context_of(model, call)
+        function = model.this_function(call.node)
+        if function is None or function.method_kind in ("constructor", "field"):
+            continue
+        if function.name in ONCE_PER_INSTANCE_HOOKS:
+            continue  # a framework calls it once per instance
+        flow = flow_of(model, call.node, TIMER_RELEASE)
+        place = flow.place
+        if flow.kind is not FlowKind.STORED or place is None or flow.node is None:
+            continue
+        if not place.is_field or handle_problem(model, call, "clearInterval") is not None:
+            continue
+        if _cleared_or_tested_before(model, function, place, flow.node):
+            continue
+        again = _runs_again(model, function, place)
+        if again is None:
+            continue  # nothing in view runs it a second time for the same instance
+        yield ctx.finding(
+            call.node,
+            f"`{place.label} = {call.display()}` in {context.where} replaces the handle in "
+            f"`{place.label}` without clearing the interval it may already hold, and "
+            f"{function.display()} runs again for the same instance ({again}): each run "
+            "orphans the previous interval, which keeps firing with its callback"
+            f"{kept_alive(model, call.args[0] if call.args else None, [])} for the life of "
+            "the process.",
+            confidence=Confidence.MEDIUM,
+        )
+
+
+def _runs_again(model: SemanticModel, function: FunctionInfo, place: Place) -> str | None:
+    """Evidence that a method runs more than once for one instance: the instance calls it
+    itself from another method or a callback (a reconnect, a retry), or hands it to a
+    registration. None when only outside callers (unknown, often start-up code) run it."""
+    name = function.name
+    info = model.class_info(function.class_node)
+    if not name or info is None:
+        return None
+    for call in model.calls_named(name):
+        if call.is_new or not model.is_this(call.obj) or call.function is None:
+            continue
+        caller = call.function
+        if caller is function or is_inside(call.node, function.node):
+            return "it calls itself"
+        if not model.in_class(call.node, info.node):
+            continue
+        owner = model.this_function(call.node)
+        if owner is not None and owner.method_kind == "constructor" and caller is owner:
+            continue  # started once when the instance is made
+        if owner is not None and _cleared_or_tested_before(model, owner, place, call.node):
+            continue  # ``restart() { this.cancel(); this.schedule(); }``
+        return f"called from {caller.display()}"
+    return None
+
+
+def _cleared_or_tested_before(
+    model: SemanticModel, function: FunctionInfo, place: Place, at: Node
+) -> bool:
+    """A clear of ``place`` earlier in the method (directly or via ``this.m()``), or a test
+    of it (``if (this.timer) return``, ``if (!this.timer) …``) that guards the start."""
+    owner = model.class_info(function.class_node)
+    for call in model.calls_named("clearInterval", "clearTimeout"):
+        earlier = call.node.end_byte <= at.start_byte and is_inside(call.node, function.node)
+        if call.args and earlier and place in value_sources(model, call.args[0]):
+            return True
+    if owner is not None:
+        for call in function.calls:
+            if call.node.end_byte <= at.start_byte and call.name in owner.methods:
+                methods = owner.methods[call.name]
+                if model.is_this(call.obj) and any(
+                    place in cleared_by(model, m, owner) for m in methods
+                ):
+                    return True
+    for node in ancestors(at):
+        if node.id == function.node.id:
+            break
+        if node.type in ("if_statement", "ternary_expression"):
+            condition = node.child_by_field_name("condition")
+            if condition is not None and place.label in text(condition):
+                return True
+    body = function.body
+    if body is not None:
+        for statement in body.named_children:
+            if statement.start_byte >= at.start_byte:
+                break
+            if statement.type == "if_statement":
+                condition = statement.child_by_field_name("condition")
+                if condition is not None and place.label in text(condition):
+                    return True
+    return False
+
+
+# -- timeouts that race the work ------------------------------------------------------------
+
+
+def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
+    """``Promise.race([work(), new Promise((_, reject) => setTimeout(reject, ms))])``: when
+    the work wins, nothing clears the timer, which keeps its closure (and ``reject``, and what
+    the promise chain holds) until the full timeout elapses — per call."""
+    model = ctx.model
+    for call, kind in timer_calls(model, "setTimeout"):
+        if kind != "callback":
+            continue
+        race = _raced_executor(model, call)
+        if race is None:
+            continue
+        context = context_of(model, race)
+        if not _reported(context, module_level):
+            continue
+        flow = flow_of(model, call.node, TIMER_RELEASE)
+        if flow.kind is not FlowKind.DISCARDED:
+            continue
+        per = f"one more {context.per}" if context.per else "one more each time it runs"
+        yield ctx.finding(
+            call.node,
+            f"`{call.display()}` is one side of `{race.display()}` in {context.where} and its "
+            "handle is discarded: when the other side wins, nothing clears the timer, so the "
+            "timer list keeps its callback, the promise it rejects and what they capture until "
+            f"the full delay elapses — {per}.",
+            confidence=Confidence.MEDIUM,
+        )
+
+
+def _raced_executor(model: SemanticModel, call: CallSite) -> CallSite | None:
+    """The ``Promise.race`` / ``Promise.any`` whose array holds the ``new Promise`` whose
+    executor starts this timer (directly, not in a nested callback)."""
+    executor = call.function
+    if executor is None or executor.callback_of is None:
+        return None
+    promise = executor.callback_of
+    if not promise.is_new or promise.name != "Promise":
+        return None
+    parent = promise.node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "spread_element"):
+        parent = parent.parent
+    if parent is None or parent.type != "array" or parent.parent is None:
+        return None
+    arguments = parent.parent
+    race = model.call_at(arguments.parent) if arguments.parent is not None else None
+    if race is None or race.name not in ("race", "any") or text(race.obj) != "Promise":
+        return None
+    return race
 
 
 def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:

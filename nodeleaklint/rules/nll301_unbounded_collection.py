@@ -103,7 +103,13 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.values import collection_kind, describe_origin, is_constant
+from nodeleaklint.semantics.values import (
+    collection_kind,
+    describe_origin,
+    invokes_elements,
+    is_callable_value,
+    is_constant,
+)
 
 META = RuleMeta(
     id="NLL301",
@@ -157,6 +163,7 @@ class Uses:
     growth: list[Growth] = field(default_factory=list)
     bounded: str | None = None
     escapes: str | None = None
+    reads: list[Node] = field(default_factory=list)  # ``c[k]`` / ``c.get(k)`` reads
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -172,6 +179,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
         if not growth or uses.bounded or candidate.reassigned:
             continue
+        if invokes_elements(model, uses.reads):
+            continue  # a dispatch table of handlers: filled by configuration, not traffic
         if candidate.instance and not (
             any(g.event_driven for g in growth) or _long_lived_class(model, candidate.class_node)
         ):
@@ -494,10 +503,14 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             return
         if prop in SHRINK_METHODS:
             uses.bounded = uses.bounded or f"`{call.display()}`"
+        elif prop == "get":
+            uses.reads.append(parent)
         elif prop in GROWTH_METHODS[candidate.kind] and call.args:
             subject = call.args[0]
             if prop in ("set", "add") and is_constant(model, subject):
                 return
+            if is_callable_value(model, call.args[1] if prop == "set" else subject):
+                return  # a handler registered under a name: configuration
             if prop == "set" and _only_updates(model, parent, member, subject):
                 return  # ``if (m.has(k)) m.set(k, …)`` replaces an entry, never adds one
             _add_growth(model, candidate, uses, parent, f"{call.display()}", subject)
@@ -531,6 +544,11 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
     ):
         uses.bounded = uses.bounded or f"`{short(text(parent))}`"
         return
+    if not (
+        parent.type in ("assignment_expression", "augmented_assignment_expression")
+        and parent.child_by_field_name("left") == position
+    ):
+        uses.reads.append(subscript)
     if (
         parent.type in ("assignment_expression", "augmented_assignment_expression")
         and parent.child_by_field_name("left") == position
@@ -543,6 +561,8 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
             return
         if is_constant(model, key) or _only_updates(model, parent, subscript, key):
             return
+        if is_callable_value(model, value):
+            return  # a handler registered under a name: configuration
         if candidate.kind == "array" and not _is_append_index(subscript, key):
             return  # ``slots[i] = …`` overwrites a slot; only ``a[a.length] = …`` appends
         _add_growth(model, candidate, uses, parent, f"{short(text(subscript))} = …", key)

@@ -11,8 +11,10 @@ ships and gives their functions the same standing as class members:
   ``Object.setPrototypeOf(Client.prototype, Base.prototype)``,
   ``Client.prototype = Object.create(Base.prototype)``, ``Base.call(this, …)`` in the
   constructor;
-- static members: ``Client.create = function () {}`` (not methods: ``this`` there is the
-  constructor, a process-lived value).
+- methods copied in a loop: ``for (var m in api) Client.prototype[m] = api[m]``.
+
+Static members (``Client.create = function () {}``) stay plain functions: ``this`` there is
+the constructor, and assigning a property to a function does not make it a class.
 
 A constructor function is recognised only with evidence that it is one: a prototype
 member or a heritage call, or ``new Name()`` somewhere in the file with ``this.x = …`` in
@@ -201,7 +203,6 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
         found[name] = info
         return info
 
-    statics: list[tuple[ClassInfo, str, FunctionInfo]] = []
     for assignment in facts.assignments:
         if assignment.type != "assignment_expression":
             continue
@@ -227,11 +228,13 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
                 continue
             for name, method in _object_methods(facts, right):
                 _as_member(method, info, name, "method")
-        elif target is not None and target.count(".") == 1:
-            base, member = target.split(".")
-            method = _function_value(facts, right)
-            if method is not None and base in constructors and member != "prototype":
-                statics.append((owner(base), member, method))  # type: ignore[arg-type]
+        elif _copies_into_prototype(left, right):
+            # ``for (var m in api) X.prototype[m] = api[m]``: api's methods are X's.
+            info = owner(text(_prototype_object(left)))
+            source = facts.module_scope.lookup(text(_object_of(right)))
+            if info is not None and source is not None:
+                for name, method in _object_methods(facts, source.init):
+                    _as_member(method, info, name, "method")
     for call in facts.calls:
         callee = dotted_name(call.callee)
         args = call.args
@@ -255,15 +258,38 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
             function = constructors[call.name]
             if call.name not in found and _assigns_this(facts, function):
                 owner(call.name)
-    for info, name, method in statics:
-        if info.name in found and method is not info.constructor:
-            _as_member(method, info, name, "static")
     for info in found.values():
         constructor = info.constructor
         if constructor is not None:
             _as_member(constructor, info, info.name or "constructor", "constructor")
             constructor.name = info.name
     return list(found.values())
+
+
+def _object_of(node: Node | None) -> Node | None:
+    node = unwrap(node)
+    if node is None or node.type != "subscript_expression":
+        return None
+    return unwrap(node.child_by_field_name("object"))
+
+
+def _prototype_object(left: Node | None) -> Node | None:
+    """``X`` of ``X.prototype[k]``."""
+    obj = _object_of(left)
+    if obj is None or obj.type != "member_expression":
+        return None
+    if text(obj.child_by_field_name("property")) != "prototype":
+        return None
+    return unwrap(obj.child_by_field_name("object"))
+
+
+def _copies_into_prototype(left: Node | None, right: Node | None) -> bool:
+    """``X.prototype[k] = source[k]`` with one computed key on both sides."""
+    prototype_of, source = _prototype_object(left), _object_of(right)
+    if prototype_of is None or source is None or source.type != "identifier":
+        return False
+    keys = [side.child_by_field_name("index") for side in (unwrap(left), unwrap(right)) if side]
+    return len(keys) == 2 and None not in keys and text(keys[0]) == text(keys[1])
 
 
 def _assigns_this(facts: Collected, function: FunctionInfo) -> bool:

@@ -43,8 +43,8 @@ def same_location(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
             b.child_by_field_name("property")
         ) and same_location(model, a.child_by_field_name("object"), b.child_by_field_name("object"))
     if kind == "subscript_expression":
-        key_a = _constant_key(a.child_by_field_name("index"))
-        key_b = _constant_key(b.child_by_field_name("index"))
+        key_a = field_key(model, a.child_by_field_name("index"))
+        key_b = field_key(model, b.child_by_field_name("index"))
         if key_a is None or key_a != key_b:
             return False
         return same_location(
@@ -76,14 +76,23 @@ def _resolve_alias(model: SemanticModel, node: Node | None) -> Node | None:
     return node
 
 
-def _constant_key(node: Node | None) -> str | None:
+def field_key(model: SemanticModel, node: Node | None) -> str | None:
+    """The fixed name of a computed field: ``this['x']`` → ``x``, ``this[0]`` → ``0``, and
+    ``this[kClients]`` → ``[kClients]`` when ``kClients`` is a never-reassigned module-level
+    binding (a ``Symbol`` or string constant: one field for the life of the process)."""
     node = unwrap(node)
     if node is None:
         return None
     value = string_value(node)
     if value is not None:
         return value
-    return text(node) if node.type == "number" else None
+    if node.type == "number":
+        return text(node)
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        if binding is not None and binding.is_module_level and not binding.is_reassigned:
+            return f"[{binding.name}]"
+    return None
 
 
 def _same_this(model: SemanticModel, a: Node, b: Node) -> bool:
@@ -416,7 +425,8 @@ class Place:
 
     def child(self, key: str) -> Place:
         path = f"{self.path}.{key}" if self.path else key
-        return Place(self.kind, self.root, path, f"{self.label}.{key}")
+        shown = f"{self.label}{key}" if key.startswith("[") else f"{self.label}.{key}"
+        return Place(self.kind, self.root, path, shown)
 
     @property
     def is_field(self) -> bool:
@@ -492,7 +502,7 @@ def place_of(model: SemanticModel, node: Node | None) -> Place | None:
             keys.append(text(current.child_by_field_name("property")))
             current = unwrap(current.child_by_field_name("object"))
         elif kind == "subscript_expression":
-            key = string_value(current.child_by_field_name("index"))
+            key = field_key(model, current.child_by_field_name("index"))
             if key is None:
                 return None
             keys.append(key)
@@ -559,7 +569,7 @@ def member_index(model: SemanticModel) -> dict[str, list[Node]]:
         name = data[prop.start_byte : prop.end_byte] if prop is not None else b""
         keyed.append((name.decode("utf-8", errors="replace"), member))
     for subscript in found.get("subscript", ()):
-        key = string_value(subscript.child_by_field_name("index"))
+        key = field_key(model, subscript.child_by_field_name("index"))
         if key is not None:
             keyed.append((key, subscript))
     keyed.sort(key=lambda pair: (-pair[1].end_byte, pair[1].start_byte))
@@ -738,6 +748,12 @@ def _sources(model: SemanticModel, expr: Node | None, depth: int = 0) -> set[Pla
             found |= _identifier_sources(model, current, depth)
         return found
     return found
+
+
+def value_sources(model: SemanticModel, expr: Node | None) -> set[Place]:
+    """The places a released value may have been read from (``clearTimeout(t)`` after
+    ``const t = this.timer`` reaches ``this.timer``)."""
+    return _sources(model, expr)
 
 
 def _identifier_sources(model: SemanticModel, ident: Node, depth: int) -> set[Place]:

@@ -37,6 +37,8 @@ class Holder:
     description: str
     declaration: Node | None = None
     binding: Binding | None = None
+    # INSTANCE: the function whose ``this`` the instance is (its frequency is the owner's).
+    this_function: FunctionInfo | None = None
 
     @property
     def is_long_lived(self) -> bool:
@@ -101,6 +103,9 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
             return Holder(
                 Lifetime.PER_CALL, f"`{name}`, a per-request parameter", binding.node, binding
             )
+        passed = _argument_holder(model, binding, depth)
+        if passed is not None:
+            return passed
         return Holder(Lifetime.UNKNOWN, f"the parameter `{name}`", binding.node, binding)
     if binding.module_source is not None:
         return Holder(
@@ -119,6 +124,40 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
                 aliased.lifetime, aliased.description, aliased.declaration, aliased.binding
             )
     return Holder(Lifetime.PER_CALL, f"the local `{name}`", binding.node, binding)
+
+
+_RANK = {Lifetime.PER_CALL: 0, Lifetime.UNKNOWN: 1, Lifetime.INSTANCE: 2, Lifetime.PROCESS: 3}
+
+
+def _argument_holder(model: SemanticModel, binding: Binding, depth: int) -> Holder | None:
+    """Arguments reach parameters (SPEC §1): when every use of the parameter's function in
+    the file is a direct call, the parameter lives as long as the longest-lived argument
+    passed there. None when a use is not a call (exported, stored, passed on)."""
+    function = binding.function
+    if function is None or binding not in function.params or depth > _MAX_ALIAS_DEPTH:
+        return None
+    index = function.params.index(binding)
+    sites = model.call_sites_of(function)
+    if not sites:
+        return None
+    best: Holder | None = None
+    for site in sites:
+        if index >= len(site.args) or site.args[index].type == "spread_element":
+            return None
+        holder = lifetime_of(model, site.args[index], depth + 1)
+        if holder.lifetime is Lifetime.UNKNOWN:
+            return None
+        if best is None or _RANK[holder.lifetime] > _RANK[best.lifetime]:
+            best = holder
+    if best is None:
+        return None
+    return Holder(
+        best.lifetime,
+        f"`{binding.name}`, which its callers give {best.description}",
+        best.declaration,
+        best.binding,
+        best.this_function,
+    )
 
 
 def is_request_param(binding: Binding) -> bool:
@@ -150,7 +189,9 @@ def _this_lifetime(model: SemanticModel, node: Node) -> Holder:
         owner = function.class_name or "the class"
         if function.is_static:
             return Holder(Lifetime.PROCESS, f"the class `{owner}`", function.class_node)
-        return Holder(Lifetime.INSTANCE, f"an instance of `{owner}`", function.class_node)
+        return Holder(
+            Lifetime.INSTANCE, f"an instance of `{owner}`", function.class_node, None, function
+        )
     return Holder(Lifetime.UNKNOWN, "`this`")
 
 
@@ -188,7 +229,11 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
     base = lifetime_of(model, obj, depth + 1)
     if obj is not None and obj.type == "this" and base.lifetime is Lifetime.INSTANCE:
         return Holder(
-            Lifetime.INSTANCE, f"`{name}`, a field of {base.description}", base.declaration
+            Lifetime.INSTANCE,
+            f"`{name}`, a field of {base.description}",
+            base.declaration,
+            None,
+            base.this_function,
         )
     if base.lifetime is Lifetime.PROCESS:
         if base.binding is not None and base.binding.kind is BindingKind.CLASS:

@@ -12,7 +12,7 @@ from nodeleaklint.semantics.classes import ClassInfo, find_classes
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.repetition import compute_repetition, is_event_driven
 from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
-from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, outer, text
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, outer, text, unwrap
 from nodeleaklint.source import SourceFile
 
 
@@ -211,11 +211,93 @@ class SemanticModel:
         return found
 
     def this_function(self, node: Node) -> FunctionInfo | None:
-        """The function whose ``this`` a ``this`` at ``node`` means (arrows see through)."""
+        """The function whose ``this`` a ``this`` at ``node`` means.
+
+        Arrows see through. So do functions that the code gives the same ``this`` as the
+        function around them: ``function () {}.bind(this)``, a method made in a constructor
+        (``this.flush = function () { this… }``), and a listener registered on ``this``
+        (``this.on('close', function () { this… })``: an emitter calls its listeners with
+        itself as ``this``).
+        """
         function = self.enclosing_function(node)
-        while function is not None and function.is_arrow and function.method_kind != "field":
-            function = function.parent
+        while function is not None:
+            if (function.is_arrow and function.method_kind != "field") or (
+                function.class_node is None
+                and function.parent is not None
+                and self._shares_this(function)
+            ):
+                function = function.parent
+            else:
+                break
         return function
+
+    def _shares_this(self, function: FunctionInfo) -> bool:
+        position = outer(function.node)
+        parent = position.parent
+        if parent is None:
+            return False
+        if parent.type == "member_expression" and text(parent.child_by_field_name("property")) in (
+            "bind",
+            "call",
+        ):
+            bound = parent.parent
+            args = bound.child_by_field_name("arguments") if bound is not None else None
+            first = args.named_children[0] if args is not None and args.named_children else None
+            return self.is_this(first)
+        if parent.type == "assignment_expression":
+            left = unwrap(parent.child_by_field_name("left"))
+            obj = left.child_by_field_name("object") if left is not None else None
+            return left is not None and left.type == "member_expression" and self.is_this(obj)
+        site = function.callback_of
+        return (
+            site is not None
+            and site.name in ("on", "once", "addListener", "prependListener")
+            and self.is_this(site.obj)
+        )
+
+    def is_this(self, node: Node | None) -> bool:
+        """``this``, or a never-reassigned local initialised from it (``self``, ``that``)."""
+        node = unwrap(node)
+        if node is None:
+            return False
+        if node.type == "this":
+            return True
+        if node.type != "identifier":
+            return False
+        binding = self.binding_of(node)
+        init = unwrap(binding.init) if binding is not None else None
+        return (
+            binding is not None
+            and init is not None
+            and init.type == "this"
+            and not binding.is_reassigned
+            and not binding.destructured
+        )
+
+    def call_sites_of(self, function: FunctionInfo) -> list[CallSite] | None:
+        """Every call of a named function, when all its uses in the file are direct calls and
+        it is not exported (so no caller is out of view); None otherwise."""
+        key = f"call_sites:{function.node.id}"
+        if key in self.cache:
+            cached = self.cache[key]
+            return cached if isinstance(cached, list) else None
+        sites: list[CallSite] | None = []
+        binding = function.binding
+        if binding is None or binding.is_reassigned or binding.exported or function.exported:
+            sites = None
+        else:
+            for reference in binding.references:
+                parent = outer(reference).parent
+                call = self.call_at(parent) if parent is not None else None
+                callee = call.callee if call is not None else None
+                direct = callee is not None and callee.id == outer(reference).id
+                if call is None or call.is_new or not direct:
+                    sites = None
+                    break
+                assert sites is not None
+                sites.append(call)
+        self.cache[key] = sites
+        return sites
 
     def repetition(self, function: FunctionInfo | None) -> Repetition:
         return function.repetition if function is not None else Repetition.ONCE

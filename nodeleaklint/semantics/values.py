@@ -233,3 +233,103 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
     return (
         f"the per-call local `{shown}`" if whole else f"`{shown}`, from the per-call local `{name}`"
     )
+
+
+# -- configuration evidence ------------------------------------------------------------------
+_FUNCTION_LITERALS = frozenset(
+    {"function_expression", "arrow_function", "function", "generator_function", "class"}
+)
+_FUNCTION_CHECKS = frozenset({"func", "isFunction", "assertFunction", "function"})
+
+
+def is_callable_value(model: SemanticModel, node: Node | None) -> bool:
+    """Whether the value stored is code rather than per-call data (SPEC §1 *Key cardinality*:
+    a function, class or RegExp passed as the value is a sign of configuration).
+
+    Function and class literals, ``f.bind(…)`` results, RegExps, and a name that the code
+    around it treats as a function: calls it, binds it, tests ``typeof x === 'function'``, or
+    asserts it with ``assert.func(x)``.
+    """
+    node = unwrap(node)
+    if node is None:
+        return False
+    kind = node.type
+    if kind in _FUNCTION_LITERALS or kind == "regex":
+        return True
+    if kind == "new_expression":
+        return text(node.child_by_field_name("constructor")) == "RegExp"
+    if kind == "call_expression":
+        _obj, name = callee_parts(node)
+        # ``f.bind(…)``, or a wrapper of a value that is itself a function (``promisify(fn)``)
+        return name == "bind" or any(is_callable_value(model, a) for a in call_arguments(node))
+    if kind not in ("identifier", "subscript_expression", "member_expression"):
+        return False
+    function = model.enclosing_function(node)
+    if function is None:
+        return False
+    wanted = text(node)
+    for call in function.calls:
+        callee = unwrap(call.callee)
+        if callee is not None and text(callee) == wanted:
+            return True  # called: ``fn(…)``
+        obj = unwrap(call.obj)
+        if obj is not None and text(obj) == wanted and call.name in ("bind", "call", "apply"):
+            return True
+        if call.name in _FUNCTION_CHECKS and any(text(unwrap(a)) == wanted for a in call.args):
+            return True
+    body = function.body
+    source = text(body) if body is not None else ""
+    return f"typeof {wanted} === 'function'" in source or (
+        f'typeof {wanted} === "function"' in source
+    )
+
+
+def invokes_elements(model: SemanticModel, reads: list[Node]) -> bool:
+    """Whether elements read from a collection are called: ``table[k](…)``,
+    ``table.get(k)(…)``, or ``const fn = table[k] || table['*']; fn.apply(…)`` — a dispatch
+    table of handlers, filled by configuration, not by traffic."""
+    for read in reads:
+        position = read
+        parent = position.parent
+        while parent is not None and parent.type in _VALUE_WRAPPERS:
+            position, parent = parent, parent.parent
+        if parent is None:
+            continue
+        if _is_invoked(position):
+            return True
+        target: Node | None = None
+        if parent.type == "variable_declarator" and parent.child_by_field_name("value") == position:
+            target = parent.child_by_field_name("name")
+        elif (
+            parent.type == "assignment_expression"
+            and parent.child_by_field_name("right") == position
+        ):
+            target = unwrap(parent.child_by_field_name("left"))
+        binding = (
+            model.binding_of(target) if target is not None and target.type == "identifier" else None
+        )
+        if binding is not None and any(_is_invoked(ref) for ref in binding.references):
+            return True
+    return False
+
+
+_VALUE_WRAPPERS = frozenset(
+    {"parenthesized_expression", "binary_expression", "ternary_expression", "await_expression"}
+)
+
+
+def _is_invoked(node: Node) -> bool:
+    """``node(…)``, ``node.call(…)``, ``node.apply(…)``."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "call_expression" and parent.child_by_field_name("function") == node:
+        return True
+    if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
+        grand = parent.parent
+        return (
+            text(parent.child_by_field_name("property")) in ("call", "apply")
+            and grand is not None
+            and grand.type == "call_expression"
+        )
+    return False

@@ -297,6 +297,140 @@ app.get('/fake', (req, res) => {
   setInterval(() => res.end());
 });
 
+// --- ES5 classes: constructor functions and prototype methods ---------------------------------
+const { EventEmitter } = require('node:events');
+const util = require('node:util');
+
+function Feed(url) {
+  EventEmitter.call(this);
+  this.url = url;
+  var self = this;
+  // ruleid: NLL201 -- `self` is the instance; nothing ever clears `this.poll`
+  this.poll = setInterval(function () { self.emit('tick', self.url); }, 1000);
+}
+util.inherits(Feed, EventEmitter);
+
+function Link(socket) {
+  this.socket = socket;
+  this.pingTimer = null;
+  this.flushTimer = null;
+}
+Link.prototype.start = function () {
+  // ok: NLL201 -- `close()` clears this one
+  this.pingTimer = setInterval(this.ping.bind(this), 5000);
+  // ruleid: NLL201 -- `close()` clears `this.pingTimer` but forgets `this.flushTimer`
+  this.flushTimer = setInterval(this.flush.bind(this), 200);
+};
+Link.prototype.clearFlush = function () {
+  clearInterval(this.flushTimer);
+};
+Link.prototype.ping = function () { this.socket.write('ping'); };
+Link.prototype.flush = function () { this.clearFlush(); };
+Link.prototype.close = function () {
+  clearInterval(this.pingTimer);
+};
+
+function Watchdog() {
+  this.timer = null;
+}
+Watchdog.prototype = {
+  arm: function () {
+    // ok: NLL201 -- `disarm()` (reached from `stop()`) clears it on the teardown path
+    this.timer = setTimeout(this.bark.bind(this), 30000);
+  },
+  disarm: function () {
+    clearTimeout(this.timer);
+  },
+  bark: function () {},
+  stop: function () {
+    this.disarm();
+  },
+};
+
+// --- teardown completeness, found from the code's own cleanup (no teardown name needed) ------
+class Session {
+  constructor(conn) {
+    this.conn = conn;
+    this.connectTimer = undefined;
+    this.requestTimer = undefined;
+    this.cancelTimer = undefined;
+  }
+  createConnectTimer() {
+    this.connectTimer = setTimeout(() => this.conn.destroy(), 15000);
+  }
+  createRequestTimer() {
+    this.clearRequestTimer(); // cleared just before re-arming: this method is not teardown
+    this.requestTimer = setTimeout(() => this.conn.cancel(), 15000);
+  }
+  createCancelTimer() {
+    this.clearCancelTimer();
+    // ruleid: NLL201 -- `cleanupConnection()` clears the other two timers, not this one
+    this.cancelTimer = setTimeout(() => this.conn.destroy(), 5000);
+  }
+  clearRequestTimer() { clearTimeout(this.requestTimer); }
+  clearCancelTimer() { clearTimeout(this.cancelTimer); }
+  cleanupConnection() {
+    clearTimeout(this.connectTimer);
+    this.clearRequestTimer();
+  }
+}
+
+// --- replacement: a method that runs again starts a second interval --------------------------
+function Client(options) {
+  this.options = options;
+  this.status = 'wait';
+}
+Client.prototype.connect = function () {
+  // ruleid: NLL201 -- `sendCommand` calls `connect` again; the old interval is orphaned
+  this.cacheCleaner = setInterval(() => { this.scripts = {}; }, 60000);
+  this.status = 'connecting';
+};
+Client.prototype.sendCommand = function (command) {
+  if (this.status === 'wait') this.connect();
+  if (command === 'quit') clearInterval(this.cacheCleaner);
+};
+Client.prototype.reconnect = function () {
+  clearInterval(this.cacheCleaner);
+  // ok: NLL201 -- the interval the field held is cleared first
+  this.cacheCleaner = setInterval(() => { this.scripts = {}; }, 60000);
+  this.reconnect();
+};
+
+class Heartbeats {
+  start() {
+    if (this.timer) return;
+    // ok: NLL201 -- guarded: a second start returns before replacing the handle
+    this.timer = setInterval(() => this.beat(), 1000);
+  }
+  restart() { this.start(); }
+  stop() { clearInterval(this.timer); this.timer = undefined; }
+  beat() {}
+}
+
+// --- a timeout that races the work -----------------------------------------------------------
+app.post('/chat', async (req, res) => {
+  const reply = await Promise.race([
+    answer(req.body),
+    new Promise((_, reject) => {
+      // ruleid: NLL201 -- nothing clears it when `answer` wins: every request parks a 30-minute timer
+      setTimeout(() => reject(new Error('timed out')), 30 * 60 * 1000);
+    }),
+  ]);
+  res.json(reply);
+});
+app.post('/chat-fixed', async (req, res) => {
+  let timer;
+  const reply = await Promise.race([
+    answer(req.body),
+    new Promise((_, reject) => {
+      // ok: NLL201 -- cleared in `finally` whichever promise wins
+      timer = setTimeout(() => reject(new Error('timed out')), 30 * 60 * 1000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  res.json(reply);
+});
+async function answer(body) { return body; }
+
 // --- known gaps --------------------------------------------------------------------------------
 app.get('/overwrite', (req, res) => {
   // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
@@ -305,4 +439,4 @@ app.get('/overwrite', (req, res) => {
 });
 let current;
 
-module.exports = { startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };
+module.exports = { Feed, Link, Watchdog, Session, Client, Heartbeats, startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };

@@ -150,6 +150,67 @@ export class Timers {
   }
 }
 
+// --- computed fields: `this[kPing]` is one field -------------------------------------------
+const kPing = Symbol('ping');
+const kFlush = Symbol('flush');
+
+export class Peer {
+  private [kPing]?: NodeJS.Timeout;
+  private [kFlush]?: NodeJS.Timeout;
+  open(): void {
+    // ok: NLL201 -- `destroy()` clears `this[kPing]`
+    this[kPing] = setInterval(() => this.ping(), 1000);
+    // ruleid: NLL201 -- `destroy()` clears `this[kPing]` but forgets `this[kFlush]`
+    this[kFlush] = setInterval(() => this.flush(), 50);
+  }
+  private ping(): void {}
+  private flush(): void {
+    if (this[kFlush]) clearInterval(this[kFlush]);
+  }
+  destroy(): void {
+    clearInterval(this[kPing]);
+  }
+}
+
+// --- teardown that reaches its clears through `this.method()` ----------------------------------
+export class Uploader {
+  private keepAlive?: NodeJS.Timeout;
+  private progress?: NodeJS.Timeout;
+  begin(): void {
+    // ok: NLL201 -- `dispose()` reaches `stopTimers()`, which clears both
+    this.keepAlive = setInterval(() => this.ping(), 10_000);
+    // ok: NLL201 -- cleared on the teardown path too
+    this.progress = setInterval(() => this.report(), 1_000);
+  }
+  private stopTimers(): void {
+    clearInterval(this.keepAlive);
+    clearInterval(this.progress);
+  }
+  dispose(): void {
+    this.stopTimers();
+  }
+  private ping(): void {}
+  private report(): void {}
+}
+
+// --- a timeout racing the work ------------------------------------------------------------
+fastify.get('/slow', async (request, reply) => {
+  const result = await Promise.race([
+    lookup(String(request.query)),
+    new Promise<never>((_, reject) => {
+      // ruleid: NLL201 -- kept for the full minute after `lookup` wins, once per request
+      setTimeout(() => reject(new Error('timeout')), 60_000);
+    }),
+  ]);
+  return reply.send(result);
+});
+fastify.get('/slow-fixed', async (request, reply) => {
+  const signal = AbortSignal.timeout(60_000);
+  // ok: NLL201 -- no timer of ours to clear: the signal owns it
+  return reply.send(await lookup(String(request.query), signal));
+});
+declare function lookup(q: string, signal?: AbortSignal): Promise<string>;
+
 export class LongPoll {
   // todook: NLL201 -- a public field another module may clear: cross-file clears are not seen
   public timer = setInterval(() => flushMetrics(), 1000);

@@ -1,0 +1,173 @@
+"""Teardown (SPEC §1 *Method frequency*, *Teardown completeness*): which methods end an
+instance's working life, what they release, and which of the instance's timers they forget.
+
+A class's teardown methods are the ones named for it (``close``, ``destroy``, ``stop`` …),
+the handlers of the instance's own ``'close'`` / ``'end'``, and — evidence over names — any
+method that clears two or more of the instance's timer fields without starting one (a
+``cleanupConnection()``). What a teardown releases includes what it reaches through
+``this.method()`` calls. A clear right before re-arming (``this.clearTimer(); this.timer =
+setTimeout(…)``) starts a timer in the same method, so that method is not teardown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nodeleaklint.semantics.classes import TEARDOWN_METHODS, ClassInfo
+from nodeleaklint.semantics.cleanup import (
+    FlowKind,
+    Place,
+    ReleaseSpec,
+    flow_of,
+    value_sources,
+)
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
+from nodeleaklint.semantics.syntax import string_value, unwrap
+from nodeleaklint.semantics.timers import timer_calls
+
+TIMER_CLEARS = ReleaseSpec(functions=frozenset({"clearInterval", "clearTimeout"}))
+# The instance's own events that end its working life.
+CLOSING_EVENTS = frozenset({"close", "end", "destroy", "disconnect", "exit"})
+_MAX_DEPTH = 6
+
+
+@dataclass
+class TimerField:
+    """A field of the instance that holds a timer handle, and the calls that fill it."""
+
+    place: Place
+    starts: list[tuple[CallSite, str]] = field(default_factory=list)  # (call, timer name)
+    methods: set[int] = field(default_factory=set)  # node ids of the methods that start it
+
+
+@dataclass
+class Teardown:
+    """The teardown methods of one class and the timer fields they clear."""
+
+    info: ClassInfo
+    methods: list[FunctionInfo]
+    cleared: dict[Place, str]  # timer field -> the teardown that clears it (for messages)
+    fields: dict[Place, TimerField]
+
+    @property
+    def forgotten(self) -> list[TimerField]:
+        """Timer fields no teardown path clears, when teardown clears at least one other."""
+        if not self.cleared:
+            return []
+        return [f for place, f in self.fields.items() if place not in self.cleared]
+
+
+def timer_fields(model: SemanticModel, info: ClassInfo) -> dict[Place, TimerField]:
+    """The class's fields that receive a ``setInterval`` / ``setTimeout`` handle."""
+    found: dict[Place, TimerField] = {}
+    for name in ("setInterval", "setTimeout"):
+        for call, kind in timer_calls(model, name):
+            if kind != "callback":
+                continue
+            owner = model.this_function(call.node)
+            if owner is None or owner.class_node is None or owner.class_node.id != info.node.id:
+                continue
+            flow = flow_of(model, call.node, TIMER_CLEARS)
+            place = flow.place
+            if flow.kind is not FlowKind.STORED or place is None or not place.is_field:
+                continue
+            entry = found.setdefault(place, TimerField(place))
+            entry.starts.append((call, name))
+            entry.methods.add(owner.node.id)
+    return found
+
+
+def cleared_by(
+    model: SemanticModel, function: FunctionInfo, info: ClassInfo, depth: int = 0
+) -> set[Place]:
+    """Places ``function`` clears with ``clearInterval`` / ``clearTimeout``, directly or
+    through ``this.method()`` calls to methods of the same class."""
+    key = f"teardown.cleared:{function.node.id}"
+    cached = model.cache.get(key)
+    if isinstance(cached, set):
+        return cached
+    model.cache[key] = found = set()  # a cycle of this.method() calls ends here
+    start, end = function.node.start_byte, function.node.end_byte
+    for call in model.calls_named(*sorted(TIMER_CLEARS.functions)):
+        inside = call.args and start <= call.node.start_byte and call.node.end_byte <= end
+        if inside and _shares_frame(model, call, function):
+            found |= value_sources(model, call.args[0])
+    if depth < _MAX_DEPTH:
+        for callee in _this_methods_called(model, function, info):
+            if callee is not function:
+                found |= cleared_by(model, callee, info, depth + 1)
+    return found
+
+
+def _shares_frame(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bool:
+    """A clear in a callback inside ``function`` (``this.on('close', () => clear…)``)."""
+    owner = call.function
+    while owner is not None and owner is not function:
+        owner = owner.parent
+    return owner is function
+
+
+def _this_methods_called(
+    model: SemanticModel, function: FunctionInfo, info: ClassInfo
+) -> list[FunctionInfo]:
+    found: list[FunctionInfo] = []
+    start, end = function.node.start_byte, function.node.end_byte
+    for name, methods in info.methods.items():
+        for call in model.calls_named(name):
+            if call.obj is None or call.is_new:
+                continue
+            if not (start <= call.node.start_byte and call.node.end_byte <= end):
+                continue
+            if model.is_this(call.obj):
+                found.extend(methods)
+    return found
+
+
+def _closing_handlers(model: SemanticModel, info: ClassInfo) -> list[FunctionInfo]:
+    """Handlers of the instance's own ``'close'`` / ``'end'``: ``this.on('close', …)``."""
+    found: list[FunctionInfo] = []
+    for call in model.calls_named("on", "once", "addListener", "prependListener"):
+        if len(call.args) < 2 or not model.is_this(call.obj):
+            continue
+        if string_value(call.args[0]) not in CLOSING_EVENTS:
+            continue
+        owner = model.this_function(call.node)
+        if owner is None or owner.class_node is None or owner.class_node.id != info.node.id:
+            continue
+        handler = unwrap(call.args[1])
+        function = model.function_at(handler) if handler is not None else None
+        if function is not None:
+            found.append(function)
+    return found
+
+
+def teardown_of(model: SemanticModel, info: ClassInfo) -> Teardown:
+    """The class's teardown: its methods, what they clear, and the timer fields it has."""
+    key = f"teardown.of:{info.node.id}"
+    cached = model.cache.get(key)
+    if isinstance(cached, Teardown):
+        return cached
+    fields = timer_fields(model, info)
+    methods = [*info.teardown_methods(), *_closing_handlers(model, info)]
+    starters = {method_id for f in fields.values() for method_id in f.methods}
+    for name, candidates in info.methods.items():
+        for method in candidates:
+            if name in TEARDOWN_METHODS or method.node.id in starters or method in methods:
+                continue
+            if len(cleared_by(model, method, info) & fields.keys()) >= 2:
+                methods.append(method)  # clears the instance's timers and starts none
+    cleared: dict[Place, str] = {}
+    for method in methods:
+        for place in cleared_by(model, method, info) & fields.keys():
+            cleared.setdefault(place, _method_label(method))
+    teardown = Teardown(info, methods, cleared, fields)
+    model.cache[key] = teardown
+    return teardown
+
+
+def _method_label(function: FunctionInfo) -> str:
+    if function.callback_of is not None:
+        event = string_value(function.callback_of.args[0]) if function.callback_of.args else None
+        return f"the `'{event}'` handler" if event else "the closing handler"
+    return f"`{function.name}()`"
