@@ -144,6 +144,32 @@ def diff(
     return added, removed, changed
 
 
+def pair_moves(
+    added: list[dict[str, Any]], removed: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[dict[str, Any], dict[str, Any]]]]:
+    """Pair an added and a removed finding of one rule in one file that name the same thing
+    (their messages open alike): the finding moved (a new report site), it is not new."""
+    moved: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    left = list(removed)
+    still_added: list[dict[str, Any]] = []
+    for new in added:
+        match = next(
+            (
+                old
+                for old in left
+                if (old["path"], old["rule"]) == (new["path"], new["rule"])
+                and old["message"].split(" (")[0][:40] == new["message"].split(" (")[0][:40]
+            ),
+            None,
+        )
+        if match is None:
+            still_added.append(new)
+        else:
+            left.remove(match)
+            moved.append((match, new))
+    return still_added, left, moved
+
+
 def _line(sign: str, finding: dict[str, Any]) -> str:
     where = f"{finding['path']}:{finding['line']}:{finding['column']}"
     return f"{sign} {finding['rule']} {finding['confidence']:<6} {where}  {finding['message']}"
@@ -168,11 +194,16 @@ def render(
             f"{rule:<8} {confidence:<7} {total_base[k]:>6} {total_head[k]:>6} "
             f"{plus[k]:>6} {minus[k]:>8}"
         )
-    out.append(f"changed wording or confidence: {len(changed)}")
+    added, removed, moved = pair_moves(added, removed)
+    out.append(f"changed wording or confidence: {len(changed)}; moved: {len(moved)}")
     if added:
         out += ["", "added:"] + [_line("+", f) for f in added]
     if removed:
         out += ["", "removed:"] + [_line("-", f) for f in removed]
+    if moved:
+        out += ["", "moved (same finding, new report site or wording):"]
+        for old, new in moved:
+            out += [_line("<", old), _line(">", new)]
     if changed:
         out += ["", "changed:"]
         for old, new in changed:

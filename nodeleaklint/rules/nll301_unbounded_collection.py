@@ -30,11 +30,11 @@ bounded; per-request keys (ids, URLs, IPs, session tokens) do not.
 ## Example
 ```js
 const sessions = new Map();
-// ruleid: NLL301
 const requestLog = [];
 
 app.get('/login/:id', (req, res) => {
   sessions.set(req.params.id, req.user);
+  // ruleid: NLL301
   requestLog.push({ url: req.url, at: Date.now() });
   res.end();
 });
@@ -97,18 +97,21 @@ from nodeleaklint.semantics.syntax import (
     call_arguments,
     callee_parts,
     dotted_name,
+    is_inside,
     number_value,
     outer,
     short,
     text,
     unwrap,
 )
+from nodeleaklint.semantics.teardown import teardown_of
 from nodeleaklint.semantics.values import (
     collection_kind,
     describe_origin,
     invokes_elements,
     is_callable_value,
     is_constant,
+    unbounded_key,
 )
 
 META = RuleMeta(
@@ -146,6 +149,7 @@ class Candidate:
     exported: str | None = None
     reassigned: bool = False
     declaration: Node | None = None  # the node whose assignment creates the collection
+    teardown: list[FunctionInfo] | None = None  # a factory's teardown closures
 
 
 @dataclass
@@ -156,6 +160,7 @@ class Growth:
     function: FunctionInfo
     repetition: Repetition
     event_driven: bool
+    unbounded: str | None = None  # why the key is new per call (SPEC §1 *Key cardinality*)
 
 
 @dataclass
@@ -164,6 +169,7 @@ class Uses:
     bounded: str | None = None
     escapes: str | None = None
     reads: list[Node] = field(default_factory=list)  # ``c[k]`` / ``c.get(k)`` reads
+    shrinks: list[Node] = field(default_factory=list)  # ``c.delete(k)``, ``delete c[k]`` …
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -173,19 +179,45 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         *_module_candidates(model),
         *_property_candidates(model, index),
         *_class_candidates(model, index),
+        *_factory_candidates(model),
     ]
     for candidate in candidates:
         uses = _uses(model, candidate)
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
-        if not growth or uses.bounded or candidate.reassigned:
+        if not growth or candidate.reassigned:
             continue
+        teardown_only = _shrinks_only_in_teardown(model, candidate, uses)
+        if uses.bounded and (teardown_only is None or not any(g.unbounded for g in growth)):
+            continue  # a clear in teardown matters only when keys are new per call (ids …)
         if invokes_elements(model, uses.reads):
             continue  # a dispatch table of handlers: filled by configuration, not traffic
         if candidate.instance and not (
-            any(g.event_driven for g in growth) or _long_lived_class(model, candidate.class_node)
+            any(g.event_driven or g.unbounded for g in growth)
+            or _long_lived_class(model, candidate.class_node)
         ):
             continue  # most classes are short-lived data structures that die with their owner
-        yield _finding(ctx, candidate, growth, uses)
+        yield _finding(ctx, candidate, growth, uses, teardown_only)
+
+
+def _shrinks_only_in_teardown(model: SemanticModel, candidate: Candidate, uses: Uses) -> str | None:
+    """``close() { this.pending.clear() }`` as the only shrink: the collection still grows
+    for the instance's whole working life (SPEC §1 *Method frequency*). Names the teardown."""
+    if not candidate.instance or not uses.shrinks:
+        return None
+    teardown = candidate.teardown
+    if teardown is None:
+        info = model.class_info(candidate.class_node)
+        teardown = teardown_of(model, info).methods if info is not None else []
+    names: list[str] = []
+    for shrink in uses.shrinks:
+        owner = next(
+            (m for m in teardown if is_inside(shrink, m.node)),
+            None,
+        )
+        if owner is None:
+            return None
+        names.append(f"`{owner.name}()`" if owner.name else "its teardown")
+    return sorted(set(names))[0]
 
 
 # Class names whose role is to outlive the work they serve.
@@ -314,6 +346,30 @@ def _class_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Can
             field_name = text(left.child_by_field_name("property"))
             yield _instance_candidate(
                 model, index, class_node, class_name, assignment, field_name, kind, left
+            )
+
+
+def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
+    """``function createManager() { const jobs = new Map(); return { add() {…}, stop() {…} } }``:
+    a factory's locals live as long as the object of closures it returns (SPEC §1 *Classes in
+    every form*), and its closures run per call of that object's methods."""
+    for factory in model.factories:
+        for binding in factory.function.scope.bindings.values():
+            if binding.kind not in (BindingKind.VAR, BindingKind.LET, BindingKind.CONST):
+                continue
+            if binding.destructured or binding.declarator is None:
+                continue
+            kind = collection_kind(binding.init)
+            if kind is None:
+                continue
+            yield Candidate(
+                report=binding.declarator,
+                holder=f"`{binding.name}`, kept by the object {factory.function.display()} returns",
+                kind=kind,
+                refs=[ref for ref in binding.references if ref.id != binding.node.id],
+                instance=True,
+                reassigned=binding.is_reassigned,
+                teardown=factory.teardown,
             )
 
 
@@ -503,6 +559,7 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             return
         if prop in SHRINK_METHODS:
             uses.bounded = uses.bounded or f"`{call.display()}`"
+            uses.shrinks.append(parent)
         elif prop == "get":
             uses.reads.append(parent)
         elif prop in GROWTH_METHODS[candidate.kind] and call.args:
@@ -543,6 +600,7 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
         and text(parent.child_by_field_name("operator")) == "delete"
     ):
         uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+        uses.shrinks.append(parent)
         return
     if not (
         parent.type in ("assignment_expression", "augmented_assignment_expression")
@@ -557,8 +615,7 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
         key = subscript.child_by_field_name("index")
         value = unwrap(parent.child_by_field_name("right"))
         if value is not None and (value.type in ("null", "undefined") or text(value) == "void 0"):
-            uses.bounded = uses.bounded or f"`{short(text(parent))}`"
-            return
+            return  # the key stays: nulling a value is neither growth nor eviction
         if is_constant(model, key) or _only_updates(model, parent, subscript, key):
             return
         if is_callable_value(model, value):
@@ -653,14 +710,18 @@ def _add_growth(
     )
     origin = describe_origin(model, subject)
     event_driven = repetition is Repetition.REPEATING and model.is_event_driven(function)
-    uses.growth.append(Growth(site, short(shown, 60), origin, function, repetition, event_driven))
+    unbounded = unbounded_key(model, subject)
+    uses.growth.append(
+        Growth(site, short(shown, 60), origin, function, repetition, event_driven, unbounded)
+    )
 
 
 def _instance_repetition(model: SemanticModel, function: FunctionInfo) -> Repetition:
     """How often growth in ``function`` runs per instance: the constructor itself runs once."""
+    factories = {factory.function.node.id for factory in model.factories}
     current: FunctionInfo | None = function
     while current is not None:
-        if current.method_kind == "constructor":
+        if current.method_kind == "constructor" or current.node.id in factories:
             return Repetition.ONCE
         if current.class_node is not None:
             return Repetition.REPEATING
@@ -679,18 +740,27 @@ def _instance_repetition(model: SemanticModel, function: FunctionInfo) -> Repeti
 # -- the finding ----------------------------------------------------------------------------
 
 
-def _finding(ctx: RuleContext, candidate: Candidate, growth: list[Growth], uses: Uses) -> Finding:
+def _finding(
+    ctx: RuleContext,
+    candidate: Candidate,
+    growth: list[Growth],
+    uses: Uses,
+    teardown_only: str | None = None,
+) -> Finding:
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
     repeating = first.repetition is Repetition.REPEATING
     confidence = Confidence.HIGH
     if candidate.instance or not first.event_driven or candidate.exported or uses.escapes:
         confidence = Confidence.MEDIUM
+    origin = first.origin
+    if first.unbounded:
+        origin = f"{origin} ({first.unbounded})"
     verb = {
-        "Map": f"gains an entry keyed by {first.origin}",
-        "Set": f"gains a member from {first.origin}",
-        "array": f"gains an element from {first.origin}",
-        "object": f"gains a property keyed by {first.origin}",
+        "Map": f"gains an entry keyed by {origin}",
+        "Set": f"gains a member from {origin}",
+        "array": f"gains an element from {origin}",
+        "object": f"gains a property keyed by {origin}",
     }[candidate.kind]
     where = first.function.describe()
     if not repeating and "any number of times" not in where:
@@ -701,22 +771,32 @@ def _finding(ctx: RuleContext, candidate: Candidate, growth: list[Growth], uses:
         else ""
     )
     lifetime = "each instance" if candidate.instance else "the process"
-    caveat = "" if first.event_driven else ", unless its keys come from a small fixed set"
+    keyed = first.event_driven or any(g.unbounded for g in growth)
+    caveat = "" if keyed else ", unless its keys come from a small fixed set"
     if candidate.exported:
         caveat += (
             f"; it is exported as `{candidate.exported}`, so only code elsewhere could shrink it"
         )
     elif uses.escapes:
         caveat += f"; it is also handed to {uses.escapes}, which might shrink it"
+    scope = "class" if candidate.instance else "file"
+    shrinks = (
+        f"only {teardown_only} clears it, when the instance's working life ends, so it grows "
+        f"until then{caveat}"
+        if teardown_only
+        else f"nothing in this {scope} deletes, clears or bounds its entries, so it grows for "
+        f"the life of {lifetime}{caveat}"
+    )
     message = (
         f"{_capital(candidate.holder)} ({_WHAT[candidate.kind]}) {verb} at `{first.shown}` "
-        f"in {where}{more}, and nothing in this {'class' if candidate.instance else 'file'} "
-        f"deletes, clears or bounds its entries, so it grows for the life of {lifetime}{caveat}."
+        f"in {where}{more}, and {shrinks}."
     )
-    related = [
-        ctx.related(g.site, f"grows here, in {g.function.describe()}: `{g.shown}`") for g in growth
+    related = [ctx.related(candidate.report, "the collection is created here")]
+    related += [
+        ctx.related(g.site, f"also grows here, in {g.function.describe()}: `{g.shown}`")
+        for g in growth[1:]
     ]
-    return ctx.finding(candidate.report, message, confidence=confidence, related=related)
+    return ctx.finding(first.site, message, confidence=confidence, related=related)
 
 
 def _capital(value: str) -> str:

@@ -85,11 +85,43 @@ class ClassInfo:
         return [f for name, fs in self.methods.items() if name in TEARDOWN_METHODS for f in fs]
 
 
-@dataclass
-class _Es5Candidate:
+@dataclass(eq=False)
+class Factory:
+    """A function that returns an object of closures: its locals are the object's state, and
+    the closures are its methods (``return { add, stop() {…} }``)."""
+
     function: FunctionInfo
-    name: str
-    info: ClassInfo
+    methods: dict[str, FunctionInfo] = field(default_factory=dict)
+
+    @property
+    def teardown(self) -> list[FunctionInfo]:
+        return [f for name, f in self.methods.items() if name in TEARDOWN_METHODS]
+
+
+def find_factories(facts: Collected) -> list[Factory]:
+    """Functions whose ``return`` statements hand out an object with function members."""
+    found: list[Factory] = []
+    for function in facts.functions:
+        body = function.body
+        if body is None or body.type != "statement_block" or function.class_node is not None:
+            continue
+        factory = Factory(function)
+        for statement in body.named_children:
+            if statement.type != "return_statement" or not statement.named_children:
+                continue
+            returned = unwrap(statement.named_children[0])
+            if returned is None or returned.type != "object":
+                continue
+            for name, method in _object_methods(facts, returned):
+                factory.methods[name] = method
+            for member in returned.named_children:
+                if member.type == "shorthand_property_identifier":
+                    local = function.scope.bindings.get(text(member))
+                    if local is not None and local.function is not None:
+                        factory.methods[text(member)] = local.function
+        if factory.methods:
+            found.append(factory)
+    return found
 
 
 def _as_member(function: FunctionInfo, owner: ClassInfo, name: str, kind: str) -> None:

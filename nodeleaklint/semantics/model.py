@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
-from nodeleaklint.semantics.classes import ClassInfo, find_classes
+from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, find_factories
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.repetition import compute_repetition, is_event_driven
 from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
@@ -24,6 +24,7 @@ class SemanticModel:
     facts: Collected
     calls_by_name: dict[str, list[CallSite]] = field(default_factory=dict)
     classes: list[ClassInfo] = field(default_factory=list)
+    factories: list[Factory] = field(default_factory=list)
     # Derived indexes that semantics modules build on demand, once per file (see cleanup.py).
     cache: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -43,6 +44,7 @@ class SemanticModel:
             facts=facts,
             calls_by_name=dict(by_name),
             classes=classes,
+            factories=find_factories(facts),
         )
 
     # -- indexes ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ parameter, a function argument, a local computed per call).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
@@ -20,6 +21,7 @@ from nodeleaklint.semantics.syntax import (
     callee_parts,
     root_object,
     short,
+    string_value,
     text,
     unwrap,
 )
@@ -333,3 +335,107 @@ def _is_invoked(node: Node) -> bool:
             and grand.type == "call_expression"
         )
     return False
+
+
+# -- key cardinality (SPEC §1) ----------------------------------------------------------------
+# Values new for every request, connection or call: strong evidence that keys never repeat.
+_FRESH_WORDS = frozenset(
+    {
+        "uuid",
+        "guid",
+        "token",
+        "url",
+        "originalurl",
+        "ip",
+        "remoteaddress",
+        "remoteport",
+        "origin",
+        "nonce",
+        "timestamp",
+        "requestid",
+        "reqid",
+        "correlationid",
+        "sessionid",
+        "socketid",
+        "connectionid",
+        "msgid",
+        "messageid",
+        "callbackid",
+    }
+)
+_FRESH_CALLS = frozenset(
+    {"randomUUID", "uuid", "v4", "v1", "v7", "uuidv4", "nanoid", "now", "randomBytes", "ulid"}
+)
+_ID_GENERATOR = re.compile(
+    r"(next|new|gen|generate|create|get|make|alloc)_?(request_?|req_?|msg_?|message_?|call_?)?id$",
+    re.IGNORECASE,
+)
+_MAX_KEY_DEPTH = 4
+
+
+def _fresh_word(name: str) -> bool:
+    return name.lstrip("_#").lower().replace("_", "") in _FRESH_WORDS
+
+
+def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> str | None:
+    """Why a key takes a new value on every call — a counter, a generated id, a UUID, a
+    timestamp, a request's URL or a peer's address — or None when nothing shows it. Evidence
+    for NLL301 (SPEC §1 *Key cardinality*). An entity's own ``.id`` is not enough: the set of
+    users, devices or nodes a process sees is often bounded by its configuration."""
+    node = unwrap(node)
+    if node is None or depth > _MAX_KEY_DEPTH:
+        return None
+    kind = node.type
+    if kind == "update_expression":
+        return "a counter"
+    if kind == "call_expression":
+        _obj, name = callee_parts(node)
+        if name in _FRESH_CALLS or _ID_GENERATOR.search(name or ""):
+            return "a fresh value per call"
+        return None
+    if kind in ("template_string", "binary_expression"):
+        parts = (
+            [
+                inner
+                for child in node.named_children
+                if child.type == "template_substitution"
+                for inner in child.named_children
+            ]
+            if kind == "template_string"
+            else [node.child_by_field_name("left"), node.child_by_field_name("right")]
+        )
+        for part in parts:
+            reason = unbounded_key(model, part, depth + 1)
+            if reason is not None:
+                return reason
+        return None
+    if kind in ("member_expression", "subscript_expression"):
+        prop = node.child_by_field_name("property") or node.child_by_field_name("index")
+        name = (
+            (string_value(prop) or "") if prop is not None and prop.type == "string" else text(prop)
+        )
+        return "a value new per request or peer" if name and _fresh_word(name) else None
+    if kind == "identifier":
+        if _fresh_word(text(node)):
+            return "a value new per request or peer"
+        binding = model.binding_of(node)
+        if binding is None or binding.destructured:
+            return None
+        if binding.kind is BindingKind.PARAM:
+            return _unbounded_argument(model, binding, depth)
+        if binding.init is not None and not binding.is_reassigned:
+            return unbounded_key(model, binding.init, depth + 1)
+    return None
+
+
+def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> str | None:
+    function = binding.function
+    if function is None or binding not in function.params:
+        return None
+    index = function.params.index(binding)
+    for site in model.call_sites_of(function) or ():
+        if index < len(site.args):
+            reason = unbounded_key(model, site.args[index], depth + 1)
+            if reason is not None:
+                return reason
+    return None

@@ -3,85 +3,85 @@ const express = require('express');
 const LRU = require('lru-cache');
 const app = express();
 
-// ruleid: NLL301
 const sessions = new Map();
 app.get('/login/:id', (req, res) => {
+  // ruleid: NLL301
   sessions.set(req.params.id, { user: req.user, at: Date.now() });
   res.end();
 });
 
-// ruleid: NLL301
 const seen = new Set();
 app.post('/track', (req, res) => {
+  // ruleid: NLL301
   seen.add(req.body.visitor);
   res.end();
 });
 
-// ruleid: NLL301
 const requestLog = [];
 app.use((req, res, next) => {
+  // ruleid: NLL301
   requestLog.push({ url: req.url, at: Date.now() });
   next();
 });
 
-// ruleid: NLL301
 const byIp = {};
 app.use(function countIp(req, res, next) {
+  // ruleid: NLL301
   byIp[req.ip] = (byIp[req.ip] || 0) + 1;
   next();
 });
 
-// ruleid: NLL301
 const handlers = Object.create(null);
 function onMessage(msg) {
+  // ruleid: NLL301
   handlers[msg.id] = msg.reply;
 }
 process.on('message', onMessage);
 
-// ruleid: NLL301
 var recent = [];
 class Job {
   constructor(name) {
+    // ruleid: NLL301
     recent.unshift(this);
     this.name = name;
   }
 }
 
-// ruleid: NLL301
 global.userCache = new Map();
 app.get('/user/:id', async (req, res) => {
+  // ruleid: NLL301
   global.userCache.set(req.params.id, await loadUser(req.params.id));
   res.end();
 });
 
-// ruleid: NLL301
 const pending = new Map();
 // unknown repetition (exported, never called here): medium confidence
 exports.remember = function remember(key, value) {
+  // ruleid: NLL301
   pending.set(key, value);
 };
 
-// ruleid: NLL301
 const shared = new Map();
 module.exports.shared = shared;
 app.get('/shared/:k', (req, res) => {
+  // ruleid: NLL301
   shared.set(req.params.k, req.query);
   res.end();
 });
 
 class Registry {
-  // ruleid: NLL301
   static all = new Map();
   static track(item) {
+    // ruleid: NLL301
     Registry.all.set(item.id, item);
   }
 }
 
 class Server {
   constructor() {
-    // ruleid: NLL301
     this.clients = new Set();
     this.server = require('net').createServer((socket) => {
+      // ruleid: NLL301
       this.clients.add(socket);
     });
   }
@@ -141,9 +141,9 @@ app.get('/timer/:id', (req, res) => {
   });
 });
 
-// ok: NLL301 -- setting the entry to null releases the value it held
 const buckets = {};
 app.get('/bucket/:b', (req, res) => {
+  // ruleid: NLL301 -- nulling the value on close keeps the key: one more key per distinct `b`
   buckets[req.params.b] = res;
   res.on('close', () => {
     buckets[req.params.b] = null;
@@ -224,19 +224,19 @@ app.get('/filters', (req, res) => {
   res.json(filters);
 });
 
-// ruleid: NLL301 -- added exactly when the key is missing: one entry per new key
 const firstSeen = new Map();
 app.get('/seen', (req, res) => {
   if (!firstSeen.has(req.query.id)) {
+    // ruleid: NLL301 -- added exactly when the key is missing: one entry per new key
     firstSeen.set(req.query.id, Date.now());
   }
   res.end();
 });
 
-// ruleid: NLL301 -- the list comes from the request, so the keys are unbounded
 const tags = {};
 app.post('/tags', (req, res) => {
   req.body.tags.forEach((tag) => {
+    // ruleid: NLL301 -- the list comes from the request, so the keys are unbounded
     tags[tag] = true;
   });
   res.end();
@@ -255,9 +255,9 @@ function fork(index) {
 }
 module.exports.Loader = Loader;
 
-// ruleid: NLL301 -- `a[a.length] = …` appends, one element per request
 const arrivals = [];
 app.get('/arrive', (req, res) => {
+  // ruleid: NLL301 -- `a[a.length] = …` appends, one element per request
   arrivals[arrivals.length] = req.ip;
   res.end();
 });

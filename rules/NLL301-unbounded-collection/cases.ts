@@ -10,40 +10,38 @@ interface User {
 
 const server = Fastify();
 
-// ruleid: NLL301
 const userById = new Map<string, User>();
 server.get('/users/:id', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
   const user: User = { id: request.params.id, name: 'x' };
+  // ruleid: NLL301
   userById.set(user.id, user);
   return user;
 });
 
-// ruleid: NLL301
 const tokens: Set<string> = new Set<string>();
 server.post('/tokens', async (request, reply) => {
+  // ruleid: NLL301
   tokens.add((request.body as { token: string }).token);
   return { ok: true };
 });
 
-// ruleid: NLL301
 export const auditTrail: Array<{ at: number; path: string }> = [];
 server.addHook('onRequest', async (request) => {
+  // ruleid: NLL301
   auditTrail.push({ at: Date.now(), path: request.url });
 });
 
-// ruleid: NLL301
 const memo: Record<string, number> = {};
 export function fib(n: number): number {
   if (n < 2) return n;
+  // ruleid: NLL301
   memo[String(n)] = fib(n - 1) + fib(n - 2);
   return memo[String(n)];
 }
 
 @Injectable()
 export class UserService {
-  // ruleid: NLL301
   private cache = new Map<string, User>();
-  // ruleid: NLL301
   static readonly instances: UserService[] = [];
   // ok: NLL301 -- entries are evicted in forget()
   private byName = new Map<string, User>();
@@ -57,6 +55,7 @@ export class UserService {
   private counters = new Map<string, number>();
 
   constructor() {
+    // ruleid: NLL301
     UserService.instances.push(this);
   }
 
@@ -64,6 +63,7 @@ export class UserService {
     const hit = this.cache.get(id);
     if (hit) return hit;
     const user = await load(id);
+    // ruleid: NLL301
     this.cache.set(id, user);
     this.byName.set(user.name, user);
     this.visited.add(user);
@@ -79,9 +79,9 @@ export class UserService {
 }
 
 export class Hub {
-  // ruleid: NLL301
   #listeners: Array<(m: string) => void> = [];
   subscribe(fn: (m: string) => void): void {
+    // ruleid: NLL301
     this.#listeners.push(fn);
   }
 }
