@@ -189,7 +189,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         teardown_only = _shrinks_only_in_teardown(model, candidate, uses)
         if uses.bounded and (teardown_only is None or not any(g.unbounded for g in growth)):
             continue  # a clear in teardown matters only when keys are new per call (ids …)
-        if invokes_elements(model, uses.reads):
+        if invokes_elements(model, uses.reads) and not any(g.unbounded for g in growth):
             continue  # a dispatch table of handlers: filled by configuration, not traffic
         if candidate.instance and not (
             any(g.event_driven or g.unbounded for g in growth)
@@ -364,7 +364,7 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
                 continue
             yield Candidate(
                 report=binding.declarator,
-                holder=f"`{binding.name}`, kept by the object {factory.function.display()} returns",
+                holder=f"`{binding.name}` of the object {factory.function.display()} returns",
                 kind=kind,
                 refs=[ref for ref in binding.references if ref.id != binding.node.id],
                 instance=True,
@@ -719,10 +719,13 @@ def _add_growth(
 def _instance_repetition(model: SemanticModel, function: FunctionInfo) -> Repetition:
     """How often growth in ``function`` runs per instance: the constructor itself runs once."""
     factories = {factory.function.node.id for factory in model.factories}
+    methods = {m.node.id for factory in model.factories for m in factory.methods.values()}
     current: FunctionInfo | None = function
     while current is not None:
         if current.method_kind == "constructor" or current.node.id in factories:
             return Repetition.ONCE
+        if current.node.id in methods:
+            return Repetition.REPEATING  # a method of the object a factory returns
         if current.class_node is not None:
             return Repetition.REPEATING
         call = current.callback_of
@@ -779,7 +782,9 @@ def _finding(
         )
     elif uses.escapes:
         caveat += f"; it is also handed to {uses.escapes}, which might shrink it"
-    scope = "class" if candidate.instance else "file"
+    scope = "file"
+    if candidate.instance:
+        scope = "factory" if candidate.teardown is not None else "class"
     shrinks = (
         f"only {teardown_only} clears it, when the instance's working life ends, so it grows "
         f"until then{caveat}"

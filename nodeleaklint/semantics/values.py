@@ -404,11 +404,8 @@ def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> st
             if kind == "template_string"
             else [node.child_by_field_name("left"), node.child_by_field_name("right")]
         )
-        for part in parts:
-            reason = unbounded_key(model, part, depth + 1)
-            if reason is not None:
-                return reason
-        return None
+        found = (unbounded_key(model, part, depth + 1) for part in parts)
+        return next((why for why in found if why is not None), None)
     if kind in ("member_expression", "subscript_expression"):
         prop = node.child_by_field_name("property") or node.child_by_field_name("index")
         name = (
@@ -416,15 +413,16 @@ def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> st
         )
         return "a value new per request or peer" if name and _fresh_word(name) else None
     if kind == "identifier":
-        if _fresh_word(text(node)):
-            return "a value new per request or peer"
         binding = model.binding_of(node)
-        if binding is None or binding.destructured:
-            return None
-        if binding.kind is BindingKind.PARAM:
-            return _unbounded_argument(model, binding, depth)
-        if binding.init is not None and not binding.is_reassigned:
-            return unbounded_key(model, binding.init, depth + 1)
+        reason: str | None = None
+        if binding is not None and not binding.destructured:
+            if binding.kind is BindingKind.PARAM:
+                reason = _unbounded_argument(model, binding, depth)
+            elif binding.init is not None and not binding.is_reassigned:
+                reason = unbounded_key(model, binding.init, depth + 1)
+        if reason is None and _fresh_word(text(node)):
+            reason = "a value new per request or peer"
+        return reason
     return None
 
 
