@@ -114,7 +114,7 @@ from nodeleaklint.semantics.cleanup import (
     signal_state,
     value_binding,
 )
-from nodeleaklint.semantics.contexts import is_decorated, repetition_confidence
+from nodeleaklint.semantics.contexts import context_of, is_decorated, repetition_confidence
 from nodeleaklint.semantics.lifetimes import Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
@@ -189,6 +189,7 @@ LIFECYCLE_EVENTS = frozenset(
 # Parameters that by name hold one client's connection (socket.io's `socket`, ws's `ws`): a
 # function taking one sets that connection up, and its listeners die with it.
 CONNECTION_PARAMS = frozenset({"socket", "ws", "websocket", "conn", "connection"})
+TERMINATION_SIGNALS = frozenset({"SIGINT", "SIGTERM", "SIGQUIT", "SIGBREAK", "SIGHUP"})
 # Events that may never happen: a `once` listener for them waits (and retains) indefinitely.
 MAY_NEVER_FIRE = frozenset(
     {
@@ -255,6 +256,13 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     notes: list[str] = []
     event_name = string_value(event)
     once = call.name in ONCE_METHODS or _is_true(_option(options, "once"))
+    rival = _unremoved_rival(model, call, target) if once else None
+    if rival is not None:
+        this_handler = unwrap(call.args[1])
+        mutual = this_handler is not None and not _removes(model, this_handler, target, rival)
+        if mutual and rival.node.start_byte < call.node.start_byte:
+            return None  # neither removes the other: the first of the pair reports both
+        return _alternative_finding(ctx, call, target, rival, mutual)
     if once and not _may_never_fire(event_name):
         return None
     handler = _handler(model, call.args[1], target)
@@ -290,6 +298,97 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         f"one more listener each time {function.describe()} runs."
     )
     return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+
+
+def _unremoved_rival(model: SemanticModel, call: CallSite, target: Node) -> CallSite | None:
+    """Another ``once`` on the same long-lived target, in the same run, for another event —
+    the two stand for alternative outcomes (``'connect'`` or ``'error'``) — when this
+    listener's rival does not remove it: if the rival's event wins, this one stays attached.
+
+    SPEC §1 *The code's own cleanup is evidence*: of two alternative ``once`` listeners, each
+    must remove the other."""
+    function = call.function
+    if function is None or function.repetition is Repetition.ONCE:
+        return None
+    if model.is_this(target) or (
+        (method := _method_of(model, function)) is not None and method.method_kind == "constructor"
+    ):
+        return None  # the instance's own events, or once per instance
+    holder = model.lifetime_of(target)
+    if holder.lifetime is Lifetime.PER_CALL or _assigned_in_this_run(model, function, target):
+        return None
+    event = string_value(call.args[0])
+    if event in TERMINATION_SIGNALS:
+        return None  # the process ends with either
+    for other in function.calls:
+        if other is call or other.name not in ONCE_METHODS or len(other.args) < 2:
+            continue
+        other_event = string_value(other.args[0])
+        if other_event is None or event is None or other_event == event:
+            continue
+        if not same_location(model, _target(other.obj), target):
+            continue
+        if holder.lifetime is not Lifetime.PROCESS and (
+            event in LIFECYCLE_EVENTS or other_event in LIFECYCLE_EVENTS
+        ):
+            continue  # a lifecycle event may end the object, and its listeners with it
+        rival_handler = unwrap(other.args[1])
+        if rival_handler is None or _removes(model, rival_handler, target, call):
+            continue
+        return other
+    return None
+
+
+def _removes(model: SemanticModel, handler: Node, target: Node, registration: CallSite) -> bool:
+    """Whether ``handler`` (a function, or a name of one) removes ``registration``'s
+    listener from ``target`` (``off`` / ``removeListener`` / ``removeAllListeners``)."""
+    body = handler
+    if handler.type == "identifier":
+        binding = model.binding_of(handler)
+        if binding is None or binding.function is None:
+            return False
+        body = binding.function.node
+    start, end = body.start_byte, body.end_byte
+    for removal in model.calls_named(*REMOVE_LISTENER_METHODS, "removeAllListeners"):
+        if not (start <= removal.node.start_byte and removal.node.end_byte <= end):
+            continue
+        if not same_location(model, _target(removal.obj), target):
+            continue
+        if removal.name == "removeAllListeners":
+            return True
+        if removal.args and same_event(removal.args[0], registration.args[0]):
+            return True
+    return False
+
+
+def _alternative_finding(
+    ctx: RuleContext, call: CallSite, target: Node, rival: CallSite, mutual: bool
+) -> Finding:
+    model = ctx.model
+    function = call.function
+    assert function is not None
+    holder = model.lifetime_of(target)
+    event = string_value(call.args[0])
+    other = string_value(rival.args[0])
+    context = context_of(model, call)
+    confidence = context.confidence if holder.lifetime is Lifetime.PROCESS else Confidence.MEDIUM
+    gap = (
+        "neither handler removes the other: whichever event loses stays attached"
+        if mutual
+        else f"the `'{other}'` handler does not remove this `'{event}'` one: whenever "
+        f"`'{other}'` wins, this listener stays attached"
+    )
+    message = (
+        f"`{_display(call, target)}` and `{_display(rival, target)}` wait for alternative "
+        f"outcomes on {holder.description}, but {gap} with what it captures, one more each "
+        f"time {function.describe()} runs."
+    )
+    return ctx.finding(
+        call.node,
+        message,
+        confidence=confidence,
+        related=[ctx.related(rival.node, f"the alternative `'{other}'` listener")],
+    )
 
 
 def _forwards_a_callers_listener(
@@ -632,6 +731,32 @@ def _handler(model: SemanticModel, node: Node | None, target: Node) -> Handler |
             else f"the function `{short(text(node))}` returns"
         )
         return Handler(node, label, captures, None)
+    if node.type == "member_expression":
+        made = _assigned_function(model, node)
+        if made is not None:  # ``req.clearTimeout = function () {…}`` earlier in this run
+            return Handler(
+                node,
+                f"`{short(text(node))}`, a function made in this run",
+                _captures(model, made, exclude),
+                None,
+            )
+    return None
+
+
+def _assigned_function(model: SemanticModel, member: Node) -> Node | None:
+    """The function literal assigned to ``member`` (same storage) in the function around it,
+    before it is used."""
+    function = model.enclosing_function(member)
+    for assignment in model.assignments_in(function):
+        if assignment.start_byte > member.start_byte:
+            break
+        value = unwrap(assignment.child_by_field_name("right"))
+        if (
+            value is not None
+            and is_function(value)
+            and same_location(model, assignment.child_by_field_name("left"), member)
+        ):
+            return value
     return None
 
 

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
-from nodeleaklint.semantics.syntax import dotted_name, is_require_call, short, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    dotted_name,
+    is_require_call,
+    short,
+    string_value,
+    text,
+    unwrap,
+)
+from nodeleaklint.semantics.vocabulary import BORROWED_EVENT_ARGUMENTS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -92,6 +100,9 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
         return Holder(Lifetime.PROCESS, f"the {what} `{name}`", binding.node, binding)
     if binding.kind is BindingKind.PARAM:
         function = binding.function
+        borrowed = _borrowed_event_argument(binding)
+        if borrowed is not None:
+            return Holder(Lifetime.PROCESS, f"`{name}`, {borrowed}", binding.node, binding)
         if function is not None and is_per_event_function(model, function):
             return Holder(
                 Lifetime.PER_CALL,
@@ -124,6 +135,19 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
                 aliased.lifetime, aliased.description, aliased.declaration, aliased.binding
             )
     return Holder(Lifetime.PER_CALL, f"the local `{name}`", binding.node, binding)
+
+
+def _borrowed_event_argument(binding: Binding) -> str | None:
+    """``req.on('socket', (socket) => …)``: the argument outlives the event (vocabulary)."""
+    function = binding.function
+    call = function.callback_of if function is not None else None
+    if call is None or call.name not in ("on", "once") or not call.args or function is None:
+        return None
+    entry = BORROWED_EVENT_ARGUMENTS.get(string_value(call.args[0]) or "")
+    if entry is None or binding not in function.params:
+        return None
+    index, what = entry
+    return what if function.params.index(binding) == index else None
 
 
 _RANK = {Lifetime.PER_CALL: 0, Lifetime.UNKNOWN: 1, Lifetime.INSTANCE: 2, Lifetime.PROCESS: 3}

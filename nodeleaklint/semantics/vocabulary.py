@@ -25,3 +25,10 @@ ONCE_PER_INSTANCE_HOOKS = frozenset(
         "serverDidReady",
     }
 )
+
+# Callback parameters that receive an object outliving the event (SPEC §1 *Roles*: borrowed):
+# event name -> (parameter index, what it is). A client request's ``'socket'`` hands over a
+# socket an ``http.Agent`` keeps alive and reuses for later requests.
+BORROWED_EVENT_ARGUMENTS: dict[str, tuple[int, str]] = {
+    "socket": (0, "a client request's socket, which a keep-alive agent reuses for many requests"),
+}

@@ -224,9 +224,9 @@ app.get('/pair', (req, res) => {
 app.get('/pair-without-removal', (req, res) => {
   const onError = (err) => res.status(502).end(err.message);
   const onConnect = () => res.end('connected');
-  // ruleid: NLL101
+  // ruleid: NLL101 -- alternative outcomes and neither removes the other: reported once, here
   upstream.once('error', onError);
-  // ok: NLL101 -- 'connect' fires once per piece of work
+  // ok: NLL101 -- reported with its rival on the line above
   upstream.once('connect', onConnect);
 });
 
@@ -628,3 +628,102 @@ const chat = new Server();
 chat.on('connection', (socket) => {
   socket.on('auth', (token) => initializeClient(socket, lookup(token)));
 });
+
+// --- ES5 classes, `self = this`, and alternative outcomes on a shared notifier -------------------
+const util = require('node:util');
+
+function MetadataBackend() {
+  EventEmitter.call(this);
+  this.notifier = new EventEmitter();
+  this.refcnt = 0;
+}
+util.inherits(MetadataBackend, EventEmitter);
+MetadataBackend.prototype.waitForReconnect = function (cb) {
+  var self = this;
+  var done = false;
+  // ruleid: NLL101 -- when 'refdecr' wins, the 'recodone' listener stays on the shared notifier
+  self.notifier.once('recodone', function () {
+    if (!done) { done = true; cb(); }
+  });
+  // ok: NLL101 -- reported with its rival on the line above
+  self.notifier.once('refdecr', function () {
+    if (!done) { done = true; process.nextTick(cb); }
+  });
+};
+MetadataBackend.prototype.waitFixed = function (cb) {
+  var self = this;
+  function onDone() {
+    self.notifier.removeListener('refdecr', onDecr);
+    cb();
+  }
+  function onDecr() {
+    self.notifier.removeListener('recodone', onDone);
+    process.nextTick(cb);
+  }
+  // ok: NLL101 -- each handler removes its rival
+  self.notifier.once('recodone', onDone);
+  // ok: NLL101 -- each handler removes its rival
+  self.notifier.once('refdecr', onDecr);
+};
+MetadataBackend.prototype.subscribe = function () {
+  // ok: NLL101 -- the instance's own events: its listeners die with it
+  this.once('ready', () => this.emit('subscribed'));
+};
+module.exports.MetadataBackend = MetadataBackend;
+
+function Tracker() {
+  this.hits = 0;
+}
+Tracker.prototype.watch = function (res) {
+  // ruleid: NLL101 -- a method of an ES5 class: each call adds a listener to the module-level bus
+  bus.on('tick', function () { res.write('.'); });
+};
+module.exports.Tracker = Tracker;
+
+// --- a handler kept on a per-request object is still per request ----------------------------
+app.use(function timeout(req, res, next) {
+  req.clearTimeout = function () {
+    req.socket.setTimeout(0);
+  };
+  // ruleid: NLL101 -- the keep-alive socket keeps one `drain` listener per request
+  req.socket.on('drain', req.clearTimeout);
+  next();
+});
+
+// --- a client request's socket belongs to the agent, not to the request ----------------------
+const keepAlive = new http.Agent({ keepAlive: true });
+function get(path, done) {
+  const req = http.request({ path, agent: keepAlive }, (res) => done(null, res));
+  req.on('socket', (socket) => {
+    socket.setTimeout(5000);
+    // ruleid: NLL101 -- a keep-alive socket serves many requests: one more listener each time
+    socket.on('timeout', () => req.destroy());
+  });
+  req.on('socket', (socket) => {
+    const onTimeout = () => req.destroy();
+    // ok: NLL101 -- removed when the response ends
+    socket.on('timeout', onTimeout);
+    req.on('close', () => socket.removeListener('timeout', onTimeout));
+  });
+  req.end();
+}
+module.exports.get = get;
+
+// --- an event API that registers its caller's listener ----------------------------------------
+function Emitter() {
+  this.listeners = {};
+}
+Emitter.prototype.on = function (event, fn) {
+  (this.listeners[event] = this.listeners[event] || []).push(fn);
+  return this;
+};
+Emitter.prototype.once = function (event, fn) {
+  function on() {
+    this.off(event, on);
+    fn.apply(this, arguments);
+  }
+  // ok: NLL101 -- the caller's listener for the caller's event: the caller owns its removal
+  this.on(event, on);
+  return this;
+};
+module.exports.Emitter = Emitter;

@@ -238,3 +238,42 @@ export function addAbortAlgorithm(signal: AbortSignal, run: () => void, cleanup?
   // ok: NLL101 -- a { signal } from the caller (in either arm of the options) is assumed to abort
   signal.addEventListener('abort', () => run(), cleanup ? { once: true, signal: cleanup } : { signal: cleanup });
 }
+
+// --- computed fields and `self` aliases are the same storage location ---------------------------
+const kSocket = Symbol('socket');
+
+export class Session {
+  private [kSocket]: Socket;
+  constructor(socket: Socket) {
+    this[kSocket] = socket;
+  }
+  attach(onPacket: (b: Buffer) => void): void {
+    const self = this;
+    const onEnd = (): void => self.detach(onPacket);
+    // ok: NLL101 -- removed through `self[kSocket]`, the same field
+    this[kSocket].on('data', onPacket);
+    // ok: NLL101 -- removed in `detach`
+    this[kSocket].on('end', onEnd);
+  }
+  detach(onPacket: (b: Buffer) => void): void {
+    const self = this;
+    self[kSocket].removeListener('data', onPacket);
+  }
+}
+
+export class Reconnector {
+  private readonly notifier = new EventEmitter();
+  wait(done: () => void): void {
+    // ruleid: NLL101 -- alternative outcomes: neither listener removes the other
+    this.notifier.once('reconnected', () => done());
+    // ok: NLL101 -- reported with its rival on the line above
+    this.notifier.once('gaveUp', () => done());
+  }
+}
+
+export function fetchVia(agentRequest: import('node:http').ClientRequest, res: Response): void {
+  agentRequest.on('socket', (socket: Socket) => {
+    // ruleid: NLL101 -- the agent's keep-alive socket outlives this request
+    socket.on('close', () => res.end());
+  });
+}
