@@ -110,6 +110,7 @@ from nodeleaklint.semantics.cleanup import (
     listener_removals,
     object_property,
     same_event,
+    same_handler,
     same_location,
     signal_state,
     value_binding,
@@ -270,7 +271,13 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         return None
     judged = _judge_context(model, call, function, target, holder, handler, event_name)
     if judged is None:
-        return None
+        # No lifetime evidence — but the code's own cleanup may say the target outlives this.
+        if once or _removed(model, call, target, event, handler):
+            return None
+        removed_others = _partial_cleanup(model, call, target)
+        if not removed_others:
+            return None
+        return _partial_finding(ctx, call, target, handler, removed_others)
     confidence, holder = judged
     if once:
         if holder.lifetime is not Lifetime.PROCESS and event_name != "abort":
@@ -298,6 +305,71 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         f"one more listener each time {function.describe()} runs."
     )
     return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+
+
+def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list[CallSite]:
+    """Removals of *other* listeners that this same run added to the same target (or a part
+    of it) alongside this one: the code's own cleanup says the target outlives the run (SPEC
+    §1), so a sibling listener that nothing removes is left behind on it. A listener swapped
+    in for a removed one (a handshake's ``'error'`` replaced by the session's) is not a
+    sibling: it is added elsewhere, usually inside the completion handler."""
+    function = call.function
+    if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
+        return []
+    if model.lifetime_of(target).lifetime is Lifetime.PER_CALL:
+        return []
+    if _assigned_in_this_run(model, function, target):
+        return []
+    siblings = [
+        other
+        for other in function.calls
+        if other is not call
+        and other.name in LISTEN_METHODS | ONCE_METHODS
+        and len(other.args) >= 2
+        and _same_target(model, _target(other.obj), target)
+    ]
+    found: list[CallSite] = []
+    for removal in model.calls_named(*REMOVE_LISTENER_METHODS):
+        if removal.obj is None or len(removal.args) < 2:
+            continue
+        if not _same_target(model, _target(removal.obj), target):
+            continue
+        if any(
+            same_event(removal.args[0], sibling.args[0])
+            and same_handler(model, removal.args[1], sibling.args[1])
+            for sibling in siblings
+        ):
+            found.append(removal)
+    return found
+
+
+def _same_target(model: SemanticModel, a: Node | None, b: Node) -> bool:
+    """The same storage, or a part of it (``conn.stream`` vs ``conn``)."""
+    return a is not None and (same_location(model, a, b) or same_location(model, root_object(a), b))
+
+
+def _partial_finding(
+    ctx: RuleContext, call: CallSite, target: Node, handler: Handler, removals: list[CallSite]
+) -> Finding:
+    model = ctx.model
+    function = call.function
+    assert function is not None
+    removed = sorted({f"`{short(text(unwrap(r.args[1])), 24)}`" for r in removals})
+    what = removed[0] if len(removed) == 1 else f"{', '.join(removed[:-1])} and {removed[-1]}"
+    event = string_value(call.args[0])
+    this = f"this `'{event}'` handler" if event else "this handler"
+    context = context_of(model, call)
+    message = (
+        f"{function.display()} removes {what} from `{short(text(target), 40)}` but not {this}: "
+        f"the target outlives the work (its own cleanup says so), so `{_display(call, target)}` "
+        f"leaves {handler.label} on it, one more each time {function.describe()} runs."
+    )
+    return ctx.finding(
+        call.node,
+        message,
+        confidence=context.confidence,
+        related=[ctx.related(r.node, "another listener is removed here") for r in removals[:3]],
+    )
 
 
 def _unremoved_rival(model: SemanticModel, call: CallSite, target: Node) -> CallSite | None:

@@ -727,3 +727,43 @@ Emitter.prototype.once = function (event, fn) {
   return this;
 };
 module.exports.Emitter = Emitter;
+
+// --- partial cleanup: the code's own removals say the connection outlives the query -----------
+function Query(connection, sql) {
+  this.connection = connection;
+  this.sql = sql;
+}
+Query.prototype.run = function (done) {
+  var self = this;
+  function onRow(row) { self.rows.push(row); }
+  function onEnd() {
+    self.connection.removeListener('row', onRow);
+    self.connection.removeListener('end', onEnd);
+    done(null, self.rows);
+  }
+  function onError(err) { done(err); }
+  self.rows = [];
+  // ok: NLL101 -- removed in onEnd
+  this.connection.on('row', onRow);
+  // ok: NLL101 -- removed in onEnd
+  this.connection.on('end', onEnd);
+  // ruleid: NLL101 -- `row` and `end` are removed from the pooled connection, `error` never is
+  this.connection.on('error', onError);
+  this.connection.write(this.sql);
+};
+module.exports.Query = Query;
+
+function runOn(connection, sql, done) {
+  const onData = (chunk) => done(null, chunk);
+  const onError = (err) => done(err);
+  // ok: NLL101 -- removed below on both outcomes
+  connection.on('data', onData);
+  // ok: NLL101 -- removed below on both outcomes
+  connection.on('error', onError);
+  connection.once('end', () => {
+    connection.removeListener('data', onData);
+    connection.removeListener('error', onError);
+  });
+  connection.write(sql);
+}
+module.exports.runOn = runOn;

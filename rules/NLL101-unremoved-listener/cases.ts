@@ -277,3 +277,20 @@ export function fetchVia(agentRequest: import('node:http').ClientRequest, res: R
     socket.on('close', () => res.end());
   });
 }
+
+export class Command {
+  constructor(private readonly conn: Socket) {}
+  execute(payload: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const onData = (reply: Buffer): void => {
+        this.conn.off('data', onData);
+        resolve(reply);
+      };
+      // ok: NLL101 -- removed by its own handler
+      this.conn.on('data', onData);
+      // ruleid: NLL101 -- the command removes its 'data' listener from the borrowed connection but never this one
+      this.conn.on('timeout', () => reject(new Error('timeout')));
+      this.conn.write(payload);
+    });
+  }
+}
