@@ -85,9 +85,10 @@ from collections.abc import Iterator
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.semantics.contexts import repetition_confidence
+from nodeleaklint.semantics.contexts import context_of, repetition_confidence
+from nodeleaklint.semantics.promises import long_lived_races
 from nodeleaklint.semantics.scopes import Repetition
-from nodeleaklint.semantics.syntax import is_function, unwrap
+from nodeleaklint.semantics.syntax import is_function, snippet, unwrap
 
 META = RuleMeta(
     id="NLL601",
@@ -131,4 +132,40 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"it never resumes {where.describe()}; the code after it and its `finally` blocks "
             "never run (responses stay open, resources are never released), once per call.",
             confidence=confidence,
+        )
+    yield from _races(ctx)
+
+
+_RACE_FIX = (
+    "Race only against promises made for this turn: give the work an `AbortSignal` and abort "
+    "it when the long-lived event happens (subscribe to that promise once, outside the loop), "
+    "or settle the long-lived promise's waiters yourself."
+)
+
+
+def _races(ctx: RuleContext) -> Iterator[Finding]:
+    model = ctx.model
+    for hold in long_lived_races(model):
+        call = hold.call
+        context = context_of(model, call)
+        element = snippet(hold.element, 40)
+        if hold.loop is not None:
+            loop = hold.loop.type.split("_")[0]
+            repeat = f"on every turn of the `{loop}` loop in {context.where}"
+        else:
+            repeat = f"on every run of {context.where}"
+        if hold.shown and hold.unbounded:
+            confidence = Confidence.HIGH
+        elif hold.shown:
+            confidence = repetition_confidence(model, call)
+        else:
+            confidence = Confidence.MEDIUM
+        name = "race" if call.name == "race" else "any"
+        yield ctx.finding(
+            call.node,
+            f"`Promise.{name}([…])` {repeat} subscribes to `{element}` ({hold.why}): while it "
+            "stays pending, each race leaves one more reaction on it, keeping that turn's "
+            "values alive until it settles.",
+            confidence=confidence,
+            fix=_RACE_FIX,
         )

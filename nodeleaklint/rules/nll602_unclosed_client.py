@@ -79,6 +79,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.semantics.cleanup import (
     Flow,
@@ -96,6 +97,18 @@ from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.resources import (
+    Acquisition,
+    Judgement,
+    ResourceKind,
+    Verdict,
+    acquisitions,
+    classify,
+    dies_with_receiver,
+    judge,
+    judge_paths,
+    learned_misses,
+)
 from nodeleaklint.semantics.scopes import CallSite, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -252,10 +265,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     methods = CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
     spec = ReleaseSpec(methods=methods)
     names = sorted({kind.name for kind in kinds})
+    clients: set[int] = set()
     for call in model.calls_named(*names):
         kind = client_kind(model, call, kinds)
         if kind is None or not _keeps_connections(model, call, kind):
             continue
+        clients.add(call.node.id)
         context = context_of(model, call)
         if context.repetition is Repetition.ONCE:
             continue
@@ -263,6 +278,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if finding is not None:
             yield finding
     yield from _abort_controllers(ctx)
+    for acquisition in acquisitions(model):
+        clients.add(acquisition.call.node.id)
+        finding = _resource(ctx, acquisition)
+        if finding is not None:
+            yield finding
+    yield from _learned(ctx, clients)
 
 
 def _created(call: CallSite) -> str:
@@ -297,7 +318,8 @@ def _judge(
     if kind.end_events:
         confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
     if fate.released:
-        return _early_return(ctx, call, flow, spec, head, per, confidence)
+        early = _early_return(ctx, call, flow, spec, head, per, confidence)
+        return early if early is not None else _closed_after_await(ctx, call, flow, spec, head)
     if _guarded(model, call, flow):
         return None
     label = place.label
@@ -512,3 +534,125 @@ def _process_emitter(model: SemanticModel, flow: Flow) -> tuple[CallSite, str] |
     if holder.lifetime is not Lifetime.PROCESS:
         return None
     return site, holder.description
+
+
+def _closed_after_await(
+    ctx: RuleContext, call: CallSite, flow: Flow, spec: ReleaseSpec, head: str
+) -> Finding | None:
+    """A local closed on the straight path only after an ``await`` that may throw."""
+    model = ctx.model
+    declarator = flow.node
+    function = call.function
+    if declarator is None or declarator.type != "variable_declarator" or function is None:
+        return None
+    name = declarator.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None else None
+    if binding is None or binding.is_reassigned:
+        return None
+    kind = ResourceKind(call.name, "client", frozenset(spec.methods))
+    refs = [(ref, classify(model, ref, kind)) for ref in binding.references]
+    block = declarator.parent.parent if declarator.parent is not None else None
+    verdict = judge_paths(model, function, declarator.end_byte, block, refs)
+    if verdict is None or verdict.verdict is not Verdict.AWAIT:
+        return None
+    return ctx.finding(
+        call.node,
+        f"{head} is closed at line {_line(ctx, verdict.exit)} only after the `await` at line "
+        f"{_line(ctx, verdict.awaited)}, outside `try`/`finally`: when that await throws, the "
+        "client is never closed and stays open on the event loop.",
+        confidence=Confidence.MEDIUM,
+    )
+
+
+def _line(ctx: RuleContext, node: Node | None) -> int:
+    return ctx.source.line_number(node.start_byte) if node is not None else 0
+
+
+# -- pooled resources, pages, browsers, descriptors ------------------------------------------------
+
+_RESOURCE_FIX = (
+    "Give it back on every path: `try { … } finally { conn.release() }` (`page.close()`, "
+    "`fs.closeSync(fd)`); with a callback API, release before every `return`."
+)
+
+
+def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
+    model = ctx.model
+    context = context_of(model, acquisition.call)
+    if context.repetition is Repetition.ONCE or dies_with_receiver(model, acquisition):
+        return None
+    verdict = judge(model, acquisition)
+    if verdict is None:
+        return None
+    call = acquisition.call
+    kind = acquisition.kind
+    per = context.per or "per call"
+    head = f"`{_created(call)}` in {context.where}"
+    message = _resource_message(ctx, acquisition, verdict, head, per)
+    confidence = Confidence.MEDIUM if verdict.verdict is Verdict.AWAIT else context.confidence
+    related = []
+    if verdict.verdict is Verdict.EXIT and verdict.disposal is not None:
+        name = acquisition.binding.name if acquisition.binding is not None else kind.noun
+        related.append(ctx.related(verdict.disposal, f"`{name}` is given back here"))
+    return ctx.finding(
+        call.node, message, confidence=confidence, related=related, fix=_RESOURCE_FIX
+    )
+
+
+def _resource_message(
+    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, head: str, per: str
+) -> str:
+    kind = acquisition.kind
+    binding = acquisition.binding
+    noun = kind.noun
+    if binding is None:
+        return (
+            f"{head} discards the {noun} it opens, so nothing can ever close it: "
+            f"one more open descriptor {per}, until the process runs out (EMFILE)."
+        )
+    name = binding.name
+    if verdict.verdict is Verdict.NEVER:
+        return (
+            f"{head} takes a {noun} into `{name}` and nothing gives it back "
+            f"({_release_hint(kind, name)}), so {kind.holds} stays in use — one more {noun} "
+            f"{per}."
+        )
+    if verdict.verdict is Verdict.EXIT:
+        statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
+        return (
+            f"{head}: the `{statement}` at line {_line(ctx, verdict.exit)} leaves without giving "
+            f"`{name}` back, though other paths do (line {_line(ctx, verdict.disposal)}), so "
+            f"{kind.holds} stays in use — one more {noun} {per} on that path."
+        )
+    return (
+        f"{head}: `{name}` is given back at line {_line(ctx, verdict.exit)} only after the "
+        f"`await` at line {_line(ctx, verdict.awaited)}, outside `try`/`finally`; when that "
+        f"await throws, the {noun} is never given back — one more {noun} {per} on each failure."
+    )
+
+
+def _release_hint(kind: ResourceKind, name: str) -> str:
+    if kind.fd:
+        return f"no `fs.closeSync({name})`"
+    method = "release" if "release" in kind.releases else "close"
+    return f"no `{name}.{method}()`"
+
+
+def _learned(ctx: RuleContext, skip: set[int]) -> Iterator[Finding]:
+    model = ctx.model
+    for miss in learned_misses(model, skip):
+        context = context_of(model, miss.call)
+        if context.repetition is Repetition.ONCE:
+            continue
+        per = context.per or "per call"
+        yield ctx.finding(
+            miss.call.node,
+            f"`{_created(miss.call)}` in {context.where} is never `.{miss.method}()`ed, but "
+            f"{miss.others} other `{miss.label}` results in this file are: whatever it opened "
+            f"stays open — one more object {per}.",
+            confidence=Confidence.MEDIUM,
+            fix=(
+                f"Call `.{miss.method}()` on it on every path (in a `finally`), as the other "
+                f"`{miss.label}` results in this file do."
+            ),
+        )

@@ -45,3 +45,48 @@ function inner() {
   return new Promise<never>(() => {});
 }
 void inner();
+
+// --- races in TypeScript classes ------------------------------------------------------------------
+interface Transport {
+  receive(): Promise<string>;
+  abort(reason: unknown): void;
+}
+
+export class RpcSession {
+  private readonly stopped: Promise<never>;
+  private abortReason?: unknown;
+
+  constructor(private readonly transport: Transport) {
+    this.stopped = new Promise<never>((_, reject) => {
+      this.abort = reject;
+    });
+  }
+
+  abort: (reason: unknown) => void = () => {};
+
+  private async readLoop(abortPromise: Promise<never>): Promise<void> {
+    while (!this.abortReason) {
+      // ruleid: NLL601
+      const msg = JSON.parse(await Promise.race([this.transport.receive(), abortPromise]));
+      this.dispatch(msg);
+    }
+  }
+
+  async call(payload: string): Promise<string> {
+    // ruleid: NLL601
+    return Promise.race([this.send(payload), this.stopped]);
+  }
+
+  async callOnce(payload: string, deadline: Promise<never>): Promise<string> {
+    // ok: NLL601 -- the deadline is the caller's: a new one per call
+    return Promise.race([this.send(payload), deadline]);
+  }
+
+  private send(payload: string): Promise<string> {
+    return this.transport.receive().then((reply) => reply + payload);
+  }
+
+  private dispatch(msg: unknown): void {
+    void msg;
+  }
+}

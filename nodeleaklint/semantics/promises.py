@@ -1,0 +1,241 @@
+"""Promises that stay pending while work keeps attaching to them (SPEC §2 NLL601).
+
+``Promise.race([work(), stopped])`` subscribes to every element: V8 adds a reaction to each
+promise in the array, and a pending promise keeps its reactions — and through them the race's
+result promise and everything its continuation captures — until it settles. Racing a fresh
+piece of work against *one* long-lived promise (a stop signal, a session's abort promise)
+on every turn of a loop, or on every call of a method, therefore grows that promise's
+reaction list by one per turn for as long as it stays pending.
+
+``long_lived_races`` finds those races. An element is *the same promise every turn* when it
+is:
+
+- inside a loop: a binding declared outside the loop and not written inside it (a parameter
+  of the looping function included);
+- in a function that repeats: a module-level binding, or a binding of an enclosing function
+  (a factory's closure), not written in the function itself;
+- in both: a ``this`` field that only constructors assign (a field reassigned by ordinary
+  methods rotates, like a queue head), or ``this.m()`` where ``m`` returns such a field.
+  When ``m`` is not defined in the class (inherited, mixed in) its identity cannot be
+  shown and the race is reported with medium confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.cleanup import place_of
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, LOOP_KINDS, ancestors, text, unwrap
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+# -- vocabulary ---------------------------------------------------------------------------------
+# ``Promise`` combinators that subscribe to every element and settle on the first one.
+RACE_METHODS = frozenset({"race", "any"})
+
+
+@dataclass(frozen=True)
+class RaceHold:
+    call: CallSite
+    element: Node  # the long-lived element
+    why: str  # "a parameter of `readLoop`"
+    loop: Node | None  # the loop that repeats the race inside its function, if any
+    shown: bool  # the element is shown to be the same promise every time
+    unbounded: bool  # the loop runs for as long as work arrives
+
+
+def long_lived_races(model: SemanticModel) -> list[RaceHold]:
+    found: list[RaceHold] = []
+    for call in model.calls_named(*RACE_METHODS):
+        if call.is_new or call.obj is None or text(unwrap(call.obj)) != "Promise":
+            continue
+        array = unwrap(call.args[0]) if call.args else None
+        function = call.function
+        if array is None or array.type != "array" or function is None:
+            continue
+        loop = _loop_around(call.node, function)
+        if loop is None and model.repetition(function) is Repetition.ONCE:
+            continue
+        elements = [unwrap(e) for e in array.named_children if e.type != "comment"]
+        if any(e is None or e.type == "spread_element" for e in elements):
+            continue
+        held: tuple[Node, str, bool] | None = None
+        fresh = False
+        for element in elements:
+            assert element is not None
+            verdict = _same_every_turn(model, element, function, loop)
+            if verdict is None:
+                fresh = True
+            elif held is None or (verdict[1] and not held[2]):
+                held = (element, verdict[0], verdict[1])
+        if held is None or not fresh:
+            continue
+        found.append(RaceHold(call, held[0], held[1], loop, held[2], _unbounded(loop)))
+    return found
+
+
+def _loop_around(node: Node, function: FunctionInfo) -> Node | None:
+    for parent in ancestors(node):
+        if parent.id == function.node.id or parent.type in FUNCTION_KINDS:
+            return None
+        if parent.type in LOOP_KINDS:
+            return parent
+    return None
+
+
+def _unbounded(loop: Node | None) -> bool:
+    if loop is None:
+        return False
+    if loop.type in ("while_statement", "do_statement"):
+        return True
+    if loop.type == "for_statement":
+        condition = loop.child_by_field_name("condition")
+        return condition is None or text(condition).strip(" ;") in ("", "true")
+    return any(child.type == "await" for child in loop.children)
+
+
+def _inside(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def _same_every_turn(
+    model: SemanticModel, element: Node, function: FunctionInfo, loop: Node | None
+) -> tuple[str, bool] | None:
+    """Why ``element`` is the same promise on every turn, and whether that is shown."""
+    kind = element.type
+    if kind == "identifier":
+        return _binding_every_turn(model, element, function, loop)
+    if kind == "member_expression" and _this_rooted(model, element):
+        return _field_every_turn(model, element, function)
+    if kind == "call_expression":
+        return _method_every_turn(model, element, function)
+    return None
+
+
+def _binding_every_turn(
+    model: SemanticModel, ident: Node, function: FunctionInfo, loop: Node | None
+) -> tuple[str, bool] | None:
+    binding = model.binding_of(ident)
+    if binding is None:
+        return None
+    declared_in = _inside(binding.node, function.node)
+    if loop is not None:
+        if _inside(binding.node, loop) or any(_inside(w, loop) for w in binding.writes):
+            return None
+        if binding in function.params:
+            return f"a parameter of {function.display()}", True
+        if declared_in:
+            return "a local declared before the loop", False
+        return _outer_description(binding.scope.is_module), True
+    if declared_in or any(_inside(w, function.node) for w in binding.writes):
+        return None
+    return _outer_description(binding.scope.is_module), True
+
+
+def _outer_description(module: bool) -> str:
+    return "a module-level binding" if module else "a binding of an enclosing function"
+
+
+def _this_rooted(model: SemanticModel, node: Node) -> bool:
+    current: Node | None = node
+    while current is not None and current.type == "member_expression":
+        current = unwrap(current.child_by_field_name("object"))
+    if current is None:
+        return False
+    if current.type == "this":
+        return True
+    place = place_of(model, current)
+    return place is not None and place.kind == "this"
+
+
+def _field_every_turn(
+    model: SemanticModel, member: Node, function: FunctionInfo
+) -> tuple[str, bool] | None:
+    """A ``this`` field (or a path under one) that only constructors assign."""
+    place = place_of(model, member)
+    if place is None or place.kind != "this" or not place.path:
+        return None
+    prefixes = set()
+    parts = place.path.split(".")
+    for index in range(1, len(parts) + 1):
+        prefixes.add(".".join(parts[:index]))
+    assigned = False
+    for assignment in model.assignments:
+        left = assignment.child_by_field_name("left")
+        target = place_of(model, left) if left is not None else None
+        if target is None or target.kind != "this" or target.root != place.root:
+            continue
+        if target.path not in prefixes:
+            continue
+        owner = model.facts.assignment_function.get(assignment.id)
+        if owner is None or owner.method_kind != "constructor":
+            return None  # reassigned by an ordinary method: it rotates
+        assigned = True
+    if not assigned and not _field_initialized(member, parts[0]):
+        return None
+    return "a field set only when the instance is made", True
+
+
+def _field_initialized(member: Node, name: str) -> bool:
+    """``stopped = new Promise(…)`` as a class field initializer."""
+    for parent in ancestors(member):
+        if parent.type in ("class_body",):
+            for child in parent.named_children:
+                if child.type in ("field_definition", "public_field_definition"):
+                    prop = child.child_by_field_name("property") or child.child_by_field_name(
+                        "name"
+                    )
+                    if text(prop) == name and child.child_by_field_name("value") is not None:
+                        return True
+            return False
+    return False
+
+
+def _method_every_turn(
+    model: SemanticModel, call: Node, function: FunctionInfo
+) -> tuple[str, bool] | None:
+    """``this.whenStopped()``: the same promise when the method returns a fixed field."""
+    site = model.call_at(call)
+    if site is None or site.args or site.obj is None:
+        return None
+    receiver = unwrap(site.obj)
+    if receiver is None or not (
+        receiver.type == "this"
+        or (
+            receiver.type == "identifier"
+            and (p := place_of(model, receiver)) is not None
+            and p.kind == "this"
+        )
+    ):
+        return None
+    owner = model.this_function(call)
+    info = model.class_info(owner.class_node if owner is not None else None)
+    if info is None:
+        return None
+    methods = info.methods.get(site.name)
+    if not methods:
+        return "a method not defined in this class, so its identity cannot be shown", False
+    body = methods[0].body
+    returned = _single_return(body)
+    if returned is None or returned.type != "member_expression":
+        return None
+    verdict = _field_every_turn(model, returned, methods[0])
+    if verdict is None:
+        return None
+    return f"it returns `{text(returned)}`, {verdict[0]}", True
+
+
+def _single_return(body: Node | None) -> Node | None:
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return unwrap(body)
+    statements = [c for c in body.named_children if c.type != "comment"]
+    if len(statements) != 1 or statements[0].type != "return_statement":
+        return None
+    value = statements[0].named_children
+    return unwrap(value[0]) if value else None
