@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.cleanup import place_of
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, LOOP_KINDS, ancestors, text, unwrap
 
 if TYPE_CHECKING:
@@ -58,8 +58,9 @@ def long_lived_races(model: SemanticModel) -> list[RaceHold]:
         if array is None or array.type != "array" or function is None:
             continue
         loop = _loop_around(call.node, function)
-        if loop is None and model.repetition(function) is Repetition.ONCE:
-            continue
+        once = model.repetition(function) is Repetition.ONCE or _latched(model, call, function)
+        if once and not _unbounded(loop):
+            continue  # no loop, or a bounded one, in code that runs once
         elements = [unwrap(e) for e in array.named_children if e.type != "comment"]
         if any(e is None or e.type == "spread_element" for e in elements):
             continue
@@ -127,12 +128,15 @@ def _binding_every_turn(
         if _inside(binding.node, loop) or any(_inside(w, loop) for w in binding.writes):
             return None
         if binding in function.params:
-            return f"a parameter of {function.display()}", True
+            if _made_per_call(model, function, binding):
+                return None
+            shown = function.callback_of is None
+            return f"a parameter of {function.display()}", shown
         if declared_in:
             return "a local declared before the loop", False
         return _outer_description(binding.scope.is_module), True
-    if declared_in or any(_inside(w, function.node) for w in binding.writes):
-        return None
+    if declared_in or binding.is_reassigned:
+        return None  # a binding written elsewhere rotates, like a queue head
     return _outer_description(binding.scope.is_module), True
 
 
@@ -239,3 +243,79 @@ def _single_return(body: Node | None) -> Node | None:
         return None
     value = statements[0].named_children
     return unwrap(value[0]) if value else None
+
+
+def _made_per_call(model: SemanticModel, function: FunctionInfo, param: Binding) -> bool:
+    """A callback's parameter that the function calling it (in this file) creates per call:
+    ``withAbort(signal, async (aborted) => …)`` where ``withAbort`` makes ``aborted`` itself.
+    The promise then lives only as long as that call."""
+    call = function.callback_of
+    if call is None or call.obj is not None or call.callee is None:
+        return False
+    binding = model.binding_of(call.callee)
+    target = binding.function if binding is not None else None
+    if target is None or not 0 <= function.argument_index < len(target.params):
+        return False
+    callback = target.params[function.argument_index]
+    position = function.params.index(param)
+    for ref in callback.references:
+        site = model.call_at(ref.parent) if ref.parent is not None else None
+        if site is None or site.callee is None or site.callee.id != ref.id:
+            continue
+        if position >= len(site.args):
+            continue
+        arg = unwrap(site.args[position])
+        local = model.binding_of(arg) if arg is not None and arg.type == "identifier" else None
+        if (
+            local is not None
+            and local.kind is not BindingKind.PARAM
+            and _inside(local.node, target.node)
+        ):
+            return True
+    return False
+
+
+def _latched(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bool:
+    """``if (stopping) return; stopping = true;`` before the call: the region runs once per
+    owner of the flag (SPEC §1 *Latches*)."""
+    body = function.body
+    if body is None or body.type != "statement_block":
+        return False
+    guards: set[str] = set()
+    for statement in body.named_children:
+        if statement.start_byte >= call.node.start_byte:
+            break
+        if statement.type == "if_statement":
+            condition = unwrap(statement.child_by_field_name("condition"))
+            consequence = statement.child_by_field_name("consequence")
+            leaves = consequence is not None and any(
+                node.type in ("return_statement", "throw_statement") for node in _walk(consequence)
+            )
+            if (
+                condition is not None
+                and leaves
+                and condition.type
+                in (
+                    "identifier",
+                    "member_expression",
+                )
+            ):
+                guards.add(text(condition))
+        if statement.type == "expression_statement" and guards:
+            expression = unwrap(statement.named_children[0]) if statement.named_children else None
+            if expression is not None and expression.type == "assignment_expression":
+                left = text(expression.child_by_field_name("left"))
+                right = text(expression.child_by_field_name("right"))
+                if left in guards and right == "true":
+                    return True
+    return False
+
+
+def _walk(node: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(c for c in current.named_children if c.type not in FUNCTION_KINDS)
+    return found

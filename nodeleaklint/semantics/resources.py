@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.cleanup import place_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
@@ -60,6 +61,10 @@ FS_MODULES = frozenset({"fs", "graceful-fs", "fs-extra"})
 FS_PROMISE_MODULES = frozenset({"fs/promises"})
 # Modules whose ``Pool`` hands out clients with ``connect()``.
 PG_POOL_MODULES = frozenset({"pg", "pg-pool"})
+# Modules whose pools lend a member until it is given back (``getConnection`` / ``acquire``).
+POOL_MODULES = frozenset(
+    {"pg", "pg-pool", "mysql", "mysql2", "mariadb", "oracledb", "generic-pool", "tarn", "mssql"}
+)
 # Functions that close a numeric descriptor: ``fs.closeSync(fd)``, ``fs.close(fd, cb)``.
 FD_CLOSERS = frozenset({"close", "closeSync"})
 # Methods of a file handle that hand the descriptor to a stream that closes it.
@@ -92,6 +97,7 @@ class ResourceKind:
     fd: bool = False  # a numeric descriptor: ``fs.closeSync(fd)`` closes it
     dies_with_receiver: bool = False  # a page closes with its browser
     holds: str = "a pool connection"
+    lent: bool = False  # lent by a pool: "never given back" needs evidence that it is a pool
 
 
 _POOL_RELEASES = frozenset({"release", "releaseConnection", "destroy"})
@@ -101,12 +107,14 @@ KINDS: dict[str, ResourceKind] = {
         "pooled client",
         frozenset({"release", "end", "destroy"}),
         _POOL_RELEASES,
+        lent=True,
     ),
     "getConnection": ResourceKind(
         "getConnection",
         "pooled connection",
         frozenset({"release", "end", "destroy", "close"}),
         _POOL_RELEASES,
+        lent=True,
     ),
     "createQueryRunner": ResourceKind(
         "createQueryRunner", "query runner", frozenset({"release"}), holds="a database connection"
@@ -118,6 +126,7 @@ KINDS: dict[str, ResourceKind] = {
         _POOL_RELEASES,
         callable_release=True,
         holds="a member of the pool",
+        lent=True,
     ),
     "newPage": ResourceKind(
         "newPage",
@@ -356,6 +365,9 @@ def uses(model: SemanticModel, acquisition: Acquisition) -> list[tuple[Node, Use
 def classify(model: SemanticModel, ref: Node, kind: ResourceKind) -> Use:
     position = outer(ref)
     parent = position.parent
+    while parent is not None and _passes_value(parent, position):
+        position = outer(parent)  # ``cond ? 'inherit' : fd``, ``conn || fallback``
+        parent = position.parent
     if parent is None:
         return Use.USE
     ptype = parent.type
@@ -416,6 +428,15 @@ def classify(model: SemanticModel, ref: Node, kind: ResourceKind) -> Use:
     return Use.USE
 
 
+def _passes_value(parent: Node, child: Node) -> bool:
+    """Whether ``parent`` evaluates to ``child``'s value (a branch of ``?:``, ``||``, ``??``)."""
+    if parent.type == "ternary_expression":
+        return not _same(parent.child_by_field_name("condition"), child)
+    if parent.type == "binary_expression":
+        return text(parent.child_by_field_name("operator")) in ("||", "??", "&&")
+    return False
+
+
 def _same(a: Node | None, b: Node | None) -> bool:
     return a is not None and b is not None and a.id == b.id
 
@@ -445,6 +466,8 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
     refs = uses(model, acquisition)
     disposals = [ref for ref, use in refs if use in (Use.RELEASE, Use.HANDOFF)]
     if not disposals:
+        if acquisition.kind.lent and not pool_evidence(model, acquisition):
+            return None  # a ``getConnection()`` that may hand out a shared connection
         return Judgement(Verdict.NEVER)
     return judge_paths(model, holder, acquisition.start, acquisition.block, refs, acquisition)
 
@@ -659,6 +682,47 @@ def _guarded(node: Node, holder: FunctionInfo, marks: list[Node]) -> bool:
             return True
         if not any(n.type in ("throw_statement", "return_statement") for n in _own_nodes(handler)):
             return True
+    return False
+
+
+def pool_evidence(model: SemanticModel, acquisition: Acquisition) -> bool:
+    """The receiver lends and takes back: it comes from a pool library, or another result of
+    the same method in the file is given back."""
+    method = acquisition.call.name
+    for other in acquisitions(model):
+        if other is acquisition or other.call.name != method or other.binding is None:
+            continue
+        if any(use is Use.RELEASE for _, use in uses(model, other)):
+            return True
+    receiver = unwrap(acquisition.call.obj)
+    place = place_of(model, receiver) if receiver is not None else None
+    if place is None:
+        return False
+    values: list[Node] = []
+    if receiver is not None and receiver.type == "identifier":
+        binding = model.binding_of(receiver)
+        if binding is not None and binding.init is not None:
+            values.append(binding.init)
+    for assignment in model.assignments:
+        left = assignment.child_by_field_name("left")
+        right = assignment.child_by_field_name("right")
+        if right is not None and left is not None and place_of(model, left) == place:
+            values.append(right)
+    for value in values:
+        current = unwrap(value)
+        while current is not None and current.type in ("call_expression", "new_expression"):
+            callee = current.child_by_field_name("function") or current.child_by_field_name(
+                "constructor"
+            )
+            origin = origin_of(model, callee)
+            if origin is not None and origin.from_module(POOL_MODULES):
+                return True
+            inner = unwrap(callee)
+            if inner is None or inner.type != "member_expression":
+                break
+            current = unwrap(
+                inner.child_by_field_name("object")
+            )  # ``mysql.createPool().promise()``
     return False
 
 

@@ -159,4 +159,31 @@ async function poll(queue) {
   }
 }
 
-module.exports = { waitFor, gate, deferred, forever, fromNamed, release, withTimeout, Session, Sink, poll };
+let stopping = false;
+const uploading = startUpload();
+process.on('SIGTERM', async () => {
+  if (stopping) return;
+  stopping = true;
+  // ok: NLL601 -- a latch: the handler's body runs once per process
+  await Promise.race([uploading, sleep(10000)]);
+});
+
+async function startOnce(child) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  for (let i = 0; i < 60; i++) {
+    // ok: NLL601 -- a bounded loop in code that runs once
+    if (await Promise.race([ping(), exited])) break;
+  }
+}
+startOnce(spawnServer());
+
+let current = Promise.resolve();
+function reset() {
+  current = new Promise((resolve) => setTimeout(resolve, 10));
+}
+app.get('/current', async (req, res) => {
+  // ok: NLL601 -- `current` is replaced by reset(): a new promise each time
+  res.json(await Promise.race([current, sleep(100)]));
+});
+
+module.exports = { waitFor, gate, deferred, forever, fromNamed, release, withTimeout, Session, Sink, poll, reset };

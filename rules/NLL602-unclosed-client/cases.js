@@ -512,6 +512,14 @@ app.get('/stream-fd', (req, res) => {
   pipeline(fs.createReadStream('', { fd }), res, () => {});
 });
 
+app.post('/spawn', (req, res) => {
+  // ok: NLL602 -- handed to the child's stdio through a conditional
+  const logFd = fs.openSync('/tmp/child.log', 'a');
+  const out = req.query.quiet ? 'ignore' : logFd;
+  spawnChild(out);
+  res.end();
+});
+
 app.get('/stat', (req, res) => {
   // ruleid: NLL602
   fs.open(req.query.file, 'r', (err, fd) => {
