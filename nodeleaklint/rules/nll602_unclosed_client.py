@@ -18,6 +18,31 @@ to a process-lived emitter (`bus.on('x', h, { signal })`). When the listener its
 per-call function, NLL101 reports that registration instead and names the controller (one
 site, one finding).
 
+Pooled resources are clients too. A connection checked out of a pool
+(`await pool.connect()`, `pool.getConnection()` in promise or callback form), a TypeORM
+`createQueryRunner()`, a pool member from `acquire()`, a browser page or context
+(`browser.newPage()`, `newContext()`) and a browser (`puppeteer.launch()`,
+`chromium.launch()`) must be given back on every way out of the function that holds it:
+`release()`, `done()`, `end()`, `close()`, `destroy()`, `pool.release(x)`, or handed on
+(returned, passed to a call, stored). It is reported when nothing gives it back, when a
+`return` / `throw` leaves without it while other paths release (a callback that answers a
+validation error early), and — with medium confidence — when the release on the straight
+path follows an `await` outside `try`/`finally`, `.catch()` / `.finally()` or a catch that
+releases: when that await throws, the release never runs. A page of a browser the same
+function launched is left to the browser's finding. A `getConnection()` / `connect()` /
+`acquire()` result that is never given back is reported only when the receiver is shown to
+be a pool (created by `pg`, `mysql`, `mysql2`, `mariadb`, `oracledb`, `generic-pool`…, or
+another result of the same call in the file is released).
+
+This rule owns file handles as well: a descriptor from `fs.openSync()` / `fs.open()` that
+is discarded or never passed to `fs.closeSync()` / `fs.close()`, and a `FileHandle` from
+`fs.promises.open()` that is never `close()`d, in code that repeats.
+
+Acquire/release pairs are also learned from the file: when at least two results of one
+call or constructor (`new DbAbstraction()`) reach a teardown method (`.destroy()`) and they
+are most of the results whose fate is visible, a result that never does is reported with
+medium confidence, naming that evidence.
+
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
 buffers; the event loop holds all of them through its handles, so an unclosed client is
@@ -25,6 +50,13 @@ never collected even when no JavaScript references it. One client per request ad
 pool, its open connections on the database side, and everything its callbacks capture,
 until the process (or the database) runs out. A per-instance client in a class without a
 close method leaks the same way each time the class is instantiated.
+
+A pool has a fixed number of members. One that is never given back is lost until the
+process restarts; once every member is lost, each later `connect()` waits forever and the
+service hangs while using no CPU (the runtime proof in `examples/proofs/` exhausts a pool of
+four after four failed queries). A browser page keeps a renderer process's memory; a file
+descriptor is never closed by garbage collection, so a discarded one is held until the
+process hits `EMFILE`.
 
 ## Example
 ```js
@@ -35,6 +67,28 @@ app.get('/users', async (req, res) => {
   const pool = new Pool();
   const { rows } = await pool.query('select * from users');
   res.json(rows);
+});
+```
+
+```js
+const { Pool } = require('pg');
+const fs = require('node:fs');
+const pool = new Pool();
+
+app.get('/orders', async (req, res) => {
+  // ruleid: NLL602
+  const client = await pool.connect();
+  const { rows } = await client.query('select * from orders');
+  client.release(); // skipped when the query throws
+  res.json(rows);
+});
+
+app.post('/logs/flush', (req, res) => {
+  for (const file of req.body.files) {
+    // ruleid: NLL602
+    fs.openSync(file, 'w'); // truncates, and loses the descriptor
+  }
+  res.end();
 });
 ```
 
@@ -49,14 +103,23 @@ app.get('/users', async (req, res) => {
   res.json(rows);
 });
 
+const fs = require('node:fs');
+
 app.get('/report', async (req, res) => {
-  // A dedicated client per request must be closed on every path.
+  // A dedicated client per request must be given back on every path.
   const client = await pool.connect();
   try {
     res.json((await client.query('select 1')).rows);
   } finally {
     client.release();
   }
+});
+
+app.post('/logs/flush', (req, res) => {
+  for (const file of req.body.files) {
+    fs.closeSync(fs.openSync(file, 'w'));
+  }
+  res.end();
 });
 ```
 
@@ -67,10 +130,17 @@ app.get('/report', async (req, res) => {
   (`"shutdown"`).
 
 ## Known limits
-Exceptions are not followed: a client closed after an `await` that may throw, outside
-`finally`, counts as closed. A client handed to any function call is assumed to be owned by
-that function. Clients created by a wrapper function of your own are only seen when the
-wrapper is listed in `clients`.
+Paths are read from the syntax of one function, without a control-flow graph: the
+statements before an exit are its preceding siblings in each enclosing block. Only `await`s
+are taken to throw; a synchronous throw between acquisition and release is not followed. A
+release inside a callback (`conn.query(sql, () => conn.release())`, `res.on('finish', …)`)
+counts wherever it is. A client or resource handed to any function call, returned, or
+stored in a field is assumed to be owned by its new holder. Clients created by a wrapper
+function of your own are only seen when the wrapper is listed in `clients`, or learned from
+the file when two or more of its results are torn down. Pooled resources are followed only
+when held in a local (or a callback parameter); a checkout kept in `this.x` is not.
+A callback passed to an unknown API (`terminal.provideService(name, handler)`) is taken to
+run once, so a checkout inside it is not reported.
 """
 
 from __future__ import annotations
