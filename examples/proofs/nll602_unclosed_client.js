@@ -225,7 +225,7 @@ function handleCallbackFixed(pool, ok) {
   });
 }
 
-// A request that has not answered within 200 ms is counted as hung (its pool wait never ends).
+// A request that has not answered within 100 ms is counted as hung (its pool wait never ends).
 async function measurePool(handle) {
   const pool = new TinyPool(POOL_SIZE);
   let answered = 0;
@@ -236,11 +236,11 @@ async function measurePool(handle) {
         () => 'ok',
         () => 'error',
       ),
-      sleep(200).then(() => 'hung'),
+      sleep(100).then(() => 'hung'),
     ]);
     if (outcome === 'hung') hung++;
     else answered++;
-    if (hung >= 3) break; // the pool is exhausted: every later request waits too
+    if (hung >= 2) break; // the pool is exhausted: every later request waits too
   }
   return {
     before: 0,
