@@ -12,6 +12,11 @@ reassigned, a `this` field that only constructors assign, or `this.m()` returnin
 field. When `m` is not defined in the class (inherited), its identity cannot be shown and
 the finding is medium.
 
+Deferreds parked in a collection of the instance (`this.pending[id] = { resolve, reject }`,
+`this.pending.set(id, …)`) are flagged (medium) when the class has a teardown path — a
+`close` / `destroy` … method, a `'close'` / `'end'` handler (`socket.onclose = …`), and the
+methods they call — and none of it touches that table.
+
 ## Why is this bad?
 A promise that can never settle parks every `await` on it forever: the code after the
 `await` and every enclosing `finally` never run. In a request handler that means the
@@ -115,8 +120,8 @@ For races, whether the long-lived promise ever settles is not judged: a deadline
 before a loop (`const deadline = sleep(5000)`) bounds the growth to its lifetime and is
 reported with medium confidence. A field assigned by any ordinary method is taken to
 rotate (like a queue head) and is not reported. A detached `(async () => { await p })()`
-per call is not followed, nor are deferreds parked in a collection that teardown does not
-settle.
+per call is not followed. Deferreds are judged only for classes with a teardown path; a
+table that teardown touches in any way (read, iterated, cleared) counts as settled.
 """
 
 from __future__ import annotations
@@ -126,7 +131,7 @@ from collections.abc import Iterator
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.semantics.contexts import context_of, repetition_confidence
-from nodeleaklint.semantics.promises import long_lived_races
+from nodeleaklint.semantics.promises import long_lived_races, parked_deferreds
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.syntax import is_function, snippet, unwrap
 
@@ -174,6 +179,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             confidence=confidence,
         )
     yield from _races(ctx)
+    yield from _deferreds(ctx)
 
 
 _RACE_FIX = (
@@ -208,4 +214,20 @@ def _races(ctx: RuleContext) -> Iterator[Finding]:
             "values alive until it settles.",
             confidence=confidence,
             fix=_RACE_FIX,
+        )
+
+
+def _deferreds(ctx: RuleContext) -> Iterator[Finding]:
+    for parked in parked_deferreds(ctx.model):
+        yield ctx.finding(
+            parked.call.node,
+            f"This `new Promise(…)` parks its `resolve`/`reject` in `{parked.collection}`, but "
+            f"{parked.teardown} neither settles nor clears that table: a request in flight when "
+            "the owner closes never settles, and its caller waits forever with everything its "
+            "frame holds.",
+            confidence=Confidence.MEDIUM,
+            fix=(
+                f"On teardown (and when the connection closes), reject every entry of "
+                f"`{parked.collection}` and clear it."
+            ),
         )

@@ -18,6 +18,12 @@ is:
   methods rotates, like a queue head), or ``this.m()`` where ``m`` returns such a field.
   When ``m`` is not defined in the class (inherited, mixed in) its identity cannot be
   shown and the race is reported with medium confidence.
+
+Deferreds (``parked_deferreds``): an executor that parks its ``resolve`` / ``reject`` in a
+collection of ``this`` (``this.pending[id] = { resolve, reject }``) hands the promise's
+fate to whoever reads that table. When the class has a teardown path (a ``close`` /
+``destroy`` … method, a ``'close'`` / ``'end'`` handler, and the methods they call) and
+none of it touches the table, the requests in flight when the owner closes never settle.
 """
 
 from __future__ import annotations
@@ -26,9 +32,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.cleanup import place_of
+from nodeleaklint.semantics.classes import ClassInfo
+from nodeleaklint.semantics.cleanup import FlowKind, ReleaseSpec, flow_of, occurrences, place_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
-from nodeleaklint.semantics.syntax import FUNCTION_KINDS, LOOP_KINDS, ancestors, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    LOOP_KINDS,
+    ancestors,
+    is_function,
+    string_value,
+    text,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -36,6 +51,9 @@ if TYPE_CHECKING:
 # -- vocabulary ---------------------------------------------------------------------------------
 # ``Promise`` combinators that subscribe to every element and settle on the first one.
 RACE_METHODS = frozenset({"race", "any"})
+# Events after which a connection-like owner will never answer again.
+END_EVENTS = frozenset({"close", "end", "disconnect", "exit"})
+_LISTEN_METHODS = frozenset({"on", "once", "addListener", "addEventListener", "prependListener"})
 
 
 @dataclass(frozen=True)
@@ -318,4 +336,104 @@ def _walk(node: Node) -> list[Node]:
         current = stack.pop()
         found.append(current)
         stack.extend(c for c in current.named_children if c.type not in FUNCTION_KINDS)
+    return found
+
+
+# -- deferreds ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParkedDeferred:
+    call: CallSite  # the ``new Promise``
+    collection: str  # ``this.pending``
+    teardown: str  # ``close()``
+
+
+def parked_deferreds(model: SemanticModel) -> list[ParkedDeferred]:
+    found: list[ParkedDeferred] = []
+    spec = ReleaseSpec()
+    for call in model.calls_named("Promise"):
+        if not call.is_new or call.obj is not None or not call.args:
+            continue
+        executor = unwrap(call.args[0])
+        info = model.function_at(executor) if is_function(executor) and executor else None
+        if info is None or not info.params:
+            continue
+        place = None
+        for param in info.params[:2]:
+            for ref in param.references:
+                flow = flow_of(model, ref, spec)
+                target = flow.place
+                if flow.kind is FlowKind.COLLECTED and target is not None and target.is_field:
+                    place = target
+        if place is None:
+            continue
+        owner = model.this_function(call.node)
+        cls = model.class_info(owner.class_node if owner is not None else None)
+        if cls is None:
+            continue
+        teardowns = _teardown_functions(model, cls)
+        if not teardowns:
+            continue
+        spans = [(f.node.start_byte, f.node.end_byte) for f in teardowns]
+        if any(
+            start <= node.start_byte and node.end_byte <= end
+            for node in occurrences(model, place)
+            for start, end in spans
+        ):
+            continue
+        names = sorted({_teardown_name(f) for f in teardowns})
+        found.append(ParkedDeferred(call, place.label, " / ".join(names[:3])))
+    return found
+
+
+def _teardown_name(function: FunctionInfo) -> str:
+    if function.method_kind is not None and function.name:
+        return f"`{function.name}()`"
+    call = function.callback_of
+    if call is not None and call.args:
+        return f"the `{string_value(call.args[0])}` handler"
+    return "the close handler"
+
+
+def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionInfo]:
+    """Teardown methods, end-event handlers registered by the class, and what they call
+    through ``this.m()``."""
+    found: list[FunctionInfo] = list(cls.teardown_methods())
+    for function in model.functions:
+        if not model.in_class(function.node, cls.node):
+            continue
+        call = function.callback_of
+        if (
+            call is not None
+            and call.name in _LISTEN_METHODS
+            and call.args
+            and string_value(call.args[0]) in END_EVENTS
+        ):
+            found.append(function)
+    for assignment in model.assignments:
+        left = assignment.child_by_field_name("left")
+        right = unwrap(assignment.child_by_field_name("right"))
+        if left is None or right is None or not is_function(right):
+            continue
+        if left.type != "member_expression" or not model.in_class(assignment, cls.node):
+            continue
+        prop = text(left.child_by_field_name("property"))
+        if prop in {f"on{event}" for event in END_EVENTS}:
+            handler = model.function_at(right)
+            if handler is not None:
+                found.append(handler)
+    pending = list(found)
+    seen = {f.node.id for f in found}
+    while pending and len(seen) < 64:
+        function = pending.pop()
+        for site in function.calls:
+            if site.obj is None or unwrap(site.obj) is None:
+                continue
+            receiver = unwrap(site.obj)
+            if receiver is None or receiver.type != "this":
+                continue
+            for method in cls.methods.get(site.name, ()):
+                if method.node.id not in seen:
+                    seen.add(method.node.id)
+                    found.append(method)
+                    pending.append(method)
     return found

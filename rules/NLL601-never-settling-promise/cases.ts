@@ -90,3 +90,76 @@ export class RpcSession {
     void msg;
   }
 }
+
+// --- deferreds parked in a table that teardown forgets -------------------------------------------
+interface Deferred {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+export class RpcClient {
+  private pending: Record<number, Deferred> = {};
+  private index = 0;
+
+  constructor(private readonly socket: WebSocket) {
+    socket.onmessage = (event) => this.settle(JSON.parse(String(event.data)));
+  }
+
+  request(payload: unknown): Promise<unknown> {
+    const id = this.index++;
+    // ruleid: NLL601
+    const promise = new Promise((resolve, reject) => {
+      this.pending[id] = { resolve, reject };
+    });
+    this.socket.send(JSON.stringify({ id, payload }));
+    return promise;
+  }
+
+  private settle(msg: { id: number; data: unknown }): void {
+    this.pending[msg.id]?.resolve(msg.data);
+    delete this.pending[msg.id];
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export class SafeRpcClient {
+  private readonly pending = new Map<number, Deferred>();
+  private index = 0;
+
+  constructor(private readonly socket: WebSocket) {
+    socket.onclose = () => this.failAll(new Error('closed'));
+  }
+
+  request(payload: unknown): Promise<unknown> {
+    const id = this.index++;
+    // ok: NLL601 -- the socket's close handler rejects every pending request
+    const promise = new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+    });
+    this.socket.send(JSON.stringify({ id, payload }));
+    return promise;
+  }
+
+  private failAll(error: Error): void {
+    for (const deferred of this.pending.values()) deferred.reject(error);
+    this.pending.clear();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export class NoTeardown {
+  private readonly waiting: Deferred[] = [];
+
+  next(): Promise<unknown> {
+    // ok: NLL601 -- no teardown to judge: nothing says when waiters should be dropped
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+    });
+  }
+}
