@@ -95,6 +95,7 @@ app.post('/logs/flush', (req, res) => {
 ## Use instead
 ```js
 const { Pool } = require('pg');
+const fs = require('node:fs');
 // One pool for the process, created at module top level.
 const pool = new Pool();
 
@@ -102,8 +103,6 @@ app.get('/users', async (req, res) => {
   const { rows } = await pool.query('select * from users');
   res.json(rows);
 });
-
-const fs = require('node:fs');
 
 app.get('/report', async (req, res) => {
   // A dedicated client per request must be given back on every path.
