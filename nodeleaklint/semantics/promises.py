@@ -357,6 +357,8 @@ def parked_deferreds(model: SemanticModel) -> list[ParkedDeferred]:
         info = model.function_at(executor) if is_function(executor) and executor else None
         if info is None or not info.params:
             continue
+        if _settles_itself(info):
+            continue  # a timeout or an abort listener in the executor settles it anyway
         place = None
         for param in info.params[:2]:
             for ref in param.references:
@@ -383,6 +385,18 @@ def parked_deferreds(model: SemanticModel) -> list[ParkedDeferred]:
         names = sorted({_teardown_name(f) for f in teardowns})
         found.append(ParkedDeferred(call, place.label, " / ".join(names[:3])))
     return found
+
+
+def _settles_itself(executor: FunctionInfo) -> bool:
+    """``setTimeout(() => reject(new Error('timeout')), ms)`` inside the executor."""
+    for param in executor.params[:2]:
+        for ref in param.references:
+            parent = ref.parent
+            if parent is not None and parent.type == "call_expression":
+                callee = parent.child_by_field_name("function")
+                if callee is not None and callee.id == ref.id:
+                    return True
+    return False
 
 
 def _teardown_name(function: FunctionInfo) -> str:

@@ -153,6 +153,29 @@ export class SafeRpcClient {
   }
 }
 
+export class TimedRpcClient {
+  private readonly pending = new Map<number, Deferred>();
+  private index = 0;
+
+  constructor(private readonly socket: WebSocket) {}
+
+  request(payload: unknown): Promise<unknown> {
+    const id = this.index++;
+    // ok: NLL601 -- its own timeout rejects it even if the socket closes
+    return new Promise((resolve, reject) => {
+      setTimeout(() => {
+        if (this.pending.delete(id)) reject(new Error('timeout'));
+      }, 5000);
+      this.pending.set(id, { resolve, reject });
+      this.socket.send(JSON.stringify({ id, payload }));
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
 export class NoTeardown {
   private readonly waiting: Deferred[] = [];
 
