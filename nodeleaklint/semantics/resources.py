@@ -765,22 +765,52 @@ class LearnedMiss:
 
 def learned_misses(model: SemanticModel, skip: set[int]) -> list[LearnedMiss]:
     """Results of a call that never reach the teardown method most of its results reach."""
+    by_name = model.calls_by_name
+    kinds = (BindingKind.CONST, BindingKind.LET, BindingKind.VAR)
+    # Start from the teardown calls (few) rather than from every call of the file.
+    torn: dict[str, set[int]] = {}
+    names: dict[str, str] = {}
+    for method in TEARDOWN_NAMES:
+        for teardown in by_name.get(method, ()):
+            receiver = unwrap(teardown.obj) if not teardown.is_new else None
+            if receiver is None or receiver.type != "identifier":
+                continue
+            binding = model.binding_of(receiver)
+            if binding is None or binding.writes or binding.kind not in kinds:
+                continue
+            init = unwrap(binding.init)
+            if init is not None and init.type == "await_expression" and init.named_children:
+                init = unwrap(init.named_children[0])
+            site = model.call_at(init) if init is not None else None
+            key = _group_key(model, site) if site is not None else None
+            if site is None or key is None:
+                continue
+            torn.setdefault(key, set()).add(binding.node.id)
+            names[key] = site.name
+    candidates = {key for key, bindings in torn.items() if len(bindings) >= 2}
+    if not candidates:
+        return []
     groups: dict[str, list[tuple[CallSite, Binding]]] = {}
-    for binding in model.bindings:
-        if binding.kind not in (BindingKind.CONST, BindingKind.LET, BindingKind.VAR):
-            continue
-        if binding.destructured or binding.is_reassigned or binding.scope.is_module:
-            continue
-        init = unwrap(binding.init)
-        if init is not None and init.type == "await_expression" and init.named_children:
-            init = unwrap(init.named_children[0])
-        if init is None or init.type not in ("new_expression", "call_expression"):
-            continue
-        site = model.call_at(init)
-        if site is None or site.node.id in skip:
-            continue
-        key = _group_key(model, site)
-        if key is not None:
+    for name in sorted({names[key] for key in candidates}):
+        for site in by_name.get(name, ()):
+            if site.node.id in skip or site.function is None:
+                continue
+            key = _group_key(model, site)
+            if key not in candidates:
+                continue
+            position = outer(site.node)
+            parent = position.parent
+            if parent is not None and parent.type == "await_expression":
+                position = outer(parent)
+                parent = position.parent
+            if parent is None or parent.type != "variable_declarator":
+                continue
+            ident = parent.child_by_field_name("name")
+            if ident is None or ident.type != "identifier":
+                continue
+            binding = model.binding_of(ident)
+            if binding is None or binding.writes or binding.kind not in kinds:
+                continue
             groups.setdefault(key, []).append((site, binding))
     misses: list[LearnedMiss] = []
     for label, members in groups.items():
