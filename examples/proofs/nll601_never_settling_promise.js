@@ -21,6 +21,16 @@
 //  * FIXED: a promise whose executor resolves: frames finish, are collected,
 //    and finally blocks run.
 //
+// Races (SPEC §2 NLL601, "Promise.race([...]) with a long-lived promise inside a
+// loop"): a loop that runs `await Promise.race([work(i), stopped])` against one
+// `stopped` promise that stays pending adds a reaction to `stopped` on every
+// turn. The reaction holds the race's resolve functions, so every race's
+// result promise — and the value it settled with — stays reachable until
+// `stopped` settles (phase race_flagged: RACE_N turns, 64 KiB result each).
+// The twin races each turn against a promise made for that turn from an
+// AbortSignal and removes its listener when the turn ends: flat
+// (phase race_fixed).
+//
 // Run: node --expose-gc examples/proofs/nll601_never_settling_promise.js
 'use strict';
 const { sleep, fullGC, retainedMB, round, delta, main } = require('./harness');
@@ -84,6 +94,74 @@ async function handleFixed() {
   }
 }
 
+// -- races against a long-lived promise --------------------------------------------------------
+const RACE_N = 300;
+const RESULT_BYTES = 64 * 1024;
+
+function work() {
+  return new Promise((resolve) => {
+    setImmediate(() => {
+      const buf = Buffer.alloc(RESULT_BYTES, 2);
+      registry.register(buf, 'result');
+      resolve(buf);
+    });
+  });
+}
+
+// FLAGGED: one shutdown promise, pending for the life of the loop.
+const stopped = new Promise(() => {});
+
+async function raceFlagged(turns) {
+  let total = 0;
+  for (let i = 0; i < turns; i++) {
+    const result = await Promise.race([work(), stopped]);
+    total += result.length;
+  }
+  return total;
+}
+
+// FIXED: an AbortSignal for the shutdown; each turn races a promise made for that
+// turn and removes its listener when the turn ends.
+const stop = new AbortController();
+
+function whenAborted(signal) {
+  let off = () => {};
+  const promise = new Promise((_, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    off = () => signal.removeEventListener('abort', onAbort);
+  });
+  return { promise, off };
+}
+
+async function raceFixed(turns) {
+  let total = 0;
+  for (let i = 0; i < turns; i++) {
+    const aborted = whenAborted(stop.signal);
+    try {
+      const result = await Promise.race([work(), aborted.promise]);
+      total += result.length;
+    } finally {
+      aborted.off();
+    }
+  }
+  return total;
+}
+
+async function measureRace(loop) {
+  await loop(10); // warm up before the baseline
+  await fullGC();
+  collected = 0;
+  const m0 = retainedMB();
+  await loop(RACE_N);
+  await fullGC();
+  const m1 = retainedMB();
+  return delta(m0, m1, {
+    per_turn_kb: round(((m1 - m0) * 1024) / RACE_N, 1),
+    results_collected: collected,
+  });
+}
+
 async function measure(handle) {
   results.push(handle()); // warm up before the baseline
   await sleep(5);
@@ -108,7 +186,16 @@ const phases = {
   flagged: () => measure(handleShared),
   flagged_inline: () => measure(handleInline),
   fixed: () => measure(handleFixed),
+  race_flagged: () => measureRace(raceFlagged),
+  race_fixed: () => measureRace(raceFixed),
 };
+
+function raceLine(label, r) {
+  return (
+    `${label.padEnd(40)} retained ${r.growth >= 0 ? '+' : ''}${r.growth} MiB ` +
+    `(${r.per_turn_kb} KiB/turn), results collected ${r.results_collected}/${RACE_N}`
+  );
+}
 
 function line(label, r) {
   return (
@@ -130,6 +217,11 @@ main({
     line('fixed:   await promise that resolves', r.fixed),
     'note: an unreferenced parked frame is collectable; it is retained only while',
     '      the never-settling promise is reachable. Its finally never runs either way.',
+    raceLine('flagged: race([work(), stopped]) x turns', r.race_flagged),
+    raceLine('fixed:   race against a per-turn signal', r.race_fixed),
   ],
-  extra: (r) => ({ inline: r.flagged_inline }),
+  extra: (r) => ({
+    inline: r.flagged_inline,
+    race: { flagged: r.race_flagged, fixed: r.race_fixed, turns: RACE_N },
+  }),
 });

@@ -18,6 +18,20 @@
 // default of 5 s would close idle keep-alive sockets after 5 s and bound
 // this particular HTTP leak; a database server does not).
 //
+// Pooled resources (SPEC §2 NLL602, "Pooled resources are clients too"): a tiny
+// in-process pool of POOL_SIZE members stands in for pg/mysql (no database
+// needed; its acquire/release contract is theirs: connect() waits while every
+// member is checked out). A handler that releases only after its query's await,
+// outside finally, loses one member per failed query; once POOL_SIZE queries
+// have failed, every later request waits forever (phase pool_flagged). The same
+// handler with release() in finally serves every request (pool_fixed). The
+// callback form that returns early on a validation error without release()
+// exhausts the pool the same way (pool_exit_flagged / pool_exit_fixed).
+//
+// File descriptors: `fs.openSync(path, 'w')` whose descriptor is discarded (the
+// "truncate a log" idiom) leaves one open fd per call (fd_flagged); closing it
+// at once does not (fd_fixed).
+//
 // Run: node --expose-gc examples/proofs/nll602_unclosed_client.js
 'use strict';
 const { sleep, fullGC, openFds, countResources, delta, main } = require('./harness');
@@ -117,12 +131,170 @@ async function measure(call) {
   return delta(fd0, fd1, { ref_tcp_handles: delta(tcp0, tcp1) });
 }
 
+// -- pooled resources ---------------------------------------------------------------------------
+const POOL_SIZE = 4;
+const REQUESTS = 40; // every other one fails (a bad query, an invalid body)
+
+class TinyPool {
+  constructor(size) {
+    this.free = Array.from({ length: size }, (_, id) => ({ id }));
+    this.waiting = [];
+  }
+
+  // Promise form, like pg's pool.connect() / mysql2's getConnection().
+  connect() {
+    return new Promise((resolve) => this.getConnection((err, conn) => resolve(conn)));
+  }
+
+  // Callback form, like mysql's pool.getConnection((err, conn) => …).
+  getConnection(cb) {
+    const member = this.free.pop();
+    if (member) {
+      setImmediate(() => cb(null, this.lend(member)));
+    } else {
+      this.waiting.push(cb);
+    }
+  }
+
+  lend(member) {
+    let returned = false;
+    return {
+      query: (ok) =>
+        new Promise((resolve, reject) =>
+          setImmediate(() => (ok ? resolve({ rows: [member.id] }) : reject(new Error('bad query')))),
+        ),
+      release: () => {
+        if (returned) return;
+        returned = true;
+        const next = this.waiting.shift();
+        if (next) setImmediate(() => next(null, this.lend(member)));
+        else this.free.push(member);
+      },
+    };
+  }
+}
+
+// FLAGGED: released after the await, outside finally.
+async function handleFlagged(pool, ok) {
+  const client = await pool.connect();
+  const { rows } = await client.query(ok);
+  client.release();
+  return rows;
+}
+
+// FIXED: released in finally.
+async function handleFixed(pool, ok) {
+  const client = await pool.connect();
+  try {
+    return (await client.query(ok)).rows;
+  } finally {
+    client.release();
+  }
+}
+
+// FLAGGED (callback form): the validation path returns without release().
+function handleCallbackFlagged(pool, ok) {
+  return new Promise((resolve, reject) => {
+    pool.getConnection((err, connection) => {
+      if (err) return reject(err);
+      if (!ok) {
+        return reject(new Error('invalid body'));
+      }
+      connection.query(true).then((result) => {
+        connection.release();
+        resolve(result.rows);
+      }, reject);
+    });
+  });
+}
+
+// FIXED (callback form): every return path releases.
+function handleCallbackFixed(pool, ok) {
+  return new Promise((resolve, reject) => {
+    pool.getConnection((err, connection) => {
+      if (err) return reject(err);
+      if (!ok) {
+        connection.release();
+        return reject(new Error('invalid body'));
+      }
+      connection.query(true).then((result) => {
+        connection.release();
+        resolve(result.rows);
+      }, reject);
+    });
+  });
+}
+
+// A request that has not answered within 100 ms is counted as hung (its pool wait never ends).
+async function measurePool(handle) {
+  const pool = new TinyPool(POOL_SIZE);
+  let answered = 0;
+  let hung = 0;
+  for (let i = 0; i < REQUESTS; i++) {
+    const outcome = await Promise.race([
+      handle(pool, i % 2 === 0).then(
+        () => 'ok',
+        () => 'error',
+      ),
+      sleep(100).then(() => 'hung'),
+    ]);
+    if (outcome === 'hung') hung++;
+    else answered++;
+    if (hung >= 2) break; // the pool is exhausted: every later request waits too
+  }
+  return {
+    before: 0,
+    after: hung,
+    growth: hung,
+    answered,
+    free_members: pool.free.length,
+    pool_size: POOL_SIZE,
+  };
+}
+
+// -- file descriptors -----------------------------------------------------------------------------
+const FD_N = 30;
+
+function measureFds(flush) {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const file = path.join(os.tmpdir(), `nll602-proof-${process.pid}.log`);
+  flush(fs, file); // warm up
+  const fd0 = openFds();
+  for (let i = 0; i < FD_N; i++) flush(fs, file);
+  const fd1 = openFds();
+  fs.rmSync(file, { force: true });
+  return delta(fd0, fd1);
+}
+
+function flushFlagged(fs, file) {
+  fs.openSync(file, 'w'); // truncates, and loses the descriptor
+}
+
+function flushFixed(fs, file) {
+  fs.closeSync(fs.openSync(file, 'w'));
+}
+
 const phases = {
   flagged: () => measure(fetchFlagged),
   fixed: () => measure(fetchFixed),
   standin_flagged: () => measure(queryFlagged),
   standin_fixed: () => measure(queryFixed),
+  pool_flagged: () => measurePool(handleFlagged),
+  pool_fixed: () => measurePool(handleFixed),
+  pool_exit_flagged: () => measurePool(handleCallbackFlagged),
+  pool_exit_fixed: () => measurePool(handleCallbackFixed),
+  fd_flagged: async () => measureFds(flushFlagged),
+  fd_fixed: async () => measureFds(flushFixed),
 };
+
+function poolLine(label, r) {
+  return (
+    `${label.padEnd(46)} hung requests ${r.growth}, answered ${r.answered}, ` +
+    `free pool members ${r.free_members}/${r.pool_size}`
+  );
+}
 
 // The server process: prints its port, exits when the parent goes away.
 function server() {
@@ -181,6 +353,17 @@ main({
     line('fixed:   stand-in db client, end() in finally', r.standin_fixed),
     "note: keep-alive agent sockets are unref'd, so they are absent from",
     '      getActiveResourcesInfo() while their fds stay open.',
+    poolLine('flagged: release() after await, query fails', r.pool_flagged),
+    poolLine('fixed:   release() in finally', r.pool_fixed),
+    poolLine('flagged: callback returns early, no release', r.pool_exit_flagged),
+    poolLine('fixed:   callback releases before return', r.pool_exit_fixed),
+    `${'flagged: fs.openSync(f, "w") discarded'.padEnd(46)} open fds +${r.fd_flagged.growth}`,
+    `${'fixed:   fs.closeSync(fs.openSync(f, "w"))'.padEnd(46)} open fds +${r.fd_fixed.growth}`,
   ],
-  extra: (r) => ({ standin: { flagged: r.standin_flagged, fixed: r.standin_fixed } }),
+  extra: (r) => ({
+    standin: { flagged: r.standin_flagged, fixed: r.standin_fixed },
+    pool: { flagged: r.pool_flagged, fixed: r.pool_fixed, requests: REQUESTS },
+    pool_exit: { flagged: r.pool_exit_flagged, fixed: r.pool_exit_fixed },
+    fd: { flagged: r.fd_flagged, fixed: r.fd_fixed, n: FD_N },
+  }),
 });

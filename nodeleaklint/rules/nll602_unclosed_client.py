@@ -18,6 +18,31 @@ to a process-lived emitter (`bus.on('x', h, { signal })`). When the listener its
 per-call function, NLL101 reports that registration instead and names the controller (one
 site, one finding).
 
+Pooled resources are clients too. A connection checked out of a pool
+(`await pool.connect()`, `pool.getConnection()` in promise or callback form), a TypeORM
+`createQueryRunner()`, a pool member from `acquire()`, a browser page or context
+(`browser.newPage()`, `newContext()`) and a browser (`puppeteer.launch()`,
+`chromium.launch()`) must be given back on every way out of the function that holds it:
+`release()`, `done()`, `end()`, `close()`, `destroy()`, `pool.release(x)`, or handed on
+(returned, passed to a call, stored). It is reported when nothing gives it back, when a
+`return` / `throw` leaves without it while other paths release (a callback that answers a
+validation error early), and — with medium confidence — when the release on the straight
+path follows an `await` outside `try`/`finally`, `.catch()` / `.finally()` or a catch that
+releases: when that await throws, the release never runs. A page of a browser the same
+function launched is left to the browser's finding. A `getConnection()` / `connect()` /
+`acquire()` result that is never given back is reported only when the receiver is shown to
+be a pool (created by `pg`, `mysql`, `mysql2`, `mariadb`, `oracledb`, `generic-pool`…, or
+another result of the same call in the file is released).
+
+This rule owns file handles as well: a descriptor from `fs.openSync()` / `fs.open()` that
+is discarded or never passed to `fs.closeSync()` / `fs.close()`, and a `FileHandle` from
+`fs.promises.open()` that is never `close()`d, in code that repeats.
+
+Acquire/release pairs are also learned from the file: when at least two results of one
+call or constructor (`new DbAbstraction()`) reach a teardown method (`.destroy()`) and they
+are most of the results whose fate is visible, a result that never does is reported with
+medium confidence, naming that evidence.
+
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
 buffers; the event loop holds all of them through its handles, so an unclosed client is
@@ -25,6 +50,13 @@ never collected even when no JavaScript references it. One client per request ad
 pool, its open connections on the database side, and everything its callbacks capture,
 until the process (or the database) runs out. A per-instance client in a class without a
 close method leaks the same way each time the class is instantiated.
+
+A pool has a fixed number of members. One that is never given back is lost until the
+process restarts; once every member is lost, each later `connect()` waits forever and the
+service hangs while using no CPU (the runtime proof in `examples/proofs/` exhausts a pool of
+four after four failed queries). A browser page keeps a renderer process's memory; a file
+descriptor is never closed by garbage collection, so a discarded one is held until the
+process hits `EMFILE`.
 
 ## Example
 ```js
@@ -38,9 +70,32 @@ app.get('/users', async (req, res) => {
 });
 ```
 
+```js
+const { Pool } = require('pg');
+const fs = require('node:fs');
+const pool = new Pool();
+
+app.get('/orders', async (req, res) => {
+  // ruleid: NLL602
+  const client = await pool.connect();
+  const { rows } = await client.query('select * from orders');
+  client.release(); // skipped when the query throws
+  res.json(rows);
+});
+
+app.post('/logs/flush', (req, res) => {
+  for (const file of req.body.files) {
+    // ruleid: NLL602
+    fs.openSync(file, 'w'); // truncates, and loses the descriptor
+  }
+  res.end();
+});
+```
+
 ## Use instead
 ```js
 const { Pool } = require('pg');
+const fs = require('node:fs');
 // One pool for the process, created at module top level.
 const pool = new Pool();
 
@@ -50,13 +105,20 @@ app.get('/users', async (req, res) => {
 });
 
 app.get('/report', async (req, res) => {
-  // A dedicated client per request must be closed on every path.
+  // A dedicated client per request must be given back on every path.
   const client = await pool.connect();
   try {
     res.json((await client.query('select 1')).rows);
   } finally {
     client.release();
   }
+});
+
+app.post('/logs/flush', (req, res) => {
+  for (const file of req.body.files) {
+    fs.closeSync(fs.openSync(file, 'w'));
+  }
+  res.end();
 });
 ```
 
@@ -67,10 +129,17 @@ app.get('/report', async (req, res) => {
   (`"shutdown"`).
 
 ## Known limits
-Exceptions are not followed: a client closed after an `await` that may throw, outside
-`finally`, counts as closed. A client handed to any function call is assumed to be owned by
-that function. Clients created by a wrapper function of your own are only seen when the
-wrapper is listed in `clients`.
+Paths are read from the syntax of one function, without a control-flow graph: the
+statements before an exit are its preceding siblings in each enclosing block. Only `await`s
+are taken to throw; a synchronous throw between acquisition and release is not followed. A
+release inside a callback (`conn.query(sql, () => conn.release())`, `res.on('finish', …)`)
+counts wherever it is. A client or resource handed to any function call, returned, or
+stored in a field is assumed to be owned by its new holder. Clients created by a wrapper
+function of your own are only seen when the wrapper is listed in `clients`, or learned from
+the file when two or more of its results are torn down. Pooled resources are followed only
+when held in a local (or a callback parameter); a checkout kept in `this.x` is not.
+A callback passed to an unknown API (`terminal.provideService(name, handler)`) is taken to
+run once, so a checkout inside it is not reported.
 """
 
 from __future__ import annotations
@@ -79,6 +148,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.semantics.cleanup import (
     Flow,
@@ -96,6 +166,18 @@ from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.resources import (
+    Acquisition,
+    Judgement,
+    ResourceKind,
+    Verdict,
+    acquisitions,
+    classify,
+    dies_with_receiver,
+    judge,
+    judge_paths,
+    learned_misses,
+)
 from nodeleaklint.semantics.scopes import CallSite, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -252,10 +334,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     methods = CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
     spec = ReleaseSpec(methods=methods)
     names = sorted({kind.name for kind in kinds})
+    clients: set[int] = set()
     for call in model.calls_named(*names):
         kind = client_kind(model, call, kinds)
         if kind is None or not _keeps_connections(model, call, kind):
             continue
+        clients.add(call.node.id)
         context = context_of(model, call)
         if context.repetition is Repetition.ONCE:
             continue
@@ -263,6 +347,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if finding is not None:
             yield finding
     yield from _abort_controllers(ctx)
+    for acquisition in acquisitions(model):
+        clients.add(acquisition.call.node.id)
+        finding = _resource(ctx, acquisition)
+        if finding is not None:
+            yield finding
+    yield from _learned(ctx, clients)
 
 
 def _created(call: CallSite) -> str:
@@ -297,7 +387,8 @@ def _judge(
     if kind.end_events:
         confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
     if fate.released:
-        return _early_return(ctx, call, flow, spec, head, per, confidence)
+        early = _early_return(ctx, call, flow, spec, head, per, confidence)
+        return early if early is not None else _closed_after_await(ctx, call, flow, spec, head)
     if _guarded(model, call, flow):
         return None
     label = place.label
@@ -512,3 +603,125 @@ def _process_emitter(model: SemanticModel, flow: Flow) -> tuple[CallSite, str] |
     if holder.lifetime is not Lifetime.PROCESS:
         return None
     return site, holder.description
+
+
+def _closed_after_await(
+    ctx: RuleContext, call: CallSite, flow: Flow, spec: ReleaseSpec, head: str
+) -> Finding | None:
+    """A local closed on the straight path only after an ``await`` that may throw."""
+    model = ctx.model
+    declarator = flow.node
+    function = call.function
+    if declarator is None or declarator.type != "variable_declarator" or function is None:
+        return None
+    name = declarator.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None else None
+    if binding is None or binding.is_reassigned:
+        return None
+    kind = ResourceKind(call.name, "client", frozenset(spec.methods))
+    refs = [(ref, classify(model, ref, kind)) for ref in binding.references]
+    block = declarator.parent.parent if declarator.parent is not None else None
+    verdict = judge_paths(model, function, declarator.end_byte, block, refs)
+    if verdict is None or verdict.verdict is not Verdict.AWAIT:
+        return None
+    return ctx.finding(
+        call.node,
+        f"{head} is closed at line {_line(ctx, verdict.exit)} only after the `await` at line "
+        f"{_line(ctx, verdict.awaited)}, outside `try`/`finally`: when that await throws, the "
+        "client is never closed and stays open on the event loop.",
+        confidence=Confidence.MEDIUM,
+    )
+
+
+def _line(ctx: RuleContext, node: Node | None) -> int:
+    return ctx.source.line_number(node.start_byte) if node is not None else 0
+
+
+# -- pooled resources, pages, browsers, descriptors ------------------------------------------------
+
+_RESOURCE_FIX = (
+    "Give it back on every path: `try { … } finally { conn.release() }` (`page.close()`, "
+    "`fs.closeSync(fd)`); with a callback API, release before every `return`."
+)
+
+
+def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
+    model = ctx.model
+    context = context_of(model, acquisition.call)
+    if context.repetition is Repetition.ONCE or dies_with_receiver(model, acquisition):
+        return None
+    verdict = judge(model, acquisition)
+    if verdict is None:
+        return None
+    call = acquisition.call
+    kind = acquisition.kind
+    per = context.per or "per call"
+    head = f"`{_created(call)}` in {context.where}"
+    message = _resource_message(ctx, acquisition, verdict, head, per)
+    confidence = Confidence.MEDIUM if verdict.verdict is Verdict.AWAIT else context.confidence
+    related = []
+    if verdict.verdict is Verdict.EXIT and verdict.disposal is not None:
+        name = acquisition.binding.name if acquisition.binding is not None else kind.noun
+        related.append(ctx.related(verdict.disposal, f"`{name}` is given back here"))
+    return ctx.finding(
+        call.node, message, confidence=confidence, related=related, fix=_RESOURCE_FIX
+    )
+
+
+def _resource_message(
+    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, head: str, per: str
+) -> str:
+    kind = acquisition.kind
+    binding = acquisition.binding
+    noun = kind.noun
+    if binding is None:
+        return (
+            f"{head} discards the {noun} it opens, so nothing can ever close it: "
+            f"one more open descriptor {per}, until the process runs out (EMFILE)."
+        )
+    name = binding.name
+    if verdict.verdict is Verdict.NEVER:
+        return (
+            f"{head} takes a {noun} into `{name}` and nothing gives it back "
+            f"({_release_hint(kind, name)}), so {kind.holds} stays in use — one more {noun} "
+            f"{per}."
+        )
+    if verdict.verdict is Verdict.EXIT:
+        statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
+        return (
+            f"{head}: the `{statement}` at line {_line(ctx, verdict.exit)} leaves without giving "
+            f"`{name}` back, though other paths do (line {_line(ctx, verdict.disposal)}), so "
+            f"{kind.holds} stays in use — one more {noun} {per} on that path."
+        )
+    return (
+        f"{head}: `{name}` is given back at line {_line(ctx, verdict.exit)} only after the "
+        f"`await` at line {_line(ctx, verdict.awaited)}, outside `try`/`finally`; when that "
+        f"await throws, the {noun} is never given back — one more {noun} {per} on each failure."
+    )
+
+
+def _release_hint(kind: ResourceKind, name: str) -> str:
+    if kind.fd:
+        return f"no `fs.closeSync({name})`"
+    method = "release" if "release" in kind.releases else "close"
+    return f"no `{name}.{method}()`"
+
+
+def _learned(ctx: RuleContext, skip: set[int]) -> Iterator[Finding]:
+    model = ctx.model
+    for miss in learned_misses(model, skip):
+        context = context_of(model, miss.call)
+        if context.repetition is Repetition.ONCE:
+            continue
+        per = context.per or "per call"
+        yield ctx.finding(
+            miss.call.node,
+            f"`{_created(miss.call)}` in {context.where} is never `.{miss.method}()`ed, but "
+            f"{miss.others} other `{miss.label}` results in this file are: whatever it opened "
+            f"stays open — one more object {per}.",
+            confidence=Confidence.MEDIUM,
+            fix=(
+                f"Call `.{miss.method}()` on it on every path (in a `finally`), as the other "
+                f"`{miss.label}` results in this file do."
+            ),
+        )

@@ -1,5 +1,6 @@
 // Annotated cases for NLL601 never-settling-promise (CommonJS, Express-style handlers).
 const express = require('express');
+const util = require('node:util');
 const app = express();
 
 app.get('/hang', async (req, res) => {
@@ -65,4 +66,124 @@ const forever = new Promise(() => {});
 // ok: NLL601 -- not an inline executor: not inspected
 const fromNamed = new Promise(executor);
 
-module.exports = { waitFor, gate, deferred, forever, fromNamed, release };
+// --- races against a promise that outlives the loop -----------------------------------------------
+// ok: NLL601 -- module top level: settles on SIGTERM
+const shutdown = new Promise((resolve) => process.once('SIGTERM', resolve));
+
+app.get('/work', async (req, res) => {
+  // ruleid: NLL601
+  const result = await Promise.race([work(req.query), shutdown]);
+  res.json(result);
+});
+
+app.get('/work-ok', async (req, res) => {
+  // ok: NLL601 -- both promises are made for this request
+  res.json(await Promise.race([work(req.query), fetchFallback(req.query)]));
+});
+
+function withTimeout(promise, ms) {
+  // ok: NLL601 -- a helper: the caller passes a new promise each call
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+}
+
+class Session {
+  constructor(transport) {
+    this.transport = transport;
+    this.closed = new Promise((resolve) => {
+      this.markClosed = resolve;
+    });
+  }
+
+  async readLoop(abortPromise) {
+    while (!this.done) {
+      // ruleid: NLL601
+      const msg = await Promise.race([this.transport.receive(), abortPromise]);
+      this.handle(msg);
+    }
+  }
+
+  async pump() {
+    for (;;) {
+      // ruleid: NLL601
+      const next = await Promise.any([this.transport.receive(), this.closed]);
+      if (!next) break;
+      this.handle(next);
+    }
+  }
+
+  async pumpWithSignal(signal) {
+    while (!signal.aborted) {
+      // ok: NLL601 -- no race: the receive itself is cancelled through the signal
+      const next = await this.transport.receive({ signal });
+      this.handle(next);
+    }
+  }
+
+  async pumpWithTimeout() {
+    while (!this.done) {
+      // ok: NLL601 -- every element is made for this turn
+      const next = await Promise.race([this.transport.receive(), sleep(1000)]);
+      this.handle(next);
+    }
+  }
+
+  handle(msg) {
+    return msg;
+  }
+}
+
+function Sink(head) {
+  Worker.call(this);
+  this.head = head;
+}
+util.inherits(Sink, Worker);
+Sink.prototype.next = async function () {
+  // ruleid: NLL601
+  await Promise.race([this.head.promise, this.whenStopped()]);
+  return this.head.value;
+};
+Sink.prototype.run = async function () {
+  for (;;) {
+    const value = await this.next();
+    if (!value) break;
+    this.head = this.head.next;
+  }
+};
+
+async function poll(queue) {
+  const stop = new Promise((resolve) => queue.once('stop', resolve));
+  while (true) {
+    // ruleid: NLL601
+    const job = await Promise.race([queue.next(), stop]);
+    if (!job) break;
+  }
+}
+
+let stopping = false;
+const uploading = startUpload();
+process.on('SIGTERM', async () => {
+  if (stopping) return;
+  stopping = true;
+  // ok: NLL601 -- a latch: the handler's body runs once per process
+  await Promise.race([uploading, sleep(10000)]);
+});
+
+async function startOnce(child) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  for (let i = 0; i < 60; i++) {
+    // ok: NLL601 -- a bounded loop in code that runs once
+    if (await Promise.race([ping(), exited])) break;
+  }
+}
+startOnce(spawnServer());
+
+let current = Promise.resolve();
+function reset() {
+  current = new Promise((resolve) => setTimeout(resolve, 10));
+}
+app.get('/current', async (req, res) => {
+  // ok: NLL601 -- `current` is replaced by reset(): a new promise each time
+  res.json(await Promise.race([current, sleep(100)]));
+});
+
+module.exports = { waitFor, gate, deferred, forever, fromNamed, release, withTimeout, Session, Sink, poll, reset };

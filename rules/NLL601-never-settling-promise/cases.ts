@@ -45,3 +45,144 @@ function inner() {
   return new Promise<never>(() => {});
 }
 void inner();
+
+// --- races in TypeScript classes ------------------------------------------------------------------
+interface Transport {
+  receive(): Promise<string>;
+  abort(reason: unknown): void;
+}
+
+export class RpcSession {
+  private readonly stopped: Promise<never>;
+  private abortReason?: unknown;
+
+  constructor(private readonly transport: Transport) {
+    this.stopped = new Promise<never>((_, reject) => {
+      this.abort = reject;
+    });
+  }
+
+  abort: (reason: unknown) => void = () => {};
+
+  private async readLoop(abortPromise: Promise<never>): Promise<void> {
+    while (!this.abortReason) {
+      // ruleid: NLL601
+      const msg = JSON.parse(await Promise.race([this.transport.receive(), abortPromise]));
+      this.dispatch(msg);
+    }
+  }
+
+  async call(payload: string): Promise<string> {
+    // ruleid: NLL601
+    return Promise.race([this.send(payload), this.stopped]);
+  }
+
+  async callOnce(payload: string, deadline: Promise<never>): Promise<string> {
+    // ok: NLL601 -- the deadline is the caller's: a new one per call
+    return Promise.race([this.send(payload), deadline]);
+  }
+
+  private send(payload: string): Promise<string> {
+    return this.transport.receive().then((reply) => reply + payload);
+  }
+
+  private dispatch(msg: unknown): void {
+    void msg;
+  }
+}
+
+// --- deferreds parked in a table that teardown forgets -------------------------------------------
+interface Deferred {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+export class RpcClient {
+  private pending: Record<number, Deferred> = {};
+  private index = 0;
+
+  constructor(private readonly socket: WebSocket) {
+    socket.onmessage = (event) => this.settle(JSON.parse(String(event.data)));
+  }
+
+  request(payload: unknown): Promise<unknown> {
+    const id = this.index++;
+    // ruleid: NLL601
+    const promise = new Promise((resolve, reject) => {
+      this.pending[id] = { resolve, reject };
+    });
+    this.socket.send(JSON.stringify({ id, payload }));
+    return promise;
+  }
+
+  private settle(msg: { id: number; data: unknown }): void {
+    this.pending[msg.id]?.resolve(msg.data);
+    delete this.pending[msg.id];
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export class SafeRpcClient {
+  private readonly pending = new Map<number, Deferred>();
+  private index = 0;
+
+  constructor(private readonly socket: WebSocket) {
+    socket.onclose = () => this.failAll(new Error('closed'));
+  }
+
+  request(payload: unknown): Promise<unknown> {
+    const id = this.index++;
+    // ok: NLL601 -- the socket's close handler rejects every pending request
+    const promise = new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+    });
+    this.socket.send(JSON.stringify({ id, payload }));
+    return promise;
+  }
+
+  private failAll(error: Error): void {
+    for (const deferred of this.pending.values()) deferred.reject(error);
+    this.pending.clear();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export class TimedRpcClient {
+  private readonly pending = new Map<number, Deferred>();
+  private index = 0;
+
+  constructor(private readonly socket: WebSocket) {}
+
+  request(payload: unknown): Promise<unknown> {
+    const id = this.index++;
+    // ok: NLL601 -- its own timeout rejects it even if the socket closes
+    return new Promise((resolve, reject) => {
+      setTimeout(() => {
+        if (this.pending.delete(id)) reject(new Error('timeout'));
+      }, 5000);
+      this.pending.set(id, { resolve, reject });
+      this.socket.send(JSON.stringify({ id, payload }));
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export class NoTeardown {
+  private readonly waiting: Deferred[] = [];
+
+  next(): Promise<unknown> {
+    // ok: NLL601 -- no teardown to judge: nothing says when waiters should be dropped
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+    });
+  }
+}

@@ -82,9 +82,22 @@ app.get('/closed', async (req, res) => {
 });
 
 app.get('/quit', async (req, res) => {
-  // ok: NLL602 -- quit() on the success path, no early return
+  // ruleid: NLL602
   const cache = new Redis();
   const value = await cache.get('k');
+  await cache.quit();
+  res.send(value);
+});
+
+app.get('/quit-caught', async (req, res) => {
+  // ok: NLL602 -- the only await before quit() is inside a try whose catch swallows the error
+  const cache = new Redis();
+  let value = null;
+  try {
+    value = await cache.get('k');
+  } catch (err) {
+    console.error(err);
+  }
   await cache.quit();
   res.send(value);
 });
@@ -238,9 +251,9 @@ io.on('connection', (socket) => {
   socket.on('disconnect', () => sub.disconnect());
 });
 
-// --- known gaps ------------------------------------------------------------------------------------
+// --- closed after an await that may throw ------------------------------------------------------
 app.get('/throws', async (req, res) => {
-  // todoruleid: NLL602 -- end() is skipped when the query throws: only `finally` is safe
+  // ruleid: NLL602
   const client = new Client();
   await client.connect();
   res.json((await client.query('select 1')).rows);
@@ -264,4 +277,312 @@ app.get('/inline-agent', (req, res) => {
 app.get('/plain-agent', (req, res) => {
   // ok: NLL602 -- without keepAlive an http.Agent closes its sockets after each request
   http.get({ host: 'upstream', agent: new http.Agent({ maxSockets: 4 }) }, (up) => up.pipe(res));
+});
+
+// --- pooled resources: checked out per request, given back on every path ------------------------
+const legacy = require('mysql');
+const puppeteer = require('puppeteer');
+const fs = require('node:fs');
+const { pipeline } = require('node:stream');
+
+// ok: NLL602 -- module top level: one pool for the process
+const legacyPool = legacy.createPool({ host: 'db' });
+// ok: NLL602 -- module top level
+const promisePool = mysql.createPool({ host: 'db' });
+
+app.post('/clients', (req, res) => {
+  // ruleid: NLL602
+  legacyPool.getConnection((err, connection) => {
+    if (err) return res.sendStatus(503);
+    if (!req.body.name) {
+      return res.status(400).send('name required');
+    }
+    connection.query('insert into clients set ?', req.body, (queryErr) => {
+      connection.release();
+      res.sendStatus(queryErr ? 500 : 201);
+    });
+  });
+});
+
+app.post('/clients-ok', (req, res) => {
+  // ok: NLL602 -- the validation path gives the connection back before it returns
+  legacyPool.getConnection((err, connection) => {
+    if (err) return res.sendStatus(503);
+    if (!req.body.name) {
+      connection.release();
+      return res.status(400).send('name required');
+    }
+    connection.query('insert into clients set ?', req.body, (queryErr) => {
+      connection.release();
+      res.sendStatus(queryErr ? 500 : 201);
+    });
+  });
+});
+
+function fail(res, err, connection) {
+  if (connection) connection.release();
+  res.status(500).send(String(err));
+}
+
+app.get('/clients/:id', (req, res) => {
+  // ok: NLL602 -- the early return hands the connection to a helper that releases it
+  legacyPool.getConnection((err, connection) => {
+    if (err) return fail(res, err, connection);
+    if (!req.params.id) return fail(res, new Error('id required'), connection);
+    connection.query('select * from clients where id = ?', [req.params.id], (queryErr, rows) => {
+      connection.release();
+      res.json(rows);
+    });
+  });
+});
+
+app.get('/pg-callback', (req, res) => {
+  // ok: NLL602 -- `done()`, the pool's own release callback, runs on the only path
+  pool.connect((err, client, done) => {
+    if (err) return res.sendStatus(503);
+    client.query('select 1', (queryErr, result) => {
+      done();
+      res.json(result.rows);
+    });
+  });
+});
+
+app.get('/orders', async (req, res) => {
+  // ruleid: NLL602
+  const client = await pool.connect();
+  const { rows } = await client.query('select * from orders');
+  client.release();
+  res.json(rows);
+});
+
+app.get('/orders-ok', async (req, res) => {
+  // ok: NLL602 -- released in finally
+  const client = await pool.connect();
+  try {
+    res.json((await client.query('select * from orders')).rows);
+  } finally {
+    client.release();
+  }
+});
+
+app.get('/orders-catch', async (req, res) => {
+  // ok: NLL602 -- the catch gives the client back before rethrowing
+  const client = await pool.connect();
+  let rows;
+  try {
+    rows = (await client.query('select 1')).rows;
+  } catch (err) {
+    client.release();
+    throw err;
+  }
+  client.release();
+  res.json(rows);
+});
+
+app.get('/orders-chained', async (req, res) => {
+  // ok: NLL602 -- released by .finally() on the query's own promise
+  const client = await pool.connect();
+  const result = await client.query('select 1').finally(() => client.release());
+  res.json(result.rows);
+});
+
+app.get('/items/:id', async (req, res) => {
+  // ruleid: NLL602
+  const conn = await promisePool.getConnection();
+  try {
+    const [rows] = await conn.query('select * from items where id = ?', [req.params.id]);
+    if (!rows.length) return res.sendStatus(404);
+    conn.release();
+    res.json(rows[0]);
+  } catch (err) {
+    conn.release();
+    res.sendStatus(500);
+  }
+});
+
+function withConnection(work) {
+  // ok: NLL602 -- handed to the caller's callback, released in finally
+  return promisePool.getConnection().then(async (conn) => {
+    try {
+      return await work(conn);
+    } finally {
+      conn.release();
+    }
+  });
+}
+
+// --- browser pages and browsers --------------------------------------------------------------------
+let browser;
+async function sharedBrowser() {
+  // ok: NLL602 -- a lazily created module-level browser
+  if (!browser) browser = await puppeteer.launch();
+  return browser;
+}
+
+app.get('/shot', async (req, res) => {
+  const shared = await sharedBrowser();
+  // ruleid: NLL602
+  const page = await shared.newPage();
+  await page.goto(req.query.url);
+  res.type('png').send(await page.screenshot());
+});
+
+app.get('/shot-ok', async (req, res) => {
+  const shared = await sharedBrowser();
+  // ok: NLL602 -- closed in finally
+  const page = await shared.newPage();
+  try {
+    await page.goto(req.query.url);
+    res.type('png').send(await page.screenshot());
+  } finally {
+    await page.close();
+  }
+});
+
+app.get('/pdf', async (req, res) => {
+  // ruleid: NLL602
+  const ownBrowser = await puppeteer.launch();
+  // ok: NLL602 -- the page dies with its browser, which is reported instead
+  const page = await ownBrowser.newPage();
+  await page.goto(req.query.url);
+  res.send(await page.pdf());
+});
+
+function Renderer(shared) {
+  this.browser = shared;
+}
+Renderer.prototype.open = async function (url) {
+  // ruleid: NLL602
+  const page = await this.browser.newPage();
+  await page.goto(url);
+  return page;
+};
+Renderer.prototype.openSafely = async function (url) {
+  // ok: NLL602 -- closed when navigation fails, returned otherwise
+  const page = await this.browser.newPage();
+  try {
+    await page.goto(url);
+  } catch (err) {
+    await page.close();
+    throw err;
+  }
+  return page;
+};
+
+// --- file descriptors --------------------------------------------------------------------------------
+app.post('/logs/flush', (req, res) => {
+  for (const file of req.body.files) {
+    // ruleid: NLL602
+    fs.openSync(file, 'w');
+  }
+  res.end();
+});
+
+app.post('/logs/truncate', (req, res) => {
+  for (const file of req.body.files) {
+    // ok: NLL602 -- the descriptor is closed at once
+    fs.closeSync(fs.openSync(file, 'w'));
+  }
+  res.end();
+});
+
+app.get('/head', (req, res) => {
+  // ruleid: NLL602
+  const fd = fs.openSync(req.query.file, 'r');
+  const buf = Buffer.alloc(64);
+  fs.readSync(fd, buf, 0, 64, 0);
+  res.send(buf);
+});
+
+app.get('/head-ok', (req, res) => {
+  // ok: NLL602 -- closed in finally
+  const fd = fs.openSync(req.query.file, 'r');
+  try {
+    const buf = Buffer.alloc(64);
+    fs.readSync(fd, buf, 0, 64, 0);
+    res.send(buf);
+  } finally {
+    fs.closeSync(fd);
+  }
+});
+
+app.get('/stream-fd', (req, res) => {
+  // ok: NLL602 -- the read stream owns the descriptor and closes it
+  const fd = fs.openSync(req.query.file, 'r');
+  pipeline(fs.createReadStream('', { fd }), res, () => {});
+});
+
+app.post('/spawn', (req, res) => {
+  // ok: NLL602 -- handed to the child's stdio through a conditional
+  const logFd = fs.openSync('/tmp/child.log', 'a');
+  const out = req.query.quiet ? 'ignore' : logFd;
+  spawnChild(out);
+  res.end();
+});
+
+app.get('/stat', (req, res) => {
+  // ruleid: NLL602
+  fs.open(req.query.file, 'r', (err, fd) => {
+    if (err) return res.sendStatus(404);
+    fs.fstat(fd, (statErr, stat) => res.json(stat));
+  });
+});
+
+app.get('/stat-ok', (req, res) => {
+  // ok: NLL602 -- closed in the inner callback
+  fs.open(req.query.file, 'r', (err, fd) => {
+    if (err) return res.sendStatus(404);
+    fs.fstat(fd, (statErr, stat) => {
+      fs.close(fd, () => res.json(stat));
+    });
+  });
+});
+
+// --- pairs learned from the file's own code -----------------------------------------------------------
+const Store = require('./store');
+const Cache = require('./cache');
+
+app.get('/a', async (req, res) => {
+  const store = new Store();
+  try {
+    res.json(await store.find('a'));
+  } finally {
+    await store.destroy();
+  }
+});
+
+app.get('/b', async (req, res) => {
+  const store = new Store();
+  try {
+    res.json(await store.find('b'));
+  } finally {
+    await store.destroy();
+  }
+});
+
+app.get('/c', async (req, res) => {
+  // ruleid: NLL602
+  const store = new Store();
+  res.json(await store.find('c'));
+});
+
+app.get('/d', async (req, res) => {
+  const cache = new Cache();
+  try {
+    res.json(await cache.get('d'));
+  } finally {
+    cache.close();
+  }
+});
+
+app.get('/e', async (req, res) => {
+  // ok: NLL602 -- one other `new Cache()` closed is not yet a pattern
+  const cache = new Cache();
+  res.json(await cache.get('e'));
+});
+
+app.get('/f', async (req, res) => {
+  // ok: NLL602 -- handed on: the callee decides
+  const store = new Store();
+  res.json(await lookup(store));
 });

@@ -10,6 +10,10 @@ import Koa from 'koa';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { Client } from './my-client';
+import { chromium, type Browser } from 'playwright';
+import { open } from 'node:fs/promises';
+import type { DataSource } from 'typeorm';
+import type { Pool as GenericPool } from 'generic-pool';
 
 const fastify = Fastify();
 const koa = new Koa();
@@ -116,3 +120,107 @@ export class Lazy {
 }
 
 declare function get(agent: unknown): Promise<unknown>;
+
+// --- pooled resources in services -----------------------------------------------------------------
+@Injectable()
+export class OrdersService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async place(order: { id: string }): Promise<void> {
+    // ruleid: NLL602
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.manager.save(order);
+    await runner.commitTransaction();
+    await runner.release();
+  }
+
+  async placeSafely(order: { id: string }): Promise<void> {
+    // ok: NLL602 -- rolled back on error and released in finally
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.manager.save(order);
+      await runner.commitTransaction();
+    } catch (err) {
+      await runner.rollbackTransaction();
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async count(): Promise<number> {
+    // ruleid: NLL602
+    const runner = this.dataSource.createQueryRunner();
+    const rows: unknown[] = await runner.query('select 1');
+    if (rows.length === 0) {
+      throw new Error('empty');
+    }
+    await runner.release();
+    return rows.length;
+  }
+}
+
+export class Workers {
+  constructor(private readonly pool: GenericPool<{ run(job: string): Promise<void> }>) {}
+
+  async run(job: string): Promise<void> {
+    // ruleid: NLL602
+    const worker = await this.pool.acquire();
+    await worker.run(job);
+    await this.pool.release(worker);
+  }
+
+  async runSafely(job: string): Promise<void> {
+    // ok: NLL602 -- given back to the pool in finally
+    const worker = await this.pool.acquire();
+    try {
+      await worker.run(job);
+    } finally {
+      await this.pool.release(worker);
+    }
+  }
+}
+
+// --- browsers --------------------------------------------------------------------------------------
+fastify.get('/og', async (request, reply) => {
+  // ruleid: NLL602
+  const browser: Browser = await chromium.launch();
+  const page = await browser.newPage();
+  await page.setContent('<h1>hi</h1>');
+  return reply.type('image/png').send(await page.screenshot());
+});
+
+fastify.get('/og-ok', async (request, reply) => {
+  // ok: NLL602 -- the browser is closed in finally, and its pages with it
+  const browser: Browser = await chromium.launch();
+  try {
+    const page = await browser.newPage();
+    await page.setContent('<h1>hi</h1>');
+    return reply.type('image/png').send(await page.screenshot());
+  } finally {
+    await browser.close();
+  }
+});
+
+// --- file handles ----------------------------------------------------------------------------------
+export async function firstBytes(path: string): Promise<Buffer> {
+  // ruleid: NLL602
+  const handle = await open(path, 'r');
+  const { buffer } = await handle.read(Buffer.alloc(80), 0, 80, 0);
+  return buffer;
+}
+
+export async function firstBytesOk(path: string): Promise<Buffer> {
+  // ok: NLL602 -- closed in finally
+  const handle = await open(path, 'r');
+  try {
+    const { buffer } = await handle.read(Buffer.alloc(80), 0, 80, 0);
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}

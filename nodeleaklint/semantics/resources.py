@@ -1,0 +1,870 @@
+"""Resources checked out and given back: pooled connections, query runners, pool members,
+browser pages and browsers, file descriptors (SPEC §2 NLL602, "Pooled resources are
+clients too").
+
+A resource is *acquired* by a call (``await pool.connect()``, ``pool.getConnection(cb)``,
+``fs.openSync(p)``) and must be *disposed of* on every way out of the function that holds
+it: released (``conn.release()``, ``pool.release(conn)``, ``fs.closeSync(fd)``, calling the
+release function ``acquire()`` returned), or handed to code that owns it from then on
+(returned, passed to a call, stored). This module answers, for one local that holds a
+resource:
+
+- ``never``: nothing in the function (nor in its callbacks) disposes of it;
+- ``exit``: a ``return`` / ``throw`` / ``continue`` leaves without disposing of it, while
+  other paths do (the usual shape: a validation error answered early);
+- ``await``: every exit disposes of it, but a release on the straight path follows an
+  ``await`` outside ``try``/``finally``: when that await throws, the release never runs.
+
+It also learns acquire/release pairs from the file itself (``learned_misses``): when at
+least two results of one call or constructor reach a teardown method (``x.destroy()``) and
+they are most of the results whose fate is visible, a result that never does is a miss.
+
+Everything is judged on syntax paths inside one function, without a control-flow graph:
+the statements that run before an exit are its preceding siblings in every enclosing block.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.cleanup import place_of
+from nodeleaklint.semantics.contexts import Context, context_of
+from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, is_function, outer, text, unwrap
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+# -- vocabulary: what acquires, and what gives back ---------------------------------------------
+# Browser automation modules whose ``launch()`` starts a browser process.
+BROWSER_MODULES = frozenset(
+    {
+        "puppeteer",
+        "puppeteer-core",
+        "puppeteer-extra",
+        "playwright",
+        "playwright-core",
+        "playwright-chromium",
+        "playwright-firefox",
+        "playwright-webkit",
+        "@playwright/test",
+    }
+)
+# Modules whose ``openSync`` / ``open`` return a numeric file descriptor.
+FS_MODULES = frozenset({"fs", "graceful-fs", "fs-extra"})
+# Modules whose ``open`` resolves to a ``FileHandle``.
+FS_PROMISE_MODULES = frozenset({"fs/promises"})
+# Modules whose ``Pool`` hands out clients with ``connect()``.
+PG_POOL_MODULES = frozenset({"pg", "pg-pool"})
+# Modules whose pools lend a member until it is given back (``getConnection`` / ``acquire``).
+POOL_MODULES = frozenset(
+    {"pg", "pg-pool", "mysql", "mysql2", "mariadb", "oracledb", "generic-pool", "tarn", "mssql"}
+)
+# Functions that close a numeric descriptor: ``fs.closeSync(fd)``, ``fs.close(fd, cb)``.
+FD_CLOSERS = frozenset({"close", "closeSync"})
+# Methods of a file handle that hand the descriptor to a stream that closes it.
+HANDLE_OWNERS = frozenset({"createReadStream", "createWriteStream", "readableWebStream"})
+# Method names whose call ends an object's working life, for learned pairs.
+TEARDOWN_NAMES = frozenset(
+    {
+        "close",
+        "destroy",
+        "release",
+        "end",
+        "quit",
+        "disconnect",
+        "$disconnect",
+        "dispose",
+        "terminate",
+        "shutdown",
+        "free",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    method: str  # the acquiring method or function
+    noun: str  # for messages: "pooled connection"
+    releases: frozenset[str]  # methods on the resource that give it back
+    owner_releases: frozenset[str] = frozenset()  # ``pool.release(conn)``
+    callable_release: bool = False  # ``const release = await mutex.acquire(); release()``
+    fd: bool = False  # a numeric descriptor: ``fs.closeSync(fd)`` closes it
+    dies_with_receiver: bool = False  # a page closes with its browser
+    holds: str = "a pool connection"
+    lent: bool = False  # lent by a pool: "never given back" needs evidence that it is a pool
+
+
+_POOL_RELEASES = frozenset({"release", "releaseConnection", "destroy"})
+KINDS: dict[str, ResourceKind] = {
+    "connect": ResourceKind(
+        "connect",
+        "pooled client",
+        frozenset({"release", "end", "destroy"}),
+        _POOL_RELEASES,
+        lent=True,
+    ),
+    "getConnection": ResourceKind(
+        "getConnection",
+        "pooled connection",
+        frozenset({"release", "end", "destroy", "close"}),
+        _POOL_RELEASES,
+        lent=True,
+    ),
+    "createQueryRunner": ResourceKind(
+        "createQueryRunner", "query runner", frozenset({"release"}), holds="a database connection"
+    ),
+    "acquire": ResourceKind(
+        "acquire",
+        "pool member",
+        frozenset({"release", "destroy"}),
+        _POOL_RELEASES,
+        callable_release=True,
+        holds="a member of the pool",
+        lent=True,
+    ),
+    "newPage": ResourceKind(
+        "newPage",
+        "browser page",
+        frozenset({"close"}),
+        dies_with_receiver=True,
+        holds="a browser tab and its renderer memory",
+    ),
+    "newContext": ResourceKind(
+        "newContext",
+        "browser context",
+        frozenset({"close"}),
+        dies_with_receiver=True,
+        holds="a browser context and its pages",
+    ),
+    "createBrowserContext": ResourceKind(
+        "createBrowserContext",
+        "browser context",
+        frozenset({"close"}),
+        dies_with_receiver=True,
+        holds="a browser context and its pages",
+    ),
+    "createIncognitoBrowserContext": ResourceKind(
+        "createIncognitoBrowserContext",
+        "browser context",
+        frozenset({"close"}),
+        dies_with_receiver=True,
+        holds="a browser context and its pages",
+    ),
+    "launch": ResourceKind("launch", "browser", frozenset({"close"}), holds="a browser process"),
+}
+FD_KIND = ResourceKind(
+    "openSync", "file descriptor", frozenset(), fd=True, holds="a file descriptor"
+)
+HANDLE_KIND = ResourceKind("open", "file handle", frozenset({"close"}), holds="a file descriptor")
+_BROWSER_MAKERS = frozenset(
+    {"launch", "newContext", "createBrowserContext", "createIncognitoBrowserContext"}
+)
+
+
+# -- acquisitions -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Acquisition:
+    call: CallSite
+    kind: ResourceKind
+    binding: Binding | None  # the local (or callback parameter) holding it; None: discarded
+    holder: FunctionInfo | None  # the function whose paths are judged
+    start: int  # byte after which the resource exists
+    block: Node | None  # the region where the binding is visible
+    error_param: Binding | None = None  # callback form: ``err`` (the resource is absent then)
+    release_params: tuple[Binding, ...] = ()  # callback form: ``done``
+
+    @property
+    def discarded(self) -> bool:
+        return self.binding is None
+
+
+def acquisitions(model: SemanticModel) -> list[Acquisition]:
+    """Every acquisition of a pooled resource, page, browser or descriptor in the file."""
+    cached = model.cache.get("resources.acquisitions")
+    if isinstance(cached, list):
+        return cached
+    found: list[Acquisition] = []
+    pg_pool = _imports_pg_pool(model)
+    for call in model.calls_named(*KINDS, "openSync", "open"):
+        if call.is_new:
+            continue
+        kind = _kind_of(model, call, pg_pool)
+        if kind is None:
+            continue
+        acquisition = _acquisition(model, call, kind)
+        if acquisition is not None:
+            found.append(acquisition)
+    if not pg_pool:
+        found = _with_learned_connect(model, found)
+    model.cache["resources.acquisitions"] = found
+    return found
+
+
+def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKind | None:
+    name = call.name
+    if name in ("openSync", "open"):
+        origin = origin_of(model, call.callee)
+        if origin is None:
+            return None
+        if origin.from_module(FS_PROMISE_MODULES) or (
+            origin.from_module(FS_MODULES) and origin.export.startswith("promises.")
+        ):
+            return HANDLE_KIND if name == "open" else None
+        if origin.from_module(FS_MODULES) and origin.export.split(".")[-1] == name:
+            return FD_KIND
+        return None
+    if call.obj is None:
+        return None  # ``getConnection()`` alone is TypeORM's default connection
+    kind = KINDS[name]
+    callback = _callback(call)
+    plain = [arg for arg in call.args if not is_function(unwrap(arg))]
+    if name == "connect":
+        if plain:
+            return None  # ``mongoose.connect(url)``, ``net.connect(port)``
+        three = callback is not None and len(_params(model, callback)) >= 3
+        return kind if (pg_pool or three) else _PROVISIONAL
+    if name == "acquire" and (callback is not None or plain):
+        return None  # ``lock.acquire(key, fn)``: the lock is released by the library
+    if name == "launch":
+        origin = origin_of(model, call.obj)
+        return kind if origin is not None and origin.from_module(BROWSER_MODULES) else None
+    return kind
+
+
+# ``connect()`` results count only once the file shows one of them released.
+_PROVISIONAL = ResourceKind("connect?", "pooled client", KINDS["connect"].releases, _POOL_RELEASES)
+
+
+def _imports_pg_pool(model: SemanticModel) -> bool:
+    for binding in model.module_scope.bindings.values():
+        source = binding.module_source
+        if source is not None and source.removeprefix("node:") in PG_POOL_MODULES:
+            return True
+    return False
+
+
+def _with_learned_connect(model: SemanticModel, found: list[Acquisition]) -> list[Acquisition]:
+    """Keep provisional ``connect()`` results when some ``connect()`` result is released."""
+    provisional = [a for a in found if a.kind is _PROVISIONAL]
+    if not provisional:
+        return found
+    proven = any(
+        a.binding is not None and any(u is Use.RELEASE for _, u in uses(model, a))
+        for a in provisional
+    )
+    kind = KINDS["connect"]
+    return [
+        Acquisition(
+            a.call, kind, a.binding, a.holder, a.start, a.block, a.error_param, a.release_params
+        )
+        if a.kind is _PROVISIONAL
+        else a
+        for a in found
+        if a.kind is not _PROVISIONAL or proven
+    ]
+
+
+def _callback(call: CallSite) -> Node | None:
+    if not call.args:
+        return None
+    last = unwrap(call.args[-1])
+    return last if is_function(last) else None
+
+
+def _params(model: SemanticModel, function: Node) -> list[Binding]:
+    info = model.function_at(function)
+    return list(info.params) if info is not None else []
+
+
+def _acquisition(model: SemanticModel, call: CallSite, kind: ResourceKind) -> Acquisition | None:
+    callback = _callback(call)
+    if callback is not None and kind.method not in ("acquire", "launch"):
+        params = _params(model, callback)
+        info = model.function_at(callback)
+        if len(params) < 2 or info is None or params[1].destructured:
+            return None
+        body = info.body
+        return Acquisition(
+            call,
+            kind,
+            params[1],
+            info,
+            body.start_byte if body is not None else callback.start_byte,
+            body,
+            params[0],
+            tuple(params[2:]),
+        )
+    position = outer(call.node)
+    parent = position.parent
+    if parent is not None and parent.type == "await_expression":
+        position = outer(parent)
+        parent = position.parent
+    if parent is None:
+        return None
+    if parent.type == "expression_statement":
+        if not kind.fd and kind is not HANDLE_KIND:
+            return None  # a discarded page or connection is unusual; leave it to other checks
+        return Acquisition(call, kind, None, call.function, call.node.end_byte, None)
+    if parent.type != "variable_declarator":
+        return None
+    name = parent.child_by_field_name("name")
+    if name is None or name.type != "identifier":
+        return None
+    binding = model.binding_of(name)
+    if binding is None or binding.is_reassigned or binding.scope.is_module:
+        return None
+    return Acquisition(
+        call, kind, binding, call.function, parent.end_byte, _declaring_block(parent)
+    )
+
+
+def _declaring_block(node: Node) -> Node | None:
+    for parent in _ancestors(node):
+        if parent.type in ("statement_block", "program", "switch_case", "switch_default"):
+            return parent
+    return None
+
+
+def _ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+# -- what each reference does with the resource ------------------------------------------------
+class Use(enum.Enum):
+    RELEASE = "release"  # gives it back
+    HANDOFF = "handoff"  # returned, passed on, stored: someone else owns it now
+    CONTINUE = "continue"  # a method call with a callback: the work goes on in there
+    USE = "use"  # anything else
+
+
+def uses(model: SemanticModel, acquisition: Acquisition) -> list[tuple[Node, Use]]:
+    """Each reference to the held resource with what it does."""
+    binding = acquisition.binding
+    if binding is None:
+        return []
+    found = [(ref, classify(model, ref, acquisition.kind)) for ref in binding.references]
+    for param in acquisition.release_params:  # ``done()`` in ``pool.connect((err, c, done) …)``
+        for ref in param.references:
+            parent = outer(ref).parent
+            if parent is not None and parent.type == "call_expression":
+                found.append((ref, Use.RELEASE))
+            else:
+                found.append((ref, Use.HANDOFF))
+    return found
+
+
+def classify(model: SemanticModel, ref: Node, kind: ResourceKind) -> Use:
+    position = outer(ref)
+    parent = position.parent
+    while parent is not None and _passes_value(parent, position):
+        position = outer(parent)  # ``cond ? 'inherit' : fd``, ``conn || fallback``
+        parent = position.parent
+    if parent is None:
+        return Use.USE
+    ptype = parent.type
+    if ptype == "member_expression" and _same(parent.child_by_field_name("object"), position):
+        grand = parent.parent
+        if grand is None or grand.type != "call_expression":
+            return Use.USE
+        if not _same(grand.child_by_field_name("function"), parent):
+            return Use.USE
+        method = text(parent.child_by_field_name("property"))
+        if method in kind.releases:
+            return Use.RELEASE
+        if kind is HANDLE_KIND and method in HANDLE_OWNERS:
+            return Use.HANDOFF
+        site = model.call_at(grand)
+        if site is not None and any(is_function(unwrap(arg)) for arg in site.args):
+            return Use.CONTINUE
+        return Use.USE
+    if ptype == "call_expression" and _same(parent.child_by_field_name("function"), position):
+        return Use.RELEASE if kind.callable_release else Use.USE
+    if ptype == "arguments" and parent.parent is not None:
+        site = model.call_at(parent.parent)
+        if site is None:
+            return Use.HANDOFF
+        if kind.fd:
+            if site.name in FD_CLOSERS and site.args and _same(outer(site.args[0]), position):
+                return Use.RELEASE
+            origin = origin_of(model, site.callee)
+            if origin is not None and origin.from_module(FS_MODULES):
+                return Use.USE  # ``fs.readSync(fd, …)`` reads through it
+        if site.obj is not None and site.name in kind.owner_releases:
+            return Use.RELEASE
+        if site.obj is not None and text(site.obj) == "console":
+            return Use.USE
+        return Use.HANDOFF
+    if ptype in (
+        "return_statement",
+        "yield_expression",
+        "array",
+        "pair",
+        "object",
+        "spread_element",
+        "assignment_expression",
+        "augmented_assignment_expression",
+        "variable_declarator",
+        "shorthand_property_identifier",
+        "throw_statement",
+    ):
+        if ptype in ("assignment_expression", "augmented_assignment_expression") and _same(
+            parent.child_by_field_name("left"), position
+        ):
+            return Use.USE
+        return Use.HANDOFF
+    if ptype == "arrow_function" and _same(parent.child_by_field_name("body"), position):
+        return Use.HANDOFF
+    if position.type == "shorthand_property_identifier":
+        return Use.HANDOFF
+    return Use.USE
+
+
+def _passes_value(parent: Node, child: Node) -> bool:
+    """Whether ``parent`` evaluates to ``child``'s value (a branch of ``?:``, ``||``, ``??``)."""
+    if parent.type == "ternary_expression":
+        return not _same(parent.child_by_field_name("condition"), child)
+    if parent.type == "binary_expression":
+        return text(parent.child_by_field_name("operator")) in ("||", "??", "&&")
+    return False
+
+
+def _same(a: Node | None, b: Node | None) -> bool:
+    return a is not None and b is not None and a.id == b.id
+
+
+# -- verdicts -----------------------------------------------------------------------------------
+class Verdict(enum.Enum):
+    NEVER = "never"
+    EXIT = "exit"
+    AWAIT = "await"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips
+    awaited: Node | None = None  # AWAIT: the await that may throw first
+    disposal: Node | None = None  # EXIT: a disposal on another path, as evidence
+
+
+def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
+    """How the held resource may escape disposal (None: it is disposed of on every path)."""
+    holder = acquisition.holder
+    if acquisition.discarded:
+        return Judgement(Verdict.NEVER)
+    if holder is None:
+        return None
+    refs = uses(model, acquisition)
+    disposals = [ref for ref, use in refs if use in (Use.RELEASE, Use.HANDOFF)]
+    if not disposals:
+        if acquisition.kind.lent and not pool_evidence(model, acquisition):
+            return None  # a ``getConnection()`` that may hand out a shared connection
+        return Judgement(Verdict.NEVER)
+    return judge_paths(model, holder, acquisition.start, acquisition.block, refs, acquisition)
+
+
+def judge_paths(
+    model: SemanticModel,
+    holder: FunctionInfo,
+    start: int,
+    block: Node | None,
+    refs: list[tuple[Node, Use]],
+    acquisition: Acquisition | None = None,
+) -> Judgement | None:
+    """The exit and await checks for a local whose references are classified in ``refs``."""
+    disposals = [ref for ref, use in refs if use in (Use.RELEASE, Use.HANDOFF)]
+    continued = any(not _own(model, ref, holder) for ref in disposals)
+    marks = [
+        ref
+        for ref, use in refs
+        if use in (Use.RELEASE, Use.HANDOFF) or (use is Use.CONTINUE and continued)
+    ]
+    error = acquisition.error_param if acquisition is not None else None
+    region = block if block is not None else holder.body
+    if region is None:
+        return None
+    for exit_node in _exits(holder, region, start):
+        if _covered(model, holder, exit_node, marks, error):
+            continue
+        evidence = min(disposals, key=lambda n: n.start_byte)
+        return Judgement(Verdict.EXIT, exit_node, None, evidence)
+    for ref in sorted(disposals, key=lambda n: n.start_byte):
+        if not _own(model, ref, holder) or _in_clause(ref, holder):
+            continue
+        awaited = _unguarded_await(holder, start, ref, marks)
+        if awaited is not None:
+            return Judgement(Verdict.AWAIT, ref, awaited)
+    return None
+
+
+def _own(model: SemanticModel, node: Node, holder: FunctionInfo) -> bool:
+    return model.enclosing_function(node) is holder
+
+
+def _own_nodes(node: Node) -> Iterator[Node]:
+    """``node`` and its descendants, not entering nested functions."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(c for c in reversed(current.named_children) if c.type not in FUNCTION_KINDS)
+
+
+_EXIT_KINDS = frozenset({"return_statement", "throw_statement", "continue_statement"})
+
+
+def _exits(holder: FunctionInfo, region: Node, start: int) -> Iterator[Node]:
+    for node in _own_nodes(region):
+        if node.type not in _EXIT_KINDS or node.start_byte < start:
+            continue
+        if node.type == "throw_statement" and _caught(node, region):
+            continue  # thrown into a catch of this function: not a way out
+        if node.type == "continue_statement" and not _leaves(node, region):
+            continue
+        yield node
+
+
+def _caught(node: Node, region: Node) -> bool:
+    for parent in _ancestors(node):
+        if parent.type in FUNCTION_KINDS:
+            return False
+        if parent.type == "try_statement":
+            body = parent.child_by_field_name("body")
+            if body is not None and _inside(node, body) and parent.child_by_field_name("handler"):
+                return True
+        if parent.id == region.id:
+            continue
+    return False
+
+
+def _leaves(node: Node, region: Node) -> bool:
+    """A ``continue`` whose loop encloses the region (it skips the rest of the region)."""
+    for parent in _ancestors(node):
+        if parent.id == region.id:
+            return True
+        if parent.type in ("for_statement", "for_in_statement", "while_statement", "do_statement"):
+            return False
+    return True
+
+
+def _inside(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def _path(exit_node: Node, region: Node) -> list[Node]:
+    """The statements that ran before ``exit_node`` inside ``region``: its preceding siblings in
+    every enclosing block, and the exit itself (not through a catch: its try may have stopped
+    anywhere)."""
+    found = [exit_node]
+    child = exit_node
+    for parent in _ancestors(exit_node):
+        if parent.type in ("statement_block", "program", "switch_case", "switch_default"):
+            for sibling in parent.named_children:
+                if sibling.start_byte >= child.start_byte:
+                    break
+                found.append(sibling)
+        if parent.id == region.id or parent.type in FUNCTION_KINDS:
+            break
+        if parent.type == "catch_clause":
+            break
+        child = parent
+    return found
+
+
+def _covered(
+    model: SemanticModel,
+    holder: FunctionInfo,
+    exit_node: Node,
+    marks: list[Node],
+    error: Binding | None,
+) -> bool:
+    for parent in _ancestors(exit_node):
+        if parent.id == holder.node.id:
+            break
+        if parent.type == "try_statement":
+            final = parent.child_by_field_name("finalizer")
+            if final is not None and any(_inside(m, final) for m in marks):
+                return True
+        if error is not None and parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            consequence = parent.child_by_field_name("consequence")
+            if (
+                condition is not None
+                and consequence is not None
+                and _inside(exit_node, consequence)
+                and any(_inside(ref, condition) for ref in error.references)
+            ):
+                return True
+    statements = _path(exit_node, holder.node)
+    return any(_before(m, s, exit_node) for m in marks for s in statements)
+
+
+def _before(mark: Node, statement: Node, exit_node: Node) -> bool:
+    """Whether ``mark`` (inside ``statement``) runs on the way to ``exit_node``: not in a branch
+    of ``statement`` that leaves the function itself, nor in a ``catch`` the exit is not in."""
+    if not _inside(mark, statement):
+        return False
+    if _inside(exit_node, statement):
+        return True  # the exit's own statement (``return release(conn)``)
+    for parent in _ancestors(mark):
+        if parent.type in FUNCTION_KINDS:
+            return True  # a callback in the statement: it continues the work
+        if parent.type == "catch_clause":
+            return False
+        branch = parent.parent
+        if branch is not None and branch.type == "if_statement" and _leaves_function(parent):
+            return False
+        if parent.id == statement.id:
+            return True
+    return True
+
+
+def _leaves_function(branch: Node) -> bool:
+    return any(n.type in ("return_statement", "throw_statement") for n in _own_nodes(branch))
+
+
+def _in_clause(node: Node, holder: FunctionInfo) -> bool:
+    for parent in _ancestors(node):
+        if parent.id == holder.node.id:
+            return False
+        if parent.type in ("catch_clause", "finally_clause"):
+            return True
+    return False
+
+
+def _unguarded_await(
+    holder: FunctionInfo, start: int, disposal: Node, marks: list[Node]
+) -> Node | None:
+    statements = _path(disposal, holder.node)
+    for statement in sorted(statements, key=lambda s: s.start_byte):
+        for node in _own_nodes(statement):
+            if node.type != "await_expression":
+                continue
+            if node.start_byte < start or node.start_byte >= disposal.start_byte:
+                continue
+            if _inside(disposal, node):
+                continue  # ``await conn.release()`` itself
+            if _in_clause(node, holder) or _guarded(node, holder, marks):
+                continue
+            return node
+    return None
+
+
+def _guarded(node: Node, holder: FunctionInfo, marks: list[Node]) -> bool:
+    """A try around the await releases (catch or finally) or swallows the error; or the awaited
+    promise releases in its own ``.catch`` / ``.finally``."""
+    if any(_inside(m, node) for m in marks):
+        return True
+    for parent in _ancestors(node):
+        if parent.id == holder.node.id:
+            return False
+        if parent.type != "try_statement":
+            continue
+        body = parent.child_by_field_name("body")
+        if body is None or not _inside(node, body):
+            continue
+        final = parent.child_by_field_name("finalizer")
+        if final is not None and any(_inside(m, final) for m in marks):
+            return True
+        handler = parent.child_by_field_name("handler")
+        if handler is None:
+            continue
+        if any(_inside(m, handler) for m in marks):
+            return True
+        if not any(n.type in ("throw_statement", "return_statement") for n in _own_nodes(handler)):
+            return True
+    return False
+
+
+def pool_evidence(model: SemanticModel, acquisition: Acquisition) -> bool:
+    """The receiver lends and takes back: it comes from a pool library, or another result of
+    the same method in the file is given back."""
+    method = acquisition.call.name
+    for other in acquisitions(model):
+        if other is acquisition or other.call.name != method or other.binding is None:
+            continue
+        if any(use is Use.RELEASE for _, use in uses(model, other)):
+            return True
+    receiver = unwrap(acquisition.call.obj)
+    place = place_of(model, receiver) if receiver is not None else None
+    if place is None:
+        return False
+    values: list[Node] = []
+    if receiver is not None and receiver.type == "identifier":
+        binding = model.binding_of(receiver)
+        if binding is not None and binding.init is not None:
+            values.append(binding.init)
+    for assignment in model.assignments:
+        left = assignment.child_by_field_name("left")
+        right = assignment.child_by_field_name("right")
+        if right is not None and left is not None and place_of(model, left) == place:
+            values.append(right)
+    for value in values:
+        current = unwrap(value)
+        while current is not None and current.type in ("call_expression", "new_expression"):
+            callee = current.child_by_field_name("function") or current.child_by_field_name(
+                "constructor"
+            )
+            origin = origin_of(model, callee)
+            if origin is not None and origin.from_module(POOL_MODULES):
+                return True
+            inner = unwrap(callee)
+            if inner is None or inner.type != "member_expression":
+                break
+            current = unwrap(
+                inner.child_by_field_name("object")
+            )  # ``mysql.createPool().promise()``
+    return False
+
+
+# -- which acquisitions matter ------------------------------------------------------------------
+def dies_with_receiver(model: SemanticModel, acquisition: Acquisition) -> bool:
+    """A page of a browser this function launched itself: the browser is judged instead, and
+    closing the browser closes the page."""
+    if not acquisition.kind.dies_with_receiver:
+        return False
+    receiver = unwrap(acquisition.call.obj)
+    if receiver is None or receiver.type != "identifier":
+        return False
+    binding = model.binding_of(receiver)
+    if binding is None:
+        return False
+    init = unwrap(binding.init)
+    if init is not None and init.type == "await_expression" and init.named_children:
+        init = unwrap(init.named_children[0])
+    site = model.call_at(init) if init is not None else None
+    return site is not None and site.name in _BROWSER_MAKERS
+
+
+def context(model: SemanticModel, acquisition: Acquisition) -> Context:
+    return context_of(model, acquisition.call)
+
+
+def repeats(model: SemanticModel, acquisition: Acquisition) -> bool:
+    return context(model, acquisition).repetition is not Repetition.ONCE
+
+
+# -- learned pairs --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LearnedMiss:
+    call: CallSite
+    binding: Binding
+    method: str  # the teardown the others reach
+    others: int  # how many other results reach it
+    label: str  # ``new DbAbstraction()``
+
+
+def learned_misses(model: SemanticModel, skip: set[int]) -> list[LearnedMiss]:
+    """Results of a call that never reach the teardown method most of its results reach."""
+    by_name = model.calls_by_name
+    kinds = (BindingKind.CONST, BindingKind.LET, BindingKind.VAR)
+    # Start from the teardown calls (few) rather than from every call of the file.
+    torn: dict[str, set[int]] = {}
+    names: dict[str, str] = {}
+    for method in TEARDOWN_NAMES:
+        for teardown in by_name.get(method, ()):
+            receiver = unwrap(teardown.obj) if not teardown.is_new else None
+            if receiver is None or receiver.type != "identifier":
+                continue
+            binding = model.binding_of(receiver)
+            if binding is None or binding.writes or binding.kind not in kinds:
+                continue
+            init = unwrap(binding.init)
+            if init is not None and init.type == "await_expression" and init.named_children:
+                init = unwrap(init.named_children[0])
+            site = model.call_at(init) if init is not None else None
+            key = _group_key(model, site) if site is not None else None
+            if site is None or key is None:
+                continue
+            torn.setdefault(key, set()).add(binding.node.id)
+            names[key] = site.name
+    candidates = {key for key, bindings in torn.items() if len(bindings) >= 2}
+    if not candidates:
+        return []
+    groups: dict[str, list[tuple[CallSite, Binding]]] = {}
+    for name in sorted({names[key] for key in candidates}):
+        for site in by_name.get(name, ()):
+            if site.node.id in skip or site.function is None:
+                continue
+            key = _group_key(model, site)
+            if key not in candidates:
+                continue
+            position = outer(site.node)
+            parent = position.parent
+            if parent is not None and parent.type == "await_expression":
+                position = outer(parent)
+                parent = position.parent
+            if parent is None or parent.type != "variable_declarator":
+                continue
+            ident = parent.child_by_field_name("name")
+            if ident is None or ident.type != "identifier":
+                continue
+            binding = model.binding_of(ident)
+            if binding is None or binding.writes or binding.kind not in kinds:
+                continue
+            groups.setdefault(key, []).append((site, binding))
+    misses: list[LearnedMiss] = []
+    for label, members in groups.items():
+        if len(members) < 3:
+            continue
+        fates = [(site, binding, _teardowns(model, binding)) for site, binding in members]
+        counted = [(s, b, f) for s, b, f in fates if f is not None]
+        reached: dict[str, int] = {}
+        for _, _, methods in counted:
+            for method in methods or ():
+                reached[method] = reached.get(method, 0) + 1
+        if not reached:
+            continue
+        method, count = max(sorted(reached.items()), key=lambda item: item[1])
+        if count < 2 or count * 2 <= len(counted):
+            continue
+        for site, binding, methods in counted:
+            if methods == frozenset():
+                misses.append(LearnedMiss(site, binding, method, count, label))
+    return sorted(misses, key=lambda miss: miss.call.node.start_byte)
+
+
+def _group_key(model: SemanticModel, site: CallSite) -> str | None:
+    callee = unwrap(site.callee)
+    if callee is None:
+        return None
+    if site.is_new:
+        if callee.type != "identifier":
+            return None
+        return f"new {text(callee)}()"
+    if callee.type != "member_expression" or site.args:
+        return None  # calls with arguments may return different kinds of things
+    return f"{text(callee)}()"
+
+
+def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
+    """The teardown methods called on the value (None: it is handed on, its fate unknown)."""
+    found: set[str] = set()
+    for ref in binding.references:
+        position = outer(ref)
+        parent = position.parent
+        if parent is None:
+            continue
+        if parent.type == "member_expression" and _same(
+            parent.child_by_field_name("object"), position
+        ):
+            grand = parent.parent
+            method = text(parent.child_by_field_name("property"))
+            if grand is not None and grand.type == "call_expression" and method in TEARDOWN_NAMES:
+                found.add(method)
+            continue
+        if parent.type in ("expression_statement", "binary_expression", "if_statement"):
+            continue
+        if parent.type == "await_expression":
+            continue
+        return None
+    return frozenset(found)
