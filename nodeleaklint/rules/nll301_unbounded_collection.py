@@ -87,11 +87,12 @@ from dataclasses import dataclass, field
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.semantics.cleanup import member_index
+from nodeleaklint.semantics.cleanup import member_index, object_property
 from nodeleaklint.semantics.contexts import is_decorated
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import is_registration
-from nodeleaklint.semantics.scopes import BindingKind, FunctionInfo, Repetition
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     call_arguments,
@@ -113,6 +114,7 @@ from nodeleaklint.semantics.values import (
     is_constant,
     unbounded_key,
 )
+from nodeleaklint.semantics.vocabulary import MEMOIZERS
 
 META = RuleMeta(
     id="NLL301",
@@ -181,6 +183,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         *_class_candidates(model, index),
         *_factory_candidates(model),
     ]
+    yield from _memoized_caches(ctx)
     for candidate in candidates:
         uses = _uses(model, candidate)
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
@@ -197,6 +200,86 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         ):
             continue  # most classes are short-lived data structures that die with their owner
         yield _finding(ctx, candidate, growth, uses, teardown_only)
+
+
+def _memoized_caches(ctx: RuleContext) -> Iterator[Finding]:
+    """``const f = memoizee(load)`` with no ``max``: the memoized function keeps a cache
+    entry per distinct argument (per object, by identity). Called with per-call values from
+    code that repeats, the cache grows like any unbounded map."""
+    model = ctx.model
+    for call in model.calls:
+        if call.is_new or not call.args:
+            continue
+        origin = origin_of(model, call.callee)
+        exports = MEMOIZERS.get(origin.module) if origin is not None else None
+        if origin is None or exports is None or origin.export not in exports:
+            continue
+        bound = exports[origin.export]
+        options = unwrap(call.args[1]) if len(call.args) > 1 else None
+        if (
+            bound
+            and options is not None
+            and (options.type != "object" or object_property(options, bound) is not None)
+        ):
+            continue  # bounded (or options we cannot read)
+        binding = _kept_in(model, call)
+        if binding is None:
+            continue
+        fed = _fed_per_call(model, binding)
+        if fed is None:
+            continue
+        site, argument = fed
+        caller = site.function
+        where = caller.describe() if caller is not None else "module top level"
+        limit = f"no `{bound}` option" if bound else "no size bound"
+        yield ctx.finding(
+            call.node,
+            f"`{short(text(call.node), 40)}` keeps one cache entry per distinct argument with "
+            f"{limit}, and `{site.display(40)}` in {where} passes {argument}: the cache inside "
+            f"`{binding.name}` grows for as long as `{binding.name}` lives.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(site.node, "called with a per-call value here")],
+        )
+
+
+def _kept_in(model: SemanticModel, call: CallSite) -> Binding | None:
+    """The binding a memoized function is stored in, when it outlives one call: module
+    level, or captured by a closure its function returns."""
+    parent = call.node.parent
+    if parent is None or parent.type != "variable_declarator":
+        return None
+    name = parent.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None else None
+    if binding is None or binding.is_reassigned:
+        return None
+    if binding.is_module_level:
+        return binding
+    owner = model.enclosing_function(call.node)
+    for reference in binding.references:
+        user = model.enclosing_function(reference)
+        if user is not None and user is not owner and user.returned:
+            return binding
+    return None
+
+
+def _fed_per_call(model: SemanticModel, binding: Binding) -> tuple[CallSite, str] | None:
+    """A call of the memoized function with a non-constant argument in code that repeats
+    (or whose repetition is unknown), and how the argument is described."""
+    for reference in binding.references:
+        parent = outer(reference).parent
+        call = model.call_at(parent) if parent is not None else None
+        if call is None or call.callee is None or call.callee.id != outer(reference).id:
+            continue
+        if call.function is None or call.function.repetition is Repetition.ONCE:
+            continue
+        for argument in call.args:
+            if is_constant(model, argument):
+                continue
+            fresh = unwrap(argument)
+            if fresh is not None and fresh.type in ("object", "array"):
+                return call, "a new object per call, which never hits the cache"
+            return call, describe_origin(model, argument)
+    return None
 
 
 def _shrinks_only_in_teardown(model: SemanticModel, candidate: Candidate, uses: Uses) -> str | None:

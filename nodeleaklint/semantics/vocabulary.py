@@ -32,3 +32,15 @@ ONCE_PER_INSTANCE_HOOKS = frozenset(
 BORROWED_EVENT_ARGUMENTS: dict[str, tuple[int, str]] = {
     "socket": (0, "a client request's socket, which a keep-alive agent reuses for many requests"),
 }
+
+# Memoizers that keep one cache entry per distinct argument: module -> export -> the option
+# that bounds the cache ("" when nothing can bound it). Results of these are collections.
+MEMOIZERS: dict[str, dict[str, str]] = {
+    "memoizee": {"": "max", "default": "max"},
+    "lodash": {"memoize": ""},
+    "lodash.memoize": {"": "", "default": ""},
+    "lodash/memoize": {"": "", "default": ""},
+    "lodash-es": {"memoize": ""},
+    "fast-memoize": {"": "", "default": ""},
+    "micro-memoize": {"": "maxSize", "default": "maxSize"},
+}

@@ -358,6 +358,36 @@ class Throttle {
 }
 module.exports.Throttle = Throttle;
 
+// --- memoized functions keep a cache entry per distinct argument -----------------------------
+const memoizee = require('memoizee');
+const memoize = require('lodash.memoize');
+
+function buildIndex(list) { return new Set(list.map((item) => item.name)); }
+// ruleid: NLL301 -- keyed by the array's identity: every request's fresh array is a new entry
+const indexFor = memoizee(buildIndex);
+app.get('/search', (req, res) => {
+  res.json([...indexFor(req.body.items)]);
+});
+
+// ok: NLL301 -- `max` bounds the cache
+const boundedIndex = memoizee(buildIndex, { max: 100 });
+app.get('/search-bounded', (req, res) => {
+  res.json([...boundedIndex(req.body.items)]);
+});
+
+// ok: NLL301 -- only ever called with a constant: one entry
+const config = memoize((name) => require('node:fs').readFileSync(name, 'utf8'));
+app.get('/config', (req, res) => res.end(config('app.json')));
+
+function cached(fn) {
+  // ruleid: NLL301 -- every distinct `opts` is kept for twelve hours, with no size bound
+  const memoized = memoizee(fn, { primitive: true, normalizer: JSON.stringify, maxAge: 43200000 });
+  return function (opts) {
+    return memoized(opts);
+  };
+}
+module.exports.cached = cached;
+
 const arrivals = [];
 app.get('/arrive', (req, res) => {
   // ruleid: NLL301 -- `a[a.length] = …` appends, one element per request
