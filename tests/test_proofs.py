@@ -56,6 +56,11 @@ CHECKS: dict[str, list[Check]] = {
         ("once_error.fixed.growth", "<=", 0),
         # once() for an event that fires per piece of work is real cleanup
         ("once_connect.growth", "<=", 0),
+        # partial cleanup on a pooled connection: the forgotten 'error' listener stays
+        ("partial.flagged.growth", ">=", 270),
+        ("partial.flagged.retained_mb.growth", ">=", 9),
+        ("partial.fixed.growth", "<=", 0),
+        ("partial.fixed.retained_mb.growth", "<=", 2),
     ],
     "NLL102": [
         # listeners leaked with no MaxListenersExceededWarning (n = 60)
@@ -76,6 +81,11 @@ CHECKS: dict[str, list[Check]] = {
         # .unref() releases nothing
         ("unref.growth", ">=", 10),
         ("unref.buffers_collected", "==", 0),
+        # a close() that forgets one interval keeps every closed instance alive
+        ("teardown.flagged.growth", ">=", 10),
+        ("teardown.flagged.buffers_collected", "==", 0),
+        ("teardown.fixed.growth", "<=", 2),
+        ("teardown.fixed.buffers_collected", ">=", 72),
     ],
     "NLL301": [
         # heap MiB, 2000 entries of ~16 KiB (~31.7 MiB observed)

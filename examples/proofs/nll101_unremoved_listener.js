@@ -74,6 +74,31 @@ async function queryOnceConnect() {
   pool.emit('connect'); // fires for this piece of work -> listener removed
 }
 
+// PARTIAL CLEANUP: one pooled connection serves every query (SPEC §1 *Roles*: the
+// query borrows it). Each query adds 'row', 'end' and 'error' listeners and, when
+// it ends, removes 'row' and 'end' — but not 'error', which stays on the connection
+// with the query's 64 KiB result buffer. The fixed query removes all three.
+const connection = new EventEmitter();
+connection.setMaxListeners(N + 10);
+
+function runQuery(removeError) {
+  return new Promise((resolve) => {
+    const rows = Buffer.alloc(BODY_BYTES, 4);
+    const onRow = () => rows.length;
+    const onError = (err) => console.error('query failed', err, rows.length);
+    const onEnd = () => {
+      connection.removeListener('row', onRow);
+      connection.removeListener('end', onEnd);
+      if (removeError) connection.removeListener('error', onError);
+      resolve();
+    };
+    connection.on('row', onRow);
+    connection.on('end', onEnd);
+    connection.on('error', onError);
+    setImmediate(() => connection.emit('end')); // the query completes
+  });
+}
+
 async function measure(emitter, event, work) {
   for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
   await fullGC();
@@ -92,6 +117,8 @@ const phases = {
   once_error_flagged: () => measure(pool, 'error', queryOnceErrorFlagged),
   once_error_fixed: () => measure(pool, 'error', queryOnceErrorFixed),
   once_connect: () => measure(pool, 'connect', queryOnceConnect),
+  partial_flagged: () => measure(connection, 'error', () => runQuery(false)),
+  partial_fixed: () => measure(connection, 'error', () => runQuery(true)),
 };
 
 function line(label, r) {
@@ -113,9 +140,12 @@ main({
     line("flagged: pool.once('error', h)", r.once_error_flagged),
     line("fixed:   once('error') + finally off", r.once_error_fixed),
     line("control: pool.once('connect') fires", r.once_connect),
+    line("flagged: query removes row+end, not error", r.partial_flagged),
+    line("fixed:   query removes all three", r.partial_fixed),
   ],
   extra: (r) => ({
     once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
     once_connect: r.once_connect,
+    partial: { flagged: r.partial_flagged, fixed: r.partial_fixed },
   }),
 });

@@ -50,6 +50,26 @@ async function pollWhileWorking(id) {
   }
 }
 
+// TEARDOWN GAP (SPEC §1 *Teardown completeness*): a connection object whose close()
+// clears its ping interval but forgets its flush interval. Every closed instance stays
+// reachable from the timer list through the flush callback, with its 256 KiB buffer.
+class Link {
+  constructor(id) {
+    this.state = Buffer.alloc(BUF_BYTES, 1);
+    registry.register(this.state, id);
+    this.pingTimer = setInterval(() => this.state.length, PERIOD_MS);
+    this.flushTimer = setInterval(() => this.state.length, PERIOD_MS);
+  }
+  close(all) {
+    clearInterval(this.pingTimer);
+    if (all) clearInterval(this.flushTimer);
+  }
+}
+
+async function openAndClose(id, all) {
+  new Link(id).close(all);
+}
+
 async function measure(work) {
   for (let i = 0; i < 3; i++) await work(-1 - i); // warm up before the baseline
   await fullGC();
@@ -72,6 +92,8 @@ const phases = {
   flagged: () => measure(startPollingFlagged),
   flagged_unref: () => measure(startPollingUnref),
   fixed: () => measure(pollWhileWorking),
+  teardown_flagged: () => measure((id) => openAndClose(id, false)),
+  teardown_fixed: () => measure((id) => openAndClose(id, true)),
 };
 
 function line(label, r) {
@@ -92,8 +114,13 @@ main({
     line('flagged: setInterval(cb), no clear', r.flagged),
     line('flagged: setInterval(cb).unref()', r.flagged_unref),
     line('fixed:   clearInterval in finally', r.fixed),
+    line('flagged: close() forgets one interval', r.teardown_flagged),
+    line('fixed:   close() clears both', r.teardown_fixed),
     "note: Node 20 lists only ref'd timers in getActiveResourcesInfo(); unref'd ones",
     '      vanish from that list but still retain their closures (see retained MiB).',
   ],
-  extra: (r) => ({ unref: r.flagged_unref }),
+  extra: (r) => ({
+    unref: r.flagged_unref,
+    teardown: { flagged: r.teardown_flagged, fixed: r.teardown_fixed },
+  }),
 });
