@@ -13,6 +13,21 @@ in a cleanup callback (`res.on('close')`, `req.on('close')`, `socket.on('close')
 `finally`, or in a returned or stored disposer. `removeAllListeners(event)` on the target
 and a `{ signal }` option whose AbortController is aborted also count.
 
+Objects are understood in every form (`class`, ES5 constructors and prototype methods,
+`self = this`, `this[kSocket]` fields), and the code's own cleanup is evidence:
+- **Partial cleanup**: a listener added alongside others that the same run removes from
+  the same target (or a part of it) is reported even when the target's lifetime is
+  unknown — removing the others says the target outlives the run (a query borrowing a
+  pooled connection removes its `'row'` and `'end'` listeners but not `'error'`).
+- **Alternative outcomes**: two `once` listeners for different events on the same
+  long-lived target, where a handler does not remove its rival: whichever event wins, the
+  other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
+  objects that are not process-lived, and the instance's own events, are left alone.
+- **Borrowed objects**: a client request's `'socket'` hands over a socket that a
+  keep-alive agent reuses, so listeners added to it per request pile up.
+- An event API that registers its caller's listener for its caller's event (an emitter's
+  own `once(event, fn)`) is not reported: the caller owns that listener.
+
 ## Why is this bad?
 An emitter keeps every listener in an array until it is removed. The handler is a closure:
 V8 keeps its whole context alive, so each listener also pins what it captures (a `req`, a

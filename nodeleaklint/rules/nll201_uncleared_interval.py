@@ -12,6 +12,20 @@ again, with no stop condition and no stored handle), and `for await` loops over 
 `setInterval` async iterator of `timers/promises` that have neither a `signal` nor a
 `break` / `return`.
 
+Cleanup is verified against the instance's own teardown (classes in every form: `class`,
+ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
+- **Teardown completeness**: when a teardown method (`close`, `destroy`, `stop`, …, the
+  instance's own `'close'` handler, or any method that clears two or more of its timer
+  fields and starts none) clears some of the instance's timers, a timer field it does not
+  reach — through `this.method()` calls too — is reported (medium): "`close()` clears
+  `this.pingTimer` but not `this.flushTimer`".
+- **Replacement**: `this.timer = setInterval(…)` in a method that the instance runs again
+  (it calls itself, or another method or callback of the class calls it) without clearing
+  or testing the field first orphans the previous interval (medium).
+- **Timeouts racing the work**: a `setTimeout` whose handle is discarded inside the
+  executor of a promise given to `Promise.race` / `Promise.any` keeps its closure and the
+  promise it rejects for the full delay after the work wins, once per call (medium).
+
 ## Why is this bad?
 An active timer is a GC root: Node's timer list holds the `Timeout`, the `Timeout` holds
 the callback, and the callback's closure holds every variable it captures — in V8, the
@@ -70,8 +84,9 @@ setInterval(() => reportMetrics(), 60000);
 
 ## Known limits
 Handles are matched by storage location within one file: a handle cleared in another module
-is not seen (store or return it and the rule stays silent). A handle that is overwritten
-before being cleared (`this.timer = setInterval(…)` twice) is not reported. Any
+is not seen (store or return it and the rule stays silent). Replacement is reported only
+for fields of an instance and only when the file shows the method running again; a handle
+overwritten in a module-level binding is not. Outside teardown completeness, any
 `clearInterval` that reaches the handle counts, even on a path that may never run.
 """
 

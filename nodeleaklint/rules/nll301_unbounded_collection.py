@@ -16,8 +16,22 @@ must grow outside the constructor and never shrink anywhere in the class, and th
 must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
 or server, is named for a long-lived role (`…Cache`, `…Store`, `…Registry`, `…Pool`,
 `…Manager`, `…Service`, `…Server`, `…Hub`), is instantiated at module top level, or the
-growth happens per event (most classes are data structures that die with their owner, and
-their fields with them).
+growth happens per event or with keys that are new per call (most classes are data
+structures that die with their owner, and their fields with them).
+
+Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUID, a
+timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
+for instance fields; a function (a handler registered under a name) is configuration, and a
+table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic. A
+`clear()` that runs only in teardown (`close()`, `destroy()`, `onModuleDestroy()`) does not
+bound a collection keyed per call: it grows for the instance's whole working life. Setting
+an object's entry to `null` keeps the key. Factories count as owners: the locals of a
+function that returns an object of closures live as long as that object. Memoized functions
+(`memoizee` without `max`, lodash `memoize`, `fast-memoize`) fed per-call values are
+unbounded caches too.
+
+The finding is reported at the growth site; the declaration and the other growth sites are
+related locations.
 
 ## Why is this bad?
 A collection reachable from module scope, a class or `global` is a GC root for as long as
