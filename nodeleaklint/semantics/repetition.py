@@ -13,6 +13,7 @@ from __future__ import annotations
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import outer, string_value, text
+from nodeleaklint.semantics.vocabulary import FRAMEWORK_HOOK_REGISTRATIONS
 
 # Methods whose function arguments run once per event, request or tick.
 REGISTRATION_METHODS = frozenset(
@@ -39,6 +40,7 @@ REGISTRATION_METHODS = frozenset(
         "subscribe",
         "handle",
         "middleware",
+        *FRAMEWORK_HOOK_REGISTRATIONS,
     }
 )
 # Object keys whose function values frameworks call per request (fastify route options, hooks).

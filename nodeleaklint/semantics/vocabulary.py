@@ -44,3 +44,19 @@ MEMOIZERS: dict[str, dict[str, str]] = {
     "fast-memoize": {"": "", "default": ""},
     "micro-memoize": {"": "maxSize", "default": "maxSize"},
 }
+
+# Methods that register a callback a framework runs per request or message (beyond the
+# Node and Express vocabulary in ``repetition.REGISTRATION_METHODS``): Elysia's lifecycle
+# hooks, Hono/h3 handlers.
+FRAMEWORK_HOOK_REGISTRATIONS = frozenset(
+    {
+        "onBeforeHandle",
+        "onAfterHandle",
+        "onTransform",
+        "onParse",
+        "onAfterResponse",
+        "derive",
+        "mapResponse",
+        "onMessage",
+    }
+)
