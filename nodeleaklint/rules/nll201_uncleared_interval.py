@@ -116,6 +116,7 @@ from nodeleaklint.semantics.syntax import (
     LOOP_KINDS,
     ancestors,
     is_inside,
+    string_value,
     text,
     unwrap,
 )
@@ -314,6 +315,48 @@ def handle_problem(model: SemanticModel, call: CallSite, what: str) -> tuple[str
     if not fate.kept:
         return None
     return _stored_words(flow, fate, what), unref or "unref" in fate.passed_through
+
+
+def _only_self_cleared(model: SemanticModel, call: CallSite) -> tuple[str, bool] | None:
+    """``const t = setInterval(() => { if (dead) clearInterval(t) … })`` in a connection
+    handler whose ``'close'`` handler does not clear it: the interval stops only if its own
+    condition ever trips, not when the work ends (SPEC §1 *Cleanup is verified*)."""
+    callback = unwrap(call.args[0]) if call.args else None
+    function = call.function
+    if callback is None or function is None or callback.type not in FUNCTION_KINDS:
+        return None
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    place = flow.place
+    if flow.kind is not FlowKind.STORED or place is None or place.kind != "binding":
+        return None
+    clears = [
+        c
+        for c in model.calls_named("clearInterval", "clearTimeout")
+        if c.args and place in value_sources(model, c.args[0])
+    ]
+    if not clears or any(not is_inside(c.node, callback) for c in clears):
+        return None
+    closing = next(
+        (
+            site
+            for site in function.calls
+            if site.name in ("on", "once", "addListener")
+            and site.args
+            and string_value(site.args[0]) in _END_OF_WORK_EVENTS
+        ),
+        None,
+    )
+    if closing is None:
+        return None
+    event = string_value(closing.args[0])
+    return (
+        f"it is cleared only from inside its own callback, on a condition, and the "
+        f"`'{event}'` handler registered by `{closing.display(40)}` does not clear it",
+        False,
+    )
+
+
+_END_OF_WORK_EVENTS = frozenset({"close", "end", "disconnect", "finish"})
 
 
 def _stored_words(flow: Flow, fate: Fate, what: str) -> str:
@@ -563,7 +606,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 confidence=context.confidence,
             )
             continue
-        problem = handle_problem(model, call, "clearInterval")
+        problem = handle_problem(model, call, "clearInterval") or _only_self_cleared(model, call)
         if problem is None:
             continue
         how, unref = problem

@@ -431,6 +431,27 @@ app.post('/chat-fixed', async (req, res) => {
 });
 async function answer(body) { return body; }
 
+// --- cleared only by its own condition, not when the connection closes ----------------------
+wss.on('connection', (conn) => {
+  let alive = true;
+  conn.on('pong', () => { alive = true; });
+  conn.on('close', () => console.log('gone'));
+  // ruleid: NLL201 -- after 'close' the condition never trips: the interval runs forever
+  const ping = setInterval(() => {
+    if (!alive) {
+      clearInterval(ping);
+      return;
+    }
+    alive = false;
+    conn.ping();
+  }, 30000);
+});
+wss.on('connection', (conn) => {
+  // ok: NLL201 -- cleared when the connection closes
+  const ping = setInterval(() => conn.ping(), 30000);
+  conn.on('close', () => clearInterval(ping));
+});
+
 // --- known gaps --------------------------------------------------------------------------------
 app.get('/overwrite', (req, res) => {
   // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
