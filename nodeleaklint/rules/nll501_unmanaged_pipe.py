@@ -1,19 +1,41 @@
 """## What it does
-Flags `src.pipe(dst)` between Node streams when nothing tears the pair down together: the
-pipe is not inside `pipeline()`, neither end is watched with `stream.finished()` (or
-`end-of-stream` / `on-finished`), and there is not both an `'error'` listener on `src` and a
-`'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener on `dst` that destroys `src`.
+Flags streams copied from one connection to another with nothing that tears the pair down
+together. Three shapes:
+
+- `src.pipe(dst)` that is not inside `pipeline()`, where neither end is watched with
+  `stream.finished()` (or `end-of-stream` / `on-finished`), and there is not both an
+  `'error'` listener on `src` and a `'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener
+  on `dst` — or, when `dst` is the client's response, on the client's request — that
+  destroys `src` (or the request that `src` answers, or the child process it comes from).
+- A hand-written pipe: `src.on('data', c => dst.write(c))` with
+  `src.on('end', () => dst.end())` and no such listeners. It is reported at the `'data'`
+  registration. The message names each direction left open: when the client is gone the
+  source stays open, and when the source fails the destination stays open.
+- An upstream request that outlives its client. Inside a request handler, the body of a
+  `fetch(…)`, undici `request(…)` or `got.stream(…)` is copied into the client's response
+  by hand (a `getReader()` loop, `for await`, or a `'data'` listener). Nothing ties the
+  request to the client: there is no `signal` (or only `AbortSignal.timeout(…)`), no
+  `'close'`/`'error'`/`'finish'` listener on a client stream that aborts or destroys
+  something, and the loop does not check `res.destroyed`. This is reported at the upstream
+  call. So is an upstream request whose only teardown is the client request's `'aborted'`
+  event, which Node stops emitting once the request body has been read.
+
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
-`zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request`,
-`Readable.from`, `new PassThrough()` / `Transform` / `Readable` / `Writable` / `Duplex`,
-child-process `stdout`/`stdin`/`stderr`, `process.stdin`, and the `req`/`res` of an HTTP
-handler (Koa's `ctx.req`/`ctx.res`, Fastify's `request.raw`/`reply.raw`). A call is only
+`zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
+`http`/`https` chosen at run time: `const lib = secure ? https : http`), `Readable.from`,
+`new PassThrough()` / `Transform` / `Readable` / `Writable` / `Duplex`, child-process
+`stdout`/`stdin`/`stderr`, `process.stdin`. The `req`/`res` of an HTTP handler count too:
+Koa's `ctx.req`/`ctx.res`, also as `this.ctx` in Egg-style controllers, and Fastify's
+`request.raw`/`reply.raw`. A variable declared without a value and assigned one stream
+counts as that stream. A call is only
 considered when it has the shape of a stream pipe — a method call with exactly one
 destination argument and an optional `{ end }` options object — and at least one end is a
 known Node stream, so RxJS `source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)`
 functions and other `pipe` methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once,
-at its last `.pipe`. Pipes at module top level, or in a function that runs once, are not
-reported; in a function of unknown repetition they get medium confidence.
+at its last `.pipe`, and so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at
+module top level, or in a function that runs once, are not reported; in a function of
+unknown repetition they get medium confidence. So do pipes whose only leaking end is a
+source of unknown kind, and hand-written pipes where neither end is a known stream.
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
@@ -23,17 +45,42 @@ every closure listening on it stay reachable from the libuv handle. When the sou
 instead, the destination is never ended. One leaked stream per aborted request is enough to
 exhaust file descriptors (`EMFILE`) and grow the heap under load.
 
+A hand-written copy has the same holes, and nothing in Node links two connections. When a
+proxy's client leaves, the upstream response goes on. It is either paused by backpressure
+with its socket open, or still downloading into a destroyed response, which drops every
+write without an error. In `examples/proofs/nll501_unmanaged_pipe.js`, 20 clients that
+leave after one chunk leave 20 upstream responses open. This holds for a `'data'` copy, for
+a `fetch` body read in a loop, and for an upstream stopped only on `'aborted'` once the
+request body has been read. `pipeline()` or a `signal` aborted on `res.on('close')` leaves
+0 open.
+
 ## Example
 ```js
 app.get('/download/:name', (req, res) => {
   // ruleid: NLL501
   fs.createReadStream(path.join(dir, req.params.name)).pipe(res);
 });
+
+app.get('/video/:id', async (req, res) => {
+  // ruleid: NLL501
+  const upstream = await fetch(`${origin}/video/${req.params.id}`);
+  for await (const chunk of upstream.body) res.write(chunk);
+  res.end();
+});
+
+app.get('/feed', (req, res) => {
+  http.get(feedUrl, (upstream) => {
+    // ruleid: NLL501
+    upstream.on('data', (chunk) => res.write(chunk));
+    upstream.on('end', () => res.end());
+  });
+});
 ```
 
 ## Use instead
 ```js
 const { pipeline } = require('node:stream/promises');
+const { Readable } = require('node:stream');
 
 app.get('/download/:name', async (req, res, next) => {
   try {
@@ -41,6 +88,22 @@ app.get('/download/:name', async (req, res, next) => {
   } catch (err) {
     next(err);
   }
+});
+
+app.get('/video/:id', async (req, res) => {
+  const controller = new AbortController();
+  res.on('close', () => controller.abort());
+  const upstream = await fetch(`${origin}/video/${req.params.id}`, {
+    signal: controller.signal,
+  });
+  for await (const chunk of upstream.body) res.write(chunk);
+  res.end();
+});
+
+app.get('/feed', (req, res) => {
+  http.get(feedUrl, (upstream) => {
+    pipeline(upstream, res).catch(() => {});
+  });
 });
 ```
 
@@ -50,10 +113,17 @@ None.
 ## Known limits
 Streams that arrive as parameters of a named function (`function forward(a, b) { a.pipe(b) }`)
 are not recognised, and neither are streams from third-party factories (`through2`,
-`busboy`). Any `'error'` listener on the source counts as handling, and any call to
+`busboy`). The same goes for upstream requests made through the project's own wrapper
+(`makeProxyRequest(req)`), through a `Request` that carries the signal, or through axios.
+Any `'error'` listener on the source counts as handling, and any call to
 `destroy`/`close`/`unpipe`/`end` on the source inside a destination `'close'` listener counts
-as teardown, whatever path it is on. Pipes into `process.stdout`/`process.stderr` are not
-reported, since those never close early.
+as teardown, whatever path it is on. For upstream requests, any abort, destroy or cancel in
+a client `'close'` listener counts, and so do a `signal` option whose value is not shown
+and options that come from elsewhere. A `'data'` copier that the code removes itself
+(`src.removeListener('data', h)`) is left to the code. Bodies handed to a framework
+(`ctx.body = stream`, `reply.send(stream)`) are the framework's to destroy and are not
+reported. Pipes into `process.stdout`/`process.stderr` are not reported, since those never
+close early.
 """
 
 from __future__ import annotations
@@ -82,6 +152,7 @@ from nodeleaklint.semantics.streams import (
 )
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
+    ancestors,
     dotted_name,
     is_inside,
     outer,
@@ -107,7 +178,10 @@ from nodeleaklint.semantics.upstreams import (
 META = RuleMeta(
     id="NLL501",
     name="unmanaged-pipe",
-    summary="`src.pipe(dst)` with no pipeline, finished() or error-and-close teardown",
+    summary=(
+        "a stream copied between connections (`src.pipe(dst)`, a `'data'` copy, an upstream "
+        "`fetch` body) with nothing that tears both down"
+    ),
     fix=(
         "Use `pipeline` from `node:stream/promises` (`await pipeline(src, dst)`) or `node:stream` "
         "(`pipeline(src, dst, callback)`): it forwards errors and destroys every stream when one "
@@ -119,7 +193,9 @@ META = RuleMeta(
 
 _LISTEN = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener"})
 _CLOSE_EVENTS = frozenset({"close", "error", "finish", "unpipe", "aborted"})
-_TEARDOWN = frozenset({"destroy", "close", "unpipe", "end", "abort", "kill"})
+_TEARDOWN = frozenset({"destroy", "close", "unpipe", "end", "abort", "kill", "send"})
+# Explicit teardown of a stream by the code that owns it (``finally { src.destroy() }``).
+_DESTROY = frozenset({"destroy", "close", "abort", "kill"})
 _DATA_LISTEN = frozenset({"on", "addListener", "prependListener"})
 # Events after which a hand-written pipe's source sends no more ``'end'``.
 _SOURCE_FAILURE_EVENTS = frozenset({"error", "close", "aborted"})
@@ -172,9 +248,11 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
             continue
         error_handled = chained_error or bool(_listeners(model, src, frozenset({"error"})))
         family = _family(model, src)
-        closes = any(
+        closes = _destroyed_by_owner(model, family) or any(
             _tears_down(model, handler, family) for handler in _disconnect_listeners(model, dst)
         )
+        if _destroyed_by_owner(model, _family(model, dst)):
+            error_handled = True
         dst_handle = dst_info is not None and dst_info.handle
         # The source leaks when the destination closes early: a source holding an OS handle
         # (file, socket, HTTP message), or an unknown source feeding a handle destination.
@@ -337,7 +415,7 @@ def _tears_down(model: SemanticModel, handler: Node, targets: list[Node]) -> boo
         if (
             site.name in _TEARDOWN
             and site.obj is not None
-            and any(_same(model, site.obj, target) for target in targets)
+            and any(_same(model, _chain_base(site.obj), target) for target in targets)
         ):
             return True
         if (
@@ -404,17 +482,21 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
             continue
         src_info, dst_info = stream_info(model, pipe.src), stream_info(model, pipe.dst)
         # An in-memory end (zlib, PassThrough) holds no OS handle of its own.
-        src_holds = src_info is None or src_info.handle
-        dst_holds = dst_info is None or dst_info.handle
+        src_holds = src_info.handle if src_info is not None else not _made_here(model, pipe.src)
+        dst_holds = dst_info.handle if dst_info is not None else not _made_here(model, pipe.dst)
         if _inside_pipeline(model, pipe.data_call) or _watched(model, [pipe.src, pipe.dst]):
             continue
         src_family = _family(model, pipe.src)
         dst_family = _family(model, pipe.dst)
-        src_stopped = _tears_down(model, pipe.handler, src_family) or any(
-            _tears_down(model, handler, src_family)
-            for handler in _disconnect_listeners(model, pipe.dst)
+        src_stopped = (
+            _tears_down(model, pipe.handler, src_family)
+            or _destroyed_by_owner(model, src_family)
+            or any(
+                _tears_down(model, handler, src_family)
+                for handler in _disconnect_listeners(model, pipe.dst)
+            )
         )
-        dst_stopped = any(
+        dst_stopped = _destroyed_by_owner(model, dst_family) or any(
             _tears_down(model, handler, dst_family)
             for member in src_family
             for handler in _listeners(model, member, _SOURCE_FAILURE_EVENTS)
@@ -451,14 +533,101 @@ def _hand_written_pipes(model: SemanticModel) -> Iterator[_HandPipe]:
         for write in _calls_in(model, handler):
             if write.name != "write" or write.obj is None or not write.args:
                 continue
-            if not _mentions(model, write.args[0], chunk):
-                continue
+            if not _mentions(model, write.args[0], chunk) or not _result_unused(write):
+                continue  # ``chunk = decoder.write(chunk)`` converts, it does not forward
             dst = unwrap(write.obj)
             if dst is None or is_process_stream(dst) or _same(model, dst, src):
                 continue
             if _ends_on_end(model, src, dst):
                 yield _HandPipe(site, handler, src, dst)
             break
+
+
+def _chain_base(node: Node) -> Node:
+    """``res`` for ``res.status(404)``: the object a chain of method calls starts from."""
+    current = unwrap(node) or node
+    while current.type == "call_expression":
+        callee = unwrap(current.child_by_field_name("function"))
+        if callee is None or callee.type != "member_expression":
+            break
+        inner = unwrap(callee.child_by_field_name("object"))
+        if inner is None:
+            break
+        current = inner
+    return current
+
+
+def _result_unused(write: CallSite) -> bool:
+    """Whether ``dst.write(chunk)``'s result is dropped or only tested for backpressure
+    (``if (!dst.write(c)) src.pause()``), as a copier does; a stored or passed result means
+    a converter (a decoder, a hash, a parser) that returns its output."""
+    position = outer(write.node)
+    parent = position.parent
+    if parent is None:
+        return True
+    kind = parent.type
+    if kind in ("expression_statement", "arrow_function", "return_statement", "if_statement"):
+        return True
+    if kind == "unary_expression":
+        return text(parent.child_by_field_name("operator")) == "!"
+    if kind == "binary_expression":
+        return text(parent.child_by_field_name("operator")) in ("===", "==", "!==", "!=", "&&")
+    return kind == "parenthesized_expression"
+
+
+def _made_here(model: SemanticModel, stream: Node) -> bool:
+    """A local made by a constructor or factory not known to make a handle stream
+    (``const parser = new Parser()``): an in-memory object of the code's own."""
+    node = unwrap(stream)
+    if node is None or node.type != "identifier":
+        return False
+    binding = model.binding_of(node)
+    if binding is None or binding.kind is BindingKind.PARAM or binding.destructured:
+        return False
+    init = unwrap(binding.init)
+    return init is not None and init.type == "new_expression"
+
+
+def _destroyed_by_owner(model: SemanticModel, family: list[Node]) -> bool:
+    """Whether the function that declares the stream destroys it somewhere (in a ``finally``,
+    a promise's ``finally``, an error path): the code manages its lifetime itself."""
+    stream = unwrap(family[0])
+    if stream is None or stream.type != "identifier":
+        return False
+    binding = model.binding_of(stream)
+    if binding is None or binding.kind is BindingKind.PARAM or binding.scope.is_module:
+        return False
+    owner = binding.scope.function
+    region = owner.node if owner is not None else binding.scope.node
+    return any(
+        call.name in _DESTROY
+        and call.obj is not None
+        and any(_same(model, call.obj, member) for member in family)
+        and _on_failure_path(model, call.node, region)
+        for call in _calls_in(model, region)
+    )
+
+
+def _on_failure_path(model: SemanticModel, node: Node, region: Node) -> bool:
+    """Whether ``node`` runs when the work fails or ends early: in a ``catch`` / ``finally``
+    block, a promise's ``catch`` / ``finally`` callback, or an ``'error'`` / ``'close'``
+    listener (a close in a ``'finish'`` listener runs on success only)."""
+    for parent in ancestors(node):
+        if parent.id == region.id:
+            return False
+        if parent.type in ("finally_clause", "catch_clause"):
+            return True
+        if parent.type in FUNCTION_KINDS:
+            function = model.function_at(parent)
+            site = function.callback_of if function is not None else None
+            if site is None:
+                continue
+            if site.name in ("finally", "catch"):
+                return True
+            failure_events = ("error", "close", "aborted")
+            if site.name in _LISTEN and site.args and string_value(site.args[0]) in failure_events:
+                return True
+    return False
 
 
 def _ends_on_end(model: SemanticModel, src: Node, dst: Node) -> bool:

@@ -128,7 +128,11 @@ def _from_module(
             return text(node) in modules
         if binding.module_source is None and not binding.destructured and binding.init is not None:
             init = unwrap(binding.init)
-            if init is not None and init.type == "ternary_expression" and not binding.is_reassigned:
+            if (
+                init is not None
+                and init.type in ("ternary_expression", "call_expression")
+                and not binding.is_reassigned
+            ):
                 return _from_module(model, init, modules, depth + 1)
         return module_name(binding.module_source) in modules
     if node.type == "call_expression":
