@@ -380,15 +380,42 @@ def _same(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
     return same_location(model, a, b)
 
 
+def _listener_index(model: SemanticModel) -> dict[str, list[CallSite]]:
+    """``x.on('event', handler)``-style calls with a literal event, by event (once per file).
+
+    The event is read straight off the first argument node: parsing every argument list of
+    every listener call in the file would cost more than the rest of the rule."""
+    cached = model.cache.get("nll501.listeners")
+    if isinstance(cached, dict):
+        return cached
+    index: dict[str, list[CallSite]] = {}
+    for name in sorted(_LISTEN):
+        for site in model.calls_named(name):
+            arguments = site.node.child_by_field_name("arguments")
+            if arguments is None or arguments.named_child_count < 2:
+                continue
+            first = arguments.named_children[0]
+            if first.type != "string" or first.text is None:
+                continue
+            event = first.text[1:-1].decode("utf-8", errors="replace")
+            index.setdefault(event, []).append(site)
+    model.cache["nll501.listeners"] = index
+    return index
+
+
+def _listener_sites(model: SemanticModel, events: frozenset[str]) -> list[CallSite]:
+    index = _listener_index(model)
+    found = [site for event in events for site in index.get(event, ())]
+    return sorted(found, key=lambda site: site.node.start_byte) if len(events) > 1 else found
+
+
 def _listeners(model: SemanticModel, target: Node, events: frozenset[str]) -> list[Node]:
     """The handlers registered on ``target`` for one of ``events``."""
-    found: list[Node] = []
-    for site in model.calls_named(*_LISTEN):
-        if site.obj is None or len(site.args) < 2 or string_value(site.args[0]) not in events:
-            continue
-        if _same(model, site.obj, target):
-            found.append(site.args[1])
-    return found
+    return [
+        site.args[1]
+        for site in _listener_sites(model, events)
+        if site.obj is not None and _same(model, site.obj, target)
+    ]
 
 
 def _tears_down(model: SemanticModel, handler: Node, targets: list[Node]) -> bool:
@@ -519,8 +546,8 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
 
 
 def _hand_written_pipes(model: SemanticModel) -> Iterator[_HandPipe]:
-    for site in model.calls_named(*_DATA_LISTEN):
-        if site.obj is None or len(site.args) < 2 or string_value(site.args[0]) != "data":
+    for site in _listener_index(model).get("data", ()):
+        if site.obj is None or site.name not in _DATA_LISTEN or len(site.args) < 2:
             continue
         handler = _function_node(model, site.args[1])
         info = model.function_at(handler) if handler is not None else None
@@ -689,10 +716,8 @@ def _disconnect_listeners(model: SemanticModel, dst: Node) -> list[Node]:
     if client_stream(model, dst) is None:
         return handlers
     owner = _client_owner(model, dst)
-    for site in model.calls_named(*_LISTEN):
-        if site.obj is None or len(site.args) < 2:
-            continue
-        if string_value(site.args[0]) not in CLIENT_GONE_EVENTS:
+    for site in _listener_sites(model, CLIENT_GONE_EVENTS):
+        if site.obj is None:
             continue
         if owner is not None and not is_inside(site.node, owner):
             continue
@@ -736,11 +761,7 @@ def _upstream_findings(
         if finding is not None:
             reported.add(call.node.id)
             yield finding
-    for site in model.calls_named(*_LISTEN):
-        if site.obj is None or len(site.args) < 2:
-            continue
-        if string_value(site.args[0]) != LEGACY_ABORTED_EVENT:
-            continue
+    for site in _listener_sites(model, frozenset({LEGACY_ABORTED_EVENT})):
         for upstream_call, teardown in _aborted_teardowns(model, site):
             if upstream_call.node.id in reported:
                 continue
@@ -923,10 +944,8 @@ def _client_teardown(model: SemanticModel, region: Node, events: frozenset[str])
     handler that owns those streams) aborts, destroys or cancels something; ``finished()``
     and ``onFinished()`` on a client stream count for the ``'close'`` family."""
     owner_regions: list[Node] = [region]
-    for site in model.calls_named(*_LISTEN):
-        if site.obj is None or len(site.args) < 2 or string_value(site.args[0]) not in events:
-            continue
-        if client_stream(model, site.obj) is None:
+    for site in _listener_sites(model, events):
+        if site.obj is None or client_stream(model, site.obj) is None:
             continue
         owner = _client_owner(model, site.obj)
         if not is_inside(site.node, region) and (owner is None or not is_inside(region, owner)):
@@ -1015,12 +1034,8 @@ def _aborted_only(
     if name is None or name.type != "identifier":
         return None
     # A 'close' / 'finish' listener (on any object but the upstream itself) that stops it.
-    for other in model.calls_named(*_LISTEN):
-        if other.obj is None or len(other.args) < 2:
-            continue
-        if string_value(other.args[0]) not in ("close", "finish", "end"):
-            continue
-        if _same(model, other.obj, name):
+    for other in _listener_sites(model, frozenset({"close", "finish", "end"})):
+        if other.obj is None or _same(model, other.obj, name):
             continue
         if _tears_down(model, other.args[1], [name]):
             return None

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.builder import pattern_identifiers
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite
 from nodeleaklint.semantics.streams import from_module, module_name
-from nodeleaklint.semantics.syntax import dotted_name, outer, text, unwrap
+from nodeleaklint.semantics.syntax import dotted_name, outer, string_value, text, unwrap
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -170,29 +171,52 @@ def upstream_calls(model: SemanticModel) -> list[Upstream]:
 
     Candidates are calls named like the entry points, and calls of names imported from the
     modules that provide them (``const { request: get } = require('undici')``)."""
-    candidates: dict[int, CallSite] = {
-        call.node.id: call for call in model.calls_named("fetch", "request", "stream", "get")
-    }
-    for binding in model.bindings:
-        if binding.kind is not BindingKind.IMPORT and binding.module_source is None:
-            continue
-        if module_name(binding.module_source) not in _UPSTREAM_MODULES:
-            continue
+    candidates: dict[int, CallSite] = {site.node.id: site for site in model.calls_named("fetch")}
+    modules = _upstream_module_bindings(model)
+    if modules:
+        for site in model.calls_named("request", "stream", "get"):
+            candidates.setdefault(site.node.id, site)
+    for binding in modules:
         for reference in binding.references:
-            parent = outer(reference).parent
-            if parent is not None and parent.type == "call_expression":
-                call = model.call_at(parent)
-                if (
-                    call is not None
-                    and call.callee is not None
-                    and call.callee.id == outer(reference).id
-                ):
-                    candidates.setdefault(call.node.id, call)
+            position = outer(reference)
+            parent = position.parent
+            if parent is None or parent.type != "call_expression":
+                continue
+            called = model.call_at(parent)
+            if called is not None and called.callee is not None and called.callee.id == position.id:
+                candidates.setdefault(called.node.id, called)
     found = [upstream_request(model, call) for call in candidates.values()]
     return sorted(
         (upstream for upstream in found if upstream is not None),
         key=lambda upstream: upstream.call.node.start_byte,
     )
+
+
+def _upstream_module_bindings(model: SemanticModel) -> list[Binding]:
+    """Bindings of the modules that make upstream requests: module-level imports and
+    requires, and ``require`` calls anywhere (found through the call index, not a scan of
+    every binding)."""
+    found = [
+        binding
+        for binding in model.module_scope.bindings.values()
+        if binding.module_source is not None
+        and module_name(binding.module_source) in _UPSTREAM_MODULES
+    ]
+    for call in model.calls_named("require"):
+        if call.function is None or not call.args:
+            continue
+        if module_name(string_value(call.args[0])) not in _UPSTREAM_MODULES:
+            continue
+        parent = outer(call.node).parent
+        while parent is not None and parent.type == "member_expression":
+            parent = outer(parent).parent
+        if parent is None or parent.type != "variable_declarator":
+            continue
+        for ident in pattern_identifiers(parent.child_by_field_name("name")):
+            binding = model.binding_of(ident)
+            if binding is not None and binding not in found:
+                found.append(binding)
+    return found
 
 
 def short_callee(call: CallSite) -> str:
