@@ -152,6 +152,7 @@ from nodeleaklint.semantics.streams import (
 )
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
+    LOOP_KINDS,
     ancestors,
     dotted_name,
     is_inside,
@@ -863,8 +864,21 @@ def _how_streamed(
         binding = model.binding_of(reader) if reader is not None else None
         if binding is None:
             return None
-        reads = any(_member_call(model, reference) == "read" for reference in binding.references)
-        return "a `getReader()` loop" if reads else None
+        # A chunk read and written to the client in the same function (a loop or a
+        # recursive pump), not a body read whole before one write at the end.
+        owner = model.enclosing_function(reader) if reader is not None else None
+        for reference in binding.references:
+            if _member_call(model, reference) != "read":
+                continue
+            loop = next((a for a in ancestors(reference) if a.type in LOOP_KINDS), None)
+            pump = model.enclosing_function(reference)
+            for write in writes:
+                if loop is not None and is_inside(loop, pump.node if pump else model.root):
+                    if is_inside(write.node, loop):
+                        return "a `getReader()` loop"
+                elif pump is not None and pump is not owner and write.function is pump:
+                    return "a `getReader()` pump"
+        return None
     if method in ("on", "addListener") and site.args and string_value(site.args[0]) == "data":
         if site.node.id in reported_data:
             return "managed"  # reported as a hand-written pipe

@@ -292,6 +292,16 @@ app.get('/events-pipeline', async (req, res) => {
   pipeline(Readable.fromWeb(upstream.body), res, () => {});
 });
 
+app.get('/size', async (req, res) => {
+  // ok: NLL501 -- the body is read whole before anything is written: nothing streams to the client
+  const upstream = await fetch('http://127.0.0.1:9000/big');
+  const reader = upstream.body.getReader();
+  let size = 0;
+  for (let part = await reader.read(); !part.done; part = await reader.read()) size += part.value.length;
+  res.write(String(size));
+  res.end();
+});
+
 app.get('/json', async (req, res) => {
   // ok: NLL501 -- the body is read whole; nothing streams to the client
   const upstream = await fetch('http://127.0.0.1:9000/data.json');
