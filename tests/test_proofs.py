@@ -110,6 +110,16 @@ CHECKS: dict[str, list[Check]] = {
         ("flagged.streams_destroyed", "==", 0),
         ("fixed.growth", "<=", 1),
         ("fixed.streams_destroyed", ">=", 20),
+        # upstream responses still open after 20 clients left (20 observed when flagged)
+        ("upstream.hand.flagged.growth", ">=", 18),
+        ("upstream.hand.fixed.growth", "<=", 1),
+        ("upstream.fetch.flagged.growth", ">=", 18),
+        ("upstream.fetch.fixed.growth", "<=", 1),
+        ("upstream.fetch.pipeline.growth", "<=", 1),
+        # 'aborted' is not emitted once the request body has been read
+        ("upstream.aborted.flagged.growth", ">=", 18),
+        ("upstream.aborted.fixed.growth", "<=", 1),
+        ("upstream.aborted.unread.growth", "<=", 1),
     ],
     "NLL601": [
         # heap+external MiB, 40 parked frames x 1 MiB (~40 MiB observed)

@@ -14,6 +14,20 @@
 // Client and server share the process; client sockets are closed before the
 // "after" count, so only server-side leftovers remain.
 //
+// Second premise (hand-written pipes and upstream requests): a handler that
+// copies an upstream response to the client by hand (`up.on('data', c =>
+// res.write(c))`, a `fetch` body read with `getReader()`) keeps the upstream
+// connection open after the client disconnects, while the `pipeline()` /
+// `signal` twin closes it. And an upstream request stopped only from the
+// client request's 'aborted' event stays open once the request body has been
+// read: Node emits 'aborted' only while the body is unread.
+//
+// Each of those phases runs a loopback upstream server (127.0.0.1) that
+// streams 4 KiB every 5 ms for at most UPSTREAM_MS, a proxy server with the
+// handler under test, and N clients that read one chunk and disconnect.
+// Measured: upstream responses still open (started, not closed) once every
+// client has gone.
+//
 // Run: node --expose-gc examples/proofs/nll501_unmanaged_pipe.js
 'use strict';
 const { sleep, fullGC, openFds, delta, main } = require('./harness');
@@ -22,7 +36,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { pipeline } = require('node:stream');
+const { Readable, pipeline } = require('node:stream');
 
 const N = 20; // early-disconnecting requests per phase
 const FILE_BYTES = 16 * 1024 * 1024;
@@ -106,9 +120,147 @@ async function waitFor(cond, ms = 5000) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Upstream requests that outlive the client.
+
+const UPSTREAM_N = 20;
+const UPSTREAM_MS = 10_000; // the upstream stops streaming on its own after this
+
+// FLAGGED: the upstream response copied to the client by hand.
+function handFlagged(upstreamUrl, _req, res) {
+  http.get(upstreamUrl, (upstream) => {
+    upstream.on('data', (chunk) => res.write(chunk));
+    upstream.on('end', () => res.end());
+  });
+}
+
+// FIXED: pipeline() destroys the upstream response when `res` closes.
+function handFixed(upstreamUrl, _req, res) {
+  http.get(upstreamUrl, (upstream) => {
+    pipeline(upstream, res, () => {});
+  });
+}
+
+// FLAGGED: a fetch body read with getReader() and written to the client.
+async function fetchFlagged(upstreamUrl, _req, res) {
+  const upstream = await fetch(upstreamUrl);
+  const reader = upstream.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      res.write(value);
+    }
+    res.end();
+  } catch {
+    // the stream ended badly: nothing to report here
+  }
+}
+
+// FIXED: the same loop, with the fetch aborted when the client's response closes.
+async function fetchFixed(upstreamUrl, _req, res) {
+  const controller = new AbortController();
+  res.on('close', () => controller.abort());
+  try {
+    const upstream = await fetch(upstreamUrl, { signal: controller.signal });
+    const reader = upstream.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      res.write(value);
+    }
+    res.end();
+  } catch {
+    // AbortError once the client has gone: expected
+  }
+}
+
+// FIXED the other way: pipeline() of the web body cancels the fetch.
+async function fetchPipeline(upstreamUrl, _req, res) {
+  const upstream = await fetch(upstreamUrl);
+  pipeline(Readable.fromWeb(upstream.body), res, () => {});
+}
+
+// FLAGGED: the request body has been read (as a body parser or `req.pipe` does), and the
+// upstream request is stopped only from 'aborted'.
+function abortedFlagged(upstreamUrl, req, res) {
+  req.resume();
+  const upstreamReq = http.get(upstreamUrl, (upstream) => upstream.pipe(res));
+  req.on('aborted', () => upstreamReq.destroy());
+}
+
+// CONTROL: the same 'aborted' listener while the request body is still unread: Node does
+// emit 'aborted' then, and the upstream request is stopped.
+function abortedUnread(upstreamUrl, req, res) {
+  const upstreamReq = http.get(upstreamUrl, (upstream) => upstream.pipe(res));
+  req.on('aborted', () => upstreamReq.destroy());
+}
+
+// FIXED: stopped from the response's 'close' instead.
+function abortedFixed(upstreamUrl, req, res) {
+  req.resume();
+  const upstreamReq = http.get(upstreamUrl, (upstream) => upstream.pipe(res));
+  res.on('close', () => {
+    if (!res.writableFinished) upstreamReq.destroy();
+  });
+}
+
+async function measureUpstream(handler) {
+  // Upstream responses still being served: started and not yet closed. (Idle keep-alive
+  // sockets that undici's pool keeps after an aborted fetch carry no response and are
+  // not counted; they close on the pool's own idle timeout.)
+  let open = 0;
+  let served = 0;
+  const upstreamServer = http.createServer((_req, res) => {
+    served++;
+    open++;
+    res.on('close', () => open--);
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const chunk = Buffer.alloc(4 * 1024, 7);
+    const started = Date.now();
+    res.write(chunk); // the first chunk at once, so that clients can leave early
+    const timer = setInterval(() => {
+      if (res.destroyed || Date.now() - started > UPSTREAM_MS) {
+        clearInterval(timer);
+        res.end();
+        return;
+      }
+      res.write(chunk);
+    }, 5);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise((resolve) => upstreamServer.listen(0, '127.0.0.1', resolve));
+  const upstreamUrl = `http://127.0.0.1:${upstreamServer.address().port}/stream`;
+
+  let closedResponses = 0;
+  const proxy = http.createServer((req, res) => {
+    res.on('close', () => closedResponses++);
+    handler(upstreamUrl, req, res);
+  });
+  proxy.keepAliveTimeout = 0;
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address();
+
+  const before = open;
+  const clients = [];
+  for (let i = 0; i < UPSTREAM_N; i++) clients.push(requestAndDisconnect(port));
+  await Promise.all(clients);
+  await waitFor(() => closedResponses === UPSTREAM_N);
+  await sleep(Number(process.env.NLL501_SETTLE_MS || 200)); // let aborts reach the upstream
+  return delta(before, open, { upstream_requests: served, responses_closed: closedResponses });
+}
+
 const phases = {
   flagged: () => measure(serveFlagged),
   fixed: () => measure(serveFixed),
+  hand_flagged: () => measureUpstream(handFlagged),
+  hand_fixed: () => measureUpstream(handFixed),
+  fetch_flagged: () => measureUpstream(fetchFlagged),
+  fetch_fixed: () => measureUpstream(fetchFixed),
+  fetch_pipeline: () => measureUpstream(fetchPipeline),
+  aborted_flagged: () => measureUpstream(abortedFlagged),
+  aborted_fixed: () => measureUpstream(abortedFixed),
+  aborted_unread: () => measureUpstream(abortedUnread),
 };
 
 async function setup() {
@@ -129,6 +281,13 @@ function line(label, r) {
   );
 }
 
+function upstreamLine(label, r) {
+  return (
+    `${label.padEnd(44)} open upstream responses ${r.before} -> ${r.after} ` +
+    `(+${r.growth}) after ${r.responses_closed} clients left`
+  );
+}
+
 main({
   rule: 'NLL501',
   title: `fs.createReadStream(file).pipe(res), client disconnects early (${N} requests)`,
@@ -141,5 +300,22 @@ main({
     line('fixed:   pipeline(createReadStream(f), res)', r.fixed),
     'note: with .pipe() the un-destroyed ReadStream objects are garbage-collected, but',
     '      fs.ReadStream has no finalizer: their file descriptors stay open for good.',
+    `upstream requests, ${UPSTREAM_N} clients that read one chunk and leave:`,
+    upstreamLine("flagged: up.on('data', c => res.write(c))", r.hand_flagged),
+    upstreamLine('fixed:   pipeline(up, res)', r.hand_fixed),
+    upstreamLine('flagged: fetch() + getReader() loop', r.fetch_flagged),
+    upstreamLine("fixed:   signal aborted on res 'close'", r.fetch_fixed),
+    upstreamLine('fixed:   pipeline(Readable.fromWeb(body))', r.fetch_pipeline),
+    upstreamLine("flagged: body read, stopped on 'aborted'", r.aborted_flagged),
+    upstreamLine("fixed:   stopped on res 'close'", r.aborted_fixed),
+    upstreamLine("control: body unread, stopped on 'aborted'", r.aborted_unread),
   ],
+  extra: (r) => ({
+    upstream: {
+      n: UPSTREAM_N,
+      hand: { flagged: r.hand_flagged, fixed: r.hand_fixed },
+      fetch: { flagged: r.fetch_flagged, fixed: r.fetch_fixed, pipeline: r.fetch_pipeline },
+      aborted: { flagged: r.aborted_flagged, fixed: r.aborted_fixed, unread: r.aborted_unread },
+    },
+  }),
 });

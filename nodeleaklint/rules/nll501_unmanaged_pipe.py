@@ -1,19 +1,41 @@
 """## What it does
-Flags `src.pipe(dst)` between Node streams when nothing tears the pair down together: the
-pipe is not inside `pipeline()`, neither end is watched with `stream.finished()` (or
-`end-of-stream` / `on-finished`), and there is not both an `'error'` listener on `src` and a
-`'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener on `dst` that destroys `src`.
+Flags streams copied from one connection to another with nothing that tears the pair down
+together. Three shapes:
+
+- `src.pipe(dst)` that is not inside `pipeline()`, where neither end is watched with
+  `stream.finished()` (or `end-of-stream` / `on-finished`), and there is not both an
+  `'error'` listener on `src` and a `'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener
+  on `dst` — or, when `dst` is the client's response, on the client's request — that
+  destroys `src` (or the request that `src` answers, or the child process it comes from).
+- A hand-written pipe: `src.on('data', c => dst.write(c))` with
+  `src.on('end', () => dst.end())` and no such listeners. It is reported at the `'data'`
+  registration. The message names each direction left open: when the client is gone the
+  source stays open, and when the source fails the destination stays open.
+- An upstream request that outlives its client. Inside a request handler, the body of a
+  `fetch(…)`, undici `request(…)` or `got.stream(…)` is copied into the client's response
+  by hand (a `getReader()` loop, `for await`, or a `'data'` listener). Nothing ties the
+  request to the client: there is no `signal` (or only `AbortSignal.timeout(…)`), no
+  `'close'`/`'error'`/`'finish'` listener on a client stream that aborts or destroys
+  something, and the loop does not check `res.destroyed`. This is reported at the upstream
+  call. So is an upstream request whose only teardown is the client request's `'aborted'`
+  event, which Node stops emitting once the request body has been read.
+
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
-`zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request`,
-`Readable.from`, `new PassThrough()` / `Transform` / `Readable` / `Writable` / `Duplex`,
-child-process `stdout`/`stdin`/`stderr`, `process.stdin`, and the `req`/`res` of an HTTP
-handler (Koa's `ctx.req`/`ctx.res`, Fastify's `request.raw`/`reply.raw`). A call is only
+`zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
+`http`/`https` chosen at run time: `const lib = secure ? https : http`), `Readable.from`,
+`new PassThrough()` / `Transform` / `Readable` / `Writable` / `Duplex`, child-process
+`stdout`/`stdin`/`stderr`, `process.stdin`. The `req`/`res` of an HTTP handler count too:
+Koa's `ctx.req`/`ctx.res`, also as `this.ctx` in Egg-style controllers, and Fastify's
+`request.raw`/`reply.raw`. A variable declared without a value and assigned one stream
+counts as that stream. A call is only
 considered when it has the shape of a stream pipe — a method call with exactly one
 destination argument and an optional `{ end }` options object — and at least one end is a
 known Node stream, so RxJS `source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)`
 functions and other `pipe` methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once,
-at its last `.pipe`. Pipes at module top level, or in a function that runs once, are not
-reported; in a function of unknown repetition they get medium confidence.
+at its last `.pipe`, and so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at
+module top level, or in a function that runs once, are not reported; in a function of
+unknown repetition they get medium confidence. So do pipes whose only leaking end is a
+source of unknown kind, and hand-written pipes where neither end is a known stream.
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
@@ -23,17 +45,42 @@ every closure listening on it stay reachable from the libuv handle. When the sou
 instead, the destination is never ended. One leaked stream per aborted request is enough to
 exhaust file descriptors (`EMFILE`) and grow the heap under load.
 
+A hand-written copy has the same holes, and nothing in Node links two connections. When a
+proxy's client leaves, the upstream response goes on. It is either paused by backpressure
+with its socket open, or still downloading into a destroyed response, which drops every
+write without an error. In `examples/proofs/nll501_unmanaged_pipe.js`, 20 clients that
+leave after one chunk leave 20 upstream responses open. This holds for a `'data'` copy, for
+a `fetch` body read in a loop, and for an upstream stopped only on `'aborted'` once the
+request body has been read. `pipeline()` or a `signal` aborted on `res.on('close')` leaves
+0 open.
+
 ## Example
 ```js
 app.get('/download/:name', (req, res) => {
   // ruleid: NLL501
   fs.createReadStream(path.join(dir, req.params.name)).pipe(res);
 });
+
+app.get('/video/:id', async (req, res) => {
+  // ruleid: NLL501
+  const upstream = await fetch(`${origin}/video/${req.params.id}`);
+  for await (const chunk of upstream.body) res.write(chunk);
+  res.end();
+});
+
+app.get('/feed', (req, res) => {
+  http.get(feedUrl, (upstream) => {
+    // ruleid: NLL501
+    upstream.on('data', (chunk) => res.write(chunk));
+    upstream.on('end', () => res.end());
+  });
+});
 ```
 
 ## Use instead
 ```js
 const { pipeline } = require('node:stream/promises');
+const { Readable } = require('node:stream');
 
 app.get('/download/:name', async (req, res, next) => {
   try {
@@ -41,6 +88,22 @@ app.get('/download/:name', async (req, res, next) => {
   } catch (err) {
     next(err);
   }
+});
+
+app.get('/video/:id', async (req, res) => {
+  const controller = new AbortController();
+  res.on('close', () => controller.abort());
+  const upstream = await fetch(`${origin}/video/${req.params.id}`, {
+    signal: controller.signal,
+  });
+  for await (const chunk of upstream.body) res.write(chunk);
+  res.end();
+});
+
+app.get('/feed', (req, res) => {
+  http.get(feedUrl, (upstream) => {
+    pipeline(upstream, res).catch(() => {});
+  });
 });
 ```
 
@@ -50,25 +113,48 @@ None.
 ## Known limits
 Streams that arrive as parameters of a named function (`function forward(a, b) { a.pipe(b) }`)
 are not recognised, and neither are streams from third-party factories (`through2`,
-`busboy`). Any `'error'` listener on the source counts as handling, and any call to
+`busboy`). The same goes for upstream requests made through the project's own wrapper
+(`makeProxyRequest(req)`), through a `Request` that carries the signal, or through axios.
+Any `'error'` listener on the source counts as handling, and any call to
 `destroy`/`close`/`unpipe`/`end` on the source inside a destination `'close'` listener counts
-as teardown, whatever path it is on. Pipes into `process.stdout`/`process.stderr` are not
-reported, since those never close early.
+as teardown, whatever path it is on. For upstream requests, any abort, destroy or cancel in
+a client `'close'` listener counts, and so do a `signal` option whose value is not shown
+and options that come from elsewhere. A `'data'` copier that the code removes itself
+(`src.removeListener('data', h)`) is left to the code. Bodies handed to a framework
+(`ctx.body = stream`, `reply.send(stream)`) are the framework's to destroy and are not
+reported. Pipes into `process.stdout`/`process.stderr` are not reported, since those never
+close early.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.semantics.cleanup import same_location
+from nodeleaklint.semantics.cleanup import (
+    listener_removals,
+    member_index,
+    object_property,
+    same_location,
+)
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.scopes import CallSite, Repetition
-from nodeleaklint.semantics.streams import is_process_stream, module_name, stream_info
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.streams import (
+    PROCESS_STREAMS,
+    StreamInfo,
+    is_process_stream,
+    module_name,
+    stream_info,
+)
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
+    LOOP_KINDS,
+    ancestors,
+    dotted_name,
     is_inside,
     outer,
     root_object,
@@ -77,11 +163,26 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.upstreams import (
+    CLIENT_GONE_EVENTS,
+    CLIENT_STATE_PROPERTIES,
+    LEGACY_ABORTED_EVENT,
+    Upstream,
+    client_stream,
+    result_binding,
+    short_callee,
+    upstream_bodies,
+    upstream_calls,
+    upstream_request,
+)
 
 META = RuleMeta(
     id="NLL501",
     name="unmanaged-pipe",
-    summary="`src.pipe(dst)` with no pipeline, finished() or error-and-close teardown",
+    summary=(
+        "a stream copied between connections (`src.pipe(dst)`, a `'data'` copy, an upstream "
+        "`fetch` body) with nothing that tears both down"
+    ),
     fix=(
         "Use `pipeline` from `node:stream/promises` (`await pipeline(src, dst)`) or `node:stream` "
         "(`pipeline(src, dst, callback)`): it forwards errors and destroys every stream when one "
@@ -93,16 +194,44 @@ META = RuleMeta(
 
 _LISTEN = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener"})
 _CLOSE_EVENTS = frozenset({"close", "error", "finish", "unpipe", "aborted"})
-_TEARDOWN = frozenset({"destroy", "close", "unpipe", "end", "abort"})
+_TEARDOWN = frozenset({"destroy", "close", "unpipe", "end", "abort", "kill", "send"})
+# Explicit teardown of a stream by the code that owns it (``finally { src.destroy() }``).
+_DESTROY = frozenset({"destroy", "close", "abort", "kill"})
+_DATA_LISTEN = frozenset({"on", "addListener", "prependListener"})
+# Events after which a hand-written pipe's source sends no more ``'end'``.
+_SOURCE_FAILURE_EVENTS = frozenset({"error", "close", "aborted"})
+# Calls in a client ``'close'`` listener that stop an upstream request or its body.
+_STOPS = frozenset({"abort", "destroy", "cancel", "kill", "close"})
+# Calls whose result an ``'aborted'`` listener may stop as an upstream request.
+_UPSTREAM_NAMES = frozenset({"request", "get", "fetch", "stream"})
+# Argument kinds that cannot carry an abort signal.
+_PLAIN_ARGUMENTS = frozenset(
+    {"string", "template_string", "number", "member_expression", "identifier", "binary_expression"}
+)
 _PIPELINES = frozenset({"pipeline", "pump", "pumpify", "compose", "duplexify"})
 _WATCHERS = frozenset({"finished", "eos", "endOfStream", "onFinished"})
 _NON_STREAM_MODULES = ("rxjs", "fp-ts", "lodash", "ramda", "effect", "@effect")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    flagged_sources: list[Node] = []
+    for finding, source in _pipe_findings(ctx):
+        flagged_sources.append(source)
+        yield finding
+    reported_data: set[int] = set()
+    for finding, data_call in _hand_written_findings(ctx):
+        reported_data.add(data_call.node.id)
+        yield finding
+    yield from _upstream_findings(ctx, reported_data, flagged_sources)
+
+
+def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
+    """``src.pipe(dst)`` chains with nothing that tears the pair down together."""
     model = ctx.model
     for call in model.calls_named("pipe"):
         if not _is_stream_pipe_shape(model, call) or _continues_in_outer_pipe(model, call):
+            continue
+        if _continues_through_binding(model, call):
             continue
         stages, options, chained_error = _chain(model, call)
         infos = [stream_info(model, stage) for stage in stages]
@@ -119,9 +248,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if _inside_pipeline(model, call) or _watched(model, stages):
             continue
         error_handled = chained_error or bool(_listeners(model, src, frozenset({"error"})))
-        closes = any(
-            _tears_down(model, handler, src) for handler in _listeners(model, dst, _CLOSE_EVENTS)
+        family = _family(model, src)
+        closes = _destroyed_by_owner(model, family) or any(
+            _tears_down(model, handler, family) for handler in _disconnect_listeners(model, dst)
         )
+        if _destroyed_by_owner(model, _family(model, dst)):
+            error_handled = True
         dst_handle = dst_info is not None and dst_info.handle
         # The source leaks when the destination closes early: a source holding an OS handle
         # (file, socket, HTTP message), or an unknown source feeding a handle destination.
@@ -134,7 +266,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         origins = [info.description if info is not None else None for info in infos]
         event = model.is_event_driven(function)
-        yield _finding(ctx, call, stages, origins, options, src_leaks, dst_leaks, event)
+        finding = _finding(ctx, call, stages, origins, options, src_leaks, dst_leaks, event)
+        yield finding, src
 
 
 # -- shape ----------------------------------------------------------------------------------
@@ -248,19 +381,46 @@ def _same(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
     return same_location(model, a, b)
 
 
+def _listener_index(model: SemanticModel) -> dict[str, list[CallSite]]:
+    """``x.on('event', handler)``-style calls with a literal event, by event (once per file).
+
+    The event is read straight off the first argument node: parsing every argument list of
+    every listener call in the file would cost more than the rest of the rule."""
+    cached = model.cache.get("nll501.listeners")
+    if isinstance(cached, dict):
+        return cached
+    index: dict[str, list[CallSite]] = {}
+    for name in sorted(_LISTEN):
+        for site in model.calls_named(name):
+            arguments = site.node.child_by_field_name("arguments")
+            if arguments is None or arguments.named_child_count < 2:
+                continue
+            first = arguments.named_children[0]
+            if first.type != "string" or first.text is None:
+                continue
+            event = first.text[1:-1].decode("utf-8", errors="replace")
+            index.setdefault(event, []).append(site)
+    model.cache["nll501.listeners"] = index
+    return index
+
+
+def _listener_sites(model: SemanticModel, events: frozenset[str]) -> list[CallSite]:
+    index = _listener_index(model)
+    found = [site for event in events for site in index.get(event, ())]
+    return sorted(found, key=lambda site: site.node.start_byte) if len(events) > 1 else found
+
+
 def _listeners(model: SemanticModel, target: Node, events: frozenset[str]) -> list[Node]:
     """The handlers registered on ``target`` for one of ``events``."""
-    found: list[Node] = []
-    for site in model.calls_named(*_LISTEN):
-        if site.obj is None or len(site.args) < 2 or string_value(site.args[0]) not in events:
-            continue
-        if _same(model, site.obj, target):
-            found.append(site.args[1])
-    return found
+    return [
+        site.args[1]
+        for site in _listener_sites(model, events)
+        if site.obj is not None and _same(model, site.obj, target)
+    ]
 
 
-def _tears_down(model: SemanticModel, handler: Node, src: Node) -> bool:
-    """Whether ``handler`` destroys, closes or unpipes ``src``."""
+def _tears_down(model: SemanticModel, handler: Node, targets: list[Node]) -> bool:
+    """Whether ``handler`` destroys, closes, ends, unpipes or kills one of ``targets``."""
     handler_node = unwrap(handler)
     if handler_node is None:
         return False
@@ -273,27 +433,822 @@ def _tears_down(model: SemanticModel, handler: Node, src: Node) -> bool:
             else None
         )
         root = root_object(callee if callee is not None else handler_node)
-        return _same(model, root, src) and any(f".{m}" in name for m in _TEARDOWN)
-    if handler_node.type == "identifier":
-        binding = model.binding_of(handler_node)
-        function = binding.function if binding is not None else None
-        if function is None:
-            return False
-        handler_node = function.node
-    if handler_node.type not in FUNCTION_KINDS:
+        return any(_same(model, root, target) for target in targets) and any(
+            f".{m}" in name for m in _TEARDOWN
+        )
+    function = _function_node(model, handler_node)
+    if function is None:
         return False
-    for site in model.calls:
-        if not is_inside(site.node, handler_node):
-            continue
-        if site.name in _TEARDOWN and site.obj is not None and _same(model, site.obj, src):
+    for site in _calls_in(model, function):
+        if (
+            site.name in _TEARDOWN
+            and site.obj is not None
+            and any(_same(model, _chain_base(site.obj), target) for target in targets)
+        ):
             return True
         if (
             site.obj is None
             and site.name in ("destroy", "close")
-            and any(_same(model, a, src) for a in site.args)
+            and any(_same(model, a, target) for a in site.args for target in targets)
         ):
             return True
     return False
+
+
+# -- chains assembled through a variable -----------------------------------------------------
+
+
+def _continues_through_binding(model: SemanticModel, call: CallSite) -> bool:
+    """``stream = stream.pipe(step)`` whose variable is piped on later: an inner stage of a
+    chain assembled in a loop or by conditions, reported once where the chain ends."""
+    position = outer(call.node)
+    parent = position.parent
+    if parent is None or parent.type != "assignment_expression":
+        return False
+    target = unwrap(parent.child_by_field_name("left"))
+    if target is None or target.type != "identifier":
+        return False
+    binding = model.binding_of(target)
+    source = unwrap(call.obj)
+    if binding is None or source is None or source.type != "identifier":
+        return False
+    if model.binding_of(source) is not binding:
+        return False  # only ``stream = stream.pipe(step)``: the variable carries the chain
+    for reference in binding.references:
+        if reference.start_byte <= call.node.start_byte <= reference.end_byte:
+            continue
+        member = outer(reference).parent
+        if member is None or member.type != "member_expression":
+            continue
+        piped = outer(member).parent
+        if piped is None or piped.type != "call_expression" or piped.id == call.node.id:
+            continue
+        site = model.call_at(piped)
+        if site is not None and site.name == "pipe" and _is_stream_pipe_shape(model, site):
+            return True
+    return False
+
+
+# -- hand-written pipes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _HandPipe:
+    """``src.on('data', c => dst.write(c))`` with ``src.on('end', () => dst.end())``."""
+
+    data_call: CallSite
+    handler: Node
+    src: Node
+    dst: Node
+
+
+def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite]]:
+    model = ctx.model
+    for pipe in _hand_written_pipes(model):
+        function = pipe.data_call.function
+        if function is None or model.repetition(function) is Repetition.ONCE:
+            continue
+        src_info, dst_info = stream_info(model, pipe.src), stream_info(model, pipe.dst)
+        # An in-memory end (zlib, PassThrough) holds no OS handle of its own.
+        src_holds = src_info.handle if src_info is not None else not _made_here(model, pipe.src)
+        dst_holds = dst_info.handle if dst_info is not None else not _made_here(model, pipe.dst)
+        if _inside_pipeline(model, pipe.data_call) or _watched(model, [pipe.src, pipe.dst]):
+            continue
+        src_family = _family(model, pipe.src)
+        dst_family = _family(model, pipe.dst)
+        src_stopped = (
+            _tears_down(model, pipe.handler, src_family)
+            or _destroyed_by_owner(model, src_family)
+            or any(
+                _tears_down(model, handler, src_family)
+                for handler in _disconnect_listeners(model, pipe.dst)
+            )
+        )
+        dst_stopped = _destroyed_by_owner(model, dst_family) or any(
+            _tears_down(model, handler, dst_family)
+            for member in src_family
+            for handler in _listeners(model, member, _SOURCE_FAILURE_EVENTS)
+        )
+        # The source is left open when the destination closes early from outside: a
+        # destination that holds a handle of its own (a socket, a response, a file).
+        src_leaks = src_holds and dst_holds and not src_stopped
+        dst_leaks = dst_holds and not dst_stopped
+        if not src_leaks and not dst_leaks:
+            continue
+        known_handle = (src_info is not None and src_info.handle) or (
+            dst_info is not None and dst_info.handle
+        )
+        event = model.is_event_driven(function)
+        high = event and known_handle
+        yield (
+            _hand_finding(ctx, pipe, src_info, dst_info, src_leaks, dst_leaks, high),
+            (pipe.data_call),
+        )
+
+
+def _hand_written_pipes(model: SemanticModel) -> Iterator[_HandPipe]:
+    for site in _listener_index(model).get("data", ()):
+        if site.obj is None or site.name not in _DATA_LISTEN or len(site.args) < 2:
+            continue
+        handler = _function_node(model, site.args[1])
+        info = model.function_at(handler) if handler is not None else None
+        if handler is None or info is None or not info.params or info.params[0].destructured:
+            continue
+        chunk = info.params[0]
+        src = unwrap(site.obj)
+        if src is None or listener_removals(model, src, site.args[0], site.args[1]):
+            continue  # the code detaches its own copier: it manages the pair's lifetime
+        for write in _calls_in(model, handler):
+            if write.name != "write" or write.obj is None or not write.args:
+                continue
+            if not _mentions(model, write.args[0], chunk) or not _result_unused(write):
+                continue  # ``chunk = decoder.write(chunk)`` converts, it does not forward
+            dst = unwrap(write.obj)
+            if dst is None or is_process_stream(dst) or _same(model, dst, src):
+                continue
+            if _ends_on_end(model, src, dst):
+                yield _HandPipe(site, handler, src, dst)
+            break
+
+
+def _chain_base(node: Node) -> Node:
+    """``res`` for ``res.status(404)``: the object a chain of method calls starts from."""
+    current = unwrap(node) or node
+    while current.type == "call_expression":
+        callee = unwrap(current.child_by_field_name("function"))
+        if callee is None or callee.type != "member_expression":
+            break
+        inner = unwrap(callee.child_by_field_name("object"))
+        if inner is None:
+            break
+        current = inner
+    return current
+
+
+def _result_unused(write: CallSite) -> bool:
+    """Whether ``dst.write(chunk)``'s result is dropped or only tested for backpressure
+    (``if (!dst.write(c)) src.pause()``), as a copier does; a stored or passed result means
+    a converter (a decoder, a hash, a parser) that returns its output."""
+    position = outer(write.node)
+    parent = position.parent
+    if parent is None:
+        return True
+    kind = parent.type
+    if kind in ("expression_statement", "arrow_function", "return_statement", "if_statement"):
+        return True
+    if kind == "unary_expression":
+        return text(parent.child_by_field_name("operator")) == "!"
+    if kind == "binary_expression":
+        return text(parent.child_by_field_name("operator")) in ("===", "==", "!==", "!=", "&&")
+    return kind == "parenthesized_expression"
+
+
+def _made_here(model: SemanticModel, stream: Node) -> bool:
+    """A local made by a constructor or factory not known to make a handle stream
+    (``const parser = new Parser()``): an in-memory object of the code's own."""
+    node = unwrap(stream)
+    if node is None or node.type != "identifier":
+        return False
+    binding = model.binding_of(node)
+    if binding is None or binding.kind is BindingKind.PARAM or binding.destructured:
+        return False
+    init = unwrap(binding.init)
+    return init is not None and init.type == "new_expression"
+
+
+def _destroyed_by_owner(model: SemanticModel, family: list[Node]) -> bool:
+    """Whether the function that declares the stream destroys it somewhere (in a ``finally``,
+    a promise's ``finally``, an error path): the code manages its lifetime itself."""
+    stream = unwrap(family[0])
+    if stream is None or stream.type != "identifier":
+        return False
+    binding = model.binding_of(stream)
+    if binding is None or binding.kind is BindingKind.PARAM or binding.scope.is_module:
+        return False
+    owner = binding.scope.function
+    region = owner.node if owner is not None else binding.scope.node
+    return any(
+        call.name in _DESTROY
+        and call.obj is not None
+        and any(_same(model, call.obj, member) for member in family)
+        and _on_failure_path(model, call.node, region)
+        for call in _calls_in(model, region)
+    )
+
+
+def _on_failure_path(model: SemanticModel, node: Node, region: Node) -> bool:
+    """Whether ``node`` runs when the work fails or ends early: in a ``catch`` / ``finally``
+    block, a promise's ``catch`` / ``finally`` callback, or an ``'error'`` / ``'close'``
+    listener (a close in a ``'finish'`` listener runs on success only)."""
+    for parent in ancestors(node):
+        if parent.id == region.id:
+            return False
+        if parent.type in ("finally_clause", "catch_clause"):
+            return True
+        if parent.type in FUNCTION_KINDS:
+            function = model.function_at(parent)
+            site = function.callback_of if function is not None else None
+            if site is None:
+                continue
+            if site.name in ("finally", "catch"):
+                return True
+            failure_events = ("error", "close", "aborted")
+            if site.name in _LISTEN and site.args and string_value(site.args[0]) in failure_events:
+                return True
+    return False
+
+
+def _ends_on_end(model: SemanticModel, src: Node, dst: Node) -> bool:
+    """Whether an ``'end'`` listener on ``src`` ends ``dst``."""
+    for handler in _listeners(model, src, frozenset({"end"})):
+        function = _function_node(model, handler)
+        if function is None:
+            if _is_method_of(handler, dst, "end", model):
+                return True
+            continue
+        for call in _calls_in(model, function):
+            if call.name == "end" and call.obj is not None and _same(model, call.obj, dst):
+                return True
+    return False
+
+
+def _is_method_of(handler: Node, target: Node, method: str, model: SemanticModel) -> bool:
+    """``dst.end.bind(dst)`` or ``dst.end`` passed as a handler."""
+    node = unwrap(handler)
+    if node is not None and node.type == "call_expression":
+        node = unwrap(node.child_by_field_name("function"))
+        if node is not None and node.type == "member_expression":
+            node = unwrap(node.child_by_field_name("object"))
+    if node is None or node.type != "member_expression":
+        return False
+    return text(node.child_by_field_name("property")) == method and _same(
+        model, node.child_by_field_name("object"), target
+    )
+
+
+def _family(model: SemanticModel, stream: Node) -> list[Node]:
+    """``stream`` and what owns it: the child process of ``child.stdout``, the client request
+    whose response ``stream`` is (``const r = http.get(url, (res) => …)``)."""
+    family = [stream]
+    if stream.type == "member_expression":
+        prop = text(stream.child_by_field_name("property"))
+        owner = unwrap(stream.child_by_field_name("object"))
+        if prop in PROCESS_STREAMS and owner is not None:
+            family.append(owner)
+    if stream.type == "identifier":
+        binding = model.binding_of(stream)
+        function = binding.function if binding is not None else None
+        call = function.callback_of if function is not None else None
+        if binding is not None and binding.kind is BindingKind.PARAM and call is not None:
+            if call.name in ("on", "once") and call.obj is not None:
+                family.append(unwrap(call.obj) or call.obj)  # req.on('response', (res) => …)
+            else:
+                name = result_binding(model, call)
+                if name is not None and name.type == "identifier":
+                    family.append(name)
+    return family
+
+
+def _disconnect_listeners(model: SemanticModel, dst: Node) -> list[Node]:
+    """Handlers that run when ``dst`` closes early: its own close/error/finish/unpipe
+    listeners and, when ``dst`` is the client's response, the ``'close'`` / ``'error'`` /
+    ``'finish'`` listeners of the client's other streams in the same handler."""
+    handlers = _listeners(model, dst, _CLOSE_EVENTS)
+    if client_stream(model, dst) is None:
+        return handlers
+    owner = _client_owner(model, dst)
+    for site in _listener_sites(model, CLIENT_GONE_EVENTS):
+        if site.obj is None:
+            continue
+        if owner is not None and not is_inside(site.node, owner):
+            continue
+        if client_stream(model, site.obj) is not None:
+            handlers.append(site.args[1])
+    return handlers
+
+
+def _client_owner(model: SemanticModel, node: Node) -> Node | None:
+    """The function serving the client whose stream ``node`` is."""
+    root = root_object(node)
+    if root is None:
+        return None
+    if root.type == "this":
+        function = model.this_function(root)
+        return function.node if function is not None else None
+    binding = model.binding_of(root) if root.type == "identifier" else None
+    if binding is None:
+        return None
+    if binding.kind is BindingKind.PARAM and binding.function is not None:
+        return binding.function.node
+    return binding.scope.node
+
+
+# -- upstream requests that outlive the client ------------------------------------------------
+
+
+def _upstream_findings(
+    ctx: RuleContext, reported_data: set[int], flagged_sources: list[Node]
+) -> Iterator[Finding]:
+    model = ctx.model
+    reported: set[int] = set()
+    for upstream in upstream_calls(model):
+        call = upstream.call
+        if upstream.kind == "http":
+            continue
+        function = call.function
+        if function is None or model.repetition(function) is Repetition.ONCE:
+            continue
+        finding = _streamed_upstream(ctx, upstream, function, reported_data)
+        if finding is not None:
+            reported.add(call.node.id)
+            yield finding
+    for site in _listener_sites(model, frozenset({LEGACY_ABORTED_EVENT})):
+        for upstream_call, teardown in _aborted_teardowns(model, site):
+            if upstream_call.node.id in reported:
+                continue
+            finding = _aborted_only(ctx, site, upstream_call, teardown, flagged_sources)
+            if finding is not None:
+                reported.add(upstream_call.node.id)
+                yield finding
+
+
+def _streamed_upstream(
+    ctx: RuleContext,
+    upstream: Upstream,
+    function: FunctionInfo,
+    reported_data: set[int],
+) -> Finding | None:
+    """An upstream body streamed to the client by hand, with nothing tied to the client
+    leaving: no ``signal`` option tied to it, no client ``'close'`` listener that aborts or
+    destroys, no check of the client's state while streaming."""
+    model = ctx.model
+    bodies = upstream_bodies(model, upstream)
+    if not bodies:
+        return None
+    region = function.node
+    writes = [
+        call
+        for call in _calls_in(model, region)
+        if call.name == "write" and call.obj is not None and client_stream(model, call.obj)
+    ]
+    if not writes:
+        return None
+    streamed_by: str | None = None
+    for body in bodies:
+        how = _how_streamed(model, body, writes, reported_data)
+        if how == "managed":
+            return None
+        streamed_by = streamed_by or how
+    if streamed_by is None:
+        return None
+    signal = _signal_kind(model, upstream.call)
+    if signal == "tied":
+        return None
+    if _client_teardown(model, region, frozenset(CLIENT_GONE_EVENTS)):
+        return None
+    if _reads_client_state(model, region):
+        return None
+    aborted_only = _client_teardown(model, region, frozenset({LEGACY_ABORTED_EVENT}))
+    client = writes[0].obj
+    return _upstream_finding(
+        ctx, upstream, function, streamed_by, client, signal == "timeout", aborted_only
+    )
+
+
+def _how_streamed(
+    model: SemanticModel, body: Node, writes: list[CallSite], reported_data: set[int]
+) -> str | None:
+    """How ``body`` reaches the client's response: a reader loop, ``for await`` or a
+    ``'data'`` listener; ``"managed"`` when it goes through ``pipeline()`` or to a framework
+    that manages it; None when it does not visibly reach the client."""
+    position = outer(body)
+    parent = position.parent
+    if parent is None:
+        return None
+    if parent.type == "arguments":
+        call = model.call_at(parent.parent) if parent.parent is not None else None
+        if call is None:
+            return None
+        if call.name in _PIPELINES or call.name in ("send", "Response"):
+            return "managed"
+        if call.name == "fromWeb" or call.name == "from":
+            return _how_streamed(model, call.node, writes, reported_data)
+        return None
+    if parent.type == "for_in_statement" and any(c.type == "await" for c in parent.children):
+        loop_body = parent.child_by_field_name("body")
+        if loop_body is not None and any(is_inside(w.node, loop_body) for w in writes):
+            return "a `for await` loop"
+        return None
+    if parent.type == "assignment_expression":
+        target = text(parent.child_by_field_name("left"))
+        return "managed" if target.endswith(".body") else None
+    if parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        binding = model.binding_of(name) if name is not None and name.type == "identifier" else None
+        if binding is None:
+            return None
+        for reference in binding.references:
+            how = _how_streamed(model, reference, writes, reported_data)
+            if how is not None:
+                return how
+        return None
+    if parent.type != "member_expression":
+        return None
+    method = text(parent.child_by_field_name("property"))
+    call_node = outer(parent).parent
+    site = model.call_at(call_node) if call_node is not None else None
+    if site is None:
+        return None
+    if method == "getReader":
+        reader = _declared_name(site.node)
+        binding = model.binding_of(reader) if reader is not None else None
+        if binding is None:
+            return None
+        # A chunk read and written to the client in the same function (a loop or a
+        # recursive pump), not a body read whole before one write at the end.
+        owner = model.enclosing_function(reader) if reader is not None else None
+        for reference in binding.references:
+            if _member_call(model, reference) != "read":
+                continue
+            loop = next((a for a in ancestors(reference) if a.type in LOOP_KINDS), None)
+            pump = model.enclosing_function(reference)
+            for write in writes:
+                if loop is not None and is_inside(loop, pump.node if pump else model.root):
+                    if is_inside(write.node, loop):
+                        return "a `getReader()` loop"
+                elif pump is not None and pump is not owner and write.function is pump:
+                    return "a `getReader()` pump"
+        return None
+    if method in ("on", "addListener") and site.args and string_value(site.args[0]) == "data":
+        if site.node.id in reported_data:
+            return "managed"  # reported as a hand-written pipe
+        handler = _function_node(model, site.args[1]) if len(site.args) > 1 else None
+        if handler is not None and any(is_inside(w.node, handler) for w in writes):
+            return "a `'data'` listener"
+        return None
+    if method in ("pipe", "pipeTo", "pipeThrough"):
+        return "managed"  # the pipe check reports a plain `.pipe`; web pipes cancel the body
+    return None
+
+
+def _declared_name(value: Node) -> Node | None:
+    """The identifier ``value`` (possibly awaited) initialises: ``const r = value``."""
+    position = outer(value)
+    parent = position.parent
+    if parent is not None and parent.type == "await_expression":
+        position = outer(parent)
+        parent = position.parent
+    if parent is None or parent.type != "variable_declarator":
+        return None
+    name = parent.child_by_field_name("name")
+    return name if name is not None and name.type == "identifier" else None
+
+
+def _member_call(model: SemanticModel, reference: Node) -> str | None:
+    """``read`` for a reference used as ``reference.read(…)``."""
+    member = outer(reference).parent
+    if member is None or member.type != "member_expression":
+        return None
+    call = outer(member).parent
+    if call is None or call.type != "call_expression" or model.call_at(call) is None:
+        return None
+    return text(member.child_by_field_name("property"))
+
+
+def _signal_kind(model: SemanticModel, call: CallSite) -> str:
+    """``"tied"`` when an argument may carry an abort signal, ``"timeout"`` when the only
+    signal is ``AbortSignal.timeout(…)``, ``"none"`` when no argument can carry one."""
+    kind = "none"
+    for index, argument in enumerate(call.args):
+        node = unwrap(argument)
+        if node is None:
+            continue
+        if node.type == "new_expression":
+            site = model.call_at(node)
+            if site is not None and site.name == "Request":
+                node = unwrap(site.args[1]) if len(site.args) > 1 else None
+                if node is None:
+                    continue
+        if node.type == "identifier" and index > 0:
+            binding = model.binding_of(node)
+            init = unwrap(binding.init) if binding is not None else None
+            if binding is None or binding.is_reassigned or init is None:
+                return "tied"  # options from elsewhere may carry a signal
+            node = init
+        if node.type != "object":
+            if index > 0 and node.type not in _PLAIN_ARGUMENTS and node.type not in FUNCTION_KINDS:
+                return "tied"
+            continue
+        if any(child.type == "spread_element" for child in node.named_children):
+            return "tied"
+        signal = unwrap(object_property(node, "signal"))
+        if signal is None:
+            continue
+        if signal.type == "call_expression" and dotted_name(
+            signal.child_by_field_name("function")
+        ) in ("AbortSignal.timeout",):
+            kind = "timeout"
+            continue
+        return "tied"
+    return kind
+
+
+def _client_teardown(model: SemanticModel, region: Node, events: frozenset[str]) -> bool:
+    """Whether a listener on a client stream for one of ``events`` inside ``region`` (or the
+    handler that owns those streams) aborts, destroys or cancels something; ``finished()``
+    and ``onFinished()`` on a client stream count for the ``'close'`` family."""
+    owner_regions: list[Node] = [region]
+    for site in _listener_sites(model, events):
+        if site.obj is None or client_stream(model, site.obj) is None:
+            continue
+        owner = _client_owner(model, site.obj)
+        if not is_inside(site.node, region) and (owner is None or not is_inside(region, owner)):
+            continue
+        if _stops_something(model, site.args[1]):
+            return True
+    if "close" in events:
+        for watcher in model.calls_named(*_WATCHERS):
+            if not watcher.args or client_stream(model, watcher.args[0]) is None:
+                continue
+            if any(is_inside(watcher.node, r) for r in owner_regions):
+                return True
+    return False
+
+
+def _stops_something(model: SemanticModel, handler: Node) -> bool:
+    """Whether ``handler`` aborts, destroys or cancels anything (``ac.abort()``,
+    ``upstream.destroy()``, ``reader.cancel()``), or is such a method itself."""
+    node = unwrap(handler)
+    if node is None:
+        return False
+    if node.type in ("member_expression", "call_expression"):
+        rendered = text(node)
+        return any(f".{method}" in rendered for method in _STOPS)
+    function = _function_node(model, node)
+    if function is None:
+        return False
+    return any(call.name in _STOPS for call in _calls_in(model, function))
+
+
+def _reads_client_state(model: SemanticModel, region: Node) -> bool:
+    """``res.destroyed`` / ``req.closed`` / ``res.writableEnded`` read inside ``region``."""
+    index = member_index(model)
+    for prop in CLIENT_STATE_PROPERTIES:
+        for member in index.get(prop, ()):
+            if not is_inside(member, region):
+                continue
+            if client_stream(model, member.child_by_field_name("object")) is not None:
+                return True
+    return False
+
+
+def _aborted_teardowns(model: SemanticModel, site: CallSite) -> Iterator[tuple[CallSite, Node]]:
+    """Upstream requests that an ``'aborted'`` listener aborts or destroys, with the call
+    that does it: ``req.on('aborted', () => proxyReq.abort())``."""
+    handler = _function_node(model, site.args[1])
+    if handler is None:
+        return
+    for call in _calls_in(model, handler):
+        if call.name not in ("abort", "destroy") or call.obj is None:
+            continue
+        target = unwrap(call.obj)
+        if target is None or target.type != "identifier" or _same(model, target, site.obj):
+            continue
+        binding = model.binding_of(target)
+        if binding is None or binding.destructured or binding.is_reassigned:
+            continue
+        value = unwrap(binding.init)
+        while value is not None and value.type in ("assignment_expression", "await_expression"):
+            value = unwrap(
+                value.child_by_field_name("right")
+                if value.type == "assignment_expression"
+                else value.named_children[0]
+            )
+        upstream = model.call_at(value) if value is not None else None
+        if upstream is None or upstream.is_new or upstream.name not in _UPSTREAM_NAMES:
+            continue
+        yield upstream, call.node
+
+
+def _aborted_only(
+    ctx: RuleContext,
+    site: CallSite,
+    upstream: CallSite,
+    teardown: Node,
+    flagged_sources: list[Node],
+) -> Finding | None:
+    """The upstream request is stopped only from the client request's ``'aborted'`` event."""
+    model = ctx.model
+    function = upstream.function
+    if function is None or model.repetition(function) is Repetition.ONCE:
+        return None
+    if _signal_kind(model, upstream) == "tied" and upstream_request(model, upstream) is not None:
+        return None
+    name = result_binding(model, upstream)
+    if name is None or name.type != "identifier":
+        return None
+    # A 'close' / 'finish' listener (on any object but the upstream itself) that stops it.
+    for other in _listener_sites(model, frozenset({"close", "finish", "end"})):
+        if other.obj is None or _same(model, other.obj, name):
+            continue
+        if _tears_down(model, other.args[1], [name]):
+            return None
+    for watcher in model.calls_named(*_WATCHERS):
+        if watcher.args and _same(model, watcher.args[0], site.obj):
+            return None
+    # A flagged `.pipe` of this request's response already reports the same leak.
+    responses = _responses_of(model, upstream, name)
+    for source in flagged_sources:
+        if source.type == "identifier" and any(
+            model.binding_of(source) is response for response in responses
+        ):
+            return None
+    consumed = _body_consumer(model, site.obj) if site.obj is not None else None
+    event = model.is_event_driven(function)
+    confidence = Confidence.HIGH if event and consumed is not None else Confidence.MEDIUM
+    where = _where(function)
+    client = short(" ".join(text(site.obj).split()), 30)
+    read = (
+        f"once `{client}`'s body has been read (here by `{short(text(consumed), 40)}`)"
+        if consumed is not None
+        else f"once `{client}`'s body has been read (`'aborted'` is deprecated)"
+    )
+    message = (
+        f"`{short_callee(upstream)}(…)` in {where} is stopped only from "
+        f"`{client}.on('aborted')`, which Node does not emit {read}, so a client that leaves "
+        f"while the response streams leaves the upstream request open, one more per "
+        f"{'request' if event else 'call'}; stop it from the response's `'close'` instead."
+    )
+    fix = (
+        "Listen for `'close'` on the client's response (`res.on('close', () => { if "
+        "(!res.writableFinished) upstream.destroy(); })`) or pass `signal` from an "
+        "`AbortController` aborted there; `'aborted'` fires only while the request body is unread."
+    )
+    related = [ctx.related(teardown, "the only place the upstream request is stopped")]
+    return ctx.finding(upstream.node, message, confidence=confidence, related=related, fix=fix)
+
+
+def _responses_of(model: SemanticModel, upstream: CallSite, name: Node) -> list[Binding]:
+    """Bindings of the upstream's response: the first parameter of a callback passed to the
+    request call or to ``name.on('response', …)``."""
+    callbacks: list[Node] = [a for a in upstream.args if unwrap(a) is not None]
+    for site in model.calls_named("on", "once"):
+        if site.obj is None or len(site.args) < 2 or string_value(site.args[0]) != "response":
+            continue
+        if _same(model, site.obj, name):
+            callbacks.append(site.args[1])
+    found: list[Binding] = []
+    for callback in callbacks:
+        function = _function_node(model, callback)
+        info = model.function_at(function) if function is not None else None
+        if info is not None and info.params:
+            found.append(info.params[0])
+    return found
+
+
+def _body_consumer(model: SemanticModel, request: Node) -> Node | None:
+    """Code that reads the client request's body: ``req.pipe(…)``, ``req.on('data')``,
+    ``req.resume()``, a body parser's ``req.body``."""
+    for call in model.calls_named("pipe", "on", "resume", "read"):
+        if call.obj is None or not _same(model, call.obj, request):
+            continue
+        if call.name == "on" and (not call.args or string_value(call.args[0]) != "data"):
+            continue
+        return call.node
+    for member in member_index(model).get("body", ()):
+        if _same(model, member.child_by_field_name("object"), request):
+            return member
+    return None
+
+
+def _where(function: FunctionInfo) -> str:
+    where = function.describe()
+    if function.repetition is not Repetition.REPEATING and "any number of times" not in where:
+        where += ", which may run any number of times"
+    return where
+
+
+def _upstream_finding(
+    ctx: RuleContext,
+    upstream: Upstream,
+    function: FunctionInfo,
+    streamed_by: str,
+    client: Node | None,
+    timeout_only: bool,
+    aborted_only: bool,
+) -> Finding:
+    model = ctx.model
+    event = model.is_event_driven(function)
+    confidence = Confidence.HIGH if event else Confidence.MEDIUM
+    target = f"`{short(' '.join(text(client).split()), 30)}`" if client is not None else "it"
+    if timeout_only:
+        missing = "its only abort signal is a timeout, not the client's disconnect"
+    elif aborted_only:
+        missing = (
+            "only the client request's `'aborted'` event, not emitted once its body is read, "
+            "stops it"
+        )
+    else:
+        missing = "no abort signal or `'close'` listener ties it to the client"
+    message = (
+        f"{upstream.description} in {_where(function)} streams its body into {target} with "
+        f"{streamed_by} but {missing}, so when the client leaves the upstream request keeps its "
+        f"connection open and downloading, one more per {'request' if event else 'call'}."
+    )
+    fix = (
+        "Tie the upstream request to the client: `const ac = new AbortController(); "
+        "res.on('close', () => ac.abort());` and pass `{ signal: ac.signal }` (combine with a "
+        "timeout through `AbortSignal.any([...])`), or stream with "
+        "`await pipeline(Readable.fromWeb(response.body), res)`, which cancels the body when the "
+        "response closes."
+    )
+    return ctx.finding(upstream.call.node, message, confidence=confidence, fix=fix)
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+
+def _function_node(model: SemanticModel, node: Node | None) -> Node | None:
+    """The function a handler argument denotes: inline, or a named function in view."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type in FUNCTION_KINDS:
+        return node
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        function = binding.function if binding is not None else None
+        if function is not None and function.node.type in FUNCTION_KINDS:
+            return function.node
+        init = unwrap(binding.init) if binding is not None else None
+        if init is not None and init.type in FUNCTION_KINDS and not binding.is_reassigned:  # type: ignore[union-attr]
+            return init
+    return None
+
+
+def _calls_in(model: SemanticModel, node: Node) -> list[CallSite]:
+    """The calls inside ``node`` (document order; found by bisection, not a scan)."""
+    starts = model.cache.get("nll501.call_starts")
+    if not isinstance(starts, list):
+        starts = [call.node.start_byte for call in model.calls]
+        model.cache["nll501.call_starts"] = starts
+    calls = model.calls
+    found: list[CallSite] = []
+    index = bisect_left(starts, node.start_byte)
+    while index < len(calls) and calls[index].node.start_byte < node.end_byte:
+        if calls[index].node.end_byte <= node.end_byte:
+            found.append(calls[index])
+        index += 1
+    return found
+
+
+def _mentions(model: SemanticModel, node: Node, binding: Binding) -> bool:
+    """Whether ``node`` reads ``binding`` (``chunk`` in ``transform(chunk)``)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier" and model.binding_of(current) is binding:
+            return True
+        if current.type in FUNCTION_KINDS:
+            continue
+        stack.extend(current.named_children)
+    return False
+
+
+def _hand_finding(
+    ctx: RuleContext,
+    pipe: _HandPipe,
+    src_info: StreamInfo | None,
+    dst_info: StreamInfo | None,
+    src_leaks: bool,
+    dst_leaks: bool,
+    high: bool,
+) -> Finding:
+    src = _name(pipe.src, src_info.description if src_info is not None else None)
+    dst = _name(pipe.dst, dst_info.description if dst_info is not None else None)
+    src_text = short(" ".join(text(pipe.src).split()), 40)
+    dst_text = short(" ".join(text(pipe.dst).split()), 40)
+    function = pipe.data_call.function
+    where = _where(function) if function is not None else "module top level"
+    client = " (the client is gone)" if client_stream(ctx.model, pipe.dst) else ""
+    gone = f"when `{dst_text}` closes early{client} nothing destroys `{src_text}`"
+    failed = f"when `{src_text}` fails or closes without `'end'` nothing ends `{dst_text}`"
+    problem = gone if src_leaks else failed
+    if src_leaks and dst_leaks:
+        problem = f"{gone}, and {failed}"
+    event = function is not None and ctx.model.is_event_driven(function)
+    message = (
+        f"`{src_text}.on('data', …)` in {where} copies {src} into {dst} by hand: {problem}, "
+        f"so a socket or file descriptor stays open with its buffered chunks, one more per "
+        f"{'request or event' if event else 'call'}; use `pipeline({src_text}, {dst_text}, …)`."
+    )
+    fix = (
+        "Replace the `'data'` / `'end'` pair with `pipeline(src, dst, callback)` from "
+        "`node:stream` (or `await pipeline(src, dst)` from `node:stream/promises`): it destroys "
+        "both streams when either fails or closes early."
+    )
+    confidence = Confidence.HIGH if high else Confidence.MEDIUM
+    return ctx.finding(pipe.data_call.node, message, confidence=confidence, fix=fix)
 
 
 # -- the finding ----------------------------------------------------------------------------
@@ -341,7 +1296,9 @@ def _finding(
         f"`{short(' '.join(text(call.node).split()), 70)}` in {where} {problem}, so {held}; "
         f"use `{suggestion}` from `node:stream/promises`{alternative}."
     )
-    confidence = Confidence.HIGH if event_driven else Confidence.MEDIUM
+    # Only a source of unknown kind is at stake: it may hold no handle at all.
+    unknown_only = src_leaks and not dst_leaks and origins[0] is None
+    confidence = Confidence.HIGH if event_driven and not unknown_only else Confidence.MEDIUM
     return ctx.finding(call.node, message, confidence=confidence)
 
 

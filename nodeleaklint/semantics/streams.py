@@ -102,21 +102,52 @@ def module_name(source: str | None) -> str | None:
     return source[5:] if source.startswith("node:") else source
 
 
-def _from_module(model: SemanticModel, node: Node | None, modules: frozenset[str]) -> bool:
+def from_module(model: SemanticModel, node: Node | None, modules: frozenset[str]) -> bool:
+    """Whether ``node`` is (an alias of) one of ``modules``: ``net``, ``require('net')``, or a
+    module chosen at run time among them (``const lib = secure ? https : http``)."""
+    return _from_module(model, node, modules)
+
+
+def _from_module(
+    model: SemanticModel, node: Node | None, modules: frozenset[str], depth: int = 0
+) -> bool:
     """Whether ``node`` is (an alias of) one of ``modules``: ``net``, ``require('net')``."""
     node = unwrap(node)
-    if node is None:
+    if node is None or depth > _MAX_DEPTH:
         return False
+    if node.type == "ternary_expression":
+        # ``secure ? https : http``: both branches must be one of the modules.
+        branches = (
+            node.child_by_field_name("consequence"),
+            node.child_by_field_name("alternative"),
+        )
+        return all(_from_module(model, branch, modules, depth + 1) for branch in branches)
     if node.type == "identifier":
         binding = model.binding_of(node)
         if binding is None:
             return text(node) in modules
+        if binding.module_source is None and not binding.destructured and binding.init is not None:
+            init = unwrap(binding.init)
+            if (
+                init is not None
+                and init.type in ("ternary_expression", "call_expression")
+                and not binding.is_reassigned
+            ):
+                return _from_module(model, init, modules, depth + 1)
         return module_name(binding.module_source) in modules
     if node.type == "call_expression":
         args = node.child_by_field_name("arguments")
         callee = node.child_by_field_name("function")
         if text(callee) == "require" and args is not None and args.named_children:
-            return module_name(string_value(args.named_children[0])) in modules
+            argument = unwrap(args.named_children[0])
+            if argument is not None and argument.type == "ternary_expression":
+                # ``require(secure ? 'https' : 'http')``
+                names = (
+                    string_value(argument.child_by_field_name("consequence")),
+                    string_value(argument.child_by_field_name("alternative")),
+                )
+                return all(module_name(name) in modules for name in names)
+            return module_name(string_value(argument)) in modules
     return False
 
 
@@ -211,6 +242,9 @@ def _member_origin(model: SemanticModel, node: Node, depth: int) -> str | None:
         if _is_child_process(model, obj, depth):
             return f"the child process stream `{text(node)}`"
         return None
+    if prop in ("req", "res") and obj is not None and _is_this_ctx(obj):
+        # Egg / Koa class controllers reach the context through ``this.ctx``.
+        return f"{_HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
     if prop in _HANDLER_STREAM_PROPERTIES and obj is not None and obj.type == "identifier":
         binding = model.binding_of(obj)
         if (
@@ -221,6 +255,11 @@ def _member_origin(model: SemanticModel, node: Node, depth: int) -> str | None:
         ):
             return f"{_HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
     return None
+
+
+def _is_this_ctx(node: Node) -> bool:
+    """``this.ctx``: the Koa context of an Egg-style class controller or service."""
+    return node.type == "member_expression" and dotted_name(node) == "this.ctx"
 
 
 def _is_child_process(model: SemanticModel, node: Node, depth: int) -> bool:
@@ -240,9 +279,25 @@ def _is_child_process(model: SemanticModel, node: Node, depth: int) -> bool:
 def _binding_origin(model: SemanticModel, binding: Binding, depth: int) -> str | None:
     if binding.kind is BindingKind.PARAM:
         return _param_origin(model, binding)
-    if binding.destructured or binding.init is None:
+    if binding.destructured:
         return None
+    if binding.init is None:
+        return _assigned_origin(model, binding, depth)
     return stream_origin(model, binding.init, depth + 1)
+
+
+def _assigned_origin(model: SemanticModel, binding: Binding, depth: int) -> str | None:
+    """``let gz; … gz = zlib.createGunzip()``: the stream every assignment stores, if one."""
+    found: set[str] = set()
+    for write in binding.writes:
+        assignment = write.parent
+        if assignment is None or assignment.type != "assignment_expression":
+            return None
+        origin = stream_origin(model, assignment.child_by_field_name("right"), depth + 1)
+        if origin is None:
+            return None
+        found.add(origin)
+    return found.pop() if len(found) == 1 else None
 
 
 def _param_origin(model: SemanticModel, binding: Binding) -> str | None:

@@ -68,3 +68,87 @@ export class SearchService {
 export const double = pipe(map((x: number) => x * 2));
 // ok: NLL501 -- fp-ts pipe() function
 export const three = fpPipe(1, (n: number) => n + 2);
+
+// ------------------------------------------------------------- hand-written pipes (TS)
+
+export class Bridge {
+  private readonly peers = new Set<net.Socket>();
+
+  attach(local: net.Socket, port: number): void {
+    const remote = net.connect(port, '127.0.0.1');
+    this.peers.add(remote);
+    // ruleid: NLL501
+    remote.on('data', (chunk: Buffer) => local.write(chunk));
+    remote.on('end', () => local.end());
+  }
+
+  attachSafely(local: net.Socket, port: number): void {
+    const remote = net.connect(port, '127.0.0.1');
+    local.once('close', () => remote.destroy());
+    remote.once('error', (err: Error) => local.destroy(err));
+    remote.once('close', () => local.destroy());
+    // ok: NLL501 -- the local socket's close destroys the remote, and the remote's errors the local
+    remote.on('data', (chunk: Buffer) => local.write(chunk));
+    remote.on('end', () => local.end());
+  }
+}
+
+// ------------------------------------------------------ upstream requests (Fastify, Koa, Egg)
+
+server.get('/stream/:id', async (request, reply) => {
+  // ruleid: NLL501
+  const upstream = await fetch(`http://127.0.0.1:9000/stream/${(request.params as { id: string }).id}`);
+  reply.raw.writeHead(200, { 'content-type': 'video/mp4' });
+  const reader = upstream.body!.getReader();
+  const pump = async (): Promise<void> => {
+    const { done, value } = await reader.read();
+    if (done) {
+      reply.raw.end();
+      return;
+    }
+    reply.raw.write(Buffer.from(value));
+    return pump();
+  };
+  await pump();
+});
+
+server.get('/stream-safe/:id', async (request, reply) => {
+  const controller = new AbortController();
+  request.raw.on('close', () => controller.abort());
+  // ok: NLL501 -- the request's close aborts the upstream fetch
+  const upstream = await fetch('http://127.0.0.1:9000/stream', { signal: controller.signal });
+  const reader = upstream.body!.getReader();
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    reply.raw.write(part.value);
+  }
+  reply.raw.end();
+});
+
+app.use(async (ctx) => {
+  // ok: NLL501 -- Koa itself pipes a stream body with pipeline() and destroys it when the response ends
+  const upstream = await fetch('http://127.0.0.1:9000/report');
+  ctx.body = Readable.fromWeb(upstream.body as never);
+});
+
+// Egg-style controller: the Koa context is reached through `this.ctx`.
+declare class Controller {
+  ctx: Koa.Context;
+}
+export class ExportController extends Controller {
+  async download(source: Readable): Promise<void> {
+    // ruleid: NLL501
+    source.pipe(this.ctx.res);
+  }
+
+  async upload(): Promise<void> {
+    const sink = new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
+    // ruleid: NLL501
+    this.ctx.req.pipe(sink);
+  }
+
+  async uploadSafely(): Promise<void> {
+    const sink = new Transform({ transform: (chunk, _enc, cb) => cb(null, chunk) });
+    // ok: NLL501 -- pipeline() tears both down together
+    await pipeline(this.ctx.req, sink);
+  }
+}
