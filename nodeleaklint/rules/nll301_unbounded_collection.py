@@ -221,7 +221,12 @@ def _memoized_caches(ctx: RuleContext) -> Iterator[Finding]:
     entry per distinct argument (per object, by identity). Called with per-call values from
     code that repeats, the cache grows like any unbounded map."""
     model = ctx.model
-    for call in model.calls:
+    names = {"memoize"} | {
+        binding.name
+        for binding in model.module_scope.bindings.values()
+        if binding.module_source is not None and binding.module_source in MEMOIZERS
+    }
+    for call in model.calls_named(*sorted(names)):
         if call.is_new or not call.args:
             continue
         origin = origin_of(model, call.callee)

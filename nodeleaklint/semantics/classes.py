@@ -33,6 +33,7 @@ from nodeleaklint.semantics.scopes import FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, text, unwrap
 
 INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_inherits"})
+_ES5_CALL_NAMES = frozenset({"inherits", "_inherits", "setPrototypeOf", "assign"})
 # Method names whose call ends an instance's working life (SPEC §1 *Method frequency*).
 TEARDOWN_METHODS = frozenset(
     {
@@ -239,6 +240,8 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
         if assignment.type != "assignment_expression":
             continue
         left = assignment.child_by_field_name("left")
+        if left is None or b"prototype" not in (left.text or b""):
+            continue  # the cheap test first: only prototype assignments make ES5 classes
         right = assignment.child_by_field_name("right")
         target = dotted_name(left)
         proto = _prototype_owner(target)
@@ -268,6 +271,8 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
                 for name, method in _object_methods(facts, source.init):
                     _as_member(method, info, name, "method")
     for call in facts.calls:
+        if not call.is_new and call.name not in _ES5_CALL_NAMES:
+            continue
         callee = dotted_name(call.callee)
         args = call.args
         if callee in INHERITS_CALLEES and len(args) >= 2:

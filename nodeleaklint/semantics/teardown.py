@@ -111,16 +111,29 @@ def _shares_frame(model: SemanticModel, call: CallSite, function: FunctionInfo) 
 def _this_methods_called(
     model: SemanticModel, function: FunctionInfo, info: ClassInfo
 ) -> list[FunctionInfo]:
-    found: list[FunctionInfo] = []
+    """Methods of the class that ``function`` (or a callback inside it) calls on ``this``."""
+    index = _this_call_index(model, info)
     start, end = function.node.start_byte, function.node.end_byte
-    for name, methods in info.methods.items():
-        for call in model.calls_named(name):
-            if call.obj is None or call.is_new:
-                continue
-            if not (start <= call.node.start_byte and call.node.end_byte <= end):
-                continue
-            if model.is_this(call.obj):
-                found.extend(methods)
+    found: list[FunctionInfo] = []
+    for call in index:
+        if start <= call.node.start_byte and call.node.end_byte <= end:
+            found.extend(info.methods[call.name])
+    return found
+
+
+def _this_call_index(model: SemanticModel, info: ClassInfo) -> list[CallSite]:
+    """Every ``this.m()`` call of a method of the class, found once per class."""
+    key = f"teardown.this_calls:{info.node.id}"
+    cached = model.cache.get(key)
+    if isinstance(cached, list):
+        return cached
+    found = [
+        call
+        for name in info.methods
+        for call in model.calls_named(name)
+        if call.obj is not None and not call.is_new and model.is_this(call.obj)
+    ]
+    model.cache[key] = found
     return found
 
 
@@ -150,6 +163,10 @@ def teardown_of(model: SemanticModel, info: ClassInfo) -> Teardown:
         return cached
     fields = timer_fields(model, info)
     methods = [*info.teardown_methods(), *_closing_handlers(model, info)]
+    if not fields:  # no timers to weigh: the named teardown and closing handlers are all
+        teardown = Teardown(info, methods, {}, fields)
+        model.cache[key] = teardown
+        return teardown
     starters = {method_id for f in fields.values() for method_id in f.methods}
     for name, candidates in info.methods.items():
         for method in candidates:
