@@ -616,6 +616,14 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
         condition = parent.child_by_field_name("condition")
         if condition is not None and _mentions(model, condition, target):
             return True
+        handler = unwrap(call.args[1]) if len(call.args) > 1 else None
+        if (
+            condition is not None
+            and handler is not None
+            and handler.type == "member_expression"
+            and _mentions(model, condition, handler)
+        ):
+            return True  # ``if (this.handler == null) { this.handler = …; on(e, this.handler) }``
     return False
 
 

@@ -116,6 +116,7 @@ from nodeleaklint.semantics.syntax import (
     LOOP_KINDS,
     ancestors,
     is_inside,
+    outer,
     string_value,
     text,
     unwrap,
@@ -783,7 +784,7 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         if race is None:
             continue
         context = context_of(model, race)
-        if not _reported(context, module_level):
+        if not _reported(context, module_level) or _on_process_events(model, race.function):
             continue
         flow = flow_of(model, call.node, TIMER_RELEASE)
         if flow.kind is not FlowKind.DISCARDED:
@@ -797,6 +798,28 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
             f"the full delay elapses — {per}.",
             confidence=Confidence.MEDIUM,
         )
+
+
+def _on_process_events(model: SemanticModel, function: FunctionInfo | None) -> bool:
+    """Inside a listener of ``process`` (signals, ``exit``): it runs a handful of times in
+    the process's life, at shutdown."""
+    current = function
+    while current is not None:
+        sites = [current.callback_of] if current.callback_of is not None else []
+        if current.binding is not None:
+            for reference in current.binding.references:
+                parent = outer(reference).parent
+                if parent is not None and parent.type == "arguments" and parent.parent is not None:
+                    site = model.call_at(parent.parent)
+                    if site is not None:
+                        sites.append(site)
+        if any(
+            site.name in ("on", "once", "addListener") and text(site.obj) == "process"
+            for site in sites
+        ):
+            return True
+        current = current.parent
+    return False
 
 
 def _raced_executor(model: SemanticModel, call: CallSite) -> CallSite | None:

@@ -767,3 +767,15 @@ function runOn(connection, sql, done) {
   connection.write(sql);
 }
 module.exports.runOn = runOn;
+
+// --- a latch: the handler is made and registered once per owner ---------------------------------
+class ErrorReporter {
+  install() {
+    if (this.onError == null) {
+      this.onError = (err) => console.error(err);
+      // ok: NLL101 -- guarded by the handler it stores: registered once per reporter
+      process.on('uncaughtExceptionMonitor', this.onError);
+    }
+  }
+}
+module.exports.ErrorReporter = ErrorReporter;

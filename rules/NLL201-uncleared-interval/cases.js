@@ -452,6 +452,19 @@ wss.on('connection', (conn) => {
   conn.on('close', () => clearInterval(ping));
 });
 
+// --- a race at shutdown runs once ---------------------------------------------------------
+async function drainOnShutdown() {
+  await Promise.race([
+    flushQueue(),
+    new Promise((resolve) => {
+      // ok: NLL201 -- a shutdown listener: it runs once, as the process ends
+      setTimeout(resolve, 10_000);
+    }),
+  ]);
+}
+async function flushQueue() {}
+process.on('SIGTERM', drainOnShutdown);
+
 // --- known gaps --------------------------------------------------------------------------------
 app.get('/overwrite', (req, res) => {
   // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
