@@ -106,7 +106,14 @@ from nodeleaklint.semantics.contexts import is_decorated
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import is_registration
-from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.scopes import (
+    Binding,
+    BindingKind,
+    CallSite,
+    FunctionInfo,
+    Repetition,
+    Scope,
+)
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     call_arguments,
@@ -353,15 +360,21 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
 # -- candidates ---------------------------------------------------------------------------
 
 
-def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
-    for binding in model.module_scope.bindings.values():
+def _collection_bindings(scope: Scope) -> Iterator[tuple[Binding, str]]:
+    """Variables of ``scope`` initialised with a growable collection, and its kind."""
+    for binding in scope.bindings.values():
         if binding.kind not in (BindingKind.VAR, BindingKind.LET, BindingKind.CONST):
             continue
         if binding.destructured or binding.declarator is None:
             continue
         kind = collection_kind(binding.init)
-        if kind is None:
-            continue
+        if kind is not None:
+            yield binding, kind
+
+
+def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
+    for binding, kind in _collection_bindings(model.module_scope):
+        assert binding.declarator is not None
         yield Candidate(
             report=binding.declarator,
             holder=f"the {'exported' if binding.exported else 'module-level'} `{binding.name}`",
@@ -456,14 +469,8 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
     a factory's locals live as long as the object of closures it returns (SPEC §1 *Classes in
     every form*), and its closures run per call of that object's methods."""
     for factory in model.factories:
-        for binding in factory.function.scope.bindings.values():
-            if binding.kind not in (BindingKind.VAR, BindingKind.LET, BindingKind.CONST):
-                continue
-            if binding.destructured or binding.declarator is None:
-                continue
-            kind = collection_kind(binding.init)
-            if kind is None:
-                continue
+        for binding, kind in _collection_bindings(factory.function.scope):
+            assert binding.declarator is not None
             yield Candidate(
                 report=binding.declarator,
                 holder=f"`{binding.name}` of the object {factory.function.display()} returns",
