@@ -1,8 +1,10 @@
 """The command line: ``nodeleaklint check``, ``nodeleaklint rules``, ``nodeleaklint rule``.
 
-Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error (also a
-missing or unreadable path). ``--exit-zero`` turns 1 into 0, never 2 into 0. Results go
-to stdout (or ``--output``), diagnostics to stderr.
+Exit status: 0 when no finding reaches the failure threshold (``--fail-on`` / ``fail-on``,
+default high: medium findings are reported but do not fail), 1 when one does (or, when
+asked for, unused suppressions or stale baseline entries), 2 usage, configuration or
+internal error (also a missing or unreadable path). ``--exit-zero`` turns 1 into 0, never
+2 into 0. Results go to stdout (or ``--output``), diagnostics to stderr.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def _selectors(
 
 
 def exit_status(result: RunResult, *, exit_zero: bool = False) -> int:
-    """The process exit status for a run."""
+    """The process exit status for a run: findings fail it only at or above their file's
+    ``fail-on`` confidence (``RunResult.failing``)."""
     failed = not result.successful or any(
         n.kind is NotificationKind.UNREADABLE for n in result.all_notifications
     )
@@ -56,7 +59,7 @@ def exit_status(result: RunResult, *, exit_zero: bool = False) -> int:
         n.kind in (NotificationKind.UNUSED_SUPPRESSION, NotificationKind.STALE_BASELINE)
         for n in result.all_notifications
     )
-    if (result.findings or unused) and not exit_zero:
+    if (result.failing or unused) and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -133,6 +136,12 @@ def cli() -> None:
     help="Report only findings of this confidence or higher (default: the configuration's "
     "min-confidence, medium).",
 )
+@click.option(
+    "--fail-on",
+    type=click.Choice([level.value for level in Confidence]),
+    help="Exit 1 only for findings of this confidence or higher (default: the configuration's "
+    "fail-on, high: medium findings are reported but do not fail the run).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option(
@@ -197,6 +206,7 @@ def check(
     config_path: str | None,
     stdin_filename: str | None,
     min_confidence: str | None,
+    fail_on: str | None,
     exit_zero: bool,
     statistics: bool,
     force_exclude: bool,
@@ -230,6 +240,7 @@ def check(
             cache_dir=None if no_cache or use_stdin else _cache_dir(paths, config_path, cache_dir),
             own_process=True,
             min_confidence=Confidence(min_confidence) if min_confidence else None,
+            fail_on=Confidence(fail_on) if fail_on else None,
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)

@@ -54,6 +54,7 @@ KEYS: tuple[str, ...] = (
     "max-file-size",
     "respect-gitignore",
     "min-confidence",
+    "fail-on",
     "rules",
 )
 
@@ -78,6 +79,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     respect_gitignore: bool = True
     min_confidence: Confidence = Confidence.MEDIUM
+    fail_on: Confidence = Confidence.HIGH
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -266,6 +268,7 @@ _FIELDS: dict[str, tuple[str, Callable[[_Section, str, Any], Any]]] = {
     "max-file-size": ("max_file_size", _positive_int),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "min-confidence": ("min_confidence", _confidence),
+    "fail-on": ("fail_on", _confidence),
     "rules": ("rule_options", lambda s, _key, v: _rule_options(s, v)),
 }
 

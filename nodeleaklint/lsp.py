@@ -171,7 +171,7 @@ def finding_diagnostic(document: TextDocument, finding: Finding) -> types.Diagno
     return types.Diagnostic(
         range=to_range(document, finding.span),
         message=finding.message,
-        severity=_SEVERITY[finding.severity],
+        severity=_SEVERITY[finding.level],
         source=SOURCE,
         code=finding.rule,
         code_description=types.CodeDescription(href=rule.docs_url) if rule else None,

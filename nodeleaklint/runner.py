@@ -143,14 +143,14 @@ def _too_large(display: str, size: int, limit: int) -> Notification:
 
 def _renamed(report: FileReport, path: str) -> FileReport:
     """``report`` with every path in it replaced by ``path``."""
-    return FileReport(
+    return dataclasses.replace(
+        report,
         path=path,
         findings=[dataclasses.replace(f, path=path) for f in report.findings],
         notifications=[
             dataclasses.replace(n, path=path) if n.path is not None else n
             for n in report.notifications
         ],
-        suppressed=report.suppressed,
     )
 
 
@@ -242,9 +242,11 @@ class _Run:
         jobs: int | None,
         cache: ResultCache | None = None,
         min_confidence: Confidence | None = None,
+        fail_on: Confidence | None = None,
     ) -> None:
         self.check_source = check
         self.min_confidence = min_confidence
+        self.fail_on = fail_on
         self.resolver = resolver
         self.selection = selection
         self.report_unused = report_unused
@@ -294,13 +296,17 @@ class _Run:
 
     def confident(self, report: FileReport, config: Config) -> FileReport:
         """``report`` without the findings below the minimum confidence (the command line's,
-        else the file's configuration's). Suppressions were matched before: a suppression
-        of a hidden finding is still used."""
+        else the file's configuration's), counting them as hidden, and with the file's
+        failure threshold (``--fail-on``, else ``fail-on``). Suppressions were matched
+        before: a suppression of a hidden finding is still used."""
         minimum = self.min_confidence or config.min_confidence
         kept = [f for f in report.findings if f.confidence.at_least(minimum)]
-        if len(kept) == len(report.findings):
-            return report
-        return dataclasses.replace(report, findings=kept)
+        return dataclasses.replace(
+            report,
+            findings=kept,
+            hidden=len(report.findings) - len(kept),
+            fail_on=self.fail_on or config.fail_on,
+        )
 
     def _workers(self, count: int) -> int:
         if self.check_source is not None:  # an injected check may not survive pickling
@@ -384,6 +390,7 @@ def run(
     cache_dir: str | os.PathLike[str] | None = None,
     own_process: bool = False,
     min_confidence: Confidence | None = None,
+    fail_on: Confidence | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -393,7 +400,8 @@ def run(
     folder (quietly off when it cannot be written). ``own_process`` says the calling process
     is nodeleaklint's own (the command line), so memory can be managed for a long run (see
     ``nodeleaklint.memory``); worker processes always are. ``min_confidence`` hides findings
-    below it (default: each file's ``min-confidence`` setting). Raises
+    below it (default: each file's ``min-confidence`` setting); ``fail_on`` is the lowest
+    confidence of a finding that fails the run (default: each file's ``fail-on``). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -411,6 +419,7 @@ def run(
         jobs,
         ResultCache.open(Path(cache_dir)) if cache_dir is not None else None,
         min_confidence,
+        fail_on,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

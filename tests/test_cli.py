@@ -235,6 +235,41 @@ def test_min_confidence_from_the_command_line_or_the_configuration() -> None:
     assert rules("--cache-dir", "fresh", "--min-confidence", "medium") == ["NLL102", "NLL601"]
 
 
+def test_medium_findings_are_reported_but_fail_only_with_fail_on_medium() -> None:
+    write("src/b.js", NEVER)  # medium only
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+    assert "src/b.js:2:9: NLL601 [never-settling-promise] [medium] " in result.stdout
+    assert result.stdout.endswith("1 finding (1 medium) in 1 file (1 file checked)\n")
+    assert invoke("check", "--fail-on", "medium").exit_code == 1
+    assert invoke("check", "--fail-on", "medium", "--exit-zero").exit_code == 0
+    write("nodeleaklint.toml", 'fail-on = "medium"\n')
+    assert invoke("check").exit_code == 1
+    assert invoke("check", "--fail-on", "high").exit_code == 0  # the command line wins
+    write("src/a.js", LEAKY)  # a high finding fails either way
+    assert invoke("check", "--fail-on", "high").exit_code == 1
+
+
+def test_fail_on_counts_only_reported_findings() -> None:
+    write("src/b.js", NEVER)
+    result = invoke("check", "--fail-on", "medium", "--min-confidence", "high")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "0 findings in 0 files (1 file checked, 1 medium finding hidden by min-confidence)\n"
+    )
+
+
+def test_summary_splits_findings_by_confidence() -> None:
+    write("src/a.js", LEAKY + "bus.setMaxListeners(0);\n")
+    write("src/b.js", NEVER)
+    write("src/c.js", CLEAN)
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        "3 findings (2 high, 1 medium) in 2 files (3 files checked)"
+    )
+
+
 def test_a_suppression_of_a_hidden_finding_is_still_used() -> None:
     write(
         "b.js",

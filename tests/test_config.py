@@ -149,6 +149,10 @@ def test_package_json_settings(tmp_path: Path) -> None:
             "got 'low'",
         ),
         (
+            "[tool.nodeleaklint]\nfail-on = 1\n",
+            "pyproject.toml: [tool.nodeleaklint] 'fail-on' must be one of high, medium, got 1",
+        ),
+        (
             '[tool.nodeleaklint]\nrespect-gitignore = "yes"\n',
             "'respect-gitignore' must be true or false",
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from pygls.uris import from_fs_path
 from pygls.workspace import TextDocument
 
 from nodeleaklint import lsp, lsp_edits
+from nodeleaklint.findings import Confidence, Finding, Severity, Span
 from nodeleaklint.rules import find_rule
 
 LEAKY = "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(0);\n}\n"
@@ -178,7 +180,7 @@ def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
         assert diagnostic.code == "NLL102"
         assert diagnostic.code_description is not None
         assert diagnostic.code_description.href == NLL102_DOCS
-        assert diagnostic.severity == types.DiagnosticSeverity.Warning
+        assert diagnostic.severity == types.DiagnosticSeverity.Error  # high confidence
         assert diagnostic.range.start == types.Position(line=2, character=2)
         assert "setMaxListeners" in diagnostic.message
 
@@ -322,6 +324,22 @@ def test_disable_file_goes_after_a_shebang() -> None:
     assert lsp_edits.disable_file(["x();\n"], "NLL201") == lsp_edits.Insertion(
         0, "/* nodeleaklint-disable NLL201 */\n"
     )
+
+
+def test_high_and_medium_confidence_get_distinct_severities() -> None:
+    document = TextDocument("file:///x/app.js", LEAKY)
+    high = Finding(
+        rule="NLL102",
+        name="raised-max-listeners",
+        severity=Severity.WARNING,
+        confidence=Confidence.HIGH,
+        path="app.js",
+        span=Span(3, 3, 3, 25),
+        message="m",
+    )
+    medium = dataclasses.replace(high, confidence=Confidence.MEDIUM)
+    assert lsp.finding_diagnostic(document, high).severity == types.DiagnosticSeverity.Error
+    assert lsp.finding_diagnostic(document, medium).severity == types.DiagnosticSeverity.Warning
 
 
 def test_show_documentation_action_carries_the_command() -> None:

@@ -2,7 +2,7 @@
 
 Shape (columns are 1-based UTF-16 code units, like every other format)::
 
-    src/app.js:3:5: NLL101 [unremoved-listener] `bus.on(…)` adds … (medium confidence)
+    src/app.js:3:5: NLL101 [unremoved-listener] [medium] `bus.on(…)` adds …
      3 |     bus.on('tick', () => res.write('.'));
        |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        = help: Remove the listener when the request ends.
@@ -10,7 +10,11 @@ Shape (columns are 1-based UTF-16 code units, like every other format)::
 
     src/broken.js:1: parse-error: could not parse …
 
-    1 finding in 1 file (2 files checked)
+    1 finding (1 medium) in 1 file (2 files checked)
+
+A medium-confidence finding has ``[medium]`` after the rule name; a high-confidence one
+has no marker. The summary splits the findings by confidence and says how many were
+hidden by ``min-confidence``.
 """
 
 from __future__ import annotations
@@ -18,20 +22,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nodeleaklint.findings import Confidence, Finding, Notification, RunResult
-from nodeleaklint.reporters.common import one_line, plural, sorted_notifications
+from nodeleaklint.reporters.common import (
+    confidence_marker,
+    one_line,
+    plural,
+    sorted_notifications,
+)
 from nodeleaklint.reporters.snippet import underline
 from nodeleaklint.rules.base import Rule
 
 
 def header(finding: Finding) -> str:
     span = finding.span
-    line = (
+    return (
         f"{one_line(finding.path)}:{span.line}:{span.column}: "
-        f"{finding.rule} [{finding.name}] {one_line(finding.message)}"
+        f"{finding.rule} [{finding.name}] {confidence_marker(finding)}{one_line(finding.message)}"
     )
-    if finding.confidence is Confidence.MEDIUM:
-        line += " (medium confidence)"
-    return line
 
 
 def _block(finding: Finding) -> list[str]:
@@ -60,12 +66,20 @@ def notification_line(notification: Notification) -> str:
 
 
 def summary(result: RunResult) -> str:
+    """``5 findings (3 high, 2 medium) in 4 files (9 files checked)``, plus how many
+    findings ``min-confidence`` hid."""
     findings = result.findings
     files = len({finding.path for finding in findings})
-    return (
-        f"{plural(len(findings), 'finding')} in {plural(files, 'file')} "
-        f"({plural(result.files_checked, 'file')} checked)"
-    )
+    counts = [
+        f"{count} {level.value}"
+        for level in Confidence
+        if (count := sum(1 for finding in findings if finding.confidence is level))
+    ]
+    split = f" ({', '.join(counts)})" if counts else ""
+    checked = f"{plural(result.files_checked, 'file')} checked"
+    if result.hidden:
+        checked += f", {plural(result.hidden, 'medium finding')} hidden by min-confidence"
+    return f"{plural(len(findings), 'finding')}{split} in {plural(files, 'file')} ({checked})"
 
 
 def render(result: RunResult, rules: Sequence[Rule]) -> str:
