@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import signal
 import stat
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pathspec
 
@@ -34,6 +36,9 @@ from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import dialect_for_path
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 STDIN = "-"
 # Below this many files a run stays in one process: starting workers costs more.
@@ -166,6 +171,9 @@ class _Task:
     cache_settings: str | None = None  # ``cache.settings_key`` when results are cached
 
 
+ProgressCallback = Callable[[int, int, int], None]
+"""Told (files done, files in all, of them answered by the cache) as a run goes on."""
+
 Outcome = tuple["FileReport | Notification", "str | None"]
 """A file's report (or why it was not read) and its cache key (None: do not cache)."""
 
@@ -213,21 +221,65 @@ def _own_process() -> None:
     _guard = MemoryGuard()
 
 
-def _map_in_pool(tasks: list[_Task], jobs: int) -> list[Outcome]:
-    """``_check_task`` over ``tasks`` in worker processes, results in task order."""
+def _worker_init() -> None:
+    """A worker leaves Ctrl-C to the main process, which ends it (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _own_process()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End ``pool``'s workers now, not after the chunks they are working on."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=1)
+
+
+def _map_in_pool(
+    tasks: list[_Task], jobs: int, advance: Callable[[], None] | None = None
+) -> list[Outcome]:
+    """``_check_task`` over ``tasks`` in worker processes, results in task order.
+
+    Ctrl-C (``KeyboardInterrupt`` in this process) terminates the workers before it
+    propagates, so an interrupted run ends at once and leaves no process behind.
+    """
     from concurrent.futures import ProcessPoolExecutor  # not needed for one file: start-up
     from concurrent.futures.process import BrokenProcessPool
 
     results: list[Outcome] = []
     chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_own_process) as pool:
-            results.extend(pool.map(_check_task, tasks, chunksize=chunksize))
+        # Workers are started by ``map``; started while SIGINT is ignored, they inherit that.
+        with _sigint_ignored():
+            outcomes = pool.map(_check_task, tasks, chunksize=chunksize)
+        for outcome in outcomes:
+            results.append(outcome)
+            if advance is not None:
+                advance()
     except BrokenProcessPool as error:  # a worker died (e.g. killed); report, do not crash
         results.extend(
             (_internal_error(task.display, error), None) for task in tasks[len(results) :]
         )
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     return results
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Run:
@@ -243,8 +295,10 @@ class _Run:
         cache: ResultCache | None = None,
         min_confidence: Confidence | None = None,
         fail_on: Confidence | None = None,
+        progress: ProgressCallback | None = None,
     ) -> None:
         self.check_source = check
+        self.progress = progress
         self.min_confidence = min_confidence
         self.fail_on = fail_on
         self.resolver = resolver
@@ -275,7 +329,9 @@ class _Run:
             known = self._settings[(id(config), rule_ids)] = (config, key)
         return known[1]
 
-    def _from_cache(self, tasks: list[_Task]) -> tuple[dict[int, Outcome], list[int]]:
+    def _from_cache(
+        self, tasks: list[_Task], advance: Callable[[bool], None]
+    ) -> tuple[dict[int, Outcome], list[int]]:
         """Answers the cache has (by task index), and the indexes still to check."""
         if self.cache is None:
             return {}, list(range(len(tasks)))
@@ -285,6 +341,7 @@ class _Run:
             data = _read(task.path, task.display, task.config.max_file_size)
             if isinstance(data, Notification):
                 answered[index] = (data, None)
+                advance(False)
                 continue
             assert task.cache_settings is not None
             report = self.cache.get(entry_key(task.cache_settings, task.display, data))
@@ -292,7 +349,22 @@ class _Run:
                 missing.append(index)
             else:
                 answered[index] = (report, None)
+                advance(True)
         return answered, missing
+
+    def _counter(self, total: int) -> Callable[[bool], None]:
+        """Counts files done (``True``: answered by the cache) and tells ``progress``."""
+        progress = self.progress
+        done = cached = 0
+
+        def advance(from_cache: bool) -> None:
+            nonlocal done, cached
+            done += 1
+            cached += from_cache
+            if progress is not None:
+                progress(done, total, cached)
+
+        return advance
 
     def confident(self, report: FileReport, config: Config) -> FileReport:
         """``report`` without the findings below the minimum confidence (the command line's,
@@ -325,13 +397,17 @@ class _Run:
                 result.notifications.append(item)
             else:
                 tasks.append(self.task(item.path, item.display, item.config))
-        answered, missing = self._from_cache(tasks)
+        advance = self._counter(len(tasks))
+        answered, missing = self._from_cache(tasks, advance)
         todo = [tasks[index] for index in missing]
         jobs = self._workers(len(todo))
         if jobs > 1:
-            checked = _map_in_pool(todo, jobs)
+            checked = _map_in_pool(todo, jobs, lambda: advance(False))
         else:
-            checked = [_check_task(task, self.check_source) for task in todo]
+            checked = []
+            for task in todo:
+                checked.append(_check_task(task, self.check_source))
+                advance(False)
         answered.update(zip(missing, checked, strict=True))
         for index in range(len(tasks)):
             outcome, key = answered[index]
@@ -391,6 +467,7 @@ def run(
     own_process: bool = False,
     min_confidence: Confidence | None = None,
     fail_on: Confidence | None = None,
+    progress: ProgressCallback | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -401,7 +478,9 @@ def run(
     is nodeleaklint's own (the command line), so memory can be managed for a long run (see
     ``nodeleaklint.memory``); worker processes always are. ``min_confidence`` hides findings
     below it (default: each file's ``min-confidence`` setting); ``fail_on`` is the lowest
-    confidence of a finding that fails the run (default: each file's ``fail-on``). Raises
+    confidence of a finding that fails the run (default: each file's ``fail-on``).
+    ``progress`` is called with (files done, files in all, files answered by the cache)
+    as the run goes on. Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -420,6 +499,7 @@ def run(
         ResultCache.open(Path(cache_dir)) if cache_dir is not None else None,
         min_confidence,
         fail_on,
+        progress,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

@@ -129,9 +129,83 @@ def test_statistics_counts_per_rule() -> None:
     assert result.stdout.splitlines() == [
         "2\tNLL102\traised-max-listeners",
         "1\tNLL601\tnever-settling-promise",
+        "3\ttotal",
     ]
     stats = json.loads(invoke("check", "--statistics", "--format", "json").stdout)
     assert stats[0] == {"rule": "NLL102", "name": "raised-max-listeners", "count": 2}
+
+
+def test_statistics_total_is_right_aligned_with_the_counts() -> None:
+    write("a.js", "const bus = require('./bus');\n" + "bus.setMaxListeners(0);\n" * 12)
+    assert invoke("check", "--statistics").stdout.splitlines() == [
+        "12\tNLL102\traised-max-listeners",
+        "12\ttotal",
+    ]
+    write("a.js", CLEAN)
+    assert invoke("check", "--statistics").stdout == "0\ttotal\n"
+
+
+# -- quiet and colour ----------------------------------------------------------------------
+
+
+def test_quiet_prints_the_findings_only() -> None:
+    write("a.js", LEAKY)
+    write("b.js", "const x = ;\n")  # a parse-error notice
+    loud = invoke("check")
+    assert "parse-error" in loud.stdout and "1 finding" in loud.stdout
+    quiet = invoke("check", "--quiet")
+    assert quiet.exit_code == 1
+    assert quiet.stdout.startswith("a.js:2:1: NLL102 [raised-max-listeners] ")
+    assert "parse-error" not in quiet.output and "finding" not in quiet.stdout.splitlines()[-1]
+    assert quiet.stdout.endswith("^\n") or "= help:" in quiet.stdout.splitlines()[-1]
+    concise = invoke("check", "-q", "--format", "concise").stdout.splitlines()
+    assert [line.split(" [")[0] for line in concise] == ["a.js:2:1: NLL102"]
+    write("b.js", CLEAN)
+    assert invoke("check", "--quiet").stdout.count("NLL102") == 1
+    assert invoke("check", "--quiet", "nothing.js").stderr.startswith("error: nothing.js")
+
+
+def test_quiet_still_reports_errors_on_stderr() -> None:
+    result = invoke("check", "--quiet", "missing.js")
+    assert result.exit_code == 2
+    assert "missing.js" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "colored"),
+    [
+        ((), {}, False),  # not a terminal
+        (("--color", "always"), {}, True),
+        (("--color", "always"), {"NO_COLOR": "1"}, True),  # the flag wins
+        ((), {"FORCE_COLOR": "1"}, True),
+        ((), {"FORCE_COLOR": "0"}, False),
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True),  # as in Node.js
+        (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_color_flag_and_environment(
+    args: tuple[str, ...], env: dict[str, str], colored: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    write("a.js", LEAKY)
+    for fmt in ("text", "concise"):
+        result = invoke("check", "--format", fmt, *args)
+        assert ("\x1b[" in result.stdout) is colored, fmt
+        plain = invoke("check", "--format", fmt, "--color", "never").stdout
+        assert _strip_ansi(result.stdout) == plain
+    for fmt in ("json", "sarif", "github"):  # machine formats are never coloured
+        assert "\x1b[" not in invoke("check", "--format", fmt, *args).stdout
+    assert "\x1b[" not in invoke("check", "-o", "out.txt", *args).stdout
+    assert "\x1b[" not in Path("out.txt").read_text(encoding="utf-8")
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def test_checked_files_are_never_written() -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nodeleaklint.findings import Finding, Notification, RunResult
+from nodeleaklint.findings import Confidence, Finding, Notification, RunResult
 from nodeleaklint.reporters.common import (
     NOTIFICATION_IDS,
     confidence_marker,
@@ -41,17 +41,21 @@ from nodeleaklint.reporters.common import (
     sorted_notifications,
 )
 from nodeleaklint.rules.base import Rule
+from nodeleaklint.terminal import PLAIN, Palette
 
 PATTERN = re.compile(
     r"^(.+?):(\d+):(\d+): (NLL\d+|NLL-[A-Z-]+) \[([a-z0-9-]+)\] (?:\[medium\] )?(.*)$"
 )
 
 
-def finding_line(finding: Finding) -> str:
+def finding_line(finding: Finding, palette: Palette = PLAIN) -> str:
     span = finding.span
+    paint = palette.error if finding.confidence is Confidence.HIGH else palette.warning
+    marker = confidence_marker(finding)
     return (
-        f"{one_line(finding.path)}:{span.line}:{span.column}: "
-        f"{finding.rule} [{finding.name}] {confidence_marker(finding)}{one_line(finding.message)}"
+        f"{palette.path(f'{one_line(finding.path)}:{span.line}:{span.column}:')} "
+        f"{paint(finding.rule)} [{finding.name}] {paint(marker.strip())}{' ' if marker else ''}"
+        f"{one_line(finding.message)}"
     )
 
 
@@ -63,7 +67,10 @@ def notification_line(notification: Notification) -> str:
     return f"{one_line(notification.path)}:{notification.line or 1}:1: {text}"
 
 
-def render(result: RunResult, rules: Sequence[Rule]) -> str:
-    lines = [finding_line(finding) for finding in result.findings]
-    lines.extend(notification_line(n) for n in sorted_notifications(result))
+def render(
+    result: RunResult, rules: Sequence[Rule], *, quiet: bool = False, palette: Palette = PLAIN
+) -> str:
+    lines = [finding_line(finding, palette) for finding in result.findings]
+    if not quiet:
+        lines.extend(notification_line(n) for n in sorted_notifications(result))
     return "".join(f"{line}\n" for line in lines)

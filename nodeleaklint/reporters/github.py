@@ -67,7 +67,8 @@ def notification_command(notification: Notification) -> str:
     return command(notification.level, properties, notification.message)
 
 
-def render(result: RunResult, rules: Sequence[Rule]) -> str:
+def render(result: RunResult, rules: Sequence[Rule], *, quiet: bool = False) -> str:
     lines = [finding_command(finding) for finding in result.findings]
-    lines.extend(notification_command(n) for n in sorted_notifications(result))
+    if not quiet:
+        lines.extend(notification_command(n) for n in sorted_notifications(result))
     return "".join(f"{line}\n" for line in lines)

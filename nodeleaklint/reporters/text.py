@@ -19,7 +19,7 @@ hidden by ``min-confidence``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from nodeleaklint.findings import Confidence, Finding, Notification, RunResult
 from nodeleaklint.reporters.common import (
@@ -30,31 +30,40 @@ from nodeleaklint.reporters.common import (
 )
 from nodeleaklint.reporters.snippet import underline
 from nodeleaklint.rules.base import Rule
+from nodeleaklint.terminal import PLAIN, Palette
 
 
-def header(finding: Finding) -> str:
+def _paint(finding: Finding, palette: Palette) -> Callable[[str], str]:
+    return palette.error if finding.confidence is Confidence.HIGH else palette.warning
+
+
+def header(finding: Finding, palette: Palette = PLAIN) -> str:
     span = finding.span
+    paint = _paint(finding, palette)
+    marker = confidence_marker(finding)
     return (
-        f"{one_line(finding.path)}:{span.line}:{span.column}: "
-        f"{finding.rule} [{finding.name}] {confidence_marker(finding)}{one_line(finding.message)}"
+        f"{palette.path(f'{one_line(finding.path)}:{span.line}:{span.column}:')} "
+        f"{paint(finding.rule)} [{finding.name}] {paint(marker.strip())}{' ' if marker else ''}"
+        f"{one_line(finding.message)}"
     )
 
 
-def _block(finding: Finding) -> list[str]:
+def _block(finding: Finding, palette: Palette) -> list[str]:
     span = finding.span
-    lines = [header(finding)]
+    lines = [header(finding, palette)]
     number = str(span.line)
     gutter = " " * (len(number) + 1)
+    bar = palette.dim("|")
     if finding.line_text:
         end = span.end_column if span.end_line == span.line else None
         snippet = underline(finding.line_text, span.column, end)
-        lines.append(f" {number} | {snippet.line}".rstrip())
-        lines.append(f"{gutter} | {snippet.underline}")
+        lines.append(f" {palette.dim(number)} {bar} {snippet.line}".rstrip())
+        lines.append(f"{gutter} {bar} {_paint(finding, palette)(snippet.underline)}")
     if finding.fix:
-        lines.append(f"{gutter} = help: {one_line(finding.fix)}")
+        lines.append(f"{gutter} = {palette.help('help:')} {one_line(finding.fix)}")
     for related in finding.related:
         where = f"{one_line(finding.path)}:{related.span.line}:{related.span.column}"
-        lines.append(f"{gutter} = note: {where}: {one_line(related.message)}")
+        lines.append(f"{gutter} = {palette.dim('note:')} {where}: {one_line(related.message)}")
     return lines
 
 
@@ -82,14 +91,19 @@ def summary(result: RunResult) -> str:
     return f"{plural(len(findings), 'finding')}{split} in {plural(files, 'file')} ({checked})"
 
 
-def render(result: RunResult, rules: Sequence[Rule]) -> str:
+def render(
+    result: RunResult, rules: Sequence[Rule], *, quiet: bool = False, palette: Palette = PLAIN
+) -> str:
+    """The report; ``quiet`` keeps the findings only (no notifications, no summary)."""
     lines: list[str] = []
     for finding in result.findings:
-        lines.extend(_block(finding))
+        lines.extend(_block(finding, palette))
         lines.append("")
+    if quiet:
+        return "\n".join(lines[:-1]) + "\n" if lines else ""
     notifications = sorted_notifications(result)
     lines.extend(notification_line(n) for n in notifications)
     if notifications:
         lines.append("")
-    lines.append(summary(result))
+    lines.append(palette.summary(summary(result)))
     return "\n".join(lines) + "\n"
