@@ -37,7 +37,7 @@ from corpus import generate
 
 from nodeleaklint.config import ConfigResolver
 from nodeleaklint.discovery import SourcePath, iter_source_files
-from nodeleaklint.parsing import dialect_for_path, parse
+from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source, parse
 from nodeleaklint.rules import ALL_RULES
 
 CONFIG = """\
@@ -52,9 +52,9 @@ def list_files(folder: Path, config: Path) -> list[Path]:
     resolver = ConfigResolver(config)
     items = iter_source_files([str(folder)], resolver.for_folder)
     return [
-        item.path
+        Path(item.path)
         for item in items
-        if isinstance(item, SourcePath) and item.path.stat().st_size <= item.config.max_file_size
+        if isinstance(item, SourcePath) and os.path.getsize(item.path) <= item.config.max_file_size
     ]
 
 
@@ -63,7 +63,7 @@ def parse_floor(files: list[Path]) -> float:
     total = 0.0
     for path in files:
         data = path.read_bytes()
-        dialect = dialect_for_path(path)
+        dialect = dialect_for_source(path, data[:SHEBANG_PROBE])
         assert dialect is not None
         start = time.perf_counter()
         parse(data, dialect)

@@ -29,7 +29,7 @@ from pygls.workspace import ServerTextPosition, ServerTextRange, TextDocument
 from nodeleaklint import __version__, lsp_edits, runner
 from nodeleaklint.config import CONFIG_FILENAMES, ConfigError
 from nodeleaklint.findings import Finding, Notification, RunResult, Severity, Span
-from nodeleaklint.parsing import dialect_for_path
+from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.reporters.common import NOTIFICATION_IDS
 from nodeleaklint.rules import RULES_BY_ID, UnknownRuleError
 from nodeleaklint.source import split_lines, utf16_to_codepoint_column
@@ -65,9 +65,11 @@ class NodeLeakLintServer(LanguageServer):
 
     def diagnostics(self, document: TextDocument) -> list[types.Diagnostic]:
         path = document_path(document)
-        if path is None or dialect_for_path(path) is None:
+        if path is None:
             return []
         data = document.source.encode("utf-8", errors="surrogatepass")
+        if dialect_for_source(path, data[:SHEBANG_PROBE]) is None:
+            return []
         try:
             result = runner.run((), stdin=data, stdin_filename=str(path), force_exclude=True)
         except (ConfigError, UnknownRuleError) as error:

@@ -33,9 +33,10 @@ from nodeleaklint.findings import (
     Severity,
 )
 from nodeleaklint.memory import MemoryGuard
-from nodeleaklint.parsing import dialect_for_path
+from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
+from nodeleaklint.sniff import not_source
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -96,14 +97,14 @@ class RuleSelection:
             self._specs[id(config)] = specs
         return specs
 
-    def rules_for(self, path: Path, display: str, config: Config) -> list[Rule]:
+    def rules_for(self, path: Path | str, display: str, config: Config) -> list[Rule]:
         rules = self._base(config)
         if not config.per_file_ignores:
             return rules
         relative = display
         if config.root is not None:
             with contextlib.suppress(ValueError):
-                relative = path.relative_to(config.root).as_posix()
+                relative = Path(path).relative_to(config.root).as_posix()
         ignored = {
             rule_id
             for spec, ids in self._ignore_specs(config)
@@ -117,17 +118,26 @@ def _notice(kind: NotificationKind, message: str, path: str, level: Severity) ->
     return Notification(kind, message, path=path, level=level)
 
 
-def _read(path: Path, display: str, limit: int) -> bytes | Notification:
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read(path: Path | str, display: str, limit: int) -> bytes | Notification:
     """The file's bytes, or a notification saying why it was not read."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
-            return _notice(
-                NotificationKind.SKIPPED, "not a regular file; skipped", display, Severity.NOTE
-            )
-        if info.st_size > limit:
-            return _too_large(display, info.st_size, limit)
-        return path.read_bytes()
+        # One open and one fstat: O_NONBLOCK so that opening a FIFO cannot block.
+        fd = os.open(path, _READ_FLAGS)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
+                return _notice(
+                    NotificationKind.SKIPPED, "not a regular file; skipped", display, Severity.NOTE
+                )
+            if info.st_size > limit:
+                return _too_large(display, info.st_size, limit)
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return handle.read()
+        finally:
+            os.close(fd)
     except OSError as error:
         return _notice(
             NotificationKind.UNREADABLE,
@@ -163,7 +173,7 @@ def _renamed(report: FileReport, path: str) -> FileReport:
 class _Task:
     """One file to check; plain data, so it can be sent to a worker process."""
 
-    path: Path
+    path: str
     display: str
     config: Config
     rule_ids: tuple[str, ...]
@@ -203,6 +213,9 @@ def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
     data = _read(task.path, task.display, task.config.max_file_size)
     if isinstance(data, Notification):
         return data, None
+    reason = not_source(data)
+    if reason is not None:
+        return _notice(NotificationKind.SKIPPED, reason, task.display, Severity.NOTE), None
     report = _check_data(task, data, check or _engine_check())
     if _guard is not None:
         _guard.checked(len(data))
@@ -307,12 +320,19 @@ class _Run:
         self.jobs = jobs
         self.cache = cache if check is None else None  # an injected check is not cached
         self._settings: dict[tuple[int, tuple[str, ...]], tuple[Config, str]] = {}
+        self._rule_ids: dict[int, tuple[Config, tuple[str, ...]]] = {}  # keeps ``config``
 
-    def task(self, path: Path, display: str, config: Config) -> _Task:
-        rules = self.selection.rules_for(path, display, config)
-        rule_ids = tuple(r.id for r in rules)
+    def task(self, path: Path | str, display: str, config: Config) -> _Task:
+        if config.per_file_ignores:
+            rule_ids = tuple(r.id for r in self.selection.rules_for(path, display, config))
+        else:  # the same for every file of this configuration: worked out once
+            known = self._rule_ids.get(id(config))
+            if known is None:
+                ids = tuple(r.id for r in self.selection.rules_for(path, display, config))
+                known = self._rule_ids[id(config)] = (config, ids)
+            rule_ids = known[1]
         return _Task(
-            path,
+            os.fspath(path),
             display,
             config,
             rule_ids,
@@ -372,13 +392,13 @@ class _Run:
         failure threshold (``--fail-on``, else ``fail-on``). Suppressions were matched
         before: a suppression of a hidden finding is still used."""
         minimum = self.min_confidence or config.min_confidence
-        kept = [f for f in report.findings if f.confidence.at_least(minimum)]
-        return dataclasses.replace(
-            report,
-            findings=kept,
-            hidden=len(report.findings) - len(kept),
-            fail_on=self.fail_on or config.fail_on,
-        )
+        # Reports are fresh (checked or read from the cache in this run): set in place.
+        if minimum is not Confidence.MEDIUM and report.findings:
+            kept = [f for f in report.findings if f.confidence.at_least(minimum)]
+            report.hidden = len(report.findings) - len(kept)
+            report.findings = kept
+        report.fail_on = self.fail_on or config.fail_on
+        return report
 
     def _workers(self, count: int) -> int:
         if self.check_source is not None:  # an injected check may not survive pickling
@@ -419,6 +439,7 @@ class _Run:
             result.files.append(self.confident(outcome, tasks[index].config))
         if self.cache is not None:
             self.cache.save()
+        result.notifications.extend(self.resolver.notices)
         return result
 
     def stdin(self, data: bytes, filename: str | None, force_exclude: bool) -> RunResult:
@@ -432,7 +453,7 @@ class _Run:
         config = self.resolver.for_folder(absolute.parent)
         if force_exclude and is_excluded(absolute, config):
             return result
-        if dialect_for_path(absolute) is None:
+        if dialect_for_source(absolute, data[:SHEBANG_PROBE]) is None:
             result.notifications.append(
                 _notice(
                     NotificationKind.SKIPPED,
@@ -443,11 +464,17 @@ class _Run:
             )
         elif len(data) > config.max_file_size:
             result.notifications.append(_too_large(display, len(data), config.max_file_size))
+        elif (reason := not_source(data)) is not None:
+            shown = display if filename is not None else STDIN
+            result.notifications.append(
+                _notice(NotificationKind.SKIPPED, reason, shown, Severity.NOTE)
+            )
         else:
             task = self.task(absolute, display, config)
             report = _check_data(task, data, self.check_source or _engine_check())
             report = self.confident(report, config)
             result.files.append(report if filename is not None else _renamed(report, STDIN))
+        result.notifications.extend(self.resolver.notices)
         return result
 
 

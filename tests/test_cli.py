@@ -471,3 +471,41 @@ def test_worker_processes_give_the_same_results_in_order() -> None:
     assert len(serial.findings) == 12
     result = invoke("check", "--jobs", "2", "--format", "json", "src")
     assert len(json_findings(result)) == 12
+
+
+# -- other tools' files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "broken"),
+    [("package.json", '{"name": "app",\n'), ("pyproject.toml", "[tool.black\nline = 1\n")],
+)
+def test_a_broken_file_without_our_key_is_a_notice_and_discovery_goes_on(
+    name: str, broken: str
+) -> None:
+    write("nodeleaklint.toml", 'ignore = ["NLL601"]\n')  # above the broken file: still found
+    write(f"web/{name}", broken)
+    write("web/src/a.js", LEAKY)
+    write("web/src/b.js", NEVER)
+    result = invoke("check", "--format", "concise")
+    assert result.exit_code == 1, result.output  # the finding, not a configuration error
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(os.path.join("web", "src", "a.js") + ":2:1: NLL102")
+    assert "NLL601" not in result.stdout  # the configuration above applied
+    assert lines[1].startswith(os.path.join("web", name) + ":1:1: NLL-SKIPPED [skipped] ")
+    assert "no nodeleaklint settings" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "broken"),
+    [
+        ("package.json", '{"nodeleaklint": {"select": ["NLL1"]\n'),
+        ("pyproject.toml", "[tool.nodeleaklint\nselect = 1\n"),
+    ],
+)
+def test_a_broken_file_with_our_key_is_an_error(name: str, broken: str) -> None:
+    write(name, broken)
+    write("src/a.js", LEAKY)
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert name in result.stderr

@@ -193,6 +193,29 @@ def test_underline_windows_long_lines() -> None:
     assert snippet.underline.endswith("^" * 8)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        {},
+        [{}, []],
+        {"a": [1, -2, 1.5, None, True, False], "b": {"c": 'é😀\u2028"\\\x01'}, "d": []},
+        [{"x": {"y": {"z": [0]}}}],
+    ],
+)
+def test_json_pretty_printer_writes_what_json_dumps_writes(value: object) -> None:
+    from nodeleaklint.reporters import json_format
+
+    out: list[str] = []
+    json_format._pretty(value, "", out)
+    assert "".join(out) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_json_output_is_json_dumps_with_indent_two() -> None:
+    text = render("json", sample_run(), RULES)
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
 # concise
 
 
