@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
+import json
+import select
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -361,3 +364,173 @@ def test_show_documentation_action_carries_the_command() -> None:
         arguments=["NLL102"],
     )
     assert len(actions) == 3
+
+
+# -- robustness ------------------------------------------------------------------------------
+
+
+class RawConnection:
+    """Bytes to and from ``nodeleaklint server``, for messages no client library would send."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "nodeleaklint", "server"],
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+        )
+
+    def send(self, body: bytes | dict[str, object]) -> None:
+        data = json.dumps(body).encode() if isinstance(body, dict) else body
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        self.process.stdin.flush()
+
+    def receive(self, timeout: float = TIMEOUT) -> dict[str, object] | None:
+        """The next message, or None when none comes within ``timeout`` seconds."""
+        assert self.process.stdout is not None
+        stream = self.process.stdout
+        header = b""
+        while not header.endswith(b"\r\n\r\n"):
+            ready, _, _ = select.select([stream], [], [], timeout)
+            if not ready:
+                return None
+            byte = stream.read(1)
+            assert byte, "the server closed its output"
+            header += byte
+        length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+        body = b""
+        while len(body) < length:
+            body += stream.read(length - len(body))
+        message: dict[str, object] = json.loads(body)
+        return message
+
+    def close(self) -> None:
+        self.send({"jsonrpc": "2.0", "id": 99, "method": "shutdown"})
+        assert self.receive() == {"jsonrpc": "2.0", "id": 99, "result": None}
+        self.send({"jsonrpc": "2.0", "method": "exit"})
+        assert self.process.wait(TIMEOUT) == 0
+
+
+def _error_code(message: dict[str, object] | None) -> object:
+    assert message is not None, "no answer"
+    error = message.get("error")
+    assert isinstance(error, dict), message
+    return error.get("code")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="select() on pipes")
+def test_malformed_and_unknown_messages_get_errors_and_the_server_keeps_serving(
+    project: Path,
+) -> None:
+    raw = RawConnection(project)
+    try:
+        raw.send(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"capabilities": {}, "processId": None, "rootUri": None},
+            }
+        )
+        assert isinstance((raw.receive() or {}).get("result"), dict)
+        raw.send(b"{not json")
+        assert _error_code(raw.receive()) == -32700  # Parse Error
+        raw.send(b"\xff\xfe")
+        assert _error_code(raw.receive()) == -32700
+        raw.send(b"[1, 2, 3]")
+        assert _error_code(raw.receive()) == -32600  # Invalid Request
+        raw.send({"id": 5, "method": "shutdown"})  # no "jsonrpc"
+        answer = raw.receive()
+        assert _error_code(answer) == -32600 and (answer or {}).get("id") == 5
+        raw.send({"jsonrpc": "2.0", "id": 2, "method": "nodeleaklint/nope", "params": {}})
+        answer = raw.receive()
+        assert _error_code(answer) == -32601 and (answer or {}).get("id") == 2
+        raw.send(
+            {"jsonrpc": "2.0", "id": 3, "method": "textDocument/diagnostic", "params": {"x": 5}}
+        )
+        answer = raw.receive()
+        assert _error_code(answer) == -32602 and (answer or {}).get("id") == 3  # Invalid Params
+        raw.send({"jsonrpc": "2.0", "method": "$/somethingNew", "params": {}})
+        raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": 7})
+        assert raw.receive(timeout=0.5) is None  # notifications get no answer, not a popup
+        # Still serving: a document is checked as usual.
+        uri = uri_of(project / "src" / "app.js")
+        item = {"uri": uri, "languageId": "javascript", "version": 1, "text": LEAKY}
+        raw.send(
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}}
+        )
+        published = raw.receive()
+        assert published is not None and published["method"] == "textDocument/publishDiagnostics"
+        params = published["params"]
+        assert isinstance(params, dict)
+        assert [d["code"] for d in params["diagnostics"]] == ["NLL102"]
+        raw.close()
+    finally:
+        if raw.process.poll() is None:
+            raw.process.kill()
+
+
+def _rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+class _Sink:
+    """Where the in-process server writes its messages (kept: the test reads them)."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, object]] = []
+
+    def write(self, data: bytes) -> None:
+        self.messages.append(json.loads(data))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_memory_returns_near_baseline_after_200_documents(project: Path) -> None:
+    """Open, check and close 200 documents of 12 KB through the server's own handlers."""
+    server = lsp.create_server()
+    sink = _Sink()
+    server.protocol.set_writer(sink, include_headers=False)
+
+    def receive(message: dict[str, object]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message})
+        server.protocol.handle_message(
+            json.loads(body, object_hook=server.protocol.structure_message)
+        )
+
+    receive({"id": 1, "method": "initialize", "params": {"capabilities": {}, "processId": None}})
+    receive({"method": "initialized", "params": {}})
+    text = LEAKY + "".join(f"const value{n} = [{n}, 'some text {n}'];\n" for n in range(400))
+
+    def cycle(start: int, count: int) -> None:
+        for number in range(start, start + count):
+            uri = uri_of(project / "src" / f"doc{number}.js")
+            item = {"uri": uri, "languageId": "javascript", "version": 1, "text": text}
+            receive({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+            receive({"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})
+        published = [
+            m for m in sink.messages if m.get("method") == "textDocument/publishDiagnostics"
+        ]
+        assert len(published) == 2 * count  # the findings on open, nothing on close
+        sink.messages.clear()
+
+    cycle(0, 50)  # warm up: grammars, queries, allocator arenas
+    gc.collect()
+    rss, blocks = _rss_kib(), sys.getallocatedblocks()
+    cycle(50, 200)
+    gc.collect()
+    # Keeping a document would keep its text, its lines and its diagnostics: thousands of
+    # Python objects each; its tree and semantic model far more native memory. What may
+    # stay is caches of bounded size and the allocator's slack.
+    kept = sys.getallocatedblocks() - blocks
+    assert len(server.protocol._request_futures) <= 1  # at most the registration request
+    assert kept < 4_000, f"{kept} more Python memory blocks after 200 documents"
+    assert server.workspace.text_documents == {}
+    assert server.pending == {}
+    grown = _rss_kib() - rss
+    assert grown < 16 * 1024, f"resident memory grew by {grown} KiB over 200 documents"
