@@ -394,30 +394,18 @@ def _rule_summary(rule: Rule) -> dict[str, str]:
 
 
 def rule_markdown(rule: Rule) -> str:
-    """A rule's documentation as markdown: title, metadata, docstring, options."""
-    import inspect
+    """A rule's documentation page: the one ``rules/<ID>-<name>/README.md`` holds, made
+    from the installed rule module, so it needs neither the repository nor a network."""
+    from nodeleaklint.docgen import GENERATED_NOTE, rule_page
 
-    meta = rule.meta
-    parts = [
-        f"# {meta.name} ({meta.id})",
-        f"{meta.summary}\n\nSeverity: {meta.severity.value}. Confidence: "
-        f"{meta.confidence.value}. {meta.cwe}.",
-        inspect.cleandoc(rule.doc),
-    ]
-    if meta.options and "## Options" not in rule.doc:
-        lines = [
-            f"- `{o.name}` ({o.kind.__name__}, default `{o.default!r}`): {o.description}"
-            for o in meta.options
-        ]
-        parts.append("## Options\n\n" + "\n".join(lines))
-    parts.append(f"Docs: {rule.docs_url}")
-    return "\n\n".join(part for part in parts if part) + "\n"
+    page = rule_page(rule).removeprefix(GENERATED_NOTE + "\n")
+    return f"{page.rstrip()}\n\nOnline: {rule.docs_url}\n"
 
 
 @cli.command("rule")
 @click.argument("selector", metavar="ID|NAME")
 def show_rule(selector: str) -> None:
-    """Print the documentation of one rule."""
+    """Print the documentation page of one rule (works offline)."""
     try:
         rule = find_rule(selector)
     except UnknownRuleError:

@@ -12,7 +12,10 @@ from nodeleaklint import runner
 from nodeleaklint.cli import cli, exit_status
 from nodeleaklint.config import Config
 from nodeleaklint.findings import FileReport, NotificationKind, RunResult
+from nodeleaklint.rules import find_rule
 from nodeleaklint.rules.base import Rule
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\n"
 CLEAN = "const bus = require('./bus');\nbus.setMaxListeners(20);\n"
@@ -400,8 +403,11 @@ def test_rules_lists_every_rule() -> None:
 def test_rule_prints_docs_by_id_or_name() -> None:
     by_id = invoke("rule", "nll102")
     assert by_id.exit_code == 0
-    assert by_id.stdout.startswith("# raised-max-listeners (NLL102)")
+    assert by_id.stdout.startswith("# NLL102 raised-max-listeners\n")
     assert "## Why is this bad?" in by_id.stdout
+    page = (ROOT / "rules" / "NLL102-raised-max-listeners" / "README.md").read_text("utf-8")
+    assert by_id.stdout.startswith(page.split("\n", 1)[1].rstrip())  # the bundled page
+    assert by_id.stdout.endswith(f"Online: {find_rule('NLL102').docs_url}\n")
     assert invoke("rule", "raised-max-listeners").stdout == by_id.stdout
     unknown = invoke("rule", "NLL999")
     assert unknown.exit_code == 2 and "NLL999" in unknown.stderr
