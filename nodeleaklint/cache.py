@@ -160,8 +160,10 @@ class ResultCache:
                 # Written whole to a temporary file, then renamed over the shard: a run
                 # killed mid-write, or two runs saving at once, never leave half a shard.
                 fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
+                # ``dumps``, not ``dump``: only the one-shot encoder is the C one.
+                text = json.dumps(self._shards[name], separators=(",", ":"))
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(self._shards[name], handle, separators=(",", ":"))
+                    handle.write(text)
                 os.replace(temporary, self.folder / f"{name}.json")
                 temporary = None
             except (OSError, ValueError, RecursionError):
@@ -213,13 +215,18 @@ def report_to_data(report: FileReport) -> dict[str, Any]:
     }
 
 
+# Lookups by value, several times faster than calling the enum; a bad value is a KeyError.
+_SEVERITIES = {level.value: level for level in Severity}
+_CONFIDENCES = {level.value: level for level in Confidence}
+
+
 def _finding(item: Sequence[Any]) -> Finding:
     rule, name, severity, confidence, path, span, message, fix, related, fingerprint, line = item
     return Finding(
         rule=str(rule),
         name=str(name),
-        severity=Severity(severity),
-        confidence=Confidence(confidence),
+        severity=_SEVERITIES[severity],
+        confidence=_CONFIDENCES[confidence],
         path=str(path),
         span=_span(span),
         message=str(message),

@@ -47,11 +47,15 @@ def clean(text: str) -> str:
 
 def printable(text: str) -> str:
     """``text`` with control characters (except tab and newline) made visible as U+FFFD."""
+    if text.isprintable():  # nothing to replace (the common case, and much faster)
+        return text
     return _CONTROL.sub("\ufffd", clean(text))
 
 
 def one_line(text: str) -> str:
     """``text`` on a single line: newlines become spaces, other controls U+FFFD."""
+    if text.isprintable():
+        return text
     return printable(_NEWLINES.sub(" ", text)).replace("\t", " ")
 
 
