@@ -106,7 +106,11 @@ def _pretty(value: Any, indent: str, out: list[str]) -> None:
 
 def render(result: RunResult, rules: Sequence[Rule]) -> str:
     urls = {rule.id: rule.docs_url for rule in rules}
-    items = [finding_dict(finding, urls) for finding in result.findings]
-    out: list[str] = []
-    _pretty(items, "", out)
-    return "".join(out) + "\n"
+    elements: list[str] = []
+    for finding in result.findings:  # one finding at a time: few objects alive at once
+        out: list[str] = []
+        _pretty(finding_dict(finding, urls), "  ", out)
+        elements.append("".join(out))
+    if not elements:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(elements) + "\n]\n"
