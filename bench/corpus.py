@@ -278,3 +278,20 @@ def generate(folder: Path, files: int = 5000, megabytes: float = 50.0, seed: int
         name = f"{rng.choice(WORDS)}_{index}.{'ts' if typescript else 'js'}"
         (package / name).write_text(_file(rng, typescript, target), encoding="utf-8")
     return folder
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("folder", type=Path, help="where to write the corpus (created)")
+    parser.add_argument("--files", type=int, default=5000, help="number of files (5000)")
+    parser.add_argument("--megabytes", type=float, default=50.0, help="total size (50)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    args = parser.parse_args()
+    generate(args.folder, args.files, args.megabytes, args.seed)
+    print(f"wrote {args.files} files, about {args.megabytes:g} MB, under {args.folder}")
+
+
+if __name__ == "__main__":
+    main()

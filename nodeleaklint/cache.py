@@ -4,13 +4,17 @@ An entry's key hashes the file's bytes together with everything else its result 
 on: the display path, the tool version and code, the enabled rules and their options, and
 whether unused suppressions are reported. Entries are JSON (never pickle: a cache folder
 could come from anyone), spread over 256 shard files so that checking one file reads one
-small shard. Any problem with the cache (read-only folder, corrupt shard) turns it off or
-turns the entry into a miss; it never fails a run. The folder gets a ``.gitignore`` of
+small shard. Any problem with the cache (read-only or vanished folder, a truncated, garbage or too
+deeply nested shard, non-finite numbers, entries of the wrong shape) turns it off or turns
+the entry into a miss; it never fails a run and prints nothing. Shards are replaced
+atomically, so a run killed while saving, or two runs sharing the folder, cost entries at
+worst, never a corrupt shard. The folder gets a ``.gitignore`` of
 ``*`` and a ``CACHEDIR.TAG``, so version control and backup tools leave it alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -130,7 +134,7 @@ class ResultCache:
         if shard is None:
             try:
                 loaded = json.loads((self.folder / f"{name}.json").read_bytes())
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):  # gone, garbage, nested too deep
                 loaded = {}
             shard = self._shards[name] = loaded if isinstance(loaded, dict) else {}
         return shard
@@ -141,7 +145,7 @@ class ResultCache:
             return None
         try:
             return report_from_data(entry)
-        except (AttributeError, KeyError, TypeError, ValueError):  # a damaged entry: a miss
+        except Exception:  # a damaged entry of any shape is a miss, never a failure
             return None
 
     def put(self, key: str, report: FileReport) -> None:
@@ -151,13 +155,23 @@ class ResultCache:
     def save(self) -> None:
         """Write the shards that changed; on any error keep quiet (the cache is optional)."""
         for name in sorted(self._dirty):
+            temporary = None
             try:
+                # Written whole to a temporary file, then renamed over the shard: a run
+                # killed mid-write, or two runs saving at once, never leave half a shard.
                 fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
+                # ``dumps``, not ``dump``: only the one-shot encoder is the C one.
+                text = json.dumps(self._shards[name], separators=(",", ":"))
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(self._shards[name], handle, separators=(",", ":"))
+                    handle.write(text)
                 os.replace(temporary, self.folder / f"{name}.json")
-            except OSError:
+                temporary = None
+            except (OSError, ValueError, RecursionError):
                 continue
+            finally:
+                if temporary is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temporary)
         self._dirty.clear()
 
 
@@ -165,8 +179,14 @@ class ResultCache:
 
 
 def _span(values: Sequence[int]) -> Span:
-    line, column, end_line, end_column = (int(value) for value in values)
+    line, column, end_line, end_column = map(_int, values)
     return Span(line, column, end_line, end_column)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:  # ``Infinity``, ``NaN``, ``1e999`` or a string: a damaged entry
+        raise ValueError(f"not an integer: {value!r}")
+    return value
 
 
 def report_to_data(report: FileReport) -> dict[str, Any]:
@@ -195,13 +215,18 @@ def report_to_data(report: FileReport) -> dict[str, Any]:
     }
 
 
+# Lookups by value, several times faster than calling the enum; a bad value is a KeyError.
+_SEVERITIES = {level.value: level for level in Severity}
+_CONFIDENCES = {level.value: level for level in Confidence}
+
+
 def _finding(item: Sequence[Any]) -> Finding:
     rule, name, severity, confidence, path, span, message, fix, related, fingerprint, line = item
     return Finding(
         rule=str(rule),
         name=str(name),
-        severity=Severity(severity),
-        confidence=Confidence(confidence),
+        severity=_SEVERITIES[severity],
+        confidence=_CONFIDENCES[confidence],
         path=str(path),
         span=_span(span),
         message=str(message),
@@ -218,7 +243,7 @@ def _notification(item: Sequence[Any]) -> Notification:
         NotificationKind(kind),
         str(message),
         None if path is None else str(path),
-        None if line is None else int(line),
+        None if line is None else _int(line),
         Severity(level),
     )
 
@@ -228,5 +253,5 @@ def report_from_data(data: dict[str, Any]) -> FileReport:
         path=str(data["path"]),
         findings=[_finding(item) for item in data["findings"]],
         notifications=[_notification(item) for item in data["notifications"]],
-        suppressed=int(data["suppressed"]),
+        suppressed=_int(data["suppressed"]),
     )

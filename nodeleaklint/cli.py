@@ -1,8 +1,10 @@
 """The command line: ``nodeleaklint check``, ``nodeleaklint rules``, ``nodeleaklint rule``.
 
-Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error (also a
-missing or unreadable path). ``--exit-zero`` turns 1 into 0, never 2 into 0. Results go
-to stdout (or ``--output``), diagnostics to stderr.
+Exit status: 0 when no finding reaches the failure threshold (``--fail-on`` / ``fail-on``,
+default high: medium findings are reported but do not fail), 1 when one does (or, when
+asked for, unused suppressions or stale baseline entries), 2 usage, configuration or
+internal error (also a missing or unreadable path). ``--exit-zero`` turns 1 into 0, never
+2 into 0. Results go to stdout (or ``--output``), diagnostics to stderr.
 """
 
 from __future__ import annotations
@@ -12,20 +14,24 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
-from nodeleaklint import __version__
+from nodeleaklint import __version__, terminal
 from nodeleaklint.config import ConfigError
 from nodeleaklint.findings import Confidence, NotificationKind, RunResult, Severity
+from nodeleaklint.reporters import HUMAN_FORMATS
 from nodeleaklint.rules import ALL_RULES, UnknownRuleError, find_rule, matching_rules
 from nodeleaklint.rules.base import Rule
+from nodeleaklint.terminal import COLOR_CHOICES
 
 FORMATS = ("text", "concise", "json", "sarif", "github")
 # Formats whose output already lists notifications; for the others they go to stderr.
 _FORMATS_WITH_NOTIFICATIONS = ("text", "concise", "github", "sarif")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
 
 
 def split_selectors(values: Sequence[str]) -> list[str]:
@@ -46,7 +52,8 @@ def _selectors(
 
 
 def exit_status(result: RunResult, *, exit_zero: bool = False) -> int:
-    """The process exit status for a run."""
+    """The process exit status for a run: findings fail it only at or above their file's
+    ``fail-on`` confidence (``RunResult.failing``)."""
     failed = not result.successful or any(
         n.kind is NotificationKind.UNREADABLE for n in result.all_notifications
     )
@@ -56,24 +63,28 @@ def exit_status(result: RunResult, *, exit_zero: bool = False) -> int:
         n.kind in (NotificationKind.UNUSED_SUPPRESSION, NotificationKind.STALE_BASELINE)
         for n in result.all_notifications
     )
-    if (result.findings or unused) and not exit_zero:
+    if (result.failing or unused) and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 
 
 def statistics(result: RunResult, fmt: str) -> str:
-    """Findings counted per rule, most frequent first (``--statistics``)."""
+    """Findings counted per rule, most frequent first, then a total (``--statistics``)."""
     counts = Counter((finding.rule, finding.name) for finding in result.findings)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if fmt == "json":
         items = [{"rule": rule, "name": name, "count": count} for (rule, name), count in rows]
         return json.dumps(items, indent=2) + "\n"
-    width = max((len(str(count)) for _, count in rows), default=1)
-    return "".join(f"{count:>{width}}\t{rule}\t{name}\n" for (rule, name), count in rows)
+    total = sum(counts.values())
+    width = len(str(total))
+    lines = [f"{count:>{width}}\t{rule}\t{name}\n" for (rule, name), count in rows]
+    return "".join(lines) + f"{total:>{width}}\ttotal\n"
 
 
-def _diagnose(result: RunResult) -> None:
+def _diagnose(result: RunResult, quiet: bool = False) -> None:
     for notification in result.all_notifications:
+        if quiet and notification.level is not Severity.ERROR:
+            continue
         where = notification.path or "nodeleaklint"
         if notification.path is not None and notification.line is not None:
             where += f":{notification.line}"
@@ -81,7 +92,24 @@ def _diagnose(result: RunResult) -> None:
         click.echo(f"{level}: {where}: {notification.message}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _interrupted() -> NoReturn:
+    click.echo("nodeleaklint: interrupted", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+class _Group(click.Group):
+    """Ctrl-C anywhere in a command ends it with status 130 and one line, no traceback
+    (click's own handling prints "Aborted!" and exits 1). Worker processes are ended by
+    the runner before the interrupt gets here."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _interrupted()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nodeleaklint")
 def cli() -> None:
     """Find memory-leak patterns in Node.js JavaScript and TypeScript."""
@@ -133,8 +161,28 @@ def cli() -> None:
     help="Report only findings of this confidence or higher (default: the configuration's "
     "min-confidence, medium).",
 )
+@click.option(
+    "--fail-on",
+    type=click.Choice([level.value for level in Confidence]),
+    help="Exit 1 only for findings of this confidence or higher (default: the configuration's "
+    "fail-on, high: medium findings are reported but do not fail the run).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print the findings only: no summary, no notices (errors still go to stderr).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text and concise formats (auto: on a terminal, honouring NO_COLOR "
+    "and FORCE_COLOR).",
+)
 @click.option(
     "--force-exclude",
     is_flag=True,
@@ -197,8 +245,11 @@ def check(
     config_path: str | None,
     stdin_filename: str | None,
     min_confidence: str | None,
+    fail_on: str | None,
     exit_zero: bool,
     statistics: bool,
+    quiet: bool,
+    color: str,
     force_exclude: bool,
     report_unused_suppressions: bool,
     jobs: int | None,
@@ -216,6 +267,7 @@ def check(
     if use_stdin and any(path != "-" for path in paths):
         raise click.UsageError("reading stdin (- or --stdin-filename) takes no other paths")
     source = sys.stdin.buffer.read() if use_stdin else None
+    progress = None if use_stdin else terminal.progress_for(quiet)
     try:
         result = runner.run(
             paths or (".",),
@@ -230,16 +282,25 @@ def check(
             cache_dir=None if no_cache or use_stdin else _cache_dir(paths, config_path, cache_dir),
             own_process=True,
             min_confidence=Confidence(min_confidence) if min_confidence else None,
+            fail_on=Confidence(fail_on) if fail_on else None,
+            progress=progress,
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except UnknownRuleError as error:
         raise click.UsageError(str(error)) from None
-    result = _with_baseline(result, baseline_file, write_baseline, report_stale_baseline)
-    if source is None and result.files_checked == 0 and not result.all_notifications:
+    finally:
+        if progress is not None:
+            progress.close()
+    result = _with_baseline(result, baseline_file, write_baseline, report_stale_baseline, quiet)
+    if source is None and result.files_checked == 0 and not result.all_notifications and not quiet:
         click.echo("warning: no JavaScript or TypeScript files found", err=True)
-    _write(result, fmt, None if output == Path("-") else output, statistics, max_results)
+    to_file = None if output == Path("-") else output
+    palette = terminal.Palette(
+        fmt in HUMAN_FORMATS and to_file is None and terminal.wants_color(color, sys.stdout)
+    )
+    _write(result, fmt, to_file, statistics, max_results, quiet, palette)
     sys.exit(exit_status(result, exit_zero=exit_zero))
 
 
@@ -252,13 +313,24 @@ def _cache_dir(paths: tuple[str, ...], config_path: str | None, given: Path | No
 
 
 def _with_baseline(
-    result: RunResult, baseline_file: str | None, write_file: str | None, report_stale: bool
+    result: RunResult,
+    baseline_file: str | None,
+    write_file: str | None,
+    report_stale: bool,
+    quiet: bool = False,
 ) -> RunResult:
     from nodeleaklint import baseline
 
     try:
+        if write_file is not None:
+            written = baseline.write(write_file, result)
+            if not quiet:
+                count = len(set(written.entries))
+                entries = "baseline entry" if count == 1 else "baseline entries"
+                click.echo(f"wrote {count} {entries} to {write_file}", err=True)
+            return baseline.apply(result, written)
         return baseline.use(
-            result, baseline_file=baseline_file, write_file=write_file, report_stale=report_stale
+            result, baseline_file=baseline_file, write_file=None, report_stale=report_stale
         )
     except baseline.BaselineError as error:
         click.echo(f"error: {error}", err=True)
@@ -266,18 +338,24 @@ def _with_baseline(
 
 
 def _write(
-    result: RunResult, fmt: str, output: Path | None, stats: bool, max_results: int | None
+    result: RunResult,
+    fmt: str,
+    output: Path | None,
+    stats: bool,
+    max_results: int | None,
+    quiet: bool = False,
+    palette: terminal.Palette = terminal.PLAIN,
 ) -> None:
     if stats:
         text = statistics(result, fmt)
     else:
         from nodeleaklint.reporters import render
 
-        text = render(fmt, result, ALL_RULES, max_results=max_results)
-    if output is not None or stats or fmt not in _FORMATS_WITH_NOTIFICATIONS:
-        _diagnose(result)
+        text = render(fmt, result, ALL_RULES, max_results=max_results, quiet=quiet, palette=palette)
+    if output is not None or stats or fmt not in _FORMATS_WITH_NOTIFICATIONS or quiet:
+        _diagnose(result, quiet)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=palette.enabled)  # click strips colour when not told
         return
     try:
         output.write_text(text, encoding="utf-8")
@@ -316,30 +394,18 @@ def _rule_summary(rule: Rule) -> dict[str, str]:
 
 
 def rule_markdown(rule: Rule) -> str:
-    """A rule's documentation as markdown: title, metadata, docstring, options."""
-    import inspect
+    """A rule's documentation page: the one ``rules/<ID>-<name>/README.md`` holds, made
+    from the installed rule module, so it needs neither the repository nor a network."""
+    from nodeleaklint.docgen import GENERATED_NOTE, rule_page
 
-    meta = rule.meta
-    parts = [
-        f"# {meta.name} ({meta.id})",
-        f"{meta.summary}\n\nSeverity: {meta.severity.value}. Confidence: "
-        f"{meta.confidence.value}. {meta.cwe}.",
-        inspect.cleandoc(rule.doc),
-    ]
-    if meta.options and "## Options" not in rule.doc:
-        lines = [
-            f"- `{o.name}` ({o.kind.__name__}, default `{o.default!r}`): {o.description}"
-            for o in meta.options
-        ]
-        parts.append("## Options\n\n" + "\n".join(lines))
-    parts.append(f"Docs: {rule.docs_url}")
-    return "\n\n".join(part for part in parts if part) + "\n"
+    page = rule_page(rule).removeprefix(GENERATED_NOTE + "\n")
+    return f"{page.rstrip()}\n\nOnline: {rule.docs_url}\n"
 
 
 @cli.command("rule")
 @click.argument("selector", metavar="ID|NAME")
 def show_rule(selector: str) -> None:
-    """Print the documentation of one rule."""
+    """Print the documentation page of one rule (works offline)."""
     try:
         rule = find_rule(selector)
     except UnknownRuleError:
@@ -367,4 +433,7 @@ def language_server() -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="nodeleaklint")
+    try:
+        cli(prog_name="nodeleaklint")
+    except KeyboardInterrupt:
+        _interrupted()

@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
-from nodeleaklint.findings import Confidence
+from nodeleaklint.findings import Confidence, Notification, NotificationKind, Severity
 from nodeleaklint.rules import UnknownRuleError, find_rule, matching_rules
 from nodeleaklint.rules.base import RuleOption
 
@@ -30,6 +30,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "dist",
     "build",
     "coverage",
+    "vendor",
     "*.min.js",
     "*.min.mjs",
     "*.min.cjs",
@@ -54,6 +55,7 @@ KEYS: tuple[str, ...] = (
     "max-file-size",
     "respect-gitignore",
     "min-confidence",
+    "fail-on",
     "rules",
 )
 
@@ -78,6 +80,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     respect_gitignore: bool = True
     min_confidence: Confidence = Confidence.MEDIUM
+    fail_on: Confidence = Confidence.HIGH
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -266,6 +269,7 @@ _FIELDS: dict[str, tuple[str, Callable[[_Section, str, Any], Any]]] = {
     "max-file-size": ("max_file_size", _positive_int),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "min-confidence": ("min_confidence", _confidence),
+    "fail-on": ("fail_on", _confidence),
     "rules": ("rule_options", lambda s, _key, v: _rule_options(s, v)),
 }
 
@@ -304,14 +308,48 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     return _build(*found)
 
 
-def _config_in(folder: Path) -> Config | None:
+# Files that are other tools' first: one that does not parse is ours to complain about only
+# when it holds our settings.
+_SHARED_FILES = {"pyproject.toml": b"nodeleaklint", "package.json": b'"nodeleaklint"'}
+
+
+def _config_in(folder: Path, notices: list[Notification] | None = None) -> Config | None:
     for name in CONFIG_FILENAMES:
         candidate = folder / name
         if candidate.is_file():
-            found = _read_section(candidate)
+            try:
+                found = _read_section(candidate)
+            except ConfigError as error:
+                if not _foreign(candidate):
+                    raise
+                if notices is not None:
+                    notices.append(_ignored(candidate, error))
+                continue
             if found is not None:
                 return _build(*found)
     return None
+
+
+def _foreign(path: Path) -> bool:
+    """Whether a shared file that does not parse shows no sign of our settings."""
+    marker = _SHARED_FILES.get(path.name)
+    if marker is None:
+        return False
+    try:
+        return marker not in path.read_bytes()
+    except OSError:
+        return True
+
+
+def _ignored(path: Path, error: ConfigError) -> Notification:
+    problem = str(error).split(": ", 1)[-1]
+    return Notification(
+        NotificationKind.SKIPPED,
+        f"{problem}; it holds no nodeleaklint settings, so the search for a configuration "
+        "went on above it",
+        path=display_path(path),
+        level=Severity.NOTE,
+    )
 
 
 def discover_config(start: str | os.PathLike[str]) -> Config:
@@ -322,12 +360,18 @@ def discover_config(start: str | os.PathLike[str]) -> Config:
 class ConfigResolver:
     """Finds the settings for each checked folder; every folder is looked up once per run.
 
-    With an explicit config file, every path gets that file's settings.
+    With an explicit config file, every path gets that file's settings. A
+    ``pyproject.toml`` or ``package.json`` that does not parse and shows no sign of our
+    settings is another tool's problem: it becomes a note in ``notices`` and the search
+    goes on above it (one that mentions ``nodeleaklint`` is an error, as is any broken
+    ``nodeleaklint.toml``).
     """
 
     def __init__(self, explicit: str | os.PathLike[str] | None = None) -> None:
         self._explicit = load_config(explicit) if explicit is not None else None
         self._by_folder: dict[Path, Config] = {}
+        # Other tools' files that did not parse and were passed over (each once).
+        self.notices: list[Notification] = []
 
     def for_path(self, path: Path) -> Config:
         """Settings for a file (from its folder) or for a folder."""
@@ -346,7 +390,7 @@ class ConfigResolver:
             if config is not None:
                 break
             visited.append(candidate)
-            config = _config_in(candidate)
+            config = _config_in(candidate, self.notices)
             if config is not None or candidate.parent == candidate:
                 break
             candidate = candidate.parent

@@ -2,8 +2,12 @@
 
 Folders are walked with ``os.scandir`` and an explicit stack (no recursion), entries in
 sorted order, symlinked folders followed only once (by device and inode) so loops end.
-Explicitly named files are always checked unless ``force_exclude`` is set (as ruff does);
-named files with an unsupported extension are skipped with a notice.
+Paths are plain strings in the walk (``pathlib`` costs more than the rest of a cached
+run's discovery), and the configuration is looked up once per folder.
+Explicitly named files are always checked unless ``force_exclude`` is set (as ruff does;
+then excludes and ``.gitignore`` apply to them too); named files with an unsupported
+extension are skipped with a notice. Extensionless files whose first line is a ``node``
+shebang (``#!/usr/bin/env node``) are JavaScript, found by the walk or named.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import pathspec
 
 from nodeleaklint.config import Config
 from nodeleaklint.findings import Notification, NotificationKind, Severity
-from nodeleaklint.parsing import dialect_for_path
+from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_path, is_node_script
 
 ConfigFor = Callable[[Path], Config]
 """Settings for the entries of an absolute folder path."""
@@ -28,11 +32,16 @@ MISSING_PATH = "No such file or directory"
 
 @dataclass(frozen=True)
 class SourcePath:
-    """A file to check: its absolute ``path``, its ``display`` path, and its settings."""
+    """A file to check: its absolute ``path``, its ``display`` path, and its settings.
 
-    path: Path
+    ``identity`` is (device, inode) when the walk knows it without a ``stat`` (a file that
+    is not a symlink); None means: ask ``os.stat``.
+    """
+
+    path: str
     display: str
     config: Config
+    identity: tuple[int, int] | None = None
 
 
 def display_for(given: str, absolute: Path) -> str:
@@ -55,17 +64,24 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     return spec
 
 
-def _relative(path: Path, base: Path | None) -> str | None:
-    if base is None:
+def _relative(path: str, base: str | None) -> str | None:
+    """``path`` below folder ``base`` as a posix relative path (None: not below it)."""
+    if base is None or not path.startswith(base):
         return None
-    try:
-        relative = path.relative_to(base)
-    except ValueError:
+    rest = path[len(base) :]
+    if not rest.startswith(os.sep):
+        if base.endswith(os.sep) and rest:  # base is a root such as "/"
+            return rest.replace(os.sep, "/")
         return None
-    return relative.as_posix() if relative.parts else None
+    rest = rest.lstrip(os.sep)
+    return rest.replace(os.sep, "/") if rest else None
 
 
-def is_excluded(path: Path, config: Config, *, is_dir: bool = False) -> bool:
+def _cwd() -> str:
+    return os.getcwd()
+
+
+def is_excluded(path: Path | str, config: Config, *, is_dir: bool = False) -> bool:
     """Whether ``exclude`` + ``extend-exclude`` match ``path`` or a folder above it.
 
     Patterns are gitignore-style and relative to the config root; without a root, or for
@@ -74,30 +90,44 @@ def is_excluded(path: Path, config: Config, *, is_dir: bool = False) -> bool:
     patterns = config.all_excludes
     if not patterns:
         return False
+    path = os.fspath(path)
     relative = (
-        _relative(path, config.root)
-        or _relative(path, Path.cwd())
-        or path.relative_to(path.anchor).as_posix()
+        _relative(path, _root(config))
+        or _relative(path, _cwd())
+        or Path(path).relative_to(Path(path).anchor).as_posix()
     )
     return _spec(patterns).match_file(relative + "/" if is_dir else relative)
 
 
+_ROOTS: dict[Path, str] = {}
+
+
+def _root(config: Config) -> str | None:
+    if config.root is None:
+        return None
+    root = _ROOTS.get(config.root)
+    if root is None:
+        root = _ROOTS[config.root] = str(config.root)
+    return root
+
+
 @dataclass(frozen=True)
 class _GitIgnore:
-    base: Path
+    base: str
     spec: pathspec.GitIgnoreSpec
 
 
-def _read_gitignore(folder: Path, name: str = ".gitignore") -> _GitIgnore | None:
+def _read_gitignore(folder: str, name: str = ".gitignore") -> _GitIgnore | None:
     try:
-        lines = (folder / name).read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return None
-    base = folder.parent.parent if name == "info/exclude" else folder
+    base = os.path.dirname(os.path.dirname(folder)) if name == "info/exclude" else folder
     return _GitIgnore(base, pathspec.GitIgnoreSpec.from_lines(lines))
 
 
-def _gitignored(path: Path, is_dir: bool, ignores: tuple[_GitIgnore, ...]) -> bool:
+def _gitignored(path: str, is_dir: bool, ignores: tuple[_GitIgnore, ...]) -> bool:
     for ignore in reversed(ignores):  # the deepest file decides
         relative = _relative(path, ignore.base)
         if relative is None:
@@ -108,38 +138,74 @@ def _gitignored(path: Path, is_dir: bool, ignores: tuple[_GitIgnore, ...]) -> bo
     return False
 
 
-def _ancestor_gitignores(folder: Path) -> tuple[_GitIgnore, ...]:
+def _ancestor_gitignores(folder: str) -> tuple[_GitIgnore, ...]:
     """Ignore files that apply to ``folder`` from above it, within its git repository.
 
     That is ``.git/info/exclude`` and the ``.gitignore`` of each folder from the repository
     root down to ``folder``'s parent, outermost first (``folder``'s own is read by the walk).
     """
-    chain: list[Path] = []
-    for candidate in (folder, *folder.parents):
+    chain: list[str] = []
+    candidate = folder
+    while True:
         chain.append(candidate)
-        if (candidate / ".git").exists():
+        if os.path.exists(os.path.join(candidate, ".git")):
             break
-    else:
-        return ()
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return ()
+        candidate = parent
     found = [_read_gitignore(candidate) for candidate in reversed(chain[1:])]
-    exclude = _read_gitignore(chain[-1] / ".git", "info/exclude")
+    exclude = _read_gitignore(os.path.join(chain[-1], ".git"), "info/exclude")
     return tuple(item for item in (exclude, *found) if item is not None)
+
+
+def is_gitignored(path: Path | str, config: Config) -> bool:
+    """Whether ``.gitignore`` (or ``.git/info/exclude``) ignores the file ``path``
+    (for files named explicitly with ``--force-exclude``; the walk reads them as it goes)."""
+    if not config.respect_gitignore:
+        return False
+    path = os.fspath(path)
+    folder = os.path.dirname(path)
+    own = _read_gitignore(folder)
+    ignores = (*_ancestor_gitignores(folder), *((own,) if own is not None else ()))
+    return _gitignored(path, False, ignores)
 
 
 # -- walking -----------------------------------------------------------------------------
 
 
-def _identity(path: Path) -> tuple[int, int]:
+def _identity(path: str) -> tuple[int, int]:
     """Device and inode of what ``path`` points to: equal for every link to one file."""
     info = os.stat(path)
     return (info.st_dev, info.st_ino)
 
 
+def _head(path: str) -> bytes:
+    """The first bytes of a file (empty when it cannot be read), to look for a shebang."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return b""
+    try:
+        return os.read(fd, SHEBANG_PROBE)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def _is_source(name: str, path: str) -> bool:
+    """A JavaScript/TypeScript file by extension, or an extensionless node script."""
+    if dialect_for_path(name) is not None:
+        return True
+    return "." not in name.lstrip(".") and is_node_script(name, _head(path))
+
+
 def _walk(
-    root: Path, display_root: str, config_for: ConfigFor
+    root: str, display_root: str, config_for: ConfigFor
 ) -> Iterator[SourcePath | Notification]:
     inherited = _ancestor_gitignores(root)
-    stack: list[tuple[Path, str, tuple[_GitIgnore, ...]]] = [(root, display_root, inherited)]
+    stack: list[tuple[str, str, tuple[_GitIgnore, ...]]] = [(root, display_root, inherited)]
     seen: set[tuple[int, int]] = set()
     while stack:
         folder, display, ignores = stack.pop()
@@ -150,8 +216,9 @@ def _walk(
         if key in seen:  # a symlink back into the walk
             continue
         seen.add(key)
-        config = config_for(folder)
-        if config.respect_gitignore:
+        config = config_for(Path(folder))  # once per folder
+        respect = config.respect_gitignore
+        if respect:
             own = _read_gitignore(folder)
             if own is not None:
                 ignores = (*ignores, own)
@@ -166,25 +233,27 @@ def _walk(
                 level=Severity.ERROR,
             )
             continue
-        folders: list[tuple[Path, str, tuple[_GitIgnore, ...]]] = []
+        folders: list[tuple[str, str, tuple[_GitIgnore, ...]]] = []
+        prefix = "" if display == "." else display + os.sep
         for entry in entries:
-            path = folder / entry.name
+            name = entry.name
+            path = entry.path
             try:
                 is_dir = entry.is_dir()
                 is_file = not is_dir and entry.is_file()
             except OSError:
                 continue
-            if not (is_dir or (is_file and dialect_for_path(entry.name) is not None)):
+            if not (is_dir or (is_file and _is_source(name, path))):
                 continue
             if is_excluded(path, config, is_dir=is_dir):
                 continue
-            if config.respect_gitignore and _gitignored(path, is_dir, ignores):
+            if respect and _gitignored(path, is_dir, ignores):
                 continue
-            child_display = os.path.join(display, entry.name) if display != "." else entry.name
             if is_dir:
-                folders.append((path, child_display, ignores))
+                folders.append((path, prefix + name, ignores))
             else:
-                yield SourcePath(path, child_display, config)
+                identity = None if entry.is_symlink() else (key[0], entry.inode())
+                yield SourcePath(path, prefix + name, config, identity)
         stack.extend(reversed(folders))
 
 
@@ -194,13 +263,14 @@ def iter_source_files(
     """Files to check under ``paths``, in a stable order, each real file once.
 
     Yields a ``Notification`` for a path that does not exist (an error: the run exits 2)
-    and for a named file whose extension is not supported (a note: skipped).
+    and for a named file whose extension is not supported (a note: skipped); a named
+    extensionless file is checked when its first line is a node shebang.
     ``config_for`` may raise ``ConfigError``; it propagates.
     """
     seen: set[tuple[int, int]] = set()
     for given in paths:
-        absolute = Path(os.path.abspath(given))
-        display = display_for(given, absolute)
+        absolute = os.path.abspath(given)
+        display = display_for(given, Path(absolute))
         try:
             is_dir = stat.S_ISDIR(os.stat(absolute).st_mode)
         except OSError as error:
@@ -212,11 +282,15 @@ def iter_source_files(
                 level=Severity.ERROR,
             )
             continue
-        if force_exclude and is_excluded(absolute, config_for(absolute.parent), is_dir=is_dir):
-            continue
+        if force_exclude:
+            config = config_for(Path(os.path.dirname(absolute)))
+            if is_excluded(absolute, config, is_dir=is_dir):
+                continue
+            if not is_dir and is_gitignored(absolute, config):
+                continue
         if is_dir:
             items: Iterable[SourcePath | Notification] = _walk(absolute, display, config_for)
-        elif dialect_for_path(absolute) is None:
+        elif dialect_for_path(absolute) is None and not is_node_script(absolute, _head(absolute)):
             items = [
                 Notification(
                     NotificationKind.SKIPPED,
@@ -226,13 +300,15 @@ def iter_source_files(
                 )
             ]
         else:
-            items = [SourcePath(absolute, display, config_for(absolute.parent))]
+            items = [SourcePath(absolute, display, config_for(Path(os.path.dirname(absolute))))]
         for item in items:
             if isinstance(item, SourcePath):
-                try:
-                    key = _identity(item.path)
-                except OSError:
-                    key = (-1, len(seen))
+                key = item.identity
+                if key is None:
+                    try:
+                        key = _identity(item.path)
+                    except OSError:
+                        key = (-1, len(seen))
                 if key in seen:
                     continue
                 seen.add(key)

@@ -18,7 +18,7 @@ from nodeleaklint.findings import (
     Severity,
 )
 from nodeleaklint.fingerprints import with_fingerprints
-from nodeleaklint.parsing import Node, dialect_for_path, parse
+from nodeleaklint.parsing import SHEBANG_PROBE, Node, dialect_for_source, parse
 from nodeleaklint.rules.base import Rule, RuleContext
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.source import BOM, SourceFile
@@ -36,7 +36,7 @@ def check_source(
 ) -> FileReport:
     """Lint one file's bytes as if they were the file at ``path``."""
     report = FileReport(path=path)
-    dialect = dialect_for_path(path)
+    dialect = dialect_for_source(path, data[:SHEBANG_PROBE])
     if dialect is None:
         report.notifications.append(
             Notification(NotificationKind.SKIPPED, "not a JavaScript or TypeScript file", path)

@@ -17,8 +17,20 @@ class Confidence(str, enum.Enum):
     MEDIUM = "medium"
 
     def at_least(self, minimum: Confidence) -> bool:
-        """Whether this confidence meets ``minimum`` (``min-confidence``)."""
+        """Whether this confidence meets ``minimum`` (``min-confidence``, ``fail-on``)."""
         return minimum is Confidence.MEDIUM or self is Confidence.HIGH
+
+
+def report_level(severity: Severity, confidence: Confidence) -> Severity:
+    """The level a finding is reported at: ``error`` when its confidence is high,
+    ``warning`` when medium (GitHub annotations, SARIF ``level``, editor diagnostics).
+
+    A rule declared at ``note`` severity stays a note whatever its confidence: the
+    confidence of a finding never raises a rule above what its author declared.
+    """
+    if severity is Severity.NOTE:
+        return Severity.NOTE
+    return Severity.ERROR if confidence is Confidence.HIGH else Severity.WARNING
 
 
 @dataclass(frozen=True, order=True)
@@ -60,6 +72,11 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.rule, self.message)
 
+    @property
+    def level(self) -> Severity:
+        """The level it is reported at (see ``report_level``)."""
+        return report_level(self.severity, self.confidence)
+
 
 class NotificationKind(str, enum.Enum):
     """Why a file was not (fully) checked, or what went wrong while checking it."""
@@ -93,12 +110,19 @@ class Notification:
 
 @dataclass
 class FileReport:
-    """Everything checking one file produced."""
+    """Everything checking one file produced.
+
+    ``hidden`` counts findings left out because they are below the minimum confidence;
+    ``fail_on`` is the lowest confidence of a finding that fails the run for this file
+    (``fail-on``). Both are settings of the run, filled in after checking (not cached).
+    """
 
     path: str
     findings: list[Finding] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     suppressed: int = 0
+    hidden: int = 0
+    fail_on: Confidence = Confidence.HIGH
 
 
 @dataclass
@@ -120,6 +144,21 @@ class RunResult:
     @property
     def files_checked(self) -> int:
         return len(self.files)
+
+    @property
+    def hidden(self) -> int:
+        """Findings not reported because they are below the minimum confidence."""
+        return sum(report.hidden for report in self.files)
+
+    @property
+    def failing(self) -> list[Finding]:
+        """Reported findings at or above their file's ``fail-on`` confidence."""
+        return [
+            finding
+            for report in self.files
+            for finding in report.findings
+            if finding.confidence.at_least(report.fail_on)
+        ]
 
     @property
     def successful(self) -> bool:

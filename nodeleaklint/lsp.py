@@ -19,17 +19,21 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 from pygls.workspace import ServerTextPosition, ServerTextRange, TextDocument
 
 from nodeleaklint import __version__, lsp_edits, runner
 from nodeleaklint.config import CONFIG_FILENAMES, ConfigError
 from nodeleaklint.findings import Finding, Notification, RunResult, Severity, Span
-from nodeleaklint.parsing import dialect_for_path
+from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.reporters.common import NOTIFICATION_IDS
 from nodeleaklint.rules import RULES_BY_ID, UnknownRuleError
 from nodeleaklint.source import split_lines, utf16_to_codepoint_column
@@ -52,22 +56,84 @@ _SEVERITY = {
 }
 
 
+@dataclass(frozen=True)
+class _Rejected:
+    """A message that could not be read as the request or notification it claims to be."""
+
+    id: int | str | None
+    error: JsonRpcException | None  # None: a notification, which gets no answer
+
+
+class _Protocol(LanguageServerProtocol):
+    """pygls' protocol, answering what it cannot read instead of only logging it.
+
+    A request whose params do not fit its method gets an Invalid Params error with its
+    id (pygls lost the id, and the client waited forever); a message that is not a
+    JSON-RPC object (a batch, a number, no ``jsonrpc``) gets Invalid Request; a
+    notification that cannot be read is ignored, as JSON-RPC asks. A body that is not
+    JSON gets Parse Error (``NodeLeakLintServer.report_server_error``). Handled
+    notifications leave nothing behind.
+    """
+
+    def structure_message(self, data: Any) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if isinstance(data, dict) and "method" in data and _valid_id(data.get("id")):
+                return _Rejected(data["id"], error)
+            return _Rejected(None, None)
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Rejected):
+            if message.error is not None:
+                self._send_response(message.id, None, message.error.to_response_error())  # type: ignore[arg-type]
+            return
+        if not hasattr(message, "jsonrpc"):
+            request_id = message.get("id") if isinstance(message, dict) else None
+            error = JsonRpcInvalidRequest().to_response_error()
+            self._send_response(request_id if _valid_id(request_id) else None, None, error)  # type: ignore[arg-type]
+            return
+        super().handle_message(message)
+
+    def _check_handler_result(self, future: Any) -> None:
+        # pygls files the future of each notification (didOpen, didChange …) under a fresh
+        # id and never removes it: a Future, a Condition and an RLock kept per keystroke.
+        super()._check_handler_result(future)
+        for key in [key for key, kept in self._request_futures.items() if kept is future]:
+            del self._request_futures[key]
+
+
+def _valid_id(value: object) -> bool:
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
+
+
 class NodeLeakLintServer(LanguageServer):
     """pygls server plus the state of one session: push or pull, pending checks."""
 
     def __init__(self) -> None:
-        super().__init__("nodeleaklint", __version__)
+        super().__init__("nodeleaklint", __version__, protocol_cls=_Protocol)
         self.push = True
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.debounce = DEBOUNCE_SECONDS
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        if isinstance(error, ValueError):  # the body was not JSON (or not UTF-8)
+            parse_error = types.ResponseError(
+                code=JsonRpcParseError.CODE, message=f"{JsonRpcParseError.MESSAGE}: {error}"
+            )
+            self.protocol._send_response(None, None, parse_error)  # type: ignore[arg-type]
+            return
+        super().report_server_error(error, source)
 
     # -- checking ----------------------------------------------------------------------
 
     def diagnostics(self, document: TextDocument) -> list[types.Diagnostic]:
         path = document_path(document)
-        if path is None or dialect_for_path(path) is None:
+        if path is None:
             return []
         data = document.source.encode("utf-8", errors="surrogatepass")
+        if dialect_for_source(path, data[:SHEBANG_PROBE]) is None:
+            return []
         try:
             result = runner.run((), stdin=data, stdin_filename=str(path), force_exclude=True)
         except (ConfigError, UnknownRuleError) as error:
@@ -171,7 +237,7 @@ def finding_diagnostic(document: TextDocument, finding: Finding) -> types.Diagno
     return types.Diagnostic(
         range=to_range(document, finding.span),
         message=finding.message,
-        severity=_SEVERITY[finding.severity],
+        severity=_SEVERITY[finding.level],
         source=SOURCE,
         code=finding.rule,
         code_description=types.CodeDescription(href=rule.docs_url) if rule else None,

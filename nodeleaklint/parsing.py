@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import os
+import re
 from functools import cache
 from pathlib import PurePath
 
@@ -19,6 +21,8 @@ __all__ = [
     "TreeCursor",
     "captures",
     "dialect_for_path",
+    "dialect_for_source",
+    "is_node_script",
     "parse",
 ]
 
@@ -45,9 +49,36 @@ _DIALECT_BY_EXTENSION: dict[str, Dialect] = {
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(sorted(_DIALECT_BY_EXTENSION))
 
 
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix`` for a file name, without building a path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def dialect_for_path(path: str | PurePath) -> Dialect | None:
     """The grammar for a file name, or None when the extension is not supported."""
-    return _DIALECT_BY_EXTENSION.get(PurePath(path).suffix.lower())
+    name = os.path.basename(path) if isinstance(path, str) else path.name
+    return _DIALECT_BY_EXTENSION.get(_suffix(name).lower())
+
+
+# ``#!/usr/bin/env node``, ``#!/usr/bin/env -S node --flag``, ``#!/usr/local/bin/node``.
+_NODE_SHEBANG = re.compile(
+    rb"#![ \t]*(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?:node|nodejs)(?:[ \t]|\r|\n|$)"
+)
+SHEBANG_PROBE = 128  # bytes read from an extensionless file to look for a node shebang
+
+
+def is_node_script(name: str, head: bytes) -> bool:
+    """An extensionless file whose first line runs it with ``node``: JavaScript."""
+    return not _suffix(os.path.basename(name)) and _NODE_SHEBANG.match(head) is not None
+
+
+def dialect_for_source(path: str | PurePath, head: bytes) -> Dialect | None:
+    """The grammar for a file by its extension, else by a node shebang in ``head``."""
+    dialect = dialect_for_path(path)
+    if dialect is None and is_node_script(str(path), head):
+        return Dialect.JAVASCRIPT
+    return dialect
 
 
 @cache

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import signal
 import stat
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pathspec
 
@@ -31,9 +33,13 @@ from nodeleaklint.findings import (
     Severity,
 )
 from nodeleaklint.memory import MemoryGuard
-from nodeleaklint.parsing import dialect_for_path
+from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
+from nodeleaklint.sniff import not_source
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 STDIN = "-"
 # Below this many files a run stays in one process: starting workers costs more.
@@ -91,14 +97,14 @@ class RuleSelection:
             self._specs[id(config)] = specs
         return specs
 
-    def rules_for(self, path: Path, display: str, config: Config) -> list[Rule]:
+    def rules_for(self, path: Path | str, display: str, config: Config) -> list[Rule]:
         rules = self._base(config)
         if not config.per_file_ignores:
             return rules
         relative = display
         if config.root is not None:
             with contextlib.suppress(ValueError):
-                relative = path.relative_to(config.root).as_posix()
+                relative = Path(path).relative_to(config.root).as_posix()
         ignored = {
             rule_id
             for spec, ids in self._ignore_specs(config)
@@ -112,17 +118,26 @@ def _notice(kind: NotificationKind, message: str, path: str, level: Severity) ->
     return Notification(kind, message, path=path, level=level)
 
 
-def _read(path: Path, display: str, limit: int) -> bytes | Notification:
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read(path: Path | str, display: str, limit: int) -> bytes | Notification:
     """The file's bytes, or a notification saying why it was not read."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
-            return _notice(
-                NotificationKind.SKIPPED, "not a regular file; skipped", display, Severity.NOTE
-            )
-        if info.st_size > limit:
-            return _too_large(display, info.st_size, limit)
-        return path.read_bytes()
+        # One open and one fstat: O_NONBLOCK so that opening a FIFO cannot block.
+        fd = os.open(path, _READ_FLAGS)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device could block or never end
+                return _notice(
+                    NotificationKind.SKIPPED, "not a regular file; skipped", display, Severity.NOTE
+                )
+            if info.st_size > limit:
+                return _too_large(display, info.st_size, limit)
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return handle.read()
+        finally:
+            os.close(fd)
     except OSError as error:
         return _notice(
             NotificationKind.UNREADABLE,
@@ -143,14 +158,14 @@ def _too_large(display: str, size: int, limit: int) -> Notification:
 
 def _renamed(report: FileReport, path: str) -> FileReport:
     """``report`` with every path in it replaced by ``path``."""
-    return FileReport(
+    return dataclasses.replace(
+        report,
         path=path,
         findings=[dataclasses.replace(f, path=path) for f in report.findings],
         notifications=[
             dataclasses.replace(n, path=path) if n.path is not None else n
             for n in report.notifications
         ],
-        suppressed=report.suppressed,
     )
 
 
@@ -158,13 +173,16 @@ def _renamed(report: FileReport, path: str) -> FileReport:
 class _Task:
     """One file to check; plain data, so it can be sent to a worker process."""
 
-    path: Path
+    path: str
     display: str
     config: Config
     rule_ids: tuple[str, ...]
     report_unused: bool
     cache_settings: str | None = None  # ``cache.settings_key`` when results are cached
 
+
+ProgressCallback = Callable[[int, int, int], None]
+"""Told (files done, files in all, of them answered by the cache) as a run goes on."""
 
 Outcome = tuple["FileReport | Notification", "str | None"]
 """A file's report (or why it was not read) and its cache key (None: do not cache)."""
@@ -195,6 +213,9 @@ def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
     data = _read(task.path, task.display, task.config.max_file_size)
     if isinstance(data, Notification):
         return data, None
+    reason = not_source(data)
+    if reason is not None:
+        return _notice(NotificationKind.SKIPPED, reason, task.display, Severity.NOTE), None
     report = _check_data(task, data, check or _engine_check())
     if _guard is not None:
         _guard.checked(len(data))
@@ -213,21 +234,65 @@ def _own_process() -> None:
     _guard = MemoryGuard()
 
 
-def _map_in_pool(tasks: list[_Task], jobs: int) -> list[Outcome]:
-    """``_check_task`` over ``tasks`` in worker processes, results in task order."""
+def _worker_init() -> None:
+    """A worker leaves Ctrl-C to the main process, which ends it (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _own_process()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End ``pool``'s workers now, not after the chunks they are working on."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=1)
+
+
+def _map_in_pool(
+    tasks: list[_Task], jobs: int, advance: Callable[[], None] | None = None
+) -> list[Outcome]:
+    """``_check_task`` over ``tasks`` in worker processes, results in task order.
+
+    Ctrl-C (``KeyboardInterrupt`` in this process) terminates the workers before it
+    propagates, so an interrupted run ends at once and leaves no process behind.
+    """
     from concurrent.futures import ProcessPoolExecutor  # not needed for one file: start-up
     from concurrent.futures.process import BrokenProcessPool
 
     results: list[Outcome] = []
     chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_own_process) as pool:
-            results.extend(pool.map(_check_task, tasks, chunksize=chunksize))
+        # Workers are started by ``map``; started while SIGINT is ignored, they inherit that.
+        with _sigint_ignored():
+            outcomes = pool.map(_check_task, tasks, chunksize=chunksize)
+        for outcome in outcomes:
+            results.append(outcome)
+            if advance is not None:
+                advance()
     except BrokenProcessPool as error:  # a worker died (e.g. killed); report, do not crash
         results.extend(
             (_internal_error(task.display, error), None) for task in tasks[len(results) :]
         )
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     return results
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Run:
@@ -242,21 +307,32 @@ class _Run:
         jobs: int | None,
         cache: ResultCache | None = None,
         min_confidence: Confidence | None = None,
+        fail_on: Confidence | None = None,
+        progress: ProgressCallback | None = None,
     ) -> None:
         self.check_source = check
+        self.progress = progress
         self.min_confidence = min_confidence
+        self.fail_on = fail_on
         self.resolver = resolver
         self.selection = selection
         self.report_unused = report_unused
         self.jobs = jobs
         self.cache = cache if check is None else None  # an injected check is not cached
         self._settings: dict[tuple[int, tuple[str, ...]], tuple[Config, str]] = {}
+        self._rule_ids: dict[int, tuple[Config, tuple[str, ...]]] = {}  # keeps ``config``
 
-    def task(self, path: Path, display: str, config: Config) -> _Task:
-        rules = self.selection.rules_for(path, display, config)
-        rule_ids = tuple(r.id for r in rules)
+    def task(self, path: Path | str, display: str, config: Config) -> _Task:
+        if config.per_file_ignores:
+            rule_ids = tuple(r.id for r in self.selection.rules_for(path, display, config))
+        else:  # the same for every file of this configuration: worked out once
+            known = self._rule_ids.get(id(config))
+            if known is None:
+                ids = tuple(r.id for r in self.selection.rules_for(path, display, config))
+                known = self._rule_ids[id(config)] = (config, ids)
+            rule_ids = known[1]
         return _Task(
-            path,
+            os.fspath(path),
             display,
             config,
             rule_ids,
@@ -273,7 +349,9 @@ class _Run:
             known = self._settings[(id(config), rule_ids)] = (config, key)
         return known[1]
 
-    def _from_cache(self, tasks: list[_Task]) -> tuple[dict[int, Outcome], list[int]]:
+    def _from_cache(
+        self, tasks: list[_Task], advance: Callable[[bool], None]
+    ) -> tuple[dict[int, Outcome], list[int]]:
         """Answers the cache has (by task index), and the indexes still to check."""
         if self.cache is None:
             return {}, list(range(len(tasks)))
@@ -283,6 +361,7 @@ class _Run:
             data = _read(task.path, task.display, task.config.max_file_size)
             if isinstance(data, Notification):
                 answered[index] = (data, None)
+                advance(False)
                 continue
             assert task.cache_settings is not None
             report = self.cache.get(entry_key(task.cache_settings, task.display, data))
@@ -290,17 +369,36 @@ class _Run:
                 missing.append(index)
             else:
                 answered[index] = (report, None)
+                advance(True)
         return answered, missing
+
+    def _counter(self, total: int) -> Callable[[bool], None]:
+        """Counts files done (``True``: answered by the cache) and tells ``progress``."""
+        progress = self.progress
+        done = cached = 0
+
+        def advance(from_cache: bool) -> None:
+            nonlocal done, cached
+            done += 1
+            cached += from_cache
+            if progress is not None:
+                progress(done, total, cached)
+
+        return advance
 
     def confident(self, report: FileReport, config: Config) -> FileReport:
         """``report`` without the findings below the minimum confidence (the command line's,
-        else the file's configuration's). Suppressions were matched before: a suppression
-        of a hidden finding is still used."""
+        else the file's configuration's), counting them as hidden, and with the file's
+        failure threshold (``--fail-on``, else ``fail-on``). Suppressions were matched
+        before: a suppression of a hidden finding is still used."""
         minimum = self.min_confidence or config.min_confidence
-        kept = [f for f in report.findings if f.confidence.at_least(minimum)]
-        if len(kept) == len(report.findings):
-            return report
-        return dataclasses.replace(report, findings=kept)
+        # Reports are fresh (checked or read from the cache in this run): set in place.
+        if minimum is not Confidence.MEDIUM and report.findings:
+            kept = [f for f in report.findings if f.confidence.at_least(minimum)]
+            report.hidden = len(report.findings) - len(kept)
+            report.findings = kept
+        report.fail_on = self.fail_on or config.fail_on
+        return report
 
     def _workers(self, count: int) -> int:
         if self.check_source is not None:  # an injected check may not survive pickling
@@ -319,13 +417,17 @@ class _Run:
                 result.notifications.append(item)
             else:
                 tasks.append(self.task(item.path, item.display, item.config))
-        answered, missing = self._from_cache(tasks)
+        advance = self._counter(len(tasks))
+        answered, missing = self._from_cache(tasks, advance)
         todo = [tasks[index] for index in missing]
         jobs = self._workers(len(todo))
         if jobs > 1:
-            checked = _map_in_pool(todo, jobs)
+            checked = _map_in_pool(todo, jobs, lambda: advance(False))
         else:
-            checked = [_check_task(task, self.check_source) for task in todo]
+            checked = []
+            for task in todo:
+                checked.append(_check_task(task, self.check_source))
+                advance(False)
         answered.update(zip(missing, checked, strict=True))
         for index in range(len(tasks)):
             outcome, key = answered[index]
@@ -337,6 +439,7 @@ class _Run:
             result.files.append(self.confident(outcome, tasks[index].config))
         if self.cache is not None:
             self.cache.save()
+        result.notifications.extend(self.resolver.notices)
         return result
 
     def stdin(self, data: bytes, filename: str | None, force_exclude: bool) -> RunResult:
@@ -350,7 +453,7 @@ class _Run:
         config = self.resolver.for_folder(absolute.parent)
         if force_exclude and is_excluded(absolute, config):
             return result
-        if dialect_for_path(absolute) is None:
+        if dialect_for_source(absolute, data[:SHEBANG_PROBE]) is None:
             result.notifications.append(
                 _notice(
                     NotificationKind.SKIPPED,
@@ -361,11 +464,17 @@ class _Run:
             )
         elif len(data) > config.max_file_size:
             result.notifications.append(_too_large(display, len(data), config.max_file_size))
+        elif (reason := not_source(data)) is not None:
+            shown = display if filename is not None else STDIN
+            result.notifications.append(
+                _notice(NotificationKind.SKIPPED, reason, shown, Severity.NOTE)
+            )
         else:
             task = self.task(absolute, display, config)
             report = _check_data(task, data, self.check_source or _engine_check())
             report = self.confident(report, config)
             result.files.append(report if filename is not None else _renamed(report, STDIN))
+        result.notifications.extend(self.resolver.notices)
         return result
 
 
@@ -384,6 +493,8 @@ def run(
     cache_dir: str | os.PathLike[str] | None = None,
     own_process: bool = False,
     min_confidence: Confidence | None = None,
+    fail_on: Confidence | None = None,
+    progress: ProgressCallback | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -393,7 +504,10 @@ def run(
     folder (quietly off when it cannot be written). ``own_process`` says the calling process
     is nodeleaklint's own (the command line), so memory can be managed for a long run (see
     ``nodeleaklint.memory``); worker processes always are. ``min_confidence`` hides findings
-    below it (default: each file's ``min-confidence`` setting). Raises
+    below it (default: each file's ``min-confidence`` setting); ``fail_on`` is the lowest
+    confidence of a finding that fails the run (default: each file's ``fail-on``).
+    ``progress`` is called with (files done, files in all, files answered by the cache)
+    as the run goes on. Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -411,6 +525,8 @@ def run(
         jobs,
         ResultCache.open(Path(cache_dir)) if cache_dir is not None else None,
         min_confidence,
+        fail_on,
+        progress,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

@@ -92,6 +92,8 @@ def utf16_length(text: str) -> int:
 
 def utf16_to_codepoint_column(text: str, utf16_column: int) -> int:
     """Convert a 0-based UTF-16 column within ``text`` to a 0-based code-point column."""
+    if text.isascii():  # one code unit per character
+        return min(max(utf16_column, 0), len(text))
     units = 0
     for index, char in enumerate(text):
         if units >= utf16_column:

@@ -65,7 +65,7 @@ def test_every_nodeleaklint_option_used_exists(steps: Any) -> None:
     assert used, "no nodeleaklint invocation found"
     for command, flags in used:
         assert set(flags) <= options_of(command), (command, flags)
-    assert any("--exit-zero" in flags and "--output" in flags for _, flags in used)
+    assert any("--output" in flags for _, flags in used)
 
 
 @pytest.mark.parametrize("steps", [action_steps, workflow_steps], ids=["action", "workflow"])
@@ -126,6 +126,8 @@ def test_workflow_permissions_and_fork_guard() -> None:
 
 # -- running the action's scripts ----------------------------------------------------------
 
+MEDIUM_ONLY = "async function f() {\n  await new Promise(() => {});\n}\n"
+
 _STUB = """#!/bin/sh
 # python3 stub: `-m venv DIR` makes a fake virtualenv whose pip only logs its arguments.
 if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
@@ -141,11 +143,13 @@ exec "{python}" "$@"
 """
 
 
-def _run_action(tmp_path: Path, inputs: dict[str, str], *, stub: bool) -> dict[str, Any]:
+def _run_action(
+    tmp_path: Path, inputs: dict[str, str], *, stub: bool, source: str = LEAKY
+) -> dict[str, Any]:
     """Run the action's bash steps as the runner would, up to (not including) the upload."""
     project = tmp_path / "project"
     (project / "src").mkdir(parents=True)
-    (project / "src" / "app.js").write_text(LEAKY, encoding="utf-8")
+    (project / "src" / "app.js").write_text(source, encoding="utf-8")
     temp = tmp_path / "runner-temp"
     temp.mkdir()
     output = tmp_path / "github-output"
@@ -218,7 +222,7 @@ def test_action_scripts_write_sarif_and_the_output(tmp_path: Path) -> None:
         stub=True,
     )
     assert ran["status"] == [0, 0]
-    assert ran["outputs"] == {"sarif-file": "nodeleaklint.sarif"}
+    assert ran["outputs"] == {"sarif-file": "nodeleaklint.sarif", "failing": "true"}
     log = assert_valid_sarif((ran["project"] / "nodeleaklint.sarif").read_text())
     run = log["runs"][0]
     assert run["automationDetails"] == {"id": "web/"}
@@ -237,6 +241,18 @@ def test_action_scripts_write_sarif_and_the_output(tmp_path: Path) -> None:
 def test_action_fail_on_findings(tmp_path: Path) -> None:
     ran = _run_action(tmp_path, {"fail-on-findings": "true"}, stub=True)
     assert ran["status"] == [0, 0, 1]
+
+
+@pytest.mark.parametrize(("args", "status"), [("", [0, 0, 0]), ("--fail-on medium", [0, 0, 1])])
+def test_action_fails_on_medium_findings_only_when_asked(
+    tmp_path: Path, args: str, status: list[int]
+) -> None:
+    ran = _run_action(
+        tmp_path, {"fail-on-findings": "true", "args": args}, stub=True, source=MEDIUM_ONLY
+    )
+    assert ran["status"] == status
+    log = assert_valid_sarif((ran["project"] / "nodeleaklint.sarif").read_text())
+    assert [r["level"] for r in log["runs"][0]["results"]] == ["warning"]
 
 
 def test_action_installs_a_pinned_version_when_asked(tmp_path: Path) -> None:

@@ -51,8 +51,21 @@ def test_write_baseline_records_every_finding_as_sorted_json() -> None:
     ]
     assert all(list(e) == ["rule", "path", "message", "fingerprint"] for e in entries)
     assert text == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert result.stderr == "wrote 2 baseline entries to baseline.json\n"
     invoke("--write-baseline", "baseline.json", "src")
     assert Path("baseline.json").read_text(encoding="utf-8") == text  # byte-stable
+
+
+def test_write_baseline_counts_kept_entries_and_is_silent_when_quiet() -> None:
+    invoke("--write-baseline", "baseline.json", "src")
+    result = invoke("--write-baseline", "baseline.json", "src/a.js")  # keeps b.ts's entry
+    assert result.stderr == "wrote 2 baseline entries to baseline.json\n"
+    write("src/a.js", HEADER)
+    write("src/b.ts", HEADER)
+    result = invoke("--write-baseline", "base2.json", "src/a.js")
+    assert result.stderr == "wrote 0 baseline entries to base2.json\n"
+    write("src/a.js", HEADER + LEAK)
+    assert invoke("--write-baseline", "base2.json", "--quiet", "src").stderr == ""
 
 
 def test_baseline_fingerprints_are_the_findings_fingerprints() -> None:

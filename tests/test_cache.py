@@ -111,26 +111,118 @@ def test_an_unwritable_cache_location_quietly_turns_the_cache_off(checked: list[
     assert ResultCache.open(Path("blocker/cache")) is None
 
 
-@pytest.mark.parametrize(
-    "content",
-    [b"not json", b"[1, 2]", b'{"x": 5}', None],
-    ids=["garbage", "not an object", "odd entries", "entries of the wrong shape"],
-)
-def test_a_damaged_cache_is_a_miss_not_a_failure(checked: list[str], content: bytes | None) -> None:
+def _non_finite(entries: dict[str, Any]) -> dict[str, Any]:
+    """Every span of every finding made infinite (``json`` writes ``Infinity``)."""
+    for entry in entries.values():
+        for finding in entry["findings"]:
+            finding[5] = [float("inf")] * 4
+        entry["suppressed"] = float("nan")
+    return entries
+
+
+def _huge_exponent(entries: dict[str, Any]) -> bytes:
+    return json.dumps(entries).replace('"suppressed": 0', '"suppressed": 1e999').encode()
+
+
+DAMAGE: dict[str, Any] = {
+    "garbage": b"not json",
+    "binary": bytes(range(256)),
+    "truncated": lambda data: data[: len(data) // 2],
+    "empty": b"",
+    "not an object": b"[1, 2]",
+    "odd entries": b'{"x": 5}',
+    "deeply nested": b"[" * 200_000 + b"]" * 200_000,
+    "deeply nested entry": lambda data: json.dumps(
+        {key: json.loads("[" * 800 + "]" * 800) for key in json.loads(data)}
+    ).encode(),
+    "entries of the wrong shape": lambda data: json.dumps(
+        {key: {"findings": [[1, 2]], "path": 3} for key in json.loads(data)}
+    ).encode(),
+    "non-finite numbers": lambda data: json.dumps(_non_finite(json.loads(data))).encode(),
+    "huge exponent": lambda data: _huge_exponent(json.loads(data)),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+def test_a_damaged_cache_is_a_miss_not_a_failure(checked: list[str], damage: str) -> None:
     write("a.js", LEAK)
-    first = invoke()
-    shards = list((Path(CACHE_DIRNAME) / FORMAT).glob("*.json"))
-    for shard in shards:
-        if content is None:
-            entries = json.loads(shard.read_bytes())
-            damaged = {key: {"findings": [[1, 2]], "path": 3} for key in entries}
-            shard.write_text(json.dumps(damaged))
-        else:
-            shard.write_bytes(content)
+    write("b.js", "function f() {\n  " + LEAK + "}\n")
+    first = invoke("--no-cache")
+    assert invoke().stdout == first.stdout  # fills the cache
+    for shard in (Path(CACHE_DIRNAME) / FORMAT).glob("*.json"):
+        content = DAMAGE[damage]
+        shard.write_bytes(content(shard.read_bytes()) if callable(content) else content)
     checked.clear()
     second = invoke()
-    assert checked == ["a.js"]
-    assert second.stdout == first.stdout
+    assert sorted(checked) == ["a.js", "b.js"]
+    assert (second.stdout, second.stderr, second.exit_code) == (first.stdout, "", 1)
+    checked.clear()
+    assert invoke().stdout == first.stdout  # the damage was replaced by good entries
+    assert checked == []
+
+
+def test_a_cache_folder_that_vanishes_or_turns_read_only_mid_run(
+    checked: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    write("a.js", LEAK)
+    first = invoke("--no-cache")
+    real_save = ResultCache.save
+
+    def vanish_then_save(self: ResultCache) -> None:
+        shutil.rmtree(CACHE_DIRNAME)
+        real_save(self)
+
+    monkeypatch.setattr(ResultCache, "save", vanish_then_save)
+    result = invoke()
+    assert (result.stdout, result.stderr) == (first.stdout, "")
+    monkeypatch.setattr(ResultCache, "save", real_save)
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    invoke()  # a good cache again
+    monkeypatch.setattr("tempfile.mkstemp", read_only)
+    write("a.js", LEAK + LEAK)
+    result = invoke()
+    assert result.stderr == "" and result.exit_code == 1
+    assert len(json.loads(result.stdout)) == 2
+
+
+def test_a_run_killed_mid_write_leaves_the_old_shard_whole(checked: list[str]) -> None:
+    write("a.js", LEAK)
+    first = invoke()
+    shards = {p: p.read_bytes() for p in (Path(CACHE_DIRNAME) / FORMAT).glob("*.json")}
+
+    def killed(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt  # as if the process died between writing and renaming
+
+    write("a.js", LEAK + LEAK)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("os.replace", killed)
+        with pytest.raises(KeyboardInterrupt):
+            runner.run(["."], cache_dir=CACHE_DIRNAME)
+    assert {p: p.read_bytes() for p in shards} == shards  # never half-written
+    write("a.js", LEAK)
+    checked.clear()
+    assert invoke().stdout == first.stdout
+    assert checked == []
+
+
+def test_two_runs_sharing_a_cache_lose_nothing_but_entries(checked: list[str]) -> None:
+    write("a.js", LEAK)
+    write("b.js", "const x = 1;\n")
+    expected = invoke("--no-cache").stdout
+    one = runner.run(["a.js"], cache_dir=CACHE_DIRNAME)
+    # A second run opened before the first one saved, then both save their shards.
+    cache = ResultCache.open(Path(CACHE_DIRNAME))
+    assert cache is not None
+    two = runner.run(["b.js"], cache_dir=CACHE_DIRNAME)
+    assert one.files_checked == two.files_checked == 1
+    checked.clear()
+    assert invoke().stdout == expected
+    assert set(checked) <= {"a.js", "b.js"}
 
 
 def test_internal_errors_are_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,10 @@ from nodeleaklint import runner
 from nodeleaklint.cli import cli, exit_status
 from nodeleaklint.config import Config
 from nodeleaklint.findings import FileReport, NotificationKind, RunResult
+from nodeleaklint.rules import find_rule
 from nodeleaklint.rules.base import Rule
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\n"
 CLEAN = "const bus = require('./bus');\nbus.setMaxListeners(20);\n"
@@ -129,9 +132,83 @@ def test_statistics_counts_per_rule() -> None:
     assert result.stdout.splitlines() == [
         "2\tNLL102\traised-max-listeners",
         "1\tNLL601\tnever-settling-promise",
+        "3\ttotal",
     ]
     stats = json.loads(invoke("check", "--statistics", "--format", "json").stdout)
     assert stats[0] == {"rule": "NLL102", "name": "raised-max-listeners", "count": 2}
+
+
+def test_statistics_total_is_right_aligned_with_the_counts() -> None:
+    write("a.js", "const bus = require('./bus');\n" + "bus.setMaxListeners(0);\n" * 12)
+    assert invoke("check", "--statistics").stdout.splitlines() == [
+        "12\tNLL102\traised-max-listeners",
+        "12\ttotal",
+    ]
+    write("a.js", CLEAN)
+    assert invoke("check", "--statistics").stdout == "0\ttotal\n"
+
+
+# -- quiet and colour ----------------------------------------------------------------------
+
+
+def test_quiet_prints_the_findings_only() -> None:
+    write("a.js", LEAKY)
+    write("b.js", "const x = ;\n")  # a parse-error notice
+    loud = invoke("check")
+    assert "parse-error" in loud.stdout and "1 finding" in loud.stdout
+    quiet = invoke("check", "--quiet")
+    assert quiet.exit_code == 1
+    assert quiet.stdout.startswith("a.js:2:1: NLL102 [raised-max-listeners] ")
+    assert "parse-error" not in quiet.output and "finding" not in quiet.stdout.splitlines()[-1]
+    assert quiet.stdout.endswith("^\n") or "= help:" in quiet.stdout.splitlines()[-1]
+    concise = invoke("check", "-q", "--format", "concise").stdout.splitlines()
+    assert [line.split(" [")[0] for line in concise] == ["a.js:2:1: NLL102"]
+    write("b.js", CLEAN)
+    assert invoke("check", "--quiet").stdout.count("NLL102") == 1
+    assert invoke("check", "--quiet", "nothing.js").stderr.startswith("error: nothing.js")
+
+
+def test_quiet_still_reports_errors_on_stderr() -> None:
+    result = invoke("check", "--quiet", "missing.js")
+    assert result.exit_code == 2
+    assert "missing.js" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "colored"),
+    [
+        ((), {}, False),  # not a terminal
+        (("--color", "always"), {}, True),
+        (("--color", "always"), {"NO_COLOR": "1"}, True),  # the flag wins
+        ((), {"FORCE_COLOR": "1"}, True),
+        ((), {"FORCE_COLOR": "0"}, False),
+        ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True),  # as in Node.js
+        (("--color", "never"), {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_color_flag_and_environment(
+    args: tuple[str, ...], env: dict[str, str], colored: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    write("a.js", LEAKY)
+    for fmt in ("text", "concise"):
+        result = invoke("check", "--format", fmt, *args)
+        assert ("\x1b[" in result.stdout) is colored, fmt
+        plain = invoke("check", "--format", fmt, "--color", "never").stdout
+        assert _strip_ansi(result.stdout) == plain
+    for fmt in ("json", "sarif", "github"):  # machine formats are never coloured
+        assert "\x1b[" not in invoke("check", "--format", fmt, *args).stdout
+    assert "\x1b[" not in invoke("check", "-o", "out.txt", *args).stdout
+    assert "\x1b[" not in Path("out.txt").read_text(encoding="utf-8")
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def test_checked_files_are_never_written() -> None:
@@ -235,6 +312,41 @@ def test_min_confidence_from_the_command_line_or_the_configuration() -> None:
     assert rules("--cache-dir", "fresh", "--min-confidence", "medium") == ["NLL102", "NLL601"]
 
 
+def test_medium_findings_are_reported_but_fail_only_with_fail_on_medium() -> None:
+    write("src/b.js", NEVER)  # medium only
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+    assert "src/b.js:2:9: NLL601 [never-settling-promise] [medium] " in result.stdout
+    assert result.stdout.endswith("1 finding (1 medium) in 1 file (1 file checked)\n")
+    assert invoke("check", "--fail-on", "medium").exit_code == 1
+    assert invoke("check", "--fail-on", "medium", "--exit-zero").exit_code == 0
+    write("nodeleaklint.toml", 'fail-on = "medium"\n')
+    assert invoke("check").exit_code == 1
+    assert invoke("check", "--fail-on", "high").exit_code == 0  # the command line wins
+    write("src/a.js", LEAKY)  # a high finding fails either way
+    assert invoke("check", "--fail-on", "high").exit_code == 1
+
+
+def test_fail_on_counts_only_reported_findings() -> None:
+    write("src/b.js", NEVER)
+    result = invoke("check", "--fail-on", "medium", "--min-confidence", "high")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "0 findings in 0 files (1 file checked, 1 medium finding hidden by min-confidence)\n"
+    )
+
+
+def test_summary_splits_findings_by_confidence() -> None:
+    write("src/a.js", LEAKY + "bus.setMaxListeners(0);\n")
+    write("src/b.js", NEVER)
+    write("src/c.js", CLEAN)
+    result = invoke("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        "3 findings (2 high, 1 medium) in 2 files (3 files checked)"
+    )
+
+
 def test_a_suppression_of_a_hidden_finding_is_still_used() -> None:
     write(
         "b.js",
@@ -291,8 +403,11 @@ def test_rules_lists_every_rule() -> None:
 def test_rule_prints_docs_by_id_or_name() -> None:
     by_id = invoke("rule", "nll102")
     assert by_id.exit_code == 0
-    assert by_id.stdout.startswith("# raised-max-listeners (NLL102)")
+    assert by_id.stdout.startswith("# NLL102 raised-max-listeners\n")
     assert "## Why is this bad?" in by_id.stdout
+    page = (ROOT / "rules" / "NLL102-raised-max-listeners" / "README.md").read_text("utf-8")
+    assert by_id.stdout.startswith(page.split("\n", 1)[1].rstrip())  # the bundled page
+    assert by_id.stdout.endswith(f"Online: {find_rule('NLL102').docs_url}\n")
     assert invoke("rule", "raised-max-listeners").stdout == by_id.stdout
     unknown = invoke("rule", "NLL999")
     assert unknown.exit_code == 2 and "NLL999" in unknown.stderr
@@ -362,3 +477,41 @@ def test_worker_processes_give_the_same_results_in_order() -> None:
     assert len(serial.findings) == 12
     result = invoke("check", "--jobs", "2", "--format", "json", "src")
     assert len(json_findings(result)) == 12
+
+
+# -- other tools' files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "broken"),
+    [("package.json", '{"name": "app",\n'), ("pyproject.toml", "[tool.black\nline = 1\n")],
+)
+def test_a_broken_file_without_our_key_is_a_notice_and_discovery_goes_on(
+    name: str, broken: str
+) -> None:
+    write("nodeleaklint.toml", 'ignore = ["NLL601"]\n')  # above the broken file: still found
+    write(f"web/{name}", broken)
+    write("web/src/a.js", LEAKY)
+    write("web/src/b.js", NEVER)
+    result = invoke("check", "--format", "concise")
+    assert result.exit_code == 1, result.output  # the finding, not a configuration error
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(os.path.join("web", "src", "a.js") + ":2:1: NLL102")
+    assert "NLL601" not in result.stdout  # the configuration above applied
+    assert lines[1].startswith(os.path.join("web", name) + ":1:1: NLL-SKIPPED [skipped] ")
+    assert "no nodeleaklint settings" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "broken"),
+    [
+        ("package.json", '{"nodeleaklint": {"select": ["NLL1"]\n'),
+        ("pyproject.toml", "[tool.nodeleaklint\nselect = 1\n"),
+    ],
+)
+def test_a_broken_file_with_our_key_is_an_error(name: str, broken: str) -> None:
+    write(name, broken)
+    write("src/a.js", LEAKY)
+    result = invoke("check")
+    assert result.exit_code == 2
+    assert name in result.stderr

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,6 +150,10 @@ def test_package_json_settings(tmp_path: Path) -> None:
             "got 'low'",
         ),
         (
+            "[tool.nodeleaklint]\nfail-on = 1\n",
+            "pyproject.toml: [tool.nodeleaklint] 'fail-on' must be one of high, medium, got 1",
+        ),
+        (
             '[tool.nodeleaklint]\nrespect-gitignore = "yes"\n',
             "'respect-gitignore' must be true or false",
         ),
@@ -230,9 +235,9 @@ def test_resolver_looks_each_folder_up_once(
     looked_up: list[Path] = []
     original = config_module._config_in
 
-    def counting(folder: Path) -> Config | None:
+    def counting(folder: Path, notices: Any = None) -> Config | None:
         looked_up.append(folder)
-        return original(folder)
+        return original(folder, notices)
 
     monkeypatch.setattr(config_module, "_config_in", counting)
     resolver = ConfigResolver()

@@ -54,6 +54,7 @@ def test_walk_is_sorted_and_keeps_only_supported_extensions() -> None:
 
 def test_default_excludes() -> None:
     touch("node_modules/lib/index.js", "dist/out.js", "build/b.js", "coverage/lcov.js")
+    touch("vendor/jquery.js", "src/vendor/lib.js")
     touch("src/vendor.min.js", "src/app.bundle.js", "src/app.js", "pkg/node_modules/x.js")
     files, _ = collect(".")
     assert files == ["src/app.js"]
@@ -189,3 +190,30 @@ def test_force_exclude_outside_cwd_still_sees_excluded_folders(tmp_path: Path) -
         str(base / "node_modules/lib/a.js"), str(base / "src/b.js"), force_exclude=True
     )
     assert files == [str(base / "src/b.js")]
+
+
+NODE_SCRIPT = "#!/usr/bin/env node\nconst x = 1;\n"
+
+
+def test_extensionless_node_scripts_are_javascript() -> None:
+    touch("bin/cli", "bin/direct", "bin/other", "bin/tool.sh", text=NODE_SCRIPT)
+    touch("bin/direct", text="#!/usr/bin/node\nx();\n")
+    touch("bin/other", text="#!/bin/sh\necho hi\n")
+    touch("bin/Makefile", text="all:\n\ttrue\n")
+    files, notes = collect(".")
+    assert files == ["bin/cli", "bin/direct"]  # tool.sh has an extension: not JavaScript
+    assert notes == []
+    files, notes = collect("bin/cli", "bin/other")
+    assert files == ["bin/cli"]
+    assert [(n.path, n.kind) for n in notes] == [("bin/other", NotificationKind.SKIPPED)]
+
+
+def test_force_exclude_applies_gitignore_to_named_files() -> None:
+    Path(".git").mkdir()
+    Path(".gitignore").write_text("generated/\n*.tmp.js\n", encoding="utf-8")
+    touch("generated/api.js", "src/a.tmp.js", "src/b.js")
+    named = ("generated/api.js", "src/a.tmp.js", "src/b.js")
+    assert collect(*named)[0] == list(named)  # named files are checked
+    assert collect(*named, force_exclude=True)[0] == ["src/b.js"]
+    Path("nodeleaklint.toml").write_text("respect-gitignore = false\n", encoding="utf-8")
+    assert collect(*named, force_exclude=True)[0] == list(named)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
+import select
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -16,6 +19,7 @@ from pygls.uris import from_fs_path
 from pygls.workspace import TextDocument
 
 from nodeleaklint import lsp, lsp_edits
+from nodeleaklint.findings import Confidence, Finding, Severity, Span
 from nodeleaklint.rules import find_rule
 
 LEAKY = "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(0);\n}\n"
@@ -178,7 +182,7 @@ def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
         assert diagnostic.code == "NLL102"
         assert diagnostic.code_description is not None
         assert diagnostic.code_description.href == NLL102_DOCS
-        assert diagnostic.severity == types.DiagnosticSeverity.Warning
+        assert diagnostic.severity == types.DiagnosticSeverity.Error  # high confidence
         assert diagnostic.range.start == types.Position(line=2, character=2)
         assert "setMaxListeners" in diagnostic.message
 
@@ -324,6 +328,22 @@ def test_disable_file_goes_after_a_shebang() -> None:
     )
 
 
+def test_high_and_medium_confidence_get_distinct_severities() -> None:
+    document = TextDocument("file:///x/app.js", LEAKY)
+    high = Finding(
+        rule="NLL102",
+        name="raised-max-listeners",
+        severity=Severity.WARNING,
+        confidence=Confidence.HIGH,
+        path="app.js",
+        span=Span(3, 3, 3, 25),
+        message="m",
+    )
+    medium = dataclasses.replace(high, confidence=Confidence.MEDIUM)
+    assert lsp.finding_diagnostic(document, high).severity == types.DiagnosticSeverity.Error
+    assert lsp.finding_diagnostic(document, medium).severity == types.DiagnosticSeverity.Warning
+
+
 def test_show_documentation_action_carries_the_command() -> None:
     document = TextDocument("file:///x/app.js", LEAKY)
     diagnostic = types.Diagnostic(
@@ -343,3 +363,133 @@ def test_show_documentation_action_carries_the_command() -> None:
         arguments=["NLL102"],
     )
     assert len(actions) == 3
+
+
+# -- robustness ------------------------------------------------------------------------------
+
+
+class RawConnection:
+    """Bytes to and from ``nodeleaklint server``, for messages no client library would send."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "nodeleaklint", "server"],
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+        )
+
+    def send(self, body: bytes | dict[str, object]) -> None:
+        data = json.dumps(body).encode() if isinstance(body, dict) else body
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        self.process.stdin.flush()
+
+    def receive(self, timeout: float = TIMEOUT) -> dict[str, object] | None:
+        """The next message, or None when none comes within ``timeout`` seconds."""
+        assert self.process.stdout is not None
+        stream = self.process.stdout
+        header = b""
+        while not header.endswith(b"\r\n\r\n"):
+            ready, _, _ = select.select([stream], [], [], timeout)
+            if not ready:
+                return None
+            byte = stream.read(1)
+            assert byte, "the server closed its output"
+            header += byte
+        length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+        body = b""
+        while len(body) < length:
+            body += stream.read(length - len(body))
+        message: dict[str, object] = json.loads(body)
+        return message
+
+    def close(self) -> None:
+        self.send({"jsonrpc": "2.0", "id": 99, "method": "shutdown"})
+        assert self.receive() == {"jsonrpc": "2.0", "id": 99, "result": None}
+        self.send({"jsonrpc": "2.0", "method": "exit"})
+        assert self.process.wait(TIMEOUT) == 0
+
+
+def _error_code(message: dict[str, object] | None) -> object:
+    assert message is not None, "no answer"
+    error = message.get("error")
+    assert isinstance(error, dict), message
+    return error.get("code")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="select() on pipes")
+def test_malformed_and_unknown_messages_get_errors_and_the_server_keeps_serving(
+    project: Path,
+) -> None:
+    raw = RawConnection(project)
+    try:
+        raw.send(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"capabilities": {}, "processId": None, "rootUri": None},
+            }
+        )
+        assert isinstance((raw.receive() or {}).get("result"), dict)
+        raw.send(b"{not json")
+        assert _error_code(raw.receive()) == -32700  # Parse Error
+        raw.send(b"\xff\xfe")
+        assert _error_code(raw.receive()) == -32700
+        raw.send(b"[1, 2, 3]")
+        assert _error_code(raw.receive()) == -32600  # Invalid Request
+        raw.send({"id": 5, "method": "shutdown"})  # no "jsonrpc"
+        answer = raw.receive()
+        assert _error_code(answer) == -32600 and (answer or {}).get("id") == 5
+        raw.send({"jsonrpc": "2.0", "id": 2, "method": "nodeleaklint/nope", "params": {}})
+        answer = raw.receive()
+        assert _error_code(answer) == -32601 and (answer or {}).get("id") == 2
+        raw.send(
+            {"jsonrpc": "2.0", "id": 3, "method": "textDocument/diagnostic", "params": {"x": 5}}
+        )
+        answer = raw.receive()
+        assert _error_code(answer) == -32602 and (answer or {}).get("id") == 3  # Invalid Params
+        raw.send({"jsonrpc": "2.0", "method": "$/somethingNew", "params": {}})
+        raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": 7})
+        assert raw.receive(timeout=0.5) is None  # notifications get no answer, not a popup
+        # Still serving: a document is checked as usual.
+        uri = uri_of(project / "src" / "app.js")
+        item = {"uri": uri, "languageId": "javascript", "version": 1, "text": LEAKY}
+        raw.send(
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}}
+        )
+        published = raw.receive()
+        assert published is not None and published["method"] == "textDocument/publishDiagnostics"
+        params = published["params"]
+        assert isinstance(params, dict)
+        assert [d["code"] for d in params["diagnostics"]] == ["NLL102"]
+        raw.close()
+    finally:
+        if raw.process.poll() is None:
+            raw.process.kill()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_memory_returns_near_baseline_after_200_documents(project: Path) -> None:
+    """Open, check and close 200 documents of 12 KB through the server's own handlers, in
+    a fresh interpreter (resident size in a long test process says more about the tests
+    that ran before)."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("lsp_memory.py")), str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    measured = json.loads(done.stdout)
+    # Keeping a document would keep its text, its lines and its diagnostics: thousands of
+    # Python objects each; its tree and semantic model far more native memory. What may
+    # stay is caches of bounded size and the allocator's slack.
+    assert measured["published"] == 400  # the findings on open, nothing on close
+    assert measured["open_documents"] == 0 and measured["pending"] == 0
+    assert measured["futures"] <= 1  # at most the registration request
+    assert measured["blocks"] < 4_000, measured
+    assert measured["rss_kib"] < 16 * 1024, measured

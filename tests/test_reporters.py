@@ -36,7 +36,7 @@ src/app.js:3:3: NLL101 [unremoved-listener] `bus.on('tick', …)` adds a listene
    = help: Remove the listener when the response finishes.
    = note: src/app.js:1:7: `bus` is declared here
 
-src/cache.ts:2:7: NLL301 [unbounded-collection] `cache` grows on every call and is never shrunk. (medium confidence)
+src/cache.ts:2:7: NLL301 [unbounded-collection] [medium] `cache` grows on every call and is never shrunk.
  2 | const cache = new Map([
    |       ^^^^^^^^^^^^^^^^^
    = help: Bound it or use an LRU cache.
@@ -52,12 +52,12 @@ dist/huge.min.js: skipped: larger than 1 MiB
 src/broken.js:4: parse-error: syntax error; the file was partially parsed
 src/locked.js: unreadable: permission denied
 
-3 findings in 3 files (7 files checked)
+3 findings (2 high, 1 medium) in 3 files (7 files checked)
 """  # noqa: E501
 
 EXPECTED_CONCISE = """\
 src/app.js:3:3: NLL101 [unremoved-listener] `bus.on('tick', …)` adds a listener to module-level `bus` on every request.
-src/cache.ts:2:7: NLL301 [unbounded-collection] `cache` grows on every call and is never shrunk.
+src/cache.ts:2:7: NLL301 [unbounded-collection] [medium] `cache` grows on every call and is never shrunk.
 src/my dir/ünï.js:2:18: NLL201 [uncleared-interval] `setInterval(…)` is never cleared.
 dist/huge.min.js:1:1: NLL-SKIPPED [skipped] larger than 1 MiB
 src/broken.js:4:1: NLL-PARSE [parse-error] syntax error; the file was partially parsed
@@ -65,8 +65,8 @@ src/locked.js:1:1: NLL-UNREADABLE [unreadable] permission denied
 """  # noqa: E501
 
 EXPECTED_GITHUB = """\
-::warning file=src/app.js,line=3,col=3,endLine=3,endColumn=39,title=NLL101 unremoved-listener::`bus.on('tick', …)` adds a listener to module-level `bus` on every request.%0Ahelp: Remove the listener when the response finishes.
-::notice file=src/cache.ts,line=2,endLine=4,title=NLL301 unbounded-collection::`cache` grows on every call and is never shrunk. (medium confidence)%0Ahelp: Bound it or use an LRU cache.
+::error file=src/app.js,line=3,col=3,endLine=3,endColumn=39,title=NLL101 unremoved-listener::`bus.on('tick', …)` adds a listener to module-level `bus` on every request.%0Ahelp: Remove the listener when the response finishes.
+::notice file=src/cache.ts,line=2,endLine=4,title=NLL301 unbounded-collection [medium]::`cache` grows on every call and is never shrunk.%0Ahelp: Bound it or use an LRU cache.
 ::error file=src/my dir/ünï.js,line=2,col=18,endLine=2,endColumn=50,title=NLL201 uncleared-interval::`setInterval(…)` is never cleared.%0Ahelp: Keep the handle and call `clearInterval` on shutdown.
 ::notice file=dist/huge.min.js,title=nodeleaklint skipped::larger than 1 MiB
 ::warning file=src/broken.js,line=4,title=nodeleaklint parse-error::syntax error; the file was partially parsed
@@ -103,7 +103,7 @@ def test_text_output() -> None:
 
 def test_text_summary_singular() -> None:
     output = render("text", single_run(LISTENER), RULES)
-    assert output.splitlines()[-1] == "1 finding in 1 file (1 file checked)"
+    assert output.splitlines()[-1] == "1 finding (1 high) in 1 file (1 file checked)"
 
 
 def test_text_summary_without_findings() -> None:
@@ -114,7 +114,9 @@ def test_text_summary_without_findings() -> None:
 def test_text_summary_counts_files_with_findings() -> None:
     second = dataclasses.replace(LISTENER, span=Span(9, 1, 9, 5))
     result = RunResult(files=[FileReport("src/app.js", [LISTENER, second]), FileReport("b.js")])
-    assert render("text", result, RULES).endswith("2 findings in 1 file (2 files checked)\n")
+    assert render("text", result, RULES).endswith(
+        "2 findings (2 high) in 1 file (2 files checked)\n"
+    )
 
 
 def test_text_without_line_text_or_fix() -> None:
@@ -123,7 +125,7 @@ def test_text_without_line_text_or_fix() -> None:
     assert output == (
         "src/app.js:3:3: NLL101 [unremoved-listener] " + LISTENER.message + "\n"
         "\n"
-        "1 finding in 1 file (1 file checked)\n"
+        "1 finding (1 high) in 1 file (1 file checked)\n"
     )
 
 
@@ -189,6 +191,29 @@ def test_underline_windows_long_lines() -> None:
     start = snippet.underline.index("^")
     assert snippet.line[start : start + 8] == "target()"
     assert snippet.underline.endswith("^" * 8)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        {},
+        [{}, []],
+        {"a": [1, -2, 1.5, None, True, False], "b": {"c": 'é😀\u2028"\\\x01'}, "d": []},
+        [{"x": {"y": {"z": [0]}}}],
+    ],
+)
+def test_json_pretty_printer_writes_what_json_dumps_writes(value: object) -> None:
+    from nodeleaklint.reporters import json_format
+
+    out: list[str] = []
+    json_format._pretty(value, "", out)
+    assert "".join(out) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_json_output_is_json_dumps_with_indent_two() -> None:
+    text = render("json", sample_run(), RULES)
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
 
 
 # concise

@@ -142,6 +142,46 @@ def test_a_large_minified_bundle_is_skipped_with_a_notice() -> None:
     assert results["json"].exit_code == 1  # a skip is a note, not an error
 
 
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+
+
+def test_a_binary_file_with_a_js_name_is_skipped_with_a_notice() -> None:
+    write("good.js", LEAK)
+    write("logo.js", PNG)
+    results = outputs()
+    assert_reported(results, "logo.js", NotificationKind.SKIPPED)
+    assert "logo.js: skipped: binary content" in results["text"].stdout
+    assert results["json"].exit_code == 1  # a note, not an error: the finding decides
+
+
+def test_minified_code_is_recognised_by_its_content() -> None:
+    write("good.js", LEAK)
+    line = "".join(f"var a{n}=function(b){{return b+{n}}};" for n in range(400))
+    write("app.js", (line + "\n") * 3 + LEAK)  # not named *.min.js
+    results = outputs()
+    assert_reported(results, "app.js", NotificationKind.SKIPPED)
+    assert "looks minified" in results["text"].stdout
+    assert "app.js:4" not in results["concise"].stdout
+
+
+def test_stdin_binary_is_skipped_with_a_notice() -> None:
+    result = CliRunner().invoke(
+        cli, ["check", "--format", "concise", "--stdin-filename", "x.js"], input=PNG
+    )
+    assert result.exit_code == 0
+    assert result.stdout.startswith("x.js:1:1: NLL-SKIPPED [skipped] binary content")
+
+
+def test_an_extensionless_node_script_is_checked() -> None:
+    write("bin/serve", "#!/usr/bin/env node\nconst bus = require('./bus');\n" + LEAK)
+    write("bin/notes", "just text\n" + LEAK)
+    result = invoke("--format", "concise", "--no-cache")
+    assert result.stdout.splitlines()[0].startswith(os.path.join("bin", "serve") + ":3:1: NLL102")
+    assert "notes" not in result.stdout
+    named = invoke("--format", "concise", "--no-cache", "bin/serve")
+    assert named.exit_code == 1 and ":3:1: NLL102" in named.stdout
+
+
 def test_max_file_size_is_configurable() -> None:
     write("good.js", LEAK)
     write("big.js", "// " + "x" * 5000 + "\n" + LEAK)
@@ -223,15 +263,15 @@ def test_a_folder_named_like_a_source_file_is_walked_not_read() -> None:
 
 
 def _unreadable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """``name`` raises EACCES on read, even when running as root."""
-    real = Path.read_bytes
+    """``name`` raises EACCES on open, even when running as root."""
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def fake_open(path: str | os.PathLike[str], *args: int, **kwargs: int) -> int:
+        if os.path.basename(path) == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", fake_open)
 
 
 def test_unreadable_file_is_reported_and_the_run_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:

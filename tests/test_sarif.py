@@ -31,6 +31,7 @@ from nodeleaklint.findings import (
     NotificationKind,
     RunResult,
     Severity,
+    report_level,
 )
 from nodeleaklint.reporters import render
 from nodeleaklint.reporters.sarif import render as render_sarif
@@ -117,11 +118,12 @@ def test_rule_metadata() -> None:
     assert listener["help"]["text"] == listener["help"]["markdown"]
     assert "nodeleaklint-disable-next-line NLL101" in listener["help"]["text"]
     assert listener["helpUri"] == RULES[0].docs_url
-    assert listener["defaultConfiguration"] == {"level": "warning"}
+    # A warning-severity rule whose findings are high confidence by default: error.
+    assert listener["defaultConfiguration"] == {"level": "error"}
     assert listener["properties"] == {
         "tags": ["memory-leak", "reliability", "nodejs", "external/cwe/cwe-401"],
         "precision": "high",
-        "problem.severity": "warning",
+        "problem.severity": "error",
     }
     assert rules[1]["defaultConfiguration"] == {"level": "error"}
     assert rules[1]["properties"]["problem.severity"] == "error"
@@ -164,10 +166,19 @@ def test_finding_of_an_unlisted_rule_gets_a_descriptor() -> None:
 
 def test_every_result_has_an_explicit_level() -> None:
     results = results_by_rule(sarif(sample_run()))
-    assert results["NLL101"]["level"] == "warning"  # the value sarif-om's default hides
+    assert results["NLL101"]["level"] == "error"  # high confidence
     assert results["NLL201"]["level"] == "error"
-    assert results["NLL301"]["level"] == "note"
+    assert results["NLL301"]["level"] == "note"  # a note-severity rule stays a note
     assert all(result["kind"] == "fail" for result in results.values())
+
+
+def test_level_follows_confidence_and_confidence_is_a_property() -> None:
+    medium = dataclasses.replace(LISTENER, confidence=Confidence.MEDIUM)
+    [result] = only_run(assert_valid_sarif(render_sarif(single_run(medium), RULES)))["results"]
+    assert result["level"] == "warning"  # the value sarif-om's default would hide
+    assert result["properties"] == {"confidence": "medium"}
+    [result] = only_run(assert_valid_sarif(render_sarif(single_run(LISTENER), RULES)))["results"]
+    assert (result["level"], result["properties"]) == ("error", {"confidence": "high"})
 
 
 def test_rule_index_matches_rule_id() -> None:
@@ -345,6 +356,15 @@ def test_max_results_not_reached_adds_nothing() -> None:
 
 def test_max_results_through_render() -> None:
     doc = assert_valid_sarif(render("sarif", sample_run(), RULES, max_results=1))
+    assert [result["ruleId"] for result in only_run(doc)["results"]] == ["NLL101"]
+
+
+def test_max_results_keeps_high_confidence_first() -> None:
+    medium = dataclasses.replace(LISTENER, confidence=Confidence.MEDIUM)
+    run = RunResult(
+        files=[FileReport("src/app.js", [medium]), FileReport(INTERVAL.path, [INTERVAL])]
+    )
+    doc = assert_valid_sarif(render("sarif", run, RULES, max_results=1))
     assert [result["ruleId"] for result in only_run(doc)["results"]] == ["NLL201"]
 
 
@@ -436,6 +456,6 @@ def test_real_rules_render_valid_sarif() -> None:
         assert "memory-leak" in descriptor["properties"]["tags"]
         assert any(tag.startswith("external/cwe/") for tag in descriptor["properties"]["tags"])
         level = descriptor["defaultConfiguration"]["level"]
-        assert level == rule.meta.severity.value
+        assert level == report_level(rule.meta.severity, rule.meta.confidence).value
         precision = "high" if rule.meta.confidence is Confidence.HIGH else "medium"
         assert descriptor["properties"]["precision"] == precision

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from nodeleaklint.findings import RunResult
 from nodeleaklint.rules.base import Rule
+from nodeleaklint.terminal import PLAIN, Palette
 
 FORMATS: tuple[str, ...] = ("text", "concise", "json", "github", "sarif")
 
@@ -23,17 +24,33 @@ _MODULES: dict[str, str] = {
 }
 
 
+# The human formats: they take ``quiet`` and a colour ``palette``.
+HUMAN_FORMATS: tuple[str, ...] = ("text", "concise")
+
+
 def render(
-    fmt: str, result: RunResult, rules: Sequence[Rule], *, max_results: int | None = None
+    fmt: str,
+    result: RunResult,
+    rules: Sequence[Rule],
+    *,
+    max_results: int | None = None,
+    quiet: bool = False,
+    palette: Palette = PLAIN,
 ) -> str:
     """Render ``result`` in format ``fmt`` (one of ``FORMATS``).
 
     ``max_results`` caps the results of a SARIF log (most severe first, with a
     notification saying how many were left out); the other formats report everything.
+    ``quiet`` leaves only the findings in the text, concise and github formats (no
+    notifications, no summary); ``palette`` colours the text and concise formats.
     """
     if fmt not in _MODULES:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"nodeleaklint.reporters.{_MODULES[fmt]}")
     if fmt == "sarif":
         return str(module.render(result, rules, max_results=max_results))
+    if fmt in HUMAN_FORMATS:
+        return str(module.render(result, rules, quiet=quiet, palette=palette))
+    if fmt == "github":
+        return str(module.render(result, rules, quiet=quiet))
     return str(module.render(result, rules))

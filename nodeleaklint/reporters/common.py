@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nodeleaklint.findings import Finding, Notification, NotificationKind, RunResult, Severity
+from nodeleaklint.findings import (
+    Confidence,
+    Finding,
+    Notification,
+    NotificationKind,
+    RunResult,
+    Severity,
+)
 
 SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 
@@ -40,12 +47,22 @@ def clean(text: str) -> str:
 
 def printable(text: str) -> str:
     """``text`` with control characters (except tab and newline) made visible as U+FFFD."""
+    if text.isprintable():  # nothing to replace (the common case, and much faster)
+        return text
     return _CONTROL.sub("\ufffd", clean(text))
 
 
 def one_line(text: str) -> str:
     """``text`` on a single line: newlines become spaces, other controls U+FFFD."""
+    if text.isprintable():
+        return text
     return printable(_NEWLINES.sub(" ", text)).replace("\t", " ")
+
+
+def confidence_marker(finding: Finding) -> str:
+    """``"[medium] "`` for a medium-confidence finding, nothing for a high one: text and
+    concise output mark the findings that need a second look, not the ordinary ones."""
+    return "" if finding.confidence is Confidence.HIGH else f"[{finding.confidence.value}] "
 
 
 def plural(count: int, word: str) -> str:
@@ -74,6 +91,6 @@ def most_severe(findings: Sequence[Finding], limit: int | None) -> tuple[list[Fi
     ordered = sorted(findings, key=lambda f: f.sort_key)
     if limit is None or len(ordered) <= limit:
         return ordered, 0
-    ranked = sorted(ordered, key=lambda f: (SEVERITY_RANK[f.severity], f.sort_key))
+    ranked = sorted(ordered, key=lambda f: (SEVERITY_RANK[f.level], f.sort_key))
     kept = sorted(ranked[: max(limit, 0)], key=lambda f: f.sort_key)
     return kept, len(ordered) - len(kept)

@@ -2,10 +2,13 @@
 
 Shape::
 
-    ::warning file=a.js,line=3,col=5,endLine=3,endColumn=41,title=NLL101 unremoved-listener::msg
+    ::error file=a.js,line=3,col=5,endLine=3,endColumn=41,title=NLL101 unremoved-listener::msg
 
-where ``msg`` is the message, `` (medium confidence)`` when so, then ``%0Ahelp: <fix>``.
-Severity ``error`` maps to ``::error``, ``warning`` to ``::warning``, ``note`` to ``::notice``.
+where ``msg`` is the message, then ``%0Ahelp: <fix>``. A finding's command is its
+confidence's level (``Finding.level``): high is ``::error``, medium ``::warning`` (with
+`` [medium]`` in the title), a rule declared at note severity ``::notice``.
+Notifications map ``error`` to ``::error``, ``warning`` to ``::warning``, ``note`` to
+``::notice``.
 ``col`` and ``endColumn`` are left out when a span covers several lines (GitHub accepts
 them only on single-line annotations). Property values escape ``%``, CR, LF, ``:`` and
 ``,``; the message escapes ``%``, CR and LF.
@@ -44,13 +47,14 @@ def finding_command(finding: Finding) -> str:
     properties.append(("endLine", span.end_line))
     if span.end_line == span.line:
         properties.append(("endColumn", span.end_column))
-    properties.append(("title", f"{finding.rule} {finding.name}"))
+    title = f"{finding.rule} {finding.name}"
+    if finding.confidence is not Confidence.HIGH:
+        title += f" [{finding.confidence.value}]"
+    properties.append(("title", title))
     message = finding.message
-    if finding.confidence is Confidence.MEDIUM:
-        message += " (medium confidence)"
     if finding.fix:
         message += f"\nhelp: {finding.fix}"
-    return command(finding.severity, properties, message)
+    return command(finding.level, properties, message)
 
 
 def notification_command(notification: Notification) -> str:
@@ -63,7 +67,8 @@ def notification_command(notification: Notification) -> str:
     return command(notification.level, properties, notification.message)
 
 
-def render(result: RunResult, rules: Sequence[Rule]) -> str:
+def render(result: RunResult, rules: Sequence[Rule], *, quiet: bool = False) -> str:
     lines = [finding_command(finding) for finding in result.findings]
-    lines.extend(notification_command(n) for n in sorted_notifications(result))
+    if not quiet:
+        lines.extend(notification_command(n) for n in sorted_notifications(result))
     return "".join(f"{line}\n" for line in lines)

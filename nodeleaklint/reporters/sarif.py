@@ -1,8 +1,9 @@
 """SARIF 2.1.0 for GitHub code scanning and other viewers.
 
 One run; the driver lists every rule with descriptions, help, default level, tags,
-precision and ``problem.severity``; every result has an explicit ``level``, one location
-with a ``%SRCROOT%``-relative URI and a full region in UTF-16 code units, related
+precision and ``problem.severity``; every result has an explicit ``level`` (``error`` for
+high confidence, ``warning`` for medium: ``Finding.level``), ``properties.confidence``,
+one location with a ``%SRCROOT%``-relative URI and a full region in UTF-16 code units, related
 locations, and ``partialFingerprints["nodeleaklint/v1"]``. Per-file problems are
 ``toolExecutionNotifications`` of ``invocations[0]``; configuration problems are
 ``toolConfigurationNotifications``. Output is sorted and has no timestamps.
@@ -28,6 +29,7 @@ from nodeleaklint.findings import (
     RunResult,
     Severity,
     Span,
+    report_level,
 )
 from nodeleaklint.reporters.common import NOTIFICATION_IDS, clean, most_severe
 from nodeleaklint.reporters.sarif_json import to_data
@@ -111,6 +113,7 @@ def rule_descriptor(rule: Rule) -> om.ReportingDescriptor:
     meta = rule.meta
     full = rule.section("What it does") or meta.summary
     help_text = _help_text(rule)
+    level = report_level(meta.severity, meta.confidence)
     return om.ReportingDescriptor(
         id=meta.id,
         name=meta.name,
@@ -118,11 +121,11 @@ def rule_descriptor(rule: Rule) -> om.ReportingDescriptor:
         full_description=om.MultiformatMessageString(text=_limit(_unwrap(full))),
         help=om.MultiformatMessageString(text=help_text, markdown=help_text),
         help_uri=rule.docs_url,
-        default_configuration=om.ReportingConfiguration(level=meta.severity.value),
+        default_configuration=om.ReportingConfiguration(level=level.value),
         properties={
             "tags": _tags(rule),
             "precision": PRECISION[meta.confidence],
-            "problem.severity": PROBLEM_SEVERITY[meta.severity],
+            "problem.severity": PROBLEM_SEVERITY[level],
         },
     )
 
@@ -136,10 +139,10 @@ def _fallback_descriptor(finding: Finding) -> om.ReportingDescriptor:
         short_description=om.MultiformatMessageString(text=text),
         full_description=om.MultiformatMessageString(text=text),
         help=om.MultiformatMessageString(text=text),
-        default_configuration=om.ReportingConfiguration(level=finding.severity.value),
+        default_configuration=om.ReportingConfiguration(level=finding.level.value),
         properties={
             "tags": ["memory-leak"],
-            "problem.severity": PROBLEM_SEVERITY[finding.severity],
+            "problem.severity": PROBLEM_SEVERITY[finding.level],
         },
     )
 
@@ -186,7 +189,7 @@ class _Context:
             rule_id=finding.rule,
             rule_index=self.index[finding.rule],
             kind="fail",
-            level=finding.severity.value,
+            level=finding.level.value,
             message=om.Message(text=clean(finding.message)),
             locations=[
                 om.Location(physical_location=self.physical(finding.path, _region(finding.span)))

@@ -8,6 +8,7 @@ next tab stop, so the underline is laid out character by character.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nodeleaklint.reporters.common import printable
@@ -61,7 +62,12 @@ def underline(line_text: str, start_utf16: int, end_utf16: int | None) -> Snippe
     if len(text) > MAX_WIDTH:
         first = max(0, start - CONTEXT)
         last = min(len(text), max(end, start + 1) + CONTEXT, first + MAX_WIDTH)
-    rendered, starts = _layout(text[first:last])
+    shown = text[first:last]
+    starts: Sequence[int]
+    if shown.isascii() and "\t" not in shown:  # one cell per character: no layout needed
+        rendered, starts = shown, range(len(shown) + 1)
+    else:
+        rendered, starts = _layout(shown)
     lead = ELLIPSIS if first > 0 else ""
     tail = ELLIPSIS if last < len(text) else ""
     begin_cell = starts[min(start, last) - first]

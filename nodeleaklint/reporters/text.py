@@ -2,7 +2,7 @@
 
 Shape (columns are 1-based UTF-16 code units, like every other format)::
 
-    src/app.js:3:5: NLL101 [unremoved-listener] `bus.on(…)` adds … (medium confidence)
+    src/app.js:3:5: NLL101 [unremoved-listener] [medium] `bus.on(…)` adds …
      3 |     bus.on('tick', () => res.write('.'));
        |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
        = help: Remove the listener when the request ends.
@@ -10,45 +10,60 @@ Shape (columns are 1-based UTF-16 code units, like every other format)::
 
     src/broken.js:1: parse-error: could not parse …
 
-    1 finding in 1 file (2 files checked)
+    1 finding (1 medium) in 1 file (2 files checked)
+
+A medium-confidence finding has ``[medium]`` after the rule name; a high-confidence one
+has no marker. The summary splits the findings by confidence and says how many were
+hidden by ``min-confidence``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from nodeleaklint.findings import Confidence, Finding, Notification, RunResult
-from nodeleaklint.reporters.common import one_line, plural, sorted_notifications
+from nodeleaklint.reporters.common import (
+    confidence_marker,
+    one_line,
+    plural,
+    sorted_notifications,
+)
 from nodeleaklint.reporters.snippet import underline
 from nodeleaklint.rules.base import Rule
+from nodeleaklint.terminal import PLAIN, Palette
 
 
-def header(finding: Finding) -> str:
+def _paint(finding: Finding, palette: Palette) -> Callable[[str], str]:
+    return palette.error if finding.confidence is Confidence.HIGH else palette.warning
+
+
+def header(finding: Finding, palette: Palette = PLAIN) -> str:
     span = finding.span
-    line = (
-        f"{one_line(finding.path)}:{span.line}:{span.column}: "
-        f"{finding.rule} [{finding.name}] {one_line(finding.message)}"
+    paint = _paint(finding, palette)
+    marker = confidence_marker(finding)
+    return (
+        f"{palette.path(f'{one_line(finding.path)}:{span.line}:{span.column}:')} "
+        f"{paint(finding.rule)} [{finding.name}] {paint(marker.strip())}{' ' if marker else ''}"
+        f"{one_line(finding.message)}"
     )
-    if finding.confidence is Confidence.MEDIUM:
-        line += " (medium confidence)"
-    return line
 
 
-def _block(finding: Finding) -> list[str]:
+def _block(finding: Finding, palette: Palette) -> list[str]:
     span = finding.span
-    lines = [header(finding)]
+    lines = [header(finding, palette)]
     number = str(span.line)
     gutter = " " * (len(number) + 1)
+    bar = palette.dim("|")
     if finding.line_text:
         end = span.end_column if span.end_line == span.line else None
         snippet = underline(finding.line_text, span.column, end)
-        lines.append(f" {number} | {snippet.line}".rstrip())
-        lines.append(f"{gutter} | {snippet.underline}")
+        lines.append(f" {palette.dim(number)} {bar} {snippet.line}".rstrip())
+        lines.append(f"{gutter} {bar} {_paint(finding, palette)(snippet.underline)}")
     if finding.fix:
-        lines.append(f"{gutter} = help: {one_line(finding.fix)}")
+        lines.append(f"{gutter} = {palette.help('help:')} {one_line(finding.fix)}")
     for related in finding.related:
         where = f"{one_line(finding.path)}:{related.span.line}:{related.span.column}"
-        lines.append(f"{gutter} = note: {where}: {one_line(related.message)}")
+        lines.append(f"{gutter} = {palette.dim('note:')} {where}: {one_line(related.message)}")
     return lines
 
 
@@ -60,22 +75,35 @@ def notification_line(notification: Notification) -> str:
 
 
 def summary(result: RunResult) -> str:
+    """``5 findings (3 high, 2 medium) in 4 files (9 files checked)``, plus how many
+    findings ``min-confidence`` hid."""
     findings = result.findings
     files = len({finding.path for finding in findings})
-    return (
-        f"{plural(len(findings), 'finding')} in {plural(files, 'file')} "
-        f"({plural(result.files_checked, 'file')} checked)"
-    )
+    counts = [
+        f"{count} {level.value}"
+        for level in Confidence
+        if (count := sum(1 for finding in findings if finding.confidence is level))
+    ]
+    split = f" ({', '.join(counts)})" if counts else ""
+    checked = f"{plural(result.files_checked, 'file')} checked"
+    if result.hidden:
+        checked += f", {plural(result.hidden, 'medium finding')} hidden by min-confidence"
+    return f"{plural(len(findings), 'finding')}{split} in {plural(files, 'file')} ({checked})"
 
 
-def render(result: RunResult, rules: Sequence[Rule]) -> str:
+def render(
+    result: RunResult, rules: Sequence[Rule], *, quiet: bool = False, palette: Palette = PLAIN
+) -> str:
+    """The report; ``quiet`` keeps the findings only (no notifications, no summary)."""
     lines: list[str] = []
     for finding in result.findings:
-        lines.extend(_block(finding))
+        lines.extend(_block(finding, palette))
         lines.append("")
+    if quiet:
+        return "\n".join(lines[:-1]) + "\n" if lines else ""
     notifications = sorted_notifications(result)
     lines.extend(notification_line(n) for n in notifications)
     if notifications:
         lines.append("")
-    lines.append(summary(result))
+    lines.append(palette.summary(summary(result)))
     return "\n".join(lines) + "\n"
