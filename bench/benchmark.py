@@ -3,10 +3,10 @@
     python bench/benchmark.py [FOLDER] [--runs 7] [--json]
 
 Without FOLDER a deterministic corpus (5,000 files, ~51 MB) is generated in a temporary
-folder (``python bench/corpus.py --help`` writes one of any size where you choose). The script lists the files nodeleaklint checks under FOLDER (with a benchmark
-configuration that excludes nothing, so every JS/TS file up to the default ``max-file-size``
-of 2 MB counts; larger files are skipped by a real run too), then
-measures, for exactly those files:
+folder (``python bench/corpus.py --help`` writes one of any size where you choose). The
+script lists the files nodeleaklint checks under FOLDER (with a benchmark configuration that
+excludes nothing, so every JS/TS file up to the default ``max-file-size`` of 2 MB counts;
+larger files are skipped by a real run too), then measures, for exactly those files:
 
 - the parse floor: tree-sitter parsing every file, one core, in this process;
 - ``nodeleaklint check --jobs 1 --no-cache`` (all rules, one core), process start included,
