@@ -105,6 +105,8 @@ from nodeleaklint.semantics.cleanup import (
     ReleaseSpec,
     fate_of,
     flow_of,
+    never_holds_a_value,
+    place_of,
     value_sources,
 )
 from nodeleaklint.semantics.contexts import Context, context_of, field_class
@@ -628,6 +630,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _teardown_gaps(ctx)
     yield from _replacements(ctx, module_level)
     yield from _race_timeouts(ctx, module_level)
+    yield from _clears_of_nothing(ctx)
 
 
 # -- teardown completeness (SPEC §1) ---------------------------------------------------------
@@ -820,6 +823,82 @@ def _on_process_events(model: SemanticModel, function: FunctionInfo | None) -> b
             return True
         current = current.parent
     return False
+
+
+def _clears_of_nothing(ctx: RuleContext) -> Iterator[Finding]:
+    """``stop() { clearTimeout(api.stats.timer) }`` where ``api.stats.timer`` never holds a
+    timer, while its sibling ``start()`` discards the handle of the timer it starts: the
+    cleanup cannot work, and the timer it was meant for runs on (SPEC §1)."""
+    model = ctx.model
+    for clear in model.calls_named("clearTimeout", "clearInterval"):
+        place = place_of(model, clear.args[0]) if clear.args else None
+        if place is None or not place.path or not never_holds_a_value(model, place):
+            continue
+        container = _member_container(clear.function)
+        if container is None:
+            continue
+        for name in ("setTimeout", "setInterval"):
+            for call, kind in timer_calls(model, name):
+                if kind != "callback" or _member_container(call.function) != container:
+                    continue
+                if call.function is clear.function:
+                    continue
+                if flow_of(model, call.node, TIMER_RELEASE).kind is not FlowKind.DISCARDED:
+                    continue
+                if not _timer_touches(model, call, place):
+                    continue  # an unrelated timer: nothing says the slot was meant for it
+                if name == "setTimeout" and not _reschedules(model, call):
+                    continue  # a one-shot timeout ends by itself
+                owner = clear.function.display() if clear.function is not None else "a function"
+                yield ctx.finding(
+                    call.node,
+                    f"{owner} clears `{place.label}`, which never holds a timer, and "
+                    f"`{call.display()}` here discards its handle: nothing can stop this "
+                    "timer, which keeps its callback (and what it captures) alive and keeps "
+                    "running for the life of the process.",
+                    confidence=Confidence.MEDIUM,
+                    related=[ctx.related(clear.node, "the clear that clears nothing")],
+                )
+
+
+def _timer_touches(model: SemanticModel, call: CallSite, place: Place) -> bool:
+    """Whether the timer's callback works on the object that owns the cleared slot:
+    ``this`` for a field, the parent path (``api.stats``) for a path."""
+    callback = unwrap(call.args[0]) if call.args else None
+    if callback is None:
+        return False
+    if place.kind == "this":
+        return any(True for _ in _this_nodes(callback))
+    parent = place.label.rsplit(".", 1)[0]
+    return bool(parent) and parent in text(callback)
+
+
+def _reschedules(model: SemanticModel, call: CallSite) -> bool:
+    """``setTimeout(api.tick, ms)`` where another ``setTimeout`` in the file schedules the
+    same ``api.tick`` again: a chain, not a one-shot timeout."""
+    callback = unwrap(call.args[0]) if call.args else None
+    if callback is None or callback.type not in ("identifier", "member_expression"):
+        return False
+    wanted = text(callback)
+    return any(
+        other is not call and other.args and text(unwrap(other.args[0])) == wanted
+        for other, _kind in timer_calls(model, "setTimeout")
+    )
+
+
+def _member_container(function: FunctionInfo | None) -> int | None:
+    """The object literal or class a function is a member of (by node id), or None."""
+    if function is None:
+        return None
+    if function.class_node is not None:
+        return function.class_node.id
+    position = outer(function.node)
+    parent = position.parent
+    if parent is not None and parent.type == "pair":
+        parent = parent.parent
+    if parent is not None and parent.type == "object" and function.property_key is not None:
+        return parent.id
+    return None
 
 
 def _raced_executor(model: SemanticModel, call: CallSite) -> CallSite | None:

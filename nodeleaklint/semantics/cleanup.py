@@ -868,6 +868,22 @@ def _container_escape(model: SemanticModel, place: Place, spec: ReleaseSpec) -> 
     return None
 
 
+def never_holds_a_value(model: SemanticModel, place: Place) -> bool:
+    """Whether ``place`` is written, and every write in the file stores ``null`` /
+    ``undefined`` (``this.timer = null``): the author declared a slot for a handle that
+    nothing ever puts there, so a clear of it clears nothing (SPEC §1 *Cleanup is verified*)."""
+    writes = 0
+    for occurrence in occurrences(model, place):
+        if not _is_write_target(occurrence):
+            continue
+        assignment = outer(occurrence).parent
+        value = unwrap(assignment.child_by_field_name("right")) if assignment else None
+        if value is None or (value.type not in ("null", "undefined") and text(value) != "void 0"):
+            return False
+        writes += 1
+    return writes > 0
+
+
 def _is_write_target(node: Node) -> bool:
     position = outer(node)
     parent = position.parent

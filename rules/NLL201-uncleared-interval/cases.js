@@ -465,6 +465,34 @@ async function drainOnShutdown() {
 async function flushQueue() {}
 process.on('SIGTERM', drainOnShutdown);
 
+// --- a clear that clears nothing: the slot never holds the timer ---------------------------
+const statsInitializer = {
+  initialize(api) {
+    api.stats = {};
+    api.stats.timer = null;
+    api.stats.flush = function () {
+      setTimeout(api.stats.flush, 1000);
+    };
+  },
+  start(api) {
+    // ruleid: NLL201 -- `stop` clears `api.stats.timer`, which nothing ever assigns
+    setTimeout(api.stats.flush, 1000);
+  },
+  stop(api) {
+    clearTimeout(api.stats.timer);
+  },
+};
+const fixedStatsInitializer = {
+  start(app) {
+    // ok: NLL201 -- the handle goes into the slot `stop` clears
+    app.stats.timer = setTimeout(app.stats.flush, 1000);
+  },
+  stop(app) {
+    clearTimeout(app.stats.timer);
+  },
+};
+module.exports.initializers = { statsInitializer, fixedStatsInitializer };
+
 // --- known gaps --------------------------------------------------------------------------------
 app.get('/overwrite', (req, res) => {
   // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared

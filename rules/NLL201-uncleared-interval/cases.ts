@@ -211,6 +211,19 @@ fastify.get('/slow-fixed', async (request, reply) => {
 });
 declare function lookup(q: string, signal?: AbortSignal): Promise<string>;
 
+export class Sampler2 {
+  private timer: NodeJS.Timeout | null = null;
+  start(): void {
+    this.timer = null;
+    // ruleid: NLL201 -- `stop()` clears `this.timer`, but this interval's handle is discarded
+    setInterval(() => this.sample(), 1000);
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+  private sample(): void {}
+}
+
 export class LongPoll {
   // todook: NLL201 -- a public field another module may clear: cross-file clears are not seen
   public timer = setInterval(() => flushMetrics(), 1000);
