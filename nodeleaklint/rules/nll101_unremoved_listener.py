@@ -145,6 +145,13 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import (
+    LIFECYCLE_EVENTS,
+    LISTEN_METHODS,
+    ONCE_METHODS,
+    TERMINATION_SIGNALS,
+    may_never_fire,
+)
 
 META = RuleMeta(
     id="NLL101",
@@ -160,67 +167,9 @@ META = RuleMeta(
     confidence=Confidence.HIGH,
 )
 
-LISTEN_METHODS = frozenset(
-    {"on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"}
-)
-ONCE_METHODS = frozenset({"once", "prependOnceListener"})
-# An emitter's own lifecycle events: on a stream, socket, connection or child process they
-# belong to that object's piece of work, so listening to them on a passed-in object is normal.
-LIFECYCLE_EVENTS = frozenset(
-    {
-        "data",
-        "end",
-        "finish",
-        "close",
-        "error",
-        "drain",
-        "readable",
-        "pipe",
-        "unpipe",
-        "pause",
-        "resume",
-        "open",
-        "ready",
-        "connect",
-        "secureConnect",
-        "sslconnect",
-        "timeout",
-        "response",
-        "upgrade",
-        "socket",
-        "information",
-        "continue",
-        "lookup",
-        "listening",
-        "message",
-        "exit",
-        "disconnect",
-        "spawn",
-        "headers",
-        "trailers",
-        "stream",
-        "prefinish",
-    }
-)
 # Parameters that by name hold one client's connection (socket.io's `socket`, ws's `ws`): a
 # function taking one sets that connection up, and its listeners die with it.
 CONNECTION_PARAMS = frozenset({"socket", "ws", "websocket", "conn", "connection"})
-TERMINATION_SIGNALS = frozenset({"SIGINT", "SIGTERM", "SIGQUIT", "SIGBREAK", "SIGHUP"})
-# Events that may never happen: a `once` listener for them waits (and retains) indefinitely.
-MAY_NEVER_FIRE = frozenset(
-    {
-        "error",
-        "close",
-        "timeout",
-        "abort",
-        "aborted",
-        "exit",
-        "beforeExit",
-        "uncaughtException",
-        "unhandledRejection",
-        "uncaughtExceptionMonitor",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -279,7 +228,7 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         if mutual and rival.node.start_byte < call.node.start_byte:
             return None  # neither removes the other: the first of the pair reports both
         return _alternative_finding(ctx, call, target, rival, mutual)
-    if once and not _may_never_fire(event_name):
+    if once and not may_never_fire(event_name):
         return None
     handler = _handler(model, call.args[1], target)
     if handler is None or _forwards_a_callers_listener(model, call, function):
@@ -738,7 +687,7 @@ def _check_events_helper(ctx: RuleContext, call: CallSite) -> Finding | None:
         return None
     helper = f"`{text(call.callee)}(…)`"
     if call.name == "once":
-        if not _may_never_fire(event_name):
+        if not may_never_fire(event_name):
             return None
         why = (
             f"until `'{event_name}'` fires, the pending promise and the frame awaiting it stay "
@@ -973,12 +922,6 @@ def _method_of(model: SemanticModel, function: FunctionInfo) -> FunctionInfo | N
 
 
 # -- small helpers --------------------------------------------------------------------------
-def _may_never_fire(event: str | None) -> bool:
-    if event is None:
-        return False
-    return event in MAY_NEVER_FIRE or (event.startswith("SIG") and event[3:].isupper())
-
-
 def _is_true(node: Node | None) -> bool:
     node = unwrap(node)
     return node is not None and node.type == "true"

@@ -136,6 +136,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.timers import timer_calls
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, ONCE_METHODS, may_never_fire
 
 META = RuleMeta(
     id="NLL401",
@@ -159,25 +160,6 @@ META = RuleMeta(
     ),
 )
 
-_LISTEN_METHODS = frozenset({"on", "addListener", "prependListener", "addEventListener"})
-_ONCE_METHODS = frozenset({"once", "prependOnceListener"})
-_MAY_NEVER_FIRE = frozenset(
-    {
-        "error",
-        "close",
-        "timeout",
-        "abort",
-        "exit",
-        "beforeExit",
-        "uncaughtException",
-        "unhandledRejection",
-        "SIGINT",
-        "SIGTERM",
-        "SIGHUP",
-        "SIGUSR1",
-        "SIGUSR2",
-    }
-)
 _COLLECTION_GROWTH = {"set": 1, "add": 0, "push": -1, "unshift": -1}
 _COLLECTION_SHRINK = ("delete", "clear", "splice", "pop", "shift")
 _CLEAR_FUNCTIONS = ("clearInterval", "clearTimeout")
@@ -380,11 +362,11 @@ def _escapes(reference: Node) -> bool:
 
 
 def _listeners(model: SemanticModel) -> Iterator[LongLived]:
-    for call in model.calls_named(*sorted(_LISTEN_METHODS | _ONCE_METHODS)):
+    for call in model.calls_named(*sorted(LISTEN_METHODS)):
         if call.is_new or call.obj is None or len(call.args) < 2:
             continue
         event = string_value(call.args[0])
-        if call.name in _ONCE_METHODS and event not in _MAY_NEVER_FIRE:
+        if call.name in ONCE_METHODS and not may_never_fire(event):
             continue
         target = model.lifetime_of(call.obj)
         if target.lifetime is not Lifetime.PROCESS:

@@ -60,3 +60,72 @@ FRAMEWORK_HOOK_REGISTRATIONS = frozenset(
         "onMessage",
     }
 )
+
+# -- events ----------------------------------------------------------------------------------
+# Methods that add a listener; the ``once`` family removes it after one event.
+LISTEN_METHODS = frozenset(
+    {"on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"}
+)
+ONCE_METHODS = frozenset({"once", "prependOnceListener"})
+# An emitter's own lifecycle events: on a stream, socket, connection or child process they
+# belong to that object's piece of work, so listening to them on a passed-in object is normal.
+LIFECYCLE_EVENTS = frozenset(
+    {
+        "data",
+        "end",
+        "finish",
+        "close",
+        "error",
+        "drain",
+        "readable",
+        "pipe",
+        "unpipe",
+        "pause",
+        "resume",
+        "open",
+        "ready",
+        "connect",
+        "secureConnect",
+        "sslconnect",
+        "timeout",
+        "response",
+        "upgrade",
+        "socket",
+        "information",
+        "continue",
+        "lookup",
+        "listening",
+        "message",
+        "exit",
+        "disconnect",
+        "spawn",
+        "headers",
+        "trailers",
+        "stream",
+        "prefinish",
+    }
+)
+# Signals that end the process: either one of a pair is the last event it sees.
+TERMINATION_SIGNALS = frozenset({"SIGINT", "SIGTERM", "SIGQUIT", "SIGBREAK", "SIGHUP"})
+# Events that may never happen: a ``once`` listener for them waits (and retains) indefinitely.
+MAY_NEVER_FIRE = frozenset(
+    {
+        "error",
+        "close",
+        "timeout",
+        "abort",
+        "aborted",
+        "exit",
+        "beforeExit",
+        "uncaughtException",
+        "unhandledRejection",
+        "uncaughtExceptionMonitor",
+    }
+)
+
+
+def may_never_fire(event: str | None) -> bool:
+    """Whether a ``once`` listener for ``event`` may wait forever (signals included)."""
+    if event is None:
+        return False
+    return event in MAY_NEVER_FIRE or (event.startswith("SIG") and event[3:].isupper())
