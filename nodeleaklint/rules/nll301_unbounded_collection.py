@@ -861,7 +861,6 @@ def _finding(
 ) -> Finding:
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
-    repeating = first.repetition is Repetition.REPEATING
     confidence = Confidence.HIGH
     if candidate.instance or not first.event_driven or candidate.exported or uses.escapes:
         confidence = Confidence.MEDIUM
@@ -875,7 +874,7 @@ def _finding(
         "object": f"gains a property keyed by {origin}",
     }[candidate.kind]
     where = first.function.describe()
-    if not repeating and "any number of times" not in where:
+    if first.repetition is not Repetition.REPEATING and not first.function.open_ended:
         where += ", which may run any number of times"
     more = (
         f" (and {len(growth) - 1} more growth site{'s' if len(growth) > 2 else ''})"

@@ -1122,10 +1122,7 @@ def _body_consumer(model: SemanticModel, request: Node) -> Node | None:
 
 
 def _where(function: FunctionInfo) -> str:
-    where = function.describe()
-    if function.repetition is not Repetition.REPEATING and "any number of times" not in where:
-        where += ", which may run any number of times"
-    return where
+    return function.where_it_runs()
 
 
 def _upstream_finding(
@@ -1266,10 +1263,7 @@ def _finding(
 ) -> Finding:
     src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
     function = call.function
-    where = function.describe() if function is not None else "module top level"
-    repeats = function is not None and function.repetition is Repetition.REPEATING
-    if function is not None and not repeats and "any number of times" not in where:
-        where += ", which may run any number of times"
+    where = function.where_it_runs() if function is not None else "module top level"
     if src_leaks and dst_leaks:
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed "

@@ -184,6 +184,10 @@ def _site_repetition(call: CallSite) -> Repetition:
     return call.function.repetition if call.function is not None else Repetition.ONCE
 
 
+# The words a reason ends with when nothing in view bounds how often a function runs.
+OPEN_ENDED = "so it may run any number of times"
+
+
 def _derived_repetition(
     function: FunctionInfo, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]
 ) -> tuple[Repetition, str]:
@@ -206,7 +210,7 @@ def _derived_repetition(
     for reference in binding.references:
         use = _call_use(reference, functions, calls)
         if use is None:
-            return Repetition.UNKNOWN, "passed around or stored, so it may run any number of times"
+            return Repetition.UNKNOWN, f"passed around or stored, {OPEN_ENDED}"
         uses += 1
         kind, site = use
         if kind == "argument" and is_registration(site):
@@ -222,7 +226,7 @@ def _derived_repetition(
         if best is Repetition.REPEATING:
             return best, reason
         what = "exported" if binding.exported or function.exported else "never called in this file"
-        return Repetition.UNKNOWN, f"{what}, so it may run any number of times"
+        return Repetition.UNKNOWN, f"{what}, {OPEN_ENDED}"
     return best, reason
 
 
@@ -247,6 +251,7 @@ def compute_repetition(
             if value > function.repetition or not function.reason:
                 changed = changed or value != function.repetition
                 function.repetition, function.reason = value, reason
+                function.open_ended = reason.endswith(OPEN_ENDED)
         if not changed:
             break
 

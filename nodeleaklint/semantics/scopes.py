@@ -155,6 +155,8 @@ class FunctionInfo:
     returned: bool = False
     repetition: Repetition = Repetition.ONCE
     reason: str = ""
+    # The reason already says the function may run any number of times (exported, stored).
+    open_ended: bool = False
     calls: list[CallSite] = field(default_factory=list, repr=False)
     param_properties: list[str] = field(default_factory=list)
 
@@ -183,6 +185,14 @@ class FunctionInfo:
         if self.callback_of is not None:
             return f"the callback passed to `{self.callback_of.display()}`"
         return "an anonymous function"
+
+    def where_it_runs(self) -> str:
+        """``describe()``, plus ", which may run any number of times" when the function does
+        not repeat for sure and its reason does not say so already."""
+        where = self.describe()
+        if self.repetition is not Repetition.REPEATING and not self.open_ended:
+            where += ", which may run any number of times"
+        return where
 
     def describe(self) -> str:
         """The function and why it repeats: ``the method `Queue.drain` (runs per call)``."""
