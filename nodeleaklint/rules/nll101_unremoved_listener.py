@@ -121,7 +121,6 @@ from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
     all_listener_removals,
-    is_this_alias,
     listener_removals,
     object_property,
     same_event,
@@ -139,6 +138,7 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     call_arguments,
     is_function,
+    is_inside,
     root_object,
     short,
     string_value,
@@ -384,9 +384,8 @@ def _removes(model: SemanticModel, handler: Node, target: Node, registration: Ca
         if binding is None or binding.function is None:
             return False
         body = binding.function.node
-    start, end = body.start_byte, body.end_byte
     for removal in model.calls_named(*REMOVE_LISTENER_METHODS, "removeAllListeners"):
-        if not (start <= removal.node.start_byte and removal.node.end_byte <= end):
+        if not is_inside(removal.node, body):
             continue
         if not same_location(model, _target(removal.obj), target):
             continue
@@ -815,7 +814,7 @@ def _captures(model: SemanticModel, node: Node, exclude: Binding | None) -> tupl
         kind = current.type
         if kind in ("identifier", "shorthand_property_identifier"):
             binding = model.binding_of(current)
-            if binding is not None and is_this_alias(binding):
+            if binding is not None and binding.is_this_alias:
                 if "this" not in names:
                     names.append("this")
                 continue
@@ -824,7 +823,7 @@ def _captures(model: SemanticModel, node: Node, exclude: Binding | None) -> tupl
                 and binding is not exclude
                 and not binding.scope.is_module
                 and id(binding) not in seen
-                and not _inside(binding.node, node)
+                and not is_inside(binding.node, node)
                 and binding.kind is not BindingKind.CLASS
                 and not (binding.function is not None and binding.kind is BindingKind.FUNCTION)
             ):
@@ -836,7 +835,7 @@ def _captures(model: SemanticModel, node: Node, exclude: Binding | None) -> tupl
             if (
                 function is not None
                 and function.class_node is not None
-                and not _inside(function.node, node)
+                and not is_inside(function.node, node)
             ):
                 names.append("this")
             continue
@@ -929,10 +928,6 @@ def _is_true(node: Node | None) -> bool:
 
 def _is_call(node: Node) -> bool:
     return node.type == "call_expression"
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def _names(names: tuple[str, ...]) -> str:

@@ -169,6 +169,7 @@ from nodeleaklint.semantics.upstreams import (
     LEGACY_ABORTED_EVENT,
     Upstream,
     client_stream,
+    declared_name,
     result_binding,
     short_callee,
     upstream_bodies,
@@ -893,14 +894,7 @@ def _how_streamed(
 
 def _declared_name(value: Node) -> Node | None:
     """The identifier ``value`` (possibly awaited) initialises: ``const r = value``."""
-    position = outer(value)
-    parent = position.parent
-    if parent is not None and parent.type == "await_expression":
-        position = outer(parent)
-        parent = position.parent
-    if parent is None or parent.type != "variable_declarator":
-        return None
-    name = parent.child_by_field_name("name")
+    name = declared_name(value, chained=False)
     return name if name is not None and name.type == "identifier" else None
 
 

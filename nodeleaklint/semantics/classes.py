@@ -31,34 +31,10 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.scopes import FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, text, unwrap
+from nodeleaklint.semantics.vocabulary import TEARDOWN_METHODS
 
 INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_inherits"})
 _ES5_CALL_NAMES = frozenset({"inherits", "_inherits", "setPrototypeOf", "assign"})
-# Method names whose call ends an instance's working life (SPEC §1 *Method frequency*).
-TEARDOWN_METHODS = frozenset(
-    {
-        "close",
-        "end",
-        "destroy",
-        "stop",
-        "terminate",
-        "dispose",
-        "shutdown",
-        "disconnect",
-        "quit",
-        "abort",
-        "kill",
-        "cleanup",
-        "teardown",
-        "onModuleDestroy",
-        "onApplicationShutdown",
-        "ngOnDestroy",
-        "componentWillUnmount",
-        "_destroy",
-        "_close",
-        "_final",
-    }
-)
 
 
 @dataclass(eq=False)

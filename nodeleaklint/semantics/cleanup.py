@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node, captures
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
-from nodeleaklint.semantics.syntax import call_arguments, outer, string_value, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    call_arguments,
+    is_inside,
+    outer,
+    string_value,
+    text,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -208,7 +215,7 @@ def all_listener_removals(
             continue
         if call.name != "removeAllListeners" and len(call.args) != 1:
             continue  # `off(event)` with no handler removes them all (component-emitter)
-        if within is not None and not _within(call.node, within):
+        if within is not None and not is_inside(call.node, within):
             continue
         if call.args and event is not None and not same_event(call.args[0], event):
             continue
@@ -310,7 +317,7 @@ def escapes(
     "never released" when someone else may release it."""
     skip = list(ignore)
     for reference in binding.references:
-        if any(_within(reference, node) for node in skip):
+        if any(is_inside(reference, node) for node in skip):
             continue
         position = reference
         parent = position.parent
@@ -350,10 +357,6 @@ def escapes(
         ):
             return True
     return False
-
-
-def _within(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 # -- generic release search -----------------------------------------------------------------
@@ -525,24 +528,13 @@ def place_of(model: SemanticModel, node: Node | None) -> Place | None:
     return base
 
 
-def is_this_alias(binding: Binding) -> bool:
-    """``const self = this`` / ``var _this = this``."""
-    init = unwrap(binding.init)
-    return (
-        init is not None
-        and init.type == "this"
-        and not binding.is_reassigned
-        and not binding.destructured
-    )
-
-
 def _identifier_place(model: SemanticModel, ident: Node, has_path: bool) -> Place | None:
     name = text(ident)
     binding = model.binding_of(ident)
     if binding is None:
         return Place("path", f"name:{name}", "", name)
     init = unwrap(binding.init)
-    if init is not None and is_this_alias(binding):
+    if init is not None and binding.is_this_alias:
         return _this_place(model, init)  # ``const self = this``
     if has_path and binding.kind is BindingKind.PARAM:
         # Handlers receive the same object under the same name: ``ctx.state.db`` in two hooks.

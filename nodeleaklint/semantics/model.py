@@ -12,7 +12,14 @@ from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, fin
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.repetition import compute_repetition, is_event_driven
 from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
-from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, outer, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    ancestors,
+    is_inside,
+    outer,
+    text,
+    unwrap,
+)
 from nodeleaklint.source import SourceFile
 
 
@@ -144,16 +151,12 @@ class SemanticModel:
     def in_class(self, node: Node, class_node: Node) -> bool:
         """Whether ``node`` lies in a member of the class: its body, or an ES5 constructor or
         prototype method (which sit apart in the file)."""
-        start, end = class_node.start_byte, class_node.end_byte
-        if start <= node.start_byte and node.end_byte <= end:
+        if is_inside(node, class_node):
             return True
         info = self.class_info(class_node)
         if info is None or not info.es5:
             return False
-        return any(
-            m.node.start_byte <= node.start_byte and node.end_byte <= m.node.end_byte
-            for m in info.members
-        )
+        return any(is_inside(node, member.node) for member in info.members)
 
     # -- functions --------------------------------------------------------------------------
     def enclosing_function(self, node: Node) -> FunctionInfo | None:
@@ -267,14 +270,7 @@ class SemanticModel:
         if node.type != "identifier":
             return False
         binding = self.binding_of(node)
-        init = unwrap(binding.init) if binding is not None else None
-        return (
-            binding is not None
-            and init is not None
-            and init.type == "this"
-            and not binding.is_reassigned
-            and not binding.destructured
-        )
+        return binding is not None and binding.is_this_alias
 
     def call_sites_of(self, function: FunctionInfo) -> list[CallSite] | None:
         """Every call of a named function, when all its uses in the file are direct calls and

@@ -40,6 +40,8 @@ from nodeleaklint.semantics.syntax import (
     LOOP_KINDS,
     ancestors,
     is_function,
+    is_inside,
+    own_nodes,
     string_value,
     text,
     unwrap,
@@ -47,13 +49,14 @@ from nodeleaklint.semantics.syntax import (
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.teardown import reached_methods
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS
 
 # -- vocabulary ---------------------------------------------------------------------------------
 # ``Promise`` combinators that subscribe to every element and settle on the first one.
 RACE_METHODS = frozenset({"race", "any"})
 # Events after which a connection-like owner will never answer again.
 END_EVENTS = frozenset({"close", "end", "disconnect", "exit"})
-_LISTEN_METHODS = frozenset({"on", "once", "addListener", "addEventListener", "prependListener"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,6 @@ def _unbounded(loop: Node | None) -> bool:
     return any(child.type == "await" for child in loop.children)
 
 
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
-
-
 def _same_every_turn(
     model: SemanticModel, element: Node, function: FunctionInfo, loop: Node | None
 ) -> tuple[str, bool] | None:
@@ -141,9 +140,9 @@ def _binding_every_turn(
     binding = model.binding_of(ident)
     if binding is None:
         return None
-    declared_in = _inside(binding.node, function.node)
+    declared_in = is_inside(binding.node, function.node)
     if loop is not None:
-        if _inside(binding.node, loop) or any(_inside(w, loop) for w in binding.writes):
+        if is_inside(binding.node, loop) or any(is_inside(w, loop) for w in binding.writes):
             return None
         if binding in function.params:
             if _made_per_call(model, function, binding):
@@ -287,7 +286,7 @@ def _made_per_call(model: SemanticModel, function: FunctionInfo, param: Binding)
         if (
             local is not None
             and local.kind is not BindingKind.PARAM
-            and _inside(local.node, target.node)
+            and is_inside(local.node, target.node)
         ):
             return True
     return False
@@ -307,7 +306,8 @@ def _latched(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bo
             condition = unwrap(statement.child_by_field_name("condition"))
             consequence = statement.child_by_field_name("consequence")
             leaves = consequence is not None and any(
-                node.type in ("return_statement", "throw_statement") for node in _walk(consequence)
+                node.type in ("return_statement", "throw_statement")
+                for node in own_nodes(consequence)
             )
             if (
                 condition is not None
@@ -327,16 +327,6 @@ def _latched(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bo
                 if left in guards and right == "true":
                     return True
     return False
-
-
-def _walk(node: Node) -> list[Node]:
-    found: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(c for c in current.named_children if c.type not in FUNCTION_KINDS)
-    return found
 
 
 # -- deferreds ----------------------------------------------------------------------------------
@@ -418,7 +408,7 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
         call = function.callback_of
         if (
             call is not None
-            and call.name in _LISTEN_METHODS
+            and call.name in LISTEN_METHODS
             and call.args
             and string_value(call.args[0]) in END_EVENTS
         ):
@@ -435,19 +425,4 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
             handler = model.function_at(right)
             if handler is not None:
                 found.append(handler)
-    pending = list(found)
-    seen = {f.node.id for f in found}
-    while pending and len(seen) < 64:
-        function = pending.pop()
-        for site in function.calls:
-            if site.obj is None or unwrap(site.obj) is None:
-                continue
-            receiver = unwrap(site.obj)
-            if receiver is None or receiver.type != "this":
-                continue
-            for method in cls.methods.get(site.name, ()):
-                if method.node.id not in seen:
-                    seen.add(method.node.id)
-                    found.append(method)
-                    pending.append(method)
-    return found
+    return reached_methods(model, cls, found)

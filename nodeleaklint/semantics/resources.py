@@ -35,7 +35,16 @@ from nodeleaklint.semantics.cleanup import place_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
-from nodeleaklint.semantics.syntax import FUNCTION_KINDS, is_function, outer, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    ancestors,
+    is_function,
+    is_inside,
+    outer,
+    own_nodes,
+    text,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -325,17 +334,10 @@ def _acquisition(model: SemanticModel, call: CallSite, kind: ResourceKind) -> Ac
 
 
 def _declaring_block(node: Node) -> Node | None:
-    for parent in _ancestors(node):
+    for parent in ancestors(node):
         if parent.type in ("statement_block", "program", "switch_case", "switch_default"):
             return parent
     return None
-
-
-def _ancestors(node: Node) -> Iterator[Node]:
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
 
 
 # -- what each reference does with the resource ------------------------------------------------
@@ -510,20 +512,11 @@ def _own(model: SemanticModel, node: Node, holder: FunctionInfo) -> bool:
     return model.enclosing_function(node) is holder
 
 
-def _own_nodes(node: Node) -> Iterator[Node]:
-    """``node`` and its descendants, not entering nested functions."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(c for c in reversed(current.named_children) if c.type not in FUNCTION_KINDS)
-
-
 _EXIT_KINDS = frozenset({"return_statement", "throw_statement", "continue_statement"})
 
 
 def _exits(holder: FunctionInfo, region: Node, start: int) -> Iterator[Node]:
-    for node in _own_nodes(region):
+    for node in own_nodes(region):
         if node.type not in _EXIT_KINDS or node.start_byte < start:
             continue
         if node.type == "throw_statement" and _caught(node, region):
@@ -534,12 +527,12 @@ def _exits(holder: FunctionInfo, region: Node, start: int) -> Iterator[Node]:
 
 
 def _caught(node: Node, region: Node) -> bool:
-    for parent in _ancestors(node):
+    for parent in ancestors(node):
         if parent.type in FUNCTION_KINDS:
             return False
         if parent.type == "try_statement":
             body = parent.child_by_field_name("body")
-            if body is not None and _inside(node, body) and parent.child_by_field_name("handler"):
+            if body is not None and is_inside(node, body) and parent.child_by_field_name("handler"):
                 return True
         if parent.id == region.id:
             continue
@@ -548,16 +541,12 @@ def _caught(node: Node, region: Node) -> bool:
 
 def _leaves(node: Node, region: Node) -> bool:
     """A ``continue`` whose loop encloses the region (it skips the rest of the region)."""
-    for parent in _ancestors(node):
+    for parent in ancestors(node):
         if parent.id == region.id:
             return True
         if parent.type in ("for_statement", "for_in_statement", "while_statement", "do_statement"):
             return False
     return True
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def _path(exit_node: Node, region: Node) -> list[Node]:
@@ -566,7 +555,7 @@ def _path(exit_node: Node, region: Node) -> list[Node]:
     anywhere)."""
     found = [exit_node]
     child = exit_node
-    for parent in _ancestors(exit_node):
+    for parent in ancestors(exit_node):
         if parent.type in ("statement_block", "program", "switch_case", "switch_default"):
             for sibling in parent.named_children:
                 if sibling.start_byte >= child.start_byte:
@@ -587,12 +576,12 @@ def _covered(
     marks: list[Node],
     error: Binding | None,
 ) -> bool:
-    for parent in _ancestors(exit_node):
+    for parent in ancestors(exit_node):
         if parent.id == holder.node.id:
             break
         if parent.type == "try_statement":
             final = parent.child_by_field_name("finalizer")
-            if final is not None and any(_inside(m, final) for m in marks):
+            if final is not None and any(is_inside(m, final) for m in marks):
                 return True
         if error is not None and parent.type == "if_statement":
             condition = parent.child_by_field_name("condition")
@@ -600,8 +589,8 @@ def _covered(
             if (
                 condition is not None
                 and consequence is not None
-                and _inside(exit_node, consequence)
-                and any(_inside(ref, condition) for ref in error.references)
+                and is_inside(exit_node, consequence)
+                and any(is_inside(ref, condition) for ref in error.references)
             ):
                 return True
     statements = _path(exit_node, holder.node)
@@ -611,11 +600,11 @@ def _covered(
 def _before(mark: Node, statement: Node, exit_node: Node) -> bool:
     """Whether ``mark`` (inside ``statement``) runs on the way to ``exit_node``: not in a branch
     of ``statement`` that leaves the function itself, nor in a ``catch`` the exit is not in."""
-    if not _inside(mark, statement):
+    if not is_inside(mark, statement):
         return False
-    if _inside(exit_node, statement):
+    if is_inside(exit_node, statement):
         return True  # the exit's own statement (``return release(conn)``)
-    for parent in _ancestors(mark):
+    for parent in ancestors(mark):
         if parent.type in FUNCTION_KINDS:
             return True  # a callback in the statement: it continues the work
         if parent.type == "catch_clause":
@@ -629,11 +618,11 @@ def _before(mark: Node, statement: Node, exit_node: Node) -> bool:
 
 
 def _leaves_function(branch: Node) -> bool:
-    return any(n.type in ("return_statement", "throw_statement") for n in _own_nodes(branch))
+    return any(n.type in ("return_statement", "throw_statement") for n in own_nodes(branch))
 
 
 def _in_clause(node: Node, holder: FunctionInfo) -> bool:
-    for parent in _ancestors(node):
+    for parent in ancestors(node):
         if parent.id == holder.node.id:
             return False
         if parent.type in ("catch_clause", "finally_clause"):
@@ -646,12 +635,12 @@ def _unguarded_await(
 ) -> Node | None:
     statements = _path(disposal, holder.node)
     for statement in sorted(statements, key=lambda s: s.start_byte):
-        for node in _own_nodes(statement):
+        for node in own_nodes(statement):
             if node.type != "await_expression":
                 continue
             if node.start_byte < start or node.start_byte >= disposal.start_byte:
                 continue
-            if _inside(disposal, node):
+            if is_inside(disposal, node):
                 continue  # ``await conn.release()`` itself
             if _in_clause(node, holder) or _guarded(node, holder, marks):
                 continue
@@ -662,25 +651,25 @@ def _unguarded_await(
 def _guarded(node: Node, holder: FunctionInfo, marks: list[Node]) -> bool:
     """A try around the await releases (catch or finally) or swallows the error; or the awaited
     promise releases in its own ``.catch`` / ``.finally``."""
-    if any(_inside(m, node) for m in marks):
+    if any(is_inside(m, node) for m in marks):
         return True
-    for parent in _ancestors(node):
+    for parent in ancestors(node):
         if parent.id == holder.node.id:
             return False
         if parent.type != "try_statement":
             continue
         body = parent.child_by_field_name("body")
-        if body is None or not _inside(node, body):
+        if body is None or not is_inside(node, body):
             continue
         final = parent.child_by_field_name("finalizer")
-        if final is not None and any(_inside(m, final) for m in marks):
+        if final is not None and any(is_inside(m, final) for m in marks):
             return True
         handler = parent.child_by_field_name("handler")
         if handler is None:
             continue
-        if any(_inside(m, handler) for m in marks):
+        if any(is_inside(m, handler) for m in marks):
             return True
-        if not any(n.type in ("throw_statement", "return_statement") for n in _own_nodes(handler)):
+        if not any(n.type in ("throw_statement", "return_statement") for n in own_nodes(handler)):
             return True
     return False
 

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.syntax import call_arguments, callee_parts, text
+from nodeleaklint.semantics.syntax import call_arguments, callee_parts, text, unwrap
 
 
 class ScopeKind(enum.Enum):
@@ -81,6 +81,17 @@ class Binding:
     @property
     def is_reassigned(self) -> bool:
         return bool(self.writes)
+
+    @property
+    def is_this_alias(self) -> bool:
+        """``const self = this`` / ``var _this = this``, never reassigned: it *is* ``this``."""
+        init = unwrap(self.init)
+        return (
+            init is not None
+            and init.type == "this"
+            and not self.is_reassigned
+            and not self.destructured
+        )
 
 
 @dataclass(eq=False, slots=True)

@@ -176,6 +176,15 @@ def enclosing_function_node(node: Node) -> Node | None:
     return None
 
 
+def own_nodes(node: Node) -> Iterator[Node]:
+    """``node`` and its descendants, not entering nested functions."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(c for c in reversed(current.named_children) if c.type not in FUNCTION_KINDS)
+
+
 def is_inside(node: Node, container: Node) -> bool:
     """Whether ``node`` lies within ``container`` (inclusive)."""
     return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte

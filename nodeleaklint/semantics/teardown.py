@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nodeleaklint.semantics.classes import TEARDOWN_METHODS, ClassInfo
+from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.cleanup import (
     FlowKind,
     Place,
@@ -23,8 +23,9 @@ from nodeleaklint.semantics.cleanup import (
 )
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
-from nodeleaklint.semantics.syntax import string_value, unwrap
+from nodeleaklint.semantics.syntax import is_inside, string_value, unwrap
 from nodeleaklint.semantics.timers import timer_calls
+from nodeleaklint.semantics.vocabulary import TEARDOWN_METHODS
 
 TIMER_CLEARS = ReleaseSpec(functions=frozenset({"clearInterval", "clearTimeout"}))
 # The instance's own events that end its working life.
@@ -88,10 +89,8 @@ def cleared_by(
     if isinstance(cached, set):
         return cached
     model.cache[key] = found = set()  # a cycle of this.method() calls ends here
-    start, end = function.node.start_byte, function.node.end_byte
     for call in model.calls_named(*sorted(TIMER_CLEARS.functions)):
-        inside = call.args and start <= call.node.start_byte and call.node.end_byte <= end
-        if inside and _shares_frame(model, call, function):
+        if call.args and _shares_frame(model, call, function):
             found |= value_sources(model, call.args[0])
     if depth < _MAX_DEPTH:
         for callee in _this_methods_called(model, function, info):
@@ -112,12 +111,26 @@ def _this_methods_called(
     model: SemanticModel, function: FunctionInfo, info: ClassInfo
 ) -> list[FunctionInfo]:
     """Methods of the class that ``function`` (or a callback inside it) calls on ``this``."""
-    index = _this_call_index(model, info)
-    start, end = function.node.start_byte, function.node.end_byte
     found: list[FunctionInfo] = []
-    for call in index:
-        if start <= call.node.start_byte and call.node.end_byte <= end:
+    for call in _this_call_index(model, info):
+        if is_inside(call.node, function.node):
             found.extend(info.methods[call.name])
+    return found
+
+
+def reached_methods(
+    model: SemanticModel, info: ClassInfo, roots: list[FunctionInfo]
+) -> list[FunctionInfo]:
+    """``roots`` and every method of the class they reach through ``this.m()`` calls."""
+    found = list(roots)
+    seen = {f.node.id for f in found}
+    pending = list(found)
+    while pending and len(seen) < 64:
+        for method in _this_methods_called(model, pending.pop(), info):
+            if method.node.id not in seen:
+                seen.add(method.node.id)
+                found.append(method)
+                pending.append(method)
     return found
 
 

@@ -228,18 +228,24 @@ def short_callee(call: CallSite) -> str:
 def result_binding(model: SemanticModel, call: CallSite) -> Node | None:
     """The declarator name the (awaited) result of ``call`` is stored in: an identifier or an
     object pattern (``const { body } = await request(url)``); also through ``a = b = call``."""
-    position = outer(call.node)
+    return declared_name(call.node)
+
+
+def declared_name(value: Node, *, chained: bool = True) -> Node | None:
+    """The name (or pattern) a declaration initialises with ``value``, possibly awaited,
+    and, when ``chained``, through ``a = b = value``."""
+    position = outer(value)
     parent = position.parent
     if parent is not None and parent.type == "await_expression":
         position = outer(parent)
         parent = position.parent
-    while parent is not None and parent.type == "assignment_expression":
+    while chained and parent is not None and parent.type == "assignment_expression":
         position = outer(parent)
         parent = position.parent
     if parent is None or parent.type != "variable_declarator":
         return None
-    value = parent.child_by_field_name("value")
-    if value is None or outer(value).id != position.id:
+    initial = parent.child_by_field_name("value")
+    if initial is None or outer(initial).id != position.id:
         return None
     return parent.child_by_field_name("name")
 

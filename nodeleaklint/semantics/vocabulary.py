@@ -5,6 +5,32 @@ Data, not code: what the common frameworks guarantee about how often a method ru
 
 from __future__ import annotations
 
+# Method names whose call ends an instance's working life (SPEC §1 *Method frequency*).
+TEARDOWN_METHODS = frozenset(
+    {
+        "close",
+        "end",
+        "destroy",
+        "stop",
+        "terminate",
+        "dispose",
+        "shutdown",
+        "disconnect",
+        "quit",
+        "abort",
+        "kill",
+        "cleanup",
+        "teardown",
+        "onModuleDestroy",
+        "onApplicationShutdown",
+        "ngOnDestroy",
+        "componentWillUnmount",
+        "_destroy",
+        "_close",
+        "_final",
+    }
+)
+
 # Lifecycle hooks a framework calls once per instance (NestJS providers, Angular and Vue
 # components, React class components, Fastify/Egg plugins' init): a timer or listener set
 # up there runs once per instance, not once per call.
