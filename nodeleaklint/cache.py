@@ -35,6 +35,8 @@ from nodeleaklint.findings import (
     Severity,
     Span,
 )
+from nodeleaklint.project.summary import FileSummary
+from nodeleaklint.semantics.project_facts import ProjectFacts
 
 CACHE_DIRNAME = ".nodeleaklint_cache"
 FORMAT = "v1"
@@ -80,6 +82,19 @@ def entry_key(settings: str, display: str, data: bytes) -> str:
     digest.update(b"\0" + display.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(data)
     return digest.hexdigest()
+
+
+def with_project(key: str, project: ProjectFacts | None) -> str:
+    """The key of a file checked with what the project view learned (``project``): a file's
+    findings change when the callers of its exports in other files do."""
+    if not project:
+        return key
+    return hashlib.blake2b(f"{key}\0{project.key()}".encode(), digest_size=20).hexdigest()
+
+
+def summary_key(key: str) -> str:
+    """Where the project-view summary of the file checked under ``key`` is kept."""
+    return hashlib.blake2b(f"summary\0{key}".encode(), digest_size=20).hexdigest()
 
 
 def report_cacheable(report: FileReport) -> bool:
@@ -151,6 +166,16 @@ class ResultCache:
     def put(self, key: str, report: FileReport) -> None:
         self._shard(key)[key] = report_to_data(report)
         self._dirty.add(key[:2])
+
+    def get_summary(self, key: str) -> FileSummary | None:
+        """The project-view summary stored for the file checked under ``key``."""
+        where = summary_key(key)
+        return FileSummary.from_data(self._shard(where).get(where))
+
+    def put_summary(self, key: str, summary: FileSummary) -> None:
+        where = summary_key(key)
+        self._shard(where)[where] = summary.to_data()
+        self._dirty.add(where[:2])
 
     def save(self) -> None:
         """Write the shards that changed; on any error keep quiet (the cache is optional)."""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import astuple, replace
-from pathlib import Path
 
 from nodeleaklint.config import Config
 from nodeleaklint.findings import (
@@ -19,11 +16,14 @@ from nodeleaklint.findings import (
 )
 from nodeleaklint.fingerprints import with_fingerprints
 from nodeleaklint.parsing import SHEBANG_PROBE, Node, dialect_for_source, parse
+from nodeleaklint.project.summary import FileSummary
+from nodeleaklint.project.summary import summarize as summarize_model
 from nodeleaklint.rules.base import Rule, RuleContext
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import BOM, SourceFile
 from nodeleaklint.suppressions import Suppressions
-from nodeleaklint.test_code import is_test_code
+from nodeleaklint.test_code import is_test_file
 
 
 def check_source(
@@ -33,23 +33,49 @@ def check_source(
     rules: Sequence[Rule],
     *,
     report_unused_suppressions: bool = False,
+    project: ProjectFacts | None = None,
 ) -> FileReport:
-    """Lint one file's bytes as if they were the file at ``path``."""
+    """Lint one file's bytes as if they were the file at ``path``; ``project`` is what the
+    project view knows about the callers of its exports in other files."""
+    return check_and_summarize(
+        path,
+        data,
+        config,
+        rules,
+        report_unused_suppressions=report_unused_suppressions,
+        project=project,
+        summarize=False,
+    )[0]
+
+
+def check_and_summarize(
+    path: str,
+    data: bytes,
+    config: Config,
+    rules: Sequence[Rule],
+    *,
+    report_unused_suppressions: bool = False,
+    project: ProjectFacts | None = None,
+    summarize: bool = True,
+) -> tuple[FileReport, FileSummary | None]:
+    """``check_source``, plus the file's summary for the project view (when ``summarize``
+    and the file could be modelled)."""
     report = FileReport(path=path)
     dialect = dialect_for_source(path, data[:SHEBANG_PROBE])
     if dialect is None:
         report.notifications.append(
             Notification(NotificationKind.SKIPPED, "not a JavaScript or TypeScript file", path)
         )
-        return report
+        return report, None
     source = SourceFile(path, data)
     parse_data = b"   " + data[len(BOM) :] if data.startswith(BOM) else data
     try:
         tree = parse(parse_data, dialect)
-        model = SemanticModel.build(source, tree, dialect)
+        model = SemanticModel.build(source, tree, dialect, project)
+        summary = summarize_model(model) if summarize else None
     except Exception as exc:  # a defect in the model must not stop the run
         report.notifications.append(_internal_error(path, "the semantic model", exc))
-        return report
+        return report, None
     if tree.root_node.has_error:
         report.notifications.append(_parse_notification(source, tree.root_node))
     findings: list[Finding] = []
@@ -64,7 +90,7 @@ def check_source(
         replace(f, line_text=source.line_text(f.span.line - 1), defers_to=())
         for f in _resolve_deferrals(_dedupe(findings))
     ]
-    if is_test_code(_within_project(path, config)):
+    if is_test_file(path, config.root):
         findings = [replace(f, confidence=Confidence.MEDIUM) for f in findings]
     suppressions = Suppressions.from_comments(
         (
@@ -86,16 +112,7 @@ def check_source(
             enabled={rule.id for rule in rules},
         )
     )
-    return report
-
-
-def _within_project(path: str, config: Config) -> str:
-    """``path`` relative to the configuration's folder when inside it (so that a project kept
-    under a folder named ``test`` is not all test code), else as given."""
-    if config.root is not None:
-        with suppress(ValueError):
-            return str(Path(os.path.abspath(path)).relative_to(config.root))
-    return path
+    return report, summary
 
 
 def _first_code_line(source: SourceFile, root: Node) -> int | None:

@@ -17,11 +17,17 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import pathspec
 
-from nodeleaklint.cache import ResultCache, entry_key, report_cacheable, settings_key
+from nodeleaklint.cache import (
+    ResultCache,
+    entry_key,
+    report_cacheable,
+    settings_key,
+    with_project,
+)
 from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
 from nodeleaklint.findings import (
@@ -34,12 +40,17 @@ from nodeleaklint.findings import (
 )
 from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
+from nodeleaklint.project.summary import FileSummary
+from nodeleaklint.project.view import ProjectView
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
 from nodeleaklint.sniff import not_source
+from nodeleaklint.test_code import is_test_file
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from nodeleaklint.semantics.project_facts import ProjectFacts
 
 STDIN = "-"
 # Below this many files a run stays in one process: starting workers costs more.
@@ -62,10 +73,11 @@ class CheckSource(Protocol):
     ) -> FileReport: ...
 
 
-def _engine_check() -> CheckSource:
-    from nodeleaklint.engine import check_source
+def _engine_check() -> Callable[..., tuple[FileReport, FileSummary | None]]:
+    """``nodeleaklint.engine.check_and_summarize``, imported when a file is first checked."""
+    from nodeleaklint.engine import check_and_summarize
 
-    return check_source
+    return check_and_summarize
 
 
 class RuleSelection:
@@ -179,13 +191,22 @@ class _Task:
     rule_ids: tuple[str, ...]
     report_unused: bool
     cache_settings: str | None = None  # ``cache.settings_key`` when results are cached
+    # The project view: summarize the file for it, or check it with what it learned.
+    summarize: bool = False
+    project: ProjectFacts | None = None
 
 
 ProgressCallback = Callable[[int, int, int], None]
 """Told (files done, files in all, of them answered by the cache) as a run goes on."""
 
-Outcome = tuple["FileReport | Notification", "str | None"]
-"""A file's report (or why it was not read) and its cache key (None: do not cache)."""
+
+class Outcome(NamedTuple):
+    """A file's report (or why it was not read), its cache key (None: do not cache) and its
+    summary for the project view (when asked for)."""
+
+    result: FileReport | Notification
+    key: str | None
+    summary: FileSummary | None = None
 
 
 def _internal_error(display: str, error: BaseException) -> FileReport:
@@ -194,14 +215,33 @@ def _internal_error(display: str, error: BaseException) -> FileReport:
     return FileReport(path=display, notifications=[notice])
 
 
-def _check_data(task: _Task, data: bytes, check: CheckSource) -> FileReport:
+def _check_data(
+    task: _Task, data: bytes, check: CheckSource | None
+) -> tuple[FileReport, FileSummary | None]:
+    """Check ``data`` as ``task``'s file (with ``check`` when one was injected; the engine,
+    summarizing for the project view when asked, otherwise)."""
     rules = [RULES_BY_ID[rule_id] for rule_id in task.rule_ids]
     try:
-        return check(
-            task.display, data, task.config, rules, report_unused_suppressions=task.report_unused
+        if check is not None:
+            report = check(
+                task.display,
+                data,
+                task.config,
+                rules,
+                report_unused_suppressions=task.report_unused,
+            )
+            return report, None
+        return _engine_check()(
+            task.display,
+            data,
+            task.config,
+            rules,
+            report_unused_suppressions=task.report_unused,
+            project=task.project,
+            summarize=task.summarize,
         )
     except Exception as error:  # one file's failure must not end the run
-        return _internal_error(task.display, error)
+        return _internal_error(task.display, error), None
 
 
 def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
@@ -212,16 +252,17 @@ def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
     """
     data = _read(task.path, task.display, task.config.max_file_size)
     if isinstance(data, Notification):
-        return data, None
+        return Outcome(data, None)
     reason = not_source(data)
     if reason is not None:
-        return _notice(NotificationKind.SKIPPED, reason, task.display, Severity.NOTE), None
-    report = _check_data(task, data, check or _engine_check())
+        return Outcome(_notice(NotificationKind.SKIPPED, reason, task.display, Severity.NOTE), None)
+    report, summary = _check_data(task, data, check)
     if _guard is not None:
         _guard.checked(len(data))
     if task.cache_settings is None or not report_cacheable(report):
-        return report, None
-    return report, entry_key(task.cache_settings, task.display, data)
+        return Outcome(report, None, summary)
+    key = entry_key(task.cache_settings, task.display, data)
+    return Outcome(report, with_project(key, task.project), summary)
 
 
 # Set in processes that nodeleaklint owns (see ``nodeleaklint.memory``).
@@ -274,7 +315,7 @@ def _map_in_pool(
                 advance()
     except BrokenProcessPool as error:  # a worker died (e.g. killed); report, do not crash
         results.extend(
-            (_internal_error(task.display, error), None) for task in tasks[len(results) :]
+            Outcome(_internal_error(task.display, error), None) for task in tasks[len(results) :]
         )
     except BaseException:
         _stop(pool)
@@ -295,6 +336,22 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _absolute(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _project_root(task: _Task) -> Path | None:
+    """The project a named file belongs to: its configuration's folder, else the nearest
+    folder above it that is a git work tree's top or holds a ``package.json``."""
+    if task.config.root is not None:
+        return task.config.root
+    folder = Path(_absolute(task.path)).parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists() or (candidate / "package.json").is_file():
+            return candidate
+    return None
+
+
 class _Run:
     """One run's settings and caches: how to check a file and with which rules."""
 
@@ -309,8 +366,10 @@ class _Run:
         min_confidence: Confidence | None = None,
         fail_on: Confidence | None = None,
         progress: ProgressCallback | None = None,
+        project_context: bool = True,
     ) -> None:
         self.check_source = check
+        self.project_context = project_context
         self.progress = progress
         self.min_confidence = min_confidence
         self.fail_on = fail_on
@@ -352,7 +411,8 @@ class _Run:
     def _from_cache(
         self, tasks: list[_Task], advance: Callable[[bool], None]
     ) -> tuple[dict[int, Outcome], list[int]]:
-        """Answers the cache has (by task index), and the indexes still to check."""
+        """Answers the cache has (by task index), and the indexes still to check. A task
+        that must be summarized for the project view needs its summary cached too."""
         if self.cache is None:
             return {}, list(range(len(tasks)))
         answered: dict[int, Outcome] = {}
@@ -360,15 +420,17 @@ class _Run:
         for index, task in enumerate(tasks):
             data = _read(task.path, task.display, task.config.max_file_size)
             if isinstance(data, Notification):
-                answered[index] = (data, None)
+                answered[index] = Outcome(data, None)
                 advance(False)
                 continue
             assert task.cache_settings is not None
-            report = self.cache.get(entry_key(task.cache_settings, task.display, data))
-            if report is None:
+            key = with_project(entry_key(task.cache_settings, task.display, data), task.project)
+            report = self.cache.get(key)
+            summary = self.cache.get_summary(key) if task.summarize else None
+            if report is None or (task.summarize and summary is None):
                 missing.append(index)
             else:
-                answered[index] = (report, None)
+                answered[index] = Outcome(report, None, summary)
                 advance(True)
         return answered, missing
 
@@ -409,7 +471,42 @@ class _Run:
             return 1
         return max(1, min(os.cpu_count() or 1, count // PARALLEL_THRESHOLD * 4))
 
+    def _context(self, tasks: list[_Task]) -> list[tuple[_Task, FileSummary]]:
+        """The rest of the project around files named one by one (a pre-commit hook, an
+        editor): every other source file under the project root (see ``_project_root``),
+        summarized for the project view, from the cache when it has them. Their findings
+        are not checked or reported."""
+        root = _project_root(tasks[0])
+        if root is None:
+            return []
+        named = {_absolute(task.path) for task in tasks}
+        shown = os.path.relpath(root) if not os.path.relpath(root).startswith("..") else str(root)
+        context: list[_Task] = []
+        for item in iter_source_files([shown], self.resolver.for_folder, True):
+            if isinstance(item, Notification) or _absolute(item.path) in named:
+                continue
+            task = self.task(item.path, item.display, item.config)
+            context.append(
+                dataclasses.replace(
+                    task,
+                    rule_ids=(),
+                    summarize=True,
+                    cache_settings=self._cache_settings(item.config, ()),
+                )
+            )
+        answered = self._check(context, lambda _cached: None)
+        summarized: list[tuple[_Task, FileSummary]] = []
+        for index, task in enumerate(context):
+            outcome = answered[index]
+            if outcome.summary is None:
+                continue
+            if outcome.key is not None and self.cache is not None:
+                self.cache.put_summary(outcome.key, outcome.summary)
+            summarized.append((task, outcome.summary))
+        return summarized
+
     def files(self, paths: Iterable[str], force_exclude: bool) -> RunResult:
+        paths = list(paths)
         result = RunResult()
         tasks: list[_Task] = []
         for item in iter_source_files(paths, self.resolver.for_folder, force_exclude):
@@ -417,7 +514,32 @@ class _Run:
                 result.notifications.append(item)
             else:
                 tasks.append(self.task(item.path, item.display, item.config))
+        named_files = bool(tasks) and not any(os.path.isdir(path) for path in paths)
+        in_view = self.check_source is None and (len(tasks) > 1 or named_files)
+        if in_view:
+            tasks = [dataclasses.replace(task, summarize=True) for task in tasks]
         advance = self._counter(len(tasks))
+        answered = self._check(tasks, advance)
+        if in_view:
+            context = self._context(tasks) if named_files and self.project_context else []
+            self._with_project_view(tasks, answered, context)
+        for index in range(len(tasks)):
+            outcome, key, summary = answered[index]
+            if isinstance(outcome, Notification):
+                result.notifications.append(outcome)
+                continue
+            if key is not None and self.cache is not None:
+                self.cache.put(key, outcome)  # whole: the threshold may change next run
+                if summary is not None:
+                    self.cache.put_summary(key, summary)
+            result.files.append(self.confident(outcome, tasks[index].config))
+        if self.cache is not None:
+            self.cache.save()
+        result.notifications.extend(self.resolver.notices)
+        return result
+
+    def _check(self, tasks: list[_Task], advance: Callable[[bool], None]) -> dict[int, Outcome]:
+        """Every task's outcome (by index): from the cache, else checked (in workers)."""
         answered, missing = self._from_cache(tasks, advance)
         todo = [tasks[index] for index in missing]
         jobs = self._workers(len(todo))
@@ -429,18 +551,49 @@ class _Run:
                 checked.append(_check_task(task, self.check_source))
                 advance(False)
         answered.update(zip(missing, checked, strict=True))
-        for index in range(len(tasks)):
-            outcome, key = answered[index]
-            if isinstance(outcome, Notification):
-                result.notifications.append(outcome)
+        return answered
+
+    def _with_project_view(
+        self,
+        tasks: list[_Task],
+        answered: dict[int, Outcome],
+        context: list[tuple[_Task, FileSummary]],
+    ) -> None:
+        """Link the files' summaries (and those of the ``context``: the rest of the
+        project) and check again, with what the project view learned, each file whose
+        exports it learned something about (SPEC §1 "In view")."""
+        summaries: dict[str, FileSummary] = {}
+        displays: dict[str, str] = {}
+        tests: set[str] = set()
+        where: dict[int, str] = {}
+        known = [(task, answered[index].summary) for index, task in enumerate(tasks)]
+        for position, (task, summary) in enumerate([*known, *context]):
+            if summary is None:
                 continue
-            if key is not None and self.cache is not None:
-                self.cache.put(key, outcome)  # whole: the threshold may change next run
-            result.files.append(self.confident(outcome, tasks[index].config))
-        if self.cache is not None:
-            self.cache.save()
-        result.notifications.extend(self.resolver.notices)
-        return result
+            path = _absolute(task.path)
+            summaries[path], displays[path] = summary, task.display
+            if position < len(tasks):
+                where[position] = path
+            if is_test_file(task.path, task.config.root):
+                tests.add(path)
+        view = ProjectView(summaries, displays, frozenset(tests))
+        again: list[_Task] = []
+        positions: list[int] = []
+        for index, path in where.items():
+            facts = view.facts_for(path)
+            if facts:
+                again.append(dataclasses.replace(tasks[index], summarize=False, project=facts))
+                positions.append(index)
+        rechecked = self._check(again, lambda _cached: None)
+        for position, index in enumerate(positions):
+            first = answered[index]
+            if first.key is not None and self.cache is not None:
+                # Kept for the next run: the file alone, and its summary.
+                assert isinstance(first.result, FileReport) and first.summary is not None
+                self.cache.put(first.key, first.result)
+                self.cache.put_summary(first.key, first.summary)
+            outcome = rechecked[position]
+            answered[index] = Outcome(outcome.result, outcome.key)
 
     def stdin(self, data: bytes, filename: str | None, force_exclude: bool) -> RunResult:
         result = RunResult()
@@ -471,7 +624,7 @@ class _Run:
             )
         else:
             task = self.task(absolute, display, config)
-            report = _check_data(task, data, self.check_source or _engine_check())
+            report, _summary = _check_data(task, data, self.check_source)
             report = self.confident(report, config)
             result.files.append(report if filename is not None else _renamed(report, STDIN))
         result.notifications.extend(self.resolver.notices)
@@ -495,6 +648,7 @@ def run(
     min_confidence: Confidence | None = None,
     fail_on: Confidence | None = None,
     progress: ProgressCallback | None = None,
+    project_context: bool = True,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -507,7 +661,9 @@ def run(
     below it (default: each file's ``min-confidence`` setting); ``fail_on`` is the lowest
     confidence of a finding that fails the run (default: each file's ``fail-on``).
     ``progress`` is called with (files done, files in all, files answered by the cache)
-    as the run goes on. Raises
+    as the run goes on. Files are judged with the project in view (SPEC §1): the checked
+    files' summaries are linked across files; when files are named one by one,
+    ``project_context`` adds the rest of their project (summaries only, cached). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -527,6 +683,7 @@ def run(
         min_confidence,
         fail_on,
         progress,
+        project_context,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

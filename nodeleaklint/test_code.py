@@ -3,7 +3,9 @@ reported with medium confidence at most (``min-confidence = "high"`` hides them)
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import os
+from contextlib import suppress
+from pathlib import Path, PurePath
 
 TEST_FOLDERS = frozenset(
     {"test", "tests", "__tests__", "spec", "specs", "fixtures", "__fixtures__", "__mocks__", "e2e"}
@@ -17,3 +19,13 @@ def is_test_code(path: str) -> bool:
     if any(part.lower() in TEST_FOLDERS for part in pure.parts[:-1]):
         return True
     return pure.name.lower().rsplit(".", 1)[0].endswith(TEST_SUFFIXES)
+
+
+def is_test_file(path: str, root: Path | None) -> bool:
+    """Whether ``path`` is test code, judged relative to ``root`` (the configuration's
+    folder) when inside it, so that a project kept under a folder named ``test`` is not all
+    test code."""
+    if root is not None:
+        with suppress(ValueError):
+            return is_test_code(str(Path(os.path.abspath(path)).relative_to(root)))
+    return is_test_code(path)

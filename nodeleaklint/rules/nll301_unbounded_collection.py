@@ -220,6 +220,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             or _long_lived_class(model, candidate.class_node)
         ):
             continue  # most classes are short-lived data structures that die with their owner
+        if candidate.instance and model.created_per_call_elsewhere(_class_name(candidate)):
+            continue  # the project creates each instance as a local of one call
         yield _finding(ctx, candidate, growth, uses, teardown_only)
 
 
@@ -334,10 +336,16 @@ _LONG_LIVED_ROLES = ("Cache", "Store", "Registry", "Pool", "Manager", "Service",
 _EMITTER_BASES = ("EventEmitter", "Emitter", "Server", "Duplex", "Readable", "Writable")
 
 
+def _class_name(candidate: Candidate) -> str | None:
+    name = candidate.class_node.child_by_field_name("name") if candidate.class_node else None
+    return text(name) if name is not None else None
+
+
 def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     """Evidence that instances live as long as the process: a DI-decorated class (NestJS
     ``@Injectable()``), an emitter or server subclass, a name that says so (``MemoryCache``,
-    ``SessionStore``, ``ConnectionPool``), or one instantiated at module top level."""
+    ``SessionStore``, ``ConnectionPool``), or one instantiated at module top level (in this
+    file, or — the project view — in another file of the project)."""
     if class_node is None:
         return False
     if is_decorated(class_node):
@@ -349,6 +357,8 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     name = class_node.child_by_field_name("name")
     if name is None:
         return False
+    if model.created_once_elsewhere(text(name)) is not None:
+        return True
     if text(name).endswith(_LONG_LIVED_ROLES):
         return True
     return any(
@@ -862,7 +872,13 @@ def _finding(
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
     confidence = Confidence.HIGH
-    if candidate.instance or not first.event_driven or candidate.exported or uses.escapes:
+    singleton = ctx.model.created_once_elsewhere(_class_name(candidate))
+    if (
+        (candidate.instance and singleton is None)
+        or not first.event_driven
+        or candidate.exported
+        or uses.escapes
+    ):
         confidence = Confidence.MEDIUM
     origin = first.origin
     if first.unbounded:
@@ -882,6 +898,8 @@ def _finding(
         else ""
     )
     lifetime = "each instance" if candidate.instance else "the process"
+    if candidate.instance and singleton is not None:
+        lifetime = f"the process ({singleton})"
     keyed = first.event_driven or any(g.unbounded for g in growth)
     caveat = "" if keyed else ", unless its keys come from a small fixed set"
     if candidate.exported:

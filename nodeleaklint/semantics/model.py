@@ -9,8 +9,14 @@ from dataclasses import dataclass, field
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
 from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, find_factories
+from nodeleaklint.semantics.exports import module_exports
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
-from nodeleaklint.semantics.repetition import compute_repetition, is_event_driven
+from nodeleaklint.semantics.project_facts import ProjectFacts
+from nodeleaklint.semantics.repetition import (
+    apply_known,
+    compute_repetition,
+    is_event_driven,
+)
 from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -21,6 +27,19 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.source import SourceFile
+
+
+def _drive_methods(classes: list[ClassInfo], driven: dict[str, str]) -> None:
+    """Mark the methods the project view saw called per request or event on the class's
+    instance from another file (``Class.method`` -> where)."""
+    for info in classes:
+        for name, functions in info.methods.items():
+            where = driven.get(f"{info.name}.{name}")
+            if where is None:
+                continue
+            for function in functions:
+                function.driven_elsewhere = True
+                function.reason = f"the method `{info.name}.{name}` ({where})"
 
 
 @dataclass
@@ -34,13 +53,38 @@ class SemanticModel:
     factories: list[Factory] = field(default_factory=list)
     # Derived indexes that semantics modules build on demand, once per file (see cleanup.py).
     cache: dict[str, object] = field(default_factory=dict, repr=False)
+    # What the project view learned about this file's classes: which have one instance,
+    # created at start-up, and which are created per call, as locals (class name -> where).
+    singletons: dict[str, str] = field(default_factory=dict)
+    per_call_classes: dict[str, str] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def build(cls, source: SourceFile, tree: Tree, dialect: Dialect) -> SemanticModel:
+    def build(
+        cls,
+        source: SourceFile,
+        tree: Tree,
+        dialect: Dialect,
+        project: ProjectFacts | None = None,
+    ) -> SemanticModel:
+        """The model of one file; ``project`` is what the project view knows about how
+        often other files call this file's exports (None: the file alone)."""
         facts = collect(tree.root_node, tree.language)
         classes = find_classes(facts)
-        compute_repetition(facts.functions, facts.function_by_node, facts.call_by_node)
+        learned: dict[int, tuple[Repetition, str, bool]] = {}
+        sites: set[int] = set()
+        if project:
+            for export in module_exports(facts):
+                fact = project.calls.get(export.name)
+                if export.function is not None and fact is not None:
+                    learned[export.function.node.id] = fact
+                    sites.add((unwrap(export.node) or export.node).id)
+        known = apply_known(facts.function_by_node, learned)
+        compute_repetition(
+            facts.functions, facts.function_by_node, facts.call_by_node, known, sites
+        )
+        if project:
+            _drive_methods(classes, project.driven_methods)
         by_name: defaultdict[str, list[CallSite]] = defaultdict(list)
         for call in facts.calls:
             by_name[call.name].append(call)
@@ -52,7 +96,19 @@ class SemanticModel:
             calls_by_name=dict(by_name),
             classes=classes,
             factories=find_factories(facts),
+            singletons=dict(project.singletons) if project else {},
+            per_call_classes=dict(project.per_call) if project else {},
         )
+
+    def created_once_elsewhere(self, class_name: str | None) -> str | None:
+        """Where another file of the project creates the one instance of this file's class
+        ``class_name`` at start-up (``module.exports = new X()``), or None."""
+        return self.singletons.get(class_name) if class_name else None
+
+    def created_per_call_elsewhere(self, class_name: str | None) -> str | None:
+        """Where the project creates the instances of this file's class ``class_name``,
+        when each is a local of code that runs per call (so it dies with its call)."""
+        return self.per_call_classes.get(class_name) if class_name else None
 
     # -- indexes ----------------------------------------------------------------------------
     @property

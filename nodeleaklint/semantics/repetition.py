@@ -188,10 +188,34 @@ def _site_repetition(call: CallSite) -> Repetition:
 OPEN_ENDED = "so it may run any number of times"
 
 
+# What the project view learned about an exported function: how often its callers in other
+# files run, and why (function node id -> (repetition, reason)).
+KnownRepetition = dict[int, tuple[Repetition, str]]
+
+
+def apply_known(
+    functions: dict[int, FunctionInfo], facts: dict[int, tuple[Repetition, str, bool]]
+) -> KnownRepetition:
+    """Mark the functions the project view saw called per event (``driven_elsewhere``) and
+    return what it learned about how often each runs."""
+    known: KnownRepetition = {}
+    for node_id, (repetition, reason, driven) in facts.items():
+        known[node_id] = (repetition, reason)
+        function = functions.get(node_id)
+        if function is not None and driven and repetition is Repetition.REPEATING:
+            function.driven_elsewhere = True
+    return known
+
+
 def _derived_repetition(
-    function: FunctionInfo, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]
+    function: FunctionInfo,
+    functions: dict[int, FunctionInfo],
+    calls: dict[int, CallSite],
+    known: KnownRepetition,
+    export_sites: set[int],
 ) -> tuple[Repetition, str]:
-    """Repetition from the places that call or receive the function."""
+    """Repetition from the places that call or receive the function (in this file, and in
+    other files when the project view knows its callers: ``known``)."""
     call = function.callback_of
     if call is not None or function.is_iife:
         site = call if call is not None else None
@@ -201,8 +225,11 @@ def _derived_repetition(
             return Repetition.REPEATING, f"called from a loop via `{site.display()}`"
         where = parent.display() if parent is not None else "module top level"
         return inherited, f"runs as often as {where}"
+    fact = known.get(function.node.id)
     binding = function.binding
     if binding is None or binding.is_reassigned:
+        if fact is not None:
+            return fact
         return Repetition.UNKNOWN, "stored or returned, called from elsewhere"
     best = Repetition.ONCE
     reason = "called only from code that runs once"
@@ -210,6 +237,8 @@ def _derived_repetition(
     for reference in binding.references:
         use = _call_use(reference, functions, calls)
         if use is None:
+            if fact is not None and reference.id in export_sites:
+                continue  # the export itself: its callers are the project view's ``fact``
             return Repetition.UNKNOWN, f"passed around or stored, {OPEN_ENDED}"
         uses += 1
         kind, site = use
@@ -222,6 +251,8 @@ def _derived_repetition(
             best = value
             where = site.function.display() if site.function is not None else "module top level"
             reason = f"called from {where}"
+    if fact is not None:
+        return (best, reason) if best is Repetition.REPEATING else fact
     if uses == 0 or binding.exported or function.exported:
         if best is Repetition.REPEATING:
             return best, reason
@@ -234,8 +265,16 @@ def compute_repetition(
     functions: list[FunctionInfo],
     function_by_node: dict[int, FunctionInfo],
     calls: dict[int, CallSite],
+    known: KnownRepetition | None = None,
+    export_sites: set[int] | None = None,
 ) -> None:
-    """Fill ``repetition`` and ``reason`` on every function (a monotone fixpoint)."""
+    """Fill ``repetition`` and ``reason`` on every function (a monotone fixpoint).
+
+    ``known`` carries what the project view learned about exported functions from their
+    callers in other files; ``export_sites`` are the references that export a function
+    (``module.exports = { f }``, ``export { f }``): the export, not a use of it."""
+    known = known or {}
+    export_sites = export_sites or set()
     pending: list[FunctionInfo] = []
     for function in functions:
         base = _base_repetition(function)
@@ -247,7 +286,9 @@ def compute_repetition(
     for _ in range(len(pending) + 2):
         changed = False
         for function in pending:
-            value, reason = _derived_repetition(function, function_by_node, calls)
+            value, reason = _derived_repetition(
+                function, function_by_node, calls, known, export_sites
+            )
             if value > function.repetition or not function.reason:
                 changed = changed or value != function.repetition
                 function.repetition, function.reason = value, reason
@@ -294,6 +335,8 @@ def is_event_driven(
     seen = set() if seen is None else seen
     if depth > _MAX_EVENT_DEPTH or function.node.id in seen:
         return False
+    if function.driven_elsewhere:
+        return True
     seen.add(function.node.id)
     call = function.callback_of
     if call is not None and is_registration(call):

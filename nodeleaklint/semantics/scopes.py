@@ -168,6 +168,8 @@ class FunctionInfo:
     reason: str = ""
     # The reason already says the function may run any number of times (exported, stored).
     open_ended: bool = False
+    # The project view saw it called per request, event or loop turn from another file.
+    driven_elsewhere: bool = False
     calls: list[CallSite] = field(default_factory=list, repr=False)
     param_properties: list[str] = field(default_factory=list)
 

@@ -1,0 +1,173 @@
+"""A file's summary for the project view: what it exports, what it imports, and how often
+it calls what it imports. Plain data (JSON in the cache), computed from the file's model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from nodeleaklint.semantics.scopes import Repetition
+
+if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
+    from nodeleaklint.semantics.model import SemanticModel
+
+SUMMARY_FORMAT = 4
+
+
+@dataclass(frozen=True)
+class ExportFact:
+    """One exported name: a function whose repetition this file cannot tell (``open``), a
+    function it can, a class, a re-export of ``forwards`` (module, name), or another value."""
+
+    function: bool
+    open: bool
+    forwards: tuple[str, str] | None = None
+    class_name: str | None = None  # a class (ES5 constructors too), by its local name
+    # An instance of a class: (module, export name), module "" for a class of this file.
+    instance_of: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """A call of ``name`` (export of module ``source``; ``member`` of it when a namespace
+    is called through) at ``line``, from code that runs ``repetition`` (``via``: the
+    export of this file whose callers decide)."""
+
+    source: str
+    name: str
+    member: str | None
+    line: int
+    repetition: Repetition
+    reason: str
+    via: str | None = None
+    driven: bool = False  # the calling code runs per request, event or loop turn
+    creates: bool = False  # ``new X()``: an instance of the class, not a call
+    kept_locally: bool = False  # the instance is a local of the creating function
+
+
+@dataclass
+class FileSummary:
+    exports: dict[str, ExportFact] = field(default_factory=dict)
+    calls: list[CallFact] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "v": SUMMARY_FORMAT,
+            "exports": {
+                name: [
+                    fact.function,
+                    fact.open,
+                    list(fact.forwards) if fact.forwards else None,
+                    fact.class_name,
+                    list(fact.instance_of) if fact.instance_of else None,
+                ]
+                for name, fact in self.exports.items()
+            },
+            "calls": [
+                [
+                    c.source,
+                    c.name,
+                    c.member,
+                    c.line,
+                    int(c.repetition),
+                    c.reason,
+                    c.via,
+                    c.driven,
+                    c.creates,
+                    c.kept_locally,
+                ]
+                for c in self.calls
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> FileSummary | None:
+        """The summary stored as ``data``, or None when it is not one (a cache miss)."""
+        try:
+            if not isinstance(data, dict) or data.get("v") != SUMMARY_FORMAT:
+                return None
+            exports = {
+                str(name): ExportFact(
+                    bool(function),
+                    bool(is_open),
+                    (str(forwards[0]), str(forwards[1])) if forwards else None,
+                    None if class_name is None else str(class_name),
+                    (str(instance[0]), str(instance[1])) if instance else None,
+                )
+                for name, (function, is_open, forwards, class_name, instance) in data[
+                    "exports"
+                ].items()
+            }
+            calls = [
+                CallFact(
+                    str(source),
+                    str(name),
+                    None if member is None else str(member),
+                    int(line),
+                    Repetition(int(repetition)),
+                    str(reason),
+                    None if via is None else str(via),
+                    bool(driven),
+                    bool(creates),
+                    bool(kept_locally),
+                )
+                for (
+                    source,
+                    name,
+                    member,
+                    line,
+                    repetition,
+                    reason,
+                    via,
+                    driven,
+                    creates,
+                    kept_locally,
+                ) in data["calls"]
+            ]
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+        return cls(exports, calls)
+
+
+def summarize(model: SemanticModel) -> FileSummary:
+    """The project-view summary of the file ``model`` was built from."""
+    from nodeleaklint.semantics.exports import (
+        export_names,
+        imported_uses,
+        module_exports,
+        module_imports,
+    )
+
+    facts = model.facts
+    summary = FileSummary()
+    for export in module_exports(facts):
+        if export.name in summary.exports:
+            continue
+        function = export.function
+        forwards = (export.forwards.source, export.forwards.name) if export.forwards else None
+        constructed = model.class_info(function.node) if function is not None else None
+        made = export.instance_of
+        summary.exports[export.name] = ExportFact(
+            function is not None,
+            function is not None and function.repetition is not Repetition.REPEATING,
+            forwards,
+            constructed.name if constructed is not None else export.class_name,
+            (made.source, made.name) if made is not None else None,
+        )
+    for use in imported_uses(facts, module_imports(facts), export_names(facts)):
+        summary.calls.append(
+            CallFact(
+                use.target.source,
+                use.target.name,
+                use.member,
+                model.source.line_number(use.node.start_byte),
+                use.repetition,
+                use.reason,
+                use.via,
+                use.driven,
+                use.creates,
+                use.kept_locally,
+            )
+        )
+    return summary

@@ -1,0 +1,265 @@
+"""The project view: links the files' summaries and learns how often exported functions run.
+
+A function exported by one file and called from others runs as often as its callers: per
+request when a route handler anywhere in the project calls it, once when only start-up
+code does. Each call in a summary says how often its own code runs, or which export of its
+file decides that (``via``); the view follows those chains to a fixed point. An export
+with no caller in view, or exported by a package's entry point (callers out of view), is
+left to the file's own reasoning ("exported, so it may run any number of times").
+Calls from test code are not callers: a test calling a function once says nothing about
+how often the application does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from nodeleaklint.project.resolve import Resolver
+from nodeleaklint.project.summary import CallFact, FileSummary
+from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE, ProjectFacts
+from nodeleaklint.semantics.scopes import Repetition
+
+Target = tuple[str, str]  # (absolute path, export name)
+Method = tuple[str, str, str]  # (absolute path, local class name, method name)
+_MAX_FORWARDS = 12
+
+
+@dataclass(frozen=True)
+class _Caller:
+    path: str
+    call: CallFact
+
+
+class ProjectView:
+    """What the checked files, taken together, say about each other's exports.
+
+    ``summaries`` are keyed by absolute, normalised path; ``displays`` give each path as
+    the run shows it; ``tests`` are the paths that are test code.
+    """
+
+    def __init__(
+        self,
+        summaries: Mapping[str, FileSummary],
+        displays: Mapping[str, str],
+        tests: frozenset[str] = frozenset(),
+    ) -> None:
+        self.summaries = summaries
+        self.displays = displays
+        self.resolver = Resolver(summaries)
+        self.public = self.resolver.entry_points()
+        self.callers: dict[Target, list[_Caller]] = {}
+        self.creators: dict[Target, list[_Caller]] = {}
+        self.method_callers: dict[Method, list[_Caller]] = {}
+        for path, summary in summaries.items():
+            if path in tests:
+                continue
+            for call in summary.calls:
+                caller = _Caller(path, call)
+                method = self._method(path, call)
+                if method is not None:
+                    self.method_callers.setdefault(method, []).append(caller)
+                    continue
+                target = self._target(path, call)
+                if target is not None:
+                    found = self.creators if call.creates else self.callers
+                    found.setdefault(target, []).append(caller)
+        self._values = self._solve()
+        self._driven = self._solve_driven()
+
+    # -- linking -------------------------------------------------------------------------
+    def _target(self, importer: str, call: CallFact) -> Target | None:
+        """The function or class of the project that ``call`` calls or instantiates."""
+        module = self.resolver.resolve(call.source, importer)
+        if module is None:
+            return None
+        name = call.name
+        if name == NAMESPACE:
+            name = call.member or DEFAULT
+            return self._definition(module, name, 0, set())
+        found = self._definition(module, name, 0, set())
+        if found is None and name == DEFAULT and call.member is not None:
+            # ``import x from './cjs'`` of ``module.exports = { f }``, called as ``x.f()``
+            return self._definition(module, call.member, 0, set())
+        return found
+
+    def _method(self, importer: str, call: CallFact) -> Method | None:
+        """``tokens.issue()`` where the module exports ``new TokenBook()``: the class (its
+        file and local name) and the method called on its instance."""
+        module = self.resolver.resolve(call.source, importer)
+        if module is None or call.member is None or call.creates:
+            return None
+        name = DEFAULT if call.name == NAMESPACE else call.name
+        found = self._definition(module, name, 0, set())
+        if found is None:
+            return None
+        made = self.summaries[found[0]].exports[found[1]].instance_of
+        if made is None:
+            return None
+        source, class_name = made
+        if source:  # a class imported by the module that made the instance
+            class_name = DEFAULT if class_name == NAMESPACE else class_name
+            defined = self.resolver.resolve(source, found[0])
+            target = self._definition(defined, class_name, 0, set()) if defined else None
+            if target is None:
+                return None
+            local = self.summaries[target[0]].exports[target[1]].class_name
+            return (target[0], local, call.member) if local is not None else None
+        return found[0], class_name, call.member
+
+    def _definition(self, module: str, name: str, depth: int, seen: set[Target]) -> Target | None:
+        """The file and name of the function or class ``module`` exports as ``name``,
+        following re-exports (``export { f } from``, ``export * from``,
+        ``exports.f = require(…).f``)."""
+        if depth > _MAX_FORWARDS or (module, name) in seen:
+            return None
+        seen.add((module, name))
+        summary = self.summaries.get(module)
+        if summary is None:
+            return None
+        fact = summary.exports.get(name)
+        if fact is not None:
+            if fact.function or fact.class_name is not None or fact.instance_of is not None:
+                return module, name
+            if fact.forwards is None:
+                return None
+            source, forwarded = fact.forwards
+            target = self.resolver.resolve(source, module)
+            if target is None:
+                return None
+            if forwarded == NAMESPACE:
+                forwarded = DEFAULT
+            return self._definition(target, forwarded, depth + 1, seen)
+        star = summary.exports.get(NAMESPACE)
+        if star is not None and star.forwards is not None and name != DEFAULT:
+            target = self.resolver.resolve(star.forwards[0], module)
+            if target is not None:
+                return self._definition(target, name, depth + 1, seen)
+        return None
+
+    # -- propagation ---------------------------------------------------------------------
+    def _solve(self) -> dict[Target, Repetition]:
+        """The least fixed point: every export starts at ONCE and rises with its callers."""
+        values = {target: Repetition.ONCE for target in self.callers}
+        if not values:
+            return values
+        for _ in range(len(values) + 2):
+            changed = False
+            for target, callers in self.callers.items():
+                value = max(self._caller_value(c, values) for c in callers)
+                if target[0] in self.public:
+                    value = max(value, Repetition.UNKNOWN)
+                if value > values[target]:
+                    values[target] = value
+                    changed = True
+            if not changed:
+                break
+        return values
+
+    def _solve_driven(self) -> set[Target]:
+        """Exports called per request, event or loop turn (directly or through a chain of
+        exports that repeat)."""
+        driven: set[Target] = set()
+        for _ in range(len(self.callers) + 2):
+            before = len(driven)
+            for target, callers in self.callers.items():
+                if target not in driven and any(self._caller_driven(c, driven) for c in callers):
+                    driven.add(target)
+            if len(driven) == before:
+                break
+        return driven
+
+    def _caller_driven(self, caller: _Caller, driven: set[Target]) -> bool:
+        call = caller.call
+        if call.repetition is Repetition.REPEATING:
+            return call.driven
+        return call.via is not None and (caller.path, call.via) in driven
+
+    def _caller_value(self, caller: _Caller, values: Mapping[Target, Repetition]) -> Repetition:
+        call = caller.call
+        if call.repetition is not Repetition.UNKNOWN or call.via is None:
+            return call.repetition
+        return values.get((caller.path, call.via), Repetition.UNKNOWN)
+
+    # -- answers -------------------------------------------------------------------------
+    def facts_for(self, path: str) -> ProjectFacts:
+        """What the other files say about ``path``: how often its exported functions run
+        (for those whose repetition the file alone cannot tell) and which of its classes
+        are created once, at start-up."""
+        summary = self.summaries.get(path)
+        facts = ProjectFacts()
+        if summary is None:
+            return facts
+        for name, fact in summary.exports.items():
+            target = (path, name)
+            if fact.class_name is not None:
+                created = self._created_once(target)
+                if created is not None:
+                    facts.singletons.setdefault(fact.class_name, created)
+                per_call = self._created_per_call(target)
+                if per_call is not None:
+                    facts.per_call.setdefault(fact.class_name, per_call)
+            if not fact.open:
+                continue
+            value = self._values.get(target)
+            if value is None or value is Repetition.UNKNOWN:
+                continue
+            if value is Repetition.REPEATING and target not in self._driven:
+                # Called from methods of unknown frequency: no better than the file's guess.
+                continue
+            driven = value is Repetition.REPEATING
+            facts.calls[name] = (value, self._reason(target, value), driven)
+        for (where, class_name, method), callers in self.method_callers.items():
+            if where != path:
+                continue
+            for caller in callers:
+                if self._caller_driven(caller, self._driven):
+                    reason = f"called from {self._place(caller)}, {self._why(caller)}"
+                    facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
+                    break
+        return facts
+
+    def _created_once(self, target: Target) -> str | None:
+        """Where the one instance of an exported class is created, when every ``new`` of it
+        in the project runs once."""
+        creators = self.creators.get(target)
+        if not creators:
+            return None
+        if any(self._caller_value(c, self._values) is not Repetition.ONCE for c in creators):
+            return None
+        places = ", ".join(self._place(c) for c in creators[:2])
+        return f"its one instance is created at start-up, in {places}"
+
+    def _created_per_call(self, target: Target) -> str | None:
+        """Where the instances of an exported class are created, when every ``new`` of it
+        in the project is a local of code that repeats: each instance dies with its call."""
+        creators = self.creators.get(target)
+        if not creators or not all(
+            c.call.kept_locally and self._caller_value(c, self._values) is Repetition.REPEATING
+            for c in creators
+        ):
+            return None
+        places = ", ".join(self._place(c) for c in creators[:2])
+        return f"each instance is a local of code that runs per call ({places})"
+
+    def _reason(self, target: Target, value: Repetition) -> str:
+        callers = self.callers[target]
+        if value is Repetition.ONCE:
+            places = ", ".join(self._place(c) for c in callers[:3])
+            more = f" and {len(callers) - 3} more" if len(callers) > 3 else ""
+            return f"called only from code that runs once ({places}{more})"
+        for caller in callers:
+            if self._caller_driven(caller, self._driven):
+                return f"called from {self._place(caller)}, {self._why(caller)}"
+        return "called from code that repeats"
+
+    def _why(self, caller: _Caller) -> str:
+        call = caller.call
+        if call.repetition is Repetition.REPEATING or call.via is None:
+            return call.reason
+        return f"in `{call.via}`, which other code of the project runs per request or event"
+
+    def _place(self, caller: _Caller) -> str:
+        display = self.displays.get(caller.path, os.path.basename(caller.path))
+        return f"`{display}:{caller.call.line}`"

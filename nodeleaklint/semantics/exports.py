@@ -1,0 +1,407 @@
+"""What a module hands out and what it takes in: the model's side of the project view.
+
+``module_exports`` names the functions a file exports (``export function f``, ``export
+default``, ``export { f as g }``, ``module.exports = f``, ``module.exports = { f }``,
+``exports.f = …``) and the exports that only pass on another module's (re-exports).
+``module_imports`` says what each imported local name refers to (``import x from``,
+``import { a as b }``, ``import * as ns``, ``require('m')``, ``const { a } = require('m')``,
+``require('m').a``). ``imported_uses`` lists every call of an imported function, with how
+often the calling code runs. The project view (``nodeleaklint.project``) links these per
+file facts across files; the repetition it learns flows back through ``export_functions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.builder import Collected
+from nodeleaklint.semantics.contexts import field_class
+from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE
+from nodeleaklint.semantics.repetition import (
+    is_event_driven,
+    is_registration,
+    registration_label,
+)
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.syntax import (
+    CLASS_KINDS,
+    FUNCTION_KINDS,
+    dotted_name,
+    is_require_call,
+    outer,
+    required_module,
+    string_value,
+    text,
+    unwrap,
+)
+
+
+@dataclass(frozen=True)
+class Import:
+    """A local name bound to another module's export: ``name`` in module ``source``."""
+
+    source: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """One exported name. ``function`` is set when it is a function of this file,
+    ``class_name`` when it is a class of this file, ``forwards`` when the name passes on
+    another module's export (a re-export)."""
+
+    name: str
+    node: Node
+    function: FunctionInfo | None = None
+    forwards: Import | None = None
+    class_name: str | None = None  # a class of this file, by its local name
+    # ``new X()``: an instance of class ``X`` (``Import("", X)`` for a class of this file).
+    instance_of: Import | None = None
+
+
+@dataclass(frozen=True)
+class Use:
+    """A call of an imported function (or its registration as a callback).
+
+    ``repetition`` is how often the calling code runs as far as this file can tell;
+    ``via`` names the export of this file whose callers decide it when it is UNKNOWN.
+    """
+
+    target: Import
+    member: str | None
+    node: Node
+    repetition: Repetition
+    reason: str
+    via: str | None = None
+    driven: bool = False  # the calling code runs per request, event or loop turn
+    kept_locally: bool = False  # ``const x = new X()`` in a function: a local, not stored
+
+    @property
+    def creates(self) -> bool:
+        """``new X()``: an instance of the imported class, not a call of a function."""
+        return self.node.type == "new_expression"
+
+
+def module_exports(facts: Collected) -> list[Export]:
+    """Every exported name of the module, in source order."""
+    found: list[Export] = []
+    for node in facts.exported_nodes:
+        if node.type == "export_statement":
+            found.extend(_esm_exports(node, facts))
+        else:
+            found.extend(_commonjs_exports(node, facts))
+    return found
+
+
+def export_functions(facts: Collected) -> dict[str, FunctionInfo]:
+    """Exported name -> the function of this file it hands out."""
+    return {e.name: e.function for e in module_exports(facts) if e.function is not None}
+
+
+def module_imports(facts: Collected) -> dict[Binding, Import]:
+    """Each module-level binding that refers to another module's export."""
+    found: dict[Binding, Import] = {}
+    for binding in facts.module_scope.bindings.values():
+        if binding.module_source is None:
+            continue
+        name = _imported_name(binding)
+        if name is not None:
+            found[binding] = Import(binding.module_source, name)
+    return found
+
+
+def imported_uses(
+    facts: Collected, imports: dict[Binding, Import], exported: dict[int, str]
+) -> list[Use]:
+    """Calls of imported functions (``f()``, ``ns.f()``, ``new X()`` excluded) and imported
+    functions registered as callbacks (``emitter.on('e', f)``)."""
+    uses: list[Use] = []
+    for binding, target in imports.items():
+        for reference in binding.references:
+            use = _use_of(reference, target, facts, exported)
+            if use is not None:
+                uses.append(use)
+    return uses
+
+
+# -- exports -------------------------------------------------------------------------------
+
+
+def _esm_exports(statement: Node, facts: Collected) -> Iterator[Export]:
+    source = string_value(statement.child_by_field_name("source"))
+    declaration = statement.child_by_field_name("declaration")
+    is_default = any(c.type == "default" for c in statement.children)
+    if declaration is not None and not is_default:
+        yield from _declared_exports(declaration, facts)
+        return
+    value = statement.child_by_field_name("value") or declaration
+    if value is not None or is_default:
+        target = value or next((c for c in statement.named_children), None)
+        if target is not None:
+            yield _value_export(DEFAULT, target, facts)
+        return
+    for child in statement.named_children:
+        if child.type == "export_clause":
+            for specifier in child.named_children:
+                if specifier.type != "export_specifier":
+                    continue
+                name_node = specifier.child_by_field_name("name")
+                alias = specifier.child_by_field_name("alias") or name_node
+                local, exported = text(name_node), text(alias)
+                if source is not None:
+                    yield Export(exported, specifier, forwards=Import(source, local))
+                else:
+                    yield _value_export(exported, name_node or specifier, facts)
+        elif child.type == "namespace_export" and source is not None:
+            yield Export(text(child.named_children[-1]), child, forwards=Import(source, NAMESPACE))
+    kinds = {c.type for c in statement.named_children}
+    if source is not None and not kinds & {"export_clause", "namespace_export"}:
+        yield Export(NAMESPACE, statement, forwards=Import(source, NAMESPACE))
+
+
+def _declared_exports(declaration: Node, facts: Collected) -> Iterator[Export]:
+    if declaration.type in FUNCTION_KINDS or declaration.type == "function_declaration":
+        name = declaration.child_by_field_name("name")
+        info = facts.function_by_node.get(declaration.id)
+        if name is not None:
+            yield Export(text(name), declaration, function=info)
+    elif declaration.type in CLASS_KINDS:
+        name = declaration.child_by_field_name("name")
+        if name is not None:
+            yield Export(text(name), declaration, class_name=text(name))
+    elif declaration.type in ("lexical_declaration", "variable_declaration"):
+        for declarator in declaration.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if name is not None and name.type == "identifier" and value is not None:
+                yield _value_export(text(name), value, facts)
+
+
+def _commonjs_exports(right: Node, facts: Collected) -> Iterator[Export]:
+    assignment = right.parent
+    target = dotted_name(assignment.child_by_field_name("left")) if assignment else None
+    if target is None:
+        return
+    if target == "module.exports":
+        value = unwrap(right)
+        if value is not None and value.type == "object":
+            yield from _object_exports(value, facts)
+        else:
+            yield _value_export(DEFAULT, right, facts)
+    else:
+        yield _value_export(target.rsplit(".", 1)[-1], right, facts)
+
+
+def _object_exports(literal: Node, facts: Collected) -> Iterator[Export]:
+    for member in literal.named_children:
+        if member.type == "shorthand_property_identifier":
+            yield _value_export(text(member), member, facts)
+        elif member.type == "pair":
+            key = member.child_by_field_name("key")
+            value = member.child_by_field_name("value")
+            name = string_value(key) if key is not None and key.type == "string" else text(key)
+            if name and value is not None:
+                yield _value_export(name, value, facts)
+        elif member.type == "method_definition":
+            name_node = member.child_by_field_name("name")
+            yield Export(text(name_node), member, facts.function_by_node.get(member.id))
+
+
+def _value_export(name: str, value: Node, facts: Collected) -> Export:
+    """An export of ``value``: a function of this file, an imported name passed on, or
+    something else (an object, an instance, a class)."""
+    node = unwrap(value) or value
+    if node.type in FUNCTION_KINDS:
+        return Export(name, value, facts.function_by_node.get(node.id))
+    if node.type in CLASS_KINDS:
+        class_name = node.child_by_field_name("name")
+        return Export(name, value, class_name=text(class_name) if class_name else None)
+    if node.type in ("identifier", "shorthand_property_identifier"):
+        binding = facts.references.get(node.id)
+        if binding is not None:
+            if binding.function is not None and binding.kind is not BindingKind.PARAM:
+                return Export(name, value, binding.function)
+            if binding.kind is BindingKind.CLASS:
+                return Export(name, value, class_name=binding.name)
+            if binding.module_source is not None and binding.scope.is_module:
+                imported = _imported_name(binding)
+                if imported is not None:
+                    return Export(name, value, forwards=Import(binding.module_source, imported))
+    if node.type == "new_expression":
+        made = _class_of(node.child_by_field_name("constructor"), facts)
+        return Export(name, value, instance_of=made)
+    source = required_module(node)
+    if source is not None:
+        return Export(name, value, forwards=Import(source, NAMESPACE))
+    if node.type == "member_expression" and is_require_call(node):
+        source = required_module(_innermost_object(node))
+        prop = node.child_by_field_name("property")
+        if source is not None and prop is not None:
+            return Export(name, value, forwards=Import(source, text(prop)))
+    return Export(name, value)
+
+
+def _class_of(constructor: Node | None, facts: Collected) -> Import | None:
+    """The class ``new constructor()`` makes: one of this file or an imported one."""
+    constructor = unwrap(constructor)
+    if constructor is None or constructor.type != "identifier":
+        return None
+    binding = facts.references.get(constructor.id)
+    if binding is None or not binding.scope.is_module:
+        return None
+    if binding.module_source is not None:
+        imported = _imported_name(binding)
+        return Import(binding.module_source, imported) if imported is not None else None
+    if binding.kind in (BindingKind.CLASS, BindingKind.FUNCTION):
+        return Import("", binding.name)
+    return None
+
+
+def _innermost_object(node: Node) -> Node | None:
+    current: Node | None = node
+    while current is not None and current.type == "member_expression":
+        current = unwrap(current.child_by_field_name("object"))
+    return current
+
+
+# -- imports -------------------------------------------------------------------------------
+
+
+def _imported_name(binding: Binding) -> str | None:
+    """The export of ``binding.module_source`` that ``binding`` stands for."""
+    declarator = binding.declarator
+    if declarator is None:
+        return None
+    if declarator.type == "import_statement":
+        return _esm_imported_name(binding.node)
+    if binding.kind is BindingKind.IMPORT:
+        return None
+    init = unwrap(binding.init)
+    if init is None or binding.is_reassigned:
+        return None
+    if not binding.destructured:
+        if init.type == "member_expression":  # ``require('m').a``
+            prop = init.child_by_field_name("property")
+            obj = unwrap(init.child_by_field_name("object"))
+            return text(prop) if prop is not None and required_module(obj) is not None else None
+        return NAMESPACE if required_module(init) is not None else None
+    if required_module(init) is None:
+        return None
+    parent = binding.node.parent
+    if parent is not None and parent.type == "pair_pattern":
+        key = parent.child_by_field_name("key")
+        return text(key) if key is not None else None
+    if binding.node.type == "shorthand_property_identifier_pattern" or (
+        parent is not None and parent.type == "object_pattern"
+    ):
+        return binding.name
+    if parent is not None and parent.type == "object_assignment_pattern":
+        return binding.name
+    return None
+
+
+def _esm_imported_name(identifier: Node) -> str | None:
+    parent = identifier.parent
+    if parent is None:
+        return None
+    if parent.type == "import_clause":
+        return DEFAULT
+    if parent.type == "namespace_import":
+        return NAMESPACE
+    if parent.type == "import_specifier":
+        name = parent.child_by_field_name("name")
+        return text(name) if name is not None else None
+    return None
+
+
+# -- uses ----------------------------------------------------------------------------------
+
+
+def _use_of(
+    reference: Node, target: Import, facts: Collected, exported: dict[int, str]
+) -> Use | None:
+    position = outer(reference)
+    parent = position.parent
+    member: str | None = None
+    if parent is not None and parent.type == "member_expression":
+        obj = parent.child_by_field_name("object")
+        if obj is None or obj.id != position.id:
+            return None
+        member = text(parent.child_by_field_name("property"))
+        position = outer(parent)
+        parent = position.parent
+    if parent is None:
+        return None
+    if parent.type in ("call_expression", "new_expression"):
+        is_new = parent.type == "new_expression"
+        callee = parent.child_by_field_name("constructor" if is_new else "function")
+        call = facts.call_by_node.get(parent.id)
+        if call is None or callee is None or callee.id != position.id:
+            return None
+        return _use_at(target, member, parent, call, exported, facts)
+    if parent.type == "arguments" and parent.parent is not None:
+        call = facts.call_by_node.get(parent.parent.id)
+        if call is not None and is_registration(call):
+            reason = f"registered with {registration_label(call)}"
+            return Use(target, member, parent.parent, Repetition.REPEATING, reason, driven=True)
+    return None
+
+
+def _use_at(
+    target: Import,
+    member: str | None,
+    node: Node,
+    call: CallSite,
+    exported: dict[int, str],
+    facts: Collected,
+) -> Use:
+    if call.in_loop:
+        where = call.function.display() if call.function is not None else "module top level"
+        reason = f"called in a loop in {where}"
+        return Use(target, member, node, Repetition.REPEATING, reason, driven=True)
+    function = call.function
+    if function is None:
+        if field_class(node) is not None:  # a field initializer runs per instance
+            return Use(target, member, node, Repetition.UNKNOWN, "a class field initializer")
+        return Use(target, member, node, Repetition.ONCE, "module top level")
+    if function.repetition is Repetition.UNKNOWN:
+        via = _deciding_export(function, exported)
+        return Use(target, member, node, Repetition.UNKNOWN, function.describe(), via)
+    driven = is_event_driven(function, facts.function_by_node, facts.call_by_node)
+    local = outer(node).parent
+    kept_locally = local is not None and local.type == "variable_declarator"
+    return Use(
+        target,
+        member,
+        node,
+        function.repetition,
+        function.describe(),
+        driven=driven,
+        kept_locally=kept_locally,
+    )
+
+
+def _deciding_export(function: FunctionInfo, export_names: dict[int, str]) -> str | None:
+    """The name under which this file exports the function whose callers decide how often
+    ``function`` runs: itself, or the function it is a callback or IIFE of."""
+    current: FunctionInfo | None = function
+    while current is not None:
+        name = export_names.get(current.node.id)
+        if name is not None:
+            return name
+        if current.callback_of is None and not current.is_iife:
+            return None
+        current = current.parent
+    return None
+
+
+def export_names(facts: Collected) -> dict[int, str]:
+    """Function node id -> the (first) name the module exports it under."""
+    names: dict[int, str] = {}
+    for name, function in export_functions(facts).items():
+        names.setdefault(function.node.id, name)
+    return names

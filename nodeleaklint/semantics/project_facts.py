@@ -1,0 +1,53 @@
+"""What the project view hands to one file's model: facts learned from the other files.
+
+Plain data (sent to worker processes and into cache keys); the model reads it in
+``SemanticModel.build`` and nothing else in a file's analysis knows about other files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from nodeleaklint.semantics.scopes import Repetition
+
+# Export names: a module's default export, and the whole module (a namespace import,
+# ``require('m')`` kept as an object, ``export * from``).
+DEFAULT = "default"
+NAMESPACE = "*"
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the project view learned about one file from the others.
+
+    ``calls``: export name -> (how often its callers elsewhere run it, why, whether one of
+    them runs per request, event or loop turn). ``singletons``: local class name -> where
+    another file creates its one instance at start-up (so the instance lives as long as
+    the process). ``per_call``: local class name -> where the project creates its
+    instances, each a local of code that runs per call (so each dies with its call).
+    ``driven_methods``: ``Class.method`` -> where another file calls it on the class's
+    instance from code that runs per request, event or loop turn.
+    """
+
+    calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
+    singletons: dict[str, str] = field(default_factory=dict)
+    per_call: dict[str, str] = field(default_factory=dict)
+    driven_methods: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.calls or self.singletons or self.per_call or self.driven_methods)
+
+    def key(self) -> str:
+        """A stable rendering, for cache keys."""
+        calls = sorted(
+            [name, int(value), why, driven] for name, (value, why, driven) in self.calls.items()
+        )
+        return json.dumps(
+            [
+                calls,
+                sorted(self.singletons.items()),
+                sorted(self.per_call.items()),
+                sorted(self.driven_methods.items()),
+            ]
+        )

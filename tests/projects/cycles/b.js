@@ -1,0 +1,7 @@
+const a = require('./a');
+
+function start() {
+  a.listen(console);
+}
+
+module.exports = { start };

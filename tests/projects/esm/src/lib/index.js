@@ -1,0 +1,2 @@
+export { track } from './track.js';
+export { default as warmUp } from './track.js';

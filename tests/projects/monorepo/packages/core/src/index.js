@@ -1,0 +1,1 @@
+exports.watch = require('./watch').watch;

@@ -1,0 +1,3 @@
+exports.watch = function watch(res) {
+  process.on('SIGUSR2', () => res.end('reloading'));
+};

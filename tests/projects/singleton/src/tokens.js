@@ -1,0 +1,3 @@
+const TokenBook = require('./token-book');
+
+module.exports = new TokenBook();

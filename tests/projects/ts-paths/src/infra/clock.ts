@@ -1,0 +1,3 @@
+export function startClock(onTick: () => void): void {
+  setInterval(onTick, 1000);
+}

@@ -1,0 +1,201 @@
+"""The project view (SPEC §1 "In view"): how often a file's exports run is learned from
+their callers in other files, across CJS, ESM, TypeScript ``paths``, workspaces and cycles."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nodeleaklint import runner
+from nodeleaklint.engine import check_and_summarize
+from nodeleaklint.findings import Confidence, Finding
+from nodeleaklint.parsing import dialect_for_source, parse
+from nodeleaklint.project.resolve import Resolver
+from nodeleaklint.project.summary import FileSummary, summarize
+from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.source import SourceFile
+
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def findings(*paths: Path, cache: Path | None = None, context: bool = True) -> list[Finding]:
+    result = runner.run([str(p) for p in paths], cache_dir=cache, project_context=context)
+    assert not [n for n in result.all_notifications if n.kind.value == "internal-error"]
+    return result.findings
+
+
+def at(found: list[Finding], path: str, line: int) -> list[Finding]:
+    return [f for f in found if f.path.replace("\\", "/").endswith(path) and f.span.line == line]
+
+
+def test_a_helper_called_per_request_in_another_file_is_a_high_finding() -> None:
+    found = findings(PROJECTS / "cjs")
+    [listener] = at(found, "src/metrics.js", 5)
+    assert listener.rule == "NLL101" and listener.confidence is Confidence.HIGH
+    assert "src/routes/feed.js:5`" in listener.message
+    assert "router.get('/feed')" in listener.message
+
+
+def test_a_helper_called_once_at_start_up_is_not_reported() -> None:
+    found = findings(PROJECTS / "cjs")
+    # ``logTicks`` runs once from server.js; the test calling it in a loop is not a caller.
+    assert at(found, "src/metrics.js", 10) == []
+
+
+def test_a_file_named_alone_is_judged_with_the_rest_of_its_project() -> None:
+    # A pre-commit hook names the changed files: the project around them is still in view.
+    [listener] = findings(PROJECTS / "cjs" / "src" / "metrics.js")
+    assert listener.span.line == 5 and listener.confidence is Confidence.HIGH
+
+
+def test_the_file_alone_still_guesses_medium_for_both() -> None:
+    found = findings(PROJECTS / "cjs" / "src" / "metrics.js", context=False)
+    assert [(f.span.line, f.confidence) for f in found] == [
+        (5, Confidence.MEDIUM),
+        (10, Confidence.MEDIUM),
+    ]
+    assert all("may run any number of times" in f.message for f in found)
+
+
+def test_esm_re_exports_namespaces_and_default_exports_are_followed() -> None:
+    found = findings(PROJECTS / "esm")
+    [track] = at(found, "src/lib/track.js", 6)
+    assert track.confidence is Confidence.HIGH and "src/app.js:8`" in track.message
+    # ``export { default as warmUp }``, called once at the top of app.js.
+    assert at(found, "src/lib/track.js", 10) == []
+
+
+def test_typescript_paths_from_a_tsconfig_with_comments_are_resolved() -> None:
+    found = findings(PROJECTS / "ts-paths")
+    [interval] = at(found, "src/infra/clock.ts", 2)
+    assert interval.rule == "NLL201" and interval.confidence is Confidence.HIGH
+    assert "src/app/main.ts:12`" in interval.message
+
+
+def test_a_workspace_package_imported_by_name_is_in_view() -> None:
+    found = findings(PROJECTS / "monorepo")
+    [listener] = at(found, "packages/core/src/watch.js", 2)
+    assert listener.confidence is Confidence.HIGH
+    assert "packages/api/src/server.js:4`" in listener.message
+
+
+def test_modules_that_import_each_other_settle() -> None:
+    # ``a.listen`` is called only from ``b.start``, which a.js calls once at its top level.
+    assert findings(PROJECTS / "cycles") == []
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    paths: list[str] = []
+
+    def counting(path: str, data: bytes, *args: Any, **kwargs: Any) -> Any:
+        paths.append(Path(path).name)
+        return check_and_summarize(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_engine_check", lambda: counting)
+    return paths
+
+
+def test_editing_a_caller_rechecks_the_callee_from_the_cache(
+    tmp_path: Path, checked: list[str]
+) -> None:
+    project = tmp_path / "cjs"
+    shutil.copytree(PROJECTS / "cjs", project)
+    cache = tmp_path / "cache"
+    assert at(findings(project, cache=cache), "src/metrics.js", 5)
+    checked.clear()
+    assert at(findings(project, cache=cache), "src/metrics.js", 5)
+    assert checked == []  # everything, project view included, from the cache
+    feed = project / "src" / "routes" / "feed.js"
+    feed.write_text(
+        "const metrics = require('../metrics');\nmetrics.attachMetrics(process.stdout);\n",
+        encoding="utf-8",
+    )
+    found = findings(project, cache=cache)
+    assert at(found, "src/metrics.js", 5) == []  # now called once, at start-up
+    assert sorted(checked) == ["feed.js", "metrics.js"]  # the edited file and its callee
+
+
+def summary_of(path: str, code: str) -> FileSummary:
+    data = code.encode()
+    dialect = dialect_for_source(path, data)
+    assert dialect is not None
+    return summarize(SemanticModel.build(SourceFile(path, data), parse(data, dialect), dialect))
+
+
+@pytest.mark.parametrize(
+    ("code", "exported"),
+    [
+        ("module.exports = function () {};", {"default": True}),
+        ("module.exports = { a, b: () => 1, c() {} }; function a() {}", {"a", "b", "c"}),
+        ("exports.run = function run() {}; module.exports.stop = () => {};", {"run", "stop"}),
+        ("export function f() {}\nexport const g = () => 1, n = 2;", {"f", "g", "n"}),
+        ("export default () => {};", {"default": True}),
+        ("function h() {}\nexport { h as handler };", {"handler"}),
+        ("export { x as y } from './x';\nexport * from './z';", {"y", "*"}),
+    ],
+)
+def test_summaries_name_every_form_of_export(code: str, exported: Any) -> None:
+    summary = summary_of("m.mjs" if "export " in code else "m.js", code)
+    assert set(summary.exports) == set(exported)
+    if isinstance(exported, dict):
+        assert {name: fact.function for name, fact in summary.exports.items()} == exported
+
+
+def test_summaries_record_calls_of_imports_with_how_often_they_run() -> None:
+    summary = summary_of(
+        "m.js",
+        "const { a } = require('./a');\nconst ns = require('./b');\n"
+        "a();\napp.get('/x', (req, res) => ns.f(req));\nexports.g = () => a();\n",
+    )
+    calls = {(c.source, c.name, c.member, c.line): c for c in summary.calls}
+    assert calls[("./a", "a", None, 3)].repetition.name == "ONCE"
+    per_request = calls[("./b", "*", "f", 4)]
+    assert per_request.repetition.name == "REPEATING" and per_request.driven
+    assert calls[("./a", "a", None, 5)].via == "g"  # decided by the callers of ``g``
+    assert FileSummary.from_data(summary.to_data()) == summary
+
+
+def test_a_damaged_summary_is_a_miss() -> None:
+    assert FileSummary.from_data({"v": 1, "exports": {"a": [1]}, "calls": []}) is None
+    assert FileSummary.from_data("garbage") is None
+
+
+def test_resolution_follows_node_and_typescript(tmp_path: Path) -> None:
+    files = {
+        "src/a.ts": "",
+        "src/lib/index.js": "",
+        "pkg/package.json": '{"main": "./main.js"}',
+        "pkg/main.js": "",
+        "tsconfig.json": '{ "compilerOptions": { /* x */ "paths": { "~/*": ["src/*"], } } }',
+    }
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    sources = [str(tmp_path / n) for n in files if not n.endswith(".json")]
+    resolver = Resolver(sources)
+    importer = str(tmp_path / "src" / "x.js")
+    assert resolver.resolve("./a.js", importer) == str(tmp_path / "src/a.ts")
+    assert resolver.resolve("./lib", importer) == str(tmp_path / "src/lib/index.js")
+    assert resolver.resolve("../pkg", importer) == str(tmp_path / "pkg/main.js")
+    assert resolver.resolve("~/a", importer) == str(tmp_path / "src/a.ts")
+    assert resolver.resolve("express", importer) is None
+    assert resolver.resolve("node:fs", importer) is None
+    assert str(tmp_path / "pkg/main.js") in resolver.entry_points()
+
+
+def test_a_class_whose_one_instance_another_module_exports_lives_for_the_process() -> None:
+    found = findings(PROJECTS / "singleton")
+    [tokens] = at(found, "src/token-book.js", 11)
+    assert tokens.rule == "NLL301" and tokens.confidence is Confidence.HIGH
+    assert "created at start-up, in `" in tokens.message and "src/tokens.js:3`" in tokens.message
+    assert "src/routes.js:9`" in tokens.message  # the method runs per request, over there
+
+
+def test_a_class_each_request_builds_for_itself_is_not_reported() -> None:
+    assert at(findings(PROJECTS / "singleton"), "src/scratch.js", 10) == []
+    alone = findings(PROJECTS / "singleton" / "src" / "scratch.js", context=False)
+    assert [f.confidence for f in alone] == [Confidence.MEDIUM]  # the file alone guesses
