@@ -115,6 +115,16 @@ def cli() -> None:
     """Find memory-leak patterns in Node.js JavaScript and TypeScript."""
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``--shard K/N``: 1 <= K <= N."""
+    if value is None:
+        return None
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit()) or not 1 <= int(index) <= int(count):
+        raise click.BadParameter(f"expected K/N with 1 <= K <= N, got {value!r}")
+    return int(index), int(count)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
@@ -236,6 +246,13 @@ def cli() -> None:
     is_flag=True,
     help="With --baseline, report entries that match no finding any more.",
 )
+@click.option(
+    "--shard",
+    callback=lambda _ctx, _param, value: _shard(value),
+    metavar="K/N",
+    help="Check and report only the K-th of N slices of the files (a CI job matrix); "
+    "each slice still reads the whole project.",
+)
 def check(
     paths: tuple[str, ...],
     fmt: str,
@@ -259,6 +276,7 @@ def check(
     baseline_file: str | None,
     write_baseline: str | None,
     report_stale_baseline: bool,
+    shard: tuple[int, int] | None,
 ) -> None:
     """Check PATHS (default: the current folder). A path of - reads stdin."""
     from nodeleaklint import runner
@@ -284,6 +302,7 @@ def check(
             min_confidence=Confidence(min_confidence) if min_confidence else None,
             fail_on=Confidence(fail_on) if fail_on else None,
             progress=progress,
+            shard=shard,
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)

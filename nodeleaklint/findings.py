@@ -131,6 +131,7 @@ class RunResult:
 
     files: list[FileReport] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
+    shard: tuple[int, int] | None = None  # (K, N): the K-th of N slices of the files
 
     @property
     def findings(self) -> list[Finding]:

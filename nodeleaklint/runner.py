@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import signal
 import stat
@@ -340,6 +341,19 @@ def _absolute(path: str) -> str:
     return os.path.normpath(os.path.abspath(path))
 
 
+def _split_shard(tasks: list[_Task], index: int, count: int) -> tuple[list[_Task], list[_Task]]:
+    """The tasks of slice ``index`` (1-based) of ``count``, and the others. A file's slice
+    depends only on its path as shown, so every job of a matrix agrees."""
+    mine: list[_Task] = []
+    others: list[_Task] = []
+    for task in tasks:
+        digest = hashlib.blake2b(task.display.encode("utf-8", "surrogateescape"), digest_size=8)
+        (mine if int.from_bytes(digest.digest(), "big") % count == index - 1 else others).append(
+            task
+        )
+    return mine, others
+
+
 def _project_root(task: _Task) -> Path | None:
     """The project a named file belongs to: its configuration's folder, else the nearest
     folder above it that is a git work tree's top or holds a ``package.json``."""
@@ -367,9 +381,11 @@ class _Run:
         fail_on: Confidence | None = None,
         progress: ProgressCallback | None = None,
         project_context: bool = True,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         self.check_source = check
         self.project_context = project_context
+        self.shard = shard
         self.progress = progress
         self.min_confidence = min_confidence
         self.fail_on = fail_on
@@ -471,29 +487,33 @@ class _Run:
             return 1
         return max(1, min(os.cpu_count() or 1, count // PARALLEL_THRESHOLD * 4))
 
-    def _context(self, tasks: list[_Task]) -> list[tuple[_Task, FileSummary]]:
+    def _context(self, tasks: list[_Task]) -> list[_Task]:
         """The rest of the project around files named one by one (a pre-commit hook, an
-        editor): every other source file under the project root (see ``_project_root``),
-        summarized for the project view, from the cache when it has them. Their findings
-        are not checked or reported."""
+        editor): every other source file under the project root (see ``_project_root``).
+        They are summarized for the project view; their findings are not checked."""
         root = _project_root(tasks[0])
         if root is None:
             return []
         named = {_absolute(task.path) for task in tasks}
         shown = os.path.relpath(root) if not os.path.relpath(root).startswith("..") else str(root)
-        context: list[_Task] = []
-        for item in iter_source_files([shown], self.resolver.for_folder, True):
-            if isinstance(item, Notification) or _absolute(item.path) in named:
-                continue
-            task = self.task(item.path, item.display, item.config)
-            context.append(
-                dataclasses.replace(
-                    task,
-                    rule_ids=(),
-                    summarize=True,
-                    cache_settings=self._cache_settings(item.config, ()),
-                )
+        return [
+            self.task(item.path, item.display, item.config)
+            for item in iter_source_files([shown], self.resolver.for_folder, True)
+            if not isinstance(item, Notification) and _absolute(item.path) not in named
+        ]
+
+    def _summarized(self, tasks: list[_Task]) -> list[tuple[_Task, FileSummary]]:
+        """Summaries of ``tasks`` for the project view only (no rule runs), from the cache
+        when it has them."""
+        context = [
+            dataclasses.replace(
+                task,
+                rule_ids=(),
+                summarize=True,
+                cache_settings=self._cache_settings(task.config, ()),
             )
+            for task in tasks
+        ]
         answered = self._check(context, lambda _cached: None)
         summarized: list[tuple[_Task, FileSummary]] = []
         for index, task in enumerate(context):
@@ -516,13 +536,17 @@ class _Run:
                 tasks.append(self.task(item.path, item.display, item.config))
         named_files = bool(tasks) and not any(os.path.isdir(path) for path in paths)
         in_view = self.check_source is None and (len(tasks) > 1 or named_files)
+        outside: list[_Task] = []
+        if self.shard is not None:
+            tasks, outside = _split_shard(tasks, *self.shard)
         if in_view:
             tasks = [dataclasses.replace(task, summarize=True) for task in tasks]
         advance = self._counter(len(tasks))
         answered = self._check(tasks, advance)
         if in_view:
-            context = self._context(tasks) if named_files and self.project_context else []
-            self._with_project_view(tasks, answered, context)
+            if named_files and self.project_context and tasks:
+                outside += self._context(tasks)
+            self._with_project_view(tasks, answered, self._summarized(outside))
         for index in range(len(tasks)):
             outcome, key, summary = answered[index]
             if isinstance(outcome, Notification):
@@ -536,6 +560,7 @@ class _Run:
         if self.cache is not None:
             self.cache.save()
         result.notifications.extend(self.resolver.notices)
+        result.shard = self.shard
         return result
 
     def _check(self, tasks: list[_Task], advance: Callable[[bool], None]) -> dict[int, Outcome]:
@@ -649,6 +674,7 @@ def run(
     fail_on: Confidence | None = None,
     progress: ProgressCallback | None = None,
     project_context: bool = True,
+    shard: tuple[int, int] | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -663,7 +689,10 @@ def run(
     ``progress`` is called with (files done, files in all, files answered by the cache)
     as the run goes on. Files are judged with the project in view (SPEC §1): the checked
     files' summaries are linked across files; when files are named one by one,
-    ``project_context`` adds the rest of their project (summaries only, cached). Raises
+    ``project_context`` adds the rest of their project (summaries only, cached).
+    ``shard`` = (K, N) checks and reports only the K-th of N deterministic slices of the
+    files (CI job matrices); every slice still summarizes all files for the project view.
+    Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -684,6 +713,7 @@ def run(
         fail_on,
         progress,
         project_context,
+        shard,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

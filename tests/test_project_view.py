@@ -199,3 +199,43 @@ def test_a_class_each_request_builds_for_itself_is_not_reported() -> None:
     assert at(findings(PROJECTS / "singleton"), "src/scratch.js", 10) == []
     alone = findings(PROJECTS / "singleton" / "src" / "scratch.js", context=False)
     assert [f.confidence for f in alone] == [Confidence.MEDIUM]  # the file alone guesses
+
+
+def test_shards_split_the_findings_of_one_project_and_keep_its_view() -> None:
+    whole = {
+        (f.path, f.span, f.message) for f in findings(PROJECTS / "singleton", PROJECTS / "cjs")
+    }
+    parts = [
+        {
+            (f.path, f.span, f.message)
+            for f in runner.run(
+                [str(PROJECTS / "singleton"), str(PROJECTS / "cjs")], shard=(k, 3)
+            ).findings
+        }
+        for k in (1, 2, 3)
+    ]
+    assert set().union(*parts) == whole and sum(map(len, parts)) == len(whole)
+    assert len(whole) == 2  # both need files of another slice in view to be found
+
+
+def test_each_shard_uploads_under_its_own_category() -> None:
+    from click.testing import CliRunner
+
+    from nodeleaklint.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["check", "--no-cache", "--format", "sarif", "--shard", "2/3", str(PROJECTS / "cjs")]
+    )
+    assert '"id": "nodeleaklint-shard-2-of-3/"' in result.stdout
+    bad = CliRunner().invoke(cli, ["check", "--shard", "4/3", str(PROJECTS / "cjs")])
+    assert bad.exit_code == 2 and "1 <= K <= N" in bad.output
+
+
+def test_arguments_reach_parameters_across_files() -> None:
+    found = findings(PROJECTS / "params")
+    [watch] = at(found, "src/watch.js", 3)
+    assert watch.confidence is Confidence.HIGH
+    assert "which its callers give the module-level `settings`" in watch.message
+    assert "`http.createServer(…)`" in watch.message  # a chain over lines, shown on one
+    assert at(found, "src/watch.js", 7) == []  # ``follow`` is given the request itself
+    assert findings(PROJECTS / "params" / "src" / "watch.js", context=False) == []

@@ -29,6 +29,7 @@ import json
 import subprocess
 import sys
 import tarfile
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ from nodeleaklint.findings import Finding  # noqa: E402
 from nodeleaklint.rules import ALL_RULES  # noqa: E402
 
 MANIFEST = HERE / "leakfixes.json"
+_SOURCE_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+_MANIFESTS = ("package.json", "tsconfig.json")
 
 # Which rules answer for which family of leak.
 FAMILY_RULES: dict[str, frozenset[str]] = {
@@ -58,12 +61,17 @@ FAMILIES: tuple[str, ...] = tuple(FAMILY_RULES)
 
 @dataclass
 class Versions:
-    """The leaking and the fixed text of one case's file (None: could not be rebuilt)."""
+    """The leaking and the fixed text of one case's file (None: could not be rebuilt).
+
+    ``trees``: for a case rebuilt from git, how to rebuild each whole project (the git
+    directory, the parent and the fix commit, and the file's path in the fix) for
+    ``--project`` scoring."""
 
     leaking: str | None
     fixed: str | None
     origin: str
     problem: str = ""
+    trees: tuple[Path, str, str, str] | None = None
 
 
 @dataclass
@@ -137,10 +145,12 @@ def from_mirror(mirrors: Path, case: dict[str, object]) -> Versions | None:
     if leaking is None:
         return Versions(None, None, "git", f"{path} not found at {parent[:10]}")
     fixed = _git_show(git_dir, fix, path)
+    fixed_path = path
     if fixed is None:
         moved = _renamed_path(git_dir, parent, fix, path)
         fixed = _git_show(git_dir, fix, moved) if moved else ""
-    return Versions(leaking, fixed, "git")
+        fixed_path = moved or path
+    return Versions(leaking, fixed, "git", trees=(git_dir, parent, fix, fixed_path))
 
 
 def _npm_file(cache: Path, package: str, version: str, inner: str) -> str | None:
@@ -185,6 +195,57 @@ def lint(path: str, text: str) -> list[Finding]:
     return report.findings
 
 
+def _check_out(git_dir: Path, commit: str, folder: Path) -> bool:
+    """Write the sources and manifests of ``commit`` under ``folder`` (no ``node_modules``;
+    mirrors may lack large blobs, and a missing one is skipped)."""
+    listed = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", commit],
+        capture_output=True,
+        check=False,
+    )
+    if listed.returncode != 0:
+        return False
+    wanted: list[tuple[str, str]] = []
+    for entry in listed.stdout.split(b"\0"):
+        meta, _, name = entry.decode("utf-8", "replace").partition("\t")
+        parts = meta.split()
+        if len(parts) != 3 or parts[1] != "blob" or "node_modules/" in f"/{name}":
+            continue
+        if name.endswith(_SOURCE_EXTENSIONS) or name.rsplit("/", 1)[-1] in _MANIFESTS:
+            wanted.append((parts[2], name))
+    batch = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in wanted).encode(),
+        capture_output=True,
+        check=False,
+    )
+    data, at = batch.stdout, 0
+    for _sha, name in wanted:
+        end = data.index(b"\n", at)
+        header = data[at:end].split()
+        at = end + 1
+        if len(header) != 3:  # "<sha> missing"
+            continue
+        size = int(header[2])
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data[at : at + size])
+        at += size + 1
+    return True
+
+
+def lint_in_project(git_dir: Path, commit: str, path: str) -> list[Finding] | None:
+    """The findings in ``path`` when the whole project at ``commit`` is checked out and the
+    file is named alone (as a pre-commit hook does): the rest of the project is in view."""
+    from nodeleaklint import runner
+
+    with tempfile.TemporaryDirectory(prefix="nodeleaklint-recall-") as folder:
+        if not _check_out(git_dir, commit, Path(folder)):
+            return None
+        result = runner.run([str(Path(folder) / path)], project_context=True)
+        return result.findings
+
+
 def _lines_of(finding: Finding) -> Iterable[int]:
     yield finding.span.line
     for related in finding.related:
@@ -212,7 +273,9 @@ def carry_lines(leaking: str, fixed: str, start: int, end: int) -> tuple[int, in
     return min(mapped), max(mapped)
 
 
-def score_case(case: dict[str, object], versions: Versions, slack: int) -> Outcome:
+def score_case(
+    case: dict[str, object], versions: Versions, slack: int, project: bool = False
+) -> Outcome:
     outcome = Outcome(case)
     if versions.leaking is None:
         outcome.problem = versions.problem or "file not rebuilt"
@@ -220,7 +283,9 @@ def score_case(case: dict[str, object], versions: Versions, slack: int) -> Outco
     path = str(case["path"])
     start, end = (int(n) for n in case["leak_lines"])  # type: ignore[attr-defined]
     family_rules = FAMILY_RULES[str(case["family"])]
-    findings = lint(path, versions.leaking)
+    trees = versions.trees if project else None
+    found = lint_in_project(trees[0], trees[1], path) if trees else None
+    findings = found if found is not None else lint(path, versions.leaking)
     outcome.all_findings = [f"{f.rule}:{f.span.line}:{f.confidence.value}" for f in findings]
     close = near(findings, start, end, slack)
     outcome.rules_near = sorted({f"{f.rule}/{f.confidence.value}" for f in close})
@@ -228,7 +293,10 @@ def score_case(case: dict[str, object], versions: Versions, slack: int) -> Outco
     outcome.hit = any(f.rule in family_rules for f in close)
     if outcome.hit and versions.fixed is not None:
         fixed_start, fixed_end = carry_lines(versions.leaking, versions.fixed, start, end)
-        after = near(lint(path, versions.fixed), fixed_start, fixed_end, slack)
+        fixed_found = lint_in_project(trees[0], trees[2], trees[3]) if trees else None
+        if fixed_found is None:
+            fixed_found = lint(path, versions.fixed)
+        after = near(fixed_found, fixed_start, fixed_end, slack)
         outcome.fix_quiet = not any(f.rule in family_rules for f in after)
     return outcome
 
@@ -314,6 +382,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--slack", type=int, default=3, help="lines around leak_lines (3)")
     parser.add_argument("--json", type=Path, help="also write per-case outcomes here")
     parser.add_argument("--verbose", action="store_true", help="show every finding per case")
+    parser.add_argument(
+        "--project",
+        action="store_true",
+        help="check out each whole project (git cases) and lint the file with it in view",
+    )
     args = parser.parse_args(argv)
     if args.mirrors is None and args.npm_cache is None:
         parser.error("give --mirrors DIR and/or --npm-cache DIR")
@@ -328,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if versions is None:
             outcome = Outcome(case, problem="no mirror or npm tarball for this case")
         else:
-            outcome = score_case(case, versions, args.slack)
+            outcome = score_case(case, versions, args.slack, args.project)
         outcomes.append(outcome)
         print(case_line(outcome, args.verbose), flush=True)
     print()

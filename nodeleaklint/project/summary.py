@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 from nodeleaklint.semantics.scopes import Repetition
 
 if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
+    from nodeleaklint.parsing import Node
     from nodeleaklint.semantics.model import SemanticModel
 
-SUMMARY_FORMAT = 4
+SUMMARY_FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class CallFact:
     driven: bool = False  # the calling code runs per request, event or loop turn
     creates: bool = False  # ``new X()``: an instance of the class, not a call
     kept_locally: bool = False  # the instance is a local of the creating function
+    # Per positional argument: its lifetime ("process-lived", "per-call", …) and the words
+    # for it; None for a spread or an argument whose lifetime is not known.
+    args: tuple[tuple[str, str] | None, ...] = ()
 
 
 @dataclass
@@ -76,6 +80,7 @@ class FileSummary:
                     c.driven,
                     c.creates,
                     c.kept_locally,
+                    [list(arg) if arg else None for arg in c.args],
                 ]
                 for c in self.calls
             ],
@@ -111,6 +116,7 @@ class FileSummary:
                     bool(driven),
                     bool(creates),
                     bool(kept_locally),
+                    tuple((str(a[0]), str(a[1])) if a else None for a in args),
                 )
                 for (
                     source,
@@ -123,6 +129,7 @@ class FileSummary:
                     driven,
                     creates,
                     kept_locally,
+                    args,
                 ) in data["calls"]
             ]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
@@ -168,6 +175,26 @@ def summarize(model: SemanticModel) -> FileSummary:
                 use.driven,
                 use.creates,
                 use.kept_locally,
+                _argument_lifetimes(model, use.node) if not use.creates else (),
             )
         )
     return summary
+
+
+# Lifetimes an argument hands on to a parameter in another file (the others stay unknown).
+_HANDED_ON = ("process-lived", "per-call")
+
+
+def _argument_lifetimes(model: SemanticModel, call: Node) -> tuple[tuple[str, str] | None, ...]:
+    """What each argument of ``call`` is, for "arguments reach parameters" across files."""
+    from nodeleaklint.semantics.lifetimes import lifetime_of
+    from nodeleaklint.semantics.syntax import call_arguments
+
+    found: list[tuple[str, str] | None] = []
+    for argument in call_arguments(call):
+        if argument.type == "spread_element":
+            break
+        holder = lifetime_of(model, argument)
+        value = holder.lifetime.value
+        found.append((value, holder.description) if value in _HANDED_ON else None)
+    return tuple(found)

@@ -23,6 +23,8 @@ from nodeleaklint.semantics.scopes import Repetition
 
 Target = tuple[str, str]  # (absolute path, export name)
 Method = tuple[str, str, str]  # (absolute path, local class name, method name)
+# Lifetimes handed on to parameters, shortest first: the longest-lived argument wins.
+_RANK = {"per-call": 0, "process-lived": 1}
 _MAX_FORWARDS = 12
 
 
@@ -210,6 +212,10 @@ class ProjectView:
                 continue
             driven = value is Repetition.REPEATING
             facts.calls[name] = (value, self._reason(target, value), driven)
+        for name, fact in summary.exports.items():
+            given = self._arguments((path, name)) if fact.function else ()
+            if any(given):
+                facts.params[name] = given
         for (where, class_name, method), callers in self.method_callers.items():
             if where != path:
                 continue
@@ -219,6 +225,27 @@ class ProjectView:
                     facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
                     break
         return facts
+
+    def _arguments(self, target: Target) -> tuple[tuple[str, str] | None, ...]:
+        """Per parameter of an exported function, the longest-lived argument its callers in
+        view pass (None where one of them passes something unknown). Nothing for a package
+        entry point's export: its callers are out of view."""
+        callers = self.callers.get(target)
+        if not callers or target[0] in self.public:
+            return ()
+        width = min(len(c.call.args) for c in callers)
+        found: list[tuple[str, str] | None] = []
+        for index in range(width):
+            best: tuple[str, str] | None = None
+            for caller in callers:
+                given = caller.call.args[index]
+                if given is None:
+                    best = None
+                    break
+                if best is None or _RANK[given[0]] > _RANK[best[0]]:
+                    best = (given[0], f"{given[1]} (at {self._place(caller)})")
+            found.append(best)
+        return tuple(found)
 
     def _created_once(self, target: Target) -> str | None:
         """Where the one instance of an exported class is created, when every ``new`` of it

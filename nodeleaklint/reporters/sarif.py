@@ -273,7 +273,7 @@ def build_log(
     )
     run = om.Run(
         tool=om.Tool(driver=driver),
-        automation_details=om.RunAutomationDetails(id=AUTOMATION_ID),
+        automation_details=om.RunAutomationDetails(id=automation_id(result.shard)),
         column_kind="utf16CodeUnits",
         newline_sequences=list(NEWLINE_SEQUENCES),  # SARIF's default omits the lone CR
         original_uri_base_ids={
@@ -294,6 +294,14 @@ def to_json(log: om.SarifLog) -> str:
     ordered: dict[str, Any] = {key: data[key] for key in ("$schema", "version") if key in data}
     ordered.update(data)
     return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+
+
+def automation_id(shard: tuple[int, int] | None) -> str:
+    """The run's category for code scanning: one per slice of a sharded run, since GitHub
+    rejects two uploads of one tool under one category."""
+    if shard is None:
+        return AUTOMATION_ID
+    return f"{AUTOMATION_ID.rstrip('/')}-shard-{shard[0]}-of-{shard[1]}/"
 
 
 def render(

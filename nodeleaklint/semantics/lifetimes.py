@@ -162,6 +162,8 @@ def _argument_holder(model: SemanticModel, binding: Binding, depth: int) -> Hold
         return None
     index = function.params.index(binding)
     sites = model.call_sites_of(function)
+    if sites is None:
+        return _passed_in(model, binding, function, index)
     if not sites:
         return None
     best: Holder | None = None
@@ -181,6 +183,21 @@ def _argument_holder(model: SemanticModel, binding: Binding, depth: int) -> Hold
         best.declaration,
         best.binding,
         best.this_function,
+    )
+
+
+def _passed_in(
+    model: SemanticModel, binding: Binding, function: FunctionInfo, index: int
+) -> Holder | None:
+    """Arguments reach parameters across files: what every caller of an exported function
+    elsewhere in the project passes for this parameter (the project view)."""
+    given = model.passed_in.get(function.node.id, ())
+    entry = given[index] if index < len(given) else None
+    if entry is None:
+        return None
+    value, description = entry
+    return Holder(
+        Lifetime(value), f"`{binding.name}`, which its callers give {description}", binding.node
     )
 
 

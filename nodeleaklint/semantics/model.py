@@ -57,6 +57,8 @@ class SemanticModel:
     # created at start-up, and which are created per call, as locals (class name -> where).
     singletons: dict[str, str] = field(default_factory=dict)
     per_call_classes: dict[str, str] = field(default_factory=dict)
+    # Exported function node id -> per parameter, what its callers in other files pass.
+    passed_in: dict[int, tuple[tuple[str, str] | None, ...]] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -73,12 +75,18 @@ class SemanticModel:
         classes = find_classes(facts)
         learned: dict[int, tuple[Repetition, str, bool]] = {}
         sites: set[int] = set()
+        passed_in: dict[int, tuple[tuple[str, str] | None, ...]] = {}
         if project:
             for export in module_exports(facts):
+                if export.function is None:
+                    continue
                 fact = project.calls.get(export.name)
-                if export.function is not None and fact is not None:
+                if fact is not None:
                     learned[export.function.node.id] = fact
                     sites.add((unwrap(export.node) or export.node).id)
+                given = project.params.get(export.name)
+                if given is not None:
+                    passed_in.setdefault(export.function.node.id, given)
         known = apply_known(facts.function_by_node, learned)
         compute_repetition(
             facts.functions, facts.function_by_node, facts.call_by_node, known, sites
@@ -98,6 +106,7 @@ class SemanticModel:
             factories=find_factories(facts),
             singletons=dict(project.singletons) if project else {},
             per_call_classes=dict(project.per_call) if project else {},
+            passed_in=passed_in,
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

@@ -27,16 +27,21 @@ class ProjectFacts:
     the process). ``per_call``: local class name -> where the project creates its
     instances, each a local of code that runs per call (so each dies with its call).
     ``driven_methods``: ``Class.method`` -> where another file calls it on the class's
-    instance from code that runs per request, event or loop turn.
+    instance from code that runs per request, event or loop turn. ``params``: export
+    name -> per parameter, the lifetime ("process-lived" or "per-call") of what every
+    caller in view passes there and the words for it (arguments reach parameters).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
     singletons: dict[str, str] = field(default_factory=dict)
     per_call: dict[str, str] = field(default_factory=dict)
     driven_methods: dict[str, str] = field(default_factory=dict)
+    params: dict[str, tuple[tuple[str, str] | None, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.calls or self.singletons or self.per_call or self.driven_methods)
+        return bool(
+            self.calls or self.singletons or self.per_call or self.driven_methods or self.params
+        )
 
     def key(self) -> str:
         """A stable rendering, for cache keys."""
@@ -49,5 +54,9 @@ class ProjectFacts:
                 sorted(self.singletons.items()),
                 sorted(self.per_call.items()),
                 sorted(self.driven_methods.items()),
+                sorted(
+                    (name, [list(p) if p else None for p in given])
+                    for name, given in self.params.items()
+                ),
             ]
         )

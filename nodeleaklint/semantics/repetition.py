@@ -10,6 +10,8 @@ or never called in the file runs an UNKNOWN number of times.
 
 from __future__ import annotations
 
+import re
+
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import outer, string_value, text
@@ -125,9 +127,10 @@ def has_handler_params(function: FunctionInfo) -> bool:
 def registration_label(call: CallSite) -> str:
     """``.on('data')``-style text naming what a callback is registered for."""
     event = string_value(call.args[0]) if call.args else None
+    callee = re.sub(r"\s*\n\s*", "", text(call.callee))  # a chain split over lines
     if event is not None:
-        return f"`{text(call.callee)}('{event}')`"
-    return f"`{text(call.callee)}(…)`"
+        return f"`{callee}('{event}')`"
+    return f"`{callee}(…)`"
 
 
 def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
