@@ -10,6 +10,9 @@ from its path applies, excluded files get no diagnostics.
 - Columns are converted to the position encoding negotiated with the client.
 - Quick fixes: disable the rule for the line (a comment above it) or for the file (a
   comment at the top, after any ``#!`` line), and show the rule's documentation.
+- The project view: an index of every file's summary is built in the background when the
+  session starts (progress shown by the editor), updated when a file is saved, and gives
+  each check what the rest of the project says about the document (SPEC §1 "In view").
 - A saved or changed ``nodeleaklint.toml``, ``.nodeleaklint.toml``, ``pyproject.toml`` or
   ``package.json`` re-checks every open document (settings are read afresh on each check).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -34,6 +38,7 @@ from nodeleaklint import __version__, lsp_edits, runner
 from nodeleaklint.config import CONFIG_FILENAMES, ConfigError
 from nodeleaklint.findings import Finding, Notification, RunResult, Severity, Span
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
+from nodeleaklint.project.index import ProjectIndex
 from nodeleaklint.reporters.common import NOTIFICATION_IDS
 from nodeleaklint.rules import RULES_BY_ID, UnknownRuleError
 from nodeleaklint.source import split_lines, utf16_to_codepoint_column
@@ -115,6 +120,7 @@ class NodeLeakLintServer(LanguageServer):
         self.push = True
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.debounce = DEBOUNCE_SECONDS
+        self.index = ProjectIndex()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         if isinstance(error, ValueError):  # the body was not JSON (or not UTF-8)
@@ -135,7 +141,13 @@ class NodeLeakLintServer(LanguageServer):
         if dialect_for_source(path, data[:SHEBANG_PROBE]) is None:
             return []
         try:
-            result = runner.run((), stdin=data, stdin_filename=str(path), force_exclude=True)
+            result = runner.run(
+                (),
+                stdin=data,
+                stdin_filename=str(path),
+                force_exclude=True,
+                project=self.index.facts_for(str(path)),
+            )
         except (ConfigError, UnknownRuleError) as error:
             return [_whole_line(document, 0, f"configuration error: {error}", "NLL-CONFIG")]
         return to_diagnostics(document, result)
@@ -163,6 +175,44 @@ class NodeLeakLintServer(LanguageServer):
         task = self.pending.pop(uri, None)
         if task is not None:
             task.cancel()
+
+    def index_project(self, root: Path) -> None:
+        """Build the project index in the background, with progress shown by the editor,
+        then check the open documents again with the project in view."""
+        token = "nodeleaklint-index"
+        loop = asyncio.get_running_loop()
+        self.work_done_progress.create(token)
+        self.work_done_progress.begin(
+            token, types.WorkDoneProgressBegin(title="nodeleaklint: indexing the project")
+        )
+
+        def report(done: int, total: int) -> None:
+            if done % 50 == 0 or done == total:
+                message = f"{done}/{total} files"
+                percentage = done * 100 // total if total else 100
+                value = types.WorkDoneProgressReport(message=message, percentage=percentage)
+                loop.call_soon_threadsafe(self.work_done_progress.report, token, value)
+
+        def build() -> None:
+            try:
+                count = self.index.load(root, report)
+                message = f"{count} files in view"
+            except Exception as error:  # the index is optional: files are still checked
+                message = f"indexing failed: {type(error).__name__}: {error}"
+            end = types.WorkDoneProgressEnd(message=message)
+            loop.call_soon_threadsafe(self.work_done_progress.end, token, end)
+            loop.call_soon_threadsafe(self.recheck_in_view)
+
+        threading.Thread(target=build, name="nodeleaklint-index", daemon=True).start()
+
+    def recheck_in_view(self) -> None:
+        """The index is ready: check again the open documents it knows something about."""
+        documents = self.workspace.text_documents
+        if any(
+            (path := document_path(document)) is not None and self.index.facts_for(str(path))
+            for document in documents.values()
+        ):
+            self.recheck_all()
 
     def recheck_all(self) -> None:
         """Settings changed: check every open document again."""
@@ -353,6 +403,9 @@ def create_server() -> NodeLeakLintServer:
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: NodeLeakLintServer, params: types.InitializedParams) -> None:
+        root = ls.workspace.root_path
+        if root:
+            ls.index_project(Path(root))
         workspace = ls.client_capabilities.workspace
         watched = workspace.did_change_watched_files if workspace else None
         if watched is None or not watched.dynamic_registration:
@@ -381,7 +434,14 @@ def create_server() -> NodeLeakLintServer:
     def did_save(ls: NodeLeakLintServer, params: types.DidSaveTextDocumentParams) -> None:
         if _is_config(params.text_document.uri):
             ls.recheck_all()
-        elif ls.push:
+            return
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        path = document_path(document)
+        if path is not None and ls.index.ready:
+            # Its callers and callees may see it differently now: check the open documents.
+            ls.index.update(str(path), document.source.encode("utf-8", errors="surrogatepass"))
+            ls.recheck_in_view()
+        if ls.push:
             ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

@@ -502,9 +502,11 @@ class _Run:
             if not isinstance(item, Notification) and _absolute(item.path) not in named
         ]
 
-    def _summarized(self, tasks: list[_Task]) -> list[tuple[_Task, FileSummary]]:
+    def _summarized(
+        self, tasks: list[_Task], advance: Callable[[bool], None] | None = None
+    ) -> list[tuple[_Task, FileSummary]]:
         """Summaries of ``tasks`` for the project view only (no rule runs), from the cache
-        when it has them."""
+        when it has them (``advance`` is told of each file done)."""
         context = [
             dataclasses.replace(
                 task,
@@ -514,7 +516,7 @@ class _Run:
             )
             for task in tasks
         ]
-        answered = self._check(context, lambda _cached: None)
+        answered = self._check(context, advance or (lambda _cached: None))
         summarized: list[tuple[_Task, FileSummary]] = []
         for index, task in enumerate(context):
             outcome = answered[index]
@@ -620,7 +622,13 @@ class _Run:
             outcome = rechecked[position]
             answered[index] = Outcome(outcome.result, outcome.key)
 
-    def stdin(self, data: bytes, filename: str | None, force_exclude: bool) -> RunResult:
+    def stdin(
+        self,
+        data: bytes,
+        filename: str | None,
+        force_exclude: bool,
+        project: ProjectFacts | None = None,
+    ) -> RunResult:
         result = RunResult()
         if filename is None:
             absolute = Path.cwd() / _STDIN_NAME
@@ -648,7 +656,7 @@ class _Run:
                 _notice(NotificationKind.SKIPPED, reason, shown, Severity.NOTE)
             )
         else:
-            task = self.task(absolute, display, config)
+            task = dataclasses.replace(self.task(absolute, display, config), project=project)
             report, _summary = _check_data(task, data, self.check_source)
             report = self.confident(report, config)
             result.files.append(report if filename is not None else _renamed(report, STDIN))
@@ -675,6 +683,7 @@ def run(
     progress: ProgressCallback | None = None,
     project_context: bool = True,
     shard: tuple[int, int] | None = None,
+    project: ProjectFacts | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -692,7 +701,8 @@ def run(
     ``project_context`` adds the rest of their project (summaries only, cached).
     ``shard`` = (K, N) checks and reports only the K-th of N deterministic slices of the
     files (CI job matrices); every slice still summarizes all files for the project view.
-    Raises
+    ``project`` gives a file read from ``stdin`` what a kept project view (the language
+    server's ``ProjectIndex``) knows about it. Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -716,5 +726,47 @@ def run(
         shard,
     )
     if stdin is not None:
-        return state.stdin(stdin, stdin_filename, force_exclude)
+        return state.stdin(stdin, stdin_filename, force_exclude, project)
     return state.files(paths, force_exclude)
+
+
+def summarize_project(
+    root: Path, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, str, FileSummary, bool]]:
+    """Every source file under ``root`` summarized for the project view (the language
+    server's index): (absolute path, path as shown, summary, whether it is test code). The
+    project's cache answers what it can and keeps what is computed."""
+    from nodeleaklint.cache import default_cache_dir
+
+    shown = os.path.relpath(root) if not os.path.relpath(root).startswith("..") else str(root)
+    state = _Run(
+        None,
+        ConfigResolver(None),
+        RuleSelection(None, ()),
+        False,
+        None,
+        ResultCache.open(default_cache_dir([shown], None)),
+    )
+    tasks = [
+        state.task(item.path, item.display, item.config)
+        for item in iter_source_files([shown], state.resolver.for_folder, True)
+        if not isinstance(item, Notification)
+    ]
+    if progress is not None:
+        state.progress = lambda done, total, _cached: progress(done, total)
+    summarized = state._summarized(tasks, state._counter(len(tasks)))
+    if state.cache is not None:
+        state.cache.save()
+    return [
+        (_absolute(task.path), task.display, summary, is_test_file(task.path, task.config.root))
+        for task, summary in summarized
+    ]
+
+
+def summarize_source(path: str, data: bytes) -> FileSummary | None:
+    """The project-view summary of ``data`` as the file at ``path`` (None: not a source
+    file, or it could not be modelled)."""
+    if dialect_for_source(path, data[:SHEBANG_PROBE]) is None or not_source(data) is not None:
+        return None
+    config = ConfigResolver(None).for_folder(Path(path).parent)
+    return _engine_check()(path, data, config, [], summarize=True)[1]

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import json
 import select
+import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -493,3 +494,24 @@ def test_memory_returns_near_baseline_after_200_documents(project: Path) -> None
     assert measured["futures"] <= 1  # at most the registration request
     assert measured["blocks"] < 4_000, measured
     assert measured["rss_kib"] < 16 * 1024, measured
+
+
+def test_the_server_judges_a_document_with_the_project_in_view(tmp_path: Path) -> None:
+    project = tmp_path / "cjs"
+    shutil.copytree(Path(__file__).parent / "projects" / "cjs", project)
+    metrics = project / "src" / "metrics.js"
+    uri = from_fs_path(str(metrics))
+    assert uri is not None
+
+    async def test(session: Session) -> None:
+        session.open(uri, metrics.read_text(encoding="utf-8"))
+        for _ in range(5):  # first the file alone, then, once the index is built, in view
+            found = await session.diagnostics(uri)
+            if [d.severity for d in found] == [types.DiagnosticSeverity.Error]:
+                break
+        else:
+            raise AssertionError(f"never judged with the project in view: {found}")
+        assert found[0].range.start.line == 4
+        assert "src/routes/feed.js:5" in found[0].message
+
+    run(test, project)

@@ -1,0 +1,73 @@
+"""The project view kept alive between checks (the language server).
+
+``ProjectIndex`` holds every file's summary and the linked ``ProjectView``. It is loaded
+once, in the background (summaries from the cache when it has them), and updated one file
+at a time when a file is saved; a check asks it for the facts of one file, which is a
+dictionary lookup once the view is linked. Safe to use from two threads: loading runs
+beside the server's event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from nodeleaklint.project.summary import FileSummary
+from nodeleaklint.project.view import ProjectView
+from nodeleaklint.semantics.project_facts import ProjectFacts
+
+Progress = Callable[[int, int], None]
+"""Told (files summarized, files in all) while the index loads."""
+
+
+class ProjectIndex:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._summaries: dict[str, FileSummary] = {}
+        self._displays: dict[str, str] = {}
+        self._tests: set[str] = set()
+        self._view: ProjectView | None = None
+        self.ready = False
+
+    def load(self, root: Path, progress: Progress | None = None) -> int:
+        """Summarize every source file under ``root``; returns how many."""
+        from nodeleaklint import runner
+
+        found = runner.summarize_project(root, progress)
+        with self._lock:
+            for path, display, summary, is_test in found:
+                self._summaries[path] = summary
+                self._displays[path] = display
+                if is_test:
+                    self._tests.add(path)
+            self._view = None
+            self.ready = True
+        return len(found)
+
+    def update(self, path: str, data: bytes) -> None:
+        """A file was saved: summarize its new content."""
+        from nodeleaklint import runner
+
+        absolute = os.path.normpath(os.path.abspath(path))
+        summary = runner.summarize_source(absolute, data)
+        with self._lock:
+            if summary is None:
+                self._summaries.pop(absolute, None)
+            else:
+                self._summaries[absolute] = summary
+                self._displays.setdefault(absolute, path)
+            self._view = None
+
+    def facts_for(self, path: str) -> ProjectFacts | None:
+        """What the rest of the project says about ``path`` (None until loaded)."""
+        with self._lock:
+            if not self.ready:
+                return None
+            if self._view is None:
+                self._view = ProjectView(
+                    dict(self._summaries), dict(self._displays), frozenset(self._tests)
+                )
+            view = self._view
+        return view.facts_for(os.path.normpath(os.path.abspath(path)))
