@@ -11,6 +11,7 @@ from nodeleaklint.semantics.scopes import Repetition
 
 if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
     from nodeleaklint.parsing import Node
+    from nodeleaklint.semantics.exports import Use
     from nodeleaklint.semantics.model import SemanticModel
 
 SUMMARY_FORMAT = 5
@@ -168,14 +169,14 @@ def summarize(model: SemanticModel) -> FileSummary:
                 use.target.source,
                 use.target.name,
                 use.member,
-                model.source.line_number(use.node.start_byte),
+                use.node.start_point.row + 1,
                 use.repetition,
                 use.reason,
                 use.via,
                 use.driven,
                 use.creates,
                 use.kept_locally,
-                _argument_lifetimes(model, use.node) if not use.creates else (),
+                _argument_lifetimes(model, use.node) if _local(use) else (),
             )
         )
     return summary
@@ -183,6 +184,12 @@ def summarize(model: SemanticModel) -> FileSummary:
 
 # Lifetimes an argument hands on to a parameter in another file (the others stay unknown).
 _HANDED_ON = ("process-lived", "per-call")
+
+
+def _local(use: Use) -> bool:
+    """A call into a file of the project for sure (a relative or absolute specifier): only
+    those pay for the lifetimes of their arguments."""
+    return not use.creates and use.target.source.startswith((".", "/"))
 
 
 def _argument_lifetimes(model: SemanticModel, call: Node) -> tuple[tuple[str, str] | None, ...]:

@@ -13,7 +13,7 @@ file facts across files; the repetition it learns flows back through ``export_fu
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.builder import Collected
@@ -36,6 +36,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import NODE_BUILTINS
 
 
 @dataclass(frozen=True)
@@ -104,26 +105,48 @@ def module_imports(facts: Collected) -> dict[Binding, Import]:
     """Each module-level binding that refers to another module's export."""
     found: dict[Binding, Import] = {}
     for binding in facts.module_scope.bindings.values():
-        if binding.module_source is None:
+        source = binding.module_source
+        if source is None or source.startswith("node:") or source in NODE_BUILTINS:
             continue
         name = _imported_name(binding)
         if name is not None:
-            found[binding] = Import(binding.module_source, name)
+            found[binding] = Import(source, name)
     return found
 
 
 def imported_uses(
     facts: Collected, imports: dict[Binding, Import], exported: dict[int, str]
 ) -> list[Use]:
-    """Calls of imported functions (``f()``, ``ns.f()``, ``new X()`` excluded) and imported
-    functions registered as callbacks (``emitter.on('e', f)``)."""
+    """Calls of imported functions (``f()``, ``ns.f()``, ``new X()``) and imported functions
+    registered as callbacks (``emitter.on('e', f)``)."""
+    callers = _Callers(facts, exported)
     uses: list[Use] = []
     for binding, target in imports.items():
         for reference in binding.references:
-            use = _use_of(reference, target, facts, exported)
+            use = _use_of(reference, target, callers)
             if use is not None:
                 uses.append(use)
     return uses
+
+
+@dataclass
+class _Callers:
+    """What calling code is like, worked out once per calling function of one file."""
+
+    facts: Collected
+    exported: dict[int, str]
+    memo: dict[int, tuple[str, bool]] = field(default_factory=dict)
+
+    def described(self, function: FunctionInfo) -> tuple[str, bool]:
+        """Why ``function`` runs as often as it does, and whether it runs per event."""
+        known = self.memo.get(function.node.id)
+        if known is None:
+            facts = self.facts
+            driven = function.repetition is Repetition.REPEATING and is_event_driven(
+                function, facts.function_by_node, facts.call_by_node
+            )
+            known = self.memo[function.node.id] = (function.describe(), driven)
+        return known
 
 
 # -- exports -------------------------------------------------------------------------------
@@ -321,9 +344,7 @@ def _esm_imported_name(identifier: Node) -> str | None:
 # -- uses ----------------------------------------------------------------------------------
 
 
-def _use_of(
-    reference: Node, target: Import, facts: Collected, exported: dict[int, str]
-) -> Use | None:
+def _use_of(reference: Node, target: Import, callers: _Callers) -> Use | None:
     position = outer(reference)
     parent = position.parent
     member: str | None = None
@@ -339,12 +360,12 @@ def _use_of(
     if parent.type in ("call_expression", "new_expression"):
         is_new = parent.type == "new_expression"
         callee = parent.child_by_field_name("constructor" if is_new else "function")
-        call = facts.call_by_node.get(parent.id)
+        call = callers.facts.call_by_node.get(parent.id)
         if call is None or callee is None or callee.id != position.id:
             return None
-        return _use_at(target, member, parent, call, exported, facts)
+        return _use_at(target, member, parent, call, callers)
     if parent.type == "arguments" and parent.parent is not None:
-        call = facts.call_by_node.get(parent.parent.id)
+        call = callers.facts.call_by_node.get(parent.parent.id)
         if call is not None and is_registration(call):
             reason = f"registered with {registration_label(call)}"
             return Use(target, member, parent.parent, Repetition.REPEATING, reason, driven=True)
@@ -352,12 +373,7 @@ def _use_of(
 
 
 def _use_at(
-    target: Import,
-    member: str | None,
-    node: Node,
-    call: CallSite,
-    exported: dict[int, str],
-    facts: Collected,
+    target: Import, member: str | None, node: Node, call: CallSite, callers: _Callers
 ) -> Use:
     if call.in_loop:
         where = call.function.display() if call.function is not None else "module top level"
@@ -368,10 +384,10 @@ def _use_at(
         if field_class(node) is not None:  # a field initializer runs per instance
             return Use(target, member, node, Repetition.UNKNOWN, "a class field initializer")
         return Use(target, member, node, Repetition.ONCE, "module top level")
+    reason, driven = callers.described(function)
     if function.repetition is Repetition.UNKNOWN:
-        via = _deciding_export(function, exported)
-        return Use(target, member, node, Repetition.UNKNOWN, function.describe(), via)
-    driven = is_event_driven(function, facts.function_by_node, facts.call_by_node)
+        via = _deciding_export(function, callers.exported)
+        return Use(target, member, node, Repetition.UNKNOWN, reason, via)
     local = outer(node).parent
     kept_locally = local is not None and local.type == "variable_declarator"
     return Use(
@@ -379,7 +395,7 @@ def _use_at(
         member,
         node,
         function.repetition,
-        function.describe(),
+        reason,
         driven=driven,
         kept_locally=kept_locally,
     )

@@ -155,3 +155,53 @@ def may_never_fire(event: str | None) -> bool:
     if event is None:
         return False
     return event in MAY_NEVER_FIRE or (event.startswith("SIG") and event[3:].isupper())
+
+
+# Node's built-in modules (``node:`` prefix optional): never a file of the project, so the
+# project view does not record what a file calls on them.
+NODE_BUILTINS = frozenset(
+    {
+        "assert",
+        "async_hooks",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "crypto",
+        "dgram",
+        "diagnostics_channel",
+        "dns",
+        "domain",
+        "events",
+        "fs",
+        "fs/promises",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "stream/promises",
+        "string_decoder",
+        "timers",
+        "timers/promises",
+        "tls",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "wasi",
+        "worker_threads",
+        "zlib",
+    }
+)
