@@ -43,6 +43,13 @@ call or constructor (`new DbAbstraction()`) reach a teardown method (`.destroy()
 are most of the results whose fate is visible, a result that never does is reported with
 medium confidence, naming that evidence.
 
+A client replaced on a reconnect path is reported too (medium): `this.redis = new Redis()`
+(or a module binding) in a function that runs again — an `'error'` handler or a retry timer
+calls it, another method of the class calls it, it calls itself — while nothing closes or
+tests the old client first. The message names the handler or timer that runs it again. A
+re-run from the old client's own `'close'` / `'end'` handler (and `'error'` for a WebSocket,
+which closes itself) replaces a client that has already ended and is not reported.
+
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
 buffers; the event loop holds all of them through its handles, so an unclosed client is
@@ -166,6 +173,7 @@ from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.reconnects import replaced_client
 from nodeleaklint.semantics.resources import (
     Acquisition,
     Judgement,
@@ -388,7 +396,9 @@ def _judge(
         confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
     if fate.released:
         early = _early_return(ctx, call, flow, spec, head, per, confidence)
-        return early if early is not None else _closed_after_await(ctx, call, flow, spec, head)
+        if early is None:
+            early = _closed_after_await(ctx, call, flow, spec, head)
+        return early if early is not None else _replaced(ctx, call, kind, flow, spec, head)
     if _guarded(model, call, flow):
         return None
     label = place.label
@@ -412,6 +422,32 @@ def _judge(
         call.node,
         f"{head} {where}, {tail}.",
         confidence=confidence,
+    )
+
+
+def _replaced(
+    ctx: RuleContext, call: CallSite, kind: ClientKind, flow: Flow, spec: ReleaseSpec, head: str
+) -> Finding | None:
+    """A client stored where one may already live, by a function that runs again (a
+    reconnect) without closing the old one (SPEC §1 *Replacement*)."""
+    place = flow.place
+    if place is None or flow.node is None or not (place.is_field or place.kind == "binding"):
+        return None
+    replacement = replaced_client(ctx.model, call, place, flow.node, spec.methods, kind.end_events)
+    if replacement is None:
+        return None
+    return ctx.finding(
+        call.node,
+        f"{head} replaces the client in `{place.label}` without closing the one it may already "
+        f"hold, and {replacement.function.display()} runs again ({replacement.again}): each "
+        f"run orphans the previous client, which keeps {kind.holds} open, and everything its "
+        "listeners capture — one more client per reconnect.",
+        confidence=Confidence.MEDIUM,
+        related=[ctx.related(replacement.site, "runs it again")],
+        fix=(
+            "Close the old client before replacing it (or test the field and reuse it: most "
+            "clients reconnect on their own)."
+        ),
     )
 
 

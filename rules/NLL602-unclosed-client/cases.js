@@ -586,3 +586,97 @@ app.get('/f', async (req, res) => {
   const store = new Store();
   res.json(await lookup(store));
 });
+
+// --- replaced clients: a reconnect path that stores a new client over the old one -------------
+class Feed {
+  connect() {
+    // ruleid: NLL602
+    this.redis = new Redis(this.url);
+    this.redis.on('error', () => {
+      setTimeout(() => this.connect(), 1000);
+    });
+  }
+
+  close() {
+    return this.redis.quit();
+  }
+}
+
+class ClosedFirst {
+  connect() {
+    if (this.redis) this.redis.disconnect();
+    // ok: NLL602 -- the old client is closed before it is replaced
+    this.redis = new Redis(this.url);
+    this.redis.on('error', () => setTimeout(() => this.connect(), 1000));
+  }
+
+  close() {
+    return this.redis.quit();
+  }
+}
+
+class Live {
+  connect() {
+    // ok: NLL602 -- runs again only after the old socket has closed
+    this.ws = new WebSocket(this.url);
+    this.ws.on('close', () => {
+      setTimeout(() => this.connect(), 1000);
+    });
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+class Restarter {
+  connect() {
+    // ok: NLL602 -- the only other caller closes the old client first
+    this.pool = new Pool(this.config);
+  }
+
+  restart() {
+    this.close();
+    this.connect();
+  }
+
+  close() {
+    return this.pool.end();
+  }
+}
+
+function Subscriber(url) {
+  this.url = url;
+  this.connect();
+}
+Subscriber.prototype.connect = function () {
+  // ruleid: NLL602
+  this.client = redis.createClient({ url: this.url });
+  this.client.on('error', this.connect.bind(this));
+};
+Subscriber.prototype.close = function () {
+  this.client.quit();
+};
+
+let feedClient;
+function start() {
+  // ruleid: NLL602
+  feedClient = new Redis();
+  feedClient.on('error', () => setTimeout(start, 500));
+}
+start();
+function stopShared() {
+  return feedClient.quit();
+}
+
+let onceClient;
+function startOnce() {
+  // ok: NLL602 -- started once, at module top level
+  onceClient = new Redis();
+}
+startOnce();
+function stopOnce() {
+  return onceClient.quit();
+}
+
+module.exports = { Feed, ClosedFirst, Live, Restarter, Subscriber, stopShared, stopOnce };

@@ -224,3 +224,71 @@ export async function firstBytesOk(path: string): Promise<Buffer> {
     await handle.close();
   }
 }
+
+// --- replaced clients ----------------------------------------------------------------------------
+export class Cache {
+  private redis?: Redis;
+
+  constructor(private readonly url: string) {
+    this.connect();
+  }
+
+  private connect(): void {
+    // ruleid: NLL602
+    this.redis = new Redis(this.url);
+    this.redis.on('error', () => this.retry());
+  }
+
+  private retry(): void {
+    setTimeout(() => this.connect(), 1000);
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.quit();
+  }
+}
+
+export class LazyCache {
+  private redis?: Redis;
+
+  get client(): Redis {
+    if (!this.redis) {
+      // ok: NLL602 -- created once: the test keeps the old client
+      this.redis = new Redis();
+      this.redis.on('error', () => setTimeout(() => this.client, 1000));
+    }
+    return this.redis;
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.quit();
+  }
+}
+
+export class PgListener {
+  private client?: Pool;
+
+  async connect(): Promise<void> {
+    await this.client?.end();
+    // ok: NLL602 -- ended before it is replaced
+    this.client = new Pool();
+    this.client.on('error', () => void this.connect());
+  }
+}
+
+export class Migrator {
+  async setup(): Promise<void> {
+    await this.create('a');
+    await this.create('b');
+  }
+
+  private async create(name: string): Promise<void> {
+    // ok: NLL602 -- a local of each run, ended in `finally`: nothing is replaced
+    const client = new Pool();
+    try {
+      await client.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await client.end();
+    }
+  }
+}
