@@ -50,6 +50,13 @@ tests the old client first. The message names the handler or timer that runs it 
 re-run from the old client's own `'close'` / `'end'` handler (and `'error'` for a WebSocket,
 which closes itself) replaces a client that has already ended and is not reported.
 
+A connection left open when its setup fails is reported (medium): a method opens a field's
+connection (`this.client.connect(config)`, itself or through `this.open()`), then awaits or
+returns a later step `this.g()` that can fail (it rejects or throws), and neither a
+`catch` / `finally` around that step nor the step itself closes the field, although the class
+closes it elsewhere (`end()`). The caller sees the setup fail and never calls `end()`; a
+caller that retries opens one more connection per failed attempt.
+
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
 buffers; the event loop holds all of them through its handles, so an unclosed client is
@@ -172,6 +179,7 @@ from nodeleaklint.semantics.cleanup import (
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.obligations import unclosed_on_failure
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reconnects import replaced_client
 from nodeleaklint.semantics.resources import (
@@ -191,6 +199,7 @@ from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
     in_finally,
+    is_inside,
     string_value,
     text,
     unwrap,
@@ -361,6 +370,31 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if finding is not None:
             yield finding
     yield from _learned(ctx, clients)
+    yield from _unclosed_on_failure(ctx)
+
+
+def _unclosed_on_failure(ctx: RuleContext) -> Iterator[Finding]:
+    """A connection opened on a field and left open when a later setup step fails."""
+    for miss in unclosed_on_failure(ctx.model):
+        inside = is_inside(miss.opening.node, miss.method.node)
+        via = "" if inside else f" (through {miss.method.display()})"
+        step = miss.step.display(50)
+        yield ctx.finding(
+            miss.opening.node,
+            f"`{miss.opening.display(50)}` opens the connection in `{miss.place.label}`{via}, "
+            f"but when the later step `{step}` fails, nothing closes it: {miss.method.display()} "
+            f"rejects with the connection still open, and a caller that retries opens one more "
+            "per failed attempt.",
+            confidence=Confidence.MEDIUM,
+            related=[
+                ctx.related(miss.step.node, "the later step"),
+                ctx.related(miss.failure, "where that step fails"),
+            ],
+            fix=(
+                f"Close `{miss.place.label}` when a later step of the setup fails (in its `catch`, "
+                "or in the step's own failure branch) before rejecting."
+            ),
+        )
 
 
 def _created(call: CallSite) -> str:

@@ -680,3 +680,79 @@ function stopOnce() {
 }
 
 module.exports = { Feed, ClosedFirst, Live, Restarter, Subscriber, stopShared, stopOnce };
+
+// --- a connection left open when a later step of the setup fails -------------------------------
+const { Client: SshClient } = require('ssh2');
+
+class Sftp {
+  constructor() {
+    this.client = new SshClient();
+  }
+
+  open(config) {
+    return new Promise((resolve, reject) => {
+      this.client.once('ready', resolve);
+      this.client.once('error', reject);
+      // ruleid: NLL602
+      this.client.connect(config);
+    });
+  }
+
+  channel() {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => {
+        if (err) return reject(err);
+        this.sftp = sftp;
+        resolve(sftp);
+      });
+    });
+  }
+
+  async connect(config) {
+    await this.open(config);
+    return this.channel();
+  }
+
+  end() {
+    this.client.end();
+  }
+}
+
+class SftpClosesOnFailure {
+  constructor() {
+    this.client = new SshClient();
+  }
+
+  open(config) {
+    return new Promise((resolve, reject) => {
+      this.client.once('ready', resolve);
+      this.client.once('error', reject);
+      // ok: NLL602 -- the later step ends the connection before it rejects
+      this.client.connect(config);
+    });
+  }
+
+  channel() {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => {
+        if (err) {
+          this.client.end();
+          return reject(err);
+        }
+        resolve(sftp);
+      });
+    });
+  }
+
+  async connect(config) {
+    await this.open(config);
+    return this.channel();
+  }
+
+  end() {
+    this.client.end();
+  }
+}
+
+module.exports.Sftp = Sftp;
+module.exports.SftpClosesOnFailure = SftpClosesOnFailure;

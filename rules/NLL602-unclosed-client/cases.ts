@@ -292,3 +292,33 @@ export class Migrator {
     }
   }
 }
+
+export class Tunnel {
+  private readonly client = new Client();
+
+  async start(config: object): Promise<void> {
+    // ruleid: NLL602
+    await this.client.connect(config);
+    await this.handshake();
+  }
+
+  async startSafely(config: object): Promise<void> {
+    // ok: NLL602 -- the catch closes the connection when the handshake fails
+    await this.client.connect(config);
+    try {
+      await this.handshake();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async handshake(): Promise<void> {
+    const reply = await this.client.request('hello');
+    if (!reply) throw new Error('no handshake');
+  }
+
+  async stop(): Promise<void> {
+    await this.client.close();
+  }
+}
