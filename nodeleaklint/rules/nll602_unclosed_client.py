@@ -57,6 +57,13 @@ returns a later step `this.g()` that can fail (it rejects or throws), and neithe
 closes it elsewhere (`end()`). The caller sees the setup fail and never calls `end()`; a
 caller that retries opens one more connection per failed attempt.
 
+A client returned by a function of the file is followed to its callers (medium): when every
+call in view uses the result once and drops it — discards it, lends it as a request option
+(`http.get(url, { agent: makeAgent() })`), or keeps it in a local that nothing closes — and
+one of them repeats, the creation is reported. A caller that stores, closes or hands the
+client on, a function exported or passed by reference (callers out of view), and a client
+returned inside an object are not followed.
+
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
 buffers; the event loop holds all of them through its handles, so an unclosed client is
@@ -190,6 +197,7 @@ from nodeleaklint.semantics.resources import (
     acquisitions,
     classify,
     dies_with_receiver,
+    dropped_by_callers,
     judge,
     judge_paths,
     learned_misses,
@@ -420,11 +428,16 @@ def _judge(
             f"{head} is used and dropped without being closed, {tail}.",
             confidence=confidence,
         )
+    if flow.kind is FlowKind.ESCAPED and flow.note == "returned" and flow.node is not None:
+        return _returned(ctx, call, kind, flow.node, spec)
     if flow.kind not in (FlowKind.STORED, FlowKind.COLLECTED) or flow.place is None:
         return None
     fate = fate_of(model, flow, spec, _is_use)
     place = flow.place
-    if fate.escape is not None or _end_handled(model, fate.places, kind):
+    escape = fate.escape
+    if escape is not None and escape.note == "returned" and escape.node is not None:
+        return _returned(ctx, call, kind, escape.node, spec)
+    if escape is not None or _end_handled(model, fate.places, kind):
         return None
     if kind.end_events:
         confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
@@ -456,6 +469,29 @@ def _judge(
         call.node,
         f"{head} {where}, {tail}.",
         confidence=confidence,
+    )
+
+
+def _returned(
+    ctx: RuleContext, call: CallSite, kind: ClientKind, returned: Node, spec: ReleaseSpec
+) -> Finding | None:
+    """A client handed back to callers that each use it once and drop it."""
+    dropped = dropped_by_callers(ctx.model, call.node, returned, spec, _is_use)
+    if dropped is None:
+        return None
+    numbers = [str(_line(ctx, site.node)) for site in dropped.callers[:3]]
+    lines = ("line " if len(numbers) == 1 else "lines ") + ", ".join(numbers)
+    return ctx.finding(
+        call.node,
+        f"`{_created(call)}` is returned by {dropped.factory.display()}, and every caller in "
+        f"this file ({lines}) uses it and drops it without closing it, so the event loop "
+        f"keeps {kind.holds} open — one more client per call.",
+        confidence=Confidence.MEDIUM,
+        related=[ctx.related(site.node, "uses it and drops it") for site in dropped.callers[:3]],
+        fix=(
+            "Create the client once and share it (one keep-alive `Agent` per process), or close "
+            "it where the caller is done with it."
+        ),
     )
 
 

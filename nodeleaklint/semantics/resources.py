@@ -26,12 +26,12 @@ the statements that run before an exit are its preceding siblings in every enclo
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.cleanup import place_of
+from nodeleaklint.semantics.cleanup import Flow, FlowKind, ReleaseSpec, fate_of, flow_of, place_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
@@ -857,3 +857,66 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
             continue
         return None
     return frozenset(found)
+
+
+# -- returned clients followed to their callers -------------------------------------------------
+@dataclass(frozen=True)
+class DroppedByCallers:
+    factory: FunctionInfo  # the function that returns the client
+    callers: tuple[CallSite, ...]  # every call of it in the file; each drops the result
+
+
+def dropped_by_callers(
+    model: SemanticModel,
+    created: Node,
+    returned: Node,
+    spec: ReleaseSpec,
+    is_use: Callable[[Flow], bool],
+) -> DroppedByCallers | None:
+    """A client returned by a named function (``return new Agent(…)``, or a local holding it)
+    whose every call in the file uses the result and drops it: discarded, used in place,
+    lent as a request option (``{ agent: makeAgent() }``), or kept in a local that nothing
+    closes, hands on or stores. None when any caller keeps, closes or hands it on, when a
+    caller is out of view (exported, passed by reference), or when no caller repeats."""
+    value = unwrap(returned.named_children[0]) if returned.named_children else None
+    if returned.type == "arrow_function":
+        value = unwrap(returned.child_by_field_name("body"))
+    if value is None or value.type not in ("identifier", "new_expression", "call_expression"):
+        return None  # an object containing the client: its fields are not followed
+    if value.type != "identifier" and value.id != created.id:
+        return None
+    factory = model.enclosing_function(value)
+    if returned.type == "arrow_function":
+        factory = model.function_at(returned)
+    sites = model.call_sites_of(factory) if factory is not None else None
+    if factory is None or not sites:
+        return None
+    repeats = False
+    for site in sites:
+        if not _drops(model, site, spec, is_use):
+            return None
+        repeats = repeats or context_of(model, site).repetition is not Repetition.ONCE
+    return DroppedByCallers(factory, tuple(sites)) if repeats else None
+
+
+def _drops(
+    model: SemanticModel, site: CallSite, spec: ReleaseSpec, is_use: Callable[[Flow], bool]
+) -> bool:
+    flow = flow_of(model, site.node, spec)
+    if flow.kind in (FlowKind.DISCARDED, FlowKind.USED):
+        return True
+    if flow.kind is FlowKind.ESCAPED:
+        return is_use(flow)
+    if (
+        flow.kind is not FlowKind.STORED
+        or flow.node is None
+        or flow.node.type != "variable_declarator"
+    ):
+        return False
+    name = flow.node.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None else None
+    if binding is None or site.function is None or not is_inside(binding.node, site.function.node):
+        return False
+    fate = fate_of(model, flow, spec, is_use)
+    lent = fate.escape is not None and is_use(fate.escape)
+    return not fate.released and (fate.escape is None or lent)
