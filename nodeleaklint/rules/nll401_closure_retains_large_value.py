@@ -12,6 +12,14 @@ of 16 KB or more (or of run-time size), `fs.readFileSync(…)`, `await readFile(
 `await res.arrayBuffer() / .text() / .json()`, `JSON.parse` of any of those,
 `new Array(n)`; and the `req` / `res` parameters of a request handler.
 
+Data caches shared by every server render (medium): `new QueryClient()` (TanStack / React
+Query) or `new ApolloClient(…)` at the top level of a `"use client"` module. Next.js and
+other React Server Components frameworks render client components on the server too; the
+module is evaluated once per process there, so every request's render shares the one client
+and its cache keeps the data fetched for every request and user. Without the directive
+(a browser-only single-page app) one module-level client is the intended use and is not
+reported.
+
 ## Why is this bad?
 V8 does not give each closure its own copy of the variables it uses. Every scope whose
 variables are captured by some inner function gets one *context* object, allocated each
@@ -124,6 +132,7 @@ from nodeleaklint.semantics.retention import (
     DEFAULT_MIN_BYTES,
     Retained,
     retained_large_values,
+    shared_render_caches,
 )
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -131,6 +140,7 @@ from nodeleaklint.semantics.syntax import (
     outer,
     root_object,
     short,
+    snippet,
     string_value,
     text,
     unwrap,
@@ -198,6 +208,27 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not kept:
             continue
         yield _finding(ctx, holder, kept)
+    yield from _shared_render_caches(ctx)
+
+
+def _shared_render_caches(ctx: RuleContext) -> Iterator[Finding]:
+    """A data cache made once at the top of a server-rendered module keeps every request's
+    data (framework facts in ``retention.SSR_REQUEST_CACHES``)."""
+    for shared in shared_render_caches(ctx.model):
+        yield ctx.finding(
+            shared.call,
+            f'`{snippet(shared.call, 50)}` at module top level of a `"use client"` module: the '
+            "server renders this module once per process, so every request's render shares "
+            f"this one `{shared.name}`, whose cache keeps the data fetched for every request and "
+            "user — growing with traffic and leaking one user's data to the next.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(shared.directive, "rendered on the server for each request")],
+            fix=(
+                f"Create the `{shared.name}` per render: in the component "
+                "(`const [client] = useState(() => new QueryClient())`), or per request on the "
+                "server and once in the browser."
+            ),
+        )
 
 
 def _reportable(model: SemanticModel, holder: LongLived, retained: Retained) -> bool:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import REGISTRATION_METHODS, has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo, ScopeKind
 from nodeleaklint.semantics.syntax import (
@@ -549,3 +550,63 @@ def _closure_name(function: FunctionInfo) -> str:
     if shown.startswith("`"):
         return f"the closure {shown}"
     return shown.replace("an anonymous function", "a closure")
+
+
+# -- caches shared by every server render ------------------------------------------------------
+# Client-side data caches that keep every query's result: made once per module in a file that
+# a framework renders on the server for each request, one instance serves (and keeps the
+# data of) every request and user. Framework facts as data: (modules, constructor).
+SSR_REQUEST_CACHES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"@tanstack/react-query", "@tanstack/query-core", "react-query"}), "QueryClient"),
+    (frozenset({"@apollo/client", "apollo-client", "apollo-boost"}), "ApolloClient"),
+)
+# Directives that make a module part of a server-rendered component tree (Next.js app router,
+# React Server Components): a "use client" component is still rendered on the server.
+SSR_DIRECTIVES = frozenset({"use client"})
+
+
+@dataclass(frozen=True)
+class SharedRenderCache:
+    call: Node  # ``new QueryClient()`` at module top level
+    name: str  # ``QueryClient``
+    directive: Node  # the ``"use client"`` directive
+
+
+def shared_render_caches(model: SemanticModel) -> list[SharedRenderCache]:
+    """``const queryClient = new QueryClient()`` at the top level of a ``"use client"``
+    module: the server renders the module once per process and every request's render
+    shares (and fills) the one cache."""
+    directive = _directive(model.root)
+    if directive is None:
+        return []
+    found: list[SharedRenderCache] = []
+    for modules, name in SSR_REQUEST_CACHES:
+        for call in model.calls_named(name):
+            if not call.is_new or call.function is not None or _in_class(call.node):
+                continue
+            callee = unwrap(call.callee)
+            origin = origin_of(model, callee) if callee is not None else None
+            if origin is None or not origin.from_module(modules):
+                continue
+            if origin.export not in (name, "default") and not origin.export.endswith("." + name):
+                continue
+            found.append(SharedRenderCache(call.node, name, directive))
+    return found
+
+
+def _directive(root: Node) -> Node | None:
+    for statement in root.named_children:
+        if statement.type == "comment":
+            continue
+        if statement.type != "expression_statement" or not statement.named_children:
+            return None
+        value = statement.named_children[0]
+        if value.type not in STRING_KINDS:
+            return None
+        if text(value).strip("'\"`") in SSR_DIRECTIVES:
+            return statement
+    return None
+
+
+def _in_class(node: Node) -> bool:
+    return any(parent.type in ("class_body",) for parent in ancestors(node))

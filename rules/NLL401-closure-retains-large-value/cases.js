@@ -332,3 +332,8 @@ app.get('/last', (req, res) => {
 });
 
 module.exports = { startPolling, stopPolling, outer, register, unregister, install, setup, handler, renderer, shutdown };
+
+// ok: NLL401 -- no "use client" directive: a single-page app's one cache is the intended use
+const { QueryClient } = require('@tanstack/react-query');
+const spaQueries = new QueryClient();
+module.exports.spaQueries = spaQueries;

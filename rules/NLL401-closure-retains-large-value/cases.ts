@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
+import { QueryClient } from '@tanstack/react-query';
 import { setInterval as every } from 'node:timers';
 
 export const bus = new EventEmitter();
@@ -160,3 +161,7 @@ declare function compare(text: string): void;
 declare function index(doc: unknown): void;
 declare function ping(id: string): void;
 declare function parse(data: Buffer): void;
+
+// --- data caches at module scope of a browser-only module --------------------------------------
+// ok: NLL401 -- no "use client" directive: nothing says the server renders this module
+export const browserQueries = new QueryClient();
