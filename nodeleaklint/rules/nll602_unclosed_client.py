@@ -148,6 +148,13 @@ app.post('/logs/flush', (req, res) => {
   functions (`"createApiClient()"`) to treat as heavyweight clients, matched by name.
 - `close-methods` (list of strings, default empty): more method names that close a client
   (`"shutdown"`).
+- The acquire/release pair table is data, extendable with the top-level `[resources]` key of
+  the configuration: `[resources.checkout]` with `releases = ["checkin"]` (methods on the
+  result that give it back), `owner-releases = ["checkin"]` (`sessions.checkin(session)`)
+  and an optional `noun` for messages. Results of `x.checkout()` are then judged like a
+  pooled connection: given back on every path, and not only after an `await` outside
+  `try`/`finally`. A configured method replaces a built-in one of the same name. Unknown
+  keys and bad values are errors that name the file and the key.
 
 ## Known limits
 Paths are read from the syntax of one function, without a control-flow graph: the
@@ -196,6 +203,7 @@ from nodeleaklint.semantics.resources import (
     Verdict,
     acquisitions,
     classify,
+    configured_kind,
     dies_with_receiver,
     dropped_by_callers,
     judge,
@@ -372,7 +380,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if finding is not None:
             yield finding
     yield from _abort_controllers(ctx)
-    for acquisition in acquisitions(model):
+    pairs = ctx.options.get("resources") or {}
+    configured = tuple(configured_kind(method, pairs[method]) for method in sorted(pairs))
+    for acquisition in acquisitions(model, configured):
         clients.add(acquisition.call.node.id)
         finding = _resource(ctx, acquisition)
         if finding is not None:

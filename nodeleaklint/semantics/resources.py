@@ -26,9 +26,9 @@ the statements that run before an exit are its preceding siblings in every enclo
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.cleanup import Flow, FlowKind, ReleaseSpec, fate_of, flow_of, place_of
@@ -193,25 +193,42 @@ class Acquisition:
         return self.binding is None
 
 
-def acquisitions(model: SemanticModel) -> list[Acquisition]:
-    """Every acquisition of a pooled resource, page, browser or descriptor in the file."""
-    cached = model.cache.get("resources.acquisitions")
+def configured_kind(method: str, settings: Mapping[str, Any]) -> ResourceKind:
+    """An acquire/release pair from the configuration's ``[resources.<method>]`` table."""
+    return ResourceKind(
+        method,
+        str(settings.get("noun") or f"{method} result"),
+        frozenset(settings.get("releases", ())),
+        frozenset(settings.get("owner-releases", ())),
+        holds=f"what `{method}()` checked out",
+    )
+
+
+def acquisitions(
+    model: SemanticModel, configured: tuple[ResourceKind, ...] = ()
+) -> list[Acquisition]:
+    """Every acquisition of a pooled resource, page, browser or descriptor in the file;
+    ``configured`` pairs (from the configuration) add methods or replace built-in ones."""
+    key = "resources.acquisitions:" + ",".join(kind.method for kind in configured)
+    cached = model.cache.get(key)
     if isinstance(cached, list):
         return cached
     found: list[Acquisition] = []
     pg_pool = _imports_pg_pool(model)
-    for call in model.calls_named(*KINDS, "openSync", "open"):
+    extra = {kind.method: kind for kind in configured}
+    for call in model.calls_named(*{*KINDS, *extra, "openSync", "open"}):
         if call.is_new:
             continue
-        kind = _kind_of(model, call, pg_pool)
+        kind = extra.get(call.name) if call.obj is not None else None
+        kind = kind or _kind_of(model, call, pg_pool)
         if kind is None:
             continue
         acquisition = _acquisition(model, call, kind)
         if acquisition is not None:
             found.append(acquisition)
-    if not pg_pool:
+    if not pg_pool and "connect" not in extra:
         found = _with_learned_connect(model, found)
-    model.cache["resources.acquisitions"] = found
+    model.cache[key] = found
     return found
 
 
@@ -230,7 +247,9 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
         return None
     if call.obj is None:
         return None  # ``getConnection()`` alone is TypeORM's default connection
-    kind = KINDS[name]
+    kind = KINDS.get(name)
+    if kind is None:
+        return None
     callback = _callback(call)
     plain = [arg for arg in call.args if not is_function(unwrap(arg))]
     if name == "connect":
