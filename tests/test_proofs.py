@@ -151,6 +151,10 @@ CHECKS: dict[str, list[Check]] = {
         ("fixed.growth", "<=", 1),
         ("standin.flagged.growth", ">=", 27),
         ("standin.fixed.growth", "<=", 1),
+        # a reconnect that replaces this.client without closing the old one: one open
+        # socket per reconnect (30 observed); ending the old client first stays flat
+        ("replaced.flagged.growth", ">=", 27),
+        ("replaced.fixed.growth", "<=", 1),
         # a pool of 4: releasing after a throwing await (or not before an early return)
         # exhausts it and requests hang; releasing in finally serves all 40
         ("pool.flagged.growth", ">=", 1),
