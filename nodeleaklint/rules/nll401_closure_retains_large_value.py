@@ -4,8 +4,12 @@ that keeps a request or response object alive past the end of its request.
 
 Long-lived closures: callbacks passed to `setInterval`, listeners registered on a
 process-lived emitter (`process`, a module-level emitter), closures stored at module scope
-or in a module-level (or `static`) collection, exported closures, and closures returned
-from a factory whose result is stored at module scope.
+or in a module-level (or `static`) collection, exported closures, closures returned
+from a factory whose result is stored at module scope, closures handed to a function of
+the file that stores them there (`onShutdown(() => …)` where `onShutdown(hook)` pushes
+`hook` into a module-level array; every call of it must be in view), and closures stored
+on a pooled client checked out in the function (`client.onNotice = …` after
+`await pool.connect()`: the pool keeps the client and lends it again; medium).
 
 Large values: `Buffer.alloc / allocUnsafe / from / concat`, typed arrays and `ArrayBuffer`
 of 16 KB or more (or of run-time size), `fs.readFileSync(…)`, `await readFile(…)`,
@@ -128,6 +132,7 @@ from nodeleaklint.semantics.cleanup import (
 )
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.resources import lent_by_pool
 from nodeleaklint.semantics.retention import (
     DEFAULT_MIN_BYTES,
     Retained,
@@ -307,13 +312,17 @@ def _closure(model: SemanticModel, node: Node | None) -> tuple[FunctionInfo, Nod
 
 
 def _closures_in(model: SemanticModel, node: Node | None) -> list[tuple[FunctionInfo, Node, str]]:
-    """Closures a stored value carries: the value itself, or the methods of an object literal
-    (``{ describe: () => … }``), with the words naming each one."""
+    """Closures a stored value carries: the value itself, the methods of an object literal
+    (``{ describe: () => … }``), or — for a parameter of a function whose every call is in
+    view (``function onShutdown(hook) { hooks.push(hook) }``) — the closures its callers
+    hand it, with the words naming each one."""
     closure = _closure(model, node)
     if closure is not None:
         return [(*closure, "the closure")]
     value = unwrap(node)
     found: list[tuple[FunctionInfo, Node, str]] = []
+    if value is not None and value.type == "identifier":
+        return _handed_closures(model, value)
     if value is None or value.type != "object":
         return found
     for member in value.named_children:
@@ -321,6 +330,27 @@ def _closures_in(model: SemanticModel, node: Node | None) -> list[tuple[Function
         closure = _closure(model, inner) if inner is not None else None
         if closure is not None:
             found.append((*closure, f"the closure `{closure[0].name or '…'}` in the object"))
+    return found
+
+
+def _handed_closures(model: SemanticModel, ident: Node) -> list[tuple[FunctionInfo, Node, str]]:
+    """``onShutdown(() => …)`` where ``onShutdown(hook)`` stores ``hook``: arguments reach
+    parameters when every call of the function is in view (SPEC §1)."""
+    binding = model.binding_of(ident)
+    function = binding.scope.function if binding is not None else None
+    if binding is None or binding.kind is not BindingKind.PARAM or binding.is_reassigned:
+        return []
+    if function is None or binding not in function.params:
+        return []
+    sites = model.call_sites_of(function)
+    index = function.params.index(binding)
+    found: list[tuple[FunctionInfo, Node, str]] = []
+    for site in sites or []:
+        if index >= len(site.args):
+            continue
+        closure = _closure(model, site.args[index])
+        if closure is not None:
+            found.append((*closure, f"the closure passed to `{site.display(40)}`"))
     return found
 
 
@@ -447,18 +477,26 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
         root = root_object(left)
         if root is None:
             continue
-        if not exported and model.lifetime_of(root).lifetime is not Lifetime.PROCESS:
+        pooled = None if exported else lent_by_pool(model, root)
+        if not exported and not pooled and model.lifetime_of(root).lifetime is not Lifetime.PROCESS:
             continue
         releases = partial(_reassignments, model, assignment, left)
         for function, node, what in closures:
             if exported:
                 label = f"{what} exported as `{text(left)}`"
                 lasts = "exports live as long as the process"
+            elif pooled is not None:
+                label = f"{what} stored in `{text(left)}`"
+                lasts = (
+                    f"`{text(root)}` is a {pooled.kind.noun} that the pool keeps and lends again "
+                    "after this call"
+                )
             else:
                 label = f"{what} stored in `{text(left)}`"
                 lasts = f"`{text(root)}` lives as long as the process"
             slot = text(left) if left.type in ("identifier", "member_expression") else None
-            yield LongLived(function, node, label, lasts, releases, medium=exported, replaced=slot)
+            medium = exported or pooled is not None
+            yield LongLived(function, node, label, lasts, releases, medium=medium, replaced=slot)
 
 
 def _reassignments(model: SemanticModel, assignment: Node, left: Node) -> list[Node]:

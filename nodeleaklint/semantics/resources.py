@@ -939,3 +939,19 @@ def _drops(
     fate = fate_of(model, flow, spec, is_use)
     lent = fate.escape is not None and is_use(fate.escape)
     return not fate.released and (fate.escape is None or lent)
+
+
+def lent_by_pool(model: SemanticModel, node: Node | None) -> Acquisition | None:
+    """The pool checkout a local holds (``const client = await pool.connect()``): the object
+    is the pool's, lent for this call and lent again afterwards, so whatever is stored on it
+    outlives the call."""
+    ident = unwrap(node)
+    if ident is None or ident.type != "identifier":
+        return None
+    binding = model.binding_of(ident)
+    if binding is None:
+        return None
+    for acquisition in acquisitions(model):
+        if acquisition.binding is binding and acquisition.kind.lent:
+            return acquisition
+    return None

@@ -165,3 +165,23 @@ declare function parse(data: Buffer): void;
 // --- data caches at module scope of a browser-only module --------------------------------------
 // ok: NLL401 -- no "use client" directive: nothing says the server renders this module
 export const browserQueries = new QueryClient();
+
+// --- closures handed to a function that stores them ---------------------------------------------
+type Hook = () => void;
+const exitHooks: Hook[] = [];
+function atExit(hook: Hook): void {
+  exitHooks.push(hook);
+}
+
+export async function importFile(path: string): Promise<number> {
+  const raw = await readFile(path);
+  const length = (): number => raw.length;
+  // ruleid: NLL401
+  atExit(() => console.log('imported', path));
+  return length();
+}
+
+export async function importSmall(path: string): Promise<void> {
+  // ok: NLL401 -- no large value in this scope
+  atExit(() => console.log('imported', path));
+}
