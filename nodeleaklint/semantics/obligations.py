@@ -75,10 +75,10 @@ def _closes(model: SemanticModel, call: CallSite, place: Place) -> bool:
 
 def _closed_in_class(model: SemanticModel, cls: ClassInfo, place: Place) -> bool:
     return any(
-        _closes(model, call, place)
-        for methods in cls.methods.values()
-        for method in methods
-        for call in _all_calls(model, method)
+        call.name in CLOSE_METHODS
+        and _closes(model, call, place)
+        and model.in_class(call.node, cls.node)
+        for call in model.calls_named(*CLOSE_METHODS)
     )
 
 
