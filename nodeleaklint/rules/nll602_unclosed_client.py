@@ -48,7 +48,10 @@ A client replaced on a reconnect path is reported too (medium): `this.redis = ne
 calls it, another method of the class calls it, it calls itself — while nothing closes or
 tests the old client first. The message names the handler or timer that runs it again. A
 re-run from the old client's own `'close'` / `'end'` handler (and `'error'` for a WebSocket,
-which closes itself) replaces a client that has already ended and is not reported.
+which closes itself) replaces a client that has already ended and is not reported. Sockets
+(`net.connect`, `tls.connect`, `new net.Socket()`) are judged the same way for replacement
+only: a reconnect from a `'timeout'` handler orphans a socket that is still open, one from
+`'error'` or `'close'` does not.
 
 A connection left open when its setup fails is reported (medium): a method opens a field's
 connection (`this.client.connect(config)`, itself or through `this.open()`), then awaits or
@@ -195,7 +198,12 @@ from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.obligations import unclosed_on_failure
 from nodeleaklint.semantics.provenance import origin_of
-from nodeleaklint.semantics.reconnects import replaced_client
+from nodeleaklint.semantics.reconnects import (
+    SOCKET_CLOSERS,
+    SOCKET_ENDED_EVENTS,
+    replaced_client,
+    socket_calls,
+)
 from nodeleaklint.semantics.resources import (
     Acquisition,
     Judgement,
@@ -389,6 +397,34 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield finding
     yield from _learned(ctx, clients)
     yield from _unclosed_on_failure(ctx)
+    yield from _replaced_sockets(ctx, spec)
+
+
+def _replaced_sockets(ctx: RuleContext, spec: ReleaseSpec) -> Iterator[Finding]:
+    """A socket stored where one may still be open, by a reconnect that does not end it."""
+    model = ctx.model
+    closers = spec.methods | SOCKET_CLOSERS
+    for call in socket_calls(model):
+        flow = flow_of(model, call.node, spec)
+        place = flow.place
+        if flow.kind is not FlowKind.STORED or place is None or flow.node is None:
+            continue
+        replacement = replaced_client(model, call, place, flow.node, closers, SOCKET_ENDED_EVENTS)
+        if replacement is None:
+            continue
+        yield ctx.finding(
+            call.node,
+            f"`{_created(call)}` replaces the socket in `{place.label}` without destroying the "
+            f"one it may still hold, and {replacement.function.display()} runs again "
+            f"({replacement.again}): each run orphans a socket that is still open, with its "
+            "listeners and everything they capture — one more per reconnect.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(replacement.site, "runs it again")],
+            fix=(
+                f"Destroy the old socket before replacing it (`{place.label}?.destroy()`), or "
+                "reconnect only from its `'close'` event."
+            ),
+        )
 
 
 def _unclosed_on_failure(ctx: RuleContext) -> Iterator[Finding]:

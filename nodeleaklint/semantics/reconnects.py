@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.cleanup import Place, member_index, place_of
+from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     ancestors,
@@ -48,6 +49,14 @@ if TYPE_CHECKING:
 # handlers for them replaces a dead client.
 ENDED_EVENTS = frozenset({"close", "end", "exit", "disconnect", "disconnected"})
 TIMER_FUNCTIONS = frozenset({"setTimeout", "setInterval", "setImmediate"})
+# Sockets: ``net.connect(…)``, ``tls.connect(…)``, ``new net.Socket()``. Not clients in their own
+# right (a socket used and dropped is ended by its peer), but a socket replaced while it is
+# still open is orphaned like any client. An ``'error'`` destroys a socket, so a reconnect from
+# its ``'error'`` handler replaces a dead one; a ``'timeout'`` does not.
+SOCKET_MODULES = frozenset({"net", "tls"})
+SOCKET_MAKERS = frozenset({"connect", "createConnection", "Socket"})
+SOCKET_ENDED_EVENTS = frozenset({"error"})
+SOCKET_CLOSERS = frozenset({"destroy", "end", "resetAndDestroy"})
 _CONDITION_KINDS = frozenset({"if_statement", "ternary_expression", "while_statement"})
 
 
@@ -325,3 +334,20 @@ def _method_closes(
             if call.name in closers and obj is not None and place_of(model, obj) == place:
                 return True
     return False
+
+
+def socket_calls(model: SemanticModel) -> list[CallSite]:
+    """``net.connect(…)`` / ``tls.connect(…)`` / ``net.createConnection(…)`` / ``new
+    net.Socket()`` (also imported by name: ``const { connect } = require('net')``)."""
+    found: list[CallSite] = []
+    for call in model.calls_named(*SOCKET_MAKERS):
+        if (call.name == "Socket") != call.is_new:
+            continue
+        callee = unwrap(call.callee)
+        origin = origin_of(model, callee) if callee is not None else None
+        if origin is None or not origin.from_module(SOCKET_MODULES):
+            continue
+        if origin.export.rsplit(".", 1)[-1] != call.name:
+            continue
+        found.append(call)
+    return found

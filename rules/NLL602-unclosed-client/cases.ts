@@ -12,6 +12,8 @@ import { Pool } from 'pg';
 import { Client } from './my-client';
 import { chromium, type Browser } from 'playwright';
 import { open } from 'node:fs/promises';
+import * as tls from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { DataSource } from 'typeorm';
 import type { Pool as GenericPool } from 'generic-pool';
 
@@ -340,4 +342,21 @@ const agent = sharedAgent();
 
 export function pingShared(url: string): void {
   https.get(url, { agent }, (res) => res.resume());
+}
+
+export class TlsFeed {
+  private socket?: TLSSocket;
+
+  start(): void {
+    // ruleid: NLL602
+    this.socket = tls.connect({ host: 'feed', port: 443 });
+    this.socket.on('timeout', () => this.start());
+  }
+
+  restart(): void {
+    this.socket?.destroy();
+    // ok: NLL602 -- the old socket is destroyed first
+    this.socket = tls.connect({ host: 'feed', port: 443 });
+    this.socket.on('timeout', () => this.restart());
+  }
 }
