@@ -102,13 +102,24 @@ def replaced_client(
         trigger = _trigger(model, site, function)
         if trigger is None and caller is None:
             continue  # module top level runs once
-        if trigger is None and caller is function:
+        if trigger is None and caller is function and _is_callee(site_callee(model, site)):
             trigger = "it calls itself"
+        if trigger is None and place.kind != "this":
+            # A plain call from the function that declares the binding (or any other) runs
+            # once per binding: each run of the declaring function has its own binding.
+            continue
         if trigger is None:
             assert caller is not None
             trigger = f"{caller.display()} calls it"
         return Replacement(function, site, trigger)
     return None
+
+
+def site_callee(model: SemanticModel, site: Node) -> Node:
+    """The callee of the call at ``site`` (the site itself when it is not a call)."""
+    call = model.call_at(site)
+    callee = call.callee if call is not None else None
+    return callee if callee is not None else site
 
 
 def _outlives(model: SemanticModel, store: Node, function: FunctionInfo) -> bool:
@@ -338,7 +349,9 @@ def _method_closes(
 
 def socket_calls(model: SemanticModel) -> list[CallSite]:
     """``net.connect(…)`` / ``tls.connect(…)`` / ``net.createConnection(…)`` / ``new
-    net.Socket()`` (also imported by name: ``const { connect } = require('net')``)."""
+    net.Socket()`` (also imported by name: ``const { connect } = require('net')``). A TLS
+    upgrade (``tls.connect({ socket: plain })``, or options whose ``.socket`` is assigned in
+    the function) wraps the socket it replaces instead of orphaning it, and is left out."""
     found: list[CallSite] = []
     for call in model.calls_named(*SOCKET_MAKERS):
         if (call.name == "Socket") != call.is_new:
@@ -347,7 +360,47 @@ def socket_calls(model: SemanticModel) -> list[CallSite]:
         origin = origin_of(model, callee) if callee is not None else None
         if origin is None or not origin.from_module(SOCKET_MODULES):
             continue
-        if origin.export.rsplit(".", 1)[-1] != call.name:
+        if origin.export.rsplit(".", 1)[-1] != call.name or _upgrade(model, call):
             continue
         found.append(call)
     return found
+
+
+def _upgrade(model: SemanticModel, call: CallSite) -> bool:
+    for arg in call.args:
+        value = unwrap(arg)
+        if value is None:
+            continue
+        if _has_socket_key(value):
+            return True
+        if value.type != "identifier" or call.function is None:
+            continue
+        binding = model.binding_of(value)
+        if binding is not None and binding.init is not None and _has_socket_key(binding.init):
+            return True  # ``const opts = Object.assign({ socket: plain }, …)``
+        for node in member_index(model).get("socket", ()):
+            obj = unwrap(node.child_by_field_name("object"))
+            if (
+                obj is not None
+                and text(obj) == text(value)
+                and call.function.node.start_byte <= node.start_byte < call.node.start_byte
+            ):
+                return True  # ``options.socket = plain``
+    return False
+
+
+def _has_socket_key(node: Node | None) -> bool:
+    """An object literal with a ``socket`` key, or a call (``Object.assign``) given one."""
+    value = unwrap(node)
+    if value is None:
+        return False
+    if value.type == "call_expression":
+        args = value.child_by_field_name("arguments")
+        return args is not None and any(_has_socket_key(a) for a in args.named_children)
+    if value.type != "object":
+        return False
+    return any(
+        text(member.child_by_field_name("key")) == "socket"
+        or (member.type == "shorthand_property_identifier" and text(member) == "socket")
+        for member in value.named_children
+    )
