@@ -102,7 +102,7 @@ def replaced_client(
         trigger = _trigger(model, site, function)
         if trigger is None and caller is None:
             continue  # module top level runs once
-        if trigger is None and caller is function and _is_callee(site_callee(model, site)):
+        if trigger is None and caller is function and _calls(model, site, function):
             trigger = "it calls itself"
         if trigger is None and place.kind != "this":
             # A plain call from the function that declares the binding (or any other) runs
@@ -115,11 +115,10 @@ def replaced_client(
     return None
 
 
-def site_callee(model: SemanticModel, site: Node) -> Node:
-    """The callee of the call at ``site`` (the site itself when it is not a call)."""
+def _calls(model: SemanticModel, site: Node, function: FunctionInfo) -> bool:
+    """``site`` is a direct call of ``function`` (not a call it is handed to)."""
     call = model.call_at(site)
-    callee = call.callee if call is not None else None
-    return callee if callee is not None else site
+    return call is not None and call.name == function.name
 
 
 def _outlives(model: SemanticModel, store: Node, function: FunctionInfo) -> bool:
