@@ -16,6 +16,13 @@ of 16 KB or more (or of run-time size), `fs.readFileSync(…)`, `await readFile(
 `await res.arrayBuffer() / .text() / .json()`, `JSON.parse` of any of those,
 `new Array(n)`; and the `req` / `res` parameters of a request handler.
 
+Per-call objects stored on a process-wide prototype (medium): a parameter of a function
+that can run many times assigned to the prototype of an imported class
+(`Vue.prototype.$ssrRequestContext = ssrContext`). Every instance in the process shares it:
+the last caller's object, and the request and response it references, stay reachable
+until the next call, and concurrent callers see each other's. A class received as a
+parameter (a plugin's `install(Vue)`) is not process-wide by evidence and is not reported.
+
 Data caches shared by every server render (medium): `new QueryClient()` (TanStack / React
 Query) or `new ApolloClient(…)` at the top level of a `"use client"` module. Next.js and
 other React Server Components frameworks render client components on the server too; the
@@ -136,6 +143,7 @@ from nodeleaklint.semantics.resources import lent_by_pool
 from nodeleaklint.semantics.retention import (
     DEFAULT_MIN_BYTES,
     Retained,
+    prototype_stores,
     retained_large_values,
     shared_render_caches,
 )
@@ -214,6 +222,30 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield _finding(ctx, holder, kept)
     yield from _shared_render_caches(ctx)
+    yield from _prototype_stores(ctx)
+
+
+def _prototype_stores(ctx: RuleContext) -> Iterator[Finding]:
+    """A caller's object stored on the prototype of an imported class."""
+    for store in prototype_stores(ctx.model):
+        name = store.value.name
+        yield ctx.finding(
+            store.assignment,
+            f"`{name}` (a parameter of {store.function.display()}, which {_runs(store.function)}) "
+            f"is stored on `{short(store.target, 60)}`, shared by every instance in the process: "
+            f"the last caller's `{name}` and everything it references stay reachable until the "
+            "next call replaces it, and concurrent callers see each other's.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(store.value.node, f"`{name}` is declared here")],
+            fix=(
+                "Keep per-call data on the instance made for that call (or pass it down "
+                "explicitly); store only what every caller shares on a prototype."
+            ),
+        )
+
+
+def _runs(function: FunctionInfo) -> str:
+    return "runs per call" if function.repetition is Repetition.REPEATING else "may run many times"
 
 
 def _shared_render_caches(ctx: RuleContext) -> Iterator[Finding]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import REGISTRATION_METHODS, has_handler_params
-from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo, ScopeKind
+from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo, Repetition, ScopeKind
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     STRING_KINDS,
@@ -610,3 +610,46 @@ def _directive(root: Node) -> Node | None:
 
 def _in_class(node: Node) -> bool:
     return any(parent.type in ("class_body",) for parent in ancestors(node))
+
+
+# -- per-call objects stored on a process-wide prototype ----------------------------------------
+@dataclass(frozen=True)
+class PrototypeStore:
+    assignment: Node  # ``Vue.prototype.$ssrRequestContext = ssrContext``
+    target: str  # ``Vue.prototype.$ssrRequestContext``
+    value: Binding  # the parameter stored
+    function: FunctionInfo  # the function that stores it, which can run many times
+
+
+def prototype_stores(model: SemanticModel) -> list[PrototypeStore]:
+    """A parameter of a function that can run many times, stored on the prototype of an
+    imported class (``Vue.prototype.$ctx = ssrContext``): every instance in the process
+    shares it, so the last caller's object — and all it references (a request, a response)
+    — stays reachable until the next call replaces it, and concurrent callers see each
+    other's. The importer is shown to be process-wide (an import binding), the value to be
+    the caller's (a parameter), the repetition by the model; a plugin ``install(Vue)`` that
+    receives the class as a parameter is not an import and is left out."""
+    found: list[PrototypeStore] = []
+    for assignment in model.assignments:
+        if assignment.type != "assignment_expression":
+            continue
+        function = model.enclosing_function(assignment)
+        if function is None or function.repetition is Repetition.ONCE:
+            continue
+        left = unwrap(assignment.child_by_field_name("left"))
+        right = unwrap(assignment.child_by_field_name("right"))
+        if left is None or right is None or right.type != "identifier":
+            continue
+        if left.type != "member_expression" or ".prototype." not in text(left):
+            continue
+        root: Node | None = left
+        while root is not None and root.type == "member_expression":
+            root = unwrap(root.child_by_field_name("object"))
+        owner = model.binding_of(root) if root is not None and root.type == "identifier" else None
+        if owner is None or owner.module_source is None:
+            continue
+        value = model.binding_of(right)
+        if value is None or value not in function.params or value.is_reassigned:
+            continue
+        found.append(PrototypeStore(assignment, text(left), value, function))
+    return found

@@ -333,6 +333,18 @@ app.get('/last', (req, res) => {
 
 module.exports = { startPolling, stopPolling, outer, register, unregister, install, setup, handler, renderer, shutdown };
 
+// --- per-call objects stored on a process-wide prototype ---------------------------------------
+const EventSource = require('./event-source');
+
+function attachRequest(req) {
+  // ruleid: NLL401
+  EventSource.prototype.currentRequest = req;
+}
+app.use((req, res, next) => {
+  attachRequest(req);
+  next();
+});
+
 // --- closures handed to a function that stores them ---------------------------------------------
 const shutdownHooks = [];
 function onShutdown(hook) {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { QueryClient } from '@tanstack/react-query';
+import Vue from 'vue';
 import { setInterval as every } from 'node:timers';
 
 export const bus = new EventEmitter();
@@ -184,4 +185,17 @@ export async function importFile(path: string): Promise<number> {
 export async function importSmall(path: string): Promise<void> {
   // ok: NLL401 -- no large value in this scope
   atExit(() => console.log('imported', path));
+}
+
+// --- per-call objects stored on a process-wide prototype ---------------------------------------
+export async function createApp(ssrContext: { req: unknown; res: unknown }): Promise<void> {
+  // ruleid: NLL401
+  Vue.prototype.$ssrRequestContext = ssrContext;
+  // ok: NLL401 -- a fresh object holding only what every render may share
+  Vue.prototype.$cacheTags = { tags: [] as string[] };
+}
+
+export function installPlugin(LocalVue: { prototype: Record<string, unknown> }, options: object): void {
+  // ok: NLL401 -- the class is the caller's (a parameter), not a process-wide import
+  LocalVue.prototype.$options = options;
 }
