@@ -57,6 +57,7 @@ KEYS: tuple[str, ...] = (
     "min-confidence",
     "fail-on",
     "rules",
+    "resources",
 )
 
 
@@ -232,6 +233,43 @@ def _rule_options(section: _Section, value: Any) -> dict[str, dict[str, Any]]:
     return options
 
 
+# Keys of one ``[resources.<method>]`` table: an acquire/release pair for NLL602.
+RESOURCE_KEYS: tuple[str, ...] = ("releases", "owner-releases", "noun")
+# The rule that reads the pair table, and the option it reaches it under.
+RESOURCES_RULE, RESOURCES_OPTION = "NLL602", "resources"
+
+
+def _resources(section: _Section, value: Any) -> dict[str, dict[str, Any]]:
+    """``[resources.checkout] releases = ["checkin"]``: results of ``x.checkout()`` must be
+    given back with ``.checkin()`` (or ``x.checkin(result)`` for ``owner-releases``) on
+    every path. Validated here; NLL602 reads it as its ``resources`` option."""
+    if not isinstance(value, dict):
+        raise section.error("'resources' must be a table keyed by the acquiring method")
+    pairs: dict[str, dict[str, Any]] = {}
+    for method, settings in value.items():
+        if not method.replace("$", "").replace("_", "").isalnum():
+            raise section.error(f"{method!r} is not a method name", "resources")
+        if not isinstance(settings, dict):
+            raise section.error(
+                "must be a table (releases, owner-releases, noun)", "resources", method
+            )
+        for key in settings:
+            if key not in RESOURCE_KEYS:
+                hint = _suggest(key, RESOURCE_KEYS) or f" (keys: {', '.join(RESOURCE_KEYS)})"
+                raise section.error(f"unknown key {key!r}{hint}", "resources", method)
+        if "releases" not in settings and "owner-releases" not in settings:
+            raise section.error("needs 'releases' or 'owner-releases'", "resources", method)
+        releases = _strings(section, "releases", settings.get("releases", []), "resources", method)
+        owner = _strings(
+            section, "owner-releases", settings.get("owner-releases", []), "resources", method
+        )
+        noun = settings.get("noun", method + " result")
+        if not isinstance(noun, str) or not noun.strip():
+            raise section.error("'noun' must be a non-empty string", "resources", method)
+        pairs[method] = {"releases": releases, "owner-releases": owner, "noun": noun.strip()}
+    return pairs
+
+
 def _per_file_ignores(section: _Section, value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise section.error("'per-file-ignores' must be a table of pattern -> list of rules")
@@ -271,6 +309,7 @@ _FIELDS: dict[str, tuple[str, Callable[[_Section, str, Any], Any]]] = {
     "min-confidence": ("min_confidence", _confidence),
     "fail-on": ("fail_on", _confidence),
     "rules": ("rule_options", lambda s, _key, v: _rule_options(s, v)),
+    "resources": ("resources", lambda s, _key, v: _resources(s, v)),
 }
 
 
@@ -283,6 +322,11 @@ def _build(section: _Section, settings: Any) -> Config:
             raise section.error(f"unknown key {key!r}{_suggest(key, KEYS)}")
         name, convert = _FIELDS[key]
         values[name] = convert(section, key, value)
+    pairs = values.pop("resources", None)
+    if pairs:  # the pair table reaches NLL602 as its ``resources`` option
+        options = {rule: dict(chosen) for rule, chosen in values.get("rule_options", {}).items()}
+        options.setdefault(RESOURCES_RULE, {})[RESOURCES_OPTION] = pairs
+        values["rule_options"] = options
     return Config(root=section.file.parent, source=section.file, **values)
 
 

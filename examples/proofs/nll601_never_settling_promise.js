@@ -31,6 +31,15 @@
 // AbortSignal and removes its listener when the turn ends: flat
 // (phase race_fixed).
 //
+// Detached waiters (SPEC §2 NLL601, "more ways to park work"): `accept(cancel)`
+// starts `(async () => { try { await cancel } finally { canceled = true } })()`
+// on every call and drops it. Callers pass the same long-lived cancel promise to
+// every call, so each call leaves a parked frame and a reaction on it, and
+// through the frame the call's own context (here a 16 KiB per-call `state` the
+// waiter's finally would flag): WAIT_N calls, none collected (phase
+// waiter_flagged). The twin subscribes to the cancel promise once for the whole
+// server and reads the flag it sets: flat (phase waiter_fixed).
+//
 // Run: node --expose-gc examples/proofs/nll601_never_settling_promise.js
 'use strict';
 const { sleep, fullGC, retainedMB, round, delta, main } = require('./harness');
@@ -162,6 +171,57 @@ async function measureRace(loop) {
   });
 }
 
+// -- detached waiters on a long-lived cancel promise ------------------------------------------------
+const WAIT_N = 300;
+const STATE_BYTES = 16 * 1024;
+const cancel = new Promise(() => {}); // the server's shutdown promise, pending while it runs
+let statesCollected = 0;
+const states = new FinalizationRegistry(() => {
+  statesCollected++;
+});
+
+// FLAGGED: a waiter per call, parked on `cancel` with the call's context.
+async function acceptFlagged(cancelPromise) {
+  const state = { canceled: false, buf: Buffer.alloc(STATE_BYTES, 3) };
+  states.register(state, 'state');
+  (async () => {
+    try {
+      await cancelPromise;
+    } finally {
+      state.canceled = true;
+    }
+  })();
+  const result = await work();
+  return state.canceled ? null : result.length;
+}
+
+// FIXED: one subscription to `cancel` for the whole server, made once; each call reads
+// the flag it sets and leaves nothing waiting when it returns.
+let shutDown = false;
+cancel.finally(() => {
+  shutDown = true;
+});
+async function acceptFixed() {
+  const state = { buf: Buffer.alloc(STATE_BYTES, 3) };
+  states.register(state, 'state');
+  const result = await work();
+  return shutDown ? null : result.length + state.buf.length * 0;
+}
+
+async function measureWaiters(accept) {
+  for (let i = 0; i < 10; i++) await accept(cancel); // warm up before the baseline
+  await fullGC();
+  statesCollected = 0;
+  const m0 = retainedMB();
+  for (let i = 0; i < WAIT_N; i++) await accept(cancel);
+  await fullGC();
+  const m1 = retainedMB();
+  return delta(m0, m1, {
+    per_call_kb: round(((m1 - m0) * 1024) / WAIT_N, 1),
+    states_collected: statesCollected,
+  });
+}
+
 async function measure(handle) {
   results.push(handle()); // warm up before the baseline
   await sleep(5);
@@ -188,12 +248,21 @@ const phases = {
   fixed: () => measure(handleFixed),
   race_flagged: () => measureRace(raceFlagged),
   race_fixed: () => measureRace(raceFixed),
+  waiter_flagged: () => measureWaiters(acceptFlagged),
+  waiter_fixed: () => measureWaiters(acceptFixed),
 };
 
 function raceLine(label, r) {
   return (
     `${label.padEnd(40)} retained ${r.growth >= 0 ? '+' : ''}${r.growth} MiB ` +
     `(${r.per_turn_kb} KiB/turn), results collected ${r.results_collected}/${RACE_N}`
+  );
+}
+
+function waiterLine(label, r) {
+  return (
+    `${label.padEnd(40)} retained ${r.growth >= 0 ? '+' : ''}${r.growth} MiB ` +
+    `(${r.per_call_kb} KiB/call), per-call states collected ${r.states_collected}/${WAIT_N}`
   );
 }
 
@@ -219,9 +288,12 @@ main({
     '      the never-settling promise is reachable. Its finally never runs either way.',
     raceLine('flagged: race([work(), stopped]) x turns', r.race_flagged),
     raceLine('fixed:   race against a per-turn signal', r.race_fixed),
+    waiterLine('flagged: detached waiter per accept()', r.waiter_flagged),
+    waiterLine('fixed:   one subscription, a flag', r.waiter_fixed),
   ],
   extra: (r) => ({
     inline: r.flagged_inline,
     race: { flagged: r.race_flagged, fixed: r.race_fixed, turns: RACE_N },
+    waiter: { flagged: r.waiter_flagged, fixed: r.waiter_fixed, calls: WAIT_N },
   }),
 });

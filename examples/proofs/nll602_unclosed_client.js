@@ -32,6 +32,14 @@
 // "truncate a log" idiom) leaves one open fd per call (fd_flagged); closing it
 // at once does not (fd_fixed).
 //
+// Replaced clients (SPEC §1 *Replacement*): one long-lived object whose
+// `connect()` stores a new stand-in client in `this.client` each time a
+// reconnect runs (an 'error' handler or a retry timer calls it; with ioredis or
+// pg an error does not close the old connection). Without closing the old one
+// first, every reconnect leaves one more open socket (replaced_flagged); ending
+// it before replacing stays flat (replaced_fixed). A client returned by a
+// factory and dropped by its caller is the per-call agent above.
+//
 // Run: node --expose-gc examples/proofs/nll602_unclosed_client.js
 'use strict';
 const { sleep, fullGC, openFds, countResources, delta, main } = require('./harness');
@@ -114,6 +122,36 @@ async function queryFixed(port) {
   } finally {
     await client.end();
   }
+}
+
+// FLAGGED: a reconnect that replaces the client without closing the old one.
+class FeedFlagged {
+  constructor(port) {
+    this.port = port;
+    this.client = null;
+  }
+
+  async connect() {
+    this.client = new FakeDbClient(this.port);
+    await this.client.connect();
+  }
+}
+
+// FIXED: the old client is ended before it is replaced.
+class FeedFixed extends FeedFlagged {
+  async connect() {
+    if (this.client) await this.client.end();
+    this.client = new FakeDbClient(this.port);
+    await this.client.connect();
+  }
+}
+
+function reconnects(Feed) {
+  let feed = null;
+  return async (port) => {
+    feed = feed || new Feed(port);
+    await feed.connect(); // what the 'error' handler / retry timer runs
+  };
 }
 
 async function measure(call) {
@@ -281,6 +319,8 @@ const phases = {
   fixed: () => measure(fetchFixed),
   standin_flagged: () => measure(queryFlagged),
   standin_fixed: () => measure(queryFixed),
+  replaced_flagged: () => measure(reconnects(FeedFlagged)),
+  replaced_fixed: () => measure(reconnects(FeedFixed)),
   pool_flagged: () => measurePool(handleFlagged),
   pool_fixed: () => measurePool(handleFixed),
   pool_exit_flagged: () => measurePool(handleCallbackFlagged),
@@ -351,6 +391,8 @@ main({
     line('fixed:   agent.destroy() in finally', r.fixed),
     line('flagged: stand-in db client, no end()', r.standin_flagged),
     line('fixed:   stand-in db client, end() in finally', r.standin_fixed),
+    line('flagged: reconnect replaces this.client', r.replaced_flagged),
+    line('fixed:   reconnect ends the old client first', r.replaced_fixed),
     "note: keep-alive agent sockets are unref'd, so they are absent from",
     '      getActiveResourcesInfo() while their fds stay open.',
     poolLine('flagged: release() after await, query fails', r.pool_flagged),
@@ -362,6 +404,7 @@ main({
   ],
   extra: (r) => ({
     standin: { flagged: r.standin_flagged, fixed: r.standin_fixed },
+    replaced: { flagged: r.replaced_flagged, fixed: r.replaced_fixed },
     pool: { flagged: r.pool_flagged, fixed: r.pool_fixed, requests: REQUESTS },
     pool_exit: { flagged: r.pool_exit_flagged, fixed: r.pool_exit_fixed },
     fd: { flagged: r.fd_flagged, fixed: r.fd_fixed, n: FD_N },

@@ -4,13 +4,32 @@ that keeps a request or response object alive past the end of its request.
 
 Long-lived closures: callbacks passed to `setInterval`, listeners registered on a
 process-lived emitter (`process`, a module-level emitter), closures stored at module scope
-or in a module-level (or `static`) collection, exported closures, and closures returned
-from a factory whose result is stored at module scope.
+or in a module-level (or `static`) collection, exported closures, closures returned
+from a factory whose result is stored at module scope, closures handed to a function of
+the file that stores them there (`onShutdown(() => …)` where `onShutdown(hook)` pushes
+`hook` into a module-level array; every call of it must be in view), and closures stored
+on a pooled client checked out in the function (`client.onNotice = …` after
+`await pool.connect()`: the pool keeps the client and lends it again; medium).
 
 Large values: `Buffer.alloc / allocUnsafe / from / concat`, typed arrays and `ArrayBuffer`
 of 16 KB or more (or of run-time size), `fs.readFileSync(…)`, `await readFile(…)`,
 `await res.arrayBuffer() / .text() / .json()`, `JSON.parse` of any of those,
 `new Array(n)`; and the `req` / `res` parameters of a request handler.
+
+Per-call objects stored on a process-wide prototype (medium): a parameter of a function
+that can run many times assigned to the prototype of an imported class
+(`Vue.prototype.$ssrRequestContext = ssrContext`). Every instance in the process shares it:
+the last caller's object, and the request and response it references, stay reachable
+until the next call, and concurrent callers see each other's. A class received as a
+parameter (a plugin's `install(Vue)`) is not process-wide by evidence and is not reported.
+
+Data caches shared by every server render (medium): `new QueryClient()` (TanStack / React
+Query) or `new ApolloClient(…)` at the top level of a `"use client"` module. Next.js and
+other React Server Components frameworks render client components on the server too; the
+module is evaluated once per process there, so every request's render shares the one client
+and its cache keeps the data fetched for every request and user. Without the directive
+(a browser-only single-page app) one module-level client is the intended use and is not
+reported.
 
 ## Why is this bad?
 V8 does not give each closure its own copy of the variables it uses. Every scope whose
@@ -120,10 +139,13 @@ from nodeleaklint.semantics.cleanup import (
 )
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.resources import lent_by_pool
 from nodeleaklint.semantics.retention import (
     DEFAULT_MIN_BYTES,
     Retained,
+    prototype_stores,
     retained_large_values,
+    shared_render_caches,
 )
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -131,6 +153,7 @@ from nodeleaklint.semantics.syntax import (
     outer,
     root_object,
     short,
+    snippet,
     string_value,
     text,
     unwrap,
@@ -198,6 +221,51 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not kept:
             continue
         yield _finding(ctx, holder, kept)
+    yield from _shared_render_caches(ctx)
+    yield from _prototype_stores(ctx)
+
+
+def _prototype_stores(ctx: RuleContext) -> Iterator[Finding]:
+    """A caller's object stored on the prototype of an imported class."""
+    for store in prototype_stores(ctx.model):
+        name = store.value.name
+        yield ctx.finding(
+            store.assignment,
+            f"`{name}` (a parameter of {store.function.display()}, which {_runs(store.function)}) "
+            f"is stored on `{short(store.target, 60)}`, shared by every instance in the process: "
+            f"the last caller's `{name}` and everything it references stay reachable until the "
+            "next call replaces it, and concurrent callers see each other's.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(store.value.node, f"`{name}` is declared here")],
+            fix=(
+                "Keep per-call data on the instance made for that call (or pass it down "
+                "explicitly); store only what every caller shares on a prototype."
+            ),
+        )
+
+
+def _runs(function: FunctionInfo) -> str:
+    return "runs per call" if function.repetition is Repetition.REPEATING else "may run many times"
+
+
+def _shared_render_caches(ctx: RuleContext) -> Iterator[Finding]:
+    """A data cache made once at the top of a server-rendered module keeps every request's
+    data (framework facts in ``retention.SSR_REQUEST_CACHES``)."""
+    for shared in shared_render_caches(ctx.model):
+        yield ctx.finding(
+            shared.call,
+            f'`{snippet(shared.call, 50)}` at module top level of a `"use client"` module: the '
+            "server renders this module once per process, so every request's render shares "
+            f"this one `{shared.name}`, whose cache keeps the data fetched for every request and "
+            "user — growing with traffic and leaking one user's data to the next.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(shared.directive, "rendered on the server for each request")],
+            fix=(
+                f"Create the `{shared.name}` per render: in the component "
+                "(`const [client] = useState(() => new QueryClient())`), or per request on the "
+                "server and once in the browser."
+            ),
+        )
 
 
 def _reportable(model: SemanticModel, holder: LongLived, retained: Retained) -> bool:
@@ -276,13 +344,17 @@ def _closure(model: SemanticModel, node: Node | None) -> tuple[FunctionInfo, Nod
 
 
 def _closures_in(model: SemanticModel, node: Node | None) -> list[tuple[FunctionInfo, Node, str]]:
-    """Closures a stored value carries: the value itself, or the methods of an object literal
-    (``{ describe: () => … }``), with the words naming each one."""
+    """Closures a stored value carries: the value itself, the methods of an object literal
+    (``{ describe: () => … }``), or — for a parameter of a function whose every call is in
+    view (``function onShutdown(hook) { hooks.push(hook) }``) — the closures its callers
+    hand it, with the words naming each one."""
     closure = _closure(model, node)
     if closure is not None:
         return [(*closure, "the closure")]
     value = unwrap(node)
     found: list[tuple[FunctionInfo, Node, str]] = []
+    if value is not None and value.type == "identifier":
+        return _handed_closures(model, value)
     if value is None or value.type != "object":
         return found
     for member in value.named_children:
@@ -290,6 +362,27 @@ def _closures_in(model: SemanticModel, node: Node | None) -> list[tuple[Function
         closure = _closure(model, inner) if inner is not None else None
         if closure is not None:
             found.append((*closure, f"the closure `{closure[0].name or '…'}` in the object"))
+    return found
+
+
+def _handed_closures(model: SemanticModel, ident: Node) -> list[tuple[FunctionInfo, Node, str]]:
+    """``onShutdown(() => …)`` where ``onShutdown(hook)`` stores ``hook``: arguments reach
+    parameters when every call of the function is in view (SPEC §1)."""
+    binding = model.binding_of(ident)
+    function = binding.scope.function if binding is not None else None
+    if binding is None or binding.kind is not BindingKind.PARAM or binding.is_reassigned:
+        return []
+    if function is None or binding not in function.params:
+        return []
+    sites = model.call_sites_of(function)
+    index = function.params.index(binding)
+    found: list[tuple[FunctionInfo, Node, str]] = []
+    for site in sites or []:
+        if index >= len(site.args):
+            continue
+        closure = _closure(model, site.args[index])
+        if closure is not None:
+            found.append((*closure, f"the closure passed to `{site.display(40)}`"))
     return found
 
 
@@ -416,18 +509,26 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
         root = root_object(left)
         if root is None:
             continue
-        if not exported and model.lifetime_of(root).lifetime is not Lifetime.PROCESS:
+        pooled = None if exported else lent_by_pool(model, root)
+        if not exported and not pooled and model.lifetime_of(root).lifetime is not Lifetime.PROCESS:
             continue
         releases = partial(_reassignments, model, assignment, left)
         for function, node, what in closures:
             if exported:
                 label = f"{what} exported as `{text(left)}`"
                 lasts = "exports live as long as the process"
+            elif pooled is not None:
+                label = f"{what} stored in `{text(left)}`"
+                lasts = (
+                    f"`{text(root)}` is a {pooled.kind.noun} that the pool keeps and lends again "
+                    "after this call"
+                )
             else:
                 label = f"{what} stored in `{text(left)}`"
                 lasts = f"`{text(root)}` lives as long as the process"
             slot = text(left) if left.type in ("identifier", "member_expression") else None
-            yield LongLived(function, node, label, lasts, releases, medium=exported, replaced=slot)
+            medium = exported or pooled is not None
+            yield LongLived(function, node, label, lasts, releases, medium=medium, replaced=slot)
 
 
 def _reassignments(model: SemanticModel, assignment: Node, left: Node) -> list[Node]:

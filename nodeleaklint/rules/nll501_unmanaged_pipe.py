@@ -35,7 +35,9 @@ functions and other `pipe` methods stay silent. A chain `a.pipe(b).pipe(c)` is r
 at its last `.pipe`, and so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at
 module top level, or in a function that runs once, are not reported; in a function of
 unknown repetition they get medium confidence. So do pipes whose only leaking end is a
-source of unknown kind, and hand-written pipes where neither end is a known stream.
+source of unknown kind, hand-written pipes where neither end is a known stream, and pipes
+whose only gap is the source's failure while nothing listens for the source's `'error'`
+(Node then throws that error as an uncaught exception before the destination is left open).
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
@@ -147,6 +149,7 @@ from nodeleaklint.semantics.streams import (
     PROCESS_STREAMS,
     StreamInfo,
     is_process_stream,
+    listens_for_errors,
     module_name,
     stream_info,
 )
@@ -1269,6 +1272,11 @@ def _finding(
         )
     else:
         problem = f"does not end or destroy {dst} when {src} fails"
+    # Only the source's failure is at stake, and nothing listens for it: Node throws that
+    # error (an uncaught exception) before the destination could be left open.
+    thrown_first = not src_leaks and not listens_for_errors(ctx.model, stages[0])
+    if thrown_first:
+        problem += " (with no `'error'` listener on it, that failure is thrown first)"
     held = "its socket or file descriptor and buffered chunks stay open" + (
         ", one more per request or event" if event_driven else ", one more per call"
     )
@@ -1286,7 +1294,8 @@ def _finding(
     )
     # Only a source of unknown kind is at stake: it may hold no handle at all.
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
-    confidence = Confidence.HIGH if event_driven and not unknown_only else Confidence.MEDIUM
+    high = event_driven and not unknown_only and not thrown_first
+    confidence = Confidence.HIGH if high else Confidence.MEDIUM
     return ctx.finding(call.node, message, confidence=confidence)
 
 

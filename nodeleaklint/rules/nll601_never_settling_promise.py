@@ -17,6 +17,11 @@ Deferreds parked in a collection of the instance (`this.pending[id] = { resolve,
 `close` / `destroy` … method, a `'close'` / `'end'` handler (`socket.onclose = …`), and the
 methods they call — and none of it touches that table.
 
+A detached waiter is flagged (medium): an `async` function started and dropped
+(`(async () => { await cancelPromise; … })()`) on every run of a repeating function, whose
+first act is to await a promise the caller passes in. Callers usually pass the same cancel
+or shutdown promise to every call, and each waiter stays parked on it until it settles.
+
 ## Why is this bad?
 A promise that can never settle parks every `await` on it forever: the code after the
 `await` and every enclosing `finally` never run. In a request handler that means the
@@ -119,9 +124,10 @@ Any use of `resolve` or `reject` counts, even on a branch that may never run.
 For races, whether the long-lived promise ever settles is not judged: a deadline made
 before a loop (`const deadline = sleep(5000)`) bounds the growth to its lifetime and is
 reported with medium confidence. A field assigned by any ordinary method is taken to
-rotate (like a queue head) and is not reported. A detached `(async () => { await p })()`
-per call is not followed. Deferreds are judged only for classes with a teardown path; a
-table that teardown touches in any way (read, iterated, cleared) counts as settled.
+rotate (like a queue head) and is not reported. A detached waiter is followed only when it
+awaits a parameter of the function that starts it, before doing anything else. Deferreds
+are judged only for classes with a teardown path; a table that teardown touches in any way
+(read, iterated, cleared) counts as settled.
 """
 
 from __future__ import annotations
@@ -131,7 +137,7 @@ from collections.abc import Iterator
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.semantics.contexts import context_of, repetition_confidence
-from nodeleaklint.semantics.promises import long_lived_races, parked_deferreds
+from nodeleaklint.semantics.promises import detached_waiters, long_lived_races, parked_deferreds
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.syntax import is_function, snippet, unwrap
 
@@ -180,6 +186,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
     yield from _races(ctx)
     yield from _deferreds(ctx)
+    yield from _waiters(ctx)
 
 
 _RACE_FIX = (
@@ -229,5 +236,24 @@ def _deferreds(ctx: RuleContext) -> Iterator[Finding]:
             fix=(
                 f"On teardown (and when the connection closes), reject every entry of "
                 f"`{parked.collection}` and clear it."
+            ),
+        )
+
+
+def _waiters(ctx: RuleContext) -> Iterator[Finding]:
+    for waiter in detached_waiters(ctx.model):
+        yield ctx.finding(
+            waiter.call,
+            f"This detached `async` function, started and dropped on every run of "
+            f"{waiter.function.describe()}, parks on `{waiter.param}` (a promise its caller "
+            "passes in): a caller that passes the same long-lived promise (a cancel or "
+            "shutdown signal) to every call leaves one more parked frame and reaction on it "
+            "per call until it settles.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(waiter.awaited, f"`{waiter.param}` is awaited here")],
+            fix=(
+                f"Do not start a waiter per call: check `{waiter.param}`'s outcome where the "
+                "call's own work settles (the value `Promise.race` returns), or subscribe once "
+                "per long-lived promise and share the result."
             ),
         )

@@ -43,6 +43,30 @@ call or constructor (`new DbAbstraction()`) reach a teardown method (`.destroy()
 are most of the results whose fate is visible, a result that never does is reported with
 medium confidence, naming that evidence.
 
+A client replaced on a reconnect path is reported too (medium): `this.redis = new Redis()`
+(or a module binding) in a function that runs again — an `'error'` handler or a retry timer
+calls it, another method of the class calls it, it calls itself — while nothing closes or
+tests the old client first. The message names the handler or timer that runs it again. A
+re-run from the old client's own `'close'` / `'end'` handler (and `'error'` for a WebSocket,
+which closes itself) replaces a client that has already ended and is not reported. Sockets
+(`net.connect`, `tls.connect`, `new net.Socket()`) are judged the same way for replacement
+only: a reconnect from a `'timeout'` handler orphans a socket that is still open, one from
+`'error'` or `'close'` does not.
+
+A connection left open when its setup fails is reported (medium): a method opens a field's
+connection (`this.client.connect(config)`, itself or through `this.open()`), then awaits or
+returns a later step `this.g()` that can fail (it rejects or throws), and neither a
+`catch` / `finally` around that step nor the step itself closes the field, although the class
+closes it elsewhere (`end()`). The caller sees the setup fail and never calls `end()`; a
+caller that retries opens one more connection per failed attempt.
+
+A client returned by a function of the file is followed to its callers (medium): when every
+call in view uses the result once and drops it — discards it, lends it as a request option
+(`http.get(url, { agent: makeAgent() })`), or keeps it in a local that nothing closes — and
+one of them repeats, the creation is reported. A caller that stores, closes or hands the
+client on, a function exported or passed by reference (callers out of view), and a client
+returned inside an object are not followed.
+
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
 buffers; the event loop holds all of them through its handles, so an unclosed client is
@@ -127,6 +151,13 @@ app.post('/logs/flush', (req, res) => {
   functions (`"createApiClient()"`) to treat as heavyweight clients, matched by name.
 - `close-methods` (list of strings, default empty): more method names that close a client
   (`"shutdown"`).
+- The acquire/release pair table is data, extendable with the top-level `[resources]` key of
+  the configuration: `[resources.checkout]` with `releases = ["checkin"]` (methods on the
+  result that give it back), `owner-releases = ["checkin"]` (`sessions.checkin(session)`)
+  and an optional `noun` for messages. Results of `x.checkout()` are then judged like a
+  pooled connection: given back on every path, and not only after an `await` outside
+  `try`/`finally`. A configured method replaces a built-in one of the same name. Unknown
+  keys and bad values are errors that name the file and the key.
 
 ## Known limits
 Paths are read from the syntax of one function, without a control-flow graph: the
@@ -165,7 +196,14 @@ from nodeleaklint.semantics.cleanup import (
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.obligations import unclosed_on_failure
 from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.reconnects import (
+    SOCKET_CLOSERS,
+    SOCKET_ENDED_EVENTS,
+    replaced_client,
+    socket_calls,
+)
 from nodeleaklint.semantics.resources import (
     Acquisition,
     Judgement,
@@ -173,7 +211,9 @@ from nodeleaklint.semantics.resources import (
     Verdict,
     acquisitions,
     classify,
+    configured_kind,
     dies_with_receiver,
+    dropped_by_callers,
     judge,
     judge_paths,
     learned_misses,
@@ -183,6 +223,7 @@ from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
     in_finally,
+    is_inside,
     string_value,
     text,
     unwrap,
@@ -347,12 +388,67 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if finding is not None:
             yield finding
     yield from _abort_controllers(ctx)
-    for acquisition in acquisitions(model):
+    pairs = ctx.options.get("resources") or {}
+    configured = tuple(configured_kind(method, pairs[method]) for method in sorted(pairs))
+    for acquisition in acquisitions(model, configured):
         clients.add(acquisition.call.node.id)
         finding = _resource(ctx, acquisition)
         if finding is not None:
             yield finding
     yield from _learned(ctx, clients)
+    yield from _unclosed_on_failure(ctx)
+    yield from _replaced_sockets(ctx, spec)
+
+
+def _replaced_sockets(ctx: RuleContext, spec: ReleaseSpec) -> Iterator[Finding]:
+    """A socket stored where one may still be open, by a reconnect that does not end it."""
+    model = ctx.model
+    closers = spec.methods | SOCKET_CLOSERS
+    for call in socket_calls(model):
+        flow = flow_of(model, call.node, spec)
+        place = flow.place
+        if flow.kind is not FlowKind.STORED or place is None or flow.node is None:
+            continue
+        replacement = replaced_client(model, call, place, flow.node, closers, SOCKET_ENDED_EVENTS)
+        if replacement is None:
+            continue
+        yield ctx.finding(
+            call.node,
+            f"`{_created(call)}` replaces the socket in `{place.label}` without destroying the "
+            f"one it may still hold, and {replacement.function.display()} runs again "
+            f"({replacement.again}): each run orphans a socket that is still open, with its "
+            "listeners and everything they capture — one more per reconnect.",
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(replacement.site, "runs it again")],
+            fix=(
+                f"Destroy the old socket before replacing it (`{place.label}?.destroy()`), or "
+                "reconnect only from its `'close'` event."
+            ),
+        )
+
+
+def _unclosed_on_failure(ctx: RuleContext) -> Iterator[Finding]:
+    """A connection opened on a field and left open when a later setup step fails."""
+    for miss in unclosed_on_failure(ctx.model):
+        inside = is_inside(miss.opening.node, miss.method.node)
+        via = "" if inside else f" (through {miss.method.display()})"
+        step = miss.step.display(50)
+        yield ctx.finding(
+            miss.opening.node,
+            f"`{miss.opening.display(50)}` opens the connection in `{miss.place.label}`{via}, "
+            f"but when the later step `{step}` fails, nothing closes it: {miss.method.display()} "
+            f"rejects with the connection still open, and a caller that retries opens one more "
+            "per failed attempt.",
+            confidence=Confidence.MEDIUM,
+            related=[
+                ctx.related(miss.step.node, "the later step"),
+                ctx.related(miss.failure, "where that step fails"),
+            ],
+            fix=(
+                f"Close `{miss.place.label}` when a later step of the setup fails (in its `catch`, "
+                "or in the step's own failure branch) before rejecting."
+            ),
+        )
 
 
 def _created(call: CallSite) -> str:
@@ -378,17 +474,24 @@ def _judge(
             f"{head} is used and dropped without being closed, {tail}.",
             confidence=confidence,
         )
+    if flow.kind is FlowKind.ESCAPED and flow.note == "returned" and flow.node is not None:
+        return _returned(ctx, call, kind, flow.node, spec)
     if flow.kind not in (FlowKind.STORED, FlowKind.COLLECTED) or flow.place is None:
         return None
     fate = fate_of(model, flow, spec, _is_use)
     place = flow.place
-    if fate.escape is not None or _end_handled(model, fate.places, kind):
+    escape = fate.escape
+    if escape is not None and escape.note == "returned" and escape.node is not None:
+        return _returned(ctx, call, kind, escape.node, spec)
+    if escape is not None or _end_handled(model, fate.places, kind):
         return None
     if kind.end_events:
         confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
     if fate.released:
         early = _early_return(ctx, call, flow, spec, head, per, confidence)
-        return early if early is not None else _closed_after_await(ctx, call, flow, spec, head)
+        if early is None:
+            early = _closed_after_await(ctx, call, flow, spec, head)
+        return early if early is not None else _replaced(ctx, call, kind, flow, spec, head)
     if _guarded(model, call, flow):
         return None
     label = place.label
@@ -412,6 +515,55 @@ def _judge(
         call.node,
         f"{head} {where}, {tail}.",
         confidence=confidence,
+    )
+
+
+def _returned(
+    ctx: RuleContext, call: CallSite, kind: ClientKind, returned: Node, spec: ReleaseSpec
+) -> Finding | None:
+    """A client handed back to callers that each use it once and drop it."""
+    dropped = dropped_by_callers(ctx.model, call.node, returned, spec, _is_use)
+    if dropped is None:
+        return None
+    numbers = [str(_line(ctx, site.node)) for site in dropped.callers[:3]]
+    lines = ("line " if len(numbers) == 1 else "lines ") + ", ".join(numbers)
+    return ctx.finding(
+        call.node,
+        f"`{_created(call)}` is returned by {dropped.factory.display()}, and every caller in "
+        f"this file ({lines}) uses it and drops it without closing it, so the event loop "
+        f"keeps {kind.holds} open — one more client per call.",
+        confidence=Confidence.MEDIUM,
+        related=[ctx.related(site.node, "uses it and drops it") for site in dropped.callers[:3]],
+        fix=(
+            "Create the client once and share it (one keep-alive `Agent` per process), or close "
+            "it where the caller is done with it."
+        ),
+    )
+
+
+def _replaced(
+    ctx: RuleContext, call: CallSite, kind: ClientKind, flow: Flow, spec: ReleaseSpec, head: str
+) -> Finding | None:
+    """A client stored where one may already live, by a function that runs again (a
+    reconnect) without closing the old one (SPEC §1 *Replacement*)."""
+    place = flow.place
+    if place is None or flow.node is None or not (place.is_field or place.kind == "binding"):
+        return None
+    replacement = replaced_client(ctx.model, call, place, flow.node, spec.methods, kind.end_events)
+    if replacement is None:
+        return None
+    return ctx.finding(
+        call.node,
+        f"{head} replaces the client in `{place.label}` without closing the one it may already "
+        f"hold, and {replacement.function.display()} runs again ({replacement.again}): each "
+        f"run orphans the previous client, which keeps {kind.holds} open, and everything its "
+        "listeners capture — one more client per reconnect.",
+        confidence=Confidence.MEDIUM,
+        related=[ctx.related(replacement.site, "runs it again")],
+        fix=(
+            "Close the old client before replacing it (or test the field and reuse it: most "
+            "clients reconnect on their own)."
+        ),
     )
 
 

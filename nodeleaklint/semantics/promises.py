@@ -41,6 +41,7 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     is_function,
     is_inside,
+    outer,
     own_nodes,
     string_value,
     text,
@@ -426,3 +427,81 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
             if handler is not None:
                 found.append(handler)
     return reached_methods(model, cls, found)
+
+
+# -- detached waiters ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DetachedWaiter:
+    call: Node  # the ``(async () => { … })()`` call
+    awaited: Node  # ``cancelPromise`` in ``await cancelPromise``
+    function: FunctionInfo  # the repeating function that starts the waiter
+    param: str  # the parameter's name
+
+
+def detached_waiters(model: SemanticModel) -> list[DetachedWaiter]:
+    """``(async () => { try { await cancelPromise } finally { … } })()`` started, and
+    dropped, on every run of a repeating function, awaiting a promise its caller passed in.
+
+    The waiter's frame and one reaction stay on that promise until it settles. A caller
+    that hands the same long-lived promise (a cancel or shutdown signal) to every call,
+    the usual way such a parameter is used, grows that promise's reaction list by one per
+    call. Only the promise's first use in the waiter counts (a waiter that does other work
+    first is ordinary fire-and-forget work), and only a parameter of the enclosing
+    function that neither it nor the waiter writes.
+    """
+    found: list[DetachedWaiter] = []
+    for waiter in model.functions:
+        if not waiter.is_iife or not _is_async(waiter) or waiter.parent is None:
+            continue
+        starter = waiter.parent
+        if model.repetition(starter) is Repetition.ONCE:
+            continue
+        call = outer(waiter.node).parent
+        if call is None or not _dropped(call):
+            continue
+        awaited = _first_await(waiter)
+        if awaited is None or awaited.type != "identifier":
+            continue
+        binding = model.binding_of(awaited)
+        if binding is None or binding not in starter.params or binding.writes:
+            continue
+        found.append(DetachedWaiter(call, awaited, starter, binding.name))
+    return found
+
+
+def _is_async(function: FunctionInfo) -> bool:
+    return any(child.type == "async" for child in function.node.children)
+
+
+def _dropped(call: Node) -> bool:
+    """The call's promise is thrown away: a statement of its own, or ``void``-ed."""
+    position = outer(call)
+    parent = position.parent
+    if parent is not None and parent.type == "unary_expression" and text(parent).startswith("void"):
+        position = outer(parent)
+        parent = position.parent
+    return parent is not None and parent.type == "expression_statement"
+
+
+def _first_await(function: FunctionInfo) -> Node | None:
+    """What the waiter awaits before doing anything else (``try`` blocks entered)."""
+    body = function.body
+    statements = body.named_children if body is not None else []
+    while statements:
+        first = next((s for s in statements if s.type != "comment"), None)
+        if first is None:
+            return None
+        if first.type == "try_statement":
+            block = first.child_by_field_name("body")
+            statements = block.named_children if block is not None else []
+            continue
+        expression = unwrap(first.named_children[0]) if first.named_children else None
+        if (
+            first.type == "expression_statement"
+            and expression is not None
+            and expression.type == "await_expression"
+            and expression.named_children
+        ):
+            return unwrap(expression.named_children[0])
+        return None
+    return None

@@ -26,12 +26,12 @@ the statements that run before an exit are its preceding siblings in every enclo
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.cleanup import place_of
+from nodeleaklint.semantics.cleanup import Flow, FlowKind, ReleaseSpec, fate_of, flow_of, place_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
@@ -193,25 +193,42 @@ class Acquisition:
         return self.binding is None
 
 
-def acquisitions(model: SemanticModel) -> list[Acquisition]:
-    """Every acquisition of a pooled resource, page, browser or descriptor in the file."""
-    cached = model.cache.get("resources.acquisitions")
+def configured_kind(method: str, settings: Mapping[str, Any]) -> ResourceKind:
+    """An acquire/release pair from the configuration's ``[resources.<method>]`` table."""
+    return ResourceKind(
+        method,
+        str(settings.get("noun") or f"{method} result"),
+        frozenset(settings.get("releases", ())),
+        frozenset(settings.get("owner-releases", ())),
+        holds=f"what `{method}()` checked out",
+    )
+
+
+def acquisitions(
+    model: SemanticModel, configured: tuple[ResourceKind, ...] = ()
+) -> list[Acquisition]:
+    """Every acquisition of a pooled resource, page, browser or descriptor in the file;
+    ``configured`` pairs (from the configuration) add methods or replace built-in ones."""
+    key = "resources.acquisitions:" + ",".join(kind.method for kind in configured)
+    cached = model.cache.get(key)
     if isinstance(cached, list):
         return cached
     found: list[Acquisition] = []
     pg_pool = _imports_pg_pool(model)
-    for call in model.calls_named(*KINDS, "openSync", "open"):
+    extra = {kind.method: kind for kind in configured}
+    for call in model.calls_named(*{*KINDS, *extra, "openSync", "open"}):
         if call.is_new:
             continue
-        kind = _kind_of(model, call, pg_pool)
+        kind = extra.get(call.name) if call.obj is not None else None
+        kind = kind or _kind_of(model, call, pg_pool)
         if kind is None:
             continue
         acquisition = _acquisition(model, call, kind)
         if acquisition is not None:
             found.append(acquisition)
-    if not pg_pool:
+    if not pg_pool and "connect" not in extra:
         found = _with_learned_connect(model, found)
-    model.cache["resources.acquisitions"] = found
+    model.cache[key] = found
     return found
 
 
@@ -230,7 +247,9 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
         return None
     if call.obj is None:
         return None  # ``getConnection()`` alone is TypeORM's default connection
-    kind = KINDS[name]
+    kind = KINDS.get(name)
+    if kind is None:
+        return None
     callback = _callback(call)
     plain = [arg for arg in call.args if not is_function(unwrap(arg))]
     if name == "connect":
@@ -857,3 +876,82 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
             continue
         return None
     return frozenset(found)
+
+
+# -- returned clients followed to their callers -------------------------------------------------
+@dataclass(frozen=True)
+class DroppedByCallers:
+    factory: FunctionInfo  # the function that returns the client
+    callers: tuple[CallSite, ...]  # every call of it in the file; each drops the result
+
+
+def dropped_by_callers(
+    model: SemanticModel,
+    created: Node,
+    returned: Node,
+    spec: ReleaseSpec,
+    is_use: Callable[[Flow], bool],
+) -> DroppedByCallers | None:
+    """A client returned by a named function (``return new Agent(…)``, or a local holding it)
+    whose every call in the file uses the result and drops it: discarded, used in place,
+    lent as a request option (``{ agent: makeAgent() }``), or kept in a local that nothing
+    closes, hands on or stores. None when any caller keeps, closes or hands it on, when a
+    caller is out of view (exported, passed by reference), or when no caller repeats."""
+    value = unwrap(returned.named_children[0]) if returned.named_children else None
+    if returned.type == "arrow_function":
+        value = unwrap(returned.child_by_field_name("body"))
+    if value is None or value.type not in ("identifier", "new_expression", "call_expression"):
+        return None  # an object containing the client: its fields are not followed
+    if value.type != "identifier" and value.id != created.id:
+        return None
+    factory = model.enclosing_function(value)
+    if returned.type == "arrow_function":
+        factory = model.function_at(returned)
+    sites = model.call_sites_of(factory) if factory is not None else None
+    if factory is None or not sites:
+        return None
+    repeats = False
+    for site in sites:
+        if not _drops(model, site, spec, is_use):
+            return None
+        repeats = repeats or context_of(model, site).repetition is not Repetition.ONCE
+    return DroppedByCallers(factory, tuple(sites)) if repeats else None
+
+
+def _drops(
+    model: SemanticModel, site: CallSite, spec: ReleaseSpec, is_use: Callable[[Flow], bool]
+) -> bool:
+    flow = flow_of(model, site.node, spec)
+    if flow.kind in (FlowKind.DISCARDED, FlowKind.USED):
+        return True
+    if flow.kind is FlowKind.ESCAPED:
+        return is_use(flow)
+    if (
+        flow.kind is not FlowKind.STORED
+        or flow.node is None
+        or flow.node.type != "variable_declarator"
+    ):
+        return False
+    name = flow.node.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None else None
+    if binding is None or site.function is None or not is_inside(binding.node, site.function.node):
+        return False
+    fate = fate_of(model, flow, spec, is_use)
+    lent = fate.escape is not None and is_use(fate.escape)
+    return not fate.released and (fate.escape is None or lent)
+
+
+def lent_by_pool(model: SemanticModel, node: Node | None) -> Acquisition | None:
+    """The pool checkout a local holds (``const client = await pool.connect()``): the object
+    is the pool's, lent for this call and lent again afterwards, so whatever is stored on it
+    outlives the call."""
+    ident = unwrap(node)
+    if ident is None or ident.type != "identifier":
+        return None
+    binding = model.binding_of(ident)
+    if binding is None:
+        return None
+    for acquisition in acquisitions(model):
+        if acquisition.binding is binding and acquisition.kind.lent:
+            return acquisition
+    return None

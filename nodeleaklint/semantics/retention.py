@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import REGISTRATION_METHODS, has_handler_params
-from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo, ScopeKind
+from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo, Repetition, ScopeKind
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     STRING_KINDS,
@@ -549,3 +550,106 @@ def _closure_name(function: FunctionInfo) -> str:
     if shown.startswith("`"):
         return f"the closure {shown}"
     return shown.replace("an anonymous function", "a closure")
+
+
+# -- caches shared by every server render ------------------------------------------------------
+# Client-side data caches that keep every query's result: made once per module in a file that
+# a framework renders on the server for each request, one instance serves (and keeps the
+# data of) every request and user. Framework facts as data: (modules, constructor).
+SSR_REQUEST_CACHES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"@tanstack/react-query", "@tanstack/query-core", "react-query"}), "QueryClient"),
+    (frozenset({"@apollo/client", "apollo-client", "apollo-boost"}), "ApolloClient"),
+)
+# Directives that make a module part of a server-rendered component tree (Next.js app router,
+# React Server Components): a "use client" component is still rendered on the server.
+SSR_DIRECTIVES = frozenset({"use client"})
+
+
+@dataclass(frozen=True)
+class SharedRenderCache:
+    call: Node  # ``new QueryClient()`` at module top level
+    name: str  # ``QueryClient``
+    directive: Node  # the ``"use client"`` directive
+
+
+def shared_render_caches(model: SemanticModel) -> list[SharedRenderCache]:
+    """``const queryClient = new QueryClient()`` at the top level of a ``"use client"``
+    module: the server renders the module once per process and every request's render
+    shares (and fills) the one cache."""
+    directive = _directive(model.root)
+    if directive is None:
+        return []
+    found: list[SharedRenderCache] = []
+    for modules, name in SSR_REQUEST_CACHES:
+        for call in model.calls_named(name):
+            if not call.is_new or call.function is not None or _in_class(call.node):
+                continue
+            callee = unwrap(call.callee)
+            origin = origin_of(model, callee) if callee is not None else None
+            if origin is None or not origin.from_module(modules):
+                continue
+            if origin.export not in (name, "default") and not origin.export.endswith("." + name):
+                continue
+            found.append(SharedRenderCache(call.node, name, directive))
+    return found
+
+
+def _directive(root: Node) -> Node | None:
+    for statement in root.named_children:
+        if statement.type == "comment":
+            continue
+        if statement.type != "expression_statement" or not statement.named_children:
+            return None
+        value = statement.named_children[0]
+        if value.type not in STRING_KINDS:
+            return None
+        if text(value).strip("'\"`") in SSR_DIRECTIVES:
+            return statement
+    return None
+
+
+def _in_class(node: Node) -> bool:
+    return any(parent.type in ("class_body",) for parent in ancestors(node))
+
+
+# -- per-call objects stored on a process-wide prototype ----------------------------------------
+@dataclass(frozen=True)
+class PrototypeStore:
+    assignment: Node  # ``Vue.prototype.$ssrRequestContext = ssrContext``
+    target: str  # ``Vue.prototype.$ssrRequestContext``
+    value: Binding  # the parameter stored
+    function: FunctionInfo  # the function that stores it, which can run many times
+
+
+def prototype_stores(model: SemanticModel) -> list[PrototypeStore]:
+    """A parameter of a function that can run many times, stored on the prototype of an
+    imported class (``Vue.prototype.$ctx = ssrContext``): every instance in the process
+    shares it, so the last caller's object — and all it references (a request, a response)
+    — stays reachable until the next call replaces it, and concurrent callers see each
+    other's. The importer is shown to be process-wide (an import binding), the value to be
+    the caller's (a parameter), the repetition by the model; a plugin ``install(Vue)`` that
+    receives the class as a parameter is not an import and is left out."""
+    found: list[PrototypeStore] = []
+    for assignment in model.assignments:
+        if assignment.type != "assignment_expression":
+            continue
+        function = model.enclosing_function(assignment)
+        if function is None or function.repetition is Repetition.ONCE:
+            continue
+        left = unwrap(assignment.child_by_field_name("left"))
+        right = unwrap(assignment.child_by_field_name("right"))
+        if left is None or right is None or right.type != "identifier":
+            continue
+        if left.type != "member_expression" or ".prototype." not in text(left):
+            continue
+        root: Node | None = left
+        while root is not None and root.type == "member_expression":
+            root = unwrap(root.child_by_field_name("object"))
+        owner = model.binding_of(root) if root is not None and root.type == "identifier" else None
+        if owner is None or owner.module_source is None:
+            continue
+        value = model.binding_of(right)
+        if value is None or value not in function.params or value.is_reassigned:
+            continue
+        found.append(PrototypeStore(assignment, text(left), value, function))
+    return found

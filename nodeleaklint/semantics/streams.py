@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.cleanup import place_of
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import callee_parts, dotted_name, string_value, text, unwrap
@@ -319,3 +320,21 @@ def _param_origin(model: SemanticModel, binding: Binding) -> str | None:
     if call.name in ("on", "once") and call.args and string_value(call.args[0]) == "response":
         return f"the HTTP response `{binding.name}`"
     return None
+
+
+def listens_for_errors(model: SemanticModel, node: Node | None) -> bool:
+    """Whether the stream ``node`` names (a local, a field) gets an ``'error'`` listener
+    anywhere in the file. Without one, a failure of that stream is thrown as an uncaught
+    exception instead of leaving its pipe's destination open."""
+    place = place_of(model, unwrap(node))
+    if place is None:
+        return False
+    for call in model.calls_named("on", "once", "addListener", "prependListener"):
+        if (
+            call.args
+            and string_value(call.args[0]) == "error"
+            and call.obj is not None
+            and place_of(model, unwrap(call.obj)) == place
+        ):
+            return True
+    return False

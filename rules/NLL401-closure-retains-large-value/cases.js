@@ -332,3 +332,70 @@ app.get('/last', (req, res) => {
 });
 
 module.exports = { startPolling, stopPolling, outer, register, unregister, install, setup, handler, renderer, shutdown };
+
+// --- per-call objects stored on a process-wide prototype ---------------------------------------
+const EventSource = require('./event-source');
+
+function attachRequest(req) {
+  // ruleid: NLL401
+  EventSource.prototype.currentRequest = req;
+}
+app.use((req, res, next) => {
+  attachRequest(req);
+  next();
+});
+
+// --- closures handed to a function that stores them ---------------------------------------------
+const shutdownHooks = [];
+function onShutdown(hook) {
+  shutdownHooks.push(hook);
+}
+
+app.post('/upload', (req, res) => {
+  const body = fs.readFileSync(req.query.path);
+  const size = () => body.length;
+  // ruleid: NLL401
+  onShutdown(() => console.log('pending', req.query.path));
+  res.json({ size: size() });
+});
+
+function runLater(task) {
+  // ok: NLL401 -- the parameter is run, not stored
+  task();
+}
+app.post('/later', (req, res) => {
+  const body = fs.readFileSync(req.query.path);
+  runLater(() => res.send(body));
+});
+
+// --- closures stored on a pooled client --------------------------------------------------------
+const { Pool } = require('pg');
+const pgPool = new Pool();
+
+app.get('/notices', async (req, res) => {
+  const client = await pgPool.connect();
+  // ruleid: NLL401
+  client.onNotice = (msg) => console.log(req.url, msg);
+  try {
+    res.json((await client.query('select 1')).rows);
+  } finally {
+    client.release();
+  }
+});
+
+app.get('/notices-ok', async (req, res) => {
+  const client = await pgPool.connect();
+  const url = req.url;
+  // ok: NLL401 -- keeps only a string copied from the request
+  client.onNotice = (msg) => console.log(url, msg);
+  try {
+    res.json((await client.query('select 1')).rows);
+  } finally {
+    client.release();
+  }
+});
+
+// ok: NLL401 -- no "use client" directive: a single-page app's one cache is the intended use
+const { QueryClient } = require('@tanstack/react-query');
+const spaQueries = new QueryClient();
+module.exports.spaQueries = spaQueries;

@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
+import { QueryClient } from '@tanstack/react-query';
+import Vue from 'vue';
 import { setInterval as every } from 'node:timers';
 
 export const bus = new EventEmitter();
@@ -160,3 +162,40 @@ declare function compare(text: string): void;
 declare function index(doc: unknown): void;
 declare function ping(id: string): void;
 declare function parse(data: Buffer): void;
+
+// --- data caches at module scope of a browser-only module --------------------------------------
+// ok: NLL401 -- no "use client" directive: nothing says the server renders this module
+export const browserQueries = new QueryClient();
+
+// --- closures handed to a function that stores them ---------------------------------------------
+type Hook = () => void;
+const exitHooks: Hook[] = [];
+function atExit(hook: Hook): void {
+  exitHooks.push(hook);
+}
+
+export async function importFile(path: string): Promise<number> {
+  const raw = await readFile(path);
+  const length = (): number => raw.length;
+  // ruleid: NLL401
+  atExit(() => console.log('imported', path));
+  return length();
+}
+
+export async function importSmall(path: string): Promise<void> {
+  // ok: NLL401 -- no large value in this scope
+  atExit(() => console.log('imported', path));
+}
+
+// --- per-call objects stored on a process-wide prototype ---------------------------------------
+export async function createApp(ssrContext: { req: unknown; res: unknown }): Promise<void> {
+  // ruleid: NLL401
+  Vue.prototype.$ssrRequestContext = ssrContext;
+  // ok: NLL401 -- a fresh object holding only what every render may share
+  Vue.prototype.$cacheTags = { tags: [] as string[] };
+}
+
+export function installPlugin(LocalVue: { prototype: Record<string, unknown> }, options: object): void {
+  // ok: NLL401 -- the class is the caller's (a parameter), not a process-wide import
+  LocalVue.prototype.$options = options;
+}

@@ -58,6 +58,13 @@ app.get('/pass', (req, res) => {
   tee.end('hello');
 });
 
+app.get('/pass-logged', (req, res) => {
+  const tee = new PassThrough();
+  tee.on('error', (err) => console.error(err));
+  // ok: NLL501 -- an 'error' listener on the source counts as handling its failure (known limit)
+  tee.pipe(res);
+});
+
 // ------------------------------------------------------------------------- managed
 
 app.get('/pipeline', (req, res) => {

@@ -186,4 +186,66 @@ app.get('/current', async (req, res) => {
   res.json(await Promise.race([current, sleep(100)]));
 });
 
-module.exports = { waitFor, gate, deferred, forever, fromNamed, release, withTimeout, Session, Sink, poll, reset };
+// --- detached waiters on a promise the caller passes in ----------------------------------------
+class Acceptor {
+  async accept(cancelPromise) {
+    let canceled = false;
+    // ruleid: NLL601
+    (async () => {
+      try {
+        await cancelPromise;
+      } finally {
+        canceled = true;
+      }
+    })();
+    const result = await this.next();
+    return canceled ? null : result;
+  }
+
+  async acceptRaced(cancelPromise) {
+    // ok: NLL601 -- awaited: the waiter ends with the call
+    await (async () => {
+      await cancelPromise;
+    })();
+  }
+
+  async acceptWork(job) {
+    // ok: NLL601 -- the waiter does its own work first: ordinary fire-and-forget
+    (async () => {
+      const done = await job.run();
+      this.report(done);
+    })();
+  }
+}
+
+function Listener() {}
+Listener.prototype.accept = function (cancelPromise) {
+  const state = { canceled: false };
+  // ruleid: NLL601
+  void (async function () {
+    await cancelPromise;
+    state.canceled = true;
+  })();
+  return this.next().then((r) => (state.canceled ? null : r));
+};
+
+app.get('/wait', (req, res) => {
+  const done = new Promise((resolve) => res.once('finish', resolve));
+  // ok: NLL601 -- a promise made for this request: it settles with it
+  (async () => {
+    await done;
+    log('finished');
+  })();
+  res.end();
+});
+
+async function startOnceWaiting(stopped) {
+  // ok: NLL601 -- started once, at start-up
+  (async () => {
+    await stopped;
+    log('stopped');
+  })();
+}
+startOnceWaiting(shutdown);
+
+module.exports = { Acceptor, Listener, waitFor, gate, deferred, forever, fromNamed, release, withTimeout, Session, Sink, poll, reset };

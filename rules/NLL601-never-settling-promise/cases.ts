@@ -186,3 +186,41 @@ export class NoTeardown {
     });
   }
 }
+
+export class AsyncServer {
+  async accept(cancelPromise: Promise<unknown> | null = null): Promise<unknown> {
+    let canceled = false;
+    if (cancelPromise) {
+      // ruleid: NLL601
+      (async (): Promise<void> => {
+        try {
+          await cancelPromise;
+        } finally {
+          canceled = true;
+        }
+      })();
+    }
+    const result = await this.next();
+    return canceled ? null : result;
+  }
+
+  async acceptOnce(signal: AbortSignal): Promise<unknown> {
+    const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    // ok: NLL601 -- a promise made per call: it dies with the call
+    (async (): Promise<void> => {
+      await aborted;
+    })();
+    return this.next();
+  }
+
+  async acceptAwaited(cancelPromise: Promise<unknown>): Promise<void> {
+    // ok: NLL601 -- awaited: the waiter ends with the call
+    await (async (): Promise<void> => {
+      await cancelPromise;
+    })();
+  }
+
+  private next(): Promise<unknown> {
+    return Promise.resolve(null);
+  }
+}

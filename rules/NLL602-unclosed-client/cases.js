@@ -586,3 +586,279 @@ app.get('/f', async (req, res) => {
   const store = new Store();
   res.json(await lookup(store));
 });
+
+// --- replaced clients: a reconnect path that stores a new client over the old one -------------
+class Feed {
+  connect() {
+    // ruleid: NLL602
+    this.redis = new Redis(this.url);
+    this.redis.on('error', () => {
+      setTimeout(() => this.connect(), 1000);
+    });
+  }
+
+  close() {
+    return this.redis.quit();
+  }
+}
+
+class ClosedFirst {
+  connect() {
+    if (this.redis) this.redis.disconnect();
+    // ok: NLL602 -- the old client is closed before it is replaced
+    this.redis = new Redis(this.url);
+    this.redis.on('error', () => setTimeout(() => this.connect(), 1000));
+  }
+
+  close() {
+    return this.redis.quit();
+  }
+}
+
+class Live {
+  connect() {
+    // ok: NLL602 -- runs again only after the old socket has closed
+    this.ws = new WebSocket(this.url);
+    this.ws.on('close', () => {
+      setTimeout(() => this.connect(), 1000);
+    });
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+class Restarter {
+  connect() {
+    // ok: NLL602 -- the only other caller closes the old client first
+    this.pool = new Pool(this.config);
+  }
+
+  restart() {
+    this.close();
+    this.connect();
+  }
+
+  close() {
+    return this.pool.end();
+  }
+}
+
+function Subscriber(url) {
+  this.url = url;
+  this.connect();
+}
+Subscriber.prototype.connect = function () {
+  // ruleid: NLL602
+  this.client = redis.createClient({ url: this.url });
+  this.client.on('error', this.connect.bind(this));
+};
+Subscriber.prototype.close = function () {
+  this.client.quit();
+};
+
+let feedClient;
+function start() {
+  // ruleid: NLL602
+  feedClient = new Redis();
+  feedClient.on('error', () => setTimeout(start, 500));
+}
+start();
+function stopShared() {
+  return feedClient.quit();
+}
+
+let onceClient;
+function startOnce() {
+  // ok: NLL602 -- started once, at module top level
+  onceClient = new Redis();
+}
+startOnce();
+function stopOnce() {
+  return onceClient.quit();
+}
+
+module.exports = { Feed, ClosedFirst, Live, Restarter, Subscriber, stopShared, stopOnce };
+
+// --- a connection left open when a later step of the setup fails -------------------------------
+const { Client: SshClient } = require('ssh2');
+
+class Sftp {
+  constructor() {
+    this.client = new SshClient();
+  }
+
+  open(config) {
+    return new Promise((resolve, reject) => {
+      this.client.once('ready', resolve);
+      this.client.once('error', reject);
+      // ruleid: NLL602
+      this.client.connect(config);
+    });
+  }
+
+  channel() {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => {
+        if (err) return reject(err);
+        this.sftp = sftp;
+        resolve(sftp);
+      });
+    });
+  }
+
+  async connect(config) {
+    await this.open(config);
+    return this.channel();
+  }
+
+  end() {
+    this.client.end();
+  }
+}
+
+class SftpClosesOnFailure {
+  constructor() {
+    this.client = new SshClient();
+  }
+
+  open(config) {
+    return new Promise((resolve, reject) => {
+      this.client.once('ready', resolve);
+      this.client.once('error', reject);
+      // ok: NLL602 -- the later step ends the connection before it rejects
+      this.client.connect(config);
+    });
+  }
+
+  channel() {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => {
+        if (err) {
+          this.client.end();
+          return reject(err);
+        }
+        resolve(sftp);
+      });
+    });
+  }
+
+  async connect(config) {
+    await this.open(config);
+    return this.channel();
+  }
+
+  end() {
+    this.client.end();
+  }
+}
+
+module.exports.Sftp = Sftp;
+module.exports.SftpClosesOnFailure = SftpClosesOnFailure;
+
+// --- returned clients followed to their callers -------------------------------------------------
+function keepAliveAgent() {
+  // ruleid: NLL602
+  return new http.Agent({ keepAlive: true });
+}
+
+function statusOf(url) {
+  return new Promise((resolve) => {
+    http.get(url, { agent: keepAliveAgent() }, (res) => resolve(res.statusCode));
+  });
+}
+
+function reportPool(config) {
+  // ruleid: NLL602
+  const pool = new Pool(config);
+  pool.on('error', () => {});
+  return pool;
+}
+
+app.get('/count', async (req, res) => {
+  const pool = reportPool(req.app.locals.db);
+  const { rows } = await pool.query('select count(*) from t');
+  res.json(rows[0]);
+});
+
+function closedPool(config) {
+  // ok: NLL602 -- its caller ends it
+  return new Pool(config);
+}
+
+app.get('/count-ok', async (req, res) => {
+  const pool = closedPool(req.app.locals.db);
+  try {
+    res.json((await pool.query('select 1')).rows);
+  } finally {
+    await pool.end();
+  }
+});
+
+function processPool() {
+  // ok: NLL602 -- called once, at module top level
+  return new Pool();
+}
+const mainPool = processPool();
+
+module.exports.statusOf = statusOf;
+module.exports.mainPool = mainPool;
+
+// --- replaced sockets ----------------------------------------------------------------------------
+const net = require('node:net');
+
+class Link {
+  connect() {
+    // ruleid: NLL602
+    this.socket = net.connect(this.port, this.host);
+    this.socket.setTimeout(5000);
+    this.socket.on('timeout', () => this.connect());
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+}
+
+class LinkAfterClose {
+  connect() {
+    // ok: NLL602 -- runs again only after the old socket has errored or closed
+    this.socket = net.connect(this.port, this.host);
+    this.socket.on('error', () => this.connect());
+    this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+}
+
+function TcpClient(port) {
+  let sock;
+  function setup() {
+    // ok: NLL602 -- called once by the function that declares `sock`, again only after 'close'
+    sock = net.connect(port);
+    sock.on('close', () => setTimeout(setup, 1000));
+  }
+  setup();
+}
+
+const tls = require('node:tls');
+class Starttls {
+  upgrade() {
+    const opts = Object.assign({ socket: this.socket }, this.tlsOptions);
+    // ok: NLL602 -- a TLS upgrade wraps the plain socket it replaces
+    this.socket = tls.connect(opts);
+    this.socket.on('timeout', () => this.upgrade());
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+}
+
+module.exports.Link = Link;
+module.exports.LinkAfterClose = LinkAfterClose;
+module.exports.TcpClient = TcpClient;
+module.exports.Starttls = Starttls;

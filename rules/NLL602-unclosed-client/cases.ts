@@ -12,6 +12,8 @@ import { Pool } from 'pg';
 import { Client } from './my-client';
 import { chromium, type Browser } from 'playwright';
 import { open } from 'node:fs/promises';
+import * as tls from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { DataSource } from 'typeorm';
 import type { Pool as GenericPool } from 'generic-pool';
 
@@ -222,5 +224,139 @@ export async function firstBytesOk(path: string): Promise<Buffer> {
     return buffer;
   } finally {
     await handle.close();
+  }
+}
+
+// --- replaced clients ----------------------------------------------------------------------------
+export class Cache {
+  private redis?: Redis;
+
+  constructor(private readonly url: string) {
+    this.connect();
+  }
+
+  private connect(): void {
+    // ruleid: NLL602
+    this.redis = new Redis(this.url);
+    this.redis.on('error', () => this.retry());
+  }
+
+  private retry(): void {
+    setTimeout(() => this.connect(), 1000);
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.quit();
+  }
+}
+
+export class LazyCache {
+  private redis?: Redis;
+
+  get client(): Redis {
+    if (!this.redis) {
+      // ok: NLL602 -- created once: the test keeps the old client
+      this.redis = new Redis();
+      this.redis.on('error', () => setTimeout(() => this.client, 1000));
+    }
+    return this.redis;
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.quit();
+  }
+}
+
+export class PgListener {
+  private client?: Pool;
+
+  async connect(): Promise<void> {
+    await this.client?.end();
+    // ok: NLL602 -- ended before it is replaced
+    this.client = new Pool();
+    this.client.on('error', () => void this.connect());
+  }
+}
+
+export class Migrator {
+  async setup(): Promise<void> {
+    await this.create('a');
+    await this.create('b');
+  }
+
+  private async create(name: string): Promise<void> {
+    // ok: NLL602 -- a local of each run, ended in `finally`: nothing is replaced
+    const client = new Pool();
+    try {
+      await client.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+export class Tunnel {
+  private readonly client = new Client();
+
+  async start(config: object): Promise<void> {
+    // ruleid: NLL602
+    await this.client.connect(config);
+    await this.handshake();
+  }
+
+  async startSafely(config: object): Promise<void> {
+    // ok: NLL602 -- the catch closes the connection when the handshake fails
+    await this.client.connect(config);
+    try {
+      await this.handshake();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async handshake(): Promise<void> {
+    const reply = await this.client.request('hello');
+    if (!reply) throw new Error('no handshake');
+  }
+
+  async stop(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+function agentFor(): https.Agent {
+  // ruleid: NLL602
+  return new https.Agent({ keepAlive: true, maxSockets: 4 });
+}
+
+export function ping(url: string): void {
+  https.get(url, { agent: agentFor() }, (res) => res.resume());
+}
+
+function sharedAgent(): https.Agent {
+  // ok: NLL602 -- kept in a module binding by its only caller
+  return new https.Agent({ keepAlive: true });
+}
+const agent = sharedAgent();
+
+export function pingShared(url: string): void {
+  https.get(url, { agent }, (res) => res.resume());
+}
+
+export class TlsFeed {
+  private socket?: TLSSocket;
+
+  start(): void {
+    // ruleid: NLL602
+    this.socket = tls.connect({ host: 'feed', port: 443 });
+    this.socket.on('timeout', () => this.start());
+  }
+
+  restart(): void {
+    this.socket?.destroy();
+    // ok: NLL602 -- the old socket is destroyed first
+    this.socket = tls.connect({ host: 'feed', port: 443 });
+    this.socket.on('timeout', () => this.restart());
   }
 }
