@@ -239,3 +239,8 @@ def test_arguments_reach_parameters_across_files() -> None:
     assert "`http.createServer(…)`" in watch.message  # a chain over lines, shown on one
     assert at(found, "src/watch.js", 7) == []  # ``follow`` is given the request itself
     assert findings(PROJECTS / "params" / "src" / "watch.js", context=False) == []
+
+
+def test_a_function_also_passed_around_is_not_taken_to_run_once() -> None:
+    [listener] = findings(PROJECTS / "stored")
+    assert listener.confidence is Confidence.MEDIUM and listener.span.line == 8

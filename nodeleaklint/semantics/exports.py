@@ -117,9 +117,11 @@ def module_imports(facts: Collected) -> dict[Binding, Import]:
 def imported_uses(
     facts: Collected, imports: dict[Binding, Import], exported: dict[int, str]
 ) -> list[Use]:
-    """Calls of imported functions (``f()``, ``ns.f()``, ``new X()``) and imported functions
-    registered as callbacks (``emitter.on('e', f)``)."""
-    callers = _Callers(facts, exported)
+    """Calls of imported functions (``f()``, ``ns.f()``, ``new X()``), imported functions
+    registered as callbacks (``emitter.on('e', f)``), and every other use of an import
+    (passed on or stored: called an unknown number of times)."""
+    sites = {(unwrap(e.node) or e.node).id for e in module_exports(facts)}
+    callers = _Callers(facts, exported, sites)
     uses: list[Use] = []
     for binding, target in imports.items():
         for reference in binding.references:
@@ -135,6 +137,7 @@ class _Callers:
 
     facts: Collected
     exported: dict[int, str]
+    export_sites: set[int]  # references that pass an import on (``module.exports = { f }``)
     memo: dict[int, tuple[str, bool]] = field(default_factory=dict)
 
     def described(self, function: FunctionInfo) -> tuple[str, bool]:
@@ -369,7 +372,11 @@ def _use_of(reference: Node, target: Import, callers: _Callers) -> Use | None:
         if call is not None and is_registration(call):
             reason = f"registered with {registration_label(call)}"
             return Use(target, member, parent.parent, Repetition.REPEATING, reason, driven=True)
-    return None
+    if reference.id in callers.export_sites or position.id in callers.export_sites:
+        return None  # a re-export: the module's exports record it
+    # Passed on or stored (``{ handler: f }``, ``list.push(f)``): called from elsewhere, so
+    # how often it runs is unknown, and it is not "called only once".
+    return Use(target, member, position, Repetition.UNKNOWN, "passed around or stored")
 
 
 def _use_at(

@@ -1,0 +1,6 @@
+const { attach } = require('./hub');
+
+attach(console);
+
+const plugins = [attach];
+module.exports = { plugins };
