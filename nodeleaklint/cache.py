@@ -26,9 +26,12 @@ from typing import Any
 
 from nodeleaklint import __version__
 from nodeleaklint.findings import (
+    Applicability,
     Confidence,
+    Edit,
     FileReport,
     Finding,
+    Fix,
     Notification,
     NotificationKind,
     RelatedLocation,
@@ -37,7 +40,7 @@ from nodeleaklint.findings import (
 )
 
 CACHE_DIRNAME = ".nodeleaklint_cache"
-FORMAT = "v1"
+FORMAT = "v2"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by nodeleaklint.\n"
 
 
@@ -202,10 +205,12 @@ def report_to_data(report: FileReport) -> dict[str, Any]:
                 f.path,
                 list(f.span.__dict__.values()),
                 f.message,
-                f.fix,
+                f.help,
                 [[list(r.span.__dict__.values()), r.message] for r in f.related],
                 f.fingerprint,
                 f.line_text,
+                list(f.notes),
+                _fix_to_data(f.fix),
             ]
             for f in report.findings
         ],
@@ -220,8 +225,43 @@ _SEVERITIES = {level.value: level for level in Severity}
 _CONFIDENCES = {level.value: level for level in Confidence}
 
 
+def _fix_to_data(fix: Fix | None) -> list[Any] | None:
+    if fix is None:
+        return None
+    edits = [[e.start, e.end, e.content, list(e.span.__dict__.values())] for e in fix.edits]
+    return [fix.title, fix.applicability.value, edits]
+
+
+def _fix(item: Sequence[Any] | None) -> Fix | None:
+    if item is None:
+        return None
+    title, applicability, edits = item
+    return Fix(
+        str(title),
+        tuple(
+            Edit(_int(start), _int(end), str(content), _span(span))
+            for start, end, content, span in edits
+        ),
+        Applicability(applicability),
+    )
+
+
 def _finding(item: Sequence[Any]) -> Finding:
-    rule, name, severity, confidence, path, span, message, fix, related, fingerprint, line = item
+    (
+        rule,
+        name,
+        severity,
+        confidence,
+        path,
+        span,
+        message,
+        help_text,
+        related,
+        fingerprint,
+        line,
+        notes,
+        fix,
+    ) = item
     return Finding(
         rule=str(rule),
         name=str(name),
@@ -230,10 +270,12 @@ def _finding(item: Sequence[Any]) -> Finding:
         path=str(path),
         span=_span(span),
         message=str(message),
-        fix=str(fix),
+        help=str(help_text),
         related=tuple(RelatedLocation(_span(where), str(text)) for where, text in related),
         fingerprint=str(fingerprint),
         line_text=str(line),
+        notes=tuple(str(note) for note in notes),
+        fix=_fix(fix),
     )
 
 

@@ -26,12 +26,14 @@ from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
 from nodeleaklint.findings import (
     Confidence,
+    FileFix,
     FileReport,
     Notification,
     NotificationKind,
     RunResult,
     Severity,
 )
+from nodeleaklint.fixes.apply import applicable, fix_file
 from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
@@ -181,6 +183,13 @@ class _Task:
     cache_settings: str | None = None  # ``cache.settings_key`` when results are cached
 
 
+@dataclass(frozen=True)
+class FixRequest:
+    """Fixes were asked for (``--fix`` / ``--diff``); ``unsafe``: unsafe ones too."""
+
+    unsafe: bool = False
+
+
 ProgressCallback = Callable[[int, int, int], None]
 """Told (files done, files in all, of them answered by the cache) as a run goes on."""
 
@@ -309,8 +318,10 @@ class _Run:
         min_confidence: Confidence | None = None,
         fail_on: Confidence | None = None,
         progress: ProgressCallback | None = None,
+        fixes: FixRequest | None = None,
     ) -> None:
         self.check_source = check
+        self.fixes = fixes
         self.progress = progress
         self.min_confidence = min_confidence
         self.fail_on = fail_on
@@ -436,11 +447,38 @@ class _Run:
                 continue
             if key is not None and self.cache is not None:
                 self.cache.put(key, outcome)  # whole: the threshold may change next run
-            result.files.append(self.confident(outcome, tasks[index].config))
+            report = self.confident(outcome, tasks[index].config)
+            fixed = self.fix(tasks[index], report)
+            if fixed is not None:
+                result.fixed.append(fixed)
+                report = fixed.report
+            result.files.append(report)
         if self.cache is not None:
             self.cache.save()
         result.notifications.extend(self.resolver.notices)
         return result
+
+    def fix(self, task: _Task, report: FileReport) -> FileFix | None:
+        """Fix one file when fixes were asked for and its report offers one that applies.
+
+        The file is read and checked afresh (a cached report may describe other bytes), and
+        re-checked after each pass; nothing is written here."""
+        request = self.fixes
+        if request is None or not any(
+            f.fix is not None and applicable(f.fix, request.unsafe) for f in report.findings
+        ):
+            return None
+        data = _read(task.path, task.display, task.config.max_file_size)
+        if isinstance(data, Notification):
+            return None
+        check = self.check_source or _engine_check()
+
+        def recheck(text: bytes) -> FileReport:
+            return self.confident(_check_data(task, text, check), task.config)
+
+        return fix_file(
+            task.path, task.display, data, recheck(data), recheck, unsafe=request.unsafe
+        )
 
     def stdin(self, data: bytes, filename: str | None, force_exclude: bool) -> RunResult:
         result = RunResult()
@@ -495,6 +533,7 @@ def run(
     min_confidence: Confidence | None = None,
     fail_on: Confidence | None = None,
     progress: ProgressCallback | None = None,
+    fixes: FixRequest | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -507,7 +546,9 @@ def run(
     below it (default: each file's ``min-confidence`` setting); ``fail_on`` is the lowest
     confidence of a finding that fails the run (default: each file's ``fail-on``).
     ``progress`` is called with (files done, files in all, files answered by the cache)
-    as the run goes on. Raises
+    as the run goes on. ``fixes`` computes the fixes of each file's findings
+    (``RunResult.fixed``; that file's report is then the check of the fixed text); nothing
+    is written (``nodeleaklint.fixes.apply.write`` does that). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -527,6 +568,7 @@ def run(
         min_confidence,
         fail_on,
         progress,
+        fixes,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude)

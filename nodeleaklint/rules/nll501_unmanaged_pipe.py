@@ -133,6 +133,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.semantics.cleanup import (
@@ -1287,7 +1288,8 @@ def _finding(
     # Only a source of unknown kind is at stake: it may hold no handle at all.
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
     confidence = Confidence.HIGH if event_driven and not unknown_only else Confidence.MEDIUM
-    return ctx.finding(call.node, message, confidence=confidence)
+    rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
+    return ctx.finding(call.node, message, confidence=confidence, autofix=rewrite)
 
 
 def _name(stage: Node, origin: str | None) -> str:
