@@ -14,6 +14,7 @@ import os
 import signal
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,13 @@ from typing import TYPE_CHECKING, Protocol
 
 import pathspec
 
-from nodeleaklint.cache import ResultCache, entry_key, report_cacheable, settings_key
+from nodeleaklint.cache import (
+    ResultCache,
+    content_digest,
+    entry_key,
+    report_cacheable,
+    settings_key,
+)
 from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
 from nodeleaklint.findings import (
@@ -230,7 +237,7 @@ def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
         _guard.checked(len(data))
     if task.cache_settings is None or not report_cacheable(report):
         return report, None
-    return report, entry_key(task.cache_settings, task.display, data)
+    return report, entry_key(task.cache_settings, task.display, content_digest(data))
 
 
 # Set in processes that nodeleaklint owns (see ``nodeleaklint.memory``).
@@ -368,20 +375,42 @@ class _Run:
             return {}, list(range(len(tasks)))
         answered: dict[int, Outcome] = {}
         missing: list[int] = []
+        now = time.time_ns()
         for index, task in enumerate(tasks):
-            data = _read(task.path, task.display, task.config.max_file_size)
-            if isinstance(data, Notification):
-                answered[index] = (data, None)
+            digest = self._digest(task, now)
+            if isinstance(digest, Notification):
+                answered[index] = (digest, None)
                 advance(False)
                 continue
             assert task.cache_settings is not None
-            report = self.cache.get(entry_key(task.cache_settings, task.display, data))
+            report = self.cache.get(entry_key(task.cache_settings, task.display, digest))
             if report is None:
                 missing.append(index)
             else:
                 answered[index] = (report, None)
                 advance(True)
         return answered, missing
+
+    def _digest(self, task: _Task, now_ns: int) -> str | Notification:
+        """The digest of the file's bytes: from the stat index when the file's stat is the
+        one remembered, else read and hashed (and remembered under the stat taken before
+        reading). A notification when it cannot be read."""
+        assert self.cache is not None
+        try:
+            info: os.stat_result | None = os.stat(task.path)
+        except OSError:
+            info = None  # ``_read`` says why
+        if info is not None and stat.S_ISREG(info.st_mode):
+            known = self.cache.digest_for(task.path, info)
+            if known is not None and info.st_size <= task.config.max_file_size:
+                return known
+        data = _read(task.path, task.display, task.config.max_file_size)
+        if isinstance(data, Notification):
+            return data
+        digest = content_digest(data)
+        if info is not None and info.st_size == len(data):
+            self.cache.remember(task.path, info, digest, now_ns)
+        return digest
 
     def _counter(self, total: int) -> Callable[[bool], None]:
         """Counts files done (``True``: answered by the cache) and tells ``progress``."""
