@@ -303,6 +303,12 @@ def test_nll602_offers_no_fix_that_would_double_a_release_or_hold_across_awaits(
     assert not fixes_of(POOL.replace("{body}", twice), "NLL602")
     later = "  const r = await client.query('q');\n  client.release();\n  await send(r);"
     assert not fixes_of(POOL.replace("{body}", later), "NLL602")
+    hoisted = "  const r = await client.query('q');\n  client.release();\n  let last = r;"
+    earlier = POOL.replace("{body}", hoisted).replace(
+        "  const client = await", "  const show = () => last;\n  const client = await"
+    )
+    assert not fixes_of(earlier, "NLL602")  # `show` would no longer see `last`
+    assert fixes_of(POOL.replace("{body}", hoisted), "NLL602")
 
 
 # -- the annotated cases ---------------------------------------------------------------------

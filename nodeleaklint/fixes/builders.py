@@ -383,7 +383,7 @@ def release_in_finally(source: SourceFile, acquired: Node, release: Node | None)
     hidden = {name for node in between for name in _declared_names(node)}
     if not any(_name_used(node, name) for node in after for name in hidden):
         after = []
-    elif any(_suspends(node) for node in after):
+    elif any(_suspends(node) for node in after) or _seen_before(after, siblings[: first + 1]):
         return None
     moved = [*between, *after]
     if any(callee in text(node) or _multiline_template(node) for node in moved):
@@ -404,6 +404,14 @@ def _release_callee(releasing: Node) -> str | None:
     if call is None or call.type != "call_expression":
         return None
     return text(call.child_by_field_name("function")) or None
+
+
+def _seen_before(moved: Sequence[Node], earlier: Sequence[Node]) -> bool:
+    """Whether a name declared in ``moved`` is used by earlier statements of the block (a
+    hoisted function, a closure reading a later ``let``): inside the ``try`` they would
+    no longer see it."""
+    names = {name for node in moved for name in _declared_names(node)}
+    return any(_name_used(node, name) for node in earlier for name in names)
 
 
 def _suspends(node: Node) -> bool:
