@@ -8,7 +8,7 @@ from its path applies, excluded files get no diagnostics.
   quiet. Clients that support pull diagnostics (LSP 3.17 ``textDocument/diagnostic``) are
   answered on request instead of pushed to, so nothing is shown twice.
 - Columns are converted to the position encoding negotiated with the client.
-- A diagnostic's message is the finding's headline, then its notes, one per line.
+- A diagnostic's message is the finding's headline, then its notes and help, one per line.
 - Quick fixes: the finding's own rewrite when it has one (``Finding.fix``, carried to the
   code action in the diagnostic's ``data``; it changes behaviour, so it is never marked
   preferred), disable the rule for the line (a comment above it) or for the file (a
@@ -238,13 +238,12 @@ def finding_diagnostic(document: TextDocument, finding: Finding) -> types.Diagno
         )
         for item in finding.related
     ]
-    explanation = explain(finding)
     data: dict[str, Any] = {"name": finding.name}
     if finding.fix is not None:
         data["fix"] = fix_data(document, finding.fix)
     return types.Diagnostic(
         range=to_range(document, finding.span),
-        message="\n".join((explanation.headline, *explanation.notes)),
+        message=diagnostic_message(finding),
         severity=_SEVERITY[finding.level],
         source=SOURCE,
         code=finding.rule,
@@ -252,6 +251,16 @@ def finding_diagnostic(document: TextDocument, finding: Finding) -> types.Diagno
         related_information=related or None,
         data=data,
     )
+
+
+def diagnostic_message(finding: Finding) -> str:
+    """The headline, then each note and the help, one per line (editors that show one line
+    inline show the headline)."""
+    explanation = explain(finding)
+    lines = [explanation.headline, *explanation.notes]
+    if explanation.help:
+        lines.append(f"help: {explanation.help}")
+    return "\n".join(lines)
 
 
 def fix_data(document: TextDocument, fix: Fix) -> dict[str, Any]:

@@ -191,8 +191,9 @@ def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
         assert diagnostic.severity == types.DiagnosticSeverity.Error  # high confidence
         assert diagnostic.range.start == types.Position(line=2, character=2)
         assert "setMaxListeners" in diagnostic.message
-        headline, note = diagnostic.message.split("\n")  # the headline, then its note
+        headline, note, advice = diagnostic.message.split("\n")  # headline, note, help
         assert headline.endswith("on `bus`") and note.startswith("This silences")
+        assert advice.startswith("help: Find and remove the listeners")
 
         assert await session.diagnostics(uri, session.change(uri, CLEAN)) == []
 
