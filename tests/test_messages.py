@@ -68,6 +68,14 @@ def test_every_headline_of_a_split_fits_the_limit() -> None:
     assert notes and len(headline) <= HEADLINE_LIMIT
 
 
+def test_a_clause_end_just_past_the_limit_still_wins() -> None:
+    message = "x" * 125 + ": why it leaks, which is long enough to need a note of its own here."
+    assert split_message(message) == (
+        "x" * 125,
+        ("Why it leaks, which is long enough to need a note of its own here.",),
+    )
+
+
 def test_notes_a_rule_gives_are_kept_and_help_is_the_fix_text() -> None:
     finding = dataclasses.replace(LISTENER, message="Short headline", notes=("Why it leaks.",))
     assert explain(finding) == Explanation("Short headline", ("Why it leaks.",), LISTENER.help)

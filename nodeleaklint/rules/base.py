@@ -149,6 +149,8 @@ class RuleContext:
 # -- explanations: a one-line headline, notes and help (SPEC §3 "Messages") ----------------
 
 HEADLINE_LIMIT = 120
+# "About" 120: a clean clause end this much further still beats a cut at a weaker joint.
+_CLAUSE_END_SLACK = 10
 # A headline shorter than this says too little to stand alone: the split is not taken.
 _HEADLINE_MINIMUM = 20
 # Clause ends that close a thought: the first one outside code and brackets is the split.
@@ -184,9 +186,10 @@ def split_message(message: str, limit: int = HEADLINE_LIMIT) -> tuple[str, tuple
 
     A message within ``limit`` stays whole. Otherwise the headline ends at the first clause
     end (``: ``, ``; ``, `` — `` or a sentence end) outside backticks and brackets, when that
-    keeps it within ``limit``; failing that, at the last clause joint (``, so``, ``, which``,
-    ``, because``, ``, but``, ``, and``) before that clause end which does. When neither
-    fits, the message stays whole: a long headline is better than a cut mid-thought.
+    keeps it within about ``limit`` (ten characters more are allowed); failing that, at the
+    last clause joint (``, so``, ``, which``, ``, because``, ``, but``, ``, and``) before
+    that clause end which keeps it within ``limit``. When neither fits, the message stays
+    whole: a long headline is better than a cut mid-thought.
     """
     if len(message) <= limit:
         return message, ()
@@ -200,7 +203,7 @@ def split_message(message: str, limit: int = HEADLINE_LIMIT) -> tuple[str, tuple
         joint = _weak_break(message, index)
         if joint is not None:
             weak.append(joint)
-    if strong is not None and _HEADLINE_MINIMUM <= strong[0] <= limit:
+    if strong is not None and _HEADLINE_MINIMUM <= strong[0] <= limit + _CLAUSE_END_SLACK:
         chosen: tuple[int, int, str] | None = strong
     else:
         fitting = [joint for joint in weak if _HEADLINE_MINIMUM <= joint[0] <= limit]
