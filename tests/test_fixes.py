@@ -228,6 +228,23 @@ def test_nll501_adds_an_import_in_a_module_and_once_for_two_pipes() -> None:
     assert out.index("import { pipeline }") > out.index('import express from "express"')
 
 
+def test_nll501_extends_an_existing_named_import_of_node_stream() -> None:
+    required = PIPE_CJS.replace(
+        "const express", "const { Readable } = require('node:stream');\nconst express"
+    )
+    out = fixed_text(required, rule="NLL501")
+    assert "const { Readable, pipeline } = require('node:stream');\n" in out
+    assert out.count("pipeline") == 2  # the import and the call: no second import line
+    imported = (
+        "import fs from 'node:fs'\nimport { Transform } from 'stream'\nimport express from 'x'\n"
+        "const app = express()\napp.get('/f', (req, res) => {\n"
+        "  fs.createReadStream('f').pipe(res)\n})\n"
+    )
+    out = fixed_text(imported, path="app.ts", rule="NLL501")
+    assert "import { Transform, pipeline } from 'stream'\n" in out
+    assert "    if (err) console.error(err)\n" in out  # no semicolons, as in the file
+
+
 def test_nll501_uses_the_files_own_pipeline_or_stream_namespace() -> None:
     own = "const { pipeline } = require('stream');\n" + PIPE_CJS
     assert "require('node:stream')" not in fixed_text(own, rule="NLL501")

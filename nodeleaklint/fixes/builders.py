@@ -160,9 +160,10 @@ def pipe_to_pipeline(model: SemanticModel, source: SourceFile, call: Node) -> Fi
     newline = _newline(source)
     unit = _indent_unit(source, indent)
     arguments = ", ".join(text(stage) for stage in stages)
-    report = f"{newline}{indent}{unit}if (err) console.error(err);{newline}{indent}"
+    end = ";" if text(statement).rstrip().endswith(";") else ""  # the file's own style
+    report = f"{newline}{indent}{unit}if (err) console.error(err){end}{newline}{indent}"
     if promised:
-        report = f"{newline}{indent}{unit}console.error(err);{newline}{indent}"
+        report = f"{newline}{indent}{unit}console.error(err){end}{newline}{indent}"
         replacement = f"{callee}({arguments}).catch((err) => {{{report}}})"
     else:
         replacement = f"{callee}({arguments}, (err) => {{{report}}})"
@@ -275,9 +276,13 @@ def _name_used(root: Node, name: str) -> bool:
 
 
 def _import_edit(model: SemanticModel, source: SourceFile) -> Edit:
-    """An edit adding ``pipeline``'s import in the file's style, after its last top-level
-    import (or ``require``), else before its first statement."""
+    """An edit adding ``pipeline``'s import in the file's style: into an existing named
+    import of ``node:stream`` (``{ Readable }`` -> ``{ Readable, pipeline }``), else as a
+    line after the last top-level import (or ``require``), else before the first statement."""
     root = model.root
+    extended = _extend_stream_import(root)
+    if extended is not None:
+        return edit(source, extended, extended, ", pipeline")
     imports = [child for child in root.named_children if child.type == "import_statement"]
     requires = [child for child in root.named_children if _is_require_declaration(child)]
     esm = bool(imports) or any(c.type == "export_statement" for c in root.named_children)
@@ -302,6 +307,40 @@ def _import_edit(model: SemanticModel, source: SourceFile) -> Edit:
         return edit(source, offset, offset, line + newline)
     offset = source.line_starts[source.line_of(first.start_byte)] if first is not None else 0
     return edit(source, offset, offset, line + newline)
+
+
+def _extend_stream_import(root: Node) -> int | None:
+    """Where to add ``, pipeline`` to a top-level ``import { … } from 'node:stream'`` or
+    ``const { … } = require('node:stream')`` (after its last name), or None."""
+    for statement in root.named_children:
+        if statement.type == "import_statement":
+            source = string_value(statement.child_by_field_name("source"))
+            if source not in _STREAM_MODULES or text(statement).startswith("import type"):
+                continue
+            clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+            named = next(
+                (c for c in (clause.named_children if clause else []) if c.type == "named_imports"),
+                None,
+            )
+            names = [
+                c for c in (named.named_children if named else []) if c.type == "import_specifier"
+            ]
+            if names:
+                return names[-1].end_byte
+        elif statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                value = unwrap(declarator.child_by_field_name("value"))
+                pattern = declarator.child_by_field_name("name")
+                if pattern is None or pattern.type != "object_pattern":
+                    continue
+                if value is None or value.type != "call_expression":
+                    continue
+                if required_module(value) not in _STREAM_MODULES:
+                    continue
+                names = list(pattern.named_children)
+                if names and all(n.type != "rest_pattern" for n in names):
+                    return names[-1].end_byte
+    return None
 
 
 def _is_require_declaration(node: Node) -> bool:
