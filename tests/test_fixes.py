@@ -13,6 +13,7 @@ from report_samples import LISTENER
 from nodeleaklint.config import Config
 from nodeleaklint.engine import check_source
 from nodeleaklint.findings import Edit, FileFix, FileReport, Finding, Fix, NotificationKind, Span
+from nodeleaklint.fixes import builders
 from nodeleaklint.fixes.apply import (
     StaleFileError,
     apply_fixes,
@@ -156,6 +157,18 @@ def test_unified_diff_marks_a_missing_final_newline() -> None:
 
 def _finding(fix: Fix) -> Finding:
     return dataclasses.replace(LISTENER, fix=fix)
+
+
+def test_a_defect_while_building_a_fix_never_costs_the_finding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object) -> bool:
+        raise RuntimeError("defect")
+
+    monkeypatch.setattr(builders, "_statement_of", broken)
+    report = _check("app.js", (NLL102_HEAD + "bus.setMaxListeners(0);\n").encode())
+    assert [(f.rule, f.fix) for f in report.findings] == [("NLL102", None)]
+    assert not report.notifications
 
 
 # -- NLL102: setMaxListeners(0) removed ----------------------------------------------------------

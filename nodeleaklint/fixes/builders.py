@@ -13,9 +13,10 @@ streams are destroyed on error, a release runs on the throwing path), so every f
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from nodeleaklint.findings import Edit, Fix, Span
 from nodeleaklint.semantics.syntax import (
@@ -61,6 +62,23 @@ _IDENTIFIER_KINDS = frozenset(
 )
 
 
+_Builder = TypeVar("_Builder", bound=Callable[..., "Fix | None"])
+
+
+def _optional(builder: _Builder) -> _Builder:
+    """A fix is an extra: a defect while building one must never cost the finding (the rule
+    would otherwise fail on the file), so it means "no fix"."""
+
+    @functools.wraps(builder)
+    def guarded(*args: Any, **kwargs: Any) -> Fix | None:
+        try:
+            return builder(*args, **kwargs)
+        except Exception:
+            return None
+
+    return cast(_Builder, guarded)
+
+
 def edit(source: SourceFile, start: int, end: int, content: str) -> Edit:
     """An edit of bytes ``[start, end)`` with its line/UTF-16 span."""
     first, last = source.position(start), source.position(end)
@@ -70,6 +88,7 @@ def edit(source: SourceFile, start: int, end: int, content: str) -> Edit:
 # -- NLL102: `emitter.setMaxListeners(0)` removed ---------------------------------------------
 
 
+@_optional
 def remove_statement(source: SourceFile, call: Node) -> Fix | None:
     """Remove the statement that is exactly ``call`` (its whole line when it stands alone).
 
@@ -137,6 +156,7 @@ def _line_extent(source: SourceFile, node: Node) -> tuple[int, int]:
 # -- NLL501: `src.pipe(dst)` -> `pipeline(src, dst, callback)` ----------------------------------
 
 
+@_optional
 def pipe_to_pipeline(model: SemanticModel, source: SourceFile, call: Node) -> Fix | None:
     """Rewrite the statement ``a.pipe(b).pipe(c);`` as ``pipeline(a, b, c, (err) => …);``.
 
@@ -377,6 +397,7 @@ def _end_of_line(source: SourceFile, offset: int) -> int:
 # -- NLL602: a release after awaits moved into `finally` -------------------------------------
 
 
+@_optional
 def release_in_finally(source: SourceFile, acquired: Node, release: Node | None) -> Fix | None:
     """Wrap the statements between an acquisition and its release in ``try``, and move the
     release into its ``finally``::
