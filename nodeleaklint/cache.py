@@ -1,15 +1,22 @@
 """A content-hash cache of per-file results, so a re-run over unchanged files is instant.
 
-An entry's key hashes the file's bytes together with everything else its result depends
-on: the display path, the tool version and code, the enabled rules and their options, and
-whether unused suppressions are reported. Entries are JSON (never pickle: a cache folder
-could come from anyone), spread over 256 shard files so that checking one file reads one
-small shard. Any problem with the cache (read-only or vanished folder, a truncated, garbage or too
+An entry's key hashes the digest of the file's bytes together with everything else its
+result depends on: the display path, the tool version and code, the enabled rules and
+their options, and whether unused suppressions are reported. Entries are JSON (never
+pickle: a cache folder could come from anyone), spread over 256 shard files so that
+checking one file reads one small shard.
+
+A stat index (``stat.json``) maps each path and its stat (size, mtime, ctime, inode) to the
+digest of its bytes, so a re-run over unchanged files reads and hashes none of them; a file
+whose stat differs is read and hashed again, and a file changed within two seconds of its
+stat is never remembered (its stat could stay the same through a second change).
+
+Any problem with the cache (read-only or vanished folder, a truncated, garbage or too
 deeply nested shard, non-finite numbers, entries of the wrong shape) turns it off or turns
 the entry into a miss; it never fails a run and prints nothing. Shards are replaced
 atomically, so a run killed while saving, or two runs sharing the folder, cost entries at
-worst, never a corrupt shard. The folder gets a ``.gitignore`` of
-``*`` and a ``CACHEDIR.TAG``, so version control and backup tools leave it alone.
+worst, never a corrupt shard. The folder gets a ``.gitignore`` of ``*`` and a
+``CACHEDIR.TAG``, so version control and backup tools leave it alone.
 """
 
 from __future__ import annotations
@@ -26,9 +33,12 @@ from typing import Any
 
 from nodeleaklint import __version__
 from nodeleaklint.findings import (
+    Applicability,
     Confidence,
+    Edit,
     FileReport,
     Finding,
+    Fix,
     Notification,
     NotificationKind,
     RelatedLocation,
@@ -39,7 +49,7 @@ from nodeleaklint.project.summary import FileSummary
 from nodeleaklint.semantics.project_facts import ProjectFacts
 
 CACHE_DIRNAME = ".nodeleaklint_cache"
-FORMAT = "v1"
+FORMAT = "v2"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by nodeleaklint.\n"
 
 
@@ -76,11 +86,17 @@ def settings_key(
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
-def entry_key(settings: str, display: str, data: bytes) -> str:
+def content_digest(data: bytes) -> str:
+    """The hash of a file's bytes (what the stat index remembers)."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def entry_key(settings: str, display: str, content: str) -> str:
+    """An entry's key: the settings, the display path and the content digest."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(settings.encode())
     digest.update(b"\0" + display.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(data)
+    digest.update(content.encode())
     return digest.hexdigest()
 
 
@@ -95,6 +111,20 @@ def with_project(key: str, project: ProjectFacts | None) -> str:
 def summary_key(key: str) -> str:
     """Where the project-view summary of the file checked under ``key`` is kept."""
     return hashlib.blake2b(f"summary\0{key}".encode(), digest_size=20).hexdigest()
+
+
+# A file changed within this long before its stat was taken may change again within the
+# same timestamp tick without its stat changing ("racily clean", as git calls it): its
+# digest is not remembered, so the next run hashes it again.
+RACY_NANOSECONDS = 2_000_000_000
+STAT_INDEX = "stat.json"
+
+
+def stat_token(info: os.stat_result) -> list[int]:
+    """What must be unchanged for a file's bytes to count as unchanged without reading
+    them: size, modification and change times (the change time cannot be set back by
+    tools that restore modification times) and the inode (a file replaced by rename)."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def report_cacheable(report: FileReport) -> bool:
@@ -128,6 +158,40 @@ class ResultCache:
         self.folder = folder
         self._shards: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
+        self._stats: dict[str, Any] | None = None
+        self._stats_dirty = False
+
+    # -- the stat index: path and stat -> content digest ---------------------------------
+
+    def _stat_index(self) -> dict[str, Any]:
+        if self._stats is None:
+            try:
+                loaded = json.loads((self.folder / STAT_INDEX).read_bytes())
+            except (OSError, ValueError, RecursionError):
+                loaded = {}
+            self._stats = loaded if isinstance(loaded, dict) else {}
+        return self._stats
+
+    def digest_for(self, path: str, info: os.stat_result) -> str | None:
+        """The digest of ``path``'s bytes when its stat is the one remembered with it, so
+        an unchanged file is neither read nor hashed (None: read and hash it)."""
+        entry = self._stat_index().get(path)
+        if not isinstance(entry, list) or len(entry) != 5 or entry[:4] != stat_token(info):
+            return None
+        digest = entry[4]
+        return digest if isinstance(digest, str) else None
+
+    def remember(self, path: str, info: os.stat_result, digest: str, now_ns: int) -> None:
+        """Remember ``path``'s digest under the stat taken *before* its bytes were read,
+        unless it changed too recently to trust the stat (``RACY_NANOSECONDS``)."""
+        newest = max(info.st_mtime_ns, info.st_ctime_ns)
+        if now_ns - newest < RACY_NANOSECONDS:
+            return
+        entry = [*stat_token(info), digest]
+        index = self._stat_index()
+        if index.get(path) != entry:
+            index[path] = entry
+            self._stats_dirty = True
 
     @classmethod
     def open(cls, top: Path) -> ResultCache | None:
@@ -180,24 +244,30 @@ class ResultCache:
     def save(self) -> None:
         """Write the shards that changed; on any error keep quiet (the cache is optional)."""
         for name in sorted(self._dirty):
-            temporary = None
-            try:
-                # Written whole to a temporary file, then renamed over the shard: a run
-                # killed mid-write, or two runs saving at once, never leave half a shard.
-                fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
-                # ``dumps``, not ``dump``: only the one-shot encoder is the C one.
-                text = json.dumps(self._shards[name], separators=(",", ":"))
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                os.replace(temporary, self.folder / f"{name}.json")
-                temporary = None
-            except (OSError, ValueError, RecursionError):
-                continue
-            finally:
-                if temporary is not None:
-                    with contextlib.suppress(OSError):
-                        os.unlink(temporary)
+            self._write(f"{name}.json", self._shards[name])
         self._dirty.clear()
+        if self._stats_dirty and self._stats is not None:
+            self._write(STAT_INDEX, self._stats)
+            self._stats_dirty = False
+
+    def _write(self, filename: str, content: dict[str, Any]) -> None:
+        temporary = None
+        try:
+            # Written whole to a temporary file, then renamed over the old one: a run
+            # killed mid-write, or two runs saving at once, never leave half a file.
+            fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{filename}.")
+            # ``dumps``, not ``dump``: only the one-shot encoder is the C one.
+            text = json.dumps(content, separators=(",", ":"))
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temporary, self.folder / filename)
+            temporary = None
+        except (OSError, ValueError, RecursionError):
+            return
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
 
 
 # -- (de)serialization -------------------------------------------------------------------
@@ -227,10 +297,12 @@ def report_to_data(report: FileReport) -> dict[str, Any]:
                 f.path,
                 list(f.span.__dict__.values()),
                 f.message,
-                f.fix,
+                f.help,
                 [[list(r.span.__dict__.values()), r.message] for r in f.related],
                 f.fingerprint,
                 f.line_text,
+                list(f.notes),
+                _fix_to_data(f.fix),
             ]
             for f in report.findings
         ],
@@ -245,8 +317,43 @@ _SEVERITIES = {level.value: level for level in Severity}
 _CONFIDENCES = {level.value: level for level in Confidence}
 
 
+def _fix_to_data(fix: Fix | None) -> list[Any] | None:
+    if fix is None:
+        return None
+    edits = [[e.start, e.end, e.content, list(e.span.__dict__.values())] for e in fix.edits]
+    return [fix.title, fix.applicability.value, edits]
+
+
+def _fix(item: Sequence[Any] | None) -> Fix | None:
+    if item is None:
+        return None
+    title, applicability, edits = item
+    return Fix(
+        str(title),
+        tuple(
+            Edit(_int(start), _int(end), str(content), _span(span))
+            for start, end, content, span in edits
+        ),
+        Applicability(applicability),
+    )
+
+
 def _finding(item: Sequence[Any]) -> Finding:
-    rule, name, severity, confidence, path, span, message, fix, related, fingerprint, line = item
+    (
+        rule,
+        name,
+        severity,
+        confidence,
+        path,
+        span,
+        message,
+        help_text,
+        related,
+        fingerprint,
+        line,
+        notes,
+        fix,
+    ) = item
     return Finding(
         rule=str(rule),
         name=str(name),
@@ -255,10 +362,12 @@ def _finding(item: Sequence[Any]) -> Finding:
         path=str(path),
         span=_span(span),
         message=str(message),
-        fix=str(fix),
+        help=str(help_text),
         related=tuple(RelatedLocation(_span(where), str(text)) for where, text in related),
         fingerprint=str(fingerprint),
         line_text=str(line),
+        notes=tuple(str(note) for note in notes),
+        fix=_fix(fix),
     )
 
 

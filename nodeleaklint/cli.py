@@ -1,5 +1,10 @@
 """The command line: ``nodeleaklint check``, ``nodeleaklint rules``, ``nodeleaklint rule``.
 
+Fixes (ruff's model): every fix a rule offers changes behaviour, so it is *unsafe*.
+``--fix --unsafe-fixes`` writes them and reports what remains; ``--fix`` alone applies only
+safe fixes (none yet) and says how many unsafe ones are available; ``--diff`` prints what
+would change as a unified diff, writes nothing and exits 1 when there is a change.
+
 Exit status: 0 when no finding reaches the failure threshold (``--fail-on`` / ``fail-on``,
 default high: medium findings are reported but do not fail), 1 when one does (or, when
 asked for, unused suppressions or stale baseline entries), 2 usage, configuration or
@@ -21,7 +26,10 @@ import click
 from nodeleaklint import __version__, terminal
 from nodeleaklint.config import ConfigError
 from nodeleaklint.findings import Confidence, NotificationKind, RunResult, Severity
+from nodeleaklint.fixes.apply import StaleFileError, applicable, unified_diff
+from nodeleaklint.fixes.apply import write as write_fixed
 from nodeleaklint.reporters import HUMAN_FORMATS
+from nodeleaklint.reporters.common import plural
 from nodeleaklint.rules import ALL_RULES, UnknownRuleError, find_rule, matching_rules
 from nodeleaklint.rules.base import Rule
 from nodeleaklint.terminal import COLOR_CHOICES
@@ -194,6 +202,23 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     "and FORCE_COLOR).",
 )
 @click.option(
+    "--fix",
+    "apply_fix",
+    is_flag=True,
+    help="Apply fixes to the files, then report what remains (unsafe fixes need --unsafe-fixes).",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, include fixes that change behaviour (all of today's fixes).",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff instead of writing them; exit 1 if any.",
+)
+@click.option(
     "--force-exclude",
     is_flag=True,
     help="Apply excludes to explicitly named paths too (for pre-commit).",
@@ -267,6 +292,9 @@ def check(
     statistics: bool,
     quiet: bool,
     color: str,
+    apply_fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
     force_exclude: bool,
     report_unused_suppressions: bool,
     jobs: int | None,
@@ -284,6 +312,9 @@ def check(
     use_stdin = stdin_filename is not None or "-" in paths
     if use_stdin and any(path != "-" for path in paths):
         raise click.UsageError("reading stdin (- or --stdin-filename) takes no other paths")
+    fixing = apply_fix or show_diff
+    if use_stdin and fixing:
+        raise click.UsageError("--fix and --diff work on files, not on stdin")
     source = sys.stdin.buffer.read() if use_stdin else None
     progress = None if use_stdin else terminal.progress_for(quiet)
     try:
@@ -303,6 +334,7 @@ def check(
             fail_on=Confidence(fail_on) if fail_on else None,
             progress=progress,
             shard=shard,
+            fixes=runner.FixRequest(unsafe=unsafe_fixes) if fixing else None,
         )
     except ConfigError as error:
         click.echo(f"error: {error}", err=True)
@@ -312,6 +344,10 @@ def check(
     finally:
         if progress is not None:
             progress.close()
+    if show_diff:
+        sys.exit(_diff(result, output, unsafe_fixes, quiet))
+    if apply_fix:
+        _apply_fixes(result, unsafe_fixes, quiet)
     result = _with_baseline(result, baseline_file, write_baseline, report_stale_baseline, quiet)
     if source is None and result.files_checked == 0 and not result.all_notifications and not quiet:
         click.echo("warning: no JavaScript or TypeScript files found", err=True)
@@ -321,6 +357,69 @@ def check(
     )
     _write(result, fmt, to_file, statistics, max_results, quiet, palette)
     sys.exit(exit_status(result, exit_zero=exit_zero))
+
+
+def _fixes(count: int) -> str:
+    return f"{count} fix" if count == 1 else f"{count} fixes"
+
+
+def _unsafe_hint(result: RunResult, unsafe: bool) -> str | None:
+    """ "N unsafe fixes are available …" when fixes were withheld for want of the flag."""
+    withheld = sum(1 for fix in result.fixable if not applicable(fix, unsafe))
+    if not withheld:
+        return None
+    fixes = "fix is" if withheld == 1 else "fixes are"
+    return f"{withheld} unsafe {fixes} available with --unsafe-fixes (not applied)"
+
+
+def _diff(result: RunResult, output: Path | None, unsafe: bool, quiet: bool) -> int:
+    """Print the fixes as a unified diff; the exit status is 1 when a file would change."""
+    changed = [fixed for fixed in result.fixed if fixed.changed]
+    text = "".join(unified_diff(fixed) for fixed in changed)
+    if output is not None and output != Path("-"):
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            click.echo(f"error: cannot write {output}: {error.strerror or error}", err=True)
+            return EXIT_ERROR
+    else:
+        click.echo(text, nl=False)
+    if not quiet:
+        count = sum(fixed.applied for fixed in changed)
+        click.echo(f"would apply {_fixes(count)} in {plural(len(changed), 'file')}", err=True)
+        hint = _unsafe_hint(result, unsafe)
+        if hint is not None:
+            click.echo(hint, err=True)
+    if not result.successful:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _apply_fixes(result: RunResult, unsafe: bool, quiet: bool) -> None:
+    """Write every fixed file (a file changed since it was checked is left alone, with an
+    error) and say how many fixes were applied."""
+    applied = files = 0
+    for fixed in result.fixed:
+        if not fixed.changed:
+            continue
+        try:
+            write_fixed(fixed)
+        except (OSError, StaleFileError) as error:
+            reason = (
+                "it changed while being checked"
+                if isinstance(error, StaleFileError)
+                else (getattr(error, "strerror", None) or str(error))
+            )
+            click.echo(f"error: {fixed.display}: fixes not written: {reason}", err=True)
+            sys.exit(EXIT_ERROR)
+        applied += fixed.applied
+        files += 1
+    if quiet:
+        return
+    click.echo(f"applied {_fixes(applied)} in {plural(files, 'file')}", err=True)
+    hint = _unsafe_hint(result, unsafe)
+    if hint is not None:
+        click.echo(hint, err=True)
 
 
 def _cache_dir(paths: tuple[str, ...], config_path: str | None, given: Path | None) -> Path:

@@ -49,9 +49,54 @@ class RelatedLocation:
     message: str
 
 
+class Applicability(str, enum.Enum):
+    """Whether a fix keeps the program's behaviour (ruff's model). Every fix we offer
+    changes what the program does when something fails, so all are ``unsafe``: applied only
+    under ``--fix --unsafe-fixes``."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace bytes ``[start, end)`` of the checked file with ``content``.
+
+    Offsets count bytes of the file as read (a BOM included), so applying an edit never
+    depends on how columns are counted; ``span`` is the same range in lines and UTF-16
+    columns, for editors.
+    """
+
+    start: int
+    end: int
+    content: str
+    span: Span
+
+    def overlaps(self, other: Edit) -> bool:
+        """Whether the two edits touch the same bytes (two insertions at one offset do:
+        their order would be a guess)."""
+        if self.start == self.end == other.start == other.end:
+            return True
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rewrite that resolves a finding: its edits, applied together or not at all."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.UNSAFE
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One reported problem. ``path`` is as given on the command line (or cwd-relative)."""
+    """One reported problem. ``path`` is as given on the command line (or cwd-relative).
+
+    ``message`` is the rule's whole explanation (one line when short); ``notes`` are
+    further explanation lines a rule gives apart; ``help`` says how to fix it by hand (the
+    rule's ``fix`` text); ``fix`` is the rewrite that does it for you, when one is known.
+    """
 
     rule: str
     name: str
@@ -60,10 +105,12 @@ class Finding:
     path: str
     span: Span
     message: str
-    fix: str = ""
+    help: str = ""
     related: tuple[RelatedLocation, ...] = ()
     fingerprint: str = ""
     line_text: str = ""
+    notes: tuple[str, ...] = ()
+    fix: Fix | None = None
     # One site, one finding (SPEC §2): drop this finding when one of these rules reports a
     # finding at that span. The engine resolves it; reports never see it.
     defers_to: tuple[tuple[str, Span], ...] = ()
@@ -125,13 +172,35 @@ class FileReport:
     fail_on: Confidence = Confidence.HIGH
 
 
+@dataclass(frozen=True)
+class FileFix:
+    """What fixing one file did (``nodeleaklint.fixes.apply``): its bytes before and after
+    and how many fixes it took; ``report`` is the check of the fixed bytes."""
+
+    path: str
+    display: str
+    original: bytes
+    fixed: bytes
+    applied: int
+    report: FileReport
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
 @dataclass
 class RunResult:
-    """The outcome of a whole run, in the order reporters print it."""
+    """The outcome of a whole run, in the order reporters print it.
+
+    ``fixed`` lists the files fixes were computed for (``--fix``/``--diff``); their reports
+    in ``files`` are then the checks of the fixed text.
+    """
 
     files: list[FileReport] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     shard: tuple[int, int] | None = None  # (K, N): the K-th of N slices of the files
+    fixed: list[FileFix] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -160,6 +229,11 @@ class RunResult:
             for finding in report.findings
             if finding.confidence.at_least(report.fail_on)
         ]
+
+    @property
+    def fixable(self) -> list[Fix]:
+        """The fixes of the reported findings."""
+        return [finding.fix for finding in self.findings if finding.fix is not None]
 
     @property
     def successful(self) -> bool:

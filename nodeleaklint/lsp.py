@@ -8,7 +8,10 @@ from its path applies, excluded files get no diagnostics.
   quiet. Clients that support pull diagnostics (LSP 3.17 ``textDocument/diagnostic``) are
   answered on request instead of pushed to, so nothing is shown twice.
 - Columns are converted to the position encoding negotiated with the client.
-- Quick fixes: disable the rule for the line (a comment above it) or for the file (a
+- A diagnostic's message is the finding's headline, then its notes and help, one per line.
+- Quick fixes: the finding's own rewrite when it has one (``Finding.fix``, carried to the
+  code action in the diagnostic's ``data``; it changes behaviour, so it is never marked
+  preferred), disable the rule for the line (a comment above it) or for the file (a
   comment at the top, after any ``#!`` line), and show the rule's documentation.
 - The project view: an index of every file's summary is built in the background when the
   session starts (progress shown by the editor), updated when a file is saved, and gives
@@ -36,11 +39,12 @@ from pygls.workspace import ServerTextPosition, ServerTextRange, TextDocument
 
 from nodeleaklint import __version__, lsp_edits, runner
 from nodeleaklint.config import CONFIG_FILENAMES, ConfigError
-from nodeleaklint.findings import Finding, Notification, RunResult, Severity, Span
+from nodeleaklint.findings import Finding, Fix, Notification, RunResult, Severity, Span
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.project.index import ProjectIndex
 from nodeleaklint.reporters.common import NOTIFICATION_IDS
 from nodeleaklint.rules import RULES_BY_ID, UnknownRuleError
+from nodeleaklint.rules.base import explain
 from nodeleaklint.source import split_lines, utf16_to_codepoint_column
 
 SOURCE = "nodeleaklint"
@@ -284,15 +288,75 @@ def finding_diagnostic(document: TextDocument, finding: Finding) -> types.Diagno
         )
         for item in finding.related
     ]
+    data: dict[str, Any] = {"name": finding.name}
+    if finding.fix is not None:
+        data["fix"] = fix_data(document, finding.fix)
     return types.Diagnostic(
         range=to_range(document, finding.span),
-        message=finding.message,
+        message=diagnostic_message(finding),
         severity=_SEVERITY[finding.level],
         source=SOURCE,
         code=finding.rule,
         code_description=types.CodeDescription(href=rule.docs_url) if rule else None,
         related_information=related or None,
-        data={"name": finding.name},
+        data=data,
+    )
+
+
+def diagnostic_message(finding: Finding) -> str:
+    """The headline, then each note and the help, one per line (editors that show one line
+    inline show the headline)."""
+    explanation = explain(finding)
+    lines = [explanation.headline, *explanation.notes]
+    if explanation.help:
+        lines.append(f"help: {explanation.help}")
+    return "\n".join(lines)
+
+
+def fix_data(document: TextDocument, fix: Fix) -> dict[str, Any]:
+    """A finding's rewrite as plain data for a diagnostic's ``data``: the title and LSP text
+    edits in the client's position units (the client hands it back with the code action
+    request)."""
+    edits = [
+        {"range": _range_data(to_range(document, edit.span)), "newText": edit.content}
+        for edit in fix.edits
+    ]
+    return {"title": fix.title, "applicability": fix.applicability.value, "edits": edits}
+
+
+def _range_data(where: types.Range) -> dict[str, dict[str, int]]:
+    return {
+        "start": {"line": where.start.line, "character": where.start.character},
+        "end": {"line": where.end.line, "character": where.end.character},
+    }
+
+
+def _fix_action(document: TextDocument, diagnostic: types.Diagnostic) -> types.CodeAction | None:
+    """The code action for a diagnostic's rewrite, read back from its ``data`` (None when
+    it has none or the data is not ours)."""
+    data = diagnostic.data
+    fix = data.get("fix") if isinstance(data, dict) else None
+    if not isinstance(fix, dict):
+        return None
+    try:
+        edits = [
+            types.TextEdit(
+                range=types.Range(
+                    start=types.Position(**edit["range"]["start"]),
+                    end=types.Position(**edit["range"]["end"]),
+                ),
+                new_text=str(edit["newText"]),
+            )
+            for edit in fix["edits"]
+        ]
+        title = f"{fix['title']} ({fix.get('applicability', 'unsafe')} fix)"
+    except (KeyError, TypeError):
+        return None
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        edit=types.WorkspaceEdit(changes={document.uri: edits}),
     )
 
 
@@ -325,7 +389,8 @@ def _insert(document: TextDocument, insertion: lsp_edits.Insertion) -> types.Wor
 def code_actions(
     document: TextDocument, diagnostics: Iterable[types.Diagnostic]
 ) -> list[types.CodeAction]:
-    """Per nodeleaklint diagnostic: disable for this line, for this file, show docs."""
+    """Per nodeleaklint diagnostic: its rewrite (when it has one), disable for this line,
+    for this file, show docs."""
     actions: list[types.CodeAction] = []
     seen: set[str] = set()
     lines = split_lines(document.source)
@@ -333,6 +398,9 @@ def code_actions(
         rule = diagnostic.code
         if diagnostic.source != SOURCE or not isinstance(rule, str) or not _RULE_ID.match(rule):
             continue
+        rewrite = _fix_action(document, diagnostic)
+        if rewrite is not None:
+            actions.append(rewrite)
         line = lsp_edits.disable_next_line(lines, diagnostic.range.start.line, rule)
         actions.append(
             types.CodeAction(

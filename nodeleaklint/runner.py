@@ -15,6 +15,7 @@ import os
 import signal
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ import pathspec
 
 from nodeleaklint.cache import (
     ResultCache,
+    content_digest,
     entry_key,
     report_cacheable,
     settings_key,
@@ -33,12 +35,14 @@ from nodeleaklint.config import Config, ConfigResolver
 from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
 from nodeleaklint.findings import (
     Confidence,
+    FileFix,
     FileReport,
     Notification,
     NotificationKind,
     RunResult,
     Severity,
 )
+from nodeleaklint.fixes.apply import applicable, fix_file
 from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.project.summary import FileSummary
@@ -197,6 +201,13 @@ class _Task:
     project: ProjectFacts | None = None
 
 
+@dataclass(frozen=True)
+class FixRequest:
+    """Fixes were asked for (``--fix`` / ``--diff``); ``unsafe``: unsafe ones too."""
+
+    unsafe: bool = False
+
+
 ProgressCallback = Callable[[int, int, int], None]
 """Told (files done, files in all, of them answered by the cache) as a run goes on."""
 
@@ -262,7 +273,7 @@ def _check_task(task: _Task, check: CheckSource | None = None) -> Outcome:
         _guard.checked(len(data))
     if task.cache_settings is None or not report_cacheable(report):
         return Outcome(report, None, summary)
-    key = entry_key(task.cache_settings, task.display, data)
+    key = entry_key(task.cache_settings, task.display, content_digest(data))
     return Outcome(report, with_project(key, task.project), summary)
 
 
@@ -382,10 +393,12 @@ class _Run:
         progress: ProgressCallback | None = None,
         project_context: bool = True,
         shard: tuple[int, int] | None = None,
+        fixes: FixRequest | None = None,
     ) -> None:
         self.check_source = check
         self.project_context = project_context
         self.shard = shard
+        self.fixes = fixes
         self.progress = progress
         self.min_confidence = min_confidence
         self.fail_on = fail_on
@@ -433,14 +446,15 @@ class _Run:
             return {}, list(range(len(tasks)))
         answered: dict[int, Outcome] = {}
         missing: list[int] = []
+        now = time.time_ns()
         for index, task in enumerate(tasks):
-            data = _read(task.path, task.display, task.config.max_file_size)
-            if isinstance(data, Notification):
-                answered[index] = Outcome(data, None)
+            digest = self._digest(task, now)
+            if isinstance(digest, Notification):
+                answered[index] = Outcome(digest, None)
                 advance(False)
                 continue
             assert task.cache_settings is not None
-            key = with_project(entry_key(task.cache_settings, task.display, data), task.project)
+            key = with_project(entry_key(task.cache_settings, task.display, digest), task.project)
             report = self.cache.get(key)
             summary = self.cache.get_summary(key) if task.summarize else None
             if report is None or (task.summarize and summary is None):
@@ -449,6 +463,27 @@ class _Run:
                 answered[index] = Outcome(report, None, summary)
                 advance(True)
         return answered, missing
+
+    def _digest(self, task: _Task, now_ns: int) -> str | Notification:
+        """The digest of the file's bytes: from the stat index when the file's stat is the
+        one remembered, else read and hashed (and remembered under the stat taken before
+        reading). A notification when it cannot be read."""
+        assert self.cache is not None
+        try:
+            info: os.stat_result | None = os.stat(task.path)
+        except OSError:
+            info = None  # ``_read`` says why
+        if info is not None and stat.S_ISREG(info.st_mode):
+            known = self.cache.digest_for(task.path, info)
+            if known is not None and info.st_size <= task.config.max_file_size:
+                return known
+        data = _read(task.path, task.display, task.config.max_file_size)
+        if isinstance(data, Notification):
+            return data
+        digest = content_digest(data)
+        if info is not None and info.st_size == len(data):
+            self.cache.remember(task.path, info, digest, now_ns)
+        return digest
 
     def _counter(self, total: int) -> Callable[[bool], None]:
         """Counts files done (``True``: answered by the cache) and tells ``progress``."""
@@ -558,7 +593,12 @@ class _Run:
                 self.cache.put(key, outcome)  # whole: the threshold may change next run
                 if summary is not None:
                     self.cache.put_summary(key, summary)
-            result.files.append(self.confident(outcome, tasks[index].config))
+            report = self.confident(outcome, tasks[index].config)
+            fixed = self.fix(tasks[index], report)
+            if fixed is not None:
+                result.fixed.append(fixed)
+                report = fixed.report
+            result.files.append(report)
         if self.cache is not None:
             self.cache.save()
         result.notifications.extend(self.resolver.notices)
@@ -621,6 +661,28 @@ class _Run:
                 self.cache.put_summary(first.key, first.summary)
             outcome = rechecked[position]
             answered[index] = Outcome(outcome.result, outcome.key)
+            tasks[index] = again[position]  # a fix is re-checked with the same view
+
+    def fix(self, task: _Task, report: FileReport) -> FileFix | None:
+        """Fix one file when fixes were asked for and its report offers one that applies.
+
+        The file is read and checked afresh (a cached report may describe other bytes), and
+        re-checked after each pass; nothing is written here."""
+        request = self.fixes
+        if request is None or not any(
+            f.fix is not None and applicable(f.fix, request.unsafe) for f in report.findings
+        ):
+            return None
+        data = _read(task.path, task.display, task.config.max_file_size)
+        if isinstance(data, Notification):
+            return None
+
+        def recheck(text: bytes) -> FileReport:
+            return self.confident(_check_data(task, text, self.check_source)[0], task.config)
+
+        return fix_file(
+            task.path, task.display, data, recheck(data), recheck, unsafe=request.unsafe
+        )
 
     def stdin(
         self,
@@ -684,6 +746,7 @@ def run(
     project_context: bool = True,
     shard: tuple[int, int] | None = None,
     project: ProjectFacts | None = None,
+    fixes: FixRequest | None = None,
 ) -> RunResult:
     """Check ``paths`` (or ``stdin``, reported as ``stdin_filename``) and collect the results.
 
@@ -702,7 +765,9 @@ def run(
     ``shard`` = (K, N) checks and reports only the K-th of N deterministic slices of the
     files (CI job matrices); every slice still summarizes all files for the project view.
     ``project`` gives a file read from ``stdin`` what a kept project view (the language
-    server's ``ProjectIndex``) knows about it. Raises
+    server's ``ProjectIndex``) knows about it. ``fixes`` computes the fixes of each file's findings
+    (``RunResult.fixed``; that file's report is then the check of the fixed text); nothing
+    is written (``nodeleaklint.fixes.apply.write`` does that). Raises
     ``ConfigError`` for an unusable configuration file and ``UnknownRuleError`` for an
     unknown ``select``/``ignore`` selector.
     """
@@ -724,6 +789,7 @@ def run(
         progress,
         project_context,
         shard,
+        fixes,
     )
     if stdin is not None:
         return state.stdin(stdin, stdin_filename, force_exclude, project)

@@ -62,7 +62,7 @@ LISTENER = Finding(
     path="src/app.js",
     span=Span(3, 3, 3, 39),
     message="`bus.on('tick', …)` adds a listener to module-level `bus` on every request.",
-    fix="Remove the listener when the response finishes.",
+    help="Remove the listener when the response finishes.",
     related=(RelatedLocation(Span(1, 7, 1, 10), "`bus` is declared here"),),
     fingerprint="fp-listener",
     line_text="  bus.on('tick', () => res.write('.'));",
@@ -78,7 +78,7 @@ INTERVAL = Finding(
     path="src/my dir/ünï.js",
     span=Span(2, 18, 2, 50),
     message="`setInterval(…)` is never cleared.",
-    fix="Keep the handle and call `clearInterval` on shutdown.",
+    help="Keep the handle and call `clearInterval` on shutdown.",
     fingerprint="fp-interval",
     line_text=UNICODE_LINE,
 )
@@ -91,7 +91,7 @@ COLLECTION = Finding(
     path="src/cache.ts",
     span=Span(2, 7, 4, 2),
     message="`cache` grows on every call and is never shrunk.",
-    fix="Bound it or use an LRU cache.",
+    help="Bound it or use an LRU cache.",
     related=(
         RelatedLocation(Span(8, 3, 8, 20), "grown here"),
         RelatedLocation(Span(12, 3, 12, 20), "and here"),

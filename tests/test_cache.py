@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,8 +12,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from nodeleaklint import cache as cache_module
 from nodeleaklint import runner
-from nodeleaklint.cache import CACHE_DIRNAME, FORMAT, ResultCache, default_cache_dir
+from nodeleaklint.cache import CACHE_DIRNAME, FORMAT, STAT_INDEX, ResultCache, default_cache_dir
 from nodeleaklint.cli import cli
 from nodeleaklint.engine import check_and_summarize
 
@@ -245,3 +248,76 @@ def test_stdin_is_never_cached() -> None:
     result = CliRunner().invoke(cli, ["check", "-"], input=LEAK.encode())
     assert result.exit_code == 1
     assert not Path(CACHE_DIRNAME).exists()
+
+
+# -- the stat index: unchanged files are neither read nor hashed ------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The paths whose bytes the run reads (for the cache lookup or for checking)."""
+    paths: list[str] = []
+    real = runner._read
+
+    def counting(path: Any, display: str, limit: int) -> Any:
+        paths.append(display)
+        return real(path, display, limit)
+
+    monkeypatch.setattr(runner, "_read", counting)
+    yield paths
+
+
+def test_a_rerun_reads_no_unchanged_file(reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NANOSECONDS", 0)  # files just written count as old
+    write("a.js", LEAK)
+    write("b.js", "const x = 1;\n")
+    first = invoke()
+    assert sorted(set(reads)) == ["a.js", "b.js"]
+    reads.clear()
+    second = invoke()
+    assert reads == [] and second.stdout == first.stdout
+    index = json.loads((Path(CACHE_DIRNAME) / FORMAT / STAT_INDEX).read_text())
+    assert sorted(Path(path).name for path in index) == ["a.js", "b.js"]
+
+
+def test_a_file_changed_within_the_racy_window_is_read_again(reads: list[str]) -> None:
+    write("a.js", LEAK)
+    invoke()
+    reads.clear()
+    invoke()
+    assert reads == ["a.js"]  # just written: its stat may not tell a second change apart
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tools that restore modification times cannot restore the change time."""
+    monkeypatch.setattr(cache_module, "RACY_NANOSECONDS", 0)
+    target = write("a.js", LEAK)
+    before = target.stat()
+    assert json.loads(invoke().stdout)
+    clean = "bus.setMaxListeners(9);\n"
+    assert len(clean) == len(LEAK)
+    time.sleep(0.01)
+    target.write_text(clean, encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert json.loads(invoke().stdout) == []
+
+
+def test_a_damaged_stat_index_is_a_miss(reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NANOSECONDS", 0)
+    write("a.js", LEAK)
+    first = invoke()
+    index = Path(CACHE_DIRNAME) / FORMAT / STAT_INDEX
+    [key] = json.loads(index.read_text())
+    token = cache_module.stat_token(Path("a.js").stat())
+    for entry in ([1, 2], [*token, 7], [*token[:3], 0, "0" * 40], "x"):
+        index.write_text(json.dumps({key: entry}), encoding="utf-8")
+        reads.clear()
+        assert invoke().stdout == first.stdout
+        assert reads == ["a.js"]
+    for damage in ("{not json", "[]"):
+        index.write_text(damage, encoding="utf-8")
+        reads.clear()
+        assert invoke().stdout == first.stdout
+        assert reads == ["a.js"]

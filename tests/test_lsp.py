@@ -145,13 +145,19 @@ def run(test: Callable[[Session], Awaitable[None]], cwd: Path, encoding: str = "
 
 
 def apply(text: str, action: types.CodeAction, uri: str) -> str:
-    """Apply a code action's insertions (at column 0 of a line) to ``text``."""
+    """Apply a code action's text edits to ``text`` (ASCII: characters are code units)."""
     assert action.edit is not None and action.edit.changes is not None
-    lines = text.splitlines(keepends=True)
-    for edit in sorted(action.edit.changes[uri], key=lambda e: e.range.start.line, reverse=True):
-        assert edit.range.start == edit.range.end and edit.range.start.character == 0
-        lines.insert(edit.range.start.line, edit.new_text)
-    return "".join(lines)
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: types.Position) -> int:
+        return starts[position.line] + position.character
+
+    edits = sorted(action.edit.changes[uri], key=lambda e: offset(e.range.start), reverse=True)
+    for edit in edits:
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
 
 
 def by_title(actions: list[types.CodeAction | types.Command], start: str) -> types.CodeAction:
@@ -186,6 +192,9 @@ def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
         assert diagnostic.severity == types.DiagnosticSeverity.Error  # high confidence
         assert diagnostic.range.start == types.Position(line=2, character=2)
         assert "setMaxListeners" in diagnostic.message
+        headline, note, advice = diagnostic.message.split("\n")  # headline, note, help
+        assert headline.endswith("on `bus`") and note.startswith("This silences")
+        assert advice.startswith("help: Find and remove the listeners")
 
         assert await session.diagnostics(uri, session.change(uri, CLEAN)) == []
 
@@ -202,10 +211,15 @@ def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
         actions = await session.actions(uri, again)
         titles = [action.title for action in actions]
         assert titles == [
+            "Remove `bus.setMaxListeners(0)` (unsafe fix)",
             "Disable NLL102 for this line",
             "Disable NLL102 for this file",
             "Show documentation for NLL102",
         ]
+        rewritten = apply(LEAKY, by_title(actions, titles[0]), uri)
+        assert rewritten == "const bus = require('./bus');\nfunction setup() {\n}\n"
+        assert await session.diagnostics(uri, session.change(uri, rewritten)) == []
+
         fixed = apply(LEAKY, by_title(actions, "Disable NLL102 for this line"), uri)
         assert fixed.splitlines()[2] == "  // nodeleaklint-disable-next-line NLL102"
         assert await session.diagnostics(uri, session.change(uri, fixed)) == []

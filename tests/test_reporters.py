@@ -120,7 +120,7 @@ def test_text_summary_counts_files_with_findings() -> None:
 
 
 def test_text_without_line_text_or_fix() -> None:
-    bare = dataclasses.replace(LISTENER, line_text="", fix="", related=())
+    bare = dataclasses.replace(LISTENER, line_text="", help="", related=())
     output = render("text", single_run(bare), RULES)
     assert output == (
         "src/app.js:3:3: NLL101 [unremoved-listener] " + LISTENER.message + "\n"
@@ -140,7 +140,7 @@ def test_text_run_level_notification() -> None:
 
 
 def test_text_gutter_widens_with_line_number() -> None:
-    far = dataclasses.replace(LISTENER, span=Span(1234, 3, 1234, 6), related=(), fix="")
+    far = dataclasses.replace(LISTENER, span=Span(1234, 3, 1234, 6), related=(), help="")
     lines = render("text", single_run(far), RULES).splitlines()
     assert lines[1] == " 1234 |   bus.on('tick', () => res.write('.'));"
     assert lines[2] == "      |   ^^^"
@@ -278,7 +278,7 @@ def test_json_output() -> None:
         "end_line": 3,
         "end_column": 39,
         "message": LISTENER.message,
-        "fix": LISTENER.fix,
+        "fix": LISTENER.help,
         "related": [
             {
                 "line": 1,
@@ -290,6 +290,8 @@ def test_json_output() -> None:
         ],
         "fingerprint": "fp-listener",
         "url": RULES[0].docs_url,
+        "notes": [],
+        "edit": None,
     }
     assert items[1]["confidence"] == "medium"
     assert items[1]["severity"] == "note"
@@ -324,7 +326,7 @@ def test_github_escapes_properties_and_message() -> None:
         LISTENER,
         path="src/a,b:c%.js",
         message="50% of\ncalls: leak, maybe",
-        fix="",
+        help="",
         severity=Severity.NOTE,
     )
     assert render("github", single_run(odd), RULES) == (

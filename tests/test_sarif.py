@@ -190,7 +190,10 @@ def test_rule_index_matches_rule_id() -> None:
 
 def test_result_location_region_and_fingerprint() -> None:
     listener = results_by_rule(sarif(sample_run()))["NLL101"]
-    assert listener["message"] == {"text": LISTENER.message}
+    assert listener["message"] == {
+        "text": LISTENER.message,
+        "markdown": f"{LISTENER.message}\n\nHelp: {LISTENER.help}",
+    }
     assert listener["locations"] == [
         {
             "physicalLocation": {

@@ -9,7 +9,8 @@ Shape (line and column 1-based, columns in UTF-16 code units, as editors count t
 Per-file notifications use the same shape with their descriptor id (``NLL-PARSE``,
 ``NLL-UNREADABLE``, ``NLL-SKIPPED``, ``NLL-INTERNAL`` …) and line 1, column 1 when they
 have no line; run-level notifications have no position: ``nodeleaklint: NLL-CONFIG
-[config-error] message``. Messages are always on one line. A medium-confidence finding
+[config-error] message``. A finding shows its headline only (``rules.base.explain``),
+always on one line. A medium-confidence finding
 has ``[medium]`` after the rule name; a high-confidence one has no marker.
 
 A VS Code ``problemMatcher`` (also usable with GitHub Actions' ``::add-matcher::``)::
@@ -40,7 +41,7 @@ from nodeleaklint.reporters.common import (
     one_line,
     sorted_notifications,
 )
-from nodeleaklint.rules.base import Rule
+from nodeleaklint.rules.base import Rule, explain
 from nodeleaklint.terminal import PLAIN, Palette
 
 PATTERN = re.compile(
@@ -55,7 +56,7 @@ def finding_line(finding: Finding, palette: Palette = PLAIN) -> str:
     return (
         f"{palette.path(f'{one_line(finding.path)}:{span.line}:{span.column}:')} "
         f"{paint(finding.rule)} [{finding.name}] {paint(marker.strip())}{' ' if marker else ''}"
-        f"{one_line(finding.message)}"
+        f"{one_line(explain(finding).headline)}"
     )
 
 

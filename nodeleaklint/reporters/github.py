@@ -4,8 +4,9 @@ Shape::
 
     ::error file=a.js,line=3,col=5,endLine=3,endColumn=41,title=NLL101 unremoved-listener::msg
 
-where ``msg`` is the message, then ``%0Ahelp: <fix>``. A finding's command is its
-confidence's level (``Finding.level``): high is ``::error``, medium ``::warning`` (with
+where ``msg`` is the finding's headline (``rules.base.explain``), then ``%0Ahelp: <fix>``.
+A finding's command is its confidence's level (``Finding.level``): high is ``::error``,
+medium ``::warning`` (with
 `` [medium]`` in the title), a rule declared at note severity ``::notice``.
 Notifications map ``error`` to ``::error``, ``warning`` to ``::warning``, ``note`` to
 ``::notice``.
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 
 from nodeleaklint.findings import Confidence, Finding, Notification, RunResult, Severity
 from nodeleaklint.reporters.common import clean, sorted_notifications
-from nodeleaklint.rules.base import Rule
+from nodeleaklint.rules.base import Rule, explain
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -51,9 +52,10 @@ def finding_command(finding: Finding) -> str:
     if finding.confidence is not Confidence.HIGH:
         title += f" [{finding.confidence.value}]"
     properties.append(("title", title))
-    message = finding.message
-    if finding.fix:
-        message += f"\nhelp: {finding.fix}"
+    explanation = explain(finding)
+    message = explanation.headline
+    if explanation.help:
+        message += f"\nhelp: {explanation.help}"
     return command(finding.level, properties, message)
 
 

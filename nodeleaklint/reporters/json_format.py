@@ -8,10 +8,17 @@ Each element::
       "path": "src/app.js", "line": 3, "column": 5, "end_line": 3, "end_column": 41,
       "message": "...", "fix": "...",
       "related": [{"line": 1, "column": 7, "end_line": 1, "end_column": 10, "message": "..."}],
-      "fingerprint": "...", "url": "https://.../NLL101-unremoved-listener/README.md"
+      "fingerprint": "...", "url": "https://.../NLL101-unremoved-listener/README.md",
+      "notes": [],
+      "edit": {"title": "...", "applicability": "unsafe",
+               "edits": [{"line": 3, "column": 1, "end_line": 4, "end_column": 1,
+                          "start_byte": 40, "end_byte": 63, "content": ""}]}
     }
 
 Lines are 1-based; columns are 1-based UTF-16 code units with an exclusive end.
+``message`` is the rule's whole message and ``notes`` the notes it gave apart; ``fix`` is
+the advice in words (the help line) and ``edit`` the rewrite ``--fix --unsafe-fixes``
+applies (``null`` when there is none); its byte offsets count the file's bytes.
 ``url`` is ``null`` for a rule not in the rule list. Notifications are not part of
 this format.
 """
@@ -22,7 +29,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from nodeleaklint.findings import Finding, RunResult, Span
+from nodeleaklint.findings import Finding, Fix, RunResult, Span
 from nodeleaklint.reporters.common import clean
 from nodeleaklint.rules.base import Rule
 
@@ -45,13 +52,33 @@ def finding_dict(finding: Finding, urls: dict[str, str]) -> dict[str, Any]:
         "path": clean(finding.path),
         **_position(finding.span),
         "message": clean(finding.message),
-        "fix": clean(finding.fix),
+        "fix": clean(finding.help),
         "related": [
             {**_position(related.span), "message": clean(related.message)}
             for related in finding.related
         ],
         "fingerprint": finding.fingerprint,
         "url": urls.get(finding.rule),
+        "notes": [clean(note) for note in finding.notes],
+        "edit": fix_dict(finding.fix),
+    }
+
+
+def fix_dict(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {
+        "title": clean(fix.title),
+        "applicability": fix.applicability.value,
+        "edits": [
+            {
+                **_position(edit.span),
+                "start_byte": edit.start,
+                "end_byte": edit.end,
+                "content": edit.content,
+            }
+            for edit in fix.edits
+        ],
     }
 
 

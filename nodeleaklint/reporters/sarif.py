@@ -4,7 +4,10 @@ One run; the driver lists every rule with descriptions, help, default level, tag
 precision and ``problem.severity``; every result has an explicit ``level`` (``error`` for
 high confidence, ``warning`` for medium: ``Finding.level``), ``properties.confidence``,
 one location with a ``%SRCROOT%``-relative URI and a full region in UTF-16 code units, related
-locations, and ``partialFingerprints["nodeleaklint/v1"]``. Per-file problems are
+locations, and ``partialFingerprints["nodeleaklint/v1"]``. A result's ``message.text`` is the
+rule's whole message (its notes appended), its ``message.markdown`` the headline, notes and
+help as paragraphs (``rules.base.explain``); a rewrite the tool knows is a SARIF ``fix``
+(byte regions of the file). The rule's help text stays on its descriptor. Per-file problems are
 ``toolExecutionNotifications`` of ``invocations[0]``; configuration problems are
 ``toolConfigurationNotifications``. Output is sorted and has no timestamps.
 """
@@ -24,6 +27,7 @@ from nodeleaklint import __version__
 from nodeleaklint.findings import (
     Confidence,
     Finding,
+    Fix,
     Notification,
     NotificationKind,
     RunResult,
@@ -34,7 +38,7 @@ from nodeleaklint.findings import (
 from nodeleaklint.reporters.common import NOTIFICATION_IDS, clean, most_severe
 from nodeleaklint.reporters.sarif_json import to_data
 from nodeleaklint.reporters.sarif_uri import SRCROOT, artifact_uri
-from nodeleaklint.rules.base import DOCS_BASE_URL, Rule
+from nodeleaklint.rules.base import DOCS_BASE_URL, Rule, explain
 from nodeleaklint.source import NEWLINE_SEQUENCES
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -190,13 +194,29 @@ class _Context:
             rule_index=self.index[finding.rule],
             kind="fail",
             level=finding.level.value,
-            message=om.Message(text=clean(finding.message)),
+            message=result_message(finding),
+            fixes=[self.fix(finding.path, finding.fix)] if finding.fix is not None else None,
             locations=[
                 om.Location(physical_location=self.physical(finding.path, _region(finding.span)))
             ],
             related_locations=related or None,
             partial_fingerprints=fingerprints,
             properties={"confidence": finding.confidence.value},
+        )
+
+    def fix(self, path: str, fix: Fix) -> om.Fix:
+        replacements = [
+            om.Replacement(
+                deleted_region=om.Region(byte_offset=edit.start, byte_length=edit.end - edit.start),
+                inserted_content=om.ArtifactContent(text=edit.content) if edit.content else None,
+            )
+            for edit in fix.edits
+        ]
+        return om.Fix(
+            description=om.Message(text=f"{clean(fix.title)} ({fix.applicability.value} fix)"),
+            artifact_changes=[
+                om.ArtifactChange(artifact_location=self.artifact(path), replacements=replacements)
+            ],
         )
 
     def notification(self, notification: Notification) -> om.Notification:
@@ -213,6 +233,18 @@ class _Context:
             ),
             locations=locations,
         )
+
+
+def result_message(finding: Finding) -> om.Message:
+    """The whole message as text; headline, notes and help as markdown paragraphs."""
+    text = " ".join((finding.message, *finding.notes))
+    explanation = explain(finding)
+    paragraphs = [explanation.headline, *explanation.notes]
+    if explanation.help:
+        paragraphs.append(f"Help: {explanation.help}")
+    if len(paragraphs) == 1:
+        return om.Message(text=clean(text))
+    return om.Message(text=clean(text), markdown=clean("\n\n".join(paragraphs)))
 
 
 def _notification_key(notification: Notification) -> tuple[str, int, str, str]:

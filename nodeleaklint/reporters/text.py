@@ -5,13 +5,18 @@ Shape (columns are 1-based UTF-16 code units, like every other format)::
     src/app.js:3:5: NLL101 [unremoved-listener] [medium] `bus.on(…)` adds …
      3 |     bus.on('tick', () => res.write('.'));
        |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = note: The emitter keeps the handler and `res` alive, one more per request.
        = help: Remove the listener when the request ends.
        = note: src/app.js:1:7: `bus` is declared here
+       = fix (unsafe): Remove the statement
 
     src/broken.js:1: parse-error: could not parse …
 
     1 finding (1 medium) in 1 file (2 files checked)
 
+The first line is the finding's headline; the rest of its explanation follows as
+``= note:`` lines, the rule's advice as ``= help:`` (``rules.base.explain``), then its
+related locations, and a rewrite ``--fix --unsafe-fixes`` would apply as ``= fix (unsafe):``.
 A medium-confidence finding has ``[medium]`` after the rule name; a high-confidence one
 has no marker. The summary splits the findings by confidence and says how many were
 hidden by ``min-confidence``.
@@ -29,7 +34,7 @@ from nodeleaklint.reporters.common import (
     sorted_notifications,
 )
 from nodeleaklint.reporters.snippet import underline
-from nodeleaklint.rules.base import Rule
+from nodeleaklint.rules.base import Explanation, Rule, explain
 from nodeleaklint.terminal import PLAIN, Palette
 
 
@@ -37,20 +42,24 @@ def _paint(finding: Finding, palette: Palette) -> Callable[[str], str]:
     return palette.error if finding.confidence is Confidence.HIGH else palette.warning
 
 
-def header(finding: Finding, palette: Palette = PLAIN) -> str:
+def header(
+    finding: Finding, palette: Palette = PLAIN, explanation: Explanation | None = None
+) -> str:
     span = finding.span
     paint = _paint(finding, palette)
     marker = confidence_marker(finding)
+    headline = (explanation or explain(finding)).headline
     return (
         f"{palette.path(f'{one_line(finding.path)}:{span.line}:{span.column}:')} "
         f"{paint(finding.rule)} [{finding.name}] {paint(marker.strip())}{' ' if marker else ''}"
-        f"{one_line(finding.message)}"
+        f"{one_line(headline)}"
     )
 
 
 def _block(finding: Finding, palette: Palette) -> list[str]:
     span = finding.span
-    lines = [header(finding, palette)]
+    explanation = explain(finding)
+    lines = [header(finding, palette, explanation)]
     number = str(span.line)
     gutter = " " * (len(number) + 1)
     bar = palette.dim("|")
@@ -59,11 +68,16 @@ def _block(finding: Finding, palette: Palette) -> list[str]:
         snippet = underline(finding.line_text, span.column, end)
         lines.append(f" {palette.dim(number)} {bar} {snippet.line}".rstrip())
         lines.append(f"{gutter} {bar} {_paint(finding, palette)(snippet.underline)}")
-    if finding.fix:
-        lines.append(f"{gutter} = {palette.help('help:')} {one_line(finding.fix)}")
+    for note in explanation.notes:
+        lines.append(f"{gutter} = {palette.dim('note:')} {one_line(note)}")
+    if explanation.help:
+        lines.append(f"{gutter} = {palette.help('help:')} {one_line(explanation.help)}")
     for related in finding.related:
         where = f"{one_line(finding.path)}:{related.span.line}:{related.span.column}"
         lines.append(f"{gutter} = {palette.dim('note:')} {where}: {one_line(related.message)}")
+    if finding.fix is not None:
+        label = f"fix ({finding.fix.applicability.value}):"
+        lines.append(f"{gutter} = {palette.help(label)} {one_line(finding.fix.title)}")
     return lines
 
 

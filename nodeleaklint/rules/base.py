@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity, Span
+from nodeleaklint.findings import Confidence, Finding, Fix, RelatedLocation, Severity, Span
 
 if TYPE_CHECKING:
     from nodeleaklint.parsing import Node
@@ -122,7 +122,13 @@ class RuleContext:
         related: Iterable[RelatedLocation] = (),
         fix: str | None = None,
         defers_to: Iterable[tuple[str, Node]] = (),
+        notes: Iterable[str] = (),
+        autofix: Fix | None = None,
     ) -> Finding:
+        """A finding of this rule at ``node``. ``message`` is the headline, or the whole
+        explanation when the rule gives no ``notes`` (reporters then split it, see
+        ``explain``); ``fix`` replaces the rule's help text; ``autofix`` is a rewrite that
+        resolves the finding (``nodeleaklint.fixes.builders`` makes them)."""
         meta = self.rule.meta
         return Finding(
             rule=meta.id,
@@ -132,7 +138,117 @@ class RuleContext:
             path=self.source.path,
             span=self.span(node),
             message=message,
-            fix=meta.fix if fix is None else fix,
+            help=meta.fix if fix is None else fix,
             related=tuple(related),
             defers_to=tuple((rule, self.span(site)) for rule, site in defers_to),
+            notes=tuple(notes),
+            fix=autofix,
         )
+
+
+# -- explanations: a one-line headline, notes and help (SPEC §3 "Messages") ----------------
+
+HEADLINE_LIMIT = 120
+# "About" 120: a clean clause end this much further still beats a cut at a weaker joint.
+_CLAUSE_END_SLACK = 10
+# A headline shorter than this says too little to stand alone: the split is not taken.
+_HEADLINE_MINIMUM = 20
+# Clause ends that close a thought: the first one outside code and brackets is the split.
+_STRONG_BREAKS = (": ", "; ", " — ")
+# Clause joints, used when the first strong break comes too late: the note begins with
+# the joint's own word, so it reads as a sentence ("…, so the pool stays open" -> "So …").
+_WEAK_BREAKS = {", so ": "So ", ", which ": "This ", ", because ": "Because ", ", but ": "But "}
+_AND = ", and "
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What a reader sees of a finding: a headline of at most about ``HEADLINE_LIMIT``
+    characters (what leaks, what holds it, why it repeats), notes that explain further,
+    and a help line that says how to fix it."""
+
+    headline: str
+    notes: tuple[str, ...] = ()
+    help: str = ""
+
+
+def explain(finding: Finding) -> Explanation:
+    """The finding's explanation: its own notes when the rule gave them, else its message
+    split by ``split_message``; the rule's fix text is the help line."""
+    if finding.notes:
+        return Explanation(finding.message, finding.notes, finding.help)
+    headline, notes = split_message(finding.message)
+    return Explanation(headline, notes, finding.help)
+
+
+def split_message(message: str, limit: int = HEADLINE_LIMIT) -> tuple[str, tuple[str, ...]]:
+    """Split a single long message into a headline and one note.
+
+    A message within ``limit`` stays whole. Otherwise the headline ends at the first clause
+    end (``: ``, ``; ``, `` — `` or a sentence end) outside backticks and brackets, when that
+    keeps it within about ``limit`` (ten characters more are allowed); failing that, at the
+    last clause joint (``, so``, ``, which``, ``, because``, ``, but``, ``, and``) before
+    that clause end which keeps it within ``limit``. When neither fits, the message stays
+    whole: a long headline is better than a cut mid-thought.
+    """
+    if len(message) <= limit:
+        return message, ()
+    strong: tuple[int, int, str] | None = None
+    weak: list[tuple[int, int, str]] = []
+    for index in _plain_positions(message):
+        if strong is None:
+            strong = _strong_break(message, index)
+        if strong is not None and strong[0] < index:
+            break
+        joint = _weak_break(message, index)
+        if joint is not None:
+            weak.append(joint)
+    if strong is not None and _HEADLINE_MINIMUM <= strong[0] <= limit + _CLAUSE_END_SLACK:
+        chosen: tuple[int, int, str] | None = strong
+    else:
+        fitting = [joint for joint in weak if _HEADLINE_MINIMUM <= joint[0] <= limit]
+        chosen = fitting[-1] if fitting else None
+    if chosen is None:
+        return message, ()
+    index, width, lead = chosen
+    rest = message[index + width :].strip()
+    if not rest:
+        return message, ()
+    note = lead + rest if lead else rest[0].upper() + rest[1:]
+    return message[:index].rstrip(), (note,)
+
+
+def _plain_positions(message: str) -> Iterable[int]:
+    """Indexes of ``message`` outside backtick code and outside brackets."""
+    depth = 0
+    code = False
+    for index, char in enumerate(message):
+        if char == "`":
+            code = not code
+        elif code:
+            continue
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            yield index
+
+
+def _strong_break(message: str, index: int) -> tuple[int, int, str] | None:
+    for mark in _STRONG_BREAKS:
+        if message.startswith(mark, index):
+            return index, len(mark), ""
+    after = index + 2
+    if message.startswith(". ", index) and after < len(message) and message[after].isupper():
+        return index, 2, ""
+    return None
+
+
+def _weak_break(message: str, index: int) -> tuple[int, int, str] | None:
+    for mark, lead in _WEAK_BREAKS.items():
+        if message.startswith(mark, index):
+            return index, len(mark), lead
+    if message.startswith(_AND, index):
+        return index, len(_AND), ""
+    return None

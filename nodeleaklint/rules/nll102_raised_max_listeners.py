@@ -56,6 +56,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.fixes.builders import remove_statement
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.semantics.model import SemanticModel
@@ -84,6 +85,7 @@ META = RuleMeta(
 )
 
 _EVENTS_MODULES = ("events", "node:events")
+_INF = float("inf")
 
 
 def _is_events_default(target: Node | None) -> bool:
@@ -139,6 +141,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"`{snippet(call.callee)}({snippet(call.args[0], 20)})` {_describe(value)} {where}, "
             "which silences `MaxListenersExceededWarning`, Node's only built-in leak detector: "
             "listeners added per request or per call then pile up unreported.",
+            autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
         )
     for assignment in model.assignments:
         assigned = unwrap(assignment.child_by_field_name("left"))

@@ -135,6 +135,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.semantics.cleanup import (
@@ -1296,7 +1297,8 @@ def _finding(
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
     high = event_driven and not unknown_only and not thrown_first
     confidence = Confidence.HIGH if high else Confidence.MEDIUM
-    return ctx.finding(call.node, message, confidence=confidence)
+    rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
+    return ctx.finding(call.node, message, confidence=confidence, autofix=rewrite)
 
 
 def _name(stage: Node, origin: str | None) -> str:

@@ -179,6 +179,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.fixes.builders import release_in_finally
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.semantics.cleanup import (
@@ -782,6 +783,7 @@ def _closed_after_await(
         f"{_line(ctx, verdict.awaited)}, outside `try`/`finally`: when that await throws, the "
         "client is never closed and stays open on the event loop.",
         confidence=Confidence.MEDIUM,
+        autofix=release_in_finally(ctx.source, call.node, verdict.exit),
     )
 
 
@@ -815,8 +817,15 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     if verdict.verdict is Verdict.EXIT and verdict.disposal is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun
         related.append(ctx.related(verdict.disposal, f"`{name}` is given back here"))
+    moved = verdict.verdict is Verdict.AWAIT
+    rewrite = release_in_finally(ctx.source, call.node, verdict.exit) if moved else None
     return ctx.finding(
-        call.node, message, confidence=confidence, related=related, fix=_RESOURCE_FIX
+        call.node,
+        message,
+        confidence=confidence,
+        related=related,
+        fix=_RESOURCE_FIX,
+        autofix=rewrite,
     )
 
 
