@@ -101,8 +101,15 @@ from dataclasses import dataclass, field
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.semantics.cleanup import member_index, object_property
+from nodeleaklint.semantics.cleanup import in_function, member_index, object_property
 from nodeleaklint.semantics.contexts import is_decorated
+from nodeleaklint.semantics.eviction import (
+    deleted_key,
+    describe_callback,
+    mismatched_lookup,
+    one_way_only,
+    paired_owner,
+)
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import is_registration
@@ -190,6 +197,7 @@ class Growth:
 class Uses:
     growth: list[Growth] = field(default_factory=list)
     bounded: str | None = None
+    sized: str | None = None  # a size check or ``length =``: a bound that is not a delete
     escapes: str | None = None
     reads: list[Node] = field(default_factory=list)  # ``c[k]`` / ``c.get(k)`` reads
     shrinks: list[Node] = field(default_factory=list)  # ``c.delete(k)``, ``delete c[k]`` …
@@ -210,17 +218,110 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
         if not growth or candidate.reassigned:
             continue
+        unreached = _unreached_entries(model, uses, growth)
+        if unreached is not None:
+            reached, why = unreached
+            if (
+                not candidate.instance
+                or reached.keyed_by_own_cleanup
+                or _instance_evidence(model, candidate, reached.growth)
+            ):
+                yield _finding(ctx, candidate, reached.growth, uses, eviction=why)
+            continue
         teardown_only = _shrinks_only_in_teardown(model, candidate, uses)
         if uses.bounded and (teardown_only is None or not any(g.unbounded for g in growth)):
             continue  # a clear in teardown matters only when keys are new per call (ids …)
         if invokes_elements(model, uses.reads) and not any(g.unbounded for g in growth):
             continue  # a dispatch table of handlers: filled by configuration, not traffic
-        if candidate.instance and not (
-            any(g.event_driven or g.unbounded for g in growth)
-            or _long_lived_class(model, candidate.class_node)
-        ):
+        if candidate.instance and not _instance_evidence(model, candidate, growth):
             continue  # most classes are short-lived data structures that die with their owner
         yield _finding(ctx, candidate, growth, uses, teardown_only)
+
+
+def _instance_evidence(model: SemanticModel, candidate: Candidate, growth: list[Growth]) -> bool:
+    """Whether an instance field's owner outlives the work its entries describe: growth per
+    event or with keys new per call, or a class whose instances are long-lived."""
+    return any(g.event_driven or g.unbounded for g in growth) or _long_lived_class(
+        model, candidate.class_node
+    )
+
+
+@dataclass
+class _Unreached:
+    """Growth sites whose entries no delete of the collection reaches."""
+
+    growth: list[Growth]
+    # The deletes evict the entries of other growth sites only: the code's own cleanup says
+    # the collection outlives its entries, no further evidence of the owner's lifetime needed.
+    keyed_by_own_cleanup: bool = False
+
+
+def _unreached_entries(
+    model: SemanticModel, uses: Uses, growth: list[Growth]
+) -> tuple[_Unreached, str] | None:
+    """Deletes that exist but do not reach the entries (SPEC §1 *Cleanup is verified*): a
+    delete of another key than the one looked up, deletes that all run on one way of the work
+    ending, or deletes registered by one growth site for its own entries only. Returns the
+    growth sites left unreached and why, else None (the deletes count as a bound)."""
+    shrinks = uses.shrinks
+    if uses.sized or not shrinks or not all(_is_delete(s) for s in shrinks):
+        return None
+    mismatched = [(s, lookup) for s in shrinks if (lookup := mismatched_lookup(model, s))]
+    if mismatched:
+        if len(mismatched) < len(shrinks) or not any(g.unbounded for g in growth):
+            return None
+        delete, lookup = mismatched[0]
+        key = deleted_key(delete)
+        function = model.enclosing_function(delete)
+        where = function.display() if function is not None else "the code"
+        return _Unreached(growth), (
+            f"its only delete, in {where}, removes `{short(text(key))}` although it looked the "
+            f"entry up as `{short(text(lookup))}` (the entry found stays)"
+        )
+    paired = _paired_deletes(model, shrinks, growth)
+    if paired is not None:
+        return paired
+    endings = one_way_only(model, shrinks)
+    if endings is None:
+        return None
+    if endings[0].way in ("failure", "success") and not any(
+        g.unbounded or g.event_driven for g in growth
+    ):
+        return None  # a cache of results under keys that may repeat: not per piece of work
+    where = "; ".join(sorted({e.where for e in endings})[:2])
+    return _Unreached(growth), (
+        f"it is deleted only {endings[0].covered} ({where}), never {endings[0].missed}"
+    )
+
+
+def _paired_deletes(
+    model: SemanticModel, shrinks: list[Node], growth: list[Growth]
+) -> tuple[_Unreached, str] | None:
+    """Every delete sits in a callback one growth site registers for its own entry; the
+    entries other growth sites add have no such callback."""
+    owners: list[FunctionInfo] = []
+    for delete in shrinks:
+        owner = paired_owner(model, delete)
+        if owner is None:
+            return None
+        owners.append(owner)
+    unreached = [g for g in growth if not any(in_function(model, g.site, o) for o in owners)]
+    if not unreached or len(unreached) == len(growth):
+        return None
+    callback = model.enclosing_function(shrinks[0])
+    registered = describe_callback(callback) if callback is not None else "its callback"
+    return _Unreached(unreached, keyed_by_own_cleanup=True), (
+        f"{owners[0].display()} deletes the entries it adds when {registered} fires, but "
+        "nothing deletes the entries added here"
+    )
+
+
+def _is_delete(shrink: Node) -> bool:
+    """``c.delete(k)`` or ``delete c[k]``: removes one entry (not ``clear``/``splice`` …)."""
+    if shrink.type == "unary_expression":
+        return True
+    _obj, name = callee_parts(shrink)
+    return name == "delete"
 
 
 def _memoized_caches(ctx: RuleContext) -> Iterator[Finding]:
@@ -526,13 +627,13 @@ def _instance_candidate(
 ) -> Candidate:
     refs = [
         node
-        for node in index.named(field_name)
+        for node in index.named(field_name, computed=True)
         if _this_member_of(model, node, class_node, static=False)
     ]
     owner = f"`{class_name}` instances" if class_name else "each instance"
     return Candidate(
         report=report,
-        holder=f"`this.{field_name}` on {owner}",
+        holder=f"`this{'' if field_name.startswith('[') else '.'}{field_name}` on {owner}",
         kind=kind,
         refs=refs,
         instance=True,
@@ -566,9 +667,15 @@ def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, stati
     if not model.in_class(node, class_node):
         return False  # ``this`` of another class's method (the cheap test first)
     obj = node.child_by_field_name("object")
-    if obj is None or obj.type != "this":
+    if obj is None:
         return False
-    function = model.this_function(node)
+    anchor = node
+    if obj.type != "this":
+        alias = model.binding_of(obj) if obj.type == "identifier" else None
+        if alias is None or not alias.is_this_alias:
+            return False
+        anchor = alias.node  # ``self.x``: the ``this`` where ``self = this`` was taken
+    function = model.this_function(anchor)
     if function is None or function.class_node is None or function.class_node.id != class_node.id:
         return False
     return function.is_static == static
@@ -688,6 +795,7 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             and prop == "length"
         ):
             uses.bounded = uses.bounded or f"`{text(parent)}`"
+            uses.sized = uses.sized or uses.bounded
         elif (
             parent.type == "binary_expression"
             and text(parent.child_by_field_name("operator")) in _COMPARISONS
@@ -697,6 +805,7 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
                 other = parent.child_by_field_name("left")
             if number_value(other) not in (0.0, 1.0):
                 uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+                uses.sized = uses.sized or uses.bounded
 
 
 def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, uses: Uses) -> None:
@@ -858,11 +967,18 @@ def _finding(
     growth: list[Growth],
     uses: Uses,
     teardown_only: str | None = None,
+    eviction: str | None = None,
 ) -> Finding:
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
     confidence = Confidence.HIGH
-    if candidate.instance or not first.event_driven or candidate.exported or uses.escapes:
+    if (
+        eviction
+        or candidate.instance
+        or not first.event_driven
+        or candidate.exported
+        or uses.escapes
+    ):
         confidence = Confidence.MEDIUM
     origin = first.origin
     if first.unbounded:
@@ -894,7 +1010,9 @@ def _finding(
     if candidate.instance:
         scope = "factory" if candidate.teardown is not None else "class"
     shrinks = (
-        f"only {teardown_only} clears it, when the instance's working life ends, so it grows "
+        f"{eviction}, so it grows for the life of {lifetime}{caveat}"
+        if eviction
+        else f"only {teardown_only} clears it, when the instance's working life ends, so it grows "
         f"until then{caveat}"
         if teardown_only
         else f"nothing in this {scope} deletes, clears or bounds its entries, so it grows for "
@@ -922,9 +1040,10 @@ class _MemberIndex:
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
 
-    def named(self, prop: str) -> list[Node]:
-        return [
-            node
-            for node in member_index(self.model).get(prop, ())
-            if node.type == "member_expression"
-        ]
+    def named(self, prop: str, *, computed: bool = False) -> list[Node]:
+        """``x.prop``; with ``computed``, also ``this[kProp]`` under a module-level constant
+        key (``prop`` is then ``[kProp]``, as ``field_key`` names it)."""
+        wanted = (
+            ("member_expression", "subscript_expression") if computed else ("member_expression",)
+        )
+        return [node for node in member_index(self.model).get(prop, ()) if node.type in wanted]

@@ -132,12 +132,21 @@ process.stdin.on('data', (chunk) => {
   if (String(chunk).includes('\n')) lines.length = 0;
 });
 
-// ok: NLL301 -- delete on a computed key shrinks the object
+// ok: NLL301 -- delete on a computed key shrinks the object; 'close' fires however the response ends
 const timers = {};
 app.get('/timer/:id', (req, res) => {
   timers[req.params.id] = Date.now();
-  res.on('finish', () => {
+  res.on('close', () => {
     delete timers[req.params.id];
+  });
+});
+
+const started = {};
+app.get('/started/:id', (req, res) => {
+  // ruleid: NLL301 -- deleted on 'finish' only: a client that aborts never gets one
+  started[req.params.id] = Date.now();
+  res.on('finish', () => {
+    delete started[req.params.id];
   });
 });
 
@@ -394,6 +403,134 @@ app.get('/arrive', (req, res) => {
   arrivals[arrivals.length] = req.ip;
   res.end();
 });
+
+
+// --- delete coverage: a delete must run on every way the work ends --------------------------
+const net = require('node:net');
+const peers = new Map();
+net.createServer((socket) => {
+  const id = `${socket.remoteAddress}:${socket.remotePort}`;
+  // ruleid: NLL301 -- deleted on 'end' only: a reset or an error closes without it
+  peers.set(id, socket);
+  socket.on('end', () => peers.delete(id));
+});
+
+const conns = new Map();
+net.createServer((socket) => {
+  const id = `${socket.remoteAddress}:${socket.remotePort}`;
+  // ok: NLL301 -- 'close' follows 'end', 'error' and destroy alike
+  conns.set(id, socket);
+  socket.on('close', () => conns.delete(id));
+});
+
+const uploads = new Map();
+app.post('/upload', (req, res) => {
+  const token = require('node:crypto').randomUUID();
+  // ruleid: NLL301 -- deleted only when the upload fails; a finished upload stays forever
+  uploads.set(token, { started: Date.now() });
+  saveUpload(req)
+    .then(() => res.end(token))
+    .catch(() => uploads.delete(token));
+});
+
+const inflight = new Map();
+app.post('/work', (req, res) => {
+  const token = require('node:crypto').randomUUID();
+  // ok: NLL301 -- `.finally` runs on success and failure
+  inflight.set(token, Date.now());
+  saveUpload(req).finally(() => inflight.delete(token));
+  res.end();
+});
+
+const attempts = new Map();
+app.post('/attempt', async (req, res) => {
+  const token = require('node:crypto').randomUUID();
+  // ok: NLL301 -- deleted on both ways: after the work, and in the `catch`
+  attempts.set(token, Date.now());
+  try {
+    await saveUpload(req);
+    attempts.delete(token);
+  } catch (err) {
+    attempts.delete(token);
+  }
+  res.end();
+});
+
+// ES5 class: the lease is dropped only in a helper called from `.catch`
+function Worker(store) {
+  this.store = store;
+  this.leases = new Map();
+}
+Worker.prototype.claim = function (sessionId) {
+  var self = this;
+  var markLost = function () {
+    self.leases.delete(sessionId);
+  };
+  return this.store.claim(sessionId).then(function (lease) {
+    // ruleid: NLL301 -- deleted only when a claim fails (through `markLost`), never when the session ends
+    self.leases.set(sessionId, lease);
+    return lease;
+  }).catch(function () {
+    markLost();
+  });
+};
+
+// --- delete key identity -------------------------------------------------------------------
+function Channel(port) {
+  var self = this;
+  this.msgId = 1;
+  this.callbacks = new Map();
+  port.on('message', function (msg) {
+    var callback = self.callbacks.get(msg.callbackId);
+    if (callback) {
+      callback(msg.data);
+      self.callbacks.delete(msg.msgId);
+    }
+  });
+}
+Channel.prototype.send = function (data, callback) {
+  // ruleid: NLL301 -- the reply deletes `msg.msgId`, not the `msg.callbackId` it looked up
+  this.callbacks.set(this.msgId++, callback);
+};
+
+function FixedChannel(port) {
+  var self = this;
+  this.msgId = 1;
+  this.callbacks = new Map();
+  port.on('message', function (msg) {
+    var callback = self.callbacks.get(msg.callbackId);
+    if (callback) {
+      callback(msg.data);
+      self.callbacks.delete(msg.callbackId);
+    }
+  });
+}
+FixedChannel.prototype.send = function (data, callback) {
+  // ok: NLL301 -- the reply deletes the key it looked up
+  this.callbacks.set(this.msgId++, callback);
+};
+
+// --- a delete registered by one growth site reaches its own entries only -------------------
+class Users extends EventEmitter {
+  constructor() {
+    super();
+    this.index = new Map();
+  }
+  add(user) {
+    // ok: NLL301 -- removed when this user is destroyed
+    this.index.set(user.id, user);
+    user.once('destroy', () => this.index.delete(user.id));
+  }
+  async lookup(id) {
+    if (!this.index.has(id)) {
+      const user = await loadUser(id);
+      // ruleid: NLL301 -- `add` registers a delete for its users; users added here have none
+      this.index.set(user.id, user);
+    }
+    return this.index.get(id);
+  }
+}
+module.exports.Users = Users;
 
 module.exports.app = app;
 module.exports.Pool = Pool;

@@ -140,7 +140,7 @@ export class Channel {
   constructor(private readonly port: { postMessage(m: unknown): void }) {}
   send(name: string, data: unknown, callback: (data: unknown) => void): void {
     this.port.postMessage({ name, data, msgId: this.msgId });
-    // todoruleid: NLL301 -- the reply deletes `msg.msgId` instead of the key it looked up: a mismatched key is not seen
+    // ruleid: NLL301 -- the reply deletes `msg.msgId` instead of the `msg.callbackId` it looked up
     this[kCallbacks].set(this.msgId++, callback);
   }
   onMessage(msg: { callbackId: number; msgId: number; data: unknown }): void {
@@ -197,4 +197,151 @@ server.get('/alias/:k', async (request: FastifyRequest<{ Params: { k: string } }
 
 async function load(id: string): Promise<User> {
   return { id, name: id };
+}
+
+// --- delete coverage: a delete must run on every way the work ends --------------------------
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+
+declare class StreamableTransport {
+  constructor(options: {
+    sessionIdGenerator: () => string;
+    onsessioninitialized?: (id: string) => void;
+    onsessionclosed?: (id: string) => void;
+    onclose?: () => void;
+  });
+  onclose?: () => void;
+  handleRequest(request: Request): Promise<Response>;
+}
+
+const mcpSessions = new Map<string, StreamableTransport>();
+export function openSession(request: Request): Promise<Response> {
+  const transport: StreamableTransport = new StreamableTransport({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => {
+      // ruleid: NLL301 -- deleted when the client sends DELETE, not when it simply goes away
+      mcpSessions.set(id, transport);
+    },
+    onsessionclosed: (id) => {
+      mcpSessions.delete(id);
+    },
+  });
+  return transport.handleRequest(request);
+}
+
+const liveSessions = new Map<string, StreamableTransport>();
+export function openLiveSession(request: Request): Promise<Response> {
+  let sessionId = '';
+  const transport: StreamableTransport = new StreamableTransport({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => {
+      sessionId = id;
+      // ok: NLL301 -- the transport's own `onclose` deletes it however the session ends
+      liveSessions.set(id, transport);
+    },
+  });
+  transport.onclose = () => {
+    liveSessions.delete(sessionId);
+  };
+  return transport.handleRequest(request);
+}
+
+export class PeerTable {
+  private readonly peers = new Map<string, Socket>();
+  attach(socket: Socket): void {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    // ruleid: NLL301 -- deleted on 'error' only: a peer that hangs up cleanly stays
+    this.peers.set(key, socket);
+    socket.on('error', () => {
+      this.peers.delete(key);
+    });
+  }
+}
+
+export class ClosingPeerTable {
+  private readonly peers = new Map<string, Socket>();
+  attach(socket: Socket): void {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    // ok: NLL301 -- 'close' fires after an error as well as after a clean end
+    this.peers.set(key, socket);
+    socket.on('close', () => {
+      this.peers.delete(key);
+    });
+  }
+}
+
+export class Requests {
+  private readonly pending = new Map<string, Promise<unknown>>();
+  start(work: () => Promise<unknown>): string {
+    const requestId = randomUUID();
+    const running = work();
+    // ruleid: NLL301 -- deleted only when the work resolves; a rejected request stays
+    this.pending.set(requestId, running);
+    running.then(() => this.pending.delete(requestId));
+    return requestId;
+  }
+}
+
+export class SettledRequests {
+  private readonly pending = new Map<string, Promise<unknown>>();
+  start(work: () => Promise<unknown>): string {
+    const requestId = randomUUID();
+    const running = work();
+    // ok: NLL301 -- both outcomes delete it
+    this.pending.set(requestId, running);
+    running.then(
+      () => this.pending.delete(requestId),
+      () => this.pending.delete(requestId),
+    );
+    return requestId;
+  }
+}
+
+// --- a delete registered by one growth site reaches its own entries only -------------------
+import { EventEmitter } from 'node:events';
+
+class Member extends EventEmitter {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+export class Members extends EventEmitter {
+  private readonly index = new Map<string, Member>();
+  join(member: Member): void {
+    // ok: NLL301 -- removed when this member leaves
+    this.index.set(member.id, member);
+    member.once('leave', () => {
+      this.index.delete(member.id);
+    });
+  }
+  remote(id: string): Member {
+    let member = this.index.get(id);
+    if (!member) {
+      member = new Member(id);
+      // ruleid: NLL301 -- `join` deletes its members on 'leave'; remote members have no such listener
+      this.index.set(member.id, member);
+    }
+    return member;
+  }
+}
+
+export class TrackedMembers extends EventEmitter {
+  private readonly index = new Map<string, Member>();
+  join(member: Member): void {
+    // ok: NLL301 -- removed when this member leaves
+    this.index.set(member.id, member);
+    member.once('leave', () => this.index.delete(member.id));
+  }
+  remote(id: string): Member {
+    let member = this.index.get(id);
+    if (!member) {
+      member = new Member(id);
+      // ok: NLL301 -- registered the same way as in `join`
+      this.index.set(member.id, member);
+      const added = member;
+      added.once('leave', () => this.index.delete(added.id));
+    }
+    return member;
+  }
 }
