@@ -129,6 +129,7 @@ from nodeleaklint.semantics.syntax import (
     is_inside,
     number_value,
     outer,
+    own_nodes,
     short,
     text,
     unwrap,
@@ -140,6 +141,7 @@ from nodeleaklint.semantics.values import (
     invokes_elements,
     is_callable_value,
     is_constant,
+    self_rewrite,
     unbounded_key,
 )
 from nodeleaklint.semantics.vocabulary import MEMOIZERS
@@ -191,6 +193,7 @@ class Growth:
     repetition: Repetition
     event_driven: bool
     unbounded: str | None = None  # why the key is new per call (SPEC §1 *Key cardinality*)
+    key: Node | None = None  # the key (for ``.add`` / ``.push``: the value)
 
 
 @dataclass
@@ -198,6 +201,7 @@ class Uses:
     growth: list[Growth] = field(default_factory=list)
     bounded: str | None = None
     sized: str | None = None  # a size check or ``length =``: a bound that is not a delete
+    rejects: str | None = None  # a size check that turns new entries away and evicts none
     escapes: str | None = None
     reads: list[Node] = field(default_factory=list)  # ``c[k]`` / ``c.get(k)`` reads
     shrinks: list[Node] = field(default_factory=list)  # ``c.delete(k)``, ``delete c[k]`` …
@@ -213,8 +217,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         *_factory_candidates(model),
     ]
     yield from _memoized_caches(ctx)
-    for candidate in candidates:
-        uses = _uses(model, candidate)
+    analysed = [(candidate, _uses(model, candidate)) for candidate in candidates]
+    siblings = _evicted_siblings(analysed)
+    for candidate, uses in analysed:
+        sibling = siblings.get(id(uses))
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
         if not growth or candidate.reassigned:
             continue
@@ -233,9 +239,38 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue  # a clear in teardown matters only when keys are new per call (ids …)
         if invokes_elements(model, uses.reads) and not any(g.unbounded for g in growth):
             continue  # a dispatch table of handlers: filled by configuration, not traffic
-        if candidate.instance and not _instance_evidence(model, candidate, growth):
+        if candidate.instance and not (sibling or _instance_evidence(model, candidate, growth)):
             continue  # most classes are short-lived data structures that die with their owner
-        yield _finding(ctx, candidate, growth, uses, teardown_only)
+        yield _finding(ctx, candidate, growth, uses, teardown_only, sibling=sibling)
+
+
+def _evicted_siblings(analysed: list[tuple[Candidate, Uses]]) -> dict[int, str]:
+    """Collections grown with the same key in the same function as a sibling that is deleted
+    somewhere, while they never are (SPEC §1: sibling collections keyed by the same id are
+    evicted together). ``id(uses)`` -> why, for the message."""
+    deleted: dict[tuple[int, str], tuple[Candidate, Growth]] = {}
+    for candidate, uses in analysed:
+        if candidate.reassigned or not any(_is_delete(s) for s in uses.shrinks):
+            continue
+        for g in uses.growth:
+            key = unwrap(g.key)
+            if key is not None and candidate.kind != "array":
+                deleted.setdefault((g.function.node.id, text(key)), (candidate, g))
+    found: dict[int, str] = {}
+    for candidate, uses in analysed:
+        if uses.bounded or candidate.kind == "array":
+            continue
+        for g in uses.growth:
+            key = unwrap(g.key)
+            match = deleted.get((g.function.node.id, text(key))) if key is not None else None
+            if match is not None and match[0] is not candidate:
+                _sibling, where = match
+                found[id(uses)] = (
+                    f"`{where.shown}` fills a sibling collection under the same key "
+                    f"`{short(text(key))}` and that one is deleted"
+                )
+                break
+    return found
 
 
 def _instance_evidence(model: SemanticModel, candidate: Candidate, growth: list[Growth]) -> bool:
@@ -284,10 +319,8 @@ def _unreached_entries(
     endings = one_way_only(model, shrinks)
     if endings is None:
         return None
-    if endings[0].way in ("failure", "success") and not any(
-        g.unbounded or g.event_driven for g in growth
-    ):
-        return None  # a cache of results under keys that may repeat: not per piece of work
+    if endings[0].way in ("failure", "success") and not any(g.unbounded for g in growth):
+        return None  # keys that may repeat: a result cache, or a registration undone on failure
     where = "; ".join(sorted({e.where for e in endings})[:2])
     return _Unreached(growth), (
         f"it is deleted only {endings[0].covered} ({where}), never {endings[0].missed}"
@@ -482,7 +515,7 @@ def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
             kind=kind,
             refs=[ref for ref in binding.references if ref.id != binding.node.id],
             exported=binding.name if binding.exported else None,
-            reassigned=binding.is_reassigned,
+            reassigned=_binding_reassigned(model, binding),
         )
 
 
@@ -526,7 +559,7 @@ def _property_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[
             kind=kind,
             refs=refs,
             exported=exported,
-            reassigned=_reassigned(refs, left),
+            reassigned=_reassigned(model, refs, left),
             declaration=left,
         )
 
@@ -578,7 +611,7 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
                 kind=kind,
                 refs=[ref for ref in binding.references if ref.id != binding.node.id],
                 instance=True,
-                reassigned=binding.is_reassigned,
+                reassigned=_binding_reassigned(model, binding),
                 teardown=factory.teardown,
             )
 
@@ -611,7 +644,7 @@ def _static_candidate(
         kind=kind,
         refs=refs,
         exported=shown if exported and public else None,
-        reassigned=_reassigned(refs, None),
+        reassigned=_reassigned(model, refs, None),
     )
 
 
@@ -638,7 +671,7 @@ def _instance_candidate(
         refs=refs,
         instance=True,
         class_node=class_node,
-        reassigned=_reassigned(refs, declaration),
+        reassigned=_reassigned(model, refs, declaration),
         declaration=declaration,
     )
 
@@ -675,10 +708,40 @@ def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, stati
         if alias is None or not alias.is_this_alias:
             return False
         anchor = alias.node  # ``self.x``: the ``this`` where ``self = this`` was taken
-    function = model.this_function(anchor)
+    function = _bound_this(model, model.this_function(anchor))
     if function is None or function.class_node is None or function.class_node.id != class_node.id:
         return False
     return function.is_static == static
+
+
+def _bound_this(model: SemanticModel, function: FunctionInfo | None) -> FunctionInfo | None:
+    """``function onConnection(ws) { this.clients.push(ws) }`` used only as
+    ``onConnection.bind(this)``: its ``this`` is the ``this`` of the function that binds it."""
+    binding = function.binding if function is not None else None
+    if function is None or binding is None or function.class_node is not None:
+        return function
+    bound: FunctionInfo | None = None
+    for reference in binding.references:
+        if reference.id == binding.node.id:
+            continue
+        member = outer(reference).parent
+        call = member.parent if member is not None else None
+        if (
+            member is None
+            or call is None
+            or member.type != "member_expression"
+            or text(member.child_by_field_name("property")) != "bind"
+            or call.type != "call_expression"
+        ):
+            return function
+        args = call_arguments(call)
+        if not args or not model.is_this(args[0]):
+            return function
+        outer_function = model.this_function(args[0])
+        if outer_function is None or (bound is not None and bound is not outer_function):
+            return function
+        bound = outer_function
+    return bound or function
 
 
 def _class_exported(model: SemanticModel, class_node: Node) -> bool:
@@ -690,7 +753,9 @@ def _class_exported(model: SemanticModel, class_node: Node) -> bool:
     return binding is not None and binding.exported
 
 
-def _reassigned(refs: list[Node], declaration: Node | None) -> bool:
+def _reassigned(model: SemanticModel, refs: list[Node], declaration: Node | None) -> bool:
+    """Whether some assignment replaces the collection. Rebuilding it from itself
+    (``x = [...x, v]``, ``x = { ...x, [k]: v }``) keeps every old entry: growth, not a reset."""
     for ref in refs:
         if declaration is not None and ref.id == declaration.id:
             continue
@@ -700,9 +765,28 @@ def _reassigned(refs: list[Node], declaration: Node | None) -> bool:
             parent is not None
             and parent.type in ("assignment_expression", "augmented_assignment_expression")
             and parent.child_by_field_name("left") == position
-        ):
+        ) and not _rebuilt_from_itself(model, parent):
             return True
     return False
+
+
+def _binding_reassigned(model: SemanticModel, binding: Binding) -> bool:
+    """``_reassigned`` for a variable: some write that does not rebuild it from itself."""
+    return any(
+        not (write.parent is not None and _rebuilt_from_itself(model, write.parent))
+        for write in binding.writes
+    )
+
+
+def _rebuilt_from_itself(model: SemanticModel, assignment: Node) -> bool:
+    return assignment.type == "assignment_expression" and (
+        self_rewrite(
+            model,
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        )
+        is not None
+    )
 
 
 # -- uses -----------------------------------------------------------------------------------
@@ -737,8 +821,11 @@ def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
                 pending.extend(binding.references)
         elif kind == "arguments" and uses.escapes is None:
             call = model.call_at(parent.parent) if parent.parent is not None else None
-            if call is not None and call.name not in _READ_ONLY_CALLS:
+            copied = call is not None and call.name == "assign" and call.args[:1] != [position]
+            if call is not None and call.name not in _READ_ONLY_CALLS and not copied:
                 uses.escapes = f"`{call.display()}`"
+        elif kind == "assignment_expression" and parent.child_by_field_name("left") == position:
+            _rewrite_use(model, candidate, parent, uses)
         elif kind in ("return_statement", "pair", "array") and uses.escapes is None:
             uses.escapes = "the code it is returned or stored into"
     return uses
@@ -761,6 +848,20 @@ _READ_ONLY_CALLS = frozenset(
         "assert",
     }
 )
+
+
+def _rewrite_use(model: SemanticModel, candidate: Candidate, assignment: Node, uses: Uses) -> None:
+    """``x = [...x, v]`` / ``x = { ...x, [k]: v }``: growth by rebuilding from itself."""
+    rewrite = self_rewrite(
+        model, assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    )
+    if rewrite is None or rewrite.added is None:
+        return
+    if candidate.kind in ("Map", "Set"):
+        return
+    left = text(assignment.child_by_field_name("left"))
+    shown = f"{left} = {short(text(assignment.child_by_field_name('right')), 30)}"
+    _add_growth(model, candidate, uses, assignment, shown, rewrite.added)
 
 
 def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: Uses) -> None:
@@ -803,9 +904,90 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             other = parent.child_by_field_name("right")
             if other is not None and other.id == position.id:
                 other = parent.child_by_field_name("left")
-            if number_value(other) not in (0.0, 1.0):
-                uses.bounded = uses.bounded or f"`{short(text(parent))}`"
-                uses.sized = uses.sized or uses.bounded
+            if number_value(other) in (0.0, 1.0) or _walks(parent):
+                return
+            if _turns_away(model, parent, position):
+                uses.rejects = uses.rejects or f"`{short(text(parent))}`"
+                return
+            uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+            uses.sized = uses.sized or uses.bounded
+
+
+def _walks(comparison: Node) -> bool:
+    """``for (let i = 0; i < list.length; i++)``: the test of a counting loop walks the
+    collection; it bounds nothing."""
+    parent = comparison.parent
+    return (
+        parent is not None
+        and parent.type == "for_statement"
+        and parent.child_by_field_name("condition") == comparison
+        and parent.child_by_field_name("increment") is not None
+    )
+
+
+_EXITS = frozenset({"return_statement", "throw_statement"})
+
+
+def _turns_away(model: SemanticModel, comparison: Node, size: Node) -> bool:
+    """``if (clients.length >= max) { ws.close(); return; }``: a check that the collection is
+    full whose branch only leaves — it refuses the new entry and evicts none, so the entries
+    already in stay for good (and once full, it refuses everyone). A branch that calls a
+    method of the instance or a function of the file might evict: not a refusal."""
+    operator = text(comparison.child_by_field_name("operator"))
+    left = comparison.child_by_field_name("left")
+    on_left = left is not None and left.id == size.id
+    if (operator in (">", ">=")) != on_left:
+        return False  # ``size < max``: tests for room, not for fullness
+    test, current = comparison, comparison.parent
+    while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
+        if (
+            current.type == "binary_expression"
+            and text(current.child_by_field_name("operator")) != "||"
+        ):
+            return False
+        test, current = current, current.parent
+    if current is None or current.type != "if_statement":
+        return False
+    if current.child_by_field_name("condition") != test and unwrap(
+        current.child_by_field_name("condition")
+    ) != unwrap(test):
+        return False
+    branch = current.child_by_field_name("consequence")
+    if branch is None:
+        return False
+    statements = branch.named_children if branch.type == "statement_block" else [branch]
+    if not statements or statements[-1].type not in _EXITS:
+        return False
+    collection = text(unwrap(size.child_by_field_name("object")))
+    for node in own_nodes(branch):
+        if node.type == "call_expression" and _may_evict(model, node):
+            return False
+        if (
+            node.type == "unary_expression"
+            and text(node.child_by_field_name("operator")) == "delete"
+        ):
+            return False
+        if node.type == "assignment_expression" and text(
+            node.child_by_field_name("left")
+        ).startswith(collection):
+            return False
+    return True
+
+
+def _may_evict(model: SemanticModel, call: Node) -> bool:
+    """A call in a refusing branch that could evict: a shrink method, a method of the
+    instance, or a function of this file (a parameter such as ``reject`` or a method of
+    another object such as ``ws.close()`` cannot reach the collection's entries)."""
+    obj, name = callee_parts(call)
+    if name in SHRINK_METHODS or (obj is not None and obj.type == "this"):
+        return True
+    if obj is not None:
+        return False
+    callee = unwrap(call.child_by_field_name("function"))
+    binding = (
+        model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+    )
+    return binding is not None and binding.kind is not BindingKind.PARAM
 
 
 def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, uses: Uses) -> None:
@@ -930,7 +1112,9 @@ def _add_growth(
     event_driven = repetition is Repetition.REPEATING and model.is_event_driven(function)
     unbounded = unbounded_key(model, subject)
     uses.growth.append(
-        Growth(site, short(shown, 60), origin, function, repetition, event_driven, unbounded)
+        Growth(
+            site, short(shown, 60), origin, function, repetition, event_driven, unbounded, subject
+        )
     )
 
 
@@ -968,12 +1152,14 @@ def _finding(
     uses: Uses,
     teardown_only: str | None = None,
     eviction: str | None = None,
+    sibling: str | None = None,
 ) -> Finding:
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
     confidence = Confidence.HIGH
     if (
         eviction
+        or sibling
         or candidate.instance
         or not first.event_driven
         or candidate.exported
@@ -998,7 +1184,7 @@ def _finding(
         else ""
     )
     lifetime = "each instance" if candidate.instance else "the process"
-    keyed = first.event_driven or any(g.unbounded for g in growth)
+    keyed = first.event_driven or sibling is not None or any(g.unbounded for g in growth)
     caveat = "" if keyed else ", unless its keys come from a small fixed set"
     if candidate.exported:
         caveat += (
@@ -1015,6 +1201,13 @@ def _finding(
         else f"only {teardown_only} clears it, when the instance's working life ends, so it grows "
         f"until then{caveat}"
         if teardown_only
+        else f"nothing in this {scope} deletes or clears its entries (its size check "
+        f"{uses.rejects} only turns new ones away once it is full), so it keeps them for the "
+        f"life of {lifetime}{caveat}"
+        if uses.rejects and not uses.shrinks
+        else f"nothing in this {scope} deletes its entries, although {sibling}, so it grows for "
+        f"the life of {lifetime}{caveat}"
+        if sibling
         else f"nothing in this {scope} deletes, clears or bounds its entries, so it grows for "
         f"the life of {lifetime}{caveat}"
     )

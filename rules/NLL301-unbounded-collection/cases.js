@@ -532,5 +532,102 @@ class Users extends EventEmitter {
 }
 module.exports.Users = Users;
 
+
+// --- growth by rebuilding the collection from itself ----------------------------------------
+let subscribers = [];
+app.post('/subscribe', (req, res) => {
+  // ruleid: NLL301 -- rebuilt from itself with one more element per request
+  subscribers = [...subscribers, req.body.url];
+  res.end();
+});
+
+let lastSeen = {};
+app.get('/seen/:id', (req, res) => {
+  // ruleid: NLL301 -- one more property per id, copied forward on every request
+  lastSeen = Object.assign({}, lastSeen, { [req.params.id]: Date.now() });
+  res.end();
+});
+
+let recentUrls = [];
+app.get('/recent', (req, res) => {
+  // ok: NLL301 -- the copy keeps the last 100 only
+  recentUrls = [...recentUrls, req.url].slice(-100);
+  res.end();
+});
+
+let flags = {};
+app.get('/flag', (req, res) => {
+  // ok: NLL301 -- constant keys: the same two properties rewritten
+  flags = { ...flags, seen: true, at: Date.now() };
+  res.json(flags);
+});
+
+
+// --- a size check that refuses is not a bound -----------------------------------------------
+function GameServer(config) {
+  this.config = config;
+  this.clients = [];
+}
+GameServer.prototype.start = function () {
+  function onConnection(ws) {
+    if (this.clients.length >= this.config.maxConnections) {
+      ws.close();
+      return;
+    }
+    // ruleid: NLL301 -- the check turns new sockets away but nothing removes a closed one
+    this.clients.push(ws);
+  }
+  this.wss.on('connection', onConnection.bind(this));
+};
+GameServer.prototype.tick = function () {
+  for (var i = 0; i < this.clients.length; i++) this.clients[i].send('tick');
+};
+
+function RoomServer(config) {
+  this.config = config;
+  this.clients = [];
+}
+RoomServer.prototype.start = function () {
+  var self = this;
+  this.wss.on('connection', function (ws) {
+    if (self.clients.length >= self.config.maxConnections) {
+      self.clients.shift().close();
+    }
+    // ok: NLL301 -- the oldest client is evicted to make room
+    self.clients.push(ws);
+  });
+};
+
+
+// --- sibling collections keyed by the same id are evicted together --------------------------
+function Hub() {
+  this.sockets = new Map();
+  this.joinedAt = new Map();
+}
+Hub.prototype.add = function (id, socket) {
+  this.sockets.set(id, socket);
+  // ruleid: NLL301 -- `this.sockets` loses the id in `remove`; this map keeps it
+  this.joinedAt.set(id, Date.now());
+};
+Hub.prototype.remove = function (id) {
+  this.sockets.delete(id);
+};
+
+function Directory() {
+  this.sockets = new Map();
+  this.joinedAt = new Map();
+}
+Directory.prototype.add = function (id, socket) {
+  this.sockets.set(id, socket);
+  // ok: NLL301 -- both maps lose the id in `remove`
+  this.joinedAt.set(id, Date.now());
+};
+Directory.prototype.remove = function (id) {
+  this.sockets.delete(id);
+  this.joinedAt.delete(id);
+};
+
 module.exports.app = app;
 module.exports.Pool = Pool;
+module.exports.Hub = Hub;
+module.exports.Directory = Directory;

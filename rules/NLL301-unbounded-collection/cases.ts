@@ -345,3 +345,83 @@ export class TrackedMembers extends EventEmitter {
     return member;
   }
 }
+
+// --- growth by rebuilding the collection from itself ----------------------------------------
+export class Feed extends EventEmitter {
+  private items: string[] = [];
+  private seen: Record<string, number> = {};
+  publish(item: string): void {
+    // ruleid: NLL301 -- `concat` copies every old item into the new array, plus one
+    this.items = this.items.concat(item);
+  }
+  mark(requestId: string): void {
+    // ruleid: NLL301 -- one more key per request id
+    this.seen = { ...this.seen, [requestId]: Date.now() };
+  }
+}
+
+export class Board extends EventEmitter {
+  private posts: string[] = [];
+  publish(post: string): void {
+    // ok: NLL301 -- `reset()` replaces the array with a fresh one
+    this.posts = [...this.posts, post];
+  }
+  reset(): void {
+    this.posts = [];
+  }
+}
+
+// --- a size check that refuses is not a bound -----------------------------------------------
+export class Lobby extends EventEmitter {
+  private readonly players: string[] = [];
+  constructor(private readonly limit: number) {
+    super();
+  }
+  join(requestId: string): boolean {
+    if (this.players.length >= this.limit) return false;
+    // ruleid: NLL301 -- full means refused forever: nobody ever leaves
+    this.players.push(requestId);
+    return true;
+  }
+}
+
+export class BoundedLobby extends EventEmitter {
+  private readonly players: string[] = [];
+  constructor(private readonly limit: number) {
+    super();
+  }
+  join(requestId: string): boolean {
+    if (this.players.length >= this.limit) this.players.shift();
+    // ok: NLL301 -- the size check evicts the oldest
+    this.players.push(requestId);
+    return true;
+  }
+}
+
+// --- sibling collections keyed by the same id are evicted together --------------------------
+export class Tracker {
+  private readonly jobs = new Map<string, { name: string }>();
+  private readonly startedAt: Record<string, number> = {};
+  start(jobId: string, name: string): void {
+    this.jobs.set(jobId, { name });
+    // ruleid: NLL301 -- `finish` deletes the job, never its start time
+    this.startedAt[jobId] = Date.now();
+  }
+  finish(jobId: string): void {
+    this.jobs.delete(jobId);
+  }
+}
+
+export class CleanTracker {
+  private readonly jobs = new Map<string, { name: string }>();
+  private readonly startedAt: Record<string, number> = {};
+  start(jobId: string, name: string): void {
+    this.jobs.set(jobId, { name });
+    // ok: NLL301 -- `finish` deletes both
+    this.startedAt[jobId] = Date.now();
+  }
+  finish(jobId: string): void {
+    this.jobs.delete(jobId);
+    delete this.startedAt[jobId];
+  }
+}
