@@ -30,6 +30,31 @@ function that returns an object of closures live as long as that object. Memoize
 (`memoizee` without `max`, lodash `memoize`, `fast-memoize`) fed per-call values are
 unbounded caches too.
 
+Growth includes rebuilding the collection from itself: `x = [...x, v]`, `x = x.concat(v)`,
+`x = { ...x, [k]: v }` and `x = Object.assign({}, x, { [k]: v })` keep every old entry and
+add one (a filtered or sliced copy, or a rewrite of constant keys, does not).
+
+Deletes are verified, not assumed (SPEC §1 *Cleanup is verified*), and reported with medium
+confidence when they cannot reach the entries:
+- every delete runs on one way only of the work ending: in a `catch` or `.catch(…)` (the
+  entry stays when the work succeeds), in `.then(onFulfilled)` (it stays when the work
+  fails), in an `'error'`, `'finish'`, `'end'`, `'timeout'` or `'aborted'` listener (a
+  response the client aborts never emits `'finish'`, a reset socket never emits `'end'`; a
+  `'close'` listener or a `finally` runs on every way), or in an option hook that fires on
+  one way only (the MCP SDK's `onsessionclosed`, on an explicit DELETE). Deletes on the
+  success and failure paths only need keys that are new per call (a result cache, or a
+  registration undone when its `init()` fails, is not per piece of work);
+- the only delete removes another key than the one its function looked up
+  (`cbs.get(msg.callbackId)` … `cbs.delete(msg.msgId)`);
+- every delete sits in a callback that one growth site registers for its own entry
+  (`user.once('destroy', () => idx.delete(user.id))`), and another growth site adds entries
+  with no such callback;
+- a sibling collection, grown under the same key in the same function, is deleted while this
+  one never is (entries keyed by one id are evicted together).
+A size check that only refuses new entries when full (`if (clients.length >= max) return`)
+evicts nothing and is not a bound, and neither is the test of a counting loop
+(`for (let i = 0; i < list.length; i++)`).
+
 The finding is reported at the growth site; the declaration and the other growth sites are
 related locations.
 
@@ -87,7 +112,10 @@ None.
 Growth and shrinking are matched by name within one file: a collection handed to another
 module, or mutated through an alias passed to a helper, is not followed (it is reported with
 medium confidence when it escapes, and missed when the growth itself happens elsewhere).
-Any `delete`/`clear`/size check counts as a bound, even on a path that rarely runs. A
+A `clear`, `splice`, `shift` or `pop` anywhere, a size check that evicts, and a delete in
+an ordinary method count as a bound, even on a path that rarely runs; only the delete shapes
+listed above are verified. A delete done in another file (an owner splicing a server's client
+list) is not seen. A
 `.push` always counts as growth, even of a constant, since every call adds an element.
 Whether a key space is small (say, one entry per configured tenant) cannot be known
 statically; such caches are reported and can be suppressed with a reason.

@@ -551,8 +551,8 @@ def _object_rewrite(
     ``wanted`` (or ``wanted`` is None: the spread happened outside them)."""
     spread = wanted is None
     added: Node | None = None
-    for literal in objects:
-        literal = unwrap(literal)
+    for item in objects:
+        literal = unwrap(item)
         if literal is None or literal.type != "object":
             return None
         for member in literal.named_children:
