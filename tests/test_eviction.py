@@ -43,6 +43,8 @@ function h(s, k) { s.on('close', () => m.delete(k)); }
 function i(k) { const lost = () => m.delete(k); p.catch(() => lost()); }
 function j(k) { const lost = () => m.delete(k); p.catch(() => lost()); lost(); }
 function l(k) { m.delete(k); }
+function n(k) { Promise.resolve().then(() => m.delete(k)); }
+function o(req, k) { setOptions({ onsessionclosed: (id) => m.delete(id) }); }
 """
     ) == [
         "failure",
@@ -56,6 +58,8 @@ function l(k) { m.delete(k); }
         "failure",
         None,
         None,
+        None,
+        "onsessionclosed",
     ]
 
 

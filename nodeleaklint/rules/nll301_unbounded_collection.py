@@ -14,10 +14,13 @@ never called in the file) gives medium confidence, and so does a collection that
 exported or handed to another function, since code elsewhere may shrink it. Instance fields
 must grow outside the constructor and never shrink anywhere in the class, and the instance
 must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
-or server, is named for a long-lived role (`…Cache`, `…Store`, `…Registry`, `…Pool`,
-`…Manager`, `…Service`, `…Server`, `…Hub`), is instantiated at module top level, or the
-growth happens per event or with keys that are new per call (most classes are data
-structures that die with their owner, and their fields with them).
+or server, is instantiated at module top level, or the growth happens per event (also
+through `handler.bind(this)` registered as a listener) or with keys that are new per call
+(most classes are data structures that die with their owner, and their fields with them),
+or its entries carry an expiry that reads check (`if (e.expiresAt <= Date.now()) return`):
+entries with a lifetime live in a collection that outlives them, and skipping an expired
+entry does not remove it. The class's name is not evidence: a `…Manager` or `…Service`
+filled from configuration stays as small as its configuration.
 
 Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUID, a
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
@@ -114,9 +117,9 @@ module, or mutated through an alias passed to a helper, is not followed (it is r
 medium confidence when it escapes, and missed when the growth itself happens elsewhere).
 A `clear`, `splice`, `shift` or `pop` anywhere, a size check that evicts, and a delete in
 an ordinary method count as a bound, even on a path that rarely runs; only the delete shapes
-listed above are verified. A delete done in another file (an owner splicing a server's client
-list) is not seen. A
-`.push` always counts as growth, even of a constant, since every call adds an element.
+listed above are verified. A delete done in another file (an owner splicing a server's
+client list) is not seen. A `.push` always counts as growth, even of a constant, since
+every call adds an element.
 Whether a key space is small (say, one entry per configured tenant) cannot be known
 statically; such caches are reported and can be suppressed with a reason.
 """
@@ -246,7 +249,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     ]
     yield from _memoized_caches(ctx)
     analysed = [(candidate, _uses(model, candidate)) for candidate in candidates]
-    siblings = _evicted_siblings(analysed)
+    siblings = _evicted_siblings(model, analysed)
     for candidate, uses in analysed:
         sibling = siblings.get(id(uses))
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
@@ -258,7 +261,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if (
                 not candidate.instance
                 or reached.keyed_by_own_cleanup
-                or _instance_evidence(model, candidate, reached.growth)
+                or _instance_evidence(model, candidate, reached.growth, uses)
             ):
                 yield _finding(ctx, candidate, reached.growth, uses, eviction=why)
             continue
@@ -267,22 +270,30 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue  # a clear in teardown matters only when keys are new per call (ids …)
         if invokes_elements(model, uses.reads) and not any(g.unbounded for g in growth):
             continue  # a dispatch table of handlers: filled by configuration, not traffic
-        if candidate.instance and not (sibling or _instance_evidence(model, candidate, growth)):
+        if candidate.instance and not (
+            sibling or _instance_evidence(model, candidate, growth, uses)
+        ):
             continue  # most classes are short-lived data structures that die with their owner
         yield _finding(ctx, candidate, growth, uses, teardown_only, sibling=sibling)
 
 
-def _evicted_siblings(analysed: list[tuple[Candidate, Uses]]) -> dict[int, str]:
+def _evicted_siblings(
+    model: SemanticModel, analysed: list[tuple[Candidate, Uses]]
+) -> dict[int, str]:
     """Collections grown with the same key in the same function as a sibling that is deleted
     somewhere, while they never are (SPEC §1: sibling collections keyed by the same id are
     evicted together). ``id(uses)`` -> why, for the message."""
     deleted: dict[tuple[int, str], tuple[Candidate, Growth]] = {}
     for candidate, uses in analysed:
-        if candidate.reassigned or not any(_is_delete(s) for s in uses.shrinks):
+        if candidate.reassigned:
             continue
+        deletes = [s for s in uses.shrinks if _is_delete(s)]
         for g in uses.growth:
             key = unwrap(g.key)
-            if key is not None and candidate.kind != "array":
+            # a delete beside the growth (``if (v) m[k] = v; else delete m[k]``) toggles an
+            # entry; eviction at the end of the work happens elsewhere
+            elsewhere = any(not in_function(model, d, g.function) for d in deletes)
+            if key is not None and candidate.kind != "array" and elsewhere:
                 deleted.setdefault((g.function.node.id, text(key)), (candidate, g))
     found: dict[int, str] = {}
     for candidate, uses in analysed:
@@ -301,12 +312,55 @@ def _evicted_siblings(analysed: list[tuple[Candidate, Uses]]) -> dict[int, str]:
     return found
 
 
-def _instance_evidence(model: SemanticModel, candidate: Candidate, growth: list[Growth]) -> bool:
+def _instance_evidence(
+    model: SemanticModel, candidate: Candidate, growth: list[Growth], uses: Uses
+) -> bool:
     """Whether an instance field's owner outlives the work its entries describe: growth per
-    event or with keys new per call, or a class whose instances are long-lived."""
-    return any(g.event_driven or g.unbounded for g in growth) or _long_lived_class(
-        model, candidate.class_node
+    event or with keys new per call, entries that expire (the code's own TTL check says the
+    collection outlives them), or a class whose instances are long-lived."""
+    return (
+        any(g.event_driven or g.unbounded for g in growth)
+        or _expiry_check(model, uses) is not None
+        or _long_lived_class(model, candidate.class_node)
     )
+
+
+def _expiry_check(model: SemanticModel, uses: Uses) -> Node | None:
+    """``const e = this.entries.get(k); if (e.expiresAt <= Date.now()) return undefined``: a
+    read that compares the entry with the clock. The entries have a lifetime, so the
+    collection outlives them; skipping an expired entry on read does not remove it."""
+    for read in uses.reads:
+        parent = read.parent
+        name = parent.child_by_field_name("name") if parent is not None else None
+        if parent is None or parent.type != "variable_declarator" or name is None:
+            continue
+        binding = model.binding_of(name) if name.type == "identifier" else None
+        for reference in binding.references if binding is not None else ():
+            comparison = outer(reference).parent
+            while comparison is not None and comparison.type == "member_expression":
+                comparison = comparison.parent
+            if (
+                comparison is not None
+                and comparison.type == "binary_expression"
+                and text(comparison.child_by_field_name("operator")) in _COMPARISONS
+                and any(_reads_clock(side) for side in comparison.named_children)
+            ):
+                return comparison
+    return None
+
+
+def _reads_clock(node: Node) -> bool:
+    """``Date.now()``, ``performance.now()``, ``+new Date()``: the current time."""
+    node = unwrap(node) or node
+    for current in own_nodes(node):
+        if current.type == "call_expression" and callee_parts(current)[1] == "now":
+            return True
+        if (
+            current.type == "new_expression"
+            and text(current.child_by_field_name("constructor")) == "Date"
+        ):
+            return True
+    return False
 
 
 @dataclass
@@ -491,15 +545,13 @@ def _shrinks_only_in_teardown(model: SemanticModel, candidate: Candidate, uses: 
     return sorted(set(names))[0]
 
 
-# Class names whose role is to outlive the work they serve.
-_LONG_LIVED_ROLES = ("Cache", "Store", "Registry", "Pool", "Manager", "Service", "Server", "Hub")
 _EMITTER_BASES = ("EventEmitter", "Emitter", "Server", "Duplex", "Readable", "Writable")
 
 
 def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     """Evidence that instances live as long as the process: a DI-decorated class (NestJS
-    ``@Injectable()``), an emitter or server subclass, a name that says so (``MemoryCache``,
-    ``SessionStore``, ``ConnectionPool``), or one instantiated at module top level."""
+    ``@Injectable()``), an emitter or server subclass (framework base classes), or one
+    instantiated at module top level. Never the class's own name."""
     if class_node is None:
         return False
     if is_decorated(class_node):
@@ -511,8 +563,6 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     name = class_node.child_by_field_name("name")
     if name is None:
         return False
-    if text(name).endswith(_LONG_LIVED_ROLES):
-        return True
     return any(
         call.is_new and call.function is None and call.callee_text == text(name)
         for call in model.calls_named(text(name))
@@ -742,6 +792,37 @@ def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, stati
     return function.is_static == static
 
 
+def _registered_bound(model: SemanticModel, function: FunctionInfo) -> bool:
+    """``wss.on('connection', onConnection.bind(this))``: the function runs per event even
+    though its name is only ever used through ``.bind``."""
+    binding = function.binding
+    if binding is None:
+        return False
+    for reference in binding.references:
+        member = outer(reference).parent
+        bound = member.parent if member is not None else None
+        if (
+            member is None
+            or bound is None
+            or member.type != "member_expression"
+            or text(member.child_by_field_name("property")) != "bind"
+            or bound.type != "call_expression"
+        ):
+            continue
+        arguments = bound.parent
+        call = (
+            model.call_at(arguments.parent) if arguments is not None and arguments.parent else None
+        )
+        if (
+            call is not None
+            and arguments is not None
+            and arguments.type == "arguments"
+            and is_registration(call)
+        ):
+            return True
+    return False
+
+
 def _bound_this(model: SemanticModel, function: FunctionInfo | None) -> FunctionInfo | None:
     """``function onConnection(ws) { this.clients.push(ws) }`` used only as
     ``onConnection.bind(this)``: its ``this`` is the ``this`` of the function that binds it."""
@@ -911,7 +992,8 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             subject = call.args[0]
             if prop in ("set", "add") and is_constant(model, subject):
                 return
-            if is_callable_value(model, call.args[1] if prop == "set" else subject):
+            stored = (call.args[1] if len(call.args) > 1 else None) if prop == "set" else subject
+            if is_callable_value(model, stored):
                 return  # a handler registered under a name: configuration
             if prop == "set" and _only_updates(model, parent, member, subject):
                 return  # ``if (m.has(k)) m.set(k, …)`` replaces an entry, never adds one
@@ -1137,7 +1219,9 @@ def _add_growth(
         _instance_repetition(model, function) if candidate.instance else model.repetition(function)
     )
     origin = describe_origin(model, subject)
-    event_driven = repetition is Repetition.REPEATING and model.is_event_driven(function)
+    event_driven = (
+        repetition is Repetition.REPEATING and model.is_event_driven(function)
+    ) or _registered_bound(model, function)
     unbounded = unbounded_key(model, subject)
     uses.growth.append(
         Growth(
@@ -1212,6 +1296,7 @@ def _finding(
         else ""
     )
     lifetime = "each instance" if candidate.instance else "the process"
+    expiry = _expiry_check(ctx.model, uses)
     keyed = first.event_driven or sibling is not None or any(g.unbounded for g in growth)
     caveat = "" if keyed else ", unless its keys come from a small fixed set"
     if candidate.exported:
@@ -1236,6 +1321,9 @@ def _finding(
         else f"nothing in this {scope} deletes its entries, although {sibling}, so it grows for "
         f"the life of {lifetime}{caveat}"
         if sibling
+        else f"nothing in this {scope} deletes its entries: reads skip an expired one "
+        f"(`{short(text(expiry))}`) but leave it in, so it grows for the life of {lifetime}"
+        if expiry is not None and not uses.bounded
         else f"nothing in this {scope} deletes, clears or bounds its entries, so it grows for "
         f"the life of {lifetime}{caveat}"
     )

@@ -88,7 +88,7 @@ def _callback_ending(call: CallSite, index: int) -> Ending | None:
     shown = _shown(call)
     if (name == "catch" and index == 0) or (name == "then" and index == 1):
         return Ending(*_FAILURE, f"in `{shown}`")
-    if name == "then" and index == 0 and len(call.args) == 1:
+    if name == "then" and index == 0 and len(call.args) == 1 and not _resolved(call.obj):
         return Ending(*_SUCCESS, f"in `{shown}`")
     if name in LISTEN_METHODS and index == 1 and call.args:
         event = string_value(call.args[0])
@@ -96,6 +96,15 @@ def _callback_ending(call: CallSite, index: int) -> Ending | None:
             covered, missed = PARTIAL_END_EVENTS[event]
             return Ending(event, covered, missed, f"in the `'{event}'` listener `{shown}`")
     return None
+
+
+def _resolved(promise: Node | None) -> bool:
+    """``Promise.resolve(…)``: a promise that cannot reject (``.then`` on it only defers)."""
+    promise = unwrap(promise)
+    if promise is None or promise.type != "call_expression":
+        return False
+    obj, name = callee_parts(promise)
+    return name == "resolve" and text(obj) == "Promise"
 
 
 def _shown(call: CallSite) -> str:

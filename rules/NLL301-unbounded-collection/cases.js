@@ -627,6 +627,48 @@ Directory.prototype.remove = function (id) {
   this.joinedAt.delete(id);
 };
 
+
+// --- entries that expire but are never deleted ----------------------------------------------
+function TtlCache(ttl) {
+  this.ttl = ttl;
+  this.entries = new Map();
+}
+TtlCache.prototype.get = function (key) {
+  var entry = this.entries.get(key);
+  if (!entry || entry.expiresAt <= Date.now()) return undefined;
+  return entry.value;
+};
+TtlCache.prototype.set = function (key, value) {
+  // ruleid: NLL301 -- reads skip expired entries but never delete them
+  this.entries.set(key, { value: value, expiresAt: Date.now() + this.ttl });
+};
+
+function PruningCache(ttl) {
+  this.ttl = ttl;
+  this.entries = new Map();
+}
+PruningCache.prototype.get = function (key) {
+  var entry = this.entries.get(key);
+  if (entry && entry.expiresAt <= Date.now()) this.entries.delete(key);
+  return entry && entry.value;
+};
+PruningCache.prototype.set = function (key, value) {
+  // ok: NLL301 -- an expired entry is deleted when it is read
+  this.entries.set(key, { value: value, expiresAt: Date.now() + this.ttl });
+};
+
+// --- a class's name is not evidence ---------------------------------------------------------
+class AccessoryManager {
+  constructor() {
+    this.byName = new Map();
+  }
+  register(accessory) {
+    // ok: NLL301 -- filled from configuration; nothing says instances outlive it or keys are per call
+    this.byName.set(accessory.name, accessory);
+  }
+}
+module.exports.caches = { TtlCache, PruningCache, AccessoryManager };
+
 module.exports.app = app;
 module.exports.Pool = Pool;
 module.exports.Hub = Hub;

@@ -425,3 +425,35 @@ export class CleanTracker {
     delete this.startedAt[jobId];
   }
 }
+
+// --- entries that expire but are never deleted ----------------------------------------------
+export class ExpiringCache<T> {
+  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    return entry.value;
+  }
+  set(key: string, value: T): void {
+    // ruleid: NLL301 -- expired entries are skipped on read and stay in the map
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+  }
+}
+
+export class SweptCache<T> {
+  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    return entry.value;
+  }
+  set(key: string, value: T): void {
+    // ok: NLL301 -- `sweep()` deletes expired entries
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+  }
+  sweep(): void {
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= Date.now()) this.entries.delete(key);
+  }
+}
