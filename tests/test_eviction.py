@@ -124,6 +124,8 @@ def test_rebuilding_a_collection_from_itself() -> None:
     assert rewrite("this.x = this.x.concat(v);") == "v"
     assert rewrite("x = { ...x, [k]: v };") == "k"
     assert rewrite("x = Object.assign({}, x, { [k]: v });") == "k"
+    assert rewrite("x = R.assoc(id, v, x);") == "id"
+    assert rewrite("x = assoc('ready', true, x);") == "(update)"
     assert rewrite("x = { ...x, ready: true };") == "(update)"
     assert rewrite("x = x.filter(Boolean);") is None
     assert rewrite("x = [...y, v];") is None

@@ -930,7 +930,10 @@ def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
                 pending.extend(binding.references)
         elif kind == "arguments" and uses.escapes is None:
             call = model.call_at(parent.parent) if parent.parent is not None else None
-            copied = call is not None and call.name == "assign" and call.args[:1] != [position]
+            copied = call is not None and (
+                (call.name == "assign" and call.args[:1] != [position])
+                or (call.name in ("assoc", "assocPath") and call.args[2:] == [position])
+            )  # a copy is made of it: ``Object.assign({}, x, …)``, ``assoc(k, v, x)``
             if call is not None and call.name not in _READ_ONLY_CALLS and not copied:
                 uses.escapes = f"`{call.display()}`"
         elif kind == "assignment_expression" and parent.child_by_field_name("left") == position:

@@ -504,11 +504,12 @@ def self_rewrite(
 ) -> SelfRewrite | None:
     """Whether ``target = value`` rebuilds a collection from itself, and what it adds.
 
-    ``x = [...x, v]`` / ``[v, ...x]`` and ``x = x.concat(v)`` add ``v``; ``x = { ...x, [k]: v }``
-    and ``x = Object.assign({}, x, { [k]: v })`` add the key ``k`` (growth, SPEC §1, when the
-    code repeats). A rewrite with constant keys only (``{ ...x, ready: true }``) adds nothing:
-    it updates a fixed set of properties (``added`` is None). Anything else — a filtered or
-    sliced copy, a fresh collection — is a real reassignment and gives None."""
+    ``x = [...x, v]`` / ``[v, ...x]`` and ``x = x.concat(v)`` add ``v``;
+    ``x = { ...x, [k]: v }``, ``x = Object.assign({}, x, { [k]: v })`` and
+    ``x = assoc(k, v, x)`` add the key ``k`` (growth, SPEC §1, when the code repeats). A
+    rewrite with constant keys only (``{ ...x, ready: true }``) adds nothing: it updates a
+    fixed set of properties (``added`` is None). Anything else — a filtered or sliced copy,
+    a fresh collection — is a real reassignment and gives None."""
     target, value = unwrap(target), unwrap(value)
     if target is None or value is None:
         return None
@@ -528,6 +529,9 @@ def self_rewrite(
     args = call_arguments(value)
     if name == "concat" and text(unwrap(obj)) == wanted and args:
         return SelfRewrite(args[0])
+    if name in _ASSOC and len(args) == 3 and text(unwrap(args[2])) == wanted:
+        key = args[0]  # ``x = assoc(k, v, x)`` (Ramda): a copy of ``x`` with ``k`` set
+        return SelfRewrite(None if is_constant(model, key) else key)
     if name == "assign" and text(obj) == "Object" and len(args) >= 3:
         first = unwrap(args[0])
         if first is None or first.type != "object" or first.named_children:
@@ -536,6 +540,10 @@ def self_rewrite(
             return None
         return _object_rewrite(model, args[2:], None)
     return None
+
+
+# Immutable "set a key" helpers whose last argument is the object copied (Ramda, lodash/fp).
+_ASSOC = frozenset({"assoc", "assocPath"})
 
 
 def _spreads(element: Node, wanted: str) -> bool:

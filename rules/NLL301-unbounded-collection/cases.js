@@ -548,6 +548,14 @@ app.get('/seen/:id', (req, res) => {
   res.end();
 });
 
+const R = require('ramda');
+let byRequest = {};
+app.get('/r/:id', (req, res) => {
+  // ruleid: NLL301 -- `assoc` copies every old key into the new object, plus one
+  byRequest = R.assoc(req.params.id, Date.now(), byRequest);
+  res.end();
+});
+
 let recentUrls = [];
 app.get('/recent', (req, res) => {
   // ok: NLL301 -- the copy keeps the last 100 only
