@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from nodeleaklint.parsing import Dialect, Node, dialect_for_path, parse
 from nodeleaklint.semantics import SemanticModel
-from nodeleaklint.semantics.eviction import ending_of, mismatched_lookup, one_way_only, paired_owner
+from nodeleaklint.semantics.eviction import (
+    ending_of,
+    mismatched_lookup,
+    one_way_only,
+    paired_owner,
+    turns_away,
+)
 from nodeleaklint.semantics.syntax import text
 from nodeleaklint.semantics.values import self_rewrite
 from nodeleaklint.source import SourceFile
@@ -130,3 +136,30 @@ def test_rebuilding_a_collection_from_itself() -> None:
     assert rewrite("x = x.filter(Boolean);") is None
     assert rewrite("x = [...y, v];") is None
     assert rewrite("x = [...x, v].slice(-10);") is None
+
+
+def refusals(code: str) -> list[bool]:
+    """``turns_away`` for every ``.length`` comparison in ``code``, in order."""
+    model = build(code)
+    found: list[bool] = []
+    stack = [model.root]
+    while stack:
+        node = stack.pop()
+        stack.extend(reversed(node.named_children))
+        if node.type == "binary_expression" and "length" in text(node.child_by_field_name("left")):
+            size = node.child_by_field_name("left")
+            assert size is not None
+            found.append(turns_away(model, node, size))
+    return found
+
+
+def test_a_size_check_that_only_refuses_is_not_eviction() -> None:
+    assert refusals(
+        """
+function a(ws) { if (list.length >= max) { ws.close(); return; } list.push(ws); }
+function b(ws) { if (list.length >= max) list.shift(); list.push(ws); }
+function c(ws) { if (list.length >= max) { this.evictOldest(); return; } list.push(ws); }
+function d(ws) { if (list.length < max) list.push(ws); }
+function e(ws, reject) { if (list.length > max) return reject(new Error('full')); list.push(ws); }
+"""
+    ) == [True, False, False, False, True]

@@ -135,11 +135,16 @@ from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.semantics.cleanup import in_function, member_index, object_property
 from nodeleaklint.semantics.contexts import is_decorated
 from nodeleaklint.semantics.eviction import (
+    COMPARISONS,
+    SHRINK_METHODS,
     deleted_key,
     describe_callback,
+    expiry_check,
     mismatched_lookup,
     one_way_only,
     paired_owner,
+    turns_away,
+    walks,
 )
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
@@ -160,7 +165,6 @@ from nodeleaklint.semantics.syntax import (
     is_inside,
     number_value,
     outer,
-    own_nodes,
     short,
     text,
     unwrap,
@@ -191,8 +195,6 @@ META = RuleMeta(
 )
 
 GROWTH_METHODS = {"Map": ("set",), "Set": ("add",), "array": ("push", "unshift"), "object": ()}
-SHRINK_METHODS = frozenset({"delete", "clear", "shift", "pop", "splice"})
-_COMPARISONS = frozenset({"<", "<=", ">", ">="})
 _FIELD_KINDS = frozenset({"field_definition", "public_field_definition"})
 _GLOBAL_ROOTS = ("global", "globalThis")
 _EXPORT_ROOTS = ("exports", "module.exports")
@@ -320,47 +322,9 @@ def _instance_evidence(
     collection outlives them), or a class whose instances are long-lived."""
     return (
         any(g.event_driven or g.unbounded for g in growth)
-        or _expiry_check(model, uses) is not None
+        or expiry_check(model, uses.reads) is not None
         or _long_lived_class(model, candidate.class_node)
     )
-
-
-def _expiry_check(model: SemanticModel, uses: Uses) -> Node | None:
-    """``const e = this.entries.get(k); if (e.expiresAt <= Date.now()) return undefined``: a
-    read that compares the entry with the clock. The entries have a lifetime, so the
-    collection outlives them; skipping an expired entry on read does not remove it."""
-    for read in uses.reads:
-        parent = read.parent
-        name = parent.child_by_field_name("name") if parent is not None else None
-        if parent is None or parent.type != "variable_declarator" or name is None:
-            continue
-        binding = model.binding_of(name) if name.type == "identifier" else None
-        for reference in binding.references if binding is not None else ():
-            comparison = outer(reference).parent
-            while comparison is not None and comparison.type == "member_expression":
-                comparison = comparison.parent
-            if (
-                comparison is not None
-                and comparison.type == "binary_expression"
-                and text(comparison.child_by_field_name("operator")) in _COMPARISONS
-                and any(_reads_clock(side) for side in comparison.named_children)
-            ):
-                return comparison
-    return None
-
-
-def _reads_clock(node: Node) -> bool:
-    """``Date.now()``, ``performance.now()``, ``+new Date()``: the current time."""
-    node = unwrap(node) or node
-    for current in own_nodes(node):
-        if current.type == "call_expression" and callee_parts(current)[1] == "now":
-            return True
-        if (
-            current.type == "new_expression"
-            and text(current.child_by_field_name("constructor")) == "Date"
-        ):
-            return True
-    return False
 
 
 @dataclass
@@ -1012,95 +976,18 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             uses.sized = uses.sized or uses.bounded
         elif (
             parent.type == "binary_expression"
-            and text(parent.child_by_field_name("operator")) in _COMPARISONS
+            and text(parent.child_by_field_name("operator")) in COMPARISONS
         ):
             other = parent.child_by_field_name("right")
             if other is not None and other.id == position.id:
                 other = parent.child_by_field_name("left")
-            if number_value(other) in (0.0, 1.0) or _walks(parent):
+            if number_value(other) in (0.0, 1.0) or walks(parent):
                 return
-            if _turns_away(model, parent, position):
+            if turns_away(model, parent, position):
                 uses.rejects = uses.rejects or f"`{short(text(parent))}`"
                 return
             uses.bounded = uses.bounded or f"`{short(text(parent))}`"
             uses.sized = uses.sized or uses.bounded
-
-
-def _walks(comparison: Node) -> bool:
-    """``for (let i = 0; i < list.length; i++)``: the test of a counting loop walks the
-    collection; it bounds nothing."""
-    parent = comparison.parent
-    return (
-        parent is not None
-        and parent.type == "for_statement"
-        and parent.child_by_field_name("condition") == comparison
-        and parent.child_by_field_name("increment") is not None
-    )
-
-
-_EXITS = frozenset({"return_statement", "throw_statement"})
-
-
-def _turns_away(model: SemanticModel, comparison: Node, size: Node) -> bool:
-    """``if (clients.length >= max) { ws.close(); return; }``: a check that the collection is
-    full whose branch only leaves — it refuses the new entry and evicts none, so the entries
-    already in stay for good (and once full, it refuses everyone). A branch that calls a
-    method of the instance or a function of the file might evict: not a refusal."""
-    operator = text(comparison.child_by_field_name("operator"))
-    left = comparison.child_by_field_name("left")
-    on_left = left is not None and left.id == size.id
-    if (operator in (">", ">=")) != on_left:
-        return False  # ``size < max``: tests for room, not for fullness
-    test, current = comparison, comparison.parent
-    while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
-        if (
-            current.type == "binary_expression"
-            and text(current.child_by_field_name("operator")) != "||"
-        ):
-            return False
-        test, current = current, current.parent
-    if current is None or current.type != "if_statement":
-        return False
-    if current.child_by_field_name("condition") != test and unwrap(
-        current.child_by_field_name("condition")
-    ) != unwrap(test):
-        return False
-    branch = current.child_by_field_name("consequence")
-    if branch is None:
-        return False
-    statements = branch.named_children if branch.type == "statement_block" else [branch]
-    if not statements or statements[-1].type not in _EXITS:
-        return False
-    collection = text(unwrap(size.child_by_field_name("object")))
-    for node in own_nodes(branch):
-        if node.type == "call_expression" and _may_evict(model, node):
-            return False
-        if (
-            node.type == "unary_expression"
-            and text(node.child_by_field_name("operator")) == "delete"
-        ):
-            return False
-        if node.type == "assignment_expression" and text(
-            node.child_by_field_name("left")
-        ).startswith(collection):
-            return False
-    return True
-
-
-def _may_evict(model: SemanticModel, call: Node) -> bool:
-    """A call in a refusing branch that could evict: a shrink method, a method of the
-    instance, or a function of this file (a parameter such as ``reject`` or a method of
-    another object such as ``ws.close()`` cannot reach the collection's entries)."""
-    obj, name = callee_parts(call)
-    if name in SHRINK_METHODS or (obj is not None and obj.type == "this"):
-        return True
-    if obj is not None:
-        return False
-    callee = unwrap(call.child_by_field_name("function"))
-    binding = (
-        model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
-    )
-    return binding is not None and binding.kind is not BindingKind.PARAM
 
 
 def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, uses: Uses) -> None:
@@ -1299,7 +1186,7 @@ def _finding(
         else ""
     )
     lifetime = "each instance" if candidate.instance else "the process"
-    expiry = _expiry_check(ctx.model, uses)
+    expiry = expiry_check(ctx.model, uses.reads)
     keyed = first.event_driven or sibling is not None or any(g.unbounded for g in growth)
     caveat = "" if keyed else ", unless its keys come from a small fixed set"
     if candidate.exported:

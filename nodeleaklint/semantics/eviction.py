@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.cleanup import same_location
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     call_arguments,
     callee_parts,
     outer,
+    own_nodes,
     root_object,
     string_value,
     text,
@@ -264,3 +265,124 @@ def describe_callback(function: FunctionInfo) -> str:
     """``user.once('destroy', …)`` for a callback, for messages."""
     call = function.callback_of
     return f"`{_shown(call)}`" if call is not None else function.display()
+
+
+# -- what is not eviction -----------------------------------------------------------------
+# Methods that remove entries from a Map, Set or array.
+SHRINK_METHODS = frozenset({"delete", "clear", "shift", "pop", "splice"})
+COMPARISONS = frozenset({"<", "<=", ">", ">="})
+
+
+def walks(comparison: Node) -> bool:
+    """``for (let i = 0; i < list.length; i++)``: the test of a counting loop walks the
+    collection; it bounds nothing."""
+    parent = comparison.parent
+    return (
+        parent is not None
+        and parent.type == "for_statement"
+        and parent.child_by_field_name("condition") == comparison
+        and parent.child_by_field_name("increment") is not None
+    )
+
+
+_EXITS = frozenset({"return_statement", "throw_statement"})
+
+
+def turns_away(model: SemanticModel, comparison: Node, size: Node) -> bool:
+    """``if (clients.length >= max) { ws.close(); return; }``: a check that the collection is
+    full whose branch only leaves — it refuses the new entry and evicts none, so the entries
+    already in stay for good (and once full, it refuses everyone). A branch that calls a
+    method of the instance or a function of the file might evict: not a refusal."""
+    operator = text(comparison.child_by_field_name("operator"))
+    left = comparison.child_by_field_name("left")
+    on_left = left is not None and left.id == size.id
+    if (operator in (">", ">=")) != on_left:
+        return False  # ``size < max``: tests for room, not for fullness
+    test, current = comparison, comparison.parent
+    while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
+        if (
+            current.type == "binary_expression"
+            and text(current.child_by_field_name("operator")) != "||"
+        ):
+            return False
+        test, current = current, current.parent
+    if current is None or current.type != "if_statement":
+        return False
+    if current.child_by_field_name("condition") != test and unwrap(
+        current.child_by_field_name("condition")
+    ) != unwrap(test):
+        return False
+    branch = current.child_by_field_name("consequence")
+    if branch is None:
+        return False
+    statements = branch.named_children if branch.type == "statement_block" else [branch]
+    if not statements or statements[-1].type not in _EXITS:
+        return False
+    collection = text(unwrap(size.child_by_field_name("object")))
+    for node in own_nodes(branch):
+        if node.type == "call_expression" and _may_evict(model, node):
+            return False
+        if (
+            node.type == "unary_expression"
+            and text(node.child_by_field_name("operator")) == "delete"
+        ):
+            return False
+        if node.type == "assignment_expression" and text(
+            node.child_by_field_name("left")
+        ).startswith(collection):
+            return False
+    return True
+
+
+def _may_evict(model: SemanticModel, call: Node) -> bool:
+    """A call in a refusing branch that could evict: a shrink method, a method of the
+    instance, or a function of this file (a parameter such as ``reject`` or a method of
+    another object such as ``ws.close()`` cannot reach the collection's entries)."""
+    obj, name = callee_parts(call)
+    if name in SHRINK_METHODS or (obj is not None and obj.type == "this"):
+        return True
+    if obj is not None:
+        return False
+    callee = unwrap(call.child_by_field_name("function"))
+    binding = (
+        model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+    )
+    return binding is not None and binding.kind is not BindingKind.PARAM
+
+
+def expiry_check(model: SemanticModel, reads: list[Node]) -> Node | None:
+    """``const e = this.entries.get(k); if (e.expiresAt <= Date.now()) return undefined``: a
+    read that compares the entry with the clock. The entries have a lifetime, so the
+    collection outlives them; skipping an expired entry on read does not remove it."""
+    for read in reads:
+        parent = read.parent
+        name = parent.child_by_field_name("name") if parent is not None else None
+        if parent is None or parent.type != "variable_declarator" or name is None:
+            continue
+        binding = model.binding_of(name) if name.type == "identifier" else None
+        for reference in binding.references if binding is not None else ():
+            comparison = outer(reference).parent
+            while comparison is not None and comparison.type == "member_expression":
+                comparison = comparison.parent
+            if (
+                comparison is not None
+                and comparison.type == "binary_expression"
+                and text(comparison.child_by_field_name("operator")) in COMPARISONS
+                and any(_reads_clock(side) for side in comparison.named_children)
+            ):
+                return comparison
+    return None
+
+
+def _reads_clock(node: Node) -> bool:
+    """``Date.now()``, ``performance.now()``, ``+new Date()``: the current time."""
+    node = unwrap(node) or node
+    for current in own_nodes(node):
+        if current.type == "call_expression" and callee_parts(current)[1] == "now":
+            return True
+        if (
+            current.type == "new_expression"
+            and text(current.child_by_field_name("constructor")) == "Date"
+        ):
+            return True
+    return False
