@@ -94,6 +94,9 @@ CHECKS: dict[str, list[Check]] = {
         ("fixed.growth", "<=", 2),
         ("capped.growth", "<=", 5),
         ("capped.growth_second_half", "<=", 2),
+        # delete coverage: 40 abandoned long polls; 'finish' never fires for them, 'close' does
+        ("coverage.finish_only.growth", ">=", 36),
+        ("coverage.on_close.growth", "<=", 0),
     ],
     "NLL401": [
         # heap+external MiB, 40 x 1 MiB (~40 MiB observed)

@@ -62,10 +62,46 @@ async function measure(work) {
   });
 }
 
+// DELETE COVERAGE: a real HTTP server keeps an entry per request and deletes it on
+// the response's 'finish' (flagged) or 'close' (fixed). The requests are long polls
+// the server never answers; each client gives up and disconnects. A response the
+// client abandons emits 'close' but never 'finish', so the 'finish'-only delete
+// never runs.
+const http = require('node:http');
+const ABANDONED = 40;
+
+async function abandonedRequests(endEvent) {
+  const pending = new Map();
+  let seen = 0;
+  const server = http.createServer((req, res) => {
+    const id = `poll-${seen++}-${Math.random()}`;
+    pending.set(id, entry(seen));
+    res.on(endEvent, () => pending.delete(id));
+    res.writeHead(200);
+    res.flushHeaders(); // the long poll answers later (never, here)
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  for (let i = 0; i < ABANDONED; i++) {
+    await new Promise((resolve) => {
+      const req = http.get({ port, host: '127.0.0.1', path: '/poll', agent: false }, () => {
+        req.destroy(); // headers are in: the client gives up
+      });
+      req.on('close', resolve);
+      req.on('error', () => {});
+    });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the server see every close
+  await new Promise((resolve) => server.close(resolve));
+  return { before: 0, after: pending.size, growth: pending.size, requests: seen };
+}
+
 const phases = {
   flagged: () => measure(handleFlagged),
   fixed: () => measure(handleFixed),
   fixed_capped: () => measure(handleCapped),
+  finish_only: () => abandonedRequests('finish'),
+  on_close: () => abandonedRequests('close'),
 };
 
 function line(label, r) {
@@ -86,6 +122,8 @@ main({
     line('flagged: map.set(uniqueKey, v)', r.flagged),
     line('fixed:   delete in finally', r.fixed),
     line(`fixed:   size cap ${CAP}`, r.fixed_capped),
+    `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
+      `requests left in the map; delete on 'close': ${r.on_close.after} of ${r.on_close.requests}`,
   ],
-  extra: (r) => ({ capped: r.fixed_capped }),
+  extra: (r) => ({ capped: r.fixed_capped, coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

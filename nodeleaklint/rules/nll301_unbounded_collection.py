@@ -14,10 +14,13 @@ never called in the file) gives medium confidence, and so does a collection that
 exported or handed to another function, since code elsewhere may shrink it. Instance fields
 must grow outside the constructor and never shrink anywhere in the class, and the instance
 must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
-or server, is named for a long-lived role (`…Cache`, `…Store`, `…Registry`, `…Pool`,
-`…Manager`, `…Service`, `…Server`, `…Hub`), is instantiated at module top level, or the
-growth happens per event or with keys that are new per call (most classes are data
-structures that die with their owner, and their fields with them).
+or server, is instantiated at module top level, or the growth happens per event (also
+through `handler.bind(this)` registered as a listener) or with keys that are new per call
+(most classes are data structures that die with their owner, and their fields with them),
+or its entries carry an expiry that reads check (`if (e.expiresAt <= Date.now()) return`):
+entries with a lifetime live in a collection that outlives them, and skipping an expired
+entry does not remove it. The class's name is not evidence: a `…Manager` or `…Service`
+filled from configuration stays as small as its configuration.
 
 Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUID, a
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
@@ -29,6 +32,31 @@ an object's entry to `null` keeps the key. Factories count as owners: the locals
 function that returns an object of closures live as long as that object. Memoized functions
 (`memoizee` without `max`, lodash `memoize`, `fast-memoize`) fed per-call values are
 unbounded caches too.
+
+Growth includes rebuilding the collection from itself: `x = [...x, v]`, `x = x.concat(v)`,
+`x = { ...x, [k]: v }` and `x = Object.assign({}, x, { [k]: v })` keep every old entry and
+add one (a filtered or sliced copy, or a rewrite of constant keys, does not).
+
+Deletes are verified, not assumed (SPEC §1 *Cleanup is verified*), and reported with medium
+confidence when they cannot reach the entries:
+- every delete runs on one way only of the work ending: in a `catch` or `.catch(…)` (the
+  entry stays when the work succeeds), in `.then(onFulfilled)` (it stays when the work
+  fails), in an `'error'`, `'finish'`, `'end'`, `'timeout'` or `'aborted'` listener (a
+  response the client aborts never emits `'finish'`, a reset socket never emits `'end'`; a
+  `'close'` listener or a `finally` runs on every way), or in an option hook that fires on
+  one way only (the MCP SDK's `onsessionclosed`, on an explicit DELETE). Deletes on the
+  success and failure paths only need keys that are new per call (a result cache, or a
+  registration undone when its `init()` fails, is not per piece of work);
+- the only delete removes another key than the one its function looked up
+  (`cbs.get(msg.callbackId)` … `cbs.delete(msg.msgId)`);
+- every delete sits in a callback that one growth site registers for its own entry
+  (`user.once('destroy', () => idx.delete(user.id))`), and another growth site adds entries
+  with no such callback;
+- a sibling collection, grown under the same key in the same function, is deleted while this
+  one never is (entries keyed by one id are evicted together).
+A size check that only refuses new entries when full (`if (clients.length >= max) return`)
+evicts nothing and is not a bound, and neither is the test of a counting loop
+(`for (let i = 0; i < list.length; i++)`).
 
 The finding is reported at the growth site; the declaration and the other growth sites are
 related locations.
@@ -87,8 +115,11 @@ None.
 Growth and shrinking are matched by name within one file: a collection handed to another
 module, or mutated through an alias passed to a helper, is not followed (it is reported with
 medium confidence when it escapes, and missed when the growth itself happens elsewhere).
-Any `delete`/`clear`/size check counts as a bound, even on a path that rarely runs. A
-`.push` always counts as growth, even of a constant, since every call adds an element.
+A `clear`, `splice`, `shift` or `pop` anywhere, a size check that evicts, and a delete in
+an ordinary method count as a bound, even on a path that rarely runs; only the delete shapes
+listed above are verified. A delete done in another file (an owner splicing a server's
+client list) is not seen. A `.push` always counts as growth, even of a constant, since
+every call adds an element.
 Whether a key space is small (say, one entry per configured tenant) cannot be known
 statically; such caches are reported and can be suppressed with a reason.
 """
@@ -101,8 +132,20 @@ from dataclasses import dataclass, field
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.semantics.cleanup import member_index, object_property
+from nodeleaklint.semantics.cleanup import in_function, member_index, object_property
 from nodeleaklint.semantics.contexts import is_decorated
+from nodeleaklint.semantics.eviction import (
+    COMPARISONS,
+    SHRINK_METHODS,
+    deleted_key,
+    describe_callback,
+    expiry_check,
+    mismatched_lookup,
+    one_way_only,
+    paired_owner,
+    turns_away,
+    walks,
+)
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import is_registration
@@ -133,6 +176,7 @@ from nodeleaklint.semantics.values import (
     invokes_elements,
     is_callable_value,
     is_constant,
+    self_rewrite,
     unbounded_key,
 )
 from nodeleaklint.semantics.vocabulary import MEMOIZERS
@@ -151,8 +195,6 @@ META = RuleMeta(
 )
 
 GROWTH_METHODS = {"Map": ("set",), "Set": ("add",), "array": ("push", "unshift"), "object": ()}
-SHRINK_METHODS = frozenset({"delete", "clear", "shift", "pop", "splice"})
-_COMPARISONS = frozenset({"<", "<=", ">", ">="})
 _FIELD_KINDS = frozenset({"field_definition", "public_field_definition"})
 _GLOBAL_ROOTS = ("global", "globalThis")
 _EXPORT_ROOTS = ("exports", "module.exports")
@@ -184,12 +226,15 @@ class Growth:
     repetition: Repetition
     event_driven: bool
     unbounded: str | None = None  # why the key is new per call (SPEC §1 *Key cardinality*)
+    key: Node | None = None  # the key (for ``.add`` / ``.push``: the value)
 
 
 @dataclass
 class Uses:
     growth: list[Growth] = field(default_factory=list)
     bounded: str | None = None
+    sized: str | None = None  # a size check or ``length =``: a bound that is not a delete
+    rejects: str | None = None  # a size check that turns new entries away and evicts none
     escapes: str | None = None
     reads: list[Node] = field(default_factory=list)  # ``c[k]`` / ``c.get(k)`` reads
     shrinks: list[Node] = field(default_factory=list)  # ``c.delete(k)``, ``delete c[k]`` …
@@ -205,10 +250,24 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         *_factory_candidates(model),
     ]
     yield from _memoized_caches(ctx)
-    for candidate in candidates:
-        uses = _uses(model, candidate)
+    analysed = [(candidate, _uses(model, candidate)) for candidate in candidates]
+    siblings = _evicted_siblings(model, analysed)
+    for candidate, uses in analysed:
+        sibling = siblings.get(id(uses))
         growth = [g for g in uses.growth if g.repetition is not Repetition.ONCE]
         if not growth or candidate.reassigned:
+            continue
+        if candidate.instance and model.created_per_call_elsewhere(_class_name(candidate)):
+            continue  # the project creates each instance as a local of one call
+        unreached = _unreached_entries(model, uses, growth)
+        if unreached is not None:
+            reached, why = unreached
+            if (
+                not candidate.instance
+                or reached.keyed_by_own_cleanup
+                or _instance_evidence(model, candidate, reached.growth, uses)
+            ):
+                yield _finding(ctx, candidate, reached.growth, uses, eviction=why)
             continue
         teardown_only = _shrinks_only_in_teardown(model, candidate, uses)
         if uses.bounded and (teardown_only is None or not any(g.unbounded for g in growth)):
@@ -216,13 +275,134 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if invokes_elements(model, uses.reads) and not any(g.unbounded for g in growth):
             continue  # a dispatch table of handlers: filled by configuration, not traffic
         if candidate.instance and not (
-            any(g.event_driven or g.unbounded for g in growth)
-            or _long_lived_class(model, candidate.class_node)
+            sibling or _instance_evidence(model, candidate, growth, uses)
         ):
             continue  # most classes are short-lived data structures that die with their owner
-        if candidate.instance and model.created_per_call_elsewhere(_class_name(candidate)):
-            continue  # the project creates each instance as a local of one call
-        yield _finding(ctx, candidate, growth, uses, teardown_only)
+        yield _finding(ctx, candidate, growth, uses, teardown_only, sibling=sibling)
+
+
+def _evicted_siblings(
+    model: SemanticModel, analysed: list[tuple[Candidate, Uses]]
+) -> dict[int, str]:
+    """Collections grown with the same key in the same function as a sibling that is deleted
+    somewhere, while they never are (SPEC §1: sibling collections keyed by the same id are
+    evicted together). ``id(uses)`` -> why, for the message."""
+    deleted: dict[tuple[int, str], tuple[Candidate, Growth]] = {}
+    for candidate, uses in analysed:
+        if candidate.reassigned:
+            continue
+        deletes = [s for s in uses.shrinks if _is_delete(s)]
+        for g in uses.growth:
+            key = unwrap(g.key)
+            # a delete beside the growth (``if (v) m[k] = v; else delete m[k]``) toggles an
+            # entry; eviction at the end of the work happens elsewhere
+            elsewhere = any(not in_function(model, d, g.function) for d in deletes)
+            if key is not None and candidate.kind != "array" and elsewhere:
+                deleted.setdefault((g.function.node.id, text(key)), (candidate, g))
+    found: dict[int, str] = {}
+    for candidate, uses in analysed:
+        if uses.bounded or candidate.kind == "array":
+            continue
+        for g in uses.growth:
+            key = unwrap(g.key)
+            match = deleted.get((g.function.node.id, text(key))) if key is not None else None
+            if match is not None and match[0] is not candidate:
+                _sibling, where = match
+                found[id(uses)] = (
+                    f"`{where.shown}` fills a sibling collection under the same key "
+                    f"`{short(text(key))}` and that one is deleted"
+                )
+                break
+    return found
+
+
+def _instance_evidence(
+    model: SemanticModel, candidate: Candidate, growth: list[Growth], uses: Uses
+) -> bool:
+    """Whether an instance field's owner outlives the work its entries describe: growth per
+    event or with keys new per call, entries that expire (the code's own TTL check says the
+    collection outlives them), or a class whose instances are long-lived."""
+    return (
+        any(g.event_driven or g.unbounded for g in growth)
+        or expiry_check(model, uses.reads) is not None
+        or _long_lived_class(model, candidate.class_node)
+    )
+
+
+@dataclass
+class _Unreached:
+    """Growth sites whose entries no delete of the collection reaches."""
+
+    growth: list[Growth]
+    # The deletes evict the entries of other growth sites only: the code's own cleanup says
+    # the collection outlives its entries, no further evidence of the owner's lifetime needed.
+    keyed_by_own_cleanup: bool = False
+
+
+def _unreached_entries(
+    model: SemanticModel, uses: Uses, growth: list[Growth]
+) -> tuple[_Unreached, str] | None:
+    """Deletes that exist but do not reach the entries (SPEC §1 *Cleanup is verified*): a
+    delete of another key than the one looked up, deletes that all run on one way of the work
+    ending, or deletes registered by one growth site for its own entries only. Returns the
+    growth sites left unreached and why, else None (the deletes count as a bound)."""
+    shrinks = uses.shrinks
+    if uses.sized or not shrinks or not all(_is_delete(s) for s in shrinks):
+        return None
+    mismatched = [(s, lookup) for s in shrinks if (lookup := mismatched_lookup(model, s))]
+    if mismatched:
+        if len(mismatched) < len(shrinks) or not any(g.unbounded for g in growth):
+            return None
+        delete, lookup = mismatched[0]
+        key = deleted_key(delete)
+        function = model.enclosing_function(delete)
+        where = function.display() if function is not None else "the code"
+        return _Unreached(growth), (
+            f"its only delete, in {where}, removes `{short(text(key))}` although it looked the "
+            f"entry up as `{short(text(lookup))}` (the entry found stays)"
+        )
+    paired = _paired_deletes(model, shrinks, growth)
+    if paired is not None:
+        return paired
+    endings = one_way_only(model, shrinks)
+    if endings is None:
+        return None
+    if endings[0].way in ("failure", "success") and not any(g.unbounded for g in growth):
+        return None  # keys that may repeat: a result cache, or a registration undone on failure
+    where = "; ".join(sorted({e.where for e in endings})[:2])
+    return _Unreached(growth), (
+        f"it is deleted only {endings[0].covered} ({where}), never {endings[0].missed}"
+    )
+
+
+def _paired_deletes(
+    model: SemanticModel, shrinks: list[Node], growth: list[Growth]
+) -> tuple[_Unreached, str] | None:
+    """Every delete sits in a callback one growth site registers for its own entry; the
+    entries other growth sites add have no such callback."""
+    owners: list[FunctionInfo] = []
+    for delete in shrinks:
+        owner = paired_owner(model, delete)
+        if owner is None:
+            return None
+        owners.append(owner)
+    unreached = [g for g in growth if not any(in_function(model, g.site, o) for o in owners)]
+    if not unreached or len(unreached) == len(growth):
+        return None
+    callback = model.enclosing_function(shrinks[0])
+    registered = describe_callback(callback) if callback is not None else "its callback"
+    return _Unreached(unreached, keyed_by_own_cleanup=True), (
+        f"{owners[0].display()} deletes the entries it adds when {registered} fires, but "
+        "nothing deletes the entries added here"
+    )
+
+
+def _is_delete(shrink: Node) -> bool:
+    """``c.delete(k)`` or ``delete c[k]``: removes one entry (not ``clear``/``splice`` …)."""
+    if shrink.type == "unary_expression":
+        return True
+    _obj, name = callee_parts(shrink)
+    return name == "delete"
 
 
 def _memoized_caches(ctx: RuleContext) -> Iterator[Finding]:
@@ -331,8 +511,6 @@ def _shrinks_only_in_teardown(model: SemanticModel, candidate: Candidate, uses: 
     return sorted(set(names))[0]
 
 
-# Class names whose role is to outlive the work they serve.
-_LONG_LIVED_ROLES = ("Cache", "Store", "Registry", "Pool", "Manager", "Service", "Server", "Hub")
 _EMITTER_BASES = ("EventEmitter", "Emitter", "Server", "Duplex", "Readable", "Writable")
 
 
@@ -343,9 +521,9 @@ def _class_name(candidate: Candidate) -> str | None:
 
 def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     """Evidence that instances live as long as the process: a DI-decorated class (NestJS
-    ``@Injectable()``), an emitter or server subclass, a name that says so (``MemoryCache``,
-    ``SessionStore``, ``ConnectionPool``), or one instantiated at module top level (in this
-    file, or — the project view — in another file of the project)."""
+    ``@Injectable()``), an emitter or server subclass (framework base classes), or one
+    instantiated at module top level (in this file, or — the project view — in another file
+    of the project). Never the class's own name."""
     if class_node is None:
         return False
     if is_decorated(class_node):
@@ -358,8 +536,6 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     if name is None:
         return False
     if model.created_once_elsewhere(text(name)) is not None:
-        return True
-    if text(name).endswith(_LONG_LIVED_ROLES):
         return True
     return any(
         call.is_new and call.function is None and call.callee_text == text(name)
@@ -391,7 +567,7 @@ def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
             kind=kind,
             refs=[ref for ref in binding.references if ref.id != binding.node.id],
             exported=binding.name if binding.exported else None,
-            reassigned=binding.is_reassigned,
+            reassigned=_binding_reassigned(model, binding),
         )
 
 
@@ -435,7 +611,7 @@ def _property_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[
             kind=kind,
             refs=refs,
             exported=exported,
-            reassigned=_reassigned(refs, left),
+            reassigned=_reassigned(model, refs, left),
             declaration=left,
         )
 
@@ -487,7 +663,7 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
                 kind=kind,
                 refs=[ref for ref in binding.references if ref.id != binding.node.id],
                 instance=True,
-                reassigned=binding.is_reassigned,
+                reassigned=_binding_reassigned(model, binding),
                 teardown=factory.teardown,
             )
 
@@ -520,7 +696,7 @@ def _static_candidate(
         kind=kind,
         refs=refs,
         exported=shown if exported and public else None,
-        reassigned=_reassigned(refs, None),
+        reassigned=_reassigned(model, refs, None),
     )
 
 
@@ -536,18 +712,18 @@ def _instance_candidate(
 ) -> Candidate:
     refs = [
         node
-        for node in index.named(field_name)
+        for node in index.named(field_name, computed=True)
         if _this_member_of(model, node, class_node, static=False)
     ]
     owner = f"`{class_name}` instances" if class_name else "each instance"
     return Candidate(
         report=report,
-        holder=f"`this.{field_name}` on {owner}",
+        holder=f"`this{'' if field_name.startswith('[') else '.'}{field_name}` on {owner}",
         kind=kind,
         refs=refs,
         instance=True,
         class_node=class_node,
-        reassigned=_reassigned(refs, declaration),
+        reassigned=_reassigned(model, refs, declaration),
         declaration=declaration,
     )
 
@@ -576,12 +752,79 @@ def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, stati
     if not model.in_class(node, class_node):
         return False  # ``this`` of another class's method (the cheap test first)
     obj = node.child_by_field_name("object")
-    if obj is None or obj.type != "this":
+    if obj is None:
         return False
-    function = model.this_function(node)
+    anchor = node
+    if obj.type != "this":
+        alias = model.binding_of(obj) if obj.type == "identifier" else None
+        if alias is None or not alias.is_this_alias:
+            return False
+        anchor = alias.node  # ``self.x``: the ``this`` where ``self = this`` was taken
+    function = _bound_this(model, model.this_function(anchor))
     if function is None or function.class_node is None or function.class_node.id != class_node.id:
         return False
     return function.is_static == static
+
+
+def _registered_bound(model: SemanticModel, function: FunctionInfo) -> bool:
+    """``wss.on('connection', onConnection.bind(this))``: the function runs per event even
+    though its name is only ever used through ``.bind``."""
+    binding = function.binding
+    if binding is None:
+        return False
+    for reference in binding.references:
+        member = outer(reference).parent
+        bound = member.parent if member is not None else None
+        if (
+            member is None
+            or bound is None
+            or member.type != "member_expression"
+            or text(member.child_by_field_name("property")) != "bind"
+            or bound.type != "call_expression"
+        ):
+            continue
+        arguments = bound.parent
+        call = (
+            model.call_at(arguments.parent) if arguments is not None and arguments.parent else None
+        )
+        if (
+            call is not None
+            and arguments is not None
+            and arguments.type == "arguments"
+            and is_registration(call)
+        ):
+            return True
+    return False
+
+
+def _bound_this(model: SemanticModel, function: FunctionInfo | None) -> FunctionInfo | None:
+    """``function onConnection(ws) { this.clients.push(ws) }`` used only as
+    ``onConnection.bind(this)``: its ``this`` is the ``this`` of the function that binds it."""
+    binding = function.binding if function is not None else None
+    if function is None or binding is None or function.class_node is not None:
+        return function
+    bound: FunctionInfo | None = None
+    for reference in binding.references:
+        if reference.id == binding.node.id:
+            continue
+        member = outer(reference).parent
+        call = member.parent if member is not None else None
+        if (
+            member is None
+            or call is None
+            or member.type != "member_expression"
+            or text(member.child_by_field_name("property")) != "bind"
+            or call.type != "call_expression"
+        ):
+            return function
+        args = call_arguments(call)
+        if not args or not model.is_this(args[0]):
+            return function
+        outer_function = model.this_function(args[0])
+        if outer_function is None or (bound is not None and bound is not outer_function):
+            return function
+        bound = outer_function
+    return bound or function
 
 
 def _class_exported(model: SemanticModel, class_node: Node) -> bool:
@@ -593,7 +836,9 @@ def _class_exported(model: SemanticModel, class_node: Node) -> bool:
     return binding is not None and binding.exported
 
 
-def _reassigned(refs: list[Node], declaration: Node | None) -> bool:
+def _reassigned(model: SemanticModel, refs: list[Node], declaration: Node | None) -> bool:
+    """Whether some assignment replaces the collection. Rebuilding it from itself
+    (``x = [...x, v]``, ``x = { ...x, [k]: v }``) keeps every old entry: growth, not a reset."""
     for ref in refs:
         if declaration is not None and ref.id == declaration.id:
             continue
@@ -603,9 +848,28 @@ def _reassigned(refs: list[Node], declaration: Node | None) -> bool:
             parent is not None
             and parent.type in ("assignment_expression", "augmented_assignment_expression")
             and parent.child_by_field_name("left") == position
-        ):
+        ) and not _rebuilt_from_itself(model, parent):
             return True
     return False
+
+
+def _binding_reassigned(model: SemanticModel, binding: Binding) -> bool:
+    """``_reassigned`` for a variable: some write that does not rebuild it from itself."""
+    return any(
+        not (write.parent is not None and _rebuilt_from_itself(model, write.parent))
+        for write in binding.writes
+    )
+
+
+def _rebuilt_from_itself(model: SemanticModel, assignment: Node) -> bool:
+    return assignment.type == "assignment_expression" and (
+        self_rewrite(
+            model,
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        )
+        is not None
+    )
 
 
 # -- uses -----------------------------------------------------------------------------------
@@ -640,8 +904,14 @@ def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
                 pending.extend(binding.references)
         elif kind == "arguments" and uses.escapes is None:
             call = model.call_at(parent.parent) if parent.parent is not None else None
-            if call is not None and call.name not in _READ_ONLY_CALLS:
+            copied = call is not None and (
+                (call.name == "assign" and call.args[:1] != [position])
+                or (call.name in ("assoc", "assocPath") and call.args[2:] == [position])
+            )  # a copy is made of it: ``Object.assign({}, x, …)``, ``assoc(k, v, x)``
+            if call is not None and call.name not in _READ_ONLY_CALLS and not copied:
                 uses.escapes = f"`{call.display()}`"
+        elif kind == "assignment_expression" and parent.child_by_field_name("left") == position:
+            _rewrite_use(model, candidate, parent, uses)
         elif kind in ("return_statement", "pair", "array") and uses.escapes is None:
             uses.escapes = "the code it is returned or stored into"
     return uses
@@ -666,6 +936,20 @@ _READ_ONLY_CALLS = frozenset(
 )
 
 
+def _rewrite_use(model: SemanticModel, candidate: Candidate, assignment: Node, uses: Uses) -> None:
+    """``x = [...x, v]`` / ``x = { ...x, [k]: v }``: growth by rebuilding from itself."""
+    rewrite = self_rewrite(
+        model, assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    )
+    if rewrite is None or rewrite.added is None:
+        return
+    if candidate.kind in ("Map", "Set"):
+        return
+    left = text(assignment.child_by_field_name("left"))
+    shown = f"{left} = {short(text(assignment.child_by_field_name('right')), 30)}"
+    _add_growth(model, candidate, uses, assignment, shown, rewrite.added)
+
+
 def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: Uses) -> None:
     prop = text(member.child_by_field_name("property"))
     position = outer(member)
@@ -685,7 +969,8 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             subject = call.args[0]
             if prop in ("set", "add") and is_constant(model, subject):
                 return
-            if is_callable_value(model, call.args[1] if prop == "set" else subject):
+            stored = (call.args[1] if len(call.args) > 1 else None) if prop == "set" else subject
+            if is_callable_value(model, stored):
                 return  # a handler registered under a name: configuration
             if prop == "set" and _only_updates(model, parent, member, subject):
                 return  # ``if (m.has(k)) m.set(k, …)`` replaces an entry, never adds one
@@ -698,15 +983,21 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             and prop == "length"
         ):
             uses.bounded = uses.bounded or f"`{text(parent)}`"
+            uses.sized = uses.sized or uses.bounded
         elif (
             parent.type == "binary_expression"
-            and text(parent.child_by_field_name("operator")) in _COMPARISONS
+            and text(parent.child_by_field_name("operator")) in COMPARISONS
         ):
             other = parent.child_by_field_name("right")
             if other is not None and other.id == position.id:
                 other = parent.child_by_field_name("left")
-            if number_value(other) not in (0.0, 1.0):
-                uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+            if number_value(other) in (0.0, 1.0) or walks(parent):
+                return
+            if turns_away(model, parent, position):
+                uses.rejects = uses.rejects or f"`{short(text(parent))}`"
+                return
+            uses.bounded = uses.bounded or f"`{short(text(parent))}`"
+            uses.sized = uses.sized or uses.bounded
 
 
 def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, uses: Uses) -> None:
@@ -828,10 +1119,14 @@ def _add_growth(
         _instance_repetition(model, function) if candidate.instance else model.repetition(function)
     )
     origin = describe_origin(model, subject)
-    event_driven = repetition is Repetition.REPEATING and model.is_event_driven(function)
+    event_driven = (
+        repetition is Repetition.REPEATING and model.is_event_driven(function)
+    ) or _registered_bound(model, function)
     unbounded = unbounded_key(model, subject)
     uses.growth.append(
-        Growth(site, short(shown, 60), origin, function, repetition, event_driven, unbounded)
+        Growth(
+            site, short(shown, 60), origin, function, repetition, event_driven, unbounded, subject
+        )
     )
 
 
@@ -868,13 +1163,17 @@ def _finding(
     growth: list[Growth],
     uses: Uses,
     teardown_only: str | None = None,
+    eviction: str | None = None,
+    sibling: str | None = None,
 ) -> Finding:
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
     confidence = Confidence.HIGH
     singleton = ctx.model.created_once_elsewhere(_class_name(candidate))
     if (
-        (candidate.instance and singleton is None)
+        eviction
+        or sibling
+        or (candidate.instance and singleton is None)
         or not first.event_driven
         or candidate.exported
         or uses.escapes
@@ -900,7 +1199,8 @@ def _finding(
     lifetime = "each instance" if candidate.instance else "the process"
     if candidate.instance and singleton is not None:
         lifetime = f"the process ({singleton})"
-    keyed = first.event_driven or any(g.unbounded for g in growth)
+    expiry = expiry_check(ctx.model, uses.reads)
+    keyed = first.event_driven or sibling is not None or any(g.unbounded for g in growth)
     caveat = "" if keyed else ", unless its keys come from a small fixed set"
     if candidate.exported:
         caveat += (
@@ -912,9 +1212,21 @@ def _finding(
     if candidate.instance:
         scope = "factory" if candidate.teardown is not None else "class"
     shrinks = (
-        f"only {teardown_only} clears it, when the instance's working life ends, so it grows "
+        f"{eviction}, so it grows for the life of {lifetime}{caveat}"
+        if eviction
+        else f"only {teardown_only} clears it, when the instance's working life ends, so it grows "
         f"until then{caveat}"
         if teardown_only
+        else f"nothing in this {scope} deletes or clears its entries (its size check "
+        f"{uses.rejects} only turns new ones away once it is full), so it keeps them for the "
+        f"life of {lifetime}{caveat}"
+        if uses.rejects and not uses.shrinks
+        else f"nothing in this {scope} deletes its entries, although {sibling}, so it grows for "
+        f"the life of {lifetime}{caveat}"
+        if sibling
+        else f"nothing in this {scope} deletes its entries: reads skip an expired one "
+        f"(`{short(text(expiry))}`) but leave it in, so it grows for the life of {lifetime}"
+        if expiry is not None and not uses.bounded
         else f"nothing in this {scope} deletes, clears or bounds its entries, so it grows for "
         f"the life of {lifetime}{caveat}"
     )
@@ -940,9 +1252,10 @@ class _MemberIndex:
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
 
-    def named(self, prop: str) -> list[Node]:
-        return [
-            node
-            for node in member_index(self.model).get(prop, ())
-            if node.type == "member_expression"
-        ]
+    def named(self, prop: str, *, computed: bool = False) -> list[Node]:
+        """``x.prop``; with ``computed``, also ``this[kProp]`` under a module-level constant
+        key (``prop`` is then ``[kProp]``, as ``field_key`` names it)."""
+        wanted = (
+            ("member_expression", "subscript_expression") if computed else ("member_expression",)
+        )
+        return [node for node in member_index(self.model).get(prop, ()) if node.type in wanted]

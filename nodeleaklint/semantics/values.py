@@ -10,12 +10,13 @@ parameter, a function argument, a local computed per call).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
 from nodeleaklint.semantics.repetition import has_handler_params
-from nodeleaklint.semantics.scopes import Binding, BindingKind
+from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     call_arguments,
     callee_parts,
@@ -392,7 +393,7 @@ def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> st
         _obj, name = callee_parts(node)
         if name in _FRESH_CALLS or _ID_GENERATOR.search(name or ""):
             return "a fresh value per call"
-        return None
+        return _built_key(model, node, depth)
     if kind in ("template_string", "binary_expression"):
         parts = (
             [
@@ -426,6 +427,56 @@ def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> st
     return None
 
 
+# What a key-building helper returns: a string put together from its arguments.
+_KEY_BUILDERS = frozenset({"template_string", "binary_expression"})
+
+
+def _built_key(model: SemanticModel, call: Node, depth: int) -> str | None:
+    """``this.leaseKey(tenantId, sessionId)`` where the helper (a function or method of this
+    file) returns a string built from its parameters: the key is as new per call as the
+    arguments it is built from."""
+    helper = _called_function(model, call)
+    body = helper.body if helper is not None else None
+    if body is None:
+        return None
+    returned = body if body.type != "statement_block" else None
+    if returned is None:
+        statements = [c for c in body.named_children if c.type != "comment"]
+        if len(statements) != 1 or statements[0].type != "return_statement":
+            return None
+        returned = statements[0].named_children[0] if statements[0].named_children else None
+    returned = unwrap(returned)
+    if returned is None or returned.type not in _KEY_BUILDERS:
+        return None
+    for argument in call_arguments(call):
+        why = unbounded_key(model, argument, depth + 1)
+        if why is not None:
+            return why
+    return None
+
+
+def _called_function(model: SemanticModel, call: Node) -> FunctionInfo | None:
+    """The function of this file a call runs: ``helper(…)`` or ``this.method(…)`` of the
+    class the call sits in."""
+    obj, name = callee_parts(call)
+    if obj is None:
+        callee = unwrap(call.child_by_field_name("function"))
+        binding = model.binding_of(callee) if callee is not None else None
+        declaration = binding.node.parent if binding is not None else None
+        init = unwrap(binding.init) if binding is not None else None
+        for node in (init, declaration):
+            function = model.function_at(node) if node is not None else None
+            if function is not None:
+                return function
+        return None
+    if obj.type != "this":
+        return None
+    caller = model.this_function(call)
+    info = model.class_info(caller.class_node) if caller is not None else None
+    methods = info.methods.get(name, []) if info is not None else []
+    return methods[0] if len(methods) == 1 else None
+
+
 def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> str | None:
     function = binding.function
     if function is None or binding not in function.params:
@@ -437,3 +488,88 @@ def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> s
             if reason is not None:
                 return reason
     return None
+
+
+# -- growth by self-reassignment -------------------------------------------------------------
+@dataclass(frozen=True)
+class SelfRewrite:
+    """``x = [...x, v]``, ``x = { ...x, [k]: v }``: a collection rebuilt from itself.
+    ``added`` is the element or key it adds, None when it only rewrites constant keys."""
+
+    added: Node | None
+
+
+def self_rewrite(
+    model: SemanticModel, target: Node | None, value: Node | None
+) -> SelfRewrite | None:
+    """Whether ``target = value`` rebuilds a collection from itself, and what it adds.
+
+    ``x = [...x, v]`` / ``[v, ...x]`` and ``x = x.concat(v)`` add ``v``;
+    ``x = { ...x, [k]: v }``, ``x = Object.assign({}, x, { [k]: v })`` and
+    ``x = assoc(k, v, x)`` add the key ``k`` (growth, SPEC §1, when the code repeats). A
+    rewrite with constant keys only (``{ ...x, ready: true }``) adds nothing: it updates a
+    fixed set of properties (``added`` is None). Anything else — a filtered or sliced copy,
+    a fresh collection — is a real reassignment and gives None."""
+    target, value = unwrap(target), unwrap(value)
+    if target is None or value is None:
+        return None
+    wanted = text(target)
+    kind = value.type
+    if kind == "array":
+        elements = value.named_children
+        if not any(_spreads(e, wanted) for e in elements):
+            return None
+        added = [e for e in elements if e.type not in ("spread_element", "comment")]
+        return SelfRewrite(added[0]) if added else None
+    if kind == "object":
+        return _object_rewrite(model, [value], wanted)
+    if kind != "call_expression":
+        return None
+    obj, name = callee_parts(value)
+    args = call_arguments(value)
+    if name == "concat" and text(unwrap(obj)) == wanted and args:
+        return SelfRewrite(args[0])
+    if name in _ASSOC and len(args) == 3 and text(unwrap(args[2])) == wanted:
+        key = args[0]  # ``x = assoc(k, v, x)`` (Ramda): a copy of ``x`` with ``k`` set
+        return SelfRewrite(None if is_constant(model, key) else key)
+    if name == "assign" and text(obj) == "Object" and len(args) >= 3:
+        first = unwrap(args[0])
+        if first is None or first.type != "object" or first.named_children:
+            return None  # ``Object.assign(x, …)`` writes into ``x`` itself, not a rewrite
+        if text(unwrap(args[1])) != wanted:
+            return None
+        return _object_rewrite(model, args[2:], None)
+    return None
+
+
+# Immutable "set a key" helpers whose last argument is the object copied (Ramda, lodash/fp).
+_ASSOC = frozenset({"assoc", "assocPath"})
+
+
+def _spreads(element: Node, wanted: str) -> bool:
+    return element.type == "spread_element" and any(
+        text(unwrap(child)) == wanted for child in element.named_children
+    )
+
+
+def _object_rewrite(
+    model: SemanticModel, objects: list[Node], wanted: str | None
+) -> SelfRewrite | None:
+    """The first non-constant computed key the object literals add, when one of them spreads
+    ``wanted`` (or ``wanted`` is None: the spread happened outside them)."""
+    spread = wanted is None
+    added: Node | None = None
+    for item in objects:
+        literal = unwrap(item)
+        if literal is None or literal.type != "object":
+            return None
+        for member in literal.named_children:
+            if member.type == "spread_element":
+                spread = spread or (wanted is not None and _spreads(member, wanted))
+                continue
+            key = member.child_by_field_name("key") if member.type == "pair" else None
+            if added is None and key is not None and key.type == "computed_property_name":
+                inner = key.named_children[0] if key.named_children else None
+                if not is_constant(model, inner):
+                    added = inner
+    return SelfRewrite(added) if spread else None

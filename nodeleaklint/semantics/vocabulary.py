@@ -205,3 +205,35 @@ NODE_BUILTINS = frozenset(
         "zlib",
     }
 )
+
+
+# -- the ways a piece of work ends -----------------------------------------------------------
+# Events that mark one way only of a piece of work ending (SPEC §1 *Cleanup is verified*): a
+# delete that runs only in their listeners leaves the entry behind on the other ways.
+# event -> (when it fires, what it misses). ``'close'`` (sockets, streams, responses, child
+# processes), ``'exit'`` and socket.io's ``'disconnect'`` fire on every way and are absent.
+PARTIAL_END_EVENTS: dict[str, tuple[str, str]] = {
+    "error": (
+        "when the emitter reports an error",
+        "when it ends or closes without one (`'close'`)",
+    ),
+    "finish": (
+        "when the response has been sent in full",
+        "when the client aborts first (`'close'` fires, `'finish'` never does)",
+    ),
+    "end": (
+        "when the peer ends the stream cleanly",
+        "when the connection errors or is reset (`'close'` fires, `'end'` never does)",
+    ),
+    "timeout": ("when it times out", "when it completes, fails or closes first"),
+    "aborted": ("when the request is aborted", "when it completes normally"),
+}
+# Option callbacks a library calls on one way only of a session ending: hook -> (when it
+# fires, what it misses). The MCP SDK's streamable HTTP transport calls ``onsessionclosed``
+# only when the client sends an HTTP DELETE for its session.
+PARTIAL_END_HOOKS: dict[str, tuple[str, str]] = {
+    "onsessionclosed": (
+        "when the client closes its session (an HTTP DELETE)",
+        "when the client just disconnects or the transport errors",
+    ),
+}

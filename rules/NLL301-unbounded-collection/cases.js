@@ -132,12 +132,21 @@ process.stdin.on('data', (chunk) => {
   if (String(chunk).includes('\n')) lines.length = 0;
 });
 
-// ok: NLL301 -- delete on a computed key shrinks the object
+// ok: NLL301 -- delete on a computed key shrinks the object; 'close' fires however the response ends
 const timers = {};
 app.get('/timer/:id', (req, res) => {
   timers[req.params.id] = Date.now();
-  res.on('finish', () => {
+  res.on('close', () => {
     delete timers[req.params.id];
+  });
+});
+
+const started = {};
+app.get('/started/:id', (req, res) => {
+  // ruleid: NLL301 -- deleted on 'finish' only: a client that aborts never gets one
+  started[req.params.id] = Date.now();
+  res.on('finish', () => {
+    delete started[req.params.id];
   });
 });
 
@@ -395,5 +404,280 @@ app.get('/arrive', (req, res) => {
   res.end();
 });
 
+
+// --- delete coverage: a delete must run on every way the work ends --------------------------
+const net = require('node:net');
+const peers = new Map();
+net.createServer((socket) => {
+  const id = `${socket.remoteAddress}:${socket.remotePort}`;
+  // ruleid: NLL301 -- deleted on 'end' only: a reset or an error closes without it
+  peers.set(id, socket);
+  socket.on('end', () => peers.delete(id));
+});
+
+const conns = new Map();
+net.createServer((socket) => {
+  const id = `${socket.remoteAddress}:${socket.remotePort}`;
+  // ok: NLL301 -- 'close' follows 'end', 'error' and destroy alike
+  conns.set(id, socket);
+  socket.on('close', () => conns.delete(id));
+});
+
+const uploads = new Map();
+app.post('/upload', (req, res) => {
+  const token = require('node:crypto').randomUUID();
+  // ruleid: NLL301 -- deleted only when the upload fails; a finished upload stays forever
+  uploads.set(token, { started: Date.now() });
+  saveUpload(req)
+    .then(() => res.end(token))
+    .catch(() => uploads.delete(token));
+});
+
+const inflight = new Map();
+app.post('/work', (req, res) => {
+  const token = require('node:crypto').randomUUID();
+  // ok: NLL301 -- `.finally` runs on success and failure
+  inflight.set(token, Date.now());
+  saveUpload(req).finally(() => inflight.delete(token));
+  res.end();
+});
+
+const attempts = new Map();
+app.post('/attempt', async (req, res) => {
+  const token = require('node:crypto').randomUUID();
+  // ok: NLL301 -- deleted on both ways: after the work, and in the `catch`
+  attempts.set(token, Date.now());
+  try {
+    await saveUpload(req);
+    attempts.delete(token);
+  } catch (err) {
+    attempts.delete(token);
+  }
+  res.end();
+});
+
+// ES5 class: the lease is dropped only in a helper called from `.catch`
+function Worker(store) {
+  this.store = store;
+  this.leases = new Map();
+}
+Worker.prototype.claim = function (sessionId) {
+  var self = this;
+  var markLost = function () {
+    self.leases.delete(sessionId);
+  };
+  return this.store.claim(sessionId).then(function (lease) {
+    // ruleid: NLL301 -- deleted only when a claim fails (through `markLost`), never when the session ends
+    self.leases.set(sessionId, lease);
+    return lease;
+  }).catch(function () {
+    markLost();
+  });
+};
+
+// --- delete key identity -------------------------------------------------------------------
+function Channel(port) {
+  var self = this;
+  this.msgId = 1;
+  this.callbacks = new Map();
+  port.on('message', function (msg) {
+    var callback = self.callbacks.get(msg.callbackId);
+    if (callback) {
+      callback(msg.data);
+      self.callbacks.delete(msg.msgId);
+    }
+  });
+}
+Channel.prototype.send = function (data, callback) {
+  // ruleid: NLL301 -- the reply deletes `msg.msgId`, not the `msg.callbackId` it looked up
+  this.callbacks.set(this.msgId++, callback);
+};
+
+function FixedChannel(port) {
+  var self = this;
+  this.msgId = 1;
+  this.callbacks = new Map();
+  port.on('message', function (msg) {
+    var callback = self.callbacks.get(msg.callbackId);
+    if (callback) {
+      callback(msg.data);
+      self.callbacks.delete(msg.callbackId);
+    }
+  });
+}
+FixedChannel.prototype.send = function (data, callback) {
+  // ok: NLL301 -- the reply deletes the key it looked up
+  this.callbacks.set(this.msgId++, callback);
+};
+
+// --- a delete registered by one growth site reaches its own entries only -------------------
+class Users extends EventEmitter {
+  constructor() {
+    super();
+    this.index = new Map();
+  }
+  add(user) {
+    // ok: NLL301 -- removed when this user is destroyed
+    this.index.set(user.id, user);
+    user.once('destroy', () => this.index.delete(user.id));
+  }
+  async lookup(id) {
+    if (!this.index.has(id)) {
+      const user = await loadUser(id);
+      // ruleid: NLL301 -- `add` registers a delete for its users; users added here have none
+      this.index.set(user.id, user);
+    }
+    return this.index.get(id);
+  }
+}
+module.exports.Users = Users;
+
+
+// --- growth by rebuilding the collection from itself ----------------------------------------
+let subscribers = [];
+app.post('/subscribe', (req, res) => {
+  // ruleid: NLL301 -- rebuilt from itself with one more element per request
+  subscribers = [...subscribers, req.body.url];
+  res.end();
+});
+
+let lastSeen = {};
+app.get('/seen/:id', (req, res) => {
+  // ruleid: NLL301 -- one more property per id, copied forward on every request
+  lastSeen = Object.assign({}, lastSeen, { [req.params.id]: Date.now() });
+  res.end();
+});
+
+const R = require('ramda');
+let byRequest = {};
+app.get('/r/:id', (req, res) => {
+  // ruleid: NLL301 -- `assoc` copies every old key into the new object, plus one
+  byRequest = R.assoc(req.params.id, Date.now(), byRequest);
+  res.end();
+});
+
+let recentUrls = [];
+app.get('/recent', (req, res) => {
+  // ok: NLL301 -- the copy keeps the last 100 only
+  recentUrls = [...recentUrls, req.url].slice(-100);
+  res.end();
+});
+
+let flags = {};
+app.get('/flag', (req, res) => {
+  // ok: NLL301 -- constant keys: the same two properties rewritten
+  flags = { ...flags, seen: true, at: Date.now() };
+  res.json(flags);
+});
+
+
+// --- a size check that refuses is not a bound -----------------------------------------------
+function GameServer(config) {
+  this.config = config;
+  this.clients = [];
+}
+GameServer.prototype.start = function () {
+  function onConnection(ws) {
+    if (this.clients.length >= this.config.maxConnections) {
+      ws.close();
+      return;
+    }
+    // ruleid: NLL301 -- the check turns new sockets away but nothing removes a closed one
+    this.clients.push(ws);
+  }
+  this.wss.on('connection', onConnection.bind(this));
+};
+GameServer.prototype.tick = function () {
+  for (var i = 0; i < this.clients.length; i++) this.clients[i].send('tick');
+};
+
+function RoomServer(config) {
+  this.config = config;
+  this.clients = [];
+}
+RoomServer.prototype.start = function () {
+  var self = this;
+  this.wss.on('connection', function (ws) {
+    if (self.clients.length >= self.config.maxConnections) {
+      self.clients.shift().close();
+    }
+    // ok: NLL301 -- the oldest client is evicted to make room
+    self.clients.push(ws);
+  });
+};
+
+
+// --- sibling collections keyed by the same id are evicted together --------------------------
+function Hub() {
+  this.sockets = new Map();
+  this.joinedAt = new Map();
+}
+Hub.prototype.add = function (id, socket) {
+  this.sockets.set(id, socket);
+  // ruleid: NLL301 -- `this.sockets` loses the id in `remove`; this map keeps it
+  this.joinedAt.set(id, Date.now());
+};
+Hub.prototype.remove = function (id) {
+  this.sockets.delete(id);
+};
+
+function Directory() {
+  this.sockets = new Map();
+  this.joinedAt = new Map();
+}
+Directory.prototype.add = function (id, socket) {
+  this.sockets.set(id, socket);
+  // ok: NLL301 -- both maps lose the id in `remove`
+  this.joinedAt.set(id, Date.now());
+};
+Directory.prototype.remove = function (id) {
+  this.sockets.delete(id);
+  this.joinedAt.delete(id);
+};
+
+
+// --- entries that expire but are never deleted ----------------------------------------------
+function TtlCache(ttl) {
+  this.ttl = ttl;
+  this.entries = new Map();
+}
+TtlCache.prototype.get = function (key) {
+  var entry = this.entries.get(key);
+  if (!entry || entry.expiresAt <= Date.now()) return undefined;
+  return entry.value;
+};
+TtlCache.prototype.set = function (key, value) {
+  // ruleid: NLL301 -- reads skip expired entries but never delete them
+  this.entries.set(key, { value: value, expiresAt: Date.now() + this.ttl });
+};
+
+function PruningCache(ttl) {
+  this.ttl = ttl;
+  this.entries = new Map();
+}
+PruningCache.prototype.get = function (key) {
+  var entry = this.entries.get(key);
+  if (entry && entry.expiresAt <= Date.now()) this.entries.delete(key);
+  return entry && entry.value;
+};
+PruningCache.prototype.set = function (key, value) {
+  // ok: NLL301 -- an expired entry is deleted when it is read
+  this.entries.set(key, { value: value, expiresAt: Date.now() + this.ttl });
+};
+
+// --- a class's name is not evidence ---------------------------------------------------------
+class AccessoryManager {
+  constructor() {
+    this.byName = new Map();
+  }
+  register(accessory) {
+    // ok: NLL301 -- filled from configuration; nothing says instances outlive it or keys are per call
+    this.byName.set(accessory.name, accessory);
+  }
+}
+module.exports.caches = { TtlCache, PruningCache, AccessoryManager };
+
 module.exports.app = app;
 module.exports.Pool = Pool;
+module.exports.Hub = Hub;
+module.exports.Directory = Directory;

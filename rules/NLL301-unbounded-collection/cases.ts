@@ -140,7 +140,7 @@ export class Channel {
   constructor(private readonly port: { postMessage(m: unknown): void }) {}
   send(name: string, data: unknown, callback: (data: unknown) => void): void {
     this.port.postMessage({ name, data, msgId: this.msgId });
-    // todoruleid: NLL301 -- the reply deletes `msg.msgId` instead of the key it looked up: a mismatched key is not seen
+    // ruleid: NLL301 -- the reply deletes `msg.msgId` instead of the `msg.callbackId` it looked up
     this[kCallbacks].set(this.msgId++, callback);
   }
   onMessage(msg: { callbackId: number; msgId: number; data: unknown }): void {
@@ -197,4 +197,263 @@ server.get('/alias/:k', async (request: FastifyRequest<{ Params: { k: string } }
 
 async function load(id: string): Promise<User> {
   return { id, name: id };
+}
+
+// --- delete coverage: a delete must run on every way the work ends --------------------------
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+
+declare class StreamableTransport {
+  constructor(options: {
+    sessionIdGenerator: () => string;
+    onsessioninitialized?: (id: string) => void;
+    onsessionclosed?: (id: string) => void;
+    onclose?: () => void;
+  });
+  onclose?: () => void;
+  handleRequest(request: Request): Promise<Response>;
+}
+
+const mcpSessions = new Map<string, StreamableTransport>();
+export function openSession(request: Request): Promise<Response> {
+  const transport: StreamableTransport = new StreamableTransport({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => {
+      // ruleid: NLL301 -- deleted when the client sends DELETE, not when it simply goes away
+      mcpSessions.set(id, transport);
+    },
+    onsessionclosed: (id) => {
+      mcpSessions.delete(id);
+    },
+  });
+  return transport.handleRequest(request);
+}
+
+const liveSessions = new Map<string, StreamableTransport>();
+export function openLiveSession(request: Request): Promise<Response> {
+  let sessionId = '';
+  const transport: StreamableTransport = new StreamableTransport({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => {
+      sessionId = id;
+      // ok: NLL301 -- the transport's own `onclose` deletes it however the session ends
+      liveSessions.set(id, transport);
+    },
+  });
+  transport.onclose = () => {
+    liveSessions.delete(sessionId);
+  };
+  return transport.handleRequest(request);
+}
+
+export class PeerTable {
+  private readonly peers = new Map<string, Socket>();
+  attach(socket: Socket): void {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    // ruleid: NLL301 -- deleted on 'error' only: a peer that hangs up cleanly stays
+    this.peers.set(key, socket);
+    socket.on('error', () => {
+      this.peers.delete(key);
+    });
+  }
+}
+
+export class ClosingPeerTable {
+  private readonly peers = new Map<string, Socket>();
+  attach(socket: Socket): void {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    // ok: NLL301 -- 'close' fires after an error as well as after a clean end
+    this.peers.set(key, socket);
+    socket.on('close', () => {
+      this.peers.delete(key);
+    });
+  }
+}
+
+export class Requests {
+  private readonly pending = new Map<string, Promise<unknown>>();
+  start(work: () => Promise<unknown>): string {
+    const requestId = randomUUID();
+    const running = work();
+    // ruleid: NLL301 -- deleted only when the work resolves; a rejected request stays
+    this.pending.set(requestId, running);
+    running.then(() => this.pending.delete(requestId));
+    return requestId;
+  }
+}
+
+export class SettledRequests {
+  private readonly pending = new Map<string, Promise<unknown>>();
+  start(work: () => Promise<unknown>): string {
+    const requestId = randomUUID();
+    const running = work();
+    // ok: NLL301 -- both outcomes delete it
+    this.pending.set(requestId, running);
+    running.then(
+      () => this.pending.delete(requestId),
+      () => this.pending.delete(requestId),
+    );
+    return requestId;
+  }
+}
+
+// --- a delete registered by one growth site reaches its own entries only -------------------
+import { EventEmitter } from 'node:events';
+
+class Member extends EventEmitter {
+  constructor(readonly id: string) {
+    super();
+  }
+}
+
+export class Members extends EventEmitter {
+  private readonly index = new Map<string, Member>();
+  join(member: Member): void {
+    // ok: NLL301 -- removed when this member leaves
+    this.index.set(member.id, member);
+    member.once('leave', () => {
+      this.index.delete(member.id);
+    });
+  }
+  remote(id: string): Member {
+    let member = this.index.get(id);
+    if (!member) {
+      member = new Member(id);
+      // ruleid: NLL301 -- `join` deletes its members on 'leave'; remote members have no such listener
+      this.index.set(member.id, member);
+    }
+    return member;
+  }
+}
+
+export class TrackedMembers extends EventEmitter {
+  private readonly index = new Map<string, Member>();
+  join(member: Member): void {
+    // ok: NLL301 -- removed when this member leaves
+    this.index.set(member.id, member);
+    member.once('leave', () => this.index.delete(member.id));
+  }
+  remote(id: string): Member {
+    let member = this.index.get(id);
+    if (!member) {
+      member = new Member(id);
+      // ok: NLL301 -- registered the same way as in `join`
+      this.index.set(member.id, member);
+      const added = member;
+      added.once('leave', () => this.index.delete(added.id));
+    }
+    return member;
+  }
+}
+
+// --- growth by rebuilding the collection from itself ----------------------------------------
+export class Feed extends EventEmitter {
+  private items: string[] = [];
+  private seen: Record<string, number> = {};
+  publish(item: string): void {
+    // ruleid: NLL301 -- `concat` copies every old item into the new array, plus one
+    this.items = this.items.concat(item);
+  }
+  mark(requestId: string): void {
+    // ruleid: NLL301 -- one more key per request id
+    this.seen = { ...this.seen, [requestId]: Date.now() };
+  }
+}
+
+export class Board extends EventEmitter {
+  private posts: string[] = [];
+  publish(post: string): void {
+    // ok: NLL301 -- `reset()` replaces the array with a fresh one
+    this.posts = [...this.posts, post];
+  }
+  reset(): void {
+    this.posts = [];
+  }
+}
+
+// --- a size check that refuses is not a bound -----------------------------------------------
+export class Lobby extends EventEmitter {
+  private readonly players: string[] = [];
+  constructor(private readonly limit: number) {
+    super();
+  }
+  join(requestId: string): boolean {
+    if (this.players.length >= this.limit) return false;
+    // ruleid: NLL301 -- full means refused forever: nobody ever leaves
+    this.players.push(requestId);
+    return true;
+  }
+}
+
+export class BoundedLobby extends EventEmitter {
+  private readonly players: string[] = [];
+  constructor(private readonly limit: number) {
+    super();
+  }
+  join(requestId: string): boolean {
+    if (this.players.length >= this.limit) this.players.shift();
+    // ok: NLL301 -- the size check evicts the oldest
+    this.players.push(requestId);
+    return true;
+  }
+}
+
+// --- sibling collections keyed by the same id are evicted together --------------------------
+export class Tracker {
+  private readonly jobs = new Map<string, { name: string }>();
+  private readonly startedAt: Record<string, number> = {};
+  start(jobId: string, name: string): void {
+    this.jobs.set(jobId, { name });
+    // ruleid: NLL301 -- `finish` deletes the job, never its start time
+    this.startedAt[jobId] = Date.now();
+  }
+  finish(jobId: string): void {
+    this.jobs.delete(jobId);
+  }
+}
+
+export class CleanTracker {
+  private readonly jobs = new Map<string, { name: string }>();
+  private readonly startedAt: Record<string, number> = {};
+  start(jobId: string, name: string): void {
+    this.jobs.set(jobId, { name });
+    // ok: NLL301 -- `finish` deletes both
+    this.startedAt[jobId] = Date.now();
+  }
+  finish(jobId: string): void {
+    this.jobs.delete(jobId);
+    delete this.startedAt[jobId];
+  }
+}
+
+// --- entries that expire but are never deleted ----------------------------------------------
+export class ExpiringCache<T> {
+  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    return entry.value;
+  }
+  set(key: string, value: T): void {
+    // ruleid: NLL301 -- expired entries are skipped on read and stay in the map
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+  }
+}
+
+export class SweptCache<T> {
+  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    return entry.value;
+  }
+  set(key: string, value: T): void {
+    // ok: NLL301 -- `sweep()` deletes expired entries
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+  }
+  sweep(): void {
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= Date.now()) this.entries.delete(key);
+  }
 }

@@ -1,0 +1,388 @@
+"""Eviction: does a delete reach the entries it is meant for, on every way their work ends?
+
+SPEC §1 *Cleanup is verified, not assumed*: an entry keyed by a fresh id (a request, a
+socket, a job, a session) must be deleted on every way its work can end — it completes, it
+fails, it times out, the peer closes or vanishes. A delete that runs only on one of them
+(only in a ``catch``, only on ``'finish'``, only when the client sends its goodbye) leaves
+the entry in place on all the others. The same holds for a delete that names another key
+than the entry it looked up, and for a delete registered by one growth site that cannot
+reach the entries another growth site adds.
+
+This module answers those questions for NLL301; it knows nothing about findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.cleanup import same_location
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.syntax import (
+    call_arguments,
+    callee_parts,
+    outer,
+    own_nodes,
+    root_object,
+    string_value,
+    text,
+    unwrap,
+)
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, PARTIAL_END_EVENTS, PARTIAL_END_HOOKS
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+_MAX_CALLER_DEPTH = 2
+_FAILURE = ("failure", "when the work fails", "when it completes normally")
+_SUCCESS = ("success", "when the promise resolves", "when it rejects")
+
+
+@dataclass(frozen=True)
+class Ending:
+    """The one way of ending a piece of work on which a delete runs."""
+
+    way: str  # what identifies the way: "failure", "success", an event or hook name
+    covered: str  # "when the work fails"
+    missed: str  # "when it completes normally"
+    where: str  # "in the `catch` of `CloudWorker.getOrClaimLease`"
+
+
+def ending_of(model: SemanticModel, site: Node, depth: int = 0) -> Ending | None:
+    """The one way of ending on which code at ``site`` runs, or None when it runs on any of
+    them (or we cannot tell).
+
+    One way: inside a ``catch`` clause, a ``.catch(…)`` / ``.then(_, onRejected)`` callback,
+    a ``.then(onFulfilled)`` callback, a listener for an event that marks one way only
+    (``'error'``, ``'finish'``, ``'end'``, ``'timeout'`` …, see ``PARTIAL_END_EVENTS``), an
+    option hook that fires on one way only (``PARTIAL_END_HOOKS``), or a local function
+    every call of which runs on that one way. A ``finally`` runs on every way."""
+    function = model.enclosing_function(site)
+    stop = function.node if function is not None else None
+    current = site.parent
+    while current is not None and (stop is None or current.id != stop.id):
+        if current.type == "finally_clause":
+            return None
+        if current.type == "catch_clause":
+            where = function.display() if function is not None else "module top level"
+            return Ending(*_FAILURE, f"in the `catch` of {where}")
+        current = current.parent
+    if function is None:
+        return None
+    return _function_ending(model, function, depth)
+
+
+def _function_ending(model: SemanticModel, function: FunctionInfo, depth: int) -> Ending | None:
+    call = function.callback_of
+    if call is not None:
+        return _callback_ending(call, function.argument_index)
+    key = function.property_key
+    if key is not None and key in PARTIAL_END_HOOKS:
+        covered, missed = PARTIAL_END_HOOKS[key]
+        return Ending(key, covered, missed, f"in the `{key}` hook")
+    return _caller_ending(model, function, depth)
+
+
+def _callback_ending(call: CallSite, index: int) -> Ending | None:
+    name = call.name
+    shown = _shown(call)
+    if (name == "catch" and index == 0) or (name == "then" and index == 1):
+        return Ending(*_FAILURE, f"in `{shown}`")
+    if name == "then" and index == 0 and len(call.args) == 1 and not _resolved(call.obj):
+        return Ending(*_SUCCESS, f"in `{shown}`")
+    if name in LISTEN_METHODS and index == 1 and call.args:
+        event = string_value(call.args[0])
+        if event is not None and event in PARTIAL_END_EVENTS:
+            covered, missed = PARTIAL_END_EVENTS[event]
+            return Ending(event, covered, missed, f"in the `'{event}'` listener `{shown}`")
+    return None
+
+
+def _resolved(promise: Node | None) -> bool:
+    """``Promise.resolve(…)``: a promise that cannot reject (``.then`` on it only defers)."""
+    promise = unwrap(promise)
+    if promise is None or promise.type != "call_expression":
+        return False
+    obj, name = callee_parts(promise)
+    return name == "resolve" and text(obj) == "Promise"
+
+
+def _shown(call: CallSite) -> str:
+    """``.catch(…)``, ``socket.on('end', …)``: a call for messages, on one line."""
+    return (
+        " ".join(call.display(40).split()) if "\n" not in call.callee_text else f".{call.name}(…)"
+    )
+
+
+def _caller_ending(model: SemanticModel, function: FunctionInfo, depth: int) -> Ending | None:
+    """A local helper (``const markLost = () => { … }``) runs on the way its callers run."""
+    binding = function.binding
+    if (
+        depth >= _MAX_CALLER_DEPTH
+        or binding is None
+        or binding.exported
+        or binding.scope.is_module
+        or function.class_node is not None
+    ):
+        return None
+    endings: list[Ending] = []
+    for reference in binding.references:
+        if reference.id == binding.node.id:
+            continue
+        position = outer(reference)
+        parent = position.parent
+        if (
+            parent is None
+            or parent.type != "call_expression"
+            or parent.child_by_field_name("function") != position
+        ):
+            return None  # passed on or stored: it may run anywhere
+        ending = ending_of(model, parent, depth + 1)
+        if ending is None:
+            return None
+        endings.append(ending)
+    if not endings or len({e.way for e in endings}) != 1:
+        return None
+    first = endings[0]
+    return Ending(
+        first.way, first.covered, first.missed, f"in {function.display()}, called {first.where}"
+    )
+
+
+def one_way_only(model: SemanticModel, deletes: list[Node]) -> list[Ending] | None:
+    """The endings of ``deletes`` when every one of them runs on the same single way of
+    ending (all in ``catch``, all on ``'finish'`` …); None when any runs on every way, on a
+    way we cannot name, or when they run on different ways."""
+    endings: list[Ending] = []
+    for delete in deletes:
+        ending = ending_of(model, delete)
+        if ending is None:
+            return None
+        endings.append(ending)
+    if not endings or len({e.way for e in endings}) != 1:
+        return None
+    return endings
+
+
+# -- key identity ---------------------------------------------------------------------------
+_LOOKUPS = frozenset({"get", "has"})
+
+
+def deleted_key(delete: Node) -> Node | None:
+    """The key of ``c.delete(k)`` or ``delete c[k]``."""
+    if delete.type == "call_expression":
+        args = call_arguments(delete)
+        return args[0] if len(args) == 1 else None
+    if delete.type == "unary_expression":
+        target = unwrap(delete.child_by_field_name("argument"))
+        if target is not None and target.type == "subscript_expression":
+            return target.child_by_field_name("index")
+    return None
+
+
+def deleted_collection(delete: Node) -> Node | None:
+    """The collection of ``c.delete(k)`` or ``delete c[k]``."""
+    if delete.type == "call_expression":
+        obj, _name = callee_parts(delete)
+        return obj
+    target = unwrap(delete.child_by_field_name("argument"))
+    return target.child_by_field_name("object") if target is not None else None
+
+
+def mismatched_lookup(model: SemanticModel, delete: Node) -> Node | None:
+    """``const cb = c.get(msg.callbackId); … c.delete(msg.msgId)``: the function looked the
+    entry up under one property of an object and deletes another property of the same object,
+    never looked up — the entry it found stays. Returns the lookup's key, else None."""
+    key = unwrap(deleted_key(delete))
+    collection = deleted_collection(delete)
+    function = model.enclosing_function(delete)
+    if key is None or collection is None or function is None or key.type != "member_expression":
+        return None
+    lookups = [
+        k for k in _lookup_keys(model, function, collection) if k.start_byte < delete.start_byte
+    ]
+    if not lookups or any(_same_key(model, k, key) for k in lookups):
+        return None
+    owner = key.child_by_field_name("object")
+    for lookup in lookups:
+        if lookup.type == "member_expression" and same_location(
+            model, lookup.child_by_field_name("object"), owner
+        ):
+            return lookup
+    return None
+
+
+def _lookup_keys(model: SemanticModel, function: FunctionInfo, collection: Node) -> list[Node]:
+    """Keys ``function`` reads ``collection`` with: ``c.get(k)``, ``c.has(k)``, ``c[k]``."""
+    keys: list[Node] = []
+    for call in function.calls:
+        if (
+            call.name in _LOOKUPS
+            and len(call.args) == 1
+            and _same_collection(model, call.obj, collection)
+        ):
+            key = unwrap(call.args[0])
+            if key is not None:
+                keys.append(key)
+    return keys
+
+
+def _same_collection(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
+    return same_location(model, a, b) or (
+        a is not None and b is not None and text(unwrap(a)) == text(unwrap(b))
+    )
+
+
+def _same_key(model: SemanticModel, a: Node, b: Node) -> bool:
+    return same_location(model, a, b) or text(a) == text(b)
+
+
+# -- deletes that reach one growth site's entries only -----------------------------------
+def paired_owner(model: SemanticModel, delete: Node) -> FunctionInfo | None:
+    """The function whose entries ``delete`` can evict, when that is one function only: the
+    delete sits in a callback registered inside it and keys by its own local or parameter
+    (``add(user) { idx.set(user.id, user); user.once('destroy', () => idx.delete(user.id)) }``
+    evicts only what ``add`` adds)."""
+    callback = model.enclosing_function(delete)
+    key = unwrap(deleted_key(delete))
+    if callback is None or key is None or callback.callback_of is None:
+        return None
+    root = root_object(key)
+    binding = model.binding_of(root) if root is not None and root.type == "identifier" else None
+    owner = binding.function if binding is not None else None
+    if binding is None or owner is None or owner is callback or binding.scope.is_module:
+        return None
+    current = callback.parent
+    while current is not None:
+        if current is owner:
+            return owner
+        current = current.parent
+    return None
+
+
+def describe_callback(function: FunctionInfo) -> str:
+    """``user.once('destroy', …)`` for a callback, for messages."""
+    call = function.callback_of
+    return f"`{_shown(call)}`" if call is not None else function.display()
+
+
+# -- what is not eviction -----------------------------------------------------------------
+# Methods that remove entries from a Map, Set or array.
+SHRINK_METHODS = frozenset({"delete", "clear", "shift", "pop", "splice"})
+COMPARISONS = frozenset({"<", "<=", ">", ">="})
+
+
+def walks(comparison: Node) -> bool:
+    """``for (let i = 0; i < list.length; i++)``: the test of a counting loop walks the
+    collection; it bounds nothing."""
+    parent = comparison.parent
+    return (
+        parent is not None
+        and parent.type == "for_statement"
+        and parent.child_by_field_name("condition") == comparison
+        and parent.child_by_field_name("increment") is not None
+    )
+
+
+_EXITS = frozenset({"return_statement", "throw_statement"})
+
+
+def turns_away(model: SemanticModel, comparison: Node, size: Node) -> bool:
+    """``if (clients.length >= max) { ws.close(); return; }``: a check that the collection is
+    full whose branch only leaves — it refuses the new entry and evicts none, so the entries
+    already in stay for good (and once full, it refuses everyone). A branch that calls a
+    method of the instance or a function of the file might evict: not a refusal."""
+    operator = text(comparison.child_by_field_name("operator"))
+    left = comparison.child_by_field_name("left")
+    on_left = left is not None and left.id == size.id
+    if (operator in (">", ">=")) != on_left:
+        return False  # ``size < max``: tests for room, not for fullness
+    test, current = comparison, comparison.parent
+    while current is not None and current.type in ("parenthesized_expression", "binary_expression"):
+        if (
+            current.type == "binary_expression"
+            and text(current.child_by_field_name("operator")) != "||"
+        ):
+            return False
+        test, current = current, current.parent
+    if current is None or current.type != "if_statement":
+        return False
+    if current.child_by_field_name("condition") != test and unwrap(
+        current.child_by_field_name("condition")
+    ) != unwrap(test):
+        return False
+    branch = current.child_by_field_name("consequence")
+    if branch is None:
+        return False
+    statements = branch.named_children if branch.type == "statement_block" else [branch]
+    if not statements or statements[-1].type not in _EXITS:
+        return False
+    collection = text(unwrap(size.child_by_field_name("object")))
+    for node in own_nodes(branch):
+        if node.type == "call_expression" and _may_evict(model, node):
+            return False
+        if (
+            node.type == "unary_expression"
+            and text(node.child_by_field_name("operator")) == "delete"
+        ):
+            return False
+        if node.type == "assignment_expression" and text(
+            node.child_by_field_name("left")
+        ).startswith(collection):
+            return False
+    return True
+
+
+def _may_evict(model: SemanticModel, call: Node) -> bool:
+    """A call in a refusing branch that could evict: a shrink method, a method of the
+    instance, or a function of this file (a parameter such as ``reject`` or a method of
+    another object such as ``ws.close()`` cannot reach the collection's entries)."""
+    obj, name = callee_parts(call)
+    if name in SHRINK_METHODS or (obj is not None and obj.type == "this"):
+        return True
+    if obj is not None:
+        return False
+    callee = unwrap(call.child_by_field_name("function"))
+    binding = (
+        model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+    )
+    return binding is not None and binding.kind is not BindingKind.PARAM
+
+
+def expiry_check(model: SemanticModel, reads: list[Node]) -> Node | None:
+    """``const e = this.entries.get(k); if (e.expiresAt <= Date.now()) return undefined``: a
+    read that compares the entry with the clock. The entries have a lifetime, so the
+    collection outlives them; skipping an expired entry on read does not remove it."""
+    for read in reads:
+        parent = read.parent
+        name = parent.child_by_field_name("name") if parent is not None else None
+        if parent is None or parent.type != "variable_declarator" or name is None:
+            continue
+        binding = model.binding_of(name) if name.type == "identifier" else None
+        for reference in binding.references if binding is not None else ():
+            comparison = outer(reference).parent
+            while comparison is not None and comparison.type == "member_expression":
+                comparison = comparison.parent
+            if (
+                comparison is not None
+                and comparison.type == "binary_expression"
+                and text(comparison.child_by_field_name("operator")) in COMPARISONS
+                and any(_reads_clock(side) for side in comparison.named_children)
+            ):
+                return comparison
+    return None
+
+
+def _reads_clock(node: Node) -> bool:
+    """``Date.now()``, ``performance.now()``, ``+new Date()``: the current time."""
+    node = unwrap(node) or node
+    for current in own_nodes(node):
+        if current.type == "call_expression" and callee_parts(current)[1] == "now":
+            return True
+        if (
+            current.type == "new_expression"
+            and text(current.child_by_field_name("constructor")) == "Date"
+        ):
+            return True
+    return False
