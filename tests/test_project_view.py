@@ -244,3 +244,13 @@ def test_arguments_reach_parameters_across_files() -> None:
 def test_a_function_also_passed_around_is_not_taken_to_run_once() -> None:
     [listener] = findings(PROJECTS / "stored")
     assert listener.confidence is Confidence.MEDIUM and listener.span.line == 8
+
+
+def test_a_shared_map_grown_per_connection_and_shrunk_nowhere_in_the_project() -> None:
+    found = findings(PROJECTS / "registry")
+    [sockets] = at(found, "src/server.js", 8)
+    assert sockets.rule == "NLL301" and sockets.confidence is Confidence.HIGH
+    assert "The imported `sockets` of `" in sockets.message
+    assert "nothing in this project deletes" in sockets.message
+    assert at(found, "src/server.js", 9) == []  # ``rooms`` is pruned in cleanup.js
+    assert findings(PROJECTS / "registry" / "src" / "server.js", context=False) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from nodeleaklint.semantics.project_facts import NAMESPACE
 from nodeleaklint.semantics.scopes import Repetition
 
 if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.exports import Use
     from nodeleaklint.semantics.model import SemanticModel
 
-SUMMARY_FORMAT = 5
+SUMMARY_FORMAT = 6
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class ExportFact:
     class_name: str | None = None  # a class (ES5 constructors too), by its local name
     # An instance of a class: (module, export name), module "" for a class of this file.
     instance_of: tuple[str, str] | None = None
+    collection: str | None = None  # a module-level Map, Set, array or object: its kind
+    shrunk: bool = False  # … which this file deletes from, clears or bounds
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class CallFact:
 class FileSummary:
     exports: dict[str, ExportFact] = field(default_factory=dict)
     calls: list[CallFact] = field(default_factory=list)
+    # Local name -> (module, export name) for each name imported from another module.
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Imported collections (module, export name) this file deletes from, clears or bounds.
+    shrinks: list[tuple[str, str]] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -66,9 +73,13 @@ class FileSummary:
                     list(fact.forwards) if fact.forwards else None,
                     fact.class_name,
                     list(fact.instance_of) if fact.instance_of else None,
+                    fact.collection,
+                    fact.shrunk,
                 ]
                 for name, fact in self.exports.items()
             },
+            "imports": {local: list(where) for local, where in self.imports.items()},
+            "shrinks": [list(where) for where in self.shrinks],
             "calls": [
                 [
                     c.source,
@@ -100,11 +111,21 @@ class FileSummary:
                     (str(forwards[0]), str(forwards[1])) if forwards else None,
                     None if class_name is None else str(class_name),
                     (str(instance[0]), str(instance[1])) if instance else None,
+                    None if collection is None else str(collection),
+                    bool(shrunk),
                 )
-                for name, (function, is_open, forwards, class_name, instance) in data[
-                    "exports"
-                ].items()
+                for name, (
+                    function,
+                    is_open,
+                    forwards,
+                    class_name,
+                    instance,
+                    collection,
+                    shrunk,
+                ) in data["exports"].items()
             }
+            imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
+            shrinks = [(str(a), str(b)) for a, b in data["shrinks"]]
             calls = [
                 CallFact(
                     str(source),
@@ -135,20 +156,23 @@ class FileSummary:
             ]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
-        return cls(exports, calls)
+        return cls(exports, calls, imports, shrinks)
 
 
 def summarize(model: SemanticModel) -> FileSummary:
     """The project-view summary of the file ``model`` was built from."""
     from nodeleaklint.semantics.exports import (
         export_names,
+        exported_collections,
         imported_uses,
         module_exports,
         module_imports,
+        shrinks,
     )
 
     facts = model.facts
     summary = FileSummary()
+    collections = exported_collections(facts)
     for export in module_exports(facts):
         if export.name in summary.exports:
             continue
@@ -162,8 +186,14 @@ def summarize(model: SemanticModel) -> FileSummary:
             forwards,
             constructed.name if constructed is not None else export.class_name,
             (made.source, made.name) if made is not None else None,
+            *collections.get(export.name, (None, False)),
         )
-    for use in imported_uses(facts, module_imports(facts), export_names(facts)):
+    imports = module_imports(facts)
+    for binding, target in imports.items():
+        summary.imports[binding.name] = (target.source, target.name)
+        if target.name != NAMESPACE and shrinks(binding):
+            summary.shrinks.append((target.source, target.name))
+    for use in imported_uses(facts, imports, export_names(facts)):
         summary.calls.append(
             CallFact(
                 use.target.source,

@@ -67,6 +67,12 @@ class ProjectView:
                 if target is not None:
                     found = self.creators if call.creates else self.callers
                     found.setdefault(target, []).append(caller)
+        self.shrunk: set[Target] = set()
+        for path, summary in summaries.items():
+            for source, name in summary.shrinks:
+                target = self._imported(path, source, name)
+                if target is not None:
+                    self.shrunk.add(target)
         self._values = self._solve()
         self._driven = self._solve_driven()
 
@@ -85,6 +91,12 @@ class ProjectView:
             # ``import x from './cjs'`` of ``module.exports = { f }``, called as ``x.f()``
             return self._definition(module, call.member, 0, set())
         return found
+
+    def _imported(self, importer: str, source: str, name: str) -> Target | None:
+        module = self.resolver.resolve(source, importer)
+        if module is None:
+            return None
+        return self._definition(module, DEFAULT if name == NAMESPACE else name, 0, set())
 
     def _method(self, importer: str, call: CallFact) -> Method | None:
         """``tokens.issue()`` where the module exports ``new TokenBook()``: the class (its
@@ -122,7 +134,12 @@ class ProjectView:
             return None
         fact = summary.exports.get(name)
         if fact is not None:
-            if fact.function or fact.class_name is not None or fact.instance_of is not None:
+            if (
+                fact.function
+                or fact.class_name is not None
+                or fact.instance_of is not None
+                or fact.collection is not None
+            ):
                 return module, name
             if fact.forwards is None:
                 return None
@@ -216,6 +233,10 @@ class ProjectView:
             given = self._arguments((path, name)) if fact.function else ()
             if any(given):
                 facts.params[name] = given
+        for local, (source, name) in summary.imports.items():
+            grown = self._unshrunk_collection(path, source, name)
+            if grown is not None:
+                facts.collections[local] = grown
         for (where, class_name, method), callers in self.method_callers.items():
             if where != path:
                 continue
@@ -246,6 +267,18 @@ class ProjectView:
                     best = (given[0], f"{given[1]} (at {self._place(caller)})")
             found.append(best)
         return tuple(found)
+
+    def _unshrunk_collection(self, importer: str, source: str, name: str) -> tuple[str, str] | None:
+        """An imported module-level collection that no file of the project deletes from,
+        clears or bounds: (its kind, the words for where it is declared)."""
+        target = self._imported(importer, source, name)
+        if target is None or target in self.shrunk:
+            return None
+        fact = self.summaries[target[0]].exports[target[1]]
+        if fact.collection is None or fact.shrunk:
+            return None
+        display = self.displays.get(target[0], os.path.basename(target[0]))
+        return fact.collection, f"`{target[1]}` of `{display}`"
 
     def _created_once(self, target: Target) -> str | None:
         """Where the one instance of an exported class is created, when every ``new`` of it

@@ -215,6 +215,7 @@ class Candidate:
     reassigned: bool = False
     declaration: Node | None = None  # the node whose assignment creates the collection
     teardown: list[FunctionInfo] | None = None  # a factory's teardown closures
+    imported: bool = False  # declared in another file (the project view: nothing shrinks it)
 
 
 @dataclass
@@ -245,6 +246,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     index = _MemberIndex(model)
     candidates = [
         *_module_candidates(model),
+        *_imported_candidates(model),
         *_property_candidates(model, index),
         *_class_candidates(model, index),
         *_factory_candidates(model),
@@ -556,6 +558,22 @@ def _collection_bindings(scope: Scope) -> Iterator[tuple[Binding, str]]:
         kind = collection_kind(binding.init)
         if kind is not None:
             yield binding, kind
+
+
+def _imported_candidates(model: SemanticModel) -> Iterator[Candidate]:
+    """Collections another file of the project declares and exports and no file of the
+    project shrinks (the project view), grown here through the imported name."""
+    for name, (kind, where) in model.imported_collections.items():
+        binding = model.module_scope.bindings.get(name)
+        if binding is None or binding.is_reassigned:
+            continue
+        yield Candidate(
+            report=binding.declarator or binding.node,
+            holder=f"the imported {where}",
+            kind=kind,
+            refs=[ref for ref in binding.references if ref.id != binding.node.id],
+            imported=True,
+        )
 
 
 def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
@@ -1208,7 +1226,7 @@ def _finding(
         )
     elif uses.escapes:
         caveat += f"; it is also handed to {uses.escapes}, which might shrink it"
-    scope = "file"
+    scope = "project" if candidate.imported else "file"
     if candidate.instance:
         scope = "factory" if candidate.teardown is not None else "class"
     shrinks = (

@@ -36,7 +36,8 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.vocabulary import NODE_BUILTINS
+from nodeleaklint.semantics.values import collection_kind
+from nodeleaklint.semantics.vocabulary import NODE_BUILTINS, SIZE_AND_SHRINK
 
 
 @dataclass(frozen=True)
@@ -428,3 +429,57 @@ def export_names(facts: Collected) -> dict[int, str]:
     for name, function in export_functions(facts).items():
         names.setdefault(function.node.id, name)
     return names
+
+
+# -- collections -----------------------------------------------------------------------
+
+
+def exported_collections(facts: Collected) -> dict[str, tuple[str, bool]]:
+    """Export name -> (kind, whether this file shrinks it) for the module-level collections
+    the module hands out (``export const clients = new Map()``, ``module.exports = { rooms }``)."""
+    found: dict[str, tuple[str, bool]] = {}
+    for export in module_exports(facts):
+        binding = _exported_binding(export, facts)
+        if binding is None or not binding.scope.is_module:
+            continue
+        kind = collection_kind(binding.init) if not binding.destructured else None
+        if kind is not None:
+            found.setdefault(export.name, (kind, shrinks(binding)))
+    return found
+
+
+def _exported_binding(export: Export, facts: Collected) -> Binding | None:
+    node = unwrap(export.node) or export.node
+    if node.type in ("identifier", "shorthand_property_identifier"):
+        return facts.references.get(node.id)
+    declarator = node.parent  # ``export const x = new Map()``: the value of a declarator
+    if declarator is not None and declarator.type == "variable_declarator":
+        name = declarator.child_by_field_name("name")
+        if name is not None and name.type == "identifier":
+            return facts.module_scope.bindings.get(text(name))
+    return None
+
+
+def shrinks(binding: Binding) -> bool:
+    """Whether code in this file may shrink the collection ``binding`` names: removes
+    entries (``delete``, ``clear``, ``splice`` …), reads its size (a bound may follow), or
+    assigns the binding again."""
+    if binding.is_reassigned:
+        return True
+    for reference in binding.references:
+        position = outer(reference)
+        parent = position.parent
+        if parent is None:
+            continue
+        if parent.type == "member_expression":
+            if text(parent.child_by_field_name("property")) in SIZE_AND_SHRINK:
+                return True
+        elif parent.type == "subscript_expression":
+            grand = outer(parent).parent
+            if (
+                grand is not None
+                and grand.type == "unary_expression"
+                and text(grand.child_by_field_name("operator")) == "delete"
+            ):
+                return True
+    return False

@@ -59,6 +59,9 @@ class SemanticModel:
     per_call_classes: dict[str, str] = field(default_factory=dict)
     # Exported function node id -> per parameter, what its callers in other files pass.
     passed_in: dict[int, tuple[tuple[str, str] | None, ...]] = field(default_factory=dict)
+    # Imported local name -> (kind, where declared): a collection of another file that no
+    # file of the project shrinks.
+    imported_collections: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -107,6 +110,7 @@ class SemanticModel:
             singletons=dict(project.singletons) if project else {},
             per_call_classes=dict(project.per_call) if project else {},
             passed_in=passed_in,
+            imported_collections=dict(project.collections) if project else {},
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

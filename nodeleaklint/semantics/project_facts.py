@@ -30,6 +30,8 @@ class ProjectFacts:
     instance from code that runs per request, event or loop turn. ``params``: export
     name -> per parameter, the lifetime ("process-lived" or "per-call") of what every
     caller in view passes there and the words for it (arguments reach parameters).
+    ``collections``: imported local name -> (kind, where it is declared) for module-level
+    collections of other files that no file of the project deletes from, clears or bounds.
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -37,10 +39,16 @@ class ProjectFacts:
     per_call: dict[str, str] = field(default_factory=dict)
     driven_methods: dict[str, str] = field(default_factory=dict)
     params: dict[str, tuple[tuple[str, str] | None, ...]] = field(default_factory=dict)
+    collections: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
-            self.calls or self.singletons or self.per_call or self.driven_methods or self.params
+            self.calls
+            or self.singletons
+            or self.per_call
+            or self.driven_methods
+            or self.params
+            or self.collections
         )
 
     def key(self) -> str:
@@ -58,5 +66,6 @@ class ProjectFacts:
                     (name, [list(p) if p else None for p in given])
                     for name, given in self.params.items()
                 ),
+                sorted((name, list(found)) for name, found in self.collections.items()),
             ]
         )

@@ -237,3 +237,8 @@ PARTIAL_END_HOOKS: dict[str, tuple[str, str]] = {
         "when the client just disconnects or the transport errors",
     ),
 }
+
+
+# What marks a collection as shrunk or bounded somewhere, for the project view: removal
+# methods, and size reads (a bound may follow them).
+SIZE_AND_SHRINK = frozenset({"delete", "clear", "shift", "pop", "splice", "length", "size"})
