@@ -112,7 +112,10 @@ app.use((req, res, next) => {
 None.
 
 ## Known limits
-Growth and shrinking are matched by name within one file: a collection handed to another
+Growth and shrinking are matched by name within one file, with one exception from the
+project view: a module-level collection another file exports, grown here through its
+imported name (`const { sockets } = require('./state')`), is reported when no file of the
+project deletes from, clears or bounds it. Otherwise a collection handed to another
 module, or mutated through an alias passed to a helper, is not followed (it is reported with
 medium confidence when it escapes, and missed when the growth itself happens elsewhere).
 A `clear`, `splice`, `shift` or `pop` anywhere, a size check that evicts, and a delete in
