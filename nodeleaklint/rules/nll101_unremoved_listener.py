@@ -25,6 +25,18 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   objects that are not process-lived, and the instance's own events, are left alone.
 - **Borrowed objects**: a client request's `'socket'` hands over a socket that a
   keep-alive agent reuses, so listeners added to it per request pile up.
+- **Removal on one path only**: a removal counts only on the paths where the work ends.
+  When every removal runs from listeners the same run added for some outcomes (`'error'`,
+  `'stream'`) while the run also waits for another outcome that hands the result to the
+  same completion (`next`, `done`) without removing it (`'directory'`, `'complete'`), the
+  listener stays attached whenever the work ends that way (medium). A removal in a
+  `'close'` / `'finish'` / `'end'` handler, in the run itself, a `finally`, a promise
+  callback or a disposer covers every path.
+- **Mismatched removal**: `off(event, h)` where `h` cannot be the registered handler — a
+  fresh `fn.bind(this)` or inline function (a new function every time), or a function never
+  registered for that event there — removes nothing. The message names that removal; when
+  nothing else judges the target, the removal is the evidence that it outlives the run
+  (medium).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
 
@@ -106,7 +118,9 @@ stored in a collection or handed to another function is assumed to be removed el
 an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-per-target
 guard. Targets obtained from calls (`await pool.connect()`, `getBus()`) are not judged.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
-some path counts even if other paths skip it.
+one path is reported only when the file shows the other way the work ends (a sibling
+listener that calls the same completion); a removal inside an `if` or `catch` of the run
+still counts for every path.
 """
 
 from __future__ import annotations
@@ -121,8 +135,12 @@ from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
     all_listener_removals,
+    fresh_function,
+    in_function,
     listener_removals,
+    mismatched_removals,
     object_property,
+    removal_triggers,
     same_event,
     same_handler,
     same_location,
@@ -149,6 +167,7 @@ from nodeleaklint.semantics.vocabulary import (
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
     ONCE_METHODS,
+    PROGRESS_EVENTS,
     TERMINATION_SIGNALS,
     may_never_fire,
 )
@@ -236,8 +255,13 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     judged = _judge_context(model, call, function, target, holder, handler, event_name)
     if judged is None:
         # No lifetime evidence — but the code's own cleanup may say the target outlives this.
-        if once or _removed(model, call, target, event, handler):
+        if once:
             return None
+        if _removed(model, call, target, event, handler):
+            return _one_path_finding(ctx, call, target, event, handler)
+        mismatched = _mismatched(model, call, target, handler)
+        if mismatched:
+            return _mismatch_finding(ctx, call, target, handler, mismatched)
         removed_others = _partial_cleanup(model, call, target)
         if not removed_others:
             return None
@@ -250,7 +274,7 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     if _guarded(model, call, target):
         return None
     if _removed(model, call, target, event, handler):
-        return None
+        return _one_path_finding(ctx, call, target, event, handler)
     signal = _option(options, "signal")
     if signal is not None:
         state = signal_state(model, signal)
@@ -260,6 +284,12 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
             f"its `{{ signal }}` comes from `{text(state.controller)}`, an AbortController that is "
             "never aborted, so it removes nothing"
         )
+    mismatched = _meant_for(model, call, mismatched_removals(model, target, event, handler.node))
+    for removal, why in mismatched[:1]:
+        notes.append(
+            f"`{_removal_text(removal)}` on line {removal.node.start_point[0] + 1} removes "
+            f"nothing: {why}"
+        )
     captured = f" capturing {_names(handler.captures)}" if handler.captures else ""
     kept = f"the handler and {_names(handler.captures)}" if handler.captures else "the handler"
     extra = f" ({'; '.join(notes)})" if notes else ""
@@ -268,7 +298,66 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         f"and nothing removes it{extra}: {_short_holder(holder)} keeps {kept} alive, "
         f"one more listener each time {function.describe()} runs."
     )
-    return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+    related = _related(ctx, holder)
+    related += [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
+    return ctx.finding(call.node, message, confidence=confidence, related=related)
+
+
+def _mismatched(
+    model: SemanticModel, call: CallSite, target: Node, handler: Handler
+) -> list[tuple[CallSite, str]]:
+    """Removals for this event on this target that cannot remove this handler, when nothing
+    else judges the target: the author meant to remove the listener, so the target outlives
+    the run (the same evidence as partial cleanup)."""
+    function = call.function
+    if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
+        return []
+    if _assigned_in_this_run(model, function, target) or _guarded(model, call, target):
+        return []
+    return _meant_for(model, call, mismatched_removals(model, target, call.args[0], handler.node))
+
+
+def _meant_for(
+    model: SemanticModel, call: CallSite, removals: list[tuple[CallSite, str]]
+) -> list[tuple[CallSite, str]]:
+    """The removals that can be meant for this registration: in the class whose method
+    registers it (a ``destroy()`` for a ``start()``), else in the outermost function around
+    it (the run, its callbacks, its disposers). A removal in unrelated code is not evidence."""
+    function = call.function
+    method = _method_of(model, function) if function is not None else None
+    if method is not None and method.class_node is not None:
+        owner = method.class_node
+        return [(r, why) for r, why in removals if model.in_class(r.node, owner)]
+    region: Node | None = None
+    if region is None:
+        outermost = function
+        while outermost is not None and outermost.parent is not None:
+            outermost = outermost.parent
+        region = outermost.node if outermost is not None else None
+    if region is None:
+        return []
+    return [(r, why) for r, why in removals if is_inside(r.node, region)]
+
+
+def _mismatch_finding(
+    ctx: RuleContext,
+    call: CallSite,
+    target: Node,
+    handler: Handler,
+    mismatched: list[tuple[CallSite, str]],
+) -> Finding:
+    function = call.function
+    assert function is not None
+    removal, why = mismatched[0]
+    message = (
+        f"`{_display(call, target)}` adds {handler.label}, and the removal meant for it, "
+        f"`{_removal_text(removal)}` on line {removal.node.start_point[0] + 1}, removes nothing "
+        f"({why}): the registered listener stays on `{short(text(target), 40)}` with "
+        f"{_names(handler.captures) if handler.captures else 'what it captures'}, one more "
+        f"each time {function.describe()} runs."
+    )
+    related = [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
+    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
 
 
 def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list[CallSite]:
@@ -305,6 +394,139 @@ def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list
         ):
             found.append(removal)
     return found
+
+
+def _removal_text(removal: CallSite) -> str:
+    """``feed.off('update', this.onUpdate.bind(this))``, shortened."""
+    args = ", ".join(short(text(arg), 36) for arg in removal.args[:2])
+    return f"{short(removal.callee_text, 40)}({args})"
+
+
+def _one_path_finding(
+    ctx: RuleContext, call: CallSite, target: Node, event: Node, handler: Handler
+) -> Finding | None:
+    """A listener whose removals all run from other listeners of the same run (``'error'``,
+    ``'stream'``), while that run also waits for another way the work can end (``'directory'``)
+    that does not remove it: on that way out the listener stays (SPEC §1 *Cleanup is
+    verified*: a removal counts only on the paths where the work ends). The removal itself says
+    the target outlives the run, so no lifetime guess is needed."""
+    model = ctx.model
+    function = call.function
+    if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
+        return None
+    if _assigned_in_this_run(model, function, target) or _guarded(model, call, target):
+        return None
+    if all_listener_removals(model, target, event, _cleanup_region(model, call, target)):
+        return None
+    if _result_kept(call.node) or (
+        handler.binding is not None and _handler_escapes(model, handler.binding)
+    ):
+        return None
+    removals = listener_removals(model, target, event, handler.node)
+    triggers: list[CallSite] = []
+    for removal in removals:
+        found = removal_triggers(model, removal.node, function)
+        if found is None:
+            return None
+        triggers.extend(found)
+    if any(_self_removal(model, call, target, t) for t in triggers):
+        return None  # it removes itself when its own event fires: ``once`` by hand
+    gaps = _unremoved_endings(model, call, triggers)
+    if not removals or not gaps:
+        return None
+    own = string_value(call.args[0])
+    others = [
+        t
+        for t in triggers
+        if not (same_location(model, t.obj, target) and string_value(t.args[0]) == own)
+    ]
+    message = (
+        f"`{_display(call, target)}` adds {handler.label} that is removed only when "
+        f"{_events_phrase(others or triggers)}, not when {_events_phrase(gaps)}: on that way out "
+        f"`{short(text(target), 40)}` keeps the handler"
+        f"{' and ' + _names(handler.captures) if handler.captures else ''} alive, one more "
+        f"listener each time {function.describe()} runs."
+    )
+    related = [ctx.related(r.node, "removed here, only on that path") for r in removals[:2]]
+    related += [ctx.related(g.node, "this way the work ends does not remove it") for g in gaps[:2]]
+    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+
+
+def _self_removal(model: SemanticModel, call: CallSite, target: Node, trigger: CallSite) -> bool:
+    """The removal runs when the listener's own event fires, for an event that fires once per
+    piece of work: a hand-made ``once``, which the rule accepts as ``once`` (SPEC §2)."""
+    event = string_value(call.args[0])
+    return (
+        trigger is call
+        or (same_location(model, trigger.obj, target) and string_value(trigger.args[0]) == event)
+    ) and not may_never_fire(event)
+
+
+def _unremoved_endings(
+    model: SemanticModel, call: CallSite, triggers: list[CallSite]
+) -> list[CallSite]:
+    """Other listeners the run adds to the objects whose events trigger the removal that end
+    the work too — they hand the outcome to the same completion (``next``, ``done``) as the
+    removing handlers — but never reach the removal: the work can end there with the
+    listener still attached. Progress events (``'data'``) never end it."""
+    function = call.function
+    if function is None or not triggers:
+        return []
+    completions: set[int] = set()
+    for trigger in triggers:
+        completions |= _completions(model, trigger.args[1], function)
+    gaps: list[CallSite] = []
+    for sibling in function.calls:
+        if sibling is call or sibling.name not in LISTEN_METHODS or len(sibling.args) < 2:
+            continue
+        event = string_value(sibling.args[0])
+        if event is None or event in PROGRESS_EVENTS:
+            continue
+        same_object = [t for t in triggers if same_location(model, t.obj, sibling.obj)]
+        if not same_object or any(string_value(t.args[0]) == event for t in same_object):
+            continue
+        if completions & _completions(model, sibling.args[1], function):
+            gaps.append(sibling)
+    return gaps
+
+
+def _completions(model: SemanticModel, handler: Node | None, run: FunctionInfo) -> set[int]:
+    """The run's own functions and callbacks a handler is or calls, one local call deep:
+    ``next`` for ``file.on('directory', next)``, ``done`` for ``() => done(null)``. Module
+    functions are left out: a shared logger is not a completion."""
+    found: set[int] = set()
+    pending: list[tuple[Node | None, int]] = [(unwrap(handler), 0)]
+    while pending:
+        node, depth = pending.pop()
+        if node is None:
+            continue
+        binding = model.binding_of(node) if node.type == "identifier" else None
+        if binding is not None and not binding.scope.is_module:
+            found.add(id(binding))
+            if binding.function is not None and depth < 2:
+                pending.append((binding.function.node, depth + 1))
+            continue
+        inner = model.function_at(node) if is_function(node) else None
+        if inner is None or not in_function(model, inner.node, run):
+            continue
+        for site in inner.calls:
+            callee = unwrap(site.callee)
+            if callee is not None and callee.type == "identifier":
+                pending.append((callee, depth + 1))
+    return found
+
+
+def _events_phrase(sites: list[CallSite]) -> str:
+    """The events of ``sites`` for a message, grouped by emitter: "`file` emits `'error'` or
+    `'stream'`"."""
+    grouped: dict[str, list[str]] = {}
+    for site in sites:
+        events = grouped.setdefault(short(text(site.obj), 30), [])
+        event = f"`'{string_value(site.args[0])}'`"
+        if event not in events:
+            events.append(event)
+    parts = [f"`{obj}` emits {' or '.join(events)}" for obj, events in grouped.items()]
+    return " or ".join(parts[:3])
 
 
 def _same_target(model: SemanticModel, a: Node | None, b: Node) -> bool:
@@ -546,6 +768,8 @@ def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bo
     for removal in model.calls_named(*REMOVE_LISTENER_METHODS):
         if removal.function is not function or removal.obj is None or not removal.args:
             continue
+        if len(removal.args) > 1 and fresh_function(removal.args[1]) is not None:
+            continue  # ``off(e, fn.bind(this))`` removes nothing: not a swap
         if same_location(model, removal.obj, target) and same_event(removal.args[0], call.args[0]):
             return True
     return False

@@ -155,3 +155,39 @@ def may_never_fire(event: str | None) -> bool:
     if event is None:
         return False
     return event in MAY_NEVER_FIRE or (event.startswith("SIG") and event[3:].isupper())
+
+
+# -- the ways work ends (SPEC §1 *Cleanup is verified*) ----------------------------------------
+# Events that fire however a piece of work ends (a response's ``'finish'``, any ``'close'``):
+# cleanup in their handlers covers every path.
+WORK_ENDED_EVENTS = frozenset({"close", "finish", "end"})
+# Events that fire while work goes on (or starts it) rather than end it: a listener for one
+# of them is not another way the work can end.
+PROGRESS_EVENTS = frozenset(
+    {
+        "data",
+        "readable",
+        "drain",
+        "progress",
+        "pipe",
+        "unpipe",
+        "pause",
+        "resume",
+        "headers",
+        "trailers",
+        "information",
+        "continue",
+        "lookup",
+        "socket",
+        "prefinish",
+        "newListener",
+        "removeListener",
+        "message",
+        "line",
+        "chunk",
+        "open",
+        "spawn",
+        "listening",
+        "warning",
+    }
+)

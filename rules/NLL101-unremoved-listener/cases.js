@@ -779,3 +779,137 @@ class ErrorReporter {
   }
 }
 module.exports.ErrorReporter = ErrorReporter;
+
+// --- removal only on one path: the work can end another way with the listener attached -------
+function serveFile(req, res, path, next) {
+  var done = false;
+  function onSocketError(err) {
+    if (done) return;
+    done = true;
+    req.socket.removeListener('error', onSocketError);
+    next(err);
+  }
+  function onStream() {
+    req.socket.removeListener('error', onSocketError);
+  }
+  var file = openFile(path);
+  // ruleid: NLL101 -- removed on 'error' and 'stream', not when `file` emits 'directory'
+  req.socket.on('error', onSocketError);
+  file.on('error', onSocketError);
+  file.on('stream', onStream);
+  file.on('directory', next);
+  file.pipe(res);
+}
+module.exports.serveFile = serveFile;
+
+function serveFileFixed(req, res, path, next) {
+  function cleanup() {
+    req.socket.removeListener('error', onSocketError);
+  }
+  function onSocketError(err) {
+    cleanup();
+    next(err);
+  }
+  var file = openFile(path);
+  // ok: NLL101 -- also removed when the response finishes, however the work ends
+  req.socket.on('error', onSocketError);
+  file.on('error', onSocketError);
+  file.on('stream', cleanup);
+  file.on('directory', next);
+  file.pipe(res);
+  res.on('finish', cleanup);
+}
+module.exports.serveFileFixed = serveFileFixed;
+
+class Uploader {
+  constructor(connection) {
+    this.connection = connection;
+  }
+  send(job, done) {
+    const onDrop = () => done(new Error('dropped'));
+    const upload = job.start();
+    // ruleid: NLL101 -- removed when the upload fails, not when it completes
+    this.connection.on('drop', onDrop);
+    upload.on('error', (err) => {
+      this.connection.removeListener('drop', onDrop);
+      done(err);
+    });
+    upload.on('complete', () => done(null));
+    // ok: NLL101 -- 'data' is progress, not a way the upload ends
+    upload.on('data', (chunk) => job.progress(chunk.length));
+  }
+  sendFixed(job, done) {
+    const onDrop = () => done(new Error('dropped'));
+    const upload = job.start();
+    const cleanup = () => this.connection.removeListener('drop', onDrop);
+    // ok: NLL101 -- removed on both ways the upload ends
+    this.connection.on('drop', onDrop);
+    upload.on('error', (err) => {
+      cleanup();
+      done(err);
+    });
+    upload.on('complete', () => {
+      cleanup();
+      done(null);
+    });
+  }
+}
+module.exports.Uploader = Uploader;
+
+// --- mismatched removal: the removal names another function ------------------------------------
+function Watcher(feed) {
+  this.feed = feed;
+}
+Watcher.prototype.start = function () {
+  // ruleid: NLL101 -- stop() removes a new bound function, never this one
+  this.feed.on('update', this.onUpdate.bind(this));
+};
+Watcher.prototype.stop = function () {
+  this.feed.removeListener('update', this.onUpdate.bind(this));
+};
+Watcher.prototype.startFixed = function () {
+  this.boundUpdate = this.boundUpdate || this.onUpdate.bind(this);
+  // ok: NLL101 -- the same bound function is kept and removed in stopFixed()
+  this.feed.on('update', this.boundUpdate);
+};
+Watcher.prototype.stopFixed = function () {
+  this.feed.removeListener('update', this.boundUpdate);
+};
+Watcher.prototype.onUpdate = function (update) {
+  this.last = update;
+};
+module.exports.Watcher = Watcher;
+
+class Tracker {
+  constructor(bus) {
+    this.bus = bus;
+  }
+  watch(id) {
+    const onMove = (pos) => this.record(id, pos);
+    // ruleid: NLL101 -- unwatch() removes an inline arrow, never `onMove`
+    this.bus.on('move', onMove);
+  }
+  unwatch(id) {
+    this.bus.off('move', (pos) => this.record(id, pos));
+  }
+  refresh() {
+    this.bus.removeListener('reset', this.onReset.bind(this));
+    // ruleid: NLL101 -- the removal above names a new bound function: each refresh adds one more
+    this.bus.on('reset', this.onReset.bind(this));
+  }
+  watchFixed(id) {
+    this.onMove = (pos) => this.record(id, pos);
+    // ok: NLL101 -- the stored handler is the one unwatchFixed() removes
+    this.bus.on('move', this.onMove);
+  }
+  unwatchFixed() {
+    this.bus.off('move', this.onMove);
+  }
+  record(id, pos) {
+    this.last = { id, pos };
+  }
+  onReset() {
+    this.last = null;
+  }
+}
+module.exports.Tracker = Tracker;

@@ -294,3 +294,68 @@ export class Command {
     });
   }
 }
+
+// --- removal only on one path: the work can end another way with the listener attached -------
+interface Job {
+  start(): EventEmitter;
+}
+
+export class Transfer {
+  constructor(private readonly link: EventEmitter) {}
+  run(job: Job, done: (err?: Error) => void): void {
+    const onDrop = (): void => done(new Error('dropped'));
+    const upload = job.start();
+    // ruleid: NLL101 -- removed when the upload fails, not when it completes
+    this.link.on('drop', onDrop);
+    upload.on('error', (err: Error) => {
+      this.link.off('drop', onDrop);
+      done(err);
+    });
+    upload.on('complete', () => done());
+  }
+  runFixed(job: Job, done: (err?: Error) => void): void {
+    const onDrop = (): void => done(new Error('dropped'));
+    const upload = job.start();
+    // ok: NLL101 -- removed when the upload closes, however it ends
+    this.link.on('drop', onDrop);
+    upload.on('error', (err: Error) => done(err));
+    upload.on('complete', () => done());
+    upload.on('close', () => this.link.off('drop', onDrop));
+  }
+}
+
+export function relay(upstream: EventEmitter, queue: { add(): EventEmitter }, send: (m: string) => void): void {
+  const onMessage = (m: string): void => send(m);
+  const job = queue.add();
+  // ruleid: NLL101 -- removed only when the job fails, not when it is done
+  upstream.on('message', onMessage);
+  job.once('failed', () => {
+    upstream.off('message', onMessage);
+    send('failed');
+  });
+  job.once('done', () => send('bye'));
+}
+
+// --- mismatched removal: the removal names another function ------------------------------------
+export class Subscription {
+  constructor(private readonly feed: EventEmitter) {}
+  open(id: string): void {
+    // ruleid: NLL101 -- close() removes a new bound function, never this one
+    this.feed.on('update', this.onUpdate.bind(this, id));
+  }
+  close(id: string): void {
+    this.feed.off('update', this.onUpdate.bind(this, id));
+  }
+  private readonly boundUpdate = (u: string): void => this.onUpdate('all', u);
+  openFixed(): void {
+    // ok: NLL101 -- the field holds one function, the one closeFixed() removes
+    this.feed.on('update', this.boundUpdate);
+  }
+  closeFixed(): void {
+    this.feed.off('update', this.boundUpdate);
+  }
+  private onUpdate(id: string, update: string): void {
+    void id;
+    void update;
+  }
+}
