@@ -22,6 +22,11 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
 - **Replacement**: `this.timer = setInterval(…)` in a method that the instance runs again
   (it calls itself, or another method or callback of the class calls it) without clearing
   or testing the field first orphans the previous interval (medium).
+- **Clears that clear nothing**: when every clear of the field runs after its own method
+  has overwritten it (`this.timer = null; clearInterval(this.timer)`), the clear receives
+  the new value and the interval is reported as never cleared (medium). A clear of a field
+  of the class that is never assigned a timer (`clearInterval(this.interval)` while the
+  handle lives in `this.timer`) is named in the finding of the interval nothing clears.
 - **Timeouts racing the work**: a `setTimeout` whose handle is discarded inside the
   executor of a promise given to `Promise.race` / `Promise.any` keeps its closure and the
   promise it rejects for the full delay after the work wins, once per call (medium).
@@ -106,8 +111,10 @@ from nodeleaklint.semantics.cleanup import (
     fate_of,
     flow_of,
     never_holds_a_value,
+    overwritten_before,
     place_of,
     value_sources,
+    written_values,
 )
 from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
@@ -362,6 +369,79 @@ def _only_self_cleared(model: SemanticModel, call: CallSite) -> tuple[str, bool]
 _END_OF_WORK_EVENTS = frozenset({"close", "end", "disconnect", "finish"})
 
 
+def _cleared_after_overwrite(model: SemanticModel, call: CallSite) -> tuple[str, bool] | None:
+    """``stop() { this.timer = null; clearInterval(this.timer) }``: every clear of the slot
+    runs after its own function has overwritten the handle, so it receives the new value and
+    the interval is never stopped (SPEC §1 *Cleanup is verified*)."""
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    place = flow.place
+    if flow.kind is not FlowKind.STORED or place is None:
+        return None
+    fate = fate_of(model, flow, TIMER_RELEASE)
+    if fate.escape is not None or fate.places != [place]:
+        return None
+    if any(
+        c.obj is not None and place in value_sources(model, c.obj)
+        for c in model.calls_named(*TIMER_RELEASE.methods)
+    ):
+        return None  # ``this.timer.close()`` releases it another way
+    clears = [
+        c
+        for c in model.calls_named(*TIMER_RELEASE.functions)
+        if c.args and place in value_sources(model, c.args[0])
+    ]
+    first: tuple[CallSite, Node] | None = None
+    for clear in clears:
+        if place_of(model, clear.args[0]) != place:
+            return None  # read through a copy: it may hold the old handle
+        assignment = overwritten_before(model, clear, place)
+        value = unwrap(assignment.child_by_field_name("right")) if assignment else None
+        if assignment is None or value is None or _may_hold_timer(value):
+            return None
+        first = first or (clear, assignment)
+    if first is None:
+        return None
+    clear, assignment = first
+    owner = clear.function.display() if clear.function is not None else "the code"
+    return (
+        f"{owner} clears `{place.label}` only after `{text(assignment)}` on line "
+        f"{assignment.start_point[0] + 1} has overwritten the handle (the clear receives "
+        "that value)",
+        False,
+    )
+
+
+def _may_hold_timer(value: Node) -> bool:
+    """A value that may be a timer handle: a call, ``new``, ``await`` or a name."""
+    return value.type in (
+        "call_expression",
+        "new_expression",
+        "await_expression",
+        "identifier",
+        "member_expression",
+        "subscript_expression",
+    ) and text(value) not in ("undefined",)
+
+
+def _misdirected_clear(model: SemanticModel, call: CallSite) -> str:
+    """" (`stop()` clears `this.interval`, which is never assigned a timer)": a clear of a
+    sibling field of the same class that nothing ever fills — the handle lives in another
+    field, and the cleanup its author wrote clears nothing."""
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    place = flow.place
+    if place is None or not place.is_field or place.root == "class:":
+        return ""
+    for clear in model.calls_named(*TIMER_RELEASE.functions):
+        other = place_of(model, clear.args[0]) if clear.args else None
+        if other is None or not other.is_field or other.root != place.root or other == place:
+            continue
+        if written_values(model, other) and not never_holds_a_value(model, other):
+            continue
+        owner = clear.function.display() if clear.function is not None else "the code"
+        return f" ({owner} clears `{other.label}`, which is never assigned a timer)"
+    return ""
+
+
 def _stored_words(flow: Flow, fate: Fate, what: str) -> str:
     label = flow.place.label if flow.place is not None else "a variable"
     if flow.kind is FlowKind.COLLECTED:
@@ -609,10 +689,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 confidence=context.confidence,
             )
             continue
-        problem = handle_problem(model, call, "clearInterval") or _only_self_cleared(model, call)
+        kept = handle_problem(model, call, "clearInterval")
+        problem = kept or _only_self_cleared(model, call) or _cleared_after_overwrite(model, call)
         if problem is None:
             continue
         how, unref = problem
+        if kept is not None:
+            how += _misdirected_clear(model, call)
         keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
         note = (
             "; `.unref()` only lets the process exit, the interval still fires and retains "

@@ -1051,3 +1051,35 @@ def _unregistered(model: SemanticModel, removal: CallSite, removed: Node) -> str
 def is_function_value(node: Node | None) -> bool:
     node = unwrap(node)
     return node is not None and node.type in ("arrow_function", "function_expression", "function")
+
+
+# -- clears that clear nothing (SPEC §1 *Cleanup is verified*) ------------------------------
+def written_values(model: SemanticModel, place: Place) -> list[Node]:
+    """The assignments in the file whose left side is ``place``."""
+    found: list[Node] = []
+    for occurrence in occurrences(model, place):
+        if _is_write_target(occurrence):
+            assignment = outer(occurrence).parent
+            if assignment is not None:
+                found.append(assignment)
+    return found
+
+
+def overwritten_before(model: SemanticModel, release: CallSite, place: Place) -> Node | None:
+    """The assignment to ``place`` that always runs before ``release`` in its function
+    (``this.timer = null; clearInterval(this.timer)``): the release then receives the new
+    value, not the handle it was meant for. None when no such assignment dominates it."""
+    function = release.function
+    for assignment in written_values(model, place):
+        if model.enclosing_function(assignment) is not function:
+            continue
+        if assignment.end_byte > release.node.start_byte:
+            continue
+        statement = outer(assignment).parent
+        if statement is None or statement.type != "expression_statement":
+            continue
+        block = statement.parent
+        if block is None or not is_inside(release.node, block):
+            continue
+        return assignment
+    return None

@@ -493,6 +493,50 @@ const fixedStatsInitializer = {
 };
 module.exports.initializers = { statsInitializer, fixedStatsInitializer };
 
+// --- a clear after the handle was overwritten, a clear of a field that never holds it ---------
+function Heart(link) {
+  this.link = link;
+  // ruleid: NLL201 -- stop() sets the field to null before clearing it: the clear receives null
+  this.beat = setInterval(() => this.link.ping(), 5000);
+}
+Heart.prototype.stop = function () {
+  this.beat = null;
+  clearInterval(this.beat);
+};
+function FixedHeart(link) {
+  this.link = link;
+  // ok: NLL201 -- cleared before the field is reset
+  this.beat = setInterval(() => this.link.ping(), 5000);
+}
+FixedHeart.prototype.stop = function () {
+  clearInterval(this.beat);
+  this.beat = null;
+};
+
+class Ticker {
+  start() {
+    // ruleid: NLL201 -- stop() clears `this.interval`, which is never assigned: the handle lives in `this.timer`
+    this.timer = setInterval(() => this.tick(), 1000);
+  }
+  stop() {
+    clearInterval(this.interval);
+  }
+  tick() {}
+}
+class Rotator {
+  start() {
+    // ok: NLL201 -- stop() reads the handle into `old` before it resets the field
+    this.timer = setInterval(() => this.tick(), 1000);
+  }
+  stop() {
+    const old = this.timer;
+    this.timer = null;
+    clearInterval(old);
+  }
+  tick() {}
+}
+module.exports.clocks = { Heart, FixedHeart, Ticker, Rotator };
+
 // --- known gaps --------------------------------------------------------------------------------
 app.get('/overwrite', (req, res) => {
   // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared

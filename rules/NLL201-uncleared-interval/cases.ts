@@ -229,5 +229,41 @@ export class LongPoll {
   public timer = setInterval(() => flushMetrics(), 1000);
 }
 
+// --- a clear after the handle was overwritten, a clear of a field that never holds it ---------
+export class Beacon {
+  private timer: NodeJS.Timeout | undefined;
+  private pollTimer?: NodeJS.Timeout;
+  start(): void {
+    // ruleid: NLL201 -- stop() resets the field before clearing it: the clear receives undefined
+    this.timer = setInterval(() => this.send(), 1000);
+  }
+  stop(): void {
+    this.timer = undefined;
+    clearInterval(this.timer);
+  }
+  poll(): void {
+    // ruleid: NLL201 -- halt() clears `this.pollInterval`, which is never assigned: the handle lives in `this.pollTimer`
+    this.pollTimer = setInterval(() => this.send(), 5000);
+  }
+  halt(): void {
+    clearInterval(this.pollInterval);
+  }
+  private pollInterval?: NodeJS.Timeout;
+  private send(): void {}
+}
+
+export class FixedBeacon {
+  private timer: NodeJS.Timeout | undefined;
+  start(): void {
+    // ok: NLL201 -- cleared before the field is reset
+    this.timer = setInterval(() => this.send(), 1000);
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+  private send(): void {}
+}
+
 declare function flushMetrics(): void;
 export { metrics };
