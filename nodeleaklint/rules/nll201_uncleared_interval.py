@@ -424,7 +424,7 @@ def _may_hold_timer(value: Node) -> bool:
 
 
 def _misdirected_clear(model: SemanticModel, call: CallSite) -> str:
-    """" (`stop()` clears `this.interval`, which is never assigned a timer)": a clear of a
+    """The note " (`stop()` clears `this.interval`, which is never assigned a timer)": a clear of a
     sibling field of the same class that nothing ever fills — the handle lives in another
     field, and the cleanup its author wrote clears nothing."""
     flow = flow_of(model, call.node, TIMER_RELEASE)
