@@ -21,7 +21,14 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
   `this.pingTimer` but not `this.flushTimer`".
 - **Replacement**: `this.timer = setInterval(…)` in a method that the instance runs again
   (it calls itself, or another method or callback of the class calls it) without clearing
-  or testing the field first orphans the previous interval (medium).
+  or testing the field first orphans the previous interval (medium). The same for a
+  binding declared outside the function (`let timer` at module level): an interval assigned
+  per request or event without a clear first, unless the same emitter's events start and
+  clear it (`'connect'` / `'close'` alternate); a timeout when the function runs for two
+  failure events of one emitter (`'error'` and `'close'` both fire for one failure, so each
+  failure schedules two reconnects and one handle is lost).
+- **Re-arming chains** include a `setTimeout` in a promise's `.finally(…)` callback on the
+  function's straight path: it runs however the work settles.
 - **Clears that clear nothing**: when every clear of the field runs after its own method
   has overwritten it (`this.timer = null; clearInterval(this.timer)`), the clear receives
   the new value and the interval is reported as never cleared (medium). A clear of a field
@@ -90,8 +97,8 @@ setInterval(() => reportMetrics(), 60000);
 ## Known limits
 Handles are matched by storage location within one file: a handle cleared in another module
 is not seen (store or return it and the rule stays silent). Replacement is reported only
-for fields of an instance and only when the file shows the method running again; a handle
-overwritten in a module-level binding is not. Outside teardown completeness, any
+when the file shows the method or function running again (for the same instance, per
+request or event, or for two failure events). Outside teardown completeness, any
 `clearInterval` that reaches the handle counts, even on a path that may never run.
 """
 
@@ -113,6 +120,7 @@ from nodeleaklint.semantics.cleanup import (
     never_holds_a_value,
     overwritten_before,
     place_of,
+    same_location,
     value_sources,
     written_values,
 )
@@ -609,6 +617,26 @@ def unconditional_in(node: Node, function: FunctionInfo) -> bool:
     return True
 
 
+def _rearmed_in_finally(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bool:
+    """``work().finally(() => setTimeout(loop, ms))`` on ``loop``'s straight path: a promise's
+    ``finally`` callback runs however the work settles, so the chain re-arms every time."""
+    callback = call.function
+    site = callback.callback_of if callback is not None else None
+    if callback is None or site is None or site.name != "finally" or site.obj is None:
+        return False
+    if callback.parent is not function or not unconditional_in(call.node, callback):
+        return False
+    statement = outer(site.node)
+    while statement.parent is not None and statement.parent.type in (
+        "await_expression",
+        "parenthesized_expression",
+    ):
+        statement = statement.parent
+    if statement.parent is not None and statement.parent.type == "return_statement":
+        statement = statement.parent
+    return unconditional_in(statement, function)
+
+
 def starter_context(model: SemanticModel, function: FunctionInfo) -> Context:
     """How often a self-rescheduling chain is started: by the code that first calls ``F``."""
     best: Context | None = None
@@ -712,6 +740,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _chains(ctx, module_level)
     yield from _teardown_gaps(ctx)
     yield from _replacements(ctx, module_level)
+    yield from _binding_replacements(ctx)
     yield from _race_timeouts(ctx, module_level)
     yield from _clears_of_nothing(ctx)
 
@@ -791,6 +820,128 @@ def _replacements(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
             "the process.",
             confidence=Confidence.MEDIUM,
         )
+
+
+def _binding_replacements(ctx: RuleContext) -> Iterator[Finding]:
+    """``timer = setInterval(…)`` into a binding declared outside the function, in a function
+    that runs per request or event, with no clear or test of the binding first: each run
+    orphans the interval the binding held (the ``'close'`` handler clears only the last). A
+    ``setTimeout`` counts when the function runs for two ways the same emitter fails
+    (``'error'`` and ``'close'``): each failure schedules two reconnects and the first handle
+    is lost."""
+    model = ctx.model
+    for name in ("setInterval", "setTimeout"):
+        for call, kind in timer_calls(model, name):
+            if kind != "callback" or call.function is None:
+                continue
+            function = call.function
+            flow = flow_of(model, call.node, TIMER_RELEASE)
+            place = flow.place
+            assignment = flow.node
+            if flow.kind is not FlowKind.STORED or place is None or assignment is None:
+                continue
+            if place.kind != "binding" or place.path or assignment.type != "assignment_expression":
+                continue
+            left = unwrap(assignment.child_by_field_name("left"))
+            binding = model.binding_of(left) if left is not None else None
+            if binding is None or binding.scope.function is function:
+                continue  # a local of this run
+            if model.enclosing_function(assignment) is not function:
+                continue
+            release = "clearInterval" if name == "setInterval" else "clearTimeout"
+            if handle_problem(model, call, release) is not None:
+                continue  # never cleared at all: the main check (or nothing) speaks for it
+            if _cleared_or_tested_before(model, function, place, assignment):
+                continue
+            why = _repeats_unpaired(model, call, function, place, name)
+            if why is None:
+                continue
+            lost = (
+                "interval, which keeps firing"
+                if name == "setInterval"
+                else "timer, which still fires"
+            )
+            yield ctx.finding(
+                call.node,
+                f"`{place.label} = {call.display()}` replaces the handle in `{place.label}` "
+                f"without clearing the one it may already hold, and {why}: each run orphans "
+                f"the previous {lost} with its callback"
+                f"{kept_alive(model, call.args[0] if call.args else None, [])} and a clear "
+                f"reaches only the last one.",
+                confidence=Confidence.MEDIUM,
+            )
+
+
+def _repeats_unpaired(
+    model: SemanticModel, call: CallSite, function: FunctionInfo, place: Place, name: str
+) -> str | None:
+    """Why the assigning function runs again before the binding is cleared: per request or
+    event (an interval), or for two failure events of one emitter (a timeout); None when an
+    ending event of the same emitter that starts it clears it (``'connect'`` starts,
+    ``'close'`` clears: the two alternate)."""
+    sites = _listener_sites(model, function)
+    clears = [
+        c
+        for c in model.calls_named("clearInterval", "clearTimeout")
+        if c.args and place in value_sources(model, c.args[0])
+    ]
+    for clear in clears:
+        for closing in _listener_sites(model, clear.function) if clear.function else []:
+            if any(same_location(model, closing.obj, site.obj) for site in sites):
+                return None  # started and cleared by the same emitter's events
+    if name == "setInterval":
+        context = context_of(model, call)
+        if context.repetition is not Repetition.REPEATING or not model.is_event_driven(function):
+            return None
+        return f"{context.where} runs again, {context.per or 'many times'}"
+    for site in sites:
+        events = {
+            string_value(other.args[0])
+            for other in sites
+            if other.args and same_location(model, other.obj, site.obj)
+        }
+        failures = sorted(e for e in events if e in _FAILURE_EVENTS)
+        if len(failures) >= 2:
+            quoted = " and ".join(f"`'{e}'`" for e in failures)
+            return (
+                f"{function.display()} runs on both {quoted} of `{text(site.obj)}`, which "
+                "fire for the same failure"
+            )
+    return None
+
+
+_FAILURE_EVENTS = frozenset({"error", "close", "end", "timeout", "disconnect"})
+
+
+def _listener_sites(model: SemanticModel, function: FunctionInfo | None) -> list[CallSite]:
+    """The ``X.on(event, …)`` registrations that run ``function``: as the listener itself, by
+    name, or through a listener that calls it directly."""
+    if function is None:
+        return []
+    found: list[CallSite] = []
+    site = function.callback_of
+    if site is not None and site.name in ("on", "once", "addListener") and site.obj is not None:
+        found.append(site)
+    binding = function.binding
+    for reference in binding.references if binding is not None else []:
+        parent = outer(reference).parent
+        if parent is None:
+            continue
+        if parent.type == "arguments" and parent.parent is not None:
+            user = model.call_at(parent.parent)
+            if user is not None and user.name in ("on", "once", "addListener") and user.obj:
+                found.append(user)
+        elif parent.type == "call_expression":
+            caller = model.call_at(parent)
+            outer_fn = caller.function if caller is not None else None
+            outer_site = outer_fn.callback_of if outer_fn is not None else None
+            if (
+                outer_site is not None
+                and outer_site.name in ("on", "once", "addListener")
+                and outer_site.obj is not None
+            ):
+                found.append(outer_site)
+    return found
 
 
 def _runs_again(model: SemanticModel, function: FunctionInfo, place: Place) -> str | None:
@@ -1011,7 +1162,9 @@ def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         if kind != "callback":
             continue
         function = rescheduled_function(model, call)
-        if function is None or not unconditional_in(call.node, function):
+        if function is None or not (
+            unconditional_in(call.node, function) or _rearmed_in_finally(model, call, function)
+        ):
             continue
         context = starter_context(model, function)
         if not _reported(context, module_level):

@@ -1,5 +1,6 @@
 // Annotated cases for NLL201 uncleared-interval (CommonJS: Express, Socket.IO, ws, Koa, Fastify).
 const express = require('express');
+const net = require('node:net');
 const timers = require('node:timers');
 const { setInterval: every } = require('timers');
 const { setInterval: ticks } = require('timers/promises');
@@ -537,12 +538,91 @@ class Rotator {
 }
 module.exports.clocks = { Heart, FixedHeart, Ticker, Rotator };
 
-// --- known gaps --------------------------------------------------------------------------------
+// --- replacement in module bindings ------------------------------------------------------------
 app.get('/overwrite', (req, res) => {
-  // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
+  // ruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
   current = setInterval(() => res.write('.'), 1000);
   res.on('close', () => clearInterval(current));
 });
 let current;
+app.get('/overwrite-fixed', (req, res) => {
+  clearInterval(latest);
+  // ok: NLL201 -- the previous interval is cleared first
+  latest = setInterval(() => res.write('.'), 1000);
+  res.on('close', () => clearInterval(latest));
+});
+let latest;
+
+const feed = net.connect(7000, 'feed');
+let keepAlive;
+feed.on('connect', () => {
+  // ok: NLL201 -- started on 'connect' and cleared on 'close' of the same socket: they alternate
+  keepAlive = setInterval(() => feed.write('ping'), 10000);
+});
+feed.on('close', () => clearInterval(keepAlive));
+
+let reconnectTimer;
+let link;
+function openLink() {
+  link = net.connect(7001, 'upstream');
+  link.on('error', scheduleReconnect);
+  link.on('close', scheduleReconnect);
+}
+function scheduleReconnect() {
+  // ruleid: NLL201 -- 'error' and 'close' both fire for one failure: two reconnects, one handle lost
+  reconnectTimer = setTimeout(openLink, 1000);
+}
+function closeLink() {
+  clearTimeout(reconnectTimer);
+  link.destroy();
+}
+let retryTimer;
+let line;
+function openLine() {
+  line = net.connect(7002, 'upstream');
+  line.on('error', retryLine);
+  line.on('close', retryLine);
+}
+function retryLine() {
+  if (retryTimer) return;
+  // ok: NLL201 -- tested first: one retry per failure
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    openLine();
+  }, 1000);
+}
+function closeLine() {
+  clearTimeout(retryTimer);
+  line.destroy();
+}
+module.exports.links = { openLink, closeLink, openLine, closeLine };
+
+// --- re-arming in a promise's finally ------------------------------------------------------------
+function pollFeed(client) {
+  client.fetch().finally(() => {
+    // ruleid: NLL201 -- `finally` runs however the fetch settles: the chain never ends
+    setTimeout(() => pollFeed(client), 1000);
+  });
+}
+function pollFeedFixed(client, state) {
+  client.fetch().finally(() => {
+    if (state.stopped) return;
+    // ok: NLL201 -- a stop condition, and the handle is kept where the close handler clears it
+    state.timer = setTimeout(() => pollFeedFixed(client, state), 1000);
+  });
+}
+app.get('/feed', (req, res) => {
+  pollFeed(req.app.locals.client);
+  res.end();
+});
+app.get('/feed-fixed', (req, res) => {
+  const state = { stopped: false, timer: null };
+  pollFeedFixed(req.app.locals.client, state);
+  req.on('close', () => {
+    state.stopped = true;
+    clearTimeout(state.timer);
+  });
+  res.end();
+});
 
 module.exports = { Feed, Link, Watchdog, Session, Client, Heartbeats, startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };

@@ -1,6 +1,7 @@
 // Annotated cases for NLL201 uncleared-interval (TypeScript: NestJS, Fastify, ES imports).
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import { Socket, connect } from 'node:net';
 import { setInterval as every } from 'node:timers';
 import { setInterval as tick } from 'node:timers/promises';
 import * as timers from 'timers';
@@ -263,6 +264,60 @@ export class FixedBeacon {
     this.timer = undefined;
   }
   private send(): void {}
+}
+
+// --- replacement in module bindings ------------------------------------------------------------
+let pollTimer: NodeJS.Timeout | undefined;
+fastify.get('/watch', async (request, reply) => {
+  // ruleid: NLL201 -- the previous request's interval is orphaned: the close handler clears only the last
+  pollTimer = setInterval(() => reply.raw.write('.'), 1000);
+  request.raw.on('close', () => clearInterval(pollTimer));
+});
+
+let redial: NodeJS.Timeout | undefined;
+let wire: Socket | undefined;
+function dial(): void {
+  wire = connect(7003, 'upstream');
+  wire.on('error', () => scheduleDial());
+  wire.on('close', () => scheduleDial());
+}
+function scheduleDial(): void {
+  // ruleid: NLL201 -- one failure fires 'error' and 'close': two dials, the first handle lost
+  redial = setTimeout(dial, 1000);
+}
+function scheduleDialFixed(): void {
+  if (redial) clearTimeout(redial);
+  // ok: NLL201 -- the pending dial is cleared first
+  redial = setTimeout(dial, 1000);
+}
+export function hangUp(): void {
+  clearTimeout(redial);
+  wire?.destroy();
+  scheduleDialFixed();
+}
+
+// --- re-arming in a promise's finally ------------------------------------------------------------
+export class Refresher {
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  constructor(private readonly source: { load(): Promise<void> }) {}
+  loop(): void {
+    this.source.load().finally(() => {
+      // ruleid: NLL201 -- re-armed however the load settles, handle discarded: nothing stops it
+      setTimeout(() => this.loop(), 1000);
+    });
+  }
+  loopFixed(): void {
+    this.source.load().finally(() => {
+      if (this.stopped) return;
+      // ok: NLL201 -- kept in a field close() clears, and a stop flag
+      this.timer = setTimeout(() => this.loopFixed(), 1000);
+    });
+  }
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
 }
 
 declare function flushMetrics(): void;
