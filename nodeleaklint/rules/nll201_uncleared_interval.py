@@ -27,6 +27,11 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
   clear it (`'connect'` / `'close'` alternate); a timeout when the function runs for two
   failure events of one emitter (`'error'` and `'close'` both fire for one failure, so each
   failure schedules two reconnects and one handle is lost).
+- **Dropped owners**: `this.x = null`, `delete this.map[k]`, `this.map.delete(k)` or
+  `.clear()` on a field holding instances of a class in the file whose constructor (or a
+  start method others call) starts an interval that only its teardown (`close()`,
+  `destroy()` …) clears, in code that calls none of those: the interval keeps firing and
+  keeps the dropped instance alive (medium, reported at the drop).
 - **Re-arming chains** include a `setTimeout` in a promise's `.finally(…)` callback on the
   function's straight path: it runs however the work settles.
 - **Clears that clear nothing**: when every clear of the field runs after its own method
@@ -109,6 +114,7 @@ from collections.abc import Iterator
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.cleanup import (
     Fate,
     Flow,
@@ -118,6 +124,7 @@ from nodeleaklint.semantics.cleanup import (
     fate_of,
     flow_of,
     never_holds_a_value,
+    occurrences,
     overwritten_before,
     place_of,
     same_location,
@@ -134,11 +141,17 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     is_inside,
     outer,
+    short,
     string_value,
     text,
     unwrap,
 )
-from nodeleaklint.semantics.teardown import cleared_by, teardown_of
+from nodeleaklint.semantics.teardown import (
+    RunningInterval,
+    cleared_by,
+    running_intervals,
+    teardown_of,
+)
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
 from nodeleaklint.semantics.vocabulary import ONCE_PER_INSTANCE_HOOKS
 
@@ -741,6 +754,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _teardown_gaps(ctx)
     yield from _replacements(ctx, module_level)
     yield from _binding_replacements(ctx)
+    yield from _dropped_instances(ctx)
     yield from _race_timeouts(ctx, module_level)
     yield from _clears_of_nothing(ctx)
 
@@ -942,6 +956,120 @@ def _listener_sites(model: SemanticModel, function: FunctionInfo | None) -> list
             ):
                 found.append(outer_site)
     return found
+
+
+def _dropped_instances(ctx: RuleContext) -> Iterator[Finding]:
+    """``this.session = null`` / ``delete this.sessions[id]`` / ``this.sessions.delete(id)``
+    dropping an instance of a class in the file whose constructor (or start method) starts
+    an interval that only its teardown (``close()``) clears, in code that calls no teardown:
+    the interval keeps firing and its callback keeps the dropped instance alive."""
+    model = ctx.model
+    reported: set[int] = set()
+    for info in model.classes:
+        if not info.name:
+            continue
+        running = [r for r in running_intervals(model, info) if _starts(model, info, r)]
+        if not running:
+            continue
+        names = frozenset(name for r in running for name in r.teardown)
+        spec = ReleaseSpec(methods=names)
+        for created in model.calls_named(info.name):
+            if not created.is_new:
+                continue
+            flow = flow_of(model, created.node, spec)
+            if flow.kind not in (FlowKind.STORED, FlowKind.COLLECTED) or flow.place is None:
+                continue
+            fate = fate_of(model, flow, spec)
+            if fate.escape is not None:
+                continue  # handed to someone else, who may tear it down
+            for place in fate.places:
+                if not place.is_field:
+                    continue
+                for drop in _drops(model, place):
+                    if drop.id in reported or _tears_down(model, drop, names):
+                        continue
+                    reported.add(drop.id)
+                    first = running[0]
+                    start_call = first.field.starts[0][0]
+                    teardown = " or ".join(f"`{n}()`" for n in first.teardown)
+                    yield ctx.finding(
+                        drop,
+                        f"`{short(text(drop), 50)}` drops the `{info.name}` held in "
+                        f"`{place.label}` without calling {teardown}: {first.starter_words} "
+                        f"starts `{start_call.display()}` into `{first.field.place.label}`, "
+                        f"which only {teardown} clears, so the interval keeps firing and its "
+                        f"callback keeps the dropped `{info.name}` alive for the life of the "
+                        "process.",
+                        confidence=Confidence.MEDIUM,
+                        related=[
+                            ctx.related(start_call.node, "the interval the instance runs"),
+                            ctx.related(created.node, f"the `{info.name}` is made here"),
+                        ],
+                    )
+
+
+def _starts(model: SemanticModel, info: ClassInfo, running: RunningInterval) -> bool:
+    """The interval runs for every instance: its constructor starts it, or code outside the
+    class calls the starting method."""
+    if running.starter == "the constructor":
+        return True
+    return any(
+        not call.is_new and call.obj is not None and not model.in_class(call.node, info.node)
+        for call in model.calls_named(running.starter)
+    )
+
+
+def _drops(model: SemanticModel, place: Place) -> Iterator[Node]:
+    """Where ``place`` (or an entry of it) is let go: ``place = null``, ``delete place`` /
+    ``delete place[k]``, ``place.delete(k)``, ``place.clear()``."""
+    for occurrence in occurrences(model, place):
+        position = outer(occurrence)
+        parent = position.parent
+        if parent is None:
+            continue
+        kind = parent.type
+        if kind == "assignment_expression" and _same_node(parent, "left", position):
+            value = unwrap(parent.child_by_field_name("right"))
+            if value is not None and (value.type == "null" or text(value) == "undefined"):
+                yield parent
+        elif _is_delete(parent):
+            yield parent
+        elif kind == "subscript_expression" and _same_node(parent, "object", position):
+            above = outer(parent).parent
+            if above is not None and _is_delete(above):
+                yield above
+        elif kind == "member_expression" and _same_node(parent, "object", position):
+            call = parent.parent
+            if (
+                call is not None
+                and call.type == "call_expression"
+                and text(parent.child_by_field_name("property")) in ("delete", "clear")
+            ):
+                yield call
+
+
+def _same_node(parent: Node, name: str, child: Node) -> bool:
+    found = parent.child_by_field_name(name)
+    return found is not None and found.id == child.id
+
+
+def _is_delete(node: Node) -> bool:
+    return (
+        node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "delete"
+    )
+
+
+def _tears_down(model: SemanticModel, drop: Node, names: frozenset[str]) -> bool:
+    """The dropping function (or a callback in it) calls one of the teardown methods, or the
+    drop sits in a listener of the instance's own events (it ended itself)."""
+    function = model.enclosing_function(drop)
+    if function is None or function.method_kind in ("constructor", "field"):
+        return True  # module top level or an initialiser: nothing is held yet
+    outermost = function
+    while outermost.parent is not None and outermost.callback_of is not None:
+        outermost = outermost.parent
+    region = outermost.node
+    return any(is_inside(call.node, region) for call in model.calls_named(*sorted(names)))
 
 
 def _runs_again(model: SemanticModel, function: FunctionInfo, place: Place) -> str | None:

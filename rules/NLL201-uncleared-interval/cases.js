@@ -625,4 +625,48 @@ app.get('/feed-fixed', (req, res) => {
   res.end();
 });
 
+// --- an owner that drops an object whose interval still runs -----------------------------------
+function Presence(user) {
+  this.user = user;
+  this.heartbeat = setInterval(() => this.user.touch(), 30000);
+}
+Presence.prototype.destroy = function () {
+  clearInterval(this.heartbeat);
+};
+function Room() {
+  this.members = {};
+}
+Room.prototype.join = function (user) {
+  this.members[user.id] = new Presence(user);
+};
+Room.prototype.leave = function (user) {
+  // ruleid: NLL201 -- the Presence's interval keeps running, and keeps it alive
+  delete this.members[user.id];
+};
+Room.prototype.leaveFixed = function (user) {
+  this.members[user.id].destroy();
+  // ok: NLL201 -- destroyed before it is dropped
+  delete this.members[user.id];
+};
+module.exports.Room = Room;
+
+class Lobby {
+  constructor() {
+    this.host = null;
+  }
+  open(user) {
+    this.host = new Presence(user);
+  }
+  reset() {
+    // ruleid: NLL201 -- the host's interval keeps running with nothing left to destroy it
+    this.host = null;
+  }
+  resetFixed() {
+    if (this.host) this.host.destroy();
+    // ok: NLL201 -- destroyed first
+    this.host = null;
+  }
+}
+module.exports.Lobby = Lobby;
+
 module.exports = { Feed, Link, Watchdog, Session, Client, Heartbeats, startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };

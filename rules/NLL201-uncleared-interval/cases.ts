@@ -320,5 +320,35 @@ export class Refresher {
   }
 }
 
+// --- an owner that drops an object whose interval still runs -----------------------------------
+class Watch {
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly path: string) {
+    this.timer = setInterval(() => this.check(), 5000);
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+  private check(): void {
+    void this.path;
+  }
+}
+
+export class Watcher {
+  private readonly watches = new Map<string, Watch>();
+  add(path: string): void {
+    this.watches.set(path, new Watch(path));
+  }
+  remove(path: string): void {
+    // ruleid: NLL201 -- the Watch's interval keeps running, and keeps it alive
+    this.watches.delete(path);
+  }
+  removeFixed(path: string): void {
+    this.watches.get(path)?.stop();
+    // ok: NLL201 -- stopped before it is dropped
+    this.watches.delete(path);
+  }
+}
+
 declare function flushMetrics(): void;
 export { metrics };
