@@ -99,6 +99,53 @@ function runQuery(removeError) {
   });
 }
 
+// REMOVAL ON ONE PATH (SPEC §1 *Cleanup is verified*): a transfer listens on the shared
+// connection while it runs and removes that listener when the transfer fails, but not
+// when it completes (the express sendfile shape). Every transfer here completes. The
+// fixed transfer also removes it on 'complete'.
+function runTransfer(removeOnComplete) {
+  return new Promise((resolve) => {
+    const chunk = Buffer.alloc(BODY_BYTES, 5);
+    const transfer = new EventEmitter();
+    const onDrop = () => chunk.length;
+    connection.on('drop', onDrop);
+    transfer.on('error', () => {
+      connection.removeListener('drop', onDrop);
+      resolve();
+    });
+    transfer.on('complete', () => {
+      if (removeOnComplete) connection.removeListener('drop', onDrop);
+      resolve();
+    });
+    setImmediate(() => transfer.emit('complete'));
+  });
+}
+
+// MISMATCHED REMOVAL: `off` with a freshly bound function removes nothing (each
+// `.bind` makes a new function); the fixed watcher keeps the bound function it registered.
+class Watcher {
+  constructor(keepBound) {
+    this.state = Buffer.alloc(BODY_BYTES, 6);
+    this.keepBound = keepBound;
+    this.bound = this.onUpdate.bind(this);
+  }
+  onUpdate() {
+    return this.state.length;
+  }
+  start() {
+    bus.on('update', this.keepBound ? this.bound : this.onUpdate.bind(this));
+  }
+  stop() {
+    bus.off('update', this.keepBound ? this.bound : this.onUpdate.bind(this));
+  }
+}
+
+async function watchOnce(keepBound) {
+  const watcher = new Watcher(keepBound);
+  watcher.start();
+  watcher.stop();
+}
+
 async function measure(emitter, event, work) {
   for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
   await fullGC();
@@ -119,6 +166,10 @@ const phases = {
   once_connect: () => measure(pool, 'connect', queryOnceConnect),
   partial_flagged: () => measure(connection, 'error', () => runQuery(false)),
   partial_fixed: () => measure(connection, 'error', () => runQuery(true)),
+  one_path_flagged: () => measure(connection, 'drop', () => runTransfer(false)),
+  one_path_fixed: () => measure(connection, 'drop', () => runTransfer(true)),
+  mismatch_flagged: () => measure(bus, 'update', () => watchOnce(false)),
+  mismatch_fixed: () => measure(bus, 'update', () => watchOnce(true)),
 };
 
 function line(label, r) {
@@ -142,10 +193,16 @@ main({
     line("control: pool.once('connect') fires", r.once_connect),
     line("flagged: query removes row+end, not error", r.partial_flagged),
     line("fixed:   query removes all three", r.partial_fixed),
+    line("flagged: removed on 'error' only", r.one_path_flagged),
+    line("fixed:   removed on 'complete' too", r.one_path_fixed),
+    line("flagged: off(e, fn.bind(this))", r.mismatch_flagged),
+    line("fixed:   off(e, the bound fn kept)", r.mismatch_fixed),
   ],
   extra: (r) => ({
     once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
     once_connect: r.once_connect,
     partial: { flagged: r.partial_flagged, fixed: r.partial_fixed },
+    one_path: { flagged: r.one_path_flagged, fixed: r.one_path_fixed },
+    mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
   }),
 });
