@@ -70,6 +70,9 @@ CHECKS: dict[str, list[Check]] = {
         ("mismatch.flagged.retained_mb.growth", ">=", 9),
         ("mismatch.fixed.growth", "<=", 0),
         ("mismatch.fixed.retained_mb.growth", "<=", 2),
+        # socket.connect(port, host, cb) on a reused socket, 30 attempts against a closed port
+        ("reconnect.flagged.growth", ">=", 28),
+        ("reconnect.fixed.growth", "<=", 0),
     ],
     "NLL102": [
         # listeners leaked with no MaxListenersExceededWarning (n = 60)

@@ -14,6 +14,7 @@
 const { fullGC, retainedMB, delta, main } = require('./harness');
 
 const { EventEmitter } = require('node:events');
+const net = require('node:net');
 
 const N = 300; // simulated requests per phase
 const BODY_BYTES = 64 * 1024; // per-request buffer captured by the handler
@@ -146,6 +147,51 @@ async function watchOnce(keepBound) {
   watcher.stop();
 }
 
+// IMPLICIT LISTENERS: `socket.connect(port, host, cb)` adds `once('connect', cb)`. A
+// client that reconnects by calling connect() again on the same socket, against a peer
+// that is down (a closed port on 127.0.0.1), gains one 'connect' listener per attempt.
+// The fixed client passes no callback (its one 'connect' listener is added once).
+const RETRIES = 30;
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function reconnectPhase(withCallback) {
+  const port = await freePort();
+  const socket = new net.Socket();
+  socket.setMaxListeners(RETRIES + 10);
+  const state = Buffer.alloc(BODY_BYTES, 7);
+  const onConnect = () => state.length;
+  if (!withCallback) socket.on('connect', onConnect);
+  socket.on('error', () => {});
+  const before = socket.listenerCount('connect');
+  const m0 = retainedMB();
+  await new Promise((resolve) => {
+    let attempts = 0;
+    const attempt = () => {
+      const cb = withCallback ? () => state.length + attempts : undefined;
+      if (cb) socket.connect(port, '127.0.0.1', cb);
+      else socket.connect(port, '127.0.0.1');
+    };
+    socket.on('close', () => {
+      attempts++;
+      if (attempts < RETRIES) setImmediate(attempt);
+      else resolve();
+    });
+    attempt();
+  });
+  await fullGC();
+  const after = socket.listenerCount('connect');
+  socket.destroy();
+  return delta(before, after, { retained_mb: delta(m0, retainedMB()) });
+}
+
 async function measure(emitter, event, work) {
   for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
   await fullGC();
@@ -170,6 +216,8 @@ const phases = {
   one_path_fixed: () => measure(connection, 'drop', () => runTransfer(true)),
   mismatch_flagged: () => measure(bus, 'update', () => watchOnce(false)),
   mismatch_fixed: () => measure(bus, 'update', () => watchOnce(true)),
+  reconnect_flagged: () => reconnectPhase(true),
+  reconnect_fixed: () => reconnectPhase(false),
 };
 
 function line(label, r) {
@@ -197,6 +245,8 @@ main({
     line("fixed:   removed on 'complete' too", r.one_path_fixed),
     line("flagged: off(e, fn.bind(this))", r.mismatch_flagged),
     line("fixed:   off(e, the bound fn kept)", r.mismatch_fixed),
+    line(`flagged: ${RETRIES} x socket.connect(p, h, cb)`, r.reconnect_flagged),
+    line(`fixed:   ${RETRIES} x socket.connect(p, h)`, r.reconnect_fixed),
   ],
   extra: (r) => ({
     once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
@@ -204,5 +254,6 @@ main({
     partial: { flagged: r.partial_flagged, fixed: r.partial_fixed },
     one_path: { flagged: r.one_path_flagged, fixed: r.one_path_fixed },
     mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
+    reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },
   }),
 });

@@ -37,6 +37,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   registered for that event there — removes nothing. The message names that removal; when
   nothing else judges the target, the removal is the evidence that it outlives the run
   (medium).
+- **Listeners Node adds for a callback**: `socket.connect(port, host, cb)` adds
+  `once('connect', cb)`. On a socket (`new net.Socket()`, `net.connect(…)`) reused by a
+  method the instance runs again to reconnect (from a timer or a `'close'` / `'error'`
+  handler), each attempt against an unreachable peer leaves one more listener (medium).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
 
@@ -164,10 +168,12 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
+    IMPLICIT_ONCE_LISTENERS,
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
     ONCE_METHODS,
     PROGRESS_EVENTS,
+    SOCKET_MODULES,
     TERMINATION_SIGNALS,
     may_never_fire,
 )
@@ -205,6 +211,134 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         finding = listener_finding(ctx, call)
         if finding is not None:
             yield finding
+    yield from _implicit_listeners(ctx)
+
+
+# -- listeners Node adds for a callback argument --------------------------------------------
+def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
+    """``this.socket.connect(port, host, cb)`` in a method the instance runs again to
+    reconnect (from a timer or its socket's ``'close'`` / ``'error'`` handler): Node adds
+    ``once('connect', cb)`` to the reused socket on every attempt, and while the peer is
+    unreachable ``'connect'`` never fires, so the listeners pile up (one per attempt)."""
+    model = ctx.model
+    for method, event in sorted(IMPLICIT_ONCE_LISTENERS.items()):
+        for call in model.calls_named(method):
+            function = call.function
+            if call.is_new or call.obj is None or function is None or len(call.args) < 2:
+                continue
+            callback = unwrap(call.args[-1])
+            if callback is None or not is_function(callback):
+                continue
+            target = _target(call.obj)
+            if target is None or not _holds_a_socket(model, target):
+                continue
+            if model.lifetime_of(target).lifetime is Lifetime.PER_CALL:
+                continue
+            if _assigned_in_this_run(model, function, target):
+                continue  # a new socket per attempt takes its listeners with it
+            again = _retried(model, function, target)
+            if again is None:
+                continue
+            captures = _captures(model, callback, _root_binding(model, target))
+            kept = f" and {_names(captures)}" if captures else ""
+            yield ctx.finding(
+                call.node,
+                f"`{short(call.callee_text, 40)}(…, callback)` adds its callback as a "
+                f"`once('{event}')` listener on `{short(text(target), 40)}`, and "
+                f"{function.display()} runs again on the same socket ({again}): while the "
+                f"peer is unreachable `'{event}'` never fires, so each attempt leaves one "
+                f"more listener (the callback{kept}) on the socket.",
+                confidence=Confidence.MEDIUM,
+            )
+
+
+def _holds_a_socket(model: SemanticModel, target: Node) -> bool:
+    """The target is assigned a socket (``new Socket()`` from ``net`` / ``tls``, or
+    ``net.connect(…)``): a field initialiser, an assignment, or a binding's initialiser."""
+    values: list[Node | None] = []
+    root = root_object(target)
+    if target.type == "identifier":
+        binding = model.binding_of(target)
+        if binding is not None:
+            values.append(binding.init)
+    if root is not None and root.type == "this" and target.type == "member_expression":
+        owner = model.this_function(root)
+        name = text(target.child_by_field_name("property"))
+        if owner is not None and owner.class_node is not None:
+            values.extend(_field_initialisers(owner.class_node, name))
+    for assignment in model.assignments:
+        if assignment.type == "assignment_expression" and same_location(
+            model, assignment.child_by_field_name("left"), target
+        ):
+            values.append(assignment.child_by_field_name("right"))
+    return any(_is_socket_value(model, value) for value in values)
+
+
+def _field_initialisers(class_node: Node, name: str) -> list[Node | None]:
+    body = class_node.child_by_field_name("body")
+    found: list[Node | None] = []
+    for member in body.named_children if body is not None else []:
+        if member.type not in ("field_definition", "public_field_definition"):
+            continue
+        key = member.child_by_field_name("property") or member.child_by_field_name("name")
+        if text(key) == name:
+            found.append(member.child_by_field_name("value"))
+    return found
+
+
+def _is_socket_value(model: SemanticModel, value: Node | None) -> bool:
+    value = unwrap(value)
+    if value is None or value.type not in ("new_expression", "call_expression"):
+        return False
+    callee = unwrap(
+        value.child_by_field_name("constructor" if value.type == "new_expression" else "function")
+    )
+    if callee is None:
+        return False
+    if value.type == "new_expression":
+        name = (
+            text(callee.child_by_field_name("property"))
+            if callee.type == "member_expression"
+            else text(callee)
+        )
+        if name not in ("Socket", "TLSSocket"):
+            return False
+    elif callee.type != "member_expression" or text(callee.child_by_field_name("property")) not in (
+        "connect",
+        "createConnection",
+    ):
+        return False
+    module = callee.child_by_field_name("object") if callee.type == "member_expression" else callee
+    binding = value_binding(model, module)
+    return binding is not None and binding.module_source in SOCKET_MODULES
+
+
+def _retried(model: SemanticModel, function: FunctionInfo, target: Node) -> str | None:
+    """Where the instance (or module) runs ``function`` again for the same socket: a call of
+    it from a timer callback or from a ``'close'`` / ``'error'`` / ``'end'`` handler."""
+    method = _method_of(model, function)
+    name = function.name
+    if name is None:
+        return None
+    for site in model.calls_named(name):
+        if site.is_new or site.function is None or site.node.id == function.node.id:
+            continue
+        if method is not None and method.class_node is not None:
+            if not model.is_this(site.obj) or not model.in_class(site.node, method.class_node):
+                continue
+        elif site.obj is not None:
+            continue
+        current: FunctionInfo | None = site.function
+        while current is not None and current is not method:
+            registration = current.callback_of
+            if registration is not None:
+                event = string_value(registration.args[0]) if registration.args else None
+                if registration.name in ("setInterval", "setTimeout"):
+                    return f"called from a `{registration.name}` callback"
+                if registration.name in LISTEN_METHODS and event in ("close", "error", "end"):
+                    return f"called from the `'{event}'` handler"
+            current = current.parent
+    return None
 
 
 def listener_finding(ctx: RuleContext, call: CallSite) -> Finding | None:

@@ -867,6 +867,8 @@ def _binding_replacements(ctx: RuleContext) -> Iterator[Finding]:
                 continue  # never cleared at all: the main check (or nothing) speaks for it
             if _cleared_or_tested_before(model, function, place, assignment):
                 continue
+            if _helper_clears_before(model, function, place, assignment):
+                continue
             why = _repeats_unpaired(model, call, function, place, name)
             if why is None:
                 continue
@@ -884,6 +886,52 @@ def _binding_replacements(ctx: RuleContext) -> Iterator[Finding]:
                 f"reaches only the last one.",
                 confidence=Confidence.MEDIUM,
             )
+
+
+def _helper_clears_before(
+    model: SemanticModel, function: FunctionInfo, place: Place, at: Node
+) -> bool:
+    """``clearRenderInterval(); timer = setInterval(…)``: a function called by name earlier
+    in the run (or one it calls) clears the binding first."""
+    return any(
+        _clears_place(model, helper, place, 0)
+        for helper in _named_callees(model, function)
+        if helper.node.id != function.node.id
+        and any(
+            site.node.end_byte <= at.start_byte
+            for site in function.calls
+            if site.obj is None and _callee_function(model, site) is helper
+        )
+    )
+
+
+def _named_callees(model: SemanticModel, function: FunctionInfo) -> list[FunctionInfo]:
+    found: list[FunctionInfo] = []
+    for site in function.calls:
+        helper = _callee_function(model, site) if site.obj is None else None
+        if helper is not None and helper not in found:
+            found.append(helper)
+    return found
+
+
+def _callee_function(model: SemanticModel, site: CallSite) -> FunctionInfo | None:
+    callee = unwrap(site.callee)
+    if callee is None or callee.type != "identifier":
+        return None
+    binding = model.binding_of(callee)
+    return binding.function if binding is not None else None
+
+
+def _clears_place(model: SemanticModel, helper: FunctionInfo, place: Place, depth: int) -> bool:
+    for clear in model.calls_named("clearInterval", "clearTimeout"):
+        inside = clear.args and is_inside(clear.node, helper.node)
+        if inside and place in value_sources(model, clear.args[0]):
+            return True
+    return depth < 1 and any(
+        _clears_place(model, inner, place, depth + 1)
+        for inner in _named_callees(model, helper)
+        if inner is not helper
+    )
 
 
 def _repeats_unpaired(

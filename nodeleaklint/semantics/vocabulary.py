@@ -191,3 +191,11 @@ PROGRESS_EVENTS = frozenset(
         "warning",
     }
 )
+
+# Node methods that register their last (callback) argument as a ``once`` listener of the
+# receiver: method -> event. ``socket.connect(port, host, cb)`` adds ``once('connect', cb)``,
+# which stays while the peer is unreachable; a socket reused for every reconnect attempt
+# gains one per attempt.
+IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect"}
+# Modules whose ``Socket`` class (or ``connect`` / ``createConnection`` result) is a socket.
+SOCKET_MODULES = frozenset({"net", "node:net", "tls", "node:tls"})

@@ -913,3 +913,44 @@ class Tracker {
   }
 }
 module.exports.Tracker = Tracker;
+
+// --- listeners Node adds for a callback: socket.connect(port, host, cb) ----------------------
+class Feeder {
+  constructor(port) {
+    this.port = port;
+    this.socket = new net.Socket();
+    this.socket.on('error', () => {});
+    this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+  }
+  connect() {
+    // ruleid: NLL101 -- reconnects reuse the socket: one once('connect') per failed attempt
+    this.socket.connect(this.port, 'feed', () => this.onConnect());
+  }
+  onConnect() {}
+}
+module.exports.Feeder = Feeder;
+
+function FixedFeeder(port) {
+  this.port = port;
+  this.socket = new net.Socket();
+  this.socket.on('connect', () => this.onConnect());
+  this.socket.on('error', () => {});
+  this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+}
+FixedFeeder.prototype.connect = function () {
+  // ok: NLL101 -- no callback: the one 'connect' listener is added once, in the constructor
+  this.socket.connect(this.port, 'feed');
+};
+FixedFeeder.prototype.onConnect = function () {};
+function FreshFeeder(port) {
+  this.port = port;
+  this.connect();
+}
+FreshFeeder.prototype.connect = function () {
+  this.socket = new net.Socket();
+  this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+  // ok: NLL101 -- a new socket per attempt takes its listeners with it
+  this.socket.connect(this.port, 'feed', () => this.onConnect());
+};
+FreshFeeder.prototype.onConnect = function () {};
+module.exports.feeders = { FixedFeeder, FreshFeeder };

@@ -359,3 +359,30 @@ export class Subscription {
     void update;
   }
 }
+
+// --- listeners Node adds for a callback: socket.connect(port, host, cb) ----------------------
+export class Link {
+  private readonly socket: Socket = new Socket();
+  private retry?: NodeJS.Timeout;
+  constructor(private readonly port: number) {
+    this.socket.on('error', () => undefined);
+    this.socket.on('close', () => {
+      this.retry = setTimeout(() => this.open(), 1000);
+    });
+  }
+  open(): void {
+    // ruleid: NLL101 -- every retry adds a once('connect') that never fires while the peer is down
+    this.socket.connect(this.port, 'peer', () => this.ready());
+  }
+  openFixed(): void {
+    this.socket.removeAllListeners('connect');
+    this.socket.once('connect', () => this.ready());
+    // ok: NLL101 -- no callback: the one pending 'connect' listener is replaced per attempt
+    this.socket.connect(this.port, 'peer');
+  }
+  close(): void {
+    clearTimeout(this.retry);
+    this.socket.destroy();
+  }
+  private ready(): void {}
+}

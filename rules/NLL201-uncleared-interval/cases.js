@@ -552,6 +552,16 @@ app.get('/overwrite-fixed', (req, res) => {
   res.on('close', () => clearInterval(latest));
 });
 let latest;
+let tickerTimer;
+function clearTicker() {
+  clearInterval(tickerTimer);
+}
+app.get('/ticker', (req, res) => {
+  clearTicker();
+  // ok: NLL201 -- a helper clears the previous interval first
+  tickerTimer = setInterval(() => res.write('.'), 1000);
+  res.on('close', clearTicker);
+});
 
 const feed = net.connect(7000, 'feed');
 let keepAlive;
