@@ -32,6 +32,10 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
   start method others call) starts an interval that only its teardown (`close()`,
   `destroy()` …) clears, in code that calls none of those: the interval keeps firing and
   keeps the dropped instance alive (medium, reported at the drop).
+- **Framework nodes**: a Node-RED node (`RED.nodes.createNode(this, config)`) that starts
+  a `setTimeout` per `'input'` message, keeps no handle, and has no `'close'` handler or
+  `close` method: on redeploy the node is closed but its pending timeouts still fire and
+  keep the old node and each message alive until then (medium).
 - **Re-arming chains** include a `setTimeout` in a promise's `.finally(…)` callback on the
   function's straight path: it runs however the work settles.
 - **Clears that clear nothing**: when every clear of the field runs after its own method
@@ -153,7 +157,7 @@ from nodeleaklint.semantics.teardown import (
     teardown_of,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
-from nodeleaklint.semantics.vocabulary import ONCE_PER_INSTANCE_HOOKS
+from nodeleaklint.semantics.vocabulary import FRAMEWORK_NODE_LIFECYCLES, ONCE_PER_INSTANCE_HOOKS
 
 META = RuleMeta(
     id="NLL201",
@@ -755,6 +759,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _replacements(ctx, module_level)
     yield from _binding_replacements(ctx)
     yield from _dropped_instances(ctx)
+    yield from _timeouts_outliving_node(ctx)
     yield from _race_timeouts(ctx, module_level)
     yield from _clears_of_nothing(ctx)
 
@@ -1118,6 +1123,66 @@ def _tears_down(model: SemanticModel, drop: Node, names: frozenset[str]) -> bool
         outermost = outermost.parent
     region = outermost.node
     return any(is_inside(call.node, region) for call in model.calls_named(*sorted(names)))
+
+
+def _timeouts_outliving_node(ctx: RuleContext) -> Iterator[Finding]:
+    """A framework node (Node-RED's ``RED.nodes.createNode(this, n)``) that starts a timeout
+    per ``'input'`` message, keeps no handle, and has no ``'close'`` handler or ``close``
+    method: on redeploy the framework closes the node, but its pending timeouts still fire,
+    keeping the old node and each message alive until then (SPEC §1 *Framework
+    lifecycles*)."""
+    model = ctx.model
+    for maker, (per_message, ending) in sorted(FRAMEWORK_NODE_LIFECYCLES.items()):
+        for made in model.calls_named(maker):
+            node = made.function
+            if node is None or not made.args or unwrap(made.args[0]) is None:
+                continue
+            if not model.is_this(made.args[0]) or _has_ending(model, node, ending):
+                continue
+            for site in node.calls:
+                if site.name not in ("on", "addListener") or not model.is_this(site.obj):
+                    continue
+                if len(site.args) < 2 or string_value(site.args[0]) != per_message:
+                    continue
+                handler = _callback_function(model, site.args[1])
+                if handler is None:
+                    continue
+                yield from _pending_per_message(ctx, node, handler, per_message, ending)
+
+
+def _has_ending(model: SemanticModel, node: FunctionInfo, ending: str) -> bool:
+    """The node handles its own ending: ``this.on('close', …)`` in the constructor (or any
+    of its methods), or a ``close`` method."""
+    info = model.class_info(node.class_node) if node.class_node is not None else None
+    if info is not None and ending in info.methods:
+        return True
+    for site in model.calls_named("on", "once", "addListener"):
+        if site.args and string_value(site.args[0]) == ending and model.is_this(site.obj):
+            owner = model.this_function(site.node)
+            if owner is node or (info is not None and model.in_class(site.node, info.node)):
+                return True
+    return False
+
+
+def _pending_per_message(
+    ctx: RuleContext, node: FunctionInfo, handler: FunctionInfo, per_message: str, ending: str
+) -> Iterator[Finding]:
+    model = ctx.model
+    for call, kind in timer_calls(model, "setTimeout"):
+        if kind != "callback" or not is_inside(call.node, handler.node):
+            continue
+        if handle_problem(model, call, "clearTimeout") is None:
+            continue
+        name = node.display()
+        yield ctx.finding(
+            call.node,
+            f"`{call.display()}` starts a timeout per `'{per_message}'` message of the "
+            f"framework node {name} and keeps no handle, and {name} has no `'{ending}'` "
+            f"handler: when the flow is redeployed the node is closed but every pending "
+            f"timeout still fires, keeping the old node and its message"
+            f"{kept_alive(model, call.args[0] if call.args else None, [])} alive until then.",
+            confidence=Confidence.MEDIUM,
+        )
 
 
 def _runs_again(model: SemanticModel, function: FunctionInfo, place: Place) -> str | None:

@@ -199,3 +199,8 @@ PROGRESS_EVENTS = frozenset(
 IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect"}
 # Modules whose ``Socket`` class (or ``connect`` / ``createConnection`` result) is a socket.
 SOCKET_MODULES = frozenset({"net", "node:net", "tls", "node:tls"})
+
+# Framework objects with a lifecycle: the call that makes one (with ``this``) -> (the event
+# it gets per message, the event that ends it). Node-RED: ``RED.nodes.createNode(this, n)``
+# makes a flow node; it gets ``'input'`` per message and ``'close'`` on redeploy or shutdown.
+FRAMEWORK_NODE_LIFECYCLES: dict[str, tuple[str, str]] = {"createNode": ("input", "close")}

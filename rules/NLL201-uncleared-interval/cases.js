@@ -679,4 +679,39 @@ class Lobby {
 }
 module.exports.Lobby = Lobby;
 
+// --- a framework node whose per-message timeouts outlive it (Node-RED) ---------------------------
+function registerPause(RED) {
+  function PauseNode(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.on('input', function (msg) {
+      // ruleid: NLL201 -- no 'close' handler: pending timeouts outlive a redeploy
+      setTimeout(function () {
+        node.send(msg);
+      }, config.timeout);
+    });
+  }
+  RED.nodes.registerType('pause', PauseNode);
+
+  function FixedPauseNode(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const pending = new Set();
+    node.on('input', function (msg) {
+      // ok: NLL201 -- kept, and cleared when the node closes
+      const id = setTimeout(function () {
+        pending.delete(id);
+        node.send(msg);
+      }, config.timeout);
+      pending.add(id);
+    });
+    node.on('close', function () {
+      pending.forEach(clearTimeout);
+      pending.clear();
+    });
+  }
+  RED.nodes.registerType('pause-fixed', FixedPauseNode);
+}
+module.exports.registerPause = registerPause;
+
 module.exports = { Feed, Link, Watchdog, Session, Client, Heartbeats, startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };

@@ -350,5 +350,35 @@ export class Watcher {
   }
 }
 
+// --- a framework node whose per-message timeouts outlive it (Node-RED) ---------------------------
+interface RedNode {
+  on(event: string, fn: (msg: unknown) => void): void;
+  send(msg: unknown): void;
+}
+interface RedApi {
+  nodes: { createNode(node: RedNode, config: unknown): void; registerType(n: string, f: unknown): void };
+}
+export function registerDelay(RED: RedApi): void {
+  function DelayNode(this: RedNode, config: { ms: number }): void {
+    RED.nodes.createNode(this, config);
+    this.on('input', (msg) => {
+      // ruleid: NLL201 -- no 'close' handler: pending timeouts outlive a redeploy
+      setTimeout(() => this.send(msg), config.ms);
+    });
+  }
+  RED.nodes.registerType('delay', DelayNode);
+
+  function FixedDelayNode(this: RedNode, config: { ms: number }): void {
+    RED.nodes.createNode(this, config);
+    let pending: NodeJS.Timeout | undefined;
+    this.on('input', (msg) => {
+      // ok: NLL201 -- the close handler clears it
+      pending = setTimeout(() => this.send(msg), config.ms);
+    });
+    this.on('close', () => clearTimeout(pending));
+  }
+  RED.nodes.registerType('delay-fixed', FixedDelayNode);
+}
+
 declare function flushMetrics(): void;
 export { metrics };
