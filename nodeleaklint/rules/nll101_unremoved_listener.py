@@ -29,9 +29,11 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   When every removal runs from listeners the same run added for some outcomes (`'error'`,
   `'stream'`) while the run also waits for another outcome that hands the result to the
   same completion (`next`, `done`) without removing it (`'directory'`, `'complete'`), the
-  listener stays attached whenever the work ends that way (medium). A removal in a
-  `'close'` / `'finish'` / `'end'` handler, in the run itself, a `finally`, a promise
-  callback or a disposer covers every path.
+  listener stays attached whenever the work ends that way (medium). The same when every
+  removal sits in an error branch (`if (err) { off(…); return cb(err) }` in an error-first
+  callback, or a `catch`) while the success path calls the same completion (`cb(null)`).
+  A removal in a `'close'` / `'finish'` / `'end'` handler, in the run itself, a `finally`,
+  a promise callback or a disposer covers every path.
 - **Mismatched removal**: `off(event, h)` where `h` cannot be the registered handler — a
   fresh `fn.bind(this)` or inline function (a new function every time), or a function never
   registered for that event there — removes nothing. The message names that removal; when
@@ -123,8 +125,8 @@ an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-
 guard. Targets obtained from calls (`await pool.connect()`, `getBus()`) are not judged.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
-listener that calls the same completion); a removal inside an `if` or `catch` of the run
-still counts for every path.
+listener, or the success path, that calls the same completion); a removal inside any other
+`if` still counts for every path.
 """
 
 from __future__ import annotations
@@ -139,6 +141,7 @@ from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
     all_listener_removals,
+    error_branch,
     fresh_function,
     in_function,
     listener_removals,
@@ -558,11 +561,19 @@ def _one_path_finding(
         return None
     removals = listener_removals(model, target, event, handler.node)
     triggers: list[CallSite] = []
+    branches: list[tuple[CallSite, Node]] = []
     for removal in removals:
         found = removal_triggers(model, removal.node, function)
-        if found is None:
+        branch = error_branch(model, removal.node, function) if found is None else None
+        if found is None and branch is None:
             return None
-        triggers.extend(found)
+        if branch is not None:
+            branches.append((removal, branch))
+        triggers.extend(found or [])
+    if branches:
+        if triggers:
+            return None
+        return _error_only_finding(ctx, call, target, handler, branches)
     if any(_self_removal(model, call, target, t) for t in triggers):
         return None  # it removes itself when its own event fires: ``once`` by hand
     gaps = _unremoved_endings(model, call, triggers)
@@ -584,6 +595,89 @@ def _one_path_finding(
     related = [ctx.related(r.node, "removed here, only on that path") for r in removals[:2]]
     related += [ctx.related(g.node, "this way the work ends does not remove it") for g in gaps[:2]]
     return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+
+
+def _error_only_finding(
+    ctx: RuleContext,
+    call: CallSite,
+    target: Node,
+    handler: Handler,
+    branches: list[tuple[CallSite, Node]],
+) -> Finding | None:
+    """Every removal sits in an error branch (``if (err) { off(…); return cb(err) }``, a
+    ``catch``), while the same function's success path hands the result to the same
+    completion (``cb(null, …)``) without removing it: the work ends normally with the
+    listener still attached."""
+    model = ctx.model
+    function = call.function
+    assert function is not None
+    success: CallSite | None = None
+    for removal, branch in branches:
+        owner = removal.function
+        if owner is None:
+            return None
+        inside = _branch_completions(model, owner, branch, inside=True)
+        found = next(
+            (site for site, key in _completion_calls(model, owner, branch) if key in inside),
+            None,
+        )
+        if found is None:
+            return None
+        success = success or found
+    assert success is not None
+    removal, branch = branches[0]
+    condition = branch.parent.child_by_field_name("condition") if branch.parent else None
+    where = (
+        "a `catch`"
+        if branch.type == "catch_clause"
+        else f"the `if {short(text(condition), 30)}` branch"
+    )
+    message = (
+        f"`{_display(call, target)}` adds {handler.label} that is removed only on the error "
+        f"path ({where} of {removal.function.display() if removal.function else 'its callback'}"
+        f"), not when the work succeeds (`{success.display(40)}` on line "
+        f"{success.node.start_point[0] + 1}): on success `{short(text(target), 40)}` keeps the "
+        f"handler{' and ' + _names(handler.captures) if handler.captures else ''} alive, one "
+        f"more listener each time {function.describe()} runs."
+    )
+    related = [ctx.related(r.node, "removed here, only on the error path") for r, _ in branches[:2]]
+    related.append(ctx.related(success.node, "the success path does not remove it"))
+    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+
+
+def _completion_calls(
+    model: SemanticModel, owner: FunctionInfo, branch: Node
+) -> list[tuple[CallSite, int]]:
+    """Calls of local functions and callbacks (``cb``, ``done``) in ``owner`` outside the
+    error branch, each with its binding's identity."""
+    found: list[tuple[CallSite, int]] = []
+    for site in owner.calls:
+        if is_inside(site.node, branch) or site.obj is not None:
+            continue
+        callee = unwrap(site.callee)
+        binding = (
+            model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+        )
+        if binding is not None and not binding.scope.is_module:
+            found.append((site, id(binding)))
+    return found
+
+
+def _branch_completions(
+    model: SemanticModel, owner: FunctionInfo, branch: Node, *, inside: bool
+) -> set[int]:
+    """The local functions and callbacks the error branch calls."""
+    found: set[int] = set()
+    for site in owner.calls:
+        if is_inside(site.node, branch) != inside or site.obj is not None:
+            continue
+        callee = unwrap(site.callee)
+        binding = (
+            model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+        )
+        if binding is not None and not binding.scope.is_module:
+            found.add(id(binding))
+    return found
 
 
 def _self_removal(model: SemanticModel, call: CallSite, target: Node, trigger: CallSite) -> bool:

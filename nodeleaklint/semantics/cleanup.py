@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node, captures
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
+    ancestors,
     call_arguments,
     is_inside,
     outer,
@@ -1082,4 +1083,34 @@ def overwritten_before(model: SemanticModel, release: CallSite, place: Place) ->
         if block is None or not is_inside(release.node, block):
             continue
         return assignment
+    return None
+
+
+def error_branch(model: SemanticModel, removal: Node, run: FunctionInfo) -> Node | None:
+    """The error branch a removal sits in, in ``run`` or a callback inside it: a ``catch``
+    clause, or the body of ``if (err)`` where ``err`` is the first parameter of a callback
+    (Node's error-first convention). None when the removal is not confined to one."""
+    function = model.enclosing_function(removal)
+    if function is None or not (function is run or in_function(model, function.node, run)):
+        return None
+    for ancestor in ancestors(removal):
+        if ancestor.id == function.node.id:
+            return None
+        if ancestor.type == "catch_clause":
+            return ancestor
+        if ancestor.type != "if_statement":
+            continue
+        body = ancestor.child_by_field_name("consequence")
+        condition = unwrap(ancestor.child_by_field_name("condition"))
+        while condition is not None and condition.type == "parenthesized_expression":
+            condition = unwrap(condition.named_children[0]) if condition.named_children else None
+        if body is None or condition is None or not is_inside(removal, body):
+            continue
+        first = function.params[0] if function.params and function.callback_of else None
+        if (
+            first is not None
+            and condition.type == "identifier"
+            and model.binding_of(condition) is first
+        ):
+            return body
     return None

@@ -954,3 +954,27 @@ FreshFeeder.prototype.connect = function () {
 };
 FreshFeeder.prototype.onConnect = function () {};
 module.exports.feeders = { FixedFeeder, FreshFeeder };
+
+// --- removal only on the error path ----------------------------------------------------------
+function sendOn(conn, payload, cb) {
+  const onClose = () => cb(new Error('closed before the reply'));
+  // ruleid: NLL101 -- removed when the write fails, not when it succeeds
+  conn.on('close', onClose);
+  conn.write(payload, (err) => {
+    if (err) {
+      conn.removeListener('close', onClose);
+      return cb(err);
+    }
+    cb(null);
+  });
+}
+function sendOnFixed(conn, payload, cb) {
+  const onClose = () => cb(new Error('closed before the reply'));
+  // ok: NLL101 -- removed on both outcomes
+  conn.on('close', onClose);
+  conn.write(payload, (err) => {
+    conn.removeListener('close', onClose);
+    cb(err || null);
+  });
+}
+module.exports.send = { sendOn, sendOnFixed };

@@ -386,3 +386,33 @@ export class Link {
   }
   private ready(): void {}
 }
+
+// --- removal only on the error path ----------------------------------------------------------
+export class Courier {
+  constructor(private readonly link: EventEmitter) {}
+  async deliver(parcel: string, notify: (m: string) => void): Promise<void> {
+    const onLost = (): void => notify(`lost ${parcel}`);
+    // ruleid: NLL101 -- removed when the delivery throws, not when it succeeds
+    this.link.on('lost', onLost);
+    try {
+      await ship(parcel);
+      notify('delivered');
+    } catch (err) {
+      this.link.off('lost', onLost);
+      notify('failed');
+      throw err;
+    }
+  }
+  async deliverFixed(parcel: string, notify: (m: string) => void): Promise<void> {
+    const onLost = (): void => notify(`lost ${parcel}`);
+    // ok: NLL101 -- removed in finally, on both outcomes
+    this.link.on('lost', onLost);
+    try {
+      await ship(parcel);
+      notify('delivered');
+    } finally {
+      this.link.off('lost', onLost);
+    }
+  }
+}
+declare function ship(parcel: string): Promise<void>;
