@@ -73,6 +73,9 @@ CHECKS: dict[str, list[Check]] = {
         # socket.connect(port, host, cb) on a reused socket, 30 attempts against a closed port
         ("reconnect.flagged.growth", ">=", 28),
         ("reconnect.fixed.growth", "<=", 0),
+        # req.socket.setTimeout(ms, cb) per request on one keep-alive socket, 30 requests
+        ("keepalive.flagged.growth", ">=", 28),
+        ("keepalive.fixed.growth", "<=", 0),
     ],
     "NLL102": [
         # listeners leaked with no MaxListenersExceededWarning (n = 60)

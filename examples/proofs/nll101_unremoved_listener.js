@@ -14,6 +14,7 @@
 const { fullGC, retainedMB, delta, main } = require('./harness');
 
 const { EventEmitter } = require('node:events');
+const http = require('node:http');
 const net = require('node:net');
 
 const N = 300; // simulated requests per phase
@@ -192,6 +193,48 @@ async function reconnectPhase(withCallback) {
   return delta(before, after, { retained_mb: delta(m0, retainedMB()) });
 }
 
+// IMPLICIT LISTENERS, per request: `req.socket.setTimeout(ms, cb)` adds
+// `once('timeout', cb)` to the keep-alive socket, which serves every request of one client.
+// The fixed handler passes no callback and removes its own listener when the response ends.
+async function keepAlivePhase(withCallback) {
+  let serverSocket = null;
+  const server = http.createServer((req, res) => {
+    if (withCallback) {
+      req.socket.setTimeout(60_000, () => req.socket.destroy());
+    } else {
+      const onTimeout = () => req.socket.destroy();
+      req.socket.setTimeout(60_000);
+      req.socket.once('timeout', onTimeout);
+      res.on('finish', () => req.socket.removeListener('timeout', onTimeout));
+    }
+    res.end('ok');
+  });
+  server.on('connection', (socket) => {
+    serverSocket = socket;
+    socket.setMaxListeners(RETRIES + 10);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise((resolve) => {
+      http.get({ port: server.address().port, host: '127.0.0.1', agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+    });
+  await get(); // the connection exists from here on
+  await new Promise((resolve) => setImmediate(resolve));
+  const before = serverSocket.listenerCount('timeout');
+  const m0 = retainedMB();
+  for (let i = 0; i < RETRIES; i++) await get();
+  await fullGC();
+  const after = serverSocket.listenerCount('timeout');
+  const m1 = retainedMB();
+  agent.destroy();
+  server.close();
+  return delta(before, after, { retained_mb: delta(m0, m1) });
+}
+
 async function measure(emitter, event, work) {
   for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
   await fullGC();
@@ -218,6 +261,8 @@ const phases = {
   mismatch_fixed: () => measure(bus, 'update', () => watchOnce(true)),
   reconnect_flagged: () => reconnectPhase(true),
   reconnect_fixed: () => reconnectPhase(false),
+  keepalive_flagged: () => keepAlivePhase(true),
+  keepalive_fixed: () => keepAlivePhase(false),
 };
 
 function line(label, r) {
@@ -247,6 +292,8 @@ main({
     line("fixed:   off(e, the bound fn kept)", r.mismatch_fixed),
     line(`flagged: ${RETRIES} x socket.connect(p, h, cb)`, r.reconnect_flagged),
     line(`fixed:   ${RETRIES} x socket.connect(p, h)`, r.reconnect_fixed),
+    line(`flagged: ${RETRIES} x req.socket.setTimeout(ms, cb)`, r.keepalive_flagged),
+    line(`fixed:   ${RETRIES} x setTimeout(ms) + off on finish`, r.keepalive_fixed),
   ],
   extra: (r) => ({
     once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
@@ -255,5 +302,6 @@ main({
     one_path: { flagged: r.one_path_flagged, fixed: r.one_path_fixed },
     mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
     reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },
+    keepalive: { flagged: r.keepalive_flagged, fixed: r.keepalive_fixed, requests: RETRIES },
   }),
 });

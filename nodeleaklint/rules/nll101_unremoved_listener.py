@@ -43,6 +43,8 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   `once('connect', cb)`. On a socket (`new net.Socket()`, `net.connect(…)`) reused by a
   method the instance runs again to reconnect (from a timer or a `'close'` / `'error'`
   handler), each attempt against an unreachable peer leaves one more listener (medium).
+  `req.socket.setTimeout(ms, cb)` adds `once('timeout', cb)` to the keep-alive socket, one
+  more per request (medium).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
 
@@ -155,7 +157,7 @@ from nodeleaklint.semantics.cleanup import (
     value_binding,
 )
 from nodeleaklint.semantics.contexts import context_of, is_decorated, repetition_confidence
-from nodeleaklint.semantics.lifetimes import Holder, Lifetime
+from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -219,10 +221,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 # -- listeners Node adds for a callback argument --------------------------------------------
 def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
-    """``this.socket.connect(port, host, cb)`` in a method the instance runs again to
-    reconnect (from a timer or its socket's ``'close'`` / ``'error'`` handler): Node adds
-    ``once('connect', cb)`` to the reused socket on every attempt, and while the peer is
-    unreachable ``'connect'`` never fires, so the listeners pile up (one per attempt)."""
+    """Listeners Node adds for a callback argument (``IMPLICIT_ONCE_LISTENERS``):
+    ``this.socket.connect(port, host, cb)`` in a method the instance runs again to reconnect
+    (from a timer or its socket's ``'close'`` / ``'error'`` handler) adds ``once('connect',
+    cb)`` to the reused socket on every attempt, and while the peer is unreachable
+    ``'connect'`` never fires; ``req.socket.setTimeout(ms, cb)`` per request adds
+    ``once('timeout', cb)`` to a keep-alive socket that serves many requests."""
     model = ctx.model
     for method, event in sorted(IMPLICIT_ONCE_LISTENERS.items()):
         for call in model.calls_named(method):
@@ -233,26 +237,47 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
             if callback is None or not is_function(callback):
                 continue
             target = _target(call.obj)
-            if target is None or not _holds_a_socket(model, target):
-                continue
-            if model.lifetime_of(target).lifetime is Lifetime.PER_CALL:
-                continue
-            if _assigned_in_this_run(model, function, target):
+            if target is None or _assigned_in_this_run(model, function, target):
                 continue  # a new socket per attempt takes its listeners with it
+            holder = model.lifetime_of(target)
+            if holder.lifetime is Lifetime.PER_CALL:
+                continue
+            captures = _captures(model, callback, _root_binding(model, target))
+            kept = f"the callback and {_names(captures)}" if captures else "the callback"
+            shown = f"`{short(call.callee_text, 40)}(…, callback)`"
+            if _is_keep_alive(target, holder) and function.repetition is Repetition.REPEATING:
+                yield ctx.finding(
+                    call.node,
+                    f"{shown} adds its callback as a `once('{event}')` listener on "
+                    f"{holder.description}: until that socket emits `'{event}'`, {kept} "
+                    f"{'stay' if captures else 'stays'} on it, one more listener each time "
+                    f"{function.describe()} runs.",
+                    confidence=Confidence.MEDIUM,
+                    related=_related(ctx, holder),
+                )
+                continue
+            if not _holds_a_socket(model, target):
+                continue
             again = _retried(model, function, target)
             if again is None:
                 continue
-            captures = _captures(model, callback, _root_binding(model, target))
-            kept = f" and {_names(captures)}" if captures else ""
             yield ctx.finding(
                 call.node,
-                f"`{short(call.callee_text, 40)}(…, callback)` adds its callback as a "
-                f"`once('{event}')` listener on `{short(text(target), 40)}`, and "
-                f"{function.display()} runs again on the same socket ({again}): while the "
-                f"peer is unreachable `'{event}'` never fires, so each attempt leaves one "
-                f"more listener (the callback{kept}) on the socket.",
+                f"{shown} adds its callback as a `once('{event}')` listener on "
+                f"`{short(text(target), 40)}`, and {function.display()} runs again on the "
+                f"same socket ({again}): while the peer is unreachable `'{event}'` never "
+                f"fires, so each attempt leaves one more listener ({kept}) on the socket.",
                 confidence=Confidence.MEDIUM,
             )
+
+
+def _is_keep_alive(target: Node, holder: Holder) -> bool:
+    """``req.socket`` / ``req.connection`` of a request handler: one socket, many requests."""
+    return (
+        holder.lifetime is Lifetime.PROCESS
+        and target.type == "member_expression"
+        and text(target.child_by_field_name("property")) in KEEP_ALIVE_PROPERTIES
+    )
 
 
 def _holds_a_socket(model: SemanticModel, target: Node) -> bool:

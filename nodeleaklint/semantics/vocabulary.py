@@ -194,9 +194,10 @@ PROGRESS_EVENTS = frozenset(
 
 # Node methods that register their last (callback) argument as a ``once`` listener of the
 # receiver: method -> event. ``socket.connect(port, host, cb)`` adds ``once('connect', cb)``,
-# which stays while the peer is unreachable; a socket reused for every reconnect attempt
-# gains one per attempt.
-IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect"}
+# which stays while the peer is unreachable (a socket reused for every reconnect attempt
+# gains one per attempt); ``socket.setTimeout(ms, cb)`` adds ``once('timeout', cb)`` (a
+# keep-alive socket gains one per request).
+IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect", "setTimeout": "timeout"}
 # Modules whose ``Socket`` class (or ``connect`` / ``createConnection`` result) is a socket.
 SOCKET_MODULES = frozenset({"net", "node:net", "tls", "node:tls"})
 

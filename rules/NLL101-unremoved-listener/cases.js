@@ -978,3 +978,19 @@ function sendOnFixed(conn, payload, cb) {
   });
 }
 module.exports.send = { sendOn, sendOnFixed };
+
+app.get('/slow-upload', (req, res) => {
+  // ruleid: NLL101 -- once('timeout') on the keep-alive socket, one more per request
+  req.socket.setTimeout(60000, () => res.status(408).end());
+  // ok: NLL101 -- `res.setTimeout` listens on the per-request response
+  res.setTimeout(60000, () => res.status(408).end());
+  res.end('ok');
+});
+app.get('/slow-upload-fixed', (req, res) => {
+  const onTimeout = () => res.status(408).end();
+  // ok: NLL101 -- no callback: the listener is added and removed by hand
+  req.socket.setTimeout(60000);
+  req.socket.once('timeout', onTimeout);
+  res.on('finish', () => req.socket.removeListener('timeout', onTimeout));
+  res.end('ok');
+});

@@ -416,3 +416,9 @@ export class Courier {
   }
 }
 declare function ship(parcel: string): Promise<void>;
+
+server.get('/slow', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL101 -- once('timeout') on the keep-alive socket, one more per request
+  request.raw.socket.setTimeout(30_000, () => reply.code(408).send());
+  return reply.send('ok');
+});
