@@ -225,13 +225,19 @@ def running_intervals(model: SemanticModel, info: ClassInfo) -> list[RunningInte
     whoever drops an instance without calling one of those leaves the interval firing, and
     the interval keeps the instance alive (SPEC §1 *Teardown completeness*)."""
     teardown = teardown_of(model, info)
+    intervals = {
+        place: timer_field
+        for place, timer_field in teardown.fields.items()
+        if place in teardown.cleared
+        and any(name == "setInterval" for _, name in timer_field.starts)
+    }
+    if not intervals:
+        return []
     constructed: set[int] = set()
     if info.constructor is not None:
         constructed = {m.node.id for m in reached_methods(model, info, [info.constructor])}
     found: list[RunningInterval] = []
-    for place, timer_field in teardown.fields.items():
-        if not any(name == "setInterval" for _, name in timer_field.starts):
-            continue
+    for place, timer_field in intervals.items():
         names = tuple(
             sorted(
                 {
