@@ -484,13 +484,12 @@ def _meant_for(
 ) -> list[tuple[CallSite, str]]:
     """The removals that can be meant for this registration: in the class whose method
     registers it (a ``destroy()`` for a ``start()``), else in the outermost function around
-    it (the run, its callbacks, its disposers). A removal in unrelated code is not evidence."""
+    it (the run, its callbacks, its disposers). A removal in unrelated code is not evidence,
+    nor is one that names the function another registration binds (``off('u', this.onU)``
+    is meant for ``on('u', this.onU.bind(this))``, not for an inline handler beside it)."""
     function = call.function
     method = _method_of(model, function) if function is not None else None
-    if method is not None and method.class_node is not None:
-        owner = method.class_node
-        return [(r, why) for r, why in removals if model.in_class(r.node, owner)]
-    region: Node | None = None
+    region: Node | None = method.class_node if method is not None else None
     if region is None:
         outermost = function
         while outermost is not None and outermost.parent is not None:
@@ -498,7 +497,52 @@ def _meant_for(
         region = outermost.node if outermost is not None else None
     if region is None:
         return []
-    return [(r, why) for r, why in removals if is_inside(r.node, region)]
+    own = _bound_function(call.args[1])
+    found: list[tuple[CallSite, str]] = []
+    for removal, why in removals:
+        inside = (
+            model.in_class(removal.node, region)
+            if method is not None
+            else is_inside(removal.node, region)
+        )
+        if not inside or _bound_by_another(model, call, removal):
+            continue
+        if own is not None and same_location(model, removal.args[1], own):
+            why = (
+                f"the listener is `{short(text(call.args[1]), 40)}`, a new function that "
+                f"`.bind` made; `{short(text(own), 40)}` itself was never registered"
+            )
+        found.append((removal, why))
+    return found
+
+
+def _bound_function(handler: Node | None) -> Node | None:
+    """``this.onU`` for ``this.onU.bind(this)``, else None."""
+    node = unwrap(handler)
+    if node is None or node.type != "call_expression":
+        return None
+    callee = unwrap(node.child_by_field_name("function"))
+    if callee is None or callee.type != "member_expression":
+        return None
+    if text(callee.child_by_field_name("property")) != "bind":
+        return None
+    return unwrap(callee.child_by_field_name("object"))
+
+
+def _bound_by_another(model: SemanticModel, call: CallSite, removal: CallSite) -> bool:
+    """Another registration of the same event on the same target binds the function the
+    removal names: the removal was written for that one."""
+    for other in model.calls_named(*LISTEN_METHODS):
+        if other is call or other.obj is None or len(other.args) < 2:
+            continue
+        if not same_event(other.args[0], call.args[0]):
+            continue
+        if not same_location(model, other.obj, removal.obj):
+            continue
+        bound = _bound_function(other.args[1])
+        if bound is not None and same_location(model, removal.args[1], bound):
+            return True
+    return False
 
 
 def _mismatch_finding(

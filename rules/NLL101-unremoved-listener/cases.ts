@@ -422,3 +422,17 @@ server.get('/slow', async (request: FastifyRequest, reply: FastifyReply) => {
   request.raw.socket.setTimeout(30_000, () => reply.code(408).send());
   return reply.send('ok');
 });
+
+export class Provider {
+  constructor(private readonly doc: EventEmitter) {
+    // ok: NLL101 -- the removal in destroy() names the function bound below, not this handler
+    this.doc.on('update', () => this.touch());
+    // ruleid: NLL101 -- destroy() removes `this.onUpdate`, not the new function `.bind` made
+    this.doc.on('update', this.onUpdate.bind(this));
+  }
+  destroy(): void {
+    this.doc.off('update', this.onUpdate);
+  }
+  private onUpdate(): void {}
+  private touch(): void {}
+}
