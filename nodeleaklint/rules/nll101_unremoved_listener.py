@@ -782,6 +782,8 @@ def _unremoved_endings(
         same_object = [t for t in triggers if same_location(model, t.obj, sibling.obj)]
         if not same_object or any(string_value(t.args[0]) == event for t in same_object):
             continue
+        if event in LIFECYCLE_EVENTS and same_location(model, sibling.obj, call.obj):
+            continue  # the target itself ends there, and its listeners go with it
         if completions & _completions(model, sibling.args[1], function):
             gaps.append(sibling)
     return gaps

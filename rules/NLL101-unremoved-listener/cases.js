@@ -994,3 +994,26 @@ app.get('/slow-upload-fixed', (req, res) => {
   res.on('finish', () => req.socket.removeListener('timeout', onTimeout));
   res.end('ok');
 });
+
+// --- a stream's own ending takes its listeners with it ------------------------------------------
+function followProgress(stream, onFinished) {
+  let finished = false;
+  const output = [];
+  function onData(chunk) { output.push(chunk); }
+  function onError(err) {
+    finished = true;
+    stream.removeListener('data', onData);
+    stream.removeListener('error', onError);
+    stream.removeListener('end', onEnd);
+    onFinished(err, output);
+  }
+  function onEnd() {
+    if (!finished) onFinished(null, output);
+    finished = true;
+  }
+  // ok: NLL101 -- removed on 'error'; on 'end' the stream itself is done, with its listeners
+  stream.on('data', onData);
+  stream.on('error', onError);
+  stream.on('end', onEnd);
+}
+module.exports.followProgress = followProgress;
