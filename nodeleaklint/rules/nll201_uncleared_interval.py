@@ -874,6 +874,8 @@ def _binding_replacements(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             if _helper_clears_before(model, function, place, assignment):
                 continue
+            if _clears_on_another_branch(model, function, place):
+                continue
             why = _repeats_unpaired(model, call, function, place, name)
             if why is None:
                 continue
@@ -891,6 +893,15 @@ def _binding_replacements(ctx: RuleContext) -> Iterator[Finding]:
                 f"reaches only the last one.",
                 confidence=Confidence.MEDIUM,
             )
+
+
+def _clears_on_another_branch(model: SemanticModel, function: FunctionInfo, place: Place) -> bool:
+    """``if (visible) timer = setInterval(…); else clearInterval(timer)``: the run itself
+    clears the binding on another branch, so starts and clears alternate (a toggle)."""
+    return any(
+        clear.function is function and clear.args and place in value_sources(model, clear.args[0])
+        for clear in model.calls_named("clearInterval", "clearTimeout")
+    )
 
 
 def _helper_clears_before(

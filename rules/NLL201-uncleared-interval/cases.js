@@ -552,6 +552,18 @@ app.get('/overwrite-fixed', (req, res) => {
   res.on('close', () => clearInterval(latest));
 });
 let latest;
+let refreshTimer = null;
+let panelOpen = false;
+const panelToggle = new EventTarget();
+panelToggle.addEventListener('click', () => {
+  panelOpen = !panelOpen;
+  if (panelOpen) {
+    // ok: NLL201 -- a toggle: the same handler clears it on the other branch
+    refreshTimer = setInterval(() => io.emit('refresh'), 1000);
+  } else {
+    clearInterval(refreshTimer);
+  }
+});
 let tickerTimer;
 function clearTicker() {
   clearInterval(tickerTimer);
