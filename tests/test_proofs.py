@@ -61,6 +61,21 @@ CHECKS: dict[str, list[Check]] = {
         ("partial.flagged.retained_mb.growth", ">=", 9),
         ("partial.fixed.growth", "<=", 0),
         ("partial.fixed.retained_mb.growth", "<=", 2),
+        # removed only when the transfer fails; every transfer completes
+        ("one_path.flagged.growth", ">=", 270),
+        ("one_path.flagged.retained_mb.growth", ">=", 9),
+        ("one_path.fixed.growth", "<=", 0),
+        # off(e, fn.bind(this)) removes nothing; the kept bound function is removed
+        ("mismatch.flagged.growth", ">=", 270),
+        ("mismatch.flagged.retained_mb.growth", ">=", 9),
+        ("mismatch.fixed.growth", "<=", 0),
+        ("mismatch.fixed.retained_mb.growth", "<=", 2),
+        # socket.connect(port, host, cb) on a reused socket, 30 attempts against a closed port
+        ("reconnect.flagged.growth", ">=", 28),
+        ("reconnect.fixed.growth", "<=", 0),
+        # req.socket.setTimeout(ms, cb) per request on one keep-alive socket, 30 requests
+        ("keepalive.flagged.growth", ">=", 28),
+        ("keepalive.fixed.growth", "<=", 0),
     ],
     "NLL102": [
         # listeners leaked with no MaxListenersExceededWarning (n = 60)
@@ -86,6 +101,11 @@ CHECKS: dict[str, list[Check]] = {
         ("teardown.flagged.buffers_collected", "==", 0),
         ("teardown.fixed.growth", "<=", 2),
         ("teardown.fixed.buffers_collected", ">=", 72),
+        # an owner drops instances whose constructor started an interval only destroy() clears
+        ("dropped.flagged.growth", ">=", 10),
+        ("dropped.flagged.buffers_collected", "==", 0),
+        ("dropped.fixed.growth", "<=", 2),
+        ("dropped.fixed.buffers_collected", ">=", 72),
     ],
     "NLL301": [
         # heap MiB, 2000 entries of ~16 KiB (~31.7 MiB observed)

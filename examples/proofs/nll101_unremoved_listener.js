@@ -14,6 +14,8 @@
 const { fullGC, retainedMB, delta, main } = require('./harness');
 
 const { EventEmitter } = require('node:events');
+const http = require('node:http');
+const net = require('node:net');
 
 const N = 300; // simulated requests per phase
 const BODY_BYTES = 64 * 1024; // per-request buffer captured by the handler
@@ -99,6 +101,140 @@ function runQuery(removeError) {
   });
 }
 
+// REMOVAL ON ONE PATH (SPEC §1 *Cleanup is verified*): a transfer listens on the shared
+// connection while it runs and removes that listener when the transfer fails, but not
+// when it completes (the express sendfile shape). Every transfer here completes. The
+// fixed transfer also removes it on 'complete'.
+function runTransfer(removeOnComplete) {
+  return new Promise((resolve) => {
+    const chunk = Buffer.alloc(BODY_BYTES, 5);
+    const transfer = new EventEmitter();
+    const onDrop = () => chunk.length;
+    connection.on('drop', onDrop);
+    transfer.on('error', () => {
+      connection.removeListener('drop', onDrop);
+      resolve();
+    });
+    transfer.on('complete', () => {
+      if (removeOnComplete) connection.removeListener('drop', onDrop);
+      resolve();
+    });
+    setImmediate(() => transfer.emit('complete'));
+  });
+}
+
+// MISMATCHED REMOVAL: `off` with a freshly bound function removes nothing (each
+// `.bind` makes a new function); the fixed watcher keeps the bound function it registered.
+class Watcher {
+  constructor(keepBound) {
+    this.state = Buffer.alloc(BODY_BYTES, 6);
+    this.keepBound = keepBound;
+    this.bound = this.onUpdate.bind(this);
+  }
+  onUpdate() {
+    return this.state.length;
+  }
+  start() {
+    bus.on('update', this.keepBound ? this.bound : this.onUpdate.bind(this));
+  }
+  stop() {
+    bus.off('update', this.keepBound ? this.bound : this.onUpdate.bind(this));
+  }
+}
+
+async function watchOnce(keepBound) {
+  const watcher = new Watcher(keepBound);
+  watcher.start();
+  watcher.stop();
+}
+
+// IMPLICIT LISTENERS: `socket.connect(port, host, cb)` adds `once('connect', cb)`. A
+// client that reconnects by calling connect() again on the same socket, against a peer
+// that is down (a closed port on 127.0.0.1), gains one 'connect' listener per attempt.
+// The fixed client passes no callback (its one 'connect' listener is added once).
+const RETRIES = 30;
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function reconnectPhase(withCallback) {
+  const port = await freePort();
+  const socket = new net.Socket();
+  socket.setMaxListeners(RETRIES + 10);
+  const state = Buffer.alloc(BODY_BYTES, 7);
+  const onConnect = () => state.length;
+  if (!withCallback) socket.on('connect', onConnect);
+  socket.on('error', () => {});
+  const before = socket.listenerCount('connect');
+  const m0 = retainedMB();
+  await new Promise((resolve) => {
+    let attempts = 0;
+    const attempt = () => {
+      const cb = withCallback ? () => state.length + attempts : undefined;
+      if (cb) socket.connect(port, '127.0.0.1', cb);
+      else socket.connect(port, '127.0.0.1');
+    };
+    socket.on('close', () => {
+      attempts++;
+      if (attempts < RETRIES) setImmediate(attempt);
+      else resolve();
+    });
+    attempt();
+  });
+  await fullGC();
+  const after = socket.listenerCount('connect');
+  socket.destroy();
+  return delta(before, after, { retained_mb: delta(m0, retainedMB()) });
+}
+
+// IMPLICIT LISTENERS, per request: `req.socket.setTimeout(ms, cb)` adds
+// `once('timeout', cb)` to the keep-alive socket, which serves every request of one client.
+// The fixed handler passes no callback and removes its own listener when the response ends.
+async function keepAlivePhase(withCallback) {
+  let serverSocket = null;
+  const server = http.createServer((req, res) => {
+    if (withCallback) {
+      req.socket.setTimeout(60_000, () => req.socket.destroy());
+    } else {
+      const onTimeout = () => req.socket.destroy();
+      req.socket.setTimeout(60_000);
+      req.socket.once('timeout', onTimeout);
+      res.on('finish', () => req.socket.removeListener('timeout', onTimeout));
+    }
+    res.end('ok');
+  });
+  server.on('connection', (socket) => {
+    serverSocket = socket;
+    socket.setMaxListeners(RETRIES + 10);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise((resolve) => {
+      http.get({ port: server.address().port, host: '127.0.0.1', agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+    });
+  await get(); // the connection exists from here on
+  await new Promise((resolve) => setImmediate(resolve));
+  const before = serverSocket.listenerCount('timeout');
+  const m0 = retainedMB();
+  for (let i = 0; i < RETRIES; i++) await get();
+  await fullGC();
+  const after = serverSocket.listenerCount('timeout');
+  const m1 = retainedMB();
+  agent.destroy();
+  server.close();
+  return delta(before, after, { retained_mb: delta(m0, m1) });
+}
+
 async function measure(emitter, event, work) {
   for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
   await fullGC();
@@ -119,6 +255,14 @@ const phases = {
   once_connect: () => measure(pool, 'connect', queryOnceConnect),
   partial_flagged: () => measure(connection, 'error', () => runQuery(false)),
   partial_fixed: () => measure(connection, 'error', () => runQuery(true)),
+  one_path_flagged: () => measure(connection, 'drop', () => runTransfer(false)),
+  one_path_fixed: () => measure(connection, 'drop', () => runTransfer(true)),
+  mismatch_flagged: () => measure(bus, 'update', () => watchOnce(false)),
+  mismatch_fixed: () => measure(bus, 'update', () => watchOnce(true)),
+  reconnect_flagged: () => reconnectPhase(true),
+  reconnect_fixed: () => reconnectPhase(false),
+  keepalive_flagged: () => keepAlivePhase(true),
+  keepalive_fixed: () => keepAlivePhase(false),
 };
 
 function line(label, r) {
@@ -142,10 +286,22 @@ main({
     line("control: pool.once('connect') fires", r.once_connect),
     line("flagged: query removes row+end, not error", r.partial_flagged),
     line("fixed:   query removes all three", r.partial_fixed),
+    line("flagged: removed on 'error' only", r.one_path_flagged),
+    line("fixed:   removed on 'complete' too", r.one_path_fixed),
+    line("flagged: off(e, fn.bind(this))", r.mismatch_flagged),
+    line("fixed:   off(e, the bound fn kept)", r.mismatch_fixed),
+    line(`flagged: ${RETRIES} x socket.connect(p, h, cb)`, r.reconnect_flagged),
+    line(`fixed:   ${RETRIES} x socket.connect(p, h)`, r.reconnect_fixed),
+    line(`flagged: ${RETRIES} x req.socket.setTimeout(ms, cb)`, r.keepalive_flagged),
+    line(`fixed:   ${RETRIES} x setTimeout(ms) + off on finish`, r.keepalive_fixed),
   ],
   extra: (r) => ({
     once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
     once_connect: r.once_connect,
     partial: { flagged: r.partial_flagged, fixed: r.partial_fixed },
+    one_path: { flagged: r.one_path_flagged, fixed: r.one_path_fixed },
+    mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
+    reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },
+    keepalive: { flagged: r.keepalive_flagged, fixed: r.keepalive_fixed, requests: RETRIES },
   }),
 });

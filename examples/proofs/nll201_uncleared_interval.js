@@ -70,6 +70,27 @@ async function openAndClose(id, all) {
   new Link(id).close(all);
 }
 
+// DROPPED OWNER: a room drops a member's presence (Map.delete) without destroy(); the
+// presence's constructor started a heartbeat interval that only destroy() clears, so the
+// interval keeps firing and keeps every dropped presence (and its 256 KiB) alive.
+class Presence {
+  constructor(id) {
+    this.state = Buffer.alloc(BUF_BYTES, 1);
+    registry.register(this.state, id);
+    this.heartbeat = setInterval(() => this.state.length, PERIOD_MS);
+  }
+  destroy() {
+    clearInterval(this.heartbeat);
+  }
+}
+const room = new Map();
+
+async function joinAndLeave(id, destroy) {
+  room.set(id, new Presence(id));
+  if (destroy) room.get(id).destroy();
+  room.delete(id);
+}
+
 async function measure(work) {
   for (let i = 0; i < 3; i++) await work(-1 - i); // warm up before the baseline
   await fullGC();
@@ -94,6 +115,8 @@ const phases = {
   fixed: () => measure(pollWhileWorking),
   teardown_flagged: () => measure((id) => openAndClose(id, false)),
   teardown_fixed: () => measure((id) => openAndClose(id, true)),
+  dropped_flagged: () => measure((id) => joinAndLeave(id, false)),
+  dropped_fixed: () => measure((id) => joinAndLeave(id, true)),
 };
 
 function line(label, r) {
@@ -116,11 +139,14 @@ main({
     line('fixed:   clearInterval in finally', r.fixed),
     line('flagged: close() forgets one interval', r.teardown_flagged),
     line('fixed:   close() clears both', r.teardown_fixed),
+    line('flagged: map.delete() without destroy()', r.dropped_flagged),
+    line('fixed:   destroy() before map.delete()', r.dropped_fixed),
     "note: Node 20 lists only ref'd timers in getActiveResourcesInfo(); unref'd ones",
     '      vanish from that list but still retain their closures (see retained MiB).',
   ],
   extra: (r) => ({
     unref: r.flagged_unref,
     teardown: { flagged: r.teardown_flagged, fixed: r.teardown_fixed },
+    dropped: { flagged: r.dropped_flagged, fixed: r.dropped_fixed },
   }),
 });

@@ -25,6 +25,26 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   objects that are not process-lived, and the instance's own events, are left alone.
 - **Borrowed objects**: a client request's `'socket'` hands over a socket that a
   keep-alive agent reuses, so listeners added to it per request pile up.
+- **Removal on one path only**: a removal counts only on the paths where the work ends.
+  When every removal runs from listeners the same run added for some outcomes (`'error'`,
+  `'stream'`) while the run also waits for another outcome that hands the result to the
+  same completion (`next`, `done`) without removing it (`'directory'`, `'complete'`), the
+  listener stays attached whenever the work ends that way (medium). The same when every
+  removal sits in an error branch (`if (err) { off(…); return cb(err) }` in an error-first
+  callback, or a `catch`) while the success path calls the same completion (`cb(null)`).
+  A removal in a `'close'` / `'finish'` / `'end'` handler, in the run itself, a `finally`,
+  a promise callback or a disposer covers every path.
+- **Mismatched removal**: `off(event, h)` where `h` cannot be the registered handler — a
+  fresh `fn.bind(this)` or inline function (a new function every time), or a function never
+  registered for that event there — removes nothing. The message names that removal; when
+  nothing else judges the target, the removal is the evidence that it outlives the run
+  (medium).
+- **Listeners Node adds for a callback**: `socket.connect(port, host, cb)` adds
+  `once('connect', cb)`. On a socket (`new net.Socket()`, `net.connect(…)`) reused by a
+  method the instance runs again to reconnect (from a timer or a `'close'` / `'error'`
+  handler), each attempt against an unreachable peer leaves one more listener (medium).
+  `req.socket.setTimeout(ms, cb)` adds `once('timeout', cb)` to the keep-alive socket, one
+  more per request (medium).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
 
@@ -106,7 +126,9 @@ stored in a collection or handed to another function is assumed to be removed el
 an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-per-target
 guard. Targets obtained from calls (`await pool.connect()`, `getBus()`) are not judged.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
-some path counts even if other paths skip it.
+one path is reported only when the file shows the other way the work ends (a sibling
+listener, or the success path, that calls the same completion); a removal inside any other
+`if` still counts for every path.
 """
 
 from __future__ import annotations
@@ -121,8 +143,13 @@ from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
     all_listener_removals,
+    error_branch,
+    fresh_function,
+    in_function,
     listener_removals,
+    mismatched_removals,
     object_property,
+    removal_triggers,
     same_event,
     same_handler,
     same_location,
@@ -130,7 +157,7 @@ from nodeleaklint.semantics.cleanup import (
     value_binding,
 )
 from nodeleaklint.semantics.contexts import context_of, is_decorated, repetition_confidence
-from nodeleaklint.semantics.lifetimes import Holder, Lifetime
+from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -146,9 +173,12 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
+    IMPLICIT_ONCE_LISTENERS,
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
     ONCE_METHODS,
+    PROGRESS_EVENTS,
+    SOCKET_MODULES,
     TERMINATION_SIGNALS,
     may_never_fire,
 )
@@ -186,6 +216,157 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         finding = listener_finding(ctx, call)
         if finding is not None:
             yield finding
+    yield from _implicit_listeners(ctx)
+
+
+# -- listeners Node adds for a callback argument --------------------------------------------
+def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
+    """Listeners Node adds for a callback argument (``IMPLICIT_ONCE_LISTENERS``):
+    ``this.socket.connect(port, host, cb)`` in a method the instance runs again to reconnect
+    (from a timer or its socket's ``'close'`` / ``'error'`` handler) adds ``once('connect',
+    cb)`` to the reused socket on every attempt, and while the peer is unreachable
+    ``'connect'`` never fires; ``req.socket.setTimeout(ms, cb)`` per request adds
+    ``once('timeout', cb)`` to a keep-alive socket that serves many requests."""
+    model = ctx.model
+    for method, event in sorted(IMPLICIT_ONCE_LISTENERS.items()):
+        for call in model.calls_named(method):
+            function = call.function
+            if call.is_new or call.obj is None or function is None or len(call.args) < 2:
+                continue
+            callback = unwrap(call.args[-1])
+            if callback is None or not is_function(callback):
+                continue
+            target = _target(call.obj)
+            if target is None or _assigned_in_this_run(model, function, target):
+                continue  # a new socket per attempt takes its listeners with it
+            holder = model.lifetime_of(target)
+            if holder.lifetime is Lifetime.PER_CALL:
+                continue
+            captures = _captures(model, callback, _root_binding(model, target))
+            kept = f"the callback and {_names(captures)}" if captures else "the callback"
+            shown = f"`{short(call.callee_text, 40)}(…, callback)`"
+            if _is_keep_alive(target, holder) and function.repetition is Repetition.REPEATING:
+                yield ctx.finding(
+                    call.node,
+                    f"{shown} adds its callback as a `once('{event}')` listener on "
+                    f"{holder.description}: until that socket emits `'{event}'`, {kept} "
+                    f"{'stay' if captures else 'stays'} on it, one more listener each time "
+                    f"{function.describe()} runs.",
+                    confidence=Confidence.MEDIUM,
+                    related=_related(ctx, holder),
+                )
+                continue
+            if not _holds_a_socket(model, target):
+                continue
+            again = _retried(model, function, target)
+            if again is None:
+                continue
+            yield ctx.finding(
+                call.node,
+                f"{shown} adds its callback as a `once('{event}')` listener on "
+                f"`{short(text(target), 40)}`, and {function.display()} runs again on the "
+                f"same socket ({again}): while the peer is unreachable `'{event}'` never "
+                f"fires, so each attempt leaves one more listener ({kept}) on the socket.",
+                confidence=Confidence.MEDIUM,
+            )
+
+
+def _is_keep_alive(target: Node, holder: Holder) -> bool:
+    """``req.socket`` / ``req.connection`` of a request handler: one socket, many requests."""
+    return (
+        holder.lifetime is Lifetime.PROCESS
+        and target.type == "member_expression"
+        and text(target.child_by_field_name("property")) in KEEP_ALIVE_PROPERTIES
+    )
+
+
+def _holds_a_socket(model: SemanticModel, target: Node) -> bool:
+    """The target is assigned a socket (``new Socket()`` from ``net`` / ``tls``, or
+    ``net.connect(…)``): a field initialiser, an assignment, or a binding's initialiser."""
+    values: list[Node | None] = []
+    root = root_object(target)
+    if target.type == "identifier":
+        binding = model.binding_of(target)
+        if binding is not None:
+            values.append(binding.init)
+    if root is not None and root.type == "this" and target.type == "member_expression":
+        owner = model.this_function(root)
+        name = text(target.child_by_field_name("property"))
+        if owner is not None and owner.class_node is not None:
+            values.extend(_field_initialisers(owner.class_node, name))
+    for assignment in model.assignments:
+        if assignment.type == "assignment_expression" and same_location(
+            model, assignment.child_by_field_name("left"), target
+        ):
+            values.append(assignment.child_by_field_name("right"))
+    return any(_is_socket_value(model, value) for value in values)
+
+
+def _field_initialisers(class_node: Node, name: str) -> list[Node | None]:
+    body = class_node.child_by_field_name("body")
+    found: list[Node | None] = []
+    for member in body.named_children if body is not None else []:
+        if member.type not in ("field_definition", "public_field_definition"):
+            continue
+        key = member.child_by_field_name("property") or member.child_by_field_name("name")
+        if text(key) == name:
+            found.append(member.child_by_field_name("value"))
+    return found
+
+
+def _is_socket_value(model: SemanticModel, value: Node | None) -> bool:
+    value = unwrap(value)
+    if value is None or value.type not in ("new_expression", "call_expression"):
+        return False
+    callee = unwrap(
+        value.child_by_field_name("constructor" if value.type == "new_expression" else "function")
+    )
+    if callee is None:
+        return False
+    if value.type == "new_expression":
+        name = (
+            text(callee.child_by_field_name("property"))
+            if callee.type == "member_expression"
+            else text(callee)
+        )
+        if name not in ("Socket", "TLSSocket"):
+            return False
+    elif callee.type != "member_expression" or text(callee.child_by_field_name("property")) not in (
+        "connect",
+        "createConnection",
+    ):
+        return False
+    module = callee.child_by_field_name("object") if callee.type == "member_expression" else callee
+    binding = value_binding(model, module)
+    return binding is not None and binding.module_source in SOCKET_MODULES
+
+
+def _retried(model: SemanticModel, function: FunctionInfo, target: Node) -> str | None:
+    """Where the instance (or module) runs ``function`` again for the same socket: a call of
+    it from a timer callback or from a ``'close'`` / ``'error'`` / ``'end'`` handler."""
+    method = _method_of(model, function)
+    name = function.name
+    if name is None:
+        return None
+    for site in model.calls_named(name):
+        if site.is_new or site.function is None or site.node.id == function.node.id:
+            continue
+        if method is not None and method.class_node is not None:
+            if not model.is_this(site.obj) or not model.in_class(site.node, method.class_node):
+                continue
+        elif site.obj is not None:
+            continue
+        current: FunctionInfo | None = site.function
+        while current is not None and current is not method:
+            registration = current.callback_of
+            if registration is not None:
+                event = string_value(registration.args[0]) if registration.args else None
+                if registration.name in ("setInterval", "setTimeout"):
+                    return f"called from a `{registration.name}` callback"
+                if registration.name in LISTEN_METHODS and event in ("close", "error", "end"):
+                    return f"called from the `'{event}'` handler"
+            current = current.parent
+    return None
 
 
 def listener_finding(ctx: RuleContext, call: CallSite) -> Finding | None:
@@ -236,8 +417,13 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     judged = _judge_context(model, call, function, target, holder, handler, event_name)
     if judged is None:
         # No lifetime evidence — but the code's own cleanup may say the target outlives this.
-        if once or _removed(model, call, target, event, handler):
+        if once:
             return None
+        if _removed(model, call, target, event, handler):
+            return _one_path_finding(ctx, call, target, event, handler)
+        mismatched = _mismatched(model, call, target, handler)
+        if mismatched:
+            return _mismatch_finding(ctx, call, target, handler, mismatched)
         removed_others = _partial_cleanup(model, call, target)
         if not removed_others:
             return None
@@ -250,7 +436,7 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     if _guarded(model, call, target):
         return None
     if _removed(model, call, target, event, handler):
-        return None
+        return _one_path_finding(ctx, call, target, event, handler)
     signal = _option(options, "signal")
     if signal is not None:
         state = signal_state(model, signal)
@@ -260,6 +446,12 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
             f"its `{{ signal }}` comes from `{text(state.controller)}`, an AbortController that is "
             "never aborted, so it removes nothing"
         )
+    mismatched = _meant_for(model, call, mismatched_removals(model, target, event, handler.node))
+    for removal, why in mismatched[:1]:
+        notes.append(
+            f"`{_removal_text(removal)}` on line {removal.node.start_point[0] + 1} removes "
+            f"nothing: {why}"
+        )
     captured = f" capturing {_names(handler.captures)}" if handler.captures else ""
     kept = f"the handler and {_names(handler.captures)}" if handler.captures else "the handler"
     extra = f" ({'; '.join(notes)})" if notes else ""
@@ -268,7 +460,110 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         f"and nothing removes it{extra}: {_short_holder(holder)} keeps {kept} alive, "
         f"one more listener each time {function.describe()} runs."
     )
-    return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+    related = _related(ctx, holder)
+    related += [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
+    return ctx.finding(call.node, message, confidence=confidence, related=related)
+
+
+def _mismatched(
+    model: SemanticModel, call: CallSite, target: Node, handler: Handler
+) -> list[tuple[CallSite, str]]:
+    """Removals for this event on this target that cannot remove this handler, when nothing
+    else judges the target: the author meant to remove the listener, so the target outlives
+    the run (the same evidence as partial cleanup)."""
+    function = call.function
+    if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
+        return []
+    if _assigned_in_this_run(model, function, target) or _guarded(model, call, target):
+        return []
+    return _meant_for(model, call, mismatched_removals(model, target, call.args[0], handler.node))
+
+
+def _meant_for(
+    model: SemanticModel, call: CallSite, removals: list[tuple[CallSite, str]]
+) -> list[tuple[CallSite, str]]:
+    """The removals that can be meant for this registration: in the class whose method
+    registers it (a ``destroy()`` for a ``start()``), else in the outermost function around
+    it (the run, its callbacks, its disposers). A removal in unrelated code is not evidence,
+    nor is one that names the function another registration binds (``off('u', this.onU)``
+    is meant for ``on('u', this.onU.bind(this))``, not for an inline handler beside it)."""
+    function = call.function
+    method = _method_of(model, function) if function is not None else None
+    region: Node | None = method.class_node if method is not None else None
+    if region is None:
+        outermost = function
+        while outermost is not None and outermost.parent is not None:
+            outermost = outermost.parent
+        region = outermost.node if outermost is not None else None
+    if region is None:
+        return []
+    own = _bound_function(call.args[1])
+    found: list[tuple[CallSite, str]] = []
+    for removal, why in removals:
+        inside = (
+            model.in_class(removal.node, region)
+            if method is not None
+            else is_inside(removal.node, region)
+        )
+        if not inside or _bound_by_another(model, call, removal):
+            continue
+        if own is not None and same_location(model, removal.args[1], own):
+            why = (
+                f"the listener is `{short(text(call.args[1]), 40)}`, a new function that "
+                f"`.bind` made; `{short(text(own), 40)}` itself was never registered"
+            )
+        found.append((removal, why))
+    return found
+
+
+def _bound_function(handler: Node | None) -> Node | None:
+    """``this.onU`` for ``this.onU.bind(this)``, else None."""
+    node = unwrap(handler)
+    if node is None or node.type != "call_expression":
+        return None
+    callee = unwrap(node.child_by_field_name("function"))
+    if callee is None or callee.type != "member_expression":
+        return None
+    if text(callee.child_by_field_name("property")) != "bind":
+        return None
+    return unwrap(callee.child_by_field_name("object"))
+
+
+def _bound_by_another(model: SemanticModel, call: CallSite, removal: CallSite) -> bool:
+    """Another registration of the same event on the same target binds the function the
+    removal names: the removal was written for that one."""
+    for other in model.calls_named(*LISTEN_METHODS):
+        if other is call or other.obj is None or len(other.args) < 2:
+            continue
+        if not same_event(other.args[0], call.args[0]):
+            continue
+        if not same_location(model, other.obj, removal.obj):
+            continue
+        bound = _bound_function(other.args[1])
+        if bound is not None and same_location(model, removal.args[1], bound):
+            return True
+    return False
+
+
+def _mismatch_finding(
+    ctx: RuleContext,
+    call: CallSite,
+    target: Node,
+    handler: Handler,
+    mismatched: list[tuple[CallSite, str]],
+) -> Finding:
+    function = call.function
+    assert function is not None
+    removal, why = mismatched[0]
+    message = (
+        f"`{_display(call, target)}` adds {handler.label}, and the removal meant for it, "
+        f"`{_removal_text(removal)}` on line {removal.node.start_point[0] + 1}, removes nothing "
+        f"({why}): the registered listener stays on `{short(text(target), 40)}` with "
+        f"{_names(handler.captures) if handler.captures else 'what it captures'}, one more "
+        f"each time {function.describe()} runs."
+    )
+    related = [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
+    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
 
 
 def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list[CallSite]:
@@ -305,6 +600,232 @@ def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list
         ):
             found.append(removal)
     return found
+
+
+def _removal_text(removal: CallSite) -> str:
+    """``feed.off('update', this.onUpdate.bind(this))``, shortened."""
+    args = ", ".join(short(text(arg), 36) for arg in removal.args[:2])
+    return f"{short(removal.callee_text, 40)}({args})"
+
+
+def _one_path_finding(
+    ctx: RuleContext, call: CallSite, target: Node, event: Node, handler: Handler
+) -> Finding | None:
+    """A listener whose removals all run from other listeners of the same run (``'error'``,
+    ``'stream'``), while that run also waits for another way the work can end (``'directory'``)
+    that does not remove it: on that way out the listener stays (SPEC §1 *Cleanup is
+    verified*: a removal counts only on the paths where the work ends). The removal itself says
+    the target outlives the run, so no lifetime guess is needed."""
+    model = ctx.model
+    function = call.function
+    if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
+        return None
+    if _assigned_in_this_run(model, function, target) or _guarded(model, call, target):
+        return None
+    if all_listener_removals(model, target, event, _cleanup_region(model, call, target)):
+        return None
+    if _result_kept(call.node) or (
+        handler.binding is not None and _handler_escapes(model, handler.binding)
+    ):
+        return None
+    removals = listener_removals(model, target, event, handler.node)
+    triggers: list[CallSite] = []
+    branches: list[tuple[CallSite, Node]] = []
+    for removal in removals:
+        found = removal_triggers(model, removal.node, function)
+        branch = error_branch(model, removal.node, function) if found is None else None
+        if found is None and branch is None:
+            return None
+        if branch is not None:
+            branches.append((removal, branch))
+        triggers.extend(found or [])
+    if branches:
+        if triggers:
+            return None
+        return _error_only_finding(ctx, call, target, handler, branches)
+    if any(_self_removal(model, call, target, t) for t in triggers):
+        return None  # it removes itself when its own event fires: ``once`` by hand
+    gaps = _unremoved_endings(model, call, triggers)
+    if not removals or not gaps:
+        return None
+    own = string_value(call.args[0])
+    others = [
+        t
+        for t in triggers
+        if not (same_location(model, t.obj, target) and string_value(t.args[0]) == own)
+    ]
+    message = (
+        f"`{_display(call, target)}` adds {handler.label} that is removed only when "
+        f"{_events_phrase(others or triggers)}, not when {_events_phrase(gaps)}: on that way out "
+        f"`{short(text(target), 40)}` keeps the handler"
+        f"{' and ' + _names(handler.captures) if handler.captures else ''} alive, one more "
+        f"listener each time {function.describe()} runs."
+    )
+    related = [ctx.related(r.node, "removed here, only on that path") for r in removals[:2]]
+    related += [ctx.related(g.node, "this way the work ends does not remove it") for g in gaps[:2]]
+    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+
+
+def _error_only_finding(
+    ctx: RuleContext,
+    call: CallSite,
+    target: Node,
+    handler: Handler,
+    branches: list[tuple[CallSite, Node]],
+) -> Finding | None:
+    """Every removal sits in an error branch (``if (err) { off(…); return cb(err) }``, a
+    ``catch``), while the same function's success path hands the result to the same
+    completion (``cb(null, …)``) without removing it: the work ends normally with the
+    listener still attached."""
+    model = ctx.model
+    function = call.function
+    assert function is not None
+    success: CallSite | None = None
+    for removal, branch in branches:
+        owner = removal.function
+        if owner is None:
+            return None
+        inside = _branch_completions(model, owner, branch, inside=True)
+        found = next(
+            (site for site, key in _completion_calls(model, owner, branch) if key in inside),
+            None,
+        )
+        if found is None:
+            return None
+        success = success or found
+    assert success is not None
+    removal, branch = branches[0]
+    condition = branch.parent.child_by_field_name("condition") if branch.parent else None
+    where = (
+        "a `catch`"
+        if branch.type == "catch_clause"
+        else f"the `if {short(text(condition), 30)}` branch"
+    )
+    message = (
+        f"`{_display(call, target)}` adds {handler.label} that is removed only on the error "
+        f"path ({where} of {removal.function.display() if removal.function else 'its callback'}"
+        f"), not when the work succeeds (`{success.display(40)}` on line "
+        f"{success.node.start_point[0] + 1}): on success `{short(text(target), 40)}` keeps the "
+        f"handler{' and ' + _names(handler.captures) if handler.captures else ''} alive, one "
+        f"more listener each time {function.describe()} runs."
+    )
+    related = [ctx.related(r.node, "removed here, only on the error path") for r, _ in branches[:2]]
+    related.append(ctx.related(success.node, "the success path does not remove it"))
+    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+
+
+def _completion_calls(
+    model: SemanticModel, owner: FunctionInfo, branch: Node
+) -> list[tuple[CallSite, int]]:
+    """Calls of local functions and callbacks (``cb``, ``done``) in ``owner`` outside the
+    error branch, each with its binding's identity."""
+    found: list[tuple[CallSite, int]] = []
+    for site in owner.calls:
+        if is_inside(site.node, branch) or site.obj is not None:
+            continue
+        callee = unwrap(site.callee)
+        binding = (
+            model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+        )
+        if binding is not None and not binding.scope.is_module:
+            found.append((site, id(binding)))
+    return found
+
+
+def _branch_completions(
+    model: SemanticModel, owner: FunctionInfo, branch: Node, *, inside: bool
+) -> set[int]:
+    """The local functions and callbacks the error branch calls."""
+    found: set[int] = set()
+    for site in owner.calls:
+        if is_inside(site.node, branch) != inside or site.obj is not None:
+            continue
+        callee = unwrap(site.callee)
+        binding = (
+            model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+        )
+        if binding is not None and not binding.scope.is_module:
+            found.add(id(binding))
+    return found
+
+
+def _self_removal(model: SemanticModel, call: CallSite, target: Node, trigger: CallSite) -> bool:
+    """The removal runs when the listener's own event fires, for an event that fires once per
+    piece of work: a hand-made ``once``, which the rule accepts as ``once`` (SPEC §2)."""
+    event = string_value(call.args[0])
+    return (
+        trigger is call
+        or (same_location(model, trigger.obj, target) and string_value(trigger.args[0]) == event)
+    ) and not may_never_fire(event)
+
+
+def _unremoved_endings(
+    model: SemanticModel, call: CallSite, triggers: list[CallSite]
+) -> list[CallSite]:
+    """Other listeners the run adds to the objects whose events trigger the removal that end
+    the work too — they hand the outcome to the same completion (``next``, ``done``) as the
+    removing handlers — but never reach the removal: the work can end there with the
+    listener still attached. Progress events (``'data'``) never end it."""
+    function = call.function
+    if function is None or not triggers:
+        return []
+    completions: set[int] = set()
+    for trigger in triggers:
+        completions |= _completions(model, trigger.args[1], function)
+    gaps: list[CallSite] = []
+    for sibling in function.calls:
+        if sibling is call or sibling.name not in LISTEN_METHODS or len(sibling.args) < 2:
+            continue
+        event = string_value(sibling.args[0])
+        if event is None or event in PROGRESS_EVENTS:
+            continue
+        same_object = [t for t in triggers if same_location(model, t.obj, sibling.obj)]
+        if not same_object or any(string_value(t.args[0]) == event for t in same_object):
+            continue
+        if event in LIFECYCLE_EVENTS and same_location(model, sibling.obj, call.obj):
+            continue  # the target itself ends there, and its listeners go with it
+        if completions & _completions(model, sibling.args[1], function):
+            gaps.append(sibling)
+    return gaps
+
+
+def _completions(model: SemanticModel, handler: Node | None, run: FunctionInfo) -> set[int]:
+    """The run's own functions and callbacks a handler is or calls, one local call deep:
+    ``next`` for ``file.on('directory', next)``, ``done`` for ``() => done(null)``. Module
+    functions are left out: a shared logger is not a completion."""
+    found: set[int] = set()
+    pending: list[tuple[Node | None, int]] = [(unwrap(handler), 0)]
+    while pending:
+        node, depth = pending.pop()
+        if node is None:
+            continue
+        binding = model.binding_of(node) if node.type == "identifier" else None
+        if binding is not None and not binding.scope.is_module:
+            found.add(id(binding))
+            if binding.function is not None and depth < 2:
+                pending.append((binding.function.node, depth + 1))
+            continue
+        inner = model.function_at(node) if is_function(node) else None
+        if inner is None or not in_function(model, inner.node, run):
+            continue
+        for site in inner.calls:
+            callee = unwrap(site.callee)
+            if callee is not None and callee.type == "identifier":
+                pending.append((callee, depth + 1))
+    return found
+
+
+def _events_phrase(sites: list[CallSite]) -> str:
+    """The events of ``sites`` for a message, grouped by emitter: "`file` emits `'error'` or
+    `'stream'`"."""
+    grouped: dict[str, list[str]] = {}
+    for site in sites:
+        events = grouped.setdefault(short(text(site.obj), 30), [])
+        event = f"`'{string_value(site.args[0])}'`"
+        if event not in events:
+            events.append(event)
+    parts = [f"`{obj}` emits {' or '.join(events)}" for obj, events in grouped.items()]
+    return " or ".join(parts[:3])
 
 
 def _same_target(model: SemanticModel, a: Node | None, b: Node) -> bool:
@@ -546,6 +1067,8 @@ def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bo
     for removal in model.calls_named(*REMOVE_LISTENER_METHODS):
         if removal.function is not function or removal.obj is None or not removal.args:
             continue
+        if len(removal.args) > 1 and fresh_function(removal.args[1]) is not None:
+            continue  # ``off(e, fn.bind(this))`` removes nothing: not a swap
         if same_location(model, removal.obj, target) and same_event(removal.args[0], call.args[0]):
             return True
     return False

@@ -21,7 +21,28 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
   `this.pingTimer` but not `this.flushTimer`".
 - **Replacement**: `this.timer = setInterval(…)` in a method that the instance runs again
   (it calls itself, or another method or callback of the class calls it) without clearing
-  or testing the field first orphans the previous interval (medium).
+  or testing the field first orphans the previous interval (medium). The same for a
+  binding declared outside the function (`let timer` at module level): an interval assigned
+  per request or event without a clear first, unless the same emitter's events start and
+  clear it (`'connect'` / `'close'` alternate); a timeout when the function runs for two
+  failure events of one emitter (`'error'` and `'close'` both fire for one failure, so each
+  failure schedules two reconnects and one handle is lost).
+- **Dropped owners**: `this.x = null`, `delete this.map[k]`, `this.map.delete(k)` or
+  `.clear()` on a field holding instances of a class in the file whose constructor (or a
+  start method others call) starts an interval that only its teardown (`close()`,
+  `destroy()` …) clears, in code that calls none of those: the interval keeps firing and
+  keeps the dropped instance alive (medium, reported at the drop).
+- **Framework nodes**: a Node-RED node (`RED.nodes.createNode(this, config)`) that starts
+  a `setTimeout` per `'input'` message, keeps no handle, and has no `'close'` handler or
+  `close` method: on redeploy the node is closed but its pending timeouts still fire and
+  keep the old node and each message alive until then (medium).
+- **Re-arming chains** include a `setTimeout` in a promise's `.finally(…)` callback on the
+  function's straight path: it runs however the work settles.
+- **Clears that clear nothing**: when every clear of the field runs after its own method
+  has overwritten it (`this.timer = null; clearInterval(this.timer)`), the clear receives
+  the new value and the interval is reported as never cleared (medium). A clear of a field
+  of the class that is never assigned a timer (`clearInterval(this.interval)` while the
+  handle lives in `this.timer`) is named in the finding of the interval nothing clears.
 - **Timeouts racing the work**: a `setTimeout` whose handle is discarded inside the
   executor of a promise given to `Promise.race` / `Promise.any` keeps its closure and the
   promise it rejects for the full delay after the work wins, once per call (medium).
@@ -85,8 +106,8 @@ setInterval(() => reportMetrics(), 60000);
 ## Known limits
 Handles are matched by storage location within one file: a handle cleared in another module
 is not seen (store or return it and the rule stays silent). Replacement is reported only
-for fields of an instance and only when the file shows the method running again; a handle
-overwritten in a module-level binding is not. Outside teardown completeness, any
+when the file shows the method or function running again (for the same instance, per
+request or event, or for two failure events). Outside teardown completeness, any
 `clearInterval` that reaches the handle counts, even on a path that may never run.
 """
 
@@ -97,6 +118,7 @@ from collections.abc import Iterator
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.cleanup import (
     Fate,
     Flow,
@@ -106,8 +128,12 @@ from nodeleaklint.semantics.cleanup import (
     fate_of,
     flow_of,
     never_holds_a_value,
+    occurrences,
+    overwritten_before,
     place_of,
+    same_location,
     value_sources,
+    written_values,
 )
 from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
@@ -119,13 +145,19 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     is_inside,
     outer,
+    short,
     string_value,
     text,
     unwrap,
 )
-from nodeleaklint.semantics.teardown import cleared_by, teardown_of
+from nodeleaklint.semantics.teardown import (
+    RunningInterval,
+    cleared_by,
+    running_intervals,
+    teardown_of,
+)
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
-from nodeleaklint.semantics.vocabulary import ONCE_PER_INSTANCE_HOOKS
+from nodeleaklint.semantics.vocabulary import FRAMEWORK_NODE_LIFECYCLES, ONCE_PER_INSTANCE_HOOKS
 
 META = RuleMeta(
     id="NLL201",
@@ -362,6 +394,79 @@ def _only_self_cleared(model: SemanticModel, call: CallSite) -> tuple[str, bool]
 _END_OF_WORK_EVENTS = frozenset({"close", "end", "disconnect", "finish"})
 
 
+def _cleared_after_overwrite(model: SemanticModel, call: CallSite) -> tuple[str, bool] | None:
+    """``stop() { this.timer = null; clearInterval(this.timer) }``: every clear of the slot
+    runs after its own function has overwritten the handle, so it receives the new value and
+    the interval is never stopped (SPEC §1 *Cleanup is verified*)."""
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    place = flow.place
+    if flow.kind is not FlowKind.STORED or place is None:
+        return None
+    fate = fate_of(model, flow, TIMER_RELEASE)
+    if fate.escape is not None or fate.places != [place]:
+        return None
+    if any(
+        c.obj is not None and place in value_sources(model, c.obj)
+        for c in model.calls_named(*TIMER_RELEASE.methods)
+    ):
+        return None  # ``this.timer.close()`` releases it another way
+    clears = [
+        c
+        for c in model.calls_named(*TIMER_RELEASE.functions)
+        if c.args and place in value_sources(model, c.args[0])
+    ]
+    first: tuple[CallSite, Node] | None = None
+    for clear in clears:
+        if place_of(model, clear.args[0]) != place:
+            return None  # read through a copy: it may hold the old handle
+        assignment = overwritten_before(model, clear, place)
+        value = unwrap(assignment.child_by_field_name("right")) if assignment else None
+        if assignment is None or value is None or _may_hold_timer(value):
+            return None
+        first = first or (clear, assignment)
+    if first is None:
+        return None
+    clear, assignment = first
+    owner = clear.function.display() if clear.function is not None else "the code"
+    return (
+        f"{owner} clears `{place.label}` only after `{text(assignment)}` on line "
+        f"{assignment.start_point[0] + 1} has overwritten the handle (the clear receives "
+        "that value)",
+        False,
+    )
+
+
+def _may_hold_timer(value: Node) -> bool:
+    """A value that may be a timer handle: a call, ``new``, ``await`` or a name."""
+    return value.type in (
+        "call_expression",
+        "new_expression",
+        "await_expression",
+        "identifier",
+        "member_expression",
+        "subscript_expression",
+    ) and text(value) not in ("undefined",)
+
+
+def _misdirected_clear(model: SemanticModel, call: CallSite) -> str:
+    """The note " (`stop()` clears `this.interval`, which is never assigned a timer)": a clear of a
+    sibling field of the same class that nothing ever fills — the handle lives in another
+    field, and the cleanup its author wrote clears nothing."""
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    place = flow.place
+    if place is None or not place.is_field or place.root == "class:":
+        return ""
+    for clear in model.calls_named(*TIMER_RELEASE.functions):
+        other = place_of(model, clear.args[0]) if clear.args else None
+        if other is None or not other.is_field or other.root != place.root or other == place:
+            continue
+        if written_values(model, other) and not never_holds_a_value(model, other):
+            continue
+        owner = clear.function.display() if clear.function is not None else "the code"
+        return f" ({owner} clears `{other.label}`, which is never assigned a timer)"
+    return ""
+
+
 def _stored_words(flow: Flow, fate: Fate, what: str) -> str:
     label = flow.place.label if flow.place is not None else "a variable"
     if flow.kind is FlowKind.COLLECTED:
@@ -529,6 +634,26 @@ def unconditional_in(node: Node, function: FunctionInfo) -> bool:
     return True
 
 
+def _rearmed_in_finally(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bool:
+    """``work().finally(() => setTimeout(loop, ms))`` on ``loop``'s straight path: a promise's
+    ``finally`` callback runs however the work settles, so the chain re-arms every time."""
+    callback = call.function
+    site = callback.callback_of if callback is not None else None
+    if callback is None or site is None or site.name != "finally" or site.obj is None:
+        return False
+    if callback.parent is not function or not unconditional_in(call.node, callback):
+        return False
+    statement = outer(site.node)
+    while statement.parent is not None and statement.parent.type in (
+        "await_expression",
+        "parenthesized_expression",
+    ):
+        statement = statement.parent
+    if statement.parent is not None and statement.parent.type == "return_statement":
+        statement = statement.parent
+    return unconditional_in(statement, function)
+
+
 def starter_context(model: SemanticModel, function: FunctionInfo) -> Context:
     """How often a self-rescheduling chain is started: by the code that first calls ``F``."""
     best: Context | None = None
@@ -609,10 +734,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 confidence=context.confidence,
             )
             continue
-        problem = handle_problem(model, call, "clearInterval") or _only_self_cleared(model, call)
+        kept = handle_problem(model, call, "clearInterval")
+        problem = kept or _only_self_cleared(model, call) or _cleared_after_overwrite(model, call)
         if problem is None:
             continue
         how, unref = problem
+        if kept is not None:
+            how += _misdirected_clear(model, call)
         keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
         note = (
             "; `.unref()` only lets the process exit, the interval still fires and retains "
@@ -629,6 +757,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _chains(ctx, module_level)
     yield from _teardown_gaps(ctx)
     yield from _replacements(ctx, module_level)
+    yield from _binding_replacements(ctx)
+    yield from _dropped_instances(ctx)
+    yield from _timeouts_outliving_node(ctx)
     yield from _race_timeouts(ctx, module_level)
     yield from _clears_of_nothing(ctx)
 
@@ -706,6 +837,361 @@ def _replacements(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
             "orphans the previous interval, which keeps firing with its callback"
             f"{kept_alive(model, call.args[0] if call.args else None, [])} for the life of "
             "the process.",
+            confidence=Confidence.MEDIUM,
+        )
+
+
+def _binding_replacements(ctx: RuleContext) -> Iterator[Finding]:
+    """``timer = setInterval(…)`` into a binding declared outside the function, in a function
+    that runs per request or event, with no clear or test of the binding first: each run
+    orphans the interval the binding held (the ``'close'`` handler clears only the last). A
+    ``setTimeout`` counts when the function runs for two ways the same emitter fails
+    (``'error'`` and ``'close'``): each failure schedules two reconnects and the first handle
+    is lost."""
+    model = ctx.model
+    for name in ("setInterval", "setTimeout"):
+        for call, kind in timer_calls(model, name):
+            if kind != "callback" or call.function is None:
+                continue
+            function = call.function
+            flow = flow_of(model, call.node, TIMER_RELEASE)
+            place = flow.place
+            assignment = flow.node
+            if flow.kind is not FlowKind.STORED or place is None or assignment is None:
+                continue
+            if place.kind != "binding" or place.path or assignment.type != "assignment_expression":
+                continue
+            left = unwrap(assignment.child_by_field_name("left"))
+            binding = model.binding_of(left) if left is not None else None
+            if binding is None or binding.scope.function is function:
+                continue  # a local of this run
+            if model.enclosing_function(assignment) is not function:
+                continue
+            release = "clearInterval" if name == "setInterval" else "clearTimeout"
+            if handle_problem(model, call, release) is not None:
+                continue  # never cleared at all: the main check (or nothing) speaks for it
+            if _cleared_or_tested_before(model, function, place, assignment):
+                continue
+            if _helper_clears_before(model, function, place, assignment):
+                continue
+            if _clears_on_another_branch(model, function, place):
+                continue
+            why = _repeats_unpaired(model, call, function, place, name)
+            if why is None:
+                continue
+            lost = (
+                "interval, which keeps firing"
+                if name == "setInterval"
+                else "timer, which still fires"
+            )
+            yield ctx.finding(
+                call.node,
+                f"`{place.label} = {call.display()}` replaces the handle in `{place.label}` "
+                f"without clearing the one it may already hold, and {why}: each run orphans "
+                f"the previous {lost} with its callback"
+                f"{kept_alive(model, call.args[0] if call.args else None, [])} and a clear "
+                f"reaches only the last one.",
+                confidence=Confidence.MEDIUM,
+            )
+
+
+def _clears_on_another_branch(model: SemanticModel, function: FunctionInfo, place: Place) -> bool:
+    """``if (visible) timer = setInterval(…); else clearInterval(timer)``: the run itself
+    clears the binding on another branch, so starts and clears alternate (a toggle)."""
+    return any(
+        clear.function is function and clear.args and place in value_sources(model, clear.args[0])
+        for clear in model.calls_named("clearInterval", "clearTimeout")
+    )
+
+
+def _helper_clears_before(
+    model: SemanticModel, function: FunctionInfo, place: Place, at: Node
+) -> bool:
+    """``clearRenderInterval(); timer = setInterval(…)``: a function called by name earlier
+    in the run (or one it calls) clears the binding first."""
+    return any(
+        _clears_place(model, helper, place, 0)
+        for helper in _named_callees(model, function)
+        if helper.node.id != function.node.id
+        and any(
+            site.node.end_byte <= at.start_byte
+            for site in function.calls
+            if site.obj is None and _callee_function(model, site) is helper
+        )
+    )
+
+
+def _named_callees(model: SemanticModel, function: FunctionInfo) -> list[FunctionInfo]:
+    found: list[FunctionInfo] = []
+    for site in function.calls:
+        helper = _callee_function(model, site) if site.obj is None else None
+        if helper is not None and helper not in found:
+            found.append(helper)
+    return found
+
+
+def _callee_function(model: SemanticModel, site: CallSite) -> FunctionInfo | None:
+    callee = unwrap(site.callee)
+    if callee is None or callee.type != "identifier":
+        return None
+    binding = model.binding_of(callee)
+    return binding.function if binding is not None else None
+
+
+def _clears_place(model: SemanticModel, helper: FunctionInfo, place: Place, depth: int) -> bool:
+    for clear in model.calls_named("clearInterval", "clearTimeout"):
+        inside = clear.args and is_inside(clear.node, helper.node)
+        if inside and place in value_sources(model, clear.args[0]):
+            return True
+    return depth < 1 and any(
+        _clears_place(model, inner, place, depth + 1)
+        for inner in _named_callees(model, helper)
+        if inner is not helper
+    )
+
+
+def _repeats_unpaired(
+    model: SemanticModel, call: CallSite, function: FunctionInfo, place: Place, name: str
+) -> str | None:
+    """Why the assigning function runs again before the binding is cleared: per request or
+    event (an interval), or for two failure events of one emitter (a timeout); None when an
+    ending event of the same emitter that starts it clears it (``'connect'`` starts,
+    ``'close'`` clears: the two alternate)."""
+    sites = _listener_sites(model, function)
+    clears = [
+        c
+        for c in model.calls_named("clearInterval", "clearTimeout")
+        if c.args and place in value_sources(model, c.args[0])
+    ]
+    for clear in clears:
+        for closing in _listener_sites(model, clear.function) if clear.function else []:
+            if any(same_location(model, closing.obj, site.obj) for site in sites):
+                return None  # started and cleared by the same emitter's events
+    if name == "setInterval":
+        context = context_of(model, call)
+        if context.repetition is not Repetition.REPEATING or not model.is_event_driven(function):
+            return None
+        return f"{context.where} runs again, {context.per or 'many times'}"
+    for site in sites:
+        events = {
+            string_value(other.args[0])
+            for other in sites
+            if other.args and same_location(model, other.obj, site.obj)
+        }
+        failures = sorted(e for e in events if e in _FAILURE_EVENTS)
+        if len(failures) >= 2:
+            quoted = " and ".join(f"`'{e}'`" for e in failures)
+            return (
+                f"{function.display()} runs on both {quoted} of `{text(site.obj)}`, which "
+                "fire for the same failure"
+            )
+    return None
+
+
+_FAILURE_EVENTS = frozenset({"error", "close", "end", "timeout", "disconnect"})
+
+
+def _listener_sites(model: SemanticModel, function: FunctionInfo | None) -> list[CallSite]:
+    """The ``X.on(event, …)`` registrations that run ``function``: as the listener itself, by
+    name, or through a listener that calls it directly."""
+    if function is None:
+        return []
+    found: list[CallSite] = []
+    site = function.callback_of
+    if site is not None and site.name in ("on", "once", "addListener") and site.obj is not None:
+        found.append(site)
+    binding = function.binding
+    for reference in binding.references if binding is not None else []:
+        parent = outer(reference).parent
+        if parent is None:
+            continue
+        if parent.type == "arguments" and parent.parent is not None:
+            user = model.call_at(parent.parent)
+            if user is not None and user.name in ("on", "once", "addListener") and user.obj:
+                found.append(user)
+        elif parent.type == "call_expression":
+            caller = model.call_at(parent)
+            outer_fn = caller.function if caller is not None else None
+            outer_site = outer_fn.callback_of if outer_fn is not None else None
+            if (
+                outer_site is not None
+                and outer_site.name in ("on", "once", "addListener")
+                and outer_site.obj is not None
+            ):
+                found.append(outer_site)
+    return found
+
+
+def _dropped_instances(ctx: RuleContext) -> Iterator[Finding]:
+    """``this.session = null`` / ``delete this.sessions[id]`` / ``this.sessions.delete(id)``
+    dropping an instance of a class in the file whose constructor (or start method) starts
+    an interval that only its teardown (``close()``) clears, in code that calls no teardown:
+    the interval keeps firing and its callback keeps the dropped instance alive."""
+    model = ctx.model
+    reported: set[int] = set()
+    for info in model.classes:
+        if not info.name:
+            continue
+        running = [r for r in running_intervals(model, info) if _starts(model, info, r)]
+        if not running:
+            continue
+        names = frozenset(name for r in running for name in r.teardown)
+        spec = ReleaseSpec(methods=names)
+        for created in model.calls_named(info.name):
+            if not created.is_new:
+                continue
+            flow = flow_of(model, created.node, spec)
+            if flow.kind not in (FlowKind.STORED, FlowKind.COLLECTED) or flow.place is None:
+                continue
+            fate = fate_of(model, flow, spec)
+            if fate.escape is not None:
+                continue  # handed to someone else, who may tear it down
+            for place in fate.places:
+                if not place.is_field:
+                    continue
+                for drop in _drops(model, place):
+                    if drop.id in reported or _tears_down(model, drop, names):
+                        continue
+                    reported.add(drop.id)
+                    first = running[0]
+                    start_call = first.field.starts[0][0]
+                    teardown = " or ".join(f"`{n}()`" for n in first.teardown)
+                    yield ctx.finding(
+                        drop,
+                        f"`{short(text(drop), 50)}` drops the `{info.name}` held in "
+                        f"`{place.label}` without calling {teardown}: {first.starter_words} "
+                        f"starts `{start_call.display()}` into `{first.field.place.label}`, "
+                        f"which only {teardown} clears, so the interval keeps firing and its "
+                        f"callback keeps the dropped `{info.name}` alive for the life of the "
+                        "process.",
+                        confidence=Confidence.MEDIUM,
+                        related=[
+                            ctx.related(start_call.node, "the interval the instance runs"),
+                            ctx.related(created.node, f"the `{info.name}` is made here"),
+                        ],
+                    )
+
+
+def _starts(model: SemanticModel, info: ClassInfo, running: RunningInterval) -> bool:
+    """The interval runs for every instance: its constructor starts it, or code outside the
+    class calls the starting method."""
+    if running.starter == "the constructor":
+        return True
+    return any(
+        not call.is_new and call.obj is not None and not model.in_class(call.node, info.node)
+        for call in model.calls_named(running.starter)
+    )
+
+
+def _drops(model: SemanticModel, place: Place) -> Iterator[Node]:
+    """Where ``place`` (or an entry of it) is let go: ``place = null``, ``delete place`` /
+    ``delete place[k]``, ``place.delete(k)``, ``place.clear()``."""
+    for occurrence in occurrences(model, place):
+        position = outer(occurrence)
+        parent = position.parent
+        if parent is None:
+            continue
+        kind = parent.type
+        if kind == "assignment_expression" and _same_node(parent, "left", position):
+            value = unwrap(parent.child_by_field_name("right"))
+            if value is not None and (value.type == "null" or text(value) == "undefined"):
+                yield parent
+        elif _is_delete(parent):
+            yield parent
+        elif kind == "subscript_expression" and _same_node(parent, "object", position):
+            above = outer(parent).parent
+            if above is not None and _is_delete(above):
+                yield above
+        elif kind == "member_expression" and _same_node(parent, "object", position):
+            call = parent.parent
+            if (
+                call is not None
+                and call.type == "call_expression"
+                and text(parent.child_by_field_name("property")) in ("delete", "clear")
+            ):
+                yield call
+
+
+def _same_node(parent: Node, name: str, child: Node) -> bool:
+    found = parent.child_by_field_name(name)
+    return found is not None and found.id == child.id
+
+
+def _is_delete(node: Node) -> bool:
+    return (
+        node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "delete"
+    )
+
+
+def _tears_down(model: SemanticModel, drop: Node, names: frozenset[str]) -> bool:
+    """The dropping function (or a callback in it) calls one of the teardown methods, or the
+    drop sits in a listener of the instance's own events (it ended itself)."""
+    function = model.enclosing_function(drop)
+    if function is None or function.method_kind in ("constructor", "field"):
+        return True  # module top level or an initialiser: nothing is held yet
+    outermost = function
+    while outermost.parent is not None and outermost.callback_of is not None:
+        outermost = outermost.parent
+    region = outermost.node
+    return any(is_inside(call.node, region) for call in model.calls_named(*sorted(names)))
+
+
+def _timeouts_outliving_node(ctx: RuleContext) -> Iterator[Finding]:
+    """A framework node (Node-RED's ``RED.nodes.createNode(this, n)``) that starts a timeout
+    per ``'input'`` message, keeps no handle, and has no ``'close'`` handler or ``close``
+    method: on redeploy the framework closes the node, but its pending timeouts still fire,
+    keeping the old node and each message alive until then (SPEC §1 *Framework
+    lifecycles*)."""
+    model = ctx.model
+    for maker, (per_message, ending) in sorted(FRAMEWORK_NODE_LIFECYCLES.items()):
+        for made in model.calls_named(maker):
+            node = made.function
+            if node is None or not made.args or unwrap(made.args[0]) is None:
+                continue
+            if not model.is_this(made.args[0]) or _has_ending(model, node, ending):
+                continue
+            for site in node.calls:
+                if site.name not in ("on", "addListener") or not model.is_this(site.obj):
+                    continue
+                if len(site.args) < 2 or string_value(site.args[0]) != per_message:
+                    continue
+                handler = _callback_function(model, site.args[1])
+                if handler is None:
+                    continue
+                yield from _pending_per_message(ctx, node, handler, per_message, ending)
+
+
+def _has_ending(model: SemanticModel, node: FunctionInfo, ending: str) -> bool:
+    """The node handles its own ending: ``this.on('close', …)`` in the constructor (or any
+    of its methods), or a ``close`` method."""
+    info = model.class_info(node.class_node) if node.class_node is not None else None
+    if info is not None and ending in info.methods:
+        return True
+    for site in model.calls_named("on", "once", "addListener"):
+        if site.args and string_value(site.args[0]) == ending and model.is_this(site.obj):
+            owner = model.this_function(site.node)
+            if owner is node or (info is not None and model.in_class(site.node, info.node)):
+                return True
+    return False
+
+
+def _pending_per_message(
+    ctx: RuleContext, node: FunctionInfo, handler: FunctionInfo, per_message: str, ending: str
+) -> Iterator[Finding]:
+    model = ctx.model
+    for call, kind in timer_calls(model, "setTimeout"):
+        if kind != "callback" or not is_inside(call.node, handler.node):
+            continue
+        if handle_problem(model, call, "clearTimeout") is None:
+            continue
+        name = node.display()
+        yield ctx.finding(
+            call.node,
+            f"`{call.display()}` starts a timeout per `'{per_message}'` message of the "
+            f"framework node {name} and keeps no handle, and {name} has no `'{ending}'` "
+            f"handler: when the flow is redeployed the node is closed but every pending "
+            f"timeout still fires, keeping the old node and its message"
+            f"{kept_alive(model, call.args[0] if call.args else None, [])} alive until then.",
             confidence=Confidence.MEDIUM,
         )
 
@@ -928,7 +1414,9 @@ def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         if kind != "callback":
             continue
         function = rescheduled_function(model, call)
-        if function is None or not unconditional_in(call.node, function):
+        if function is None or not (
+            unconditional_in(call.node, function) or _rearmed_in_finally(model, call, function)
+        ):
             continue
         context = starter_context(model, function)
         if not _reported(context, module_level):

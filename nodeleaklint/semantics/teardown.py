@@ -201,3 +201,62 @@ def _method_label(function: FunctionInfo) -> str:
         event = string_value(function.callback_of.args[0]) if function.callback_of.args else None
         return f"the `'{event}'` handler" if event else "the closing handler"
     return f"`{function.name}()`"
+
+
+@dataclass(frozen=True)
+class RunningInterval:
+    """An interval an instance runs until one of its teardown methods clears it."""
+
+    field: TimerField
+    starter: str  # "the constructor" or the starting method's name
+    teardown: tuple[str, ...]  # names of the methods that clear it (``close``, ``stop``)
+
+    @property
+    def starter_words(self) -> str:
+        """ "its constructor" or "`start()`", for messages."""
+        if self.starter == "the constructor":
+            return "its constructor"
+        return f"`{self.starter}()`"
+
+
+def running_intervals(model: SemanticModel, info: ClassInfo) -> list[RunningInterval]:
+    """The class's interval fields that start when an instance is made (its constructor, or a
+    method the constructor calls) or by a method, and that only named teardown methods clear:
+    whoever drops an instance without calling one of those leaves the interval firing, and
+    the interval keeps the instance alive (SPEC §1 *Teardown completeness*)."""
+    teardown = teardown_of(model, info)
+    intervals = {
+        place: timer_field
+        for place, timer_field in teardown.fields.items()
+        if place in teardown.cleared
+        and any(name == "setInterval" for _, name in timer_field.starts)
+    }
+    if not intervals:
+        return []
+    constructed: set[int] = set()
+    if info.constructor is not None:
+        constructed = {m.node.id for m in reached_methods(model, info, [info.constructor])}
+    found: list[RunningInterval] = []
+    for place, timer_field in intervals.items():
+        names = tuple(
+            sorted(
+                {
+                    method.name
+                    for method in teardown.methods
+                    if method.name and place in cleared_by(model, method, info)
+                }
+            )
+        )
+        if not names:
+            continue
+        if timer_field.methods & constructed:
+            found.append(RunningInterval(timer_field, "the constructor", names))
+            continue
+        starters = sorted(
+            method.name
+            for method in info.members
+            if method.node.id in timer_field.methods and method.name
+        )
+        if starters:
+            found.append(RunningInterval(timer_field, starters[0], names))
+    return found

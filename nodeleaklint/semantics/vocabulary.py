@@ -242,3 +242,53 @@ PARTIAL_END_HOOKS: dict[str, tuple[str, str]] = {
 # What marks a collection as shrunk or bounded somewhere, for the project view: removal
 # methods, and size reads (a bound may follow them).
 SIZE_AND_SHRINK = frozenset({"delete", "clear", "shift", "pop", "splice", "length", "size"})
+
+
+# -- the ways work ends (SPEC §1 *Cleanup is verified*) ----------------------------------------
+# Events that fire however a piece of work ends (a response's ``'finish'``, any ``'close'``):
+# cleanup in their handlers covers every path.
+WORK_ENDED_EVENTS = frozenset({"close", "finish", "end"})
+# Events that fire while work goes on (or starts it) rather than end it: a listener for one
+# of them is not another way the work can end.
+PROGRESS_EVENTS = frozenset(
+    {
+        "data",
+        "readable",
+        "drain",
+        "progress",
+        "pipe",
+        "unpipe",
+        "pause",
+        "resume",
+        "headers",
+        "trailers",
+        "information",
+        "continue",
+        "lookup",
+        "socket",
+        "prefinish",
+        "newListener",
+        "removeListener",
+        "message",
+        "line",
+        "chunk",
+        "open",
+        "spawn",
+        "listening",
+        "warning",
+    }
+)
+
+# Node methods that register their last (callback) argument as a ``once`` listener of the
+# receiver: method -> event. ``socket.connect(port, host, cb)`` adds ``once('connect', cb)``,
+# which stays while the peer is unreachable (a socket reused for every reconnect attempt
+# gains one per attempt); ``socket.setTimeout(ms, cb)`` adds ``once('timeout', cb)`` (a
+# keep-alive socket gains one per request).
+IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect", "setTimeout": "timeout"}
+# Modules whose ``Socket`` class (or ``connect`` / ``createConnection`` result) is a socket.
+SOCKET_MODULES = frozenset({"net", "node:net", "tls", "node:tls"})
+
+# Framework objects with a lifecycle: the call that makes one (with ``this``) -> (the event
+# it gets per message, the event that ends it). Node-RED: ``RED.nodes.createNode(this, n)``
+# makes a flow node; it gets ``'input'`` per message and ``'close'`` on redeploy or shutdown.
+FRAMEWORK_NODE_LIFECYCLES: dict[str, tuple[str, str]] = {"createNode": ("input", "close")}

@@ -779,3 +779,241 @@ class ErrorReporter {
   }
 }
 module.exports.ErrorReporter = ErrorReporter;
+
+// --- removal only on one path: the work can end another way with the listener attached -------
+function serveFile(req, res, path, next) {
+  var done = false;
+  function onSocketError(err) {
+    if (done) return;
+    done = true;
+    req.socket.removeListener('error', onSocketError);
+    next(err);
+  }
+  function onStream() {
+    req.socket.removeListener('error', onSocketError);
+  }
+  var file = openFile(path);
+  // ruleid: NLL101 -- removed on 'error' and 'stream', not when `file` emits 'directory'
+  req.socket.on('error', onSocketError);
+  file.on('error', onSocketError);
+  file.on('stream', onStream);
+  file.on('directory', next);
+  file.pipe(res);
+}
+module.exports.serveFile = serveFile;
+
+function serveFileFixed(req, res, path, next) {
+  function cleanup() {
+    req.socket.removeListener('error', onSocketError);
+  }
+  function onSocketError(err) {
+    cleanup();
+    next(err);
+  }
+  var file = openFile(path);
+  // ok: NLL101 -- also removed when the response finishes, however the work ends
+  req.socket.on('error', onSocketError);
+  file.on('error', onSocketError);
+  file.on('stream', cleanup);
+  file.on('directory', next);
+  file.pipe(res);
+  res.on('finish', cleanup);
+}
+module.exports.serveFileFixed = serveFileFixed;
+
+class Uploader {
+  constructor(connection) {
+    this.connection = connection;
+  }
+  send(job, done) {
+    const onDrop = () => done(new Error('dropped'));
+    const upload = job.start();
+    // ruleid: NLL101 -- removed when the upload fails, not when it completes
+    this.connection.on('drop', onDrop);
+    upload.on('error', (err) => {
+      this.connection.removeListener('drop', onDrop);
+      done(err);
+    });
+    upload.on('complete', () => done(null));
+    // ok: NLL101 -- 'data' is progress, not a way the upload ends
+    upload.on('data', (chunk) => job.progress(chunk.length));
+  }
+  sendFixed(job, done) {
+    const onDrop = () => done(new Error('dropped'));
+    const upload = job.start();
+    const cleanup = () => this.connection.removeListener('drop', onDrop);
+    // ok: NLL101 -- removed on both ways the upload ends
+    this.connection.on('drop', onDrop);
+    upload.on('error', (err) => {
+      cleanup();
+      done(err);
+    });
+    upload.on('complete', () => {
+      cleanup();
+      done(null);
+    });
+  }
+}
+module.exports.Uploader = Uploader;
+
+// --- mismatched removal: the removal names another function ------------------------------------
+function Watcher(feed) {
+  this.feed = feed;
+}
+Watcher.prototype.start = function () {
+  // ruleid: NLL101 -- stop() removes a new bound function, never this one
+  this.feed.on('update', this.onUpdate.bind(this));
+};
+Watcher.prototype.stop = function () {
+  this.feed.removeListener('update', this.onUpdate.bind(this));
+};
+Watcher.prototype.startFixed = function () {
+  this.boundUpdate = this.boundUpdate || this.onUpdate.bind(this);
+  // ok: NLL101 -- the same bound function is kept and removed in stopFixed()
+  this.feed.on('update', this.boundUpdate);
+};
+Watcher.prototype.stopFixed = function () {
+  this.feed.removeListener('update', this.boundUpdate);
+};
+Watcher.prototype.onUpdate = function (update) {
+  this.last = update;
+};
+module.exports.Watcher = Watcher;
+
+class Tracker {
+  constructor(bus) {
+    this.bus = bus;
+  }
+  watch(id) {
+    const onMove = (pos) => this.record(id, pos);
+    // ruleid: NLL101 -- unwatch() removes an inline arrow, never `onMove`
+    this.bus.on('move', onMove);
+  }
+  unwatch(id) {
+    this.bus.off('move', (pos) => this.record(id, pos));
+  }
+  refresh() {
+    this.bus.removeListener('reset', this.onReset.bind(this));
+    // ruleid: NLL101 -- the removal above names a new bound function: each refresh adds one more
+    this.bus.on('reset', this.onReset.bind(this));
+  }
+  watchFixed(id) {
+    this.onMove = (pos) => this.record(id, pos);
+    // ok: NLL101 -- the stored handler is the one unwatchFixed() removes
+    this.bus.on('move', this.onMove);
+  }
+  unwatchFixed() {
+    this.bus.off('move', this.onMove);
+  }
+  record(id, pos) {
+    this.last = { id, pos };
+  }
+  onReset() {
+    this.last = null;
+  }
+}
+module.exports.Tracker = Tracker;
+
+// --- listeners Node adds for a callback: socket.connect(port, host, cb) ----------------------
+class Feeder {
+  constructor(port) {
+    this.port = port;
+    this.socket = new net.Socket();
+    this.socket.on('error', () => {});
+    this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+  }
+  connect() {
+    // ruleid: NLL101 -- reconnects reuse the socket: one once('connect') per failed attempt
+    this.socket.connect(this.port, 'feed', () => this.onConnect());
+  }
+  onConnect() {}
+}
+module.exports.Feeder = Feeder;
+
+function FixedFeeder(port) {
+  this.port = port;
+  this.socket = new net.Socket();
+  this.socket.on('connect', () => this.onConnect());
+  this.socket.on('error', () => {});
+  this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+}
+FixedFeeder.prototype.connect = function () {
+  // ok: NLL101 -- no callback: the one 'connect' listener is added once, in the constructor
+  this.socket.connect(this.port, 'feed');
+};
+FixedFeeder.prototype.onConnect = function () {};
+function FreshFeeder(port) {
+  this.port = port;
+  this.connect();
+}
+FreshFeeder.prototype.connect = function () {
+  this.socket = new net.Socket();
+  this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+  // ok: NLL101 -- a new socket per attempt takes its listeners with it
+  this.socket.connect(this.port, 'feed', () => this.onConnect());
+};
+FreshFeeder.prototype.onConnect = function () {};
+module.exports.feeders = { FixedFeeder, FreshFeeder };
+
+// --- removal only on the error path ----------------------------------------------------------
+function sendOn(conn, payload, cb) {
+  const onClose = () => cb(new Error('closed before the reply'));
+  // ruleid: NLL101 -- removed when the write fails, not when it succeeds
+  conn.on('close', onClose);
+  conn.write(payload, (err) => {
+    if (err) {
+      conn.removeListener('close', onClose);
+      return cb(err);
+    }
+    cb(null);
+  });
+}
+function sendOnFixed(conn, payload, cb) {
+  const onClose = () => cb(new Error('closed before the reply'));
+  // ok: NLL101 -- removed on both outcomes
+  conn.on('close', onClose);
+  conn.write(payload, (err) => {
+    conn.removeListener('close', onClose);
+    cb(err || null);
+  });
+}
+module.exports.send = { sendOn, sendOnFixed };
+
+app.get('/slow-upload', (req, res) => {
+  // ruleid: NLL101 -- once('timeout') on the keep-alive socket, one more per request
+  req.socket.setTimeout(60000, () => res.status(408).end());
+  // ok: NLL101 -- `res.setTimeout` listens on the per-request response
+  res.setTimeout(60000, () => res.status(408).end());
+  res.end('ok');
+});
+app.get('/slow-upload-fixed', (req, res) => {
+  const onTimeout = () => res.status(408).end();
+  // ok: NLL101 -- no callback: the listener is added and removed by hand
+  req.socket.setTimeout(60000);
+  req.socket.once('timeout', onTimeout);
+  res.on('finish', () => req.socket.removeListener('timeout', onTimeout));
+  res.end('ok');
+});
+
+// --- a stream's own ending takes its listeners with it ------------------------------------------
+function followProgress(stream, onFinished) {
+  let finished = false;
+  const output = [];
+  function onData(chunk) { output.push(chunk); }
+  function onError(err) {
+    finished = true;
+    stream.removeListener('data', onData);
+    stream.removeListener('error', onError);
+    stream.removeListener('end', onEnd);
+    onFinished(err, output);
+  }
+  function onEnd() {
+    if (!finished) onFinished(null, output);
+    finished = true;
+  }
+  // ok: NLL101 -- removed on 'error'; on 'end' the stream itself is done, with its listeners
+  stream.on('data', onData);
+  stream.on('error', onError);
+  stream.on('end', onEnd);
+}
+module.exports.followProgress = followProgress;

@@ -294,3 +294,145 @@ export class Command {
     });
   }
 }
+
+// --- removal only on one path: the work can end another way with the listener attached -------
+interface Job {
+  start(): EventEmitter;
+}
+
+export class Transfer {
+  constructor(private readonly link: EventEmitter) {}
+  run(job: Job, done: (err?: Error) => void): void {
+    const onDrop = (): void => done(new Error('dropped'));
+    const upload = job.start();
+    // ruleid: NLL101 -- removed when the upload fails, not when it completes
+    this.link.on('drop', onDrop);
+    upload.on('error', (err: Error) => {
+      this.link.off('drop', onDrop);
+      done(err);
+    });
+    upload.on('complete', () => done());
+  }
+  runFixed(job: Job, done: (err?: Error) => void): void {
+    const onDrop = (): void => done(new Error('dropped'));
+    const upload = job.start();
+    // ok: NLL101 -- removed when the upload closes, however it ends
+    this.link.on('drop', onDrop);
+    upload.on('error', (err: Error) => done(err));
+    upload.on('complete', () => done());
+    upload.on('close', () => this.link.off('drop', onDrop));
+  }
+}
+
+export function relay(upstream: EventEmitter, queue: { add(): EventEmitter }, send: (m: string) => void): void {
+  const onMessage = (m: string): void => send(m);
+  const job = queue.add();
+  // ruleid: NLL101 -- removed only when the job fails, not when it is done
+  upstream.on('message', onMessage);
+  job.once('failed', () => {
+    upstream.off('message', onMessage);
+    send('failed');
+  });
+  job.once('done', () => send('bye'));
+}
+
+// --- mismatched removal: the removal names another function ------------------------------------
+export class Subscription {
+  constructor(private readonly feed: EventEmitter) {}
+  open(id: string): void {
+    // ruleid: NLL101 -- close() removes a new bound function, never this one
+    this.feed.on('update', this.onUpdate.bind(this, id));
+  }
+  close(id: string): void {
+    this.feed.off('update', this.onUpdate.bind(this, id));
+  }
+  private readonly boundUpdate = (u: string): void => this.onUpdate('all', u);
+  openFixed(): void {
+    // ok: NLL101 -- the field holds one function, the one closeFixed() removes
+    this.feed.on('update', this.boundUpdate);
+  }
+  closeFixed(): void {
+    this.feed.off('update', this.boundUpdate);
+  }
+  private onUpdate(id: string, update: string): void {
+    void id;
+    void update;
+  }
+}
+
+// --- listeners Node adds for a callback: socket.connect(port, host, cb) ----------------------
+export class Link {
+  private readonly socket: Socket = new Socket();
+  private retry?: NodeJS.Timeout;
+  constructor(private readonly port: number) {
+    this.socket.on('error', () => undefined);
+    this.socket.on('close', () => {
+      this.retry = setTimeout(() => this.open(), 1000);
+    });
+  }
+  open(): void {
+    // ruleid: NLL101 -- every retry adds a once('connect') that never fires while the peer is down
+    this.socket.connect(this.port, 'peer', () => this.ready());
+  }
+  openFixed(): void {
+    this.socket.removeAllListeners('connect');
+    this.socket.once('connect', () => this.ready());
+    // ok: NLL101 -- no callback: the one pending 'connect' listener is replaced per attempt
+    this.socket.connect(this.port, 'peer');
+  }
+  close(): void {
+    clearTimeout(this.retry);
+    this.socket.destroy();
+  }
+  private ready(): void {}
+}
+
+// --- removal only on the error path ----------------------------------------------------------
+export class Courier {
+  constructor(private readonly link: EventEmitter) {}
+  async deliver(parcel: string, notify: (m: string) => void): Promise<void> {
+    const onLost = (): void => notify(`lost ${parcel}`);
+    // ruleid: NLL101 -- removed when the delivery throws, not when it succeeds
+    this.link.on('lost', onLost);
+    try {
+      await ship(parcel);
+      notify('delivered');
+    } catch (err) {
+      this.link.off('lost', onLost);
+      notify('failed');
+      throw err;
+    }
+  }
+  async deliverFixed(parcel: string, notify: (m: string) => void): Promise<void> {
+    const onLost = (): void => notify(`lost ${parcel}`);
+    // ok: NLL101 -- removed in finally, on both outcomes
+    this.link.on('lost', onLost);
+    try {
+      await ship(parcel);
+      notify('delivered');
+    } finally {
+      this.link.off('lost', onLost);
+    }
+  }
+}
+declare function ship(parcel: string): Promise<void>;
+
+server.get('/slow', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL101 -- once('timeout') on the keep-alive socket, one more per request
+  request.raw.socket.setTimeout(30_000, () => reply.code(408).send());
+  return reply.send('ok');
+});
+
+export class Provider {
+  constructor(private readonly doc: EventEmitter) {
+    // ok: NLL101 -- the removal in destroy() names the function bound below, not this handler
+    this.doc.on('update', () => this.touch());
+    // ruleid: NLL101 -- destroy() removes `this.onUpdate`, not the new function `.bind` made
+    this.doc.on('update', this.onUpdate.bind(this));
+  }
+  destroy(): void {
+    this.doc.off('update', this.onUpdate);
+  }
+  private onUpdate(): void {}
+  private touch(): void {}
+}

@@ -1,5 +1,6 @@
 // Annotated cases for NLL201 uncleared-interval (CommonJS: Express, Socket.IO, ws, Koa, Fastify).
 const express = require('express');
+const net = require('node:net');
 const timers = require('node:timers');
 const { setInterval: every } = require('timers');
 const { setInterval: ticks } = require('timers/promises');
@@ -493,12 +494,236 @@ const fixedStatsInitializer = {
 };
 module.exports.initializers = { statsInitializer, fixedStatsInitializer };
 
-// --- known gaps --------------------------------------------------------------------------------
+// --- a clear after the handle was overwritten, a clear of a field that never holds it ---------
+function Heart(link) {
+  this.link = link;
+  // ruleid: NLL201 -- stop() sets the field to null before clearing it: the clear receives null
+  this.beat = setInterval(() => this.link.ping(), 5000);
+}
+Heart.prototype.stop = function () {
+  this.beat = null;
+  clearInterval(this.beat);
+};
+function FixedHeart(link) {
+  this.link = link;
+  // ok: NLL201 -- cleared before the field is reset
+  this.beat = setInterval(() => this.link.ping(), 5000);
+}
+FixedHeart.prototype.stop = function () {
+  clearInterval(this.beat);
+  this.beat = null;
+};
+
+class Ticker {
+  start() {
+    // ruleid: NLL201 -- stop() clears `this.interval`, which is never assigned: the handle lives in `this.timer`
+    this.timer = setInterval(() => this.tick(), 1000);
+  }
+  stop() {
+    clearInterval(this.interval);
+  }
+  tick() {}
+}
+class Rotator {
+  start() {
+    // ok: NLL201 -- stop() reads the handle into `old` before it resets the field
+    this.timer = setInterval(() => this.tick(), 1000);
+  }
+  stop() {
+    const old = this.timer;
+    this.timer = null;
+    clearInterval(old);
+  }
+  tick() {}
+}
+module.exports.clocks = { Heart, FixedHeart, Ticker, Rotator };
+
+// --- replacement in module bindings ------------------------------------------------------------
 app.get('/overwrite', (req, res) => {
-  // todoruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
+  // ruleid: NLL201 -- the previous handle in `current` is overwritten without being cleared
   current = setInterval(() => res.write('.'), 1000);
   res.on('close', () => clearInterval(current));
 });
 let current;
+app.get('/overwrite-fixed', (req, res) => {
+  clearInterval(latest);
+  // ok: NLL201 -- the previous interval is cleared first
+  latest = setInterval(() => res.write('.'), 1000);
+  res.on('close', () => clearInterval(latest));
+});
+let latest;
+let refreshTimer = null;
+let panelOpen = false;
+const panelToggle = new EventTarget();
+panelToggle.addEventListener('click', () => {
+  panelOpen = !panelOpen;
+  if (panelOpen) {
+    // ok: NLL201 -- a toggle: the same handler clears it on the other branch
+    refreshTimer = setInterval(() => io.emit('refresh'), 1000);
+  } else {
+    clearInterval(refreshTimer);
+  }
+});
+let tickerTimer;
+function clearTicker() {
+  clearInterval(tickerTimer);
+}
+app.get('/ticker', (req, res) => {
+  clearTicker();
+  // ok: NLL201 -- a helper clears the previous interval first
+  tickerTimer = setInterval(() => res.write('.'), 1000);
+  res.on('close', clearTicker);
+});
+
+const feed = net.connect(7000, 'feed');
+let keepAlive;
+feed.on('connect', () => {
+  // ok: NLL201 -- started on 'connect' and cleared on 'close' of the same socket: they alternate
+  keepAlive = setInterval(() => feed.write('ping'), 10000);
+});
+feed.on('close', () => clearInterval(keepAlive));
+
+let reconnectTimer;
+let link;
+function openLink() {
+  link = net.connect(7001, 'upstream');
+  link.on('error', scheduleReconnect);
+  link.on('close', scheduleReconnect);
+}
+function scheduleReconnect() {
+  // ruleid: NLL201 -- 'error' and 'close' both fire for one failure: two reconnects, one handle lost
+  reconnectTimer = setTimeout(openLink, 1000);
+}
+function closeLink() {
+  clearTimeout(reconnectTimer);
+  link.destroy();
+}
+let retryTimer;
+let line;
+function openLine() {
+  line = net.connect(7002, 'upstream');
+  line.on('error', retryLine);
+  line.on('close', retryLine);
+}
+function retryLine() {
+  if (retryTimer) return;
+  // ok: NLL201 -- tested first: one retry per failure
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    openLine();
+  }, 1000);
+}
+function closeLine() {
+  clearTimeout(retryTimer);
+  line.destroy();
+}
+module.exports.links = { openLink, closeLink, openLine, closeLine };
+
+// --- re-arming in a promise's finally ------------------------------------------------------------
+function pollFeed(client) {
+  client.fetch().finally(() => {
+    // ruleid: NLL201 -- `finally` runs however the fetch settles: the chain never ends
+    setTimeout(() => pollFeed(client), 1000);
+  });
+}
+function pollFeedFixed(client, state) {
+  client.fetch().finally(() => {
+    if (state.stopped) return;
+    // ok: NLL201 -- a stop condition, and the handle is kept where the close handler clears it
+    state.timer = setTimeout(() => pollFeedFixed(client, state), 1000);
+  });
+}
+app.get('/feed', (req, res) => {
+  pollFeed(req.app.locals.client);
+  res.end();
+});
+app.get('/feed-fixed', (req, res) => {
+  const state = { stopped: false, timer: null };
+  pollFeedFixed(req.app.locals.client, state);
+  req.on('close', () => {
+    state.stopped = true;
+    clearTimeout(state.timer);
+  });
+  res.end();
+});
+
+// --- an owner that drops an object whose interval still runs -----------------------------------
+function Presence(user) {
+  this.user = user;
+  this.heartbeat = setInterval(() => this.user.touch(), 30000);
+}
+Presence.prototype.destroy = function () {
+  clearInterval(this.heartbeat);
+};
+function Room() {
+  this.members = {};
+}
+Room.prototype.join = function (user) {
+  this.members[user.id] = new Presence(user);
+};
+Room.prototype.leave = function (user) {
+  // ruleid: NLL201 -- the Presence's interval keeps running, and keeps it alive
+  delete this.members[user.id];
+};
+Room.prototype.leaveFixed = function (user) {
+  this.members[user.id].destroy();
+  // ok: NLL201 -- destroyed before it is dropped
+  delete this.members[user.id];
+};
+module.exports.Room = Room;
+
+class Lobby {
+  constructor() {
+    this.host = null;
+  }
+  open(user) {
+    this.host = new Presence(user);
+  }
+  reset() {
+    // ruleid: NLL201 -- the host's interval keeps running with nothing left to destroy it
+    this.host = null;
+  }
+  resetFixed() {
+    if (this.host) this.host.destroy();
+    // ok: NLL201 -- destroyed first
+    this.host = null;
+  }
+}
+module.exports.Lobby = Lobby;
+
+// --- a framework node whose per-message timeouts outlive it (Node-RED) ---------------------------
+function registerPause(RED) {
+  function PauseNode(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.on('input', function (msg) {
+      // ruleid: NLL201 -- no 'close' handler: pending timeouts outlive a redeploy
+      setTimeout(function () {
+        node.send(msg);
+      }, config.timeout);
+    });
+  }
+  RED.nodes.registerType('pause', PauseNode);
+
+  function FixedPauseNode(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const pending = new Set();
+    node.on('input', function (msg) {
+      // ok: NLL201 -- kept, and cleared when the node closes
+      const id = setTimeout(function () {
+        pending.delete(id);
+        node.send(msg);
+      }, config.timeout);
+      pending.add(id);
+    });
+    node.on('close', function () {
+      pending.forEach(clearTimeout);
+      pending.clear();
+    });
+  }
+  RED.nodes.registerType('pause-fixed', FixedPauseNode);
+}
+module.exports.registerPause = registerPause;
 
 module.exports = { Feed, Link, Watchdog, Session, Client, Heartbeats, startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };

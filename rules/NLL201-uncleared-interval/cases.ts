@@ -1,6 +1,7 @@
 // Annotated cases for NLL201 uncleared-interval (TypeScript: NestJS, Fastify, ES imports).
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import { Socket, connect } from 'node:net';
 import { setInterval as every } from 'node:timers';
 import { setInterval as tick } from 'node:timers/promises';
 import * as timers from 'timers';
@@ -227,6 +228,156 @@ export class Sampler2 {
 export class LongPoll {
   // todook: NLL201 -- a public field another module may clear: cross-file clears are not seen
   public timer = setInterval(() => flushMetrics(), 1000);
+}
+
+// --- a clear after the handle was overwritten, a clear of a field that never holds it ---------
+export class Beacon {
+  private timer: NodeJS.Timeout | undefined;
+  private pollTimer?: NodeJS.Timeout;
+  start(): void {
+    // ruleid: NLL201 -- stop() resets the field before clearing it: the clear receives undefined
+    this.timer = setInterval(() => this.send(), 1000);
+  }
+  stop(): void {
+    this.timer = undefined;
+    clearInterval(this.timer);
+  }
+  poll(): void {
+    // ruleid: NLL201 -- halt() clears `this.pollInterval`, which is never assigned: the handle lives in `this.pollTimer`
+    this.pollTimer = setInterval(() => this.send(), 5000);
+  }
+  halt(): void {
+    clearInterval(this.pollInterval);
+  }
+  private pollInterval?: NodeJS.Timeout;
+  private send(): void {}
+}
+
+export class FixedBeacon {
+  private timer: NodeJS.Timeout | undefined;
+  start(): void {
+    // ok: NLL201 -- cleared before the field is reset
+    this.timer = setInterval(() => this.send(), 1000);
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+  private send(): void {}
+}
+
+// --- replacement in module bindings ------------------------------------------------------------
+let pollTimer: NodeJS.Timeout | undefined;
+fastify.get('/watch', async (request, reply) => {
+  // ruleid: NLL201 -- the previous request's interval is orphaned: the close handler clears only the last
+  pollTimer = setInterval(() => reply.raw.write('.'), 1000);
+  request.raw.on('close', () => clearInterval(pollTimer));
+});
+
+let redial: NodeJS.Timeout | undefined;
+let wire: Socket | undefined;
+function dial(): void {
+  wire = connect(7003, 'upstream');
+  wire.on('error', () => scheduleDial());
+  wire.on('close', () => scheduleDial());
+}
+function scheduleDial(): void {
+  // ruleid: NLL201 -- one failure fires 'error' and 'close': two dials, the first handle lost
+  redial = setTimeout(dial, 1000);
+}
+function scheduleDialFixed(): void {
+  if (redial) clearTimeout(redial);
+  // ok: NLL201 -- the pending dial is cleared first
+  redial = setTimeout(dial, 1000);
+}
+export function hangUp(): void {
+  clearTimeout(redial);
+  wire?.destroy();
+  scheduleDialFixed();
+}
+
+// --- re-arming in a promise's finally ------------------------------------------------------------
+export class Refresher {
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  constructor(private readonly source: { load(): Promise<void> }) {}
+  loop(): void {
+    this.source.load().finally(() => {
+      // ruleid: NLL201 -- re-armed however the load settles, handle discarded: nothing stops it
+      setTimeout(() => this.loop(), 1000);
+    });
+  }
+  loopFixed(): void {
+    this.source.load().finally(() => {
+      if (this.stopped) return;
+      // ok: NLL201 -- kept in a field close() clears, and a stop flag
+      this.timer = setTimeout(() => this.loopFixed(), 1000);
+    });
+  }
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}
+
+// --- an owner that drops an object whose interval still runs -----------------------------------
+class Watch {
+  private readonly timer: NodeJS.Timeout;
+  constructor(private readonly path: string) {
+    this.timer = setInterval(() => this.check(), 5000);
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+  private check(): void {
+    void this.path;
+  }
+}
+
+export class Watcher {
+  private readonly watches = new Map<string, Watch>();
+  add(path: string): void {
+    this.watches.set(path, new Watch(path));
+  }
+  remove(path: string): void {
+    // ruleid: NLL201 -- the Watch's interval keeps running, and keeps it alive
+    this.watches.delete(path);
+  }
+  removeFixed(path: string): void {
+    this.watches.get(path)?.stop();
+    // ok: NLL201 -- stopped before it is dropped
+    this.watches.delete(path);
+  }
+}
+
+// --- a framework node whose per-message timeouts outlive it (Node-RED) ---------------------------
+interface RedNode {
+  on(event: string, fn: (msg: unknown) => void): void;
+  send(msg: unknown): void;
+}
+interface RedApi {
+  nodes: { createNode(node: RedNode, config: unknown): void; registerType(n: string, f: unknown): void };
+}
+export function registerDelay(RED: RedApi): void {
+  function DelayNode(this: RedNode, config: { ms: number }): void {
+    RED.nodes.createNode(this, config);
+    this.on('input', (msg) => {
+      // ruleid: NLL201 -- no 'close' handler: pending timeouts outlive a redeploy
+      setTimeout(() => this.send(msg), config.ms);
+    });
+  }
+  RED.nodes.registerType('delay', DelayNode);
+
+  function FixedDelayNode(this: RedNode, config: { ms: number }): void {
+    RED.nodes.createNode(this, config);
+    let pending: NodeJS.Timeout | undefined;
+    this.on('input', (msg) => {
+      // ok: NLL201 -- the close handler clears it
+      pending = setTimeout(() => this.send(msg), config.ms);
+    });
+    this.on('close', () => clearTimeout(pending));
+  }
+  RED.nodes.registerType('delay-fixed', FixedDelayNode);
 }
 
 declare function flushMetrics(): void;
