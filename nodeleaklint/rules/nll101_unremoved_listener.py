@@ -116,10 +116,11 @@ parameters of unknown
 lifetime; those last two are reported only when the handler captures per-call state, the
 event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'close'`,
 `'error'`, `'connect'` … belong to a stream's or socket's own piece of work), and, for
-parameters, the function repeats or the listener waits on a signal's `'abort'`. A parameter
-named for one connection (`socket`, `ws`, `websocket`, `conn`, `connection`) is taken to hold
-that connection, whose listeners go with it: a shared socket handed to a helper under such a
-name is missed.
+parameters, the function repeats or the listener waits on a signal's `'abort'`. A
+constructor that keeps the object it was given (`this.connection = connection`) and listens
+to it is a wrapper: its listeners live as long as the pair and are not reported. What a
+parameter holds is otherwise learned from the callers in view (this file, or other files of
+the project), never from its name.
 Handler identity follows bindings, `this.x` fields and `const self = this` aliases, not
 copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
 stored in a collection or handed to another function is assumed to be removed elsewhere, and
@@ -166,6 +167,7 @@ from nodeleaklint.semantics.syntax import (
     call_arguments,
     is_function,
     is_inside,
+    outer,
     root_object,
     short,
     string_value,
@@ -196,10 +198,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
     confidence=Confidence.HIGH,
 )
-
-# Parameters that by name hold one client's connection (socket.io's `socket`, ws's `ws`): a
-# function taking one sets that connection up, and its listeners die with it.
-CONNECTION_PARAMS = frozenset({"socket", "ws", "websocket", "conn", "connection"})
 
 
 @dataclass(frozen=True)
@@ -1040,7 +1038,7 @@ def _judge_context(
             )
     if not per_call or event in LIFECYCLE_EVENTS:
         return None
-    if lifetime is Lifetime.UNKNOWN and _is_connection_param(holder):
+    if lifetime is Lifetime.UNKNOWN and _wrapped_by_instance(model, holder):
         return None
     if _replaces_listener(model, call, target):
         return None
@@ -1049,15 +1047,31 @@ def _judge_context(
     return Confidence.MEDIUM, holder
 
 
-def _is_connection_param(holder: Holder) -> bool:
-    """``initializeClient(socket, …) { socket.on('input', …) }``: listeners on the connection
-    the function was given last as long as that connection."""
+def _wrapped_by_instance(model: SemanticModel, holder: Holder) -> bool:
+    """``constructor(connection) { this.connection = connection; connection.on(ev, …) }``:
+    the instance keeps the object it was given and listens to it for its own life, so the
+    listeners live exactly as long as the pair (SPEC §1 *Roles*: the wrapper owns it)."""
     binding = holder.binding
-    return (
-        binding is not None
-        and binding.kind is BindingKind.PARAM
-        and binding.name in CONNECTION_PARAMS
-    )
+    function = binding.function if binding is not None else None
+    if binding is None or binding.kind is not BindingKind.PARAM or function is None:
+        return False
+    if function.method_kind != "constructor" and model.class_info(function.node) is None:
+        return False
+    for reference in binding.references:
+        parent = outer(reference).parent
+        if parent is None or parent.type != "assignment_expression":
+            continue
+        right = parent.child_by_field_name("right")
+        left = unwrap(parent.child_by_field_name("left"))
+        if (
+            right is not None
+            and outer(reference).id == right.id
+            and left is not None
+            and left.type == "member_expression"
+            and model.is_this(left.child_by_field_name("object"))
+        ):
+            return True
+    return False
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:

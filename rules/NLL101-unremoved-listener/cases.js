@@ -1017,3 +1017,17 @@ function followProgress(stream, onFinished) {
   stream.on('end', onEnd);
 }
 module.exports.followProgress = followProgress;
+
+// A wrapper keeps the connection it was given and forwards its events for its own life:
+// the listeners live exactly as long as the pair (evidence: `this.connection = connection`).
+class ChannelModel extends EventEmitter {
+  constructor(connection) {
+    super();
+    this.connection = connection;
+    ['error', 'blocked', 'unblocked'].forEach((ev) => {
+      // ok: NLL101
+      connection.on(ev, this.emit.bind(this, ev));
+    });
+  }
+}
+module.exports.ChannelModel = ChannelModel;

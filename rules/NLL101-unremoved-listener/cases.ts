@@ -436,3 +436,17 @@ export class Provider {
   private onUpdate(): void {}
   private touch(): void {}
 }
+
+// A wrapper keeps the connection it was given and forwards its events for its own life:
+// the listeners live exactly as long as the pair (evidence: `this.connection = connection`).
+export class ChannelModel extends EventEmitter {
+  private readonly connection: EventEmitter;
+  constructor(connection: EventEmitter) {
+    super();
+    this.connection = connection;
+    for (const ev of ['error', 'blocked', 'unblocked']) {
+      // ok: NLL101
+      connection.on(ev, this.emit.bind(this, ev));
+    }
+  }
+}
