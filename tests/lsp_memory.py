@@ -15,7 +15,10 @@ from pygls.uris import from_fs_path
 
 from nodeleaklint import lsp
 
-LEAKY = "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(0);\n}\n"
+LEAKY = (
+    "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(0);\n"
+    "app.get(r, () => bus.on(e, f));\n}\n"
+)
 
 
 def rss_kib() -> int:

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from nodeleaklint.cli import cli
 
-LEAK = "bus.setMaxListeners(0);\n"
+LEAK = "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"
 HEADER = "const bus = require('./bus');\n"
 
 
@@ -92,10 +92,12 @@ def test_entries_survive_lines_inserted_above() -> None:
 
 def test_only_new_findings_are_reported() -> None:
     invoke("--write-baseline", "baseline.json", "src")
-    write("src/a.js", HEADER + LEAK + "other.setMaxListeners(0);\n")
+    write(
+        "src/a.js", HEADER + LEAK + "other.setMaxListeners(0);\nwss.on(e, () => other.on(e, f));\n"
+    )
     status, items = findings("--baseline", "baseline.json", "src")
     assert status == 1
-    assert [(i["path"], i["line"]) for i in items] == [("src/a.js", 3)]
+    assert [(i["path"], i["line"]) for i in items] == [("src/a.js", 4)]
 
 
 def test_a_second_identical_line_is_new() -> None:

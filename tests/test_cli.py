@@ -17,7 +17,7 @@ from nodeleaklint.rules.base import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\n"
+LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"
 CLEAN = "const bus = require('./bus');\nbus.setMaxListeners(20);\n"
 NEVER = "async function f() {\n  await new Promise(() => {});\n}\n"
 
@@ -139,7 +139,11 @@ def test_statistics_counts_per_rule() -> None:
 
 
 def test_statistics_total_is_right_aligned_with_the_counts() -> None:
-    write("a.js", "const bus = require('./bus');\n" + "bus.setMaxListeners(0);\n" * 12)
+    write(
+        "a.js",
+        "const bus = require('./bus');\n"
+        + "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n" * 12,
+    )
     assert invoke("check", "--statistics").stdout.splitlines() == [
         "12\tNLL102\traised-max-listeners",
         "12\ttotal",
@@ -243,7 +247,11 @@ def test_per_file_ignores_are_relative_to_the_config_root() -> None:
 
 
 def test_rule_options_from_config() -> None:
-    write("a.js", "const bus = require('./bus');\nbus.setMaxListeners(100);\n")
+    write(
+        "a.js",
+        "const bus = require('./bus');\nbus.setMaxListeners(100);\n"
+        "app.get(r, () => bus.on(e, f));\n",
+    )
     assert invoke("check").exit_code == 1
     write("nodeleaklint.toml", "[rules.raised-max-listeners]\nthreshold = 200\n")
     assert invoke("check").exit_code == 0
@@ -277,16 +285,17 @@ def test_suppression_comments_and_unused_report() -> None:
         "a.js",
         "const bus = require('./bus');\n"
         "// nodeleaklint-disable-next-line NLL102 -- deliberate\n"
-        "bus.setMaxListeners(0);\n"
+        "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"
         "bus.setMaxListeners(0); // nodeleaklint-disable-line raised-max-listeners\n"
         "// nodeleaklint-disable-next-line NLL601\n"
-        "const s = '// nodeleaklint-disable-line NLL102'; bus.setMaxListeners(0);\n",
+        "const s = '// nodeleaklint-disable-line NLL102'; bus.setMaxListeners(0);\n"
+        "app.get(r, () => bus.on(e, f));\n",
     )
     result = invoke("check", "--format", "concise")
     assert result.exit_code == 1
-    assert [line.split(":")[1] for line in result.stdout.splitlines()] == ["6"]
+    assert [line.split(":")[1] for line in result.stdout.splitlines()] == ["7"]
     unused = invoke("check", "--format", "concise", "--report-unused-suppressions")
-    assert "a.js:5:1: NLL-UNUSED-SUPPRESSION" in unused.stdout
+    assert "a.js:6:1: NLL-UNUSED-SUPPRESSION" in unused.stdout
 
 
 def test_unused_suppressions_alone_exit_one_when_reported() -> None:
@@ -337,7 +346,10 @@ def test_fail_on_counts_only_reported_findings() -> None:
 
 
 def test_summary_splits_findings_by_confidence() -> None:
-    write("src/a.js", LEAKY + "bus.setMaxListeners(0);\n")
+    write(
+        "src/a.js",
+        LEAKY + "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n",
+    )
     write("src/b.js", NEVER)
     write("src/c.js", CLEAN)
     result = invoke("check")

@@ -11,8 +11,11 @@ from click.testing import CliRunner, Result
 
 from nodeleaklint.cli import cli
 
-LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\nbus.on('x', f);\n"
-FIXED = "const bus = require('./bus');\nbus.on('x', f);\n"
+LEAKY = (
+    "const bus = require('./bus');\nbus.setMaxListeners(0);\nbus.on('x', f);\n"
+    "app.get(r, () => bus.on(e, f));\n"
+)
+FIXED = "const bus = require('./bus');\nbus.on('x', f);\napp.get(r, () => bus.on(e, f));\n"
 MEDIUM_LEFT = "async function f() {\n  await new Promise(() => {});\n}\n"
 
 
@@ -59,8 +62,8 @@ def test_diff_prints_the_change_and_exits_one() -> None:
     result = invoke("--diff", "--unsafe-fixes", "a.js")
     assert result.exit_code == 1
     assert result.stdout == (
-        "--- a.js\n+++ a.js\n@@ -1,3 +1,2 @@\n const bus = require('./bus');\n"
-        "-bus.setMaxListeners(0);\n bus.on('x', f);\n"
+        "--- a.js\n+++ a.js\n@@ -1,4 +1,3 @@\n const bus = require('./bus');\n"
+        "-bus.setMaxListeners(0);\n bus.on('x', f);\n app.get(r, () => bus.on(e, f));\n"
     )
     assert "would apply 1 fix in 1 file" in result.stderr
 
@@ -83,6 +86,13 @@ def test_fix_and_diff_refuse_stdin() -> None:
 
 def test_fix_leaves_suppressed_findings_alone() -> None:
     suppressed = "const bus = require('./bus');\n// nodeleaklint-disable-next-line NLL102\n"
-    Path("a.js").write_text(suppressed + "bus.setMaxListeners(0);\n", encoding="utf-8")
+    Path("a.js").write_text(
+        suppressed + "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n",
+        encoding="utf-8",
+    )
     invoke("--fix", "--unsafe-fixes", "a.js")
-    assert Path("a.js").read_text(encoding="utf-8").endswith("bus.setMaxListeners(0);\n")
+    assert (
+        Path("a.js")
+        .read_text(encoding="utf-8")
+        .endswith("bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n")
+    )

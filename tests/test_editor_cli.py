@@ -13,7 +13,7 @@ from nodeleaklint.cli import cli
 from nodeleaklint.reporters.concise import PATTERN
 
 ROOT = Path(__file__).resolve().parents[1]
-LEAKY = b"const bus = require('./bus');\nbus.setMaxListeners(0);\n"
+LEAKY = b"const bus = require('./bus');\nbus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"
 CONFIG = """\
 extend-exclude = ["generated/"]
 

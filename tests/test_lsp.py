@@ -23,9 +23,12 @@ from nodeleaklint import lsp, lsp_edits
 from nodeleaklint.findings import Confidence, Finding, Severity, Span
 from nodeleaklint.rules import find_rule
 
-LEAKY = "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(0);\n}\n"
+LEAKY = (
+    "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(0);\n"
+    "app.get(r, () => bus.on(e, f));\n}\n"
+)
 CLEAN = "const bus = require('./bus');\nfunction setup() {\n  bus.setMaxListeners(20);\n}\n"
-WIDE = 'const s = "é😀"; bus.setMaxListeners(0);\n'
+WIDE = 'const s = "é😀"; bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n'
 NLL102_DOCS = find_rule("NLL102").docs_url
 TIMEOUT = 10.0
 T = TypeVar("T")
@@ -217,7 +220,10 @@ def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
             "Show documentation for NLL102",
         ]
         rewritten = apply(LEAKY, by_title(actions, titles[0]), uri)
-        assert rewritten == "const bus = require('./bus');\nfunction setup() {\n}\n"
+        assert rewritten == (
+            "const bus = require('./bus');\nfunction setup() {\n"
+            "app.get(r, () => bus.on(e, f));\n}\n"
+        )
         assert await session.diagnostics(uri, session.change(uri, rewritten)) == []
 
         fixed = apply(LEAKY, by_title(actions, "Disable NLL102 for this line"), uri)

@@ -46,13 +46,17 @@ def test_the_guard_frees_cyclic_garbage_after_enough_source(
 def test_only_runs_that_own_the_process_manage_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "a.js").write_text("bus.setMaxListeners(0);\n", encoding="utf-8")
+    (tmp_path / "a.js").write_text(
+        "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n", encoding="utf-8"
+    )
     monkeypatch.setattr(runner, "_guard", None)
     library = runner.run([str(tmp_path)], jobs=1)
     assert runner._guard is None  # a host process keeps its own garbage collection
     command_line = runner.run([str(tmp_path)], jobs=1, own_process=True)
     assert isinstance(runner._guard, MemoryGuard)
-    assert runner._guard.pending == len("bus.setMaxListeners(0);\n")
+    assert runner._guard.pending == len(
+        "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"
+    )
     assert (
         [f.rule for f in library.findings] == [f.rule for f in command_line.findings] == ["NLL102"]
     )

@@ -21,7 +21,7 @@ from nodeleaklint.parsing import dialect_for_path
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
-LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\n"
+LEAKY = "const bus = require('./bus');\nbus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"
 
 # name -> contents; binary contents are bytes.
 SAMPLES: dict[str, str | bytes] = {

@@ -254,3 +254,13 @@ def test_a_shared_map_grown_per_connection_and_shrunk_nowhere_in_the_project() -
     assert "nothing in this project deletes" in sockets.message
     assert at(found, "src/server.js", 9) == []  # ``rooms`` is pruned in cleanup.js
     assert findings(PROJECTS / "registry" / "src" / "server.js", context=False) == []
+
+
+def test_a_raised_limit_is_high_when_another_file_adds_listeners_per_request() -> None:
+    express = Path(__file__).parent.parent / "examples" / "express-api"
+    [raised] = [f for f in findings(express) if f.rule == "NLL102"]
+    assert raised.confidence is Confidence.HIGH
+    assert "another file adds listeners to it per call, at `" in raised.message
+    assert "src/routes/orders.js:26`" in raised.message
+    alone = findings(express / "src" / "events.js", context=False)
+    assert [f.confidence for f in alone if f.rule == "NLL102"] == [Confidence.MEDIUM]

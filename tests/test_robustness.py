@@ -27,7 +27,7 @@ from nodeleaklint.reporters import FORMATS, render
 from nodeleaklint.rules import ALL_RULES, RULES_BY_ID
 from nodeleaklint.rules.base import RuleContext
 
-LEAK = "bus.setMaxListeners(0);\n"
+LEAK = "bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"
 LEAK_LINE = "good.js:1:1: NLL102"
 DEPTH = 10_000
 
@@ -119,7 +119,7 @@ def test_suppressions_count_lines_the_same_way_in_a_lone_cr_file() -> None:
     data = b"// old mac\r// nodeleaklint-disable-next-line NLL102\r" + LEAK.encode() + LEAK.encode()
     write("cr.js", data)
     result = invoke("--format", "concise", "--no-cache", "--report-unused-suppressions", "cr.js")
-    assert "cr.js:4:1: NLL102" in result.stdout
+    assert "cr.js:5:1: NLL102" in result.stdout
     assert "cr.js:3:1" not in result.stdout
     assert "unused" not in result.stdout
 
@@ -331,7 +331,7 @@ def test_a_rule_crashing_on_one_file_is_an_internal_error_for_that_file(
     assert_reported(results, "poison.js", NotificationKind.INTERNAL_ERROR)
     concise = results["concise"].stdout
     assert "poison.js:1:1: NLL-INTERNAL" in concise and "NLL102" in concise and "boom" in concise
-    assert "poison.js:2:28: NLL601" in concise  # the other rules still ran on that file
+    assert "poison.js:3:28: NLL601" in concise  # the other rules still ran on that file
     assert all(result.exit_code == 2 for result in results.values())
 
 

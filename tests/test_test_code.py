@@ -12,7 +12,7 @@ from nodeleaklint.findings import Confidence
 from nodeleaklint.rules import ALL_RULES
 from nodeleaklint.test_code import is_test_code
 
-LEAK = b"bus.setMaxListeners(0);\n"  # NLL102, high confidence
+LEAK = b"bus.setMaxListeners(0);\napp.get(r, () => bus.on(e, f));\n"  # NLL102, high confidence
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.exports import Use
     from nodeleaklint.semantics.model import SemanticModel
 
-SUMMARY_FORMAT = 6
+SUMMARY_FORMAT = 7
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,9 @@ class FileSummary:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Imported collections (module, export name) this file deletes from, clears or bounds.
     shrinks: list[tuple[str, str]] = field(default_factory=list)
+    # Imported emitters (module, export name) this file adds listeners to in code that runs
+    # again and again, with the line of the first such registration.
+    listened: list[tuple[str, str, int]] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -80,6 +83,7 @@ class FileSummary:
             },
             "imports": {local: list(where) for local, where in self.imports.items()},
             "shrinks": [list(where) for where in self.shrinks],
+            "listened": [list(where) for where in self.listened],
             "calls": [
                 [
                     c.source,
@@ -126,6 +130,7 @@ class FileSummary:
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
             shrinks = [(str(a), str(b)) for a, b in data["shrinks"]]
+            listened = [(str(a), str(b), int(line)) for a, b, line in data["listened"]]
             calls = [
                 CallFact(
                     str(source),
@@ -156,7 +161,7 @@ class FileSummary:
             ]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
-        return cls(exports, calls, imports, shrinks)
+        return cls(exports, calls, imports, shrinks, listened)
 
 
 def summarize(model: SemanticModel) -> FileSummary:
@@ -165,6 +170,7 @@ def summarize(model: SemanticModel) -> FileSummary:
         export_names,
         exported_collections,
         imported_uses,
+        listened_per_call,
         module_exports,
         module_imports,
         shrinks,
@@ -193,6 +199,9 @@ def summarize(model: SemanticModel) -> FileSummary:
         summary.imports[binding.name] = (target.source, target.name)
         if target.name != NAMESPACE and shrinks(binding):
             summary.shrinks.append((target.source, target.name))
+        line = listened_per_call(facts, binding)
+        if target.name != NAMESPACE and line is not None:
+            summary.listened.append((target.source, target.name, line))
     for use in imported_uses(facts, imports, export_names(facts)):
         summary.calls.append(
             CallFact(

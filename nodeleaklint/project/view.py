@@ -68,11 +68,17 @@ class ProjectView:
                     found = self.creators if call.creates else self.callers
                     found.setdefault(target, []).append(caller)
         self.shrunk: set[Target] = set()
+        self.listened: dict[Target, str] = {}
         for path, summary in summaries.items():
             for source, name in summary.shrinks:
                 target = self._imported(path, source, name)
                 if target is not None:
                     self.shrunk.add(target)
+            for source, name, line in summary.listened:
+                target = self._imported(path, source, name)
+                if target is not None and path not in tests:
+                    place = f"`{displays.get(path, os.path.basename(path))}:{line}`"
+                    self.listened.setdefault(target, place)
         self._values = self._solve()
         self._driven = self._solve_driven()
 
@@ -93,10 +99,12 @@ class ProjectView:
         return found
 
     def _imported(self, importer: str, source: str, name: str) -> Target | None:
+        """The export of the project an imported name stands for (any value)."""
         module = self.resolver.resolve(source, importer)
         if module is None:
             return None
-        return self._definition(module, DEFAULT if name == NAMESPACE else name, 0, set())
+        wanted = DEFAULT if name == NAMESPACE else name
+        return self._definition(module, wanted, 0, set(), any_value=True)
 
     def _method(self, importer: str, call: CallFact) -> Method | None:
         """``tokens.issue()`` where the module exports ``new TokenBook()``: the class (its
@@ -122,7 +130,9 @@ class ProjectView:
             return (target[0], local, call.member) if local is not None else None
         return found[0], class_name, call.member
 
-    def _definition(self, module: str, name: str, depth: int, seen: set[Target]) -> Target | None:
+    def _definition(
+        self, module: str, name: str, depth: int, seen: set[Target], any_value: bool = False
+    ) -> Target | None:
         """The file and name of the function or class ``module`` exports as ``name``,
         following re-exports (``export { f } from``, ``export * from``,
         ``exports.f = require(…).f``)."""
@@ -135,11 +145,12 @@ class ProjectView:
         fact = summary.exports.get(name)
         if fact is not None:
             if (
-                fact.function
+                any_value
+                or fact.function
                 or fact.class_name is not None
                 or fact.instance_of is not None
                 or fact.collection is not None
-            ):
+            ) and fact.forwards is None:
                 return module, name
             if fact.forwards is None:
                 return None
@@ -149,12 +160,12 @@ class ProjectView:
                 return None
             if forwarded == NAMESPACE:
                 forwarded = DEFAULT
-            return self._definition(target, forwarded, depth + 1, seen)
+            return self._definition(target, forwarded, depth + 1, seen, any_value)
         star = summary.exports.get(NAMESPACE)
         if star is not None and star.forwards is not None and name != DEFAULT:
             target = self.resolver.resolve(star.forwards[0], module)
             if target is not None:
-                return self._definition(target, name, depth + 1, seen)
+                return self._definition(target, name, depth + 1, seen, any_value)
         return None
 
     # -- propagation ---------------------------------------------------------------------
@@ -233,6 +244,10 @@ class ProjectView:
             given = self._arguments((path, name)) if fact.function else ()
             if any(given):
                 facts.params[name] = given
+        for name in summary.exports:
+            place = self.listened.get((path, name))
+            if place is not None:
+                facts.listened[name] = place
         for local, (source, name) in summary.imports.items():
             grown = self._unshrunk_collection(path, source, name)
             if grown is not None:

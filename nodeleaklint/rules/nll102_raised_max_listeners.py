@@ -43,6 +43,12 @@ function subscribe(socket, onData) {
 }
 ```
 
+Confidence is high when the same emitter (the same variable, field or member chain) gets a
+listener in this file in code that runs again and again — per request, event, call or loop
+turn — which is the pile-up the warning would have reported; for a process-wide default,
+when any emitter does. Otherwise the finding is medium: the raised limit may be a deliberate
+fan-out of long-lived subscribers.
+
 ## Options
 - `threshold` (integer, default 50): limits above this value are reported.
 
@@ -55,12 +61,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.fixes.builders import remove_statement
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.semantics.cleanup import same_location
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.scopes import BindingKind
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, Repetition
 from nodeleaklint.semantics.syntax import (
     dotted_name,
     number_value,
@@ -70,6 +77,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS
 
 META = RuleMeta(
     id="NLL102",
@@ -86,6 +94,46 @@ META = RuleMeta(
 
 _EVENTS_MODULES = ("events", "node:events")
 _INF = float("inf")
+
+
+def _listened_per_call(model: SemanticModel, targets: list[Node] | None) -> CallSite | str | None:
+    """A listener added, in code that runs again and again (per request, event, call or loop
+    turn), to one of ``targets`` (the same storage location; any emitter when None): the
+    evidence that the raised limit hides a pile-up, not a deliberate fan-out. A registration
+    of this file, or where another file of the project adds one (the project view)."""
+    for registration in model.calls_named(*sorted(LISTEN_METHODS)):
+        function = registration.function
+        repeats = registration.in_loop or (
+            function is not None and function.repetition is Repetition.REPEATING
+        )
+        if not repeats or registration.obj is None:
+            continue
+        if targets is None or any(same_location(model, registration.obj, t) for t in targets):
+            return registration
+    for target in targets or ():
+        node = unwrap(target)
+        binding = model.binding_of(node) if node is not None and node.type == "identifier" else None
+        if binding is not None and binding.scope.is_module:
+            place = model.listened_elsewhere.get(binding.name)
+            if place is not None:
+                return place
+    return None
+
+
+def _related(ctx: RuleContext, piling: CallSite | str | None) -> list[RelatedLocation]:
+    if not isinstance(piling, CallSite):
+        return []
+    where = piling.function.describe() if piling.function is not None else "a loop"
+    return [ctx.related(piling.node, f"a listener is added here, in {where}")]
+
+
+def _elsewhere(piling: CallSite | str | None) -> str:
+    """The words for listeners piling up in another file (the project view)."""
+    return (
+        f" (another file adds listeners to it per call, at {piling})"
+        if isinstance(piling, str)
+        else ""
+    )
 
 
 def _is_events_default(target: Node | None) -> bool:
@@ -131,16 +179,23 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         value = _limit_value(model, call.args[0])
         if value is None or 0 < value <= threshold:
             continue
+        emitters: list[Node] | None
         if call.obj is None or dotted_name(call.obj) in ("events", "EventEmitter"):
-            targets = ", ".join(f"`{snippet(arg, 30)}`" for arg in call.args[1:])
-            where = f"on {targets}" if targets else "for every new EventTarget"
+            emitters = list(call.args[1:]) or None  # none named: every new EventTarget
+            shown = ", ".join(f"`{snippet(arg, 30)}`" for arg in call.args[1:])
+            where = f"on {shown}" if shown else "for every new EventTarget"
         else:
+            emitters = [call.obj]
             where = f"on `{snippet(call.obj)}`"
+        piling = _listened_per_call(model, emitters)
         yield ctx.finding(
             call.node,
-            f"`{snippet(call.callee)}({snippet(call.args[0], 20)})` {_describe(value)} {where}, "
+            f"`{snippet(call.callee)}({snippet(call.args[0], 20)})` {_describe(value)} {where}"
+            f"{_elsewhere(piling)}, "
             "which silences `MaxListenersExceededWarning`, Node's only built-in leak detector: "
             "listeners added per request or per call then pile up unreported.",
+            confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
+            related=_related(ctx, piling),
             autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
         )
     for assignment in model.assignments:
@@ -153,9 +208,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if value is not None and 0 < value <= threshold:
             continue
         change = _describe(value) if value is not None else "changes the listener limit"
+        piling = _listened_per_call(model, None)
         yield ctx.finding(
             assignment,
             f"`{left} = {snippet(right, 24)}` {change} for every emitter in the process, which "
             "silences `MaxListenersExceededWarning` everywhere: listeners that accumulate per "
             "request or per call on any emitter go unreported.",
+            confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
+            related=_related(ctx, piling),
         )

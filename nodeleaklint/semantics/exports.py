@@ -37,7 +37,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.values import collection_kind
-from nodeleaklint.semantics.vocabulary import NODE_BUILTINS, SIZE_AND_SHRINK
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, NODE_BUILTINS, SIZE_AND_SHRINK
 
 
 @dataclass(frozen=True)
@@ -423,6 +423,17 @@ def _deciding_export(function: FunctionInfo, export_names: dict[int, str]) -> st
     return None
 
 
+def exported_binding_names(facts: Collected) -> dict[str, str]:
+    """Export name -> the module-level binding it hands out (``module.exports = { bus }``,
+    ``export const bus = …``)."""
+    found: dict[str, str] = {}
+    for export in module_exports(facts):
+        binding = _exported_binding(export, facts)
+        if binding is not None and binding.scope.is_module:
+            found.setdefault(export.name, binding.name)
+    return found
+
+
 def export_names(facts: Collected) -> dict[int, str]:
     """Function node id -> the (first) name the module exports it under."""
     names: dict[int, str] = {}
@@ -483,3 +494,23 @@ def shrinks(binding: Binding) -> bool:
             ):
                 return True
     return False
+
+
+def listened_per_call(facts: Collected, binding: Binding) -> int | None:
+    """The line of a listener added to ``binding`` (``bus.on(…)``) in code that runs again and
+    again — per request, event, call or loop turn — or None."""
+    for reference in binding.references:
+        member = outer(reference).parent
+        if member is None or member.type != "member_expression":
+            continue
+        site = outer(member).parent
+        call = facts.call_by_node.get(site.id) if site is not None else None
+        if call is None or call.name not in LISTEN_METHODS or call.obj is None:
+            continue
+        target = unwrap(call.obj)
+        if target is None or target.id != reference.id:
+            continue
+        function = call.function
+        if call.in_loop or (function is not None and function.repetition is Repetition.REPEATING):
+            return call.node.start_point.row + 1
+    return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
 from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, find_factories
-from nodeleaklint.semantics.exports import module_exports
+from nodeleaklint.semantics.exports import exported_binding_names, module_exports
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.semantics.repetition import (
@@ -42,6 +42,14 @@ def _drive_methods(classes: list[ClassInfo], driven: dict[str, str]) -> None:
                 function.reason = f"the method `{info.name}.{name}` ({where})"
 
 
+def _listened_elsewhere(facts: Collected, project: ProjectFacts | None) -> dict[str, str]:
+    """Binding name -> where another file adds listeners per call to what it exports."""
+    if not project or not project.listened:
+        return {}
+    names = exported_binding_names(facts)
+    return {names[e]: place for e, place in project.listened.items() if e in names}
+
+
 @dataclass
 class SemanticModel:
     source: SourceFile
@@ -62,6 +70,8 @@ class SemanticModel:
     # Imported local name -> (kind, where declared): a collection of another file that no
     # file of the project shrinks.
     imported_collections: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Module-level binding name -> where another file adds listeners to it per call.
+    listened_elsewhere: dict[str, str] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -111,6 +121,7 @@ class SemanticModel:
             per_call_classes=dict(project.per_call) if project else {},
             passed_in=passed_in,
             imported_collections=dict(project.collections) if project else {},
+            listened_elsewhere=_listened_elsewhere(facts, project),
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

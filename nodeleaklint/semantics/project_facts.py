@@ -32,6 +32,8 @@ class ProjectFacts:
     caller in view passes there and the words for it (arguments reach parameters).
     ``collections``: imported local name -> (kind, where it is declared) for module-level
     collections of other files that no file of the project deletes from, clears or bounds.
+    ``listened``: export name -> where another file adds listeners to that exported emitter
+    in code that runs again and again.
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -40,6 +42,7 @@ class ProjectFacts:
     driven_methods: dict[str, str] = field(default_factory=dict)
     params: dict[str, tuple[tuple[str, str] | None, ...]] = field(default_factory=dict)
     collections: dict[str, tuple[str, str]] = field(default_factory=dict)
+    listened: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -49,6 +52,7 @@ class ProjectFacts:
             or self.driven_methods
             or self.params
             or self.collections
+            or self.listened
         )
 
     def key(self) -> str:
@@ -67,5 +71,6 @@ class ProjectFacts:
                     for name, given in self.params.items()
                 ),
                 sorted((name, list(found)) for name, found in self.collections.items()),
+                sorted(self.listened.items()),
             ]
         )
