@@ -13,9 +13,25 @@ from __future__ import annotations
 import re
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
-from nodeleaklint.semantics.syntax import outer, string_value, text
-from nodeleaklint.semantics.vocabulary import FRAMEWORK_HOOK_REGISTRATIONS
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition, Scope
+from nodeleaklint.semantics.syntax import (
+    outer,
+    required_module,
+    root_object,
+    string_value,
+    text,
+    unwrap,
+)
+from nodeleaklint.semantics.vocabulary import (
+    FRAMEWORK_HOOK_REGISTRATIONS,
+    INLINE_CALLBACK_METHODS,
+    LISTEN_METHODS,
+    NODE_BUILTINS,
+    ONCE_CALLBACK_CONSTRUCTORS,
+    ONCE_CALLBACK_FUNCTIONS,
+    ONCE_CALLBACK_METHODS,
+    TEST_FRAMEWORK_BLOCKS,
+)
 
 # Methods whose function arguments run once per event, request or tick.
 REGISTRATION_METHODS = frozenset(
@@ -151,6 +167,155 @@ def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
     return None
 
 
+# -- callbacks handed to calls ---------------------------------------------------------------
+# The words ending the reason of a callback given to an API the model does not know.
+MAY_CALL_IT = "which may call it any number of times"
+# A string first argument that names an event, route, command or service: ``'start'``,
+# ``'user.created'``, ``'/users/:id'``, ``'SQL'`` (no spaces, no file extension).
+_EVENT_NAME = re.compile(r"^[/@]?[A-Za-z_$][\w$:/@.-]{0,60}$")
+_FILE_NAME = re.compile(r"\.(?:[cm]?[jt]sx?|json|html?|css|txt|md|log|ya?ml|csv|xml|pem|key)$")
+
+
+def callback_repetition(
+    call: CallSite, callback: FunctionInfo, argument: Node, module_scope: Scope | None
+) -> tuple[Repetition, str] | None:
+    """How often ``call`` runs its function argument ``callback``, when that is not "as often
+    as ``call`` runs": None when the API runs it inline or once per call (array methods,
+    promise reactions, timers that fire once, test blocks, Node's built-in modules, completion
+    callbacks, helpers of this file that only call it), else REPEATING when the call names an
+    event it handles (``bot.command('start', ctx => …)``) and UNKNOWN otherwise: a function
+    handed to an API is usually a handler the API calls per event, and nothing in view says
+    how often. ``argument`` is the argument that passes ``callback`` (the function itself or a
+    reference to it)."""
+    argument = outer(argument)
+    if _runs_callback_once(call, callback, argument, module_scope):
+        return None
+    where = call.display()
+    event = string_value(call.args[0]) if call.args else None
+    first = unwrap(call.args[0]) if call.args else None
+    if (
+        event is not None
+        and first is not None
+        and first.id != argument.id
+        and callback.params
+        and _EVENT_NAME.match(event)
+        and not _FILE_NAME.search(event)
+    ):
+        return Repetition.REPEATING, f"a handler passed to `{where}` (runs per `{event}` call)"
+    return Repetition.UNKNOWN, f"a callback passed to `{where}`, {MAY_CALL_IT}"
+
+
+_ONCE_METHODS = INLINE_CALLBACK_METHODS | ONCE_CALLBACK_METHODS | LISTEN_METHODS
+
+
+def _runs_callback_once(
+    call: CallSite, callback: FunctionInfo, argument: Node, module_scope: Scope | None
+) -> bool:
+    """Evidence that ``call`` runs its function argument inline or at most once per call."""
+    if call.is_new:
+        return text(root_object(call.callee)) in ONCE_CALLBACK_CONSTRUCTORS
+    name = call.name
+    if call.obj is None:
+        if name in ONCE_CALLBACK_FUNCTIONS or name in TEST_FRAMEWORK_BLOCKS:
+            return True
+    elif name in _ONCE_METHODS:  # (``.on`` here listens to a one-shot lifecycle event)
+        return True
+    root = _callee_root(call.callee)
+    if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
+        return True  # ``describe.each(table)(name, fn)``, ``it.only(name, fn)``
+    if _from_node_builtin(call, root, module_scope):
+        return True
+    if _awaited(call) or _error_first(callback):
+        return True
+    return _local_helper_calls_it(call, argument, module_scope)
+
+
+def _callee_root(callee: Node | None) -> Node | None:
+    """The identifier a callee chain starts from: ``describe`` in ``describe.each(t)``."""
+    current = unwrap(callee)
+    while current is not None:
+        if current.type in ("member_expression", "subscript_expression"):
+            current = unwrap(current.child_by_field_name("object"))
+        elif current.type == "call_expression":
+            current = unwrap(current.child_by_field_name("function"))
+        else:
+            return current if current.type == "identifier" else None
+    return None
+
+
+def _scope_at(call: CallSite, module_scope: Scope | None) -> Scope | None:
+    return call.function.scope if call.function is not None else module_scope
+
+
+def _from_node_builtin(call: CallSite, root: Node | None, module_scope: Scope | None) -> bool:
+    """``fs.readFile(p, cb)``, ``require('dns').lookup(h, cb)``: a Node built-in module's
+    function runs its callback once (its registrations, ``.on``, are handled before)."""
+    source = required_module(root_object(call.callee))
+    if source is None and root is not None and root.type == "identifier":
+        scope = _scope_at(call, module_scope)
+        binding = scope.lookup(text(root)) if scope is not None else None
+        source = binding.module_source if binding is not None else None
+    if source is None:
+        return False
+    return source.removeprefix("node:") in NODE_BUILTINS
+
+
+def _awaited(call: CallSite) -> bool:
+    """``await withTransaction(async (trx) => …)``: the caller waits for the call to finish
+    its work, so the callback is part of that one piece of work."""
+    parent = outer(call.node).parent
+    return parent is not None and parent.type == "await_expression"
+
+
+def _error_first(callback: FunctionInfo) -> bool:
+    """A Node-style completion callback: its first parameter is tested or thrown
+    (``(err, rows) => { if (err) … }``), so the API calls it once, when its work ends."""
+    if len(callback.params) < 1:
+        return False
+    for reference in callback.params[0].references:
+        position = outer(reference)
+        parent = position.parent
+        if parent is not None and parent.type == "unary_expression":
+            position = outer(parent)
+            parent = position.parent
+        if parent is None:
+            continue
+        if parent.type == "throw_statement":
+            return True
+        if parent.type in ("if_statement", "ternary_expression") and (
+            parent.child_by_field_name("condition") == position
+        ):
+            return True
+    return False
+
+
+def _local_helper_calls_it(call: CallSite, argument: Node, module_scope: Scope | None) -> bool:
+    """A function of this file that only calls the parameter it receives the callback in
+    (``function withLock(fn) { …; return fn(); }``) runs it once per call."""
+    callee = unwrap(call.callee)
+    if callee is None or callee.type != "identifier" or call.is_new:
+        return False
+    scope = _scope_at(call, module_scope)
+    binding = scope.lookup(text(callee)) if scope is not None else None
+    helper = binding.function if binding is not None else None
+    if helper is None:
+        return False
+    index = next((i for i, arg in enumerate(call.args) if outer(arg).id == argument.id), -1)
+    if index < 0 or index >= len(helper.params):
+        return False
+    references = helper.params[index].references
+    return bool(references) and all(_called_directly(reference) for reference in references)
+
+
+def _called_directly(reference: Node) -> bool:
+    position = outer(reference)
+    parent = position.parent
+    if parent is None or parent.type != "call_expression":
+        return False
+    callee = parent.child_by_field_name("function")
+    return callee is not None and callee.id == position.id
+
+
 def _call_use(
     reference: Node, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]
 ) -> tuple[str, CallSite] | None:
@@ -227,6 +392,10 @@ def _derived_repetition(
         if site is not None and site.in_loop:
             return Repetition.REPEATING, f"called from a loop via `{site.display()}`"
         where = parent.display() if parent is not None else "module top level"
+        if site is not None:
+            given = callback_repetition(site, function, function.node, _module_scope(function))
+            if given is not None and given[0] > inherited:
+                return given
         return inherited, f"runs as often as {where}"
     fact = known.get(function.node.id)
     binding = function.binding
@@ -250,7 +419,14 @@ def _derived_repetition(
         if site.function is function:
             return Repetition.REPEATING, "it calls itself"
         value = _site_repetition(site)
-        if value > best:
+        given = (
+            callback_repetition(site, function, reference, _module_scope(function))
+            if kind == "argument"
+            else None
+        )
+        if given is not None and given[0] > value and given[0] > best:
+            best, reason = given
+        elif value > best:
             best = value
             where = site.function.display() if site.function is not None else "module top level"
             reason = f"called from {where}"
@@ -262,6 +438,13 @@ def _derived_repetition(
         what = "exported" if binding.exported or function.exported else "never called in this file"
         return Repetition.UNKNOWN, f"{what}, {OPEN_ENDED}"
     return best, reason
+
+
+def _module_scope(function: FunctionInfo) -> Scope:
+    scope = function.scope
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
 
 
 def compute_repetition(
@@ -295,7 +478,7 @@ def compute_repetition(
             if value > function.repetition or not function.reason:
                 changed = changed or value != function.repetition
                 function.repetition, function.reason = value, reason
-                function.open_ended = reason.endswith(OPEN_ENDED)
+                function.open_ended = reason.endswith((OPEN_ENDED, MAY_CALL_IT))
         if not changed:
             break
 
