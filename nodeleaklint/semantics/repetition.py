@@ -15,7 +15,10 @@ import re
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition, Scope
 from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    ancestors,
     outer,
+    own_nodes,
     required_module,
     root_object,
     string_value,
@@ -30,6 +33,7 @@ from nodeleaklint.semantics.vocabulary import (
     ONCE_CALLBACK_CONSTRUCTORS,
     ONCE_CALLBACK_FUNCTIONS,
     ONCE_CALLBACK_METHODS,
+    TEST_DOUBLE_METHODS,
     TEST_FRAMEWORK_BLOCKS,
 )
 
@@ -200,6 +204,7 @@ def callback_repetition(
         and callback.params
         and _EVENT_NAME.match(event)
         and not _FILE_NAME.search(event)
+        and not _uses_own_this(callback)
     ):
         return Repetition.REPEATING, f"a handler passed to `{where}` (runs per `{event}` call)"
     return Repetition.UNKNOWN, f"a callback passed to `{where}`, {MAY_CALL_IT}"
@@ -220,12 +225,14 @@ def _runs_callback_once(
             return True
     elif name in _ONCE_METHODS:  # (``.on`` here listens to a one-shot lifecycle event)
         return True
+    elif name in TEST_DOUBLE_METHODS:
+        return True  # ``vi.fn(impl)``, ``mock.mockImplementation(impl)``: test code
     root = _callee_root(call.callee)
     if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
         return True  # ``describe.each(table)(name, fn)``, ``it.only(name, fn)``
     if _from_node_builtin(call, root, module_scope):
         return True
-    if _awaited(call) or _error_first(callback):
+    if _awaited(call) or _error_first(callback) or _in_test_block(call):
         return True
     return _local_helper_calls_it(call, argument, module_scope)
 
@@ -261,10 +268,39 @@ def _from_node_builtin(call: CallSite, root: Node | None, module_scope: Scope | 
 
 
 def _awaited(call: CallSite) -> bool:
-    """``await withTransaction(async (trx) => …)``: the caller waits for the call to finish
-    its work, so the callback is part of that one piece of work."""
-    parent = outer(call.node).parent
-    return parent is not None and parent.type == "await_expression"
+    """``await withTransaction(async (trx) => …)`` / ``return withLock(() => …)``: the caller
+    waits for (or hands its caller) the call's own completion, so the callback is part of
+    that one piece of work."""
+    position = outer(call.node)
+    parent = position.parent
+    if parent is None:
+        return False
+    if parent.type in ("await_expression", "return_statement"):
+        return True
+    return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
+
+
+def _in_test_block(call: CallSite) -> bool:
+    """Inside the arguments of a test-framework block (``it('x', testTask(() => …))``,
+    ``describe('y', () => { addScenarios(tests) })``): test code, which runs per test."""
+    for parent in ancestors(call.node):
+        if parent.type == "call_expression":
+            root = _callee_root(parent.child_by_field_name("function"))
+            if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
+                return True
+    return False
+
+
+def _uses_own_this(callback: FunctionInfo) -> bool:
+    """A non-arrow function that uses its own ``this``: the API calls it with a receiver it
+    makes (a constructor, or a method of the object it builds: ``registerType('x', Node)``),
+    so what it attaches to ``this`` lives with that object, not with the API."""
+    if callback.is_arrow:
+        return False
+    body = callback.body
+    return body is not None and any(
+        node.type == "this" for node in own_nodes(body) if node.type not in FUNCTION_KINDS
+    )
 
 
 def _error_first(callback: FunctionInfo) -> bool:

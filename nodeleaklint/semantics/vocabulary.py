@@ -266,6 +266,8 @@ ONCE_CALLBACK_METHODS = frozenset(
         "destroy",
         "connect",
         "send",
+        # ``$(document).ready(cb)``, ``fastify.ready(cb)``, ``app.whenReady``: once, when ready.
+        "ready",
     }
 )
 # Constructors that call their function argument once: ``new Promise(executor)``.
@@ -309,5 +311,16 @@ TEST_FRAMEWORK_BLOCKS = frozenset(
         "suiteSetup",
         "suiteTeardown",
         "serial",
+    }
+)
+# Test doubles (jest, vitest, sinon): the function given to them is test code.
+TEST_DOUBLE_METHODS = frozenset(
+    {
+        "fn",
+        "mockImplementation",
+        "mockImplementationOnce",
+        "callsFake",
+        "spyOn",
+        "stub",
     }
 )
