@@ -102,25 +102,35 @@ def test_callbacks_given_to_unknown_apis_may_run_any_number_of_times(
 
 @pytest.mark.parametrize("path", ["m.js", "m.ts"])
 @pytest.mark.parametrize(
-    ("callee", "event"),
+    ("callee", "shown"),
     [
-        ("terminal.provideService", "SQL"),
-        ("bot.command", "start"),
-        ("router.register", "/users/:id"),
+        ("terminal.provideService", "terminal.provideService('SQL', …)"),
+        ("bot.command", "bot.command('start', …)"),
+        ("router.register", "router.register('/users/:id', …)"),
     ],
 )
-def test_handlers_for_a_named_event_repeat_per_event(path: str, callee: str, event: str) -> None:
+def test_handlers_for_a_named_event_may_run_any_number_of_times(
+    path: str, callee: str, shown: str
+) -> None:
+    """UNKNOWN, not REPEATING: a name and a callback are as often a schema builder or a
+    completion callback that runs once; downstream findings stay medium."""
     model = build(_variant(EVENT_APIS, path), path)
     handler = callback_of(model, callee)
-    assert handler.repetition is Repetition.REPEATING, handler.reason
-    assert f"runs per `{event}` call" in handler.reason
-    # Medium downstream: an unknown API is not evidence of per-request work.
+    assert handler.repetition is Repetition.UNKNOWN, handler.reason
+    expected = f"a callback passed to `{shown}`, which may call it any number of times"
+    assert handler.reason == expected
+    assert handler.describe() == handler.reason
     assert not model.is_event_driven(handler)
 
 
-def test_a_parameterless_callback_for_a_named_event_stays_unknown() -> None:
-    model = build("bot.launch('polling', () => {});", "m.js")
-    assert callback_of(model, "bot.launch").repetition is Repetition.UNKNOWN
+def test_schema_builders_and_completion_callbacks_are_not_per_event() -> None:
+    code = (
+        "knex.schema.createTable('users', (table) => { table.string('name'); });\n"
+        "app.render('view', data, (html) => send(html));\n"
+    )
+    model = build(code, "m.js")
+    for callee in ("knex.schema.createTable", "app.render"):
+        assert callback_of(model, callee).repetition is Repetition.UNKNOWN
 
 
 def test_callbacks_inside_repeating_code_keep_repeating() -> None:
@@ -147,3 +157,33 @@ def test_a_local_helper_that_keeps_its_callback_is_not_inline() -> None:
     code = "function later(fn) { setInterval(fn, 10); }\nlater(() => {});"
     model = build(code, "m.js")
     assert callback_of(model, "later").repetition is Repetition.UNKNOWN
+
+
+@pytest.mark.parametrize("path", ["m.js", "m.ts"])
+def test_a_umd_factory_runs_once(path: str) -> None:
+    code = (
+        "(function (root{T}, factory{T}) {\n"
+        "  if (typeof define === 'function') { define([], factory); }\n"
+        "  else if (typeof exports === 'object') { module.exports = factory(); }\n"
+        "  else { root.lib = factory.call(root); }\n"
+        "})(this, function () { return {}; });\n"
+    )
+    model = build(_variant(code, path), path)
+    factory = next(f for f in model.functions if f.callback_of is not None)
+    assert factory.repetition is Repetition.ONCE, factory.reason
+
+
+def test_the_reason_names_a_chained_call_on_one_line() -> None:
+    code = "program\n  .command('serve')\n  .action(async (options) => options);\n"
+    model = build(code, "m.js")
+    action = next(f for f in model.functions if f.callback_of is not None)
+    assert action.repetition is Repetition.UNKNOWN
+    assert "\n" not in action.reason
+    assert action.reason.startswith("a callback passed to `program.command('serve').action(")
+
+
+def test_removing_a_listener_does_not_call_it() -> None:
+    code = "function onData(chunk) {}\nsource.removeListener('data', onData);\n"
+    model = build(code, "m.js")
+    on_data = next(f for f in model.functions if f.name == "onData")
+    assert on_data.repetition is Repetition.ONCE, on_data.reason

@@ -18,7 +18,6 @@ from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
     outer,
-    own_nodes,
     required_module,
     root_object,
     string_value,
@@ -174,39 +173,31 @@ def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
 # -- callbacks handed to calls ---------------------------------------------------------------
 # The words ending the reason of a callback given to an API the model does not know.
 MAY_CALL_IT = "which may call it any number of times"
-# A string first argument that names an event, route, command or service: ``'start'``,
-# ``'user.created'``, ``'/users/:id'``, ``'SQL'`` (no spaces, no file extension).
-_EVENT_NAME = re.compile(r"^[/@]?[A-Za-z_$][\w$:/@.-]{0,60}$")
-_FILE_NAME = re.compile(r"\.(?:[cm]?[jt]sx?|json|html?|css|txt|md|log|ya?ml|csv|xml|pem|key)$")
 
 
 def callback_repetition(
-    call: CallSite, callback: FunctionInfo, argument: Node, module_scope: Scope | None
+    call: CallSite,
+    callback: FunctionInfo,
+    argument: Node,
+    module_scope: Scope | None,
+    functions: dict[int, FunctionInfo],
 ) -> tuple[Repetition, str] | None:
     """How often ``call`` runs its function argument ``callback``, when that is not "as often
     as ``call`` runs": None when the API runs it inline or once per call (array methods,
     promise reactions, timers that fire once, test blocks, Node's built-in modules, completion
-    callbacks, helpers of this file that only call it), else REPEATING when the call names an
-    event it handles (``bot.command('start', ctx => …)``) and UNKNOWN otherwise: a function
-    handed to an API is usually a handler the API calls per event, and nothing in view says
-    how often. ``argument`` is the argument that passes ``callback`` (the function itself or a
+    callbacks, helpers of this file that only call it), else UNKNOWN: a function handed to
+    an API is usually a handler the API calls per event (``bot.command('start', ctx => …)``)
+    and nothing in view says how often. Not REPEATING even when the call names an event: a
+    string and a callback are as often a schema builder (``knex.schema.createTable('t',
+    (table) => …)``) or a completion callback (``render('view', data, (html) => …)``) that
+    runs once (15 of 25 such callbacks sampled from the ecosystem corpus).
+    ``argument`` is the argument that passes ``callback`` (the function itself or a
     reference to it)."""
     argument = outer(argument)
-    if _runs_callback_once(call, callback, argument, module_scope):
+    if _runs_callback_once(call, callback, argument, module_scope, functions):
         return None
-    where = call.display()
-    event = string_value(call.args[0]) if call.args else None
-    first = unwrap(call.args[0]) if call.args else None
-    if (
-        event is not None
-        and first is not None
-        and first.id != argument.id
-        and callback.params
-        and _EVENT_NAME.match(event)
-        and not _FILE_NAME.search(event)
-        and not _uses_own_this(callback)
-    ):
-        return Repetition.REPEATING, f"a handler passed to `{where}` (runs per `{event}` call)"
+    where = re.sub(r"\s*\n\s*", "", call.display(limit=200))  # a chain split over lines
+    where = where if len(where) <= 60 else where[:59] + "…"
     return Repetition.UNKNOWN, f"a callback passed to `{where}`, {MAY_CALL_IT}"
 
 
@@ -214,7 +205,11 @@ _ONCE_METHODS = INLINE_CALLBACK_METHODS | ONCE_CALLBACK_METHODS | LISTEN_METHODS
 
 
 def _runs_callback_once(
-    call: CallSite, callback: FunctionInfo, argument: Node, module_scope: Scope | None
+    call: CallSite,
+    callback: FunctionInfo,
+    argument: Node,
+    module_scope: Scope | None,
+    functions: dict[int, FunctionInfo],
 ) -> bool:
     """Evidence that ``call`` runs its function argument inline or at most once per call."""
     if call.is_new:
@@ -234,7 +229,7 @@ def _runs_callback_once(
         return True
     if _awaited(call) or _error_first(callback) or _in_test_block(call):
         return True
-    return _local_helper_calls_it(call, argument, module_scope)
+    return _local_helper_calls_it(call, argument, module_scope, functions)
 
 
 def _callee_root(callee: Node | None) -> Node | None:
@@ -291,18 +286,6 @@ def _in_test_block(call: CallSite) -> bool:
     return False
 
 
-def _uses_own_this(callback: FunctionInfo) -> bool:
-    """A non-arrow function that uses its own ``this``: the API calls it with a receiver it
-    makes (a constructor, or a method of the object it builds: ``registerType('x', Node)``),
-    so what it attaches to ``this`` lives with that object, not with the API."""
-    if callback.is_arrow:
-        return False
-    body = callback.body
-    return body is not None and any(
-        node.type == "this" for node in own_nodes(body) if node.type not in FUNCTION_KINDS
-    )
-
-
 def _error_first(callback: FunctionInfo) -> bool:
     """A Node-style completion callback: its first parameter is tested or thrown
     (``(err, rows) => { if (err) … }``), so the API calls it once, when its work ends."""
@@ -325,31 +308,58 @@ def _error_first(callback: FunctionInfo) -> bool:
     return False
 
 
-def _local_helper_calls_it(call: CallSite, argument: Node, module_scope: Scope | None) -> bool:
+def _local_helper_calls_it(
+    call: CallSite, argument: Node, module_scope: Scope | None, functions: dict[int, FunctionInfo]
+) -> bool:
     """A function of this file that only calls the parameter it receives the callback in
     (``function withLock(fn) { …; return fn(); }``) runs it once per call."""
-    callee = unwrap(call.callee)
-    if callee is None or callee.type != "identifier" or call.is_new:
-        return False
-    scope = _scope_at(call, module_scope)
-    binding = scope.lookup(text(callee)) if scope is not None else None
-    helper = binding.function if binding is not None else None
+    helper = _local_callee(call, module_scope, functions)
     if helper is None:
         return False
     index = next((i for i, arg in enumerate(call.args) if outer(arg).id == argument.id), -1)
     if index < 0 or index >= len(helper.params):
         return False
     references = helper.params[index].references
-    return bool(references) and all(_called_directly(reference) for reference in references)
+    return bool(references) and all(_runs_it_once(reference) for reference in references)
 
 
-def _called_directly(reference: Node) -> bool:
+def _local_callee(
+    call: CallSite, module_scope: Scope | None, functions: dict[int, FunctionInfo]
+) -> FunctionInfo | None:
+    """The function of this file a call calls: ``helper(…)`` by name, or a function
+    expression called in place (a UMD wrapper ``(function (root, factory) {…})(this, f)``)."""
+    callee = unwrap(call.callee)
+    if callee is None or call.is_new:
+        return None
+    if callee.type in FUNCTION_KINDS:
+        return functions.get(callee.id)
+    if callee.type != "identifier":
+        return None
+    scope = _scope_at(call, module_scope)
+    binding = scope.lookup(text(callee)) if scope is not None else None
+    return binding.function if binding is not None else None
+
+
+def _runs_it_once(reference: Node) -> bool:
+    """A use of a helper's function parameter that calls it (``fn()``, ``fn.call(this)``) or
+    hands it to a module loader (``define([], factory)``), outside a loop."""
     position = outer(reference)
     parent = position.parent
-    if parent is None or parent.type != "call_expression":
+    if (
+        parent is not None
+        and parent.type == "member_expression"
+        and text(parent.child_by_field_name("property")) in ("call", "apply")
+    ):
+        position, parent = outer(parent), outer(parent).parent
+    if parent is None:
         return False
-    callee = parent.child_by_field_name("function")
-    return callee is not None and callee.id == position.id
+    if parent.type == "call_expression":
+        callee = parent.child_by_field_name("function")
+        return callee is not None and callee.id == position.id
+    if parent.type == "arguments" and parent.parent is not None:
+        callee = parent.parent.child_by_field_name("function")
+        return text(callee) in ONCE_CALLBACK_FUNCTIONS
+    return False
 
 
 def _call_use(
@@ -429,7 +439,8 @@ def _derived_repetition(
             return Repetition.REPEATING, f"called from a loop via `{site.display()}`"
         where = parent.display() if parent is not None else "module top level"
         if site is not None:
-            given = callback_repetition(site, function, function.node, _module_scope(function))
+            scope = _module_scope(function)
+            given = callback_repetition(site, function, function.node, scope, functions)
             if given is not None and given[0] > inherited:
                 return given
         return inherited, f"runs as often as {where}"
@@ -456,7 +467,7 @@ def _derived_repetition(
             return Repetition.REPEATING, "it calls itself"
         value = _site_repetition(site)
         given = (
-            callback_repetition(site, function, reference, _module_scope(function))
+            callback_repetition(site, function, reference, _module_scope(function), functions)
             if kind == "argument"
             else None
         )

@@ -268,6 +268,10 @@ ONCE_CALLBACK_METHODS = frozenset(
         "send",
         # ``$(document).ready(cb)``, ``fastify.ready(cb)``, ``app.whenReady``: once, when ready.
         "ready",
+        # Removing a listener passes a function without calling it.
+        "off",
+        "removeListener",
+        "removeEventListener",
     }
 )
 # Constructors that call their function argument once: ``new Promise(executor)``.
