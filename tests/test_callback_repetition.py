@@ -52,6 +52,8 @@ main();
 function withLock(fn{T}) { return fn(); }
 withLock(() => {});
 (() => {})();
+const mocked = vi.fn((x{T}) => x);
+jest.mock('./db', () => ({ query: () => {} }));
 """
 
 UNKNOWN_APIS = """

@@ -326,5 +326,7 @@ TEST_DOUBLE_METHODS = frozenset(
         "callsFake",
         "spyOn",
         "stub",
+        "mock",  # ``jest.mock('x', factory)`` / ``vi.mock``
+        "hoisted",  # ``vi.hoisted(factory)``
     }
 )
