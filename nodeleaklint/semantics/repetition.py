@@ -6,6 +6,13 @@ constructors, functions with request-handler parameters, and functions called fr
 those or from an unbounded loop. Module top level runs once, and so does a named function
 whose only calls are made from code that runs once. A function that is exported, stored
 or never called in the file runs an UNKNOWN number of times.
+
+A callback handed to a call runs as often as the code around the call when the API is known
+to call it inline or once (array methods, promise reactions, one-shot timers and events, test
+blocks, Node's built-in modules, completion callbacks, local helpers that only call it: the
+lists are in ``vocabulary``), and an UNKNOWN number of times when the API is not known
+(``terminal.provideService('SQL', handler)``): a function handed to an API is usually a
+handler it calls per event. See ``callback_repetition``.
 """
 
 from __future__ import annotations
@@ -342,7 +349,7 @@ def _local_callee(
 
 def _runs_it_once(reference: Node) -> bool:
     """A use of a helper's function parameter that calls it (``fn()``, ``fn.call(this)``) or
-    hands it to a module loader (``define([], factory)``), outside a loop."""
+    hands it to an API that calls it once (``define([], factory)``), not one that keeps it."""
     position = outer(reference)
     parent = position.parent
     if (
