@@ -169,8 +169,9 @@ stored in a field is assumed to be owned by its new holder. Clients created by a
 function of your own are only seen when the wrapper is listed in `clients`, or learned from
 the file when two or more of its results are torn down. Pooled resources are followed only
 when held in a local (or a callback parameter); a checkout kept in `this.x` is not.
-A callback passed to an unknown API (`terminal.provideService(name, handler)`) is taken to
-run once, so a checkout inside it is not reported.
+A callback passed to an unknown API (`terminal.provideService(name, handler)`) may run any
+number of times, so a checkout inside it is judged (medium); a release inside a callback
+that runs on one outcome only (an abort subscription) still counts as the release.
 """
 
 from __future__ import annotations

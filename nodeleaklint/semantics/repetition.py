@@ -6,6 +6,13 @@ constructors, functions with request-handler parameters, and functions called fr
 those or from an unbounded loop. Module top level runs once, and so does a named function
 whose only calls are made from code that runs once. A function that is exported, stored
 or never called in the file runs an UNKNOWN number of times.
+
+A callback handed to a call runs as often as the code around the call when the API is known
+to call it inline or once (array methods, promise reactions, one-shot timers and events, test
+blocks, Node's built-in modules, completion callbacks, local helpers that only call it: the
+lists are in ``vocabulary``), and an UNKNOWN number of times when the API is not known
+(``terminal.provideService('SQL', handler)``): a function handed to an API is usually a
+handler it calls per event. See ``callback_repetition``.
 """
 
 from __future__ import annotations
@@ -13,9 +20,28 @@ from __future__ import annotations
 import re
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
-from nodeleaklint.semantics.syntax import outer, string_value, text
-from nodeleaklint.semantics.vocabulary import FRAMEWORK_HOOK_REGISTRATIONS
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition, Scope
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    ancestors,
+    outer,
+    required_module,
+    root_object,
+    string_value,
+    text,
+    unwrap,
+)
+from nodeleaklint.semantics.vocabulary import (
+    FRAMEWORK_HOOK_REGISTRATIONS,
+    INLINE_CALLBACK_METHODS,
+    LISTEN_METHODS,
+    NODE_BUILTINS,
+    ONCE_CALLBACK_CONSTRUCTORS,
+    ONCE_CALLBACK_FUNCTIONS,
+    ONCE_CALLBACK_METHODS,
+    TEST_DOUBLE_METHODS,
+    TEST_FRAMEWORK_BLOCKS,
+)
 
 # Methods whose function arguments run once per event, request or tick.
 REGISTRATION_METHODS = frozenset(
@@ -151,6 +177,198 @@ def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
     return None
 
 
+# -- callbacks handed to calls ---------------------------------------------------------------
+# The words ending the reason of a callback given to an API the model does not know.
+MAY_CALL_IT = "which may call it any number of times"
+
+
+def callback_repetition(
+    call: CallSite,
+    callback: FunctionInfo,
+    argument: Node,
+    module_scope: Scope | None,
+    functions: dict[int, FunctionInfo],
+) -> tuple[Repetition, str] | None:
+    """How often ``call`` runs its function argument ``callback``, when that is not "as often
+    as ``call`` runs": None when the API runs it inline or once per call (array methods,
+    promise reactions, timers that fire once, test blocks, Node's built-in modules, completion
+    callbacks, helpers of this file that only call it), else UNKNOWN: a function handed to
+    an API is usually a handler the API calls per event (``bot.command('start', ctx => …)``)
+    and nothing in view says how often. Not REPEATING even when the call names an event: a
+    string and a callback are as often a schema builder (``knex.schema.createTable('t',
+    (table) => …)``) or a completion callback (``render('view', data, (html) => …)``) that
+    runs once (15 of 25 such callbacks sampled from the ecosystem corpus).
+    ``argument`` is the argument that passes ``callback`` (the function itself or a
+    reference to it)."""
+    argument = outer(argument)
+    if _runs_callback_once(call, callback, argument, module_scope, functions):
+        return None
+    where = re.sub(r"\s*\n\s*", "", call.display(limit=200))  # a chain split over lines
+    where = where if len(where) <= 60 else where[:59] + "…"
+    return Repetition.UNKNOWN, f"a callback passed to `{where}`, {MAY_CALL_IT}"
+
+
+_ONCE_METHODS = INLINE_CALLBACK_METHODS | ONCE_CALLBACK_METHODS | LISTEN_METHODS
+
+
+def _runs_callback_once(
+    call: CallSite,
+    callback: FunctionInfo,
+    argument: Node,
+    module_scope: Scope | None,
+    functions: dict[int, FunctionInfo],
+) -> bool:
+    """Evidence that ``call`` runs its function argument inline or at most once per call."""
+    if call.is_new:
+        return text(root_object(call.callee)) in ONCE_CALLBACK_CONSTRUCTORS
+    name = call.name
+    if call.obj is None:
+        if name in ONCE_CALLBACK_FUNCTIONS or name in TEST_FRAMEWORK_BLOCKS:
+            return True
+    elif name in _ONCE_METHODS:  # (``.on`` here listens to a one-shot lifecycle event)
+        return True
+    elif name in TEST_DOUBLE_METHODS:
+        return True  # ``vi.fn(impl)``, ``mock.mockImplementation(impl)``: test code
+    root = _callee_root(call.callee)
+    if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
+        return True  # ``describe.each(table)(name, fn)``, ``it.only(name, fn)``
+    if _from_node_builtin(call, root, module_scope):
+        return True
+    if _awaited(call) or _error_first(callback) or _in_test_block(call):
+        return True
+    return _local_helper_calls_it(call, argument, module_scope, functions)
+
+
+def _callee_root(callee: Node | None) -> Node | None:
+    """The identifier a callee chain starts from: ``describe`` in ``describe.each(t)``."""
+    current = unwrap(callee)
+    while current is not None:
+        if current.type in ("member_expression", "subscript_expression"):
+            current = unwrap(current.child_by_field_name("object"))
+        elif current.type == "call_expression":
+            current = unwrap(current.child_by_field_name("function"))
+        else:
+            return current if current.type == "identifier" else None
+    return None
+
+
+def _scope_at(call: CallSite, module_scope: Scope | None) -> Scope | None:
+    return call.function.scope if call.function is not None else module_scope
+
+
+def _from_node_builtin(call: CallSite, root: Node | None, module_scope: Scope | None) -> bool:
+    """``fs.readFile(p, cb)``, ``require('dns').lookup(h, cb)``: a Node built-in module's
+    function runs its callback once (its registrations, ``.on``, are handled before)."""
+    source = required_module(root_object(call.callee))
+    if source is None and root is not None and root.type == "identifier":
+        scope = _scope_at(call, module_scope)
+        binding = scope.lookup(text(root)) if scope is not None else None
+        source = binding.module_source if binding is not None else None
+    if source is None:
+        return False
+    return source.removeprefix("node:") in NODE_BUILTINS
+
+
+def _awaited(call: CallSite) -> bool:
+    """``await withTransaction(async (trx) => …)`` / ``return withLock(() => …)``: the caller
+    waits for (or hands its caller) the call's own completion, so the callback is part of
+    that one piece of work."""
+    position = outer(call.node)
+    parent = position.parent
+    if parent is None:
+        return False
+    if parent.type in ("await_expression", "return_statement"):
+        return True
+    return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
+
+
+def _in_test_block(call: CallSite) -> bool:
+    """Inside the arguments of a test-framework block (``it('x', testTask(() => …))``,
+    ``describe('y', () => { addScenarios(tests) })``): test code, which runs per test."""
+    for parent in ancestors(call.node):
+        if parent.type == "call_expression":
+            root = _callee_root(parent.child_by_field_name("function"))
+            if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
+                return True
+    return False
+
+
+def _error_first(callback: FunctionInfo) -> bool:
+    """A Node-style completion callback: its first parameter is tested or thrown
+    (``(err, rows) => { if (err) … }``), so the API calls it once, when its work ends."""
+    if len(callback.params) < 1:
+        return False
+    for reference in callback.params[0].references:
+        position = outer(reference)
+        parent = position.parent
+        if parent is not None and parent.type == "unary_expression":
+            position = outer(parent)
+            parent = position.parent
+        if parent is None:
+            continue
+        if parent.type == "throw_statement":
+            return True
+        if parent.type in ("if_statement", "ternary_expression") and (
+            parent.child_by_field_name("condition") == position
+        ):
+            return True
+    return False
+
+
+def _local_helper_calls_it(
+    call: CallSite, argument: Node, module_scope: Scope | None, functions: dict[int, FunctionInfo]
+) -> bool:
+    """A function of this file that only calls the parameter it receives the callback in
+    (``function withLock(fn) { …; return fn(); }``) runs it once per call."""
+    helper = _local_callee(call, module_scope, functions)
+    if helper is None:
+        return False
+    index = next((i for i, arg in enumerate(call.args) if outer(arg).id == argument.id), -1)
+    if index < 0 or index >= len(helper.params):
+        return False
+    references = helper.params[index].references
+    return bool(references) and all(_runs_it_once(reference) for reference in references)
+
+
+def _local_callee(
+    call: CallSite, module_scope: Scope | None, functions: dict[int, FunctionInfo]
+) -> FunctionInfo | None:
+    """The function of this file a call calls: ``helper(…)`` by name, or a function
+    expression called in place (a UMD wrapper ``(function (root, factory) {…})(this, f)``)."""
+    callee = unwrap(call.callee)
+    if callee is None or call.is_new:
+        return None
+    if callee.type in FUNCTION_KINDS:
+        return functions.get(callee.id)
+    if callee.type != "identifier":
+        return None
+    scope = _scope_at(call, module_scope)
+    binding = scope.lookup(text(callee)) if scope is not None else None
+    return binding.function if binding is not None else None
+
+
+def _runs_it_once(reference: Node) -> bool:
+    """A use of a helper's function parameter that calls it (``fn()``, ``fn.call(this)``) or
+    hands it to an API that calls it once (``define([], factory)``), not one that keeps it."""
+    position = outer(reference)
+    parent = position.parent
+    if (
+        parent is not None
+        and parent.type == "member_expression"
+        and text(parent.child_by_field_name("property")) in ("call", "apply")
+    ):
+        position, parent = outer(parent), outer(parent).parent
+    if parent is None:
+        return False
+    if parent.type == "call_expression":
+        callee = parent.child_by_field_name("function")
+        return callee is not None and callee.id == position.id
+    if parent.type == "arguments" and parent.parent is not None:
+        callee = parent.parent.child_by_field_name("function")
+        return text(callee) in ONCE_CALLBACK_FUNCTIONS
+    return False
+
+
 def _call_use(
     reference: Node, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]
 ) -> tuple[str, CallSite] | None:
@@ -227,6 +445,11 @@ def _derived_repetition(
         if site is not None and site.in_loop:
             return Repetition.REPEATING, f"called from a loop via `{site.display()}`"
         where = parent.display() if parent is not None else "module top level"
+        if site is not None:
+            scope = _module_scope(function)
+            given = callback_repetition(site, function, function.node, scope, functions)
+            if given is not None and given[0] > inherited:
+                return given
         return inherited, f"runs as often as {where}"
     fact = known.get(function.node.id)
     binding = function.binding
@@ -250,7 +473,14 @@ def _derived_repetition(
         if site.function is function:
             return Repetition.REPEATING, "it calls itself"
         value = _site_repetition(site)
-        if value > best:
+        given = (
+            callback_repetition(site, function, reference, _module_scope(function), functions)
+            if kind == "argument"
+            else None
+        )
+        if given is not None and given[0] > value and given[0] > best:
+            best, reason = given
+        elif value > best:
             best = value
             where = site.function.display() if site.function is not None else "module top level"
             reason = f"called from {where}"
@@ -262,6 +492,13 @@ def _derived_repetition(
         what = "exported" if binding.exported or function.exported else "never called in this file"
         return Repetition.UNKNOWN, f"{what}, {OPEN_ENDED}"
     return best, reason
+
+
+def _module_scope(function: FunctionInfo) -> Scope:
+    scope = function.scope
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
 
 
 def compute_repetition(
@@ -295,7 +532,7 @@ def compute_repetition(
             if value > function.repetition or not function.reason:
                 changed = changed or value != function.repetition
                 function.repetition, function.reason = value, reason
-                function.open_ended = reason.endswith(OPEN_ENDED)
+                function.open_ended = reason.endswith((OPEN_ENDED, MAY_CALL_IT))
         if not changed:
             break
 

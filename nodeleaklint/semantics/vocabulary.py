@@ -292,3 +292,128 @@ SOCKET_MODULES = frozenset({"net", "node:net", "tls", "node:tls"})
 # it gets per message, the event that ends it). Node-RED: ``RED.nodes.createNode(this, n)``
 # makes a flow node; it gets ``'input'`` per message and ``'close'`` on redeploy or shutdown.
 FRAMEWORK_NODE_LIFECYCLES: dict[str, tuple[str, str]] = {"createNode": ("input", "close")}
+
+
+# -- Callbacks given to calls: which APIs call them once (issue 12, "callbacks") --------------
+# A function handed to an API the model does not know may be called any number of times (a
+# handler the API calls per event). These APIs call their function argument inline or once per
+# call, so it runs as often as the code that calls them.
+
+# Array, typed-array, string and iterator helpers: the callback runs within the call.
+INLINE_CALLBACK_METHODS = frozenset(
+    {
+        "map",
+        "forEach",
+        "filter",
+        "reduce",
+        "reduceRight",
+        "find",
+        "findIndex",
+        "findLast",
+        "findLastIndex",
+        "some",
+        "every",
+        "sort",
+        "toSorted",
+        "flatMap",
+        "replace",
+        "replaceAll",
+        "from",
+        "fromAsync",
+        "groupBy",
+        "call",
+        "apply",
+        "runInContext",
+        "runInNewContext",
+        "run",  # AsyncLocalStorage.run: runs the callback now
+    }
+)
+# Promise reactions and once-per-call wrappers: the callback runs at most once per call.
+ONCE_CALLBACK_METHODS = frozenset(
+    {
+        "then",
+        "catch",
+        "finally",
+        "once",
+        "prependOnceListener",
+        "promisify",
+        "callbackify",
+        "nextTick",
+        "setTimeout",
+        "setImmediate",
+        "queueMicrotask",
+        "requestAnimationFrame",
+        "requestIdleCallback",
+        # Node's completion callbacks on servers, sockets, streams and child processes: run
+        # once, when the operation ends (``server.listen(port, cb)``, ``stream.end(cb)``).
+        "listen",
+        "close",
+        "end",
+        "write",
+        "destroy",
+        "connect",
+        "send",
+        # ``$(document).ready(cb)``, ``fastify.ready(cb)``, ``app.whenReady``: once, when ready.
+        "ready",
+        # Removing a listener passes a function without calling it.
+        "off",
+        "removeListener",
+        "removeEventListener",
+    }
+)
+# Constructors that call their function argument once: ``new Promise(executor)``.
+ONCE_CALLBACK_CONSTRUCTORS = frozenset({"Promise", "Proxy"})
+# Plain functions that call their function argument inline or once.
+ONCE_CALLBACK_FUNCTIONS = frozenset(
+    {
+        "setTimeout",
+        "setImmediate",
+        "queueMicrotask",
+        "requestAnimationFrame",
+        "requestIdleCallback",
+        "promisify",
+        "callbackify",
+        "require",  # AMD / RequireJS ``require([deps], cb)``
+        "define",  # AMD module factory: runs once
+    }
+)
+# Test-framework blocks (jest, mocha, vitest, node:test, jasmine, ava): test code, which the
+# rules do not judge as per-event work. A ``describe.each(…)`` / ``it.only`` callee counts too.
+TEST_FRAMEWORK_BLOCKS = frozenset(
+    {
+        "describe",
+        "xdescribe",
+        "fdescribe",
+        "context",
+        "suite",
+        "it",
+        "xit",
+        "fit",
+        "test",
+        "specify",
+        "before",
+        "after",
+        "beforeAll",
+        "afterAll",
+        "beforeEach",
+        "afterEach",
+        "setup",
+        "teardown",
+        "suiteSetup",
+        "suiteTeardown",
+        "serial",
+    }
+)
+# Test doubles (jest, vitest, sinon): the function given to them is test code.
+TEST_DOUBLE_METHODS = frozenset(
+    {
+        "fn",
+        "mockImplementation",
+        "mockImplementationOnce",
+        "callsFake",
+        "spyOn",
+        "stub",
+        "mock",  # ``jest.mock('x', factory)`` / ``vi.mock``
+        "hoisted",  # ``vi.hoisted(factory)``
+    }
+)

@@ -858,6 +858,32 @@ class Starttls {
   }
 }
 
+// A handler given to an API the model does not know may run any number of times (medium).
+terminal.provideService('SQL', schema, async (msg) => {
+  // ruleid: NLL602
+  const sql = await pool.connect();
+  const result = await sql.query(msg.req.query);
+  sql.release();
+  return { rows: result.rows };
+});
+
+// Callbacks given to APIs that call them inline or once run as often as their caller.
+[pool].forEach(async (each) => {
+  // ok: NLL602 -- `forEach` runs its callback inline, at start-up
+  const client = await each.connect();
+  await client.query('select 1');
+  client.release();
+});
+
+describe('orders', () => {
+  it('reads', async () => {
+    // ok: NLL602 -- test code: a test block's callback runs once per test
+    const client = await pool.connect();
+    await client.query('select 1');
+    client.release();
+  });
+});
+
 module.exports.Link = Link;
 module.exports.LinkAfterClose = LinkAfterClose;
 module.exports.TcpClient = TcpClient;

@@ -360,3 +360,25 @@ export class TlsFeed {
     this.socket.on('timeout', () => this.restart());
   }
 }
+
+// A handler given to an API the model does not know may run any number of times (medium).
+declare const terminal: {
+  provideService(name: string, schema: object, handler: (msg: { sql: string }) => unknown): void;
+};
+const sqlPool = new Pool();
+terminal.provideService('SQL', {}, async (msg: { sql: string }) => {
+  // ruleid: NLL602
+  const sql = await sqlPool.connect();
+  const result = await sql.query(msg.sql);
+  sql.release();
+  return result.rows;
+});
+
+// Callbacks given to APIs that call them inline or once run as often as their caller.
+sqlPool.connect().then(async (client: { release(): void }) => {
+  // ok: NLL602 -- a `.then` reaction runs once, at start-up
+  const again = await sqlPool.connect();
+  await again.query('select 1');
+  again.release();
+  client.release();
+});
