@@ -70,6 +70,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import EVENTS_MODULES
 
 META = RuleMeta(
     id="NLL102",
@@ -84,7 +85,6 @@ META = RuleMeta(
     options=(RuleOption("threshold", 50, int, "Limits above this value are reported."),),
 )
 
-_EVENTS_MODULES = ("events", "node:events")
 _INF = float("inf")
 
 
@@ -99,7 +99,7 @@ def _is_events_default(target: Node | None) -> bool:
     if name is not None:
         return name.endswith(("events", "EventEmitter"))
     root = root_object(owner)
-    return required_module(root) in _EVENTS_MODULES
+    return required_module(root) in EVENTS_MODULES
 
 
 def _limit_value(model: SemanticModel, node: Node | None) -> float | None:

@@ -159,7 +159,14 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.timers import timer_calls
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, ONCE_METHODS, may_never_fire
+from nodeleaklint.semantics.vocabulary import (
+    COLLECTION_GROWTH_METHODS,
+    COLLECTION_SHRINK_METHODS,
+    LISTEN_METHODS,
+    ONCE_METHODS,
+    TIMER_CLEARERS,
+    may_never_fire,
+)
 
 META = RuleMeta(
     id="NLL401",
@@ -182,10 +189,6 @@ META = RuleMeta(
         ),
     ),
 )
-
-_COLLECTION_GROWTH = {"set": 1, "add": 0, "push": -1, "unshift": -1}
-_COLLECTION_SHRINK = ("delete", "clear", "splice", "pop", "shift")
-_CLEAR_FUNCTIONS = ("clearInterval", "clearTimeout")
 
 
 @dataclass(frozen=True)
@@ -426,7 +429,7 @@ def _interval_releases(model: SemanticModel, call: CallSite) -> tuple[list[Node]
         return [], True
     if target is None or unwrap(target) is None:
         return [], False
-    releases = [site.node for site in calls_passing(model, target, _CLEAR_FUNCTIONS)]
+    releases = [site.node for site in calls_passing(model, target, TIMER_CLEARERS)]
     if not releases and unwrap(target) is not None and unwrap(target).type == "identifier":  # type: ignore[union-attr]
         binding = model.binding_of(unwrap(target))  # type: ignore[arg-type]
         if binding is not None and any(_escapes(ref) for ref in binding.references):
@@ -448,7 +451,7 @@ def _escapes(reference: Node) -> bool:
         return True
     if parent.type == "arguments" and parent.parent is not None:
         callee = text(parent.parent.child_by_field_name("function"))
-        return not callee.endswith(_CLEAR_FUNCTIONS)
+        return not callee.endswith(TIMER_CLEARERS)
     if parent.type == "assignment_expression":
         return parent.child_by_field_name("right") == outer(reference)
     return False
@@ -544,10 +547,10 @@ def _reassignments(model: SemanticModel, assignment: Node, left: Node) -> list[N
 
 def _collections(model: SemanticModel) -> Iterator[LongLived]:
     """``registry.set(k, () => …)`` / ``handlers.push(fn)`` on a process-lived collection."""
-    for call in model.calls_named(*_COLLECTION_GROWTH):
+    for call in model.calls_named(*COLLECTION_GROWTH_METHODS):
         if call.is_new or call.obj is None or call.function is None or not call.args:
             continue
-        index = _COLLECTION_GROWTH[call.name]
+        index = COLLECTION_GROWTH_METHODS[call.name]
         args = call.args if index < 0 else call.args[index : index + 1]
         closures = [found for arg in args for found in _closures_in(model, arg)]
         if not closures:
@@ -555,7 +558,7 @@ def _collections(model: SemanticModel) -> Iterator[LongLived]:
         target = model.lifetime_of(call.obj)
         if target.lifetime is not Lifetime.PROCESS:
             continue
-        shrink = method_calls_on(model, call.obj, _COLLECTION_SHRINK)
+        shrink = method_calls_on(model, call.obj, COLLECTION_SHRINK_METHODS)
         releases = partial(tuple, [site.node for site in shrink])
         for function, node, what in closures:
             yield LongLived(

@@ -147,7 +147,6 @@ from nodeleaklint.semantics.cleanup import (
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.streams import (
-    PROCESS_STREAMS,
     StreamInfo,
     is_process_stream,
     listens_for_errors,
@@ -168,9 +167,6 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.upstreams import (
-    CLIENT_GONE_EVENTS,
-    CLIENT_STATE_PROPERTIES,
-    LEGACY_ABORTED_EVENT,
     Upstream,
     client_stream,
     declared_name,
@@ -179,6 +175,23 @@ from nodeleaklint.semantics.upstreams import (
     upstream_bodies,
     upstream_calls,
     upstream_request,
+)
+from nodeleaklint.semantics.vocabulary import (
+    CLIENT_GONE_EVENTS,
+    CLIENT_STATE_PROPERTIES,
+    DATA_LISTEN_METHODS,
+    LEGACY_ABORTED_EVENT,
+    NON_STREAM_MODULES,
+    PIPE_CLOSE_EVENTS,
+    PIPELINE_FUNCTIONS,
+    PROCESS_STREAMS,
+    SOURCE_FAILURE_EVENTS,
+    STREAM_DESTROY_METHODS,
+    STREAM_LISTEN_METHODS,
+    STREAM_TEARDOWN_METHODS,
+    STREAM_WATCHERS,
+    UPSTREAM_REQUEST_NAMES,
+    UPSTREAM_STOP_METHODS,
 )
 
 META = RuleMeta(
@@ -197,25 +210,10 @@ META = RuleMeta(
     confidence=Confidence.HIGH,
 )
 
-_LISTEN = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener"})
-_CLOSE_EVENTS = frozenset({"close", "error", "finish", "unpipe", "aborted"})
-_TEARDOWN = frozenset({"destroy", "close", "unpipe", "end", "abort", "kill", "send"})
-# Explicit teardown of a stream by the code that owns it (``finally { src.destroy() }``).
-_DESTROY = frozenset({"destroy", "close", "abort", "kill"})
-_DATA_LISTEN = frozenset({"on", "addListener", "prependListener"})
-# Events after which a hand-written pipe's source sends no more ``'end'``.
-_SOURCE_FAILURE_EVENTS = frozenset({"error", "close", "aborted"})
-# Calls in a client ``'close'`` listener that stop an upstream request or its body.
-_STOPS = frozenset({"abort", "destroy", "cancel", "kill", "close"})
-# Calls whose result an ``'aborted'`` listener may stop as an upstream request.
-_UPSTREAM_NAMES = frozenset({"request", "get", "fetch", "stream"})
 # Argument kinds that cannot carry an abort signal.
 _PLAIN_ARGUMENTS = frozenset(
     {"string", "template_string", "number", "member_expression", "identifier", "binary_expression"}
 )
-_PIPELINES = frozenset({"pipeline", "pump", "pumpify", "compose", "duplexify"})
-_WATCHERS = frozenset({"finished", "eos", "endOfStream", "onFinished"})
-_NON_STREAM_MODULES = ("rxjs", "fp-ts", "lodash", "ramda", "effect", "@effect")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -313,7 +311,7 @@ def _from_functional_library(model: SemanticModel, node: Node) -> bool:
     root = root_object(node.child_by_field_name("function"))
     binding = model.binding_of(root) if root is not None and root.type == "identifier" else None
     source = module_name(binding.module_source) if binding is not None else None
-    return source is not None and source.startswith(_NON_STREAM_MODULES)
+    return source is not None and source.startswith(NON_STREAM_MODULES)
 
 
 def _continues_in_outer_pipe(model: SemanticModel, call: CallSite) -> bool:
@@ -334,7 +332,7 @@ def _continues_in_outer_pipe(model: SemanticModel, call: CallSite) -> bool:
             return False
         if site.name == "pipe":
             return _is_stream_pipe_shape(model, site)
-        if site.name not in _LISTEN:
+        if site.name not in STREAM_LISTEN_METHODS:
             return False
         node = parent_call
 
@@ -352,7 +350,7 @@ def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | Non
         if site.name == "pipe" and _is_stream_pipe_shape(model, site):
             stages.insert(0, site.args[0])
             chained_error = False
-        elif site.name in _LISTEN and site.args:
+        elif site.name in STREAM_LISTEN_METHODS and site.args:
             if string_value(site.args[0]) == "error":
                 chained_error = True
         else:
@@ -367,7 +365,7 @@ def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | Non
 
 
 def _inside_pipeline(model: SemanticModel, call: CallSite) -> bool:
-    for candidate in model.calls_named(*_PIPELINES):
+    for candidate in model.calls_named(*PIPELINE_FUNCTIONS):
         if candidate.node.id != call.node.id and is_inside(call.node, candidate.node):
             return True
     return False
@@ -376,7 +374,7 @@ def _inside_pipeline(model: SemanticModel, call: CallSite) -> bool:
 def _watched(model: SemanticModel, stages: list[Node]) -> bool:
     """``finished(src|dst, …)``, ``eos(…)`` or ``onFinished(…)`` on the first or last stage."""
     ends = (stages[0], stages[-1])
-    for watcher in model.calls_named(*_WATCHERS):
+    for watcher in model.calls_named(*STREAM_WATCHERS):
         if watcher.args and any(_same(model, watcher.args[0], end) for end in ends):
             return True
     return False
@@ -395,7 +393,7 @@ def _listener_index(model: SemanticModel) -> dict[str, list[CallSite]]:
     if isinstance(cached, dict):
         return cached
     index: dict[str, list[CallSite]] = {}
-    for name in sorted(_LISTEN):
+    for name in sorted(STREAM_LISTEN_METHODS):
         for site in model.calls_named(name):
             arguments = site.node.child_by_field_name("arguments")
             if arguments is None or arguments.named_child_count < 2:
@@ -439,14 +437,14 @@ def _tears_down(model: SemanticModel, handler: Node, targets: list[Node]) -> boo
         )
         root = root_object(callee if callee is not None else handler_node)
         return any(_same(model, root, target) for target in targets) and any(
-            f".{m}" in name for m in _TEARDOWN
+            f".{m}" in name for m in STREAM_TEARDOWN_METHODS
         )
     function = _function_node(model, handler_node)
     if function is None:
         return False
     for site in _calls_in(model, function):
         if (
-            site.name in _TEARDOWN
+            site.name in STREAM_TEARDOWN_METHODS
             and site.obj is not None
             and any(_same(model, _chain_base(site.obj), target) for target in targets)
         ):
@@ -532,7 +530,7 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
         dst_stopped = _destroyed_by_owner(model, dst_family) or any(
             _tears_down(model, handler, dst_family)
             for member in src_family
-            for handler in _listeners(model, member, _SOURCE_FAILURE_EVENTS)
+            for handler in _listeners(model, member, SOURCE_FAILURE_EVENTS)
         )
         # The source is left open when the destination closes early from outside: a
         # destination that holds a handle of its own (a socket, a response, a file).
@@ -553,7 +551,7 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
 
 def _hand_written_pipes(model: SemanticModel) -> Iterator[_HandPipe]:
     for site in _listener_index(model).get("data", ()):
-        if site.obj is None or site.name not in _DATA_LISTEN or len(site.args) < 2:
+        if site.obj is None or site.name not in DATA_LISTEN_METHODS or len(site.args) < 2:
             continue
         handler = _function_node(model, site.args[1])
         info = model.function_at(handler) if handler is not None else None
@@ -633,7 +631,7 @@ def _destroyed_by_owner(model: SemanticModel, family: list[Node]) -> bool:
     owner = binding.scope.function
     region = owner.node if owner is not None else binding.scope.node
     return any(
-        call.name in _DESTROY
+        call.name in STREAM_DESTROY_METHODS
         and call.obj is not None
         and any(_same(model, call.obj, member) for member in family)
         and _on_failure_path(model, call.node, region)
@@ -658,7 +656,11 @@ def _on_failure_path(model: SemanticModel, node: Node, region: Node) -> bool:
             if site.name in ("finally", "catch"):
                 return True
             failure_events = ("error", "close", "aborted")
-            if site.name in _LISTEN and site.args and string_value(site.args[0]) in failure_events:
+            if (
+                site.name in STREAM_LISTEN_METHODS
+                and site.args
+                and string_value(site.args[0]) in failure_events
+            ):
                 return True
     return False
 
@@ -718,7 +720,7 @@ def _disconnect_listeners(model: SemanticModel, dst: Node) -> list[Node]:
     """Handlers that run when ``dst`` closes early: its own close/error/finish/unpipe
     listeners and, when ``dst`` is the client's response, the ``'close'`` / ``'error'`` /
     ``'finish'`` listeners of the client's other streams in the same handler."""
-    handlers = _listeners(model, dst, _CLOSE_EVENTS)
+    handlers = _listeners(model, dst, PIPE_CLOSE_EVENTS)
     if client_stream(model, dst) is None:
         return handlers
     owner = _client_owner(model, dst)
@@ -834,7 +836,7 @@ def _how_streamed(
         call = model.call_at(parent.parent) if parent.parent is not None else None
         if call is None:
             return None
-        if call.name in _PIPELINES or call.name in ("send", "Response"):
+        if call.name in PIPELINE_FUNCTIONS or call.name in ("send", "Response"):
             return "managed"
         if call.name == "fromWeb" or call.name == "from":
             return _how_streamed(model, call.node, writes, reported_data)
@@ -965,7 +967,7 @@ def _client_teardown(model: SemanticModel, region: Node, events: frozenset[str])
         if _stops_something(model, site.args[1]):
             return True
     if "close" in events:
-        for watcher in model.calls_named(*_WATCHERS):
+        for watcher in model.calls_named(*STREAM_WATCHERS):
             if not watcher.args or client_stream(model, watcher.args[0]) is None:
                 continue
             if any(is_inside(watcher.node, r) for r in owner_regions):
@@ -981,11 +983,11 @@ def _stops_something(model: SemanticModel, handler: Node) -> bool:
         return False
     if node.type in ("member_expression", "call_expression"):
         rendered = text(node)
-        return any(f".{method}" in rendered for method in _STOPS)
+        return any(f".{method}" in rendered for method in UPSTREAM_STOP_METHODS)
     function = _function_node(model, node)
     if function is None:
         return False
-    return any(call.name in _STOPS for call in _calls_in(model, function))
+    return any(call.name in UPSTREAM_STOP_METHODS for call in _calls_in(model, function))
 
 
 def _reads_client_state(model: SemanticModel, region: Node) -> bool:
@@ -1023,7 +1025,7 @@ def _aborted_teardowns(model: SemanticModel, site: CallSite) -> Iterator[tuple[C
                 else value.named_children[0]
             )
         upstream = model.call_at(value) if value is not None else None
-        if upstream is None or upstream.is_new or upstream.name not in _UPSTREAM_NAMES:
+        if upstream is None or upstream.is_new or upstream.name not in UPSTREAM_REQUEST_NAMES:
             continue
         yield upstream, call.node
 
@@ -1051,7 +1053,7 @@ def _aborted_only(
             continue
         if _tears_down(model, other.args[1], [name]):
             return None
-    for watcher in model.calls_named(*_WATCHERS):
+    for watcher in model.calls_named(*STREAM_WATCHERS):
         if watcher.args and _same(model, watcher.args[0], site.obj):
             return None
     # A flagged `.pipe` of this request's response already reports the same leak.

@@ -200,8 +200,6 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.obligations import unclosed_on_failure
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reconnects import (
-    SOCKET_CLOSERS,
-    SOCKET_ENDED_EVENTS,
     replaced_client,
     socket_calls,
 )
@@ -229,6 +227,13 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import (
+    CLIENT_CLOSE_METHODS,
+    CLIENT_OPTION_KEYS,
+    LISTEN_METHODS,
+    SOCKET_CLOSERS,
+    SOCKET_ENDED_EVENTS,
+)
 
 META = RuleMeta(
     id="NLL602",
@@ -249,15 +254,6 @@ META = RuleMeta(
         ),
         RuleOption("close-methods", [], list, "More method names that close a client."),
     ),
-)
-
-CLOSE_METHODS = frozenset(
-    {"close", "quit", "end", "disconnect", "$disconnect", "destroy", "terminate"}
-)
-# Option keys under which a client is lent to one request rather than handed over.
-_OPTION_KEYS = frozenset({"agent", "dispatcher", "httpAgent", "httpsAgent"})
-_EMITTER_METHODS = frozenset(
-    {"on", "once", "addListener", "prependListener", "prependOnceListener", "addEventListener"}
 )
 
 
@@ -373,7 +369,7 @@ def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -
 def check(ctx: RuleContext) -> Iterator[Finding]:
     model = ctx.model
     kinds = list(CLIENT_KINDS) + _configured_kinds(list(ctx.options.get("clients", [])))
-    methods = CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
+    methods = CLIENT_CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
     spec = ReleaseSpec(methods=methods)
     names = sorted({kind.name for kind in kinds})
     clients: set[int] = set()
@@ -581,7 +577,7 @@ def _end_handled(model: SemanticModel, places: list[Place], kind: ClientKind) ->
             if prop in {f"on{event}" for event in kind.end_events}:
                 return True
             site = model.call_at(parent.parent) if parent.parent is not None else None
-            if site is None or site.name not in _EMITTER_METHODS or not site.args:
+            if site is None or site.name not in LISTEN_METHODS or not site.args:
                 continue
             if string_value(site.args[0]) in kind.end_events:
                 return True
@@ -608,7 +604,7 @@ def _keeps_connections(model: SemanticModel, call: CallSite, kind: ClientKind) -
 
 def _is_use(flow: Flow) -> bool:
     """Passed as an option of a request (``{ agent }``, ``{ dispatcher }``): used, not owned."""
-    return bool(flow.keys) and flow.keys[-1] in _OPTION_KEYS
+    return bool(flow.keys) and flow.keys[-1] in CLIENT_OPTION_KEYS
 
 
 def _guarded(model: SemanticModel, call: CallSite, flow: Flow) -> bool:
@@ -744,7 +740,7 @@ def _process_emitter(model: SemanticModel, flow: Flow) -> tuple[CallSite, str] |
     if flow.kind is not FlowKind.ESCAPED or flow.node is None:
         return None
     site = model.call_at(flow.node)
-    if site is None or site.is_new or site.name not in _EMITTER_METHODS:
+    if site is None or site.is_new or site.name not in LISTEN_METHODS:
         return None
     target = site.obj
     origin = origin_of(model, site.obj) if site.obj is not None else None

@@ -38,6 +38,14 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import (
+    BODY_READERS,
+    BUFFER_ALLOCATORS,
+    SSR_DIRECTIVES,
+    SSR_REQUEST_CACHES,
+    TYPED_ARRAY_BYTES,
+    VIEW_METHODS,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -45,25 +53,6 @@ if TYPE_CHECKING:
 # Below this many bytes a buffer, typed array or ``new Array(n)`` of literal size is small.
 DEFAULT_MIN_BYTES = 16 * 1024
 
-_BUFFER_ALLOCATORS = frozenset({"alloc", "allocUnsafe", "allocUnsafeSlow"})
-_TYPED_ARRAYS = {
-    "Int8Array": 1,
-    "Uint8Array": 1,
-    "Uint8ClampedArray": 1,
-    "Int16Array": 2,
-    "Uint16Array": 2,
-    "Float16Array": 2,
-    "Int32Array": 4,
-    "Uint32Array": 4,
-    "Float32Array": 4,
-    "Float64Array": 8,
-    "BigInt64Array": 8,
-    "BigUint64Array": 8,
-    "ArrayBuffer": 1,
-    "SharedArrayBuffer": 1,
-}
-_BODY_READERS = frozenset({"arrayBuffer", "text", "json"})
-_VIEW_METHODS = frozenset({"toString", "subarray", "slice", "trim"})
 # Parameter names that denote a per-request object in a request handler.
 REQUEST_OBJECT_NAMES = frozenset({"req", "res", "request", "response", "reply", "ctx"})
 _ROUTE_REGISTRATIONS = REGISTRATION_METHODS - {
@@ -293,20 +282,20 @@ def large_value(
     args = call_arguments(node)
     is_new = node.type == "new_expression"
     call_text = f"`{owner}.{name}`" if owner else f"`{name}`"
-    if owner == "Buffer" and name in _BUFFER_ALLOCATORS:
+    if owner == "Buffer" and name in BUFFER_ALLOCATORS:
         return _sized(model, node, args[0] if args else None, 1, f"`Buffer.{name}`", min_bytes)
     if owner == "Buffer" and name == "concat":
         return Large("a `Buffer.concat` of collected chunks", node)
     if owner == "Buffer" and name == "from":
         return _buffer_from(model, node, args, min_bytes, depth)
-    if obj is None and name in _TYPED_ARRAYS and is_new:
+    if obj is None and name in TYPED_ARRAY_BYTES and is_new:
         first = unwrap(args[0]) if args else None
         if first is None or first.type in ("array", "object"):
             return None
         inner = large_value(model, first, min_bytes, depth + 1)
         if inner is not None:
             return Large(f"a `{name}` copy of {inner.what}", node, inner.certain)
-        return _sized(model, node, first, _TYPED_ARRAYS[name], f"`new {name}`", min_bytes)
+        return _sized(model, node, first, TYPED_ARRAY_BYTES[name], f"`new {name}`", min_bytes)
     if obj is None and name == "Array" and len(args) == 1:
         return _sized(
             model, node, args[0], 8, "`new Array`" if is_new else "`Array`", min_bytes, "elements"
@@ -315,14 +304,14 @@ def large_value(
         return Large(f"the contents of a file read with {call_text}", node)
     if awaited and name == "readFile":
         return Large(f"the contents of a file read with `await {call_text[1:-1]}`", node)
-    if awaited and obj is not None and name in _BODY_READERS and not args:
+    if awaited and obj is not None and name in BODY_READERS and not args:
         return Large(f"a whole response body read with `.{name}()`", node)
     if owner == "JSON" and name == "parse" and args:
         inner = large_value(model, args[0], min_bytes, depth + 1)
         if inner is not None:
             return Large(f"`JSON.parse` of {inner.what}", node, inner.certain)
         return None
-    if obj is not None and name in _VIEW_METHODS:
+    if obj is not None and name in VIEW_METHODS:
         inner = large_value(model, obj, min_bytes, depth + 1)
         if inner is not None:
             return Large(inner.what, node, inner.certain)
@@ -553,16 +542,6 @@ def _closure_name(function: FunctionInfo) -> str:
 
 
 # -- caches shared by every server render ------------------------------------------------------
-# Client-side data caches that keep every query's result: made once per module in a file that
-# a framework renders on the server for each request, one instance serves (and keeps the
-# data of) every request and user. Framework facts as data: (modules, constructor).
-SSR_REQUEST_CACHES: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"@tanstack/react-query", "@tanstack/query-core", "react-query"}), "QueryClient"),
-    (frozenset({"@apollo/client", "apollo-client", "apollo-boost"}), "ApolloClient"),
-)
-# Directives that make a module part of a server-rendered component tree (Next.js app router,
-# React Server Components): a "use client" component is still rendered on the server.
-SSR_DIRECTIVES = frozenset({"use client"})
 
 
 @dataclass(frozen=True)
