@@ -76,6 +76,11 @@ class Large:
     node: Node
     certain: bool = True  # False when the size is only known at run time
     request: bool = False  # a request or response object of a request handler
+    brief: str = ""  # ``what`` in a few words, for a headline ("file contents")
+
+    @property
+    def short(self) -> str:
+        return self.brief or self.what
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,25 @@ class Retained:
             f"{head}, which never uses it, because {_closure_name(self.via)} at line {line} "
             "references it and V8 keeps one context per scope, shared by every closure "
             "created there"
+        )
+
+    def why(self, holder: str = "the closure") -> str:
+        """The same as ``explain`` without the headline's part, as a note: ``"The interval
+        callback passed to `setInterval(…)` never uses it: the closure `log` at line 7
+        references it, and V8 keeps one context per scope, shared by every closure created
+        there."``."""
+        holder = holder[:1].upper() + holder[1:]
+        line = self.via_line
+        if self.eval_call:
+            return (
+                f"{holder} never uses it: the direct `eval` at line {line} forces every variable "
+                "of its scope into the context all closures created there share."
+            )
+        if self.via is None:
+            return f"{holder} references it."
+        return (
+            f"{holder} never uses it: {_closure_name(self.via)} at line {line} references it, "
+            "and V8 keeps one context per scope, shared by every closure created there."
         )
 
 
@@ -285,7 +309,7 @@ def large_value(
     if owner == "Buffer" and name in BUFFER_ALLOCATORS:
         return _sized(model, node, args[0] if args else None, 1, f"`Buffer.{name}`", min_bytes)
     if owner == "Buffer" and name == "concat":
-        return Large("a `Buffer.concat` of collected chunks", node)
+        return Large("a `Buffer.concat` of collected chunks", node, brief="collected chunks")
     if owner == "Buffer" and name == "from":
         return _buffer_from(model, node, args, min_bytes, depth)
     if obj is None and name in TYPED_ARRAY_BYTES and is_new:
@@ -294,27 +318,40 @@ def large_value(
             return None
         inner = large_value(model, first, min_bytes, depth + 1)
         if inner is not None:
-            return Large(f"a `{name}` copy of {inner.what}", node, inner.certain)
+            return Large(
+                f"a `{name}` copy of {inner.what}",
+                node,
+                inner.certain,
+                brief=f"a copy of {inner.short}",
+            )
         return _sized(model, node, first, TYPED_ARRAY_BYTES[name], f"`new {name}`", min_bytes)
     if obj is None and name == "Array" and len(args) == 1:
         return _sized(
             model, node, args[0], 8, "`new Array`" if is_new else "`Array`", min_bytes, "elements"
         )
     if name == "readFileSync":
-        return Large(f"the contents of a file read with {call_text}", node)
+        return Large(f"the contents of a file read with {call_text}", node, brief="file contents")
     if awaited and name == "readFile":
-        return Large(f"the contents of a file read with `await {call_text[1:-1]}`", node)
+        return Large(
+            f"the contents of a file read with `await {call_text[1:-1]}`",
+            node,
+            brief="file contents",
+        )
     if awaited and obj is not None and name in BODY_READERS and not args:
-        return Large(f"a whole response body read with `.{name}()`", node)
+        return Large(
+            f"a whole response body read with `.{name}()`", node, brief="a whole response body"
+        )
     if owner == "JSON" and name == "parse" and args:
         inner = large_value(model, args[0], min_bytes, depth + 1)
         if inner is not None:
-            return Large(f"`JSON.parse` of {inner.what}", node, inner.certain)
+            return Large(
+                f"`JSON.parse` of {inner.what}", node, inner.certain, brief=f"parsed {inner.short}"
+            )
         return None
     if obj is not None and name in VIEW_METHODS:
         inner = large_value(model, obj, min_bytes, depth + 1)
         if inner is not None:
-            return Large(inner.what, node, inner.certain)
+            return Large(inner.what, node, inner.certain, brief=inner.brief)
     return None
 
 
@@ -341,7 +378,12 @@ def _buffer_from(
         return None
     inner = large_value(model, first, min_bytes, depth + 1)
     if inner is not None:
-        return Large(f"a `Buffer.from` copy of {inner.what}", node, inner.certain)
+        return Large(
+            f"a `Buffer.from` copy of {inner.what}",
+            node,
+            inner.certain,
+            brief=f"a copy of {inner.short}",
+        )
     return Large("a `Buffer.from` copy of run-time size", node, certain=False)
 
 
@@ -428,7 +470,12 @@ def _request_object(model: SemanticModel, binding: Binding) -> Large | None:
     kind = "response" if binding.name in ("res", "response", "reply") else "request"
     if binding.name == "ctx":
         kind = "request context"
-    return Large(f"the {kind} object of a request handler", binding.node, request=True)
+    return Large(
+        f"the {kind} object of a request handler",
+        binding.node,
+        request=True,
+        brief=f"a handler's {kind} object",
+    )
 
 
 def _is_route_callback(function: FunctionInfo) -> bool:
