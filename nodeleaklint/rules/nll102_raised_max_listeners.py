@@ -59,6 +59,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.fixes.builders import remove_statement
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import BindingKind
 from nodeleaklint.semantics.syntax import (
@@ -115,11 +116,18 @@ def _limit_value(model: SemanticModel, node: Node | None) -> float | None:
 
 
 def _describe(value: float) -> str:
-    if value == 0:
-        return "removes the listener limit (0 means unlimited)"
-    if value == float("inf"):
-        return "removes the listener limit (`Infinity`)"
+    if value in (0, _INF):
+        return "removes the listener limit"
     return f"raises the listener limit to {value:g}"
+
+
+def _meaning(value: float | None) -> str:
+    """What the new limit means, for the note."""
+    if value == 0:
+        return "0 means unlimited: "
+    if value == _INF:
+        return "`Infinity` means unlimited: "
+    return ""
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -136,11 +144,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             where = f"on {targets}" if targets else "for every new EventTarget"
         else:
             where = f"on `{snippet(call.obj)}`"
+        shown = f"`{snippet(call.callee)}({snippet(call.args[0], 20)})`"
         yield ctx.finding(
             call.node,
-            f"`{snippet(call.callee)}({snippet(call.args[0], 20)})` {_describe(value)} {where}, "
-            "which silences `MaxListenersExceededWarning`, Node's only built-in leak detector: "
-            "listeners added per request or per call then pile up unreported.",
+            fit(
+                f"{shown} {_describe(value)} {where}: per-call listeners would pile up unreported",
+                f"{shown} {_describe(value)} {where}",
+            ),
+            notes=[
+                sentence(
+                    f"{_meaning(value)}this silences `MaxListenersExceededWarning`, Node's only "
+                    "built-in leak detector, which warns once an emitter holds more than the "
+                    "limit of listeners for one event"
+                )
+            ],
             autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
         )
     for assignment in model.assignments:
@@ -153,9 +170,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if value is not None and 0 < value <= threshold:
             continue
         change = _describe(value) if value is not None else "changes the listener limit"
+        shown = f"`{left} = {snippet(right, 24)}`"
         yield ctx.finding(
             assignment,
-            f"`{left} = {snippet(right, 24)}` {change} for every emitter in the process, which "
-            "silences `MaxListenersExceededWarning` everywhere: listeners that accumulate per "
-            "request or per call on any emitter go unreported.",
+            fit(
+                f"{shown} {change} for every emitter: per-call listeners would pile up unreported",
+                f"{shown} {change} for every emitter in the process",
+                f"{shown} {change} for every emitter",
+            ),
+            notes=[
+                sentence(
+                    f"{_meaning(value)}this silences `MaxListenersExceededWarning` everywhere, "
+                    "Node's only built-in leak detector: listeners that accumulate per request or "
+                    "per call on any emitter go unreported"
+                )
+            ],
         )

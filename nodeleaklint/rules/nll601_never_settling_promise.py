@@ -236,9 +236,9 @@ def _races(ctx: RuleContext) -> Iterator[Finding]:
                 f"`Promise.{name}([…])` {brief} adds a reaction to a long-lived promise",
             ),
             notes=[
-                f"The race runs {repeat}, and `{element}` is {hold.why}: while it stays pending, each "
-                "race leaves one more reaction on it, keeping that turn's values alive until it "
-                "settles."
+                f"The race runs {repeat}, and `{element}` is {hold.why}: while it stays pending, "
+                "each race leaves one more reaction on it, keeping that turn's values alive until "
+                "it settles."
             ],
             confidence=confidence,
             fix=_RACE_FIX,
