@@ -138,6 +138,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import (
     listener_removals,
     member_index,
@@ -1073,19 +1074,29 @@ def _aborted_only(
         if consumed is not None
         else f"once `{client}`'s body has been read (`'aborted'` is deprecated)"
     )
-    message = (
-        f"`{short_callee(upstream)}(…)` in {where} is stopped only from "
-        f"`{client}.on('aborted')`, which Node does not emit {read}, so a client that leaves "
-        f"while the response streams leaves the upstream request open, one more per "
-        f"{'request' if event else 'call'}; stop it from the response's `'close'` instead."
+    unit = "request" if event else "call"
+    callee = f"`{short_callee(upstream)}(…)`"
+    headline = fit(
+        f"{callee} is stopped only from `{client}.on('aborted')`, so it outlives a client that "
+        f"leaves mid-response, one per {unit}",
+        f"{callee} is stopped only from `{client}.on('aborted')`, one open upstream per {unit}",
+        f"{callee} is stopped only from `{client}.on('aborted')`",
+        "This upstream request is stopped only from the client request's `'aborted'` event",
     )
+    notes = [
+        f"It runs in {where}; Node does not emit `'aborted'` {read}, so a client that leaves "
+        f"while the response streams leaves the upstream request open, one more per {unit}; "
+        "stop it from the response's `'close'` instead."
+    ]
     fix = (
         "Listen for `'close'` on the client's response (`res.on('close', () => { if "
         "(!res.writableFinished) upstream.destroy(); })`) or pass `signal` from an "
         "`AbortController` aborted there; `'aborted'` fires only while the request body is unread."
     )
     related = [ctx.related(teardown, "the only place the upstream request is stopped")]
-    return ctx.finding(upstream.node, message, confidence=confidence, related=related, fix=fix)
+    return ctx.finding(
+        upstream.node, headline, notes=notes, confidence=confidence, related=related, fix=fix
+    )
 
 
 def _responses_of(model: SemanticModel, upstream: CallSite, name: Node) -> list[Binding]:
@@ -1140,18 +1151,30 @@ def _upstream_finding(
     target = f"`{short(' '.join(text(client).split()), 30)}`" if client is not None else "it"
     if timeout_only:
         missing = "its only abort signal is a timeout, not the client's disconnect"
+        brief = "only a timeout aborts it"
     elif aborted_only:
         missing = (
             "only the client request's `'aborted'` event, not emitted once its body is read, "
             "stops it"
         )
+        brief = "only `'aborted'` stops it"
     else:
         missing = "no abort signal or `'close'` listener ties it to the client"
-    message = (
-        f"{upstream.description} in {_where(function)} streams its body into {target} with "
-        f"{streamed_by} but {missing}, so when the client leaves the upstream request keeps its "
-        f"connection open and downloading, one more per {'request' if event else 'call'}."
+        brief = "nothing ties it to the client"
+    unit = "request" if event else "call"
+    headline = fit(
+        f"{upstream.description} keeps downloading after the client leaves ({brief}), one more "
+        f"per {unit}",
+        f"{upstream.description} keeps downloading after the client leaves, one more per {unit}",
+        f"An upstream request keeps downloading after the client leaves, one more per {unit}",
     )
+    notes = [
+        sentence(
+            f"{upstream.description} in {_where(function)} streams its body into {target} with "
+            f"{streamed_by} but {missing}, so when the client leaves the upstream request keeps "
+            "its connection open and downloading"
+        )
+    ]
     fix = (
         "Tie the upstream request to the client: `const ac = new AbortController(); "
         "res.on('close', () => ac.abort());` and pass `{ signal: ac.signal }` (combine with a "
@@ -1159,7 +1182,7 @@ def _upstream_finding(
         "`await pipeline(Readable.fromWeb(response.body), res)`, which cancels the body when the "
         "response closes."
     )
-    return ctx.finding(upstream.call.node, message, confidence=confidence, fix=fix)
+    return ctx.finding(upstream.call.node, headline, notes=notes, confidence=confidence, fix=fix)
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -1234,18 +1257,26 @@ def _hand_finding(
     if src_leaks and dst_leaks:
         problem = f"{gone}, and {failed}"
     event = function is not None and ctx.model.is_event_driven(function)
-    message = (
-        f"`{src_text}.on('data', …)` in {where} copies {src} into {dst} by hand: {problem}, "
-        f"so a socket or file descriptor stays open with its buffered chunks, one more per "
-        f"{'request or event' if event else 'call'}; use `pipeline({src_text}, {dst_text}, …)`."
+    unit = "request or event" if event else "call"
+    brief = _brief_problem(f"`{src_text}`", f"`{dst_text}`", src_leaks, dst_leaks)
+    headline = fit(
+        f"`{src_text}.on('data', …)` copies by hand and {brief}, one more per {unit}",
+        f"A hand-written `'data'` copy {brief}, one more per {unit}",
+        f"A hand-written `'data'` copy leaves a stream open when the other fails, one more per "
+        f"{unit}",
     )
+    notes = [
+        f"In {where}, it copies {src} into {dst} by hand: {problem}, so a socket or file "
+        "descriptor stays open with its buffered chunks.",
+        f"Use `pipeline({src_text}, {dst_text}, …)`.",
+    ]
     fix = (
         "Replace the `'data'` / `'end'` pair with `pipeline(src, dst, callback)` from "
         "`node:stream` (or `await pipeline(src, dst)` from `node:stream/promises`): it destroys "
         "both streams when either fails or closes early."
     )
     confidence = Confidence.HIGH if high else Confidence.MEDIUM
-    return ctx.finding(pipe.data_call.node, message, confidence=confidence, fix=fix)
+    return ctx.finding(pipe.data_call.node, headline, notes=notes, confidence=confidence, fix=fix)
 
 
 # -- the finding ----------------------------------------------------------------------------
@@ -1280,9 +1311,7 @@ def _finding(
     thrown_first = not src_leaks and not listens_for_errors(ctx.model, stages[0])
     if thrown_first:
         problem += " (with no `'error'` listener on it, that failure is thrown first)"
-    held = "its socket or file descriptor and buffered chunks stay open" + (
-        ", one more per request or event" if event_driven else ", one more per call"
-    )
+    held = "its socket or file descriptor and buffered chunks stay open"
     args = [short(" ".join(text(stage).split()), 50) for stage in stages]
     if options is not None:
         args.append(short(text(options), 30))
@@ -1291,16 +1320,41 @@ def _finding(
         child.type == "async" for child in function.node.children
     )
     alternative = "" if is_async else " (or `pipeline(…, callback)` from `node:stream`)"
-    message = (
-        f"`{short(' '.join(text(call.node).split()), 70)}` in {where} {problem}, so {held}; "
-        f"use `{suggestion}` from `node:stream/promises`{alternative}."
+    code = " ".join(text(call.node).split())
+    unit = "request or event" if event_driven else "call"
+    brief = _brief_problem(
+        f"`{_plain(stages[0])}`", f"`{_plain(stages[-1])}`", src_leaks, dst_leaks
     )
+    headline = fit(
+        f"`{short(code, 70)}` {brief}, one more per {unit}",
+        f"`{short(code, 40)}` {brief}, one more per {unit}",
+        f"This pipe {brief}, one more per {unit}",
+        f"This pipe leaves a stream open when the other fails, one more per {unit}",
+    )
+    notes = [
+        sentence(f"in {where}, it {problem}, so {held}"),
+        f"Use `{suggestion}` from `node:stream/promises`{alternative}.",
+    ]
     # Only a source of unknown kind is at stake: it may hold no handle at all.
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
     high = event_driven and not unknown_only and not thrown_first
     confidence = Confidence.HIGH if high else Confidence.MEDIUM
     rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
-    return ctx.finding(call.node, message, confidence=confidence, autofix=rewrite)
+    return ctx.finding(call.node, headline, notes=notes, confidence=confidence, autofix=rewrite)
+
+
+def _plain(stage: Node) -> str:
+    """A stage's code, short, for a headline."""
+    return short(" ".join(text(stage).split()), 30)
+
+
+def _brief_problem(src: str, dst: str, src_leaks: bool, dst_leaks: bool) -> str:
+    """Which stream a pipe leaves open, in a few words, for the headline."""
+    if src_leaks and dst_leaks:
+        return f"leaves {src} or {dst} open when the other fails"
+    if src_leaks:
+        return f"leaves {src} open when {dst} closes early"
+    return f"leaves {dst} open when {src} fails"
 
 
 def _name(stage: Node, origin: str | None) -> str:
