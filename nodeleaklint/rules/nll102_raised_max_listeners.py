@@ -149,6 +149,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             call.node,
             fit(
                 f"{shown} {_describe(value)} {where}: per-call listeners would pile up unreported",
+                f"{shown} {_describe(value)} {where}: per-call listeners go unreported",
                 f"{shown} {_describe(value)} {where}",
             ),
             notes=[

@@ -183,6 +183,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             fit(
                 f"This `new Promise(…)` never settles: each run of {where.display()} that awaits "
                 "it parks forever",
+                f"This `new Promise(…)` never settles, so {where.display()} hangs on every run",
                 "This `new Promise(…)` never settles: an `await` on it parks its caller forever, "
                 "once per call",
             ),
