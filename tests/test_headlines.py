@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from annotations import run_annotated
 
+from nodeleaklint.config import Config
+from nodeleaklint.engine import check_source
+from nodeleaklint.rules import ALL_RULES
 from nodeleaklint.rules.base import HEADLINE_LIMIT, explain
 from nodeleaklint.rules.headlines import fit, sentence
 
@@ -60,3 +63,24 @@ def test_fit_falls_back_to_the_last_variant() -> None:
 def test_sentence_capitalises_and_ends_with_a_full_stop() -> None:
     assert sentence("the pool stays open") == "The pool stays open."
     assert sentence("`pool` stays open.") == "`pool` stays open."
+
+
+def test_notes_stay_on_one_line_when_the_quoted_callee_spans_lines() -> None:
+    # winston's file transport: the callback is passed to `.on` of a call chain broken by a
+    # comment; the quoted callee kept its newlines and split the note across lines.
+    source = (
+        "const fs = require('fs');\n"
+        "const http = require('http');\n"
+        "http.createServer((req, res) => {\n"
+        "  fs.createWriteStream(req.url)\n"
+        "    // wait until it is open\n"
+        "    .on('open', () => {\n"
+        "      const file = fs.createReadStream(req.url);\n"
+        "      file.pipe(res);\n"
+        "    });\n"
+        "}).listen(8080);\n"
+    )
+    report = check_source("server.js", source.encode("utf-8"), Config(), ALL_RULES)
+    [finding] = [f for f in report.findings if f.rule == "NLL501"]
+    assert "// wait until it is open" in finding.notes[0]
+    assert all("\n" not in text for text in (finding.message, *finding.notes))

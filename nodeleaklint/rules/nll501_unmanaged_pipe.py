@@ -1133,7 +1133,8 @@ def _body_consumer(model: SemanticModel, request: Node) -> Node | None:
 
 
 def _where(function: FunctionInfo) -> str:
-    return function.where_it_runs()
+    """Where ``function`` runs, on one line (a quoted callee may span lines)."""
+    return " ".join(function.where_it_runs().split())
 
 
 def _upstream_finding(
@@ -1294,7 +1295,7 @@ def _finding(
 ) -> Finding:
     src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
     function = call.function
-    where = function.where_it_runs() if function is not None else "module top level"
+    where = _where(function) if function is not None else "module top level"
     if src_leaks and dst_leaks:
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed "
