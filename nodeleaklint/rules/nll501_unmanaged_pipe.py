@@ -1329,6 +1329,9 @@ def _finding(
     headline = fit(
         f"`{short(code, 70)}` {brief}, one more per {unit}",
         f"`{short(code, 40)}` {brief}, one more per {unit}",
+        f"`{short(code, 70)}` "
+        f"{_brief_problem('its source', f'`{_plain(stages[-1])}`', src_leaks, dst_leaks)}, "
+        f"one more per {unit}",
         f"This pipe {brief}, one more per {unit}",
         f"This pipe leaves a stream open when the other fails, one more per {unit}",
     )
@@ -1352,7 +1355,7 @@ def _plain(stage: Node) -> str:
 def _brief_problem(src: str, dst: str, src_leaks: bool, dst_leaks: bool) -> str:
     """Which stream a pipe leaves open, in a few words, for the headline."""
     if src_leaks and dst_leaks:
-        return f"leaves {src} or {dst} open when the other fails"
+        return f"leaves {src} or {dst} open when one fails"
     if src_leaks:
         return f"leaves {src} open when {dst} closes early"
     return f"leaves {dst} open when {src} fails"
