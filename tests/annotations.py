@@ -115,6 +115,7 @@ def render_snapshot(findings: list[Finding]) -> str:
             f"[{f.confidence.value}]",
             f"  {f.message}",
         ]
+        lines += [f"  note: {note}" for note in f.notes]
         lines += [f"  related {r.span.line}:{r.span.column}: {r.message}" for r in f.related]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

@@ -196,7 +196,8 @@ def test_diagnostics_on_open_change_and_quick_fix(project: Path) -> None:
         assert diagnostic.range.start == types.Position(line=2, character=2)
         assert "setMaxListeners" in diagnostic.message
         headline, note, advice = diagnostic.message.split("\n")  # headline, note, help
-        assert headline.endswith("on `bus`") and note.startswith("This silences")
+        assert headline.endswith("on `bus`: per-call listeners would pile up unreported")
+        assert note.startswith("0 means unlimited: this silences")
         assert advice.startswith("help: Find and remove the listeners")
 
         assert await session.diagnostics(uri, session.change(uri, CLEAN)) == []

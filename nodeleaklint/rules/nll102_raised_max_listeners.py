@@ -65,6 +65,7 @@ from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.fixes.builders import remove_statement
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import same_location
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, Repetition
@@ -77,7 +78,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS
+from nodeleaklint.semantics.vocabulary import EVENTS_MODULES, LISTEN_METHODS
 
 META = RuleMeta(
     id="NLL102",
@@ -92,7 +93,6 @@ META = RuleMeta(
     options=(RuleOption("threshold", 50, int, "Limits above this value are reported."),),
 )
 
-_EVENTS_MODULES = ("events", "node:events")
 _INF = float("inf")
 
 
@@ -127,13 +127,11 @@ def _related(ctx: RuleContext, piling: CallSite | str | None) -> list[RelatedLoc
     return [ctx.related(piling.node, f"a listener is added here, in {where}")]
 
 
-def _elsewhere(piling: CallSite | str | None) -> str:
-    """The words for listeners piling up in another file (the project view)."""
-    return (
-        f" (another file adds listeners to it per call, at {piling})"
-        if isinstance(piling, str)
-        else ""
-    )
+def _elsewhere(piling: CallSite | str | None) -> list[str]:
+    """A note naming where listeners pile up in another file (the project view)."""
+    if not isinstance(piling, str):
+        return []
+    return [f"Another file of the project adds listeners to it per call, at {piling}."]
 
 
 def _is_events_default(target: Node | None) -> bool:
@@ -147,7 +145,7 @@ def _is_events_default(target: Node | None) -> bool:
     if name is not None:
         return name.endswith(("events", "EventEmitter"))
     root = root_object(owner)
-    return required_module(root) in _EVENTS_MODULES
+    return required_module(root) in EVENTS_MODULES
 
 
 def _limit_value(model: SemanticModel, node: Node | None) -> float | None:
@@ -163,11 +161,18 @@ def _limit_value(model: SemanticModel, node: Node | None) -> float | None:
 
 
 def _describe(value: float) -> str:
-    if value == 0:
-        return "removes the listener limit (0 means unlimited)"
-    if value == float("inf"):
-        return "removes the listener limit (`Infinity`)"
+    if value in (0, _INF):
+        return "removes the listener limit"
     return f"raises the listener limit to {value:g}"
+
+
+def _meaning(value: float | None) -> str:
+    """What the new limit means, for the note."""
+    if value == 0:
+        return "0 means unlimited: "
+    if value == _INF:
+        return "`Infinity` means unlimited: "
+    return ""
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -188,12 +193,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             emitters = [call.obj]
             where = f"on `{snippet(call.obj)}`"
         piling = _listened_per_call(model, emitters)
+        shown = f"`{snippet(call.callee)}({snippet(call.args[0], 20)})`"
         yield ctx.finding(
             call.node,
-            f"`{snippet(call.callee)}({snippet(call.args[0], 20)})` {_describe(value)} {where}"
-            f"{_elsewhere(piling)}, "
-            "which silences `MaxListenersExceededWarning`, Node's only built-in leak detector: "
-            "listeners added per request or per call then pile up unreported.",
+            fit(
+                f"{shown} {_describe(value)} {where}: per-call listeners would pile up unreported",
+                f"{shown} {_describe(value)} {where}: per-call listeners go unreported",
+                f"{shown} {_describe(value)} {where}",
+            ),
+            notes=[
+                sentence(
+                    f"{_meaning(value)}this silences `MaxListenersExceededWarning`, Node's only "
+                    "built-in leak detector, which warns once an emitter holds more than the "
+                    "limit of listeners for one event"
+                ),
+                *_elsewhere(piling),
+            ],
             confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
             related=_related(ctx, piling),
             autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
@@ -209,11 +224,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         change = _describe(value) if value is not None else "changes the listener limit"
         piling = _listened_per_call(model, None)
+        shown = f"`{left} = {snippet(right, 24)}`"
         yield ctx.finding(
             assignment,
-            f"`{left} = {snippet(right, 24)}` {change} for every emitter in the process, which "
-            "silences `MaxListenersExceededWarning` everywhere: listeners that accumulate per "
-            "request or per call on any emitter go unreported.",
+            fit(
+                f"{shown} {change} for every emitter: per-call listeners would pile up unreported",
+                f"{shown} {change} for every emitter in the process",
+                f"{shown} {change} for every emitter",
+            ),
+            notes=[
+                sentence(
+                    f"{_meaning(value)}this silences `MaxListenersExceededWarning` everywhere, "
+                    "Node's only built-in leak detector: listeners that accumulate per request or "
+                    "per call on any emitter go unreported"
+                ),
+                *_elsewhere(piling),
+            ],
             confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
             related=_related(ctx, piling),
         )

@@ -127,6 +127,7 @@ from functools import partial
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import (
     all_listener_removals,
     calls_passing,
@@ -159,7 +160,14 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.timers import timer_calls
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, ONCE_METHODS, may_never_fire
+from nodeleaklint.semantics.vocabulary import (
+    COLLECTION_GROWTH_METHODS,
+    COLLECTION_SHRINK_METHODS,
+    LISTEN_METHODS,
+    ONCE_METHODS,
+    TIMER_CLEARERS,
+    may_never_fire,
+)
 
 META = RuleMeta(
     id="NLL401",
@@ -183,10 +191,6 @@ META = RuleMeta(
     ),
 )
 
-_COLLECTION_GROWTH = {"set": 1, "add": 0, "push": -1, "unshift": -1}
-_COLLECTION_SHRINK = ("delete", "clear", "splice", "pop", "shift")
-_CLEAR_FUNCTIONS = ("clearInterval", "clearTimeout")
-
 
 @dataclass(frozen=True)
 class LongLived:
@@ -196,6 +200,7 @@ class LongLived:
     node: Node  # where the closure is made long-lived (the function, or its name as passed)
     label: str  # "the interval callback passed to `setInterval(…)`"
     lasts: str  # "which runs until the interval is cleared"
+    brief: str  # the holder in a few words, for the headline: "an interval callback"
     # The calls/assignments that let go of the closure; asked only when a request object is
     # retained, so holders may defer the search (``_module_stores`` compares every assignment).
     releases: Callable[[], Sequence[Node]] = tuple
@@ -229,12 +234,22 @@ def _prototype_stores(ctx: RuleContext) -> Iterator[Finding]:
     """A caller's object stored on the prototype of an imported class."""
     for store in prototype_stores(ctx.model):
         name = store.value.name
+        function = store.function.display()
+        target = short(store.target, 60)
         yield ctx.finding(
             store.assignment,
-            f"`{name}` (a parameter of {store.function.display()}, which {_runs(store.function)}) "
-            f"is stored on `{short(store.target, 60)}`, shared by every instance in the process: "
-            f"the last caller's `{name}` and everything it references stay reachable until the "
-            "next call replaces it, and concurrent callers see each other's.",
+            fit(
+                f"`{name}` from each call of {function} is stored on `{target}`, shared by every "
+                "instance",
+                f"`{name}` from each call of {function} is stored on `{target}`",
+                f"A per-call `{name}` is stored on `{target}`",
+            ),
+            notes=[
+                f"`{name}` is a parameter of {function}, which {_runs(store.function)}; "
+                f"`{target}` is shared by every instance in the process: the last caller's "
+                f"`{name}` and everything it references stay reachable until the next call "
+                "replaces it, and concurrent callers see each other's."
+            ],
             confidence=Confidence.MEDIUM,
             related=[ctx.related(store.value.node, f"`{name}` is declared here")],
             fix=(
@@ -252,12 +267,21 @@ def _shared_render_caches(ctx: RuleContext) -> Iterator[Finding]:
     """A data cache made once at the top of a server-rendered module keeps every request's
     data (framework facts in ``retention.SSR_REQUEST_CACHES``)."""
     for shared in shared_render_caches(ctx.model):
+        shown = snippet(shared.call, 50)
         yield ctx.finding(
             shared.call,
-            f'`{snippet(shared.call, 50)}` at module top level of a `"use client"` module: the '
-            "server renders this module once per process, so every request's render shares "
-            f"this one `{shared.name}`, whose cache keeps the data fetched for every request and "
-            "user — growing with traffic and leaking one user's data to the next.",
+            fit(
+                f'`{shown}` at the top of a `"use client"` module caches every server render\'s '
+                "data",
+                f'`{shown}` at the top of a `"use client"` module is shared by every server render',
+                f'A module-level `{shared.name}` in a `"use client"` module is shared by every '
+                "server render",
+            ),
+            notes=[
+                "The server renders this module once per process, so every request's render "
+                f"shares this one `{shared.name}`, whose cache keeps the data fetched for every "
+                "request and user — growing with traffic and leaking one user's data to the next."
+            ],
             confidence=Confidence.MEDIUM,
             related=[ctx.related(shared.directive, "rendered on the server for each request")],
             fix=(
@@ -285,16 +309,30 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
         growth = (
             "so the request's socket, headers and body stay reachable after the request has ended"
         )
+        brief = "past the end of its request"
     elif holder.replaced is not None:
         growth = f"until the next assignment to `{holder.replaced}` replaces it"
+        brief = f"until `{short(holder.replaced, 30)}` is assigned again"
     elif owner is not None and owner.repetition is not Repetition.ONCE:
         growth = f"one more copy for each run of {owner.display()}"
+        brief = f"one copy per run of {owner.display()}"
     else:
         growth = "long after its last use"
-    others = ""
+        brief = growth
+    name = f"`{first.binding.name}`"
+    what = first.large.what
+    headline = fit(
+        f"{name} ({what}) stays alive in {holder.label}, {brief}",
+        f"{name} ({what}) stays alive in {holder.brief}, {brief}",
+        f"{name} ({first.large.short}) stays alive in {holder.brief}, {brief}",
+        f"{name} stays alive in {holder.brief}, {brief}",
+        f"{name} stays alive in {holder.brief}",
+    )
+    notes = [] if headline.startswith(f"{name} ({what})") else [f"{name} is {what}."]
+    notes.append(first.why(holder.label))
     if len(kept) > 1:
-        others = " (it also keeps " + ", ".join(f"`{r.binding.name}`" for r in kept[1:]) + ")"
-    message = f"{first.explain(holder.label)}{others}; {holder.lasts}, {growth}."
+        notes.append("It also keeps " + ", ".join(f"`{r.binding.name}`" for r in kept[1:]) + ".")
+    notes.append(sentence(f"{holder.lasts}, {growth}" if first.large.request else holder.lasts))
     certain = all(r.large.certain for r in kept)
     confidence = Confidence.HIGH if certain and not holder.medium else Confidence.MEDIUM
     related = []
@@ -310,7 +348,12 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
     registration = holder.registration
     defers = () if registration is None else (("NLL201", registration), ("NLL101", registration))
     return ctx.finding(
-        holder.node, message, confidence=confidence, related=related, defers_to=defers
+        holder.node,
+        headline,
+        notes=notes,
+        confidence=confidence,
+        related=related,
+        defers_to=defers,
     )
 
 
@@ -400,6 +443,7 @@ def _intervals(model: SemanticModel) -> Iterator[LongLived]:
             node,
             f"the interval callback passed to `{call.display()}`",
             "the interval keeps it until it is cleared",
+            "an interval callback",
             partial(tuple, releases),
             elsewhere,
             registration=call.node,
@@ -426,7 +470,7 @@ def _interval_releases(model: SemanticModel, call: CallSite) -> tuple[list[Node]
         return [], True
     if target is None or unwrap(target) is None:
         return [], False
-    releases = [site.node for site in calls_passing(model, target, _CLEAR_FUNCTIONS)]
+    releases = [site.node for site in calls_passing(model, target, TIMER_CLEARERS)]
     if not releases and unwrap(target) is not None and unwrap(target).type == "identifier":  # type: ignore[union-attr]
         binding = model.binding_of(unwrap(target))  # type: ignore[arg-type]
         if binding is not None and any(_escapes(ref) for ref in binding.references):
@@ -448,7 +492,7 @@ def _escapes(reference: Node) -> bool:
         return True
     if parent.type == "arguments" and parent.parent is not None:
         callee = text(parent.parent.child_by_field_name("function"))
-        return not callee.endswith(_CLEAR_FUNCTIONS)
+        return not callee.endswith(TIMER_CLEARERS)
     if parent.type == "assignment_expression":
         return parent.child_by_field_name("right") == outer(reference)
     return False
@@ -481,6 +525,7 @@ def _listeners(model: SemanticModel) -> Iterator[LongLived]:
             node,
             f"the listener registered with `{text(call.callee)}({shown})`",
             f"the emitter ({target.description}) keeps its listeners until they are removed",
+            f"a {shown} listener on `{snippet(call.obj, 30)}`",
             partial(tuple, releases),
             elsewhere,
             registration=call.node,
@@ -514,8 +559,10 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
             continue
         releases = partial(_reassignments, model, assignment, left)
         for function, node, what in closures:
+            brief = f"a closure stored in `{short(text(left), 40)}`"
             if exported:
                 label = f"{what} exported as `{text(left)}`"
+                brief = f"a closure exported as `{short(text(left), 40)}`"
                 lasts = "exports live as long as the process"
             elif pooled is not None:
                 label = f"{what} stored in `{text(left)}`"
@@ -528,7 +575,9 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
                 lasts = f"`{text(root)}` lives as long as the process"
             slot = text(left) if left.type in ("identifier", "member_expression") else None
             medium = exported or pooled is not None
-            yield LongLived(function, node, label, lasts, releases, medium=medium, replaced=slot)
+            yield LongLived(
+                function, node, label, lasts, brief, releases, medium=medium, replaced=slot
+            )
 
 
 def _reassignments(model: SemanticModel, assignment: Node, left: Node) -> list[Node]:
@@ -544,10 +593,10 @@ def _reassignments(model: SemanticModel, assignment: Node, left: Node) -> list[N
 
 def _collections(model: SemanticModel) -> Iterator[LongLived]:
     """``registry.set(k, () => …)`` / ``handlers.push(fn)`` on a process-lived collection."""
-    for call in model.calls_named(*_COLLECTION_GROWTH):
+    for call in model.calls_named(*COLLECTION_GROWTH_METHODS):
         if call.is_new or call.obj is None or call.function is None or not call.args:
             continue
-        index = _COLLECTION_GROWTH[call.name]
+        index = COLLECTION_GROWTH_METHODS[call.name]
         args = call.args if index < 0 else call.args[index : index + 1]
         closures = [found for arg in args for found in _closures_in(model, arg)]
         if not closures:
@@ -555,7 +604,7 @@ def _collections(model: SemanticModel) -> Iterator[LongLived]:
         target = model.lifetime_of(call.obj)
         if target.lifetime is not Lifetime.PROCESS:
             continue
-        shrink = method_calls_on(model, call.obj, _COLLECTION_SHRINK)
+        shrink = method_calls_on(model, call.obj, COLLECTION_SHRINK_METHODS)
         releases = partial(tuple, [site.node for site in shrink])
         for function, node, what in closures:
             yield LongLived(
@@ -563,6 +612,7 @@ def _collections(model: SemanticModel) -> Iterator[LongLived]:
                 node,
                 f"{what} added with `{text(call.callee)}(…)`",
                 f"the collection ({target.description}) lives as long as the process",
+                f"a closure in `{snippet(call.obj, 40)}`",
                 releases,
             )
 
@@ -582,6 +632,7 @@ def _factory_results(model: SemanticModel) -> Iterator[LongLived]:
             function.node,
             f"the closure returned by {made_by}",
             f"its result is stored at module scope ({stored}), which lives as long as the process",
+            "a closure kept at module scope",
         )
 
 

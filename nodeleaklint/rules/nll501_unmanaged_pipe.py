@@ -138,6 +138,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import (
     listener_removals,
     member_index,
@@ -147,7 +148,6 @@ from nodeleaklint.semantics.cleanup import (
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.streams import (
-    PROCESS_STREAMS,
     StreamInfo,
     is_process_stream,
     listens_for_errors,
@@ -168,9 +168,6 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.upstreams import (
-    CLIENT_GONE_EVENTS,
-    CLIENT_STATE_PROPERTIES,
-    LEGACY_ABORTED_EVENT,
     Upstream,
     client_stream,
     declared_name,
@@ -179,6 +176,23 @@ from nodeleaklint.semantics.upstreams import (
     upstream_bodies,
     upstream_calls,
     upstream_request,
+)
+from nodeleaklint.semantics.vocabulary import (
+    CLIENT_GONE_EVENTS,
+    CLIENT_STATE_PROPERTIES,
+    DATA_LISTEN_METHODS,
+    LEGACY_ABORTED_EVENT,
+    NON_STREAM_MODULES,
+    PIPE_CLOSE_EVENTS,
+    PIPELINE_FUNCTIONS,
+    PROCESS_STREAMS,
+    SOURCE_FAILURE_EVENTS,
+    STREAM_DESTROY_METHODS,
+    STREAM_LISTEN_METHODS,
+    STREAM_TEARDOWN_METHODS,
+    STREAM_WATCHERS,
+    UPSTREAM_REQUEST_NAMES,
+    UPSTREAM_STOP_METHODS,
 )
 
 META = RuleMeta(
@@ -197,25 +211,10 @@ META = RuleMeta(
     confidence=Confidence.HIGH,
 )
 
-_LISTEN = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener"})
-_CLOSE_EVENTS = frozenset({"close", "error", "finish", "unpipe", "aborted"})
-_TEARDOWN = frozenset({"destroy", "close", "unpipe", "end", "abort", "kill", "send"})
-# Explicit teardown of a stream by the code that owns it (``finally { src.destroy() }``).
-_DESTROY = frozenset({"destroy", "close", "abort", "kill"})
-_DATA_LISTEN = frozenset({"on", "addListener", "prependListener"})
-# Events after which a hand-written pipe's source sends no more ``'end'``.
-_SOURCE_FAILURE_EVENTS = frozenset({"error", "close", "aborted"})
-# Calls in a client ``'close'`` listener that stop an upstream request or its body.
-_STOPS = frozenset({"abort", "destroy", "cancel", "kill", "close"})
-# Calls whose result an ``'aborted'`` listener may stop as an upstream request.
-_UPSTREAM_NAMES = frozenset({"request", "get", "fetch", "stream"})
 # Argument kinds that cannot carry an abort signal.
 _PLAIN_ARGUMENTS = frozenset(
     {"string", "template_string", "number", "member_expression", "identifier", "binary_expression"}
 )
-_PIPELINES = frozenset({"pipeline", "pump", "pumpify", "compose", "duplexify"})
-_WATCHERS = frozenset({"finished", "eos", "endOfStream", "onFinished"})
-_NON_STREAM_MODULES = ("rxjs", "fp-ts", "lodash", "ramda", "effect", "@effect")
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -313,7 +312,7 @@ def _from_functional_library(model: SemanticModel, node: Node) -> bool:
     root = root_object(node.child_by_field_name("function"))
     binding = model.binding_of(root) if root is not None and root.type == "identifier" else None
     source = module_name(binding.module_source) if binding is not None else None
-    return source is not None and source.startswith(_NON_STREAM_MODULES)
+    return source is not None and source.startswith(NON_STREAM_MODULES)
 
 
 def _continues_in_outer_pipe(model: SemanticModel, call: CallSite) -> bool:
@@ -334,7 +333,7 @@ def _continues_in_outer_pipe(model: SemanticModel, call: CallSite) -> bool:
             return False
         if site.name == "pipe":
             return _is_stream_pipe_shape(model, site)
-        if site.name not in _LISTEN:
+        if site.name not in STREAM_LISTEN_METHODS:
             return False
         node = parent_call
 
@@ -352,7 +351,7 @@ def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | Non
         if site.name == "pipe" and _is_stream_pipe_shape(model, site):
             stages.insert(0, site.args[0])
             chained_error = False
-        elif site.name in _LISTEN and site.args:
+        elif site.name in STREAM_LISTEN_METHODS and site.args:
             if string_value(site.args[0]) == "error":
                 chained_error = True
         else:
@@ -367,7 +366,7 @@ def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | Non
 
 
 def _inside_pipeline(model: SemanticModel, call: CallSite) -> bool:
-    for candidate in model.calls_named(*_PIPELINES):
+    for candidate in model.calls_named(*PIPELINE_FUNCTIONS):
         if candidate.node.id != call.node.id and is_inside(call.node, candidate.node):
             return True
     return False
@@ -376,7 +375,7 @@ def _inside_pipeline(model: SemanticModel, call: CallSite) -> bool:
 def _watched(model: SemanticModel, stages: list[Node]) -> bool:
     """``finished(src|dst, …)``, ``eos(…)`` or ``onFinished(…)`` on the first or last stage."""
     ends = (stages[0], stages[-1])
-    for watcher in model.calls_named(*_WATCHERS):
+    for watcher in model.calls_named(*STREAM_WATCHERS):
         if watcher.args and any(_same(model, watcher.args[0], end) for end in ends):
             return True
     return False
@@ -395,7 +394,7 @@ def _listener_index(model: SemanticModel) -> dict[str, list[CallSite]]:
     if isinstance(cached, dict):
         return cached
     index: dict[str, list[CallSite]] = {}
-    for name in sorted(_LISTEN):
+    for name in sorted(STREAM_LISTEN_METHODS):
         for site in model.calls_named(name):
             arguments = site.node.child_by_field_name("arguments")
             if arguments is None or arguments.named_child_count < 2:
@@ -439,14 +438,14 @@ def _tears_down(model: SemanticModel, handler: Node, targets: list[Node]) -> boo
         )
         root = root_object(callee if callee is not None else handler_node)
         return any(_same(model, root, target) for target in targets) and any(
-            f".{m}" in name for m in _TEARDOWN
+            f".{m}" in name for m in STREAM_TEARDOWN_METHODS
         )
     function = _function_node(model, handler_node)
     if function is None:
         return False
     for site in _calls_in(model, function):
         if (
-            site.name in _TEARDOWN
+            site.name in STREAM_TEARDOWN_METHODS
             and site.obj is not None
             and any(_same(model, _chain_base(site.obj), target) for target in targets)
         ):
@@ -532,7 +531,7 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
         dst_stopped = _destroyed_by_owner(model, dst_family) or any(
             _tears_down(model, handler, dst_family)
             for member in src_family
-            for handler in _listeners(model, member, _SOURCE_FAILURE_EVENTS)
+            for handler in _listeners(model, member, SOURCE_FAILURE_EVENTS)
         )
         # The source is left open when the destination closes early from outside: a
         # destination that holds a handle of its own (a socket, a response, a file).
@@ -553,7 +552,7 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
 
 def _hand_written_pipes(model: SemanticModel) -> Iterator[_HandPipe]:
     for site in _listener_index(model).get("data", ()):
-        if site.obj is None or site.name not in _DATA_LISTEN or len(site.args) < 2:
+        if site.obj is None or site.name not in DATA_LISTEN_METHODS or len(site.args) < 2:
             continue
         handler = _function_node(model, site.args[1])
         info = model.function_at(handler) if handler is not None else None
@@ -633,7 +632,7 @@ def _destroyed_by_owner(model: SemanticModel, family: list[Node]) -> bool:
     owner = binding.scope.function
     region = owner.node if owner is not None else binding.scope.node
     return any(
-        call.name in _DESTROY
+        call.name in STREAM_DESTROY_METHODS
         and call.obj is not None
         and any(_same(model, call.obj, member) for member in family)
         and _on_failure_path(model, call.node, region)
@@ -658,7 +657,11 @@ def _on_failure_path(model: SemanticModel, node: Node, region: Node) -> bool:
             if site.name in ("finally", "catch"):
                 return True
             failure_events = ("error", "close", "aborted")
-            if site.name in _LISTEN and site.args and string_value(site.args[0]) in failure_events:
+            if (
+                site.name in STREAM_LISTEN_METHODS
+                and site.args
+                and string_value(site.args[0]) in failure_events
+            ):
                 return True
     return False
 
@@ -718,7 +721,7 @@ def _disconnect_listeners(model: SemanticModel, dst: Node) -> list[Node]:
     """Handlers that run when ``dst`` closes early: its own close/error/finish/unpipe
     listeners and, when ``dst`` is the client's response, the ``'close'`` / ``'error'`` /
     ``'finish'`` listeners of the client's other streams in the same handler."""
-    handlers = _listeners(model, dst, _CLOSE_EVENTS)
+    handlers = _listeners(model, dst, PIPE_CLOSE_EVENTS)
     if client_stream(model, dst) is None:
         return handlers
     owner = _client_owner(model, dst)
@@ -834,7 +837,7 @@ def _how_streamed(
         call = model.call_at(parent.parent) if parent.parent is not None else None
         if call is None:
             return None
-        if call.name in _PIPELINES or call.name in ("send", "Response"):
+        if call.name in PIPELINE_FUNCTIONS or call.name in ("send", "Response"):
             return "managed"
         if call.name == "fromWeb" or call.name == "from":
             return _how_streamed(model, call.node, writes, reported_data)
@@ -965,7 +968,7 @@ def _client_teardown(model: SemanticModel, region: Node, events: frozenset[str])
         if _stops_something(model, site.args[1]):
             return True
     if "close" in events:
-        for watcher in model.calls_named(*_WATCHERS):
+        for watcher in model.calls_named(*STREAM_WATCHERS):
             if not watcher.args or client_stream(model, watcher.args[0]) is None:
                 continue
             if any(is_inside(watcher.node, r) for r in owner_regions):
@@ -981,11 +984,11 @@ def _stops_something(model: SemanticModel, handler: Node) -> bool:
         return False
     if node.type in ("member_expression", "call_expression"):
         rendered = text(node)
-        return any(f".{method}" in rendered for method in _STOPS)
+        return any(f".{method}" in rendered for method in UPSTREAM_STOP_METHODS)
     function = _function_node(model, node)
     if function is None:
         return False
-    return any(call.name in _STOPS for call in _calls_in(model, function))
+    return any(call.name in UPSTREAM_STOP_METHODS for call in _calls_in(model, function))
 
 
 def _reads_client_state(model: SemanticModel, region: Node) -> bool:
@@ -1023,7 +1026,7 @@ def _aborted_teardowns(model: SemanticModel, site: CallSite) -> Iterator[tuple[C
                 else value.named_children[0]
             )
         upstream = model.call_at(value) if value is not None else None
-        if upstream is None or upstream.is_new or upstream.name not in _UPSTREAM_NAMES:
+        if upstream is None or upstream.is_new or upstream.name not in UPSTREAM_REQUEST_NAMES:
             continue
         yield upstream, call.node
 
@@ -1051,7 +1054,7 @@ def _aborted_only(
             continue
         if _tears_down(model, other.args[1], [name]):
             return None
-    for watcher in model.calls_named(*_WATCHERS):
+    for watcher in model.calls_named(*STREAM_WATCHERS):
         if watcher.args and _same(model, watcher.args[0], site.obj):
             return None
     # A flagged `.pipe` of this request's response already reports the same leak.
@@ -1071,19 +1074,29 @@ def _aborted_only(
         if consumed is not None
         else f"once `{client}`'s body has been read (`'aborted'` is deprecated)"
     )
-    message = (
-        f"`{short_callee(upstream)}(…)` in {where} is stopped only from "
-        f"`{client}.on('aborted')`, which Node does not emit {read}, so a client that leaves "
-        f"while the response streams leaves the upstream request open, one more per "
-        f"{'request' if event else 'call'}; stop it from the response's `'close'` instead."
+    unit = "request" if event else "call"
+    callee = f"`{short_callee(upstream)}(…)`"
+    headline = fit(
+        f"{callee} is stopped only from `{client}.on('aborted')`, so it outlives a client that "
+        f"leaves mid-response, one per {unit}",
+        f"{callee} is stopped only from `{client}.on('aborted')`, one open upstream per {unit}",
+        f"{callee} is stopped only from `{client}.on('aborted')`",
+        "This upstream request is stopped only from the client request's `'aborted'` event",
     )
+    notes = [
+        f"It runs in {where}; Node does not emit `'aborted'` {read}, so a client that leaves "
+        f"while the response streams leaves the upstream request open, one more per {unit}; "
+        "stop it from the response's `'close'` instead."
+    ]
     fix = (
         "Listen for `'close'` on the client's response (`res.on('close', () => { if "
         "(!res.writableFinished) upstream.destroy(); })`) or pass `signal` from an "
         "`AbortController` aborted there; `'aborted'` fires only while the request body is unread."
     )
     related = [ctx.related(teardown, "the only place the upstream request is stopped")]
-    return ctx.finding(upstream.node, message, confidence=confidence, related=related, fix=fix)
+    return ctx.finding(
+        upstream.node, headline, notes=notes, confidence=confidence, related=related, fix=fix
+    )
 
 
 def _responses_of(model: SemanticModel, upstream: CallSite, name: Node) -> list[Binding]:
@@ -1120,7 +1133,8 @@ def _body_consumer(model: SemanticModel, request: Node) -> Node | None:
 
 
 def _where(function: FunctionInfo) -> str:
-    return function.where_it_runs()
+    """Where ``function`` runs, on one line (a quoted callee may span lines)."""
+    return " ".join(function.where_it_runs().split())
 
 
 def _upstream_finding(
@@ -1138,18 +1152,30 @@ def _upstream_finding(
     target = f"`{short(' '.join(text(client).split()), 30)}`" if client is not None else "it"
     if timeout_only:
         missing = "its only abort signal is a timeout, not the client's disconnect"
+        brief = "only a timeout aborts it"
     elif aborted_only:
         missing = (
             "only the client request's `'aborted'` event, not emitted once its body is read, "
             "stops it"
         )
+        brief = "only `'aborted'` stops it"
     else:
         missing = "no abort signal or `'close'` listener ties it to the client"
-    message = (
-        f"{upstream.description} in {_where(function)} streams its body into {target} with "
-        f"{streamed_by} but {missing}, so when the client leaves the upstream request keeps its "
-        f"connection open and downloading, one more per {'request' if event else 'call'}."
+        brief = "nothing ties it to the client"
+    unit = "request" if event else "call"
+    headline = fit(
+        f"{upstream.description} keeps downloading after the client leaves ({brief}), one more "
+        f"per {unit}",
+        f"{upstream.description} keeps downloading after the client leaves, one more per {unit}",
+        f"An upstream request keeps downloading after the client leaves, one more per {unit}",
     )
+    notes = [
+        sentence(
+            f"{upstream.description} in {_where(function)} streams its body into {target} with "
+            f"{streamed_by} but {missing}, so when the client leaves the upstream request keeps "
+            "its connection open and downloading"
+        )
+    ]
     fix = (
         "Tie the upstream request to the client: `const ac = new AbortController(); "
         "res.on('close', () => ac.abort());` and pass `{ signal: ac.signal }` (combine with a "
@@ -1157,7 +1183,7 @@ def _upstream_finding(
         "`await pipeline(Readable.fromWeb(response.body), res)`, which cancels the body when the "
         "response closes."
     )
-    return ctx.finding(upstream.call.node, message, confidence=confidence, fix=fix)
+    return ctx.finding(upstream.call.node, headline, notes=notes, confidence=confidence, fix=fix)
 
 
 # -- small helpers ------------------------------------------------------------------------------
@@ -1232,18 +1258,26 @@ def _hand_finding(
     if src_leaks and dst_leaks:
         problem = f"{gone}, and {failed}"
     event = function is not None and ctx.model.is_event_driven(function)
-    message = (
-        f"`{src_text}.on('data', …)` in {where} copies {src} into {dst} by hand: {problem}, "
-        f"so a socket or file descriptor stays open with its buffered chunks, one more per "
-        f"{'request or event' if event else 'call'}; use `pipeline({src_text}, {dst_text}, …)`."
+    unit = "request or event" if event else "call"
+    brief = _brief_problem(f"`{src_text}`", f"`{dst_text}`", src_leaks, dst_leaks)
+    headline = fit(
+        f"`{src_text}.on('data', …)` copies by hand and {brief}, one more per {unit}",
+        f"A hand-written `'data'` copy {brief}, one more per {unit}",
+        f"A hand-written `'data'` copy leaves a stream open when the other fails, one more per "
+        f"{unit}",
     )
+    notes = [
+        f"In {where}, it copies {src} into {dst} by hand: {problem}, so a socket or file "
+        "descriptor stays open with its buffered chunks.",
+        f"Use `pipeline({src_text}, {dst_text}, …)`.",
+    ]
     fix = (
         "Replace the `'data'` / `'end'` pair with `pipeline(src, dst, callback)` from "
         "`node:stream` (or `await pipeline(src, dst)` from `node:stream/promises`): it destroys "
         "both streams when either fails or closes early."
     )
     confidence = Confidence.HIGH if high else Confidence.MEDIUM
-    return ctx.finding(pipe.data_call.node, message, confidence=confidence, fix=fix)
+    return ctx.finding(pipe.data_call.node, headline, notes=notes, confidence=confidence, fix=fix)
 
 
 # -- the finding ----------------------------------------------------------------------------
@@ -1261,7 +1295,7 @@ def _finding(
 ) -> Finding:
     src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
     function = call.function
-    where = function.where_it_runs() if function is not None else "module top level"
+    where = _where(function) if function is not None else "module top level"
     if src_leaks and dst_leaks:
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed "
@@ -1278,9 +1312,7 @@ def _finding(
     thrown_first = not src_leaks and not listens_for_errors(ctx.model, stages[0])
     if thrown_first:
         problem += " (with no `'error'` listener on it, that failure is thrown first)"
-    held = "its socket or file descriptor and buffered chunks stay open" + (
-        ", one more per request or event" if event_driven else ", one more per call"
-    )
+    held = "its socket or file descriptor and buffered chunks stay open"
     args = [short(" ".join(text(stage).split()), 50) for stage in stages]
     if options is not None:
         args.append(short(text(options), 30))
@@ -1289,16 +1321,44 @@ def _finding(
         child.type == "async" for child in function.node.children
     )
     alternative = "" if is_async else " (or `pipeline(…, callback)` from `node:stream`)"
-    message = (
-        f"`{short(' '.join(text(call.node).split()), 70)}` in {where} {problem}, so {held}; "
-        f"use `{suggestion}` from `node:stream/promises`{alternative}."
+    code = " ".join(text(call.node).split())
+    unit = "request or event" if event_driven else "call"
+    brief = _brief_problem(
+        f"`{_plain(stages[0])}`", f"`{_plain(stages[-1])}`", src_leaks, dst_leaks
     )
+    headline = fit(
+        f"`{short(code, 70)}` {brief}, one more per {unit}",
+        f"`{short(code, 40)}` {brief}, one more per {unit}",
+        f"`{short(code, 70)}` "
+        f"{_brief_problem('its source', f'`{_plain(stages[-1])}`', src_leaks, dst_leaks)}, "
+        f"one more per {unit}",
+        f"This pipe {brief}, one more per {unit}",
+        f"This pipe leaves a stream open when the other fails, one more per {unit}",
+    )
+    notes = [
+        sentence(f"in {where}, it {problem}, so {held}"),
+        f"Use `{suggestion}` from `node:stream/promises`{alternative}.",
+    ]
     # Only a source of unknown kind is at stake: it may hold no handle at all.
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
     high = event_driven and not unknown_only and not thrown_first
     confidence = Confidence.HIGH if high else Confidence.MEDIUM
     rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
-    return ctx.finding(call.node, message, confidence=confidence, autofix=rewrite)
+    return ctx.finding(call.node, headline, notes=notes, confidence=confidence, autofix=rewrite)
+
+
+def _plain(stage: Node) -> str:
+    """A stage's code, short, for a headline."""
+    return short(" ".join(text(stage).split()), 30)
+
+
+def _brief_problem(src: str, dst: str, src_leaks: bool, dst_leaks: bool) -> str:
+    """Which stream a pipe leaves open, in a few words, for the headline."""
+    if src_leaks and dst_leaks:
+        return f"leaves {src} or {dst} open when one fails"
+    if src_leaks:
+        return f"leaves {src} open when {dst} closes early"
+    return f"leaves {dst} open when {src} fails"
 
 
 def _name(stage: Node, origin: str | None) -> str:

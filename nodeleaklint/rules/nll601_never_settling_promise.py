@@ -136,6 +136,7 @@ from collections.abc import Iterator
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.contexts import context_of, repetition_confidence
 from nodeleaklint.semantics.promises import detached_waiters, long_lived_races, parked_deferreds
 from nodeleaklint.semantics.scopes import Repetition
@@ -179,9 +180,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
         yield ctx.finding(
             call.node,
-            f"This `new Promise(…)` can never settle: its executor {params}, so an `await` on "
-            f"it never resumes {where.describe()}; the code after it and its `finally` blocks "
-            "never run (responses stay open, resources are never released), once per call.",
+            fit(
+                f"This `new Promise(…)` never settles: each run of {where.display()} that awaits "
+                "it parks forever",
+                f"This `new Promise(…)` never settles, so {where.display()} hangs on every run",
+                "This `new Promise(…)` never settles: an `await` on it parks its caller forever, "
+                "once per call",
+            ),
+            notes=[
+                f"Its executor {params}, so an `await` on it never resumes {where.describe()}; "
+                "the code after it and its `finally` blocks never run (responses stay open, "
+                "resources are never released)."
+            ],
             confidence=confidence,
         )
     yield from _races(ctx)
@@ -205,8 +215,10 @@ def _races(ctx: RuleContext) -> Iterator[Finding]:
         if hold.loop is not None:
             loop = hold.loop.type.split("_")[0]
             repeat = f"on every turn of the `{loop}` loop in {context.where}"
+            brief = f"on every turn of a `{loop}` loop"
         else:
             repeat = f"on every run of {context.where}"
+            brief = "on every call"
         if hold.shown and hold.unbounded:
             confidence = Confidence.HIGH
         elif hold.shown:
@@ -216,9 +228,19 @@ def _races(ctx: RuleContext) -> Iterator[Finding]:
         name = "race" if call.name == "race" else "any"
         yield ctx.finding(
             call.node,
-            f"`Promise.{name}([…])` {repeat} subscribes to `{element}` ({hold.why}): while it "
-            "stays pending, each race leaves one more reaction on it, keeping that turn's "
-            "values alive until it settles.",
+            fit(
+                f"`Promise.{name}([…])` {repeat} adds a reaction to `{element}`, kept until it "
+                "settles",
+                f"`Promise.{name}([…])` {brief} adds a reaction to `{element}`, kept until it "
+                "settles",
+                f"`Promise.{name}([…])` {brief} adds a reaction to `{element}`",
+                f"`Promise.{name}([…])` {brief} adds a reaction to a long-lived promise",
+            ),
+            notes=[
+                f"The race runs {repeat}, and `{element}` is {hold.why}: while it stays pending, "
+                "each race leaves one more reaction on it, keeping that turn's values alive until "
+                "it settles."
+            ],
             confidence=confidence,
             fix=_RACE_FIX,
         )
@@ -228,10 +250,18 @@ def _deferreds(ctx: RuleContext) -> Iterator[Finding]:
     for parked in parked_deferreds(ctx.model):
         yield ctx.finding(
             parked.call.node,
-            f"This `new Promise(…)` parks its `resolve`/`reject` in `{parked.collection}`, but "
-            f"{parked.teardown} neither settles nor clears that table: a request in flight when "
-            "the owner closes never settles, and its caller waits forever with everything its "
-            "frame holds.",
+            fit(
+                f"This `new Promise(…)` parks `resolve`/`reject` in `{parked.collection}`, but "
+                f"{parked.teardown} never settles them",
+                f"This `new Promise(…)` parks `resolve`/`reject` in `{parked.collection}`, which "
+                "teardown never settles",
+                "This `new Promise(…)` parks `resolve`/`reject` in a table teardown never settles",
+            ),
+            notes=[
+                f"{sentence(parked.teardown)[:-1]} neither settles nor clears that table: a "
+                "request in flight when the owner closes never settles, and its caller waits "
+                "forever with everything its frame holds."
+            ],
             confidence=Confidence.MEDIUM,
             fix=(
                 f"On teardown (and when the connection closes), reject every entry of "
@@ -242,13 +272,21 @@ def _deferreds(ctx: RuleContext) -> Iterator[Finding]:
 
 def _waiters(ctx: RuleContext) -> Iterator[Finding]:
     for waiter in detached_waiters(ctx.model):
+        where = waiter.function.describe()
         yield ctx.finding(
             waiter.call,
-            f"This detached `async` function, started and dropped on every run of "
-            f"{waiter.function.describe()}, parks on `{waiter.param}` (a promise its caller "
-            "passes in): a caller that passes the same long-lived promise (a cancel or "
-            "shutdown signal) to every call leaves one more parked frame and reaction on it "
-            "per call until it settles.",
+            fit(
+                f"A detached `async` function parks on `{waiter.param}` on every run of {where}",
+                f"A detached `async` function parks on `{waiter.param}` on every call, one more "
+                "frame until it settles",
+                f"A detached `async` function parks on `{waiter.param}` on every call",
+            ),
+            notes=[
+                f"It is started and dropped on every run of {where}, and `{waiter.param}` is a "
+                "promise its caller passes in: a caller that passes the same long-lived promise "
+                "(a cancel or shutdown signal) to every call leaves one more parked frame and "
+                "reaction on it per call until it settles."
+            ],
             confidence=Confidence.MEDIUM,
             related=[ctx.related(waiter.awaited, f"`{waiter.param}` is awaited here")],
             fix=(

@@ -183,6 +183,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.fixes.builders import release_in_finally
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.rules.headlines import fit
 from nodeleaklint.semantics.cleanup import (
     Flow,
     FlowKind,
@@ -201,8 +202,6 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.obligations import unclosed_on_failure
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reconnects import (
-    SOCKET_CLOSERS,
-    SOCKET_ENDED_EVENTS,
     replaced_client,
     socket_calls,
 )
@@ -230,6 +229,13 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import (
+    CLIENT_CLOSE_METHODS,
+    CLIENT_OPTION_KEYS,
+    LISTEN_METHODS,
+    SOCKET_CLOSERS,
+    SOCKET_ENDED_EVENTS,
+)
 
 META = RuleMeta(
     id="NLL602",
@@ -250,15 +256,6 @@ META = RuleMeta(
         ),
         RuleOption("close-methods", [], list, "More method names that close a client."),
     ),
-)
-
-CLOSE_METHODS = frozenset(
-    {"close", "quit", "end", "disconnect", "$disconnect", "destroy", "terminate"}
-)
-# Option keys under which a client is lent to one request rather than handed over.
-_OPTION_KEYS = frozenset({"agent", "dispatcher", "httpAgent", "httpsAgent"})
-_EMITTER_METHODS = frozenset(
-    {"on", "once", "addListener", "prependListener", "prependOnceListener", "addEventListener"}
 )
 
 
@@ -374,7 +371,7 @@ def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -
 def check(ctx: RuleContext) -> Iterator[Finding]:
     model = ctx.model
     kinds = list(CLIENT_KINDS) + _configured_kinds(list(ctx.options.get("clients", [])))
-    methods = CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
+    methods = CLIENT_CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
     spec = ReleaseSpec(methods=methods)
     names = sorted({kind.name for kind in kinds})
     clients: set[int] = set()
@@ -414,12 +411,21 @@ def _replaced_sockets(ctx: RuleContext, spec: ReleaseSpec) -> Iterator[Finding]:
         replacement = replaced_client(model, call, place, flow.node, closers, SOCKET_ENDED_EVENTS)
         if replacement is None:
             continue
+        made = f"`{_created(call)}`"
         yield ctx.finding(
             call.node,
-            f"`{_created(call)}` replaces the socket in `{place.label}` without destroying the "
-            f"one it may still hold, and {replacement.function.display()} runs again "
-            f"({replacement.again}): each run orphans a socket that is still open, with its "
-            "listeners and everything they capture — one more per reconnect.",
+            fit(
+                f"{made} replaces the socket in `{place.label}` without destroying the old one, "
+                "one more per reconnect",
+                f"{made} orphans the open socket in `{place.label}` on every reconnect",
+                "A reconnect replaces a socket that may still be open without destroying it",
+            ),
+            notes=[
+                f"{made} replaces the socket in `{place.label}` without destroying the one it may "
+                f"still hold, and {replacement.function.display()} runs again "
+                f"({replacement.again}): each run orphans a socket that is still open, with its "
+                "listeners and everything they capture — one more per reconnect."
+            ],
             confidence=Confidence.MEDIUM,
             related=[ctx.related(replacement.site, "runs it again")],
             fix=(
@@ -435,12 +441,23 @@ def _unclosed_on_failure(ctx: RuleContext) -> Iterator[Finding]:
         inside = is_inside(miss.opening.node, miss.method.node)
         via = "" if inside else f" (through {miss.method.display()})"
         step = miss.step.display(50)
+        opening = f"`{miss.opening.display(50)}`"
+        label = miss.place.label
         yield ctx.finding(
             miss.opening.node,
-            f"`{miss.opening.display(50)}` opens the connection in `{miss.place.label}`{via}, "
-            f"but when the later step `{step}` fails, nothing closes it: {miss.method.display()} "
-            f"rejects with the connection still open, and a caller that retries opens one more "
-            "per failed attempt.",
+            fit(
+                f"{opening} leaves `{label}` open when the later step `{step}` fails, one more "
+                "per retry",
+                f"{opening} leaves `{label}` open when a later setup step fails, one more per "
+                "retry",
+                f"The connection in `{label}` stays open when a later setup step fails",
+            ),
+            notes=[
+                f"{opening} opens the connection in `{label}`{via}, but when the later step "
+                f"`{step}` fails, nothing closes it: {miss.method.display()} rejects with the "
+                "connection still open, and a caller that retries opens one more per failed "
+                "attempt."
+            ],
             confidence=Confidence.MEDIUM,
             related=[
                 ctx.related(miss.step.node, "the later step"),
@@ -464,16 +481,21 @@ def _judge(
     flow = flow_of(model, call.node, spec)
     confidence = context.confidence
     per = context.per or "per call"
-    head = f"`{_created(call)}` in {context.where}"
-    tail = (
-        f"so the event loop keeps {kind.holds} open, and with them the client and everything "
-        f"its callbacks capture — one more client {per}"
-    )
+    made = f"`{_created(call)}`"
+    where = context.where
+    kept = [
+        f"It is created in {where}; the event loop keeps {kind.holds} open, and with them the "
+        "client and everything its callbacks capture."
+    ]
     lent = flow.kind is FlowKind.ESCAPED and _is_use(flow)
     if flow.kind in (FlowKind.DISCARDED, FlowKind.USED) or lent:
         return ctx.finding(
             call.node,
-            f"{head} is used and dropped without being closed, {tail}.",
+            fit(
+                f"{made} is used and dropped without being closed, one more client {per}",
+                f"A client is used and dropped without being closed, one more {per}",
+            ),
+            notes=kept,
             confidence=confidence,
         )
     if flow.kind is FlowKind.ESCAPED and flow.note == "returned" and flow.node is not None:
@@ -490,32 +512,43 @@ def _judge(
     if kind.end_events:
         confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
     if fate.released:
-        early = _early_return(ctx, call, flow, spec, head, per, confidence)
+        early = _early_return(ctx, call, flow, spec, where, per, confidence)
         if early is None:
-            early = _closed_after_await(ctx, call, flow, spec, head)
-        return early if early is not None else _replaced(ctx, call, kind, flow, spec, head)
+            early = _closed_after_await(ctx, call, flow, spec, where, per)
+        return early if early is not None else _replaced(ctx, call, kind, flow, spec, where)
     if _guarded(model, call, flow):
         return None
     label = place.label
     if place.kind == "this" or (flow.kind is FlowKind.STORED and context.per == "per instance"):
-        owner = ""
         return ctx.finding(
             call.node,
-            f"{head} is kept in `{label}` but no method of the class closes it, so the event "
-            f"loop keeps {kind.holds} open for every instance{owner}, long after the instance "
-            "is gone — one more client per instance.",
+            fit(
+                f"{made} is kept in `{label}` but no method of the class closes it, one more "
+                "client per instance",
+                f"{made} is kept in `{label}` and never closed, one more client per instance",
+                f"A client kept in `{label}` is never closed, one more per instance",
+            ),
+            notes=[
+                f"It is created in {where}; the event loop keeps {kind.holds} open for every "
+                "instance, long after the instance is gone."
+            ],
             confidence=Confidence.MEDIUM,
         )
     holder = model.lifetime_of(flow.node.child_by_field_name("left")) if flow.node else None
     if flow.kind is FlowKind.COLLECTED:
-        where = f"goes into `{label}`, whose entries are never closed"
+        fate_words = f"goes into `{label}`, whose entries are never closed"
     elif holder is not None and holder.lifetime is Lifetime.PROCESS:
-        where = f"replaces the one in `{label}` without closing it"
+        fate_words = f"replaces the one in `{label}` without closing it"
     else:
-        where = f"is kept in `{label}` but never closed"
+        fate_words = f"is kept in `{label}` but never closed"
     return ctx.finding(
         call.node,
-        f"{head} {where}, {tail}.",
+        fit(
+            f"{made} {fate_words}, one more client {per}",
+            f"A client {fate_words}, one more {per}",
+            f"{made} {fate_words}",
+        ),
+        notes=kept,
         confidence=confidence,
     )
 
@@ -529,11 +562,20 @@ def _returned(
         return None
     numbers = [str(_line(ctx, site.node)) for site in dropped.callers[:3]]
     lines = ("line " if len(numbers) == 1 else "lines ") + ", ".join(numbers)
+    made = f"`{_created(call)}`"
+    factory = dropped.factory.display()
     return ctx.finding(
         call.node,
-        f"`{_created(call)}` is returned by {dropped.factory.display()}, and every caller in "
-        f"this file ({lines}) uses it and drops it without closing it, so the event loop "
-        f"keeps {kind.holds} open — one more client per call.",
+        fit(
+            f"{made} is returned by {factory} and every caller drops it unclosed, one more client "
+            "per call",
+            f"{made} is returned and every caller drops it unclosed, one more client per call",
+            "A returned client is dropped unclosed by every caller, one more per call",
+        ),
+        notes=[
+            f"{made} is returned by {factory}, and every caller in this file ({lines}) uses it "
+            f"and drops it without closing it, so the event loop keeps {kind.holds} open."
+        ],
         confidence=Confidence.MEDIUM,
         related=[ctx.related(site.node, "uses it and drops it") for site in dropped.callers[:3]],
         fix=(
@@ -544,7 +586,7 @@ def _returned(
 
 
 def _replaced(
-    ctx: RuleContext, call: CallSite, kind: ClientKind, flow: Flow, spec: ReleaseSpec, head: str
+    ctx: RuleContext, call: CallSite, kind: ClientKind, flow: Flow, spec: ReleaseSpec, where: str
 ) -> Finding | None:
     """A client stored where one may already live, by a function that runs again (a
     reconnect) without closing the old one (SPEC §1 *Replacement*)."""
@@ -554,12 +596,21 @@ def _replaced(
     replacement = replaced_client(ctx.model, call, place, flow.node, spec.methods, kind.end_events)
     if replacement is None:
         return None
+    made = f"`{_created(call)}`"
     return ctx.finding(
         call.node,
-        f"{head} replaces the client in `{place.label}` without closing the one it may already "
-        f"hold, and {replacement.function.display()} runs again ({replacement.again}): each "
-        f"run orphans the previous client, which keeps {kind.holds} open, and everything its "
-        "listeners capture — one more client per reconnect.",
+        fit(
+            f"{made} replaces the client in `{place.label}` without closing the old one, one more "
+            "per reconnect",
+            f"{made} orphans the client in `{place.label}` on every reconnect",
+            "A reconnect replaces a client without closing the one it may already hold",
+        ),
+        notes=[
+            f"It is created in {where} and replaces the client in `{place.label}` without "
+            f"closing the one it may already hold, and {replacement.function.display()} runs "
+            f"again ({replacement.again}): each run orphans the previous client, which keeps "
+            f"{kind.holds} open, and everything its listeners capture."
+        ],
         confidence=Confidence.MEDIUM,
         related=[ctx.related(replacement.site, "runs it again")],
         fix=(
@@ -582,7 +633,7 @@ def _end_handled(model: SemanticModel, places: list[Place], kind: ClientKind) ->
             if prop in {f"on{event}" for event in kind.end_events}:
                 return True
             site = model.call_at(parent.parent) if parent.parent is not None else None
-            if site is None or site.name not in _EMITTER_METHODS or not site.args:
+            if site is None or site.name not in LISTEN_METHODS or not site.args:
                 continue
             if string_value(site.args[0]) in kind.end_events:
                 return True
@@ -609,7 +660,7 @@ def _keeps_connections(model: SemanticModel, call: CallSite, kind: ClientKind) -
 
 def _is_use(flow: Flow) -> bool:
     """Passed as an option of a request (``{ agent }``, ``{ dispatcher }``): used, not owned."""
-    return bool(flow.keys) and flow.keys[-1] in _OPTION_KEYS
+    return bool(flow.keys) and flow.keys[-1] in CLIENT_OPTION_KEYS
 
 
 def _guarded(model: SemanticModel, call: CallSite, flow: Flow) -> bool:
@@ -650,7 +701,7 @@ def _early_return(
     call: CallSite,
     flow: Flow,
     spec: ReleaseSpec,
-    head: str,
+    where: str,
     per: str,
     confidence: Confidence,
 ) -> Finding | None:
@@ -677,11 +728,21 @@ def _early_return(
         if node.type == "return_statement" and node.start_byte > call.node.end_byte:
             line = ctx.source.line_number(node.start_byte)
             closer = next(site for site in closes if site.node.start_byte == first)
+            made = f"`{_created(call)}`"
+            closing = f"`{closer.display(40)}`"
             return ctx.finding(
                 call.node,
-                f"{head} is closed by `{closer.display(40)}`, but the `return` at line {line} "
-                "leaves before it and the client stays open on the event loop — one more "
-                f"client {per} on that path.",
+                fit(
+                    f"{made} stays open when the `return` at line {line} skips {closing}, one "
+                    f"more client {per}",
+                    f"{made} stays open on the early `return` at line {line}, one more client "
+                    f"{per}",
+                    f"A client stays open on the early `return` at line {line}",
+                ),
+                notes=[
+                    f"It is created in {where} and closed by {closing}, but the `return` at line "
+                    f"{line} leaves before it and the client stays open on the event loop."
+                ],
                 confidence=confidence,
             )
         stack.extend(child for child in node.named_children if child.type not in FUNCTION_KINDS)
@@ -729,11 +790,21 @@ def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             site, holder = target
             confidence = context.confidence
+            per = context.per or "per call"
             yield ctx.finding(
                 call.node,
-                f"`new AbortController()` in {context.where} is never aborted, but its signal is "
-                f"handed to `{site.display(40)}` on {holder}, so the emitter keeps the listener, "
-                f"the signal and everything they capture — one more {context.per or 'per call'}.",
+                fit(
+                    f"`new AbortController()` is never aborted, so its signal's listener stays on "
+                    f"{holder}, one more {per}",
+                    f"A never-aborted `AbortController` leaves a listener on {holder}, one more "
+                    f"{per}",
+                    "A never-aborted `AbortController` leaves its listener on a long-lived emitter",
+                ),
+                notes=[
+                    f"It is created in {context.where}, and its signal is handed to "
+                    f"`{site.display(40)}` on {holder}, so the emitter keeps the listener, the "
+                    "signal and everything they capture."
+                ],
                 confidence=confidence,
                 # NLL101 reports a per-call listener there and names this controller.
                 defers_to=(("NLL101", site.node),),
@@ -745,7 +816,7 @@ def _process_emitter(model: SemanticModel, flow: Flow) -> tuple[CallSite, str] |
     if flow.kind is not FlowKind.ESCAPED or flow.node is None:
         return None
     site = model.call_at(flow.node)
-    if site is None or site.is_new or site.name not in _EMITTER_METHODS:
+    if site is None or site.is_new or site.name not in LISTEN_METHODS:
         return None
     target = site.obj
     origin = origin_of(model, site.obj) if site.obj is not None else None
@@ -760,7 +831,7 @@ def _process_emitter(model: SemanticModel, flow: Flow) -> tuple[CallSite, str] |
 
 
 def _closed_after_await(
-    ctx: RuleContext, call: CallSite, flow: Flow, spec: ReleaseSpec, head: str
+    ctx: RuleContext, call: CallSite, flow: Flow, spec: ReleaseSpec, where: str, per: str
 ) -> Finding | None:
     """A local closed on the straight path only after an ``await`` that may throw."""
     model = ctx.model
@@ -778,11 +849,21 @@ def _closed_after_await(
     verdict = judge_paths(model, function, declarator.end_byte, block, refs)
     if verdict is None or verdict.verdict is not Verdict.AWAIT:
         return None
+    made = f"`{_created(call)}`"
+    awaited = _line(ctx, verdict.awaited)
     return ctx.finding(
         call.node,
-        f"{head} is closed at line {_line(ctx, verdict.exit)} only after the `await` at line "
-        f"{_line(ctx, verdict.awaited)}, outside `try`/`finally`: when that await throws, the "
-        "client is never closed and stays open on the event loop.",
+        fit(
+            f"{made} stays open when the `await` at line {awaited} throws, one more client {per} "
+            "on each failure",
+            f"{made} stays open when the `await` at line {awaited} throws",
+            f"A client stays open when the `await` at line {awaited} throws",
+        ),
+        notes=[
+            f"It is created in {where} and closed at line {_line(ctx, verdict.exit)} only after "
+            f"the `await` at line {awaited}, outside `try`/`finally`: when that await throws, the "
+            "client is never closed and stays open on the event loop."
+        ],
         confidence=Confidence.MEDIUM,
         autofix=release_in_finally(ctx.source, call.node, verdict.exit),
     )
@@ -811,8 +892,7 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     call = acquisition.call
     kind = acquisition.kind
     per = context.per or "per call"
-    head = f"`{_created(call)}` in {context.where}"
-    message = _resource_message(ctx, acquisition, verdict, head, per)
+    headline, notes = _resource_message(ctx, acquisition, verdict, context.where, per)
     confidence = Confidence.MEDIUM if verdict.verdict is Verdict.AWAIT else context.confidence
     related = []
     if verdict.verdict is Verdict.EXIT and verdict.disposal is not None:
@@ -822,7 +902,8 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     rewrite = release_in_finally(ctx.source, call.node, verdict.exit) if moved else None
     return ctx.finding(
         call.node,
-        message,
+        headline,
+        notes=notes,
         confidence=confidence,
         related=related,
         fix=_RESOURCE_FIX,
@@ -831,35 +912,54 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
 
 
 def _resource_message(
-    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, head: str, per: str
-) -> str:
+    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, where: str, per: str
+) -> tuple[str, list[str]]:
+    """The headline and notes of a resource that is not given back."""
     kind = acquisition.kind
     binding = acquisition.binding
     noun = kind.noun
+    made = f"`{_created(acquisition.call)}`"
     if binding is None:
-        return (
-            f"{head} discards the {noun} it opens, so nothing can ever close it: "
-            f"one more open descriptor {per}, until the process runs out (EMFILE)."
-        )
+        return fit(
+            f"{made} discards the {noun} it opens, one more open descriptor {per}",
+            f"A {noun} is opened and discarded, one more open descriptor {per}",
+        ), [
+            f"It runs in {where}, and nothing can ever close the {noun}: one more open "
+            f"descriptor {per}, until the process runs out (EMFILE)."
+        ]
     name = binding.name
     if verdict.verdict is Verdict.NEVER:
-        return (
-            f"{head} takes a {noun} into `{name}` and nothing gives it back "
-            f"({_release_hint(kind, name)}), so {kind.holds} stays in use — one more {noun} "
-            f"{per}."
-        )
+        return fit(
+            f"{made} takes a {noun} into `{name}` that is never given back, one more {per}",
+            f"A {noun} taken into `{name}` is never given back, one more {per}",
+        ), [
+            f"It runs in {where}, and nothing gives `{name}` back "
+            f"({_release_hint(kind, name)}), so {kind.holds} stays in use."
+        ]
     if verdict.verdict is Verdict.EXIT:
         statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
-        return (
-            f"{head}: the `{statement}` at line {_line(ctx, verdict.exit)} leaves without giving "
-            f"`{name}` back, though other paths do (line {_line(ctx, verdict.disposal)}), so "
-            f"{kind.holds} stays in use — one more {noun} {per} on that path."
-        )
-    return (
-        f"{head}: `{name}` is given back at line {_line(ctx, verdict.exit)} only after the "
-        f"`await` at line {_line(ctx, verdict.awaited)}, outside `try`/`finally`; when that "
-        f"await throws, the {noun} is never given back — one more {noun} {per} on each failure."
-    )
+        line = _line(ctx, verdict.exit)
+        return fit(
+            f"{made}: the `{statement}` at line {line} leaves without giving `{name}` back, one "
+            f"more {noun} {per}",
+            f"The `{statement}` at line {line} leaves without giving `{name}` back, one more "
+            f"{noun} {per}",
+        ), [
+            f"It runs in {where}; other paths give `{name}` back (line "
+            f"{_line(ctx, verdict.disposal)}), but not that one, so {kind.holds} stays in use."
+        ]
+    awaited = _line(ctx, verdict.awaited)
+    return fit(
+        f"{made}: `{name}` is not given back when the `await` at line {awaited} throws, one more "
+        f"{noun} {per}",
+        f"`{name}` is not given back when the `await` at line {awaited} throws, one more {noun} "
+        f"{per}",
+        f"`{name}` is not given back when the `await` at line {awaited} throws",
+    ), [
+        f"It runs in {where}; `{name}` is given back at line {_line(ctx, verdict.exit)} only "
+        f"after the `await` at line {awaited}, outside `try`/`finally`, so when that await "
+        f"throws, the {noun} is never given back."
+    ]
 
 
 def _release_hint(kind: ResourceKind, name: str) -> str:
@@ -876,11 +976,19 @@ def _learned(ctx: RuleContext, skip: set[int]) -> Iterator[Finding]:
         if context.repetition is Repetition.ONCE:
             continue
         per = context.per or "per call"
+        made = f"`{_created(miss.call)}`"
         yield ctx.finding(
             miss.call.node,
-            f"`{_created(miss.call)}` in {context.where} is never `.{miss.method}()`ed, but "
-            f"{miss.others} other `{miss.label}` results in this file are: whatever it opened "
-            f"stays open — one more object {per}.",
+            fit(
+                f"{made} is never `.{miss.method}()`ed, unlike {miss.others} other "
+                f"`{miss.label}` results here, one more object {per}",
+                f"{made} is never `.{miss.method}()`ed, one more object {per}",
+                f"A `{miss.label}` result is never `.{miss.method}()`ed, one more object {per}",
+            ),
+            notes=[
+                f"It runs in {context.where}, and {miss.others} other `{miss.label}` results in "
+                f"this file are `.{miss.method}()`ed: whatever it opened stays open."
+            ],
             confidence=Confidence.MEDIUM,
             fix=(
                 f"Call `.{miss.method}()` on it on every path (in a `finally`), as the other "

@@ -28,16 +28,11 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.cleanup import Place, place_of
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, text, unwrap
+from nodeleaklint.semantics.vocabulary import CONNECTION_CLOSE_METHODS, CONNECTION_OPEN_METHODS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.classes import ClassInfo
     from nodeleaklint.semantics.model import SemanticModel
-
-# -- vocabulary ---------------------------------------------------------------------------------
-# Methods that open a connection held by the object they are called on.
-OPEN_METHODS = frozenset({"connect"})
-# Methods that close it.
-CLOSE_METHODS = frozenset({"end", "close", "destroy", "quit", "disconnect", "terminate"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +46,7 @@ class UnclosedOnFailure:
 
 def unclosed_on_failure(model: SemanticModel) -> list[UnclosedOnFailure]:
     found: list[UnclosedOnFailure] = []
-    for opening in model.calls_named(*OPEN_METHODS):
+    for opening in model.calls_named(*CONNECTION_OPEN_METHODS):
         obj = unwrap(opening.obj)
         place = place_of(model, obj) if obj is not None else None
         if opening.is_new or place is None or not place.is_field:
@@ -70,15 +65,17 @@ def unclosed_on_failure(model: SemanticModel) -> list[UnclosedOnFailure]:
 
 def _closes(model: SemanticModel, call: CallSite, place: Place) -> bool:
     obj = unwrap(call.obj)
-    return call.name in CLOSE_METHODS and obj is not None and place_of(model, obj) == place
+    return (
+        call.name in CONNECTION_CLOSE_METHODS and obj is not None and place_of(model, obj) == place
+    )
 
 
 def _closed_in_class(model: SemanticModel, cls: ClassInfo, place: Place) -> bool:
     return any(
-        call.name in CLOSE_METHODS
+        call.name in CONNECTION_CLOSE_METHODS
         and _closes(model, call, place)
         and model.in_class(call.node, cls.node)
-        for call in model.calls_named(*CLOSE_METHODS)
+        for call in model.calls_named(*CONNECTION_CLOSE_METHODS)
     )
 
 

@@ -51,13 +51,7 @@ from nodeleaklint.semantics.syntax import (
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.teardown import reached_methods
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS
-
-# -- vocabulary ---------------------------------------------------------------------------------
-# ``Promise`` combinators that subscribe to every element and settle on the first one.
-RACE_METHODS = frozenset({"race", "any"})
-# Events after which a connection-like owner will never answer again.
-END_EVENTS = frozenset({"close", "end", "disconnect", "exit"})
+from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS, LISTEN_METHODS, RACE_METHODS
 
 
 @dataclass(frozen=True)
@@ -411,7 +405,7 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
             call is not None
             and call.name in LISTEN_METHODS
             and call.args
-            and string_value(call.args[0]) in END_EVENTS
+            and string_value(call.args[0]) in CONNECTION_END_EVENTS
         ):
             found.append(function)
     for assignment in model.assignments:
@@ -422,7 +416,7 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
         if left.type != "member_expression" or not model.in_class(assignment, cls.node):
             continue
         prop = text(left.child_by_field_name("property"))
-        if prop in {f"on{event}" for event in END_EVENTS}:
+        if prop in {f"on{event}" for event in CONNECTION_END_EVENTS}:
             handler = model.function_at(right)
             if handler is not None:
                 found.append(handler)

@@ -39,24 +39,18 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, ONCE_PER_INSTANCE_HOOKS
+from nodeleaklint.semantics.vocabulary import (
+    CLIENT_ENDED_EVENTS,
+    LISTEN_METHODS,
+    ONCE_PER_INSTANCE_HOOKS,
+    SOCKET_MAKERS,
+    SOCKET_MODULES,
+    TIMER_FUNCTIONS,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
-# -- vocabulary ---------------------------------------------------------------------------------
-# Events after which a client has ended by itself: a reconnect run from one of its own
-# handlers for them replaces a dead client.
-ENDED_EVENTS = frozenset({"close", "end", "exit", "disconnect", "disconnected"})
-TIMER_FUNCTIONS = frozenset({"setTimeout", "setInterval", "setImmediate"})
-# Sockets: ``net.connect(…)``, ``tls.connect(…)``, ``new net.Socket()``. Not clients in their own
-# right (a socket used and dropped is ended by its peer), but a socket replaced while it is
-# still open is orphaned like any client. An ``'error'`` destroys a socket, so a reconnect from
-# its ``'error'`` handler replaces a dead one; a ``'timeout'`` does not.
-SOCKET_MODULES = frozenset({"net", "tls"})
-SOCKET_MAKERS = frozenset({"connect", "createConnection", "Socket"})
-SOCKET_ENDED_EVENTS = frozenset({"error"})
-SOCKET_CLOSERS = frozenset({"destroy", "end", "resetAndDestroy"})
 _CONDITION_KINDS = frozenset({"if_statement", "ternary_expression", "while_statement"})
 
 
@@ -87,7 +81,7 @@ def replaced_client(
         return None
     if _closed_or_tested_before(model, function, place, store, closers):
         return None
-    ended = ENDED_EVENTS | ended_events
+    ended = CLIENT_ENDED_EVENTS | ended_events
     for site in _reruns(model, function):
         if _after_own_end(model, site, place, client, ended):
             continue

@@ -45,55 +45,21 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import (
+    BROWSER_MAKERS,
+    BROWSER_MODULES,
+    FD_CLOSERS,
+    FD_MODULES,
+    FILE_HANDLE_STREAM_METHODS,
+    FS_PROMISE_MODULES,
+    PG_POOL_MODULES,
+    POOL_MODULES,
+    POOL_RELEASE_METHODS,
+    RELEASE_METHODS,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
-
-# -- vocabulary: what acquires, and what gives back ---------------------------------------------
-# Browser automation modules whose ``launch()`` starts a browser process.
-BROWSER_MODULES = frozenset(
-    {
-        "puppeteer",
-        "puppeteer-core",
-        "puppeteer-extra",
-        "playwright",
-        "playwright-core",
-        "playwright-chromium",
-        "playwright-firefox",
-        "playwright-webkit",
-        "@playwright/test",
-    }
-)
-# Modules whose ``openSync`` / ``open`` return a numeric file descriptor.
-FS_MODULES = frozenset({"fs", "graceful-fs", "fs-extra"})
-# Modules whose ``open`` resolves to a ``FileHandle``.
-FS_PROMISE_MODULES = frozenset({"fs/promises"})
-# Modules whose ``Pool`` hands out clients with ``connect()``.
-PG_POOL_MODULES = frozenset({"pg", "pg-pool"})
-# Modules whose pools lend a member until it is given back (``getConnection`` / ``acquire``).
-POOL_MODULES = frozenset(
-    {"pg", "pg-pool", "mysql", "mysql2", "mariadb", "oracledb", "generic-pool", "tarn", "mssql"}
-)
-# Functions that close a numeric descriptor: ``fs.closeSync(fd)``, ``fs.close(fd, cb)``.
-FD_CLOSERS = frozenset({"close", "closeSync"})
-# Methods of a file handle that hand the descriptor to a stream that closes it.
-HANDLE_OWNERS = frozenset({"createReadStream", "createWriteStream", "readableWebStream"})
-# Method names whose call ends an object's working life, for learned pairs.
-TEARDOWN_NAMES = frozenset(
-    {
-        "close",
-        "destroy",
-        "release",
-        "end",
-        "quit",
-        "disconnect",
-        "$disconnect",
-        "dispose",
-        "terminate",
-        "shutdown",
-        "free",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -109,20 +75,19 @@ class ResourceKind:
     lent: bool = False  # lent by a pool: "never given back" needs evidence that it is a pool
 
 
-_POOL_RELEASES = frozenset({"release", "releaseConnection", "destroy"})
 KINDS: dict[str, ResourceKind] = {
     "connect": ResourceKind(
         "connect",
         "pooled client",
         frozenset({"release", "end", "destroy"}),
-        _POOL_RELEASES,
+        POOL_RELEASE_METHODS,
         lent=True,
     ),
     "getConnection": ResourceKind(
         "getConnection",
         "pooled connection",
         frozenset({"release", "end", "destroy", "close"}),
-        _POOL_RELEASES,
+        POOL_RELEASE_METHODS,
         lent=True,
     ),
     "createQueryRunner": ResourceKind(
@@ -132,7 +97,7 @@ KINDS: dict[str, ResourceKind] = {
         "acquire",
         "pool member",
         frozenset({"release", "destroy"}),
-        _POOL_RELEASES,
+        POOL_RELEASE_METHODS,
         callable_release=True,
         holds="a member of the pool",
         lent=True,
@@ -171,9 +136,6 @@ FD_KIND = ResourceKind(
     "openSync", "file descriptor", frozenset(), fd=True, holds="a file descriptor"
 )
 HANDLE_KIND = ResourceKind("open", "file handle", frozenset({"close"}), holds="a file descriptor")
-_BROWSER_MAKERS = frozenset(
-    {"launch", "newContext", "createBrowserContext", "createIncognitoBrowserContext"}
-)
 
 
 # -- acquisitions -------------------------------------------------------------------------------
@@ -239,10 +201,10 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
         if origin is None:
             return None
         if origin.from_module(FS_PROMISE_MODULES) or (
-            origin.from_module(FS_MODULES) and origin.export.startswith("promises.")
+            origin.from_module(FD_MODULES) and origin.export.startswith("promises.")
         ):
             return HANDLE_KIND if name == "open" else None
-        if origin.from_module(FS_MODULES) and origin.export.split(".")[-1] == name:
+        if origin.from_module(FD_MODULES) and origin.export.split(".")[-1] == name:
             return FD_KIND
         return None
     if call.obj is None:
@@ -266,7 +228,9 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
 
 
 # ``connect()`` results count only once the file shows one of them released.
-_PROVISIONAL = ResourceKind("connect?", "pooled client", KINDS["connect"].releases, _POOL_RELEASES)
+_PROVISIONAL = ResourceKind(
+    "connect?", "pooled client", KINDS["connect"].releases, POOL_RELEASE_METHODS
+)
 
 
 def _imports_pg_pool(model: SemanticModel) -> bool:
@@ -401,7 +365,7 @@ def classify(model: SemanticModel, ref: Node, kind: ResourceKind) -> Use:
         method = text(parent.child_by_field_name("property"))
         if method in kind.releases:
             return Use.RELEASE
-        if kind is HANDLE_KIND and method in HANDLE_OWNERS:
+        if kind is HANDLE_KIND and method in FILE_HANDLE_STREAM_METHODS:
             return Use.HANDOFF
         site = model.call_at(grand)
         if site is not None and any(is_function(unwrap(arg)) for arg in site.args):
@@ -417,7 +381,7 @@ def classify(model: SemanticModel, ref: Node, kind: ResourceKind) -> Use:
             if site.name in FD_CLOSERS and site.args and _same(outer(site.args[0]), position):
                 return Use.RELEASE
             origin = origin_of(model, site.callee)
-            if origin is not None and origin.from_module(FS_MODULES):
+            if origin is not None and origin.from_module(FD_MODULES):
                 return Use.USE  # ``fs.readSync(fd, …)`` reads through it
         if site.obj is not None and site.name in kind.owner_releases:
             return Use.RELEASE
@@ -750,7 +714,7 @@ def dies_with_receiver(model: SemanticModel, acquisition: Acquisition) -> bool:
     if init is not None and init.type == "await_expression" and init.named_children:
         init = unwrap(init.named_children[0])
     site = model.call_at(init) if init is not None else None
-    return site is not None and site.name in _BROWSER_MAKERS
+    return site is not None and site.name in BROWSER_MAKERS
 
 
 def context(model: SemanticModel, acquisition: Acquisition) -> Context:
@@ -778,7 +742,7 @@ def learned_misses(model: SemanticModel, skip: set[int]) -> list[LearnedMiss]:
     # Start from the teardown calls (few) rather than from every call of the file.
     torn: dict[str, set[int]] = {}
     names: dict[str, str] = {}
-    for method in TEARDOWN_NAMES:
+    for method in RELEASE_METHODS:
         for teardown in by_name.get(method, ()):
             receiver = unwrap(teardown.obj) if not teardown.is_new else None
             if receiver is None or receiver.type != "identifier":
@@ -867,7 +831,7 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
         ):
             grand = parent.parent
             method = text(parent.child_by_field_name("property"))
-            if grand is not None and grand.type == "call_expression" and method in TEARDOWN_NAMES:
+            if grand is not None and grand.type == "call_expression" and method in RELEASE_METHODS:
                 found.add(method)
             continue
         if parent.type in ("expression_statement", "binary_expression", "if_statement"):

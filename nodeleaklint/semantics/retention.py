@@ -38,6 +38,14 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import (
+    BODY_READERS,
+    BUFFER_ALLOCATORS,
+    SSR_DIRECTIVES,
+    SSR_REQUEST_CACHES,
+    TYPED_ARRAY_BYTES,
+    VIEW_METHODS,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -45,25 +53,6 @@ if TYPE_CHECKING:
 # Below this many bytes a buffer, typed array or ``new Array(n)`` of literal size is small.
 DEFAULT_MIN_BYTES = 16 * 1024
 
-_BUFFER_ALLOCATORS = frozenset({"alloc", "allocUnsafe", "allocUnsafeSlow"})
-_TYPED_ARRAYS = {
-    "Int8Array": 1,
-    "Uint8Array": 1,
-    "Uint8ClampedArray": 1,
-    "Int16Array": 2,
-    "Uint16Array": 2,
-    "Float16Array": 2,
-    "Int32Array": 4,
-    "Uint32Array": 4,
-    "Float32Array": 4,
-    "Float64Array": 8,
-    "BigInt64Array": 8,
-    "BigUint64Array": 8,
-    "ArrayBuffer": 1,
-    "SharedArrayBuffer": 1,
-}
-_BODY_READERS = frozenset({"arrayBuffer", "text", "json"})
-_VIEW_METHODS = frozenset({"toString", "subarray", "slice", "trim"})
 # Parameter names that denote a per-request object in a request handler.
 REQUEST_OBJECT_NAMES = frozenset({"req", "res", "request", "response", "reply", "ctx"})
 _ROUTE_REGISTRATIONS = REGISTRATION_METHODS - {
@@ -87,6 +76,11 @@ class Large:
     node: Node
     certain: bool = True  # False when the size is only known at run time
     request: bool = False  # a request or response object of a request handler
+    brief: str = ""  # ``what`` in a few words, for a headline ("file contents")
+
+    @property
+    def short(self) -> str:
+        return self.brief or self.what
 
 
 @dataclass(frozen=True)
@@ -122,6 +116,25 @@ class Retained:
             f"{head}, which never uses it, because {_closure_name(self.via)} at line {line} "
             "references it and V8 keeps one context per scope, shared by every closure "
             "created there"
+        )
+
+    def why(self, holder: str = "the closure") -> str:
+        """The same as ``explain`` without the headline's part, as a note: ``"The interval
+        callback passed to `setInterval(…)` never uses it: the closure `log` at line 7
+        references it, and V8 keeps one context per scope, shared by every closure created
+        there."``."""
+        holder = holder[:1].upper() + holder[1:]
+        line = self.via_line
+        if self.eval_call:
+            return (
+                f"{holder} never uses it: the direct `eval` at line {line} forces every variable "
+                "of its scope into the context all closures created there share."
+            )
+        if self.via is None:
+            return f"{holder} references it."
+        return (
+            f"{holder} never uses it: {_closure_name(self.via)} at line {line} references it, "
+            "and V8 keeps one context per scope, shared by every closure created there."
         )
 
 
@@ -293,39 +306,52 @@ def large_value(
     args = call_arguments(node)
     is_new = node.type == "new_expression"
     call_text = f"`{owner}.{name}`" if owner else f"`{name}`"
-    if owner == "Buffer" and name in _BUFFER_ALLOCATORS:
+    if owner == "Buffer" and name in BUFFER_ALLOCATORS:
         return _sized(model, node, args[0] if args else None, 1, f"`Buffer.{name}`", min_bytes)
     if owner == "Buffer" and name == "concat":
-        return Large("a `Buffer.concat` of collected chunks", node)
+        return Large("a `Buffer.concat` of collected chunks", node, brief="collected chunks")
     if owner == "Buffer" and name == "from":
         return _buffer_from(model, node, args, min_bytes, depth)
-    if obj is None and name in _TYPED_ARRAYS and is_new:
+    if obj is None and name in TYPED_ARRAY_BYTES and is_new:
         first = unwrap(args[0]) if args else None
         if first is None or first.type in ("array", "object"):
             return None
         inner = large_value(model, first, min_bytes, depth + 1)
         if inner is not None:
-            return Large(f"a `{name}` copy of {inner.what}", node, inner.certain)
-        return _sized(model, node, first, _TYPED_ARRAYS[name], f"`new {name}`", min_bytes)
+            return Large(
+                f"a `{name}` copy of {inner.what}",
+                node,
+                inner.certain,
+                brief=f"a copy of {inner.short}",
+            )
+        return _sized(model, node, first, TYPED_ARRAY_BYTES[name], f"`new {name}`", min_bytes)
     if obj is None and name == "Array" and len(args) == 1:
         return _sized(
             model, node, args[0], 8, "`new Array`" if is_new else "`Array`", min_bytes, "elements"
         )
     if name == "readFileSync":
-        return Large(f"the contents of a file read with {call_text}", node)
+        return Large(f"the contents of a file read with {call_text}", node, brief="file contents")
     if awaited and name == "readFile":
-        return Large(f"the contents of a file read with `await {call_text[1:-1]}`", node)
-    if awaited and obj is not None and name in _BODY_READERS and not args:
-        return Large(f"a whole response body read with `.{name}()`", node)
+        return Large(
+            f"the contents of a file read with `await {call_text[1:-1]}`",
+            node,
+            brief="file contents",
+        )
+    if awaited and obj is not None and name in BODY_READERS and not args:
+        return Large(
+            f"a whole response body read with `.{name}()`", node, brief="a whole response body"
+        )
     if owner == "JSON" and name == "parse" and args:
         inner = large_value(model, args[0], min_bytes, depth + 1)
         if inner is not None:
-            return Large(f"`JSON.parse` of {inner.what}", node, inner.certain)
+            return Large(
+                f"`JSON.parse` of {inner.what}", node, inner.certain, brief=f"parsed {inner.short}"
+            )
         return None
-    if obj is not None and name in _VIEW_METHODS:
+    if obj is not None and name in VIEW_METHODS:
         inner = large_value(model, obj, min_bytes, depth + 1)
         if inner is not None:
-            return Large(inner.what, node, inner.certain)
+            return Large(inner.what, node, inner.certain, brief=inner.brief)
     return None
 
 
@@ -352,7 +378,12 @@ def _buffer_from(
         return None
     inner = large_value(model, first, min_bytes, depth + 1)
     if inner is not None:
-        return Large(f"a `Buffer.from` copy of {inner.what}", node, inner.certain)
+        return Large(
+            f"a `Buffer.from` copy of {inner.what}",
+            node,
+            inner.certain,
+            brief=f"a copy of {inner.short}",
+        )
     return Large("a `Buffer.from` copy of run-time size", node, certain=False)
 
 
@@ -439,7 +470,12 @@ def _request_object(model: SemanticModel, binding: Binding) -> Large | None:
     kind = "response" if binding.name in ("res", "response", "reply") else "request"
     if binding.name == "ctx":
         kind = "request context"
-    return Large(f"the {kind} object of a request handler", binding.node, request=True)
+    return Large(
+        f"the {kind} object of a request handler",
+        binding.node,
+        request=True,
+        brief=f"a handler's {kind} object",
+    )
 
 
 def _is_route_callback(function: FunctionInfo) -> bool:
@@ -553,16 +589,6 @@ def _closure_name(function: FunctionInfo) -> str:
 
 
 # -- caches shared by every server render ------------------------------------------------------
-# Client-side data caches that keep every query's result: made once per module in a file that
-# a framework renders on the server for each request, one instance serves (and keeps the
-# data of) every request and user. Framework facts as data: (modules, constructor).
-SSR_REQUEST_CACHES: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"@tanstack/react-query", "@tanstack/query-core", "react-query"}), "QueryClient"),
-    (frozenset({"@apollo/client", "apollo-client", "apollo-boost"}), "ApolloClient"),
-)
-# Directives that make a module part of a server-rendered component tree (Next.js app router,
-# React Server Components): a "use client" component is still rendered on the server.
-SSR_DIRECTIVES = frozenset({"use client"})
 
 
 @dataclass(frozen=True)

@@ -21,53 +21,23 @@ from nodeleaklint.semantics.cleanup import place_of
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import callee_parts, dotted_name, string_value, text, unwrap
+from nodeleaklint.semantics.vocabulary import (
+    CHILD_PROCESS_FACTORIES,
+    FS_STREAM_MODULES,
+    HANDLER_STREAM_PROPERTIES,
+    MODULE_STREAM_FACTORIES,
+    PROCESS_STREAMS,
+    STREAM_CHAINABLE_METHODS,
+    STREAM_CLASSES,
+    STREAM_FACTORIES,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
-# Factories recognised by name alone, whatever object they are called on.
-NAMED_FACTORIES: dict[str, str] = {
-    "createGzip": "a zlib stream",
-    "createGunzip": "a zlib stream",
-    "createDeflate": "a zlib stream",
-    "createInflate": "a zlib stream",
-    "createDeflateRaw": "a zlib stream",
-    "createInflateRaw": "a zlib stream",
-    "createUnzip": "a zlib stream",
-    "createBrotliCompress": "a zlib stream",
-    "createBrotliDecompress": "a zlib stream",
-    "createHash": "a crypto hash stream",
-    "createHmac": "a crypto HMAC stream",
-    "createCipheriv": "a cipher stream",
-    "createDecipheriv": "a decipher stream",
-    "createSign": "a signing stream",
-    "createVerify": "a verification stream",
-}
-# Factories that make a stream only when they come from one of these modules.
-MODULE_FACTORIES: dict[str, tuple[frozenset[str], str]] = {
-    "connect": (frozenset({"net", "tls"}), "a socket"),
-    "createConnection": (frozenset({"net", "tls"}), "a socket"),
-    "request": (frozenset({"http", "https"}), "an HTTP client request"),
-    "get": (frozenset({"http", "https"}), "an HTTP client request"),
-}
-STREAM_CLASSES = frozenset({"PassThrough", "Transform", "Readable", "Writable", "Duplex"})
-PROCESS_STREAMS = frozenset({"stdin", "stdout", "stderr"})
-CHILD_PROCESS_FACTORIES = frozenset({"spawn", "exec", "execFile", "fork"})
 # Handler parameter pairs whose both members are Node streams (IncomingMessage, ServerResponse).
 _STREAM_HANDLER_PAIRS = frozenset({("req", "res"), ("request", "response")})
-# ``ctx.req`` (Koa), ``request.raw`` / ``reply.raw`` (Fastify), ``req.socket``.
-_HANDLER_STREAM_PROPERTIES = {
-    "req": "the HTTP request",
-    "res": "the HTTP response",
-    "raw": "the raw HTTP message",
-    "socket": "the connection socket",
-    "connection": "the connection socket",
-}
 _MAX_DEPTH = 6
-_CHAINABLE = frozenset(
-    {"on", "once", "addListener", "prependListener", "setEncoding", "resume", "pause"}
-)
-FS_MODULES = frozenset({"fs", "fs/promises", "graceful-fs", "fs-extra"})
 # Stream kinds whose stream holds an OS handle (a file descriptor, a socket, a pipe to a child).
 _HANDLE_WORDS = ("file", "socket", "HTTP", "child process")
 
@@ -187,10 +157,10 @@ def _call_origin(model: SemanticModel, call: CallSite, depth: int) -> str | None
         return None
     if name in ("createReadStream", "createWriteStream"):
         return _fs_stream(model, call)
-    if name in NAMED_FACTORIES:
-        return NAMED_FACTORIES[name]
-    if name in MODULE_FACTORIES:
-        modules, description = MODULE_FACTORIES[name]
+    if name in STREAM_FACTORIES:
+        return STREAM_FACTORIES[name]
+    if name in MODULE_STREAM_FACTORIES:
+        modules, description = MODULE_STREAM_FACTORIES[name]
         if call.obj is not None:
             return description if _from_module(model, call.obj, modules) else None
         callee = unwrap(call.callee)
@@ -208,7 +178,7 @@ def _call_origin(model: SemanticModel, call: CallSite, depth: int) -> str | None
     if name == "pipe" and call.obj is not None and call.args:
         # ``a.pipe(b)`` returns ``b``.
         return stream_origin(model, call.args[0], depth + 1)
-    if name in _CHAINABLE and call.obj is not None:
+    if name in STREAM_CHAINABLE_METHODS and call.obj is not None:
         # Chainable stream methods return the stream itself.
         return stream_origin(model, call.obj, depth + 1)
     return None
@@ -219,7 +189,7 @@ def _fs_stream(model: SemanticModel, call: CallSite) -> str | None:
     kind = "read" if call.name == "createReadStream" else "write"
     if call.obj is not None:
         obj = unwrap(call.obj)
-        if _from_module(model, obj, FS_MODULES) or dotted_name(obj) in (
+        if _from_module(model, obj, FS_STREAM_MODULES) or dotted_name(obj) in (
             "fs.promises",
             "fsPromises",
         ):
@@ -229,7 +199,7 @@ def _fs_stream(model: SemanticModel, call: CallSite) -> str | None:
     binding = (
         model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
     )
-    if binding is not None and module_name(binding.module_source) in FS_MODULES:
+    if binding is not None and module_name(binding.module_source) in FS_STREAM_MODULES:
         return f"a file {kind} stream"
     return f"a {kind} stream"
 
@@ -245,8 +215,8 @@ def _member_origin(model: SemanticModel, node: Node, depth: int) -> str | None:
         return None
     if prop in ("req", "res") and obj is not None and _is_this_ctx(obj):
         # Egg / Koa class controllers reach the context through ``this.ctx``.
-        return f"{_HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
-    if prop in _HANDLER_STREAM_PROPERTIES and obj is not None and obj.type == "identifier":
+        return f"{HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
+    if prop in HANDLER_STREAM_PROPERTIES and obj is not None and obj.type == "identifier":
         binding = model.binding_of(obj)
         if (
             binding is not None
@@ -254,7 +224,7 @@ def _member_origin(model: SemanticModel, node: Node, depth: int) -> str | None:
             and binding.function is not None
             and has_handler_params(binding.function)
         ):
-            return f"{_HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
+            return f"{HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
     return None
 
 

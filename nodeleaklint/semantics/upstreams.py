@@ -26,33 +26,24 @@ from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite
 from nodeleaklint.semantics.streams import from_module, module_name
 from nodeleaklint.semantics.syntax import dotted_name, outer, string_value, text, unwrap
+from nodeleaklint.semantics.vocabulary import (
+    FETCH_MODULES,
+    HTTP_MODULES,
+    HTTP_REQUESTS,
+    UNDICI_REQUESTS,
+    UPSTREAM_MODULES,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
-# -- Node and framework vocabulary ----------------------------------------------------------
-# Modules whose ``fetch`` is the WHATWG fetch (the global one needs no import).
-FETCH_MODULES = frozenset({"node-fetch", "undici", "cross-fetch", "isomorphic-fetch"})
-# undici's streaming entry points: their result's ``body`` is a Node Readable.
-UNDICI_REQUESTS = frozenset({"request", "stream"})
-HTTP_MODULES = frozenset({"http", "https"})
-HTTP_REQUESTS = frozenset({"request", "get"})
-_UPSTREAM_MODULES = FETCH_MODULES | HTTP_MODULES | {"got"}
+# -- handler parameter conventions (the Node and framework vocabulary is in vocabulary.py) ----
 # Handler parameter pairs whose members are the client's request and response themselves.
 CLIENT_PAIRS = frozenset({("req", "res"), ("request", "response")})
 # Handler parameter pairs whose members carry the client's streams under ``.raw`` (Fastify)
 # or ``.req`` / ``.res`` (Koa's ``ctx``).
 RAW_PAIRS = frozenset({("request", "reply"), ("req", "reply")})
 CONTEXT_PARAMS = frozenset({("ctx", "next")})
-# Events of a client stream that mean the client has gone (or the exchange is over).
-CLIENT_GONE_EVENTS = frozenset({"close", "error", "finish"})
-# Emitted by an ``IncomingMessage`` only while its body is unread: deprecated since Node 16
-# in favour of ``'close'``.
-LEGACY_ABORTED_EVENT = "aborted"
-# Reads of a client stream that say whether the client is still there.
-CLIENT_STATE_PROPERTIES = frozenset(
-    {"destroyed", "closed", "writableEnded", "writableFinished", "aborted", "finished"}
-)
 
 Side = Literal["request", "response"]
 
@@ -200,12 +191,12 @@ def _upstream_module_bindings(model: SemanticModel) -> list[Binding]:
         binding
         for binding in model.module_scope.bindings.values()
         if binding.module_source is not None
-        and module_name(binding.module_source) in _UPSTREAM_MODULES
+        and module_name(binding.module_source) in UPSTREAM_MODULES
     ]
     for call in model.calls_named("require"):
         if call.function is None or not call.args:
             continue
-        if module_name(string_value(call.args[0])) not in _UPSTREAM_MODULES:
+        if module_name(string_value(call.args[0])) not in UPSTREAM_MODULES:
             continue
         parent = outer(call.node).parent
         while parent is not None and parent.type == "member_expression":

@@ -417,3 +417,231 @@ TEST_DOUBLE_METHODS = frozenset(
         "hoisted",  # ``vi.hoisted(factory)``
     }
 )
+
+
+# -- resources: what acquires, and what gives back (semantics/resources.py) -----------------
+# Browser automation modules whose ``launch()`` starts a browser process.
+BROWSER_MODULES = frozenset(
+    {
+        "puppeteer",
+        "puppeteer-core",
+        "puppeteer-extra",
+        "playwright",
+        "playwright-core",
+        "playwright-chromium",
+        "playwright-firefox",
+        "playwright-webkit",
+        "@playwright/test",
+    }
+)
+# Browser methods that make a browser or a context (a page made from one dies with it).
+BROWSER_MAKERS = frozenset(
+    {"launch", "newContext", "createBrowserContext", "createIncognitoBrowserContext"}
+)
+# Modules whose ``openSync`` / ``open`` return a numeric file descriptor.
+FD_MODULES = frozenset({"fs", "graceful-fs", "fs-extra"})
+# Modules whose ``open`` resolves to a ``FileHandle``.
+FS_PROMISE_MODULES = frozenset({"fs/promises"})
+# Modules whose ``Pool`` hands out clients with ``connect()``.
+PG_POOL_MODULES = frozenset({"pg", "pg-pool"})
+# Modules whose pools lend a member until it is given back (``getConnection`` / ``acquire``).
+POOL_MODULES = frozenset(
+    {"pg", "pg-pool", "mysql", "mysql2", "mariadb", "oracledb", "generic-pool", "tarn", "mssql"}
+)
+# Methods of a pool that take a lent member back: ``pool.release(conn)``.
+POOL_RELEASE_METHODS = frozenset({"release", "releaseConnection", "destroy"})
+# Functions that close a numeric descriptor: ``fs.closeSync(fd)``, ``fs.close(fd, cb)``.
+FD_CLOSERS = frozenset({"close", "closeSync"})
+# Methods of a file handle that hand the descriptor to a stream that closes it.
+FILE_HANDLE_STREAM_METHODS = frozenset(
+    {"createReadStream", "createWriteStream", "readableWebStream"}
+)
+# Method names whose call ends an object's working life, for learned acquire/release pairs.
+RELEASE_METHODS = frozenset(
+    {
+        "close",
+        "destroy",
+        "release",
+        "end",
+        "quit",
+        "disconnect",
+        "$disconnect",
+        "dispose",
+        "terminate",
+        "shutdown",
+        "free",
+    }
+)
+
+# -- clients (rules/nll602_unclosed_client.py) -----------------------------------------------
+# Methods that close a client (the rule's ``close-methods`` option adds more).
+CLIENT_CLOSE_METHODS = frozenset(
+    {"close", "quit", "end", "disconnect", "$disconnect", "destroy", "terminate"}
+)
+# Option keys under which a client is lent to one request rather than handed over.
+CLIENT_OPTION_KEYS = frozenset({"agent", "dispatcher", "httpAgent", "httpsAgent"})
+
+# -- connections held by an object (semantics/obligations.py) ---------------------------------
+# Methods that open a connection held by the object they are called on.
+CONNECTION_OPEN_METHODS = frozenset({"connect"})
+# Methods that close it.
+CONNECTION_CLOSE_METHODS = frozenset({"end", "close", "destroy", "quit", "disconnect", "terminate"})
+
+# -- promises (semantics/promises.py) ---------------------------------------------------------
+# ``Promise`` combinators that subscribe to every element and settle on the first one.
+RACE_METHODS = frozenset({"race", "any"})
+# Events after which a connection-like owner will never answer again.
+CONNECTION_END_EVENTS = frozenset({"close", "end", "disconnect", "exit"})
+
+# -- reconnects (semantics/reconnects.py) -----------------------------------------------------
+# Events after which a client has ended by itself: a reconnect run from one of its own
+# handlers for them replaces a dead client.
+CLIENT_ENDED_EVENTS = frozenset({"close", "end", "exit", "disconnect", "disconnected"})
+# Functions that schedule a callback later (a reconnect run from one repeats with it).
+TIMER_FUNCTIONS = frozenset({"setTimeout", "setInterval", "setImmediate"})
+# Sockets: ``net.connect(…)``, ``tls.connect(…)``, ``new net.Socket()``. Not clients in their own
+# right (a socket used and dropped is ended by its peer), but a socket replaced while it is
+# still open is orphaned like any client. An ``'error'`` destroys a socket, so a reconnect from
+# its ``'error'`` handler replaces a dead one; a ``'timeout'`` does not.
+# (``SOCKET_MODULES``, above, names the modules.)
+SOCKET_MAKERS = frozenset({"connect", "createConnection", "Socket"})
+SOCKET_ENDED_EVENTS = frozenset({"error"})
+SOCKET_CLOSERS = frozenset({"destroy", "end", "resetAndDestroy"})
+
+# -- upstream requests and the client's connection (semantics/upstreams.py) -----------------
+# Modules whose ``fetch`` is the WHATWG fetch (the global one needs no import).
+FETCH_MODULES = frozenset({"node-fetch", "undici", "cross-fetch", "isomorphic-fetch"})
+# undici's streaming entry points: their result's ``body`` is a Node Readable.
+UNDICI_REQUESTS = frozenset({"request", "stream"})
+HTTP_MODULES = frozenset({"http", "https"})
+HTTP_REQUESTS = frozenset({"request", "get"})
+# Every module an upstream request is made with.
+UPSTREAM_MODULES = FETCH_MODULES | HTTP_MODULES | {"got"}
+# Events of a client stream that mean the client has gone (or the exchange is over).
+CLIENT_GONE_EVENTS = frozenset({"close", "error", "finish"})
+# Emitted by an ``IncomingMessage`` only while its body is unread: deprecated since Node 16
+# in favour of ``'close'``.
+LEGACY_ABORTED_EVENT = "aborted"
+# Reads of a client stream that say whether the client is still there.
+CLIENT_STATE_PROPERTIES = frozenset(
+    {"destroyed", "closed", "writableEnded", "writableFinished", "aborted", "finished"}
+)
+
+# -- streams (semantics/streams.py) ------------------------------------------------------------
+# Stream factories recognised by name alone, whatever object they are called on -> what the
+# stream is (for messages).
+STREAM_FACTORIES: dict[str, str] = {
+    "createGzip": "a zlib stream",
+    "createGunzip": "a zlib stream",
+    "createDeflate": "a zlib stream",
+    "createInflate": "a zlib stream",
+    "createDeflateRaw": "a zlib stream",
+    "createInflateRaw": "a zlib stream",
+    "createUnzip": "a zlib stream",
+    "createBrotliCompress": "a zlib stream",
+    "createBrotliDecompress": "a zlib stream",
+    "createHash": "a crypto hash stream",
+    "createHmac": "a crypto HMAC stream",
+    "createCipheriv": "a cipher stream",
+    "createDecipheriv": "a decipher stream",
+    "createSign": "a signing stream",
+    "createVerify": "a verification stream",
+}
+# Factories that make a stream only when they come from one of these modules.
+MODULE_STREAM_FACTORIES: dict[str, tuple[frozenset[str], str]] = {
+    "connect": (frozenset({"net", "tls"}), "a socket"),
+    "createConnection": (frozenset({"net", "tls"}), "a socket"),
+    "request": (frozenset({"http", "https"}), "an HTTP client request"),
+    "get": (frozenset({"http", "https"}), "an HTTP client request"),
+}
+STREAM_CLASSES = frozenset({"PassThrough", "Transform", "Readable", "Writable", "Duplex"})
+PROCESS_STREAMS = frozenset({"stdin", "stdout", "stderr"})
+CHILD_PROCESS_FACTORIES = frozenset({"spawn", "exec", "execFile", "fork"})
+# Modules whose ``createReadStream`` / ``createWriteStream`` open a file.
+FS_STREAM_MODULES = frozenset({"fs", "fs/promises", "graceful-fs", "fs-extra"})
+# Properties of a handler's parameters that hold a Node stream: ``ctx.req`` (Koa),
+# ``request.raw`` / ``reply.raw`` (Fastify), ``req.socket``.
+HANDLER_STREAM_PROPERTIES = {
+    "req": "the HTTP request",
+    "res": "the HTTP response",
+    "raw": "the raw HTTP message",
+    "socket": "the connection socket",
+    "connection": "the connection socket",
+}
+# Stream methods that return the stream itself, so a chain of them is still the stream.
+STREAM_CHAINABLE_METHODS = frozenset(
+    {"on", "once", "addListener", "prependListener", "setEncoding", "resume", "pause"}
+)
+
+# -- pipes (rules/nll501_unmanaged_pipe.py) ----------------------------------------------------
+# Methods that listen on a stream (``addEventListener`` is not a Node stream method).
+STREAM_LISTEN_METHODS = frozenset(
+    {"on", "once", "addListener", "prependListener", "prependOnceListener"}
+)
+# Methods that add a persistent ``'data'`` listener.
+DATA_LISTEN_METHODS = frozenset({"on", "addListener", "prependListener"})
+# Events whose listener on a piped stream can clean the pipe up.
+PIPE_CLOSE_EVENTS = frozenset({"close", "error", "finish", "unpipe", "aborted"})
+# Calls in such a listener that tear a pipe down.
+STREAM_TEARDOWN_METHODS = frozenset({"destroy", "close", "unpipe", "end", "abort", "kill", "send"})
+# Explicit teardown of a stream by the code that owns it (``finally { src.destroy() }``).
+STREAM_DESTROY_METHODS = frozenset({"destroy", "close", "abort", "kill"})
+# Events after which a hand-written pipe's source sends no more ``'end'``.
+SOURCE_FAILURE_EVENTS = frozenset({"error", "close", "aborted"})
+# Calls in a client ``'close'`` listener that stop an upstream request or its body.
+UPSTREAM_STOP_METHODS = frozenset({"abort", "destroy", "cancel", "kill", "close"})
+# Calls whose result an ``'aborted'`` listener may stop as an upstream request.
+UPSTREAM_REQUEST_NAMES = frozenset({"request", "get", "fetch", "stream"})
+# Functions that connect streams and destroy all of them when one fails.
+PIPELINE_FUNCTIONS = frozenset({"pipeline", "pump", "pumpify", "compose", "duplexify"})
+# Functions that call back when a stream ends, errors or closes.
+STREAM_WATCHERS = frozenset({"finished", "eos", "endOfStream", "onFinished"})
+# Modules whose ``pipe`` is function composition, not a Node stream pipe.
+NON_STREAM_MODULES = ("rxjs", "fp-ts", "lodash", "ramda", "effect", "@effect")
+
+# -- large values and what keeps them (semantics/retention.py, NLL401) ------------------------
+# ``Buffer`` methods that allocate a buffer of a given size.
+BUFFER_ALLOCATORS = frozenset({"alloc", "allocUnsafe", "allocUnsafeSlow"})
+# Typed array and buffer classes -> bytes per element.
+TYPED_ARRAY_BYTES = {
+    "Int8Array": 1,
+    "Uint8Array": 1,
+    "Uint8ClampedArray": 1,
+    "Int16Array": 2,
+    "Uint16Array": 2,
+    "Float16Array": 2,
+    "Int32Array": 4,
+    "Uint32Array": 4,
+    "Float32Array": 4,
+    "Float64Array": 8,
+    "BigInt64Array": 8,
+    "BigUint64Array": 8,
+    "ArrayBuffer": 1,
+    "SharedArrayBuffer": 1,
+}
+# Methods of a fetch ``Response`` that read its whole body.
+BODY_READERS = frozenset({"arrayBuffer", "text", "json"})
+# Methods whose result is a view or a copy of the buffer or string they are called on: as
+# large as it.
+VIEW_METHODS = frozenset({"toString", "subarray", "slice", "trim"})
+# Client-side data caches that keep every query's result: made once per module in a file that
+# a framework renders on the server for each request, one instance serves (and keeps the
+# data of) every request and user. Framework facts as data: (modules, constructor).
+SSR_REQUEST_CACHES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"@tanstack/react-query", "@tanstack/query-core", "react-query"}), "QueryClient"),
+    (frozenset({"@apollo/client", "apollo-client", "apollo-boost"}), "ApolloClient"),
+)
+# Directives that make a module part of a server-rendered component tree (Next.js app router,
+# React Server Components): a "use client" component is still rendered on the server.
+SSR_DIRECTIVES = frozenset({"use client"})
+# Collection methods that add an entry -> the index of the stored value among the arguments
+# (-1: every argument).
+COLLECTION_GROWTH_METHODS = {"set": 1, "add": 0, "push": -1, "unshift": -1}
+# Collection methods that remove entries.
+COLLECTION_SHRINK_METHODS = ("delete", "clear", "splice", "pop", "shift")
+# Functions that cancel a timer (and free its callback).
+TIMER_CLEARERS = ("clearInterval", "clearTimeout")
+
+# -- emitters (rules/nll102_raised_max_listeners.py) ------------------------------------------
+# Modules whose export is ``EventEmitter`` (``defaultMaxListeners`` lives there).
+EVENTS_MODULES = ("events", "node:events")
