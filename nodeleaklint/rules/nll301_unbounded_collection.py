@@ -527,8 +527,9 @@ def _class_name(candidate: Candidate) -> str | None:
 def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     """Evidence that instances live as long as the process: a DI-decorated class (NestJS
     ``@Injectable()``), an emitter or server subclass (framework base classes), or one
-    instantiated at module top level (in this file, or — the project view — in another file
-    of the project). Never the class's own name."""
+    instantiated at module top level in this file. Never the class's own name. (One instance
+    created at start-up in another file counts only with growth per request or event there:
+    a registry filled by name at start-up is configuration.)"""
     if class_node is None:
         return False
     if is_decorated(class_node):
@@ -540,8 +541,6 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     name = class_node.child_by_field_name("name")
     if name is None:
         return False
-    if model.created_once_elsewhere(text(name)) is not None:
-        return True
     return any(
         call.is_new and call.function is None and call.callee_text == text(name)
         for call in model.calls_named(text(name))
@@ -1194,6 +1193,7 @@ def _finding(
     if (
         eviction
         or sibling
+        or candidate.imported  # the evidence is another file's: medium at most
         or (candidate.instance and singleton is None)
         or not first.event_driven
         or candidate.exported
