@@ -19,6 +19,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.contexts import field_class
 from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE
+from nodeleaklint.semantics.provenance import imported_name
 from nodeleaklint.semantics.repetition import (
     is_event_driven,
     is_registration,
@@ -32,6 +33,7 @@ from nodeleaklint.semantics.syntax import (
     is_require_call,
     outer,
     required_module,
+    root_object,
     string_value,
     text,
     unwrap,
@@ -265,7 +267,7 @@ def _value_export(name: str, value: Node, facts: Collected) -> Export:
     if source is not None:
         return Export(name, value, forwards=Import(source, NAMESPACE))
     if node.type == "member_expression" and is_require_call(node):
-        source = required_module(_innermost_object(node))
+        source = required_module(root_object(node))
         prop = node.child_by_field_name("property")
         if source is not None and prop is not None:
             return Export(name, value, forwards=Import(source, text(prop)))
@@ -288,61 +290,19 @@ def _class_of(constructor: Node | None, facts: Collected) -> Import | None:
     return None
 
 
-def _innermost_object(node: Node) -> Node | None:
-    current: Node | None = node
-    while current is not None and current.type == "member_expression":
-        current = unwrap(current.child_by_field_name("object"))
-    return current
-
-
 # -- imports -------------------------------------------------------------------------------
 
 
 def _imported_name(binding: Binding) -> str | None:
-    """The export of ``binding.module_source`` that ``binding`` stands for."""
-    declarator = binding.declarator
-    if declarator is None:
+    """The export of ``binding.module_source`` that ``binding`` stands for (``NAMESPACE``
+    for the module object), as ``provenance.imported_name`` reads it; None for a nested
+    member (``const { b } = require('m').a``) or a binding assigned again."""
+    if binding.is_reassigned or binding.kind is BindingKind.PARAM:
         return None
-    if declarator.type == "import_statement":
-        return _esm_imported_name(binding.node)
-    if binding.kind is BindingKind.IMPORT:
+    name = imported_name(binding)
+    if name is None or "." in name:
         return None
-    init = unwrap(binding.init)
-    if init is None or binding.is_reassigned:
-        return None
-    if not binding.destructured:
-        if init.type == "member_expression":  # ``require('m').a``
-            prop = init.child_by_field_name("property")
-            obj = unwrap(init.child_by_field_name("object"))
-            return text(prop) if prop is not None and required_module(obj) is not None else None
-        return NAMESPACE if required_module(init) is not None else None
-    if required_module(init) is None:
-        return None
-    parent = binding.node.parent
-    if parent is not None and parent.type == "pair_pattern":
-        key = parent.child_by_field_name("key")
-        return text(key) if key is not None else None
-    if binding.node.type == "shorthand_property_identifier_pattern" or (
-        parent is not None and parent.type == "object_pattern"
-    ):
-        return binding.name
-    if parent is not None and parent.type == "object_assignment_pattern":
-        return binding.name
-    return None
-
-
-def _esm_imported_name(identifier: Node) -> str | None:
-    parent = identifier.parent
-    if parent is None:
-        return None
-    if parent.type == "import_clause":
-        return DEFAULT
-    if parent.type == "namespace_import":
-        return NAMESPACE
-    if parent.type == "import_specifier":
-        name = parent.child_by_field_name("name")
-        return text(name) if name is not None else None
-    return None
+    return name or NAMESPACE
 
 
 # -- uses ----------------------------------------------------------------------------------
