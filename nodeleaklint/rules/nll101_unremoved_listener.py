@@ -118,7 +118,10 @@ event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'clos
 `'error'`, `'connect'` … belong to a stream's or socket's own piece of work), and, for
 parameters, the function repeats or the listener waits on a signal's `'abort'`. A
 constructor that keeps the object it was given (`this.connection = connection`) and listens
-to it is a wrapper: its listeners live as long as the pair and are not reported. What a
+to it is a wrapper, and a function that gives a parameter listeners for three or more
+different events (not its lifecycle events, not `once`) sets that object up (socket.io's
+`initializeClient(socket)`): their listeners live as long as the object and are not
+reported. What a
 parameter holds is otherwise learned from the callers in view (this file, or other files of
 the project), never from its name.
 Handler identity follows bindings, `this.x` fields and `const self = this` aliases, not
@@ -1038,7 +1041,9 @@ def _judge_context(
             )
     if not per_call or event in LIFECYCLE_EVENTS:
         return None
-    if lifetime is Lifetime.UNKNOWN and _wrapped_by_instance(model, holder):
+    if lifetime is Lifetime.UNKNOWN and (
+        _wrapped_by_instance(model, holder) or _sets_up_parameter(model, holder)
+    ):
         return None
     if _replaces_listener(model, call, target):
         return None
@@ -1072,6 +1077,38 @@ def _wrapped_by_instance(model: SemanticModel, holder: Holder) -> bool:
         ):
             return True
     return False
+
+
+# Listeners for this many different events (not its lifecycle events, not ``once``) on one
+# parameter make a function that parameter's setup: it gives the object its whole event API
+# once (a socket.io ``initializeClient(socket)``), rather than waiting on the outcome of one
+# operation.
+_SETUP_EVENTS = 3
+
+
+def _sets_up_parameter(model: SemanticModel, holder: Holder) -> bool:
+    """``function initializeClient(socket, client) { socket.on('input', …); socket.on('more',
+    …); socket.on('names', …) … }``: the function wires up the object it was given, so its
+    listeners live as long as that object (SPEC §1 *Roles*, by structure, not by name)."""
+    binding = holder.binding
+    function = binding.function if binding is not None else None
+    if binding is None or binding.kind is not BindingKind.PARAM or function is None:
+        return False
+    events: set[str] = set()
+    for registration in model.calls_named(*sorted(LISTEN_METHODS)):
+        if registration.function is not function or registration.obj is None:
+            continue
+        target = unwrap(registration.obj)
+        if target is None or model.binding_of(target) is not binding or not registration.args:
+            continue
+        event = string_value(registration.args[0])
+        if (
+            event is not None
+            and event not in LIFECYCLE_EVENTS
+            and registration.name not in ONCE_METHODS
+        ):
+            events.add(event)
+    return len(events) >= _SETUP_EVENTS
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:

@@ -1031,3 +1031,17 @@ class ChannelModel extends EventEmitter {
   }
 }
 module.exports.ChannelModel = ChannelModel;
+
+// A function that gives the object it was given its whole event API (listeners for many
+// events, not one operation's outcome) sets that object up: the listeners live with it.
+class ClientServer {
+  initializeClient(socket, client) {
+    // ok: NLL101
+    socket.on('input', (data) => client.input(data));
+    // ok: NLL101
+    socket.on('names', (data) => client.names(data));
+    // ok: NLL101
+    socket.on('sign-out', () => client.signOut());
+  }
+}
+module.exports.ClientServer = ClientServer;

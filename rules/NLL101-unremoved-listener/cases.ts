@@ -450,3 +450,17 @@ export class ChannelModel extends EventEmitter {
     }
   }
 }
+
+// A function that gives the object it was given its whole event API (listeners for many
+// events, not one operation's outcome) sets that object up: the listeners live with it.
+type Chat = { input(d: unknown): void; names(d: unknown): void; signOut(): void };
+export class ClientServer {
+  initializeClient(socket: EventEmitter, client: Chat): void {
+    // ok: NLL101
+    socket.on('input', (data: unknown) => client.input(data));
+    // ok: NLL101
+    socket.on('names', (data: unknown) => client.names(data));
+    // ok: NLL101
+    socket.on('sign-out', () => client.signOut());
+  }
+}
