@@ -8,6 +8,13 @@ with no caller in view, or exported by a package's entry point (callers out of v
 left to the file's own reasoning ("exported, so it may run any number of times").
 Calls from test code are not callers: a test calling a function once says nothing about
 how often the application does.
+
+Beyond how often exported functions run, the view learns which classes have one instance
+created at start-up (process-lived) or are created per call as locals, which methods run
+per request on an exported instance, what every caller passes for each parameter
+(arguments reach parameters), which exported collections no file shrinks, and which
+exported emitters another file adds listeners to per call. ``facts_for`` hands one file
+what concerns it (``ProjectFacts``).
 """
 
 from __future__ import annotations
