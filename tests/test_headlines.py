@@ -1,7 +1,7 @@
 """Short headlines (SPEC §3 "Messages", issue 16): the rules that build their explanation
-themselves (NLL102, NLL401, NLL501, NLL601, NLL602) give every finding of their annotated
-cases a one-line headline of at most ``HEADLINE_LIMIT`` characters and put the rest of the
-explanation in notes."""
+themselves (NLL101, NLL102, NLL201, NLL301, NLL401, NLL501, NLL601, NLL602) give every finding
+of their annotated cases a one-line headline of at most ``HEADLINE_LIMIT`` characters and put
+the rest of the explanation in notes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from nodeleaklint.rules.base import HEADLINE_LIMIT, explain
 from nodeleaklint.rules.headlines import fit, sentence
 
 ROOT = Path(__file__).resolve().parent.parent
-STRUCTURED = ("NLL102", "NLL401", "NLL501", "NLL601", "NLL602")
+STRUCTURED = ("NLL101", "NLL102", "NLL201", "NLL301", "NLL401", "NLL501", "NLL601", "NLL602")
 CASES = [
     (rule, path)
     for rule in STRUCTURED

@@ -27,6 +27,11 @@ def findings(*paths: Path, cache: Path | None = None, context: bool = True) -> l
     return result.findings
 
 
+def whole(finding: Finding) -> str:
+    """The finding's whole explanation: its headline and its notes (SPEC §3)."""
+    return " ".join((finding.message, *finding.notes))
+
+
 def at(found: list[Finding], path: str, line: int) -> list[Finding]:
     return [f for f in found if f.path.replace("\\", "/").endswith(path) and f.span.line == line]
 
@@ -35,8 +40,8 @@ def test_a_helper_called_per_request_in_another_file_is_a_high_finding() -> None
     found = findings(PROJECTS / "cjs")
     [listener] = at(found, "src/metrics.js", 5)
     assert listener.rule == "NLL101" and listener.confidence is Confidence.HIGH
-    assert "src/routes/feed.js:5`" in listener.message
-    assert "router.get('/feed')" in listener.message
+    assert "src/routes/feed.js:5`" in whole(listener)
+    assert "router.get('/feed')" in whole(listener)
 
 
 def test_a_helper_called_once_at_start_up_is_not_reported() -> None:
@@ -57,13 +62,13 @@ def test_the_file_alone_still_guesses_medium_for_both() -> None:
         (5, Confidence.MEDIUM),
         (10, Confidence.MEDIUM),
     ]
-    assert all("may run any number of times" in f.message for f in found)
+    assert all("may run any number of times" in whole(f) for f in found)
 
 
 def test_esm_re_exports_namespaces_and_default_exports_are_followed() -> None:
     found = findings(PROJECTS / "esm")
     [track] = at(found, "src/lib/track.js", 6)
-    assert track.confidence is Confidence.HIGH and "src/app.js:8`" in track.message
+    assert track.confidence is Confidence.HIGH and "src/app.js:8`" in whole(track)
     # ``export { default as warmUp }``, called once at the top of app.js.
     assert at(found, "src/lib/track.js", 10) == []
 
@@ -72,14 +77,14 @@ def test_typescript_paths_from_a_tsconfig_with_comments_are_resolved() -> None:
     found = findings(PROJECTS / "ts-paths")
     [interval] = at(found, "src/infra/clock.ts", 2)
     assert interval.rule == "NLL201" and interval.confidence is Confidence.HIGH
-    assert "src/app/main.ts:12`" in interval.message
+    assert "src/app/main.ts:12`" in whole(interval)
 
 
 def test_a_workspace_package_imported_by_name_is_in_view() -> None:
     found = findings(PROJECTS / "monorepo")
     [listener] = at(found, "packages/core/src/watch.js", 2)
     assert listener.confidence is Confidence.HIGH
-    assert "packages/api/src/server.js:4`" in listener.message
+    assert "packages/api/src/server.js:4`" in whole(listener)
 
 
 def test_modules_that_import_each_other_settle() -> None:
@@ -191,8 +196,8 @@ def test_a_class_whose_one_instance_another_module_exports_lives_for_the_process
     found = findings(PROJECTS / "singleton")
     [tokens] = at(found, "src/token-book.js", 11)
     assert tokens.rule == "NLL301" and tokens.confidence is Confidence.HIGH
-    assert "created at start-up, in `" in tokens.message and "src/tokens.js:3`" in tokens.message
-    assert "src/routes.js:9`" in tokens.message  # the method runs per request, over there
+    assert "created at start-up, in `" in whole(tokens) and "src/tokens.js:3`" in whole(tokens)
+    assert "src/routes.js:9`" in whole(tokens)  # the method runs per request, over there
 
 
 def test_a_class_each_request_builds_for_itself_is_not_reported() -> None:
@@ -235,8 +240,8 @@ def test_arguments_reach_parameters_across_files() -> None:
     found = findings(PROJECTS / "params")
     [watch] = at(found, "src/watch.js", 3)
     assert watch.confidence is Confidence.HIGH
-    assert "which its callers give the module-level `settings`" in watch.message
-    assert "`http.createServer(…)`" in watch.message  # a chain over lines, shown on one
+    assert "which its callers give the module-level `settings`" in whole(watch)
+    assert "`http.createServer(…)`" in whole(watch)  # a chain over lines, shown on one
     assert at(found, "src/watch.js", 7) == []  # ``follow`` is given the request itself
     assert findings(PROJECTS / "params" / "src" / "watch.js", context=False) == []
 
@@ -250,8 +255,8 @@ def test_a_shared_map_grown_per_connection_and_shrunk_nowhere_in_the_project() -
     found = findings(PROJECTS / "registry")
     [sockets] = at(found, "src/server.js", 8)
     assert sockets.rule == "NLL301" and sockets.confidence is Confidence.MEDIUM
-    assert "The imported `sockets` of `" in sockets.message
-    assert "nothing in this project deletes" in sockets.message
+    assert "The imported `sockets` of `" in whole(sockets)
+    assert "Nothing in this project deletes" in whole(sockets)
     assert at(found, "src/server.js", 9) == []  # ``rooms`` is pruned in cleanup.js
     assert findings(PROJECTS / "registry" / "src" / "server.js", context=False) == []
 

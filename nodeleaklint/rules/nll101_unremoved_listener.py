@@ -143,6 +143,7 @@ from dataclasses import dataclass
 from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import (
     EVENTS_MODULES,
     REMOVE_LISTENER_METHODS,
@@ -160,7 +161,12 @@ from nodeleaklint.semantics.cleanup import (
     signal_state,
     value_binding,
 )
-from nodeleaklint.semantics.contexts import context_of, is_decorated, repetition_confidence
+from nodeleaklint.semantics.contexts import (
+    context_of,
+    is_decorated,
+    per_word,
+    repetition_confidence,
+)
 from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
@@ -247,14 +253,27 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
             kept = f"the callback and {_names(captures)}" if captures else "the callback"
             shown = f"`{short(call.callee_text, 40)}(…, callback)`"
             if _is_keep_alive(target, holder) and function.repetition is Repetition.REPEATING:
+                stays = f"until `'{event}'`, one more listener {per_word(function)}"
                 yield ctx.finding(
                     call.node,
-                    f"{shown} adds its callback as a `once('{event}')` listener on "
-                    f"{holder.description}: until that socket emits `'{event}'`, {kept} "
-                    f"{'stay' if captures else 'stays'} on it, one more listener each time "
-                    f"{function.describe()} runs.",
+                    fit(
+                        f"{shown} leaves its callback on {holder.description} {stays}",
+                        f"{shown} leaves its callback on the keep-alive socket {stays}",
+                        f"This callback stays on the keep-alive socket {stays}",
+                    ),
                     confidence=Confidence.MEDIUM,
                     related=_related(ctx, holder),
+                    notes=[
+                        sentence(
+                            f"{shown} adds its callback as a `once('{event}')` listener on "
+                            f"{holder.description}"
+                        ),
+                        sentence(
+                            f"Until that socket emits `'{event}'`, {kept} "
+                            f"{'stay' if captures else 'stays'} on it, one more listener each "
+                            f"time {function.describe()} runs"
+                        ),
+                    ],
                 )
                 continue
             if not _holds_a_socket(model, target):
@@ -262,13 +281,27 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
             again = _retried(model, function, target)
             if again is None:
                 continue
+            socket = f"`{short(text(target), 40)}`"
             yield ctx.finding(
                 call.node,
-                f"{shown} adds its callback as a `once('{event}')` listener on "
-                f"`{short(text(target), 40)}`, and {function.display()} runs again on the "
-                f"same socket ({again}): while the peer is unreachable `'{event}'` never "
-                f"fires, so each attempt leaves one more listener ({kept}) on the socket.",
+                fit(
+                    f"{shown} leaves one more `once('{event}')` listener on {socket} each time "
+                    f"{function.display()} retries",
+                    f"Each retry of {function.display()} leaves one more `once('{event}')` "
+                    "listener on the socket",
+                    "Each retry leaves one more listener on the socket",
+                ),
                 confidence=Confidence.MEDIUM,
+                notes=[
+                    sentence(
+                        f"{shown} adds its callback as a `once('{event}')` listener on {socket}, "
+                        f"and {function.display()} runs again on the same socket ({again})"
+                    ),
+                    sentence(
+                        f"While the peer is unreachable `'{event}'` never fires, so each attempt "
+                        f"leaves one more listener ({kept}) on the socket"
+                    ),
+                ],
             )
 
 
@@ -455,15 +488,24 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         )
     captured = f" capturing {_names(handler.captures)}" if handler.captures else ""
     kept = f"the handler and {_names(handler.captures)}" if handler.captures else "the handler"
-    extra = f" ({'; '.join(notes)})" if notes else ""
-    message = (
-        f"`{_display(call, target)}` adds {handler.label}{captured} to {holder.description}, "
-        f"and nothing removes it{extra}: {_short_holder(holder)} keeps {kept} alive, "
-        f"one more listener each time {function.describe()} runs."
+    shown = f"`{_display(call, target)}`"
+    per = per_word(function)
+    adds = f"{shown} adds {handler.label}{captured} to {holder.description}"
+    headline = fit(
+        f"{adds}, never removed, one more listener {per}",
+        f"{shown} adds {handler.label}{captured} that nothing removes, one more listener {per}",
+        f"{shown} adds a listener that nothing removes, one more {per}",
+        f"This listener is never removed, one more {per}",
     )
+    keeps = (
+        f"{_short_holder(holder)} keeps {kept} alive, one more listener each time "
+        f"{function.describe()} runs"
+    )
+    explained = [sentence(keeps if headline.startswith(adds) else f"{adds}; {keeps}")]
+    explained += [sentence(note) for note in notes]
     related = _related(ctx, holder)
     related += [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
-    return ctx.finding(call.node, message, confidence=confidence, related=related)
+    return ctx.finding(call.node, headline, confidence=confidence, related=related, notes=explained)
 
 
 def _mismatched(
@@ -556,15 +598,30 @@ def _mismatch_finding(
     function = call.function
     assert function is not None
     removal, why = mismatched[0]
-    message = (
-        f"`{_display(call, target)}` adds {handler.label}, and the removal meant for it, "
-        f"`{_removal_text(removal)}` on line {removal.node.start_point[0] + 1}, removes nothing "
-        f"({why}): the registered listener stays on `{short(text(target), 40)}` with "
-        f"{_names(handler.captures) if handler.captures else 'what it captures'}, one more "
-        f"each time {function.describe()} runs."
+    shown = f"`{_display(call, target)}`"
+    owner = f"`{short(text(target), 40)}`"
+    stays = f"its removal removes nothing, one more listener {per_word(function)}"
+    headline = fit(
+        f"{shown} stays on {owner}: {stays}",
+        f"{shown} stays: {stays}",
+        f"This listener stays: {stays}",
     )
+    notes = [
+        sentence(
+            f"{shown} adds {handler.label}, and the removal meant for it, "
+            f"`{_removal_text(removal)}` on line {removal.node.start_point[0] + 1}, removes "
+            f"nothing ({why})"
+        ),
+        sentence(
+            f"The registered listener stays on {owner} with "
+            f"{_names(handler.captures) if handler.captures else 'what it captures'}, one more "
+            f"each time {function.describe()} runs"
+        ),
+    ]
     related = [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
-    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+    return ctx.finding(
+        call.node, headline, confidence=Confidence.MEDIUM, related=related, notes=notes
+    )
 
 
 def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list[CallSite]:
@@ -655,16 +712,30 @@ def _one_path_finding(
         for t in triggers
         if not (same_location(model, t.obj, target) and string_value(t.args[0]) == own)
     ]
-    message = (
-        f"`{_display(call, target)}` adds {handler.label} that is removed only when "
-        f"{_events_phrase(others or triggers)}, not when {_events_phrase(gaps)}: on that way out "
-        f"`{short(text(target), 40)}` keeps the handler"
-        f"{' and ' + _names(handler.captures) if handler.captures else ''} alive, one more "
-        f"listener each time {function.describe()} runs."
+    shown = f"`{_display(call, target)}`"
+    owner = f"`{short(text(target), 40)}`"
+    more = f"one more listener {per_word(function)}"
+    headline = fit(
+        f"{shown} stays on {owner} when {_events_phrase(gaps)}, {more}",
+        f"{shown} is removed on some ways out only, {more}",
+        f"This listener is removed on some ways out only, {more}",
     )
+    notes = [
+        sentence(
+            f"{shown} adds {handler.label} that is removed only when "
+            f"{_events_phrase(others or triggers)}, not when {_events_phrase(gaps)}"
+        ),
+        sentence(
+            f"On that way out {owner} keeps the handler"
+            f"{' and ' + _names(handler.captures) if handler.captures else ''} alive, one more "
+            f"listener each time {function.describe()} runs"
+        ),
+    ]
     related = [ctx.related(r.node, "removed here, only on that path") for r in removals[:2]]
     related += [ctx.related(g.node, "this way the work ends does not remove it") for g in gaps[:2]]
-    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+    return ctx.finding(
+        call.node, headline, confidence=Confidence.MEDIUM, related=related, notes=notes
+    )
 
 
 def _error_only_finding(
@@ -702,17 +773,32 @@ def _error_only_finding(
         if branch.type == "catch_clause"
         else f"the `if {short(text(condition), 30)}` branch"
     )
-    message = (
-        f"`{_display(call, target)}` adds {handler.label} that is removed only on the error "
-        f"path ({where} of {removal.function.display() if removal.function else 'its callback'}"
-        f"), not when the work succeeds (`{success.display(40)}` on line "
-        f"{success.node.start_point[0] + 1}): on success `{short(text(target), 40)}` keeps the "
-        f"handler{' and ' + _names(handler.captures) if handler.captures else ''} alive, one "
-        f"more listener each time {function.describe()} runs."
+    shown = f"`{_display(call, target)}`"
+    held = f"`{short(text(target), 40)}`"
+    more = f"one more listener {per_word(function)}"
+    headline = fit(
+        f"{shown} is removed only on the error path, so {held} keeps it on success, {more}",
+        f"{shown} is removed only on the error path, {more}",
+        f"This listener is removed only on the error path, {more}",
     )
+    notes = [
+        sentence(
+            f"{shown} adds {handler.label} that is removed only on the error path ({where} of "
+            f"{removal.function.display() if removal.function else 'its callback'}), not when "
+            f"the work succeeds (`{success.display(40)}` on line "
+            f"{success.node.start_point[0] + 1})"
+        ),
+        sentence(
+            f"On success {held} keeps the handler"
+            f"{' and ' + _names(handler.captures) if handler.captures else ''} alive, one more "
+            f"listener each time {function.describe()} runs"
+        ),
+    ]
     related = [ctx.related(r.node, "removed here, only on the error path") for r, _ in branches[:2]]
     related.append(ctx.related(success.node, "the success path does not remove it"))
-    return ctx.finding(call.node, message, confidence=Confidence.MEDIUM, related=related)
+    return ctx.finding(
+        call.node, headline, confidence=Confidence.MEDIUM, related=related, notes=notes
+    )
 
 
 def _completion_calls(
@@ -845,16 +931,27 @@ def _partial_finding(
     event = string_value(call.args[0])
     this = f"this `'{event}'` handler" if event else "this handler"
     context = context_of(model, call)
-    message = (
-        f"{function.display()} removes {what} from `{short(text(target), 40)}` but not {this}: "
-        f"the target outlives the work (its own cleanup says so), so `{_display(call, target)}` "
-        f"leaves {handler.label} on it, one more each time {function.describe()} runs."
+    owner = f"`{short(text(target), 40)}`"
+    more = f"one more listener {per_word(function)}"
+    partial = f"{function.display()} removes {what} from {owner} but not {this}"
+    headline = fit(
+        f"{partial}, {more}",
+        f"{owner} keeps {this} after the work ends, {more}",
+        f"This handler is never removed, unlike its siblings, {more}",
     )
     return ctx.finding(
         call.node,
-        message,
+        headline,
         confidence=context.confidence,
         related=[ctx.related(r.node, "another listener is removed here") for r in removals[:3]],
+        notes=[
+            sentence(partial),
+            sentence(
+                "The target outlives the work (its own cleanup says so), so "
+                f"`{_display(call, target)}` leaves {handler.label} on it, one more each time "
+                f"{function.describe()} runs"
+            ),
+        ],
     )
 
 
@@ -935,16 +1032,25 @@ def _alternative_finding(
         else f"the `'{other}'` handler does not remove this `'{event}'` one: whenever "
         f"`'{other}'` wins, this listener stays attached"
     )
-    message = (
-        f"`{_display(call, target)}` and `{_display(rival, target)}` wait for alternative "
-        f"outcomes on {holder.description}, but {gap} with what it captures, one more each "
-        f"time {function.describe()} runs."
+    pair = f"`{_display(call, target)}` and `{_display(rival, target)}`"
+    loser = "the loser stays attached" if mutual else f"this one stays when `'{other}'` wins"
+    more = f"one more listener {per_word(function)}"
+    headline = fit(
+        f"{pair} wait for alternative outcomes; {loser}, {more}",
+        f"Of two `once` listeners on {holder.description}, {loser}, {more}",
+        f"Of two `once` listeners, {loser}, {more}",
     )
     return ctx.finding(
         call.node,
-        message,
+        headline,
         confidence=confidence,
         related=[ctx.related(rival.node, f"the alternative `'{other}'` listener")],
+        notes=[
+            sentence(
+                f"{pair} wait for alternative outcomes on {holder.description}, but {gap} with "
+                f"what it captures, one more each time {function.describe()} runs"
+            )
+        ],
     )
 
 
@@ -1276,11 +1382,18 @@ def _check_events_helper(ctx: RuleContext, call: CallSite) -> Finding | None:
     if signal is not None:
         why += " (its `{ signal }` comes from an AbortController that is never aborted)"
     confidence = repetition_confidence(model, call)
-    message = (
-        f"{helper} adds a listener that nothing removes: {why}, one more each time "
-        f"{function.describe()} runs."
+    more = f"one more {per_word(function)}"
+    headline = fit(
+        f"{helper} adds a listener to {holder.description} that nothing removes, {more}",
+        f"{helper} adds a listener that nothing removes, {more}",
     )
-    return ctx.finding(call.node, message, confidence=confidence, related=_related(ctx, holder))
+    return ctx.finding(
+        call.node,
+        headline,
+        confidence=confidence,
+        related=_related(ctx, holder),
+        notes=[sentence(f"{why}, one more each time {function.describe()} runs")],
+    )
 
 
 def _consumed_with_exit(node: Node) -> bool:

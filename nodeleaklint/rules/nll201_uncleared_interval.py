@@ -118,6 +118,7 @@ from collections.abc import Iterator
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.cleanup import (
     Fate,
@@ -705,6 +706,13 @@ def _growth(context: Context, thing: str) -> str:
     return f"for the life of the process, one more {thing} each time it runs"
 
 
+def _repeats(context: Context, thing: str) -> str:
+    """Why it adds up, for a headline: ``one more interval per request``."""
+    if context.repetition is Repetition.ONCE:
+        return "for the life of the process"
+    return f"one more {thing} {context.per or 'each time it runs'}"
+
+
 def reports_interval(model: SemanticModel, call: CallSite, module_level: bool = False) -> bool:
     """Whether this rule reports a ``setInterval`` call (rules that defer to it ask this)."""
     timer = timer_kind(model, call, "setInterval")
@@ -726,12 +734,23 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             loop = endless_iteration(call)
             if loop is None:
                 continue
+            loop_words = (
+                f"never ends: its interval and frame stay alive, {_repeats(context, 'loop')}"
+            )
             yield ctx.finding(
                 call.node,
-                f"`for await … of {call.display()}` in {context.where} never ends: there is no "
-                "`signal` option and no `break` or `return` in the loop, so the interval and the "
-                f"suspended function's frame stay alive {_growth(context, 'loop')}.",
+                fit(
+                    f"`for await … of {call.display()}` {loop_words}",
+                    f"This `for await` loop {loop_words}",
+                ),
                 confidence=context.confidence,
+                notes=[
+                    sentence(
+                        f"`for await … of {call.display()}` runs in {context.where}: there is no "
+                        "`signal` option and no `break` or `return` in the loop, so the interval "
+                        f"and the suspended function's frame stay alive {_growth(context, 'loop')}"
+                    )
+                ],
             )
             continue
         kept = handle_problem(model, call, "clearInterval")
@@ -742,17 +761,29 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if kept is not None:
             how += _misdirected_clear(model, call)
         keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
-        note = (
-            "; `.unref()` only lets the process exit, the interval still fires and retains "
-            "its callback"
-            if unref
-            else ""
+        notes = [
+            sentence(
+                f"`{call.display()}` starts in {context.where}: {how}, so the timer list keeps "
+                f"the callback{keeps} alive {_growth(context, 'interval')}"
+            )
+        ]
+        if unref:
+            notes.append(
+                "`.unref()` only lets the process exit: the interval still fires and retains "
+                "its callback."
+            )
+        kept_words = (
+            f"is never cleared; the timer list keeps its callback, {_repeats(context, 'interval')}"
         )
         yield ctx.finding(
             call.node,
-            f"`{call.display()}` in {context.where} is never cleared: {how}, so the timer list "
-            f"keeps the callback{keeps} alive {_growth(context, 'interval')}{note}.",
+            fit(
+                f"`{call.display()}` {kept_words}",
+                f"`{short(text(call.callee))}(…)` {kept_words}",
+                f"This interval {kept_words}",
+            ),
             confidence=context.confidence,
+            notes=notes,
         )
     yield from _chains(ctx, module_level)
     yield from _teardown_gaps(ctx)
@@ -792,13 +823,25 @@ def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
                 if name == "setInterval"
                 else "can still fire after teardown and keeps the instance alive until it does"
             )
+            clears = f"{_and(by)} {'clear' if len(by) > 1 else 'clears'} {fields}"
+            label = timer_field.place.label
+            each = f"each {owner} instance" if info.name else "each instance"
+            kept = f"its timer keeps {each} alive after teardown"
             yield ctx.finding(
                 call.node,
-                f"{_and(by)} {'clear' if len(by) > 1 else 'clears'} {fields} but not "
-                f"`{timer_field.place.label}`: the timer `{call.display()}` starts in "
-                f"{context.where} {outlives} ({owner} instance, its callback and what it "
-                "captures).",
+                fit(
+                    f"{clears} but not `{label}`: {kept}",
+                    f"Teardown does not clear `{label}`: {kept}",
+                    f"Teardown does not clear this timer: {kept}",
+                ),
                 confidence=Confidence.MEDIUM,
+                notes=[
+                    sentence(
+                        f"{clears} but not `{label}`: the timer `{call.display()}` starts in "
+                        f"{context.where} {outlives} ({owner} instance, its callback and what "
+                        "it captures)"
+                    )
+                ],
             )
 
 
@@ -829,15 +872,29 @@ def _replacements(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         again = _runs_again(model, function, place)
         if again is None:
             continue  # nothing in view runs it a second time for the same instance
+        orphans = (
+            f"orphans the interval `{place.label}` held each time {function.display()} runs again"
+        )
         yield ctx.finding(
             call.node,
-            f"`{place.label} = {call.display()}` in {context.where} replaces the handle in "
-            f"`{place.label}` without clearing the interval it may already hold, and "
-            f"{function.display()} runs again for the same instance ({again}): each run "
-            "orphans the previous interval, which keeps firing with its callback"
-            f"{kept_alive(model, call.args[0] if call.args else None, [])} for the life of "
-            "the process.",
+            fit(
+                f"`{place.label} = {call.display()}` {orphans}",
+                f"`{place.label} = setInterval(…)` {orphans}",
+                f"This `setInterval` {orphans}",
+            ),
             confidence=Confidence.MEDIUM,
+            notes=[
+                sentence(
+                    f"`{place.label} = {call.display()}` in {context.where} replaces the handle "
+                    f"in `{place.label}` without clearing the interval it may already hold, and "
+                    f"{function.display()} runs again for the same instance ({again})"
+                ),
+                sentence(
+                    "Each run orphans the previous interval, which keeps firing with its callback"
+                    f"{kept_alive(model, call.args[0] if call.args else None, [])} for the life "
+                    "of the process"
+                ),
+            ],
         )
 
 
@@ -884,14 +941,30 @@ def _binding_replacements(ctx: RuleContext) -> Iterator[Finding]:
                 if name == "setInterval"
                 else "timer, which still fires"
             )
+            timer = "interval" if name == "setInterval" else "timer"
+            orphans = (
+                f"orphans the {timer} `{place.label}` held on each run; a clear reaches only the "
+                "last"
+            )
             yield ctx.finding(
                 call.node,
-                f"`{place.label} = {call.display()}` replaces the handle in `{place.label}` "
-                f"without clearing the one it may already hold, and {why}: each run orphans "
-                f"the previous {lost} with its callback"
-                f"{kept_alive(model, call.args[0] if call.args else None, [])} and a clear "
-                f"reaches only the last one.",
+                fit(
+                    f"`{place.label} = {call.display()}` {orphans}",
+                    f"`{place.label} = {name}(…)` {orphans}",
+                    f"This `{name}` {orphans}",
+                ),
                 confidence=Confidence.MEDIUM,
+                notes=[
+                    sentence(
+                        f"`{place.label} = {call.display()}` replaces the handle in "
+                        f"`{place.label}` without clearing the one it may already hold, and {why}"
+                    ),
+                    sentence(
+                        f"Each run orphans the previous {lost} with its callback"
+                        f"{kept_alive(model, call.args[0] if call.args else None, [])} and a "
+                        "clear reaches only the last one"
+                    ),
+                ],
             )
 
 
@@ -1056,15 +1129,26 @@ def _dropped_instances(ctx: RuleContext) -> Iterator[Finding]:
                     first = running[0]
                     start_call = first.field.starts[0][0]
                     teardown = " or ".join(f"`{n}()`" for n in first.teardown)
+                    dropped = (
+                        f"drops a `{info.name}` without {teardown}: its interval keeps it alive "
+                        "for the life of the process"
+                    )
                     yield ctx.finding(
                         drop,
-                        f"`{short(text(drop), 50)}` drops the `{info.name}` held in "
-                        f"`{place.label}` without calling {teardown}: {first.starter_words} "
-                        f"starts `{start_call.display()}` into `{first.field.place.label}`, "
-                        f"which only {teardown} clears, so the interval keeps firing and its "
-                        f"callback keeps the dropped `{info.name}` alive for the life of the "
-                        "process.",
+                        fit(f"`{short(text(drop), 50)}` {dropped}", f"This {dropped}"),
                         confidence=Confidence.MEDIUM,
+                        notes=[
+                            sentence(
+                                f"`{short(text(drop), 50)}` drops the `{info.name}` held in "
+                                f"`{place.label}` without calling {teardown}"
+                            ),
+                            sentence(
+                                f"{first.starter_words} starts `{start_call.display()}` into "
+                                f"`{first.field.place.label}`, which only {teardown} clears, so "
+                                "the interval keeps firing and its callback keeps the dropped "
+                                f"`{info.name}` alive for the life of the process"
+                            ),
+                        ],
                         related=[
                             ctx.related(start_call.node, "the interval the instance runs"),
                             ctx.related(created.node, f"the `{info.name}` is made here"),
@@ -1185,14 +1269,29 @@ def _pending_per_message(
         if handle_problem(model, call, "clearTimeout") is None:
             continue
         name = node.display()
+        outlives = f"a timeout per `'{per_message}'` message outlives a redeploy of {name}"
         yield ctx.finding(
             call.node,
-            f"`{call.display()}` starts a timeout per `'{per_message}'` message of the "
-            f"framework node {name} and keeps no handle, and {name} has no `'{ending}'` "
-            f"handler: when the flow is redeployed the node is closed but every pending "
-            f"timeout still fires, keeping the old node and its message"
-            f"{kept_alive(model, call.args[0] if call.args else None, [])} alive until then.",
+            fit(
+                f"`{call.display()}` per `'{per_message}'` message outlives a redeploy of {name}, "
+                "keeping the old node alive",
+                f"{sentence(outlives)[:-1]}, keeping the old node alive",
+                "A timeout per message outlives a redeploy, keeping the old node alive",
+            ),
             confidence=Confidence.MEDIUM,
+            notes=[
+                sentence(
+                    f"`{call.display()}` starts a timeout per `'{per_message}'` message of the "
+                    f"framework node {name} and keeps no handle, and {name} has no "
+                    f"`'{ending}'` handler"
+                ),
+                sentence(
+                    "When the flow is redeployed the node is closed but every pending timeout "
+                    "still fires, keeping the old node and its message"
+                    f"{kept_alive(model, call.args[0] if call.args else None, [])} alive until "
+                    "then"
+                ),
+            ],
         )
 
 
@@ -1279,13 +1378,32 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         if flow.kind is not FlowKind.DISCARDED:
             continue
         per = f"one more {context.per}" if context.per else "one more each time it runs"
+        uncleared = (
+            f"is never cleared when the other side of `{race.display()}` wins; the timer list "
+            f"keeps it for the full delay, {per}"
+        )
         yield ctx.finding(
             call.node,
-            f"`{call.display()}` is one side of `{race.display()}` in {context.where} and its "
-            "handle is discarded: when the other side wins, nothing clears the timer, so the "
-            "timer list keeps its callback, the promise it rejects and what they capture until "
-            f"the full delay elapses — {per}.",
+            fit(
+                f"`{call.display()}` {uncleared}",
+                f"This timeout {uncleared}",
+                f"`{call.display()}` is never cleared when the race is won; it stays for the full "
+                f"delay, {per}",
+                f"This timeout is never cleared when the race is won; it stays for the full "
+                f"delay, {per}",
+            ),
             confidence=Confidence.MEDIUM,
+            notes=[
+                sentence(
+                    f"`{call.display()}` is one side of `{race.display()}` in {context.where} "
+                    "and its handle is discarded"
+                ),
+                sentence(
+                    "When the other side wins, nothing clears the timer, so the timer list "
+                    "keeps its callback, the promise it rejects and what they capture until the "
+                    f"full delay elapses — {per}"
+                ),
+            ],
         )
 
 
@@ -1338,11 +1456,22 @@ def _clears_of_nothing(ctx: RuleContext) -> Iterator[Finding]:
                 owner = clear.function.display() if clear.function is not None else "a function"
                 yield ctx.finding(
                     call.node,
-                    f"{owner} clears `{place.label}`, which never holds a timer, and "
-                    f"`{call.display()}` here discards its handle: nothing can stop this "
-                    "timer, which keeps its callback (and what it captures) alive and keeps "
-                    "running for the life of the process.",
+                    fit(
+                        f"{owner} clears `{place.label}`, which never holds a timer, so nothing "
+                        f"stops `{call.display()}`",
+                        f"The clear of `{place.label}` misses this timer, so nothing stops it or "
+                        "frees its callback",
+                        "A clear misses this timer, so nothing stops it or frees its callback",
+                    ),
                     confidence=Confidence.MEDIUM,
+                    notes=[
+                        sentence(
+                            f"{owner} clears `{place.label}`, which never holds a timer, and "
+                            f"`{call.display()}` here discards its handle"
+                        ),
+                        "Nothing can stop this timer, which keeps its callback (and what it "
+                        "captures) alive and keeps running for the life of the process.",
+                    ],
                     related=[ctx.related(clear.node, "the clear that clears nothing")],
                 )
 
@@ -1433,10 +1562,21 @@ def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         ):
             extra = [*extra, next(_this_nodes(function.node))]
         keeps = kept_alive(model, function.node, extra)
+        forever = f"the timer list keeps it alive, {_repeats(context, 'chain')}"
         yield ctx.finding(
             call.node,
-            f"`{call.display()}` reschedules {function.display()} on every run with no stop "
-            f"condition and {how}, so the chain started from {context.where} never ends and the "
-            f"timer list keeps {function.display()}{keeps} alive {_growth(context, 'chain')}.",
+            fit(
+                f"`{call.display()}` reschedules {function.display()} forever; {forever}",
+                f"{function.display()} reschedules itself forever; {forever}",
+                f"This timeout chain never ends; {forever}",
+            ),
             confidence=context.confidence,
+            notes=[
+                sentence(
+                    f"`{call.display()}` reschedules {function.display()} on every run with no "
+                    f"stop condition and {how}, so the chain started from {context.where} never "
+                    f"ends and the timer list keeps {function.display()}{keeps} alive "
+                    f"{_growth(context, 'chain')}"
+                )
+            ],
         )

@@ -135,8 +135,9 @@ from dataclasses import dataclass, field
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
+from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import in_function, member_index, object_property
-from nodeleaklint.semantics.contexts import is_decorated
+from nodeleaklint.semantics.contexts import is_decorated, per_word
 from nodeleaklint.semantics.eviction import (
     COMPARISONS,
     SHRINK_METHODS,
@@ -202,6 +203,8 @@ _FIELD_KINDS = frozenset({"field_definition", "public_field_definition"})
 _GLOBAL_ROOTS = ("global", "globalThis")
 _EXPORT_ROOTS = ("exports", "module.exports")
 _WHAT = {"Map": "a `Map`", "Set": "a `Set`", "array": "an array", "object": "an object"}
+# What one growth adds, for the headline.
+_UNIT = {"Map": "an entry", "Set": "a member", "array": "an element", "object": "a property"}
 
 
 @dataclass
@@ -445,14 +448,35 @@ def _memoized_caches(ctx: RuleContext) -> Iterator[Finding]:
         caller = site.function
         where = caller.describe() if caller is not None else "module top level"
         limit = f"no `{bound}` option" if bound else "no size bound"
+        headline, notes = _memoized_explanation(
+            f"`{short(text(call.node), 40)}`", limit, binding.name, per_word(caller)
+        )
+        notes.append(
+            sentence(
+                f"`{site.display(40)}` in {where} passes {argument}: the cache inside "
+                f"`{binding.name}` grows for as long as `{binding.name}` lives"
+            )
+        )
         yield ctx.finding(
             call.node,
-            f"`{short(text(call.node), 40)}` keeps one cache entry per distinct argument with "
-            f"{limit}, and `{site.display(40)}` in {where} passes {argument}: the cache inside "
-            f"`{binding.name}` grows for as long as `{binding.name}` lives.",
+            headline,
             confidence=Confidence.MEDIUM,
             related=[ctx.related(site.node, "called with a per-call value here")],
+            notes=notes,
         )
+
+
+def _memoized_explanation(memoized: str, limit: str, name: str, per: str) -> tuple[str, list[str]]:
+    """The headline of a memoize finding, and a note with the memoizing call when the
+    headline had to leave it out."""
+    whole = f"{memoized} keeps one cache entry per distinct argument with {limit}"
+    headline = fit(
+        f"{whole}; `{name}` gets a new argument {per}",
+        f"The cache inside `{name}` keeps one entry per distinct argument with {limit}, "
+        f"a new one {per}",
+        f"The cache inside `{name}` gains an entry {per}, with {limit}",
+    )
+    return headline, [] if headline.startswith(whole) else [sentence(whole)]
 
 
 def _kept_in(model: SemanticModel, call: CallSite) -> Binding | None:
@@ -1251,16 +1275,56 @@ def _finding(
         else f"nothing in this {scope} deletes, clears or bounds its entries, so it grows for "
         f"the life of {lifetime}{caveat}"
     )
-    message = (
-        f"{_capital(candidate.holder)} ({_WHAT[candidate.kind]}) {verb} at `{first.shown}` "
-        f"in {where}{more}, and {shrinks}."
-    )
+    holder = f"{_capital(candidate.holder)} ({_WHAT[candidate.kind]})"
+    headline = _headline(candidate, first, _summary(uses, eviction, teardown_only, sibling, expiry))
+    subject = "It" if headline.startswith(holder) else holder
+    notes = [
+        sentence(f"{subject} {verb} at `{first.shown}` in {where}{more}"),
+        sentence(shrinks),
+    ]
     related = [ctx.related(candidate.report, "the collection is created here")]
     related += [
         ctx.related(g.site, f"also grows here, in {g.function.describe()}: `{g.shown}`")
         for g in growth[1:]
     ]
-    return ctx.finding(first.site, message, confidence=confidence, related=related)
+    return ctx.finding(first.site, headline, confidence=confidence, related=related, notes=notes)
+
+
+def _summary(
+    uses: Uses,
+    eviction: str | None,
+    teardown_only: str | None,
+    sibling: str | None,
+    expiry: Node | None,
+) -> str:
+    """Why the entries stay, in a few words (the note says it in full)."""
+    if eviction:
+        return "its deletes miss some of them"
+    if teardown_only:
+        return f"only {teardown_only} clears them"
+    if uses.rejects and not uses.shrinks:
+        return "nothing deletes them; a size check only refuses more"
+    if sibling:
+        return "nothing deletes them, unlike a sibling's"
+    if expiry is not None and not uses.bounded:
+        return "expired ones are skipped, never deleted"
+    return "nothing deletes them"
+
+
+def _headline(candidate: Candidate, first: Growth, summary: str) -> str:
+    """What leaks (one more entry), what holds it (the collection) and why it repeats (the
+    growth runs per request, event, instance or call), most detailed first."""
+    holder = _capital(candidate.holder)
+    unit = _UNIT[candidate.kind]
+    per = per_word(first.function)
+    if per == "per instance" and first.function.method_kind != "constructor":
+        per = "per event" if first.event_driven else "per call"  # a callback set up there
+    return fit(
+        f"{holder} ({_WHAT[candidate.kind]}) gains {unit} {per} at `{first.shown}`; {summary}",
+        f"{holder} gains {unit} {per} at `{first.shown}`; {summary}",
+        f"{holder} gains {unit} {per}; {summary}",
+        f"This collection gains {unit} {per}; {summary}",
+    )
 
 
 def _capital(value: str) -> str:
