@@ -269,3 +269,14 @@ def test_a_raised_limit_is_high_when_another_file_adds_listeners_per_request() -
     assert "src/routes/orders.js:26`" in elsewhere
     alone = findings(express / "src" / "events.js", context=False)
     assert [f.confidence for f in alone if f.rule == "NLL102"] == [Confidence.MEDIUM]
+
+
+def test_a_call_behind_a_lazy_initialisation_latch_runs_once(tmp_path: Path) -> None:
+    project = tmp_path / "lazy"
+    shutil.copytree(PROJECTS / "lazy", project)
+    [listener] = findings(project)  # ``fresh`` makes a cache per request
+    assert listener.confidence is Confidence.HIGH and listener.span.line == 8
+    routes = project / "src" / "routes.js"
+    lazy_only = routes.read_text(encoding="utf-8").split("// Per request, and a cache")[0]
+    routes.write_text(lazy_only, encoding="utf-8")
+    assert findings(project) == []  # ``if (!cache) cache = createCache(…)``: made once
