@@ -525,7 +525,7 @@ class _Run:
     def _context(self, tasks: list[_Task]) -> list[_Task]:
         """The rest of the project around files named one by one (a pre-commit hook, an
         editor): every other source file under the project root (see ``_project_root``).
-        They are summarized for the project view; their findings are not checked."""
+        Their summaries come from the cache; their findings are not checked."""
         root = _project_root(tasks[0])
         if root is None:
             return []
@@ -536,6 +536,23 @@ class _Run:
             for item in iter_source_files([shown], self.resolver.for_folder, True)
             if not isinstance(item, Notification) and _absolute(item.path) not in named
         ]
+
+    def _cached_summaries(self, tasks: list[_Task]) -> list[tuple[_Task, FileSummary]]:
+        """The summaries the cache holds for ``tasks`` (the rest of the project around files
+        named one by one): a run over the project fills it. Nothing is parsed here, so a
+        pre-commit hook or an editor naming one file stays fast."""
+        if self.cache is None:
+            return []
+        found: list[tuple[_Task, FileSummary]] = []
+        now = time.time_ns()
+        for task in tasks:
+            digest = self._digest(task, now)
+            if isinstance(digest, Notification) or task.cache_settings is None:
+                continue
+            summary = self.cache.get_summary(entry_key(task.cache_settings, task.display, digest))
+            if summary is not None:
+                found.append((task, summary))
+        return found
 
     def _summarized(
         self, tasks: list[_Task], advance: Callable[[bool], None] | None = None
@@ -581,9 +598,10 @@ class _Run:
         advance = self._counter(len(tasks))
         answered = self._check(tasks, advance)
         if in_view:
+            context = self._summarized(outside)
             if named_files and self.project_context and tasks:
-                outside += self._context(tasks)
-            self._with_project_view(tasks, answered, self._summarized(outside))
+                context += self._cached_summaries(self._context(tasks))
+            self._with_project_view(tasks, answered, context)
         for index in range(len(tasks)):
             outcome, key, summary = answered[index]
             if isinstance(outcome, Notification):
@@ -761,7 +779,7 @@ def run(
     ``progress`` is called with (files done, files in all, files answered by the cache)
     as the run goes on. Files are judged with the project in view (SPEC §1): the checked
     files' summaries are linked across files; when files are named one by one,
-    ``project_context`` adds the rest of their project (summaries only, cached).
+    ``project_context`` adds the rest of their project (the summaries the cache holds).
     ``shard`` = (K, N) checks and reports only the K-th of N deterministic slices of the
     files (CI job matrices); every slice still summarizes all files for the project view.
     ``project`` gives a file read from ``stdin`` what a kept project view (the language

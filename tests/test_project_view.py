@@ -50,9 +50,14 @@ def test_a_helper_called_once_at_start_up_is_not_reported() -> None:
     assert at(found, "src/metrics.js", 10) == []
 
 
-def test_a_file_named_alone_is_judged_with_the_rest_of_its_project() -> None:
-    # A pre-commit hook names the changed files: the project around them is still in view.
-    [listener] = findings(PROJECTS / "cjs" / "src" / "metrics.js")
+def test_a_file_named_alone_is_judged_with_the_rest_of_its_project(tmp_path: Path) -> None:
+    # A pre-commit hook names the changed files: the project around them is in view through
+    # the summaries a run over the project left in the cache (nothing else is parsed).
+    metrics = PROJECTS / "cjs" / "src" / "metrics.js"
+    cache = tmp_path / "cache"
+    assert [f.confidence for f in findings(metrics, cache=cache)] == [Confidence.MEDIUM] * 2
+    findings(PROJECTS / "cjs", cache=cache)
+    [listener] = findings(metrics, cache=cache)
     assert listener.span.line == 5 and listener.confidence is Confidence.HIGH
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -235,15 +236,16 @@ def _check_out(git_dir: Path, commit: str, folder: Path) -> bool:
 
 
 def lint_in_project(git_dir: Path, commit: str, path: str) -> list[Finding] | None:
-    """The findings in ``path`` when the whole project at ``commit`` is checked out and the
-    file is named alone (as a pre-commit hook does): the rest of the project is in view."""
+    """The findings in ``path`` when the whole project at ``commit`` is checked out and
+    checked (the project view links every file)."""
     from nodeleaklint import runner
 
     with tempfile.TemporaryDirectory(prefix="nodeleaklint-recall-") as folder:
         if not _check_out(git_dir, commit, Path(folder)):
             return None
-        result = runner.run([str(Path(folder) / path)], project_context=True)
-        return result.findings
+        target = os.path.abspath(Path(folder) / path)
+        result = runner.run([folder])  # the whole project in view
+        return [f for f in result.findings if os.path.abspath(f.path) == target]
 
 
 def _lines_of(finding: Finding) -> Iterable[int]:
