@@ -599,7 +599,7 @@ class _Run:
         answered = self._check(tasks, advance)
         if in_view:
             context = self._summarized(outside)
-            if named_files and self.project_context and tasks:
+            if named_files and self.project_context and tasks and self.cache is not None:
                 context += self._cached_summaries(self._context(tasks))
             self._with_project_view(tasks, answered, context)
         for index in range(len(tasks)):

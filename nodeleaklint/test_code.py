@@ -4,7 +4,6 @@ reported with medium confidence at most (``min-confidence = "high"`` hides them)
 from __future__ import annotations
 
 import os
-from contextlib import suppress
 from pathlib import Path, PurePath
 
 TEST_FOLDERS = frozenset(
@@ -26,6 +25,7 @@ def is_test_file(path: str, root: Path | None) -> bool:
     folder) when inside it, so that a project kept under a folder named ``test`` is not all
     test code."""
     if root is not None:
-        with suppress(ValueError):
-            return is_test_code(str(Path(os.path.abspath(path)).relative_to(root)))
+        absolute, top = os.path.abspath(path), str(root)
+        if absolute.startswith(top.rstrip(os.sep) + os.sep):
+            return is_test_code(absolute[len(top.rstrip(os.sep)) + 1 :])
     return is_test_code(path)

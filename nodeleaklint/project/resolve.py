@@ -61,10 +61,18 @@ class Resolver:
         self._manifests: dict[str, dict[str, Any] | None] = {}
         self._tsconfigs: dict[str, tuple[str, dict[str, Any]] | None] = {}
         self._packages: dict[str, str] | None = None
+        self._answers: dict[tuple[str, str], str | None] = {}
 
     # -- public ------------------------------------------------------------------------
     def resolve(self, specifier: str, importer: str) -> str | None:
-        """The checked file ``specifier`` names when imported from ``importer``."""
+        """The checked file ``specifier`` names when imported from ``importer`` (answers
+        are remembered per folder: every file of a folder resolves a name the same way)."""
+        key = (specifier, os.path.dirname(importer))
+        if key not in self._answers:
+            self._answers[key] = self._resolve(specifier, importer)
+        return self._answers[key]
+
+    def _resolve(self, specifier: str, importer: str) -> str | None:
         if specifier.startswith(("./", "../")) or specifier in (".", ".."):
             return self._file_or_folder(os.path.join(os.path.dirname(importer), specifier))
         if specifier.startswith("/"):
