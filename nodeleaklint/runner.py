@@ -666,6 +666,9 @@ class _Run:
         positions: list[int] = []
         for index, path in where.items():
             facts = view.facts_for(path)
+            alone = answered[index].result
+            if facts.only_lowers() and isinstance(alone, FileReport) and not alone.findings:
+                continue  # "runs once" cannot add a finding to a file that has none
             if facts:
                 again.append(dataclasses.replace(tasks[index], summarize=False, project=facts))
                 positions.append(index)
