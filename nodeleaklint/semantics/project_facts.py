@@ -59,15 +59,14 @@ class ProjectFacts:
         """Whether these facts can only remove findings, never add or raise one: every
         exported function they speak of runs once, and nothing else is learned. A file
         with no findings need not be checked again with them."""
-        return (
-            all(value is Repetition.ONCE for value, _why, _driven in self.calls.values())
-            and not (
-                self.singletons
-                or self.driven_methods
-                or self.params
-                or self.collections
-                or self.listened
-            )
+        return all(
+            value is Repetition.ONCE for value, _why, _driven in self.calls.values()
+        ) and not (
+            self.singletons
+            or self.driven_methods
+            or self.params
+            or self.collections
+            or self.listened
         )
 
     def key(self) -> str:
