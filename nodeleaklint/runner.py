@@ -45,6 +45,7 @@ from nodeleaklint.findings import (
 from nodeleaklint.fixes.apply import applicable, fix_file
 from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
+from nodeleaklint.project.resolve import absolute
 from nodeleaklint.project.summary import FileSummary
 from nodeleaklint.project.view import ProjectView
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
@@ -348,10 +349,6 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _absolute(path: str) -> str:
-    return os.path.normpath(os.path.abspath(path))
-
-
 def _split_shard(tasks: list[_Task], index: int, count: int) -> tuple[list[_Task], list[_Task]]:
     """The tasks of slice ``index`` (1-based) of ``count``, and the others. A file's slice
     depends only on its path as shown, so every job of a matrix agrees."""
@@ -370,7 +367,7 @@ def _project_root(task: _Task) -> Path | None:
     folder above it that is a git work tree's top or holds a ``package.json``."""
     if task.config.root is not None:
         return task.config.root
-    folder = Path(_absolute(task.path)).parent
+    folder = Path(absolute(task.path)).parent
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists() or (candidate / "package.json").is_file():
             return candidate
@@ -529,12 +526,12 @@ class _Run:
         root = _project_root(tasks[0])
         if root is None:
             return []
-        named = {_absolute(task.path) for task in tasks}
+        named = {absolute(task.path) for task in tasks}
         shown = os.path.relpath(root) if not os.path.relpath(root).startswith("..") else str(root)
         return [
             self.task(item.path, item.display, item.config)
             for item in iter_source_files([shown], self.resolver.for_folder, True)
-            if not isinstance(item, Notification) and _absolute(item.path) not in named
+            if not isinstance(item, Notification) and absolute(item.path) not in named
         ]
 
     def _cached_summaries(self, tasks: list[_Task]) -> list[tuple[_Task, FileSummary]]:
@@ -655,7 +652,7 @@ class _Run:
         for position, (task, summary) in enumerate([*known, *context]):
             if summary is None:
                 continue
-            path = _absolute(task.path)
+            path = absolute(task.path)
             summaries[path], displays[path] = summary, task.display
             if position < len(tasks):
                 where[position] = path
@@ -845,7 +842,7 @@ def summarize_project(
     if state.cache is not None:
         state.cache.save()
     return [
-        (_absolute(task.path), task.display, summary, is_test_file(task.path, task.config.root))
+        (absolute(task.path), task.display, summary, is_test_file(task.path, task.config.root))
         for task, summary in summarized
     ]
 

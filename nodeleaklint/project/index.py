@@ -9,11 +9,11 @@ beside the server's event loop.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from nodeleaklint.project.resolve import absolute
 from nodeleaklint.project.summary import FileSummary
 from nodeleaklint.project.view import ProjectView
 from nodeleaklint.semantics.project_facts import ProjectFacts
@@ -50,14 +50,14 @@ class ProjectIndex:
         """A file was saved: summarize its new content."""
         from nodeleaklint import runner
 
-        absolute = os.path.normpath(os.path.abspath(path))
-        summary = runner.summarize_source(absolute, data)
+        path_in_view = absolute(path)
+        summary = runner.summarize_source(path_in_view, data)
         with self._lock:
             if summary is None:
-                self._summaries.pop(absolute, None)
+                self._summaries.pop(path_in_view, None)
             else:
-                self._summaries[absolute] = summary
-                self._displays.setdefault(absolute, path)
+                self._summaries[path_in_view] = summary
+                self._displays.setdefault(path_in_view, path)
             self._view = None
 
     def facts_for(self, path: str) -> ProjectFacts | None:
@@ -70,4 +70,4 @@ class ProjectIndex:
                     dict(self._summaries), dict(self._displays), frozenset(self._tests)
                 )
             view = self._view
-        return view.facts_for(os.path.normpath(os.path.abspath(path)))
+        return view.facts_for(absolute(path))

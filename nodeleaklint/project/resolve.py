@@ -28,6 +28,11 @@ _TYPESCRIPT_FOR = {
 _ENTRY_CONDITIONS = ("node", "require", "import", "default", "module")
 
 
+def absolute(path: str) -> str:
+    """The absolute, normalised form every path of the project view is kept in."""
+    return os.path.normpath(os.path.abspath(path))
+
+
 def read_json(path: str, comments: bool = False) -> Any:
     """``path`` parsed as JSON (with ``//`` / ``/* */`` comments and trailing commas when
     ``comments``: tsconfig), or None when it is missing or not JSON."""

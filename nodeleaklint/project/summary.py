@@ -167,7 +167,6 @@ class FileSummary:
 def summarize(model: SemanticModel) -> FileSummary:
     """The project-view summary of the file ``model`` was built from."""
     from nodeleaklint.semantics.exports import (
-        export_names,
         exported_collections,
         imported_uses,
         listened_per_call,
@@ -178,8 +177,9 @@ def summarize(model: SemanticModel) -> FileSummary:
 
     facts = model.facts
     summary = FileSummary()
-    collections = exported_collections(facts)
-    for export in module_exports(facts):
+    exports = module_exports(facts)
+    collections = exported_collections(exports, facts)
+    for export in exports:
         if export.name in summary.exports:
             continue
         function = export.function
@@ -202,7 +202,7 @@ def summarize(model: SemanticModel) -> FileSummary:
         line = listened_per_call(facts, binding)
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
-    for use in imported_uses(facts, imports, export_names(facts)):
+    for use in imported_uses(facts, imports, exports):
         summary.calls.append(
             CallFact(
                 use.target.source,

@@ -169,6 +169,7 @@ from nodeleaklint.semantics.contexts import (
 )
 from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -176,7 +177,6 @@ from nodeleaklint.semantics.syntax import (
     call_arguments,
     is_function,
     is_inside,
-    outer,
     root_object,
     short,
     string_value,
@@ -1148,7 +1148,7 @@ def _judge_context(
     if not per_call or event in LIFECYCLE_EVENTS:
         return None
     if lifetime is Lifetime.UNKNOWN and (
-        _wrapped_by_instance(model, holder) or _sets_up_parameter(model, holder)
+        holder.binding is not None and owns_parameter(model, holder.binding)
     ):
         return None
     if _replaces_listener(model, call, target):
@@ -1156,65 +1156,6 @@ def _judge_context(
     if lifetime is Lifetime.UNKNOWN and repetition is not Repetition.REPEATING and event != "abort":
         return None
     return Confidence.MEDIUM, holder
-
-
-def _wrapped_by_instance(model: SemanticModel, holder: Holder) -> bool:
-    """``constructor(connection) { this.connection = connection; connection.on(ev, …) }``:
-    the instance keeps the object it was given and listens to it for its own life, so the
-    listeners live exactly as long as the pair (SPEC §1 *Roles*: the wrapper owns it)."""
-    binding = holder.binding
-    function = binding.function if binding is not None else None
-    if binding is None or binding.kind is not BindingKind.PARAM or function is None:
-        return False
-    if function.method_kind != "constructor" and model.class_info(function.node) is None:
-        return False
-    for reference in binding.references:
-        parent = outer(reference).parent
-        if parent is None or parent.type != "assignment_expression":
-            continue
-        right = parent.child_by_field_name("right")
-        left = unwrap(parent.child_by_field_name("left"))
-        if (
-            right is not None
-            and outer(reference).id == right.id
-            and left is not None
-            and left.type == "member_expression"
-            and model.is_this(left.child_by_field_name("object"))
-        ):
-            return True
-    return False
-
-
-# Listeners for this many different events (not its lifecycle events, not ``once``) on one
-# parameter make a function that parameter's setup: it gives the object its whole event API
-# once (a socket.io ``initializeClient(socket)``), rather than waiting on the outcome of one
-# operation.
-_SETUP_EVENTS = 3
-
-
-def _sets_up_parameter(model: SemanticModel, holder: Holder) -> bool:
-    """``function initializeClient(socket, client) { socket.on('input', …); socket.on('more',
-    …); socket.on('names', …) … }``: the function wires up the object it was given, so its
-    listeners live as long as that object (SPEC §1 *Roles*, by structure, not by name)."""
-    binding = holder.binding
-    function = binding.function if binding is not None else None
-    if binding is None or binding.kind is not BindingKind.PARAM or function is None:
-        return False
-    events: set[str] = set()
-    for registration in model.calls_named(*sorted(LISTEN_METHODS)):
-        if registration.function is not function or registration.obj is None:
-            continue
-        target = unwrap(registration.obj)
-        if target is None or model.binding_of(target) is not binding or not registration.args:
-            continue
-        event = string_value(registration.args[0])
-        if (
-            event is not None
-            and event not in LIFECYCLE_EVENTS
-            and registration.name not in ONCE_METHODS
-        ):
-            events.add(event)
-    return len(events) >= _SETUP_EVENTS
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:

@@ -140,7 +140,6 @@ from nodeleaklint.semantics.cleanup import in_function, member_index, object_pro
 from nodeleaklint.semantics.contexts import is_decorated, per_word
 from nodeleaklint.semantics.eviction import (
     COMPARISONS,
-    SHRINK_METHODS,
     deleted_key,
     describe_callback,
     expiry_check,
@@ -183,7 +182,7 @@ from nodeleaklint.semantics.values import (
     self_rewrite,
     unbounded_key,
 )
-from nodeleaklint.semantics.vocabulary import MEMOIZERS
+from nodeleaklint.semantics.vocabulary import MEMOIZERS, SHRINK_METHODS
 
 META = RuleMeta(
     id="NLL301",

@@ -29,7 +29,12 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, PARTIAL_END_EVENTS, PARTIAL_END_HOOKS
+from nodeleaklint.semantics.vocabulary import (
+    LISTEN_METHODS,
+    PARTIAL_END_EVENTS,
+    PARTIAL_END_HOOKS,
+    SHRINK_METHODS,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -268,8 +273,6 @@ def describe_callback(function: FunctionInfo) -> str:
 
 
 # -- what is not eviction -----------------------------------------------------------------
-# Methods that remove entries from a Map, Set or array.
-SHRINK_METHODS = frozenset({"delete", "clear", "shift", "pop", "splice"})
 COMPARISONS = frozenset({"<", "<=", ">", ">="})
 
 

@@ -103,11 +103,6 @@ def module_exports(facts: Collected) -> list[Export]:
     return found
 
 
-def export_functions(facts: Collected) -> dict[str, FunctionInfo]:
-    """Exported name -> the function of this file it hands out."""
-    return {e.name: e.function for e in module_exports(facts) if e.function is not None}
-
-
 def module_imports(facts: Collected) -> dict[Binding, Import]:
     """Each module-level binding that refers to another module's export."""
     found: dict[Binding, Import] = {}
@@ -122,13 +117,14 @@ def module_imports(facts: Collected) -> dict[Binding, Import]:
 
 
 def imported_uses(
-    facts: Collected, imports: dict[Binding, Import], exported: dict[int, str]
+    facts: Collected, imports: dict[Binding, Import], exports: list[Export]
 ) -> list[Use]:
     """Calls of imported functions (``f()``, ``ns.f()``, ``new X()``), imported functions
     registered as callbacks (``emitter.on('e', f)``), and every other use of an import
-    (passed on or stored: called an unknown number of times)."""
-    sites = {(unwrap(e.node) or e.node).id for e in module_exports(facts)}
-    callers = _Callers(facts, exported, sites)
+    (passed on or stored: called an unknown number of times). ``exports`` are the module's
+    (``module_exports``), computed once by the caller."""
+    sites = {(unwrap(e.node) or e.node).id for e in exports}
+    callers = _Callers(facts, export_names(exports), sites)
     uses: list[Use] = []
     for binding, target in imports.items():
         for reference in binding.references:
@@ -448,33 +444,31 @@ def _deciding_export(function: FunctionInfo, export_names: dict[int, str]) -> st
     return None
 
 
-def exported_binding_names(facts: Collected) -> dict[str, str]:
+def exported_binding_names(exports: list[Export], facts: Collected) -> dict[str, str]:
     """Export name -> the module-level binding it hands out (``module.exports = { bus }``,
     ``export const bus = …``)."""
     found: dict[str, str] = {}
-    for export in module_exports(facts):
+    for export in exports:
         binding = _exported_binding(export, facts)
         if binding is not None and binding.scope.is_module:
             found.setdefault(export.name, binding.name)
     return found
 
 
-def export_names(facts: Collected) -> dict[int, str]:
+def export_names(exports: list[Export]) -> dict[int, str]:
     """Function node id -> the (first) name the module exports it under."""
     names: dict[int, str] = {}
-    for name, function in export_functions(facts).items():
-        names.setdefault(function.node.id, name)
+    for export in exports:
+        if export.function is not None:
+            names.setdefault(export.function.node.id, export.name)
     return names
 
 
-# -- collections -----------------------------------------------------------------------
-
-
-def exported_collections(facts: Collected) -> dict[str, tuple[str, bool]]:
+def exported_collections(exports: list[Export], facts: Collected) -> dict[str, tuple[str, bool]]:
     """Export name -> (kind, whether this file shrinks it) for the module-level collections
     the module hands out (``export const clients = new Map()``, ``module.exports = { rooms }``)."""
     found: dict[str, tuple[str, bool]] = {}
-    for export in module_exports(facts):
+    for export in exports:
         binding = _exported_binding(export, facts)
         if binding is None or not binding.scope.is_module:
             continue

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
 from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, find_factories
-from nodeleaklint.semantics.exports import exported_binding_names, module_exports
+from nodeleaklint.semantics.exports import Export, exported_binding_names, module_exports
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.semantics.repetition import (
@@ -42,11 +42,13 @@ def _drive_methods(classes: list[ClassInfo], driven: dict[str, str]) -> None:
                 function.reason = f"the method `{info.name}.{name}` ({where})"
 
 
-def _listened_elsewhere(facts: Collected, project: ProjectFacts | None) -> dict[str, str]:
+def _listened_elsewhere(
+    exports: list[Export], facts: Collected, project: ProjectFacts | None
+) -> dict[str, str]:
     """Binding name -> where another file adds listeners per call to what it exports."""
     if not project or not project.listened:
         return {}
-    names = exported_binding_names(facts)
+    names = exported_binding_names(exports, facts)
     return {names[e]: place for e, place in project.listened.items() if e in names}
 
 
@@ -89,8 +91,9 @@ class SemanticModel:
         learned: dict[int, tuple[Repetition, str, bool]] = {}
         sites: set[int] = set()
         passed_in: dict[int, tuple[tuple[str, str] | None, ...]] = {}
+        exports = module_exports(facts) if project else []
         if project:
-            for export in module_exports(facts):
+            for export in exports:
                 if export.function is None:
                     continue
                 fact = project.calls.get(export.name)
@@ -121,7 +124,7 @@ class SemanticModel:
             per_call_classes=dict(project.per_call) if project else {},
             passed_in=passed_in,
             imported_collections=dict(project.collections) if project else {},
-            listened_elsewhere=_listened_elsewhere(facts, project),
+            listened_elsewhere=_listened_elsewhere(exports, facts, project),
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

@@ -239,11 +239,6 @@ PARTIAL_END_HOOKS: dict[str, tuple[str, str]] = {
 }
 
 
-# What marks a collection as shrunk or bounded somewhere, for the project view: removal
-# methods, and size reads (a bound may follow them).
-SIZE_AND_SHRINK = frozenset({"delete", "clear", "shift", "pop", "splice", "length", "size"})
-
-
 # -- the ways work ends (SPEC §1 *Cleanup is verified*) ----------------------------------------
 # Events that fire however a piece of work ends (a response's ``'finish'``, any ``'close'``):
 # cleanup in their handlers covers every path.
@@ -637,8 +632,12 @@ SSR_DIRECTIVES = frozenset({"use client"})
 # Collection methods that add an entry -> the index of the stored value among the arguments
 # (-1: every argument).
 COLLECTION_GROWTH_METHODS = {"set": 1, "add": 0, "push": -1, "unshift": -1}
-# Collection methods that remove entries.
+# Collection methods that remove entries (a Map, Set or array).
 COLLECTION_SHRINK_METHODS = ("delete", "clear", "splice", "pop", "shift")
+SHRINK_METHODS = frozenset(COLLECTION_SHRINK_METHODS)
+# What marks a collection as shrunk or bounded somewhere, for the project view: removal
+# methods, and size reads (a bound may follow them).
+SIZE_AND_SHRINK = SHRINK_METHODS | {"length", "size"}
 # Functions that cancel a timer (and free its callback).
 TIMER_CLEARERS = ("clearInterval", "clearTimeout")
 
