@@ -14,6 +14,7 @@ project.
     python bench/ecosystem.py --base main~3 --head HEAD    # two revisions
     python bench/ecosystem.py --base-command nodeleaklint  # an installed baseline
     python bench/ecosystem.py --apps /tmp/apps --save /tmp/eco.json
+    python bench/ecosystem.py --apps /tmp/apps --base-saved /tmp/eco.json  # saved baseline
 
 A revision is exported with ``git archive`` into a temporary folder and run with the
 current interpreter (so with the dependencies installed here). Needs the npm registry the
@@ -218,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--base", default="HEAD", help="git revision of the baseline (HEAD)")
     parser.add_argument("--head", help="git revision to compare (default: the working tree)")
     parser.add_argument("--base-command", help="run this installed command as the baseline")
+    parser.add_argument(
+        "--base-saved", type=Path, help="read the baseline from a --save file instead of running it"
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder")
     parser.add_argument("--apps", type=Path, help="also check each subfolder of this folder")
     parser.add_argument("--only", action="append", default=[], help="only folders matching")
@@ -235,9 +239,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     config.write_text(CONFIG, encoding="utf-8")
     cwd = args.corpus
 
-    base_cmd, base_env = version_command(args.base, args.base_command)
     head_cmd, head_env = version_command(args.head, None)
-    base = run_version(base_cmd, base_env, folders, config, cwd)
+    if args.base_saved:
+        base = json.loads(args.base_saved.read_text(encoding="utf-8"))
+    else:
+        base_cmd, base_env = version_command(args.base, args.base_command)
+        base = run_version(base_cmd, base_env, folders, config, cwd)
     head = run_version(head_cmd, head_env, folders, config, cwd)
     if args.save:
         args.save.write_text(json.dumps(head, indent=1) + "\n", encoding="utf-8")
