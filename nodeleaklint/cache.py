@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from nodeleaklint import __version__
+from nodeleaklint.filestat import stat_token
 from nodeleaklint.findings import (
     Applicability,
     Confidence,
@@ -49,7 +50,7 @@ from nodeleaklint.project.summary import FileSummary
 from nodeleaklint.semantics.project_facts import ProjectFacts
 
 CACHE_DIRNAME = ".nodeleaklint_cache"
-FORMAT = "v2"
+FORMAT = "v3"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by nodeleaklint.\n"
 
 
@@ -113,18 +114,20 @@ def summary_key(key: str) -> str:
     return hashlib.blake2b(f"summary\0{key}".encode(), digest_size=20).hexdigest()
 
 
+def digest_key(key: str) -> str:
+    """Where the digest of that summary is kept (beside the reports: a re-run whose
+    project view is unchanged reads digests, never summaries)."""
+    return hashlib.blake2b(f"digest\0{key}".encode(), digest_size=20).hexdigest()
+
+
 # A file changed within this long before its stat was taken may change again within the
 # same timestamp tick without its stat changing ("racily clean", as git calls it): its
 # digest is not remembered, so the next run hashes it again.
 RACY_NANOSECONDS = 2_000_000_000
 STAT_INDEX = "stat.json"
-
-
-def stat_token(info: os.stat_result) -> list[int]:
-    """What must be unchanged for a file's bytes to count as unchanged without reading
-    them: size, modification and change times (the change time cannot be set back by
-    tools that restore modification times) and the inode (a file replaced by rename)."""
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+VIEWS = "views"
+KEPT_VIEWS = 8
+SUMMARIES = "summaries/"
 
 
 def report_cacheable(report: FileReport) -> bool:
@@ -207,12 +210,14 @@ class ResultCache:
             return None
         return cls(top / FORMAT)
 
-    def _shard(self, key: str) -> dict[str, Any]:
-        name = key[:2]
+    def _shard(self, key: str, kind: str = "") -> dict[str, Any]:
+        """The shard ``key`` belongs to: reports and summary digests in the cache folder,
+        summaries (ten times their size, read only to link a project) under ``kind``."""
+        name = f"{kind}{key[:2]}.json"
         shard = self._shards.get(name)
         if shard is None:
             try:
-                loaded = json.loads((self.folder / f"{name}.json").read_bytes())
+                loaded = json.loads((self.folder / name).read_bytes())
             except (OSError, ValueError, RecursionError):  # gone, garbage, nested too deep
                 loaded = {}
             shard = self._shards[name] = loaded if isinstance(loaded, dict) else {}
@@ -229,22 +234,58 @@ class ResultCache:
 
     def put(self, key: str, report: FileReport) -> None:
         self._shard(key)[key] = report_to_data(report)
-        self._dirty.add(key[:2])
+        self._dirty.add(f"{key[:2]}.json")
 
     def get_summary(self, key: str) -> FileSummary | None:
         """The project-view summary stored for the file checked under ``key``."""
         where = summary_key(key)
-        return FileSummary.from_data(self._shard(where).get(where))
+        return FileSummary.from_data(self._shard(where, SUMMARIES).get(where))
+
+    def summary_digest(self, key: str) -> str | None:
+        """The digest of the summary stored for the file checked under ``key``, without
+        reading the summary (None: no summary is stored)."""
+        where = digest_key(key)
+        digest = self._shard(where).get(where)
+        return digest if isinstance(digest, str) else None
 
     def put_summary(self, key: str, summary: FileSummary) -> None:
         where = summary_key(key)
-        self._shard(where)[where] = summary.to_data()
-        self._dirty.add(where[:2])
+        self._shard(where, SUMMARIES)[where] = summary.to_data()
+        self._dirty.add(f"{SUMMARIES}{where[:2]}.json")
+        where = digest_key(key)
+        self._shard(where)[where] = summary.digest()
+        self._dirty.add(f"{where[:2]}.json")
+
+    # -- linked project views: what linking a set of summaries taught each file ----------
+
+    def get_view(self, key: str) -> dict[str, Any] | None:
+        """The linked project view stored under ``key`` (``project.linked``), or None."""
+        try:
+            loaded = json.loads((self.folder / VIEWS / f"{key}.json").read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None
+        return loaded if isinstance(loaded, dict) else None
+
+    def put_view(self, key: str, content: dict[str, Any]) -> None:
+        """Keep a linked view; only the few most recent are kept (one per project and set
+        of files named, in practice)."""
+        folder = self.folder / VIEWS
+        try:
+            folder.mkdir(exist_ok=True)
+            kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+            for old in kept[: max(0, len(kept) - KEPT_VIEWS + 1)]:
+                old.unlink()
+        except OSError:
+            return
+        self._write(f"{VIEWS}/{key}.json", content)
 
     def save(self) -> None:
         """Write the shards that changed; on any error keep quiet (the cache is optional)."""
         for name in sorted(self._dirty):
-            self._write(f"{name}.json", self._shards[name])
+            if name.startswith(SUMMARIES):
+                with contextlib.suppress(OSError):
+                    (self.folder / SUMMARIES).mkdir(exist_ok=True)
+            self._write(name, self._shards[name])
         self._dirty.clear()
         if self._stats_dirty and self._stats is not None:
             self._write(STAT_INDEX, self._stats)
@@ -255,12 +296,13 @@ class ResultCache:
         try:
             # Written whole to a temporary file, then renamed over the old one: a run
             # killed mid-write, or two runs saving at once, never leave half a file.
-            fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{filename}.")
+            target = self.folder / filename
+            fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
             # ``dumps``, not ``dump``: only the one-shot encoder is the C one.
             text = json.dumps(content, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            os.replace(temporary, self.folder / filename)
+            os.replace(temporary, target)
             temporary = None
         except (OSError, ValueError, RecursionError):
             return

@@ -209,6 +209,22 @@ class NodeLeakLintServer(LanguageServer):
 
         threading.Thread(target=build, name="nodeleaklint-index", daemon=True).start()
 
+    def update_index(self, path: str, data: bytes) -> None:
+        """Summarize a saved file and, when its summary changed, link the project again,
+        off the event loop; then check the open documents again."""
+        loop = asyncio.get_running_loop()
+
+        def work() -> None:
+            try:
+                if not self.index.update(path, data):
+                    return
+                self.index.relink()
+            except Exception:  # the index is optional: a failed update keeps the old view
+                return
+            loop.call_soon_threadsafe(self.recheck_in_view)
+
+        threading.Thread(target=work, name="nodeleaklint-index-update", daemon=True).start()
+
     def recheck_in_view(self) -> None:
         """The index is ready: check again the open documents it knows something about."""
         documents = self.workspace.text_documents
@@ -506,9 +522,10 @@ def create_server() -> NodeLeakLintServer:
         document = ls.workspace.get_text_document(params.text_document.uri)
         path = document_path(document)
         if path is not None and ls.index.ready:
-            # Its callers and callees may see it differently now: check the open documents.
-            ls.index.update(str(path), document.source.encode("utf-8", errors="surrogatepass"))
-            ls.recheck_in_view()
+            # Its callers and callees may see it differently now: link again in the
+            # background (checks go on with the previous view), then check the open
+            # documents again.
+            ls.update_index(str(path), document.source.encode("utf-8", errors="surrogatepass"))
         if ls.push:
             ls.publish(params.text_document.uri)
 

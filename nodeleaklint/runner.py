@@ -25,6 +25,7 @@ import pathspec
 
 from nodeleaklint.cache import (
     ResultCache,
+    code_fingerprint,
     content_digest,
     entry_key,
     report_cacheable,
@@ -45,9 +46,9 @@ from nodeleaklint.findings import (
 from nodeleaklint.fixes.apply import applicable, fix_file
 from nodeleaklint.memory import MemoryGuard
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
+from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import absolute
 from nodeleaklint.project.summary import FileSummary
-from nodeleaklint.project.view import ProjectView
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
 from nodeleaklint.sniff import not_source
@@ -215,11 +216,34 @@ ProgressCallback = Callable[[int, int, int], None]
 
 class Outcome(NamedTuple):
     """A file's report (or why it was not read), its cache key (None: do not cache) and its
-    summary for the project view (when asked for)."""
+    summary for the project view (when asked for). ``cached``: the key of a report the
+    cache answered (its summary, when asked for, is in the cache under that key too; it is
+    read only when the project view has to be linked again)."""
 
     result: FileReport | Notification
     key: str | None
     summary: FileSummary | None = None
+    cached: str | None = None
+
+
+@dataclass
+class _InView:
+    """A file of the project view: its task, the key its summary is cached under (None:
+    not cached) and the summary, once in memory."""
+
+    task: _Task
+    key: str | None
+    summary: FileSummary | None = None
+
+
+def _in_view(task: _Task, outcome: Outcome) -> _InView | None:
+    """``task`` as a file of the project view, when its outcome holds a summary (in memory,
+    or in the cache under ``outcome.cached``)."""
+    if outcome.summary is not None:
+        return _InView(task, outcome.key, outcome.summary)
+    if outcome.cached is not None:
+        return _InView(task, outcome.cached)
+    return None
 
 
 def _internal_error(display: str, error: BaseException) -> FileReport:
@@ -453,11 +477,10 @@ class _Run:
             assert task.cache_settings is not None
             key = with_project(entry_key(task.cache_settings, task.display, digest), task.project)
             report = self.cache.get(key)
-            summary = self.cache.get_summary(key) if task.summarize else None
-            if report is None or (task.summarize and summary is None):
+            if report is None or (task.summarize and self.cache.summary_digest(key) is None):
                 missing.append(index)
             else:
-                answered[index] = Outcome(report, None, summary)
+                answered[index] = Outcome(report, None, None, key)
                 advance(True)
         return answered, missing
 
@@ -534,27 +557,27 @@ class _Run:
             if not isinstance(item, Notification) and absolute(item.path) not in named
         ]
 
-    def _cached_summaries(self, tasks: list[_Task]) -> list[tuple[_Task, FileSummary]]:
-        """The summaries the cache holds for ``tasks`` (the rest of the project around files
-        named one by one): a run over the project fills it. Nothing is parsed here, so a
-        pre-commit hook or an editor naming one file stays fast."""
+    def _cached_summaries(self, tasks: list[_Task]) -> list[_InView]:
+        """The files of ``tasks`` (the rest of the project around files named one by one)
+        whose summaries the cache holds: a run over the project fills it. Nothing is parsed
+        here, so a pre-commit hook or an editor naming one file stays fast."""
         if self.cache is None:
             return []
-        found: list[tuple[_Task, FileSummary]] = []
+        found: list[_InView] = []
         now = time.time_ns()
         for task in tasks:
             digest = self._digest(task, now)
             if isinstance(digest, Notification) or task.cache_settings is None:
                 continue
-            summary = self.cache.get_summary(entry_key(task.cache_settings, task.display, digest))
-            if summary is not None:
-                found.append((task, summary))
+            key = entry_key(task.cache_settings, task.display, digest)
+            if self.cache.summary_digest(key) is not None:
+                found.append(_InView(task, key))
         return found
 
     def _summarized(
         self, tasks: list[_Task], advance: Callable[[bool], None] | None = None
-    ) -> list[tuple[_Task, FileSummary]]:
-        """Summaries of ``tasks`` for the project view only (no rule runs), from the cache
+    ) -> list[_InView]:
+        """``tasks`` summarized for the project view only (no rule runs), from the cache
         when it has them (``advance`` is told of each file done)."""
         context = [
             dataclasses.replace(
@@ -566,15 +589,21 @@ class _Run:
             for task in tasks
         ]
         answered = self._check(context, advance or (lambda _cached: None))
-        summarized: list[tuple[_Task, FileSummary]] = []
+        summarized: list[_InView] = []
         for index, task in enumerate(context):
-            outcome = answered[index]
-            if outcome.summary is None:
+            member = _in_view(task, answered[index])
+            if member is None:
                 continue
-            if outcome.key is not None and self.cache is not None:
-                self.cache.put_summary(outcome.key, outcome.summary)
-            summarized.append((task, outcome.summary))
+            if member.summary is not None and member.key is not None and self.cache is not None:
+                self.cache.put_summary(member.key, member.summary)
+            summarized.append(member)
         return summarized
+
+    def _summary(self, member: _InView) -> FileSummary | None:
+        """``member``'s summary: in memory, else read from the cache."""
+        if member.summary is None and member.key is not None and self.cache is not None:
+            member.summary = self.cache.get_summary(member.key)
+        return member.summary
 
     def files(self, paths: Iterable[str], force_exclude: bool) -> RunResult:
         paths = list(paths)
@@ -600,7 +629,7 @@ class _Run:
                 context += self._cached_summaries(self._context(tasks))
             self._with_project_view(tasks, answered, context)
         for index in range(len(tasks)):
-            outcome, key, summary = answered[index]
+            outcome, key, summary, _cached = answered[index]
             if isinstance(outcome, Notification):
                 result.notifications.append(outcome)
                 continue
@@ -639,36 +668,30 @@ class _Run:
         self,
         tasks: list[_Task],
         answered: dict[int, Outcome],
-        context: list[tuple[_Task, FileSummary]],
+        context: list[_InView],
     ) -> None:
         """Link the files' summaries (and those of the ``context``: the rest of the
         project) and check again, with what the project view learned, each file whose
         exports it learned something about (SPEC §1 "In view")."""
-        summaries: dict[str, FileSummary] = {}
-        displays: dict[str, str] = {}
-        tests: set[str] = set()
+        members: list[_InView] = []
         where: dict[int, str] = {}
-        known = [(task, answered[index].summary) for index, task in enumerate(tasks)]
-        for position, (task, summary) in enumerate([*known, *context]):
-            if summary is None:
-                continue
-            path = absolute(task.path)
-            summaries[path], displays[path] = summary, task.display
-            if position < len(tasks):
-                where[position] = path
-            if is_test_file(task.path, task.config.root):
-                tests.add(path)
-        view = ProjectView(summaries, displays, frozenset(tests))
+        for index, task in enumerate(tasks):
+            member = _in_view(task, answered[index])
+            if member is not None:
+                members.append(member)
+                where[index] = absolute(task.path)
+        learned = self._link([*members, *context], set(where.values()))
         again: list[_Task] = []
         positions: list[int] = []
         for index, path in where.items():
-            facts = view.facts_for(path)
+            facts = learned.get(path)
             alone = answered[index].result
-            if facts.only_lowers() and isinstance(alone, FileReport) and not alone.findings:
+            if not facts or (
+                facts.only_lowers() and isinstance(alone, FileReport) and not alone.findings
+            ):
                 continue  # "runs once" cannot add a finding to a file that has none
-            if facts:
-                again.append(dataclasses.replace(tasks[index], summarize=False, project=facts))
-                positions.append(index)
+            again.append(dataclasses.replace(tasks[index], summarize=False, project=facts))
+            positions.append(index)
         rechecked = self._check(again, lambda _cached: None)
         for position, index in enumerate(positions):
             first = answered[index]
@@ -680,6 +703,71 @@ class _Run:
             outcome = rechecked[position]
             answered[index] = Outcome(outcome.result, outcome.key)
             tasks[index] = again[position]  # a fix is re-checked with the same view
+
+    def _link(
+        self, members: list[_InView], wanted: set[str], keep: bool = True
+    ) -> dict[str, ProjectFacts]:
+        """What the project view learns about each file of ``members`` (at least those of
+        ``wanted``): kept in the cache (``project.linked``), so a project whose summaries
+        did not change is not linked again (``keep``: keep a new linking too; not for an
+        editor's unsaved buffer, which would push the project's own out of the cache)."""
+        rows: list[linked.Row] | None = [] if self.cache is not None else None
+        for member in members:
+            if rows is None or self.cache is None:
+                break
+            if member.summary is not None:
+                digest: str | None = member.summary.digest()
+            else:
+                digest = None if member.key is None else self.cache.summary_digest(member.key)
+            if digest is None:
+                rows = None
+                break
+            path = absolute(member.task.path)
+            test = is_test_file(member.task.path, member.task.config.root)
+            rows.append((path, member.task.display, digest, test))
+        key = linked.view_key(rows, code_fingerprint()) if rows is not None else None
+        if key is not None and self.cache is not None:
+            stored = self.cache.get_view(key)
+            known = linked.from_data(stored) if stored is not None else None
+            if known is not None:
+                return known
+        lost = [member.task for member in members if self._summary(member) is None]
+        if lost:  # the cache lost them (a damaged shard): summarize those files again
+            members = [m for m in members if m.summary is not None] + self._summarized(lost)
+        summaries: dict[str, FileSummary] = {}
+        displays: dict[str, str] = {}
+        tests: set[str] = set()
+        for member in members:
+            summary = self._summary(member)
+            if summary is None:
+                continue
+            path = absolute(member.task.path)
+            summaries[path], displays[path] = summary, member.task.display
+            if is_test_file(member.task.path, member.task.config.root):
+                tests.add(path)
+        keep = keep and key is not None
+        facts, kept = linked.link(
+            summaries, displays, frozenset(tests), summaries if keep else wanted
+        )
+        if keep and key is not None and self.cache is not None:
+            self.cache.put_view(key, kept)
+        return facts
+
+    def _stdin_in_view(self, task: _Task, data: bytes) -> FileReport:
+        """Check ``data``, read from stdin as ``task``'s file, with the rest of its project
+        in view (the summaries the cache holds, as for a file named alone). An editor's
+        buffer whose summary is the saved file's reuses the linking kept in the cache."""
+        if not self.project_context or self.cache is None or self.check_source is not None:
+            return _check_data(task, data, self.check_source)[0]
+        report, summary = _check_data(dataclasses.replace(task, summarize=True), data, None)
+        context = self._cached_summaries(self._context([task]))
+        if summary is None or not context:
+            return report
+        path = absolute(task.path)
+        facts = self._link([_InView(task, None, summary), *context], {path}, keep=False).get(path)
+        if not facts or (facts.only_lowers() and not report.findings):
+            return report
+        return _check_data(dataclasses.replace(task, project=facts), data, None)[0]
 
     def fix(self, task: _Task, report: FileReport) -> FileFix | None:
         """Fix one file when fixes were asked for and its report offers one that applies.
@@ -736,8 +824,12 @@ class _Run:
                 _notice(NotificationKind.SKIPPED, reason, shown, Severity.NOTE)
             )
         else:
-            task = dataclasses.replace(self.task(absolute, display, config), project=project)
-            report, _summary = _check_data(task, data, self.check_source)
+            task = self.task(absolute, display, config)
+            if project is None and filename is not None:
+                report = self._stdin_in_view(task, data)
+            else:
+                task = dataclasses.replace(task, project=project)
+                report = _check_data(task, data, self.check_source)[0]
             report = self.confident(report, config)
             result.files.append(report if filename is not None else _renamed(report, STDIN))
         result.notifications.extend(self.resolver.notices)
@@ -839,12 +931,16 @@ def summarize_project(
     if progress is not None:
         state.progress = lambda done, total, _cached: progress(done, total)
     summarized = state._summarized(tasks, state._counter(len(tasks)))
+    found = []
+    for member in summarized:
+        summary = state._summary(member)
+        if summary is not None:
+            task = member.task
+            test = is_test_file(task.path, task.config.root)
+            found.append((absolute(task.path), task.display, summary, test))
     if state.cache is not None:
         state.cache.save()
-    return [
-        (absolute(task.path), task.display, summary, is_test_file(task.path, task.config.root))
-        for task, summary in summarized
-    ]
+    return found
 
 
 def summarize_source(path: str, data: bytes) -> FileSummary | None:

@@ -4,7 +4,7 @@ reported with medium confidence at most (``min-confidence = "high"`` hides them)
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePath
+from pathlib import Path
 
 TEST_FOLDERS = frozenset(
     {"test", "tests", "__tests__", "spec", "specs", "fixtures", "__fixtures__", "__mocks__", "e2e"}
@@ -13,11 +13,13 @@ TEST_SUFFIXES = (".test", ".spec", "-test", "-spec", "_test", "_spec")
 
 
 def is_test_code(path: str) -> bool:
-    """``test/x.js``, ``src/__tests__/x.ts``, ``x.test.ts``, ``x-spec.js``, ``fixtures/…``."""
-    pure = PurePath(path)
-    if any(part.lower() in TEST_FOLDERS for part in pure.parts[:-1]):
+    """``test/x.js``, ``src/__tests__/x.ts``, ``x.test.ts``, ``x-spec.js``, ``fixtures/…``.
+
+    String operations, not ``PurePath``: the project view asks this of every file."""
+    parts = path.replace("\\", "/").lower().split("/")
+    if any(part in TEST_FOLDERS for part in parts[:-1]):
         return True
-    return pure.name.lower().rsplit(".", 1)[0].endswith(TEST_SUFFIXES)
+    return parts[-1].rsplit(".", 1)[0].endswith(TEST_SUFFIXES)
 
 
 def is_test_file(path: str, root: Path | None) -> bool:

@@ -536,3 +536,40 @@ def test_the_server_judges_a_document_with_the_project_in_view(tmp_path: Path) -
         assert "src/routes/feed.js:5" in found[0].message
 
     run(test, project)
+
+
+def test_a_saved_caller_changes_what_an_open_document_is_told(tmp_path: Path) -> None:
+    # The index is linked again off the event loop when a saved file's summary changed,
+    # and the open documents are checked again with the new view.
+    project = tmp_path / "cjs"
+    shutil.copytree(Path(__file__).parent / "projects" / "cjs", project)
+    metrics = project / "src" / "metrics.js"
+    feed = project / "src" / "routes" / "feed.js"
+    metrics_uri, feed_uri = from_fs_path(str(metrics)), from_fs_path(str(feed))
+    assert metrics_uri is not None and feed_uri is not None
+    once = "const metrics = require('../metrics');\nmetrics.attachMetrics(process.stdout);\n"
+
+    async def test(session: Session) -> None:
+        session.open(metrics_uri, metrics.read_text(encoding="utf-8"))
+        for _ in range(5):
+            found = await session.diagnostics(metrics_uri)
+            if [d.severity for d in found] == [types.DiagnosticSeverity.Error]:
+                break
+        else:
+            raise AssertionError(f"never judged with the project in view: {found}")
+        session.open(feed_uri, feed.read_text(encoding="utf-8"))
+        session.change(feed_uri, once)
+        feed.write_text(once, encoding="utf-8")
+        session.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=feed_uri)
+            )
+        )
+        for _ in range(5):  # now called once, at start-up: the listener is not reported
+            found = await session.diagnostics(metrics_uri)
+            if not [d for d in found if d.range.start.line == 4]:
+                break
+        else:
+            raise AssertionError(f"the saved caller never reached the open document: {found}")
+
+    run(test, project)

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from nodeleaklint import runner
+from nodeleaklint.cache import ResultCache
 from nodeleaklint.engine import check_and_summarize
 from nodeleaklint.findings import Confidence, Finding
 from nodeleaklint.parsing import dialect_for_source, parse
+from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import Resolver
 from nodeleaklint.project.summary import FileSummary, summarize
 from nodeleaklint.semantics.model import SemanticModel
@@ -59,6 +61,29 @@ def test_a_file_named_alone_is_judged_with_the_rest_of_its_project(tmp_path: Pat
     findings(PROJECTS / "cjs", cache=cache)
     [listener] = findings(metrics, cache=cache)
     assert listener.span.line == 5 and listener.confidence is Confidence.HIGH
+
+
+def test_an_editor_buffer_on_stdin_is_judged_with_the_rest_of_its_project(
+    tmp_path: Path, linkings: list[int]
+) -> None:
+    metrics = PROJECTS / "cjs" / "src" / "metrics.js"
+    cache = tmp_path / "cache"
+    text = metrics.read_bytes()
+
+    def from_stdin(data: bytes) -> list[Finding]:
+        result = runner.run([], stdin=data, stdin_filename=str(metrics), cache_dir=cache)
+        return result.findings
+
+    assert [f.confidence for f in from_stdin(text)] == [Confidence.MEDIUM] * 2  # no summaries
+    findings(PROJECTS / "cjs", cache=cache)
+    assert linkings == [5]
+    [listener] = from_stdin(text + b"// unsaved\n")
+    assert listener.span.line == 5 and listener.confidence is Confidence.HIGH
+    assert linkings == [5]  # the buffer's summary is the saved file's: nothing linked
+    [listener] = from_stdin(b"// unsaved\n" + text)
+    assert listener.span.line == 6 and listener.confidence is Confidence.HIGH
+    assert linkings == [5, 5]
+    assert len(list(cache.rglob("views/*.json"))) == 1  # an unsaved buffer's is not kept
 
 
 def test_the_file_alone_still_guesses_medium_for_both() -> None:
@@ -127,6 +152,95 @@ def test_editing_a_caller_rechecks_the_callee_from_the_cache(
     found = findings(project, cache=cache)
     assert at(found, "src/metrics.js", 5) == []  # now called once, at start-up
     assert sorted(checked) == ["feed.js", "metrics.js"]  # the edited file and its callee
+
+
+@pytest.fixture
+def linkings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many files each linking of the project view read (one item per linking)."""
+    done: list[int] = []
+    real = linked.link
+
+    def counting(summaries: Any, *args: Any) -> Any:
+        done.append(len(summaries))
+        return real(summaries, *args)
+
+    monkeypatch.setattr(linked, "link", counting)
+    return done
+
+
+def test_a_cached_re_run_neither_links_nor_reads_a_summary(
+    tmp_path: Path, checked: list[str], linkings: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "cjs"
+    shutil.copytree(PROJECTS / "cjs", project)
+    cache = tmp_path / "cache"
+    first = findings(project, cache=cache)
+    assert at(first, "src/metrics.js", 5) and linkings == [5]
+    read: list[str] = []
+    real = ResultCache.get_summary
+    monkeypatch.setattr(
+        ResultCache, "get_summary", lambda self, key: read.append(key) or real(self, key)
+    )
+    checked.clear()
+    assert findings(project, cache=cache) == first
+    assert (checked, linkings, read) == ([], [5], [])
+
+
+def test_an_edit_that_changes_no_summary_keeps_the_linked_view(
+    tmp_path: Path, checked: list[str], linkings: list[int]
+) -> None:
+    project = tmp_path / "cjs"
+    shutil.copytree(PROJECTS / "cjs", project)
+    cache = tmp_path / "cache"
+    first = findings(project, cache=cache)
+    feed = project / "src" / "routes" / "feed.js"
+    feed.write_text(feed.read_text(encoding="utf-8") + "// a comment at the end\n", "utf-8")
+    checked.clear()
+    assert findings(project, cache=cache) == first
+    # Only the edited file is checked (alone, then with what the view says of it), and the
+    # view is not linked again: its summary is the same (an early cut-off).
+    assert set(checked) == {"feed.js"} and linkings == [5]
+    feed.write_text("// a line above every call\n" + feed.read_text(encoding="utf-8"), "utf-8")
+    assert at(findings(project, cache=cache), "src/metrics.js", 5)
+    assert linkings == [5, 5]  # the calls moved: linked again
+
+
+def test_a_changed_manifest_links_the_project_again(tmp_path: Path, linkings: list[int]) -> None:
+    project = tmp_path / "cjs"
+    shutil.copytree(PROJECTS / "cjs", project)
+    cache = tmp_path / "cache"
+    findings(project, cache=cache)
+    manifest = project / "package.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("{", '{"x": 1,', 1), "utf-8")
+    findings(project, cache=cache)
+    assert linkings == [5, 5]
+    (project / "src" / "routes" / "package.json").write_text("{}", encoding="utf-8")
+    findings(project, cache=cache)  # a manifest where there was none
+    assert linkings == [5, 5, 5]
+
+
+def test_summaries_the_cache_lost_are_made_again_when_linking(
+    tmp_path: Path, linkings: list[int]
+) -> None:
+    project = tmp_path / "cjs"
+    shutil.copytree(PROJECTS / "cjs", project)
+    cache = tmp_path / "cache"
+    first = findings(project, cache=cache)
+    for kept in [*cache.rglob("views/*.json"), *cache.rglob("summaries/*.json")]:
+        kept.write_text("garbage", encoding="utf-8")
+    assert findings(project, cache=cache) == first
+    assert linkings == [5, 5]
+
+
+def test_a_damaged_linked_view_is_linked_again(tmp_path: Path, linkings: list[int]) -> None:
+    project = tmp_path / "cjs"
+    shutil.copytree(PROJECTS / "cjs", project)
+    cache = tmp_path / "cache"
+    first = findings(project, cache=cache)
+    for kept in cache.rglob("views/*.json"):
+        kept.write_text('{"probes": {}, "facts": {"x": "[1]"}}', encoding="utf-8")
+    assert findings(project, cache=cache) == first
+    assert linkings == [5, 5]
 
 
 def summary_of(path: str, code: str) -> FileSummary:
@@ -274,6 +388,19 @@ def test_a_raised_limit_is_high_when_another_file_adds_listeners_per_request() -
     assert "src/routes/orders.js:26`" in elsewhere
     alone = findings(express / "src" / "events.js", context=False)
     assert [f.confidence for f in alone if f.rule == "NLL102"] == [Confidence.MEDIUM]
+
+
+def test_what_a_function_of_another_file_returns_keeps_its_lifetime() -> None:
+    # ``registry.getEmitter()`` returns an entry of a module-level registry: a field holding
+    # it is that process-wide emitter, and a listener added to it per instance stays.
+    project = PROJECTS / "returns"
+    listener = project / "src" / "listener.js"
+    [found] = [f for f in findings(project) if f.rule == "NLL101"]
+    assert found.path.endswith("listener.js") and found.span.line == 12
+    assert "what `registry.getEmitter()` returns" in whole(found)
+    assert "(in `" in whole(found) and "emitters.js`)" in whole(found)
+    # The file alone cannot tell what the call returns; a fresh emitter is not shared.
+    assert [f for f in findings(listener, context=False) if f.rule == "NLL101"] == []
 
 
 def test_a_call_behind_a_lazy_initialisation_latch_runs_once(tmp_path: Path) -> None:

@@ -29,10 +29,11 @@ class ProjectIndex:
         self._displays: dict[str, str] = {}
         self._tests: set[str] = set()
         self._view: ProjectView | None = None
+        self._generation = 0  # counts changes of the summaries: a view links one of them
         self.ready = False
 
     def load(self, root: Path, progress: Progress | None = None) -> int:
-        """Summarize every source file under ``root``; returns how many."""
+        """Summarize every source file under ``root`` and link them; returns how many."""
         from nodeleaklint import runner
 
         found = runner.summarize_project(root, progress)
@@ -42,32 +43,49 @@ class ProjectIndex:
                 self._displays[path] = display
                 if is_test:
                     self._tests.add(path)
-            self._view = None
+            self._generation += 1
+        self.relink()
+        with self._lock:
             self.ready = True
         return len(found)
 
-    def update(self, path: str, data: bytes) -> None:
-        """A file was saved: summarize its new content."""
+    def update(self, path: str, data: bytes) -> bool:
+        """A file was saved: summarize its new content. Returns whether the view must be
+        linked again (``relink``): not when the summary is the one it had (an edit inside
+        a function body that moves no call)."""
         from nodeleaklint import runner
 
         path_in_view = absolute(path)
         summary = runner.summarize_source(path_in_view, data)
         with self._lock:
+            old = self._summaries.get(path_in_view)
+            if (old is None) == (summary is None) and (
+                old is None or summary is None or old.digest() == summary.digest()
+            ):
+                return False
             if summary is None:
                 self._summaries.pop(path_in_view, None)
             else:
                 self._summaries[path_in_view] = summary
                 self._displays.setdefault(path_in_view, path)
-            self._view = None
+            self._generation += 1
+            return True
+
+    def relink(self) -> None:
+        """Link the summaries as they are now. Runs outside the lock (it takes a moment on
+        a large project): checks meanwhile use the previous view."""
+        with self._lock:
+            generation = self._generation
+            summaries, displays = dict(self._summaries), dict(self._displays)
+            tests = frozenset(self._tests)
+        view = ProjectView(summaries, displays, tests)
+        with self._lock:
+            if generation == self._generation or self._view is None:
+                self._view = view
 
     def facts_for(self, path: str) -> ProjectFacts | None:
-        """What the rest of the project says about ``path`` (None until loaded)."""
+        """What the rest of the project says about ``path`` (None until loaded): a
+        dictionary lookup in the linked view."""
         with self._lock:
-            if not self.ready:
-                return None
-            if self._view is None:
-                self._view = ProjectView(
-                    dict(self._summaries), dict(self._displays), frozenset(self._tests)
-                )
-            view = self._view
-        return view.facts_for(absolute(path))
+            view = self._view if self.ready else None
+        return None if view is None else view.facts_for(absolute(path))

@@ -14,8 +14,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from nodeleaklint.filestat import probe
 
 EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 # ``import './x.js'`` in TypeScript means ``./x.ts``.
@@ -49,6 +51,12 @@ def read_json(path: str, comments: bool = False) -> Any:
         return None
 
 
+def unchanged(probes: Mapping[str, Any]) -> bool:
+    """Whether every file in ``probes`` (``Resolver.probes`` of an earlier linking) is as
+    it was then, so that linking again would resolve every specifier the same way."""
+    return all(probe(path) == token for path, token in probes.items())
+
+
 _JSONC = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
@@ -67,6 +75,13 @@ class Resolver:
         self._tsconfigs: dict[str, tuple[str, dict[str, Any]] | None] = {}
         self._packages: dict[str, str] | None = None
         self._answers: dict[tuple[str, str], str | None] = {}
+        # Every manifest and tsconfig looked for, with its stat (None: not there): the
+        # answers hold for as long as these are unchanged (``unchanged``).
+        self.probes: dict[str, list[int] | None] = {}
+
+    def _read(self, path: str, comments: bool = False) -> Any:
+        self.probes[path] = probe(path)
+        return read_json(path, comments)
 
     # -- public ------------------------------------------------------------------------
     def resolve(self, specifier: str, importer: str) -> str | None:
@@ -128,7 +143,7 @@ class Resolver:
     # -- packages ------------------------------------------------------------------------
     def _manifest(self, folder: str) -> dict[str, Any] | None:
         if folder not in self._manifests:
-            data = read_json(os.path.join(folder, "package.json"))
+            data = self._read(os.path.join(folder, "package.json"))
             self._manifests[folder] = data if isinstance(data, dict) else None
         return self._manifests[folder]
 
@@ -168,7 +183,7 @@ class Resolver:
         if folder in self._tsconfigs:
             return self._tsconfigs[folder]
         found: tuple[str, dict[str, Any]] | None = None
-        data = read_json(os.path.join(folder, "tsconfig.json"), comments=True)
+        data = self._read(os.path.join(folder, "tsconfig.json"), comments=True)
         if isinstance(data, dict):
             options = data.get("compilerOptions")
             found = (folder, options if isinstance(options, dict) else {})

@@ -4,6 +4,8 @@ it calls what it imports. Plain data (JSON in the cache), computed from the file
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +16,9 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.parsing import Node
     from nodeleaklint.semantics.exports import Use
     from nodeleaklint.semantics.model import SemanticModel
+    from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 7
+SUMMARY_FORMAT = 8
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class ExportFact:
     instance_of: tuple[str, str] | None = None
     collection: str | None = None  # a module-level Map, Set, array or object: its kind
     shrunk: bool = False  # … which this file deletes from, clears or bounds
+    # A function whose every ``return`` gives a process-lived value: the words for it.
+    returns: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,16 @@ class FileSummary:
     # Imported emitters (module, export name) this file adds listeners to in code that runs
     # again and again, with the line of the first such registration.
     listened: list[tuple[str, str, int]] = field(default_factory=list)
+    _digest: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def digest(self) -> str:
+        """A hash of everything the summary says: two summaries with the same digest link
+        the same way, whatever else changed in their files (an edit inside a function body
+        that moves no line of a call). Worked out once (a summary is not changed once
+        made)."""
+        if self._digest is None:
+            self._digest = data_digest(self.to_data())
+        return self._digest
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -78,6 +93,7 @@ class FileSummary:
                     list(fact.instance_of) if fact.instance_of else None,
                     fact.collection,
                     fact.shrunk,
+                    fact.returns,
                 ]
                 for name, fact in self.exports.items()
             },
@@ -117,6 +133,7 @@ class FileSummary:
                     (str(instance[0]), str(instance[1])) if instance else None,
                     None if collection is None else str(collection),
                     bool(shrunk),
+                    None if returns is None else str(returns),
                 )
                 for name, (
                     function,
@@ -126,6 +143,7 @@ class FileSummary:
                     instance,
                     collection,
                     shrunk,
+                    returns,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -164,6 +182,12 @@ class FileSummary:
         return cls(exports, calls, imports, shrinks, listened)
 
 
+def data_digest(data: dict[str, Any]) -> str:
+    """The digest of a summary stored as ``data`` (``FileSummary.to_data``)."""
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def summarize(model: SemanticModel) -> FileSummary:
     """The project-view summary of the file ``model`` was built from."""
     from nodeleaklint.semantics.exports import (
@@ -186,13 +210,16 @@ def summarize(model: SemanticModel) -> FileSummary:
         forwards = (export.forwards.source, export.forwards.name) if export.forwards else None
         constructed = model.class_info(function.node) if function is not None else None
         made = export.instance_of
+        collection, shrunk = collections.get(export.name, (None, False))
         summary.exports[export.name] = ExportFact(
             function is not None,
             function is not None and function.repetition is not Repetition.REPEATING,
             forwards,
             constructed.name if constructed is not None else export.class_name,
             (made.source, made.name) if made is not None else None,
-            *collections.get(export.name, (None, False)),
+            collection,
+            shrunk,
+            _returns(model, function),
         )
     imports = module_imports(facts)
     for binding, target in imports.items():
@@ -219,6 +246,15 @@ def summarize(model: SemanticModel) -> FileSummary:
             )
         )
     return summary
+
+
+def _returns(model: SemanticModel, function: FunctionInfo | None) -> str | None:
+    """The words for the process-lived value every ``return`` of an exported function
+    gives (callers in other files keep it as long as the process), or None."""
+    from nodeleaklint.semantics.lifetimes import returned_holder
+
+    held = returned_holder(model, function) if function is not None else None
+    return held.description if held is not None else None
 
 
 # Lifetimes an argument hands on to a parameter in another file (the others stay unknown).

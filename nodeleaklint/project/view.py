@@ -259,6 +259,7 @@ class ProjectView:
             grown = self._unshrunk_collection(path, source, name)
             if grown is not None:
                 facts.collections[local] = grown
+            facts.returns.update(self._returning(path, local, source, name))
         for (where, class_name, method), callers in self.method_callers.items():
             if where != path:
                 continue
@@ -289,6 +290,33 @@ class ProjectView:
                     best = (given[0], f"{given[1]} (at {self._place(caller)})")
             found.append(best)
         return tuple(found)
+
+    def _returning(self, importer: str, local: str, source: str, name: str) -> dict[str, str]:
+        """Imported functions that return a process-lived value, as the importer calls them
+        (``getEmitter``, or ``registry.getEmitter`` through a namespace), with the words."""
+        module = self.resolver.resolve(source, importer)
+        summary = self.summaries.get(module) if module is not None else None
+        if module is None or summary is None:
+            return {}
+        if name != NAMESPACE:
+            found = self._definition(module, name, 0, set())
+            words = self._returned_words(found)
+            return {local: words} if words is not None else {}
+        returning: dict[str, str] = {}
+        for export in summary.exports:
+            words = self._returned_words(self._definition(module, export, 0, set()))
+            if words is not None:
+                returning[f"{local}.{export}"] = words
+        return returning
+
+    def _returned_words(self, target: Target | None) -> str | None:
+        if target is None:
+            return None
+        fact = self.summaries[target[0]].exports.get(target[1])
+        if fact is None or fact.returns is None:
+            return None
+        display = self.displays.get(target[0], os.path.basename(target[0]))
+        return f"{fact.returns} (in `{display}`)"
 
     def _unshrunk_collection(self, importer: str, source: str, name: str) -> tuple[str, str] | None:
         """An imported module-level collection that no file of the project deletes from,

@@ -82,6 +82,10 @@ def lifetime_of(model: SemanticModel, node: Node | None, depth: int = 0) -> Hold
         return _member_lifetime(model, node, depth)
     if kind == "call_expression" and is_require_call(node):
         return Holder(Lifetime.PROCESS, f"the module `{text(node)}`")
+    if kind == "call_expression":
+        returned = _returned(model, node, depth)
+        if returned is not None:
+            return returned
     if kind == "new_expression":
         if model.enclosing_function(node) is None:
             return Holder(Lifetime.PROCESS, "an object created at module top level", node)
@@ -268,6 +272,15 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
                 binding,
             )
     base = lifetime_of(model, obj, depth + 1)
+    if base.lifetime is Lifetime.INSTANCE and model.is_this(obj):
+        held = _field_holder(model, base, prop, depth)
+        if held is not None:
+            return Holder(
+                Lifetime.PROCESS,
+                f"`{name}`, which holds {held.description}",
+                held.declaration,
+                held.binding,
+            )
     if obj is not None and obj.type == "this" and base.lifetime is Lifetime.INSTANCE:
         return Holder(
             Lifetime.INSTANCE,
@@ -281,10 +294,143 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
             return Holder(
                 Lifetime.PROCESS, f"the static member `{name}`", base.declaration, base.binding
             )
+        # ``a.b.c``: reachable from what ``a`` is (not from ``a.b``, reachable from …).
+        root = base.description.rpartition(", reachable from ")[2]
         return Holder(
             Lifetime.PROCESS,
-            f"`{name}`, reachable from {base.description}",
+            f"`{name}`, reachable from {root}",
             base.declaration,
             base.binding,
         )
     return Holder(base.lifetime, f"`{name}`", base.declaration, base.binding)
+
+
+def _field_holder(model: SemanticModel, instance: Holder, prop: str, depth: int) -> Holder | None:
+    """What a field of an instance holds when every value the class assigns to it is
+    process-lived (``this.emitter = bus``, ``self.db = pool``): the field is only another
+    name for that object, which outlives the instance. None when any value is not, or the
+    class assigns none."""
+    owner = instance.declaration
+    if owner is None or depth > _MAX_ALIAS_DEPTH:
+        return None
+    values = _field_values(model).get((owner.id, prop))
+    if not values:
+        return None
+    found: Holder | None = None
+    for value in values:
+        holder = lifetime_of(model, value, depth + 1)
+        if holder.lifetime is not Lifetime.PROCESS:
+            return None
+        found = found or holder
+    return found
+
+
+def _field_values(model: SemanticModel) -> dict[tuple[int, str], list[Node]]:
+    """The values assigned to each field (class node id, name) anywhere in the file."""
+    cached = model.cache.get("field_values")
+    if isinstance(cached, dict):
+        return cached
+    index: dict[tuple[int, str], list[Node]] = {}
+    for assignment in model.assignments:
+        if assignment.type != "assignment_expression":
+            continue
+        left = unwrap(assignment.child_by_field_name("left"))
+        value = assignment.child_by_field_name("right")
+        if left is None or left.type != "member_expression" or value is None:
+            continue
+        obj = unwrap(left.child_by_field_name("object"))
+        if not model.is_this(obj):
+            continue
+        owner = lifetime_of(model, obj)
+        if owner.lifetime is Lifetime.INSTANCE and owner.declaration is not None:
+            key = (owner.declaration.id, text(left.child_by_field_name("property")))
+            index.setdefault(key, []).append(value)
+    model.cache["field_values"] = index
+    return index
+
+
+def _returned(model: SemanticModel, call: Node, depth: int) -> Holder | None:
+    """What a call returns, when that is process-lived: a function of this file whose every
+    ``return`` gives a process-lived value (a module-level registry's entry, a shared
+    emitter), or a function of another file the project view says does (``returns``)."""
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee is None or depth > _MAX_ALIAS_DEPTH:
+        return None
+    name = text(callee)
+    elsewhere = model.returned_elsewhere.get(name)
+    if elsewhere is not None and callee.type in ("identifier", "member_expression"):
+        root = callee
+        while root.type == "member_expression":
+            root = unwrap(root.child_by_field_name("object")) or root
+            if root.type != "member_expression":
+                break
+        binding = model.binding_of(root) if root.type == "identifier" else None
+        if binding is not None and binding.scope.is_module:
+            return Holder(Lifetime.PROCESS, f"what `{name}()` returns, {elsewhere}")
+    if callee.type != "identifier":
+        return None
+    binding = model.binding_of(callee)
+    function = _function_bound_to(model, binding) if binding is not None else None
+    if function is None or binding is None or binding.is_reassigned:
+        return None
+    held = returned_holder(model, function, depth + 1)
+    if held is None:
+        return None
+    return Holder(
+        Lifetime.PROCESS,
+        f"what `{name}()` returns, {held.description}",
+        held.declaration,
+        held.binding,
+    )
+
+
+def _function_bound_to(model: SemanticModel, binding: Binding) -> FunctionInfo | None:
+    """The function a name is declared as (``function f() {}``, ``const f = () => …``)."""
+    init = unwrap(binding.init)
+    if init is not None:
+        return model.function_at(init)
+    declaration = binding.node.parent
+    if declaration is not None and declaration.type == "function_declaration":
+        return model.function_at(declaration)
+    return None
+
+
+def returned_holder(model: SemanticModel, function: FunctionInfo, depth: int = 0) -> Holder | None:
+    """The process-lived value every ``return`` of ``function`` gives (the first one's
+    words), or None: when one return gives something else, the function returns nothing
+    (or a promise: ``async``, generators), or the answer is not known."""
+    node = function.node
+    if depth > _MAX_ALIAS_DEPTH or any(c.type in ("async", "*") for c in node.children):
+        return None
+    body = node.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        values: list[Node | None] = [body]
+    else:
+        values = [
+            statement.named_children[0] if statement.named_children else None
+            for statement in _returns(body)
+            if model.enclosing_function(statement) is function
+        ]
+    found: Holder | None = None
+    for value in values:
+        holder = lifetime_of(model, value, depth + 1) if value is not None else None
+        if holder is None or holder.lifetime is not Lifetime.PROCESS:
+            return None
+        found = found or holder
+    return found
+
+
+def _returns(body: Node) -> list[Node]:
+    """The ``return`` statements under ``body`` (those of nested functions too: the caller
+    keeps only the function's own)."""
+    found: list[Node] = []
+    stack = [body]
+    while stack:
+        current = stack.pop()
+        if current.type == "return_statement":
+            found.append(current)
+            continue
+        stack.extend(current.named_children)
+    return found

@@ -74,6 +74,9 @@ class SemanticModel:
     imported_collections: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Module-level binding name -> where another file adds listeners to it per call.
     listened_elsewhere: dict[str, str] = field(default_factory=dict)
+    # Imported function, as called (``getEmitter``, ``registry.getEmitter``) -> the words
+    # for the process-lived value it returns (its file's ``return``s, the project view).
+    returned_elsewhere: dict[str, str] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -125,6 +128,7 @@ class SemanticModel:
             passed_in=passed_in,
             imported_collections=dict(project.collections) if project else {},
             listened_elsewhere=_listened_elsewhere(exports, facts, project),
+            returned_elsewhere=dict(project.returns) if project else {},
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

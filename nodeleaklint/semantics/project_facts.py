@@ -33,7 +33,9 @@ class ProjectFacts:
     ``collections``: imported local name -> (kind, where it is declared) for module-level
     collections of other files that no file of the project deletes from, clears or bounds.
     ``listened``: export name -> where another file adds listeners to that exported emitter
-    in code that runs again and again.
+    in code that runs again and again. ``returns``: imported function as called here
+    (``getEmitter``, ``registry.getEmitter``) -> the words for the process-lived value it
+    returns (a module-level registry's entry, a shared emitter).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -43,6 +45,7 @@ class ProjectFacts:
     params: dict[str, tuple[tuple[str, str] | None, ...]] = field(default_factory=dict)
     collections: dict[str, tuple[str, str]] = field(default_factory=dict)
     listened: dict[str, str] = field(default_factory=dict)
+    returns: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -53,6 +56,7 @@ class ProjectFacts:
             or self.params
             or self.collections
             or self.listened
+            or self.returns
         )
 
     def only_lowers(self) -> bool:
@@ -67,6 +71,7 @@ class ProjectFacts:
             or self.params
             or self.collections
             or self.listened
+            or self.returns
         )
 
     def key(self) -> str:
@@ -86,5 +91,30 @@ class ProjectFacts:
                 ),
                 sorted((name, list(found)) for name, found in self.collections.items()),
                 sorted(self.listened.items()),
+                sorted(self.returns.items()),
             ]
+        )
+
+    @classmethod
+    def from_key(cls, text: str) -> ProjectFacts:
+        """The facts rendered by ``key`` (kept in the cache with a linked project view).
+        Raises ``ValueError`` (or ``TypeError``) on text that is not such a rendering."""
+        (calls, singletons, per_call, driven, params, collections, listened, returns) = json.loads(
+            text
+        )
+        return cls(
+            calls={
+                str(name): (Repetition(int(value)), str(why), bool(is_driven))
+                for name, value, why, is_driven in calls
+            },
+            singletons={str(k): str(v) for k, v in singletons},
+            per_call={str(k): str(v) for k, v in per_call},
+            driven_methods={str(k): str(v) for k, v in driven},
+            params={
+                str(name): tuple((str(p[0]), str(p[1])) if p else None for p in given)
+                for name, given in params
+            },
+            collections={str(name): (str(found[0]), str(found[1])) for name, found in collections},
+            listened={str(k): str(v) for k, v in listened},
+            returns={str(k): str(v) for k, v in returns},
         )

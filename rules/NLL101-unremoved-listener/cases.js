@@ -1045,3 +1045,24 @@ class ClientServer {
   }
 }
 module.exports.ClientServer = ClientServer;
+
+// A field that only ever holds a module-level emitter is that emitter: a listener added to
+// it in a method outlives the instance, one more per instance (`self = this` too).
+const sharedEmitters = { inbound: new EventEmitter() };
+function inboundEmitter() {
+  return sharedEmitters.inbound;
+}
+function InboundListener(consoleFn) {
+  const self = this;
+  self.consoleFn = consoleFn;
+  self.emitter = inboundEmitter();
+  self.local = new EventEmitter();
+}
+InboundListener.prototype.init = function () {
+  const self = this;
+  // ruleid: NLL101
+  self.emitter.on('newInbound', (data) => self.consoleFn.log(data));
+  // ok: NLL101
+  self.local.on('newInbound', (data) => self.consoleFn.log(data));
+};
+module.exports.InboundListener = InboundListener;

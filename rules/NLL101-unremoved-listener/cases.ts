@@ -464,3 +464,21 @@ export class ClientServer {
     socket.on('sign-out', () => client.signOut());
   }
 }
+
+// A field that only ever holds a module-level emitter is that emitter: a listener added to
+// it in a method outlives the instance, one more per instance.
+const sharedEmitters: Record<string, EventEmitter> = { inbound: new EventEmitter() };
+const inboundEmitter = (): EventEmitter => sharedEmitters.inbound;
+export class InboundListener {
+  private emitter: EventEmitter;
+  private local = new EventEmitter();
+  constructor(private log: (data: unknown) => void) {
+    this.emitter = inboundEmitter();
+  }
+  init(): void {
+    // ruleid: NLL101
+    this.emitter.on('newInbound', (data: unknown) => this.log(data));
+    // ok: NLL101
+    this.local.on('newInbound', (data: unknown) => this.log(data));
+  }
+}
