@@ -7,6 +7,10 @@ created in that run to an emitter that outlives the run, and nothing removes it 
 Long-lived targets are module-level and imported emitters, `process`, `global` /
 `globalThis`, keep-alive sockets (`req.socket`, `res.socket`, `req.connection`), a
 long-lived `AbortSignal`, and `this.x` fields of a class whose methods register per call.
+A field that only ever holds a process-lived emitter (`this.emitter = bus`, or what a
+function returns when its every `return` gives one: `this.emitter = getEmitter('inbound')`
+over a module-level registry, in this file or — with the project in view — another) is
+that emitter: a listener added to it per instance outlives the instance.
 Listeners count as removed when the same target, event and handler (the same binding, not
 the same text) reach `off` / `removeListener` / `removeEventListener` on some path: directly,
 in a cleanup callback (`res.on('close')`, `req.on('close')`, `socket.on('close')` …), in a
@@ -128,7 +132,9 @@ Handler identity follows bindings, `this.x` fields and `const self = this` alias
 copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
 stored in a collection or handed to another function is assumed to be removed elsewhere, and
 an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-per-target
-guard. Targets obtained from calls (`await pool.connect()`, `getBus()`) are not judged.
+guard. Targets obtained from calls are judged only when the called function's every
+`return` gives a process-lived value (in this file, or in another through the project
+view); `await pool.connect()` and a factory's fresh emitter are not long-lived.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other
