@@ -343,8 +343,8 @@ def _map_in_pool(
     chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
-        # Workers are started by ``map``; started while SIGINT is ignored, they inherit that.
-        with _sigint_ignored():
+        # Workers are started by ``map`` (and ignore SIGINT from their first line on).
+        with _sigint_deferred():
             outcomes = pool.map(_check_task, tasks, chunksize=chunksize)
         for outcome in outcomes:
             results.append(outcome)
@@ -362,15 +362,21 @@ def _map_in_pool(
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl-C while workers are being started is held back until they are (a worker forked
+    in the middle of handling it would print a traceback of its own), then raised: it is
+    never lost, so the run still ends at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: received.append(number))
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _split_shard(tasks: list[_Task], index: int, count: int) -> tuple[list[_Task], list[_Task]]:
