@@ -340,7 +340,7 @@ def report_to_data(report: FileReport) -> dict[str, Any]:
                 list(f.span.__dict__.values()),
                 f.message,
                 f.help,
-                [[list(r.span.__dict__.values()), r.message] for r in f.related],
+                [[list(r.span.__dict__.values()), r.message, r.path] for r in f.related],
                 f.fingerprint,
                 f.line_text,
                 list(f.notes),
@@ -405,7 +405,10 @@ def _finding(item: Sequence[Any]) -> Finding:
         span=_span(span),
         message=str(message),
         help=str(help_text),
-        related=tuple(RelatedLocation(_span(where), str(text)) for where, text in related),
+        related=tuple(
+            RelatedLocation(_span(where), str(text), None if path is None else str(path))
+            for where, text, path in related
+        ),
         fingerprint=str(fingerprint),
         line_text=str(line),
         notes=tuple(str(note) for note in notes),

@@ -47,6 +47,8 @@ class Span:
 class RelatedLocation:
     span: Span
     message: str
+    # The file it is in, as shown (another file of the project); None: the finding's file.
+    path: str | None = None
 
 
 class Applicability(str, enum.Enum):

@@ -23,6 +23,7 @@ from its path applies, excluded files get no diagnostics.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -34,12 +35,20 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import ServerTextPosition, ServerTextRange, TextDocument
 
 from nodeleaklint import __version__, lsp_edits, runner
 from nodeleaklint.config import CONFIG_FILENAMES, ConfigError
-from nodeleaklint.findings import Finding, Fix, Notification, RunResult, Severity, Span
+from nodeleaklint.findings import (
+    Finding,
+    Fix,
+    Notification,
+    RelatedLocation,
+    RunResult,
+    Severity,
+    Span,
+)
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.project.index import ProjectIndex
 from nodeleaklint.reporters.common import NOTIFICATION_IDS
@@ -295,12 +304,22 @@ def _whole_line(document: TextDocument, line0: int, message: str, code: str) -> 
     )
 
 
+def _related_location(document: TextDocument, item: RelatedLocation) -> types.Location:
+    """Where a related location is: in the document, or in another file of the project
+    (a caller the project view names), whose text the server need not have."""
+    if item.path is None:
+        return types.Location(uri=document.uri, range=to_range(document, item.span))
+    line = max(item.span.line - 1, 0)
+    start = types.Position(line=line, character=0)
+    uri = from_fs_path(os.path.abspath(item.path)) or document.uri
+    return types.Location(uri=uri, range=types.Range(start=start, end=start))
+
+
 def finding_diagnostic(document: TextDocument, finding: Finding) -> types.Diagnostic:
     rule = RULES_BY_ID.get(finding.rule)
     related = [
         types.DiagnosticRelatedInformation(
-            location=types.Location(uri=document.uri, range=to_range(document, item.span)),
-            message=item.message,
+            location=_related_location(document, item), message=item.message
         )
         for item in finding.related
     ]

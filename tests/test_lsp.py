@@ -534,6 +534,11 @@ def test_the_server_judges_a_document_with_the_project_in_view(tmp_path: Path) -
             raise AssertionError(f"never judged with the project in view: {found}")
         assert found[0].range.start.line == 4
         assert "src/routes/feed.js:5" in found[0].message
+        elsewhere = [r.location for r in found[0].related_information or []]
+        assert [(loc.uri.rsplit("/", 2)[-2:], loc.range.start.line) for loc in elsewhere][-1] == (
+            ["routes", "feed.js"],
+            4,
+        )
 
     run(test, project)
 

@@ -3,7 +3,10 @@ their callers in other files, across CJS, ESM, TypeScript ``paths``, workspaces 
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +87,31 @@ def test_an_editor_buffer_on_stdin_is_judged_with_the_rest_of_its_project(
     assert listener.span.line == 6 and listener.confidence is Confidence.HIGH
     assert linkings == [5, 5]
     assert len(list(cache.rglob("views/*.json"))) == 1  # an unsaved buffer's is not kept
+
+
+def test_the_caller_in_another_file_is_a_related_location_in_every_format(tmp_path: Path) -> None:
+    [finding] = findings(PROJECTS / "cjs")
+    place = [r for r in finding.related if r.path is not None]
+    assert [(Path(r.path or "").name, r.span.line) for r in place] == [("feed.js", 5)]
+    assert place[0].message.startswith("called from here, a callback registered with")
+    sarif = json.loads(cli_output("--format", "sarif", str(PROJECTS / "cjs")))
+    [result] = sarif["runs"][0]["results"]
+    uris = [r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]]
+    assert uris[-1].endswith("src/routes/feed.js") and uris[0].endswith("src/metrics.js")
+    as_json = json.loads(cli_output("--format", "json", str(PROJECTS / "cjs")))
+    assert as_json[0]["related"][-1]["path"].endswith("routes/feed.js")
+    cache = tmp_path / "cache"
+    assert findings(PROJECTS / "cjs", cache=cache) == findings(PROJECTS / "cjs", cache=cache)
+
+
+def cli_output(*arguments: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "nodeleaklint", "check", "--no-cache", "--exit-zero", *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
 
 
 def test_the_file_alone_still_guesses_medium_for_both() -> None:

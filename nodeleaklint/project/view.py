@@ -247,6 +247,9 @@ class ProjectView:
                 continue
             driven = value is Repetition.REPEATING
             facts.calls[name] = (value, self._reason(target, value), driven)
+            deciding = self._deciding_caller(target, value)
+            if deciding is not None:
+                facts.places[name] = deciding
         for name, fact in summary.exports.items():
             given = self._arguments((path, name)) if fact.function else ()
             if any(given):
@@ -363,6 +366,21 @@ class ProjectView:
             if self._caller_driven(caller, self._driven):
                 return f"called from {self._place(caller)}, {self._why(caller)}"
         return "called from code that repeats"
+
+    def _deciding_caller(self, target: Target, value: Repetition) -> tuple[str, int, str] | None:
+        """Where the caller that runs ``target`` per request or event is: (file as shown,
+        line, what it does there), for a related location in that file. None for a function
+        called only once: a finding left in it does not owe its repetition to a caller."""
+        if value is Repetition.ONCE:
+            return None
+        for caller in self.callers[target]:
+            if self._caller_driven(caller, self._driven):
+                what = f"called from here, {self._why(caller)}"
+                return self._shown(caller.path), caller.call.line, what
+        return None
+
+    def _shown(self, path: str) -> str:
+        return self.displays.get(path, os.path.basename(path))
 
     def _why(self, caller: _Caller) -> str:
         call = caller.call

@@ -8,6 +8,7 @@ Each element::
       "path": "src/app.js", "line": 3, "column": 5, "end_line": 3, "end_column": 41,
       "message": "...", "fix": "...",
       "related": [{"line": 1, "column": 7, "end_line": 1, "end_column": 10, "message": "..."}],
+      (a related location in another file of the project also has its "path")
       "fingerprint": "...", "url": "https://.../NLL101-unremoved-listener/README.md",
       "notes": [],
       "edit": {"title": "...", "applicability": "unsafe",
@@ -54,7 +55,11 @@ def finding_dict(finding: Finding, urls: dict[str, str]) -> dict[str, Any]:
         "message": clean(finding.message),
         "fix": clean(finding.help),
         "related": [
-            {**_position(related.span), "message": clean(related.message)}
+            {
+                **_position(related.span),
+                "message": clean(related.message),
+                **({"path": clean(related.path)} if related.path is not None else {}),
+            }
             for related in finding.related
         ],
         "fingerprint": finding.fingerprint,

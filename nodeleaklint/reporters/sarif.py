@@ -183,7 +183,7 @@ class _Context:
         related = [
             om.Location(
                 id=number,
-                physical_location=self.physical(finding.path, _region(item.span)),
+                physical_location=self.physical(item.path or finding.path, _region(item.span)),
                 message=om.Message(text=clean(item.message)),
             )
             for number, item in enumerate(finding.related, start=1)

@@ -73,7 +73,8 @@ def _block(finding: Finding, palette: Palette) -> list[str]:
     if explanation.help:
         lines.append(f"{gutter} = {palette.help('help:')} {one_line(explanation.help)}")
     for related in finding.related:
-        where = f"{one_line(finding.path)}:{related.span.line}:{related.span.column}"
+        shown = related.path if related.path is not None else finding.path
+        where = f"{one_line(shown)}:{related.span.line}:{related.span.column}"
         lines.append(f"{gutter} = {palette.dim('note:')} {where}: {one_line(related.message)}")
     if finding.fix is not None:
         label = f"fix ({finding.fix.applicability.value}):"

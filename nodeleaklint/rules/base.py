@@ -113,6 +113,19 @@ class RuleContext:
     def related(self, node: Node, message: str) -> RelatedLocation:
         return RelatedLocation(self.span(node), message)
 
+    def _called_from(self, node: Node) -> tuple[RelatedLocation, ...]:
+        """The caller in another file that decided how often the code around ``node`` runs
+        (the project view), as a related location in that file."""
+        places = self.model.called_from
+        function = self.model.enclosing_function(node) if places else None
+        while function is not None:
+            place = places.get(function.node.id)
+            if place is not None:
+                path, line, what = place
+                return (RelatedLocation(Span(line, 1, line, 1), what, path),)
+            function = function.parent
+        return ()
+
     def finding(
         self,
         node: Node,
@@ -139,7 +152,7 @@ class RuleContext:
             span=self.span(node),
             message=message,
             help=meta.fix if fix is None else fix,
-            related=tuple(related),
+            related=(*related, *self._called_from(node)),
             defers_to=tuple((rule, self.span(site)) for rule, site in defers_to),
             notes=tuple(notes),
             fix=autofix,

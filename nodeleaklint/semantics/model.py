@@ -77,6 +77,9 @@ class SemanticModel:
     # Imported function, as called (``getEmitter``, ``registry.getEmitter``) -> the words
     # for the process-lived value it returns (its file's ``return``s, the project view).
     returned_elsewhere: dict[str, str] = field(default_factory=dict)
+    # Exported function node id -> (file as shown, line, what happens there) of the caller
+    # in another file that decided how often it runs (a related location for findings).
+    called_from: dict[int, tuple[str, int, str]] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -94,6 +97,7 @@ class SemanticModel:
         learned: dict[int, tuple[Repetition, str, bool]] = {}
         sites: set[int] = set()
         passed_in: dict[int, tuple[tuple[str, str] | None, ...]] = {}
+        called_from: dict[int, tuple[str, int, str]] = {}
         exports = module_exports(facts) if project else []
         if project:
             for export in exports:
@@ -102,6 +106,9 @@ class SemanticModel:
                 fact = project.calls.get(export.name)
                 if fact is not None:
                     learned[export.function.node.id] = fact
+                    place = project.places.get(export.name)
+                    if place is not None:
+                        called_from[export.function.node.id] = place
                     sites.add((unwrap(export.node) or export.node).id)
                 given = project.params.get(export.name)
                 if given is not None:
@@ -129,6 +136,7 @@ class SemanticModel:
             imported_collections=dict(project.collections) if project else {},
             listened_elsewhere=_listened_elsewhere(exports, facts, project),
             returned_elsewhere=dict(project.returns) if project else {},
+            called_from=called_from,
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

@@ -35,7 +35,9 @@ class ProjectFacts:
     ``listened``: export name -> where another file adds listeners to that exported emitter
     in code that runs again and again. ``returns``: imported function as called here
     (``getEmitter``, ``registry.getEmitter``) -> the words for the process-lived value it
-    returns (a module-level registry's entry, a shared emitter).
+    returns (a module-level registry's entry, a shared emitter). ``places``: export name
+    -> (file as shown, line, what happens there) of the caller in another file that ``calls``
+    names, for related locations.
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -46,6 +48,7 @@ class ProjectFacts:
     collections: dict[str, tuple[str, str]] = field(default_factory=dict)
     listened: dict[str, str] = field(default_factory=dict)
     returns: dict[str, str] = field(default_factory=dict)
+    places: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -92,6 +95,7 @@ class ProjectFacts:
                 sorted((name, list(found)) for name, found in self.collections.items()),
                 sorted(self.listened.items()),
                 sorted(self.returns.items()),
+                sorted((name, list(place)) for name, place in self.places.items()),
             ]
         )
 
@@ -99,8 +103,8 @@ class ProjectFacts:
     def from_key(cls, text: str) -> ProjectFacts:
         """The facts rendered by ``key`` (kept in the cache with a linked project view).
         Raises ``ValueError`` (or ``TypeError``) on text that is not such a rendering."""
-        (calls, singletons, per_call, driven, params, collections, listened, returns) = json.loads(
-            text
+        (calls, singletons, per_call, driven, params, collections, listened, returns, places) = (
+            json.loads(text)
         )
         return cls(
             calls={
@@ -117,4 +121,5 @@ class ProjectFacts:
             collections={str(name): (str(found[0]), str(found[1])) for name, found in collections},
             listened={str(k): str(v) for k, v in listened},
             returns={str(k): str(v) for k, v in returns},
+            places={str(k): (str(v[0]), int(v[1]), str(v[2])) for k, v in places},
         )
