@@ -164,6 +164,7 @@ from nodeleaklint.semantics.cleanup import (
 from nodeleaklint.semantics.contexts import (
     context_of,
     is_decorated,
+    latch_of,
     per_word,
     repetition_confidence,
 )
@@ -188,9 +189,11 @@ from nodeleaklint.semantics.vocabulary import (
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
     ONCE_METHODS,
+    PROCESS_ENDING_EVENTS,
     PROGRESS_EVENTS,
     SOCKET_MODULES,
     TERMINATION_SIGNALS,
+    TIMER_FUNCTIONS,
     may_never_fire,
 )
 
@@ -1126,6 +1129,12 @@ def _judge_context(
     if repetition is Repetition.UNKNOWN and not handler.captures:
         return None
     lifetime = holder.lifetime
+    if (
+        repetition is Repetition.UNKNOWN
+        and lifetime is Lifetime.PROCESS
+        and event in PROCESS_ENDING_EVENTS
+    ):
+        return None  # the process ends on it: start-up code's shutdown path, nothing repeats
     if _assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
@@ -1175,7 +1184,10 @@ def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bo
 def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
     """An ``if`` around the registration (in the same function) tests the target itself:
     ``if (!tracked.has(req.socket))``, ``if (conn.listeners('error').length === 0)``,
-    ``if (!ctrl.resume)``: registered once per target, not once per run."""
+    ``if (!ctrl.resume)``: registered once per target, not once per run. Or a latch:
+    ``if (first) { first = false; target.on(…) }`` registers once per owner of the flag."""
+    if latch_of(model, call.node, call.function) is not None:
+        return True
     stop = call.function.node if call.function is not None else None
     for parent in ancestors(call.node):
         if stop is not None and parent.id == stop.id:
@@ -1271,6 +1283,8 @@ def _handler_escapes(model: SemanticModel, binding: Binding) -> bool:
                 site.name in LISTEN_METHODS or site.name in REMOVE_LISTENER_METHODS
             ):
                 continue
+            if site is not None and site.obj is None and site.name in TIMER_FUNCTIONS:
+                continue  # ``setTimeout(handler, ms)`` calls it later; it cannot remove it
             return True
         if parent.type in ("return_statement", "array", "pair", "shorthand_property_identifier"):
             return True

@@ -179,6 +179,7 @@ from nodeleaklint.semantics.values import (
     invokes_elements,
     is_callable_value,
     is_constant,
+    same_each_run,
     self_rewrite,
     unbounded_key,
 )
@@ -1010,8 +1011,10 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             uses.reads.append(parent)
         elif prop in GROWTH_METHODS[candidate.kind] and call.args:
             subject = call.args[0]
-            if prop in ("set", "add") and is_constant(model, subject):
-                return
+            if prop in ("set", "add") and (
+                is_constant(model, subject) or same_each_run(model, subject)
+            ):
+                return  # the same keys on every run: the collection stops growing
             stored = (call.args[1] if len(call.args) > 1 else None) if prop == "set" else subject
             if is_callable_value(model, stored):
                 return  # a handler registered under a name: configuration
