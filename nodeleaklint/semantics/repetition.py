@@ -148,9 +148,10 @@ def framework_repetition(function: FunctionInfo) -> tuple[Repetition, str] | Non
     if row.kind is frameworks.Kind.KEY and function.parent is not None:
         call = function.parent.callback_of
         where = registration_label(call) if call is not None else "a framework factory"
-        return Repetition.REPEATING, f"the `{row.name}` function of {where} (runs {row.runs.value})"
+        return Repetition.REPEATING, f"the `{row.name}` function of {where}, run {row.runs.value}"
     where = registration_label(call) if call is not None else f"`{row.name}`"
-    return Repetition.REPEATING, f"a {row.framework} handler ({where}, runs {row.runs.value})"
+    runs = f"`{row.framework}` runs it {row.runs.value}"
+    return Repetition.REPEATING, f"a callback registered with {where} ({runs})"
 
 
 def _stored_under(function: FunctionInfo) -> list[str]:

@@ -204,6 +204,14 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
         function = binding.function
         if function is not None and has_handler_params(function) and name in _REQUEST_PARAM_NAMES:
             return f"the request parameter `{shown}`"
+        call = function.callback_of if function is not None else None
+        if call is not None and call.name in _ELEMENT_CALLBACKS and not call.is_new:
+            items = short(text(call.obj), 40) if call.obj is not None else "a list"
+            return (
+                f"the element `{shown}` of `{items}`"
+                if whole
+                else f"`{shown}`, from the element `{name}` of `{items}`"
+            )
         if function is not None and function.callback_of is not None:
             return (
                 f"the per-event argument `{shown}`"

@@ -464,3 +464,83 @@ export class ClientServer {
     socket.on('sign-out', () => client.signOut());
   }
 }
+
+// --- Framework lifecycles (semantics/frameworks.py) -------------------------------------
+// MQTT: the client reconnects by itself and fires 'connect' on every reconnect, so a
+// listener added inside it is added again each time.
+import * as mqtt from 'mqtt';
+const sensors = mqtt.connect('mqtt://broker');
+sensors.on('connect', () => {
+  sensors.subscribe('sensors/#');
+  // ruleid: NLL101
+  sensors.on('message', (topic: string, payload: Buffer) => orders.emit(topic, payload));
+});
+
+// Subscribing once, outside 'connect', keeps one listener across reconnects.
+const meters = mqtt.connect('mqtt://broker');
+// ok: NLL101
+meters.on('message', (topic: string, payload: Buffer) => orders.emit(topic, payload));
+meters.on('connect', () => meters.subscribe('meters/#'));
+
+// http-proxy 0.x: the third parameter of a `createServer` handler is the routing proxy the
+// server shares across all requests.
+import * as httpProxy from 'http-proxy';
+httpProxy.createServer((request: unknown, response: Response, proxy: EventEmitter) => {
+  // ruleid: NLL101
+  proxy.on('proxyError', (err: Error) => response.end(`Proxy error: ${err}`));
+});
+
+let proxyErrorWired = false;
+httpProxy.createServer((request: unknown, response: Response, proxy: EventEmitter) => {
+  if (!proxyErrorWired) {
+    proxyErrorWired = true;
+    // ok: NLL101 -- a latch the region sets itself: added once
+    proxy.on('proxyError', (err: Error) => console.error(`Proxy error: ${err}`));
+  }
+});
+
+// AngularJS directives written in TypeScript: `link` runs per element.
+declare const angular: { module(name: string): { directive(name: string, f: () => object): void } };
+angular.module('dash').directive('chart', () => ({
+  link(scope: { $on(e: string, f: () => void): void; width: number }) {
+    const onResize = (): void => {
+      scope.width = window.innerWidth;
+    };
+    // ruleid: NLL101
+    window.addEventListener('resize', onResize);
+  },
+}));
+angular.module('dash').directive('gauge', () => ({
+  link(scope: { $on(e: string, f: () => void): void; width: number }) {
+    const onResize = (): void => {
+      scope.width = window.innerWidth;
+    };
+    // ok: NLL101 -- removed when the directive's scope is destroyed
+    window.addEventListener('resize', onResize);
+    scope.$on('$destroy', () => window.removeEventListener('resize', onResize));
+  },
+}));
+
+// commander: a command's action runs once per process.
+import { Command } from 'commander';
+const cli = new Command();
+cli.command('serve').action((options: { port: number }) => {
+  const http = Fastify();
+  // ok: NLL101 -- runs once
+  process.on('SIGUSR2', () => http.close());
+  void http.listen({ port: options.port });
+});
+
+// Start-up code of unknown repetition: listeners for the signals that end the process are
+// its shutdown path.
+export function startApp(app: { close(reason: string): void }): void {
+  // ok: NLL101 -- the process ends on SIGTERM
+  process.on('SIGTERM', () => app.close('SIGTERM'));
+  // ok: NLL101
+  process.on('SIGINT', () => app.close('SIGINT'));
+}
+
+server.get('/shutdown-hook', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL101 -- per request
+  process.on('SIGTERM', () => reply.send('bye'));
+});
