@@ -47,6 +47,20 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   more per request (medium).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
+- **Framework lifecycles** (the table in the main README, extendable with
+  `[frameworks.<name>]`): an MQTT or socket.io client's `'connect'` fires on every
+  reconnect, so a listener added inside it piles up (`client.on('connect', () =>
+  client.on('message', …))`); an AngularJS directive's `link` runs per element, so a
+  `window` listener it adds must be removed on the scope's `'$destroy'`; the third parameter
+  of an http-proxy 0.x `createServer((req, res, proxy) => …)` handler is the proxy all
+  requests share. A commander / yargs command's action runs once.
+- **Latches**: a registration inside `if (!added) { added = true; … }` (a flag kept outside
+  the function, or a field, that the guarded region sets itself) runs once per owner of the
+  flag and is not reported.
+- **Shutdown paths**: listeners for the signals that end the process (`'SIGTERM'`,
+  `'SIGINT'` …, `'exit'`) on `process` in code not shown to repeat (start-up code that is
+  exported or called from elsewhere) are its shutdown path and are not reported; added per
+  request or per event they are.
 
 ## Why is this bad?
 An emitter keeps every listener in an array until it is removed. The handler is a closure:
@@ -128,7 +142,9 @@ Handler identity follows bindings, `this.x` fields and `const self = this` alias
 copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
 stored in a collection or handed to another function is assumed to be removed elsewhere, and
 an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-per-target
-guard. Targets obtained from calls (`await pool.connect()`, `getBus()`) are not judged.
+guard. A handler handed to `setTimeout` / `setInterval` / `setImmediate` is still the
+registered one (a timer cannot remove it). Targets obtained from calls
+(`await pool.connect()`, `getBus()`) are not judged.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other
