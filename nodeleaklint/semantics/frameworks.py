@@ -249,13 +249,17 @@ class FrameworkTable:
         }
         return {maker: (per[maker], end[maker]) for maker in sorted(per.keys() & end.keys())}
 
+    @cached_property
+    def _scoped_index(self) -> dict[tuple[Kind, str], tuple[Guarantee, ...]]:
+        index: dict[tuple[Kind, str], list[Guarantee]] = {}
+        for row in self.rows:
+            if row.module or row.within:
+                index.setdefault((row.kind, row.name), []).append(row)
+        return {key: tuple(rows) for key, rows in index.items()}
+
     def scoped(self, kind: Kind, name: str) -> tuple[Guarantee, ...]:
         """Rows about ``name`` that hold only for one package's receivers or one factory."""
-        return tuple(
-            row
-            for row in self.rows
-            if row.kind is kind and row.name == name and (row.module or row.within)
-        )
+        return self._scoped_index.get((kind, name), ())
 
 
 DEFAULT = FrameworkTable(FRAMEWORKS)

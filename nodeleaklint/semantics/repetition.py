@@ -581,6 +581,8 @@ def is_event_driven(
         return not _rare_event(call)
     if has_handler_params(function) or function.property_key in frameworks.active().handler_keys:
         return True
+    if framework_row(function) is not None:
+        return True  # per job, message, element or reconnect (the framework table)
     if function.class_node is not None and function.method_kind != "field":
         return False
     parent = function.parent

@@ -1143,3 +1143,39 @@ app.post('/restart', (req, res) => {
   // ruleid: NLL101 -- per request: one more SIGTERM listener for every request served
   process.on('SIGTERM', () => res.end('bye'));
 });
+
+// Job queues, schedulers and chat bots run their handlers per job or per message.
+const cron = require('node-cron');
+const Queue = require('bull');
+const { Telegraf } = require('telegraf');
+const mailQueue = new Queue('mail');
+const chatBot = new Telegraf(process.env.BOT_TOKEN);
+cron.schedule('*/5 * * * *', () => {
+  const started = Date.now();
+  // ruleid: NLL101
+  ticker.on('tick', () => console.log(Date.now() - started));
+});
+mailQueue.process(async (job) => {
+  // ruleid: NLL101
+  ticker.on('sent', () => job.log('sent'));
+});
+chatBot.command('watch', (ctx) => {
+  // ruleid: NLL101
+  ticker.on('update', (update) => ctx.reply(update));
+});
+
+// socket.io's client reconnects by itself: 'connect' fires again each time.
+const { io: connectIo } = require('socket.io-client');
+const feedSocket = connectIo('https://feed.example');
+feedSocket.on('connect', () => {
+  // ruleid: NLL101
+  feedSocket.on('quote', (quote) => ticker.emit('quote', quote));
+});
+
+// yargs: a command's handler runs once per process.
+require('yargs')
+  .command('watch', 'watch the feed', () => {}, (argv) => {
+    // ok: NLL101 -- runs once
+    process.on('SIGUSR2', () => console.log(argv.verbose));
+  })
+  .parse();
