@@ -544,3 +544,36 @@ server.get('/shutdown-hook', async (request: FastifyRequest, reply: FastifyReply
   // ruleid: NLL101 -- per request
   process.on('SIGTERM', () => reply.send('bye'));
 });
+
+// Job queues, schedulers and chat bots run their handlers per job or per message.
+import cron from 'node-cron';
+import Bull from 'bull';
+import { Telegraf } from 'telegraf';
+import { io } from 'socket.io-client';
+const reports = new Bull('reports');
+const bot = new Telegraf(process.env.BOT_TOKEN ?? '');
+cron.schedule('0 * * * *', () => {
+  const startedAt = Date.now();
+  // ruleid: NLL101
+  orders.on('created', () => console.log(Date.now() - startedAt));
+});
+reports.process(async (job: { log(s: string): void }) => {
+  // ruleid: NLL101
+  orders.on('shipped', () => job.log('shipped'));
+});
+bot.hears('status', (ctx: { reply(s: string): void }) => {
+  // ruleid: NLL101
+  orders.on('status', (status: string) => ctx.reply(status));
+});
+// Registered once at start-up, outside any job: one listener.
+// ok: NLL101
+orders.on('cancelled', (order: Order) => console.log(order.id));
+
+// socket.io's client reconnects by itself: 'connect' fires again each time.
+const quotes = io('https://quotes.example');
+quotes.on('connect', () => {
+  // ruleid: NLL101
+  quotes.on('quote', (quote: unknown) => orders.emit('quote', quote));
+});
+// ok: NLL101 -- subscribed once, outside 'connect'
+quotes.on('trade', (trade: unknown) => orders.emit('trade', trade));
