@@ -134,6 +134,8 @@ FRAMEWORKS: tuple[Guarantee, ...] = (
     Guarantee("mqtt", E, "connect", Runs.PER_RECONNECT, module="mqtt"),
     Guarantee("socket.io-client", E, "connect", Runs.PER_RECONNECT, module="socket.io-client"),
     # Chat clients live for the process; their message handlers run per message.
+    *_rows("discord.js", E, Runs.PER_MESSAGE, ("messageCreate", "interactionCreate"),
+           module="discord.js"),
     *_rows("telegraf", M, Runs.PER_MESSAGE, ("command", "hears", "action", "start", "help",
                                              "settings"), module="telegraf"),
     *_rows("slack-bolt", M, Runs.PER_MESSAGE, ("message", "event", "command", "shortcut", "view"),
