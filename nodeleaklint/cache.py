@@ -75,12 +75,16 @@ def settings_key(
     options: Mapping[str, Mapping[str, Any]],
     report_unused: bool,
     root: Path | None = None,
+    *,
+    frameworks: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> str:
     """What, besides the bytes and the path, a file's result depends on (``root``, the
-    configuration's folder, decides which paths count as test code)."""
+    configuration's folder, decides which paths count as test code; ``frameworks``, the
+    configuration's additions to the framework table, change the model of every file)."""
     chosen = {rule_id: dict(options.get(rule_id, {})) for rule_id in rule_ids}
+    added = {name: dict(rows) for name, rows in (frameworks or {}).items()}
     payload = json.dumps(
-        [code_fingerprint(), list(rule_ids), chosen, report_unused, str(root)],
+        [code_fingerprint(), list(rule_ids), chosen, report_unused, str(root), added],
         sort_keys=True,
         default=repr,
     )

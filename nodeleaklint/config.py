@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 from nodeleaklint.findings import Confidence, Notification, NotificationKind, Severity
 from nodeleaklint.rules import UnknownRuleError, find_rule, matching_rules
 from nodeleaklint.rules.base import RuleOption
+from nodeleaklint.semantics.frameworks import CONFIG_KEYS as FRAMEWORK_KEYS
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     "node_modules",
@@ -58,6 +60,7 @@ KEYS: tuple[str, ...] = (
     "fail-on",
     "rules",
     "resources",
+    "frameworks",
 )
 
 
@@ -82,6 +85,8 @@ class Config:
     respect_gitignore: bool = True
     min_confidence: Confidence = Confidence.MEDIUM
     fail_on: Confidence = Confidence.HIGH
+    # ``[frameworks.<name>]``: rows added to the framework lifecycle table (validated).
+    frameworks: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -270,6 +275,35 @@ def _resources(section: _Section, value: Any) -> dict[str, dict[str, Any]]:
     return pairs
 
 
+# A name a ``[frameworks.<name>]`` list may hold: a method, an object key or an event name.
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$:.-]*")
+
+
+def _frameworks(section: _Section, value: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """``[frameworks.my-bus] per-event-methods = ["onCommand"]``: rows added to the framework
+    lifecycle table (``semantics.frameworks``), for the whole model and every rule."""
+    if not isinstance(value, dict):
+        raise section.error("'frameworks' must be a table keyed by framework name")
+    keys = tuple(FRAMEWORK_KEYS)
+    added: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, settings in value.items():
+        if not isinstance(settings, dict):
+            raise section.error(f"must be a table ({', '.join(keys)})", "frameworks", name)
+        rows: dict[str, tuple[str, ...]] = {}
+        for key, names in settings.items():
+            if key not in FRAMEWORK_KEYS:
+                hint = _suggest(key, keys) or f" (keys: {', '.join(keys)})"
+                raise section.error(f"unknown key {key!r}{hint}", "frameworks", name)
+            rows[key] = _strings(section, key, names, "frameworks", name)
+            bad = [item for item in rows[key] if not _IDENTIFIER.fullmatch(item)]
+            if bad:
+                raise section.error(
+                    f"{key!r}: {bad[0]!r} is not a method, event or key name", "frameworks", name
+                )
+        added[name] = rows
+    return added
+
+
 def _per_file_ignores(section: _Section, value: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise section.error("'per-file-ignores' must be a table of pattern -> list of rules")
@@ -310,6 +344,7 @@ _FIELDS: dict[str, tuple[str, Callable[[_Section, str, Any], Any]]] = {
     "fail-on": ("fail_on", _confidence),
     "rules": ("rule_options", lambda s, _key, v: _rule_options(s, v)),
     "resources": ("resources", lambda s, _key, v: _resources(s, v)),
+    "frameworks": ("frameworks", lambda s, _key, v: _frameworks(s, v)),
 }
 
 

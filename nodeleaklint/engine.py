@@ -19,6 +19,7 @@ from nodeleaklint.parsing import SHEBANG_PROBE, Node, dialect_for_source, parse
 from nodeleaklint.project.summary import FileSummary
 from nodeleaklint.project.summary import summarize as summarize_model
 from nodeleaklint.rules.base import Rule, RuleContext
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import BOM, SourceFile
@@ -60,6 +61,29 @@ def check_and_summarize(
 ) -> tuple[FileReport, FileSummary | None]:
     """``check_source``, plus the file's summary for the project view (when ``summarize``
     and the file could be modelled)."""
+    with frameworks.using(frameworks.extended(config.frameworks)):
+        return _check_and_summarize(
+            path,
+            data,
+            config,
+            rules,
+            report_unused_suppressions=report_unused_suppressions,
+            project=project,
+            summarize=summarize,
+        )
+
+
+def _check_and_summarize(
+    path: str,
+    data: bytes,
+    config: Config,
+    rules: Sequence[Rule],
+    *,
+    report_unused_suppressions: bool,
+    project: ProjectFacts | None,
+    summarize: bool,
+) -> tuple[FileReport, FileSummary | None]:
+    """``check_and_summarize`` with the configuration's framework table in force."""
     report = FileReport(path=path)
     dialect = dialect_for_source(path, data[:SHEBANG_PROBE])
     if dialect is None:

@@ -460,7 +460,13 @@ class _Run:
             return None
         known = self._settings.get((id(config), rule_ids))
         if known is None:  # ``config`` is kept alive with its key, so ``id`` stays unique
-            key = settings_key(rule_ids, config.rule_options, self.report_unused, config.root)
+            key = settings_key(
+                rule_ids,
+                config.rule_options,
+                self.report_unused,
+                config.root,
+                frameworks=config.frameworks,
+            )
             known = self._settings[(id(config), rule_ids)] = (config, key)
         return known[1]
 

@@ -51,6 +51,20 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   more per request (medium).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
+- **Framework lifecycles** (the table in the main README, extendable with
+  `[frameworks.<name>]`): an MQTT or socket.io client's `'connect'` fires on every
+  reconnect, so a listener added inside it piles up (`client.on('connect', () =>
+  client.on('message', …))`); an AngularJS directive's `link` runs per element, so a
+  `window` listener it adds must be removed on the scope's `'$destroy'`; the third parameter
+  of an http-proxy 0.x `createServer((req, res, proxy) => …)` handler is the proxy all
+  requests share. A commander / yargs command's action runs once.
+- **Latches**: a registration inside `if (!added) { added = true; … }` (a flag kept outside
+  the function, or a field, that the guarded region sets itself) runs once per owner of the
+  flag and is not reported.
+- **Shutdown paths**: listeners for the signals that end the process (`'SIGTERM'`,
+  `'SIGINT'` …, `'exit'`) on `process` in code not shown to repeat (start-up code that is
+  exported or called from elsewhere) are its shutdown path and are not reported; added per
+  request or per event they are.
 
 ## Why is this bad?
 An emitter keeps every listener in an array until it is removed. The handler is a closure:
@@ -132,9 +146,11 @@ Handler identity follows bindings, `this.x` fields and `const self = this` alias
 copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
 stored in a collection or handed to another function is assumed to be removed elsewhere, and
 an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-per-target
-guard. Targets obtained from calls are judged only when the called function's every
-`return` gives a process-lived value (in this file, or in another through the project
-view); `await pool.connect()` and a factory's fresh emitter are not long-lived.
+guard. A handler handed to `setTimeout` / `setInterval` / `setImmediate` is still the
+registered one (a timer cannot remove it). Targets obtained from calls are judged only when
+the called function's every `return` gives a process-lived value (in this file, or in
+another through the project view); `await pool.connect()` and a factory's fresh emitter
+are not long-lived.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other
@@ -170,6 +186,7 @@ from nodeleaklint.semantics.cleanup import (
 from nodeleaklint.semantics.contexts import (
     context_of,
     is_decorated,
+    latch_of,
     per_word,
     repetition_confidence,
 )
@@ -194,9 +211,11 @@ from nodeleaklint.semantics.vocabulary import (
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
     ONCE_METHODS,
+    PROCESS_ENDING_EVENTS,
     PROGRESS_EVENTS,
     SOCKET_MODULES,
     TERMINATION_SIGNALS,
+    TIMER_FUNCTIONS,
     may_never_fire,
 )
 
@@ -1132,6 +1151,12 @@ def _judge_context(
     if repetition is Repetition.UNKNOWN and not handler.captures:
         return None
     lifetime = holder.lifetime
+    if (
+        repetition is Repetition.UNKNOWN
+        and lifetime is Lifetime.PROCESS
+        and event in PROCESS_ENDING_EVENTS
+    ):
+        return None  # the process ends on it: start-up code's shutdown path, nothing repeats
     if _assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
@@ -1181,7 +1206,10 @@ def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bo
 def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
     """An ``if`` around the registration (in the same function) tests the target itself:
     ``if (!tracked.has(req.socket))``, ``if (conn.listeners('error').length === 0)``,
-    ``if (!ctrl.resume)``: registered once per target, not once per run."""
+    ``if (!ctrl.resume)``: registered once per target, not once per run. Or a latch:
+    ``if (first) { first = false; target.on(…) }`` registers once per owner of the flag."""
+    if latch_of(model, call.node, call.function) is not None:
+        return True
     stop = call.function.node if call.function is not None else None
     for parent in ancestors(call.node):
         if stop is not None and parent.id == stop.id:
@@ -1277,6 +1305,8 @@ def _handler_escapes(model: SemanticModel, binding: Binding) -> bool:
                 site.name in LISTEN_METHODS or site.name in REMOVE_LISTENER_METHODS
             ):
                 continue
+            if site is not None and site.obj is None and site.name in TIMER_FUNCTIONS:
+                continue  # ``setTimeout(handler, ms)`` calls it later; it cannot remove it
             return True
         if parent.type in ("return_statement", "array", "pair", "shorthand_property_identifier"):
             return True

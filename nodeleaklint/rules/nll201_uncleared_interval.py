@@ -119,6 +119,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.cleanup import (
     Fate,
@@ -158,7 +159,6 @@ from nodeleaklint.semantics.teardown import (
     teardown_of,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
-from nodeleaklint.semantics.vocabulary import FRAMEWORK_NODE_LIFECYCLES, ONCE_PER_INSTANCE_HOOKS
 
 META = RuleMeta(
     id="NLL201",
@@ -859,7 +859,7 @@ def _replacements(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         function = model.this_function(call.node)
         if function is None or function.method_kind in ("constructor", "field"):
             continue
-        if function.name in ONCE_PER_INSTANCE_HOOKS:
+        if function.name in frameworks.active().instance_hooks:
             continue  # a framework calls it once per instance
         flow = flow_of(model, call.node, TIMER_RELEASE)
         place = flow.place
@@ -1227,7 +1227,7 @@ def _timeouts_outliving_node(ctx: RuleContext) -> Iterator[Finding]:
     keeping the old node and each message alive until then (SPEC §1 *Framework
     lifecycles*)."""
     model = ctx.model
-    for maker, (per_message, ending) in sorted(FRAMEWORK_NODE_LIFECYCLES.items()):
+    for maker, (per_message, ending) in sorted(frameworks.active().node_lifecycles.items()):
         for made in model.calls_named(maker):
             node = made.function
             if node is None or not made.args or unwrap(made.args[0]) is None:

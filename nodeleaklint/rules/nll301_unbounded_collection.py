@@ -25,7 +25,11 @@ filled from configuration stays as small as its configuration.
 Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUID, a
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
 for instance fields; a function (a handler registered under a name) is configuration, and a
-table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic. A
+table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic. The
+elements of a list that a call given only constants returns
+(`hooks.callAll('registerBlockElements').forEach((name) => set.add(name))`) are the same on
+every run, so a Set or Map keyed by them stops growing after the first run (a `.push` of
+them still grows). A
 `clear()` that runs only in teardown (`close()`, `destroy()`, `onModuleDestroy()`) does not
 bound a collection keyed per call: it grows for the instance's whole working life. Setting
 an object's entry to `null` keeps the key. Factories count as owners: the locals of a
@@ -179,6 +183,7 @@ from nodeleaklint.semantics.values import (
     invokes_elements,
     is_callable_value,
     is_constant,
+    same_each_run,
     self_rewrite,
     unbounded_key,
 )
@@ -1010,8 +1015,10 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             uses.reads.append(parent)
         elif prop in GROWTH_METHODS[candidate.kind] and call.args:
             subject = call.args[0]
-            if prop in ("set", "add") and is_constant(model, subject):
-                return
+            if prop in ("set", "add") and (
+                is_constant(model, subject) or same_each_run(model, subject)
+            ):
+                return  # the same keys on every run: the collection stops growing
             stored = (call.args[1] if len(call.args) > 1 else None) if prop == "set" else subject
             if is_callable_value(model, stored):
                 return  # a handler registered under a name: configuration

@@ -28,10 +28,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.scopes import FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, text, unwrap
-from nodeleaklint.semantics.vocabulary import TEARDOWN_METHODS
 
 INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_inherits"})
 _ES5_CALL_NAMES = frozenset({"inherits", "_inherits", "setPrototypeOf", "assign"})
@@ -59,7 +59,12 @@ class ClassInfo:
             yield from functions
 
     def teardown_methods(self) -> list[FunctionInfo]:
-        return [f for name, fs in self.methods.items() if name in TEARDOWN_METHODS for f in fs]
+        return [
+            f
+            for name, fs in self.methods.items()
+            if name in frameworks.active().teardown_methods
+            for f in fs
+        ]
 
 
 @dataclass(eq=False)
@@ -72,7 +77,9 @@ class Factory:
 
     @property
     def teardown(self) -> list[FunctionInfo]:
-        return [f for name, f in self.methods.items() if name in TEARDOWN_METHODS]
+        return [
+            f for name, f in self.methods.items() if name in frameworks.active().teardown_methods
+        ]
 
 
 def find_factories(facts: Collected) -> list[Factory]:

@@ -13,9 +13,17 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.findings import Confidence
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.repetition import HANDLER_KEYS, has_handler_params
+from nodeleaklint.semantics import frameworks
+from nodeleaklint.semantics.repetition import framework_row, has_handler_params
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
-from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, string_value, text
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    ancestors,
+    is_inside,
+    string_value,
+    text,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -140,8 +148,11 @@ def per_word(function: FunctionInfo | None) -> str:
     while current is not None:
         if current.method_kind == "constructor":
             return "per instance"
-        if has_handler_params(current) or current.property_key in HANDLER_KEYS:
+        if has_handler_params(current) or current.property_key in frameworks.active().handler_keys:
             return "per request"
+        row = framework_row(current)
+        if row is not None:
+            return row.runs.value
         call = current.callback_of
         if call is not None and not call.is_new and call.obj is not None:
             if call.name in _ROUTE_METHODS and len(current.params) >= 2:
@@ -153,3 +164,63 @@ def per_word(function: FunctionInfo | None) -> str:
             return "per call"
         current = current.parent
     return "per call"
+
+
+def latch_of(model: SemanticModel, node: Node, function: FunctionInfo | None) -> str | None:
+    """The flag that makes ``node`` run once per owner of the flag (SPEC §1 *Latches*): it
+    sits in ``if (flag) { …; flag = false }`` (or ``if (!done) { done = true; … }``) inside
+    ``function``, and the flag outlives a run of ``function`` (a field, or a binding declared
+    outside it). Returns the flag's text for messages."""
+    stop = function.node if function is not None else None
+    for parent in ancestors(node):
+        if stop is not None and parent.id == stop.id:
+            return None
+        if parent.type in FUNCTION_KINDS:
+            return None
+        if parent.type != "if_statement":
+            continue
+        consequence = parent.child_by_field_name("consequence")
+        if consequence is None or not is_inside(node, consequence):
+            continue
+        flags = _flags(parent.child_by_field_name("condition"))
+        for assigned in _assignments(consequence):
+            left = unwrap(assigned.child_by_field_name("left"))
+            if left is not None and text(left) in flags and _outlives_run(model, left, function):
+                return text(left)
+    return None
+
+
+def _flags(condition: Node | None) -> set[str]:
+    """The names a latch condition tests: ``flag``, ``!flag``, ``this.flag``, ``a && !b``."""
+    found: set[str] = set()
+    stack = [unwrap(condition)]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        if current.type in ("identifier", "member_expression"):
+            found.add(text(current))
+        elif current.type in ("unary_expression", "binary_expression"):
+            stack.extend(unwrap(child) for child in current.named_children)
+    return found
+
+
+def _assignments(block: Node) -> list[Node]:
+    """Assignments in ``block``, not in functions nested in it."""
+    found: list[Node] = []
+    stack = [block]
+    while stack:
+        current = stack.pop()
+        if current.type == "assignment_expression":
+            found.append(current)
+        stack.extend(c for c in current.named_children if c.type not in FUNCTION_KINDS)
+    return found
+
+
+def _outlives_run(model: SemanticModel, flag: Node, function: FunctionInfo | None) -> bool:
+    if flag.type == "member_expression":
+        return True
+    binding = model.binding_of(flag)
+    if binding is None or function is None:
+        return binding is not None
+    return binding.scope.function is not function  # declared outside: kept between runs

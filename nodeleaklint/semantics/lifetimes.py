@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.repetition import has_handler_params
+from nodeleaklint.semantics import frameworks
+from nodeleaklint.semantics.repetition import framework_row, has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     dotted_name,
@@ -24,7 +25,6 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.vocabulary import BORROWED_EVENT_ARGUMENTS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -142,16 +142,24 @@ def binding_lifetime(model: SemanticModel, binding: Binding, depth: int = 0) -> 
 
 
 def _borrowed_event_argument(binding: Binding) -> str | None:
-    """``req.on('socket', (socket) => …)``: the argument outlives the event (vocabulary)."""
+    """``req.on('socket', (socket) => …)``: the argument outlives the event; the third
+    parameter of an ``httpProxy.createServer((req, res, proxy) => …)`` handler is the proxy
+    all requests share (the framework table)."""
     function = binding.function
     call = function.callback_of if function is not None else None
-    if call is None or call.name not in ("on", "once") or not call.args or function is None:
+    if call is None or function is None or binding not in function.params:
         return None
-    entry = BORROWED_EVENT_ARGUMENTS.get(string_value(call.args[0]) or "")
-    if entry is None or binding not in function.params:
+    index = function.params.index(binding)
+    row = frameworks.argument_guarantee(call, function.scope, index)
+    if row is not None:
+        return row.what
+    if call.name not in ("on", "once") or not call.args:
         return None
-    index, what = entry
-    return what if function.params.index(binding) == index else None
+    entry = frameworks.active().borrowed_event_arguments.get(string_value(call.args[0]) or "")
+    if entry is None:
+        return None
+    wanted, what = entry
+    return what if index == wanted else None
 
 
 _RANK = {Lifetime.PER_CALL: 0, Lifetime.UNKNOWN: 1, Lifetime.INSTANCE: 2, Lifetime.PROCESS: 3}
@@ -222,6 +230,8 @@ def is_per_event_function(model: SemanticModel, function: FunctionInfo) -> bool:
     """Whether the function's parameters are fresh per invocation (callbacks, handlers)."""
     if function.callback_of is not None or has_handler_params(function):
         return True
+    if framework_row(function) is not None:
+        return True  # a framework calls it with fresh arguments (``link(scope, element)``)
     binding = function.binding
     if binding is None:
         return function.property_key is not None and function.class_node is None

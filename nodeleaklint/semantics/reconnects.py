@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.cleanup import Place, member_index, place_of
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
@@ -42,7 +43,6 @@ from nodeleaklint.semantics.syntax import (
 from nodeleaklint.semantics.vocabulary import (
     CLIENT_ENDED_EVENTS,
     LISTEN_METHODS,
-    ONCE_PER_INSTANCE_HOOKS,
     SOCKET_MAKERS,
     SOCKET_MODULES,
     TIMER_FUNCTIONS,
@@ -75,7 +75,10 @@ def replaced_client(
         function = model.this_function(store) if place.kind == "this" else function
     if function is None or not function.name:
         return None
-    if function.method_kind in ("constructor", "field") or function.name in ONCE_PER_INSTANCE_HOOKS:
+    if (
+        function.method_kind in ("constructor", "field")
+        or function.name in frameworks.active().instance_hooks
+    ):
         return None
     if not _outlives(model, store, function):
         return None

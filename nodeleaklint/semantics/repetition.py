@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition, Scope
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -32,7 +33,6 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
-    FRAMEWORK_HOOK_REGISTRATIONS,
     INLINE_CALLBACK_METHODS,
     LISTEN_METHODS,
     NODE_BUILTINS,
@@ -43,51 +43,11 @@ from nodeleaklint.semantics.vocabulary import (
     TEST_FRAMEWORK_BLOCKS,
 )
 
-# Methods whose function arguments run once per event, request or tick.
-REGISTRATION_METHODS = frozenset(
-    {
-        "on",
-        "addListener",
-        "prependListener",
-        "addEventListener",
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "del",
-        "all",
-        "use",
-        "head",
-        "options",
-        "route",
-        "createServer",
-        "createSecureServer",
-        "setInterval",
-        "addHook",
-        "subscribe",
-        "handle",
-        "middleware",
-        *FRAMEWORK_HOOK_REGISTRATIONS,
-    }
-)
-# Object keys whose function values frameworks call per request (fastify route options, hooks).
-HANDLER_KEYS = frozenset(
-    {
-        "handler",
-        "preHandler",
-        "onRequest",
-        "preParsing",
-        "preValidation",
-        "preSerialization",
-        "onSend",
-        "onResponse",
-        "onError",
-        "onTimeout",
-        "fetch",
-        "connection",
-    }
-)
+# Methods whose function arguments run once per event, request or tick, and object keys whose
+# function values frameworks call per request (fastify route options, hooks): the built-in
+# framework table's (``frameworks.active()`` holds a configuration's extensions too).
+REGISTRATION_METHODS = frameworks.DEFAULT.registration_methods
+HANDLER_KEYS = frameworks.DEFAULT.handler_keys
 # Parameter-name pairs that mark a request handler.
 HANDLER_PARAMS = frozenset(
     {
@@ -104,28 +64,9 @@ HANDLER_PARAMS = frozenset(
 
 
 # Lifecycle events an emitter emits at most once: a callback for one of them runs as often
-# as the code that registers it, not once per event.
-ONE_SHOT_EVENTS = frozenset(
-    {
-        "listening",
-        "ready",
-        "open",
-        "close",
-        "end",
-        "finish",
-        "exit",
-        "connect",
-        "secureConnect",
-        "online",
-        "spawn",
-        # Termination signals end the process: their handlers are the shutdown path, run
-        # once (``SIGHUP`` and ``SIGUSR1/2`` often mean "reload" and stay repeating).
-        "SIGINT",
-        "SIGTERM",
-        "SIGQUIT",
-        "SIGBREAK",
-    }
-)
+# as the code that registers it, not once per event (termination signals end the process:
+# their handlers are the shutdown path).
+ONE_SHOT_EVENTS = frameworks.DEFAULT.one_shot_events
 
 
 def is_registration(call: CallSite) -> bool:
@@ -138,10 +79,11 @@ def is_registration(call: CallSite) -> bool:
         return False
     if call.obj is None:
         return call.name in ("setInterval", "createServer")
-    if call.name not in REGISTRATION_METHODS:
+    table = frameworks.active()
+    if call.name not in table.registration_methods:
         return False
     if call.name in ("on", "addListener", "prependListener", "addEventListener") and call.args:
-        return string_value(call.args[0]) not in ONE_SHOT_EVENTS
+        return string_value(call.args[0]) not in table.one_shot_events
     return True
 
 
@@ -167,14 +109,65 @@ def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
             return Repetition.REPEATING, f"the constructor of `{owner}` (runs per instance)"
         return Repetition.REPEATING, f"the method `{owner}.{function.name}` (runs per call)"
     call = function.callback_of
+    framework = framework_repetition(function)
+    if framework is not None:
+        return framework
     if call is not None and is_registration(call):
         return Repetition.REPEATING, f"a callback registered with {registration_label(call)}"
     if has_handler_params(function):
         names = ", ".join(function.param_names[:2])
         return Repetition.REPEATING, f"a request handler (`{names}`)"
-    if function.property_key in HANDLER_KEYS:
+    if function.property_key in frameworks.active().handler_keys:
         return Repetition.REPEATING, f"a `{function.property_key}` hook (runs per request)"
     return None
+
+
+def framework_row(function: FunctionInfo) -> frameworks.Guarantee | None:
+    """The framework table's row for a function handed to a package's API
+    (``bot.command('x', fn)`` on a Telegraf bot, ``client.on('connect', fn)`` on an MQTT
+    client) or stored under a key a framework's factory returns (an AngularJS directive's
+    ``link``), when the framework runs it repeatedly."""
+    call = function.callback_of
+    row = frameworks.call_guarantee(call, function.scope) if call is not None else None
+    if row is not None and row.runs.repeats:
+        return row
+    factory = function.parent.callback_of if function.parent is not None else None
+    for key in _stored_under(function):
+        row = frameworks.keyed_guarantee(key, factory)
+        if row is not None and row.runs.repeats:
+            return row
+    return None
+
+
+def framework_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
+    """REPEATING, with the reason, when the framework table says the function repeats."""
+    row = framework_row(function)
+    if row is None:
+        return None
+    call = function.callback_of
+    if row.kind is frameworks.Kind.KEY and function.parent is not None:
+        call = function.parent.callback_of
+        where = registration_label(call) if call is not None else "a framework factory"
+        return Repetition.REPEATING, f"the `{row.name}` function of {where}, run {row.runs.value}"
+    where = registration_label(call) if call is not None else f"`{row.name}`"
+    runs = f"`{row.framework}` runs it {row.runs.value}"
+    return Repetition.REPEATING, f"a callback registered with {where} ({runs})"
+
+
+def _stored_under(function: FunctionInfo) -> list[str]:
+    """The object keys a function is stored under: ``{ link: function () {…} }``,
+    ``{ link: link }``, ``{ link }``."""
+    keys = [function.property_key] if function.property_key else []
+    for reference in function.binding.references if function.binding is not None else ():
+        if reference.type == "shorthand_property_identifier":
+            keys.append(text(reference))
+            continue
+        parent = outer(reference).parent
+        if parent is not None and parent.type == "pair":
+            value = parent.child_by_field_name("value")
+            if value is not None and value.id == outer(reference).id:
+                keys.append(text(parent.child_by_field_name("key")))
+    return keys
 
 
 # -- callbacks handed to calls ---------------------------------------------------------------
@@ -222,6 +215,11 @@ def _runs_callback_once(
     if call.is_new:
         return text(root_object(call.callee)) in ONCE_CALLBACK_CONSTRUCTORS
     name = call.name
+    if name in frameworks.active().once_methods:
+        return True  # configured: ``x.boot(fn)`` runs ``fn`` once
+    row = frameworks.call_guarantee(call, callback.scope)
+    if row is not None and row.runs is frameworks.Runs.ONCE:
+        return True  # ``program.command('x').action(fn)``: a CLI runs one command
     if call.obj is None:
         if name in ONCE_CALLBACK_FUNCTIONS or name in TEST_FRAMEWORK_BLOCKS:
             return True
@@ -581,8 +579,10 @@ def is_event_driven(
     call = function.callback_of
     if call is not None and is_registration(call):
         return not _rare_event(call)
-    if has_handler_params(function) or function.property_key in HANDLER_KEYS:
+    if has_handler_params(function) or function.property_key in frameworks.active().handler_keys:
         return True
+    if framework_row(function) is not None:
+        return True  # per job, message, element or reconnect (the framework table)
     if function.class_node is not None and function.method_kind != "field":
         return False
     parent = function.parent

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.cleanup import (
     FlowKind,
@@ -25,7 +26,6 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import is_inside, string_value, unwrap
 from nodeleaklint.semantics.timers import timer_calls
-from nodeleaklint.semantics.vocabulary import TEARDOWN_METHODS
 
 TIMER_CLEARS = ReleaseSpec(functions=frozenset({"clearInterval", "clearTimeout"}))
 # The instance's own events that end its working life.
@@ -183,7 +183,11 @@ def teardown_of(model: SemanticModel, info: ClassInfo) -> Teardown:
     starters = {method_id for f in fields.values() for method_id in f.methods}
     for name, candidates in info.methods.items():
         for method in candidates:
-            if name in TEARDOWN_METHODS or method.node.id in starters or method in methods:
+            if (
+                name in frameworks.active().teardown_methods
+                or method.node.id in starters
+                or method in methods
+            ):
                 continue
             if len(cleared_by(model, method, info) & fields.keys()) >= 2:
                 methods.append(method)  # clears the instance's timers and starts none

@@ -204,6 +204,14 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
         function = binding.function
         if function is not None and has_handler_params(function) and name in _REQUEST_PARAM_NAMES:
             return f"the request parameter `{shown}`"
+        call = function.callback_of if function is not None else None
+        if call is not None and call.name in _ELEMENT_CALLBACKS and not call.is_new:
+            items = short(text(call.obj), 40) if call.obj is not None else "a list"
+            return (
+                f"the element `{shown}` of `{items}`"
+                if whole
+                else f"`{shown}`, from the element `{name}` of `{items}`"
+            )
         if function is not None and function.callback_of is not None:
             return (
                 f"the per-event argument `{shown}`"
@@ -336,6 +344,32 @@ def _is_invoked(node: Node) -> bool:
             and grand.type == "call_expression"
         )
     return False
+
+
+def same_each_run(model: SemanticModel, node: Node | None) -> str | None:
+    """``hooks.callAll('ccRegisterBlockElements').forEach((name) => set.add(name))``: the
+    element parameter of a callback iterating what a call returns when that call is given only
+    constants. Nothing per request or per event reaches it, so every run yields the same
+    values, and a Set or Map keyed by them stops growing after the first run (SPEC §1 *Key
+    cardinality*: bounded). Returns the iterated call's text, else None."""
+    node = unwrap(node)
+    binding = model.binding_of(node) if node is not None and node.type == "identifier" else None
+    if binding is None or binding.kind is not BindingKind.PARAM or binding.destructured:
+        return None
+    function = binding.function
+    call = function.callback_of if function is not None else None
+    if function is None or call is None or call.is_new or function.params[0] is not binding:
+        return None
+    if call.name not in _ELEMENT_CALLBACKS or function.argument_index != 0:
+        return None
+    items = unwrap(call.obj)
+    if items is None or items.type != "call_expression":
+        return None
+    _obj, name = callee_parts(items)
+    arguments = call_arguments(items)
+    if not arguments or name in _FRESH_CALLS or not all(is_constant(model, a) for a in arguments):
+        return None
+    return short(text(items))
 
 
 # -- key cardinality (SPEC §1) ----------------------------------------------------------------

@@ -5,59 +5,22 @@ Data, not code: what the common frameworks guarantee about how often a method ru
 
 from __future__ import annotations
 
-# Method names whose call ends an instance's working life (SPEC §1 *Method frequency*).
-TEARDOWN_METHODS = frozenset(
-    {
-        "close",
-        "end",
-        "destroy",
-        "stop",
-        "terminate",
-        "dispose",
-        "shutdown",
-        "disconnect",
-        "quit",
-        "abort",
-        "kill",
-        "cleanup",
-        "teardown",
-        "onModuleDestroy",
-        "onApplicationShutdown",
-        "ngOnDestroy",
-        "componentWillUnmount",
-        "_destroy",
-        "_close",
-        "_final",
-    }
-)
+from nodeleaklint.semantics.frameworks import DEFAULT as _FRAMEWORKS
 
+# Framework lifecycles live in one table (``frameworks.FRAMEWORKS``); these are the built-in
+# table's sets, for code that does not follow a configuration's extensions. Code that should
+# reads ``frameworks.active()``.
+# Method names whose call ends an instance's working life (SPEC §1 *Method frequency*).
+TEARDOWN_METHODS = _FRAMEWORKS.teardown_methods
 # Lifecycle hooks a framework calls once per instance (NestJS providers, Angular and Vue
 # components, React class components, Fastify/Egg plugins' init): a timer or listener set
 # up there runs once per instance, not once per call.
-ONCE_PER_INSTANCE_HOOKS = frozenset(
-    {
-        "onModuleInit",
-        "onApplicationBootstrap",
-        "ngOnInit",
-        "ngAfterViewInit",
-        "componentDidMount",
-        "mounted",
-        "created",
-        "beforeMount",
-        "didReady",
-        "willReady",
-        "configWillLoad",
-        "configDidLoad",
-        "serverDidReady",
-    }
-)
+ONCE_PER_INSTANCE_HOOKS = _FRAMEWORKS.instance_hooks
 
 # Callback parameters that receive an object outliving the event (SPEC §1 *Roles*: borrowed):
 # event name -> (parameter index, what it is). A client request's ``'socket'`` hands over a
 # socket an ``http.Agent`` keeps alive and reuses for later requests.
-BORROWED_EVENT_ARGUMENTS: dict[str, tuple[int, str]] = {
-    "socket": (0, "a client request's socket, which a keep-alive agent reuses for many requests"),
-}
+BORROWED_EVENT_ARGUMENTS: dict[str, tuple[int, str]] = _FRAMEWORKS.borrowed_event_arguments
 
 # Memoizers that keep one cache entry per distinct argument: module -> export -> the option
 # that bounds the cache ("" when nothing can bound it). Results of these are collections.
@@ -70,22 +33,6 @@ MEMOIZERS: dict[str, dict[str, str]] = {
     "fast-memoize": {"": "", "default": ""},
     "micro-memoize": {"": "maxSize", "default": "maxSize"},
 }
-
-# Methods that register a callback a framework runs per request or message (beyond the
-# Node and Express vocabulary in ``repetition.REGISTRATION_METHODS``): Elysia's lifecycle
-# hooks, Hono/h3 handlers.
-FRAMEWORK_HOOK_REGISTRATIONS = frozenset(
-    {
-        "onBeforeHandle",
-        "onAfterHandle",
-        "onTransform",
-        "onParse",
-        "onAfterResponse",
-        "derive",
-        "mapResponse",
-        "onMessage",
-    }
-)
 
 # -- events ----------------------------------------------------------------------------------
 # Methods that add a listener; the ``once`` family removes it after one event.
@@ -133,6 +80,9 @@ LIFECYCLE_EVENTS = frozenset(
 )
 # Signals that end the process: either one of a pair is the last event it sees.
 TERMINATION_SIGNALS = frozenset({"SIGINT", "SIGTERM", "SIGQUIT", "SIGBREAK", "SIGHUP"})
+# Events after which the process is gone: a listener for one of them added by code that is
+# not shown to repeat is the shutdown path of start-up code.
+PROCESS_ENDING_EVENTS = TERMINATION_SIGNALS | {"exit"}
 # Events that may never happen: a ``once`` listener for them waits (and retains) indefinitely.
 MAY_NEVER_FIRE = frozenset(
     {
@@ -286,7 +236,7 @@ SOCKET_MODULES = frozenset({"net", "node:net", "tls", "node:tls"})
 # Framework objects with a lifecycle: the call that makes one (with ``this``) -> (the event
 # it gets per message, the event that ends it). Node-RED: ``RED.nodes.createNode(this, n)``
 # makes a flow node; it gets ``'input'`` per message and ``'close'`` on redeploy or shutdown.
-FRAMEWORK_NODE_LIFECYCLES: dict[str, tuple[str, str]] = {"createNode": ("input", "close")}
+FRAMEWORK_NODE_LIFECYCLES: dict[str, tuple[str, str]] = _FRAMEWORKS.node_lifecycles
 
 
 # -- Callbacks given to calls: which APIs call them once (issue 12, "callbacks") --------------

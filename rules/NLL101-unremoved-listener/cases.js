@@ -1066,3 +1066,136 @@ InboundListener.prototype.init = function () {
   self.local.on('newInbound', (data) => self.consoleFn.log(data));
 };
 module.exports.InboundListener = InboundListener;
+// --- Framework lifecycles (semantics/frameworks.py) -------------------------------------
+// http-proxy 0.x: the third parameter of a `createServer` handler is the routing proxy the
+// server shares across all requests, so a listener added to it per request piles up.
+const legacyProxy = require('http-proxy');
+legacyProxy.createServer(function (request, response, proxy) {
+  proxy.proxyRequest(request, response, { host: 'localhost', port: 8080 });
+  // ruleid: NLL101
+  proxy.on('proxyError', function (err, req, res) {
+    res.writeHead(502);
+    res.end('Proxy error: ' + err);
+  });
+});
+
+// The same listener behind a latch the region sets itself: added once per server.
+let proxyErrorAdded = false;
+legacyProxy.createServer(function (request, response, proxy) {
+  if (!proxyErrorAdded) {
+    proxyErrorAdded = true;
+    // ok: NLL101
+    proxy.on('proxyError', function (err, req, res) {
+      res.writeHead(502);
+      res.end('Proxy error: ' + err);
+    });
+  }
+  proxy.proxyRequest(request, response, { host: 'localhost', port: 8080 });
+});
+
+// AngularJS: a directive's `link` runs once per element the directive is placed on; the
+// scope's '$destroy' is its teardown.
+angular.module('chat').directive('chatOutput', function () {
+  function link(scope, element) {
+    function scrollIfEnabled() {
+      if (scope.autoScroll) element[0].scrollTop = element[0].scrollHeight;
+    }
+    // ruleid: NLL101
+    window.addEventListener('resize', scrollIfEnabled);
+    // ok: NLL101 -- the directive's own element goes away with it
+    element.on('scroll', function () { scope.autoScroll = false; });
+    setTimeout(scrollIfEnabled, 260);
+  }
+  return { restrict: 'E', link: link };
+});
+
+angular.module('chat').directive('chatInput', function () {
+  return {
+    restrict: 'E',
+    link: function (scope) {
+      function resize() { scope.width = window.innerWidth; }
+      // ok: NLL101 -- removed when the directive's scope is destroyed
+      window.addEventListener('resize', resize);
+      scope.$on('$destroy', function () {
+        window.removeEventListener('resize', resize);
+      });
+    },
+  };
+});
+
+// MQTT: the client reconnects by itself and fires 'connect' on every reconnect, so a
+// listener added inside it is added again each time.
+const mqtt = require('mqtt');
+const telemetry = mqtt.connect('mqtt://broker');
+telemetry.on('connect', () => {
+  telemetry.subscribe('sensors/#');
+  // ruleid: NLL101
+  telemetry.on('message', (topic, payload) => ticker.emit(topic, payload));
+});
+
+// A plain socket's 'connect' fires once: the listener inside is added once.
+const feed = net.connect(7000, 'feed');
+feed.on('connect', () => {
+  // ok: NLL101
+  feed.on('data', (chunk) => ticker.emit('feed', chunk));
+});
+
+// commander: a command's action runs once per process (a CLI runs one command).
+const { program } = require('commander');
+program.command('serve').action((options) => {
+  const server = http.createServer();
+  // ok: NLL101 -- runs once
+  process.on('SIGUSR2', () => server.close(options.done));
+  server.listen(8080);
+});
+
+// Start-up code of unknown repetition whose listeners are the process's shutdown path.
+// (Exported, so it may run any number of times; nothing in view says it repeats.)
+function startServer(server) {
+  // ok: NLL101 -- the process ends on SIGTERM
+  process.on('SIGTERM', () => server.close());
+  // ok: NLL101
+  process.on('exit', (code) => server.close(code));
+}
+module.exports.startServer = startServer;
+
+app.post('/restart', (req, res) => {
+  // ruleid: NLL101 -- per request: one more SIGTERM listener for every request served
+  process.on('SIGTERM', () => res.end('bye'));
+});
+
+// Job queues, schedulers and chat bots run their handlers per job or per message.
+const cron = require('node-cron');
+const Queue = require('bull');
+const { Telegraf } = require('telegraf');
+const mailQueue = new Queue('mail');
+const chatBot = new Telegraf(process.env.BOT_TOKEN);
+cron.schedule('*/5 * * * *', () => {
+  const started = Date.now();
+  // ruleid: NLL101
+  ticker.on('tick', () => console.log(Date.now() - started));
+});
+mailQueue.process(async (job) => {
+  // ruleid: NLL101
+  ticker.on('sent', () => job.log('sent'));
+});
+chatBot.command('watch', (ctx) => {
+  // ruleid: NLL101
+  ticker.on('update', (update) => ctx.reply(update));
+});
+
+// socket.io's client reconnects by itself: 'connect' fires again each time.
+const { io: connectIo } = require('socket.io-client');
+const feedSocket = connectIo('https://feed.example');
+feedSocket.on('connect', () => {
+  // ruleid: NLL101
+  feedSocket.on('quote', (quote) => ticker.emit('quote', quote));
+});
+
+// yargs: a command's handler runs once per process.
+require('yargs')
+  .command('watch', 'watch the feed', () => {}, (argv) => {
+    // ok: NLL101 -- runs once
+    process.on('SIGUSR2', () => console.log(argv.verbose));
+  })
+  .parse();

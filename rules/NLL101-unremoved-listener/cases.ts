@@ -482,3 +482,115 @@ export class InboundListener {
     this.local.on('newInbound', (data: unknown) => this.log(data));
   }
 }
+// --- Framework lifecycles (semantics/frameworks.py) -------------------------------------
+// MQTT: the client reconnects by itself and fires 'connect' on every reconnect, so a
+// listener added inside it is added again each time.
+import * as mqtt from 'mqtt';
+const sensors = mqtt.connect('mqtt://broker');
+sensors.on('connect', () => {
+  sensors.subscribe('sensors/#');
+  // ruleid: NLL101
+  sensors.on('message', (topic: string, payload: Buffer) => orders.emit(topic, payload));
+});
+
+// Subscribing once, outside 'connect', keeps one listener across reconnects.
+const meters = mqtt.connect('mqtt://broker');
+// ok: NLL101
+meters.on('message', (topic: string, payload: Buffer) => orders.emit(topic, payload));
+meters.on('connect', () => meters.subscribe('meters/#'));
+
+// http-proxy 0.x: the third parameter of a `createServer` handler is the routing proxy the
+// server shares across all requests.
+import * as httpProxy from 'http-proxy';
+httpProxy.createServer((request: unknown, response: Response, proxy: EventEmitter) => {
+  // ruleid: NLL101
+  proxy.on('proxyError', (err: Error) => response.end(`Proxy error: ${err}`));
+});
+
+let proxyErrorWired = false;
+httpProxy.createServer((request: unknown, response: Response, proxy: EventEmitter) => {
+  if (!proxyErrorWired) {
+    proxyErrorWired = true;
+    // ok: NLL101 -- a latch the region sets itself: added once
+    proxy.on('proxyError', (err: Error) => console.error(`Proxy error: ${err}`));
+  }
+});
+
+// AngularJS directives written in TypeScript: `link` runs per element.
+declare const angular: { module(name: string): { directive(name: string, f: () => object): void } };
+angular.module('dash').directive('chart', () => ({
+  link(scope: { $on(e: string, f: () => void): void; width: number }) {
+    const onResize = (): void => {
+      scope.width = window.innerWidth;
+    };
+    // ruleid: NLL101
+    window.addEventListener('resize', onResize);
+  },
+}));
+angular.module('dash').directive('gauge', () => ({
+  link(scope: { $on(e: string, f: () => void): void; width: number }) {
+    const onResize = (): void => {
+      scope.width = window.innerWidth;
+    };
+    // ok: NLL101 -- removed when the directive's scope is destroyed
+    window.addEventListener('resize', onResize);
+    scope.$on('$destroy', () => window.removeEventListener('resize', onResize));
+  },
+}));
+
+// commander: a command's action runs once per process.
+import { Command } from 'commander';
+const cli = new Command();
+cli.command('serve').action((options: { port: number }) => {
+  const http = Fastify();
+  // ok: NLL101 -- runs once
+  process.on('SIGUSR2', () => http.close());
+  void http.listen({ port: options.port });
+});
+
+// Start-up code of unknown repetition: listeners for the signals that end the process are
+// its shutdown path.
+export function startApp(app: { close(reason: string): void }): void {
+  // ok: NLL101 -- the process ends on SIGTERM
+  process.on('SIGTERM', () => app.close('SIGTERM'));
+  // ok: NLL101
+  process.on('SIGINT', () => app.close('SIGINT'));
+}
+
+server.get('/shutdown-hook', async (request: FastifyRequest, reply: FastifyReply) => {
+  // ruleid: NLL101 -- per request
+  process.on('SIGTERM', () => reply.send('bye'));
+});
+
+// Job queues, schedulers and chat bots run their handlers per job or per message.
+import cron from 'node-cron';
+import Bull from 'bull';
+import { Telegraf } from 'telegraf';
+import { io } from 'socket.io-client';
+const reports = new Bull('reports');
+const bot = new Telegraf(process.env.BOT_TOKEN ?? '');
+cron.schedule('0 * * * *', () => {
+  const startedAt = Date.now();
+  // ruleid: NLL101
+  orders.on('created', () => console.log(Date.now() - startedAt));
+});
+reports.process(async (job: { log(s: string): void }) => {
+  // ruleid: NLL101
+  orders.on('shipped', () => job.log('shipped'));
+});
+bot.hears('status', (ctx: { reply(s: string): void }) => {
+  // ruleid: NLL101
+  orders.on('status', (status: string) => ctx.reply(status));
+});
+// Registered once at start-up, outside any job: one listener.
+// ok: NLL101
+orders.on('cancelled', (order: Order) => console.log(order.id));
+
+// socket.io's client reconnects by itself: 'connect' fires again each time.
+const quotes = io('https://quotes.example');
+quotes.on('connect', () => {
+  // ruleid: NLL101
+  quotes.on('quote', (quote: unknown) => orders.emit('quote', quote));
+});
+// ok: NLL101 -- subscribed once, outside 'connect'
+quotes.on('trade', (trade: unknown) => orders.emit('trade', trade));
