@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -66,6 +67,29 @@ def test_no_rule_module_imports_another() -> None:
         source = path.read_text(encoding="utf-8")
         for other in modules - {path.stem}:
             assert other not in source, f"{path.name} imports {other}"
+
+
+def test_no_rule_module_decides_high_confidence_itself() -> None:
+    """High confidence comes from the model's one function of the evidence
+    (``semantics.confidence.confidence_of``): a rule module that names ``Confidence.HIGH``
+    (or builds it from its value) has a formula of its own."""
+    for path in (ROOT / "nodeleaklint" / "rules").glob("nll*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            named = (
+                isinstance(node, ast.Attribute)
+                and node.attr == "HIGH"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Confidence"
+            )
+            built = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Confidence"
+            )
+            assert not named and not built, f"{path.name}:{node.lineno} decides high itself"
+        # Every rule reports high somewhere, so every rule asks the model for it.
+        assert "confidence_of(" in path.read_text(encoding="utf-8"), f"{path.name} never asks"
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)

@@ -161,11 +161,18 @@ from nodeleaklint.semantics.cleanup import (
     signal_state,
     value_binding,
 )
+from nodeleaklint.semantics.confidence import (
+    ESTABLISHED,
+    INFERRED,
+    Evidence,
+    certainty,
+    confidence_of,
+)
 from nodeleaklint.semantics.contexts import (
     context_of,
     is_decorated,
     per_word,
-    repetition_confidence,
+    repetition_certainty,
 )
 from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
 from nodeleaklint.semantics.model import SemanticModel
@@ -205,7 +212,6 @@ META = RuleMeta(
         "listen on a per-request object instead of a process-lived one."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
 )
 
 
@@ -462,7 +468,8 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         if not removed_others:
             return None
         return _partial_finding(ctx, call, target, handler, removed_others)
-    confidence, holder = judged
+    evidence, holder = judged
+    confidence = confidence_of(evidence)
     if once:
         if holder.lifetime is not Lifetime.PROCESS and event_name != "abort":
             return None  # `once` on an object that dies with the work is cleanup enough
@@ -942,7 +949,8 @@ def _partial_finding(
     return ctx.finding(
         call.node,
         headline,
-        confidence=context.confidence,
+        # The code's own cleanup of the target's other listeners says it outlives the work.
+        confidence=confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED)),
         related=[ctx.related(r.node, "another listener is removed here") for r in removals[:3]],
         notes=[
             sentence(partial),
@@ -1025,7 +1033,8 @@ def _alternative_finding(
     event = string_value(call.args[0])
     other = string_value(rival.args[0])
     context = context_of(model, call)
-    confidence = context.confidence if holder.lifetime is Lifetime.PROCESS else Confidence.MEDIUM
+    lives = certainty(holder.lifetime is Lifetime.PROCESS)
+    confidence = confidence_of(Evidence(repetition=context.repeats, holder=lives))
     gap = (
         "neither handler removes the other: whichever event loses stays attached"
         if mutual
@@ -1103,8 +1112,8 @@ def _judge_context(
     holder: Holder,
     handler: Handler,
     event: str | None,
-) -> tuple[Confidence, Holder] | None:
-    """Whether the registration repeats against a holder that outlives it, and how sure we are.
+) -> tuple[Evidence, Holder] | None:
+    """Whether the registration repeats against a holder that outlives it, and the evidence.
 
     Process-lived targets need only a per-call handler. Instance fields of a decorated class (a
     DI singleton) count as process-lived. Other instance fields and targets of unknown lifetime
@@ -1129,14 +1138,14 @@ def _judge_context(
     if _assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
-        return repetition_confidence(model, call), holder
+        return Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED), holder
     if lifetime is Lifetime.INSTANCE:
         this_fn = holder.this_function or model.this_function(root_object(target) or target)
         if this_fn is None or this_fn.method_kind in ("constructor", "field"):
             return None  # once per instance, on something the instance owns
         if is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:
             return (
-                Confidence.HIGH,
+                Evidence(repetition=ESTABLISHED, holder=ESTABLISHED),  # a service's methods
                 Holder(  # framework singleton: the instance lives as long as the process
                     Lifetime.PROCESS,
                     f"{holder.description} (a framework singleton: "
@@ -1155,7 +1164,8 @@ def _judge_context(
         return None
     if lifetime is Lifetime.UNKNOWN and repetition is not Repetition.REPEATING and event != "abort":
         return None
-    return Confidence.MEDIUM, holder
+    # An instance's or unknown object's lifetime is inferred (captures, events, repetition).
+    return Evidence(repetition=repetition_certainty(model, call), holder=INFERRED), holder
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:
@@ -1322,7 +1332,9 @@ def _check_events_helper(ctx: RuleContext, call: CallSite) -> Finding | None:
         )
     if signal is not None:
         why += " (its `{ signal }` comes from an AbortController that is never aborted)"
-    confidence = repetition_confidence(model, call)
+    confidence = confidence_of(
+        Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED)
+    )
     more = f"one more {per_word(function)}"
     headline = fit(
         f"{helper} adds a listener to {holder.description} that nothing removes, {more}",

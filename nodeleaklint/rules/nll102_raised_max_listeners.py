@@ -67,6 +67,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import same_location
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -89,7 +90,6 @@ META = RuleMeta(
         "long-lived listeners are expected, set a small explicit bound."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(RuleOption("threshold", 50, int, "Limits above this value are reported."),),
 )
 
@@ -118,6 +118,12 @@ def _listened_per_call(model: SemanticModel, targets: list[Node] | None) -> Call
             if place is not None:
                 return place
     return None
+
+
+def _confidence(piling: CallSite | str | None) -> Confidence:
+    """The raise is on an emitter we see; it hides a pile-up (the repetition) only when the
+    same emitter also gets listeners in code that repeats (SPEC §2 NLL102)."""
+    return confidence_of(Evidence(repetition=certainty(piling is not None), holder=ESTABLISHED))
 
 
 def _related(ctx: RuleContext, piling: CallSite | str | None) -> list[RelatedLocation]:
@@ -209,7 +215,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ),
                 *_elsewhere(piling),
             ],
-            confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
+            confidence=_confidence(piling),
             related=_related(ctx, piling),
             autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
         )
@@ -240,6 +246,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ),
                 *_elsewhere(piling),
             ],
-            confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
+            confidence=_confidence(piling),
             related=_related(ctx, piling),
         )

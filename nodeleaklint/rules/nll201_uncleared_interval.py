@@ -136,6 +136,7 @@ from nodeleaklint.semantics.cleanup import (
     value_sources,
     written_values,
 )
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.retention import retained_large_values
@@ -170,7 +171,6 @@ META = RuleMeta(
         "or pass an `AbortSignal`; `.unref()` alone is not enough."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(
         RuleOption(
             "check-module-level",
@@ -204,6 +204,12 @@ _STRAIGHT_LINE = frozenset(
 
 
 # -- where the timer is started ---------------------------------------------------------------
+
+
+def _confidence(context: Context) -> Confidence:
+    """A timer that is never cleared is held by the event loop's timer list for good (the
+    holder is seen); how sure we are rests on whether its code is seen to repeat."""
+    return confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
 
 
 # -- what the callback keeps ----------------------------------------------------------------
@@ -743,7 +749,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     f"`for await … of {call.display()}` {loop_words}",
                     f"This `for await` loop {loop_words}",
                 ),
-                confidence=context.confidence,
+                confidence=_confidence(context),
                 notes=[
                     sentence(
                         f"`for await … of {call.display()}` runs in {context.where}: there is no "
@@ -782,7 +788,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"`{short(text(call.callee))}(…)` {kept_words}",
                 f"This interval {kept_words}",
             ),
-            confidence=context.confidence,
+            confidence=_confidence(context),
             notes=notes,
         )
     yield from _chains(ctx, module_level)
@@ -1570,7 +1576,7 @@ def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
                 f"{function.display()} reschedules itself forever; {forever}",
                 f"This timeout chain never ends; {forever}",
             ),
-            confidence=context.confidence,
+            confidence=_confidence(context),
             notes=[
                 sentence(
                     f"`{call.display()}` reschedules {function.display()} on every run with no "

@@ -137,6 +137,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.cleanup import in_function, member_index, object_property
+from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import is_decorated, per_word
 from nodeleaklint.semantics.eviction import (
     COMPARISONS,
@@ -194,7 +195,6 @@ META = RuleMeta(
         "key per-request metadata by the request in a `WeakMap`."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
 )
 
 GROWTH_METHODS = {"Map": ("set",), "Set": ("add",), "array": ("push", "unshift"), "object": ()}
@@ -1211,18 +1211,17 @@ def _finding(
 ) -> Finding:
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
-    confidence = Confidence.HIGH
     singleton = ctx.model.created_once_elsewhere(_class_name(candidate))
-    if (
-        eviction
-        or sibling
-        or candidate.imported  # the evidence is another file's: medium at most
-        or (candidate.instance and singleton is None)
-        or not first.event_driven
-        or candidate.exported
-        or uses.escapes
-    ):
-        confidence = Confidence.MEDIUM
+    evidence = Evidence(
+        repetition=certainty(first.event_driven),
+        # An imported collection's lifetime is another file's evidence; an instance field
+        # lives as long as the process only when its class is seen created once.
+        holder=certainty(not candidate.imported and not (candidate.instance and singleton is None)),
+        # Some eviction, a sibling collection's release, or a collection that other code may
+        # empty (exported, or escaping to calls we cannot see) are releases we cannot rule out.
+        unreleased=certainty(not (eviction or sibling or candidate.exported or uses.escapes)),
+    )
+    confidence = confidence_of(evidence)
     origin = first.origin
     if first.unbounded:
         origin = f"{origin} ({first.unbounded})"

@@ -138,6 +138,7 @@ from nodeleaklint.semantics.cleanup import (
     same_location,
     signal_state,
 )
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.resources import lent_by_pool
@@ -180,7 +181,6 @@ META = RuleMeta(
         "fields the closure needs and release the holder when the request ends."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(
         RuleOption(
             "min-bytes",
@@ -334,7 +334,16 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
         notes.append("It also keeps " + ", ".join(f"`{r.binding.name}`" for r in kept[1:]) + ".")
     notes.append(sentence(f"{holder.lasts}, {growth}" if first.large.request else holder.lasts))
     certain = all(r.large.certain for r in kept)
-    confidence = Confidence.HIGH if certain and not holder.medium else Confidence.MEDIUM
+    # A closure kept for good leaks its values without repeating, and its holder is
+    # long-lived by construction; an exported or pooled one may be let go of
+    # out of our sight, and a value whose size is known only at run time may be small.
+    evidence = Evidence(
+        repetition=ESTABLISHED,
+        holder=ESTABLISHED,
+        retained=certainty(certain),
+        unreleased=certainty(not holder.medium),
+    )
+    confidence = confidence_of(evidence)
     related = []
     for retained in kept:
         related.append(

@@ -196,6 +196,7 @@ from nodeleaklint.semantics.cleanup import (
     place_of,
     signal_state,
 )
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.model import SemanticModel
@@ -246,7 +247,6 @@ META = RuleMeta(
         "shutdown), or close it on every path: `try { … } finally { await client.end() }`."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(
         RuleOption(
             "clients",
@@ -479,7 +479,8 @@ def _judge(
 ) -> Finding | None:
     model = ctx.model
     flow = flow_of(model, call.node, spec)
-    confidence = context.confidence
+    # The event loop keeps an open client's handles: the holder is seen.
+    confidence = confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
     per = context.per or "per call"
     made = f"`{_created(call)}`"
     where = context.where
@@ -789,7 +790,7 @@ def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
             if target is None or signal_state(model, member).aborted:
                 continue
             site, holder = target
-            confidence = context.confidence
+            confidence = confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
             per = context.per or "per call"
             yield ctx.finding(
                 call.node,
@@ -893,7 +894,10 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     kind = acquisition.kind
     per = context.per or "per call"
     headline, notes = _resource_message(ctx, acquisition, verdict, context.where, per)
-    confidence = Confidence.MEDIUM if verdict.verdict is Verdict.AWAIT else context.confidence
+    # AWAIT: the code gives it back, unless an `await` before that throws.
+    unreleased = certainty(verdict.verdict is not Verdict.AWAIT)
+    evidence = Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=unreleased)
+    confidence = confidence_of(evidence)
     related = []
     if verdict.verdict is Verdict.EXIT and verdict.disposal is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun

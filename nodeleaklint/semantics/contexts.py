@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nodeleaklint.findings import Confidence
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.confidence import ESTABLISHED, INFERRED, Certainty
 from nodeleaklint.semantics.repetition import HANDLER_KEYS, has_handler_params
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, string_value, text
@@ -36,7 +36,7 @@ class Context:
     repetition: Repetition
     where: str
     per: str  # "" at module top level
-    confidence: Confidence = Confidence.MEDIUM  # see ``repetition_confidence``
+    repeats: Certainty = INFERRED  # see ``repetition_certainty``
 
 
 def context_of(model: SemanticModel, call: CallSite) -> Context:
@@ -54,33 +54,34 @@ def context_of(model: SemanticModel, call: CallSite) -> Context:
         repetition,
         function.describe(),
         per_word(function),
-        repetition_confidence(model, call),
+        repetition_certainty(model, call),
     )
 
 
-def repetition_confidence(model: SemanticModel, call: CallSite) -> Confidence:
-    """How sure a finding can be that ``call`` runs again and again.
+def repetition_certainty(model: SemanticModel, call: CallSite) -> Certainty:
+    """Whether ``call`` is seen to run again and again (the ``repetition`` part of a
+    finding's ``confidence.Evidence``).
 
-    High when the repetition is seen: an endless loop around it or around a call of its
+    Established when the repetition is seen: an endless loop around it or around a call of its
     function, a function that runs per request, event or timer tick
     (``SemanticModel.is_event_driven``), or a method of a DI-decorated service (NestJS's
-    ``@Injectable()``: its methods serve requests). Medium when it is only possible: a
+    ``@Injectable()``: its methods serve requests). Inferred when it is only possible: a
     method, constructor or exported function runs per call of an API whose callers are in
     other files, and in applications those are often start-up code that runs once (a
     service's ``init``, a singleton's constructor).
     """
     function = call.function
     if call.in_loop:
-        return Confidence.HIGH
+        return ESTABLISHED
     if function is None or function.repetition is not Repetition.REPEATING:
-        return Confidence.MEDIUM
+        return INFERRED
     if (
         model.is_event_driven(function)
         or _called_in_a_loop(model, function)
         or _in_a_service_method(function)
     ):
-        return Confidence.HIGH
-    return Confidence.MEDIUM
+        return ESTABLISHED
+    return INFERRED
 
 
 def _in_a_service_method(function: FunctionInfo) -> bool:
