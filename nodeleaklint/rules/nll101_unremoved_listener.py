@@ -144,23 +144,6 @@ from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import (
-    EVENTS_MODULES,
-    REMOVE_LISTENER_METHODS,
-    all_listener_removals,
-    error_branch,
-    fresh_function,
-    in_function,
-    listener_removals,
-    mismatched_removals,
-    object_property,
-    removal_triggers,
-    same_event,
-    same_handler,
-    same_location,
-    signal_state,
-    value_binding,
-)
 from nodeleaklint.semantics.confidence import (
     ESTABLISHED,
     INFERRED,
@@ -175,9 +158,21 @@ from nodeleaklint.semantics.contexts import (
     repetition_certainty,
 )
 from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
+from nodeleaklint.semantics.listener_removals import (
+    all_listener_removals,
+    fresh_function,
+    listener_removals,
+    mismatched_removals,
+    removal_triggers,
+    same_event,
+    same_handler,
+)
+from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.reachable import error_branch, in_function
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
@@ -191,11 +186,13 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
+    EVENTS_MODULES,
     IMPLICIT_ONCE_LISTENERS,
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
     ONCE_METHODS,
     PROGRESS_EVENTS,
+    REMOVE_LISTENER_METHODS,
     SOCKET_MODULES,
     TERMINATION_SIGNALS,
     may_never_fire,

@@ -66,8 +66,8 @@ from nodeleaklint.fixes.builders import remove_statement
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import same_location
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.locations import same_location
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, Repetition
 from nodeleaklint.semantics.syntax import (

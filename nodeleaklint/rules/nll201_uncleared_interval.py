@@ -120,24 +120,26 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.cleanup import (
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, confidence_of
+from nodeleaklint.semantics.contexts import Context, context_of, field_class
+from nodeleaklint.semantics.flow import (
     Fate,
     Flow,
     FlowKind,
-    Place,
     ReleaseSpec,
     fate_of,
     flow_of,
+    overwritten_before,
+    value_sources,
+)
+from nodeleaklint.semantics.locations import (
+    Place,
     never_holds_a_value,
     occurrences,
-    overwritten_before,
     place_of,
     same_location,
-    value_sources,
     written_values,
 )
-from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, confidence_of
-from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.retention import retained_large_values
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition

@@ -136,7 +136,6 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import in_function, member_index, object_property
 from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import is_decorated, per_word
 from nodeleaklint.semantics.eviction import (
@@ -150,8 +149,10 @@ from nodeleaklint.semantics.eviction import (
     turns_away,
     walks,
 )
+from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.reachable import in_function
 from nodeleaklint.semantics.repetition import is_registration
 from nodeleaklint.semantics.scopes import (
     Binding,

@@ -128,19 +128,13 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import (
-    all_listener_removals,
-    calls_passing,
-    in_function,
-    listener_removals,
-    method_calls_on,
-    object_property,
-    same_location,
-    signal_state,
-)
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.flow import calls_passing, method_calls_on
 from nodeleaklint.semantics.lifetimes import Lifetime
+from nodeleaklint.semantics.listener_removals import all_listener_removals, listener_removals
+from nodeleaklint.semantics.locations import object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.reachable import in_function
 from nodeleaklint.semantics.resources import lent_by_pool
 from nodeleaklint.semantics.retention import (
     DEFAULT_MIN_BYTES,
@@ -150,6 +144,7 @@ from nodeleaklint.semantics.retention import (
     shared_render_caches,
 )
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     is_function,
     outer,

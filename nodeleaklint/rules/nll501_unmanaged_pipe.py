@@ -139,13 +139,9 @@ from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import (
-    listener_removals,
-    member_index,
-    object_property,
-    same_location,
-)
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.listener_removals import listener_removals
+from nodeleaklint.semantics.locations import member_index, object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.streams import (

@@ -184,21 +184,11 @@ from nodeleaklint.fixes.builders import release_in_finally
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit
-from nodeleaklint.semantics.cleanup import (
-    Flow,
-    FlowKind,
-    Place,
-    ReleaseSpec,
-    fate_of,
-    flow_of,
-    object_property,
-    occurrences,
-    place_of,
-    signal_state,
-)
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of
+from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
 from nodeleaklint.semantics.lifetimes import Lifetime
+from nodeleaklint.semantics.locations import Place, object_property, occurrences, place_of
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.obligations import unclosed_on_failure
 from nodeleaklint.semantics.provenance import origin_of
@@ -221,6 +211,7 @@ from nodeleaklint.semantics.resources import (
     learned_misses,
 )
 from nodeleaklint.semantics.scopes import CallSite, Repetition
+from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,

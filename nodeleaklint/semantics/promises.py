@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.cleanup import FlowKind, ReleaseSpec, flow_of, occurrences, place_of
+from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of
+from nodeleaklint.semantics.locations import occurrences, place_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,

@@ -14,13 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.cleanup import (
-    FlowKind,
-    Place,
-    ReleaseSpec,
-    flow_of,
-    value_sources,
-)
+from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_sources
+from nodeleaklint.semantics.locations import Place
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import is_inside, string_value, unwrap

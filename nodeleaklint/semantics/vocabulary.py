@@ -93,6 +93,8 @@ LISTEN_METHODS = frozenset(
     {"on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"}
 )
 ONCE_METHODS = frozenset({"once", "prependOnceListener"})
+# Methods that remove one listener (``off(event)`` with no handler removes them all).
+REMOVE_LISTENER_METHODS = frozenset({"off", "removeListener", "removeEventListener"})
 # An emitter's own lifecycle events: on a stream, socket, connection or child process they
 # belong to that object's piece of work, so listening to them on a passed-in object is normal.
 LIFECYCLE_EVENTS = frozenset(
@@ -638,6 +640,18 @@ SHRINK_METHODS = frozenset(COLLECTION_SHRINK_METHODS)
 # What marks a collection as shrunk or bounded somewhere, for the project view: removal
 # methods, and size reads (a bound may follow them).
 SIZE_AND_SHRINK = SHRINK_METHODS | {"length", "size"}
+# Methods that return their receiver unchanged (Node's ``Timeout``).
+PASS_THROUGH_METHODS = frozenset({"unref", "ref", "refresh"})
+# Methods that add their argument to the receiver collection.
+COLLECTION_ADD_METHODS = frozenset({"push", "unshift", "add", "set", "append", "enqueue", "splice"})
+# Methods that read an element back out of a collection.
+COLLECTION_READ_METHODS = frozenset(
+    {"get", "shift", "pop", "at", "find", "findLast", "values", "entries", "peek", "first", "last"}
+)
+# Methods whose callback receives each element of the receiver collection.
+COLLECTION_ITERATE_METHODS = frozenset(
+    {"forEach", "map", "filter", "some", "every", "find", "findLast", "reduce", "flatMap", "each"}
+)
 # Functions that cancel a timer (and free its callback).
 TIMER_CLEARERS = ("clearInterval", "clearTimeout")
 
