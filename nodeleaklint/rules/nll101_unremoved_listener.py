@@ -157,6 +157,7 @@ from nodeleaklint.semantics.contexts import (
     per_word,
     repetition_certainty,
 )
+from nodeleaklint.semantics.latches import latch_of
 from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
 from nodeleaklint.semantics.listener_removals import (
     all_listener_removals,
@@ -175,7 +176,6 @@ from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, Functi
 from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
-    ancestors,
     call_arguments,
     is_function,
     is_inside,
@@ -1180,27 +1180,41 @@ def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bo
 
 
 def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
-    """An ``if`` around the registration (in the same function) tests the target itself:
-    ``if (!tracked.has(req.socket))``, ``if (conn.listeners('error').length === 0)``,
-    ``if (!ctrl.resume)``: registered once per target, not once per run."""
+    """A latch around the registration (``semantics.latches``) makes it run once per owner
+    of its flag: a test of the target itself (``if (!tracked.has(req.socket))``,
+    ``if (conn.listeners('error').length === 0)``, ``if (!ctrl.resume)``) or of the handler
+    slot it fills (``if (this.handler == null) { this.handler = …; on(e, this.handler) }``)
+    registers once per target; a flag of the module (``if (!hooked) { hooked = true; … }``)
+    once per process; a flag of the object that owns the target once per owner."""
     stop = call.function.node if call.function is not None else None
-    for parent in ancestors(call.node):
-        if stop is not None and parent.id == stop.id:
-            return False
-        if parent.type not in ("if_statement", "ternary_expression"):
-            continue
-        condition = parent.child_by_field_name("condition")
-        if condition is not None and _mentions(model, condition, target):
+    handler = unwrap(call.args[1]) if len(call.args) > 1 else None
+
+    def marks(condition: Node) -> bool:
+        if _mentions(model, condition, target):
             return True
-        handler = unwrap(call.args[1]) if len(call.args) > 1 else None
-        if (
-            condition is not None
-            and handler is not None
+        return (
+            handler is not None
             and handler.type == "member_expression"
             and _mentions(model, condition, handler)
-        ):
-            return True  # ``if (this.handler == null) { this.handler = …; on(e, this.handler) }``
-    return False
+        )
+
+    latch = latch_of(call.node, stop, marks)
+    if latch is None:
+        return False
+    return latch.flag is None or _outlives_target(model, latch.flag, target)
+
+
+def _outlives_target(model: SemanticModel, flag: Node, target: Node) -> bool:
+    """Whether a latch's flag is owned by something that lives as long as the target: the
+    module (a module-level binding), or the same object the target hangs off (``this``)."""
+    root = root_object(flag)
+    if root is None:
+        return False
+    binding = model.binding_of(root) if root.type == "identifier" else None
+    if binding is not None and binding.scope.is_module:
+        return True
+    owner = root_object(target)
+    return owner is not None and same_location(model, root, owner)
 
 
 def _mentions(model: SemanticModel, node: Node, target: Node) -> bool:
