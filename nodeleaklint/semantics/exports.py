@@ -19,6 +19,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.contexts import field_class
 from nodeleaklint.semantics.latches import latch_of
+from nodeleaklint.semantics.listeners import first_added_per_call
 from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE
 from nodeleaklint.semantics.provenance import imported_name
 from nodeleaklint.semantics.repetition import (
@@ -40,7 +41,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.values import collection_kind
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, NODE_BUILTINS, SIZE_AND_SHRINK
+from nodeleaklint.semantics.vocabulary import NODE_BUILTINS, SIZE_AND_SHRINK
 
 
 @dataclass(frozen=True)
@@ -456,19 +457,21 @@ def shrinks(binding: Binding) -> bool:
 
 def listened_per_call(facts: Collected, binding: Binding) -> int | None:
     """The line of a listener added to ``binding`` (``bus.on(…)``) in code that runs again and
-    again — per request, event, call or loop turn — or None."""
+    again — per request, event, call or loop turn — or None (``listeners.adds_per_call``)."""
+    references = {reference.id for reference in binding.references}
+    candidates: list[CallSite] = []
     for reference in binding.references:
         member = outer(reference).parent
         if member is None or member.type != "member_expression":
             continue
         site = outer(member).parent
         call = facts.call_by_node.get(site.id) if site is not None else None
-        if call is None or call.name not in LISTEN_METHODS or call.obj is None:
-            continue
-        target = unwrap(call.obj)
-        if target is None or target.id != reference.id:
-            continue
-        function = call.function
-        if call.in_loop or (function is not None and function.repetition is Repetition.REPEATING):
-            return call.node.start_point.row + 1
-    return None
+        if call is not None:
+            candidates.append(call)
+
+    def named(obj: Node) -> bool:
+        target = unwrap(obj)
+        return target is not None and target.id in references
+
+    found = first_added_per_call(candidates, named)
+    return found.node.start_point.row + 1 if found is not None else None
