@@ -161,7 +161,11 @@ from nodeleaklint.semantics.teardown import (
     teardown_of,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
-from nodeleaklint.semantics.vocabulary import FRAMEWORK_NODE_LIFECYCLES, ONCE_PER_INSTANCE_HOOKS
+from nodeleaklint.semantics.vocabulary import (
+    FRAMEWORK_NODE_LIFECYCLES,
+    ONCE_PER_INSTANCE_HOOKS,
+    end_events,
+)
 
 META = RuleMeta(
     id="NLL201",
@@ -400,7 +404,8 @@ def _only_self_cleared(model: SemanticModel, call: CallSite) -> tuple[str, bool]
     )
 
 
-_END_OF_WORK_EVENTS = frozenset({"close", "end", "disconnect", "finish"})
+# The events that end a request's, a response's or a connection's work.
+_END_OF_WORK_EVENTS = end_events("readable", "writable", "connection")
 
 
 def _cleared_after_overwrite(model: SemanticModel, call: CallSite) -> tuple[str, bool] | None:
@@ -1069,7 +1074,8 @@ def _repeats_unpaired(
     return None
 
 
-_FAILURE_EVENTS = frozenset({"error", "close", "end", "timeout", "disconnect"})
+# The events a connection sends when it fails: several of them fire for one failure.
+_FAILURE_EVENTS = end_events("connection", failures=True)
 
 
 def _listener_sites(model: SemanticModel, function: FunctionInfo | None) -> list[CallSite]:

@@ -190,6 +190,7 @@ from nodeleaklint.semantics.vocabulary import (
     STREAM_WATCHERS,
     UPSTREAM_REQUEST_NAMES,
     UPSTREAM_STOP_METHODS,
+    WORK_ENDED_EVENTS,
 )
 
 META = RuleMeta(
@@ -1046,7 +1047,7 @@ def _aborted_only(
     if name is None or name.type != "identifier":
         return None
     # A 'close' / 'finish' listener (on any object but the upstream itself) that stops it.
-    for other in _listener_sites(model, frozenset({"close", "finish", "end"})):
+    for other in _listener_sites(model, WORK_ENDED_EVENTS):
         if other.obj is None or _same(model, other.obj, name):
             continue
         if _tears_down(model, other.args[1], [name]):

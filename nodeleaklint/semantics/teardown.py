@@ -20,11 +20,11 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import is_inside, string_value, unwrap
 from nodeleaklint.semantics.timers import timer_calls
-from nodeleaklint.semantics.vocabulary import TEARDOWN_METHODS
+from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS, TEARDOWN_METHODS
 
 TIMER_CLEARS = ReleaseSpec(functions=frozenset({"clearInterval", "clearTimeout"}))
-# The instance's own events that end its working life.
-CLOSING_EVENTS = frozenset({"close", "end", "destroy", "disconnect", "exit"})
+# The instance's own events that end its working life (and the ``'destroy'`` some emit).
+CLOSING_EVENTS = CONNECTION_END_EVENTS | {"destroy"}
 _MAX_DEPTH = 6
 
 
