@@ -143,7 +143,7 @@ from dataclasses import dataclass
 from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.rules.headlines import fit, sentence
+from nodeleaklint.rules.headlines import fit, fit_choice, sentence
 from nodeleaklint.semantics.confidence import (
     ESTABLISHED,
     INFERRED,
@@ -495,17 +495,20 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     shown = f"`{_display(call, target)}`"
     per = per_word(function)
     adds = f"{shown} adds {handler.label}{captured} to {holder.description}"
-    headline = fit(
+    variants = (
         f"{adds}, never removed, one more listener {per}",
         f"{shown} adds {handler.label}{captured} that nothing removes, one more listener {per}",
         f"{shown} adds a listener that nothing removes, one more {per}",
         f"This listener is never removed, one more {per}",
     )
+    chosen = fit_choice(*variants)
+    headline = variants[chosen]
     keeps = (
         f"{_short_holder(holder)} keeps {kept} alive, one more listener each time "
         f"{function.describe()} runs"
     )
-    explained = [sentence(keeps if headline.startswith(adds) else f"{adds}; {keeps}")]
+    # Only the first headline says what is added to what; the note says it otherwise.
+    explained = [sentence(keeps if chosen == 0 else f"{adds}; {keeps}")]
     explained += [sentence(note) for note in notes]
     related = _related(ctx, holder)
     related += [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]

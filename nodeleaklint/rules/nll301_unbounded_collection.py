@@ -135,7 +135,7 @@ from dataclasses import dataclass, field
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.rules.headlines import fit, sentence
+from nodeleaklint.rules.headlines import fit_choice, sentence
 from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import is_decorated, per_word
 from nodeleaklint.semantics.eviction import (
@@ -470,13 +470,14 @@ def _memoized_explanation(memoized: str, limit: str, name: str, per: str) -> tup
     """The headline of a memoize finding, and a note with the memoizing call when the
     headline had to leave it out."""
     whole = f"{memoized} keeps one cache entry per distinct argument with {limit}"
-    headline = fit(
+    variants = (
         f"{whole}; `{name}` gets a new argument {per}",
         f"The cache inside `{name}` keeps one entry per distinct argument with {limit}, "
         f"a new one {per}",
         f"The cache inside `{name}` gains an entry {per}, with {limit}",
     )
-    return headline, [] if headline.startswith(whole) else [sentence(whole)]
+    chosen = fit_choice(*variants)
+    return variants[chosen], [] if chosen == 0 else [sentence(whole)]
 
 
 def _kept_in(model: SemanticModel, call: CallSite) -> Binding | None:
@@ -1275,8 +1276,9 @@ def _finding(
         f"the life of {lifetime}{caveat}"
     )
     holder = f"{_capital(candidate.holder)} ({_WHAT[candidate.kind]})"
-    headline = _headline(candidate, first, _summary(uses, eviction, teardown_only, sibling, expiry))
-    subject = "It" if headline.startswith(holder) else holder
+    summary = _summary(uses, eviction, teardown_only, sibling, expiry)
+    headline, named = _headline(candidate, first, summary)
+    subject = "It" if named else holder
     notes = [
         sentence(f"{subject} {verb} at `{first.shown}` in {where}{more}"),
         sentence(shrinks),
@@ -1310,20 +1312,23 @@ def _summary(
     return "nothing deletes them"
 
 
-def _headline(candidate: Candidate, first: Growth, summary: str) -> str:
+def _headline(candidate: Candidate, first: Growth, summary: str) -> tuple[str, bool]:
     """What leaks (one more entry), what holds it (the collection) and why it repeats (the
-    growth runs per request, event, instance or call), most detailed first."""
+    growth runs per request, event, instance or call), most detailed first; and whether it
+    names the collection with its kind (the notes then call it "it")."""
     holder = _capital(candidate.holder)
     unit = _UNIT[candidate.kind]
     per = per_word(first.function)
     if per == "per instance" and first.function.method_kind != "constructor":
         per = "per event" if first.event_driven else "per call"  # a callback set up there
-    return fit(
+    variants = (
         f"{holder} ({_WHAT[candidate.kind]}) gains {unit} {per} at `{first.shown}`; {summary}",
         f"{holder} gains {unit} {per} at `{first.shown}`; {summary}",
         f"{holder} gains {unit} {per}; {summary}",
         f"This collection gains {unit} {per}; {summary}",
     )
+    chosen = fit_choice(*variants)
+    return variants[chosen], chosen == 0
 
 
 def _capital(value: str) -> str:

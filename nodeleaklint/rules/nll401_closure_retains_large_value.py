@@ -127,7 +127,7 @@ from functools import partial
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
-from nodeleaklint.rules.headlines import fit, sentence
+from nodeleaklint.rules.headlines import fit, fit_choice, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.flow import calls_passing, method_calls_on
 from nodeleaklint.semantics.lifetimes import Lifetime
@@ -316,14 +316,18 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
         brief = growth
     name = f"`{first.binding.name}`"
     what = first.large.what
-    headline = fit(
+    variants = (
         f"{name} ({what}) stays alive in {holder.label}, {brief}",
         f"{name} ({what}) stays alive in {holder.brief}, {brief}",
         f"{name} ({first.large.short}) stays alive in {holder.brief}, {brief}",
         f"{name} stays alive in {holder.brief}, {brief}",
         f"{name} stays alive in {holder.brief}",
     )
-    notes = [] if headline.startswith(f"{name} ({what})") else [f"{name} is {what}."]
+    chosen = fit_choice(*variants)
+    headline = variants[chosen]
+    # A note says what the value is when the headline could not say it in full.
+    said = chosen < 2 or (chosen == 2 and first.large.short == what)
+    notes = [] if said else [f"{name} is {what}."]
     notes.append(first.why(holder.label))
     if len(kept) > 1:
         notes.append("It also keeps " + ", ".join(f"`{r.binding.name}`" for r in kept[1:]) + ".")
