@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from nodeleaklint.parsing import Dialect, dialect_for_path, parse
 from nodeleaklint.semantics import SemanticModel
-from nodeleaklint.semantics.cleanup import (
-    error_branch,
+from nodeleaklint.semantics.listener_removals import (
     fresh_function,
     mismatched_removals,
     removal_triggers,
 )
+from nodeleaklint.semantics.reachable import error_branch
 from nodeleaklint.semantics.scopes import CallSite
 from nodeleaklint.semantics.syntax import string_value, text
 from nodeleaklint.semantics.teardown import running_intervals

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from annotations import parse_annotations, render_snapshot, run_annotated
 from nodeleaklint import docgen
 from nodeleaklint.rules import ALL_RULES
 from nodeleaklint.rules.base import DOC_HEADINGS, Rule, code_blocks
+from nodeleaklint.rules.headlines import fit, fit_choice
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -66,6 +68,53 @@ def test_no_rule_module_imports_another() -> None:
         source = path.read_text(encoding="utf-8")
         for other in modules - {path.stem}:
             assert other not in source, f"{path.name} imports {other}"
+
+
+def test_no_rule_module_decides_high_confidence_itself() -> None:
+    """High confidence comes from the model's one function of the evidence
+    (``semantics.confidence.confidence_of``): a rule module that names ``Confidence.HIGH``
+    (or builds it from its value) has a formula of its own."""
+    for path in (ROOT / "nodeleaklint" / "rules").glob("nll*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            named = (
+                isinstance(node, ast.Attribute)
+                and node.attr == "HIGH"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Confidence"
+            )
+            built = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Confidence"
+            )
+            assert not named and not built, f"{path.name}:{node.lineno} decides high itself"
+        # Every rule reports high somewhere, so every rule asks the model for it.
+        assert "confidence_of(" in path.read_text(encoding="utf-8"), f"{path.name} never asks"
+
+
+_RENDERED = {"headline", "message", "explanation"}
+
+
+def test_no_rule_decides_from_its_rendered_text() -> None:
+    """Explanations are rendered from structured data; which note to add follows from which
+    headline ``fit_choice`` took, never from the headline's wording."""
+    for path in (ROOT / "nodeleaklint" / "rules").glob("nll*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            read = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in ("startswith", "endswith"):
+                    read = node.func.value
+            elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+                read = node.comparators[0]
+            named = isinstance(read, ast.Name) and read.id in _RENDERED
+            assert not named, f"{path.name}:{node.lineno} decides from rendered text"
+
+
+def test_fit_choice_is_the_variant_fit_takes() -> None:
+    variants = ("x" * 130, "y" * 90, "z" * 10)
+    assert fit_choice(*variants) == 1 and fit(*variants) == variants[1]
+    assert fit_choice("x" * 200, "y" * 150) == 1  # none fits: the last, shortest one
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.id)

@@ -6,7 +6,7 @@ import pytest
 
 from nodeleaklint.parsing import Dialect, Node, dialect_for_path, parse
 from nodeleaklint.semantics import BindingKind, Lifetime, Repetition, SemanticModel
-from nodeleaklint.semantics.cleanup import member_index
+from nodeleaklint.semantics.locations import member_index
 from nodeleaklint.semantics.scopes import FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, text
 from nodeleaklint.source import SourceFile
@@ -511,7 +511,7 @@ def test_keep_alive_socket_behind_framework_wrappers() -> None:
 
 
 def test_cleanup_matches_bindings_aliases_and_named_function_expressions() -> None:
-    from nodeleaklint.semantics.cleanup import all_listener_removals, listener_removals
+    from nodeleaklint.semantics.listener_removals import all_listener_removals, listener_removals
 
     model = build(
         "const bus = new E();\n"
@@ -540,7 +540,7 @@ def test_cleanup_matches_bindings_aliases_and_named_function_expressions() -> No
 
 
 def test_flow_of_follows_values_to_places_collections_and_owners() -> None:
-    from nodeleaklint.semantics.cleanup import FlowKind, ReleaseSpec, flow_of
+    from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of
 
     spec = ReleaseSpec(functions=frozenset({"clearInterval"}))
     model = build(
@@ -572,7 +572,7 @@ def test_flow_of_follows_values_to_places_collections_and_owners() -> None:
 
 
 def test_fate_of_sees_releases_through_fields_aliases_and_collections() -> None:
-    from nodeleaklint.semantics.cleanup import ReleaseSpec, fate_of, flow_of
+    from nodeleaklint.semantics.flow import ReleaseSpec, fate_of, flow_of
 
     spec = ReleaseSpec(functions=frozenset({"clearInterval"}))
     model = build(

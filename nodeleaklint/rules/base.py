@@ -35,7 +35,9 @@ class RuleMeta:
     summary: str
     fix: str
     severity: Severity
-    confidence: Confidence
+    # The highest confidence the rule's findings reach; each finding's own comes from the
+    # model's ``semantics.confidence.confidence_of``.
+    confidence: Confidence = Confidence.HIGH
     tags: tuple[str, ...] = ("memory-leak", "reliability", "nodejs")
     cwe: str = "CWE-401"
     options: tuple[RuleOption, ...] = ()
@@ -131,7 +133,7 @@ class RuleContext:
         node: Node,
         message: str,
         *,
-        confidence: Confidence | None = None,
+        confidence: Confidence,
         related: Iterable[RelatedLocation] = (),
         fix: str | None = None,
         defers_to: Iterable[tuple[str, Node]] = (),
@@ -147,7 +149,7 @@ class RuleContext:
             rule=meta.id,
             name=meta.name,
             severity=meta.severity,
-            confidence=confidence or meta.confidence,
+            confidence=confidence,
             path=self.source.path,
             span=self.span(node),
             message=message,

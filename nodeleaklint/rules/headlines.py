@@ -16,10 +16,16 @@ def fit(*variants: str, limit: int = HEADLINE_LIMIT) -> str:
     """The first of ``variants`` (most to least detailed) that fits within ``limit``
     characters, else the last one: code quoted from the file can make any of them long,
     and the shortest still says what leaks and what holds it."""
-    for variant in variants:
+    return variants[fit_choice(*variants, limit=limit)]
+
+
+def fit_choice(*variants: str, limit: int = HEADLINE_LIMIT) -> int:
+    """Which of ``variants`` ``fit`` takes: a rule whose notes repeat what a shorter
+    headline left out asks this, never the rendered headline's wording."""
+    for index, variant in enumerate(variants):
         if len(variant) <= limit:
-            return variant
-    return variants[-1]
+            return index
+    return len(variants) - 1
 
 
 def sentence(words: str) -> str:

@@ -165,38 +165,39 @@ from dataclasses import dataclass
 from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import (
-    EVENTS_MODULES,
-    REMOVE_LISTENER_METHODS,
-    all_listener_removals,
-    error_branch,
-    fresh_function,
-    in_function,
-    listener_removals,
-    mismatched_removals,
-    object_property,
-    removal_triggers,
-    same_event,
-    same_handler,
-    same_location,
-    signal_state,
-    value_binding,
+from nodeleaklint.rules.headlines import fit, fit_choice, sentence
+from nodeleaklint.semantics.confidence import (
+    ESTABLISHED,
+    INFERRED,
+    Evidence,
+    certainty,
+    confidence_of,
 )
 from nodeleaklint.semantics.contexts import (
     context_of,
     is_decorated,
-    latch_of,
     per_word,
-    repetition_confidence,
+    repetition_certainty,
 )
+from nodeleaklint.semantics.latches import latch_of
 from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
+from nodeleaklint.semantics.listener_removals import (
+    all_listener_removals,
+    fresh_function,
+    listener_removals,
+    mismatched_removals,
+    removal_triggers,
+    same_event,
+    same_handler,
+)
+from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.reachable import error_branch, in_function
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
-    ancestors,
     call_arguments,
     is_function,
     is_inside,
@@ -207,12 +208,14 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
+    EVENTS_MODULES,
     IMPLICIT_ONCE_LISTENERS,
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
     ONCE_METHODS,
     PROCESS_ENDING_EVENTS,
     PROGRESS_EVENTS,
+    REMOVE_LISTENER_METHODS,
     SOCKET_MODULES,
     TERMINATION_SIGNALS,
     TIMER_FUNCTIONS,
@@ -230,7 +233,6 @@ META = RuleMeta(
         "listen on a per-request object instead of a process-lived one."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
 )
 
 
@@ -487,7 +489,8 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         if not removed_others:
             return None
         return _partial_finding(ctx, call, target, handler, removed_others)
-    confidence, holder = judged
+    evidence, holder = judged
+    confidence = confidence_of(evidence)
     if once:
         if holder.lifetime is not Lifetime.PROCESS and event_name != "abort":
             return None  # `once` on an object that dies with the work is cleanup enough
@@ -516,17 +519,20 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     shown = f"`{_display(call, target)}`"
     per = per_word(function)
     adds = f"{shown} adds {handler.label}{captured} to {holder.description}"
-    headline = fit(
+    variants = (
         f"{adds}, never removed, one more listener {per}",
         f"{shown} adds {handler.label}{captured} that nothing removes, one more listener {per}",
         f"{shown} adds a listener that nothing removes, one more {per}",
         f"This listener is never removed, one more {per}",
     )
+    chosen = fit_choice(*variants)
+    headline = variants[chosen]
     keeps = (
         f"{_short_holder(holder)} keeps {kept} alive, one more listener each time "
         f"{function.describe()} runs"
     )
-    explained = [sentence(keeps if headline.startswith(adds) else f"{adds}; {keeps}")]
+    # Only the first headline says what is added to what; the note says it otherwise.
+    explained = [sentence(keeps if chosen == 0 else f"{adds}; {keeps}")]
     explained += [sentence(note) for note in notes]
     related = _related(ctx, holder)
     related += [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
@@ -967,7 +973,8 @@ def _partial_finding(
     return ctx.finding(
         call.node,
         headline,
-        confidence=context.confidence,
+        # The code's own cleanup of the target's other listeners says it outlives the work.
+        confidence=confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED)),
         related=[ctx.related(r.node, "another listener is removed here") for r in removals[:3]],
         notes=[
             sentence(partial),
@@ -1050,7 +1057,8 @@ def _alternative_finding(
     event = string_value(call.args[0])
     other = string_value(rival.args[0])
     context = context_of(model, call)
-    confidence = context.confidence if holder.lifetime is Lifetime.PROCESS else Confidence.MEDIUM
+    lives = certainty(holder.lifetime is Lifetime.PROCESS)
+    confidence = confidence_of(Evidence(repetition=context.repeats, holder=lives))
     gap = (
         "neither handler removes the other: whichever event loses stays attached"
         if mutual
@@ -1128,8 +1136,8 @@ def _judge_context(
     holder: Holder,
     handler: Handler,
     event: str | None,
-) -> tuple[Confidence, Holder] | None:
-    """Whether the registration repeats against a holder that outlives it, and how sure we are.
+) -> tuple[Evidence, Holder] | None:
+    """Whether the registration repeats against a holder that outlives it, and the evidence.
 
     Process-lived targets need only a per-call handler. Instance fields of a decorated class (a
     DI singleton) count as process-lived. Other instance fields and targets of unknown lifetime
@@ -1160,14 +1168,14 @@ def _judge_context(
     if _assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
-        return repetition_confidence(model, call), holder
+        return Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED), holder
     if lifetime is Lifetime.INSTANCE:
         this_fn = holder.this_function or model.this_function(root_object(target) or target)
         if this_fn is None or this_fn.method_kind in ("constructor", "field"):
             return None  # once per instance, on something the instance owns
         if is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:
             return (
-                Confidence.HIGH,
+                Evidence(repetition=ESTABLISHED, holder=ESTABLISHED),  # a service's methods
                 Holder(  # framework singleton: the instance lives as long as the process
                     Lifetime.PROCESS,
                     f"{holder.description} (a framework singleton: "
@@ -1186,7 +1194,8 @@ def _judge_context(
         return None
     if lifetime is Lifetime.UNKNOWN and repetition is not Repetition.REPEATING and event != "abort":
         return None
-    return Confidence.MEDIUM, holder
+    # An instance's or unknown object's lifetime is inferred (captures, events, repetition).
+    return Evidence(repetition=repetition_certainty(model, call), holder=INFERRED), holder
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:
@@ -1204,30 +1213,41 @@ def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bo
 
 
 def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
-    """An ``if`` around the registration (in the same function) tests the target itself:
-    ``if (!tracked.has(req.socket))``, ``if (conn.listeners('error').length === 0)``,
-    ``if (!ctrl.resume)``: registered once per target, not once per run. Or a latch:
-    ``if (first) { first = false; target.on(…) }`` registers once per owner of the flag."""
-    if latch_of(model, call.node, call.function) is not None:
-        return True
+    """A latch around the registration (``semantics.latches``) makes it run once per owner
+    of its flag: a test of the target itself (``if (!tracked.has(req.socket))``,
+    ``if (conn.listeners('error').length === 0)``, ``if (!ctrl.resume)``) or of the handler
+    slot it fills (``if (this.handler == null) { this.handler = …; on(e, this.handler) }``)
+    registers once per target; a flag of the module (``if (!hooked) { hooked = true; … }``)
+    once per process; a flag of the object that owns the target once per owner."""
     stop = call.function.node if call.function is not None else None
-    for parent in ancestors(call.node):
-        if stop is not None and parent.id == stop.id:
-            return False
-        if parent.type not in ("if_statement", "ternary_expression"):
-            continue
-        condition = parent.child_by_field_name("condition")
-        if condition is not None and _mentions(model, condition, target):
+    handler = unwrap(call.args[1]) if len(call.args) > 1 else None
+
+    def marks(condition: Node) -> bool:
+        if _mentions(model, condition, target):
             return True
-        handler = unwrap(call.args[1]) if len(call.args) > 1 else None
-        if (
-            condition is not None
-            and handler is not None
+        return (
+            handler is not None
             and handler.type == "member_expression"
             and _mentions(model, condition, handler)
-        ):
-            return True  # ``if (this.handler == null) { this.handler = …; on(e, this.handler) }``
-    return False
+        )
+
+    latch = latch_of(call.node, stop, marks)
+    if latch is None:
+        return False
+    return latch.flag is None or _outlives_target(model, latch.flag, target)
+
+
+def _outlives_target(model: SemanticModel, flag: Node, target: Node) -> bool:
+    """Whether a latch's flag is owned by something that lives as long as the target: the
+    module (a module-level binding), or the same object the target hangs off (``this``)."""
+    root = root_object(flag)
+    if root is None:
+        return False
+    binding = model.binding_of(root) if root.type == "identifier" else None
+    if binding is not None and binding.scope.is_module:
+        return True
+    owner = root_object(target)
+    return owner is not None and same_location(model, root, owner)
 
 
 def _mentions(model: SemanticModel, node: Node, target: Node) -> bool:
@@ -1358,7 +1378,9 @@ def _check_events_helper(ctx: RuleContext, call: CallSite) -> Finding | None:
         )
     if signal is not None:
         why += " (its `{ signal }` comes from an AbortController that is never aborted)"
-    confidence = repetition_confidence(model, call)
+    confidence = confidence_of(
+        Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED)
+    )
     more = f"one more {per_word(function)}"
     headline = fit(
         f"{helper} adds a listener to {holder.description} that nothing removes, {more}",

@@ -66,9 +66,10 @@ from nodeleaklint.fixes.builders import remove_statement
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import same_location
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.listeners import listened_per_call
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.scopes import BindingKind, CallSite, Repetition
+from nodeleaklint.semantics.scopes import BindingKind, CallSite
 from nodeleaklint.semantics.syntax import (
     dotted_name,
     number_value,
@@ -78,7 +79,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.vocabulary import EVENTS_MODULES, LISTEN_METHODS
+from nodeleaklint.semantics.vocabulary import EVENTS_MODULES
 
 META = RuleMeta(
     id="NLL102",
@@ -89,35 +90,16 @@ META = RuleMeta(
         "long-lived listeners are expected, set a small explicit bound."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(RuleOption("threshold", 50, int, "Limits above this value are reported."),),
 )
 
 _INF = float("inf")
 
 
-def _listened_per_call(model: SemanticModel, targets: list[Node] | None) -> CallSite | str | None:
-    """A listener added, in code that runs again and again (per request, event, call or loop
-    turn), to one of ``targets`` (the same storage location; any emitter when None): the
-    evidence that the raised limit hides a pile-up, not a deliberate fan-out. A registration
-    of this file, or where another file of the project adds one (the project view)."""
-    for registration in model.calls_named(*sorted(LISTEN_METHODS)):
-        function = registration.function
-        repeats = registration.in_loop or (
-            function is not None and function.repetition is Repetition.REPEATING
-        )
-        if not repeats or registration.obj is None:
-            continue
-        if targets is None or any(same_location(model, registration.obj, t) for t in targets):
-            return registration
-    for target in targets or ():
-        node = unwrap(target)
-        binding = model.binding_of(node) if node is not None and node.type == "identifier" else None
-        if binding is not None and binding.scope.is_module:
-            place = model.listened_elsewhere.get(binding.name)
-            if place is not None:
-                return place
-    return None
+def _confidence(piling: CallSite | str | None) -> Confidence:
+    """The raise is on an emitter we see; it hides a pile-up (the repetition) only when the
+    same emitter also gets listeners in code that repeats (SPEC §2 NLL102)."""
+    return confidence_of(Evidence(repetition=certainty(piling is not None), holder=ESTABLISHED))
 
 
 def _related(ctx: RuleContext, piling: CallSite | str | None) -> list[RelatedLocation]:
@@ -192,7 +174,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         else:
             emitters = [call.obj]
             where = f"on `{snippet(call.obj)}`"
-        piling = _listened_per_call(model, emitters)
+        piling = listened_per_call(model, emitters)
         shown = f"`{snippet(call.callee)}({snippet(call.args[0], 20)})`"
         yield ctx.finding(
             call.node,
@@ -209,7 +191,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ),
                 *_elsewhere(piling),
             ],
-            confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
+            confidence=_confidence(piling),
             related=_related(ctx, piling),
             autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
         )
@@ -223,7 +205,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if value is not None and 0 < value <= threshold:
             continue
         change = _describe(value) if value is not None else "changes the listener limit"
-        piling = _listened_per_call(model, None)
+        piling = listened_per_call(model, None)
         shown = f"`{left} = {snippet(right, 24)}`"
         yield ctx.finding(
             assignment,
@@ -240,6 +222,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ),
                 *_elsewhere(piling),
             ],
-            confidence=Confidence.HIGH if piling is not None else Confidence.MEDIUM,
+            confidence=_confidence(piling),
             related=_related(ctx, piling),
         )

@@ -121,23 +121,26 @@ from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.cleanup import (
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, confidence_of
+from nodeleaklint.semantics.contexts import Context, context_of, field_class
+from nodeleaklint.semantics.flow import (
     Fate,
     Flow,
     FlowKind,
-    Place,
     ReleaseSpec,
     fate_of,
     flow_of,
+    overwritten_before,
+    value_sources,
+)
+from nodeleaklint.semantics.locations import (
+    Place,
     never_holds_a_value,
     occurrences,
-    overwritten_before,
     place_of,
     same_location,
-    value_sources,
     written_values,
 )
-from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.retention import retained_large_values
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
@@ -159,6 +162,7 @@ from nodeleaklint.semantics.teardown import (
     teardown_of,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
+from nodeleaklint.semantics.vocabulary import end_events
 
 META = RuleMeta(
     id="NLL201",
@@ -170,7 +174,6 @@ META = RuleMeta(
         "or pass an `AbortSignal`; `.unref()` alone is not enough."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(
         RuleOption(
             "check-module-level",
@@ -204,6 +207,12 @@ _STRAIGHT_LINE = frozenset(
 
 
 # -- where the timer is started ---------------------------------------------------------------
+
+
+def _confidence(context: Context) -> Confidence:
+    """A timer that is never cleared is held by the event loop's timer list for good (the
+    holder is seen); how sure we are rests on whether its code is seen to repeat."""
+    return confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
 
 
 # -- what the callback keeps ----------------------------------------------------------------
@@ -392,7 +401,8 @@ def _only_self_cleared(model: SemanticModel, call: CallSite) -> tuple[str, bool]
     )
 
 
-_END_OF_WORK_EVENTS = frozenset({"close", "end", "disconnect", "finish"})
+# The events that end a request's, a response's or a connection's work.
+_END_OF_WORK_EVENTS = end_events("readable", "writable", "connection")
 
 
 def _cleared_after_overwrite(model: SemanticModel, call: CallSite) -> tuple[str, bool] | None:
@@ -743,7 +753,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     f"`for await … of {call.display()}` {loop_words}",
                     f"This `for await` loop {loop_words}",
                 ),
-                confidence=context.confidence,
+                confidence=_confidence(context),
                 notes=[
                     sentence(
                         f"`for await … of {call.display()}` runs in {context.where}: there is no "
@@ -782,7 +792,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"`{short(text(call.callee))}(…)` {kept_words}",
                 f"This interval {kept_words}",
             ),
-            confidence=context.confidence,
+            confidence=_confidence(context),
             notes=notes,
         )
     yield from _chains(ctx, module_level)
@@ -1061,7 +1071,8 @@ def _repeats_unpaired(
     return None
 
 
-_FAILURE_EVENTS = frozenset({"error", "close", "end", "timeout", "disconnect"})
+# The events a connection sends when it fails: several of them fire for one failure.
+_FAILURE_EVENTS = end_events("connection", failures=True)
 
 
 def _listener_sites(model: SemanticModel, function: FunctionInfo | None) -> list[CallSite]:
@@ -1570,7 +1581,7 @@ def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
                 f"{function.display()} reschedules itself forever; {forever}",
                 f"This timeout chain never ends; {forever}",
             ),
-            confidence=context.confidence,
+            confidence=_confidence(context),
             notes=[
                 sentence(
                     f"`{call.display()}` reschedules {function.display()} on every run with no "

@@ -139,8 +139,8 @@ from dataclasses import dataclass, field
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import in_function, member_index, object_property
+from nodeleaklint.rules.headlines import fit_choice, sentence
+from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import is_decorated, per_word
 from nodeleaklint.semantics.eviction import (
     COMPARISONS,
@@ -153,8 +153,10 @@ from nodeleaklint.semantics.eviction import (
     turns_away,
     walks,
 )
+from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.reachable import in_function
 from nodeleaklint.semantics.repetition import is_registration
 from nodeleaklint.semantics.scopes import (
     Binding,
@@ -199,7 +201,6 @@ META = RuleMeta(
         "key per-request metadata by the request in a `WeakMap`."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
 )
 
 GROWTH_METHODS = {"Map": ("set",), "Set": ("add",), "array": ("push", "unshift"), "object": ()}
@@ -474,13 +475,14 @@ def _memoized_explanation(memoized: str, limit: str, name: str, per: str) -> tup
     """The headline of a memoize finding, and a note with the memoizing call when the
     headline had to leave it out."""
     whole = f"{memoized} keeps one cache entry per distinct argument with {limit}"
-    headline = fit(
+    variants = (
         f"{whole}; `{name}` gets a new argument {per}",
         f"The cache inside `{name}` keeps one entry per distinct argument with {limit}, "
         f"a new one {per}",
         f"The cache inside `{name}` gains an entry {per}, with {limit}",
     )
-    return headline, [] if headline.startswith(whole) else [sentence(whole)]
+    chosen = fit_choice(*variants)
+    return variants[chosen], [] if chosen == 0 else [sentence(whole)]
 
 
 def _kept_in(model: SemanticModel, call: CallSite) -> Binding | None:
@@ -1218,18 +1220,17 @@ def _finding(
 ) -> Finding:
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
-    confidence = Confidence.HIGH
     singleton = ctx.model.created_once_elsewhere(_class_name(candidate))
-    if (
-        eviction
-        or sibling
-        or candidate.imported  # the evidence is another file's: medium at most
-        or (candidate.instance and singleton is None)
-        or not first.event_driven
-        or candidate.exported
-        or uses.escapes
-    ):
-        confidence = Confidence.MEDIUM
+    evidence = Evidence(
+        repetition=certainty(first.event_driven),
+        # An imported collection's lifetime is another file's evidence; an instance field
+        # lives as long as the process only when its class is seen created once.
+        holder=certainty(not candidate.imported and not (candidate.instance and singleton is None)),
+        # Some eviction, a sibling collection's release, or a collection that other code may
+        # empty (exported, or escaping to calls we cannot see) are releases we cannot rule out.
+        unreleased=certainty(not (eviction or sibling or candidate.exported or uses.escapes)),
+    )
+    confidence = confidence_of(evidence)
     origin = first.origin
     if first.unbounded:
         origin = f"{origin} ({first.unbounded})"
@@ -1282,8 +1283,9 @@ def _finding(
         f"the life of {lifetime}{caveat}"
     )
     holder = f"{_capital(candidate.holder)} ({_WHAT[candidate.kind]})"
-    headline = _headline(candidate, first, _summary(uses, eviction, teardown_only, sibling, expiry))
-    subject = "It" if headline.startswith(holder) else holder
+    summary = _summary(uses, eviction, teardown_only, sibling, expiry)
+    headline, named = _headline(candidate, first, summary)
+    subject = "It" if named else holder
     notes = [
         sentence(f"{subject} {verb} at `{first.shown}` in {where}{more}"),
         sentence(shrinks),
@@ -1317,20 +1319,23 @@ def _summary(
     return "nothing deletes them"
 
 
-def _headline(candidate: Candidate, first: Growth, summary: str) -> str:
+def _headline(candidate: Candidate, first: Growth, summary: str) -> tuple[str, bool]:
     """What leaks (one more entry), what holds it (the collection) and why it repeats (the
-    growth runs per request, event, instance or call), most detailed first."""
+    growth runs per request, event, instance or call), most detailed first; and whether it
+    names the collection with its kind (the notes then call it "it")."""
     holder = _capital(candidate.holder)
     unit = _UNIT[candidate.kind]
     per = per_word(first.function)
     if per == "per instance" and first.function.method_kind != "constructor":
         per = "per event" if first.event_driven else "per call"  # a callback set up there
-    return fit(
+    variants = (
         f"{holder} ({_WHAT[candidate.kind]}) gains {unit} {per} at `{first.shown}`; {summary}",
         f"{holder} gains {unit} {per} at `{first.shown}`; {summary}",
         f"{holder} gains {unit} {per}; {summary}",
         f"This collection gains {unit} {per}; {summary}",
     )
+    chosen = fit_choice(*variants)
+    return variants[chosen], chosen == 0
 
 
 def _capital(value: str) -> str:

@@ -127,19 +127,14 @@ from functools import partial
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
-from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import (
-    all_listener_removals,
-    calls_passing,
-    in_function,
-    listener_removals,
-    method_calls_on,
-    object_property,
-    same_location,
-    signal_state,
-)
+from nodeleaklint.rules.headlines import fit, fit_choice, sentence
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.flow import calls_passing, method_calls_on
 from nodeleaklint.semantics.lifetimes import Lifetime
+from nodeleaklint.semantics.listener_removals import all_listener_removals, listener_removals
+from nodeleaklint.semantics.locations import object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.reachable import in_function
 from nodeleaklint.semantics.resources import lent_by_pool
 from nodeleaklint.semantics.retention import (
     DEFAULT_MIN_BYTES,
@@ -149,6 +144,7 @@ from nodeleaklint.semantics.retention import (
     shared_render_caches,
 )
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     is_function,
     outer,
@@ -180,7 +176,6 @@ META = RuleMeta(
         "fields the closure needs and release the holder when the request ends."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(
         RuleOption(
             "min-bytes",
@@ -321,20 +316,33 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
         brief = growth
     name = f"`{first.binding.name}`"
     what = first.large.what
-    headline = fit(
+    variants = (
         f"{name} ({what}) stays alive in {holder.label}, {brief}",
         f"{name} ({what}) stays alive in {holder.brief}, {brief}",
         f"{name} ({first.large.short}) stays alive in {holder.brief}, {brief}",
         f"{name} stays alive in {holder.brief}, {brief}",
         f"{name} stays alive in {holder.brief}",
     )
-    notes = [] if headline.startswith(f"{name} ({what})") else [f"{name} is {what}."]
+    chosen = fit_choice(*variants)
+    headline = variants[chosen]
+    # A note says what the value is when the headline could not say it in full.
+    said = chosen < 2 or (chosen == 2 and first.large.short == what)
+    notes = [] if said else [f"{name} is {what}."]
     notes.append(first.why(holder.label))
     if len(kept) > 1:
         notes.append("It also keeps " + ", ".join(f"`{r.binding.name}`" for r in kept[1:]) + ".")
     notes.append(sentence(f"{holder.lasts}, {growth}" if first.large.request else holder.lasts))
     certain = all(r.large.certain for r in kept)
-    confidence = Confidence.HIGH if certain and not holder.medium else Confidence.MEDIUM
+    # A closure kept for good leaks its values without repeating, and its holder is
+    # long-lived by construction; an exported or pooled one may be let go of
+    # out of our sight, and a value whose size is known only at run time may be small.
+    evidence = Evidence(
+        repetition=ESTABLISHED,
+        holder=ESTABLISHED,
+        retained=certainty(certain),
+        unreleased=certainty(not holder.medium),
+    )
+    confidence = confidence_of(evidence)
     related = []
     for retained in kept:
         related.append(

@@ -134,17 +134,14 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nodeleaklint.findings import Confidence, Finding, Severity
+from nodeleaklint.findings import Finding, Severity
 from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.cleanup import (
-    listener_removals,
-    member_index,
-    object_property,
-    same_location,
-)
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.listener_removals import listener_removals
+from nodeleaklint.semantics.locations import member_index, object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.streams import (
@@ -193,6 +190,7 @@ from nodeleaklint.semantics.vocabulary import (
     STREAM_WATCHERS,
     UPSTREAM_REQUEST_NAMES,
     UPSTREAM_STOP_METHODS,
+    WORK_ENDED_EVENTS,
 )
 
 META = RuleMeta(
@@ -208,7 +206,6 @@ META = RuleMeta(
         "fails or closes early."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
 )
 
 # Argument kinds that cannot carry an abort signal.
@@ -543,9 +540,10 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
             dst_info is not None and dst_info.handle
         )
         event = model.is_event_driven(function)
-        high = event and known_handle
+        # A stream of unknown kind may hold no handle at all: then what leaks is a guess.
+        evidence = Evidence(certainty(event), ESTABLISHED, retained=certainty(known_handle))
         yield (
-            _hand_finding(ctx, pipe, src_info, dst_info, src_leaks, dst_leaks, high),
+            _hand_finding(ctx, pipe, src_info, dst_info, src_leaks, dst_leaks, evidence),
             (pipe.data_call),
         )
 
@@ -1049,7 +1047,7 @@ def _aborted_only(
     if name is None or name.type != "identifier":
         return None
     # A 'close' / 'finish' listener (on any object but the upstream itself) that stops it.
-    for other in _listener_sites(model, frozenset({"close", "finish", "end"})):
+    for other in _listener_sites(model, WORK_ENDED_EVENTS):
         if other.obj is None or _same(model, other.obj, name):
             continue
         if _tears_down(model, other.args[1], [name]):
@@ -1066,7 +1064,9 @@ def _aborted_only(
             return None
     consumed = _body_consumer(model, site.obj) if site.obj is not None else None
     event = model.is_event_driven(function)
-    confidence = Confidence.HIGH if event and consumed is not None else Confidence.MEDIUM
+    # The upstream holds its socket for sure only while its body is being consumed.
+    evidence = Evidence(certainty(event), ESTABLISHED, retained=certainty(consumed is not None))
+    confidence = confidence_of(evidence)
     where = _where(function)
     client = short(" ".join(text(site.obj).split()), 30)
     read = (
@@ -1148,7 +1148,7 @@ def _upstream_finding(
 ) -> Finding:
     model = ctx.model
     event = model.is_event_driven(function)
-    confidence = Confidence.HIGH if event else Confidence.MEDIUM
+    confidence = confidence_of(Evidence(repetition=certainty(event), holder=ESTABLISHED))
     target = f"`{short(' '.join(text(client).split()), 30)}`" if client is not None else "it"
     if timeout_only:
         missing = "its only abort signal is a timeout, not the client's disconnect"
@@ -1243,7 +1243,7 @@ def _hand_finding(
     dst_info: StreamInfo | None,
     src_leaks: bool,
     dst_leaks: bool,
-    high: bool,
+    evidence: Evidence,
 ) -> Finding:
     src = _name(pipe.src, src_info.description if src_info is not None else None)
     dst = _name(pipe.dst, dst_info.description if dst_info is not None else None)
@@ -1276,7 +1276,7 @@ def _hand_finding(
         "`node:stream` (or `await pipeline(src, dst)` from `node:stream/promises`): it destroys "
         "both streams when either fails or closes early."
     )
-    confidence = Confidence.HIGH if high else Confidence.MEDIUM
+    confidence = confidence_of(evidence)
     return ctx.finding(pipe.data_call.node, headline, notes=notes, confidence=confidence, fix=fix)
 
 
@@ -1341,8 +1341,11 @@ def _finding(
     ]
     # Only a source of unknown kind is at stake: it may hold no handle at all.
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
-    high = event_driven and not unknown_only and not thrown_first
-    confidence = Confidence.HIGH if high else Confidence.MEDIUM
+    # A source with no `'error'` listener throws before it can leak; a source of unknown
+    # kind may hold no handle: either way what is kept is not established.
+    retained = certainty(not unknown_only and not thrown_first)
+    evidence = Evidence(certainty(event_driven), ESTABLISHED, retained=retained)
+    confidence = confidence_of(evidence)
     rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
     return ctx.finding(call.node, headline, notes=notes, confidence=confidence, autofix=rewrite)
 

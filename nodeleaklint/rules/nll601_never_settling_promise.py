@@ -137,7 +137,8 @@ from collections.abc import Iterator
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.contexts import context_of, repetition_confidence
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.contexts import context_of, repetition_certainty
 from nodeleaklint.semantics.promises import detached_waiters, long_lived_races, parked_deferreds
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.syntax import is_function, snippet, unwrap
@@ -151,7 +152,6 @@ META = RuleMeta(
         "work, with a timeout or an AbortSignal as a backstop), or drop the promise."
     ),
     severity=Severity.ERROR,
-    confidence=Confidence.HIGH,
 )
 
 
@@ -172,7 +172,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         repetition = model.repetition(where)
         if where is None or repetition is Repetition.ONCE:
             continue
-        confidence = repetition_confidence(model, call)
+        # What waits on it is its caller's frame, parked for good: the holder is seen.
+        evidence = Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED)
+        confidence = confidence_of(evidence)
         params = (
             "declares no `resolve`/`reject`"
             if not info.params
@@ -219,12 +221,10 @@ def _races(ctx: RuleContext) -> Iterator[Finding]:
         else:
             repeat = f"on every run of {context.where}"
             brief = "on every call"
-        if hold.shown and hold.unbounded:
-            confidence = Confidence.HIGH
-        elif hold.shown:
-            confidence = repetition_confidence(model, call)
-        else:
-            confidence = Confidence.MEDIUM
+        # An endless loop around the race is its repetition; the long-lived promise is the
+        # holder, seen only when it is shown to be the same promise every time.
+        repetition = ESTABLISHED if hold.unbounded else repetition_certainty(model, call)
+        confidence = confidence_of(Evidence(repetition=repetition, holder=certainty(hold.shown)))
         name = "race" if call.name == "race" else "any"
         yield ctx.finding(
             call.node,

@@ -184,20 +184,11 @@ from nodeleaklint.fixes.builders import release_in_finally
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit
-from nodeleaklint.semantics.cleanup import (
-    Flow,
-    FlowKind,
-    Place,
-    ReleaseSpec,
-    fate_of,
-    flow_of,
-    object_property,
-    occurrences,
-    place_of,
-    signal_state,
-)
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of
+from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
 from nodeleaklint.semantics.lifetimes import Lifetime
+from nodeleaklint.semantics.locations import Place, object_property, occurrences, place_of
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.obligations import unclosed_on_failure
 from nodeleaklint.semantics.provenance import origin_of
@@ -220,6 +211,7 @@ from nodeleaklint.semantics.resources import (
     learned_misses,
 )
 from nodeleaklint.semantics.scopes import CallSite, Repetition
+from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
@@ -246,7 +238,6 @@ META = RuleMeta(
         "shutdown), or close it on every path: `try { … } finally { await client.end() }`."
     ),
     severity=Severity.WARNING,
-    confidence=Confidence.HIGH,
     options=(
         RuleOption(
             "clients",
@@ -479,7 +470,8 @@ def _judge(
 ) -> Finding | None:
     model = ctx.model
     flow = flow_of(model, call.node, spec)
-    confidence = context.confidence
+    # The event loop keeps an open client's handles: the holder is seen.
+    confidence = confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
     per = context.per or "per call"
     made = f"`{_created(call)}`"
     where = context.where
@@ -789,7 +781,7 @@ def _abort_controllers(ctx: RuleContext) -> Iterator[Finding]:
             if target is None or signal_state(model, member).aborted:
                 continue
             site, holder = target
-            confidence = context.confidence
+            confidence = confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
             per = context.per or "per call"
             yield ctx.finding(
                 call.node,
@@ -893,7 +885,10 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     kind = acquisition.kind
     per = context.per or "per call"
     headline, notes = _resource_message(ctx, acquisition, verdict, context.where, per)
-    confidence = Confidence.MEDIUM if verdict.verdict is Verdict.AWAIT else context.confidence
+    # AWAIT: the code gives it back, unless an `await` before that throws.
+    unreleased = certainty(verdict.verdict is not Verdict.AWAIT)
+    evidence = Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=unreleased)
+    confidence = confidence_of(evidence)
     related = []
     if verdict.verdict is Verdict.EXIT and verdict.disposal is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun

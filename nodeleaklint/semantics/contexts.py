@@ -11,18 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nodeleaklint.findings import Confidence
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
+from nodeleaklint.semantics.confidence import ESTABLISHED, INFERRED, Certainty
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
-    is_inside,
     string_value,
     text,
-    unwrap,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +42,7 @@ class Context:
     repetition: Repetition
     where: str
     per: str  # "" at module top level
-    confidence: Confidence = Confidence.MEDIUM  # see ``repetition_confidence``
+    repeats: Certainty = INFERRED  # see ``repetition_certainty``
 
 
 def context_of(model: SemanticModel, call: CallSite) -> Context:
@@ -62,33 +60,34 @@ def context_of(model: SemanticModel, call: CallSite) -> Context:
         repetition,
         function.describe(),
         per_word(function),
-        repetition_confidence(model, call),
+        repetition_certainty(model, call),
     )
 
 
-def repetition_confidence(model: SemanticModel, call: CallSite) -> Confidence:
-    """How sure a finding can be that ``call`` runs again and again.
+def repetition_certainty(model: SemanticModel, call: CallSite) -> Certainty:
+    """Whether ``call`` is seen to run again and again (the ``repetition`` part of a
+    finding's ``confidence.Evidence``).
 
-    High when the repetition is seen: an endless loop around it or around a call of its
+    Established when the repetition is seen: an endless loop around it or around a call of its
     function, a function that runs per request, event or timer tick
     (``SemanticModel.is_event_driven``), or a method of a DI-decorated service (NestJS's
-    ``@Injectable()``: its methods serve requests). Medium when it is only possible: a
+    ``@Injectable()``: its methods serve requests). Inferred when it is only possible: a
     method, constructor or exported function runs per call of an API whose callers are in
     other files, and in applications those are often start-up code that runs once (a
     service's ``init``, a singleton's constructor).
     """
     function = call.function
     if call.in_loop:
-        return Confidence.HIGH
+        return ESTABLISHED
     if function is None or function.repetition is not Repetition.REPEATING:
-        return Confidence.MEDIUM
+        return INFERRED
     if (
         model.is_event_driven(function)
         or _called_in_a_loop(model, function)
         or _in_a_service_method(function)
     ):
-        return Confidence.HIGH
-    return Confidence.MEDIUM
+        return ESTABLISHED
+    return INFERRED
 
 
 def _in_a_service_method(function: FunctionInfo) -> bool:
@@ -164,63 +163,3 @@ def per_word(function: FunctionInfo | None) -> str:
             return "per call"
         current = current.parent
     return "per call"
-
-
-def latch_of(model: SemanticModel, node: Node, function: FunctionInfo | None) -> str | None:
-    """The flag that makes ``node`` run once per owner of the flag (SPEC §1 *Latches*): it
-    sits in ``if (flag) { …; flag = false }`` (or ``if (!done) { done = true; … }``) inside
-    ``function``, and the flag outlives a run of ``function`` (a field, or a binding declared
-    outside it). Returns the flag's text for messages."""
-    stop = function.node if function is not None else None
-    for parent in ancestors(node):
-        if stop is not None and parent.id == stop.id:
-            return None
-        if parent.type in FUNCTION_KINDS:
-            return None
-        if parent.type != "if_statement":
-            continue
-        consequence = parent.child_by_field_name("consequence")
-        if consequence is None or not is_inside(node, consequence):
-            continue
-        flags = _flags(parent.child_by_field_name("condition"))
-        for assigned in _assignments(consequence):
-            left = unwrap(assigned.child_by_field_name("left"))
-            if left is not None and text(left) in flags and _outlives_run(model, left, function):
-                return text(left)
-    return None
-
-
-def _flags(condition: Node | None) -> set[str]:
-    """The names a latch condition tests: ``flag``, ``!flag``, ``this.flag``, ``a && !b``."""
-    found: set[str] = set()
-    stack = [unwrap(condition)]
-    while stack:
-        current = stack.pop()
-        if current is None:
-            continue
-        if current.type in ("identifier", "member_expression"):
-            found.add(text(current))
-        elif current.type in ("unary_expression", "binary_expression"):
-            stack.extend(unwrap(child) for child in current.named_children)
-    return found
-
-
-def _assignments(block: Node) -> list[Node]:
-    """Assignments in ``block``, not in functions nested in it."""
-    found: list[Node] = []
-    stack = [block]
-    while stack:
-        current = stack.pop()
-        if current.type == "assignment_expression":
-            found.append(current)
-        stack.extend(c for c in current.named_children if c.type not in FUNCTION_KINDS)
-    return found
-
-
-def _outlives_run(model: SemanticModel, flag: Node, function: FunctionInfo | None) -> bool:
-    if flag.type == "member_expression":
-        return True
-    binding = model.binding_of(flag)
-    if binding is None or function is None:
-        return binding is not None
-    return binding.scope.function is not function  # declared outside: kept between runs

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.cleanup import same_location
+from nodeleaklint.semantics.locations import same_location
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     call_arguments,

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.contexts import field_class
+from nodeleaklint.semantics.latches import latch_of
+from nodeleaklint.semantics.listeners import first_added_per_call
 from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE
 from nodeleaklint.semantics.provenance import imported_name
 from nodeleaklint.semantics.repetition import (
@@ -29,21 +31,17 @@ from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, Functi
 from nodeleaklint.semantics.syntax import (
     CLASS_KINDS,
     FUNCTION_KINDS,
-    ancestors,
     dotted_name,
-    is_inside,
     is_require_call,
     outer,
-    own_nodes,
     required_module,
     root_object,
-    short,
     string_value,
     text,
     unwrap,
 )
 from nodeleaklint.semantics.values import collection_kind
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, NODE_BUILTINS, SIZE_AND_SHRINK
+from nodeleaklint.semantics.vocabulary import NODE_BUILTINS, SIZE_AND_SHRINK
 
 
 @dataclass(frozen=True)
@@ -352,9 +350,9 @@ def _use_at(
         if field_class(node) is not None:  # a field initializer runs per instance
             return Use(target, member, node, Repetition.UNKNOWN, "a class field initializer")
         return Use(target, member, node, Repetition.ONCE, "module top level")
-    latch = _lazy_once(node, function.node)
+    latch = latch_of(node, function.node)
     if latch is not None:  # ``if (!cache) cache = create()``: once, however often it runs
-        return Use(target, member, node, Repetition.ONCE, f"lazily, once (`{latch}`)")
+        return Use(target, member, node, Repetition.ONCE, f"lazily, once (`{latch.shown}`)")
     reason, driven = callers.described(function)
     if function.repetition is Repetition.UNKNOWN:
         via = _deciding_export(function, callers.exported)
@@ -370,64 +368,6 @@ def _use_at(
         driven=driven,
         kept_locally=kept_locally,
     )
-
-
-# Conditions that hold only until a slot is filled: ``!x``, ``x == null``, ``x === undefined``.
-_EMPTY_TESTS = ("null", "undefined")
-
-
-def _lazy_once(node: Node, stop: Node) -> str | None:
-    """The latch that makes ``node`` run once: it sits in ``if (!slot) { … slot = … }`` (or
-    is the right side of ``slot ??= …`` / ``slot ||= …``) within ``stop``; the slot is a
-    variable or a member. Returns the latch's text for messages."""
-    current = outer(node)
-    parent = current.parent
-    if parent is not None and parent.type == "augmented_assignment_expression":
-        operator = text(parent.child_by_field_name("operator"))
-        if operator in ("??=", "||="):
-            return short(text(parent), 40)
-    for ancestor in ancestors(node):
-        if ancestor.id == stop.id:
-            return None
-        if ancestor.type != "if_statement":
-            continue
-        slot = _emptiness_test(ancestor.child_by_field_name("condition"))
-        body = ancestor.child_by_field_name("consequence")
-        if (
-            slot is not None
-            and body is not None
-            and is_inside(node, body)
-            and any(
-                child.type == "assignment_expression"
-                and text(child.child_by_field_name("left")) == slot
-                for child in own_nodes(body)
-            )
-        ):
-            return f"if (!{slot})"
-    return None
-
-
-def _emptiness_test(condition: Node | None) -> str | None:
-    """The slot an ``if`` condition tests for emptiness: ``!cache``, ``cache == null``."""
-    node = unwrap(condition)
-    if node is None:
-        return None
-    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
-        argument = unwrap(node.child_by_field_name("argument"))
-        return text(argument) if argument is not None and dotted_name(argument) else None
-    if node.type == "binary_expression":
-        left = unwrap(node.child_by_field_name("left"))
-        right = unwrap(node.child_by_field_name("right"))
-        operator = text(node.child_by_field_name("operator"))
-        if (
-            operator in ("==", "===")
-            and left is not None
-            and right is not None
-            and text(right) in _EMPTY_TESTS
-            and dotted_name(left)
-        ):
-            return text(left)
-    return None
 
 
 def _deciding_export(function: FunctionInfo, export_names: dict[int, str]) -> str | None:
@@ -517,19 +457,21 @@ def shrinks(binding: Binding) -> bool:
 
 def listened_per_call(facts: Collected, binding: Binding) -> int | None:
     """The line of a listener added to ``binding`` (``bus.on(…)``) in code that runs again and
-    again — per request, event, call or loop turn — or None."""
+    again — per request, event, call or loop turn — or None (``listeners.adds_per_call``)."""
+    references = {reference.id for reference in binding.references}
+    candidates: list[CallSite] = []
     for reference in binding.references:
         member = outer(reference).parent
         if member is None or member.type != "member_expression":
             continue
         site = outer(member).parent
         call = facts.call_by_node.get(site.id) if site is not None else None
-        if call is None or call.name not in LISTEN_METHODS or call.obj is None:
-            continue
-        target = unwrap(call.obj)
-        if target is None or target.id != reference.id:
-            continue
-        function = call.function
-        if call.in_loop or (function is not None and function.repetition is Repetition.REPEATING):
-            return call.node.start_point.row + 1
-    return None
+        if call is not None:
+            candidates.append(call)
+
+    def named(obj: Node) -> bool:
+        target = unwrap(obj)
+        return target is not None and target.id in references
+
+    found = first_added_per_call(candidates, named)
+    return found.node.start_point.row + 1 if found is not None else None

@@ -61,7 +61,7 @@ class SemanticModel:
     calls_by_name: dict[str, list[CallSite]] = field(default_factory=dict)
     classes: list[ClassInfo] = field(default_factory=list)
     factories: list[Factory] = field(default_factory=list)
-    # Derived indexes that semantics modules build on demand, once per file (see cleanup.py).
+    # Derived indexes that semantics modules build on demand, once per file (member_index).
     cache: dict[str, object] = field(default_factory=dict, repr=False)
     # What the project view learned about this file's classes: which have one instance,
     # created at start-up, and which are created per call, as locals (class name -> where).

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.cleanup import Place, place_of
+from nodeleaklint.semantics.locations import Place, place_of
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, text, unwrap
 from nodeleaklint.semantics.vocabulary import CONNECTION_CLOSE_METHODS, CONNECTION_OPEN_METHODS

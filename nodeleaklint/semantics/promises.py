@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.cleanup import FlowKind, ReleaseSpec, flow_of, occurrences, place_of
+from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of
+from nodeleaklint.semantics.latches import latch_of
+from nodeleaklint.semantics.locations import occurrences, place_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -42,7 +44,6 @@ from nodeleaklint.semantics.syntax import (
     is_function,
     is_inside,
     outer,
-    own_nodes,
     string_value,
     text,
     unwrap,
@@ -74,7 +75,9 @@ def long_lived_races(model: SemanticModel) -> list[RaceHold]:
         if array is None or array.type != "array" or function is None:
             continue
         loop = _loop_around(call.node, function)
-        once = model.repetition(function) is Repetition.ONCE or _latched(model, call, function)
+        # A latch (``if (stopping) return; stopping = true;``): once per owner of the flag.
+        latched = latch_of(call.node, function.node) is not None
+        once = model.repetition(function) is Repetition.ONCE or latched
         if once and not _unbounded(loop):
             continue  # no loop, or a bounded one, in code that runs once
         elements = [unwrap(e) for e in array.named_children if e.type != "comment"]
@@ -284,43 +287,6 @@ def _made_per_call(model: SemanticModel, function: FunctionInfo, param: Binding)
             and is_inside(local.node, target.node)
         ):
             return True
-    return False
-
-
-def _latched(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bool:
-    """``if (stopping) return; stopping = true;`` before the call: the region runs once per
-    owner of the flag (SPEC §1 *Latches*)."""
-    body = function.body
-    if body is None or body.type != "statement_block":
-        return False
-    guards: set[str] = set()
-    for statement in body.named_children:
-        if statement.start_byte >= call.node.start_byte:
-            break
-        if statement.type == "if_statement":
-            condition = unwrap(statement.child_by_field_name("condition"))
-            consequence = statement.child_by_field_name("consequence")
-            leaves = consequence is not None and any(
-                node.type in ("return_statement", "throw_statement")
-                for node in own_nodes(consequence)
-            )
-            if (
-                condition is not None
-                and leaves
-                and condition.type
-                in (
-                    "identifier",
-                    "member_expression",
-                )
-            ):
-                guards.add(text(condition))
-        if statement.type == "expression_statement" and guards:
-            expression = unwrap(statement.named_children[0]) if statement.named_children else None
-            if expression is not None and expression.type == "assignment_expression":
-                left = text(expression.child_by_field_name("left"))
-                right = text(expression.child_by_field_name("right"))
-                if left in guards and right == "true":
-                    return True
     return False
 
 

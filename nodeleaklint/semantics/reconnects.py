@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
-from nodeleaklint.semantics.cleanup import Place, member_index, place_of
+from nodeleaklint.semantics.locations import Place, member_index, place_of
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (

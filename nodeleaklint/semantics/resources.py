@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.cleanup import Flow, FlowKind, ReleaseSpec, fate_of, flow_of, place_of
 from nodeleaklint.semantics.contexts import Context, context_of
+from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
+from nodeleaklint.semantics.locations import place_of
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (

@@ -582,10 +582,13 @@ def _assigned_value(write: Node) -> Node | None:
 
 
 def _closure_name(function: FunctionInfo) -> str:
-    shown = function.display()
-    if shown.startswith("`"):
-        return f"the closure {shown}"
-    return shown.replace("an anonymous function", "a closure")
+    """``the closure `onTick```, ``the callback passed to `…```, or ``a closure``: from what
+    the model knows of the function, not from the words ``display`` chose."""
+    if function.name:
+        return f"the closure {function.display()}"
+    if function.callback_of is not None:
+        return function.display()
+    return "a closure"
 
 
 # -- caches shared by every server render ------------------------------------------------------

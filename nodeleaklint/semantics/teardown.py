@@ -15,21 +15,17 @@ from dataclasses import dataclass, field
 
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.cleanup import (
-    FlowKind,
-    Place,
-    ReleaseSpec,
-    flow_of,
-    value_sources,
-)
+from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_sources
+from nodeleaklint.semantics.locations import Place
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import is_inside, string_value, unwrap
 from nodeleaklint.semantics.timers import timer_calls
+from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS
 
 TIMER_CLEARS = ReleaseSpec(functions=frozenset({"clearInterval", "clearTimeout"}))
-# The instance's own events that end its working life.
-CLOSING_EVENTS = frozenset({"close", "end", "destroy", "disconnect", "exit"})
+# The instance's own events that end its working life (and the ``'destroy'`` some emit).
+CLOSING_EVENTS = CONNECTION_END_EVENTS | {"destroy"}
 _MAX_DEPTH = 6
 
 

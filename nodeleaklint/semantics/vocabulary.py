@@ -5,6 +5,8 @@ Data, not code: what the common frameworks guarantee about how often a method ru
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from nodeleaklint.semantics.frameworks import DEFAULT as _FRAMEWORKS
 
 # Framework lifecycles live in one table (``frameworks.FRAMEWORKS``); these are the built-in
@@ -40,6 +42,8 @@ LISTEN_METHODS = frozenset(
     {"on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"}
 )
 ONCE_METHODS = frozenset({"once", "prependOnceListener"})
+# Methods that remove one listener (``off(event)`` with no handler removes them all).
+REMOVE_LISTENER_METHODS = frozenset({"off", "removeListener", "removeEventListener"})
 # An emitter's own lifecycle events: on a stream, socket, connection or child process they
 # belong to that object's piece of work, so listening to them on a passed-in object is normal.
 LIFECYCLE_EVENTS = frozenset(
@@ -157,26 +161,74 @@ NODE_BUILTINS = frozenset(
 )
 
 
-# -- the ways a piece of work ends -----------------------------------------------------------
-# Events that mark one way only of a piece of work ending (SPEC §1 *Cleanup is verified*): a
-# delete that runs only in their listeners leaves the entry behind on the other ways.
-# event -> (when it fires, what it misses). ``'close'`` (sockets, streams, responses, child
-# processes), ``'exit'`` and socket.io's ``'disconnect'`` fire on every way and are absent.
+# -- the ways a piece of work ends (SPEC §1 *Cleanup is verified*) ---------------------------
+# One table of the events that end a piece of work; every set of "end" events in this module
+# is a view of it (``end_events``). event -> the kinds of emitter that send it, whether it
+# reports a failure, and, for an event that fires on one way only of the work ending, (when
+# it fires, what it misses): a delete that runs only in its listeners leaves the entry behind
+# on the other ways. ``'close'`` (sockets, streams, responses, child processes), ``'exit'``
+# and socket.io's ``'disconnect'`` fire however the work ends.
+# Emitter kinds: "readable" (a request, a read stream), "writable" (a response, a write
+# stream), "connection" (a socket, a database or socket.io connection), "process" (a child
+# process or worker), "client" (a reconnecting client's own events).
+@dataclass(frozen=True)
+class EndEvent:
+    emitters: frozenset[str]
+    failure: bool = False
+    partial: tuple[str, str] | None = None  # (when it fires, what it misses)
+
+
+END_EVENTS: dict[str, EndEvent] = {
+    "error": EndEvent(
+        frozenset({"readable", "writable", "connection", "process"}),
+        failure=True,
+        partial=(
+            "when the emitter reports an error",
+            "when it ends or closes without one (`'close'`)",
+        ),
+    ),
+    "finish": EndEvent(
+        frozenset({"writable"}),
+        partial=(
+            "when the response has been sent in full",
+            "when the client aborts first (`'close'` fires, `'finish'` never does)",
+        ),
+    ),
+    "end": EndEvent(
+        frozenset({"readable", "connection"}),
+        partial=(
+            "when the peer ends the stream cleanly",
+            "when the connection errors or is reset (`'close'` fires, `'end'` never does)",
+        ),
+    ),
+    "timeout": EndEvent(
+        frozenset({"connection"}),
+        failure=True,
+        partial=("when it times out", "when it completes, fails or closes first"),
+    ),
+    "aborted": EndEvent(
+        frozenset({"readable"}),
+        failure=True,
+        partial=("when the request is aborted", "when it completes normally"),
+    ),
+    "close": EndEvent(frozenset({"readable", "writable", "connection", "process"})),
+    "disconnect": EndEvent(frozenset({"connection", "process"})),
+    "exit": EndEvent(frozenset({"process"})),
+    "disconnected": EndEvent(frozenset({"client"})),
+}
+
+
+def end_events(*emitters: str, failures: bool = False) -> frozenset[str]:
+    """The events that end the work of any of ``emitters``; failures only when asked."""
+    return frozenset(
+        event
+        for event, end in END_EVENTS.items()
+        if end.emitters.intersection(emitters) and (failures or not end.failure)
+    )
+
+
 PARTIAL_END_EVENTS: dict[str, tuple[str, str]] = {
-    "error": (
-        "when the emitter reports an error",
-        "when it ends or closes without one (`'close'`)",
-    ),
-    "finish": (
-        "when the response has been sent in full",
-        "when the client aborts first (`'close'` fires, `'finish'` never does)",
-    ),
-    "end": (
-        "when the peer ends the stream cleanly",
-        "when the connection errors or is reset (`'close'` fires, `'end'` never does)",
-    ),
-    "timeout": ("when it times out", "when it completes, fails or closes first"),
-    "aborted": ("when the request is aborted", "when it completes normally"),
+    event: end.partial for event, end in END_EVENTS.items() if end.partial is not None
 }
 # Option callbacks a library calls on one way only of a session ending: hook -> (when it
 # fires, what it misses). The MCP SDK's streamable HTTP transport calls ``onsessionclosed``
@@ -190,9 +242,10 @@ PARTIAL_END_HOOKS: dict[str, tuple[str, str]] = {
 
 
 # -- the ways work ends (SPEC §1 *Cleanup is verified*) ----------------------------------------
-# Events that fire however a piece of work ends (a response's ``'finish'``, any ``'close'``):
-# cleanup in their handlers covers every path.
-WORK_ENDED_EVENTS = frozenset({"close", "finish", "end"})
+# The events that end a stream's or a response's work (``'close'``, ``'finish'``, ``'end'``):
+# a removal in their handlers is taken to cover every path. ``'finish'`` and ``'end'`` miss
+# one way (``PARTIAL_END_EVENTS``), which eviction reports; removal paths do not (yet).
+WORK_ENDED_EVENTS = end_events("readable", "writable")
 # Events that fire while work goes on (or starts it) rather than end it: a listener for one
 # of them is not another way the work can end.
 PROGRESS_EVENTS = frozenset(
@@ -435,13 +488,13 @@ CONNECTION_CLOSE_METHODS = frozenset({"end", "close", "destroy", "quit", "discon
 # -- promises (semantics/promises.py) ---------------------------------------------------------
 # ``Promise`` combinators that subscribe to every element and settle on the first one.
 RACE_METHODS = frozenset({"race", "any"})
-# Events after which a connection-like owner will never answer again.
-CONNECTION_END_EVENTS = frozenset({"close", "end", "disconnect", "exit"})
+# Events after which a connection-like owner (a socket, a child process) will never answer again.
+CONNECTION_END_EVENTS = end_events("connection", "process")
 
 # -- reconnects (semantics/reconnects.py) -----------------------------------------------------
 # Events after which a client has ended by itself: a reconnect run from one of its own
 # handlers for them replaces a dead client.
-CLIENT_ENDED_EVENTS = frozenset({"close", "end", "exit", "disconnect", "disconnected"})
+CLIENT_ENDED_EVENTS = end_events("connection", "process", "client")
 # Functions that schedule a callback later (a reconnect run from one repeats with it).
 TIMER_FUNCTIONS = frozenset({"setTimeout", "setInterval", "setImmediate"})
 # Sockets: ``net.connect(…)``, ``tls.connect(…)``, ``new net.Socket()``. Not clients in their own
@@ -463,7 +516,7 @@ HTTP_REQUESTS = frozenset({"request", "get"})
 # Every module an upstream request is made with.
 UPSTREAM_MODULES = FETCH_MODULES | HTTP_MODULES | {"got"}
 # Events of a client stream that mean the client has gone (or the exchange is over).
-CLIENT_GONE_EVENTS = frozenset({"close", "error", "finish"})
+CLIENT_GONE_EVENTS = end_events("writable", failures=True)
 # Emitted by an ``IncomingMessage`` only while its body is unread: deprecated since Node 16
 # in favour of ``'close'``.
 LEGACY_ABORTED_EVENT = "aborted"
@@ -526,13 +579,17 @@ STREAM_LISTEN_METHODS = frozenset(
 # Methods that add a persistent ``'data'`` listener.
 DATA_LISTEN_METHODS = frozenset({"on", "addListener", "prependListener"})
 # Events whose listener on a piped stream can clean the pipe up.
-PIPE_CLOSE_EVENTS = frozenset({"close", "error", "finish", "unpipe", "aborted"})
+PIPE_CLOSE_EVENTS = (
+    end_events("writable", failures=True)
+    | end_events("readable", failures=True) - {"end"}
+    | {"unpipe"}
+)
 # Calls in such a listener that tear a pipe down.
 STREAM_TEARDOWN_METHODS = frozenset({"destroy", "close", "unpipe", "end", "abort", "kill", "send"})
 # Explicit teardown of a stream by the code that owns it (``finally { src.destroy() }``).
 STREAM_DESTROY_METHODS = frozenset({"destroy", "close", "abort", "kill"})
 # Events after which a hand-written pipe's source sends no more ``'end'``.
-SOURCE_FAILURE_EVENTS = frozenset({"error", "close", "aborted"})
+SOURCE_FAILURE_EVENTS = end_events("readable", failures=True) - {"end"}
 # Calls in a client ``'close'`` listener that stop an upstream request or its body.
 UPSTREAM_STOP_METHODS = frozenset({"abort", "destroy", "cancel", "kill", "close"})
 # Calls whose result an ``'aborted'`` listener may stop as an upstream request.
@@ -588,6 +645,18 @@ SHRINK_METHODS = frozenset(COLLECTION_SHRINK_METHODS)
 # What marks a collection as shrunk or bounded somewhere, for the project view: removal
 # methods, and size reads (a bound may follow them).
 SIZE_AND_SHRINK = SHRINK_METHODS | {"length", "size"}
+# Methods that return their receiver unchanged (Node's ``Timeout``).
+PASS_THROUGH_METHODS = frozenset({"unref", "ref", "refresh"})
+# Methods that add their argument to the receiver collection.
+COLLECTION_ADD_METHODS = frozenset({"push", "unshift", "add", "set", "append", "enqueue", "splice"})
+# Methods that read an element back out of a collection.
+COLLECTION_READ_METHODS = frozenset(
+    {"get", "shift", "pop", "at", "find", "findLast", "values", "entries", "peek", "first", "last"}
+)
+# Methods whose callback receives each element of the receiver collection.
+COLLECTION_ITERATE_METHODS = frozenset(
+    {"forEach", "map", "filter", "some", "every", "find", "findLast", "reduce", "flatMap", "each"}
+)
 # Functions that cancel a timer (and free its callback).
 TIMER_CLEARERS = ("clearInterval", "clearTimeout")
 

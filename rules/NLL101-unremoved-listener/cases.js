@@ -780,6 +780,48 @@ class ErrorReporter {
 }
 module.exports.ErrorReporter = ErrorReporter;
 
+// A module-level flag the guarded region sets: once per process, however often it runs.
+let progressHooked = false;
+app.get('/hook-once', (req, res) => {
+  if (!progressHooked) {
+    progressHooked = true;
+    // ok: NLL101 -- latched by a module-level flag: registered once per process
+    process.on('warning', (w) => console.warn(w.message));
+  }
+  res.end();
+});
+
+let draining = false;
+app.post('/drain', (req, res) => {
+  if (draining) return;
+  draining = true;
+  // ok: NLL101 -- an early exit latched by a module-level flag: once per process
+  process.on('beforeExit', (code) => console.log('drained', code));
+  res.end();
+});
+
+// A flag of the instance does not latch a process-lived target: once per instance, and
+// instances come and go.
+class JobRunner {
+  run(job) {
+    if (this.hooked) return;
+    this.hooked = true;
+    // ruleid: NLL101
+    process.on('exit', () => job.cancel());
+  }
+}
+module.exports.JobRunner = JobRunner;
+
+// A local flag latches nothing: it is fresh on every run.
+app.get('/local-flag', (req, res) => {
+  let once = false;
+  if (once) return;
+  once = true;
+  // ruleid: NLL101
+  process.on('warning', () => res.write('warned'));
+  res.end();
+});
+
 // --- removal only on one path: the work can end another way with the listener attached -------
 function serveFile(req, res, path, next) {
   var done = false;

@@ -594,3 +594,41 @@ quotes.on('connect', () => {
 });
 // ok: NLL101 -- subscribed once, outside 'connect'
 quotes.on('trade', (trade: unknown) => orders.emit('trade', trade));
+// --- latches: a region guarded by a flag it sets runs once per owner of the flag -----------
+let warningsHooked = false;
+server.get('/hook-once', async (req: FastifyRequest, reply: FastifyReply) => {
+  if (!warningsHooked) {
+    warningsHooked = true;
+    // ok: NLL101 -- latched by a module-level flag: registered once per process
+    process.on('warning', (w: Error) => console.warn(w.message));
+  }
+  return reply.send('ok');
+});
+
+let shuttingDown = false;
+server.post('/drain', async (req: FastifyRequest, reply: FastifyReply) => {
+  if (shuttingDown) return reply.send('already');
+  shuttingDown = true;
+  // ok: NLL101 -- an early exit latched by a module-level flag: once per process
+  process.on('beforeExit', (code: number) => console.log('drained', code));
+  return reply.send('ok');
+});
+
+export class JobRunner {
+  private hooked = false;
+  run(job: { cancel(): void }): void {
+    if (this.hooked) return;
+    this.hooked = true;
+    // ruleid: NLL101
+    process.on('exit', () => job.cancel());
+  }
+}
+
+server.get('/local-flag', async (req: FastifyRequest, reply: FastifyReply) => {
+  let once = false;
+  if (once) return reply.send('no');
+  once = true;
+  // ruleid: NLL101
+  process.on('warning', () => reply.log.warn('warned'));
+  return reply.send('ok');
+});

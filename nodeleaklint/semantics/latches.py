@@ -1,0 +1,190 @@
+"""Latches: a region guarded by a flag it sets runs once per owner of the flag (SPEC §1
+*Latches and setup*).
+
+Three shapes of one question, asked by the project view (a factory called lazily, once),
+the promise races (a shutdown path that runs once) and NLL101 (a listener added once per
+target):
+
+- lazy initialisation: ``if (!slot) { … slot = … }`` (or ``slot == null``) around the
+  region, which fills the slot it tests; ``slot ??= region`` / ``slot ||= region``;
+- an early exit: ``if (flag) return;`` then ``flag = true;`` before the region, in a block
+  around it;
+- a test of the owner itself: ``if (!tracked.has(socket))``,
+  ``if (!conn.listeners('error').length)`` around a region whose own work marks the owner
+  (a listener on it). Only the caller knows what its region marks, so it passes the test
+  (``marks``).
+
+The latch says which slot is the flag (``flag``): whose the flag is decides how often the
+region runs — once per process for a module-level flag, once per instance for a field of
+``this``, once per run for a local — and that is the caller's judgement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.syntax import (
+    ancestors,
+    dotted_name,
+    is_inside,
+    outer,
+    own_nodes,
+    short,
+    text,
+    unwrap,
+)
+
+# Conditions that hold only until a slot is filled: ``!x``, ``x == null``, ``x === undefined``.
+_EMPTY_TESTS = ("null", "undefined")
+# Assignments that fill a slot only while it is empty.
+_FILL_IF_EMPTY = ("??=", "||=")
+
+
+class Shape(Enum):
+    LAZY = "lazy"  # ``if (!slot) { slot = … }`` / ``slot ??= …``
+    EARLY_EXIT = "early exit"  # ``if (flag) return; flag = true;``
+    OWNER_TEST = "owner test"  # ``if (!tracked.has(target))``: the caller's own test
+
+
+@dataclass(frozen=True)
+class Latch:
+    """What makes a region run once per owner of a flag."""
+
+    shape: Shape
+    guard: Node  # the ``if``, ternary or assignment that guards the region
+    flag: Node | None  # the slot tested and set (None for an owner test)
+    shown: str  # the latch in a few words, for messages: ``if (!cache)``
+
+
+def latch_of(
+    node: Node, stop: Node | None, marks: Callable[[Node], bool] | None = None
+) -> Latch | None:
+    """The latch around ``node`` within ``stop`` (its function), innermost first; ``marks``
+    says whether a condition tests something the region itself marks (the owner test)."""
+    filled = _filled_if_empty(node)
+    if filled is not None:
+        return filled
+    for ancestor in ancestors(node):
+        if stop is not None and ancestor.id == stop.id:
+            return None
+        latch = _guarding(node, ancestor, marks)
+        if latch is not None:
+            return latch
+    return None
+
+
+def _guarding(node: Node, ancestor: Node, marks: Callable[[Node], bool] | None) -> Latch | None:
+    if ancestor.type in ("if_statement", "ternary_expression"):
+        condition = ancestor.child_by_field_name("condition")
+        if condition is not None and marks is not None and marks(condition):
+            return Latch(Shape.OWNER_TEST, ancestor, None, f"if ({short(text(condition), 40)})")
+    if ancestor.type == "if_statement":
+        return _lazy(node, ancestor)
+    if ancestor.type == "statement_block":
+        return _early_exit(node, ancestor)
+    return None
+
+
+def _filled_if_empty(node: Node) -> Latch | None:
+    """``slot ??= node`` / ``slot ||= node``."""
+    position = outer(node)
+    parent = position.parent
+    if parent is None or parent.type != "augmented_assignment_expression":
+        return None
+    if text(parent.child_by_field_name("operator")) not in _FILL_IF_EMPTY:
+        return None
+    if parent.child_by_field_name("right") != position:
+        return None
+    return Latch(Shape.LAZY, parent, parent.child_by_field_name("left"), short(text(parent), 40))
+
+
+def _lazy(node: Node, statement: Node) -> Latch | None:
+    """``if (!slot) { … slot = … }`` with ``node`` in the body; or a flag the body turns
+    off, ``if (first) { first = false; … }`` / ``if (!done) { done = true; … }``."""
+    condition = statement.child_by_field_name("condition")
+    body = statement.child_by_field_name("consequence")
+    if body is None or not is_inside(node, body):
+        return None
+    slot = _emptiness_test(condition)
+    assigned = {
+        text(child.child_by_field_name("left")): child.child_by_field_name("left")
+        for child in own_nodes(body)
+        if child.type == "assignment_expression"
+    }
+    if slot is not None and text(slot) in assigned:
+        return Latch(Shape.LAZY, statement, slot, f"if (!{text(slot)})")
+    for flag in _flags(condition):
+        left = assigned.get(text(flag))
+        if left is not None:
+            return Latch(Shape.LAZY, statement, left, f"if ({short(text(condition), 40)})")
+    return None
+
+
+def _flags(condition: Node | None) -> list[Node]:
+    """The names a flag condition tests: ``flag``, ``!flag``, ``this.flag``, ``a && !b``."""
+    found: list[Node] = []
+    stack = [unwrap(condition)]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        if current.type in _FLAG_KINDS:
+            found.append(current)
+        elif current.type in ("unary_expression", "binary_expression"):
+            stack.extend(unwrap(child) for child in current.named_children)
+    return found
+
+
+def _emptiness_test(condition: Node | None) -> Node | None:
+    """The slot an ``if`` condition tests for emptiness: ``!cache``, ``cache == null``."""
+    node = unwrap(condition)
+    if node is None:
+        return None
+    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "!":
+        argument = unwrap(node.child_by_field_name("argument"))
+        return argument if argument is not None and dotted_name(argument) else None
+    if node.type == "binary_expression":
+        left = unwrap(node.child_by_field_name("left"))
+        right = unwrap(node.child_by_field_name("right"))
+        operator = text(node.child_by_field_name("operator"))
+        if (
+            operator in ("==", "===")
+            and left is not None
+            and right is not None
+            and text(right) in _EMPTY_TESTS
+            and dotted_name(left)
+        ):
+            return left
+    return None
+
+
+def _early_exit(node: Node, block: Node) -> Latch | None:
+    """``if (flag) return; flag = true;`` among the statements of ``block`` before ``node``."""
+    guards: dict[str, Node] = {}
+    for statement in block.named_children:
+        if statement.start_byte >= node.start_byte:
+            break
+        if statement.type == "if_statement":
+            condition = unwrap(statement.child_by_field_name("condition"))
+            consequence = statement.child_by_field_name("consequence")
+            leaves = consequence is not None and any(
+                inner.type in ("return_statement", "throw_statement")
+                for inner in own_nodes(consequence)
+            )
+            if condition is not None and leaves and condition.type in _FLAG_KINDS:
+                guards[text(condition)] = statement
+        if statement.type == "expression_statement" and guards:
+            expression = unwrap(statement.named_children[0]) if statement.named_children else None
+            if expression is not None and expression.type == "assignment_expression":
+                left = expression.child_by_field_name("left")
+                name = text(left)
+                right = text(expression.child_by_field_name("right"))
+                if name in guards and right == "true":
+                    return Latch(Shape.EARLY_EXIT, guards[name], left, f"if ({name}) return")
+    return None
+
+
+_FLAG_KINDS = ("identifier", "member_expression")

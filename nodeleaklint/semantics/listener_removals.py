@@ -1,0 +1,261 @@
+"""Which listener removals undo a registration, and on which paths they run.
+
+``listener_removals`` / ``all_listener_removals`` find the ``off`` / ``removeListener`` /
+``removeAllListeners`` calls that can remove a registered handler (same target location,
+compatible event, same handler); ``mismatched_removals`` the ones that remove nothing (a
+fresh ``fn.bind(this)``, a name no registration uses); ``removal_triggers`` the events whose
+handlers are the only way a removal runs (SPEC §1 *Cleanup is verified*).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.locations import same_location, value_binding
+from nodeleaklint.semantics.reachable import in_function, may_run
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.syntax import (
+    is_inside,
+    outer,
+    string_value,
+    text,
+    unwrap,
+)
+from nodeleaklint.semantics.vocabulary import (
+    LISTEN_METHODS,
+    REMOVE_LISTENER_METHODS,
+    WORK_ENDED_EVENTS,
+)
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+
+def same_event(a: Node | None, b: Node | None) -> bool:
+    """Whether two event-name arguments may name the same event (unknown names may)."""
+    first, second = string_value(a), string_value(b)
+    if first is not None and second is not None:
+        return first == second
+    return a is not None and b is not None
+
+
+def listener_removals(
+    model: SemanticModel, target: Node | None, event: Node | None, handler: Node | None
+) -> list[CallSite]:
+    """``T.off / removeListener / removeEventListener(event, H)`` calls that can run, with the
+    same target, a compatible event and the same handler (same binding or same field)."""
+    if target is None or handler is None:
+        return []
+    found: list[CallSite] = []
+    for call in model.calls_named(*REMOVE_LISTENER_METHODS):
+        if call.is_new or call.obj is None or len(call.args) < 2:
+            continue
+        if not same_location(model, call.obj, target) or not same_event(call.args[0], event):
+            continue
+        if not same_handler(model, call.args[1], handler):
+            continue
+        if may_run(model, call.node):
+            found.append(call)
+    return found
+
+
+def same_handler(model: SemanticModel, removed: Node | None, registered: Node | None) -> bool:
+    """Whether a removed handler is the registered one: the same binding or field, or the name
+    of a named function expression used inside itself (``function onTick() { off(…, onTick) }``)."""
+    registered = unwrap(registered)
+    if registered is not None and registered.type in ("function_expression", "function"):
+        name = registered.child_by_field_name("name")
+        removed = unwrap(removed)
+        if name is None or removed is None or removed.type != "identifier":
+            return False
+        own = model.binding_of(name)
+        return own is not None and model.binding_of(removed) is own
+    return same_location(model, removed, registered)
+
+
+def all_listener_removals(
+    model: SemanticModel, target: Node | None, event: Node | None, within: Node | None = None
+) -> list[CallSite]:
+    """``T.removeAllListeners()``, ``T.removeAllListeners(event)`` or ``T.off(event)`` on the
+    same target (inside ``within`` when given: a shutdown function elsewhere does not bound
+    per-request growth)."""
+    if target is None:
+        return []
+    found: list[CallSite] = []
+    for call in model.calls_named("removeAllListeners", *REMOVE_LISTENER_METHODS):
+        if call.is_new or call.obj is None or not same_location(model, call.obj, target):
+            continue
+        if call.name != "removeAllListeners" and len(call.args) != 1:
+            continue  # `off(event)` with no handler removes them all (component-emitter)
+        if within is not None and not is_inside(call.node, within):
+            continue
+        if call.args and event is not None and not same_event(call.args[0], event):
+            continue
+        if may_run(model, call.node):
+            found.append(call)
+    return found
+
+
+_MAX_TRIGGER_DEPTH = 4
+
+
+def removal_triggers(
+    model: SemanticModel, removal: Node, run: FunctionInfo
+) -> list[CallSite] | None:
+    """The listener registrations of ``run`` whose events are the only ways the code at
+    ``removal`` runs: ``function error() { sock.off('error', error) }`` registered by
+    ``file.on('error', error)`` runs only when ``file`` emits ``'error'``.
+
+    None when the removal runs on ``run``'s own path, in a handler of an event that fires
+    however the work ends (``WORK_ENDED_EVENTS``), or from somewhere this cannot follow (a
+    ``finally``, a promise callback, a returned or stored disposer, another function): a
+    removal is verified only against paths the file shows."""
+    function = model.enclosing_function(removal)
+    return _triggers_of(model, function, run, 0, set())
+
+
+def _triggers_of(
+    model: SemanticModel,
+    function: FunctionInfo | None,
+    run: FunctionInfo,
+    depth: int,
+    seen: set[int],
+) -> list[CallSite] | None:
+    if function is None or function is run or depth > _MAX_TRIGGER_DEPTH:
+        return None
+    if function.node.id in seen or not in_function(model, function.node, run):
+        return None
+    seen.add(function.node.id)
+    site = function.callback_of
+    if site is not None:
+        return _listener_trigger(model, site, function.argument_index, run)
+    binding = function.binding
+    if binding is None or binding.exported or not binding.references:
+        return None
+    found: list[CallSite] = []
+    for reference in binding.references:
+        if is_inside(reference, function.node):
+            continue  # ``off('error', error)`` inside ``error`` itself
+        position = outer(reference)
+        parent = position.parent
+        if parent is None:
+            return None
+        if parent.type == "call_expression" and parent.child_by_field_name("function") == position:
+            caller = model.call_at(parent)
+            inner = _triggers_of(
+                model, caller.function if caller else None, run, depth + 1, set(seen)
+            )
+        elif parent.type == "arguments" and parent.parent is not None:
+            call = model.call_at(parent.parent)
+            if call is None:
+                return None
+            if call.name in REMOVE_LISTENER_METHODS:
+                continue  # removing it is not a way to run it
+            index = next((i for i, a in enumerate(call.args) if a.id == position.id), -1)
+            inner = _listener_trigger(model, call, index, run)
+        else:
+            return None  # stored, returned, handed out: it may run on any path
+        if inner is None:
+            return None
+        found.extend(inner)
+    return found or None
+
+
+def _listener_trigger(
+    model: SemanticModel, site: CallSite, index: int, run: FunctionInfo
+) -> list[CallSite] | None:
+    """``[site]`` when ``site`` registers the function (argument ``index``) as a listener
+    of a named event, in ``run`` itself, for an event that does not fire on every ending."""
+    if site.name not in LISTEN_METHODS or index != 1 or site.obj is None or site.is_new:
+        return None
+    if site.function is not run:
+        return None
+    event = string_value(site.args[0]) if site.args else None
+    if event is None or event in WORK_ENDED_EVENTS:
+        return None
+    return [site]
+
+
+def fresh_function(node: Node | None) -> str | None:
+    """Why a handler expression is a new function every time it is evaluated — ``fn.bind(x)``
+    or an inline function — so passing it to ``off`` can never match a registered listener;
+    None when it may name an existing function."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type in ("arrow_function", "function_expression", "function"):
+        return "an inline function is a new function, never the one registered"
+    if node.type == "call_expression":
+        callee = unwrap(node.child_by_field_name("function"))
+        if (
+            callee is not None
+            and callee.type == "member_expression"
+            and text(callee.child_by_field_name("property")) == "bind"
+        ):
+            return f"`{text(callee)}(…)` makes a new function each time"
+    return None
+
+
+def mismatched_removals(
+    model: SemanticModel, target: Node | None, event: Node | None, handler: Node | None
+) -> list[tuple[CallSite, str]]:
+    """``T.off(event, h)`` calls on the same target for the same (named) event whose ``h`` is
+    not ``handler`` and cannot be it: a fresh ``fn.bind(this)`` or inline function, or a
+    binding or field that no registration of that event on ``T`` uses. Each with the reason it
+    removes nothing; such a removal leaves the registered listener attached."""
+    name = string_value(event)
+    if target is None or handler is None or name is None:
+        return []
+    found: list[tuple[CallSite, str]] = []
+    for call in model.calls_named(*REMOVE_LISTENER_METHODS):
+        if call.is_new or call.obj is None or len(call.args) < 2:
+            continue
+        if string_value(call.args[0]) != name or not same_location(model, call.obj, target):
+            continue
+        removed = call.args[1]
+        if same_handler(model, removed, handler) or not may_run(model, call.node):
+            continue
+        why = fresh_function(removed)
+        if why is None:
+            why = _unregistered(model, call, removed)
+        if why is not None:
+            found.append((call, why))
+    return found
+
+
+def _unregistered(model: SemanticModel, removal: CallSite, removed: Node) -> str | None:
+    """Why a named handler removes nothing: no registration of the event on the target in
+    the file passes that binding or field. Parameters and copies may hold anything: None."""
+    node = unwrap(removed)
+    if node is None or node.type not in ("identifier", "member_expression"):
+        return None
+    binding = value_binding(model, node)
+    if node.type == "identifier" and (
+        binding is None
+        or binding.kind in (BindingKind.PARAM, BindingKind.CATCH)
+        or binding.destructured
+        or binding.is_reassigned
+        or not (binding.function is not None or is_function_value(binding.init))
+    ):
+        return None
+    if node.type == "member_expression" and (
+        unwrap(node.child_by_field_name("object")) is None
+        or not model.is_this(unwrap(node.child_by_field_name("object")))
+    ):
+        return None
+    for call in model.calls_named(*LISTEN_METHODS):
+        if call.is_new or call.obj is None or len(call.args) < 2:
+            continue
+        if not same_location(model, call.obj, removal.obj):
+            continue
+        if not same_event(call.args[0], removal.args[0]):
+            continue
+        if same_handler(model, removed, call.args[1]):
+            return None
+    return f"the `{text(node)}` it names is not a function registered for that event there"
+
+
+def is_function_value(node: Node | None) -> bool:
+    node = unwrap(node)
+    return node is not None and node.type in ("arrow_function", "function_expression", "function")

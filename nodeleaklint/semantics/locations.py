@@ -1,0 +1,288 @@
+"""Which expressions denote the same storage location.
+
+A storage location is a binding, a field of ``this`` (the same in every method of one
+class, and through ``const self = this``), a computed field with a fixed key
+(``this['x']``, ``this[kClients]``), or a property path from a binding (``state.timer``).
+Everything here compares locations, never source text, so ``bus.off('x', onTick)`` only
+matches the ``onTick`` that was registered, not another function of the same name in
+another scope. ``Place`` is the comparable form; ``occurrences`` finds every expression of
+the file that names one (through ``member_index``, built once per file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node, captures
+from nodeleaklint.semantics.scopes import Binding, BindingKind
+from nodeleaklint.semantics.syntax import (
+    outer,
+    string_value,
+    text,
+    unwrap,
+)
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+
+def same_location(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
+    """Whether two expressions denote the same storage: one binding, one ``this.x`` field, one
+    member chain off the same binding (``req.socket`` twice). Calls never match (each call may
+    return something new)."""
+    a, b = _resolve_alias(model, unwrap(a)), _resolve_alias(model, unwrap(b))
+    if a is None or b is None or a.type != b.type:
+        return False
+    kind = a.type
+    if kind == "identifier":
+        return model.same_binding(a, b)
+    if kind == "this":
+        return _same_this(model, a, b)
+    if kind == "member_expression":
+        return text(a.child_by_field_name("property")) == text(
+            b.child_by_field_name("property")
+        ) and same_location(model, a.child_by_field_name("object"), b.child_by_field_name("object"))
+    if kind == "subscript_expression":
+        key_a = field_key(model, a.child_by_field_name("index"))
+        key_b = field_key(model, b.child_by_field_name("index"))
+        if key_a is None or key_a != key_b:
+            return False
+        return same_location(
+            model, a.child_by_field_name("object"), b.child_by_field_name("object")
+        )
+    return False
+
+
+def _resolve_alias(model: SemanticModel, node: Node | None) -> Node | None:
+    """Follow ``const self = this`` / ``const con = this.connection`` (never reassigned) to the
+    expression the alias stands for, so ``self.off(…)`` matches ``this.on(…)``."""
+    for _ in range(4):
+        if node is None or node.type != "identifier":
+            return node
+        binding = model.binding_of(node)
+        if binding is None or binding.destructured or binding.is_reassigned:
+            return node
+        if binding.kind not in (BindingKind.CONST, BindingKind.LET, BindingKind.VAR):
+            return node
+        init = unwrap(binding.init)
+        if init is None or init.type not in ("this", "member_expression"):
+            return node
+        if (
+            init.type == "member_expression"
+            and text(init.child_by_field_name("property")) == "signal"
+        ):
+            return node  # `const signal = ac.signal` stays the signal
+        node = init
+    return node
+
+
+def field_key(model: SemanticModel, node: Node | None) -> str | None:
+    """The fixed name of a computed field: ``this['x']`` → ``x``, ``this[0]`` → ``0``, and
+    ``this[kClients]`` → ``[kClients]`` when ``kClients`` is a never-reassigned module-level
+    binding (a ``Symbol`` or string constant: one field for the life of the process)."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    value = string_value(node)
+    if value is not None:
+        return value
+    if node.type == "number":
+        return text(node)
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        if binding is not None and binding.is_module_level and not binding.is_reassigned:
+            return f"[{binding.name}]"
+    return None
+
+
+def _same_this(model: SemanticModel, a: Node, b: Node) -> bool:
+    """Two ``this`` mean the same object kind: the same class, or both outside any class
+    (``Foo.prototype.x = function () { this… }`` methods of one constructor function)."""
+    first, second = model.this_function(a), model.this_function(b)
+    class_a = first.class_node if first is not None else None
+    class_b = second.class_node if second is not None else None
+    if class_a is None or class_b is None:
+        return class_a is None and class_b is None
+    return class_a.id == class_b.id
+
+
+def value_binding(model: SemanticModel, node: Node | None) -> Binding | None:
+    """The binding an identifier expression reads, else None."""
+    node = unwrap(node)
+    if node is None or node.type != "identifier":
+        return None
+    return model.binding_of(node)
+
+
+def object_property(node: Node | None, name: str) -> Node | None:
+    """The value of ``name`` in an object literal (``{ name: v }`` or shorthand ``{ name }``)."""
+    node = unwrap(node)
+    if node is None or node.type != "object":
+        return None
+    for child in node.named_children:
+        if child.type == "shorthand_property_identifier" and text(child) == name:
+            return child
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            if key is not None and text(key).strip("'\"") == name:
+                return child.child_by_field_name("value")
+    return None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A storage location; equal places denote the same slot wherever they are written."""
+
+    kind: str  # "binding" | "this" | "path"
+    root: str  # binding identity, class identity, or a name (globals, parameters)
+    path: str = ""
+    label: str = field(default="", compare=False)
+
+    def child(self, key: str) -> Place:
+        path = f"{self.path}.{key}" if self.path else key
+        shown = f"{self.label}{key}" if key.startswith("[") else f"{self.label}.{key}"
+        return Place(self.kind, self.root, path, shown)
+
+    @property
+    def is_field(self) -> bool:
+        return self.kind == "this" and bool(self.path)
+
+
+def same_node(a: Node | None, b: Node | None) -> bool:
+    return a is not None and b is not None and a.id == b.id
+
+
+def _this_place(model: SemanticModel, at: Node) -> Place:
+    function = model.this_function(at)
+    owner = function.class_node if function is not None else None
+    root = f"class:{owner.id}" if owner is not None else "class:"
+    return Place("this", root, "", "this")
+
+
+def place_of(model: SemanticModel, node: Node | None) -> Place | None:
+    """The storage location an expression names, or None for anything computed."""
+    keys: list[str] = []
+    current = unwrap(node)
+    while current is not None:
+        kind = current.type
+        if kind == "member_expression":
+            keys.append(text(current.child_by_field_name("property")))
+            current = unwrap(current.child_by_field_name("object"))
+        elif kind == "subscript_expression":
+            key = field_key(model, current.child_by_field_name("index"))
+            if key is None:
+                return None
+            keys.append(key)
+            current = unwrap(current.child_by_field_name("object"))
+        elif kind == "this":
+            base = _this_place(model, current)
+            break
+        elif kind == "identifier":
+            base_or_none = _identifier_place(model, current, bool(keys))
+            if base_or_none is None:
+                return None
+            base = base_or_none
+            break
+        else:
+            return None
+    else:
+        return None
+    for key in reversed(keys):
+        base = base.child(key)
+    return base
+
+
+def _identifier_place(model: SemanticModel, ident: Node, has_path: bool) -> Place | None:
+    name = text(ident)
+    binding = model.binding_of(ident)
+    if binding is None:
+        return Place("path", f"name:{name}", "", name)
+    init = unwrap(binding.init)
+    if init is not None and binding.is_this_alias:
+        return _this_place(model, init)  # ``const self = this``
+    if has_path and binding.kind is BindingKind.PARAM:
+        # Handlers receive the same object under the same name: ``ctx.state.db`` in two hooks.
+        return Place("path", f"name:{name}", "", name)
+    return Place("binding", f"binding:{binding.node.id}", "", name)
+
+
+_MEMBERS = "(member_expression) @member (subscript_expression) @subscript"
+
+
+def member_index(model: SemanticModel) -> dict[str, list[Node]]:
+    """Every member expression of the file by property name (built once, on demand).
+
+    Found by a tree-sitter query; each list is ordered innermost-last-first (by end, then
+    start), the order of the stack walk this replaced, which consumers' output follows."""
+    cached = model.cache.get("locations.members")
+    if isinstance(cached, dict):
+        return cached
+    found = captures(model.tree.language, model.root, _MEMBERS)
+    data = model.source.data
+    keyed: list[tuple[str, Node]] = []
+    for member in found.get("member", ()):
+        prop = member.child_by_field_name("property")
+        name = data[prop.start_byte : prop.end_byte] if prop is not None else b""
+        keyed.append((name.decode("utf-8", errors="replace"), member))
+    for subscript in found.get("subscript", ()):
+        key = field_key(model, subscript.child_by_field_name("index"))
+        if key is not None:
+            keyed.append((key, subscript))
+    keyed.sort(key=lambda pair: (-pair[1].end_byte, pair[1].start_byte))
+    index: dict[str, list[Node]] = {}
+    for key, node in keyed:
+        index.setdefault(key, []).append(node)
+    model.cache["locations.members"] = index
+    return index
+
+
+def occurrences(model: SemanticModel, place: Place) -> list[Node]:
+    """The expressions in the file that name ``place``."""
+    if not place.path:
+        if place.kind != "binding":
+            return []
+        binding_id = int(place.root.split(":", 1)[1])
+        for binding in model.bindings:
+            if binding.node.id == binding_id:
+                return list(binding.references)
+        return []
+    last = place.path.rsplit(".", 1)[-1]
+    return [node for node in member_index(model).get(last, ()) if place_of(model, node) == place]
+
+
+def never_holds_a_value(model: SemanticModel, place: Place) -> bool:
+    """Whether ``place`` is written, and every write in the file stores ``null`` /
+    ``undefined`` (``this.timer = null``): the author declared a slot for a handle that
+    nothing ever puts there, so a clear of it clears nothing (SPEC §1 *Cleanup is verified*)."""
+    writes = 0
+    for occurrence in occurrences(model, place):
+        if not is_write_target(occurrence):
+            continue
+        assignment = outer(occurrence).parent
+        value = unwrap(assignment.child_by_field_name("right")) if assignment else None
+        if value is None or (value.type not in ("null", "undefined") and text(value) != "void 0"):
+            return False
+        writes += 1
+    return writes > 0
+
+
+def is_write_target(node: Node) -> bool:
+    position = outer(node)
+    parent = position.parent
+    if parent is None:
+        return False
+    if parent.type in ("assignment_expression", "augmented_assignment_expression"):
+        return same_node(parent.child_by_field_name("left"), position)
+    return False
+
+
+def written_values(model: SemanticModel, place: Place) -> list[Node]:
+    """The assignments in the file whose left side is ``place``."""
+    found: list[Node] = []
+    for occurrence in occurrences(model, place):
+        if is_write_target(occurrence):
+            assignment = outer(occurrence).parent
+            if assignment is not None:
+                found.append(assignment)
+    return found

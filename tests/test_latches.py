@@ -1,0 +1,80 @@
+"""Latches (SPEC §1 *Latches and setup*): a region guarded by a flag it sets runs once per
+owner of the flag. One model question, three shapes."""
+
+from __future__ import annotations
+
+from nodeleaklint.parsing import Dialect, Node, parse
+from nodeleaklint.semantics import SemanticModel
+from nodeleaklint.semantics.latches import Shape, latch_of
+from nodeleaklint.semantics.syntax import text
+from nodeleaklint.source import SourceFile
+
+
+def build(code: str) -> SemanticModel:
+    data = code.encode("utf-8")
+    return SemanticModel.build(
+        SourceFile("m.js", data), parse(data, Dialect.JAVASCRIPT), Dialect.JAVASCRIPT
+    )
+
+
+def region(model: SemanticModel, name: str) -> tuple[Node, Node]:
+    (call,) = model.calls_named(name)
+    assert call.function is not None
+    return call.node, call.function.node
+
+
+def test_lazy_initialisation_fills_the_slot_it_tests() -> None:
+    model = build("function get() { if (!cache) { cache = create(); } return cache; }")
+    node, stop = region(model, "create")
+    latch = latch_of(node, stop)
+    assert latch is not None and latch.shape is Shape.LAZY
+    assert latch.shown == "if (!cache)" and text(latch.flag) == "cache"
+
+
+def test_a_test_for_null_counts_and_the_nullish_assignment_too() -> None:
+    model = build("function get() { if (this.pool == null) { this.pool = make(); } }")
+    node, stop = region(model, "make")
+    latch = latch_of(node, stop)
+    assert latch is not None and text(latch.flag) == "this.pool"
+    model = build("function get() { client ??= connect(); return client; }")
+    node, stop = region(model, "connect")
+    latch = latch_of(node, stop)
+    assert latch is not None and latch.shape is Shape.LAZY and text(latch.flag) == "client"
+
+
+def test_an_if_that_does_not_fill_its_slot_is_no_latch() -> None:
+    model = build("function get() { if (!cache) { other = create(); } }")
+    node, stop = region(model, "create")
+    assert latch_of(node, stop) is None
+
+
+def test_an_early_exit_then_the_flag_set_before_the_region() -> None:
+    model = build("function stop() { if (stopping) return; stopping = true; teardown(); }")
+    node, stop = region(model, "teardown")
+    latch = latch_of(node, stop)
+    assert latch is not None and latch.shape is Shape.EARLY_EXIT
+    assert text(latch.flag) == "stopping" and latch.shown == "if (stopping) return"
+
+
+def test_the_flag_must_be_set_to_true_before_the_region() -> None:
+    model = build("function stop() { if (stopping) return; teardown(); stopping = true; }")
+    node, stop = region(model, "teardown")
+    assert latch_of(node, stop) is None
+    model = build("function stop() { if (stopping) log(); stopping = true; teardown(); }")
+    node, stop = region(model, "teardown")
+    assert latch_of(node, stop) is None
+
+
+def test_the_owner_test_is_the_callers_own() -> None:
+    code = "function track(s) { if (!seen.has(s)) { seen.add(s); s.on('close', f); } }"
+    model = build(code)
+    node, stop = region(model, "on")
+    assert latch_of(node, stop) is None
+    latch = latch_of(node, stop, lambda condition: "seen.has" in text(condition))
+    assert latch is not None and latch.shape is Shape.OWNER_TEST and latch.flag is None
+
+
+def test_a_latch_outside_the_function_does_not_count() -> None:
+    model = build("if (!cache) { cache = 1; function f() { create(); } }")
+    node, stop = region(model, "create")
+    assert latch_of(node, stop) is None
