@@ -143,6 +143,11 @@ CHECKS: dict[str, list[Check]] = {
         ("upstream.aborted.flagged.growth", ">=", 18),
         ("upstream.aborted.fixed.growth", "<=", 1),
         ("upstream.aborted.unread.growth", "<=", 1),
+        # aborted uploads spooled with req.pipe(out): open fds (20 observed) vs pipeline
+        ("spool.flagged.growth", ">=", 18),
+        ("spool.fixed.growth", "<=", 1),
+        # a failed read with no 'error' listener is thrown, not a destination left open
+        ("failed_read.thrown", "==", 1),
     ],
     "NLL601": [
         # heap+external MiB, 40 parked frames x 1 MiB (~40 MiB observed)

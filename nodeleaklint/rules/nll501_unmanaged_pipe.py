@@ -36,16 +36,22 @@ at its last `.pipe`, and so is a chain rebuilt as `s = s.pipe(step)` in a loop. 
 module top level, or in a function that runs once, are not reported; in a function of
 unknown repetition they get medium confidence. So do pipes whose only leaking end is a
 source of unknown kind, hand-written pipes where neither end is a known stream, and pipes
-whose only gap is the source's failure while nothing listens for the source's `'error'`
-(Node then throws that error as an uncaught exception before the destination is left open).
+whose only gap is the failure of a source of unknown kind while nothing listens for its
+`'error'`. The destination is said to stay open only when the source can stop quietly: an
+HTTP request (or an upstream response) whose peer goes away closes without `'end'` and
+emits no error unless something listens. A known source of any other kind (a file, a
+socket, zlib, `PassThrough`, `Readable.from`) reports its failure as an `'error'` event,
+which Node throws as an uncaught exception when nothing listens: the process stops, and
+nothing is left open (`examples/proofs/nll501_unmanaged_pipe.js` shows both).
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
 destination closes early. When a client disconnects mid-download, `res` closes, the source
 is unpiped and left paused — its file descriptor, its `highWaterMark` of buffered chunks and
-every closure listening on it stay reachable from the libuv handle. When the source fails
-instead, the destination is never ended. One leaked stream per aborted request is enough to
-exhaust file descriptors (`EMFILE`) and grow the heap under load.
+every closure listening on it stay reachable from the libuv handle. When the source is an
+HTTP request whose client goes away, it closes without `'end'` and the destination (a file
+being written, an upstream request) is never ended. One leaked stream per aborted request
+is enough to exhaust file descriptors (`EMFILE`) and grow the heap under load.
 
 A hand-written copy has the same holes, and nothing in Node links two connections. When a
 proxy's client leaves, the upstream response goes on. It is either paused by backpressure
@@ -149,6 +155,7 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.streams import (
     StreamInfo,
+    fails_quietly,
     is_process_stream,
     listens_for_errors,
     module_name,
@@ -264,13 +271,17 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         src_leaks = not closes and (
             (src_info is not None and src_info.handle) or (src_info is None and dst_handle)
         )
-        # The destination leaks when the source fails: nothing ends a handle destination.
-        dst_leaks = not error_handled and dst_handle
+        # The destination leaks when the source stops without 'end' and nothing ends a handle
+        # destination: a source that fails loudly with no 'error' listener is thrown instead.
+        dst_leaks = not error_handled and dst_handle and fails_quietly(src_info)
         if not src_leaks and not dst_leaks:
             continue
         origins = [info.description if info is not None else None for info in infos]
         event = model.is_event_driven(function)
-        finding = _finding(ctx, call, stages, origins, options, src_leaks, dst_leaks, event)
+        incoming = src_info is not None and src_info.incoming
+        finding = _finding(
+            ctx, call, stages, origins, options, (src_leaks, dst_leaks, incoming), event
+        )
         yield finding, src
 
 
@@ -1289,29 +1300,37 @@ def _finding(
     stages: list[Node],
     origins: list[str | None],
     options: Node | None,
-    src_leaks: bool,
-    dst_leaks: bool,
+    leaks: tuple[bool, bool, bool],
     event_driven: bool,
 ) -> Finding:
+    """``leaks``: the source leaks, the destination leaks, the source is an HTTP message
+    (which stops by being aborted: it closes without ``'end'`` and throws nothing)."""
+    src_leaks, dst_leaks, incoming = leaks
+    fails = "is aborted" if incoming else "fails"
     src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
     function = call.function
     where = _where(function) if function is not None else "module top level"
     if src_leaks and dst_leaks:
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed "
-            f"write), nor end {dst} when the source fails"
+            f"write), nor end {dst} when the source {fails}"
         )
     elif src_leaks:
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed write)"
         )
     else:
-        problem = f"does not end or destroy {dst} when {src} fails"
-    # Only the source's failure is at stake, and nothing listens for it: Node throws that
-    # error (an uncaught exception) before the destination could be left open.
-    thrown_first = not src_leaks and not listens_for_errors(ctx.model, stages[0])
+        problem = f"does not end or destroy {dst} when {src} {fails}"
+    # Only the failure of a source of unknown kind is at stake, and nothing listens for it:
+    # unless it is an HTTP message, Node throws that error before the destination is left open.
+    thrown_first = (
+        not src_leaks and origins[0] is None and not listens_for_errors(ctx.model, stages[0])
+    )
     if thrown_first:
-        problem += " (with no `'error'` listener on it, that failure is thrown first)"
+        problem += (
+            " (with no `'error'` listener on it, that failure is thrown first unless the "
+            "source is an HTTP message, which closes without throwing)"
+        )
     held = "its socket or file descriptor and buffered chunks stay open"
     args = [short(" ".join(text(stage).split()), 50) for stage in stages]
     if options is not None:
@@ -1324,13 +1343,13 @@ def _finding(
     code = " ".join(text(call.node).split())
     unit = "request or event" if event_driven else "call"
     brief = _brief_problem(
-        f"`{_plain(stages[0])}`", f"`{_plain(stages[-1])}`", src_leaks, dst_leaks
+        f"`{_plain(stages[0])}`", f"`{_plain(stages[-1])}`", src_leaks, dst_leaks, fails
     )
     headline = fit(
         f"`{short(code, 70)}` {brief}, one more per {unit}",
         f"`{short(code, 40)}` {brief}, one more per {unit}",
         f"`{short(code, 70)}` "
-        f"{_brief_problem('its source', f'`{_plain(stages[-1])}`', src_leaks, dst_leaks)}, "
+        f"{_brief_problem('its source', f'`{_plain(stages[-1])}`', src_leaks, dst_leaks, fails)}, "
         f"one more per {unit}",
         f"This pipe {brief}, one more per {unit}",
         f"This pipe leaves a stream open when the other fails, one more per {unit}",
@@ -1352,13 +1371,15 @@ def _plain(stage: Node) -> str:
     return short(" ".join(text(stage).split()), 30)
 
 
-def _brief_problem(src: str, dst: str, src_leaks: bool, dst_leaks: bool) -> str:
+def _brief_problem(
+    src: str, dst: str, src_leaks: bool, dst_leaks: bool, fails: str = "fails"
+) -> str:
     """Which stream a pipe leaves open, in a few words, for the headline."""
     if src_leaks and dst_leaks:
         return f"leaves {src} or {dst} open when one fails"
     if src_leaks:
         return f"leaves {src} open when {dst} closes early"
-    return f"leaves {dst} open when {src} fails"
+    return f"leaves {dst} open when {src} {fails}"
 
 
 def _name(stage: Node, origin: str | None) -> str:

@@ -40,6 +40,9 @@ _STREAM_HANDLER_PAIRS = frozenset({("req", "res"), ("request", "response")})
 _MAX_DEPTH = 6
 # Stream kinds whose stream holds an OS handle (a file descriptor, a socket, a pipe to a child).
 _HANDLE_WORDS = ("file", "socket", "HTTP", "child process")
+# Stream kinds that, read from, are an HTTP ``IncomingMessage`` (the request of a server
+# handler, ``ctx.req``, ``request.raw``, the response given to ``http.get``'s callback).
+_INCOMING_WORDS = ("the HTTP request", "the HTTP response", "the raw HTTP message")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class StreamInfo:
 
     description: str
     handle: bool
+    incoming: bool = False
 
 
 def stream_info(model: SemanticModel, node: Node | None) -> StreamInfo | None:
@@ -63,7 +67,21 @@ def stream_info(model: SemanticModel, node: Node | None) -> StreamInfo | None:
         return None
     if description.startswith("`process."):
         return StreamInfo(description, False)
-    return StreamInfo(description, any(word in description for word in _HANDLE_WORDS))
+    handle = any(word in description for word in _HANDLE_WORDS)
+    return StreamInfo(description, handle, description.startswith(_INCOMING_WORDS))
+
+
+def fails_quietly(info: StreamInfo | None) -> bool:
+    """Whether a pipe source of this kind can stop without ``'end'`` and without throwing.
+
+    An HTTP ``IncomingMessage`` whose peer goes away emits ``'aborted'`` and ``'close'``,
+    and emits ``'error'`` only when something listens for it (Node keeps that for
+    compatibility), so a destination piped from it is never ended and stays open. Any other
+    stream (a file, a socket, zlib, ``PassThrough``, ``Readable.from``) reports its failure
+    as an ``'error'`` event, which Node throws as an uncaught exception when nothing
+    listens: the process stops rather than keep the destination open. An unknown source
+    may be an ``IncomingMessage``."""
+    return info is None or info.incoming
 
 
 def module_name(source: str | None) -> str | None:

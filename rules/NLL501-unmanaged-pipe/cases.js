@@ -53,9 +53,27 @@ app.get('/run', (req, res) => {
 
 app.get('/pass', (req, res) => {
   const tee = new PassThrough();
-  // ruleid: NLL501
+  // ok: NLL501 -- a failure of `tee` with no 'error' listener is thrown (an uncaught exception), not a response left open
   tee.pipe(res);
   tee.end('hello');
+});
+
+// The code destroys the request when the file closes, but a client that goes away makes
+// `req` close without 'end' and without an error (an HTTP message throws nothing unless
+// something listens): `out` is never ended and keeps its file descriptor.
+app.post('/spool', (req, res) => {
+  const out = fs.createWriteStream('/tmp/spool.bin');
+  out.on('close', () => req.destroy());
+  // ruleid: NLL501
+  req.pipe(out);
+});
+
+app.post('/spool-managed', (req, res) => {
+  const out = fs.createWriteStream('/tmp/spool.bin');
+  out.on('close', () => req.destroy());
+  req.on('aborted', () => out.destroy());
+  // ok: NLL501 -- both directions are torn down
+  req.pipe(out);
 });
 
 app.get('/pass-logged', (req, res) => {
