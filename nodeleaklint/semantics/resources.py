@@ -42,12 +42,15 @@ from nodeleaklint.semantics.syntax import (
     is_inside,
     outer,
     own_nodes,
+    string_value,
     text,
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
     BROWSER_MAKERS,
     BROWSER_MODULES,
+    EVENT_LISTEN_METHODS,
+    FAILURE_ONLY_EVENTS,
     FD_CLOSERS,
     FD_MODULES,
     FILE_HANDLE_STREAM_METHODS,
@@ -56,6 +59,7 @@ from nodeleaklint.semantics.vocabulary import (
     POOL_MODULES,
     POOL_RELEASE_METHODS,
     RELEASE_METHODS,
+    SUBSCRIBE_METHODS,
 )
 
 if TYPE_CHECKING:
@@ -431,6 +435,7 @@ class Verdict(enum.Enum):
     NEVER = "never"
     EXIT = "exit"
     AWAIT = "await"
+    FAILURE_ONLY = "failure-only"  # given back only by a callback that runs on failure
 
 
 @dataclass(frozen=True)
@@ -454,7 +459,44 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
         if acquisition.kind.lent and not pool_evidence(model, acquisition):
             return None  # a ``getConnection()`` that may hand out a shared connection
         return Judgement(Verdict.NEVER)
+    on_failure = {
+        ref.id: ref for ref in disposals if failure_trigger(model, ref, holder) is not None
+    }
+    if len(on_failure) == len(disposals):
+        first = min(on_failure.values(), key=lambda n: n.start_byte)
+        return Judgement(Verdict.FAILURE_ONLY, None, None, first)
+    if on_failure:  # judge the other paths by the other disposals
+        refs = [(ref, Use.USE if ref.id in on_failure else use) for ref, use in refs]
     return judge_paths(model, holder, acquisition.start, acquisition.block, refs, acquisition)
+
+
+def failure_trigger(model: SemanticModel, node: Node, holder: FunctionInfo) -> CallSite | None:
+    """The registration of the callback (inside ``holder``) that ``node`` runs in, when that
+    callback runs only if the work fails or on something else's signal, never on the way out
+    of a call that succeeds: a listener for ``'abort'`` / ``'error'`` / ``'timeout'``, or a
+    subscription to an observable that does not come from the resource (``isAborted$
+    .subscribe(() => conn.release())``). None: ``node`` runs on the success path, or in a
+    callback that continues the work (``conn.query(sql, () => conn.release())``)."""
+    function = model.enclosing_function(node)
+    while function is not None and function is not holder:
+        site = function.callback_of
+        if site is not None and site.obj is not None and _failure_only(model, site, node):
+            return site
+        function = function.parent
+    return None
+
+
+def _failure_only(model: SemanticModel, site: CallSite, node: Node) -> bool:
+    if site.name in EVENT_LISTEN_METHODS and site.args:
+        return string_value(site.args[0]) in FAILURE_ONLY_EVENTS
+    if site.name in SUBSCRIBE_METHODS and site.obj is not None:
+        # A subscription to the resource's own results continues its work.
+        binding = model.binding_of(node) if node.type == "identifier" else None
+        return binding is not None and not any(
+            child.type == "identifier" and model.binding_of(child) is binding
+            for child in own_nodes(site.obj)
+        )
+    return False
 
 
 def judge_paths(

@@ -867,6 +867,51 @@ terminal.provideService('SQL', schema, async (msg) => {
   return { rows: result.rows };
 });
 
+// A release only in a callback that runs when the work is aborted or fails is no release on
+// the way out of a call that succeeds.
+terminal.provideService('SQL/abortable', schema, async (msg, ctx) => {
+  // ruleid: NLL602
+  const sql = await pool.connect();
+  ctx.isAborted$.subscribe(() => {
+    sql.release();
+  });
+  const result = await sql.query(msg.req.query);
+  return { rows: result.rows };
+});
+
+function exportRows(req, res) {
+  // ruleid: NLL602
+  const client = pool.connect();
+  req.on('aborted', function () {
+    client.release();
+  });
+  client.query('select * from t').then(function (result) {
+    res.json(result.rows);
+  });
+}
+app.get('/rows', exportRows);
+
+app.get('/rows-stream', async (req, res) => {
+  // ok: NLL602 -- given back when the query stream ends, and when it fails
+  const client = await pool.connect();
+  const stream = client.query(new QueryStream('select * from t'));
+  stream.on('end', () => client.release());
+  stream.on('error', () => client.release());
+  stream.on('data', (row) => res.write(JSON.stringify(row)));
+});
+
+terminal.provideService('SQL/finally', schema, async (msg, ctx) => {
+  // ok: NLL602 -- released in `finally`; the abort subscription only cancels the query
+  const sql = await pool.connect();
+  ctx.isAborted$.subscribe(() => sql.cancel());
+  try {
+    const result = await sql.query(msg.req.query);
+    return { rows: result.rows };
+  } finally {
+    sql.release();
+  }
+});
+
 // Callbacks given to APIs that call them inline or once run as often as their caller.
 [pool].forEach(async (each) => {
   // ok: NLL602 -- `forEach` runs its callback inline, at start-up
