@@ -63,9 +63,13 @@ caller that retries opens one more connection per failed attempt.
 A client returned by a function of the file is followed to its callers (medium): when every
 call in view uses the result once and drops it — discards it, lends it as a request option
 (`http.get(url, { agent: makeAgent() })`), or keeps it in a local that nothing closes — and
-one of them repeats, the creation is reported. A caller that stores, closes or hands the
-client on, a function exported or passed by reference (callers out of view), and a client
-returned inside an object are not followed.
+one of them repeats, the creation is reported. A client returned inside an object literal
+(`return { host, agent: new Agent() }`) is followed the same way: a caller drops it when it
+discards the object, lends it whole as request options (the client under `agent` or
+`dispatcher`), or keeps it in a local that it only reads other properties of or lends the
+same way. A caller that stores, closes or hands the client on (or reaches the object's
+property that holds it), and a function exported or passed by reference (callers out of
+view), are not followed.
 
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
@@ -571,17 +575,22 @@ def _returned(
     lines = ("line " if len(numbers) == 1 else "lines ") + ", ".join(numbers)
     made = f"`{_created(call)}`"
     factory = dropped.factory.display()
+    inside = f" as `{dropped.key}` of an object" if dropped.key is not None else ""
     return ctx.finding(
         call.node,
         fit(
-            f"{made} is returned by {factory} and every caller drops it unclosed, one more client "
+            f"{made} is returned{inside} by {factory} and every caller drops it unclosed, one "
+            "more client per call",
+            f"{made} is returned{inside} and every caller drops it unclosed, one more client "
             "per call",
-            f"{made} is returned and every caller drops it unclosed, one more client per call",
+            f"A client returned{inside} by {factory} is dropped unclosed by every caller, one "
+            "more per call",
+            f"A client returned{inside} is dropped unclosed by every caller, one more per call",
             "A returned client is dropped unclosed by every caller, one more per call",
         ),
         notes=[
-            f"{made} is returned by {factory}, and every caller in this file ({lines}) uses it "
-            f"and drops it without closing it, so the event loop keeps {kind.holds} open."
+            f"{made} is returned{inside} by {factory}, and every caller in this file ({lines}) "
+            f"uses it and drops it without closing it, so the event loop keeps {kind.holds} open."
         ],
         confidence=Confidence.MEDIUM,
         related=[ctx.related(site.node, "uses it and drops it") for site in dropped.callers[:3]],

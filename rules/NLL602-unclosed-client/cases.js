@@ -802,6 +802,46 @@ function processPool() {
 }
 const mainPool = processPool();
 
+// Clients returned inside an object are followed into the callers too.
+function upstreamOptions(host) {
+  return {
+    host,
+    // ruleid: NLL602
+    agent: new http.Agent({ keepAlive: true }),
+    timeout: 5000,
+  };
+}
+
+app.get('/upstream', (req, res) => {
+  http.get(upstreamOptions('upstream'), (up) => up.pipe(res));
+});
+
+function closableOptions(host) {
+  // ok: NLL602 -- the caller destroys the agent it finds under `agent`
+  const agent = new http.Agent({ keepAlive: true });
+  return { host, agent };
+}
+
+app.get('/upstream-closed', (req, res) => {
+  const options = closableOptions('upstream');
+  http.get(options, (up) => {
+    up.pipe(res);
+    up.on('end', () => options.agent.destroy());
+  });
+});
+
+var sharedOptions = null;
+function moduleOptions(host) {
+  // ok: NLL602 -- its caller keeps the object (and the agent) in a module binding
+  return { host: host, agent: new http.Agent({ keepAlive: true }) };
+}
+app.get('/upstream-shared', function (req, res) {
+  sharedOptions = sharedOptions || moduleOptions('upstream');
+  http.get(sharedOptions, function (up) {
+    up.pipe(res);
+  });
+});
+
 module.exports.statusOf = statusOf;
 module.exports.mainPool = mainPool;
 

@@ -370,6 +370,34 @@ export function pingShared(url: string): void {
   https.get(url, { agent }, (res) => res.resume());
 }
 
+function upstreamOptions(host: string): https.RequestOptions {
+  // ruleid: NLL602
+  const agent = new https.Agent({ keepAlive: true });
+  return { host, agent, timeout: 5000 };
+}
+
+export class UpstreamGateway {
+  ping(host: string): void {
+    const options = upstreamOptions(host);
+    https.get({ ...options, path: '/health' }, (res) => res.resume());
+    https.get(options, (res) => res.resume());
+  }
+}
+
+function clientBundle(url: string): { redis: Redis; url: string } {
+  // ok: NLL602 -- the caller closes the client it finds under `redis`
+  return { redis: new Redis(url), url };
+}
+
+export async function readOnce(url: string): Promise<string | null> {
+  const bundle = clientBundle(url);
+  try {
+    return await bundle.redis.get('k');
+  } finally {
+    await bundle.redis.quit();
+  }
+}
+
 export class TlsFeed {
   private socket?: TLSSocket;
 
