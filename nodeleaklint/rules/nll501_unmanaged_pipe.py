@@ -123,7 +123,9 @@ Streams that arrive as parameters of a named function (`function forward(a, b) {
 are not recognised, and neither are streams from third-party factories (`through2`,
 `busboy`). The same goes for upstream requests made through the project's own wrapper
 (`makeProxyRequest(req)`), through a `Request` that carries the signal, or through axios.
-Any `'error'` listener on the source counts as handling, and any call to
+Any `'error'` listener on the source counts as handling, even one that does not end the
+destination. A known source that the code itself destroys without an error (`src.destroy()`
+from a timeout handler) also stops without `'end'`; that path is not followed. Any call to
 `destroy`/`close`/`unpipe`/`end` on the source inside a destination `'close'` listener counts
 as teardown, whatever path it is on. For upstream requests, any abort, destroy or cancel in
 a client `'close'` listener counts, and so do a `signal` option whose value is not shown
