@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.exports import Use
     from nodeleaklint.semantics.model import SemanticModel
 
-SUMMARY_FORMAT = 7
+SUMMARY_FORMAT = 8
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ExportFact:
     instance_of: tuple[str, str] | None = None
     collection: str | None = None  # a module-level Map, Set, array or object: its kind
     shrunk: bool = False  # … which this file deletes from, clears or bounds
+    stream: str | None = None  # a function returning a known Node stream: its words
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class FileSummary:
                     list(fact.instance_of) if fact.instance_of else None,
                     fact.collection,
                     fact.shrunk,
+                    fact.stream,
                 ]
                 for name, fact in self.exports.items()
             },
@@ -117,6 +119,7 @@ class FileSummary:
                     (str(instance[0]), str(instance[1])) if instance else None,
                     None if collection is None else str(collection),
                     bool(shrunk),
+                    None if stream is None else str(stream),
                 )
                 for name, (
                     function,
@@ -126,6 +129,7 @@ class FileSummary:
                     instance,
                     collection,
                     shrunk,
+                    stream,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -174,6 +178,7 @@ def summarize(model: SemanticModel) -> FileSummary:
         module_imports,
         shrinks,
     )
+    from nodeleaklint.semantics.streams import returned_stream
 
     facts = model.facts
     summary = FileSummary()
@@ -186,13 +191,16 @@ def summarize(model: SemanticModel) -> FileSummary:
         forwards = (export.forwards.source, export.forwards.name) if export.forwards else None
         constructed = model.class_info(function.node) if function is not None else None
         made = export.instance_of
+        collection, shrunk = collections.get(export.name, (None, False))
         summary.exports[export.name] = ExportFact(
             function is not None,
             function is not None and function.repetition is not Repetition.REPEATING,
             forwards,
             constructed.name if constructed is not None else export.class_name,
             (made.source, made.name) if made is not None else None,
-            *collections.get(export.name, (None, False)),
+            collection,
+            shrunk,
+            returned_stream(model, function.node) if function is not None else None,
         )
     imports = module_imports(facts)
     for binding, target in imports.items():

@@ -259,6 +259,9 @@ class ProjectView:
             grown = self._unshrunk_collection(path, source, name)
             if grown is not None:
                 facts.collections[local] = grown
+            stream = self._returned_stream(path, source, name)
+            if stream is not None:
+                facts.streams[local] = stream
         for (where, class_name, method), callers in self.method_callers.items():
             if where != path:
                 continue
@@ -289,6 +292,13 @@ class ProjectView:
                     best = (given[0], f"{given[1]} (at {self._place(caller)})")
             found.append(best)
         return tuple(found)
+
+    def _returned_stream(self, importer: str, source: str, name: str) -> str | None:
+        """The Node stream an imported function of the project returns, in words."""
+        target = self._imported(importer, source, name)
+        if target is None:
+            return None
+        return self.summaries[target[0]].exports[target[1]].stream
 
     def _unshrunk_collection(self, importer: str, source: str, name: str) -> tuple[str, str] | None:
         """An imported module-level collection that no file of the project deletes from,

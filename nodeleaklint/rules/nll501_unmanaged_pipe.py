@@ -1,12 +1,17 @@
 """## What it does
 Flags streams copied from one connection to another with nothing that tears the pair down
-together. Three shapes:
+together. Four shapes:
 
 - `src.pipe(dst)` that is not inside `pipeline()`, where neither end is watched with
   `stream.finished()` (or `end-of-stream` / `on-finished`), and there is not both an
   `'error'` listener on `src` and a `'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener
   on `dst` — or, when `dst` is the client's response, on the client's request — that
   destroys `src` (or the request that `src` answers, or the child process it comes from).
+- A chain handed back to the caller (`return query.pipe(mapStream(f))`, or an arrow whose
+  body is the pipe) whose last stage is a known in-memory stream and whose source is not
+  known (medium): the caller can destroy only the stage it receives — its own pipeline into
+  a response that closes early does — and the source, out of its reach, is unpiped and left
+  open with whatever it holds (a database cursor, a socket).
 - A hand-written pipe: `src.on('data', c => dst.write(c))` with
   `src.on('end', () => dst.end())` and no such listeners. It is reported at the `'data'`
   registration. The message names each direction left open: when the client is gone the
@@ -26,23 +31,25 @@ Streams are recognised by how they were made: `fs.createReadStream` / `createWri
 `new PassThrough()` / `Transform` / `Readable` / `Writable` / `Duplex`, child-process
 `stdout`/`stdin`/`stderr`, `process.stdin`. The `req`/`res` of an HTTP handler count too:
 Koa's `ctx.req`/`ctx.res`, also as `this.ctx` in Egg-style controllers, and Fastify's
-`request.raw`/`reply.raw`. A variable declared without a value and assigned one stream
-counts as that stream. A call is only
-considered when it has the shape of a stream pipe — a method call with exactly one
-destination argument and an optional `{ end }` options object — and at least one end is a
-known Node stream, so RxJS `source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)`
-functions and other `pipe` methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once,
-at its last `.pipe`, and so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at
-module top level, or in a function that runs once, are not reported; in a function of
-unknown repetition they get medium confidence. So do pipes whose only leaking end is a
-source of unknown kind, hand-written pipes where neither end is a known stream, and pipes
-whose only gap is the failure of a source of unknown kind while nothing listens for its
-`'error'`. The destination is said to stay open only when the source can stop quietly: an
-HTTP request (or an upstream response) whose peer goes away closes without `'end'` and
-emits no error unless something listens. A known source of any other kind (a file, a
-socket, zlib, `PassThrough`, `Readable.from`) reports its failure as an `'error'` event,
-which Node throws as an uncaught exception when nothing listens: the process stops, and
-nothing is left open (`examples/proofs/nll501_unmanaged_pipe.js` shows both).
+`request.raw`/`reply.raw`. So does the result of a function of the file whose one returned
+value is such a stream (`const mapStream = (f) => new Transform(…)`), or, with the project
+in view, of an imported function of another file that is. A variable declared without a
+value and assigned one stream counts as that stream. A call is only considered when it has
+the shape of a stream pipe — a method call with exactly one destination argument and an
+optional `{ end }` options object — and at least one end is a known Node stream, so RxJS
+`source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)` functions and other `pipe`
+methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once, at its last `.pipe`, and
+so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at module top level, or in a
+function that runs once, are not reported; in a function of unknown repetition they get
+medium confidence. So do pipes whose only leaking end is a source of unknown kind,
+hand-written pipes where neither end is a known stream, and pipes whose only gap is the
+failure of a source of unknown kind while nothing listens for its `'error'`. The
+destination is said to stay open only when the source can stop quietly: an HTTP request (or
+an upstream response) whose peer goes away closes without `'end'` and emits no error unless
+something listens. A known source of any other kind (a file, a socket, zlib, `PassThrough`,
+`Readable.from`) reports its failure as an `'error'` event, which Node throws as an
+uncaught exception when nothing listens: the process stops, and nothing is left open
+(`examples/proofs/nll501_unmanaged_pipe.js` shows both).
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
@@ -270,8 +277,13 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         dst_handle = dst_info is not None and dst_info.handle
         # The source leaks when the destination closes early: a source holding an OS handle
         # (file, socket, HTTP message), or an unknown source feeding a handle destination.
+        # A chain whose last stage is handed back to the caller (``return src.pipe(map)``):
+        # the caller can tear down only that stage (a pipeline into a response that closes
+        # early destroys it); ``src``, unreachable from there, is unpiped and left open.
+        handed_back = not dst_handle and dst_info is not None and _returned(call)
         src_leaks = not closes and (
-            (src_info is not None and src_info.handle) or (src_info is None and dst_handle)
+            (src_info is not None and src_info.handle)
+            or (src_info is None and (dst_handle or handed_back))
         )
         # The destination leaks when the source stops without 'end' and nothing ends a handle
         # destination: a source that fails loudly with no 'error' listener is thrown instead.
@@ -282,9 +294,28 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         event = model.is_event_driven(function)
         incoming = src_info is not None and src_info.incoming
         finding = _finding(
-            ctx, call, stages, origins, options, (src_leaks, dst_leaks, incoming), event
+            ctx,
+            call,
+            stages,
+            origins,
+            options,
+            (src_leaks, dst_leaks, incoming),
+            event,
+            handed_back,
         )
         yield finding, src
+
+
+def _returned(call: CallSite) -> bool:
+    """Whether the pipe's result (its last stage) is the return value of its function:
+    ``return src.pipe(dst)``, or the body of an arrow function."""
+    position = outer(call.node)
+    parent = position.parent
+    if parent is None:
+        return False
+    if parent.type == "return_statement":
+        return True
+    return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
 
 
 # -- shape ----------------------------------------------------------------------------------
@@ -1304,6 +1335,7 @@ def _finding(
     options: Node | None,
     leaks: tuple[bool, bool, bool],
     event_driven: bool,
+    handed_back: bool = False,
 ) -> Finding:
     """``leaks``: the source leaks, the destination leaks, the source is an HTTP message
     (which stops by being aborted: it closes without ``'end'`` and throws nothing)."""
@@ -1316,6 +1348,11 @@ def _finding(
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed "
             f"write), nor end {dst} when the source {fails}"
+        )
+    elif src_leaks and handed_back:
+        problem = (
+            f"returns {dst}, and does not destroy {src} when the caller tears {dst} down (a "
+            "pipeline into a response that closes early): the caller cannot reach the source"
         )
     elif src_leaks:
         problem = (
@@ -1347,6 +1384,8 @@ def _finding(
     brief = _brief_problem(
         f"`{_plain(stages[0])}`", f"`{_plain(stages[-1])}`", src_leaks, dst_leaks, fails
     )
+    if handed_back and src_leaks and not dst_leaks:
+        brief = f"returns `{_plain(stages[-1])}` and leaves `{_plain(stages[0])}` open"
     headline = fit(
         f"`{short(code, 70)}` {brief}, one more per {unit}",
         f"`{short(code, 40)}` {brief}, one more per {unit}",
@@ -1356,10 +1395,13 @@ def _finding(
         f"This pipe {brief}, one more per {unit}",
         f"This pipe leaves a stream open when the other fails, one more per {unit}",
     )
-    notes = [
-        sentence(f"in {where}, it {problem}, so {held}"),
-        f"Use `{suggestion}` from `node:stream/promises`{alternative}.",
-    ]
+    use = f"Use `{suggestion}` from `node:stream/promises`{alternative}."
+    if handed_back:
+        use = (
+            f"Return `pipeline({', '.join(args)}, callback)` from `node:stream`: it returns the "
+            "last stream and destroys every stage when the caller destroys it."
+        )
+    notes = [sentence(f"in {where}, it {problem}, so {held}"), use]
     # Only a source of unknown kind is at stake: it may hold no handle at all.
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
     high = event_driven and not unknown_only and not thrown_first

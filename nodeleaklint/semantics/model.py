@@ -74,6 +74,9 @@ class SemanticModel:
     imported_collections: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Module-level binding name -> where another file adds listeners to it per call.
     listened_elsewhere: dict[str, str] = field(default_factory=dict)
+    # Imported local name -> the stream every call of that function of another file
+    # returns, in words ("a `Transform` stream"), from the project view.
+    imported_streams: dict[str, str] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -125,6 +128,7 @@ class SemanticModel:
             passed_in=passed_in,
             imported_collections=dict(project.collections) if project else {},
             listened_elsewhere=_listened_elsewhere(exports, facts, project),
+            imported_streams=dict(project.streams) if project else {},
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

@@ -33,7 +33,8 @@ class ProjectFacts:
     ``collections``: imported local name -> (kind, where it is declared) for module-level
     collections of other files that no file of the project deletes from, clears or bounds.
     ``listened``: export name -> where another file adds listeners to that exported emitter
-    in code that runs again and again.
+    in code that runs again and again. ``streams``: imported local name -> the Node stream
+    that function of another file returns, in words ("a `Transform` stream").
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -43,6 +44,7 @@ class ProjectFacts:
     params: dict[str, tuple[tuple[str, str] | None, ...]] = field(default_factory=dict)
     collections: dict[str, tuple[str, str]] = field(default_factory=dict)
     listened: dict[str, str] = field(default_factory=dict)
+    streams: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -53,6 +55,7 @@ class ProjectFacts:
             or self.params
             or self.collections
             or self.listened
+            or self.streams
         )
 
     def only_lowers(self) -> bool:
@@ -67,6 +70,7 @@ class ProjectFacts:
             or self.params
             or self.collections
             or self.listened
+            or self.streams
         )
 
     def key(self) -> str:
@@ -86,5 +90,6 @@ class ProjectFacts:
                 ),
                 sorted((name, list(found)) for name, found in self.collections.items()),
                 sorted(self.listened.items()),
+                sorted(self.streams.items()),
             ]
         )

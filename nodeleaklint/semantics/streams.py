@@ -20,7 +20,14 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.cleanup import place_of
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
-from nodeleaklint.semantics.syntax import callee_parts, dotted_name, string_value, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    callee_parts,
+    dotted_name,
+    string_value,
+    text,
+    unwrap,
+)
 from nodeleaklint.semantics.vocabulary import (
     CHILD_PROCESS_FACTORIES,
     FS_STREAM_MODULES,
@@ -196,10 +203,63 @@ def _call_origin(model: SemanticModel, call: CallSite, depth: int) -> str | None
     if name == "pipe" and call.obj is not None and call.args:
         # ``a.pipe(b)`` returns ``b``.
         return stream_origin(model, call.args[0], depth + 1)
+    if call.obj is None:
+        made = _made_by_local_function(model, call, depth)
+        if made is not None:
+            return made
     if name in STREAM_CHAINABLE_METHODS and call.obj is not None:
         # Chainable stream methods return the stream itself.
         return stream_origin(model, call.obj, depth + 1)
     return None
+
+
+def _made_by_local_function(model: SemanticModel, call: CallSite, depth: int) -> str | None:
+    """``mapStream(f)`` where the file's own ``mapStream`` returns a known stream (``(f) =>
+    new Transform(…)``, or a function whose one ``return`` gives one); or, through the
+    project view, an imported function another file defines that way."""
+    callee = unwrap(call.callee)
+    if callee is None or callee.type != "identifier":
+        return None
+    binding = model.binding_of(callee)
+    if binding is None:
+        return None
+    if binding.kind is BindingKind.IMPORT or binding.module_source is not None:
+        return model.imported_streams.get(binding.name)
+    returned = _returned_value(binding)
+    if returned is None or binding.is_reassigned:
+        return None
+    return stream_origin(model, returned, depth + 1)
+
+
+def returned_stream(model: SemanticModel, function: Node) -> str | None:
+    """The known Node stream the function ``function`` returns, in words (for the project
+    view: a file that imports it learns that its calls make that stream)."""
+    returned = _function_result(function)
+    return stream_origin(model, returned) if returned is not None else None
+
+
+def _returned_value(binding: Binding) -> Node | None:
+    """The one value a function binding returns (see ``_function_result``)."""
+    function = unwrap(binding.init) if binding.kind is not BindingKind.FUNCTION else None
+    if binding.kind is BindingKind.FUNCTION:
+        function = binding.node.parent
+    return _function_result(function)
+
+
+def _function_result(function: Node | None) -> Node | None:
+    """An arrow's expression body, or the argument of the only ``return`` among the body's
+    top-level statements."""
+    if function is None or function.type not in FUNCTION_KINDS:
+        return None
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return body
+    returns = [child for child in body.named_children if child.type == "return_statement"]
+    if len(returns) != 1 or not returns[0].named_children:
+        return None
+    return returns[0].named_children[0]
 
 
 def _fs_stream(model: SemanticModel, call: CallSite) -> str | None:
