@@ -153,6 +153,9 @@ CHECKS: dict[str, list[Check]] = {
         ("spool.fixed.growth", "<=", 1),
         # a failed read with no 'error' listener is thrown, not a destination left open
         ("failed_read.thrown", "==", 1),
+        # a chain handed back to callers that destroy its last stage: open fds (20 observed)
+        ("handed_back.flagged.growth", ">=", 18),
+        ("handed_back.fixed.growth", "<=", 1),
     ],
     "NLL601": [
         # heap+external MiB, 40 parked frames x 1 MiB (~40 MiB observed)

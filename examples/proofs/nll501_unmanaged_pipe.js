@@ -36,7 +36,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { Readable, pipeline } = require('node:stream');
+const { PassThrough, Readable, pipeline } = require('node:stream');
 
 const N = 20; // early-disconnecting requests per phase
 const FILE_BYTES = 16 * 1024 * 1024;
@@ -316,11 +316,37 @@ async function failedReadThrows() {
   process.once('uncaughtException', (err) => {
     thrown = err.code;
   });
-  const sink = new (require('node:stream').PassThrough)();
+  const sink = new PassThrough();
   sink.resume();
   fs.createReadStream(path.join(os.tmpdir(), 'nll501-missing-file')).pipe(sink);
   await waitFor(() => thrown !== null, 2000).catch(() => {});
   return { thrown: thrown !== null ? 1 : 0, code: thrown, sink_ended: sink.writableEnded ? 1 : 0 };
+}
+
+// Fourth premise (a chain handed back to the caller): `return src.pipe(new PassThrough())`
+// gives the caller only the last stage. When the caller destroys it (its own pipeline into
+// a response that closed does), the source is unpiped but not destroyed: its file
+// descriptor stays open. `return pipeline(src, pass, cb)` destroys the source with it.
+function handedBackFlagged(file) {
+  return fs.createReadStream(file).pipe(new PassThrough());
+}
+
+function handedBackFixed(file) {
+  return pipeline(fs.createReadStream(file), new PassThrough(), () => {});
+}
+
+async function measureHandedBack(make) {
+  const file = process.env.NLL501_FILE;
+  await fullGC();
+  const before = openFds();
+  for (let i = 0; i < N; i++) {
+    const stage = make(file);
+    await new Promise((resolve) => stage.once('data', resolve));
+    stage.destroy(); // the caller is done with what it was given
+  }
+  await sleep(100);
+  await fullGC();
+  return delta(before, openFds());
 }
 
 const phases = {
@@ -337,6 +363,8 @@ const phases = {
   spool_flagged: () => measureSpool(spoolFlagged),
   spool_fixed: () => measureSpool(spoolFixed),
   failed_read: () => failedReadThrows(),
+  handed_back_flagged: () => measureHandedBack(handedBackFlagged),
+  handed_back_fixed: () => measureHandedBack(handedBackFixed),
 };
 
 async function setup() {
@@ -397,6 +425,11 @@ main({
     spoolLine('fixed:   pipeline(req, out)', r.spool_fixed),
     `failed read, no 'error' listener: thrown as an uncaught exception ${r.failed_read.thrown} ` +
       `(${r.failed_read.code}), destination ended ${r.failed_read.sink_ended}`,
+    `chains handed back, ${N} callers that destroy the stage they get:`,
+    `  flagged: return src.pipe(pass)              open fds ${r.handed_back_flagged.before} -> ` +
+      `${r.handed_back_flagged.after} (+${r.handed_back_flagged.growth})`,
+    `  fixed:   return pipeline(src, pass, cb)     open fds ${r.handed_back_fixed.before} -> ` +
+      `${r.handed_back_fixed.after} (+${r.handed_back_fixed.growth})`,
   ],
   extra: (r) => ({
     upstream: {
@@ -407,5 +440,6 @@ main({
     },
     spool: { flagged: r.spool_flagged, fixed: r.spool_fixed },
     failed_read: r.failed_read,
+    handed_back: { flagged: r.handed_back_flagged, fixed: r.handed_back_fixed },
   }),
 });
