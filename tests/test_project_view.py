@@ -440,3 +440,13 @@ def test_a_call_behind_a_lazy_initialisation_latch_runs_once(tmp_path: Path) -> 
     lazy_only = routes.read_text(encoding="utf-8").split("// Per request, and a cache")[0]
     routes.write_text(lazy_only, encoding="utf-8")
     assert findings(project) == []  # ``if (!cache) cache = createCache(…)``: made once
+
+
+def test_a_stream_made_by_a_helper_in_another_file_is_a_stream_here() -> None:
+    project = PROJECTS / "streams"
+    [pipe] = findings(project)
+    assert pipe.rule == "NLL501" and at([pipe], "src/export.js", 7)
+    assert "returns `mapStream(describe)` and leaves `query` open" in pipe.message
+    assert "a `Transform` stream" in whole(pipe)
+    # The file alone cannot tell what ``mapStream`` makes: nothing to report.
+    assert findings(project / "src" / "export.js", context=False) == []

@@ -64,6 +64,36 @@ function startNulled() {
   }, 60_000);
 }
 
+// Second premise (holders on long-lived instances): a closure pushed onto a field of an
+// instance made once at module top level lives as long as the process, and keeps the
+// context of the method call that made it. FLAGGED: the hook never names `buf`, but the
+// sibling `size` does, so every call keeps its buffer. FIXED: no sibling references it.
+class Watchers {
+  constructor() {
+    this.hooks = [];
+  }
+
+  watchFlagged() {
+    const buf = Buffer.alloc(BUF_BYTES, 1);
+    registry.register(buf, 'buf');
+    const size = () => buf.length;
+    report(size());
+    this.hooks.push(() => {
+      beats++;
+    });
+  }
+
+  watchFixed() {
+    const buf = Buffer.alloc(BUF_BYTES, 1);
+    registry.register(buf, 'buf');
+    report(buf.length);
+    this.hooks.push(() => {
+      beats++;
+    });
+  }
+}
+const watchers = new Watchers();
+
 async function measure(start) {
   start(); // warm up before the baseline
   await fullGC();
@@ -85,6 +115,8 @@ const phases = {
   flagged: () => measure(startFlagged),
   fixed: () => measure(startNoSibling),
   fixed_nulled: () => measure(startNulled),
+  field_flagged: () => measure(() => watchers.watchFlagged()),
+  field_fixed: () => measure(() => watchers.watchFixed()),
 };
 
 function line(label, r) {
@@ -105,6 +137,8 @@ main({
     line('flagged: sibling `() => buf.length` in scope', r.flagged),
     line('fixed:   no closure references buf', r.fixed),
     line('fixed:   sibling, but `buf = null` before return', r.fixed_nulled),
+    line('flagged: this.hooks.push(hook), module singleton', r.field_flagged),
+    line('fixed:   the same hook, no sibling names buf', r.field_fixed),
   ],
-  extra: (r) => ({ nulled: r.fixed_nulled }),
+  extra: (r) => ({ nulled: r.fixed_nulled, field: { flagged: r.field_flagged, fixed: r.field_fixed } }),
 });

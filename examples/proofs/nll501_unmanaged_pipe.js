@@ -36,7 +36,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { Readable, pipeline } = require('node:stream');
+const { PassThrough, Readable, pipeline } = require('node:stream');
 
 const N = 20; // early-disconnecting requests per phase
 const FILE_BYTES = 16 * 1024 * 1024;
@@ -250,6 +250,105 @@ async function measureUpstream(handler) {
   return delta(before, open, { upstream_requests: served, responses_closed: closedResponses });
 }
 
+// Third premise (which way a pipe's destination is left open): an upload spooled with
+// `req.pipe(out)` whose author destroys `req` when the file closes. A client that goes away
+// mid-upload makes `req` close without 'end' and without an error (an IncomingMessage
+// emits 'error' only when something listens), so `out` is never ended and its file
+// descriptor stays open. `pipeline(req, out)` closes it. A file read stream that fails with
+// no 'error' listener is different: its error is thrown as an uncaught exception, so the
+// process stops rather than leave its destination open.
+
+// FLAGGED: the source is torn down when the file closes, not the file when the source stops.
+function spoolFlagged(file, req, res) {
+  const out = fs.createWriteStream(file);
+  out.on('close', () => req.destroy());
+  req.pipe(out);
+  req.on('end', () => res.end('ok'));
+}
+
+// FIXED: pipeline() destroys `out` when `req` is aborted.
+function spoolFixed(file, req, res) {
+  pipeline(req, fs.createWriteStream(file), () => res.end('ok'));
+}
+
+// One upload whose client sends a first chunk of a 1 MiB body and hangs up.
+function uploadAndDisconnect(port) {
+  return new Promise((resolve) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/upload',
+      agent: false,
+      headers: { 'content-length': 1024 * 1024 },
+    });
+    req.on('error', () => {}); // ECONNRESET after our own destroy
+    req.on('close', resolve);
+    req.write(Buffer.alloc(4 * 1024, 7), () => setTimeout(() => req.destroy(), 20));
+  });
+}
+
+async function measureSpool(handler) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nll501-spool-'));
+  let closedRequests = 0;
+  let count = 0;
+  const server = http.createServer((req, res) => {
+    req.on('close', () => closedRequests++);
+    handler(path.join(dir, `upload-${count++}.bin`), req, res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await fullGC();
+  const before = openFds();
+  const clients = [];
+  for (let i = 0; i < N; i++) clients.push(uploadAndDisconnect(port));
+  await Promise.all(clients);
+  await waitFor(() => closedRequests === N);
+  await sleep(100);
+  await fullGC();
+  const after = openFds();
+  return delta(before, after, { requests_closed: closedRequests });
+}
+
+// A failed read with no 'error' listener: the error is thrown (an uncaught exception).
+async function failedReadThrows() {
+  let thrown = null;
+  process.once('uncaughtException', (err) => {
+    thrown = err.code;
+  });
+  const sink = new PassThrough();
+  sink.resume();
+  fs.createReadStream(path.join(os.tmpdir(), 'nll501-missing-file')).pipe(sink);
+  await waitFor(() => thrown !== null, 2000).catch(() => {});
+  return { thrown: thrown !== null ? 1 : 0, code: thrown, sink_ended: sink.writableEnded ? 1 : 0 };
+}
+
+// Fourth premise (a chain handed back to the caller): `return src.pipe(new PassThrough())`
+// gives the caller only the last stage. When the caller destroys it (its own pipeline into
+// a response that closed does), the source is unpiped but not destroyed: its file
+// descriptor stays open. `return pipeline(src, pass, cb)` destroys the source with it.
+function handedBackFlagged(file) {
+  return fs.createReadStream(file).pipe(new PassThrough());
+}
+
+function handedBackFixed(file) {
+  return pipeline(fs.createReadStream(file), new PassThrough(), () => {});
+}
+
+async function measureHandedBack(make) {
+  const file = process.env.NLL501_FILE;
+  await fullGC();
+  const before = openFds();
+  for (let i = 0; i < N; i++) {
+    const stage = make(file);
+    await new Promise((resolve) => stage.once('data', resolve));
+    stage.destroy(); // the caller is done with what it was given
+  }
+  await sleep(100);
+  await fullGC();
+  return delta(before, openFds());
+}
+
 const phases = {
   flagged: () => measure(serveFlagged),
   fixed: () => measure(serveFixed),
@@ -261,6 +360,11 @@ const phases = {
   aborted_flagged: () => measureUpstream(abortedFlagged),
   aborted_fixed: () => measureUpstream(abortedFixed),
   aborted_unread: () => measureUpstream(abortedUnread),
+  spool_flagged: () => measureSpool(spoolFlagged),
+  spool_fixed: () => measureSpool(spoolFixed),
+  failed_read: () => failedReadThrows(),
+  handed_back_flagged: () => measureHandedBack(handedBackFlagged),
+  handed_back_fixed: () => measureHandedBack(handedBackFixed),
 };
 
 async function setup() {
@@ -288,6 +392,13 @@ function upstreamLine(label, r) {
   );
 }
 
+function spoolLine(label, r) {
+  return (
+    `${label.padEnd(44)} open fds ${r.before} -> ${r.after} (+${r.growth}) after ` +
+    `${r.requests_closed} aborted uploads`
+  );
+}
+
 main({
   rule: 'NLL501',
   title: `fs.createReadStream(file).pipe(res), client disconnects early (${N} requests)`,
@@ -309,6 +420,16 @@ main({
     upstreamLine("flagged: body read, stopped on 'aborted'", r.aborted_flagged),
     upstreamLine("fixed:   stopped on res 'close'", r.aborted_fixed),
     upstreamLine("control: body unread, stopped on 'aborted'", r.aborted_unread),
+    `uploads, ${N} clients that send 4 KiB of a 1 MiB body and leave:`,
+    spoolLine("flagged: req.pipe(out) + out 'close' -> req", r.spool_flagged),
+    spoolLine('fixed:   pipeline(req, out)', r.spool_fixed),
+    `failed read, no 'error' listener: thrown as an uncaught exception ${r.failed_read.thrown} ` +
+      `(${r.failed_read.code}), destination ended ${r.failed_read.sink_ended}`,
+    `chains handed back, ${N} callers that destroy the stage they get:`,
+    `  flagged: return src.pipe(pass)              open fds ${r.handed_back_flagged.before} -> ` +
+      `${r.handed_back_flagged.after} (+${r.handed_back_flagged.growth})`,
+    `  fixed:   return pipeline(src, pass, cb)     open fds ${r.handed_back_fixed.before} -> ` +
+      `${r.handed_back_fixed.after} (+${r.handed_back_fixed.growth})`,
   ],
   extra: (r) => ({
     upstream: {
@@ -317,5 +438,8 @@ main({
       fetch: { flagged: r.fetch_flagged, fixed: r.fetch_fixed, pipeline: r.fetch_pipeline },
       aborted: { flagged: r.aborted_flagged, fixed: r.aborted_fixed, unread: r.aborted_unread },
     },
+    spool: { flagged: r.spool_flagged, fixed: r.spool_fixed },
+    failed_read: r.failed_read,
+    handed_back: { flagged: r.handed_back_flagged, fixed: r.handed_back_fixed },
   }),
 });

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 8
+SUMMARY_FORMAT = 9
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class ExportFact:
     shrunk: bool = False  # … which this file deletes from, clears or bounds
     # A function whose every ``return`` gives a process-lived value: the words for it.
     returns: str | None = None
+    stream: str | None = None  # a function returning a known Node stream: its words
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class FileSummary:
                     fact.collection,
                     fact.shrunk,
                     fact.returns,
+                    fact.stream,
                 ]
                 for name, fact in self.exports.items()
             },
@@ -134,6 +136,7 @@ class FileSummary:
                     None if collection is None else str(collection),
                     bool(shrunk),
                     None if returns is None else str(returns),
+                    None if stream is None else str(stream),
                 )
                 for name, (
                     function,
@@ -144,6 +147,7 @@ class FileSummary:
                     collection,
                     shrunk,
                     returns,
+                    stream,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -198,6 +202,7 @@ def summarize(model: SemanticModel) -> FileSummary:
         module_imports,
         shrinks,
     )
+    from nodeleaklint.semantics.streams import returned_stream
 
     facts = model.facts
     summary = FileSummary()
@@ -220,6 +225,7 @@ def summarize(model: SemanticModel) -> FileSummary:
             collection,
             shrunk,
             _returns(model, function),
+            returned_stream(model, function.node) if function is not None else None,
         )
     imports = module_imports(facts)
     for binding, target in imports.items():

@@ -263,6 +263,9 @@ class ProjectView:
             if grown is not None:
                 facts.collections[local] = grown
             facts.returns.update(self._returning(path, local, source, name))
+            stream = self._returned_stream(path, source, name)
+            if stream is not None:
+                facts.streams[local] = stream
         for (where, class_name, method), callers in self.method_callers.items():
             if where != path:
                 continue
@@ -320,6 +323,13 @@ class ProjectView:
             return None
         display = self.displays.get(target[0], os.path.basename(target[0]))
         return f"{fact.returns} (in `{display}`)"
+
+    def _returned_stream(self, importer: str, source: str, name: str) -> str | None:
+        """The Node stream an imported function of the project returns, in words."""
+        target = self._imported(importer, source, name)
+        if target is None:
+            return None
+        return self.summaries[target[0]].exports[target[1]].stream
 
     def _unshrunk_collection(self, importer: str, source: str, name: str) -> tuple[str, str] | None:
         """An imported module-level collection that no file of the project deletes from,

@@ -141,7 +141,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit_choice, sentence
 from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
-from nodeleaklint.semantics.contexts import is_decorated, per_word
+from nodeleaklint.semantics.contexts import per_word
 from nodeleaklint.semantics.eviction import (
     COMPARISONS,
     deleted_key,
@@ -153,6 +153,7 @@ from nodeleaklint.semantics.eviction import (
     turns_away,
     walks,
 )
+from nodeleaklint.semantics.instances import process_lived_class
 from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
@@ -562,19 +563,11 @@ def _long_lived_class(model: SemanticModel, class_node: Node | None) -> bool:
     a registry filled by name at start-up is configuration.)"""
     if class_node is None:
         return False
-    if is_decorated(class_node):
+    if process_lived_class(model, class_node, elsewhere=False, decorated=True) is not None:
         return True
     info = model.class_info(class_node)
     heritage = info.heritage if info is not None else None
-    if heritage is not None and heritage.split("<")[0].rstrip().endswith(_EMITTER_BASES):
-        return True
-    name = class_node.child_by_field_name("name")
-    if name is None:
-        return False
-    return any(
-        call.is_new and call.function is None and call.callee_text == text(name)
-        for call in model.calls_named(text(name))
-    )
+    return heritage is not None and heritage.split("<")[0].rstrip().endswith(_EMITTER_BASES)
 
 
 # -- candidates ---------------------------------------------------------------------------

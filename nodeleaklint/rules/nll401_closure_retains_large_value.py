@@ -9,7 +9,12 @@ from a factory whose result is stored at module scope, closures handed to a func
 the file that stores them there (`onShutdown(() => …)` where `onShutdown(hook)` pushes
 `hook` into a module-level array; every call of it must be in view), and closures stored
 on a pooled client checked out in the function (`client.onNotice = …` after
-`await pool.connect()`: the pool keeps the client and lends it again; medium).
+`await pool.connect()`: the pool keeps the client and lends it again; medium). Closures
+stored on a field of an instance, or added to a collection in one (`this.onRefresh = …`,
+`this.hooks.push(…)`), when the instance lives as long as the process by evidence: the
+class's one instance is made at module top level in the file, or the project view sees its
+one instance made at start-up in another file (medium). A decorator alone is not evidence:
+it also marks classes made per view or per row.
 
 Large values: `Buffer.alloc / allocUnsafe / from / concat`, typed arrays and `ArrayBuffer`
 of 16 KB or more (or of run-time size), `fs.readFileSync(…)`, `await readFile(…)`,
@@ -106,16 +111,18 @@ function stopPolling(path) {
   element). Sizes known only at run time count as large, with medium confidence.
 
 ## Known limits
-The analysis is per file. Closures stored on instances (`this.handler = …`) are not
-long-lived holders. A closure counts as using a value when it references it, or references a
-local function, object literal or `f.bind(…)` that does; a value reached through any other
-wrapper (`debounce(() => use(raw))`) is taken as unused. Destructured parts of a large value
-(`const { items } = await res.json()`) are not tracked. A `null` assignment counts as a
-release only when it runs unconditionally in the value's own function, after its last large
-assignment and with no `await` between the holder's creation and the release; nulling inside
-a closure or on one branch does not. `with` statements are not modelled. An interval never
-cleared and a listener never removed are left to NLL201 and NLL101 (with their default
-options), even when those rules are disabled.
+The analysis is per file. Closures stored on instances (`this.handler = …`) are long-lived
+holders only when the instance is shown to live as long as the process (above); a class
+whose instances are made elsewhere or per call is not followed. A closure counts as using a
+value when it references it, or references a local function, object literal or `f.bind(…)`
+that does; a value reached through any other wrapper (`debounce(() => use(raw))`) is taken
+as unused. Destructured parts of a large value (`const { items } = await res.json()`) are
+not tracked. A `null` assignment counts as a release only when it runs unconditionally in
+the value's own function, after its last large assignment and with no `await` between the
+holder's creation and the release; nulling inside a closure or on one branch does not.
+`with` statements are not modelled. An interval never cleared and a listener never removed
+are left to NLL201 and NLL101 (with their default options), even when those rules are
+disabled.
 """
 
 from __future__ import annotations
@@ -130,7 +137,8 @@ from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.flow import calls_passing, method_calls_on
-from nodeleaklint.semantics.lifetimes import Lifetime
+from nodeleaklint.semantics.instances import process_lived_class
+from nodeleaklint.semantics.lifetimes import Holder, Lifetime
 from nodeleaklint.semantics.listener_removals import all_listener_removals, listener_removals
 from nodeleaklint.semantics.locations import object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
@@ -563,8 +571,12 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
         if root is None:
             continue
         pooled = None if exported else lent_by_pool(model, root)
-        if not exported and not pooled and model.lifetime_of(root).lifetime is not Lifetime.PROCESS:
-            continue
+        owner = model.lifetime_of(root)
+        instance = None
+        if not exported and not pooled and owner.lifetime is not Lifetime.PROCESS:
+            instance = _process_lived_instance(model, owner)
+            if instance is None:
+                continue
         releases = partial(_reassignments, model, assignment, left)
         for function, node, what in closures:
             brief = f"a closure stored in `{short(text(left), 40)}`"
@@ -578,11 +590,14 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
                     f"`{text(root)}` is a {pooled.kind.noun} that the pool keeps and lends again "
                     "after this call"
                 )
+            elif instance is not None:
+                label = f"{what} stored in `{text(left)}`"
+                lasts = f"`{text(root)}` is {owner.description}, {instance}"
             else:
                 label = f"{what} stored in `{text(left)}`"
                 lasts = f"`{text(root)}` lives as long as the process"
             slot = text(left) if left.type in ("identifier", "member_expression") else None
-            medium = exported or pooled is not None
+            medium = exported or pooled is not None or instance is not None
             yield LongLived(
                 function, node, label, lasts, brief, releases, medium=medium, replaced=slot
             )
@@ -610,8 +625,16 @@ def _collections(model: SemanticModel) -> Iterator[LongLived]:
         if not closures:
             continue
         target = model.lifetime_of(call.obj)
+        instance = None
         if target.lifetime is not Lifetime.PROCESS:
-            continue
+            root = root_object(call.obj)
+            owner = model.lifetime_of(root) if root is not None else target
+            instance = _process_lived_instance(model, owner)
+            if instance is None:
+                continue
+            lasts = f"the collection belongs to {owner.description}, {instance}"
+        else:
+            lasts = f"the collection ({target.description}) lives as long as the process"
         shrink = method_calls_on(model, call.obj, COLLECTION_SHRINK_METHODS)
         releases = partial(tuple, [site.node for site in shrink])
         for function, node, what in closures:
@@ -619,10 +642,20 @@ def _collections(model: SemanticModel) -> Iterator[LongLived]:
                 function,
                 node,
                 f"{what} added with `{text(call.callee)}(…)`",
-                f"the collection ({target.description}) lives as long as the process",
+                lasts,
                 f"a closure in `{snippet(call.obj, 40)}`",
                 releases,
+                medium=instance is not None,
             )
+
+
+def _process_lived_instance(model: SemanticModel, owner: Holder) -> str | None:
+    """Why the instance ``owner`` describes (``this`` in a method) lives as long as the
+    process: one instance made at module top level, a decorated (container-managed) class,
+    one made at start-up in another file. None for any other holder."""
+    if owner.lifetime is not Lifetime.INSTANCE:
+        return None
+    return process_lived_class(model, owner.declaration)
 
 
 def _factory_results(model: SemanticModel) -> Iterator[LongLived]:

@@ -1,12 +1,17 @@
 """## What it does
 Flags streams copied from one connection to another with nothing that tears the pair down
-together. Three shapes:
+together. Four shapes:
 
 - `src.pipe(dst)` that is not inside `pipeline()`, where neither end is watched with
   `stream.finished()` (or `end-of-stream` / `on-finished`), and there is not both an
   `'error'` listener on `src` and a `'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener
   on `dst` — or, when `dst` is the client's response, on the client's request — that
   destroys `src` (or the request that `src` answers, or the child process it comes from).
+- A chain handed back to the caller (`return query.pipe(mapStream(f))`, or an arrow whose
+  body is the pipe) whose last stage is a known in-memory stream and whose source is not
+  known (medium): the caller can destroy only the stage it receives — its own pipeline into
+  a response that closes early does — and the source, out of its reach, is unpiped and left
+  open with whatever it holds (a database cursor, a socket).
 - A hand-written pipe: `src.on('data', c => dst.write(c))` with
   `src.on('end', () => dst.end())` and no such listeners. It is reported at the `'data'`
   registration. The message names each direction left open: when the client is gone the
@@ -26,26 +31,34 @@ Streams are recognised by how they were made: `fs.createReadStream` / `createWri
 `new PassThrough()` / `Transform` / `Readable` / `Writable` / `Duplex`, child-process
 `stdout`/`stdin`/`stderr`, `process.stdin`. The `req`/`res` of an HTTP handler count too:
 Koa's `ctx.req`/`ctx.res`, also as `this.ctx` in Egg-style controllers, and Fastify's
-`request.raw`/`reply.raw`. A variable declared without a value and assigned one stream
-counts as that stream. A call is only
-considered when it has the shape of a stream pipe — a method call with exactly one
-destination argument and an optional `{ end }` options object — and at least one end is a
-known Node stream, so RxJS `source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)`
-functions and other `pipe` methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once,
-at its last `.pipe`, and so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at
-module top level, or in a function that runs once, are not reported; in a function of
-unknown repetition they get medium confidence. So do pipes whose only leaking end is a
-source of unknown kind, hand-written pipes where neither end is a known stream, and pipes
-whose only gap is the source's failure while nothing listens for the source's `'error'`
-(Node then throws that error as an uncaught exception before the destination is left open).
+`request.raw`/`reply.raw`. So does the result of a function of the file whose one returned
+value is such a stream (`const mapStream = (f) => new Transform(…)`), or, with the project
+in view, of an imported function of another file that is. A variable declared without a
+value and assigned one stream counts as that stream. A call is only considered when it has
+the shape of a stream pipe — a method call with exactly one destination argument and an
+optional `{ end }` options object — and at least one end is a known Node stream, so RxJS
+`source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)` functions and other `pipe`
+methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once, at its last `.pipe`, and
+so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at module top level, or in a
+function that runs once, are not reported; in a function of unknown repetition they get
+medium confidence. So do pipes whose only leaking end is a source of unknown kind,
+hand-written pipes where neither end is a known stream, and pipes whose only gap is the
+failure of a source of unknown kind while nothing listens for its `'error'`. The
+destination is said to stay open only when the source can stop quietly: an HTTP request (or
+an upstream response) whose peer goes away closes without `'end'` and emits no error unless
+something listens. A known source of any other kind (a file, a socket, zlib, `PassThrough`,
+`Readable.from`) reports its failure as an `'error'` event, which Node throws as an
+uncaught exception when nothing listens: the process stops, and nothing is left open
+(`examples/proofs/nll501_unmanaged_pipe.js` shows both).
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
 destination closes early. When a client disconnects mid-download, `res` closes, the source
 is unpiped and left paused — its file descriptor, its `highWaterMark` of buffered chunks and
-every closure listening on it stay reachable from the libuv handle. When the source fails
-instead, the destination is never ended. One leaked stream per aborted request is enough to
-exhaust file descriptors (`EMFILE`) and grow the heap under load.
+every closure listening on it stay reachable from the libuv handle. When the source is an
+HTTP request whose client goes away, it closes without `'end'` and the destination (a file
+being written, an upstream request) is never ended. One leaked stream per aborted request
+is enough to exhaust file descriptors (`EMFILE`) and grow the heap under load.
 
 A hand-written copy has the same holes, and nothing in Node links two connections. When a
 proxy's client leaves, the upstream response goes on. It is either paused by backpressure
@@ -117,7 +130,9 @@ Streams that arrive as parameters of a named function (`function forward(a, b) {
 are not recognised, and neither are streams from third-party factories (`through2`,
 `busboy`). The same goes for upstream requests made through the project's own wrapper
 (`makeProxyRequest(req)`), through a `Request` that carries the signal, or through axios.
-Any `'error'` listener on the source counts as handling, and any call to
+Any `'error'` listener on the source counts as handling, even one that does not end the
+destination. A known source that the code itself destroys without an error (`src.destroy()`
+from a timeout handler) also stops without `'end'`; that path is not followed. Any call to
 `destroy`/`close`/`unpipe`/`end` on the source inside a destination `'close'` listener counts
 as teardown, whatever path it is on. For upstream requests, any abort, destroy or cancel in
 a client `'close'` listener counts, and so do a `signal` option whose value is not shown
@@ -146,6 +161,7 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.streams import (
     StreamInfo,
+    fails_quietly,
     is_process_stream,
     listens_for_errors,
     module_name,
@@ -258,17 +274,45 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         dst_handle = dst_info is not None and dst_info.handle
         # The source leaks when the destination closes early: a source holding an OS handle
         # (file, socket, HTTP message), or an unknown source feeding a handle destination.
+        # A chain whose last stage is handed back to the caller (``return src.pipe(map)``):
+        # the caller can tear down only that stage (a pipeline into a response that closes
+        # early destroys it); ``src``, unreachable from there, is unpiped and left open.
+        handed_back = not dst_handle and dst_info is not None and _returned(call)
         src_leaks = not closes and (
-            (src_info is not None and src_info.handle) or (src_info is None and dst_handle)
+            (src_info is not None and src_info.handle)
+            or (src_info is None and (dst_handle or handed_back))
         )
-        # The destination leaks when the source fails: nothing ends a handle destination.
-        dst_leaks = not error_handled and dst_handle
+        # The destination leaks when the source stops without 'end' and nothing ends a handle
+        # destination: a source that fails loudly with no 'error' listener is thrown instead.
+        dst_leaks = not error_handled and dst_handle and fails_quietly(src_info)
         if not src_leaks and not dst_leaks:
             continue
         origins = [info.description if info is not None else None for info in infos]
         event = model.is_event_driven(function)
-        finding = _finding(ctx, call, stages, origins, options, src_leaks, dst_leaks, event)
+        incoming = src_info is not None and src_info.incoming
+        finding = _finding(
+            ctx,
+            call,
+            stages,
+            origins,
+            options,
+            (src_leaks, dst_leaks, incoming),
+            event,
+            handed_back,
+        )
         yield finding, src
+
+
+def _returned(call: CallSite) -> bool:
+    """Whether the pipe's result (its last stage) is the return value of its function:
+    ``return src.pipe(dst)``, or the body of an arrow function."""
+    position = outer(call.node)
+    parent = position.parent
+    if parent is None:
+        return False
+    if parent.type == "return_statement":
+        return True
+    return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
 
 
 # -- shape ----------------------------------------------------------------------------------
@@ -1289,29 +1333,43 @@ def _finding(
     stages: list[Node],
     origins: list[str | None],
     options: Node | None,
-    src_leaks: bool,
-    dst_leaks: bool,
+    leaks: tuple[bool, bool, bool],
     event_driven: bool,
+    handed_back: bool = False,
 ) -> Finding:
+    """``leaks``: the source leaks, the destination leaks, the source is an HTTP message
+    (which stops by being aborted: it closes without ``'end'`` and throws nothing)."""
+    src_leaks, dst_leaks, incoming = leaks
+    fails = "is aborted" if incoming else "fails"
     src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
     function = call.function
     where = _where(function) if function is not None else "module top level"
     if src_leaks and dst_leaks:
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed "
-            f"write), nor end {dst} when the source fails"
+            f"write), nor end {dst} when the source {fails}"
+        )
+    elif src_leaks and handed_back:
+        problem = (
+            f"returns {dst}, and does not destroy {src} when the caller tears {dst} down (a "
+            "pipeline into a response that closes early): the caller cannot reach the source"
         )
     elif src_leaks:
         problem = (
             f"does not destroy {src} when {dst} closes early (a client disconnect, a failed write)"
         )
     else:
-        problem = f"does not end or destroy {dst} when {src} fails"
-    # Only the source's failure is at stake, and nothing listens for it: Node throws that
-    # error (an uncaught exception) before the destination could be left open.
-    thrown_first = not src_leaks and not listens_for_errors(ctx.model, stages[0])
+        problem = f"does not end or destroy {dst} when {src} {fails}"
+    # Only the failure of a source of unknown kind is at stake, and nothing listens for it:
+    # unless it is an HTTP message, Node throws that error before the destination is left open.
+    thrown_first = (
+        not src_leaks and origins[0] is None and not listens_for_errors(ctx.model, stages[0])
+    )
     if thrown_first:
-        problem += " (with no `'error'` listener on it, that failure is thrown first)"
+        problem += (
+            " (with no `'error'` listener on it, that failure is thrown first unless the "
+            "source is an HTTP message, which closes without throwing)"
+        )
     held = "its socket or file descriptor and buffered chunks stay open"
     args = [short(" ".join(text(stage).split()), 50) for stage in stages]
     if options is not None:
@@ -1324,21 +1382,26 @@ def _finding(
     code = " ".join(text(call.node).split())
     unit = "request or event" if event_driven else "call"
     brief = _brief_problem(
-        f"`{_plain(stages[0])}`", f"`{_plain(stages[-1])}`", src_leaks, dst_leaks
+        f"`{_plain(stages[0])}`", f"`{_plain(stages[-1])}`", src_leaks, dst_leaks, fails
     )
+    if handed_back and src_leaks and not dst_leaks:
+        brief = f"returns `{_plain(stages[-1])}` and leaves `{_plain(stages[0])}` open"
     headline = fit(
         f"`{short(code, 70)}` {brief}, one more per {unit}",
         f"`{short(code, 40)}` {brief}, one more per {unit}",
         f"`{short(code, 70)}` "
-        f"{_brief_problem('its source', f'`{_plain(stages[-1])}`', src_leaks, dst_leaks)}, "
+        f"{_brief_problem('its source', f'`{_plain(stages[-1])}`', src_leaks, dst_leaks, fails)}, "
         f"one more per {unit}",
         f"This pipe {brief}, one more per {unit}",
         f"This pipe leaves a stream open when the other fails, one more per {unit}",
     )
-    notes = [
-        sentence(f"in {where}, it {problem}, so {held}"),
-        f"Use `{suggestion}` from `node:stream/promises`{alternative}.",
-    ]
+    use = f"Use `{suggestion}` from `node:stream/promises`{alternative}."
+    if handed_back:
+        use = (
+            f"Return `pipeline({', '.join(args)}, callback)` from `node:stream`: it returns the "
+            "last stream and destroys every stage when the caller destroys it."
+        )
+    notes = [sentence(f"in {where}, it {problem}, so {held}"), use]
     # Only a source of unknown kind is at stake: it may hold no handle at all.
     unknown_only = src_leaks and not dst_leaks and origins[0] is None
     # A source with no `'error'` listener throws before it can leak; a source of unknown
@@ -1355,13 +1418,15 @@ def _plain(stage: Node) -> str:
     return short(" ".join(text(stage).split()), 30)
 
 
-def _brief_problem(src: str, dst: str, src_leaks: bool, dst_leaks: bool) -> str:
+def _brief_problem(
+    src: str, dst: str, src_leaks: bool, dst_leaks: bool, fails: str = "fails"
+) -> str:
     """Which stream a pipe leaves open, in a few words, for the headline."""
     if src_leaks and dst_leaks:
         return f"leaves {src} or {dst} open when one fails"
     if src_leaks:
         return f"leaves {src} open when {dst} closes early"
-    return f"leaves {dst} open when {src} fails"
+    return f"leaves {dst} open when {src} {fails}"
 
 
 def _name(stage: Node, origin: str | None) -> str:

@@ -63,9 +63,13 @@ caller that retries opens one more connection per failed attempt.
 A client returned by a function of the file is followed to its callers (medium): when every
 call in view uses the result once and drops it — discards it, lends it as a request option
 (`http.get(url, { agent: makeAgent() })`), or keeps it in a local that nothing closes — and
-one of them repeats, the creation is reported. A caller that stores, closes or hands the
-client on, a function exported or passed by reference (callers out of view), and a client
-returned inside an object are not followed.
+one of them repeats, the creation is reported. A client returned inside an object literal
+(`return { host, agent: new Agent() }`) is followed the same way: a caller drops it when it
+discards the object, lends it whole as request options (the client under `agent` or
+`dispatcher`), or keeps it in a local that it only reads other properties of or lends the
+same way. A caller that stores, closes or hands the client on (or reaches the object's
+property that holds it), and a function exported or passed by reference (callers out of
+view), are not followed.
 
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
@@ -164,14 +168,19 @@ Paths are read from the syntax of one function, without a control-flow graph: th
 statements before an exit are its preceding siblings in each enclosing block. Only `await`s
 are taken to throw; a synchronous throw between acquisition and release is not followed. A
 release inside a callback (`conn.query(sql, () => conn.release())`, `res.on('finish', …)`)
-counts wherever it is. A client or resource handed to any function call, returned, or
-stored in a field is assumed to be owned by its new holder. Clients created by a wrapper
-function of your own are only seen when the wrapper is listed in `clients`, or learned from
-the file when two or more of its results are torn down. Pooled resources are followed only
+counts wherever it is, unless the callback runs only on failure (see below). A client or
+resource handed to any function call, returned, or stored in a field is assumed to be
+owned by its new holder. Clients created by a wrapper function of your own are only seen
+when the wrapper is listed in `clients`, or learned from the file when two or more of its
+results are torn down. Pooled resources are followed only
 when held in a local (or a callback parameter); a checkout kept in `this.x` is not.
 A callback passed to an unknown API (`terminal.provideService(name, handler)`) may run any
-number of times, so a checkout inside it is judged (medium); a release inside a callback
-that runs on one outcome only (an abort subscription) still counts as the release.
+number of times, so a checkout inside it is judged (medium). A release inside a callback
+that runs only when the work fails or is aborted — a listener for `'abort'`, `'aborted'`,
+`'error'` or `'timeout'`, or a `.subscribe(…)` to an observable that does not come from the
+resource — is not a release on the way out of a call that succeeds: when it is the only one,
+the checkout is reported (medium). Other callbacks (`'end'`, `'close'`, a query's completion
+callback) are taken to run when the work ends.
 """
 
 from __future__ import annotations
@@ -206,6 +215,7 @@ from nodeleaklint.semantics.resources import (
     configured_kind,
     dies_with_receiver,
     dropped_by_callers,
+    failure_trigger,
     judge,
     judge_paths,
     learned_misses,
@@ -217,6 +227,7 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     in_finally,
     is_inside,
+    short,
     string_value,
     text,
     unwrap,
@@ -556,17 +567,22 @@ def _returned(
     lines = ("line " if len(numbers) == 1 else "lines ") + ", ".join(numbers)
     made = f"`{_created(call)}`"
     factory = dropped.factory.display()
+    inside = f" as `{dropped.key}` of an object" if dropped.key is not None else ""
     return ctx.finding(
         call.node,
         fit(
-            f"{made} is returned by {factory} and every caller drops it unclosed, one more client "
+            f"{made} is returned{inside} by {factory} and every caller drops it unclosed, one "
+            "more client per call",
+            f"{made} is returned{inside} and every caller drops it unclosed, one more client "
             "per call",
-            f"{made} is returned and every caller drops it unclosed, one more client per call",
+            f"A client returned{inside} by {factory} is dropped unclosed by every caller, one "
+            "more per call",
+            f"A client returned{inside} is dropped unclosed by every caller, one more per call",
             "A returned client is dropped unclosed by every caller, one more per call",
         ),
         notes=[
-            f"{made} is returned by {factory}, and every caller in this file ({lines}) uses it "
-            f"and drops it without closing it, so the event loop keeps {kind.holds} open."
+            f"{made} is returned{inside} by {factory}, and every caller in this file ({lines}) "
+            f"uses it and drops it without closing it, so the event loop keeps {kind.holds} open."
         ],
         confidence=Confidence.MEDIUM,
         related=[ctx.related(site.node, "uses it and drops it") for site in dropped.callers[:3]],
@@ -885,12 +901,13 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     kind = acquisition.kind
     per = context.per or "per call"
     headline, notes = _resource_message(ctx, acquisition, verdict, context.where, per)
-    # AWAIT: the code gives it back, unless an `await` before that throws.
-    unreleased = certainty(verdict.verdict is not Verdict.AWAIT)
+    # AWAIT: the code gives it back, unless an `await` before that throws. FAILURE_ONLY: it
+    # gives it back only when the work fails. Both are inferred, never established.
+    unreleased = certainty(verdict.verdict not in (Verdict.AWAIT, Verdict.FAILURE_ONLY))
     evidence = Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=unreleased)
     confidence = confidence_of(evidence)
     related = []
-    if verdict.verdict is Verdict.EXIT and verdict.disposal is not None:
+    if verdict.verdict in (Verdict.EXIT, Verdict.FAILURE_ONLY) and verdict.disposal is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun
         related.append(ctx.related(verdict.disposal, f"`{name}` is given back here"))
     moved = verdict.verdict is Verdict.AWAIT
@@ -931,6 +948,8 @@ def _resource_message(
             f"It runs in {where}, and nothing gives `{name}` back "
             f"({_release_hint(kind, name)}), so {kind.holds} stays in use."
         ]
+    if verdict.verdict is Verdict.FAILURE_ONLY:
+        return _failure_only_message(ctx, acquisition, verdict, where, per)
     if verdict.verdict is Verdict.EXIT:
         statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
         line = _line(ctx, verdict.exit)
@@ -954,6 +973,33 @@ def _resource_message(
         f"It runs in {where}; `{name}` is given back at line {_line(ctx, verdict.exit)} only "
         f"after the `await` at line {awaited}, outside `try`/`finally`, so when that await "
         f"throws, the {noun} is never given back."
+    ]
+
+
+def _failure_only_message(
+    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, where: str, per: str
+) -> tuple[str, list[str]]:
+    """A resource given back only by a callback that runs when the work fails or is aborted."""
+    kind = acquisition.kind
+    name = acquisition.binding.name if acquisition.binding is not None else kind.noun
+    made = f"`{_created(acquisition.call)}`"
+    line = _line(ctx, verdict.disposal)
+    holder = acquisition.holder
+    trigger = (
+        failure_trigger(ctx.model, verdict.disposal, holder)
+        if verdict.disposal is not None and holder is not None
+        else None
+    )
+    shown = " ".join(trigger.display(200).split()) if trigger is not None else ""
+    given = f"`{short(shown, 60)}`" if trigger is not None else "a failure callback"
+    return fit(
+        f"{made}: `{name}` is given back only on failure (line {line}), never when the call "
+        f"succeeds, one more {kind.noun} {per}",
+        f"`{name}` is given back only on failure (line {line}), one more {kind.noun} {per}",
+    ), [
+        f"It runs in {where}; the only place that gives `{name}` back (line {line}) is a "
+        f"callback of {given}, which runs when the work fails or is aborted, not on the way "
+        f"out of a call that succeeds, so {kind.holds} stays in use after every such call."
     ]
 
 

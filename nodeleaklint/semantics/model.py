@@ -80,6 +80,9 @@ class SemanticModel:
     # Exported function node id -> (file as shown, line, what happens there) of the caller
     # in another file that decided how often it runs (a related location for findings).
     called_from: dict[int, tuple[str, int, str]] = field(default_factory=dict)
+    # Imported local name -> the stream every call of that function of another file
+    # returns, in words ("a `Transform` stream"), from the project view.
+    imported_streams: dict[str, str] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -137,6 +140,7 @@ class SemanticModel:
             listened_elsewhere=_listened_elsewhere(exports, facts, project),
             returned_elsewhere=dict(project.returns) if project else {},
             called_from=called_from,
+            imported_streams=dict(project.streams) if project else {},
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

@@ -38,6 +38,8 @@ class ProjectFacts:
     returns (a module-level registry's entry, a shared emitter). ``places``: export name
     -> (file as shown, line, what happens there) of the caller in another file that ``calls``
     names, for related locations.
+    in code that runs again and again. ``streams``: imported local name -> the Node stream
+    that function of another file returns, in words ("a `Transform` stream").
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -49,6 +51,7 @@ class ProjectFacts:
     listened: dict[str, str] = field(default_factory=dict)
     returns: dict[str, str] = field(default_factory=dict)
     places: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    streams: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -60,6 +63,7 @@ class ProjectFacts:
             or self.collections
             or self.listened
             or self.returns
+            or self.streams
         )
 
     def only_lowers(self) -> bool:
@@ -75,6 +79,7 @@ class ProjectFacts:
             or self.collections
             or self.listened
             or self.returns
+            or self.streams
         )
 
     def key(self) -> str:
@@ -96,6 +101,7 @@ class ProjectFacts:
                 sorted(self.listened.items()),
                 sorted(self.returns.items()),
                 sorted((name, list(place)) for name, place in self.places.items()),
+                sorted(self.streams.items()),
             ]
         )
 
@@ -103,9 +109,18 @@ class ProjectFacts:
     def from_key(cls, text: str) -> ProjectFacts:
         """The facts rendered by ``key`` (kept in the cache with a linked project view).
         Raises ``ValueError`` (or ``TypeError``) on text that is not such a rendering."""
-        (calls, singletons, per_call, driven, params, collections, listened, returns, places) = (
-            json.loads(text)
-        )
+        (
+            calls,
+            singletons,
+            per_call,
+            driven,
+            params,
+            collections,
+            listened,
+            returns,
+            places,
+            streams,
+        ) = json.loads(text)
         return cls(
             calls={
                 str(name): (Repetition(int(value)), str(why), bool(is_driven))
@@ -122,4 +137,5 @@ class ProjectFacts:
             listened={str(k): str(v) for k, v in listened},
             returns={str(k): str(v) for k, v in returns},
             places={str(k): (str(v[0]), int(v[1]), str(v[2])) for k, v in places},
+            streams={str(k): str(v) for k, v in streams},
         )

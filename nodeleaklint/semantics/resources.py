@@ -43,12 +43,16 @@ from nodeleaklint.semantics.syntax import (
     is_inside,
     outer,
     own_nodes,
+    string_value,
     text,
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
     BROWSER_MAKERS,
     BROWSER_MODULES,
+    CLIENT_OPTION_KEYS,
+    EVENT_LISTEN_METHODS,
+    FAILURE_ONLY_EVENTS,
     FD_CLOSERS,
     FD_MODULES,
     FILE_HANDLE_STREAM_METHODS,
@@ -57,6 +61,7 @@ from nodeleaklint.semantics.vocabulary import (
     POOL_MODULES,
     POOL_RELEASE_METHODS,
     RELEASE_METHODS,
+    SUBSCRIBE_METHODS,
 )
 
 if TYPE_CHECKING:
@@ -432,6 +437,7 @@ class Verdict(enum.Enum):
     NEVER = "never"
     EXIT = "exit"
     AWAIT = "await"
+    FAILURE_ONLY = "failure-only"  # given back only by a callback that runs on failure
 
 
 @dataclass(frozen=True)
@@ -455,7 +461,44 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
         if acquisition.kind.lent and not pool_evidence(model, acquisition):
             return None  # a ``getConnection()`` that may hand out a shared connection
         return Judgement(Verdict.NEVER)
+    on_failure = {
+        ref.id: ref for ref in disposals if failure_trigger(model, ref, holder) is not None
+    }
+    if len(on_failure) == len(disposals):
+        first = min(on_failure.values(), key=lambda n: n.start_byte)
+        return Judgement(Verdict.FAILURE_ONLY, None, None, first)
+    if on_failure:  # judge the other paths by the other disposals
+        refs = [(ref, Use.USE if ref.id in on_failure else use) for ref, use in refs]
     return judge_paths(model, holder, acquisition.start, acquisition.block, refs, acquisition)
+
+
+def failure_trigger(model: SemanticModel, node: Node, holder: FunctionInfo) -> CallSite | None:
+    """The registration of the callback (inside ``holder``) that ``node`` runs in, when that
+    callback runs only if the work fails or on something else's signal, never on the way out
+    of a call that succeeds: a listener for ``'abort'`` / ``'error'`` / ``'timeout'``, or a
+    subscription to an observable that does not come from the resource (``isAborted$
+    .subscribe(() => conn.release())``). None: ``node`` runs on the success path, or in a
+    callback that continues the work (``conn.query(sql, () => conn.release())``)."""
+    function = model.enclosing_function(node)
+    while function is not None and function is not holder:
+        site = function.callback_of
+        if site is not None and site.obj is not None and _failure_only(model, site, node):
+            return site
+        function = function.parent
+    return None
+
+
+def _failure_only(model: SemanticModel, site: CallSite, node: Node) -> bool:
+    if site.name in EVENT_LISTEN_METHODS and site.args:
+        return string_value(site.args[0]) in FAILURE_ONLY_EVENTS
+    if site.name in SUBSCRIBE_METHODS and site.obj is not None:
+        # A subscription to the resource's own results continues its work.
+        binding = model.binding_of(node) if node.type == "identifier" else None
+        return binding is not None and not any(
+            child.type == "identifier" and model.binding_of(child) is binding
+            for child in own_nodes(site.obj)
+        )
+    return False
 
 
 def judge_paths(
@@ -848,6 +891,7 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
 class DroppedByCallers:
     factory: FunctionInfo  # the function that returns the client
     callers: tuple[CallSite, ...]  # every call of it in the file; each drops the result
+    key: str | None = None  # returned inside an object literal, under this property
 
 
 def dropped_by_callers(
@@ -865,9 +909,14 @@ def dropped_by_callers(
     value = unwrap(returned.named_children[0]) if returned.named_children else None
     if returned.type == "arrow_function":
         value = unwrap(returned.child_by_field_name("body"))
-    if value is None or value.type not in ("identifier", "new_expression", "call_expression"):
-        return None  # an object containing the client: its fields are not followed
-    if value.type != "identifier" and value.id != created.id:
+    if value is None:
+        return None
+    key = None
+    if value.type == "object":
+        key = _key_holding(model, value, created)
+        if key is None:
+            return None
+    elif not _returns_client(value, created):
         return None
     factory = model.enclosing_function(value)
     if returned.type == "arrow_function":
@@ -877,10 +926,105 @@ def dropped_by_callers(
         return None
     repeats = False
     for site in sites:
-        if not _drops(model, site, spec, is_use):
+        dropped = (
+            _drops(model, site, spec, is_use)
+            if key is None
+            else _drops_object(model, site, key, spec)
+        )
+        if not dropped:
             return None
         repeats = repeats or context_of(model, site).repetition is not Repetition.ONCE
-    return DroppedByCallers(factory, tuple(sites)) if repeats else None
+    return DroppedByCallers(factory, tuple(sites), key) if repeats else None
+
+
+def _returns_client(value: Node, created: Node) -> bool:
+    """``return new Agent()`` (this very creation) or ``return agent`` (a local holding it)."""
+    if value.type not in ("identifier", "new_expression", "call_expression"):
+        return False
+    return value.type == "identifier" or value.id == created.id
+
+
+def _key_holding(model: SemanticModel, value: Node, created: Node) -> str | None:
+    """The property of the object literal ``value`` that holds the client made by
+    ``created``: ``{ agent: new Agent() }``, ``{ agent }`` or ``{ agent: a }`` of a local
+    initialised with it (None: not there, or not as a plain property)."""
+    for child in value.named_children:
+        held: Node | None = None
+        if child.type == "shorthand_property_identifier":
+            held, name = child, text(child)
+        elif child.type == "pair":
+            held = unwrap(child.child_by_field_name("value"))
+            key_node = child.child_by_field_name("key")
+            name = string_value(key_node) or text(key_node)
+        else:
+            continue
+        if held is None:
+            continue
+        if held.id == created.id:
+            return name
+        binding = model.binding_of(held) if held.type in _NAMES else None
+        if binding is None or binding.init is None or binding.is_reassigned:
+            continue
+        init = unwrap(binding.init)
+        if init is not None and init.type == "await_expression" and init.named_children:
+            init = unwrap(init.named_children[0])
+        if init is not None and init.id == created.id:
+            return name
+    return None
+
+
+_NAMES = ("identifier", "shorthand_property_identifier")
+
+
+def _drops_object(model: SemanticModel, site: CallSite, key: str, spec: ReleaseSpec) -> bool:
+    """Whether the caller at ``site`` drops the client found under ``key`` of the object the
+    call returns: the object is discarded, lent whole as request options (``https.get(
+    makeOptions())`` when ``key`` is ``agent``), or kept in a local that is only read (other
+    properties) or lent the same way. A caller that reaches ``key`` itself (``opts.agent``,
+    ``const { agent } = …``), stores, returns or closes the object keeps it: not followed."""
+    flow = flow_of(model, site.node, spec)
+    if flow.kind is FlowKind.DISCARDED:
+        return True
+    if flow.kind is FlowKind.ESCAPED:
+        return _lent_whole(flow, key)
+    if flow.kind is not FlowKind.STORED or flow.node is None:
+        return False
+    if flow.node.type != "variable_declarator":
+        return False
+    name = flow.node.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None else None
+    if binding is None or binding.is_reassigned or site.function is None:
+        return False
+    if not is_inside(binding.node, site.function.node):
+        return False
+    for ref in binding.references:
+        parent = outer(ref).parent
+        if parent is not None and parent.type == "member_expression":
+            prop = text(parent.child_by_field_name("property"))
+            if prop == key or prop in spec.methods:
+                return False  # reaches the client, or closes the object
+            continue
+        if parent is not None and parent.type == "spread_element" and parent.parent is not None:
+            # ``https.get({ ...options, path })``: copied into options passed to a call.
+            if parent.parent.type == "object" and _lent_whole(
+                flow_of(model, parent.parent, spec), key
+            ):
+                continue
+            return False
+        if not _lent_whole(flow_of(model, ref, spec), key):
+            return False
+    return True
+
+
+def _lent_whole(flow: Flow, key: str) -> bool:
+    """The object is passed whole to a call as its options, the client under a request
+    option key (``agent``, ``dispatcher``): the call uses the client, it does not own it."""
+    return (
+        flow.kind is FlowKind.ESCAPED
+        and flow.note.startswith("passed to")
+        and not flow.keys
+        and key in CLIENT_OPTION_KEYS
+    )
 
 
 def _drops(

@@ -20,7 +20,14 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.locations import place_of
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
-from nodeleaklint.semantics.syntax import callee_parts, dotted_name, string_value, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    callee_parts,
+    dotted_name,
+    string_value,
+    text,
+    unwrap,
+)
 from nodeleaklint.semantics.vocabulary import (
     CHILD_PROCESS_FACTORIES,
     FS_STREAM_MODULES,
@@ -40,6 +47,9 @@ _STREAM_HANDLER_PAIRS = frozenset({("req", "res"), ("request", "response")})
 _MAX_DEPTH = 6
 # Stream kinds whose stream holds an OS handle (a file descriptor, a socket, a pipe to a child).
 _HANDLE_WORDS = ("file", "socket", "HTTP", "child process")
+# Stream kinds that, read from, are an HTTP ``IncomingMessage`` (the request of a server
+# handler, ``ctx.req``, ``request.raw``, the response given to ``http.get``'s callback).
+_INCOMING_WORDS = ("the HTTP request", "the HTTP response", "the raw HTTP message")
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class StreamInfo:
 
     description: str
     handle: bool
+    incoming: bool = False
 
 
 def stream_info(model: SemanticModel, node: Node | None) -> StreamInfo | None:
@@ -63,7 +74,21 @@ def stream_info(model: SemanticModel, node: Node | None) -> StreamInfo | None:
         return None
     if description.startswith("`process."):
         return StreamInfo(description, False)
-    return StreamInfo(description, any(word in description for word in _HANDLE_WORDS))
+    handle = any(word in description for word in _HANDLE_WORDS)
+    return StreamInfo(description, handle, description.startswith(_INCOMING_WORDS))
+
+
+def fails_quietly(info: StreamInfo | None) -> bool:
+    """Whether a pipe source of this kind can stop without ``'end'`` and without throwing.
+
+    An HTTP ``IncomingMessage`` whose peer goes away emits ``'aborted'`` and ``'close'``,
+    and emits ``'error'`` only when something listens for it (Node keeps that for
+    compatibility), so a destination piped from it is never ended and stays open. Any other
+    stream (a file, a socket, zlib, ``PassThrough``, ``Readable.from``) reports its failure
+    as an ``'error'`` event, which Node throws as an uncaught exception when nothing
+    listens: the process stops rather than keep the destination open. An unknown source
+    may be an ``IncomingMessage``."""
+    return info is None or info.incoming
 
 
 def module_name(source: str | None) -> str | None:
@@ -178,10 +203,63 @@ def _call_origin(model: SemanticModel, call: CallSite, depth: int) -> str | None
     if name == "pipe" and call.obj is not None and call.args:
         # ``a.pipe(b)`` returns ``b``.
         return stream_origin(model, call.args[0], depth + 1)
+    if call.obj is None:
+        made = _made_by_local_function(model, call, depth)
+        if made is not None:
+            return made
     if name in STREAM_CHAINABLE_METHODS and call.obj is not None:
         # Chainable stream methods return the stream itself.
         return stream_origin(model, call.obj, depth + 1)
     return None
+
+
+def _made_by_local_function(model: SemanticModel, call: CallSite, depth: int) -> str | None:
+    """``mapStream(f)`` where the file's own ``mapStream`` returns a known stream (``(f) =>
+    new Transform(…)``, or a function whose one ``return`` gives one); or, through the
+    project view, an imported function another file defines that way."""
+    callee = unwrap(call.callee)
+    if callee is None or callee.type != "identifier":
+        return None
+    binding = model.binding_of(callee)
+    if binding is None:
+        return None
+    if binding.kind is BindingKind.IMPORT or binding.module_source is not None:
+        return model.imported_streams.get(binding.name)
+    returned = _returned_value(binding)
+    if returned is None or binding.is_reassigned:
+        return None
+    return stream_origin(model, returned, depth + 1)
+
+
+def returned_stream(model: SemanticModel, function: Node) -> str | None:
+    """The known Node stream the function ``function`` returns, in words (for the project
+    view: a file that imports it learns that its calls make that stream)."""
+    returned = _function_result(function)
+    return stream_origin(model, returned) if returned is not None else None
+
+
+def _returned_value(binding: Binding) -> Node | None:
+    """The one value a function binding returns (see ``_function_result``)."""
+    function = unwrap(binding.init) if binding.kind is not BindingKind.FUNCTION else None
+    if binding.kind is BindingKind.FUNCTION:
+        function = binding.node.parent
+    return _function_result(function)
+
+
+def _function_result(function: Node | None) -> Node | None:
+    """An arrow's expression body, or the argument of the only ``return`` among the body's
+    top-level statements."""
+    if function is None or function.type not in FUNCTION_KINDS:
+        return None
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return body
+    returns = [child for child in body.named_children if child.type == "return_statement"]
+    if len(returns) != 1 or not returns[0].named_children:
+        return None
+    return returns[0].named_children[0]
 
 
 def _fs_stream(model: SemanticModel, call: CallSite) -> str | None:

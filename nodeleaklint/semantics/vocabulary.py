@@ -663,3 +663,16 @@ TIMER_CLEARERS = ("clearInterval", "clearTimeout")
 # -- emitters (rules/nll102_raised_max_listeners.py) ------------------------------------------
 # Modules whose export is ``EventEmitter`` (``defaultMaxListeners`` lives there).
 EVENTS_MODULES = ("events", "node:events")
+
+# -- streams helper, issue 14: releases that run only when the work fails ------------------------
+# Events whose listener runs only when the work is aborted or fails, never when it succeeds:
+# a release there is not a release on the way out of a successful call.
+FAILURE_ONLY_EVENTS = frozenset({"abort", "aborted", "error", "timeout"})
+# Methods that register a listener for an event named by the first argument.
+EVENT_LISTEN_METHODS = frozenset(
+    {"on", "once", "addListener", "addEventListener", "prependListener", "prependOnceListener"}
+)
+# Methods that subscribe a callback to an observable (RxJS and alikes): it runs when that
+# observable emits, which is something other than the end of the caller's work.
+SUBSCRIBE_METHODS = frozenset({"subscribe"})
+# -- end of the streams helper's block -----------------------------------------------------------

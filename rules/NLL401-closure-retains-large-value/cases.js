@@ -399,3 +399,56 @@ app.get('/notices-ok', async (req, res) => {
 const { QueryClient } = require('@tanstack/react-query');
 const spaQueries = new QueryClient();
 module.exports.spaQueries = spaQueries;
+
+// --- closures kept on fields of instances that live as long as the process ---------------------
+
+class Reloader {
+  load(path) {
+    const data = fs.readFileSync(path);
+    const size = () => data.length;
+    console.log('loaded', size());
+    // ruleid: NLL401
+    this.onRefresh = () => console.log('refresh', path);
+  }
+}
+const reloader = new Reloader();
+app.post('/reload', (req, res) => {
+  reloader.load(req.body.path);
+  res.end();
+});
+
+// ES5 constructor and prototype method, one instance made at module top level.
+function Watchers() {
+  this.hooks = [];
+}
+Watchers.prototype.watch = function (file) {
+  const raw = fs.readFileSync(file);
+  const count = function () {
+    return raw.length;
+  };
+  count();
+  // ruleid: NLL401
+  this.hooks.push(function () {
+    console.log('changed', file);
+  });
+};
+const watchers = new Watchers();
+app.post('/watch', (req, res) => {
+  watchers.watch(req.body.file);
+  res.end();
+});
+
+class Job {
+  load(path) {
+    const data = fs.readFileSync(path);
+    const size = () => data.length;
+    console.log('loaded', size());
+    // ok: NLL401 -- a job is made per request: nothing shows the instance outlives it
+    this.onDone = () => console.log('done', path);
+  }
+}
+app.post('/job', (req, res) => {
+  const job = new Job();
+  job.load(req.body.path);
+  res.end();
+});

@@ -199,3 +199,33 @@ export function installPlugin(LocalVue: { prototype: Record<string, unknown> }, 
   // ok: NLL401 -- the class is the caller's (a parameter), not a process-wide import
   LocalVue.prototype.$options = options;
 }
+
+// --- closures kept on fields of instances that live as long as the process ---------------------
+
+export class ReportService {
+  private readonly onClose: Array<() => void> = [];
+
+  async render(path: string): Promise<number> {
+    const template = await readFile(path);
+    const measure = (): number => template.length;
+    // ruleid: NLL401
+    this.onClose.push(() => console.log('closing', path));
+    return measure();
+  }
+}
+export const reports = new ReportService();
+
+declare function Component(options: object): ClassDecorator;
+
+@Component({ selector: 'app-renderer' })
+export class Renderer {
+  private readonly onClose: Array<() => void> = [];
+
+  async render(path: string): Promise<number> {
+    const template = await readFile(path);
+    const measure = (): number => template.length;
+    // ok: NLL401 -- a decorator alone does not say how long an instance lives
+    this.onClose.push(() => console.log('closing', path));
+    return measure();
+  }
+}

@@ -802,6 +802,46 @@ function processPool() {
 }
 const mainPool = processPool();
 
+// Clients returned inside an object are followed into the callers too.
+function upstreamOptions(host) {
+  return {
+    host,
+    // ruleid: NLL602
+    agent: new http.Agent({ keepAlive: true }),
+    timeout: 5000,
+  };
+}
+
+app.get('/upstream', (req, res) => {
+  http.get(upstreamOptions('upstream'), (up) => up.pipe(res));
+});
+
+function closableOptions(host) {
+  // ok: NLL602 -- the caller destroys the agent it finds under `agent`
+  const agent = new http.Agent({ keepAlive: true });
+  return { host, agent };
+}
+
+app.get('/upstream-closed', (req, res) => {
+  const options = closableOptions('upstream');
+  http.get(options, (up) => {
+    up.pipe(res);
+    up.on('end', () => options.agent.destroy());
+  });
+});
+
+var sharedOptions = null;
+function moduleOptions(host) {
+  // ok: NLL602 -- its caller keeps the object (and the agent) in a module binding
+  return { host: host, agent: new http.Agent({ keepAlive: true }) };
+}
+app.get('/upstream-shared', function (req, res) {
+  sharedOptions = sharedOptions || moduleOptions('upstream');
+  http.get(sharedOptions, function (up) {
+    up.pipe(res);
+  });
+});
+
 module.exports.statusOf = statusOf;
 module.exports.mainPool = mainPool;
 
@@ -865,6 +905,51 @@ terminal.provideService('SQL', schema, async (msg) => {
   const result = await sql.query(msg.req.query);
   sql.release();
   return { rows: result.rows };
+});
+
+// A release only in a callback that runs when the work is aborted or fails is no release on
+// the way out of a call that succeeds.
+terminal.provideService('SQL/abortable', schema, async (msg, ctx) => {
+  // ruleid: NLL602
+  const sql = await pool.connect();
+  ctx.isAborted$.subscribe(() => {
+    sql.release();
+  });
+  const result = await sql.query(msg.req.query);
+  return { rows: result.rows };
+});
+
+function exportRows(req, res) {
+  // ruleid: NLL602
+  const client = pool.connect();
+  req.on('aborted', function () {
+    client.release();
+  });
+  client.query('select * from t').then(function (result) {
+    res.json(result.rows);
+  });
+}
+app.get('/rows', exportRows);
+
+app.get('/rows-stream', async (req, res) => {
+  // ok: NLL602 -- given back when the query stream ends, and when it fails
+  const client = await pool.connect();
+  const stream = client.query(new QueryStream('select * from t'));
+  stream.on('end', () => client.release());
+  stream.on('error', () => client.release());
+  stream.on('data', (row) => res.write(JSON.stringify(row)));
+});
+
+terminal.provideService('SQL/finally', schema, async (msg, ctx) => {
+  // ok: NLL602 -- released in `finally`; the abort subscription only cancels the query
+  const sql = await pool.connect();
+  ctx.isAborted$.subscribe(() => sql.cancel());
+  try {
+    const result = await sql.query(msg.req.query);
+    return { rows: result.rows };
+  } finally {
+    sql.release();
+  }
 });
 
 // Callbacks given to APIs that call them inline or once run as often as their caller.
