@@ -199,7 +199,7 @@ class _Walker:
             if name is None:
                 continue
             destructured = name.type != "identifier"
-            source = _module_source(init)
+            source = self._module_source(init)
             for ident in pattern_identifiers(name) if destructured else (name,):
                 self.declare(
                     ident,
@@ -210,6 +210,13 @@ class _Walker:
                     destructured=destructured,
                     module_source=source,
                 )
+
+    def _module_source(self, init: Node | None) -> str | None:
+        """The module a declaration's initializer loads: ``require('x')``, ``require('x').y``
+        (its callee is one of these words, so an initializer without them loads none)."""
+        if init is None or not (self.mentions(init, b"require") or self.mentions(init, b"import")):
+            return None
+        return required_module(root_object(init))
 
     def declare_import(self, node: Node, scope: Scope) -> None:
         source = string_value(node.child_by_field_name("source"))
@@ -446,8 +453,9 @@ class _Walker:
                 elif code == _ASSIGNMENT:
                     out.assignments.append(node)
                     out.assignment_function[node.id] = function
-                    self._note_write(node.child_by_field_name("left"), scope)
-                    self._note_commonjs_export(node)
+                    left = node.child_by_field_name("left")
+                    self._note_write(left, scope)
+                    self._note_commonjs_export(node, left)
                 elif code == _LOOP:
                     block = Scope(ScopeKind.BLOCK, node, scope, function)
                     inner = (block, function, in_loop or _is_unbounded_loop(node))
@@ -515,6 +523,15 @@ class _Walker:
                 return ""
         return ""
 
+    def mentions(self, node: Node, word: bytes) -> bool:
+        """Whether ``word`` occurs in the source text of ``node`` (a cheap test that rules out
+        a name before a walk looks for it; the text is searched in place, not copied)."""
+        source = self.source
+        if source is None:
+            return True
+        base = self.base
+        return source.find(word, node.start_byte - base, node.end_byte - base) >= 0
+
     def text(self, node: Node | None) -> str:
         """``syntax.text``, sliced from the file's bytes (cheaper than ``Node.text``)."""
         source = self.source
@@ -565,8 +582,12 @@ class _Walker:
         if target is not None and target.type == "identifier":
             self.pending_writes.append((target, scope))
 
-    def _note_commonjs_export(self, node: Node) -> None:
-        target = dotted_name(node.child_by_field_name("left"))
+    def _note_commonjs_export(self, node: Node, left: Node | None) -> None:
+        """Note what ``module.exports = …`` / ``exports.x = …`` hands out (``left`` is the
+        assignment's left side)."""
+        if left is None or not self.mentions(left, b"exports"):
+            return  # ``dotted_name`` cannot be an export: skip its walk down the chain
+        target = dotted_name(left)
         if target is not None and _is_commonjs_export(target):
             right = node.child_by_field_name("right")
             if right is not None:
@@ -715,11 +736,6 @@ def unwrap_param(pattern: Node) -> Node:
 
 def _is_commonjs_export(target: str) -> bool:
     return target == "module.exports" or target.startswith(("module.exports.", "exports."))
-
-
-def _module_source(init: Node | None) -> str | None:
-    """The module a declaration's initializer loads: ``require('x')``, ``require('x').y``."""
-    return required_module(root_object(init))
 
 
 def collect(root: Node, language: Language) -> Collected:
