@@ -188,7 +188,8 @@ class _Walker:
         if node.type == "variable_declaration":
             kind, target = BindingKind.VAR, self.var_scope(scope)
         else:
-            keyword = node.children[0].type if node.children else "let"
+            first = node.child(0)
+            keyword = first.type if first is not None else "let"
             kind = BindingKind.CONST if keyword in ("const", "using", "await") else BindingKind.LET
             target = scope
         for declarator in node.named_children:
@@ -260,25 +261,27 @@ class _Walker:
         self.out.functions.append(info)
         self.out.function_by_node[node.id] = info
         kind = node.type
-        name_node = node.child_by_field_name("name")
+        # An arrow function has no name (nor any other function a ``parameter`` field).
+        arrow = kind == "arrow_function"
+        name_node = None if arrow else node.child_by_field_name("name")
         if kind in ("function_declaration", "generator_function_declaration") and name_node:
-            info.name = text(name_node)
+            info.name = self.text(name_node)
             info.binding = self.declare(
                 name_node, BindingKind.FUNCTION, scope, declarator=node, function=info
             )
         elif kind in ("function_expression", "generator_function") and name_node:
-            info.name = text(name_node)
+            info.name = self.text(name_node)
             self.declare(name_node, BindingKind.FUNCTION, own_scope, declarator=node, function=info)
         elif kind == "method_definition":
             self._describe_method(node, info, name_node, ancestors())
         self._describe_position(node, info, scope, ancestors())
-        self._declare_params(node, info)
+        self._declare_params(node, info, arrow)
         return info
 
     def _describe_method(
         self, node: Node, info: FunctionInfo, name_node: Node | None, ancestors: Iterator[Node]
     ) -> None:
-        info.name = text(name_node) if name_node is not None else None
+        info.name = self.text(name_node) if name_node is not None else None
         container = next(ancestors, None)
         if container is not None and container.type == "class_body":
             self._attach_class(info, next(ancestors, None))
@@ -294,7 +297,7 @@ class _Walker:
         info.class_node = class_node
         if class_node is not None:
             name = class_node.child_by_field_name("name")
-            info.class_name = text(name) if name is not None else None
+            info.class_name = self.text(name) if name is not None else None
 
     def _describe_position(
         self, node: Node, info: FunctionInfo, scope: Scope, ancestors: Iterator[Node]
@@ -319,14 +322,14 @@ class _Walker:
         elif kind == "variable_declarator":
             name = parent.child_by_field_name("name")
             if name is not None and name.type == "identifier":
-                info.name = text(name)
+                info.name = self.text(name)
                 binding = scope.lookup(info.name)
                 declarator = binding.declarator if binding is not None else None
                 if binding is not None and declarator is not None and declarator.id == parent.id:
                     info.binding = binding
                     binding.function = info
         elif kind == "pair":
-            info.property_key = text(parent.child_by_field_name("key")).strip("'\"")
+            info.property_key = self.text(parent.child_by_field_name("key")).strip("'\"")
             info.name = info.property_key
             info.returned = _returned_from(info.parent, ancestors)
         elif kind == "object":  # a method: ``{ m() {} }``
@@ -334,7 +337,7 @@ class _Walker:
         elif kind in ("field_definition", "public_field_definition"):
             self._attach_class(info, next(ancestors, None) if grandparent else None)
             prop = parent.child_by_field_name("property") or parent.child_by_field_name("name")
-            info.name = text(prop)
+            info.name = self.text(prop)
             info.is_static = any(child.type == "static" for child in parent.children)
             info.method_kind = "field"
         elif kind == "assignment_expression":
@@ -352,9 +355,9 @@ class _Walker:
         elif kind == "arrow_function":
             info.returned = info.parent is not None and parent.id == info.parent.node.id
 
-    def _declare_params(self, node: Node, info: FunctionInfo) -> None:
+    def _declare_params(self, node: Node, info: FunctionInfo, arrow: bool) -> None:
         params = node.child_by_field_name("parameters")
-        single = node.child_by_field_name("parameter")
+        single = node.child_by_field_name("parameter") if arrow else None
         patterns: list[Node] = []
         if single is not None:
             patterns.append(single)
@@ -367,7 +370,7 @@ class _Walker:
                 ):
                     inner = param.child_by_field_name("pattern")
                     if inner is not None:
-                        info.param_properties.append(text(inner))
+                        info.param_properties.append(self.text(inner))
         for pattern in patterns:
             plain = pattern.type == "identifier"
             destructured = not plain and unwrap_param(pattern).type != "identifier"
@@ -600,20 +603,18 @@ class _Walker:
         unresolved = out.unresolved.append
         pending = self.pending
         source, base = self.source, self.base
+        if source is None:  # a tree without its text: every name reads "" (as ``text``)
+            source, base = b"", 0
         memo_of: dict[Scope, dict[bytes, Binding | None]] = {}
         runs = self.pending_runs
         ends = [start for start, _ in runs[1:]] + [len(pending)] if runs else []
         for (start, scope), end in zip(runs, ends, strict=True):
             memo = memo_of.setdefault(scope, {})
             for ident in pending[start:end]:
-                raw = (
-                    source[ident.start_byte - base : ident.end_byte - base]
-                    if source is not None
-                    else text(ident).encode()
-                )
-                if raw in memo:
+                raw = source[ident.start_byte - base : ident.end_byte - base]
+                try:
                     binding = memo[raw]
-                else:
+                except KeyError:  # the first time this scope sees the name
                     binding = memo[raw] = scope.lookup(raw.decode("utf-8", errors="replace"))
                 if binding is None:
                     unresolved(ident)
