@@ -23,6 +23,7 @@ from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import BOM, SourceFile
+from nodeleaklint.suppressions import PREFIX as SUPPRESSION_PREFIX
 from nodeleaklint.suppressions import Suppressions
 from nodeleaklint.test_code import is_test_file
 
@@ -116,6 +117,9 @@ def _check_and_summarize(
     ]
     if is_test_file(path, config.root):
         findings = [replace(f, confidence=Confidence.MEDIUM) for f in findings]
+    # Only a comment with the directive prefix in it can be a directive: the others (most,
+    # licence headers and JSDoc blocks among them) are not decoded, nor parsed.
+    find, prefix = source.data.find, SUPPRESSION_PREFIX.encode()
     suppressions = Suppressions.from_comments(
         (
             (
@@ -124,6 +128,7 @@ def _check_and_summarize(
                 source_text(comment),
             )
             for comment in model.comments
+            if find(prefix, comment.start_byte, comment.end_byte) >= 0
         ),
         first_code_line=_first_code_line(source, tree.root_node),
     )

@@ -188,7 +188,8 @@ class _Walker:
         if node.type == "variable_declaration":
             kind, target = BindingKind.VAR, self.var_scope(scope)
         else:
-            keyword = node.children[0].type if node.children else "let"
+            first = node.child(0)
+            keyword = first.type if first is not None else "let"
             kind = BindingKind.CONST if keyword in ("const", "using", "await") else BindingKind.LET
             target = scope
         for declarator in node.named_children:
@@ -199,7 +200,7 @@ class _Walker:
             if name is None:
                 continue
             destructured = name.type != "identifier"
-            source = _module_source(init)
+            source = self._module_source(init)
             for ident in pattern_identifiers(name) if destructured else (name,):
                 self.declare(
                     ident,
@@ -210,6 +211,13 @@ class _Walker:
                     destructured=destructured,
                     module_source=source,
                 )
+
+    def _module_source(self, init: Node | None) -> str | None:
+        """The module a declaration's initializer loads: ``require('x')``, ``require('x').y``
+        (its callee is one of these words, so an initializer without them loads none)."""
+        if init is None or not (self.mentions(init, b"require") or self.mentions(init, b"import")):
+            return None
+        return required_module(root_object(init))
 
     def declare_import(self, node: Node, scope: Scope) -> None:
         source = string_value(node.child_by_field_name("source"))
@@ -253,25 +261,27 @@ class _Walker:
         self.out.functions.append(info)
         self.out.function_by_node[node.id] = info
         kind = node.type
-        name_node = node.child_by_field_name("name")
+        # An arrow function has no name (nor any other function a ``parameter`` field).
+        arrow = kind == "arrow_function"
+        name_node = None if arrow else node.child_by_field_name("name")
         if kind in ("function_declaration", "generator_function_declaration") and name_node:
-            info.name = text(name_node)
+            info.name = self.text(name_node)
             info.binding = self.declare(
                 name_node, BindingKind.FUNCTION, scope, declarator=node, function=info
             )
         elif kind in ("function_expression", "generator_function") and name_node:
-            info.name = text(name_node)
+            info.name = self.text(name_node)
             self.declare(name_node, BindingKind.FUNCTION, own_scope, declarator=node, function=info)
         elif kind == "method_definition":
             self._describe_method(node, info, name_node, ancestors())
         self._describe_position(node, info, scope, ancestors())
-        self._declare_params(node, info)
+        self._declare_params(node, info, arrow)
         return info
 
     def _describe_method(
         self, node: Node, info: FunctionInfo, name_node: Node | None, ancestors: Iterator[Node]
     ) -> None:
-        info.name = text(name_node) if name_node is not None else None
+        info.name = self.text(name_node) if name_node is not None else None
         container = next(ancestors, None)
         if container is not None and container.type == "class_body":
             self._attach_class(info, next(ancestors, None))
@@ -287,7 +297,7 @@ class _Walker:
         info.class_node = class_node
         if class_node is not None:
             name = class_node.child_by_field_name("name")
-            info.class_name = text(name) if name is not None else None
+            info.class_name = self.text(name) if name is not None else None
 
     def _describe_position(
         self, node: Node, info: FunctionInfo, scope: Scope, ancestors: Iterator[Node]
@@ -312,14 +322,14 @@ class _Walker:
         elif kind == "variable_declarator":
             name = parent.child_by_field_name("name")
             if name is not None and name.type == "identifier":
-                info.name = text(name)
+                info.name = self.text(name)
                 binding = scope.lookup(info.name)
                 declarator = binding.declarator if binding is not None else None
                 if binding is not None and declarator is not None and declarator.id == parent.id:
                     info.binding = binding
                     binding.function = info
         elif kind == "pair":
-            info.property_key = text(parent.child_by_field_name("key")).strip("'\"")
+            info.property_key = self.text(parent.child_by_field_name("key")).strip("'\"")
             info.name = info.property_key
             info.returned = _returned_from(info.parent, ancestors)
         elif kind == "object":  # a method: ``{ m() {} }``
@@ -327,7 +337,7 @@ class _Walker:
         elif kind in ("field_definition", "public_field_definition"):
             self._attach_class(info, next(ancestors, None) if grandparent else None)
             prop = parent.child_by_field_name("property") or parent.child_by_field_name("name")
-            info.name = text(prop)
+            info.name = self.text(prop)
             info.is_static = any(child.type == "static" for child in parent.children)
             info.method_kind = "field"
         elif kind == "assignment_expression":
@@ -345,9 +355,9 @@ class _Walker:
         elif kind == "arrow_function":
             info.returned = info.parent is not None and parent.id == info.parent.node.id
 
-    def _declare_params(self, node: Node, info: FunctionInfo) -> None:
+    def _declare_params(self, node: Node, info: FunctionInfo, arrow: bool) -> None:
         params = node.child_by_field_name("parameters")
-        single = node.child_by_field_name("parameter")
+        single = node.child_by_field_name("parameter") if arrow else None
         patterns: list[Node] = []
         if single is not None:
             patterns.append(single)
@@ -360,7 +370,7 @@ class _Walker:
                 ):
                     inner = param.child_by_field_name("pattern")
                     if inner is not None:
-                        info.param_properties.append(text(inner))
+                        info.param_properties.append(self.text(inner))
         for pattern in patterns:
             plain = pattern.type == "identifier"
             destructured = not plain and unwrap_param(pattern).type != "identifier"
@@ -446,8 +456,9 @@ class _Walker:
                 elif code == _ASSIGNMENT:
                     out.assignments.append(node)
                     out.assignment_function[node.id] = function
-                    self._note_write(node.child_by_field_name("left"), scope)
-                    self._note_commonjs_export(node)
+                    left = node.child_by_field_name("left")
+                    self._note_write(left, scope)
+                    self._note_commonjs_export(node, left)
                 elif code == _LOOP:
                     block = Scope(ScopeKind.BLOCK, node, scope, function)
                     inner = (block, function, in_loop or _is_unbounded_loop(node))
@@ -515,6 +526,15 @@ class _Walker:
                 return ""
         return ""
 
+    def mentions(self, node: Node, word: bytes) -> bool:
+        """Whether ``word`` occurs in the source text of ``node`` (a cheap test that rules out
+        a name before a walk looks for it; the text is searched in place, not copied)."""
+        source = self.source
+        if source is None:
+            return True
+        base = self.base
+        return source.find(word, node.start_byte - base, node.end_byte - base) >= 0
+
     def text(self, node: Node | None) -> str:
         """``syntax.text``, sliced from the file's bytes (cheaper than ``Node.text``)."""
         source = self.source
@@ -565,8 +585,12 @@ class _Walker:
         if target is not None and target.type == "identifier":
             self.pending_writes.append((target, scope))
 
-    def _note_commonjs_export(self, node: Node) -> None:
-        target = dotted_name(node.child_by_field_name("left"))
+    def _note_commonjs_export(self, node: Node, left: Node | None) -> None:
+        """Note what ``module.exports = …`` / ``exports.x = …`` hands out (``left`` is the
+        assignment's left side)."""
+        if left is None or not self.mentions(left, b"exports"):
+            return  # ``dotted_name`` cannot be an export: skip its walk down the chain
+        target = dotted_name(left)
         if target is not None and _is_commonjs_export(target):
             right = node.child_by_field_name("right")
             if right is not None:
@@ -579,20 +603,18 @@ class _Walker:
         unresolved = out.unresolved.append
         pending = self.pending
         source, base = self.source, self.base
+        if source is None:  # a tree without its text: every name reads "" (as ``text``)
+            source, base = b"", 0
         memo_of: dict[Scope, dict[bytes, Binding | None]] = {}
         runs = self.pending_runs
         ends = [start for start, _ in runs[1:]] + [len(pending)] if runs else []
         for (start, scope), end in zip(runs, ends, strict=True):
             memo = memo_of.setdefault(scope, {})
             for ident in pending[start:end]:
-                raw = (
-                    source[ident.start_byte - base : ident.end_byte - base]
-                    if source is not None
-                    else text(ident).encode()
-                )
-                if raw in memo:
+                raw = source[ident.start_byte - base : ident.end_byte - base]
+                try:
                     binding = memo[raw]
-                else:
+                except KeyError:  # the first time this scope sees the name
                     binding = memo[raw] = scope.lookup(raw.decode("utf-8", errors="replace"))
                 if binding is None:
                     unresolved(ident)
@@ -715,11 +737,6 @@ def unwrap_param(pattern: Node) -> Node:
 
 def _is_commonjs_export(target: str) -> bool:
     return target == "module.exports" or target.startswith(("module.exports.", "exports."))
-
-
-def _module_source(init: Node | None) -> str | None:
-    """The module a declaration's initializer loads: ``require('x')``, ``require('x').y``."""
-    return required_module(root_object(init))
 
 
 def collect(root: Node, language: Language) -> Collected:

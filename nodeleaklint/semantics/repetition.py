@@ -426,10 +426,42 @@ def apply_known(
     return known
 
 
+class _Uses:
+    """How references use functions, and how calls run the callbacks they receive, asked
+    once: neither depends on the repetition the fixpoint is still computing, and every
+    round of it asks again."""
+
+    def __init__(self, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]) -> None:
+        self.functions = functions
+        self.calls = calls
+        self._uses: dict[int, tuple[str, CallSite] | None] = {}
+        self._callbacks: dict[tuple[int, int], tuple[Repetition, str] | None] = {}
+
+    def use(self, reference: Node) -> tuple[str, CallSite] | None:
+        """``_call_use`` of ``reference``."""
+        key = reference.id
+        if key in self._uses:
+            return self._uses[key]
+        found = self._uses[key] = _call_use(reference, self.functions, self.calls)
+        return found
+
+    def callback(
+        self, call: CallSite, callback: FunctionInfo, argument: Node
+    ) -> tuple[Repetition, str] | None:
+        """``callback_repetition`` of ``callback``, passed to ``call`` as ``argument`` (the
+        function itself or a reference to it: either names the callback)."""
+        key = (call.node.id, argument.id)
+        if key in self._callbacks:
+            return self._callbacks[key]
+        scope = _module_scope(callback)
+        given = callback_repetition(call, callback, argument, scope, self.functions)
+        self._callbacks[key] = given
+        return given
+
+
 def _derived_repetition(
     function: FunctionInfo,
-    functions: dict[int, FunctionInfo],
-    calls: dict[int, CallSite],
+    memo: _Uses,
     known: KnownRepetition,
     export_sites: set[int],
 ) -> tuple[Repetition, str]:
@@ -444,8 +476,7 @@ def _derived_repetition(
             return Repetition.REPEATING, f"called from a loop via `{site.display()}`"
         where = parent.display() if parent is not None else "module top level"
         if site is not None:
-            scope = _module_scope(function)
-            given = callback_repetition(site, function, function.node, scope, functions)
+            given = memo.callback(site, function, function.node)
             if given is not None and given[0] > inherited:
                 return given
         return inherited, f"runs as often as {where}"
@@ -459,7 +490,7 @@ def _derived_repetition(
     reason = "called only from code that runs once"
     uses = 0
     for reference in binding.references:
-        use = _call_use(reference, functions, calls)
+        use = memo.use(reference)
         if use is None:
             if fact is not None and reference.id in export_sites:
                 continue  # the export itself: its callers are the project view's ``fact``
@@ -471,11 +502,7 @@ def _derived_repetition(
         if site.function is function:
             return Repetition.REPEATING, "it calls itself"
         value = _site_repetition(site)
-        given = (
-            callback_repetition(site, function, reference, _module_scope(function), functions)
-            if kind == "argument"
-            else None
-        )
+        given = memo.callback(site, function, reference) if kind == "argument" else None
         if given is not None and given[0] > value and given[0] > best:
             best, reason = given
         elif value > best:
@@ -514,6 +541,7 @@ def compute_repetition(
     known = known or {}
     export_sites = export_sites or set()
     pending: list[FunctionInfo] = []
+    memo = _Uses(function_by_node, calls)
     for function in functions:
         base = _base_repetition(function)
         if base is not None:
@@ -524,9 +552,7 @@ def compute_repetition(
     for _ in range(len(pending) + 2):
         changed = False
         for function in pending:
-            value, reason = _derived_repetition(
-                function, function_by_node, calls, known, export_sites
-            )
+            value, reason = _derived_repetition(function, memo, known, export_sites)
             if value > function.repetition or not function.reason:
                 changed = changed or value != function.repetition
                 function.repetition, function.reason = value, reason
