@@ -1234,18 +1234,28 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
     latch = latch_of(call.node, stop, marks)
     if latch is None:
         return False
-    return latch.flag is None or _outlives_target(model, latch.flag, target)
+    return latch.flag is None or _outlives_target(model, latch.flag, target, call.function)
 
 
-def _outlives_target(model: SemanticModel, flag: Node, target: Node) -> bool:
+def _outlives_target(
+    model: SemanticModel, flag: Node, target: Node, function: FunctionInfo | None
+) -> bool:
     """Whether a latch's flag is owned by something that lives as long as the target: the
-    module (a module-level binding), or the same object the target hangs off (``this``)."""
+    module (a module-level binding), a function around the registering one (its local is
+    kept between runs: ``let wired = false; createServer((req, res, proxy) => { if
+    (!wired) … })``), or the same object the target hangs off (``this``)."""
     root = root_object(flag)
     if root is None:
         return False
     binding = model.binding_of(root) if root.type == "identifier" else None
     if binding is not None and binding.scope.is_module:
         return True
+    if binding is not None and function is not None and binding.scope.function is not None:
+        outer_function = function.parent
+        while outer_function is not None:
+            if binding.scope.function is outer_function:
+                return True
+            outer_function = outer_function.parent
     owner = root_object(target)
     return owner is not None and same_location(model, root, owner)
 

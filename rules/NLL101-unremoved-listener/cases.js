@@ -1241,3 +1241,18 @@ require('yargs')
     process.on('SIGUSR2', () => console.log(argv.verbose));
   })
   .parse();
+
+// A latch whose flag is a local of the function around the handler is kept between the
+// handler's runs: the listener is added once per server, not once per request.
+function createGuardedProxyServer(backend) {
+  let proxyErrorWired = false;
+  return legacyProxy.createServer((request, response, proxy) => {
+    if (!proxyErrorWired) {
+      // ok: NLL101
+      proxy.on('proxyError', (err) => console.error(`Proxy error: ${err}`));
+      proxyErrorWired = true;
+    }
+    proxy.proxyRequest(request, response, backend);
+  });
+}
+module.exports.createGuardedProxyServer = createGuardedProxyServer;

@@ -632,3 +632,16 @@ server.get('/local-flag', async (req: FastifyRequest, reply: FastifyReply) => {
   process.on('warning', () => reply.log.warn('warned'));
   return reply.send('ok');
 });
+
+// A latch whose flag is a local of the function around the handler is kept between the
+// handler's runs: the listener is added once per server, not once per request.
+export function createGuardedProxyServer(): unknown {
+  let proxyErrorWired = false;
+  return httpProxy.createServer((request: unknown, response: Response, proxy: EventEmitter) => {
+    if (!proxyErrorWired) {
+      // ok: NLL101
+      proxy.on('proxyError', (err: Error) => console.error(`Proxy error: ${err}`));
+      proxyErrorWired = true;
+    }
+  });
+}
