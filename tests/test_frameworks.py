@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from config_errors import error_for
 
 from nodeleaklint.cache import settings_key
-from nodeleaklint.config import ConfigError, discover_config
+from nodeleaklint.config import discover_config
 from nodeleaklint.engine import check_source
 from nodeleaklint.rules import ALL_RULES
 from nodeleaklint.semantics import frameworks
@@ -121,17 +122,13 @@ def test_the_table_is_part_of_the_cache_key() -> None:
     ],
 )
 def test_bad_tables_are_errors_naming_file_and_key(tmp_path: Path, text: str, message: str) -> None:
-    (tmp_path / "nodeleaklint.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError) as error:
-        discover_config(tmp_path)
-    assert message in str(error.value)
-    assert str(error.value).startswith("nodeleaklint.toml:")
+    error = error_for(tmp_path, "nodeleaklint.toml", text)
+    assert message in error
+    assert error.startswith("nodeleaklint.toml:")
 
 
 def test_package_json_uses_json_key_paths(tmp_path: Path) -> None:
-    (tmp_path / "package.json").write_text(
-        '{"nodeleaklint": {"frameworks": {"bus": {"once-methods": [1]}}}}', encoding="utf-8"
+    error = error_for(
+        tmp_path, "package.json", '{"nodeleaklint": {"frameworks": {"bus": {"once-methods": [1]}}}}'
     )
-    with pytest.raises(ConfigError) as error:
-        discover_config(tmp_path)
-    assert str(error.value).startswith('package.json: "nodeleaklint.frameworks.bus"')
+    assert error.startswith('package.json: "nodeleaklint.frameworks.bus"')
