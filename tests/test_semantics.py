@@ -632,3 +632,21 @@ def test_one_shot_lifecycle_listeners_run_as_often_as_their_registration() -> No
     assert listening.repetition is Repetition.ONCE
     assert finish.repetition is Repetition.REPEATING  # inherits the route handler
     assert request.repetition is Repetition.REPEATING
+
+
+def test_types_are_not_uses_of_the_values_they_name() -> None:
+    # ``typeof handler`` and ``events.EventEmitter`` in type positions do not run: the walk
+    # skips type-only syntax, so ``handler`` is still called only directly.
+    model = build(
+        "import * as events from 'node:events';\n"
+        "function handler(x: number): void {}\n"
+        "type Handler = typeof handler;\n"
+        "interface Bus { on(e: string, h: typeof handler): events.EventEmitter }\n"
+        "const bus: events.EventEmitter = new events.EventEmitter();\n"
+        "handler(1);\n",
+        "m.ts",
+    )
+    sites = model.call_sites_of(function_named(model, "handler"))
+    assert sites is not None and [text(s.node) for s in sites] == ["handler(1)"]
+    [events] = [b for b in model.bindings if b.name == "events"]
+    assert len(events.references) == 1  # ``new events.EventEmitter()``, not the types

@@ -47,6 +47,22 @@ _PATTERN_CONTAINERS = frozenset(
     }
 )
 _REFERENCE_KINDS = frozenset({"identifier", "shorthand_property_identifier"})
+# TypeScript syntax that only describes types (``typeof x`` and ``ns.T`` in them are not
+# uses of ``x`` or ``ns`` at run time).
+TYPE_ONLY_KINDS = frozenset(
+    {
+        "type_annotation",
+        "opting_type_annotation",
+        "omitting_type_annotation",
+        "asserts_annotation",
+        "type_predicate_annotation",
+        "type_arguments",
+        "type_parameters",
+        "interface_declaration",
+        "type_alias_declaration",
+        "implements_clause",
+    }
+)
 # Positions of a function whose meaning depends on the grandparent too.
 _NEEDS_GRANDPARENT = frozenset({"arguments", "field_definition", "public_field_definition"})
 
@@ -61,6 +77,10 @@ _CODES: dict[str, int] = {
     "new_expression": _NEW,
     # A string has no identifiers, comments or calls below it: the walk skips its pieces.
     "string": _STRING,
+    # Nor does a TypeScript type, as far as lifetimes go: nothing in it runs. The walk skips
+    # annotations, type arguments and parameters, interfaces and type aliases (about half
+    # of the nodes of typical TypeScript, all of a declaration file's).
+    **dict.fromkeys(TYPE_ONLY_KINDS, _STRING),
     **dict.fromkeys(FUNCTION_KINDS, _FUNCTION),
     **dict.fromkeys(_DECLARATION_KINDS, _DECLARATION),
     "statement_block": _BLOCK,
