@@ -95,7 +95,7 @@ def test_callbacks_given_to_unknown_apis_may_run_any_number_of_times(
     model = build(_variant(UNKNOWN_APIS, path), path)
     callback = callback_of(model, callee)
     assert callback.repetition is Repetition.UNKNOWN, callback.reason
-    assert callback.open_ended
+    assert callback.reason_kind.open_ended
     assert callback.reason == (
         f"a callback passed to `{callback.callback_of.display()}`, "  # type: ignore[union-attr]
         "which may call it any number of times"

@@ -159,8 +159,8 @@ from nodeleaklint.semantics.listener_removals import listener_removals
 from nodeleaklint.semantics.locations import member_index, object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.streams import (
-    StreamInfo,
     fails_quietly,
     is_process_stream,
     listens_for_errors,
@@ -287,14 +287,13 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         dst_leaks = not error_handled and dst_handle and fails_quietly(src_info)
         if not src_leaks and not dst_leaks:
             continue
-        origins = [info.description if info is not None else None for info in infos]
         event = model.is_event_driven(function)
         incoming = src_info is not None and src_info.incoming
         finding = _finding(
             ctx,
             call,
             stages,
-            origins,
+            infos,
             options,
             (src_leaks, dst_leaks, incoming),
             event,
@@ -1289,8 +1288,8 @@ def _hand_finding(
     dst_leaks: bool,
     evidence: Evidence,
 ) -> Finding:
-    src = _name(pipe.src, src_info.description if src_info is not None else None)
-    dst = _name(pipe.dst, dst_info.description if dst_info is not None else None)
+    src = _name(pipe.src, src_info)
+    dst = _name(pipe.dst, dst_info)
     src_text = short(" ".join(text(pipe.src).split()), 40)
     dst_text = short(" ".join(text(pipe.dst).split()), 40)
     function = pipe.data_call.function
@@ -1331,7 +1330,7 @@ def _finding(
     ctx: RuleContext,
     call: CallSite,
     stages: list[Node],
-    origins: list[str | None],
+    infos: list[StreamInfo | None],
     options: Node | None,
     leaks: tuple[bool, bool, bool],
     event_driven: bool,
@@ -1341,7 +1340,7 @@ def _finding(
     (which stops by being aborted: it closes without ``'end'`` and throws nothing)."""
     src_leaks, dst_leaks, incoming = leaks
     fails = "is aborted" if incoming else "fails"
-    src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
+    src, dst = _name(stages[0], infos[0]), _name(stages[-1], infos[-1])
     function = call.function
     where = _where(function) if function is not None else "module top level"
     if src_leaks and dst_leaks:
@@ -1363,7 +1362,7 @@ def _finding(
     # Only the failure of a source of unknown kind is at stake, and nothing listens for it:
     # unless it is an HTTP message, Node throws that error before the destination is left open.
     thrown_first = (
-        not src_leaks and origins[0] is None and not listens_for_errors(ctx.model, stages[0])
+        not src_leaks and infos[0] is None and not listens_for_errors(ctx.model, stages[0])
     )
     if thrown_first:
         problem += (
@@ -1403,7 +1402,7 @@ def _finding(
         )
     notes = [sentence(f"in {where}, it {problem}, so {held}"), use]
     # Only a source of unknown kind is at stake: it may hold no handle at all.
-    unknown_only = src_leaks and not dst_leaks and origins[0] is None
+    unknown_only = src_leaks and not dst_leaks and infos[0] is None
     # A source with no `'error'` listener throws before it can leak; a source of unknown
     # kind may hold no handle: either way what is kept is not established.
     retained = certainty(not unknown_only and not thrown_first)
@@ -1429,10 +1428,12 @@ def _brief_problem(
     return f"leaves {dst} open when {src} {fails}"
 
 
-def _name(stage: Node, origin: str | None) -> str:
+def _name(stage: Node, info: StreamInfo | None) -> str:
+    """The stream in words: its description when that names it (``the HTTP request `req```),
+    else its kind followed by its code (``a zlib stream `zlib.createGzip()```)."""
     shown = short(" ".join(text(stage).split()), 50)
-    if origin is None:
+    if info is None:
         return f"`{shown}`"
-    if origin.startswith("the "):
-        return origin
-    return f"{origin} `{shown}`"
+    if info.named:
+        return info.description
+    return f"{info.description} `{shown}`"
