@@ -7,14 +7,14 @@ target):
 
 - lazy initialisation: ``if (!slot) { … slot = … }`` (or ``slot == null``) around the
   region, which fills the slot it tests; ``slot ??= region`` / ``slot ||= region``;
-  ``slot = slot || region`` / ``slot = slot ?? region``;
+  ``slot = slot || region`` / ``slot = slot ?? region``; ``if (slot) return slot;`` before
+  ``slot = region``;
 - an early exit: ``if (flag) return;`` then ``flag = true;`` before the region, in a block
   around it;
 - a test of the owner itself: ``if (!tracked.has(socket))``,
   ``if (!conn.listeners('error').length)`` around a region whose own work marks the owner
-  (a listener on it), or such a test that leaves early before the region
-  (``if (this.client) return this.client;``). Only the caller knows what its region marks,
-  so it passes the test (``marks``).
+  (a listener on it). Only the caller knows what its region marks, so it passes the test
+  (``marks``).
 
 The latch says which slot is the flag (``flag``): whose the flag is decides how often the
 region runs — once per process for a module-level flag, once per instance for a field of
@@ -85,7 +85,7 @@ def _guarding(node: Node, ancestor: Node, marks: Callable[[Node], bool] | None) 
     if ancestor.type == "if_statement":
         return _lazy(node, ancestor)
     if ancestor.type == "statement_block":
-        return _early_exit(node, ancestor) or _owner_exit(node, ancestor, marks)
+        return _early_exit(node, ancestor) or _filled_after_exit(node, ancestor)
     return None
 
 
@@ -198,22 +198,32 @@ def _early_exit(node: Node, block: Node) -> Latch | None:
     return None
 
 
-def _owner_exit(node: Node, block: Node, marks: Callable[[Node], bool] | None) -> Latch | None:
-    """``if (this.client) return this.client;`` before ``node`` in ``block``: a test the
-    caller says its region marks, whose branch leaves."""
-    if marks is None:
+def _filled_after_exit(node: Node, block: Node) -> Latch | None:
+    """``if (slot) return slot; slot = node;``: the statement of ``block`` that holds
+    ``node`` fills a slot that an earlier test leaves early on (lazy initialisation written
+    with an early exit)."""
+    statement = next((s for s in block.named_children if is_inside(node, s)), None)
+    expression = unwrap(statement.named_children[0]) if statement is not None else None
+    if statement is None or statement.type != "expression_statement" or expression is None:
         return None
-    for statement in block.named_children:
-        if statement.start_byte >= node.start_byte:
+    if expression.type != "assignment_expression":
+        return None
+    left = expression.child_by_field_name("left")
+    right = expression.child_by_field_name("right")
+    if left is None or right is None or not is_inside(node, right) or not dotted_name(left):
+        return None
+    for earlier in block.named_children:
+        if earlier.start_byte >= statement.start_byte:
             break
-        if statement.type != "if_statement":
+        if earlier.type != "if_statement":
             continue
-        condition = statement.child_by_field_name("condition")
-        consequence = statement.child_by_field_name("consequence")
-        if condition is None or consequence is None or not _leaves(consequence):
+        consequence = earlier.child_by_field_name("consequence")
+        condition = earlier.child_by_field_name("condition")
+        if consequence is None or not _leaves(consequence):
             continue
-        if marks(condition):
-            return Latch(Shape.OWNER_TEST, statement, None, f"if ({short(text(condition), 40)})")
+        if any(text(flag) == text(left) for flag in _flags(condition)):
+            shown = short(text(unwrap(condition) or earlier), 40)
+            return Latch(Shape.LAZY, earlier, left, f"if ({shown}) return")
     return None
 
 
