@@ -155,6 +155,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.contexts import repetition_certainty
 from nodeleaklint.semantics.listener_removals import listener_removals
 from nodeleaklint.semantics.locations import member_index, object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
@@ -582,9 +583,9 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
         known_handle = (src_info is not None and src_info.handle) or (
             dst_info is not None and dst_info.handle
         )
-        event = model.is_event_driven(function)
         # A stream of unknown kind may hold no handle at all: then what leaks is a guess.
-        evidence = Evidence(certainty(event), ESTABLISHED, retained=certainty(known_handle))
+        repeats = repetition_certainty(model, pipe.data_call)
+        evidence = Evidence(repeats, ESTABLISHED, retained=certainty(known_handle))
         yield (
             _hand_finding(ctx, pipe, src_info, dst_info, src_leaks, dst_leaks, evidence),
             (pipe.data_call),
@@ -1108,7 +1109,8 @@ def _aborted_only(
     consumed = _body_consumer(model, site.obj) if site.obj is not None else None
     event = model.is_event_driven(function)
     # The upstream holds its socket for sure only while its body is being consumed.
-    evidence = Evidence(certainty(event), ESTABLISHED, retained=certainty(consumed is not None))
+    repeats = repetition_certainty(model, upstream)
+    evidence = Evidence(repeats, ESTABLISHED, retained=certainty(consumed is not None))
     confidence = confidence_of(evidence)
     where = _where(function)
     client = short(" ".join(text(site.obj).split()), 30)
@@ -1191,7 +1193,8 @@ def _upstream_finding(
 ) -> Finding:
     model = ctx.model
     event = model.is_event_driven(function)
-    confidence = confidence_of(Evidence(repetition=certainty(event), holder=ESTABLISHED))
+    repeats = repetition_certainty(model, upstream.call)
+    confidence = confidence_of(Evidence(repetition=repeats, holder=ESTABLISHED))
     target = f"`{short(' '.join(text(client).split()), 30)}`" if client is not None else "it"
     if timeout_only:
         missing = "its only abort signal is a timeout, not the client's disconnect"
@@ -1406,7 +1409,7 @@ def _finding(
     # A source with no `'error'` listener throws before it can leak; a source of unknown
     # kind may hold no handle: either way what is kept is not established.
     retained = certainty(not unknown_only and not thrown_first)
-    evidence = Evidence(certainty(event_driven), ESTABLISHED, retained=retained)
+    evidence = Evidence(repetition_certainty(ctx.model, call), ESTABLISHED, retained=retained)
     confidence = confidence_of(evidence)
     rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
     return ctx.finding(call.node, headline, notes=notes, confidence=confidence, autofix=rewrite)
