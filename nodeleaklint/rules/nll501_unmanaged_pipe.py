@@ -40,16 +40,17 @@ optional `{ end }` options object — and at least one end is a known Node strea
 `source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)` functions and other `pipe`
 methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once, at its last `.pipe`, and
 so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at module top level, or in a
-function that runs once, are not reported; in a function of unknown repetition they get
-medium confidence. So do pipes whose only leaking end is a source of unknown kind,
-hand-written pipes where neither end is a known stream, and pipes whose only gap is the
-failure of a source of unknown kind while nothing listens for its `'error'`. The
-destination is said to stay open only when the source can stop quietly: an HTTP request (or
-an upstream response) whose peer goes away closes without `'end'` and emits no error unless
-something listens. A known source of any other kind (a file, a socket, zlib, `PassThrough`,
-`Readable.from`) reports its failure as an `'error'` event, which Node throws as an
-uncaught exception when nothing listens: the process stops, and nothing is left open
-(`examples/proofs/nll501_unmanaged_pipe.js` shows both).
+function that runs once, are not reported; where they are not seen to repeat (per request
+or event, per turn of an endless loop, in a method of a DI service such as NestJS's
+`@Injectable()`) they get medium confidence. So do pipes whose only leaking end is a source
+of unknown kind, hand-written pipes where neither end is a known stream, and pipes whose
+only gap is the failure of a source of unknown kind while nothing listens for its
+`'error'`. The destination is said to stay open only when the source can stop quietly: an
+HTTP request (or an upstream response) whose peer goes away closes without `'end'` and
+emits no error unless something listens. A known source of any other kind (a file, a
+socket, zlib, `PassThrough`, `Readable.from`) reports its failure as an `'error'` event,
+which Node throws as an uncaught exception when nothing listens: the process stops, and
+nothing is left open (`examples/proofs/nll501_unmanaged_pipe.js` shows both).
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
