@@ -257,11 +257,16 @@ class FunctionInfo:
         return where
 
     def describe(self) -> str:
-        """The function and why it repeats: ``the method `Queue.drain` (runs per call)``."""
+        """The function and why it repeats: ``the method `Queue.drain` (runs per call)``.
+
+        A reason that is itself a phrase for the function (``a callback registered with …``)
+        stands alone for a function known by its role rather than by a name of its own (an
+        anonymous function, a callback, a class member); otherwise the reason follows the
+        function's display in parentheses."""
         kind = self.reason_kind
         if kind is ReasonKind.NONE:
             return self.display()
-        unnamed = self.name is None or self.callback_of is not None or self.is_class_member
-        if unnamed and kind.names_function:
+        by_role = self.name is None or self.callback_of is not None or self.is_class_member
+        if by_role and kind.names_function:
             return self.reason
         return f"{self.display()} ({self.reason})"
