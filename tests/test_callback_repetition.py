@@ -11,7 +11,7 @@ import pytest
 
 from nodeleaklint.parsing import Dialect, dialect_for_path, parse
 from nodeleaklint.semantics import Repetition, SemanticModel
-from nodeleaklint.semantics.scopes import FunctionInfo
+from nodeleaklint.semantics.scopes import FunctionInfo, ReasonKind
 from nodeleaklint.source import SourceFile
 
 
@@ -95,7 +95,7 @@ def test_callbacks_given_to_unknown_apis_may_run_any_number_of_times(
     model = build(_variant(UNKNOWN_APIS, path), path)
     callback = callback_of(model, callee)
     assert callback.repetition is Repetition.UNKNOWN, callback.reason
-    assert callback.open_ended
+    assert callback.reason_kind.open_ended
     assert callback.reason == (
         f"a callback passed to `{callback.callback_of.display()}`, "  # type: ignore[union-attr]
         "which may call it any number of times"
@@ -189,3 +189,28 @@ def test_removing_a_listener_does_not_call_it() -> None:
     model = build(code, "m.js")
     on_data = next(f for f in model.functions if f.name == "onData")
     assert on_data.repetition is Repetition.ONCE, on_data.reason
+
+
+def test_messages_name_a_function_from_the_kind_of_its_reason() -> None:
+    """``describe`` picks its wording from ``reason_kind``: a reason that is a phrase for the
+    function stands alone for a callback or an anonymous function, and follows a name in
+    parentheses otherwise; the open-ended kinds already say the function may run any number
+    of times."""
+    model = build(
+        """
+function onData(chunk) { use(chunk); }
+stream.on('data', onData);
+stream.on('message', () => use(1));
+export function handle(x) { use(x); }
+""",
+        "m.js",
+    )
+    by_name = {f.name: f for f in model.functions if f.name}
+    on_data, handle = by_name["onData"], by_name["handle"]
+    assert on_data.reason_kind is ReasonKind.REGISTERED_BY_NAME
+    assert on_data.describe() == "`onData` (registered with `stream.on('data')`)"
+    registered = callback_of(model, "stream.on")
+    assert registered.reason_kind is ReasonKind.REGISTERED
+    assert registered.describe() == registered.reason
+    assert handle.reason_kind is ReasonKind.EXPORTED and handle.reason_kind.open_ended
+    assert handle.where_it_runs() == f"`handle` ({handle.reason})"

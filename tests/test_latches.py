@@ -78,3 +78,45 @@ def test_a_latch_outside_the_function_does_not_count() -> None:
     model = build("if (!cache) { cache = 1; function f() { create(); } }")
     node, stop = region(model, "create")
     assert latch_of(node, stop) is None
+
+
+def test_the_long_form_of_a_fill_if_empty_and_a_region_inside_the_value() -> None:
+    model = build("function get() { this.client = this.client || connect(); }")
+    node, stop = region(model, "connect")
+    latch = latch_of(node, stop)
+    assert latch is not None and latch.shape is Shape.LAZY and text(latch.flag) == "this.client"
+    model = build("async function get() { pool ??= await open(); return pool; }")
+    node, stop = region(model, "open")
+    latch = latch_of(node, stop)
+    assert latch is not None and latch.shape is Shape.LAZY and text(latch.flag) == "pool"
+
+
+def test_a_default_for_another_value_is_no_latch() -> None:
+    """``this.client = opts.client || connect()`` connects on every call without a client:
+    the slot tested is not the slot filled."""
+    model = build("function get(opts) { this.client = opts.client || connect(); }")
+    node, stop = region(model, "connect")
+    assert latch_of(node, stop) is None
+
+
+def test_an_early_exit_on_the_slot_the_region_fills() -> None:
+    code = "function get() { if (this.client) return this.client; this.client = connect(); }"
+    model = build(code)
+    node, stop = region(model, "connect")
+    latch = latch_of(node, stop)
+    assert latch is not None and latch.shape is Shape.LAZY
+    assert latch.shown == "if (this.client) return" and text(latch.flag) == "this.client"
+
+
+def test_an_early_exit_that_is_not_a_latch() -> None:
+    """A guard against absence (``if (!window) return;``) or an exit on another flag does not
+    make the region run once; nor does a test whose branch goes on."""
+    for code in (
+        "function f() { if (!window) return; window.addEventListener('x', g); }",
+        "function f() { if (this.closing) return; this.sock.once('close', g); }",
+        "function f() { if (this.client) log(); this.client = connect(); }",
+    ):
+        model = build(code)
+        (call,) = [c for c in model.calls if c.name in ("addEventListener", "once", "connect")]
+        assert call.function is not None
+        assert latch_of(call.node, call.function.node, lambda condition: True) is None, code

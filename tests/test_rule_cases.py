@@ -93,22 +93,112 @@ def test_no_rule_module_decides_high_confidence_itself() -> None:
         assert "confidence_of(" in path.read_text(encoding="utf-8"), f"{path.name} never asks"
 
 
-_RENDERED = {"headline", "message", "explanation"}
+# Names and attributes that hold rendered words (a headline, a message, a function's
+# reason, a stream's or a value's description), and the calls that render them.
+_RENDERED = {"headline", "message", "explanation", "description", "reason", "origin", "words"}
+_RENDERING_CALLS = {
+    "describe",
+    "describe_origin",
+    "display",
+    "where_it_runs",
+    "stream_origin",
+    "registration_label",
+}
 
 
-def test_no_rule_decides_from_its_rendered_text() -> None:
-    """Explanations are rendered from structured data; which note to add follows from which
-    headline ``fit_choice`` took, never from the headline's wording."""
-    for path in (ROOT / "nodeleaklint" / "rules").glob("nll*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            read = None
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in ("startswith", "endswith"):
-                    read = node.func.value
-            elif isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)):
-                read = node.comparators[0]
-            named = isinstance(read, ast.Name) and read.id in _RENDERED
-            assert not named, f"{path.name}:{node.lineno} decides from rendered text"
+def _renders(node: ast.expr | None, rendered_names: set[str]) -> bool:
+    """Whether ``node`` is rendered text: a rendered name or attribute, or a rendering call."""
+    if isinstance(node, ast.Name):
+        return node.id in _RENDERED or node.id in rendered_names
+    if isinstance(node, ast.Attribute):
+        return node.attr in _RENDERED
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        return name in _RENDERING_CALLS
+    return False
+
+
+def decisions_from_rendered_text(source: str) -> list[int]:
+    """Lines that test rendered text: ``startswith``/``endswith`` on it, ``in``/``not in``
+    with it on the right, or ``==``/``!=`` against it."""
+    tree = ast.parse(source)
+    scopes = [tree, *(n for n in ast.walk(tree) if isinstance(n, _FUNCTIONS))]
+    lines: set[int] = set()
+    for scope in scopes:
+        own = list(_own_nodes(scope))
+        # Names this scope binds to rendered words (``inner = describe_origin(…)``).
+        rendered_names = {
+            target.id
+            for node in own
+            if isinstance(node, ast.Assign) and _renders(node.value, set())
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        lines.update(node.lineno for node in own if _tests(node, rendered_names))
+    return sorted(lines)
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _own_nodes(scope: ast.AST) -> list[ast.AST]:
+    """The nodes of a module or function, not entering the functions nested in it."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, _FUNCTIONS):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _tests(node: ast.AST, rendered_names: set[str]) -> bool:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        tested = node.func.attr in ("startswith", "endswith")
+        return tested and _renders(node.func.value, rendered_names)
+    if not isinstance(node, ast.Compare):
+        return False
+    operands = [node.left, *node.comparators]
+    for index, op in enumerate(node.ops):
+        left, right = operands[index], operands[index + 1]
+        contains = isinstance(op, (ast.In, ast.NotIn)) and _renders(right, rendered_names)
+        equal = isinstance(op, (ast.Eq, ast.NotEq)) and (
+            _renders(left, rendered_names) or _renders(right, rendered_names)
+        )
+        if contains or equal:
+            return True
+    return False
+
+
+def test_no_rule_or_model_module_decides_from_rendered_text() -> None:
+    """Explanations are rendered from structured data (which variant ``fit_choice`` took, a
+    function's ``reason_kind``, a stream's ``handle``), never decided from their wording."""
+    package = ROOT / "nodeleaklint"
+    paths = [*(package / "rules").glob("nll*.py"), *(package / "semantics").glob("*.py")]
+    found = [
+        f"{path.name}:{line}"
+        for path in paths
+        for line in decisions_from_rendered_text(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"decides from rendered text: {found}"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "if headline.startswith('leaves'): pass",
+        "inherited = self.reason.startswith(('runs as often', 'called from'))",
+        "handle = any(word in description for word in WORDS)",
+        "inner = describe_origin(model, init)\nok = not inner.startswith('`')",
+        "if function.describe() == 'x': pass",
+        "named = info.description.startswith('the ')",
+    ],
+)
+def test_decisions_from_rendered_text_are_found(code: str) -> None:
+    """The check above finds the shapes the model and rules used before (issue 12)."""
+    assert decisions_from_rendered_text(code) == [code.count("\n") + 1]
 
 
 def test_fit_choice_is_the_variant_fit_takes() -> None:

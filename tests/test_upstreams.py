@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from nodeleaklint.parsing import Dialect, dialect_for_path, parse
 from nodeleaklint.semantics import SemanticModel
 from nodeleaklint.semantics.scopes import CallSite
-from nodeleaklint.semantics.streams import stream_origin
+from nodeleaklint.semantics.stream_facts import StreamInfo
+from nodeleaklint.semantics.streams import stream_info, stream_origin
 from nodeleaklint.semantics.syntax import text
 from nodeleaklint.semantics.upstreams import (
     client_stream,
@@ -169,3 +172,40 @@ class Ctl extends Controller {
         None,
         None,
     ]
+
+
+def test_what_a_stream_holds_comes_from_how_it_was_made() -> None:
+    """Whether a stream holds an OS handle, and whether it is an HTTP message that stops
+    quietly, are set by the table row or shape that recognised it, not read from its words."""
+    model = build(
+        """
+const fs = require('fs');
+const net = require('net');
+const zlib = require('zlib');
+const { spawn } = require('child_process');
+app.get('/a', (req, res) => {
+  const child = spawn('ls');
+  use(fs.createReadStream(p), net.connect(1), zlib.createGzip(), child.stdout,
+      process.stdin, req, res.socket, msg.createReadStream(), new PassThrough());
+});
+"""
+    )
+    infos = [stream_info(model, arg) for arg in use_call(model).args]
+    held = [(i.handle, i.incoming, i.named) if i is not None else None for i in infos]
+    assert held == [
+        (True, False, False),  # a file read stream
+        (True, False, False),  # a socket
+        (False, False, False),  # zlib: in memory
+        (True, False, True),  # the child process stream `child.stdout`
+        (False, False, True),  # `process.stdin` lives as long as the process
+        (True, True, True),  # the HTTP request `req`
+        (True, False, True),  # the connection socket `res.socket`
+        (False, False, False),  # some read stream
+        (False, False, False),  # a `PassThrough` stream
+    ]
+
+
+def test_stream_facts_cross_files_as_data() -> None:
+    """The project view carries a returned stream between files as data, facts included."""
+    info = StreamInfo("a file read stream", handle=True)
+    assert StreamInfo.from_data(json.loads(json.dumps(info.to_data()))) == info

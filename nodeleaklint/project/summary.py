@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.semantics.project_facts import NAMESPACE
 from nodeleaklint.semantics.scopes import Repetition
+from nodeleaklint.semantics.stream_facts import StreamInfo
 
 if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
     from nodeleaklint.parsing import Node
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 9
+SUMMARY_FORMAT = 10
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class ExportFact:
     shrunk: bool = False  # … which this file deletes from, clears or bounds
     # A function whose every ``return`` gives a process-lived value: the words for it.
     returns: str | None = None
-    stream: str | None = None  # a function returning a known Node stream: its words
+    stream: StreamInfo | None = None  # a function returning a known Node stream: what it is
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class FileSummary:
                     fact.collection,
                     fact.shrunk,
                     fact.returns,
-                    fact.stream,
+                    fact.stream.to_data() if fact.stream is not None else None,
                 ]
                 for name, fact in self.exports.items()
             },
@@ -136,7 +137,7 @@ class FileSummary:
                     None if collection is None else str(collection),
                     bool(shrunk),
                     None if returns is None else str(returns),
-                    None if stream is None else str(stream),
+                    None if stream is None else StreamInfo.from_data(stream),
                 )
                 for name, (
                     function,

@@ -27,6 +27,7 @@ from nodeleaklint.project.resolve import Resolver
 from nodeleaklint.project.summary import CallFact, FileSummary
 from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE, ProjectFacts
 from nodeleaklint.semantics.scopes import Repetition
+from nodeleaklint.semantics.stream_facts import StreamInfo
 
 Target = tuple[str, str]  # (absolute path, export name)
 Method = tuple[str, str, str]  # (absolute path, local class name, method name)
@@ -324,8 +325,8 @@ class ProjectView:
         display = self.displays.get(target[0], os.path.basename(target[0]))
         return f"{fact.returns} (in `{display}`)"
 
-    def _returned_stream(self, importer: str, source: str, name: str) -> str | None:
-        """The Node stream an imported function of the project returns, in words."""
+    def _returned_stream(self, importer: str, source: str, name: str) -> StreamInfo | None:
+        """The Node stream an imported function of the project returns."""
         target = self._imported(importer, source, name)
         if target is None:
             return None

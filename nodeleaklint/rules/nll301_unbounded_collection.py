@@ -1234,7 +1234,7 @@ def _finding(
         "object": f"gains a property keyed by {origin}",
     }[candidate.kind]
     where = first.function.describe()
-    if first.repetition is not Repetition.REPEATING and not first.function.open_ended:
+    if first.repetition is not Repetition.REPEATING and not first.function.reason_kind.open_ended:
         where += ", which may run any number of times"
     more = (
         f" (and {len(growth) - 1} more growth site{'s' if len(growth) > 2 else ''})"

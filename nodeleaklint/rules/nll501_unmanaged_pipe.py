@@ -40,16 +40,17 @@ optional `{ end }` options object — and at least one end is a known Node strea
 `source$.pipe(map(…), filter(…))`, fp-ts/lodash `pipe(…)` functions and other `pipe`
 methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once, at its last `.pipe`, and
 so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at module top level, or in a
-function that runs once, are not reported; in a function of unknown repetition they get
-medium confidence. So do pipes whose only leaking end is a source of unknown kind,
-hand-written pipes where neither end is a known stream, and pipes whose only gap is the
-failure of a source of unknown kind while nothing listens for its `'error'`. The
-destination is said to stay open only when the source can stop quietly: an HTTP request (or
-an upstream response) whose peer goes away closes without `'end'` and emits no error unless
-something listens. A known source of any other kind (a file, a socket, zlib, `PassThrough`,
-`Readable.from`) reports its failure as an `'error'` event, which Node throws as an
-uncaught exception when nothing listens: the process stops, and nothing is left open
-(`examples/proofs/nll501_unmanaged_pipe.js` shows both).
+function that runs once, are not reported; where they are not seen to repeat (per request
+or event, per turn of an endless loop, in a method of a DI service such as NestJS's
+`@Injectable()`) they get medium confidence. So do pipes whose only leaking end is a source
+of unknown kind, hand-written pipes where neither end is a known stream, and pipes whose
+only gap is the failure of a source of unknown kind while nothing listens for its
+`'error'`. The destination is said to stay open only when the source can stop quietly: an
+HTTP request (or an upstream response) whose peer goes away closes without `'end'` and
+emits no error unless something listens. A known source of any other kind (a file, a
+socket, zlib, `PassThrough`, `Readable.from`) reports its failure as an `'error'` event,
+which Node throws as an uncaught exception when nothing listens: the process stops, and
+nothing is left open (`examples/proofs/nll501_unmanaged_pipe.js` shows both).
 
 ## Why is this bad?
 `Readable.prototype.pipe` does not forward errors and does not destroy the source when the
@@ -155,12 +156,13 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.contexts import repetition_certainty
 from nodeleaklint.semantics.listener_removals import listener_removals
 from nodeleaklint.semantics.locations import member_index, object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.streams import (
-    StreamInfo,
     fails_quietly,
     is_process_stream,
     listens_for_errors,
@@ -287,14 +289,13 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         dst_leaks = not error_handled and dst_handle and fails_quietly(src_info)
         if not src_leaks and not dst_leaks:
             continue
-        origins = [info.description if info is not None else None for info in infos]
         event = model.is_event_driven(function)
         incoming = src_info is not None and src_info.incoming
         finding = _finding(
             ctx,
             call,
             stages,
-            origins,
+            infos,
             options,
             (src_leaks, dst_leaks, incoming),
             event,
@@ -583,9 +584,9 @@ def _hand_written_findings(ctx: RuleContext) -> Iterator[tuple[Finding, CallSite
         known_handle = (src_info is not None and src_info.handle) or (
             dst_info is not None and dst_info.handle
         )
-        event = model.is_event_driven(function)
         # A stream of unknown kind may hold no handle at all: then what leaks is a guess.
-        evidence = Evidence(certainty(event), ESTABLISHED, retained=certainty(known_handle))
+        repeats = repetition_certainty(model, pipe.data_call)
+        evidence = Evidence(repeats, ESTABLISHED, retained=certainty(known_handle))
         yield (
             _hand_finding(ctx, pipe, src_info, dst_info, src_leaks, dst_leaks, evidence),
             (pipe.data_call),
@@ -1109,7 +1110,8 @@ def _aborted_only(
     consumed = _body_consumer(model, site.obj) if site.obj is not None else None
     event = model.is_event_driven(function)
     # The upstream holds its socket for sure only while its body is being consumed.
-    evidence = Evidence(certainty(event), ESTABLISHED, retained=certainty(consumed is not None))
+    repeats = repetition_certainty(model, upstream)
+    evidence = Evidence(repeats, ESTABLISHED, retained=certainty(consumed is not None))
     confidence = confidence_of(evidence)
     where = _where(function)
     client = short(" ".join(text(site.obj).split()), 30)
@@ -1192,7 +1194,8 @@ def _upstream_finding(
 ) -> Finding:
     model = ctx.model
     event = model.is_event_driven(function)
-    confidence = confidence_of(Evidence(repetition=certainty(event), holder=ESTABLISHED))
+    repeats = repetition_certainty(model, upstream.call)
+    confidence = confidence_of(Evidence(repetition=repeats, holder=ESTABLISHED))
     target = f"`{short(' '.join(text(client).split()), 30)}`" if client is not None else "it"
     if timeout_only:
         missing = "its only abort signal is a timeout, not the client's disconnect"
@@ -1289,8 +1292,8 @@ def _hand_finding(
     dst_leaks: bool,
     evidence: Evidence,
 ) -> Finding:
-    src = _name(pipe.src, src_info.description if src_info is not None else None)
-    dst = _name(pipe.dst, dst_info.description if dst_info is not None else None)
+    src = _name(pipe.src, src_info)
+    dst = _name(pipe.dst, dst_info)
     src_text = short(" ".join(text(pipe.src).split()), 40)
     dst_text = short(" ".join(text(pipe.dst).split()), 40)
     function = pipe.data_call.function
@@ -1331,7 +1334,7 @@ def _finding(
     ctx: RuleContext,
     call: CallSite,
     stages: list[Node],
-    origins: list[str | None],
+    infos: list[StreamInfo | None],
     options: Node | None,
     leaks: tuple[bool, bool, bool],
     event_driven: bool,
@@ -1341,7 +1344,7 @@ def _finding(
     (which stops by being aborted: it closes without ``'end'`` and throws nothing)."""
     src_leaks, dst_leaks, incoming = leaks
     fails = "is aborted" if incoming else "fails"
-    src, dst = _name(stages[0], origins[0]), _name(stages[-1], origins[-1])
+    src, dst = _name(stages[0], infos[0]), _name(stages[-1], infos[-1])
     function = call.function
     where = _where(function) if function is not None else "module top level"
     if src_leaks and dst_leaks:
@@ -1363,7 +1366,7 @@ def _finding(
     # Only the failure of a source of unknown kind is at stake, and nothing listens for it:
     # unless it is an HTTP message, Node throws that error before the destination is left open.
     thrown_first = (
-        not src_leaks and origins[0] is None and not listens_for_errors(ctx.model, stages[0])
+        not src_leaks and infos[0] is None and not listens_for_errors(ctx.model, stages[0])
     )
     if thrown_first:
         problem += (
@@ -1403,11 +1406,11 @@ def _finding(
         )
     notes = [sentence(f"in {where}, it {problem}, so {held}"), use]
     # Only a source of unknown kind is at stake: it may hold no handle at all.
-    unknown_only = src_leaks and not dst_leaks and origins[0] is None
+    unknown_only = src_leaks and not dst_leaks and infos[0] is None
     # A source with no `'error'` listener throws before it can leak; a source of unknown
     # kind may hold no handle: either way what is kept is not established.
     retained = certainty(not unknown_only and not thrown_first)
-    evidence = Evidence(certainty(event_driven), ESTABLISHED, retained=retained)
+    evidence = Evidence(repetition_certainty(ctx.model, call), ESTABLISHED, retained=retained)
     confidence = confidence_of(evidence)
     rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
     return ctx.finding(call.node, headline, notes=notes, confidence=confidence, autofix=rewrite)
@@ -1429,10 +1432,12 @@ def _brief_problem(
     return f"leaves {dst} open when {src} {fails}"
 
 
-def _name(stage: Node, origin: str | None) -> str:
+def _name(stage: Node, info: StreamInfo | None) -> str:
+    """The stream in words: its description when that names it (``the HTTP request `req```),
+    else its kind followed by its code (``a zlib stream `zlib.createGzip()```)."""
     shown = short(" ".join(text(stage).split()), 50)
-    if origin is None:
+    if info is None:
         return f"`{shown}`"
-    if origin.startswith("the "):
-        return origin
-    return f"{origin} `{shown}`"
+    if info.named:
+        return info.description
+    return f"{info.description} `{shown}`"

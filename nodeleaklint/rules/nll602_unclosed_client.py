@@ -196,6 +196,7 @@ from nodeleaklint.rules.headlines import fit
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
+from nodeleaklint.semantics.latches import latch_of
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.locations import Place, object_property, occurrences, place_of
 from nodeleaklint.semantics.model import SemanticModel
@@ -224,9 +225,9 @@ from nodeleaklint.semantics.scopes import CallSite, Repetition
 from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
-    ancestors,
     in_finally,
     is_inside,
+    own_nodes,
     short,
     string_value,
     text,
@@ -672,36 +673,25 @@ def _is_use(flow: Flow) -> bool:
 
 
 def _guarded(model: SemanticModel, call: CallSite, flow: Flow) -> bool:
-    """A lazy singleton: ``x ??= new C()``, ``x = x || new C()``, ``if (!x) x = new C()``."""
-    store = flow.node
-    if store is None or flow.place is None:
+    """A lazy singleton: the model's latch question (``semantics.latches``) finds the client
+    made only while the slot it fills is empty (``x ??= new C()``, ``x = x || new C()``,
+    ``if (!x) x = new C()``, ``if (x) return x; x = new C()``)."""
+    place = flow.place
+    if flow.node is None or place is None:
         return False
-    if store.type == "augmented_assignment_expression":
-        return text(store.child_by_field_name("operator")) in ("??=", "||=")
-    label = flow.place.label
-    for parent in ancestors(call.node):
-        if parent.id == store.id:
-            break
-        if parent.type in ("binary_expression", "ternary_expression"):
-            return True
     function = model.enclosing_function(call.node)
-    stop = function.node if function is not None else None
-    for parent in ancestors(store):
-        if stop is not None and parent.id == stop.id:
-            break
-        if parent.type == "if_statement":
-            condition = parent.child_by_field_name("condition")
-            if label in text(condition):
-                return True
-    if function is not None and function.body is not None:
-        for statement in function.body.named_children:
-            if statement.start_byte >= store.start_byte:
-                break
-            if statement.type == "if_statement" and label in text(
-                statement.child_by_field_name("condition")
-            ):
-                return True
-    return False
+
+    def marks(condition: Node) -> bool:
+        """The condition tests the slot the client goes into."""
+        return any(
+            node.type in _SLOT_KINDS and place_of(model, node) == place
+            for node in own_nodes(condition)
+        )
+
+    return latch_of(call.node, function.node if function is not None else None, marks) is not None
+
+
+_SLOT_KINDS = frozenset({"identifier", "member_expression", "subscript_expression"})
 
 
 def _early_return(

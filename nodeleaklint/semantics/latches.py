@@ -7,6 +7,8 @@ target):
 
 - lazy initialisation: ``if (!slot) { … slot = … }`` (or ``slot == null``) around the
   region, which fills the slot it tests; ``slot ??= region`` / ``slot ||= region``;
+  ``slot = slot || region`` / ``slot = slot ?? region``; ``if (slot) return slot;`` before
+  ``slot = region``;
 - an early exit: ``if (flag) return;`` then ``flag = true;`` before the region, in a block
   around it;
 - a test of the owner itself: ``if (!tracked.has(socket))``,
@@ -30,7 +32,6 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     dotted_name,
     is_inside,
-    outer,
     own_nodes,
     short,
     text,
@@ -39,8 +40,9 @@ from nodeleaklint.semantics.syntax import (
 
 # Conditions that hold only until a slot is filled: ``!x``, ``x == null``, ``x === undefined``.
 _EMPTY_TESTS = ("null", "undefined")
-# Assignments that fill a slot only while it is empty.
+# Assignments that fill a slot only while it is empty, and the operators of their long form.
 _FILL_IF_EMPTY = ("??=", "||=")
+_FILL_IF_EMPTY_OPERATORS = ("??", "||")
 
 
 class Shape(Enum):
@@ -64,9 +66,6 @@ def latch_of(
 ) -> Latch | None:
     """The latch around ``node`` within ``stop`` (its function), innermost first; ``marks``
     says whether a condition tests something the region itself marks (the owner test)."""
-    filled = _filled_if_empty(node)
-    if filled is not None:
-        return filled
     for ancestor in ancestors(node):
         if stop is not None and ancestor.id == stop.id:
             return None
@@ -77,6 +76,8 @@ def latch_of(
 
 
 def _guarding(node: Node, ancestor: Node, marks: Callable[[Node], bool] | None) -> Latch | None:
+    if ancestor.type in ("augmented_assignment_expression", "assignment_expression"):
+        return _filled_if_empty(node, ancestor)
     if ancestor.type in ("if_statement", "ternary_expression"):
         condition = ancestor.child_by_field_name("condition")
         if condition is not None and marks is not None and marks(condition):
@@ -84,21 +85,34 @@ def _guarding(node: Node, ancestor: Node, marks: Callable[[Node], bool] | None) 
     if ancestor.type == "if_statement":
         return _lazy(node, ancestor)
     if ancestor.type == "statement_block":
-        return _early_exit(node, ancestor)
+        return _early_exit(node, ancestor) or _filled_after_exit(node, ancestor)
     return None
 
 
-def _filled_if_empty(node: Node) -> Latch | None:
-    """``slot ??= node`` / ``slot ||= node``."""
-    position = outer(node)
-    parent = position.parent
-    if parent is None or parent.type != "augmented_assignment_expression":
+def _filled_if_empty(node: Node, assignment: Node) -> Latch | None:
+    """``slot ??= node`` / ``slot ||= node`` / ``slot = slot || node`` / ``slot = slot ??
+    node``, with ``node`` anywhere in the value that fills the slot (``slot ??= await
+    open()``)."""
+    left = assignment.child_by_field_name("left")
+    right = assignment.child_by_field_name("right")
+    if left is None or right is None or not is_inside(node, right):
         return None
-    if text(parent.child_by_field_name("operator")) not in _FILL_IF_EMPTY:
+    if assignment.type == "augmented_assignment_expression":
+        if text(assignment.child_by_field_name("operator")) not in _FILL_IF_EMPTY:
+            return None
+        return Latch(Shape.LAZY, assignment, left, short(text(assignment), 40))
+    value = unwrap(right)
+    if value is None or value.type != "binary_expression":
         return None
-    if parent.child_by_field_name("right") != position:
+    if text(value.child_by_field_name("operator")) not in _FILL_IF_EMPTY_OPERATORS:
         return None
-    return Latch(Shape.LAZY, parent, parent.child_by_field_name("left"), short(text(parent), 40))
+    default = value.child_by_field_name("right")
+    tested = unwrap(value.child_by_field_name("left"))
+    if default is None or not is_inside(node, default) or tested is None:
+        return None
+    if not dotted_name(left) or text(tested) != text(unwrap(left)):
+        return None
+    return Latch(Shape.LAZY, assignment, left, short(text(assignment), 40))
 
 
 def _lazy(node: Node, statement: Node) -> Latch | None:
@@ -170,10 +184,7 @@ def _early_exit(node: Node, block: Node) -> Latch | None:
         if statement.type == "if_statement":
             condition = unwrap(statement.child_by_field_name("condition"))
             consequence = statement.child_by_field_name("consequence")
-            leaves = consequence is not None and any(
-                inner.type in ("return_statement", "throw_statement")
-                for inner in own_nodes(consequence)
-            )
+            leaves = consequence is not None and _leaves(consequence)
             if condition is not None and leaves and condition.type in _FLAG_KINDS:
                 guards[text(condition)] = statement
         if statement.type == "expression_statement" and guards:
@@ -185,6 +196,40 @@ def _early_exit(node: Node, block: Node) -> Latch | None:
                 if name in guards and right == "true":
                     return Latch(Shape.EARLY_EXIT, guards[name], left, f"if ({name}) return")
     return None
+
+
+def _filled_after_exit(node: Node, block: Node) -> Latch | None:
+    """``if (slot) return slot; slot = node;``: the statement of ``block`` that holds
+    ``node`` fills a slot that an earlier test leaves early on (lazy initialisation written
+    with an early exit)."""
+    statement = next((s for s in block.named_children if is_inside(node, s)), None)
+    expression = unwrap(statement.named_children[0]) if statement is not None else None
+    if statement is None or statement.type != "expression_statement" or expression is None:
+        return None
+    if expression.type != "assignment_expression":
+        return None
+    left = expression.child_by_field_name("left")
+    right = expression.child_by_field_name("right")
+    if left is None or right is None or not is_inside(node, right) or not dotted_name(left):
+        return None
+    for earlier in block.named_children:
+        if earlier.start_byte >= statement.start_byte:
+            break
+        if earlier.type != "if_statement":
+            continue
+        consequence = earlier.child_by_field_name("consequence")
+        condition = earlier.child_by_field_name("condition")
+        if consequence is None or not _leaves(consequence):
+            continue
+        if any(text(flag) == text(left) for flag in _flags(condition)):
+            shown = short(text(unwrap(condition) or earlier), 40)
+            return Latch(Shape.LAZY, earlier, left, f"if ({shown}) return")
+    return None
+
+
+def _leaves(branch: Node) -> bool:
+    """A branch that returns or throws (directly, not in a nested function)."""
+    return any(inner.type in ("return_statement", "throw_statement") for inner in own_nodes(branch))
 
 
 _FLAG_KINDS = ("identifier", "member_expression")

@@ -17,7 +17,15 @@ from nodeleaklint.semantics.repetition import (
     compute_repetition,
     is_event_driven,
 )
-from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo, Repetition, Scope
+from nodeleaklint.semantics.scopes import (
+    Binding,
+    CallSite,
+    FunctionInfo,
+    ReasonKind,
+    Repetition,
+    Scope,
+)
+from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
@@ -39,6 +47,7 @@ def _drive_methods(classes: list[ClassInfo], driven: dict[str, str]) -> None:
                 continue
             for function in functions:
                 function.driven_elsewhere = True
+                function.reason_kind = ReasonKind.MEMBER
                 function.reason = f"the method `{info.name}.{name}` ({where})"
 
 
@@ -82,7 +91,7 @@ class SemanticModel:
     called_from: dict[int, tuple[str, int, str]] = field(default_factory=dict)
     # Imported local name -> the stream every call of that function of another file
     # returns, in words ("a `Transform` stream"), from the project view.
-    imported_streams: dict[str, str] = field(default_factory=dict)
+    imported_streams: dict[str, StreamInfo] = field(default_factory=dict)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod

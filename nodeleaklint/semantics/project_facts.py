@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from nodeleaklint.semantics.scopes import Repetition
+from nodeleaklint.semantics.stream_facts import StreamInfo
 
 # Export names: a module's default export, and the whole module (a namespace import,
 # ``require('m')`` kept as an object, ``export * from``).
@@ -39,7 +40,7 @@ class ProjectFacts:
     -> (file as shown, line, what happens there) of the caller in another file that ``calls``
     names, for related locations.
     in code that runs again and again. ``streams``: imported local name -> the Node stream
-    that function of another file returns, in words ("a `Transform` stream").
+    that function of another file returns ("a `Transform` stream", holding no OS handle).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -51,7 +52,7 @@ class ProjectFacts:
     listened: dict[str, str] = field(default_factory=dict)
     returns: dict[str, str] = field(default_factory=dict)
     places: dict[str, tuple[str, int, str]] = field(default_factory=dict)
-    streams: dict[str, str] = field(default_factory=dict)
+    streams: dict[str, StreamInfo] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -101,7 +102,7 @@ class ProjectFacts:
                 sorted(self.listened.items()),
                 sorted(self.returns.items()),
                 sorted((name, list(place)) for name, place in self.places.items()),
-                sorted(self.streams.items()),
+                sorted((name, info.to_data()) for name, info in self.streams.items()),
             ]
         )
 
@@ -137,5 +138,5 @@ class ProjectFacts:
             listened={str(k): str(v) for k, v in listened},
             returns={str(k): str(v) for k, v in returns},
             places={str(k): (str(v[0]), int(v[1]), str(v[2])) for k, v in places},
-            streams={str(k): str(v) for k, v in streams},
+            streams={str(k): StreamInfo.from_data(v) for k, v in streams},
         )

@@ -21,7 +21,7 @@ import re
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition, Scope
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, ReasonKind, Repetition, Scope
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
@@ -101,24 +101,44 @@ def registration_label(call: CallSite) -> str:
     return f"`{callee}(…)`"
 
 
-def _base_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
+# How often a function runs, what kind of reason says so, and the reason's words.
+Because = tuple[Repetition, ReasonKind, str]
+
+
+def _base_repetition(function: FunctionInfo) -> Because | None:
     """Facts that fix a function's repetition regardless of other functions."""
     if function.class_node is not None:
         owner = function.class_name or "a class"
         if function.method_kind == "constructor":
-            return Repetition.REPEATING, f"the constructor of `{owner}` (runs per instance)"
-        return Repetition.REPEATING, f"the method `{owner}.{function.name}` (runs per call)"
+            return (
+                Repetition.REPEATING,
+                ReasonKind.MEMBER,
+                f"the constructor of `{owner}` (runs per instance)",
+            )
+        return (
+            Repetition.REPEATING,
+            ReasonKind.MEMBER,
+            f"the method `{owner}.{function.name}` (runs per call)",
+        )
     call = function.callback_of
     framework = framework_repetition(function)
     if framework is not None:
         return framework
     if call is not None and is_registration(call):
-        return Repetition.REPEATING, f"a callback registered with {registration_label(call)}"
+        return (
+            Repetition.REPEATING,
+            ReasonKind.REGISTERED,
+            f"a callback registered with {registration_label(call)}",
+        )
     if has_handler_params(function):
         names = ", ".join(function.param_names[:2])
-        return Repetition.REPEATING, f"a request handler (`{names}`)"
+        return Repetition.REPEATING, ReasonKind.HANDLER, f"a request handler (`{names}`)"
     if function.property_key in frameworks.active().handler_keys:
-        return Repetition.REPEATING, f"a `{function.property_key}` hook (runs per request)"
+        return (
+            Repetition.REPEATING,
+            ReasonKind.HOOK,
+            f"a `{function.property_key}` hook (runs per request)",
+        )
     return None
 
 
@@ -139,7 +159,7 @@ def framework_row(function: FunctionInfo) -> frameworks.Guarantee | None:
     return None
 
 
-def framework_repetition(function: FunctionInfo) -> tuple[Repetition, str] | None:
+def framework_repetition(function: FunctionInfo) -> Because | None:
     """REPEATING, with the reason, when the framework table says the function repeats."""
     row = framework_row(function)
     if row is None:
@@ -148,10 +168,15 @@ def framework_repetition(function: FunctionInfo) -> tuple[Repetition, str] | Non
     if row.kind is frameworks.Kind.KEY and function.parent is not None:
         call = function.parent.callback_of
         where = registration_label(call) if call is not None else "a framework factory"
-        return Repetition.REPEATING, f"the `{row.name}` function of {where}, run {row.runs.value}"
+        words = f"the `{row.name}` function of {where}, run {row.runs.value}"
+        return Repetition.REPEATING, ReasonKind.FRAMEWORK_KEY, words
     where = registration_label(call) if call is not None else f"`{row.name}`"
     runs = f"`{row.framework}` runs it {row.runs.value}"
-    return Repetition.REPEATING, f"a callback registered with {where} ({runs})"
+    return (
+        Repetition.REPEATING,
+        ReasonKind.REGISTERED,
+        f"a callback registered with {where} ({runs})",
+    )
 
 
 def _stored_under(function: FunctionInfo) -> list[str]:
@@ -181,7 +206,7 @@ def callback_repetition(
     argument: Node,
     module_scope: Scope | None,
     functions: dict[int, FunctionInfo],
-) -> tuple[Repetition, str] | None:
+) -> Because | None:
     """How often ``call`` runs its function argument ``callback``, when that is not "as often
     as ``call`` runs": None when the API runs it inline or once per call (array methods,
     promise reactions, timers that fire once, test blocks, Node's built-in modules, completion
@@ -198,7 +223,11 @@ def callback_repetition(
         return None
     where = re.sub(r"\s*\n\s*", "", call.display(limit=200))  # a chain split over lines
     where = where if len(where) <= 60 else where[:59] + "…"
-    return Repetition.UNKNOWN, f"a callback passed to `{where}`, {MAY_CALL_IT}"
+    return (
+        Repetition.UNKNOWN,
+        ReasonKind.UNKNOWN_API,
+        f"a callback passed to `{where}`, {MAY_CALL_IT}",
+    )
 
 
 _ONCE_METHODS = INLINE_CALLBACK_METHODS | ONCE_CALLBACK_METHODS | LISTEN_METHODS
@@ -408,18 +437,20 @@ OPEN_ENDED = "so it may run any number of times"
 
 
 # What the project view learned about an exported function: how often its callers in other
-# files run, and why (function node id -> (repetition, reason)).
-KnownRepetition = dict[int, tuple[Repetition, str]]
+# files run, and why (function node id -> (repetition, kind of reason, reason)).
+KnownRepetition = dict[int, Because]
 
 
 def apply_known(
     functions: dict[int, FunctionInfo], facts: dict[int, tuple[Repetition, str, bool]]
 ) -> KnownRepetition:
     """Mark the functions the project view saw called per event (``driven_elsewhere``) and
-    return what it learned about how often each runs."""
+    return what it learned about how often each runs. The view speaks only of functions
+    called only from code that runs once, or from a caller that repeats."""
     known: KnownRepetition = {}
     for node_id, (repetition, reason, driven) in facts.items():
-        known[node_id] = (repetition, reason)
+        kind = ReasonKind.ONCE if repetition is Repetition.ONCE else ReasonKind.CALLED_FROM
+        known[node_id] = (repetition, kind, reason)
         function = functions.get(node_id)
         if function is not None and driven and repetition is Repetition.REPEATING:
             function.driven_elsewhere = True
@@ -435,7 +466,7 @@ class _Uses:
         self.functions = functions
         self.calls = calls
         self._uses: dict[int, tuple[str, CallSite] | None] = {}
-        self._callbacks: dict[tuple[int, int], tuple[Repetition, str] | None] = {}
+        self._callbacks: dict[tuple[int, int], Because | None] = {}
 
     def use(self, reference: Node) -> tuple[str, CallSite] | None:
         """``_call_use`` of ``reference``."""
@@ -445,9 +476,7 @@ class _Uses:
         found = self._uses[key] = _call_use(reference, self.functions, self.calls)
         return found
 
-    def callback(
-        self, call: CallSite, callback: FunctionInfo, argument: Node
-    ) -> tuple[Repetition, str] | None:
+    def callback(self, call: CallSite, callback: FunctionInfo, argument: Node) -> Because | None:
         """``callback_repetition`` of ``callback``, passed to ``call`` as ``argument`` (the
         function itself or a reference to it: either names the callback)."""
         key = (call.node.id, argument.id)
@@ -464,7 +493,7 @@ def _derived_repetition(
     memo: _Uses,
     known: KnownRepetition,
     export_sites: set[int],
-) -> tuple[Repetition, str]:
+) -> Because:
     """Repetition from the places that call or receive the function (in this file, and in
     other files when the project view knows its callers: ``known``)."""
     call = function.callback_of
@@ -473,50 +502,60 @@ def _derived_repetition(
         parent = function.parent
         inherited = parent.repetition if parent is not None else Repetition.ONCE
         if site is not None and site.in_loop:
-            return Repetition.REPEATING, f"called from a loop via `{site.display()}`"
+            return (
+                Repetition.REPEATING,
+                ReasonKind.LOOP,
+                f"called from a loop via `{site.display()}`",
+            )
         where = parent.display() if parent is not None else "module top level"
         if site is not None:
             given = memo.callback(site, function, function.node)
             if given is not None and given[0] > inherited:
                 return given
-        return inherited, f"runs as often as {where}"
+        return inherited, ReasonKind.INHERITED, f"runs as often as {where}"
     fact = known.get(function.node.id)
     binding = function.binding
     if binding is None or binding.is_reassigned:
         if fact is not None:
             return fact
-        return Repetition.UNKNOWN, "stored or returned, called from elsewhere"
+        return Repetition.UNKNOWN, ReasonKind.STORED, "stored or returned, called from elsewhere"
     best = Repetition.ONCE
-    reason = "called only from code that runs once"
+    said, reason = ReasonKind.ONCE, "called only from code that runs once"
     uses = 0
     for reference in binding.references:
         use = memo.use(reference)
         if use is None:
             if fact is not None and reference.id in export_sites:
                 continue  # the export itself: its callers are the project view's ``fact``
-            return Repetition.UNKNOWN, f"passed around or stored, {OPEN_ENDED}"
+            return Repetition.UNKNOWN, ReasonKind.PASSED, f"passed around or stored, {OPEN_ENDED}"
         uses += 1
         kind, site = use
         if kind == "argument" and is_registration(site):
-            return Repetition.REPEATING, f"registered with {registration_label(site)}"
+            label = registration_label(site)
+            return Repetition.REPEATING, ReasonKind.REGISTERED_BY_NAME, f"registered with {label}"
         if site.function is function:
-            return Repetition.REPEATING, "it calls itself"
+            return Repetition.REPEATING, ReasonKind.RECURSIVE, "it calls itself"
         value = _site_repetition(site)
         given = memo.callback(site, function, reference) if kind == "argument" else None
         if given is not None and given[0] > value and given[0] > best:
-            best, reason = given
+            best, said, reason = given
         elif value > best:
             best = value
             where = site.function.display() if site.function is not None else "module top level"
-            reason = f"called from {where}"
+            said, reason = ReasonKind.CALLED_FROM, f"called from {where}"
     if fact is not None:
-        return (best, reason) if best is Repetition.REPEATING else fact
+        return (best, said, reason) if best is Repetition.REPEATING else fact
     if uses == 0 or binding.exported or function.exported:
         if best is Repetition.REPEATING:
-            return best, reason
-        what = "exported" if binding.exported or function.exported else "never called in this file"
-        return Repetition.UNKNOWN, f"{what}, {OPEN_ENDED}"
-    return best, reason
+            return best, said, reason
+        if binding.exported or function.exported:
+            return Repetition.UNKNOWN, ReasonKind.EXPORTED, f"exported, {OPEN_ENDED}"
+        return (
+            Repetition.UNKNOWN,
+            ReasonKind.NEVER_CALLED,
+            f"never called in this file, {OPEN_ENDED}",
+        )
+    return best, said, reason
 
 
 def _module_scope(function: FunctionInfo) -> Scope:
@@ -545,18 +584,21 @@ def compute_repetition(
     for function in functions:
         base = _base_repetition(function)
         if base is not None:
-            function.repetition, function.reason = base
+            function.repetition, function.reason_kind, function.reason = base
         else:
-            function.repetition, function.reason = Repetition.ONCE, ""
+            function.repetition, function.reason_kind, function.reason = (
+                Repetition.ONCE,
+                ReasonKind.NONE,
+                "",
+            )
             pending.append(function)
     for _ in range(len(pending) + 2):
         changed = False
         for function in pending:
-            value, reason = _derived_repetition(function, memo, known, export_sites)
-            if value > function.repetition or not function.reason:
+            value, kind, reason = _derived_repetition(function, memo, known, export_sites)
+            if value > function.repetition or function.reason_kind is ReasonKind.NONE:
                 changed = changed or value != function.repetition
-                function.repetition, function.reason = value, reason
-                function.open_ended = reason.endswith((OPEN_ENDED, MAY_CALL_IT))
+                function.repetition, function.reason_kind, function.reason = value, kind, reason
         if not changed:
             break
 

@@ -35,6 +35,55 @@ class Repetition(enum.IntEnum):
     REPEATING = 2
 
 
+class ReasonKind(enum.Enum):
+    """What a function's ``reason`` says about how often it runs. Messages are rendered from
+    the kind, never from the reason's words."""
+
+    NONE = "none"  # no reason (module top level, or not yet known)
+    MEMBER = "member"  # the method or constructor of a class (here, or driven from elsewhere)
+    REGISTERED = "registered"  # a callback registered with `x.on('e')` or a framework's API
+    HANDLER = "handler"  # a request handler (`req, res`)
+    HOOK = "hook"  # a `preHandler` hook (runs per request)
+    FRAMEWORK_KEY = "framework key"  # the `link` function of a framework's factory
+    UNKNOWN_API = "unknown api"  # a callback passed to an API that may call it any number of times
+    INHERITED = "inherited"  # runs as often as the function around it
+    LOOP = "loop"  # called from a loop
+    CALLED_FROM = "called from"  # called from a function of this file, or of another file
+    REGISTERED_BY_NAME = "registered by name"  # passed by name to a registration
+    RECURSIVE = "recursive"  # it calls itself
+    ONCE = "once"  # called only from code that runs once (here, or in the project)
+    PASSED = "passed"  # passed around or stored, so it may run any number of times
+    STORED = "stored"  # stored or returned, called from elsewhere
+    EXPORTED = "exported"  # exported, so it may run any number of times
+    NEVER_CALLED = "never called"  # never called in this file, so it may run any number of times
+
+    @property
+    def names_function(self) -> bool:
+        """The reason is itself a phrase for the function ("a callback registered with …",
+        "the method `Queue.drain` (…)"), so a function with no name of its own is shown by it."""
+        return self in _NAMING_REASONS
+
+    @property
+    def open_ended(self) -> bool:
+        """The reason already says the function may run any number of times."""
+        return self in _OPEN_ENDED_REASONS
+
+
+_NAMING_REASONS = frozenset(
+    {
+        ReasonKind.MEMBER,
+        ReasonKind.REGISTERED,
+        ReasonKind.HANDLER,
+        ReasonKind.HOOK,
+        ReasonKind.FRAMEWORK_KEY,
+        ReasonKind.UNKNOWN_API,
+    }
+)
+_OPEN_ENDED_REASONS = frozenset(
+    {ReasonKind.UNKNOWN_API, ReasonKind.PASSED, ReasonKind.EXPORTED, ReasonKind.NEVER_CALLED}
+)
+
+
 @dataclass(eq=False, slots=True)
 class Scope:
     kind: ScopeKind
@@ -166,8 +215,8 @@ class FunctionInfo:
     returned: bool = False
     repetition: Repetition = Repetition.ONCE
     reason: str = ""
-    # The reason already says the function may run any number of times (exported, stored).
-    open_ended: bool = False
+    # What the reason says (messages are rendered from it, not from the reason's words).
+    reason_kind: ReasonKind = ReasonKind.NONE
     # The project view saw it called per request, event or loop turn from another file.
     driven_elsewhere: bool = False
     calls: list[CallSite] = field(default_factory=list, repr=False)
@@ -203,20 +252,21 @@ class FunctionInfo:
         """``describe()``, plus ", which may run any number of times" when the function does
         not repeat for sure and its reason does not say so already."""
         where = self.describe()
-        if self.repetition is not Repetition.REPEATING and not self.open_ended:
+        if self.repetition is not Repetition.REPEATING and not self.reason_kind.open_ended:
             where += ", which may run any number of times"
         return where
 
     def describe(self) -> str:
-        """The function and why it repeats: ``the method `Queue.drain` (runs per call)``."""
-        if not self.reason:
+        """The function and why it repeats: ``the method `Queue.drain` (runs per call)``.
+
+        A reason that is itself a phrase for the function (``a callback registered with …``)
+        stands alone for a function known by its role rather than by a name of its own (an
+        anonymous function, a callback, a class member); otherwise the reason follows the
+        function's display in parentheses."""
+        kind = self.reason_kind
+        if kind is ReasonKind.NONE:
             return self.display()
-        inherited = self.reason.startswith(("runs as often", "called from"))
-        anonymous = self.name is None and self.callback_of is None
-        if (
-            self.class_node is not None
-            or (self.callback_of is not None and not inherited)
-            or (anonymous and self.reason.startswith("a "))
-        ):
+        by_role = self.name is None or self.callback_of is not None or self.is_class_member
+        if by_role and kind.names_function:
             return self.reason
         return f"{self.display()} ({self.reason})"

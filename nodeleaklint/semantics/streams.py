@@ -6,20 +6,21 @@ A stream is known when it comes from a stream factory (``fs.createReadStream``,
 ``process`` (``child.stdout``, ``process.stdin``), or the request and response of an HTTP
 handler (``req``/``res`` of ``(req, res)`` handlers, Koa's ``ctx.req``/``ctx.res``,
 Fastify's ``request.raw``/``reply.raw``, the response passed to ``http.get``'s callback).
-``stream_origin`` returns a short description of the stream for messages, or None when
-nothing shows that the expression is a Node stream (an RxJS observable, a parameter of
-unknown origin).
+``stream_info`` returns what the stream is (``StreamInfo``: words for messages, and whether
+it holds an OS handle, set by the table or shape that recognised it), or None when nothing
+shows that the expression is a Node stream (an RxJS observable, a parameter of unknown
+origin).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.locations import place_of
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     callee_parts,
@@ -31,6 +32,7 @@ from nodeleaklint.semantics.syntax import (
 from nodeleaklint.semantics.vocabulary import (
     CHILD_PROCESS_FACTORIES,
     FS_STREAM_MODULES,
+    HANDLER_INCOMING_PROPERTIES,
     HANDLER_STREAM_PROPERTIES,
     MODULE_STREAM_FACTORIES,
     PROCESS_STREAMS,
@@ -45,37 +47,17 @@ if TYPE_CHECKING:
 # Handler parameter pairs whose both members are Node streams (IncomingMessage, ServerResponse).
 _STREAM_HANDLER_PAIRS = frozenset({("req", "res"), ("request", "response")})
 _MAX_DEPTH = 6
-# Stream kinds whose stream holds an OS handle (a file descriptor, a socket, a pipe to a child).
-_HANDLE_WORDS = ("file", "socket", "HTTP", "child process")
-# Stream kinds that, read from, are an HTTP ``IncomingMessage`` (the request of a server
-# handler, ``ctx.req``, ``request.raw``, the response given to ``http.get``'s callback).
-_INCOMING_WORDS = ("the HTTP request", "the HTTP response", "the raw HTTP message")
-
-
-@dataclass(frozen=True)
-class StreamInfo:
-    """A recognised Node stream: words for messages, and whether it holds an OS handle.
-
-    ``handle`` streams (files, sockets, HTTP messages, child-process pipes) stay open in
-    libuv until destroyed; in-memory streams (``PassThrough``, zlib, crypto) are collected
-    once unreferenced. ``process.stdin/stdout/stderr`` live as long as the process and are
-    not per-call handles.
-    """
-
-    description: str
-    handle: bool
-    incoming: bool = False
 
 
 def stream_info(model: SemanticModel, node: Node | None) -> StreamInfo | None:
     """The recognised Node stream ``node`` denotes, or None."""
-    description = stream_origin(model, node)
-    if description is None:
-        return None
-    if description.startswith("`process."):
-        return StreamInfo(description, False)
-    handle = any(word in description for word in _HANDLE_WORDS)
-    return StreamInfo(description, handle, description.startswith(_INCOMING_WORDS))
+    return _origin(model, node)
+
+
+def stream_origin(model: SemanticModel, node: Node | None) -> str | None:
+    """A short description of the Node stream ``node`` denotes, or None when not known."""
+    info = _origin(model, node)
+    return info.description if info is not None else None
 
 
 def fails_quietly(info: StreamInfo | None) -> bool:
@@ -153,8 +135,8 @@ def is_process_stream(node: Node | None) -> bool:
     return name is not None and name.startswith("process.") and name[8:] in PROCESS_STREAMS
 
 
-def stream_origin(model: SemanticModel, node: Node | None, depth: int = 0) -> str | None:
-    """A short description of the Node stream ``node`` denotes, or None when not known."""
+def _origin(model: SemanticModel, node: Node | None, depth: int = 0) -> StreamInfo | None:
+    """The Node stream ``node`` denotes, or None when not known."""
     node = unwrap(node)
     if node is None or depth > _MAX_DEPTH:
         return None
@@ -172,48 +154,49 @@ def stream_origin(model: SemanticModel, node: Node | None, depth: int = 0) -> st
     return None
 
 
-def _call_origin(model: SemanticModel, call: CallSite, depth: int) -> str | None:
+def _call_origin(model: SemanticModel, call: CallSite, depth: int) -> StreamInfo | None:
     name = call.name
     if call.is_new:
         if name in STREAM_CLASSES and (
             call.obj is None or _from_module(model, call.obj, frozenset({"stream"}))
         ):
-            return f"a `{name}` stream"
+            return StreamInfo(f"a `{name}` stream", handle=False)
         return None
     if name in ("createReadStream", "createWriteStream"):
         return _fs_stream(model, call)
     if name in STREAM_FACTORIES:
-        return STREAM_FACTORIES[name]
+        return StreamInfo(STREAM_FACTORIES[name], handle=False)
     if name in MODULE_STREAM_FACTORIES:
-        modules, description = MODULE_STREAM_FACTORIES[name]
+        row = MODULE_STREAM_FACTORIES[name]
+        kind = StreamInfo(row.description, row.handle)
         if call.obj is not None:
-            return description if _from_module(model, call.obj, modules) else None
+            return kind if _from_module(model, call.obj, row.modules) else None
         callee = unwrap(call.callee)
         binding = (
             model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
         )
-        if binding is not None and module_name(binding.module_source) in modules:
-            return description
+        if binding is not None and module_name(binding.module_source) in row.modules:
+            return kind
         return None
     if name == "from" and call.obj is not None:
         owner = dotted_name(call.obj)
         if owner is not None and owner.rsplit(".", 1)[-1] == "Readable":
-            return "a `Readable.from` stream"
+            return StreamInfo("a `Readable.from` stream", handle=False)
         return None
     if name == "pipe" and call.obj is not None and call.args:
         # ``a.pipe(b)`` returns ``b``.
-        return stream_origin(model, call.args[0], depth + 1)
+        return _origin(model, call.args[0], depth + 1)
     if call.obj is None:
         made = _made_by_local_function(model, call, depth)
         if made is not None:
             return made
     if name in STREAM_CHAINABLE_METHODS and call.obj is not None:
         # Chainable stream methods return the stream itself.
-        return stream_origin(model, call.obj, depth + 1)
+        return _origin(model, call.obj, depth + 1)
     return None
 
 
-def _made_by_local_function(model: SemanticModel, call: CallSite, depth: int) -> str | None:
+def _made_by_local_function(model: SemanticModel, call: CallSite, depth: int) -> StreamInfo | None:
     """``mapStream(f)`` where the file's own ``mapStream`` returns a known stream (``(f) =>
     new Transform(…)``, or a function whose one ``return`` gives one); or, through the
     project view, an imported function another file defines that way."""
@@ -228,14 +211,14 @@ def _made_by_local_function(model: SemanticModel, call: CallSite, depth: int) ->
     returned = _returned_value(binding)
     if returned is None or binding.is_reassigned:
         return None
-    return stream_origin(model, returned, depth + 1)
+    return _origin(model, returned, depth + 1)
 
 
-def returned_stream(model: SemanticModel, function: Node) -> str | None:
-    """The known Node stream the function ``function`` returns, in words (for the project
-    view: a file that imports it learns that its calls make that stream)."""
+def returned_stream(model: SemanticModel, function: Node) -> StreamInfo | None:
+    """The known Node stream the function ``function`` returns (for the project view: a
+    file that imports it learns that its calls make that stream)."""
     returned = _function_result(function)
-    return stream_origin(model, returned) if returned is not None else None
+    return _origin(model, returned) if returned is not None else None
 
 
 def _returned_value(binding: Binding) -> Node | None:
@@ -262,8 +245,9 @@ def _function_result(function: Node | None) -> Node | None:
     return returns[0].named_children[0]
 
 
-def _fs_stream(model: SemanticModel, call: CallSite) -> str | None:
-    """``fs.createReadStream(p)`` is a file stream; ``msg.createReadStream()`` is some stream."""
+def _fs_stream(model: SemanticModel, call: CallSite) -> StreamInfo:
+    """``fs.createReadStream(p)`` is a file stream (a file descriptor); ``msg.createReadStream()``
+    is some stream."""
     kind = "read" if call.name == "createReadStream" else "write"
     if call.obj is not None:
         obj = unwrap(call.obj)
@@ -271,29 +255,30 @@ def _fs_stream(model: SemanticModel, call: CallSite) -> str | None:
             "fs.promises",
             "fsPromises",
         ):
-            return f"a file {kind} stream"
-        return f"a {kind} stream"
+            return StreamInfo(f"a file {kind} stream", handle=True)
+        return StreamInfo(f"a {kind} stream", handle=False)
     callee = unwrap(call.callee)
     binding = (
         model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
     )
     if binding is not None and module_name(binding.module_source) in FS_STREAM_MODULES:
-        return f"a file {kind} stream"
-    return f"a {kind} stream"
+        return StreamInfo(f"a file {kind} stream", handle=True)
+    return StreamInfo(f"a {kind} stream", handle=False)
 
 
-def _member_origin(model: SemanticModel, node: Node, depth: int) -> str | None:
+def _member_origin(model: SemanticModel, node: Node, depth: int) -> StreamInfo | None:
     if is_process_stream(node):
-        return f"`{dotted_name(node)}`"
+        # Lives as long as the process: not a per-call handle.
+        return StreamInfo(f"`{dotted_name(node)}`", handle=False, named=True)
     prop = text(node.child_by_field_name("property"))
     obj = unwrap(node.child_by_field_name("object"))
     if prop in PROCESS_STREAMS and obj is not None:
         if _is_child_process(model, obj, depth):
-            return f"the child process stream `{text(node)}`"
+            return StreamInfo(f"the child process stream `{text(node)}`", handle=True, named=True)
         return None
     if prop in ("req", "res") and obj is not None and _is_this_ctx(obj):
         # Egg / Koa class controllers reach the context through ``this.ctx``.
-        return f"{HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
+        return _handler_stream(prop, node)
     if prop in HANDLER_STREAM_PROPERTIES and obj is not None and obj.type == "identifier":
         binding = model.binding_of(obj)
         if (
@@ -302,8 +287,18 @@ def _member_origin(model: SemanticModel, node: Node, depth: int) -> str | None:
             and binding.function is not None
             and has_handler_params(binding.function)
         ):
-            return f"{HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`"
+            return _handler_stream(prop, node)
     return None
+
+
+def _handler_stream(prop: str, node: Node) -> StreamInfo:
+    """``ctx.req``, ``reply.raw``, ``req.socket``: a socket, or an HTTP message on one."""
+    return StreamInfo(
+        f"{HANDLER_STREAM_PROPERTIES[prop]} `{text(node)}`",
+        handle=True,
+        incoming=prop in HANDLER_INCOMING_PROPERTIES,
+        named=True,
+    )
 
 
 def _is_this_ctx(node: Node) -> bool:
@@ -325,38 +320,38 @@ def _is_child_process(model: SemanticModel, node: Node, depth: int) -> bool:
     return False
 
 
-def _binding_origin(model: SemanticModel, binding: Binding, depth: int) -> str | None:
+def _binding_origin(model: SemanticModel, binding: Binding, depth: int) -> StreamInfo | None:
     if binding.kind is BindingKind.PARAM:
         return _param_origin(model, binding)
     if binding.destructured:
         return None
     if binding.init is None:
         return _assigned_origin(model, binding, depth)
-    return stream_origin(model, binding.init, depth + 1)
+    return _origin(model, binding.init, depth + 1)
 
 
-def _assigned_origin(model: SemanticModel, binding: Binding, depth: int) -> str | None:
+def _assigned_origin(model: SemanticModel, binding: Binding, depth: int) -> StreamInfo | None:
     """``let gz; … gz = zlib.createGunzip()``: the stream every assignment stores, if one."""
-    found: set[str] = set()
+    found: set[StreamInfo] = set()
     for write in binding.writes:
         assignment = write.parent
         if assignment is None or assignment.type != "assignment_expression":
             return None
-        origin = stream_origin(model, assignment.child_by_field_name("right"), depth + 1)
+        origin = _origin(model, assignment.child_by_field_name("right"), depth + 1)
         if origin is None:
             return None
         found.add(origin)
     return found.pop() if len(found) == 1 else None
 
 
-def _param_origin(model: SemanticModel, binding: Binding) -> str | None:
+def _param_origin(model: SemanticModel, binding: Binding) -> StreamInfo | None:
     function: FunctionInfo | None = binding.function
     if function is None or binding.destructured:
         return None
     index = function.params.index(binding) if binding in function.params else -1
     pair = tuple(function.param_names[:2])
     if has_handler_params(function) and pair in _STREAM_HANDLER_PAIRS and index in (0, 1):
-        return f"the HTTP {'request' if index == 0 else 'response'} `{binding.name}`"
+        return _http_message(f"the HTTP {'request' if index == 0 else 'response'}", binding)
     call = function.callback_of
     if call is None or index != 0:
         return None
@@ -364,10 +359,16 @@ def _param_origin(model: SemanticModel, binding: Binding) -> str | None:
     if call.name in ("get", "request") and _from_module(
         model, call.obj, frozenset({"http", "https"})
     ):
-        return f"the HTTP response `{binding.name}`"
+        return _http_message("the HTTP response", binding)
     if call.name in ("on", "once") and call.args and string_value(call.args[0]) == "response":
-        return f"the HTTP response `{binding.name}`"
+        return _http_message("the HTTP response", binding)
     return None
+
+
+def _http_message(what: str, binding: Binding) -> StreamInfo:
+    """The request or response of a handler, or an upstream response: an HTTP message on a
+    socket, which stops quietly when its peer goes away."""
+    return StreamInfo(f"{what} `{binding.name}`", handle=True, incoming=True, named=True)
 
 
 def listens_for_errors(model: SemanticModel, node: Node | None) -> bool:

@@ -175,75 +175,89 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
     ``the request parameter `req.params.id```, ``the argument `key` of `remember```,
     ``the per-call local `user```, ``a value computed per call (`String(n)`)``.
     """
+    return _origin(model, node).words
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where a value comes from in words, and whether those words tell more than the value's
+    code does (a request parameter, a per-event argument, a string built per call): such
+    words are worth adding after the name of a local that holds the value. Quoted code,
+    constants, computed values and instance or module state are not."""
+
+    words: str
+    telling: bool
+
+
+def _origin(model: SemanticModel, node: Node | None) -> _Origin:
     node = unwrap(node)
     if node is None:
-        return "a value"
+        return _Origin("a value", False)
     shown = short(text(node))
     if is_constant(model, node):
-        return f"the constant `{shown}`"
+        return _Origin(f"the constant `{shown}`", False)
     kind = node.type
     if kind == "this":
-        return "the instance itself (`this`)"
+        return _Origin("the instance itself (`this`)", True)
     if kind in ("call_expression", "new_expression", "await_expression", "binary_expression"):
-        return f"a value computed per call (`{shown}`)"
+        return _Origin(f"a value computed per call (`{shown}`)", False)
     if kind == "template_string":
-        return f"a string built per call (`{shown}`)"
+        return _Origin(f"a string built per call (`{shown}`)", True)
     if kind in ("object", "array", "arrow_function", "function_expression"):
-        return f"a new {'function' if 'function' in kind else kind} created per call (`{shown}`)"
+        made = "function" if "function" in kind else kind
+        return _Origin(f"a new {made} created per call (`{shown}`)", True)
     root = root_object(node)
     if root is None or root.type not in ("identifier", "this"):
-        return f"`{shown}`"
+        return _Origin(f"`{shown}`", False)
     if root.type == "this":
-        return f"`{shown}`, state of the instance"
+        return _Origin(f"`{shown}`, state of the instance", False)
     binding = model.binding_of(root)
+    if binding is None:
+        return _Origin(f"`{shown}`", False)
+    if binding.kind is BindingKind.PARAM:
+        return _param_origin(model, binding, node, root)
     name = text(root)
     whole = root.id == node.id
-    if binding is None:
-        return f"`{shown}`"
-    if binding.kind is BindingKind.PARAM:
-        function = binding.function
-        if function is not None and has_handler_params(function) and name in _REQUEST_PARAM_NAMES:
-            return f"the request parameter `{shown}`"
-        call = function.callback_of if function is not None else None
-        if call is not None and call.name in _ELEMENT_CALLBACKS and not call.is_new:
-            items = short(text(call.obj), 40) if call.obj is not None else "a list"
-            return (
-                f"the element `{shown}` of `{items}`"
-                if whole
-                else f"`{shown}`, from the element `{name}` of `{items}`"
-            )
-        if function is not None and function.callback_of is not None:
-            return (
-                f"the per-event argument `{shown}`"
-                if whole
-                else f"`{shown}`, from the per-event argument `{name}`"
-            )
-        if (
-            function is not None
-            and function.binding is not None
-            and is_per_event_function(model, function)
-        ):
-            where = function.display()
-            return (
-                f"the per-event argument `{shown}` of {where}"
-                if whole
-                else f"`{shown}`, from the per-event argument `{name}` of {where}"
-            )
-        where = function.display() if function is not None else "its function"
-        return (
-            f"the argument `{shown}` of {where}"
-            if whole
-            else f"`{shown}`, from the argument `{name}` of {where}"
-        )
     if binding.is_module_level:
-        return f"`{shown}`, module-level state"
+        return _Origin(f"`{shown}`, module-level state", False)
     if whole and binding.init is not None and not binding.destructured:
-        inner = describe_origin(model, binding.init)
-        if not inner.startswith(("`", "a value", "the constant")):
-            return f"the local `{name}` ({inner})"
-    return (
-        f"the per-call local `{shown}`" if whole else f"`{shown}`, from the per-call local `{name}`"
-    )
+        inner = _origin(model, binding.init)
+        if inner.telling:
+            return _Origin(f"the local `{name}` ({inner.words})", True)
+    return _part_of(shown, whole, "per-call local", name)
+
+
+def _param_origin(model: SemanticModel, binding: Binding, node: Node, root: Node) -> _Origin:
+    """A value read from a parameter: the request of a handler, an element of a list, a
+    per-event argument, or an argument of a function."""
+    shown = short(text(node))
+    name = text(root)
+    whole = root.id == node.id
+    function = binding.function
+    if function is not None and has_handler_params(function) and name in _REQUEST_PARAM_NAMES:
+        return _Origin(f"the request parameter `{shown}`", True)
+    call = function.callback_of if function is not None else None
+    if call is not None and call.name in _ELEMENT_CALLBACKS and not call.is_new:
+        items = short(text(call.obj), 40) if call.obj is not None else "a list"
+        return _part_of(shown, whole, "element", name, f" of `{items}`")
+    if function is not None and function.callback_of is not None:
+        return _part_of(shown, whole, "per-event argument", name)
+    if (
+        function is not None
+        and function.binding is not None
+        and is_per_event_function(model, function)
+    ):
+        return _part_of(shown, whole, "per-event argument", name, f" of {function.display()}")
+    where = function.display() if function is not None else "its function"
+    return _part_of(shown, whole, "argument", name, f" of {where}")
+
+
+def _part_of(shown: str, whole: bool, what: str, name: str, of: str = "") -> _Origin:
+    """``the argument `key` of `f``` for the whole value; ``{shown}`, from the argument
+    `opts` of `f``` for a part of it, whose words start with its code."""
+    if whole:
+        return _Origin(f"the {what} `{shown}`{of}", True)
+    return _Origin(f"`{shown}`, from the {what} `{name}`{of}", False)
 
 
 # -- configuration evidence ------------------------------------------------------------------

@@ -527,7 +527,8 @@ CLIENT_STATE_PROPERTIES = frozenset(
 
 # -- streams (semantics/streams.py) ------------------------------------------------------------
 # Stream factories recognised by name alone, whatever object they are called on -> what the
-# stream is (for messages).
+# stream is (for messages). None of them holds an OS handle: zlib and crypto streams live in
+# memory and are collected once unreferenced.
 STREAM_FACTORIES: dict[str, str] = {
     "createGzip": "a zlib stream",
     "createGunzip": "a zlib stream",
@@ -545,12 +546,24 @@ STREAM_FACTORIES: dict[str, str] = {
     "createSign": "a signing stream",
     "createVerify": "a verification stream",
 }
-# Factories that make a stream only when they come from one of these modules.
-MODULE_STREAM_FACTORIES: dict[str, tuple[frozenset[str], str]] = {
-    "connect": (frozenset({"net", "tls"}), "a socket"),
-    "createConnection": (frozenset({"net", "tls"}), "a socket"),
-    "request": (frozenset({"http", "https"}), "an HTTP client request"),
-    "get": (frozenset({"http", "https"}), "an HTTP client request"),
+
+
+@dataclass(frozen=True)
+class ModuleStream:
+    """A factory that makes a stream only when it comes from one of ``modules``: what the
+    stream is (for messages), and whether it holds an OS handle (a socket) that stays open
+    in libuv until destroyed."""
+
+    modules: frozenset[str]
+    description: str
+    handle: bool
+
+
+MODULE_STREAM_FACTORIES: dict[str, ModuleStream] = {
+    "connect": ModuleStream(frozenset({"net", "tls"}), "a socket", True),
+    "createConnection": ModuleStream(frozenset({"net", "tls"}), "a socket", True),
+    "request": ModuleStream(frozenset({"http", "https"}), "an HTTP client request", True),
+    "get": ModuleStream(frozenset({"http", "https"}), "an HTTP client request", True),
 }
 STREAM_CLASSES = frozenset({"PassThrough", "Transform", "Readable", "Writable", "Duplex"})
 PROCESS_STREAMS = frozenset({"stdin", "stdout", "stderr"})
@@ -558,7 +571,8 @@ CHILD_PROCESS_FACTORIES = frozenset({"spawn", "exec", "execFile", "fork"})
 # Modules whose ``createReadStream`` / ``createWriteStream`` open a file.
 FS_STREAM_MODULES = frozenset({"fs", "fs/promises", "graceful-fs", "fs-extra"})
 # Properties of a handler's parameters that hold a Node stream: ``ctx.req`` (Koa),
-# ``request.raw`` / ``reply.raw`` (Fastify), ``req.socket``.
+# ``request.raw`` / ``reply.raw`` (Fastify), ``req.socket``. Each holds a socket; the HTTP
+# messages (``HANDLER_INCOMING_PROPERTIES``) stop quietly when their peer goes away.
 HANDLER_STREAM_PROPERTIES = {
     "req": "the HTTP request",
     "res": "the HTTP response",
@@ -566,6 +580,7 @@ HANDLER_STREAM_PROPERTIES = {
     "socket": "the connection socket",
     "connection": "the connection socket",
 }
+HANDLER_INCOMING_PROPERTIES = frozenset({"req", "res", "raw"})
 # Stream methods that return the stream itself, so a chain of them is still the stream.
 STREAM_CHAINABLE_METHODS = frozenset(
     {"on", "once", "addListener", "prependListener", "setEncoding", "resume", "pause"}

@@ -9,6 +9,7 @@ import Koa from 'koa';
 import Fastify from 'fastify';
 import { Observable, from, map, mergeMap, pipe } from 'rxjs';
 import { pipe as fpPipe } from 'fp-ts/function';
+import { Injectable } from '@nestjs/common';
 
 const app = new Koa();
 app.use(async (ctx, next) => {
@@ -184,5 +185,14 @@ export class RowExporter {
     query.pipe(mapper);
     mapper.on('close', () => query.destroy?.());
     return mapper;
+  }
+}
+
+// A method of a DI service serves requests: its repetition is established like in every rule.
+@Injectable()
+export class ExportService {
+  send(name: string, port: number): void {
+    // ruleid: NLL501
+    createReadStream(name).pipe(net.connect(port));
   }
 }

@@ -121,6 +121,23 @@ export class Lazy {
   }
 }
 
+export class Singleton {
+  private client?: Redis;
+  getClient(): Redis {
+    if (this.client) return this.client;
+    // ok: NLL602 -- a lazy singleton: the method leaves early once the slot is filled
+    this.client = new Redis();
+    return this.client;
+  }
+}
+
+let shared: Redis | undefined;
+export function sharedRedis(): Redis {
+  // ok: NLL602 -- filled only while the slot is empty
+  shared = shared || new Redis();
+  return shared;
+}
+
 declare function get(agent: unknown): Promise<unknown>;
 
 // --- pooled resources in services -----------------------------------------------------------------
