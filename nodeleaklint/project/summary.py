@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 9
+SUMMARY_FORMAT = 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,10 @@ class ExportFact:
     # A function whose every ``return`` gives a process-lived value: the words for it.
     returns: str | None = None
     stream: str | None = None  # a function returning a known Node stream: its words
+    # A class whose instances own a client its teardown closes, or a function returning a
+    # fresh client: (how callers get it, "new" / "call"; the words for it; the methods
+    # that close it; whether the instance opens it only when a method needs it).
+    resource: tuple[str, str, tuple[str, ...], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class FileSummary:
                     fact.shrunk,
                     fact.returns,
                     fact.stream,
+                    _resource_data(fact.resource),
                 ]
                 for name, fact in self.exports.items()
             },
@@ -137,6 +142,7 @@ class FileSummary:
                     bool(shrunk),
                     None if returns is None else str(returns),
                     None if stream is None else str(stream),
+                    _resource_fact(resource),
                 )
                 for name, (
                     function,
@@ -148,6 +154,7 @@ class FileSummary:
                     shrunk,
                     returns,
                     stream,
+                    resource,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -184,6 +191,20 @@ class FileSummary:
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
         return cls(exports, calls, imports, shrinks, listened)
+
+
+def _resource_data(resource: tuple[str, str, tuple[str, ...], bool] | None) -> Any:
+    if resource is None:
+        return None
+    how, words, releases, lazy = resource
+    return [how, words, list(releases), lazy]
+
+
+def _resource_fact(data: Any) -> tuple[str, str, tuple[str, ...], bool] | None:
+    if data is None:
+        return None
+    how, words, releases, lazy = data
+    return str(how), str(words), tuple(str(r) for r in releases), bool(lazy)
 
 
 def data_digest(data: dict[str, Any]) -> str:
@@ -226,6 +247,7 @@ def summarize(model: SemanticModel) -> FileSummary:
             shrunk,
             _returns(model, function),
             returned_stream(model, function.node) if function is not None else None,
+            _resource(model, function, export.class_name),
         )
     imports = module_imports(facts)
     for binding, target in imports.items():
@@ -261,6 +283,19 @@ def _returns(model: SemanticModel, function: FunctionInfo | None) -> str | None:
 
     held = returned_holder(model, function) if function is not None else None
     return held.description if held is not None else None
+
+
+def _resource(
+    model: SemanticModel, function: FunctionInfo | None, class_name: str | None
+) -> tuple[str, str, tuple[str, ...], bool] | None:
+    """What an exported class's instances or an exported function's results hold that
+    callers must close (``resource_exports.handed_by_export``), or None."""
+    from nodeleaklint.semantics.resource_exports import handed_by_export
+
+    handed = handed_by_export(model, function, class_name)
+    if handed is None:
+        return None
+    return handed.how, handed.words, handed.releases, handed.lazy
 
 
 # Lifetimes an argument hands on to a parameter in another file (the others stay unknown).
