@@ -21,6 +21,7 @@ from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import Resolver
 from nodeleaklint.project.summary import FileSummary, summarize
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import SourceFile
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -526,3 +527,21 @@ def test_summaries_record_what_callers_must_close() -> None:
     assert (how, words, lazy) == ("call", "a `MongoClient`", False) and "close" in releases
     assert summary.exports["shared"].resource is None
     assert FileSummary.from_data(summary.to_data()) == summary
+    es5 = summary_of(
+        "db5.js",
+        "const { MongoClient } = require('mongodb');\n"
+        "function Db(url) { this.client = new MongoClient(url); }\n"
+        "Db.prototype.close = function () { return this.client.close(); };\n"
+        "module.exports = Db;\n",
+    )
+    assert es5.exports["default"].resource == ("new", "a `MongoClient`", ("close",), False)
+
+
+def test_facts_about_handed_clients_survive_the_cache_and_can_add_findings() -> None:
+    facts = ProjectFacts(
+        resources={"db.Db": ("new", "a `MongoClient`", ("destroy",), True, "db.js")}
+    )
+    assert facts and ProjectFacts.from_key(facts.key()) == facts
+    # A file with no findings must be checked again with them: they can add one.
+    assert not facts.only_lowers()
+    assert ProjectFacts().key() != facts.key()
