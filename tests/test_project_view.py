@@ -535,6 +535,17 @@ def test_summaries_record_what_callers_must_close() -> None:
         "module.exports = Db;\n",
     )
     assert es5.exports["default"].resource == ("new", "a `MongoClient`", ("close",), False)
+    # A ``reconnect()`` that closes the client and makes a new one is not its teardown.
+    reconnects = summary_of(
+        "r.js",
+        "const { MongoClient } = require('mongodb');\n"
+        "class R {\n"
+        "  constructor(url) { this.client = new MongoClient(url); }\n"
+        "  async reconnect() { await this.client.close(); this.client = new MongoClient(''); }\n"
+        "}\n"
+        "module.exports = { R };\n",
+    )
+    assert reconnects.exports["R"].resource is None
 
 
 def test_facts_about_handed_clients_survive_the_cache_and_can_add_findings() -> None:

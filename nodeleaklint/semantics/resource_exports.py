@@ -75,9 +75,7 @@ def _shares_instances(constructor: FunctionInfo) -> bool:
         parent = position.parent
         while parent is not None and parent.type in ("parenthesized_expression", "as_expression"):
             position, parent = parent, parent.parent
-        if parent is None:
-            continue
-        if parent.type != "assignment_expression":
+        if parent is None or parent.type != "assignment_expression":
             continue
         right = parent.child_by_field_name("right")
         left = unwrap(parent.child_by_field_name("left"))
@@ -109,11 +107,17 @@ def _stored_clients(model: SemanticModel, function: FunctionInfo) -> list[tuple[
 def _closing_methods(
     model: SemanticModel, cls: ClassInfo, field_name: str, created: Created
 ) -> set[str]:
-    """The methods of ``cls`` (not its constructor) that call ``this.<field>.<close>()``."""
+    """The methods of ``cls`` (not its constructor) that call ``this.<field>.<close>()``
+    and leave it closed (a ``reconnect()`` that closes the client and makes a new one in
+    the same field is not a teardown)."""
     found: set[str] = set()
     for name, functions in cls.methods.items():
         for function in functions:
-            if any(_closes_field(model, call, field_name, created) for call in _calls(function)):
+            if not any(
+                _closes_field(model, call, field_name, created) for call in _calls(function)
+            ):
+                continue
+            if all(stored != field_name for stored, _ in _stored_clients(model, function)):
                 found.add(name)
     return found
 
