@@ -21,6 +21,7 @@ from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import Resolver
 from nodeleaklint.project.summary import FileSummary, summarize
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import SourceFile
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -450,3 +451,108 @@ def test_a_stream_made_by_a_helper_in_another_file_is_a_stream_here() -> None:
     assert "a `Transform` stream" in whole(pipe)
     # The file alone cannot tell what ``mapStream`` makes: nothing to report.
     assert findings(project / "src" / "export.js", context=False) == []
+
+
+def test_a_client_owned_by_a_class_of_another_file_is_closed_on_every_path() -> None:
+    # ``Db`` keeps the MongoClient its methods open in a field that ``destroy()`` closes:
+    # every ``new Db()`` in another file is a client its owner must destroy.
+    project = PROJECTS / "handed"
+    found = [f for f in findings(project) if f.rule == "NLL602"]
+    [never] = at(found, "src/acl.js", 5)
+    assert never.confidence is Confidence.MEDIUM
+    assert never.message.startswith("`new Db()` holds a `MongoClient` (in `db.js`)")
+    assert "`destroy()` closes; this function returns without calling it" in never.message
+    [early] = at(found, "src/acl.js", 24)
+    assert "the `return` at line 33 leaves without calling it" in early.message
+    assert at(found, "src/acl.js", 14) == []  # destroyed in a `finally`
+    # ``new SharedDb()`` returns the one instance its constructor keeps: nothing to close.
+    assert [f.span.line for f in found if f.path.endswith("acl.js")] == [5, 24]
+    # ``openBrowser()`` launches a browser for its caller; the page dies with it, so the
+    # browser is reported, not the page. ``sharedBrowser()`` hands out one shared browser.
+    [browser] = at(found, "src/render.js", 4)
+    assert "`openBrowser()` returns a browser (in `browser.js`) that `close()` closes" in (
+        browser.message
+    )
+    assert at(found, "src/render.js", 5) == []
+    assert [f.span.line for f in found if f.path.endswith("render.js")] == [4]
+    # The files alone cannot tell what ``new Db()`` or ``openBrowser()`` hold.
+    alone = findings(project / "src" / "acl.js", project / "src" / "render.js", context=False)
+    assert not [f for f in alone if "(in `" in f.message]
+    # Alone, only the file's own pairs speak: two of three ``new Db()`` results are destroyed.
+    assert [(f.span.line, "unlike 2 other" in f.message) for f in at(alone, "acl.js", 5)] == [
+        (5, True)
+    ]
+    assert at(alone, "acl.js", 24) == [] and at(alone, "render.js", 4) == []
+
+
+def test_a_typescript_store_owning_a_pool_through_tsconfig_paths() -> None:
+    project = PROJECTS / "handed-ts"
+    found = [f for f in findings(project) if f.rule == "NLL602"]
+    assert [(f.span.line, f.confidence) for f in found] == [
+        (7, Confidence.MEDIUM),
+        (12, Confidence.MEDIUM),
+    ]
+    opened, returned = found
+    assert "`new Store(…)` opens a `Pool` (in `store.ts`) that `close()` closes" in opened.message
+    assert "`openStore(…)` returns a `Store` holding a `Pool`" in returned.message
+    assert "the `return` at line 16 leaves without calling `close()`" in returned.message
+    assert "The function (in `" in whole(returned) and "store.ts`) returns" in whole(returned)
+    # ``Holder`` closes a pool it is given, not one it creates: nothing to hand over.
+
+
+def test_summaries_record_what_callers_must_close() -> None:
+    source = (
+        "const { MongoClient } = require('mongodb');\n"
+        "class Db {\n"
+        "  async connect() { this.client = await MongoClient.connect(this.url); }\n"
+        "  async destroy() { await this.client.close(); }\n"
+        "}\n"
+        "class Keeper {\n"
+        "  constructor() { this.client = new MongoClient('x'); }\n"
+        "}\n"
+        "class Single {\n"
+        "  constructor() { if (Single.one) return Single.one; Single.one = this; }\n"
+        "  async connect() { this.client = await MongoClient.connect(this.url); }\n"
+        "  async destroy() { await this.client.close(); }\n"
+        "}\n"
+        "function open() { return new MongoClient('x'); }\n"
+        "function shared() { return cached; }\n"
+        "module.exports = { Db, Keeper, Single, open, shared };\n"
+    )
+    summary = summary_of("db.js", source)
+    assert summary.exports["Db"].resource == ("new", "a `MongoClient`", ("destroy",), True)
+    assert summary.exports["Keeper"].resource is None  # nothing closes the field
+    assert summary.exports["Single"].resource is None  # ``new Single()`` may be the old one
+    how, words, releases, lazy = summary.exports["open"].resource or ("", "", (), True)
+    assert (how, words, lazy) == ("call", "a `MongoClient`", False) and "close" in releases
+    assert summary.exports["shared"].resource is None
+    assert FileSummary.from_data(summary.to_data()) == summary
+    es5 = summary_of(
+        "db5.js",
+        "const { MongoClient } = require('mongodb');\n"
+        "function Db(url) { this.client = new MongoClient(url); }\n"
+        "Db.prototype.close = function () { return this.client.close(); };\n"
+        "module.exports = Db;\n",
+    )
+    assert es5.exports["default"].resource == ("new", "a `MongoClient`", ("close",), False)
+    # A ``reconnect()`` that closes the client and makes a new one is not its teardown.
+    reconnects = summary_of(
+        "r.js",
+        "const { MongoClient } = require('mongodb');\n"
+        "class R {\n"
+        "  constructor(url) { this.client = new MongoClient(url); }\n"
+        "  async reconnect() { await this.client.close(); this.client = new MongoClient(''); }\n"
+        "}\n"
+        "module.exports = { R };\n",
+    )
+    assert reconnects.exports["R"].resource is None
+
+
+def test_facts_about_handed_clients_survive_the_cache_and_can_add_findings() -> None:
+    facts = ProjectFacts(
+        resources={"db.Db": ("new", "a `MongoClient`", ("destroy",), True, "db.js")}
+    )
+    assert facts and ProjectFacts.from_key(facts.key()) == facts
+    # A file with no findings must be checked again with them: they can add one.
+    assert not facts.only_lowers()
+    assert ProjectFacts().key() != facts.key()

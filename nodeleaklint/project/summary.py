@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 10
+SUMMARY_FORMAT = 11
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class ExportFact:
     # A function whose every ``return`` gives a process-lived value: the words for it.
     returns: str | None = None
     stream: StreamInfo | None = None  # a function returning a known Node stream: what it is
+    # A class whose instances own a client its teardown closes, or a function returning a
+    # fresh client: (how callers get it, "new" / "call"; the words for it; the methods
+    # that close it; whether the instance opens it only when a method needs it).
+    resource: tuple[str, str, tuple[str, ...], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class FileSummary:
                     fact.shrunk,
                     fact.returns,
                     fact.stream.to_data() if fact.stream is not None else None,
+                    _resource_data(fact.resource),
                 ]
                 for name, fact in self.exports.items()
             },
@@ -138,6 +143,7 @@ class FileSummary:
                     bool(shrunk),
                     None if returns is None else str(returns),
                     None if stream is None else StreamInfo.from_data(stream),
+                    _resource_fact(resource),
                 )
                 for name, (
                     function,
@@ -149,6 +155,7 @@ class FileSummary:
                     shrunk,
                     returns,
                     stream,
+                    resource,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -185,6 +192,20 @@ class FileSummary:
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
         return cls(exports, calls, imports, shrinks, listened)
+
+
+def _resource_data(resource: tuple[str, str, tuple[str, ...], bool] | None) -> Any:
+    if resource is None:
+        return None
+    how, words, releases, lazy = resource
+    return [how, words, list(releases), lazy]
+
+
+def _resource_fact(data: Any) -> tuple[str, str, tuple[str, ...], bool] | None:
+    if data is None:
+        return None
+    how, words, releases, lazy = data
+    return str(how), str(words), tuple(str(r) for r in releases), bool(lazy)
 
 
 def data_digest(data: dict[str, Any]) -> str:
@@ -227,6 +248,7 @@ def summarize(model: SemanticModel) -> FileSummary:
             shrunk,
             _returns(model, function),
             returned_stream(model, function.node) if function is not None else None,
+            _resource(model, function, export.class_name),
         )
     imports = module_imports(facts)
     for binding, target in imports.items():
@@ -262,6 +284,19 @@ def _returns(model: SemanticModel, function: FunctionInfo | None) -> str | None:
 
     held = returned_holder(model, function) if function is not None else None
     return held.description if held is not None else None
+
+
+def _resource(
+    model: SemanticModel, function: FunctionInfo | None, class_name: str | None
+) -> tuple[str, str, tuple[str, ...], bool] | None:
+    """What an exported class's instances or an exported function's results hold that
+    callers must close (``resource_exports.handed_by_export``), or None."""
+    from nodeleaklint.semantics.resource_exports import handed_by_export
+
+    handed = handed_by_export(model, function, class_name)
+    if handed is None:
+        return None
+    return handed.how, handed.words, handed.releases, handed.lazy
 
 
 # Lifetimes an argument hands on to a parameter in another file (the others stay unknown).

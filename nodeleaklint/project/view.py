@@ -267,6 +267,7 @@ class ProjectView:
             stream = self._returned_stream(path, source, name)
             if stream is not None:
                 facts.streams[local] = stream
+            facts.resources.update(self._handed_resources(path, local, source, name))
         for (where, class_name, method), callers in self.method_callers.items():
             if where != path:
                 continue
@@ -324,6 +325,41 @@ class ProjectView:
             return None
         display = self.displays.get(target[0], os.path.basename(target[0]))
         return f"{fact.returns} (in `{display}`)"
+
+    def _handed_resources(
+        self, importer: str, local: str, source: str, name: str
+    ) -> dict[str, tuple[str, str, tuple[str, ...], bool, str]]:
+        """Imported classes whose instances own a client their teardown closes, and imported
+        functions that return a fresh client, as the importer names them (``Db``, or
+        ``db.Db`` through a namespace), with what callers must close and where it is made."""
+        module = self.resolver.resolve(source, importer)
+        summary = self.summaries.get(module) if module is not None else None
+        if module is None or summary is None:
+            return {}
+        if name != NAMESPACE:
+            handed = self._handed(self._definition(module, name, 0, set()))
+            found = {local: handed} if handed is not None else {}
+            if name == DEFAULT:  # ``import db from './cjs'`` of ``module.exports = { Db }``
+                for export in summary.exports:
+                    handed = self._handed(self._definition(module, export, 0, set()))
+                    if handed is not None and export != DEFAULT:
+                        found[f"{local}.{export}"] = handed
+            return found
+        handing: dict[str, tuple[str, str, tuple[str, ...], bool, str]] = {}
+        for export in summary.exports:
+            handed = self._handed(self._definition(module, export, 0, set()))
+            if handed is not None:
+                handing[local if export == DEFAULT else f"{local}.{export}"] = handed
+        return handing
+
+    def _handed(self, target: Target | None) -> tuple[str, str, tuple[str, ...], bool, str] | None:
+        if target is None:
+            return None
+        fact = self.summaries[target[0]].exports.get(target[1])
+        if fact is None or fact.resource is None:
+            return None
+        how, words, releases, lazy = fact.resource
+        return how, words, releases, lazy, self._shown(target[0])
 
     def _returned_stream(self, importer: str, source: str, name: str) -> StreamInfo | None:
         """The Node stream an imported function of the project returns."""

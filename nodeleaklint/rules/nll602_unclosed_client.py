@@ -71,6 +71,20 @@ same way. A caller that stores, closes or hands the client on (or reaches the ob
 property that holds it), and a function exported or passed by reference (callers out of
 view), are not followed.
 
+Clients handed over by another file of the project are followed there too (medium, with the
+project in view): a class whose constructor or one of its methods keeps a client it creates
+in a field (`this.client = await MongoClient.connect(url)`, `this.pool = new Pool()`) and
+that has a method closing that field (`destroy() { this.client.close() }`) gives every
+`new DbAbstraction()` a client to close, and a function whose every `return` gives a client,
+browser or such an instance it has just created (`return puppeteer.launch()`) gives every
+caller one. In the importing file the result, held in a local, must be closed on every path
+exactly like a pooled connection: the message names the other file and the method
+("`new DbAbstraction()` holds a `MongoClient` (in `dbAbstraction.js`) that `destroy()`
+closes; this function returns without calling it"). A page of such a browser is left to
+the browser's finding. A class that closes a client it is given (not one it creates), and a
+function returning a shared client (`if (!shared) shared = …; return shared`), hand nothing
+over.
+
 ## Why is this bad?
 A client owns sockets, a connection pool, timers for keep-alive and reconnection, and
 buffers; the event loop holds all of them through its handles, so an unclosed client is
@@ -170,10 +184,13 @@ are taken to throw; a synchronous throw between acquisition and release is not f
 release inside a callback (`conn.query(sql, () => conn.release())`, `res.on('finish', …)`)
 counts wherever it is, unless the callback runs only on failure (see below). A client or
 resource handed to any function call, returned, or stored in a field is assumed to be
-owned by its new holder. Clients created by a wrapper function of your own are only seen
-when the wrapper is listed in `clients`, or learned from the file when two or more of its
-results are torn down. Pooled resources are followed only
-when held in a local (or a callback parameter); a checkout kept in `this.x` is not.
+owned by its new holder. Clients created by a wrapper function of your own in the same file
+are only seen when the wrapper is listed in `clients`, or learned from the file when two or
+more of its results are torn down; a wrapper in another file is followed through the project
+view (above), but not one reached through a field or parameter of unknown class
+(`this.app.createTransaction()`), nor a client handed over inside a promise's `resolve`.
+Pooled resources are followed only when held in a local (or a callback parameter); a
+checkout kept in `this.x` is not.
 A callback passed to an unknown API (`terminal.provideService(name, handler)`) may run any
 number of times, so a checkout inside it is judged (medium). A release inside a callback
 that runs only when the work fails or is aborted — a listener for `'abort'`, `'aborted'`,
@@ -186,13 +203,13 @@ callback) are taken to run when the work ends.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.fixes.builders import release_in_finally
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit
+from nodeleaklint.semantics.clients import CLIENT_KINDS, ClientKind, client_kind, make_kind
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
@@ -262,110 +279,15 @@ META = RuleMeta(
 )
 
 
-@dataclass(frozen=True)
-class ClientKind:
-    name: str  # the constructor or factory name
-    is_new: bool
-    modules: frozenset[str]
-    main_export: bool = False  # the module object itself is the constructor/factory
-    by_name: bool = False  # recognised whatever it is imported from (or a global)
-    holds: str = "its connections and sockets"
-    # Events after which the other side has ended it (a peer closing a WebSocket, a Worker's
-    # script finishing): a listener for one means its end is handled.
-    end_events: frozenset[str] = frozenset()
-
-
-def _kind(
-    name: str,
-    modules: set[str],
-    *,
-    new: bool = True,
-    main: bool = False,
-    by_name: bool = False,
-    holds: str = "its connection pool and sockets",
-    ends_on: frozenset[str] = frozenset(),
-) -> ClientKind:
-    return ClientKind(name, new, frozenset(modules), main, by_name, holds, ends_on)
-
-
-_REDIS = "its socket and reconnection timers"
-CLIENT_KINDS: tuple[ClientKind, ...] = (
-    _kind("PrismaClient", {"@prisma/client"}, by_name=True),
-    _kind("MongoClient", {"mongodb"}, by_name=True),
-    _kind(
-        "Sequelize",
-        {"sequelize", "@sequelize/core", "sequelize-typescript"},
-        main=True,
-        by_name=True,
-    ),
-    _kind("Kafka", {"kafkajs"}, by_name=True, holds="its broker connections"),
-    _kind("Redis", {"ioredis"}, main=True, holds=_REDIS),
-    _kind("Cluster", {"ioredis"}, holds=_REDIS),
-    _kind("createClient", {"redis", "@redis/client"}, new=False, holds=_REDIS),
-    _kind("createCluster", {"redis", "@redis/client"}, new=False, holds=_REDIS),
-    _kind("Pool", {"pg", "pg-pool", "undici"}, main=True),
-    _kind("Client", {"pg", "undici"}),
-    _kind("createPool", {"mysql", "mysql2"}, new=False),
-    _kind("createConnection", {"mysql", "mysql2"}, new=False),
-    _kind("createPoolCluster", {"mysql", "mysql2"}, new=False),
-    _kind("knex", {"knex"}, new=False, main=True),
-    _kind("Knex", {"knex"}, new=False),
-    _kind("Agent", {"http", "https", "undici"}, holds="its keep-alive sockets"),
-    _kind(
-        "WebSocket",
-        {"ws", "isomorphic-ws"},
-        main=True,
-        by_name=True,
-        holds="its socket",
-        ends_on=frozenset({"close"}),
-    ),
-    _kind(
-        "Worker",
-        {"worker_threads"},
-        holds="its thread, heap and message port",
-        ends_on=frozenset({"exit"}),
-    ),
-)
-
-
 def _configured_kinds(names: list[str]) -> list[ClientKind]:
     kinds: list[ClientKind] = []
     for raw in names:
         name = str(raw).strip()
         if name.endswith("()"):
-            kinds.append(_kind(name[:-2], set(), new=False, by_name=True))
+            kinds.append(make_kind(name[:-2], set(), new=False, by_name=True))
         elif name:
-            kinds.append(_kind(name.removeprefix("new ").strip(), set(), by_name=True))
+            kinds.append(make_kind(name.removeprefix("new ").strip(), set(), by_name=True))
     return kinds
-
-
-def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -> ClientKind | None:
-    """The client a call creates, judged by name and, where known, by import provenance."""
-    callee = unwrap(call.callee)
-    if callee is None or callee.type not in ("identifier", "member_expression"):
-        return None
-    origin = origin_of(model, callee)
-    local = callee.type == "identifier" and model.binding_of(callee) is not None
-    for kind in kinds:
-        if kind.is_new != call.is_new:
-            continue
-        if origin is not None:
-            named = origin.export == kind.name or origin.export.endswith("." + kind.name)
-            main = kind.main_export and origin.is_main_export and call.name == kind.name
-            if origin.from_module(kind.modules) and (named or main):
-                return kind
-            if kind.by_name and call.name == kind.name:
-                return kind
-            continue
-        if call.name != kind.name or not kind.by_name:
-            continue
-        if local:  # a class or function of this file with the same name
-            continue
-        if callee.type == "member_expression" and not kind.modules:
-            return kind
-        if callee.type == "identifier":
-            return kind
-    return None
 
 
 # -- the check ---------------------------------------------------------------------------------
@@ -895,7 +817,9 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     # gives it back only when the work fails. Both are inferred, never established.
     unreleased = certainty(verdict.verdict not in (Verdict.AWAIT, Verdict.FAILURE_ONLY))
     evidence = Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=unreleased)
-    confidence = confidence_of(evidence)
+    # What another file's class or function hands over is read from that file's code: new,
+    # and one step removed from the acquisition, so medium.
+    confidence = Confidence.MEDIUM if kind.made_in else confidence_of(evidence)
     related = []
     if verdict.verdict in (Verdict.EXIT, Verdict.FAILURE_ONLY) and verdict.disposal is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun
@@ -908,7 +832,7 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
         notes=notes,
         confidence=confidence,
         related=related,
-        fix=_RESOURCE_FIX,
+        fix=_handed_fix(acquisition) if kind.made_in else _RESOURCE_FIX,
         autofix=rewrite,
     )
 
@@ -930,6 +854,8 @@ def _resource_message(
             f"descriptor {per}, until the process runs out (EMFILE)."
         ]
     name = binding.name
+    if kind.made_in:
+        return _handed_message(ctx, acquisition, verdict, where, per)
     if verdict.verdict is Verdict.NEVER:
         return fit(
             f"{made} takes a {noun} into `{name}` that is never given back, one more {per}",
@@ -963,6 +889,84 @@ def _resource_message(
         f"It runs in {where}; `{name}` is given back at line {_line(ctx, verdict.exit)} only "
         f"after the `await` at line {awaited}, outside `try`/`finally`, so when that await "
         f"throws, the {noun} is never given back."
+    ]
+
+
+def _handed_fix(acquisition: Acquisition) -> str:
+    name = acquisition.binding.name if acquisition.binding is not None else "client"
+    method = sorted(acquisition.kind.releases)[0]
+    return (
+        f"Call `{name}.{method}()` on every path (`try {{ … }} finally {{ await "
+        f"{name}.{method}() }}`), or create one instance at start-up and share it."
+    )
+
+
+def _handed_message(
+    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, where: str, per: str
+) -> tuple[str, list[str]]:
+    """A client that a class or function of another file hands over (``new X()`` owns one its
+    teardown closes; ``f()`` returns a fresh one), dropped on some path without closing."""
+    kind = acquisition.kind
+    name = acquisition.binding.name if acquisition.binding is not None else "it"
+    call = acquisition.call
+    shown = f"{'new ' if call.is_new else ''}{call.callee_text}({'…' if call.args else ''})"
+    made = f"`{shown}`"
+    file = kind.made_in.replace("\\", "/").rsplit("/", 1)[-1]
+    words = f"{kind.holds} (in `{file}`)"
+    releases = sorted(kind.releases)
+    if not acquisition.call.is_new and "close" in releases:
+        releases = ["close"]  # a client's own close methods: name the usual one
+    closer = " or ".join(f"`{r}()`" for r in releases[:2])
+    if acquisition.call.is_new:
+        opens = "holds" if kind.lazy else "opens"
+        brief = f"{made} {opens} {words}"
+        bare = f"{made} {opens} {kind.holds}"
+        subject = f"{brief} that {closer} closes"
+        owner = (
+            f"The class (in `{kind.made_in}`) keeps {kind.holds} it creates"
+            + (" when a method first needs it" if kind.lazy else "")
+            + f" in a field that {closer} closes"
+        )
+    else:
+        brief = f"{made} returns {words}"
+        bare = f"{made} returns {kind.holds}"
+        subject = f"{brief} that {closer} closes"
+        owner = f"The function (in `{kind.made_in}`) returns {kind.holds} it has just created"
+    if verdict.verdict is Verdict.EXIT:
+        statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
+        line = _line(ctx, verdict.exit)
+        lost = f"the `{statement}` at line {line} leaves without calling it"
+        missed = f"the `{statement}` at line {line} leaves without calling {closer}"
+        detail = (
+            f"other paths call it (line {_line(ctx, verdict.disposal)}), but the `{statement}` "
+            f"at line {line} leaves without it"
+        )
+    elif verdict.verdict is Verdict.AWAIT:
+        awaited = _line(ctx, verdict.awaited)
+        lost = f"it is not called when the `await` at line {awaited} throws"
+        missed = f"{closer} is skipped when the `await` at line {awaited} throws"
+        detail = (
+            f"`{name}` is closed at line {_line(ctx, verdict.exit)} only after the `await` at "
+            f"line {awaited}, outside `try`/`finally`"
+        )
+    elif verdict.verdict is Verdict.FAILURE_ONLY:
+        lost = f"it is called only on failure (line {_line(ctx, verdict.disposal)})"
+        missed = f"{closer} is called only on failure (line {_line(ctx, verdict.disposal)})"
+        detail = "the only call runs when the work fails or is aborted"
+    else:
+        lost = "this function returns without calling it"
+        missed = f"this function returns without calling {closer}"
+        detail = f"nothing here calls it on `{name}`, returns it or hands it on"
+    return fit(
+        f"{subject}; {lost}, one more open client {per}",
+        f"{subject}; {lost}",
+        f"{brief}; {missed}",
+        f"{bare}; {missed}",
+        f"{made} gets {words} that is not closed on every path",
+        f"{made} gets a client (in `{file}`) that is not closed on every path",
+    ), [
+        f"{owner}. It runs in {where}, and {detail}, so {kind.holds} stays open after the "
+        "call, one more each time."
     ]
 
 

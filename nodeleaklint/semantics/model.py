@@ -92,6 +92,11 @@ class SemanticModel:
     # Imported local name -> the stream every call of that function of another file
     # returns, in words ("a `Transform` stream"), from the project view.
     imported_streams: dict[str, StreamInfo] = field(default_factory=dict)
+    # Imported class or function, as called (``DbAbstraction``, ``db.open``) -> what
+    # ``new X()`` / ``f()`` hands over to be closed (``ProjectFacts.resources``).
+    imported_resources: dict[str, tuple[str, str, tuple[str, ...], bool, str]] = field(
+        default_factory=dict
+    )
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -150,6 +155,7 @@ class SemanticModel:
             returned_elsewhere=dict(project.returns) if project else {},
             called_from=called_from,
             imported_streams=dict(project.streams) if project else {},
+            imported_resources=dict(project.resources) if project else {},
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

@@ -41,6 +41,10 @@ class ProjectFacts:
     names, for related locations.
     in code that runs again and again. ``streams``: imported local name -> the Node stream
     that function of another file returns ("a `Transform` stream", holding no OS handle).
+    ``resources``: imported class or function as called here (``DbAbstraction``,
+    ``db.DbAbstraction``) -> what ``new X()`` / ``f()`` hands over to be closed: (how it is
+    acquired, "new" / "call"; the words for it; the methods that close it; whether the
+    instance opens it lazily; the file it is defined in, as shown).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -53,6 +57,7 @@ class ProjectFacts:
     returns: dict[str, str] = field(default_factory=dict)
     places: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     streams: dict[str, StreamInfo] = field(default_factory=dict)
+    resources: dict[str, tuple[str, str, tuple[str, ...], bool, str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
@@ -65,6 +70,7 @@ class ProjectFacts:
             or self.listened
             or self.returns
             or self.streams
+            or self.resources
         )
 
     def only_lowers(self) -> bool:
@@ -81,6 +87,7 @@ class ProjectFacts:
             or self.listened
             or self.returns
             or self.streams
+            or self.resources
         )
 
     def key(self) -> str:
@@ -103,6 +110,10 @@ class ProjectFacts:
                 sorted(self.returns.items()),
                 sorted((name, list(place)) for name, place in self.places.items()),
                 sorted((name, info.to_data()) for name, info in self.streams.items()),
+                sorted(
+                    [name, how, words, list(releases), lazy, where]
+                    for name, (how, words, releases, lazy, where) in self.resources.items()
+                ),
             ]
         )
 
@@ -121,6 +132,7 @@ class ProjectFacts:
             returns,
             places,
             streams,
+            resources,
         ) = json.loads(text)
         return cls(
             calls={
@@ -139,4 +151,14 @@ class ProjectFacts:
             returns={str(k): str(v) for k, v in returns},
             places={str(k): (str(v[0]), int(v[1]), str(v[2])) for k, v in places},
             streams={str(k): StreamInfo.from_data(v) for k, v in streams},
+            resources={
+                str(name): (
+                    str(how),
+                    str(words),
+                    tuple(str(r) for r in releases),
+                    bool(lazy),
+                    str(where),
+                )
+                for name, how, words, releases, lazy, where in resources
+            },
         )

@@ -48,6 +48,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
+    BROWSER_CLOSE_METHODS,
     BROWSER_MAKERS,
     BROWSER_MODULES,
     CLIENT_OPTION_KEYS,
@@ -79,6 +80,10 @@ class ResourceKind:
     dies_with_receiver: bool = False  # a page closes with its browser
     holds: str = "a pool connection"
     lent: bool = False  # lent by a pool: "never given back" needs evidence that it is a pool
+    # Made by a class or function of another file of the project (``resource_exports``):
+    # the file as shown, and whether the instance opens it only when a method needs it.
+    made_in: str = ""
+    lazy: bool = False
 
 
 KINDS: dict[str, ResourceKind] = {
@@ -196,6 +201,7 @@ def acquisitions(
             found.append(acquisition)
     if not pg_pool and "connect" not in extra:
         found = _with_learned_connect(model, found)
+    found.extend(_imported_acquisitions(model))
     model.cache[key] = found
     return found
 
@@ -231,6 +237,48 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
         origin = origin_of(model, call.obj)
         return kind if origin is not None and origin.from_module(BROWSER_MODULES) else None
     return kind
+
+
+def _imported_acquisitions(model: SemanticModel) -> list[Acquisition]:
+    """``new X()`` / ``f()`` of a class or function of another file that hands over a client
+    to close (the project view's ``resources``): each held in a local is an acquisition,
+    released by the class's teardown method or the client's own close."""
+    found: list[Acquisition] = []
+    for called, (how, words, releases, lazy, where) in model.imported_resources.items():
+        kind = ResourceKind(
+            called,
+            "client",
+            frozenset(releases),
+            holds=words,
+            made_in=where,
+            lazy=lazy,
+        )
+        for call in model.calls_named(called.rsplit(".", 1)[-1]):
+            if call.is_new != (how == "new") or _callback(call) is not None:
+                continue
+            if not _names_import(model, call.callee, called):
+                continue
+            acquisition = _acquisition(model, call, kind)
+            if acquisition is not None and not acquisition.discarded:
+                found.append(acquisition)
+    return found
+
+
+def _names_import(model: SemanticModel, callee: Node | None, called: str) -> bool:
+    """Whether ``callee`` is the imported name ``called`` (``Db``, ``db.Db``) of this file."""
+    callee = unwrap(callee)
+    if callee is None or text(callee) != called:
+        return False
+    root = callee
+    while root.type == "member_expression":
+        inner = unwrap(root.child_by_field_name("object"))
+        if inner is None:
+            return False
+        root = inner
+    if root.type != "identifier":
+        return False
+    binding = model.binding_of(root)
+    return binding is not None and binding.scope.is_module and binding.module_source is not None
 
 
 # ``connect()`` results count only once the file shows one of them released.
@@ -758,7 +806,19 @@ def dies_with_receiver(model: SemanticModel, acquisition: Acquisition) -> bool:
     if init is not None and init.type == "await_expression" and init.named_children:
         init = unwrap(init.named_children[0])
     site = model.call_at(init) if init is not None else None
-    return site is not None and site.name in BROWSER_MAKERS
+    if site is None:
+        return False
+    if site.name in BROWSER_MAKERS:
+        return True
+    # ``const browser = await openBrowser()``: a browser another file's function launched
+    # for this caller, judged itself (``_imported_acquisitions``).
+    return any(
+        other.call is site
+        and not site.is_new
+        and other.kind.made_in
+        and other.kind.releases == BROWSER_CLOSE_METHODS
+        for other in _imported_acquisitions(model)
+    )
 
 
 def context(model: SemanticModel, acquisition: Acquisition) -> Context:

@@ -476,6 +476,11 @@ RELEASE_METHODS = frozenset(
 CLIENT_CLOSE_METHODS = frozenset(
     {"close", "quit", "end", "disconnect", "$disconnect", "destroy", "terminate"}
 )
+# Static methods of a client class that create a connected instance of it
+# (``MongoClient.connect(url)``): class name -> methods.
+CLIENT_STATIC_FACTORIES: dict[str, frozenset[str]] = {"MongoClient": frozenset({"connect"})}
+# Methods that close a browser (``puppeteer.launch()`` / ``chromium.launch()`` results).
+BROWSER_CLOSE_METHODS = frozenset({"close"})
 # Option keys under which a client is lent to one request rather than handed over.
 CLIENT_OPTION_KEYS = frozenset({"agent", "dispatcher", "httpAgent", "httpsAgent"})
 
