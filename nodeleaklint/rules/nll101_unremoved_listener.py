@@ -51,6 +51,11 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   more per request (medium).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
+- **Registrars**: a function that adds its caller's listener to a process-lived emitter
+  (`function onTick(fn) { ticks.on('tick', fn) }`) is judged where it is called, as
+  `ticks.on` would be: a call in code that repeats, given a new function each time
+  (inline, or a local made in that run) that is never handed to a counterpart (a function
+  that passes its parameter to `ticks.off('tick', …)`), adds one listener per run.
 - **Framework lifecycles** (the table in the main README, extendable with
   `[frameworks.<name>]`): an MQTT or socket.io client's `'connect'` fires on every
   reconnect, so a listener added inside it piles up (`client.on('connect', () =>
@@ -193,6 +198,7 @@ from nodeleaklint.semantics.listener_removals import (
 from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.reachable import error_branch, in_function
+from nodeleaklint.semantics.registrars import Registrar, direct_calls, registrars
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.signals import signal_state
@@ -251,6 +257,100 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if finding is not None:
             yield finding
     yield from _implicit_listeners(ctx)
+    yield from _through_registrars(ctx)
+
+
+# -- listeners added through a function that registers its caller's listener ---------------
+def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
+    """``subscribe((t) => res.write(t))`` per request, where ``subscribe(fn)`` adds ``fn`` to
+    a process-lived emitter: the caller owns that listener, so it is judged here, at the
+    call (``semantics.registrars``)."""
+    model = ctx.model
+    for registrar in registrars(model):
+        for site in direct_calls(model, registrar.function):
+            finding = _registrar_finding(ctx, registrar, site)
+            if finding is not None:
+                yield finding
+
+
+def _registrar_finding(ctx: RuleContext, registrar: Registrar, site: CallSite) -> Finding | None:
+    model = ctx.model
+    caller = site.function
+    if caller is None or caller.repetition is not Repetition.REPEATING:
+        return None
+    if registrar.param >= len(site.args) or _within(caller, registrar.function):
+        return None
+    listener = unwrap(site.args[registrar.param])
+    if listener is None:
+        return None
+    if not is_function(listener):
+        binding = model.binding_of(listener) if listener.type == "identifier" else None
+        if binding is None or not _made_per_run(binding, caller):
+            return None
+        if _given_to_counterpart(model, registrar, binding):
+            return None
+    name = registrar.function.name or "the function"
+    shown = f"`{name}(…)`"
+    per = per_word(caller)
+    line = registrar.registration.node.start_point[0] + 1
+    headline = fit(
+        f"{shown} adds a new listener to {registrar.target} that nothing removes, one more {per}",
+        f"{shown} adds a listener that nothing removes, one more {per}",
+    )
+    undo = ", ".join(f"`{c.name}`" for c in registrar.counterparts if c.name)
+    removed = f"it is never given to {undo}" if undo else "nothing in this file removes it"
+    notes = [
+        sentence(
+            f"`{name}` adds its listener to the `'{registrar.event}'` listeners of "
+            f"{registrar.target} (line {line}); this call gives it a new function each time "
+            f"{caller.describe()} runs, and {removed}"
+        )
+    ]
+    evidence = Evidence(repetition=repetition_certainty(model, site), holder=ESTABLISHED)
+    return ctx.finding(
+        site.node,
+        headline,
+        confidence=confidence_of(evidence),
+        related=[ctx.related(registrar.registration.node, "the listener is added here")],
+        notes=notes,
+    )
+
+
+def _within(function: FunctionInfo, outer: FunctionInfo) -> bool:
+    current: FunctionInfo | None = function
+    while current is not None:
+        if current is outer:
+            return True
+        current = current.parent
+    return False
+
+
+def _made_per_run(binding: Binding, caller: FunctionInfo) -> bool:
+    """A local of ``caller`` (or of a function inside it) holding a function made there."""
+    function = binding.scope.function
+    init = unwrap(binding.init)
+    return (
+        function is not None
+        and _within(function, caller)
+        and binding.kind is not BindingKind.PARAM
+        and not binding.is_reassigned
+        and is_function(init)
+    )
+
+
+def _given_to_counterpart(model: SemanticModel, registrar: Registrar, binding: Binding) -> bool:
+    """Whether the listener is handed to one of the registrar's counterparts anywhere."""
+    for counterpart in registrar.counterparts:
+        for call in direct_calls(model, counterpart):
+            for argument in call.args:
+                node = unwrap(argument)
+                if (
+                    node is not None
+                    and node.type == "identifier"
+                    and model.binding_of(node) is binding
+                ):
+                    return True
+    return False
 
 
 # -- listeners Node adds for a callback argument --------------------------------------------

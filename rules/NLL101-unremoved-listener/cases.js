@@ -1256,3 +1256,26 @@ function createGuardedProxyServer(backend) {
   });
 }
 module.exports.createGuardedProxyServer = createGuardedProxyServer;
+
+// A function that adds its caller's listener to a shared emitter: the caller owns that
+// listener, so the call is judged. Per request with a new function and no counterpart call,
+// one more listener stays on `ticks` per request.
+const ticks = new EventEmitter();
+function onTick(listener) {
+  ticks.on('tick', listener);
+}
+function offTick(listener) {
+  ticks.off('tick', listener);
+}
+app.get('/ticks', (req, res) => {
+  // ruleid: NLL101
+  onTick((t) => res.write(`tick ${t}\n`));
+});
+app.get('/ticks-cleaned', (req, res) => {
+  const listener = (t) => res.write(`tick ${t}\n`);
+  // ok: NLL101 -- handed to the counterpart when the request ends
+  onTick(listener);
+  req.on('close', () => offTick(listener));
+});
+// ok: NLL101 -- once, at start-up
+onTick((t) => console.log(t));

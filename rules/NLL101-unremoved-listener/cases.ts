@@ -645,3 +645,25 @@ export function createGuardedProxyServer(): unknown {
     }
   });
 }
+
+// A function that adds its caller's listener to a shared emitter: the caller owns that
+// listener, so the call is judged.
+const ticks = new EventEmitter();
+function onTick(listener: (t: number) => void): void {
+  ticks.on('tick', listener);
+}
+function offTick(listener: (t: number) => void): void {
+  ticks.off('tick', listener);
+}
+export function tickStream(req: Request, res: Response): void {
+  // ruleid: NLL101
+  onTick((t: number) => res.write(`tick ${t}\n`));
+}
+export function cleanedTickStream(req: Request, res: Response): void {
+  const listener = (t: number): void => {
+    res.write(`tick ${t}\n`);
+  };
+  // ok: NLL101 -- handed to the counterpart when the request ends
+  onTick(listener);
+  req.on('close', () => offTick(listener));
+}
