@@ -432,6 +432,23 @@ def test_what_a_function_of_another_file_returns_keeps_its_lifetime() -> None:
     assert [f for f in findings(listener, context=False) if f.rule == "NLL101"] == []
 
 
+def test_a_listener_added_through_a_registrar_of_another_file_is_judged_at_the_call() -> None:
+    # ``bus.js`` exports subscribe(fn) / unsubscribe(fn) over a module-level emitter: the
+    # caller owns the listener, so the calls are judged — the server hands its listener to
+    # unsubscribe when the request closes, the feed (run per request from the server) never.
+    project = PROJECTS / "registrar"
+    found = [f for f in findings(project) if f.rule == "NLL101"]
+    assert [(Path(f.path).name, f.span.line) for f in found] == [("feed.js", 4)]
+    [feed] = found
+    assert feed.confidence is Confidence.HIGH
+    assert "`events.subscribe(…)`" in feed.message and "(in `" in whole(feed)
+    added = feed.related[0]
+    assert (Path(added.path or "").name, added.span.line) == ("bus.js", 7)
+    # The file alone cannot tell what subscribe does.
+    alone = findings(project / "src" / "feed.js", context=False)
+    assert [f for f in alone if f.rule == "NLL101"] == []
+
+
 def test_a_call_behind_a_lazy_initialisation_latch_runs_once(tmp_path: Path) -> None:
     project = tmp_path / "lazy"
     shutil.copytree(PROJECTS / "lazy", project)

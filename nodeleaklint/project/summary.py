@@ -15,11 +15,11 @@ from nodeleaklint.semantics.stream_facts import StreamInfo
 
 if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
     from nodeleaklint.parsing import Node
-    from nodeleaklint.semantics.exports import Use
+    from nodeleaklint.semantics.exports import Export, Use
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 11
+SUMMARY_FORMAT = 12
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,10 @@ class ExportFact:
     # fresh client: (how callers get it, "new" / "call"; the words for it; the methods
     # that close it; whether the instance opens it only when a method needs it).
     resource: tuple[str, str, tuple[str, ...], bool] | None = None
+    # A function that adds its caller's listener to a process-lived emitter: (which
+    # parameter, the event, the words for the emitter, the line of the registration, the
+    # exports of this file that remove such a listener again).
+    registrar: tuple[int, str, str, int, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class FileSummary:
                     fact.returns,
                     fact.stream.to_data() if fact.stream is not None else None,
                     _resource_data(fact.resource),
+                    _registrar_data(fact.registrar),
                 ]
                 for name, fact in self.exports.items()
             },
@@ -144,6 +149,7 @@ class FileSummary:
                     None if returns is None else str(returns),
                     None if stream is None else StreamInfo.from_data(stream),
                     _resource_fact(resource),
+                    _registrar_fact(registrar),
                 )
                 for name, (
                     function,
@@ -156,6 +162,7 @@ class FileSummary:
                     returns,
                     stream,
                     resource,
+                    registrar,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -208,6 +215,20 @@ def _resource_fact(data: Any) -> tuple[str, str, tuple[str, ...], bool] | None:
     return str(how), str(words), tuple(str(r) for r in releases), bool(lazy)
 
 
+def _registrar_data(registrar: tuple[int, str, str, int, tuple[str, ...]] | None) -> Any:
+    if registrar is None:
+        return None
+    param, event, target, line, counterparts = registrar
+    return [param, event, target, line, list(counterparts)]
+
+
+def _registrar_fact(data: Any) -> tuple[int, str, str, int, tuple[str, ...]] | None:
+    if data is None:
+        return None
+    param, event, target, line, counterparts = data
+    return int(param), str(event), str(target), int(line), tuple(str(c) for c in counterparts)
+
+
 def data_digest(data: dict[str, Any]) -> str:
     """The digest of a summary stored as ``data`` (``FileSummary.to_data``)."""
     text = json.dumps(data, separators=(",", ":"), sort_keys=True)
@@ -249,6 +270,7 @@ def summarize(model: SemanticModel) -> FileSummary:
             _returns(model, function),
             returned_stream(model, function.node) if function is not None else None,
             _resource(model, function, export.class_name),
+            _registrar(model, function, exports),
         )
     imports = module_imports(facts)
     for binding, target in imports.items():
@@ -297,6 +319,26 @@ def _resource(
     if handed is None:
         return None
     return handed.how, handed.words, handed.releases, handed.lazy
+
+
+def _registrar(
+    model: SemanticModel, function: FunctionInfo | None, exports: list[Export]
+) -> tuple[int, str, str, int, tuple[str, ...]] | None:
+    """What an exported function that adds its caller's listener to a process-lived emitter
+    hands its callers in other files (``semantics.registrars``)."""
+    from nodeleaklint.semantics.registrars import registrars
+
+    if function is None:
+        return None
+    for registrar in registrars(model):
+        if registrar.function is function:
+            undoing = {c.node.id for c in registrar.counterparts}
+            names = tuple(
+                e.name for e in exports if e.function is not None and e.function.node.id in undoing
+            )
+            line = registrar.registration.node.start_point[0] + 1
+            return registrar.param, registrar.event, registrar.target, line, names
+    return None
 
 
 # Lifetimes an argument hands on to a parameter in another file (the others stay unknown).

@@ -268,6 +268,7 @@ class ProjectView:
             if stream is not None:
                 facts.streams[local] = stream
             facts.resources.update(self._handed_resources(path, local, source, name))
+            facts.registrars.update(self._registering(path, summary, local, source, name))
         for (where, class_name, method), callers in self.method_callers.items():
             if where != path:
                 continue
@@ -325,6 +326,41 @@ class ProjectView:
             return None
         display = self.displays.get(target[0], os.path.basename(target[0]))
         return f"{fact.returns} (in `{display}`)"
+
+    def _registering(
+        self, importer: str, summary: FileSummary, local: str, source: str, name: str
+    ) -> dict[str, tuple[int, str, str, int, str, tuple[str, ...]]]:
+        """Imported functions that add their caller's listener to a process-lived emitter,
+        as the importer calls them, with their counterparts as the importer calls them."""
+        module = self.resolver.resolve(source, importer)
+        exported = self.summaries.get(module) if module is not None else None
+        if module is None or exported is None:
+            return {}
+        wanted = list(exported.exports) if name == NAMESPACE else [name]
+        found: dict[str, tuple[int, str, str, int, str, tuple[str, ...]]] = {}
+        for export in wanted:
+            target = self._definition(module, export, 0, set())
+            fact = self.summaries[target[0]].exports.get(target[1]) if target else None
+            if target is None or fact is None or fact.registrar is None:
+                continue
+            param, event, words, line, counterparts = fact.registrar
+            called = local if name != NAMESPACE else f"{local}.{export}"
+            undo = tuple(self._as_called(importer, summary, module, c) for c in counterparts)
+            shown = self._shown(target[0])
+            words = f"{words} (in `{shown}`)"
+            found[called] = (param, event, words, line, shown, tuple(u for u in undo if u))
+        return found
+
+    def _as_called(self, importer: str, summary: FileSummary, module: str, export: str) -> str:
+        """How ``importer`` calls ``export`` of ``module`` ("" when it does not import it)."""
+        for local, (source, name) in summary.imports.items():
+            if self.resolver.resolve(source, importer) != module:
+                continue
+            if name == NAMESPACE:
+                return f"{local}.{export}"
+            if name == export:
+                return local
+        return ""
 
     def _handed_resources(
         self, importer: str, local: str, source: str, name: str

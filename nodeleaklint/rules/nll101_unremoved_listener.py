@@ -55,7 +55,9 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   (`function onTick(fn) { ticks.on('tick', fn) }`) is judged where it is called, as
   `ticks.on` would be: a call in code that repeats, given a new function each time
   (inline, or a local made in that run) that is never handed to a counterpart (a function
-  that passes its parameter to `ticks.off('tick', …)`), adds one listener per run.
+  that passes its parameter to `ticks.off('tick', …)`), adds one listener per run. With the
+  project in view the registrar may be in another file (a shared event-bus module): its
+  counterparts are matched as the calling file imports them.
 - **Framework lifecycles** (the table in the main README, extendable with
   `[frameworks.<name>]`): an MQTT or socket.io client's `'connect'` fires on every
   reconnect, so a listener added inside it piles up (`client.on('connect', () =>
@@ -164,10 +166,11 @@ listener, or the success path, that calls the same completion); a removal inside
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
-from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity
+from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity, Span
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
@@ -198,7 +201,7 @@ from nodeleaklint.semantics.listener_removals import (
 from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.reachable import error_branch, in_function
-from nodeleaklint.semantics.registrars import Registrar, direct_calls, registrars
+from nodeleaklint.semantics.registrars import direct_calls, registrars
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.signals import signal_state
@@ -261,48 +264,83 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # -- listeners added through a function that registers its caller's listener ---------------
+@dataclass(frozen=True)
+class _Adds:
+    """A function that adds its caller's listener to a process-lived emitter, as a call of
+    it sees it: ``name(…)`` passes argument ``param`` to ``event`` listeners of ``target``
+    (at ``added``); ``undoes`` says whether a local listener is handed to a counterpart
+    (named ``counterparts``) that removes it."""
+
+    name: str
+    param: int
+    event: str
+    target: str
+    added: RelatedLocation
+    undoes: Callable[[Binding], bool]
+    counterparts: tuple[str, ...]
+
+
 def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
     """``subscribe((t) => res.write(t))`` per request, where ``subscribe(fn)`` adds ``fn`` to
     a process-lived emitter: the caller owns that listener, so it is judged here, at the
-    call (``semantics.registrars``)."""
+    call (``semantics.registrars``; through the project view when ``subscribe`` is in
+    another file)."""
     model = ctx.model
     for registrar in registrars(model):
+        adds = _Adds(
+            registrar.function.name or "the function",
+            registrar.param,
+            registrar.event,
+            registrar.target,
+            ctx.related(registrar.registration.node, "the listener is added here"),
+            partial(_given_to_counterpart, model, registrar.counterparts),
+            tuple(c.name for c in registrar.counterparts if c.name),
+        )
         for site in direct_calls(model, registrar.function):
-            finding = _registrar_finding(ctx, registrar, site)
-            if finding is not None:
-                yield finding
+            if not _within(site.function, registrar.function):
+                finding = _registrar_finding(ctx, adds, site)
+                if finding is not None:
+                    yield finding
+    imported = model.imported_registrars
+    for call in model.calls if imported else ():
+        fact = imported.get(text(unwrap(call.callee))) if not call.is_new else None
+        if fact is None:
+            continue
+        param, event, target, line, where, counterparts = fact
+        added = RelatedLocation(Span(line, 1, line, 1), "the listener is added here", where)
+        undoes = partial(_handed_to_call, model, frozenset(counterparts))
+        adds = _Adds(text(unwrap(call.callee)), param, event, target, added, undoes, counterparts)
+        finding = _registrar_finding(ctx, adds, call)
+        if finding is not None:
+            yield finding
 
 
-def _registrar_finding(ctx: RuleContext, registrar: Registrar, site: CallSite) -> Finding | None:
+def _registrar_finding(ctx: RuleContext, adds: _Adds, site: CallSite) -> Finding | None:
     model = ctx.model
     caller = site.function
     if caller is None or caller.repetition is not Repetition.REPEATING:
         return None
-    if registrar.param >= len(site.args) or _within(caller, registrar.function):
+    if adds.param >= len(site.args):
         return None
-    listener = unwrap(site.args[registrar.param])
+    listener = unwrap(site.args[adds.param])
     if listener is None:
         return None
     if not is_function(listener):
         binding = model.binding_of(listener) if listener.type == "identifier" else None
-        if binding is None or not _made_per_run(binding, caller):
+        if binding is None or not _made_per_run(binding, caller) or adds.undoes(binding):
             return None
-        if _given_to_counterpart(model, registrar, binding):
-            return None
-    name = registrar.function.name or "the function"
-    shown = f"`{name}(…)`"
+    shown = f"`{adds.name}(…)`"
     per = per_word(caller)
-    line = registrar.registration.node.start_point[0] + 1
     headline = fit(
-        f"{shown} adds a new listener to {registrar.target} that nothing removes, one more {per}",
+        f"{shown} adds a new listener to {adds.target} that nothing removes, one more {per}",
         f"{shown} adds a listener that nothing removes, one more {per}",
     )
-    undo = ", ".join(f"`{c.name}`" for c in registrar.counterparts if c.name)
-    removed = f"it is never given to {undo}" if undo else "nothing in this file removes it"
+    undo = ", ".join(f"`{name}`" for name in adds.counterparts)
+    removed = f"it is never given to {undo}" if undo else "nothing in view removes it"
     notes = [
         sentence(
-            f"`{name}` adds its listener to the `'{registrar.event}'` listeners of "
-            f"{registrar.target} (line {line}); this call gives it a new function each time "
+            f"`{adds.name}` adds its listener to the `'{adds.event}'` listeners of "
+            f"{adds.target}; this call gives it a new function each time "
             f"{caller.describe()} runs, and {removed}"
         )
     ]
@@ -311,12 +349,25 @@ def _registrar_finding(ctx: RuleContext, registrar: Registrar, site: CallSite) -
         site.node,
         headline,
         confidence=confidence_of(evidence),
-        related=[ctx.related(registrar.registration.node, "the listener is added here")],
+        related=[adds.added],
         notes=notes,
     )
 
 
-def _within(function: FunctionInfo, outer: FunctionInfo) -> bool:
+def _handed_to_call(model: SemanticModel, callees: frozenset[str], binding: Binding) -> bool:
+    """Whether ``binding`` is an argument of a call of one of ``callees`` (as called)."""
+    for call in model.calls:
+        if text(unwrap(call.callee)) in callees and any(
+            (node := unwrap(a)) is not None
+            and node.type == "identifier"
+            and model.binding_of(node) is binding
+            for a in call.args
+        ):
+            return True
+    return False
+
+
+def _within(function: FunctionInfo | None, outer: FunctionInfo) -> bool:
     current: FunctionInfo | None = function
     while current is not None:
         if current is outer:
@@ -338,9 +389,11 @@ def _made_per_run(binding: Binding, caller: FunctionInfo) -> bool:
     )
 
 
-def _given_to_counterpart(model: SemanticModel, registrar: Registrar, binding: Binding) -> bool:
+def _given_to_counterpart(
+    model: SemanticModel, counterparts: tuple[FunctionInfo, ...], binding: Binding
+) -> bool:
     """Whether the listener is handed to one of the registrar's counterparts anywhere."""
-    for counterpart in registrar.counterparts:
+    for counterpart in counterparts:
         for call in direct_calls(model, counterpart):
             for argument in call.args:
                 node = unwrap(argument)

@@ -97,6 +97,11 @@ class SemanticModel:
     imported_resources: dict[str, tuple[str, str, tuple[str, ...], bool, str]] = field(
         default_factory=dict
     )
+    # Imported function, as called (``subscribe``) -> how it adds its caller's listener to
+    # a process-lived emitter of another file (``ProjectFacts.registrars``).
+    imported_registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...]]] = field(
+        default_factory=dict
+    )
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -156,6 +161,7 @@ class SemanticModel:
             called_from=called_from,
             imported_streams=dict(project.streams) if project else {},
             imported_resources=dict(project.resources) if project else {},
+            imported_registrars=dict(project.registrars) if project else {},
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:

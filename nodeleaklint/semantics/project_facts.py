@@ -41,10 +41,13 @@ class ProjectFacts:
     names, for related locations.
     in code that runs again and again. ``streams``: imported local name -> the Node stream
     that function of another file returns ("a `Transform` stream", holding no OS handle).
-    ``resources``: imported class or function as called here (``DbAbstraction``,
-    ``db.DbAbstraction``) -> what ``new X()`` / ``f()`` hands over to be closed: (how it is
-    acquired, "new" / "call"; the words for it; the methods that close it; whether the
-    instance opens it lazily; the file it is defined in, as shown).
+    ``registrars``: imported function as called here (``subscribe``, ``bus.subscribe``) ->
+    (the parameter it adds as a listener, the event, the words for the process-lived
+    emitter, the line of the registration, the file it is in, as shown, and its
+    counterparts as called here). ``resources``: imported class or function as called
+    here (``DbAbstraction``, ``db.DbAbstraction``) -> what ``new X()`` / ``f()`` hands over
+    to be closed: (how it is acquired, "new" / "call"; the words for it; the methods that
+    close it; whether the instance opens it lazily; the file it is defined in, as shown).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -58,6 +61,9 @@ class ProjectFacts:
     places: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     streams: dict[str, StreamInfo] = field(default_factory=dict)
     resources: dict[str, tuple[str, str, tuple[str, ...], bool, str]] = field(default_factory=dict)
+    registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...]]] = field(
+        default_factory=dict
+    )
 
     def __bool__(self) -> bool:
         return bool(
@@ -71,6 +77,7 @@ class ProjectFacts:
             or self.returns
             or self.streams
             or self.resources
+            or self.registrars
         )
 
     def only_lowers(self) -> bool:
@@ -88,6 +95,7 @@ class ProjectFacts:
             or self.returns
             or self.streams
             or self.resources
+            or self.registrars
         )
 
     def key(self) -> str:
@@ -114,6 +122,17 @@ class ProjectFacts:
                     [name, how, words, list(releases), lazy, where]
                     for name, (how, words, releases, lazy, where) in self.resources.items()
                 ),
+                sorted(
+                    [name, param, event, target, line, where, list(counterparts)]
+                    for name, (
+                        param,
+                        event,
+                        target,
+                        line,
+                        where,
+                        counterparts,
+                    ) in self.registrars.items()
+                ),
             ]
         )
 
@@ -133,6 +152,7 @@ class ProjectFacts:
             places,
             streams,
             resources,
+            registrars,
         ) = json.loads(text)
         return cls(
             calls={
@@ -160,5 +180,16 @@ class ProjectFacts:
                     str(where),
                 )
                 for name, how, words, releases, lazy, where in resources
+            },
+            registrars={
+                str(name): (
+                    int(param),
+                    str(event),
+                    str(target),
+                    int(line),
+                    str(where),
+                    tuple(str(c) for c in counterparts),
+                )
+                for name, param, event, target, line, where, counterparts in registrars
             },
         )
