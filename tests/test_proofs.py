@@ -76,6 +76,11 @@ CHECKS: dict[str, list[Check]] = {
         # req.socket.setTimeout(ms, cb) per request on one keep-alive socket, 30 requests
         ("keepalive.flagged.growth", ">=", 28),
         ("keepalive.fixed.growth", "<=", 0),
+        # a registrar (subscribe(fn) over the module-level emitter) per request
+        ("registrar.flagged.growth", ">=", 270),
+        ("registrar.flagged.retained_mb.growth", ">=", 9),
+        ("registrar.fixed.growth", "<=", 0),
+        ("registrar.fixed.retained_mb.growth", "<=", 2),
     ],
     "NLL102": [
         # listeners leaked with no MaxListenersExceededWarning (n = 60)

@@ -50,6 +50,24 @@ function handleFixed(_req, res) {
   res.end();
 }
 
+// REGISTRAR: a function that adds its caller's listener to the module-level emitter (an
+// event-bus module's subscribe/unsubscribe). FLAGGED: the handler calls subscribe with a
+// new function per request and never unsubscribe; FIXED: unsubscribe when the response
+// closes.
+function subscribe(listener) {
+  bus.on('tick', listener);
+}
+function unsubscribe(listener) {
+  bus.off('tick', listener);
+}
+function handleSubscribe(_req, res, cleanUp) {
+  const body = Buffer.alloc(BODY_BYTES, 3);
+  const onTick = () => body.length;
+  subscribe(onTick);
+  if (cleanUp) res.on('close', () => unsubscribe(onTick));
+  res.end();
+}
+
 // FLAGGED: once('error') per query on the long-lived pool; 'error' never fires.
 async function queryOnceErrorFlagged() {
   const scratch = Buffer.alloc(BODY_BYTES, 2);
@@ -261,6 +279,8 @@ const phases = {
   mismatch_fixed: () => measure(bus, 'update', () => watchOnce(true)),
   reconnect_flagged: () => reconnectPhase(true),
   reconnect_fixed: () => reconnectPhase(false),
+  registrar_flagged: () => measure(bus, 'tick', () => handleSubscribe({}, fakeResponse(), false)),
+  registrar_fixed: () => measure(bus, 'tick', () => handleSubscribe({}, fakeResponse(), true)),
   keepalive_flagged: () => keepAlivePhase(true),
   keepalive_fixed: () => keepAlivePhase(false),
 };
@@ -292,6 +312,8 @@ main({
     line("fixed:   off(e, the bound fn kept)", r.mismatch_fixed),
     line(`flagged: ${RETRIES} x socket.connect(p, h, cb)`, r.reconnect_flagged),
     line(`fixed:   ${RETRIES} x socket.connect(p, h)`, r.reconnect_fixed),
+    line("flagged: subscribe(h), no unsubscribe", r.registrar_flagged),
+    line("fixed:   unsubscribe(h) on close", r.registrar_fixed),
     line(`flagged: ${RETRIES} x req.socket.setTimeout(ms, cb)`, r.keepalive_flagged),
     line(`fixed:   ${RETRIES} x setTimeout(ms) + off on finish`, r.keepalive_fixed),
   ],
@@ -303,5 +325,6 @@ main({
     mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
     reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },
     keepalive: { flagged: r.keepalive_flagged, fixed: r.keepalive_fixed, requests: RETRIES },
+    registrar: { flagged: r.registrar_flagged, fixed: r.registrar_fixed },
   }),
 });
