@@ -356,13 +356,17 @@ def _registrar_finding(ctx: RuleContext, adds: _Adds, site: CallSite) -> Finding
 
 def _handed_to_call(model: SemanticModel, callees: frozenset[str], binding: Binding) -> bool:
     """Whether ``binding`` is an argument of a call of one of ``callees`` (as called)."""
-    for call in model.calls:
-        if text(unwrap(call.callee)) in callees and any(
-            (node := unwrap(a)) is not None
-            and node.type == "identifier"
-            and model.binding_of(node) is binding
-            for a in call.args
-        ):
+    return any(
+        text(unwrap(call.callee)) in callees and _passes(model, call, binding)
+        for call in model.calls
+    )
+
+
+def _passes(model: SemanticModel, call: CallSite, binding: Binding) -> bool:
+    """Whether ``call`` is given ``binding`` as one of its arguments."""
+    for argument in call.args:
+        node = unwrap(argument)
+        if node is not None and node.type == "identifier" and model.binding_of(node) is binding:
             return True
     return False
 
@@ -393,17 +397,11 @@ def _given_to_counterpart(
     model: SemanticModel, counterparts: tuple[FunctionInfo, ...], binding: Binding
 ) -> bool:
     """Whether the listener is handed to one of the registrar's counterparts anywhere."""
-    for counterpart in counterparts:
-        for call in direct_calls(model, counterpart):
-            for argument in call.args:
-                node = unwrap(argument)
-                if (
-                    node is not None
-                    and node.type == "identifier"
-                    and model.binding_of(node) is binding
-                ):
-                    return True
-    return False
+    return any(
+        _passes(model, call, binding)
+        for counterpart in counterparts
+        for call in direct_calls(model, counterpart)
+    )
 
 
 # -- listeners Node adds for a callback argument --------------------------------------------
