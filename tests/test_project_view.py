@@ -435,7 +435,8 @@ def test_what_a_function_of_another_file_returns_keeps_its_lifetime() -> None:
 def test_a_listener_added_through_a_registrar_of_another_file_is_judged_at_the_call() -> None:
     # ``bus.js`` exports subscribe(fn) / unsubscribe(fn) over a module-level emitter: the
     # caller owns the listener, so the calls are judged — the server hands its listener to
-    # unsubscribe when the request closes, the feed (run per request from the server) never.
+    # unsubscribe when the request closes, the watcher keeps the disposer watch returns, the
+    # feed (run per request from the server) never removes its listener.
     project = PROJECTS / "registrar"
     found = [f for f in findings(project) if f.rule == "NLL101"]
     assert [(Path(f.path).name, f.span.line) for f in found] == [("feed.js", 4)]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 12
+SUMMARY_FORMAT = 13
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,9 @@ class ExportFact:
     resource: tuple[str, str, tuple[str, ...], bool] | None = None
     # A function that adds its caller's listener to a process-lived emitter: (which
     # parameter, the event, the words for the emitter, the line of the registration, the
-    # exports of this file that remove such a listener again).
-    registrar: tuple[int, str, str, int, tuple[str, ...]] | None = None
+    # exports of this file that remove such a listener again, whether it returns a way to
+    # remove it).
+    registrar: tuple[int, str, str, int, tuple[str, ...], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -215,18 +216,19 @@ def _resource_fact(data: Any) -> tuple[str, str, tuple[str, ...], bool] | None:
     return str(how), str(words), tuple(str(r) for r in releases), bool(lazy)
 
 
-def _registrar_data(registrar: tuple[int, str, str, int, tuple[str, ...]] | None) -> Any:
+def _registrar_data(registrar: tuple[int, str, str, int, tuple[str, ...], bool] | None) -> Any:
     if registrar is None:
         return None
-    param, event, target, line, counterparts = registrar
-    return [param, event, target, line, list(counterparts)]
+    param, event, target, line, counterparts, disposes = registrar
+    return [param, event, target, line, list(counterparts), disposes]
 
 
-def _registrar_fact(data: Any) -> tuple[int, str, str, int, tuple[str, ...]] | None:
+def _registrar_fact(data: Any) -> tuple[int, str, str, int, tuple[str, ...], bool] | None:
     if data is None:
         return None
-    param, event, target, line, counterparts = data
-    return int(param), str(event), str(target), int(line), tuple(str(c) for c in counterparts)
+    param, event, target, line, counterparts, disposes = data
+    undo = tuple(str(c) for c in counterparts)
+    return int(param), str(event), str(target), int(line), undo, bool(disposes)
 
 
 def data_digest(data: dict[str, Any]) -> str:
@@ -323,7 +325,7 @@ def _resource(
 
 def _registrar(
     model: SemanticModel, function: FunctionInfo | None, exports: list[Export]
-) -> tuple[int, str, str, int, tuple[str, ...]] | None:
+) -> tuple[int, str, str, int, tuple[str, ...], bool] | None:
     """What an exported function that adds its caller's listener to a process-lived emitter
     hands its callers in other files (``semantics.registrars``)."""
     from nodeleaklint.semantics.registrars import registrars
@@ -337,7 +339,8 @@ def _registrar(
                 e.name for e in exports if e.function is not None and e.function.node.id in undoing
             )
             line = registrar.registration.node.start_point[0] + 1
-            return registrar.param, registrar.event, registrar.target, line, names
+            found = registrar.param, registrar.event, registrar.target, line, names
+            return (*found, registrar.disposes)
     return None
 
 

@@ -329,7 +329,7 @@ class ProjectView:
 
     def _registering(
         self, importer: str, summary: FileSummary, local: str, source: str, name: str
-    ) -> dict[str, tuple[int, str, str, int, str, tuple[str, ...]]]:
+    ) -> dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]]:
         """Imported functions that add their caller's listener to a process-lived emitter,
         as the importer calls them, with their counterparts as the importer calls them."""
         module = self.resolver.resolve(source, importer)
@@ -337,18 +337,19 @@ class ProjectView:
         if module is None or exported is None:
             return {}
         wanted = list(exported.exports) if name == NAMESPACE else [name]
-        found: dict[str, tuple[int, str, str, int, str, tuple[str, ...]]] = {}
+        found: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = {}
         for export in wanted:
             target = self._definition(module, export, 0, set())
             fact = self.summaries[target[0]].exports.get(target[1]) if target else None
             if target is None or fact is None or fact.registrar is None:
                 continue
-            param, event, words, line, counterparts = fact.registrar
+            param, event, words, line, counterparts, disposes = fact.registrar
             called = local if name != NAMESPACE else f"{local}.{export}"
             undo = tuple(self._as_called(importer, summary, module, c) for c in counterparts)
             shown = self._shown(target[0])
             words = f"{words} (in `{shown}`)"
-            found[called] = (param, event, words, line, shown, tuple(u for u in undo if u))
+            kept = tuple(u for u in undo if u)
+            found[called] = (param, event, words, line, shown, kept, disposes)
         return found
 
     def _as_called(self, importer: str, summary: FileSummary, module: str, export: str) -> str:

@@ -201,7 +201,7 @@ from nodeleaklint.semantics.listener_removals import (
 from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.reachable import error_branch, in_function
-from nodeleaklint.semantics.registrars import direct_calls, registrars
+from nodeleaklint.semantics.registrars import direct_calls, registrars, result_kept
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.signals import signal_state
@@ -278,6 +278,7 @@ class _Adds:
     added: RelatedLocation
     undoes: Callable[[Binding], bool]
     counterparts: tuple[str, ...]
+    disposes: bool = False  # it returns a disposer: a caller keeping its result can remove
 
 
 def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
@@ -295,6 +296,7 @@ def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
             ctx.related(registrar.registration.node, "the listener is added here"),
             partial(_given_to_counterpart, model, registrar.counterparts),
             tuple(c.name for c in registrar.counterparts if c.name),
+            registrar.disposes,
         )
         for site in direct_calls(model, registrar.function):
             if not _within(site.function, registrar.function):
@@ -306,10 +308,11 @@ def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
         fact = imported.get(text(unwrap(call.callee))) if not call.is_new else None
         if fact is None:
             continue
-        param, event, target, line, where, counterparts = fact
+        param, event, target, line, where, counterparts, disposes = fact
         added = RelatedLocation(Span(line, 1, line, 1), "the listener is added here", where)
         undoes = partial(_handed_to_call, model, frozenset(counterparts))
-        adds = _Adds(text(unwrap(call.callee)), param, event, target, added, undoes, counterparts)
+        name = text(unwrap(call.callee))
+        adds = _Adds(name, param, event, target, added, undoes, counterparts, disposes)
         finding = _registrar_finding(ctx, adds, call)
         if finding is not None:
             yield finding
@@ -320,7 +323,7 @@ def _registrar_finding(ctx: RuleContext, adds: _Adds, site: CallSite) -> Finding
     caller = site.function
     if caller is None or caller.repetition is not Repetition.REPEATING:
         return None
-    if adds.param >= len(site.args):
+    if adds.param >= len(site.args) or (adds.disposes and result_kept(site)):
         return None
     listener = unwrap(site.args[adds.param])
     if listener is None:
@@ -336,7 +339,10 @@ def _registrar_finding(ctx: RuleContext, adds: _Adds, site: CallSite) -> Finding
         f"{shown} adds a listener that nothing removes, one more {per}",
     )
     undo = ", ".join(f"`{name}`" for name in adds.counterparts)
-    removed = f"it is never given to {undo}" if undo else "nothing in view removes it"
+    if adds.disposes:
+        removed = "the function it returns to remove it is dropped"
+    else:
+        removed = f"it is never given to {undo}" if undo else "nothing in view removes it"
     notes = [
         sentence(
             f"`{adds.name}` adds its listener to the `'{adds.event}'` listeners of "

@@ -99,7 +99,7 @@ class SemanticModel:
     )
     # Imported function, as called (``subscribe``) -> how it adds its caller's listener to
     # a process-lived emitter of another file (``ProjectFacts.registrars``).
-    imported_registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...]]] = field(
+    imported_registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
 

@@ -43,11 +43,12 @@ class ProjectFacts:
     that function of another file returns ("a `Transform` stream", holding no OS handle).
     ``registrars``: imported function as called here (``subscribe``, ``bus.subscribe``) ->
     (the parameter it adds as a listener, the event, the words for the process-lived
-    emitter, the line of the registration, the file it is in, as shown, and its
-    counterparts as called here). ``resources``: imported class or function as called
-    here (``DbAbstraction``, ``db.DbAbstraction``) -> what ``new X()`` / ``f()`` hands over
-    to be closed: (how it is acquired, "new" / "call"; the words for it; the methods that
-    close it; whether the instance opens it lazily; the file it is defined in, as shown).
+    emitter, the line of the registration, the file it is in, as shown, its counterparts
+    as called here, and whether it returns a disposer). ``resources``: imported class or
+    function as called here (``DbAbstraction``, ``db.DbAbstraction``) -> what ``new X()`` /
+    ``f()`` hands over to be closed: (how it is acquired, "new" / "call"; the words for it;
+    the methods that close it; whether the instance opens it lazily; the file it is defined
+    in, as shown).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -61,7 +62,7 @@ class ProjectFacts:
     places: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     streams: dict[str, StreamInfo] = field(default_factory=dict)
     resources: dict[str, tuple[str, str, tuple[str, ...], bool, str]] = field(default_factory=dict)
-    registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...]]] = field(
+    registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
 
@@ -123,7 +124,7 @@ class ProjectFacts:
                     for name, (how, words, releases, lazy, where) in self.resources.items()
                 ),
                 sorted(
-                    [name, param, event, target, line, where, list(counterparts)]
+                    [name, param, event, target, line, where, list(counterparts), disposes]
                     for name, (
                         param,
                         event,
@@ -131,6 +132,7 @@ class ProjectFacts:
                         line,
                         where,
                         counterparts,
+                        disposes,
                     ) in self.registrars.items()
                 ),
             ]
@@ -189,7 +191,8 @@ class ProjectFacts:
                     int(line),
                     str(where),
                     tuple(str(c) for c in counterparts),
+                    bool(disposes),
                 )
-                for name, param, event, target, line, where, counterparts in registrars
+                for name, param, event, target, line, where, counterparts, disposes in registrars
             },
         )

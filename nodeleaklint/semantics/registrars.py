@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 class Registrar:
     """``function`` passes its parameter ``param`` to ``registration`` (``bus.on(event,
     p)``) on a process-lived emitter, described as ``target``; ``counterparts`` pass theirs
-    to a removal of the same event on the same emitter."""
+    to a removal of the same event on the same emitter; ``disposes``: the function itself
+    removes that parameter again somewhere (a returned disposer, ``() => bus.off(e, p)``),
+    so a caller that keeps what it returns can remove the listener."""
 
     function: FunctionInfo
     param: int
@@ -40,6 +42,7 @@ class Registrar:
     target: str
     registration: CallSite
     counterparts: tuple[FunctionInfo, ...]
+    disposes: bool
 
 
 def registrars(model: SemanticModel) -> list[Registrar]:
@@ -64,6 +67,7 @@ def registrars(model: SemanticModel) -> list[Registrar]:
                 holder.description,
                 call,
                 _counterparts(model, call, event),
+                _disposes(model, call, event, param),
             )
         )
     model.cache["registrars"] = found
@@ -101,6 +105,37 @@ def _counterparts(
         if _passed_parameter(model, removal) is not None and removal.function is not None:
             found.append(removal.function)
     return tuple(found)
+
+
+def _disposes(model: SemanticModel, registration: CallSite, event: str, param: int) -> bool:
+    """Whether the registering function (or a function inside it) removes the listener
+    parameter it registered from the same emitter."""
+    function = registration.function
+    assert function is not None
+    listener = function.params[param]
+    for removal in model.calls_named(*sorted(REMOVE_LISTENER_METHODS)):
+        inner = removal.function
+        while inner is not None and inner is not function:
+            inner = inner.parent
+        if inner is None or len(removal.args) < 2 or string_value(removal.args[0]) != event:
+            continue
+        handler = unwrap(removal.args[1])
+        if (
+            handler is not None
+            and handler.type == "identifier"
+            and model.binding_of(handler) is listener
+            and same_location(model, removal.obj, registration.obj)
+        ):
+            return True
+    return False
+
+
+def result_kept(call: CallSite) -> bool:
+    """Whether the value of ``call`` is used (assigned, returned, passed on), not dropped."""
+    parent = call.node.parent
+    while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
+        parent = parent.parent
+    return parent is not None and parent.type != "expression_statement"
 
 
 def direct_calls(model: SemanticModel, function: FunctionInfo) -> list[CallSite]:

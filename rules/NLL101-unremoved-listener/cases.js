@@ -1279,3 +1279,19 @@ app.get('/ticks-cleaned', (req, res) => {
 });
 // ok: NLL101 -- once, at start-up
 onTick((t) => console.log(t));
+
+// A registrar that returns its own disposer: a caller that keeps it can remove the listener;
+// one that drops it cannot.
+function watchTicks(listener) {
+  ticks.on('tick', listener);
+  return () => ticks.off('tick', listener);
+}
+app.get('/watch', (req, res) => {
+  // ok: NLL101 -- the disposer is kept and called when the request closes
+  const stop = watchTicks((t) => res.write(`tick ${t}\n`));
+  req.on('close', stop);
+});
+app.get('/watch-dropped', (req, res) => {
+  // ruleid: NLL101
+  watchTicks((t) => res.write(`tick ${t}\n`));
+});

@@ -667,3 +667,18 @@ export function cleanedTickStream(req: Request, res: Response): void {
   onTick(listener);
   req.on('close', () => offTick(listener));
 }
+
+// A registrar that returns its own disposer: a caller that keeps it can remove the listener.
+function watchTicks(listener: (t: number) => void): () => void {
+  ticks.on('tick', listener);
+  return () => ticks.off('tick', listener);
+}
+export function watchStream(req: Request, res: Response): void {
+  // ok: NLL101 -- the disposer is kept and called when the request closes
+  const stop = watchTicks((t: number) => res.write(`tick ${t}\n`));
+  req.on('close', stop);
+}
+export function droppedWatchStream(req: Request, res: Response): void {
+  // ruleid: NLL101
+  watchTicks((t: number) => res.write(`tick ${t}\n`));
+}

@@ -11,4 +11,10 @@ function unsubscribe(listener) {
   bus.off('tick', listener);
 }
 
-module.exports = { subscribe, unsubscribe };
+// watch adds its caller's listener and returns the way to remove it again.
+function watch(listener) {
+  bus.on('tick', listener);
+  return () => bus.off('tick', listener);
+}
+
+module.exports = { subscribe, unsubscribe, watch };

@@ -1,8 +1,13 @@
 const http = require('node:http');
 const { subscribe, unsubscribe } = require('./bus');
 const feed = require('./feed');
+const watcher = require('./watcher');
 
 http.createServer((req, res) => {
+  if (req.url === '/watch') {
+    watcher(req, res);
+    return;
+  }
   if (req.url === '/feed') {
     feed(req, res);
     return;
