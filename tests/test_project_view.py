@@ -450,6 +450,30 @@ def test_a_listener_added_through_a_registrar_of_another_file_is_judged_at_the_c
     assert [f for f in alone if f.rule == "NLL101"] == []
 
 
+def test_a_function_registered_as_a_callback_gets_nothing_from_the_registering_call(
+    tmp_path: Path,
+) -> None:
+    # ``io.use(middleware)`` hands the middleware to socket.io, which calls it per connection
+    # with that connection's socket: the arguments of ``io.use`` (the imported middleware,
+    # process-lived) are not what its parameters receive.
+    (tmp_path / "package.json").write_text('{"name": "app"}', "utf-8")
+    (tmp_path / "server.ts").write_text(
+        "import { Server } from 'socket.io';\n"
+        "import { middleware } from './middleware';\n"
+        "const io = new Server(8080);\n"
+        "io.use(middleware);\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "middleware.ts").write_text(
+        "export function middleware(socket: any, next: () => void) {\n"
+        "  socket.on('error', (err: Error) => console.error(err));\n"
+        "  next();\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    assert [f for f in findings(tmp_path) if f.rule == "NLL101"] == []
+
+
 def test_a_call_behind_a_lazy_initialisation_latch_runs_once(tmp_path: Path) -> None:
     project = tmp_path / "lazy"
     shutil.copytree(PROJECTS / "lazy", project)

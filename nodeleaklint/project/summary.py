@@ -350,8 +350,9 @@ _HANDED_ON = ("process-lived", "per-call")
 
 def _local(use: Use) -> bool:
     """A call into a file of the project for sure (a relative or absolute specifier): only
-    those pay for the lifetimes of their arguments."""
-    return not use.creates and use.target.source.startswith((".", "/"))
+    those pay for the lifetimes of their arguments. Not a registration (``io.use(f)``): the
+    arguments of ``io.use`` are not what ``f`` is given."""
+    return not use.creates and not use.registered and use.target.source.startswith((".", "/"))
 
 
 def _argument_lifetimes(model: SemanticModel, call: Node) -> tuple[tuple[str, str] | None, ...]:

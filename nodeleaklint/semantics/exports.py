@@ -83,6 +83,9 @@ class Use:
     via: str | None = None
     driven: bool = False  # the calling code runs per request, event or loop turn
     kept_locally: bool = False  # ``const x = new X()`` in a function: a local, not stored
+    # ``io.use(f)``: the import is handed to ``node`` as a callback, not called by it (the
+    # call's arguments are not what ``f``'s parameters receive).
+    registered: bool = False
 
     @property
     def creates(self) -> bool:
@@ -330,7 +333,15 @@ def _use_of(reference: Node, target: Import, callers: _Callers) -> Use | None:
         call = callers.facts.call_by_node.get(parent.parent.id)
         if call is not None and is_registration(call):
             reason = f"registered with {registration_label(call)}"
-            return Use(target, member, parent.parent, Repetition.REPEATING, reason, driven=True)
+            return Use(
+                target,
+                member,
+                parent.parent,
+                Repetition.REPEATING,
+                reason,
+                driven=True,
+                registered=True,
+            )
     if reference.id in callers.export_sites or position.id in callers.export_sites:
         return None  # a re-export: the module's exports record it
     # Passed on or stored (``{ handler: f }``, ``list.push(f)``): called from elsewhere, so
