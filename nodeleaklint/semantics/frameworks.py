@@ -156,6 +156,8 @@ FRAMEWORKS: tuple[Guarantee, ...] = (
     # ``'$destroy'`` is its teardown and fires once.
     Guarantee("angularjs", K, "link", Runs.PER_ELEMENT, within="directive"),
     Guarantee("angularjs", E, "$destroy", Runs.ONCE),
+    # Browsers: a document is parsed once, so ``'DOMContentLoaded'`` fires once per page.
+    Guarantee("dom", E, "DOMContentLoaded", Runs.ONCE),
     # CLIs: commander / yargs handlers run once per process.
     *_rows("commander", M, Runs.ONCE, ("action",), module="commander"),
     *_rows("yargs", M, Runs.ONCE, ("command",), module="yargs"),

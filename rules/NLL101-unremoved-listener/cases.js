@@ -1295,3 +1295,10 @@ app.get('/watch-dropped', (req, res) => {
   // ruleid: NLL101
   watchTicks((t) => res.write(`tick ${t}\n`));
 });
+
+// A page's start-up: 'DOMContentLoaded' fires once per page, so what it runs runs once.
+function initPage() {
+  // ok: NLL101 -- added once, when the page is ready
+  document.addEventListener('click', (event) => console.log(event.target));
+}
+document.addEventListener('DOMContentLoaded', initPage);

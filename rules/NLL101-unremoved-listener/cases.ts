@@ -682,3 +682,10 @@ export function droppedWatchStream(req: Request, res: Response): void {
   // ruleid: NLL101
   watchTicks((t: number) => res.write(`tick ${t}\n`));
 }
+
+// A page's start-up: 'DOMContentLoaded' fires once per page, so what it runs runs once.
+function initPage(): void {
+  // ok: NLL101 -- added once, when the page is ready
+  document.addEventListener('click', (event: MouseEvent) => console.log(event.target));
+}
+document.addEventListener('DOMContentLoaded', initPage);
