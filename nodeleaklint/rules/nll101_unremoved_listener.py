@@ -15,7 +15,9 @@ Listeners count as removed when the same target, event and handler (the same bin
 the same text) reach `off` / `removeListener` / `removeEventListener` on some path: directly,
 in a cleanup callback (`res.on('close')`, `req.on('close')`, `socket.on('close')` …), in a
 `finally`, or in a returned or stored disposer. `removeAllListeners(event)` on the target
-and a `{ signal }` option whose AbortController is aborted also count.
+and a `{ signal }` option whose AbortController is aborted also count, and so does a
+`removeAllListeners()` in a function that calls the registering one (a reconnect path that
+clears the client's listeners before setting them up again).
 
 Objects are understood in every form (`class`, ES5 constructors and prototype methods,
 `self = this`, `this[kSocket]` fields), and the code's own cleanup is evidence:
@@ -1446,10 +1448,26 @@ def _removed(
         return True
     if all_listener_removals(model, target, event, _cleanup_region(model, call, target)):
         return True
+    if _cleared_by_callers(model, call, target, event):
+        return True
     if _result_kept(call.node):
         return True  # `const off = bus.on(...)`: an API that returns its own disposer
     binding = handler.binding
     return binding is not None and _handler_escapes(model, binding)
+
+
+def _cleared_by_callers(model: SemanticModel, call: CallSite, target: Node, event: Node) -> bool:
+    """A function that calls the registering one also clears the target's listeners
+    (``obs.removeAllListeners(); await obs.connect(…); setupListeners()`` on every
+    reconnect): each run starts from a clean emitter, so the listeners do not pile up."""
+    function = call.function
+    if function is None:
+        return False
+    return any(
+        site.function is not None
+        and all_listener_removals(model, target, event, site.function.node)
+        for site in direct_calls(model, function)
+    )
 
 
 def _cleanup_region(model: SemanticModel, call: CallSite, target: Node) -> Node | None:

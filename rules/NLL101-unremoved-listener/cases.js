@@ -1302,3 +1302,29 @@ function initPage() {
   document.addEventListener('click', (event) => console.log(event.target));
 }
 document.addEventListener('DOMContentLoaded', initPage);
+
+// A reconnect path that clears the client's listeners before setting them up again: each
+// run starts from a clean emitter.
+const remote = new EventEmitter();
+function setupRemoteListeners() {
+  // ok: NLL101 -- the caller clears every listener before each setup
+  remote.on('scene-changed', (scene) => console.log(scene));
+}
+function reconnectRemote() {
+  remote.removeAllListeners();
+  setupRemoteListeners();
+  setTimeout(reconnectRemote, 10000);
+}
+module.exports.reconnectRemote = reconnectRemote;
+
+// Without the clear, every reconnect adds one more.
+const leakyRemote = new EventEmitter();
+function setupLeakyListeners() {
+  // ruleid: NLL101
+  leakyRemote.on('scene-changed', (scene) => console.log(scene));
+}
+function reconnectLeaky() {
+  setupLeakyListeners();
+  setTimeout(reconnectLeaky, 10000);
+}
+module.exports.reconnectLeaky = reconnectLeaky;

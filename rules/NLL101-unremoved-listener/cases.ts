@@ -689,3 +689,25 @@ function initPage(): void {
   document.addEventListener('click', (event: MouseEvent) => console.log(event.target));
 }
 document.addEventListener('DOMContentLoaded', initPage);
+
+// A reconnect path that clears the client's listeners before setting them up again.
+const remote = new EventEmitter();
+function setupRemoteListeners(): void {
+  // ok: NLL101 -- the caller clears every listener before each setup
+  remote.on('scene-changed', (scene: string) => console.log(scene));
+}
+export function reconnectRemote(): void {
+  remote.removeAllListeners();
+  setupRemoteListeners();
+  setTimeout(reconnectRemote, 10000);
+}
+
+const leakyRemote = new EventEmitter();
+function setupLeakyListeners(): void {
+  // ruleid: NLL101
+  leakyRemote.on('scene-changed', (scene: string) => console.log(scene));
+}
+export function reconnectLeaky(): void {
+  setupLeakyListeners();
+  setTimeout(reconnectLeaky, 10000);
+}
