@@ -158,6 +158,8 @@ FRAMEWORKS: tuple[Guarantee, ...] = (
     Guarantee("angularjs", E, "$destroy", Runs.ONCE),
     # Browsers: a document is parsed once, so ``'DOMContentLoaded'`` fires once per page.
     Guarantee("dom", E, "DOMContentLoaded", Runs.ONCE),
+    # Electron: the app finishes launching once per process.
+    Guarantee("electron", E, "will-finish-launching", Runs.ONCE),
     # CLIs: commander / yargs handlers run once per process.
     *_rows("commander", M, Runs.ONCE, ("action",), module="commander"),
     *_rows("yargs", M, Runs.ONCE, ("command",), module="yargs"),

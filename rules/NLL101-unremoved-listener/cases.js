@@ -1328,3 +1328,11 @@ function reconnectLeaky() {
   setTimeout(reconnectLeaky, 10000);
 }
 module.exports.reconnectLeaky = reconnectLeaky;
+
+// Electron: 'will-finish-launching' fires once per process, so what it runs runs once.
+const electronApp = require('electron').app;
+function handleWillFinishLaunching() {
+  // ok: NLL101 -- added once, while the app launches
+  electronApp.on('open-url', (event, url) => console.log(url));
+}
+electronApp.on('will-finish-launching', handleWillFinishLaunching);

@@ -711,3 +711,11 @@ export function reconnectLeaky(): void {
   setupLeakyListeners();
   setTimeout(reconnectLeaky, 10000);
 }
+
+// Electron: 'will-finish-launching' fires once per process, so what it runs runs once.
+import { app as electronApp } from 'electron';
+function handleWillFinishLaunching(): void {
+  // ok: NLL101 -- added once, while the app launches
+  electronApp.on('open-url', (_event: unknown, url: string) => console.log(url));
+}
+electronApp.on('will-finish-launching', handleWillFinishLaunching);
