@@ -1753,9 +1753,12 @@ def _assigned_in_this_run(model: SemanticModel, function: FunctionInfo, target: 
             left = assignment.child_by_field_name("left")
             if same_location(model, left, target):
                 return True
-            if _creates_object(assignment.child_by_field_name("right")) and any(
+            right = assignment.child_by_field_name("right")
+            if _creates_object(right) and any(
                 same_location(model, left, owner) for owner in owners
             ):
+                return True
+            if _fresh_in_literal(model, left, right, target):
                 return True
         if probe.class_node is not None and probe.method_kind is not None:
             break
@@ -1772,6 +1775,22 @@ def _owners(target: Node) -> list[Node]:
         if node is not None and node.type in ("member_expression", "identifier"):
             owners.append(node)
     return owners
+
+
+def _fresh_in_literal(
+    model: SemanticModel, left: Node | None, right: Node | None, target: Node
+) -> bool:
+    """``proc.process = { logic: start() }; proc.process.logic.on(…)``: the target is a
+    property of an object literal made in this run whose value is itself made there (a
+    property holding something shared, ``{ bus: sharedBus }``, is not)."""
+    literal = unwrap(right)
+    target = unwrap(target) or target
+    if literal is None or literal.type != "object" or target.type != "member_expression":
+        return False
+    if not same_location(model, left, target.child_by_field_name("object")):
+        return False
+    value = object_property(literal, text(target.child_by_field_name("property")))
+    return _creates_object(value)
 
 
 def _creates_object(value: Node | None) -> bool:

@@ -1336,3 +1336,18 @@ function handleWillFinishLaunching() {
   electronApp.on('open-url', (event, url) => console.log(url));
 }
 electronApp.on('will-finish-launching', handleWillFinishLaunching);
+
+// A property of an object literal made in this run, holding something also made there, is
+// fresh: the listener goes with the replaced object. One holding a shared emitter is not.
+const instances = {};
+const sharedLogic = new EventEmitter();
+function startInstance(id, factory) {
+  const instance = instances[id];
+  instance.process = { logic: factory() };
+  // ok: NLL101 -- a new object per start; the old one and its listener are dropped
+  instance.process.logic.on('exit', (code) => console.log(id, code));
+  instance.shared = { logic: sharedLogic };
+  // ruleid: NLL101
+  instance.shared.logic.on('exit', (code) => console.log(id, code));
+}
+setInterval(() => startInstance('a', () => new EventEmitter()), 1000);

@@ -719,3 +719,18 @@ function handleWillFinishLaunching(): void {
   electronApp.on('open-url', (_event: unknown, url: string) => console.log(url));
 }
 electronApp.on('will-finish-launching', handleWillFinishLaunching);
+
+// A property of an object literal made in this run, holding something also made there, is
+// fresh: the listener goes with the replaced object. One holding a shared emitter is not.
+const instances: Record<string, { process?: { logic: EventEmitter }; shared?: { logic: EventEmitter } }> = {};
+const sharedLogic = new EventEmitter();
+function startInstance(id: string, factory: () => EventEmitter): void {
+  const instance = instances[id];
+  instance.process = { logic: factory() };
+  // ok: NLL101 -- a new object per start; the old one and its listener are dropped
+  instance.process.logic.on('exit', (code: number) => console.log(id, code));
+  instance.shared = { logic: sharedLogic };
+  // ruleid: NLL101
+  instance.shared.logic.on('exit', (code: number) => console.log(id, code));
+}
+setInterval(() => startInstance('a', () => new EventEmitter()), 1000);
