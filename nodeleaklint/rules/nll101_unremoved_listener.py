@@ -203,7 +203,7 @@ from nodeleaklint.semantics.listener_removals import (
 from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.reachable import error_branch, in_function
-from nodeleaklint.semantics.registrars import direct_calls, registrars, result_kept
+from nodeleaklint.semantics.registrars import direct_calls, registrars
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.signals import signal_state
@@ -325,7 +325,7 @@ def _registrar_finding(ctx: RuleContext, adds: _Adds, site: CallSite) -> Finding
     caller = site.function
     if caller is None or caller.repetition is not Repetition.REPEATING:
         return None
-    if adds.param >= len(site.args) or (adds.disposes and result_kept(site)):
+    if adds.param >= len(site.args) or (adds.disposes and _result_kept(site.node)):
         return None
     listener = unwrap(site.args[adds.param])
     if listener is None:

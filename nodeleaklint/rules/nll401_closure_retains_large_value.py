@@ -684,15 +684,7 @@ def _result_stored_at_module_scope(model: SemanticModel, factory: FunctionInfo) 
         if parent is not None:
             calls.append(parent)
     elif factory.binding is not None and not factory.binding.is_reassigned:
-        for reference in factory.binding.references:
-            position = outer(reference)
-            parent = position.parent
-            if (
-                parent is not None
-                and parent.type == "call_expression"
-                and parent.child_by_field_name("function") == position
-            ):
-                calls.append(parent)
+        calls.extend(site.node for site in model.direct_calls(factory.binding))
     for call in calls:
         if model.enclosing_function(call) is not None:
             continue

@@ -20,6 +20,7 @@ from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     dotted_name,
     is_require_call,
+    returned_values,
     short,
     string_value,
     text,
@@ -412,35 +413,13 @@ def returned_holder(model: SemanticModel, function: FunctionInfo, depth: int = 0
     node = function.node
     if depth > _MAX_ALIAS_DEPTH or any(c.type in ("async", "*") for c in node.children):
         return None
-    body = node.child_by_field_name("body")
-    if body is None:
+    values = returned_values(node)
+    if values is None:
         return None
-    if body.type != "statement_block":
-        values: list[Node | None] = [body]
-    else:
-        values = [
-            statement.named_children[0] if statement.named_children else None
-            for statement in _returns(body)
-            if model.enclosing_function(statement) is function
-        ]
     found: Holder | None = None
     for value in values:
         holder = lifetime_of(model, value, depth + 1) if value is not None else None
         if holder is None or holder.lifetime is not Lifetime.PROCESS:
             return None
         found = found or holder
-    return found
-
-
-def _returns(body: Node) -> list[Node]:
-    """The ``return`` statements under ``body`` (those of nested functions too: the caller
-    keeps only the function's own)."""
-    found: list[Node] = []
-    stack = [body]
-    while stack:
-        current = stack.pop()
-        if current.type == "return_statement":
-            found.append(current)
-            continue
-        stack.extend(current.named_children)
     return found

@@ -399,22 +399,31 @@ class SemanticModel:
         if key in self.cache:
             cached = self.cache[key]
             return cached if isinstance(cached, list) else None
-        sites: list[CallSite] | None = []
+        sites: list[CallSite] | None = None
         binding = function.binding
-        if binding is None or binding.is_reassigned or binding.exported or function.exported:
-            sites = None
-        else:
-            for reference in binding.references:
-                parent = outer(reference).parent
-                call = self.call_at(parent) if parent is not None else None
-                callee = call.callee if call is not None else None
-                direct = callee is not None and callee.id == outer(reference).id
-                if call is None or call.is_new or not direct:
-                    sites = None
-                    break
-                assert sites is not None
-                sites.append(call)
+        if binding is not None and not (binding.is_reassigned or binding.exported):
+            calls = self.direct_calls(binding)
+            if not function.exported and len(calls) == len(binding.references):
+                sites = calls
         self.cache[key] = sites
+        return sites
+
+    def direct_calls(self, binding: Binding) -> list[CallSite]:
+        """The calls of ``binding`` by its name (``f(…)``, not ``new f()``); its other uses
+        (passed on, stored, exported) are left out."""
+        sites: list[CallSite] = []
+        for reference in binding.references:
+            position = outer(reference)
+            parent = position.parent
+            call = self.call_at(parent) if parent is not None else None
+            callee = call.callee if call is not None else None
+            if (
+                call is not None
+                and not call.is_new
+                and callee is not None
+                and callee.id == position.id
+            ):
+                sites.append(call)
         return sites
 
     def repetition(self, function: FunctionInfo | None) -> Repetition:

@@ -7,7 +7,7 @@ Plain data (sent to worker processes and into cache keys); the model reads it in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
@@ -16,6 +16,10 @@ from nodeleaklint.semantics.stream_facts import StreamInfo
 # ``require('m')`` kept as an object, ``export * from``).
 DEFAULT = "default"
 NAMESPACE = "*"
+
+
+# Facts that cannot add a finding by themselves (``calls`` is judged value by value).
+_LOWERING = frozenset({"calls", "per_call", "places"})
 
 
 @dataclass(frozen=True)
@@ -67,36 +71,17 @@ class ProjectFacts:
     )
 
     def __bool__(self) -> bool:
-        return bool(
-            self.calls
-            or self.singletons
-            or self.per_call
-            or self.driven_methods
-            or self.params
-            or self.collections
-            or self.listened
-            or self.returns
-            or self.streams
-            or self.resources
-            or self.registrars
-        )
+        return any(getattr(self, part.name) for part in fields(self))
 
     def only_lowers(self) -> bool:
         """Whether these facts can only remove findings, never add or raise one: every
-        exported function they speak of runs once, and nothing else is learned. A file
-        with no findings need not be checked again with them."""
+        exported function they speak of runs once, and nothing else is learned (classes
+        made per call and the callers' places only lower or explain). A file with no
+        findings need not be checked again with them."""
         return all(
             value is Repetition.ONCE for value, _why, _driven in self.calls.values()
-        ) and not (
-            self.singletons
-            or self.driven_methods
-            or self.params
-            or self.collections
-            or self.listened
-            or self.returns
-            or self.streams
-            or self.resources
-            or self.registrars
+        ) and not any(
+            getattr(self, part.name) for part in fields(self) if part.name not in _LOWERING
         )
 
     def key(self) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.locations import same_location
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
@@ -130,28 +129,6 @@ def _disposes(model: SemanticModel, registration: CallSite, event: str, param: i
     return False
 
 
-def result_kept(call: CallSite) -> bool:
-    """Whether the value of ``call`` is used (assigned, returned, passed on), not dropped."""
-    parent = call.node.parent
-    while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
-        parent = parent.parent
-    return parent is not None and parent.type != "expression_statement"
-
-
 def direct_calls(model: SemanticModel, function: FunctionInfo) -> list[CallSite]:
-    """The calls of ``function`` by its name in this file (other uses ignored)."""
-    binding = function.binding
-    if binding is None:
-        return []
-    sites: list[CallSite] = []
-    for reference in binding.references:
-        parent = reference.parent
-        call = model.call_at(parent) if parent is not None else None
-        if call is not None and not call.is_new and _is(call.callee, reference):
-            sites.append(call)
-    return sites
-
-
-def _is(node: Node | None, other: Node) -> bool:
-    node = unwrap(node)
-    return node is not None and node.id == other.id
+    """The calls of ``function`` by its name in this file (``SemanticModel.direct_calls``)."""
+    return model.direct_calls(function.binding) if function.binding is not None else []

@@ -22,7 +22,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.clients import Created, created_client
 from nodeleaklint.semantics.scopes import FunctionInfo
-from nodeleaklint.semantics.syntax import own_nodes, text, unwrap
+from nodeleaklint.semantics.syntax import own_nodes, returned_values, text, unwrap
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -146,14 +146,8 @@ def returned_client(model: SemanticModel, function: FunctionInfo | None) -> Hand
     just created (directly or through a local it created it in), or None."""
     if function is None:
         return None
-    body = function.body
-    if body is None:
-        return None
-    if body.type != "statement_block":  # ``() => new Client(url)``
-        values = [body]
-    else:
-        returns = [n for n in own_nodes(body) if n.type == "return_statement"]
-        values = [v for v in (_returned_value(r) for r in returns) if v is not None]
+    returned = returned_values(function.node)  # ``() => new Client(url)`` too
+    values = [value for value in returned or () if value is not None]
     if not values:
         return None
     made: Handed | None = None
@@ -185,10 +179,6 @@ def _handed_value(model: SemanticModel, value: Node) -> Handed | None:
     if cls is None or owned is None:
         return None
     return Handed(CALL, f"a `{cls.name}` holding {owned.words}", owned.releases, owned.lazy)
-
-
-def _returned_value(statement: Node) -> Node | None:
-    return next(iter(statement.named_children), None)
 
 
 def _local_value(model: SemanticModel, value: Node, function: FunctionInfo) -> Node:

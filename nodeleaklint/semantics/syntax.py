@@ -185,6 +185,22 @@ def own_nodes(node: Node) -> Iterator[Node]:
         stack.extend(c for c in reversed(current.named_children) if c.type not in FUNCTION_KINDS)
 
 
+def returned_values(function: Node) -> list[Node | None] | None:
+    """What the function ``function`` returns: an arrow's expression body, else the value
+    of each of its own ``return`` statements (None for a bare ``return;``); None when it
+    has no body."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        return [body]
+    return [
+        statement.named_children[0] if statement.named_children else None
+        for statement in own_nodes(body)
+        if statement.type == "return_statement"
+    ]
+
+
 def is_inside(node: Node, container: Node) -> bool:
     """Whether ``node`` lies within ``container`` (inclusive)."""
     return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
