@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -57,7 +58,7 @@ def test_every_case_has_the_fields_and_nothing_else_unknown() -> None:
     for case in _cases():
         for key, kind in REQUIRED.items():
             assert isinstance(case.get(key), kind), f"{case.get('id')}: {key} missing or wrong"
-        unknown = set(case) - set(REQUIRED) - set(PACKAGE_FIELDS)
+        unknown = set(case) - set(REQUIRED) - set(PACKAGE_FIELDS) - {"fix_completed"}
         assert not unknown, f"{case['id']}: unknown fields {sorted(unknown)}"
         present = [key for key in PACKAGE_FIELDS if key in case]
         assert present in ([], list(PACKAGE_FIELDS)), f"{case['id']}: partial package fields"
@@ -78,6 +79,17 @@ def test_coordinates_are_well_formed() -> None:
         assert case["kind"] in ("application", "library"), name
         assert case["source"].startswith("https://"), name
         assert case["summary"].strip() and "\n" not in case["summary"], name
+
+
+def test_a_completed_fix_names_its_commit_and_what_the_first_fix_left() -> None:
+    completed = [c for c in _cases() if "fix_completed" in c]
+    assert completed, "no case names the commit that finished a partial fix"
+    for case in completed:
+        completion = case["fix_completed"]
+        assert set(completion) == {"commit", "why"}, case["id"]
+        assert SHA.match(completion["commit"]), case["id"]
+        assert completion["commit"] not in (case["fix_commit"], case["parent_commit"]), case["id"]
+        assert len(completion["why"]) > 40 and "\n" not in completion["why"], case["id"]
 
 
 def test_ids_and_fixes_are_unique() -> None:
@@ -129,3 +141,82 @@ def test_a_hit_is_a_family_finding_or_related_line_near_the_leak() -> None:
     assert score.near(findings, 3, 3, 0)
     assert score.near(findings, 1, 1, 0)  # the declaration is a related location
     assert not score.near(findings, 10, 12, 3)
+
+
+_POOL_VERSIONS = {
+    "leaking": (
+        'import { Pool } from "pg";\n'
+        "const pool = new Pool();\n"
+        "export async function handle(sql) {\n"
+        "  const client = await pool.connect();\n"
+        "  return client.query(sql);\n"
+        "}\n"
+    ),
+    "first fix": (
+        'import { Pool } from "pg";\n'
+        "const pool = new Pool();\n"
+        "export async function handle(sql) {\n"
+        "  const client = await pool.connect();\n"
+        "  const rows = await client.query(sql);\n"
+        "  client.release();\n"
+        "  return rows;\n"
+        "}\n"
+    ),
+    "completed": (
+        'import { Pool } from "pg";\n'
+        "const pool = new Pool();\n"
+        "export async function handle(sql) {\n"
+        "  const client = await pool.connect();\n"
+        "  try {\n"
+        "    return await client.query(sql);\n"
+        "  } finally {\n"
+        "    client.release();\n"
+        "  }\n"
+        "}\n"
+    ),
+}
+
+
+def _commit(repo: Path, text: str, message: str) -> str:
+    import subprocess
+
+    (repo / "db.js").write_text(text, encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "add", "db.js"], check=True, capture_output=True)
+    subprocess.run([*git, "commit", "-qm", message], check=True, capture_output=True)
+    done = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_partial_fix_is_acknowledged_only_where_it_was_completed(tmp_path: Path) -> None:
+    import subprocess
+
+    score = _score_module()
+    repo = tmp_path / "mirrors" / "o+r"
+    repo.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    parent = _commit(repo, _POOL_VERSIONS["leaking"], "leak")
+    fix = _commit(repo, _POOL_VERSIONS["first fix"], "release after the query")
+    done = _commit(repo, _POOL_VERSIONS["completed"], "release in finally")
+    case: dict[str, object] = {
+        "id": "other-x",
+        "repo": "o/r",
+        "path": "db.js",
+        "parent_commit": parent,
+        "fix_commit": fix,
+        "leak_lines": [4, 4],
+        "family": "other",
+        "fix_completed": {"commit": done, "why": "the first fix released only on success"},
+    }
+    outcome = score.score_case(case, score.from_mirror(tmp_path / "mirrors", case), 3)
+    assert outcome.hit and outcome.partial_fix and outcome.fix_quiet
+    assert "completed in" in score.case_line(outcome, False)
+
+    case["fix_completed"] = {"commit": fix, "why": "names the first fix again: still flagged"}
+    outcome = score.score_case(case, score.from_mirror(tmp_path / "mirrors", case), 3)
+    assert outcome.hit and outcome.partial_fix and not outcome.fix_quiet
+
+    del case["fix_completed"]
+    outcome = score.score_case(case, score.from_mirror(tmp_path / "mirrors", case), 3)
+    assert outcome.hit and not outcome.partial_fix and not outcome.fix_quiet

@@ -14,6 +14,14 @@ of whose related lines, lies within ``--slack`` (3) lines of ``leak_lines``. The
 *acknowledged* when the fixed file has no finding of that family near the same statement
 (its lines are carried over to the fixed file by a line diff).
 
+Some fixes were partial: the leak stayed on one path, and the maintainers finished the fix
+in a later commit (often within hours). Such a case names that commit in
+``fix_completed`` (``{"commit": …, "why": …}``, the why saying what the first fix left).
+When the first fixed version is still flagged, the file at the completing commit is linted
+too, and the fix counts as acknowledged only if that version is quiet; the line says
+``partial fix still flagged, completed in <commit>: quiet|still flagged`` so the count
+never hides a finding on the first fix.
+
     python bench/recall/score.py --mirrors /work/.mirror
     python bench/recall/score.py --npm-cache /tmp/recall-npm      # released cases only
     python bench/recall/score.py --mirrors DIR --family listener --verbose
@@ -73,6 +81,7 @@ class Versions:
     origin: str
     problem: str = ""
     trees: tuple[Path, str, str, str] | None = None
+    completed: str | None = None
 
 
 @dataclass
@@ -81,6 +90,7 @@ class Outcome:
     hit: bool = False
     any_rule: bool = False
     fix_quiet: bool = False
+    partial_fix: bool = False  # the first fix is still flagged; the completing one decided
     rules_near: list[str] = field(default_factory=list)
     problem: str = ""
     all_findings: list[str] = field(default_factory=list)
@@ -151,7 +161,27 @@ def from_mirror(mirrors: Path, case: dict[str, object]) -> Versions | None:
         moved = _renamed_path(git_dir, parent, fix, path)
         fixed = _git_show(git_dir, fix, moved) if moved else ""
         fixed_path = moved or path
-    return Versions(leaking, fixed, "git", trees=(git_dir, parent, fix, fixed_path))
+    completed = _completed_text(git_dir, case, fix, fixed_path)
+    return Versions(
+        leaking, fixed, "git", trees=(git_dir, parent, fix, fixed_path), completed=completed
+    )
+
+
+def _completed_commit(case: dict[str, object]) -> str | None:
+    completion = case.get("fix_completed")
+    return str(completion["commit"]) if isinstance(completion, dict) else None
+
+
+def _completed_text(git_dir: Path, case: dict[str, object], fix: str, path: str) -> str | None:
+    """The file at the commit that finished a partial fix (None: the case names none)."""
+    commit = _completed_commit(case)
+    if commit is None:
+        return None
+    text = _git_show(git_dir, commit, path)
+    if text is None:
+        moved = _renamed_path(git_dir, fix, commit, path)
+        text = _git_show(git_dir, commit, moved) if moved else None
+    return text
 
 
 def _npm_file(cache: Path, package: str, version: str, inner: str) -> str | None:
@@ -300,7 +330,26 @@ def score_case(
             fixed_found = lint(path, versions.fixed)
         after = near(fixed_found, fixed_start, fixed_end, slack)
         outcome.fix_quiet = not any(f.rule in family_rules for f in after)
+        if not outcome.fix_quiet and versions.completed is not None:
+            outcome.partial_fix = True
+            outcome.fix_quiet = _quiet_when_completed(case, versions, path, slack, project)
     return outcome
+
+
+def _quiet_when_completed(
+    case: dict[str, object], versions: Versions, path: str, slack: int, project: bool
+) -> bool:
+    """Whether the version that finished a partial fix has no finding of the family near
+    the leak (its lines carried over from the leaking file through the completed one)."""
+    assert versions.leaking is not None and versions.completed is not None
+    start, end = (int(n) for n in case["leak_lines"])  # type: ignore[attr-defined]
+    first, last = carry_lines(versions.leaking, versions.completed, start, end)
+    trees, commit = versions.trees, _completed_commit(case)
+    found = lint_in_project(trees[0], commit, trees[3]) if project and trees and commit else None
+    if found is None:
+        found = lint(path, versions.completed)
+    family_rules = FAMILY_RULES[str(case["family"])]
+    return not any(f.rule in family_rules for f in near(found, first, last, slack))
 
 
 # -- report ------------------------------------------------------------------------------
@@ -334,6 +383,12 @@ def summary(outcomes: Sequence[Outcome]) -> list[str]:
     lines.append(
         "  by kind: " + ", ".join(f"{k} {kind_hits[k]}/{n}" for k, n in sorted(kinds.items()))
     )
+    partial = [o for o in hits if o.partial_fix]
+    if partial:
+        lines.append(
+            f"  partial fixes still flagged at their first commit: {len(partial)} "
+            f"(quiet where completed: {sum(o.fix_quiet for o in partial)})"
+        )
     unscored = [o for o in outcomes if o.problem]
     if unscored:
         lines.append(f"  not scored: {len(unscored)} (no mirror or tarball, or file missing)")
@@ -347,6 +402,10 @@ def case_line(outcome: Outcome, verbose: bool) -> str:
     verdict = "HIT " if outcome.hit else "MISS"
     near_rules = ", ".join(outcome.rules_near) or "none"
     fix = ("fix quiet" if outcome.fix_quiet else "fix still flagged") if outcome.hit else ""
+    if outcome.partial_fix:
+        completed = str(_completed_commit(case))[:10]
+        settled = "quiet" if outcome.fix_quiet else "still flagged"
+        fix = f"partial fix still flagged, completed in {completed}: {settled}"
     text = f"{verdict}  {case['id']}  {case['family']}  near the leak: {near_rules}  {fix}"
     if verbose:
         lines = case["leak_lines"]
@@ -417,6 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "family": o.case["family"],
                         "hit": o.hit,
                         "fix_quiet": o.fix_quiet,
+                        "partial_fix": o.partial_fix,
                         "any_rule": o.any_rule,
                         "near": o.rules_near,
                         "problem": o.problem,
