@@ -111,6 +111,11 @@ CHECKS: dict[str, list[Check]] = {
         ("dropped.flagged.buffers_collected", "==", 0),
         ("dropped.fixed.growth", "<=", 2),
         ("dropped.fixed.buffers_collected", ">=", 72),
+        # a watchdog timeout per command whose handle is dropped keeps each completed command
+        ("watchdog.flagged.growth", ">=", 10),
+        ("watchdog.flagged.buffers_collected", "==", 0),
+        ("watchdog.fixed.growth", "<=", 2),
+        ("watchdog.fixed.buffers_collected", ">=", 72),
     ],
     "NLL301": [
         # heap MiB, 2000 entries of ~16 KiB (~31.7 MiB observed)

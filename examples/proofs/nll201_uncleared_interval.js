@@ -91,6 +91,23 @@ async function joinAndLeave(id, destroy) {
   room.delete(id);
 }
 
+// WATCHDOG: a command timeout per command, handle dropped. The callback's own test says the
+// command may complete first; it does (at once, here), but nothing clears the timer, so the
+// timer list keeps the command and its 256 KiB reply for the full delay. The fixed twin
+// keeps the handle and clears it when the command completes.
+const COMMAND_TIMEOUT_MS = 30_000;
+
+async function sendCommand(id, clear) {
+  const command = { id, reply: Buffer.alloc(BUF_BYTES, 1), isResolved: false };
+  registry.register(command.reply, id);
+  const timer = setTimeout(() => {
+    if (!command.isResolved) console.log('command timed out', command.id);
+  }, COMMAND_TIMEOUT_MS);
+  await Promise.resolve(); // the reply arrives
+  command.isResolved = true;
+  if (clear) clearTimeout(timer);
+}
+
 async function measure(work) {
   for (let i = 0; i < 3; i++) await work(-1 - i); // warm up before the baseline
   await fullGC();
@@ -117,6 +134,8 @@ const phases = {
   teardown_fixed: () => measure((id) => openAndClose(id, true)),
   dropped_flagged: () => measure((id) => joinAndLeave(id, false)),
   dropped_fixed: () => measure((id) => joinAndLeave(id, true)),
+  watchdog_flagged: () => measure((id) => sendCommand(id, false)),
+  watchdog_fixed: () => measure((id) => sendCommand(id, true)),
 };
 
 function line(label, r) {
@@ -141,6 +160,8 @@ main({
     line('fixed:   close() clears both', r.teardown_fixed),
     line('flagged: map.delete() without destroy()', r.dropped_flagged),
     line('fixed:   destroy() before map.delete()', r.dropped_fixed),
+    line('flagged: command timeout never cleared', r.watchdog_flagged),
+    line('fixed:   cleared when the command completes', r.watchdog_fixed),
     "note: Node 20 lists only ref'd timers in getActiveResourcesInfo(); unref'd ones",
     '      vanish from that list but still retain their closures (see retained MiB).',
   ],
@@ -148,5 +169,6 @@ main({
     unref: r.flagged_unref,
     teardown: { flagged: r.teardown_flagged, fixed: r.teardown_fixed },
     dropped: { flagged: r.dropped_flagged, fixed: r.dropped_fixed },
+    watchdog: { flagged: r.watchdog_flagged, fixed: r.watchdog_fixed },
   }),
 });

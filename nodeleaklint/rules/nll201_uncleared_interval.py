@@ -46,6 +46,13 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
 - **Timeouts racing the work**: a `setTimeout` whose handle is discarded inside the
   executor of a promise given to `Promise.race` / `Promise.any` keeps its closure and the
   promise it rejects for the full delay after the work wins, once per call (medium).
+- **Watchdog timeouts**: a `setTimeout` per call, handle discarded, whose callback acts
+  only while the work it watches is unfinished (its whole body is `if (!command.isResolved)
+  …`, or it starts with `if (done) return`), testing a parameter or local of the function
+  that starts it: the code itself says the work may finish first, and then nothing clears
+  the timer, which keeps the watched value for the full delay after the work is done
+  (medium). Not for delays written as under a second, nor for state shared by calls or
+  `this`.
 
 ## Why is this bad?
 An active timer is a GC root: Node's timer list holds the `Timeout`, the `Timeout` holds
@@ -163,6 +170,7 @@ from nodeleaklint.semantics.teardown import (
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
 from nodeleaklint.semantics.vocabulary import end_events
+from nodeleaklint.semantics.watchdogs import watchdog_of
 
 META = RuleMeta(
     id="NLL201",
@@ -802,6 +810,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _dropped_instances(ctx)
     yield from _timeouts_outliving_node(ctx)
     yield from _race_timeouts(ctx, module_level)
+    yield from _watchdog_timeouts(ctx, module_level)
     yield from _clears_of_nothing(ctx)
 
 
@@ -1415,6 +1424,61 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
                     f"full delay elapses — {per}"
                 ),
             ],
+        )
+
+
+def _watchdog_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
+    """``setTimeout(() => { if (!command.isResolved) command.reject(…) }, ms)`` per call with
+    its handle dropped: the callback's own test says the work may finish first, and then
+    nothing clears the timer, which keeps the watched value for the full delay."""
+    model = ctx.model
+    for call, kind in timer_calls(model, "setTimeout"):
+        if kind != "callback" or _raced_executor(model, call) is not None:
+            continue
+        watchdog = watchdog_of(model, call)
+        if watchdog is None:
+            continue
+        context = context_of(model, call)
+        if context.repetition is Repetition.ONCE or not _reported(context, module_level):
+            continue
+        if _on_process_events(model, call.function):
+            continue
+        if flow_of(model, call.node, TIMER_RELEASE).kind is not FlowKind.DISCARDED:
+            continue
+        test = text(watchdog.test)
+        callback = _callback_function(model, call.args[0])
+        captured = _captured(model, callback) if callback is not None else []
+        watched = ", ".join(captured[:3]) or f"`{watchdog.watched.name}`"
+        per = f"one more {context.per}" if context.per else "one more each time it runs"
+        outlives = (
+            f"outlives the work it watches: nothing clears it when `{test}` turns true, so it "
+            f"keeps {watched} for the full delay, {per}"
+        )
+        yield ctx.finding(
+            call.node,
+            fit(
+                f"`{call.display()}` {outlives}",
+                f"This timeout {outlives}",
+                f"This watchdog timeout keeps {watched} for the full delay, {per}",
+            ),
+            confidence=Confidence.MEDIUM,
+            notes=[
+                sentence(
+                    f"`{call.display()}` runs in {context.where}; its callback acts only while "
+                    f"`{test}` is false, so the code expects the work to finish first, but the "
+                    "handle is discarded and nothing clears the timer when it does"
+                ),
+                sentence(
+                    f"The timer list keeps the callback and {watched} (and what they hold) "
+                    f"until the full delay elapses after the work is done — {per}; under load "
+                    "that is the rate times the delay"
+                ),
+            ],
+            related=[ctx.related(watchdog.test, f"the completion test: `{test}`")],
+            fix=(
+                "Keep the handle and `clearTimeout(handle)` where the work finishes (where "
+                f"`{test}` becomes true), or race the work with an `AbortSignal.timeout(ms)`."
+            ),
         )
 
 
