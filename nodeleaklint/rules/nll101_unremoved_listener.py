@@ -204,6 +204,7 @@ from nodeleaklint.semantics.locations import object_property, same_location, val
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.reachable import error_branch, in_function
 from nodeleaklint.semantics.registrars import direct_calls, registrars
+from nodeleaklint.semantics.replaced import assigned_in_this_run
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.signals import signal_state
@@ -430,7 +431,7 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
             if callback is None or not is_function(callback):
                 continue
             target = _target(call.obj)
-            if target is None or _assigned_in_this_run(model, function, target):
+            if target is None or assigned_in_this_run(model, function, target):
                 continue  # a new socket per attempt takes its listeners with it
             holder = model.lifetime_of(target)
             if holder.lifetime is Lifetime.PER_CALL:
@@ -707,7 +708,7 @@ def _mismatched(
     function = call.function
     if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
         return []
-    if _assigned_in_this_run(model, function, target) or _guarded(model, call, target):
+    if assigned_in_this_run(model, function, target) or _guarded(model, call, target):
         return []
     return _meant_for(model, call, mismatched_removals(model, target, call.args[0], handler.node))
 
@@ -825,7 +826,7 @@ def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list
         return []
     if model.lifetime_of(target).lifetime is Lifetime.PER_CALL:
         return []
-    if _assigned_in_this_run(model, function, target):
+    if assigned_in_this_run(model, function, target):
         return []
     siblings = [
         other
@@ -868,7 +869,7 @@ def _one_path_finding(
     function = call.function
     if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
         return None
-    if _assigned_in_this_run(model, function, target) or _guarded(model, call, target):
+    if assigned_in_this_run(model, function, target) or _guarded(model, call, target):
         return None
     if all_listener_removals(model, target, event, _cleanup_region(model, call, target)):
         return None
@@ -1161,7 +1162,7 @@ def _unremoved_rival(model: SemanticModel, call: CallSite, target: Node) -> Call
     ):
         return None  # the instance's own events, or once per instance
     holder = model.lifetime_of(target)
-    if holder.lifetime is Lifetime.PER_CALL or _assigned_in_this_run(model, function, target):
+    if holder.lifetime is Lifetime.PER_CALL or assigned_in_this_run(model, function, target):
         return None
     event = string_value(call.args[0])
     if event in TERMINATION_SIGNALS:
@@ -1324,7 +1325,7 @@ def _judge_context(
         and event in PROCESS_ENDING_EVENTS
     ):
         return None  # the process ends on it: start-up code's shutdown path, nothing repeats
-    if _assigned_in_this_run(model, function, target):
+    if assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
         return Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED), holder
@@ -1736,69 +1737,6 @@ def _target(node: Node | None) -> Node | None:
 def _root_binding(model: SemanticModel, target: Node) -> Binding | None:
     root = root_object(target)
     return value_binding(model, root)
-
-
-def _assigned_in_this_run(model: SemanticModel, function: FunctionInfo, target: Node) -> bool:
-    """``this.x = …`` (or ``x = …``) in the registering function or the method around it, or
-    an object the target hangs off made anew there (``server = await start();
-    server.http.on(…)``): the target is replaced per run, so its listeners go with it."""
-    if target.type not in ("member_expression", "identifier"):
-        return False
-    owners = _owners(target)
-    probe: FunctionInfo | None = function
-    while probe is not None:
-        for assignment in model.assignments_in(probe):
-            if assignment.type != "assignment_expression":
-                continue
-            left = assignment.child_by_field_name("left")
-            if same_location(model, left, target):
-                return True
-            right = assignment.child_by_field_name("right")
-            if _creates_object(right) and any(
-                same_location(model, left, owner) for owner in owners
-            ):
-                return True
-            if _fresh_in_literal(model, left, right, target):
-                return True
-        if probe.class_node is not None and probe.method_kind is not None:
-            break
-        probe = probe.parent
-    return False
-
-
-def _owners(target: Node) -> list[Node]:
-    """The objects a member chain hangs off: ``a.b`` and ``a`` for ``a.b.c``."""
-    owners: list[Node] = []
-    node = unwrap(target)
-    while node is not None and node.type == "member_expression":
-        node = unwrap(node.child_by_field_name("object"))
-        if node is not None and node.type in ("member_expression", "identifier"):
-            owners.append(node)
-    return owners
-
-
-def _fresh_in_literal(
-    model: SemanticModel, left: Node | None, right: Node | None, target: Node
-) -> bool:
-    """``proc.process = { logic: start() }; proc.process.logic.on(…)``: the target is a
-    property of an object literal made in this run whose value is itself made there (a
-    property holding something shared, ``{ bus: sharedBus }``, is not)."""
-    literal = unwrap(right)
-    target = unwrap(target) or target
-    if literal is None or literal.type != "object" or target.type != "member_expression":
-        return False
-    if not same_location(model, left, target.child_by_field_name("object")):
-        return False
-    value = object_property(literal, text(target.child_by_field_name("property")))
-    return _creates_object(value)
-
-
-def _creates_object(value: Node | None) -> bool:
-    """A call or ``new`` (awaited or not): its result is a new object, not an alias."""
-    value = unwrap(value)
-    if value is not None and value.type == "await_expression" and value.named_children:
-        value = unwrap(value.named_children[0])
-    return value is not None and value.type in ("call_expression", "new_expression")
 
 
 def _method_of(model: SemanticModel, function: FunctionInfo) -> FunctionInfo | None:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params
-from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
+from nodeleaklint.semantics.replaced import constructed_in_this_run
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     dotted_name,
     is_require_call,
@@ -183,7 +184,7 @@ def _argument_holder(model: SemanticModel, binding: Binding, depth: int) -> Hold
     for site in sites:
         if index >= len(site.args) or site.args[index].type == "spread_element":
             return None
-        holder = lifetime_of(model, site.args[index], depth + 1)
+        holder = _argument_lifetime(model, site, index, depth)
         if holder.lifetime is Lifetime.UNKNOWN:
             return None
         if best is None or _RANK[holder.lifetime] > _RANK[best.lifetime]:
@@ -197,6 +198,25 @@ def _argument_holder(model: SemanticModel, binding: Binding, depth: int) -> Hold
         best.binding,
         best.this_function,
     )
+
+
+def _argument_lifetime(model: SemanticModel, site: CallSite, index: int, depth: int) -> Holder:
+    """What one call passes for a parameter: a long-lived slot the calling run has just
+    filled with an object it constructed (``mainWindow = new BrowserWindow();
+    configure(mainWindow.webContents)``) passes that run's object, not a shared one."""
+    argument = site.args[index]
+    holder = lifetime_of(model, argument, depth + 1)
+    if (
+        holder.is_long_lived
+        and site.function is not None
+        and constructed_in_this_run(model, site.function, argument)
+    ):
+        return Holder(
+            Lifetime.PER_CALL,
+            f"`{short(text(argument))}`, constructed anew in {site.function.display()}",
+            argument,
+        )
+    return holder
 
 
 def _passed_in(

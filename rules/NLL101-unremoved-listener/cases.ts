@@ -734,3 +734,27 @@ function startInstance(id: string, factory: () => EventEmitter): void {
   instance.shared.logic.on('exit', (code: number) => console.log(id, code));
 }
 setInterval(() => startInstance('a', () => new EventEmitter()), 1000);
+
+// A module binding the calling run has just filled with an object it constructed passes
+// that run's object to the helper: the helper's listener goes with it. A binding that keeps
+// one shared object passes the shared one.
+let mainWindow: BrowserWindow | undefined;
+const sharedContents = new EventEmitter();
+function watchNavigation(contents: EventEmitter): void {
+  // ok: NLL101 -- each caller passes contents of a window it has just constructed
+  contents.on('will-navigate', (event: { preventDefault(): void }) => event.preventDefault());
+}
+function openMainWindow(): void {
+  mainWindow = new BrowserWindow({ width: 800 });
+  watchNavigation(mainWindow.webContents);
+}
+ipcMain.on('open-window', openMainWindow);
+ipcMain.on('open-extra', () => {
+  const win = new BrowserWindow({ width: 400 });
+  watchNavigation(win.webContents);
+});
+function watchShared(contents: EventEmitter): void {
+  // ruleid: NLL101
+  contents.on('will-navigate', (event: { preventDefault(): void }) => event.preventDefault());
+}
+ipcMain.on('reload', () => watchShared(sharedContents));

@@ -1,0 +1,103 @@
+"""Targets replaced per run: ``this.conn = new Socket()`` (or ``mainWindow = new
+BrowserWindow()``) in the function that then uses ``this.conn`` / ``mainWindow.webContents``.
+
+The binding or field outlives the call, but in that run it holds an object the run made,
+so what hangs off it goes when the next run replaces it: a listener added to it, an
+argument passed from it, belongs to that object, not to the long-lived slot.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.locations import object_property, same_location
+from nodeleaklint.semantics.scopes import FunctionInfo
+from nodeleaklint.semantics.syntax import text, unwrap
+
+if TYPE_CHECKING:
+    from nodeleaklint.semantics.model import SemanticModel
+
+
+def assigned_in_this_run(model: SemanticModel, function: FunctionInfo, target: Node) -> bool:
+    """``this.x = …`` (or ``x = …``) in the registering function or the method around it, or
+    an object the target hangs off made anew there (``server = await start();
+    server.http.on(…)``): the target is replaced per run, so its listeners go with it."""
+    return _replaced(model, function, target, constructed_only=False)
+
+
+def constructed_in_this_run(model: SemanticModel, function: FunctionInfo, target: Node) -> bool:
+    """``mainWindow = new BrowserWindow(…)`` in ``function`` (or the method around it) and
+    ``target`` is ``mainWindow`` or hangs off it (``mainWindow.webContents``): in this run
+    the long-lived slot holds an object the run constructed. Only ``new`` counts here: a
+    call may hand back something shared."""
+    return _replaced(model, function, target, constructed_only=True)
+
+
+def _replaced(
+    model: SemanticModel, function: FunctionInfo, target: Node, constructed_only: bool
+) -> bool:
+    target = unwrap(target) or target
+    if target.type not in ("member_expression", "identifier"):
+        return False
+    made = _constructs if constructed_only else creates_object
+    owners = [target, *owners_of(target)] if constructed_only else owners_of(target)
+    probe: FunctionInfo | None = function
+    while probe is not None:
+        for assignment in model.assignments_in(probe):
+            if assignment.type != "assignment_expression":
+                continue
+            left = assignment.child_by_field_name("left")
+            if not constructed_only and same_location(model, left, target):
+                return True
+            right = assignment.child_by_field_name("right")
+            if made(right) and any(same_location(model, left, owner) for owner in owners):
+                return True
+            if not constructed_only and _fresh_in_literal(model, left, right, target):
+                return True
+        if probe.class_node is not None and probe.method_kind is not None:
+            break
+        probe = probe.parent
+    return False
+
+
+def _constructs(value: Node | None) -> bool:
+    value = unwrap(value)
+    if value is not None and value.type == "await_expression" and value.named_children:
+        value = unwrap(value.named_children[0])
+    return value is not None and value.type == "new_expression"
+
+
+def owners_of(target: Node) -> list[Node]:
+    """The objects a member chain hangs off: ``a.b`` and ``a`` for ``a.b.c``."""
+    owners: list[Node] = []
+    node = unwrap(target)
+    while node is not None and node.type == "member_expression":
+        node = unwrap(node.child_by_field_name("object"))
+        if node is not None and node.type in ("member_expression", "identifier"):
+            owners.append(node)
+    return owners
+
+
+def _fresh_in_literal(
+    model: SemanticModel, left: Node | None, right: Node | None, target: Node
+) -> bool:
+    """``proc.process = { logic: start() }; proc.process.logic.on(…)``: the target is a
+    property of an object literal made in this run whose value is itself made there (a
+    property holding something shared, ``{ bus: sharedBus }``, is not)."""
+    literal = unwrap(right)
+    target = unwrap(target) or target
+    if literal is None or literal.type != "object" or target.type != "member_expression":
+        return False
+    if not same_location(model, left, target.child_by_field_name("object")):
+        return False
+    value = object_property(literal, text(target.child_by_field_name("property")))
+    return creates_object(value)
+
+
+def creates_object(value: Node | None) -> bool:
+    """A call or ``new`` (awaited or not): its result is a new object, not an alias."""
+    value = unwrap(value)
+    if value is not None and value.type == "await_expression" and value.named_children:
+        value = unwrap(value.named_children[0])
+    return value is not None and value.type in ("call_expression", "new_expression")
