@@ -598,3 +598,16 @@ def test_facts_about_handed_clients_survive_the_cache_and_can_add_findings() -> 
     # A file with no findings must be checked again with them: they can add one.
     assert not facts.only_lowers()
     assert ProjectFacts().key() != facts.key()
+
+
+def test_a_module_required_inside_a_function_or_block_is_linked_like_an_import() -> None:
+    # ``const routing = require('./routing')`` inside start(), and ``const { runAPI } =
+    # require('./api')`` inside an if block at the top level: both run once, so the listener
+    # and the interval they add at start-up are not reported; ``track`` required inside a
+    # request handler runs per request, and its listener is (with the handler named).
+    found = findings(PROJECTS / "local-require")
+    assert at(found, "src/routing.js", 3) == []
+    assert at(found, "src/api.js", 3) == []
+    [listener] = at(found, "src/track.js", 3)
+    assert listener.rule == "NLL101" and listener.confidence is Confidence.HIGH
+    assert "src/main.js:16" in whole(listener)

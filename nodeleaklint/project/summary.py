@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 13
+SUMMARY_FORMAT = 14
 
 
 @dataclass(frozen=True)
@@ -243,6 +243,7 @@ def summarize(model: SemanticModel) -> FileSummary:
         exported_collections,
         imported_uses,
         listened_per_call,
+        local_imports,
         module_exports,
         module_imports,
         shrinks,
@@ -282,7 +283,7 @@ def summarize(model: SemanticModel) -> FileSummary:
         line = listened_per_call(facts, binding)
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
-    for use in imported_uses(facts, imports, exports):
+    for use in imported_uses(facts, {**imports, **local_imports(facts)}, exports):
         summary.calls.append(
             CallFact(
                 use.target.source,

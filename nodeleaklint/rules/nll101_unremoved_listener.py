@@ -195,6 +195,7 @@ from nodeleaklint.semantics.listener_removals import (
     all_listener_removals,
     fresh_function,
     listener_removals,
+    matching_condition,
     mismatched_removals,
     removal_triggers,
     same_event,
@@ -227,6 +228,7 @@ from nodeleaklint.semantics.vocabulary import (
     ONCE_METHODS,
     PROCESS_ENDING_EVENTS,
     PROGRESS_EVENTS,
+    RECURRING_LIFECYCLE_EVENTS,
     REMOVE_LISTENER_METHODS,
     SOCKET_MODULES,
     TERMINATION_SIGNALS,
@@ -659,6 +661,11 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         return None
     if _removed(model, call, target, event, handler):
         return _one_path_finding(ctx, call, target, event, handler)
+    if event_name in LIFECYCLE_EVENTS and holder.lifetime is Lifetime.INSTANCE:
+        # The instance's own socket: when the code removes its other listeners, say so.
+        removed_others = _partial_cleanup(model, call, target)
+        if removed_others:
+            return _partial_finding(ctx, call, target, handler, removed_others)
     signal = _option(options, "signal")
     if signal is not None:
         state = signal_state(model, signal)
@@ -893,6 +900,9 @@ def _one_path_finding(
             return None
         return _error_only_finding(ctx, call, target, handler, branches)
     if any(_self_removal(model, call, target, t) for t in triggers):
+        tests = [matching_condition(model, r.node, call.args[1]) for r in removals]
+        if removals and all(t is call for t in triggers) and all(tests):
+            return _matching_only_finding(ctx, call, target, handler, removals, tests)
         return None  # it removes itself when its own event fires: ``once`` by hand
     gaps = _unremoved_endings(model, call, triggers)
     if not removals or not gaps:
@@ -926,6 +936,57 @@ def _one_path_finding(
     related += [ctx.related(g.node, "this way the work ends does not remove it") for g in gaps[:2]]
     return ctx.finding(
         call.node, headline, confidence=Confidence.MEDIUM, related=related, notes=notes
+    )
+
+
+def _matching_only_finding(
+    ctx: RuleContext,
+    call: CallSite,
+    target: Node,
+    handler: Handler,
+    removals: list[CallSite],
+    tests: list[Node | None],
+) -> Finding:
+    """The listener removes itself only when a particular event arrives (``if (state ===
+    'terminated') off(…)``): when the work ends another way first — the client leaves, the
+    reply never comes — nothing removes it, and the emitter, which the removal shows outlives
+    the run, keeps it."""
+    function = call.function
+    assert function is not None
+    shown = f"`{_display(call, target)}`"
+    owner = f"`{short(text(target), 40)}`"
+    test = next(t for t in tests if t is not None)
+    more = f"one more listener {per_word(function)}"
+    headline = fit(
+        f"{shown} removes itself only when a matching event arrives, so {owner} keeps it "
+        f"when none does, {more}",
+        f"{shown} removes itself only on a matching event, {more}",
+        f"This listener removes itself only on a matching event, {more}",
+    )
+    notes = [
+        sentence(
+            f"{shown} adds {handler.label} that removes itself only when "
+            f"`{short(text(test), 60)}` holds for an event it receives; nothing removes it when "
+            "the work ends another way first (the caller leaves, the expected event never "
+            "comes)"
+        ),
+        sentence(
+            f"Then {owner} keeps the handler"
+            f"{' and ' + _names(handler.captures) if handler.captures else ''} alive, one more "
+            f"listener each time {function.describe()} runs"
+        ),
+    ]
+    related = [ctx.related(r.node, "removed here, only for a matching event") for r in removals[:2]]
+    return ctx.finding(
+        call.node,
+        headline,
+        confidence=Confidence.MEDIUM,
+        related=related,
+        notes=notes,
+        fix=(
+            "Also remove it when the work ends (the session's or request's `'close'`, a "
+            "timeout, an `AbortSignal`), not only when the awaited event arrives."
+        ),
     )
 
 
@@ -1344,7 +1405,10 @@ def _judge_context(
                     holder.binding,
                 ),
             )
-    if not per_call or event in LIFECYCLE_EVENTS:
+    if not per_call or (
+        event in LIFECYCLE_EVENTS
+        and not _borrowed_per_call(model, target, event, lifetime, repetition, handler)
+    ):
         return None
     if lifetime is Lifetime.UNKNOWN and (
         holder.binding is not None and owns_parameter(model, holder.binding)
@@ -1356,6 +1420,34 @@ def _judge_context(
         return None
     # An instance's or unknown object's lifetime is inferred (captures, events, repetition).
     return Evidence(repetition=repetition_certainty(model, call), holder=INFERRED), holder
+
+
+def _borrowed_per_call(
+    model: SemanticModel,
+    target: Node,
+    event: str | None,
+    lifetime: Lifetime,
+    repetition: Repetition,
+    handler: Handler,
+) -> bool:
+    """A method that runs per call adding to an emitter the instance keeps (``self.sub.on(
+    'message', …)`` per hello): the emitter's recurring traffic (``'data'``, ``'message'``)
+    is not this call's piece of work — the instance, not the call, owns the emitter, so each
+    call adds one more listener. Not for the instance itself (``this.on('error')``: its own
+    steps), nor for events that end the emitter's life (``'end'``, ``'connect'``). The
+    handler must capture what a caller passed in (``session``, ``callback``): a setup method
+    with no inputs (``_createSubscribers()``) is not shown to run per piece of work."""
+    if lifetime is not Lifetime.INSTANCE or repetition is not Repetition.REPEATING:
+        return False
+    if event not in RECURRING_LIFECYCLE_EVENTS or model.is_this(target):
+        return False
+    for name in handler.captures:
+        binding = model.resolve(name, handler.node)
+        if binding is not None and binding.kind is BindingKind.PARAM:
+            own = model.function_at(unwrap(handler.node) or handler.node)
+            if own is None or binding.scope is not own.scope:
+                return True
+    return False
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:

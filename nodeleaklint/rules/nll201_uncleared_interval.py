@@ -43,9 +43,10 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
   the new value and the interval is reported as never cleared (medium). A clear of a field
   of the class that is never assigned a timer (`clearInterval(this.interval)` while the
   handle lives in `this.timer`) is named in the finding of the interval nothing clears.
-- **Timeouts racing the work**: a `setTimeout` whose handle is discarded inside the
-  executor of a promise given to `Promise.race` / `Promise.any` keeps its closure and the
-  promise it rejects for the full delay after the work wins, once per call (medium).
+- **Timeouts racing the work**: a `setTimeout` whose handle is discarded (or kept where
+  nothing clears it) inside the executor of a promise given to `Promise.race` /
+  `Promise.any` — directly, or through a `const` used only there — keeps its closure and
+  the promise it rejects for the full delay after the work wins, once per call (medium).
 - **Watchdog timeouts**: a `setTimeout` per call, handle discarded, whose callback acts
   only while the work it watches is unfinished (its whole body is `if (!command.isResolved)
   …`, or it starts with `if (done) return`), testing a parameter or local of the function
@@ -1394,8 +1395,8 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         context = context_of(model, race)
         if not _reported(context, module_level) or _on_process_events(model, race.function):
             continue
-        flow = flow_of(model, call.node, TIMER_RELEASE)
-        if flow.kind is not FlowKind.DISCARDED:
+        problem = handle_problem(model, call, "clearTimeout")
+        if problem is None:
             continue
         per = f"one more {context.per}" if context.per else "one more each time it runs"
         uncleared = (
@@ -1413,10 +1414,14 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
                 f"delay, {per}",
             ),
             confidence=Confidence.MEDIUM,
+            fix=(
+                "Keep the handle and `clearTimeout(handle)` in a `finally` after the race, or "
+                "race an `AbortSignal.timeout(ms)` the work listens to."
+            ),
             notes=[
                 sentence(
                     f"`{call.display()}` is one side of `{race.display()}` in {context.where} "
-                    "and its handle is discarded"
+                    f"and {problem[0]}"
                 ),
                 sentence(
                     "When the other side wins, nothing clears the timer, so the timer list "
@@ -1600,9 +1605,7 @@ def _raced_executor(model: SemanticModel, call: CallSite) -> CallSite | None:
     promise = executor.callback_of
     if not promise.is_new or promise.name != "Promise":
         return None
-    parent = promise.node.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "spread_element"):
-        parent = parent.parent
+    parent = _raced_position(model, promise.node)
     if parent is None or parent.type != "array" or parent.parent is None:
         return None
     arguments = parent.parent
@@ -1610,6 +1613,24 @@ def _raced_executor(model: SemanticModel, call: CallSite) -> CallSite | None:
     if race is None or race.name not in ("race", "any") or text(race.obj) != "Promise":
         return None
     return race
+
+
+def _raced_position(model: SemanticModel, promise: Node) -> Node | None:
+    """Where the promise stands as a value: its own position, or — when it is kept in a
+    ``const`` first (``const timeout = new Promise(…); Promise.race([work(), timeout])``) —
+    the position of the one use of that local."""
+    parent = promise.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "spread_element"):
+        parent = parent.parent
+    if parent is not None and parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        binding = model.binding_of(name) if name is not None else None
+        if binding is None or binding.is_reassigned or len(binding.references) != 1:
+            return None
+        parent = binding.references[0].parent
+        while parent is not None and parent.type in ("parenthesized_expression", "spread_element"):
+            parent = parent.parent
+    return parent
 
 
 def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:

@@ -117,6 +117,26 @@ def module_imports(facts: Collected) -> dict[Binding, Import]:
     return found
 
 
+def local_imports(facts: Collected) -> dict[Binding, Import]:
+    """Bindings inside functions and blocks that load another module
+    (``function start() { const routing = require('./routing'); routing(app) }``, ``if (x) {
+    const { run } = await import('./api') }``): their calls say how often the other file's
+    export runs, like a top-level import's. Kept apart from ``module_imports`` because the
+    project view names module-level imports by their local name, and two functions may
+    reuse one name for different modules."""
+    found: dict[Binding, Import] = {}
+    for binding in facts.bindings:
+        source = binding.module_source
+        if source is None or binding.scope.is_module or binding.kind is BindingKind.IMPORT:
+            continue
+        if source.startswith("node:") or source in NODE_BUILTINS:
+            continue
+        name = _imported_name(binding)
+        if name is not None:
+            found[binding] = Import(source, name)
+    return found
+
+
 def imported_uses(
     facts: Collected, imports: dict[Binding, Import], exports: list[Export]
 ) -> list[Use]:

@@ -16,6 +16,7 @@ from nodeleaklint.semantics.locations import same_location, value_binding
 from nodeleaklint.semantics.reachable import in_function, may_run
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
+    ancestors,
     is_inside,
     outer,
     string_value,
@@ -259,3 +260,65 @@ def _unregistered(model: SemanticModel, removal: CallSite, removed: Node) -> str
 def is_function_value(node: Node | None) -> bool:
     node = unwrap(node)
     return node is not None and node.type in ("arrow_function", "function_expression", "function")
+
+
+def matching_condition(model: SemanticModel, removal: Node, handler: Node | None) -> Node | None:
+    """The test that lets a listener remove itself only for some events: ``function
+    listener(channel, data) { if (channel === id && data === 'done') off(…, listener) }``.
+    The removal waits for one particular event — a reply, a final state — and when the work
+    ends another way first (the client leaves, the reply never comes) it never runs. None
+    when the removal is unconditional in the handler, or its test reads nothing the event
+    brought for equality (``if (this.closing)`` is the owner's state, not a matching
+    event)."""
+    function = unwrap(handler)
+    own = model.function_at(function) if function is not None else None
+    if own is None or not is_inside(removal, own.node):
+        return None
+    for ancestor in ancestors(removal):
+        if ancestor.id == own.node.id:
+            return None
+        if ancestor.type not in ("if_statement", "ternary_expression"):
+            continue
+        condition = unwrap(ancestor.child_by_field_name("condition"))
+        if (
+            condition is not None
+            and not is_inside(removal, condition)
+            and _reads_event(model, condition, own)
+        ):
+            return condition
+    return None
+
+
+def _reads_event(model: SemanticModel, condition: Node, handler: FunctionInfo) -> bool:
+    """Whether ``condition`` compares for equality something the event brought (a parameter
+    of ``handler`` or a local it derived from one): ``state === 'terminated'`` waits for one
+    particular event, while a threshold (``n > 10``) on a value that keeps moving is reached
+    in time."""
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if (
+            node.type == "binary_expression"
+            and _is_equality(node)
+            and any(_local_to(model, side, handler) for side in node.named_children)
+        ):
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _is_equality(node: Node) -> bool:
+    operator = node.child_by_field_name("operator")
+    return operator is not None and operator.type in ("===", "==")
+
+
+def _local_to(model: SemanticModel, node: Node, handler: FunctionInfo) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            binding = model.binding_of(current)
+            if binding is not None and binding.scope is handler.scope:
+                return True
+        stack.extend(current.named_children)
+    return False

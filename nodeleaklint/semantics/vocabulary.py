@@ -82,6 +82,9 @@ LIFECYCLE_EVENTS = frozenset(
         "prefinish",
     }
 )
+# Lifecycle events that fire again and again while the object lives (each carries a piece of
+# its traffic): a listener added for one per call is not the call's own piece of work.
+RECURRING_LIFECYCLE_EVENTS = frozenset({"data", "message", "readable", "drain"})
 # Signals that end the process: either one of a pair is the last event it sees.
 TERMINATION_SIGNALS = frozenset({"SIGINT", "SIGTERM", "SIGQUIT", "SIGBREAK", "SIGHUP"})
 # Events after which the process is gone: a listener for one of them added by code that is

@@ -509,7 +509,7 @@ class Client extends EventEmitter {
   }
 
   request(id, cb) {
-    // todoruleid: NLL101 -- a lifecycle event on an instance field is taken as per-connection setup
+    // ruleid: NLL101 -- per request, on the socket the instance keeps: its own events are not this call's work
     this.socket.on('data', (d) => cb(id, d));
   }
 
@@ -1375,3 +1375,39 @@ function watchShared(contents) {
   contents.on('will-navigate', (event) => event.preventDefault());
 }
 ipcMain.on('reload', () => watchShared(sharedContents));
+
+// A listener that removes itself only when a matching event arrives: when the session ends
+// first, it stays on the shared subscriber (ES5 class, self = this).
+function Handler(sub) {
+  this.sub = sub;
+}
+Handler.prototype.hello = function (session, callback) {
+  var self = this;
+  // ruleid: NLL101 -- removed only when this call's final state arrives; a session that closes first leaves it
+  self.sub.on('message', function listener(channel, state) {
+    if (channel === session.id && state === 'terminated') {
+      self.sub.removeListener('message', listener);
+    }
+    callback(null, state);
+  });
+};
+Handler.prototype.helloFixed = function (session, callback) {
+  var self = this;
+  function listener(channel, state) {
+    if (channel === session.id && state === 'terminated') {
+      self.sub.removeListener('message', listener);
+    }
+    callback(null, state);
+  }
+  // ok: NLL101 -- also removed when the session closes
+  self.sub.on('message', listener);
+  session.on('close', function () { self.sub.removeListener('message', listener); });
+};
+Handler.prototype.waitOnce = function (callback) {
+  var self = this;
+  // ok: NLL101 -- removed by the first event it receives, whatever it is: `once` by hand
+  self.sub.on('message', function listener(channel, state) {
+    self.sub.removeListener('message', listener);
+    callback(null, state);
+  });
+};

@@ -141,7 +141,7 @@ export class Tracker extends EventEmitter {
   }
 
   watchData(id: string): void {
-    // todoruleid: NLL101 -- a lifecycle event ('data') on an instance field is taken as per-connection setup
+    // ruleid: NLL101 -- per call, on the socket the instance keeps: its own events are not this call's work
     this.socket.on('data', (d: Buffer) => this.emit(id, d));
   }
 
@@ -252,7 +252,7 @@ export class Session {
     const onEnd = (): void => self.detach(onPacket);
     // ok: NLL101 -- removed through `self[kSocket]`, the same field
     this[kSocket].on('data', onPacket);
-    // ok: NLL101 -- removed in `detach`
+    // ok: NLL101 -- 'end' fires once, when the socket the instance keeps ends; its listeners go with it
     this[kSocket].on('end', onEnd);
   }
   detach(onPacket: (b: Buffer) => void): void {
@@ -758,3 +758,27 @@ function watchShared(contents: EventEmitter): void {
   contents.on('will-navigate', (event: { preventDefault(): void }) => event.preventDefault());
 }
 ipcMain.on('reload', () => watchShared(sharedContents));
+
+// A listener that removes itself only when a matching event arrives: when the session ends
+// first, it stays on the shared subscriber.
+export class Handler {
+  constructor(private readonly sub: EventEmitter) {}
+  hello(session: { id: string }, callback: (err: Error | null, state: string) => void): void {
+    // ruleid: NLL101 -- removed only when this call's final state arrives; a session that closes first leaves it
+    this.sub.on('message', function listener(this: unknown, channel: string, state: string) {
+      if (channel === session.id && state === 'terminated') {
+        sub.removeListener('message', listener);
+      }
+      callback(null, state);
+    });
+    const sub = this.sub;
+  }
+  waitOnce(callback: (err: Error | null, state: string) => void): void {
+    const sub = this.sub;
+    // ok: NLL101 -- removed by the first event it receives, whatever it is: `once` by hand
+    sub.on('message', function listener(channel: string, state: string) {
+      sub.removeListener('message', listener);
+      callback(null, state);
+    });
+  }
+}

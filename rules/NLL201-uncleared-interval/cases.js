@@ -774,3 +774,27 @@ function registerPause(RED) {
 module.exports.registerPause = registerPause;
 
 module.exports = { Feed, Link, Watchdog, Session, Client, Heartbeats, startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };
+
+// A timeout promise kept in a const before the race, its handle kept only to unref it.
+class Breaker {
+  async execute(fn) {
+    const timeout = new Promise((_, reject) => {
+      // ruleid: NLL201 -- `timer` is never cleared: each call that wins keeps it for the full delay
+      const timer = setTimeout(() => reject(new Error('timed out')), this.timeoutMs);
+      timer.unref();
+    });
+    return Promise.race([fn(), timeout]);
+  }
+  async executeFixed(fn) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      // ok: NLL201 -- cleared in `finally` whichever side wins
+      timer = setTimeout(() => reject(new Error('timed out')), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+const bus = require('./bus');
+exports.track = function (res) {
+  bus.on('tick', () => res.write('tick'));
+};
