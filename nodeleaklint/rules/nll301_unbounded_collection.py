@@ -186,6 +186,7 @@ from nodeleaklint.semantics.values import (
     invokes_elements,
     is_callable_value,
     is_constant,
+    key_origin,
     same_each_run,
     self_rewrite,
     unbounded_key,
@@ -240,6 +241,9 @@ class Growth:
     event_driven: bool
     unbounded: str | None = None  # why the key is new per call (SPEC §1 *Key cardinality*)
     key: Node | None = None  # the key (for ``.add`` / ``.push``: the value)
+    # Each growth adds an entry that stays: an append, or a key new per call (request data,
+    # a counter, a fresh object). A key of unknown or bounded origin may repeat and replace.
+    adds_entry: bool = False
 
 
 @dataclass
@@ -1168,9 +1172,18 @@ def _add_growth(
         repetition is Repetition.REPEATING and model.is_event_driven(function)
     ) or _registered_bound(model, function)
     unbounded = unbounded_key(model, subject)
+    adds_entry = candidate.kind == "array" or key_origin(model, subject).is_new
     uses.growth.append(
         Growth(
-            site, short(shown, 60), origin, function, repetition, event_driven, unbounded, subject
+            site,
+            short(shown, 60),
+            origin,
+            function,
+            repetition,
+            event_driven,
+            unbounded,
+            subject,
+            adds_entry,
         )
     )
 
@@ -1219,6 +1232,9 @@ def _finding(
         # An imported collection's lifetime is another file's evidence; an instance field
         # lives as long as the process only when its class is seen created once.
         holder=certainty(not candidate.imported and not (candidate.instance and singleton is None)),
+        # An append, or a key new per call: keys that may come from a small set (a plugin's
+        # name, a configured group, an in-process event's argument) may only be replaced.
+        retained=certainty(any(g.adds_entry for g in growth)),
         # Some eviction, a sibling collection's release, or a collection that other code may
         # empty (exported, or escaping to calls we cannot see) are releases we cannot rule out.
         unreleased=certainty(not (eviction or sibling or candidate.exported or uses.escapes)),
@@ -1245,7 +1261,7 @@ def _finding(
     if candidate.instance and singleton is not None:
         lifetime = f"the process ({singleton})"
     expiry = expiry_check(ctx.model, uses.reads)
-    keyed = first.event_driven or sibling is not None or any(g.unbounded for g in growth)
+    keyed = sibling is not None or any(g.adds_entry for g in growth)
     caveat = "" if keyed else ", unless its keys come from a small fixed set"
     if candidate.exported:
         caveat += (
