@@ -181,6 +181,7 @@ from nodeleaklint.semantics.syntax import (
 )
 from nodeleaklint.semantics.teardown import teardown_of
 from nodeleaklint.semantics.values import (
+    KeyOrigin,
     collection_kind,
     describe_origin,
     invokes_elements,
@@ -241,9 +242,14 @@ class Growth:
     event_driven: bool
     unbounded: str | None = None  # why the key is new per call (SPEC §1 *Key cardinality*)
     key: Node | None = None  # the key (for ``.add`` / ``.push``: the value)
-    # Each growth adds an entry that stays: an append, or a key new per call (request data,
-    # a counter, a fresh object). A key of unknown or bounded origin may repeat and replace.
-    adds_entry: bool = False
+    # Where the key comes from (SPEC §1 *Key cardinality*); None for an array's append.
+    key_origin: KeyOrigin | None = None
+
+    @property
+    def adds_entry(self) -> bool:
+        """Each run adds an entry that stays: an append, or a key new per call (request data,
+        a counter, a fresh object). A key of unknown or bounded origin may repeat and replace."""
+        return self.key_origin is None or self.key_origin.is_new
 
 
 @dataclass
@@ -1172,7 +1178,7 @@ def _add_growth(
         repetition is Repetition.REPEATING and model.is_event_driven(function)
     ) or _registered_bound(model, function)
     unbounded = unbounded_key(model, subject)
-    adds_entry = candidate.kind == "array" or key_origin(model, subject).is_new
+    keyed_by = key_origin(model, subject) if candidate.kind != "array" else None
     uses.growth.append(
         Growth(
             site,
@@ -1183,7 +1189,7 @@ def _add_growth(
             event_driven,
             unbounded,
             subject,
-            adds_entry,
+            keyed_by,
         )
     )
 
@@ -1262,7 +1268,7 @@ def _finding(
         lifetime = f"the process ({singleton})"
     expiry = expiry_check(ctx.model, uses.reads)
     keyed = sibling is not None or any(g.adds_entry for g in growth)
-    caveat = "" if keyed else ", unless its keys come from a small fixed set"
+    caveat = "" if keyed else f", unless its keys come from a small fixed set{_key_source(growth)}"
     if candidate.exported:
         caveat += (
             f"; it is exported as `{candidate.exported}`, so only code elsewhere could shrink it"
@@ -1305,6 +1311,13 @@ def _finding(
         for g in growth[1:]
     ]
     return ctx.finding(first.site, headline, confidence=confidence, related=related, notes=notes)
+
+
+def _key_source(growth: list[Growth]) -> str:
+    """`` (its keys come from …)``: where keys not shown new per call come from, when the
+    walk found something worth saying (an in-process event, module state, a lookup)."""
+    why = next((g.key_origin.why for g in growth if g.key_origin and g.key_origin.why), "")
+    return f" (they come from {why})" if why else ""
 
 
 def _summary(

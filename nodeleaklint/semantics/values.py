@@ -570,7 +570,7 @@ class KeyOrigin:
         return self.kind is KeyKind.NEW
 
 
-_UNKNOWN = KeyOrigin(KeyKind.UNKNOWN, "a value of unknown origin")
+_UNKNOWN = KeyOrigin(KeyKind.UNKNOWN, "")  # nothing worth saying
 _CONSTANT = KeyOrigin(KeyKind.BOUNDED, "a constant")
 _REQUEST_DATA = KeyOrigin(KeyKind.NEW, "data of each request or event")
 _FRESH_OBJECT = KeyOrigin(KeyKind.NEW, "a new object made per call")
@@ -664,7 +664,9 @@ class _OriginWalk:
             return _combined(self.of(inner, deeper) for inner in parts)
         if kind == "call_expression":
             converted = _converted(node)
-            return self.of(converted, deeper, part) if converted is not None else _UNKNOWN
+            if converted is None:
+                return KeyOrigin(KeyKind.UNKNOWN, f"what `{short(text(node), 40)}` returns")
+            return self.of(converted, deeper, part)
         if kind in ("identifier", "member_expression", "subscript_expression"):
             return self._read(node, deeper, part)
         return _UNKNOWN
@@ -679,12 +681,16 @@ class _OriginWalk:
         if root.type == "call_expression" and root.id != node.id:
             return self.of(root, depth, part)  # ``JSON.parse(line).id``
         if root.type != "identifier":
-            return _UNKNOWN  # instance state (``this.x``), or something computed
+            if root.type == "this":
+                return KeyOrigin(KeyKind.UNKNOWN, "state of the instance")
+            return _UNKNOWN  # something computed
         binding = self.model.binding_of(root)
         if binding is None or binding.kind is BindingKind.CATCH:
             return _UNKNOWN
         if binding.kind is BindingKind.PARAM:
             return self._param(binding, depth, part)
+        if root.id == node.id and any(_counts(write) for write in binding.writes):
+            return KeyOrigin(KeyKind.NEW, "a counter")  # ``seq++`` elsewhere: a new value each time
         if binding.is_module_level or binding.kind not in _LOCAL_KINDS:
             return KeyOrigin(KeyKind.UNKNOWN, "module-level state")
         declarator = binding.declarator
@@ -715,30 +721,52 @@ class _OriginWalk:
             return _REQUEST_DATA
         if call is not None:
             if not is_registration(call):
-                return _UNKNOWN  # what an API hands its callback: a result, not traffic
+                # what an API hands its callback: a result, not traffic
+                return KeyOrigin(KeyKind.UNKNOWN, f"what `{call.display(40)}` hands its callback")
             return self._listener(call, index, depth, part)
         return self._callers(function, index, depth, part)
 
     def _callers(self, function: FunctionInfo, index: int, depth: int, part: Part) -> KeyOrigin:
-        """Arguments reach parameters: what the direct calls of the function pass, and the
-        data of the events it is registered for by name (``process.on('message', onMessage)``).
-        Unknown when a use is out of view (exported, stored, passed on)."""
-        binding = function.binding
-        if binding is None or function.exported or binding.exported:
-            return _UNKNOWN
+        """Arguments reach parameters: what the calls of the function in view pass (``f(…)``,
+        ``this.m(…)`` in its class), and the data of the events it is registered for by name
+        (``process.on('message', onMessage)``). One caller passing new values is enough;
+        otherwise a function with callers out of view (exported, stored, a method) is
+        unknown."""
+        sites, complete = self._uses(function)
         origins: list[KeyOrigin] = []
-        for reference in binding.references:
-            use = _function_use(self.model, reference)
-            if use is None:
-                return _UNKNOWN
-            call, as_callback = use
+        for call, as_callback in sites:
             if as_callback:
                 origins.append(self._listener(call, index, depth, part))
             elif index < len(call.args) and call.args[index].type != "spread_element":
                 origins.append(self.of(call.args[index], depth + 1, part))
             else:
                 origins.append(_UNKNOWN)
-        return _combined(iter(origins)) if origins else _UNKNOWN
+        fresh = next((origin for origin in origins if origin.is_new), None)
+        if fresh is not None:
+            return fresh
+        if not complete or not origins:
+            where = f"the callers of {function.display()}, out of view"
+            return KeyOrigin(KeyKind.UNKNOWN, where)
+        return _combined(iter(origins))
+
+    def _uses(self, function: FunctionInfo) -> tuple[list[tuple[CallSite, bool]], bool]:
+        """The calls and registrations of ``function`` in view, and whether they are all its
+        uses (a method, or an exported, stored or passed-on function, has others)."""
+        model = self.model
+        binding = function.binding
+        if binding is None:
+            name = function.name
+            calls = model.calls_named(name) if name and function.class_node is not None else []
+            return [(c, False) for c in calls if _called_function(model, c.node) is function], False
+        sites: list[tuple[CallSite, bool]] = []
+        complete = not (function.exported or binding.exported)
+        for reference in binding.references:
+            use = _function_use(model, reference)
+            if use is None:
+                complete = False  # stored or passed on
+            else:
+                sites.append(use)
+        return sites, complete
 
     def _listener(self, call: CallSite, index: int, depth: int, part: Part) -> KeyOrigin:
         """The ``index``-th argument a registered callback gets. A route's or an external
@@ -754,7 +782,7 @@ class _OriginWalk:
             for emit in model.calls_named("emit")
             if emit.args
             and string_value(emit.args[0]) == event
-            and _same_receiver(model, emit.obj, call.obj)
+            and _emitted_by(model, emit, call.obj)
         ]
         if emits:
             passed = [
@@ -762,11 +790,26 @@ class _OriginWalk:
             ]
             return _combined(self.of(value, depth + 1, part) for value in passed)
         if _own_emitter(model, call.obj):
-            return KeyOrigin(KeyKind.UNKNOWN, f"an argument of the project's own '{event}' event")
+            return KeyOrigin(
+                KeyKind.UNKNOWN,
+                f"an argument of the project's own `{short(text(call.obj), 30)}` '{event}' event, "
+                "with no `emit` of it in view",
+            )
         return _REQUEST_DATA
 
 
 _LOCAL_KINDS = frozenset({BindingKind.VAR, BindingKind.LET, BindingKind.CONST})
+
+
+def _counts(write: Node) -> bool:
+    """``n++``, ``--n``, ``n += 1``: a write that steps a counter."""
+    parent = outer(write).parent
+    if parent is None:
+        return False
+    if parent.type == "update_expression":
+        return True
+    operator = parent.child_by_field_name("operator")
+    return parent.type == "augmented_assignment_expression" and text(operator) in ("+=", "-=")
 
 
 def _first_property(root: Node) -> str:
@@ -789,7 +832,8 @@ def _combined(origins: Iterator[KeyOrigin]) -> KeyOrigin:
         return fresh
     if found and all(origin.kind is KeyKind.BOUNDED for origin in found):
         return found[0]
-    return next((origin for origin in found if origin.kind is KeyKind.UNKNOWN), _UNKNOWN)
+    unknown = [origin for origin in found if origin.kind is KeyKind.UNKNOWN]
+    return next((origin for origin in unknown if origin.why), unknown[0] if unknown else _UNKNOWN)
 
 
 def _converted(call: Node) -> Node | None:
@@ -839,13 +883,39 @@ def _function_use(model: SemanticModel, reference: Node) -> tuple[CallSite, bool
     return call, True
 
 
-def _same_receiver(model: SemanticModel, one: Node | None, other: Node | None) -> bool:
-    one, other = unwrap(one), unwrap(other)
-    if one is None or other is None or text(one) != text(other):
+def _emitted_by(model: SemanticModel, emit: CallSite, receiver: Node | None) -> bool:
+    """Whether ``emit`` emits on the emitter a listener is registered on: the same name
+    (``bus.emit`` for ``bus.on``), or ``this.emit`` in the class of that emitter — the class
+    the listener's ``this`` belongs to, or the class of this file the receiver is made from
+    (``const client = new Client()``)."""
+    one, other = unwrap(emit.obj), unwrap(receiver)
+    if one is None or other is None:
         return False
-    if one.type == "identifier":
-        return model.binding_of(one) is model.binding_of(other)
-    return True
+    if one.type != "this" and not _is_this_alias(model, one):
+        if text(one) != text(other):
+            return False
+        return one.type != "identifier" or model.binding_of(one) is model.binding_of(other)
+    owner = _emitter_class(model, other)
+    return owner is not None and model.in_class(emit.node, owner)
+
+
+def _is_this_alias(model: SemanticModel, node: Node) -> bool:
+    binding = model.binding_of(node) if node.type == "identifier" else None
+    return binding is not None and binding.is_this_alias
+
+
+def _emitter_class(model: SemanticModel, receiver: Node) -> Node | None:
+    """The class node whose ``this`` the receiver is: ``this`` (or an alias) inside a class,
+    or a binding made once with ``new C()`` of a class of this file."""
+    if receiver.type == "this" or _is_this_alias(model, receiver):
+        function = model.this_function(receiver)
+        return function.class_node if function is not None else None
+    binding = model.binding_of(receiver) if receiver.type == "identifier" else None
+    made = unwrap(binding.init) if binding is not None and not binding.is_reassigned else None
+    if made is None or made.type != "new_expression":
+        return None
+    name = text(made.child_by_field_name("constructor"))
+    return next((info.node for info in model.classes if info.name == name), None)
 
 
 def _own_emitter(model: SemanticModel, receiver: Node | None) -> bool:

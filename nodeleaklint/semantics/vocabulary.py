@@ -716,7 +716,7 @@ VALUE_CONVERSION_FUNCTIONS = frozenset(
         "from",
     }
 )
-# Methods of the value itself: ``id.toLowerCase()``, ``url.trim()``.
+# Methods of the value itself: ``id.toLowerCase()``, ``url.trim()``, ``line.split(' ')``.
 VALUE_CONVERSION_METHODS = frozenset(
     {
         "toString",
@@ -729,5 +729,17 @@ VALUE_CONVERSION_METHODS = frozenset(
         "trimEnd",
         "normalize",
         "valueOf",
+        "toISOString",
+        "toJSON",
+        "getTime",
+        # a part of the value: as new per call as the whole in practice
+        "split",
+        "slice",
+        "substring",
+        "substr",
+        "replace",
+        "replaceAll",
+        "padStart",
+        "padEnd",
     }
 )
