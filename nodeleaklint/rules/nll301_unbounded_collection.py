@@ -25,7 +25,18 @@ filled from configuration stays as small as its configuration.
 Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUID, a
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
 for instance fields; a function (a handler registered under a name) is configuration, and a
-table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic. The
+table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic.
+High confidence needs each growth to add an entry that stays: an append (`.push`), or a
+key (a Set's member) new per call — the data of a request or of an external event (a
+parameter of a route handler or of a listener on a socket, `process` or a client, its
+parts, elements and conversions), a counter, a generated id, a fresh object. Arguments
+reach parameters: a helper takes its keys from what its callers in view pass, a listener of
+the project's own emitter (a module of the project, an instance of a class of this file or
+of `EventEmitter`) from its `emit` calls in view. Keys that may come from a small set are
+medium, and the message says where they come from: a constant and an integration's id
+from the project's own `'integration-connected'` event emitted in another file, a property
+of what a lookup returns (`registry.getPlugin(id).id`), module-level state (a configured
+group), an event name (`'newListener'`), or callers out of view. The
 elements of a list that a call given only constants returns
 (`hooks.callAll('registerBlockElements').forEach((name) => set.add(name))`) are the same on
 every run, so a Set or Map keyed by them stops growing after the first run (a `.push` of
@@ -128,7 +139,10 @@ listed above are verified. A delete done in another file (an owner splicing a se
 client list) is not seen. A `.push` always counts as growth, even of a constant, since
 every call adds an element.
 Whether a key space is small (say, one entry per configured tenant) cannot be known
-statically; such caches are reported and can be suppressed with a reason.
+statically; such caches are reported and can be suppressed with a reason. The data of a
+request or of an external event counts as new per call even when the client can only send
+a few values (a dataset's name checked against a list further on), and a key whose only
+source in view is constants is still reported, with medium confidence.
 """
 
 from __future__ import annotations
