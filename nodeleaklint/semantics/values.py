@@ -689,8 +689,8 @@ class _OriginWalk:
             return _UNKNOWN
         if binding.kind is BindingKind.PARAM:
             return self._param(binding, depth, part)
-        if root.id == node.id and any(_counts(write) for write in binding.writes):
-            return KeyOrigin(KeyKind.NEW, "a counter")  # ``seq++`` elsewhere: a new value each time
+        if root.id == node.id and self._counter(binding):
+            return KeyOrigin(KeyKind.NEW, "a counter")
         if binding.is_module_level or binding.kind not in _LOCAL_KINDS:
             return KeyOrigin(KeyKind.UNKNOWN, "module-level state")
         declarator = binding.declarator
@@ -700,6 +700,17 @@ class _OriginWalk:
         if binding.destructured:
             part = ""
         return _combined(self.of(value, depth, part) for value in values)
+
+    def _counter(self, binding: Binding) -> bool:
+        """A variable stepped (``n++``, ``n += 1``) by a function other than the one that
+        declares it: a module-level or closure counter, new on every call (a loop index
+        stepped where it is declared starts again at each call)."""
+        model = self.model
+        declared_in = model.enclosing_function(binding.node)
+        return any(
+            _counts(write) and model.enclosing_function(write) is not declared_in
+            for write in binding.writes
+        )
 
     def _param(self, binding: Binding, depth: int, part: Part) -> KeyOrigin:
         """A parameter's values: the elements of the list a callback iterates, the data of a
@@ -799,6 +810,8 @@ class _OriginWalk:
 
 
 _LOCAL_KINDS = frozenset({BindingKind.VAR, BindingKind.LET, BindingKind.CONST})
+# Base classes that emit nothing by themselves: a subclass's events are its own.
+_PLAIN_EMITTERS = frozenset({"EventEmitter", "EventTarget"})
 
 
 def _counts(write: Node) -> bool:
@@ -943,12 +956,18 @@ def _own_emitter(model: SemanticModel, receiver: Node | None) -> bool:
     declared = model.binding_of(constructor)
     if declared is None:
         return False
-    if declared.kind in (BindingKind.CLASS, BindingKind.FUNCTION):
-        return True
+    if declared.module_source is not None:
+        return declared.module_source in EVENTS_MODULES
     init = unwrap(declared.init)
-    return declared.module_source in EVENTS_MODULES or (
-        init is not None and init.type in _FUNCTION_LITERALS
-    )
+    if declared.kind not in (BindingKind.CLASS, BindingKind.FUNCTION) and (
+        init is None or init.type not in _FUNCTION_LITERALS
+    ):
+        return False
+    # a class of this file: its own events, unless it extends another emitter (a socket or
+    # a client subclass emits that base's I/O events)
+    info = next((c for c in model.classes if c.name == declared.name), None)
+    heritage = info.heritage if info is not None else None
+    return heritage is None or heritage.rsplit(".", 1)[-1].strip() in _PLAIN_EMITTERS
 
 
 # -- growth by self-reassignment -------------------------------------------------------------
