@@ -1281,7 +1281,7 @@ def _finding(
     if candidate.instance and singleton is not None:
         lifetime = f"the process ({singleton})"
     expiry = expiry_check(ctx.model, uses.reads)
-    keyed = sibling is not None or any(g.adds_entry for g in growth)
+    keyed = sibling is not None or any(g.adds_entry or g.unbounded for g in growth)
     caveat = "" if keyed else f", unless its keys come from a small fixed set{_key_source(growth)}"
     if candidate.exported:
         caveat += (

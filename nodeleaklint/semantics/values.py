@@ -577,6 +577,9 @@ _FRESH_OBJECT = KeyOrigin(KeyKind.NEW, "a new object made per call")
 _MAX_ORIGIN_DEPTH = 8
 # Operators whose result is a boolean: two values at most.
 _BOOLEAN_OPERATORS = frozenset({"==", "===", "!=", "!==", "<", ">", "<=", ">=", "instanceof", "in"})
+_UNBOUNDED_SHAPES = frozenset(
+    {"update_expression", "call_expression", "member_expression", "subscript_expression"}
+)
 _FRESH_KINDS = frozenset(
     {"object", "array", "arrow_function", "function_expression", "new_expression", "class"}
 )
@@ -618,7 +621,9 @@ class _OriginWalk:
         model = self.model
         if is_constant(model, node):
             return _CONSTANT
-        fresh = unbounded_key(model, node)
+        # a counter, a generated id, a request's URL or peer address (a name alone is no
+        # evidence: names are followed to their values below)
+        fresh = unbounded_key(model, node) if node.type in _UNBOUNDED_SHAPES else None
         if fresh is not None:
             return KeyOrigin(KeyKind.NEW, fresh)
         if part is None and same_each_run(model, node) is not None:
@@ -644,10 +649,14 @@ class _OriginWalk:
                 return KeyOrigin(KeyKind.BOUNDED, "a boolean or a type name")
             return self.of(node.child_by_field_name("argument"), deeper)
         if kind == "binary_expression":
-            if text(node.child_by_field_name("operator")) in _BOOLEAN_OPERATORS:
+            operator = text(node.child_by_field_name("operator"))
+            if operator in _BOOLEAN_OPERATORS:
                 return KeyOrigin(KeyKind.BOUNDED, "a boolean")
+            # ``a || b`` is one of its sides (a part of it, a part of one of them); ``a + b``
+            # is a new value made of both
+            chosen = part if operator in ("||", "??", "&&") else None
             sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
-            return _combined(self.of(side, deeper) for side in sides)
+            return _combined(self.of(side, deeper, chosen) for side in sides)
         if kind == "ternary_expression":
             branches = [
                 node.child_by_field_name("consequence"),
