@@ -393,6 +393,8 @@ app.post('/j', (req, res) => bus.emit('job', { id: req.body.id }));
 bus.on('tick', (n) => use(n));
 setInterval(() => bus.emit('tick', 'a'), 10);
 process.stdin.on('data', (line) => use(String(line).split(' ')[0]));
+process.on('message', (msg) => (procs[msg.kind] || []).forEach((p) => use(p.id)));
+app.get('/l', (req, res) => { for (let i = 0; i < 3; i++) use(i); });
 """
 
 
@@ -407,6 +409,8 @@ process.stdin.on('data', (line) => use(String(line).split(' ')[0]));
         (17, "new per call"),  # the emit in view passes request data
         (19, "bounded"),  # the only emit passes a constant
         (21, "new per call"),  # a part of a line read from stdin
+        (22, "unknown"),  # an element of module state or of an empty fallback list
+        (23, "unknown"),  # a loop index restarts at every call
     ],
 )
 def test_key_origin_follows_callers_and_emitters(line: int, expected: str) -> None:
