@@ -372,6 +372,57 @@ function run(param) {
     assert [is_constant(model, arg) for arg in use.args] == [True, True, False, False]
 
 
+_KEYS = """
+const { EventEmitter } = require('node:events');
+const integrations = require('./integrations');
+const registry = require('./registry');
+const app = require('express')();
+const bus = new EventEmitter();
+const procs = {};
+let seq = 0;
+function keep(key) { use(key); }
+app.get('/u/:id', (req, res) => keep(req.params.id));
+app.get('/s', (req, res) => { seq++; use(seq); });
+integrations.on('connected', (id) => keep2(`integration.${id}`));
+function keep2(key) { use(key); }
+keep2('chat');
+process.on('message', (msg) => use(registry.get(msg.name).id));
+process.on('message', (msg) => use(procs[msg.id].group));
+bus.on('job', (job) => use(job.id));
+app.post('/j', (req, res) => bus.emit('job', { id: req.body.id }));
+bus.on('tick', (n) => use(n));
+setInterval(() => bus.emit('tick', 'a'), 10);
+process.stdin.on('data', (line) => use(String(line).split(' ')[0]));
+process.on('message', (msg) => (procs[msg.kind] || []).forEach((p) => use(p.id)));
+app.get('/l', (req, res) => { for (let i = 0; i < 3; i++) use(i); });
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (9, "new per call"),  # keep(req.params.id): arguments reach parameters
+        (11, "new per call"),  # a module-level counter
+        (13, "unknown"),  # 'chat' or an argument of the project's own event emitted elsewhere
+        (15, "unknown"),  # a property of what a lookup returns
+        (16, "unknown"),  # module-level state
+        (17, "new per call"),  # the emit in view passes request data
+        (19, "bounded"),  # the only emit passes a constant
+        (21, "new per call"),  # a part of a line read from stdin
+        (22, "unknown"),  # an element of module state or of an empty fallback list
+        (23, "unknown"),  # a loop index restarts at every call
+    ],
+)
+def test_key_origin_follows_callers_and_emitters(line: int, expected: str) -> None:
+    from nodeleaklint.semantics.values import key_origin
+
+    model = build(_KEYS)
+    use = next(
+        call for call in model.calls if call.name == "use" and call.node.start_point[0] + 1 == line
+    )
+    assert key_origin(model, use.args[0]).kind.value == expected
+
+
 def test_stream_info_recognises_node_streams_by_origin() -> None:
     from nodeleaklint.semantics.streams import stream_info
 

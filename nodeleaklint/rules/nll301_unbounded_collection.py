@@ -25,7 +25,18 @@ filled from configuration stays as small as its configuration.
 Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUID, a
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
 for instance fields; a function (a handler registered under a name) is configuration, and a
-table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic. The
+table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic.
+High confidence needs each growth to add an entry that stays: an append (`.push`), or a
+key (a Set's member) new per call — the data of a request or of an external event (a
+parameter of a route handler or of a listener on a socket, `process` or a client, its
+parts, elements and conversions), a counter, a generated id, a fresh object. Arguments
+reach parameters: a helper takes its keys from what its callers in view pass, a listener of
+the project's own emitter (a module of the project, an instance of a class of this file or
+of `EventEmitter`) from its `emit` calls in view. Keys that may come from a small set are
+medium, and the message says where they come from: a constant and an integration's id
+from the project's own `'integration-connected'` event emitted in another file, a property
+of what a lookup returns (`registry.getPlugin(id).id`), module-level state (a configured
+group), an event name (`'newListener'`), or callers out of view. The
 elements of a list that a call given only constants returns
 (`hooks.callAll('registerBlockElements').forEach((name) => set.add(name))`) are the same on
 every run, so a Set or Map keyed by them stops growing after the first run (a `.push` of
@@ -128,7 +139,10 @@ listed above are verified. A delete done in another file (an owner splicing a se
 client list) is not seen. A `.push` always counts as growth, even of a constant, since
 every call adds an element.
 Whether a key space is small (say, one entry per configured tenant) cannot be known
-statically; such caches are reported and can be suppressed with a reason.
+statically; such caches are reported and can be suppressed with a reason. The data of a
+request or of an external event counts as new per call even when the client can only send
+a few values (a dataset's name checked against a list further on), and a key whose only
+source in view is constants is still reported, with medium confidence.
 """
 
 from __future__ import annotations
@@ -181,11 +195,13 @@ from nodeleaklint.semantics.syntax import (
 )
 from nodeleaklint.semantics.teardown import teardown_of
 from nodeleaklint.semantics.values import (
+    KeyOrigin,
     collection_kind,
     describe_origin,
     invokes_elements,
     is_callable_value,
     is_constant,
+    key_origin,
     same_each_run,
     self_rewrite,
     unbounded_key,
@@ -240,6 +256,14 @@ class Growth:
     event_driven: bool
     unbounded: str | None = None  # why the key is new per call (SPEC §1 *Key cardinality*)
     key: Node | None = None  # the key (for ``.add`` / ``.push``: the value)
+    # Where the key comes from (SPEC §1 *Key cardinality*); None for an array's append.
+    key_origin: KeyOrigin | None = None
+
+    @property
+    def adds_entry(self) -> bool:
+        """Each run adds an entry that stays: an append, or a key new per call (request data,
+        a counter, a fresh object). A key of unknown or bounded origin may repeat and replace."""
+        return self.key_origin is None or self.key_origin.is_new
 
 
 @dataclass
@@ -1168,9 +1192,18 @@ def _add_growth(
         repetition is Repetition.REPEATING and model.is_event_driven(function)
     ) or _registered_bound(model, function)
     unbounded = unbounded_key(model, subject)
+    keyed_by = key_origin(model, subject) if candidate.kind != "array" else None
     uses.growth.append(
         Growth(
-            site, short(shown, 60), origin, function, repetition, event_driven, unbounded, subject
+            site,
+            short(shown, 60),
+            origin,
+            function,
+            repetition,
+            event_driven,
+            unbounded,
+            subject,
+            keyed_by,
         )
     )
 
@@ -1219,6 +1252,9 @@ def _finding(
         # An imported collection's lifetime is another file's evidence; an instance field
         # lives as long as the process only when its class is seen created once.
         holder=certainty(not candidate.imported and not (candidate.instance and singleton is None)),
+        # An append, or a key new per call: keys that may come from a small set (a plugin's
+        # name, a configured group, an in-process event's argument) may only be replaced.
+        retained=certainty(any(g.adds_entry for g in growth)),
         # Some eviction, a sibling collection's release, or a collection that other code may
         # empty (exported, or escaping to calls we cannot see) are releases we cannot rule out.
         unreleased=certainty(not (eviction or sibling or candidate.exported or uses.escapes)),
@@ -1245,8 +1281,8 @@ def _finding(
     if candidate.instance and singleton is not None:
         lifetime = f"the process ({singleton})"
     expiry = expiry_check(ctx.model, uses.reads)
-    keyed = first.event_driven or sibling is not None or any(g.unbounded for g in growth)
-    caveat = "" if keyed else ", unless its keys come from a small fixed set"
+    keyed = sibling is not None or any(g.adds_entry or g.unbounded for g in growth)
+    caveat = "" if keyed else f", unless its keys come from a small fixed set{_key_source(growth)}"
     if candidate.exported:
         caveat += (
             f"; it is exported as `{candidate.exported}`, so only code elsewhere could shrink it"
@@ -1289,6 +1325,13 @@ def _finding(
         for g in growth[1:]
     ]
     return ctx.finding(first.site, headline, confidence=confidence, related=related, notes=notes)
+
+
+def _key_source(growth: list[Growth]) -> str:
+    """`` (its keys come from …)``: where keys not shown new per call come from, when the
+    walk found something worth saying (an in-process event, module state, a lookup)."""
+    why = next((g.key_origin.why for g in growth if g.key_origin and g.key_origin.why), "")
+    return f" (they come from {why})" if why else ""
 
 
 def _summary(

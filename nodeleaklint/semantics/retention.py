@@ -29,6 +29,7 @@ from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     STRING_KINDS,
     ancestors,
+    assigned_value,
     call_arguments,
     callee_parts,
     dotted_name,
@@ -241,7 +242,7 @@ def bindings_used_by(model: SemanticModel, function: FunctionInfo) -> set[Bindin
             reached.add(binding)
             if binding.function is not None and binding.kind is not BindingKind.PARAM:
                 regions.append(binding.function.node)
-            values = [binding.init] + [_assigned_value(write) for write in binding.writes]
+            values = [binding.init] + [assigned_value(write) for write in binding.writes]
             regions.extend(value for value in values if value is not None and _holds_code(value))
     return reached
 
@@ -273,7 +274,7 @@ def large_binding(
         or binding.destructured
     ):
         return None
-    candidates = [binding.init] + [_assigned_value(write) for write in binding.writes]
+    candidates = [binding.init] + [assigned_value(write) for write in binding.writes]
     for value in candidates:
         large = large_value(model, value, min_bytes)
         if large is not None:
@@ -363,7 +364,7 @@ def large_binding_shallow(
         or binding.destructured
     ):
         return None
-    for value in [binding.init] + [_assigned_value(write) for write in binding.writes]:
+    for value in [binding.init] + [assigned_value(write) for write in binding.writes]:
         large = large_value(model, value, min_bytes, depth)
         if large is not None:
             return large
@@ -505,7 +506,7 @@ def released_by_nulling(
     last_large = binding.init.end_byte if binding.init is not None else 0
     nullings: list[Node] = []
     for write in binding.writes:
-        right = _assigned_value(write)
+        right = assigned_value(write)
         if right is None:
             continue
         if _is_nullish(right):
@@ -564,18 +565,6 @@ def _is_nullish(node: Node | None) -> bool:
     if node.type in _NULLISH or text(node) in _NULLISH:
         return True
     return node.type == "unary_expression" and text(node).startswith("void")
-
-
-def _assigned_value(write: Node) -> Node | None:
-    """The right side of the assignment whose target is the identifier ``write``."""
-    position = outer(write)
-    parent = position.parent
-    if parent is None or parent.type != "assignment_expression":
-        return None
-    left = parent.child_by_field_name("left")
-    if left is None or left.id != position.id:
-        return None
-    return parent.child_by_field_name("right")
 
 
 # -- words --------------------------------------------------------------------------------------

@@ -64,6 +64,19 @@ def outer(node: Node) -> Node:
     return node
 
 
+def assigned_value(write: Node) -> Node | None:
+    """The right side of the assignment whose target is the identifier ``write`` (None for
+    ``x++``, ``x += …`` and a target inside a destructuring pattern)."""
+    position = outer(write)
+    parent = position.parent
+    if parent is None or parent.type != "assignment_expression":
+        return None
+    left = parent.child_by_field_name("left")
+    if left is None or left.id != position.id:
+        return None
+    return parent.child_by_field_name("right")
+
+
 def string_value(node: Node | None) -> str | None:
     """The value of a string literal (or a template without substitutions), else None."""
     node = unwrap(node)

@@ -9,22 +9,33 @@ parameter, a function argument, a local computed per call).
 
 from __future__ import annotations
 
+import enum
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
-from nodeleaklint.semantics.repetition import has_handler_params
-from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
+from nodeleaklint.semantics.repetition import framework_row, has_handler_params, is_registration
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
+    TRANSPARENT_KINDS,
+    assigned_value,
     call_arguments,
     callee_parts,
+    outer,
     root_object,
     short,
     string_value,
     text,
     unwrap,
+)
+from nodeleaklint.semantics.vocabulary import (
+    EVENT_LISTEN_METHODS,
+    EVENTS_MODULES,
+    VALUE_CONVERSION_FUNCTIONS,
+    VALUE_CONVERSION_METHODS,
 )
 
 if TYPE_CHECKING:
@@ -536,6 +547,436 @@ def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> s
             if reason is not None:
                 return reason
     return None
+
+
+# -- key origin: new per call, bounded, or unknown (SPEC §1 *Key cardinality*) ---------------
+class KeyKind(enum.Enum):
+    """How many distinct values a key (or a Set's member) takes over the life of the process."""
+
+    NEW = "new per call"  # made in the repeating run: request data, a counter, a fresh object
+    BOUNDED = "bounded"  # a constant, an element of a fixed list, the same on every run
+    UNKNOWN = "unknown"  # nothing in view says: an argument of unseen callers, module state
+
+
+@dataclass(frozen=True)
+class KeyOrigin:
+    """A key's kind and why, in a few words for a message (``a request's data``)."""
+
+    kind: KeyKind
+    why: str
+
+    @property
+    def is_new(self) -> bool:
+        return self.kind is KeyKind.NEW
+
+
+_UNKNOWN = KeyOrigin(KeyKind.UNKNOWN, "")  # nothing worth saying
+_CONSTANT = KeyOrigin(KeyKind.BOUNDED, "a constant")
+_REQUEST_DATA = KeyOrigin(KeyKind.NEW, "data of each request or event")
+_FRESH_OBJECT = KeyOrigin(KeyKind.NEW, "a new object made per call")
+_MAX_ORIGIN_DEPTH = 8
+# Operators whose result is a boolean: two values at most.
+_BOOLEAN_OPERATORS = frozenset({"==", "===", "!=", "!==", "<", ">", "<=", ">=", "instanceof", "in"})
+_UNBOUNDED_SHAPES = frozenset(
+    {"update_expression", "call_expression", "member_expression", "subscript_expression"}
+)
+_FRESH_KINDS = frozenset(
+    {"object", "array", "arrow_function", "function_expression", "new_expression", "class"}
+)
+
+
+def key_origin(model: SemanticModel, node: Node | None) -> KeyOrigin:
+    """Whether a key (or the value ``.add`` puts in a Set) is new per call, bounded, or unknown.
+
+    New per call: a counter, a generated id, a timestamp, a fresh object, and the data a
+    request or an external event brings (a parameter of a request handler or of a listener,
+    and parts, elements and conversions of it). Arguments reach parameters: a function whose
+    callers are in view takes its key from what they pass (one caller passing new values is
+    enough); a listener of the project's own emitter takes it from that emitter's ``emit``
+    calls in view, and is unknown when they are elsewhere (the payload is whatever that code
+    passes, not outside data). Bounded: constants, elements of literal lists, values the same
+    on every run. Anything else — module or instance state, a lookup's result, an argument of
+    callers out of view — is unknown (SPEC §1 *Key cardinality*)."""
+    return _OriginWalk(model).of(node, 0)
+
+
+# The part of a value a walk asks about: None for the value itself, a property name for
+# ``value.name``, "" for an element or a part whose name is not known.
+Part = str | None
+
+
+class _OriginWalk:
+    """One question "where does this key come from", followed through locals, parameters,
+    callers and emitters (each parameter visited once: recursion and cycles end)."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.seen: set[tuple[int, Part]] = set()
+
+    def of(self, node: Node | None, depth: int, part: Part = None) -> KeyOrigin:
+        """The origin of ``node``'s value, or of its ``part``."""
+        node = unwrap(node)
+        if node is None or depth > _MAX_ORIGIN_DEPTH:
+            return _UNKNOWN
+        model = self.model
+        if is_constant(model, node):
+            return _CONSTANT
+        # a counter, a generated id, a request's URL or peer address (a name alone is no
+        # evidence: names are followed to their values below)
+        fresh = unbounded_key(model, node) if node.type in _UNBOUNDED_SHAPES else None
+        if fresh is not None:
+            return KeyOrigin(KeyKind.NEW, fresh)
+        if part is None and same_each_run(model, node) is not None:
+            return KeyOrigin(KeyKind.BOUNDED, "an element of a list that is the same on every run")
+        kind = node.type
+        deeper = depth + 1
+        if kind == "object" and part:
+            value = _literal_property(node, part)
+            return self.of(value, deeper) if value is not None else _UNKNOWN
+        if kind in _FRESH_KINDS:
+            # a new object is a new key; a part of it is whatever was put in it
+            return _FRESH_OBJECT if part is None else _UNKNOWN
+        if kind == "this":
+            function = model.this_function(node)
+            made = part is None and function is not None and function.method_kind == "constructor"
+            return KeyOrigin(KeyKind.NEW, "the instance being constructed") if made else _UNKNOWN
+        if kind == "await_expression":
+            inner = node.named_children[0] if node.named_children else None
+            return self.of(inner, deeper, part)
+        if kind == "unary_expression":
+            operator = text(node.child_by_field_name("operator"))
+            if operator in ("!", "typeof", "void", "delete"):
+                return KeyOrigin(KeyKind.BOUNDED, "a boolean or a type name")
+            return self.of(node.child_by_field_name("argument"), deeper)
+        if kind == "binary_expression":
+            operator = text(node.child_by_field_name("operator"))
+            if operator in _BOOLEAN_OPERATORS:
+                return KeyOrigin(KeyKind.BOUNDED, "a boolean")
+            # ``a || b`` is one of its sides (a part of it, a part of one of them); ``a + b``
+            # is a new value made of both
+            chosen = part if operator in ("||", "??", "&&") else None
+            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+            return _combined(self.of(side, deeper, chosen) for side in sides)
+        if kind == "ternary_expression":
+            branches = [
+                node.child_by_field_name("consequence"),
+                node.child_by_field_name("alternative"),
+            ]
+            return _combined(self.of(branch, deeper, part) for branch in branches)
+        if kind == "template_string":
+            parts = [
+                inner
+                for child in node.named_children
+                if child.type == "template_substitution"
+                for inner in child.named_children
+            ]
+            return _combined(self.of(inner, deeper) for inner in parts)
+        if kind == "call_expression":
+            converted = _converted(node)
+            if converted is None:
+                return KeyOrigin(KeyKind.UNKNOWN, f"what `{short(text(node), 40)}` returns")
+            return self.of(converted, deeper, part)
+        if kind in ("identifier", "member_expression", "subscript_expression"):
+            return self._read(node, deeper, part)
+        return _UNKNOWN
+
+    def _read(self, node: Node, depth: int, part: Part) -> KeyOrigin:
+        """A name or a part of one: ``id``, ``req.params.id``, ``user.id``."""
+        root = root_object(node)
+        if root is None:
+            return _UNKNOWN
+        if root.id != node.id:
+            part = _first_property(root)
+        if root.type == "call_expression" and root.id != node.id:
+            return self.of(root, depth, part)  # ``JSON.parse(line).id``
+        if root.type != "identifier":
+            if root.type == "this":
+                return KeyOrigin(KeyKind.UNKNOWN, "state of the instance")
+            return _UNKNOWN  # something computed
+        binding = self.model.binding_of(root)
+        if binding is None or binding.kind is BindingKind.CATCH:
+            return _UNKNOWN
+        if binding.kind is BindingKind.PARAM:
+            return self._param(binding, depth, part)
+        if root.id == node.id and self._counter(binding):
+            return KeyOrigin(KeyKind.NEW, "a counter")
+        if binding.is_module_level or binding.kind not in _LOCAL_KINDS:
+            return KeyOrigin(KeyKind.UNKNOWN, "module-level state")
+        declarator = binding.declarator
+        if declarator is not None and declarator.type == "for_in_statement":
+            return self.of(declarator.child_by_field_name("right"), depth, "")  # an element
+        values = [binding.init, *(assigned_value(write) for write in binding.writes)]
+        if binding.destructured:
+            part = ""
+        return _combined(self.of(value, depth, part) for value in values)
+
+    def _counter(self, binding: Binding) -> bool:
+        """A variable stepped (``n++``, ``n += 1``) by a function other than the one that
+        declares it: a module-level or closure counter, new on every call (a loop index
+        stepped where it is declared starts again at each call)."""
+        model = self.model
+        declared_in = model.enclosing_function(binding.node)
+        return any(
+            _counts(write) and model.enclosing_function(write) is not declared_in
+            for write in binding.writes
+        )
+
+    def _param(self, binding: Binding, depth: int, part: Part) -> KeyOrigin:
+        """A parameter's values: the elements of the list a callback iterates, the data of a
+        request or an external event, or what the callers in view pass."""
+        function = binding.function
+        if binding.destructured:
+            part = ""
+        visit = (binding.node.id, part)
+        if function is None or binding not in function.params or visit in self.seen:
+            return _UNKNOWN
+        self.seen.add(visit)
+        index = function.params.index(binding)
+        call = function.callback_of
+        if call is not None and call.name in _ELEMENT_CALLBACKS and not call.is_new:
+            if index != 0 or function.argument_index != 0:
+                return _UNKNOWN  # the index, or the whole list
+            return self.of(call.obj, depth + 1, "")
+        if has_handler_params(function) or framework_row(function) is not None:
+            return _REQUEST_DATA
+        if call is not None:
+            if not is_registration(call):
+                # what an API hands its callback: a result, not traffic
+                return KeyOrigin(KeyKind.UNKNOWN, f"what `{call.display(40)}` hands its callback")
+            return self._listener(call, index, depth, part)
+        return self._callers(function, index, depth, part)
+
+    def _callers(self, function: FunctionInfo, index: int, depth: int, part: Part) -> KeyOrigin:
+        """Arguments reach parameters: what the calls of the function in view pass (``f(…)``,
+        ``this.m(…)`` in its class), and the data of the events it is registered for by name
+        (``process.on('message', onMessage)``). One caller passing new values is enough;
+        otherwise a function with callers out of view (exported, stored, a method) is
+        unknown."""
+        sites, complete = self._uses(function)
+        origins: list[KeyOrigin] = []
+        for call, as_callback in sites:
+            if as_callback:
+                origins.append(self._listener(call, index, depth, part))
+            elif index < len(call.args) and call.args[index].type != "spread_element":
+                origins.append(self.of(call.args[index], depth + 1, part))
+            else:
+                origins.append(_UNKNOWN)
+        fresh = next((origin for origin in origins if origin.is_new), None)
+        if fresh is not None:
+            return fresh
+        if not complete or not origins:
+            where = f"the callers of {function.display()}, out of view"
+            return KeyOrigin(KeyKind.UNKNOWN, where)
+        return _combined(iter(origins))
+
+    def _uses(self, function: FunctionInfo) -> tuple[list[tuple[CallSite, bool]], bool]:
+        """The calls and registrations of ``function`` in view, and whether they are all its
+        uses (a method, or an exported, stored or passed-on function, has others)."""
+        model = self.model
+        binding = function.binding
+        if binding is None:
+            name = function.name
+            calls = model.calls_named(name) if name and function.class_node is not None else []
+            return [(c, False) for c in calls if _called_function(model, c.node) is function], False
+        sites: list[tuple[CallSite, bool]] = []
+        complete = not (function.exported or binding.exported)
+        for reference in binding.references:
+            use = _function_use(model, reference)
+            if use is None:
+                complete = False  # stored or passed on
+            else:
+                sites.append(use)
+        return sites, complete
+
+    def _listener(self, call: CallSite, index: int, depth: int, part: Part) -> KeyOrigin:
+        """The ``index``-th argument a registered callback gets. A route's or an external
+        emitter's (a socket, ``process``, a client) is the data of a request or event; a
+        listener of the project's own emitter gets what its ``emit`` calls in view pass, and an
+        unknown value when they are out of view."""
+        model = self.model
+        event = string_value(call.args[0]) if call.args else None
+        if call.name not in EVENT_LISTEN_METHODS or event is None or call.obj is None:
+            return _REQUEST_DATA
+        emits = [
+            emit
+            for emit in model.calls_named("emit")
+            if emit.args
+            and string_value(emit.args[0]) == event
+            and _emitted_by(model, emit, call.obj)
+        ]
+        if emits:
+            passed = [
+                emit.args[index + 1] if index + 1 < len(emit.args) else None for emit in emits
+            ]
+            return _combined(self.of(value, depth + 1, part) for value in passed)
+        if _own_emitter(model, call.obj):
+            return KeyOrigin(
+                KeyKind.UNKNOWN,
+                f"an argument of the project's own `{short(text(call.obj), 30)}` '{event}' event, "
+                "with no `emit` of it in view",
+            )
+        return _REQUEST_DATA
+
+
+_LOCAL_KINDS = frozenset({BindingKind.VAR, BindingKind.LET, BindingKind.CONST})
+# Base classes that emit nothing by themselves: a subclass's events are its own.
+_PLAIN_EMITTERS = frozenset({"EventEmitter", "EventTarget"})
+
+
+def _counts(write: Node) -> bool:
+    """``n++``, ``--n``, ``n += 1``: a write that steps a counter."""
+    parent = outer(write).parent
+    if parent is None:
+        return False
+    if parent.type == "update_expression":
+        return True
+    operator = parent.child_by_field_name("operator")
+    return parent.type == "augmented_assignment_expression" and text(operator) in ("+=", "-=")
+
+
+def _first_property(root: Node) -> str:
+    """The property read first from ``root`` in the chain around it: ``params`` in
+    ``req.params.id``; "" for a computed one."""
+    parent = root.parent
+    while parent is not None and parent.type in TRANSPARENT_KINDS:
+        parent = parent.parent
+    if parent is None or parent.type != "member_expression":
+        return ""
+    return text(parent.child_by_field_name("property"))
+
+
+def _combined(origins: Iterator[KeyOrigin]) -> KeyOrigin:
+    """One source of new values is enough for the key to be new; bounded only when every
+    source is bounded."""
+    found = list(origins)
+    fresh = next((origin for origin in found if origin.is_new), None)
+    if fresh is not None:
+        return fresh
+    if found and all(origin.kind is KeyKind.BOUNDED for origin in found):
+        return found[0]
+    unknown = [origin for origin in found if origin.kind is KeyKind.UNKNOWN]
+    return next((origin for origin in unknown if origin.why), unknown[0] if unknown else _UNKNOWN)
+
+
+def _converted(call: Node) -> Node | None:
+    """The value a conversion call is made from: ``String(x)`` / ``JSON.parse(x)`` /
+    ``Object.keys(x)`` give ``x``, ``x.toLowerCase()`` gives ``x``; None for other calls
+    (what a lookup or a computation returns is not its input)."""
+    obj, name = callee_parts(call)
+    arguments = call_arguments(call)
+    if name in VALUE_CONVERSION_METHODS and obj is not None:
+        return obj
+    if name in VALUE_CONVERSION_FUNCTIONS and arguments:
+        return arguments[0]
+    return None
+
+
+def _literal_property(literal: Node, wanted: str) -> Node | None:
+    """The value of property ``wanted`` in an object literal (``{ id: x }``, ``{ id }``)."""
+    for pair in literal.named_children:
+        if pair.type == "pair" and text(pair.child_by_field_name("key")) == wanted:
+            return pair.child_by_field_name("value")
+        if pair.type == "shorthand_property_identifier" and text(pair) == wanted:
+            return pair
+    return None
+
+
+def _function_use(model: SemanticModel, reference: Node) -> tuple[CallSite, bool] | None:
+    """How a reference to a function is used: called (``f(…)``: the call, False), or handed
+    to a registration (``x.on('e', f)`` / ``x.on('e', f.bind(this))``: that call, True)."""
+    position = outer(reference)
+    parent = position.parent
+    if parent is not None and parent.type == "member_expression":
+        bound = parent.parent  # ``f.bind(this)``
+        if text(parent.child_by_field_name("property")) != "bind" or bound is None:
+            return None
+        position = outer(bound)
+        parent = position.parent
+    if parent is None:
+        return None
+    call = model.call_at(parent)
+    if call is not None and not call.is_new and call.callee is not None:
+        return (call, False) if call.callee.id == position.id else None
+    if parent.type != "arguments" or parent.parent is None:
+        return None
+    call = model.call_at(parent.parent)
+    if call is None or not is_registration(call):
+        return None
+    return call, True
+
+
+def _emitted_by(model: SemanticModel, emit: CallSite, receiver: Node | None) -> bool:
+    """Whether ``emit`` emits on the emitter a listener is registered on: the same name
+    (``bus.emit`` for ``bus.on``), or ``this.emit`` in the class of that emitter — the class
+    the listener's ``this`` belongs to, or the class of this file the receiver is made from
+    (``const client = new Client()``)."""
+    one, other = unwrap(emit.obj), unwrap(receiver)
+    if one is None or other is None:
+        return False
+    if one.type != "this" and not _is_this_alias(model, one):
+        if text(one) != text(other):
+            return False
+        return one.type != "identifier" or model.binding_of(one) is model.binding_of(other)
+    owner = _emitter_class(model, other)
+    return owner is not None and model.in_class(emit.node, owner)
+
+
+def _is_this_alias(model: SemanticModel, node: Node) -> bool:
+    binding = model.binding_of(node) if node.type == "identifier" else None
+    return binding is not None and binding.is_this_alias
+
+
+def _emitter_class(model: SemanticModel, receiver: Node) -> Node | None:
+    """The class node whose ``this`` the receiver is: ``this`` (or an alias) inside a class,
+    or a binding made once with ``new C()`` of a class of this file."""
+    if receiver.type == "this" or _is_this_alias(model, receiver):
+        function = model.this_function(receiver)
+        return function.class_node if function is not None else None
+    binding = model.binding_of(receiver) if receiver.type == "identifier" else None
+    made = unwrap(binding.init) if binding is not None and not binding.is_reassigned else None
+    if made is None or made.type != "new_expression":
+        return None
+    name = text(made.child_by_field_name("constructor"))
+    return next((info.node for info in model.classes if info.name == name), None)
+
+
+def _own_emitter(model: SemanticModel, receiver: Node | None) -> bool:
+    """An emitter the project makes itself: a module of the project (``require('./bus')``),
+    or an instance of a class of this file or of ``EventEmitter``. Its events carry what the
+    project's code passes to ``emit``, not outside data."""
+    receiver = unwrap(receiver)
+    if receiver is None or receiver.type != "identifier":
+        return False
+    binding = model.binding_of(receiver)
+    if binding is None:
+        return False
+    if binding.module_source is not None:
+        return binding.module_source.startswith(".")
+    made = unwrap(binding.init)
+    if made is None or made.type != "new_expression" or binding.is_reassigned:
+        return False
+    constructor = unwrap(made.child_by_field_name("constructor"))
+    if constructor is None:
+        return False
+    if text(constructor).rsplit(".", 1)[-1] == "EventEmitter":
+        return True
+    if constructor.type != "identifier":
+        return False
+    declared = model.binding_of(constructor)
+    if declared is None:
+        return False
+    if declared.module_source is not None:
+        return declared.module_source in EVENTS_MODULES
+    init = unwrap(declared.init)
+    if declared.kind not in (BindingKind.CLASS, BindingKind.FUNCTION) and (
+        init is None or init.type not in _FUNCTION_LITERALS
+    ):
+        return False
+    # a class of this file: its own events, unless it extends another emitter (a socket or
+    # a client subclass emits that base's I/O events)
+    info = next((c for c in model.classes if c.name == declared.name), None)
+    heritage = info.heritage if info is not None else None
+    return heritage is None or heritage.rsplit(".", 1)[-1].strip() in _PLAIN_EMITTERS
 
 
 # -- growth by self-reassignment -------------------------------------------------------------

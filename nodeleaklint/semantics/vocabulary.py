@@ -699,3 +699,50 @@ EVENT_LISTEN_METHODS = frozenset(
 # observable emits, which is something other than the end of the caller's work.
 SUBSCRIBE_METHODS = frozenset({"subscribe"})
 # -- end of the streams helper's block -----------------------------------------------------------
+
+# -- keys helper: calls whose result is as new per call as their input (values.key_origin) ------
+# Functions given the value as their first argument: ``String(id)``, ``JSON.parse(line)``.
+VALUE_CONVERSION_FUNCTIONS = frozenset(
+    {
+        "String",
+        "Number",
+        "BigInt",
+        "parse",
+        "stringify",
+        "decodeURIComponent",
+        "encodeURIComponent",
+        "decodeURI",
+        "encodeURI",
+        "keys",
+        "values",
+        "entries",
+        "from",
+    }
+)
+# Methods of the value itself: ``id.toLowerCase()``, ``url.trim()``, ``line.split(' ')``.
+VALUE_CONVERSION_METHODS = frozenset(
+    {
+        "toString",
+        "toLowerCase",
+        "toUpperCase",
+        "toLocaleLowerCase",
+        "toLocaleUpperCase",
+        "trim",
+        "trimStart",
+        "trimEnd",
+        "normalize",
+        "valueOf",
+        "toISOString",
+        "toJSON",
+        "getTime",
+        # a part of the value: as new per call as the whole in practice
+        "split",
+        "slice",
+        "substring",
+        "substr",
+        "replace",
+        "replaceAll",
+        "padStart",
+        "padEnd",
+    }
+)
