@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-import pathspec
-
 from nodeleaklint.cache import (
     ResultCache,
     code_fingerprint,
@@ -33,7 +31,7 @@ from nodeleaklint.cache import (
     with_project,
 )
 from nodeleaklint.config import Config, ConfigResolver
-from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
+from nodeleaklint.discovery import display_for, gitignore_spec, is_excluded, iter_source_files
 from nodeleaklint.findings import (
     Confidence,
     FileFix,
@@ -56,6 +54,8 @@ from nodeleaklint.test_code import is_test_file
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    import pathspec
 
     from nodeleaklint.semantics.project_facts import ProjectFacts
 
@@ -110,7 +110,7 @@ class RuleSelection:
         specs = self._specs.get(id(config))
         if specs is None:
             specs = [
-                (pathspec.GitIgnoreSpec.from_lines([pattern]), frozenset(expand_selectors(rules)))
+                (gitignore_spec([pattern]), frozenset(expand_selectors(rules)))
                 for pattern, rules in config.per_file_ignores.items()
             ]
             self._specs[id(config)] = specs
