@@ -62,7 +62,7 @@ class BaselineEntry:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Baseline:
     """The entries of one baseline file; their paths are relative to ``root`` (posix)."""
 

@@ -32,7 +32,7 @@ ConfigFor = Callable[[Path], Config]
 MISSING_PATH = "No such file or directory"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SourcePath:
     """A file to check: its absolute ``path``, its ``display`` path, and its settings.
 
@@ -123,7 +123,7 @@ def _root(config: Config) -> str | None:
     return root
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _GitIgnore:
     base: str
     spec: pathspec.GitIgnoreSpec

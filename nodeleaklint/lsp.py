@@ -74,7 +74,7 @@ _SEVERITY = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Rejected:
     """A message that could not be read as the request or notification it claims to be."""
 

@@ -188,7 +188,7 @@ def _renamed(report: FileReport, path: str) -> FileReport:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Task:
     """One file to check; plain data, so it can be sent to a worker process."""
 
@@ -203,7 +203,7 @@ class _Task:
     project: ProjectFacts | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FixRequest:
     """Fixes were asked for (``--fix`` / ``--diff``); ``unsafe``: unsafe ones too."""
 
@@ -226,7 +226,7 @@ class Outcome(NamedTuple):
     cached: str | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _InView:
     """A file of the project view: its task, the key its summary is cached under (None:
     not cached) and the summary, once in memory."""

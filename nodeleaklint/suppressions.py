@@ -40,7 +40,7 @@ _SEPARATORS = re.compile(r"[\s,]+")
 _LINE_STARS = re.compile(r"^[ \t]*\*+", re.MULTILINE)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Directive:
     """One suppression comment and which of its selectors have suppressed something."""
 
@@ -61,7 +61,7 @@ class Directive:
         return [selector for selector, ids in self.selectors.items() if rule_id in ids]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ParsedComment:
     scope: Scope
     selectors: tuple[str, ...]
@@ -94,7 +94,7 @@ def parse_comment(text: str) -> ParsedComment | str | None:
     return ParsedComment(Scope(match.group(1)), selectors, reason.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Problem:
     line: int
     message: str

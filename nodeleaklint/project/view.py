@@ -36,7 +36,7 @@ _RANK = {"per-call": 0, "process-lived": 1}
 _MAX_FORWARDS = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Caller:
     path: str
     call: CallFact

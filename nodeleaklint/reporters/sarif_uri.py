@@ -11,7 +11,7 @@ from urllib.parse import quote
 SRCROOT = "%SRCROOT%"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ArtifactUri:
     uri: str
     base_id: str | None

@@ -20,7 +20,7 @@ CONTEXT = 40
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Snippet:
     line: str
     underline: str

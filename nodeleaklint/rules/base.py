@@ -18,7 +18,7 @@ DOCS_BASE_URL = "https://github.com/nodeleaklint/nodeleaklint/blob/main/rules"
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RuleOption:
     """A per-rule setting users may change in configuration."""
 
@@ -28,7 +28,7 @@ class RuleOption:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RuleMeta:
     id: str
     name: str
@@ -43,7 +43,7 @@ class RuleMeta:
     options: tuple[RuleOption, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Rule:
     meta: RuleMeta
     doc: str
@@ -98,7 +98,7 @@ def code_blocks(markdown: str) -> list[tuple[str, str]]:
     ]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RuleContext:
     """What a rule's ``check`` gets: the file, its semantic model and the rule's options."""
 
@@ -176,7 +176,7 @@ _WEAK_BREAKS = {", so ": "So ", ", which ": "This ", ", because ": "Because ", "
 _AND = ", and "
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Explanation:
     """What a reader sees of a finding: a headline of at most about ``HEADLINE_LIMIT``
     characters (what leaks, what holds it, why it repeats), notes that explain further,

@@ -247,7 +247,7 @@ META = RuleMeta(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Handler:
     node: Node
     label: str
@@ -266,7 +266,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # -- listeners added through a function that registers its caller's listener ---------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Adds:
     """A function that adds its caller's listener to a process-lived emitter, as a call of
     it sees it: ``name(…)`` passes argument ``param`` to ``event`` listeners of ``target``

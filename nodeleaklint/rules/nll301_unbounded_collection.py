@@ -213,7 +213,7 @@ _WHAT = {"Map": "a `Map`", "Set": "a `Set`", "array": "an array", "object": "an 
 _UNIT = {"Map": "an entry", "Set": "a member", "array": "an element", "object": "a property"}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Candidate:
     """A long-lived collection and the expressions that denote it."""
 
@@ -230,7 +230,7 @@ class Candidate:
     imported: bool = False  # declared in another file (the project view: nothing shrinks it)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Growth:
     site: Node
     shown: str
@@ -242,7 +242,7 @@ class Growth:
     key: Node | None = None  # the key (for ``.add`` / ``.push``: the value)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Uses:
     growth: list[Growth] = field(default_factory=list)
     bounded: str | None = None
@@ -343,7 +343,7 @@ def _instance_evidence(
     )
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Unreached:
     """Growth sites whose entries no delete of the collection reaches."""
 

@@ -195,7 +195,7 @@ META = RuleMeta(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class LongLived:
     """A closure that outlives the call that created it, and what keeps it."""
 

@@ -538,7 +538,7 @@ def _continues_through_binding(model: SemanticModel, call: CallSite) -> bool:
 # -- hand-written pipes ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _HandPipe:
     """``src.on('data', c => dst.write(c))`` with ``src.on('end', () => dst.end())``."""
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ClientKind:
     name: str  # the constructor or factory name
     is_new: bool
@@ -121,7 +121,7 @@ def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Created:
     """A client or browser that an expression creates: the words for it ("a `MongoClient`")
     and the methods that close it."""

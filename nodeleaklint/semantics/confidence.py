@@ -37,7 +37,7 @@ def certainty(seen: bool) -> Certainty:
     return ESTABLISHED if seen else INFERRED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Evidence:
     """What a finding rests on, each part established or only inferred.
 

@@ -34,7 +34,7 @@ _EVENT_METHODS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Context:
     """Where a call runs, how often that runs, and the words for messages."""
 

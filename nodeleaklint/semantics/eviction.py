@@ -44,7 +44,7 @@ _FAILURE = ("failure", "when the work fails", "when it completes normally")
 _SUCCESS = ("success", "when the promise resolves", "when it rejects")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Ending:
     """The one way of ending a piece of work on which a delete runs."""
 

@@ -44,7 +44,7 @@ from nodeleaklint.semantics.values import collection_kind
 from nodeleaklint.semantics.vocabulary import NODE_BUILTINS, SIZE_AND_SHRINK
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Import:
     """A local name bound to another module's export: ``name`` in module ``source``."""
 
@@ -52,7 +52,7 @@ class Import:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Export:
     """One exported name. ``function`` is set when it is a function of this file,
     ``class_name`` when it is a class of this file, ``forwards`` when the name passes on
@@ -67,7 +67,7 @@ class Export:
     instance_of: Import | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Use:
     """A call of an imported function (or its registration as a callback).
 
@@ -135,7 +135,7 @@ def imported_uses(
     return uses
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Callers:
     """What calling code is like, worked out once per calling function of one file."""
 

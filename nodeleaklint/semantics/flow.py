@@ -137,7 +137,7 @@ def calls_passing(
 _MAX_FLOW_DEPTH = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ReleaseSpec:
     """What releases a value: calls that take it (``clearInterval(x)``) or methods on it."""
 
@@ -157,7 +157,7 @@ class FlowKind(enum.Enum):
     USED = "used"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Flow:
     kind: FlowKind
     place: Place | None = None  # STORED: the slot; COLLECTED: the collection
@@ -167,7 +167,7 @@ class Flow:
     keys: tuple[str, ...] = ()  # ESCAPED inside an object literal: the property path
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Fate:
     """What happens to a value after it is stored: released, handed out, or neither."""
 

@@ -68,7 +68,7 @@ class Kind(enum.Enum):
     ARGUMENT = "argument"  # the ``param``-th parameter of a ``name`` handler outlives the call
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Guarantee:
     """One row: in ``framework``, code reached through ``name`` runs ``runs``.
 
@@ -183,7 +183,7 @@ FRAMEWORKS: tuple[Guarantee, ...] = (
 # fmt: on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FrameworkTable:
     """The rows in force, and the name sets the model reads, derived once."""
 

@@ -51,7 +51,7 @@ class Shape(Enum):
     OWNER_TEST = "owner test"  # ``if (!tracked.has(target))``: the caller's own test
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Latch:
     """What makes a region run once per owner of a flag."""
 

@@ -38,7 +38,7 @@ class Lifetime(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Holder:
     """A lifetime with the words to explain it and, when known, where it was declared."""
 

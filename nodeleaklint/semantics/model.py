@@ -61,7 +61,7 @@ def _listened_elsewhere(
     return {names[e]: place for e, place in project.listened.items() if e in names}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SemanticModel:
     source: SourceFile
     tree: Tree

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class UnclosedOnFailure:
     opening: CallSite  # ``this.client.connect(config)``
     place: Place  # ``this.client``

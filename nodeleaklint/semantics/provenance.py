@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Origin:
     module: str
     export: str  # "" for the module object, "default" for a default import, else the name

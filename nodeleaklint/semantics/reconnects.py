@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 _CONDITION_KINDS = frozenset({"if_statement", "ternary_expression", "while_statement"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Replacement:
     function: FunctionInfo  # the function that stores the new client
     site: Node  # where the function runs again

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Registrar:
     """``function`` passes its parameter ``param`` to ``registration`` (``bus.on(event,
     p)``) on a process-lived emitter, described as ``target``; ``counterparts`` pass theirs

@@ -31,7 +31,7 @@ NEW = "new"  # ``new X()`` acquires it
 CALL = "call"  # ``f()`` acquires it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Handed:
     """What callers get and must close: ``how`` they get it (``NEW`` / ``CALL``), the words
     for it ("a `MongoClient`"), whether the instance opens it only when a method first needs

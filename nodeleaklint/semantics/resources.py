@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ResourceKind:
     method: str  # the acquiring method or function
     noun: str  # for messages: "pooled connection"
@@ -150,7 +150,7 @@ HANDLE_KIND = ResourceKind("open", "file handle", frozenset({"close"}), holds="a
 
 
 # -- acquisitions -------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Acquisition:
     call: CallSite
     kind: ResourceKind
@@ -488,7 +488,7 @@ class Verdict(enum.Enum):
     FAILURE_ONLY = "failure-only"  # given back only by a callback that runs on failure
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Judgement:
     verdict: Verdict
     exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips
@@ -830,7 +830,7 @@ def repeats(model: SemanticModel, acquisition: Acquisition) -> bool:
 
 
 # -- learned pairs --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class LearnedMiss:
     call: CallSite
     binding: Binding
@@ -947,7 +947,7 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
 
 
 # -- returned clients followed to their callers -------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DroppedByCallers:
     factory: FunctionInfo  # the function that returns the client
     callers: tuple[CallSite, ...]  # every call of it in the file; each drops the result

@@ -68,7 +68,7 @@ _UNCONDITIONAL_PARENTS = frozenset(
 _MAX_DEPTH = 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Large:
     """Why a value is large: ``what`` reads in a message (``a 1 MB `Buffer.alloc```)."""
 
@@ -83,7 +83,7 @@ class Large:
         return self.brief or self.what
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Retained:
     """A large value a closure keeps alive, and the closure that makes the context keep it."""
 
@@ -594,7 +594,7 @@ def _closure_name(function: FunctionInfo) -> str:
 # -- caches shared by every server render ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SharedRenderCache:
     call: Node  # ``new QueryClient()`` at module top level
     name: str  # ``QueryClient``
@@ -642,7 +642,7 @@ def _in_class(node: Node) -> bool:
 
 
 # -- per-call objects stored on a process-wide prototype ----------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PrototypeStore:
     assignment: Node  # ``Vue.prototype.$ssrRequestContext = ssrContext``
     target: str  # ``Vue.prototype.$ssrRequestContext``

@@ -84,7 +84,7 @@ _OPEN_ENDED_REASONS = frozenset(
 )
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class Scope:
     kind: ScopeKind
     node: Node
@@ -106,7 +106,7 @@ class Scope:
         return self.kind is ScopeKind.MODULE
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class Binding:
     """A declared name. ``init`` is the initializer (for destructuring: the whole right side)."""
 
@@ -143,7 +143,7 @@ class Binding:
         )
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class CallSite:
     """A call or ``new`` expression, indexed once for every rule."""
 
@@ -193,7 +193,7 @@ class CallSite:
         return rendered if len(rendered) <= limit else rendered[: limit - 1] + "…"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class FunctionInfo:
     node: Node
     parent: FunctionInfo | None = field(repr=False)

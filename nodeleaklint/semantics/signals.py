@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SignalState:
     """Where an ``AbortSignal`` comes from and whether anything can abort it."""
 

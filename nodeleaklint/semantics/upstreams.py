@@ -48,7 +48,7 @@ CONTEXT_PARAMS = frozenset({("ctx", "next")})
 Side = Literal["request", "response"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Upstream:
     """An upstream request: the call, words for messages, and how its body is reached."""
 

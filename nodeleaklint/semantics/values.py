@@ -178,7 +178,7 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
     return _origin(model, node).words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Origin:
     """Where a value comes from in words, and whether those words tell more than the value's
     code does (a request parameter, a per-event argument, a string built per call): such
@@ -539,7 +539,7 @@ def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> s
 
 
 # -- growth by self-reassignment -------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SelfRewrite:
     """``x = [...x, v]``, ``x = { ...x, [k]: v }``: a collection rebuilt from itself.
     ``added`` is the element or key it adds, None when it only rewrites constant keys."""

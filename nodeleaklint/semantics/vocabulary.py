@@ -171,7 +171,7 @@ NODE_BUILTINS = frozenset(
 # Emitter kinds: "readable" (a request, a read stream), "writable" (a response, a write
 # stream), "connection" (a socket, a database or socket.io connection), "process" (a child
 # process or worker), "client" (a reconnecting client's own events).
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class EndEvent:
     emitters: frozenset[str]
     failure: bool = False
@@ -553,7 +553,7 @@ STREAM_FACTORIES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ModuleStream:
     """A factory that makes a stream only when it comes from one of ``modules``: what the
     stream is (for messages), and whether it holds an OS handle (a socket) that stays open
