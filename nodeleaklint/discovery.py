@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nodeleaklint.config import Config
 from nodeleaklint.findings import Notification, NotificationKind, Severity
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_path, is_node_script
+from nodeleaklint.records import record
 
 if TYPE_CHECKING:
     import pathspec
@@ -32,7 +32,7 @@ ConfigFor = Callable[[Path], Config]
 MISSING_PATH = "No such file or directory"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SourcePath:
     """A file to check: its absolute ``path``, its ``display`` path, and its settings.
 
@@ -123,7 +123,7 @@ def _root(config: Config) -> str | None:
     return root
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _GitIgnore:
     base: str
     spec: pathspec.GitIgnoreSpec

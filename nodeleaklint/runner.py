@@ -47,6 +47,7 @@ from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import absolute
 from nodeleaklint.project.summary import FileSummary
+from nodeleaklint.records import record
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
 from nodeleaklint.sniff import not_source
@@ -188,7 +189,7 @@ def _renamed(report: FileReport, path: str) -> FileReport:
     )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _Task:
     """One file to check; plain data, so it can be sent to a worker process."""
 
@@ -203,7 +204,7 @@ class _Task:
     project: ProjectFacts | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class FixRequest:
     """Fixes were asked for (``--fix`` / ``--diff``); ``unsafe``: unsafe ones too."""
 

@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from nodeleaklint.findings import Finding, Notification, NotificationKind, Severity
+from nodeleaklint.records import record
 from nodeleaklint.rules import UnknownRuleError, expand_selectors
 
 PREFIX = "nodeleaklint-"
@@ -61,7 +62,7 @@ class Directive:
         return [selector for selector, ids in self.selectors.items() if rule_id in ids]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ParsedComment:
     scope: Scope
     selectors: tuple[str, ...]
@@ -94,7 +95,7 @@ def parse_comment(text: str) -> ParsedComment | str | None:
     return ParsedComment(Scope(match.group(1)), selectors, reason.strip())
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _Problem:
     line: int
     message: str

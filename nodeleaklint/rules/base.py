@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.findings import Confidence, Finding, Fix, RelatedLocation, Severity, Span
+from nodeleaklint.records import record
 
 if TYPE_CHECKING:
     from nodeleaklint.parsing import Node
@@ -18,7 +19,7 @@ DOCS_BASE_URL = "https://github.com/nodeleaklint/nodeleaklint/blob/main/rules"
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RuleOption:
     """A per-rule setting users may change in configuration."""
 
@@ -28,7 +29,7 @@ class RuleOption:
     description: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RuleMeta:
     id: str
     name: str
@@ -43,7 +44,7 @@ class RuleMeta:
     options: tuple[RuleOption, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Rule:
     meta: RuleMeta
     doc: str

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.locations import (
     Place,
     is_write_target,
@@ -137,7 +138,7 @@ def calls_passing(
 _MAX_FLOW_DEPTH = 8
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ReleaseSpec:
     """What releases a value: calls that take it (``clearInterval(x)``) or methods on it."""
 
@@ -157,7 +158,7 @@ class FlowKind(enum.Enum):
     USED = "used"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Flow:
     kind: FlowKind
     place: Place | None = None  # STORED: the slot; COLLECTED: the collection

@@ -28,10 +28,10 @@ none of it touches the table, the requests in flight when the owner closes never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of
 from nodeleaklint.semantics.latches import latch_of
@@ -55,7 +55,7 @@ from nodeleaklint.semantics.teardown import reached_methods
 from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS, LISTEN_METHODS, RACE_METHODS
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RaceHold:
     call: CallSite
     element: Node  # the long-lived element
@@ -291,7 +291,7 @@ def _made_per_call(model: SemanticModel, function: FunctionInfo, param: Binding)
 
 
 # -- deferreds ----------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ParkedDeferred:
     call: CallSite  # the ``new Promise``
     collection: str  # ``this.pending``
@@ -390,7 +390,7 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
 
 
 # -- detached waiters ---------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class DetachedWaiter:
     call: Node  # the ``(async () => { … })()`` call
     awaited: Node  # ``cancelPromise`` in ``await cancelPromise``

@@ -24,10 +24,10 @@ the old client has already ended when it runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.locations import Place, member_index, place_of
 from nodeleaklint.semantics.provenance import origin_of
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 _CONDITION_KINDS = frozenset({"if_statement", "ternary_expression", "while_statement"})
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Replacement:
     function: FunctionInfo  # the function that stores the new client
     site: Node  # where the function runs again

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
 from nodeleaklint.semantics.locations import place_of
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class ResourceKind:
     method: str  # the acquiring method or function
     noun: str  # for messages: "pooled connection"
@@ -150,7 +150,7 @@ HANDLE_KIND = ResourceKind("open", "file handle", frozenset({"close"}), holds="a
 
 
 # -- acquisitions -------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Acquisition:
     call: CallSite
     kind: ResourceKind
@@ -488,7 +488,7 @@ class Verdict(enum.Enum):
     FAILURE_ONLY = "failure-only"  # given back only by a callback that runs on failure
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Judgement:
     verdict: Verdict
     exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips
@@ -830,7 +830,7 @@ def repeats(model: SemanticModel, acquisition: Acquisition) -> bool:
 
 
 # -- learned pairs --------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class LearnedMiss:
     call: CallSite
     binding: Binding
@@ -947,7 +947,7 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
 
 
 # -- returned clients followed to their callers -------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class DroppedByCallers:
     factory: FunctionInfo  # the function that returns the client
     callers: tuple[CallSite, ...]  # every call of it in the file; each drops the result

@@ -18,10 +18,10 @@ closure keep alive, and why" for NLL401 and for the rules that report the holder
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import REGISTRATION_METHODS, has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo, Repetition, ScopeKind
@@ -68,7 +68,7 @@ _UNCONDITIONAL_PARENTS = frozenset(
 _MAX_DEPTH = 6
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Large:
     """Why a value is large: ``what`` reads in a message (``a 1 MB `Buffer.alloc```)."""
 
@@ -83,7 +83,7 @@ class Large:
         return self.brief or self.what
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class Retained:
     """A large value a closure keeps alive, and the closure that makes the context keep it."""
 
@@ -594,7 +594,7 @@ def _closure_name(function: FunctionInfo) -> str:
 # -- caches shared by every server render ------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SharedRenderCache:
     call: Node  # ``new QueryClient()`` at module top level
     name: str  # ``QueryClient``
@@ -642,7 +642,7 @@ def _in_class(node: Node) -> bool:
 
 
 # -- per-call objects stored on a process-wide prototype ----------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class PrototypeStore:
     assignment: Node  # ``Vue.prototype.$ssrRequestContext = ssrContext``
     target: str  # ``Vue.prototype.$ssrRequestContext``

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_sources
@@ -203,7 +204,7 @@ def _method_label(function: FunctionInfo) -> str:
     return f"`{function.name}()`"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class RunningInterval:
     """An interval an instance runs until one of its teardown methods clears it."""
 

@@ -10,10 +10,10 @@ parameter, a function argument, a local computed per call).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo
@@ -178,7 +178,7 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
     return _origin(model, node).words
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class _Origin:
     """Where a value comes from in words, and whether those words tell more than the value's
     code does (a request parameter, a per-event argument, a string built per call): such
@@ -539,7 +539,7 @@ def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> s
 
 
 # -- growth by self-reassignment -------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@record
 class SelfRewrite:
     """``x = [...x, v]``, ``x = { ...x, [k]: v }``: a collection rebuilt from itself.
     ``added`` is the element or key it adds, None when it only rewrites constant keys."""
