@@ -125,6 +125,8 @@ def _root(config: Config) -> str | None:
 
 @record
 class _GitIgnore:
+    """A ``.gitignore`` file's patterns and the folder they are relative to."""
+
     base: str
     spec: pathspec.GitIgnoreSpec
 

@@ -64,6 +64,8 @@ class Directive:
 
 @record
 class ParsedComment:
+    """A suppression comment: its scope, the rules it names and the reason given."""
+
     scope: Scope
     selectors: tuple[str, ...]
     reason: str
@@ -97,6 +99,8 @@ def parse_comment(text: str) -> ParsedComment | str | None:
 
 @record
 class _Problem:
+    """A malformed suppression comment, reported at ``line``."""
+
     line: int
     message: str
 

@@ -72,6 +72,8 @@ class CallFact:
 
 @dataclass(repr=False)
 class FileSummary:
+    """What one file tells the project view: exports, calls, imports, shrinks, listeners."""
+
     exports: dict[str, ExportFact] = field(default_factory=dict)
     calls: list[CallFact] = field(default_factory=list)
     # Local name -> (module, export name) for each name imported from another module.

@@ -38,6 +38,8 @@ _MAX_FORWARDS = 12
 
 @record
 class _Caller:
+    """A call of an export, from the file at ``path``."""
+
     path: str
     call: CallFact
 

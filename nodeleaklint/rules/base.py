@@ -31,6 +31,8 @@ class RuleOption:
 
 @record
 class RuleMeta:
+    """A rule's fixed description: id, name, texts, severity, highest confidence, options."""
+
     id: str
     name: str
     summary: str
@@ -46,6 +48,8 @@ class RuleMeta:
 
 @record
 class Rule:
+    """A registered rule: its description, documentation page and check function."""
+
     meta: RuleMeta
     doc: str
     check: Callable[[RuleContext], Iterable[Finding]]

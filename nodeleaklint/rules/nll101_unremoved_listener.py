@@ -249,6 +249,8 @@ META = RuleMeta(
 
 @record
 class Handler:
+    """A registered listener function: how it is shown, what it captures, its binding."""
+
     node: Node
     label: str
     captures: tuple[str, ...]

@@ -232,6 +232,8 @@ class Candidate:
 
 @dataclass(eq=False, repr=False)
 class Growth:
+    """One place a collection grows, and what makes it run again and again."""
+
     site: Node
     shown: str
     origin: str
@@ -244,6 +246,8 @@ class Growth:
 
 @dataclass(eq=False, repr=False)
 class Uses:
+    """Everything done to one collection: how it grows, and what bounds or empties it."""
+
     growth: list[Growth] = field(default_factory=list)
     bounded: str | None = None
     sized: str | None = None  # a size check or ``length =``: a bound that is not a delete

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 @record
 class ClientKind:
+    """A client that holds connections: how it is made and what it holds."""
+
     name: str  # the constructor or factory name
     is_new: bool
     modules: frozenset[str]

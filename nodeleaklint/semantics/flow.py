@@ -160,6 +160,8 @@ class FlowKind(enum.Enum):
 
 @record
 class Flow:
+    """What happens to a value (``kind``: stored, collected, released, escaped ...), and where."""
+
     kind: FlowKind
     place: Place | None = None  # STORED: the slot; COLLECTED: the collection
     node: Node | None = None  # the statement, call or assignment that decides

@@ -63,6 +63,8 @@ def _listened_elsewhere(
 
 @dataclass(eq=False, repr=False)
 class SemanticModel:
+    """Everything the rules ask about one file: its source, tree, collected facts and indexes."""
+
     source: SourceFile
     tree: Tree
     dialect: Dialect

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 @record
 class UnclosedOnFailure:
+    """A connection opened in a setup method and left open when a later step fails."""
+
     opening: CallSite  # ``this.client.connect(config)``
     place: Place  # ``this.client``
     method: FunctionInfo  # ``connect()``: the setup that fails

@@ -57,6 +57,8 @@ from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS, LISTEN_METH
 
 @record
 class RaceHold:
+    """A ``Promise.race`` that keeps a reaction on a long-lived promise each time it runs."""
+
     call: CallSite
     element: Node  # the long-lived element
     why: str  # "a parameter of `readLoop`"
@@ -293,6 +295,8 @@ def _made_per_call(model: SemanticModel, function: FunctionInfo, param: Binding)
 # -- deferreds ----------------------------------------------------------------------------------
 @record
 class ParkedDeferred:
+    """A promise whose resolvers are parked in a collection of ``this`` no teardown touches."""
+
     call: CallSite  # the ``new Promise``
     collection: str  # ``this.pending``
     teardown: str  # ``close()``
@@ -392,6 +396,8 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
 # -- detached waiters ---------------------------------------------------------------------------
 @record
 class DetachedWaiter:
+    """An async waiter started on every run, awaiting a promise its caller passed in."""
+
     call: Node  # the ``(async () => { … })()`` call
     awaited: Node  # ``cancelPromise`` in ``await cancelPromise``
     function: FunctionInfo  # the repeating function that starts the waiter

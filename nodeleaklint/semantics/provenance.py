@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 @record
 class Origin:
+    """Where an imported value comes from: the module and the export."""
+
     module: str
     export: str  # "" for the module object, "default" for a default import, else the name
 

@@ -56,6 +56,8 @@ _CONDITION_KINDS = frozenset({"if_statement", "ternary_expression", "while_state
 
 @record
 class Replacement:
+    """A function that stores a new client over the old one and runs again."""
+
     function: FunctionInfo  # the function that stores the new client
     site: Node  # where the function runs again
     again: str  # "the `'error'` handler of `this.redis` runs it again"

@@ -71,6 +71,8 @@ if TYPE_CHECKING:
 
 @record
 class ResourceKind:
+    """A kind of held resource: the call that acquires it and what gives it back."""
+
     method: str  # the acquiring method or function
     noun: str  # for messages: "pooled connection"
     releases: frozenset[str]  # methods on the resource that give it back
@@ -152,6 +154,8 @@ HANDLE_KIND = ResourceKind("open", "file handle", frozenset({"close"}), holds="a
 # -- acquisitions -------------------------------------------------------------------------------
 @record
 class Acquisition:
+    """One acquired resource: the call, its kind, the binding holding it and its scope."""
+
     call: CallSite
     kind: ResourceKind
     binding: Binding | None  # the local (or callback parameter) holding it; None: discarded
@@ -490,6 +494,8 @@ class Verdict(enum.Enum):
 
 @record
 class Judgement:
+    """How a held resource escapes disposal, with the nodes that show it."""
+
     verdict: Verdict
     exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips
     awaited: Node | None = None  # AWAIT: the await that may throw first
@@ -832,6 +838,8 @@ def repeats(model: SemanticModel, acquisition: Acquisition) -> bool:
 # -- learned pairs --------------------------------------------------------------------------
 @record
 class LearnedMiss:
+    """A call result that never reaches the teardown most results of that call reach."""
+
     call: CallSite
     binding: Binding
     method: str  # the teardown the others reach
@@ -949,6 +957,8 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
 # -- returned clients followed to their callers -------------------------------------------------
 @record
 class DroppedByCallers:
+    """A function returning a client that every caller in the file drops."""
+
     factory: FunctionInfo  # the function that returns the client
     callers: tuple[CallSite, ...]  # every call of it in the file; each drops the result
     key: str | None = None  # returned inside an object literal, under this property

@@ -596,6 +596,8 @@ def _closure_name(function: FunctionInfo) -> str:
 
 @record
 class SharedRenderCache:
+    """A request cache created once at the top level of a ``"use client"`` module."""
+
     call: Node  # ``new QueryClient()`` at module top level
     name: str  # ``QueryClient``
     directive: Node  # the ``"use client"`` directive
@@ -644,6 +646,8 @@ def _in_class(node: Node) -> bool:
 # -- per-call objects stored on a process-wide prototype ----------------------------------------
 @record
 class PrototypeStore:
+    """A parameter stored on the prototype of an imported class."""
+
     assignment: Node  # ``Vue.prototype.$ssrRequestContext = ssrContext``
     target: str  # ``Vue.prototype.$ssrRequestContext``
     value: Binding  # the parameter stored

@@ -86,6 +86,8 @@ _OPEN_ENDED_REASONS = frozenset(
 
 @dataclass(eq=False, repr=False, slots=True)
 class Scope:
+    """A lexical scope: its syntax node, enclosing scope and function, and the names bound in it."""
+
     kind: ScopeKind
     node: Node
     parent: Scope | None = field(repr=False)
@@ -195,6 +197,8 @@ class CallSite:
 
 @dataclass(eq=False, repr=False, slots=True)
 class FunctionInfo:
+    """One function (declaration, expression, arrow or method) and what the walk learned."""
+
     node: Node
     parent: FunctionInfo | None = field(repr=False)
     scope: Scope = field(repr=False)

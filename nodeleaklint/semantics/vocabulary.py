@@ -172,6 +172,8 @@ NODE_BUILTINS = frozenset(
 # process or worker), "client" (a reconnecting client's own events).
 @record
 class EndEvent:
+    """An event that ends an emitter of the kinds in ``emitters`` (``failure``: only on error)."""
+
     emitters: frozenset[str]
     failure: bool = False
     partial: tuple[str, str] | None = None  # (when it fires, what it misses)
