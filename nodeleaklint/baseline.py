@@ -37,6 +37,7 @@ from typing import Any
 
 from nodeleaklint.findings import FileReport, Finding, Notification, NotificationKind, RunResult
 from nodeleaklint.fingerprints import with_fingerprints
+from nodeleaklint.records import record
 
 FORMAT_VERSION = 1
 TOOL = "nodeleaklint"
@@ -62,7 +63,7 @@ class BaselineEntry:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     """The entries of one baseline file; their paths are relative to ``root`` (posix)."""
 

@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -300,6 +299,8 @@ class ResultCache:
         try:
             # Written whole to a temporary file, then renamed over the old one: a run
             # killed mid-write, or two runs saving at once, never leave half a file.
+            import tempfile  # here, not at the top: a run without a cache never imports it
+
             target = self.folder / filename
             fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
             # ``dumps``, not ``dump``: only the one-shot encoder is the C one.

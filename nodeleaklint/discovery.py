@@ -15,14 +15,16 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from nodeleaklint.config import Config
 from nodeleaklint.findings import Notification, NotificationKind, Severity
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_path, is_node_script
+from nodeleaklint.records import record
+
+if TYPE_CHECKING:
+    import pathspec
 
 ConfigFor = Callable[[Path], Config]
 """Settings for the entries of an absolute folder path."""
@@ -30,7 +32,7 @@ ConfigFor = Callable[[Path], Config]
 MISSING_PATH = "No such file or directory"
 
 
-@dataclass(frozen=True)
+@record
 class SourcePath:
     """A file to check: its absolute ``path``, its ``display`` path, and its settings.
 
@@ -54,13 +56,23 @@ def display_for(given: str, absolute: Path) -> str:
 
 # -- exclusion ---------------------------------------------------------------------------
 
+
+def gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """Gitignore-style patterns compiled. ``pathspec`` is imported on first use: a file
+    named alone (an editor's check) matches no pattern, and the import costs ~25 ms of a
+    cold start."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 _SPECS: dict[tuple[str, ...], pathspec.GitIgnoreSpec] = {}
 
 
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     spec = _SPECS.get(patterns)
     if spec is None:
-        spec = _SPECS[patterns] = pathspec.GitIgnoreSpec.from_lines(patterns)
+        spec = _SPECS[patterns] = gitignore_spec(patterns)
     return spec
 
 
@@ -111,8 +123,10 @@ def _root(config: Config) -> str | None:
     return root
 
 
-@dataclass(frozen=True)
+@record
 class _GitIgnore:
+    """A ``.gitignore`` file's patterns and the folder they are relative to."""
+
     base: str
     spec: pathspec.GitIgnoreSpec
 
@@ -124,7 +138,7 @@ def _read_gitignore(folder: str, name: str = ".gitignore") -> _GitIgnore | None:
     except OSError:
         return None
     base = os.path.dirname(os.path.dirname(folder)) if name == "info/exclude" else folder
-    return _GitIgnore(base, pathspec.GitIgnoreSpec.from_lines(lines))
+    return _GitIgnore(base, gitignore_spec(lines))
 
 
 def _gitignored(path: str, is_dir: bool, ignores: tuple[_GitIgnore, ...]) -> bool:

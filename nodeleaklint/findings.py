@@ -45,6 +45,8 @@ class Span:
 
 @dataclass(frozen=True)
 class RelatedLocation:
+    """Another place a finding's explanation points to (SARIF ``relatedLocations``)."""
+
     span: Span
     message: str
     # The file it is in, as shown (another file of the project); None: the finding's file.

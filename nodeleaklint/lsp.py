@@ -27,7 +27,6 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -51,6 +50,7 @@ from nodeleaklint.findings import (
 )
 from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.project.index import ProjectIndex
+from nodeleaklint.records import record
 from nodeleaklint.reporters.common import NOTIFICATION_IDS
 from nodeleaklint.rules import RULES_BY_ID, UnknownRuleError
 from nodeleaklint.rules.base import explain
@@ -74,7 +74,7 @@ _SEVERITY = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class _Rejected:
     """A message that could not be read as the request or notification it claims to be."""
 

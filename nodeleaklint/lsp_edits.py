@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from nodeleaklint.suppressions import PREFIX, Scope
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Insertion:
     """Insert ``text`` at the start of 0-based ``line``."""
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-import pathspec
-
 from nodeleaklint.cache import (
     ResultCache,
     code_fingerprint,
@@ -33,7 +31,7 @@ from nodeleaklint.cache import (
     with_project,
 )
 from nodeleaklint.config import Config, ConfigResolver
-from nodeleaklint.discovery import display_for, is_excluded, iter_source_files
+from nodeleaklint.discovery import display_for, gitignore_spec, is_excluded, iter_source_files
 from nodeleaklint.findings import (
     Confidence,
     FileFix,
@@ -49,6 +47,7 @@ from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source
 from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import absolute
 from nodeleaklint.project.summary import FileSummary
+from nodeleaklint.records import record
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
 from nodeleaklint.sniff import not_source
@@ -56,6 +55,8 @@ from nodeleaklint.test_code import is_test_file
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    import pathspec
 
     from nodeleaklint.semantics.project_facts import ProjectFacts
 
@@ -110,7 +111,7 @@ class RuleSelection:
         specs = self._specs.get(id(config))
         if specs is None:
             specs = [
-                (pathspec.GitIgnoreSpec.from_lines([pattern]), frozenset(expand_selectors(rules)))
+                (gitignore_spec([pattern]), frozenset(expand_selectors(rules)))
                 for pattern, rules in config.per_file_ignores.items()
             ]
             self._specs[id(config)] = specs
@@ -188,7 +189,7 @@ def _renamed(report: FileReport, path: str) -> FileReport:
     )
 
 
-@dataclass(frozen=True)
+@record
 class _Task:
     """One file to check; plain data, so it can be sent to a worker process."""
 
@@ -203,7 +204,7 @@ class _Task:
     project: ProjectFacts | None = None
 
 
-@dataclass(frozen=True)
+@record
 class FixRequest:
     """Fixes were asked for (``--fix`` / ``--diff``); ``unsafe``: unsafe ones too."""
 
@@ -226,7 +227,7 @@ class Outcome(NamedTuple):
     cached: str | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _InView:
     """A file of the project view: its task, the key its summary is cached under (None:
     not cached) and the summary, once in memory."""

@@ -13,7 +13,7 @@ NEWLINE_SEQUENCES = ("\r\n", "\n", "\r")
 _TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Position:
     """A 1-based line and a 1-based column counted in UTF-16 code units."""
 
@@ -21,7 +21,7 @@ class Position:
     column: int
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SourceFile:
     """One file's bytes as parsed, with a line index built on first use."""
 

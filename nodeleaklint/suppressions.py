@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from nodeleaklint.findings import Finding, Notification, NotificationKind, Severity
+from nodeleaklint.records import record
 from nodeleaklint.rules import UnknownRuleError, expand_selectors
 
 PREFIX = "nodeleaklint-"
@@ -40,7 +41,7 @@ _SEPARATORS = re.compile(r"[\s,]+")
 _LINE_STARS = re.compile(r"^[ \t]*\*+", re.MULTILINE)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Directive:
     """One suppression comment and which of its selectors have suppressed something."""
 
@@ -61,8 +62,10 @@ class Directive:
         return [selector for selector, ids in self.selectors.items() if rule_id in ids]
 
 
-@dataclass(frozen=True)
+@record
 class ParsedComment:
+    """A suppression comment: its scope, the rules it names and the reason given."""
+
     scope: Scope
     selectors: tuple[str, ...]
     reason: str
@@ -94,8 +97,10 @@ def parse_comment(text: str) -> ParsedComment | str | None:
     return ParsedComment(Scope(match.group(1)), selectors, reason.strip())
 
 
-@dataclass(frozen=True)
+@record
 class _Problem:
+    """A malformed suppression comment, reported at ``line``."""
+
     line: int
     message: str
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
 SUMMARY_FORMAT = 14
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ExportFact:
     """One exported name: a function whose repetition this file cannot tell (``open``), a
     function it can, a class, a re-export of ``forwards`` (module, name), or another value."""
@@ -49,7 +49,7 @@ class ExportFact:
     registrar: tuple[int, str, str, int, tuple[str, ...], bool] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CallFact:
     """A call of ``name`` (export of module ``source``; ``member`` of it when a namespace
     is called through) at ``line``, from code that runs ``repetition`` (``via``: the
@@ -70,8 +70,10 @@ class CallFact:
     args: tuple[tuple[str, str] | None, ...] = ()
 
 
-@dataclass
+@dataclass(repr=False)
 class FileSummary:
+    """What one file tells the project view: exports, calls, imports, shrinks, listeners."""
+
     exports: dict[str, ExportFact] = field(default_factory=dict)
     calls: list[CallFact] = field(default_factory=list)
     # Local name -> (module, export name) for each name imported from another module.

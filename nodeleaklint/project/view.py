@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from nodeleaklint.project.resolve import Resolver
 from nodeleaklint.project.summary import CallFact, FileSummary
+from nodeleaklint.records import record
 from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE, ProjectFacts
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
@@ -36,8 +36,10 @@ _RANK = {"per-call": 0, "process-lived": 1}
 _MAX_FORWARDS = 12
 
 
-@dataclass(frozen=True)
+@record
 class _Caller:
+    """A call of an export, from the file at ``path``."""
+
     path: str
     call: CallFact
 

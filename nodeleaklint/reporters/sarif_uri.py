@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from nodeleaklint.records import record
 
 SRCROOT = "%SRCROOT%"
 
 
-@dataclass(frozen=True)
+@record
 class ArtifactUri:
     uri: str
     base_id: str | None

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from nodeleaklint.records import record
 from nodeleaklint.reporters.common import printable
 from nodeleaklint.source import utf16_to_codepoint_column
 
@@ -20,7 +20,7 @@ CONTEXT = 40
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
+@record
 class Snippet:
     line: str
     underline: str

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.findings import Confidence, Finding, Fix, RelatedLocation, Severity, Span
+from nodeleaklint.records import record
 
 if TYPE_CHECKING:
     from nodeleaklint.parsing import Node
@@ -18,7 +19,7 @@ DOCS_BASE_URL = "https://github.com/nodeleaklint/nodeleaklint/blob/main/rules"
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
 
-@dataclass(frozen=True)
+@record
 class RuleOption:
     """A per-rule setting users may change in configuration."""
 
@@ -28,8 +29,10 @@ class RuleOption:
     description: str
 
 
-@dataclass(frozen=True)
+@record
 class RuleMeta:
+    """A rule's fixed description: id, name, texts, severity, highest confidence, options."""
+
     id: str
     name: str
     summary: str
@@ -43,8 +46,10 @@ class RuleMeta:
     options: tuple[RuleOption, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
+    """A registered rule: its description, documentation page and check function."""
+
     meta: RuleMeta
     doc: str
     check: Callable[[RuleContext], Iterable[Finding]]
@@ -98,7 +103,7 @@ def code_blocks(markdown: str) -> list[tuple[str, str]]:
     ]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RuleContext:
     """What a rule's ``check`` gets: the file, its semantic model and the rule's options."""
 
@@ -176,7 +181,7 @@ _WEAK_BREAKS = {", so ": "So ", ", which ": "This ", ", because ": "Because ", "
 _AND = ", and "
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Explanation:
     """What a reader sees of a finding: a headline of at most about ``HEADLINE_LIMIT``
     characters (what leaks, what holds it, why it repeats), notes that explain further,

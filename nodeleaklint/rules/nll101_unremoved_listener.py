@@ -169,11 +169,11 @@ listener, or the success path, that calls the same completion); a removal inside
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 
 from nodeleaklint.findings import Confidence, Finding, RelatedLocation, Severity, Span
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
 from nodeleaklint.semantics.confidence import (
@@ -250,8 +250,10 @@ META = RuleMeta(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Handler:
+    """A registered listener function: how it is shown, what it captures, its binding."""
+
     node: Node
     label: str
     captures: tuple[str, ...]
@@ -269,7 +271,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # -- listeners added through a function that registers its caller's listener ---------------
-@dataclass(frozen=True)
+@record
 class _Adds:
     """A function that adds its caller's listener to a process-lived emitter, as a call of
     it sees it: ``name(…)`` passes argument ``param`` to ``event`` listeners of ``target``

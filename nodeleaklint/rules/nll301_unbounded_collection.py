@@ -229,7 +229,7 @@ _WHAT = {"Map": "a `Map`", "Set": "a `Set`", "array": "an array", "object": "an 
 _UNIT = {"Map": "an entry", "Set": "a member", "array": "an element", "object": "a property"}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Candidate:
     """A long-lived collection and the expressions that denote it."""
 
@@ -246,8 +246,10 @@ class Candidate:
     imported: bool = False  # declared in another file (the project view: nothing shrinks it)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Growth:
+    """One place a collection grows, and what makes it run again and again."""
+
     site: Node
     shown: str
     origin: str
@@ -266,8 +268,10 @@ class Growth:
         return self.key_origin is None or self.key_origin.is_new
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Uses:
+    """Everything done to one collection: how it grows, and what bounds or empties it."""
+
     growth: list[Growth] = field(default_factory=list)
     bounded: str | None = None
     sized: str | None = None  # a size check or ``length =``: a bound that is not a delete
@@ -367,7 +371,7 @@ def _instance_evidence(
     )
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Unreached:
     """Growth sites whose entries no delete of the collection reaches."""
 

@@ -128,11 +128,11 @@ disabled.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
@@ -195,7 +195,7 @@ META = RuleMeta(
 )
 
 
-@dataclass(frozen=True)
+@record
 class LongLived:
     """A closure that outlives the call that created it, and what keeps it."""
 

@@ -148,11 +148,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from nodeleaklint.findings import Finding, Severity
 from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
@@ -538,7 +538,7 @@ def _continues_through_binding(model: SemanticModel, call: CallSite) -> bool:
 # -- hand-written pipes ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class _HandPipe:
     """``src.on('data', c => dst.write(c))`` with ``src.on('end', () => dst.end())``."""
 

@@ -103,7 +103,7 @@ _CALLEE_CODES: dict[str, int] = {
 }
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Collected:
     """Raw facts gathered by the walk; ``SemanticModel`` derives everything else from them."""
 

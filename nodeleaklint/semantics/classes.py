@@ -37,7 +37,7 @@ INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_i
 _ES5_CALL_NAMES = frozenset({"inherits", "_inherits", "setPrototypeOf", "assign"})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ClassInfo:
     """One class: its node (the ``class`` or the ES5 constructor function), name, members."""
 
@@ -67,7 +67,7 @@ class ClassInfo:
         ]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Factory:
     """A function that returns an object of closures: its locals are the object's state, and
     the closures are its methods (``return { add, stop() {…} }``)."""

@@ -8,10 +8,10 @@ functions hand one to their callers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import CallSite
 from nodeleaklint.semantics.syntax import text, unwrap
@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@record
 class ClientKind:
+    """A client that holds connections: how it is made and what it holds."""
+
     name: str  # the constructor or factory name
     is_new: bool
     modules: frozenset[str]
@@ -121,7 +123,7 @@ def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Created:
     """A client or browser that an expression creates: the words for it ("a `MongoClient`")
     and the methods that close it."""

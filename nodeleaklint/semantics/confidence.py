@@ -15,10 +15,10 @@ ran, whatever their evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from nodeleaklint.findings import Confidence
+from nodeleaklint.records import record
 
 
 class Certainty(Enum):
@@ -37,7 +37,7 @@ def certainty(seen: bool) -> Certainty:
     return ESTABLISHED if seen else INFERRED
 
 
-@dataclass(frozen=True)
+@record
 class Evidence:
     """What a finding rests on, each part established or only inferred.
 

@@ -8,10 +8,10 @@ per instance) — with ``where`` ("a callback registered with `app.get('/x')`") 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.confidence import ESTABLISHED, INFERRED, Certainty
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params
@@ -34,7 +34,7 @@ _EVENT_METHODS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """Where a call runs, how often that runs, and the words for messages."""
 

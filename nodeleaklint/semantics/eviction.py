@@ -13,10 +13,10 @@ This module answers those questions for NLL301; it knows nothing about findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.locations import same_location
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
@@ -44,7 +44,7 @@ _FAILURE = ("failure", "when the work fails", "when it completes normally")
 _SUCCESS = ("success", "when the promise resolves", "when it rejects")
 
 
-@dataclass(frozen=True)
+@record
 class Ending:
     """The one way of ending a piece of work on which a delete runs."""
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.contexts import field_class
 from nodeleaklint.semantics.latches import latch_of
@@ -44,7 +45,7 @@ from nodeleaklint.semantics.values import collection_kind
 from nodeleaklint.semantics.vocabulary import NODE_BUILTINS, SIZE_AND_SHRINK
 
 
-@dataclass(frozen=True)
+@record
 class Import:
     """A local name bound to another module's export: ``name`` in module ``source``."""
 
@@ -52,7 +53,7 @@ class Import:
     name: str
 
 
-@dataclass(frozen=True)
+@record
 class Export:
     """One exported name. ``function`` is set when it is a function of this file,
     ``class_name`` when it is a class of this file, ``forwards`` when the name passes on
@@ -67,7 +68,7 @@ class Export:
     instance_of: Import | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Use:
     """A call of an imported function (or its registration as a callback).
 
@@ -155,7 +156,7 @@ def imported_uses(
     return uses
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class _Callers:
     """What calling code is like, worked out once per calling function of one file."""
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.locations import (
     Place,
     is_write_target,
@@ -137,7 +138,7 @@ def calls_passing(
 _MAX_FLOW_DEPTH = 8
 
 
-@dataclass(frozen=True)
+@record
 class ReleaseSpec:
     """What releases a value: calls that take it (``clearInterval(x)``) or methods on it."""
 
@@ -157,8 +158,10 @@ class FlowKind(enum.Enum):
     USED = "used"
 
 
-@dataclass(frozen=True)
+@record
 class Flow:
+    """What happens to a value (``kind``: stored, collected, released, escaped ...), and where."""
+
     kind: FlowKind
     place: Place | None = None  # STORED: the slot; COLLECTED: the collection
     node: Node | None = None  # the statement, call or assignment that decides
@@ -167,7 +170,7 @@ class Flow:
     keys: tuple[str, ...] = ()  # ESCAPED inside an object literal: the property path
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Fate:
     """What happens to a value after it is stored: released, handed out, or neither."""
 

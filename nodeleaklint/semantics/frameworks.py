@@ -16,10 +16,10 @@ import contextvars
 import enum
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.scopes import CallSite, Scope
 from nodeleaklint.semantics.syntax import required_module, string_value, text, unwrap
 
@@ -68,7 +68,7 @@ class Kind(enum.Enum):
     ARGUMENT = "argument"  # the ``param``-th parameter of a ``name`` handler outlives the call
 
 
-@dataclass(frozen=True)
+@record
 class Guarantee:
     """One row: in ``framework``, code reached through ``name`` runs ``runs``.
 
@@ -183,7 +183,7 @@ FRAMEWORKS: tuple[Guarantee, ...] = (
 # fmt: on
 
 
-@dataclass(frozen=True)
+@record
 class FrameworkTable:
     """The rows in force, and the name sets the model reads, derived once."""
 

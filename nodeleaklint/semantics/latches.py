@@ -24,10 +24,10 @@ region runs — once per process for a module-level flag, once per instance for 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.syntax import (
     ancestors,
     dotted_name,
@@ -51,7 +51,7 @@ class Shape(Enum):
     OWNER_TEST = "owner test"  # ``if (!tracked.has(target))``: the caller's own test
 
 
-@dataclass(frozen=True)
+@record
 class Latch:
     """What makes a region run once per owner of a flag."""
 

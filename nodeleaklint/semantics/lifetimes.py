@@ -10,10 +10,10 @@ unknown: parameters of named functions called directly, results of arbitrary cal
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params
 from nodeleaklint.semantics.replaced import constructed_in_this_run
@@ -39,7 +39,7 @@ class Lifetime(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@record
 class Holder:
     """A lifetime with the words to explain it and, when known, where it was declared."""
 

@@ -130,7 +130,7 @@ def object_property(node: Node | None, name: str) -> Node | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Place:
     """A storage location; equal places denote the same slot wherever they are written."""
 

@@ -61,8 +61,10 @@ def _listened_elsewhere(
     return {names[e]: place for e, place in project.listened.items() if e in names}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SemanticModel:
+    """Everything the rules ask about one file: its source, tree, collected facts and indexes."""
+
     source: SourceFile
     tree: Tree
     dialect: Dialect

@@ -21,10 +21,10 @@ not even think it is connected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.locations import Place, place_of
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, ancestors, text, unwrap
@@ -35,8 +35,10 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@record
 class UnclosedOnFailure:
+    """A connection opened in a setup method and left open when a later step fails."""
+
     opening: CallSite  # ``this.client.connect(config)``
     place: Place  # ``this.client``
     method: FunctionInfo  # ``connect()``: the setup that fails

@@ -22,7 +22,7 @@ NAMESPACE = "*"
 _LOWERING = frozenset({"calls", "per_call", "places"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProjectFacts:
     """What the project view learned about one file from the others.
 

@@ -28,10 +28,10 @@ none of it touches the table, the requests in flight when the owner closes never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of
 from nodeleaklint.semantics.latches import latch_of
@@ -55,8 +55,10 @@ from nodeleaklint.semantics.teardown import reached_methods
 from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS, LISTEN_METHODS, RACE_METHODS
 
 
-@dataclass(frozen=True)
+@record
 class RaceHold:
+    """A ``Promise.race`` that keeps a reaction on a long-lived promise each time it runs."""
+
     call: CallSite
     element: Node  # the long-lived element
     why: str  # "a parameter of `readLoop`"
@@ -291,8 +293,10 @@ def _made_per_call(model: SemanticModel, function: FunctionInfo, param: Binding)
 
 
 # -- deferreds ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class ParkedDeferred:
+    """A promise whose resolvers are parked in a collection of ``this`` no teardown touches."""
+
     call: CallSite  # the ``new Promise``
     collection: str  # ``this.pending``
     teardown: str  # ``close()``
@@ -390,8 +394,10 @@ def _teardown_functions(model: SemanticModel, cls: ClassInfo) -> list[FunctionIn
 
 
 # -- detached waiters ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class DetachedWaiter:
+    """An async waiter started on every run, awaiting a promise its caller passed in."""
+
     call: Node  # the ``(async () => { … })()`` call
     awaited: Node  # ``cancelPromise`` in ``await cancelPromise``
     function: FunctionInfo  # the repeating function that starts the waiter

@@ -9,10 +9,10 @@ have no origin. Rules use this to tell a library's ``Client`` from a user's own 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.scopes import Binding, BindingKind
 from nodeleaklint.semantics.syntax import required_module, text, unwrap
 
@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@record
 class Origin:
+    """Where an imported value comes from: the module and the export."""
+
     module: str
     export: str  # "" for the module object, "default" for a default import, else the name
 

@@ -24,10 +24,10 @@ the old client has already ended when it runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.locations import Place, member_index, place_of
 from nodeleaklint.semantics.provenance import origin_of
@@ -54,8 +54,10 @@ if TYPE_CHECKING:
 _CONDITION_KINDS = frozenset({"if_statement", "ternary_expression", "while_statement"})
 
 
-@dataclass(frozen=True)
+@record
 class Replacement:
+    """A function that stores a new client over the old one and runs again."""
+
     function: FunctionInfo  # the function that stores the new client
     site: Node  # where the function runs again
     again: str  # "the `'error'` handler of `this.redis` runs it again"

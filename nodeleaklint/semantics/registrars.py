@@ -10,9 +10,9 @@ the emitter (SPEC §1 *Cleanup in another file counts*).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nodeleaklint.records import record
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.locations import same_location
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@record
 class Registrar:
     """``function`` passes its parameter ``param`` to ``registration`` (``bus.on(event,
     p)``) on a process-lived emitter, described as ``target``; ``counterparts`` pass theirs

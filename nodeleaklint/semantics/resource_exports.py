@@ -15,10 +15,10 @@ where it is made.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.clients import Created, created_client
 from nodeleaklint.semantics.scopes import FunctionInfo
@@ -31,7 +31,7 @@ NEW = "new"  # ``new X()`` acquires it
 CALL = "call"  # ``f()`` acquires it
 
 
-@dataclass(frozen=True)
+@record
 class Handed:
     """What callers get and must close: ``how`` they get it (``NEW`` / ``CALL``), the words
     for it ("a `MongoClient`"), whether the instance opens it only when a method first needs

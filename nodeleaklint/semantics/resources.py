@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
 from nodeleaklint.semantics.locations import place_of
@@ -69,8 +69,10 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@record
 class ResourceKind:
+    """A kind of held resource: the call that acquires it and what gives it back."""
+
     method: str  # the acquiring method or function
     noun: str  # for messages: "pooled connection"
     releases: frozenset[str]  # methods on the resource that give it back
@@ -150,8 +152,10 @@ HANDLE_KIND = ResourceKind("open", "file handle", frozenset({"close"}), holds="a
 
 
 # -- acquisitions -------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class Acquisition:
+    """One acquired resource: the call, its kind, the binding holding it and its scope."""
+
     call: CallSite
     kind: ResourceKind
     binding: Binding | None  # the local (or callback parameter) holding it; None: discarded
@@ -488,8 +492,10 @@ class Verdict(enum.Enum):
     FAILURE_ONLY = "failure-only"  # given back only by a callback that runs on failure
 
 
-@dataclass(frozen=True)
+@record
 class Judgement:
+    """How a held resource escapes disposal, with the nodes that show it."""
+
     verdict: Verdict
     exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips
     awaited: Node | None = None  # AWAIT: the await that may throw first
@@ -830,8 +836,10 @@ def repeats(model: SemanticModel, acquisition: Acquisition) -> bool:
 
 
 # -- learned pairs --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class LearnedMiss:
+    """A call result that never reaches the teardown most results of that call reach."""
+
     call: CallSite
     binding: Binding
     method: str  # the teardown the others reach
@@ -947,8 +955,10 @@ def _teardowns(model: SemanticModel, binding: Binding) -> frozenset[str] | None:
 
 
 # -- returned clients followed to their callers -------------------------------------------------
-@dataclass(frozen=True)
+@record
 class DroppedByCallers:
+    """A function returning a client that every caller in the file drops."""
+
     factory: FunctionInfo  # the function that returns the client
     callers: tuple[CallSite, ...]  # every call of it in the file; each drops the result
     key: str | None = None  # returned inside an object literal, under this property

@@ -18,10 +18,10 @@ closure keep alive, and why" for NLL401 and for the rules that report the holder
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import REGISTRATION_METHODS, has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, FunctionInfo, Repetition, ScopeKind
@@ -69,7 +69,7 @@ _UNCONDITIONAL_PARENTS = frozenset(
 _MAX_DEPTH = 6
 
 
-@dataclass(frozen=True)
+@record
 class Large:
     """Why a value is large: ``what`` reads in a message (``a 1 MB `Buffer.alloc```)."""
 
@@ -84,7 +84,7 @@ class Large:
         return self.brief or self.what
 
 
-@dataclass(frozen=True)
+@record
 class Retained:
     """A large value a closure keeps alive, and the closure that makes the context keep it."""
 
@@ -583,8 +583,10 @@ def _closure_name(function: FunctionInfo) -> str:
 # -- caches shared by every server render ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class SharedRenderCache:
+    """A request cache created once at the top level of a ``"use client"`` module."""
+
     call: Node  # ``new QueryClient()`` at module top level
     name: str  # ``QueryClient``
     directive: Node  # the ``"use client"`` directive
@@ -631,8 +633,10 @@ def _in_class(node: Node) -> bool:
 
 
 # -- per-call objects stored on a process-wide prototype ----------------------------------------
-@dataclass(frozen=True)
+@record
 class PrototypeStore:
+    """A parameter stored on the prototype of an imported class."""
+
     assignment: Node  # ``Vue.prototype.$ssrRequestContext = ssrContext``
     target: str  # ``Vue.prototype.$ssrRequestContext``
     value: Binding  # the parameter stored

@@ -84,8 +84,10 @@ _OPEN_ENDED_REASONS = frozenset(
 )
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class Scope:
+    """A lexical scope: its syntax node, enclosing scope and function, and the names bound in it."""
+
     kind: ScopeKind
     node: Node
     parent: Scope | None = field(repr=False)
@@ -106,7 +108,7 @@ class Scope:
         return self.kind is ScopeKind.MODULE
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class Binding:
     """A declared name. ``init`` is the initializer (for destructuring: the whole right side)."""
 
@@ -143,7 +145,7 @@ class Binding:
         )
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class CallSite:
     """A call or ``new`` expression, indexed once for every rule."""
 
@@ -193,8 +195,10 @@ class CallSite:
         return rendered if len(rendered) <= limit else rendered[: limit - 1] + "…"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, repr=False, slots=True)
 class FunctionInfo:
+    """One function (declaration, expression, arrow or method) and what the walk learned."""
+
     node: Node
     parent: FunctionInfo | None = field(repr=False)
     scope: Scope = field(repr=False)

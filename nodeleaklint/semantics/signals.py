@@ -7,10 +7,10 @@ nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.flow import escapes
 from nodeleaklint.semantics.locations import same_location, value_binding
 from nodeleaklint.semantics.reachable import may_run
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
-@dataclass(frozen=True)
+@record
 class SignalState:
     """Where an ``AbortSignal`` comes from and whether anything can abort it."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_sources
@@ -29,7 +30,7 @@ CLOSING_EVENTS = CONNECTION_END_EVENTS | {"destroy"}
 _MAX_DEPTH = 6
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TimerField:
     """A field of the instance that holds a timer handle, and the calls that fill it."""
 
@@ -38,7 +39,7 @@ class TimerField:
     methods: set[int] = field(default_factory=set)  # node ids of the methods that start it
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Teardown:
     """The teardown methods of one class and the timer fields they clear."""
 
@@ -203,7 +204,7 @@ def _method_label(function: FunctionInfo) -> str:
     return f"`{function.name}()`"
 
 
-@dataclass(frozen=True)
+@record
 class RunningInterval:
     """An interval an instance runs until one of its teardown methods clears it."""
 

@@ -16,10 +16,10 @@ expressions that denote an upstream response's body (``response.body``, a destru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.builder import pattern_identifiers
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.repetition import has_handler_params
@@ -48,7 +48,7 @@ CONTEXT_PARAMS = frozenset({("ctx", "next")})
 Side = Literal["request", "response"]
 
 
-@dataclass(frozen=True)
+@record
 class Upstream:
     """An upstream request: the call, words for messages, and how its body is reached."""
 

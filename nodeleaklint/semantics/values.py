@@ -12,10 +12,10 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params, is_registration
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
@@ -189,7 +189,7 @@ def describe_origin(model: SemanticModel, node: Node | None) -> str:
     return _origin(model, node).words
 
 
-@dataclass(frozen=True)
+@record
 class _Origin:
     """Where a value comes from in words, and whether those words tell more than the value's
     code does (a request parameter, a per-event argument, a string built per call): such
@@ -558,7 +558,7 @@ class KeyKind(enum.Enum):
     UNKNOWN = "unknown"  # nothing in view says: an argument of unseen callers, module state
 
 
-@dataclass(frozen=True)
+@record
 class KeyOrigin:
     """A key's kind and why, in a few words for a message (``a request's data``)."""
 
@@ -980,7 +980,7 @@ def _own_emitter(model: SemanticModel, receiver: Node | None) -> bool:
 
 
 # -- growth by self-reassignment -------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class SelfRewrite:
     """``x = [...x, v]``, ``x = { ...x, [k]: v }``: a collection rebuilt from itself.
     ``added`` is the element or key it adds, None when it only rewrites constant keys."""

@@ -5,8 +5,7 @@ Data, not code: what the common frameworks guarantee about how often a method ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from nodeleaklint.records import record
 from nodeleaklint.semantics.frameworks import DEFAULT as _FRAMEWORKS
 
 # Framework lifecycles live in one table (``frameworks.FRAMEWORKS``); these are the built-in
@@ -174,8 +173,10 @@ NODE_BUILTINS = frozenset(
 # Emitter kinds: "readable" (a request, a read stream), "writable" (a response, a write
 # stream), "connection" (a socket, a database or socket.io connection), "process" (a child
 # process or worker), "client" (a reconnecting client's own events).
-@dataclass(frozen=True)
+@record
 class EndEvent:
+    """An event that ends an emitter of the kinds in ``emitters`` (``failure``: only on error)."""
+
     emitters: frozenset[str]
     failure: bool = False
     partial: tuple[str, str] | None = None  # (when it fires, what it misses)
@@ -556,7 +557,7 @@ STREAM_FACTORIES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class ModuleStream:
     """A factory that makes a stream only when it comes from one of ``modules``: what the
     stream is (for messages), and whether it holds an OS handle (a socket) that stays open

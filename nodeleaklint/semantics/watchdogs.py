@@ -10,9 +10,8 @@ work is done. The test is the evidence; no name is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, text, unwrap
@@ -21,7 +20,7 @@ _FUNCTIONS = FUNCTION_KINDS
 _SKIPPED = frozenset({"comment", "empty_statement"})
 
 
-@dataclass(frozen=True)
+@record
 class Watchdog:
     """The completion test of a watchdog callback and the per-call value it watches."""
 
