@@ -108,6 +108,30 @@ async function sendCommand(id, clear) {
   if (clear) clearTimeout(timer);
 }
 
+// A timeout racing the work (a circuit breaker): the timeout promise is kept in a local
+// first, and its handle only to unref it. The work wins at once, but nothing clears the
+// timer, so the timer keeps `reject`, the timeout promise and, through the race's
+// reactions, the race's settled promise and the 256 KiB reply, for the full delay. The
+// fixed twin clears the handle in `finally`.
+async function raceWithTimeout(id, clear) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), COMMAND_TIMEOUT_MS);
+    timer.unref();
+  });
+  const work = (async () => {
+    const reply = Buffer.alloc(BUF_BYTES, 1);
+    registry.register(reply, id);
+    return reply;
+  })();
+  try {
+    const reply = await Promise.race([work, timeout]);
+    return reply.length;
+  } finally {
+    if (clear) clearTimeout(timer);
+  }
+}
+
 async function measure(work) {
   for (let i = 0; i < 3; i++) await work(-1 - i); // warm up before the baseline
   await fullGC();
@@ -136,6 +160,8 @@ const phases = {
   dropped_fixed: () => measure((id) => joinAndLeave(id, true)),
   watchdog_flagged: () => measure((id) => sendCommand(id, false)),
   watchdog_fixed: () => measure((id) => sendCommand(id, true)),
+  race_flagged: () => measure((id) => raceWithTimeout(id, false)),
+  race_fixed: () => measure((id) => raceWithTimeout(id, true)),
 };
 
 function line(label, r) {
@@ -162,6 +188,8 @@ main({
     line('fixed:   destroy() before map.delete()', r.dropped_fixed),
     line('flagged: command timeout never cleared', r.watchdog_flagged),
     line('fixed:   cleared when the command completes', r.watchdog_fixed),
+    line('flagged: race timeout, unref only', r.race_flagged),
+    line('fixed:   race timeout cleared in finally', r.race_fixed),
     "note: Node 20 lists only ref'd timers in getActiveResourcesInfo(); unref'd ones",
     '      vanish from that list but still retain their closures (see retained MiB).',
   ],
@@ -170,5 +198,6 @@ main({
     teardown: { flagged: r.teardown_flagged, fixed: r.teardown_fixed },
     dropped: { flagged: r.dropped_flagged, fixed: r.dropped_fixed },
     watchdog: { flagged: r.watchdog_flagged, fixed: r.watchdog_fixed },
+    race: { flagged: r.race_flagged, fixed: r.race_fixed },
   }),
 });

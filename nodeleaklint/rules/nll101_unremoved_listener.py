@@ -69,7 +69,13 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   requests share. A commander / yargs command's action runs once.
 - **Latches**: a registration inside `if (!added) { added = true; … }` (a flag kept outside
   the function, or a field, that the guarded region sets itself) runs once per owner of the
-  flag and is not reported.
+  flag and is not reported. So is a registration under a test of the target that the
+  region answers itself (`if (!tracked.has(req.socket)) { tracked.add(req.socket); … }`).
+  A test that only asks whether the target is there (`if (signal)`, `if (self.emitter &&
+  id)`, `if (signal != null)`, `typeof signal !== 'undefined'`) is no latch: adding a
+  listener does not change its answer, so an optional `{ signal }` gets one more `'abort'`
+  listener on every call that passes it. A listener registered with Node's weak-handler
+  option (`{ [kWeakHandler]: stream }`, as Node's stream operators do) pins nothing.
 - **Shutdown paths**: listeners for the signals that end the process (`'SIGTERM'`,
   `'SIGINT'` …, `'exit'`) on `process` in code not shown to repeat (start-up code that is
   exported or called from elsewhere) are its shutdown path and are not reported; added per
@@ -155,11 +161,11 @@ Handler identity follows bindings, `this.x` fields and `const self = this` alias
 copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
 stored in a collection or handed to another function is assumed to be removed elsewhere, and
 an `if` that tests the target (`if (!seen.has(req.socket))`) is taken as a once-per-target
-guard. A handler handed to `setTimeout` / `setInterval` / `setImmediate` is still the
-registered one (a timer cannot remove it). Targets obtained from calls are judged only when
-the called function's every `return` gives a process-lived value (in this file, or in
-another through the project view); `await pool.connect()` and a factory's fresh emitter
-are not long-lived.
+guard, unless it only tests that the target is there (`if (signal)`). A handler handed to
+`setTimeout` / `setInterval` / `setImmediate` is still the registered one (a timer cannot
+remove it). Targets obtained from calls are judged only when the called function's every
+`return` gives a process-lived value (in this file, or in another through the project view);
+`await pool.connect()` and a factory's fresh emitter are not long-lived.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other
@@ -233,6 +239,7 @@ from nodeleaklint.semantics.vocabulary import (
     SOCKET_MODULES,
     TERMINATION_SIGNALS,
     TIMER_FUNCTIONS,
+    WEAK_LISTENER_OPTIONS,
     may_never_fire,
 )
 
@@ -659,7 +666,7 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         if holder.lifetime is not Lifetime.PROCESS and event_name != "abort":
             return None  # `once` on an object that dies with the work is cleanup enough
         notes.append(f"`once` does not help: `'{event_name}'` may never fire")
-    if _guarded(model, call, target):
+    if _guarded(model, call, target) or _weak_listener(model, options):
         return None
     if _removed(model, call, target, event, handler):
         return _one_path_finding(ctx, call, target, event, handler)
@@ -1478,7 +1485,7 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
 
     def marks(condition: Node) -> bool:
         if _mentions(model, condition, target):
-            return True
+            return not _tests_presence_only(model, condition, target)
         return (
             handler is not None
             and handler.type == "member_expression"
@@ -1489,6 +1496,68 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
     if latch is None:
         return False
     return latch.flag is None or _outlives_target(model, latch.flag, target, call.function)
+
+
+def _weak_listener(model: SemanticModel, options: Node | None) -> bool:
+    """Options that make EventTarget hold the listener weakly (``{ [kWeakHandler]: this }``,
+    inline or in a ``const`` the call passes): the listener pins nothing."""
+    node = unwrap(options)
+    if node is not None and node.type == "identifier":
+        binding = model.binding_of(node)
+        if binding is None or binding.is_reassigned or binding.destructured:
+            return False
+        node = unwrap(binding.init)
+    return any(object_property(node, f"[{key}]") is not None for key in WEAK_LISTENER_OPTIONS)
+
+
+def _tests_presence_only(model: SemanticModel, condition: Node, target: Node) -> bool:
+    """The condition asks only whether the target is there (``if (signal)``, ``if (socket &&
+    ready)``, ``if (emitter != null)``, ``if (typeof signal !== 'undefined')``): adding a
+    listener does not change the answer, so the region is no once-per-target latch — it runs
+    every time the target is given (an optional ``{ signal }`` option, an optional emitter)."""
+    mentioning = [c for c in _conjuncts(condition) if _mentions(model, c, target)]
+    return bool(mentioning) and all(_presence_test(model, c, target) for c in mentioning)
+
+
+def _conjuncts(condition: Node) -> list[Node]:
+    """The operands of a chain of ``&&`` (parentheses removed); the condition itself else."""
+    node = unwrap(condition)
+    if node is None:
+        return []
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "&&":
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        return [
+            *(_conjuncts(left) if left is not None else []),
+            *(_conjuncts(right) if right is not None else []),
+        ]
+    return [node]
+
+
+def _presence_test(model: SemanticModel, test: Node, target: Node) -> bool:
+    """``target``, ``target != null`` / ``!== undefined``, or ``typeof target !== 'undefined'``."""
+    node = unwrap(test)
+    if node is None:
+        return False
+    if node.type == target.type and same_location(model, node, target):
+        return True
+    if node.type != "binary_expression":
+        return False
+    if text(node.child_by_field_name("operator")) not in ("!=", "!=="):
+        return False
+    sides = [unwrap(node.child_by_field_name(side)) for side in ("left", "right")]
+    for tested, other in (sides, sides[::-1]):
+        if tested is None or other is None:
+            continue
+        if tested.type == "unary_expression" and text(tested.child_by_field_name("operator")) == (
+            "typeof"
+        ):
+            argument = unwrap(tested.child_by_field_name("argument"))
+            if string_value(other) == "undefined" and argument is not None:
+                return argument.type == target.type and same_location(model, argument, target)
+        if text(other) in ("null", "undefined") and tested.type == target.type:
+            return same_location(model, tested, target)
+    return False
 
 
 def _outlives_target(

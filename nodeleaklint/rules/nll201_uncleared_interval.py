@@ -43,10 +43,12 @@ ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
   the new value and the interval is reported as never cleared (medium). A clear of a field
   of the class that is never assigned a timer (`clearInterval(this.interval)` while the
   handle lives in `this.timer`) is named in the finding of the interval nothing clears.
-- **Timeouts racing the work**: a `setTimeout` whose handle is discarded (or kept where
-  nothing clears it) inside the executor of a promise given to `Promise.race` /
-  `Promise.any` — directly, or through a `const` used only there — keeps its closure and
-  the promise it rejects for the full delay after the work wins, once per call (medium).
+- **Timeouts racing the work**: a `setTimeout` whose handle is never cleared (discarded,
+  or kept in a local only to `.unref()` it) inside the executor of a promise given to
+  `Promise.race` / `Promise.any` — in the array itself, or first kept in a `const` of the
+  same function (`const timeout = new Promise(…); await Promise.race([work(), timeout])`)
+  — keeps its closure and the promise it rejects for the full delay after the work wins,
+  once per call (medium). A clear anywhere (a `finally` after the race) counts.
 - **Watchdog timeouts**: a `setTimeout` per call, handle discarded, whose callback acts
   only while the work it watches is unfinished (its whole body is `if (!command.isResolved)
   …`, or it starts with `if (done) return`), testing a parameter or local of the function
@@ -1397,7 +1399,8 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
             continue
         problem = handle_problem(model, call, "clearTimeout")
         if problem is None:
-            continue
+            continue  # the handle is cleared somewhere (a `finally`, the winning branch)
+        how, unref = problem
         per = f"one more {context.per}" if context.per else "one more each time it runs"
         uncleared = (
             f"is never cleared when the other side of `{race.display()}` wins; the timer list "
@@ -1421,12 +1424,17 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
             notes=[
                 sentence(
                     f"`{call.display()}` is one side of `{race.display()}` in {context.where} "
-                    f"and {problem[0]}"
+                    f"and {how}"
                 ),
                 sentence(
                     "When the other side wins, nothing clears the timer, so the timer list "
                     "keeps its callback, the promise it rejects and what they capture until the "
                     f"full delay elapses — {per}"
+                ),
+                *(
+                    [sentence("`.unref()` only lets the process exit: the timer still waits")]
+                    if unref
+                    else []
                 ),
             ],
         )
@@ -1605,32 +1613,40 @@ def _raced_executor(model: SemanticModel, call: CallSite) -> CallSite | None:
     promise = executor.callback_of
     if not promise.is_new or promise.name != "Promise":
         return None
-    parent = _raced_position(model, promise.node)
-    if parent is None or parent.type != "array" or parent.parent is None:
+    parent = promise.node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "spread_element"):
+        parent = parent.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return _raced_local(model, parent)
+    return _race_of_array(model, parent)
+
+
+def _race_of_array(model: SemanticModel, array: Node | None) -> CallSite | None:
+    """The ``Promise.race([…])`` / ``Promise.any([…])`` whose argument is ``array``."""
+    if array is None or array.type != "array" or array.parent is None:
         return None
-    arguments = parent.parent
+    arguments = array.parent
     race = model.call_at(arguments.parent) if arguments.parent is not None else None
     if race is None or race.name not in ("race", "any") or text(race.obj) != "Promise":
         return None
     return race
 
 
-def _raced_position(model: SemanticModel, promise: Node) -> Node | None:
-    """Where the promise stands as a value: its own position, or — when it is kept in a
-    ``const`` first (``const timeout = new Promise(…); Promise.race([work(), timeout])``) —
-    the position of the one use of that local."""
-    parent = promise.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "spread_element"):
-        parent = parent.parent
-    if parent is not None and parent.type == "variable_declarator":
-        name = parent.child_by_field_name("name")
-        binding = model.binding_of(name) if name is not None else None
-        if binding is None or binding.is_reassigned or len(binding.references) != 1:
-            return None
-        parent = binding.references[0].parent
+def _raced_local(model: SemanticModel, declarator: Node) -> CallSite | None:
+    """``const timeout = new Promise(…)``, never reassigned, then ``Promise.race([work,
+    timeout])`` in the same function: the promise is raced as if written in the array."""
+    name = declarator.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None and name.type == "identifier" else None
+    if binding is None or binding.is_reassigned or binding.is_module_level:
+        return None
+    for reference in binding.references:
+        parent = reference.parent
         while parent is not None and parent.type in ("parenthesized_expression", "spread_element"):
             parent = parent.parent
-    return parent
+        race = _race_of_array(model, parent)
+        if race is not None and race.function is binding.scope.function:
+            return race
+    return None
 
 
 def _chains(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:

@@ -287,6 +287,12 @@ PROGRESS_EVENTS = frozenset(
 # gains one per attempt); ``socket.setTimeout(ms, cb)`` adds ``once('timeout', cb)`` (a
 # keep-alive socket gains one per request).
 IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect", "setTimeout": "timeout"}
+
+# Listener options under which Node's EventTarget holds the listener weakly (the internal
+# ``kWeakHandler`` key, as in the copies of Node's stream operators that readable-stream
+# bundles: ``signal.addEventListener('abort', h, { [kWeakHandler]: this })``): the listener
+# goes when the object it is tied to does, so it pins nothing.
+WEAK_LISTENER_OPTIONS = frozenset({"kWeakHandler"})
 # Modules whose ``Socket`` class (or ``connect`` / ``createConnection`` result) is a socket.
 SOCKET_MODULES = frozenset({"net", "node:net", "tls", "node:tls"})
 

@@ -780,5 +780,75 @@ export class Handler {
       sub.removeListener('message', listener);
       callback(null, state);
     });
+// A test that only asks whether the target is there (an optional `{ signal }`) is no latch:
+// the region runs on every call that passes one. A test the region answers itself still is.
+export async function mapWithSignal<T>(
+  items: T[],
+  mapper: (item: T) => Promise<T>,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    if (typeof signal !== 'undefined') {
+      // ruleid: NLL101
+      signal.addEventListener('abort', () => reject(signal.reason));
+    }
+    Promise.all(items.map(mapper)).then(resolve, reject);
+  });
+}
+export async function mapWithSignalCleaned<T>(
+  items: T[],
+  mapper: (item: T) => Promise<T>,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal?.reason);
+    if (signal) {
+      // ok: NLL101 -- removed when the work settles
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    Promise.all(items.map(mapper))
+      .then(resolve, reject)
+      .finally(() => signal?.removeEventListener('abort', onAbort));
+  });
+}
+class ReplyWaiter {
+  private readonly emitter: EventEmitter;
+  constructor(emitter: EventEmitter) {
+    this.emitter = emitter;
+  }
+  wait(id: string, callback: (reply: { id: string }) => void): void {
+    if (this.emitter != null && id) {
+      // ruleid: NLL101
+      this.emitter.on('reply', (reply: { id: string }) => { if (reply.id === id) callback(reply); });
+    }
+  }
+}
+const replyWaiter = new ReplyWaiter(sharedLogic);
+setInterval(() => replyWaiter.wait(String(Date.now()), (reply) => console.log(reply)), 1000);
+const markedEmitters = new WeakSet<EventEmitter>();
+export function watchOnce(emitter: EventEmitter | undefined, onTick: () => void): void {
+  if (emitter && !markedEmitters.has(emitter)) {
+    markedEmitters.add(emitter);
+    // ok: NLL101 -- the test also asks what the region marks: once per emitter
+    emitter.on('tick', onTick);
+  }
+}
+setInterval(() => watchOnce(sharedLogic, () => console.log('tick')), 1000);
+
+// Node's stream operators tie the listener to the stream with the weak-handler option.
+const kWeakHandler = Symbol('kWeakHandler');
+export async function reduceStream(
+  stream: AsyncIterable<unknown>,
+  options?: { signal?: AbortSignal },
+): Promise<void> {
+  const ac = new AbortController();
+  if (options?.signal) {
+    // ok: NLL101 -- held weakly by the signal
+    options.signal.addEventListener('abort', () => ac.abort(), { once: true, [kWeakHandler]: stream } as AddEventListenerOptions);
+  }
+  try {
+    for await (const value of stream) console.log(value, ac.signal.aborted);
+  } finally {
+    ac.abort();
   }
 }

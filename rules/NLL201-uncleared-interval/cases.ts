@@ -212,6 +212,31 @@ fastify.get('/slow-fixed', async (request, reply) => {
 });
 declare function lookup(q: string, signal?: AbortSignal): Promise<string>;
 
+// The raced promise kept in a local first, the handle kept only to unref it (a class).
+export class CircuitBreaker {
+  constructor(private readonly timeoutMs: number) {}
+  async fire<T>(fn: () => Promise<T>): Promise<T> {
+    const timeout = new Promise<never>((_, reject) => {
+      // ruleid: NLL201
+      const timer = setTimeout(() => reject(new Error('timed out')), this.timeoutMs);
+      timer.unref?.();
+    });
+    return Promise.race([fn(), timeout]);
+  }
+  async fireFixed<T>(fn: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      // ok: NLL201 -- cleared in `finally` whichever side wins
+      timer = setTimeout(() => reject(new Error('timed out')), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 // --- a watchdog timeout that outlives the work it watches --------------------------------------
 interface Command {
   isResolved: boolean;
