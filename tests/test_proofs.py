@@ -161,6 +161,9 @@ CHECKS: dict[str, list[Check]] = {
         # a chain handed back to callers that destroy its last stage: open fds (20 observed)
         ("handed_back.flagged.growth", ">=", 18),
         ("handed_back.fixed.growth", "<=", 1),
+        # a failed read whose 'error' listener only logs: every response stays open
+        ("swallowed.flagged.growth", ">=", 18),
+        ("swallowed.fixed.growth", "<=", 0),
     ],
     "NLL601": [
         # heap+external MiB, 40 parked frames x 1 MiB (~40 MiB observed)
