@@ -273,8 +273,8 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
             continue
         if _inside_pipeline(model, call) or _watched(model, stages):
             continue
-        error_listeners = _listeners(model, src, frozenset({"error"}))
-        error_handled = chained_error or bool(error_listeners)
+        error_listeners = chained_error + _listeners(model, src, frozenset({"error"}))
+        error_handled = bool(error_listeners)
         family = _family(model, src)
         closes = _destroyed_by_owner(model, family) or any(
             _tears_down(model, handler, family) for handler in _disconnect_listeners(model, dst)
@@ -299,7 +299,6 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         # the process alive and leaves the destination open, whatever the source.
         swallowed = (
             error_handled
-            and not chained_error
             and dst_handle
             and not _destroyed_by_owner(model, _family(model, dst))
             and _only_swallow(model, error_listeners, dst)
@@ -479,11 +478,12 @@ def _continues_in_outer_pipe(model: SemanticModel, call: CallSite) -> bool:
         node = parent_call
 
 
-def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | None, bool]:
-    """The stages of ``a.on('error', h).pipe(b).pipe(c)``: ``[a, b, c]``, options, error handled."""
+def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | None, list[Node]]:
+    """The stages of ``a.on('error', h).pipe(b).pipe(c)``: ``[a, b, c]``, options, and the
+    ``'error'`` handlers chained on the first stage (``[h]``)."""
     stages: list[Node] = []
     options = unwrap(call.args[1]) if len(call.args) == 2 else None
-    chained_error = False
+    chained_error: list[Node] = []
     current: Node | None = call.node
     while current is not None:
         site = model.call_at(current) if current.type == "call_expression" else None
@@ -491,10 +491,10 @@ def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | Non
             break
         if site.name == "pipe" and _is_stream_pipe_shape(model, site):
             stages.insert(0, site.args[0])
-            chained_error = False
+            chained_error = []
         elif site.name in STREAM_LISTEN_METHODS and site.args:
-            if string_value(site.args[0]) == "error":
-                chained_error = True
+            if string_value(site.args[0]) == "error" and len(site.args) > 1:
+                chained_error.append(site.args[1])
         else:
             break
         current = unwrap(site.obj)

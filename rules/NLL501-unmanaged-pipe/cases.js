@@ -99,6 +99,13 @@ app.get('/logged-only', function (req, res) {
   src.pipe(res);
 });
 
+app.get('/logged-chained', (req, res) => {
+  const src = fs.createReadStream('a.txt');
+  res.once('close', () => src.destroy());
+  // ruleid: NLL501 -- the chained 'error' listener only logs: `res` never ends
+  src.on('error', (err) => console.error(err)).pipe(res);
+});
+
 app.get('/logged-next', (req, res, next) => {
   const src = fs.createReadStream('a.txt');
   src.on('error', next);
