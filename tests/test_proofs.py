@@ -171,6 +171,9 @@ CHECKS: dict[str, list[Check]] = {
         # a chain handed back to callers that destroy its last stage: open fds (20 observed)
         ("handed_back.flagged.growth", ">=", 18),
         ("handed_back.fixed.growth", "<=", 1),
+        # a failed read whose 'error' listener only logs: every response stays open
+        ("swallowed.flagged.growth", ">=", 18),
+        ("swallowed.fixed.growth", "<=", 0),
     ],
     "NLL601": [
         # heap+external MiB, 40 parked frames x 1 MiB (~40 MiB observed)
@@ -195,6 +198,13 @@ CHECKS: dict[str, list[Check]] = {
         ("waiter.flagged.states_collected", "<=", 10),
         ("waiter.fixed.growth", "<=", 1),
         ("waiter.fixed.states_collected", ">=", 270),
+        # a loop written as self-calls that wait on the next turn, 20,000 turns: returned
+        # from a .then handler ~2 MiB (100 bytes/turn), awaited ~8 MiB (400 bytes/turn);
+        # the next turn started without waiting on it, or a while loop, stay flat
+        ("loop.then.growth", ">=", 1),
+        ("loop.await.growth", ">=", 4),
+        ("loop.detached.growth", "<=", 0.5),
+        ("loop.while.growth", "<=", 0.5),
     ],
     "NLL602": [
         # open client-side fds after 30 calls (30 observed)

@@ -349,6 +349,57 @@ async function measureHandedBack(make) {
   return delta(before, openFds());
 }
 
+// Fifth premise (an 'error' listener that only logs): the listener keeps the failure from
+// being thrown, so nothing stops and nothing ends the response either. A read that fails
+// (a missing file) leaves every response open, with its socket, for as long as the client
+// waits; the twin whose listener destroys the response leaves none.
+function swallowedFlagged(file, _req, res) {
+  const src = fs.createReadStream(file);
+  src.on('error', (err) => void err.code); // logged, and nothing else
+  res.on('close', () => src.destroy());
+  src.pipe(res);
+}
+
+function swallowedFixed(file, _req, res) {
+  const src = fs.createReadStream(file);
+  src.on('error', (err) => res.destroy(err));
+  res.on('close', () => src.destroy());
+  src.pipe(res);
+}
+
+async function measureSwallowed(handler) {
+  const missing = path.join(os.tmpdir(), 'nll501-missing-file');
+  let open = 0;
+  const server = http.createServer((req, res) => {
+    open++;
+    res.on('close', () => open--);
+    handler(missing, req, res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const clients = [];
+  const waits = [];
+  for (let i = 0; i < N; i++) {
+    waits.push(
+      new Promise((resolve) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (r) => {
+          r.resume();
+          r.on('close', resolve);
+        });
+        req.on('error', resolve); // the fixed twin resets the connection
+        clients.push(req);
+      }),
+    );
+  }
+  // Clients that wait half a second: long enough for every read to fail.
+  await Promise.race([Promise.all(waits), sleep(500)]);
+  const stillOpen = open;
+  for (const req of clients) req.destroy();
+  await waitFor(() => open === 0, 2000).catch(() => {});
+  server.close();
+  return { before: 0, after: stillOpen, growth: stillOpen };
+}
+
 const phases = {
   flagged: () => measure(serveFlagged),
   fixed: () => measure(serveFixed),
@@ -365,6 +416,8 @@ const phases = {
   failed_read: () => failedReadThrows(),
   handed_back_flagged: () => measureHandedBack(handedBackFlagged),
   handed_back_fixed: () => measureHandedBack(handedBackFixed),
+  swallowed_flagged: () => measureSwallowed(swallowedFlagged),
+  swallowed_fixed: () => measureSwallowed(swallowedFixed),
 };
 
 async function setup() {
@@ -430,6 +483,9 @@ main({
       `${r.handed_back_flagged.after} (+${r.handed_back_flagged.growth})`,
     `  fixed:   return pipeline(src, pass, cb)     open fds ${r.handed_back_fixed.before} -> ` +
       `${r.handed_back_fixed.after} (+${r.handed_back_fixed.growth})`,
+    `failed reads, ${N} clients that wait 500 ms:`,
+    `  flagged: 'error' listener that only logs    responses still open ${r.swallowed_flagged.after}`,
+    `  fixed:   'error' listener destroys res      responses still open ${r.swallowed_fixed.after}`,
   ],
   extra: (r) => ({
     upstream: {
@@ -441,5 +497,6 @@ main({
     spool: { flagged: r.spool_flagged, fixed: r.spool_fixed },
     failed_read: r.failed_read,
     handed_back: { flagged: r.handed_back_flagged, fixed: r.handed_back_fixed },
+    swallowed: { flagged: r.swallowed_flagged, fixed: r.swallowed_fixed },
   }),
 });

@@ -242,6 +242,61 @@ async function measure(handle) {
   });
 }
 
+// Fifth premise (a loop written as a function that waits on its own next turn):
+// `function poll() { return tick().then(() => poll()) }` resolves each turn's promise with
+// the next turn's, so none settles while the loop runs: one more pending promise per turn.
+// `await poll()` in an async function keeps every turn's suspended frame too. Starting the
+// next turn without waiting on it (`.then(() => { poll(); })`) or a `while` loop keeps
+// nothing. Measured between turn 1,000 and turn 1,000 + LOOP_N, while the loop runs.
+const LOOP_N = 20000;
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+let turns = 0;
+let stopLoop = false;
+
+function pollThen() {
+  turns++;
+  return tick().then(() => {
+    if (stopLoop) return;
+    return pollThen();
+  });
+}
+
+async function pollAwait() {
+  turns++;
+  await tick();
+  if (stopLoop) return;
+  await pollAwait();
+}
+
+function pollDetached() {
+  turns++;
+  return tick().then(() => {
+    if (stopLoop) return;
+    pollDetached();
+  });
+}
+
+async function pollWhile() {
+  while (!stopLoop) {
+    turns++;
+    await tick();
+  }
+}
+
+async function measureLoop(loop) {
+  loop();
+  while (turns < 1000) await sleep(5);
+  await fullGC();
+  const t0 = turns;
+  const m0 = retainedMB();
+  while (turns < t0 + LOOP_N) await sleep(5);
+  await fullGC();
+  const m1 = retainedMB();
+  const done = turns - t0;
+  stopLoop = true;
+  return delta(m0, m1, { turns: done, per_turn_bytes: round(((m1 - m0) * 1048576) / done, 0) });
+}
+
 const phases = {
   flagged: () => measure(handleShared),
   flagged_inline: () => measure(handleInline),
@@ -250,7 +305,18 @@ const phases = {
   race_fixed: () => measureRace(raceFixed),
   waiter_flagged: () => measureWaiters(acceptFlagged),
   waiter_fixed: () => measureWaiters(acceptFixed),
+  loop_then: () => measureLoop(pollThen),
+  loop_await: () => measureLoop(pollAwait),
+  loop_detached: () => measureLoop(pollDetached),
+  loop_while: () => measureLoop(pollWhile),
 };
+
+function loopLine(label, r) {
+  return (
+    `${label.padEnd(40)} retained ${r.growth >= 0 ? '+' : ''}${r.growth} MiB over ` +
+    `${r.turns} turns (${r.per_turn_bytes} bytes/turn)`
+  );
+}
 
 function raceLine(label, r) {
   return (
@@ -290,10 +356,20 @@ main({
     raceLine('fixed:   race against a per-turn signal', r.race_fixed),
     waiterLine('flagged: detached waiter per accept()', r.waiter_flagged),
     waiterLine('fixed:   one subscription, a flag', r.waiter_fixed),
+    loopLine('flagged: .then(() => poll()) returned', r.loop_then),
+    loopLine('flagged: await poll() in async poll', r.loop_await),
+    loopLine('fixed:   .then(() => { poll(); })', r.loop_detached),
+    loopLine('fixed:   while (!stopped) await tick()', r.loop_while),
   ],
   extra: (r) => ({
     inline: r.flagged_inline,
     race: { flagged: r.race_flagged, fixed: r.race_fixed, turns: RACE_N },
     waiter: { flagged: r.waiter_flagged, fixed: r.waiter_fixed, calls: WAIT_N },
+    loop: {
+      then: r.loop_then,
+      await: r.loop_await,
+      detached: r.loop_detached,
+      while: r.loop_while,
+    },
   }),
 });

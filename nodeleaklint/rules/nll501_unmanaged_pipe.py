@@ -7,8 +7,14 @@ together. Four shapes:
   `'error'` listener on `src` and a `'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener
   on `dst` — or, when `dst` is the client's response, on the client's request — that
   destroys `src` (or the request that `src` answers, or the child process it comes from).
-- A chain handed back to the caller (`return query.pipe(mapStream(f))`, or an arrow whose
-  body is the pipe) whose last stage is a known in-memory stream and whose source is not
+  An `'error'` listener on `src` that only logs is no handling (medium): it keeps the
+  failure from being thrown, and nothing ends `dst`. A listener counts as handling when it
+  refers to anything of the request — `dst`, `next`, a callback or `reject`, a helper made
+  per request, `this` — or throws; one that refers only to its own names, module bindings
+  and globals (`console`, a logger) can only log.
+- A chain handed back to the caller (`return query.pipe(mapStream(f))`, an arrow whose
+  body is the pipe, or a local holding the pipe's result that is returned and otherwise only
+  listened on) whose last stage is a known in-memory stream and whose source is not
   known (medium): the caller can destroy only the stage it receives — its own pipeline into
   a response that closes early does — and the source, out of its reach, is unpiped and left
   open with whatever it holds (a database cursor, a socket).
@@ -131,9 +137,10 @@ Streams that arrive as parameters of a named function (`function forward(a, b) {
 are not recognised, and neither are streams from third-party factories (`through2`,
 `busboy`). The same goes for upstream requests made through the project's own wrapper
 (`makeProxyRequest(req)`), through a `Request` that carries the signal, or through axios.
-Any `'error'` listener on the source counts as handling, even one that does not end the
-destination. A known source that the code itself destroys without an error (`src.destroy()`
-from a timeout handler) also stops without `'end'`; that path is not followed. Any call to
+An `'error'` listener that calls a module-level function is taken to only log, even when
+that function could reach the response through a module binding. A known source that the
+code itself destroys without an error (`src.destroy()` from a timeout handler) also stops
+without `'end'`; that path is not followed. Any call to
 `destroy`/`close`/`unpipe`/`end` on the source inside a destination `'close'` listener counts
 as teardown, whatever path it is on. For upstream requests, any abort, destroy or cancel in
 a client `'close'` listener counts, and so do a `signal` option whose value is not shown
@@ -266,7 +273,8 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
             continue
         if _inside_pipeline(model, call) or _watched(model, stages):
             continue
-        error_handled = chained_error or bool(_listeners(model, src, frozenset({"error"})))
+        error_listeners = chained_error + _listeners(model, src, frozenset({"error"}))
+        error_handled = bool(error_listeners)
         family = _family(model, src)
         closes = _destroyed_by_owner(model, family) or any(
             _tears_down(model, handler, family) for handler in _disconnect_listeners(model, dst)
@@ -279,7 +287,7 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         # A chain whose last stage is handed back to the caller (``return src.pipe(map)``):
         # the caller can tear down only that stage (a pipeline into a response that closes
         # early destroys it); ``src``, unreachable from there, is unpiped and left open.
-        handed_back = not dst_handle and dst_info is not None and _returned(call)
+        handed_back = not dst_handle and dst_info is not None and _returned(model, call)
         src_leaks = not closes and (
             (src_info is not None and src_info.handle)
             or (src_info is None and (dst_handle or handed_back))
@@ -287,6 +295,15 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         # The destination leaks when the source stops without 'end' and nothing ends a handle
         # destination: a source that fails loudly with no 'error' listener is thrown instead.
         dst_leaks = not error_handled and dst_handle and fails_quietly(src_info)
+        # An 'error' listener that reaches nothing of the request (it can only log) keeps
+        # the process alive and leaves the destination open, whatever the source.
+        swallowed = (
+            error_handled
+            and dst_handle
+            and not _destroyed_by_owner(model, _family(model, dst))
+            and _only_swallow(model, error_listeners, dst)
+        )
+        dst_leaks = dst_leaks or swallowed
         if not src_leaks and not dst_leaks:
             continue
         event = model.is_event_driven(function)
@@ -300,20 +317,101 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
             (src_leaks, dst_leaks, incoming),
             event,
             handed_back,
+            swallowed,
         )
         yield finding, src
 
 
-def _returned(call: CallSite) -> bool:
+def _only_swallow(model: SemanticModel, handlers: list[Node], dst: Node) -> bool:
+    """Whether every ``'error'`` handler on the source reaches nothing of the request that
+    ``dst`` belongs to: the destination is a local of its function, and each handler is a
+    function that refers to no binding of an enclosing function (no ``res``, ``next``,
+    ``reject``, ``cb``, no helper made per request), uses no ``this`` and throws nothing.
+    Such a handler can only log or count the failure; nothing ends ``dst``."""
+    root = root_object(unwrap(dst))
+    binding = model.binding_of(root) if root is not None and root.type == "identifier" else None
+    if binding is None or binding.is_module_level or binding.kind is BindingKind.IMPORT:
+        return False
+    return bool(handlers) and all(_reaches_nothing(model, handler) for handler in handlers)
+
+
+def _reaches_nothing(model: SemanticModel, handler: Node) -> bool:
+    """Whether ``handler`` is a function whose only references are its own names, module
+    bindings and globals (``console``, a logger): nothing it can call ends a stream."""
+    named = unwrap(handler)
+    if named is not None and named.type != "identifier" and named.type not in FUNCTION_KINDS:
+        return False  # ``this.onError``, ``fail.bind(…)``: not seen
+    binding = model.binding_of(named) if named is not None and named.type == "identifier" else None
+    if binding is not None and binding.kind in (BindingKind.PARAM, BindingKind.CATCH):
+        return False  # ``next``, ``reject``, a callback: the failure is handed on
+    function = _function_node(model, handler)
+    if function is None:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        if node.type in ("this", "throw_statement", "super"):
+            return False
+        if node.type in ("identifier", "shorthand_property_identifier"):
+            binding = model.binding_of(node)
+            if (
+                binding is not None
+                and not binding.is_module_level
+                and not is_inside(binding.node, function)
+            ):
+                return False
+        stack.extend(node.named_children)
+    return True
+
+
+def _returned(model: SemanticModel, call: CallSite) -> bool:
     """Whether the pipe's result (its last stage) is the return value of its function:
-    ``return src.pipe(dst)``, or the body of an arrow function."""
+    ``return src.pipe(dst)``, the body of an arrow function, or a local that holds it and is
+    returned (``const out = src.pipe(dst); …; return out``) with nothing else done to it."""
     position = outer(call.node)
     parent = position.parent
     if parent is None:
         return False
     if parent.type == "return_statement":
         return True
-    return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
+    if parent.type == "arrow_function":
+        return parent.child_by_field_name("body") == position
+    return _returned_through_local(model, parent, position, call)
+
+
+def _returned_through_local(
+    model: SemanticModel, declarator: Node, value: Node, call: CallSite
+) -> bool:
+    """``const out = src.pipe(dst)`` never reassigned, returned, and otherwise only listened
+    on (by handlers that do not destroy the source): not destroyed, piped on, or handed to
+    ``pipeline`` / ``finished``."""
+    if declarator.type != "variable_declarator" or declarator.child_by_field_name("value") != value:
+        return False
+    name = declarator.child_by_field_name("name")
+    binding = model.binding_of(name) if name is not None and name.type == "identifier" else None
+    if binding is None or binding.is_reassigned or not binding.references:
+        return False
+    returned = False
+    for reference in binding.references:
+        position = outer(reference)
+        holder = position.parent
+        if holder is None:
+            return False
+        if holder.type == "return_statement" or (
+            holder.type == "arrow_function" and holder.child_by_field_name("body") == position
+        ):
+            returned = True
+            continue
+        if holder.type != "member_expression" or holder.child_by_field_name("object") != position:
+            return False  # handed to a call, stored, compared: its fate is not seen here
+        listened = outer(holder).parent
+        site = model.call_at(listened) if listened is not None else None
+        if site is None or site.name not in STREAM_LISTEN_METHODS or len(site.args) < 2:
+            return False
+        source = _chain_base(call.obj) if call.obj is not None else None
+        if source is not None and _tears_down(model, site.args[1], _family(model, source)):
+            return False
+    return returned
 
 
 # -- shape ----------------------------------------------------------------------------------
@@ -380,11 +478,12 @@ def _continues_in_outer_pipe(model: SemanticModel, call: CallSite) -> bool:
         node = parent_call
 
 
-def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | None, bool]:
-    """The stages of ``a.on('error', h).pipe(b).pipe(c)``: ``[a, b, c]``, options, error handled."""
+def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | None, list[Node]]:
+    """The stages of ``a.on('error', h).pipe(b).pipe(c)``: ``[a, b, c]``, options, and the
+    ``'error'`` handlers chained on the first stage (``[h]``)."""
     stages: list[Node] = []
     options = unwrap(call.args[1]) if len(call.args) == 2 else None
-    chained_error = False
+    chained_error: list[Node] = []
     current: Node | None = call.node
     while current is not None:
         site = model.call_at(current) if current.type == "call_expression" else None
@@ -392,10 +491,10 @@ def _chain(model: SemanticModel, call: CallSite) -> tuple[list[Node], Node | Non
             break
         if site.name == "pipe" and _is_stream_pipe_shape(model, site):
             stages.insert(0, site.args[0])
-            chained_error = False
+            chained_error = []
         elif site.name in STREAM_LISTEN_METHODS and site.args:
-            if string_value(site.args[0]) == "error":
-                chained_error = True
+            if string_value(site.args[0]) == "error" and len(site.args) > 1:
+                chained_error.append(site.args[1])
         else:
             break
         current = unwrap(site.obj)
@@ -1339,6 +1438,7 @@ def _finding(
     leaks: tuple[bool, bool, bool],
     event_driven: bool,
     handed_back: bool = False,
+    swallowed: bool = False,
 ) -> Finding:
     """``leaks``: the source leaks, the destination leaks, the source is an HTTP message
     (which stops by being aborted: it closes without ``'end'`` and throws nothing)."""
@@ -1363,6 +1463,9 @@ def _finding(
         )
     else:
         problem = f"does not end or destroy {dst} when {src} {fails}"
+    if swallowed:
+        # The error is caught (nothing throws) by listeners that only log it.
+        problem += ": the `'error'` listener on the source only logs the failure"
     # Only the failure of a source of unknown kind is at stake, and nothing listens for it:
     # unless it is an HTTP message, Node throws that error before the destination is left open.
     thrown_first = (
@@ -1374,6 +1477,8 @@ def _finding(
             "source is an HTTP message, which closes without throwing)"
         )
     held = "its socket or file descriptor and buffered chunks stay open"
+    if swallowed and not src_leaks:
+        held = f"{dst} stays open, with its socket or file, until the peer gives up"
     args = [short(" ".join(text(stage).split()), 50) for stage in stages]
     if options is not None:
         args.append(short(text(options), 30))
@@ -1410,7 +1515,11 @@ def _finding(
     # A source with no `'error'` listener throws before it can leak; a source of unknown
     # kind may hold no handle: either way what is kept is not established.
     retained = certainty(not unknown_only and not thrown_first)
-    evidence = Evidence(repetition_certainty(ctx.model, call), ESTABLISHED, retained=retained)
+    # A new check (issue 14): what the listener does is judged from its references alone.
+    unreleased = certainty(not (swallowed and not src_leaks))
+    evidence = Evidence(
+        repetition_certainty(ctx.model, call), ESTABLISHED, retained=retained, unreleased=unreleased
+    )
     confidence = confidence_of(evidence)
     rewrite = pipe_to_pipeline(ctx.model, ctx.source, call.node) if options is None else None
     return ctx.finding(call.node, headline, notes=notes, confidence=confidence, autofix=rewrite)

@@ -22,6 +22,16 @@ A detached waiter is flagged (medium): an `async` function started and dropped
 first act is to await a promise the caller passes in. Callers usually pass the same cancel
 or shutdown promise to every call, and each waiter stays parked on it until it settles.
 
+A loop written as a function that waits on its own next turn is flagged (medium):
+`function poll() { return tick().then(() => poll()) }`, `.then(poll)`, `resolve(poll())`
+in the executor of the promise it returns, or `return poll()` / `await poll()` after an
+`await` in an `async` function (a method calling `this.poll()` alike). It is taken for an
+endless loop, not a walk over data or a retry, when the call passes nothing new (no
+arguments, or the function's own parameters), runs on every turn that gets that far (no
+`if`, `?:` or `&&` around it, not in a loop, a `catch` or a rejection handler), and the
+function returns no value and stops early only on state that outlives the turn
+(`if (this.stopped) return`), not on what the turn computed.
+
 ## Why is this bad?
 A promise that can never settle parks every `await` on it forever: the code after the
 `await` and every enclosing `finally` never run. In a request handler that means the
@@ -42,6 +52,14 @@ promise keeps its reactions until it settles. The reaction holds the race's reso
 functions, hence the race's result promise and the value it settled with. Racing each turn
 of a read loop against one session-wide abort promise therefore keeps every message read
 for as long as the session lives (the proof measures 64 KiB kept per turn, none collected).
+
+A function that waits on its own next turn never lets a turn settle: each turn's promise
+is resolved with the next one's, so the chain of pending promises grows by one per turn for
+as long as the loop runs (about 100 bytes per turn measured), and an `await poll()` keeps
+every suspended frame with its live locals (about 400 bytes per turn with none). A poller
+or a queue consumer runs for the life of the process. Starting the next turn without
+waiting on it (`.then(() => { poll(); })`, `setTimeout(poll, ms)`) or a `while` loop keeps
+nothing.
 
 At module top level, or in a `main()` that runs once, `await new Promise(() => {})` is a
 common way to keep a process alive and is not reported.
@@ -75,6 +93,13 @@ class Session {
     }
   }
 }
+
+function pollFeed(feed) {
+  return feed.fetch().then(() => {
+    // ruleid: NLL601
+    return sleep(1000).then(() => pollFeed(feed));
+  });
+}
 ```
 
 ## Use instead
@@ -107,6 +132,13 @@ class Session {
   }
 }
 
+function pollFeed(feed) {
+  return feed.fetch().then(() => {
+    // The next turn is started, not waited on: this turn settles.
+    setTimeout(() => pollFeed(feed), 1000);
+  });
+}
+
 // Runs once: keeping the process alive on purpose is fine.
 async function main() {
   startServer();
@@ -127,7 +159,9 @@ reported with medium confidence. A field assigned by any ordinary method is take
 rotate (like a queue head) and is not reported. A detached waiter is followed only when it
 awaits a parameter of the function that starts it, before doing anything else. Deferreds
 are judged only for classes with a teardown path; a table that teardown touches in any way
-(read, iterated, cleared) counts as settled.
+(read, iterated, cleared) counts as settled. A self-waiting loop is followed only through a
+call by the function's own name (or `this.m()` in a method); an ES5 method assigned to a
+prototype, mutual recursion and a loop whose next turn is guarded by any `if` are not.
 """
 
 from __future__ import annotations
@@ -139,6 +173,7 @@ from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import context_of, repetition_certainty
+from nodeleaklint.semantics.promise_loops import self_waiting_calls
 from nodeleaklint.semantics.promises import detached_waiters, long_lived_races, parked_deferreds
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.syntax import is_function, snippet, unwrap
@@ -199,6 +234,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _races(ctx)
     yield from _deferreds(ctx)
     yield from _waiters(ctx)
+    yield from _self_waits(ctx)
 
 
 _RACE_FIX = (
@@ -293,5 +329,45 @@ def _waiters(ctx: RuleContext) -> Iterator[Finding]:
                 f"Do not start a waiter per call: check `{waiter.param}`'s outcome where the "
                 "call's own work settles (the value `Promise.race` returns), or subscribe once "
                 "per long-lived promise and share the result."
+            ),
+        )
+
+
+_SELF_WAIT_HOW = {
+    "then": "returns it from a handler of the promise chain it returns",
+    "resolve": "resolves the promise it returns with it",
+    "return": "returns it after an `await`",
+    "await": "awaits it",
+}
+
+
+def _self_waits(ctx: RuleContext) -> Iterator[Finding]:
+    for wait in self_waiting_calls(ctx.model):
+        name = wait.function.display()
+        how = _SELF_WAIT_HOW[wait.how]
+        unit = "suspended frame" if wait.how == "await" else "pending promise"
+        kept = (
+            "Every turn's suspended frame, with its live locals, and its promise stay"
+            if wait.how == "await"
+            else "Every turn's promise, resolved with the next one and so still pending, stays"
+        )
+        yield ctx.finding(
+            wait.call,
+            fit(
+                f"{name} waits on its own next turn: one more {unit} per turn while it loops",
+                f"{name} waits on its own next turn: one more {unit} per turn",
+                f"This loop waits on its own next turn: one more {unit} per turn",
+            ),
+            notes=[
+                f"{sentence(name)[:-1]} runs as a loop: it calls itself once per turn with "
+                f"nothing new and {how}, so no turn settles before the loop ends. {kept} in "
+                "the heap for as long as it runs (a poller or a consumer runs for the life of "
+                "the process)."
+            ],
+            confidence=Confidence.MEDIUM,
+            fix=(
+                "Write the loop as a loop (`while (!stopped) { await tick(); … }`), or start "
+                "the next turn without waiting on it (`.then(() => { poll(); })`, "
+                "`setTimeout(poll, ms)`), handling its errors there."
             ),
         )

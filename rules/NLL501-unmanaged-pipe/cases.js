@@ -79,9 +79,70 @@ app.post('/spool-managed', (req, res) => {
 app.get('/pass-logged', (req, res) => {
   const tee = new PassThrough();
   tee.on('error', (err) => console.error(err));
-  // ok: NLL501 -- an 'error' listener on the source counts as handling its failure (known limit)
+  // ruleid: NLL501 -- the 'error' listener only logs: the failure is caught and `res` never ends
   tee.pipe(res);
 });
+
+// An 'error' listener that reaches nothing of the request keeps the failure from being
+// thrown and leaves the response open: the client's socket stays until the client gives up.
+function logFailure(err) {
+  console.error('read failed', err.code);
+}
+
+app.get('/logged-only', function (req, res) {
+  var src = fs.createReadStream('a.txt');
+  src.on('error', logFailure);
+  res.on('close', function () {
+    src.destroy();
+  });
+  // ruleid: NLL501
+  src.pipe(res);
+});
+
+app.get('/logged-chained', (req, res) => {
+  const src = fs.createReadStream('a.txt');
+  res.once('close', () => src.destroy());
+  // ruleid: NLL501 -- the chained 'error' listener only logs: `res` never ends
+  src.on('error', (err) => console.error(err)).pipe(res);
+});
+
+app.get('/logged-next', (req, res, next) => {
+  const src = fs.createReadStream('a.txt');
+  src.on('error', next);
+  res.on('close', () => src.destroy());
+  // ok: NLL501 -- the failure goes to Express's error handler, which ends the response
+  src.pipe(res);
+});
+
+app.get('/logged-helper', (req, res) => {
+  const fail = (err) => res.status(500).end(err.message);
+  const src = fs.createReadStream('a.txt');
+  src.on('error', (err) => {
+    console.error(err);
+    fail(err);
+  });
+  res.on('close', () => src.destroy());
+  // ok: NLL501 -- the listener calls a helper made per request, which ends the response
+  src.pipe(res);
+});
+
+class FileRoutes {
+  serve(req, res) {
+    const src = fs.createReadStream(req.url);
+    src.on('error', (err) => this.onError(err, res));
+    res.on('close', () => src.destroy());
+    // ok: NLL501 -- the listener hands the failure to the instance, with the response
+    src.pipe(res);
+  }
+
+  serveLogged(req, res) {
+    const src = fs.createReadStream(req.url);
+    src.on('error', (err) => console.warn(err.message));
+    res.on('close', () => src.destroy());
+    // ruleid: NLL501
+    src.pipe(res);
+  }
+}
 
 // ------------------------------------------------------------------------- managed
 
@@ -437,6 +498,20 @@ const exportMapped = (query) =>
   // ruleid: NLL501
   query.pipe(new PassThrough({ objectMode: true }));
 
+function exportRowsKept(query) {
+  // ruleid: NLL501
+  const rows = query.pipe(rowMapper((row) => row));
+  rows.on('error', (err) => console.error(err));
+  return rows;
+}
+
+function exportRowsKeptSafely(query) {
+  const rows = query.pipe(rowMapper((row) => row));
+  // ok: NLL501 -- the returned stage destroys the query when the caller destroys it
+  rows.on('close', () => query.destroy());
+  return rows;
+}
+
 function exportRowsSafely(query) {
   // ok: NLL501 -- pipeline() returns the last stage and destroys the query with it
   return pipeline(query, rowMapper((row) => row), () => {});
@@ -458,6 +533,9 @@ module.exports = {
   exportMapped,
   exportRowsSafely,
   exportRowsUnknown,
+  exportRowsKept,
+  exportRowsKeptSafely,
+  FileRoutes,
 };
 
 // A copy made per turn of an endless worker loop repeats for sure, whoever calls the worker

@@ -35,6 +35,26 @@ server.get('/download', async (request, reply) => {
   reply.raw.on('close', () => file.destroy());
 });
 
+// An 'error' listener that only logs: the failure is caught, and the response never ends.
+server.get('/logged', async (request, reply) => {
+  const file = createReadStream('report.csv');
+  file.on('error', (err: Error) => console.error(err.message));
+  reply.raw.on('close', () => file.destroy());
+  // ruleid: NLL501
+  file.pipe(reply.raw);
+});
+
+server.get('/logged-ended', async (request, reply) => {
+  const file = createReadStream('report.csv');
+  file.on('error', (err: Error) => {
+    console.error(err.message);
+    reply.raw.destroy(err);
+  });
+  reply.raw.on('close', () => file.destroy());
+  // ok: NLL501 -- the listener destroys the response
+  file.pipe(reply.raw);
+});
+
 export class UploadController {
   spool(request: { raw: NodeJS.ReadableStream & { destroy(): void } }, path: string): void {
     const out = createWriteStream(path);
@@ -177,6 +197,19 @@ export class RowExporter {
   rows(query: NodeJS.ReadableStream): NodeJS.ReadableStream {
     // ruleid: NLL501
     return query.pipe(new Transform({ objectMode: true, transform: (row, _enc, cb) => cb(null, row) }));
+  }
+
+  rowsKept(query: NodeJS.ReadableStream): NodeJS.ReadableStream {
+    // ruleid: NLL501
+    const rows = query.pipe(new Transform({ objectMode: true, transform: (row, _enc, cb) => cb(null, row) }));
+    return rows;
+  }
+
+  rowsKeptSafely(query: NodeJS.ReadableStream & { destroy(): void }): NodeJS.ReadableStream {
+    // ok: NLL501 -- the returned stage destroys the query when it closes
+    const rows = query.pipe(new Transform({ objectMode: true, transform: (row, _enc, cb) => cb(null, row) }));
+    rows.once('close', () => query.destroy());
+    return rows;
   }
 
   rowsSafely(query: NodeJS.ReadableStream): NodeJS.ReadableStream {

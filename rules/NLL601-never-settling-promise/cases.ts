@@ -224,3 +224,58 @@ export class AsyncServer {
     return Promise.resolve(null);
   }
 }
+
+// A consumer loop written as a method that waits on its own next turn.
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class QueueConsumer {
+  private stopped = false;
+
+  constructor(private readonly queue: { receive(): Promise<unknown[]> }) {}
+
+  async consume(): Promise<void> {
+    if (this.stopped) return;
+    const batch = await this.queue.receive();
+    this.handle(batch);
+    await sleep(100);
+    // ruleid: NLL601
+    return this.consume();
+  }
+
+  async consumeAwaiting(): Promise<void> {
+    if (this.stopped) return;
+    await sleep(100);
+    // ruleid: NLL601
+    await this.consumeAwaiting();
+  }
+
+  async consumeLooping(): Promise<void> {
+    // ok: NLL601 -- a loop keeps no turn once it is over
+    while (!this.stopped) {
+      this.handle(await this.queue.receive());
+      await sleep(100);
+    }
+  }
+
+  async consumeDetached(): Promise<void> {
+    if (this.stopped) return;
+    this.handle(await this.queue.receive());
+    // ok: NLL601 -- the next turn is started and dropped: this turn settles
+    void this.consumeDetached().catch(() => undefined);
+  }
+
+  async fetchPage(cursor: string | null): Promise<unknown[]> {
+    const batch = await this.queue.receive();
+    if (batch.length === 0) return [];
+    // ok: NLL601 -- a walk over pages that returns what it collected
+    return [...batch, ...(await this.fetchPage(cursor))];
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private handle(batch: unknown[]): void {
+    void batch;
+  }
+}
