@@ -33,10 +33,10 @@ or a bounded retry, when, in view:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.records import record
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import LOOP_KINDS, ancestors, is_inside, outer, own_nodes, unwrap
 
@@ -46,8 +46,10 @@ if TYPE_CHECKING:
 _CHAIN_METHODS = frozenset({"then", "catch", "finally"})
 
 
-@dataclass(frozen=True)
+@record
 class SelfWait:
+    """A call by which a function waits on its own next turn, and how it waits."""
+
     call: Node  # ``poll()`` (or ``poll`` in ``.then(poll)``)
     function: FunctionInfo  # ``poll``
     how: str  # "then" | "await" | "return" | "resolve"
