@@ -727,6 +727,11 @@ def _growth(context: Context, thing: str) -> str:
     return f"for the life of the process, one more {thing} each time it runs"
 
 
+def _one_more(context: Context) -> str:
+    """``one more per request`` (or ``one more each time it runs``), for a timeout's message."""
+    return f"one more {context.per}" if context.per else "one more each time it runs"
+
+
 def _repeats(context: Context, thing: str) -> str:
     """Why it adds up, for a headline: ``one more interval per request``."""
     if context.repetition is Repetition.ONCE:
@@ -1401,7 +1406,7 @@ def _race_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding]:
         if problem is None:
             continue  # the handle is cleared somewhere (a `finally`, the winning branch)
         how, unref = problem
-        per = f"one more {context.per}" if context.per else "one more each time it runs"
+        per = _one_more(context)
         uncleared = (
             f"is never cleared when the other side of `{race.display()}` wins; the timer list "
             f"keeps it for the full delay, {per}"
@@ -1462,7 +1467,7 @@ def _watchdog_timeouts(ctx: RuleContext, module_level: bool) -> Iterator[Finding
         callback = _callback_function(model, call.args[0])
         captured = _captured(model, callback) if callback is not None else []
         watched = ", ".join(captured[:3]) or f"`{watchdog.watched.name}`"
-        per = f"one more {context.per}" if context.per else "one more each time it runs"
+        per = _one_more(context)
         outlives = (
             f"outlives the work it watches: nothing clears it when `{test}` turns true, so it "
             f"keeps {watched} for the full delay, {per}"

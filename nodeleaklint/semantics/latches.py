@@ -68,11 +68,64 @@ def latch_of(
     says whether a condition tests something the region itself marks (the owner test)."""
     for ancestor in ancestors(node):
         if stop is not None and ancestor.id == stop.id:
-            return None
+            return _outer_early_exit(node, stop)
         latch = _guarding(node, ancestor, marks)
         if latch is not None:
             return latch
     return None
+
+
+def _outer_early_exit(node: Node, callback: Node) -> Latch | None:
+    """``if (loaded) return run(); load(() => { loaded = true; … node … })``: the region
+    sits in a callback that sets a flag which the function passing the callback tests on the
+    way in, leaving early once it is set (one level of callback, the flag set before the
+    region)."""
+    if callback.parent is None or callback.parent.type != "arguments":
+        return None
+    body = callback.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return None
+    set_here: dict[str, Node] = {}
+    for statement in body.named_children:
+        if statement.start_byte >= node.start_byte:
+            break
+        left = _set_true(statement)
+        if left is not None:
+            set_here[text(left)] = left
+    if not set_here:
+        return None
+    for ancestor in ancestors(callback):
+        if ancestor.type in _FUNCTION_BOUNDARIES:
+            return None
+        if ancestor.type != "statement_block":
+            continue
+        for statement in ancestor.named_children:
+            if statement.start_byte >= callback.start_byte:
+                break
+            if statement.type != "if_statement":
+                continue
+            condition = unwrap(statement.child_by_field_name("condition"))
+            consequence = statement.child_by_field_name("consequence")
+            if condition is None or consequence is None or not _leaves(consequence):
+                continue
+            flag = set_here.get(text(condition))
+            if flag is not None:
+                return Latch(Shape.EARLY_EXIT, statement, flag, f"if ({text(condition)}) return")
+    return None
+
+
+def _set_true(statement: Node) -> Node | None:
+    """The slot of ``slot = true;``, else None."""
+    if statement.type != "expression_statement" or not statement.named_children:
+        return None
+    expression = unwrap(statement.named_children[0])
+    if expression is None or expression.type != "assignment_expression":
+        return None
+    left = expression.child_by_field_name("left")
+    right = expression.child_by_field_name("right")
+    if left is None or left.type not in _FLAG_KINDS or text(right) != "true":
+        return None
+    return left
 
 
 def _guarding(node: Node, ancestor: Node, marks: Callable[[Node], bool] | None) -> Latch | None:
@@ -233,3 +286,12 @@ def _leaves(branch: Node) -> bool:
 
 
 _FLAG_KINDS = ("identifier", "member_expression")
+_FUNCTION_BOUNDARIES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+    }
+)

@@ -852,3 +852,23 @@ export async function reduceStream(
     ac.abort();
   }
 }
+
+// A flag set inside the callback, tested on the way into the function that passes it: the
+// region runs once (lazy loading), not per call.
+let toolLoaded = false;
+export function withTool(run: () => void): void {
+  if (toolLoaded) return run();
+  tool.load({}, () => {
+    toolLoaded = true;
+    // ok: NLL101 -- `if (toolLoaded) return` on the way in: added once, when the tool first loads
+    tool.on('log', (message: string) => console.log(message, run));
+    run();
+  });
+}
+export function withToolEveryTime(run: () => void): void {
+  tool.load({}, () => {
+    // ruleid: NLL101
+    tool.on('log', (message: string) => console.log(message, run));
+    run();
+  });
+}

@@ -811,7 +811,7 @@ module.exports.registerPause = registerPause;
 module.exports = { Feed, Link, Watchdog, Session, Client, Heartbeats, startPolling, startHeartbeat, watch, addLoop, stopAll, Poller, Heartbeat, Pool, withClock };
 
 // A timeout promise kept in a const before the race, its handle kept only to unref it.
-class Breaker {
+class TimedCall {
   async execute(fn) {
     const timeout = new Promise((_, reject) => {
       // ruleid: NLL201 -- `timer` is never cleared: each call that wins keeps it for the full delay

@@ -439,28 +439,3 @@ export function registerDelay(RED: RedApi): void {
 
 declare function flushMetrics(): void;
 export { metrics };
-
-// A timeout promise kept in a const before the race, its handle kept only to unref it.
-export class Breaker {
-  constructor(private readonly timeoutMs: number) {}
-  async execute<T>(fn: () => Promise<T>): Promise<T> {
-    const timeout = new Promise<never>((_, reject) => {
-      // ruleid: NLL201 -- `timer` is never cleared: each call that wins keeps it for the full delay
-      const timer = setTimeout(() => reject(new Error('timed out')), this.timeoutMs);
-      timer.unref();
-    });
-    return Promise.race([fn(), timeout]);
-  }
-  async executeFixed<T>(fn: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      // ok: NLL201 -- cleared in `finally` whichever side wins
-      timer = setTimeout(() => reject(new Error('timed out')), this.timeoutMs);
-    });
-    try {
-      return await Promise.race([fn(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
