@@ -182,6 +182,7 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     dotted_name,
     is_inside,
+    method_call_on,
     outer,
     root_object,
     short,
@@ -459,14 +460,8 @@ def _continues_in_outer_pipe(model: SemanticModel, call: CallSite) -> bool:
     """Whether this pipe's result is piped on (``a.pipe(b).pipe(c)``): report the chain once."""
     node = call.node
     while True:
-        position = outer(node)
-        member = position.parent
-        if member is None or member.type != "member_expression":
-            return False
-        if member.child_by_field_name("object") != position:
-            return False
-        parent_call = outer(member).parent
-        if parent_call is None or parent_call.type != "call_expression":
+        parent_call = method_call_on(node)
+        if parent_call is None:
             return False
         site = model.call_at(parent_call)
         if site is None:

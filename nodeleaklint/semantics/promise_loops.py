@@ -38,7 +38,15 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
-from nodeleaklint.semantics.syntax import LOOP_KINDS, ancestors, is_inside, outer, own_nodes, unwrap
+from nodeleaklint.semantics.syntax import (
+    LOOP_KINDS,
+    ancestors,
+    is_inside,
+    method_call_on,
+    outer,
+    own_nodes,
+    unwrap,
+)
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -176,13 +184,7 @@ def _chain_top(model: SemanticModel, call: Node) -> Node:
     """The last call of ``a.then(f).catch(g).finally(h)`` that ``call`` is part of."""
     current = call
     while True:
-        position = outer(current)
-        member = position.parent
-        if member is None or member.type != "member_expression":
-            return current
-        if member.child_by_field_name("object") != position:
-            return current
-        above = outer(member).parent
+        above = method_call_on(current)
         site = model.call_at(above) if above is not None else None
         if site is None or site.name not in _CHAIN_METHODS:
             return current

@@ -64,6 +64,19 @@ def outer(node: Node) -> Node:
     return node
 
 
+def method_call_on(node: Node) -> Node | None:
+    """The call ``node.m(…)`` made on the value of ``node`` (``a.then(f)`` for ``a``), else
+    None: how a chain (``a.pipe(b).pipe(c)``, ``p.then(f).catch(g)``) goes on."""
+    position = outer(node)
+    member = position.parent
+    if member is None or member.type != "member_expression":
+        return None
+    if member.child_by_field_name("object") != position:
+        return None
+    above = outer(member).parent
+    return above if above is not None and above.type == "call_expression" else None
+
+
 def assigned_value(write: Node) -> Node | None:
     """The right side of the assignment whose target is the identifier ``write`` (None for
     ``x++``, ``x += …`` and a target inside a destructuring pattern)."""
