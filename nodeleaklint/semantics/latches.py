@@ -182,12 +182,13 @@ def _assigned(body: Node, names: set[str]) -> dict[str, Node | None]:
 
 
 def _may_assign(name: str, source: bytes) -> bool:
-    """Whether ``source`` may assign ``name``: the name, then blanks, then ``=`` (not
-    ``==``) or a ``/`` (a comment may stand between the target and its ``=``)."""
+    """Whether ``source`` may assign ``name``: the name, then blanks (any non-ASCII byte
+    may be part of one: JavaScript counts Unicode spaces), then ``=`` (not ``==``) or a
+    ``/`` (a comment may stand between the target and its ``=``)."""
     raw = name.encode()
     if raw not in source:
         return False
-    return re.search(re.escape(raw) + rb"\s*(?:/|=(?!=))", source) is not None
+    return re.search(re.escape(raw) + rb"[\s\x80-\xff]*(?:/|=(?!=))", source) is not None
 
 
 def _flags(condition: Node | None) -> list[Node]:
@@ -268,7 +269,10 @@ def _filled_after_exit(node: Node, block: Node, memo: Memo) -> Latch | None:
     """``if (slot) return slot; slot = node;``: the statement of ``block`` that holds
     ``node`` fills a slot that an earlier test leaves early on (lazy initialisation written
     with an early exit)."""
-    statement = next((s for s in block.named_children if is_inside(node, s)), None)
+    # The statement that holds ``node``: the first to end past its start, if it holds it.
+    statement = block.first_named_child_for_byte(node.start_byte)
+    if statement is not None and not is_inside(node, statement):
+        statement = None
     expression = unwrap(statement.named_children[0]) if statement is not None else None
     if statement is None or statement.type != "expression_statement" or expression is None:
         return None
