@@ -66,6 +66,9 @@ def _strip_jsonc(text: str) -> str:
     return _TRAILING_COMMA.sub(r"\1", text)
 
 
+_UNKNOWN = "\0"  # not a path: an answer not yet worked out
+
+
 class Resolver:
     """Resolves specifiers to files of ``files`` (absolute, normalised paths)."""
 
@@ -75,6 +78,7 @@ class Resolver:
         self._tsconfigs: dict[str, tuple[str, dict[str, Any]] | None] = {}
         self._packages: dict[str, str] | None = None
         self._answers: dict[tuple[str, str], str | None] = {}
+        self._by_importer: dict[tuple[str, str], str | None] = {}
         # Every manifest and tsconfig looked for, with its stat (None: not there): the
         # answers hold for as long as these are unchanged (``unchanged``).
         self.probes: dict[str, list[int] | None] = {}
@@ -87,10 +91,14 @@ class Resolver:
     def resolve(self, specifier: str, importer: str) -> str | None:
         """The checked file ``specifier`` names when imported from ``importer`` (answers
         are remembered per folder: every file of a folder resolves a name the same way)."""
+        known = self._by_importer.get((specifier, importer), _UNKNOWN)
+        if known is not _UNKNOWN:  # linking asks again for each call: no ``dirname`` then
+            return known
         key = (specifier, os.path.dirname(importer))
         if key not in self._answers:
             self._answers[key] = self._resolve(specifier, importer)
-        return self._answers[key]
+        answer = self._by_importer[specifier, importer] = self._answers[key]
+        return answer
 
     def _resolve(self, specifier: str, importer: str) -> str | None:
         if specifier.startswith(("./", "../")) or specifier in (".", ".."):

@@ -19,6 +19,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.contexts import field_class
+from nodeleaklint.semantics.latches import Memo as LatchMemo
 from nodeleaklint.semantics.latches import latch_of
 from nodeleaklint.semantics.listeners import first_added_per_call
 from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE
@@ -164,6 +165,7 @@ class _Callers:
     exported: dict[int, str]
     export_sites: set[int]  # references that pass an import on (``module.exports = { f }``)
     memo: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    latches: LatchMemo = field(default_factory=dict)  # what each block says (``latch_of``)
 
     def described(self, function: FunctionInfo) -> tuple[str, bool]:
         """Why ``function`` runs as often as it does, and whether it runs per event."""
@@ -382,7 +384,7 @@ def _use_at(
         if field_class(node) is not None:  # a field initializer runs per instance
             return Use(target, member, node, Repetition.UNKNOWN, "a class field initializer")
         return Use(target, member, node, Repetition.ONCE, "module top level")
-    latch = latch_of(node, function.node)
+    latch = latch_of(node, function.node, memo=callers.latches)
     if latch is not None:  # ``if (!cache) cache = create()``: once, however often it runs
         return Use(target, member, node, Repetition.ONCE, f"lazily, once (`{latch.shown}`)")
     reason, driven = callers.described(function)

@@ -23,6 +23,7 @@ region runs — once per process for a module-level flag, once per instance for 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from enum import Enum
 
@@ -61,15 +62,27 @@ class Latch:
     shown: str  # the latch in a few words, for messages: ``if (!cache)``
 
 
+# What a block or an ``if`` says about every region in it, whatever the region: kept by a
+# caller that asks about many regions of one file (``latch_of``'s ``memo``), keyed by the
+# question and the node's id (valid for one tree only).
+Memo = dict[tuple[str, int], "Latch | tuple[int, Latch] | None"]
+
+
 def latch_of(
-    node: Node, stop: Node | None, marks: Callable[[Node], bool] | None = None
+    node: Node,
+    stop: Node | None,
+    marks: Callable[[Node], bool] | None = None,
+    memo: Memo | None = None,
 ) -> Latch | None:
     """The latch around ``node`` within ``stop`` (its function), innermost first; ``marks``
-    says whether a condition tests something the region itself marks (the owner test)."""
+    says whether a condition tests something the region itself marks (the owner test).
+    ``memo`` (one per tree) keeps what each block and ``if`` says, for a caller that asks
+    about many regions of the same file."""
+    memo = {} if memo is None else memo
     for ancestor in ancestors(node):
         if stop is not None and ancestor.id == stop.id:
             return _outer_early_exit(node, stop)
-        latch = _guarding(node, ancestor, marks)
+        latch = _guarding(node, ancestor, marks, memo)
         if latch is not None:
             return latch
     return None
@@ -128,17 +141,20 @@ def _set_true(statement: Node) -> Node | None:
     return left
 
 
-def _guarding(node: Node, ancestor: Node, marks: Callable[[Node], bool] | None) -> Latch | None:
-    if ancestor.type in ("augmented_assignment_expression", "assignment_expression"):
+def _guarding(
+    node: Node, ancestor: Node, marks: Callable[[Node], bool] | None, memo: Memo
+) -> Latch | None:
+    kind = ancestor.type
+    if kind in ("augmented_assignment_expression", "assignment_expression"):
         return _filled_if_empty(node, ancestor)
-    if ancestor.type in ("if_statement", "ternary_expression"):
+    if kind in ("if_statement", "ternary_expression"):
         condition = ancestor.child_by_field_name("condition")
         if condition is not None and marks is not None and marks(condition):
             return Latch(Shape.OWNER_TEST, ancestor, None, f"if ({short(text(condition), 40)})")
-    if ancestor.type == "if_statement":
-        return _lazy(node, ancestor)
-    if ancestor.type == "statement_block":
-        return _early_exit(node, ancestor) or _filled_after_exit(node, ancestor)
+    if kind == "if_statement":
+        return _lazy(node, ancestor, memo)
+    if kind == "statement_block":
+        return _early_exit(node, ancestor, memo) or _filled_after_exit(node, ancestor, memo)
     return None
 
 
@@ -168,26 +184,64 @@ def _filled_if_empty(node: Node, assignment: Node) -> Latch | None:
     return Latch(Shape.LAZY, assignment, left, short(text(assignment), 40))
 
 
-def _lazy(node: Node, statement: Node) -> Latch | None:
+def _lazy(node: Node, statement: Node, memo: Memo) -> Latch | None:
     """``if (!slot) { … slot = … }`` with ``node`` in the body; or a flag the body turns
     off, ``if (first) { first = false; … }`` / ``if (!done) { done = true; … }``."""
-    condition = statement.child_by_field_name("condition")
     body = statement.child_by_field_name("consequence")
     if body is None or not is_inside(node, body):
         return None
+    key = ("lazy", statement.id)
+    if key not in memo:
+        memo[key] = _lazy_latch(statement, body)
+    latch = memo[key]
+    return latch if isinstance(latch, Latch) else None
+
+
+def _lazy_latch(statement: Node, body: Node) -> Latch | None:
+    """``_lazy``'s latch for any region in the ``if``'s body ``body``."""
+    condition = statement.child_by_field_name("condition")
     slot = _emptiness_test(condition)
-    assigned = {
-        text(child.child_by_field_name("left")): child.child_by_field_name("left")
-        for child in own_nodes(body)
-        if child.type == "assignment_expression"
-    }
+    flags = _flags(condition)
+    wanted = {text(flag) for flag in flags}
+    if slot is not None:
+        wanted.add(text(slot))
+    assigned = _assigned(body, wanted)
     if slot is not None and text(slot) in assigned:
         return Latch(Shape.LAZY, statement, slot, f"if (!{text(slot)})")
-    for flag in _flags(condition):
+    for flag in flags:
         left = assigned.get(text(flag))
         if left is not None:
             return Latch(Shape.LAZY, statement, left, f"if ({short(text(condition), 40)})")
     return None
+
+
+def _assigned(body: Node, names: set[str]) -> dict[str, Node | None]:
+    """The left side of the last assignment in ``body`` (not in nested functions) to each
+    of ``names``, by its text. An assignment to a name shows in the body's text as the name
+    then ``=`` (or a comment first), so a body where no name is followed so is not walked."""
+    if not names:
+        return {}
+    source = body.text or b""
+    if all("\ufffd" not in name and not _may_assign(name, source) for name in names):
+        return {}
+    found: dict[str, Node | None] = {}
+    for child in own_nodes(body):
+        if child.type == "assignment_expression":
+            left = child.child_by_field_name("left")
+            name = text(left)
+            if name in names:
+                found[name] = left
+    return found
+
+
+def _may_assign(name: str, source: bytes) -> bool:
+    """Whether ``source`` may assign ``name``: the name, then blanks (any non-ASCII byte
+    may be part of one: JavaScript counts Unicode spaces), then ``=`` (not ``==``) or a
+    ``/`` (a comment may stand between the target and its ``=``)."""
+    raw = name.encode()
+    if raw not in source:
+        return False
+    return re.search(re.escape(raw) + rb"[\s\x80-\xff]*(?:/|=(?!=))", source) is not None
 
 
 def _flags(condition: Node | None) -> list[Node]:
@@ -228,34 +282,50 @@ def _emptiness_test(condition: Node | None) -> Node | None:
     return None
 
 
-def _early_exit(node: Node, block: Node) -> Latch | None:
-    """``if (flag) return; flag = true;`` among the statements of ``block`` before ``node``."""
+def _early_exit(node: Node, block: Node, memo: Memo) -> Latch | None:
+    """``if (flag) return; flag = true;`` among the statements of ``block`` before ``node``:
+    the first such pair of the block, when its ``flag = true`` comes before ``node``."""
+    key = ("exit", block.id)
+    if key not in memo:
+        memo[key] = _first_exit(block)
+    first = memo[key]
+    if isinstance(first, tuple) and first[0] < node.start_byte:
+        return first[1]
+    return None
+
+
+def _first_exit(block: Node) -> tuple[int, Latch] | None:
+    """The first ``if (flag) return; flag = true;`` of ``block``: where its ``flag = true``
+    starts, and the latch."""
     guards: dict[str, Node] = {}
     for statement in block.named_children:
-        if statement.start_byte >= node.start_byte:
-            break
-        if statement.type == "if_statement":
+        kind = statement.type
+        if kind == "if_statement":
             condition = unwrap(statement.child_by_field_name("condition"))
-            consequence = statement.child_by_field_name("consequence")
-            leaves = consequence is not None and _leaves(consequence)
-            if condition is not None and leaves and condition.type in _FLAG_KINDS:
-                guards[text(condition)] = statement
-        if statement.type == "expression_statement" and guards:
+            if condition is not None and condition.type in _FLAG_KINDS:
+                consequence = statement.child_by_field_name("consequence")
+                if consequence is not None and _leaves(consequence):
+                    guards[text(condition)] = statement
+        if kind == "expression_statement" and guards:
             expression = unwrap(statement.named_children[0]) if statement.named_children else None
             if expression is not None and expression.type == "assignment_expression":
                 left = expression.child_by_field_name("left")
                 name = text(left)
                 right = text(expression.child_by_field_name("right"))
                 if name in guards and right == "true":
-                    return Latch(Shape.EARLY_EXIT, guards[name], left, f"if ({name}) return")
+                    latch = Latch(Shape.EARLY_EXIT, guards[name], left, f"if ({name}) return")
+                    return statement.start_byte, latch
     return None
 
 
-def _filled_after_exit(node: Node, block: Node) -> Latch | None:
+def _filled_after_exit(node: Node, block: Node, memo: Memo) -> Latch | None:
     """``if (slot) return slot; slot = node;``: the statement of ``block`` that holds
     ``node`` fills a slot that an earlier test leaves early on (lazy initialisation written
     with an early exit)."""
-    statement = next((s for s in block.named_children if is_inside(node, s)), None)
+    # The statement that holds ``node``: the first to end past its start, if it holds it.
+    statement = block.first_named_child_for_byte(node.start_byte)
+    if statement is not None and not is_inside(node, statement):
+        statement = None
     expression = unwrap(statement.named_children[0]) if statement is not None else None
     if statement is None or statement.type != "expression_statement" or expression is None:
         return None
@@ -265,6 +335,15 @@ def _filled_after_exit(node: Node, block: Node) -> Latch | None:
     right = expression.child_by_field_name("right")
     if left is None or right is None or not is_inside(node, right) or not dotted_name(left):
         return None
+    key = ("after", statement.id)
+    if key not in memo:
+        memo[key] = _left_early(block, statement, left)
+    latch = memo[key]
+    return latch if isinstance(latch, Latch) else None
+
+
+def _left_early(block: Node, statement: Node, left: Node) -> Latch | None:
+    """An ``if`` of ``block`` before ``statement`` that tests ``left`` and leaves."""
     for earlier in block.named_children:
         if earlier.start_byte >= statement.start_byte:
             break
@@ -281,7 +360,11 @@ def _filled_after_exit(node: Node, block: Node) -> Latch | None:
 
 
 def _leaves(branch: Node) -> bool:
-    """A branch that returns or throws (directly, not in a nested function)."""
+    """A branch that returns or throws (directly, not in a nested function). Its text has
+    the keyword then, so a branch without either word is not walked."""
+    source = branch.text or b""
+    if b"return" not in source and b"throw" not in source:
+        return False
     return any(inner.type in ("return_statement", "throw_statement") for inner in own_nodes(branch))
 
 

@@ -21,7 +21,6 @@ from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, Functi
 from nodeleaklint.semantics.syntax import (
     dotted_name,
     is_require_call,
-    returned_values,
     short,
     string_value,
     text,
@@ -433,7 +432,7 @@ def returned_holder(model: SemanticModel, function: FunctionInfo, depth: int = 0
     node = function.node
     if depth > _MAX_ALIAS_DEPTH or any(c.type in ("async", "*") for c in node.children):
         return None
-    values = returned_values(node)
+    values = model.returned_values(function)
     if values is None:
         return None
     found: Holder | None = None

@@ -218,7 +218,13 @@ def member_index(model: SemanticModel) -> dict[str, list[Node]]:
     cached = model.cache.get("locations.members")
     if isinstance(cached, dict):
         return cached
-    found = captures(model.tree.language, model.root, _MEMBERS)
+    facts = model.facts
+    if facts.members_complete:  # the walk saw every one
+        found: dict[str, list[Node]] = {"member": [], "subscript": []}
+        for node in facts.members:
+            found["member" if node.type == "member_expression" else "subscript"].append(node)
+    else:
+        found = captures(model.tree.language, model.root, _MEMBERS)
     data = model.source.data
     keyed: list[tuple[str, Node]] = []
     for member in found.get("member", ()):

@@ -31,6 +31,7 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     is_inside,
     outer,
+    returned_values,
     text,
     unwrap,
 )
@@ -324,6 +325,18 @@ class SemanticModel:
         starts = [function.node.start_byte for function in self.facts.functions]
         self.cache["function_starts"] = starts
         return starts
+
+    def returned_values(self, function: FunctionInfo) -> list[Node | None] | None:
+        """``syntax.returned_values`` of ``function``, worked out once per function (the
+        summary asks for the same exported functions' returns more than once)."""
+        cached = self.cache.get("returned_values")
+        if not isinstance(cached, dict):
+            self.cache["returned_values"] = cached = {}
+        key = function.node.id
+        if key not in cached:
+            cached[key] = returned_values(function.node)
+        found: list[Node | None] | None = cached[key]
+        return found
 
     def assignments_in(self, function: FunctionInfo | None) -> list[Node]:
         """The assignments whose innermost function is ``function`` (None: top level)."""

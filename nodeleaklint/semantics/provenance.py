@@ -42,6 +42,13 @@ def imported_name(binding: Binding) -> str | None:
     """The export a module binding names (``""`` for the module object), else None."""
     if binding.module_source is None:
         return None
+    known = binding.imported
+    if known is None:  # asked several times per binding: worked out once
+        known = binding.imported = (_imported_name(binding),)
+    return known[0]
+
+
+def _imported_name(binding: Binding) -> str | None:
     declarator = binding.declarator
     if declarator is None:
         return None

@@ -22,7 +22,7 @@ from nodeleaklint.records import record
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.clients import Created, created_client
 from nodeleaklint.semantics.scopes import FunctionInfo
-from nodeleaklint.semantics.syntax import own_nodes, returned_values, text, unwrap
+from nodeleaklint.semantics.syntax import own_nodes, text, unwrap
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -146,7 +146,7 @@ def returned_client(model: SemanticModel, function: FunctionInfo | None) -> Hand
     just created (directly or through a local it created it in), or None."""
     if function is None:
         return None
-    returned = returned_values(function.node)  # ``() => new Client(url)`` too
+    returned = model.returned_values(function)  # ``() => new Client(url)`` too
     values = [value for value in returned or () if value is not None]
     if not values:
         return None

@@ -124,6 +124,8 @@ class Binding:
     exported: bool = False
     references: list[Node] = field(default_factory=list, repr=False)
     writes: list[Node] = field(default_factory=list, repr=False)
+    # ``provenance.imported_name``, worked out on first use (a one-item tuple once known).
+    imported: tuple[str | None] | None = field(default=None, init=False, repr=False)
 
     @property
     def is_module_level(self) -> bool:

@@ -33,9 +33,8 @@ STRING_KINDS = frozenset({"string", "template_string"})
 
 def text(node: Node | None) -> str:
     """The source text of a node (invalid UTF-8 replaced)."""
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", errors="replace")
+    raw = node.text if node is not None else None  # ``Node.text`` copies: read it once
+    return "" if raw is None else raw.decode("utf-8", errors="replace")
 
 
 def short(value: str, limit: int = 40) -> str:
@@ -203,12 +202,30 @@ def enclosing_function_node(node: Node) -> Node | None:
 
 
 def own_nodes(node: Node) -> Iterator[Node]:
-    """``node`` and its descendants, not entering nested functions."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(c for c in reversed(current.named_children) if c.type not in FUNCTION_KINDS)
+    """``node`` and its named descendants in document order, not entering nested functions.
+
+    A cursor walk: about twice as fast as stacking ``named_children`` lists (it visits the
+    punctuation too, but allocates no list per node)."""
+    yield node
+    cursor = node.walk()
+    goto_first_child = cursor.goto_first_child
+    goto_next_sibling = cursor.goto_next_sibling
+    goto_parent = cursor.goto_parent
+    if not goto_first_child():
+        return
+    depth = 1
+    while True:
+        current = cursor.node
+        if current is not None and current.is_named and current.type not in FUNCTION_KINDS:
+            yield current
+            if goto_first_child():
+                depth += 1
+                continue
+        while not goto_next_sibling():
+            goto_parent()
+            depth -= 1
+            if depth == 0:
+                return
 
 
 def returned_values(function: Node) -> list[Node | None] | None:

@@ -53,16 +53,27 @@ def timer_calls(model: SemanticModel, name: str) -> list[tuple[CallSite, str]]:
     cached = model.cache.get(key)
     if isinstance(cached, list):
         return cached
-    names = {name}
-    for binding in model.module_scope.bindings.values():
-        if binding.module_source is not None and binding.name != name:
-            origin = origin_of(model, binding.node)
-            if origin is not None and origin.export == name:
-                names.add(binding.name)
+    names = {name} | {local for local in _imported_as(model).get(name, ()) if local != name}
     found: list[tuple[CallSite, str]] = []
     for call in model.calls_named(*sorted(names)):
         kind = timer_kind(model, call, name)
         if kind is not None:
             found.append((call, kind))
     model.cache[key] = found
+    return found
+
+
+def _imported_as(model: SemanticModel) -> dict[str, list[str]]:
+    """Export name -> the module-level names importing it (``{ setInterval: every }``),
+    worked out once per file for every timer name asked."""
+    cached = model.cache.get("timers.imported_as")
+    if isinstance(cached, dict):
+        return cached
+    found: dict[str, list[str]] = {}
+    for binding in model.module_scope.bindings.values():
+        if binding.module_source is not None:
+            origin = origin_of(model, binding.node)
+            if origin is not None:
+                found.setdefault(origin.export, []).append(binding.name)
+    model.cache["timers.imported_as"] = found
     return found
