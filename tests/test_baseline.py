@@ -18,7 +18,7 @@ HEADER = "const bus = require('./bus');\n"
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     write("src/a.js", HEADER + LEAK)
-    write("src/b.ts", HEADER + "function f() {\n  " + LEAK + "}\n")
+    write("src/b.ts", HEADER + "function wrap() {\n  " + LEAK + "}\n")
 
 
 def write(path: str, text: str) -> None:

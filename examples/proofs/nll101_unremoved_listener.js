@@ -253,6 +253,28 @@ async function keepAlivePhase(withCallback) {
   return delta(before, after, { retained_mb: delta(m0, m1) });
 }
 
+// SAME HANDLER RE-ADDED: a module-level function added again per request. An EventEmitter
+// keeps every copy (no de-duplication: the list grows and the handler runs once more per
+// event); an EventTarget (AbortSignal, the DOM) keeps one, so re-adding is a no-op there.
+let readdCalls = 0;
+function onReload() {
+  readdCalls++;
+}
+function handleReadd(target) {
+  if (typeof target.on === 'function') target.on('reload', onReload);
+  else target.addEventListener('reload', onReload);
+}
+const eventTarget = new EventTarget();
+async function readdPhase(target) {
+  const before = target === bus ? bus.listenerCount('reload') : 0;
+  for (let i = 0; i < N; i++) handleReadd(target);
+  readdCalls = 0;
+  if (target === bus) bus.emit('reload');
+  else eventTarget.dispatchEvent(new Event('reload'));
+  const after = target === bus ? bus.listenerCount('reload') : readdCalls;
+  return { before, after, growth: after - before, runs_per_event: readdCalls };
+}
+
 async function measure(emitter, event, work) {
   for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
   await fullGC();
@@ -283,6 +305,8 @@ const phases = {
   registrar_fixed: () => measure(bus, 'tick', () => handleSubscribe({}, fakeResponse(), true)),
   keepalive_flagged: () => keepAlivePhase(true),
   keepalive_fixed: () => keepAlivePhase(false),
+  readd_emitter: () => readdPhase(bus),
+  readd_event_target: () => readdPhase(eventTarget),
 };
 
 function line(label, r) {
@@ -316,6 +340,8 @@ main({
     line("fixed:   unsubscribe(h) on close", r.registrar_fixed),
     line(`flagged: ${RETRIES} x req.socket.setTimeout(ms, cb)`, r.keepalive_flagged),
     line(`fixed:   ${RETRIES} x setTimeout(ms) + off on finish`, r.keepalive_fixed),
+    `${"flagged: bus.on('reload', moduleFn) per call".padEnd(38)} listeners +${r.readd_emitter.growth}, runs per event ${r.readd_emitter.runs_per_event}`,
+    `${"control: EventTarget, same function".padEnd(38)} runs per event ${r.readd_event_target.runs_per_event} (de-duplicated)`,
   ],
   extra: (r) => ({
     once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
@@ -326,5 +352,6 @@ main({
     reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },
     keepalive: { flagged: r.keepalive_flagged, fixed: r.keepalive_fixed, requests: RETRIES },
     registrar: { flagged: r.registrar_flagged, fixed: r.registrar_fixed },
+    readd: { emitter: r.readd_emitter, event_target: r.readd_event_target },
   }),
 });

@@ -227,6 +227,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
+    APPENDING_LISTEN_METHODS,
     EVENTS_MODULES,
     IMPLICIT_ONCE_LISTENERS,
     LIFECYCLE_EVENTS,
@@ -644,7 +645,9 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     if once and not may_never_fire(event_name):
         return None
     handler = _handler(model, call.args[1], target)
-    if handler is None or _forwards_a_callers_listener(model, call, function):
+    if handler is None:
+        return _readded_finding(ctx, call, target, holder)
+    if _forwards_a_callers_listener(model, call, function):
         return None
     judged = _judge_context(model, call, function, target, holder, handler, event_name)
     if judged is None:
@@ -945,6 +948,72 @@ def _one_path_finding(
     related += [ctx.related(g.node, "this way the work ends does not remove it") for g in gaps[:2]]
     return ctx.finding(
         call.node, headline, confidence=Confidence.MEDIUM, related=related, notes=notes
+    )
+
+
+def _module_function(model: SemanticModel, node: Node | None) -> Binding | None:
+    """The module-level function ``node`` names (``function onReload() {…}`` or ``const
+    onReload = () => …`` at the top level), else None."""
+    node = unwrap(node)
+    if node is None or node.type != "identifier":
+        return None
+    binding = model.binding_of(node)
+    if binding is None or not binding.scope.is_module or binding.is_reassigned:
+        return None
+    if binding.function is not None or is_function(unwrap(binding.init)):
+        return binding
+    return None
+
+
+def _readded_finding(
+    ctx: RuleContext, call: CallSite, target: Node, holder: Holder
+) -> Finding | None:
+    """``process.on('reload', onReload)`` per request, with ``onReload`` a module-level
+    function: an EventEmitter does not de-duplicate, so each run appends the same function
+    once more — the list grows by one per run and the function runs once more per event.
+    Reported when the run is seen to repeat (per request, event or loop turn) on a
+    process-lived emitter that never loses that function (medium)."""
+    model = ctx.model
+    function = call.function
+    binding = _module_function(model, call.args[1])
+    if binding is None or function is None or call.name not in APPENDING_LISTEN_METHODS:
+        return None
+    if len(call.args) > 2 and _option(call.args[2], "signal") is not None:
+        return None  # its `{ signal }` is judged on its own (NLL602: a controller never aborted)
+    if holder.lifetime is not Lifetime.PROCESS:
+        return None
+    if repetition_certainty(model, call) is not ESTABLISHED:
+        return None
+    event = call.args[0]
+    if listener_removals(model, target, event, call.args[1]) or all_listener_removals(
+        model, target, event
+    ):
+        return None
+    if _guarded(model, call, target) or _replaces_listener(model, call, target):
+        return None
+    shown = f"`{_display(call, target)}`"
+    per = per_word(function)
+    headline = fit(
+        f"{shown} adds `{binding.name}` again each time, one more copy {per}",
+        f"This listener is added again each time, one more copy {per}",
+    )
+    notes = [
+        sentence(
+            f"{shown} adds the module-level `{binding.name}` to {holder.description} each "
+            f"time {function.describe()} runs; an EventEmitter does not de-duplicate, so its "
+            f"listener list grows by one {per} and `{binding.name}` runs once more per event"
+        )
+    ]
+    return ctx.finding(
+        call.node,
+        headline,
+        confidence=Confidence.MEDIUM,
+        notes=notes,
+        related=[ctx.related(binding.node, f"`{binding.name}` is declared here")],
+        fix=(
+            "Add it once, at start-up (or behind a flag), or remove it when the work ends; "
+            "`emitter.listeners(event).includes(fn)` tells whether it is already there."
+        ),
     )
 
 

@@ -41,6 +41,9 @@ LISTEN_METHODS = frozenset(
     {"on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"}
 )
 ONCE_METHODS = frozenset({"once", "prependOnceListener"})
+# EventEmitter methods that append the listener even when the same function is already
+# there (no de-duplication; an EventTarget's ``addEventListener`` keeps one copy).
+APPENDING_LISTEN_METHODS = frozenset({"on", "addListener", "prependListener"})
 # Methods that remove one listener (``off(event)`` with no handler removes them all).
 REMOVE_LISTENER_METHODS = frozenset({"off", "removeListener", "removeEventListener"})
 # An emitter's own lifecycle events: on a stream, socket, connection or child process they

@@ -1495,3 +1495,27 @@ function withToolEveryTime(run) {
   });
 }
 exports.install = function (name) { withTool(() => name); withToolEveryTime(() => name); };
+
+// The same module-level function added again per request: an EventEmitter keeps every copy.
+function onConfigReload() {
+  console.log('reloaded');
+}
+app.get('/reload', (req, res) => {
+  // ruleid: NLL101 -- one more copy of `onConfigReload` per request, each run once per event
+  process.on('SIGHUP', onConfigReload);
+  res.end();
+});
+let reloadHooked = false;
+app.get('/reload-once', (req, res) => {
+  if (!reloadHooked) {
+    reloadHooked = true;
+    // ok: NLL101 -- behind a module-level flag: added once
+    process.on('SIGHUP', onConfigReload);
+  }
+  res.end();
+});
+app.get('/reload-target', (req, res) => {
+  // ok: NLL101 -- an EventTarget keeps one copy of the same function
+  abortBus.addEventListener('reload', onConfigReload);
+  res.end();
+});

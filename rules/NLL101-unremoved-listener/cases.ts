@@ -872,3 +872,18 @@ export function withToolEveryTime(run: () => void): void {
     run();
   });
 }
+
+// The same module-level function added again per request: an EventEmitter keeps every copy.
+function onConfigReload(): void {
+  console.log('reloaded');
+}
+app.get('/reload', (req: Request, res: Response) => {
+  // ruleid: NLL101 -- one more copy of `onConfigReload` per request, each run once per event
+  process.on('SIGHUP', onConfigReload);
+  res.end();
+});
+const startUp = (): void => {
+  // ok: NLL101 -- start-up code: added once
+  process.on('SIGHUP', onConfigReload);
+};
+startUp();
