@@ -33,6 +33,25 @@ if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
 
 
+def event_key(node: Node | None) -> str | None:
+    """What names an event for sure: a string (``'drain'``), or a constant's member
+    (``ConnectionEvents.Drain``, an enum or a frozen table of names), kept apart from strings
+    by a prefix. None for anything computed."""
+    name = string_value(node)
+    if name is not None:
+        return name
+    node = unwrap(node)
+    if node is None or node.type != "member_expression":
+        return None
+    owner = unwrap(node.child_by_field_name("object"))
+    prop = node.child_by_field_name("property")
+    if owner is None or owner.type != "identifier" or prop is None:
+        return None
+    if prop.type != "property_identifier":
+        return None
+    return f"\x00{text(owner)}.{text(prop)}"
+
+
 def same_event(a: Node | None, b: Node | None) -> bool:
     """Whether two event-name arguments may name the same event (unknown names may)."""
     first, second = string_value(a), string_value(b)
@@ -205,14 +224,14 @@ def mismatched_removals(
     not ``handler`` and cannot be it: a fresh ``fn.bind(this)`` or inline function, or a
     binding or field that no registration of that event on ``T`` uses. Each with the reason it
     removes nothing; such a removal leaves the registered listener attached."""
-    name = string_value(event)
+    name = event_key(event)
     if target is None or handler is None or name is None:
         return []
     found: list[tuple[CallSite, str]] = []
     for call in model.calls_named(*REMOVE_LISTENER_METHODS):
         if call.is_new or call.obj is None or len(call.args) < 2:
             continue
-        if string_value(call.args[0]) != name or not same_location(model, call.obj, target):
+        if event_key(call.args[0]) != name or not same_location(model, call.obj, target):
             continue
         removed = call.args[1]
         if same_handler(model, removed, handler) or not may_run(model, call.node):

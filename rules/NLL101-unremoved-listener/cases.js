@@ -1519,3 +1519,20 @@ app.get('/reload-target', (req, res) => {
   abortBus.addEventListener('reload', onConfigReload);
   res.end();
 });
+
+// Event names from a table of constants are names too: the removal of a fresh bind below
+// is meant for this registration and removes nothing.
+const LinkEvents = Object.freeze({ Drain: 'drain', Closed: 'closed' });
+class LinkManager {
+  constructor(link) {
+    this.link = link;
+  }
+  attach() {
+    // ruleid: NLL101 -- `off(LinkEvents.Drain, this.flush.bind(this))` removes a new function, not this one
+    this.link.on(LinkEvents.Drain, this.flush.bind(this));
+  }
+  detach() {
+    this.link.off(LinkEvents.Drain, this.flush.bind(this));
+  }
+  flush() {}
+}

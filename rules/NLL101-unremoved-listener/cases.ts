@@ -887,3 +887,28 @@ const startUp = (): void => {
   process.on('SIGHUP', onConfigReload);
 };
 startUp();
+
+// Event names from an enum are names too: the removal of a fresh bind below is meant for
+// this registration and removes nothing.
+enum LinkEvents {
+  Drain = 'drain',
+}
+export class LinkManager {
+  private readonly onDrain = (): void => this.flush();
+  constructor(private readonly link: EventEmitter) {}
+  attach(): void {
+    // ruleid: NLL101 -- `off(LinkEvents.Drain, this.flush.bind(this))` removes a new function, not this one
+    this.link.on(LinkEvents.Drain, this.flush.bind(this));
+  }
+  detach(): void {
+    this.link.off(LinkEvents.Drain, this.flush.bind(this));
+  }
+  attachKept(): void {
+    // ok: NLL101 -- the same field is removed in `detachKept`
+    this.link.on(LinkEvents.Drain, this.onDrain);
+  }
+  detachKept(): void {
+    this.link.off(LinkEvents.Drain, this.onDrain);
+  }
+  private flush(): void {}
+}
