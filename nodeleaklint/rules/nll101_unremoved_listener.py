@@ -209,6 +209,7 @@ from nodeleaklint.semantics.listener_removals import (
 )
 from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reachable import error_branch, in_function
 from nodeleaklint.semantics.registrars import direct_calls, registrars
 from nodeleaklint.semantics.replaced import assigned_in_this_run
@@ -229,6 +230,7 @@ from nodeleaklint.semantics.syntax import (
 from nodeleaklint.semantics.vocabulary import (
     APPENDING_LISTEN_METHODS,
     EVENTS_MODULES,
+    EXIT_HANDLER_REGISTRARS,
     IMPLICIT_ONCE_LISTENERS,
     LIFECYCLE_EVENTS,
     LISTEN_METHODS,
@@ -318,6 +320,7 @@ def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
                 finding = _registrar_finding(ctx, adds, site)
                 if finding is not None:
                     yield finding
+    yield from _exit_hook_registrations(ctx)
     imported = model.imported_registrars
     for call in model.calls if imported else ():
         fact = imported.get(text(unwrap(call.callee))) if not call.is_new else None
@@ -328,6 +331,41 @@ def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
         undoes = partial(_handed_to_call, model, frozenset(counterparts))
         name = text(unwrap(call.callee))
         adds = _Adds(name, param, event, target, added, undoes, counterparts, disposes)
+        finding = _registrar_finding(ctx, adds, call)
+        if finding is not None:
+            yield finding
+
+
+def _exit_hook_registrations(ctx: RuleContext) -> Iterator[Finding]:
+    """``onExit(() => cleanSync(req.files))`` per request (``signal-exit``, ``exit-hook``:
+    ``vocabulary.EXIT_HANDLER_REGISTRARS``): the library adds the callback to the process's
+    exit handlers and returns the remover; dropped, the handler stays until the process ends,
+    one more per request (judged like any registrar's call)."""
+    model = ctx.model
+    for call in model.calls:
+        if call.is_new or not call.args:
+            continue
+        origin = origin_of(model, call.callee)
+        if origin is None:
+            continue
+        exports = EXIT_HANDLER_REGISTRARS.get(origin.module)
+        if exports is None or origin.export not in exports:
+            continue
+        callee = unwrap(call.callee)
+        binding = (
+            model.binding_of(callee) if callee is not None and callee.type == "identifier" else None
+        )
+        imported_at = binding.node if binding is not None else call.node
+        adds = _Adds(
+            short(text(callee)),
+            0,
+            "exit",
+            f"the process (through `{origin.module}`)",
+            ctx.related(imported_at, f"`{origin.module}` adds process exit handlers"),
+            lambda _binding: False,
+            (),
+            disposes=True,
+        )
         finding = _registrar_finding(ctx, adds, call)
         if finding is not None:
             yield finding

@@ -41,6 +41,14 @@ LISTEN_METHODS = frozenset(
     {"on", "addListener", "prependListener", "addEventListener", "once", "prependOnceListener"}
 )
 ONCE_METHODS = frozenset({"once", "prependOnceListener"})
+# Libraries whose function adds a process-exit handler and returns the function that removes
+# it (module -> the exports that do; "" is the module itself, ``require('signal-exit')``
+# in its v3 form): called per request with a new callback and the remover dropped, the
+# handler — and what it captures — stays until the process exits.
+EXIT_HANDLER_REGISTRARS: dict[str, frozenset[str]] = {
+    "signal-exit": frozenset({"", "default", "onExit"}),
+    "exit-hook": frozenset({"default", "asyncExitHook"}),
+}
 # EventEmitter methods that append the listener even when the same function is already
 # there (no de-duplication; an EventTarget's ``addEventListener`` keeps one copy).
 APPENDING_LISTEN_METHODS = frozenset({"on", "addListener", "prependListener"})

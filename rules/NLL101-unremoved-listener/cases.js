@@ -1536,3 +1536,21 @@ class LinkManager {
   }
   flush() {}
 }
+
+// A library that adds process exit handlers and returns their remover (signal-exit): per
+// request with a new callback and the remover dropped, one more handler per request.
+const onExit = require('signal-exit');
+app.post('/upload', (req, res) => {
+  // ruleid: NLL101 -- each upload adds an exit handler holding its files; the remover is dropped
+  onExit(() => removeFiles(req.files));
+  res.end();
+});
+app.post('/upload-ok', (req, res) => {
+  // ok: NLL101 -- the remover is kept and called when the request is done
+  const remove = onExit(() => removeFiles(req.files));
+  res.on('close', remove);
+  res.end();
+});
+// ok: NLL101 -- once, at start-up
+onExit(() => removeFiles(tempFiles));
+function removeFiles() {}
