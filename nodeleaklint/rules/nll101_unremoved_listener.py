@@ -342,6 +342,8 @@ def _exit_hook_registrations(ctx: RuleContext) -> Iterator[Finding]:
     exit handlers and returns the remover; dropped, the handler stays until the process ends,
     one more per request (judged like any registrar's call)."""
     model = ctx.model
+    if not any(b.module_source in EXIT_HANDLER_REGISTRARS for b in model.bindings):
+        return  # nothing here loads such a library: no call to look at
     for call in model.calls:
         if call.is_new or not call.args:
             continue

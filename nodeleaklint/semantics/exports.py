@@ -12,7 +12,7 @@ file facts across files; the repetition it learns flows back through ``export_fu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
@@ -108,15 +108,7 @@ def module_exports(facts: Collected) -> list[Export]:
 
 def module_imports(facts: Collected) -> dict[Binding, Import]:
     """Each module-level binding that refers to another module's export."""
-    found: dict[Binding, Import] = {}
-    for binding in facts.module_scope.bindings.values():
-        source = binding.module_source
-        if source is None or source.startswith("node:") or source in NODE_BUILTINS:
-            continue
-        name = _imported_name(binding)
-        if name is not None:
-            found[binding] = Import(source, name)
-    return found
+    return _imports(facts.module_scope.bindings.values())
 
 
 def local_imports(facts: Collected) -> dict[Binding, Import]:
@@ -126,12 +118,18 @@ def local_imports(facts: Collected) -> dict[Binding, Import]:
     export runs, like a top-level import's. Kept apart from ``module_imports`` because the
     project view names module-level imports by their local name, and two functions may
     reuse one name for different modules."""
+    return _imports(
+        b for b in facts.bindings if not b.scope.is_module and b.kind is not BindingKind.IMPORT
+    )
+
+
+def _imports(bindings: Iterable[Binding]) -> dict[Binding, Import]:
+    """The bindings among ``bindings`` that stand for another module's export (Node's own
+    modules left out)."""
     found: dict[Binding, Import] = {}
-    for binding in facts.bindings:
+    for binding in bindings:
         source = binding.module_source
-        if source is None or binding.scope.is_module or binding.kind is BindingKind.IMPORT:
-            continue
-        if source.startswith("node:") or source in NODE_BUILTINS:
+        if source is None or source.startswith("node:") or source in NODE_BUILTINS:
             continue
         name = _imported_name(binding)
         if name is not None:

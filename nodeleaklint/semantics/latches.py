@@ -30,6 +30,7 @@ from enum import Enum
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
     ancestors,
     dotted_name,
     is_inside,
@@ -108,23 +109,29 @@ def _outer_early_exit(node: Node, callback: Node) -> Latch | None:
     if not set_here:
         return None
     for ancestor in ancestors(callback):
-        if ancestor.type in _FUNCTION_BOUNDARIES:
+        if ancestor.type in FUNCTION_KINDS:
             return None
         if ancestor.type != "statement_block":
             continue
         for statement in ancestor.named_children:
             if statement.start_byte >= callback.start_byte:
                 break
-            if statement.type != "if_statement":
-                continue
-            condition = unwrap(statement.child_by_field_name("condition"))
-            consequence = statement.child_by_field_name("consequence")
-            if condition is None or consequence is None or not _leaves(consequence):
-                continue
-            flag = set_here.get(text(condition))
+            condition = _exit_guard(statement)
+            flag = set_here.get(text(condition)) if condition is not None else None
             if flag is not None:
                 return Latch(Shape.EARLY_EXIT, statement, flag, f"if ({text(condition)}) return")
     return None
+
+
+def _exit_guard(statement: Node) -> Node | None:
+    """The flag of ``if (flag) return;`` (or ``throw``), else None."""
+    if statement.type != "if_statement":
+        return None
+    condition = unwrap(statement.child_by_field_name("condition"))
+    if condition is None or condition.type not in _FLAG_KINDS:
+        return None
+    consequence = statement.child_by_field_name("consequence")
+    return condition if consequence is not None and _leaves(consequence) else None
 
 
 def _set_true(statement: Node) -> Node | None:
@@ -299,22 +306,14 @@ def _first_exit(block: Node) -> tuple[int, Latch] | None:
     starts, and the latch."""
     guards: dict[str, Node] = {}
     for statement in block.named_children:
-        kind = statement.type
-        if kind == "if_statement":
-            condition = unwrap(statement.child_by_field_name("condition"))
-            if condition is not None and condition.type in _FLAG_KINDS:
-                consequence = statement.child_by_field_name("consequence")
-                if consequence is not None and _leaves(consequence):
-                    guards[text(condition)] = statement
-        if kind == "expression_statement" and guards:
-            expression = unwrap(statement.named_children[0]) if statement.named_children else None
-            if expression is not None and expression.type == "assignment_expression":
-                left = expression.child_by_field_name("left")
-                name = text(left)
-                right = text(expression.child_by_field_name("right"))
-                if name in guards and right == "true":
-                    latch = Latch(Shape.EARLY_EXIT, guards[name], left, f"if ({name}) return")
-                    return statement.start_byte, latch
+        condition = _exit_guard(statement)
+        if condition is not None:
+            guards[text(condition)] = statement
+        left = _set_true(statement) if guards else None
+        name = text(left) if left is not None else ""
+        if left is not None and name in guards:
+            latch = Latch(Shape.EARLY_EXIT, guards[name], left, f"if ({name}) return")
+            return statement.start_byte, latch
     return None
 
 
@@ -369,12 +368,3 @@ def _leaves(branch: Node) -> bool:
 
 
 _FLAG_KINDS = ("identifier", "member_expression")
-_FUNCTION_BOUNDARIES = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "function",
-        "arrow_function",
-        "method_definition",
-    }
-)

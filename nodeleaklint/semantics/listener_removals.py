@@ -19,6 +19,7 @@ from nodeleaklint.semantics.syntax import (
     ancestors,
     is_inside,
     outer,
+    own_nodes,
     string_value,
     text,
     unwrap,
@@ -313,17 +314,10 @@ def _reads_event(model: SemanticModel, condition: Node, handler: FunctionInfo) -
     of ``handler`` or a local it derived from one): ``state === 'terminated'`` waits for one
     particular event, while a threshold (``n > 10``) on a value that keeps moving is reached
     in time."""
-    stack = [condition]
-    while stack:
-        node = stack.pop()
-        if (
-            node.type == "binary_expression"
-            and _is_equality(node)
-            and any(_local_to(model, side, handler) for side in node.named_children)
-        ):
-            return True
-        stack.extend(node.named_children)
-    return False
+    return any(
+        node.type == "binary_expression" and _is_equality(node) and _local_to(model, node, handler)
+        for node in own_nodes(condition)
+    )
 
 
 def _is_equality(node: Node) -> bool:
@@ -332,12 +326,10 @@ def _is_equality(node: Node) -> bool:
 
 
 def _local_to(model: SemanticModel, node: Node, handler: FunctionInfo) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
+    """Whether ``node`` reads a binding of ``handler``'s own scope."""
+    for current in own_nodes(node):
         if current.type == "identifier":
             binding = model.binding_of(current)
             if binding is not None and binding.scope is handler.scope:
                 return True
-        stack.extend(current.named_children)
     return False

@@ -62,9 +62,7 @@ def _replaced(
 
 
 def _constructs(value: Node | None) -> bool:
-    value = unwrap(value)
-    if value is not None and value.type == "await_expression" and value.named_children:
-        value = unwrap(value.named_children[0])
+    value = _awaited(value)
     return value is not None and value.type == "new_expression"
 
 
@@ -97,7 +95,13 @@ def _fresh_in_literal(
 
 def creates_object(value: Node | None) -> bool:
     """A call or ``new`` (awaited or not): its result is a new object, not an alias."""
+    value = _awaited(value)
+    return value is not None and value.type in ("call_expression", "new_expression")
+
+
+def _awaited(value: Node | None) -> Node | None:
+    """``value`` without parentheses and an ``await`` in front."""
     value = unwrap(value)
     if value is not None and value.type == "await_expression" and value.named_children:
         value = unwrap(value.named_children[0])
-    return value is not None and value.type in ("call_expression", "new_expression")
+    return value
