@@ -146,8 +146,11 @@ def _check_and_summarize(
 
 def _first_code_line(source: SourceFile, root: Node) -> int | None:
     """The 1-based line of the first statement (comments and a ``#!`` line are not code)."""
-    for child in root.named_children:
-        if child.type not in ("comment", "hash_bang_line"):
+    # ``named_child(i)`` rather than ``named_children``: the statements before the first
+    # one that is code are few, a whole file's top level may be thousands.
+    for index in range(root.named_child_count):
+        child = root.named_child(index)
+        if child is not None and child.type not in ("comment", "hash_bang_line"):
             return source.line_number(child.start_byte)
     return None
 

@@ -119,6 +119,29 @@ function runQuery(removeError) {
   });
 }
 
+// A FORGOTTEN ONCE: each stream a long-lived hub creates listens on the hub for
+// '_update' and, once, for 'dispose' (emitted only when the hub itself is disposed). The
+// stream's 'close' handler removes its '_update' listener but not the 'dispose' one, which
+// stays (with the stream it captures) until the hub is disposed. The fixed stream removes
+// both. Every stream here is created and closed.
+const hub = new EventEmitter();
+function createStream(removeDispose) {
+  return new Promise((resolve) => {
+    const stream = new EventEmitter();
+    stream.buffer = Buffer.alloc(BODY_BYTES, 6);
+    const onUpdate = () => stream.emit('data');
+    const dispose = () => stream.emit('end', stream.buffer.length);
+    hub.on('_update', onUpdate);
+    hub.once('dispose', dispose);
+    stream.on('close', () => {
+      hub.removeListener('_update', onUpdate);
+      if (removeDispose) hub.removeListener('dispose', dispose);
+      resolve();
+    });
+    setImmediate(() => stream.emit('close'));
+  });
+}
+
 // REMOVAL ON ONE PATH (SPEC §1 *Cleanup is verified*): a transfer listens on the shared
 // connection while it runs and removes that listener when the transfer fails, but not
 // when it completes (the express sendfile shape). Every transfer here completes. The
@@ -295,6 +318,8 @@ const phases = {
   once_connect: () => measure(pool, 'connect', queryOnceConnect),
   partial_flagged: () => measure(connection, 'error', () => runQuery(false)),
   partial_fixed: () => measure(connection, 'error', () => runQuery(true)),
+  forgotten_once_flagged: () => measure(hub, 'dispose', () => createStream(false)),
+  forgotten_once_fixed: () => measure(hub, 'dispose', () => createStream(true)),
   one_path_flagged: () => measure(connection, 'drop', () => runTransfer(false)),
   one_path_fixed: () => measure(connection, 'drop', () => runTransfer(true)),
   mismatch_flagged: () => measure(bus, 'update', () => watchOnce(false)),
@@ -330,6 +355,8 @@ main({
     line("control: pool.once('connect') fires", r.once_connect),
     line("flagged: query removes row+end, not error", r.partial_flagged),
     line("fixed:   query removes all three", r.partial_fixed),
+    line("flagged: close removes _update, not once", r.forgotten_once_flagged),
+    line("fixed:   close removes the once too", r.forgotten_once_fixed),
     line("flagged: removed on 'error' only", r.one_path_flagged),
     line("fixed:   removed on 'complete' too", r.one_path_fixed),
     line("flagged: off(e, fn.bind(this))", r.mismatch_flagged),
@@ -347,6 +374,7 @@ main({
     once_error: { flagged: r.once_error_flagged, fixed: r.once_error_fixed },
     once_connect: r.once_connect,
     partial: { flagged: r.partial_flagged, fixed: r.partial_fixed },
+    forgotten_once: { flagged: r.forgotten_once_flagged, fixed: r.forgotten_once_fixed },
     one_path: { flagged: r.one_path_flagged, fixed: r.one_path_fixed },
     mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
     reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },

@@ -25,6 +25,13 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   the same target (or a part of it) is reported even when the target's lifetime is
   unknown — removing the others says the target outlives the run (a query borrowing a
   pooled connection removes its `'row'` and `'end'` listeners but not `'error'`).
+- **A forgotten `once`**: a `once` listener for an event that fires in time counts as
+  removed, except when the same run's own cleanup removes the other listeners it added to
+  the same target and not this one (a stream's `'close'` handler removes its `'_update'`
+  listener from the shared hub but not its `once('dispose')`, which fires only when the
+  hub is disposed): the work ends and the `once` stays until its event fires (medium).
+  The target may be the instance itself when a method adds them per call. Cleanup that
+  runs on the `once`'s own event proves nothing.
 - **Alternative outcomes**: two `once` listeners for different events on the same
   long-lived target, where a handler does not remove its rival: whichever event wins, the
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
@@ -683,7 +690,11 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
             return None  # neither removes the other: the first of the pair reports both
         return _alternative_finding(ctx, call, target, rival, mutual)
     if once and not may_never_fire(event_name):
-        return None
+        forgotten = _forgotten_once(model, call, target, event_name)
+        once_handler = _handler(model, call.args[1], target) if forgotten else None
+        if once_handler is None or _removed(model, call, target, event, once_handler):
+            return None
+        return _partial_finding(ctx, call, target, once_handler, forgotten, once=True)
     handler = _handler(model, call.args[1], target)
     if handler is None:
         return _readded_finding(ctx, call, target, holder)
@@ -887,6 +898,64 @@ def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list
         return []
     if assigned_in_this_run(model, function, target):
         return []
+    return _sibling_removals(model, call, function, target)
+
+
+def _forgotten_once(
+    model: SemanticModel, call: CallSite, target: Node, event: str | None
+) -> list[CallSite]:
+    """The removals a run's own cleanup makes of the other listeners it added to ``target``
+    when that cleanup forgets this ``once`` listener: the work ends (the stream's ``'close'``
+    handler removes its ``'_update'`` listener from the shared object) and the ``once`` stays
+    until its own event fires, which the cleanup does not wait for (SPEC §1 *The code's own
+    cleanup is evidence*). The target may be the instance itself when the method runs per
+    call (not its constructor). Cleanup that runs on this listener's own event, or inside it,
+    proves nothing: the ``once`` goes at the same moment."""
+    function = call.function
+    if function is None or function.repetition is Repetition.ONCE:
+        return []
+    method = _method_of(model, function)
+    if method is not None and method.method_kind == "constructor":
+        return []
+    if model.lifetime_of(target).lifetime is Lifetime.PER_CALL:
+        return []
+    if assigned_in_this_run(model, function, target):
+        return []
+    return [
+        removal
+        for removal in _sibling_removals(model, call, function, target)
+        if is_inside(removal.node, function.node)
+        and not _runs_on_event(model, removal, call, target, event)
+    ]
+
+
+def _runs_on_event(
+    model: SemanticModel, removal: CallSite, call: CallSite, target: Node, event: str | None
+) -> bool:
+    """Whether ``removal`` sits in ``call``'s own handler, or in a listener for the same
+    event on the same target."""
+    handler = unwrap(call.args[1])
+    if handler is not None and is_inside(removal.node, handler):
+        return True
+    around = model.enclosing_function(removal.node)
+    while around is not None and around is not call.function:
+        registration = around.callback_of
+        if (
+            registration is not None
+            and registration.name in LISTEN_METHODS | ONCE_METHODS
+            and registration.args
+            and (event is None or string_value(registration.args[0]) == event)
+            and _same_target(model, _target(registration.obj), target)
+        ):
+            return True
+        around = around.parent
+    return False
+
+
+def _sibling_removals(
+    model: SemanticModel, call: CallSite, function: FunctionInfo, target: Node
+) -> list[CallSite]:
+    """Removals of the other listeners ``function`` adds to ``target`` beside ``call``."""
     siblings = [
         other
         for other in function.calls
@@ -1291,15 +1360,24 @@ def _same_target(model: SemanticModel, a: Node | None, b: Node) -> bool:
 
 
 def _partial_finding(
-    ctx: RuleContext, call: CallSite, target: Node, handler: Handler, removals: list[CallSite]
+    ctx: RuleContext,
+    call: CallSite,
+    target: Node,
+    handler: Handler,
+    removals: list[CallSite],
+    *,
+    once: bool = False,
 ) -> Finding:
+    """``once``: the listener is a ``once`` the cleanup forgets; it goes when its event
+    fires, so whether that happens in time is not established (medium)."""
     model = ctx.model
     function = call.function
     assert function is not None
     removed = sorted({f"`{short(text(unwrap(r.args[1])), 24)}`" for r in removals})
     what = removed[0] if len(removed) == 1 else f"{', '.join(removed[:-1])} and {removed[-1]}"
     event = string_value(call.args[0])
-    this = f"this `'{event}'` handler" if event else "this handler"
+    kind = f"`{call.name}('{event}')`" if once and event else f"`'{event}'`"
+    this = f"this {kind} handler" if event else "this handler"
     context = context_of(model, call)
     owner = f"`{short(text(target), 40)}`"
     more = f"one more listener {per_word(function)}"
@@ -1313,7 +1391,9 @@ def _partial_finding(
         call.node,
         headline,
         # The code's own cleanup of the target's other listeners says it outlives the work.
-        confidence=confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED)),
+        confidence=confidence_of(
+            Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=certainty(not once))
+        ),
         related=[ctx.related(r.node, "another listener is removed here") for r in removals[:3]],
         notes=[
             sentence(partial),
@@ -1321,6 +1401,16 @@ def _partial_finding(
                 "The target outlives the work (its own cleanup says so), so "
                 f"`{_display(call, target)}` leaves {handler.label} on it, one more each time "
                 f"{function.describe()} runs"
+            ),
+            *(
+                [
+                    sentence(
+                        f"`{call.name}` removes it only when `'{event}'` fires, and the cleanup "
+                        "that removes the others does not wait for that"
+                    )
+                ]
+                if once
+                else []
             ),
         ],
     )

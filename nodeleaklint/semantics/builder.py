@@ -63,6 +63,14 @@ TYPE_ONLY_KINDS = frozenset(
         "implements_clause",
     }
 )
+# The kinds an initializer that loads a module can have (``required_module`` after
+# ``root_object``: a call, possibly awaited, at the root of a member chain, in wrappers).
+_MAY_LOAD_KINDS = TRANSPARENT_KINDS | {
+    "call_expression",
+    "await_expression",
+    "member_expression",
+    "subscript_expression",
+}
 # Positions of a function whose meaning depends on the grandparent too.
 _NEEDS_GRANDPARENT = frozenset({"arguments", "field_definition", "public_field_definition"})
 
@@ -241,8 +249,12 @@ class _Walker:
 
     def _module_source(self, init: Node | None) -> str | None:
         """The module a declaration's initializer loads: ``require('x')``, ``require('x').y``
-        (its callee is one of these words, so an initializer without them loads none)."""
-        if init is None or not (self.mentions(init, b"require") or self.mentions(init, b"import")):
+        (its callee is one of these words, so an initializer without them loads none; nor
+        does one of another kind than a call, a member chain, ``await`` or a wrapper, which
+        spares scanning the text of a function or an object literal)."""
+        if init is None or init.type not in _MAY_LOAD_KINDS:
+            return None
+        if not (self.mentions(init, b"require") or self.mentions(init, b"import")):
             return None
         return required_module(root_object(init))
 
@@ -445,8 +457,8 @@ class _Walker:
         in_loop = False
         depth = 0
         while True:
-            node = cursor.node
-            assert node is not None
+            # A cursor on a tree always has a node (no ``assert``: it runs once per node).
+            node: Node = cursor.node  # type: ignore[assignment]
             code = codes[node.kind_id]
             if code == 0:
                 if goto_first_child():

@@ -1554,3 +1554,53 @@ app.post('/upload-ok', (req, res) => {
 // ok: NLL101 -- once, at start-up
 onExit(() => removeFiles(tempFiles));
 function removeFiles() {}
+
+// A forgotten `once`: each stream a long-lived hub creates removes its '_update' listener
+// from the hub when it closes, but not its once('dispose'), which fires only when the hub
+// itself is disposed. Every closed stream stays on the hub until then.
+function Hub() {
+  this.streams = 0;
+}
+Hub.prototype.createStream = function () {
+  var self = this;
+  var d = new Duplex();
+  function onUpdate(update) { d.push(update); }
+  self.on('_update', onUpdate);
+  d.on('close', function () {
+    self.removeListener('_update', onUpdate);
+  });
+  // ruleid: NLL101 -- the stream's close removes `onUpdate` from the hub, not this once('dispose')
+  self.once('dispose', function () {
+    d.end();
+  });
+  return d;
+};
+Hub.prototype.createQuietStream = function () {
+  var self = this;
+  var d = new Duplex();
+  function onUpdate(update) { d.push(update); }
+  function dispose() { d.end(); }
+  self.on('_update', onUpdate);
+  d.on('close', function () {
+    self.removeListener('_update', onUpdate);
+    self.removeListener('dispose', dispose);
+  });
+  // ok: NLL101 -- the stream's close removes it too
+  self.once('dispose', dispose);
+  return d;
+};
+Hub.prototype.createEndingStream = function () {
+  var self = this;
+  var d = new Duplex();
+  function onUpdate(update) { d.push(update); }
+  self.on('_update', onUpdate);
+  self.once('end', function () {
+    self.removeListener('_update', onUpdate);
+  });
+  // ok: NLL101 -- the cleanup runs on the hub's 'end', the event this once waits for
+  self.once('end', function () {
+    d.end();
+  });
+  return d;
+};
+module.exports.Hub = Hub;

@@ -927,3 +927,35 @@ app.post('/upload-ok', (req: Request, res: Response) => {
   res.end();
 });
 declare function cleanUp(files: unknown): void;
+
+// A forgotten `once`: each subscription's teardown removes its 'change' listener from the
+// long-lived store but not its once('shutdown'), which fires only when the store shuts down.
+import { PassThrough } from 'node:stream';
+export class Store extends EventEmitter {
+  subscribe(sink: PassThrough): void {
+    const onChange = (value: unknown): void => {
+      sink.write(value);
+    };
+    this.on('change', onChange);
+    sink.on('close', () => {
+      this.off('change', onChange);
+    });
+    // ruleid: NLL101 -- the sink's close removes `onChange` from the store, not this once('shutdown')
+    this.once('shutdown', () => sink.end());
+  }
+  subscribeQuietly(sink: PassThrough): void {
+    const onChange = (value: unknown): void => {
+      sink.write(value);
+    };
+    const onShutdown = (): void => {
+      sink.end();
+    };
+    this.on('change', onChange);
+    sink.on('close', () => {
+      this.off('change', onChange);
+      this.off('shutdown', onShutdown);
+    });
+    // ok: NLL101 -- the sink's close removes it too
+    this.once('shutdown', onShutdown);
+  }
+}
