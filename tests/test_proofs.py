@@ -67,6 +67,11 @@ CHECKS: dict[str, list[Check]] = {
         ("forgotten_once.flagged.retained_mb.growth", ">=", 9),
         ("forgotten_once.fixed.growth", "<=", 0),
         ("forgotten_once.fixed.retained_mb.growth", "<=", 2),
+        # a registrar on the instance (onReady(fn) returns the remover), dropped per connect
+        ("instance_registrar.flagged.growth", ">=", 270),
+        ("instance_registrar.flagged.retained_mb.growth", ">=", 9),
+        ("instance_registrar.fixed.growth", "<=", 0),
+        ("instance_registrar.fixed.retained_mb.growth", "<=", 2),
         # removed only when the transfer fails; every transfer completes
         ("one_path.flagged.growth", ">=", 270),
         ("one_path.flagged.retained_mb.growth", ">=", 9),

@@ -142,6 +142,30 @@ function createStream(removeDispose) {
   });
 }
 
+// A REGISTRAR ON THE INSTANCE: onReady(fn) adds its caller's listener to the client itself
+// and returns the remover. connect() runs once per reconnect and waits for 'ready' through
+// it, dropping the remover: the client keeps one resolver (and what its promise chain
+// holds) per reconnect. The fixed connect removes its listener when 'ready' comes.
+class PushClient extends EventEmitter {
+  onReady(listener) {
+    this.on('ready', listener);
+    return () => this.off('ready', listener);
+  }
+  connect(dispose) {
+    const session = Buffer.alloc(BODY_BYTES, 7);
+    const ready = new Promise((resolve) => {
+      if (!dispose) return this.onReady(() => resolve(session.length));
+      const off = this.onReady(() => {
+        off();
+        resolve(session.length);
+      });
+    });
+    setImmediate(() => this.emit('ready'));
+    return ready;
+  }
+}
+const pushClient = new PushClient();
+
 // REMOVAL ON ONE PATH (SPEC §1 *Cleanup is verified*): a transfer listens on the shared
 // connection while it runs and removes that listener when the transfer fails, but not
 // when it completes (the express sendfile shape). Every transfer here completes. The
@@ -320,6 +344,8 @@ const phases = {
   partial_fixed: () => measure(connection, 'error', () => runQuery(true)),
   forgotten_once_flagged: () => measure(hub, 'dispose', () => createStream(false)),
   forgotten_once_fixed: () => measure(hub, 'dispose', () => createStream(true)),
+  instance_registrar_flagged: () => measure(pushClient, 'ready', () => pushClient.connect(false)),
+  instance_registrar_fixed: () => measure(pushClient, 'ready', () => pushClient.connect(true)),
   one_path_flagged: () => measure(connection, 'drop', () => runTransfer(false)),
   one_path_fixed: () => measure(connection, 'drop', () => runTransfer(true)),
   mismatch_flagged: () => measure(bus, 'update', () => watchOnce(false)),
@@ -357,6 +383,8 @@ main({
     line("fixed:   query removes all three", r.partial_fixed),
     line("flagged: close removes _update, not once", r.forgotten_once_flagged),
     line("fixed:   close removes the once too", r.forgotten_once_fixed),
+    line("flagged: this.onReady(r), remover dropped", r.instance_registrar_flagged),
+    line("fixed:   remover called when ready", r.instance_registrar_fixed),
     line("flagged: removed on 'error' only", r.one_path_flagged),
     line("fixed:   removed on 'complete' too", r.one_path_fixed),
     line("flagged: off(e, fn.bind(this))", r.mismatch_flagged),
@@ -375,6 +403,10 @@ main({
     once_connect: r.once_connect,
     partial: { flagged: r.partial_flagged, fixed: r.partial_fixed },
     forgotten_once: { flagged: r.forgotten_once_flagged, fixed: r.forgotten_once_fixed },
+    instance_registrar: {
+      flagged: r.instance_registrar_flagged,
+      fixed: r.instance_registrar_fixed,
+    },
     one_path: { flagged: r.one_path_flagged, fixed: r.one_path_fixed },
     mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
     reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },

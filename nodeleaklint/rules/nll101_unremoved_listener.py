@@ -32,6 +32,13 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   hub is disposed): the work ends and the `once` stays until its event fires (medium).
   The target may be the instance itself when a method adds them per call. Cleanup that
   runs on the `once`'s own event proves nothing.
+- **Registrars on the instance**: a method that adds its caller's listener to the
+  instance itself and returns the function that removes it (`onReady(fn) {
+  this.on('ready', fn); return () => this.off('ready', fn) }`) is judged where another
+  method calls it on the instance: given a new function each time (inline, a local made
+  there, or the `resolve` of a `new Promise` it makes) with the remover dropped, the
+  instance keeps one more listener per call (medium: the instance lives as long as its
+  owner keeps it). A call in the constructor runs once per instance.
 - **Alternative outcomes**: two `once` listeners for different events on the same
   long-lived target, where a handler does not remove its rival: whichever event wins, the
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
@@ -218,7 +225,7 @@ from nodeleaklint.semantics.locations import object_property, same_location, val
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reachable import error_branch, in_function
-from nodeleaklint.semantics.registrars import direct_calls, registrars
+from nodeleaklint.semantics.registrars import direct_calls, instance_registrars, registrars
 from nodeleaklint.semantics.replaced import assigned_in_this_run
 from nodeleaklint.semantics.roles import owns_parameter
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
@@ -303,6 +310,9 @@ class _Adds:
     undoes: Callable[[Binding], bool]
     counterparts: tuple[str, ...]
     disposes: bool = False  # it returns a disposer: a caller keeping its result can remove
+    # The emitter is process-lived; else it is the instance itself, which lives as long as
+    # its owner keeps it (not established: medium).
+    process_lived: bool = True
 
 
 def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
@@ -327,6 +337,23 @@ def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
                 finding = _registrar_finding(ctx, adds, site)
                 if finding is not None:
                     yield finding
+    for registrar, sites in instance_registrars(model):
+        added = ctx.related(registrar.registration.node, "the listener is added here")
+        for site in sites:
+            adds = _Adds(
+                short(site.callee_text, 40),
+                registrar.param,
+                registrar.event,
+                registrar.target,
+                added,
+                lambda _binding: False,
+                (),
+                disposes=True,
+                process_lived=False,
+            )
+            finding = _registrar_finding(ctx, adds, site)
+            if finding is not None:
+                yield finding
     yield from _exit_hook_registrations(ctx)
     imported = model.imported_registrars
     for call in model.calls if imported else ():
@@ -385,7 +412,7 @@ def _registrar_finding(ctx: RuleContext, adds: _Adds, site: CallSite) -> Finding
     caller = site.function
     if caller is None or caller.repetition is not Repetition.REPEATING:
         return None
-    if adds.param >= len(site.args) or (adds.disposes and _result_kept(site.node)):
+    if adds.param >= len(site.args) or (adds.disposes and _result_kept(site.node, model)):
         return None
     listener = unwrap(site.args[adds.param])
     if listener is None:
@@ -412,7 +439,9 @@ def _registrar_finding(ctx: RuleContext, adds: _Adds, site: CallSite) -> Finding
             f"{caller.describe()} runs, and {removed}"
         )
     ]
-    evidence = Evidence(repetition=repetition_certainty(model, site), holder=ESTABLISHED)
+    evidence = Evidence(
+        repetition=repetition_certainty(model, site), holder=certainty(adds.process_lived)
+    )
     return ctx.finding(
         site.node,
         headline,
@@ -449,9 +478,12 @@ def _within(function: FunctionInfo | None, outer: FunctionInfo) -> bool:
 
 
 def _made_per_run(binding: Binding, caller: FunctionInfo) -> bool:
-    """A local of ``caller`` (or of a function inside it) holding a function made there."""
+    """A local of ``caller`` (or of a function inside it) holding a function made there, or
+    the ``resolve`` / ``reject`` a ``new Promise`` hands its executor (new per promise)."""
     function = binding.scope.function
     init = unwrap(binding.init)
+    if binding.kind is BindingKind.PARAM and function is not None and _within(function, caller):
+        return _is_promise_executor(function)
     return (
         function is not None
         and _within(function, caller)
@@ -1846,18 +1878,34 @@ def _cleanup_region(model: SemanticModel, call: CallSite, target: Node) -> Node 
     return function.node if function is not None else None
 
 
-def _result_kept(node: Node) -> bool:
+def _result_kept(node: Node, model: SemanticModel | None = None) -> bool:
+    """Whether the value of the call ``node`` is kept: stored, passed, returned. With the
+    ``model``, what a ``new Promise`` executor returns is dropped (the promise ignores it)."""
     position = node
     parent = node.parent
     while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
         position, parent = parent, parent.parent
     if parent is None:
         return False
-    if parent.type in ("variable_declarator", "return_statement", "arguments", "array", "pair"):
+    returned = parent.type == "return_statement" or (
+        parent.type == "arrow_function" and parent.child_by_field_name("body") == position
+    )
+    if returned and model is not None:
+        function = model.enclosing_function(node)
+        return function is None or not _is_promise_executor(function)
+    if returned or parent.type in ("variable_declarator", "arguments", "array", "pair"):
         return True
-    if parent.type == "assignment_expression":
-        return parent.child_by_field_name("right") == position
-    return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
+    return parent.type == "assignment_expression" and (
+        parent.child_by_field_name("right") == position
+    )
+
+
+def _is_promise_executor(function: FunctionInfo) -> bool:
+    """``function`` is the executor of a ``new Promise(…)``."""
+    call = function.callback_of
+    return (
+        call is not None and call.is_new and call.name == "Promise" and function.argument_index == 0
+    )
 
 
 def _handler_escapes(model: SemanticModel, binding: Binding) -> bool:

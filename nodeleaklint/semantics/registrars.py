@@ -73,11 +73,80 @@ def registrars(model: SemanticModel) -> list[Registrar]:
     return found
 
 
+def instance_registrars(model: SemanticModel) -> list[tuple[Registrar, list[CallSite]]]:
+    """Methods that add their caller's listener to the instance itself and hand back the
+    function that removes it (``onReady(fn) { this.on('ready', fn); return () =>
+    this.off('ready', fn) }``), each with the calls other methods of the class make of it
+    on the instance (``this.onReady(resolve)``). The returned remover is the method's own
+    contract: a caller that drops it cannot remove the listener, and the instance keeps it
+    for as long as it lives (cached)."""
+    cached = model.cache.get("instance_registrars")
+    if isinstance(cached, list):
+        return cached
+    found: list[tuple[Registrar, list[CallSite]]] = []
+    for call in model.calls_named(*sorted(LISTEN_METHODS - ONCE_METHODS)):
+        function = call.function
+        if function is None or not model.is_this(call.obj) or call.obj is None:
+            continue
+        name, class_node = function.name, function.class_node
+        if name is None or class_node is None or function.method_kind not in _INSTANCE_METHODS:
+            continue
+        param = _registered_parameter(model, call, function)
+        event = string_value(call.args[0]) if call.args else None
+        if param is None or event is None or not _disposes(model, call, event, param):
+            continue
+        shown = f"the `{function.class_name}` instance" if function.class_name else "the instance"
+        registrar = Registrar(function, param, event, shown, call, (), True)
+        sites = [
+            site
+            for site in model.calls_named(name)
+            if site.function is not None
+            and model.is_this(site.obj)
+            and model.in_class(site.node, class_node)
+            and not _inside(site.function, function)
+            and not _in_constructor(site.function)
+        ]
+        found.append((registrar, sites))
+    model.cache["instance_registrars"] = found
+    return found
+
+
+_INSTANCE_METHODS = frozenset({"method", "field"})
+
+
+def _in_constructor(function: FunctionInfo | None) -> bool:
+    """Inside a constructor (class or ES5): runs once per instance, however many there are."""
+    current = function
+    while current is not None:
+        if current.method_kind is not None:
+            return current.method_kind == "constructor"
+        current = current.parent
+    return False
+
+
+def _inside(function: FunctionInfo | None, outer: FunctionInfo) -> bool:
+    current = function
+    while current is not None:
+        if current is outer:
+            return True
+        current = current.parent
+    return False
+
+
 def _passed_parameter(model: SemanticModel, call: CallSite) -> int | None:
     """The index of the parameter of the (named) function around ``call`` that ``call``
     registers as the listener, or None."""
     function = call.function
-    if function is None or function.binding is None or len(call.args) < 2:
+    if function is None or function.binding is None:
+        return None
+    return _registered_parameter(model, call, function)
+
+
+def _registered_parameter(
+    model: SemanticModel, call: CallSite, function: FunctionInfo
+) -> int | None:
+    """The index of the parameter of ``function`` that ``call`` registers, or None."""
+    if len(call.args) < 2:
         return None
     handler = unwrap(call.args[1])
     if handler is None or handler.type != "identifier":

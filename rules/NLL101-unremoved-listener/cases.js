@@ -1604,3 +1604,39 @@ Hub.prototype.createEndingStream = function () {
   return d;
 };
 module.exports.Hub = Hub;
+
+// Registrars on the instance: `onReady(fn)` adds its caller's listener to the instance and
+// returns the remover. `connect` runs per reconnect and drops the remover each time.
+function Receiver() {
+  EventEmitter.call(this);
+  // ok: NLL101 -- in the constructor: once per instance
+  this.onReady(function () { console.log('first ready'); });
+}
+util.inherits(Receiver, EventEmitter);
+Receiver.prototype.onReady = function (listener) {
+  var self = this;
+  this.on('ready', listener);
+  return function () { self.removeListener('ready', listener); };
+};
+Receiver.prototype.connect = function () {
+  var self = this;
+  return new Promise(function (resolve) {
+    // ruleid: NLL101 -- a new resolver per connect, the remover dropped
+    self.onReady(resolve);
+  });
+};
+Receiver.prototype.connectQuietly = function () {
+  var self = this;
+  return new Promise(function (resolve) {
+    // ok: NLL101 -- the remover is kept and called when ready
+    var dispose = self.onReady(function () {
+      dispose();
+      resolve();
+    });
+  });
+};
+Receiver.prototype.watch = function () {
+  // ok: NLL101 -- the same method every time, not a new function
+  this.onReady(this.report);
+};
+module.exports.Receiver = Receiver;

@@ -959,3 +959,31 @@ export class Store extends EventEmitter {
     this.once('shutdown', onShutdown);
   }
 }
+
+// Registrars on the instance: `onReady(fn)` adds its caller's listener to the instance and
+// returns the remover; `connect` runs per reconnect (re-armed by the socket's 'close').
+export class PushClient extends EventEmitter {
+  private retry?: NodeJS.Timeout;
+  onReady(listener: () => void): () => void {
+    this.on('ready', listener);
+    return () => this.off('ready', listener);
+  }
+  connect = async (): Promise<void> => {
+    const socket = openSocket();
+    socket.on('close', () => {
+      this.retry = setTimeout(this.connect, 1000);
+    });
+    // ruleid: NLL101 -- a new resolver per connect, the remover dropped
+    return new Promise((res) => this.onReady(res));
+  };
+  connectQuietly = async (): Promise<void> => {
+    return new Promise((res) => {
+      // ok: NLL101 -- the remover is kept and called when ready
+      const dispose = this.onReady(() => {
+        dispose();
+        res();
+      });
+    });
+  };
+}
+declare function openSocket(): EventEmitter;
