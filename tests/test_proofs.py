@@ -145,6 +145,11 @@ CHECKS: dict[str, list[Check]] = {
         ("fixed.growth", "<=", 2),
         ("capped.growth", "<=", 5),
         ("capped.growth_second_half", "<=", 2),
+        # a Map of Sets: members added per connection and never removed (2000 x ~16 KiB)
+        ("nested.flagged.growth", ">=", 16),
+        ("nested.flagged.members", ">=", 2000),
+        ("nested.fixed.growth", "<=", 2),
+        ("nested.fixed.members", "==", 0),
         # delete coverage: 40 abandoned long polls; 'finish' never fires for them, 'close' does
         ("coverage.finish_only.growth", ">=", 36),
         ("coverage.on_close.growth", "<=", 0),

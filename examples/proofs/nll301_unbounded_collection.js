@@ -62,6 +62,24 @@ async function measure(work) {
   });
 }
 
+// NESTED: a module-level Map of Sets (the connections of each token). The outer map
+// deletes a whole Set when its token is revoked, which is rare (never, here); each connection adds
+// itself to its token's Set and (flagged) never leaves it, so the Set keeps every
+// connection ever made with that token. The fixed connection removes itself when it ends.
+const byToken = new Map();
+function connect(i, leave) {
+  const token = `token-${i % 4}`;
+  if (!byToken.has(token)) byToken.set(token, new Set());
+  const connection = { id: i, buffer: entry(i) };
+  byToken.get(token).add(connection);
+  if (leave) byToken.get(token).delete(connection); // on 'disconnect'
+}
+
+async function measureNested(work) {
+  const r = await measure(work);
+  return { ...r, members: [...byToken.values()].reduce((n, set) => n + set.size, 0) };
+}
+
 // DELETE COVERAGE: a real HTTP server keeps an entry per request and deletes it on
 // the response's 'finish' (flagged) or 'close' (fixed). The requests are long polls
 // the server never answers; each client gives up and disconnects. A response the
@@ -100,6 +118,8 @@ const phases = {
   flagged: () => measure(handleFlagged),
   fixed: () => measure(handleFixed),
   fixed_capped: () => measure(handleCapped),
+  nested_flagged: () => measureNested((i) => connect(i, false)),
+  nested_fixed: () => measureNested((i) => connect(i, true)),
   finish_only: () => abandonedRequests('finish'),
   on_close: () => abandonedRequests('close'),
 };
@@ -122,8 +142,13 @@ main({
     line('flagged: map.set(uniqueKey, v)', r.flagged),
     line('fixed:   delete in finally', r.fixed),
     line(`fixed:   size cap ${CAP}`, r.fixed_capped),
+    line('flagged: byToken.get(t).add(conn)', r.nested_flagged) + `, members ${r.nested_flagged.members}`,
+    line('fixed:   + .delete(conn) on end', r.nested_fixed) + `, members ${r.nested_fixed.members}`,
     `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
       `requests left in the map; delete on 'close': ${r.on_close.after} of ${r.on_close.requests}`,
   ],
-  extra: (r) => ({ capped: r.fixed_capped, coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
+  extra: (r) => ({
+    capped: r.fixed_capped,
+    nested: { flagged: r.nested_flagged, fixed: r.nested_fixed },
+    coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

@@ -22,6 +22,16 @@ entries with a lifetime live in a collection that outlives them, and skipping an
 entry does not remove it. The class's name is not evidence: a `…Manager` or `…Service`
 filled from configuration stays as small as its configuration.
 
+Collections kept in a collection count too: a module-level `Map` or object whose values
+are collections (the sockets of each token, the listeners of each topic) grows by members
+added per call to an inner collection (`byToken.get(token).add(socket)`, a local holding
+`byTopic[topic]`, `set = new Set()` put back with `set(k, set)`). A `delete(key)` on the
+outer collection drops a whole inner collection at a time; when nothing removes members
+from the inner collections (`.delete`, `.splice`, `.filter` … on a lookup, on a local
+holding one, or while iterating the outer collection's values), each keeps every member
+for as long as its key stays (medium). An inner collection handed to other code may be
+shrunk there, and is left alone.
+
 Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUID, a
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
 for instance fields; a function (a handler registered under a name) is configuration, and a
@@ -153,7 +163,7 @@ from dataclasses import dataclass, field
 from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
-from nodeleaklint.rules.headlines import fit_choice, sentence
+from nodeleaklint.rules.headlines import fit, fit_choice, sentence
 from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import per_word
 from nodeleaklint.semantics.eviction import (
@@ -170,6 +180,7 @@ from nodeleaklint.semantics.eviction import (
 from nodeleaklint.semantics.instances import process_lived_class
 from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.nested import nested_collections
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reachable import in_function
 from nodeleaklint.semantics.repetition import is_registration
@@ -293,6 +304,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     ]
     yield from _memoized_caches(ctx)
     analysed = [(candidate, _uses(model, candidate)) for candidate in candidates]
+    reported: set[int] = set()
+    for candidate, finding in _grown_collections(ctx, analysed):
+        reported.add(id(candidate))
+        yield finding
+    for candidate, uses in analysed:
+        if id(candidate) not in reported:
+            nested = _nested_finding(ctx, candidate, uses)
+            if nested is not None:
+                yield nested
+
+
+def _grown_collections(
+    ctx: RuleContext, analysed: list[tuple[Candidate, Uses]]
+) -> Iterator[tuple[Candidate, Finding]]:
+    """The collections that grow per call and keep their entries, with their findings."""
+    model = ctx.model
     siblings = _evicted_siblings(model, analysed)
     for candidate, uses in analysed:
         sibling = siblings.get(id(uses))
@@ -309,7 +336,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 or reached.keyed_by_own_cleanup
                 or _instance_evidence(model, candidate, reached.growth, uses)
             ):
-                yield _finding(ctx, candidate, reached.growth, uses, eviction=why)
+                yield candidate, _finding(ctx, candidate, reached.growth, uses, eviction=why)
             continue
         teardown_only = _shrinks_only_in_teardown(model, candidate, uses)
         if uses.bounded and (teardown_only is None or not any(g.unbounded for g in growth)):
@@ -320,7 +347,71 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             sibling or _instance_evidence(model, candidate, growth, uses)
         ):
             continue  # most classes are short-lived data structures that die with their owner
-        yield _finding(ctx, candidate, growth, uses, teardown_only, sibling=sibling)
+        yield candidate, _finding(ctx, candidate, growth, uses, teardown_only, sibling=sibling)
+
+
+def _nested_finding(ctx: RuleContext, candidate: Candidate, uses: Uses) -> Finding | None:
+    """Members added per call to the collections kept inside this one, that nothing removes
+    (``semantics.nested``): ``socketsByKey.get(token).add(socket)`` per connection. A
+    ``delete(key)`` on the outer collection drops a whole inner collection at a time; a
+    member leaves only when code removes it from its own (medium: whether the keys, and so
+    the inner collections, are dropped in time is not in view)."""
+    if candidate.kind not in ("Map", "object") or candidate.instance or candidate.reassigned:
+        return None
+    if candidate.exported or uses.escapes:
+        return None  # code elsewhere may empty it
+    model = ctx.model
+    nested = nested_collections(model, candidate.refs)
+    if nested.shrinks or nested.escapes:
+        return None
+    for inner in nested.growth:
+        value = inner.value
+        function = model.enclosing_function(inner.site)
+        if function is None or model.repetition(function) is Repetition.ONCE:
+            continue
+        if is_constant(model, value) or same_each_run(model, value):
+            continue  # the same members on every run
+        if is_callable_value(model, value):
+            continue  # handlers registered under a name: configuration
+        return _nested_report(ctx, candidate, uses, inner.site, value, function)
+    return None
+
+
+def _nested_report(
+    ctx: RuleContext,
+    candidate: Candidate,
+    uses: Uses,
+    site: Node,
+    value: Node,
+    function: FunctionInfo,
+) -> Finding:
+    holder = _capital(candidate.holder)
+    shown = short(text(site), 60)
+    per = per_word(function)
+    summary = "nothing removes members"
+    headline = fit(
+        f"{holder} keeps a collection per key that gains a member {per} at `{shown}`; {summary}",
+        f"{holder} keeps collections that gain a member {per}; {summary}",
+        f"A collection kept in this one gains a member {per}; {summary}",
+    )
+    dropped = (
+        f"; `{short(text(uses.shrinks[0]), 40)}` drops a whole collection at a time"
+        if uses.shrinks
+        else ""
+    )
+    notes = [
+        sentence(
+            f"`{shown}` adds a member to a collection kept under a key in {candidate.holder}, "
+            f"in {function.where_it_runs()}"
+        ),
+        sentence(f"What it adds is {describe_origin(ctx.model, value)}"),
+        sentence(
+            f"Nothing in this file removes members from those collections{dropped}, so each "
+            "keeps every member for as long as its key stays, for the life of the process"
+        ),
+    ]
+    related = [ctx.related(candidate.report, "the collection is created here")]
+    return ctx.finding(site, headline, confidence=Confidence.MEDIUM, related=related, notes=notes)
 
 
 def _evicted_siblings(

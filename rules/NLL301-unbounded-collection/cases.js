@@ -786,3 +786,34 @@ bus.on('newListener', (event) => {
   }
 });
 module.exports.bus = bus;
+
+// Collections kept in a collection: the sockets of each token (nodecg's auth middleware).
+// A revoked token drops its whole Set; a socket never leaves its Set when it disconnects.
+const { WebSocketServer } = require('ws');
+const wss = new WebSocketServer({ port: 8080 });
+const socketsByToken = new Map();
+wss.on('connection', (socket, req) => {
+  const token = req.headers.authorization;
+  if (!socketsByToken.has(token)) socketsByToken.set(token, new Set());
+  // ruleid: NLL301 -- medium: one member per connection, removed only with its whole Set
+  socketsByToken.get(token).add(socket);
+  socket.on('revoke', () => socketsByToken.delete(token));
+});
+const membersByRoom = new Map();
+wss.on('connection', (socket) => {
+  socket.on('join', (room) => {
+    let members = membersByRoom.get(room);
+    if (!members) {
+      members = new Set();
+      membersByRoom.set(room, members);
+    }
+    // ok: NLL301 -- each socket leaves every room when it closes
+    members.add(socket);
+  });
+  socket.on('close', () => {
+    for (const [room, roomMembers] of membersByRoom) {
+      roomMembers.delete(socket);
+      if (roomMembers.size === 0) membersByRoom.delete(room);
+    }
+  });
+});

@@ -526,3 +526,27 @@ server.get('/arrive', async (request) => {
 });
 
 declare function connectSocket(): Socket;
+
+// Collections kept in a collection: the listeners of each topic. An empty topic is
+// dropped whole; a listener never leaves its list when its connection ends.
+const listenersByTopic: Record<string, string[]> = {};
+server.get('/subscribe/:topic', async (request: FastifyRequest<{ Params: { topic: string } }>) => {
+  const { topic } = request.params;
+  listenersByTopic[topic] = listenersByTopic[topic] || [];
+  // ruleid: NLL301 -- medium: one listener per request, removed only with its whole topic
+  listenersByTopic[topic].push(request.id);
+  if (listenersByTopic[topic].length === 0) delete listenersByTopic[topic];
+  return 'ok';
+});
+const watchersByKey = new Map<string, Set<string>>();
+server.get('/watch/:key', async (request: FastifyRequest<{ Params: { key: string } }>) => {
+  const { key } = request.params;
+  if (!watchersByKey.has(key)) watchersByKey.set(key, new Set());
+  // ok: NLL301 -- removed when the request ends
+  watchersByKey.get(key)?.add(request.id);
+  request.raw.on('close', () => {
+    watchersByKey.forEach((watchers) => watchers.delete(request.id));
+    watchersByKey.delete(key);
+  });
+  return 'ok';
+});
