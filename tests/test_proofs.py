@@ -237,6 +237,10 @@ CHECKS: dict[str, list[Check]] = {
         # socket per reconnect (30 observed); ending the old client first stays flat
         ("replaced.flagged.growth", ">=", 27),
         ("replaced.fixed.growth", "<=", 1),
+        # a helper fills a module-level variable that the caller closes after a step that
+        # throws: one open connection per failed call (30 observed); closed in finally, flat
+        ("helper.flagged.growth", ">=", 27),
+        ("helper.fixed.growth", "<=", 1),
         # a pool of 4: releasing after a throwing await (or not before an early return)
         # exhausts it and requests hang; releasing in finally serves all 40
         ("pool.flagged.growth", ">=", 1),

@@ -154,6 +154,36 @@ function reconnects(Feed) {
   };
 }
 
+// FLAGGED: a helper puts what it opens in a module-level variable (youtube-uploader's
+// `browser = await puppeteer.launch()`); the exported function closes it at the end, after
+// a step that fails. The next call replaces the variable; the old connection stays open.
+let shared = null;
+async function openShared(port) {
+  shared = new FakeDbClient(port);
+  await shared.connect();
+}
+async function login() {
+  throw new Error('login failed');
+}
+async function uploadFlagged(port) {
+  await openShared(port);
+  await login();
+  await shared.end(); // never reached when login() throws
+}
+
+// FIXED: closed in finally.
+async function uploadFixed(port) {
+  await openShared(port);
+  try {
+    await login();
+  } finally {
+    await shared.end();
+  }
+}
+
+// The caller reports the failure and goes on (a retry loop, a job queue).
+const retried = (upload) => (port) => upload(port).catch(() => {});
+
 async function measure(call) {
   const port = Number(process.env.NLL602_PORT);
   await call(port); // warm up before the baseline
@@ -321,6 +351,8 @@ const phases = {
   standin_fixed: () => measure(queryFixed),
   replaced_flagged: () => measure(reconnects(FeedFlagged)),
   replaced_fixed: () => measure(reconnects(FeedFixed)),
+  helper_flagged: () => measure(retried(uploadFlagged)),
+  helper_fixed: () => measure(retried(uploadFixed)),
   pool_flagged: () => measurePool(handleFlagged),
   pool_fixed: () => measurePool(handleFixed),
   pool_exit_flagged: () => measurePool(handleCallbackFlagged),
@@ -393,6 +425,8 @@ main({
     line('fixed:   stand-in db client, end() in finally', r.standin_fixed),
     line('flagged: reconnect replaces this.client', r.replaced_flagged),
     line('fixed:   reconnect ends the old client first', r.replaced_fixed),
+    line('flagged: helper fills a module variable, no finally', r.helper_flagged),
+    line('fixed:   closed in finally', r.helper_fixed),
     "note: keep-alive agent sockets are unref'd, so they are absent from",
     '      getActiveResourcesInfo() while their fds stay open.',
     poolLine('flagged: release() after await, query fails', r.pool_flagged),
@@ -405,6 +439,7 @@ main({
   extra: (r) => ({
     standin: { flagged: r.standin_flagged, fixed: r.standin_fixed },
     replaced: { flagged: r.replaced_flagged, fixed: r.replaced_fixed },
+    helper: { flagged: r.helper_flagged, fixed: r.helper_fixed },
     pool: { flagged: r.pool_flagged, fixed: r.pool_fixed, requests: REQUESTS },
     pool_exit: { flagged: r.pool_exit_flagged, fixed: r.pool_exit_fixed },
     fd: { flagged: r.fd_flagged, fixed: r.fd_fixed, n: FD_N },

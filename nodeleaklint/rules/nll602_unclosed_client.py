@@ -34,6 +34,13 @@ function launched is left to the browser's finding. A `getConnection()` / `conne
 be a pool (created by `pg`, `mysql`, `mysql2`, `mariadb`, `oracledb`, `generic-pool`…, or
 another result of the same call in the file is released).
 
+A browser that a local helper launches into a module-level variable (`async function
+launchBrowser() { browser = await puppeteer.launch() }`) is held by each function that calls
+the helper and closes that variable itself (`await launchBrowser(); await login(); …; await
+browser.close()`): its paths are judged as for a local, so a close that follows an `await`
+outside `try`/`finally` is reported (medium). When that await throws, the browser stays open,
+and the next call of the helper replaces the variable.
+
 This rule owns file handles as well: a descriptor from `fs.openSync()` / `fs.open()` that
 is discarded or never passed to `fs.closeSync()` / `fs.close()`, and a `FileHandle` from
 `fs.promises.open()` that is never `close()`d, in code that repeats.

@@ -206,6 +206,7 @@ def acquisitions(
     if not pg_pool and "connect" not in extra:
         found = _with_learned_connect(model, found)
     found.extend(_imported_acquisitions(model))
+    found.extend(_helper_acquisitions(model, found))
     model.cache[key] = found
     return found
 
@@ -241,6 +242,63 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
         origin = origin_of(model, call.obj)
         return kind if origin is not None and origin.from_module(BROWSER_MODULES) else None
     return kind
+
+
+def _helper_acquisitions(model: SemanticModel, found: list[Acquisition]) -> list[Acquisition]:
+    """``await launchBrowser(); …; await browser.close()``: a local helper of the file puts
+    what it acquires in a module-level variable (``browser = await puppeteer.launch()``), and
+    each function that calls it gives that variable back itself. Each call of the helper is
+    an acquisition held by the calling function, judged on its paths like a local: when an
+    ``await`` between the call and the release throws, the release never runs, and the next
+    call of the helper replaces the variable (the old browser stays open)."""
+    extra: list[Acquisition] = []
+    for binding, helper, kind in _module_stores(model, found):
+        assert helper.binding is not None
+        for site in model.direct_calls(helper.binding):
+            holder = site.function
+            if holder is None or holder is helper:
+                continue
+            released = any(
+                model.enclosing_function(ref) is holder
+                and classify(model, ref, kind) is Use.RELEASE
+                for ref in binding.references
+            )
+            if released:
+                extra.append(Acquisition(site, kind, binding, holder, site.node.end_byte, None))
+    return extra
+
+
+def _module_stores(
+    model: SemanticModel, found: list[Acquisition]
+) -> Iterator[tuple[Binding, FunctionInfo, ResourceKind]]:
+    """Module-level variables a named, unexported local function assigns a resource it
+    acquires (``browser = await puppeteer.launch()``), with that function and the kind."""
+    for call in model.calls_named(*KINDS):
+        if call.is_new or call.function is None or call.name != "launch":
+            continue
+        kind = _kind_of(model, call, False)
+        if kind is None:
+            continue
+        position = outer(call.node)
+        parent = position.parent
+        if parent is not None and parent.type == "await_expression":
+            position = outer(parent)
+            parent = position.parent
+        if parent is None or parent.type != "assignment_expression":
+            continue
+        target = unwrap(parent.child_by_field_name("left"))
+        binding = model.binding_of(target) if target is not None else None
+        helper = call.function
+        if (
+            binding is None
+            or not binding.scope.is_module
+            or helper.binding is None
+            or helper.exported
+            or helper.binding.exported
+            or not helper.binding.scope.is_module
+        ):
+            continue
+        yield binding, helper, kind
 
 
 def _imported_acquisitions(model: SemanticModel) -> list[Acquisition]:
@@ -510,6 +568,10 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
     if holder is None:
         return None
     refs = uses(model, acquisition)
+    binding = acquisition.binding
+    if binding is not None and binding.scope.is_module:
+        # a module-level variable a helper fills: only the holder's own uses say what it does
+        refs = [(ref, use) for ref, use in refs if _own(model, ref, holder)]
     disposals = [ref for ref, use in refs if use in (Use.RELEASE, Use.HANDOFF)]
     if not disposals:
         if acquisition.kind.lent and not pool_evidence(model, acquisition):

@@ -988,3 +988,35 @@ module.exports.Link = Link;
 module.exports.LinkAfterClose = LinkAfterClose;
 module.exports.TcpClient = TcpClient;
 module.exports.Starttls = Starttls;
+
+// A helper launches the browser into a module-level variable; the exported function closes
+// it only after steps that can throw. Each failed call leaves a browser behind, and the next
+// call replaces the variable.
+let sharedBrowser;
+let sharedPage;
+async function launchShared() {
+  sharedBrowser = await puppeteer.launch();
+  sharedPage = await sharedBrowser.newPage();
+}
+async function uploadAll(videos) {
+  // ruleid: NLL602 -- when the login page fails to load, `sharedBrowser.close()` never runs
+  await launchShared();
+  await sharedPage.goto('https://example.com/login');
+  for (const video of videos) await uploadOne(video);
+  await sharedBrowser.close();
+}
+async function uploadAllSafely(videos) {
+  // ok: NLL602 -- closed in finally
+  await launchShared();
+  try {
+    await sharedPage.goto('https://example.com/login');
+    for (const video of videos) await uploadOne(video);
+  } finally {
+    await sharedBrowser.close();
+  }
+}
+async function uploadOne(video) {
+  await sharedPage.type('#title', video.title);
+}
+module.exports.uploadAll = uploadAll;
+module.exports.uploadAllSafely = uploadAllSafely;
