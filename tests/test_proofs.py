@@ -145,6 +145,11 @@ CHECKS: dict[str, list[Check]] = {
         ("fixed.growth", "<=", 2),
         ("capped.growth", "<=", 5),
         ("capped.growth_second_half", "<=", 2),
+        # set(key, undefined) as cleanup keeps every key (2000 x ~4 KiB keys, ~8.7 MiB)
+        ("tombstone.flagged.growth", ">=", 4),
+        ("tombstone.flagged.keys", ">=", 2000),
+        ("tombstone.fixed.growth", "<=", 2),
+        ("tombstone.fixed.keys", "==", 0),
         # a Map of Sets: members added per connection and never removed (2000 x ~16 KiB)
         ("nested.flagged.growth", ">=", 16),
         ("nested.flagged.members", ">=", 2000),

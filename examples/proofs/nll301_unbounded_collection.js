@@ -75,6 +75,21 @@ function connect(i, leave) {
   if (leave) byToken.get(token).delete(connection); // on 'disconnect'
 }
 
+// TOMBSTONE: the per-entry cleanup sets the value to undefined instead of deleting the key
+// (async-cache-dedupe's dedupes map). A Map entry holding undefined is still an entry: the
+// map keeps every key ever used (here, long serialized arguments). Deleting keeps it empty.
+const dedupes = new Map();
+function dedupe(i, remove) {
+  const key = JSON.stringify({ query: 'select', args: [i, Math.random()], pad: 'x'.repeat(4096) });
+  dedupes.set(key, { promise: Promise.resolve(i) });
+  if (remove) dedupes.delete(key); // when the query settles
+  else dedupes.set(key, undefined);
+}
+async function measureTombstones(remove) {
+  const r = await measure((i) => dedupe(i, remove));
+  return { ...r, keys: dedupes.size };
+}
+
 async function measureNested(work) {
   const r = await measure(work);
   return { ...r, members: [...byToken.values()].reduce((n, set) => n + set.size, 0) };
@@ -118,6 +133,8 @@ const phases = {
   flagged: () => measure(handleFlagged),
   fixed: () => measure(handleFixed),
   fixed_capped: () => measure(handleCapped),
+  tombstone_flagged: () => measureTombstones(false),
+  tombstone_fixed: () => measureTombstones(true),
   nested_flagged: () => measureNested((i) => connect(i, false)),
   nested_fixed: () => measureNested((i) => connect(i, true)),
   finish_only: () => abandonedRequests('finish'),
@@ -142,6 +159,8 @@ main({
     line('flagged: map.set(uniqueKey, v)', r.flagged),
     line('fixed:   delete in finally', r.fixed),
     line(`fixed:   size cap ${CAP}`, r.fixed_capped),
+    line('flagged: map.set(key, undefined)', r.tombstone_flagged) + `, keys ${r.tombstone_flagged.keys}`,
+    line('fixed:   map.delete(key)', r.tombstone_fixed) + `, keys ${r.tombstone_fixed.keys}`,
     line('flagged: byToken.get(t).add(conn)', r.nested_flagged) + `, members ${r.nested_flagged.members}`,
     line('fixed:   + .delete(conn) on end', r.nested_fixed) + `, members ${r.nested_fixed.members}`,
     `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
@@ -150,5 +169,6 @@ main({
   extra: (r) => ({
     capped: r.fixed_capped,
     nested: { flagged: r.nested_flagged, fixed: r.nested_fixed },
+    tombstone: { flagged: r.tombstone_flagged, fixed: r.tombstone_fixed },
     coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

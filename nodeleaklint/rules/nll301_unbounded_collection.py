@@ -22,6 +22,11 @@ entries with a lifetime live in a collection that outlives them, and skipping an
 entry does not remove it. The class's name is not evidence: a `…Manager` or `…Service`
 filled from configuration stays as small as its configuration.
 
+A cleanup that only empties an entry is not a delete: `m.set(key, undefined)` (or `null`)
+when the work ends keeps the key, and a `Map` keyed per call keeps one entry per key ever
+used. With no delete anywhere (a `clear()` of everything may exist), such a collection is
+reported with that cleanup named, as for a delete that misses its entries.
+
 Collections kept in a collection count too: a module-level `Map` or object whose values
 are collections (the sockets of each token, the listeners of each topic) grows by members
 added per call to an inner collection (`byToken.get(token).add(socket)`, a local holding
@@ -290,6 +295,8 @@ class Uses:
     escapes: str | None = None
     reads: list[Node] = field(default_factory=list)  # ``c[k]`` / ``c.get(k)`` reads
     shrinks: list[Node] = field(default_factory=list)  # ``c.delete(k)``, ``delete c[k]`` …
+    # ``c.set(k, undefined)``: an entry emptied, its key kept (a Map still has it)
+    tombstones: list[Node] = field(default_factory=list)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -337,6 +344,12 @@ def _grown_collections(
                 or _instance_evidence(model, candidate, reached.growth, uses)
             ):
                 yield candidate, _finding(ctx, candidate, reached.growth, uses, eviction=why)
+            continue
+        tombstoned = _tombstoned(model, uses, growth)
+        if tombstoned is not None:
+            # the code's own cleanup says the collection outlives its entries
+            adding, why = tombstoned
+            yield candidate, _finding(ctx, candidate, adding, uses, eviction=why, keeps_keys=True)
             continue
         teardown_only = _shrinks_only_in_teardown(model, candidate, uses)
         if uses.bounded and (teardown_only is None or not any(g.unbounded for g in growth)):
@@ -527,6 +540,47 @@ def _paired_deletes(
     return _Unreached(unreached, keyed_by_own_cleanup=True), (
         f"{owners[0].display()} deletes the entries it adds when {registered} fires, but "
         "nothing deletes the entries added here"
+    )
+
+
+def _tombstoned(
+    model: SemanticModel, uses: Uses, growth: list[Growth]
+) -> tuple[list[Growth], str] | None:
+    """The per-entry cleanup is ``m.set(key, undefined)`` (SPEC §1 *Cleanup is verified*): it
+    empties the entry and keeps its key, so a Map keyed per call keeps one entry per key
+    ever used. Only when nothing deletes an entry (a ``clear()`` of everything may exist)
+    and the keys may differ per call (not from a bounded set). Returns the growth sites that
+    add entries (not the tombstones) and why, for the message."""
+    if not uses.tombstones or uses.sized or any(_is_delete(s) for s in uses.shrinks):
+        return None
+    tombstones = {id(node) for node in uses.tombstones}
+    adding = [
+        g
+        for g in growth
+        if id(g.site) not in tombstones and (g.key_origin is None or not g.key_origin.bounded)
+    ]
+    if not adding:
+        return None
+    keys = {text(unwrap(g.key)) for g in adding}
+    for tombstone in uses.tombstones:
+        args = call_arguments(tombstone)
+        if text(unwrap(args[0])) not in keys:
+            continue
+        function = model.enclosing_function(tombstone)
+        where = function.display() if function is not None else "the code"
+        return adding, (
+            f"its per-entry cleanup, `{short(text(tombstone), 48)}` in {where}, only sets the "
+            "value to nothing and keeps the key (a Map entry holding `undefined` is still an "
+            "entry)"
+        )
+    return None
+
+
+def _is_nothing(node: Node | None) -> bool:
+    """``undefined``, ``null`` or ``void 0``."""
+    value = unwrap(node)
+    return value is not None and (
+        value.type in ("undefined", "null") or text(value) in ("undefined", "void 0")
     )
 
 
@@ -1129,6 +1183,8 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             uses.reads.append(parent)
         elif prop in GROWTH_METHODS[candidate.kind] and call.args:
             subject = call.args[0]
+            if prop == "set" and len(call.args) > 1 and _is_nothing(call.args[1]):
+                uses.tombstones.append(parent)
             if prop in ("set", "add") and (
                 is_constant(model, subject) or same_each_run(model, subject)
             ):
@@ -1338,7 +1394,10 @@ def _finding(
     teardown_only: str | None = None,
     eviction: str | None = None,
     sibling: str | None = None,
+    keeps_keys: bool = False,
 ) -> Finding:
+    """``keeps_keys``: the ``eviction`` is a cleanup that removes nothing (a tombstone), so
+    it is no release we cannot rule out."""
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
     singleton = ctx.model.created_once_elsewhere(_class_name(candidate))
@@ -1352,7 +1411,9 @@ def _finding(
         retained=certainty(any(g.adds_entry for g in growth)),
         # Some eviction, a sibling collection's release, or a collection that other code may
         # empty (exported, or escaping to calls we cannot see) are releases we cannot rule out.
-        unreleased=certainty(not (eviction or sibling or candidate.exported or uses.escapes)),
+        unreleased=certainty(
+            not ((eviction and not keeps_keys) or sibling or candidate.exported or uses.escapes)
+        ),
     )
     confidence = confidence_of(evidence)
     origin = first.origin
@@ -1438,6 +1499,8 @@ def _summary(
 ) -> str:
     """Why the entries stay, in a few words (the note says it in full)."""
     if eviction:
+        if uses.tombstones and not any(_is_delete(s) for s in uses.shrinks):
+            return "its cleanup keeps the keys"
         return "its deletes miss some of them"
     if teardown_only:
         return f"only {teardown_only} clears them"

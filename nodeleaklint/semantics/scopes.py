@@ -184,8 +184,11 @@ class CallSite:
         return text(self.callee)
 
     def display(self, limit: int = 60) -> str:
-        """A short rendering of the call for messages: ``bus.on('tick', …)``."""
+        """A short rendering of the call for messages: ``bus.on('tick', …)`` (a callee that
+        spans lines, ``promise\n  .then``, on one line)."""
         head = self.callee_text
+        if "\n" in head:
+            head = "".join(head.split())
         if not self.args:
             rendered = f"{head}()"
         else:

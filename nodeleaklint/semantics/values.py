@@ -569,6 +569,10 @@ class KeyOrigin:
     def is_new(self) -> bool:
         return self.kind is KeyKind.NEW
 
+    @property
+    def bounded(self) -> bool:
+        return self.kind is KeyKind.BOUNDED
+
 
 _UNKNOWN = KeyOrigin(KeyKind.UNKNOWN, "")  # nothing worth saying
 _CONSTANT = KeyOrigin(KeyKind.BOUNDED, "a constant")

@@ -817,3 +817,44 @@ wss.on('connection', (socket) => {
     }
   });
 });
+
+// A tombstone is not a delete: the cleanup sets the entry to undefined and keeps the key.
+class Deduper {
+  constructor(fetcher) {
+    this.inflight = new Map();
+    this.fetcher = fetcher;
+  }
+  run(args) {
+    const key = JSON.stringify(args);
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.fetcher(args);
+      // ruleid: NLL301 -- medium: the cleanup below keeps every key ever fetched
+      this.inflight.set(key, pending);
+      pending.finally(() => this.inflight.set(key, undefined));
+    }
+    return pending;
+  }
+  clear() {
+    this.inflight.clear();
+  }
+}
+class DeleteDeduper {
+  constructor(fetcher) {
+    this.inflight = new Map();
+    this.fetcher = fetcher;
+  }
+  run(args) {
+    const key = JSON.stringify(args);
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.fetcher(args);
+      // ok: NLL301 -- deleted when it settles
+      this.inflight.set(key, pending);
+      pending.finally(() => this.inflight.delete(key));
+    }
+    return pending;
+  }
+}
+module.exports.Deduper = Deduper;
+module.exports.DeleteDeduper = DeleteDeduper;
