@@ -10,6 +10,7 @@ import pytest
 from annotations import parse_annotations, render_snapshot, run_annotated
 
 from nodeleaklint import docgen
+from nodeleaklint.parsing import SHEBANG_PROBE, dialect_for_source, parse
 from nodeleaklint.rules import ALL_RULES
 from nodeleaklint.rules.base import DOC_HEADINGS, Rule, code_blocks
 from nodeleaklint.rules.headlines import fit, fit_choice
@@ -40,6 +41,19 @@ def test_rule_module_id_and_name_agree(rule: Rule) -> None:
     module = rule.check.__module__.rsplit(".", 1)[-1]
     assert module == f"{rule.id.lower()}_{rule.name.replace('-', '_')}"
     assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+@pytest.mark.parametrize(
+    ("rule", "path"), CASE_FILES, ids=[f"{r.id}-{p.name}" for r, p in CASE_FILES]
+)
+def test_case_file_parses(rule: Rule, path: Path) -> None:
+    """A case file is valid code: a syntax error would leave the rest of the file to the
+    parser's error recovery, and the cases after it would test that instead."""
+    data = path.read_bytes()
+    dialect = dialect_for_source(path, data[:SHEBANG_PROBE])
+    assert dialect is not None
+    root = parse(data, dialect).root_node
+    assert not root.has_error, f"{path.relative_to(ROOT)} does not parse ({rule.id})"
 
 
 @pytest.mark.parametrize(

@@ -253,6 +253,7 @@ from nodeleaklint.semantics.vocabulary import (
     PROGRESS_EVENTS,
     RECURRING_LIFECYCLE_EVENTS,
     REMOVE_LISTENER_METHODS,
+    SELF_LISTENING_METHODS,
     SOCKET_MODULES,
     TERMINATION_SIGNALS,
     TIMER_FUNCTIONS,
@@ -291,6 +292,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if finding is not None:
             yield finding
     yield from _implicit_listeners(ctx)
+    yield from _self_listening_calls(ctx)
     yield from _through_registrars(ctx)
 
 
@@ -581,6 +583,96 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
                     ),
                 ],
             )
+
+
+def _self_listening_calls(ctx: RuleContext) -> Iterator[Finding]:
+    """``form.parse(req, cb)`` per request on one formidable form (``SELF_LISTENING_METHODS``):
+    the library adds its listeners to the form on every call and never removes them, so a
+    form made once — at module level, or in a factory whose returned handler runs per
+    request — keeps every call's callbacks and what they hold (the request)."""
+    model = ctx.model
+    methods = {m for table in SELF_LISTENING_METHODS.values() for m in table}
+    for call in model.calls_named(*sorted(methods)):
+        function = call.function
+        target = unwrap(call.obj)
+        if call.is_new or function is None or target is None or target.type != "identifier":
+            continue
+        if function.repetition is not Repetition.REPEATING or not _given_work(call):
+            continue
+        binding = model.binding_of(target)
+        events = _library_events(model, binding, call.name) if binding is not None else None
+        if binding is None or events is None or not _shared_by_runs(binding, function):
+            continue
+        shown = f"`{short(call.display(40), 48)}`"
+        quoted = [f"`'{e}'`" for e in events]
+        named = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+        made = (
+            "at module level"
+            if binding.scope.is_module
+            else f"once in {binding.scope.function.display()}"
+            if binding.scope.function is not None
+            else "outside this function"
+        )
+        yield ctx.finding(
+            call.node,
+            fit(
+                f"{shown} adds {len(events)} listeners to the shared `{binding.name}` on every "
+                f"call, one more set {per_word(function)}",
+                f"{shown} adds listeners to `{binding.name}` on every call, one more set "
+                f"{per_word(function)}",
+                f"This call adds listeners to a shared object, one more set {per_word(function)}",
+            ),
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(binding.node, f"`{binding.name}` is made here")],
+            notes=[
+                sentence(
+                    f"`{call.name}` adds {named} listeners to `{binding.name}` itself each time "
+                    "it is called, and nothing removes them"
+                ),
+                sentence(
+                    f"`{binding.name}` is made {made} and shared by every run of "
+                    f"{function.describe()}, so it keeps each run's callbacks and what they "
+                    "hold; make one per call instead"
+                ),
+            ],
+        )
+
+
+def _given_work(call: CallSite) -> bool:
+    """The call is given a callback, or its promise is awaited (a library that adds its
+    listeners only for one of the two forms adds them for that one)."""
+    last = unwrap(call.args[-1]) if call.args else None
+    if last is not None and is_function(last):
+        return True
+    parent = call.node.parent
+    return parent is not None and parent.type == "await_expression"
+
+
+def _library_events(model: SemanticModel, binding: Binding, method: str) -> tuple[str, ...] | None:
+    """The events ``method`` adds to the object ``binding`` holds, when a library of
+    ``SELF_LISTENING_METHODS`` made it (``new formidable.IncomingForm()``, ``formidable()``)."""
+    if binding.is_reassigned:
+        return None
+    init = unwrap(binding.init)
+    if init is None or init.type not in ("new_expression", "call_expression"):
+        return None
+    callee = init.child_by_field_name(
+        "constructor" if init.type == "new_expression" else "function"
+    )
+    origin = origin_of(model, callee)
+    if origin is None:
+        return None
+    table = SELF_LISTENING_METHODS.get(origin.module)
+    return table.get(method) if table is not None else None
+
+
+def _shared_by_runs(binding: Binding, function: FunctionInfo) -> bool:
+    """``binding`` is made outside ``function`` and lives on between its runs: at module
+    level, or in a function around it (a factory whose returned handler runs per request)."""
+    if binding.scope.is_module:
+        return True
+    owner = binding.scope.function
+    return owner is not None and owner is not function and _within(function, owner)
 
 
 def _is_keep_alive(target: Node, holder: Holder) -> bool:

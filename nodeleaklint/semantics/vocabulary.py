@@ -49,6 +49,13 @@ EXIT_HANDLER_REGISTRARS: dict[str, frozenset[str]] = {
     "signal-exit": frozenset({"", "default", "onExit"}),
     "exit-hook": frozenset({"default", "asyncExitHook"}),
 }
+# Library objects whose method adds listeners to the object itself on every call (module ->
+# method -> the events): formidable's ``form.parse(req, cb)`` does ``this.on('field' |
+# 'file' | 'error' | 'end', …)`` each time (1.x with a callback, 3.x always), so one form
+# shared by every request keeps each request's callbacks (and the request they answer).
+SELF_LISTENING_METHODS: dict[str, dict[str, tuple[str, ...]]] = {
+    "formidable": {"parse": ("field", "file", "error", "end")},
+}
 # EventEmitter methods that append the listener even when the same function is already
 # there (no de-duplication; an EventTarget's ``addEventListener`` keeps one copy).
 APPENDING_LISTEN_METHODS = frozenset({"on", "addListener", "prependListener"})

@@ -1640,3 +1640,29 @@ Receiver.prototype.watch = function () {
   this.onReady(this.report);
 };
 module.exports.Receiver = Receiver;
+
+// A library that listens on its own object: formidable's `form.parse(req, cb)` adds
+// 'field', 'file', 'error' and 'end' listeners to the form on every call.
+const formidable = require('formidable');
+function formParser(opts) {
+  const form = new formidable.IncomingForm(opts);
+  return (req, res, next) => {
+    // ruleid: NLL101 -- one form for every request: four more listeners per request
+    form.parse(req, (err, fields, files) => {
+      Object.assign(req, { fields, files });
+      next(err);
+    });
+  };
+}
+function freshFormParser(opts) {
+  return (req, res, next) => {
+    const form = new formidable.IncomingForm(opts);
+    // ok: NLL101 -- a form per request takes its listeners with it
+    form.parse(req, (err, fields) => {
+      req.fields = fields;
+      next(err);
+    });
+  };
+}
+module.exports.formParser = formParser;
+module.exports.freshFormParser = freshFormParser;

@@ -780,6 +780,9 @@ export class Handler {
       sub.removeListener('message', listener);
       callback(null, state);
     });
+  }
+}
+
 // A test that only asks whether the target is there (an optional `{ signal }`) is no latch:
 // the region runs on every call that passes one. A test the region answers itself still is.
 export async function mapWithSignal<T>(
@@ -987,3 +990,19 @@ export class PushClient extends EventEmitter {
   };
 }
 declare function openSocket(): EventEmitter;
+
+// A library that listens on its own object: formidable 3's `parse` adds its listeners to
+// the form on every call, awaited or with a callback.
+import formidable from 'formidable';
+const uploadForm = formidable({ maxFileSize: 10_000_000 });
+app.post('/avatar', async (req: Request, res: Response) => {
+  // ruleid: NLL101 -- one form for every request: four more listeners per request
+  const [fields] = await uploadForm.parse(req);
+  res.json(fields);
+});
+app.post('/avatar-ok', async (req: Request, res: Response) => {
+  const form = formidable({ maxFileSize: 10_000_000 });
+  // ok: NLL101 -- a form per request
+  const [fields] = await form.parse(req);
+  res.json(fields);
+});
