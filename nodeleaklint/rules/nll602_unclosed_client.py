@@ -41,6 +41,11 @@ browser.close()`): its paths are judged as for a local, so a close that follows 
 outside `try`/`finally` is reported (medium). When that await throws, the browser stays open,
 and the next call of the helper replaces the variable.
 
+A WebAssembly tokenizer (`encoding_for_model()` / `get_encoding()` from `tiktoken` or
+`@dqbd/tiktoken`) is a resource too: its tables live in WebAssembly memory, which garbage
+collection does not give back, and only `free()` releases them. One made per request and
+never freed is reported like a page never closed.
+
 This rule owns file handles as well: a descriptor from `fs.openSync()` / `fs.open()` that
 is discarded or never passed to `fs.closeSync()` / `fs.close()`, and a `FileHandle` from
 `fs.promises.open()` that is never `close()`d, in code that repeats.
@@ -1007,7 +1012,12 @@ def _failure_only_message(
 def _release_hint(kind: ResourceKind, name: str) -> str:
     if kind.fd:
         return f"no `fs.closeSync({name})`"
-    method = "release" if "release" in kind.releases else "close"
+    if "release" in kind.releases:
+        method = "release"
+    elif "close" in kind.releases or not kind.releases:
+        method = "close"
+    else:
+        method = sorted(kind.releases)[0]  # ``free`` for a WebAssembly tokenizer
     return f"no `{name}.{method}()`"
 
 

@@ -447,6 +447,9 @@ TEST_DOUBLE_METHODS = frozenset(
 
 # -- resources: what acquires, and what gives back (semantics/resources.py) -----------------
 # Browser automation modules whose ``launch()`` starts a browser process.
+# WebAssembly tokenizers whose encoders must be ``free()``d, and the functions that make one.
+WASM_TOKENIZER_MODULES = frozenset({"tiktoken", "@dqbd/tiktoken"})
+WASM_TOKENIZER_FACTORIES = frozenset({"encoding_for_model", "get_encoding"})
 BROWSER_MODULES = frozenset(
     {
         "puppeteer",

@@ -1020,3 +1020,25 @@ async function uploadOne(video) {
 }
 module.exports.uploadAll = uploadAll;
 module.exports.uploadAllSafely = uploadAllSafely;
+
+// A WebAssembly tokenizer per request: only free() gives its memory back.
+const tiktoken = require('tiktoken');
+app.post('/tokenize', (req, res) => {
+  // ruleid: NLL602 -- never freed: its WebAssembly memory stays
+  const tokenizer = tiktoken.encoding_for_model(req.query.model);
+  res.json({ tokens: tokenizer.encode(req.body.text).length });
+});
+app.post('/tokenize-ok', (req, res) => {
+  // ok: NLL602 -- freed in finally
+  const tokenizer = tiktoken.encoding_for_model(req.query.model);
+  try {
+    res.json({ tokens: tokenizer.encode(req.body.text).length });
+  } finally {
+    tokenizer.free();
+  }
+});
+// ok: NLL602 -- one encoder for the process
+const sharedTokenizer = tiktoken.get_encoding('cl100k_base');
+app.post('/tokenize-shared', (req, res) => {
+  res.json({ tokens: sharedTokenizer.encode(req.body.text).length });
+});
