@@ -170,7 +170,8 @@ def _read(path: Path | str, display: str, limit: int) -> bytes | Notification:
 
 def _without_inert(facts: ProjectFacts, task: _Task) -> ProjectFacts:
     """``facts`` without the parts that cannot change the check of ``task``'s file, to tell
-    whether the file needs checking again with them (SPEC §1 "In view").
+    whether the file needs checking again with them (SPEC §1 "In view"; the project view
+    leaves out the ``params`` its summary says are never read, ``ProjectView._arguments``).
 
     ``returns`` (an imported function as called, ``getEmitter`` or ``registry.getEmitter``,
     -> the process-lived value it returns) is read in one place only,

@@ -273,7 +273,9 @@ class ProjectView:
                 facts.places[name] = deciding
         for name, fact in summary.exports.items():
             given = self._arguments((path, name)) if fact.function else ()
-            if any(given):
+            # Only what reaches a parameter the file reads callers' arguments for: the rest
+            # would change nothing in its check but ask for it again (``open_params``).
+            if any(i < len(given) and given[i] is not None for i in fact.open_params):
                 facts.params[name] = given
         for name in summary.exports:
             place = self.listened.get((path, name))
