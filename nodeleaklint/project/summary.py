@@ -398,8 +398,9 @@ def _argument_lifetimes(model: SemanticModel, call: Node) -> tuple[tuple[str, st
     from nodeleaklint.semantics.lifetimes import lifetime_of
     from nodeleaklint.semantics.syntax import call_arguments
 
+    site = model.facts.call_by_node.get(call.id)  # its arguments, listed once for every rule
     found: list[tuple[str, str] | None] = []
-    for argument in call_arguments(call):
+    for argument in site.args if site is not None else call_arguments(call):
         if argument.type == "spread_element":
             break
         holder = lifetime_of(model, argument)
