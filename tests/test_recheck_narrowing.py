@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 
 from nodeleaklint import runner
+from nodeleaklint.config import ConfigResolver
 from nodeleaklint.engine import check_and_summarize
 from nodeleaklint.parsing import dialect_for_source, parse
 from nodeleaklint.project.summary import FileSummary, summarize
 from nodeleaklint.project.view import ProjectView
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import SourceFile
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -100,3 +102,24 @@ def test_a_file_calling_what_returns_a_shared_value_is_checked_again(
     found = runner.run([str(PROJECTS / "returns")]).findings
     assert [f.span.line for f in found if f.rule == "NLL101"] == [12]
     assert checked.count("listener.js") == 2
+
+
+def test_facts_named_by_a_callee_are_kept_only_when_the_file_holds_the_name(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "app.js"
+    source.write_text("const db = require('./db');\nconst c = new db.Db(url);\n", "utf-8")
+    config = ConfigResolver(None).for_folder(tmp_path)
+    task = runner._Task(str(source), "app.js", config, (), False)
+    handed = ("new", "a `MongoClient`", ("close",), False, "db.js")
+    registrar = (0, "tick", "the process", 3, "bus.js", (), False)
+    facts = ProjectFacts(
+        resources={"db.Db": handed, "db.Other": handed},
+        registrars={"db.subscribe": registrar},
+        returns={"db.get": "a shared emitter", "db.\ufffd": "a shared emitter"},
+    )
+    kept = runner._without_inert(facts, task)
+    assert list(kept.resources) == ["db.Db"] and kept.registrars == {}
+    assert list(kept.returns) == ["db.\ufffd"]  # it may stand for bytes that are no UTF-8
+    source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    assert runner._without_inert(facts, task) == facts  # a BOM is blanked before parsing
