@@ -65,18 +65,26 @@ def test_summaries_name_the_parameters_read_from_callers_elsewhere() -> None:
     assert FileSummary.from_data(summary.to_data()) == summary
 
 
-def test_the_view_hands_on_only_arguments_that_reach_a_read_parameter(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("watched", "handed"), [(True, {"watch", "route", "handle"}), (False, set())]
+)
+def test_the_view_hands_on_arguments_only_when_one_reaches_a_read_parameter(
+    tmp_path: Path, watched: bool, handed: set[str]
+) -> None:
+    # All or nothing: the model gives a function exported under several names the
+    # arguments of the first name it finds, so a name left out could change its choice.
     callee, caller = str(tmp_path / "w.js"), str(tmp_path / "app.js")
     calls = """
 const w = require('./w');
 const settings = { log: console.log };
-w.watch(settings, settings);
 w.route(settings, settings);
 w.handle(settings);
 """
+    if watched:
+        calls += "w.watch(settings, settings);\n"
     summaries = {callee: summary_of(callee, WATCHERS), caller: summary_of(caller, calls)}
     view = ProjectView(summaries, {callee: "w.js", caller: "app.js"})
-    assert set(view.facts_for(callee).params) == {"watch"}
+    assert set(view.facts_for(callee).params) == handed
 
 
 # Only the bytes are read: a mention in a comment is taken as a call (a second check).
@@ -123,3 +131,17 @@ def test_facts_named_by_a_callee_are_kept_only_when_the_file_holds_the_name(
     assert list(kept.returns) == ["db.\ufffd"]  # it may stand for bytes that are no UTF-8
     source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
     assert runner._without_inert(facts, task) == facts  # a BOM is blanked before parsing
+
+
+def test_a_function_exported_under_two_names_keeps_the_arguments_of_both(
+    tmp_path: Path,
+) -> None:
+    # ``a`` is given nothing the file reads (its second argument has no parameter), ``b``
+    # is: the model takes ``a``'s arguments for ``f`` (the first name), so both stay.
+    callee, caller = str(tmp_path / "f.js"), str(tmp_path / "app.js")
+    code = "function f(x) { x.on('tick', () => f); }\nmodule.exports = { a: f, b: f };\n"
+    calls = "const m = require('./f');\nconst s = {};\nm.a(unknown(), s);\nm.b(s);\n"
+    summaries = {callee: summary_of(callee, code), caller: summary_of(caller, calls)}
+    view = ProjectView(summaries, {callee: "f.js", caller: "app.js"})
+    params = view.facts_for(callee).params
+    assert set(params) == {"a", "b"} and params["a"][0] is None

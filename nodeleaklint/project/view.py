@@ -271,12 +271,20 @@ class ProjectView:
             deciding = self._deciding_caller(target, value)
             if deciding is not None:
                 facts.places[name] = deciding
+        read = False  # whether an argument reaches a parameter the file may ask about
         for name, fact in summary.exports.items():
             given = self._arguments((path, name)) if fact.function else ()
-            # Only what reaches a parameter the file reads callers' arguments for: the rest
-            # would change nothing in its check but ask for it again (``open_params``).
-            if any(i < len(given) and given[i] is not None for i in fact.open_params):
+            if any(given):
                 facts.params[name] = given
+                read = read or any(
+                    i < len(given) and given[i] is not None for i in fact.open_params
+                )
+        if not read:
+            # None reaches a parameter whose lifetime the file may take from its callers
+            # (``open_params``): it reads them all as absent, so they are left out and ask
+            # for no second check. Otherwise all stay: the model gives a function exported
+            # under several names the first name's arguments, so one left out would not do.
+            facts.params.clear()
         for name in summary.exports:
             place = self.listened.get((path, name))
             if place is not None:
