@@ -179,7 +179,7 @@ _BY_CALLEE = ("returns", "resources", "registrars")
 def _without_inert(facts: ProjectFacts, task: _Task) -> ProjectFacts:
     """``facts`` without the parts that cannot change the check of ``task``'s file, to tell
     whether the file needs checking again with them (SPEC §1 "In view"; the project view
-    leaves out the ``params`` its summary says are never read, ``ProjectView._arguments``).
+    leaves out the ``params`` its summary says are never read, ``ProjectView.facts_for``).
 
     A fact keyed by a callee's text (``_BY_CALLEE``) whose name is no callee's text changes
     nothing, and a callee's text is a slice of the bytes parsed: a name whose UTF-8 bytes

@@ -320,8 +320,9 @@ def _open_params(model: SemanticModel, exports: list[Export]) -> dict[str, tuple
     function with no complete set of call sites here (``call_sites_of`` is None), not run
     per event (``is_per_event_function``), that is not a per-request parameter
     (``is_request_param``). None of these reads how often anything runs, so they hold
-    whatever else the project view learns. The runner checks a file again for ``params``
-    only when one of them names such a position (``runner._without_inert``)."""
+    whatever else the project view learns. The view hands a file its ``params`` only when
+    one of them names such a position (``ProjectView.facts_for``): else none would change
+    its check, and it is not checked again for them."""
     from nodeleaklint.semantics.lifetimes import is_per_event_function, is_request_param
 
     found: dict[str, set[int]] = {}
