@@ -271,20 +271,7 @@ class ProjectView:
             deciding = self._deciding_caller(target, value)
             if deciding is not None:
                 facts.places[name] = deciding
-        read = False  # whether an argument reaches a parameter the file may ask about
-        for name, fact in summary.exports.items():
-            given = self._arguments((path, name)) if fact.function else ()
-            if any(given):
-                facts.params[name] = given
-                read = read or any(
-                    i < len(given) and given[i] is not None for i in fact.open_params
-                )
-        if not read:
-            # None reaches a parameter whose lifetime the file may take from its callers
-            # (``open_params``): it reads them all as absent, so they are left out and ask
-            # for no second check. Otherwise all stay: the model gives a function exported
-            # under several names the first name's arguments, so one left out would not do.
-            facts.params.clear()
+        facts.params.update(self._params(path, summary))
         for name in summary.exports:
             place = self.listened.get((path, name))
             if place is not None:
@@ -310,6 +297,26 @@ class ProjectView:
                     facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
                     break
         return facts
+
+    def _params(
+        self, path: str, summary: FileSummary
+    ) -> dict[str, tuple[tuple[str, str] | None, ...]]:
+        """Per exported function of ``path``, what its callers in view pass (``_arguments``),
+        when some argument reaches a parameter whose lifetime the file may take from its
+        callers (``ExportFact.open_params``). Else nothing: the file would read them all as
+        absent, and they would only ask for a second check. All or nothing: the model gives
+        a function exported under several names the first name's arguments, so leaving out
+        one name could change what another function reads."""
+        found: dict[str, tuple[tuple[str, str] | None, ...]] = {}
+        read = False
+        for name, fact in summary.exports.items():
+            given = self._arguments((path, name)) if fact.function else ()
+            if any(given):
+                found[name] = given
+                read = read or any(
+                    i < len(given) and given[i] is not None for i in fact.open_params
+                )
+        return found if read else {}
 
     def _arguments(self, target: Target) -> tuple[tuple[str, str] | None, ...]:
         """Per parameter of an exported function, the longest-lived argument its callers in
