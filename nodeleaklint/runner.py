@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from nodeleaklint.cache import (
     ResultCache,
@@ -51,6 +51,7 @@ from nodeleaklint.records import record
 from nodeleaklint.rules import RULES_BY_ID, expand_selectors, select_rules
 from nodeleaklint.rules.base import Rule
 from nodeleaklint.sniff import not_source
+from nodeleaklint.source import BOM
 from nodeleaklint.test_code import is_test_file
 
 if TYPE_CHECKING:
@@ -165,6 +166,39 @@ def _read(path: Path | str, display: str, limit: int) -> bytes | Notification:
             display,
             Severity.ERROR,
         )
+
+
+# Facts keyed by an imported function or class as a callee names it (``getEmitter``,
+# ``registry.getEmitter``), each read in one place only, by the text of a callee:
+# ``returns`` in ``lifetimes._returned`` (``returned_elsewhere.get(text(callee))``),
+# ``resources`` in ``resources._imported_acquisitions`` (``_names_import``: the callee's
+# text equals the name), ``registrars`` in NLL101 (``imported.get(text(callee))``).
+_BY_CALLEE = ("returns", "resources", "registrars")
+
+
+def _without_inert(facts: ProjectFacts, task: _Task) -> ProjectFacts:
+    """``facts`` without the parts that cannot change the check of ``task``'s file, to tell
+    whether the file needs checking again with them (SPEC §1 "In view"; the project view
+    leaves out the ``params`` its summary says are never read, ``ProjectView.facts_for``).
+
+    A fact keyed by a callee's text (``_BY_CALLEE``) whose name is no callee's text changes
+    nothing, and a callee's text is a slice of the bytes parsed: a name whose UTF-8 bytes
+    the file does not hold is never asked for (a name with U+FFFD may stand for invalid
+    bytes, and a file starting with a BOM is parsed with the BOM blanked: those are kept).
+    Most such facts name every export of a namespace import (``credentials.get``,
+    ``credentials.dirty`` …) of which the file calls one or none."""
+    if not any(getattr(facts, part) for part in _BY_CALLEE):
+        return facts
+    data = _read(task.path, task.display, task.config.max_file_size)
+    if isinstance(data, Notification) or data.startswith(BOM):
+        return facts
+    kept: dict[str, Any] = {}
+    for part in _BY_CALLEE:
+        found: dict[str, Any] = getattr(facts, part)
+        kept[part] = {
+            name: fact for name, fact in found.items() if "\ufffd" in name or name.encode() in data
+        }
+    return dataclasses.replace(facts, **kept)
 
 
 def _too_large(display: str, size: int, limit: int) -> Notification:
@@ -699,10 +733,13 @@ class _Run:
         for index, path in where.items():
             facts = learned.get(path)
             alone = answered[index].result
+            if facts and self.fixes is None:  # a fix's new text is checked with these facts
+                facts = _without_inert(facts, tasks[index])
             if not facts or (
                 facts.only_lowers() and isinstance(alone, FileReport) and not alone.findings
             ):
                 continue  # "runs once" cannot add a finding to a file that has none
+            facts = learned[path]  # checked with all it learned, as the cache keys say
             again.append(dataclasses.replace(tasks[index], summarize=False, project=facts))
             positions.append(index)
         rechecked = self._check(again, lambda _cached: None)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 14
+SUMMARY_FORMAT = 15
 
 
 @dataclass(frozen=True, repr=False)
@@ -47,6 +47,10 @@ class ExportFact:
     # exports of this file that remove such a listener again, whether it returns a way to
     # remove it).
     registrar: tuple[int, str, str, int, tuple[str, ...], bool] | None = None
+    # The parameter positions (``params.index``) of the functions exported under this name
+    # whose lifetime the file may take from its callers elsewhere (``ProjectFacts.params``;
+    # ``lifetimes._passed_in``): what callers pass at other positions changes nothing.
+    open_params: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -110,6 +114,7 @@ class FileSummary:
                     fact.stream.to_data() if fact.stream is not None else None,
                     _resource_data(fact.resource),
                     _registrar_data(fact.registrar),
+                    list(fact.open_params),
                 ]
                 for name, fact in self.exports.items()
             },
@@ -153,6 +158,7 @@ class FileSummary:
                     None if stream is None else StreamInfo.from_data(stream),
                     _resource_fact(resource),
                     _registrar_fact(registrar),
+                    tuple(int(index) for index in open_params),
                 )
                 for name, (
                     function,
@@ -166,6 +172,7 @@ class FileSummary:
                     stream,
                     resource,
                     registrar,
+                    open_params,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -256,6 +263,7 @@ def summarize(model: SemanticModel) -> FileSummary:
     summary = FileSummary()
     exports = module_exports(facts)
     collections = exported_collections(exports, facts)
+    open_params = _open_params(model, exports)
     for export in exports:
         if export.name in summary.exports:
             continue
@@ -276,6 +284,7 @@ def summarize(model: SemanticModel) -> FileSummary:
             returned_stream(model, function.node) if function is not None else None,
             _resource(model, function, export.class_name),
             _registrar(model, function, exports),
+            open_params.get(export.name, ()),
         )
     imports = module_imports(facts)
     for binding, target in imports.items():
@@ -302,6 +311,33 @@ def summarize(model: SemanticModel) -> FileSummary:
             )
         )
     return summary
+
+
+def _open_params(model: SemanticModel, exports: list[Export]) -> dict[str, tuple[int, ...]]:
+    """Per export name, the parameter positions of the functions exported under it whose
+    lifetime may come from callers in other files: ``lifetimes.binding_lifetime`` reaches
+    ``_passed_in`` (the one reader of ``ProjectFacts.params``) only for a parameter of a
+    function with no complete set of call sites here (``call_sites_of`` is None), not run
+    per event (``is_per_event_function``), that is not a per-request parameter
+    (``is_request_param``). None of these reads how often anything runs, so they hold
+    whatever else the project view learns. The view hands a file its ``params`` only when
+    one of them names such a position (``ProjectView.facts_for``): else none would change
+    its check, and it is not checked again for them."""
+    from nodeleaklint.semantics.lifetimes import is_per_event_function, is_request_param
+
+    found: dict[str, set[int]] = {}
+    for export in exports:
+        function = export.function
+        if function is None or not function.params:
+            continue
+        positions = found.setdefault(export.name, set())
+        if model.call_sites_of(function) is not None or is_per_event_function(model, function):
+            continue
+        for param in function.params:
+            # A parameter of another function would be read there: kept, to be safe.
+            if param.function is not function or not is_request_param(param):
+                positions.add(function.params.index(param))
+    return {name: tuple(sorted(positions)) for name, positions in found.items()}
 
 
 def _returns(model: SemanticModel, function: FunctionInfo | None) -> str | None:
@@ -363,8 +399,9 @@ def _argument_lifetimes(model: SemanticModel, call: Node) -> tuple[tuple[str, st
     from nodeleaklint.semantics.lifetimes import lifetime_of
     from nodeleaklint.semantics.syntax import call_arguments
 
+    site = model.facts.call_by_node.get(call.id)  # its arguments, listed once for every rule
     found: list[tuple[str, str] | None] = []
-    for argument in call_arguments(call):
+    for argument in site.args if site is not None else call_arguments(call):
         if argument.type == "spread_element":
             break
         holder = lifetime_of(model, argument)

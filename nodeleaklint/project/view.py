@@ -61,6 +61,8 @@ class ProjectView:
         self.displays = displays
         self.resolver = Resolver(summaries)
         self.public = self.resolver.entry_points()
+        self._definitions: dict[tuple[str, str, bool], Target | None] = {}
+        self._handing: dict[str, list[tuple[str, Target | None]]] = {}
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
@@ -68,12 +70,15 @@ class ProjectView:
             if path in tests:
                 continue
             for call in summary.calls:
+                module = self.resolver.resolve(call.source, path)
+                if module is None:
+                    continue
                 caller = _Caller(path, call)
-                method = self._method(path, call)
+                method = self._method(module, call)
                 if method is not None:
                     self.method_callers.setdefault(method, []).append(caller)
                     continue
-                target = self._target(path, call)
+                target = self._target(module, call)
                 if target is not None:
                     found = self.creators if call.creates else self.callers
                     found.setdefault(target, []).append(caller)
@@ -91,39 +96,43 @@ class ProjectView:
                     self.listened.setdefault(target, place)
         self._values = self._solve()
         self._driven = self._solve_driven()
+        # Each file's classes' methods called on an instance elsewhere, in linking order.
+        self._methods_in: dict[str, list[tuple[str, str, list[_Caller]]]] = {}
+        for (where, class_name, called), callers in self.method_callers.items():
+            self._methods_in.setdefault(where, []).append((class_name, called, callers))
 
     # -- linking -------------------------------------------------------------------------
-    def _target(self, importer: str, call: CallFact) -> Target | None:
-        """The function or class of the project that ``call`` calls or instantiates."""
-        module = self.resolver.resolve(call.source, importer)
-        if module is None:
-            return None
+    def _target(self, module: str, call: CallFact) -> Target | None:
+        """The function or class of the project that ``call`` calls or instantiates
+        (``module``: the file ``call.source`` resolves to)."""
         name = call.name
         if name == NAMESPACE:
             name = call.member or DEFAULT
-            return self._definition(module, name, 0, set())
-        found = self._definition(module, name, 0, set())
+            return self._defined(module, name)
+        found = self._defined(module, name)
         if found is None and name == DEFAULT and call.member is not None:
             # ``import x from './cjs'`` of ``module.exports = { f }``, called as ``x.f()``
-            return self._definition(module, call.member, 0, set())
+            return self._defined(module, call.member)
         return found
 
     def _imported(self, importer: str, source: str, name: str) -> Target | None:
         """The export of the project an imported name stands for (any value)."""
         module = self.resolver.resolve(source, importer)
-        if module is None:
-            return None
-        wanted = DEFAULT if name == NAMESPACE else name
-        return self._definition(module, wanted, 0, set(), any_value=True)
+        return self._imported_from(module, name) if module is not None else None
 
-    def _method(self, importer: str, call: CallFact) -> Method | None:
+    def _imported_from(self, module: str, name: str) -> Target | None:
+        """``_imported`` of a specifier resolved to ``module``."""
+        wanted = DEFAULT if name == NAMESPACE else name
+        return self._defined(module, wanted, any_value=True)
+
+    def _method(self, module: str, call: CallFact) -> Method | None:
         """``tokens.issue()`` where the module exports ``new TokenBook()``: the class (its
-        file and local name) and the method called on its instance."""
-        module = self.resolver.resolve(call.source, importer)
-        if module is None or call.member is None or call.creates:
+        file and local name) and the method called on its instance (``module``: the file
+        ``call.source`` resolves to)."""
+        if call.member is None or call.creates:
             return None
         name = DEFAULT if call.name == NAMESPACE else call.name
-        found = self._definition(module, name, 0, set())
+        found = self._defined(module, name)
         if found is None:
             return None
         made = self.summaries[found[0]].exports[found[1]].instance_of
@@ -133,12 +142,21 @@ class ProjectView:
         if source:  # a class imported by the module that made the instance
             class_name = DEFAULT if class_name == NAMESPACE else class_name
             defined = self.resolver.resolve(source, found[0])
-            target = self._definition(defined, class_name, 0, set()) if defined else None
+            target = self._defined(defined, class_name) if defined else None
             if target is None:
                 return None
             local = self.summaries[target[0]].exports[target[1]].class_name
             return (target[0], local, call.member) if local is not None else None
         return found[0], class_name, call.member
+
+    def _defined(self, module: str, name: str, any_value: bool = False) -> Target | None:
+        """``_definition`` from the start of a chain, remembered: linking asks for the same
+        export once per importer and per question (a chain's answer depends only on where
+        it starts, the summaries and the resolver, none of which change)."""
+        key = (module, name, any_value)
+        if key not in self._definitions:
+            self._definitions[key] = self._definition(module, name, 0, set(), any_value)
+        return self._definitions[key]
 
     def _definition(
         self, module: str, name: str, depth: int, seen: set[Target], any_value: bool = False
@@ -253,33 +271,52 @@ class ProjectView:
             deciding = self._deciding_caller(target, value)
             if deciding is not None:
                 facts.places[name] = deciding
-        for name, fact in summary.exports.items():
-            given = self._arguments((path, name)) if fact.function else ()
-            if any(given):
-                facts.params[name] = given
+        facts.params.update(self._params(path, summary))
         for name in summary.exports:
             place = self.listened.get((path, name))
             if place is not None:
                 facts.listened[name] = place
         for local, (source, name) in summary.imports.items():
-            grown = self._unshrunk_collection(path, source, name)
+            module = self.resolver.resolve(source, path)
+            if module is None or module not in self.summaries:
+                continue  # a package, or a file out of view: nothing to learn
+            imported = self._imported_from(module, name)
+            grown = self._unshrunk_collection(imported)
             if grown is not None:
                 facts.collections[local] = grown
-            facts.returns.update(self._returning(path, local, source, name))
-            stream = self._returned_stream(path, source, name)
+            facts.returns.update(self._returning(module, local, name))
+            stream = self._returned_stream(imported)
             if stream is not None:
                 facts.streams[local] = stream
-            facts.resources.update(self._handed_resources(path, local, source, name))
-            facts.registrars.update(self._registering(path, summary, local, source, name))
-        for (where, class_name, method), callers in self.method_callers.items():
-            if where != path:
-                continue
+            facts.resources.update(self._handed_resources(module, local, name))
+            facts.registrars.update(self._registering(path, summary, module, local, name))
+        for class_name, method, callers in self._methods_in.get(path, ()):
             for caller in callers:
                 if self._caller_driven(caller, self._driven):
                     reason = f"called from {self._place(caller)}, {self._why(caller)}"
                     facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
                     break
         return facts
+
+    def _params(
+        self, path: str, summary: FileSummary
+    ) -> dict[str, tuple[tuple[str, str] | None, ...]]:
+        """Per exported function of ``path``, what its callers in view pass (``_arguments``),
+        when some argument reaches a parameter whose lifetime the file may take from its
+        callers (``ExportFact.open_params``). Else nothing: the file would read them all as
+        absent, and they would only ask for a second check. All or nothing: the model gives
+        a function exported under several names the first name's arguments, so leaving out
+        one name could change what another function reads."""
+        found: dict[str, tuple[tuple[str, str] | None, ...]] = {}
+        read = False
+        for name, fact in summary.exports.items():
+            given = self._arguments((path, name)) if fact.function else ()
+            if any(given):
+                found[name] = given
+                read = read or any(
+                    i < len(given) and given[i] is not None for i in fact.open_params
+                )
+        return found if read else {}
 
     def _arguments(self, target: Target) -> tuple[tuple[str, str] | None, ...]:
         """Per parameter of an exported function, the longest-lived argument its callers in
@@ -302,23 +339,40 @@ class ProjectView:
             found.append(best)
         return tuple(found)
 
-    def _returning(self, importer: str, local: str, source: str, name: str) -> dict[str, str]:
-        """Imported functions that return a process-lived value, as the importer calls them
-        (``getEmitter``, or ``registry.getEmitter`` through a namespace), with the words."""
-        module = self.resolver.resolve(source, importer)
-        summary = self.summaries.get(module) if module is not None else None
-        if module is None or summary is None:
-            return {}
+    def _returning(self, module: str, local: str, name: str) -> dict[str, str]:
+        """Imported functions of ``module`` that return a process-lived value, as the
+        importer calls them (``getEmitter``, or ``registry.getEmitter`` through a
+        namespace), with the words."""
         if name != NAMESPACE:
-            found = self._definition(module, name, 0, set())
+            found = self._defined(module, name)
             words = self._returned_words(found)
             return {local: words} if words is not None else {}
         returning: dict[str, str] = {}
-        for export in summary.exports:
-            words = self._returned_words(self._definition(module, export, 0, set()))
+        for export, target in self._handing_on(module):
+            words = self._returned_words(target)
             if words is not None:
                 returning[f"{local}.{export}"] = words
         return returning
+
+    def _handing_on(self, module: str) -> list[tuple[str, Target | None]]:
+        """The exports of ``module`` (in its order, with their definitions) that hand their
+        callers something: a process-lived value, a resource to close, a registration.
+        The rest give nothing through a namespace or default import (``_returning``,
+        ``_handed_resources``, ``_registering`` skip them), so they are left out once per
+        module instead of per importer."""
+        found = self._handing.get(module)
+        if found is None:
+            found = self._handing[module] = []
+            for export in self.summaries[module].exports:
+                target = self._defined(module, export)
+                fact = self.summaries[target[0]].exports.get(target[1]) if target else None
+                if fact is not None and (
+                    fact.returns is not None
+                    or fact.resource is not None
+                    or fact.registrar is not None
+                ):
+                    found.append((export, target))
+        return found
 
     def _returned_words(self, target: Target | None) -> str | None:
         if target is None:
@@ -330,18 +384,17 @@ class ProjectView:
         return f"{fact.returns} (in `{display}`)"
 
     def _registering(
-        self, importer: str, summary: FileSummary, local: str, source: str, name: str
+        self, importer: str, summary: FileSummary, module: str, local: str, name: str
     ) -> dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]]:
-        """Imported functions that add their caller's listener to a process-lived emitter,
-        as the importer calls them, with their counterparts as the importer calls them."""
-        module = self.resolver.resolve(source, importer)
-        exported = self.summaries.get(module) if module is not None else None
-        if module is None or exported is None:
-            return {}
-        wanted = list(exported.exports) if name == NAMESPACE else [name]
+        """Imported functions of ``module`` that add their caller's listener to a
+        process-lived emitter, as the importer calls them, with their counterparts as the
+        importer calls them."""
+        if name == NAMESPACE:
+            wanted = self._handing_on(module)
+        else:
+            wanted = [(name, self._defined(module, name))]
         found: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = {}
-        for export in wanted:
-            target = self._definition(module, export, 0, set())
+        for export, target in wanted:
             fact = self.summaries[target[0]].exports.get(target[1]) if target else None
             if target is None or fact is None or fact.registrar is None:
                 continue
@@ -366,27 +419,24 @@ class ProjectView:
         return ""
 
     def _handed_resources(
-        self, importer: str, local: str, source: str, name: str
+        self, module: str, local: str, name: str
     ) -> dict[str, tuple[str, str, tuple[str, ...], bool, str]]:
-        """Imported classes whose instances own a client their teardown closes, and imported
-        functions that return a fresh client, as the importer names them (``Db``, or
-        ``db.Db`` through a namespace), with what callers must close and where it is made."""
-        module = self.resolver.resolve(source, importer)
-        summary = self.summaries.get(module) if module is not None else None
-        if module is None or summary is None:
-            return {}
+        """Imported classes of ``module`` whose instances own a client their teardown
+        closes, and imported functions that return a fresh client, as the importer names
+        them (``Db``, or ``db.Db`` through a namespace), with what callers must close and
+        where it is made."""
         if name != NAMESPACE:
-            handed = self._handed(self._definition(module, name, 0, set()))
+            handed = self._handed(self._defined(module, name))
             found = {local: handed} if handed is not None else {}
             if name == DEFAULT:  # ``import db from './cjs'`` of ``module.exports = { Db }``
-                for export in summary.exports:
-                    handed = self._handed(self._definition(module, export, 0, set()))
+                for export, target in self._handing_on(module):
+                    handed = self._handed(target)
                     if handed is not None and export != DEFAULT:
                         found[f"{local}.{export}"] = handed
             return found
         handing: dict[str, tuple[str, str, tuple[str, ...], bool, str]] = {}
-        for export in summary.exports:
-            handed = self._handed(self._definition(module, export, 0, set()))
+        for export, target in self._handing_on(module):
+            handed = self._handed(target)
             if handed is not None:
                 handing[local if export == DEFAULT else f"{local}.{export}"] = handed
         return handing
@@ -400,17 +450,15 @@ class ProjectView:
         how, words, releases, lazy = fact.resource
         return how, words, releases, lazy, self._shown(target[0])
 
-    def _returned_stream(self, importer: str, source: str, name: str) -> StreamInfo | None:
-        """The Node stream an imported function of the project returns."""
-        target = self._imported(importer, source, name)
+    def _returned_stream(self, target: Target | None) -> StreamInfo | None:
+        """The Node stream an imported function of the project (``target``) returns."""
         if target is None:
             return None
         return self.summaries[target[0]].exports[target[1]].stream
 
-    def _unshrunk_collection(self, importer: str, source: str, name: str) -> tuple[str, str] | None:
-        """An imported module-level collection that no file of the project deletes from,
-        clears or bounds: (its kind, the words for where it is declared)."""
-        target = self._imported(importer, source, name)
+    def _unshrunk_collection(self, target: Target | None) -> tuple[str, str] | None:
+        """An imported module-level collection (``target``) that no file of the project
+        deletes from, clears or bounds: (its kind, the words for where it is declared)."""
         if target is None or target in self.shrunk:
             return None
         fact = self.summaries[target[0]].exports[target[1]]

@@ -119,7 +119,13 @@ def local_imports(facts: Collected) -> dict[Binding, Import]:
     project view names module-level imports by their local name, and two functions may
     reuse one name for different modules."""
     return _imports(
-        b for b in facts.bindings if not b.scope.is_module and b.kind is not BindingKind.IMPORT
+        [
+            b
+            for b in facts.bindings
+            if b.module_source is not None  # first: most bindings load no module
+            and not b.scope.is_module
+            and b.kind is not BindingKind.IMPORT
+        ]
     )
 
 
@@ -490,7 +496,6 @@ def shrinks(binding: Binding) -> bool:
 def listened_per_call(facts: Collected, binding: Binding) -> int | None:
     """The line of a listener added to ``binding`` (``bus.on(…)``) in code that runs again and
     again — per request, event, call or loop turn — or None (``listeners.adds_per_call``)."""
-    references = {reference.id for reference in binding.references}
     candidates: list[CallSite] = []
     for reference in binding.references:
         member = outer(reference).parent
@@ -500,6 +505,9 @@ def listened_per_call(facts: Collected, binding: Binding) -> int | None:
         call = facts.call_by_node.get(site.id) if site is not None else None
         if call is not None:
             candidates.append(call)
+    if not candidates:
+        return None
+    references = {reference.id for reference in binding.references}
 
     def named(obj: Node) -> bool:
         target = unwrap(obj)

@@ -48,10 +48,13 @@ def owned_client(model: SemanticModel, cls: ClassInfo) -> Handed | None:
     """The client each instance of ``cls`` creates and keeps in a field that one of its
     methods closes, or None (no such field, no method closes it, or ``new`` may hand out
     an instance that already exists)."""
-    if cls.constructor is not None and _shares_instances(cls.constructor):
-        return None
+    shares: bool | None = None  # worked out at the first stored client: most classes have none
     for member in cls.members:
         for field_name, created in _stored_clients(model, member):
+            if shares is None:
+                shares = cls.constructor is not None and _shares_instances(cls.constructor)
+            if shares:
+                return None
             closers = _closing_methods(model, cls, field_name, created)
             if closers:
                 lazy = member is not cls.constructor
