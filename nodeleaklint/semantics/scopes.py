@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.syntax import call_arguments, callee_parts, text, unwrap
+
+# A line break before the next link of a call chain (``promise\n    .then``).
+_CHAIN_BREAK = re.compile(r"\s*\n\s*(?=\.)")
 
 
 class ScopeKind(enum.Enum):
@@ -188,7 +192,7 @@ class CallSite:
         spans lines, ``promise\n  .then``, on one line)."""
         head = self.callee_text
         if "\n" in head:
-            head = "".join(head.split())
+            head = " ".join(_CHAIN_BREAK.sub("", head).split())
         if not self.args:
             rendered = f"{head}()"
         else:
