@@ -246,9 +246,17 @@ def _may_assign(name: str, source: bytes) -> bool:
     may be part of one: JavaScript counts Unicode spaces), then ``=`` (not ``==``) or a
     ``/`` (a comment may stand between the target and its ``=``)."""
     raw = name.encode()
-    if raw not in source:
-        return False
-    return re.search(re.escape(raw) + rb"[\s\x80-\xff]*(?:/|=(?!=))", source) is not None
+    at = source.find(raw)
+    while at >= 0:  # each place the name starts (as ``re.search`` of name + tail would try)
+        if _ASSIGNS_AFTER.match(source, at + len(raw)) is not None:
+            return True
+        at = source.find(raw, at + 1)
+    return False
+
+
+# What follows a name ``_may_assign`` finds, compiled once (one pattern per name missed
+# ``re``'s cache and compiled on most calls).
+_ASSIGNS_AFTER = re.compile(rb"[\s\x80-\xff]*(?:/|=(?!=))")
 
 
 def _flags(condition: Node | None) -> list[Node]:
