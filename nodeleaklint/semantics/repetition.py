@@ -507,11 +507,11 @@ def _derived_repetition(
                 ReasonKind.LOOP,
                 f"called from a loop via `{site.display()}`",
             )
-        where = parent.display() if parent is not None else "module top level"
         if site is not None:
             given = memo.callback(site, function, function.node)
             if given is not None and given[0] > inherited:
                 return given
+        where = parent.display() if parent is not None else "module top level"
         return inherited, ReasonKind.INHERITED, f"runs as often as {where}"
     fact = known.get(function.node.id)
     binding = function.binding
@@ -592,15 +592,44 @@ def compute_repetition(
                 "",
             )
             pending.append(function)
+    readers = _readers(pending, memo)
+    # A function is worked out again only when a function whose repetition it reads has
+    # changed since it was last worked out: otherwise the answer is the one it got then,
+    # which changes nothing (repetition only grows), so skipping it leaves every round
+    # (and the reasons, which keep the first answer that reached each level) as they were.
+    stale = {function.node.id for function in pending}
     for _ in range(len(pending) + 2):
         changed = False
         for function in pending:
+            if function.node.id not in stale:
+                continue
+            stale.discard(function.node.id)
             value, kind, reason = _derived_repetition(function, memo, known, export_sites)
             if value > function.repetition or function.reason_kind is ReasonKind.NONE:
-                changed = changed or value != function.repetition
+                if value != function.repetition:
+                    changed = True
+                    stale.update(reader.node.id for reader in readers.get(function.node.id, ()))
                 function.repetition, function.reason_kind, function.reason = value, kind, reason
         if not changed:
             break
+
+
+def _readers(pending: list[FunctionInfo], memo: _Uses) -> dict[int, list[FunctionInfo]]:
+    """Function node id -> the pending functions whose ``_derived_repetition`` may read its
+    repetition: a callback's or IIFE's parent; a named function's callers and the functions
+    that pass it on (every use, a superset of those read before an early answer)."""
+    readers: dict[int, list[FunctionInfo]] = {}
+    for function in pending:
+        if function.callback_of is not None or function.is_iife:
+            read = [function.parent] if function.parent is not None else []
+        elif function.binding is None or function.binding.is_reassigned:
+            read = []
+        else:
+            uses = (memo.use(reference) for reference in function.binding.references)
+            read = [use[1].function for use in uses if use is not None and use[1].function]
+        for function_read in read:
+            readers.setdefault(function_read.node.id, []).append(function)
+    return readers
 
 
 _MAX_EVENT_DEPTH = 40
