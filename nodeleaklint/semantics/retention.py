@@ -172,6 +172,36 @@ def retained_large_values(
     return found
 
 
+def may_hold_large_values(model: SemanticModel) -> bool:
+    """False when no binding of the file can be large: a variable is large only through a
+    call named in ``_LARGE_CALL_NAMES`` (the model's call index has every call by its
+    name), a parameter only under a request object's name."""
+    calls = model.calls_by_name
+    if any(name in calls for name in _LARGE_CALL_NAMES):
+        return True
+    return any(binding.name in REQUEST_OBJECT_NAMES for binding in model.bindings)
+
+
+def may_retain_large(
+    model: SemanticModel, function: FunctionInfo, min_bytes: int, memo: dict[int, bool]
+) -> bool:
+    """False when no scope whose context ``function`` is created in declares a value
+    ``large_binding`` calls large, so that ``retained_large_values`` finds nothing: a quick
+    test before a rule works out what holds the closure. ``memo`` keeps each scope's answer
+    (by ``id``) for one file and ``min_bytes``."""
+    scope = function.scope.parent
+    while scope is not None and not scope.is_module:
+        key = id(scope)
+        large = memo.get(key)
+        if large is None:
+            values = scope.bindings.values()
+            large = memo[key] = any(large_binding(model, b, min_bytes) for b in values)
+        if large:
+            return True
+        scope = scope.parent
+    return False
+
+
 # -- the context chain ------------------------------------------------------------------------
 
 
@@ -303,6 +333,8 @@ def large_value(
     if node.type not in ("call_expression", "new_expression"):
         return None
     obj, name = callee_parts(node)
+    if name not in _LARGE_CALL_NAMES:
+        return None  # every test below asks for one of these names
     owner = dotted_name(obj) if obj is not None else None
     args = call_arguments(node)
     is_new = node.type == "new_expression"
@@ -354,6 +386,14 @@ def large_value(
         if inner is not None:
             return Large(inner.what, node, inner.certain, brief=inner.brief)
     return None
+
+
+# The names of the calls ``large_value`` knows to make a large value (each of its tests asks
+# for one): a quick way out for every other call.
+_LARGE_CALL_NAMES = frozenset(
+    {*BUFFER_ALLOCATORS, "concat", "from", *TYPED_ARRAY_BYTES, "Array", "readFileSync"}
+    | {"readFile", *BODY_READERS, "parse", *VIEW_METHODS}
+)
 
 
 def large_binding_shallow(
