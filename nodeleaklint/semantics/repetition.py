@@ -152,6 +152,8 @@ def framework_row(function: FunctionInfo) -> frameworks.Guarantee | None:
     if row is not None and row.runs.repeats:
         return row
     factory = function.parent.callback_of if function.parent is not None else None
+    if factory is None or factory.name not in frameworks.active().key_factories:
+        return None  # no keyed row can match (``keyed_guarantee``): the keys are not sought
     for key in _stored_under(function):
         row = frameworks.keyed_guarantee(key, factory)
         if row is not None and row.runs.repeats:
