@@ -11,7 +11,6 @@ the file that names one (through ``member_index``, built once per file).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -211,113 +210,14 @@ def _identifier_place(model: SemanticModel, ident: Node, has_path: bool) -> Plac
 _MEMBERS = "(member_expression) @member (subscript_expression) @subscript"
 
 
-def member_index(model: SemanticModel) -> MemberIndex:
+def member_index(model: SemanticModel) -> dict[str, list[Node]]:
     """Every member expression of the file by property name (built once, on demand).
 
-    Each list is ordered innermost-last-first (by end, then start), the order of the stack
-    walk this replaced, which consumers' output follows."""
+    Found by a tree-sitter query; each list is ordered innermost-last-first (by end, then
+    start), the order of the stack walk this replaced, which consumers' output follows."""
     cached = model.cache.get("locations.members")
-    if isinstance(cached, MemberIndex):
+    if isinstance(cached, dict):
         return cached
-    index = MemberIndex(model)
-    model.cache["locations.members"] = index
-    return index
-
-
-# A member's position in the index's order: (-end, start, arrival); ``arrival`` keeps
-# ties in the order a stable sort by (-end, start) alone gave (member expressions in walk
-# order, then subscripts).
-_Order = tuple[int, int, tuple[int, int]]
-
-
-class MemberIndex:
-    """``member_index``: the file's member expressions by property name, each name's list
-    worked out when first asked (a file asks for a few names: sorting every member of it
-    by name cost more than the asking).
-
-    ``x.name`` ends where its property ``name`` ends, and the property's text is ``name``:
-    so its members are found where the file's text spells ``name``, among the members
-    ending there. Computed keys (``this['x']``, ``this[kX]``) are all worked out at once.
-    A tree with syntax errors, or whose members the walk did not all see, is indexed whole
-    (the former may hold members whose property does not end them)."""
-
-    def __init__(self, model: SemanticModel) -> None:
-        self._model = model
-        self._lists: dict[str, list[Node]] = {}
-        self._whole: dict[str, list[Node]] | None = None
-        self._ends: dict[int, list[tuple[int, Node]]] | None = None
-        self._computed: dict[str, list[tuple[_Order, Node]]] | None = None
-        facts = model.facts
-        if not facts.members_complete or model.root.has_error:
-            self._whole = _whole_index(model)
-
-    def get(self, name: str, default: Sequence[Node] = ()) -> Sequence[Node]:
-        """The member expressions named ``name`` (``default`` when there are none)."""
-        if self._whole is not None:
-            return self._whole.get(name, default)
-        found = self._lists.get(name)
-        if found is None:
-            found = self._lists[name] = self._named(name)
-        return found if found else default
-
-    def _named(self, name: str) -> list[Node]:
-        raw = name.encode("utf-8", errors="surrogatepass")
-        if not raw or "\ufffd" in name or raw.decode("utf-8", errors="replace") != name:
-            # A name the file's bytes may spell otherwise (an invalid byte decodes to it):
-            # compare decoded property names, as the whole index does.
-            self._whole = _whole_index(self._model)
-            return self._whole.get(name, [])
-        keyed: list[tuple[_Order, Node]] = []
-        data = self._model.source.data
-        ends = self._member_ends()
-        width = len(raw)
-        at = data.find(raw)
-        while at >= 0:
-            for arrival, member in ends.get(at + width, ()):
-                prop = member.child_by_field_name("property")
-                if prop is not None and prop.start_byte == at and prop.end_byte == at + width:
-                    keyed.append(((-member.end_byte, member.start_byte, (0, arrival)), member))
-            at = data.find(raw, at + 1)
-        keyed.extend(self._computed_keys().get(name, ()))
-        keyed.sort(key=_order)
-        return [node for _, node in keyed]
-
-    def _member_ends(self) -> dict[int, list[tuple[int, Node]]]:
-        """Member expressions (with their walk order) by end byte."""
-        if self._ends is None:
-            ends: dict[int, list[tuple[int, Node]]] = {}
-            arrival = 0
-            for node in self._model.facts.members:
-                if node.type == "member_expression":
-                    ends.setdefault(node.end_byte, []).append((arrival, node))
-                    arrival += 1
-            self._ends = ends
-        return self._ends
-
-    def _computed_keys(self) -> dict[str, list[tuple[_Order, Node]]]:
-        """Subscripts by their fixed key (``field_key``)."""
-        if self._computed is None:
-            model = self._model
-            computed: dict[str, list[tuple[_Order, Node]]] = {}
-            arrival = 0
-            for node in model.facts.members:
-                if node.type == "member_expression":
-                    continue
-                key = field_key(model, node.child_by_field_name("index"))
-                if key is not None:
-                    order = (-node.end_byte, node.start_byte, (1, arrival))
-                    computed.setdefault(key, []).append((order, node))
-                arrival += 1
-            self._computed = computed
-        return self._computed
-
-
-def _order(pair: tuple[_Order, Node]) -> _Order:
-    return pair[0]
-
-
-def _whole_index(model: SemanticModel) -> dict[str, list[Node]]:
-    """Every member expression of the file by property name, at once."""
     facts = model.facts
     if facts.members_complete:  # the walk saw every one
         found: dict[str, list[Node]] = {"member": [], "subscript": []}
@@ -345,6 +245,7 @@ def _whole_index(model: SemanticModel) -> dict[str, list[Node]]:
     index: dict[str, list[Node]] = {}
     for _, _, _, key, node in keyed:
         index.setdefault(key, []).append(node)
+    model.cache["locations.members"] = index
     return index
 
 
