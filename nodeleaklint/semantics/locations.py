@@ -226,24 +226,18 @@ def member_index(model: SemanticModel) -> dict[str, list[Node]]:
     else:
         found = captures(model.tree.language, model.root, _MEMBERS)
     data = model.source.data
-    names: dict[bytes, str] = {}  # each property name decoded once
-    # (-end, start, arrival, key, node): plain tuples sort in C; ``arrival`` keeps ties in
-    # the order a stable sort by (-end, start) alone would (and never compares nodes).
-    keyed: list[tuple[int, int, int, str, Node]] = []
+    keyed: list[tuple[str, Node]] = []
     for member in found.get("member", ()):
         prop = member.child_by_field_name("property")
-        raw = data[prop.start_byte : prop.end_byte] if prop is not None else b""
-        name = names.get(raw)
-        if name is None:
-            name = names[raw] = raw.decode("utf-8", errors="replace")
-        keyed.append((-member.end_byte, member.start_byte, len(keyed), name, member))
+        name = data[prop.start_byte : prop.end_byte] if prop is not None else b""
+        keyed.append((name.decode("utf-8", errors="replace"), member))
     for subscript in found.get("subscript", ()):
         key = field_key(model, subscript.child_by_field_name("index"))
         if key is not None:
-            keyed.append((-subscript.end_byte, subscript.start_byte, len(keyed), key, subscript))
-    keyed.sort()
+            keyed.append((key, subscript))
+    keyed.sort(key=lambda pair: (-pair[1].end_byte, pair[1].start_byte))
     index: dict[str, list[Node]] = {}
-    for _, _, _, key, node in keyed:
+    for key, node in keyed:
         index.setdefault(key, []).append(node)
     model.cache["locations.members"] = index
     return index
