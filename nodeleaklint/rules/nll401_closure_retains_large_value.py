@@ -573,10 +573,10 @@ def _module_stores(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
             or model.enclosing_function(assignment) is None
         ):
             continue
-        left = unwrap(assignment.child_by_field_name("left"))
         closures = _closures_in(model, assignment.child_by_field_name("right"))
         closures = [closure for closure in closures if keeps(closure[0])]
-        if left is None or not closures:
+        left = unwrap(assignment.child_by_field_name("left")) if closures else None
+        if left is None:
             continue
         exported = _is_export_target(left)
         root = root_object(left)

@@ -692,6 +692,8 @@ def prototype_stores(model: SemanticModel) -> list[PrototypeStore]:
     the caller's (a parameter), the repetition by the model; a plugin ``install(Vue)`` that
     receives the class as a parameter is not an import and is left out."""
     found: list[PrototypeStore] = []
+    if b".prototype." not in model.source.data:
+        return found  # each store's target spells it (the test on ``text(left)`` below)
     for assignment in model.assignments:
         if assignment.type != "assignment_expression":
             continue

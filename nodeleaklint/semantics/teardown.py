@@ -149,19 +149,29 @@ def _this_call_index(model: SemanticModel, info: ClassInfo) -> list[CallSite]:
 
 def _closing_handlers(model: SemanticModel, info: ClassInfo) -> list[FunctionInfo]:
     """Handlers of the instance's own ``'close'`` / ``'end'``: ``this.on('close', …)``."""
-    found: list[FunctionInfo] = []
+    return _closing_handler_index(model).get(info.node.id, [])
+
+
+def _closing_handler_index(model: SemanticModel) -> dict[int, list[FunctionInfo]]:
+    """``_closing_handlers`` of every class, by class node id: the calls are looked at once
+    per file, not once per class."""
+    cached = model.cache.get("teardown.closing_handlers")
+    if isinstance(cached, dict):
+        return cached
+    found: dict[int, list[FunctionInfo]] = {}
     for call in model.calls_named("on", "once", "addListener", "prependListener"):
         if len(call.args) < 2 or not model.is_this(call.obj):
             continue
         if string_value(call.args[0]) not in CLOSING_EVENTS:
             continue
         owner = model.this_function(call.node)
-        if owner is None or owner.class_node is None or owner.class_node.id != info.node.id:
+        if owner is None or owner.class_node is None:
             continue
         handler = unwrap(call.args[1])
         function = model.function_at(handler) if handler is not None else None
         if function is not None:
-            found.append(function)
+            found.setdefault(owner.class_node.id, []).append(function)
+    model.cache["teardown.closing_handlers"] = found
     return found
 
 
