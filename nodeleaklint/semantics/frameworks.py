@@ -395,7 +395,7 @@ def call_guarantee(call: CallSite, scope: Scope | None) -> Guarantee | None:
         candidates = table.scoped(Kind.EVENT, string_value(call.args[0]) or "")
     else:
         candidates = table.scoped(Kind.METHOD, call.name)
-    candidates = tuple(row for row in candidates if row.module)
+    candidates = tuple(row for row in candidates if row.module) if candidates else ()
     if not candidates:
         return None
     source = receiver_module(call, scope)

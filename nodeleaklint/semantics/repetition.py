@@ -88,8 +88,8 @@ def is_registration(call: CallSite) -> bool:
 
 
 def has_handler_params(function: FunctionInfo) -> bool:
-    names = tuple(function.param_names[:2])
-    return len(names) == 2 and names in HANDLER_PARAMS
+    params = function.params  # the first two names, without listing them all
+    return len(params) >= 2 and (params[0].name, params[1].name) in HANDLER_PARAMS
 
 
 def registration_label(call: CallSite) -> str:
