@@ -331,10 +331,12 @@ def _filled_after_exit(node: Node, block: Node, memo: Memo) -> Latch | None:
     with an early exit)."""
     # The statement that holds ``node``: the first to end past its start, if it holds it.
     statement = block.first_named_child_for_byte(node.start_byte)
-    if statement is not None and not is_inside(node, statement):
-        statement = None
-    expression = unwrap(statement.named_children[0]) if statement is not None else None
-    if statement is None or statement.type != "expression_statement" or expression is None:
+    if statement is None or statement.type != "expression_statement":
+        return None  # (the type first: most statements are not, and need not be listed)
+    if not is_inside(node, statement):
+        return None
+    expression = unwrap(statement.named_children[0])
+    if expression is None:
         return None
     if expression.type != "assignment_expression":
         return None
