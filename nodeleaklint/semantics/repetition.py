@@ -208,6 +208,7 @@ def callback_repetition(
     argument: Node,
     module_scope: Scope | None,
     functions: dict[int, FunctionInfo],
+    tests: TestCalls | None = None,
 ) -> Because | None:
     """How often ``call`` runs its function argument ``callback``, when that is not "as often
     as ``call`` runs": None when the API runs it inline or once per call (array methods,
@@ -219,9 +220,10 @@ def callback_repetition(
     (table) => …)``) or a completion callback (``render('view', data, (html) => …)``) that
     runs once (15 of 25 such callbacks sampled from the ecosystem corpus).
     ``argument`` is the argument that passes ``callback`` (the function itself or a
-    reference to it)."""
+    reference to it). ``tests`` keeps ``_in_test_block``'s answers for one file."""
     argument = outer(argument)
-    if _runs_callback_once(call, callback, argument, module_scope, functions):
+    tests = {} if tests is None else tests
+    if _runs_callback_once(call, callback, argument, module_scope, functions, tests):
         return None
     where = re.sub(r"\s*\n\s*", "", call.display(limit=200))  # a chain split over lines
     where = where if len(where) <= 60 else where[:59] + "…"
@@ -241,6 +243,7 @@ def _runs_callback_once(
     argument: Node,
     module_scope: Scope | None,
     functions: dict[int, FunctionInfo],
+    tests: TestCalls,
 ) -> bool:
     """Evidence that ``call`` runs its function argument inline or at most once per call."""
     if call.is_new:
@@ -263,7 +266,7 @@ def _runs_callback_once(
         return True  # ``describe.each(table)(name, fn)``, ``it.only(name, fn)``
     if _from_node_builtin(call, root, module_scope):
         return True
-    if _awaited(call) or _error_first(callback) or _in_test_block(call):
+    if _awaited(call) or _error_first(callback) or _in_test_block(call, tests):
         return True
     return _local_helper_calls_it(call, argument, module_scope, functions)
 
@@ -311,15 +314,33 @@ def _awaited(call: CallSite) -> bool:
     return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
 
 
-def _in_test_block(call: CallSite) -> bool:
+# Call node id -> whether it, or a call around it, is a test-framework block.
+TestCalls = dict[int, bool]
+
+
+def _in_test_block(call: CallSite, tests: TestCalls) -> bool:
     """Inside the arguments of a test-framework block (``it('x', testTask(() => …))``,
-    ``describe('y', () => { addScenarios(tests) })``): test code, which runs per test."""
+    ``describe('y', () => { addScenarios(tests) })``): test code, which runs per test.
+
+    The calls around ``call`` are climbed only to the first one already answered for
+    (``tests``: a call's answer stands for every call inside it that is not a block)."""
+    passed: list[int] = []
+    found = False
     for parent in ancestors(call.node):
-        if parent.type == "call_expression":
-            root = _callee_root(parent.child_by_field_name("function"))
-            if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
-                return True
-    return False
+        if parent.type != "call_expression":
+            continue
+        known = tests.get(parent.id)
+        if known is not None:
+            found = known
+            break
+        passed.append(parent.id)
+        root = _callee_root(parent.child_by_field_name("function"))
+        if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
+            found = True
+            break
+    for key in passed:
+        tests[key] = found
+    return found
 
 
 def _error_first(callback: FunctionInfo) -> bool:
@@ -469,6 +490,7 @@ class _Uses:
         self.calls = calls
         self._uses: dict[int, tuple[str, CallSite] | None] = {}
         self._callbacks: dict[tuple[int, int], Because | None] = {}
+        self._tests: TestCalls = {}
 
     def use(self, reference: Node) -> tuple[str, CallSite] | None:
         """``_call_use`` of ``reference``."""
@@ -485,7 +507,7 @@ class _Uses:
         if key in self._callbacks:
             return self._callbacks[key]
         scope = _module_scope(callback)
-        given = callback_repetition(call, callback, argument, scope, self.functions)
+        given = callback_repetition(call, callback, argument, scope, self.functions, self._tests)
         self._callbacks[key] = given
         return given
 
