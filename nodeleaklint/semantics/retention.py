@@ -173,13 +173,24 @@ def retained_large_values(
 
 
 def may_hold_large_values(model: SemanticModel) -> bool:
-    """False when no binding of the file can be large: a variable is large only through a
-    call named in ``_LARGE_CALL_NAMES`` (the model's call index has every call by its
-    name), a parameter only under a request object's name."""
+    """False when no binding of the file can be large (``large_binding``).
+
+    Every large value starts at a call that makes one (``_ROOT_CALL_NAMES``, or
+    ``Buffer.concat`` / ``Buffer.from``): the others (``JSON.parse``, ``.slice()``) are
+    large only as copies or views of one, and the model's call index has every call by its
+    name. A parameter is large only as a request handler's request object."""
     calls = model.calls_by_name
-    if any(name in calls for name in _LARGE_CALL_NAMES):
+    if any(name in calls for name in _ROOT_CALL_NAMES):
         return True
-    return any(binding.name in REQUEST_OBJECT_NAMES for binding in model.bindings)
+    for name in ("concat", "from"):
+        if any(dotted_name(call.obj) == "Buffer" for call in calls.get(name, ())):
+            return True
+    return any(
+        binding.kind is BindingKind.PARAM
+        and binding.name in REQUEST_OBJECT_NAMES
+        and _request_object(model, binding) is not None
+        for binding in model.bindings
+    )
 
 
 def may_retain_large(
@@ -393,6 +404,13 @@ def large_value(
 _LARGE_CALL_NAMES = frozenset(
     {*BUFFER_ALLOCATORS, "concat", "from", *TYPED_ARRAY_BYTES, "Array", "readFileSync"}
     | {"readFile", *BODY_READERS, "parse", *VIEW_METHODS}
+)
+
+
+# The calls that make a large value of their own (the rest of ``_LARGE_CALL_NAMES`` copy
+# or view one, or are ``Buffer``'s, told apart by their object).
+_ROOT_CALL_NAMES = frozenset(
+    {*BUFFER_ALLOCATORS, *TYPED_ARRAY_BYTES, "Array", "readFileSync", "readFile", *BODY_READERS}
 )
 
 
