@@ -621,28 +621,28 @@ def compute_repetition(
     # changed since it was last worked out: otherwise the answer is the one it got then,
     # which changes nothing (repetition only grows), so skipping it leaves every round
     # (and the reasons, which keep the first answer that reached each level) as they were.
-    stale = {function.node.id for function in pending}
+    stale = set(pending)  # (FunctionInfo hashes by identity)
     for _ in range(len(pending) + 2):
         changed = False
         for function in pending:
-            if function.node.id not in stale:
+            if function not in stale:
                 continue
-            stale.discard(function.node.id)
+            stale.discard(function)
             value, kind, reason = _derived_repetition(function, memo, known, export_sites)
             if value > function.repetition or function.reason_kind is ReasonKind.NONE:
                 if value != function.repetition:
                     changed = True
-                    stale.update(reader.node.id for reader in readers.get(function.node.id, ()))
+                    stale.update(readers.get(function, ()))
                 function.repetition, function.reason_kind, function.reason = value, kind, reason
         if not changed:
             break
 
 
-def _readers(pending: list[FunctionInfo], memo: _Uses) -> dict[int, list[FunctionInfo]]:
-    """Function node id -> the pending functions whose ``_derived_repetition`` may read its
+def _readers(pending: list[FunctionInfo], memo: _Uses) -> dict[FunctionInfo, list[FunctionInfo]]:
+    """Function -> the pending functions whose ``_derived_repetition`` may read its
     repetition: a callback's or IIFE's parent; a named function's callers and the functions
     that pass it on (every use, a superset of those read before an early answer)."""
-    readers: dict[int, list[FunctionInfo]] = {}
+    readers: dict[FunctionInfo, list[FunctionInfo]] = {}
     for function in pending:
         if function.callback_of is not None or function.is_iife:
             read = [function.parent] if function.parent is not None else []
@@ -652,7 +652,7 @@ def _readers(pending: list[FunctionInfo], memo: _Uses) -> dict[int, list[Functio
             uses = (memo.use(reference) for reference in function.binding.references)
             read = [use[1].function for use in uses if use is not None and use[1].function]
         for function_read in read:
-            readers.setdefault(function_read.node.id, []).append(function)
+            readers.setdefault(function_read, []).append(function)
     return readers
 
 
