@@ -2213,7 +2213,8 @@ def _captures(model: SemanticModel, node: Node, exclude: Binding | None) -> tupl
             ):
                 names.append("this")
             continue
-        stack.extend(reversed(current.named_children))
+        if current.named_child_count:  # (a leaf's empty list is not made)
+            stack.extend(reversed(current.named_children))
     return tuple(names)
 
 

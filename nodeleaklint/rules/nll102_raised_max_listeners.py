@@ -195,7 +195,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             related=_related(ctx, piling),
             autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
         )
-    for assignment in model.assignments:
+    # An assignment to ``….defaultMaxListeners`` spells the name in the file's text.
+    assignments = model.assignments if b"defaultMaxListeners" in ctx.source.data else ()
+    for assignment in assignments:
         assigned = unwrap(assignment.child_by_field_name("left"))
         if not _is_events_default(assigned):
             continue

@@ -162,7 +162,7 @@ source in view is constants is still reported, with medium confidence.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from nodeleaklint.findings import Confidence, Finding, Severity
@@ -833,12 +833,12 @@ def _property_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[
 
 
 def _class_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Candidate]:
+    constructors = _constructors(model)
     for info in model.classes:
         class_node, class_name = info.node, info.name
         body = class_node.child_by_field_name("body")
         if body is None:
             continue
-        exported = _class_exported(model, class_node)
         for member in body.named_children if not info.es5 else ():
             if member.type not in _FIELD_KINDS:
                 continue
@@ -848,6 +848,7 @@ def _class_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Can
                 continue
             field_name = text(prop)
             if any(child.type == "static" for child in member.children):
+                exported = _class_exported(model, class_node)  # asked of static fields only
                 yield _static_candidate(
                     model, index, class_node, class_name, member, field_name, kind, exported
                 )
@@ -855,7 +856,7 @@ def _class_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Can
                 yield _instance_candidate(
                     model, index, class_node, class_name, member, field_name, kind, None
                 )
-        for assignment in _constructor_assignments(model, class_node):
+        for assignment in _constructor_assignments(constructors.get(class_node.id, ())):
             left = unwrap(assignment.child_by_field_name("left"))
             kind = collection_kind(assignment.child_by_field_name("right"))
             if left is None or kind is None:
@@ -944,14 +945,23 @@ def _instance_candidate(
     )
 
 
-def _constructor_assignments(model: SemanticModel, class_node: Node) -> Iterator[Node]:
-    """``this.x = …`` statements directly in the class's constructor."""
+def _constructors(model: SemanticModel) -> dict[int, list[FunctionInfo]]:
+    """Class node id -> its constructors with a body, in walk order (found once per file,
+    not once per class)."""
+    found: dict[int, list[FunctionInfo]] = {}
     for function in model.functions:
-        if function.class_node is None or function.class_node.id != class_node.id:
+        if function.class_node is None or function.method_kind != "constructor":
             continue
-        if function.method_kind != "constructor" or function.body is None:
-            continue
-        for statement in function.body.named_children:
+        if function.body is not None:
+            found.setdefault(function.class_node.id, []).append(function)
+    return found
+
+
+def _constructor_assignments(constructors: Sequence[FunctionInfo]) -> Iterator[Node]:
+    """``this.x = …`` statements directly in the class's constructors."""
+    for function in constructors:
+        body = function.body
+        for statement in body.named_children if body is not None else ():
             expression = (
                 statement.named_children[0] if statement.type == "expression_statement" else None
             )

@@ -147,6 +147,8 @@ from nodeleaklint.semantics.resources import lent_by_pool
 from nodeleaklint.semantics.retention import (
     DEFAULT_MIN_BYTES,
     Retained,
+    may_hold_large_values,
+    may_retain_large,
     prototype_stores,
     retained_large_values,
     shared_render_caches,
@@ -217,7 +219,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     model = ctx.model
     min_bytes = int(ctx.options.get("min-bytes", DEFAULT_MIN_BYTES))
     seen: set[int] = set()
-    for holder in _holders(model):
+    # Holders whose closure cannot keep a large value are not worked out: each would keep
+    # nothing (a node always denotes one closure, so ``seen`` loses nothing either); in a
+    # file without a large value, none is.
+    keeps = partial(may_retain_large, model, min_bytes=min_bytes, memo={})
+    for holder in _holders(model, keeps) if may_hold_large_values(model) else ():
         if holder.node.id in seen:
             continue
         seen.add(holder.node.id)
@@ -376,12 +382,17 @@ def _finding(ctx: RuleContext, holder: LongLived, kept: list[Retained]) -> Findi
 # -- long-lived closures -----------------------------------------------------------------------
 
 
-def _holders(model: SemanticModel) -> Iterator[LongLived]:
-    yield from _intervals(model)
-    yield from _listeners(model)
-    yield from _module_stores(model)
-    yield from _collections(model)
-    yield from _factory_results(model)
+# Whether a closure may keep a large value (``retention.may_retain_large``).
+Keeps = Callable[[FunctionInfo], bool]
+
+
+def _holders(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
+    """What keeps closures past their call, for the closures ``keeps`` lets through."""
+    yield from _intervals(model, keeps)
+    yield from _listeners(model, keeps)
+    yield from _module_stores(model, keeps)
+    yield from _collections(model, keeps)
+    yield from _factory_results(model, keeps)
 
 
 def _closure(model: SemanticModel, node: Node | None) -> tuple[FunctionInfo, Node] | None:
@@ -445,12 +456,12 @@ def _handed_closures(model: SemanticModel, ident: Node) -> list[tuple[FunctionIn
     return found
 
 
-def _intervals(model: SemanticModel) -> Iterator[LongLived]:
+def _intervals(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     for call, kind in timer_calls(model, "setInterval"):
         if kind != "callback" or not call.args:
             continue
         closure = _closure(model, call.args[0])
-        if closure is None:
+        if closure is None or not keeps(closure[0]):
             continue
         releases, elsewhere = _interval_releases(model, call)
         function, node = closure
@@ -514,18 +525,18 @@ def _escapes(reference: Node) -> bool:
     return False
 
 
-def _listeners(model: SemanticModel) -> Iterator[LongLived]:
+def _listeners(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     for call in model.calls_named(*sorted(LISTEN_METHODS)):
         if call.is_new or call.obj is None or len(call.args) < 2:
             continue
         event = string_value(call.args[0])
         if call.name in ONCE_METHODS and not may_never_fire(event):
             continue
+        closure = _closure(model, call.args[1])
+        if closure is None or not keeps(closure[0]):
+            continue
         target = model.lifetime_of(call.obj)
         if target.lifetime is not Lifetime.PROCESS:
-            continue
-        closure = _closure(model, call.args[1])
-        if closure is None:
             continue
         function, node = closure
         releases = [
@@ -554,7 +565,7 @@ def _is_export_target(node: Node | None) -> bool:
     return name == "exports" or whole == "module.exports" or whole.startswith("module.exports.")
 
 
-def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
+def _module_stores(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     """``handler = () => …`` / ``registry[k] = fn`` / ``global.x = fn`` inside a function."""
     for assignment in model.assignments:
         if (
@@ -562,9 +573,10 @@ def _module_stores(model: SemanticModel) -> Iterator[LongLived]:
             or model.enclosing_function(assignment) is None
         ):
             continue
-        left = unwrap(assignment.child_by_field_name("left"))
         closures = _closures_in(model, assignment.child_by_field_name("right"))
-        if left is None or not closures:
+        closures = [closure for closure in closures if keeps(closure[0])]
+        left = unwrap(assignment.child_by_field_name("left")) if closures else None
+        if left is None:
             continue
         exported = _is_export_target(left)
         root = root_object(left)
@@ -614,7 +626,7 @@ def _reassignments(model: SemanticModel, assignment: Node, left: Node) -> list[N
     ]
 
 
-def _collections(model: SemanticModel) -> Iterator[LongLived]:
+def _collections(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     """``registry.set(k, () => …)`` / ``handlers.push(fn)`` on a process-lived collection."""
     for call in model.calls_named(*COLLECTION_GROWTH_METHODS):
         if call.is_new or call.obj is None or call.function is None or not call.args:
@@ -622,6 +634,7 @@ def _collections(model: SemanticModel) -> Iterator[LongLived]:
         index = COLLECTION_GROWTH_METHODS[call.name]
         args = call.args if index < 0 else call.args[index : index + 1]
         closures = [found for arg in args for found in _closures_in(model, arg)]
+        closures = [closure for closure in closures if keeps(closure[0])]
         if not closures:
             continue
         target = model.lifetime_of(call.obj)
@@ -658,11 +671,11 @@ def _process_lived_instance(model: SemanticModel, owner: Holder) -> str | None:
     return process_lived_class(model, owner.declaration)
 
 
-def _factory_results(model: SemanticModel) -> Iterator[LongLived]:
+def _factory_results(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     """A closure returned by a function whose result is stored at module scope."""
     for function in model.functions:
         factory = function.parent
-        if factory is None or not function.returned:
+        if factory is None or not function.returned or not keeps(function):
             continue
         stored = _result_stored_at_module_scope(model, factory)
         if stored is None:

@@ -85,10 +85,15 @@ class Factory:
 def find_factories(facts: Collected) -> list[Factory]:
     """Functions whose ``return`` statements hand out an object with function members."""
     found: list[Factory] = []
+    source, base = _source(facts)
     for function in facts.functions:
-        body = function.body
-        if body is None or body.type != "statement_block" or function.class_node is not None:
+        if function.class_node is not None:
             continue
+        body = function.body
+        if body is None or body.type != "statement_block":
+            continue
+        if source.find(b"return", body.start_byte - base, body.end_byte - base) < 0:
+            continue  # no ``return`` statement in its text: nothing handed out
         factory = Factory(function)
         for statement in body.named_children:
             if statement.type != "return_statement" or not statement.named_children:
@@ -106,6 +111,13 @@ def find_factories(facts: Collected) -> list[Factory]:
         if factory.methods:
             found.append(factory)
     return found
+
+
+def _source(facts: Collected) -> tuple[bytes, int]:
+    """The file's text as parsed, and the byte it starts at: read once, searched in place
+    (``Node.text`` copies) for a word a construct cannot do without."""
+    root = facts.module_scope.node
+    return root.text or b"", root.start_byte
 
 
 def _as_member(function: FunctionInfo, owner: ClassInfo, name: str, kind: str) -> None:
@@ -219,12 +231,18 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
         found[name] = info
         return info
 
-    for assignment in facts.assignments:
+    text_bytes, base = _source(facts)
+    # Only prototype assignments make ES5 classes: a file that never says so has none.
+    assignments = facts.assignments if b"prototype" in text_bytes else ()
+    for assignment in assignments:
         if assignment.type != "assignment_expression":
             continue
         left = assignment.child_by_field_name("left")
-        if left is None or b"prototype" not in (left.text or b""):
-            continue  # the cheap test first: only prototype assignments make ES5 classes
+        if (
+            left is None
+            or text_bytes.find(b"prototype", left.start_byte - base, left.end_byte - base) < 0
+        ):
+            continue  # the cheap test first
         right = assignment.child_by_field_name("right")
         target = dotted_name(left)
         proto = _prototype_owner(target)

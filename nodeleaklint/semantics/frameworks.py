@@ -263,6 +263,12 @@ class FrameworkTable:
                 index.setdefault((row.kind, row.name), []).append(row)
         return {key: tuple(rows) for key, rows in index.items()}
 
+    @cached_property
+    def key_factories(self) -> frozenset[str]:
+        """The calls whose function arguments build objects with keyed rows (``directive``):
+        ``keyed_guarantee`` finds a row only for a factory call of one of these names."""
+        return frozenset(row.within for row in self.rows if row.kind is Kind.KEY)
+
     def scoped(self, kind: Kind, name: str) -> tuple[Guarantee, ...]:
         """Rows about ``name`` that hold only for one package's receivers or one factory."""
         return self._scoped_index.get((kind, name), ())
@@ -389,7 +395,7 @@ def call_guarantee(call: CallSite, scope: Scope | None) -> Guarantee | None:
         candidates = table.scoped(Kind.EVENT, string_value(call.args[0]) or "")
     else:
         candidates = table.scoped(Kind.METHOD, call.name)
-    candidates = tuple(row for row in candidates if row.module)
+    candidates = tuple(row for row in candidates if row.module) if candidates else ()
     if not candidates:
         return None
     source = receiver_module(call, scope)

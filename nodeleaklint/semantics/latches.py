@@ -246,9 +246,17 @@ def _may_assign(name: str, source: bytes) -> bool:
     may be part of one: JavaScript counts Unicode spaces), then ``=`` (not ``==``) or a
     ``/`` (a comment may stand between the target and its ``=``)."""
     raw = name.encode()
-    if raw not in source:
-        return False
-    return re.search(re.escape(raw) + rb"[\s\x80-\xff]*(?:/|=(?!=))", source) is not None
+    at = source.find(raw)
+    while at >= 0:  # each place the name starts (as ``re.search`` of name + tail would try)
+        if _ASSIGNS_AFTER.match(source, at + len(raw)) is not None:
+            return True
+        at = source.find(raw, at + 1)
+    return False
+
+
+# What follows a name ``_may_assign`` finds, compiled once (one pattern per name missed
+# ``re``'s cache and compiled on most calls).
+_ASSIGNS_AFTER = re.compile(rb"[\s\x80-\xff]*(?:/|=(?!=))")
 
 
 def _flags(condition: Node | None) -> list[Node]:
@@ -323,10 +331,12 @@ def _filled_after_exit(node: Node, block: Node, memo: Memo) -> Latch | None:
     with an early exit)."""
     # The statement that holds ``node``: the first to end past its start, if it holds it.
     statement = block.first_named_child_for_byte(node.start_byte)
-    if statement is not None and not is_inside(node, statement):
-        statement = None
-    expression = unwrap(statement.named_children[0]) if statement is not None else None
-    if statement is None or statement.type != "expression_statement" or expression is None:
+    if statement is None or statement.type != "expression_statement":
+        return None  # (the type first: most statements are not, and need not be listed)
+    if not is_inside(node, statement):
+        return None
+    expression = unwrap(statement.named_children[0])
+    if expression is None:
         return None
     if expression.type != "assignment_expression":
         return None

@@ -56,7 +56,23 @@ def same_location(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
 
 def _resolve_alias(model: SemanticModel, node: Node | None) -> Node | None:
     """Follow ``const self = this`` / ``const con = this.connection`` (never reassigned) to the
-    expression the alias stands for, so ``self.off(…)`` matches ``this.on(…)``."""
+    expression the alias stands for, so ``self.off(…)`` matches ``this.on(…)``. Worked out
+    once per identifier (``same_location`` compares one target with many)."""
+    if node is None or node.type != "identifier":
+        return node
+    cache = model.cache.get("locations.aliases")
+    if not isinstance(cache, dict):
+        model.cache["locations.aliases"] = cache = {}
+    key = node.id
+    if key in cache:
+        found: Node | None = cache[key]
+        return found
+    found = cache[key] = _alias_target(model, node)
+    return found
+
+
+def _alias_target(model: SemanticModel, node: Node | None) -> Node | None:
+    """``_resolve_alias``, worked out."""
     for _ in range(4):
         if node is None or node.type != "identifier":
             return node

@@ -94,6 +94,11 @@ def _self_calls(model: SemanticModel, function: FunctionInfo) -> list[CallSite]:
     binding = function.binding
     if binding is None or binding.is_reassigned:
         return []
+    # A call inside ``node`` has its callee inside too: without a reference there (the name
+    # it declares aside) no call of the binding's is looked for.
+    declared = binding.node.id
+    if not any(is_inside(ref, node) and ref.id != declared for ref in binding.references):
+        return []
     return [site for site in model.direct_calls(binding) if is_inside(site.node, node)]
 
 

@@ -88,8 +88,8 @@ def is_registration(call: CallSite) -> bool:
 
 
 def has_handler_params(function: FunctionInfo) -> bool:
-    names = tuple(function.param_names[:2])
-    return len(names) == 2 and names in HANDLER_PARAMS
+    params = function.params  # the first two names, without listing them all
+    return len(params) >= 2 and (params[0].name, params[1].name) in HANDLER_PARAMS
 
 
 def registration_label(call: CallSite) -> str:
@@ -152,6 +152,8 @@ def framework_row(function: FunctionInfo) -> frameworks.Guarantee | None:
     if row is not None and row.runs.repeats:
         return row
     factory = function.parent.callback_of if function.parent is not None else None
+    if factory is None or factory.name not in frameworks.active().key_factories:
+        return None  # no keyed row can match (``keyed_guarantee``): the keys are not sought
     for key in _stored_under(function):
         row = frameworks.keyed_guarantee(key, factory)
         if row is not None and row.runs.repeats:
@@ -206,6 +208,7 @@ def callback_repetition(
     argument: Node,
     module_scope: Scope | None,
     functions: dict[int, FunctionInfo],
+    tests: TestCalls | None = None,
 ) -> Because | None:
     """How often ``call`` runs its function argument ``callback``, when that is not "as often
     as ``call`` runs": None when the API runs it inline or once per call (array methods,
@@ -217,9 +220,10 @@ def callback_repetition(
     (table) => …)``) or a completion callback (``render('view', data, (html) => …)``) that
     runs once (15 of 25 such callbacks sampled from the ecosystem corpus).
     ``argument`` is the argument that passes ``callback`` (the function itself or a
-    reference to it)."""
+    reference to it). ``tests`` keeps ``_in_test_block``'s answers for one file."""
     argument = outer(argument)
-    if _runs_callback_once(call, callback, argument, module_scope, functions):
+    tests = {} if tests is None else tests
+    if _runs_callback_once(call, callback, argument, module_scope, functions, tests):
         return None
     where = re.sub(r"\s*\n\s*", "", call.display(limit=200))  # a chain split over lines
     where = where if len(where) <= 60 else where[:59] + "…"
@@ -239,6 +243,7 @@ def _runs_callback_once(
     argument: Node,
     module_scope: Scope | None,
     functions: dict[int, FunctionInfo],
+    tests: TestCalls,
 ) -> bool:
     """Evidence that ``call`` runs its function argument inline or at most once per call."""
     if call.is_new:
@@ -261,7 +266,7 @@ def _runs_callback_once(
         return True  # ``describe.each(table)(name, fn)``, ``it.only(name, fn)``
     if _from_node_builtin(call, root, module_scope):
         return True
-    if _awaited(call) or _error_first(callback) or _in_test_block(call):
+    if _awaited(call) or _error_first(callback) or _in_test_block(call, tests):
         return True
     return _local_helper_calls_it(call, argument, module_scope, functions)
 
@@ -309,15 +314,33 @@ def _awaited(call: CallSite) -> bool:
     return parent.type == "arrow_function" and parent.child_by_field_name("body") == position
 
 
-def _in_test_block(call: CallSite) -> bool:
+# Call node id -> whether it, or a call around it, is a test-framework block.
+TestCalls = dict[int, bool]
+
+
+def _in_test_block(call: CallSite, tests: TestCalls) -> bool:
     """Inside the arguments of a test-framework block (``it('x', testTask(() => …))``,
-    ``describe('y', () => { addScenarios(tests) })``): test code, which runs per test."""
+    ``describe('y', () => { addScenarios(tests) })``): test code, which runs per test.
+
+    The calls around ``call`` are climbed only to the first one already answered for
+    (``tests``: a call's answer stands for every call inside it that is not a block)."""
+    passed: list[int] = []
+    found = False
     for parent in ancestors(call.node):
-        if parent.type == "call_expression":
-            root = _callee_root(parent.child_by_field_name("function"))
-            if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
-                return True
-    return False
+        if parent.type != "call_expression":
+            continue
+        known = tests.get(parent.id)
+        if known is not None:
+            found = known
+            break
+        passed.append(parent.id)
+        root = _callee_root(parent.child_by_field_name("function"))
+        if root is not None and text(root) in TEST_FRAMEWORK_BLOCKS:
+            found = True
+            break
+    for key in passed:
+        tests[key] = found
+    return found
 
 
 def _error_first(callback: FunctionInfo) -> bool:
@@ -467,6 +490,7 @@ class _Uses:
         self.calls = calls
         self._uses: dict[int, tuple[str, CallSite] | None] = {}
         self._callbacks: dict[tuple[int, int], Because | None] = {}
+        self._tests: TestCalls = {}
 
     def use(self, reference: Node) -> tuple[str, CallSite] | None:
         """``_call_use`` of ``reference``."""
@@ -483,7 +507,7 @@ class _Uses:
         if key in self._callbacks:
             return self._callbacks[key]
         scope = _module_scope(callback)
-        given = callback_repetition(call, callback, argument, scope, self.functions)
+        given = callback_repetition(call, callback, argument, scope, self.functions, self._tests)
         self._callbacks[key] = given
         return given
 
@@ -507,11 +531,11 @@ def _derived_repetition(
                 ReasonKind.LOOP,
                 f"called from a loop via `{site.display()}`",
             )
-        where = parent.display() if parent is not None else "module top level"
         if site is not None:
             given = memo.callback(site, function, function.node)
             if given is not None and given[0] > inherited:
                 return given
+        where = parent.display() if parent is not None else "module top level"
         return inherited, ReasonKind.INHERITED, f"runs as often as {where}"
     fact = known.get(function.node.id)
     binding = function.binding
@@ -592,15 +616,44 @@ def compute_repetition(
                 "",
             )
             pending.append(function)
+    readers = _readers(pending, memo)
+    # A function is worked out again only when a function whose repetition it reads has
+    # changed since it was last worked out: otherwise the answer is the one it got then,
+    # which changes nothing (repetition only grows), so skipping it leaves every round
+    # (and the reasons, which keep the first answer that reached each level) as they were.
+    stale = set(pending)  # (FunctionInfo hashes by identity)
     for _ in range(len(pending) + 2):
         changed = False
         for function in pending:
+            if function not in stale:
+                continue
+            stale.discard(function)
             value, kind, reason = _derived_repetition(function, memo, known, export_sites)
             if value > function.repetition or function.reason_kind is ReasonKind.NONE:
-                changed = changed or value != function.repetition
+                if value != function.repetition:
+                    changed = True
+                    stale.update(readers.get(function, ()))
                 function.repetition, function.reason_kind, function.reason = value, kind, reason
         if not changed:
             break
+
+
+def _readers(pending: list[FunctionInfo], memo: _Uses) -> dict[FunctionInfo, list[FunctionInfo]]:
+    """Function -> the pending functions whose ``_derived_repetition`` may read its
+    repetition: a callback's or IIFE's parent; a named function's callers and the functions
+    that pass it on (every use, a superset of those read before an early answer)."""
+    readers: dict[FunctionInfo, list[FunctionInfo]] = {}
+    for function in pending:
+        if function.callback_of is not None or function.is_iife:
+            read = [function.parent] if function.parent is not None else []
+        elif function.binding is None or function.binding.is_reassigned:
+            read = []
+        else:
+            uses = (memo.use(reference) for reference in function.binding.references)
+            read = [use[1].function for use in uses if use is not None and use[1].function]
+        for function_read in read:
+            readers.setdefault(function_read, []).append(function)
+    return readers
 
 
 _MAX_EVENT_DEPTH = 40

@@ -172,6 +172,47 @@ def retained_large_values(
     return found
 
 
+def may_hold_large_values(model: SemanticModel) -> bool:
+    """False when no binding of the file can be large (``large_binding``).
+
+    Every large value starts at a call that makes one (``_ROOT_CALL_NAMES``, or
+    ``Buffer.concat`` / ``Buffer.from``): the others (``JSON.parse``, ``.slice()``) are
+    large only as copies or views of one, and the model's call index has every call by its
+    name. A parameter is large only as a request handler's request object."""
+    calls = model.calls_by_name
+    if any(name in calls for name in _ROOT_CALL_NAMES):
+        return True
+    for name in ("concat", "from"):
+        if any(dotted_name(call.obj) == "Buffer" for call in calls.get(name, ())):
+            return True
+    return any(
+        binding.kind is BindingKind.PARAM
+        and binding.name in REQUEST_OBJECT_NAMES
+        and _request_object(model, binding) is not None
+        for binding in model.bindings
+    )
+
+
+def may_retain_large(
+    model: SemanticModel, function: FunctionInfo, min_bytes: int, memo: dict[int, bool]
+) -> bool:
+    """False when no scope whose context ``function`` is created in declares a value
+    ``large_binding`` calls large, so that ``retained_large_values`` finds nothing: a quick
+    test before a rule works out what holds the closure. ``memo`` keeps each scope's answer
+    (by ``id``) for one file and ``min_bytes``."""
+    scope = function.scope.parent
+    while scope is not None and not scope.is_module:
+        key = id(scope)
+        large = memo.get(key)
+        if large is None:
+            values = scope.bindings.values()
+            large = memo[key] = any(large_binding(model, b, min_bytes) for b in values)
+        if large:
+            return True
+        scope = scope.parent
+    return False
+
+
 # -- the context chain ------------------------------------------------------------------------
 
 
@@ -303,6 +344,8 @@ def large_value(
     if node.type not in ("call_expression", "new_expression"):
         return None
     obj, name = callee_parts(node)
+    if name not in _LARGE_CALL_NAMES:
+        return None  # every test below asks for one of these names
     owner = dotted_name(obj) if obj is not None else None
     args = call_arguments(node)
     is_new = node.type == "new_expression"
@@ -354,6 +397,21 @@ def large_value(
         if inner is not None:
             return Large(inner.what, node, inner.certain, brief=inner.brief)
     return None
+
+
+# The names of the calls ``large_value`` knows to make a large value (each of its tests asks
+# for one): a quick way out for every other call.
+_LARGE_CALL_NAMES = frozenset(
+    {*BUFFER_ALLOCATORS, "concat", "from", *TYPED_ARRAY_BYTES, "Array", "readFileSync"}
+    | {"readFile", *BODY_READERS, "parse", *VIEW_METHODS}
+)
+
+
+# The calls that make a large value of their own (the rest of ``_LARGE_CALL_NAMES`` copy
+# or view one, or are ``Buffer``'s, told apart by their object).
+_ROOT_CALL_NAMES = frozenset(
+    {*BUFFER_ALLOCATORS, *TYPED_ARRAY_BYTES, "Array", "readFileSync", "readFile", *BODY_READERS}
+)
 
 
 def large_binding_shallow(
@@ -652,6 +710,8 @@ def prototype_stores(model: SemanticModel) -> list[PrototypeStore]:
     the caller's (a parameter), the repetition by the model; a plugin ``install(Vue)`` that
     receives the class as a parameter is not an import and is left out."""
     found: list[PrototypeStore] = []
+    if b".prototype." not in model.source.data:
+        return found  # each store's target spells it (the test on ``text(left)`` below)
     for assignment in model.assignments:
         if assignment.type != "assignment_expression":
             continue

@@ -59,20 +59,33 @@ class Teardown:
 def timer_fields(model: SemanticModel, info: ClassInfo) -> dict[Place, TimerField]:
     """The class's fields that receive a ``setInterval`` / ``setTimeout`` handle."""
     found: dict[Place, TimerField] = {}
+    for call, name, owner in _timer_starts(model).get(info.node.id, ()):
+        flow = flow_of(model, call.node, TIMER_CLEARS)
+        place = flow.place
+        if flow.kind is not FlowKind.STORED or place is None or not place.is_field:
+            continue
+        entry = found.setdefault(place, TimerField(place))
+        entry.starts.append((call, name))
+        entry.methods.add(owner.node.id)
+    return found
+
+
+def _timer_starts(model: SemanticModel) -> dict[int, list[tuple[CallSite, str, FunctionInfo]]]:
+    """Node's ``setInterval`` / ``setTimeout`` calls made in class members, by the class
+    node id of the ``this`` they run with (the calls are looked at once per file, not once
+    per class), with the timer's name and that member."""
+    cached = model.cache.get("teardown.timer_starts")
+    if isinstance(cached, dict):
+        return cached
+    found: dict[int, list[tuple[CallSite, str, FunctionInfo]]] = {}
     for name in ("setInterval", "setTimeout"):
         for call, kind in timer_calls(model, name):
             if kind != "callback":
                 continue
             owner = model.this_function(call.node)
-            if owner is None or owner.class_node is None or owner.class_node.id != info.node.id:
-                continue
-            flow = flow_of(model, call.node, TIMER_CLEARS)
-            place = flow.place
-            if flow.kind is not FlowKind.STORED or place is None or not place.is_field:
-                continue
-            entry = found.setdefault(place, TimerField(place))
-            entry.starts.append((call, name))
-            entry.methods.add(owner.node.id)
+            if owner is not None and owner.class_node is not None:
+                found.setdefault(owner.class_node.id, []).append((call, name, owner))
+    model.cache["teardown.timer_starts"] = found
     return found
 
 
@@ -149,19 +162,29 @@ def _this_call_index(model: SemanticModel, info: ClassInfo) -> list[CallSite]:
 
 def _closing_handlers(model: SemanticModel, info: ClassInfo) -> list[FunctionInfo]:
     """Handlers of the instance's own ``'close'`` / ``'end'``: ``this.on('close', …)``."""
-    found: list[FunctionInfo] = []
+    return _closing_handler_index(model).get(info.node.id, [])
+
+
+def _closing_handler_index(model: SemanticModel) -> dict[int, list[FunctionInfo]]:
+    """``_closing_handlers`` of every class, by class node id: the calls are looked at once
+    per file, not once per class."""
+    cached = model.cache.get("teardown.closing_handlers")
+    if isinstance(cached, dict):
+        return cached
+    found: dict[int, list[FunctionInfo]] = {}
     for call in model.calls_named("on", "once", "addListener", "prependListener"):
         if len(call.args) < 2 or not model.is_this(call.obj):
             continue
         if string_value(call.args[0]) not in CLOSING_EVENTS:
             continue
         owner = model.this_function(call.node)
-        if owner is None or owner.class_node is None or owner.class_node.id != info.node.id:
+        if owner is None or owner.class_node is None:
             continue
         handler = unwrap(call.args[1])
         function = model.function_at(handler) if handler is not None else None
         if function is not None:
-            found.append(function)
+            found.setdefault(owner.class_node.id, []).append(function)
+    model.cache["teardown.closing_handlers"] = found
     return found
 
 

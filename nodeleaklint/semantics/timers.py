@@ -53,7 +53,7 @@ def timer_calls(model: SemanticModel, name: str) -> list[tuple[CallSite, str]]:
     cached = model.cache.get(key)
     if isinstance(cached, list):
         return cached
-    names = {name} | {local for local in _imported_as(model).get(name, ()) if local != name}
+    names = {name} | {local for local in _imported_as(model, name) if local != name}
     found: list[tuple[CallSite, str]] = []
     for call in model.calls_named(*sorted(names)):
         kind = timer_kind(model, call, name)
@@ -63,17 +63,22 @@ def timer_calls(model: SemanticModel, name: str) -> list[tuple[CallSite, str]]:
     return found
 
 
-def _imported_as(model: SemanticModel) -> dict[str, list[str]]:
-    """Export name -> the module-level names importing it (``{ setInterval: every }``),
-    worked out once per file for every timer name asked."""
-    cached = model.cache.get("timers.imported_as")
-    if isinstance(cached, dict):
-        return cached
-    found: dict[str, list[str]] = {}
+def _imported_as(model: SemanticModel, name: str) -> list[str]:
+    """The module-level names importing the export ``name`` (``{ setInterval: every }``).
+
+    The export an import names is spelt out in its declaration (an import specifier, a
+    destructuring key, a property after ``require(…)``), so a declaration whose text does
+    not hold ``name`` is not asked for its origin."""
+    raw = name.encode()
+    find = model.source.data.find
+    found: list[str] = []
     for binding in model.module_scope.bindings.values():
-        if binding.module_source is not None:
-            origin = origin_of(model, binding.node)
-            if origin is not None:
-                found.setdefault(origin.export, []).append(binding.name)
-    model.cache["timers.imported_as"] = found
+        if binding.module_source is None or binding.declarator is None:
+            continue
+        spelt = [binding.declarator] if binding.init is None else [binding.declarator, binding.init]
+        if all(find(raw, node.start_byte, node.end_byte) < 0 for node in spelt):
+            continue
+        origin = origin_of(model, binding.node)
+        if origin is not None and origin.export == name:
+            found.append(binding.name)
     return found
