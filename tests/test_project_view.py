@@ -14,7 +14,6 @@ import pytest
 
 from nodeleaklint import runner
 from nodeleaklint.cache import ResultCache
-from nodeleaklint.engine import check_and_summarize
 from nodeleaklint.findings import Confidence, Finding
 from nodeleaklint.parsing import dialect_for_source, parse
 from nodeleaklint.project import linked
@@ -149,18 +148,6 @@ def test_a_workspace_package_imported_by_name_is_in_view() -> None:
 def test_modules_that_import_each_other_settle() -> None:
     # ``a.listen`` is called only from ``b.start``, which a.js calls once at its top level.
     assert findings(PROJECTS / "cycles") == []
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    paths: list[str] = []
-
-    def counting(path: str, data: bytes, *args: Any, **kwargs: Any) -> Any:
-        paths.append(Path(path).name)
-        return check_and_summarize(path, data, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "_engine_check", lambda: counting)
-    return paths
 
 
 def test_editing_a_caller_rechecks_the_callee_from_the_cache(

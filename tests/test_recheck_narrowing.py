@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from nodeleaklint import runner
 from nodeleaklint.config import ConfigResolver
-from nodeleaklint.engine import check_and_summarize
 from nodeleaklint.parsing import dialect_for_source, parse
 from nodeleaklint.project.summary import FileSummary, summarize
 from nodeleaklint.project.view import ProjectView
@@ -28,19 +26,6 @@ def summary_of(path: str, code: str) -> FileSummary:
     dialect = dialect_for_source(path, data)
     assert dialect is not None
     return summarize(SemanticModel.build(SourceFile(path, data), parse(data, dialect), dialect))
-
-
-@pytest.fixture
-def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files the engine checked, in order (a second check shows a name twice)."""
-    paths: list[str] = []
-
-    def counting(path: str, data: bytes, *args: Any, **kwargs: Any) -> Any:
-        paths.append(Path(path).name)
-        return check_and_summarize(path, data, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "_engine_check", lambda: counting)
-    return paths
 
 
 WATCHERS = """

@@ -218,7 +218,7 @@ def acquisitions(
     if not pg_pool and "connect" not in extra:
         found = _with_learned_connect(model, found)
     found.extend(_imported_acquisitions(model))
-    found.extend(_helper_acquisitions(model, found))
+    found.extend(_helper_acquisitions(model))
     model.cache[key] = found
     return found
 
@@ -260,7 +260,7 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
     return kind
 
 
-def _helper_acquisitions(model: SemanticModel, found: list[Acquisition]) -> list[Acquisition]:
+def _helper_acquisitions(model: SemanticModel) -> list[Acquisition]:
     """``await launchBrowser(); …; await browser.close()``: a local helper of the file puts
     what it acquires in a module-level variable (``browser = await puppeteer.launch()``), and
     each function that calls it gives that variable back itself. Each call of the helper is
@@ -268,7 +268,7 @@ def _helper_acquisitions(model: SemanticModel, found: list[Acquisition]) -> list
     ``await`` between the call and the release throws, the release never runs, and the next
     call of the helper replaces the variable (the old browser stays open)."""
     extra: list[Acquisition] = []
-    for binding, helper, kind in _module_stores(model, found):
+    for binding, helper, kind in _module_stores(model):
         assert helper.binding is not None
         for site in model.direct_calls(helper.binding):
             holder = site.function
@@ -284,9 +284,7 @@ def _helper_acquisitions(model: SemanticModel, found: list[Acquisition]) -> list
     return extra
 
 
-def _module_stores(
-    model: SemanticModel, found: list[Acquisition]
-) -> Iterator[tuple[Binding, FunctionInfo, ResourceKind]]:
+def _module_stores(model: SemanticModel) -> Iterator[tuple[Binding, FunctionInfo, ResourceKind]]:
     """Module-level variables a named, unexported local function assigns a resource it
     acquires (``browser = await puppeteer.launch()``), with that function and the kind."""
     for call in model.calls_named(*KINDS):
@@ -295,11 +293,7 @@ def _module_stores(
         kind = _kind_of(model, call, False)
         if kind is None:
             continue
-        position = outer(call.node)
-        parent = position.parent
-        if parent is not None and parent.type == "await_expression":
-            position = outer(parent)
-            parent = position.parent
+        parent = _receiving(call.node)
         if parent is None or parent.type != "assignment_expression":
             continue
         target = unwrap(parent.child_by_field_name("left"))
@@ -424,11 +418,7 @@ def _acquisition(model: SemanticModel, call: CallSite, kind: ResourceKind) -> Ac
             params[0],
             tuple(params[2:]),
         )
-    position = outer(call.node)
-    parent = position.parent
-    if parent is not None and parent.type == "await_expression":
-        position = outer(parent)
-        parent = position.parent
+    parent = _receiving(call.node)
     if parent is None:
         return None
     if parent.type == "expression_statement":
@@ -446,6 +436,16 @@ def _acquisition(model: SemanticModel, call: CallSite, kind: ResourceKind) -> Ac
     return Acquisition(
         call, kind, binding, call.function, parent.end_byte, _declaring_block(parent)
     )
+
+
+def _receiving(call: Node) -> Node | None:
+    """What receives the value of ``call``, through wrappers and one ``await``: the
+    declarator, assignment or statement around ``await pool.connect()``."""
+    position = outer(call)
+    parent = position.parent
+    if parent is not None and parent.type == "await_expression":
+        parent = outer(parent).parent
+    return parent
 
 
 def _declaring_block(node: Node) -> Node | None:
@@ -960,11 +960,7 @@ def learned_misses(model: SemanticModel, skip: set[int]) -> list[LearnedMiss]:
             key = _group_key(model, site)
             if key not in candidates:
                 continue
-            position = outer(site.node)
-            parent = position.parent
-            if parent is not None and parent.type == "await_expression":
-                position = outer(parent)
-                parent = position.parent
+            parent = _receiving(site.node)
             if parent is None or parent.type != "variable_declarator":
                 continue
             ident = parent.child_by_field_name("name")
