@@ -213,9 +213,13 @@ class SemanticModel:
     def calls_named(self, *names: str) -> list[CallSite]:
         """Calls and ``new`` expressions whose callee name (or method name) is one of ``names``."""
         found: list[CallSite] = []
+        sources = 0  # how many names have calls: each name's list is in document order
         for name in names:
-            found.extend(self.calls_by_name.get(name, ()))
-        return sorted(found, key=lambda call: call.node.start_byte) if len(names) > 1 else found
+            calls = self.calls_by_name.get(name)
+            if calls:
+                found.extend(calls)
+                sources += 1
+        return sorted(found, key=lambda call: call.node.start_byte) if sources > 1 else found
 
     def call_at(self, node: Node) -> CallSite | None:
         return self.facts.call_by_node.get(node.id)
