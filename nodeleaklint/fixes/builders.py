@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from nodeleaklint.findings import Edit, Fix, Span
+from nodeleaklint.semantics.locations import value_binding
 from nodeleaklint.semantics.syntax import (
     ancestors,
     is_require_call,
@@ -197,10 +198,7 @@ def pipe_to_pipeline(model: SemanticModel, source: SourceFile, call: Node) -> Fi
 def _assembled(model: SemanticModel, first: Node) -> bool:
     """Whether the chain's source is a variable that other pipes build up (``s = s.pipe(t)``
     in a loop): rewriting the last link alone would leave the others unmanaged."""
-    node = unwrap(first)
-    if node is None or node.type != "identifier":
-        return False
-    binding = model.binding_of(node)
+    binding = value_binding(model, first)
     if binding is None:
         return False
     assignments = [write.parent for write in binding.writes]  # each write is the target

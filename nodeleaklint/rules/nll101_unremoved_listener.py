@@ -228,7 +228,14 @@ from nodeleaklint.semantics.reachable import error_branch, in_function
 from nodeleaklint.semantics.registrars import direct_calls, instance_registrars, registrars
 from nodeleaklint.semantics.replaced import assigned_in_this_run
 from nodeleaklint.semantics.roles import owns_parameter
-from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.scopes import (
+    Binding,
+    BindingKind,
+    CallSite,
+    FunctionInfo,
+    Repetition,
+    nested_in,
+)
 from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -335,7 +342,7 @@ def _through_registrars(ctx: RuleContext) -> Iterator[Finding]:
             registrar.disposes,
         )
         for site in direct_calls(model, registrar.function):
-            if not _within(site.function, registrar.function):
+            if not nested_in(site.function, registrar.function):
                 finding = _registrar_finding(ctx, adds, site)
                 if finding is not None:
                     yield finding
@@ -470,25 +477,16 @@ def _passes(model: SemanticModel, call: CallSite, binding: Binding) -> bool:
     return False
 
 
-def _within(function: FunctionInfo | None, outer: FunctionInfo) -> bool:
-    current: FunctionInfo | None = function
-    while current is not None:
-        if current is outer:
-            return True
-        current = current.parent
-    return False
-
-
 def _made_per_run(binding: Binding, caller: FunctionInfo) -> bool:
     """A local of ``caller`` (or of a function inside it) holding a function made there, or
     the ``resolve`` / ``reject`` a ``new Promise`` hands its executor (new per promise)."""
     function = binding.scope.function
     init = unwrap(binding.init)
-    if binding.kind is BindingKind.PARAM and function is not None and _within(function, caller):
-        return _is_promise_executor(function)
+    if binding.kind is BindingKind.PARAM and function is not None and nested_in(function, caller):
+        return function.is_promise_executor
     return (
         function is not None
-        and _within(function, caller)
+        and nested_in(function, caller)
         and binding.kind is not BindingKind.PARAM
         and not binding.is_reassigned
         and is_function(init)
@@ -672,7 +670,7 @@ def _shared_by_runs(binding: Binding, function: FunctionInfo) -> bool:
     if binding.scope.is_module:
         return True
     owner = binding.scope.function
-    return owner is not None and owner is not function and _within(function, owner)
+    return owner is not None and owner is not function and nested_in(function, owner)
 
 
 def _is_keep_alive(target: Node, holder: Holder) -> bool:
@@ -1015,14 +1013,19 @@ def _partial_cleanup(model: SemanticModel, call: CallSite, target: Node) -> list
     §1), so a sibling listener that nothing removes is left behind on it. A listener swapped
     in for a removed one (a handshake's ``'error'`` replaced by the session's) is not a
     sibling: it is added elsewhere, usually inside the completion handler."""
+    function = None if model.is_this(target) else _outliving_run(model, call, target)
+    return [] if function is None else _sibling_removals(model, call, function, target)
+
+
+def _outliving_run(model: SemanticModel, call: CallSite, target: Node) -> FunctionInfo | None:
+    """The run that adds ``call``'s listener, when it repeats and ``target`` is not made
+    for it (neither a per-call object nor one this run assigns)."""
     function = call.function
-    if function is None or function.repetition is Repetition.ONCE or model.is_this(target):
-        return []
+    if function is None or function.repetition is Repetition.ONCE:
+        return None
     if model.lifetime_of(target).lifetime is Lifetime.PER_CALL:
-        return []
-    if assigned_in_this_run(model, function, target):
-        return []
-    return _sibling_removals(model, call, function, target)
+        return None
+    return None if assigned_in_this_run(model, function, target) else function
 
 
 def _forgotten_once(
@@ -1035,15 +1038,11 @@ def _forgotten_once(
     cleanup is evidence*). The target may be the instance itself when the method runs per
     call (not its constructor). Cleanup that runs on this listener's own event, or inside it,
     proves nothing: the ``once`` goes at the same moment."""
-    function = call.function
-    if function is None or function.repetition is Repetition.ONCE:
+    function = _outliving_run(model, call, target)
+    if function is None:
         return []
     method = _method_of(model, function)
     if method is not None and method.method_kind == "constructor":
-        return []
-    if model.lifetime_of(target).lifetime is Lifetime.PER_CALL:
-        return []
-    if assigned_in_this_run(model, function, target):
         return []
     return [
         removal
@@ -1187,10 +1186,7 @@ def _one_path_finding(
 def _module_function(model: SemanticModel, node: Node | None) -> Binding | None:
     """The module-level function ``node`` names (``function onReload() {…}`` or ``const
     onReload = () => …`` at the top level), else None."""
-    node = unwrap(node)
-    if node is None or node.type != "identifier":
-        return None
-    binding = model.binding_of(node)
+    binding = value_binding(model, node)
     if binding is None or not binding.scope.is_module or binding.is_reassigned:
         return None
     if binding.function is not None or is_function(unwrap(binding.init)):
@@ -1984,19 +1980,11 @@ def _result_kept(node: Node, model: SemanticModel | None = None) -> bool:
     )
     if returned and model is not None:
         function = model.enclosing_function(node)
-        return function is None or not _is_promise_executor(function)
+        return function is None or not function.is_promise_executor
     if returned or parent.type in ("variable_declarator", "arguments", "array", "pair"):
         return True
     return parent.type == "assignment_expression" and (
         parent.child_by_field_name("right") == position
-    )
-
-
-def _is_promise_executor(function: FunctionInfo) -> bool:
-    """``function`` is the executor of a ``new Promise(…)``."""
-    call = function.callback_of
-    return (
-        call is not None and call.is_new and call.name == "Promise" and function.argument_index == 0
     )
 
 

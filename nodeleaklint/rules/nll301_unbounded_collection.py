@@ -579,9 +579,7 @@ def _tombstoned(
 def _is_nothing(node: Node | None) -> bool:
     """``undefined``, ``null`` or ``void 0``."""
     value = unwrap(node)
-    return value is not None and (
-        value.type in ("undefined", "null") or text(value) in ("undefined", "void 0")
-    )
+    return value is not None and (value.type in ("null", "undefined") or text(value) == "void 0")
 
 
 def _is_delete(shrink: Node) -> bool:
@@ -1254,7 +1252,7 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
     ):
         key = subscript.child_by_field_name("index")
         value = unwrap(parent.child_by_field_name("right"))
-        if value is not None and (value.type in ("null", "undefined") or text(value) == "void 0"):
+        if _is_nothing(value):
             return  # the key stays: nulling a value is neither growth nor eviction
         if is_constant(model, key) or _only_updates(model, parent, subscript, key):
             return

@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
-from nodeleaklint.semantics.syntax import FUNCTION_KINDS, call_arguments, outer, text, unwrap
+from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
+    assigned_value,
+    call_arguments,
+    method_call_on,
+    outer,
+    text,
+    unwrap,
+)
 from nodeleaklint.semantics.values import collection_kind
 from nodeleaklint.semantics.vocabulary import SHRINK_METHODS
 
@@ -88,7 +96,7 @@ class _Walk:
             elif parent.type == "for_in_statement":
                 self.loop(parent, position, values=False)
             return
-        call = _called(parent)
+        call = method_call_on(position)
         if call is None:
             return
         name = text(parent.child_by_field_name("property"))
@@ -114,7 +122,7 @@ class _Walk:
         if around is not None and around.type == "for_in_statement":
             self.loop(around, outer(call), values=shown == "Object.values")
         elif around is not None and around.type == "member_expression":
-            each = _called(around)
+            each = method_call_on(call)
             if each is not None and text(around.child_by_field_name("property")) == "forEach":
                 self.callback_parameter(each, 0 if shown == "Object.values" else None)
 
@@ -128,10 +136,8 @@ class _Walk:
             return
         if values and left.type == "identifier":
             self.alias(left)
-        elif left.type == "array_pattern":
-            named = [c for c in left.named_children if c.type != "comment"]
-            if len(named) == 2 and named[1].type == "identifier":
-                self.alias(named[1])
+        else:
+            self.entry_value(left)
 
     def callback_parameter(self, call: Node, index: int | None) -> None:
         """``m.forEach((set, key) => …)``: the callback's first parameter is an inner
@@ -151,10 +157,16 @@ class _Walk:
             name = first if first.type == "identifier" else first.child_by_field_name("pattern")
             if name is not None and name.type == "identifier":
                 self.alias(name)
-        elif index is None and first.type == "array_pattern":
-            named = [c for c in first.named_children if c.type != "comment"]
-            if len(named) == 2 and named[1].type == "identifier":
-                self.alias(named[1])
+        elif index is None:
+            self.entry_value(first)
+
+    def entry_value(self, pattern: Node) -> None:
+        """``[key, set]``: the value of an entry of the outer collection is inner."""
+        if pattern.type != "array_pattern":
+            return
+        named = [c for c in pattern.named_children if c.type != "comment"]
+        if len(named) == 2 and named[1].type == "identifier":
+            self.alias(named[1])
 
     def alias(self, name: Node) -> None:
         """A local that holds an inner collection: each of its uses is the inner's use."""
@@ -177,7 +189,7 @@ class _Walk:
             return
         kind = parent.type
         if kind == "member_expression" and _is_object(parent, position):
-            call = _called(parent)
+            call = method_call_on(position)
             name = text(parent.child_by_field_name("property"))
             if call is None:
                 return
@@ -233,16 +245,6 @@ def _is_value(declarator: Node, position: Node) -> bool:
     return found is not None and found.id == position.id
 
 
-def _called(member: Node) -> Node | None:
-    """The call whose callee is ``member``, else None."""
-    position = outer(member)
-    call = position.parent
-    if call is None or call.type != "call_expression":
-        return None
-    callee = call.child_by_field_name("function")
-    return call if callee is not None and callee.id == position.id else None
-
-
 def _assigned(subscript: Node) -> bool:
     position = outer(subscript)
     parent = position.parent
@@ -257,8 +259,4 @@ def _assigned(subscript: Node) -> bool:
 
 def _fresh_collection(write: Node) -> bool:
     """The identifier ``write`` is assigned a new collection (``set = new Set()``)."""
-    position = outer(write)
-    parent = position.parent
-    if parent is None or parent.type != "assignment_expression":
-        return False
-    return collection_kind(parent.child_by_field_name("right")) is not None
+    return collection_kind(assigned_value(write)) is not None

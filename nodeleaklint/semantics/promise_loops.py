@@ -210,7 +210,7 @@ def _resolves_returned_promise(model: SemanticModel, function: FunctionInfo, arg
     if executor is None or not executor.params or executor.params[0] is not binding:
         return False
     site = executor.callback_of
-    if site is None or not site.is_new or site.name != "Promise" or executor.argument_index != 0:
+    if site is None or not executor.is_promise_executor:
         return False
     owner = model.enclosing_function(site.node)
     position = outer(site.node)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.scopes import FunctionInfo
+from nodeleaklint.semantics.scopes import FunctionInfo, nested_in
 from nodeleaklint.semantics.syntax import (
     ancestors,
     is_inside,
@@ -50,12 +50,7 @@ def may_run(model: SemanticModel, node: Node) -> bool:
 
 def in_function(model: SemanticModel, node: Node, function: FunctionInfo) -> bool:
     """Whether ``node`` lies in ``function``'s body or in a function nested inside it."""
-    current = model.enclosing_function(node)
-    while current is not None:
-        if current is function:
-            return True
-        current = current.parent
-    return False
+    return nested_in(model.enclosing_function(node), function)
 
 
 def error_branch(model: SemanticModel, removal: Node, run: FunctionInfo) -> Node | None:

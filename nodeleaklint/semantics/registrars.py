@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.records import record
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.locations import same_location
-from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, nested_in
 from nodeleaklint.semantics.syntax import string_value, unwrap
 from nodeleaklint.semantics.vocabulary import (
     LISTEN_METHODS,
@@ -103,7 +103,7 @@ def instance_registrars(model: SemanticModel) -> list[tuple[Registrar, list[Call
             if site.function is not None
             and model.is_this(site.obj)
             and model.in_class(site.node, class_node)
-            and not _inside(site.function, function)
+            and not nested_in(site.function, function)
             and not _in_constructor(site.function)
         ]
         found.append((registrar, sites))
@@ -120,15 +120,6 @@ def _in_constructor(function: FunctionInfo | None) -> bool:
     while current is not None:
         if current.method_kind is not None:
             return current.method_kind == "constructor"
-        current = current.parent
-    return False
-
-
-def _inside(function: FunctionInfo | None, outer: FunctionInfo) -> bool:
-    current = function
-    while current is not None:
-        if current is outer:
-            return True
         current = current.parent
     return False
 
@@ -182,10 +173,11 @@ def _disposes(model: SemanticModel, registration: CallSite, event: str, param: i
     assert function is not None
     listener = function.params[param]
     for removal in model.calls_named(*sorted(REMOVE_LISTENER_METHODS)):
-        inner = removal.function
-        while inner is not None and inner is not function:
-            inner = inner.parent
-        if inner is None or len(removal.args) < 2 or string_value(removal.args[0]) != event:
+        if (
+            not nested_in(removal.function, function)
+            or len(removal.args) < 2
+            or string_value(removal.args[0]) != event
+        ):
             continue
         handler = unwrap(removal.args[1])
         if (

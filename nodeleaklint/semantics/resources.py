@@ -33,7 +33,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
-from nodeleaklint.semantics.locations import place_of
+from nodeleaklint.semantics.locations import place_of, value_binding
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -287,8 +287,8 @@ def _helper_acquisitions(model: SemanticModel) -> list[Acquisition]:
 def _module_stores(model: SemanticModel) -> Iterator[tuple[Binding, FunctionInfo, ResourceKind]]:
     """Module-level variables a named, unexported local function assigns a resource it
     acquires (``browser = await puppeteer.launch()``), with that function and the kind."""
-    for call in model.calls_named(*KINDS):
-        if call.is_new or call.function is None or call.name != "launch":
+    for call in model.calls_named("launch"):
+        if call.is_new or call.function is None:
             continue
         kind = _kind_of(model, call, False)
         if kind is None:
@@ -1198,10 +1198,7 @@ def lent_by_pool(model: SemanticModel, node: Node | None) -> Acquisition | None:
     """The pool checkout a local holds (``const client = await pool.connect()``): the object
     is the pool's, lent for this call and lent again afterwards, so whatever is stored on it
     outlives the call."""
-    ident = unwrap(node)
-    if ident is None or ident.type != "identifier":
-        return None
-    binding = model.binding_of(ident)
+    binding = value_binding(model, node)
     if binding is None:
         return None
     for acquisition in acquisitions(model):

@@ -204,6 +204,16 @@ class CallSite:
         return rendered if len(rendered) <= limit else rendered[: limit - 1] + "…"
 
 
+def nested_in(function: FunctionInfo | None, outer: FunctionInfo) -> bool:
+    """Whether ``function`` is ``outer`` or a function nested (at any depth) inside it."""
+    current = function
+    while current is not None:
+        if current is outer:
+            return True
+        current = current.parent
+    return False
+
+
 @dataclass(eq=False, repr=False, slots=True)
 class FunctionInfo:
     """One function (declaration, expression, arrow or method) and what the walk learned."""
@@ -238,6 +248,15 @@ class FunctionInfo:
     @property
     def is_arrow(self) -> bool:
         return self.node.type == "arrow_function"
+
+    @property
+    def is_promise_executor(self) -> bool:
+        """The executor of a ``new Promise(…)``: what it returns is dropped, and its
+        ``resolve`` and ``reject`` are new for every promise."""
+        call = self.callback_of
+        return (
+            call is not None and call.is_new and call.name == "Promise" and self.argument_index == 0
+        )
 
     @property
     def is_class_member(self) -> bool:

@@ -19,7 +19,7 @@ from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_sources
 from nodeleaklint.semantics.locations import Place
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, nested_in
 from nodeleaklint.semantics.syntax import is_inside, string_value, unwrap
 from nodeleaklint.semantics.timers import timer_calls
 from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS
@@ -111,10 +111,7 @@ def cleared_by(
 
 def _shares_frame(model: SemanticModel, call: CallSite, function: FunctionInfo) -> bool:
     """A clear in a callback inside ``function`` (``this.on('close', () => clear…)``)."""
-    owner = call.function
-    while owner is not None and owner is not function:
-        owner = owner.parent
-    return owner is function
+    return nested_in(call.function, function)
 
 
 def _this_methods_called(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
+from nodeleaklint.semantics.locations import value_binding
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params, is_registration
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
@@ -948,10 +949,7 @@ def _own_emitter(model: SemanticModel, receiver: Node | None) -> bool:
     """An emitter the project makes itself: a module of the project (``require('./bus')``),
     or an instance of a class of this file or of ``EventEmitter``. Its events carry what the
     project's code passes to ``emit``, not outside data."""
-    receiver = unwrap(receiver)
-    if receiver is None or receiver.type != "identifier":
-        return False
-    binding = model.binding_of(receiver)
+    binding = value_binding(model, receiver)
     if binding is None:
         return False
     if binding.module_source is not None:
