@@ -16,7 +16,6 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, text, unwrap
 
-_FUNCTIONS = FUNCTION_KINDS
 _SKIPPED = frozenset({"comment", "empty_statement"})
 
 
@@ -38,7 +37,7 @@ def watchdog_of(model: SemanticModel, call: CallSite) -> Watchdog | None:
     if not call.args or call.function is None or _short_delay(call):
         return None
     function = unwrap(call.args[0])
-    if function is None or function.type not in _FUNCTIONS:
+    if function is None or function.type not in FUNCTION_KINDS:
         return None
     body = function.child_by_field_name("body")
     if body is None or body.type != "statement_block":
