@@ -13,12 +13,15 @@ again, with no stop condition and no stored handle), and `for await` loops over 
 `break` / `return`.
 
 Cleanup is verified against the instance's own teardown (classes in every form: `class`,
-ES5 constructors with prototype methods, `self = this`, `this[kTimer]` fields):
+ES5 constructors with prototype methods — also those copied in by any call handed the
+prototype, `extend(Conn.prototype, { … })` — `self = this`, `this[kTimer]` fields):
 - **Teardown completeness**: when a teardown method (`close`, `destroy`, `stop`, …, the
-  instance's own `'close'` handler, or any method that clears two or more of its timer
-  fields and starts none) clears some of the instance's timers, a timer field it does not
-  reach — through `this.method()` calls too — is reported (medium): "`close()` clears
-  `this.pingTimer` but not `this.flushTimer`".
+  instance's own `'close'` handler, the `'close'` handler of a connection the instance ends
+  itself — `this.socket.on('close', …)` in a class that calls `this.socket.destroy()` — or
+  any method that clears two or more of its timer fields and starts none) clears some of
+  the instance's timers, a timer field it does not reach — through `this.method()` calls
+  too — is reported (medium): "`close()` clears `this.pingTimer` but not
+  `this.flushTimer`".
 - **Replacement**: `this.timer = setInterval(…)` in a method that the instance runs again
   (it calls itself, or another method or callback of the class calls it) without clearing
   or testing the field first orphans the previous interval (medium). The same for a

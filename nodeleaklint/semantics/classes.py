@@ -6,7 +6,8 @@ ships and gives their functions the same standing as class members:
 - a constructor function ``function Client(opts) { … }`` (or ``var Client = function …``)
   with prototype methods: ``Client.prototype.send = function () {}``,
   ``Client.prototype = { send() {}, close: function () {} }``,
-  ``Object.assign(Client.prototype, { … })``;
+  ``Object.assign(Client.prototype, { … })``, or any call handed ``Client.prototype`` and an
+  object of functions (``extend(Client.prototype, { … })``);
 - heritage: ``util.inherits(Client, EventEmitter)`` / ``inherits(…)``,
   ``Object.setPrototypeOf(Client.prototype, Base.prototype)``,
   ``Client.prototype = Object.create(Base.prototype)``, ``Base.call(this, …)`` in the
@@ -271,8 +272,11 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
             if info is not None and source is not None:
                 for name, method in _object_methods(facts, source.init):
                     _as_member(method, info, name, "method")
+    # ``extend(X.prototype, { … })``, ``_.extend``, ``util._extend``: whatever its name, a call
+    # handed a prototype and an object of functions copies them in, as ``Object.assign`` does.
+    mixins = b".prototype," in text_bytes
     for call in facts.calls:
-        if not call.is_new and call.name not in _ES5_CALL_NAMES:
+        if not call.is_new and call.name not in _ES5_CALL_NAMES and not mixins:
             continue
         callee = dotted_name(call.callee)
         args = call.args
@@ -285,7 +289,7 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
             info = owner(proto[0]) if proto is not None else None
             if info is not None:
                 info.heritage = _base_name(args[1])
-        elif callee == "Object.assign" and len(args) >= 2:
+        elif (callee == "Object.assign" or mixins) and len(args) >= 2:
             proto = _prototype_owner(dotted_name(args[0]))
             info = owner(proto[0]) if proto is not None and proto[1] is None else None
             if info is not None:

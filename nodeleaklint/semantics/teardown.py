@@ -2,7 +2,8 @@
 instance's working life, what they release, and which of the instance's timers they forget.
 
 A class's teardown methods are the ones named for it (``close``, ``destroy``, ``stop`` …),
-the handlers of the instance's own ``'close'`` / ``'end'``, and — evidence over names — any
+the handlers of the instance's own ``'close'`` / ``'end'`` (or of a connection it ends
+itself, ``this.socket.destroy()``), and — evidence over names — any
 method that clears two or more of the instance's timer fields without starting one (a
 ``cleanupConnection()``). What a teardown releases includes what it reaches through
 ``this.method()`` calls. A clear right before re-arming (``this.clearTimer(); this.timer =
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
@@ -20,9 +22,9 @@ from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_so
 from nodeleaklint.semantics.locations import Place
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, nested_in
-from nodeleaklint.semantics.syntax import is_inside, string_value, unwrap
+from nodeleaklint.semantics.syntax import is_inside, string_value, text, unwrap
 from nodeleaklint.semantics.timers import timer_calls
-from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS
+from nodeleaklint.semantics.vocabulary import CONNECTION_CLOSE_METHODS, CONNECTION_END_EVENTS
 
 TIMER_CLEARS = ReleaseSpec(functions=frozenset({"clearInterval", "clearTimeout"}))
 # The instance's own events that end its working life (and the ``'destroy'`` some emit).
@@ -158,7 +160,9 @@ def _this_call_index(model: SemanticModel, info: ClassInfo) -> list[CallSite]:
 
 
 def _closing_handlers(model: SemanticModel, info: ClassInfo) -> list[FunctionInfo]:
-    """Handlers of the instance's own ``'close'`` / ``'end'``: ``this.on('close', …)``."""
+    """Handlers of the instance's own ``'close'`` / ``'end'`` (``this.on('close', …)``), and
+    of those of a connection the instance ends itself (``this.socket.on('close', …)`` in a
+    class that calls ``this.socket.destroy()``: the connection's end is the instance's)."""
     return _closing_handler_index(model).get(info.node.id, [])
 
 
@@ -169,20 +173,72 @@ def _closing_handler_index(model: SemanticModel) -> dict[int, list[FunctionInfo]
     if isinstance(cached, dict):
         return cached
     found: dict[int, list[FunctionInfo]] = {}
+    ended: set[tuple[int, str]] | None = None
     for call in model.calls_named("on", "once", "addListener", "prependListener"):
-        if len(call.args) < 2 or not model.is_this(call.obj):
-            continue
-        if string_value(call.args[0]) not in CLOSING_EVENTS:
+        if len(call.args) < 2 or string_value(call.args[0]) not in CLOSING_EVENTS:
             continue
         owner = model.this_function(call.node)
         if owner is None or owner.class_node is None:
             continue
-        handler = unwrap(call.args[1])
-        function = model.function_at(handler) if handler is not None else None
+        if not model.is_this(call.obj):
+            field_name = _this_field(model, call.obj)
+            if field_name is None:
+                continue
+            if ended is None:
+                ended = _ended_fields(model)
+            if (owner.class_node.id, field_name) not in ended:
+                continue
+        function = _handler_function(model, owner.class_node, call.args[1])
         if function is not None:
             found.setdefault(owner.class_node.id, []).append(function)
     model.cache["teardown.closing_handlers"] = found
     return found
+
+
+def _this_field(model: SemanticModel, node: Node | None) -> str | None:
+    """``x`` of ``this.x`` (or ``self.x``)."""
+    node = unwrap(node)
+    if node is None or node.type != "member_expression":
+        return None
+    if not model.is_this(node.child_by_field_name("object")):
+        return None
+    return text(node.child_by_field_name("property")) or None
+
+
+def _ended_fields(model: SemanticModel) -> set[tuple[int, str]]:
+    """(class node id, field) for each ``this.x.destroy()`` / ``.end()`` / ``.close()`` …
+    in a class: a connection the instance ends itself."""
+    ended: set[tuple[int, str]] = set()
+    for call in model.calls_named(*CONNECTION_CLOSE_METHODS):
+        field_name = _this_field(model, call.obj)
+        owner = model.this_function(call.node) if field_name is not None else None
+        if field_name is not None and owner is not None and owner.class_node is not None:
+            ended.add((owner.class_node.id, field_name))
+    return ended
+
+
+def _handler_function(
+    model: SemanticModel, class_node: Node, handler: Node | None
+) -> FunctionInfo | None:
+    """The function a listener argument runs: an inline function, or a method of the class
+    named through ``this`` (``this.onClose``, ``this.onClose.bind(this)``)."""
+    handler = unwrap(handler)
+    if handler is None:
+        return None
+    function = model.function_at(handler)
+    if function is not None:
+        return function
+    if handler.type == "call_expression":
+        callee = unwrap(handler.child_by_field_name("function"))
+        if callee is None or callee.type != "member_expression":
+            return None
+        if text(callee.child_by_field_name("property")) != "bind":
+            return None
+        handler = callee.child_by_field_name("object")
+    name = _this_field(model, handler)
+    info = model.class_info(class_node) if name is not None else None
+    methods = info.methods.get(name, []) if info is not None and name is not None else []
+    return methods[0] if len(methods) == 1 else None
 
 
 def teardown_of(model: SemanticModel, info: ClassInfo) -> Teardown:

@@ -376,6 +376,38 @@ class Session {
   }
 }
 
+// --- the end of a connection the instance ends itself is its teardown ------------------------
+// (methods copied in by any call handed the prototype: `extend(Conn.prototype, { … })`)
+function extend(target, source) {
+  for (var key in source) target[key] = source[key];
+  return target;
+}
+
+function Conn(socket, config) {
+  this.socket = socket;
+  this.config = config;
+  this.socket.on('close', this.handleSocketClose.bind(this));
+  // ok: NLL201 -- the handler of its socket's 'close' clears it, and `close()` destroys the socket
+  this.pingTimer = setInterval(this.ping.bind(this), config.keepaliveInterval);
+  // ruleid: NLL201 -- teardown (`close()`, the socket's 'close') clears the other two, not this one
+  this.statsTimer = setInterval(this.report.bind(this), 60000);
+}
+util.inherits(Conn, EventEmitter);
+extend(Conn.prototype, {
+  handleSocketClose: function () {
+    clearInterval(this.pingTimer);
+  },
+  ping: function () { this.socket.write('ping'); },
+  report: function () { this.socket.write('stats'); },
+  expectPong: function () {
+    this.pongTimer = setTimeout(this.close.bind(this), 5000);
+  },
+  close: function () {
+    clearTimeout(this.pongTimer);
+    this.socket.destroy();
+  },
+});
+
 // --- replacement: a method that runs again starts a second interval --------------------------
 function Client(options) {
   this.options = options;

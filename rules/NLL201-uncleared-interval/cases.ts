@@ -439,3 +439,36 @@ export function registerDelay(RED: RedApi): void {
 
 declare function flushMetrics(): void;
 export { metrics };
+
+// --- the end of a connection the instance ends itself is its teardown ------------------------
+import type { Socket } from 'node:net';
+
+export class Channel {
+  private pingTimer?: NodeJS.Timeout;
+  private idleTimer?: NodeJS.Timeout;
+  private lagTimer?: NodeJS.Timeout;
+
+  constructor(private readonly socket: Socket) {
+    this.socket.on('close', () => this.onSocketClose());
+    // ok: NLL201 -- the handler of its socket's 'close' clears it, and `close()` ends the socket
+    this.pingTimer = setInterval(() => this.socket.write('ping'), 5000);
+    // ruleid: NLL201 -- teardown (`close()`, the socket's 'close') clears the other two, not this one
+    this.lagTimer = setInterval(() => this.measure(), 1000);
+  }
+
+  touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.close(), 30000);
+  }
+
+  measure(): void {}
+
+  private onSocketClose(): void {
+    clearInterval(this.pingTimer);
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    this.socket.end();
+  }
+}
