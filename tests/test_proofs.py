@@ -90,6 +90,12 @@ CHECKS: dict[str, list[Check]] = {
         # socket.connect(port, host, cb) on a reused socket, 30 attempts against a closed port
         ("reconnect.flagged.growth", ">=", 28),
         ("reconnect.fixed.growth", "<=", 0),
+        # connect() again on the socket the instance keeps, on('connect', cb) each time: 30
+        # connections that all happen, and every listener stays (once() removes itself)
+        ("reopened.flagged.growth", ">=", 28),
+        ("reopened.flagged.retained_mb.growth", ">=", 8),
+        ("reopened.fixed.retained_mb.growth", "<=", 2),
+        ("reopened.fixed.growth", "<=", 0),
         # req.socket.setTimeout(ms, cb) per request on one keep-alive socket, 30 requests
         ("keepalive.flagged.growth", ">=", 28),
         ("keepalive.fixed.growth", "<=", 0),

@@ -281,6 +281,35 @@ async function reconnectPhase(withCallback) {
   return delta(before, after, { retained_mb: delta(m0, retainedMB()) });
 }
 
+// THE SAME CONNECTION OPENED AGAIN: a client method that calls `this.socket.connect()` on the
+// socket the instance keeps and adds `on('connect', cb)` each time. 'connect' fires on every
+// connection, but the socket outlives them all, so every call's listener stays (and runs
+// again on each later connect). The fixed method uses `once('connect', cb)`.
+async function reopenedPhase(useOnce) {
+  const server = net.createServer((peer) => peer.end());
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const socket = new net.Socket();
+  socket.setMaxListeners(RETRIES + 10);
+  socket.on('error', () => {});
+  const before = socket.listenerCount('connect');
+  const m0 = retainedMB();
+  for (let i = 0; i < RETRIES; i++) {
+    const state = Buffer.alloc(BODY_BYTES * 8, i); // 512 KiB per connection
+    await new Promise((resolve) => {
+      socket.connect(port, '127.0.0.1');
+      socket[useOnce ? 'once' : 'on']('connect', () => state.length);
+      socket.once('close', resolve);
+      socket.once('connect', () => socket.end());
+    });
+  }
+  await fullGC();
+  const after = socket.listenerCount('connect');
+  socket.destroy();
+  await new Promise((resolve) => server.close(resolve));
+  return delta(before, after, { retained_mb: delta(m0, retainedMB()) });
+}
+
 // IMPLICIT LISTENERS, per request: `req.socket.setTimeout(ms, cb)` adds
 // `once('timeout', cb)` to the keep-alive socket, which serves every request of one client.
 // The fixed handler passes no callback and removes its own listener when the response ends.
@@ -377,6 +406,8 @@ const phases = {
   mismatch_fixed: () => measure(bus, 'update', () => watchOnce(true)),
   reconnect_flagged: () => reconnectPhase(true),
   reconnect_fixed: () => reconnectPhase(false),
+  reopened_flagged: () => reopenedPhase(false),
+  reopened_fixed: () => reopenedPhase(true),
   registrar_flagged: () => measure(bus, 'tick', () => handleSubscribe({}, fakeResponse(), false)),
   registrar_fixed: () => measure(bus, 'tick', () => handleSubscribe({}, fakeResponse(), true)),
   keepalive_flagged: () => keepAlivePhase(true),
@@ -418,6 +449,8 @@ main({
     line("fixed:   off(e, the bound fn kept)", r.mismatch_fixed),
     line(`flagged: ${RETRIES} x socket.connect(p, h, cb)`, r.reconnect_flagged),
     line(`fixed:   ${RETRIES} x socket.connect(p, h)`, r.reconnect_fixed),
+    line(`flagged: ${RETRIES} x connect() + on('connect')`, r.reopened_flagged),
+    line(`fixed:   ${RETRIES} x connect() + once('connect')`, r.reopened_fixed),
     line("flagged: subscribe(h), no unsubscribe", r.registrar_flagged),
     line("fixed:   unsubscribe(h) on close", r.registrar_fixed),
     line(`flagged: ${RETRIES} x req.socket.setTimeout(ms, cb)`, r.keepalive_flagged),
@@ -438,6 +471,7 @@ main({
     one_path: { flagged: r.one_path_flagged, fixed: r.one_path_fixed },
     mismatch: { flagged: r.mismatch_flagged, fixed: r.mismatch_fixed },
     reconnect: { flagged: r.reconnect_flagged, fixed: r.reconnect_fixed, attempts: RETRIES },
+    reopened: { flagged: r.reopened_flagged, fixed: r.reopened_fixed, connections: RETRIES },
     keepalive: { flagged: r.keepalive_flagged, fixed: r.keepalive_fixed, requests: RETRIES },
     registrar: { flagged: r.registrar_flagged, fixed: r.registrar_fixed },
     readd: { emitter: r.readd_emitter, event_target: r.readd_event_target },

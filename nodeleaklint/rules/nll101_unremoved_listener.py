@@ -162,7 +162,9 @@ often runs once, at start-up), in test code, for `this.x` fields of other classe
 parameters of unknown
 lifetime; those last two are reported only when the handler captures per-call state, the
 event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'close'`,
-`'error'`, `'connect'` … belong to a stream's or socket's own piece of work), and, for
+`'error'`, `'connect'` … belong to a stream's or socket's own piece of work; not so when a
+method opens the socket the instance keeps again, `this.socket.connect(…)`, and listens for
+`'connect'` each time: the socket outlives every connection), and, for
 parameters, the function repeats or the listener waits on a signal's `'abort'`. A
 constructor that keeps the object it was given (`this.connection = connection`) and listens
 to it is a wrapper, and a function that gives a parameter listeners for three or more
@@ -225,6 +227,7 @@ from nodeleaklint.semantics.locations import object_property, same_location, val
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reachable import error_branch, in_function
+from nodeleaklint.semantics.reconnects import reopened_in
 from nodeleaklint.semantics.registrars import direct_calls, instance_registrars, registrars
 from nodeleaklint.semantics.replaced import assigned_in_this_run
 from nodeleaklint.semantics.roles import owns_parameter
@@ -851,6 +854,14 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         removed_others = _partial_cleanup(model, call, target)
         if removed_others:
             return _partial_finding(ctx, call, target, handler, removed_others)
+    if event_name not in RECURRING_LIFECYCLE_EVENTS and event_name in LIFECYCLE_EVENTS:
+        reopening = reopened_in(model, target, function)
+        if reopening is not None:
+            notes.append(
+                f"`{reopening.display()}` on line {reopening.node.start_point[0] + 1} "
+                f"opens the same connection again on every call, so `'{event_name}'` fires again "
+                "and every earlier call's listener is still there"
+            )
     signal = _option(options, "signal")
     if signal is not None:
         state = signal_state(model, signal)
@@ -1735,7 +1746,7 @@ def _judge_context(
             )
     if not per_call or (
         event in LIFECYCLE_EVENTS
-        and not _borrowed_per_call(model, target, event, lifetime, repetition, handler)
+        and not _borrowed_per_call(model, call, target, event, holder, repetition, handler)
     ):
         return None
     if lifetime is Lifetime.UNKNOWN and (
@@ -1752,9 +1763,10 @@ def _judge_context(
 
 def _borrowed_per_call(
     model: SemanticModel,
+    call: CallSite,
     target: Node,
     event: str | None,
-    lifetime: Lifetime,
+    holder: Holder,
     repetition: Repetition,
     handler: Handler,
 ) -> bool:
@@ -1762,12 +1774,17 @@ def _borrowed_per_call(
     'message', …)`` per hello): the emitter's recurring traffic (``'data'``, ``'message'``)
     is not this call's piece of work — the instance, not the call, owns the emitter, so each
     call adds one more listener. Not for the instance itself (``this.on('error')``: its own
-    steps), nor for events that end the emitter's life (``'end'``, ``'connect'``). The
+    steps), nor for events that end the emitter's life (``'end'``, ``'connect'``) unless the
+    same method opens the emitter again (``this.socket.connect(…)``: ``reopened_in``). The
     handler must capture what a caller passed in (``session``, ``callback``): a setup method
     with no inputs (``_createSubscribers()``) is not shown to run per piece of work."""
-    if lifetime is not Lifetime.INSTANCE or repetition is not Repetition.REPEATING:
+    if holder.lifetime is not Lifetime.INSTANCE or repetition is not Repetition.REPEATING:
         return False
-    if event not in RECURRING_LIFECYCLE_EVENTS or model.is_this(target):
+    if model.is_this(target):
+        return False
+    if event not in RECURRING_LIFECYCLE_EVENTS and (
+        call.function is None or reopened_in(model, target, call.function) is None
+    ):
         return False
     for name in handler.captures:
         binding = model.resolve(name, handler.node)

@@ -42,6 +42,7 @@ from nodeleaklint.semantics.syntax import (
 )
 from nodeleaklint.semantics.vocabulary import (
     CLIENT_ENDED_EVENTS,
+    CONNECTION_OPEN_METHODS,
     LISTEN_METHODS,
     SOCKET_MAKERS,
     SOCKET_MODULES,
@@ -61,6 +62,24 @@ class Replacement:
     function: FunctionInfo  # the function that stores the new client
     site: Node  # where the function runs again
     again: str  # "the `'error'` handler of `this.redis` runs it again"
+
+
+def reopened_in(model: SemanticModel, target: Node, function: FunctionInfo) -> CallSite | None:
+    """``this.socket.connect(port)`` in ``function``, a method that runs again: the instance
+    opens the same connection once more on every call, so the events of a connection's life
+    (``'connect'``, ``'ready'``, ``'close'``) fire once per call too, on one emitter that
+    outlives them all. The field (not a local) is the evidence that the object is reused:
+    ``new net.Socket()`` per call would be a new emitter."""
+    if function.class_node is None or function.method_kind == "constructor":
+        return None
+    for opening in model.calls_named(*CONNECTION_OPEN_METHODS):
+        if opening.function is not function or opening.is_new:
+            continue
+        obj = unwrap(opening.obj)
+        place = place_of(model, obj) if obj is not None else None
+        if place is not None and place.is_field and place == place_of(model, target):
+            return opening
+    return None
 
 
 def replaced_client(

@@ -1666,3 +1666,31 @@ function freshFormParser(opts) {
 }
 module.exports.formParser = formParser;
 module.exports.freshFormParser = freshFormParser;
+
+// --- the same connection opened again: 'connect' fires per call on one socket ----------------
+function GpsListener(port) {
+  this.port = port;
+  this.socket = new net.Socket();
+}
+GpsListener.prototype.connect = function (callback) {
+  this.socket.connect(this.port);
+  // ruleid: NLL101 -- the instance's socket outlives every connect(): each call's listener stays
+  this.socket.on('connect', function () {
+    if (callback !== undefined) callback.call();
+  });
+};
+GpsListener.prototype.reconnect = function (callback) {
+  this.socket.connect(this.port);
+  // ok: NLL101 -- once() removes itself when this connection's 'connect' fires
+  this.socket.once('connect', function () {
+    callback();
+  });
+};
+GpsListener.prototype.dial = function (callback) {
+  const socket = net.connect(this.port);
+  // ok: NLL101 -- a new socket per call: its 'connect' is this call's own piece of work
+  socket.on('connect', function () {
+    callback(socket);
+  });
+};
+module.exports.GpsListener = GpsListener;

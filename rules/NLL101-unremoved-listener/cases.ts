@@ -1006,3 +1006,28 @@ app.post('/avatar-ok', async (req: Request, res: Response) => {
   const [fields] = await form.parse(req);
   res.json(fields);
 });
+
+// --- the same connection opened again: 'connect' fires per call on one socket ----------------
+export class DeviceLink {
+  private readonly socket = new Socket();
+
+  constructor(private readonly port: number) {}
+
+  open(onOpen: () => void): void {
+    this.socket.connect(this.port);
+    // ruleid: NLL101 -- the instance's socket outlives every open(): each call's listener stays
+    this.socket.on('connect', () => onOpen());
+  }
+
+  reopen(onOpen: () => void): void {
+    this.socket.connect(this.port);
+    // ok: NLL101 -- once() removes itself when this connection's 'connect' fires
+    this.socket.once('connect', () => onOpen());
+  }
+
+  probe(onOpen: (socket: Socket) => void): void {
+    const socket = connect(this.port);
+    // ok: NLL101 -- a new socket per call: its 'connect' is this call's own piece of work
+    socket.on('connect', () => onOpen(socket));
+  }
+}
