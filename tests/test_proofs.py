@@ -90,6 +90,11 @@ CHECKS: dict[str, list[Check]] = {
         # socket.connect(port, host, cb) on a reused socket, 30 attempts against a closed port
         ("reconnect.flagged.growth", ">=", 28),
         ("reconnect.fixed.growth", "<=", 0),
+        # a setup (init) that listens, run again by another method (flush) of the same queue
+        ("setup_rerun.flagged.growth", ">=", 270),
+        ("setup_rerun.flagged.retained_mb.growth", ">=", 9),
+        ("setup_rerun.fixed.growth", "<=", 0),
+        ("setup_rerun.fixed.retained_mb.growth", "<=", 2),
         # connect() again on the socket the instance keeps, on('connect', cb) each time: 30
         # connections that all happen, and every listener stays (once() removes itself)
         ("reopened.flagged.growth", ">=", 28),

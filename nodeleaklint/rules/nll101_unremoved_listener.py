@@ -39,6 +39,13 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   there, or the `resolve` of a `new Promise` it makes) with the remover dropped, the
   instance keeps one more listener per call (medium: the instance lives as long as its
   owner keeps it). A call in the constructor runs once per instance.
+- **Setup run again**: a method that gives the instance's emitters their listeners
+  (`registerListeners()`, or an `init()` that calls it through `this`) runs where the
+  instance is made (its constructor, or `const q = new Queue(); q.init()`) and again from
+  another method (`flushQueues() { …; this.init(); }`): every later run adds the same
+  listeners once more to emitters that kept the first ones (medium). Not when a latch
+  guards the run (`if (this.started) return`), nor when the run makes the target anew
+  (`this.source = create(); this.source.on(…)`).
 - **Alternative outcomes**: two `once` listeners for different events on the same
   long-lived target, where a handler does not remove its rival: whichever event wins, the
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
@@ -239,6 +246,7 @@ from nodeleaklint.semantics.scopes import (
     Repetition,
     nested_in,
 )
+from nodeleaklint.semantics.setup_reruns import SetupRerun, setup_rerun
 from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -854,6 +862,19 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         removed_others = _partial_cleanup(model, call, target)
         if removed_others:
             return _partial_finding(ctx, call, target, handler, removed_others)
+    rerun = (
+        _setup_run_again(
+            model, call, holder.this_function or model.this_function(call.node), target
+        )
+        if holder.lifetime is Lifetime.INSTANCE
+        else None
+    )
+    if rerun is not None:
+        notes.append(
+            f"{rerun.setup.display()} runs when the instance is made (line "
+            f"{rerun.made.start_point[0] + 1}) and again each time {rerun.caller.display()} calls "
+            f"it (line {rerun.again.start_point[0] + 1}), on the same instance"
+        )
     if event_name not in RECURRING_LIFECYCLE_EVENTS and event_name in LIFECYCLE_EVENTS:
         reopening = reopened_in(model, target, function)
         if reopening is not None:
@@ -880,7 +901,7 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     captured = f" capturing {_names(handler.captures)}" if handler.captures else ""
     kept = f"the handler and {_names(handler.captures)}" if handler.captures else "the handler"
     shown = f"`{_display(call, target)}`"
-    per = per_word(function)
+    per = per_word(function) if rerun is None else f"each time {rerun.caller.display()} runs"
     adds = f"{shown} adds {handler.label}{captured} to {holder.description}"
     variants = (
         f"{adds}, never removed, one more listener {per}",
@@ -899,6 +920,11 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     explained += [sentence(note) for note in notes]
     related = _related(ctx, holder)
     related += [ctx.related(r.node, "this removal removes nothing") for r, _ in mismatched[:2]]
+    if rerun is not None:
+        related += [
+            ctx.related(step, "called here on every run of the setup") for step in rerun.steps
+        ]
+        related.append(ctx.related(rerun.again, f"{rerun.caller.display()} runs the setup again"))
     return ctx.finding(call.node, headline, confidence=confidence, related=related, notes=explained)
 
 
@@ -1731,6 +1757,9 @@ def _judge_context(
         return Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED), holder
     if lifetime is Lifetime.INSTANCE:
         this_fn = holder.this_function or model.this_function(root_object(target) or target)
+        if _setup_run_again(model, call, this_fn, target) is not None:
+            # The code runs this setup again on the same instance: one more listener per run.
+            return Evidence(repetition=ESTABLISHED, holder=INFERRED), holder
         if this_fn is None or this_fn.method_kind in ("constructor", "field"):
             return None  # once per instance, on something the instance owns
         if is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:
@@ -1759,6 +1788,22 @@ def _judge_context(
         return None
     # An instance's or unknown object's lifetime is inferred (captures, events, repetition).
     return Evidence(repetition=repetition_certainty(model, call), holder=INFERRED), holder
+
+
+def _setup_run_again(
+    model: SemanticModel, call: CallSite, this_fn: FunctionInfo | None, target: Node
+) -> SetupRerun | None:
+    """The setup that adds this listener runs when the instance is made and again from
+    another method (``setup_rerun``), which neither replaces the target first nor is a
+    place where the code swaps this event's listeners itself."""
+    if this_fn is None:
+        return None
+    rerun = setup_rerun(model, this_fn)
+    if rerun is None or assigned_in_this_run(model, rerun.caller, target):
+        return None
+    if _replaces_listener(model, call, target):
+        return None
+    return rerun
 
 
 def _borrowed_per_call(
