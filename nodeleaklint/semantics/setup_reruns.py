@@ -68,10 +68,12 @@ def _search(model: SemanticModel, function: FunctionInfo) -> SetupRerun | None:
             for site, caller, at_creation in _runs_of(model, setup):
                 if at_creation:
                     made = made or site
-                elif _may_run_again(caller, setup):
+                    continue
+                if caller is None:
+                    continue
+                if _may_run_again(caller, setup):
                     again = again or (site, caller)
-                if caller is not None and not at_creation:
-                    callers.append((caller, (site, *steps)))
+                callers.append((caller, (site, *steps)))
             if made is not None and again is not None:
                 return SetupRerun(setup, made, again[0], again[1], steps)
         frontier = callers
@@ -120,11 +122,10 @@ def _made_here(model: SemanticModel, obj: Node, class_node: Node) -> bool:
     )
 
 
-def _may_run_again(caller: FunctionInfo | None, setup: FunctionInfo) -> bool:
+def _may_run_again(caller: FunctionInfo, setup: FunctionInfo) -> bool:
     """A method other than the setup itself that the instance can run many times."""
     return (
-        caller is not None
-        and caller is not setup
+        caller is not setup
         and caller.class_node is not None
         and caller.method_kind not in ("constructor", "static")
         and not caller.is_static
