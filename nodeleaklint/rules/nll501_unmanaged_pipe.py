@@ -7,6 +7,9 @@ together. Four shapes:
   `'error'` listener on `src` and a `'close'` (or `'error'`/`'finish'`/`'unpipe'`) listener
   on `dst` — or, when `dst` is the client's response, on the client's request — that
   destroys `src` (or the request that `src` answers, or the child process it comes from).
+  The client's request and response are a handler's `req` / `res`, or any parameter
+  declared with their TypeScript type (`out: Response` from `express`, `http.ServerResponse`),
+  whatever the function: a method handed the response streams to the client too.
   An `'error'` listener on `src` that only logs is no handling (medium): it keeps the
   failure from being thrown, and nothing ends `dst`. A listener counts as handling when it
   refers to anything of the request — `dst`, `next`, a callback or `reject`, a helper made

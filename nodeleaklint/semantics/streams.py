@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.locations import place_of
+from nodeleaklint.semantics.provenance import imported_name
 from nodeleaklint.semantics.repetition import has_handler_params
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.stream_facts import StreamInfo
@@ -34,6 +35,7 @@ from nodeleaklint.semantics.vocabulary import (
     FS_STREAM_MODULES,
     HANDLER_INCOMING_PROPERTIES,
     HANDLER_STREAM_PROPERTIES,
+    HTTP_MESSAGE_TYPES,
     MODULE_STREAM_FACTORIES,
     PROCESS_STREAMS,
     STREAM_CHAINABLE_METHODS,
@@ -352,6 +354,9 @@ def _param_origin(model: SemanticModel, binding: Binding) -> StreamInfo | None:
     pair = tuple(function.param_names[:2])
     if has_handler_params(function) and pair in _STREAM_HANDLER_PAIRS and index in (0, 1):
         return _http_message(f"the HTTP {'request' if index == 0 else 'response'}", binding)
+    declared = _declared_http_message(model, binding)
+    if declared is not None:
+        return _http_message(f"the HTTP {declared}", binding)
     call = function.callback_of
     if call is None or index != 0:
         return None
@@ -363,6 +368,28 @@ def _param_origin(model: SemanticModel, binding: Binding) -> StreamInfo | None:
     if call.name in ("on", "once") and call.args and string_value(call.args[0]) == "response":
         return _http_message("the HTTP response", binding)
     return None
+
+
+def _declared_http_message(model: SemanticModel, binding: Binding) -> str | None:
+    """``"response"`` for a parameter declared ``res: Response`` with ``Response`` imported
+    from ``express`` (``HTTP_MESSAGE_TYPES``), ``"request"`` for a request type, else None."""
+    declarator = binding.declarator
+    annotation = declarator.child_by_field_name("type") if declarator is not None else None
+    if annotation is None or annotation.type != "type_annotation" or not annotation.named_children:
+        return None
+    named = annotation.named_children[0]
+    if named.type == "type_identifier":
+        local, member = text(named), None
+    elif named.type == "nested_type_identifier":  # ``express.Response``
+        local, member = text(named.named_children[0]), text(named.named_children[-1])
+    else:
+        return None
+    imported = model.facts.module_scope.bindings.get(local)
+    source = module_name(imported.module_source) if imported is not None else None
+    if imported is None or source is None:
+        return None
+    name = imported_name(imported) if member is None else member
+    return HTTP_MESSAGE_TYPES.get((source, name or ""))
 
 
 def _http_message(what: str, binding: Binding) -> StreamInfo:

@@ -548,6 +548,15 @@ FETCH_MODULES = frozenset({"node-fetch", "undici", "cross-fetch", "isomorphic-fe
 # undici's streaming entry points: their result's ``body`` is a Node Readable.
 UNDICI_REQUESTS = frozenset({"request", "stream"})
 HTTP_MODULES = frozenset({"http", "https"})
+# TypeScript types that declare a parameter to be the request being served or its response,
+# by (module, exported type): a method ``serve(path: string, res: Response)`` is handed the
+# client's response whatever its parameters are called.
+HTTP_MESSAGE_TYPES: dict[tuple[str, str], str] = {
+    ("express", "Request"): "request",
+    ("express", "Response"): "response",
+    ("http", "ServerResponse"): "response",
+    ("https", "ServerResponse"): "response",
+}
 HTTP_REQUESTS = frozenset({"request", "get"})
 # Every module an upstream request is made with.
 UPSTREAM_MODULES = FETCH_MODULES | HTTP_MODULES | {"got"}
