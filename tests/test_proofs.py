@@ -214,6 +214,9 @@ CHECKS: dict[str, list[Check]] = {
         # a chain handed back to callers that destroy its last stage: open fds (20 observed)
         ("handed_back.flagged.growth", ">=", 18),
         ("handed_back.fixed.growth", "<=", 1),
+        # a source piped into a second destination too keeps flowing when the client leaves
+        ("second_destination.source_ended", "==", 1),
+        ("second_destination.copied_mb", ">=", 30),
         # a failed read whose 'error' listener only logs: every response stays open
         ("swallowed.flagged.growth", ">=", 18),
         ("swallowed.fixed.growth", "<=", 0),

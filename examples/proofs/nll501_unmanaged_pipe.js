@@ -400,6 +400,35 @@ async function measureSwallowed(handler) {
   return { before: 0, after: stillOpen, growth: stillOpen };
 }
 
+// A SECOND DESTINATION: `archive.pipe(res); archive.pipe(file)`. When the client stops
+// reading and its response is destroyed, the source is only unpiped from it and keeps
+// flowing into the file, which reads it to the end: nothing is left open (not reported).
+function secondDestination() {
+  const { Readable: R, Writable: W } = require('node:stream');
+  return new Promise((resolve) => {
+    let chunks = 0;
+    const source = new R({
+      read() {
+        this.push(chunks++ < 2000 ? Buffer.alloc(16384) : null);
+      },
+    });
+    const client = new W({ highWaterMark: 1024, write() {} }); // stops reading
+    let copied = 0;
+    const file = new W({
+      write(chunk, _enc, cb) {
+        copied += chunk.length;
+        setImmediate(cb);
+      },
+    });
+    source.pipe(client);
+    source.pipe(file);
+    setTimeout(() => client.destroy(), 50);
+    const done = (ended) => resolve({ source_ended: ended ? 1 : 0, copied_mb: copied / 1048576 });
+    source.on('end', () => done(true));
+    setTimeout(() => done(false), 5000);
+  });
+}
+
 const phases = {
   flagged: () => measure(serveFlagged),
   fixed: () => measure(serveFixed),
@@ -418,6 +447,7 @@ const phases = {
   handed_back_fixed: () => measureHandedBack(handedBackFixed),
   swallowed_flagged: () => measureSwallowed(swallowedFlagged),
   swallowed_fixed: () => measureSwallowed(swallowedFixed),
+  second_destination: () => secondDestination(),
 };
 
 async function setup() {
@@ -486,6 +516,8 @@ main({
     `failed reads, ${N} clients that wait 500 ms:`,
     `  flagged: 'error' listener that only logs    responses still open ${r.swallowed_flagged.after}`,
     `  fixed:   'error' listener destroys res      responses still open ${r.swallowed_fixed.after}`,
+    `second destination (not reported): source ended ${r.second_destination.source_ended}, ` +
+      `${r.second_destination.copied_mb} MiB copied to the file after the client left`,
   ],
   extra: (r) => ({
     upstream: {
@@ -498,5 +530,6 @@ main({
     failed_read: r.failed_read,
     handed_back: { flagged: r.handed_back_flagged, fixed: r.handed_back_fixed },
     swallowed: { flagged: r.swallowed_flagged, fixed: r.swallowed_fixed },
+    second_destination: r.second_destination,
   }),
 });

@@ -9,7 +9,10 @@ together. Four shapes:
   destroys `src` (or the request that `src` answers, or the child process it comes from).
   The client's request and response are a handler's `req` / `res`, or any parameter
   declared with their TypeScript type (`out: Response` from `express`, `http.ServerResponse`),
-  whatever the function: a method handed the response streams to the client too.
+  whatever the function: a method handed the response streams to the client too. A source
+  that the same function also pipes into a second destination (`archive.pipe(res);
+  archive.pipe(file)`) is not left open when the response closes: it is only unpiped, and
+  keeps flowing into the other destination to its end.
   An `'error'` listener on `src` that only logs is no handling (medium): it keeps the
   failure from being thrown, and nothing ends `dst`. A listener counts as handling when it
   refers to anything of the request — `dst`, `next`, a callback or `reject`, a helper made
@@ -292,9 +295,13 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
         # the caller can tear down only that stage (a pipeline into a response that closes
         # early destroys it); ``src``, unreachable from there, is unpiped and left open.
         handed_back = not dst_handle and dst_info is not None and _returned(model, call)
-        src_leaks = not closes and (
-            (src_info is not None and src_info.handle)
-            or (src_info is None and (dst_handle or handed_back))
+        src_leaks = (
+            not closes
+            and (
+                (src_info is not None and src_info.handle)
+                or (src_info is None and (dst_handle or handed_back))
+            )
+            and not _piped_elsewhere(model, call, src)
         )
         # The destination leaks when the source stops without 'end' and nothing ends a handle
         # destination: a source that fails loudly with no 'error' listener is thrown instead.
@@ -324,6 +331,25 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
             swallowed,
         )
         yield finding, src
+
+
+def _piped_elsewhere(model: SemanticModel, call: CallSite, src: Node) -> bool:
+    """``archive.pipe(res); archive.pipe(fileStream)``: the same function pipes the source
+    into a second destination too. When this destination closes early, the source is only
+    unpiped from it and keeps flowing into the other one, which reads it to its end."""
+    src = unwrap(src) or src
+    binding = model.binding_of(src) if src.type == "identifier" else None
+    if binding is None or binding.is_reassigned:
+        return False  # a name that holds one stream throughout
+    for other in model.calls_named("pipe"):
+        if other is call or other.function is not call.function or other.obj is None:
+            continue
+        if is_inside(other.node, call.node):
+            continue  # a stage of this chain
+        obj = unwrap(other.obj)
+        if obj is not None and obj.type == "identifier" and model.binding_of(obj) is binding:
+            return True
+    return False
 
 
 def _only_swallow(model: SemanticModel, handlers: list[Node], dst: Node) -> bool:
