@@ -214,6 +214,9 @@ CHECKS: dict[str, list[Check]] = {
         # a chain handed back to callers that destroy its last stage: open fds (20 observed)
         ("handed_back.flagged.growth", ">=", 18),
         ("handed_back.fixed.growth", "<=", 1),
+        # responses never read: both ends of each socket stay open (40 fds for 20 observed)
+        ("unread.flagged.growth", ">=", 18),
+        ("unread.fixed.growth", "<=", 6),  # the keep-alive pool: a few sockets, reused
         # a source piped into a second destination too keeps flowing when the client leaves
         ("second_destination.source_ended", "==", 1),
         ("second_destination.copied_mb", ">=", 30),

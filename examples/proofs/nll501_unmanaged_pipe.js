@@ -400,6 +400,34 @@ async function measureSwallowed(handler) {
   return { before: 0, after: stillOpen, growth: stillOpen };
 }
 
+// A RESPONSE NEVER READ: `http.request(url, (response) => resolve(response.statusCode))`.
+// Node keeps the response's data, and the socket it arrives on, until the body is read, so
+// every call leaves one more socket open (both ends are in this process: two fds per call).
+// Fixed: `response.resume()` discards the body and the keep-alive socket is reused.
+async function unreadResponses(consume) {
+  const payload = Buffer.alloc(256 * 1024, 1);
+  const server = http.createServer((_req, res) => res.end(payload));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const before = openFds();
+  for (let i = 0; i < N; i++) {
+    await new Promise((resolve) => {
+      const req = http.request({ port, host: '127.0.0.1', path: '/' }, (response) => {
+        if (consume) response.resume();
+        resolve(response.statusCode);
+      });
+      req.on('error', resolve);
+      req.end();
+    });
+  }
+  await sleep(300);
+  await fullGC();
+  const after = openFds();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  return delta(before, after);
+}
+
 // A SECOND DESTINATION: `archive.pipe(res); archive.pipe(file)`. When the client stops
 // reading and its response is destroyed, the source is only unpiped from it and keeps
 // flowing into the file, which reads it to the end: nothing is left open (not reported).
@@ -448,6 +476,8 @@ const phases = {
   swallowed_flagged: () => measureSwallowed(swallowedFlagged),
   swallowed_fixed: () => measureSwallowed(swallowedFixed),
   second_destination: () => secondDestination(),
+  unread_flagged: () => unreadResponses(false),
+  unread_fixed: () => unreadResponses(true),
 };
 
 async function setup() {
@@ -516,6 +546,11 @@ main({
     `failed reads, ${N} clients that wait 500 ms:`,
     `  flagged: 'error' listener that only logs    responses still open ${r.swallowed_flagged.after}`,
     `  fixed:   'error' listener destroys res      responses still open ${r.swallowed_fixed.after}`,
+    `responses never read, ${N} requests:`,
+    `  flagged: callback reads statusCode only      open fds ${r.unread_flagged.before} -> ` +
+      `${r.unread_flagged.after} (+${r.unread_flagged.growth})`,
+    `  fixed:   response.resume()                  open fds ${r.unread_fixed.before} -> ` +
+      `${r.unread_fixed.after} (+${r.unread_fixed.growth})`,
     `second destination (not reported): source ended ${r.second_destination.source_ended}, ` +
       `${r.second_destination.copied_mb} MiB copied to the file after the client left`,
   ],
@@ -531,5 +566,6 @@ main({
     handed_back: { flagged: r.handed_back_flagged, fixed: r.handed_back_fixed },
     swallowed: { flagged: r.swallowed_flagged, fixed: r.swallowed_fixed },
     second_destination: r.second_destination,
+    unread: { flagged: r.unread_flagged, fixed: r.unread_fixed },
   }),
 });

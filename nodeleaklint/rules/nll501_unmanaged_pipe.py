@@ -1,6 +1,6 @@
 """## What it does
 Flags streams copied from one connection to another with nothing that tears the pair down
-together. Four shapes:
+together. Five shapes:
 
 - `src.pipe(dst)` that is not inside `pipeline()`, where neither end is watched with
   `stream.finished()` (or `end-of-stream` / `on-finished`), and there is not both an
@@ -36,6 +36,12 @@ together. Four shapes:
   something, and the loop does not check `res.destroyed`. This is reported at the upstream
   call. So is an upstream request whose only teardown is the client request's `'aborted'`
   event, which Node stops emitting once the request body has been read.
+- A response never read. An `http(s).request` / `get` (also through a local that holds
+  `secure ? https.request : http.request`) in code that can run many times hands its
+  response to a callback or a `'response'` listener that only looks at `statusCode` /
+  `headers` (or ignores it), and never reads, pipes, resumes or destroys it. Node keeps the
+  response's data and its socket until the body is read, so every call leaves one more
+  socket open. It is reported at the request call.
 
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
 `zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
@@ -215,6 +221,7 @@ from nodeleaklint.semantics.vocabulary import (
     PIPE_CLOSE_EVENTS,
     PIPELINE_FUNCTIONS,
     PROCESS_STREAMS,
+    RESPONSE_METADATA,
     SOURCE_FAILURE_EVENTS,
     STREAM_DESTROY_METHODS,
     STREAM_LISTEN_METHODS,
@@ -927,15 +934,19 @@ def _upstream_findings(
     reported: set[int] = set()
     for upstream in upstream_calls(model):
         call = upstream.call
-        if upstream.kind == "http":
-            continue
         function = call.function
         if function is None or model.repetition(function) is Repetition.ONCE:
             continue
-        finding = _streamed_upstream(ctx, upstream, function, reported_data)
-        if finding is not None:
-            reported.add(call.node.id)
-            yield finding
+        if upstream.kind != "http":
+            finding = _streamed_upstream(ctx, upstream, function, reported_data)
+            if finding is not None:
+                reported.add(call.node.id)
+                yield finding
+        if upstream.kind == "http":
+            unread = _unread_response(ctx, upstream)
+            if unread is not None:
+                reported.add(call.node.id)
+                yield unread
     for site in _listener_sites(model, frozenset({LEGACY_ABORTED_EVENT})):
         for upstream_call, teardown in _aborted_teardowns(model, site):
             if upstream_call.node.id in reported:
@@ -1268,21 +1279,114 @@ def _aborted_only(
     )
 
 
-def _responses_of(model: SemanticModel, upstream: CallSite, name: Node) -> list[Binding]:
+def _unread_response(ctx: RuleContext, upstream: Upstream) -> Finding | None:
+    """``http.request(options, (response) => { … })`` whose callback never reads the response:
+    Node keeps an HTTP response's data, and the socket it arrives on, until something reads
+    it (``'data'``, ``read()``, ``pipe()``, or ``resume()`` to discard it). A callback that
+    only looks at the status and headers leaves the socket checked out for good."""
+    model = ctx.model
+    call = upstream.call
+    callbacks = _response_callbacks(model, call, result_binding(model, call))
+    if not callbacks:
+        return None  # no response handler: Node discards the response itself
+    for callback in callbacks:
+        if _may_read_response(model, callback):
+            return None
+    first = callbacks[0]
+    response = first.params[0].name if first.params else None
+    looked_at = sorted(
+        {prop for callback in callbacks for prop in _response_properties(model, callback)}
+    )
+    function = call.function
+    assert function is not None
+    unit = "request" if model.is_event_driven(function) else "call"
+    evidence = Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED)
+    callee = f"`{short_callee(call)}(…)`"
+    named = f"`{response}`" if response else "its response"
+    headline = fit(
+        f"{callee} never reads {named}: its socket stays checked out with the unread body, one "
+        f"more per {unit}",
+        f"{callee} never reads its response, one more open socket per {unit}",
+        f"This request never reads its response, one more open socket per {unit}",
+    )
+    checked = (
+        f"only its {', '.join(f'`{prop}`' for prop in looked_at)} is looked at"
+        if looked_at
+        else "the callback never touches it"
+    )
+    notes = [
+        sentence(
+            f"{callee} hands its response to a callback, and {checked}: Node keeps a "
+            "response's data, and the socket it arrives on, until the body is read"
+        ),
+        sentence(f"It runs in {_where(function)}, and each run leaves one more socket open"),
+    ]
+    fix = (
+        "Read the body, or discard it with `response.resume()` on every path (also when the "
+        "status is an error), or destroy the request when you do not need the response."
+    )
+    return ctx.finding(
+        call.node, headline, notes=notes, confidence=confidence_of(evidence), fix=fix
+    )
+
+
+def _response_properties(model: SemanticModel, callback: FunctionInfo) -> list[str]:
+    """The properties the callback reads off its response parameter."""
+    if not callback.params:
+        return []
+    found = []
+    for reference in callback.params[0].references:
+        member = outer(reference).parent
+        if member is not None and member.type == "member_expression":
+            found.append(text(member.child_by_field_name("property")))
+    return found
+
+
+def _may_read_response(model: SemanticModel, callback: FunctionInfo) -> bool:
+    """Whether the callback may read (or hand on, or destroy) its response: any use of the
+    parameter but a read of its status or headers, a destructured parameter, or a stop
+    (``destroy()`` / ``abort()``) of anything in the callback."""
+    if any(call.name in ("destroy", "abort") for call in _calls_in(model, callback.node)):
+        return True
+    if not callback.params:
+        return False
+    param = callback.params[0]
+    if param.destructured:
+        return True
+    for reference in param.references:
+        if reference.id == param.node.id:
+            continue
+        member = outer(reference).parent
+        if member is None or member.type != "member_expression":
+            return True
+        if text(member.child_by_field_name("property")) not in RESPONSE_METADATA:
+            return True
+    return False
+
+
+def _responses_of(model: SemanticModel, upstream: CallSite, name: Node | None) -> list[Binding]:
     """Bindings of the upstream's response: the first parameter of a callback passed to the
     request call or to ``name.on('response', …)``."""
+    return [info.params[0] for info in _response_callbacks(model, upstream, name) if info.params]
+
+
+def _response_callbacks(
+    model: SemanticModel, upstream: CallSite, name: Node | None
+) -> list[FunctionInfo]:
+    """The functions the upstream hands its response to: a callback passed to the request
+    call, and ``name.on('response', …)`` / ``once`` listeners on the request it returns."""
     callbacks: list[Node] = [a for a in upstream.args if unwrap(a) is not None]
-    for site in model.calls_named("on", "once"):
+    for site in model.calls_named("on", "once") if name is not None else ():
         if site.obj is None or len(site.args) < 2 or string_value(site.args[0]) != "response":
             continue
         if _same(model, site.obj, name):
             callbacks.append(site.args[1])
-    found: list[Binding] = []
+    found: list[FunctionInfo] = []
     for callback in callbacks:
         function = _function_node(model, callback)
         info = model.function_at(function) if function is not None else None
-        if info is not None and info.params:
-            found.append(info.params[0])
+        if info is not None:
+            found.append(info)
     return found
 
 
@@ -1368,6 +1472,8 @@ def _function_node(model: SemanticModel, node: Node | None) -> Node | None:
         return node
     if node.type == "identifier":
         binding = model.binding_of(node)
+        if binding is not None and binding.kind is BindingKind.PARAM:
+            return None  # a parameter's ``function`` is the function that declares it
         function = binding.function if binding is not None else None
         if function is not None and function.node.type in FUNCTION_KINDS:
             return function.node

@@ -16,6 +16,7 @@ expressions that denote an upstream response's body (``response.body``, a destru
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
 from nodeleaklint.parsing import Node
@@ -138,6 +139,8 @@ def upstream_request(model: SemanticModel, call: CallSite) -> Upstream | None:
             and origin.export in HTTP_REQUESTS
         ):
             return Upstream(call, f"`{name}(…)` from `{origin.module}`", "http")
+        if binding is not None and _aliases_http_request(model, binding):
+            return Upstream(call, f"`{name}(…)`", "http")
         return None
     obj = unwrap(call.obj)
     if obj is None:
@@ -167,6 +170,8 @@ def upstream_calls(model: SemanticModel) -> list[Upstream]:
     if modules:
         for site in model.calls_named("request", "stream", "get"):
             candidates.setdefault(site.node.id, site)
+    for aliased in _aliased_request_calls(model, modules):
+        candidates.setdefault(aliased.node.id, aliased)
     for binding in modules:
         for reference in binding.references:
             position = outer(reference)
@@ -181,6 +186,62 @@ def upstream_calls(model: SemanticModel) -> list[Upstream]:
         (upstream for upstream in found if upstream is not None),
         key=lambda upstream: upstream.call.node.start_byte,
     )
+
+
+def _aliases_http_request(model: SemanticModel, binding: Binding) -> bool:
+    """``const send = secure ? https.request : http.request``: a local that holds one of the
+    HTTP modules' request functions, whichever branch runs."""
+    if binding.is_reassigned or binding.destructured:
+        return False
+    value = unwrap(binding.init)
+    if value is None:
+        return False
+    branches = (
+        [value.child_by_field_name("consequence"), value.child_by_field_name("alternative")]
+        if value.type == "ternary_expression"
+        else [value]
+    )
+    for branch in branches:
+        branch = unwrap(branch)
+        if branch is None or branch.type != "member_expression":
+            return False
+        if text(branch.child_by_field_name("property")) not in HTTP_REQUESTS:
+            return False
+        if not from_module(model, branch.child_by_field_name("object"), HTTP_MODULES):
+            return False
+    return True
+
+
+def _aliased_request_calls(model: SemanticModel, modules: list[Binding]) -> Iterator[CallSite]:
+    """Calls of locals that alias an HTTP module's request function (``_aliases_http_request``),
+    found from the module bindings' ``http.request`` references."""
+    for module in modules:
+        if module_name(module.module_source) not in HTTP_MODULES:
+            continue
+        for reference in module.references:
+            member = outer(reference).parent
+            declarator = member
+            while declarator is not None and declarator.type in (
+                "member_expression",
+                "ternary_expression",
+                "parenthesized_expression",
+            ):
+                declarator = declarator.parent
+            if declarator is None or declarator.type != "variable_declarator":
+                continue
+            name = declarator.child_by_field_name("name")
+            alias = model.binding_of(name) if name is not None else None
+            if alias is None or not _aliases_http_request(model, alias):
+                continue
+            for use in alias.references:
+                position = outer(use)
+                parent = position.parent
+                if parent is None or parent.type != "call_expression":
+                    continue
+                called = model.call_at(parent)
+                callee = called.callee if called is not None else None
+                if called is not None and callee is not None and callee.id == position.id:
+                    yield called
 
 
 def _upstream_module_bindings(model: SemanticModel) -> list[Binding]:

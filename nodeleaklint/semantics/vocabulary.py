@@ -548,6 +548,22 @@ FETCH_MODULES = frozenset({"node-fetch", "undici", "cross-fetch", "isomorphic-fe
 # undici's streaming entry points: their result's ``body`` is a Node Readable.
 UNDICI_REQUESTS = frozenset({"request", "stream"})
 HTTP_MODULES = frozenset({"http", "https"})
+# What a client's ``IncomingMessage`` says without reading its body: a response callback that
+# touches nothing else of it leaves the body, and the socket, unread.
+RESPONSE_METADATA = frozenset(
+    {
+        "statusCode",
+        "statusMessage",
+        "headers",
+        "headersDistinct",
+        "rawHeaders",
+        "httpVersion",
+        "httpVersionMajor",
+        "httpVersionMinor",
+        "url",
+        "method",
+    }
+)
 # TypeScript types that declare a parameter to be the request being served or its response,
 # by (module, exported type): a method ``serve(path: string, res: Response)`` is handed the
 # client's response whatever its parameters are called.

@@ -261,3 +261,27 @@ export class StoredFiles {
     await pipeline(result.Body, out);
   }
 }
+
+// --- a response never read: its socket stays checked out --------------------------------------
+import { request as httpsRequest } from 'node:https';
+
+export function ping(url: URL): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    // ruleid: NLL501 -- only the status is looked at; the body is never read
+    const req = httpsRequest(url);
+    req.on('response', (response) => resolve(response.statusCode));
+    req.end();
+  });
+}
+
+export function pingDrained(url: URL): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    // ok: NLL501 -- resume() discards the body and frees the socket
+    const req = httpsRequest(url);
+    req.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    req.end();
+  });
+}
