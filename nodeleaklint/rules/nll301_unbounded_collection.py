@@ -83,7 +83,11 @@ confidence when they cannot reach the entries:
   (`user.once('destroy', () => idx.delete(user.id))`), and another growth site adds entries
   with no such callback;
 - a sibling collection, grown under the same key in the same function, is deleted while this
-  one never is (entries keyed by one id are evicted together).
+  one never is (entries keyed by one id are evicted together);
+- the code that ends a piece of work deletes its key from a sibling collection (grown
+  elsewhere) and adds the same key to this one, which nothing deletes from
+  (`conn.once('close', () => { delete this.active[id]; this.closed.add(id) })`: a registry
+  of everything that has ended).
 A size check that only refuses new entries when full (`if (clients.length >= max) return`)
 evicts nothing and is not a bound, and neither is the test of a counting loop
 (`for (let i = 0; i < list.length; i++)`).
@@ -445,18 +449,44 @@ def _evicted_siblings(
             elsewhere = any(not in_function(model, d, g.function) for d in deletes)
             if key is not None and candidate.kind != "array" and elsewhere:
                 deleted.setdefault((g.function.node.id, text(key)), (candidate, g))
+    # ``delete active[id]; closed.add(id)``: the same function evicts the key from a sibling
+    # and keeps it in this one (a registry of what has ended). The sibling must grow
+    # elsewhere: a delete beside its own growth toggles an entry, it ends no work.
+    evicting: dict[tuple[int, str], tuple[Candidate, Node]] = {}
+    for candidate, uses in analysed:
+        for shrink in uses.shrinks:
+            key = unwrap(deleted_key(shrink)) if _is_delete(shrink) else None
+            function = model.enclosing_function(shrink) if key is not None else None
+            if key is None or function is None:
+                continue
+            if any(g.function is function for g in uses.growth):
+                continue
+            evicting.setdefault((function.node.id, text(key)), (candidate, shrink))
     found: dict[int, str] = {}
     for candidate, uses in analysed:
-        if uses.bounded or candidate.kind == "array":
+        if uses.bounded:
             continue
         for g in uses.growth:
             key = unwrap(g.key)
-            match = deleted.get((g.function.node.id, text(key))) if key is not None else None
-            if match is not None and match[0] is not candidate:
+            if key is None:
+                continue
+            match = deleted.get((g.function.node.id, text(key)))
+            if candidate.kind != "array" and match is not None and match[0] is not candidate:
                 _sibling, where = match
                 found[id(uses)] = (
                     f"`{where.shown}` fills a sibling collection under the same key "
                     f"`{short(text(key))}` and that one is deleted"
+                )
+                break
+            moved = evicting.get((g.function.node.id, text(key)))
+            if (
+                moved is not None
+                and moved[0] is not candidate
+                and g.repetition is not Repetition.ONCE
+            ):
+                found[id(uses)] = (
+                    f"`{short(text(moved[1]), 40)}` removes the same `{short(text(key))}` from a "
+                    "sibling collection in the same place, and this one keeps it"
                 )
                 break
     return found

@@ -858,3 +858,32 @@ class DeleteDeduper {
 }
 module.exports.Deduper = Deduper;
 module.exports.DeleteDeduper = DeleteDeduper;
+
+// --- what the end of the work evicts from a sibling, kept in this one --------------------------
+class ConnectionPool {
+  constructor(build) {
+    this.build = build;
+    this.active = {};
+    this.retained = {};
+    this.closed = new Set();
+    this.finished = new Set();
+  }
+  async get(id) {
+    if (this.closed.has(id)) throw new Error('connection already closed');
+    const conn = await this.build(id);
+    this.active[id] = conn;
+    conn.once('close', () => {
+      delete this.active[id];
+      // ruleid: NLL301 -- the close handler evicts `id` from `active` and keeps it here
+      this.closed.add(id);
+    });
+    return conn;
+  }
+  toggle(topic, payload) {
+    if (payload) this.retained[topic] = payload;
+    else delete this.retained[topic];
+    // ok: NLL301 -- the delete beside its own growth toggles an entry; it ends no work
+    this.finished.add(topic);
+  }
+}
+module.exports.ConnectionPool = ConnectionPool;

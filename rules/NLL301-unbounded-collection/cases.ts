@@ -565,3 +565,32 @@ server.get('/report/:id', async (request: FastifyRequest<{ Params: { id: string 
   }
 });
 declare function buildReport(id: string): Promise<unknown>;
+
+// --- what the end of the work evicts from a sibling, kept in this one --------------------------
+interface Closable {
+  once(event: 'close', fn: () => void): void;
+}
+
+export class StreamServer {
+  private readonly active = new Map<string, Closable>();
+  private readonly closedIds = new Set<string>();
+  private readonly ended = new Set<string>();
+
+  track(id: string, conn: Closable): void {
+    this.active.set(id, conn);
+    conn.once('close', () => {
+      this.active.delete(id);
+      // ruleid: NLL301 -- the close handler evicts `id` from `active` and keeps it here
+      this.closedIds.add(id);
+    });
+  }
+
+  trackWithExpiry(id: string, conn: Closable): void {
+    conn.once('close', () => {
+      this.active.delete(id);
+      // ok: NLL301 -- removed again a minute later
+      this.ended.add(id);
+      setTimeout(() => this.ended.delete(id), 60_000);
+    });
+  }
+}
