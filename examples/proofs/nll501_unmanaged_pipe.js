@@ -403,6 +403,9 @@ async function measureSwallowed(handler) {
 // A RESPONSE NEVER READ: `http.request(url, (response) => resolve(response.statusCode))`.
 // Node keeps the response's data, and the socket it arrives on, until the body is read, so
 // every call leaves one more socket open (both ends are in this process: two fds per call).
+// The 256 KiB body does not fit in the socket's buffers, so the server never finishes and
+// never drops the connection; a small body holds the socket until the server's idle
+// timeout (5 s for a Node server) closes it.
 // Fixed: `response.resume()` discards the body and the keep-alive socket is reused.
 async function unreadResponses(consume) {
   const payload = Buffer.alloc(256 * 1024, 1);

@@ -41,7 +41,9 @@ together. Five shapes:
   response to a callback or a `'response'` listener that only looks at `statusCode` /
   `headers` (or ignores it), and never reads, pipes, resumes or destroys it. Node keeps the
   response's data and its socket until the body is read, so every call leaves one more
-  socket open. It is reported at the request call.
+  socket open: until the server's idle timeout closes it when the body fits in the socket's
+  buffers, and for good when it does not (the server waits to send the rest). It is
+  reported at the request call.
 
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
 `zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
@@ -247,6 +249,10 @@ META = RuleMeta(
     severity=Severity.WARNING,
 )
 
+# Statements and expressions that run a part of their body only under a condition.
+_BRANCHING_KINDS = frozenset(
+    {"if_statement", "switch_case", "ternary_expression", "catch_clause", "binary_expression"}
+)
 # Argument kinds that cannot carry an abort signal.
 _PLAIN_ARGUMENTS = frozenset(
     {"string", "template_string", "number", "member_expression", "identifier", "binary_expression"}
@@ -353,8 +359,22 @@ def _piped_elsewhere(model: SemanticModel, call: CallSite, src: Node) -> bool:
             continue
         if is_inside(other.node, call.node):
             continue  # a stage of this chain
+        if _conditional_apart(other.node, call.node, call.function):
+            continue  # ``if (copy) src.pipe(file)``: the second destination may not be there
         obj = unwrap(other.obj)
         if obj is not None and obj.type == "identifier" and model.binding_of(obj) is binding:
+            return True
+    return False
+
+
+def _conditional_apart(node: Node, other: Node, function: FunctionInfo | None) -> bool:
+    """Whether ``node`` sits under a condition (within ``function``) that ``other`` is not
+    under too: it may run without ``other``."""
+    stop = function.node.id if function is not None else None
+    for ancestor in ancestors(node):
+        if ancestor.id == stop:
+            return False
+        if ancestor.type in _BRANCHING_KINDS and not is_inside(other, ancestor):
             return True
     return False
 
@@ -1317,7 +1337,9 @@ def _unread_response(ctx: RuleContext, upstream: Upstream) -> Finding | None:
     notes = [
         sentence(
             f"{callee} hands its response to a callback, and {checked}: Node keeps a "
-            "response's data, and the socket it arrives on, until the body is read"
+            "response's data, and the socket it arrives on, until the body is read or the "
+            "server drops the connection (never, while a body too large for the socket's "
+            "buffers waits to be sent)"
         ),
         sentence(f"It runs in {_where(function)}, and each run leaves one more socket open"),
     ]
