@@ -348,21 +348,27 @@ def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
 
 def _piped_elsewhere(model: SemanticModel, call: CallSite, src: Node) -> bool:
     """``archive.pipe(res); archive.pipe(fileStream)``: the same function pipes the source
-    into a second destination too. When this destination closes early, the source is only
-    unpiped from it and keeps flowing into the other one, which reads it to its end."""
+    into a second destination too (``.pipe`` or ``pipeline(src, …)``). When this destination
+    closes early, the source is only unpiped from it and keeps flowing into the other one,
+    which reads it to its end."""
     src = unwrap(src) or src
     binding = model.binding_of(src) if src.type == "identifier" else None
     if binding is None or binding.is_reassigned:
         return False  # a name that holds one stream throughout
-    for other in model.calls_named("pipe"):
-        if other is call or other.function is not call.function or other.obj is None:
+    for other in model.calls_named("pipe", *PIPELINE_FUNCTIONS):
+        if other is call or other.function is not call.function:
             continue
-        if is_inside(other.node, call.node):
+        source = other.obj if other.name == "pipe" else (other.args[0] if other.args else None)
+        if source is None or is_inside(other.node, call.node):
             continue  # a stage of this chain
         if _conditional_apart(other.node, call.node, call.function):
             continue  # ``if (copy) src.pipe(file)``: the second destination may not be there
-        obj = unwrap(other.obj)
-        if obj is not None and obj.type == "identifier" and model.binding_of(obj) is binding:
+        source = unwrap(source)
+        if (
+            source is not None
+            and source.type == "identifier"
+            and model.binding_of(source) is binding
+        ):
             return True
     return False
 
