@@ -25,13 +25,13 @@ the constructor runs per instance, exactly as for ``class`` syntax.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.builder import Collected
-from nodeleaklint.semantics.scopes import FunctionInfo
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, text, unwrap
 
 INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_inherits"})
@@ -272,11 +272,8 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
             if info is not None and source is not None:
                 for name, method in _object_methods(facts, source.init):
                     _as_member(method, info, name, "method")
-    # ``extend(X.prototype, { … })``, ``_.extend``, ``util._extend``: whatever its name, a call
-    # handed a prototype and an object of functions copies them in, as ``Object.assign`` does.
-    mixins = b".prototype," in text_bytes
     for call in facts.calls:
-        if not call.is_new and call.name not in _ES5_CALL_NAMES and not mixins:
+        if not call.is_new and call.name not in _ES5_CALL_NAMES:
             continue
         callee = dotted_name(call.callee)
         args = call.args
@@ -289,23 +286,70 @@ def _es5_classes(facts: Collected) -> list[ClassInfo]:
             info = owner(proto[0]) if proto is not None else None
             if info is not None:
                 info.heritage = _base_name(args[1])
-        elif (callee == "Object.assign" or mixins) and len(args) >= 2:
-            proto = _prototype_owner(dotted_name(args[0]))
-            info = owner(proto[0]) if proto is not None and proto[1] is None else None
-            if info is not None:
-                for extra in args[1:]:
-                    for name, method in _object_methods(facts, extra):
-                        _as_member(method, info, name, "method")
+        elif callee == "Object.assign" and len(args) >= 2:
+            _copy_methods(facts, owner, args)
         elif call.is_new and call.obj is None and call.name in constructors:
             function = constructors[call.name]
             if call.name not in found and _assigns_this(facts, function):
                 owner(call.name)
+    # ``extend(X.prototype, { … })``, ``_.extend``, ``util._extend``: whatever its name, a call
+    # handed a prototype and an object of functions copies them in, as ``Object.assign`` does.
+    for call in _prototype_argument_calls(facts, constructors, text_bytes, base):
+        if call.name not in _ES5_CALL_NAMES:
+            _copy_methods(facts, owner, call.args)
     for info in found.values():
         constructor = info.constructor
         if constructor is not None:
             _as_member(constructor, info, info.name or "constructor", "constructor")
             constructor.name = info.name
     return list(found.values())
+
+
+def _copy_methods(
+    facts: Collected, owner: Callable[[str], ClassInfo | None], args: list[Node]
+) -> None:
+    """``(X.prototype, { a() {}, b: function () {} }, …)``: the objects' functions are X's."""
+    proto = _prototype_owner(dotted_name(args[0]))
+    info = owner(proto[0]) if proto is not None and proto[1] is None else None
+    if info is not None:
+        for extra in args[1:]:
+            for name, method in _object_methods(facts, extra):
+                _as_member(method, info, name, "method")
+
+
+_IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+_MIXIN_NEEDLE = b".prototype,"
+
+
+def _prototype_argument_calls(
+    facts: Collected, constructors: dict[str, FunctionInfo], source: bytes, base: int
+) -> Iterator[CallSite]:
+    """Calls whose first argument is ``X.prototype`` of a constructor ``X``, followed by more
+    arguments: found from the text (``(X.prototype,``), not by looking at every call."""
+    root = facts.module_scope.node
+    at = source.find(_MIXIN_NEEDLE)
+    while at >= 0:
+        start = at
+        while start > 0 and source[start - 1] in _IDENTIFIER_BYTES:
+            start -= 1
+        opening = start - 1
+        while opening >= 0 and source[opening] in b" \t\r\n":
+            opening -= 1
+        name = source[start:at].decode("utf-8", "replace")
+        if opening >= 0 and source[opening] == ord("(") and name in constructors:
+            end = base + at + len(_MIXIN_NEEDLE)
+            arguments = root.descendant_for_byte_range(base + opening, end)
+            call = arguments.parent if arguments is not None else None
+            site = facts.call_by_node.get(call.id) if call is not None else None
+            if (
+                site is not None
+                and arguments is not None
+                and arguments.type == "arguments"
+                and len(site.args) >= 2
+                and site.args[0].start_byte == base + start
+            ):
+                yield site
+        at = source.find(_MIXIN_NEEDLE, at + len(_MIXIN_NEEDLE))
 
 
 def _object_of(node: Node | None) -> Node | None:
