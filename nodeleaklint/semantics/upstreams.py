@@ -174,12 +174,8 @@ def upstream_calls(model: SemanticModel) -> list[Upstream]:
         candidates.setdefault(aliased.node.id, aliased)
     for binding in modules:
         for reference in binding.references:
-            position = outer(reference)
-            parent = position.parent
-            if parent is None or parent.type != "call_expression":
-                continue
-            called = model.call_at(parent)
-            if called is not None and called.callee is not None and called.callee.id == position.id:
+            called = _called_at(model, reference)
+            if called is not None:
                 candidates.setdefault(called.node.id, called)
     found = [upstream_request(model, call) for call in candidates.values()]
     return sorted(
@@ -234,14 +230,20 @@ def _aliased_request_calls(model: SemanticModel, modules: list[Binding]) -> Iter
             if alias is None or not _aliases_http_request(model, alias):
                 continue
             for use in alias.references:
-                position = outer(use)
-                parent = position.parent
-                if parent is None or parent.type != "call_expression":
-                    continue
-                called = model.call_at(parent)
-                callee = called.callee if called is not None else None
-                if called is not None and callee is not None and callee.id == position.id:
+                called = _called_at(model, use)
+                if called is not None:
                     yield called
+
+
+def _called_at(model: SemanticModel, reference: Node) -> CallSite | None:
+    """The call whose callee is ``reference`` (``f`` of ``f(…)``), or None."""
+    position = outer(reference)
+    parent = position.parent
+    if parent is None or parent.type != "call_expression":
+        return None
+    called = model.call_at(parent)
+    callee = called.callee if called is not None else None
+    return called if callee is not None and callee.id == position.id else None
 
 
 def _upstream_module_bindings(model: SemanticModel) -> list[Binding]:
