@@ -167,6 +167,10 @@ CHECKS: dict[str, list[Check]] = {
         ("tombstone.flagged.keys", ">=", 2000),
         ("tombstone.fixed.growth", "<=", 2),
         ("tombstone.fixed.keys", "==", 0),
+        # a memoized function made once at module level: its captured Map keeps every key
+        ("memo.flagged.growth", ">=", 16),
+        ("memo.fixed.growth", "<=", 5),
+        ("memo.fixed.growth_second_half", "<=", 2),
         # a Map of Sets: members added per connection and never removed (2000 x ~16 KiB)
         ("nested.flagged.growth", ">=", 16),
         ("nested.flagged.members", ">=", 2000),

@@ -95,6 +95,22 @@ async function measureNested(work) {
   return { ...r, members: [...byToken.values()].reduce((n, set) => n + set.size, 0) };
 }
 
+// A MEMOIZED FUNCTION made once at module top level: the Map its closure captures lives as
+// long as the module keeps the function, and gains an entry per distinct argument. Fixed: the
+// memo evicts its oldest entry beyond a size cap.
+function memoize(fn, cap) {
+  const cache = new Map();
+  return (key) => {
+    if (!cache.has(key)) {
+      if (cap && cache.size >= cap) cache.delete(cache.keys().next().value);
+      cache.set(key, fn(key));
+    }
+    return cache.get(key);
+  };
+}
+const lookupFlagged = memoize((key) => entry(key.length));
+const lookupCapped = memoize((key) => entry(key.length), CAP);
+
 // DELETE COVERAGE: a real HTTP server keeps an entry per request and deletes it on
 // the response's 'finish' (flagged) or 'close' (fixed). The requests are long polls
 // the server never answers; each client gives up and disconnects. A response the
@@ -137,6 +153,8 @@ const phases = {
   tombstone_fixed: () => measureTombstones(true),
   nested_flagged: () => measureNested((i) => connect(i, false)),
   nested_fixed: () => measureNested((i) => connect(i, true)),
+  memo_flagged: () => measure((i) => lookupFlagged(`user-${i}-${Math.random()}`)),
+  memo_fixed: () => measure((i) => lookupCapped(`user-${i}-${Math.random()}`)),
   finish_only: () => abandonedRequests('finish'),
   on_close: () => abandonedRequests('close'),
 };
@@ -163,6 +181,8 @@ main({
     line('fixed:   map.delete(key)', r.tombstone_fixed) + `, keys ${r.tombstone_fixed.keys}`,
     line('flagged: byToken.get(t).add(conn)', r.nested_flagged) + `, members ${r.nested_flagged.members}`,
     line('fixed:   + .delete(conn) on end', r.nested_fixed) + `, members ${r.nested_fixed.members}`,
+    line('flagged: memoize(fn)(uniqueKey)', r.memo_flagged),
+    line(`fixed:   memoize(fn, ${CAP})`, r.memo_fixed),
     `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
       `requests left in the map; delete on 'close': ${r.on_close.after} of ${r.on_close.requests}`,
   ],
@@ -170,5 +190,6 @@ main({
     capped: r.fixed_capped,
     nested: { flagged: r.nested_flagged, fixed: r.nested_fixed },
     tombstone: { flagged: r.tombstone_flagged, fixed: r.tombstone_fixed },
+    memo: { flagged: r.memo_flagged, fixed: r.memo_fixed },
     coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

@@ -59,9 +59,14 @@ them still grows). A
 `clear()` that runs only in teardown (`close()`, `destroy()`, `onModuleDestroy()`) does not
 bound a collection keyed per call: it grows for the instance's whole working life. Setting
 an object's entry to `null` keeps the key. Factories count as owners: the locals of a
-function that returns an object of closures live as long as that object. Memoized functions
-(`memoizee` without `max`, lodash `memoize`, `fast-memoize`) fed per-call values are
-unbounded caches too.
+function that returns an object of closures live as long as that object. So do the locals
+a function shares with the one function it returns and that uses them (a hand-written
+`memoize(fn)` returning `(key) => cache.get(key) ?? …`). Such an object or function lives
+as long as the process when the file makes it at module top level and keeps it (`const
+getUser = memoize(loadUser)`): then growth in its closures with keys from their callers is
+reported (medium). A returned disposer that does not touch a collection (`return () =>
+off(…)`) does not make the collection its own. Memoized functions (`memoizee` without
+`max`, lodash `memoize`, `fast-memoize`) fed per-call values are unbounded caches too.
 
 Growth includes rebuilding the collection from itself: `x = [...x, v]`, `x = x.concat(v)`,
 `x = { ...x, [k]: v }` and `x = Object.assign({}, x, { [k]: v })` keep every old entry and
@@ -173,6 +178,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
+from nodeleaklint.semantics.classes import RETURNED, Factory
 from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import per_word
 from nodeleaklint.semantics.eviction import (
@@ -186,7 +192,7 @@ from nodeleaklint.semantics.eviction import (
     turns_away,
     walks,
 )
-from nodeleaklint.semantics.instances import process_lived_class
+from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
 from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.nested import nested_collections
@@ -263,6 +269,7 @@ class Candidate:
     reassigned: bool = False
     declaration: Node | None = None  # the node whose assignment creates the collection
     teardown: list[FunctionInfo] | None = None  # a factory's teardown closures
+    factory: Factory | None = None  # the factory whose locals hold it
     imported: bool = False  # declared in another file (the project view: nothing shrinks it)
 
 
@@ -502,7 +509,16 @@ def _instance_evidence(
         any(g.event_driven or g.unbounded for g in growth)
         or expiry_check(model, uses.reads) is not None
         or _long_lived_class(model, candidate.class_node)
+        or (candidate.factory is not None and _made_once(model, candidate) is not None)
     )
+
+
+def _made_once(model: SemanticModel, candidate: Candidate) -> str | None:
+    """Why the object or function holding a factory's collection lives as long as the
+    process (``instances.process_lived_factory``), when the collection is a factory's."""
+    if candidate.factory is None:
+        return None
+    return process_lived_factory(model, candidate.factory)
 
 
 @dataclass(eq=False, repr=False)
@@ -900,16 +916,23 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
     a factory's locals live as long as the object of closures it returns (SPEC §1 *Classes in
     every form*), and its closures run per call of that object's methods."""
     for factory in model.factories:
+        made = "function" if factory.returns_function else "object"
+        returned = factory.methods.get(RETURNED) if factory.returns_function else None
         for binding, kind in _collection_bindings(factory.function.scope):
             assert binding.declarator is not None
+            if returned is not None and not any(
+                is_inside(ref, returned.node) for ref in binding.references
+            ):
+                continue  # a returned disposer (``return () => off(…)``) is not its holder
             yield Candidate(
                 report=binding.declarator,
-                holder=f"`{binding.name}` of the object {factory.function.display()} returns",
+                holder=f"`{binding.name}` of the {made} {factory.function.display()} returns",
                 kind=kind,
                 refs=[ref for ref in binding.references if ref.id != binding.node.id],
                 instance=True,
                 reassigned=_binding_reassigned(model, binding),
                 teardown=factory.teardown,
+                factory=factory,
             )
 
 
@@ -1438,7 +1461,9 @@ def _finding(
     it is no release we cannot rule out."""
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
-    singleton = ctx.model.created_once_elsewhere(_class_name(candidate))
+    singleton = ctx.model.created_once_elsewhere(_class_name(candidate)) or _made_once(
+        ctx.model, candidate
+    )
     evidence = Evidence(
         repetition=certainty(first.event_driven),
         # An imported collection's lifetime is another file's evidence; an instance field

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.builder import Collected
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
+from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, text, unwrap
 
 INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_inherits"})
 _ES5_CALL_NAMES = frozenset({"inherits", "_inherits", "setPrototypeOf", "assign"})
+RETURNED = ""  # the one method of a factory that returns a function
 
 
 @dataclass(eq=False, repr=False)
@@ -71,10 +72,16 @@ class ClassInfo:
 @dataclass(eq=False, repr=False)
 class Factory:
     """A function that returns an object of closures: its locals are the object's state, and
-    the closures are its methods (``return { add, stop() {…} }``)."""
+    the closures are its methods (``return { add, stop() {…} }``). A function that returns
+    one closure (``return (key) => { … cache.set(key, …) }``) is the same with one method,
+    named ``RETURNED``: its locals live as long as the function it hands out."""
 
     function: FunctionInfo
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
+
+    @property
+    def returns_function(self) -> bool:
+        return RETURNED in self.methods
 
     @property
     def teardown(self) -> list[FunctionInfo]:
@@ -84,7 +91,8 @@ class Factory:
 
 
 def find_factories(facts: Collected) -> list[Factory]:
-    """Functions whose ``return`` statements hand out an object with function members."""
+    """Functions whose ``return`` statements hand out an object with function members, or a
+    function they make (``RETURNED``)."""
     found: list[Factory] = []
     source, base = _source(facts)
     for function in facts.functions:
@@ -100,6 +108,10 @@ def find_factories(facts: Collected) -> list[Factory]:
             if statement.type != "return_statement" or not statement.named_children:
                 continue
             returned = unwrap(statement.named_children[0])
+            closure = _returned_closure(facts, function, returned)
+            if closure is not None:
+                factory.methods[RETURNED] = closure
+                continue
             if returned is None or returned.type != "object":
                 continue
             for name, method in _object_methods(facts, returned):
@@ -107,11 +119,34 @@ def find_factories(facts: Collected) -> list[Factory]:
             for member in returned.named_children:
                 if member.type == "shorthand_property_identifier":
                     local = function.scope.bindings.get(text(member))
-                    if local is not None and local.function is not None:
+                    if (
+                        local is not None
+                        and local.function is not None
+                        and local.kind is not BindingKind.PARAM
+                    ):
                         factory.methods[text(member)] = local.function
         if factory.methods:
             found.append(factory)
     return found
+
+
+def _returned_closure(
+    facts: Collected, function: FunctionInfo, returned: Node | None
+) -> FunctionInfo | None:
+    """The function ``returned`` is when ``function`` makes it: an inline function, or one
+    declared in ``function``'s own scope (``function add() {…} return add``)."""
+    if returned is None:
+        return None
+    if returned.type in FUNCTION_KINDS:
+        return facts.function_by_node.get(returned.id)
+    if returned.type != "identifier":
+        return None
+    local = function.scope.bindings.get(text(returned))
+    if local is None or local.function is None or local.is_reassigned:
+        return None
+    if local.kind is BindingKind.PARAM:
+        return None  # a parameter's ``function`` is the function that declares it
+    return local.function
 
 
 def _source(facts: Collected) -> tuple[bytes, int]:

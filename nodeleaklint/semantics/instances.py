@@ -21,6 +21,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.contexts import is_decorated
 
 if TYPE_CHECKING:
+    from nodeleaklint.semantics.classes import Factory
     from nodeleaklint.semantics.model import SemanticModel
 
 
@@ -50,4 +51,27 @@ def process_lived_class(
         where = model.created_once_elsewhere(name)
         if where is not None:
             return f"whose one instance is made at start-up ({where})"
+    return None
+
+
+def process_lived_factory(model: SemanticModel, factory: Factory) -> str | None:
+    """Why what ``factory`` returns lives as long as the process, in words for a message:
+    the file calls the factory at module top level and keeps the result in a module binding
+    (``const getUser = memoize(loadUser)``, ``export const store = createStore()``); None
+    when nothing in view says so. A call whose result is used and dropped keeps nothing."""
+    binding = factory.function.binding
+    if binding is None or binding.is_reassigned:
+        return None
+    for reference in binding.references:
+        call = model.call_at(reference.parent) if reference.parent is not None else None
+        if call is None or call.function is not None or call.callee is None:
+            continue
+        if call.callee.id != reference.id:
+            continue
+        kept = call.node.parent
+        while kept is not None and kept.type in ("await_expression", "parenthesized_expression"):
+            kept = kept.parent
+        if kept is not None and kept.type in ("variable_declarator", "assignment_expression"):
+            line = model.source.line_number(call.node.start_byte)
+            return f"made once at module top level, line {line}"
     return None

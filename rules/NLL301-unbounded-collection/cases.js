@@ -887,3 +887,44 @@ class ConnectionPool {
   }
 }
 module.exports.ConnectionPool = ConnectionPool;
+
+// --- a function returned by a factory made once at module top level -------------------------
+function memoize(fn) {
+  const cache = new Map();
+  return (key) => {
+    // ruleid: NLL301 -- `cachedProfile` is made once below and called with each request's id
+    if (!cache.has(key)) cache.set(key, fn(key));
+    return cache.get(key);
+  };
+}
+function loadProfile(id) {
+  return { id };
+}
+const cachedProfile = memoize(loadProfile);
+app.get('/profile/:id', (req, res) => res.json(cachedProfile(req.params.id)));
+
+function memoizeRecent(fn, max) {
+  const cache = new Map();
+  return (key) => {
+    if (!cache.has(key)) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value);
+      // ok: NLL301 -- the oldest entry is evicted beyond `max`
+      cache.set(key, fn(key));
+    }
+    return cache.get(key);
+  };
+}
+const recentProfile = memoizeRecent(loadProfile, 100);
+app.get('/recent/:id', (req, res) => res.json(recentProfile(req.params.id)));
+
+function watchRoutes(router, onDepth) {
+  const depthByKey = new Map();
+  const sync = (key) => {
+    // ok: NLL301 -- the returned disposer does not use the map: the map is not its state
+    if (!depthByKey.has(key)) depthByKey.set(key, depthByKey.size);
+    onDepth(depthByKey.get(key));
+  };
+  router.on('change', sync);
+  return () => router.off('change', sync);
+}
+module.exports.watchRoutes = watchRoutes;

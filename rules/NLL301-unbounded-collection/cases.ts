@@ -594,3 +594,21 @@ export class StreamServer {
     });
   }
 }
+
+// --- a function returned by a factory made once at module top level -------------------------
+function memoizeAsync<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const pending: Record<string, Promise<T>> = {};
+  return (key) => {
+    // ruleid: NLL301 -- `fetchInvoice` is made once below and called with each request's id
+    pending[key] ??= load(key);
+    return pending[key];
+  };
+}
+declare function loadInvoice(id: string): Promise<unknown>;
+export const fetchInvoice = memoizeAsync(loadInvoice);
+
+export function perCall(id: string): Promise<unknown> {
+  // ok: NLL301 -- made per call: its cache dies with the call
+  const once = memoizeAsync(loadInvoice);
+  return once(id);
+}
