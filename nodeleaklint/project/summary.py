@@ -288,6 +288,7 @@ def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectRead
 def summarize(model: SemanticModel) -> FileSummary:
     """The project-view summary of the file ``model`` was built from."""
     from nodeleaklint.semantics.exports import (
+        Places,
         exported_collections,
         imported_uses,
         listened_per_call,
@@ -326,14 +327,15 @@ def summarize(model: SemanticModel) -> FileSummary:
             open_params.get(export.name, ()),
         )
     imports = module_imports(facts)
+    places = Places()  # the references to imports are asked about in each loop below
     for binding, target in imports.items():
         summary.imports[binding.name] = (target.source, target.name)
-        if target.name != NAMESPACE and shrinks(binding):
+        if target.name != NAMESPACE and shrinks(binding, places):
             summary.shrinks.append((target.source, target.name))
-        line = listened_per_call(facts, binding)
+        line = listened_per_call(facts, binding, places)
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
-    for use in imported_uses(facts, {**imports, **local_imports(facts)}, exports):
+    for use in imported_uses(facts, {**imports, **local_imports(facts)}, exports, places):
         summary.calls.append(
             CallFact(
                 use.target.source,

@@ -74,7 +74,7 @@ class ProjectFacts:
     )
 
     def __bool__(self) -> bool:
-        return any(getattr(self, part.name) for part in fields(self))
+        return any(getattr(self, part) for part in _PARTS)
 
     def only_lowers(self) -> bool:
         """Whether these facts can only remove findings, never add or raise one: every
@@ -83,9 +83,7 @@ class ProjectFacts:
         findings need not be checked again with them."""
         return all(
             value is Repetition.ONCE for value, _why, _driven in self.calls.values()
-        ) and not any(
-            getattr(self, part.name) for part in fields(self) if part.name not in _LOWERING
-        )
+        ) and not any(getattr(self, part) for part in _PARTS if part not in _LOWERING)
 
     def key(self) -> str:
         """A stable rendering, for cache keys."""
@@ -186,6 +184,10 @@ class ProjectFacts:
         )
 
 
+# The names of the parts, in order: ``dataclasses.fields`` builds a tuple per call, and a
+# linking asks every file's facts whether they say anything.
+_PARTS = tuple(part.name for part in fields(ProjectFacts))
+
 # The parts of ``ProjectFacts`` that ``SemanticModel.build`` copies into a table of the
 # model without reading them (part -> the model's table); the rules and the semantics
 # modules read each table only by asking it for a key or by going through all of it. The
@@ -275,13 +277,13 @@ class ProjectReads:
         built as without them) and no key asked is in it: the two checks run alike, each
         question getting the same answer, up to a first question answered otherwise, which
         the first check asked too."""
-        for part in fields(facts):
-            given = getattr(facts, part.name)
+        for part in _PARTS:
+            given = getattr(facts, part)
             if not given:
                 continue
-            if part.name not in self.asked:
+            if part not in self.asked:
                 return True  # it shapes the model as it is built
-            asked = self.asked[part.name]
+            asked = self.asked[part]
             if asked is None or not asked.isdisjoint(given):
                 return True
         return False
