@@ -74,7 +74,7 @@ class ProjectFacts:
     )
 
     def __bool__(self) -> bool:
-        return any(getattr(self, part) for part in _PARTS)
+        return any([getattr(self, part) for part in _PARTS])
 
     def only_lowers(self) -> bool:
         """Whether these facts can only remove findings, never add or raise one: every
