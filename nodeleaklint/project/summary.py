@@ -385,8 +385,11 @@ def _returns(model: SemanticModel, function: FunctionInfo | None) -> str | None:
     """The words for the process-lived value every ``return`` of an exported function
     gives (callers in other files keep it as long as the process), or None."""
     from nodeleaklint.semantics.lifetimes import returned_holder
+    from nodeleaklint.semantics.resource_exports import may_return
 
-    held = returned_holder(model, function) if function is not None else None
+    if function is None or not may_return(model, function):
+        return None
+    held = returned_holder(model, function)
     return held.description if held is not None else None
 
 

@@ -209,8 +209,9 @@ class AskedTable(dict[Any, Any]):
     """An empty table of the model that notes what it is asked: each key looked up, and
     whether it was gone through whole (iterated, its size or truth asked, copied)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    __slots__ = ("asked", "whole")
+
+    def __init__(self) -> None:  # empty, as ``dict()`` leaves it
         self.asked: set[Any] = set()
         self.whole = False
 
