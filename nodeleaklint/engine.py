@@ -122,18 +122,19 @@ def _check_and_summarize(
     # Only a comment with the directive prefix in it can be a directive: the others (most,
     # licence headers and JSDoc blocks among them) are not decoded, nor parsed.
     find, prefix = source.data.find, SUPPRESSION_PREFIX.encode()
-    suppressions = Suppressions.from_comments(
+    directives = [
         (
-            (
-                source.line_number(comment.start_byte),
-                source.line_number(comment.end_byte),
-                source_text(comment),
-            )
-            for comment in model.comments
-            if find(prefix, comment.start_byte, comment.end_byte) >= 0
-        ),
-        first_code_line=_first_code_line(source, tree.root_node),
-    )
+            source.line_number(comment.start_byte),
+            source.line_number(comment.end_byte),
+            source_text(comment),
+        )
+        for comment in model.comments
+        if find(prefix, comment.start_byte, comment.end_byte) >= 0
+    ]
+    # Read only for a directive (most files have none): the line index it needs is built
+    # from the whole file, and a file with no findings may never need it otherwise.
+    first = _first_code_line(source, tree.root_node) if directives else None
+    suppressions = Suppressions.from_comments(directives, first_code_line=first)
     kept, report.suppressed = suppressions.apply(findings)
     report.findings = with_fingerprints(kept)
     report.notifications.extend(
