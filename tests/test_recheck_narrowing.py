@@ -148,6 +148,8 @@ def test_an_asked_table_notes_each_key_and_a_whole_read() -> None:
         fresh = AskedTable()
         assert not read(fresh)
         assert fresh.whole
+    with pytest.raises(TypeError):
+        table["a"] = 1  # written, it would answer otherwise than ``get`` says
 
 
 def test_reads_ask_for_a_second_check_only_for_a_fact_asked_or_shaping_the_model() -> None:
@@ -199,5 +201,8 @@ def test_a_file_is_checked_again_only_when_its_rules_asked_what_the_view_learned
         "module.exports = { run };\n",
         "utf-8",
     )
-    runner.run([str(tmp_path)])
+    runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
     assert checked.count("w.js") == 1 + again
+    checked.clear()
+    runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
+    assert checked == []  # the report kept as the check with the facts is in the cache

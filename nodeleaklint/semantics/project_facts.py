@@ -263,6 +263,14 @@ class AskedTable(dict[Any, Any]):
     def __ror__(self, other: Any) -> Any:
         return other | self._gone_through()
 
+    def _written(self, *_args: Any, **_kwargs: Any) -> Any:
+        """The model's tables are read, never written: a write would go unseen by ``get``
+        (which answers as if empty), so it fails loudly instead."""
+        raise TypeError("the model's tables of project facts are read-only")
+
+    __setitem__ = __delitem__ = __ior__ = _written
+    setdefault = update = pop = popitem = clear = _written
+
 
 @record
 class ProjectReads:
