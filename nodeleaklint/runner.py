@@ -719,7 +719,9 @@ class _Run:
     ) -> None:
         """Link the files' summaries (and those of the ``context``: the rest of the
         project) and check again, with what the project view learned, each file whose
-        exports it learned something about (SPEC §1 "In view")."""
+        exports it learned something about (SPEC §1 "In view"), unless that check is known
+        to end as the first: facts that cannot add a finding to a file without any, or
+        facts its first check never asked for (``ProjectReads.change``)."""
         members: list[_InView] = []
         where: dict[int, str] = {}
         for index, task in enumerate(tasks):
