@@ -5,7 +5,9 @@ reads still brings it back, and findings are those of a check with every fact.""
 from __future__ import annotations
 
 import dataclasses
+import operator
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -144,7 +146,8 @@ def test_an_asked_table_notes_each_key_and_a_whole_read() -> None:
     assert not table  # its truth: what a whole read of a table with entries could change
     assert table.whole
     whole_reads = (len, list, AskedTable.items, AskedTable.keys, AskedTable.values)
-    for read in (*whole_reads, AskedTable.copy):
+    compared = (partial(operator.ne, {}), partial(operator.ne, AskedTable()))
+    for read in (*whole_reads, AskedTable.copy, *compared):
         fresh = AskedTable()
         assert not read(fresh)
         assert fresh.whole

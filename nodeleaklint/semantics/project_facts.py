@@ -255,6 +255,9 @@ class AskedTable(dict[Any, Any]):
     def __eq__(self, other: object) -> bool:
         return self._gone_through() == other
 
+    def __ne__(self, other: object) -> bool:
+        return self._gone_through() != other
+
     __hash__ = None
 
     def __or__(self, other: Any) -> Any:
