@@ -16,7 +16,7 @@ from nodeleaklint.findings import (
 )
 from nodeleaklint.fingerprints import with_fingerprints
 from nodeleaklint.parsing import SHEBANG_PROBE, Node, dialect_for_source, parse
-from nodeleaklint.project.summary import FileSummary
+from nodeleaklint.project.summary import FileSummary, reads_of, watch_reads
 from nodeleaklint.project.summary import summarize as summarize_model
 from nodeleaklint.rules.base import Rule, RuleContext
 from nodeleaklint.semantics import frameworks
@@ -97,10 +97,12 @@ def _check_and_summarize(
     try:
         tree = parse(parse_data, dialect)
         model = SemanticModel.build(source, tree, dialect, project)
-        summary = summarize_model(model) if summarize else None
     except Exception as exc:  # a defect in the model must not stop the run
         report.notifications.append(_internal_error(path, "the semantic model", exc))
         return report, None
+    # Checked alone for the project view: what the rules ask of the view's facts tells
+    # whether the file needs checking again with them (``ProjectReads.change``).
+    tables = watch_reads(model) if summarize and project is None else None
     if tree.root_node.has_error:
         report.notifications.append(_parse_notification(source, tree.root_node))
     findings: list[Finding] = []
@@ -120,18 +122,19 @@ def _check_and_summarize(
     # Only a comment with the directive prefix in it can be a directive: the others (most,
     # licence headers and JSDoc blocks among them) are not decoded, nor parsed.
     find, prefix = source.data.find, SUPPRESSION_PREFIX.encode()
-    suppressions = Suppressions.from_comments(
+    directives = [
         (
-            (
-                source.line_number(comment.start_byte),
-                source.line_number(comment.end_byte),
-                source_text(comment),
-            )
-            for comment in model.comments
-            if find(prefix, comment.start_byte, comment.end_byte) >= 0
-        ),
-        first_code_line=_first_code_line(source, tree.root_node),
-    )
+            source.line_number(comment.start_byte),
+            source.line_number(comment.end_byte),
+            source_text(comment),
+        )
+        for comment in model.comments
+        if find(prefix, comment.start_byte, comment.end_byte) >= 0
+    ]
+    # Read only for a directive (most files have none): the line index it needs is built
+    # from the whole file, and a file with no findings may never need it otherwise.
+    first = _first_code_line(source, tree.root_node) if directives else None
+    suppressions = Suppressions.from_comments(directives, first_code_line=first)
     kept, report.suppressed = suppressions.apply(findings)
     report.findings = with_fingerprints(kept)
     report.notifications.extend(
@@ -141,6 +144,19 @@ def _check_and_summarize(
             enabled={rule.id for rule in rules},
         )
     )
+    if not summarize:
+        return report, None
+    # Summarized after the rules ran: a check with the view's facts runs them alone, so
+    # what they asked is all such a check could ask (a fact the summary alone reads, the
+    # returned value of an exported function, asks for no second check).
+    reads = reads_of(model, tables) if tables is not None else None
+    try:
+        summary = summarize_model(model)
+    except Exception as exc:  # as a defect in the model: the file's report is this error
+        failed = FileReport(path=path)
+        failed.notifications.append(_internal_error(path, "the semantic model", exc))
+        return failed, None
+    summary.reads = reads
     return report, summary
 
 

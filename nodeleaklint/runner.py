@@ -719,7 +719,9 @@ class _Run:
     ) -> None:
         """Link the files' summaries (and those of the ``context``: the rest of the
         project) and check again, with what the project view learned, each file whose
-        exports it learned something about (SPEC §1 "In view")."""
+        exports it learned something about (SPEC §1 "In view"), unless that check is known
+        to end as the first: facts that cannot add a finding to a file without any, or
+        facts its first check never asked for (``ProjectReads.change``)."""
         members: list[_InView] = []
         where: dict[int, str] = {}
         for index, task in enumerate(tasks):
@@ -732,27 +734,41 @@ class _Run:
         positions: list[int] = []
         for index, path in where.items():
             facts = learned.get(path)
-            alone = answered[index].result
+            first = answered[index]
+            alone = first.result
             if facts and self.fixes is None:  # a fix's new text is checked with these facts
                 facts = _without_inert(facts, tasks[index])
             if not facts or (
                 facts.only_lowers() and isinstance(alone, FileReport) and not alone.findings
             ):
                 continue  # "runs once" cannot add a finding to a file that has none
+            reads = first.summary.reads if first.summary is not None else None
+            unchanged = reads is not None and not reads.change(facts)
             facts = learned[path]  # checked with all it learned, as the cache keys say
-            again.append(dataclasses.replace(tasks[index], summarize=False, project=facts))
+            task = dataclasses.replace(tasks[index], summarize=False, project=facts)
+            if unchanged:
+                # Checked again, the file would ask of the facts only what it asked alone,
+                # and get the same answers: that check's report is the first one.
+                self._keep_alone(first)
+                key = with_project(first.key, facts) if first.key is not None else None
+                answered[index], tasks[index] = Outcome(alone, key), task
+                continue
+            again.append(task)
             positions.append(index)
         rechecked = self._check(again, lambda _cached: None)
         for position, index in enumerate(positions):
-            first = answered[index]
-            if first.key is not None and self.cache is not None:
-                # Kept for the next run: the file alone, and its summary.
-                assert isinstance(first.result, FileReport) and first.summary is not None
-                self.cache.put(first.key, first.result)
-                self.cache.put_summary(first.key, first.summary)
+            self._keep_alone(answered[index])
             outcome = rechecked[position]
             answered[index] = Outcome(outcome.result, outcome.key)
             tasks[index] = again[position]  # a fix is re-checked with the same view
+
+    def _keep_alone(self, first: Outcome) -> None:
+        """Keep for the next run the check of a file alone, and its summary: the run reports
+        the check with what the project view learned."""
+        if first.key is not None and self.cache is not None:
+            assert isinstance(first.result, FileReport) and first.summary is not None
+            self.cache.put(first.key, first.result)
+            self.cache.put_summary(first.key, first.summary)
 
     def _link(
         self, members: list[_InView], wanted: set[str], keep: bool = True

@@ -4,7 +4,10 @@ reads still brings it back, and findings are those of a check with every fact.""
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,8 @@ from nodeleaklint.parsing import dialect_for_source, parse
 from nodeleaklint.project.summary import FileSummary, summarize
 from nodeleaklint.project.view import ProjectView
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.project_facts import ProjectFacts
+from nodeleaklint.semantics.project_facts import TABLES, AskedTable, ProjectFacts, ProjectReads
+from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.source import SourceFile
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -72,9 +76,10 @@ w.handle(settings);
     assert set(view.facts_for(callee).params) == handed
 
 
-# Only the bytes are read: a mention in a comment is taken as a call (a second check).
+# A mention in a comment passes the bytes test (``_without_inert``), but the check alone
+# never asked the view about ``registry.getEmitter``: no second check either.
 @pytest.mark.parametrize(
-    ("called", "again"), [("registry.freshEmitter();", 0), ("// registry.getEmitter", 1)]
+    ("called", "again"), [("registry.freshEmitter();", 0), ("// registry.getEmitter", 0)]
 )
 def test_a_file_not_calling_what_returns_a_shared_value_is_not_checked_again(
     tmp_path: Path, checked: list[str], called: str, again: int
@@ -130,3 +135,77 @@ def test_a_function_exported_under_two_names_keeps_the_arguments_of_both(
     view = ProjectView(summaries, {callee: "f.js", caller: "app.js"})
     params = view.facts_for(callee).params
     assert set(params) == {"a", "b"} and params["a"][0] is None
+
+
+def test_an_asked_table_notes_each_key_and_a_whole_read() -> None:
+    table = AskedTable()
+    assert table.get("a") is None and table.get("b", ()) == () and "c" not in table
+    with pytest.raises(KeyError):
+        table["d"]
+    assert table.asked == {"a", "b", "c", "d"} and not table.whole
+    assert not table  # its truth: what a whole read of a table with entries could change
+    assert table.whole
+    whole_reads = (len, list, AskedTable.items, AskedTable.keys, AskedTable.values)
+    compared = (partial(operator.ne, {}), partial(operator.ne, AskedTable()))
+    for read in (*whole_reads, AskedTable.copy, *compared):
+        fresh = AskedTable()
+        assert not read(fresh)
+        assert fresh.whole
+    with pytest.raises(TypeError):
+        table["a"] = 1  # written, it would answer otherwise than ``get`` says
+
+
+def test_reads_ask_for_a_second_check_only_for_a_fact_asked_or_shaping_the_model() -> None:
+    every = dict.fromkeys(TABLES, frozenset[object]())
+    reads = ProjectReads({**every, "returns": frozenset({"get"}), "collections": None})
+    assert not reads.change(ProjectFacts(returns={"other": "x"}, singletons={"A": "y"}))
+    assert reads.change(ProjectFacts(returns={"get": "a shared emitter"}))
+    assert reads.change(ProjectFacts(collections={"rooms": ("Map", "x")}))  # gone through
+    assert reads.change(ProjectFacts(calls={"f": (Repetition.ONCE, "once", False)}))
+    model_fields = {f.name for f in dataclasses.fields(SemanticModel)}
+    assert set(TABLES.values()) <= model_fields
+    assert set(TABLES) | {"calls", "places", "driven_methods"} == {
+        f.name for f in dataclasses.fields(ProjectFacts)
+    }
+
+
+def test_the_tables_are_not_read_while_the_model_is_built() -> None:
+    data = WATCHERS.encode()
+    dialect = dialect_for_source("w.js", data)
+    assert dialect is not None
+    given = (("process-lived", "a module-level emitter"),)
+    facts = ProjectFacts(params={"watch": given, "local": given}, singletons={"A": "x"})
+    alone, learned = (
+        SemanticModel.build(SourceFile("w.js", data), parse(data, dialect), dialect, project)
+        for project in (None, facts)
+    )
+    shown = [(f.repetition, f.reason) for f in alone.functions]
+    assert [(f.repetition, f.reason) for f in learned.functions] == shown
+    assert len(learned.passed_in) == 2 and learned.singletons == {"A": "x"}
+
+
+@pytest.mark.parametrize(("called", "again"), [("w.idle(settings);", 0), ("w.watch(settings);", 1)])
+def test_a_file_is_checked_again_only_when_its_rules_asked_what_the_view_learned(
+    tmp_path: Path, checked: list[str], called: str, again: int
+) -> None:
+    # What callers pass reaches ``idle``'s parameter, which no rule asks about (only the
+    # summary does, for what ``idle`` returns); ``watch``'s target is asked about.
+    (tmp_path / "w.js").write_text(
+        "function watch(target) { target.on('change', () => console.log('changed')); }\n"
+        "function idle(x) { return x; }\n"
+        "module.exports = { watch, idle };\n",
+        "utf-8",
+    )
+    (tmp_path / "app.js").write_text(
+        "const { EventEmitter } = require('events');\n"
+        "const w = require('./w');\n"
+        "const settings = new EventEmitter();\n"
+        f"function run() {{ {called} }}\n"
+        "module.exports = { run };\n",
+        "utf-8",
+    )
+    runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
+    assert checked.count("w.js") == 1 + again
+    checked.clear()
+    runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
+    assert checked == []  # the report kept as the check with the facts is in the cache

@@ -79,6 +79,7 @@ class Resolver:
         self._packages: dict[str, str] | None = None
         self._answers: dict[tuple[str, str], str | None] = {}
         self._by_importer: dict[tuple[str, str], str | None] = {}
+        self._folders: dict[str, str] = {}
         # Every manifest and tsconfig looked for, with its stat (None: not there): the
         # answers hold for as long as these are unchanged (``unchanged``).
         self.probes: dict[str, list[int] | None] = {}
@@ -94,7 +95,10 @@ class Resolver:
         known = self._by_importer.get((specifier, importer), _UNKNOWN)
         if known is not _UNKNOWN:  # linking asks again for each call: no ``dirname`` then
             return known
-        key = (specifier, os.path.dirname(importer))
+        folder = self._folders.get(importer)
+        if folder is None:  # a file imports many specifiers: its folder worked out once
+            folder = self._folders[importer] = os.path.dirname(importer)
+        key = (specifier, folder)
         if key not in self._answers:
             self._answers[key] = self._resolve(specifier, importer)
         answer = self._by_importer[specifier, importer] = self._answers[key]

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from nodeleaklint.semantics.project_facts import NAMESPACE
+from nodeleaklint.semantics.project_facts import NAMESPACE, TABLES, AskedTable, ProjectReads
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
 
@@ -88,6 +88,9 @@ class FileSummary:
     # again and again, with the line of the first such registration.
     listened: list[tuple[str, str, int]] = field(default_factory=list)
     _digest: str | None = field(default=None, init=False, repr=False, compare=False)
+    # What the file's check asked of the project view's facts (``watch_reads``), when the
+    # summary was made by that check (not kept in the cache): not part of the summary.
+    reads: ProjectReads | None = field(default=None, init=False, repr=False, compare=False)
 
     def digest(self) -> str:
         """A hash of everything the summary says: two summaries with the same digest link
@@ -246,9 +249,46 @@ def data_digest(data: dict[str, Any]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def watch_reads(model: SemanticModel) -> dict[str, AskedTable]:
+    """Put an ``AskedTable`` in place of each of the model's tables of project facts (all
+    empty: the model of a file checked without the project view), to learn what its
+    check asks of them (``reads_of``)."""
+    tables: dict[str, AskedTable] = {}
+    for part, name in TABLES.items():
+        assert not getattr(model, name), "a table of project facts was not empty"
+        tables[part] = AskedTable()
+        setattr(model, name, tables[part])
+    return tables
+
+
+def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectReads:
+    """What the check of ``model`` asked of ``tables`` (``watch_reads``), each key as the
+    project view keys its facts: ``SemanticModel.build`` keys the arguments callers pass
+    by function (``passed_in``: of each export's function, under its first name with
+    arguments) and the listeners added elsewhere by the exported binding (``listened``),
+    so a key asked there stands for every export name that could fill it."""
+    from nodeleaklint.semantics.exports import exported_binding_names, module_exports
+
+    asked: dict[str, frozenset[object] | None] = {
+        part: None if table.whole else frozenset(table.asked) for part, table in tables.items()
+    }
+    functions, bindings = asked["params"], asked["listened"]
+    if functions or bindings:
+        exports = module_exports(model.facts)
+    if functions:
+        asked["params"] = frozenset(
+            e.name for e in exports if e.function is not None and e.function.node.id in functions
+        )
+    if bindings:
+        named = exported_binding_names(exports, model.facts)
+        asked["listened"] = frozenset(name for name, local in named.items() if local in bindings)
+    return ProjectReads(asked)
+
+
 def summarize(model: SemanticModel) -> FileSummary:
     """The project-view summary of the file ``model`` was built from."""
     from nodeleaklint.semantics.exports import (
+        Places,
         exported_collections,
         imported_uses,
         listened_per_call,
@@ -287,14 +327,15 @@ def summarize(model: SemanticModel) -> FileSummary:
             open_params.get(export.name, ()),
         )
     imports = module_imports(facts)
+    places = Places()  # the references to imports are asked about in each loop below
     for binding, target in imports.items():
         summary.imports[binding.name] = (target.source, target.name)
-        if target.name != NAMESPACE and shrinks(binding):
+        if target.name != NAMESPACE and shrinks(binding, places):
             summary.shrinks.append((target.source, target.name))
-        line = listened_per_call(facts, binding)
+        line = listened_per_call(facts, binding, places)
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
-    for use in imported_uses(facts, {**imports, **local_imports(facts)}, exports):
+    for use in imported_uses(facts, {**imports, **local_imports(facts)}, exports, places):
         summary.calls.append(
             CallFact(
                 use.target.source,
@@ -344,8 +385,11 @@ def _returns(model: SemanticModel, function: FunctionInfo | None) -> str | None:
     """The words for the process-lived value every ``return`` of an exported function
     gives (callers in other files keep it as long as the process), or None."""
     from nodeleaklint.semantics.lifetimes import returned_holder
+    from nodeleaklint.semantics.resource_exports import may_return
 
-    held = returned_holder(model, function) if function is not None else None
+    if function is None or not may_return(model, function):
+        return None
+    held = returned_holder(model, function)
     return held.description if held is not None else None
 
 

@@ -31,6 +31,7 @@ from nodeleaklint.semantics.stream_facts import StreamInfo
 
 Target = tuple[str, str]  # (absolute path, export name)
 Method = tuple[str, str, str]  # (absolute path, local class name, method name)
+Registrar = tuple[int, str, str, int, tuple[str, ...], bool]  # ``ExportFact.registrar``
 # Lifetimes handed on to parameters, shortest first: the longest-lived argument wins.
 _RANK = {"per-call": 0, "process-lived": 1}
 _MAX_FORWARDS = 12
@@ -63,6 +64,7 @@ class ProjectView:
         self.public = self.resolver.entry_points()
         self._definitions: dict[tuple[str, str, bool], Target | None] = {}
         self._handing: dict[str, list[tuple[str, Target | None]]] = {}
+        self._giving: dict[tuple[str, str], bool] = {}
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
@@ -280,6 +282,8 @@ class ProjectView:
             module = self.resolver.resolve(source, path)
             if module is None or module not in self.summaries:
                 continue  # a package, or a file out of view: nothing to learn
+            if not self._gives(module, name):
+                continue
             imported = self._imported_from(module, name)
             grown = self._unshrunk_collection(imported)
             if grown is not None:
@@ -297,6 +301,25 @@ class ProjectView:
                     facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
                     break
         return facts
+
+    def _gives(self, module: str, name: str) -> bool:
+        """Whether importing ``name`` from ``module`` may teach the importer anything: an
+        unshrunk collection, a returned value or stream, a resource, a registrar
+        (``facts_for``'s questions about one import, whose answers are empty or not
+        whatever the importer and its local name). Remembered: many files import the
+        same export, and most exports give nothing."""
+        key = (module, name)
+        known = self._giving.get(key)
+        if known is None:
+            imported = self._imported_from(module, name)
+            known = self._giving[key] = bool(
+                self._unshrunk_collection(imported) is not None
+                or self._returned_stream(imported) is not None
+                or self._returning(module, name, name)
+                or self._handed_resources(module, name, name)
+                or self._registrars(module, name)
+            )
+        return known
 
     def _params(
         self, path: str, summary: FileSummary
@@ -389,22 +412,30 @@ class ProjectView:
         """Imported functions of ``module`` that add their caller's listener to a
         process-lived emitter, as the importer calls them, with their counterparts as the
         importer calls them."""
-        if name == NAMESPACE:
-            wanted = self._handing_on(module)
-        else:
-            wanted = [(name, self._defined(module, name))]
         found: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = {}
-        for export, target in wanted:
-            fact = self.summaries[target[0]].exports.get(target[1]) if target else None
-            if target is None or fact is None or fact.registrar is None:
-                continue
-            param, event, words, line, counterparts, disposes = fact.registrar
+        for export, target, registrar in self._registrars(module, name):
+            param, event, words, line, counterparts, disposes = registrar
             called = local if name != NAMESPACE else f"{local}.{export}"
             undo = tuple(self._as_called(importer, summary, module, c) for c in counterparts)
             shown = self._shown(target[0])
             words = f"{words} (in `{shown}`)"
             kept = tuple(u for u in undo if u)
             found[called] = (param, event, words, line, shown, kept, disposes)
+        return found
+
+    def _registrars(self, module: str, name: str) -> list[tuple[str, Target, Registrar]]:
+        """The exports of ``module`` that ``name`` imports (all of them through a namespace)
+        that add their caller's listener to a process-lived emitter: (export, definition,
+        what its summary says of the registration)."""
+        if name == NAMESPACE:
+            wanted = self._handing_on(module)
+        else:
+            wanted = [(name, self._defined(module, name))]
+        found: list[tuple[str, Target, Registrar]] = []
+        for export, target in wanted:
+            fact = self.summaries[target[0]].exports.get(target[1]) if target else None
+            if target is not None and fact is not None and fact.registrar is not None:
+                found.append((export, target, fact.registrar))
         return found
 
     def _as_called(self, importer: str, summary: FileSummary, module: str, export: str) -> str:

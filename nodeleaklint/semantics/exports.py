@@ -33,9 +33,9 @@ from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, Functi
 from nodeleaklint.semantics.syntax import (
     CLASS_KINDS,
     FUNCTION_KINDS,
+    TRANSPARENT_KINDS,
     dotted_name,
     is_require_call,
-    outer,
     required_module,
     root_object,
     string_value,
@@ -143,15 +143,38 @@ def _imports(bindings: Iterable[Binding]) -> dict[Binding, Import]:
     return found
 
 
+class Places:
+    """Where nodes stand as values: ``outer(node)`` and the parent of that, worked out once
+    per node of one file (``Node.parent`` searches down from the root, and the summary
+    asks about each reference to an import three times: how it is used, whether it
+    shrinks a collection, whether a listener is added to it)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Node, Node | None]] = {}
+
+    def of(self, node: Node) -> tuple[Node, Node | None]:
+        """``outer(node)`` and its parent (None at the root)."""
+        known = self._known.get(node.id)
+        if known is None:
+            position, parent = node, node.parent
+            while parent is not None and parent.type in TRANSPARENT_KINDS:
+                position, parent = parent, parent.parent
+            known = self._known[node.id] = (position, parent)
+        return known
+
+
 def imported_uses(
-    facts: Collected, imports: dict[Binding, Import], exports: list[Export]
+    facts: Collected,
+    imports: dict[Binding, Import],
+    exports: list[Export],
+    places: Places | None = None,
 ) -> list[Use]:
     """Calls of imported functions (``f()``, ``ns.f()``, ``new X()``), imported functions
     registered as callbacks (``emitter.on('e', f)``), and every other use of an import
     (passed on or stored: called an unknown number of times). ``exports`` are the module's
     (``module_exports``), computed once by the caller."""
     sites = {(unwrap(e.node) or e.node).id for e in exports}
-    callers = _Callers(facts, export_names(exports), sites)
+    callers = _Callers(facts, export_names(exports), sites, places or Places())
     uses: list[Use] = []
     for binding, target in imports.items():
         for reference in binding.references:
@@ -168,8 +191,25 @@ class _Callers:
     facts: Collected
     exported: dict[int, str]
     export_sites: set[int]  # references that pass an import on (``module.exports = { f }``)
+    places: Places
     memo: dict[int, tuple[str, bool]] = field(default_factory=dict)
     latches: LatchMemo = field(default_factory=dict)  # what each block says (``latch_of``)
+    _assigning: set[int] | None = None
+
+    def may_latch(self, function: FunctionInfo) -> bool:
+        """Whether a call in ``function`` (its innermost function) may sit behind a latch
+        (``latch_of`` within ``function``): every latch is or needs an assignment in the
+        function's own code — the slot filled, the flag set, ``slot ??= …`` — and the
+        model lists each assignment with its innermost function. Most functions have
+        none, and then the search up the call's ancestors is not made."""
+        if self._assigning is None:
+            owners = self.facts.assignment_function
+            self._assigning = {
+                owner.node.id
+                for assignment in self.facts.assignments
+                if (owner := owners[assignment.id]) is not None
+            }
+        return function.node.id in self._assigning
 
     def described(self, function: FunctionInfo) -> tuple[str, bool]:
         """Why ``function`` runs as often as it does, and whether it runs per event."""
@@ -337,16 +377,14 @@ def _imported_name(binding: Binding) -> str | None:
 
 
 def _use_of(reference: Node, target: Import, callers: _Callers) -> Use | None:
-    position = outer(reference)
-    parent = position.parent
+    position, parent = callers.places.of(reference)
     member: str | None = None
     if parent is not None and parent.type == "member_expression":
         obj = parent.child_by_field_name("object")
         if obj is None or obj.id != position.id:
             return None
         member = text(parent.child_by_field_name("property"))
-        position = outer(parent)
-        parent = position.parent
+        position, parent = callers.places.of(parent)
     if parent is None:
         return None
     if parent.type in ("call_expression", "new_expression"):
@@ -356,14 +394,15 @@ def _use_of(reference: Node, target: Import, callers: _Callers) -> Use | None:
         if call is None or callee is None or callee.id != position.id:
             return None
         return _use_at(target, member, parent, call, callers)
-    if parent.type == "arguments" and parent.parent is not None:
-        call = callers.facts.call_by_node.get(parent.parent.id)
+    called = parent.parent if parent.type == "arguments" else None
+    if called is not None:
+        call = callers.facts.call_by_node.get(called.id)
         if call is not None and is_registration(call):
             reason = f"registered with {registration_label(call)}"
             return Use(
                 target,
                 member,
-                parent.parent,
+                called,
                 Repetition.REPEATING,
                 reason,
                 driven=True,
@@ -388,14 +427,16 @@ def _use_at(
         if field_class(node) is not None:  # a field initializer runs per instance
             return Use(target, member, node, Repetition.UNKNOWN, "a class field initializer")
         return Use(target, member, node, Repetition.ONCE, "module top level")
-    latch = latch_of(node, function.node, memo=callers.latches)
+    latch = (
+        latch_of(node, function.node, memo=callers.latches) if callers.may_latch(function) else None
+    )
     if latch is not None:  # ``if (!cache) cache = create()``: once, however often it runs
         return Use(target, member, node, Repetition.ONCE, f"lazily, once (`{latch.shown}`)")
     reason, driven = callers.described(function)
     if function.repetition is Repetition.UNKNOWN:
         via = _deciding_export(function, callers.exported)
         return Use(target, member, node, Repetition.UNKNOWN, reason, via)
-    local = outer(node).parent
+    local = callers.places.of(node)[1]
     kept_locally = local is not None and local.type == "variable_declarator"
     return Use(
         target,
@@ -468,22 +509,22 @@ def _exported_binding(export: Export, facts: Collected) -> Binding | None:
     return None
 
 
-def shrinks(binding: Binding) -> bool:
+def shrinks(binding: Binding, places: Places | None = None) -> bool:
     """Whether code in this file may shrink the collection ``binding`` names: removes
     entries (``delete``, ``clear``, ``splice`` …), reads its size (a bound may follow), or
     assigns the binding again."""
     if binding.is_reassigned:
         return True
+    places = places or Places()
     for reference in binding.references:
-        position = outer(reference)
-        parent = position.parent
+        parent = places.of(reference)[1]
         if parent is None:
             continue
         if parent.type == "member_expression":
             if text(parent.child_by_field_name("property")) in SIZE_AND_SHRINK:
                 return True
         elif parent.type == "subscript_expression":
-            grand = outer(parent).parent
+            grand = places.of(parent)[1]
             if (
                 grand is not None
                 and grand.type == "unary_expression"
@@ -493,15 +534,18 @@ def shrinks(binding: Binding) -> bool:
     return False
 
 
-def listened_per_call(facts: Collected, binding: Binding) -> int | None:
+def listened_per_call(
+    facts: Collected, binding: Binding, places: Places | None = None
+) -> int | None:
     """The line of a listener added to ``binding`` (``bus.on(…)``) in code that runs again and
     again — per request, event, call or loop turn — or None (``listeners.adds_per_call``)."""
+    places = places or Places()
     candidates: list[CallSite] = []
     for reference in binding.references:
-        member = outer(reference).parent
+        member = places.of(reference)[1]
         if member is None or member.type != "member_expression":
             continue
-        site = outer(member).parent
+        site = places.of(member)[1]
         call = facts.call_by_node.get(site.id) if site is not None else None
         if call is not None:
             candidates.append(call)

@@ -7,8 +7,11 @@ Plain data (sent to worker processes and into cache keys); the model reads it in
 from __future__ import annotations
 
 import json
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field, fields
+from typing import Any
 
+from nodeleaklint.records import record
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
 
@@ -71,7 +74,7 @@ class ProjectFacts:
     )
 
     def __bool__(self) -> bool:
-        return any(getattr(self, part.name) for part in fields(self))
+        return any([getattr(self, part) for part in _PARTS])
 
     def only_lowers(self) -> bool:
         """Whether these facts can only remove findings, never add or raise one: every
@@ -80,9 +83,7 @@ class ProjectFacts:
         findings need not be checked again with them."""
         return all(
             value is Repetition.ONCE for value, _why, _driven in self.calls.values()
-        ) and not any(
-            getattr(self, part.name) for part in fields(self) if part.name not in _LOWERING
-        )
+        ) and not any(getattr(self, part) for part in _PARTS if part not in _LOWERING)
 
     def key(self) -> str:
         """A stable rendering, for cache keys."""
@@ -181,3 +182,120 @@ class ProjectFacts:
                 for name, param, event, target, line, where, counterparts, disposes in registrars
             },
         )
+
+
+# The names of the parts, in order: ``dataclasses.fields`` builds a tuple per call, and a
+# linking asks every file's facts whether they say anything.
+_PARTS = tuple(part.name for part in fields(ProjectFacts))
+
+# The parts of ``ProjectFacts`` that ``SemanticModel.build`` copies into a table of the
+# model without reading them (part -> the model's table); the rules and the semantics
+# modules read each table only by asking it for a key or by going through all of it. The
+# other parts (``calls``, ``places``, ``driven_methods``) shape the model as it is built.
+TABLES = {
+    "params": "passed_in",
+    "singletons": "singletons",
+    "per_call": "per_call_classes",
+    "collections": "imported_collections",
+    "listened": "listened_elsewhere",
+    "returns": "returned_elsewhere",
+    "streams": "imported_streams",
+    "resources": "imported_resources",
+    "registrars": "imported_registrars",
+}
+
+
+class AskedTable(dict[Any, Any]):
+    """An empty table of the model that notes what it is asked: each key looked up, and
+    whether it was gone through whole (iterated, its size or truth asked, copied)."""
+
+    __slots__ = ("asked", "whole")
+
+    def __init__(self) -> None:  # empty, as ``dict()`` leaves it
+        self.asked: set[Any] = set()
+        self.whole = False
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.asked.add(key)
+        return default
+
+    def __getitem__(self, key: Any) -> Any:
+        self.asked.add(key)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.asked.add(key)
+        return False
+
+    def _gone_through(self) -> dict[Any, Any]:
+        self.whole = True
+        return {}
+
+    def __len__(self) -> int:
+        return len(self._gone_through())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._gone_through())
+
+    def __reversed__(self) -> Iterator[Any]:
+        return iter(self._gone_through())
+
+    def keys(self) -> KeysView[Any]:  # type: ignore[override]
+        return self._gone_through().keys()
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        return self._gone_through().values()
+
+    def items(self) -> ItemsView[Any, Any]:  # type: ignore[override]
+        return self._gone_through().items()
+
+    def copy(self) -> dict[Any, Any]:
+        return self._gone_through()
+
+    def __eq__(self, other: object) -> bool:
+        return self._gone_through() == other
+
+    def __ne__(self, other: object) -> bool:
+        return self._gone_through() != other
+
+    __hash__ = None
+
+    def __or__(self, other: Any) -> Any:
+        return self._gone_through() | other
+
+    def __ror__(self, other: Any) -> Any:
+        return other | self._gone_through()
+
+    def _written(self, *_args: Any, **_kwargs: Any) -> Any:
+        """The model's tables are read, never written: a write would go unseen by ``get``
+        (which answers as if empty), so it fails loudly instead."""
+        raise TypeError("the model's tables of project facts are read-only")
+
+    __setitem__ = __delitem__ = __ior__ = _written
+    setdefault = update = pop = popitem = clear = _written
+
+
+@record
+class ProjectReads:
+    """What the check of a file without the project view asked of the model's tables of
+    project facts (``TABLES``): per part of ``ProjectFacts``, the keys asked for, as the
+    view keys them, or None when the whole table was read (iterated, its size asked)."""
+
+    asked: dict[str, frozenset[object] | None]
+
+    def change(self, facts: ProjectFacts) -> bool:
+        """Whether checking the file again with ``facts`` could end otherwise than the check
+        that asked ``self``. Not when every part of ``facts`` is a table (the model is then
+        built as without them) and no key asked is in it: the two checks run alike, each
+        question getting the same answer, up to a first question answered otherwise, which
+        the first check asked too."""
+        for part in _PARTS:
+            given = getattr(facts, part)
+            if not given:
+                continue
+            if part not in self.asked:
+                return True  # it shapes the model as it is built
+            asked = self.asked[part]
+            if asked is None or not asked.isdisjoint(given):
+                return True
+        return False

@@ -147,7 +147,7 @@ def _closes_field(model: SemanticModel, node: Node, field_name: str, created: Cr
 def returned_client(model: SemanticModel, function: FunctionInfo | None) -> Handed | None:
     """The client or browser every ``return`` of ``function`` gives that the function has
     just created (directly or through a local it created it in), or None."""
-    if function is None:
+    if function is None or not may_return(model, function):
         return None
     returned = model.returned_values(function)  # ``() => new Client(url)`` too
     values = [value for value in returned or () if value is not None]
@@ -160,6 +160,18 @@ def returned_client(model: SemanticModel, function: FunctionInfo | None) -> Hand
             return None
         made = handed
     return made
+
+
+def may_return(model: SemanticModel, function: FunctionInfo) -> bool:
+    """Whether ``function`` may return a value: an arrow's expression body does; a block
+    only when it holds the bytes ``return`` (a ``return`` statement's text starts with
+    its keyword, which has no escaped spelling). Found in the file's bytes, nothing
+    copied: the search up to ``model.returned_values``, which walks the whole body, is
+    skipped for most exported functions, which return nothing."""
+    body = function.body
+    if body is None or body.type != "statement_block":
+        return True
+    return model.source.data.find(b"return", body.start_byte, body.end_byte) >= 0
 
 
 def _handed_value(model: SemanticModel, value: Node) -> Handed | None:
