@@ -522,12 +522,12 @@ class _Walker:
             # A cursor on a tree always has a node (no ``assert``: it runs once per node).
             node: Node = cursor.node  # type: ignore[assignment]
             code = codes[node.kind_id]
-            if code == 0:
+            if code == anonymous:  # punctuation and keywords: the commonest nodes
+                pass
+            elif code == 0:
                 if goto_first_child():
                     depth += 1
                     continue
-            elif code == anonymous:
-                pass
             elif code == _REFERENCE:
                 if node.id not in declared:
                     if scope is not run_scope:
