@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from nodeleaklint.parsing import Language, Node, TreeCursor
 from nodeleaklint.semantics.kinds import ANONYMOUS, field_ids, kind_table
@@ -200,8 +201,7 @@ class _Walker:
         self.pending_runs: list[tuple[int, Scope]] = []
         self.pending_writes: list[tuple[Node, Scope]] = []
         self.source: bytes | None = root.text
-        self.callee_codes = kind_table(language, _CALLEE_CODES)
-        self.fields = field_ids(language, ("function", "constructor", "property", "index"))
+        self.codes, self.callee_codes, self.fields = _grammar_tables(language)
         self.base = root.start_byte
         self.module_bindings: list[Binding] | None = None
         self.module_binding_starts: list[int] = []
@@ -496,7 +496,7 @@ class _Walker:
         The branches are ordered by how often real code takes them.
         """
         out = self.out
-        codes = kind_table(self.language, _CODES)
+        codes = self.codes
         cursor = self.root.walk()
         goto_first_child = cursor.goto_first_child
         goto_next_sibling = cursor.goto_next_sibling
@@ -790,6 +790,18 @@ class _Walker:
         last = bisect_left(self.module_binding_starts, end)
         for binding in self.module_bindings[first:last]:
             self._export_binding(binding)
+
+
+@cache
+def _grammar_tables(language: Language) -> tuple[bytes, bytes, tuple[int, ...]]:
+    """The walk's kind codes, the callee kind codes and the callee field ids of a grammar,
+    looked up once per grammar (``kind_table`` sorts its mapping to key its own cache: per
+    file that was a measurable share of a small file's walk)."""
+    return (
+        kind_table(language, _CODES),
+        kind_table(language, _CALLEE_CODES),
+        field_ids(language, ("function", "constructor", "property", "index")),
+    )
 
 
 def _decode(raw: bytes) -> str:
