@@ -7,8 +7,9 @@ limit. Everything the rules need is indexed here once per file.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from nodeleaklint.parsing import Language, Node, TreeCursor
 from nodeleaklint.semantics.kinds import ANONYMOUS, field_ids, kind_table
@@ -71,8 +72,30 @@ _MAY_LOAD_KINDS = TRANSPARENT_KINDS | {
     "member_expression",
     "subscript_expression",
 }
+_NAMED_FUNCTION_KINDS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "generator_function",
+    }
+)
+# Parameters whose name ``unwrap_param`` finds where ``pattern_identifiers`` does (a type, a
+# default value or an optional mark around a name).
+_WRAPPED_NAME_KINDS = frozenset({"required_parameter", "optional_parameter", "assignment_pattern"})
 # Positions of a function whose meaning depends on the grandparent too.
 _NEEDS_GRANDPARENT = frozenset({"arguments", "field_definition", "public_field_definition"})
+
+# Enum members, read once: reading one off its class costs a metaclass lookup (some twenty
+# times a global's), and the walk reads these per scope and per binding.
+_MODULE_SCOPE, _FUNCTION_SCOPE = ScopeKind.MODULE, ScopeKind.FUNCTION
+_BLOCK_SCOPE, _CLASS_SCOPE = ScopeKind.BLOCK, ScopeKind.CLASS
+_VAR, _LET, _CONST = BindingKind.VAR, BindingKind.LET, BindingKind.CONST
+_FUNCTION_BINDING, _PARAM, _CATCH_BINDING = (
+    BindingKind.FUNCTION,
+    BindingKind.PARAM,
+    BindingKind.CATCH,
+)
 
 # Codes of the kinds the walk dispatches on (see ``kinds.kind_table``).
 _REFERENCE, _COMMENT, _CALL, _FUNCTION, _DECLARATION, _BLOCK = 1, 2, 3, 4, 5, 6
@@ -169,7 +192,7 @@ class _Walker:
     def __init__(self, root: Node, language: Language) -> None:
         self.root = root
         self.language = language
-        module = Scope(ScopeKind.MODULE, root, None, None)
+        module = Scope(_MODULE_SCOPE, root, None, None)
         self.out = Collected(module_scope=module)
         self.declared: set[int] = set()
         # References to resolve, in document order, and the scope each run of them is in:
@@ -178,8 +201,7 @@ class _Walker:
         self.pending_runs: list[tuple[int, Scope]] = []
         self.pending_writes: list[tuple[Node, Scope]] = []
         self.source: bytes | None = root.text
-        self.callee_codes = kind_table(language, _CALLEE_CODES)
-        self.fields = field_ids(language, ("function", "constructor", "property", "index"))
+        self.codes, self.callee_codes, self.fields = _grammar_tables(language)
         self.base = root.start_byte
         self.module_bindings: list[Binding] | None = None
         self.module_binding_starts: list[int] = []
@@ -197,35 +219,41 @@ class _Walker:
         function: FunctionInfo | None = None,
         module_source: str | None = None,
     ) -> Binding:
-        binding = Binding(
-            self.text(ident),
-            kind,
-            scope,
-            ident,
-            declarator,
-            init,
-            destructured,
-            function,
-            module_source,
+        return self.bind(
+            Binding(
+                self.text(ident),
+                kind,
+                scope,
+                ident,
+                declarator,
+                init,
+                destructured,
+                function,
+                module_source,
+            )
         )
-        scope.bindings[binding.name] = binding
-        self.declared.add(ident.id)
+
+    def bind(self, binding: Binding) -> Binding:
+        """Enter a new binding in its scope and the file's lists (the hot callers build the
+        ``Binding`` themselves: a call with keywords costs more than the entry)."""
+        binding.scope.bindings[binding.name] = binding
+        self.declared.add(binding.node.id)
         self.out.bindings.append(binding)
         return binding
 
     @staticmethod
     def var_scope(scope: Scope) -> Scope:
-        while scope.kind in (ScopeKind.BLOCK, ScopeKind.CLASS) and scope.parent is not None:
+        while scope.kind in (_BLOCK_SCOPE, _CLASS_SCOPE) and scope.parent is not None:
             scope = scope.parent
         return scope
 
     def declare_variables(self, node: Node, scope: Scope) -> None:
         if node.type == "variable_declaration":
-            kind, target = BindingKind.VAR, self.var_scope(scope)
+            kind, target = _VAR, self.var_scope(scope)
         else:
             first = node.child(0)
             keyword = first.type if first is not None else "let"
-            kind = BindingKind.CONST if keyword in ("const", "using", "await") else BindingKind.LET
+            kind = _CONST if keyword in ("const", "using", "await") else _LET
             target = scope
         for declarator in node.named_children:
             if declarator.type != "variable_declarator":
@@ -237,14 +265,18 @@ class _Walker:
             destructured = name.type != "identifier"
             source = self._module_source(init)
             for ident in pattern_identifiers(name) if destructured else (name,):
-                self.declare(
-                    ident,
-                    kind,
-                    target,
-                    declarator=declarator,
-                    init=init,
-                    destructured=destructured,
-                    module_source=source,
+                self.bind(
+                    Binding(
+                        self.text(ident),
+                        kind,
+                        target,
+                        ident,
+                        declarator,
+                        init,
+                        destructured,
+                        None,
+                        source,
+                    )
                 )
 
     def _module_source(self, init: Node | None) -> str | None:
@@ -287,15 +319,15 @@ class _Walker:
         node: Node,
         scope: Scope,
         parent: FunctionInfo | None,
-        ancestors: Callable[[], Iterator[Node]],
+        ancestors: _Ancestors,
     ) -> FunctionInfo:
-        """Record a function; ``ancestors()`` iterates ``node``'s ancestors, innermost first.
+        """Record a function; ``ancestors`` climbs ``node``'s ancestors, innermost first.
 
         The walk's cursor knows them in constant time, where ``Node.parent`` searches down
         from the root: in a 10,000-deep nesting that difference is seconds.
         """
-        own_scope = Scope(ScopeKind.FUNCTION, node, scope, None)
-        info = FunctionInfo(node=node, parent=parent, scope=own_scope)
+        own_scope = Scope(_FUNCTION_SCOPE, node, scope, None)
+        info = FunctionInfo(node, parent, own_scope)
         own_scope.function = info
         self.out.functions.append(info)
         self.out.function_by_node[node.id] = info
@@ -303,28 +335,38 @@ class _Walker:
         # An arrow function has no name (nor any other function a ``parameter`` field).
         arrow = kind == "arrow_function"
         name_node = None if arrow else node.child_by_field_name("name")
-        if kind in ("function_declaration", "generator_function_declaration") and name_node:
-            info.name = self.text(name_node)
-            info.binding = self.declare(
-                name_node, BindingKind.FUNCTION, scope, declarator=node, function=info
+        if name_node is not None and kind in _NAMED_FUNCTION_KINDS:
+            # A declaration binds its name where it stands, an expression in its own scope.
+            declared = kind in ("function_declaration", "generator_function_declaration")
+            info.name = name = self.text(name_node)
+            binding = Binding(
+                name,
+                _FUNCTION_BINDING,
+                scope if declared else own_scope,
+                name_node,
+                node,
+                None,
+                False,
+                info,
+                None,
             )
-        elif kind in ("function_expression", "generator_function") and name_node:
-            info.name = self.text(name_node)
-            self.declare(name_node, BindingKind.FUNCTION, own_scope, declarator=node, function=info)
+            self.bind(binding)
+            if declared:
+                info.binding = binding
         elif kind == "method_definition":
-            self._describe_method(node, info, name_node, ancestors())
-        self._describe_position(node, info, scope, ancestors())
+            self._describe_method(node, info, name_node, ancestors.start())
+        self._describe_position(node, info, scope, ancestors.start())
         self._declare_params(node, info, arrow)
         return info
 
     def _describe_method(
-        self, node: Node, info: FunctionInfo, name_node: Node | None, ancestors: Iterator[Node]
+        self, node: Node, info: FunctionInfo, name_node: Node | None, ancestors: _Ancestors
     ) -> None:
         info.name = self.text(name_node) if name_node is not None else None
-        container = next(ancestors, None)
+        container = ancestors.next()
         if container is not None and container.type == "class_body":
-            self._attach_class(info, next(ancestors, None))
-            info.is_static = any(child.type == "static" for child in node.children)
+            self._attach_class(info, ancestors.next())
+            info.is_static = _has_child(node, "static")
             if info.name == "constructor":
                 info.method_kind = "constructor"
             else:
@@ -339,23 +381,21 @@ class _Walker:
             info.class_name = self.text(name) if name is not None else None
 
     def _describe_position(
-        self, node: Node, info: FunctionInfo, scope: Scope, ancestors: Iterator[Node]
+        self, node: Node, info: FunctionInfo, scope: Scope, ancestors: _Ancestors
     ) -> None:
         """Where the function value goes: an argument, a variable, a property, a field."""
-        position, parent = node, next(ancestors, None)
+        position, parent = node, ancestors.next()
         while parent is not None and parent.type in TRANSPARENT_KINDS:  # as ``outer`` does
-            position, parent = parent, next(ancestors, None)
+            position, parent = parent, ancestors.next()
         if parent is None:
             return
         kind = parent.type
-        grandparent = next(ancestors, None) if kind in _NEEDS_GRANDPARENT else None
+        grandparent = ancestors.next() if kind in _NEEDS_GRANDPARENT else None
         if kind == "arguments" and grandparent is not None:
             call = self.out.call_by_node.get(grandparent.id)
             if call is not None:
                 info.callback_of = call
-                info.argument_index = next(
-                    (i for i, arg in enumerate(call.args) if arg.id == position.id), -1
-                )
+                info.argument_index = _index_of(call.args, position.id)
         elif kind == "call_expression" and parent.child_by_field_name("function") == position:
             info.is_iife = True
         elif kind == "variable_declarator":
@@ -374,10 +414,10 @@ class _Walker:
         elif kind == "object":  # a method: ``{ m() {} }``
             info.returned = _returned_from(info.parent, ancestors)
         elif kind in ("field_definition", "public_field_definition"):
-            self._attach_class(info, next(ancestors, None) if grandparent else None)
+            self._attach_class(info, ancestors.next() if grandparent else None)
             prop = parent.child_by_field_name("property") or parent.child_by_field_name("name")
             info.name = self.text(prop)
-            info.is_static = any(child.type == "static" for child in parent.children)
+            info.is_static = _has_child(parent, "static")
             info.method_kind = "field"
         elif kind == "assignment_expression":
             left = parent.child_by_field_name("left")
@@ -395,34 +435,56 @@ class _Walker:
             info.returned = info.parent is not None and parent.id == info.parent.node.id
 
     def _declare_params(self, node: Node, info: FunctionInfo, arrow: bool) -> None:
-        params = node.child_by_field_name("parameters")
         single = node.child_by_field_name("parameter") if arrow else None
-        patterns: list[Node] = []
         if single is not None:
-            patterns.append(single)
-        if params is not None:
-            for param in params.named_children:
-                patterns.append(param)
-                if param.type == "required_parameter" and any(
-                    c.type == "accessibility_modifier" or c.type == "readonly"
-                    for c in param.children
-                ):
-                    inner = param.child_by_field_name("pattern")
-                    if inner is not None:
-                        info.param_properties.append(self.text(inner))
-        for pattern in patterns:
-            plain = pattern.type == "identifier"
-            destructured = not plain and unwrap_param(pattern).type != "identifier"
-            for ident in (pattern,) if plain else pattern_identifiers(pattern):
-                binding = self.declare(
-                    ident,
-                    BindingKind.PARAM,
-                    info.scope,
-                    declarator=pattern,
-                    destructured=destructured,
-                    function=info,
+            self._declare_param(single, info)
+        params = node.child_by_field_name("parameters")
+        if params is None:
+            return
+        for param in params.named_children:
+            if param.type == "required_parameter":
+                self._note_param_property(param, info)
+            self._declare_param(param, info)
+
+    def _note_param_property(self, param: Node, info: FunctionInfo) -> None:
+        """A TypeScript parameter property (``constructor(private readonly db: Db)``)."""
+        for child in param.children:
+            kind = child.type
+            if kind == "accessibility_modifier" or kind == "readonly":
+                inner = param.child_by_field_name("pattern")
+                if inner is not None:
+                    info.param_properties.append(self.text(inner))
+                return
+
+    def _declare_param(self, pattern: Node, info: FunctionInfo) -> None:
+        """Bind the names of one parameter (``a``, ``a = 1``, ``{ a, b }``, ``a: T``)."""
+        kind = pattern.type
+        idents: Iterable[Node]
+        if kind == "identifier":  # most parameters: skip the pattern search
+            destructured, idents = False, (pattern,)
+        else:
+            inner = unwrap_param(pattern)
+            destructured = inner.type != "identifier"
+            # ``pattern_identifiers`` of a typed or defaulted name is that name
+            plain = not destructured and kind in _WRAPPED_NAME_KINDS
+            idents = (inner,) if plain else pattern_identifiers(pattern)
+        scope, params = info.scope, info.params
+        for ident in idents:
+            params.append(
+                self.bind(
+                    Binding(
+                        self.text(ident),
+                        _PARAM,
+                        scope,
+                        ident,
+                        pattern,
+                        None,
+                        destructured,
+                        info,
+                        None,
+                    )
                 )
-                info.params.append(binding)
+            )
 
     # -- the walk -----------------------------------------------------------------------
     def run(self) -> Collected:
@@ -434,7 +496,7 @@ class _Walker:
         The branches are ordered by how often real code takes them.
         """
         out = self.out
-        codes = kind_table(self.language, _CODES)
+        codes = self.codes
         cursor = self.root.walk()
         goto_first_child = cursor.goto_first_child
         goto_next_sibling = cursor.goto_next_sibling
@@ -447,7 +509,7 @@ class _Walker:
         comments = out.comments.append
         members = out.members.append
         enter_call = self._enter_call
-        ancestors = _ancestors_of(self.root, cursor)
+        ancestors = _Ancestors(self.root, cursor)
         saved: list[tuple[int, Scope, FunctionInfo | None, bool]] = []
         restore_at = -1  # the depth of the last saved state (-1: none)
         anonymous = ANONYMOUS
@@ -460,12 +522,12 @@ class _Walker:
             # A cursor on a tree always has a node (no ``assert``: it runs once per node).
             node: Node = cursor.node  # type: ignore[assignment]
             code = codes[node.kind_id]
-            if code == 0:
+            if code == anonymous:  # punctuation and keywords: the commonest nodes
+                pass
+            elif code == 0:
                 if goto_first_child():
                     depth += 1
                     continue
-            elif code == anonymous:
-                pass
             elif code == _REFERENCE:
                 if node.id not in declared:
                     if scope is not run_scope:
@@ -495,7 +557,7 @@ class _Walker:
                     enter_call(node, function, in_loop, False)
                 elif code == _BLOCK:
                     if node.id not in function_bodies:
-                        inner = (Scope(ScopeKind.BLOCK, node, scope, function), function, in_loop)
+                        inner = (Scope(_BLOCK_SCOPE, node, scope, function), function, in_loop)
                 elif code == _DECLARATION:
                     self.declare_variables(node, scope)
                 elif code == _FUNCTION:
@@ -513,18 +575,18 @@ class _Walker:
                     self._note_write(left, scope)
                     self._note_commonjs_export(node, left)
                 elif code == _LOOP:
-                    block = Scope(ScopeKind.BLOCK, node, scope, function)
+                    block = Scope(_BLOCK_SCOPE, node, scope, function)
                     inner = (block, function, in_loop or _is_unbounded_loop(node))
                     if node.type == "for_in_statement":
                         self._declare_loop_variable(node, block)
                 elif code == _CLASS:
                     inner = (self._enter_class(node, scope, function), function, in_loop)
                 elif code == _CATCH:
-                    block = Scope(ScopeKind.BLOCK, node, scope, function)
+                    block = Scope(_BLOCK_SCOPE, node, scope, function)
                     inner = (block, function, in_loop)
                     param = node.child_by_field_name("parameter")
                     for ident in pattern_identifiers(param):
-                        self.declare(ident, BindingKind.CATCH, block, declarator=node)
+                        self.declare(ident, _CATCH_BINDING, block, declarator=node)
                 elif code == _IMPORT:
                     self.declare_import(node, scope)
                 elif code == _UPDATE:
@@ -594,16 +656,14 @@ class _Walker:
         if node is None or source is None:
             return text(node)
         base = self.base
-        return source[node.start_byte - base : node.end_byte - base].decode(
-            "utf-8", errors="replace"
-        )
+        return _decode(source[node.start_byte - base : node.end_byte - base])
 
     def _enter_class(self, node: Node, scope: Scope, function: FunctionInfo | None) -> Scope:
         self.out.class_nodes.append(node)
         class_name = node.child_by_field_name("name")
         if class_name is not None and node.type != "class":
             self.declare(class_name, BindingKind.CLASS, scope, declarator=node)
-        return Scope(ScopeKind.CLASS, node, scope, function)
+        return Scope(_CLASS_SCOPE, node, scope, function)
 
     def _collect_errors(self) -> None:
         """Named error and missing nodes in document order.
@@ -627,9 +687,9 @@ class _Walker:
     def _declare_loop_variable(self, node: Node, scope: Scope) -> None:
         left = node.child_by_field_name("left")
         keywords = {child.type for child in node.children}
-        kind = BindingKind.VAR if "var" in keywords else BindingKind.CONST
+        kind = _VAR if "var" in keywords else _CONST
         if keywords & {"var", "let", "const"}:
-            target = self.var_scope(scope) if kind is BindingKind.VAR else scope
+            target = self.var_scope(scope) if kind is _VAR else scope
             for ident in pattern_identifiers(left):
                 self.declare(ident, kind, target, declarator=node, destructured=True)
 
@@ -668,7 +728,7 @@ class _Walker:
                 try:
                     binding = memo[raw]
                 except KeyError:  # the first time this scope sees the name
-                    binding = memo[raw] = scope.lookup(raw.decode("utf-8", errors="replace"))
+                    binding = memo[raw] = scope.lookup(_decode(raw))
                 if binding is None:
                     unresolved(ident)
                 else:
@@ -716,7 +776,7 @@ class _Walker:
     @staticmethod
     def _export_binding(binding: Binding) -> None:
         binding.exported = True
-        if binding.function is not None and binding.kind is not BindingKind.PARAM:
+        if binding.function is not None and binding.kind is not _PARAM:
             binding.function.exported = True
 
     def _export_declared(self, declaration: Node) -> None:
@@ -732,34 +792,59 @@ class _Walker:
             self._export_binding(binding)
 
 
-def _ancestors_of(root: Node, cursor: TreeCursor) -> Callable[[], Iterator[Node]]:
-    """Iterators over the ancestors of the cursor's current node, innermost first.
+@cache
+def _grammar_tables(language: Language) -> tuple[bytes, bytes, tuple[int, ...]]:
+    """The walk's kind codes, the callee kind codes and the callee field ids of a grammar,
+    looked up once per grammar (``kind_table`` sorts its mapping to key its own cache: per
+    file that was a measurable share of a small file's walk)."""
+    return (
+        kind_table(language, _CODES),
+        kind_table(language, _CALLEE_CODES),
+        field_ids(language, ("function", "constructor", "property", "index")),
+    )
 
-    Each call takes a snapshot of ``cursor`` (``reset_to``; ``TreeCursor.copy`` crashes
-    in this tree-sitter release) and climbs it lazily. The snapshots share one cursor, so
-    an iterator is only valid until the next call.
+
+def _decode(raw: bytes) -> str:
+    """``raw`` as text, invalid UTF-8 replaced (as ``syntax.text``): the strict decode, a
+    third of the cost, succeeds on every valid text, with the same result."""
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+class _Ancestors:
+    """The ancestors of the walk cursor's current node, innermost first, climbed on demand.
+
+    ``start`` takes a snapshot of the cursor (``reset_to``; ``TreeCursor.copy`` crashes in
+    this tree-sitter release), then each ``next`` climbs one level (None above the root).
+    One climber serves the whole walk: a generator per function cost more than the climb.
     """
-    climber = root.walk()
 
-    def ancestors() -> Iterator[Node]:
-        climber.reset_to(cursor)
-        return _climb(climber)
+    __slots__ = ("climber", "cursor")
 
-    return ancestors
+    def __init__(self, root: Node, cursor: TreeCursor) -> None:
+        self.climber = root.walk()
+        self.cursor = cursor
+
+    def start(self) -> _Ancestors:
+        self.climber.reset_to(self.cursor)
+        return self
+
+    def next(self) -> Node | None:
+        climber = self.climber
+        while climber.goto_parent():
+            node = climber.node
+            if node is not None:
+                return node
+        return None
 
 
-def _climb(climber: TreeCursor) -> Iterator[Node]:
-    while climber.goto_parent():
-        node = climber.node
-        if node is not None:
-            yield node
-
-
-def _returned_from(enclosing: FunctionInfo | None, ancestors: Iterator[Node]) -> bool:
+def _returned_from(enclosing: FunctionInfo | None, ancestors: _Ancestors) -> bool:
     """Whether the object literal a function sits in (``ancestors`` continue above its
     ``pair``) is returned by ``enclosing``: ``return { m: () => … }``, nested literals and
     parentheses included, or an arrow's body."""
-    for node in ancestors:
+    while (node := ancestors.next()) is not None:
         kind = node.type
         if kind in TRANSPARENT_KINDS or kind in ("object", "pair"):
             continue
@@ -769,11 +854,27 @@ def _returned_from(enclosing: FunctionInfo | None, ancestors: Iterator[Node]) ->
     return False
 
 
+def _has_child(node: Node, kind: str) -> bool:
+    """Whether a child of ``node`` (a keyword such as ``static``) is of ``kind``."""
+    for child in node.children:  # noqa: SIM110 (``any`` over a generator costs a frame)
+        if child.type == kind:
+            return True
+    return False
+
+
+def _index_of(nodes: list[Node], node_id: int) -> int:
+    """The index of the node with id ``node_id`` in ``nodes``, -1 if absent."""
+    for index, node in enumerate(nodes):
+        if node.id == node_id:
+            return index
+    return -1
+
+
 def _is_unbounded_loop(node: Node) -> bool:
     """``while``, ``do`` and ``for await`` loops run for as long as work arrives."""
     if node.type in ("while_statement", "do_statement"):
         return True
-    return node.type == "for_in_statement" and any(c.type == "await" for c in node.children)
+    return node.type == "for_in_statement" and _has_child(node, "await")
 
 
 def unwrap_param(pattern: Node) -> Node:

@@ -88,6 +88,11 @@ _OPEN_ENDED_REASONS = frozenset(
 )
 
 
+# Read once: an enum member read off its class costs a metaclass lookup, and rules ask
+# ``is_module`` of many scopes.
+_MODULE = ScopeKind.MODULE
+
+
 @dataclass(eq=False, repr=False, slots=True)
 class Scope:
     """A lexical scope: its syntax node, enclosing scope and function, and the names bound in it."""
@@ -109,7 +114,7 @@ class Scope:
 
     @property
     def is_module(self) -> bool:
-        return self.kind is ScopeKind.MODULE
+        return self.kind is _MODULE
 
 
 @dataclass(eq=False, repr=False, slots=True)
