@@ -805,10 +805,16 @@ def _collection_bindings(scope: Scope) -> Iterator[tuple[Binding, str]]:
 def _imported_candidates(model: SemanticModel) -> Iterator[Candidate]:
     """Collections another file of the project declares and exports and no file of the
     project shrinks (the project view), grown here through the imported name."""
-    for name, (kind, where) in model.imported_collections.items():
-        binding = model.module_scope.bindings.get(name)
-        if binding is None or binding.is_reassigned:
+    table = model.imported_collections
+    # Looked up by the file's own imports (the only names the view fills it with), not read
+    # whole: a file that imports none of them is not checked again for them.
+    for binding in model.module_scope.bindings.values():
+        if binding.module_source is None or binding.is_reassigned:
             continue
+        entry = table.get(binding.name)
+        if entry is None:
+            continue
+        kind, where = entry
         yield Candidate(
             report=binding.declarator or binding.node,
             holder=f"the imported {where}",
