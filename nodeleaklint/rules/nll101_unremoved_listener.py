@@ -863,9 +863,7 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         if removed_others:
             return _partial_finding(ctx, call, target, handler, removed_others)
     rerun = (
-        _setup_run_again(
-            model, call, holder.this_function or model.this_function(call.node), target
-        )
+        _setup_run_again(model, call, _holding_method(model, holder, target), target)
         if holder.lifetime is Lifetime.INSTANCE
         else None
     )
@@ -1756,7 +1754,7 @@ def _judge_context(
     if lifetime is Lifetime.PROCESS:
         return Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED), holder
     if lifetime is Lifetime.INSTANCE:
-        this_fn = holder.this_function or model.this_function(root_object(target) or target)
+        this_fn = _holding_method(model, holder, target)
         if _setup_run_again(model, call, this_fn, target) is not None:
             # The code runs this setup again on the same instance: one more listener per run.
             return Evidence(repetition=ESTABLISHED, holder=INFERRED), holder
@@ -1775,7 +1773,7 @@ def _judge_context(
             )
     if not per_call or (
         event in LIFECYCLE_EVENTS
-        and not _borrowed_per_call(model, call, target, event, holder, repetition, handler)
+        and not _borrowed_per_call(model, call, target, event, lifetime, repetition, handler)
     ):
         return None
     if lifetime is Lifetime.UNKNOWN and (
@@ -1788,6 +1786,11 @@ def _judge_context(
         return None
     # An instance's or unknown object's lifetime is inferred (captures, events, repetition).
     return Evidence(repetition=repetition_certainty(model, call), holder=INFERRED), holder
+
+
+def _holding_method(model: SemanticModel, holder: Holder, target: Node) -> FunctionInfo | None:
+    """The method whose ``this`` holds an instance-lived target (``this.socket``)."""
+    return holder.this_function or model.this_function(root_object(target) or target)
 
 
 def _setup_run_again(
@@ -1811,7 +1814,7 @@ def _borrowed_per_call(
     call: CallSite,
     target: Node,
     event: str | None,
-    holder: Holder,
+    lifetime: Lifetime,
     repetition: Repetition,
     handler: Handler,
 ) -> bool:
@@ -1823,7 +1826,7 @@ def _borrowed_per_call(
     same method opens the emitter again (``this.socket.connect(…)``: ``reopened_in``). The
     handler must capture what a caller passed in (``session``, ``callback``): a setup method
     with no inputs (``_createSubscribers()``) is not shown to run per piece of work."""
-    if holder.lifetime is not Lifetime.INSTANCE or repetition is not Repetition.REPEATING:
+    if lifetime is not Lifetime.INSTANCE or repetition is not Repetition.REPEATING:
         return False
     if model.is_this(target):
         return False

@@ -43,7 +43,7 @@ together. Five shapes:
   response's data and its socket until the body is read, so every call leaves one more
   socket open: until the server's idle timeout closes it when the body fits in the socket's
   buffers, and for good when it does not (the server waits to send the rest). It is
-  reported at the request call.
+  reported at the request call (medium: which of the two is not in view).
 
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
 `zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
@@ -176,7 +176,13 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
-from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.confidence import (
+    ESTABLISHED,
+    INFERRED,
+    Evidence,
+    certainty,
+    confidence_of,
+)
 from nodeleaklint.semantics.contexts import repetition_certainty
 from nodeleaklint.semantics.listener_removals import listener_removals
 from nodeleaklint.semantics.locations import member_index, object_property, same_location
@@ -963,16 +969,13 @@ def _upstream_findings(
         function = call.function
         if function is None or model.repetition(function) is Repetition.ONCE:
             continue
-        if upstream.kind != "http":
-            finding = _streamed_upstream(ctx, upstream, function, reported_data)
-            if finding is not None:
-                reported.add(call.node.id)
-                yield finding
         if upstream.kind == "http":
-            unread = _unread_response(ctx, upstream)
-            if unread is not None:
-                reported.add(call.node.id)
-                yield unread
+            finding = _unread_response(ctx, upstream)
+        else:
+            finding = _streamed_upstream(ctx, upstream, function, reported_data)
+        if finding is not None:
+            reported.add(call.node.id)
+            yield finding
     for site in _listener_sites(model, frozenset({LEGACY_ABORTED_EVENT})):
         for upstream_call, teardown in _aborted_teardowns(model, site):
             if upstream_call.node.id in reported:
@@ -1309,7 +1312,9 @@ def _unread_response(ctx: RuleContext, upstream: Upstream) -> Finding | None:
     """``http.request(options, (response) => { … })`` whose callback never reads the response:
     Node keeps an HTTP response's data, and the socket it arrives on, until something reads
     it (``'data'``, ``read()``, ``pipe()``, or ``resume()`` to discard it). A callback that
-    only looks at the status and headers leaves the socket checked out for good."""
+    only looks at the status and headers leaves the socket checked out until the server
+    drops the connection: at its idle timeout for a small body, never for one too large for
+    the socket's buffers. Which of the two is not in view, so the finding is medium."""
     model = ctx.model
     call = upstream.call
     callbacks = _response_callbacks(model, call, result_binding(model, call))
@@ -1326,7 +1331,7 @@ def _unread_response(ctx: RuleContext, upstream: Upstream) -> Finding | None:
     function = call.function
     assert function is not None
     unit = "request" if model.is_event_driven(function) else "call"
-    evidence = Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED)
+    evidence = Evidence(repetition=repetition_certainty(model, call), holder=INFERRED)
     callee = f"`{short_callee(call)}(…)`"
     named = f"`{response}`" if response else "its response"
     headline = fit(
