@@ -178,7 +178,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
-from nodeleaklint.semantics.classes import RETURNED, Factory
+from nodeleaklint.semantics.classes import Factory
 from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import per_word
 from nodeleaklint.semantics.eviction import (
@@ -923,13 +923,10 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
     every form*), and its closures run per call of that object's methods."""
     for factory in model.factories:
         made = "function" if factory.returns_function else "object"
-        returned = factory.methods.get(RETURNED) if factory.returns_function else None
         for binding, kind in _collection_bindings(factory.function.scope):
             assert binding.declarator is not None
-            if returned is not None and not any(
-                is_inside(ref, returned.node) for ref in binding.references
-            ):
-                continue  # a returned disposer (``return () => off(…)``) is not its holder
+            if not factory.keeps(binding):
+                continue
             yield Candidate(
                 report=binding.declarator,
                 holder=f"`{binding.name}` of the {made} {factory.function.display()} returns",

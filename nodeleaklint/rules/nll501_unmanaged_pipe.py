@@ -200,6 +200,7 @@ from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     LOOP_KINDS,
     ancestors,
+    branches,
     dotted_name,
     is_inside,
     method_call_on,
@@ -255,10 +256,6 @@ META = RuleMeta(
     severity=Severity.WARNING,
 )
 
-# Statements and expressions that run a part of their body only under a condition.
-_BRANCHING_KINDS = frozenset(
-    {"if_statement", "switch_case", "ternary_expression", "catch_clause", "binary_expression"}
-)
 # Argument kinds that cannot carry an abort signal.
 _PLAIN_ARGUMENTS = frozenset(
     {"string", "template_string", "number", "member_expression", "identifier", "binary_expression"}
@@ -386,7 +383,7 @@ def _conditional_apart(node: Node, other: Node, function: FunctionInfo | None) -
     for ancestor in ancestors(node):
         if ancestor.id == stop:
             return False
-        if ancestor.type in _BRANCHING_KINDS and not is_inside(other, ancestor):
+        if branches(ancestor) and not is_inside(other, ancestor):
             return True
     return False
 

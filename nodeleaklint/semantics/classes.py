@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.builder import Collected
-from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
-from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, text, unwrap
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.syntax import FUNCTION_KINDS, dotted_name, is_inside, text, unwrap
 
 INHERITS_CALLEES = frozenset({"inherits", "util.inherits", "utils.inherits", "_inherits"})
 _ES5_CALL_NAMES = frozenset({"inherits", "_inherits", "setPrototypeOf", "assign"})
@@ -83,6 +83,13 @@ class Factory:
     def returns_function(self) -> bool:
         return RETURNED in self.methods
 
+    def keeps(self, binding: Binding) -> bool:
+        """Whether the factory's local ``binding`` lives as long as what it returns: any local
+        of an object of closures; for a returned function, one that function uses (a
+        returned disposer, ``return () => off(…)``, keeps nothing of it)."""
+        returned = self.methods.get(RETURNED)
+        return returned is None or any(is_inside(ref, returned.node) for ref in binding.references)
+
     @property
     def teardown(self) -> list[FunctionInfo]:
         return [
@@ -118,13 +125,9 @@ def find_factories(facts: Collected) -> list[Factory]:
                 factory.methods[name] = method
             for member in returned.named_children:
                 if member.type == "shorthand_property_identifier":
-                    local = function.scope.bindings.get(text(member))
-                    if (
-                        local is not None
-                        and local.function is not None
-                        and local.kind is not BindingKind.PARAM
-                    ):
-                        factory.methods[text(member)] = local.function
+                    local = _local_function(function, text(member))
+                    if local is not None:
+                        factory.methods[text(member)] = local
         if factory.methods:
             found.append(factory)
     return found
@@ -141,12 +144,17 @@ def _returned_closure(
         return facts.function_by_node.get(returned.id)
     if returned.type != "identifier":
         return None
-    local = function.scope.bindings.get(text(returned))
-    if local is None or local.function is None or local.is_reassigned:
+    return _local_function(function, text(returned), fixed=True)
+
+
+def _local_function(function: FunctionInfo, name: str, fixed: bool = False) -> FunctionInfo | None:
+    """The function ``name`` declares in ``function``'s own scope (``function add() {}``,
+    ``const add = () => {}``); ``fixed``: never reassigned. A parameter's ``function`` is the
+    function that declares it, never a function it names."""
+    local = function.scope.bindings.get(name)
+    if local is None or local.function is None or local.kind is BindingKind.PARAM:
         return None
-    if local.kind is BindingKind.PARAM:
-        return None  # a parameter's ``function`` is the function that declares it
-    return local.function
+    return None if fixed and local.is_reassigned else local.function
 
 
 def _source(facts: Collected) -> tuple[bytes, int]:

@@ -55,7 +55,7 @@ def unclosed_on_failure(model: SemanticModel) -> list[UnclosedOnFailure]:
             continue
         opener = model.this_function(opening.node)
         cls = model.class_info(opener.class_node if opener is not None else None)
-        if opener is None or cls is None or not _closed_in_class(model, cls, place):
+        if opener is None or cls is None or not closed_in_class(model, cls, place):
             continue
         for method, at in _setups(model, cls, opener, opening.node):
             miss = _failing_step(model, cls, method, at, place, opener)
@@ -72,7 +72,9 @@ def _closes(model: SemanticModel, call: CallSite, place: Place) -> bool:
     )
 
 
-def _closed_in_class(model: SemanticModel, cls: ClassInfo, place: Place) -> bool:
+def closed_in_class(model: SemanticModel, cls: ClassInfo, place: Place) -> bool:
+    """Whether the class itself closes the connection ``place`` holds (``this.socket.end()``
+    in one of its members): the instance owns it, and its end is the instance's."""
     return any(
         call.name in CONNECTION_CLOSE_METHODS
         and _closes(model, call, place)

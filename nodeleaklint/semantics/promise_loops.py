@@ -41,6 +41,7 @@ from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     LOOP_KINDS,
     ancestors,
+    branches,
     is_inside,
     method_call_on,
     outer,
@@ -258,23 +259,14 @@ def _loops(
     )
 
 
-_CONDITIONAL_KINDS = frozenset(
-    {"if_statement", "else_clause", "ternary_expression", "switch_statement", "catch_clause"}
-)
-
-
 def _unconditional(node: Node, function: FunctionInfo) -> bool:
     """Whether ``node`` runs on every turn that gets that far: no ``if``, ``?:``,
     ``switch``, ``&&`` / ``||`` / ``??`` or ``catch`` between it and ``function``."""
     for parent in ancestors(node):
         if parent.id == function.node.id:
             return True
-        if parent.type in _CONDITIONAL_KINDS:
+        if branches(parent):
             return False
-        if parent.type == "binary_expression":
-            operator = parent.child_by_field_name("operator")
-            if operator is not None and operator.type in ("&&", "||", "??"):
-                return False
     return True
 
 
@@ -296,7 +288,7 @@ def _stops_only_on_shared_state(model: SemanticModel, function: FunctionInfo) ->
                 condition = parent.child_by_field_name("condition")
                 if condition is not None and not _shared_state_only(model, condition):
                     return False
-            elif parent.type in _CONDITIONAL_KINDS:
+            elif branches(parent):
                 return False
     return True
 

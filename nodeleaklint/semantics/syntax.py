@@ -244,6 +244,31 @@ def returned_values(function: Node) -> list[Node | None] | None:
     ]
 
 
+# Nodes that run only a part of what they hold, depending on a value: a branch, a case, a
+# handler (the logical operators are checked by ``branches``).
+_BRANCHING_KINDS = frozenset(
+    {
+        "if_statement",
+        "else_clause",
+        "ternary_expression",
+        "switch_statement",
+        "switch_case",
+        "catch_clause",
+    }
+)
+
+
+def branches(node: Node) -> bool:
+    """Whether ``node`` runs some of what it holds only under a condition: ``if`` / ``else``,
+    ``?:``, ``switch``, ``catch``, or ``&&`` / ``||`` / ``??``."""
+    if node.type in _BRANCHING_KINDS:
+        return True
+    if node.type != "binary_expression":
+        return False
+    operator = node.child_by_field_name("operator")
+    return operator is not None and operator.type in ("&&", "||", "??")
+
+
 def is_inside(node: Node, container: Node) -> bool:
     """Whether ``node`` lies within ``container`` (inclusive)."""
     return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte

@@ -19,12 +19,13 @@ from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_sources
-from nodeleaklint.semantics.locations import Place
+from nodeleaklint.semantics.locations import Place, place_of
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.obligations import closed_in_class
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, nested_in
-from nodeleaklint.semantics.syntax import is_inside, string_value, text, unwrap
+from nodeleaklint.semantics.syntax import callee_parts, is_inside, string_value, text, unwrap
 from nodeleaklint.semantics.timers import timer_calls
-from nodeleaklint.semantics.vocabulary import CONNECTION_CLOSE_METHODS, CONNECTION_END_EVENTS
+from nodeleaklint.semantics.vocabulary import CONNECTION_END_EVENTS
 
 TIMER_CLEARS = ReleaseSpec(functions=frozenset({"clearInterval", "clearTimeout"}))
 # The instance's own events that end its working life (and the ``'destroy'`` some emit).
@@ -173,52 +174,31 @@ def _closing_handler_index(model: SemanticModel) -> dict[int, list[FunctionInfo]
     if isinstance(cached, dict):
         return cached
     found: dict[int, list[FunctionInfo]] = {}
-    ended: set[tuple[int, str]] | None = None
     for call in model.calls_named("on", "once", "addListener", "prependListener"):
         if len(call.args) < 2 or string_value(call.args[0]) not in CLOSING_EVENTS:
             continue
         owner = model.this_function(call.node)
-        if owner is None or owner.class_node is None:
+        info = model.class_info(owner.class_node if owner is not None else None)
+        if info is None:
             continue
-        if not model.is_this(call.obj):
-            field_name = _this_field(model, call.obj)
-            if field_name is None:
-                continue
-            if ended is None:
-                ended = _ended_fields(model)
-            if (owner.class_node.id, field_name) not in ended:
-                continue
-        function = _handler_function(model, owner.class_node, call.args[1])
+        if not model.is_this(call.obj) and not _owned_connection(model, info, call.obj):
+            continue
+        function = _handler_function(model, info, call.args[1])
         if function is not None:
-            found.setdefault(owner.class_node.id, []).append(function)
+            found.setdefault(info.node.id, []).append(function)
     model.cache["teardown.closing_handlers"] = found
     return found
 
 
-def _this_field(model: SemanticModel, node: Node | None) -> str | None:
-    """``x`` of ``this.x`` (or ``self.x``)."""
-    node = unwrap(node)
-    if node is None or node.type != "member_expression":
-        return None
-    if not model.is_this(node.child_by_field_name("object")):
-        return None
-    return text(node.child_by_field_name("property")) or None
-
-
-def _ended_fields(model: SemanticModel) -> set[tuple[int, str]]:
-    """(class node id, field) for each ``this.x.destroy()`` / ``.end()`` / ``.close()`` …
-    in a class: a connection the instance ends itself."""
-    ended: set[tuple[int, str]] = set()
-    for call in model.calls_named(*CONNECTION_CLOSE_METHODS):
-        field_name = _this_field(model, call.obj)
-        owner = model.this_function(call.node) if field_name is not None else None
-        if field_name is not None and owner is not None and owner.class_node is not None:
-            ended.add((owner.class_node.id, field_name))
-    return ended
+def _owned_connection(model: SemanticModel, info: ClassInfo, target: Node | None) -> bool:
+    """``this.socket`` when the class itself closes it (``obligations.closed_in_class``)."""
+    target = unwrap(target)
+    place = place_of(model, target) if target is not None else None
+    return place is not None and place.is_field and closed_in_class(model, info, place)
 
 
 def _handler_function(
-    model: SemanticModel, class_node: Node, handler: Node | None
+    model: SemanticModel, info: ClassInfo, handler: Node | None
 ) -> FunctionInfo | None:
     """The function a listener argument runs: an inline function, or a method of the class
     named through ``this`` (``this.onClose``, ``this.onClose.bind(this)``)."""
@@ -229,15 +209,15 @@ def _handler_function(
     if function is not None:
         return function
     if handler.type == "call_expression":
-        callee = unwrap(handler.child_by_field_name("function"))
-        if callee is None or callee.type != "member_expression":
+        bound, name = callee_parts(handler)
+        if name != "bind":
             return None
-        if text(callee.child_by_field_name("property")) != "bind":
-            return None
-        handler = callee.child_by_field_name("object")
-    name = _this_field(model, handler)
-    info = model.class_info(class_node) if name is not None else None
-    methods = info.methods.get(name, []) if info is not None and name is not None else []
+        handler = unwrap(bound)
+    if handler is None or handler.type != "member_expression":
+        return None
+    if not model.is_this(handler.child_by_field_name("object")):
+        return None
+    methods = info.methods.get(text(handler.child_by_field_name("property")), [])
     return methods[0] if len(methods) == 1 else None
 
 

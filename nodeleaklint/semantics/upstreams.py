@@ -215,17 +215,12 @@ def _aliased_request_calls(model: SemanticModel, modules: list[Binding]) -> Iter
         if module_name(module.module_source) not in HTTP_MODULES:
             continue
         for reference in module.references:
-            member = outer(reference).parent
-            declarator = member
-            while declarator is not None and declarator.type in (
-                "member_expression",
-                "ternary_expression",
-                "parenthesized_expression",
-            ):
-                declarator = declarator.parent
-            if declarator is None or declarator.type != "variable_declarator":
+            member = outer(reference).parent  # ``https.request``
+            if member is None or member.type != "member_expression":
                 continue
-            name = declarator.child_by_field_name("name")
+            choice = outer(member).parent  # ``secure ? https.request : http.request``
+            value = choice if choice is not None and choice.type == "ternary_expression" else member
+            name = declared_name(value, chained=False)
             alias = model.binding_of(name) if name is not None else None
             if alias is None or not _aliases_http_request(model, alias):
                 continue
