@@ -104,6 +104,9 @@ CHECKS: dict[str, list[Check]] = {
         # req.socket.setTimeout(ms, cb) per request on one keep-alive socket, 30 requests
         ("keepalive.flagged.growth", ">=", 28),
         ("keepalive.fixed.growth", "<=", 0),
+        # request.socket.setTimeout(ms, cb) per outgoing request on the agent's reused socket
+        ("agent_socket.flagged.growth", ">=", 28),
+        ("agent_socket.fixed.growth", "<=", 0),
         # a registrar (subscribe(fn) over the module-level emitter) per request
         ("registrar.flagged.growth", ">=", 270),
         ("registrar.flagged.retained_mb.growth", ">=", 9),

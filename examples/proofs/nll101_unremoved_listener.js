@@ -380,6 +380,48 @@ async function keepAlivePhase(withCallback) {
   return delta(before, after, { retained_mb: delta(m0, m1) });
 }
 
+// IMPLICIT LISTENERS, per outgoing request: a helper handed each `http.request` calls
+// `request.socket.setTimeout(ms, cb)`. The agent keeps the socket alive (Node 20's global
+// agent does by default) and hands it to the next request, so each call leaves one more
+// `once('timeout')` listener on it. The fixed helper removes it when the request closes.
+function armSocketTimeout(request, removeOnClose) {
+  const onTimeout = () => request.destroy();
+  request.socket.setTimeout(60_000, onTimeout);
+  if (removeOnClose) {
+    request.on('close', () => request.socket?.removeListener('timeout', onTimeout));
+  }
+}
+async function agentSocketPhase(removeOnClose) {
+  const server = http.createServer((req, res) => res.end('ok'));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let socket = null;
+  const get = () =>
+    new Promise((resolve) => {
+      const request = http.get({ port: server.address().port, host: '127.0.0.1', agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      request.on('socket', (s) => {
+        socket = s;
+        s.setMaxListeners(RETRIES + 10);
+        armSocketTimeout(request, removeOnClose);
+      });
+    });
+  await get(); // the connection exists from here on
+  await new Promise((resolve) => setImmediate(resolve));
+  const before = socket.listenerCount('timeout');
+  const m0 = retainedMB();
+  for (let i = 0; i < RETRIES; i++) await get();
+  await new Promise((resolve) => setImmediate(resolve));
+  await fullGC();
+  const after = socket.listenerCount('timeout');
+  const m1 = retainedMB();
+  agent.destroy();
+  server.close();
+  return delta(before, after, { retained_mb: delta(m0, m1) });
+}
+
 // SAME HANDLER RE-ADDED: a module-level function added again per request. An EventEmitter
 // keeps every copy (no de-duplication: the list grows and the handler runs once more per
 // event); an EventTarget (AbortSignal, the DOM) keeps one, so re-adding is a no-op there.
@@ -442,6 +484,8 @@ const phases = {
   registrar_fixed: () => measure(bus, 'tick', () => handleSubscribe({}, fakeResponse(), true)),
   keepalive_flagged: () => keepAlivePhase(true),
   keepalive_fixed: () => keepAlivePhase(false),
+  agent_socket_flagged: () => agentSocketPhase(false),
+  agent_socket_fixed: () => agentSocketPhase(true),
   readd_emitter: () => readdPhase(bus),
   readd_event_target: () => readdPhase(eventTarget),
 };
@@ -487,6 +531,8 @@ main({
     line("fixed:   unsubscribe(h) on close", r.registrar_fixed),
     line(`flagged: ${RETRIES} x req.socket.setTimeout(ms, cb)`, r.keepalive_flagged),
     line(`fixed:   ${RETRIES} x setTimeout(ms) + off on finish`, r.keepalive_fixed),
+    line(`flagged: ${RETRIES} x request.socket.setTimeout`, r.agent_socket_flagged),
+    line(`fixed:   ${RETRIES} x + off on request close`, r.agent_socket_fixed),
     `${"flagged: bus.on('reload', moduleFn) per call".padEnd(38)} listeners +${r.readd_emitter.growth}, runs per event ${r.readd_emitter.runs_per_event}`,
     `${"control: EventTarget, same function".padEnd(38)} runs per event ${r.readd_event_target.runs_per_event} (de-duplicated)`,
   ],
@@ -506,6 +552,11 @@ main({
     reopened: { flagged: r.reopened_flagged, fixed: r.reopened_fixed, connections: RETRIES },
     setup_rerun: { flagged: r.setup_rerun_flagged, fixed: r.setup_rerun_fixed },
     keepalive: { flagged: r.keepalive_flagged, fixed: r.keepalive_fixed, requests: RETRIES },
+    agent_socket: {
+      flagged: r.agent_socket_flagged,
+      fixed: r.agent_socket_fixed,
+      requests: RETRIES,
+    },
     registrar: { flagged: r.registrar_flagged, fixed: r.registrar_fixed },
     readd: { emitter: r.readd_emitter, event_target: r.readd_event_target },
   }),

@@ -71,7 +71,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   method the instance runs again to reconnect (from a timer or a `'close'` / `'error'`
   handler), each attempt against an unreachable peer leaves one more listener (medium).
   `req.socket.setTimeout(ms, cb)` adds `once('timeout', cb)` to the keep-alive socket, one
-  more per request (medium).
+  more per request (medium), in a handler or in any helper handed the request (the
+  `request.socket` of an outgoing request is the agent's reused socket: Node 20's agent
+  keeps sockets alive), unless the callback is removed from the socket (`req.on('close',
+  () => req.socket.removeListener('timeout', onTimeout))`).
 - An event API that registers its caller's listener for its caller's event (an emitter's
   own `once(event, fn)`) is not reported: the caller owns that listener.
 - **Registrars**: a function that adds its caller's listener to a process-lived emitter
@@ -529,8 +532,9 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
             function = call.function
             if call.is_new or call.obj is None or function is None or len(call.args) < 2:
                 continue
-            callback = unwrap(call.args[-1])
-            if callback is None or not is_function(callback):
+            given = unwrap(call.args[-1])
+            callback = _callback_function(model, given)
+            if given is None or callback is None:
                 continue
             target = _target(call.obj)
             if target is None or assigned_in_this_run(model, function, target):
@@ -538,10 +542,14 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
             holder = model.lifetime_of(target)
             if holder.lifetime is Lifetime.PER_CALL:
                 continue
+            if listener_removals(model, target, event, given):
+                continue  # ``req.on('close', () => socket.removeListener('timeout', cb))``
             captures = _captures(model, callback, _root_binding(model, target))
             kept = f"the callback and {_names(captures)}" if captures else "the callback"
             shown = f"`{short(call.callee_text, 40)}(…, callback)`"
-            if _is_keep_alive(target, holder) and function.repetition is Repetition.REPEATING:
+            # A function handed a request runs once per request it is handed, whatever
+            # calls it: only code known to run once leaves one listener on the socket.
+            if _is_keep_alive(target, holder) and function.repetition is not Repetition.ONCE:
                 stays = f"until `'{event}'`, one more listener {per_word(function)}"
                 yield ctx.finding(
                     call.node,
@@ -592,6 +600,20 @@ def _implicit_listeners(ctx: RuleContext) -> Iterator[Finding]:
                     ),
                 ],
             )
+
+
+def _callback_function(model: SemanticModel, node: Node | None) -> Node | None:
+    """The function a callback argument is: written in place, or a local bound to one
+    (``const onTimeout = () => …; socket.setTimeout(ms, onTimeout)``)."""
+    if node is not None and is_function(node):
+        return node
+    if node is None or node.type != "identifier":
+        return None
+    binding = model.binding_of(node)
+    if binding is None or binding.kind is BindingKind.PARAM:
+        return None
+    value = unwrap(binding.init)
+    return value if value is not None and is_function(value) else None
 
 
 def _self_listening_calls(ctx: RuleContext) -> Iterator[Finding]:

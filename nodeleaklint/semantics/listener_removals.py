@@ -53,16 +53,18 @@ def event_key(node: Node | None) -> str | None:
     return f"\x00{text(owner)}.{text(prop)}"
 
 
-def same_event(a: Node | None, b: Node | None) -> bool:
-    """Whether two event-name arguments may name the same event (unknown names may)."""
-    first, second = string_value(a), string_value(b)
+def same_event(a: Node | None, b: Node | str | None) -> bool:
+    """Whether two event-name arguments may name the same event (unknown names may); ``b``
+    may be the name itself (the event of a listener Node adds for a callback argument)."""
+    first = string_value(a)
+    second = b if isinstance(b, str) else string_value(b)
     if first is not None and second is not None:
         return first == second
     return a is not None and b is not None
 
 
 def listener_removals(
-    model: SemanticModel, target: Node | None, event: Node | None, handler: Node | None
+    model: SemanticModel, target: Node | None, event: Node | str | None, handler: Node | None
 ) -> list[CallSite]:
     """``T.off / removeListener / removeEventListener(event, H)`` calls that can run, with the
     same target, a compatible event and the same handler (same binding or same field)."""

@@ -1037,6 +1037,26 @@ app.get('/slow-upload-fixed', (req, res) => {
   res.end('ok');
 });
 
+// A helper handed each outgoing request: Node 20's agent keeps sockets alive and reuses them.
+function armSocketTimeout(request, reject) {
+  const onTimeout = () => {
+    request.destroy();
+    reject(new Error('socket timed out'));
+  };
+  // ruleid: NLL101 -- once('timeout') on the agent's reused socket, one more per request
+  request.socket.setTimeout(30000, onTimeout);
+}
+function armSocketTimeoutFixed(request, reject) {
+  const onTimeout = () => {
+    request.destroy();
+    reject(new Error('socket timed out'));
+  };
+  // ok: NLL101 -- removed from the socket when the request closes
+  request.socket.setTimeout(30000, onTimeout);
+  request.on('close', () => request.socket.removeListener('timeout', onTimeout));
+}
+module.exports.timeouts = { armSocketTimeout, armSocketTimeoutFixed };
+
 // --- a stream's own ending takes its listeners with it ------------------------------------------
 function followProgress(stream, onFinished) {
   let finished = false;

@@ -1,6 +1,7 @@
 // Annotated cases for NLL101 unremoved-listener (TypeScript: NestJS, Fastify, Socket.IO, ws).
 import { EventEmitter, once } from 'node:events';
 import { Socket, connect } from 'node:net';
+import type { ClientRequest } from 'node:http';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import { Controller, Get, Injectable, Res, Req } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
@@ -422,6 +423,32 @@ server.get('/slow', async (request: FastifyRequest, reply: FastifyReply) => {
   request.raw.socket.setTimeout(30_000, () => reply.code(408).send());
   return reply.send('ok');
 });
+
+// A helper handed each outgoing request: Node 20's agent keeps sockets alive and reuses them.
+export const armSocketTimeout = (request: ClientRequest, reject: (err: Error) => void): void => {
+  const onTimeout = (): void => {
+    request.destroy();
+    reject(new Error('socket timed out'));
+  };
+  if (request.socket) {
+    // ruleid: NLL101 -- once('timeout') on the agent's reused socket, one more per request
+    request.socket.setTimeout(30_000, onTimeout);
+  }
+};
+export const armSocketTimeoutFixed = (
+  request: ClientRequest,
+  reject: (err: Error) => void,
+): void => {
+  const onTimeout = (): void => {
+    request.destroy();
+    reject(new Error('socket timed out'));
+  };
+  if (request.socket) {
+    // ok: NLL101 -- removed from the socket when the request closes
+    request.socket.setTimeout(30_000, onTimeout);
+    request.on('close', () => request.socket?.removeListener('timeout', onTimeout));
+  }
+};
 
 export class Provider {
   constructor(private readonly doc: EventEmitter) {
