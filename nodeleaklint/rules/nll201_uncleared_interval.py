@@ -27,9 +27,11 @@ prototype, `extend(Conn.prototype, { … })` — `self = this`, `this[kTimer]` f
   or testing the field first orphans the previous interval (medium). The same for a
   binding declared outside the function (`let timer` at module level): an interval assigned
   per request or event without a clear first, unless the same emitter's events start and
-  clear it (`'connect'` / `'close'` alternate); a timeout when the function runs for two
-  failure events of one emitter (`'error'` and `'close'` both fire for one failure, so each
-  failure schedules two reconnects and one handle is lost).
+  clear it (`'connect'` / `'close'` alternate). A clear written above the assignment inside
+  a callback (`ws.on('close', () => clearInterval(ping)); ping = setInterval(…)`) is no clear
+  first: it runs later, when the binding holds a later run's handle. A timeout counts when
+  the function runs for two failure events of one emitter (`'error'` and `'close'` both
+  fire for one failure, so each failure schedules two reconnects and one handle is lost).
 - **Dropped owners**: `this.x = null`, `delete this.map[k]`, `this.map.delete(k)` or
   `.clear()` on a field holding instances of a class in the file whose constructor (or a
   start method others call) starts an interval that only its teardown (`close()`,
@@ -175,7 +177,7 @@ from nodeleaklint.semantics.teardown import (
     teardown_of,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
-from nodeleaklint.semantics.vocabulary import end_events
+from nodeleaklint.semantics.vocabulary import DEFERRED_CALLBACK_METHODS, end_events
 from nodeleaklint.semantics.watchdogs import watchdog_of
 
 META = RuleMeta(
@@ -1358,7 +1360,7 @@ def _cleared_or_tested_before(
     of it (``if (this.timer) return``, ``if (!this.timer) …``) that guards the start."""
     owner = model.class_info(function.class_node)
     for call in model.calls_named("clearInterval", "clearTimeout"):
-        earlier = call.node.end_byte <= at.start_byte and is_inside(call.node, function.node)
+        earlier = call.node.end_byte <= at.start_byte and _runs_in_this_run(call, function)
         if call.args and earlier and place in value_sources(model, call.args[0]):
             return True
     if owner is not None:
@@ -1386,6 +1388,25 @@ def _cleared_or_tested_before(
                 if condition is not None and place.label in text(condition):
                     return True
     return False
+
+
+def _runs_in_this_run(call: CallSite, function: FunctionInfo) -> bool:
+    """Whether ``call`` runs while ``function`` runs: inside it, and not in a callback that
+    runs later (a listener, a promise reaction, a timer: ``DEFERRED_CALLBACK_METHODS``). A
+    clear written earlier inside such a callback (``ws.on('close', () =>
+    clearInterval(timer))``) runs after the assignment that follows it has replaced the
+    handle, so it clears that run's timer at best."""
+    current = call.function
+    while current is not None and current is not function:
+        given_to = current.callback_of
+        if (
+            given_to is not None
+            and not given_to.is_new
+            and given_to.name in DEFERRED_CALLBACK_METHODS
+        ):
+            return False
+        current = current.parent
+    return current is function
 
 
 # -- timeouts that race the work ------------------------------------------------------------

@@ -533,6 +533,10 @@ CONNECTION_END_EVENTS = end_events("connection", "process")
 CLIENT_ENDED_EVENTS = end_events("connection", "process", "client")
 # Functions that schedule a callback later (a reconnect run from one repeats with it).
 TIMER_FUNCTIONS = frozenset({"setTimeout", "setInterval", "setImmediate"})
+# Calls whose function argument runs later, not within the call: listeners, promise
+# reactions, timers and completion callbacks. Code written inside such a callback above a
+# statement runs after it (``ws.on('close', () => clearInterval(t)); t = setInterval(…)``).
+DEFERRED_CALLBACK_METHODS = LISTEN_METHODS | ONCE_CALLBACK_METHODS | TIMER_FUNCTIONS
 # Sockets: ``net.connect(…)``, ``tls.connect(…)``, ``new net.Socket()``. Not clients in their own
 # right (a socket used and dropped is ended by its peer), but a socket replaced while it is
 # still open is orphaned like any client. An ``'error'`` destroys a socket, so a reconnect from

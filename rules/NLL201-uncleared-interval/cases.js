@@ -666,6 +666,35 @@ app.get('/overwrite-fixed', (req, res) => {
   res.on('close', () => clearInterval(latest));
 });
 let latest;
+class PingBridge {
+  constructor(port) {
+    this.wss = new WebSocketServer({ port });
+    this.listen();
+  }
+  listen() {
+    let ping;
+    this.wss.on('connection', (ws) => {
+      // a clear written above the assignment runs later, when the connection closes
+      ws.on('close', () => clearInterval(ping));
+      // ruleid: NLL201 -- every connection overwrites the one `ping` handle: closes clear only the last
+      ping = setInterval(() => ws.ping(), 30000);
+    });
+  }
+}
+class FixedPingBridge {
+  constructor(port) {
+    this.wss = new WebSocketServer({ port });
+    this.listen();
+  }
+  listen() {
+    this.wss.on('connection', (ws) => {
+      // ok: NLL201 -- one handle per connection, cleared when that connection closes
+      const ping = setInterval(() => ws.ping(), 30000);
+      ws.on('close', () => clearInterval(ping));
+    });
+  }
+}
+module.exports.bridges = { PingBridge, FixedPingBridge };
 let refreshTimer = null;
 let panelOpen = false;
 const panelToggle = new EventTarget();

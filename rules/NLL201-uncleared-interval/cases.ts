@@ -472,3 +472,42 @@ export class Channel {
     this.socket.end();
   }
 }
+
+// A handle shared by every connection of one server: a clear written above the assignment
+// runs later, when that connection closes, and by then holds the latest connection's timer.
+export class PingBridge {
+  private readonly wss: WebSocketServer;
+
+  constructor(port: number) {
+    this.wss = new WebSocketServer({ port });
+    this.listen();
+  }
+
+  private listen(): void {
+    let ping: NodeJS.Timeout | undefined;
+    this.wss.on('connection', (ws: WebSocket) => {
+      ws.on('close', () => {
+        if (ping) clearInterval(ping);
+      });
+      // ruleid: NLL201 -- every connection overwrites the one `ping` handle: closes clear only the last
+      ping = setInterval(() => ws.ping(), 30_000);
+    });
+  }
+}
+
+export class FixedPingBridge {
+  private readonly wss: WebSocketServer;
+
+  constructor(port: number) {
+    this.wss = new WebSocketServer({ port });
+    this.listen();
+  }
+
+  private listen(): void {
+    this.wss.on('connection', (ws: WebSocket) => {
+      // ok: NLL201 -- one handle per connection, cleared when that connection closes
+      const ping = setInterval(() => ws.ping(), 30_000);
+      ws.on('close', () => clearInterval(ping));
+    });
+  }
+}
