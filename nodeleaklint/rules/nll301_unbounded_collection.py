@@ -84,6 +84,10 @@ confidence when they cannot reach the entries:
   registration undone when its `init()` fails, is not per piece of work);
 - the only delete removes another key than the one its function looked up
   (`cbs.get(msg.callbackId)` … `cbs.delete(msg.msgId)`);
+- the function that adds an entry arms a timeout for it (`setTimeout(() =>
+  this._cancel(id), ms)`), and nothing the timeout runs (its callback and what that calls,
+  two levels deep) deletes the entry: only the other way of ending (the reply handler)
+  deletes, so every request that times out stays (needs keys new per call);
 - every delete sits in a callback that one growth site registers for its own entry
   (`user.once('destroy', () => idx.delete(user.id))`), and another growth site adds entries
   with no such callback;
@@ -183,6 +187,7 @@ from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import per_word
 from nodeleaklint.semantics.eviction import (
     COMPARISONS,
+    deadline_without_delete,
     deleted_key,
     describe_callback,
     expiry_check,
@@ -556,6 +561,9 @@ def _unreached_entries(
     paired = _paired_deletes(model, shrinks, growth)
     if paired is not None:
         return paired
+    timed_out = _timed_out_entries(model, shrinks, growth)
+    if timed_out is not None:
+        return timed_out
     endings = one_way_only(model, shrinks)
     if endings is None:
         return None
@@ -587,6 +595,28 @@ def _paired_deletes(
         f"{owners[0].display()} deletes the entries it adds when {registered} fires, but "
         "nothing deletes the entries added here"
     )
+
+
+def _timed_out_entries(
+    model: SemanticModel, shrinks: list[Node], growth: list[Growth]
+) -> tuple[_Unreached, str] | None:
+    """Each entry gets a timeout where it is added, and the timeout ends its work without a
+    delete (``eviction.deadline_without_delete``): only the other way of ending (a reply)
+    deletes. The code's own delete says the collection outlives its entries."""
+    for grown in growth:
+        if not grown.unbounded:
+            continue  # a key that may repeat is replaced by the next entry for it
+        deadline = deadline_without_delete(model, shrinks, grown.site)
+        if deadline is None:
+            continue
+        where = model.enclosing_function(shrinks[0])
+        deleter = where.display() if where is not None else "other code"
+        return _Unreached([grown], keyed_by_own_cleanup=True), (
+            f"the timeout set for each entry (`{short(deadline.timer.display(40), 48)}` in "
+            f"{grown.function.display()}) ends its work with {deadline.ends_in}, which never "
+            f"deletes it; only {deleter} deletes"
+        )
+    return None
 
 
 def _tombstoned(

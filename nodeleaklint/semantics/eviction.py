@@ -22,9 +22,11 @@ from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
     call_arguments,
     callee_parts,
+    is_inside,
     outer,
     own_nodes,
     root_object,
+    short,
     string_value,
     text,
     unwrap,
@@ -168,6 +170,88 @@ def one_way_only(model: SemanticModel, deletes: list[Node]) -> list[Ending] | No
     if not endings or len({e.way for e in endings}) != 1:
         return None
     return endings
+
+
+# -- a deadline that ends the work without a delete ---------------------------------------
+_MAX_DEADLINE_DEPTH = 2
+
+
+@record
+class Deadline:
+    """The timeout the adding function arms for each entry, and where it ends the work."""
+
+    timer: CallSite  # ``setTimeout(…)`` beside the growth
+    ends_in: str  # "`this._cancel(…)`": what the timeout's callback calls, for messages
+
+
+def deadline_without_delete(
+    model: SemanticModel, deletes: list[Node], site: Node
+) -> Deadline | None:
+    """``const timer = setTimeout(() => this._cancel(id), ms); pending.set(id, { timer,
+    reject })``: the function that adds the entry (at ``site``) arms a timeout for it — its
+    callback names the entry's key — and nothing on the timeout's path (the callback, and
+    what it calls by name or through ``this``, two levels deep) deletes from the
+    collection, while the deletes that exist run on another way of ending (a reply handler).
+    The entries whose work times out stay. None when a delete is on that path, or in the
+    adding function (a ``finally`` or a callback there may run on every way)."""
+    function = model.enclosing_function(site)
+    key = _growth_key(site)
+    if function is None or key is None or not deletes:
+        return None
+    if any(is_inside(delete, function.node) for delete in deletes):
+        return None
+    for timer in function.calls:
+        if timer.name != "setTimeout" or timer.is_new or timer.obj is not None or not timer.args:
+            continue
+        callback = model.function_at(unwrap(timer.args[0]) or timer.args[0])
+        if callback is None or not _mentions(model, callback.node, key):
+            continue
+        path = _timeout_path(model, callback, 0)
+        if any(is_inside(delete, f.node) for delete in deletes for f in path):
+            return None
+        called = [c for c in callback.calls if c.obj is None or model.is_this(c.obj)]
+        shown = f"`{short(called[0].display(40), 48)}`" if called else "its callback"
+        return Deadline(timer, shown)
+    return None
+
+
+def _growth_key(site: Node) -> Node | None:
+    """The key identifier of ``c.set(k, …)`` / ``c[k] = …`` (only a plain name)."""
+    if site.type == "call_expression":
+        args = call_arguments(site)
+        key = unwrap(args[0]) if args else None
+    else:
+        left = unwrap(site.child_by_field_name("left"))
+        key = unwrap(left.child_by_field_name("index")) if left is not None else None
+    return key if key is not None and key.type == "identifier" else None
+
+
+def _mentions(model: SemanticModel, node: Node, key: Node) -> bool:
+    """Whether ``node`` reads the same binding as the identifier ``key``."""
+    binding = model.binding_of(key)
+    return binding is not None and any(is_inside(ref, node) for ref in binding.references)
+
+
+def _timeout_path(model: SemanticModel, function: FunctionInfo, depth: int) -> list[FunctionInfo]:
+    """``function`` and what it calls by name or through ``this`` (``depth`` levels more)."""
+    found = [function]
+    if depth >= _MAX_DEADLINE_DEPTH:
+        return found
+    method = model.this_function(function.node)
+    owner = model.class_info(method.class_node) if method is not None else None
+    for call in function.calls:
+        targets: list[FunctionInfo] = []
+        if call.obj is None:
+            callee = unwrap(call.callee)
+            binding = model.binding_of(callee) if callee is not None else None
+            if binding is not None and binding.function is not None:
+                targets.append(binding.function)
+        elif owner is not None and model.is_this(call.obj):
+            targets.extend(owner.methods.get(call.name, ()))
+        for target in targets:
+            if all(target is not f for f in found):
+                found.extend(_timeout_path(model, target, depth + 1))
+    return found
 
 
 # -- key identity ---------------------------------------------------------------------------

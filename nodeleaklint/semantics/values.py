@@ -453,6 +453,9 @@ def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> st
         _obj, name = callee_parts(node)
         if name in _FRESH_CALLS or _ID_GENERATOR.search(name or ""):
             return "a fresh value per call"
+        converted = _converted(node)
+        if converted is not None:  # ``String(this.seq++)``: as new as what it converts
+            return unbounded_key(model, converted, depth + 1)
         return _built_key(model, node, depth)
     if kind in ("template_string", "binary_expression"):
         parts = (

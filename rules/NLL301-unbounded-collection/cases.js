@@ -475,6 +475,62 @@ Worker.prototype.claim = function (sessionId) {
   });
 };
 
+// An RPC client: a reply deletes its request, the timeout only rejects it
+class RpcClient {
+  constructor(channel) {
+    this.channel = channel;
+    this.next = 0;
+    this.pending = new Map();
+    channel.on('reply', (msg) => {
+      const request = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      if (request) request.resolve(msg.body);
+    });
+  }
+  call(body) {
+    const id = String(this.next++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.cancel(id), 30000);
+      // ruleid: NLL301 -- the timeout ends the request through cancel(), which never deletes it
+      this.pending.set(id, { timer, resolve, reject });
+      this.channel.send({ id, body });
+    });
+  }
+  cancel(id) {
+    const { timer, reject } = this.pending.get(id);
+    clearTimeout(timer);
+    reject(new Error(`request ${id} timed out`));
+  }
+}
+class FixedRpcClient {
+  constructor(channel) {
+    this.channel = channel;
+    this.next = 0;
+    this.pending = new Map();
+    channel.on('reply', (msg) => {
+      const request = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      if (request) request.resolve(msg.body);
+    });
+  }
+  call(body) {
+    const id = String(this.next++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.cancel(id), 30000);
+      // ok: NLL301 -- deleted on both ways the request ends: the reply and the timeout
+      this.pending.set(id, { timer, resolve, reject });
+      this.channel.send({ id, body });
+    });
+  }
+  cancel(id) {
+    const { timer, reject } = this.pending.get(id);
+    clearTimeout(timer);
+    this.pending.delete(id);
+    reject(new Error(`request ${id} timed out`));
+  }
+}
+module.exports.rpc = { RpcClient, FixedRpcClient };
+
 // --- delete key identity -------------------------------------------------------------------
 function Channel(port) {
   var self = this;

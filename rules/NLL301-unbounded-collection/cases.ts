@@ -612,3 +612,70 @@ export function perCall(id: string): Promise<unknown> {
   const once = memoizeAsync(loadInvoice);
   return once(id);
 }
+
+// An RPC client: a reply deletes its request, the timeout only rejects it
+interface Pending {
+  timer: NodeJS.Timeout;
+  resolve: (body: unknown) => void;
+  reject: (err: Error) => void;
+}
+export class RpcClient {
+  private next = 0;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly channel: EventEmitter & { send(msg: object): void }) {
+    channel.on('reply', (msg: { id: string; body: unknown }) => {
+      const request = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      request?.resolve(msg.body);
+    });
+  }
+
+  call(body: unknown): Promise<unknown> {
+    const id = String(this.next++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.cancel(id), 30_000);
+      // ruleid: NLL301 -- the timeout ends the request through cancel(), which never deletes it
+      this.pending.set(id, { timer, resolve, reject });
+      this.channel.send({ id, body });
+    });
+  }
+
+  private cancel(id: string): void {
+    const request = this.pending.get(id);
+    if (!request) return;
+    clearTimeout(request.timer);
+    request.reject(new Error(`request ${id} timed out`));
+  }
+}
+
+export class FixedRpcClient {
+  private next = 0;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly channel: EventEmitter & { send(msg: object): void }) {
+    channel.on('reply', (msg: { id: string; body: unknown }) => {
+      const request = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      request?.resolve(msg.body);
+    });
+  }
+
+  call(body: unknown): Promise<unknown> {
+    const id = String(this.next++);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.cancel(id), 30_000);
+      // ok: NLL301 -- deleted on both ways the request ends: the reply and the timeout
+      this.pending.set(id, { timer, resolve, reject });
+      this.channel.send({ id, body });
+    });
+  }
+
+  private cancel(id: string): void {
+    const request = this.pending.get(id);
+    if (!request) return;
+    clearTimeout(request.timer);
+    this.pending.delete(id);
+    request.reject(new Error(`request ${id} timed out`));
+  }
+}
