@@ -227,6 +227,10 @@ CHECKS: dict[str, list[Check]] = {
         # a source piped into a second destination too keeps flowing when the client leaves
         ("second_destination.source_ended", "==", 1),
         ("second_destination.copied_mb", ">=", 30),
+        # sources piped into one shared destination with { end: false }: 4 listeners per
+        # failed source stay on the destination (20 sources: 80), none when unpiped
+        ("shared_destination.flagged.growth", ">=", 60),
+        ("shared_destination.fixed.growth", "<=", 0),
         # a failed read whose 'error' listener only logs: every response stays open
         ("swallowed.flagged.growth", ">=", 18),
         ("swallowed.fixed.growth", "<=", 0),

@@ -460,6 +460,30 @@ function secondDestination() {
   });
 }
 
+// SHARED DESTINATION: a source per connection piped into one long-lived destination with
+// `{ end: false }`. A source that ends is unpiped by Node; one destroyed with an error first
+// is not, and the destination keeps its 'unpipe', 'error', 'close' and 'finish' listeners
+// (closures over the source) for as long as it lives. The fixed code unpipes on failure.
+async function sharedDestination(unpipeOnFailure) {
+  const { PassThrough: P, Writable: W } = require('node:stream');
+  const shared = new W({ write(_chunk, _enc, cb) { cb(); } });
+  shared.setMaxListeners(0);
+  const count = () =>
+    ['unpipe', 'error', 'close', 'finish'].reduce((n, e) => n + shared.listenerCount(e), 0);
+  const before = count();
+  for (let i = 0; i < N; i++) {
+    const source = new P();
+    source.on('error', () => {});
+    source.pipe(shared, { end: false });
+    source.write(Buffer.alloc(1024));
+    if (unpipeOnFailure) source.unpipe();
+    source.destroy(new Error('connection reset'));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await fullGC();
+  return { before, after: count(), growth: count() - before };
+}
+
 const phases = {
   flagged: () => measure(serveFlagged),
   fixed: () => measure(serveFixed),
@@ -481,6 +505,8 @@ const phases = {
   second_destination: () => secondDestination(),
   unread_flagged: () => unreadResponses(false),
   unread_fixed: () => unreadResponses(true),
+  shared_flagged: () => sharedDestination(false),
+  shared_fixed: () => sharedDestination(true),
 };
 
 async function setup() {
@@ -554,6 +580,11 @@ main({
       `${r.unread_flagged.after} (+${r.unread_flagged.growth})`,
     `  fixed:   response.resume()                  open fds ${r.unread_fixed.before} -> ` +
       `${r.unread_fixed.after} (+${r.unread_fixed.growth})`,
+    `sources piped into one shared destination with { end: false }, ${N} that fail:`,
+    `  flagged: never unpiped                      listeners on the destination ` +
+      `${r.shared_flagged.before} -> ${r.shared_flagged.after} (+${r.shared_flagged.growth})`,
+    `  fixed:   unpiped on failure                 listeners on the destination ` +
+      `${r.shared_fixed.before} -> ${r.shared_fixed.after} (+${r.shared_fixed.growth})`,
     `second destination (not reported): source ended ${r.second_destination.source_ended}, ` +
       `${r.second_destination.copied_mb} MiB copied to the file after the client left`,
   ],
@@ -570,5 +601,6 @@ main({
     swallowed: { flagged: r.swallowed_flagged, fixed: r.swallowed_fixed },
     second_destination: r.second_destination,
     unread: { flagged: r.unread_flagged, fixed: r.unread_fixed },
+    shared_destination: { flagged: r.shared_flagged, fixed: r.shared_fixed },
   }),
 });

@@ -44,6 +44,13 @@ together. Five shapes:
   socket open: until the server's idle timeout closes it when the body fits in the socket's
   buffers, and for good when it does not (the server waits to send the rest). It is
   reported at the request call (medium: which of the two is not in view).
+- A source kept piped into a destination that outlives it. `src.pipe(dst, { end: false })`
+  in code that runs many times, where `dst` is a field of the instance or module-level state
+  and `src` is made or handed over for this run: Node unpipes a source when it ends, not
+  when it fails or is destroyed first, and the destination then keeps four listeners that
+  hold the source (medium). Not when the file unpipes the source (`conn.decoder.unpipe()`,
+  also through another alias of the same property) or the destination, nor for sources that
+  end on their own (files, child-process pipes, in-memory streams).
 
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
 `zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
@@ -170,12 +177,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from nodeleaklint.findings import Finding, Severity
+from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.fixes.builders import pipe_to_pipeline
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, sentence
+from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.confidence import (
     ESTABLISHED,
     INFERRED,
@@ -183,13 +191,15 @@ from nodeleaklint.semantics.confidence import (
     certainty,
     confidence_of,
 )
-from nodeleaklint.semantics.contexts import repetition_certainty
+from nodeleaklint.semantics.contexts import per_word, repetition_certainty
+from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.listener_removals import listener_removals
 from nodeleaklint.semantics.locations import member_index, object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.streams import (
+    child_process_pipe,
     fails_quietly,
     is_process_stream,
     listens_for_errors,
@@ -272,6 +282,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         reported_data.add(data_call.node.id)
         yield finding
     yield from _upstream_findings(ctx, reported_data, flagged_sources)
+    yield from _shared_destination_findings(ctx, flagged_sources)
 
 
 def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
@@ -478,6 +489,99 @@ def _returned_through_local(
         if source is not None and _tears_down(model, site.args[1], _family(model, source)):
             return False
     return returned
+
+
+# -- a source per call kept piped into a destination that outlives it ---------------------
+def _shared_destination_findings(ctx: RuleContext, flagged: list[Node]) -> Iterator[Finding]:
+    """``conn.decoder.pipe(this.handler, { end: false })`` per connection: `{ end: false }`
+    says the destination outlives its sources, and it is a field of the instance or
+    module-level state. A source that ends is unpiped by Node; one that fails or is
+    destroyed first is not, and the destination keeps four listeners that hold it (and
+    what it holds) for as long as the destination lives. Not when the file unpipes the
+    source (``x.unpipe()`` on it, or on the same property of another alias) or the
+    destination, nor for a child process's output (it ends when the child exits)."""
+    model = ctx.model
+    seen = {node.id for node in flagged}
+    for call in model.calls_named("pipe"):
+        function = call.function
+        if function is None or function.method_kind == "constructor" or call.obj is None:
+            continue
+        if len(call.args) != 2 or not _is_stream_pipe_shape(model, call):
+            continue
+        if text(unwrap(object_property(unwrap(call.args[1]), "end"))) != "false":
+            continue
+        src, dst = unwrap(call.obj), unwrap(call.args[0])
+        if src is None or dst is None or src.id in seen or is_process_stream(dst):
+            continue
+        if child_process_pipe(model, src) or model.repetition(function) is Repetition.ONCE:
+            continue  # a child's output ends when the child exits, however it stops
+        holder = model.lifetime_of(dst)
+        if holder.lifetime not in (Lifetime.PROCESS, Lifetime.INSTANCE):
+            continue
+        if not _made_per_run(model, src, function) or _unpiped(model, src, dst, call.node):
+            continue
+        shown = f"`{short(text(src), 40)}.pipe({short(text(dst), 40)}, {{ end: false }})`"
+        yield ctx.finding(
+            call.node,
+            fit(
+                f"{shown} is never unpiped: a source that fails before its end stays on "
+                f"{holder.description}",
+                f"{shown} is never unpiped: a failed source stays on the destination",
+                "A failed source stays piped into the shared destination",
+            ),
+            confidence=Confidence.MEDIUM,
+            notes=[
+                sentence(
+                    f"{shown} runs {per_word(function)} and `{{ end: false }}` keeps the "
+                    f"destination, {holder.description}, open for the next source"
+                ),
+                sentence(
+                    "Node unpipes a source when it ends, but not when it fails or is destroyed "
+                    "first: the destination keeps its `'unpipe'`, `'error'`, `'close'` and "
+                    "`'finish'` listeners, and through them the source and what it holds, for "
+                    "as long as the destination lives"
+                ),
+            ],
+        )
+
+
+def _made_per_run(model: SemanticModel, src: Node, function: FunctionInfo) -> bool:
+    """The source is reached from a local or a parameter of ``function`` (made or handed
+    over for this run), not from state the run shares."""
+    root = root_object(src)
+    if root is None or root.type != "identifier":
+        return False
+    binding = model.binding_of(root)
+    return binding is not None and binding.scope.function is function
+
+
+def _unpiped(model: SemanticModel, src: Node, dst: Node, site: Node) -> bool:
+    """An ``unpipe`` in the file of the source or of the destination, or — in the same
+    class — of the same property of another alias (``conn.decoder.unpipe()`` in the method
+    that drops a connection, for ``fastconn.decoder`` where it was piped)."""
+    prop = text(src.child_by_field_name("property")) if src.type == "member_expression" else None
+    owner = _class_of(model, site)
+    for call in model.calls_named("unpipe"):
+        target = unwrap(call.obj)
+        if target is None:
+            continue
+        if same_location(model, target, src) or same_location(model, target, dst):
+            return True
+        if prop is None or target.type != "member_expression" or owner is None:
+            continue
+        same_class = _class_of(model, call.node) is owner
+        if same_class and text(target.child_by_field_name("property")) == prop:
+            return True
+    return False
+
+
+def _class_of(model: SemanticModel, node: Node) -> ClassInfo | None:
+    """The class (either syntax) one of whose members holds ``node``."""
+    method = model.this_function(node)
+    if method is None:
+        return None
+    node_id = method.node.id
+    return next((c for c in model.classes if any(m.node.id == node_id for m in c.members)), None)
 
 
 # -- shape ----------------------------------------------------------------------------------

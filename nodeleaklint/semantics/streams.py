@@ -75,6 +75,17 @@ def fails_quietly(info: StreamInfo | None) -> bool:
     return info is None or info.incoming
 
 
+def child_process_pipe(model: SemanticModel, node: Node | None) -> bool:
+    """``child.stdout`` / ``stderr`` of a child process made in view: it ends when the child
+    exits, however the child stops."""
+    node = unwrap(node)
+    if node is None or node.type != "member_expression":
+        return False
+    obj = unwrap(node.child_by_field_name("object"))
+    prop = text(node.child_by_field_name("property"))
+    return prop in PROCESS_STREAMS and obj is not None and _is_child_process(model, obj, 0)
+
+
 def module_name(source: str | None) -> str | None:
     """``net`` for ``net`` and ``node:net``."""
     if source is None:

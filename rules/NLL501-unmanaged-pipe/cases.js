@@ -595,3 +595,32 @@ async function mirrorForever(queue, port) {
     fs.createReadStream(name).pipe(net.connect(port));
   }
 }
+
+// --- a source per connection kept piped into a destination the server shares -----------------
+function MessageServer(handler) {
+  this.handler = handler;
+  this.server = net.createServer((socket) => this.accept(socket));
+}
+MessageServer.prototype.accept = function (socket) {
+  const conn = { socket, decoder: new PassThrough() };
+  socket.pipe(conn.decoder);
+  // ruleid: NLL501 -- a connection that fails before its end is never unpiped from the handler
+  conn.decoder.pipe(this.handler, { end: false });
+  socket.on('error', () => socket.destroy());
+};
+function FixedMessageServer(handler) {
+  this.handler = handler;
+  this.server = net.createServer((socket) => this.accept(socket));
+}
+FixedMessageServer.prototype.accept = function (socket) {
+  const conn = { socket, decoder: new PassThrough() };
+  socket.pipe(conn.decoder);
+  // ok: NLL501 -- unpiped when the connection fails
+  conn.decoder.pipe(this.handler, { end: false });
+  socket.on('error', () => this.drop(conn));
+};
+FixedMessageServer.prototype.drop = function (conn) {
+  conn.decoder.unpipe();
+  conn.socket.destroy();
+};
+module.exports.servers = { MessageServer, FixedMessageServer };

@@ -285,3 +285,39 @@ export function pingDrained(url: URL): Promise<number | undefined> {
     req.end();
   });
 }
+
+// --- a source per connection kept piped into a destination the server shares -----------------
+export class MessageServer {
+  readonly server: net.Server;
+
+  constructor(private readonly handler: NodeJS.WritableStream) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  private accept(socket: net.Socket): void {
+    const decoder = new Transform({ transform: (chunk, _enc, done) => done(null, chunk) });
+    socket.pipe(decoder);
+    // ruleid: NLL501 -- a connection that fails before its end is never unpiped from the handler
+    decoder.pipe(this.handler, { end: false });
+    socket.on('error', () => socket.destroy());
+  }
+}
+
+export class FixedMessageServer {
+  readonly server: net.Server;
+
+  constructor(private readonly handler: NodeJS.WritableStream) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  private accept(socket: net.Socket): void {
+    const decoder = new Transform({ transform: (chunk, _enc, done) => done(null, chunk) });
+    socket.pipe(decoder);
+    // ok: NLL501 -- unpiped when the connection fails
+    decoder.pipe(this.handler, { end: false });
+    socket.on('error', () => {
+      decoder.unpipe();
+      socket.destroy();
+    });
+  }
+}
