@@ -530,6 +530,10 @@ def _shared_destination_findings(ctx: RuleContext, flagged: list[Node]) -> Itera
                 "A failed source stays piped into the shared destination",
             ),
             confidence=Confidence.MEDIUM,
+            fix=(
+                "Unpipe the source when its connection fails or closes (`src.on('close', () => "
+                "src.unpipe(dst))`), or tear the source down with its connection."
+            ),
             notes=[
                 sentence(
                     f"{shown} runs {per_word(function)} and `{{ end: false }}` keeps the "
