@@ -49,8 +49,9 @@ together. Five shapes:
   and `src` is made or handed over for this run: Node unpipes a source when it ends, not
   when it fails or is destroyed first, and the destination then keeps four listeners that
   hold the source (medium). Not when the file unpipes the source (`conn.decoder.unpipe()`,
-  also through another alias of the same property) or the destination, nor for sources that
-  end on their own (files, child-process pipes, in-memory streams).
+  also through another alias of the same property), the destination, or anything from the
+  destination (`this.current.unpipe(this.socket)`), nor for a child process's `stdout` /
+  `stderr` (it ends when the child exits).
 
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
 `zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
@@ -560,9 +561,10 @@ def _made_per_run(model: SemanticModel, src: Node, function: FunctionInfo) -> bo
 
 
 def _unpiped(model: SemanticModel, src: Node, dst: Node, site: Node) -> bool:
-    """An ``unpipe`` in the file of the source or of the destination, or — in the same
-    class — of the same property of another alias (``conn.decoder.unpipe()`` in the method
-    that drops a connection, for ``fastconn.decoder`` where it was piped)."""
+    """An ``unpipe`` in the file of the source, of the destination or from the destination
+    (``x.unpipe(dst)``), or — in the same class — of the same property of another alias
+    (``conn.decoder.unpipe()`` in the method that drops a connection, for
+    ``fastconn.decoder`` where it was piped)."""
     prop = text(src.child_by_field_name("property")) if src.type == "member_expression" else None
     owner = _class_of(model, site)
     for call in model.calls_named("unpipe"):
@@ -571,6 +573,8 @@ def _unpiped(model: SemanticModel, src: Node, dst: Node, site: Node) -> bool:
             continue
         if same_location(model, target, src) or same_location(model, target, dst):
             return True
+        if any(same_location(model, unwrap(arg), dst) for arg in call.args):
+            return True  # ``current.unpipe(this.socket)``: whatever source it holds then
         if prop is None or target.type != "member_expression" or owner is None:
             continue
         same_class = _class_of(model, call.node) is owner
