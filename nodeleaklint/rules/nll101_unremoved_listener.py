@@ -45,7 +45,9 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   another method (`flushQueues() { …; this.init(); }`): every later run adds the same
   listeners once more to emitters that kept the first ones (medium). Not when a latch
   guards the run (`if (this.started) return`), nor when the run makes the target anew
-  (`this.source = create(); this.source.on(…)`).
+  (`this.source = create(); this.source.on(…)`). A private method (TypeScript `private`,
+  or `#name`) that only the constructor calls, directly on `this`, runs once per instance
+  as the constructor does: its listeners on the instance's own fields are not reported.
 - **Alternative outcomes**: two `once` listeners for different events on the same
   long-lived target, where a handler does not remove its rival: whichever event wins, the
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
@@ -249,7 +251,7 @@ from nodeleaklint.semantics.scopes import (
     Repetition,
     nested_in,
 )
-from nodeleaklint.semantics.setup_reruns import SetupRerun, setup_rerun
+from nodeleaklint.semantics.setup_reruns import SetupRerun, runs_once_per_instance, setup_rerun
 from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -1782,6 +1784,8 @@ def _judge_context(
             return Evidence(repetition=ESTABLISHED, holder=INFERRED), holder
         if this_fn is None or this_fn.method_kind in ("constructor", "field"):
             return None  # once per instance, on something the instance owns
+        if runs_once_per_instance(model, this_fn):
+            return None  # a private method only the constructor calls: once per instance
         if is_decorated(this_fn.class_node) and repetition is Repetition.REPEATING:
             return (
                 Evidence(repetition=ESTABLISHED, holder=ESTABLISHED),  # a service's methods

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.latches import latch_of
+from nodeleaklint.semantics.locations import member_index
 from nodeleaklint.semantics.scopes import FunctionInfo
 from nodeleaklint.semantics.syntax import text, unwrap
 
@@ -129,4 +130,42 @@ def _may_run_again(caller: FunctionInfo, setup: FunctionInfo) -> bool:
         and caller.class_node is not None
         and caller.method_kind not in ("constructor", "static")
         and not caller.is_static
+    )
+
+
+def runs_once_per_instance(model: SemanticModel, method: FunctionInfo) -> bool:
+    """A private method (TypeScript ``private``, or ``#name``) that only the constructor
+    calls, directly on ``this``: nothing outside the class can call it, so it runs once per
+    instance, as the constructor does (``constructor() { this.setupHandlers() }``). A call
+    from a callback inside the constructor runs per event and does not count as once."""
+    name = method.name
+    if method.class_node is None or method.method_kind != "method" or name is None:
+        return False
+    if not (name.startswith("#") or _declared_private(method.node)):
+        return False
+    uses = [
+        member
+        for member in member_index(model).get(name, [])
+        if model.is_this(member.child_by_field_name("object"))
+        and model.in_class(member, method.class_node)
+    ]
+    if not uses:
+        return False
+    for member in uses:
+        call = model.call_at(member.parent) if member.parent is not None else None
+        if call is None or call.callee is None or call.callee.id != member.id:
+            return False  # handed on (``this.m.bind(this)``) or stored: it may run any time
+        caller = call.function
+        if caller is None or caller.method_kind != "constructor":
+            return False
+        if caller.class_node is None or caller.class_node.id != method.class_node.id:
+            return False
+    return True
+
+
+def _declared_private(node: Node) -> bool:
+    """``private m() {}``: the TypeScript accessibility modifier of a method."""
+    return any(
+        child.type == "accessibility_modifier" and text(child) == "private"
+        for child in node.children
     )

@@ -1769,3 +1769,17 @@ class Feeder {
   push() {}
 }
 module.exports.queues = { JobQueue, Poller, Feeder };
+
+// A #private setup method only the constructor calls runs once per instance.
+class SocketBridge {
+  constructor(port) {
+    this.wss = new WebSocket.Server({ port });
+    this.#listen();
+  }
+  #listen() {
+    const started = Date.now();
+    // ok: NLL101 -- #listen() is private and only the constructor calls it: once per instance
+    this.wss.on('connection', (ws) => ws.send(String(started)));
+  }
+}
+module.exports.bridges = { SocketBridge };

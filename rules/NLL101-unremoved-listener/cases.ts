@@ -1098,3 +1098,38 @@ export class FixedMonitorQueue {
 
   log(_id: string): void {}
 }
+
+// A private setup method only the constructor calls runs once per instance.
+export class SocketBridge {
+  private readonly wss: WebSocketServer;
+
+  constructor(port: number) {
+    this.wss = new WebSocketServer({ port });
+    this.listen();
+  }
+
+  private listen(): void {
+    const started = Date.now();
+    // ok: NLL101 -- listen() is private and only the constructor calls it: once per instance
+    this.wss.on('connection', (ws: WebSocket) => ws.send(String(started)));
+  }
+}
+
+export class RelistenBridge {
+  private readonly wss: WebSocketServer;
+
+  constructor(port: number) {
+    this.wss = new WebSocketServer({ port });
+    this.listen();
+  }
+
+  restart(): void {
+    this.listen();
+  }
+
+  private listen(): void {
+    const started = Date.now();
+    // ruleid: NLL101 -- restart() runs listen() again on the same server
+    this.wss.on('connection', (ws: WebSocket) => ws.send(String(started)));
+  }
+}
