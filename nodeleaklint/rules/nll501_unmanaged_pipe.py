@@ -50,8 +50,9 @@ together. Five shapes:
   when it fails or is destroyed first, and the destination then keeps four listeners that
   hold the source (medium). Not when the file unpipes the source (`conn.decoder.unpipe()`,
   also through another alias of the same property), the destination, or anything from the
-  destination (`this.current.unpipe(this.socket)`), nor for a child process's `stdout` /
-  `stderr` (it ends when the child exits).
+  destination (`this.current.unpipe(this.socket)`), nor when the class destroys or ends the
+  destination itself (`release() { this.socket.destroy() }`: its listeners go with it), nor
+  for a child process's `stdout` / `stderr` (it ends when the child exits).
 
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
 `zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
@@ -195,8 +196,9 @@ from nodeleaklint.semantics.confidence import (
 from nodeleaklint.semantics.contexts import per_word, repetition_certainty
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.listener_removals import listener_removals
-from nodeleaklint.semantics.locations import member_index, object_property, same_location
+from nodeleaklint.semantics.locations import member_index, object_property, place_of, same_location
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.obligations import closed_in_class
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.streams import (
@@ -519,6 +521,8 @@ def _shared_destination_findings(ctx: RuleContext, flagged: list[Node]) -> Itera
         holder = model.lifetime_of(dst)
         if holder.lifetime not in (Lifetime.PROCESS, Lifetime.INSTANCE):
             continue
+        if holder.lifetime is Lifetime.INSTANCE and _ended_by_its_class(model, call.node, dst):
+            continue  # the class ends the destination itself: its listeners go with it
         if not _made_per_run(model, src, function) or _unpiped(model, src, dst, call.node):
             continue
         shown = f"`{short(text(src), 40)}.pipe({short(text(dst), 40)}, {{ end: false }})`"
@@ -581,6 +585,14 @@ def _unpiped(model: SemanticModel, src: Node, dst: Node, site: Node) -> bool:
         if same_class and text(target.child_by_field_name("property")) == prop:
             return True
     return False
+
+
+def _ended_by_its_class(model: SemanticModel, site: Node, dst: Node) -> bool:
+    """``this.socket`` that the class itself destroys or ends (``this.socket.destroy()`` in
+    its ``release()``): the destination is the instance's connection, not shared state."""
+    owner = _class_of(model, site)
+    place = place_of(model, dst)
+    return owner is not None and place is not None and closed_in_class(model, owner, place)
 
 
 def _class_of(model: SemanticModel, node: Node) -> ClassInfo | None:
