@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from nodeleaklint.parsing import Language, Node, TreeCursor
+from nodeleaklint.records import record
 from nodeleaklint.semantics.kinds import ANONYMOUS, field_ids, kind_table
 from nodeleaklint.semantics.scopes import (
     Binding,
@@ -255,11 +256,12 @@ class _Walker:
             keyword = first.type if first is not None else "let"
             kind = _CONST if keyword in ("const", "using", "await") else _LET
             target = scope
+        fields = self.fields
         for declarator in node.named_children:
             if declarator.type != "variable_declarator":
                 continue
-            name = declarator.child_by_field_name("name")
-            init = declarator.child_by_field_name("value")
+            name = declarator.child_by_field_id(fields.name)
+            init = declarator.child_by_field_id(fields.value)
             if name is None:
                 continue
             destructured = name.type != "identifier"
@@ -334,7 +336,7 @@ class _Walker:
         kind = node.type
         # An arrow function has no name (nor any other function a ``parameter`` field).
         arrow = kind == "arrow_function"
-        name_node = None if arrow else node.child_by_field_name("name")
+        name_node = None if arrow else node.child_by_field_id(self.fields.name)
         if name_node is not None and kind in _NAMED_FUNCTION_KINDS:
             # A declaration binds its name where it stands, an expression in its own scope.
             declared = kind in ("function_declaration", "generator_function_declaration")
@@ -435,10 +437,11 @@ class _Walker:
             info.returned = info.parent is not None and parent.id == info.parent.node.id
 
     def _declare_params(self, node: Node, info: FunctionInfo, arrow: bool) -> None:
-        single = node.child_by_field_name("parameter") if arrow else None
+        fields = self.fields
+        single = node.child_by_field_id(fields.parameter) if arrow else None
         if single is not None:
             self._declare_param(single, info)
-        params = node.child_by_field_name("parameters")
+        params = node.child_by_field_id(fields.parameters)
         if params is None:
             return
         for param in params.named_children:
@@ -562,7 +565,7 @@ class _Walker:
                     self.declare_variables(node, scope)
                 elif code == _FUNCTION:
                     info = self.enter_function(node, scope, function, ancestors)
-                    body = node.child_by_field_name("body")
+                    body = node.child_by_field_id(self.fields.body)
                     if body is not None:
                         function_bodies.add(body.id)
                     inner = (info.scope, info, False)
@@ -571,7 +574,7 @@ class _Walker:
                 elif code == _ASSIGNMENT:
                     out.assignments.append(node)
                     out.assignment_function[node.id] = function
-                    left = node.child_by_field_name("left")
+                    left = node.child_by_field_id(self.fields.left)
                     self._note_write(left, scope)
                     self._note_commonjs_export(node, left)
                 elif code == _LOOP:
@@ -590,7 +593,7 @@ class _Walker:
                 elif code == _IMPORT:
                     self.declare_import(node, scope)
                 elif code == _UPDATE:
-                    self._note_write(node.child_by_field_name("argument"), scope)
+                    self._note_write(node.child_by_field_id(self.fields.argument), scope)
                 elif code == _EXPORT:
                     out.exported_nodes.append(node)
                 if goto_first_child():
@@ -624,7 +627,7 @@ class _Walker:
     def _callee_name(self, node: Node, is_new: bool) -> str:
         """The name half of ``callee_parts`` (``CallSite.obj`` and ``args`` are lazy)."""
         fields = self.fields
-        callee = node.child_by_field_id(fields[1] if is_new else fields[0])
+        callee = node.child_by_field_id(fields.constructor if is_new else fields.function)
         codes = self.callee_codes
         while callee is not None:
             code = codes[callee.kind_id]
@@ -632,11 +635,11 @@ class _Walker:
                 children = callee.named_children
                 callee = children[0] if children else None
             elif code == _MEMBER:
-                return self.text(callee.child_by_field_id(fields[2]))
+                return self.text(callee.child_by_field_id(fields.property))
             elif code == _IDENTIFIER:
                 return self.text(callee)
             elif code == _SUBSCRIPT:
-                return string_value(callee.child_by_field_id(fields[3])) or ""
+                return string_value(callee.child_by_field_id(fields.index)) or ""
             else:
                 return ""
         return ""
@@ -656,7 +659,11 @@ class _Walker:
         if node is None or source is None:
             return text(node)
         base = self.base
-        return _decode(source[node.start_byte - base : node.end_byte - base])
+        raw = source[node.start_byte - base : node.end_byte - base]
+        try:  # ``_decode``, inlined: names are read once per binding and call
+            return raw.decode()
+        except UnicodeDecodeError:
+            return _decode(raw)
 
     def _enter_class(self, node: Node, scope: Scope, function: FunctionInfo | None) -> Scope:
         self.out.class_nodes.append(node)
@@ -792,15 +799,35 @@ class _Walker:
             self._export_binding(binding)
 
 
+@record
+class _Fields:
+    """A grammar's ids of the fields the walk reads on every call, declaration, function and
+    assignment (``child_by_field_name`` looks a name up among all the grammar's fields by
+    comparing strings, each time; the ids differ between grammars)."""
+
+    function: int
+    constructor: int
+    property: int
+    index: int
+    name: int
+    value: int
+    body: int
+    left: int
+    parameter: int
+    parameters: int
+    argument: int
+
+
 @cache
-def _grammar_tables(language: Language) -> tuple[bytes, bytes, tuple[int, ...]]:
-    """The walk's kind codes, the callee kind codes and the callee field ids of a grammar,
-    looked up once per grammar (``kind_table`` sorts its mapping to key its own cache: per
-    file that was a measurable share of a small file's walk)."""
+def _grammar_tables(language: Language) -> tuple[bytes, bytes, _Fields]:
+    """The walk's kind codes, the callee kind codes and the field ids of a grammar, looked up
+    once per grammar (``kind_table`` sorts its mapping to key its own cache: per file that
+    was a measurable share of a small file's walk)."""
+    names = tuple(_Fields.__dataclass_fields__)
     return (
         kind_table(language, _CODES),
         kind_table(language, _CALLEE_CODES),
-        field_ids(language, ("function", "constructor", "property", "index")),
+        _Fields(*field_ids(language, names)),
     )
 
 
