@@ -11,6 +11,7 @@ the file that names one (through ``member_index``, built once per file).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -226,13 +227,41 @@ def _identifier_place(model: SemanticModel, ident: Node, has_path: bool) -> Plac
 _MEMBERS = "(member_expression) @member (subscript_expression) @subscript"
 
 
-def member_index(model: SemanticModel) -> dict[str, list[Node]]:
-    """Every member expression of the file by property name (built once, on demand).
+def _innermost_last(node: Node) -> tuple[int, int]:
+    return -node.end_byte, node.start_byte
 
-    Found by a tree-sitter query; each list is ordered innermost-last-first (by end, then
-    start), the order of the stack walk this replaced, which consumers' output follows."""
+
+class MemberIndex:
+    """Member expressions of the file by property name; each list ordered innermost-last-first
+    (by end, then start), the order of the stack walk this replaced, which consumers' output
+    follows.
+
+    A list is sorted the first time it is asked for: most files ask for a few names of the
+    hundreds they hold. Sorting each name's list alone gives the order the whole sorted
+    index gave it: two members never share both ends (one member or subscript expression
+    strictly contains its object), so the order is total and does not depend on the order
+    the nodes were gathered in."""
+
+    __slots__ = ("_groups", "_sorted")
+
+    def __init__(self, groups: dict[str, list[Node]]) -> None:
+        self._groups = groups
+        self._sorted: set[str] = set()
+
+    def get(self, key: str, default: Sequence[Node] = ()) -> Sequence[Node]:
+        group = self._groups.get(key)
+        if group is None:
+            return default
+        if key not in self._sorted:
+            group.sort(key=_innermost_last)
+            self._sorted.add(key)
+        return group
+
+
+def member_index(model: SemanticModel) -> MemberIndex:
+    """Every member expression of the file by property name (built once, on demand)."""
     cached = model.cache.get("locations.members")
-    if isinstance(cached, dict):
+    if isinstance(cached, MemberIndex):
         return cached
     facts = model.facts
     if facts.members_complete:  # the walk saw every one
@@ -242,20 +271,21 @@ def member_index(model: SemanticModel) -> dict[str, list[Node]]:
     else:
         found = captures(model.tree.language, model.root, _MEMBERS)
     data = model.source.data
-    keyed: list[tuple[str, Node]] = []
+    groups: dict[str, list[Node]] = {}
     for member in found.get("member", ()):
         prop = member.child_by_field_name("property")
         name = data[prop.start_byte : prop.end_byte] if prop is not None else b""
-        keyed.append((name.decode("utf-8", errors="replace"), member))
+        key = name.decode("utf-8", errors="replace")
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [member]
+        else:
+            group.append(member)
     for subscript in found.get("subscript", ()):
-        key = field_key(model, subscript.child_by_field_name("index"))
-        if key is not None:
-            keyed.append((key, subscript))
-    keyed.sort(key=lambda pair: (-pair[1].end_byte, pair[1].start_byte))
-    index: dict[str, list[Node]] = {}
-    for key, node in keyed:
-        index.setdefault(key, []).append(node)
-    model.cache["locations.members"] = index
+        key_or_none = field_key(model, subscript.child_by_field_name("index"))
+        if key_or_none is not None:
+            groups.setdefault(key_or_none, []).append(subscript)
+    index = model.cache["locations.members"] = MemberIndex(groups)
     return index
 
 

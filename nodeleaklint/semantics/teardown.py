@@ -73,6 +73,12 @@ def timer_fields(model: SemanticModel, info: ClassInfo) -> dict[Place, TimerFiel
     return found
 
 
+def starts_timers(model: SemanticModel, info: ClassInfo) -> bool:
+    """Whether a member of the class starts a timer on its ``this``: without one the class
+    has no timer field (``timer_fields`` reads only these starts), so nothing is forgotten."""
+    return info.node.id in _timer_starts(model)
+
+
 def _timer_starts(model: SemanticModel) -> dict[int, list[tuple[CallSite, str, FunctionInfo]]]:
     """Node's ``setInterval`` / ``setTimeout`` calls made in class members, by the class
     node id of the ``this`` they run with (the calls are looked at once per file, not once
