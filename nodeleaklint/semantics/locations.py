@@ -32,27 +32,69 @@ def same_location(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
     """Whether two expressions denote the same storage: one binding, one ``this.x`` field, one
     member chain off the same binding (``req.socket`` twice). Calls never match (each call may
     return something new)."""
-    a, b = _resolve_alias(model, unwrap(a)), _resolve_alias(model, unwrap(b))
-    if a is None or b is None or a.type != b.type:
+    if a is None or b is None:
         return False
-    kind = a.type
+    key = location_key(model, a)
+    return key is not None and key == location_key(model, b)
+
+
+# What ``location_key`` gives: a tag, then the binding, name, class id or field name, then
+# (for members) the object's key.
+LocationKey = tuple[object, ...]
+
+
+def location_key(model: SemanticModel, node: Node) -> LocationKey | None:
+    """A comparable form of the storage ``node`` denotes, None when it denotes none that can
+    be matched (a call, a literal): ``same_location`` is the equality of two keys.
+
+    Worked out once per node (a target is compared with every removal and write of the
+    file). Each key says exactly what the pairwise comparison compared: after following an
+    alias, an identifier is its binding (a global: its name, as ``same_binding`` has it),
+    ``this`` the class its function belongs to (or none), a member its property's text and
+    its object's key, a computed member its fixed field key and its object's key; any other
+    kind, or a member whose object has no key, never matches."""
+    cache = model.cache.get("locations.keys")
+    if not isinstance(cache, dict):
+        model.cache["locations.keys"] = cache = {}
+    found: LocationKey | None
+    node_id = node.id
+    if node_id in cache:
+        found = cache[node_id]
+        return found
+    found = cache[node_id] = _key_of(model, node)
+    return found
+
+
+def _key_of(model: SemanticModel, node: Node) -> LocationKey | None:
+    """``location_key``, worked out."""
+    resolved = _resolve_alias(model, unwrap(node))
+    if resolved is None:
+        return None
+    kind = resolved.type
     if kind == "identifier":
-        return model.same_binding(a, b)
+        binding = model.binding_of(resolved)
+        return ("global", text(resolved)) if binding is None else ("binding", binding)
     if kind == "this":
-        return _same_this(model, a, b)
+        function = model.this_function(resolved)
+        owner = function.class_node if function is not None else None
+        return ("this", owner.id if owner is not None else None)
     if kind == "member_expression":
-        return text(a.child_by_field_name("property")) == text(
-            b.child_by_field_name("property")
-        ) and same_location(model, a.child_by_field_name("object"), b.child_by_field_name("object"))
+        base = _object_key(model, resolved)
+        if base is None:
+            return None
+        return ("member", text(resolved.child_by_field_name("property")), base)
     if kind == "subscript_expression":
-        key_a = field_key(model, a.child_by_field_name("index"))
-        key_b = field_key(model, b.child_by_field_name("index"))
-        if key_a is None or key_a != key_b:
-            return False
-        return same_location(
-            model, a.child_by_field_name("object"), b.child_by_field_name("object")
-        )
-    return False
+        field_name = field_key(model, resolved.child_by_field_name("index"))
+        base = _object_key(model, resolved) if field_name is not None else None
+        if base is None:
+            return None
+        return ("field", field_name, base)
+    return None
+
+
+def _object_key(model: SemanticModel, member: Node) -> LocationKey | None:
+    obj = member.child_by_field_name("object")
+    return location_key(model, obj) if obj is not None else None
 
 
 def _resolve_alias(model: SemanticModel, node: Node | None) -> Node | None:
@@ -111,17 +153,6 @@ def field_key(model: SemanticModel, node: Node | None) -> str | None:
         if binding is not None and binding.is_module_level and not binding.is_reassigned:
             return f"[{binding.name}]"
     return None
-
-
-def _same_this(model: SemanticModel, a: Node, b: Node) -> bool:
-    """Two ``this`` mean the same object kind: the same class, or both outside any class
-    (``Foo.prototype.x = function () { this… }`` methods of one constructor function)."""
-    first, second = model.this_function(a), model.this_function(b)
-    class_a = first.class_node if first is not None else None
-    class_b = second.class_node if second is not None else None
-    if class_a is None or class_b is None:
-        return class_a is None and class_b is None
-    return class_a.id == class_b.id
 
 
 def value_binding(model: SemanticModel, node: Node | None) -> Binding | None:

@@ -287,6 +287,8 @@ def running_intervals(model: SemanticModel, info: ClassInfo) -> list[RunningInte
     method the constructor calls) or by a method, and that only named teardown methods clear:
     whoever drops an instance without calling one of those leaves the interval firing, and
     the interval keeps the instance alive (SPEC §1 *Teardown completeness*)."""
+    if not starts_timers(model, info):
+        return []  # no timer field, so no interval (without working out the teardown)
     teardown = teardown_of(model, info)
     intervals = {
         place: timer_field
