@@ -839,11 +839,8 @@ def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
 
 def _property_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Candidate]:
     """``global.x = new Map()``, ``exports.x = []`` and ``Foo.registry = {}`` at top level."""
-    for assignment in model.assignments:
-        if (
-            assignment.type != "assignment_expression"
-            or model.enclosing_function(assignment) is not None
-        ):
+    for assignment in model.assignments_in(None):  # top level (the walk noted each one's)
+        if assignment.type != "assignment_expression":
             continue
         kind = collection_kind(assignment.child_by_field_name("right"))
         if kind is None:

@@ -209,7 +209,25 @@ def _this_place(model: SemanticModel, at: Node) -> Place:
 
 
 def place_of(model: SemanticModel, node: Node | None) -> Place | None:
-    """The storage location an expression names, or None for anything computed."""
+    """The storage location an expression names, or None for anything computed.
+
+    Worked out once per node (``occurrences`` asks it of every member of a name, once per
+    place looked for); a ``Place`` is frozen, so every caller may share it."""
+    if node is None:
+        return None
+    cache = model.cache.get("locations.places")
+    if not isinstance(cache, dict):
+        model.cache["locations.places"] = cache = {}
+    node_id = node.id
+    if node_id in cache:
+        found: Place | None = cache[node_id]
+        return found
+    found = cache[node_id] = _place_of(model, node)
+    return found
+
+
+def _place_of(model: SemanticModel, node: Node) -> Place | None:
+    """``place_of``, worked out."""
     keys: list[str] = []
     current = unwrap(node)
     while current is not None:
@@ -295,28 +313,49 @@ def member_index(model: SemanticModel) -> MemberIndex:
     if isinstance(cached, MemberIndex):
         return cached
     facts = model.facts
+    grammar = model.tree.language
+    nodes: Sequence[Node]
     if facts.members_complete:  # the walk saw every one
-        found: dict[str, list[Node]] = {"member": [], "subscript": []}
-        for node in facts.members:
-            found["member" if node.type == "member_expression" else "subscript"].append(node)
+        nodes = facts.members
     else:
-        found = captures(model.tree.language, model.root, _MEMBERS)
+        found = captures(grammar, model.root, _MEMBERS)
+        nodes = [*found.get("member", ()), *found.get("subscript", ())]
+    # By field id: ``child_by_field_name`` looks the name up on every call.
+    property_id = grammar.field_id_for_name("property")
     data = model.source.data
     groups: dict[str, list[Node]] = {}
-    for member in found.get("member", ()):
-        prop = member.child_by_field_name("property")
-        name = data[prop.start_byte : prop.end_byte] if prop is not None else b""
-        key = name.decode("utf-8", errors="replace")
+    for node in nodes:
+        # Of the two kinds, only a member expression has a ``property`` field (and only a
+        # subscript an ``index``): a node with one is a member, read without its type.
+        prop = node.child_by_field_id(property_id) if property_id is not None else None
+        key: str | None
+        if prop is not None:
+            key = data[prop.start_byte : prop.end_byte].decode("utf-8", errors="replace")
+        elif node.type == "member_expression":
+            key = ""
+        else:
+            key = field_key(model, node.child_by_field_name("index"))
+            if key is None:
+                continue
         group = groups.get(key)
         if group is None:
-            groups[key] = [member]
+            groups[key] = [node]
         else:
-            group.append(member)
-    for subscript in found.get("subscript", ()):
-        key_or_none = field_key(model, subscript.child_by_field_name("index"))
-        if key_or_none is not None:
-            groups.setdefault(key_or_none, []).append(subscript)
+            group.append(node)
     index = model.cache["locations.members"] = MemberIndex(groups)
+    return index
+
+
+def _bindings_by_id(model: SemanticModel) -> dict[int, Binding]:
+    """The bindings by their declaring node's id, the first of the file's list winning (as a
+    scan of it would find): built once per file, not scanned per place."""
+    cached = model.cache.get("locations.bindings_by_id")
+    if isinstance(cached, dict):
+        return cached
+    index: dict[int, Binding] = {}
+    for binding in model.bindings:
+        index.setdefault(binding.node.id, binding)
+    model.cache["locations.bindings_by_id"] = index
     return index
 
 
@@ -325,11 +364,8 @@ def occurrences(model: SemanticModel, place: Place) -> list[Node]:
     if not place.path:
         if place.kind != "binding":
             return []
-        binding_id = int(place.root.split(":", 1)[1])
-        for binding in model.bindings:
-            if binding.node.id == binding_id:
-                return list(binding.references)
-        return []
+        binding = _bindings_by_id(model).get(int(place.root.split(":", 1)[1]))
+        return list(binding.references) if binding is not None else []
     last = place.path.rsplit(".", 1)[-1]
     return [node for node in member_index(model).get(last, ()) if place_of(model, node) == place]
 
