@@ -575,12 +575,17 @@ def _is_export_target(node: Node | None) -> bool:
 def _module_stores(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     """``handler = () => …`` / ``registry[k] = fn`` / ``global.x = fn`` inside a function."""
     for assignment in model.assignments:
-        if (
-            assignment.type != "assignment_expression"
-            or model.enclosing_function(assignment) is None
-        ):
+        if assignment.type != "assignment_expression":
             continue
-        closures = _closures_in(model, assignment.child_by_field_name("right"))
+        right = assignment.child_by_field_name("right")
+        # Most values carry no closure (``_closures_in``'s own first test, asked before the
+        # function around the assignment).
+        value = unwrap(right)
+        if value is None or value.type not in _CARRIERS:
+            continue
+        if model.enclosing_function(assignment) is None:
+            continue
+        closures = _closures_in(model, right)
         closures = [closure for closure in closures if keeps(closure[0])]
         left = unwrap(assignment.child_by_field_name("left")) if closures else None
         if left is None:

@@ -384,8 +384,10 @@ def _field_values(model: SemanticModel) -> dict[tuple[int, str], list[Node]]:
         if assignment.type != "assignment_expression":
             continue
         left = unwrap(assignment.child_by_field_name("left"))
+        if left is None or left.type != "member_expression":
+            continue  # (the value is read only for a member written)
         value = assignment.child_by_field_name("right")
-        if left is None or left.type != "member_expression" or value is None:
+        if value is None:
             continue
         obj = unwrap(left.child_by_field_name("object"))
         if not model.is_this(obj):
