@@ -399,6 +399,10 @@ def _exit_hook_registrations(ctx: RuleContext) -> Iterator[Finding]:
     exit handlers and returns the remover; dropped, the handler stays until the process ends,
     one more per request (judged like any registrar's call)."""
     model = ctx.model
+    # A binding's module is the text of a string literal of the file: a file that never
+    # spells one of these modules loads none (found without going through every binding).
+    if not any(module.encode() in model.source.data for module in EXIT_HANDLER_REGISTRARS):
+        return
     if not any(b.module_source in EXIT_HANDLER_REGISTRARS for b in model.bindings):
         return  # nothing here loads such a library: no call to look at
     for call in model.calls:
