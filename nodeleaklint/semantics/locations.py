@@ -297,6 +297,11 @@ class MemberIndex:
         self._groups = groups
         self._sorted: set[str] = set()
 
+    def __getitem__(self, key: str) -> Sequence[Node]:
+        if key not in self._groups:
+            raise KeyError(key)
+        return self.get(key)
+
     def get(self, key: str, default: Sequence[Node] = ()) -> Sequence[Node]:
         group = self._groups.get(key)
         if group is None:
