@@ -284,6 +284,9 @@ from nodeleaklint.semantics.vocabulary import (
     may_never_fire,
 )
 
+# The methods that add a listener (made once, not per call in the loops that ask).
+_ADD_METHODS = LISTEN_METHODS | ONCE_METHODS
+
 META = RuleMeta(
     id="NLL101",
     name="unremoved-listener",
@@ -401,6 +404,10 @@ def _exit_hook_registrations(ctx: RuleContext) -> Iterator[Finding]:
     exit handlers and returns the remover; dropped, the handler stays until the process ends,
     one more per request (judged like any registrar's call)."""
     model = ctx.model
+    # A binding's module is the text of a string literal of the file: a file that never
+    # spells one of these modules loads none (found without going through every binding).
+    if not any(module.encode() in model.source.data for module in EXIT_HANDLER_REGISTRARS):
+        return
     if not any(b.module_source in EXIT_HANDLER_REGISTRARS for b in model.bindings):
         return  # nothing here loads such a library: no call to look at
     for call in model.calls:
@@ -1124,7 +1131,7 @@ def _runs_on_event(
         registration = around.callback_of
         if (
             registration is not None
-            and registration.name in LISTEN_METHODS | ONCE_METHODS
+            and registration.name in _ADD_METHODS
             and registration.args
             and (event is None or string_value(registration.args[0]) == event)
             and _same_target(model, _target(registration.obj), target)
@@ -1142,11 +1149,13 @@ def _sibling_removals(
         other
         for other in function.calls
         if other is not call
-        and other.name in LISTEN_METHODS | ONCE_METHODS
+        and other.name in _ADD_METHODS
         and len(other.args) >= 2
         and _same_target(model, _target(other.obj), target)
     ]
     found: list[CallSite] = []
+    if not siblings:
+        return found  # a removal counts only when it matches a sibling
     for removal in model.calls_named(*REMOVE_LISTENER_METHODS):
         if removal.obj is None or len(removal.args) < 2:
             continue

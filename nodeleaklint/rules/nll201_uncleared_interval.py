@@ -174,6 +174,7 @@ from nodeleaklint.semantics.teardown import (
     RunningInterval,
     cleared_by,
     running_intervals,
+    starts_timers,
     teardown_of,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
@@ -839,6 +840,8 @@ def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
     has said timers must stop with the instance, and this one does not."""
     model = ctx.model
     for info in model.classes:
+        if not starts_timers(model, info):
+            continue  # no timer field, so none forgotten (without working out its teardown)
         teardown = teardown_of(model, info)
         for timer_field in teardown.forgotten:
             call, name = timer_field.starts[0]

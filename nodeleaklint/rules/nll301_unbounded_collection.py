@@ -869,16 +869,15 @@ def _module_candidates(model: SemanticModel) -> Iterator[Candidate]:
 
 def _property_candidates(model: SemanticModel, index: _MemberIndex) -> Iterator[Candidate]:
     """``global.x = new Map()``, ``exports.x = []`` and ``Foo.registry = {}`` at top level."""
-    for assignment in model.assignments:
-        if (
-            assignment.type != "assignment_expression"
-            or model.enclosing_function(assignment) is not None
-        ):
+    for assignment in model.assignments_in(None):  # top level (the walk noted each one's)
+        if assignment.type != "assignment_expression":
             continue
-        left = unwrap(assignment.child_by_field_name("left"))
         kind = collection_kind(assignment.child_by_field_name("right"))
+        if kind is None:
+            continue  # before the left side's name: most top-level writes store no collection
+        left = unwrap(assignment.child_by_field_name("left"))
         name = dotted_name(left)
-        if kind is None or left is None or name is None or "." not in name:
+        if left is None or name is None or "." not in name:
             continue
         root, prop = name.split(".", 1)[0], name.rsplit(".", 1)[1]
         names = {name}

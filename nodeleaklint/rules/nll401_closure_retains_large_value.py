@@ -156,6 +156,7 @@ from nodeleaklint.semantics.retention import (
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.signals import signal_state
 from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
     is_function,
     outer,
     root_object,
@@ -413,15 +414,21 @@ def _closure(model: SemanticModel, node: Node | None) -> tuple[FunctionInfo, Nod
     return None
 
 
+# The values ``_closures_in`` can find a closure in: a function, a name, an object literal.
+_CARRIERS = FUNCTION_KINDS | {"identifier", "object"}
+
+
 def _closures_in(model: SemanticModel, node: Node | None) -> list[tuple[FunctionInfo, Node, str]]:
     """Closures a stored value carries: the value itself, the methods of an object literal
     (``{ describe: () => … }``), or — for a parameter of a function whose every call is in
     view (``function onShutdown(hook) { hooks.push(hook) }``) — the closures its callers
     hand it, with the words naming each one."""
-    closure = _closure(model, node)
+    value = unwrap(node)
+    if value is None or value.type not in _CARRIERS:
+        return []  # neither a closure (``_closure``), a name nor an object: the common case
+    closure = _closure(model, value)
     if closure is not None:
         return [(*closure, "the closure")]
-    value = unwrap(node)
     found: list[tuple[FunctionInfo, Node, str]] = []
     if value is not None and value.type == "identifier":
         return _handed_closures(model, value)
@@ -568,12 +575,17 @@ def _is_export_target(node: Node | None) -> bool:
 def _module_stores(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     """``handler = () => …`` / ``registry[k] = fn`` / ``global.x = fn`` inside a function."""
     for assignment in model.assignments:
-        if (
-            assignment.type != "assignment_expression"
-            or model.enclosing_function(assignment) is None
-        ):
+        if assignment.type != "assignment_expression":
             continue
-        closures = _closures_in(model, assignment.child_by_field_name("right"))
+        right = assignment.child_by_field_name("right")
+        # Most values carry no closure (``_closures_in``'s own first test, asked before the
+        # function around the assignment).
+        value = unwrap(right)
+        if value is None or value.type not in _CARRIERS:
+            continue
+        if model.enclosing_function(assignment) is None:
+            continue
+        closures = _closures_in(model, right)
         closures = [closure for closure in closures if keeps(closure[0])]
         left = unwrap(assignment.child_by_field_name("left")) if closures else None
         if left is None:

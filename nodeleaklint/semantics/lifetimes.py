@@ -66,8 +66,27 @@ _MAX_ALIAS_DEPTH = 8
 
 
 def lifetime_of(model: SemanticModel, node: Node | None, depth: int = 0) -> Holder:
-    """The lifetime of the value ``node`` evaluates to, judged where ``node`` stands."""
+    """The lifetime of the value ``node`` evaluates to, judged where ``node`` stands.
+
+    A question asked from outside (depth 0) is answered once per node: the answer depends
+    only on the node and the file's model (the indexes it reads are built whole before
+    they are read), and a ``Holder`` is never changed once made, so callers share it."""
     node = unwrap(node)
+    if depth or node is None:
+        return _lifetime_of(model, node, depth)
+    cache = model.cache.get("lifetimes.of")
+    if not isinstance(cache, dict):
+        model.cache["lifetimes.of"] = cache = {}
+    node_id = node.id
+    if node_id in cache:
+        found: Holder = cache[node_id]
+        return found
+    found = cache[node_id] = _lifetime_of(model, node, 0)
+    return found
+
+
+def _lifetime_of(model: SemanticModel, node: Node | None, depth: int) -> Holder:
+    """``lifetime_of``, worked out (``node`` unwrapped)."""
     if node is None or depth > _MAX_ALIAS_DEPTH:
         return Holder(Lifetime.UNKNOWN, "an expression")
     kind = node.type
@@ -365,8 +384,10 @@ def _field_values(model: SemanticModel) -> dict[tuple[int, str], list[Node]]:
         if assignment.type != "assignment_expression":
             continue
         left = unwrap(assignment.child_by_field_name("left"))
+        if left is None or left.type != "member_expression":
+            continue  # (the value is read only for a member written)
         value = assignment.child_by_field_name("right")
-        if left is None or left.type != "member_expression" or value is None:
+        if value is None:
             continue
         obj = unwrap(left.child_by_field_name("object"))
         if not model.is_this(obj):

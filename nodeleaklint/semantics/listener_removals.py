@@ -12,7 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.locations import same_location, value_binding
+from nodeleaklint.semantics.locations import (
+    LocationKey,
+    location_key,
+    same_location,
+    value_binding,
+)
 from nodeleaklint.semantics.reachable import in_function, may_run
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
@@ -63,6 +68,37 @@ def same_event(a: Node | None, b: Node | str | None) -> bool:
     return a is not None and b is not None
 
 
+# The removals each finder looks through, in the order it always asked for them.
+_REMOVALS = tuple(REMOVE_LISTENER_METHODS)
+_ALL_REMOVALS = ("removeAllListeners", *REMOVE_LISTENER_METHODS)
+
+
+def _on_target(model: SemanticModel, target: Node, names: tuple[str, ...]) -> list[CallSite]:
+    """The method calls named ``names`` on ``target``'s storage (``same_location``), in the
+    file's order: the calls are grouped by their object's location key once per file, so a
+    target is looked up, not compared with every removal (one without a key matches none)."""
+    key = location_key(model, target)
+    if key is None:
+        return []
+    return _by_location(model, names).get(key, [])
+
+
+def _by_location(model: SemanticModel, names: tuple[str, ...]) -> dict[LocationKey, list[CallSite]]:
+    cache_key = "listener_removals.by_location:" + ",".join(names)
+    cached = model.cache.get(cache_key)
+    if isinstance(cached, dict):
+        return cached
+    index: dict[LocationKey, list[CallSite]] = {}
+    for call in model.calls_named(*names):
+        if call.is_new or call.obj is None:
+            continue
+        key = location_key(model, call.obj)
+        if key is not None:
+            index.setdefault(key, []).append(call)
+    model.cache[cache_key] = index
+    return index
+
+
 def listener_removals(
     model: SemanticModel, target: Node | None, event: Node | str | None, handler: Node | None
 ) -> list[CallSite]:
@@ -71,10 +107,8 @@ def listener_removals(
     if target is None or handler is None:
         return []
     found: list[CallSite] = []
-    for call in model.calls_named(*REMOVE_LISTENER_METHODS):
-        if call.is_new or call.obj is None or len(call.args) < 2:
-            continue
-        if not same_location(model, call.obj, target) or not same_event(call.args[0], event):
+    for call in _on_target(model, target, _REMOVALS):
+        if len(call.args) < 2 or not same_event(call.args[0], event):
             continue
         if not same_handler(model, call.args[1], handler):
             continue
@@ -106,9 +140,7 @@ def all_listener_removals(
     if target is None:
         return []
     found: list[CallSite] = []
-    for call in model.calls_named("removeAllListeners", *REMOVE_LISTENER_METHODS):
-        if call.is_new or call.obj is None or not same_location(model, call.obj, target):
-            continue
+    for call in _on_target(model, target, _ALL_REMOVALS):
         if call.name != "removeAllListeners" and len(call.args) != 1:
             continue  # `off(event)` with no handler removes them all (component-emitter)
         if within is not None and not is_inside(call.node, within):

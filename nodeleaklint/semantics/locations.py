@@ -11,6 +11,7 @@ the file that names one (through ``member_index``, built once per file).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,27 +32,69 @@ def same_location(model: SemanticModel, a: Node | None, b: Node | None) -> bool:
     """Whether two expressions denote the same storage: one binding, one ``this.x`` field, one
     member chain off the same binding (``req.socket`` twice). Calls never match (each call may
     return something new)."""
-    a, b = _resolve_alias(model, unwrap(a)), _resolve_alias(model, unwrap(b))
-    if a is None or b is None or a.type != b.type:
+    if a is None or b is None:
         return False
-    kind = a.type
+    key = location_key(model, a)
+    return key is not None and key == location_key(model, b)
+
+
+# What ``location_key`` gives: a tag, then the binding, name, class id or field name, then
+# (for members) the object's key.
+LocationKey = tuple[object, ...]
+
+
+def location_key(model: SemanticModel, node: Node) -> LocationKey | None:
+    """A comparable form of the storage ``node`` denotes, None when it denotes none that can
+    be matched (a call, a literal): ``same_location`` is the equality of two keys.
+
+    Worked out once per node (a target is compared with every removal and write of the
+    file). Each key says exactly what the pairwise comparison compared: after following an
+    alias, an identifier is its binding (a global: its name, as ``same_binding`` has it),
+    ``this`` the class its function belongs to (or none), a member its property's text and
+    its object's key, a computed member its fixed field key and its object's key; any other
+    kind, or a member whose object has no key, never matches."""
+    cache = model.cache.get("locations.keys")
+    if not isinstance(cache, dict):
+        model.cache["locations.keys"] = cache = {}
+    found: LocationKey | None
+    node_id = node.id
+    if node_id in cache:
+        found = cache[node_id]
+        return found
+    found = cache[node_id] = _key_of(model, node)
+    return found
+
+
+def _key_of(model: SemanticModel, node: Node) -> LocationKey | None:
+    """``location_key``, worked out."""
+    resolved = _resolve_alias(model, unwrap(node))
+    if resolved is None:
+        return None
+    kind = resolved.type
     if kind == "identifier":
-        return model.same_binding(a, b)
+        binding = model.binding_of(resolved)
+        return ("global", text(resolved)) if binding is None else ("binding", binding)
     if kind == "this":
-        return _same_this(model, a, b)
+        function = model.this_function(resolved)
+        owner = function.class_node if function is not None else None
+        return ("this", owner.id if owner is not None else None)
     if kind == "member_expression":
-        return text(a.child_by_field_name("property")) == text(
-            b.child_by_field_name("property")
-        ) and same_location(model, a.child_by_field_name("object"), b.child_by_field_name("object"))
+        base = _object_key(model, resolved)
+        if base is None:
+            return None
+        return ("member", text(resolved.child_by_field_name("property")), base)
     if kind == "subscript_expression":
-        key_a = field_key(model, a.child_by_field_name("index"))
-        key_b = field_key(model, b.child_by_field_name("index"))
-        if key_a is None or key_a != key_b:
-            return False
-        return same_location(
-            model, a.child_by_field_name("object"), b.child_by_field_name("object")
-        )
-    return False
+        field_name = field_key(model, resolved.child_by_field_name("index"))
+        base = _object_key(model, resolved) if field_name is not None else None
+        if base is None:
+            return None
+        return ("field", field_name, base)
+    return None
+
+
+def _object_key(model: SemanticModel, member: Node) -> LocationKey | None:
+    obj = member.child_by_field_name("object")
+    return location_key(model, obj) if obj is not None else None
 
 
 def _resolve_alias(model: SemanticModel, node: Node | None) -> Node | None:
@@ -112,17 +155,6 @@ def field_key(model: SemanticModel, node: Node | None) -> str | None:
     return None
 
 
-def _same_this(model: SemanticModel, a: Node, b: Node) -> bool:
-    """Two ``this`` mean the same object kind: the same class, or both outside any class
-    (``Foo.prototype.x = function () { this… }`` methods of one constructor function)."""
-    first, second = model.this_function(a), model.this_function(b)
-    class_a = first.class_node if first is not None else None
-    class_b = second.class_node if second is not None else None
-    if class_a is None or class_b is None:
-        return class_a is None and class_b is None
-    return class_a.id == class_b.id
-
-
 def value_binding(model: SemanticModel, node: Node | None) -> Binding | None:
     """The binding an identifier expression reads, else None."""
     node = unwrap(node)
@@ -177,7 +209,25 @@ def _this_place(model: SemanticModel, at: Node) -> Place:
 
 
 def place_of(model: SemanticModel, node: Node | None) -> Place | None:
-    """The storage location an expression names, or None for anything computed."""
+    """The storage location an expression names, or None for anything computed.
+
+    Worked out once per node (``occurrences`` asks it of every member of a name, once per
+    place looked for); a ``Place`` is frozen, so every caller may share it."""
+    if node is None:
+        return None
+    cache = model.cache.get("locations.places")
+    if not isinstance(cache, dict):
+        model.cache["locations.places"] = cache = {}
+    node_id = node.id
+    if node_id in cache:
+        found: Place | None = cache[node_id]
+        return found
+    found = cache[node_id] = _place_of(model, node)
+    return found
+
+
+def _place_of(model: SemanticModel, node: Node) -> Place | None:
+    """``place_of``, worked out."""
     keys: list[str] = []
     current = unwrap(node)
     while current is not None:
@@ -226,36 +276,91 @@ def _identifier_place(model: SemanticModel, ident: Node, has_path: bool) -> Plac
 _MEMBERS = "(member_expression) @member (subscript_expression) @subscript"
 
 
-def member_index(model: SemanticModel) -> dict[str, list[Node]]:
-    """Every member expression of the file by property name (built once, on demand).
+def _innermost_last(node: Node) -> tuple[int, int]:
+    return -node.end_byte, node.start_byte
 
-    Found by a tree-sitter query; each list is ordered innermost-last-first (by end, then
-    start), the order of the stack walk this replaced, which consumers' output follows."""
+
+class MemberIndex:
+    """Member expressions of the file by property name; each list ordered innermost-last-first
+    (by end, then start), the order of the stack walk this replaced, which consumers' output
+    follows.
+
+    A list is sorted the first time it is asked for: most files ask for a few names of the
+    hundreds they hold. Sorting each name's list alone gives the order the whole sorted
+    index gave it: two members never share both ends (one member or subscript expression
+    strictly contains its object), so the order is total and does not depend on the order
+    the nodes were gathered in."""
+
+    __slots__ = ("_groups", "_sorted")
+
+    def __init__(self, groups: dict[str, list[Node]]) -> None:
+        self._groups = groups
+        self._sorted: set[str] = set()
+
+    def __getitem__(self, key: str) -> Sequence[Node]:
+        if key not in self._groups:
+            raise KeyError(key)
+        return self.get(key)
+
+    def get(self, key: str, default: Sequence[Node] = ()) -> Sequence[Node]:
+        group = self._groups.get(key)
+        if group is None:
+            return default
+        if key not in self._sorted:
+            group.sort(key=_innermost_last)
+            self._sorted.add(key)
+        return group
+
+
+def member_index(model: SemanticModel) -> MemberIndex:
+    """Every member expression of the file by property name (built once, on demand)."""
     cached = model.cache.get("locations.members")
-    if isinstance(cached, dict):
+    if isinstance(cached, MemberIndex):
         return cached
     facts = model.facts
+    grammar = model.tree.language
+    nodes: Sequence[Node]
     if facts.members_complete:  # the walk saw every one
-        found: dict[str, list[Node]] = {"member": [], "subscript": []}
-        for node in facts.members:
-            found["member" if node.type == "member_expression" else "subscript"].append(node)
+        nodes = facts.members
     else:
-        found = captures(model.tree.language, model.root, _MEMBERS)
+        found = captures(grammar, model.root, _MEMBERS)
+        nodes = [*found.get("member", ()), *found.get("subscript", ())]
+    # By field id: ``child_by_field_name`` looks the name up on every call.
+    property_id = grammar.field_id_for_name("property")
     data = model.source.data
-    keyed: list[tuple[str, Node]] = []
-    for member in found.get("member", ()):
-        prop = member.child_by_field_name("property")
-        name = data[prop.start_byte : prop.end_byte] if prop is not None else b""
-        keyed.append((name.decode("utf-8", errors="replace"), member))
-    for subscript in found.get("subscript", ()):
-        key = field_key(model, subscript.child_by_field_name("index"))
-        if key is not None:
-            keyed.append((key, subscript))
-    keyed.sort(key=lambda pair: (-pair[1].end_byte, pair[1].start_byte))
-    index: dict[str, list[Node]] = {}
-    for key, node in keyed:
-        index.setdefault(key, []).append(node)
-    model.cache["locations.members"] = index
+    groups: dict[str, list[Node]] = {}
+    for node in nodes:
+        # Of the two kinds, only a member expression has a ``property`` field (and only a
+        # subscript an ``index``): a node with one is a member, read without its type.
+        prop = node.child_by_field_id(property_id) if property_id is not None else None
+        key: str | None
+        if prop is not None:
+            key = data[prop.start_byte : prop.end_byte].decode("utf-8", errors="replace")
+        elif node.type == "member_expression":
+            key = ""
+        else:
+            key = field_key(model, node.child_by_field_name("index"))
+            if key is None:
+                continue
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [node]
+        else:
+            group.append(node)
+    index = model.cache["locations.members"] = MemberIndex(groups)
+    return index
+
+
+def _bindings_by_id(model: SemanticModel) -> dict[int, Binding]:
+    """The bindings by their declaring node's id, the first of the file's list winning (as a
+    scan of it would find): built once per file, not scanned per place."""
+    cached = model.cache.get("locations.bindings_by_id")
+    if isinstance(cached, dict):
+        return cached
+    index: dict[int, Binding] = {}
+    for binding in model.bindings:
+        index.setdefault(binding.node.id, binding)
+    model.cache["locations.bindings_by_id"] = index
     return index
 
 
@@ -264,11 +369,8 @@ def occurrences(model: SemanticModel, place: Place) -> list[Node]:
     if not place.path:
         if place.kind != "binding":
             return []
-        binding_id = int(place.root.split(":", 1)[1])
-        for binding in model.bindings:
-            if binding.node.id == binding_id:
-                return list(binding.references)
-        return []
+        binding = _bindings_by_id(model).get(int(place.root.split(":", 1)[1]))
+        return list(binding.references) if binding is not None else []
     last = place.path.rsplit(".", 1)[-1]
     return [node for node in member_index(model).get(last, ()) if place_of(model, node) == place]
 

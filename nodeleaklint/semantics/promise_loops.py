@@ -69,6 +69,8 @@ def self_waiting_calls(model: SemanticModel) -> list[SelfWait]:
     for function in model.functions:
         if function.name is None or function.node.type.startswith("generator"):
             continue
+        if not _may_name_itself(model, function):
+            continue
         for call in _self_calls(model, function):
             how = _waits_on(model, function, call)
             if how is not None and _loops(model, function, call):
@@ -77,6 +79,19 @@ def self_waiting_calls(model: SemanticModel) -> list[SelfWait]:
             if _loops(model, function, None, reference):
                 found.append(SelfWait(reference, function, "then"))
     return found
+
+
+def _may_name_itself(model: SemanticModel, function: FunctionInfo) -> bool:
+    """False when ``_self_calls`` and ``_handler_references`` both find nothing, told by
+    their own first tests: a method (``this.poll()``) with no call of its name in the file,
+    or a function whose binding is missing, reassigned or not referred to inside it."""
+    if function.class_node is not None and function.method_kind in ("method", "field"):
+        return bool(model.calls_by_name.get(function.name or ""))
+    binding = function.binding
+    if binding is None or binding.is_reassigned:
+        return False
+    node, declared = function.node, binding.node.id
+    return any(is_inside(ref, node) and ref.id != declared for ref in binding.references)
 
 
 def _self_calls(model: SemanticModel, function: FunctionInfo) -> list[CallSite]:

@@ -52,8 +52,10 @@ def registrars(model: SemanticModel) -> list[Registrar]:
     found: list[Registrar] = []
     for call in model.calls_named(*sorted(LISTEN_METHODS - ONCE_METHODS)):
         param = _passed_parameter(model, call)
+        if param is None:
+            continue  # most listeners are not a parameter: the event is not read for them
         event = string_value(call.args[0]) if call.args else None
-        if param is None or event is None or call.obj is None or call.function is None:
+        if event is None or call.obj is None or call.function is None:
             continue
         holder = model.lifetime_of(call.obj)
         if holder.lifetime is not Lifetime.PROCESS:

@@ -715,14 +715,15 @@ def prototype_stores(model: SemanticModel) -> list[PrototypeStore]:
     for assignment in model.assignments:
         if assignment.type != "assignment_expression":
             continue
-        function = model.enclosing_function(assignment)
-        if function is None or function.repetition is Repetition.ONCE:
+        # The shape first, the function around it after: most assignments store no name.
+        right = unwrap(assignment.child_by_field_name("right"))
+        if right is None or right.type != "identifier":
             continue
         left = unwrap(assignment.child_by_field_name("left"))
-        right = unwrap(assignment.child_by_field_name("right"))
-        if left is None or right is None or right.type != "identifier":
+        if left is None or left.type != "member_expression" or ".prototype." not in text(left):
             continue
-        if left.type != "member_expression" or ".prototype." not in text(left):
+        function = model.enclosing_function(assignment)
+        if function is None or function.repetition is Repetition.ONCE:
             continue
         root: Node | None = left
         while root is not None and root.type == "member_expression":

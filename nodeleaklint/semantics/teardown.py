@@ -73,6 +73,12 @@ def timer_fields(model: SemanticModel, info: ClassInfo) -> dict[Place, TimerFiel
     return found
 
 
+def starts_timers(model: SemanticModel, info: ClassInfo) -> bool:
+    """Whether a member of the class starts a timer on its ``this``: without one the class
+    has no timer field (``timer_fields`` reads only these starts), so nothing is forgotten."""
+    return info.node.id in _timer_starts(model)
+
+
 def _timer_starts(model: SemanticModel) -> dict[int, list[tuple[CallSite, str, FunctionInfo]]]:
     """Node's ``setInterval`` / ``setTimeout`` calls made in class members, by the class
     node id of the ``this`` they run with (the calls are looked at once per file, not once
@@ -281,6 +287,8 @@ def running_intervals(model: SemanticModel, info: ClassInfo) -> list[RunningInte
     method the constructor calls) or by a method, and that only named teardown methods clear:
     whoever drops an instance without calling one of those leaves the interval firing, and
     the interval keeps the instance alive (SPEC §1 *Teardown completeness*)."""
+    if not starts_timers(model, info):
+        return []  # no timer field, so no interval (without working out the teardown)
     teardown = teardown_of(model, info)
     intervals = {
         place: timer_field

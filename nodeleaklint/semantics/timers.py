@@ -70,8 +70,11 @@ def _imported_as(model: SemanticModel, name: str) -> list[str]:
     destructuring key, a property after ``require(…)``), so a declaration whose text does
     not hold ``name`` is not asked for its origin."""
     raw = name.encode()
-    find = model.source.data.find
+    data = model.source.data
     found: list[str] = []
+    if raw not in data:
+        return found  # no declaration spells it (the test below, over the whole file at once)
+    find = data.find
     for binding in model.module_scope.bindings.values():
         if binding.module_source is None or binding.declarator is None:
             continue
