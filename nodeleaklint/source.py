@@ -68,6 +68,8 @@ class SourceFile:
         prefix = self.data[start:byte_offset]
         if line0 == 0 and prefix.startswith(BOM):
             prefix = prefix[len(BOM) :]
+        if prefix.isascii():  # one byte, one UTF-16 unit: no decoding (a minified line is long)
+            return Position(line0 + 1, len(prefix) + 1)
         return Position(line0 + 1, utf16_length(decode(prefix)) + 1)
 
 
