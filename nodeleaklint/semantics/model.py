@@ -62,6 +62,22 @@ def _listened_elsewhere(
     return {names[e]: place for e, place in project.listened.items() if e in names}
 
 
+def _own_return_at(body: Node, at: int) -> Node | None:
+    """The ``return`` statement of ``body``'s own code (as ``syntax.own_nodes`` walks it:
+    named nodes, no nested function entered) that starts at byte ``at``, or None. Down
+    from ``body`` along the nodes holding ``at``, so only one path is looked at."""
+    cursor = body.walk()
+    while cursor.goto_first_child_for_byte(at) is not None:
+        node = cursor.node
+        if node is None or node.start_byte > at or not node.is_named:
+            return None
+        if node.type in FUNCTION_KINDS:
+            return None
+        if node.start_byte == at and node.type == "return_statement":
+            return node
+    return None
+
+
 @dataclass(eq=False, repr=False)
 class SemanticModel:
     """Everything the rules ask about one file: its source, tree, collected facts and indexes."""
@@ -338,8 +354,25 @@ class SemanticModel:
             self.cache["returned_values"] = cached = {}
         key = function.node.id
         if key not in cached:
-            cached[key] = returned_values(function.node)
+            cached[key] = self._returned_values(function.node)
         found: list[Node | None] | None = cached[key]
+        return found
+
+    def _returned_values(self, function: Node) -> list[Node | None] | None:
+        """``syntax.returned_values``, a block's ``return`` statements found by their
+        keyword in the file's bytes (each starts with it; it has no escaped spelling)
+        rather than by walking the whole body: most bodies hold few or none."""
+        body = function.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            return returned_values(function)
+        data, end = self.source.data, body.end_byte
+        found: list[Node | None] = []
+        at = data.find(b"return", body.start_byte, end)
+        while at >= 0:
+            statement = _own_return_at(body, at)
+            if statement is not None:
+                found.append(statement.named_children[0] if statement.named_children else None)
+            at = data.find(b"return", at + 6, end)
         return found
 
     def assignments_in(self, function: FunctionInfo | None) -> list[Node]:
