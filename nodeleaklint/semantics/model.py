@@ -13,6 +13,7 @@ from nodeleaklint.semantics.exports import Export, exported_binding_names, modul
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.semantics.repetition import (
+    Readers,
     apply_known,
     compute_repetition,
     is_event_driven,
@@ -121,6 +122,9 @@ class SemanticModel:
     imported_registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
+    # Function -> the functions whose repetition was worked out from its: what a fact of
+    # the project view about one function may change besides it (``ProjectReads``).
+    repetition_readers: Readers = field(default_factory=dict, repr=False)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -155,7 +159,7 @@ class SemanticModel:
                 if given is not None:
                     passed_in.setdefault(export.function.node.id, given)
         known = apply_known(facts.function_by_node, learned)
-        compute_repetition(
+        readers = compute_repetition(
             facts.functions, facts.function_by_node, facts.call_by_node, known, sites
         )
         if project:
@@ -181,6 +185,7 @@ class SemanticModel:
             imported_streams=dict(project.streams) if project else {},
             imported_resources=dict(project.resources) if project else {},
             imported_registrars=dict(project.registrars) if project else {},
+            repetition_readers=readers,
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:
