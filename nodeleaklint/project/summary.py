@@ -265,7 +265,8 @@ def watch_reads(model: SemanticModel) -> dict[str, AskedTable]:
         assert not getattr(model, name), "a table of project facts was not empty"
         tables[part] = AskedTable()
         setattr(model, name, tables[part])
-    watch_functions(model.functions)
+    if any(export.function is not None for export in _exports(model)):
+        watch_functions(model.functions)  # (else the view can say nothing about them)
     return tables
 
 
@@ -278,16 +279,15 @@ def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectRead
     listeners added elsewhere by the exported binding (``listened``), so a key asked there
     stands for every export name that could fill it. ``calls``: the exports a fact about
     which could change a function whose learned fields were read (``_deciding``)."""
-    from nodeleaklint.semantics.exports import exported_binding_names, module_exports
+    from nodeleaklint.semantics.exports import exported_binding_names
 
-    read = read_since(model.functions)
+    exports = _exports(model)
+    watched = any(export.function is not None for export in exports)  # (``watch_reads``)
+    deciding = _deciding(model, read_since(model.functions)) if watched else set()
     asked: dict[str, frozenset[object] | None] = {
         part: None if table.whole else frozenset(table.asked) for part, table in tables.items()
     }
-    deciding = _deciding(model, read)
-    functions, bindings = asked["params"], asked["listened"]
-    places = asked["places"]
-    exports = module_exports(model.facts) if functions or bindings or places or deciding else []
+    bindings = asked["listened"]
     for part in ("params", "places"):
         ids = asked[part]
         if ids:
@@ -301,6 +301,18 @@ def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectRead
         named = exported_binding_names(exports, model.facts)
         asked["listened"] = frozenset(name for name, local in named.items() if local in bindings)
     return ProjectReads(asked)
+
+
+def _exports(model: SemanticModel) -> list[Export]:
+    """``exports.module_exports`` of the model's file, listed once for ``reads_of`` and
+    ``summarize`` (neither changes the list)."""
+    from nodeleaklint.semantics.exports import module_exports
+
+    cached = model.cache.get("module_exports")
+    if isinstance(cached, list):
+        return cached
+    found = model.cache["module_exports"] = module_exports(model.facts)
+    return found
 
 
 def _deciding(model: SemanticModel, read: list[FunctionInfo]) -> set[FunctionInfo]:
@@ -332,7 +344,6 @@ def summarize(model: SemanticModel) -> FileSummary:
         imported_uses,
         listened_per_call,
         local_imports,
-        module_exports,
         module_imports,
         shrinks,
     )
@@ -340,7 +351,7 @@ def summarize(model: SemanticModel) -> FileSummary:
 
     facts = model.facts
     summary = FileSummary()
-    exports = module_exports(facts)
+    exports = _exports(model)
     collections = exported_collections(exports, facts)
     open_params = _open_params(model, exports)
     for export in exports:
