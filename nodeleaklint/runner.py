@@ -375,7 +375,10 @@ def _map_in_pool(
     from concurrent.futures.process import BrokenProcessPool
 
     results: list[Outcome] = []
-    chunksize = max(1, min(32, len(tasks) // (jobs * 4)))
+    # Chunks of at most 16 files: when the last chunks run, one worker may wait for the
+    # other's; by the files' CPU times over the npm corpus, 32 kept the two cores apart
+    # 0.75% of the run on average, 16 0.4% (more chunks cost a message each, no more).
+    chunksize = max(1, min(16, len(tasks) // (jobs * 4)))
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
         # Workers are started by ``map`` (and ignore SIGINT from their first line on).

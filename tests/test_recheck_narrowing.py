@@ -14,22 +14,33 @@ import pytest
 
 from nodeleaklint import runner
 from nodeleaklint.config import ConfigResolver
-from nodeleaklint.parsing import dialect_for_source, parse
-from nodeleaklint.project.summary import FileSummary, summarize
+from nodeleaklint.parsing import Dialect, Tree, dialect_for_source, parse
+from nodeleaklint.project.summary import FileSummary, reads_of, summarize, watch_reads
 from nodeleaklint.project.view import ProjectView
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.project_facts import TABLES, AskedTable, ProjectFacts, ProjectReads
-from nodeleaklint.semantics.scopes import Repetition
+from nodeleaklint.semantics.project_facts import (
+    TABLES,
+    AskedTable,
+    ProjectFacts,
+    ProjectReads,
+    read_since,
+    watch_functions,
+)
+from nodeleaklint.semantics.scopes import FunctionInfo, Repetition
 from nodeleaklint.source import SourceFile
 
 PROJECTS = Path(__file__).parent / "projects"
 
 
-def summary_of(path: str, code: str) -> FileSummary:
+def _parsed(path: str, code: str) -> tuple[SourceFile, Tree, Dialect]:
     data = code.encode()
     dialect = dialect_for_source(path, data)
     assert dialect is not None
-    return summarize(SemanticModel.build(SourceFile(path, data), parse(data, dialect), dialect))
+    return SourceFile(path, data), parse(data, dialect), dialect
+
+
+def summary_of(path: str, code: str) -> FileSummary:
+    return summarize(SemanticModel.build(*_parsed(path, code)))
 
 
 WATCHERS = """
@@ -209,3 +220,52 @@ def test_a_file_is_checked_again_only_when_its_rules_asked_what_the_view_learned
     checked.clear()
     runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
     assert checked == []  # the report kept as the check with the facts is in the cache
+
+
+def test_a_watched_function_notes_a_read_of_what_the_view_may_change() -> None:
+    model = SemanticModel.build(*_parsed("w.js", WATCHERS))
+    functions = model.functions
+    watch_functions(functions)
+    assert read_since(functions) == []  # nothing read: every function plain again
+    assert all(type(f) is FunctionInfo for f in functions)
+    watch_functions(functions)
+    first = functions[0]
+    assert first.repetition is Repetition.UNKNOWN and first.reason  # read as before
+    first.driven_elsewhere = first.driven_elsewhere  # a write notes it too
+    assert read_since(functions) == [first]
+    assert all(type(f) is FunctionInfo for f in functions)
+
+
+DECIDED = """
+const seen = new Map();
+function track(key) { seen.set(key, Date.now()); }
+function idle(x) { return [x].map((y) => y + 1); }
+module.exports = { track, idle };
+"""
+
+
+def test_reads_name_the_exports_whose_repetition_was_read() -> None:
+    model = SemanticModel.build(*_parsed("d.js", DECIDED))
+    tables = watch_reads(model)
+    idle = next(f for f in model.functions if f.name == "idle")
+    callback = next(f for f in model.functions if f.parent is idle)
+    assert callback.repetition is not None  # worked out from ``idle``'s
+    reads = reads_of(model, tables)
+    assert reads.asked["calls"] == frozenset({"idle"})
+    fact = (Repetition.ONCE, "called once", False)
+    assert not reads.change(ProjectFacts(calls={"track": fact}))
+    assert reads.change(ProjectFacts(calls={"idle": fact}))
+
+
+@pytest.mark.parametrize(("called", "again"), [("d.idle(1);", 0), ("d.track(1);", 1)])
+def test_a_file_is_checked_again_only_when_its_rules_read_what_its_callers_decide(
+    tmp_path: Path, checked: list[str], called: str, again: int
+) -> None:
+    # ``idle``'s repetition is read by no rule; ``track`` grows a module-level map, and
+    # NLL301 asks how often it runs.
+    (tmp_path / "d.js").write_text(DECIDED, "utf-8")
+    (tmp_path / "app.js").write_text(
+        f"const d = require('./d');\n{called}\nmodule.exports = {{}};\n", "utf-8"
+    )
+    runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
+    assert checked.count("d.js") == 1 + again

@@ -77,6 +77,7 @@ class Resolver:
         self._manifests: dict[str, dict[str, Any] | None] = {}
         self._tsconfigs: dict[str, tuple[str, dict[str, Any]] | None] = {}
         self._packages: dict[str, str] | None = None
+        self._folders_with_manifest: list[str] | None = None
         self._answers: dict[tuple[str, str], str | None] = {}
         self._by_importer: dict[tuple[str, str], str | None] = {}
         self._folders: dict[str, str] = {}
@@ -160,7 +161,13 @@ class Resolver:
         return self._manifests[folder]
 
     def _package_folders(self) -> list[str]:
-        """Folders holding a ``package.json``, at or above the checked files."""
+        """Folders holding a ``package.json``, at or above the checked files (worked out
+        once: the entry points and the package names both ask)."""
+        if self._folders_with_manifest is None:
+            self._folders_with_manifest = self._find_package_folders()
+        return self._folders_with_manifest
+
+    def _find_package_folders(self) -> list[str]:
         folders: set[str] = set()
         seen: set[str] = set()
         for path in self.files:

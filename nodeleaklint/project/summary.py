@@ -9,7 +9,14 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from nodeleaklint.semantics.project_facts import NAMESPACE, TABLES, AskedTable, ProjectReads
+from nodeleaklint.semantics.project_facts import (
+    NAMESPACE,
+    TABLES,
+    AskedTable,
+    ProjectReads,
+    read_since,
+    watch_functions,
+)
 from nodeleaklint.semantics.scopes import Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
 
@@ -251,38 +258,82 @@ def data_digest(data: dict[str, Any]) -> str:
 
 def watch_reads(model: SemanticModel) -> dict[str, AskedTable]:
     """Put an ``AskedTable`` in place of each of the model's tables of project facts (all
-    empty: the model of a file checked without the project view), to learn what its
-    check asks of them (``reads_of``)."""
+    empty: the model of a file checked without the project view), and watch its functions'
+    ``LEARNED_FIELDS``, to learn what its check asks of them (``reads_of``)."""
     tables: dict[str, AskedTable] = {}
     for part, name in TABLES.items():
         assert not getattr(model, name), "a table of project facts was not empty"
         tables[part] = AskedTable()
         setattr(model, name, tables[part])
+    if any(export.function is not None for export in _exports(model)):
+        watch_functions(model.functions)  # (else the view can say nothing about them)
     return tables
 
 
 def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectReads:
-    """What the check of ``model`` asked of ``tables`` (``watch_reads``), each key as the
-    project view keys its facts: ``SemanticModel.build`` keys the arguments callers pass
-    by function (``passed_in``: of each export's function, under its first name with
-    arguments) and the listeners added elsewhere by the exported binding (``listened``),
-    so a key asked there stands for every export name that could fill it."""
-    from nodeleaklint.semantics.exports import exported_binding_names, module_exports
+    """What the check of ``model`` asked of ``tables`` and of its functions
+    (``watch_reads``; the functions are plain again after), each key as the project view
+    keys its facts: ``SemanticModel.build`` keys the arguments callers pass and the callers
+    that decide how often a function runs by function (``passed_in``, ``called_from``: of
+    each export's function, ``passed_in`` under its first name with arguments) and the
+    listeners added elsewhere by the exported binding (``listened``), so a key asked there
+    stands for every export name that could fill it. ``calls``: the exports a fact about
+    which could change a function whose learned fields were read (``_deciding``)."""
+    from nodeleaklint.semantics.exports import exported_binding_names
 
+    exports = _exports(model)
+    watched = any(export.function is not None for export in exports)  # (``watch_reads``)
+    deciding = _deciding(model, read_since(model.functions)) if watched else set()
     asked: dict[str, frozenset[object] | None] = {
         part: None if table.whole else frozenset(table.asked) for part, table in tables.items()
     }
-    functions, bindings = asked["params"], asked["listened"]
-    if functions or bindings:
-        exports = module_exports(model.facts)
-    if functions:
-        asked["params"] = frozenset(
-            e.name for e in exports if e.function is not None and e.function.node.id in functions
-        )
+    bindings = asked["listened"]
+    for part in ("params", "places"):
+        ids = asked[part]
+        if ids:
+            asked[part] = frozenset(
+                e.name for e in exports if e.function is not None and e.function.node.id in ids
+            )
+    asked["calls"] = frozenset(
+        e.name for e in exports if e.function is not None and e.function in deciding
+    )
     if bindings:
         named = exported_binding_names(exports, model.facts)
         asked["listened"] = frozenset(name for name, local in named.items() if local in bindings)
     return ProjectReads(asked)
+
+
+def _exports(model: SemanticModel) -> list[Export]:
+    """``exports.module_exports`` of the model's file, listed once for ``reads_of`` and
+    ``summarize`` (neither changes the list)."""
+    from nodeleaklint.semantics.exports import module_exports
+
+    cached = model.cache.get("module_exports")
+    if isinstance(cached, list):
+        return cached
+    found = model.cache["module_exports"] = module_exports(model.facts)
+    return found
+
+
+def _deciding(model: SemanticModel, read: list[FunctionInfo]) -> set[FunctionInfo]:
+    """The functions a fact of the view's ``calls`` about which may change one of ``read``:
+    each of them, and every function whose repetition they are worked out from, step by
+    step (``SemanticModel.repetition_readers``: a fact changes the function it speaks
+    of, then only functions worked out from a changed one)."""
+    if not read:
+        return set()
+    deciding: dict[FunctionInfo, list[FunctionInfo]] = {}
+    for function, readers in model.repetition_readers.items():
+        for reader in readers:
+            deciding.setdefault(reader, []).append(function)
+    found = set(read)
+    stack = list(read)
+    while stack:
+        for function in deciding.get(stack.pop(), ()):
+            if function not in found:
+                found.add(function)
+                stack.append(function)
+    return found
 
 
 def summarize(model: SemanticModel) -> FileSummary:
@@ -293,7 +344,6 @@ def summarize(model: SemanticModel) -> FileSummary:
         imported_uses,
         listened_per_call,
         local_imports,
-        module_exports,
         module_imports,
         shrinks,
     )
@@ -301,7 +351,7 @@ def summarize(model: SemanticModel) -> FileSummary:
 
     facts = model.facts
     summary = FileSummary()
-    exports = module_exports(facts)
+    exports = _exports(model)
     collections = exported_collections(exports, facts)
     open_params = _open_params(model, exports)
     for export in exports:

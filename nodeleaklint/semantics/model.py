@@ -13,6 +13,7 @@ from nodeleaklint.semantics.exports import Export, exported_binding_names, modul
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.semantics.repetition import (
+    Readers,
     apply_known,
     compute_repetition,
     is_event_driven,
@@ -62,6 +63,22 @@ def _listened_elsewhere(
     return {names[e]: place for e, place in project.listened.items() if e in names}
 
 
+def _own_return_at(body: Node, at: int) -> Node | None:
+    """The ``return`` statement of ``body``'s own code (as ``syntax.own_nodes`` walks it:
+    named nodes, no nested function entered) that starts at byte ``at``, or None. Down
+    from ``body`` along the nodes holding ``at``, so only one path is looked at."""
+    cursor = body.walk()
+    while cursor.goto_first_child_for_byte(at) is not None:
+        node = cursor.node
+        if node is None or node.start_byte > at or not node.is_named:
+            return None
+        if node.type in FUNCTION_KINDS:
+            return None
+        if node.start_byte == at and node.type == "return_statement":
+            return node
+    return None
+
+
 @dataclass(eq=False, repr=False)
 class SemanticModel:
     """Everything the rules ask about one file: its source, tree, collected facts and indexes."""
@@ -105,6 +122,9 @@ class SemanticModel:
     imported_registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
+    # Function -> the functions whose repetition was worked out from its: what a fact of
+    # the project view about one function may change besides it (``ProjectReads``).
+    repetition_readers: Readers = field(default_factory=dict, repr=False)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -139,7 +159,7 @@ class SemanticModel:
                 if given is not None:
                     passed_in.setdefault(export.function.node.id, given)
         known = apply_known(facts.function_by_node, learned)
-        compute_repetition(
+        readers = compute_repetition(
             facts.functions, facts.function_by_node, facts.call_by_node, known, sites
         )
         if project:
@@ -165,6 +185,7 @@ class SemanticModel:
             imported_streams=dict(project.streams) if project else {},
             imported_resources=dict(project.resources) if project else {},
             imported_registrars=dict(project.registrars) if project else {},
+            repetition_readers=readers,
         )
 
     def created_once_elsewhere(self, class_name: str | None) -> str | None:
@@ -338,8 +359,25 @@ class SemanticModel:
             self.cache["returned_values"] = cached = {}
         key = function.node.id
         if key not in cached:
-            cached[key] = returned_values(function.node)
+            cached[key] = self._returned_values(function.node)
         found: list[Node | None] | None = cached[key]
+        return found
+
+    def _returned_values(self, function: Node) -> list[Node | None] | None:
+        """``syntax.returned_values``, a block's ``return`` statements found by their
+        keyword in the file's bytes (each starts with it; it has no escaped spelling)
+        rather than by walking the whole body: most bodies hold few or none."""
+        body = function.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            return returned_values(function)
+        data, end = self.source.data, body.end_byte
+        found: list[Node | None] = []
+        at = data.find(b"return", body.start_byte, end)
+        while at >= 0:
+            statement = _own_return_at(body, at)
+            if statement is not None:
+                found.append(statement.named_children[0] if statement.named_children else None)
+            at = data.find(b"return", at + 6, end)
         return found
 
     def assignments_in(self, function: FunctionInfo | None) -> list[Node]:

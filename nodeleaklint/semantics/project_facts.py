@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from nodeleaklint.records import record
-from nodeleaklint.semantics.scopes import Repetition
+from nodeleaklint.semantics.scopes import FunctionInfo, Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
 
 # Export names: a module's default export, and the whole module (a namespace import,
@@ -190,8 +190,10 @@ _PARTS = tuple(part.name for part in fields(ProjectFacts))
 
 # The parts of ``ProjectFacts`` that ``SemanticModel.build`` copies into a table of the
 # model without reading them (part -> the model's table); the rules and the semantics
-# modules read each table only by asking it for a key or by going through all of it. The
-# other parts (``calls``, ``places``, ``driven_methods``) shape the model as it is built.
+# modules read each table only by asking it for a key or by going through all of it.
+# ``places`` fills ``called_from`` only for the exported functions ``calls`` speaks of.
+# The other parts shape the model as it is built: ``calls`` the repetition of functions
+# (``LEARNED_FIELDS``, watched by ``watch_functions``), ``driven_methods`` too.
 TABLES = {
     "params": "passed_in",
     "singletons": "singletons",
@@ -202,7 +204,54 @@ TABLES = {
     "streams": "imported_streams",
     "resources": "imported_resources",
     "registrars": "imported_registrars",
+    "places": "called_from",
 }
+
+# The fields of a function that the view's ``calls`` can change, in the exported function
+# it speaks of and in the functions whose repetition is worked out from that one's: how
+# often it runs, why, and whether it runs per event elsewhere (``SemanticModel.build``).
+LEARNED_FIELDS = ("repetition", "reason", "reason_kind", "driven_elsewhere")
+
+
+def _noting(name: str) -> property:
+    """``FunctionInfo.<name>`` of a watched function: read (or written), the function is
+    plain again, which is how the read is noted, and later reads cost nothing more."""
+    slot = getattr(FunctionInfo, name)
+
+    def read(function: FunctionInfo) -> Any:
+        function.__class__ = FunctionInfo
+        return slot.__get__(function, FunctionInfo)
+
+    def write(function: FunctionInfo, value: Any) -> None:
+        function.__class__ = FunctionInfo
+        slot.__set__(function, value)
+
+    return property(read, write)
+
+
+# A function none of whose ``LEARNED_FIELDS`` was read since ``watch_functions``: the same
+# slots as ``FunctionInfo``, so that a function can be turned into one and back.
+_Watched = type(
+    "_Watched", (FunctionInfo,), {"__slots__": (), **{n: _noting(n) for n in LEARNED_FIELDS}}
+)
+
+
+def watch_functions(functions: list[FunctionInfo]) -> None:
+    """Note which of ``functions`` have a learned field read from now on (``read_since``)."""
+    for function in functions:
+        function.__class__ = _Watched
+
+
+def read_since(functions: list[FunctionInfo]) -> list[FunctionInfo]:
+    """The functions of ``functions`` (``watch_functions``) with a learned field read since;
+    every one is a plain ``FunctionInfo`` again."""
+    read: list[FunctionInfo] = []
+    for function in functions:
+        if type(function) is _Watched:
+            function.__class__ = FunctionInfo
+        else:
+            read.append(function)
+    return read
 
 
 class AskedTable(dict[Any, Any]):
@@ -279,7 +328,10 @@ class AskedTable(dict[Any, Any]):
 class ProjectReads:
     """What the check of a file without the project view asked of the model's tables of
     project facts (``TABLES``): per part of ``ProjectFacts``, the keys asked for, as the
-    view keys them, or None when the whole table was read (iterated, its size asked)."""
+    view keys them, or None when the whole table was read (iterated, its size asked).
+    ``calls`` names the exports whose function, or a function whose repetition is worked
+    out from its, had a ``LEARNED_FIELDS`` read: what a fact about another export changes
+    was never read, so the check would run as it did."""
 
     asked: dict[str, frozenset[object] | None]
 

@@ -595,12 +595,14 @@ def compute_repetition(
     calls: dict[int, CallSite],
     known: KnownRepetition | None = None,
     export_sites: set[int] | None = None,
-) -> None:
+) -> Readers:
     """Fill ``repetition`` and ``reason`` on every function (a monotone fixpoint).
 
     ``known`` carries what the project view learned about exported functions from their
     callers in other files; ``export_sites`` are the references that export a function
-    (``module.exports = { f }``, ``export { f }``): the export, not a use of it."""
+    (``module.exports = { f }``, ``export { f }``): the export, not a use of it. Returns
+    which functions' repetition each function's may decide (``_readers``): what else a
+    fact about one function can change."""
     known = known or {}
     export_sites = export_sites or set()
     pending: list[FunctionInfo] = []
@@ -636,13 +638,18 @@ def compute_repetition(
                 function.repetition, function.reason_kind, function.reason = value, kind, reason
         if not changed:
             break
+    return readers
 
 
-def _readers(pending: list[FunctionInfo], memo: _Uses) -> dict[FunctionInfo, list[FunctionInfo]]:
+# Function -> the functions whose repetition is worked out from its (``_readers``).
+Readers = dict[FunctionInfo, list[FunctionInfo]]
+
+
+def _readers(pending: list[FunctionInfo], memo: _Uses) -> Readers:
     """Function -> the pending functions whose ``_derived_repetition`` may read its
     repetition: a callback's or IIFE's parent; a named function's callers and the functions
     that pass it on (every use, a superset of those read before an early answer)."""
-    readers: dict[FunctionInfo, list[FunctionInfo]] = {}
+    readers: Readers = {}
     for function in pending:
         if function.callback_of is not None or function.is_iife:
             read = [function.parent] if function.parent is not None else []

@@ -23,6 +23,7 @@ from nodeleaklint.semantics.classes import ClassInfo
 from nodeleaklint.semantics.clients import Created, created_client
 from nodeleaklint.semantics.scopes import FunctionInfo
 from nodeleaklint.semantics.syntax import own_nodes, text, unwrap
+from nodeleaklint.semantics.vocabulary import BROWSER_CLOSE_METHODS, CLIENT_CLOSE_METHODS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -48,6 +49,8 @@ def owned_client(model: SemanticModel, cls: ClassInfo) -> Handed | None:
     """The client each instance of ``cls`` creates and keeps in a field that one of its
     methods closes, or None (no such field, no method closes it, or ``new`` may hand out
     an instance that already exists)."""
+    if not _may_close_a_field(model, cls):
+        return None
     shares: bool | None = None  # worked out at the first stored client: most classes have none
     for member in cls.members:
         for field_name, created in _stored_clients(model, member):
@@ -60,6 +63,31 @@ def owned_client(model: SemanticModel, cls: ClassInfo) -> Handed | None:
                 lazy = member is not cls.constructor
                 return Handed(NEW, created.words, tuple(sorted(closers)), lazy)
     return None
+
+
+# Every method a ``Created`` closes with (``clients.created_client``).
+_CLOSING = tuple(sorted(CLIENT_CLOSE_METHODS | BROWSER_CLOSE_METHODS))
+
+
+def _may_close_a_field(model: SemanticModel, cls: ClassInfo) -> bool:
+    """Whether a method of ``cls`` may call ``<obj>.<field>.<close>()``: every closing
+    method ``_closing_methods`` finds holds such a call (``_closes_field``: a close method
+    of a client or browser, on a member), inside the method's node. Most classes close
+    nothing so, and then the fields their members fill are not looked at
+    (``_stored_clients``, the costly part)."""
+    closing = [
+        call.node
+        for call in model.calls_named(*_CLOSING)
+        if not call.is_new
+        and (target := unwrap(call.obj)) is not None
+        and target.type == "member_expression"
+    ]
+    return bool(closing) and any(
+        method.node.start_byte <= node.start_byte and node.end_byte <= method.node.end_byte
+        for methods in cls.methods.values()
+        for method in methods
+        for node in closing
+    )
 
 
 def _shares_instances(constructor: FunctionInfo) -> bool:
