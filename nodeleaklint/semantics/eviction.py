@@ -237,7 +237,8 @@ def _timeout_path(model: SemanticModel, function: FunctionInfo, depth: int) -> l
     found = [function]
     if depth >= _MAX_DEADLINE_DEPTH:
         return found
-    method = model.this_function(function.node)
+    # Asked from inside the body: a method's own node lies outside its ``this``.
+    method = model.this_function(function.body or function.node)
     owner = model.class_info(method.class_node) if method is not None else None
     for call in function.calls:
         targets: list[FunctionInfo] = []
