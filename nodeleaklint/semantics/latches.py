@@ -32,6 +32,7 @@ from nodeleaklint.records import record
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
+    ancestors_within,
     dotted_name,
     is_inside,
     own_nodes,
@@ -80,7 +81,8 @@ def latch_of(
     ``memo`` (one per tree) keeps what each block and ``if`` says, for a caller that asks
     about many regions of the same file."""
     memo = {} if memo is None else memo
-    for ancestor in ancestors(node):
+    within = ancestors_within(node, stop) if stop is not None else None
+    for ancestor in within if within is not None else ancestors(node):
         if stop is not None and ancestor.id == stop.id:
             return _outer_early_exit(node, stop)
         latch = _guarding(node, ancestor, marks, memo)

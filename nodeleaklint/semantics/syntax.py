@@ -193,6 +193,23 @@ def ancestors(node: Node) -> Iterator[Node]:
         parent = parent.parent
 
 
+def ancestors_within(node: Node, top: Node) -> list[Node] | None:
+    """The parents of ``node`` up to and including ``top``, innermost first, found by
+    descending from ``top`` (``Node.parent`` searches down from the root on every call, so
+    climbing costs the square of the depth); None when ``node`` is not below ``top``."""
+    path: list[Node] = []
+    current = top
+    target = node.id
+    while current.id != target:
+        child = current.child_with_descendant(node)
+        if child is None:
+            return None
+        path.append(current)
+        current = child
+    path.reverse()
+    return path
+
+
 def enclosing_function_node(node: Node) -> Node | None:
     """The nearest function that contains ``node`` (not ``node`` itself), or None at top level."""
     for parent in ancestors(node):
