@@ -157,6 +157,7 @@ from nodeleaklint.semantics.locations import (
     written_values,
 )
 from nodeleaklint.semantics.model import SemanticModel
+from nodeleaklint.semantics.reachable import runs_within
 from nodeleaklint.semantics.retention import retained_large_values
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -178,7 +179,7 @@ from nodeleaklint.semantics.teardown import (
     teardown_of,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
-from nodeleaklint.semantics.vocabulary import DEFERRED_CALLBACK_METHODS, end_events
+from nodeleaklint.semantics.vocabulary import end_events
 from nodeleaklint.semantics.watchdogs import watchdog_of
 
 META = RuleMeta(
@@ -1363,7 +1364,7 @@ def _cleared_or_tested_before(
     of it (``if (this.timer) return``, ``if (!this.timer) …``) that guards the start."""
     owner = model.class_info(function.class_node)
     for call in model.calls_named("clearInterval", "clearTimeout"):
-        earlier = call.node.end_byte <= at.start_byte and _runs_in_this_run(call, function)
+        earlier = call.node.end_byte <= at.start_byte and runs_within(call, function)
         if call.args and earlier and place in value_sources(model, call.args[0]):
             return True
     if owner is not None:
@@ -1391,25 +1392,6 @@ def _cleared_or_tested_before(
                 if condition is not None and place.label in text(condition):
                     return True
     return False
-
-
-def _runs_in_this_run(call: CallSite, function: FunctionInfo) -> bool:
-    """Whether ``call`` runs while ``function`` runs: inside it, and not in a callback that
-    runs later (a listener, a promise reaction, a timer: ``DEFERRED_CALLBACK_METHODS``). A
-    clear written earlier inside such a callback (``ws.on('close', () =>
-    clearInterval(timer))``) runs after the assignment that follows it has replaced the
-    handle, so it clears that run's timer at best."""
-    current = call.function
-    while current is not None and current is not function:
-        given_to = current.callback_of
-        if (
-            given_to is not None
-            and not given_to.is_new
-            and given_to.name in DEFERRED_CALLBACK_METHODS
-        ):
-            return False
-        current = current.parent
-    return current is function
 
 
 # -- timeouts that race the work ------------------------------------------------------------

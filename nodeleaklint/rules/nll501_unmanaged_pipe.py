@@ -196,9 +196,8 @@ from nodeleaklint.semantics.confidence import (
 from nodeleaklint.semantics.contexts import per_word, repetition_certainty
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.listener_removals import listener_removals
-from nodeleaklint.semantics.locations import member_index, object_property, place_of, same_location
+from nodeleaklint.semantics.locations import member_index, object_property, same_location
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.obligations import closed_in_class
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.streams import (
@@ -224,6 +223,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.teardown import owned_connection
 from nodeleaklint.semantics.upstreams import (
     Upstream,
     client_stream,
@@ -521,7 +521,8 @@ def _shared_destination_findings(ctx: RuleContext, flagged: list[Node]) -> Itera
         holder = model.lifetime_of(dst)
         if holder.lifetime not in (Lifetime.PROCESS, Lifetime.INSTANCE):
             continue
-        if holder.lifetime is Lifetime.INSTANCE and _ended_by_its_class(model, call.node, dst):
+        owner = _class_of(model, call.node) if holder.lifetime is Lifetime.INSTANCE else None
+        if owner is not None and owned_connection(model, owner, dst):
             continue  # the class ends the destination itself: its listeners go with it
         if not _made_per_run(model, src, function) or _unpiped(model, src, dst, call.node):
             continue
@@ -587,21 +588,10 @@ def _unpiped(model: SemanticModel, src: Node, dst: Node, site: Node) -> bool:
     return False
 
 
-def _ended_by_its_class(model: SemanticModel, site: Node, dst: Node) -> bool:
-    """``this.socket`` that the class itself destroys or ends (``this.socket.destroy()`` in
-    its ``release()``): the destination is the instance's connection, not shared state."""
-    owner = _class_of(model, site)
-    place = place_of(model, dst)
-    return owner is not None and place is not None and closed_in_class(model, owner, place)
-
-
 def _class_of(model: SemanticModel, node: Node) -> ClassInfo | None:
-    """The class (either syntax) one of whose members holds ``node``."""
+    """The class (either syntax) of the method whose ``this`` holds ``node``."""
     method = model.this_function(node)
-    if method is None:
-        return None
-    node_id = method.node.id
-    return next((c for c in model.classes if any(m.node.id == node_id for m in c.members)), None)
+    return model.class_info(method.class_node) if method is not None else None
 
 
 # -- shape ----------------------------------------------------------------------------------

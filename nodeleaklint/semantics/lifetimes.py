@@ -74,9 +74,7 @@ def lifetime_of(model: SemanticModel, node: Node | None, depth: int = 0) -> Hold
     node = unwrap(node)
     if depth or node is None:
         return _lifetime_of(model, node, depth)
-    cache = model.cache.get("lifetimes.of")
-    if not isinstance(cache, dict):
-        model.cache["lifetimes.of"] = cache = {}
+    cache = model.node_memo("lifetimes.of")
     node_id = node.id
     if node_id in cache:
         found: Holder = cache[node_id]

@@ -53,9 +53,7 @@ def location_key(model: SemanticModel, node: Node) -> LocationKey | None:
     ``this`` the class its function belongs to (or none), a member its property's text and
     its object's key, a computed member its fixed field key and its object's key; any other
     kind, or a member whose object has no key, never matches."""
-    cache = model.cache.get("locations.keys")
-    if not isinstance(cache, dict):
-        model.cache["locations.keys"] = cache = {}
+    cache = model.node_memo("locations.keys")
     found: LocationKey | None
     node_id = node.id
     if node_id in cache:
@@ -103,9 +101,7 @@ def _resolve_alias(model: SemanticModel, node: Node | None) -> Node | None:
     once per identifier (``same_location`` compares one target with many)."""
     if node is None or node.type != "identifier":
         return node
-    cache = model.cache.get("locations.aliases")
-    if not isinstance(cache, dict):
-        model.cache["locations.aliases"] = cache = {}
+    cache = model.node_memo("locations.aliases")
     key = node.id
     if key in cache:
         found: Node | None = cache[key]
@@ -215,9 +211,7 @@ def place_of(model: SemanticModel, node: Node | None) -> Place | None:
     place looked for); a ``Place`` is frozen, so every caller may share it."""
     if node is None:
         return None
-    cache = model.cache.get("locations.places")
-    if not isinstance(cache, dict):
-        model.cache["locations.places"] = cache = {}
+    cache = model.node_memo("locations.places")
     node_id = node.id
     if node_id in cache:
         found: Place | None = cache[node_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
@@ -448,6 +449,14 @@ class SemanticModel:
             return False
         binding = self.binding_of(node)
         return binding is not None and binding.is_this_alias
+
+    def node_memo(self, question: str) -> dict[int, Any]:
+        """The answers to one question about nodes of this file, by node id (kept for the
+        file: ``place_of``, ``lifetime_of`` … each work a node out once)."""
+        table = self.cache.get(question)
+        if not isinstance(table, dict):
+            self.cache[question] = table = {}
+        return table
 
     def call_sites_of(self, function: FunctionInfo) -> list[CallSite] | None:
         """Every call of a named function, when all its uses in the file are direct calls and

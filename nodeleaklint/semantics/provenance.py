@@ -68,7 +68,8 @@ def _imported_name(binding: Binding) -> str | None:
     if declarator is None:
         return None
     if declarator.type == "import_statement":
-        return _import_specifier_name(declarator, binding.node)
+        local = binding.node.id
+        return next((name for ident, name in _import_names(declarator) if ident.id == local), None)
     if binding.destructured:
         name = declarator.child_by_field_name("name")
         key = _pattern_key(name, binding.node)
@@ -102,28 +103,6 @@ def _import_names(statement: Node) -> list[tuple[Node, str]]:
                     if target is not None:
                         found.append((target, text(name).strip("'\"")))
     return found
-
-
-def _import_specifier_name(statement: Node, local: Node) -> str | None:
-    stack = list(statement.named_children)
-    while stack:
-        node = stack.pop()
-        if node.type == "import_clause":
-            for child in node.named_children:
-                if child.type == "identifier" and child.id == local.id:
-                    return "default"
-            stack.extend(node.named_children)
-        elif node.type == "namespace_import":
-            return ""
-        elif node.type == "import_specifier":
-            alias = node.child_by_field_name("alias")
-            name = node.child_by_field_name("name")
-            target = alias or name
-            if target is not None and target.id == local.id:
-                return text(name).strip("'\"")
-        elif node.type == "named_imports":
-            stack.extend(node.named_children)
-    return None
 
 
 def _pattern_key(pattern: Node | None, ident: Node) -> str | None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.scopes import FunctionInfo, nested_in
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, nested_in
 from nodeleaklint.semantics.syntax import (
     ancestors,
     is_inside,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import DEFERRED_CALLBACK_METHODS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -81,3 +82,22 @@ def error_branch(model: SemanticModel, removal: Node, run: FunctionInfo) -> Node
         ):
             return body
     return None
+
+
+def runs_within(call: CallSite, function: FunctionInfo) -> bool:
+    """Whether ``call`` runs while ``function`` runs: inside it, and not in a callback that
+    runs later (a listener, a promise reaction, a timer: ``DEFERRED_CALLBACK_METHODS``). A
+    clear written earlier inside such a callback (``ws.on('close', () =>
+    clearInterval(timer))``) runs after the assignment that follows it has replaced the
+    handle, so it clears that run's timer at best."""
+    current = call.function
+    while current is not None and current is not function:
+        given_to = current.callback_of
+        if (
+            given_to is not None
+            and not given_to.is_new
+            and given_to.name in DEFERRED_CALLBACK_METHODS
+        ):
+            return False
+        current = current.parent
+    return current is function

@@ -187,7 +187,7 @@ def _closing_handler_index(model: SemanticModel) -> dict[int, list[FunctionInfo]
         info = model.class_info(owner.class_node if owner is not None else None)
         if info is None:
             continue
-        if not model.is_this(call.obj) and not _owned_connection(model, info, call.obj):
+        if not model.is_this(call.obj) and not owned_connection(model, info, call.obj):
             continue
         function = _handler_function(model, info, call.args[1])
         if function is not None:
@@ -196,7 +196,7 @@ def _closing_handler_index(model: SemanticModel) -> dict[int, list[FunctionInfo]
     return found
 
 
-def _owned_connection(model: SemanticModel, info: ClassInfo, target: Node | None) -> bool:
+def owned_connection(model: SemanticModel, info: ClassInfo, target: Node | None) -> bool:
     """``this.socket`` when the class itself closes it (``obligations.closed_in_class``)."""
     target = unwrap(target)
     place = place_of(model, target) if target is not None else None
