@@ -265,6 +265,10 @@ CHECKS: dict[str, list[Check]] = {
         ("loop.await.growth", ">=", 4),
         ("loop.detached.growth", "<=", 0.5),
         ("loop.while.growth", "<=", 0.5),
+        # the openhim-core shape: `if (live) return poll();` inside a try, ~2 MiB (97
+        # bytes/turn); the same turn starting the next one from setImmediate stays flat
+        ("loop.guarded.growth", ">=", 1),
+        ("loop.guarded_fixed.growth", "<=", 0.5),
     ],
     "NLL602": [
         # open client-side fds after 30 calls (30 observed)

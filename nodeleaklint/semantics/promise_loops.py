@@ -252,7 +252,7 @@ def _loops(
         return False
     if call is not None and not _same_arguments(model, function, call):
         return False
-    if not _unconditional(node, function):
+    if not _unconditional(model, node, function):
         return False
     handlers: list[FunctionInfo] = []
     for parent in ancestors(node):
@@ -274,12 +274,25 @@ def _loops(
     )
 
 
-def _unconditional(node: Node, function: FunctionInfo) -> bool:
-    """Whether ``node`` runs on every turn that gets that far: no ``if``, ``?:``,
-    ``switch``, ``&&`` / ``||`` / ``??`` or ``catch`` between it and ``function``."""
+def _unconditional(model: SemanticModel, node: Node, function: FunctionInfo) -> bool:
+    """Whether ``node`` runs on every turn that gets that far: no ``?:``, ``switch``,
+    ``&&`` / ``||`` / ``??`` or ``catch`` between it and ``function``, and no ``if`` but one
+    on state that outlives the turn (``if (live) return poll();`` is ``if (!live) return;
+    return poll();``: the loop goes on until its owner stops it, not until its data ends)."""
     for parent in ancestors(node):
         if parent.id == function.node.id:
             return True
+        if parent.type == "else_clause":
+            continue  # judged by its ``if_statement``, next
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            if (
+                condition is not None
+                and not is_inside(node, condition)
+                and _shared_state_only(model, condition)
+            ):
+                continue
+            return False
         if branches(parent):
             return False
     return True
