@@ -296,6 +296,13 @@ CHECKS: dict[str, list[Check]] = {
         ("pool.fixed.answered", "==", 40),
         ("pool_exit.flagged.growth", ">=", 1),
         ("pool_exit.fixed.answered", "==", 40),
+        # node-mssql's shape: the release is armed on a request object and the call that
+        # starts it throws synchronously for every other request: the pool empties and
+        # requests hang; a try/catch around the start that releases serves all 40
+        ("pool_armed.flagged.growth", ">=", 1),
+        ("pool_armed.flagged.free_members", "==", 0),
+        ("pool_armed.fixed.growth", "==", 0),
+        ("pool_armed.fixed.answered", "==", 40),
         # fs.openSync(f, 'w') with the descriptor discarded: one fd per call (30 observed)
         ("fd.flagged.growth", ">=", 27),
         ("fd.fixed.growth", "<=", 1),
