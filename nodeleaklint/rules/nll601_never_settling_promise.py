@@ -29,7 +29,9 @@ in the executor of the promise it returns, or `return poll()` / `await poll()` a
 endless loop, not a walk over data or a retry, when the call passes nothing new (no
 arguments, or the function's own parameters), runs on every turn that gets that far (not
 in a loop, a `catch` or a rejection handler, no `?:` or `&&` around it, and no `if` but one
-on state that outlives the turn: `if (live) return poll();` is a loop its owner stops), and
+on state that outlives the turn and that the function does not write itself: `if (live)
+return poll();` is a loop its owner stops, `attempts++; if (attempts < 5) return poll();` a
+bounded retry), and
 the function returns no value and stops early only on state that outlives the turn
 (`if (this.stopped) return`), not on what the turn computed.
 

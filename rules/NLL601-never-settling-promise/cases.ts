@@ -291,6 +291,17 @@ export class QueueConsumer {
     }
   }
 
+  private polls = 0;
+
+  async pollFewTimes(): Promise<void> {
+    await this.queue.receive();
+    this.polls += 1;
+    if (this.polls < 3) {
+      // ok: NLL601 -- the turn moves the counter its guard reads: it ends after three
+      return this.pollFewTimes();
+    }
+  }
+
   async fetchPage(cursor: string | null): Promise<unknown[]> {
     const batch = await this.queue.receive();
     if (batch.length === 0) return [];
