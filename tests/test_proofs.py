@@ -265,6 +265,10 @@ CHECKS: dict[str, list[Check]] = {
         ("loop.await.growth", ">=", 4),
         ("loop.detached.growth", "<=", 0.5),
         ("loop.while.growth", "<=", 0.5),
+        # the openhim-core shape: `if (live) return poll();` inside a try, ~2 MiB (97
+        # bytes/turn); the same turn starting the next one from setImmediate stays flat
+        ("loop.guarded.growth", ">=", 1),
+        ("loop.guarded_fixed.growth", "<=", 0.5),
     ],
     "NLL602": [
         # open client-side fds after 30 calls (30 observed)
@@ -292,6 +296,13 @@ CHECKS: dict[str, list[Check]] = {
         ("pool.fixed.answered", "==", 40),
         ("pool_exit.flagged.growth", ">=", 1),
         ("pool_exit.fixed.answered", "==", 40),
+        # node-mssql's shape: the release is armed on a request object and the call that
+        # starts it throws synchronously for every other request: the pool empties and
+        # requests hang; a try/catch around the start that releases serves all 40
+        ("pool_armed.flagged.growth", ">=", 1),
+        ("pool_armed.flagged.free_members", "==", 0),
+        ("pool_armed.fixed.growth", "==", 0),
+        ("pool_armed.fixed.answered", "==", 40),
         # fs.openSync(f, 'w') with the descriptor discarded: one fd per call (30 observed)
         ("fd.flagged.growth", ">=", 27),
         ("fd.fixed.growth", "<=", 1),

@@ -283,6 +283,33 @@ async function pollWhile() {
   }
 }
 
+// The openhim-core shape: the self-call is behind a module flag (`if (live) return poll();`)
+// inside a `try`: the same chain as an unguarded `return poll()`, one pending promise per
+// turn until the flag drops. Its fix starts the next turn from `setImmediate` instead.
+async function pollGuarded() {
+  try {
+    turns++;
+    await tick();
+    if (!stopLoop) {
+      return pollGuarded();
+    }
+  } catch (err) {
+    console.error(err);
+  }
+}
+
+async function pollGuardedScheduled() {
+  try {
+    turns++;
+    await tick();
+    if (!stopLoop) {
+      setImmediate(pollGuardedScheduled);
+    }
+  } catch (err) {
+    console.error(err);
+  }
+}
+
 async function measureLoop(loop) {
   loop();
   while (turns < 1000) await sleep(5);
@@ -309,6 +336,8 @@ const phases = {
   loop_await: () => measureLoop(pollAwait),
   loop_detached: () => measureLoop(pollDetached),
   loop_while: () => measureLoop(pollWhile),
+  loop_guarded: () => measureLoop(pollGuarded),
+  loop_guarded_fixed: () => measureLoop(pollGuardedScheduled),
 };
 
 function loopLine(label, r) {
@@ -360,6 +389,8 @@ main({
     loopLine('flagged: await poll() in async poll', r.loop_await),
     loopLine('fixed:   .then(() => { poll(); })', r.loop_detached),
     loopLine('fixed:   while (!stopped) await tick()', r.loop_while),
+    loopLine('flagged: if (live) return poll() in try', r.loop_guarded),
+    loopLine('fixed:   if (live) setImmediate(poll)', r.loop_guarded_fixed),
   ],
   extra: (r) => ({
     inline: r.flagged_inline,
@@ -370,6 +401,8 @@ main({
       await: r.loop_await,
       detached: r.loop_detached,
       while: r.loop_while,
+      guarded: r.loop_guarded,
+      guarded_fixed: r.loop_guarded_fixed,
     },
   }),
 });

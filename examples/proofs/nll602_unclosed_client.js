@@ -26,7 +26,11 @@
 // have failed, every later request waits forever (phase pool_flagged). The same
 // handler with release() in finally serves every request (pool_fixed). The
 // callback form that returns early on a validation error without release()
-// exhausts the pool the same way (pool_exit_flagged / pool_exit_fixed).
+// exhausts the pool the same way (pool_exit_flagged / pool_exit_fixed). So does
+// node-mssql's shape (pool_armed_flagged): a pool of its own calls back from a promise,
+// the callback arms the release on a request object and then starts it with
+// `connection.execSql(req)`, which throws synchronously (wrong connection state) for every
+// other request; a try/catch around the start that releases serves all (pool_armed_fixed).
 //
 // File descriptors: `fs.openSync(path, 'w')` whose descriptor is discarded (the
 // "truncate a log" idiom) leaves one open fd per call (fd_flagged); closing it
@@ -319,9 +323,77 @@ function handleCallbackFixed(pool, ok) {
   });
 }
 
+// A pool of the project's own in node-mssql's shape: `acquire(requester, cb)` calls back
+// from a promise (`.then(conn => cb(null, conn)).catch(cb)`), `release(conn)` gives back.
+// A member runs a request object armed with its completion callback; `execSql(req)` throws
+// synchronously when the connection is in the wrong state (tedious: "Requests can only be
+// made in the LoggedIn state"), before the work starts.
+class OwnPool extends TinyPool {
+  acquire(requester, cb) {
+    new Promise((resolve) => this.getConnection((err, conn) => resolve(conn)))
+      .then((conn) => cb(null, this.member(conn)))
+      .catch(cb);
+  }
+
+  member(conn) {
+    return {
+      execSql: (req, ok) => {
+        if (!ok) throw new Error('Requests can only be made in the LoggedIn state');
+        setImmediate(() => req.done(null));
+      },
+      release: conn.release,
+    };
+  }
+
+  release(connection) {
+    connection.release();
+  }
+}
+
+class ArmedRequest {
+  constructor(done) {
+    this.done = done;
+  }
+}
+
+// FLAGGED (armed callback): the release is armed on the request; execSql throws first.
+function handleArmedFlagged(pool, ok) {
+  return new Promise((resolve, reject) => {
+    pool.acquire(null, (err, connection) => {
+      if (err) return reject(err);
+      const req = new ArmedRequest((qerr) => {
+        pool.release(connection);
+        if (qerr) reject(qerr);
+        else resolve();
+      });
+      connection.execSql(req, ok);
+    });
+  });
+}
+
+// FIXED (the node-mssql fix): a throw from the start gives the connection back.
+function handleArmedFixed(pool, ok) {
+  return new Promise((resolve, reject) => {
+    pool.acquire(null, (err, connection) => {
+      if (err) return reject(err);
+      const req = new ArmedRequest((qerr) => {
+        pool.release(connection);
+        if (qerr) reject(qerr);
+        else resolve();
+      });
+      try {
+        connection.execSql(req, ok);
+      } catch (error) {
+        pool.release(connection);
+        reject(error);
+      }
+    });
+  });
+}
+
 // A request that has not answered within 100 ms is counted as hung (its pool wait never ends).
-async function measurePool(handle) {
-  const pool = new TinyPool(POOL_SIZE);
+async function measurePool(handle, Pool = TinyPool) {
+  const pool = new Pool(POOL_SIZE);
   let answered = 0;
   let hung = 0;
   for (let i = 0; i < REQUESTS; i++) {
@@ -385,6 +457,8 @@ const phases = {
   pool_fixed: () => measurePool(handleFixed),
   pool_exit_flagged: () => measurePool(handleCallbackFlagged),
   pool_exit_fixed: () => measurePool(handleCallbackFixed),
+  pool_armed_flagged: () => measurePool(handleArmedFlagged, OwnPool),
+  pool_armed_fixed: () => measurePool(handleArmedFixed, OwnPool),
   fd_flagged: async () => measureFds(flushFlagged),
   fd_fixed: async () => measureFds(flushFixed),
 };
@@ -463,6 +537,8 @@ main({
     poolLine('fixed:   release() in finally', r.pool_fixed),
     poolLine('flagged: callback returns early, no release', r.pool_exit_flagged),
     poolLine('fixed:   callback releases before return', r.pool_exit_fixed),
+    poolLine('flagged: release armed, the start throws', r.pool_armed_flagged),
+    poolLine('fixed:   try/catch around the start', r.pool_armed_fixed),
     `${'flagged: fs.openSync(f, "w") discarded'.padEnd(46)} open fds +${r.fd_flagged.growth}`,
     `${'fixed:   fs.closeSync(fs.openSync(f, "w"))'.padEnd(46)} open fds +${r.fd_fixed.growth}`,
   ],
@@ -473,6 +549,7 @@ main({
     wasm: { flagged: r.wasm_flagged, fixed: r.wasm_fixed },
     pool: { flagged: r.pool_flagged, fixed: r.pool_fixed, requests: REQUESTS },
     pool_exit: { flagged: r.pool_exit_flagged, fixed: r.pool_exit_fixed },
+    pool_armed: { flagged: r.pool_armed_flagged, fixed: r.pool_armed_fixed },
     fd: { flagged: r.fd_flagged, fixed: r.fd_fixed, n: FD_N },
   }),
 });

@@ -27,9 +27,12 @@ A loop written as a function that waits on its own next turn is flagged (medium)
 in the executor of the promise it returns, or `return poll()` / `await poll()` after an
 `await` in an `async` function (a method calling `this.poll()` alike). It is taken for an
 endless loop, not a walk over data or a retry, when the call passes nothing new (no
-arguments, or the function's own parameters), runs on every turn that gets that far (no
-`if`, `?:` or `&&` around it, not in a loop, a `catch` or a rejection handler), and the
-function returns no value and stops early only on state that outlives the turn
+arguments, or the function's own parameters), runs on every turn that gets that far (not
+in a loop, a `catch` or a rejection handler, no `?:` or `&&` around it, and no `if` but one
+on state that outlives the turn and that the function does not write itself: `if (live)
+return poll();` is a loop its owner stops, `attempts++; if (attempts < 5) return poll();` a
+bounded retry), and
+the function returns no value and stops early only on state that outlives the turn
 (`if (this.stopped) return`), not on what the turn computed.
 
 ## Why is this bad?
@@ -100,6 +103,19 @@ function pollFeed(feed) {
     return sleep(1000).then(() => pollFeed(feed));
   });
 }
+
+let live = true;
+async function processQueued() {
+  try {
+    await runNextTask();
+    if (live) {
+      // ruleid: NLL601
+      return processQueued();
+    }
+  } catch (err) {
+    console.error(err);
+  }
+}
 ```
 
 ## Use instead
@@ -139,6 +155,18 @@ function pollFeed(feed) {
   });
 }
 
+let live = true;
+async function processQueued() {
+  try {
+    await runNextTask();
+    if (live) {
+      setImmediate(processQueued); // started, not waited on
+    }
+  } catch (err) {
+    console.error(err);
+  }
+}
+
 // Runs once: keeping the process alive on purpose is fine.
 async function main() {
   startServer();
@@ -161,7 +189,8 @@ awaits a parameter of the function that starts it, before doing anything else. D
 are judged only for classes with a teardown path; a table that teardown touches in any way
 (read, iterated, cleared) counts as settled. A self-waiting loop is followed only through a
 call by the function's own name (or `this.m()` in a method); an ES5 method assigned to a
-prototype, mutual recursion and a loop whose next turn is guarded by any `if` are not.
+prototype, mutual recursion and a loop whose next turn is guarded by what the turn computed (`if
+(task) return poll();`, taken for a drain that ends with its data) are not.
 """
 
 from __future__ import annotations

@@ -34,6 +34,18 @@ function launched is left to the browser's finding. A `getConnection()` / `conne
 be a pool (created by `pg`, `mysql`, `mysql2`, `mariadb`, `oracledb`, `generic-pool`…, or
 another result of the same call in the file is released).
 
+A release *armed* for work that starts later is reported too (medium): the callback that
+gives the resource back is handed to an object made on the way (`const req = new
+Request(sql, () => pool.release(conn))`), and a later call hands that object to the
+resource (`conn.execSql(req)`), outside a `try` whose `catch` / `finally` gives it back. Until
+that call has started the work, nothing will ever run the callback: a synchronous throw from
+it (tedious throws when the connection is in the wrong state) or from anything between leaves
+the resource checked out for good. A pool of the project's own counts here
+(`this.parent.acquire(this, (err, conn) => …)` whose callback hands `conn` back with
+`this.parent.release(conn)`); for such a pool only this shape is judged. A callback given to
+the resource itself (`conn.query(sql, cb)`) starts the work as it is armed and is not
+reported.
+
 A browser that a local helper launches into a module-level variable (`async function
 launchBrowser() { browser = await puppeteer.launch() }`) is held by each function that calls
 the helper and closes that variable itself (`await launchBrowser(); await login(); …; await
@@ -192,7 +204,8 @@ app.post('/logs/flush', (req, res) => {
 ## Known limits
 Paths are read from the syntax of one function, without a control-flow graph: the
 statements before an exit are its preceding siblings in each enclosing block. Only `await`s
-are taken to throw; a synchronous throw between acquisition and release is not followed. A
+are taken to throw, and the call that starts work armed with a release (above); any other
+synchronous throw between acquisition and release is not followed. A
 release inside a callback (`conn.query(sql, () => conn.release())`, `res.on('finish', …)`)
 counts wherever it is, unless the callback runs only on failure (see below). A client or
 resource handed to any function call, returned, or stored in a field is assumed to be
@@ -827,7 +840,9 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     headline, notes = _resource_message(ctx, acquisition, verdict, context.where, per)
     # AWAIT: the code gives it back, unless an `await` before that throws. FAILURE_ONLY: it
     # gives it back only when the work fails. Both are inferred, never established.
-    unreleased = certainty(verdict.verdict not in (Verdict.AWAIT, Verdict.FAILURE_ONLY))
+    unreleased = certainty(
+        verdict.verdict not in (Verdict.AWAIT, Verdict.FAILURE_ONLY, Verdict.ARMED)
+    )
     evidence = Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=unreleased)
     # What another file's class or function hands over is read from that file's code: new,
     # and one step removed from the acquisition, so medium.
@@ -836,6 +851,11 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     if verdict.verdict in (Verdict.EXIT, Verdict.FAILURE_ONLY) and verdict.disposal is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun
         related.append(ctx.related(verdict.disposal, f"`{name}` is given back here"))
+    if verdict.verdict is Verdict.ARMED and verdict.exit is not None:
+        name = acquisition.binding.name if acquisition.binding is not None else kind.noun
+        related.append(ctx.related(verdict.exit, "the work starts here; a throw skips the release"))
+        if verdict.disposal is not None:
+            related.append(ctx.related(verdict.disposal, f"`{name}` is given back here only"))
     moved = verdict.verdict is Verdict.AWAIT
     rewrite = release_in_finally(ctx.source, call.node, verdict.exit) if moved else None
     return ctx.finding(
@@ -878,6 +898,8 @@ def _resource_message(
         ]
     if verdict.verdict is Verdict.FAILURE_ONLY:
         return _failure_only_message(ctx, acquisition, verdict, where, per)
+    if verdict.verdict is Verdict.ARMED:
+        return _armed_message(ctx, acquisition, verdict, where, per)
     if verdict.verdict is Verdict.EXIT:
         statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
         line = _line(ctx, verdict.exit)
@@ -1006,6 +1028,32 @@ def _failure_only_message(
         f"It runs in {where}; the only place that gives `{name}` back (line {line}) is a "
         f"callback of {given}, which runs when the work fails or is aborted, not on the way "
         f"out of a call that succeeds, so {kind.holds} stays in use after every such call."
+    ]
+
+
+def _armed_message(
+    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, where: str, per: str
+) -> tuple[str, list[str]]:
+    """A resource given back only by a callback armed for work a later call starts."""
+    kind = acquisition.kind
+    name = acquisition.binding.name if acquisition.binding is not None else kind.noun
+    made = f"`{_created(acquisition.call)}`"
+    start = short(" ".join(text(verdict.exit).split()), 50) if verdict.exit is not None else ""
+    arming = short(" ".join(text(verdict.awaited).split()), 50) if verdict.awaited else ""
+    line = _line(ctx, verdict.exit)
+    armed_line = _line(ctx, verdict.awaited)
+    return fit(
+        f"{made}: `{name}` is not given back when `{start}` (line {line}) throws, one more "
+        f"{kind.noun} {per}",
+        f"`{name}` is not given back when the call at line {line} throws, one more "
+        f"{kind.noun} {per}",
+        f"`{name}` is not given back when the call at line {line} throws",
+    ), [
+        f"It runs in {where}; `{name}` is given back only by the callback armed at line "
+        f"{armed_line} (`{arming}`), which runs once `{start}` (line {line}) has started the "
+        f"work. A synchronous throw from that call, or from anything between the two, "
+        f"leaves the callback armed for nothing and the {kind.noun} checked out for good.",
+        f"Wrap the start in `try {{ … }} catch (err) {{ … give `{name}` back … }}`.",
     ]
 
 

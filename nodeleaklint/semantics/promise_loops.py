@@ -46,6 +46,7 @@ from nodeleaklint.semantics.syntax import (
     method_call_on,
     outer,
     own_nodes,
+    text,
     unwrap,
 )
 
@@ -252,7 +253,7 @@ def _loops(
         return False
     if call is not None and not _same_arguments(model, function, call):
         return False
-    if not _unconditional(node, function):
+    if not _unconditional(model, node, function):
         return False
     handlers: list[FunctionInfo] = []
     for parent in ancestors(node):
@@ -274,15 +275,53 @@ def _loops(
     )
 
 
-def _unconditional(node: Node, function: FunctionInfo) -> bool:
-    """Whether ``node`` runs on every turn that gets that far: no ``if``, ``?:``,
-    ``switch``, ``&&`` / ``||`` / ``??`` or ``catch`` between it and ``function``."""
+def _unconditional(model: SemanticModel, node: Node, function: FunctionInfo) -> bool:
+    """Whether ``node`` runs on every turn that gets that far: no ``?:``, ``switch``,
+    ``&&`` / ``||`` / ``??`` or ``catch`` between it and ``function``, and no ``if`` but one
+    on state that outlives the turn (``if (live) return poll();`` is ``if (!live) return;
+    return poll();``: the loop goes on until its owner stops it, not until its data ends)."""
     for parent in ancestors(node):
         if parent.id == function.node.id:
             return True
+        if parent.type == "else_clause":
+            continue  # judged by its ``if_statement``, next
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            if (
+                condition is not None
+                and not is_inside(node, condition)
+                and _shared_state_only(model, condition)
+                and not _written_by(function, condition)
+            ):
+                continue
+            return False
         if branches(parent):
             return False
     return True
+
+
+_WRITES = frozenset({"assignment_expression", "augmented_assignment_expression"})
+
+
+def _written_by(function: FunctionInfo, condition: Node) -> bool:
+    """Whether ``function`` itself writes what ``condition`` reads (``this.attempts++`` before
+    ``if (this.attempts < 5) return this.poll();``): a counter the turn moves bounds the
+    loop, a flag only its owner sets (``live``, ``this.stopped``) does not."""
+    read = {
+        text(node)
+        for node in own_nodes(condition)
+        if node.type in ("identifier", "member_expression", "subscript_expression")
+    }
+    for node in own_nodes(function.node):
+        if node.type in _WRITES:
+            target = node.child_by_field_name("left")
+        elif node.type == "update_expression":
+            target = node.child_by_field_name("argument")
+        else:
+            continue
+        if target is not None and text(target) in read:
+            return True
+    return False
 
 
 def _stops_only_on_shared_state(model: SemanticModel, function: FunctionInfo) -> bool:

@@ -253,7 +253,10 @@ def _kind_of(model: SemanticModel, call: CallSite, pg_pool: bool) -> ResourceKin
         three = callback is not None and len(_params(model, callback)) >= 3
         return kind if (pg_pool or three) else _PROVISIONAL
     if name == "acquire" and (callback is not None or plain):
-        return None  # ``lock.acquire(key, fn)``: the lock is released by the library
+        # ``lock.acquire(key, fn)``: the lock is released by the library; but
+        # ``pool.acquire(this, (err, conn) => { … pool.release(conn) })`` is a pool of the
+        # project's own whose acquire/release pair is in view.
+        return kind if callback is not None and _paired_release(model, call, callback) else None
     if name == "launch":
         origin = origin_of(model, call.obj)
         return kind if origin is not None and origin.from_module(BROWSER_MODULES) else None
@@ -388,6 +391,29 @@ def _with_learned_connect(model: SemanticModel, found: list[Acquisition]) -> lis
     ]
 
 
+def _paired_release(model: SemanticModel, call: CallSite, callback: Node) -> bool:
+    """Whether the member ``call``'s callback receives (its second parameter, after ``err``)
+    is handed back to the same receiver inside it: ``this.pool.release(conn)`` for
+    ``this.pool.acquire(…, (err, conn) => …)``."""
+    params = _params(model, callback)
+    receiver = text(unwrap(call.obj)) if call.obj is not None else ""
+    if len(params) < 2 or params[1].destructured or not receiver:
+        return False
+    for ref in params[1].references:
+        parent = outer(ref).parent
+        site = model.call_at(parent.parent) if parent is not None and parent.parent else None
+        if (
+            parent is not None
+            and parent.type == "arguments"
+            and site is not None
+            and site.name in POOL_RELEASE_METHODS
+            and site.obj is not None
+            and text(unwrap(site.obj)) == receiver
+        ):
+            return True
+    return False
+
+
 def _callback(call: CallSite) -> Node | None:
     if not call.args:
         return None
@@ -402,12 +428,15 @@ def _params(model: SemanticModel, function: Node) -> list[Binding]:
 
 def _acquisition(model: SemanticModel, call: CallSite, kind: ResourceKind) -> Acquisition | None:
     callback = _callback(call)
-    if callback is not None and kind.method not in ("acquire", "launch"):
+    if callback is not None and kind.method != "launch":
         params = _params(model, callback)
         info = model.function_at(callback)
         if len(params) < 2 or info is None or params[1].destructured:
             return None
         body = info.body
+        # ``pool.connect((err, client, done) …)`` hands a release function third; a pool's
+        # own ``acquire`` (paired by ``_kind_of``) hands whatever it likes (mssql: a config).
+        extra = () if kind.method == "acquire" else tuple(params[2:])
         return Acquisition(
             call,
             kind,
@@ -416,7 +445,7 @@ def _acquisition(model: SemanticModel, call: CallSite, kind: ResourceKind) -> Ac
             body.start_byte if body is not None else callback.start_byte,
             body,
             params[0],
-            tuple(params[2:]),
+            extra,
         )
     parent = _receiving(call.node)
     if parent is None:
@@ -564,6 +593,7 @@ class Verdict(enum.Enum):
     EXIT = "exit"
     AWAIT = "await"
     FAILURE_ONLY = "failure-only"  # given back only by a callback that runs on failure
+    ARMED = "armed"  # given back only by a callback armed now, for work started later
 
 
 @record
@@ -571,9 +601,12 @@ class Judgement:
     """How a held resource escapes disposal, with the nodes that show it."""
 
     verdict: Verdict
-    exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips
-    awaited: Node | None = None  # AWAIT: the await that may throw first
-    disposal: Node | None = None  # EXIT: a disposal on another path, as evidence
+    exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips;
+    # ARMED: the call that starts the work (``conn.execSql(req)``)
+    awaited: Node | None = None  # AWAIT: the await that may throw first; ARMED: the arming
+    # call (``new Request(sql, cb)``)
+    disposal: Node | None = None  # EXIT: a disposal on another path, as evidence; ARMED: the
+    # release in the armed callback
 
 
 def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
@@ -584,6 +617,11 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
     if holder is None:
         return None
     refs = uses(model, acquisition)
+    if acquisition.kind.method == "acquire" and acquisition.error_param is not None:
+        # A pool of the project's own (``_paired_release``): its callers' paths may lean on
+        # conventions of that pool (a ``hasReturned`` latch releases once for two exits);
+        # only the armed-callback shape is judged, which no such convention covers.
+        return armed_release(model, acquisition, refs)
     binding = acquisition.binding
     if binding is not None and binding.scope.is_module:
         # a module-level variable a helper fills: only the holder's own uses say what it does
@@ -601,7 +639,99 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
         return Judgement(Verdict.FAILURE_ONLY, None, None, first)
     if on_failure:  # judge the other paths by the other disposals
         refs = [(ref, Use.USE if ref.id in on_failure else use) for ref, use in refs]
-    return judge_paths(model, holder, acquisition.start, acquisition.block, refs, acquisition)
+    found = judge_paths(model, holder, acquisition.start, acquisition.block, refs, acquisition)
+    return found if found is not None else armed_release(model, acquisition, refs)
+
+
+def armed_release(
+    model: SemanticModel, acquisition: Acquisition, refs: list[tuple[Node, Use]]
+) -> Judgement | None:
+    """The resource is given back, on the way out of the holder, only by a callback *armed*
+    for work that a later statement starts: ``const req = new Request(sql, () =>
+    pool.release(conn)); …; conn.execSql(req)`` (node-mssql). Until that start call returns,
+    nothing will ever run the callback: a synchronous throw from it (tedious throws when the
+    connection is in the wrong state) or from anything between leaves the resource checked
+    out for good. Not when the arming call is a method of the resource itself
+    (``conn.query(sql, cb)`` starts the work as it arms it), and not when a ``try`` around
+    the start gives the resource back in its ``catch`` / ``finally``."""
+    holder = acquisition.holder
+    binding = acquisition.binding
+    body = holder.body if holder is not None else None
+    if holder is None or binding is None or body is None or body.type != "statement_block":
+        return None
+    # Releases only: a hand-off on the way (``debug(IDS.get(conn))``, ``fail.bind(null,
+    # conn)``) lends the resource for a look, it does not give it back.
+    releases = [ref for ref, use in refs if use is Use.RELEASE]
+    straight = [
+        mark
+        for mark in releases
+        if any(_before(mark, statement, body) for statement in body.named_children)
+    ]
+    if not straight or any(_own(model, mark, holder) for mark in straight):
+        return None
+    found: tuple[CallSite, Node] | None = None
+    for mark in straight:
+        armed = _armed_and_started(model, holder, binding, mark)
+        if armed is None:
+            return None
+        found = found or armed
+    if found is None:
+        return None
+    arming, start = found
+    for parent in ancestors(start):
+        if parent.id == holder.node.id:
+            break
+        if parent.type == "try_statement":
+            body_part = parent.child_by_field_name("body")
+            clauses = [parent.child_by_field_name(f) for f in ("handler", "finalizer")]
+            if body_part is not None and is_inside(start, body_part):
+                for clause in clauses:
+                    if clause is not None and any(is_inside(ref, clause) for ref, _ in refs):
+                        return None
+    first = min(straight, key=lambda n: n.start_byte)
+    return Judgement(Verdict.ARMED, start, arming.node, first)
+
+
+def _armed_and_started(
+    model: SemanticModel, holder: FunctionInfo, resource: Binding, mark: Node
+) -> tuple[CallSite, Node] | None:
+    """For a disposal inside a callback of ``holder``: the call that arms that callback
+    (stored in a local, not a method of the resource) and the later call of the resource
+    that is handed the armed object (``conn.execSql(req)``)."""
+    function = model.enclosing_function(mark)
+    while function is not None and function.parent is not holder:
+        function = function.parent
+    site = function.callback_of if function is not None else None
+    if site is None or site.function is not holder:
+        return None
+    if site.obj is not None and _names(model, site.obj, resource):
+        return None  # ``conn.query(sql, cb)``: arming it starts the work
+    declarator = _receiving(site.node)
+    if declarator is None or declarator.type != "variable_declarator":
+        return None
+    name = declarator.child_by_field_name("name")
+    armed = model.binding_of(name) if name is not None and name.type == "identifier" else None
+    if armed is None or armed.is_reassigned:
+        return None
+    for ref in armed.references:
+        if ref.start_byte < declarator.end_byte or not _own(model, ref, holder):
+            continue
+        parent = outer(ref).parent
+        call = parent.parent if parent is not None and parent.type == "arguments" else None
+        callee = call.child_by_field_name("function") if call is not None else None
+        callee = unwrap(callee)
+        if call is None or callee is None:
+            continue
+        if callee.type in ("member_expression", "subscript_expression"):
+            target = callee.child_by_field_name("object")
+            if target is not None and _names(model, target, resource):
+                return site, call
+    return None
+
+
+def _names(model: SemanticModel, node: Node, binding: Binding) -> bool:
+    value = unwrap(node)
+    return value is not None and value.type == "identifier" and model.binding_of(value) is binding
 
 
 def failure_trigger(model: SemanticModel, node: Node, holder: FunctionInfo) -> CallSite | None:

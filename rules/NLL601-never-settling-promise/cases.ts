@@ -264,6 +264,44 @@ export class QueueConsumer {
     void this.consumeDetached().catch(() => undefined);
   }
 
+  async consumeWhileRunning(): Promise<void> {
+    const batch = await this.queue.receive();
+    this.handle(batch);
+    if (!this.stopped) {
+      // ruleid: NLL601
+      return this.consumeWhileRunning();
+    }
+  }
+
+  async consumeWhileRunningScheduled(): Promise<void> {
+    const batch = await this.queue.receive();
+    this.handle(batch);
+    if (!this.stopped) {
+      // ok: NLL601 -- the next turn starts from a timer: this turn settles
+      setImmediate(() => void this.consumeWhileRunningScheduled());
+    }
+  }
+
+  async consumeWhileFull(): Promise<void> {
+    const batch = await this.queue.receive();
+    if (batch.length > 0) {
+      this.handle(batch);
+      // ok: NLL601 -- goes on only while the turn got a batch: it ends with the data
+      return this.consumeWhileFull();
+    }
+  }
+
+  private polls = 0;
+
+  async pollFewTimes(): Promise<void> {
+    await this.queue.receive();
+    this.polls += 1;
+    if (this.polls < 3) {
+      // ok: NLL601 -- the turn moves the counter its guard reads: it ends after three
+      return this.pollFewTimes();
+    }
+  }
+
   async fetchPage(cursor: string | null): Promise<unknown[]> {
     const batch = await this.queue.receive();
     if (batch.length === 0) return [];
