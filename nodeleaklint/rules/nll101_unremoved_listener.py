@@ -102,6 +102,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   listener does not change its answer, so an optional `{ signal }` gets one more `'abort'`
   listener on every call that passes it. A listener registered with Node's weak-handler
   option (`{ [kWeakHandler]: stream }`, as Node's stream operators do) pins nothing.
+  A registration reached only while the emitter is in a state its event ends (`if
+  (!socket.connecting) return; socket.on('connect', …)`: `'connect'` ends `connecting`
+  for good) is added at most once per emitter: a pooled socket that is already connected
+  gets none. A guard on any other state (`if (socket.destroyed) return;`) is no such latch.
 - **Shutdown paths**: listeners for the signals that end the process (`'SIGTERM'`,
   `'SIGINT'` …, `'exit'`) on `process` in code not shown to repeat (start-up code that is
   exported or called from elsewhere) are its shutdown path and are not reported; added per
@@ -253,6 +257,7 @@ from nodeleaklint.semantics.scopes import (
 )
 from nodeleaklint.semantics.setup_reruns import SetupRerun, runs_once_per_instance, setup_rerun
 from nodeleaklint.semantics.signals import signal_state
+from nodeleaklint.semantics.state_guards import state_guard
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     call_arguments,
@@ -886,6 +891,8 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         notes.append(f"`once` does not help: `'{event_name}'` may never fire")
     if _guarded(model, call, target) or _weak_listener(model, options):
         return None
+    if state_guard(model, call.node, target, event_name, function.node) is not None:
+        return None  # added only while the target is in a state the event ends: once
     if _removed(model, call, target, event, handler):
         return _one_path_finding(ctx, call, target, event, handler)
     if event_name in LIFECYCLE_EVENTS and holder.lifetime is Lifetime.INSTANCE:

@@ -306,6 +306,15 @@ PROGRESS_EVENTS = frozenset(
 # keep-alive socket gains one per request).
 IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect", "setTimeout": "timeout"}
 
+# One-way states of an emitter that an event ends (net.Socket: ``connecting`` / ``pending``
+# are true until ``'connect'`` / ``'ready'`` fires, and never again). A registration for the
+# event reached only while the state holds (``if (!socket.connecting) return;``) is added at
+# most once per emitter: once the event fires, the guard keeps every later run out.
+EVENT_ENDS_STATE: dict[str, frozenset[str]] = {
+    "connect": frozenset({"connecting", "_connecting", "pending"}),
+    "ready": frozenset({"connecting", "_connecting", "pending"}),
+}
+
 # Listener options under which Node's EventTarget holds the listener weakly (the internal
 # ``kWeakHandler`` key, as in the copies of Node's stream operators that readable-stream
 # bundles: ``signal.addEventListener('abort', h, { [kWeakHandler]: this })``): the listener

@@ -709,6 +709,41 @@ function get(path, done) {
 }
 module.exports.get = get;
 
+// A pooled socket that is already connected never fires 'connect' again: a guard on the
+// socket's own `connecting` state lets the listener on only while the event can still come.
+function timeoutOnConnect(req, done) {
+  req.on('socket', (socket) => {
+    // ruleid: NLL101 -- a connected keep-alive socket keeps one more 'connect' listener per request
+    socket.on('connect', () => done(req));
+  });
+  req.on('socket', (socket) => {
+    if (!(socket.connecting || socket._connecting)) {
+      return;
+    }
+    // ok: NLL101 -- added only while the socket is connecting: 'connect' ends that, once
+    socket.on('connect', () => done(req));
+  });
+  req.on('socket', (socket) => {
+    if (socket.connecting) {
+      // ok: NLL101 -- the same guard around the registration
+      socket.once('connect', () => done(req));
+    } else {
+      done(req);
+    }
+  });
+  req.on('socket', (socket) => {
+    if (socket.destroyed) return;
+    // ruleid: NLL101 -- 'connect' does not end `destroyed`: a connected socket gets one more
+    socket.on('connect', () => done(req));
+  });
+  req.on('socket', (socket) => {
+    if (!socket.connecting && !req.reusedSocket) return;
+    // ruleid: NLL101 -- also reached for a reused socket, where 'connect' never comes
+    socket.on('connect', () => done(req));
+  });
+}
+module.exports.timeoutOnConnect = timeoutOnConnect;
+
 // --- an event API that registers its caller's listener ----------------------------------------
 function Emitter() {
   this.listeners = {};

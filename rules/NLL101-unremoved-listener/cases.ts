@@ -1133,3 +1133,26 @@ export class RelistenBridge {
     this.wss.on('connection', (ws: WebSocket) => ws.send(String(started)));
   }
 }
+
+// A pooled socket that is already connected never fires 'connect' again: a guard on the
+// socket's own `connecting` state lets the listener on only while the event can still come.
+export function onConnected(request: ClientRequest, done: (req: ClientRequest) => void): void {
+  request.on('socket', (socket: Socket) => {
+    // ruleid: NLL101 -- a connected keep-alive socket keeps one more 'connect' listener per request
+    socket.on('connect', () => done(request));
+  });
+  request.on('socket', (socket: Socket) => {
+    if (!socket.connecting) return;
+    // ok: NLL101 -- added only while the socket is connecting: 'connect' ends that, once
+    socket.on('connect', () => done(request));
+  });
+  request.on('socket', (socket: Socket) => {
+    // ok: NLL101 -- the `&&` guard: only while connecting
+    socket.connecting && socket.once('connect', () => done(request));
+  });
+  request.on('socket', (socket: Socket) => {
+    if (!socket.readable) return;
+    // ruleid: NLL101 -- 'connect' does not end `readable`: a connected socket gets one more
+    socket.on('connect', () => done(request));
+  });
+}
