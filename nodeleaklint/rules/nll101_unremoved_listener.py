@@ -53,7 +53,12 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
   objects that are not process-lived, and the instance's own events, are left alone.
 - **Borrowed objects**: a client request's `'socket'` hands over a socket that a
-  keep-alive agent reuses, so listeners added to it per request pile up.
+  keep-alive agent reuses, so listeners added to it per request pile up. A field that
+  holds the request parameter (`this.res = res` in a constructor given `(server, req,
+  res)`, set before the read in the same function or the only value the class ever gives
+  it) is that request: `this.res.connection` is the keep-alive socket just as
+  `res.connection` is, so a per-request object that listens on it adds one listener per
+  request to the connection.
 - **Removal on one path only**: a removal counts only on the paths where the work ends.
   When every removal runs from listeners the same run added for some outcomes (`'error'`,
   `'stream'`) while the run also waits for another outcome that hands the result to the

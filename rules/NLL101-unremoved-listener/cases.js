@@ -1818,3 +1818,58 @@ class SocketBridge {
   }
 }
 module.exports.bridges = { SocketBridge };
+
+// A field that holds the request parameter is that request: `this.res.connection` is the
+// keep-alive socket as `res.connection` would be.
+function RpcExchange(server, req, res) {
+  var self = this;
+  EventEmitter.call(this);
+  this.req = req;
+  this.res = res;
+  // ruleid: NLL101 -- `this.res` is the response: its connection is the keep-alive socket
+  this.res.connection.on('end', function () {
+    self.emit('end');
+  });
+}
+util.inherits(RpcExchange, EventEmitter);
+
+function RpcReply(server, req, res) {
+  var self = this;
+  EventEmitter.call(this);
+  this.res = res;
+  // ok: NLL101 -- the fix: listen on the response, which dies with the request
+  this.res.on('finish', function () {
+    self.emit('end');
+  });
+}
+util.inherits(RpcReply, EventEmitter);
+
+class Exchange extends EventEmitter {
+  constructor(req, res) {
+    super();
+    this.req = req;
+    this.res = res;
+  }
+  watch() {
+    // ruleid: NLL101 -- every value the class gives `this.req` is its request parameter
+    this.req.socket.on('close', () => this.emit('gone'));
+  }
+  detach() {
+    const onClose = () => this.emit('gone');
+    // ok: NLL101 -- removed when the response finishes
+    this.req.socket.on('close', onClose);
+    this.res.on('finish', () => this.req.socket.removeListener('close', onClose));
+  }
+}
+class Relay extends EventEmitter {
+  constructor(req, upstream) {
+    super();
+    this.req = req;
+    this.req = upstream.request();
+  }
+  watch() {
+    // ok: NLL101 -- `this.req` also holds something made elsewhere: no keep-alive evidence
+    this.req.socket.on('close', () => this.emit('gone'));
+  }
+}
+module.exports.exchanges = { RpcExchange, RpcReply, Exchange, Relay };

@@ -1156,3 +1156,27 @@ export function onConnected(request: ClientRequest, done: (req: ClientRequest) =
     socket.on('connect', () => done(request));
   });
 }
+
+// A field that holds the request parameter is that request: `this.res.socket` is the
+// keep-alive socket as `res.socket` would be.
+export class RpcCall extends EventEmitter {
+  private readonly res: Response;
+
+  constructor(req: Request, res: Response) {
+    super();
+    this.res = res;
+    // ruleid: NLL101 -- one more 'end' listener on the keep-alive socket per call object
+    this.res.socket?.on('end', () => this.emit('end'));
+  }
+}
+
+export class RpcCallFixed extends EventEmitter {
+  private readonly res: Response;
+
+  constructor(req: Request, res: Response) {
+    super();
+    this.res = res;
+    // ok: NLL101 -- the response dies with its request
+    this.res.on('finish', () => this.emit('end'));
+  }
+}
