@@ -98,6 +98,17 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   `window` listener it adds must be removed on the scope's `'$destroy'`; the third parameter
   of an http-proxy 0.x `createServer((req, res, proxy) => …)` handler is the proxy all
   requests share. A commander / yargs command's action runs once.
+- **Objects a library keeps until taken back** (the table `ATTACHING_LIBRARIES`): a
+  winston logger keeps every transport `logger.add(transport)` gives it until
+  `remove(transport)`, and `logger.child(meta)` shares its parent's transports, so
+  `logger.child(meta).add(new ArrayTransport(logs))` per scrape leaves one transport (and
+  its logs) on the shared logger each time (medium). The logger is known by the module that
+  made it (`winston.createLogger(…)`, the `winston` module's default logger, or — with the
+  project in view — a logger another file makes and exports), never by a name: a Set's
+  `add` is not one of these. Reported in code that repeats, or in code of unknown frequency
+  that makes a child per call; not when the transport is kept and removed through the
+  logger that added it (a parent's `remove` leaves the pipe a child added: the child's
+  `'data'` listener stays on the parent, holding the transport).
 - **Latches**: a registration inside `if (!added) { added = true; … }` (a flag kept outside
   the function, or a field, that the guarded region sets itself) runs once per owner of the
   flag and is not reported. So is a registration under a test of the target that the
@@ -207,6 +218,10 @@ Registrations in the constructor of a decorated class are assumed to run once. A
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other
 `if` still counts for every path.
+A transport added directly to a shared logger (no child) in a function that is exported
+and never called in view is not reported (such a function is usually start-up code that
+configures the logger once); the file alone cannot tell that an imported `logger` is a
+winston logger, so that case needs the project in view.
 """
 
 from __future__ import annotations
@@ -219,6 +234,12 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
+from nodeleaklint.semantics.attachments import (
+    Attachment,
+    attachments,
+    removed_elsewhere,
+    taken_back,
+)
 from nodeleaklint.semantics.confidence import (
     ESTABLISHED,
     INFERRED,
@@ -330,6 +351,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _implicit_listeners(ctx)
     yield from _self_listening_calls(ctx)
     yield from _through_registrars(ctx)
+    yield from _attached_objects(ctx)
 
 
 # -- listeners added through a function that registers its caller's listener ---------------
@@ -686,6 +708,108 @@ def _self_listening_calls(ctx: RuleContext) -> Iterator[Finding]:
                 ),
             ],
         )
+
+
+# -- objects attached to a library object that keeps them ------------------------------------
+def _attached_objects(ctx: RuleContext) -> Iterator[Finding]:
+    """``logger.child(meta).add(new ArrayTransport(logs))`` per call on a winston logger made
+    once (``semantics.attachments``): the logger keeps every transport added to it (a child
+    shares its parent's) until ``remove(transport)``, so each run leaves one more transport,
+    and what it holds, on the shared logger. Only in code that repeats, or that makes a
+    child per run (a child is made per operation: its author meant the transport to be the
+    operation's); only when the object is new per run and nothing takes it back."""
+    model = ctx.model
+    for attachment in attachments(model):
+        call = attachment.call
+        function = call.function
+        if function is None or function.repetition is Repetition.ONCE:
+            continue
+        through = attachment.shared_through
+        if function.repetition is not Repetition.REPEATING and through is None:
+            continue
+        root = attachment.root
+        if root is not None and not _shared_by_runs(root, function):
+            continue
+        if not _new_per_run(model, attachment.added, function) or taken_back(model, attachment):
+            continue
+        yield _attachment_finding(ctx, attachment, function)
+
+
+def _new_per_run(model: SemanticModel, added: Node, function: FunctionInfo) -> bool:
+    """``new X(…)`` inline, or a local of ``function`` holding one (not reassigned)."""
+    if added.type == "new_expression":
+        return True
+    binding = model.binding_of(added) if added.type == "identifier" else None
+    if binding is None or binding.is_reassigned or binding.scope.function is not function:
+        return False
+    init = unwrap(binding.init)
+    return init is not None and init.type == "new_expression"
+
+
+def _attachment_finding(
+    ctx: RuleContext, attachment: Attachment, function: FunctionInfo
+) -> Finding:
+    library = attachment.library
+    root = attachment.root
+    holder = (
+        f"the {library.holder} `{root.name}`"
+        if root is not None
+        else f"`{attachment.module}`'s default {library.holder}"
+    )
+    shown = f"`{short(attachment.call.display(40), 48)}`"
+    per = per_word(function)
+    item = library.added
+    elsewhere = removed_elsewhere(ctx.model, attachment)
+    nothing = "nothing in view does it through the child" if elsewhere else "nothing in view does"
+    notes = [
+        sentence(
+            f"{shown} adds a new {item} to {holder}, which keeps it (and what it holds) until "
+            f"`{library.removes_shown}` takes it back; {nothing}, so each time "
+            f"{function.describe()} runs one more {item} stays"
+        )
+    ]
+    if attachment.shared_through is not None:
+        notes.append(
+            sentence(
+                f"`{short(text(attachment.shared_through), 40)}` makes a child that shares the "
+                f"{item}s of its parent, so the {item} lands on {holder}, not on the child"
+            )
+        )
+    if elsewhere:
+        removal = elsewhere[0]
+        notes.append(
+            sentence(
+                f"`{short(removal.display(40), 48)}` on line {removal.node.start_point[0] + 1} "
+                f"takes it off another logger than the child that added it: the pipe's "
+                f"`'data'` listener stays on {holder}, holding the {item}; remove it through "
+                "the child"
+            )
+        )
+    made = (
+        f"`{root.name}` is imported here: another file makes it with `{attachment.module}`"
+        if root is not None and root.module_source is not None
+        else f"`{root.name}` is made here"
+        if root is not None
+        else ""
+    )
+    related = [ctx.related(root.node, made)] if root is not None else []
+    return ctx.finding(
+        attachment.call.node,
+        fit(
+            f"{shown} adds a {item} to {holder} that nothing removes, one more {per}",
+            f"{shown} adds a {item} that nothing removes, one more {per}",
+            f"This {item} is never removed, one more {per}",
+        ),
+        confidence=Confidence.MEDIUM,
+        related=related,
+        notes=notes,
+        fix=(
+            f"Keep the {item} and take it back when the work ends (`{library.removes_shown}` "
+            f"on the {library.holder} it was added to, in a `finally`), or collect the work's "
+            f"records another way (a per-operation {library.holder} with its own {item}s, or "
+            f"the {item}'s own filter)."
+        ),
+    )
 
 
 def _given_work(call: CallSite) -> bool:

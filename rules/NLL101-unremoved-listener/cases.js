@@ -1873,3 +1873,72 @@ class Relay extends EventEmitter {
   }
 }
 module.exports.exchanges = { RpcExchange, RpcReply, Exchange, Relay };
+
+// --- objects a library keeps until they are taken back: winston transports ------------------
+const winston = require('winston');
+const WinstonTransport = require('winston-transport');
+
+const appLogger = winston.createLogger({ transports: [new winston.transports.Console()] });
+// ok: NLL101 -- module top level runs once
+appLogger.add(new winston.transports.File({ filename: 'app.log' }));
+
+class ArrayTransport extends WinstonTransport {
+  constructor(records) {
+    super();
+    this.records = records;
+  }
+  log(info, next) {
+    this.records.push(info);
+    next();
+  }
+}
+
+app.get('/report', (req, res) => {
+  const logs = [];
+  // ruleid: NLL101 -- one more transport on the shared logger per request
+  appLogger.add(new ArrayTransport(logs));
+  res.json(logs);
+});
+
+app.get('/report-fixed', (req, res) => {
+  const logs = [];
+  const transport = new ArrayTransport(logs);
+  // ok: NLL101 -- taken back when the request is done
+  appLogger.add(transport);
+  try {
+    res.json(logs);
+  } finally {
+    appLogger.remove(transport);
+  }
+});
+
+app.get('/own-logger', (req, res) => {
+  const logs = [];
+  const own = winston.createLogger();
+  // ok: NLL101 -- a logger of this request: it goes with its transport
+  own.add(new ArrayTransport(logs));
+  res.json(logs);
+});
+
+function buildScrapeMeta(id) {
+  const logger = appLogger.child({ scrapeId: id });
+  const logs = [];
+  // ruleid: NLL101 -- a child shares its parent's transports: this one lands on `appLogger`
+  logger.add(new ArrayTransport(logs));
+  return { id, logger, logs };
+}
+
+function enableFileLogging(filename) {
+  // ok: NLL101 -- exported set-up of unknown frequency, no child made per call: start-up code
+  appLogger.add(new winston.transports.File({ filename }));
+}
+
+function ScrapeJob(id) {
+  this.id = id;
+  this.logs = [];
+}
+ScrapeJob.prototype.start = function () {
+  // ruleid: NLL101 -- through a child made on each start
+  appLogger.child({ job: this.id }).add(new ArrayTransport(this.logs));
+};
+module.exports.transports = { buildScrapeMeta, enableFileLogging, ScrapeJob };

@@ -1180,3 +1180,68 @@ export class RpcCallFixed extends EventEmitter {
     this.res.on('finish', () => this.emit('end'));
   }
 }
+
+// --- objects a library keeps until they are taken back: winston transports ------------------
+import * as winston from 'winston';
+import TransportStream from 'winston-transport';
+
+const scrapeLogger = winston.createLogger({ transports: [new winston.transports.Console()] });
+
+class RecordsTransport extends TransportStream {
+  constructor(private readonly records: unknown[]) {
+    super();
+  }
+
+  log(info: unknown, next: () => void): void {
+    this.records.push(info);
+    next();
+  }
+}
+
+export class Scraper {
+  scrape(id: string): unknown[] {
+    const logs: unknown[] = [];
+    const logger = scrapeLogger.child({ scrapeId: id });
+    // ruleid: NLL101 -- the child's transport stays on `scrapeLogger` after the scrape
+    logger.add(new RecordsTransport(logs));
+    return logs;
+  }
+
+  scrapeFixed(id: string): unknown[] {
+    const logs: unknown[] = [];
+    const logger = scrapeLogger.child({ scrapeId: id });
+    const transport = new RecordsTransport(logs);
+    // ok: NLL101 -- removed through the same child when the scrape ends
+    logger.add(transport);
+    try {
+      return logs;
+    } finally {
+      logger.remove(transport);
+    }
+  }
+
+  scrapeParentRemoves(id: string): unknown[] {
+    const logs: unknown[] = [];
+    const logger = scrapeLogger.child({ scrapeId: id });
+    const transport = new RecordsTransport(logs);
+    // ruleid: NLL101 -- the parent's remove leaves the pipe the child added
+    logger.add(transport);
+    try {
+      return logs;
+    } finally {
+      scrapeLogger.remove(transport);
+    }
+  }
+}
+
+server.get('/trace', async (request: FastifyRequest, reply: FastifyReply) => {
+  const logs: unknown[] = [];
+  // ruleid: NLL101 -- one more transport per request on the module's logger
+  winston.add(new RecordsTransport(logs));
+  return reply.send(logs);
+});
+
+export function addConsole(level: string): void {
+  // ok: NLL101 -- set-up code of unknown frequency that makes no child per call
+  scrapeLogger.add(new winston.transports.Console({ level }));
+}
