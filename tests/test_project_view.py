@@ -598,3 +598,37 @@ def test_a_module_required_inside_a_function_or_block_is_linked_like_an_import()
     [listener] = at(found, "src/track.js", 3)
     assert listener.rule == "NLL101" and listener.confidence is Confidence.HIGH
     assert "src/main.js:16" in whole(listener)
+
+
+def test_a_transport_added_per_call_to_a_logger_another_file_makes_stays_on_it() -> None:
+    # ``lib/logger.ts`` exports ``winston.createLogger(…)``; the scraper adds a transport per
+    # call to a child of it (a child shares its parent's transports) and never removes it.
+    project = PROJECTS / "transports"
+    [added] = findings(project)
+    assert added.rule == "NLL101" and at([added], "src/scraper/scrape.ts", 6)
+    assert added.confidence is Confidence.MEDIUM
+    assert "the winston logger `logger`" in whole(added)
+    assert "shares the transports of its parent" in whole(added)
+    # The file alone cannot tell what ``logger`` is: nothing to report.
+    assert findings(project / "src" / "scraper" / "scrape.ts", context=False) == []
+
+
+def test_summaries_record_an_exported_object_a_library_made() -> None:
+    code = (
+        "import * as winston from 'winston';\n"
+        "export const logger = winston.createLogger({});\n"
+        "const audit = winston.createLogger({});\n"
+        "export { audit };\n"
+        "export const cache = new Set();\n"
+    )
+    source = SourceFile("logger.ts", code.encode())
+    dialect = dialect_for_source("logger.ts", b"")
+    assert dialect is not None
+    summary = summarize(SemanticModel.build(source, parse(source.data, dialect), dialect))
+    assert summary.exports["logger"].library == "winston"
+    assert summary.exports["audit"].library == "winston"
+    assert summary.exports["cache"].library is None
+    again = FileSummary.from_data(summary.to_data())
+    assert again is not None and again.exports["logger"].library == "winston"
+    facts = ProjectFacts(libraries={"logger": "winston"})
+    assert ProjectFacts.from_key(facts.key()) == facts and not facts.only_lowers()

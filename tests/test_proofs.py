@@ -112,6 +112,14 @@ CHECKS: dict[str, list[Check]] = {
         ("registrar.flagged.retained_mb.growth", ">=", 9),
         ("registrar.fixed.growth", "<=", 0),
         ("registrar.fixed.retained_mb.growth", "<=", 2),
+        # a transport per call added through a child of a shared logger (winston 3's shape:
+        # a Transform piping into it, the child made by Object.create): removed through the
+        # child, nothing stays; removed from the parent, the child's 'data' listener stays
+        ("transport.flagged.growth", ">=", 270),
+        ("transport.flagged.retained_mb.growth", ">=", 9),
+        ("transport.fixed.growth", "<=", 0),
+        ("transport.fixed.retained_mb.growth", "<=", 2),
+        ("transport.parent_remove.growth", ">=", 270),
         # the same module-level function re-added per call: an EventEmitter keeps every copy
         # and runs it once per copy; an EventTarget keeps one
         ("readd.emitter.growth", ">=", 270),

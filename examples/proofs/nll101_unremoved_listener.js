@@ -444,6 +444,58 @@ async function readdPhase(target) {
   return { before, after, growth: after - before, runs_per_event: readdCalls };
 }
 
+// TRANSPORTS: a stand-in for winston 3's Logger, built the same way (core modules only):
+// a Transform whose add(transport) pipes into the transport and whose child(meta) is
+// Object.create(logger), so the child shares its parent's stream state and listeners. With
+// winston itself, 100 `logger.child(meta).add(new ArrayTransport(logs))` leave 101
+// transports on the parent. FLAGGED: a transport per scrape, never removed; FIXED:
+// remove(transport) when the scrape ends.
+const { Transform, Writable } = require('node:stream');
+class StandInLogger extends Transform {
+  constructor() {
+    super({ objectMode: true });
+  }
+  _transform(info, _encoding, done) {
+    done(null, info);
+  }
+  add(transport) {
+    this.pipe(transport);
+    return this;
+  }
+  remove(transport) {
+    this.unpipe(transport);
+    return this;
+  }
+  child(meta) {
+    const parent = this;
+    return Object.create(parent, {
+      write: { value: (info) => parent.write({ ...info, ...meta }) },
+    });
+  }
+}
+class ArrayTransport extends Writable {
+  constructor(records) {
+    super({ objectMode: true });
+    this.records = records;
+  }
+  _write(info, _encoding, done) {
+    this.records.push(info);
+    done();
+  }
+}
+const scrapeLogger = new StandInLogger();
+function scrape(removeThrough) {
+  const logger = scrapeLogger.child({ scrapeId: Math.random() });
+  const logs = [Buffer.alloc(BODY_BYTES, 1)];
+  const transport = new ArrayTransport(logs);
+  logger.add(transport);
+  logger.write({ message: 'scraped' });
+  // The child that added it takes it back; the parent's unpipe leaves the child's 'data'
+  // listener (its source is the child), as winston 3 does on Node 20.
+  if (removeThrough === 'child') logger.remove(transport);
+  if (removeThrough === 'parent') scrapeLogger.remove(transport);
+}
+
 async function measure(emitter, event, work) {
   for (let i = 0; i < 3; i++) await work(); // warm up (compile code paths) before the baseline
   await fullGC();
@@ -486,6 +538,9 @@ const phases = {
   keepalive_fixed: () => keepAlivePhase(false),
   agent_socket_flagged: () => agentSocketPhase(false),
   agent_socket_fixed: () => agentSocketPhase(true),
+  transport_flagged: () => measure(scrapeLogger, 'data', () => scrape(null)),
+  transport_fixed: () => measure(scrapeLogger, 'data', () => scrape('child')),
+  transport_parent_remove: () => measure(scrapeLogger, 'data', () => scrape('parent')),
   readd_emitter: () => readdPhase(bus),
   readd_event_target: () => readdPhase(eventTarget),
 };
@@ -533,6 +588,9 @@ main({
     line(`fixed:   ${RETRIES} x setTimeout(ms) + off on finish`, r.keepalive_fixed),
     line(`flagged: ${RETRIES} x request.socket.setTimeout`, r.agent_socket_flagged),
     line(`fixed:   ${RETRIES} x + off on request close`, r.agent_socket_fixed),
+    line('flagged: logger.child(m).add(transport)', r.transport_flagged),
+    line('fixed:   + child.remove(transport)', r.transport_fixed),
+    line('flagged: + parent.remove(transport)', r.transport_parent_remove),
     `${"flagged: bus.on('reload', moduleFn) per call".padEnd(38)} listeners +${r.readd_emitter.growth}, runs per event ${r.readd_emitter.runs_per_event}`,
     `${"control: EventTarget, same function".padEnd(38)} runs per event ${r.readd_event_target.runs_per_event} (de-duplicated)`,
   ],
@@ -558,6 +616,11 @@ main({
       requests: RETRIES,
     },
     registrar: { flagged: r.registrar_flagged, fixed: r.registrar_fixed },
+    transport: {
+      flagged: r.transport_flagged,
+      fixed: r.transport_fixed,
+      parent_remove: r.transport_parent_remove,
+    },
     readd: { emitter: r.readd_emitter, event_target: r.readd_event_target },
   }),
 });

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 15
+SUMMARY_FORMAT = 16
 
 
 @dataclass(frozen=True, repr=False)
@@ -58,6 +58,9 @@ class ExportFact:
     # whose lifetime the file may take from its callers elsewhere (``ProjectFacts.params``;
     # ``lifetimes._passed_in``): what callers pass at other positions changes nothing.
     open_params: tuple[int, ...] = ()
+    # An object a library of ``vocabulary.ATTACHING_LIBRARIES`` made (``export const logger =
+    # winston.createLogger(…)``): the module.
+    library: str | None = None
 
 
 @dataclass(frozen=True, repr=False)
@@ -125,6 +128,7 @@ class FileSummary:
                     _resource_data(fact.resource),
                     _registrar_data(fact.registrar),
                     list(fact.open_params),
+                    fact.library,
                 ]
                 for name, fact in self.exports.items()
             },
@@ -169,6 +173,7 @@ class FileSummary:
                     _resource_fact(resource),
                     _registrar_fact(registrar),
                     tuple(int(index) for index in open_params),
+                    None if library is None else str(library),
                 )
                 for name, (
                     function,
@@ -183,6 +188,7 @@ class FileSummary:
                     resource,
                     registrar,
                     open_params,
+                    library,
                 ) in data["exports"].items()
             }
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
@@ -338,6 +344,7 @@ def _deciding(model: SemanticModel, read: list[FunctionInfo]) -> set[FunctionInf
 
 def summarize(model: SemanticModel) -> FileSummary:
     """The project-view summary of the file ``model`` was built from."""
+    from nodeleaklint.semantics.attachments import library_of
     from nodeleaklint.semantics.exports import (
         Places,
         exported_collections,
@@ -375,6 +382,7 @@ def summarize(model: SemanticModel) -> FileSummary:
             _resource(model, function, export.class_name),
             _registrar(model, function, exports),
             open_params.get(export.name, ()),
+            library_of(model, export.node),
         )
     imports = module_imports(facts)
     places = Places()  # the references to imports are asked about in each loop below

@@ -294,6 +294,9 @@ class ProjectView:
                 facts.streams[local] = stream
             facts.resources.update(self._handed_resources(module, local, name))
             facts.registrars.update(self._registering(path, summary, module, local, name))
+            library = self._library(imported)
+            if library is not None:
+                facts.libraries[local] = library
         for class_name, method, callers in self._methods_in.get(path, ()):
             for caller in callers:
                 if self._caller_driven(caller, self._driven):
@@ -318,6 +321,7 @@ class ProjectView:
                 or self._returning(module, name, name)
                 or self._handed_resources(module, name, name)
                 or self._registrars(module, name)
+                or self._library(imported) is not None
             )
         return known
 
@@ -480,6 +484,13 @@ class ProjectView:
             return None
         how, words, releases, lazy = fact.resource
         return how, words, releases, lazy, self._shown(target[0])
+
+    def _library(self, target: Target | None) -> str | None:
+        """The library module that made an imported object of the project (``target``):
+        ``export const logger = winston.createLogger(…)`` gives "winston"."""
+        if target is None:
+            return None
+        return self.summaries[target[0]].exports[target[1]].library
 
     def _returned_stream(self, target: Target | None) -> StreamInfo | None:
         """The Node stream an imported function of the project (``target``) returns."""

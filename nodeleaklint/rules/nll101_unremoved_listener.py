@@ -53,7 +53,12 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
   objects that are not process-lived, and the instance's own events, are left alone.
 - **Borrowed objects**: a client request's `'socket'` hands over a socket that a
-  keep-alive agent reuses, so listeners added to it per request pile up.
+  keep-alive agent reuses, so listeners added to it per request pile up. A field that
+  holds the request parameter (`this.res = res` in a constructor given `(server, req,
+  res)`, set before the read in the same function or the only value the class ever gives
+  it) is that request: `this.res.connection` is the keep-alive socket just as
+  `res.connection` is, so a per-request object that listens on it adds one listener per
+  request to the connection.
 - **Removal on one path only**: a removal counts only on the paths where the work ends.
   When every removal runs from listeners the same run added for some outcomes (`'error'`,
   `'stream'`) while the run also waits for another outcome that hands the result to the
@@ -93,6 +98,17 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   `window` listener it adds must be removed on the scope's `'$destroy'`; the third parameter
   of an http-proxy 0.x `createServer((req, res, proxy) => …)` handler is the proxy all
   requests share. A commander / yargs command's action runs once.
+- **Objects a library keeps until taken back** (the table `ATTACHING_LIBRARIES`): a
+  winston logger keeps every transport `logger.add(transport)` gives it until
+  `remove(transport)`, and `logger.child(meta)` shares its parent's transports, so
+  `logger.child(meta).add(new ArrayTransport(logs))` per scrape leaves one transport (and
+  its logs) on the shared logger each time (medium). The logger is known by the module that
+  made it (`winston.createLogger(…)`, the `winston` module's default logger, or — with the
+  project in view — a logger another file makes and exports), never by a name: a Set's
+  `add` is not one of these. Reported in code that repeats, or in code of unknown frequency
+  that makes a child per call; not when the transport is kept and removed through the
+  logger that added it (a parent's `remove` leaves the pipe a child added: the child's
+  `'data'` listener stays on the parent, holding the transport).
 - **Latches**: a registration inside `if (!added) { added = true; … }` (a flag kept outside
   the function, or a field, that the guarded region sets itself) runs once per owner of the
   flag and is not reported. So is a registration under a test of the target that the
@@ -102,6 +118,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   listener does not change its answer, so an optional `{ signal }` gets one more `'abort'`
   listener on every call that passes it. A listener registered with Node's weak-handler
   option (`{ [kWeakHandler]: stream }`, as Node's stream operators do) pins nothing.
+  A registration reached only while the emitter is in a state its event ends (`if
+  (!socket.connecting) return; socket.on('connect', …)`: `'connect'` ends `connecting`
+  for good) is added at most once per emitter: a pooled socket that is already connected
+  gets none. A guard on any other state (`if (socket.destroyed) return;`) is no such latch.
 - **Shutdown paths**: listeners for the signals that end the process (`'SIGTERM'`,
   `'SIGINT'` …, `'exit'`) on `process` in code not shown to repeat (start-up code that is
   exported or called from elsewhere) are its shutdown path and are not reported; added per
@@ -198,6 +218,10 @@ Registrations in the constructor of a decorated class are assumed to run once. A
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other
 `if` still counts for every path.
+A transport added directly to a shared logger (no child) in a function that is exported
+and never called in view is not reported (such a function is usually start-up code that
+configures the logger once); the file alone cannot tell that an imported `logger` is a
+winston logger, so that case needs the project in view.
 """
 
 from __future__ import annotations
@@ -210,6 +234,12 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
+from nodeleaklint.semantics.attachments import (
+    Attachment,
+    attachments,
+    removed_elsewhere,
+    taken_back,
+)
 from nodeleaklint.semantics.confidence import (
     ESTABLISHED,
     INFERRED,
@@ -253,6 +283,7 @@ from nodeleaklint.semantics.scopes import (
 )
 from nodeleaklint.semantics.setup_reruns import SetupRerun, runs_once_per_instance, setup_rerun
 from nodeleaklint.semantics.signals import signal_state
+from nodeleaklint.semantics.state_guards import state_guard
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     call_arguments,
@@ -320,6 +351,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     yield from _implicit_listeners(ctx)
     yield from _self_listening_calls(ctx)
     yield from _through_registrars(ctx)
+    yield from _attached_objects(ctx)
 
 
 # -- listeners added through a function that registers its caller's listener ---------------
@@ -678,6 +710,108 @@ def _self_listening_calls(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+# -- objects attached to a library object that keeps them ------------------------------------
+def _attached_objects(ctx: RuleContext) -> Iterator[Finding]:
+    """``logger.child(meta).add(new ArrayTransport(logs))`` per call on a winston logger made
+    once (``semantics.attachments``): the logger keeps every transport added to it (a child
+    shares its parent's) until ``remove(transport)``, so each run leaves one more transport,
+    and what it holds, on the shared logger. Only in code that repeats, or that makes a
+    child per run (a child is made per operation: its author meant the transport to be the
+    operation's); only when the object is new per run and nothing takes it back."""
+    model = ctx.model
+    for attachment in attachments(model):
+        call = attachment.call
+        function = call.function
+        if function is None or function.repetition is Repetition.ONCE:
+            continue
+        through = attachment.shared_through
+        if function.repetition is not Repetition.REPEATING and through is None:
+            continue
+        root = attachment.root
+        if root is not None and not _shared_by_runs(root, function):
+            continue
+        if not _new_per_run(model, attachment.added, function) or taken_back(model, attachment):
+            continue
+        yield _attachment_finding(ctx, attachment, function)
+
+
+def _new_per_run(model: SemanticModel, added: Node, function: FunctionInfo) -> bool:
+    """``new X(…)`` inline, or a local of ``function`` holding one (not reassigned)."""
+    if added.type == "new_expression":
+        return True
+    binding = model.binding_of(added) if added.type == "identifier" else None
+    if binding is None or binding.is_reassigned or binding.scope.function is not function:
+        return False
+    init = unwrap(binding.init)
+    return init is not None and init.type == "new_expression"
+
+
+def _attachment_finding(
+    ctx: RuleContext, attachment: Attachment, function: FunctionInfo
+) -> Finding:
+    library = attachment.library
+    root = attachment.root
+    holder = (
+        f"the {library.holder} `{root.name}`"
+        if root is not None
+        else f"`{attachment.module}`'s default {library.holder}"
+    )
+    shown = f"`{short(attachment.call.display(40), 48)}`"
+    per = per_word(function)
+    item = library.added
+    elsewhere = removed_elsewhere(ctx.model, attachment)
+    nothing = "nothing in view does it through the child" if elsewhere else "nothing in view does"
+    notes = [
+        sentence(
+            f"{shown} adds a new {item} to {holder}, which keeps it (and what it holds) until "
+            f"`{library.removes_shown}` takes it back; {nothing}, so each time "
+            f"{function.describe()} runs one more {item} stays"
+        )
+    ]
+    if attachment.shared_through is not None:
+        notes.append(
+            sentence(
+                f"`{short(text(attachment.shared_through), 40)}` makes a child that shares the "
+                f"{item}s of its parent, so the {item} lands on {holder}, not on the child"
+            )
+        )
+    if elsewhere:
+        removal = elsewhere[0]
+        notes.append(
+            sentence(
+                f"`{short(removal.display(40), 48)}` on line {removal.node.start_point[0] + 1} "
+                f"takes it off another logger than the child that added it: the pipe's "
+                f"`'data'` listener stays on {holder}, holding the {item}; remove it through "
+                "the child"
+            )
+        )
+    made = (
+        f"`{root.name}` is imported here: another file makes it with `{attachment.module}`"
+        if root is not None and root.module_source is not None
+        else f"`{root.name}` is made here"
+        if root is not None
+        else ""
+    )
+    related = [ctx.related(root.node, made)] if root is not None else []
+    return ctx.finding(
+        attachment.call.node,
+        fit(
+            f"{shown} adds a {item} to {holder} that nothing removes, one more {per}",
+            f"{shown} adds a {item} that nothing removes, one more {per}",
+            f"This {item} is never removed, one more {per}",
+        ),
+        confidence=Confidence.MEDIUM,
+        related=related,
+        notes=notes,
+        fix=(
+            f"Keep the {item} and take it back when the work ends (`{library.removes_shown}` "
+            f"on the {library.holder} it was added to, in a `finally`), or collect the work's "
+            f"records another way (a per-operation {library.holder} with its own {item}s, or "
+            f"the {item}'s own filter)."
+        ),
+    )
+
+
 def _given_work(call: CallSite) -> bool:
     """The call is given a callback, or its promise is awaited (a library that adds its
     listeners only for one of the two forms adds them for that one)."""
@@ -886,6 +1020,8 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
         notes.append(f"`once` does not help: `'{event_name}'` may never fire")
     if _guarded(model, call, target) or _weak_listener(model, options):
         return None
+    if state_guard(model, call.node, target, event_name, function.node) is not None:
+        return None  # added only while the target is in a state the event ends: once
     if _removed(model, call, target, event, handler):
         return _one_path_finding(ctx, call, target, event, handler)
     if event_name in LIFECYCLE_EVENTS and holder.lifetime is Lifetime.INSTANCE:

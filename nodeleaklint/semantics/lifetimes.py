@@ -318,6 +318,15 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
                 binding.node,
                 binding,
             )
+        param = _request_field(model, obj, depth) if model.is_this(inner) else None
+        if param is not None:
+            return Holder(
+                Lifetime.PROCESS,
+                f"the keep-alive socket `{name}` (`{text(obj)}` holds the request parameter "
+                f"`{param.name}`; one connection serves many requests)",
+                param.node,
+                param,
+            )
     base = lifetime_of(model, obj, depth + 1)
     if base.lifetime is Lifetime.INSTANCE and model.is_this(obj):
         held = _field_holder(model, base, prop, depth)
@@ -350,6 +359,73 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
             base.binding,
         )
     return Holder(base.lifetime, f"`{name}`", base.declaration, base.binding)
+
+
+def _request_field(model: SemanticModel, field: Node, depth: int) -> Binding | None:
+    """The request parameter a field of ``this`` holds (``this.res = res`` in a constructor
+    given ``(server, req, res)``), so that ``this.res.socket`` is the same keep-alive socket
+    as ``res.socket`` would be there: either the function reading the field set it from its
+    own parameter before, on its straight-line path, or every value the class ever assigns
+    to the field is such a parameter. None otherwise."""
+    function = model.enclosing_function(field)
+    body = function.node.child_by_field_name("body") if function is not None else None
+    if function is not None and body is not None:
+        for statement in body.named_children:
+            if statement.start_byte >= field.start_byte:
+                break
+            assignment = unwrap(statement.named_children[0]) if statement.named_children else None
+            if statement.type != "expression_statement" or assignment is None:
+                continue
+            if assignment.type != "assignment_expression":
+                continue
+            left = unwrap(assignment.child_by_field_name("left"))
+            if left is not None and left.type == field.type and text(left) == text(field):
+                found = _request_param(model, assignment.child_by_field_name("right"), function)
+                if found is not None and not _assigned_elsewhere(model, field, function):
+                    return found
+    owner = lifetime_of(model, field.child_by_field_name("object"), depth + 1)
+    if owner.lifetime is not Lifetime.INSTANCE or owner.declaration is None:
+        return None
+    prop = text(field.child_by_field_name("property"))
+    values = _field_values(model).get((owner.declaration.id, prop))
+    found = None
+    for value in values or ():
+        param = _request_param(model, value, None)
+        if param is None:
+            return None
+        found = found or param
+    return found
+
+
+def _request_param(
+    model: SemanticModel, value: Node | None, function: FunctionInfo | None
+) -> Binding | None:
+    """``value`` as a parameter (of ``function`` when given) that is a per-request object
+    by the test the direct form uses (``res.socket`` on a ``req`` / ``res`` parameter)."""
+    value = unwrap(value)
+    if value is None or value.type != "identifier":
+        return None
+    binding = model.binding_of(value)
+    if (
+        binding is None
+        or binding.kind is not BindingKind.PARAM
+        or binding.name not in REQUEST_NAMES
+    ):
+        return None
+    if function is not None and binding.function is not function:
+        return None
+    return binding
+
+
+def _assigned_elsewhere(model: SemanticModel, field: Node, function: FunctionInfo) -> bool:
+    """Whether the function assigns the field more than once (the straight-line read above
+    saw the first assignment only)."""
+    count = 0
+    for assignment in model.assignments_in(function):
+        left = unwrap(assignment.child_by_field_name("left"))
+        if left is not None and left.type == field.type and text(left) == text(field):
+            count += 1
+    return count > 1
 
 
 def _field_holder(model: SemanticModel, instance: Holder, prop: str, depth: int) -> Holder | None:

@@ -72,6 +72,9 @@ class ProjectFacts:
     registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
+    # Imported local name -> the library module that made the object another file exports
+    # (``export const logger = winston.createLogger(…)``: "winston"; ``semantics.attachments``).
+    libraries: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -121,6 +124,7 @@ class ProjectFacts:
                         disposes,
                     ) in self.registrars.items()
                 ),
+                sorted(self.libraries.items()),
             ]
         )
 
@@ -141,6 +145,7 @@ class ProjectFacts:
             streams,
             resources,
             registrars,
+            libraries,
         ) = json.loads(text)
         return cls(
             calls={
@@ -181,6 +186,7 @@ class ProjectFacts:
                 )
                 for name, param, event, target, line, where, counterparts, disposes in registrars
             },
+            libraries={str(k): str(v) for k, v in libraries},
         )
 
 
@@ -204,6 +210,7 @@ TABLES = {
     "streams": "imported_streams",
     "resources": "imported_resources",
     "registrars": "imported_registrars",
+    "libraries": "imported_libraries",
     "places": "called_from",
 }
 

@@ -49,6 +49,44 @@ EXIT_HANDLER_REGISTRARS: dict[str, frozenset[str]] = {
     "signal-exit": frozenset({"", "default", "onExit"}),
     "exit-hook": frozenset({"default", "asyncExitHook"}),
 }
+
+
+# Library objects that keep what one of their methods is given until another takes it
+# back (module -> the row): winston's ``logger.add(transport)`` pipes the logger into the
+# transport and keeps it until ``logger.remove(transport)`` / ``clear()`` (documented), and
+# ``logger.child(meta)`` shares its parent's transports, so a transport added to a child
+# lands on the parent. ``makers``: the exports that make one (the module object itself is
+# one too when ``module_is_one``: winston's default logger).
+@record
+class AttachingLibrary:
+    """One row of ``ATTACHING_LIBRARIES``."""
+
+    makers: frozenset[str]
+    module_is_one: bool
+    add: str
+    removes: frozenset[str]
+    shares: frozenset[str]
+    holder: str
+    added: str
+
+    @property
+    def removes_shown(self) -> str:
+        """How the object is taken back, for messages: ``remove(transport)``."""
+        return f"remove({self.added})"
+
+
+ATTACHING_LIBRARIES: dict[str, AttachingLibrary] = {
+    "winston": AttachingLibrary(
+        makers=frozenset({"createLogger", "Logger", "loggers.get", "loggers.add"}),
+        module_is_one=True,
+        add="add",
+        removes=frozenset({"remove", "clear", "close"}),
+        shares=frozenset({"child"}),
+        holder="winston logger",
+        added="transport",
+    ),
+}
+
 # Library objects whose method adds listeners to the object itself on every call (module ->
 # method -> the events): formidable's ``form.parse(req, cb)`` does ``this.on('field' |
 # 'file' | 'error' | 'end', …)`` each time (1.x with a callback, 3.x always), so one form
@@ -305,6 +343,15 @@ PROGRESS_EVENTS = frozenset(
 # gains one per attempt); ``socket.setTimeout(ms, cb)`` adds ``once('timeout', cb)`` (a
 # keep-alive socket gains one per request).
 IMPLICIT_ONCE_LISTENERS: dict[str, str] = {"connect": "connect", "setTimeout": "timeout"}
+
+# One-way states of an emitter that an event ends (net.Socket: ``connecting`` / ``pending``
+# are true until ``'connect'`` / ``'ready'`` fires, and never again). A registration for the
+# event reached only while the state holds (``if (!socket.connecting) return;``) is added at
+# most once per emitter: once the event fires, the guard keeps every later run out.
+EVENT_ENDS_STATE: dict[str, frozenset[str]] = {
+    "connect": frozenset({"connecting", "_connecting", "pending"}),
+    "ready": frozenset({"connecting", "_connecting", "pending"}),
+}
 
 # Listener options under which Node's EventTarget holds the listener weakly (the internal
 # ``kWeakHandler`` key, as in the copies of Node's stream operators that readable-stream

@@ -709,6 +709,41 @@ function get(path, done) {
 }
 module.exports.get = get;
 
+// A pooled socket that is already connected never fires 'connect' again: a guard on the
+// socket's own `connecting` state lets the listener on only while the event can still come.
+function timeoutOnConnect(req, done) {
+  req.on('socket', (socket) => {
+    // ruleid: NLL101 -- a connected keep-alive socket keeps one more 'connect' listener per request
+    socket.on('connect', () => done(req));
+  });
+  req.on('socket', (socket) => {
+    if (!(socket.connecting || socket._connecting)) {
+      return;
+    }
+    // ok: NLL101 -- added only while the socket is connecting: 'connect' ends that, once
+    socket.on('connect', () => done(req));
+  });
+  req.on('socket', (socket) => {
+    if (socket.connecting) {
+      // ok: NLL101 -- the same guard around the registration
+      socket.once('connect', () => done(req));
+    } else {
+      done(req);
+    }
+  });
+  req.on('socket', (socket) => {
+    if (socket.destroyed) return;
+    // ruleid: NLL101 -- 'connect' does not end `destroyed`: a connected socket gets one more
+    socket.on('connect', () => done(req));
+  });
+  req.on('socket', (socket) => {
+    if (!socket.connecting && !req.reusedSocket) return;
+    // ruleid: NLL101 -- also reached for a reused socket, where 'connect' never comes
+    socket.on('connect', () => done(req));
+  });
+}
+module.exports.timeoutOnConnect = timeoutOnConnect;
+
 // --- an event API that registers its caller's listener ----------------------------------------
 function Emitter() {
   this.listeners = {};
@@ -1783,3 +1818,127 @@ class SocketBridge {
   }
 }
 module.exports.bridges = { SocketBridge };
+
+// A field that holds the request parameter is that request: `this.res.connection` is the
+// keep-alive socket as `res.connection` would be.
+function RpcExchange(server, req, res) {
+  var self = this;
+  EventEmitter.call(this);
+  this.req = req;
+  this.res = res;
+  // ruleid: NLL101 -- `this.res` is the response: its connection is the keep-alive socket
+  this.res.connection.on('end', function () {
+    self.emit('end');
+  });
+}
+util.inherits(RpcExchange, EventEmitter);
+
+function RpcReply(server, req, res) {
+  var self = this;
+  EventEmitter.call(this);
+  this.res = res;
+  // ok: NLL101 -- the fix: listen on the response, which dies with the request
+  this.res.on('finish', function () {
+    self.emit('end');
+  });
+}
+util.inherits(RpcReply, EventEmitter);
+
+class Exchange extends EventEmitter {
+  constructor(req, res) {
+    super();
+    this.req = req;
+    this.res = res;
+  }
+  watch() {
+    // ruleid: NLL101 -- every value the class gives `this.req` is its request parameter
+    this.req.socket.on('close', () => this.emit('gone'));
+  }
+  detach() {
+    const onClose = () => this.emit('gone');
+    // ok: NLL101 -- removed when the response finishes
+    this.req.socket.on('close', onClose);
+    this.res.on('finish', () => this.req.socket.removeListener('close', onClose));
+  }
+}
+class Relay extends EventEmitter {
+  constructor(req, upstream) {
+    super();
+    this.req = req;
+    this.req = upstream.request();
+  }
+  watch() {
+    // ok: NLL101 -- `this.req` also holds something made elsewhere: no keep-alive evidence
+    this.req.socket.on('close', () => this.emit('gone'));
+  }
+}
+module.exports.exchanges = { RpcExchange, RpcReply, Exchange, Relay };
+
+// --- objects a library keeps until they are taken back: winston transports ------------------
+const winston = require('winston');
+const WinstonTransport = require('winston-transport');
+
+const appLogger = winston.createLogger({ transports: [new winston.transports.Console()] });
+// ok: NLL101 -- module top level runs once
+appLogger.add(new winston.transports.File({ filename: 'app.log' }));
+
+class ArrayTransport extends WinstonTransport {
+  constructor(records) {
+    super();
+    this.records = records;
+  }
+  log(info, next) {
+    this.records.push(info);
+    next();
+  }
+}
+
+app.get('/report', (req, res) => {
+  const logs = [];
+  // ruleid: NLL101 -- one more transport on the shared logger per request
+  appLogger.add(new ArrayTransport(logs));
+  res.json(logs);
+});
+
+app.get('/report-fixed', (req, res) => {
+  const logs = [];
+  const transport = new ArrayTransport(logs);
+  // ok: NLL101 -- taken back when the request is done
+  appLogger.add(transport);
+  try {
+    res.json(logs);
+  } finally {
+    appLogger.remove(transport);
+  }
+});
+
+app.get('/own-logger', (req, res) => {
+  const logs = [];
+  const own = winston.createLogger();
+  // ok: NLL101 -- a logger of this request: it goes with its transport
+  own.add(new ArrayTransport(logs));
+  res.json(logs);
+});
+
+function buildScrapeMeta(id) {
+  const logger = appLogger.child({ scrapeId: id });
+  const logs = [];
+  // ruleid: NLL101 -- a child shares its parent's transports: this one lands on `appLogger`
+  logger.add(new ArrayTransport(logs));
+  return { id, logger, logs };
+}
+
+function enableFileLogging(filename) {
+  // ok: NLL101 -- exported set-up of unknown frequency, no child made per call: start-up code
+  appLogger.add(new winston.transports.File({ filename }));
+}
+
+function ScrapeJob(id) {
+  this.id = id;
+  this.logs = [];
+}
+ScrapeJob.prototype.start = function () {
+  // ruleid: NLL101 -- through a child made on each start
+  appLogger.child({ job: this.id }).add(new ArrayTransport(this.logs));
+};
+module.exports.transports = { buildScrapeMeta, enableFileLogging, ScrapeJob };
