@@ -68,6 +68,9 @@ reported (medium). A returned disposer that does not touch a collection (`return
 off(…)`) does not make the collection its own. Memoized functions (`memoizee` without
 `max`, lodash `memoize`, `fast-memoize`) fed per-call values are unbounded caches too.
 
+An array given a property under a key new per call (`pending[nanoid()] = res`) grows like
+an object; `slots[i] = …` overwrites a slot.
+
 Growth includes rebuilding the collection from itself: `x = [...x, v]`, `x = x.concat(v)`,
 `x = { ...x, [k]: v }` and `x = Object.assign({}, x, { [k]: v })` keep every old entry and
 add one (a filtered or sliced copy, or a rewrite of constant keys, does not).
@@ -113,6 +116,11 @@ confidence when they cannot reach the entries:
   this one's, which only another function deletes (an explicit logout); not when a sweep of
   old entries (a delete in a function that reads the clock or that a timer runs) deletes
   from this one.
+- every delete runs only once the stored response has finished (`if (pending[id].finished)
+  delete pending[id]` in a sweep, `writableFinished`, `writableEnded`) and the entries are
+  the responses of a request handler (`pending[id] = res` in a `(req, res, next)`
+  middleware): a response whose client disconnects first is destroyed and never finishes.
+  Not when the test reads `destroyed`, `closed` or `aborted` too.
 These shapes need keys that may be new per call (not from a small set), and since the code's
 own delete says the collection outlives its entries, they need no further evidence that an
 instance field's owner is long-lived.
@@ -213,6 +221,7 @@ from nodeleaklint.semantics.eviction import (
     evicts_by_age,
     expired_on_read,
     expiry_check,
+    finished_only,
     mismatched_lookup,
     one_way_only,
     paired_owner,
@@ -226,7 +235,7 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.nested import nested_collections
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reachable import in_function
-from nodeleaklint.semantics.repetition import is_registration
+from nodeleaklint.semantics.repetition import has_handler_params, is_registration
 from nodeleaklint.semantics.scopes import (
     Binding,
     BindingKind,
@@ -674,6 +683,14 @@ def _guarded_deletes(
             f"{named}: an entry whose key is never read again is never deleted, and nothing "
             "sweeps expired entries or bounds the size"
         )
+    finished = [finished_only(model, s) for s in shrinks]
+    responses = [g for g in open_keys if _stores_response(model, g)]
+    if responses and finished[0] is not None and all(f is not None for f in finished):
+        return _Unreached(responses, keyed_by_own_cleanup=True), (
+            f"its deletes run only once the stored response has finished "
+            f"(`{short(text(finished[0]), 40)}` in {_where(model, shrinks[0])}): a response "
+            "whose client disconnects first is destroyed and never finishes: its entry stays"
+        )
     kept = [emptied_on_some_paths(model, s) for s in shrinks]
     first = kept[0]
     if first is not None and all(k is not None for k in kept):
@@ -696,6 +713,22 @@ def _guarded_deletes(
         f"(`{short(sibling.display(40), 48)}` on line {line}) but not this one, which only "
         f"{_where(model, shrinks[0])} deletes"
     )
+
+
+def _stores_response(model: SemanticModel, grown: Growth) -> bool:
+    """The growth stores the response of a request handler (``pending[id] = res`` in a
+    ``(req, res, next)`` function): the second of its handler parameters."""
+    site = grown.site
+    if site.type == "call_expression":
+        args = call_arguments(site)
+        value = unwrap(args[-1]) if args else None
+    else:
+        value = unwrap(site.child_by_field_name("right"))
+    if value is None or value.type != "identifier" or not has_handler_params(grown.function):
+        return False
+    binding = model.binding_of(value)
+    params = grown.function.params
+    return binding is not None and len(params) >= 2 and binding is params[1]
 
 
 def _and_names(model: SemanticModel, nodes: list[Node]) -> str:
@@ -1432,8 +1465,12 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
             return
         if is_callable_value(model, value):
             return  # a handler registered under a name: configuration
-        if candidate.kind == "array" and not _is_append_index(subscript, key):
-            return  # ``slots[i] = …`` overwrites a slot; only ``a[a.length] = …`` appends
+        if (
+            candidate.kind == "array"
+            and not _is_append_index(subscript, key)
+            and unbounded_key(model, key) is None
+        ):
+            return  # ``slots[i] = …`` overwrites a slot; ``a[a.length]``, ``a[nanoid()]`` add
         _add_growth(model, candidate, uses, parent, f"{short(text(subscript))} = …", key)
 
 

@@ -828,3 +828,69 @@ def _clock_anywhere(node: Node) -> bool:
         ):
             return True
     return False
+
+
+# Flags a response sets when it has sent everything, never when its client goes away first.
+_COMPLETION_FLAGS = frozenset({"finished", "writableFinished", "writableEnded"})
+# Flags that do say the client went away: a test of one of them covers that way too.
+_GONE_FLAGS = frozenset({"destroyed", "closed", "aborted"})
+
+
+def finished_only(model: SemanticModel, delete: Node) -> Node | None:
+    """``for (id in pending) if (pending[id].finished) delete pending[id]``: the delete runs
+    only once the entry (a response) has finished sending. A response whose client
+    disconnects first is destroyed, never finished, and its entry stays. Returns the test of
+    the completion flag, else None (also when the test reads ``destroyed`` / ``closed``)."""
+    function = model.enclosing_function(delete)
+    current: Node | None = delete.parent
+    child = delete
+    while current is not None and function is not None and current.id != function.node.id:
+        if current.type == "if_statement":
+            condition = current.child_by_field_name("condition")
+            consequence = current.child_by_field_name("consequence")
+            in_consequence = consequence is not None and is_inside(child, consequence)
+            flag = _completion_test(condition, negated=not in_consequence)
+            if flag is not None:
+                return flag
+        child = current
+        current = current.parent
+    return None
+
+
+def _completion_test(condition: Node | None, negated: bool) -> Node | None:
+    """The ``x.finished`` read that decides ``condition`` (``!x.finished`` when ``negated``),
+    alone or in a chain of ``&&``; None when the condition reads a gone flag too."""
+    test = unwrap(condition)
+    if test is None:
+        return None
+    for node in own_nodes(test):
+        if (
+            node.type == "member_expression"
+            and text(node.child_by_field_name("property")) in _GONE_FLAGS
+        ):
+            return None
+        if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "||":
+            return None
+    if negated:
+        if test.type != "unary_expression" or text(test.child_by_field_name("operator")) != "!":
+            return None
+        test = unwrap(test.child_by_field_name("argument"))
+        if test is None:
+            return None
+    parts = [test]
+    while parts and parts[0].type == "binary_expression":
+        if text(parts[0].child_by_field_name("operator")) != "&&":
+            return None
+        first = parts.pop(0)
+        parts.extend(
+            p for p in (first.child_by_field_name("left"), first.child_by_field_name("right")) if p
+        )
+    for part in parts:
+        flag = unwrap(part)
+        if (
+            flag is not None
+            and flag.type == "member_expression"
+            and text(flag.child_by_field_name("property")) in _COMPLETION_FLAGS
+        ):
+            return flag
+    return None

@@ -1215,3 +1215,38 @@ function loadSetting(key) {
   return key.length;
 }
 app.get('/setting/:key', (req, res) => res.json(SettingsCache.get(req.params.key)));
+
+// A sweep that deletes only responses that have finished: an abandoned response never does.
+const { randomUUID } = require('node:crypto');
+function Tracker() {
+  this.pending = {};
+  const self = this;
+  setInterval(function () {
+    for (const id in self.pending) {
+      if (self.pending[id].finished) delete self.pending[id];
+    }
+  }, 10000);
+}
+Tracker.prototype.track = function (req, res, next) {
+  // ruleid: NLL301 -- a response whose client disconnects is destroyed, never finished
+  this.pending[randomUUID()] = res;
+  next();
+};
+app.use(new Tracker().track);
+
+function FixedTracker() {
+  this.pending = {};
+  const self = this;
+  setInterval(function () {
+    for (const id in self.pending) {
+      const res = self.pending[id];
+      if (res.finished || res.destroyed) delete self.pending[id];
+    }
+  }, 10000);
+}
+FixedTracker.prototype.track = function (req, res, next) {
+  // ok: NLL301 -- the sweep also drops responses whose client went away
+  this.pending[randomUUID()] = res;
+  next();
+};
+app.use(new FixedTracker().track);

@@ -831,3 +831,51 @@ export function endFixedSession(hash: string): void {
   fixedLiveSessions.delete(hash);
   fixedLastSeen.delete(hash);
 }
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export class ResponseTracker {
+  private readonly pending = new Map<string, ServerResponse>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => {
+      for (const [id, res] of this.pending) {
+        if (res.writableFinished) this.pending.delete(id);
+      }
+    }, 10_000);
+  }
+
+  track(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    // ruleid: NLL301 -- a response whose client disconnects never finishes
+    this.pending.set(randomUUID(), res);
+    next();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+export class FixedResponseTracker {
+  private readonly pending = new Map<string, ServerResponse>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => {
+      for (const [id, res] of this.pending) {
+        if (res.writableFinished || res.destroyed) this.pending.delete(id);
+      }
+    }, 10_000);
+  }
+
+  track(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    // ok: NLL301 -- destroyed responses are swept too
+    this.pending.set(randomUUID(), res);
+    next();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
