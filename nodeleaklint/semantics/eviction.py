@@ -755,7 +755,8 @@ def _all_nodes(node: Node) -> list[Node]:
 
 def sibling_deleted_alone(model: SemanticModel, deletes: list[Node], site: Node) -> CallSite | None:
     """``cache.set(hash, data); lastUpdate.set(hash, now)`` in one function, which on another
-    path (a missing or expired session) runs ``cache.delete(hash)`` but never deletes from
+    path (a missing or expired session) runs ``cache.delete(hash)`` and leaves (a ``return``
+    or ``throw`` follows: the key is dropped, not replaced) but never deletes from
     ``lastUpdate``: sibling collections keyed by the same id are evicted together (SPEC §1),
     and this one keeps the key on that path. Only when every delete of this collection is
     elsewhere (an explicit logout). Returns the sibling's delete, else None."""
@@ -778,9 +779,35 @@ def sibling_deleted_alone(model: SemanticModel, deletes: list[Node], site: Node)
         if call.name != "delete" or call.obj is None or len(call.args) != 1:
             continue
         arg = unwrap(call.args[0])
-        if arg is not None and text(arg) == text(key) and text(unwrap(call.obj)) in siblings:
+        if (
+            arg is not None
+            and text(arg) == text(key)
+            and text(unwrap(call.obj)) in siblings
+            and _then_leaves(call.node)
+        ):
             return call
     return None
+
+
+def _then_leaves(node: Node) -> bool:
+    """Whether the statement holding ``node`` is followed, in its block, by a ``return`` or
+    ``throw``: the path drops the key and ends (``cache.delete(id); return null``), it does
+    not replace the entry."""
+    statement = node
+    while statement.parent is not None and statement.parent.type != "statement_block":
+        if statement.type in _FUNCTION_NODES:
+            return False
+        statement = statement.parent
+    block = statement.parent
+    if block is None:
+        return False
+    after = [c for c in block.named_children if c.start_byte > statement.start_byte]
+    return any(c.type in _EXITS for c in after)
+
+
+_FUNCTION_NODES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition"}
+)
 
 
 def evicts_by_age(model: SemanticModel, delete: Node) -> bool:

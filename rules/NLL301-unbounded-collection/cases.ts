@@ -879,3 +879,18 @@ export class FixedResponseTracker {
     clearInterval(this.sweeper);
   }
 }
+
+const renderCache = new Map<string, string>();
+const renderedAt = new Map<string, number>();
+
+export function rerender(page: string, html: string): void {
+  renderCache.delete(page);
+  renderCache.set(page, html);
+  // ok: NLL301 -- the sibling's delete replaces its entry; it does not drop the key
+  renderedAt.set(page, Date.now());
+}
+
+export function forgetPage(page: string): void {
+  renderCache.delete(page);
+  renderedAt.delete(page);
+}
