@@ -46,7 +46,8 @@ prototype, `extend(Conn.prototype, { … })` — `self = this`, `this[kTimer]` f
   (`if (idle) { clearInterval(interval); resolve() }`), while another callback of the same
   executor settles the promise without clearing it (a `setTimeout` that rejects on timeout):
   after that outcome the interval polls on, for as long as its own condition stays false —
-  one more interval per timed-out call (medium).
+  one more interval per timed-out call (medium). Not when that callback writes something the
+  interval reads (`timedOut = true`): its next run may see it and clear itself.
 - **Re-arming chains** include a `setTimeout` in a promise's `.finally(…)` callback on the
   function's straight path: it runs however the work settles.
 - **Clears that clear nothing**: when every clear of the field runs after its own method

@@ -113,9 +113,10 @@ confidence when they cannot reach the entries:
   `if (cbs.length === 0) delete subs[topic]`): after that branch the key is never deleted;
 - the function that adds an entry deletes a sibling collection's entry under the same key on
   a path that then leaves (`sessionCache.delete(hash); return null` when the session is
-  missing or expired: a replacement, `delete` then `set`, is not that) and never this one's, which only another function deletes (an explicit logout); not when a sweep of
-  old entries (a delete in a function that reads the clock or that a timer runs) deletes
-  from this one.
+  missing or expired: a replacement, `delete` then `set`, is not that) and never this
+  one's, which only another function deletes (an explicit logout); not when a sweep of old
+  entries (a delete in a function that reads the clock or that a timer runs) deletes from
+  this one;
 - every delete runs only once the stored response has finished (`if (pending[id].finished)
   delete pending[id]` in a sweep, `writableFinished`, `writableEnded`) and the entries are
   the responses of a request handler (`pending[id] = res` in a `(req, res, next)`

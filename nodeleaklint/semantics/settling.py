@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.records import record
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo
-from nodeleaklint.semantics.syntax import is_inside, unwrap
+from nodeleaklint.semantics.syntax import is_inside, own_nodes, text, unwrap
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -66,8 +66,31 @@ def settled_elsewhere(
             continue
         if any(is_inside(clear.node, function.node) for clear in clears):
             continue
+        if _signals(function, callback):
+            continue  # ``done = true; reject()``: the interval's next run sees it and stops
         return OtherSettler(settle, function.callback_of)
     return None
+
+
+def _signals(settler: FunctionInfo, callback: FunctionInfo) -> bool:
+    """Whether ``settler`` writes a variable or field that ``callback`` reads: the interval
+    may test it and clear itself on its next run."""
+    written: set[str] = set()
+    for node in own_nodes(settler.body or settler.node):
+        if node.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = unwrap(node.child_by_field_name("left"))
+            if left is not None:
+                written.add(text(left))
+        elif node.type == "update_expression":
+            argument = unwrap(node.child_by_field_name("argument"))
+            if argument is not None:
+                written.add(text(argument))
+    if not written:
+        return False
+    return any(
+        node.type in ("identifier", "member_expression") and text(node) in written
+        for node in own_nodes(callback.body or callback.node)
+    )
 
 
 def _settles(model: SemanticModel, function: FunctionInfo, settlers: set[int]) -> CallSite | None:

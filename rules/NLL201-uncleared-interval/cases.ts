@@ -553,3 +553,24 @@ export class PausablePool {
     });
   }
 }
+
+export class SignalledPool {
+  private running = 0;
+
+  async drain(timeoutMs: number): Promise<void> {
+    let timedOut = false;
+    await new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        timedOut = true;
+        reject(new Error('drain timed out'));
+      }, timeoutMs);
+      // ok: NLL201 -- the timeout sets `timedOut`, which the next run reads before it clears
+      const interval = setInterval(() => {
+        if (timedOut || this.running <= 0) {
+          clearInterval(interval);
+          resolve();
+        }
+      }, 500);
+    });
+  }
+}
