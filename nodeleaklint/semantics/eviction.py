@@ -613,16 +613,36 @@ def emptied_on_some_paths(model: SemanticModel, delete: Node) -> KeptMembers | N
     block = guard_if.parent
     if block is None:
         return None
-    for statement in block.named_children:
-        if statement.start_byte >= guard_if.start_byte:
-            break
+    before = [s for s in block.named_children if s.start_byte < guard_if.start_byte]
+    for index, statement in enumerate(before):
         if statement.type != "if_statement":
             continue
+        if any(_empties(model, later, entries) for later in before[index + 1 :]):
+            continue  # emptied after the branches, before the test
         for branch in _branches(statement):
             removal = _walks_without_emptying(model, branch, entries)
             if removal is not None:
                 return KeptMembers(guard, branch, removal)
     return None
+
+
+def _empties(model: SemanticModel, node: Node, entries: set[int]) -> bool:
+    """Whether ``node`` shrinks or replaces the entry (``e.splice(0)``, ``e.length = 0``)."""
+    for current in _all_nodes(node):
+        if current.type == "call_expression":
+            obj, name = callee_parts(current)
+            if _is_entry(model, obj, entries) and (
+                name in SHRINK_METHODS or name in ("delete", "clear")
+            ):
+                return True
+        elif current.type == "assignment_expression":
+            left = unwrap(current.child_by_field_name("left"))
+            if left is not None and (
+                _is_entry(model, left, entries)
+                or (left.type == "member_expression" and _entry_size(model, left, entries))
+            ):
+                return True
+    return False
 
 
 def _enclosing_if(node: Node, function: FunctionInfo) -> Node | None:

