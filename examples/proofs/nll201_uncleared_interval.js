@@ -132,6 +132,33 @@ async function raceWithTimeout(id, clear) {
   }
 }
 
+// A polling pause (crawlee's AutoscaledPool.pause): the interval clears itself on the run
+// that finds the pool idle and resolves; a timeout rejects first, and (flagged) does not
+// clear the interval. The pool never goes idle here, so each timed-out pause leaves an
+// interval polling for good, holding the pool's 256 KiB state through its closure. The
+// fixed twin clears the interval in the timeout's callback too.
+async function pauseWithTimeout(id, clearOnTimeout) {
+  const pool = { id, running: 1, state: Buffer.alloc(BUF_BYTES, 1) };
+  registry.register(pool.state, id);
+  try {
+    await new Promise((resolve, reject) => {
+      let interval;
+      setTimeout(() => {
+        if (clearOnTimeout) clearInterval(interval);
+        reject(new Error('pause timed out'));
+      }, 1);
+      interval = setInterval(() => {
+        if (pool.running <= 0 && pool.state.length) {
+          clearInterval(interval);
+          resolve();
+        }
+      }, PERIOD_MS);
+    });
+  } catch {
+    // the caller gives up waiting
+  }
+}
+
 async function measure(work) {
   for (let i = 0; i < 3; i++) await work(-1 - i); // warm up before the baseline
   await fullGC();
@@ -162,6 +189,8 @@ const phases = {
   watchdog_fixed: () => measure((id) => sendCommand(id, true)),
   race_flagged: () => measure((id) => raceWithTimeout(id, false)),
   race_fixed: () => measure((id) => raceWithTimeout(id, true)),
+  pause_flagged: () => measure((id) => pauseWithTimeout(id, false)),
+  pause_fixed: () => measure((id) => pauseWithTimeout(id, true)),
 };
 
 function line(label, r) {
@@ -190,6 +219,8 @@ main({
     line('fixed:   cleared when the command completes', r.watchdog_fixed),
     line('flagged: race timeout, unref only', r.race_flagged),
     line('fixed:   race timeout cleared in finally', r.race_fixed),
+    line('flagged: self-clear on success only', r.pause_flagged),
+    line('fixed:   the timeout clears it too', r.pause_fixed),
     "note: Node 20 lists only ref'd timers in getActiveResourcesInfo(); unref'd ones",
     '      vanish from that list but still retain their closures (see retained MiB).',
   ],
@@ -199,5 +230,6 @@ main({
     dropped: { flagged: r.dropped_flagged, fixed: r.dropped_fixed },
     watchdog: { flagged: r.watchdog_flagged, fixed: r.watchdog_fixed },
     race: { flagged: r.race_flagged, fixed: r.race_fixed },
+    pause: { flagged: r.pause_flagged, fixed: r.pause_fixed },
   }),
 });

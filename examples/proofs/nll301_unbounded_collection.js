@@ -145,6 +145,37 @@ async function abandonedRequests(endEvent) {
   return { before: 0, after: pending.size, growth: pending.size, requests: seen };
 }
 
+// LAZY TTL (a cache whose expired entries go only when their key is read again): every
+// call stores a result under a key of its own (a user who never comes back) with a short
+// TTL, and reads another key. The flagged cache deletes an expired entry only when its
+// own key is read again, so nothing is ever deleted; the fixed twin sweeps expired entries
+// when the cache reaches CAP entries (InternHack's fix).
+const ttlStore = new Map();
+function ttlGet(key) {
+  const found = ttlStore.get(key);
+  if (!found || Date.now() > found.exp) {
+    ttlStore.delete(key);
+    return null;
+  }
+  return found.val;
+}
+function sweepExpired() {
+  const now = Date.now();
+  for (const [key, found] of ttlStore) if (now > found.exp) ttlStore.delete(key);
+}
+function ttlSet(key, val, sweep) {
+  if (sweep && ttlStore.size >= CAP) sweepExpired();
+  ttlStore.set(key, { val, exp: Date.now() - 1 }); // already expired: the TTL has passed
+}
+async function measureTtl(sweep) {
+  ttlStore.clear();
+  const r = await measure((i) => {
+    ttlGet(`user-${i}-other`);
+    ttlSet(`user-${i}-${Math.random()}`, entry(i), sweep);
+  });
+  return { ...r, entries: ttlStore.size };
+}
+
 const phases = {
   flagged: () => measure(handleFlagged),
   fixed: () => measure(handleFixed),
@@ -157,6 +188,8 @@ const phases = {
   memo_fixed: () => measure((i) => lookupCapped(`user-${i}-${Math.random()}`)),
   finish_only: () => abandonedRequests('finish'),
   on_close: () => abandonedRequests('close'),
+  ttl_flagged: () => measureTtl(false),
+  ttl_fixed: () => measureTtl(true),
 };
 
 function line(label, r) {
@@ -183,6 +216,8 @@ main({
     line('fixed:   + .delete(conn) on end', r.nested_fixed) + `, members ${r.nested_fixed.members}`,
     line('flagged: memoize(fn)(uniqueKey)', r.memo_flagged),
     line(`fixed:   memoize(fn, ${CAP})`, r.memo_fixed),
+    line('flagged: expired deleted on read only', r.ttl_flagged) + `, entries ${r.ttl_flagged.entries}`,
+    line('fixed:   + sweep of expired entries', r.ttl_fixed) + `, entries ${r.ttl_fixed.entries}`,
     `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
       `requests left in the map; delete on 'close': ${r.on_close.after} of ${r.on_close.requests}`,
   ],
@@ -191,5 +226,6 @@ main({
     nested: { flagged: r.nested_flagged, fixed: r.nested_fixed },
     tombstone: { flagged: r.tombstone_flagged, fixed: r.tombstone_fixed },
     memo: { flagged: r.memo_flagged, fixed: r.memo_fixed },
+    lazy_ttl: { flagged: r.ttl_flagged, fixed: r.ttl_fixed },
     coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

@@ -41,6 +41,13 @@ prototype, `extend(Conn.prototype, { … })` — `self = this`, `this[kTimer]` f
   a `setTimeout` per `'input'` message, keeps no handle, and has no `'close'` handler or
   `close` method: on redeploy the node is closed but its pending timeouts still fire and
   keep the old node and each message alive until then (medium).
+- **Self-clears on one outcome only**: an interval started in a promise executor whose only
+  clears sit in its own callback, on the run that settles the promise
+  (`if (idle) { clearInterval(interval); resolve() }`), while another callback of the same
+  executor settles the promise without clearing it (a `setTimeout` that rejects on timeout):
+  after that outcome the interval polls on, for as long as its own condition stays false —
+  one more interval per timed-out call (medium). Not when that callback writes something the
+  interval reads (`timedOut = true`): its next run may see it and clear itself.
 - **Re-arming chains** include a `setTimeout` in a promise's `.finally(…)` callback on the
   function's straight path: it runs however the work settles.
 - **Clears that clear nothing**: when every clear of the field runs after its own method
@@ -160,6 +167,7 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.reachable import runs_within
 from nodeleaklint.semantics.retention import retained_large_values
 from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo, Repetition
+from nodeleaklint.semantics.settling import settled_elsewhere
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     LOOP_KINDS,
@@ -399,6 +407,22 @@ def _only_self_cleared(model: SemanticModel, call: CallSite) -> tuple[str, bool]
     ]
     if not clears or any(not is_inside(c.node, callback) for c in clears):
         return None
+    own = model.function_at(callback)
+    other = settled_elsewhere(model, own, clears) if own is not None else None
+    if other is not None:
+        line = other.settle.node.start_point[0] + 1
+        by = (
+            f"the `{other.registered_by.name}` callback"
+            if other.registered_by is not None
+            else "another callback"
+        )
+        return (
+            "it is cleared only from inside its own callback, on the run that settles the "
+            f"promise, and {by} on line {line} may settle it first "
+            f"(`{other.settle.display(40)}`) without clearing it: after that outcome it keeps "
+            "polling for as long as its own condition stays false",
+            False,
+        )
     closing = next(
         (
             site

@@ -68,6 +68,9 @@ reported (medium). A returned disposer that does not touch a collection (`return
 off(…)`) does not make the collection its own. Memoized functions (`memoizee` without
 `max`, lodash `memoize`, `fast-memoize`) fed per-call values are unbounded caches too.
 
+An array given a property under a key new per call (`pending[nanoid()] = res`) grows like
+an object; `slots[i] = …` overwrites a slot.
+
 Growth includes rebuilding the collection from itself: `x = [...x, v]`, `x = x.concat(v)`,
 `x = { ...x, [k]: v }` and `x = Object.assign({}, x, { [k]: v })` keep every old entry and
 add one (a filtered or sliced copy, or a rewrite of constant keys, does not).
@@ -96,7 +99,32 @@ confidence when they cannot reach the entries:
 - the code that ends a piece of work deletes its key from a sibling collection (grown
   elsewhere) and adds the same key to this one, which nothing deletes from
   (`conn.once('close', () => { delete this.active[id]; this.closed.add(id) })`: a registry
-  of everything that has ended).
+  of everything that has ended);
+- expired entries are deleted only when the same key is read again after it expired (`const
+  e = store.get(key); if (!e || Date.now() > e.exp) { store.delete(key); return null }`):
+  an entry whose key is never read again (a user who never comes back) stays for good. Not
+  when another delete may remove old entries: a sweep (a delete in a loop, or in a function
+  that reads the clock), a delete run by a timer (`setTimeout(() => cacheDel(key), ttl)`,
+  `setInterval(this.sweep.bind(this))`), or a `clear()`; deletes of keys a caller names
+  (`cacheDel(key)`, a prefix invalidation) do not sweep;
+- the only delete runs once the entry (a list kept under the key) is empty, and a branch
+  before that test walks the list and removes each member from somewhere else while leaving
+  it in the list (`else { cbs.forEach((cb) => emitter.removeListener(topic, cb)) }` before
+  `if (cbs.length === 0) delete subs[topic]`): after that branch the key is never deleted;
+- the function that adds an entry deletes a sibling collection's entry under the same key on
+  a path that then leaves (`sessionCache.delete(hash); return null` when the session is
+  missing or expired: a replacement, `delete` then `set`, is not that) and never this
+  one's, which only another function deletes (an explicit logout); not when a sweep of old
+  entries (a delete in a function that reads the clock or that a timer runs) deletes from
+  this one;
+- every delete runs only once the stored response has finished (`if (pending[id].finished)
+  delete pending[id]` in a sweep, `writableFinished`, `writableEnded`) and the entries are
+  the responses of a request handler (`pending[id] = res` in a `(req, res, next)`
+  middleware): a response whose client disconnects first is destroyed and never finishes.
+  Not when the test reads `destroyed`, `closed` or `aborted` too.
+These shapes need keys that may be new per call (not from a small set), and since the code's
+own delete says the collection outlives its entries, they need no further evidence that an
+instance field's owner is long-lived.
 A size check that only refuses new entries when full (`if (clients.length >= max) return`)
 evicts nothing and is not a bound, and neither is the test of a counting loop
 (`for (let i = 0; i < list.length; i++)`).
@@ -190,10 +218,15 @@ from nodeleaklint.semantics.eviction import (
     deadline_without_delete,
     deleted_key,
     describe_callback,
+    emptied_on_some_paths,
+    evicts_by_age,
+    expired_on_read,
     expiry_check,
+    finished_only,
     mismatched_lookup,
     one_way_only,
     paired_owner,
+    sibling_deleted_alone,
     turns_away,
     walks,
 )
@@ -203,7 +236,7 @@ from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.nested import nested_collections
 from nodeleaklint.semantics.provenance import origin_of
 from nodeleaklint.semantics.reachable import in_function
-from nodeleaklint.semantics.repetition import is_registration
+from nodeleaklint.semantics.repetition import has_handler_params, is_registration
 from nodeleaklint.semantics.scopes import (
     Binding,
     BindingKind,
@@ -564,6 +597,9 @@ def _unreached_entries(
     timed_out = _timed_out_entries(model, shrinks, growth)
     if timed_out is not None:
         return timed_out
+    guarded = _guarded_deletes(model, shrinks, growth)
+    if guarded is not None:
+        return guarded
     endings = one_way_only(model, shrinks)
     if endings is None:
         return None
@@ -617,6 +653,93 @@ def _timed_out_entries(
             f"deletes it; only {deleter} deletes"
         )
     return None
+
+
+def _guarded_deletes(
+    model: SemanticModel, shrinks: list[Node], growth: list[Growth]
+) -> tuple[_Unreached, str] | None:
+    """Deletes that exist but sit behind a guard some entries never satisfy (SPEC §1
+    *Cleanup is verified*): every delete runs only when the same key is read again after it
+    expired (``eviction.expired_on_read``), or only once the entry is empty while a branch
+    before it leaves the entry full (``eviction.emptied_on_some_paths``); or the function
+    that adds an entry deletes a sibling's entry under the same key on some path and never
+    this one's (``eviction.sibling_deleted_alone``)."""
+    open_keys = [g for g in growth if g.key_origin is None or not g.key_origin.bounded]
+    if not open_keys:
+        return None  # keys from a small set are replaced, not added
+    lazy = [(s, e) for s in shrinks if (e := expired_on_read(model, s)) is not None]
+    others = [s for s in shrinks if all(s is not d for d, _e in lazy)]
+    if lazy and not any(evicts_by_age(model, s) for s in others):
+        delete, expiry = lazy[0]
+        where = _where(model, delete)
+        named = (
+            f" (the other deletes, in {_and_names(model, others)}, remove only keys their "
+            "callers name)"
+            if others
+            else ""
+        )
+        return _Unreached(open_keys, keyed_by_own_cleanup=True), (
+            f"its expired entries are deleted only by `{short(text(delete), 40)}` in {where}, "
+            f"when the same key is read again after it expired (`{short(text(expiry), 40)}`)"
+            f"{named}: an entry whose key is never read again is never deleted, and nothing "
+            "sweeps expired entries or bounds the size"
+        )
+    finished = [finished_only(model, s) for s in shrinks]
+    responses = [g for g in open_keys if _stores_response(model, g)]
+    if responses and finished[0] is not None and all(f is not None for f in finished):
+        return _Unreached(responses, keyed_by_own_cleanup=True), (
+            f"its deletes run only once the stored response has finished "
+            f"(`{short(text(finished[0]), 40)}` in {_where(model, shrinks[0])}): a response "
+            "whose client disconnects first is destroyed and never finishes: its entry stays"
+        )
+    kept = [emptied_on_some_paths(model, s) for s in shrinks]
+    first = kept[0]
+    if first is not None and all(k is not None for k in kept):
+        line = first.branch.start_point[0] + 1
+        return _Unreached(open_keys, keyed_by_own_cleanup=True), (
+            f"its only delete, `{short(text(shrinks[0]), 40)}` in {_where(model, shrinks[0])}, "
+            f"runs only when `{short(text(first.guard), 40)}`, but the branch at line {line} "
+            f"calls `{short(first.removal.display(40), 48)}` for each member and leaves them "
+            "in the entry: after it the entry is never empty and its key is never deleted"
+        )
+    if any(evicts_by_age(model, s) for s in shrinks):
+        return None  # a sweep of old entries reaches every key in time
+    alone = [(g, s) for g in open_keys if (s := sibling_deleted_alone(model, shrinks, g.site))]
+    if not alone:
+        return None
+    grown, sibling = alone[0]
+    line = sibling.node.start_point[0] + 1
+    return _Unreached([g for g, _s in alone], keyed_by_own_cleanup=True), (
+        f"{grown.function.display()} deletes the sibling entry under the same key "
+        f"(`{short(sibling.display(40), 48)}` on line {line}) but not this one, which only "
+        f"{_where(model, shrinks[0])} deletes"
+    )
+
+
+def _stores_response(model: SemanticModel, grown: Growth) -> bool:
+    """The growth stores the response of a request handler (``pending[id] = res`` in a
+    ``(req, res, next)`` function): the second of its handler parameters."""
+    site = grown.site
+    if site.type == "call_expression":
+        args = call_arguments(site)
+        value = unwrap(args[-1]) if args else None
+    else:
+        value = unwrap(site.child_by_field_name("right"))
+    if value is None or value.type != "identifier" or not has_handler_params(grown.function):
+        return False
+    binding = model.binding_of(value)
+    params = grown.function.params
+    return binding is not None and len(params) >= 2 and binding is params[1]
+
+
+def _and_names(model: SemanticModel, nodes: list[Node]) -> str:
+    names = sorted({_where(model, node) for node in nodes})
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _where(model: SemanticModel, node: Node) -> str:
+    function = model.enclosing_function(node)
+    return function.display() if function is not None else "the code"
 
 
 def _tombstoned(
@@ -1343,8 +1466,12 @@ def _subscript_use(model: SemanticModel, candidate: Candidate, subscript: Node, 
             return
         if is_callable_value(model, value):
             return  # a handler registered under a name: configuration
-        if candidate.kind == "array" and not _is_append_index(subscript, key):
-            return  # ``slots[i] = …`` overwrites a slot; only ``a[a.length] = …`` appends
+        if (
+            candidate.kind == "array"
+            and not _is_append_index(subscript, key)
+            and unbounded_key(model, key) is None
+        ):
+            return  # ``slots[i] = …`` overwrites a slot; ``a[a.length]``, ``a[nanoid()]`` add
         _add_growth(model, candidate, uses, parent, f"{short(text(subscript))} = …", key)
 
 

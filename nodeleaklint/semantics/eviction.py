@@ -474,3 +474,470 @@ def _reads_clock(node: Node) -> bool:
         ):
             return True
     return False
+
+
+# -- deletes behind a guard that some paths never satisfy -----------------------------------
+def expired_on_read(model: SemanticModel, delete: Node) -> Node | None:
+    """``const e = store.get(key); if (!e || Date.now() > e.exp) { store.delete(key); … }``:
+    the delete runs only when the same key is read again after its entry expired (lazy
+    expiry on read). An entry whose key is never read again is never deleted. Returns the
+    expiry comparison, else None."""
+    key = unwrap(deleted_key(delete))
+    collection = deleted_collection(delete)
+    function = model.enclosing_function(delete)
+    if key is None or collection is None or function is None:
+        return None
+    if function.callback_of is not None and function.callback_of.name in _TIMERS:
+        return None  # a timer's sweep, not a read
+    entries = _entry_locals(model, function, collection, key, delete)
+    current = delete.parent
+    while current is not None and current.id != function.node.id:
+        if current.type in _LOOPS:
+            return None  # a loop over entries is a sweep, not a read of one key
+        if current.type == "if_statement":
+            branch = current.child_by_field_name("consequence")
+            condition = current.child_by_field_name("condition")
+            if branch is not None and condition is not None and is_inside(delete, branch):
+                comparison = _expiry_test(model, condition, entries, collection, key)
+                if comparison is not None:
+                    return comparison
+        current = current.parent
+    return None
+
+
+def _entry_locals(
+    model: SemanticModel, function: FunctionInfo, collection: Node, key: Node, before: Node
+) -> set[int]:
+    """Ids of the bindings ``function`` declares from a read of ``collection`` under ``key``
+    (``const e = c.get(key)``, ``const e = c[key]``) before ``before``."""
+    found: set[int] = set()
+    for node in own_nodes(function.body or function.node):
+        if node.start_byte >= before.start_byte:
+            break
+        if node.type != "variable_declarator":
+            continue
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if (
+            name is None
+            or name.type != "identifier"
+            or not _reads_entry(model, value, collection, key)
+        ):
+            continue
+        binding = model.binding_of(name)
+        if binding is not None:
+            found.add(id(binding))
+    return found
+
+
+def _reads_entry(model: SemanticModel, value: Node | None, collection: Node, key: Node) -> bool:
+    """``c.get(key)`` or ``c[key]`` (through ``await`` too)."""
+    value = unwrap(value)
+    if value is not None and value.type == "await_expression":
+        value = unwrap(value.named_children[0]) if value.named_children else None
+    if value is None:
+        return False
+    if value.type == "call_expression":
+        obj, name = callee_parts(value)
+        args = call_arguments(value)
+        return (
+            name == "get"
+            and len(args) == 1
+            and _same_collection(model, obj, collection)
+            and _same_key(model, unwrap(args[0]) or args[0], key)
+        )
+    if value.type == "subscript_expression":
+        index = unwrap(value.child_by_field_name("index"))
+        return (
+            index is not None
+            and _same_collection(model, value.child_by_field_name("object"), collection)
+            and _same_key(model, index, key)
+        )
+    return False
+
+
+def _expiry_test(
+    model: SemanticModel, condition: Node, entries: set[int], collection: Node, key: Node
+) -> Node | None:
+    """A comparison in ``condition`` of the looked-up entry (or the lookup itself) with the
+    clock: ``Date.now() > e.exp``, ``now - e.at > TTL``."""
+    for node in own_nodes(condition):
+        if node.type != "binary_expression":
+            continue
+        if text(node.child_by_field_name("operator")) not in COMPARISONS:
+            continue
+        if not any(_reads_clock(side) for side in node.named_children):
+            continue
+        for part in own_nodes(node):
+            if part.type == "identifier":
+                binding = model.binding_of(part)
+                if binding is not None and id(binding) in entries:
+                    return node
+            elif _reads_entry(model, part, collection, key):
+                return node
+    return None
+
+
+_ITERATORS = frozenset({"forEach", "map"})
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+
+
+@record
+class KeptMembers:
+    """A delete guarded by its entry being empty, and a branch that leaves the entry full."""
+
+    guard: Node  # ``topicCallbacks.length === 0``
+    branch: Node  # the branch that empties something else but not the entry
+    removal: CallSite  # what it does to each member instead: ``removeListener(topic, cb)``
+
+
+def emptied_on_some_paths(model: SemanticModel, delete: Node) -> KeptMembers | None:
+    """``if (cbs.length === 0) delete subs[topic]`` after an ``if (callback) { cbs.splice(…) }
+    else { cbs.forEach((cb) => emitter.removeListener(topic, cb)) }``: the delete runs only
+    once the entry (the inner collection kept under the key) is empty, and one branch before
+    it removes each member from somewhere else while leaving it in the entry. On that path
+    the entry is never emptied, so its key is never deleted. Only a branch that walks the
+    entry and removes what it walks counts: the author meant to drop everything there."""
+    key = unwrap(deleted_key(delete))
+    collection = deleted_collection(delete)
+    function = model.enclosing_function(delete)
+    if key is None or collection is None or function is None:
+        return None
+    guard_if = _enclosing_if(delete, function)
+    if guard_if is None:
+        return None
+    entries = _entry_locals(model, function, collection, key, delete)
+    guard = _emptiness_test(model, guard_if.child_by_field_name("condition"), entries)
+    if guard is None:
+        return None
+    block = guard_if.parent
+    if block is None:
+        return None
+    before = [s for s in block.named_children if s.start_byte < guard_if.start_byte]
+    for index, statement in enumerate(before):
+        if statement.type != "if_statement":
+            continue
+        if any(_empties(model, later, entries) for later in before[index + 1 :]):
+            continue  # emptied after the branches, before the test
+        for branch in _branches(statement):
+            removal = _walks_without_emptying(model, branch, entries)
+            if removal is not None:
+                return KeptMembers(guard, branch, removal)
+    return None
+
+
+def _empties(model: SemanticModel, node: Node, entries: set[int]) -> bool:
+    """Whether ``node`` shrinks or replaces the entry (``e.splice(0)``, ``e.length = 0``)."""
+    for current in _all_nodes(node):
+        if current.type == "call_expression":
+            obj, name = callee_parts(current)
+            if _is_entry(model, obj, entries) and (
+                name in SHRINK_METHODS or name in ("delete", "clear")
+            ):
+                return True
+        elif current.type == "assignment_expression":
+            left = unwrap(current.child_by_field_name("left"))
+            if left is not None and (
+                _is_entry(model, left, entries)
+                or (left.type == "member_expression" and _entry_size(model, left, entries))
+            ):
+                return True
+    return False
+
+
+def _enclosing_if(node: Node, function: FunctionInfo) -> Node | None:
+    """The ``if`` whose consequence holds ``node`` directly (only blocks in between)."""
+    current = node.parent
+    while current is not None and current.id != function.node.id:
+        if current.type == "if_statement":
+            branch = current.child_by_field_name("consequence")
+            return current if branch is not None and is_inside(node, branch) else None
+        if current.type not in ("expression_statement", "statement_block"):
+            return None
+        current = current.parent
+    return None
+
+
+def _emptiness_test(model: SemanticModel, condition: Node | None, entries: set[int]) -> Node | None:
+    """``e.length === 0``, ``e.size === 0``, ``!e.length``, ``e.length < 1`` on an entry local."""
+    test = unwrap(condition)
+    if test is None:
+        return None
+    if test.type == "unary_expression" and text(test.child_by_field_name("operator")) == "!":
+        inner = unwrap(test.child_by_field_name("argument"))
+        return test if inner is not None and _entry_size(model, inner, entries) else None
+    if test.type != "binary_expression":
+        return None
+    operator = text(test.child_by_field_name("operator"))
+    left = unwrap(test.child_by_field_name("left"))
+    right = unwrap(test.child_by_field_name("right"))
+    if left is None or right is None:
+        return None
+    if operator in ("===", "==", "<=") and text(right) == "0":
+        return test if _entry_size(model, left, entries) else None
+    if operator == "<" and text(right) == "1":
+        return test if _entry_size(model, left, entries) else None
+    return None
+
+
+def _entry_size(model: SemanticModel, node: Node, entries: set[int]) -> bool:
+    if node.type != "member_expression":
+        return False
+    prop = text(node.child_by_field_name("property"))
+    return prop in ("length", "size") and _is_entry(
+        model, node.child_by_field_name("object"), entries
+    )
+
+
+def _is_entry(model: SemanticModel, node: Node | None, entries: set[int]) -> bool:
+    node = unwrap(node)
+    if node is None or node.type != "identifier":
+        return False
+    binding = model.binding_of(node)
+    return binding is not None and id(binding) in entries
+
+
+def _branches(statement: Node) -> list[Node]:
+    """The consequence and the ``else`` of an ``if`` statement."""
+    found: list[Node] = []
+    consequence = statement.child_by_field_name("consequence")
+    if consequence is not None:
+        found.append(consequence)
+    alternative = statement.child_by_field_name("alternative")
+    if alternative is not None:
+        found.append(alternative)
+    return found
+
+
+def _walks_without_emptying(
+    model: SemanticModel, branch: Node, entries: set[int]
+) -> CallSite | None:
+    """The removal a branch applies to each member of the entry it walks
+    (``e.forEach((cb) => emitter.removeListener(topic, cb))``, ``for (const cb of e) …``)
+    when the branch never shrinks the entry itself. None otherwise."""
+    walked: Node | None = None
+    for node in _all_nodes(branch):
+        if node.type == "call_expression":
+            obj, name = callee_parts(node)
+            if _is_entry(model, obj, entries):
+                if name in SHRINK_METHODS or name in ("delete", "clear"):
+                    return None
+                if name in _ITERATORS:
+                    walked = node
+        elif node.type == "for_in_statement":
+            if _is_entry(model, node.child_by_field_name("right"), entries):
+                walked = node
+        elif node.type == "assignment_expression":
+            left = unwrap(node.child_by_field_name("left"))
+            if left is not None and (
+                _is_entry(model, left, entries)
+                or (left.type == "member_expression" and _entry_size(model, left, entries))
+            ):
+                return None
+    if walked is None:
+        return None
+    for node in _all_nodes(walked):
+        if node.type != "call_expression":
+            continue
+        function = model.enclosing_function(node)
+        site = next((c for c in function.calls if c.node.id == node.id), None) if function else None
+        if site is not None and site.name in _MEMBER_REMOVALS:
+            return site
+    return None
+
+
+# What a branch may do to each member it walks instead of removing it from the entry.
+_MEMBER_REMOVALS = frozenset(
+    {
+        "off",
+        "removeListener",
+        "removeEventListener",
+        "unsubscribe",
+        "delete",
+        "clearTimeout",
+        "clearInterval",
+        "destroy",
+        "close",
+    }
+)
+
+
+def _all_nodes(node: Node) -> list[Node]:
+    """``node`` and every named descendant, nested functions included."""
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(reversed(current.named_children))
+    return found
+
+
+def sibling_deleted_alone(model: SemanticModel, deletes: list[Node], site: Node) -> CallSite | None:
+    """``cache.set(hash, data); lastUpdate.set(hash, now)`` in one function, which on another
+    path (a missing or expired session) runs ``cache.delete(hash)`` and leaves (a ``return``
+    or ``throw`` follows: the key is dropped, not replaced) but never deletes from
+    ``lastUpdate``: sibling collections keyed by the same id are evicted together (SPEC §1),
+    and this one keeps the key on that path. Only when every delete of this collection is
+    elsewhere (an explicit logout). Returns the sibling's delete, else None."""
+    function = model.enclosing_function(site)
+    key = _growth_key(site)
+    if function is None or key is None or site.type != "call_expression":
+        return None
+    if any(is_inside(delete, function.node) for delete in deletes):
+        return None
+    own, _name = callee_parts(site)
+    own_text = text(unwrap(own))
+    siblings: set[str] = set()
+    for call in function.calls:
+        if call.name == "set" and call.obj is not None and call.args:
+            arg = unwrap(call.args[0])
+            sibling = text(unwrap(call.obj))
+            if arg is not None and text(arg) == text(key) and sibling != own_text:
+                siblings.add(sibling)
+    for call in function.calls:
+        if call.name != "delete" or call.obj is None or len(call.args) != 1:
+            continue
+        arg = unwrap(call.args[0])
+        if (
+            arg is not None
+            and text(arg) == text(key)
+            and text(unwrap(call.obj)) in siblings
+            and _then_leaves(call.node)
+        ):
+            return call
+    return None
+
+
+def _then_leaves(node: Node) -> bool:
+    """Whether the statement holding ``node`` is followed, in its block, by a ``return`` or
+    ``throw``: the path drops the key and ends (``cache.delete(id); return null``), it does
+    not replace the entry."""
+    statement = node
+    while statement.parent is not None and statement.parent.type != "statement_block":
+        if statement.type in _FUNCTION_NODES:
+            return False
+        statement = statement.parent
+    block = statement.parent
+    if block is None:
+        return False
+    after = [c for c in block.named_children if c.start_byte > statement.start_byte]
+    return any(c.type in _EXITS for c in after)
+
+
+_FUNCTION_NODES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition"}
+)
+
+
+def evicts_by_age(model: SemanticModel, delete: Node) -> bool:
+    """Whether a delete may remove entries because they are old, not because a caller named
+    them: the functions around it (a ``forEach`` callback and the method that runs it) read
+    the clock (a sweep comparing each entry's time), run in a timer's callback, or are handed
+    to a timer or called from a timer's callback by name (``setTimeout(() => cacheDel(key),
+    ttl)``, ``setInterval(this.sweep.bind(this))``)."""
+    function = model.enclosing_function(delete)
+    if function is None:
+        return True
+    names: set[str] = set()
+    current: FunctionInfo | None = function
+    while current is not None:
+        call = current.callback_of
+        if call is not None and call.name in _TIMERS:
+            return True
+        if current.name or current.property_key or call is None:
+            if _clock_anywhere(current.body or current.node):
+                return True
+            names.update(n for n in (current.name, current.property_key) if n)
+            break  # a named function: what calls it is asked by name below
+        current = current.parent
+    if not names:
+        return False
+    for timer in model.calls_named(*_TIMERS):
+        for arg in timer.args:
+            for node in _all_nodes(arg):
+                if node.type in ("identifier", "property_identifier") and text(node) in names:
+                    return True
+    return False
+
+
+_TIMERS = frozenset({"setTimeout", "setInterval", "setImmediate"})
+
+
+def _clock_anywhere(node: Node) -> bool:
+    """Whether ``node`` reads the current time anywhere, nested functions included."""
+    for current in _all_nodes(node):
+        if current.type == "call_expression" and callee_parts(current)[1] == "now":
+            return True
+        if (
+            current.type == "new_expression"
+            and text(current.child_by_field_name("constructor")) == "Date"
+        ):
+            return True
+    return False
+
+
+# Flags a response sets when it has sent everything, never when its client goes away first.
+_COMPLETION_FLAGS = frozenset({"finished", "writableFinished", "writableEnded"})
+# Flags that do say the client went away: a test of one of them covers that way too.
+_GONE_FLAGS = frozenset({"destroyed", "closed", "aborted"})
+
+
+def finished_only(model: SemanticModel, delete: Node) -> Node | None:
+    """``for (id in pending) if (pending[id].finished) delete pending[id]``: the delete runs
+    only once the entry (a response) has finished sending. A response whose client
+    disconnects first is destroyed, never finished, and its entry stays. Returns the test of
+    the completion flag, else None (also when the test reads ``destroyed`` / ``closed``)."""
+    function = model.enclosing_function(delete)
+    current: Node | None = delete.parent
+    child = delete
+    while current is not None and function is not None and current.id != function.node.id:
+        if current.type == "if_statement":
+            condition = current.child_by_field_name("condition")
+            consequence = current.child_by_field_name("consequence")
+            in_consequence = consequence is not None and is_inside(child, consequence)
+            flag = _completion_test(condition, negated=not in_consequence)
+            if flag is not None:
+                return flag
+        child = current
+        current = current.parent
+    return None
+
+
+def _completion_test(condition: Node | None, negated: bool) -> Node | None:
+    """The ``x.finished`` read that decides ``condition`` (``!x.finished`` when ``negated``),
+    alone or in a chain of ``&&``; None when the condition reads a gone flag too."""
+    test = unwrap(condition)
+    if test is None:
+        return None
+    for node in own_nodes(test):
+        if (
+            node.type == "member_expression"
+            and text(node.child_by_field_name("property")) in _GONE_FLAGS
+        ):
+            return None
+        if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "||":
+            return None
+    if negated:
+        if test.type != "unary_expression" or text(test.child_by_field_name("operator")) != "!":
+            return None
+        test = unwrap(test.child_by_field_name("argument"))
+        if test is None:
+            return None
+    parts = [test]
+    while parts and parts[0].type == "binary_expression":
+        if text(parts[0].child_by_field_name("operator")) != "&&":
+            return None
+        first = parts.pop(0)
+        parts.extend(
+            p for p in (first.child_by_field_name("left"), first.child_by_field_name("right")) if p
+        )
+    for part in parts:
+        flag = unwrap(part)
+        if (
+            flag is not None
+            and flag.type == "member_expression"
+            and text(flag.child_by_field_name("property")) in _COMPLETION_FLAGS
+        ):
+            return flag
+    return None

@@ -425,7 +425,19 @@ _FRESH_WORDS = frozenset(
     }
 )
 _FRESH_CALLS = frozenset(
-    {"randomUUID", "uuid", "v4", "v1", "v7", "uuidv4", "nanoid", "now", "randomBytes", "ulid"}
+    {
+        "randomUUID",
+        "uuid",
+        "v4",
+        "v1",
+        "v7",
+        "uuidv4",
+        "nanoid",
+        "now",
+        "randomBytes",
+        "ulid",
+        "hat",
+    }
 )
 _ID_GENERATOR = re.compile(
     r"(next|new|gen|generate|create|get|make|alloc)_?(request_?|req_?|msg_?|message_?|call_?)?id$",

@@ -894,3 +894,56 @@ class TimedCall {
     }
   }
 }
+
+// A polling interval that clears itself on the run that resolves the promise; the timeout
+// rejects it first without clearing, and the interval polls on.
+function AutoscaledPool() {
+  this.running = 0;
+}
+AutoscaledPool.prototype.pause = function (timeoutMs) {
+  var self = this;
+  return new Promise(function (resolve, reject) {
+    var timeout = setTimeout(function () {
+      reject(new Error('pause timed out'));
+    }, timeoutMs);
+    // ruleid: NLL201 -- cleared only when the pool drains; a timed-out pause leaves it polling
+    var interval = setInterval(function () {
+      if (self.running <= 0) {
+        clearTimeout(timeout);
+        clearInterval(interval);
+        resolve();
+      }
+    }, 500);
+  });
+};
+AutoscaledPool.prototype.pauseFixed = function (timeoutMs) {
+  var self = this;
+  return new Promise(function (resolve, reject) {
+    var interval;
+    var timeout = setTimeout(function () {
+      clearInterval(interval);
+      reject(new Error('pause timed out'));
+    }, timeoutMs);
+    // ok: NLL201 -- both outcomes clear it: the drained pool and the timeout
+    interval = setInterval(function () {
+      if (self.running <= 0) {
+        clearTimeout(timeout);
+        clearInterval(interval);
+        resolve();
+      }
+    }, 500);
+  });
+};
+AutoscaledPool.prototype.waitDrained = function () {
+  var self = this;
+  return new Promise(function (resolve) {
+    // ok: NLL201 -- its own run is the only way the promise settles
+    var interval = setInterval(function () {
+      if (self.running <= 0) {
+        clearInterval(interval);
+        resolve();
+      }
+    }, 500);
+  });
+};
+module.exports.AutoscaledPool = AutoscaledPool;

@@ -511,3 +511,66 @@ export class FixedPingBridge {
     });
   }
 }
+
+export class PausablePool {
+  private running = 0;
+
+  async pause(timeoutMs?: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      let timeout: NodeJS.Timeout | undefined;
+      if (timeoutMs) {
+        timeout = setTimeout(() => reject(new Error('pause timed out')), timeoutMs);
+      }
+      // ruleid: NLL201 -- the timeout settles the promise without clearing the poller
+      const interval = setInterval(() => {
+        if (this.running <= 0) {
+          if (timeout) clearTimeout(timeout);
+          clearInterval(interval);
+          resolve();
+        }
+      }, 500);
+    });
+  }
+
+  async pauseFixed(timeoutMs?: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      let timeout: NodeJS.Timeout | undefined;
+      let interval: NodeJS.Timeout;
+      if (timeoutMs) {
+        timeout = setTimeout(() => {
+          clearInterval(interval);
+          reject(new Error('pause timed out'));
+        }, timeoutMs);
+      }
+      // ok: NLL201 -- cleared on the timeout too
+      interval = setInterval(() => {
+        if (this.running <= 0) {
+          if (timeout) clearTimeout(timeout);
+          clearInterval(interval);
+          resolve();
+        }
+      }, 500);
+    });
+  }
+}
+
+export class SignalledPool {
+  private running = 0;
+
+  async drain(timeoutMs: number): Promise<void> {
+    let timedOut = false;
+    await new Promise<void>((resolve, reject) => {
+      setTimeout(() => {
+        timedOut = true;
+        reject(new Error('drain timed out'));
+      }, timeoutMs);
+      // ok: NLL201 -- the timeout sets `timedOut`, which the next run reads before it clears
+      const interval = setInterval(() => {
+        if (timedOut || this.running <= 0) {
+          clearInterval(interval);
+          resolve();
+        }
+      }, 500);
+    });
+  }
+}

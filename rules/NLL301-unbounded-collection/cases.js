@@ -717,7 +717,28 @@ PruningCache.prototype.get = function (key) {
   return entry && entry.value;
 };
 PruningCache.prototype.set = function (key, value) {
-  // ok: NLL301 -- an expired entry is deleted when it is read
+  // ruleid: NLL301 -- an expired entry is deleted only when its own key is read again
+  this.entries.set(key, { value: value, expiresAt: Date.now() + this.ttl });
+};
+
+function SweepingCache(ttl) {
+  this.ttl = ttl;
+  this.entries = new Map();
+  setInterval(this.sweep.bind(this), ttl).unref();
+}
+SweepingCache.prototype.get = function (key) {
+  var entry = this.entries.get(key);
+  if (entry && entry.expiresAt <= Date.now()) this.entries.delete(key);
+  return entry && entry.value;
+};
+SweepingCache.prototype.sweep = function () {
+  var now = Date.now();
+  this.entries.forEach((entry, key) => {
+    if (entry.expiresAt <= now) this.entries.delete(key);
+  });
+};
+SweepingCache.prototype.set = function (key, value) {
+  // ok: NLL301 -- the periodic sweep deletes expired entries that are never read again
   this.entries.set(key, { value: value, expiresAt: Date.now() + this.ttl });
 };
 
@@ -731,7 +752,7 @@ class AccessoryManager {
     this.byName.set(accessory.name, accessory);
   }
 }
-module.exports.caches = { TtlCache, PruningCache, AccessoryManager };
+module.exports.caches = { TtlCache, PruningCache, SweepingCache, AccessoryManager };
 
 module.exports.app = app;
 module.exports.Pool = Pool;
@@ -984,3 +1005,248 @@ function watchRoutes(router, onDepth) {
   return () => router.off('change', sync);
 }
 module.exports.watchRoutes = watchRoutes;
+
+// --- deletes behind a guard some entries never satisfy ----------------------------------------
+// A TTL cache whose only expiry is on read: a key never read again is never deleted.
+const ttlStore = new Map();
+function ttlGet(key) {
+  const entry = ttlStore.get(key);
+  if (!entry || Date.now() > entry.exp) {
+    ttlStore.delete(key);
+    return null;
+  }
+  return entry.val;
+}
+function ttlDel(key) {
+  ttlStore.delete(key);
+}
+app.get('/profile/:id', (req, res) => {
+  const key = `profile:${req.params.id}`;
+  const hit = ttlGet(key);
+  if (hit) return res.send(hit);
+  // ruleid: NLL301 -- expired entries go only when their own key is read again
+  ttlStore.set(key, { val: req.params.id, exp: Date.now() + 60000 });
+  res.send('ok');
+});
+app.delete('/profile/:id', (req, res) => {
+  ttlDel(`profile:${req.params.id}`);
+  res.end();
+});
+
+const sweptStore = new Map();
+function sweptGet(key) {
+  const entry = sweptStore.get(key);
+  if (!entry || Date.now() > entry.exp) {
+    sweptStore.delete(key);
+    return null;
+  }
+  return entry.val;
+}
+setInterval(() => {
+  const now = Date.now();
+  for (const [key, entry] of sweptStore) if (now > entry.exp) sweptStore.delete(key);
+}, 60000).unref();
+app.get('/swept/:id', (req, res) => {
+  const key = req.params.id;
+  if (sweptGet(key)) return res.end();
+  // ok: NLL301 -- a periodic sweep deletes the expired entries whether read again or not
+  sweptStore.set(key, { val: key, exp: Date.now() + 60000 });
+  res.end();
+});
+
+const timedStore = new Map();
+function timedGet(key) {
+  const entry = timedStore.get(key);
+  if (!entry || Date.now() > entry.exp) {
+    timedStore.delete(key);
+    return null;
+  }
+  return entry.val;
+}
+function timedDel(key) {
+  timedStore.delete(key);
+}
+app.get('/timed/:id', (req, res) => {
+  const key = req.params.id;
+  if (timedGet(key)) return res.end();
+  // ok: NLL301 -- each entry's own timeout deletes it when it expires
+  timedStore.set(key, { val: key, exp: Date.now() + 60000 });
+  setTimeout(() => timedDel(key), 60000).unref();
+  res.end();
+});
+
+// A sibling keyed by the same session id is deleted on the expired path; this one is not.
+const sessionCache = new LRU({ max: 2000 });
+const lastTouched = new Map();
+function getSession(id, now) {
+  const cached = sessionCache.get(id);
+  if (cached) {
+    // ruleid: NLL301 -- only logout deletes it; an expired session leaves its entry
+    lastTouched.set(id, now);
+    return cached;
+  }
+  const row = loadSessionRow(id);
+  if (!row || row.expired) {
+    sessionCache.delete(id);
+    return null;
+  }
+  sessionCache.set(id, row);
+  return row;
+}
+function logout(id) {
+  sessionCache.delete(id);
+  lastTouched.delete(id);
+}
+function loadSessionRow(id) {
+  return { id, expired: false };
+}
+app.get('/session/:sid', (req, res) => res.json(getSession(req.params.sid, Date.now())));
+app.post('/logout/:sid', (req, res) => {
+  logout(req.params.sid);
+  res.end();
+});
+
+const fixedSessionCache = new LRU({ max: 2000 });
+const fixedLastTouched = new Map();
+function getFixedSession(id, now) {
+  const cached = fixedSessionCache.get(id);
+  if (cached) {
+    // ok: NLL301 -- deleted together with the sibling on every path that drops the session
+    fixedLastTouched.set(id, now);
+    return cached;
+  }
+  const row = loadSessionRow(id);
+  if (!row || row.expired) {
+    fixedSessionCache.delete(id);
+    fixedLastTouched.delete(id);
+    return null;
+  }
+  fixedSessionCache.set(id, row);
+  return row;
+}
+app.get('/fixed-session/:sid', (req, res) => res.json(getFixedSession(req.params.sid, 1)));
+app.post('/fixed-logout/:sid', (req, res) => {
+  fixedSessionCache.delete(req.params.sid);
+  fixedLastTouched.delete(req.params.sid);
+  res.end();
+});
+
+// ES5: a topic is deleted once its callback list is empty, but unsubscribing everything
+// removes the listeners and leaves the list full.
+function Presence() {
+  this.channels = new EventEmitter();
+  this.subscriptions = {};
+}
+Presence.prototype.subscribe = function (topic, callback) {
+  // ruleid: NLL301 -- unsubscribe(topic) without a callback never empties the list
+  if (!this.subscriptions[topic]) this.subscriptions[topic] = [];
+  this.subscriptions[topic].push(callback);
+  this.channels.on(topic, callback);
+};
+Presence.prototype.unsubscribe = function (topic, callback) {
+  const callbacks = this.subscriptions[topic];
+  if (!callbacks) return;
+  if (callback) {
+    const index = callbacks.indexOf(callback);
+    if (index !== -1) {
+      callbacks.splice(index, 1);
+      this.channels.removeListener(topic, callback);
+    }
+  } else {
+    callbacks.forEach((cb) => this.channels.removeListener(topic, cb));
+  }
+  if (callbacks.length === 0) {
+    delete this.subscriptions[topic];
+  }
+};
+module.exports.Presence = Presence;
+
+function FixedPresence() {
+  this.channels = new EventEmitter();
+  this.subscriptions = {};
+}
+FixedPresence.prototype.subscribe = function (topic, callback) {
+  // ok: NLL301 -- every way of unsubscribing empties the list before the length check
+  if (!this.subscriptions[topic]) this.subscriptions[topic] = [];
+  this.subscriptions[topic].push(callback);
+  this.channels.on(topic, callback);
+};
+FixedPresence.prototype.unsubscribe = function (topic, callback) {
+  const callbacks = this.subscriptions[topic];
+  if (!callbacks) return;
+  if (callback) {
+    const index = callbacks.indexOf(callback);
+    if (index !== -1) {
+      callbacks.splice(index, 1);
+      this.channels.removeListener(topic, callback);
+    }
+  } else {
+    callbacks.forEach((cb) => this.channels.removeListener(topic, cb));
+    callbacks.length = 0;
+  }
+  if (callbacks.length === 0) {
+    delete this.subscriptions[topic];
+  }
+};
+module.exports.FixedPresence = FixedPresence;
+
+// The sweep reads each entry under the loop's key: a sweep, not a read of one key.
+class SettingsCache {
+  static get(key) {
+    if (!SettingsCache.cleaner) {
+      SettingsCache.cleaner = setInterval(() => {
+        for (key in SettingsCache.cacheList) {
+          if (Date.now() - SettingsCache.cacheList[key].timestamp > 60000) {
+            delete SettingsCache.cacheList[key];
+          }
+        }
+      }, 60000);
+    }
+    if (key in SettingsCache.cacheList) return SettingsCache.cacheList[key].value;
+    const value = loadSetting(key);
+    // ok: NLL301 -- the interval sweeps every expired key
+    SettingsCache.cacheList[key] = { value, timestamp: Date.now() };
+    return value;
+  }
+}
+SettingsCache.cacheList = {};
+SettingsCache.cleaner = null;
+function loadSetting(key) {
+  return key.length;
+}
+app.get('/setting/:key', (req, res) => res.json(SettingsCache.get(req.params.key)));
+
+// A sweep that deletes only responses that have finished: an abandoned response never does.
+const { randomUUID } = require('node:crypto');
+function Tracker() {
+  this.pending = {};
+  const self = this;
+  setInterval(function () {
+    for (const id in self.pending) {
+      if (self.pending[id].finished) delete self.pending[id];
+    }
+  }, 10000);
+}
+Tracker.prototype.track = function (req, res, next) {
+  // ruleid: NLL301 -- a response whose client disconnects is destroyed, never finished
+  this.pending[randomUUID()] = res;
+  next();
+};
+app.use(new Tracker().track);
+
+function FixedTracker() {
+  this.pending = {};
+  const self = this;
+  setInterval(function () {
+    for (const id in self.pending) {
+      const res = self.pending[id];
+      if (res.finished || res.destroyed) delete self.pending[id];
+    }
+  }, 10000);
+}
+FixedTracker.prototype.track = function (req, res, next) {
+  // ok: NLL301 -- the sweep also drops responses whose client went away
+  this.pending[randomUUID()] = res;
+  next();
+};
+app.use(new FixedTracker().track);

@@ -679,3 +679,244 @@ export class FixedRpcClient {
     request.reject(new Error(`request ${id} timed out`));
   }
 }
+
+// --- deletes behind a guard some entries never satisfy ----------------------------------------
+interface Expiring {
+  val: string;
+  exp: number;
+}
+
+export class ReadExpiryCache {
+  private readonly store = new Map<string, Expiring>();
+
+  get(key: string): string | null {
+    const entry = this.store.get(key);
+    if (!entry || Date.now() > entry.exp) {
+      this.store.delete(key);
+      return null;
+    }
+    return entry.val;
+  }
+
+  set(key: string, val: string, ttlMs: number): void {
+    // ruleid: NLL301 -- an expired entry goes only when its own key is read again
+    this.store.set(key, { val, exp: Date.now() + ttlMs });
+  }
+}
+
+export class SweptExpiryCache {
+  private readonly store = new Map<string, Expiring>();
+  private readonly sweeper = setInterval(() => this.sweep(), 60_000);
+
+  get(key: string): string | null {
+    const entry = this.store.get(key);
+    if (!entry || Date.now() > entry.exp) {
+      this.store.delete(key);
+      return null;
+    }
+    return entry.val;
+  }
+
+  set(key: string, val: string, ttlMs: number): void {
+    // ok: NLL301 -- the sweep deletes expired entries nobody reads again
+    this.store.set(key, { val, exp: Date.now() + ttlMs });
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.store) if (now > entry.exp) this.store.delete(key);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+type Callback = (...args: unknown[]) => void;
+
+export class LocalPresence {
+  private readonly channels = new EventEmitter();
+  private readonly subscriptions: { [topic: string]: Callback[] } = {};
+
+  subscribe(topic: string, callback: Callback): void {
+    // ruleid: NLL301 -- unsubscribe(topic) without a callback leaves the list full
+    if (!this.subscriptions[topic]) this.subscriptions[topic] = [];
+    this.subscriptions[topic].push(callback);
+    this.channels.on(topic, callback);
+  }
+
+  unsubscribe(topic: string, callback?: Callback): void {
+    const callbacks = this.subscriptions[topic];
+    if (!callbacks) return;
+    if (callback) {
+      const index = callbacks.indexOf(callback);
+      if (index !== -1) {
+        callbacks.splice(index, 1);
+        this.channels.removeListener(topic, callback);
+      }
+    } else {
+      for (const cb of callbacks) this.channels.removeListener(topic, cb);
+    }
+    if (callbacks.length === 0) {
+      delete this.subscriptions[topic];
+    }
+  }
+}
+
+export class FixedLocalPresence {
+  private readonly channels = new EventEmitter();
+  private readonly subscriptions: { [topic: string]: Callback[] } = {};
+
+  subscribe(topic: string, callback: Callback): void {
+    // ok: NLL301 -- both ways of unsubscribing leave the list empty when nothing is left
+    if (!this.subscriptions[topic]) this.subscriptions[topic] = [];
+    this.subscriptions[topic].push(callback);
+    this.channels.on(topic, callback);
+  }
+
+  unsubscribe(topic: string, callback?: Callback): void {
+    const callbacks = this.subscriptions[topic];
+    if (!callbacks) return;
+    if (callback) {
+      const index = callbacks.indexOf(callback);
+      if (index !== -1) {
+        callbacks.splice(index, 1);
+        this.channels.removeListener(topic, callback);
+      }
+    } else {
+      for (const cb of callbacks) this.channels.removeListener(topic, cb);
+      callbacks.splice(0);
+    }
+    if (callbacks.length === 0) {
+      delete this.subscriptions[topic];
+    }
+  }
+}
+
+const liveSessions = new Map<string, { user: string }>();
+const lastSeen = new Map<string, number>();
+
+export function touchSession(hash: string, found: { user: string } | null): boolean {
+  if (!found) {
+    liveSessions.delete(hash);
+    return false;
+  }
+  liveSessions.set(hash, found);
+  // ruleid: NLL301 -- a session that disappears is deleted from liveSessions, not from here
+  lastSeen.set(hash, Date.now());
+  return true;
+}
+
+export function endSession(hash: string): void {
+  liveSessions.delete(hash);
+  lastSeen.delete(hash);
+}
+
+const fixedLiveSessions = new Map<string, { user: string }>();
+const fixedLastSeen = new Map<string, number>();
+
+export function touchFixedSession(hash: string, found: { user: string } | null): boolean {
+  if (!found) {
+    fixedLiveSessions.delete(hash);
+    fixedLastSeen.delete(hash);
+    return false;
+  }
+  fixedLiveSessions.set(hash, found);
+  // ok: NLL301 -- evicted together with its sibling on every path
+  fixedLastSeen.set(hash, Date.now());
+  return true;
+}
+
+export function endFixedSession(hash: string): void {
+  fixedLiveSessions.delete(hash);
+  fixedLastSeen.delete(hash);
+}
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export class ResponseTracker {
+  private readonly pending = new Map<string, ServerResponse>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => {
+      for (const [id, res] of this.pending) {
+        if (res.writableFinished) this.pending.delete(id);
+      }
+    }, 10_000);
+  }
+
+  track(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    // ruleid: NLL301 -- a response whose client disconnects never finishes
+    this.pending.set(randomUUID(), res);
+    next();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+export class FixedResponseTracker {
+  private readonly pending = new Map<string, ServerResponse>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => {
+      for (const [id, res] of this.pending) {
+        if (res.writableFinished || res.destroyed) this.pending.delete(id);
+      }
+    }, 10_000);
+  }
+
+  track(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    // ok: NLL301 -- destroyed responses are swept too
+    this.pending.set(randomUUID(), res);
+    next();
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+const renderCache = new Map<string, string>();
+const renderedAt = new Map<string, number>();
+
+export function rerender(page: string, html: string): void {
+  renderCache.delete(page);
+  renderCache.set(page, html);
+  // ok: NLL301 -- the sibling's delete replaces its entry; it does not drop the key
+  renderedAt.set(page, Date.now());
+}
+
+export function forgetPage(page: string): void {
+  renderCache.delete(page);
+  renderedAt.delete(page);
+}
+
+export class ResettingPresence {
+  private readonly channels = new EventEmitter();
+  private readonly subscriptions: { [topic: string]: Callback[] } = {};
+
+  subscribe(topic: string, callback: Callback): void {
+    // ok: NLL301 -- the list is emptied after either branch, before the length check
+    if (!this.subscriptions[topic]) this.subscriptions[topic] = [];
+    this.subscriptions[topic].push(callback);
+    this.channels.on(topic, callback);
+  }
+
+  unsubscribe(topic: string, callback?: Callback): void {
+    const callbacks = this.subscriptions[topic];
+    if (!callbacks) return;
+    if (callback) {
+      this.channels.removeListener(topic, callback);
+    } else {
+      for (const cb of callbacks) this.channels.removeListener(topic, cb);
+    }
+    callbacks.length = 0;
+    if (callbacks.length === 0) {
+      delete this.subscriptions[topic];
+    }
+  }
+}
