@@ -163,6 +163,9 @@ class ResultCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._shards: dict[str, dict[str, Any]] = {}
+        # Summary digests by entry key: a cached re-run asks for each twice (is the
+        # summary there, then the linking's key).
+        self._summary_digests: dict[str, str | None] = {}
         self._dirty: set[str] = set()
         self._stats: dict[str, Any] | None = None
         self._stats_dirty = False
@@ -247,16 +250,21 @@ class ResultCache:
     def summary_digest(self, key: str) -> str | None:
         """The digest of the summary stored for the file checked under ``key``, without
         reading the summary (None: no summary is stored)."""
+        try:
+            return self._summary_digests[key]
+        except KeyError:
+            pass
         where = digest_key(key)
         digest = self._shard(where).get(where)
-        return digest if isinstance(digest, str) else None
+        known = self._summary_digests[key] = digest if isinstance(digest, str) else None
+        return known
 
     def put_summary(self, key: str, summary: FileSummary) -> None:
         where = summary_key(key)
         self._shard(where, SUMMARIES)[where] = summary.to_data()
         self._dirty.add(f"{SUMMARIES}{where[:2]}.json")
         where = digest_key(key)
-        self._shard(where)[where] = summary.digest()
+        self._shard(where)[where] = self._summary_digests[key] = summary.digest()
         self._dirty.add(f"{where[:2]}.json")
 
     # -- linked project views: what linking a set of summaries taught each file ----------

@@ -475,7 +475,9 @@ class _Run:
         self._settings: dict[tuple[int, tuple[str, ...]], tuple[Config, str]] = {}
         self._rule_ids: dict[int, tuple[Config, tuple[str, ...]]] = {}  # keeps ``config``
 
-    def task(self, path: Path | str, display: str, config: Config) -> _Task:
+    def task(
+        self, path: Path | str, display: str, config: Config, summarize: bool = False
+    ) -> _Task:
         if config.per_file_ignores:
             rule_ids = tuple(r.id for r in self.selection.rules_for(path, display, config))
         else:  # the same for every file of this configuration: worked out once
@@ -491,6 +493,7 @@ class _Run:
             rule_ids,
             self.report_unused,
             self._cache_settings(config, rule_ids),
+            summarize,
         )
 
     def _cache_settings(self, config: Config, rule_ids: tuple[str, ...]) -> str | None:
@@ -659,18 +662,21 @@ class _Run:
         paths = list(paths)
         result = RunResult()
         tasks: list[_Task] = []
+        # Made to be summarized for the project view, as nearly every run is (copying
+        # thousands of tasks afterwards cost a tenth of a cached re-run).
+        summarize = self.check_source is None
         for item in iter_source_files(paths, self.resolver.for_folder, force_exclude):
             if isinstance(item, Notification):
                 result.notifications.append(item)
             else:
-                tasks.append(self.task(item.path, item.display, item.config))
+                tasks.append(self.task(item.path, item.display, item.config, summarize))
         named_files = bool(tasks) and not any(os.path.isdir(path) for path in paths)
-        in_view = self.check_source is None and (len(tasks) > 1 or named_files)
+        in_view = summarize and (len(tasks) > 1 or named_files)
+        if summarize and not in_view:  # one file found in a folder: no project to view
+            tasks = [dataclasses.replace(task, summarize=False) for task in tasks]
         outside: list[_Task] = []
         if self.shard is not None:
             tasks, outside = _split_shard(tasks, *self.shard)
-        if in_view:
-            tasks = [dataclasses.replace(task, summarize=True) for task in tasks]
         advance = self._counter(len(tasks))
         answered = self._check(tasks, advance)
         if in_view:
