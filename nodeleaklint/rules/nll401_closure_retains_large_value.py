@@ -123,6 +123,16 @@ holder's creation and the release; nulling inside a closure or on one branch doe
 `with` statements are not modelled. An interval never cleared and a listener never removed
 are left to NLL201 and NLL101 (with their default options), even when those rules are
 disabled.
+
+Two holders are not modelled yet. A `domain` (`domain.create()`): every timer, socket and
+emitter made while it is entered keeps it, so its `'error'` listener keeps what it captures
+for as long as the longest of them lives (a per-request domain whose handler captures the
+request keeps each finished request behind a long timer a handler started). And a closure
+made in a constructor that captures the constructor's whole argument
+(`get: () => config.value` instead of `this.value`): it keeps every part of the argument,
+so a part the constructor copied into a field stays reachable after the code deletes or
+nulls that field (a chain of states each keeping its predecessor). Neither shows in one
+file that the holder outlives the call or that the value is large.
 """
 
 from __future__ import annotations
