@@ -254,6 +254,15 @@ CHECKS: dict[str, list[Check]] = {
         # a failed read whose 'error' listener only logs: every response stays open
         ("swallowed.flagged.growth", ">=", 18),
         ("swallowed.fixed.growth", "<=", 0),
+        # a fetch wrapper that throws on an error status with the body unread: 64 KiB error
+        # bodies keep each connection (20 calls: +38 fds, 20 server connections observed);
+        # cancelled, or 4 KiB bodies undici buffers whole, the pool reuses one or two
+        ("error_body.flagged.growth", ">=", 18),
+        ("error_body.flagged.server_connections", ">=", 18),
+        ("error_body.fixed.growth", "<=", 4),
+        ("error_body.fixed.server_connections", "<=", 3),
+        ("error_body.small.growth", "<=", 4),
+        ("error_body.small.server_connections", "<=", 3),
     ],
     "NLL601": [
         # heap+external MiB, 40 parked frames x 1 MiB (~40 MiB observed)

@@ -10,6 +10,7 @@ from nodeleaklint.semantics.scopes import CallSite
 from nodeleaklint.semantics.stream_facts import StreamInfo
 from nodeleaklint.semantics.streams import stream_info, stream_origin
 from nodeleaklint.semantics.syntax import text
+from nodeleaklint.semantics.unread_bodies import unread_bodies
 from nodeleaklint.semantics.upstreams import (
     client_stream,
     result_binding,
@@ -209,3 +210,31 @@ def test_stream_facts_cross_files_as_data() -> None:
     """The project view carries a returned stream between files as data, facts included."""
     info = StreamInfo("a file read stream", handle=True)
     assert StreamInfo.from_data(json.loads(json.dumps(info.to_data()))) == info
+
+
+_WRAPPER = """
+export async function fetchJson(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  return res.json();
+}
+"""
+
+
+def test_unread_error_bodies_only_where_callers_choose_the_url() -> None:
+    found = unread_bodies(build(_WRAPPER, "m.mjs"))
+    assert [(b.url.name, b.entry.name, text(b.exit)[:5]) for b in found] == [
+        ("url", "fetchJson", "throw")
+    ]
+    # the same function, not exported and called in the file with the URL it names
+    local = _WRAPPER.replace("export async", "async") + "fetchJson('https://a.example/x');\n"
+    assert unread_bodies(build(local, "m.mjs")) == []
+    # a URL passed on from an exported function to a function of the file counts, when
+    # every call of that function passes one
+    inner = _WRAPPER.replace("export async", "async")
+    passed = inner + "export const load = (target) => fetchJson(target);\n"
+    assert [b.entry.name for b in unread_bodies(build(passed, "m.mjs"))] == ["load"]
+    assert unread_bodies(build(passed + "fetchJson('https://a.example/x');\n", "m.mjs")) == []
+    # browser code: the browser's fetch manages its own connections
+    browser = _WRAPPER + "document.title = 'x';\n"
+    assert unread_bodies(build(browser, "m.mjs")) == []

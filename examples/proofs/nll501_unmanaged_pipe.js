@@ -431,6 +431,49 @@ async function unreadResponses(consume) {
   return delta(before, after);
 }
 
+// ERROR BODIES LEFT UNREAD: a wrapper handed a URL by its callers, `const res = await
+// fetch(url); if (!res.ok) throw …; return res.json()`. Node's fetch (undici) buffers a small
+// body whole and reuses the connection; a larger one (about 16 KiB and up) keeps its
+// connection, and both ends of the socket, until the body is read or cancelled, and garbage
+// collection does not give it back. The server here keeps idle connections for a minute
+// (Node's default is 5 s; after it they close: measured, gone after 7 s).
+// The fixed wrapper cancels the body on the error path. The control phase sends 4 KiB error
+// bodies to the flagged wrapper: they cost nothing, which is why the rule judges only
+// wrappers whose callers choose the URL (the body may be of any size).
+async function errorBodies(bodyBytes, cancel) {
+  const payload = Buffer.alloc(bodyBytes, 'x');
+  const server = http.createServer((_req, res) => {
+    res.statusCode = 500;
+    res.end(payload);
+  });
+  server.keepAliveTimeout = 60_000; // longer than the phase: an idle timeout would close them
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  async function callApi(target) {
+    const res = await fetch(target);
+    if (!res.ok) {
+      if (cancel) await res.body?.cancel();
+      throw new Error(`HTTP ${res.status}`);
+    }
+    return res.json();
+  }
+  await callApi(url).catch(() => {}); // warm up before the baseline
+  await sleep(100);
+  await fullGC();
+  const before = openFds();
+  for (let i = 0; i < N; i++) await callApi(url).catch(() => {});
+  await sleep(300);
+  await fullGC();
+  await sleep(100);
+  const after = openFds();
+  const connections = await new Promise((resolve) =>
+    server.getConnections((_err, n) => resolve(n)),
+  );
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  return delta(before, after, { server_connections: connections });
+}
+
 // A SECOND DESTINATION: `archive.pipe(res); archive.pipe(file)`. When the client stops
 // reading and its response is destroyed, the source is only unpiped from it and keeps
 // flowing into the file, which reads it to the end: nothing is left open (not reported).
@@ -507,6 +550,9 @@ const phases = {
   unread_fixed: () => unreadResponses(true),
   shared_flagged: () => sharedDestination(false),
   shared_fixed: () => sharedDestination(true),
+  error_body_flagged: () => errorBodies(64 * 1024, false),
+  error_body_fixed: () => errorBodies(64 * 1024, true),
+  error_body_small: () => errorBodies(4 * 1024, false),
 };
 
 async function setup() {
@@ -585,6 +631,16 @@ main({
       `${r.shared_flagged.before} -> ${r.shared_flagged.after} (+${r.shared_flagged.growth})`,
     `  fixed:   unpiped on failure                 listeners on the destination ` +
       `${r.shared_fixed.before} -> ${r.shared_fixed.after} (+${r.shared_fixed.growth})`,
+    `error bodies left unread by a fetch wrapper, ${N} failed calls:`,
+    `  flagged: throw on !res.ok, 64 KiB bodies    open fds ${r.error_body_flagged.before} -> ` +
+      `${r.error_body_flagged.after} (+${r.error_body_flagged.growth}), server connections ` +
+      `${r.error_body_flagged.server_connections}`,
+    `  fixed:   res.body.cancel() first            open fds ${r.error_body_fixed.before} -> ` +
+      `${r.error_body_fixed.after} (+${r.error_body_fixed.growth}), server connections ` +
+      `${r.error_body_fixed.server_connections}`,
+    `  control: throw on !res.ok, 4 KiB bodies     open fds ${r.error_body_small.before} -> ` +
+      `${r.error_body_small.after} (+${r.error_body_small.growth}), server connections ` +
+      `${r.error_body_small.server_connections}`,
     `second destination (not reported): source ended ${r.second_destination.source_ended}, ` +
       `${r.second_destination.copied_mb} MiB copied to the file after the client left`,
   ],
@@ -602,5 +658,10 @@ main({
     second_destination: r.second_destination,
     unread: { flagged: r.unread_flagged, fixed: r.unread_fixed },
     shared_destination: { flagged: r.shared_flagged, fixed: r.shared_fixed },
+    error_body: {
+      flagged: r.error_body_flagged,
+      fixed: r.error_body_fixed,
+      small: r.error_body_small,
+    },
   }),
 });

@@ -1,6 +1,6 @@
 """## What it does
 Flags streams copied from one connection to another with nothing that tears the pair down
-together. Five shapes:
+together. Six shapes:
 
 - `src.pipe(dst)` that is not inside `pipeline()`, where neither end is watched with
   `stream.finished()` (or `end-of-stream` / `on-finished`), and there is not both an
@@ -53,6 +53,18 @@ together. Five shapes:
   destination (`this.current.unpipe(this.socket)`), nor when the class destroys or ends the
   destination itself (`release() { this.socket.destroy() }`: its listeners go with it), nor
   for a child process's `stdout` / `stderr` (it ends when the child exits).
+- An error body left unread by a fetch wrapper. A function whose callers hand it the URL
+  (an exported function, or a public method of an exported class that nothing in the file
+  calls; also when it passes the URL on to a private method or a function of the file)
+  fetches it, reads the body on one side of a status test (`res.json()`) and leaves by
+  `throw` / `return` on the other without reading or cancelling it (medium). Node's fetch
+  keeps a response's connection until its body is read or cancelled, and garbage collection
+  does not give it back: an error body of about 16 KiB or more holds the connection until
+  the server's idle timeout, and for good when the server cannot finish sending it. Smaller
+  bodies are buffered whole and cost nothing, so a fetch of a URL the function builds itself
+  (an application calling its own endpoint, whose errors are small JSON) is not reported:
+  only a wrapper cannot know how large its callers' error bodies are. Not in browser code
+  (a file that uses `window.…` or `document.…`).
 
 Streams are recognised by how they were made: `fs.createReadStream` / `createWriteStream`,
 `zlib.create*`, `crypto.createHash` and friends, `net.connect`, `http.request` (also with
@@ -171,7 +183,11 @@ and options that come from elsewhere. A `'data'` copier that the code removes it
 (`src.removeListener('data', h)`) is left to the code. Bodies handed to a framework
 (`ctx.body = stream`, `reply.send(stream)`) are the framework's to destroy and are not
 reported. Pipes into `process.stdout`/`process.stderr` are not reported, since those never
-close early.
+close early. An unread error body is judged only for a `fetch` of the wrapper's own
+parameter, as `const res = await fetch(…)` or `fetch(…).then((res) => …)`: a `Response`
+handed in by callers (`handleErrors(response)`), a URL that is a parameter only in part
+(`` fetch(`${base}/x`) ``), a response from the project's own wrapper (`breaker.fire(url)`)
+and an application's fetch of its own endpoint are not.
 """
 
 from __future__ import annotations
@@ -224,6 +240,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.teardown import owned_connection
+from nodeleaklint.semantics.unread_bodies import unread_bodies
 from nodeleaklint.semantics.upstreams import (
     Upstream,
     client_stream,
@@ -286,6 +303,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield finding
     yield from _upstream_findings(ctx, reported_data, flagged_sources)
     yield from _shared_destination_findings(ctx, flagged_sources)
+    yield from _unread_body_findings(ctx)
 
 
 def _pipe_findings(ctx: RuleContext) -> Iterator[tuple[Finding, Node]]:
@@ -492,6 +510,61 @@ def _returned_through_local(
         if source is not None and _tears_down(model, site.args[1], _family(model, source)):
             return False
     return returned
+
+
+# -- a fetch response whose body one way out leaves unread --------------------------------
+def _unread_body_findings(ctx: RuleContext) -> Iterator[Finding]:
+    """``if (!res.ok) throw …; return res.json()``: the body is read on one side of the
+    status test and neither read nor cancelled on the other (``semantics.unread_bodies``)."""
+    for unread in unread_bodies(ctx.model):
+        name = unread.response.name
+        call = unread.upstream.call
+        shown = f"`{short(call.display(40), 40)}`"
+        test = f"`{short(' '.join(text(unread.test).split()), 40)}`"
+        exit_line = ctx.source.line_number(unread.exit.start_byte)
+        yield ctx.finding(
+            call.node,
+            fit(
+                f"The body of `{name}` from {shown} is neither read nor cancelled on the "
+                f"way out at line {exit_line}",
+                f"The body of `{name}` is neither read nor cancelled on one way out",
+                "A response body left unread on one way out",
+            ),
+            confidence=Confidence.MEDIUM,
+            related=[ctx.related(unread.exit, "this way out leaves the body unread")],
+            fix=(
+                f"Read or cancel the body on every way out: `await {name}.body?.cancel()` (or "
+                f"read it for the error message, `await {name}.text()`) before throwing or "
+                "returning on an error status."
+            ),
+            notes=[
+                sentence(
+                    f"`{unread.url.name}` is handed in by the callers of "
+                    f"{_entry_words(unread.entry)}, out of this file's view, so the error body "
+                    "may be of any size"
+                ),
+                sentence(
+                    f"The code reads the body of `{name}` "
+                    f"(`{short(text(unread.read), 40)}`) on one side of {test}, and leaves by "
+                    f"line {exit_line} on the other without reading or cancelling it "
+                    f"(`await {name}.body?.cancel()`)"
+                ),
+                sentence(
+                    "Node's fetch keeps a response's connection until its body is read or "
+                    "cancelled, and garbage collection does not give it back: an error body "
+                    "of about 16 KiB or more, too large to be buffered whole, holds its "
+                    "connection until the server's idle timeout closes it, and for good when "
+                    "the server cannot finish sending it"
+                ),
+            ],
+        )
+
+
+def _entry_words(function: FunctionInfo) -> str:
+    """How the message names the entry point: the exported `f`, the public method `C.m`."""
+    if function.class_node is not None and not function.exported:
+        return f"the public method {function.display()}"
+    return f"the exported {function.display()}"
 
 
 # -- a source per call kept piped into a destination that outlives it ---------------------

@@ -141,7 +141,7 @@ def runs_once_per_instance(model: SemanticModel, method: FunctionInfo) -> bool:
     name = method.name
     if method.class_node is None or method.method_kind != "method" or name is None:
         return False
-    if not (name.startswith("#") or _declared_private(method.node)):
+    if not (name.startswith("#") or declared_private(method.node)):
         return False
     uses = [
         member
@@ -163,7 +163,7 @@ def runs_once_per_instance(model: SemanticModel, method: FunctionInfo) -> bool:
     return True
 
 
-def _declared_private(node: Node) -> bool:
+def declared_private(node: Node) -> bool:
     """``private m() {}``: the TypeScript accessibility modifier of a method."""
     return any(
         child.type == "accessibility_modifier" and text(child) == "private"

@@ -627,6 +627,18 @@ HTTP_MESSAGE_TYPES: dict[tuple[str, str], str] = {
 HTTP_REQUESTS = frozenset({"request", "get"})
 # Every module an upstream request is made with.
 UPSTREAM_MODULES = FETCH_MODULES | HTTP_MODULES | {"got"}
+# A WHATWG fetch ``Response`` (semantics/unread_bodies.py): what reads or cancels its body,
+# what says how the exchange went without touching the body, and which of those are the status.
+FETCH_BODY_READS = frozenset(
+    {"json", "text", "arrayBuffer", "blob", "formData", "bytes", "body", "bodyUsed"}
+)
+FETCH_STATUS_PROPERTIES = frozenset({"ok", "status"})
+# The browser's own globals: a file that uses them runs in a browser, whose fetch manages
+# its connections itself.
+BROWSER_GLOBALS = frozenset({"window", "document"})
+FETCH_RESPONSE_METADATA = FETCH_STATUS_PROPERTIES | frozenset(
+    {"statusText", "headers", "url", "redirected", "type"}
+)
 # Events of a client stream that mean the client has gone (or the exchange is over).
 CLIENT_GONE_EVENTS = end_events("writable", failures=True)
 # Emitted by an ``IncomingMessage`` only while its body is unread: deprecated since Node 16

@@ -636,3 +636,71 @@ class RelayClient {
   }
 }
 module.exports.servers = { MessageServer, FixedMessageServer, RelayClient };
+
+// --- an error body left unread by a fetch wrapper its callers hand the URL to --------------------
+const httpApiCall = async (url, { method = 'POST', body } = {}) => {
+  // ruleid: NLL501 -- the callers choose the URL: the error body may be of any size
+  return fetch(url, { method, body }).then(async (res) => {
+    if (res.status === 200) return res.json();
+    throw new Error(`HTTP status code ${res.status} for ${method} ${url}`);
+  });
+};
+
+async function fetchJson(url) {
+  // ruleid: NLL501
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
+  return res.json();
+}
+
+async function fetchJsonCancelled(url) {
+  // ok: NLL501 -- the body is cancelled before the throw
+  const res = await fetch(url);
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`${url}: ${res.status}`);
+  }
+  return res.json();
+}
+
+async function fetchJsonReported(url) {
+  // ok: NLL501 -- the error body is read for the message
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function loadRates() {
+  // ok: NLL501 -- an application calling the endpoint it names itself: small JSON errors
+  const res = await fetch('https://rates.example.com/latest');
+  if (!res.ok) throw new Error(`rates: ${res.status}`);
+  return res.json();
+}
+
+function getJson(url) {
+  return fetch(url).then((res) => {
+    // ok: NLL501 -- every caller of getJson is in the file and names its URL
+    if (!res.ok) return null;
+    return res.json();
+  });
+}
+const loadConfig = () => getJson('https://config.example.com/app.json');
+
+function ApiClient(agent) {
+  this.agent = agent;
+}
+ApiClient.prototype.get = async function (url) {
+  // ruleid: NLL501 -- a public method of an exported class: its callers choose the URL
+  const response = await fetch(url, { dispatcher: this.agent });
+  if (response.status !== 200) return undefined;
+  return response.json();
+};
+module.exports.fetchers = {
+  httpApiCall,
+  fetchJson,
+  fetchJsonCancelled,
+  fetchJsonReported,
+  loadRates,
+  loadConfig,
+  ApiClient,
+};
