@@ -256,7 +256,8 @@ synchronous throw between acquisition and release is not followed. A
 release inside a callback (`conn.query(sql, () => conn.release())`, `res.on('finish', …)`)
 counts wherever it is, unless the callback runs only on failure (see below). A client or
 resource handed to any function call, returned, or stored in a field is assumed to be
-owned by its new holder, unless the holder releases it itself after the call (above).
+owned by its new holder; only a pooled resource, page, browser or descriptor that the holder
+gives back itself after the call is read as lent to it (above).
 Clients created by a wrapper function of your own in the same file are only seen when the
 wrapper is listed in `clients`, or learned from the file when two or more of its results are
 torn down; a wrapper in another file is followed through the project
