@@ -328,6 +328,17 @@ CHECKS: dict[str, list[Check]] = {
         # node-mssql's shape: the release is armed on a request object and the call that
         # starts it throws synchronously for every other request: the pool empties and
         # requests hang; a try/catch around the start that releases serves all 40
+        # lent to a helper that throws, released after it outside finally; and a step's
+        # completion callback that returns on its error before releasing: both empty the
+        # pool (requests hang); released in finally / first, all 40 are answered
+        ("pool_lent.flagged.growth", ">=", 1),
+        ("pool_lent.flagged.free_members", "==", 0),
+        ("pool_lent.fixed.growth", "==", 0),
+        ("pool_lent.fixed.answered", "==", 40),
+        ("pool_step.flagged.growth", ">=", 1),
+        ("pool_step.flagged.free_members", "==", 0),
+        ("pool_step.fixed.growth", "==", 0),
+        ("pool_step.fixed.answered", "==", 40),
         ("pool_armed.flagged.growth", ">=", 1),
         ("pool_armed.flagged.free_members", "==", 0),
         ("pool_armed.fixed.growth", "==", 0),

@@ -31,6 +31,11 @@
 // the callback arms the release on a request object and then starts it with
 // `connection.execSql(req)`, which throws synchronously (wrong connection state) for every
 // other request; a try/catch around the start that releases serves all (pool_armed_fixed).
+// A client lent to a helper (`await loadRows(client)`) and released after it, outside
+// finally, empties the pool the same way when the helper throws (pool_lent_flagged; in
+// finally: pool_lent_fixed). So does a step's completion callback that releases when the
+// step succeeds and returns early on its error (pool_step_flagged; released first:
+// pool_step_fixed).
 //
 // File descriptors: `fs.openSync(path, 'w')` whose descriptor is discarded (the
 // "truncate a log" idiom) leaves one open fd per call (fd_flagged); closing it
@@ -261,6 +266,9 @@ class TinyPool {
         new Promise((resolve, reject) =>
           setImmediate(() => (ok ? resolve({ rows: [member.id] }) : reject(new Error('bad query')))),
         ),
+      // Callback form, like mysql's connection.query(sql, (err, rows) => …).
+      queryCb: (ok, cb) =>
+        setImmediate(() => (ok ? cb(null, [member.id]) : cb(new Error('bad query')))),
       release: () => {
         if (returned) return;
         returned = true;
@@ -319,6 +327,64 @@ function handleCallbackFixed(pool, ok) {
         connection.release();
         resolve(result.rows);
       }, reject);
+    });
+  });
+}
+
+// A helper that only borrows the client: it neither releases nor keeps it.
+async function loadRows(client, ok) {
+  return (await client.query(ok)).rows;
+}
+
+// FLAGGED (lent to a helper): released after the helper returns, outside finally.
+async function handleLentFlagged(pool, ok) {
+  const client = await pool.connect();
+  const rows = await loadRows(client, ok);
+  client.release();
+  return rows;
+}
+
+// FIXED (lent to a helper): released in finally.
+async function handleLentFixed(pool, ok) {
+  const client = await pool.connect();
+  try {
+    return await loadRows(client, ok);
+  } finally {
+    client.release();
+  }
+}
+
+// FLAGGED (a step's completion callback): released when the query succeeds; when it fails
+// the callback returns first (orawrap's buildup scripts, mysql's query callback).
+function handleStepFlagged(pool, ok) {
+  return new Promise((resolve, reject) => {
+    pool.getConnection((err, connection) => {
+      if (err) return reject(err);
+      connection.queryCb(ok, (qerr, rows) => {
+        if (qerr) {
+          reject(qerr);
+          return;
+        }
+        connection.release();
+        resolve(rows);
+      });
+    });
+  });
+}
+
+// FIXED (a step's completion callback): released on both outcomes.
+function handleStepFixed(pool, ok) {
+  return new Promise((resolve, reject) => {
+    pool.getConnection((err, connection) => {
+      if (err) return reject(err);
+      connection.queryCb(ok, (qerr, rows) => {
+        connection.release();
+        if (qerr) {
+          reject(qerr);
+          return;
+        }
+        resolve(rows);
+      });
     });
   });
 }
@@ -457,6 +523,10 @@ const phases = {
   pool_fixed: () => measurePool(handleFixed),
   pool_exit_flagged: () => measurePool(handleCallbackFlagged),
   pool_exit_fixed: () => measurePool(handleCallbackFixed),
+  pool_lent_flagged: () => measurePool(handleLentFlagged),
+  pool_lent_fixed: () => measurePool(handleLentFixed),
+  pool_step_flagged: () => measurePool(handleStepFlagged),
+  pool_step_fixed: () => measurePool(handleStepFixed),
   pool_armed_flagged: () => measurePool(handleArmedFlagged, OwnPool),
   pool_armed_fixed: () => measurePool(handleArmedFixed, OwnPool),
   fd_flagged: async () => measureFds(flushFlagged),
@@ -537,6 +607,10 @@ main({
     poolLine('fixed:   release() in finally', r.pool_fixed),
     poolLine('flagged: callback returns early, no release', r.pool_exit_flagged),
     poolLine('fixed:   callback releases before return', r.pool_exit_fixed),
+    poolLine('flagged: lent to a helper, release() after it', r.pool_lent_flagged),
+    poolLine('fixed:   lent to a helper, release() in finally', r.pool_lent_fixed),
+    poolLine("flagged: step's callback returns on its error", r.pool_step_flagged),
+    poolLine("fixed:   step's callback releases first", r.pool_step_fixed),
     poolLine('flagged: release armed, the start throws', r.pool_armed_flagged),
     poolLine('fixed:   try/catch around the start', r.pool_armed_fixed),
     `${'flagged: fs.openSync(f, "w") discarded'.padEnd(46)} open fds +${r.fd_flagged.growth}`,
@@ -549,6 +623,8 @@ main({
     wasm: { flagged: r.wasm_flagged, fixed: r.wasm_fixed },
     pool: { flagged: r.pool_flagged, fixed: r.pool_fixed, requests: REQUESTS },
     pool_exit: { flagged: r.pool_exit_flagged, fixed: r.pool_exit_fixed },
+    pool_lent: { flagged: r.pool_lent_flagged, fixed: r.pool_lent_fixed },
+    pool_step: { flagged: r.pool_step_flagged, fixed: r.pool_step_fixed },
     pool_armed: { flagged: r.pool_armed_flagged, fixed: r.pool_armed_fixed },
     fd: { flagged: r.fd_flagged, fixed: r.fd_fixed, n: FD_N },
   }),

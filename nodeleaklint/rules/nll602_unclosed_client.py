@@ -46,6 +46,21 @@ the resource checked out for good. A pool of the project's own counts here
 the resource itself (`conn.query(sql, cb)`) starts the work as it is armed and is not
 reported.
 
+A call the resource is passed to only *borrows* it when the holder gives the resource back
+itself after that call returns (`const data = await scrape(url, browser); …; await
+pool.release(browser)`): the callee did not take it over, so a throw from it skips the
+release like any other `await` (medium). Not when the callee is a function of the same file
+that releases, stores, returns or passes on its parameter: then it may own the resource on
+the paths that throw.
+
+A step's completion callback that gives the resource back (or hands it on) when the step
+succeeds, but leaves early when its own error parameter is set (`conn.query(sql, (err, rows)
+=> { if (err) return cb(err); conn.release(); … })`, `if (err) { reject(err); return; }`),
+is reported too (medium): once that callback has run, nothing else will give the resource
+back. Callbacks of array helpers (`forEach`, `map`…) and listeners are not completion
+callbacks. A callback-style `getConnection` may name its callback: a variable assigned one
+function (`getConnCb = function (err, conn) { … }`) or a function declaration.
+
 A browser that a local helper launches into a module-level variable (`async function
 launchBrowser() { browser = await puppeteer.launch() }`) is held by each function that calls
 the helper and closes that variable itself (`await launchBrowser(); await login(); …; await
@@ -158,6 +173,23 @@ app.post('/logs/flush', (req, res) => {
 });
 ```
 
+```js
+const mysql = require('mysql');
+const pool = mysql.createPool({ host: 'db' });
+
+app.post('/clients', (req, res) => {
+  // ruleid: NLL602
+  pool.getConnection((err, conn) => {
+    if (err) return res.sendStatus(503);
+    conn.query('insert into clients set ?', req.body, (queryErr) => {
+      if (queryErr) return res.sendStatus(500); // leaves with `conn` checked out
+      conn.release();
+      res.sendStatus(201);
+    });
+  });
+});
+```
+
 ## Use instead
 ```js
 const { Pool } = require('pg');
@@ -188,6 +220,21 @@ app.post('/logs/flush', (req, res) => {
 });
 ```
 
+```js
+const mysql = require('mysql');
+const pool = mysql.createPool({ host: 'db' });
+
+app.post('/clients', (req, res) => {
+  pool.getConnection((err, conn) => {
+    if (err) return res.sendStatus(503);
+    conn.query('insert into clients set ?', req.body, (queryErr) => {
+      conn.release(); // on both outcomes, before the error is tested
+      res.sendStatus(queryErr ? 500 : 201);
+    });
+  });
+});
+```
+
 ## Options
 - `clients` (list of strings, default empty): more constructors (`"ApiClient"`) and factory
   functions (`"createApiClient()"`) to treat as heavyweight clients, matched by name.
@@ -209,9 +256,11 @@ synchronous throw between acquisition and release is not followed. A
 release inside a callback (`conn.query(sql, () => conn.release())`, `res.on('finish', …)`)
 counts wherever it is, unless the callback runs only on failure (see below). A client or
 resource handed to any function call, returned, or stored in a field is assumed to be
-owned by its new holder. Clients created by a wrapper function of your own in the same file
-are only seen when the wrapper is listed in `clients`, or learned from the file when two or
-more of its results are torn down; a wrapper in another file is followed through the project
+owned by its new holder; only a pooled resource, page, browser or descriptor that the holder
+gives back itself after the call is read as lent to it (above).
+Clients created by a wrapper function of your own in the same file are only seen when the
+wrapper is listed in `clients`, or learned from the file when two or more of its results are
+torn down; a wrapper in another file is followed through the project
 view (above), but not one reached through a field or parameter of unknown class
 (`this.app.createTransaction()`), nor a client handed over inside a promise's `resolve`.
 Pooled resources are followed only when held in a local (or a callback parameter); a
@@ -840,8 +889,10 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     headline, notes = _resource_message(ctx, acquisition, verdict, context.where, per)
     # AWAIT: the code gives it back, unless an `await` before that throws. FAILURE_ONLY: it
     # gives it back only when the work fails. Both are inferred, never established.
+    # FAILED_STEP: a library may take back a member whose step failed; inferred too.
     unreleased = certainty(
-        verdict.verdict not in (Verdict.AWAIT, Verdict.FAILURE_ONLY, Verdict.ARMED)
+        verdict.verdict
+        not in (Verdict.AWAIT, Verdict.FAILURE_ONLY, Verdict.ARMED, Verdict.FAILED_STEP)
     )
     evidence = Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=unreleased)
     # What another file's class or function hands over is read from that file's code: new,
@@ -851,6 +902,13 @@ def _resource(ctx: RuleContext, acquisition: Acquisition) -> Finding | None:
     if verdict.verdict in (Verdict.EXIT, Verdict.FAILURE_ONLY) and verdict.disposal is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun
         related.append(ctx.related(verdict.disposal, f"`{name}` is given back here"))
+    if verdict.verdict is Verdict.FAILED_STEP and verdict.exit is not None:
+        name = acquisition.binding.name if acquisition.binding is not None else kind.noun
+        related.append(ctx.related(verdict.exit, "leaves here when the step fails"))
+        if verdict.disposal is not None:
+            related.append(
+                ctx.related(verdict.disposal, f"`{name}` is given back or handed on here")
+            )
     if verdict.verdict is Verdict.ARMED and verdict.exit is not None:
         name = acquisition.binding.name if acquisition.binding is not None else kind.noun
         related.append(ctx.related(verdict.exit, "the work starts here; a throw skips the release"))
@@ -900,6 +958,8 @@ def _resource_message(
         return _failure_only_message(ctx, acquisition, verdict, where, per)
     if verdict.verdict is Verdict.ARMED:
         return _armed_message(ctx, acquisition, verdict, where, per)
+    if verdict.verdict is Verdict.FAILED_STEP:
+        return _failed_step_message(ctx, acquisition, verdict, where, per)
     if verdict.verdict is Verdict.EXIT:
         statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
         line = _line(ctx, verdict.exit)
@@ -923,6 +983,32 @@ def _resource_message(
         f"It runs in {where}; `{name}` is given back at line {_line(ctx, verdict.exit)} only "
         f"after the `await` at line {awaited}, outside `try`/`finally`, so when that await "
         f"throws, the {noun} is never given back."
+    ]
+
+
+def _failed_step_message(
+    ctx: RuleContext, acquisition: Acquisition, verdict: Judgement, where: str, per: str
+) -> tuple[str, list[str]]:
+    """A step's completion callback gives the resource back when the step succeeds and leaves
+    early when it fails."""
+    kind = acquisition.kind
+    name = acquisition.binding.name if acquisition.binding is not None else kind.noun
+    made = f"`{_created(acquisition.call)}`"
+    statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
+    line = _line(ctx, verdict.exit)
+    step = _line(ctx, verdict.awaited)
+    return fit(
+        f"{made}: when the step at line {step} fails, the `{statement}` at line {line} leaves "
+        f"without giving `{name}` back, one more {kind.noun} {per}",
+        f"When the step at line {step} fails, `{name}` is not given back, one more "
+        f"{kind.noun} {per}",
+        f"`{name}` is not given back when the step at line {step} fails",
+    ), [
+        f"It runs in {where}; the callback of the step at line {step} gives `{name}` back or "
+        f"hands it on (line {_line(ctx, verdict.disposal)}) when the step succeeds, but when "
+        f"its error is "
+        f"set it leaves by the `{statement}` at line {line}, and nothing else gives `{name}` "
+        f"back, so {kind.holds} stays in use."
     ]
 
 
@@ -966,7 +1052,7 @@ def _handed_message(
         bare = f"{made} returns {kind.holds}"
         subject = f"{brief} that {closer} closes"
         owner = f"The function (in `{kind.made_in}`) returns {kind.holds} it has just created"
-    if verdict.verdict is Verdict.EXIT:
+    if verdict.verdict in (Verdict.EXIT, Verdict.FAILED_STEP):
         statement = verdict.exit.type.split("_")[0] if verdict.exit is not None else "return"
         line = _line(ctx, verdict.exit)
         lost = f"the `{statement}` at line {line} leaves without calling it"

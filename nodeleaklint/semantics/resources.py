@@ -47,6 +47,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.values import called_function
 from nodeleaklint.semantics.vocabulary import (
     BROWSER_CLOSE_METHODS,
     BROWSER_MAKERS,
@@ -58,6 +59,7 @@ from nodeleaklint.semantics.vocabulary import (
     FD_MODULES,
     FILE_HANDLE_STREAM_METHODS,
     FS_PROMISE_MODULES,
+    INLINE_CALLBACK_METHODS,
     PG_POOL_MODULES,
     POOL_MODULES,
     POOL_RELEASE_METHODS,
@@ -426,8 +428,34 @@ def _params(model: SemanticModel, function: Node) -> list[Binding]:
     return list(info.params) if info is not None else []
 
 
+def _named_callback(model: SemanticModel, call: CallSite) -> Node | None:
+    """The function a callback argument names, when the name holds that one function only:
+    ``oracledb.getConnection(info, getConnCb)`` with ``getConnCb = function (err, conn) …``
+    assigned once (or declared with it, or a function declaration)."""
+    last = unwrap(call.args[-1]) if call.args else None
+    binding = model.binding_of(last) if last is not None and last.type == "identifier" else None
+    if binding is None or binding.kind is BindingKind.PARAM:
+        return None
+    declaration = binding.node.parent
+    if declaration is not None and declaration.type == "function_declaration":
+        return None if binding.is_reassigned else declaration
+    values: list[Node | None] = [binding.init] if binding.init is not None else []
+    for ref in binding.references:
+        parent = outer(ref).parent
+        if (
+            parent is not None
+            and parent.type == "assignment_expression"
+            and _same(parent.child_by_field_name("left"), outer(ref))
+        ):
+            values.append(parent.child_by_field_name("right"))
+    value = unwrap(values[0]) if len(values) == 1 else None
+    return value if value is not None and is_function(value) else None
+
+
 def _acquisition(model: SemanticModel, call: CallSite, kind: ResourceKind) -> Acquisition | None:
     callback = _callback(call)
+    if callback is None and kind.method == "getConnection":
+        callback = _named_callback(model, call)
     if callback is not None and kind.method != "launch":
         params = _params(model, callback)
         info = model.function_at(callback)
@@ -594,6 +622,7 @@ class Verdict(enum.Enum):
     AWAIT = "await"
     FAILURE_ONLY = "failure-only"  # given back only by a callback that runs on failure
     ARMED = "armed"  # given back only by a callback armed now, for work started later
+    FAILED_STEP = "failed-step"  # a step's completion callback leaves on its error unreleased
 
 
 @record
@@ -602,11 +631,11 @@ class Judgement:
 
     verdict: Verdict
     exit: Node | None = None  # EXIT: the return/throw; AWAIT: the disposal it skips;
-    # ARMED: the call that starts the work (``conn.execSql(req)``)
+    # ARMED: the call that starts the work (``conn.execSql(req)``); FAILED_STEP: the exit
     awaited: Node | None = None  # AWAIT: the await that may throw first; ARMED: the arming
-    # call (``new Request(sql, cb)``)
+    # call (``new Request(sql, cb)``); FAILED_STEP: the call whose callback it is
     disposal: Node | None = None  # EXIT: a disposal on another path, as evidence; ARMED: the
-    # release in the armed callback
+    # release in the armed callback; FAILED_STEP: the disposal on the step's success path
 
 
 def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
@@ -626,6 +655,9 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
     if binding is not None and binding.scope.is_module:
         # a module-level variable a helper fills: only the holder's own uses say what it does
         refs = [(ref, use) for ref, use in refs if _own(model, ref, holder)]
+    lent = loans(model, holder, acquisition.kind, refs)
+    if lent:
+        refs = [(ref, Use.USE if ref.id in lent else use) for ref, use in refs]
     disposals = [ref for ref, use in refs if use in (Use.RELEASE, Use.HANDOFF)]
     if not disposals:
         if acquisition.kind.lent and not pool_evidence(model, acquisition):
@@ -640,7 +672,174 @@ def judge(model: SemanticModel, acquisition: Acquisition) -> Judgement | None:
     if on_failure:  # judge the other paths by the other disposals
         refs = [(ref, Use.USE if ref.id in on_failure else use) for ref, use in refs]
     found = judge_paths(model, holder, acquisition.start, acquisition.block, refs, acquisition)
+    if found is None:
+        found = failed_step_exit(model, holder, refs)
     return found if found is not None else armed_release(model, acquisition, refs)
+
+
+def failed_step_exit(
+    model: SemanticModel, holder: FunctionInfo, refs: list[tuple[Node, Use]]
+) -> Judgement | None:
+    """A completion callback inside ``holder`` that gives the resource back (or hands it on)
+    when its step succeeds, but leaves by an early ``return`` / ``throw`` when the step
+    fails (``if (err) { reject(err); return; }``) without doing so: nothing else will give
+    it back once that callback has run (``connection.execute(sql, (err) => { if (err)
+    return cb(err); connection.release(); … })``). The branch must test the callback's own
+    first parameter (the error of the step); callbacks of array helpers, and listeners that
+    run only on failure, are not completion callbacks."""
+    marks = [ref for ref, use in refs if use in (Use.RELEASE, Use.HANDOFF)]
+    seen: set[int] = set()
+    for mark in sorted(marks, key=lambda n: n.start_byte):
+        step = model.enclosing_function(mark)
+        if step is None or step is holder or step.node.id in seen:
+            continue
+        seen.add(step.node.id)
+        if not _completion_callback(model, step, holder, mark):
+            continue
+        error = step.params[0] if step.params else None
+        if error is None or error.destructured or step.body is None:
+            continue
+        own = [m for m in marks if _own(model, m, step)]
+        for exit_node in _exits(step, step.body, step.body.start_byte):
+            branch = _error_branch(exit_node, step, error)
+            if branch is None or _retries(model, branch, step, holder):
+                continue
+            if _covered(model, step, exit_node, marks, None):
+                continue
+            site = step.callback_of
+            first = min(own, key=lambda n: n.start_byte)
+            return Judgement(
+                Verdict.FAILED_STEP, exit_node, site.node if site is not None else None, first
+            )
+    return None
+
+
+def _completion_callback(
+    model: SemanticModel, step: FunctionInfo, holder: FunctionInfo, mark: Node
+) -> bool:
+    """``step`` is a callback inside ``holder`` that runs once, when a step of the work ends."""
+    site = step.callback_of
+    if site is None or site.name in INLINE_CALLBACK_METHODS or site.name in EVENT_LISTEN_METHODS:
+        return False
+    if failure_trigger(model, mark, holder) is not None:
+        return False
+    parent = step.parent
+    while parent is not None and parent is not holder:
+        parent = parent.parent
+    return parent is holder
+
+
+def _error_branch(exit_node: Node, step: FunctionInfo, error: Binding) -> Node | None:
+    """The branch, taken when ``error`` (the step's first parameter) is set, that the exit
+    sits in."""
+    for parent in ancestors(exit_node):
+        if step.body is not None and parent.id == step.body.id:
+            return None
+        if parent.type != "if_statement":
+            continue
+        condition = parent.child_by_field_name("condition")
+        consequence = parent.child_by_field_name("consequence")
+        if condition is None or consequence is None or not is_inside(exit_node, consequence):
+            continue
+        names = {n.id for n in own_nodes(condition) if n.type == "identifier"}
+        if any(ref.id in names for ref in error.references):
+            return consequence
+    return None
+
+
+def _retries(model: SemanticModel, branch: Node, step: FunctionInfo, holder: FunctionInfo) -> bool:
+    """The failed branch runs the step again (``setTimeout(attempt, 100)``, ``attempt()``):
+    it names a function, between the holder and the step, that encloses the step."""
+    around: set[int] = set()
+    function = step.parent
+    while function is not None and function is not holder:
+        if function.binding is not None:
+            around.add(id(function.binding))
+        function = function.parent
+    if not around:
+        return False
+    for node in own_nodes(branch):
+        if node.type == "identifier":
+            binding = model.binding_of(node)
+            if binding is not None and id(binding) in around:
+                return True
+    return False
+
+
+def loans(
+    model: SemanticModel, holder: FunctionInfo, kind: ResourceKind, refs: list[tuple[Node, Use]]
+) -> set[int]:
+    """The references that pass the resource to a call which only borrows it: the holder
+    itself gives the resource back after that call returns (``const data = await
+    scrape(url, browser); …; await pool.release(browser)``), so the call did not take it
+    over, and a throw from it skips the release like any other. Not when the callee is a
+    function of this file that releases, stores, returns or passes on its parameter: then
+    it may own the resource on the paths that throw."""
+    releases = [
+        ref
+        for ref, use in refs
+        if use is Use.RELEASE and _own(model, ref, holder) and not _in_clause(ref, holder)
+    ]
+    if not releases:
+        return set()
+    found: set[int] = set()
+    for ref, use in refs:
+        if use is not Use.HANDOFF or not _own(model, ref, holder) or _in_clause(ref, holder):
+            continue
+        call = _argument_call(ref)
+        if call is None or not any(_released_after(holder, ref, mark) for mark in releases):
+            continue
+        if not _callee_keeps(model, call, ref, kind):
+            found.add(ref.id)
+    return found
+
+
+def _argument_call(ref: Node) -> Node | None:
+    """The call ``ref`` is an argument of (through ``?:`` / ``||`` branches), if any."""
+    position = outer(ref)
+    parent = position.parent
+    while parent is not None and _passes_value(parent, position):
+        position = outer(parent)
+        parent = position.parent
+    if parent is None or parent.type != "arguments":
+        return None
+    call = parent.parent
+    return call if call is not None and call.type == "call_expression" else None
+
+
+def _released_after(holder: FunctionInfo, ref: Node, release: Node) -> bool:
+    """Whether ``release`` runs after the statement holding ``ref`` on the straight way."""
+    if release.start_byte <= ref.end_byte:
+        return False
+    return any(
+        _before(ref, statement, release) and not is_inside(release, statement)
+        for statement in _path(release, holder.node)[1:]
+    )
+
+
+def _callee_keeps(model: SemanticModel, call: Node, ref: Node, kind: ResourceKind) -> bool:
+    """Whether the function of this file that ``call`` runs may own what ``ref`` passes it:
+    its parameter is released, stored, returned or passed on there (or cannot be told)."""
+    function = called_function(model, call)
+    if function is None:
+        return False  # not in view: the caller's own later release says it still owns it
+    arguments = call.child_by_field_name("arguments")
+    index = next(
+        (
+            i
+            for i, argument in enumerate(arguments.named_children if arguments else [])
+            if is_inside(ref, argument)
+        ),
+        -1,
+    )
+    if index < 0 or index >= len(function.params):
+        return True
+    param = function.params[index]
+    if param.node.type != "identifier":
+        return True
+    return any(
+        classify(model, other, kind) in (Use.RELEASE, Use.HANDOFF) for other in param.references
+    )
 
 
 def armed_release(

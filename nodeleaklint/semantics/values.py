@@ -530,6 +530,11 @@ def _built_key(model: SemanticModel, call: Node, depth: int) -> str | None:
     return None
 
 
+def called_function(model: SemanticModel, call: Node) -> FunctionInfo | None:
+    """The function of this file a call runs (see ``_called_function``)."""
+    return _called_function(model, call)
+
+
 def _called_function(model: SemanticModel, call: Node) -> FunctionInfo | None:
     """The function of this file a call runs: ``helper(…)`` or ``this.method(…)`` of the
     class the call sits in."""

@@ -334,6 +334,103 @@ app.post('/clients-ok', (req, res) => {
   });
 });
 
+app.post('/clients-step', (req, res) => {
+  // ruleid: NLL602 -- when the insert fails, its callback returns before release()
+  legacyPool.getConnection((err, connection) => {
+    if (err) return res.sendStatus(503);
+    connection.query('insert into clients set ?', req.body, (queryErr) => {
+      if (queryErr) return res.sendStatus(500);
+      connection.release();
+      res.sendStatus(201);
+    });
+  });
+});
+
+app.post('/clients-step-ok', (req, res) => {
+  // ok: NLL602 -- the insert's callback gives the connection back before it tests the error
+  legacyPool.getConnection((err, connection) => {
+    if (err) return res.sendStatus(503);
+    connection.query('insert into clients set ?', req.body, (queryErr) => {
+      connection.release();
+      if (queryErr) return res.sendStatus(500);
+      res.sendStatus(201);
+    });
+  });
+});
+
+app.post('/clients-retry', (req, res) => {
+  // ok: NLL602 -- the failed insert runs the step again; the connection stays in use for it
+  legacyPool.getConnection((err, connection) => {
+    if (err) return res.sendStatus(503);
+    function attempt() {
+      connection.query('insert into clients set ?', req.body, (queryErr) => {
+        if (queryErr) {
+          setTimeout(attempt, 100);
+          return;
+        }
+        connection.release();
+        res.sendStatus(201);
+      });
+    }
+    attempt();
+  });
+});
+
+app.post('/clients-each', (req, res) => {
+  // ok: NLL602 -- a `return` in a forEach callback skips one element, not the release
+  legacyPool.getConnection((err, connection) => {
+    if (err) return res.sendStatus(503);
+    req.body.rows.forEach((row) => {
+      if (row) return;
+      connection.query('insert into clients set ?', row);
+    });
+    connection.release();
+    res.sendStatus(201);
+  });
+});
+
+// ES5, with the connection callback assigned to a variable once: the success path hands the
+// connection to the caller, the failed setup step returns without giving it back.
+function Sessions(pool, setupSql) {
+  this.pool = pool;
+  this.setupSql = setupSql;
+}
+
+Sessions.prototype.open = function (cb) {
+  var self = this;
+  var onConnection;
+  onConnection = function (err, connection) {
+    if (err) return cb(err);
+    connection.query(self.setupSql, function (setupErr) {
+      if (setupErr) {
+        cb(setupErr);
+        return;
+      }
+      cb(null, connection);
+    });
+  };
+  // ruleid: NLL602 -- when the setup query fails, the connection is never given back
+  this.pool.getConnection(onConnection);
+};
+
+Sessions.prototype.openSafely = function (cb) {
+  var self = this;
+  var onConnection;
+  onConnection = function (err, connection) {
+    if (err) return cb(err);
+    connection.query(self.setupSql, function (setupErr) {
+      if (setupErr) {
+        connection.release();
+        cb(setupErr);
+        return;
+      }
+      cb(null, connection);
+    });
+  };
+  // ok: NLL602 -- the failed setup step gives the connection back
+  this.pool.getConnection(onConnection);
+};
+
 function fail(res, err, connection) {
   if (connection) connection.release();
   res.status(500).send(String(err));
@@ -459,6 +556,56 @@ app.get('/orders-chained', async (req, res) => {
   const client = await pool.connect();
   const result = await client.query('select 1').finally(() => client.release());
   res.json(result.rows);
+});
+
+// A call the client is passed to only borrows it when the handler gives it back afterwards.
+async function loadOrders(client) {
+  const { rows } = await client.query('select * from orders');
+  return rows;
+}
+
+app.get('/orders-lent', async (req, res) => {
+  // ruleid: NLL602 -- loadOrders only borrows the client: when it throws, release() never runs
+  const client = await pool.connect();
+  const rows = await loadOrders(client);
+  client.release();
+  res.json(rows);
+});
+
+app.get('/orders-lent-ok', async (req, res) => {
+  // ok: NLL602 -- given back in finally, whatever loadOrders does
+  const client = await pool.connect();
+  try {
+    res.json(await loadOrders(client));
+  } finally {
+    client.release();
+  }
+});
+
+app.get('/report', async (req, res) => {
+  const { renderReport } = require('./reports');
+  // ruleid: NLL602 -- renderReport (another module) borrows the client: the handler releases it after
+  const client = await pool.connect();
+  const html = await renderReport(client, req.query.id);
+  client.release();
+  res.send(html);
+});
+
+async function queryOrRelease(client) {
+  try {
+    return (await client.query('select 1')).rows;
+  } catch (err) {
+    client.release();
+    throw err;
+  }
+}
+
+app.get('/orders-owned', async (req, res) => {
+  // ok: NLL602 -- queryOrRelease gives the client back itself when its query throws
+  const client = await pool.connect();
+  const rows = await queryOrRelease(client);
+  client.release();
+  res.json(rows);
 });
 
 app.get('/items/:id', async (req, res) => {
