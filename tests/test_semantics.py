@@ -237,6 +237,51 @@ def test_inline_callbacks_inherit_or_repeat() -> None:
     assert all(f.repetition is Repetition.ONCE for f in top.functions)
 
 
+CONSTRUCTED_CODE = """\
+const { EventEmitter } = require('events');
+class Manager { constructor() {} }
+class PerRequest { constructor(req) {} }
+class Looped { constructor() {} }
+class Handed { constructor() {} }
+class Exported { constructor() {} }
+const manager = new Manager();
+require('http').createServer((req, res) => new PerRequest(req));
+while (running) new Looped();
+register(Handed);
+module.exports = { manager, Exported };
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "words"),
+    [
+        ("Manager", Repetition.ONCE, "made only by code that runs once (line 7)"),
+        ("PerRequest", Repetition.REPEATING, "(runs per instance)"),
+        ("Looped", Repetition.REPEATING, "(runs per instance)"),
+        ("Handed", Repetition.REPEATING, "(runs per instance)"),
+        ("Exported", Repetition.REPEATING, "(runs per instance)"),
+    ],
+)
+def test_a_constructor_runs_as_often_as_the_code_that_makes_its_instances(
+    name: str, expected: Repetition, words: str
+) -> None:
+    model = build(CONSTRUCTED_CODE)
+    constructor = next(f for f in model.functions if f.class_name == name)
+    assert constructor.repetition is expected, constructor.reason
+    assert words in constructor.reason
+
+
+def test_an_export_alias_is_no_use_of_a_local_of_that_name() -> None:
+    code = "class Manager { constructor() {} }\nconst manager = new Manager();\n"
+    model = build(code + "export { manager as Manager };\n", "m.mjs")
+    alias = identifiers(model, "Manager")[-1]
+    assert model.binding_of(alias) is None
+    assert not model.binding_of(identifiers(model, "Manager")[0]).exported  # type: ignore[union-attr]
+    assert model.binding_of(identifiers(model, "manager")[-1]).exported  # type: ignore[union-attr]
+    constructor = next(f for f in model.functions if f.class_name == "Manager")
+    assert constructor.repetition is Repetition.ONCE
+
+
 # -- lifetimes ---------------------------------------------------------------------------
 
 

@@ -596,6 +596,7 @@ class _Walker:
                     self._note_write(node.child_by_field_id(self.fields.argument), scope)
                 elif code == _EXPORT:
                     out.exported_nodes.append(node)
+                    self._skip_export_aliases(node)
                 if goto_first_child():
                     if inner is not None:
                         saved.append((depth, scope, function, in_loop))
@@ -746,6 +747,17 @@ class _Walker:
             if binding is not None:
                 binding.writes.append(ident)
         self._mark_exports()
+
+    def _skip_export_aliases(self, node: Node) -> None:
+        """The name another module imports in ``export { manager as Manager }`` is no use of
+        a local ``Manager`` (a class of the same name would look handed out)."""
+        for clause in node.named_children:
+            if clause.type != "export_clause":
+                continue
+            for specifier in clause.named_children:
+                alias = specifier.child_by_field_name("alias")
+                if alias is not None:
+                    self.declared.add(alias.id)
 
     def _mark_exports(self) -> None:
         """Mark what ``export`` statements and ``module.exports`` assignments hand out."""

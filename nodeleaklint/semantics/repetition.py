@@ -4,7 +4,9 @@ A function is REPEATING when it runs per event, per request or per call of somet
 repeats: callbacks passed to registrations, route and server handlers, class methods and
 constructors, functions with request-handler parameters, and functions called from any of
 those or from an unbounded loop. Module top level runs once, and so does a named function
-whose only calls are made from code that runs once. A function that is exported, stored
+whose only calls are made from code that runs once, and the constructor of a class whose
+every use in the file is a ``new`` in such code (``const manager = new Manager(); export
+default manager``: a class neither exported nor handed out has the instances seen here). A function that is exported, stored
 or never called in the file runs an UNKNOWN number of times.
 
 A callback handed to a call runs as often as the code around the call when the API is known
@@ -21,7 +23,15 @@ import re
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
-from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, ReasonKind, Repetition, Scope
+from nodeleaklint.semantics.scopes import (
+    Binding,
+    BindingKind,
+    CallSite,
+    FunctionInfo,
+    ReasonKind,
+    Repetition,
+    Scope,
+)
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
@@ -105,16 +115,45 @@ def registration_label(call: CallSite) -> str:
 Because = tuple[Repetition, ReasonKind, str]
 
 
+def _per_instance(function: FunctionInfo) -> Because:
+    owner = function.class_name or "a class"
+    words = f"the constructor of `{owner}` (runs per instance)"
+    return Repetition.REPEATING, ReasonKind.MEMBER, words
+
+
+def class_binding(function: FunctionInfo) -> Binding | None:
+    """The binding of a constructor's class when every use of it in the file is a
+    ``new C(…)`` that the file can see: a class declaration that is neither exported nor
+    reassigned (a class handed out, extended or stored may be instantiated anywhere)."""
+    if function.method_kind != "constructor" or function.class_node is None:
+        return None
+    class_scope = function.scope.parent
+    outer_scope = class_scope.parent if class_scope is not None else None
+    name = function.class_name
+    if outer_scope is None or name is None:
+        return None
+    binding = outer_scope.bindings.get(name)
+    if (
+        binding is None
+        or binding.kind is not BindingKind.CLASS
+        or binding.declarator is None
+        or binding.declarator.id != function.class_node.id
+        or binding.exported
+        or binding.is_reassigned
+        or not binding.references
+    ):
+        return None
+    return binding
+
+
 def _base_repetition(function: FunctionInfo) -> Because | None:
     """Facts that fix a function's repetition regardless of other functions."""
     if function.class_node is not None:
         owner = function.class_name or "a class"
         if function.method_kind == "constructor":
-            return (
-                Repetition.REPEATING,
-                ReasonKind.MEMBER,
-                f"the constructor of `{owner}` (runs per instance)",
-            )
+            # A class whose instances the file alone makes: the constructor runs as often as
+            # the code that makes them (``_constructor_repetition``).
+            return None if class_binding(function) is not None else _per_instance(function)
         return (
             Repetition.REPEATING,
             ReasonKind.MEMBER,
@@ -512,6 +551,42 @@ class _Uses:
         return given
 
 
+def _instantiation(reference: Node, calls: dict[int, CallSite]) -> CallSite | None:
+    """The ``new C(…)`` whose constructor ``reference`` is, else None."""
+    position = outer(reference)
+    parent = position.parent
+    if parent is None or parent.type != "new_expression":
+        return None
+    constructor = parent.child_by_field_name("constructor")
+    if constructor is None or constructor.id != position.id:
+        return None
+    return calls.get(parent.id)
+
+
+def _constructor_repetition(function: FunctionInfo, binding: Binding, memo: _Uses) -> Because:
+    """A constructor whose class only this file instantiates runs once per ``new`` that runs:
+    once when every ``new C(…)`` is at module top level or in code that runs once
+    (``const manager = new Manager(); export default manager``), else per instance. Any
+    other use of the class (passed, extended, ``C.create()``) keeps it per instance."""
+    lines: list[int] = []
+    for reference in binding.references:
+        site = _instantiation(reference, memo.calls)
+        if site is None:
+            return _per_instance(function)
+        if site.function is function or _site_repetition(site) is not Repetition.ONCE:
+            return _per_instance(function)
+        lines.append(site.node.start_point[0] + 1)
+    owner = function.class_name or "a class"
+    where = ", ".join(str(line) for line in lines)
+    lines_word = "line" if len(lines) == 1 else "lines"
+    return (
+        Repetition.ONCE,
+        ReasonKind.ONCE,
+        f"the constructor of `{owner}`, whose instances are made only by code that runs once "
+        f"({lines_word} {where})",
+    )
+
+
 def _derived_repetition(
     function: FunctionInfo,
     memo: _Uses,
@@ -520,6 +595,10 @@ def _derived_repetition(
 ) -> Because:
     """Repetition from the places that call or receive the function (in this file, and in
     other files when the project view knows its callers: ``known``)."""
+    if function.method_kind == "constructor":
+        binding = class_binding(function)
+        if binding is not None:
+            return _constructor_repetition(function, binding, memo)
     call = function.callback_of
     if call is not None or function.is_iife:
         site = call if call is not None else None
@@ -651,7 +730,11 @@ def _readers(pending: list[FunctionInfo], memo: _Uses) -> Readers:
     that pass it on (every use, a superset of those read before an early answer)."""
     readers: Readers = {}
     for function in pending:
-        if function.callback_of is not None or function.is_iife:
+        constructed = class_binding(function) if function.method_kind == "constructor" else None
+        if constructed is not None:
+            sites = (_instantiation(reference, memo.calls) for reference in constructed.references)
+            read = [site.function for site in sites if site is not None and site.function]
+        elif function.callback_of is not None or function.is_iife:
             read = [function.parent] if function.parent is not None else []
         elif function.binding is None or function.binding.is_reassigned:
             read = []
