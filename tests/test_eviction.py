@@ -163,3 +163,59 @@ function d(ws) { if (list.length < max) list.push(ws); }
 function e(ws, reject) { if (list.length > max) return reject(new Error('full')); list.push(ws); }
 """
     ) == [True, False, False, False, True]
+
+
+def _foreign(code: str) -> list[str]:
+    from nodeleaklint.semantics.eviction import foreign_keys, walked_collection
+
+    model = build(code)
+    grower = next(f for f in model.functions if f.name == "add")
+    growth = next(c for c in grower.calls if c.name == "set" and text(c.obj) == "feeds")
+    found = []
+    for delete in deletes(model):
+        if text(delete).startswith("feeds"):
+            walked = walked_collection(
+                model, delete.child_by_field_name("arguments").named_children[0]
+            )
+            result = foreign_keys(model, delete, grower, growth.args[0])
+            found.append(
+                f"{text(walked) if walked else None}:"
+                f"{','.join(text(k) for k in result[1]) if result else None}"
+            )
+    return found
+
+
+def test_a_delete_that_walks_another_collection_keyed_differently_matches_nothing() -> None:
+    cleanup = """
+function drop(ws) {
+  subs.forEach((clients, key) => { feeds.delete(key); });
+  for (const [key] of subs) feeds.delete(key);
+  for (const key of subs.keys()) feeds.delete(key);
+  for (const key in subs) feeds.delete(key);
+  subs.forEach((key) => feeds.delete(key));
+}
+"""
+    assert _foreign(
+        """
+const subs = new Map(), feeds = new Map();
+function add(msg) { const orderId = msg.orderId; subs.get(msg.displayId); feeds.set(orderId, 1); }
+"""
+        + cleanup
+    ) == ["subs:msg.displayId"] * 4 + [
+        "None:None"
+    ]  # a Set-like forEach's first argument is a value
+    # the same key, or a key assigned from the other: the delete may match
+    assert _foreign(
+        """
+const subs = new Map(), feeds = new Map();
+function add(msg) { const orderId = msg.orderId; subs.get(msg.orderId); feeds.set(orderId, 1); }
+"""
+        + cleanup
+    ) == ["subs:None"] * 4 + ["None:None"]
+    assert _foreign(
+        """
+const subs = new Map(), feeds = new Map();
+function add(id) { subs.get(other); feeds.set(id, 1); }
+"""
+        + cleanup
+    ) == ["subs:None"] * 4 + ["None:None"]  # a parameter may hold anything
