@@ -219,3 +219,36 @@ function add(id) { subs.get(other); feeds.set(id, 1); }
 """
         + cleanup
     ) == ["subs:None"] * 4 + ["None:None"]  # a parameter may hold anything
+
+
+def test_an_entry_whose_end_is_heard_and_left_in() -> None:
+    from nodeleaklint.semantics.eviction import ended_in_place, wholesale
+
+    def heard(listener: str) -> str | None:
+        model = build(
+            f"""
+const m = new Map();
+function add(uid, s) {{
+  m.set(uid, s);
+  s.on('exit', {listener});
+}}
+"""
+        )
+        growth = next(c for c in model.calls if c.name == "set")
+        refs = [n for b in model.bindings if b.name == "m" for n in b.references]
+        found = ended_in_place(model, growth.node, refs)
+        return text(found) if found is not None else None
+
+    assert heard("() => notify(uid)") == "s.on('exit', () => notify(uid))"
+    assert heard("() => m.delete(uid)") is None  # the end's listener deletes it
+    assert heard("onExit") is None  # a named handler is not followed
+    model = build(
+        """
+const m = new Map();
+function all() { m.forEach((v, k) => m.delete(k)); m.clear(); }
+function one(k) { m.forEach((v, key) => m.delete(k)); }
+"""
+    )
+    shrinks = [c.node for c in model.calls if c.name in ("delete", "clear")]
+    assert wholesale(model, shrinks[:2]) is True
+    assert wholesale(model, shrinks[2:]) is False  # deletes a caller's key, not the walk's

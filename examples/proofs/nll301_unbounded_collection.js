@@ -197,6 +197,32 @@ async function measureHoisted(handler) {
   return { ...r, steps: handler(entry(0)) };
 }
 
+// AN ENTRY WHOSE END IS HEARD AND LEFT IN (hyper's sessions): a Map local to `openWindow`,
+// kept by the window's 'new' listener, gains a session per event; each session exits at once
+// and its 'exit' listener only notifies (flagged) or also deletes the entry (fixed). The map is
+// emptied only when the window closes, which does not happen during the phase.
+const { EventEmitter } = require('node:events');
+function openWindow(deleteOnExit) {
+  const rpc = new EventEmitter();
+  const sessions = new Map();
+  rpc.on('new', (uid) => {
+    const session = new EventEmitter();
+    session.rows = entry(uid.length).rows;
+    sessions.set(uid, session);
+    session.on('exit', () => {
+      rpc.emit('exit', { uid });
+      if (deleteOnExit) sessions.delete(uid);
+    });
+    session.emit('exit');
+  });
+  return { rpc, size: () => sessions.size };
+}
+async function measureHeardEnd(deleteOnExit) {
+  const win = openWindow(deleteOnExit);
+  const r = await measure((i) => win.rpc.emit('new', `uid-${i}-${Math.random()}`));
+  return { ...r, entries: win.size() };
+}
+
 const phases = {
   flagged: () => measure(handleFlagged),
   fixed: () => measure(handleFixed),
@@ -213,6 +239,8 @@ const phases = {
   ttl_fixed: () => measureTtl(true),
   hoisted_flagged: () => measureHoisted(hoistedFlagged),
   hoisted_fixed: () => measureHoisted(hoistedFixed),
+  heard_flagged: () => measureHeardEnd(false),
+  heard_fixed: () => measureHeardEnd(true),
 };
 
 function line(label, r) {
@@ -243,6 +271,8 @@ main({
     line('fixed:   + sweep of expired entries', r.ttl_fixed) + `, entries ${r.ttl_fixed.entries}`,
     line('flagged: factory array pushed per call', r.hoisted_flagged) + `, steps ${r.hoisted_flagged.steps}`,
     line('fixed:   a copy per call', r.hoisted_fixed) + `, steps ${r.hoisted_fixed.steps}`,
+    line("flagged: 'exit' heard, entry left in", r.heard_flagged) + `, entries ${r.heard_flagged.entries}`,
+    line("fixed:   deleted on 'exit'", r.heard_fixed) + `, entries ${r.heard_fixed.entries}`,
     `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
       `requests left in the map; delete on 'close': ${r.on_close.after} of ${r.on_close.requests}`,
   ],
@@ -253,5 +283,6 @@ main({
     memo: { flagged: r.memo_flagged, fixed: r.memo_fixed },
     lazy_ttl: { flagged: r.ttl_flagged, fixed: r.ttl_fixed },
     hoisted: { flagged: r.hoisted_flagged, fixed: r.hoisted_fixed },
+    heard_end: { flagged: r.heard_flagged, fixed: r.heard_fixed },
     coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

@@ -97,6 +97,14 @@ confidence when they cannot reach the entries:
   registration undone when its `init()` fails, is not per piece of work);
 - the only delete removes another key than the one its function looked up
   (`cbs.get(msg.callbackId)` … `cbs.delete(msg.msgId)`);
+- the collection is a local that a listener registered by its function keeps (`const
+  sessions = new Map(); rpc.on('new', …)` in `createWindow`), it is emptied only all at once
+  (`sessions.forEach((s, key) => sessions.delete(key))` or `clear()`, when the window
+  closes), and the code that adds an entry listens for the end of the stored value's own
+  work and leaves the entry in (`sessions.set(uid, session); session.on('exit', () =>
+  rpc.emit('exit', { uid }))`): every finished entry stays for the listener's life. Such
+  locals are reported on this evidence only (a request body's chunks collected until
+  `'end'` are not);
 - every delete removes the keys of another collection it walks (`subs.forEach((clients,
   key) => channels.delete(key))`, `for (const [key] of subs)`), and the function that adds
   the entry looks that collection up with other keys, never with its own
@@ -234,6 +242,7 @@ from nodeleaklint.semantics.eviction import (
     deleted_key,
     describe_callback,
     emptied_on_some_paths,
+    ended_in_place,
     evicts_by_age,
     expired_on_read,
     expiry_check,
@@ -245,6 +254,7 @@ from nodeleaklint.semantics.eviction import (
     sibling_deleted_alone,
     turns_away,
     walks,
+    wholesale,
 )
 from nodeleaklint.semantics.hoisted import made_per_run, method_factories, read_back
 from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
@@ -326,6 +336,8 @@ class Candidate:
     teardown: list[FunctionInfo] | None = None  # a factory's teardown closures
     factory: Factory | None = None  # the factory whose locals hold it
     imported: bool = False  # declared in another file (the project view: nothing shrinks it)
+    # A local kept alive by a listener its function registers: what it lives as long as.
+    held_by: str | None = None
 
 
 @dataclass(eq=False, repr=False)
@@ -374,6 +386,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         *_property_candidates(model, index),
         *_class_candidates(model, index),
         *_factory_candidates(model),
+        *_listener_held_candidates(model),
     ]
     yield from _memoized_caches(ctx)
     analysed = [(candidate, _uses(model, candidate)) for candidate in candidates]
@@ -401,6 +414,11 @@ def _grown_collections(
             continue
         if candidate.instance and model.created_per_call_elsewhere(_class_name(candidate)):
             continue  # the project creates each instance as a local of one call
+        if candidate.held_by is not None:
+            ended = _ended_in_place(model, candidate, uses, growth)
+            if ended is not None:
+                yield candidate, _finding(ctx, candidate, ended[0], uses, eviction=ended[1])
+            continue  # a listener's local: reported on this evidence only
         unreached = _unreached_entries(model, uses, growth)
         if unreached is not None:
             reached, why = unreached
@@ -1199,6 +1217,79 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
             )
 
 
+def _listener_held_candidates(model: SemanticModel) -> Iterator[Candidate]:
+    """``const sessions = new Map(); rpc.on('new', (…) => sessions.set(uid, s))``: a local
+    collection that a listener registered by the same function uses lives as long as that
+    listener, and grows per event. Most such locals are per-run scratch (a body's chunks
+    collected until ``'end'``), so these are reported on the code's own evidence only
+    (``_ended_in_place``)."""
+    for function in model.functions:
+        bindings = list(_collection_bindings(function.scope))
+        if not bindings or function.scope.is_module:
+            continue
+        for binding, kind in bindings:
+            if kind not in ("Map", "Set", "object") or binding.declarator is None:
+                continue
+            call = _registered_user(model, binding, function)
+            if call is None:
+                continue
+            yield Candidate(
+                report=binding.declarator,
+                holder=f"`{binding.name}` of {function.display()}",
+                kind=kind,
+                refs=[ref for ref in binding.references if ref.id != binding.node.id],
+                instance=True,
+                reassigned=_binding_reassigned(model, binding),
+                held_by=f"the `{call.display()}` listener",
+            )
+
+
+def _registered_user(
+    model: SemanticModel, binding: Binding, function: FunctionInfo
+) -> CallSite | None:
+    """The registration (``emitter.on(…)``) made in ``function`` whose callback uses
+    ``binding``."""
+    for ref in binding.references:
+        current = model.enclosing_function(ref)
+        while current is not None and current is not function:
+            call = current.callback_of
+            if call is not None and is_registration(call) and current.parent is function:
+                return call
+            current = current.parent
+    return None
+
+
+def _ended_in_place(
+    model: SemanticModel, candidate: Candidate, uses: Uses, growth: list[Growth]
+) -> tuple[list[Growth], str] | None:
+    """Entries whose own end the adding code listens for and leaves in, in a collection
+    emptied only all at once (``eviction.ended_in_place``, ``eviction.wholesale``):
+    ``sessions.set(uid, session); session.on('exit', () => notify(uid))``, and
+    ``sessions.forEach((s, key) => sessions.delete(key))`` when the window closes. Every
+    finished entry stays until then. The growth sites and why, else None."""
+    if not uses.shrinks or not wholesale(model, uses.shrinks):
+        return None
+    for g in growth:
+        if g.key_origin is not None and g.key_origin.bounded:
+            continue
+        heard = ended_in_place(model, g.site, candidate.refs)
+        if heard is None:
+            continue
+        emptier = model.enclosing_function(uses.shrinks[0])
+        while emptier is not None and emptier.parent is not None:
+            walk = emptier.callback_of
+            if walk is None or walk.name != "forEach":
+                break
+            emptier = emptier.parent  # the function that walks it, not the walk's callback
+        where = emptier.display() if emptier is not None else "one function"
+        return [g], (
+            f"the `{short(text(heard), 50)}` listener that the same code adds for each "
+            f"entry's end leaves the entry in, and only {where} empties it, all at once: "
+            "every finished entry stays until then"
+        )
+    return None
+
+
 def _static_candidate(
     model: SemanticModel,
     index: _MemberIndex,
@@ -1775,6 +1866,8 @@ def _finding(
     lifetime = "each instance" if candidate.instance else "the process"
     if candidate.instance and singleton is not None:
         lifetime = f"the process ({singleton})"
+    elif candidate.held_by is not None:
+        lifetime = candidate.held_by
     elif hoisted is not None and candidate.factory is not None:
         lifetime = f"the function {candidate.factory.function.display()} returns"
     expiry = expiry_check(ctx.model, uses.reads)

@@ -37,6 +37,7 @@ from nodeleaklint.semantics.vocabulary import (
     PARTIAL_END_EVENTS,
     PARTIAL_END_HOOKS,
     SHRINK_METHODS,
+    end_events,
 )
 
 if TYPE_CHECKING:
@@ -1044,3 +1045,51 @@ def _assigned_from(binding: Binding, shown: str) -> bool:
     return any(
         value is None or any(text(node) == shown for node in own_nodes(value)) for value in values
     )
+
+
+# -- entries whose own end the code hears and leaves in -----------------------------------
+_HEARD_ENDINGS = end_events("readable", "writable", "connection", "process", "client")
+
+
+def ended_in_place(model: SemanticModel, growth: Node, refs: list[Node]) -> Node | None:
+    """``sessions.set(uid, session); session.on('exit', () => rpc.emit('exit', { uid }))``:
+    the function that adds an entry listens for the end of the stored value's own work (its
+    ``'exit'``, ``'close'``, ``'end'``), and that listener does not touch the collection
+    (``refs``): the code knows when the entry is done and leaves it in. Returns the
+    registration, else None."""
+    args = call_arguments(growth) if growth.type == "call_expression" else []
+    value = unwrap(args[-1]) if args else None
+    function = model.enclosing_function(growth)
+    if value is None or value.type != "identifier" or function is None:
+        return None
+    binding = model.binding_of(value)
+    if binding is None or binding.is_reassigned:
+        return None
+    for call in function.calls:
+        if call.name not in LISTEN_METHODS or len(call.args) < 2 or call.obj is None:
+            continue
+        obj = unwrap(call.obj)
+        if obj is None or obj.type != "identifier" or model.binding_of(obj) is not binding:
+            continue
+        if string_value(call.args[0]) not in _HEARD_ENDINGS:
+            continue
+        listener = unwrap(call.args[1])
+        if listener is None or listener.type not in _FUNCTION_NODES:
+            return None  # a named handler may delete: not followed
+        if any(is_inside(ref, listener) for ref in refs):
+            return None
+        return call.node
+    return None
+
+
+def wholesale(model: SemanticModel, shrinks: list[Node]) -> bool:
+    """Whether every shrink empties the collection at once: ``clear()``, or a delete of the
+    key a walk over the same collection is at (``sessions.forEach((s, key) =>
+    sessions.delete(key))``)."""
+    for shrink in shrinks:
+        if shrink.type == "call_expression" and callee_parts(shrink)[1] == "clear":
+            continue
+        walked = walked_collection(model, deleted_key(shrink))
+        if walked is None or not _same_collection(model, walked, deleted_collection(shrink)):
+            return False
+    return bool(shrinks)

@@ -1011,3 +1011,33 @@ export function dropTopicSocket(ws: WebSocket): void {
   });
 }
 declare function openChannel(id: string): { close(): void };
+
+// --- a listener's local whose entries' own end is heard and left in ---------------------------
+import type { EventEmitter as Emitter } from 'node:events';
+declare function startJob(spec: string): { id: string; job: Emitter };
+export function serve(bus: Emitter, win: Emitter): void {
+  const running = new Map<string, Emitter>();
+  bus.on('start', (spec: string) => {
+    const { id, job } = startJob(spec);
+    // ruleid: NLL301 -- the job's 'close' is heard, the entry stays until the window closes
+    running.set(id, job);
+    job.on('close', () => bus.emit('done', id));
+  });
+  win.on('close', () => {
+    for (const [key] of running) running.delete(key);
+  });
+}
+
+export function serveFixed(bus: Emitter, win: Emitter): void {
+  const running = new Map<string, Emitter>();
+  bus.on('start', (spec: string) => {
+    const { id, job } = startJob(spec);
+    // ok: NLL301 -- deleted when the job closes
+    running.set(id, job);
+    job.on('close', () => {
+      running.delete(id);
+      bus.emit('done', id);
+    });
+  });
+  win.on('close', () => running.clear());
+}
