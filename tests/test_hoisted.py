@@ -75,3 +75,26 @@ def test_a_run_that_returns_the_array_reads_it_back_and_a_spy_does_not() -> None
         )
         back = read_back(refs, run, first_push.node)
         assert (text(back) if back is not None else None) == expected
+
+
+def test_a_run_that_tests_the_size_latches_or_bounds_it() -> None:
+    from nodeleaklint.semantics.hoisted import measured
+
+    model = build(
+        """
+function once(fn) {
+  const results = [];
+  return (...a) => { if (results.length) return results[0]; results.push(fn(...a)); return results[0]; };
+}
+function all(fn) {
+  const results = [];
+  return (...a) => { results.push(fn(...a)); return results; };
+}
+"""
+    )
+    found = []
+    for factory in model.factories:
+        binding = factory.function.scope.bindings["results"]
+        refs = [r for r in binding.references if r.id != binding.node.id]
+        found.append(measured(refs, factory.methods[RETURNED]))
+    assert found == [True, False]

@@ -75,8 +75,8 @@ array back (`return responses`, `stack[index](…)`), as if the array held that 
 elements only (`mw(handle)` returning `run(event)` that does `stack.push((n) =>
 handle(event)); runner(0)`). The array lives as long as the returned function, a handler
 kept for many events, so it grows by one element per call. Not when the closure only
-appends (a spy whose calls its caller reads), appends its factory's own values, or
-empties the array.
+appends (a spy whose calls its caller reads), appends its factory's own values, tests the
+array's size (`if (results.length) return results[0]`: a latch or a bound), or empties it.
 
 An array given a property under a key new per call (`pending[nanoid()] = res`) grows like
 an object; `slots[i] = …` overwrites a slot.
@@ -256,7 +256,7 @@ from nodeleaklint.semantics.eviction import (
     walks,
     wholesale,
 )
-from nodeleaklint.semantics.hoisted import made_per_run, method_factories, read_back
+from nodeleaklint.semantics.hoisted import made_per_run, measured, method_factories, read_back
 from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
 from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
@@ -625,6 +625,8 @@ def _hoisted(model: SemanticModel, candidate: Candidate, growth: list[Growth]) -
     closure = _returned_closure(candidate)
     if closure is None or candidate.kind != "array" or candidate.factory is None:
         return None
+    if measured(candidate.refs, closure):
+        return None  # ``if (results.length) return results[0]``: a latch or a bound
     for g in growth:
         if not is_inside(g.site, closure.node) or not made_per_run(model, g.key, closure):
             continue

@@ -111,3 +111,18 @@ def read_back(refs: list[Node], closure: FunctionInfo, after: Node) -> Node | No
                 continue  # another growth, or a size read: nothing read back
         return parent
     return None
+
+
+def measured(refs: list[Node], closure: FunctionInfo) -> bool:
+    """Whether ``closure`` reads the collection's size (``if (results.length) return
+    results[0]``): a run that tests how much it holds latches or bounds it, by design."""
+    for ref in refs:
+        if not is_inside(ref, closure.node):
+            continue
+        position = outer(ref)
+        parent = position.parent
+        if parent is not None and parent.type == "member_expression":
+            prop = parent.child_by_field_name("property")
+            if prop is not None and prop.text in (b"length", b"size"):
+                return True
+    return False

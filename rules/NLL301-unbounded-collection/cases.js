@@ -1403,3 +1403,14 @@ function readBody(req, cb) {
 }
 exports.readBody = readBody;
 function spawnTerminal(opts, cb) { cb(String(Math.random()), new (require('events'))()); }
+
+function onceOnly(fn) {
+  const results = [];
+  return function () {
+    if (results.length) return results[0];
+    // ok: NLL301 -- the size test latches it: only the first call appends
+    results.push(fn.apply(null, arguments));
+    return results[0];
+  };
+}
+exports.onceOnly = onceOnly;
