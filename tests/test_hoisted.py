@@ -84,7 +84,11 @@ def test_a_run_that_tests_the_size_latches_or_bounds_it() -> None:
         """
 function once(fn) {
   const results = [];
-  return (...a) => { if (results.length) return results[0]; results.push(fn(...a)); return results[0]; };
+  return (...a) => {
+    if (results.length) return results[0];
+    results.push(fn(...a));
+    return results[0];
+  };
 }
 function all(fn) {
   const results = [];
