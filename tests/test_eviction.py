@@ -163,3 +163,92 @@ function d(ws) { if (list.length < max) list.push(ws); }
 function e(ws, reject) { if (list.length > max) return reject(new Error('full')); list.push(ws); }
 """
     ) == [True, False, False, False, True]
+
+
+def _foreign(code: str) -> list[str]:
+    from nodeleaklint.semantics.eviction import foreign_keys, walked_collection
+
+    model = build(code)
+    grower = next(f for f in model.functions if f.name == "add")
+    growth = next(c for c in grower.calls if c.name == "set" and text(c.obj) == "feeds")
+    found = []
+    for delete in deletes(model):
+        if text(delete).startswith("feeds"):
+            walked = walked_collection(
+                model, delete.child_by_field_name("arguments").named_children[0]
+            )
+            result = foreign_keys(model, delete, grower, growth.args[0])
+            found.append(
+                f"{text(walked) if walked else None}:"
+                f"{','.join(text(k) for k in result[1]) if result else None}"
+            )
+    return found
+
+
+def test_a_delete_that_walks_another_collection_keyed_differently_matches_nothing() -> None:
+    cleanup = """
+function drop(ws) {
+  subs.forEach((clients, key) => { feeds.delete(key); });
+  for (const [key] of subs) feeds.delete(key);
+  for (const key of subs.keys()) feeds.delete(key);
+  for (const key in subs) feeds.delete(key);
+  subs.forEach((key) => feeds.delete(key));
+}
+"""
+    assert _foreign(
+        """
+const subs = new Map(), feeds = new Map();
+function add(msg) { const orderId = msg.orderId; subs.get(msg.displayId); feeds.set(orderId, 1); }
+"""
+        + cleanup
+    ) == ["subs:msg.displayId"] * 4 + [
+        "None:None"
+    ]  # a Set-like forEach's first argument is a value
+    # the same key, or a key assigned from the other: the delete may match
+    assert _foreign(
+        """
+const subs = new Map(), feeds = new Map();
+function add(msg) { const orderId = msg.orderId; subs.get(msg.orderId); feeds.set(orderId, 1); }
+"""
+        + cleanup
+    ) == ["subs:None"] * 4 + ["None:None"]
+    assert _foreign(
+        """
+const subs = new Map(), feeds = new Map();
+function add(id) { subs.get(other); feeds.set(id, 1); }
+"""
+        + cleanup
+    ) == ["subs:None"] * 4 + ["None:None"]  # a parameter may hold anything
+
+
+def test_an_entry_whose_end_is_heard_and_left_in() -> None:
+    from nodeleaklint.semantics.eviction import ended_in_place, wholesale
+
+    def heard(listener: str) -> str | None:
+        model = build(
+            f"""
+const m = new Map();
+function add(uid, s) {{
+  m.set(uid, s);
+  s.on('exit', {listener});
+}}
+"""
+        )
+        growth = next(c for c in model.calls if c.name == "set")
+        refs = [n for b in model.bindings if b.name == "m" for n in b.references]
+        found = ended_in_place(model, growth.node, refs)
+        return text(found) if found is not None else None
+
+    assert heard("() => notify(uid)") == "s.on('exit', () => notify(uid))"
+    assert heard("() => m.delete(uid)") is None  # the end's listener deletes it
+    assert heard("onExit") is None  # a named handler is not followed
+    model = build(
+        """
+const m = new Map();
+function all() { m.forEach((v, k) => m.delete(k)); m.clear(); }
+function one(k) { m.forEach((v, key) => m.delete(k)); }
+"""
+    )
+    shrinks = [c.node for c in model.calls if c.name in ("delete", "clear")]
+    assert wholesale(model, shrinks[:2]) is True
+    assert wholesale(model, shrinks[2:]) is False  # deletes a caller's key, not the walk's

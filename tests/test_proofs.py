@@ -202,6 +202,16 @@ CHECKS: dict[str, list[Check]] = {
         ("lazy_ttl.flagged.entries", ">=", 2000),
         ("lazy_ttl.fixed.growth", "<=", 2),
         ("lazy_ttl.fixed.entries", "<=", 100),
+        # a factory's array pushed by every call of the function it returns (~31 MiB observed)
+        ("hoisted.flagged.growth", ">=", 16),
+        ("hoisted.flagged.steps", ">=", 2000),
+        ("hoisted.fixed.growth", "<=", 2),
+        ("hoisted.fixed.steps", "<=", 1),
+        # sessions whose 'exit' is heard and left in a listener's Map (~32 MiB observed)
+        ("heard_end.flagged.growth", ">=", 16),
+        ("heard_end.flagged.entries", ">=", 2000),
+        ("heard_end.fixed.growth", "<=", 2),
+        ("heard_end.fixed.entries", "==", 0),
     ],
     "NLL401": [
         # heap+external MiB, 40 x 1 MiB (~40 MiB observed)

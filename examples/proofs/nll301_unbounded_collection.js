@@ -176,6 +176,53 @@ async function measureTtl(sweep) {
   return { ...r, entries: ttlStore.size };
 }
 
+// PER-CALL STATE HOISTED OUT OF A RETURNED FUNCTION (aws-lambda-stream's `mw`): the array is a
+// local of the factory, so it lives as long as the handler the factory returns; each call
+// appends a step that captures the call's event (~16 KiB) and then runs the array from the
+// start. Fixed: each call runs a copy of the configured steps plus its own.
+function middleware(handle, perCall) {
+  const stack = [];
+  return (event) => {
+    const steps = perCall ? stack.concat([() => handle(event)]) : stack;
+    if (!perCall) stack.push(() => handle(event));
+    const runner = (index) => (index < steps.length ? steps[index]() || runner(index + 1) : null);
+    runner(0);
+    return steps.length;
+  };
+}
+const hoistedFlagged = middleware(() => null, false);
+const hoistedFixed = middleware(() => null, true);
+async function measureHoisted(handler) {
+  const r = await measure((i) => handler(entry(i)));
+  return { ...r, steps: handler(entry(0)) };
+}
+
+// AN ENTRY WHOSE END IS HEARD AND LEFT IN (hyper's sessions): a Map local to `openWindow`,
+// kept by the window's 'new' listener, gains a session per event; each session exits at once
+// and its 'exit' listener only notifies (flagged) or also deletes the entry (fixed). The map is
+// emptied only when the window closes, which does not happen during the phase.
+const { EventEmitter } = require('node:events');
+function openWindow(deleteOnExit) {
+  const rpc = new EventEmitter();
+  const sessions = new Map();
+  rpc.on('new', (uid) => {
+    const session = new EventEmitter();
+    session.rows = entry(uid.length).rows;
+    sessions.set(uid, session);
+    session.on('exit', () => {
+      rpc.emit('exit', { uid });
+      if (deleteOnExit) sessions.delete(uid);
+    });
+    session.emit('exit');
+  });
+  return { rpc, size: () => sessions.size };
+}
+async function measureHeardEnd(deleteOnExit) {
+  const win = openWindow(deleteOnExit);
+  const r = await measure((i) => win.rpc.emit('new', `uid-${i}-${Math.random()}`));
+  return { ...r, entries: win.size() };
+}
+
 const phases = {
   flagged: () => measure(handleFlagged),
   fixed: () => measure(handleFixed),
@@ -190,6 +237,10 @@ const phases = {
   on_close: () => abandonedRequests('close'),
   ttl_flagged: () => measureTtl(false),
   ttl_fixed: () => measureTtl(true),
+  hoisted_flagged: () => measureHoisted(hoistedFlagged),
+  hoisted_fixed: () => measureHoisted(hoistedFixed),
+  heard_flagged: () => measureHeardEnd(false),
+  heard_fixed: () => measureHeardEnd(true),
 };
 
 function line(label, r) {
@@ -218,6 +269,10 @@ main({
     line(`fixed:   memoize(fn, ${CAP})`, r.memo_fixed),
     line('flagged: expired deleted on read only', r.ttl_flagged) + `, entries ${r.ttl_flagged.entries}`,
     line('fixed:   + sweep of expired entries', r.ttl_fixed) + `, entries ${r.ttl_fixed.entries}`,
+    line('flagged: factory array pushed per call', r.hoisted_flagged) + `, steps ${r.hoisted_flagged.steps}`,
+    line('fixed:   a copy per call', r.hoisted_fixed) + `, steps ${r.hoisted_fixed.steps}`,
+    line("flagged: 'exit' heard, entry left in", r.heard_flagged) + `, entries ${r.heard_flagged.entries}`,
+    line("fixed:   deleted on 'exit'", r.heard_fixed) + `, entries ${r.heard_fixed.entries}`,
     `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
       `requests left in the map; delete on 'close': ${r.on_close.after} of ${r.on_close.requests}`,
   ],
@@ -227,5 +282,7 @@ main({
     tombstone: { flagged: r.tombstone_flagged, fixed: r.tombstone_fixed },
     memo: { flagged: r.memo_flagged, fixed: r.memo_fixed },
     lazy_ttl: { flagged: r.ttl_flagged, fixed: r.ttl_fixed },
+    hoisted: { flagged: r.hoisted_flagged, fixed: r.hoisted_fixed },
+    heard_end: { flagged: r.heard_flagged, fixed: r.heard_fixed },
     coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

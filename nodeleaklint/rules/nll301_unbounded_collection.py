@@ -68,6 +68,16 @@ reported (medium). A returned disposer that does not touch a collection (`return
 off(…)`) does not make the collection its own. Memoized functions (`memoizee` without
 `max`, lodash `memoize`, `fast-memoize`) fed per-call values are unbounded caches too.
 
+Per-call state hoisted out of a returned function is reported too (medium): a function, or
+a class method, makes an array and returns a closure that, on each call, appends something
+that call made (a result it awaited, a step capturing its arguments) and then reads the
+array back (`return responses`, `stack[index](…)`), as if the array held that call's
+elements only (`mw(handle)` returning `run(event)` that does `stack.push((n) =>
+handle(event)); runner(0)`). The array lives as long as the returned function, a handler
+kept for many events, so it grows by one element per call. Not when the closure only
+appends (a spy whose calls its caller reads), appends its factory's own values, tests the
+array's size (`if (results.length) return results[0]`: a latch or a bound), or empties it.
+
 An array given a property under a key new per call (`pending[nanoid()] = res`) grows like
 an object; `slots[i] = …` overwrites a slot.
 
@@ -87,6 +97,19 @@ confidence when they cannot reach the entries:
   registration undone when its `init()` fails, is not per piece of work);
 - the only delete removes another key than the one its function looked up
   (`cbs.get(msg.callbackId)` … `cbs.delete(msg.msgId)`);
+- the collection is a local that a listener registered by its function keeps (`const
+  sessions = new Map(); rpc.on('new', …)` in `createWindow`), it is emptied only all at once
+  (`sessions.forEach((s, key) => sessions.delete(key))` or `clear()`, when the window
+  closes), and the code that adds an entry listens for the end of the stored value's own
+  work and leaves the entry in (`sessions.set(uid, session); session.on('exit', () =>
+  rpc.emit('exit', { uid }))`): every finished entry stays for the listener's life. Such
+  locals are reported on this evidence only (a request body's chunks collected until
+  `'end'` are not);
+- every delete removes the keys of another collection it walks (`subs.forEach((clients,
+  key) => channels.delete(key))`, `for (const [key] of subs)`), and the function that adds
+  the entry looks that collection up with other keys, never with its own
+  (`subs.get(displayId)` beside `channels.set(orderId, …)`, where `orderId` is not assigned
+  from `displayId`): the two are keyed by different things, so the delete matches no entry;
 - the function that adds an entry arms a timeout for it (`setTimeout(() =>
   this._cancel(id), ms)`), and nothing the timeout runs (its callback and what that calls,
   two levels deep) deletes the entry: only the other way of ending (the reply handler)
@@ -210,7 +233,7 @@ from nodeleaklint.findings import Confidence, Finding, Severity
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
-from nodeleaklint.semantics.classes import Factory
+from nodeleaklint.semantics.classes import RETURNED, Factory
 from nodeleaklint.semantics.confidence import Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import per_word
 from nodeleaklint.semantics.eviction import (
@@ -219,17 +242,21 @@ from nodeleaklint.semantics.eviction import (
     deleted_key,
     describe_callback,
     emptied_on_some_paths,
+    ended_in_place,
     evicts_by_age,
     expired_on_read,
     expiry_check,
     finished_only,
+    foreign_keys,
     mismatched_lookup,
     one_way_only,
     paired_owner,
     sibling_deleted_alone,
     turns_away,
     walks,
+    wholesale,
 )
+from nodeleaklint.semantics.hoisted import made_per_run, measured, method_factories, read_back
 from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
 from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
@@ -309,6 +336,8 @@ class Candidate:
     teardown: list[FunctionInfo] | None = None  # a factory's teardown closures
     factory: Factory | None = None  # the factory whose locals hold it
     imported: bool = False  # declared in another file (the project view: nothing shrinks it)
+    # A local kept alive by a listener its function registers: what it lives as long as.
+    held_by: str | None = None
 
 
 @dataclass(eq=False, repr=False)
@@ -357,6 +386,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         *_property_candidates(model, index),
         *_class_candidates(model, index),
         *_factory_candidates(model),
+        *_listener_held_candidates(model),
     ]
     yield from _memoized_caches(ctx)
     analysed = [(candidate, _uses(model, candidate)) for candidate in candidates]
@@ -384,6 +414,11 @@ def _grown_collections(
             continue
         if candidate.instance and model.created_per_call_elsewhere(_class_name(candidate)):
             continue  # the project creates each instance as a local of one call
+        if candidate.held_by is not None:
+            ended = _ended_in_place(model, candidate, uses, growth)
+            if ended is not None:
+                yield candidate, _finding(ctx, candidate, ended[0], uses, eviction=ended[1])
+            continue  # a listener's local: reported on this evidence only
         unreached = _unreached_entries(model, uses, growth)
         if unreached is not None:
             reached, why = unreached
@@ -403,13 +438,21 @@ def _grown_collections(
         teardown_only = _shrinks_only_in_teardown(model, candidate, uses)
         if uses.bounded and (teardown_only is None or not any(g.unbounded for g in growth)):
             continue  # a clear in teardown matters only when keys are new per call (ids …)
-        if invokes_elements(model, uses.reads) and not any(g.unbounded for g in growth):
+        hoisted = _hoisted(model, candidate, growth)
+        if (
+            invokes_elements(model, uses.reads)
+            and not any(g.unbounded for g in growth)
+            and hoisted is None
+        ):
             continue  # a dispatch table of handlers: filled by configuration, not traffic
         if candidate.instance and not (
-            sibling or _instance_evidence(model, candidate, growth, uses)
+            sibling or hoisted or _instance_evidence(model, candidate, growth, uses)
         ):
             continue  # most classes are short-lived data structures that die with their owner
-        yield candidate, _finding(ctx, candidate, growth, uses, teardown_only, sibling=sibling)
+        yield (
+            candidate,
+            _finding(ctx, candidate, growth, uses, teardown_only, sibling=sibling, hoisted=hoisted),
+        )
 
 
 def _nested_finding(ctx: RuleContext, candidate: Candidate, uses: Uses) -> Finding | None:
@@ -551,6 +594,54 @@ def _instance_evidence(
     )
 
 
+def _returned_closure(candidate: Candidate) -> FunctionInfo | None:
+    """The function whose locals hold the collection returns, when it returns one."""
+    return candidate.factory.methods.get(RETURNED) if candidate.factory is not None else None
+
+
+def _code_per_run(
+    model: SemanticModel, candidate: Candidate, site: Node, stored: Node | None
+) -> bool:
+    """A function literal the returned closure makes on each run and appends to its factory's
+    array, which the same run then reads back (``stack.push((n) => handle(e)); …
+    stack[index](…)``): per-call work, not a handler configured once."""
+    closure = _returned_closure(candidate)
+    value = unwrap(stored)
+    return (
+        closure is not None
+        and candidate.kind == "array"
+        and value is not None
+        and value.type in FUNCTION_KINDS
+        and is_inside(value, closure.node)
+        and read_back(candidate.refs, closure, site) is not None
+    )
+
+
+def _hoisted(model: SemanticModel, candidate: Candidate, growth: list[Growth]) -> str | None:
+    """Per-call state hoisted out of a returned function (``semantics.hoisted``): the array is
+    a local of the function that makes the closure, so it lives as long as the closure; each
+    run of the closure appends something it made and then reads the array back as if it
+    held that run's elements only. Why, for the message; None when it is not so."""
+    closure = _returned_closure(candidate)
+    if closure is None or candidate.kind != "array" or candidate.factory is None:
+        return None
+    if measured(candidate.refs, closure):
+        return None  # ``if (results.length) return results[0]``: a latch or a bound
+    for g in growth:
+        if not is_inside(g.site, closure.node) or not made_per_run(model, g.key, closure):
+            continue
+        back = read_back(candidate.refs, closure, g.site)
+        if back is None:
+            continue
+        return (
+            f"each call of the function {candidate.factory.function.display()} returns adds "
+            f"to it at `{g.shown}` and then reads it back (`{short(text(back), 40)}`) as if it "
+            "held that call's elements only, but the array is made once, when the function "
+            "is made, and outlives every call of it"
+        )
+    return None
+
+
 def _made_once(model: SemanticModel, candidate: Candidate) -> str | None:
     """Why the object or function holding a factory's collection lives as long as the
     process (``instances.process_lived_factory``), when the collection is a factory's."""
@@ -591,6 +682,9 @@ def _unreached_entries(
             f"its only delete, in {where}, removes `{short(text(key))}` although it looked the "
             f"entry up as `{short(text(lookup))}` (the entry found stays)"
         )
+    foreign = _foreign_key_deletes(model, shrinks, growth)
+    if foreign is not None:
+        return foreign
     paired = _paired_deletes(model, shrinks, growth)
     if paired is not None:
         return paired
@@ -609,6 +703,40 @@ def _unreached_entries(
     return _Unreached(growth), (
         f"it is deleted only {endings[0].covered} ({where}), never {endings[0].missed}"
     )
+
+
+def _foreign_key_deletes(
+    model: SemanticModel, shrinks: list[Node], growth: list[Growth]
+) -> tuple[_Unreached, str] | None:
+    """Every delete removes the keys of another collection it walks, and every function that
+    adds an entry looks that other collection up with other keys, never with its own
+    (``eviction.foreign_keys``): the deletes match no entry added here."""
+    found: list[tuple[Node, list[Node]]] = []
+    for g in growth:
+        if g.key_origin is not None and g.key_origin.bounded:
+            return None  # keys from a small set: the collection stays small whatever it deletes
+        for delete in shrinks:
+            foreign = foreign_keys(model, delete, g.function, g.key)
+            if foreign is None:
+                return None
+            found.append(foreign)
+    if not found or not growth:
+        return None
+    other, used = found[0]
+    key = unwrap(growth[0].key)
+    where = model.enclosing_function(shrinks[0])
+    shown = where.display() if where is not None else "the code"
+    return _Unreached(growth, keyed_by_own_cleanup=True), (
+        f"its only delete, in {shown}, removes the keys of `{short(text(other), 40)}`, which "
+        f"{growth[0].function.display()} looks up by {_keys_shown(used)}, never by "
+        f"`{short(text(key), 30)}`, the key this one is filled with: the delete matches none "
+        "of its entries"
+    )
+
+
+def _keys_shown(keys: list[Node]) -> str:
+    shown = list(dict.fromkeys(f"`{short(text(k), 30)}`" for k in keys))[:3]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def _paired_deletes(
@@ -1073,7 +1201,7 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
     """``function createManager() { const jobs = new Map(); return { add() {…}, stop() {…} } }``:
     a factory's locals live as long as the object of closures it returns (SPEC §1 *Classes in
     every form*), and its closures run per call of that object's methods."""
-    for factory in model.factories:
+    for factory in [*model.factories, *method_factories(model)]:
         made = "function" if factory.returns_function else "object"
         for binding, kind in _collection_bindings(factory.function.scope):
             assert binding.declarator is not None
@@ -1089,6 +1217,79 @@ def _factory_candidates(model: SemanticModel) -> Iterator[Candidate]:
                 teardown=factory.teardown,
                 factory=factory,
             )
+
+
+def _listener_held_candidates(model: SemanticModel) -> Iterator[Candidate]:
+    """``const sessions = new Map(); rpc.on('new', (…) => sessions.set(uid, s))``: a local
+    collection that a listener registered by the same function uses lives as long as that
+    listener, and grows per event. Most such locals are per-run scratch (a body's chunks
+    collected until ``'end'``), so these are reported on the code's own evidence only
+    (``_ended_in_place``)."""
+    for function in model.functions:
+        bindings = list(_collection_bindings(function.scope))
+        if not bindings or function.scope.is_module:
+            continue
+        for binding, kind in bindings:
+            if kind not in ("Map", "Set", "object") or binding.declarator is None:
+                continue
+            call = _registered_user(model, binding, function)
+            if call is None:
+                continue
+            yield Candidate(
+                report=binding.declarator,
+                holder=f"`{binding.name}` of {function.display()}",
+                kind=kind,
+                refs=[ref for ref in binding.references if ref.id != binding.node.id],
+                instance=True,
+                reassigned=_binding_reassigned(model, binding),
+                held_by=f"the `{call.display()}` listener",
+            )
+
+
+def _registered_user(
+    model: SemanticModel, binding: Binding, function: FunctionInfo
+) -> CallSite | None:
+    """The registration (``emitter.on(…)``) made in ``function`` whose callback uses
+    ``binding``."""
+    for ref in binding.references:
+        current = model.enclosing_function(ref)
+        while current is not None and current is not function:
+            call = current.callback_of
+            if call is not None and is_registration(call) and current.parent is function:
+                return call
+            current = current.parent
+    return None
+
+
+def _ended_in_place(
+    model: SemanticModel, candidate: Candidate, uses: Uses, growth: list[Growth]
+) -> tuple[list[Growth], str] | None:
+    """Entries whose own end the adding code listens for and leaves in, in a collection
+    emptied only all at once (``eviction.ended_in_place``, ``eviction.wholesale``):
+    ``sessions.set(uid, session); session.on('exit', () => notify(uid))``, and
+    ``sessions.forEach((s, key) => sessions.delete(key))`` when the window closes. Every
+    finished entry stays until then. The growth sites and why, else None."""
+    if not uses.shrinks or not wholesale(model, uses.shrinks):
+        return None
+    for g in growth:
+        if g.key_origin is not None and g.key_origin.bounded:
+            continue
+        heard = ended_in_place(model, g.site, candidate.refs)
+        if heard is None:
+            continue
+        emptier = model.enclosing_function(uses.shrinks[0])
+        while emptier is not None and emptier.parent is not None:
+            walk = emptier.callback_of
+            if walk is None or walk.name != "forEach":
+                break
+            emptier = emptier.parent  # the function that walks it, not the walk's callback
+        where = emptier.display() if emptier is not None else "one function"
+        return [g], (
+            f"the `{short(text(heard), 50)}` listener that the same code adds for each "
+            f"entry's end leaves the entry in, and only {where} empties it, all at once: "
+            "every finished entry stays until then"
+        )
+    return None
 
 
 def _static_candidate(
@@ -1406,7 +1607,9 @@ def _member_use(model: SemanticModel, candidate: Candidate, member: Node, uses: 
             ):
                 return  # the same keys on every run: the collection stops growing
             stored = (call.args[1] if len(call.args) > 1 else None) if prop == "set" else subject
-            if is_callable_value(model, stored):
+            if is_callable_value(model, stored) and not _code_per_run(
+                model, candidate, parent, stored
+            ):
                 return  # a handler registered under a name: configuration
             if prop == "set" and _only_updates(model, parent, member, subject):
                 return  # ``if (m.has(k)) m.set(k, …)`` replaces an entry, never adds one
@@ -1556,7 +1759,9 @@ def _add_growth(
     if function is None:
         return
     repetition = (
-        _instance_repetition(model, function) if candidate.instance else model.repetition(function)
+        _instance_repetition(model, function, candidate.factory)
+        if candidate.instance
+        else model.repetition(function)
     )
     origin = describe_origin(model, subject)
     event_driven = (
@@ -1579,10 +1784,14 @@ def _add_growth(
     )
 
 
-def _instance_repetition(model: SemanticModel, function: FunctionInfo) -> Repetition:
-    """How often growth in ``function`` runs per instance: the constructor itself runs once."""
-    factories = {factory.function.node.id for factory in model.factories}
-    methods = {m.node.id for factory in model.factories for m in factory.methods.values()}
+def _instance_repetition(
+    model: SemanticModel, function: FunctionInfo, factory: Factory | None = None
+) -> Repetition:
+    """How often growth in ``function`` runs per instance: the constructor itself runs once,
+    and so does the factory (a class method too) whose locals hold the collection."""
+    made = [*model.factories, *([factory] if factory is not None else [])]
+    factories = {made_by.function.node.id for made_by in made}
+    methods = {m.node.id for made_by in made for m in made_by.methods.values()}
     current: FunctionInfo | None = function
     while current is not None:
         if current.method_kind == "constructor" or current.node.id in factories:
@@ -1615,6 +1824,7 @@ def _finding(
     eviction: str | None = None,
     sibling: str | None = None,
     keeps_keys: bool = False,
+    hoisted: str | None = None,
 ) -> Finding:
     """``keeps_keys``: the ``eviction`` is a cleanup that removes nothing (a tombstone), so
     it is no release we cannot rule out."""
@@ -1658,6 +1868,10 @@ def _finding(
     lifetime = "each instance" if candidate.instance else "the process"
     if candidate.instance and singleton is not None:
         lifetime = f"the process ({singleton})"
+    elif candidate.held_by is not None:
+        lifetime = candidate.held_by
+    elif hoisted is not None and candidate.factory is not None:
+        lifetime = f"the function {candidate.factory.function.display()} returns"
     expiry = expiry_check(ctx.model, uses.reads)
     keyed = sibling is not None or any(g.adds_entry or g.unbounded for g in growth)
     caveat = "" if keyed else f", unless its keys come from a small fixed set{_key_source(growth)}"
@@ -1697,6 +1911,8 @@ def _finding(
         sentence(f"{subject} {verb} at `{first.shown}` in {where}{more}"),
         sentence(shrinks),
     ]
+    if hoisted is not None:
+        notes.append(sentence(_capital(hoisted)))
     related = [ctx.related(candidate.report, "the collection is created here")]
     related += [
         ctx.related(g.site, f"also grows here, in {g.function.describe()}: `{g.shown}`")

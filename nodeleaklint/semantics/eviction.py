@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.locations import same_location
-from nodeleaklint.semantics.scopes import BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
+    assigned_value,
     call_arguments,
     callee_parts,
     is_inside,
@@ -36,6 +37,7 @@ from nodeleaklint.semantics.vocabulary import (
     PARTIAL_END_EVENTS,
     PARTIAL_END_HOOKS,
     SHRINK_METHODS,
+    end_events,
 )
 
 if TYPE_CHECKING:
@@ -941,3 +943,153 @@ def _completion_test(condition: Node | None, negated: bool) -> Node | None:
         ):
             return flag
     return None
+
+
+# -- deletes keyed by another collection's keys ------------------------------------------
+def walked_collection(model: SemanticModel, key: Node | None) -> Node | None:
+    """The collection whose keys ``key`` walks, when it is the key of an iteration over
+    another collection: the key parameter of ``other.forEach((value, key) => …)``, or the
+    loop variable of ``for (const [key] of other)``, ``for (const key of other.keys())``,
+    ``for (const key in other)``."""
+    key = unwrap(key)
+    if key is None or key.type != "identifier":
+        return None
+    binding = model.binding_of(key)
+    if binding is None or binding.is_reassigned:
+        return None
+    function = binding.function
+    if binding.kind is BindingKind.PARAM and function is not None:
+        call = function.callback_of
+        params = function.params
+        if call is not None and call.name == "forEach" and len(params) > 1 and params[1] is binding:
+            return call.obj
+        return None
+    loop = binding.node.parent
+    while loop is not None and loop.type in (
+        "array_pattern",
+        "variable_declarator",
+        "lexical_declaration",
+    ):
+        loop = loop.parent
+    if loop is None or loop.type != "for_in_statement":
+        return None
+    left, right = loop.child_by_field_name("left"), unwrap(loop.child_by_field_name("right"))
+    if left is None or right is None or not is_inside(binding.node, left):
+        return None
+    keyword = next((c.type for c in loop.children if c.type in ("of", "in")), None)
+    if keyword == "in":
+        return right if left.type != "array_pattern" else None
+    pattern = binding.node.parent
+    if pattern is not None and pattern.type == "array_pattern":
+        first = pattern.named_children[0] if pattern.named_children else None
+        return right if first is not None and first.id == binding.node.id else None
+    if right.type == "call_expression":
+        obj, name = callee_parts(right)
+        return obj if name == "keys" and not call_arguments(right) else None
+    return None
+
+
+def foreign_keys(
+    model: SemanticModel, delete: Node, function: FunctionInfo, key: Node | None
+) -> tuple[Node, list[Node]] | None:
+    """``channels.set(orderId, …)`` in ``function``, and the only delete is
+    ``subscriptions.forEach((clients, k) => channels.delete(k))``: the delete walks the keys
+    of another collection, which ``function`` itself looks up with other keys (``
+    subscriptions.get(displayId)``) and never with ``orderId``. The two collections are
+    keyed by different things, so the delete matches no entry added here. Returns the other
+    collection and the keys ``function`` gives it, else None."""
+    other = walked_collection(model, deleted_key(delete))
+    key = unwrap(key)
+    if other is None or key is None or key.type != "identifier":
+        return None
+    used: list[Node] = []
+    for call in function.calls:
+        if call.name in ("get", "has", "set", "delete") and _same_collection(
+            model, call.obj, other
+        ):
+            found = unwrap(call.args[0]) if call.args else None
+            if found is None:
+                return None
+            used.append(found)
+    if not used or any(_related_keys(model, found, key) for found in used):
+        return None
+    return other, used
+
+
+def _related_keys(model: SemanticModel, a: Node, b: Node) -> bool:
+    """Whether two keys may hold the same value: the same text or variable, or a variable
+    ever assigned from the other (``const id = key``, ``id = other || key``, ``const id =
+    msg.id`` and ``msg.id``). Two different expressions that are not variables (``a.x`` and
+    ``a.y``) are different keys; a variable with no initial value (a parameter) may be any."""
+    if _same_key(model, a, b):
+        return True
+    if a.type != "identifier" and b.type != "identifier":
+        return False
+    if a.type != "identifier":
+        a, b = b, a
+    first = model.binding_of(a)
+    if first is None:
+        return True
+    if b.type != "identifier":
+        return _assigned_from(first, text(b))
+    second = model.binding_of(b)
+    if second is None or first is second:
+        return True
+    return _assigned_from(first, second.name) or _assigned_from(second, first.name)
+
+
+def _assigned_from(binding: Binding, shown: str) -> bool:
+    """Whether ``binding`` may hold the value written ``shown``: one of the values it is
+    given mentions it, or one of them is unknown (a parameter, ``x++``, a destructuring)."""
+    values = [binding.init, *(assigned_value(write) for write in binding.writes)]
+    return any(
+        value is None or any(text(node) == shown for node in own_nodes(value)) for value in values
+    )
+
+
+# -- entries whose own end the code hears and leaves in -----------------------------------
+_HEARD_ENDINGS = end_events("readable", "writable", "connection", "process", "client")
+
+
+def ended_in_place(model: SemanticModel, growth: Node, refs: list[Node]) -> Node | None:
+    """``sessions.set(uid, session); session.on('exit', () => rpc.emit('exit', { uid }))``:
+    the function that adds an entry listens for the end of the stored value's own work (its
+    ``'exit'``, ``'close'``, ``'end'``), and that listener does not touch the collection
+    (``refs``): the code knows when the entry is done and leaves it in. Returns the
+    registration, else None."""
+    args = call_arguments(growth) if growth.type == "call_expression" else []
+    value = unwrap(args[-1]) if args else None
+    function = model.enclosing_function(growth)
+    if value is None or value.type != "identifier" or function is None:
+        return None
+    binding = model.binding_of(value)
+    if binding is None or binding.is_reassigned:
+        return None
+    for call in function.calls:
+        if call.name not in LISTEN_METHODS or len(call.args) < 2 or call.obj is None:
+            continue
+        obj = unwrap(call.obj)
+        if obj is None or obj.type != "identifier" or model.binding_of(obj) is not binding:
+            continue
+        if string_value(call.args[0]) not in _HEARD_ENDINGS:
+            continue
+        listener = unwrap(call.args[1])
+        if listener is None or listener.type not in _FUNCTION_NODES:
+            return None  # a named handler may delete: not followed
+        if any(is_inside(ref, listener) for ref in refs):
+            return None
+        return call.node
+    return None
+
+
+def wholesale(model: SemanticModel, shrinks: list[Node]) -> bool:
+    """Whether every shrink empties the collection at once: ``clear()``, or a delete of the
+    key a walk over the same collection is at (``sessions.forEach((s, key) =>
+    sessions.delete(key))``)."""
+    for shrink in shrinks:
+        if shrink.type == "call_expression" and callee_parts(shrink)[1] == "clear":
+            continue
+        walked = walked_collection(model, deleted_key(shrink))
+        if walked is None or not _same_collection(model, walked, deleted_collection(shrink)):
+            return False
+    return bool(shrinks)

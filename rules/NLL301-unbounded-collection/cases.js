@@ -1250,3 +1250,167 @@ FixedTracker.prototype.track = function (req, res, next) {
   next();
 };
 app.use(new FixedTracker().track);
+
+// --- per-call state hoisted out of a returned function ----------------------------------------
+function middleware(handle, opt) {
+  var stack = [];
+  function run(event, context) {
+    // ruleid: NLL301 -- every call appends its own step, then runs the stack from the start
+    stack.push(function (next) { return handle(event, context, opt); });
+    var runner = function (index) { return stack[index](function () { return runner(index + 1); }); };
+    return runner(0);
+  }
+  run.use = function (mw) {
+    stack.push(mw);
+    return run;
+  };
+  return run;
+}
+exports.middleware = middleware;
+
+function fixedMiddleware(handle, opt) {
+  var stack = [];
+  function run(event, context) {
+    // ok: NLL301 -- each call runs a copy of the configured stack plus its own step
+    var steps = stack.concat([function (next) { return handle(event, context, opt); }]);
+    var runner = function (index) { return steps[index](function () { return runner(index + 1); }); };
+    return runner(0);
+  }
+  run.use = function (mw) {
+    stack.push(mw);
+    return run;
+  };
+  return run;
+}
+exports.fixedMiddleware = fixedMiddleware;
+
+function recorder() {
+  var calls = [];
+  var spy = function () {
+    // ok: NLL301 -- a spy keeps its calls for its caller to read; the call itself never reads them
+    calls.push({ args: Array.prototype.slice.call(arguments), at: Date.now() });
+  };
+  spy.calls = calls;
+  return spy;
+}
+exports.recorder = recorder;
+
+function batcher(flush) {
+  var queue = [];
+  return function (item) {
+    // ok: NLL301 -- the run empties what it read back
+    queue.push({ item: item });
+    if (queue.length >= 10) flush(queue.splice(0, queue.length));
+  };
+}
+exports.batcher = batcher;
+
+// --- a delete keyed by another collection's keys ----------------------------------------------
+const watchers = new Map();
+const feeds = new Map();
+function onPing(msg) {
+  const orderId = msg.orderId;
+  const displayId = msg.displayId;
+  if (watchers.has(displayId)) watchers.get(displayId).forEach((ws) => ws.send(msg.text));
+  if (!feeds.has(orderId)) {
+    // ruleid: NLL301 -- the cleanup walks the watchers' keys (display ids), never order ids
+    feeds.set(orderId, openFeed(orderId));
+  }
+}
+function onDisconnect(ws) {
+  watchers.forEach(function (clients, key) {
+    clients.delete(ws);
+    if (clients.size === 0) {
+      watchers.delete(key);
+      feeds.delete(key);
+    }
+  });
+}
+exports.onPing = onPing;
+exports.onDisconnect = onDisconnect;
+
+const rooms = new Map();
+const roomFeeds = new Map();
+function onRoomPing(msg) {
+  const roomId = msg.roomId;
+  if (rooms.has(roomId)) rooms.get(roomId).forEach((ws) => ws.send(msg.text));
+  if (!roomFeeds.has(roomId)) {
+    // ok: NLL301 -- the same key space: the cleanup's keys are the ones added here
+    roomFeeds.set(roomId, openFeed(roomId));
+  }
+}
+function onRoomDisconnect(ws) {
+  for (const [key, clients] of rooms) {
+    clients.delete(ws);
+    if (clients.size === 0) {
+      rooms.delete(key);
+      roomFeeds.delete(key);
+    }
+  }
+}
+exports.onRoomPing = onRoomPing;
+exports.onRoomDisconnect = onRoomDisconnect;
+function openFeed(id) { return { id: id }; }
+
+// --- a listener's local whose entries' own end is heard and left in ---------------------------
+function openWindow(win, rpc) {
+  const terminals = new Map();
+  rpc.on('new', function (opts) {
+    spawnTerminal(opts, function (uid, term) {
+      // ruleid: NLL301 -- the 'exit' listener below leaves the entry in until the window closes
+      terminals.set(uid, term);
+      term.on('exit', function () {
+        rpc.emit('exit', { uid: uid });
+      });
+    });
+  });
+  function closeAll() {
+    terminals.forEach(function (term, key) {
+      term.destroy();
+      terminals.delete(key);
+    });
+  }
+  win.on('close', closeAll);
+}
+exports.openWindow = openWindow;
+
+function openFixedWindow(win, rpc) {
+  const terminals = new Map();
+  rpc.on('new', function (opts) {
+    spawnTerminal(opts, function (uid, term) {
+      // ok: NLL301 -- the entry goes when its terminal exits
+      terminals.set(uid, term);
+      term.on('exit', function () {
+        rpc.emit('exit', { uid: uid });
+        terminals.delete(uid);
+      });
+    });
+  });
+  win.on('close', function () {
+    terminals.forEach(function (term) { term.destroy(); });
+    terminals.clear();
+  });
+}
+exports.openFixedWindow = openFixedWindow;
+
+function readBody(req, cb) {
+  const parts = {};
+  req.on('data', function (chunk) {
+    // ok: NLL301 -- per-request scratch: nothing here says the request outlives it
+    parts[Date.now()] = chunk;
+  });
+  req.on('end', function () { cb(parts); });
+}
+exports.readBody = readBody;
+function spawnTerminal(opts, cb) { cb(String(Math.random()), new (require('events'))()); }
+
+function onceOnly(fn) {
+  const results = [];
+  return function () {
+    if (results.length) return results[0];
+    // ok: NLL301 -- the size test latches it: only the first call appends
+    results.push(fn.apply(null, arguments));
+    return results[0];
+  };
+}
+exports.onceOnly = onceOnly;

@@ -920,3 +920,124 @@ export class ResettingPresence {
     }
   }
 }
+
+// --- per-call state hoisted out of a returned function ----------------------------------------
+export class EventTriggers {
+  private handlers: Array<(params: unknown[]) => Promise<unknown>> = [];
+
+  trigger(event: string): (...params: unknown[]) => Promise<unknown[]> {
+    const responses: unknown[] = [];
+    const matching = this.handlers.filter((h) => h.name === event);
+    return async (...params: unknown[]) => {
+      await Promise.all(
+        matching.map(async (handler) => {
+          const res = await handler(params);
+          // ruleid: NLL301 -- one array for every event the returned handler ever serves
+          responses.push(res);
+        }),
+      );
+      return responses;
+    };
+  }
+
+  fixedTrigger(event: string): (...params: unknown[]) => Promise<unknown[]> {
+    const matching = this.handlers.filter((h) => h.name === event);
+    return async (...params: unknown[]) => {
+      const responses: unknown[] = [];
+      await Promise.all(
+        matching.map(async (handler) => {
+          const res = await handler(params);
+          // ok: NLL301 -- a fresh array per event
+          responses.push(res);
+        }),
+      );
+      return responses;
+    };
+  }
+
+  history(): (entry: string) => number {
+    const seen: string[] = [];
+    return (entry: string) => {
+      // ok: NLL301 -- configuration from the factory's caller, not made per call
+      seen.push(event0);
+      return seen.length;
+    };
+  }
+}
+const event0 = 'start';
+
+// --- a delete keyed by another collection's keys ----------------------------------------------
+const subscribers = new Map<string, Set<WebSocket>>();
+const channels = new Map<string, { close(): void }>();
+export function onLocation(data: { orderId: string; displayId: string; driverId: string }): void {
+  const orderUUID = data.orderId;
+  const orderDisplayId = data.displayId;
+  subscribers.get(orderDisplayId)?.forEach((ws) => ws.send('ping'));
+  subscribers.get(data.driverId)?.forEach((ws) => ws.send('ping'));
+  if (!channels.has(orderUUID)) {
+    // ruleid: NLL301 -- deleted only under the subscribers' keys
+    channels.set(orderUUID, openChannel(orderUUID));
+  }
+}
+export function dropSocket(ws: WebSocket): void {
+  for (const key of subscribers.keys()) {
+    const set = subscribers.get(key)!;
+    set.delete(ws);
+    if (set.size === 0) {
+      subscribers.delete(key);
+      channels.delete(key);
+    }
+  }
+}
+
+const topicSubscribers = new Map<string, Set<WebSocket>>();
+const topicChannels = new Map<string, { close(): void }>();
+export function onTopic(data: { topic: string }): void {
+  const topicKey = data.topic;
+  const channelKey = topicKey;
+  topicSubscribers.get(topicKey)?.forEach((ws) => ws.send('ping'));
+  if (!topicChannels.has(channelKey)) {
+    // ok: NLL301 -- `channelKey` is `topicKey`: the cleanup's keys are this one's
+    topicChannels.set(channelKey, openChannel(channelKey));
+  }
+}
+export function dropTopicSocket(ws: WebSocket): void {
+  topicSubscribers.forEach((set, key) => {
+    set.delete(ws);
+    if (set.size === 0) {
+      topicSubscribers.delete(key);
+      topicChannels.delete(key);
+    }
+  });
+}
+declare function openChannel(id: string): { close(): void };
+
+// --- a listener's local whose entries' own end is heard and left in ---------------------------
+import type { EventEmitter as Emitter } from 'node:events';
+declare function startJob(spec: string): { id: string; job: Emitter };
+export function serve(bus: Emitter, win: Emitter): void {
+  const running = new Map<string, Emitter>();
+  bus.on('start', (spec: string) => {
+    const { id, job } = startJob(spec);
+    // ruleid: NLL301 -- the job's 'close' is heard, the entry stays until the window closes
+    running.set(id, job);
+    job.on('close', () => bus.emit('done', id));
+  });
+  win.on('close', () => {
+    for (const [key] of running) running.delete(key);
+  });
+}
+
+export function serveFixed(bus: Emitter, win: Emitter): void {
+  const running = new Map<string, Emitter>();
+  bus.on('start', (spec: string) => {
+    const { id, job } = startJob(spec);
+    // ok: NLL301 -- deleted when the job closes
+    running.set(id, job);
+    job.on('close', () => {
+      running.delete(id);
+      bus.emit('done', id);
+    });
+  });
+  win.on('close', () => running.clear());
+}
