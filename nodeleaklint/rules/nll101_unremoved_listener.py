@@ -129,7 +129,8 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   (ws.readyState === 'open')`) is no latch: the region runs again on every call, unless its
   other branch does the handler's work at once (`if (win.current) { show(url) } else {
   win.on('created', () => show(url)) }`: the author says the event brings the state, so
-  listeners are added only until it comes). A flag set
+  listeners are added only until it comes) and the event is not one that fires again and
+  again (a stream's `'data'`, an MQTT client's `'connect'` on every reconnect). A flag set
   to a value that is never falsy latches like `true` (`if (hub) return hub; hub = new
   EventEmitter(); process.on('message', …)` runs once per process). A test that only
   asks whether the target is there (`if (signal)`, `if (self.emitter && id)`, `if (signal
@@ -253,6 +254,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.attachments import (
     Attachment,
     attachments,
@@ -2063,7 +2065,9 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
             if guard is None or _tests_presence_only(model, condition, target):
                 return False
             return sets_tested_state(condition, guard) or (
-                handler is not None and ready_or_wait(model, guard, call.node, handler)
+                handler is not None
+                and not _event_recurs(model, call)
+                and ready_or_wait(model, guard, call.node, handler)
             )
         return (
             handler is not None
@@ -2075,6 +2079,17 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
     if latch is None:
         return False
     return latch.flag is None or _outlives_target(model, latch.flag, target, call.function)
+
+
+def _event_recurs(model: SemanticModel, call: CallSite) -> bool:
+    """The registration's event fires again and again on its emitter (a stream's
+    ``'data'``, an MQTT client's ``'connect'`` on every reconnect): waiting for it is no wait
+    that ends, so a test of the emitter's state around it latches nothing."""
+    event = string_value(call.args[0]) if call.args else None
+    if event in RECURRING_LIFECYCLE_EVENTS:
+        return True
+    row = frameworks.call_guarantee(call, model.scope_at(call.node))
+    return row is not None and row.runs.repeats
 
 
 def _weak_listener(model: SemanticModel, options: Node | None) -> bool:

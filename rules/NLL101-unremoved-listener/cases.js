@@ -2080,3 +2080,11 @@ module.exports.openLinkLater = function (url) {
   }
 };
 function showLink() {}
+module.exports.publishWhenConnected = function (topic, message) {
+  if (telemetry.connected) {
+    telemetry.publish(topic, message);
+  } else {
+    // ruleid: NLL101 -- an MQTT client's 'connect' fires on every reconnect: no wait that ends
+    telemetry.on('connect', () => telemetry.publish(topic, message));
+  }
+};
