@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from nodeleaklint.parsing import Dialect, Node, parse
 from nodeleaklint.semantics import SemanticModel
-from nodeleaklint.semantics.latches import Shape, latch_of
-from nodeleaklint.semantics.syntax import text
+from nodeleaklint.semantics.latches import Shape, latch_of, sets_tested_state
+from nodeleaklint.semantics.syntax import ancestors, text
 from nodeleaklint.source import SourceFile
 
 
@@ -120,3 +120,41 @@ def test_an_early_exit_that_is_not_a_latch() -> None:
         (call,) = [c for c in model.calls if c.name in ("addEventListener", "once", "connect")]
         assert call.function is not None
         assert latch_of(call.node, call.function.node, lambda condition: True) is None, code
+
+
+def test_a_flag_set_to_a_value_never_falsy_latches_like_true() -> None:
+    code = "function get() { if (hub) return hub; hub = new Emitter(); hook(); return hub; }"
+    model = build(code)
+    node, stop = region(model, "hook")
+    latch = latch_of(node, stop)
+    assert latch is not None and latch.shape is Shape.EARLY_EXIT and text(latch.flag) == "hub"
+    model = build("function get() { if (hub) return hub; hub = make(); hook(); }")
+    node, stop = region(model, "hook")
+    assert latch_of(node, stop) is None  # `make()` may return a falsy value
+
+
+def _guard_of(model: SemanticModel, name: str) -> tuple[Node, Node]:
+    node, _ = region(model, name)
+    guard = next(a for a in ancestors(node) if a.type == "if_statement")
+    condition = guard.child_by_field_name("condition")
+    assert condition is not None
+    return condition, guard
+
+
+def test_the_region_must_change_what_the_condition_tests() -> None:
+    marked = [
+        "function f(s) { if (!seen.has(s)) { seen.add(s); s.on('x', g); } }",
+        "function f(s) { if (!s.hooked) { s.hooked = true; s.on('x', g); } }",
+        "function f(s) { if (!s.listenerCount('x')) { s.on('x', g); } }",
+        "function f(s, id) { if (!byId[id]) { byId[id] = s; s.on('x', g); } }",
+    ]
+    for code in marked:
+        assert sets_tested_state(*_guard_of(build(code), "on")), code
+    unmarked = [
+        "function f(s) { if (!s.destroyed) { s.on('x', g); } }",
+        "function f(s) { if (s.readyState === 1) { s.on('x', g); } }",
+        "function f(s) { if (!seen.has(s)) { other.add(s); s.on('x', g); } }",
+        "function f(s) { if (!s.hooked) { s.on('x', () => { s.hooked = true; }); } }",
+    ]
+    for code in unmarked:
+        assert not sets_tested_state(*_guard_of(build(code), "on")), code

@@ -98,6 +98,17 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   `window` listener it adds must be removed on the scope's `'$destroy'`; the third parameter
   of an http-proxy 0.x `createServer((req, res, proxy) => …)` handler is the proxy all
   requests share. A commander / yargs command's action runs once.
+- **Constructor arguments** (SPEC §1 *Arguments reach parameters*): when every `new X(…)`
+  of a class is in the file (the class is not exported, subclassed or handed on;
+  `X.prototype…`, static members, `instanceof X` and `util.inherits(X, Base)` construct
+  nothing), the constructor's parameters take the lifetime of what those calls pass. A
+  `constructor(hub) { hub.on('tick', …) }` that every caller hands the module-level
+  emitter adds one listener to it per instance (medium). A removal from the field the
+  constructor keeps the parameter in (`this.hub = hub` … `destroy() { this.hub.off('tick',
+  this.onTick) }`) removes the same listener. So does a removal of the same field in a
+  hook the class's own definition hands to a helper, whose `this` the file cannot place
+  (`X.prototype.destroy = demolish({ after: [function detach() {
+  window.removeEventListener('offline', this.onOffline) }] })`).
 - **Objects a library keeps until taken back** (the table `ATTACHING_LIBRARIES`): a
   winston logger keeps every transport `logger.add(transport)` gives it until
   `remove(transport)`, and `logger.child(meta)` shares its parent's transports, so
@@ -112,9 +123,18 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
 - **Latches**: a registration inside `if (!added) { added = true; … }` (a flag kept outside
   the function, or a field, that the guarded region sets itself) runs once per owner of the
   flag and is not reported. So is a registration under a test of the target that the
-  region answers itself (`if (!tracked.has(req.socket)) { tracked.add(req.socket); … }`).
-  A test that only asks whether the target is there (`if (signal)`, `if (self.emitter &&
-  id)`, `if (signal != null)`, `typeof signal !== 'undefined'`) is no latch: adding a
+  region answers itself (`if (!tracked.has(req.socket)) { tracked.add(req.socket); … }`,
+  `if (!conn.listenerCount('error'))`: the region's own listener changes the answer). A
+  test of the target's state that the region leaves alone (`if (!socket.destroyed)`, `if
+  (ws.readyState === 'open')`) is no latch: the region runs again on every call, unless its
+  other branch does the handler's work at once (`if (win.current) { show(url) } else {
+  win.on('created', () => show(url)) }`: the author says the event brings the state, so
+  listeners are added only until it comes) and the event is not one that fires again and
+  again (a stream's `'data'`, an MQTT client's `'connect'` on every reconnect). A flag set
+  to a value that is never falsy latches like `true` (`if (hub) return hub; hub = new
+  EventEmitter(); process.on('message', …)` runs once per process). A test that only
+  asks whether the target is there (`if (signal)`, `if (self.emitter && id)`, `if (signal
+  != null)`, `typeof signal !== 'undefined'`) is no latch: adding a
   listener does not change its answer, so an optional `{ signal }` gets one more `'abort'`
   listener on every call that passes it. A listener registered with Node's weak-handler
   option (`{ [kWeakHandler]: stream }`, as Node's stream operators do) pins nothing.
@@ -234,6 +254,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.rules.base import RuleContext, RuleMeta
 from nodeleaklint.rules.headlines import fit, fit_choice, sentence
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.attachments import (
     Attachment,
     attachments,
@@ -253,7 +274,7 @@ from nodeleaklint.semantics.contexts import (
     per_word,
     repetition_certainty,
 )
-from nodeleaklint.semantics.latches import latch_of
+from nodeleaklint.semantics.latches import latch_of, sets_tested_state
 from nodeleaklint.semantics.lifetimes import KEEP_ALIVE_PROPERTIES, Holder, Lifetime
 from nodeleaklint.semantics.listener_removals import (
     all_listener_removals,
@@ -283,7 +304,7 @@ from nodeleaklint.semantics.scopes import (
 )
 from nodeleaklint.semantics.setup_reruns import SetupRerun, runs_once_per_instance, setup_rerun
 from nodeleaklint.semantics.signals import signal_state
-from nodeleaklint.semantics.state_guards import state_guard
+from nodeleaklint.semantics.state_guards import ready_or_wait, state_guard
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     call_arguments,
@@ -2040,7 +2061,14 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
 
     def marks(condition: Node) -> bool:
         if _mentions(model, condition, target):
-            return not _tests_presence_only(model, condition, target)
+            guard = condition.parent
+            if guard is None or _tests_presence_only(model, condition, target):
+                return False
+            return sets_tested_state(condition, guard) or (
+                handler is not None
+                and not _event_recurs(model, call)
+                and ready_or_wait(model, guard, call.node, handler)
+            )
         return (
             handler is not None
             and handler.type == "member_expression"
@@ -2051,6 +2079,17 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
     if latch is None:
         return False
     return latch.flag is None or _outlives_target(model, latch.flag, target, call.function)
+
+
+def _event_recurs(model: SemanticModel, call: CallSite) -> bool:
+    """The registration's event fires again and again on its emitter (a stream's
+    ``'data'``, an MQTT client's ``'connect'`` on every reconnect): waiting for it is no wait
+    that ends, so a test of the emitter's state around it latches nothing."""
+    event = string_value(call.args[0]) if call.args else None
+    if event in RECURRING_LIFECYCLE_EVENTS:
+        return True
+    row = frameworks.call_guarantee(call, model.scope_at(call.node))
+    return row is not None and row.runs.repeats
 
 
 def _weak_listener(model: SemanticModel, options: Node | None) -> bool:

@@ -136,8 +136,15 @@ def _exit_guard(statement: Node) -> Node | None:
     return condition if consequence is not None and _leaves(consequence) else None
 
 
+# Values that are never falsy: a flag set to one stays set (``slot = new EventEmitter()``).
+_TRUTHY_KINDS = frozenset(
+    {"true", "new_expression", "object", "array", "arrow_function", "function_expression"}
+)
+
+
 def _set_true(statement: Node) -> Node | None:
-    """The slot of ``slot = true;``, else None."""
+    """The slot of ``slot = true;`` (or of another value that is never falsy: ``slot = new
+    EventEmitter();``), else None."""
     if statement.type != "expression_statement" or not statement.named_children:
         return None
     expression = unwrap(statement.named_children[0])
@@ -145,9 +152,10 @@ def _set_true(statement: Node) -> Node | None:
         return None
     left = expression.child_by_field_name("left")
     right = expression.child_by_field_name("right")
-    if left is None or left.type not in _FLAG_KINDS or text(right) != "true":
+    value = unwrap(right)
+    if left is None or left.type not in _FLAG_KINDS or value is None:
         return None
-    return left
+    return left if value.type in _TRUTHY_KINDS else None
 
 
 def _guarding(
@@ -380,3 +388,67 @@ def _leaves(branch: Node) -> bool:
 
 
 _FLAG_KINDS = ("identifier", "member_expression")
+
+
+# Queries of an emitter's listeners: adding one changes their answer, so a test of them
+# around the registration is a test of what the region itself marks.
+LISTENER_QUERIES = frozenset({"listeners", "listenerCount", "rawListeners", "eventNames"})
+# Lookups in a collection (``tracked.has(socket)``) and the calls that file the key there.
+_LOOKUPS = frozenset({"has", "get", "includes", "indexOf"})
+_FILINGS = frozenset({"add", "set", "push", "unshift"})
+
+
+def sets_tested_state(condition: Node, guard: Node) -> bool:
+    """Whether the region ``guard`` (the ``if`` or ternary whose condition is
+    ``condition``) changes what the condition tests (SPEC §1 *Latches*: a flag the region
+    itself sets): it assigns a slot the condition reads (``if (!socket.hooked) {
+    socket.hooked = true; … }``), files a key in a collection the condition looks up
+    (``if (!tracked.has(socket)) { tracked.add(socket); … }``, ``seen[id] = …``), or the
+    condition asks for the listeners the region adds to (``if (!conn.listenerCount('e'))``).
+    A test of state the region leaves alone (``if (!socket.destroyed)``, ``if
+    (ws.readyState === OPEN)``) says nothing about how often the region runs."""
+    read: set[str] = set()
+    collections: set[str] = set()
+    for current in own_nodes(condition):
+        kind = current.type
+        if kind in ("member_expression", "identifier", "subscript_expression"):
+            read.add(text(current))
+        if kind != "call_expression":
+            continue
+        callee = current.child_by_field_name("function")
+        if callee is None or callee.type != "member_expression":
+            continue
+        name = text(callee.child_by_field_name("property"))
+        if name in LISTENER_QUERIES:
+            return True
+        receiver = callee.child_by_field_name("object")
+        if name in _LOOKUPS and receiver is not None:
+            collections.add(text(unwrap(receiver)))
+    return _region_sets(guard, condition, read, collections)
+
+
+def _region_sets(guard: Node, condition: Node, read: set[str], collections: set[str]) -> bool:
+    """``sets_tested_state`` for the guarded region's own nodes (the condition left out)."""
+    for current in own_nodes(guard):
+        if is_inside(current, condition):
+            continue
+        kind = current.type
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = unwrap(current.child_by_field_name("left"))
+            if left is None:
+                continue
+            if text(left) in read:
+                return True
+            if left.type == "subscript_expression":
+                owner = unwrap(left.child_by_field_name("object"))
+                if owner is not None and text(owner) in collections | read:
+                    return True
+        elif kind == "call_expression" and collections:
+            callee = current.child_by_field_name("function")
+            if callee is None or callee.type != "member_expression":
+                continue
+            receiver = unwrap(callee.child_by_field_name("object"))
+            name = text(callee.child_by_field_name("property"))
+            if name in _FILINGS and receiver is not None and text(receiver) in collections:
+                return True
+    return False

@@ -272,6 +272,8 @@ def is_per_event_function(model: SemanticModel, function: FunctionInfo) -> bool:
     binding = function.binding
     if binding is None:
         return function.property_key is not None and function.class_node is None
+    if function.method_kind == "constructor" and model.call_sites_of(function):
+        return False  # every ``new X(…)`` is in view (``util.inherits(X, …)`` runs nothing)
     return any(model.is_passed_as_argument(reference) for reference in binding.references)
 
 

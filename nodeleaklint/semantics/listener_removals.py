@@ -80,7 +80,53 @@ def _on_target(model: SemanticModel, target: Node, names: tuple[str, ...]) -> li
     key = location_key(model, target)
     if key is None:
         return []
-    return _by_location(model, names).get(key, [])
+    found = _by_location(model, names).get(key, [])
+    field = stored_field(model, target)
+    kept = location_key(model, field) if field is not None else None
+    if kept is None or kept == key:
+        return found
+    return sorted(
+        [*found, *_by_location(model, names).get(kept, [])], key=lambda c: c.node.start_byte
+    )
+
+
+def stored_field(model: SemanticModel, target: Node) -> Node | None:
+    """``constructor(comObj) { this.comObj = comObj; comObj.on(…) }``: the field the
+    constructor keeps its parameter in, so a removal from ``this.comObj`` in ``destroy()``
+    reaches the same emitter as the parameter (SPEC §1 *Aliases*). Only an assignment that
+    is a statement of the constructor's own body (it always runs) and a parameter never
+    reassigned."""
+    node = unwrap(target)
+    if node is None or node.type != "identifier":
+        return None
+    binding = model.binding_of(node)
+    function = binding.function if binding is not None else None
+    if (
+        binding is None
+        or function is None
+        or binding.kind is not BindingKind.PARAM
+        or binding.is_reassigned
+        or function.method_kind != "constructor"
+        or function.class_node is None
+        or function.body is None
+    ):
+        return None
+    for statement in function.body.named_children:
+        expression = statement.named_children[0] if statement.named_children else None
+        if statement.type != "expression_statement" or expression is None:
+            continue
+        if expression.type != "assignment_expression":
+            continue
+        left = unwrap(expression.child_by_field_name("left"))
+        right = unwrap(expression.child_by_field_name("right"))
+        if left is None or right is None or right.type != "identifier":
+            continue
+        obj = (
+            unwrap(left.child_by_field_name("object")) if left.type == "member_expression" else None
+        )
+        if obj is not None and obj.type == "this" and model.binding_of(right) is binding:
+            return left
+    return None
 
 
 def _by_location(model: SemanticModel, names: tuple[str, ...]) -> dict[LocationKey, list[CallSite]]:
@@ -128,7 +174,53 @@ def same_handler(model: SemanticModel, removed: Node | None, registered: Node | 
             return False
         own = model.binding_of(name)
         return own is not None and model.binding_of(removed) is own
-    return same_location(model, removed, registered)
+    if removed is None or registered is None:
+        return False
+    kept, given = location_key(model, removed), location_key(model, registered)
+    if kept is not None and kept == given:
+        return True
+    return _unplaced_this_field(model, removed, kept, given)
+
+
+def _unplaced_this_field(
+    model: SemanticModel, removed: Node, kept: LocationKey | None, given: LocationKey | None
+) -> bool:
+    """``this.onOffline`` removed in a function whose ``this`` the file cannot place, written
+    in the registering class's own definition (a hook the class hands to a helper:
+    ``X.prototype.destroy = demolish({ after: [function detach() {
+    window.removeEventListener('offline', this.onOffline) }] })``), and the same field of
+    that class's instance registered (``self.onOffline``, ``self = this`` in a method): the
+    author's own removal of that field, from the same target and event."""
+    if (
+        kept is None
+        or given is None
+        or not kept[0] == given[0] == "member"
+        or kept[1] != given[1]
+        or kept[2] != ("this", None)
+        or not isinstance(given[2], tuple)
+        or given[2][0] != "this"
+    ):
+        return False
+    info = next((c for c in model.classes if c.node.id == given[2][1]), None)
+    if info is None:
+        return False
+    if model.in_class(removed, info.node):
+        return True
+    return info.es5 and info.name is not None and _in_prototype_member(removed, info.name)
+
+
+def _in_prototype_member(node: Node, class_name: str) -> bool:
+    """``node`` lies in the value of ``Name.prototype.member = …``."""
+    for ancestor in ancestors(node):
+        if ancestor.type != "assignment_expression":
+            continue
+        left = ancestor.child_by_field_name("left")
+        value = ancestor.child_by_field_name("right")
+        if left is None or value is None or not is_inside(node, value):
+            continue
+        if text(left).startswith(f"{class_name}.prototype."):
+            return True
+    return False
 
 
 def all_listener_removals(

@@ -10,6 +10,7 @@ from typing import Any
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
 from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, find_factories
+from nodeleaklint.semantics.constructions import construction_sites
 from nodeleaklint.semantics.exports import Export, exported_binding_names, module_exports
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.project_facts import ProjectFacts
@@ -464,14 +465,18 @@ class SemanticModel:
 
     def call_sites_of(self, function: FunctionInfo) -> list[CallSite] | None:
         """Every call of a named function, when all its uses in the file are direct calls and
-        it is not exported (so no caller is out of view); None otherwise."""
+        it is not exported (so no caller is out of view); for a class's constructor, every
+        ``new X(…)`` when no other use can construct the class (``semantics.constructions``);
+        None otherwise."""
         key = f"call_sites:{function.node.id}"
         if key in self.cache:
             cached = self.cache[key]
             return cached if isinstance(cached, list) else None
         sites: list[CallSite] | None = None
         binding = function.binding
-        if binding is not None and not (binding.is_reassigned or binding.exported):
+        if function.class_node is not None and function.method_kind == "constructor":
+            sites = construction_sites(self, function)  # ``new X(…)`` (SPEC §1)
+        elif binding is not None and not (binding.is_reassigned or binding.exported):
             calls = self.direct_calls(binding)
             if not function.exported and len(calls) == len(binding.references):
                 sites = calls

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.locations import same_location
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.syntax import text, unwrap
+from nodeleaklint.semantics.syntax import is_inside, own_nodes, text, unwrap
 from nodeleaklint.semantics.vocabulary import EVENT_ENDS_STATE
 
 _EXITS = ("return_statement", "throw_statement")
@@ -125,3 +125,63 @@ def _implies_state(
         either_suffices = (operator == "||") != value
         return any(sides) if either_suffices else all(sides)
     return False
+
+
+def ready_or_wait(model: SemanticModel, guard: Node, registration: Node, handler: Node) -> bool:
+    """``if (win.get()) { open(url) } else { win.on(CREATED, () => open(url)) }``: a test of
+    the emitter whose other branch does the handler's work at once (calls the handler, or a
+    function the inline handler calls). The author says the event brings the state the test
+    asks for: the listener is added only until the event comes, then the work is done at
+    once and no more listeners are added (the growth stops with the event)."""
+    if guard.type not in ("if_statement", "ternary_expression"):
+        return False
+    branches = [guard.child_by_field_name(arm) for arm in ("consequence", "alternative")]
+    holding = [b for b in branches if b is not None and is_inside(registration, b)]
+    others = [b for b in branches if b is not None and not is_inside(registration, b)]
+    if len(holding) != 1 or len(others) != 1:
+        return False
+    work = _handler_work(model, handler)
+    if not work:
+        return False
+    return any(_callee_key(model, node) in work for node in _own_calls(others[0]))
+
+
+def _own_calls(node: Node) -> list[Node]:
+    """The call expressions in ``node`` (not in nested functions)."""
+    return [n for n in own_nodes(node) if n.type == "call_expression"]
+
+
+def _callee_key(model: SemanticModel, call: Node) -> object | None:
+    """What a call calls, comparable across places: the binding of a name, or the dotted
+    text of a member chain (``NavigationManager.openLinkInPrimaryTab``)."""
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee is None:
+        return None
+    if callee.type == "identifier":
+        binding = model.binding_of(callee)
+        return ("binding", id(binding)) if binding is not None else None
+    if callee.type == "member_expression":
+        return ("member", text(callee))
+    return None
+
+
+def _handler_work(model: SemanticModel, handler: Node) -> set[object]:
+    """The handler itself (a name: ``finish``) and the calls an inline handler makes."""
+    node = unwrap(handler)
+    if node is None:
+        return set()
+    if node.type == "identifier":
+        binding = model.binding_of(node)
+        return {("binding", id(binding))} if binding is not None else set()
+    if node.type not in ("arrow_function", "function_expression", "function"):
+        return set()
+    body = node.child_by_field_name("body")
+    if body is None:
+        return set()
+    keys: set[object] = set()
+    for inner in own_nodes(body):
+        if inner.type == "call_expression":
+            key = _callee_key(model, inner)
+            if key is not None:
+                keys.add(key)
+    return keys

@@ -1942,3 +1942,149 @@ ScrapeJob.prototype.start = function () {
   appLogger.child({ job: this.id }).add(new ArrayTransport(this.logs));
 };
 module.exports.transports = { buildScrapeMeta, enableFileLogging, ScrapeJob };
+
+// --- constructor parameters take what every `new X(…)` passes (arguments reach parameters) -----
+class PeerLink {
+  constructor(hub, socket) {
+    this.socket = socket;
+    // ruleid: NLL101 -- every `new PeerLink(ticker, …)` hands the module-level `ticker`
+    hub.on('tick', (n) => this.socket.write(String(n)));
+  }
+}
+class PeerLinkCleaned {
+  constructor(hub, socket) {
+    this.hub = hub;
+    this.socket = socket;
+    this.onTick = (n) => this.socket.write(String(n));
+    // ok: NLL101 -- `destroy()` removes it from `this.hub`, the field the constructor keeps `hub` in
+    hub.on('tick', this.onTick);
+    socket.on('close', () => this.destroy());
+  }
+  destroy() {
+    this.hub.off('tick', this.onTick);
+  }
+}
+class PeerLinkLocal {
+  constructor(hub) {
+    // ok: NLL101 -- its one caller hands an emitter made in the same run
+    hub.on('tick', (n) => this.count(n));
+  }
+  count() {}
+}
+net.createServer((socket) => {
+  new PeerLink(ticker, socket);
+  new PeerLinkCleaned(ticker, socket);
+  new PeerLinkLocal(new EventEmitter());
+});
+
+function Subscriber(feed, id) {
+  EventEmitter.call(this);
+  this.id = id;
+  // ruleid: NLL101 -- ES5: `util.inherits(Subscriber, …)` constructs nothing; the one `new` hands `ticker`
+  feed.on('tick', () => this.emit('update', id));
+}
+require('node:util').inherits(Subscriber, EventEmitter);
+Subscriber.prototype.stop = function () {};
+module.exports.subscribe = (id) => new Subscriber(ticker, id);
+
+// --- a test of the emitter's state that the region leaves alone is no latch --------------------
+module.exports.sendWhenOpen = function (msg, cb) {
+  if (!upstream.destroyed) {
+    // ruleid: NLL101 -- `destroyed` does not change when a listener is added: one more per call
+    upstream.on('data', (d) => cb(d, msg));
+  }
+};
+module.exports.sendOnce = function (msg, cb) {
+  if (upstream.listenerCount('data') === 0) {
+    // ok: NLL101 -- the region's own listener changes the answer: at most one at a time
+    upstream.on('data', (d) => cb(d, msg));
+  }
+};
+
+// --- latches whose flag is set to an object; removals in a hook the class hands to a helper -----
+let sharedHub;
+function getHub() {
+  if (sharedHub) {
+    return sharedHub;
+  }
+  sharedHub = new EventEmitter();
+  const tag = Date.now();
+  if (process.send) {
+    // ok: NLL101 -- `if (sharedHub) return` before `sharedHub = new EventEmitter()`: once per process
+    process.on('message', (m) => sharedHub.emit(m.event, tag));
+  }
+  return sharedHub;
+}
+let plainHub;
+function getPlainHub() {
+  plainHub = new EventEmitter();
+  const tag = Date.now();
+  if (process.send) {
+    // ruleid: NLL101 -- no early exit on the slot: every call adds one more
+    process.on('message', (m) => plainHub.emit(m.event, tag));
+  }
+  return plainHub;
+}
+module.exports.hub = {
+  publish(event, data) { getHub().emit(event, data); getPlainHub().emit(event, data); },
+};
+
+function Beacon() {
+  EventEmitter.call(this);
+  this.initialise();
+}
+Beacon.prototype.initialise = function () {
+  var self = this;
+  self.onOffline = function () { self.emit('offline'); };
+  // ok: NLL101 -- removed in the `detach` hook the class hands to `demolish`
+  window.addEventListener('offline', self.onOffline);
+};
+Beacon.prototype.reconnect = function () {
+  this.initialise();
+};
+Beacon.prototype.destroy = require('demolish')({
+  after: [function detach() { window.removeEventListener('offline', this.onOffline); }],
+});
+function Lamp() {
+  EventEmitter.call(this);
+  this.initialise();
+}
+Lamp.prototype.initialise = function () {
+  var self = this;
+  self.onOffline = function () { self.emit('offline'); };
+  // ruleid: NLL101 -- `reconnect()` runs the setup again and nothing removes the handler
+  window.addEventListener('offline', self.onOffline);
+};
+Lamp.prototype.reconnect = function () {
+  this.initialise();
+};
+module.exports.Beacon = Beacon;
+module.exports.Lamp = Lamp;
+
+// --- ready or wait: the other branch does the handler's work at once ---------------------------
+const mainWindow = new EventEmitter();
+module.exports.openLink = function (url) {
+  if (mainWindow.current) {
+    showLink(url);
+  } else {
+    // ok: NLL101 -- added only until the window exists; then the link is shown at once
+    mainWindow.on('created', () => showLink(url));
+  }
+};
+module.exports.openLinkLater = function (url) {
+  if (mainWindow.current) {
+    mainWindow.emit('focus');
+  } else {
+    // ruleid: NLL101 -- the other branch does other work: nothing says 'created' ends the wait
+    mainWindow.on('created', () => showLink(url));
+  }
+};
+function showLink() {}
+module.exports.publishWhenConnected = function (topic, message) {
+  if (telemetry.connected) {
+    telemetry.publish(topic, message);
+  } else {
+    // ruleid: NLL101 -- an MQTT client's 'connect' fires on every reconnect: no wait that ends
+    telemetry.on('connect', () => telemetry.publish(topic, message));
+  }
+};
