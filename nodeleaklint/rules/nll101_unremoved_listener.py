@@ -48,6 +48,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   (`this.source = create(); this.source.on(…)`). A private method (TypeScript `private`,
   or `#name`) that only the constructor calls, directly on `this`, runs once per instance
   as the constructor does: its listeners on the instance's own fields are not reported.
+  A constructor runs once, and its listeners are not reported, when the file makes every
+  instance of its class in code that runs once and hands the class itself to nobody (not
+  exported, passed or extended): `const manager = new CommandManager(); export { manager
+  as CommandManager }` is one instance for the process.
 - **Alternative outcomes**: two `once` listeners for different events on the same
   long-lived target, where a handler does not remove its rival: whichever event wins, the
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on

@@ -50,7 +50,17 @@ def construction_sites(model: SemanticModel, function: FunctionInfo) -> list[Cal
     """Every ``new X(…)`` of the class whose constructor is ``function`` (direct calls
     ``X(…)`` of an ES5 constructor too), when the file holds all of them; None otherwise."""
     binding = class_binding(model, function)
-    if binding is None or binding.is_reassigned or binding.exported or function.exported:
+    if binding is None or function.exported:
+        return None
+    return complete_sites(binding, model.facts.call_by_node)
+
+
+def complete_sites(binding: Binding, calls: dict[int, CallSite]) -> list[CallSite] | None:
+    """The calls (``new X(…)``, ``X(…)``) among the uses of a class's ``binding`` when no
+    other use can construct it or hand it on; None otherwise (also for a class exported or
+    reassigned). ``calls``: call sites by node id (the model's ``call_by_node``; repetition
+    asks before the model exists)."""
+    if binding.is_reassigned or binding.exported:
         return None
     sites: list[CallSite] = []
     for reference in binding.references:
@@ -58,16 +68,16 @@ def construction_sites(model: SemanticModel, function: FunctionInfo) -> list[Cal
         parent = position.parent
         if parent is None:
             return None
-        site = model.call_at(parent)
+        site = calls.get(parent.id)
         callee = site.callee if site is not None else None
         if site is not None and callee is not None and callee.id == position.id:
             sites.append(site)
-        elif not _inert_use(model, parent, position):
+        elif not _inert_use(calls, parent, position):
             return None
     return sites
 
 
-def _inert_use(model: SemanticModel, parent: Node, position: Node) -> bool:
+def _inert_use(calls: dict[int, CallSite], parent: Node, position: Node) -> bool:
     """A use of the class's name that neither constructs it nor hands it on."""
     kind = parent.type
     if kind == "member_expression":
@@ -90,7 +100,7 @@ def _inert_use(model: SemanticModel, parent: Node, position: Node) -> bool:
         )
     if kind == "arguments":
         call = parent.parent
-        site = model.call_at(call) if call is not None else None
+        site = calls.get(call.id) if call is not None else None
         return (
             site is not None
             and site.callee is not None

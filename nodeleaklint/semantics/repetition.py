@@ -6,8 +6,9 @@ constructors, functions with request-handler parameters, and functions called fr
 those or from an unbounded loop. Module top level runs once, and so does a named function
 whose only calls are made from code that runs once, and the constructor of a class whose
 every use in the file is a ``new`` in such code (``const manager = new Manager(); export
-default manager``: a class neither exported nor handed out has the instances seen here). A function that is exported, stored
-or never called in the file runs an UNKNOWN number of times.
+default manager``: a class neither exported nor handed out has the instances seen here). A
+function that is exported, stored or never called in the file runs an UNKNOWN number of
+times.
 
 A callback handed to a call runs as often as the code around the call when the API is known
 to call it inline or once (array methods, promise reactions, one-shot timers and events, test
@@ -23,6 +24,7 @@ import re
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
+from nodeleaklint.semantics.constructions import complete_sites
 from nodeleaklint.semantics.scopes import (
     Binding,
     BindingKind,
@@ -122,9 +124,8 @@ def _per_instance(function: FunctionInfo) -> Because:
 
 
 def class_binding(function: FunctionInfo) -> Binding | None:
-    """The binding of a constructor's class when every use of it in the file is a
-    ``new C(…)`` that the file can see: a class declaration that is neither exported nor
-    reassigned (a class handed out, extended or stored may be instantiated anywhere)."""
+    """The binding of a constructor's class declaration (``class X {…}`` names ``X`` in the
+    scope around it)."""
     if function.method_kind != "constructor" or function.class_node is None:
         return None
     class_scope = function.scope.parent
@@ -138,12 +139,17 @@ def class_binding(function: FunctionInfo) -> Binding | None:
         or binding.kind is not BindingKind.CLASS
         or binding.declarator is None
         or binding.declarator.id != function.class_node.id
-        or binding.exported
-        or binding.is_reassigned
-        or not binding.references
     ):
         return None
     return binding
+
+
+def _instantiations(function: FunctionInfo, calls: dict[int, CallSite]) -> list[CallSite] | None:
+    """Every ``new X(…)`` of a constructor's class when the file holds all of them
+    (``constructions.complete_sites``) and there is at least one; None otherwise."""
+    binding = class_binding(function)
+    sites = complete_sites(binding, calls) if binding is not None else None
+    return sites or None
 
 
 def _base_repetition(function: FunctionInfo) -> Because | None:
@@ -152,7 +158,7 @@ def _base_repetition(function: FunctionInfo) -> Because | None:
         owner = function.class_name or "a class"
         if function.method_kind == "constructor":
             # A class whose instances the file alone makes: the constructor runs as often as
-            # the code that makes them (``_constructor_repetition``).
+            # the code that makes them (``_constructor_repetition``). Asked once per file.
             return None if class_binding(function) is not None else _per_instance(function)
         return (
             Repetition.REPEATING,
@@ -551,28 +557,12 @@ class _Uses:
         return given
 
 
-def _instantiation(reference: Node, calls: dict[int, CallSite]) -> CallSite | None:
-    """The ``new C(…)`` whose constructor ``reference`` is, else None."""
-    position = outer(reference)
-    parent = position.parent
-    if parent is None or parent.type != "new_expression":
-        return None
-    constructor = parent.child_by_field_name("constructor")
-    if constructor is None or constructor.id != position.id:
-        return None
-    return calls.get(parent.id)
-
-
-def _constructor_repetition(function: FunctionInfo, binding: Binding, memo: _Uses) -> Because:
+def _constructor_repetition(function: FunctionInfo, sites: list[CallSite]) -> Because:
     """A constructor whose class only this file instantiates runs once per ``new`` that runs:
     once when every ``new C(…)`` is at module top level or in code that runs once
-    (``const manager = new Manager(); export default manager``), else per instance. Any
-    other use of the class (passed, extended, ``C.create()``) keeps it per instance."""
+    (``const manager = new Manager(); export default manager``), else per instance."""
     lines: list[int] = []
-    for reference in binding.references:
-        site = _instantiation(reference, memo.calls)
-        if site is None:
-            return _per_instance(function)
+    for site in sites:
         if site.function is function or _site_repetition(site) is not Repetition.ONCE:
             return _per_instance(function)
         lines.append(site.node.start_point[0] + 1)
@@ -596,9 +586,10 @@ def _derived_repetition(
     """Repetition from the places that call or receive the function (in this file, and in
     other files when the project view knows its callers: ``known``)."""
     if function.method_kind == "constructor":
-        binding = class_binding(function)
-        if binding is not None:
-            return _constructor_repetition(function, binding, memo)
+        sites = _instantiations(function, memo.calls)
+        return (
+            _per_instance(function) if sites is None else _constructor_repetition(function, sites)
+        )
     call = function.callback_of
     if call is not None or function.is_iife:
         site = call if call is not None else None
@@ -730,10 +721,9 @@ def _readers(pending: list[FunctionInfo], memo: _Uses) -> Readers:
     that pass it on (every use, a superset of those read before an early answer)."""
     readers: Readers = {}
     for function in pending:
-        constructed = class_binding(function) if function.method_kind == "constructor" else None
-        if constructed is not None:
-            sites = (_instantiation(reference, memo.calls) for reference in constructed.references)
-            read = [site.function for site in sites if site is not None and site.function]
+        if function.method_kind == "constructor":
+            sites = _instantiations(function, memo.calls) or []
+            read = [site.function for site in sites if site.function is not None]
         elif function.callback_of is not None or function.is_iife:
             read = [function.parent] if function.parent is not None else []
         elif function.binding is None or function.binding.is_reassigned:

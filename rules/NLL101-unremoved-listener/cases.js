@@ -2088,3 +2088,27 @@ module.exports.publishWhenConnected = function (topic, message) {
     telemetry.on('connect', () => telemetry.publish(topic, message));
   }
 };
+
+// --- a class the file instantiates once: its constructor runs once -------------------------
+const settingsBus = new EventEmitter();
+class SettingsManager {
+  constructor() {
+    // ok: NLL101 -- the only instance is made at module top level below (a file-local singleton)
+    settingsBus.on('settings:get', (key) => this.get(key));
+  }
+  get() {}
+}
+const settingsManager = new SettingsManager();
+module.exports.settings = settingsManager;
+
+class SettingsSession {
+  constructor(req) {
+    // ruleid: NLL101 -- one instance per request: one more listener each
+    settingsBus.on('settings:changed', () => this.notify(req));
+  }
+  notify() {}
+}
+module.exports.openSettings = function (req, res) {
+  new SettingsSession(req);
+  res.end();
+};

@@ -1372,3 +1372,31 @@ export function relay(chunk: string): void {
     feedSocket.on('data', () => feedSocket.write(chunk));
   }
 }
+
+// A class the file instantiates once: its constructor runs once.
+const commandBus = new EventEmitter();
+
+class CommandManager {
+  constructor() {
+    // ok: NLL101 -- the only instance is made at module top level (exported under the class's name)
+    commandBus.on('commands:get', () => this.all());
+  }
+  all(): string[] {
+    return [];
+  }
+}
+
+const manager = new CommandManager();
+export { manager as CommandManager };
+
+class CommandRun {
+  constructor(readonly name: string) {
+    // ruleid: NLL101 -- made per call of runCommand: one more listener per run
+    commandBus.on('commands:cancel', () => this.cancel());
+  }
+  cancel(): void {}
+}
+
+export function runCommand(name: string): CommandRun {
+  return new CommandRun(name);
+}
