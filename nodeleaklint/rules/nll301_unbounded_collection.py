@@ -1225,9 +1225,18 @@ def _listener_held_candidates(model: SemanticModel) -> Iterator[Candidate]:
     listener, and grows per event. Most such locals are per-run scratch (a body's chunks
     collected until ``'end'``), so these are reported on the code's own evidence only
     (``_ended_in_place``)."""
+    # Only a function that registers a callback can hold a collection in one (most do not:
+    # their variables are not looked at).
+    registering = {
+        id(f.parent)
+        for f in model.functions
+        if f.parent is not None and f.callback_of is not None and is_registration(f.callback_of)
+    }
     for function in model.functions:
+        if id(function) not in registering or function.scope.is_module:
+            continue
         bindings = list(_collection_bindings(function.scope))
-        if not bindings or function.scope.is_module:
+        if not bindings:
             continue
         for binding, kind in bindings:
             if kind not in ("Map", "Set", "object") or binding.declarator is None:

@@ -42,8 +42,13 @@ def method_factories(model: SemanticModel) -> Iterator[Factory]:
     """Class methods that return a closure they make (``model.factories`` holds functions
     outside classes only, whose locals are an object's state): the method's locals that the
     closure uses live as long as the closure, not as long as one call of the method."""
+    # Only a method that makes a function can return one it makes (most make none: their
+    # returned values are not worked out).
+    makers = {id(f.parent) for f in model.functions if f.parent is not None}
     for function in model.functions:
         if function.class_node is None or function.method_kind == "constructor":
+            continue
+        if id(function) not in makers:
             continue
         closure = _returned_closure(model, function)
         if closure is not None:
