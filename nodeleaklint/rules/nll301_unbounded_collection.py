@@ -20,7 +20,12 @@ through `handler.bind(this)` registered as a listener) or with keys that are new
 or its entries carry an expiry that reads check (`if (e.expiresAt <= Date.now()) return`):
 entries with a lifetime live in a collection that outlives them, and skipping an expired
 entry does not remove it. The class's name is not evidence: a `…Manager` or `…Service`
-filled from configuration stays as small as its configuration.
+filled from configuration stays as small as its configuration. Nor is an instance
+long-lived when the file makes every one as a local of a call (`const acc = new
+Accumulator(…)` in a handler), the class is not exported, and neither the local nor the
+field leaves that call (only its members are read or called, the field read in place:
+`acc.urls.size`, `[...acc.urls]`): its fields die with the call (the project view says the
+same of an exported class every file makes that way).
 
 A cleanup that only empties an entry is not a delete: `m.set(key, undefined)` (or `null`)
 when the work ends keeps the key, and a `Map` keyed per call keeps one entry per key ever
@@ -258,6 +263,7 @@ from nodeleaklint.semantics.eviction import (
 )
 from nodeleaklint.semantics.hoisted import made_per_run, measured, method_factories, read_back
 from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
+from nodeleaklint.semantics.local_instances import made_per_call_here
 from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.nested import nested_collections
@@ -338,6 +344,7 @@ class Candidate:
     imported: bool = False  # declared in another file (the project view: nothing shrinks it)
     # A local kept alive by a listener its function registers: what it lives as long as.
     held_by: str | None = None
+    field: str | None = None  # an instance field's name
 
 
 @dataclass(eq=False, repr=False)
@@ -414,6 +421,12 @@ def _grown_collections(
             continue
         if candidate.instance and model.created_per_call_elsewhere(_class_name(candidate)):
             continue  # the project creates each instance as a local of one call
+        if (
+            candidate.field is not None
+            and not uses.escapes
+            and made_per_call_here(model, candidate.class_node, candidate.field)
+        ):
+            continue  # so does this file, and neither the instance nor the field leaves it
         if candidate.held_by is not None:
             ended = _ended_in_place(model, candidate, uses, growth)
             if ended is not None:
@@ -1349,6 +1362,7 @@ def _instance_candidate(
         class_node=class_node,
         reassigned=_reassigned(model, refs, declaration),
         declaration=declaration,
+        field=field_name,
     )
 
 

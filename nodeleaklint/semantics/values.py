@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
-from nodeleaklint.semantics.locations import value_binding
+from nodeleaklint.semantics.locations import same_node, value_binding
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params, is_registration
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
@@ -159,6 +159,51 @@ def _element_of_literal_list(model: SemanticModel, param: Binding) -> bool:
     if items is None or items.type != "array":
         return False
     return all(_is_literal(element) for element in items.named_children)
+
+
+def literal_strings(model: SemanticModel, node: Node | None) -> frozenset[str] | None:
+    """The strings a name can hold when it walks a literal list of them and nothing else:
+    ``for (const field of ['_a', '_b'] as const) clearInterval(this[field])`` gives
+    ``{'_a', '_b'}`` (also through a ``const`` bound to the list, and the element parameter of
+    ``[…].forEach((field) => …)``). None for anything else."""
+    node = unwrap(node)
+    if node is None or node.type != "identifier":
+        return None
+    binding = model.binding_of(node)
+    if binding is None or binding.is_reassigned:
+        return None
+    items: Node | None = None
+    loop = binding.node.parent
+    if (
+        loop is not None
+        and loop.type == "for_in_statement"
+        and text(loop.child_by_field_name("operator")) == "of"
+        and same_node(loop.child_by_field_name("left"), binding.node)
+    ):
+        items = loop.child_by_field_name("right")
+    elif binding.kind is BindingKind.PARAM and _element_of_literal_list(model, binding):
+        function = binding.function
+        call = function.callback_of if function is not None else None
+        items = call.obj if call is not None else None
+    return _strings_of_list(model, items)
+
+
+def _strings_of_list(model: SemanticModel, items: Node | None) -> frozenset[str] | None:
+    items = unwrap(items)
+    if items is not None and items.type == "identifier":
+        binding = model.binding_of(items)
+        if binding is None or binding.kind is not BindingKind.CONST or binding.is_reassigned:
+            return None
+        items = unwrap(binding.init)
+    if items is None or items.type != "array" or not items.named_children:
+        return None
+    found: set[str] = set()
+    for element in items.named_children:
+        value = string_value(element) if _is_literal(element) else None
+        if value is None:
+            return None
+        found.add(value)
+    return frozenset(found)
 
 
 def _is_literal(node: Node | None) -> bool:

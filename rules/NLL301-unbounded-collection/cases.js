@@ -1414,3 +1414,44 @@ function onceOnly(fn) {
   };
 }
 exports.onceOnly = onceOnly;
+
+// A class made as a local of each call: its fields die with the call that made them.
+class LinkCollector {
+  constructor(limit) {
+    this.limit = limit;
+    this.seen = new Set();
+  }
+  addAll(urls) {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ok: NLL301 -- each LinkCollector is a local of one request and never leaves it
+      this.seen.add(url);
+    }
+  }
+}
+app.post('/crawl', async (req, res) => {
+  const collector = new LinkCollector(100);
+  collector.addAll(await fetchLinks(req.body.url));
+  res.json({ count: collector.seen.size, urls: [...collector.seen] });
+});
+class LinkKeeper {
+  constructor(limit) {
+    this.limit = limit;
+    this.seen = new Set();
+  }
+  addAll(urls) {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ruleid: NLL301 -- the set outlives its request: the handler stores it in `keptSeen`
+      this.seen.add(url);
+    }
+  }
+}
+let keptSeen = null;
+app.post('/keep', async (req, res) => {
+  const keeper = new LinkKeeper(100);
+  keeper.addAll(await fetchLinks(req.body.url));
+  keptSeen = keeper.seen;
+  res.json({ count: keeper.seen.size });
+});
+module.exports.keptSeen = () => keptSeen;

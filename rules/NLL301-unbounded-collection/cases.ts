@@ -1041,3 +1041,41 @@ export function serveFixed(bus: Emitter, win: Emitter): void {
   });
   win.on('close', () => running.clear());
 }
+
+// A class made as a local of each call: its fields die with the call that made them.
+class LinkCollector {
+  public readonly seen = new Set<string>();
+  constructor(public readonly limit: number) {}
+  public addAll(urls: string[]): void {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ok: NLL301 -- each LinkCollector is a local of one request and never leaves it
+      this.seen.add(url);
+    }
+  }
+}
+server.post("/crawl", async (request: FastifyRequest<{ Body: { url: string } }>) => {
+  const collector = new LinkCollector(100);
+  collector.addAll(await fetchLinks(request.body.url));
+  return { count: collector.seen.size, urls: [...collector.seen] };
+});
+class LinkKeeper {
+  public readonly seen = new Set<string>();
+  constructor(public readonly limit: number) {}
+  public addAll(urls: string[]): void {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ruleid: NLL301 -- the set outlives its request: the handler stores it in `keptSeen`
+      this.seen.add(url);
+    }
+  }
+}
+let keptSeen: Set<string> | null = null;
+server.post("/keep", async (request: FastifyRequest<{ Body: { url: string } }>) => {
+  const keeper = new LinkKeeper(100);
+  keeper.addAll(await fetchLinks(request.body.url));
+  keptSeen = keeper.seen;
+  return { count: keeper.seen.size };
+});
+export const lastKept = (): Set<string> | null => keptSeen;
+declare function fetchLinks(url: string): Promise<string[]>;
