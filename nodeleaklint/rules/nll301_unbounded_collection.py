@@ -11,7 +11,10 @@ method, or a function called from one of those) adds to it with `.set(key, …)`
 `.clear`, `.shift`, `.pop`, `.splice`, `length =` assignment, `delete x[key]`, reassignment,
 or `size`/`length` comparison. Growth in a function of unknown repetition (exported, or
 never called in the file) gives medium confidence, and so does a collection that is
-exported or handed to another function, since code elsewhere may shrink it. Instance fields
+exported or handed to another function, since code elsewhere may shrink it; when that
+function is in the file and deletes from the parameter the collection reaches
+(`registry.delete(key)`, also in a helper it hands the parameter on to), the collection is
+shrunk and not reported (arguments reach parameters). Instance fields
 must grow outside the constructor and never shrink anywhere in the class, and the instance
 must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
 or server, is instantiated at module top level, or the growth happens per event (also
@@ -301,6 +304,7 @@ from nodeleaklint.semantics.values import (
     key_origin,
     same_each_run,
     self_rewrite,
+    shrinks_argument,
     unbounded_key,
 )
 from nodeleaklint.semantics.vocabulary import MEMOIZERS, SHRINK_METHODS
@@ -1549,14 +1553,19 @@ def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
                 if binding.is_reassigned:
                     uses.escapes = uses.escapes or f"`{binding.name}`"
                 pending.extend(binding.references)
-        elif kind == "arguments" and uses.escapes is None:
+        elif kind == "arguments":
             call = model.call_at(parent.parent) if parent.parent is not None else None
             copied = call is not None and (
                 (call.name == "assign" and call.args[:1] != [position])
                 or (call.name in ("assoc", "assocPath") and call.args[2:] == [position])
             )  # a copy is made of it: ``Object.assign({}, x, …)``, ``assoc(k, v, x)``
-            if call is not None and call.name not in _READ_ONLY_CALLS and not copied:
-                uses.escapes = f"`{call.display()}`"
+            if call is None or call.name in _READ_ONLY_CALLS or copied:
+                continue
+            uses.escapes = uses.escapes or f"`{call.display()}`"
+            index = next((i for i, arg in enumerate(call.args) if outer(arg).id == position.id), -1)
+            if index >= 0 and shrinks_argument(model, call.node, index) is not None:
+                # the helper it is handed to deletes from it: arguments reach parameters
+                uses.bounded = uses.bounded or f"`{call.display()}`"
         elif kind == "assignment_expression" and parent.child_by_field_name("left") == position:
             _rewrite_use(model, candidate, parent, uses)
         elif kind in ("return_statement", "pair", "array") and uses.escapes is None:

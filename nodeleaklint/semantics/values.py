@@ -35,6 +35,7 @@ from nodeleaklint.semantics.syntax import (
 from nodeleaklint.semantics.vocabulary import (
     EVENT_LISTEN_METHODS,
     EVENTS_MODULES,
+    SHRINK_METHODS,
     VALUE_CONVERSION_FUNCTIONS,
     VALUE_CONVERSION_METHODS,
 )
@@ -600,6 +601,52 @@ def _called_function(model: SemanticModel, call: Node) -> FunctionInfo | None:
     info = model.class_info(caller.class_node) if caller is not None else None
     methods = info.methods.get(name, []) if info is not None else []
     return methods[0] if len(methods) == 1 else None
+
+
+def shrinks_argument(model: SemanticModel, call: Node, index: int, depth: int = 0) -> Node | None:
+    """The shrink (``registry.delete(key)``, ``delete table[key]``, ``list.splice(…)``) that
+    the function of this file ``call`` runs applies to the parameter its argument ``index``
+    reaches (arguments reach parameters: a collection handed to a helper that deletes from
+    it is shrunk there, or in a helper it hands the parameter on to, two calls deep). None
+    when the call runs no such function, or it never shrinks it."""
+    function = _called_function(model, call)
+    if function is None or index >= len(function.params):
+        return None
+    param = function.params[index]
+    if param.destructured or param.is_reassigned:
+        return None
+    for reference in param.references:
+        position = outer(reference)
+        parent = position.parent
+        if parent is None:
+            continue
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == position:
+            user = outer(parent).parent
+            if (
+                user is not None
+                and user.type == "call_expression"
+                and user.child_by_field_name("function") == outer(parent)
+                and text(parent.child_by_field_name("property")) in SHRINK_METHODS
+            ):
+                return user
+        if (
+            parent.type == "subscript_expression"
+            and parent.child_by_field_name("object") == position
+        ):
+            user = outer(parent).parent
+            if (
+                user is not None
+                and user.type == "unary_expression"
+                and text(user.child_by_field_name("operator")) == "delete"
+            ):
+                return user
+        if parent.type == "arguments" and parent.parent is not None and depth < 2:
+            passed = call_arguments(parent.parent)
+            at = next((i for i, arg in enumerate(passed) if outer(arg).id == position.id), -1)
+            found = shrinks_argument(model, parent.parent, at, depth + 1) if at >= 0 else None
+            if found is not None:
+                return found  # handed on to a helper that deletes from it
+    return None
 
 
 def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> str | None:

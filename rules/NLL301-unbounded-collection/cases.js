@@ -1455,3 +1455,29 @@ app.post('/keep', async (req, res) => {
   res.json({ count: keeper.seen.size });
 });
 module.exports.keptSeen = () => keptSeen;
+
+// A collection handed to a helper of this file that deletes from its parameter is shrunk there.
+const fs = require('fs');
+const fileWatchers = new Map();
+function releaseWatcher(registry, key) {
+  registry.get(key).close();
+  registry.delete(key);
+}
+function watchPath(path, onChange) {
+  const watcher = fs.watch(path, onChange);
+  // ok: NLL301 -- releaseWatcher(fileWatchers, path) deletes the entry through its parameter
+  fileWatchers.set(path, watcher);
+  watcher.on('error', () => releaseWatcher(fileWatchers, path));
+}
+const filePollers = new Map();
+function describeWatcher(registry, key) {
+  return registry.get(key).path;
+}
+function pollPath(path, onChange) {
+  const poller = fs.watchFile(path, onChange);
+  // ruleid: NLL301 -- describeWatcher(filePollers, path) only reads its parameter
+  filePollers.set(path, poller);
+  poller.on('error', () => console.warn(describeWatcher(filePollers, path)));
+}
+module.exports.watchPath = watchPath;
+module.exports.pollPath = pollPath;

@@ -1079,3 +1079,27 @@ server.post("/keep", async (request: FastifyRequest<{ Body: { url: string } }>) 
 });
 export const lastKept = (): Set<string> | null => keptSeen;
 declare function fetchLinks(url: string): Promise<string[]>;
+
+// A collection handed to a helper of this file that deletes from its parameter is shrunk there.
+import * as fs from "node:fs";
+const fileWatchers = new Map<string, fs.FSWatcher>();
+function releaseWatcher(registry: Map<string, fs.FSWatcher>, key: string): void {
+  registry.get(key)?.close();
+  registry.delete(key);
+}
+export function watchPath(path: string, onChange: () => void): void {
+  const watcher = fs.watch(path, onChange);
+  // ok: NLL301 -- releaseWatcher(fileWatchers, path) deletes the entry through its parameter
+  fileWatchers.set(path, watcher);
+  watcher.on("error", () => releaseWatcher(fileWatchers, path));
+}
+const filePollers = new Map<string, fs.FSWatcher>();
+function describeWatcher(registry: Map<string, fs.FSWatcher>, key: string): string | undefined {
+  return registry.get(key) ? key : undefined;
+}
+export function pollPath(path: string, onChange: () => void): void {
+  const poller = fs.watch(path, onChange);
+  // ruleid: NLL301 -- describeWatcher(filePollers, path) only reads its parameter
+  filePollers.set(path, poller);
+  poller.on("error", () => console.warn(describeWatcher(filePollers, path)));
+}
