@@ -218,8 +218,9 @@ Growth and shrinking are matched by name within one file, with one exception fro
 project view: a module-level collection another file exports, grown here through its
 imported name (`const { sockets } = require('./state')`), is reported when no file of the
 project deletes from, clears or bounds it. Otherwise a collection handed to another
-module, or mutated through an alias passed to a helper, is not followed (it is reported with
-medium confidence when it escapes, and missed when the growth itself happens elsewhere).
+module, or grown through an alias passed to a helper, is not followed (it is reported with
+medium confidence when it escapes, and missed when the growth itself happens elsewhere); a
+helper of this file that deletes from the parameter it is handed counts as a shrink.
 A `clear`, `splice`, `shift` or `pop` anywhere, a size check that evicts, and a delete in
 an ordinary method count as a bound, even on a path that rarely runs; only the delete shapes
 listed above are verified. A delete done in another file (an owner splicing a server's
