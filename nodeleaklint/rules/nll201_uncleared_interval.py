@@ -127,7 +127,9 @@ setInterval(() => reportMetrics(), 60000);
 
 ## Known limits
 Handles are matched by storage location within one file: a handle cleared in another module
-is not seen (store or return it and the rule stays silent). Replacement is reported only
+is not seen (store or return it and the rule stays silent). A clear of `this[name]` where
+`name` walks a literal list of field names (`for (const f of ['_a', '_b']) clearInterval(this[f])`)
+reaches each field the list names, and only those. Replacement is reported only
 when the file shows the method or function running again (for the same instance, per
 request or event, or for two failure events). Outside teardown completeness, any
 `clearInterval` that reaches the handle counts, even on a path that may never run.

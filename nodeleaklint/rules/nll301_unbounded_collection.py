@@ -11,7 +11,10 @@ method, or a function called from one of those) adds to it with `.set(key, …)`
 `.clear`, `.shift`, `.pop`, `.splice`, `length =` assignment, `delete x[key]`, reassignment,
 or `size`/`length` comparison. Growth in a function of unknown repetition (exported, or
 never called in the file) gives medium confidence, and so does a collection that is
-exported or handed to another function, since code elsewhere may shrink it. Instance fields
+exported or handed to another function, since code elsewhere may shrink it; when that
+function is in the file and deletes from the parameter the collection reaches
+(`registry.delete(key)`, also in a helper it hands the parameter on to), the collection is
+shrunk and not reported (arguments reach parameters). Instance fields
 must grow outside the constructor and never shrink anywhere in the class, and the instance
 must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
 or server, is instantiated at module top level, or the growth happens per event (also
@@ -20,7 +23,12 @@ through `handler.bind(this)` registered as a listener) or with keys that are new
 or its entries carry an expiry that reads check (`if (e.expiresAt <= Date.now()) return`):
 entries with a lifetime live in a collection that outlives them, and skipping an expired
 entry does not remove it. The class's name is not evidence: a `…Manager` or `…Service`
-filled from configuration stays as small as its configuration.
+filled from configuration stays as small as its configuration. Nor is an instance
+long-lived when the file makes every one as a local of a call (`const acc = new
+Accumulator(…)` in a handler), the class is not exported, and neither the local nor the
+field leaves that call (only its members are read or called, the field read in place:
+`acc.urls.size`, `[...acc.urls]`): its fields die with the call (the project view says the
+same of an exported class every file makes that way).
 
 A cleanup that only empties an entry is not a delete: `m.set(key, undefined)` (or `null`)
 when the work ends keeps the key, and a `Map` keyed per call keeps one entry per key ever
@@ -210,8 +218,9 @@ Growth and shrinking are matched by name within one file, with one exception fro
 project view: a module-level collection another file exports, grown here through its
 imported name (`const { sockets } = require('./state')`), is reported when no file of the
 project deletes from, clears or bounds it. Otherwise a collection handed to another
-module, or mutated through an alias passed to a helper, is not followed (it is reported with
-medium confidence when it escapes, and missed when the growth itself happens elsewhere).
+module, or grown through an alias passed to a helper, is not followed (it is reported with
+medium confidence when it escapes, and missed when the growth itself happens elsewhere); a
+helper of this file that deletes from the parameter it is handed counts as a shrink.
 A `clear`, `splice`, `shift` or `pop` anywhere, a size check that evicts, and a delete in
 an ordinary method count as a bound, even on a path that rarely runs; only the delete shapes
 listed above are verified. A delete done in another file (an owner splicing a server's
@@ -258,6 +267,7 @@ from nodeleaklint.semantics.eviction import (
 )
 from nodeleaklint.semantics.hoisted import made_per_run, measured, method_factories, read_back
 from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
+from nodeleaklint.semantics.local_instances import made_per_call_here
 from nodeleaklint.semantics.locations import member_index, object_property
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.nested import nested_collections
@@ -295,6 +305,7 @@ from nodeleaklint.semantics.values import (
     key_origin,
     same_each_run,
     self_rewrite,
+    shrinks_argument,
     unbounded_key,
 )
 from nodeleaklint.semantics.vocabulary import MEMOIZERS, SHRINK_METHODS
@@ -338,6 +349,7 @@ class Candidate:
     imported: bool = False  # declared in another file (the project view: nothing shrinks it)
     # A local kept alive by a listener its function registers: what it lives as long as.
     held_by: str | None = None
+    field: str | None = None  # an instance field's name
 
 
 @dataclass(eq=False, repr=False)
@@ -414,6 +426,12 @@ def _grown_collections(
             continue
         if candidate.instance and model.created_per_call_elsewhere(_class_name(candidate)):
             continue  # the project creates each instance as a local of one call
+        if (
+            candidate.field is not None
+            and not uses.escapes
+            and made_per_call_here(model, candidate.class_node, candidate.field)
+        ):
+            continue  # so does this file, and neither the instance nor the field leaves it
         if candidate.held_by is not None:
             ended = _ended_in_place(model, candidate, uses, growth)
             if ended is not None:
@@ -1358,6 +1376,7 @@ def _instance_candidate(
         class_node=class_node,
         reassigned=_reassigned(model, refs, declaration),
         declaration=declaration,
+        field=field_name,
     )
 
 
@@ -1544,14 +1563,19 @@ def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
                 if binding.is_reassigned:
                     uses.escapes = uses.escapes or f"`{binding.name}`"
                 pending.extend(binding.references)
-        elif kind == "arguments" and uses.escapes is None:
+        elif kind == "arguments":
             call = model.call_at(parent.parent) if parent.parent is not None else None
             copied = call is not None and (
                 (call.name == "assign" and call.args[:1] != [position])
                 or (call.name in ("assoc", "assocPath") and call.args[2:] == [position])
             )  # a copy is made of it: ``Object.assign({}, x, …)``, ``assoc(k, v, x)``
-            if call is not None and call.name not in _READ_ONLY_CALLS and not copied:
-                uses.escapes = f"`{call.display()}`"
+            if call is None or call.name in _READ_ONLY_CALLS or copied:
+                continue
+            uses.escapes = uses.escapes or f"`{call.display()}`"
+            index = next((i for i, arg in enumerate(call.args) if outer(arg).id == position.id), -1)
+            if index >= 0 and shrinks_argument(model, call.node, index) is not None:
+                # the helper it is handed to deletes from it: arguments reach parameters
+                uses.bounded = uses.bounded or f"`{call.display()}`"
         elif kind == "assignment_expression" and parent.child_by_field_name("left") == position:
             _rewrite_use(model, candidate, parent, uses)
         elif kind in ("return_statement", "pair", "array") and uses.escapes is None:

@@ -43,6 +43,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.values import literal_strings
 from nodeleaklint.semantics.vocabulary import (
     COLLECTION_ADD_METHODS,
     COLLECTION_ITERATE_METHODS,
@@ -325,6 +326,12 @@ def _sources(model: SemanticModel, expr: Node | None, depth: int = 0) -> set[Pla
             return found
         if kind == "subscript_expression":
             found |= _sources(model, current.child_by_field_name("object"), depth + 1)
+            # ``this[field]`` with ``field`` walking a literal list of names reaches each
+            # ``this.<name>`` (``for (const f of ['_a', '_b']) clearInterval(this[f])``)
+            whole = place_of(model, unwrap(current.child_by_field_name("object")))
+            names = literal_strings(model, current.child_by_field_name("index"))
+            if whole is not None and names:
+                found.update(whole.child(name) for name in sorted(names))
             return found
         if kind == "member_expression":
             current = unwrap(current.child_by_field_name("object"))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.lifetimes import REQUEST_NAMES, is_per_event_function
-from nodeleaklint.semantics.locations import value_binding
+from nodeleaklint.semantics.locations import same_node, value_binding
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params, is_registration
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
@@ -35,6 +35,7 @@ from nodeleaklint.semantics.syntax import (
 from nodeleaklint.semantics.vocabulary import (
     EVENT_LISTEN_METHODS,
     EVENTS_MODULES,
+    SHRINK_METHODS,
     VALUE_CONVERSION_FUNCTIONS,
     VALUE_CONVERSION_METHODS,
 )
@@ -159,6 +160,51 @@ def _element_of_literal_list(model: SemanticModel, param: Binding) -> bool:
     if items is None or items.type != "array":
         return False
     return all(_is_literal(element) for element in items.named_children)
+
+
+def literal_strings(model: SemanticModel, node: Node | None) -> frozenset[str] | None:
+    """The strings a name can hold when it walks a literal list of them and nothing else:
+    ``for (const field of ['_a', '_b'] as const) clearInterval(this[field])`` gives
+    ``{'_a', '_b'}`` (also through a ``const`` bound to the list, and the element parameter of
+    ``[…].forEach((field) => …)``). None for anything else."""
+    node = unwrap(node)
+    if node is None or node.type != "identifier":
+        return None
+    binding = model.binding_of(node)
+    if binding is None or binding.is_reassigned:
+        return None
+    items: Node | None = None
+    loop = binding.node.parent
+    if (
+        loop is not None
+        and loop.type == "for_in_statement"
+        and text(loop.child_by_field_name("operator")) == "of"
+        and same_node(loop.child_by_field_name("left"), binding.node)
+    ):
+        items = loop.child_by_field_name("right")
+    elif binding.kind is BindingKind.PARAM and _element_of_literal_list(model, binding):
+        function = binding.function
+        call = function.callback_of if function is not None else None
+        items = call.obj if call is not None else None
+    return _strings_of_list(model, items)
+
+
+def _strings_of_list(model: SemanticModel, items: Node | None) -> frozenset[str] | None:
+    items = unwrap(items)
+    if items is not None and items.type == "identifier":
+        binding = model.binding_of(items)
+        if binding is None or binding.kind is not BindingKind.CONST or binding.is_reassigned:
+            return None
+        items = unwrap(binding.init)
+    if items is None or items.type != "array" or not items.named_children:
+        return None
+    found: set[str] = set()
+    for element in items.named_children:
+        value = string_value(element) if _is_literal(element) else None
+        if value is None:
+            return None
+        found.add(value)
+    return frozenset(found)
 
 
 def _is_literal(node: Node | None) -> bool:
@@ -555,6 +601,52 @@ def _called_function(model: SemanticModel, call: Node) -> FunctionInfo | None:
     info = model.class_info(caller.class_node) if caller is not None else None
     methods = info.methods.get(name, []) if info is not None else []
     return methods[0] if len(methods) == 1 else None
+
+
+def shrinks_argument(model: SemanticModel, call: Node, index: int, depth: int = 0) -> Node | None:
+    """The shrink (``registry.delete(key)``, ``delete table[key]``, ``list.splice(…)``) that
+    the function of this file ``call`` runs applies to the parameter its argument ``index``
+    reaches (arguments reach parameters: a collection handed to a helper that deletes from
+    it is shrunk there, or in a helper it hands the parameter on to, two calls deep). None
+    when the call runs no such function, or it never shrinks it."""
+    function = _called_function(model, call)
+    if function is None or index >= len(function.params):
+        return None
+    param = function.params[index]
+    if param.destructured or param.is_reassigned:
+        return None
+    for reference in param.references:
+        position = outer(reference)
+        parent = position.parent
+        if parent is None:
+            continue
+        if parent.type == "member_expression" and parent.child_by_field_name("object") == position:
+            user = outer(parent).parent
+            if (
+                user is not None
+                and user.type == "call_expression"
+                and user.child_by_field_name("function") == outer(parent)
+                and text(parent.child_by_field_name("property")) in SHRINK_METHODS
+            ):
+                return user
+        if (
+            parent.type == "subscript_expression"
+            and parent.child_by_field_name("object") == position
+        ):
+            user = outer(parent).parent
+            if (
+                user is not None
+                and user.type == "unary_expression"
+                and text(user.child_by_field_name("operator")) == "delete"
+            ):
+                return user
+        if parent.type == "arguments" and parent.parent is not None and depth < 2:
+            passed = call_arguments(parent.parent)
+            at = next((i for i, arg in enumerate(passed) if outer(arg).id == position.id), -1)
+            found = shrinks_argument(model, parent.parent, at, depth + 1) if at >= 0 else None
+            if found is not None:
+                return found  # handed on to a helper that deletes from it
+    return None
 
 
 def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> str | None:

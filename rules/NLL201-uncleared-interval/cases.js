@@ -947,3 +947,34 @@ AutoscaledPool.prototype.waitDrained = function () {
   });
 };
 module.exports.AutoscaledPool = AutoscaledPool;
+
+// A teardown that clears its timer fields by name, walking a literal list of them.
+class Housekeeper {
+  start() {
+    this.stop();
+    // ok: NLL201 -- stop() clears this[name] for each name in its list, `_sweepInterval` among them
+    this._sweepInterval = setInterval(() => this.sweep(), 60000);
+  }
+  stop() {
+    for (const name of ['_sweepInterval', '_metricsInterval']) {
+      clearInterval(this[name]);
+      this[name] = undefined;
+    }
+  }
+  sweep() {}
+}
+class HalfKeeper {
+  start() {
+    this.stop();
+    // ruleid: NLL201 -- the list stop() walks does not name `_sweepInterval`
+    this._sweepInterval = setInterval(() => this.sweep(), 60000);
+  }
+  stop() {
+    for (const name of ['_metricsInterval']) {
+      clearInterval(this[name]);
+    }
+  }
+  sweep() {}
+}
+module.exports.Housekeeper = Housekeeper;
+module.exports.HalfKeeper = HalfKeeper;

@@ -1414,3 +1414,70 @@ function onceOnly(fn) {
   };
 }
 exports.onceOnly = onceOnly;
+
+// A class made as a local of each call: its fields die with the call that made them.
+class LinkCollector {
+  constructor(limit) {
+    this.limit = limit;
+    this.seen = new Set();
+  }
+  addAll(urls) {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ok: NLL301 -- each LinkCollector is a local of one request and never leaves it
+      this.seen.add(url);
+    }
+  }
+}
+app.post('/crawl', async (req, res) => {
+  const collector = new LinkCollector(100);
+  collector.addAll(await fetchLinks(req.body.url));
+  res.json({ count: collector.seen.size, urls: [...collector.seen] });
+});
+class LinkKeeper {
+  constructor(limit) {
+    this.limit = limit;
+    this.seen = new Set();
+  }
+  addAll(urls) {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ruleid: NLL301 -- the set outlives its request: the handler stores it in `keptSeen`
+      this.seen.add(url);
+    }
+  }
+}
+let keptSeen = null;
+app.post('/keep', async (req, res) => {
+  const keeper = new LinkKeeper(100);
+  keeper.addAll(await fetchLinks(req.body.url));
+  keptSeen = keeper.seen;
+  res.json({ count: keeper.seen.size });
+});
+module.exports.keptSeen = () => keptSeen;
+
+// A collection handed to a helper of this file that deletes from its parameter is shrunk there.
+const fs = require('fs');
+const fileWatchers = new Map();
+function releaseWatcher(registry, key) {
+  registry.get(key).close();
+  registry.delete(key);
+}
+function watchPath(path, onChange) {
+  const watcher = fs.watch(path, onChange);
+  // ok: NLL301 -- releaseWatcher(fileWatchers, path) deletes the entry through its parameter
+  fileWatchers.set(path, watcher);
+  watcher.on('error', () => releaseWatcher(fileWatchers, path));
+}
+const filePollers = new Map();
+function describeWatcher(registry, key) {
+  return registry.get(key).path;
+}
+function pollPath(path, onChange) {
+  const poller = fs.watchFile(path, onChange);
+  // ruleid: NLL301 -- describeWatcher(filePollers, path) only reads its parameter
+  filePollers.set(path, poller);
+  poller.on('error', () => console.warn(describeWatcher(filePollers, path)));
+}
+module.exports.watchPath = watchPath;
+module.exports.pollPath = pollPath;

@@ -1041,3 +1041,65 @@ export function serveFixed(bus: Emitter, win: Emitter): void {
   });
   win.on('close', () => running.clear());
 }
+
+// A class made as a local of each call: its fields die with the call that made them.
+class LinkCollector {
+  public readonly seen = new Set<string>();
+  constructor(public readonly limit: number) {}
+  public addAll(urls: string[]): void {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ok: NLL301 -- each LinkCollector is a local of one request and never leaves it
+      this.seen.add(url);
+    }
+  }
+}
+server.post("/crawl", async (request: FastifyRequest<{ Body: { url: string } }>) => {
+  const collector = new LinkCollector(100);
+  collector.addAll(await fetchLinks(request.body.url));
+  return { count: collector.seen.size, urls: [...collector.seen] };
+});
+class LinkKeeper {
+  public readonly seen = new Set<string>();
+  constructor(public readonly limit: number) {}
+  public addAll(urls: string[]): void {
+    for (const url of urls) {
+      if (this.seen.has(url)) continue;
+      // ruleid: NLL301 -- the set outlives its request: the handler stores it in `keptSeen`
+      this.seen.add(url);
+    }
+  }
+}
+let keptSeen: Set<string> | null = null;
+server.post("/keep", async (request: FastifyRequest<{ Body: { url: string } }>) => {
+  const keeper = new LinkKeeper(100);
+  keeper.addAll(await fetchLinks(request.body.url));
+  keptSeen = keeper.seen;
+  return { count: keeper.seen.size };
+});
+export const lastKept = (): Set<string> | null => keptSeen;
+declare function fetchLinks(url: string): Promise<string[]>;
+
+// A collection handed to a helper of this file that deletes from its parameter is shrunk there.
+import * as fs from "node:fs";
+const fileWatchers = new Map<string, fs.FSWatcher>();
+function releaseWatcher(registry: Map<string, fs.FSWatcher>, key: string): void {
+  registry.get(key)?.close();
+  registry.delete(key);
+}
+export function watchPath(path: string, onChange: () => void): void {
+  const watcher = fs.watch(path, onChange);
+  // ok: NLL301 -- releaseWatcher(fileWatchers, path) deletes the entry through its parameter
+  fileWatchers.set(path, watcher);
+  watcher.on("error", () => releaseWatcher(fileWatchers, path));
+}
+const filePollers = new Map<string, fs.FSWatcher>();
+function describeWatcher(registry: Map<string, fs.FSWatcher>, key: string): string | undefined {
+  return registry.get(key) ? key : undefined;
+}
+export function pollPath(path: string, onChange: () => void): void {
+  const poller = fs.watch(path, onChange);
+  // ruleid: NLL301 -- describeWatcher(filePollers, path) only reads its parameter
+  filePollers.set(path, poller);
+  poller.on("error", () => console.warn(describeWatcher(filePollers, path)));
+}
