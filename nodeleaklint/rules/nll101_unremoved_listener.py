@@ -17,7 +17,11 @@ in a cleanup callback (`res.on('close')`, `req.on('close')`, `socket.on('close')
 `finally`, or in a returned or stored disposer. `removeAllListeners(event)` on the target
 and a `{ signal }` option whose AbortController is aborted also count, and so does a
 `removeAllListeners()` in a function that calls the registering one (a reconnect path that
-clears the client's listeners before setting them up again).
+clears the client's listeners before setting them up again). A registration whose result the
+code keeps — stored, returned, passed on, or put in an array, directly or through a
+conditional (`cond ? null : dom.on('click', f)` handed to a DOM builder, `cond && bus.on(…)`)
+— is in the caller's hands: what the call returns (a disposer, a binding the builder attaches
+to the element it makes) is how it ends.
 
 Objects are understood in every form (`class`, ES5 constructors and prototype methods,
 `self = this`, `this[kSocket]` fields), and the code's own cleanup is evidence:
@@ -2250,7 +2254,10 @@ def _result_kept(node: Node, model: SemanticModel | None = None) -> bool:
     ``model``, what a ``new Promise`` executor returns is dropped (the promise ignores it)."""
     position = node
     parent = node.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
+    while parent is not None and (
+        parent.type in ("parenthesized_expression", "await_expression")
+        or _passes_value(parent, position)
+    ):
         position, parent = parent, parent.parent
     if parent is None:
         return False
@@ -2265,6 +2272,22 @@ def _result_kept(node: Node, model: SemanticModel | None = None) -> bool:
     return parent.type == "assignment_expression" and (
         parent.child_by_field_name("right") == position
     )
+
+
+def _passes_value(parent: Node, position: Node) -> bool:
+    """Whether ``parent`` evaluates to the value at ``position``: an arm of ``c ? a : b``, or
+    the operand of ``a && b`` / ``a || b`` / ``a ?? b`` that can be the result (either; the left
+    one is the value when it short-circuits). ``cond ? null : dom.on('click', f)`` handed to a
+    builder keeps the registration's result just as ``dom.on('click', f)`` handed there does."""
+    if parent.type == "ternary_expression":
+        return position in (
+            parent.child_by_field_name("consequence"),
+            parent.child_by_field_name("alternative"),
+        )
+    if parent.type == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        return operator is not None and operator.type in ("&&", "||", "??")
+    return False
 
 
 def _handler_escapes(model: SemanticModel, binding: Binding) -> bool:

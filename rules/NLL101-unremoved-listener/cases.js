@@ -2112,3 +2112,24 @@ module.exports.openSettings = function (req, res) {
   new SettingsSession(req);
   res.end();
 };
+
+// --- a registration's result handed on through a conditional ------------------------------
+// `cond ? null : dom.on('click', f)` given to a builder keeps the result just as `dom.on(…)`
+// given there does: whatever the registration returns (a disposer, a binding the builder
+// attaches to the element it makes) is in the caller's hands.
+app.get('/widget', (req, res) => {
+  buildWidget(
+    'button',
+    // ok: NLL101 -- the result goes to the builder through the conditional
+    req.query.disabled ? null : ticker.on('widget:click', () => res.write('clicked')),
+    // ok: NLL101 -- the same through `&&`
+    req.query.live && ticker.on('widget:hover', () => res.write('hovered')),
+  );
+  res.end();
+});
+
+app.get('/widget-dropped', (req, res) => {
+  // ruleid: NLL101 -- the conditional's value is dropped: nothing keeps the result
+  req.query.live ? ticker.on('widget:drop', () => res.write('dropped')) : null;
+  res.end();
+});

@@ -1400,3 +1400,21 @@ class CommandRun {
 export function runCommand(name: string): CommandRun {
   return new CommandRun(name);
 }
+
+// --- a registration's result handed on through a conditional ------------------------------
+declare function buildWidget(tag: string, ...args: unknown[]): void;
+
+server.get('/widget', async (request: FastifyRequest<{ Querystring: { off?: string } }>, reply: FastifyReply) => {
+  buildWidget(
+    'button',
+    // ok: NLL101 -- the result goes to the builder through the conditional
+    request.query.off ? null : orders.on('widget:click', () => reply.raw.write('clicked')),
+    // ok: NLL101 -- the same through `??`
+    request.query.off ?? orders.on('widget:hover', () => reply.raw.write('hovered')),
+  );
+});
+
+server.get('/widget-dropped', async (request: FastifyRequest<{ Querystring: { live?: string } }>, reply: FastifyReply) => {
+  // ruleid: NLL101 -- the conditional's value is dropped: nothing keeps the result
+  request.query.live ? orders.on('widget:drop', () => reply.raw.write('dropped')) : null;
+});
