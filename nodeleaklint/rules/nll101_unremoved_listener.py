@@ -241,7 +241,11 @@ guard, unless it only tests that the target is there (`if (signal)`). A handler 
 `setTimeout` / `setInterval` / `setImmediate` is still the registered one (a timer cannot
 remove it). Targets obtained from calls are judged only when the called function's every
 `return` gives a process-lived value (in this file, or in another through the project view);
-`await pool.connect()` and a factory's fresh emitter are not long-lived.
+`await pool.connect()` and a factory's fresh emitter are not long-lived. A target the run
+fills anew first (`this.socket = connect(); this.socket.on(…)`) takes its listeners with it;
+so does a slot of a long-lived table under a local key nothing reassigns (`for (const r of
+names) { clients[r] = new Redis(); clients[r].on('error', …) }`), but not a slot the run
+only reads.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other

@@ -38,7 +38,7 @@ def _replaced(
     model: SemanticModel, function: FunctionInfo, target: Node, constructed_only: bool
 ) -> bool:
     target = unwrap(target) or target
-    if target.type not in ("member_expression", "identifier"):
+    if target.type not in ("member_expression", "identifier", "subscript_expression"):
         return False
     made = _constructs if constructed_only else creates_object
     owners = [target, *owners_of(target)] if constructed_only else owners_of(target)
@@ -48,10 +48,10 @@ def _replaced(
             if assignment.type != "assignment_expression":
                 continue
             left = assignment.child_by_field_name("left")
-            if not constructed_only and same_location(model, left, target):
+            if not constructed_only and _same_slot(model, left, target):
                 return True
             right = assignment.child_by_field_name("right")
-            if made(right) and any(same_location(model, left, owner) for owner in owners):
+            if made(right) and any(_same_slot(model, left, owner) for owner in owners):
                 return True
             if not constructed_only and _fresh_in_literal(model, left, right, target):
                 return True
@@ -59,6 +59,37 @@ def _replaced(
             break
         probe = probe.parent
     return False
+
+
+def _same_slot(model: SemanticModel, left: Node | None, target: Node) -> bool:
+    """``same_location``, and in one run also ``clients[r]`` twice with the same local ``r``
+    that nothing reassigns (``for (const r of names) { clients[r] = new Redis(); clients[r]
+    .on(…) }``): one key, one slot, though not a fixed field."""
+    if same_location(model, left, target):
+        return True
+    written, read = unwrap(left), unwrap(target)
+    if (
+        written is None
+        or read is None
+        or written.type != "subscript_expression"
+        or read.type != "subscript_expression"
+    ):
+        return False
+    keys = [unwrap(node.child_by_field_name("index")) for node in (written, read)]
+    if any(key is None or key.type != "identifier" for key in keys):
+        return False
+    binding = model.binding_of(keys[0]) if keys[0] is not None else None
+    if (
+        binding is None
+        or binding.is_module_level
+        or binding.is_reassigned
+        or keys[1] is None
+        or model.binding_of(keys[1]) is not binding
+    ):
+        return False
+    return same_location(
+        model, written.child_by_field_name("object"), read.child_by_field_name("object")
+    )
 
 
 def _constructs(value: Node | None) -> bool:
