@@ -1437,3 +1437,27 @@ export class RedisPool {
   }
   report(_name: string, _err: Error | null): void {}
 }
+
+// --- an early exit once a slot is filled: if (tray != null) return; tray = new Tray(…) --------
+let statusTray: EventEmitter | undefined;
+function createStatusTray(reply: FastifyReply): void {
+  if (statusTray !== undefined) {
+    return;
+  }
+  statusTray = new EventEmitter();
+  // ok: NLL101 -- later runs leave at the test: once per process
+  orders.on('tray:show', () => reply.raw.write('show'));
+}
+let statusBadge: EventEmitter | undefined;
+function createStatusBadge(reply: FastifyReply): void {
+  if (statusBadge !== undefined) {
+    reply.raw.write('again');
+  }
+  statusBadge = new EventEmitter();
+  // ruleid: NLL101 -- the test does not leave: one more listener each run
+  orders.on('badge:show', () => reply.raw.write('show'));
+}
+server.get('/tray', async (_request: FastifyRequest, reply: FastifyReply) => {
+  createStatusTray(reply);
+  createStatusBadge(reply);
+});
