@@ -248,8 +248,9 @@ fills anew first (`this.socket = connect(); this.socket.on(…)`) takes its list
 so does a slot of a long-lived table under a local key nothing reassigns (`for (const r of
 names) { clients[r] = new Redis(); clients[r].on('error', …) }`, or through a local alias
 of the slot: `const proc = procs[group]; if (!proc.process) { proc.process = fork(…);
-procs[group].process.on('exit', …) }`) when the block that fills it holds the registration,
-but not a slot the run only reads, nor one read after an `if` that filled it only sometimes.
+procs[group].process.on('exit', …) }`) when the block that fills it holds the registration
+(a `try` body counts as the block around the `try`), but not a slot the run only reads, nor
+one read after an `if` that filled it only sometimes.
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other

@@ -79,8 +79,16 @@ def _same_slot(
     key = _slot_key(model, left, 0)
     if key is None or key != _slot_key(model, slot, 0):
         return False
-    block = next((a for a in ancestors(assignment) if a.type == "statement_block"), None)
+    block = next((a for a in ancestors(assignment) if _runs_through(a)), None)
     return block is not None and is_inside(reader, block)
+
+
+def _runs_through(node: Node) -> bool:
+    """A block whose statements run one after another to its end: a ``try`` body counts as
+    the block around the ``try`` (``try { proc = fork(…) } catch { … }`` then
+    ``proc.on(…)``), whose failure leaves by its ``catch``."""
+    parent = node.parent
+    return node.type == "statement_block" and (parent is None or parent.type != "try_statement")
 
 
 def _slot_key(model: SemanticModel, node: Node | None, depth: int) -> tuple[object, ...] | None:

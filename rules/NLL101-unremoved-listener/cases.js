@@ -2170,6 +2170,19 @@ class WorkerHost {
     // ruleid: NLL101 -- after the `if`: a process from an earlier call gets one more each time
     workerGroups[group].process.on('message', () => this.restart(instance));
   }
+  startGuarded(instance) {
+    const group = instance.group;
+    const worker = workerGroups[group];
+    if (!worker.process) {
+      try {
+        worker.process = spawn('node', ['worker.js']);
+      } catch (err) {
+        delete worker.process;
+      }
+      // ok: NLL101 -- filled in the `try` above: the block around the `try` holds this
+      if (worker.process) workerGroups[group].process.on('close', () => this.restart(instance));
+    }
+  }
   restart() {}
 }
 module.exports.WorkerHost = WorkerHost;

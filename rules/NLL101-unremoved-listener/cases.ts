@@ -1452,6 +1452,19 @@ export class WorkerHost {
     // ruleid: NLL101 -- after the `if`: an emitter from an earlier call gets one more each time
     workerGroups[group].process!.on('message', () => this.restart(instance));
   }
+  startGuarded(instance: { group: string }): void {
+    const group = instance.group;
+    const worker = workerGroups[group];
+    if (!worker.process) {
+      try {
+        worker.process = new EventEmitter();
+      } catch {
+        delete worker.process;
+      }
+      // ok: NLL101 -- filled in the `try` above: the block around the `try` holds this
+      if (worker.process) workerGroups[group].process!.on('close', () => this.restart(instance));
+    }
+  }
   restart(_instance: { group: string }): void {}
 }
 
