@@ -250,7 +250,11 @@ names) { clients[r] = new Redis(); clients[r].on('error', …) }`, or through a 
 of the slot: `const proc = procs[group]; if (!proc.process) { proc.process = fork(…);
 procs[group].process.on('exit', …) }`) when the block that fills it holds the registration
 (a `try` body counts as the block around the `try`), but not a slot the run only reads, nor
-one read after an `if` that filled it only sometimes.
+one read after an `if` that filled it only sometimes. A method the class hands to a
+registration as the handler (`io.on('connection', this.onConnection.bind(this))`, or
+`this.onConnection` itself) is a callback: its parameters are the event's own (the
+connection's socket), so listeners added to them go with it (a `bind` that also fixes
+arguments is left out: those parameters are not the event's).
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other

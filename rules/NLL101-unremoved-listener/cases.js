@@ -2213,3 +2213,26 @@ app.get('/tray', (req, res) => {
   createStatusBadge(res);
   res.end();
 });
+
+// --- a method the class hands to a registration as the handler: its parameters are per event -
+// `io.on('connection', this.onConnection.bind(this))` passes the method as a callback: the
+// socket it gets is the connection's own, and the listeners go with the connection.
+class LiveRoom {
+  constructor(io) {
+    io.on('connection', this.onConnection.bind(this));
+  }
+  onConnection(socket) {
+    for (const name of ['join', 'leave']) {
+      // ok: NLL101 -- the connection's own socket (a parameter of a handler)
+      socket.on(name, this.relay.bind(this, name));
+    }
+  }
+  adopt(socket) {
+    for (const name of ['join', 'leave']) {
+      // ruleid: NLL101 -- a socket of unknown lifetime, one more listener per call
+      socket.on(name, this.relay.bind(this, name));
+    }
+  }
+  relay() {}
+}
+module.exports.LiveRoom = LiveRoom;
