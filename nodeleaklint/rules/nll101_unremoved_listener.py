@@ -17,7 +17,11 @@ in a cleanup callback (`res.on('close')`, `req.on('close')`, `socket.on('close')
 `finally`, or in a returned or stored disposer. `removeAllListeners(event)` on the target
 and a `{ signal }` option whose AbortController is aborted also count, and so does a
 `removeAllListeners()` in a function that calls the registering one (a reconnect path that
-clears the client's listeners before setting them up again).
+clears the client's listeners before setting them up again). A registration whose result the
+code keeps — stored, returned, passed on, or put in an array, directly or through a
+conditional (`cond ? null : dom.on('click', f)` handed to a DOM builder, `cond && bus.on(…)`)
+— is in the caller's hands: what the call returns (a disposer, a binding the builder attaches
+to the element it makes) is how it ends.
 
 Objects are understood in every form (`class`, ES5 constructors and prototype methods,
 `self = this`, `this[kSocket]` fields), and the code's own cleanup is evidence:
@@ -136,7 +140,9 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   listeners are added only until it comes) and the event is not one that fires again and
   again (a stream's `'data'`, an MQTT client's `'connect'` on every reconnect). A flag set
   to a value that is never falsy latches like `true` (`if (hub) return hub; hub = new
-  EventEmitter(); process.on('message', …)` runs once per process). A test that only
+  EventEmitter(); process.on('message', …)` runs once per process), and a test that the
+  slot is filled leaves as that one does (`if (tray != null) return; tray = new Tray(…);
+  win.on('minimize', …)`: the rest of the function runs once per process). A test that only
   asks whether the target is there (`if (signal)`, `if (self.emitter && id)`, `if (signal
   != null)`, `typeof signal !== 'undefined'`) is no latch: adding a
   listener does not change its answer, so an optional `{ signal }` gets one more `'abort'`
@@ -237,7 +243,18 @@ guard, unless it only tests that the target is there (`if (signal)`). A handler 
 `setTimeout` / `setInterval` / `setImmediate` is still the registered one (a timer cannot
 remove it). Targets obtained from calls are judged only when the called function's every
 `return` gives a process-lived value (in this file, or in another through the project view);
-`await pool.connect()` and a factory's fresh emitter are not long-lived.
+`await pool.connect()` and a factory's fresh emitter are not long-lived. A target the run
+fills anew first (`this.socket = connect(); this.socket.on(…)`) takes its listeners with it;
+so does a slot of a long-lived table under a local key nothing reassigns (`for (const r of
+names) { clients[r] = new Redis(); clients[r].on('error', …) }`, or through a local alias
+of the slot: `const proc = procs[group]; if (!proc.process) { proc.process = fork(…);
+procs[group].process.on('exit', …) }`) when the block that fills it holds the registration
+(a `try` body counts as the block around the `try`), but not a slot the run only reads, nor
+one read after an `if` that filled it only sometimes. A method the class hands to a
+registration as the handler (`io.on('connection', this.onConnection.bind(this))`, or
+`this.onConnection` itself) is a callback: its parameters are the event's own (the
+connection's socket), so listeners added to them go with it (a `bind` that also fixes
+arguments is left out: those parameters are not the event's).
 Registrations in the constructor of a decorated class are assumed to run once. A removal on
 one path is reported only when the file shows the other way the work ends (a sibling
 listener, or the success path, that calls the same completion); a removal inside any other
@@ -2250,7 +2267,10 @@ def _result_kept(node: Node, model: SemanticModel | None = None) -> bool:
     ``model``, what a ``new Promise`` executor returns is dropped (the promise ignores it)."""
     position = node
     parent = node.parent
-    while parent is not None and parent.type in ("parenthesized_expression", "await_expression"):
+    while parent is not None and (
+        parent.type in ("parenthesized_expression", "await_expression")
+        or _passes_value(parent, position)
+    ):
         position, parent = parent, parent.parent
     if parent is None:
         return False
@@ -2265,6 +2285,22 @@ def _result_kept(node: Node, model: SemanticModel | None = None) -> bool:
     return parent.type == "assignment_expression" and (
         parent.child_by_field_name("right") == position
     )
+
+
+def _passes_value(parent: Node, position: Node) -> bool:
+    """Whether ``parent`` evaluates to the value at ``position``: an arm of ``c ? a : b``, or
+    the operand of ``a && b`` / ``a || b`` / ``a ?? b`` that can be the result (either; the left
+    one is the value when it short-circuits). ``cond ? null : dom.on('click', f)`` handed to a
+    builder keeps the registration's result just as ``dom.on('click', f)`` handed there does."""
+    if parent.type == "ternary_expression":
+        return position in (
+            parent.child_by_field_name("consequence"),
+            parent.child_by_field_name("alternative"),
+        )
+    if parent.type == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        return operator is not None and operator.type in ("&&", "||", "??")
+    return False
 
 
 def _handler_escapes(model: SemanticModel, binding: Binding) -> bool:

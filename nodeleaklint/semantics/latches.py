@@ -126,14 +126,32 @@ def _outer_early_exit(node: Node, callback: Node) -> Latch | None:
 
 
 def _exit_guard(statement: Node) -> Node | None:
-    """The flag of ``if (flag) return;`` (or ``throw``), else None."""
+    """The flag of ``if (flag) return;`` (or ``throw``), else None. A test that the slot is
+    filled (``if (tray != null) return;``, ``!== undefined``) is the same test of the same
+    flag when what fills it is never null (``tray = new Tray(…)``)."""
     if statement.type != "if_statement":
         return None
     condition = unwrap(statement.child_by_field_name("condition"))
+    if condition is not None and condition.type == "binary_expression":
+        condition = _filled_test(condition)
     if condition is None or condition.type not in _FLAG_KINDS:
         return None
     consequence = statement.child_by_field_name("consequence")
     return condition if consequence is not None and _leaves(consequence) else None
+
+
+def _filled_test(condition: Node) -> Node | None:
+    """The slot of ``slot != null`` / ``slot !== undefined`` (either side), else None."""
+    operator = text(condition.child_by_field_name("operator"))
+    if operator not in ("!=", "!=="):
+        return None
+    left = unwrap(condition.child_by_field_name("left"))
+    right = unwrap(condition.child_by_field_name("right"))
+    if left is None or right is None:
+        return None
+    if text(right) in _EMPTY_TESTS:
+        return left
+    return right if text(left) in _EMPTY_TESTS else None
 
 
 # Values that are never falsy: a flag set to one stays set (``slot = new EventEmitter()``).

@@ -26,6 +26,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -271,10 +272,56 @@ def is_per_event_function(model: SemanticModel, function: FunctionInfo) -> bool:
         return True  # a framework calls it with fresh arguments (``link(scope, element)``)
     binding = function.binding
     if binding is None:
+        if function.method_kind == "method" and function.name is not None:
+            return function.name in _methods_handed_to_listeners(model, function.class_node)
         return function.property_key is not None and function.class_node is None
     if function.method_kind == "constructor" and model.call_sites_of(function):
         return False  # every ``new X(…)`` is in view (``util.inherits(X, …)`` runs nothing)
     return any(model.is_passed_as_argument(reference) for reference in binding.references)
+
+
+def _methods_handed_to_listeners(model: SemanticModel, class_node: Node | None) -> frozenset[str]:
+    """The methods of a class that its own code hands to a listener registration as the
+    handler, ``this.m`` or ``this.m.bind(this)`` (``io.on('connection',
+    this.onConnection.bind(this))``): functions passed as callbacks, so their parameters are
+    fresh per event (SPEC §1 *per-call*). A ``bind`` with more arguments fills the first
+    parameters from them, and is left out."""
+    if class_node is None:
+        return frozenset()
+    memo = model.node_memo("lifetimes.listener_methods")
+    found = memo.get(class_node.id)
+    if found is None:
+        names: set[str] = set()
+        for site in model.calls_named(*sorted(LISTEN_METHODS)):
+            if site.obj is None or len(site.args) < 2:
+                continue
+            member = _handler_member(site.args[1])
+            obj = unwrap(member.child_by_field_name("object")) if member is not None else None
+            if member is None or obj is None or obj.type != "this":
+                continue
+            owner = model.this_function(obj)
+            owner_class = owner.class_node if owner is not None else None
+            if owner_class is not None and owner_class.id == class_node.id:
+                names.add(text(member.child_by_field_name("property")))
+        found = memo[class_node.id] = frozenset(names)
+    return found
+
+
+def _handler_member(handler: Node | None) -> Node | None:
+    """``this.m`` of a handler written ``this.m`` or ``this.m.bind(this)``, else None."""
+    value = unwrap(handler)
+    if value is not None and value.type == "call_expression":
+        callee = value.child_by_field_name("function")
+        arguments = value.child_by_field_name("arguments")
+        if callee is None or callee.type != "member_expression" or arguments is None:
+            return None
+        if text(callee.child_by_field_name("property")) != "bind":
+            return None
+        bound = arguments.named_children
+        if len(bound) != 1 or bound[0].type != "this":
+            return None
+        value = unwrap(callee.child_by_field_name("object"))
+    return value if value is not None and value.type == "member_expression" else None
 
 
 def _this_lifetime(model: SemanticModel, node: Node) -> Holder:

@@ -2112,3 +2112,127 @@ module.exports.openSettings = function (req, res) {
   new SettingsSession(req);
   res.end();
 };
+
+// --- a registration's result handed on through a conditional ------------------------------
+// `cond ? null : dom.on('click', f)` given to a builder keeps the result just as `dom.on(…)`
+// given there does: whatever the registration returns (a disposer, a binding the builder
+// attaches to the element it makes) is in the caller's hands.
+app.get('/widget', (req, res) => {
+  buildWidget(
+    'button',
+    // ok: NLL101 -- the result goes to the builder through the conditional
+    req.query.disabled ? null : ticker.on('widget:click', () => res.write('clicked')),
+    // ok: NLL101 -- the same through `&&`
+    req.query.live && ticker.on('widget:hover', () => res.write('hovered')),
+  );
+  res.end();
+});
+
+app.get('/widget-dropped', (req, res) => {
+  // ruleid: NLL101 -- the conditional's value is dropped: nothing keeps the result
+  req.query.live ? ticker.on('widget:drop', () => res.write('dropped')) : null;
+  res.end();
+});
+
+// --- a slot the run fills anew: clients[r] = new …; clients[r].on(…) -----------------------
+// The same local key that nothing reassigns names the same slot twice in one run: the run
+// puts a new emitter there, and the listeners go with it when the slot is refilled.
+const redisClients = {};
+class RedisPool {
+  connect(names) {
+    for (const r of names) {
+      redisClients[r] = new EventEmitter();
+      // ok: NLL101 -- a new emitter in this slot, made by this run
+      redisClients[r].on('error', (err) => this.report(r, err));
+    }
+  }
+  watch(names) {
+    for (const r of names) {
+      // ruleid: NLL101 -- the slot keeps the emitter from before: one more listener per call
+      redisClients[r].on('ready', () => this.report(r, null));
+    }
+  }
+  report() {}
+}
+module.exports.RedisPool = RedisPool;
+
+const workerGroups = {};
+class WorkerHost {
+  start(instance) {
+    const group = instance.group;
+    workerGroups[group] = workerGroups[group] || { instances: [] };
+    const worker = workerGroups[group];
+    if (!worker.process) {
+      worker.process = spawn('node', ['worker.js']);
+      // ok: NLL101 -- the block that makes the process anew (through the alias) holds this
+      workerGroups[group].process.on('exit', () => this.restart(instance));
+    }
+    // ruleid: NLL101 -- after the `if`: a process from an earlier call gets one more each time
+    workerGroups[group].process.on('message', () => this.restart(instance));
+  }
+  startGuarded(instance) {
+    const group = instance.group;
+    const worker = workerGroups[group];
+    if (!worker.process) {
+      try {
+        worker.process = spawn('node', ['worker.js']);
+      } catch (err) {
+        delete worker.process;
+      }
+      // ok: NLL101 -- filled in the `try` above: the block around the `try` holds this
+      if (worker.process) workerGroups[group].process.on('close', () => this.restart(instance));
+    }
+  }
+  restart() {}
+}
+module.exports.WorkerHost = WorkerHost;
+
+// --- an early exit once a slot is filled: if (tray != null) return; tray = new Tray(…) --------
+// A test that the slot is filled leaves as `if (tray) return` does when what fills it is never
+// null: the function's body past the test runs once per process.
+let statusTray = null;
+function createStatusTray(win) {
+  if (statusTray != null) {
+    return;
+  }
+  statusTray = new EventEmitter();
+  // ok: NLL101 -- later runs leave at the test: once per process
+  ticker.on('tray:show', () => win.write('show'));
+}
+let statusBadge = null;
+function createStatusBadge(win) {
+  if (statusBadge != null) {
+    win.write('again');
+  }
+  statusBadge = new EventEmitter();
+  // ruleid: NLL101 -- the test does not leave: one more listener each run
+  ticker.on('badge:show', () => win.write('show'));
+}
+app.get('/tray', (req, res) => {
+  createStatusTray(res);
+  createStatusBadge(res);
+  res.end();
+});
+
+// --- a method the class hands to a registration as the handler: its parameters are per event -
+// `io.on('connection', this.onConnection.bind(this))` passes the method as a callback: the
+// socket it gets is the connection's own, and the listeners go with the connection.
+class LiveRoom {
+  constructor(io) {
+    io.on('connection', this.onConnection.bind(this));
+  }
+  onConnection(socket) {
+    for (const name of ['join', 'leave']) {
+      // ok: NLL101 -- the connection's own socket (a parameter of a handler)
+      socket.on(name, this.relay.bind(this, name));
+    }
+  }
+  adopt(socket) {
+    for (const name of ['join', 'leave']) {
+      // ruleid: NLL101 -- a socket of unknown lifetime, one more listener per call
+      socket.on(name, this.relay.bind(this, name));
+    }
+  }
+  relay() {}
+}
+module.exports.LiveRoom = LiveRoom;

@@ -1400,3 +1400,114 @@ class CommandRun {
 export function runCommand(name: string): CommandRun {
   return new CommandRun(name);
 }
+
+// --- a registration's result handed on through a conditional ------------------------------
+declare function buildWidget(tag: string, ...args: unknown[]): void;
+
+server.get('/widget', async (request: FastifyRequest<{ Querystring: { off?: string } }>, reply: FastifyReply) => {
+  buildWidget(
+    'button',
+    // ok: NLL101 -- the result goes to the builder through the conditional
+    request.query.off ? null : orders.on('widget:click', () => reply.raw.write('clicked')),
+    // ok: NLL101 -- the same through `??`
+    request.query.off ?? orders.on('widget:hover', () => reply.raw.write('hovered')),
+  );
+});
+
+server.get('/widget-dropped', async (request: FastifyRequest<{ Querystring: { live?: string } }>, reply: FastifyReply) => {
+  // ruleid: NLL101 -- the conditional's value is dropped: nothing keeps the result
+  request.query.live ? orders.on('widget:drop', () => reply.raw.write('dropped')) : null;
+});
+
+// --- a slot the run fills anew: clients[r] = new …; clients[r].on(…) -----------------------
+const redisClients: Record<string, EventEmitter> = {};
+export class RedisPool {
+  connect(names: string[]): void {
+    for (const r of names) {
+      redisClients[r] = new EventEmitter();
+      // ok: NLL101 -- a new emitter in this slot, made by this run
+      redisClients[r].on('error', (err: Error) => this.report(r, err));
+    }
+  }
+  watch(names: string[]): void {
+    for (const r of names) {
+      // ruleid: NLL101 -- the slot keeps the emitter from before: one more listener per call
+      redisClients[r].on('ready', () => this.report(r, null));
+    }
+  }
+  report(_name: string, _err: Error | null): void {}
+}
+
+const workerGroups: Record<string, { process?: EventEmitter; instances: string[] }> = {};
+export class WorkerHost {
+  start(instance: { group: string }): void {
+    const group = instance.group;
+    workerGroups[group] = workerGroups[group] || { instances: [] };
+    const worker = workerGroups[group];
+    if (!worker.process) {
+      worker.process = new EventEmitter();
+      // ok: NLL101 -- the block that makes the emitter anew (through the alias) holds this
+      workerGroups[group].process!.on('exit', () => this.restart(instance));
+    }
+    // ruleid: NLL101 -- after the `if`: an emitter from an earlier call gets one more each time
+    workerGroups[group].process!.on('message', () => this.restart(instance));
+  }
+  startGuarded(instance: { group: string }): void {
+    const group = instance.group;
+    const worker = workerGroups[group];
+    if (!worker.process) {
+      try {
+        worker.process = new EventEmitter();
+      } catch {
+        delete worker.process;
+      }
+      // ok: NLL101 -- filled in the `try` above: the block around the `try` holds this
+      if (worker.process) workerGroups[group].process!.on('close', () => this.restart(instance));
+    }
+  }
+  restart(_instance: { group: string }): void {}
+}
+
+// --- an early exit once a slot is filled: if (tray != null) return; tray = new Tray(…) --------
+let statusTray: EventEmitter | undefined;
+function createStatusTray(reply: FastifyReply): void {
+  if (statusTray !== undefined) {
+    return;
+  }
+  statusTray = new EventEmitter();
+  // ok: NLL101 -- later runs leave at the test: once per process
+  orders.on('tray:show', () => reply.raw.write('show'));
+}
+let statusBadge: EventEmitter | undefined;
+function createStatusBadge(reply: FastifyReply): void {
+  if (statusBadge !== undefined) {
+    reply.raw.write('again');
+  }
+  statusBadge = new EventEmitter();
+  // ruleid: NLL101 -- the test does not leave: one more listener each run
+  orders.on('badge:show', () => reply.raw.write('show'));
+}
+server.get('/tray', async (_request: FastifyRequest, reply: FastifyReply) => {
+  createStatusTray(reply);
+  createStatusBadge(reply);
+});
+
+// --- a method the class hands to a registration as the handler: its parameters are per event -
+export class LiveRoom {
+  constructor(io: Server) {
+    io.on('connection', this.onConnection.bind(this));
+  }
+  onConnection(socket: IoSocket): void {
+    for (const name of ['join', 'leave']) {
+      // ok: NLL101 -- the connection's own socket (a parameter of a handler)
+      socket.on(name, this.relay.bind(this, name));
+    }
+  }
+  adopt(socket: IoSocket): void {
+    for (const name of ['join', 'leave']) {
+      // ruleid: NLL101 -- a socket of unknown lifetime, one more listener per call
+      socket.on(name, this.relay.bind(this, name));
+    }
+  }
+  relay(_name: string): void {}
+}
