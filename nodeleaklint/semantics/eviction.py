@@ -467,15 +467,16 @@ def expiry_check(model: SemanticModel, reads: list[Node]) -> Node | None:
 def _reads_clock(node: Node) -> bool:
     """``Date.now()``, ``performance.now()``, ``+new Date()``: the current time."""
     node = unwrap(node) or node
-    for current in own_nodes(node):
-        if current.type == "call_expression" and callee_parts(current)[1] == "now":
-            return True
-        if (
-            current.type == "new_expression"
-            and text(current.child_by_field_name("constructor")) == "Date"
-        ):
-            return True
-    return False
+    return any(_is_clock_read(current) for current in own_nodes(node))
+
+
+def _is_clock_read(node: Node) -> bool:
+    """``x.now()`` or ``new Date(…)``."""
+    if node.type == "call_expression":
+        return callee_parts(node)[1] == "now"
+    return node.type == "new_expression" and (
+        text(node.child_by_field_name("constructor")) == "Date"
+    )
 
 
 # -- deletes behind a guard that some paths never satisfy -----------------------------------
@@ -868,15 +869,7 @@ _TIMERS = frozenset({"setTimeout", "setInterval", "setImmediate"})
 
 def _clock_anywhere(node: Node) -> bool:
     """Whether ``node`` reads the current time anywhere, nested functions included."""
-    for current in _all_nodes(node):
-        if current.type == "call_expression" and callee_parts(current)[1] == "now":
-            return True
-        if (
-            current.type == "new_expression"
-            and text(current.child_by_field_name("constructor")) == "Date"
-        ):
-            return True
-    return False
+    return any(_is_clock_read(current) for current in _all_nodes(node))
 
 
 # Flags a response sets when it has sent everything, never when its client goes away first.
