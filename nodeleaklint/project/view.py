@@ -65,6 +65,9 @@ class ProjectView:
         self._definitions: dict[tuple[str, str, bool], Target | None] = {}
         self._handing: dict[str, list[tuple[str, Target | None]]] = {}
         self._giving: dict[tuple[str, str], bool] = {}
+        self.tests = tests
+        self._mentions: list[tuple[str, frozenset[int], bool]] | None = None
+        self._exposed: set[str] | None = None
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
@@ -294,6 +297,8 @@ class ProjectView:
                 facts.streams[local] = stream
             facts.resources.update(self._handed_resources(module, local, name))
             facts.registrars.update(self._registering(path, summary, module, local, name))
+        if summary.uncalled:
+            facts.uncalled.update(self._uncalled(path, summary))
         for class_name, method, callers in self._methods_in.get(path, ()):
             for caller in callers:
                 if self._caller_driven(caller, self._driven):
@@ -301,6 +306,85 @@ class ProjectView:
                     facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
                     break
         return facts
+
+    def _uncalled(self, path: str, summary: FileSummary) -> dict[str, str]:
+        """The methods of ``path`` that may shrink a collection (``FileSummary.uncalled``)
+        which no non-test file of the project names, with the words for it. Nothing for a
+        file whose callers may be out of view: a package's entry point or a file it
+        re-exports, or a file no non-test file of the view imports (a view without its
+        callers, when a file is checked alone)."""
+        from nodeleaklint.semantics.uncalled import name_hash
+
+        if path in self._exposed_files() or not self._imported_by_code(path):
+            return {}
+        found: dict[str, str] = {}
+        for name, others in summary.uncalled:
+            wanted = name_hash(name)
+            named = [(p, t) for p, hashes, t in self._mentioned() if p != path and wanted in hashes]
+            if any(not test for _p, test in named) or not self._driven_by_code(path, others):
+                continue
+            tested = [p for p, test in named if test]
+            found[name] = (
+                f"only tests call (`{self._shown(tested[0])}`), no other file of the project"
+                if tested
+                else "no file of the project calls"
+            )
+        return found
+
+    def _driven_by_code(self, path: str, methods: tuple[str, ...]) -> bool:
+        """Whether a non-test file other than ``path`` names one of ``methods`` (the other
+        methods of the owner): the project itself uses the object, not a host that calls
+        its hooks by convention (a bundler's plugin, a linter's visitor)."""
+        from nodeleaklint.semantics.uncalled import name_hash
+
+        wanted = {name_hash(name) for name in methods}
+        return any(
+            not test and p != path and not wanted.isdisjoint(hashes)
+            for p, hashes, test in self._mentioned()
+        )
+
+    def _mentioned(self) -> list[tuple[str, frozenset[int], bool]]:
+        """Per file, the member names it mentions (hashed) and whether it is test code."""
+        from nodeleaklint.semantics.uncalled import decode_mentions
+
+        if self._mentions is None:
+            self._mentions = [
+                (path, decode_mentions(summary.mentions), path in self.tests)
+                for path, summary in self.summaries.items()
+            ]
+        return self._mentions
+
+    def _exposed_files(self) -> set[str]:
+        """Package entry points and the files whose exports they hand on (callers of their
+        classes' methods are out of view)."""
+        if self._exposed is None:
+            exposed = set(self.public)
+            for module in self.public:
+                summary = self.summaries.get(module)
+                if summary is None:
+                    continue
+                for name, fact in summary.exports.items():
+                    target = self._defined(module, name, any_value=True)
+                    if target is not None:
+                        exposed.add(target[0])
+                    if fact.forwards is not None:
+                        forwarded = self.resolver.resolve(fact.forwards[0], module)
+                        if forwarded is not None:
+                            exposed.add(forwarded)
+            self._exposed = exposed
+        return self._exposed
+
+    def _imported_by_code(self, path: str) -> bool:
+        """Whether a non-test file of the view imports ``path``."""
+        for importer, summary in self.summaries.items():
+            if importer == path or importer in self.tests:
+                continue
+            for source, _name in summary.imports.values():
+                if self.resolver.resolve(source, importer) == path:
+                    return True
+            if any(_ends_with(path, tail) for tail in summary.tails):
+                return True
+        return False
 
     def _gives(self, module: str, name: str) -> bool:
         """Whether importing ``name`` from ``module`` may teach the importer anything: an
@@ -556,3 +640,10 @@ class ProjectView:
     def _place(self, caller: _Caller) -> str:
         display = self.displays.get(caller.path, os.path.basename(caller.path))
         return f"`{display}:{caller.call.line}`"
+
+
+def _ends_with(path: str, tail: str) -> bool:
+    """Whether ``require(ROOT + tail)`` may load ``path`` (``FileSummary.tails``)."""
+    normal = path.replace(os.sep, "/")
+    stem = os.path.splitext(normal)[0]
+    return normal.endswith(tail) or stem.endswith(tail.rstrip("/"))

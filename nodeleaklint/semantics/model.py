@@ -123,6 +123,9 @@ class SemanticModel:
     imported_registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
+    # Method name -> why nothing in the project runs it (``semantics.uncalled``): a method
+    # of this file that may shrink a collection, named by no non-test file of the project.
+    uncalled_elsewhere: dict[str, str] = field(default_factory=dict)
     # Function -> the functions whose repetition was worked out from its: what a fact of
     # the project view about one function may change besides it (``ProjectReads``).
     repetition_readers: Readers = field(default_factory=dict, repr=False)
@@ -186,6 +189,7 @@ class SemanticModel:
             imported_streams=dict(project.streams) if project else {},
             imported_resources=dict(project.resources) if project else {},
             imported_registrars=dict(project.registrars) if project else {},
+            uncalled_elsewhere=dict(project.uncalled) if project else {},
             repetition_readers=readers,
         )
 

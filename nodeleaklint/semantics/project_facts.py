@@ -55,7 +55,9 @@ class ProjectFacts:
     function as called here (``DbAbstraction``, ``db.DbAbstraction``) -> what ``new X()`` /
     ``f()`` hands over to be closed: (how it is acquired, "new" / "call"; the words for it;
     the methods that close it; whether the instance opens it lazily; the file it is defined
-    in, as shown).
+    in, as shown). ``uncalled``: method name -> why no code of the project runs that method
+    of this file, which may shrink a collection (no non-test file names it; ``semantics.
+    uncalled``).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -72,6 +74,7 @@ class ProjectFacts:
     registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
+    uncalled: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -121,6 +124,7 @@ class ProjectFacts:
                         disposes,
                     ) in self.registrars.items()
                 ),
+                sorted(self.uncalled.items()),
             ]
         )
 
@@ -141,6 +145,7 @@ class ProjectFacts:
             streams,
             resources,
             registrars,
+            uncalled,
         ) = json.loads(text)
         return cls(
             calls={
@@ -181,6 +186,7 @@ class ProjectFacts:
                 )
                 for name, param, event, target, line, where, counterparts, disposes in registrars
             },
+            uncalled={str(k): str(v) for k, v in uncalled},
         )
 
 
@@ -205,6 +211,7 @@ TABLES = {
     "resources": "imported_resources",
     "registrars": "imported_registrars",
     "places": "called_from",
+    "uncalled": "uncalled_elsewhere",
 }
 
 # The fields of a function that the view's ``calls`` can change, in the exported function
