@@ -307,7 +307,7 @@ class ProjectView:
                     break
         return facts
 
-    def _uncalled(self, path: str, summary: FileSummary) -> dict[str, str]:
+    def _uncalled(self, path: str, summary: FileSummary) -> dict[str, tuple[str, tuple[str, ...]]]:
         """The methods of ``path`` that may shrink a collection (``FileSummary.uncalled``)
         which no non-test file of the project names, with the words for it. Nothing for a
         file whose callers may be out of view: a package's entry point or a file it
@@ -317,31 +317,30 @@ class ProjectView:
 
         if path in self._exposed_files() or not self._imported_by_code(path):
             return {}
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
         for name, others in summary.uncalled:
             wanted = name_hash(name)
             named = [(p, t) for p, hashes, t in self._mentioned() if p != path and wanted in hashes]
-            if any(not test for _p, test in named) or not self._driven_by_code(path, others):
+            driven = self._driven_by_code(path, others)
+            if any(not test for _p, test in named) or not driven:
                 continue
             tested = [p for p, test in named if test]
-            found[name] = (
+            why = (
                 f"only tests call (`{self._shown(tested[0])}`), no other file of the project"
                 if tested
                 else "no file of the project calls"
             )
+            found[name] = why, driven
         return found
 
-    def _driven_by_code(self, path: str, methods: tuple[str, ...]) -> bool:
-        """Whether a non-test file other than ``path`` names one of ``methods`` (the other
-        methods of the owner): the project itself uses the object, not a host that calls
-        its hooks by convention (a bundler's plugin, a linter's visitor)."""
+    def _driven_by_code(self, path: str, methods: tuple[str, ...]) -> tuple[str, ...]:
+        """Those of ``methods`` (the other methods of the owner) that a non-test file other
+        than ``path`` names: none when the project does not use the object itself (a host
+        calls its hooks by convention: a bundler's plugin, a linter's visitor)."""
         from nodeleaklint.semantics.uncalled import name_hash
 
-        wanted = {name_hash(name) for name in methods}
-        return any(
-            not test and p != path and not wanted.isdisjoint(hashes)
-            for p, hashes, test in self._mentioned()
-        )
+        others = [hashes for p, hashes, test in self._mentioned() if not test and p != path]
+        return tuple(m for m in methods if any(name_hash(m) in hashes for hashes in others))
 
     def _mentioned(self) -> list[tuple[str, frozenset[int], bool]]:
         """Per file, the member names it mentions (hashed) and whether it is test code."""

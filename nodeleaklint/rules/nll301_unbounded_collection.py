@@ -299,7 +299,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.teardown import teardown_of
-from nodeleaklint.semantics.uncalled import never_run
+from nodeleaklint.semantics.uncalled import never_run, seen_to_run
 from nodeleaklint.semantics.values import (
     KeyOrigin,
     collection_kind,
@@ -702,11 +702,15 @@ def _never_run_shrinks(model: SemanticModel, candidate: Candidate, uses: Uses) -
     if not uses.shrinks or uses.sized or candidate.exported:
         return None
     where: list[str] = []
+    driven: set[str] = set()
     for shrink in uses.shrinks:
-        why = never_run(model, shrink)
-        if why is None:
+        found = never_run(model, shrink)
+        if found is None:
             return None
-        where.append(why)
+        where.append(found[0])
+        driven.update(found[1])
+    if not any(seen_to_run(model, g.function, tuple(driven)) for g in uses.growth):
+        return None  # nothing in view is seen to grow it either
     shown = short(text(uses.shrinks[0]), 40)
     return (
         f"its only shrink, `{shown}`, is in {where[0]}: nothing that runs in production removes "

@@ -124,8 +124,9 @@ class SemanticModel:
         default_factory=dict
     )
     # Method name -> why nothing in the project runs it (``semantics.uncalled``): a method
-    # of this file that may shrink a collection, named by no non-test file of the project.
-    uncalled_elsewhere: dict[str, str] = field(default_factory=dict)
+    # of this file that may shrink a collection, named by no non-test file of the project;
+    # and the other methods of its owner that other files of the project call.
+    uncalled_elsewhere: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     # Function -> the functions whose repetition was worked out from its: what a fact of
     # the project view about one function may change besides it (``ProjectReads``).
     repetition_readers: Readers = field(default_factory=dict, repr=False)

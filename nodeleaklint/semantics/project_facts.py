@@ -57,7 +57,7 @@ class ProjectFacts:
     the methods that close it; whether the instance opens it lazily; the file it is defined
     in, as shown). ``uncalled``: method name -> why no code of the project runs that method
     of this file, which may shrink a collection (no non-test file names it; ``semantics.
-    uncalled``).
+    uncalled``), and the other methods of its owner that other non-test files name.
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -74,7 +74,7 @@ class ProjectFacts:
     registrars: dict[str, tuple[int, str, str, int, str, tuple[str, ...], bool]] = field(
         default_factory=dict
     )
-    uncalled: dict[str, str] = field(default_factory=dict)
+    uncalled: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -124,7 +124,7 @@ class ProjectFacts:
                         disposes,
                     ) in self.registrars.items()
                 ),
-                sorted(self.uncalled.items()),
+                sorted([name, why, list(driven)] for name, (why, driven) in self.uncalled.items()),
             ]
         )
 
@@ -186,7 +186,10 @@ class ProjectFacts:
                 )
                 for name, param, event, target, line, where, counterparts, disposes in registrars
             },
-            uncalled={str(k): str(v) for k, v in uncalled},
+            uncalled={
+                str(name): (str(why), tuple(str(d) for d in driven))
+                for name, why, driven in uncalled
+            },
         )
 
 

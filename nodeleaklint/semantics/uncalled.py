@@ -185,20 +185,37 @@ def decode_mentions(encoded: str) -> frozenset[int]:
     return frozenset(hashes)
 
 
-def never_run(model: SemanticModel, shrink: Node) -> str | None:
+def never_run(model: SemanticModel, shrink: Node) -> tuple[str, tuple[str, ...]] | None:
     """When ``shrink`` lies in a method of this file that no code of the project runs (the
-    project view, ``uncalled_elsewhere``): the words for it, else None."""
+    project view, ``uncalled_elsewhere``): the words for it and the owner's methods that
+    other files of the project do call; else None."""
     function = model.enclosing_function(shrink)
     methods = shrinking_methods(model)
     while function is not None:
-        name = function.name
         for named, (listed, _others) in methods.items():
             if function in listed:
-                name = named
-                break
-        else:
-            function = function.parent
-            continue
-        why = model.uncalled_elsewhere.get(name)
-        return f"`{name}()`, which {why}" if why is not None else None
+                found = model.uncalled_elsewhere.get(named)
+                if found is None:
+                    return None
+                why, driven = found
+                return f"`{named}()`, which {why}", driven
+        function = function.parent
     return None
+
+
+def seen_to_run(model: SemanticModel, function: FunctionInfo, driven: tuple[str, ...]) -> bool:
+    """Whether code in view runs ``function`` (where a collection grows): it is no method
+    (a callback, a helper: the model tells how often it runs), or a method that this file
+    names (``this.setLocal(s)``) or that other files of the project call (``driven``). A
+    method nothing in view names may be called from files the view cannot read (a
+    ``.vue`` component), with keys nobody can see."""
+    owners = {id(f): name for name, f, _d, _s in _methods(model)}
+    current: FunctionInfo | None = function
+    while current is not None:
+        name = owners.get(id(current))
+        if name is not None:
+            return name in driven or _named_in_file(
+                model, name, current, _definition_nodes(current)
+            )
+        current = current.parent
+    return True

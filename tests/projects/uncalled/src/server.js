@@ -1,6 +1,7 @@
 const http = require('http');
 const SessionCache = require('./sessions');
 const { TokenBook } = require('./tokens');
+const { registry } = require('./registry');
 
 const sessions = new SessionCache();
 const tokens = new TokenBook();
@@ -11,6 +12,6 @@ http
     sessions.open({ id, user: req.headers['x-user'] });
     tokens.issue(id, req.headers['x-user']);
     res.on('finish', () => tokens.release(id));
-    res.end('ok');
+    res.end(String(registry.lookup('app')));
   })
   .listen(8080);
