@@ -632,3 +632,77 @@ def test_summaries_record_an_exported_object_a_library_made() -> None:
     assert again is not None and again.exports["logger"].library == "winston"
     facts = ProjectFacts(libraries={"logger": "winston"})
     assert ProjectFacts.from_key(facts.key()) == facts and not facts.only_lowers()
+
+
+def test_a_shrink_in_a_method_no_file_of_the_project_calls_is_no_cleanup() -> None:
+    # ``purge`` (a prototype method) and ``clearJobs`` (a factory's closure) hold the only
+    # shrink of their collection, and only the tests call them (SPEC §1 *Cleanup is
+    # verified*): nothing that runs in production removes an entry.
+    project = PROJECTS / "uncalled"
+    found = [f for f in findings(project) if f.rule == "NLL301"]
+    [sessions] = at(found, "src/sessions.js", 8)
+    assert sessions.confidence is Confidence.MEDIUM
+    assert "is in `purge()`, which only tests call (`" in whole(sessions)
+    assert "sessions.test.js`)" in whole(sessions)
+    [jobs] = at(found, "src/jobs.js", 6)
+    assert "`jobs.clear()`, is in `clearJobs()`" in whole(jobs)
+    assert "made once: `createJobBoard` is called only from code that runs once" in whole(jobs)
+    # ``release`` and ``forget`` are called by the server: their shrinks are cleanup. No
+    # file in view names ``Registry.register``: its growth is not seen to run.
+    assert [f.path.replace("\\", "/").rsplit("/", 2)[-2:] for f in found] == [
+        ["src", "jobs.js"],
+        ["src", "sessions.js"],
+    ]
+    # Alone, a file cannot tell that nothing calls the method: no finding.
+    assert findings(project / "src" / "sessions.js", context=False) == []
+
+
+def test_a_method_named_by_another_file_is_taken_to_run(tmp_path: Path) -> None:
+    project = tmp_path / "uncalled"
+    shutil.copytree(PROJECTS / "uncalled", project)
+    server = project / "src" / "server.js"
+    text = server.read_text()
+    server.write_text(text.replace("res.on('finish'", "sessions.purge(id);\n    res.on('finish'"))
+    found = [f for f in findings(project) if f.rule == "NLL301"]
+    assert at(found, "src/sessions.js", 8) == []
+    assert len(at(found, "src/jobs.js", 6)) == 1
+
+
+def test_a_file_loaded_with_a_computed_path_counts_as_imported() -> None:
+    from nodeleaklint.project.view import _ends_with
+
+    assert _ends_with("/app/include/session/session.js", "/include/session/session.js")
+    assert _ends_with("/app/include/session/session.js", "/include/session/session")
+    assert not _ends_with("/app/include/session/session.js", "/include/session.js")
+
+
+def test_the_summary_lists_shrinking_methods_its_own_file_never_names() -> None:
+    text = b"""
+class Book {
+  constructor() { this.m = new Map(); }
+  add(k, v) { this.m.set(k, v); }
+  drop(k) { this.m.delete(k); }
+  reset() { this.m.clear(); }
+  close() { this.reset(); }
+  size() { return this.m.size; }
+}
+function make() {
+  const s = new Set();
+  function wipe() { s.clear(); }
+  function purge() { s.clear(); }
+  return { add: (v) => s.add(v), wipe, purge, tidy() { purge(); } };
+}
+module.exports = { Book, make };
+"""
+    dialect = dialect_for_source("book.js", text)
+    assert dialect is not None
+    model = SemanticModel.build(SourceFile("book.js", text), parse(text, dialect), dialect)
+    summary = summarize(model)
+    # ``reset`` is called by ``close``, ``purge`` by ``tidy``; ``size`` shrinks nothing.
+    assert summary.uncalled == [
+        ("drop", ("add", "reset", "size")),
+        ("wipe", ("add", "purge", "tidy")),
+    ]
+    again = FileSummary.from_data(json.loads(json.dumps(summary.to_data())))
+    assert again is not None and again.digest() == summary.digest()
+    assert again.uncalled == summary.uncalled and again.mentions == summary.mentions

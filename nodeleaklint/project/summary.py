@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 16
+SUMMARY_FORMAT = 17
 
 
 @dataclass(frozen=True, repr=False)
@@ -97,6 +97,14 @@ class FileSummary:
     # Imported emitters (module, export name) this file adds listeners to in code that runs
     # again and again, with the line of the first such registration.
     listened: list[tuple[str, str, int]] = field(default_factory=list)
+    # Methods of this file that may shrink a collection and that the file never names
+    # (``semantics.uncalled.shrinking_methods``): (name, its owner's other methods).
+    uncalled: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # The member names this file may call a method by, hashed (``uncalled.mentioned_names``).
+    mentions: str = ""
+    # ``require(ROOT + '/lib/x.js')``: the literal ends of paths required with a computed
+    # start (``uncalled.required_tails``).
+    tails: list[str] = field(default_factory=list)
     _digest: str | None = field(default=None, init=False, repr=False, compare=False)
     # What the file's check asked of the project view's facts (``watch_reads``), when the
     # summary was made by that check (not kept in the cache): not part of the summary.
@@ -135,6 +143,9 @@ class FileSummary:
             "imports": {local: list(where) for local, where in self.imports.items()},
             "shrinks": [list(where) for where in self.shrinks],
             "listened": [list(where) for where in self.listened],
+            "uncalled": [[name, list(others)] for name, others in self.uncalled],
+            "mentions": self.mentions,
+            "tails": list(self.tails),
             "calls": [
                 [
                     c.source,
@@ -194,6 +205,11 @@ class FileSummary:
             imports = {str(k): (str(v[0]), str(v[1])) for k, v in data["imports"].items()}
             shrinks = [(str(a), str(b)) for a, b in data["shrinks"]]
             listened = [(str(a), str(b), int(line)) for a, b, line in data["listened"]]
+            uncalled = [
+                (str(name), tuple(str(o) for o in others)) for name, others in data["uncalled"]
+            ]
+            mentions = str(data["mentions"])
+            tails = [str(tail) for tail in data["tails"]]
             calls = [
                 CallFact(
                     str(source),
@@ -224,7 +240,7 @@ class FileSummary:
             ]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
-        return cls(exports, calls, imports, shrinks, listened)
+        return cls(exports, calls, imports, shrinks, listened, uncalled, mentions, tails)
 
 
 def _resource_data(resource: tuple[str, str, tuple[str, ...], bool] | None) -> Any:
@@ -355,9 +371,20 @@ def summarize(model: SemanticModel) -> FileSummary:
         shrinks,
     )
     from nodeleaklint.semantics.streams import returned_stream
+    from nodeleaklint.semantics.uncalled import (
+        mentioned_names,
+        required_tails,
+        shrinking_methods,
+    )
 
     facts = model.facts
     summary = FileSummary()
+    summary.uncalled = [
+        (name, tuple(sorted(others)))
+        for name, (_f, others) in sorted(shrinking_methods(model).items())
+    ]
+    summary.mentions = mentioned_names(model)
+    summary.tails = required_tails(model)
     exports = _exports(model)
     collections = exported_collections(exports, facts)
     open_params = _open_params(model, exports)

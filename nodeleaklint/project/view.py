@@ -65,6 +65,9 @@ class ProjectView:
         self._definitions: dict[tuple[str, str, bool], Target | None] = {}
         self._handing: dict[str, list[tuple[str, Target | None]]] = {}
         self._giving: dict[tuple[str, str], bool] = {}
+        self.tests = tests
+        self._mentions: list[tuple[str, frozenset[int], bool]] | None = None
+        self._exposed: set[str] | None = None
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
@@ -297,6 +300,8 @@ class ProjectView:
             library = self._library(imported)
             if library is not None:
                 facts.libraries[local] = library
+        if summary.uncalled:
+            facts.uncalled.update(self._uncalled(path, summary))
         for class_name, method, callers in self._methods_in.get(path, ()):
             for caller in callers:
                 if self._caller_driven(caller, self._driven):
@@ -304,6 +309,84 @@ class ProjectView:
                     facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
                     break
         return facts
+
+    def _uncalled(self, path: str, summary: FileSummary) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """The methods of ``path`` that may shrink a collection (``FileSummary.uncalled``)
+        which no non-test file of the project names, with the words for it. Nothing for a
+        file whose callers may be out of view: a package's entry point or a file it
+        re-exports, or a file no non-test file of the view imports (a view without its
+        callers, when a file is checked alone)."""
+        from nodeleaklint.semantics.uncalled import name_hash
+
+        if path in self._exposed_files() or not self._imported_by_code(path):
+            return {}
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for name, others in summary.uncalled:
+            wanted = name_hash(name)
+            named = [(p, t) for p, hashes, t in self._mentioned() if p != path and wanted in hashes]
+            driven = self._driven_by_code(path, others)
+            if any(not test for _p, test in named) or not driven:
+                continue
+            tested = [p for p, test in named if test]
+            why = (
+                f"only tests call (`{self._shown(tested[0])}`), no other file of the project"
+                if tested
+                else "no file of the project calls"
+            )
+            found[name] = why, driven
+        return found
+
+    def _driven_by_code(self, path: str, methods: tuple[str, ...]) -> tuple[str, ...]:
+        """Those of ``methods`` (the other methods of the owner) that a non-test file other
+        than ``path`` names: none when the project does not use the object itself (a host
+        calls its hooks by convention: a bundler's plugin, a linter's visitor)."""
+        from nodeleaklint.semantics.uncalled import name_hash
+
+        others = [hashes for p, hashes, test in self._mentioned() if not test and p != path]
+        return tuple(m for m in methods if any(name_hash(m) in hashes for hashes in others))
+
+    def _mentioned(self) -> list[tuple[str, frozenset[int], bool]]:
+        """Per file, the member names it mentions (hashed) and whether it is test code."""
+        from nodeleaklint.semantics.uncalled import decode_mentions
+
+        if self._mentions is None:
+            self._mentions = [
+                (path, decode_mentions(summary.mentions), path in self.tests)
+                for path, summary in self.summaries.items()
+            ]
+        return self._mentions
+
+    def _exposed_files(self) -> set[str]:
+        """Package entry points and the files whose exports they hand on (callers of their
+        classes' methods are out of view)."""
+        if self._exposed is None:
+            exposed = set(self.public)
+            for module in self.public:
+                summary = self.summaries.get(module)
+                if summary is None:
+                    continue
+                for name, fact in summary.exports.items():
+                    target = self._defined(module, name, any_value=True)
+                    if target is not None:
+                        exposed.add(target[0])
+                    if fact.forwards is not None:
+                        forwarded = self.resolver.resolve(fact.forwards[0], module)
+                        if forwarded is not None:
+                            exposed.add(forwarded)
+            self._exposed = exposed
+        return self._exposed
+
+    def _imported_by_code(self, path: str) -> bool:
+        """Whether a non-test file of the view imports ``path``."""
+        for importer, summary in self.summaries.items():
+            if importer == path or importer in self.tests:
+                continue
+            for source, _name in summary.imports.values():
+                if self.resolver.resolve(source, importer) == path:
+                    return True
+            if any(_ends_with(path, tail) for tail in summary.tails):
+                return True
+        return False
 
     def _gives(self, module: str, name: str) -> bool:
         """Whether importing ``name`` from ``module`` may teach the importer anything: an
@@ -567,3 +650,10 @@ class ProjectView:
     def _place(self, caller: _Caller) -> str:
         display = self.displays.get(caller.path, os.path.basename(caller.path))
         return f"`{display}:{caller.call.line}`"
+
+
+def _ends_with(path: str, tail: str) -> bool:
+    """Whether ``require(ROOT + tail)`` may load ``path`` (``FileSummary.tails``)."""
+    normal = path.replace(os.sep, "/")
+    stem = os.path.splitext(normal)[0]
+    return normal.endswith(tail) or stem.endswith(tail.rstrip("/"))

@@ -72,7 +72,11 @@ a function shares with the one function it returns and that uses them (a hand-wr
 `memoize(fn)` returning `(key) => cache.get(key) ?? …`). Such an object or function lives
 as long as the process when the file makes it at module top level and keeps it (`const
 getUser = memoize(loadUser)`): then growth in its closures with keys from their callers is
-reported (medium). A returned disposer that does not touch a collection (`return () =>
+reported (medium). The project view can tell too: an exported factory whose every caller
+in other files runs once (`const board = createJobBoard()` in a start-up function) makes one
+object. A local helper of the factory that a method of the returned object calls
+(`dispatch(job) { return record(job) }`) runs per call of that method, not once with the
+factory. A returned disposer that does not touch a collection (`return () =>
 off(…)`) does not make the collection its own. Memoized functions (`memoizee` without
 `max`, lodash `memoize`, `fast-memoize`) fed per-call values are unbounded caches too.
 
@@ -95,6 +99,15 @@ add one (a filtered or sliced copy, or a rewrite of constant keys, does not).
 
 Deletes are verified, not assumed (SPEC §1 *Cleanup is verified*), and reported with medium
 confidence when they cannot reach the entries:
+- every shrink is in a method that no code of the project runs (the project view): a class
+  method, ES5 prototype method or factory closure (`purgeLocal(id)`, `clearInstances()`)
+  that its own file never names and that no non-test file of the project names either
+  (as a property, a destructured or imported name). Tests calling it do not count. Not for
+  a package's entry point or a file it re-exports (callers out of view), nor for a file no
+  non-test file of the view imports (checked alone, its callers may be out of view; a
+  `require(ROOT + '/lib/x.js')` counts as importing the file whose path ends so). A delete
+  of one entry there is the code's own word that entries should go one by one; a `clear()`
+  needs the owner's lifetime shown as for any instance;
 - every delete runs on one way only of the work ending: in a `catch` or `.catch(…)` (the
   entry stays when the work succeeds), in `.then(onFulfilled)` (it stays when the work
   fails), in an `'error'`, `'finish'`, `'end'`, `'timeout'` or `'aborted'` listener (a
@@ -279,6 +292,7 @@ from nodeleaklint.semantics.scopes import (
     BindingKind,
     CallSite,
     FunctionInfo,
+    ReasonKind,
     Repetition,
     Scope,
 )
@@ -295,6 +309,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.teardown import teardown_of
+from nodeleaklint.semantics.uncalled import never_run, seen_to_run
 from nodeleaklint.semantics.values import (
     KeyOrigin,
     collection_kind,
@@ -437,6 +452,25 @@ def _grown_collections(
             if ended is not None:
                 yield candidate, _finding(ctx, candidate, ended[0], uses, eviction=ended[1])
             continue  # a listener's local: reported on this evidence only
+        dead = _never_run_shrinks(model, candidate, uses)
+        if dead is not None:
+            if (
+                not candidate.instance
+                or any(_is_delete(s) for s in uses.shrinks)  # its own per-entry cleanup
+                or _instance_evidence(model, candidate, growth, uses)
+            ):
+                yield (
+                    candidate,
+                    _finding(
+                        ctx,
+                        candidate,
+                        growth,
+                        uses,
+                        eviction=dead,
+                        headline="no code runs its shrink",
+                    ),
+                )
+            continue
         unreached = _unreached_entries(model, uses, growth)
         if unreached is not None:
             reached, why = unreached
@@ -665,7 +699,44 @@ def _made_once(model: SemanticModel, candidate: Candidate) -> str | None:
     process (``instances.process_lived_factory``), when the collection is a factory's."""
     if candidate.factory is None:
         return None
-    return process_lived_factory(model, candidate.factory)
+    made = process_lived_factory(model, candidate.factory)
+    if made is not None:
+        return made
+    function = candidate.factory.function
+    if (  # the project view: every caller elsewhere runs once (it speaks of exports only)
+        function.exported
+        and function.class_node is None
+        and function.reason_kind is ReasonKind.ONCE
+        and function.repetition is Repetition.ONCE
+    ):
+        return f"made once: {function.display()} is {function.reason}"
+    return None
+
+
+def _never_run_shrinks(model: SemanticModel, candidate: Candidate, uses: Uses) -> str | None:
+    """Every shrink of the collection lies in a method that no code of the project runs
+    (``semantics.uncalled``, the project view): no cleanup at all. A per-entry delete there
+    is the code's own word that entries should go one by one. Why, for the message."""
+    if not uses.shrinks or uses.sized or candidate.exported:
+        return None
+    where: list[str] = []
+    driven: set[str] = set()
+    for shrink in uses.shrinks:
+        found = never_run(model, shrink)
+        if found is None:
+            return None
+        where.append(found[0])
+        driven.update(found[1])
+    if not any(seen_to_run(model, g.function, tuple(driven)) for g in uses.growth):
+        return None  # nothing in view is seen to grow it either
+    shown = short(text(uses.shrinks[0]), 40)
+    return (
+        f"its only shrink, `{shown}`, is in {where[0]}: nothing that runs in production removes "
+        "an entry"
+        if len(set(where)) == 1
+        else f"its shrinks (`{shown}` …) are in {' and '.join(sorted(set(where))[:2])}: nothing "
+        "that runs in production removes an entry"
+    )
 
 
 @dataclass(eq=False, repr=False)
@@ -1818,7 +1889,10 @@ def _add_growth(
 
 
 def _instance_repetition(
-    model: SemanticModel, function: FunctionInfo, factory: Factory | None = None
+    model: SemanticModel,
+    function: FunctionInfo,
+    factory: Factory | None = None,
+    seen: set[int] | None = None,
 ) -> Repetition:
     """How often growth in ``function`` runs per instance: the constructor itself runs once,
     and so does the factory (a class method too) whose locals hold the collection."""
@@ -1841,8 +1915,36 @@ def _instance_repetition(
             model.is_passed_as_argument(ref) for ref in binding.references
         ):
             return current.repetition
+        if _helper_of_methods(model, current, factories, methods, seen or set()):
+            return Repetition.REPEATING  # a factory's local helper that its methods call
         current = current.parent
     return Repetition.UNKNOWN
+
+
+def _helper_of_methods(
+    model: SemanticModel,
+    function: FunctionInfo,
+    factories: set[int],
+    methods: set[int],
+    seen: set[int],
+) -> bool:
+    """``async function sendToNew() { jobs.set(…) }`` local to a factory, called (directly,
+    or through other such helpers) from a method of the object it returns: it runs as often
+    as that method, not once with the factory. Every call is in view (``call_sites_of``)."""
+    parent = function.parent
+    if parent is None or parent.node.id not in factories or function.node.id in seen:
+        return False
+    seen.add(function.node.id)
+    sites = model.call_sites_of(function)
+    for site in sites or ():
+        caller = model.enclosing_function(site.node)
+        while caller is not None and caller.parent is not None and caller.parent is not parent:
+            caller = caller.parent  # the factory's own function the call is in
+        if caller is None or caller.parent is not parent:
+            continue
+        if caller.node.id in methods or _helper_of_methods(model, caller, factories, methods, seen):
+            return True
+    return False
 
 
 # -- the finding ----------------------------------------------------------------------------
@@ -1858,9 +1960,11 @@ def _finding(
     sibling: str | None = None,
     keeps_keys: bool = False,
     hoisted: str | None = None,
+    headline: str | None = None,
 ) -> Finding:
     """``keeps_keys``: the ``eviction`` is a cleanup that removes nothing (a tombstone), so
-    it is no release we cannot rule out."""
+    it is no release we cannot rule out. ``headline``: why the entries stay, in a few words,
+    when the ``eviction`` says more than "its deletes miss some"."""
     growth.sort(key=lambda g: (not g.event_driven, -g.repetition, g.site.start_byte))
     first = growth[0]
     singleton = ctx.model.created_once_elsewhere(_class_name(candidate)) or _made_once(
@@ -1937,7 +2041,7 @@ def _finding(
         f"the life of {lifetime}{caveat}"
     )
     holder = f"{_capital(candidate.holder)} ({_WHAT[candidate.kind]})"
-    summary = _summary(uses, eviction, teardown_only, sibling, expiry)
+    summary = headline or _summary(uses, eviction, teardown_only, sibling, expiry)
     headline, named = _headline(candidate, first, summary)
     subject = "It" if named else holder
     notes = [

@@ -296,6 +296,10 @@ class MemberIndex:
             raise KeyError(key)
         return self.get(key)
 
+    def names(self) -> list[str]:
+        """Every property name the file uses (unsorted lists are not touched)."""
+        return list(self._groups)
+
     def get(self, key: str, default: Sequence[Node] = ()) -> Sequence[Node]:
         group = self._groups.get(key)
         if group is None:

@@ -127,6 +127,10 @@ class SemanticModel:
     # Imported local name -> the library module that made the object another file exports
     # (``ProjectFacts.libraries``: a winston logger made in ``lib/logger.ts``).
     imported_libraries: dict[str, str] = field(default_factory=dict)
+    # Method name -> why nothing in the project runs it (``semantics.uncalled``): a method
+    # of this file that may shrink a collection, named by no non-test file of the project;
+    # and the other methods of its owner that other files of the project call.
+    uncalled_elsewhere: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     # Function -> the functions whose repetition was worked out from its: what a fact of
     # the project view about one function may change besides it (``ProjectReads``).
     repetition_readers: Readers = field(default_factory=dict, repr=False)
@@ -191,6 +195,7 @@ class SemanticModel:
             imported_resources=dict(project.resources) if project else {},
             imported_registrars=dict(project.registrars) if project else {},
             imported_libraries=dict(project.libraries) if project else {},
+            uncalled_elsewhere=dict(project.uncalled) if project else {},
             repetition_readers=readers,
         )
 

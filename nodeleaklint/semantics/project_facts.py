@@ -55,7 +55,9 @@ class ProjectFacts:
     function as called here (``DbAbstraction``, ``db.DbAbstraction``) -> what ``new X()`` /
     ``f()`` hands over to be closed: (how it is acquired, "new" / "call"; the words for it;
     the methods that close it; whether the instance opens it lazily; the file it is defined
-    in, as shown).
+    in, as shown). ``uncalled``: method name -> why no code of the project runs that method
+    of this file, which may shrink a collection (no non-test file names it; ``semantics.
+    uncalled``), and the other methods of its owner that other non-test files name.
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -75,6 +77,7 @@ class ProjectFacts:
     # Imported local name -> the library module that made the object another file exports
     # (``export const logger = winston.createLogger(…)``: "winston"; ``semantics.attachments``).
     libraries: dict[str, str] = field(default_factory=dict)
+    uncalled: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -125,6 +128,7 @@ class ProjectFacts:
                     ) in self.registrars.items()
                 ),
                 sorted(self.libraries.items()),
+                sorted([name, why, list(driven)] for name, (why, driven) in self.uncalled.items()),
             ]
         )
 
@@ -146,6 +150,7 @@ class ProjectFacts:
             resources,
             registrars,
             libraries,
+            uncalled,
         ) = json.loads(text)
         return cls(
             calls={
@@ -187,6 +192,10 @@ class ProjectFacts:
                 for name, param, event, target, line, where, counterparts, disposes in registrars
             },
             libraries={str(k): str(v) for k, v in libraries},
+            uncalled={
+                str(name): (str(why), tuple(str(d) for d in driven))
+                for name, why, driven in uncalled
+            },
         )
 
 
@@ -212,6 +221,7 @@ TABLES = {
     "registrars": "imported_registrars",
     "libraries": "imported_libraries",
     "places": "called_from",
+    "uncalled": "uncalled_elsewhere",
 }
 
 # The fields of a function that the view's ``calls`` can change, in the exported function

@@ -1481,3 +1481,44 @@ function pollPath(path, onChange) {
 }
 module.exports.watchPath = watchPath;
 module.exports.pollPath = pollPath;
+
+// --- a factory's local helper that the returned object's methods call -----------------------
+// `record` is not itself a method, but `dispatch` calls it on every job: it runs per call.
+function createDispatcher() {
+  const running = new Map();
+  function record(job) {
+    // ruleid: NLL301 -- the dispatcher is made once below and `dispatch` runs per request
+    running.set(job.id, job);
+  }
+  return { dispatch(job) { record(job); return job.id; } };
+}
+const dispatcher = createDispatcher();
+app.post('/jobs', (req, res) => res.json(dispatcher.dispatch(req.body)));
+
+function createFixedDispatcher() {
+  const running = new Map();
+  async function record(job) {
+    // ok: NLL301 -- the job is deleted when it ends, however it ends
+    running.set(job.id, job);
+    try {
+      await job.done;
+    } finally {
+      running.delete(job.id);
+    }
+  }
+  return { dispatch(job) { record(job); return job.id; } };
+}
+const fixedDispatcher = createFixedDispatcher();
+app.post('/fixed-jobs', (req, res) => res.json(fixedDispatcher.dispatch(req.body)));
+
+function createPresets(names) {
+  const presets = new Map();
+  function load(name) {
+    // ok: NLL301 -- `load` runs only while the factory runs, once per name it was given
+    presets.set(name, { name });
+  }
+  names.forEach(load);
+  return { get: (name) => presets.get(name) };
+}
+const presets = createPresets(['small', 'large']);
+app.get('/preset/:name', (req, res) => res.json(presets.get(req.params.name)));

@@ -1103,3 +1103,46 @@ export function pollPath(path: string, onChange: () => void): void {
   filePollers.set(path, poller);
   poller.on("error", () => console.warn(describeWatcher(filePollers, path)));
 }
+
+// --- a factory's local helper that the returned object's methods call -----------------------
+interface Job {
+  id: string;
+  done: Promise<void>;
+}
+
+function createRunner() {
+  const running = new Map<string, Job>();
+  const track = (job: Job): void => {
+    // ruleid: NLL301 -- the runner is made once below and `run` runs per request
+    running.set(job.id, job);
+  };
+  return {
+    run(job: Job): string {
+      track(job);
+      return job.id;
+    },
+  };
+}
+const runner = createRunner();
+app.post('/run', (req: any, res: any) => res.json(runner.run(req.body)));
+
+function createFixedRunner() {
+  const running = new Map<string, Job>();
+  const track = async (job: Job): Promise<void> => {
+    // ok: NLL301 -- the job is deleted when it ends, however it ends
+    running.set(job.id, job);
+    try {
+      await job.done;
+    } finally {
+      running.delete(job.id);
+    }
+  };
+  return {
+    run(job: Job): string {
+      track(job);
+      return job.id;
+    },
+  };
+}
+const fixedRunner = createFixedRunner();
+app.post('/fixed-run', (req: any, res: any) => res.json(fixedRunner.run(req.body)));

@@ -1,0 +1,5 @@
+const SessionCache = require('../src/sessions');
+
+const cache = new SessionCache();
+cache.open({ id: 'a' });
+cache.purge('a');
