@@ -51,11 +51,11 @@ def shrinking_methods(model: SemanticModel) -> dict[str, tuple[list[FunctionInfo
     data = model.source.data
     if not (model.classes or model.factories) or not any(w in data for w in _SHRINK_BYTES):
         return found
-    for name, function, definitions, siblings in _methods(model):
+    for name, function, siblings in _methods(model):
         start, end = function.node.start_byte, function.node.end_byte
         if all(data.find(word, start, end) < 0 for word in _SHRINK_BYTES):
             continue
-        if _named_in_file(model, name, function, definitions):
+        if _named_in_file(model, name, function, _definition_nodes(function)):
             continue
         functions, others = found.setdefault(name, ([], set()))
         functions.append(function)
@@ -63,12 +63,10 @@ def shrinking_methods(model: SemanticModel) -> dict[str, tuple[list[FunctionInfo
     return found
 
 
-def _methods(
-    model: SemanticModel,
-) -> Iterable[tuple[str, FunctionInfo, set[int], list[str]]]:
-    """(name, method, ids of the nodes that define it under that name, the owner's other
-    methods): methods a framework or a base class may call (lifecycle hooks, teardown, any
-    method of a subclass or a decorated class) left out."""
+def _methods(model: SemanticModel) -> Iterable[tuple[str, FunctionInfo, list[str]]]:
+    """(name, method, the owner's other methods): methods a framework or a base class may
+    call (lifecycle hooks, teardown, any method of a subclass or a decorated class) left
+    out."""
     hooks = frameworks.active().teardown_methods | frameworks.active().instance_hooks
     for info in model.classes:
         if info.heritage is not None or _decorated(info.node):
@@ -78,13 +76,12 @@ def _methods(
             siblings = [n for n in names if n != name]
             for function in info.methods[name]:
                 if function.method_kind != "constructor":
-                    yield name, function, _definition_nodes(function), siblings
+                    yield name, function, siblings
     for factory in model.factories:
         names = [n for n in factory.methods if n and n != RETURNED and n not in hooks]
         for name in names:
             siblings = [n for n in names if n != name]
-            function = factory.methods[name]
-            yield name, function, _definition_nodes(function), siblings
+            yield name, factory.methods[name], siblings
 
 
 def _decorated(node: Node) -> bool:
@@ -231,7 +228,7 @@ def seen_to_run(model: SemanticModel, function: FunctionInfo, driven: tuple[str,
     names (``this.setLocal(s)``) or that other files of the project call (``driven``). A
     method nothing in view names may be called from files the view cannot read (a
     ``.vue`` component), with keys nobody can see."""
-    owners = {id(f): name for name, f, _d, _s in _methods(model)}
+    owners = {id(f): name for name, f, _s in _methods(model)}
     current: FunctionInfo | None = function
     while current is not None:
         name = owners.get(id(current))
