@@ -4,6 +4,7 @@ their callers in other files, across CJS, ESM, TypeScript ``paths``, workspaces 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from nodeleaklint.parsing import dialect_for_source, parse
 from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import Resolver
 from nodeleaklint.project.summary import FileSummary, summarize
+from nodeleaklint.project.view import ProjectView
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import SourceFile
@@ -632,3 +634,32 @@ def test_summaries_record_an_exported_object_a_library_made() -> None:
     assert again is not None and again.exports["logger"].library == "winston"
     facts = ProjectFacts(libraries={"logger": "winston"})
     assert ProjectFacts.from_key(facts.key()) == facts and not facts.only_lowers()
+
+
+def test_a_method_of_a_singleton_called_only_from_start_up_code_elsewhere_runs_once() -> None:
+    # ``export = rolesManager`` (TypeScript) of ``new RolesManager()``, whose method
+    # ``setupListeners`` only start-up code calls, through ``(await import(…)).default``.
+    found = findings(PROJECTS / "startup-methods")
+    assert at(found, "src/roles/roles-manager.ts", 10) == []
+    [per_request] = at(found, "src/roles/roles-manager.ts", 17)  # called from a route
+    assert per_request.rule == "NLL101" and per_request.confidence is Confidence.HIGH
+    assert "src/http/routes.ts:8`" in whole(per_request)
+    # ``start`` is called once by start-up code, and again by ``restart`` in its own file.
+    [again] = at(found, "src/roles/audit.ts", 10)
+    assert again.rule == "NLL101"
+    alone = findings(PROJECTS / "startup-methods" / "src" / "roles", context=False)
+    assert at(alone, "src/roles/roles-manager.ts", 10)  # the file alone: a method, per call
+
+
+def test_the_view_says_which_methods_start_up_code_alone_calls() -> None:
+    root = (PROJECTS / "startup-methods" / "src").resolve()
+    summaries = {str(p): summary_of(str(p), p.read_text()) for p in sorted(root.rglob("*.ts"))}
+    view = ProjectView(summaries, {p: os.path.relpath(p, root) for p in summaries})
+    facts = view.facts_for(str(root / "roles" / "roles-manager.ts"))
+    where = "`events/when-ready.ts:5`"
+    assert facts.once_methods == {
+        "RolesManager.setupListeners": f"called only from start-up code at {where}"
+    }
+    assert set(facts.driven_methods) == {"RolesManager.watchRole"}
+    # The view speaks of ``Audit.start`` too: that ``restart`` calls it is its file's say.
+    assert set(view.facts_for(str(root / "roles" / "audit.ts")).once_methods) == {"Audit.start"}

@@ -1,0 +1,5 @@
+import router from "./http/routes";
+import { whenReady } from "./events/when-ready";
+
+export const routes = router;
+whenReady();

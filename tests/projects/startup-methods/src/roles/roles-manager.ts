@@ -1,0 +1,24 @@
+import { EventEmitter } from "events";
+
+const bus = new EventEmitter();
+
+class RolesManager {
+  private roles = new Map<string, string>();
+
+  // Start-up code in another file calls this once, on the one instance below.
+  setupListeners(): void {
+    bus.on("role-added", (id: string, role: string) => {
+      this.roles.set(id, role);
+    });
+  }
+
+  // A request handler in another file calls this: it runs per request.
+  watchRole(id: string): void {
+    bus.on("role-removed", (removed: string) => {
+      if (removed === id) this.roles.delete(id);
+    });
+  }
+}
+
+const rolesManager = new RolesManager();
+export = rolesManager;
