@@ -640,15 +640,15 @@ def test_a_method_of_a_singleton_called_only_from_start_up_code_elsewhere_runs_o
     # ``export = rolesManager`` (TypeScript) of ``new RolesManager()``, whose method
     # ``setupListeners`` only start-up code calls, through ``(await import(…)).default``.
     found = findings(PROJECTS / "startup-methods")
-    assert at(found, "src/roles/roles-manager.ts", 10) == []
-    [per_request] = at(found, "src/roles/roles-manager.ts", 17)  # called from a route
+    assert at(found, "src/roles/roles-manager.ts", 12) == []
+    [per_request] = at(found, "src/roles/roles-manager.ts", 19)  # called from a route
     assert per_request.rule == "NLL101" and per_request.confidence is Confidence.HIGH
     assert "src/http/routes.ts:8`" in whole(per_request)
     # ``start`` is called once by start-up code, and again by ``restart`` in its own file.
     [again] = at(found, "src/roles/audit.ts", 10)
     assert again.rule == "NLL101"
     alone = findings(PROJECTS / "startup-methods" / "src" / "roles", context=False)
-    assert at(alone, "src/roles/roles-manager.ts", 10)  # the file alone: a method, per call
+    assert at(alone, "src/roles/roles-manager.ts", 12)  # the file alone: a method, per call
 
 
 def test_the_view_says_which_methods_start_up_code_alone_calls() -> None:

@@ -463,11 +463,35 @@ def _use_of(reference: Node, target: Import, callers: _Callers) -> Use | None:
                 driven=True,
                 registered=True,
             )
+        callee = call.callee if call is not None else None
+        if (
+            call is not None
+            and call.name in _REACTIONS
+            and callee is not None
+            and callee.type == "member_expression"
+        ):
+            # ``app.whenReady().then(whenReady)``: a promise runs its reaction at most once,
+            # so the import runs as often as the code that chains it.
+            once = _use_at(target, member, called, call, callers)
+            return Use(
+                target,
+                member,
+                called,
+                once.repetition,
+                once.reason,
+                once.via,
+                driven=once.driven,
+                registered=True,
+            )
     if reference.id in callers.export_sites or position.id in callers.export_sites:
         return None  # a re-export: the module's exports record it
     # Passed on or stored (``{ handler: f }``, ``list.push(f)``): called from elsewhere, so
     # how often it runs is unknown, and it is not "called only once".
     return Use(target, member, position, Repetition.UNKNOWN, "passed around or stored")
+
+
+# Promise reactions: each runs its callback at most once.
+_REACTIONS = frozenset({"then", "catch", "finally"})
 
 
 def _use_at(

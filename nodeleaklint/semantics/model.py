@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ def _drive_methods(classes: list[ClassInfo], driven: dict[str, str]) -> None:
 
 
 def _once_methods(
-    classes: list[ClassInfo], facts: Collected, once: dict[str, str]
+    classes: list[ClassInfo], facts: Collected, data: bytes, once: dict[str, str]
 ) -> dict[int, Because]:
     """The methods the project view saw called only from start-up code of other files, on
     the instance this file exports (``Class.method`` -> why), that run once: the class is
@@ -66,7 +67,7 @@ def _once_methods(
     exported instance is its only one) and the file never names the method on any object
     (``this.m()``, ``instance.m()``, ``this.m`` handed on): its own calls would decide.
     Method function node id -> (ONCE, why)."""
-    if not once or not facts.members_complete:
+    if not once:
         return {}
     wanted: dict[str, list[tuple[ClassInfo, list[FunctionInfo]]]] = {}
     for info in classes:
@@ -88,6 +89,23 @@ def _once_methods(
         if index is None or index.type != "string":
             return {}  # ``this[name]()``: any method may be called here
         named.add(text(index)[1:-1])
+    if not facts.members_complete:
+        # A type the walk skipped may hold a member expression (``typeof a.b``): the name
+        # is then named elsewhere when it occurs in the text more often than it is defined.
+        for name, owners in wanted.items():
+            found = re.findall(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])", data)
+            if len(found) > sum(len(functions) for _info, functions in owners):
+                named.add(name)
+    return _once_found(wanted, named, facts, once)
+
+
+def _once_found(
+    wanted: dict[str, list[tuple[ClassInfo, list[FunctionInfo]]]],
+    named: set[str],
+    facts: Collected,
+    once: dict[str, str],
+) -> dict[int, Because]:
+    """``_once_methods`` of the methods ``wanted`` whose names are not in ``named``."""
     found: dict[int, Because] = {}
     for name, owners in wanted.items():
         if name in named:
@@ -226,7 +244,7 @@ class SemanticModel:
                     passed_in.setdefault(export.function.node.id, given)
         known = apply_known(facts.function_by_node, learned)
         if project and project.once_methods:
-            known.update(_once_methods(classes, facts, project.once_methods))
+            known.update(_once_methods(classes, facts, source.data, project.once_methods))
         readers = compute_repetition(
             facts.functions, facts.function_by_node, facts.call_by_node, known, sites
         )
