@@ -663,3 +663,32 @@ def test_the_view_says_which_methods_start_up_code_alone_calls() -> None:
     assert set(facts.driven_methods) == {"RolesManager.watchRole"}
     # The view speaks of ``Audit.start`` too: that ``restart`` calls it is its file's say.
     assert set(view.facts_for(str(root / "roles" / "audit.ts")).once_methods) == {"Audit.start"}
+
+
+@pytest.mark.parametrize(
+    ("code", "exported", "instance"),
+    [
+        ("class A {}\nconst a = new A();\nexport = a;", {"default"}, "A"),
+        ("class A {}\nconst a = new A();\nexport { a as manager };", {"manager"}, "A"),
+        ("function load() {}\nexport = { load };", {"load"}, None),
+        ("class A {}\nlet a = new A();\na = new A();\nexport default a;", {"default"}, None),
+    ],
+)
+def test_typescript_export_assignments_and_instances_held_in_a_const(
+    code: str, exported: set[str], instance: str | None
+) -> None:
+    summary = summary_of("m.ts", code)
+    assert set(summary.exports) == exported
+    made = [fact.instance_of for fact in summary.exports.values()]
+    assert made == [("", instance) if instance else None]
+
+
+def test_a_module_loaded_in_the_calling_expression_is_a_call_of_its_export() -> None:
+    summary = summary_of(
+        "m.ts",
+        "async function start() {\n  (await import('./roles')).default.setup();\n}\n"
+        "require('./jobs').run();\nPromise.resolve().then(start);\n",
+    )
+    calls = {(c.source, c.name, c.member, c.repetition.name) for c in summary.calls}
+    assert ("./roles", "default", "setup", "ONCE") in calls  # ``start``: a reaction, once
+    assert ("./jobs", "*", "run", "ONCE") in calls

@@ -274,6 +274,14 @@ def _esm_exports(statement: Node, facts: Collected) -> Iterator[Export]:
     declaration = statement.child_by_field_name("declaration")
     # ``export = value`` (TypeScript): the whole module, as ``module.exports = value``.
     is_default = any(c.type in ("default", "=") for c in statement.children)
+    whole = unwrap(next((c for c in statement.named_children), None))
+    if (
+        whole is not None
+        and whole.type == "object"
+        and any(c.type == "=" for c in statement.children)
+    ):
+        yield from _object_exports(whole, facts)  # ``export = { loadGames }``
+        return
     if declaration is not None and not is_default:
         yield from _declared_exports(declaration, facts)
         return

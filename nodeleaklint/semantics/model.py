@@ -86,9 +86,10 @@ def _once_methods(
                 named.add(text(prop))
             continue
         index = member.child_by_field_name("index")
-        if index is None or index.type != "string":
+        if index is not None and index.type == "string":
+            named.add(text(index)[1:-1])
+        elif _on_this(member):
             return {}  # ``this[name]()``: any method may be called here
-        named.add(text(index)[1:-1])
     if not facts.members_complete:
         # A type the walk skipped may hold a member expression (``typeof a.b``): the name
         # is then named elsewhere when it occurs in the text more often than it is defined.
@@ -97,6 +98,11 @@ def _once_methods(
             if len(found) > sum(len(functions) for _info, functions in owners):
                 named.add(name)
     return _once_found(wanted, named, facts, once)
+
+
+def _on_this(member: Node) -> bool:
+    found = unwrap(member.child_by_field_name("object"))
+    return found is not None and found.type == "this"
 
 
 def _once_found(
