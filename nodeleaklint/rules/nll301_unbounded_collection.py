@@ -1808,7 +1808,11 @@ def _instance_repetition(
         if current.node.id in methods:
             return Repetition.REPEATING  # a method of the object a factory returns
         if current.class_node is not None:
-            return Repetition.REPEATING
+            # A method runs per call, unless the project view saw it called only from
+            # start-up code, on the one instance its file exports (``once_methods``).
+            return (
+                Repetition.ONCE if current.repetition is Repetition.ONCE else Repetition.REPEATING
+            )
         call = current.callback_of
         if call is not None and is_registration(call):
             return Repetition.REPEATING
