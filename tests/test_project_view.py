@@ -640,15 +640,18 @@ def test_a_method_of_a_singleton_called_only_from_start_up_code_elsewhere_runs_o
     # ``export = rolesManager`` (TypeScript) of ``new RolesManager()``, whose method
     # ``setupListeners`` only start-up code calls, through ``(await import(…)).default``.
     found = findings(PROJECTS / "startup-methods")
-    assert at(found, "src/roles/roles-manager.ts", 12) == []
-    [per_request] = at(found, "src/roles/roles-manager.ts", 19)  # called from a route
+    assert at(found, "src/roles/roles-manager.ts", 18) == []
+    [per_request] = at(found, "src/roles/roles-manager.ts", 25)  # called from a route
     assert per_request.rule == "NLL101" and per_request.confidence is Confidence.HIGH
     assert "src/http/routes.ts:8`" in whole(per_request)
     # ``start`` is called once by start-up code, and again by ``restart`` in its own file.
     [again] = at(found, "src/roles/audit.ts", 10)
     assert again.rule == "NLL101"
     alone = findings(PROJECTS / "startup-methods" / "src" / "roles", context=False)
-    assert at(alone, "src/roles/roles-manager.ts", 12)  # the file alone: a method, per call
+    assert at(alone, "src/roles/roles-manager.ts", 18)  # the file alone: a method, per call
+    # ``register`` grows ``this.known`` once per built-in role, at start-up (NLL301).
+    assert at(found, "src/roles/roles-manager.ts", 13) == []
+    assert [f.rule for f in at(alone, "src/roles/roles-manager.ts", 13)] == ["NLL301"]
 
 
 def test_the_view_says_which_methods_start_up_code_alone_calls() -> None:
@@ -656,9 +659,9 @@ def test_the_view_says_which_methods_start_up_code_alone_calls() -> None:
     summaries = {str(p): summary_of(str(p), p.read_text()) for p in sorted(root.rglob("*.ts"))}
     view = ProjectView(summaries, {p: os.path.relpath(p, root) for p in summaries})
     facts = view.facts_for(str(root / "roles" / "roles-manager.ts"))
-    where = "`events/when-ready.ts:5`"
     assert facts.once_methods == {
-        "RolesManager.setupListeners": f"called only from start-up code at {where}"
+        "RolesManager.setupListeners": "called only from start-up code at `events/when-ready.ts:5`",
+        "RolesManager.register": "called only from start-up code at `events/when-ready.ts:8`",
     }
     assert set(facts.driven_methods) == {"RolesManager.watchRole"}
     # The view speaks of ``Audit.start`` too: that ``restart`` calls it is its file's say.

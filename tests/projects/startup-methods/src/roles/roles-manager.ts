@@ -6,6 +6,12 @@ type Emit = typeof bus.emit;
 
 class RolesManager {
   private roles = new Map<string, string>();
+  private known: string[] = [];
+
+  // Start-up code registers the built-in roles, once each.
+  register(role: string): void {
+    this.known.push(role);
+  }
 
   // Start-up code in another file calls this once, on the one instance below.
   setupListeners(): void {
