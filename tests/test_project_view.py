@@ -4,6 +4,7 @@ their callers in other files, across CJS, ESM, TypeScript ``paths``, workspaces 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from nodeleaklint.parsing import dialect_for_source, parse
 from nodeleaklint.project import linked
 from nodeleaklint.project.resolve import Resolver
 from nodeleaklint.project.summary import FileSummary, summarize
+from nodeleaklint.project.view import ProjectView
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.source import SourceFile
@@ -706,3 +708,64 @@ module.exports = { Book, make };
     again = FileSummary.from_data(json.loads(json.dumps(summary.to_data())))
     assert again is not None and again.digest() == summary.digest()
     assert again.uncalled == summary.uncalled and again.mentions == summary.mentions
+
+
+def test_a_method_of_a_singleton_called_only_from_start_up_code_elsewhere_runs_once() -> None:
+    # ``export = rolesManager`` (TypeScript) of ``new RolesManager()``, whose method
+    # ``setupListeners`` only start-up code calls, through ``(await import(…)).default``.
+    found = findings(PROJECTS / "startup-methods")
+    assert at(found, "src/roles/roles-manager.ts", 18) == []
+    [per_request] = at(found, "src/roles/roles-manager.ts", 25)  # called from a route
+    assert per_request.rule == "NLL101" and per_request.confidence is Confidence.HIGH
+    assert "src/http/routes.ts:8`" in whole(per_request)
+    # ``start`` is called once by start-up code, and again by ``restart`` in its own file.
+    [again] = at(found, "src/roles/audit.ts", 10)
+    assert again.rule == "NLL101"
+    alone = findings(PROJECTS / "startup-methods" / "src" / "roles", context=False)
+    assert at(alone, "src/roles/roles-manager.ts", 18)  # the file alone: a method, per call
+    # ``register`` grows ``this.known`` once per built-in role, at start-up (NLL301).
+    assert at(found, "src/roles/roles-manager.ts", 13) == []
+    assert [f.rule for f in at(alone, "src/roles/roles-manager.ts", 13)] == ["NLL301"]
+
+
+def test_the_view_says_which_methods_start_up_code_alone_calls() -> None:
+    root = (PROJECTS / "startup-methods" / "src").resolve()
+    summaries = {str(p): summary_of(str(p), p.read_text()) for p in sorted(root.rglob("*.ts"))}
+    view = ProjectView(summaries, {p: os.path.relpath(p, root) for p in summaries})
+    facts = view.facts_for(str(root / "roles" / "roles-manager.ts"))
+    assert facts.once_methods == {
+        "RolesManager.setupListeners": "called only from start-up code at `events/when-ready.ts:5`",
+        "RolesManager.register": "called only from start-up code at `events/when-ready.ts:8`",
+    }
+    assert set(facts.driven_methods) == {"RolesManager.watchRole"}
+    # The view speaks of ``Audit.start`` too: that ``restart`` calls it is its file's say.
+    assert set(view.facts_for(str(root / "roles" / "audit.ts")).once_methods) == {"Audit.start"}
+
+
+@pytest.mark.parametrize(
+    ("code", "exported", "instance"),
+    [
+        ("class A {}\nconst a = new A();\nexport = a;", {"default"}, "A"),
+        ("class A {}\nconst a = new A();\nexport { a as manager };", {"manager"}, "A"),
+        ("function load() {}\nexport = { load };", {"load"}, None),
+        ("class A {}\nlet a = new A();\na = new A();\nexport default a;", {"default"}, None),
+    ],
+)
+def test_typescript_export_assignments_and_instances_held_in_a_const(
+    code: str, exported: set[str], instance: str | None
+) -> None:
+    summary = summary_of("m.ts", code)
+    assert set(summary.exports) == exported
+    made = [fact.instance_of for fact in summary.exports.values()]
+    assert made == [("", instance) if instance else None]
+
+
+def test_a_module_loaded_in_the_calling_expression_is_a_call_of_its_export() -> None:
+    summary = summary_of(
+        "m.ts",
+        "async function start() {\n  (await import('./roles')).default.setup();\n}\n"
+        "require('./jobs').run();\nPromise.resolve().then(start);\n",
+    )
+    calls = {(c.source, c.name, c.member, c.repetition.name) for c in summary.calls}
+    assert ("./roles", "default", "setup", "ONCE") in calls  # ``start``: a reaction, once
+    assert ("./jobs", "*", "run", "ONCE") in calls

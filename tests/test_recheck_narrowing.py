@@ -173,9 +173,14 @@ def test_reads_ask_for_a_second_check_only_for_a_fact_asked_or_shaping_the_model
     assert reads.change(ProjectFacts(returns={"get": "a shared emitter"}))
     assert reads.change(ProjectFacts(collections={"rooms": ("Map", "x")}))  # gone through
     assert reads.change(ProjectFacts(calls={"f": (Repetition.ONCE, "once", False)}))
+    # The learned fields of the method ``R.s`` were read, those of ``R.other`` never were.
+    methods = ProjectReads({**every, "calls": frozenset(), "once_methods": frozenset({"R.s"})})
+    assert not methods.change(ProjectFacts(once_methods={"R.other": "start-up"}))
+    assert methods.change(ProjectFacts(once_methods={"R.s": "start-up"}))
+    assert reads.change(ProjectFacts(once_methods={"R.s": "start-up"}))  # never asked
     model_fields = {f.name for f in dataclasses.fields(SemanticModel)}
     assert set(TABLES.values()) <= model_fields
-    assert set(TABLES) | {"calls", "places", "driven_methods"} == {
+    assert set(TABLES) | {"calls", "places", "driven_methods", "once_methods"} == {
         f.name for f in dataclasses.fields(ProjectFacts)
     }
 
@@ -269,3 +274,22 @@ def test_a_file_is_checked_again_only_when_its_rules_read_what_its_callers_decid
     )
     runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
     assert checked.count("d.js") == 1 + again
+
+
+@pytest.mark.parametrize(("body", "again"), [("return 1;", 0), ("bus.on('e', () => {});", 1)])
+def test_a_method_start_up_calls_once_is_checked_again_only_when_its_rules_asked(
+    tmp_path: Path, checked: list[str], body: str, again: int
+) -> None:
+    # ``setup`` runs once (start-up calls it on the one instance): a rule asks how often
+    # only when the method does something whose repetition matters.
+    (tmp_path / "m.js").write_text(
+        "const { EventEmitter } = require('events');\n"
+        "const bus = new EventEmitter();\n"
+        f"class M {{ setup() {{ {body} }} }}\n"
+        "module.exports = new M();\n",
+        "utf-8",
+    )
+    (tmp_path / "app.js").write_text("require('./m').setup();\n", "utf-8")
+    result = runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
+    assert checked.count("m.js") == 1 + again
+    assert result.findings == []  # the listener is added once

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 17
+SUMMARY_FORMAT = 18
 
 
 @dataclass(frozen=True, repr=False)
@@ -287,9 +287,15 @@ def watch_reads(model: SemanticModel) -> dict[str, AskedTable]:
         assert not getattr(model, name), "a table of project facts was not empty"
         tables[part] = AskedTable()
         setattr(model, name, tables[part])
-    if any(export.function is not None for export in _exports(model)):
+    if _watched(model):
         watch_functions(model.functions)  # (else the view can say nothing about them)
     return tables
+
+
+def _watched(model: SemanticModel) -> bool:
+    """Whether the view can say how often one of the file's functions runs: an exported
+    function (``calls``) or a method of a class (``once_methods``)."""
+    return bool(model.classes) or any(e.function is not None for e in _exports(model))
 
 
 def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectReads:
@@ -300,12 +306,12 @@ def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectRead
     each export's function, ``passed_in`` under its first name with arguments) and the
     listeners added elsewhere by the exported binding (``listened``), so a key asked there
     stands for every export name that could fill it. ``calls``: the exports a fact about
-    which could change a function whose learned fields were read (``_deciding``)."""
+    which could change a function whose learned fields were read (``_deciding``);
+    ``once_methods``: the methods (``Class.method``) such a fact could change."""
     from nodeleaklint.semantics.exports import exported_binding_names
 
     exports = _exports(model)
-    watched = any(export.function is not None for export in exports)  # (``watch_reads``)
-    deciding = _deciding(model, read_since(model.functions)) if watched else set()
+    deciding = _deciding(model, read_since(model.functions)) if _watched(model) else set()
     asked: dict[str, frozenset[object] | None] = {
         part: None if table.whole else frozenset(table.asked) for part, table in tables.items()
     }
@@ -318,6 +324,12 @@ def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectRead
             )
     asked["calls"] = frozenset(
         e.name for e in exports if e.function is not None and e.function in deciding
+    )
+    asked["once_methods"] = frozenset(
+        f"{info.name}.{name}"
+        for info in model.classes
+        for name, functions in info.methods.items()
+        if not deciding.isdisjoint(functions)
     )
     if bindings:
         named = exported_binding_names(exports, model.facts)

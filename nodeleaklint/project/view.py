@@ -308,6 +308,10 @@ class ProjectView:
                     reason = f"called from {self._place(caller)}, {self._why(caller)}"
                     facts.driven_methods.setdefault(f"{class_name}.{method}", reason)
                     break
+            else:
+                once = self._called_once(path, callers)
+                if once is not None:
+                    facts.once_methods.setdefault(f"{class_name}.{method}", once)
         return facts
 
     def _uncalled(self, path: str, summary: FileSummary) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -387,6 +391,20 @@ class ProjectView:
             if any(_ends_with(path, tail) for tail in summary.tails):
                 return True
         return False
+
+    def _called_once(self, path: str, callers: list[_Caller]) -> str | None:
+        """Why a method of the instance a file exports runs once, when every caller in the
+        project calls it from code that runs once (module top level, or a function the
+        view knows runs once): start-up code; None otherwise, and for a package's entry
+        point (its callers are out of view). Whether the file itself calls or hands on the
+        method is the model's question (``once_methods``)."""
+        if path in self.public or not callers:
+            return None
+        if any(self._caller_value(c, self._values) is not Repetition.ONCE for c in callers):
+            return None
+        places = ", ".join(self._place(c) for c in callers[:3])
+        more = f" and {len(callers) - 3} more" if len(callers) > 3 else ""
+        return f"called only from start-up code at {places}{more}"
 
     def _gives(self, module: str, name: str) -> bool:
         """Whether importing ``name`` from ``module`` may teach the importer anything: an

@@ -235,6 +235,13 @@ different events (not its lifecycle events, not `once`) sets that object up (soc
 reported. What a
 parameter holds is otherwise learned from the callers in view (this file, or other files of
 the project), never from its name.
+A method runs per call, except a method of the one instance a file makes at its top level
+and exports (`export = new Manager()`, `const m = new Manager(); export default m`) when,
+with the project in view, every call of it is in other files' start-up code (module top
+level, or code the project shows runs once; `(await import('./m')).default.setup()`
+included) and its own file never names it (`this.setup()`, `this.setup` handed on): it runs
+once, and its listeners are not reported. A call from a request handler anywhere in the
+project makes it repeat.
 Handler identity follows bindings, `this.x` fields and `const self = this` aliases, not
 copies of the handler (`const h = onTick; bus.off('tick', h)` is not matched). A handler
 stored in a collection or handed to another function is assumed to be removed elsewhere, and

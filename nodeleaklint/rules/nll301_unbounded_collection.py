@@ -65,7 +65,13 @@ elements of a list that a call given only constants returns
 every run, so a Set or Map keyed by them stops growing after the first run (a `.push` of
 them still grows). A
 `clear()` that runs only in teardown (`close()`, `destroy()`, `onModuleDestroy()`) does not
-bound a collection keyed per call: it grows for the instance's whole working life. Setting
+bound a collection keyed per call: it grows for the instance's whole working life. A
+method of the one instance a file makes at its top level and exports (`const manager = new
+Manager(); export = manager`) that, with the project in view, only other files' start-up code
+calls (module top level, or code the project shows runs once), and that its own file never
+names (`this.register(…)`), runs once: what it adds (`register(game) {
+this.games.push(game) }` called for each built-in game at start-up) is not reported; a call
+from a request handler anywhere in the project makes it grow per call again. Setting
 an object's entry to `null` keeps the key. Factories count as owners: the locals of a
 function that returns an object of closures live as long as that object. So do the locals
 a function shares with the one function it returns and that uses them (a hand-written
@@ -1906,7 +1912,11 @@ def _instance_repetition(
         if current.node.id in methods:
             return Repetition.REPEATING  # a method of the object a factory returns
         if current.class_node is not None:
-            return Repetition.REPEATING
+            # A method runs per call, unless the project view saw it called only from
+            # start-up code, on the one instance its file exports (``once_methods``).
+            return (
+                Repetition.ONCE if current.repetition is Repetition.ONCE else Repetition.REPEATING
+            )
         call = current.callback_of
         if call is not None and is_registration(call):
             return Repetition.REPEATING

@@ -181,7 +181,50 @@ def imported_uses(
             use = _use_of(reference, target, callers)
             if use is not None:
                 uses.append(use)
+    for call in facts.calls:
+        inline = _inline_import(call)
+        if inline is not None:
+            uses.append(_use_at(inline[0], inline[1], call.node, call, callers))
     return uses
+
+
+def _inline_import(call: CallSite) -> tuple[Import, str] | None:
+    """A method called on a module loaded in the same expression, with no name bound to
+    it: ``(await import('./m')).default.start()`` (the default export's ``start``),
+    ``require('./m').start()``: the export and the member called."""
+    if call.is_new:
+        return None
+    callee = call.callee
+    if callee is None or callee.type != "member_expression":
+        return None
+    member = text(callee.child_by_field_name("property"))
+    loaded = _unawaited(callee.child_by_field_name("object"))
+    name = NAMESPACE
+    if loaded is not None and loaded.type == "member_expression":
+        if text(loaded.child_by_field_name("property")) != DEFAULT:
+            return None
+        name, loaded = DEFAULT, _unawaited(loaded.child_by_field_name("object"))
+    if loaded is None or loaded.type != "call_expression":
+        return None
+    function = loaded.child_by_field_name("function")
+    if function is None or function.type not in ("import", "identifier"):
+        return None
+    if function.type == "identifier" and text(function) != "require":
+        return None
+    arguments = loaded.child_by_field_name("arguments")
+    given = arguments.named_children if arguments is not None else []
+    source = string_value(given[0]) if len(given) == 1 else None
+    if source is None or source.startswith("node:") or source in NODE_BUILTINS:
+        return None
+    return Import(source, name), member
+
+
+def _unawaited(node: Node | None) -> Node | None:
+    """``node`` without parentheses, casts and one ``await``."""
+    node = unwrap(node)
+    if node is not None and node.type == "await_expression" and node.named_children:
+        node = unwrap(node.named_children[0])
+    return node
 
 
 @dataclass(eq=False, repr=False)
@@ -229,7 +272,16 @@ class _Callers:
 def _esm_exports(statement: Node, facts: Collected) -> Iterator[Export]:
     source = string_value(statement.child_by_field_name("source"))
     declaration = statement.child_by_field_name("declaration")
-    is_default = any(c.type == "default" for c in statement.children)
+    # ``export = value`` (TypeScript): the whole module, as ``module.exports = value``.
+    is_default = any(c.type in ("default", "=") for c in statement.children)
+    whole = unwrap(next((c for c in statement.named_children), None))
+    if (
+        whole is not None
+        and whole.type == "object"
+        and any(c.type == "=" for c in statement.children)
+    ):
+        yield from _object_exports(whole, facts)  # ``export = { loadGames }``
+        return
     if declaration is not None and not is_default:
         yield from _declared_exports(declaration, facts)
         return
@@ -328,6 +380,17 @@ def _value_export(name: str, value: Node, facts: Collected) -> Export:
                 imported = _imported_name(binding)
                 if imported is not None:
                     return Export(name, value, forwards=Import(binding.module_source, imported))
+            initial = unwrap(binding.init)
+            if (
+                initial is not None
+                and initial.type == "new_expression"
+                and binding.scope.is_module
+                and not binding.destructured
+                and not binding.is_reassigned
+            ):
+                # ``const manager = new Manager(); export = manager`` (or ``export default``)
+                instance = _class_of(initial.child_by_field_name("constructor"), facts)
+                return Export(name, value, instance_of=instance)
     if node.type == "new_expression":
         made = _class_of(node.child_by_field_name("constructor"), facts)
         return Export(name, value, instance_of=made)
@@ -408,11 +471,35 @@ def _use_of(reference: Node, target: Import, callers: _Callers) -> Use | None:
                 driven=True,
                 registered=True,
             )
+        callee = call.callee if call is not None else None
+        if (
+            call is not None
+            and call.name in _REACTIONS
+            and callee is not None
+            and callee.type == "member_expression"
+        ):
+            # ``app.whenReady().then(whenReady)``: a promise runs its reaction at most once,
+            # so the import runs as often as the code that chains it.
+            once = _use_at(target, member, called, call, callers)
+            return Use(
+                target,
+                member,
+                called,
+                once.repetition,
+                once.reason,
+                once.via,
+                driven=once.driven,
+                registered=True,
+            )
     if reference.id in callers.export_sites or position.id in callers.export_sites:
         return None  # a re-export: the module's exports record it
     # Passed on or stored (``{ handler: f }``, ``list.push(f)``): called from elsewhere, so
     # how often it runs is unknown, and it is not "called only once".
     return Use(target, member, position, Repetition.UNKNOWN, "passed around or stored")
+
+
+# Promise reactions: each runs its callback at most once.
+_REACTIONS = frozenset({"then", "catch", "finally"})
 
 
 def _use_at(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,11 +11,12 @@ from typing import Any
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
 from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, find_factories
-from nodeleaklint.semantics.constructions import construction_sites
+from nodeleaklint.semantics.constructions import complete_sites, construction_sites
 from nodeleaklint.semantics.exports import Export, exported_binding_names, module_exports
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.project_facts import ProjectFacts
 from nodeleaklint.semantics.repetition import (
+    Because,
     Readers,
     apply_known,
     compute_repetition,
@@ -22,6 +24,7 @@ from nodeleaklint.semantics.repetition import (
 )
 from nodeleaklint.semantics.scopes import (
     Binding,
+    BindingKind,
     CallSite,
     FunctionInfo,
     ReasonKind,
@@ -53,6 +56,88 @@ def _drive_methods(classes: list[ClassInfo], driven: dict[str, str]) -> None:
                 function.driven_elsewhere = True
                 function.reason_kind = ReasonKind.MEMBER
                 function.reason = f"the method `{info.name}.{name}` ({where})"
+
+
+def _once_methods(
+    classes: list[ClassInfo], facts: Collected, data: bytes, once: dict[str, str]
+) -> dict[int, Because]:
+    """The methods the project view saw called only from start-up code of other files, on
+    the instance this file exports (``Class.method`` -> why), that run once: the class is
+    this file's alone (not exported, every ``new`` of it at module top level, so the
+    exported instance is its only one) and the file never names the method on any object
+    (``this.m()``, ``instance.m()``, ``this.m`` handed on): its own calls would decide.
+    Method function node id -> (ONCE, why)."""
+    if not once:
+        return {}
+    wanted: dict[str, list[tuple[ClassInfo, list[FunctionInfo]]]] = {}
+    for info in classes:
+        if info.es5 or info.name is None:
+            continue
+        for name, functions in info.methods.items():
+            if f"{info.name}.{name}" in once:
+                wanted.setdefault(name, []).append((info, functions))
+    if not wanted:
+        return {}
+    named: set[str] = set()
+    for member in facts.members:
+        if member.type == "member_expression":
+            prop = member.child_by_field_name("property")
+            if prop is not None:
+                named.add(text(prop))
+            continue
+        index = member.child_by_field_name("index")
+        if index is not None and index.type == "string":
+            named.add(text(index)[1:-1])
+        elif _on_this(member):
+            return {}  # ``this[name]()``: any method may be called here
+    if not facts.members_complete:
+        # A type the walk skipped may hold a member expression (``typeof a.b``): the name
+        # is then named elsewhere when it occurs in the text more often than it is defined.
+        for name, owners in wanted.items():
+            found = re.findall(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])", data)
+            if len(found) > sum(len(functions) for _info, functions in owners):
+                named.add(name)
+    return _once_found(wanted, named, facts, once)
+
+
+def _on_this(member: Node) -> bool:
+    found = unwrap(member.child_by_field_name("object"))
+    return found is not None and found.type == "this"
+
+
+def _once_found(
+    wanted: dict[str, list[tuple[ClassInfo, list[FunctionInfo]]]],
+    named: set[str],
+    facts: Collected,
+    once: dict[str, str],
+) -> dict[int, Because]:
+    """``_once_methods`` of the methods ``wanted`` whose names are not in ``named``."""
+    found: dict[int, Because] = {}
+    for name, owners in wanted.items():
+        if name in named:
+            continue
+        for info, functions in owners:
+            if not _made_once_here(info, facts):
+                continue
+            why = f"the method `{info.name}.{name}`, {once[f'{info.name}.{name}']}"
+            for function in functions:
+                found[function.node.id] = (Repetition.ONCE, ReasonKind.ONCE, why)
+    return found
+
+
+def _made_once_here(info: ClassInfo, facts: Collected) -> bool:
+    """Whether the class declared at the file's top level is made only here, by ``new``
+    expressions at module top level (``export = new Manager()``): one instance."""
+    binding = facts.module_scope.bindings.get(info.name or "")
+    if (
+        binding is None
+        or binding.kind is not BindingKind.CLASS
+        or binding.declarator is None
+        or binding.declarator.id != info.node.id
+    ):
+        return False
+    sites = complete_sites(binding, facts.call_by_node)
+    return bool(sites) and all(s.function is None and not s.in_loop for s in sites or ())
 
 
 def _listened_elsewhere(
@@ -168,6 +253,8 @@ class SemanticModel:
                 if given is not None:
                     passed_in.setdefault(export.function.node.id, given)
         known = apply_known(facts.function_by_node, learned)
+        if project and project.once_methods:
+            known.update(_once_methods(classes, facts, source.data, project.once_methods))
         readers = compute_repetition(
             facts.functions, facts.function_by_node, facts.call_by_node, known, sites
         )

@@ -22,7 +22,7 @@ NAMESPACE = "*"
 
 
 # Facts that cannot add a finding by themselves (``calls`` is judged value by value).
-_LOWERING = frozenset({"calls", "per_call", "places"})
+_LOWERING = frozenset({"calls", "per_call", "places", "once_methods"})
 
 
 @dataclass(frozen=True, repr=False)
@@ -35,7 +35,9 @@ class ProjectFacts:
     the process). ``per_call``: local class name -> where the project creates its
     instances, each a local of code that runs per call (so each dies with its call).
     ``driven_methods``: ``Class.method`` -> where another file calls it on the class's
-    instance from code that runs per request, event or loop turn. ``params``: export
+    instance from code that runs per request, event or loop turn. ``once_methods``:
+    ``Class.method`` -> why it runs once: every caller in the project calls it on the
+    class's exported instance from code that runs once (start-up). ``params``: export
     name -> per parameter, the lifetime ("process-lived" or "per-call") of what every
     caller in view passes there and the words for it (arguments reach parameters).
     ``collections``: imported local name -> (kind, where it is declared) for module-level
@@ -78,6 +80,7 @@ class ProjectFacts:
     # (``export const logger = winston.createLogger(…)``: "winston"; ``semantics.attachments``).
     libraries: dict[str, str] = field(default_factory=dict)
     uncalled: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    once_methods: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -129,6 +132,7 @@ class ProjectFacts:
                 ),
                 sorted(self.libraries.items()),
                 sorted([name, why, list(driven)] for name, (why, driven) in self.uncalled.items()),
+                sorted(self.once_methods.items()),
             ]
         )
 
@@ -151,6 +155,7 @@ class ProjectFacts:
             registrars,
             libraries,
             uncalled,
+            once_methods,
         ) = json.loads(text)
         return cls(
             calls={
@@ -196,6 +201,7 @@ class ProjectFacts:
                 str(name): (str(why), tuple(str(d) for d in driven))
                 for name, why, driven in uncalled
             },
+            once_methods={str(k): str(v) for k, v in once_methods},
         )
 
 
@@ -208,7 +214,9 @@ _PARTS = tuple(part.name for part in fields(ProjectFacts))
 # modules read each table only by asking it for a key or by going through all of it.
 # ``places`` fills ``called_from`` only for the exported functions ``calls`` speaks of.
 # The other parts shape the model as it is built: ``calls`` the repetition of functions
-# (``LEARNED_FIELDS``, watched by ``watch_functions``), ``driven_methods`` too.
+# (``LEARNED_FIELDS``, watched by ``watch_functions``), ``driven_methods`` and
+# ``once_methods`` too (a check reads ``once_methods`` only through the learned fields of
+# the methods it names: ``ProjectReads`` keeps those as ``Class.method``).
 TABLES = {
     "params": "passed_in",
     "singletons": "singletons",

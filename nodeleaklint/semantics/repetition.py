@@ -679,6 +679,10 @@ def compute_repetition(
     memo = _Uses(function_by_node, calls)
     for function in functions:
         base = _base_repetition(function)
+        if base is not None and base[1] is ReasonKind.MEMBER and function.node.id in known:
+            # A method the project view saw called only from start-up code elsewhere, on
+            # the one instance, and never named in its own file (``model._once_methods``).
+            base = known[function.node.id]
         if base is not None:
             function.repetition, function.reason_kind, function.reason = base
         else:
