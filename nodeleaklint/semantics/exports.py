@@ -188,6 +188,13 @@ def imported_uses(
     return uses
 
 
+# What the object of ``….m()`` is when it loads a module in place: ``require('./m')``,
+# ``import('./m')`` (awaited, in parentheses), or their ``.default``.
+_LOADED_KINDS = frozenset({"call_expression", "member_expression", "await_expression"}) | (
+    TRANSPARENT_KINDS
+)
+
+
 def _inline_import(call: CallSite) -> tuple[Import, str] | None:
     """A method called on a module loaded in the same expression, with no name bound to
     it: ``(await import('./m')).default.start()`` (the default export's ``start``),
@@ -197,8 +204,10 @@ def _inline_import(call: CallSite) -> tuple[Import, str] | None:
     callee = call.callee
     if callee is None or callee.type != "member_expression":
         return None
-    member = text(callee.child_by_field_name("property"))
-    loaded = _unawaited(callee.child_by_field_name("object"))
+    target = callee.child_by_field_name("object")
+    if target is None or target.type not in _LOADED_KINDS:
+        return None  # ``x.m()``, ``this.m()``: most calls, no text read
+    loaded = _unawaited(target)
     name = NAMESPACE
     if loaded is not None and loaded.type == "member_expression":
         if text(loaded.child_by_field_name("property")) != DEFAULT:
@@ -216,7 +225,7 @@ def _inline_import(call: CallSite) -> tuple[Import, str] | None:
     source = string_value(given[0]) if len(given) == 1 else None
     if source is None or source.startswith("node:") or source in NODE_BUILTINS:
         return None
-    return Import(source, name), member
+    return Import(source, name), text(callee.child_by_field_name("property"))
 
 
 def _unawaited(node: Node | None) -> Node | None:
