@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.classes import INHERITS_CALLEES
-from nodeleaklint.semantics.scopes import Binding, CallSite, FunctionInfo
+from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Scope
 from nodeleaklint.semantics.syntax import outer, text
 
 if TYPE_CHECKING:
@@ -44,6 +44,20 @@ def class_binding(model: SemanticModel, function: FunctionInfo) -> Binding | Non
     if name is None or name.type not in ("identifier", "type_identifier"):
         return None
     return model.binding_of(name)
+
+
+def declared_class(scope: Scope, name: str | None, class_node: Node) -> Binding | None:
+    """The binding ``class X {…}`` (``class_node``) declares as ``name`` in ``scope``, the
+    scope around the declaration; None for any other binding of that name."""
+    binding = scope.bindings.get(name or "")
+    if (
+        binding is None
+        or binding.kind is not BindingKind.CLASS
+        or binding.declarator is None
+        or binding.declarator.id != class_node.id
+    ):
+        return None
+    return binding
 
 
 def construction_sites(model: SemanticModel, function: FunctionInfo) -> list[CallSite] | None:

@@ -11,7 +11,11 @@ from typing import Any
 from nodeleaklint.parsing import Dialect, Node, Tree
 from nodeleaklint.semantics.builder import Collected, collect
 from nodeleaklint.semantics.classes import ClassInfo, Factory, find_classes, find_factories
-from nodeleaklint.semantics.constructions import complete_sites, construction_sites
+from nodeleaklint.semantics.constructions import (
+    complete_sites,
+    construction_sites,
+    declared_class,
+)
 from nodeleaklint.semantics.exports import Export, exported_binding_names, module_exports
 from nodeleaklint.semantics.lifetimes import Holder, binding_lifetime, lifetime_of
 from nodeleaklint.semantics.project_facts import ProjectFacts
@@ -24,7 +28,6 @@ from nodeleaklint.semantics.repetition import (
 )
 from nodeleaklint.semantics.scopes import (
     Binding,
-    BindingKind,
     CallSite,
     FunctionInfo,
     ReasonKind,
@@ -128,13 +131,8 @@ def _once_found(
 def _made_once_here(info: ClassInfo, facts: Collected) -> bool:
     """Whether the class declared at the file's top level is made only here, by ``new``
     expressions at module top level (``export = new Manager()``): one instance."""
-    binding = facts.module_scope.bindings.get(info.name or "")
-    if (
-        binding is None
-        or binding.kind is not BindingKind.CLASS
-        or binding.declarator is None
-        or binding.declarator.id != info.node.id
-    ):
+    binding = declared_class(facts.module_scope, info.name, info.node)
+    if binding is None:
         return False
     sites = complete_sites(binding, facts.call_by_node)
     return bool(sites) and all(s.function is None and not s.in_loop for s in sites or ())

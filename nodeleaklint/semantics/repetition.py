@@ -24,10 +24,9 @@ import re
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
-from nodeleaklint.semantics.constructions import complete_sites
+from nodeleaklint.semantics.constructions import complete_sites, declared_class
 from nodeleaklint.semantics.scopes import (
     Binding,
-    BindingKind,
     CallSite,
     FunctionInfo,
     ReasonKind,
@@ -133,15 +132,7 @@ def class_binding(function: FunctionInfo) -> Binding | None:
     name = function.class_name
     if outer_scope is None or name is None:
         return None
-    binding = outer_scope.bindings.get(name)
-    if (
-        binding is None
-        or binding.kind is not BindingKind.CLASS
-        or binding.declarator is None
-        or binding.declarator.id != function.class_node.id
-    ):
-        return None
-    return binding
+    return declared_class(outer_scope, name, function.class_node)
 
 
 def _instantiations(function: FunctionInfo, calls: dict[int, CallSite]) -> list[CallSite] | None:
