@@ -432,7 +432,8 @@ def summarize(model: SemanticModel) -> FileSummary:
         line = listened_per_call(facts, binding, places)
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
-    for use in imported_uses(facts, {**imports, **local_imports(facts)}, exports, places):
+    every = {**imports, **local_imports(facts)}
+    for use in imported_uses(facts, every, exports, places, model.source.data):
         summary.calls.append(
             CallFact(
                 use.target.source,

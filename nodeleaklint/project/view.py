@@ -66,7 +66,8 @@ class ProjectView:
         self._handing: dict[str, list[tuple[str, Target | None]]] = {}
         self._giving: dict[tuple[str, str], bool] = {}
         self.tests = tests
-        self._mentions: list[tuple[str, frozenset[int], bool]] | None = None
+        self._mentions: dict[int, list[tuple[str, bool]]] | None = None
+        self._code_imports: tuple[dict[str, set[str]], list[tuple[str, str]]] | None = None
         self._exposed: set[str] | None = None
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
@@ -326,8 +327,7 @@ class ProjectView:
             return {}
         found: dict[str, tuple[str, tuple[str, ...]]] = {}
         for name, others in summary.uncalled:
-            wanted = name_hash(name)
-            named = [(p, t) for p, hashes, t in self._mentioned() if p != path and wanted in hashes]
+            named = [(p, t) for p, t in self._mentioned().get(name_hash(name), ()) if p != path]
             driven = self._driven_by_code(path, others)
             if any(not test for _p, test in named) or not driven:
                 continue
@@ -346,18 +346,26 @@ class ProjectView:
         calls its hooks by convention: a bundler's plugin, a linter's visitor)."""
         from nodeleaklint.semantics.uncalled import name_hash
 
-        others = [hashes for p, hashes, test in self._mentioned() if not test and p != path]
-        return tuple(m for m in methods if any(name_hash(m) in hashes for hashes in others))
+        mentioned = self._mentioned()
+        return tuple(
+            m
+            for m in methods
+            if any(not test and p != path for p, test in mentioned.get(name_hash(m), ()))
+        )
 
-    def _mentioned(self) -> list[tuple[str, frozenset[int], bool]]:
-        """Per file, the member names it mentions (hashed) and whether it is test code."""
+    def _mentioned(self) -> dict[int, list[tuple[str, bool]]]:
+        """Member name (hashed) -> the files that mention it, and whether each is test
+        code: built once per view (each question about a method is then one look-up, not a
+        pass over every file)."""
         from nodeleaklint.semantics.uncalled import decode_mentions
 
         if self._mentions is None:
-            self._mentions = [
-                (path, decode_mentions(summary.mentions), path in self.tests)
-                for path, summary in self.summaries.items()
-            ]
+            index: dict[int, list[tuple[str, bool]]] = {}
+            for path, summary in self.summaries.items():
+                entry = (path, path in self.tests)
+                for hashed in decode_mentions(summary.mentions):
+                    index.setdefault(hashed, []).append(entry)
+            self._mentions = index
         return self._mentions
 
     def _exposed_files(self) -> set[str]:
@@ -382,15 +390,22 @@ class ProjectView:
 
     def _imported_by_code(self, path: str) -> bool:
         """Whether a non-test file of the view imports ``path``."""
-        for importer, summary in self.summaries.items():
-            if importer == path or importer in self.tests:
-                continue
-            for source, _name in summary.imports.values():
-                if self.resolver.resolve(source, importer) == path:
-                    return True
-            if any(_ends_with(path, tail) for tail in summary.tails):
-                return True
-        return False
+        if self._code_imports is None:  # every non-test import resolved once per view
+            imported: dict[str, set[str]] = {}
+            tails: list[tuple[str, str]] = []
+            for importer, summary in self.summaries.items():
+                if importer in self.tests:
+                    continue
+                for source, _name in summary.imports.values():
+                    module = self.resolver.resolve(source, importer)
+                    if module is not None:
+                        imported.setdefault(module, set()).add(importer)
+                tails.extend((importer, tail) for tail in summary.tails)
+            self._code_imports = imported, tails
+        imported, tails = self._code_imports
+        if imported.get(path, set()) - {path}:
+            return True
+        return any(importer != path and _ends_with(path, tail) for importer, tail in tails)
 
     def _called_once(self, path: str, callers: list[_Caller]) -> str | None:
         """Why a method of the instance a file exports runs once, when every caller in the

@@ -12,6 +12,7 @@ file facts across files; the repetition it learns flows back through ``export_fu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -168,11 +169,13 @@ def imported_uses(
     imports: dict[Binding, Import],
     exports: list[Export],
     places: Places | None = None,
+    data: bytes | None = None,
 ) -> list[Use]:
     """Calls of imported functions (``f()``, ``ns.f()``, ``new X()``), imported functions
     registered as callbacks (``emitter.on('e', f)``), and every other use of an import
     (passed on or stored: called an unknown number of times). ``exports`` are the module's
-    (``module_exports``), computed once by the caller."""
+    (``module_exports``), computed once by the caller; ``data``, the file's bytes, rules out
+    modules loaded in place without a look at every call."""
     sites = {(unwrap(e.node) or e.node).id for e in exports}
     callers = _Callers(facts, export_names(exports), sites, places or Places())
     uses: list[Use] = []
@@ -181,11 +184,18 @@ def imported_uses(
             use = _use_of(reference, target, callers)
             if use is not None:
                 uses.append(use)
-    for call in facts.calls:
-        inline = _inline_import(call)
-        if inline is not None:
-            uses.append(_use_at(inline[0], inline[1], call.node, call, callers))
+    if data is None or _INLINE_LOADS.search(data):
+        for call in facts.calls:
+            inline = _inline_import(call)
+            if inline is not None:
+                uses.append(_use_at(inline[0], inline[1], call.node, call, callers))
     return uses
+
+
+# ``require('./m').f()``, ``(await import('./m')).default.f()``, ``(require('./m') as T).f()``:
+# a file without one of these has no module loaded in place (``_inline_import``), and its
+# calls are not looked at one by one.
+_INLINE_LOADS = re.compile(rb"""import\s*\(|require\s*\(\s*['"][^'"\n]+['"]\s*\)\s*(?:[.)]|as\b)""")
 
 
 # What the object of ``….m()`` is when it loads a module in place: ``require('./m')``,
