@@ -149,7 +149,7 @@ def _base_repetition(function: FunctionInfo) -> Because | None:
         owner = function.class_name or "a class"
         if function.method_kind == "constructor":
             # A class whose instances the file alone makes: the constructor runs as often as
-            # the code that makes them (``_constructor_repetition``). Asked once per file.
+            # the code that makes them (``_constructor_repetition``).
             return None if class_binding(function) is not None else _per_instance(function)
         return (
             Repetition.REPEATING,
