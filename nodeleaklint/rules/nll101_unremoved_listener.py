@@ -316,7 +316,7 @@ from nodeleaklint.semantics.listener_removals import (
 )
 from nodeleaklint.semantics.locations import object_property, same_location, value_binding
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.provenance import callee_origin, origin_of
 from nodeleaklint.semantics.reachable import error_branch, in_function
 from nodeleaklint.semantics.reconnects import reopened_in
 from nodeleaklint.semantics.registrars import direct_calls, instance_registrars, registrars
@@ -877,12 +877,7 @@ def _library_events(model: SemanticModel, binding: Binding, method: str) -> tupl
     if binding.is_reassigned:
         return None
     init = unwrap(binding.init)
-    if init is None or init.type not in ("new_expression", "call_expression"):
-        return None
-    callee = init.child_by_field_name(
-        "constructor" if init.type == "new_expression" else "function"
-    )
-    origin = origin_of(model, callee)
+    origin = callee_origin(model, init) if init is not None else None
     if origin is None:
         return None
     table = SELF_LISTENING_METHODS.get(origin.module)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.model import SemanticModel
-from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.provenance import callee_origin, origin_of
 from nodeleaklint.semantics.scopes import Binding, CallSite
 from nodeleaklint.semantics.syntax import text, unwrap
 from nodeleaklint.semantics.vocabulary import ATTACHING_LIBRARIES, AttachingLibrary
@@ -93,10 +93,7 @@ def _made_by(
     init = unwrap(binding.init)
     if init is None or init.type not in ("call_expression", "new_expression"):
         return None
-    callee = init.child_by_field_name(
-        "function" if init.type == "call_expression" else "constructor"
-    )
-    made = origin_of(model, callee)
+    made = callee_origin(model, init)
     if made is not None:
         row = ATTACHING_LIBRARIES.get(made.module)
         if row is not None and made.export in row.makers:
@@ -117,8 +114,7 @@ def library_of(model: SemanticModel, node: Node | None) -> str | None:
     if node is None:
         return None
     if node.type in ("call_expression", "new_expression"):
-        field = "function" if node.type == "call_expression" else "constructor"
-        made = origin_of(model, node.child_by_field_name(field))
+        made = callee_origin(model, node)
         row = ATTACHING_LIBRARIES.get(made.module) if made is not None else None
         return (
             made.module

@@ -638,14 +638,18 @@ def _empties(model: SemanticModel, node: Node, entries: set[int]) -> bool:
                 name in SHRINK_METHODS or name in ("delete", "clear")
             ):
                 return True
-        elif current.type == "assignment_expression":
-            left = unwrap(current.child_by_field_name("left"))
-            if left is not None and (
-                _is_entry(model, left, entries)
-                or (left.type == "member_expression" and _entry_size(model, left, entries))
-            ):
-                return True
+        elif current.type == "assignment_expression" and _writes_entry(model, current, entries):
+            return True
     return False
+
+
+def _writes_entry(model: SemanticModel, assignment: Node, entries: set[int]) -> bool:
+    """An assignment to an entry, or to a member that holds an entry's size."""
+    left = unwrap(assignment.child_by_field_name("left"))
+    return left is not None and (
+        _is_entry(model, left, entries)
+        or (left.type == "member_expression" and _entry_size(model, left, entries))
+    )
 
 
 def _enclosing_if(node: Node, function: FunctionInfo) -> Node | None:
@@ -730,13 +734,8 @@ def _walks_without_emptying(
         elif node.type == "for_in_statement":
             if _is_entry(model, node.child_by_field_name("right"), entries):
                 walked = node
-        elif node.type == "assignment_expression":
-            left = unwrap(node.child_by_field_name("left"))
-            if left is not None and (
-                _is_entry(model, left, entries)
-                or (left.type == "member_expression" and _entry_size(model, left, entries))
-            ):
-                return None
+        elif node.type == "assignment_expression" and _writes_entry(model, node, entries):
+            return None
     if walked is None:
         return None
     for node in _all_nodes(walked):

@@ -137,6 +137,15 @@ def _required_export(init: Node | None) -> str:
     return ".".join(reversed(keys))
 
 
+def callee_origin(model: SemanticModel, made: Node) -> Origin | None:
+    """The module export that made ``made`` when it is a call or ``new`` (``lib()``,
+    ``new lib.X()``, ``lib.create()``): ``origin_of`` its callee; None for anything else."""
+    if made.type not in ("call_expression", "new_expression"):
+        return None
+    field = "function" if made.type == "call_expression" else "constructor"
+    return origin_of(model, made.child_by_field_name(field))
+
+
 def origin_of(model: SemanticModel, node: Node | None) -> Origin | None:
     """The module export ``node`` denotes, or None (locals, globals, computed values)."""
     node = unwrap(node)
