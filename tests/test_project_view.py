@@ -301,6 +301,20 @@ def test_summaries_record_calls_of_imports_with_how_often_they_run() -> None:
     assert FileSummary.from_data(summary.to_data()) == summary
 
 
+def test_a_latch_makes_a_call_run_once_only_while_its_flag_lives() -> None:
+    summary = summary_of(
+        "m.js",
+        "const { make } = require('./a');\nlet cache;\n"
+        "exports.get = () => { if (!cache) cache = make(); return cache; };\n"
+        "exports.each = () => {\n  let conn;\n"
+        "  const use = () => { if (!conn) conn = make(); return conn; };\n  return use();\n};\n",
+    )
+    calls = {c.line: c for c in summary.calls}
+    assert calls[3].repetition.name == "ONCE"  # a module-level slot: once for good
+    # a local slot is made anew by each run of ``each``: once per run of it
+    assert calls[6].repetition.name != "ONCE"
+
+
 def test_a_damaged_summary_is_a_miss() -> None:
     assert FileSummary.from_data({"v": 1, "exports": {"a": [1]}, "calls": []}) is None
     assert FileSummary.from_data("garbage") is None

@@ -20,8 +20,8 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics.builder import Collected
 from nodeleaklint.semantics.contexts import field_class
+from nodeleaklint.semantics.latches import Latch, latch_of
 from nodeleaklint.semantics.latches import Memo as LatchMemo
-from nodeleaklint.semantics.latches import latch_of
 from nodeleaklint.semantics.listeners import first_added_per_call
 from nodeleaklint.semantics.project_facts import DEFAULT, NAMESPACE
 from nodeleaklint.semantics.provenance import imported_name
@@ -536,7 +536,8 @@ def _use_at(
     latch = (
         latch_of(node, function.node, memo=callers.latches) if callers.may_latch(function) else None
     )
-    if latch is not None:  # ``if (!cache) cache = create()``: once, however often it runs
+    if latch is not None and _flag_outlives_runs(latch, callers.facts):
+        # ``if (!cache) cache = create()``: once, however often it runs
         return Use(target, member, node, Repetition.ONCE, f"lazily, once (`{latch.shown}`)")
     reason, driven = callers.described(function)
     if function.repetition is Repetition.UNKNOWN:
@@ -553,6 +554,19 @@ def _use_at(
         driven=driven,
         kept_locally=kept_locally,
     )
+
+
+def _flag_outlives_runs(latch: Latch, facts: Collected) -> bool:
+    """Whether the latch's flag outlives the runs of the code it guards, so the region runs
+    once for good (SPEC §1 *Latches and setup*): a module-level slot, a field, a global. A
+    local of a function is made anew by each run of that function (``let config; const
+    done = () => { if (config) { use(config); config = undefined } }``): the region runs
+    once per run of it, as often as that function does, which the latch does not say."""
+    flag = latch.flag
+    if flag is None or flag.type != "identifier":
+        return True
+    binding = facts.references.get(flag.id)
+    return binding is None or binding.scope.is_module
 
 
 def _deciding_export(function: FunctionInfo, export_names: dict[int, str]) -> str | None:
