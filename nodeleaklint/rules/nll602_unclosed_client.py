@@ -1,8 +1,9 @@
 """## What it does
 Flags a heavyweight client — a database pool or connection, a Redis, Mongo, Kafka or
-Prisma client, an HTTP `Agent`, a `WebSocket`, a `Worker` — created in code that runs
-repeatedly (a request handler, an event callback, a method) when nothing closes it: no
-`close()`, `quit()`, `end()`, `disconnect()`, `$disconnect()`, `destroy()` or `terminate()`
+Prisma client, an HTTP `Agent`, a `WebSocket`, an SSH connection (`NodeSSH` from
+`node-ssh`, `Client` from `ssh2`), a `Worker` — created in code that runs repeatedly (a
+request handler, an event callback, a method) when nothing closes it: no `close()`,
+`quit()`, `end()`, `disconnect()`, `$disconnect()`, `destroy()`, `terminate()` or `dispose()`
 reaches it in that function (a `finally`, or every path before the function returns), it is
 not returned, and it is not stored somewhere that is closed later (a lazily created
 module-level singleton, a `this.x` field closed by a method of the class, a collection whose
@@ -283,7 +284,13 @@ from nodeleaklint.fixes.builders import release_in_finally
 from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit
-from nodeleaklint.semantics.clients import CLIENT_KINDS, ClientKind, client_kind, make_kind
+from nodeleaklint.semantics.clients import (
+    CLIENT_KINDS,
+    ClientKind,
+    client_callee_names,
+    client_kind,
+    make_kind,
+)
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of
 from nodeleaklint.semantics.flow import Flow, FlowKind, ReleaseSpec, fate_of, flow_of
@@ -372,9 +379,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     kinds = list(CLIENT_KINDS) + _configured_kinds(list(ctx.options.get("clients", [])))
     methods = CLIENT_CLOSE_METHODS | frozenset(str(m) for m in ctx.options.get("close-methods", []))
     spec = ReleaseSpec(methods=methods)
-    names = sorted({kind.name for kind in kinds})
     clients: set[int] = set()
-    for call in model.calls_named(*names):
+    for call in model.calls_named(*client_callee_names(model, kinds)):
         kind = client_kind(model, call, kinds)
         if kind is None or not _keeps_connections(model, call, kind):
             continue

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
-from nodeleaklint.semantics.provenance import origin_of
+from nodeleaklint.semantics.provenance import imported_name, origin_of
 from nodeleaklint.semantics.scopes import CallSite
 from nodeleaklint.semantics.syntax import text, unwrap
 from nodeleaklint.semantics.vocabulary import (
@@ -85,6 +85,8 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         holds="its socket",
         ends_on=frozenset({"close"}),
     ),
+    make_kind("NodeSSH", {"node-ssh"}, holds="its SSH connection and socket"),
+    make_kind("Client", {"ssh2"}, holds="its SSH connection and socket"),
     make_kind(
         "Worker",
         {"worker_threads"},
@@ -92,6 +94,22 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
         ends_on=frozenset({"exit"}),
     ),
 )
+
+
+def client_callee_names(model: SemanticModel, kinds: list[ClientKind]) -> list[str]:
+    """The names a call that may create one of ``kinds`` goes by in this file: each kind's
+    own, and the local names imports give a kind (``const { Client: SSHClient } =
+    require('ssh2')``, ``import { Pool as PgPool } from 'pg'``); ``client_kind`` then
+    checks where each one comes from."""
+    names = {kind.name for kind in kinds}
+    found = set(names)
+    for binding in model.facts.bindings:
+        if binding.module_source is None or binding.name in found:
+            continue
+        imported = imported_name(binding)
+        if imported and imported.rsplit(".", 1)[-1] in names:
+            found.add(binding.name)
+    return sorted(found)
 
 
 def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -> ClientKind | None:

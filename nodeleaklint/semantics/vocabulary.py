@@ -552,7 +552,7 @@ RELEASE_METHODS = frozenset(
 # -- clients (rules/nll602_unclosed_client.py) -----------------------------------------------
 # Methods that close a client (the rule's ``close-methods`` option adds more).
 CLIENT_CLOSE_METHODS = frozenset(
-    {"close", "quit", "end", "disconnect", "$disconnect", "destroy", "terminate"}
+    {"close", "quit", "end", "disconnect", "$disconnect", "destroy", "terminate", "dispose"}
 )
 # Static methods of a client class that create a connected instance of it
 # (``MongoClient.connect(url)``): class name -> methods.

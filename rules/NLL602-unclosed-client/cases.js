@@ -5,6 +5,8 @@ const Redis = require('ioredis');
 const redis = require('redis');
 const mysql = require('mysql2/promise');
 const { MongoClient } = require('mongodb');
+const { NodeSSH } = require('node-ssh');
+const { Client: SSHClient } = require('ssh2');
 const http = require('node:http');
 const { Worker } = require('node:worker_threads');
 const WebSocket = require('ws');
@@ -49,6 +51,41 @@ app.get('/mongo', async (req, res) => {
   // ruleid: NLL602
   const mongo = new MongoClient(process.env.MONGO_URL);
   res.json(await mongo.db().collection('x').find().toArray());
+});
+
+app.post('/deploy', async (req, res) => {
+  // ruleid: NLL602 -- an SSH connection per request, never disposed
+  const ssh = new NodeSSH();
+  await ssh.connect({ host: req.body.host, username: 'deploy' });
+  res.json(await ssh.execCommand('uptime'));
+});
+
+app.post('/deploy-ok', async (req, res) => {
+  // ok: NLL602 -- disposed in finally
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({ host: req.body.host, username: 'deploy' });
+    res.json(await ssh.execCommand('uptime'));
+  } finally {
+    ssh.dispose();
+  }
+});
+
+app.post('/tunnel', (req, res) => {
+  // ruleid: NLL602 -- an ssh2 client per request: nothing ends it
+  const conn = new SSHClient();
+  conn.on('ready', () => res.send('up'));
+  conn.connect({ host: req.body.host });
+});
+
+app.post('/tunnel-ok', (req, res) => {
+  // ok: NLL602 -- ended once its work is done
+  const conn = new SSHClient();
+  conn.on('ready', () => {
+    res.send('up');
+    conn.end();
+  });
+  conn.connect({ host: req.body.host });
 });
 
 app.get('/proxy', (req, res) => {

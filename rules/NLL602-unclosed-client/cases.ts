@@ -9,6 +9,8 @@ import Fastify from 'fastify';
 import Koa from 'koa';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
+import { Pool as PgPool } from 'pg';
+import { NodeSSH } from 'node-ssh';
 import { Client } from './my-client';
 import { chromium, type Browser } from 'playwright';
 import { open } from 'node:fs/promises';
@@ -36,6 +38,30 @@ fastify.get('/users-ok', async (request, reply) => {
     return await db.user.findMany();
   } finally {
     await db.$disconnect();
+  }
+});
+
+fastify.get('/report', async (request) => {
+  // ruleid: NLL602 -- a library constructor imported under another name is the same client
+  const db = new PgPool();
+  return (await db.query('select 1')).rows;
+});
+
+fastify.post('/deploy', async (request) => {
+  // ruleid: NLL602 -- an SSH connection per request, never disposed
+  const ssh = new NodeSSH();
+  await ssh.connect({ host: 'build', username: 'deploy' });
+  return ssh.execCommand('uptime');
+});
+
+fastify.post('/deploy-ok', async (request) => {
+  // ok: NLL602 -- disposed in finally
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({ host: 'build', username: 'deploy' });
+    return await ssh.execCommand('uptime');
+  } finally {
+    ssh.dispose();
   }
 });
 
