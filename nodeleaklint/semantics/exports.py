@@ -184,7 +184,7 @@ def imported_uses(
             use = _use_of(reference, target, callers)
             if use is not None:
                 uses.append(use)
-    if data is None or _INLINE_LOADS.search(data):
+    if data is None or _may_load_inline(data):
         for call in facts.calls:
             inline = _inline_import(call)
             if inline is not None:
@@ -194,8 +194,14 @@ def imported_uses(
 
 # ``require('./m').f()``, ``(await import('./m')).default.f()``, ``(require('./m') as T).f()``:
 # a file without one of these has no module loaded in place (``_inline_import``), and its
-# calls are not looked at one by one.
-_INLINE_LOADS = re.compile(rb"""import\s*\(|require\s*\(\s*['"][^'"\n]+['"]\s*\)\s*(?:[.)]|as\b)""")
+# calls are not looked at one by one. Two patterns, each starting with a word: the regex
+# engine then skips to that word, where one alternation tries every byte (four times slower).
+_INLINE_IMPORT = re.compile(rb"import\s*\(")
+_INLINE_REQUIRE = re.compile(rb"""require\s*\(\s*['"][^'"\n]+['"]\s*\)\s*(?:[.)]|as\b)""")
+
+
+def _may_load_inline(data: bytes) -> bool:
+    return _INLINE_IMPORT.search(data) is not None or _INLINE_REQUIRE.search(data) is not None
 
 
 # What the object of ``….m()`` is when it loads a module in place: ``require('./m')``,
