@@ -8,7 +8,8 @@ The rule reports one when code that runs repeatedly (a request handler, an event
 method, or a function called from one of those) adds to it with `.set(key, …)`,
 `.add(value)`, `.push(…)`, `.unshift(…)` or `x[key] = …` where the key (the value for
 `.add`) is not a constant, and nothing in the file shrinks or bounds it: no `.delete`,
-`.clear`, `.shift`, `.pop`, `.splice`, `length =` assignment, `delete x[key]`, reassignment,
+`.clear`, `.shift`, `.pop`, `.splice`, `length =` assignment, `delete x[key]`
+(`Reflect.deleteProperty(x, key)`), reassignment,
 or `size`/`length` comparison. Growth in a function of unknown repetition (exported, or
 never called in the file) gives medium confidence, and so does a collection that is
 exported or handed to another function, since code elsewhere may shrink it; when that
@@ -329,7 +330,7 @@ from nodeleaklint.semantics.values import (
     shrinks_argument,
     unbounded_key,
 )
-from nodeleaklint.semantics.vocabulary import MEMOIZERS, SHRINK_METHODS
+from nodeleaklint.semantics.vocabulary import DELETE_FUNCTIONS, MEMOIZERS, SHRINK_METHODS
 
 META = RuleMeta(
     id="NLL301",
@@ -1648,8 +1649,13 @@ def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
             )  # a copy is made of it: ``Object.assign({}, x, …)``, ``assoc(k, v, x)``
             if call is None or call.name in _READ_ONLY_CALLS or copied:
                 continue
-            uses.escapes = uses.escapes or f"`{call.display()}`"
             index = next((i for i, arg in enumerate(call.args) if outer(arg).id == position.id), -1)
+            if index == 0 and dotted_name(call.callee) in DELETE_FUNCTIONS:
+                # ``Reflect.deleteProperty(table, key)``: the ``delete`` operator as a call
+                uses.bounded = uses.bounded or f"`{short(text(call.node))}`"
+                uses.shrinks.append(call.node)
+                continue
+            uses.escapes = uses.escapes or f"`{call.display()}`"
             if index >= 0 and shrinks_argument(model, call.node, index) is not None:
                 # the helper it is handed to deletes from it: arguments reach parameters
                 uses.bounded = uses.bounded or f"`{call.display()}`"

@@ -781,6 +781,9 @@ COLLECTION_GROWTH_METHODS = {"set": 1, "add": 0, "push": -1, "unshift": -1}
 # Collection methods that remove entries (a Map, Set or array).
 COLLECTION_SHRINK_METHODS = ("delete", "clear", "splice", "pop", "shift")
 SHRINK_METHODS = frozenset(COLLECTION_SHRINK_METHODS)
+# Functions that delete the key they are given from the object given first, as the
+# ``delete`` operator does: ``Reflect.deleteProperty(table, key)``.
+DELETE_FUNCTIONS = frozenset({"Reflect.deleteProperty"})
 # What marks a collection as shrunk or bounded somewhere, for the project view: removal
 # methods, and size reads (a bound may follow them).
 SIZE_AND_SHRINK = SHRINK_METHODS | {"length", "size"}

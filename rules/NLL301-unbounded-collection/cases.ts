@@ -246,6 +246,26 @@ export function openLiveSession(request: Request): Promise<Response> {
   return transport.handleRequest(request);
 }
 
+export class PopupTable {
+  private readonly popups: Record<string, Socket> = {};
+  attach(socket: Socket): void {
+    const id = randomUUID();
+    // ok: NLL301 -- `Reflect.deleteProperty` deletes it when the socket closes
+    this.popups[id] = socket;
+    socket.on('close', () => Reflect.deleteProperty(this.popups, id));
+  }
+}
+
+export class PopupList {
+  private readonly popups: Record<string, Socket> = {};
+  attach(socket: Socket): void {
+    const id = randomUUID();
+    // ruleid: NLL301 -- `Reflect.has` only reads
+    this.popups[id] = socket;
+    socket.on('close', () => Reflect.has(this.popups, id));
+  }
+}
+
 export class PeerTable {
   private readonly peers = new Map<string, Socket>();
   attach(socket: Socket): void {
