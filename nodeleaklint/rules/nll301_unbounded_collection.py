@@ -15,7 +15,10 @@ never called in the file) gives medium confidence, and so does a collection that
 exported or handed to another function, since code elsewhere may shrink it; when that
 function is in the file and deletes from the parameter the collection reaches
 (`registry.delete(key)`, also in a helper it hands the parameter on to), the collection is
-shrunk and not reported (arguments reach parameters). Instance fields
+shrunk and not reported (arguments reach parameters). So is an instance field that a
+function of the file deletes from or replaces through a parameter that a call hands the
+instance (`cleanup(this)` from a method, `function cleanup(sftp) { sftp._requests = {} }`,
+also one call further on). Instance fields
 must grow outside the constructor and never shrink anywhere in the class, and the instance
 must be long-lived: the class is DI-decorated (NestJS `@Injectable()`), extends an emitter
 or server, is instantiated at module top level, or the growth happens per event (also
@@ -286,6 +289,7 @@ from nodeleaklint.semantics.eviction import (
     wholesale,
 )
 from nodeleaklint.semantics.hoisted import made_per_run, measured, method_factories, read_back
+from nodeleaklint.semantics.instance_params import instance_parameters
 from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
 from nodeleaklint.semantics.local_instances import made_per_call_here
 from nodeleaklint.semantics.locations import member_index, object_property
@@ -372,6 +376,9 @@ class Candidate:
     # A local kept alive by a listener its function registers: what it lives as long as.
     held_by: str | None = None
     field: str | None = None  # an instance field's name
+    # Refs through a parameter a function of the file is handed the instance by (``sftp._x``
+    # where a method calls ``cleanup(this)``): evidence of cleanup only.
+    handed: frozenset[int] = frozenset()
 
 
 @dataclass(eq=False, repr=False)
@@ -1439,11 +1446,14 @@ def _instance_candidate(
     kind: str,
     declaration: Node | None,
 ) -> Candidate:
-    refs = [
-        node
-        for node in index.named(field_name, computed=True)
-        if _this_member_of(model, node, class_node, static=False)
-    ]
+    refs: list[Node] = []
+    handed: set[int] = set()
+    for node in index.named(field_name, computed=True):
+        if _this_member_of(model, node, class_node, static=False):
+            refs.append(node)
+        elif _handed_instance_member(model, node, class_node):
+            refs.append(node)
+            handed.add(node.id)
     owner = f"`{class_name}` instances" if class_name else "each instance"
     return Candidate(
         report=report,
@@ -1455,6 +1465,7 @@ def _instance_candidate(
         reassigned=_reassigned(model, refs, declaration),
         declaration=declaration,
         field=field_name,
+        handed=frozenset(handed),
     )
 
 
@@ -1485,6 +1496,18 @@ def _constructor_assignments(constructors: Sequence[FunctionInfo]) -> Iterator[N
                 obj = left.child_by_field_name("object")
                 if obj is not None and obj.type == "this":
                     yield expression
+
+
+def _handed_instance_member(model: SemanticModel, node: Node, class_node: Node) -> bool:
+    """``sftp._requests`` in a function of the file that a call hands the instance
+    (``cleanupRequests(this)`` from a method): the instance's own field."""
+    obj = unwrap(node.child_by_field_name("object"))  # also ``(table as any).pending``
+    if obj is None or obj.type != "identifier":
+        return False
+    binding = model.binding_of(obj)
+    if binding is None or binding.kind is not BindingKind.PARAM:
+        return False
+    return binding in instance_parameters(model, class_node)
 
 
 def _this_member_of(model: SemanticModel, node: Node, class_node: Node, *, static: bool) -> bool:
@@ -1615,8 +1638,22 @@ def _rebuilt_from_itself(model: SemanticModel, assignment: Node) -> bool:
 
 
 def _uses(model: SemanticModel, candidate: Candidate) -> Uses:
+    handed = candidate.handed
+    if not handed:
+        return _uses_of(model, candidate, candidate.refs)
+    uses = _uses_of(model, candidate, [r for r in candidate.refs if r.id not in handed])
+    # What a function of the file does to the instance it is handed counts as cleanup; its
+    # growth is not followed (other code may drain what it adds: ``sftp._buffer.push(ret)``
+    # and ``this._buffer = []`` in a function the instance runs as its own).
+    through = _uses_of(model, candidate, [r for r in candidate.refs if r.id in handed])
+    uses.bounded = uses.bounded or through.bounded
+    uses.shrinks.extend(through.shrinks)
+    return uses
+
+
+def _uses_of(model: SemanticModel, candidate: Candidate, refs: list[Node]) -> Uses:
     uses = Uses()
-    pending = list(candidate.refs)
+    pending = list(refs)
     seen_aliases: set[int] = set()
     while pending:
         ref = pending.pop()
