@@ -47,7 +47,10 @@ Confidence is high when the same emitter (the same variable, field or member cha
 listener in this file in code that runs again and again — per request, event, call or loop
 turn — which is the pile-up the warning would have reported; for a process-wide default,
 when any emitter does. Otherwise the finding is medium: the raised limit may be a deliberate
-fan-out of long-lived subscribers.
+fan-out of long-lived subscribers. A registration that forwards a handler its caller gives,
+on an emitter from which the file also removes a handler its caller gives (`subscribe(t, h)`
+beside `unsubscribe(t, h)`), is such a subscription API and no evidence of a pile-up: the
+callers are handed the way to remove what they add.
 
 ## Options
 - `threshold` (integer, default 50): limits above this value are reported.

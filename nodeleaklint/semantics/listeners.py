@@ -17,7 +17,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.semantics.locations import same_location
 from nodeleaklint.semantics.scopes import CallSite, Repetition
 from nodeleaklint.semantics.syntax import unwrap
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, REMOVE_LISTENER_METHODS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -51,7 +51,12 @@ def listened_per_call(model: SemanticModel, targets: list[Node] | None) -> CallS
     def matches(obj: Node) -> bool:
         return targets is None or any(same_location(model, obj, t) for t in targets)
 
-    found = first_added_per_call(model.calls_named(*sorted(LISTEN_METHODS)), matches)
+    registrations = [
+        call
+        for call in model.calls_named(*sorted(LISTEN_METHODS))
+        if not _forwarded_with_removal(model, call)
+    ]
+    found = first_added_per_call(registrations, matches)
     if found is not None:
         return found
     for target in targets or ():
@@ -62,3 +67,30 @@ def listened_per_call(model: SemanticModel, targets: list[Node] | None) -> CallS
             if place is not None:
                 return place
     return None
+
+
+def _forwarded_with_removal(model: SemanticModel, call: CallSite) -> bool:
+    """``addListener(key, handler) { this._listeners.addListener(key, handler) }`` beside
+    ``removeListener(key, handler) { this._listeners.removeListener(key, handler) }``: the
+    registration adds a handler its caller gives, on an emitter from which the file also
+    removes a handler its caller gives. That is a subscription API (a fan-out hub): whether
+    listeners pile up is up to its callers, who are given the way to remove them; the
+    registration is no evidence of a pile-up by itself."""
+    if len(call.args) < 2 or call.obj is None or not _caller_given(model, call, call.args[1]):
+        return False
+    return any(
+        len(removal.args) >= 2
+        and removal.obj is not None
+        and same_location(model, removal.obj, call.obj)
+        and _caller_given(model, removal, removal.args[1])
+        for removal in model.calls_named(*sorted(REMOVE_LISTENER_METHODS))
+    )
+
+
+def _caller_given(model: SemanticModel, call: CallSite, handler: Node) -> bool:
+    """The handler is a parameter of the function making the call."""
+    node = unwrap(handler)
+    if node is None or node.type != "identifier" or call.function is None:
+        return False
+    binding = model.binding_of(node)
+    return binding is not None and binding in call.function.params

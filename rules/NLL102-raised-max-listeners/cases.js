@@ -74,3 +74,21 @@ function subscribe(app) {
   });
 }
 module.exports.subscribe = subscribe;
+
+// Medium: a subscription hub that hands its callers both halves. Its per-call `addListener`
+// forwards the caller's handler, and `removeListener` takes it off again, so a pile-up
+// depends on the callers, which are given the way to remove what they add.
+class Notifier {
+  constructor() {
+    this._listeners = new EventEmitter();
+    // ruleid: NLL102
+    this._listeners.setMaxListeners(0);
+  }
+  addListener(user, handler) {
+    this._listeners.addListener(user, handler);
+  }
+  removeListener(user, handler) {
+    this._listeners.removeListener(user, handler);
+  }
+}
+module.exports.Notifier = Notifier;

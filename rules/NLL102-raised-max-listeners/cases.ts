@@ -44,3 +44,19 @@ export function subscribe(app: { get(path: string, h: (req: unknown, res: { writ
     orders.on('order', (order: unknown) => res.write(JSON.stringify(order)));
   });
 }
+
+// Medium: a subscription hub that hands its callers both halves (`subscribe` and
+// `unsubscribe` forward the caller's handler), so a pile-up depends on the callers.
+export class Topics {
+  private readonly listeners = new EventEmitter();
+  constructor() {
+    // ruleid: NLL102
+    this.listeners.setMaxListeners(0);
+  }
+  subscribe(topic: string, handler: (payload: unknown) => void): void {
+    this.listeners.on(topic, handler);
+  }
+  unsubscribe(topic: string, handler: (payload: unknown) => void): void {
+    this.listeners.off(topic, handler);
+  }
+}
