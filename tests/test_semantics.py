@@ -440,6 +440,9 @@ setInterval(() => bus.emit('tick', 'a'), 10);
 process.stdin.on('data', (line) => use(String(line).split(' ')[0]));
 process.on('message', (msg) => (procs[msg.kind] || []).forEach((p) => use(p.id)));
 app.get('/l', (req, res) => { for (let i = 0; i < 3; i++) use(i); });
+process.on('message', (msg) => { switch (msg.cmd) { case 'a': case 'b': use(msg.cmd); } });
+process.on('message', (msg) => { switch (msg.cmd) { default: case 'a': use(msg.cmd); } });
+process.on('message', (msg) => { switch (msg.cmd) { case 'a': use(msg.id); } });
 """
 
 
@@ -456,6 +459,9 @@ app.get('/l', (req, res) => { for (let i = 0; i < 3; i++) use(i); });
         (21, "new per call"),  # a part of a line read from stdin
         (22, "unknown"),  # an element of module state or of an empty fallback list
         (23, "unknown"),  # a loop index restarts at every call
+        (24, "bounded"),  # narrowed by literal `case` labels
+        (25, "new per call"),  # a `default` falls into the case: any value
+        (26, "new per call"),  # another part of the message than the one the switch tests
     ],
 )
 def test_key_origin_follows_callers_and_emitters(line: int, expected: str) -> None:

@@ -63,7 +63,9 @@ of `EventEmitter`) from its `emit` calls in view. Keys that may come from a smal
 medium, and the message says where they come from: a constant and an integration's id
 from the project's own `'integration-connected'` event emitted in another file, a property
 of what a lookup returns (`registry.getPlugin(id).id`), module-level state (a configured
-group), an event name (`'newListener'`), or callers out of view. The
+group), an event name (`'newListener'`), a part of an event that a `switch` narrows to its
+literal `case` labels (`switch (msg.cmd) { case 'smtpReload': … msg.cmd … }`), or callers
+out of view. The
 elements of a list that a call given only constants returns
 (`hooks.callAll('registerBlockElements').forEach((name) => set.add(name))`) are the same on
 every run, so a Set or Map keyed by them stops growing after the first run (a `.push` of

@@ -21,10 +21,13 @@ from nodeleaklint.semantics.locations import same_node, value_binding
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params, is_registration
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
 from nodeleaklint.semantics.syntax import (
+    FUNCTION_KINDS,
     TRANSPARENT_KINDS,
+    ancestors,
     assigned_value,
     call_arguments,
     callee_parts,
+    is_inside,
     outer,
     root_object,
     short,
@@ -691,6 +694,7 @@ _UNKNOWN = KeyOrigin(KeyKind.UNKNOWN, "")  # nothing worth saying
 _CONSTANT = KeyOrigin(KeyKind.BOUNDED, "a constant")
 _REQUEST_DATA = KeyOrigin(KeyKind.NEW, "data of each request or event")
 _FRESH_OBJECT = KeyOrigin(KeyKind.NEW, "a new object made per call")
+_CASE_LABEL = KeyOrigin(KeyKind.BOUNDED, "one of the literal `case` labels it is tested by")
 _MAX_ORIGIN_DEPTH = 8
 # Operators whose result is a boolean: two values at most.
 _BOOLEAN_OPERATORS = frozenset({"==", "===", "!=", "!==", "<", ">", "<=", ">=", "instanceof", "in"})
@@ -729,6 +733,7 @@ class _OriginWalk:
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
         self.seen: set[tuple[int, Part]] = set()
+        self.has_switch = b"switch" in model.source.data  # ``_narrowed_to_labels`` needs one
 
     def of(self, node: Node | None, depth: int, part: Part = None) -> KeyOrigin:
         """The origin of ``node``'s value, or of its ``part``."""
@@ -794,6 +799,8 @@ class _OriginWalk:
                 return KeyOrigin(KeyKind.UNKNOWN, f"what `{short(text(node), 40)}` returns")
             return self.of(converted, deeper, part)
         if kind in ("identifier", "member_expression", "subscript_expression"):
+            if part is None and self.has_switch and _narrowed_to_labels(node):
+                return _CASE_LABEL
             return self._read(node, deeper, part)
         return _UNKNOWN
 
@@ -938,6 +945,36 @@ class _OriginWalk:
 _LOCAL_KINDS = frozenset({BindingKind.VAR, BindingKind.LET, BindingKind.CONST})
 # Base classes that emit nothing by themselves: a subclass's events are its own.
 _PLAIN_EMITTERS = frozenset({"EventEmitter", "EventTarget"})
+
+
+def _narrowed_to_labels(node: Node) -> bool:
+    """``switch (msg.cmd) { case 'smtpReload': case 'imapReload': … msg.cmd … }``: read in a
+    case of a switch on the same expression, where every label that leads there (its own and
+    those that fall through into it, no ``default`` among them) is a literal, the value is one
+    of those labels."""
+    shown = text(node)
+    for ancestor in ancestors(node):
+        if ancestor.type in FUNCTION_KINDS:
+            return False
+        if ancestor.type != "switch_case":
+            continue
+        label = ancestor.child_by_field_name("value")
+        body = ancestor.parent
+        switch = body.parent if body is not None else None
+        if label is None or is_inside(node, label) or switch is None:
+            continue
+        tested = unwrap(switch.child_by_field_name("value"))
+        if tested is None or text(tested) != shown:
+            continue
+        for case in body.named_children if body is not None else ():
+            if case.type == "switch_default":
+                return False
+            if case.type == "switch_case" and not _is_literal(case.child_by_field_name("value")):
+                return False
+            if case.id == ancestor.id:
+                return True
+        return False
+    return False
 
 
 def _counts(write: Node) -> bool:
