@@ -66,7 +66,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   res)`, set before the read in the same function or the only value the class ever gives
   it) is that request: `this.res.connection` is the keep-alive socket just as
   `res.connection` is, so a per-request object that listens on it adds one listener per
-  request to the connection.
+  request to the connection. Not so for a handler that starts an event stream
+  (`text/event-stream`) and never ends the response after that: HTTP/1.1 serves the next
+  request on a connection only once the response before it has ended, so that socket
+  carries this one request, and its listeners go with it.
 - **Removal on one path only**: a removal counts only on the paths where the work ends.
   When every removal runs from listeners the same run added for some outcomes (`'error'`,
   `'stream'`) while the run also waits for another outcome that hands the result to the

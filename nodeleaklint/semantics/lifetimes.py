@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
+from nodeleaklint.semantics.event_streams import streams_until_closed
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params
 from nodeleaklint.semantics.replaced import constructed_in_this_run
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
@@ -343,6 +344,15 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
     if obj is not None and obj.type == "identifier" and prop in KEEP_ALIVE_PROPERTIES:
         binding = model.binding_of(obj)
         if binding is not None and binding.kind is BindingKind.PARAM and text(obj) in REQUEST_NAMES:
+            handler = binding.function
+            if handler is not None and streams_until_closed(model, handler):
+                return Holder(
+                    Lifetime.PER_CALL,
+                    f"the socket `{name}` of a response that streams events until the "
+                    "connection closes (it carries no other request)",
+                    binding.node,
+                    binding,
+                )
             return Holder(
                 Lifetime.PROCESS,
                 f"the keep-alive socket `{name}` (one connection serves many requests)",

@@ -762,6 +762,12 @@ TYPED_ARRAY_BYTES = {
 }
 # Methods of a fetch ``Response`` that read its whole body.
 BODY_READERS = frozenset({"arrayBuffer", "text", "json"})
+# The content type of a response that streams events until the client goes away (SSE).
+EVENT_STREAM_TYPE = b"text/event-stream"
+# Methods that end an HTTP response (Node's ``end``, and express's that call it).
+RESPONSE_END_METHODS = frozenset(
+    {"end", "send", "json", "jsonp", "sendStatus", "sendFile", "redirect", "render", "download"}
+)
 # Methods whose result is a view or a copy of the buffer or string they are called on: as
 # large as it.
 VIEW_METHODS = frozenset({"toString", "subarray", "slice", "trim"})

@@ -292,6 +292,24 @@ app.get('/keep-alive-connection', (req, res) => {
   req.connection.on('end', () => console.log(req.url));
 });
 
+app.get('/events', (req, res) => {
+  if (!req.query.user) {
+    return res.status(400).json({ error: 'user missing' }); // answered before the stream starts
+  }
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+  const tick = setInterval(() => res.write(`data: ${Date.now()}\n\n`), 15000);
+  // ok: NLL101 -- an event stream never ends: this socket carries no other request
+  req.connection.on('close', () => clearInterval(tick));
+});
+
+app.get('/events-until-done', (req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+  res.write('data: start\n\n');
+  // ruleid: NLL101 -- the stream ends, and the keep-alive socket serves the next request
+  req.socket.on('error', () => console.log(req.url));
+  setTimeout(() => res.end(), 1000);
+});
+
 app.get('/keep-alive-res', (req, res) => {
   // ruleid: NLL101
   res.socket.on('drain', () => res.write('more'));

@@ -424,6 +424,15 @@ server.get('/slow', async (request: FastifyRequest, reply: FastifyReply) => {
   return reply.send('ok');
 });
 
+import { createServer } from 'node:http';
+
+createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+  const beat = setInterval(() => res.write(': beat\n\n'), 15_000);
+  // ok: NLL101 -- an event stream never ends: this socket carries no other request
+  req.socket.on('close', () => clearInterval(beat));
+}).listen(8080);
+
 // A helper handed each outgoing request: Node 20's agent keeps sockets alive and reuses them.
 export const armSocketTimeout = (request: ClientRequest, reject: (err: Error) => void): void => {
   const onTimeout = (): void => {
