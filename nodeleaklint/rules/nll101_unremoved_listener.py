@@ -223,7 +223,9 @@ timer tick, per turn of an endless loop, or in a method of a decorated service),
 fields of a decorated class (a NestJS-style provider or controller is a singleton, so its
 fields live as long as the process). It is medium in methods, constructors and functions
 whose callers are elsewhere (exported, never called in the file: in applications such code
-often runs once, at start-up), in test code, for `this.x` fields of other classes, and for
+often runs once, at start-up), in code that only messages from the parent process or thread
+drive (`process.on('message')`, `parentPort.on('message')`: the parent may send one), in
+test code, for `this.x` fields of other classes, and for
 parameters of unknown
 lifetime; those last two are reported only when the handler captures per-call state, the
 event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'close'`,

@@ -14,6 +14,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.confidence import ESTABLISHED, INFERRED, Certainty
+from nodeleaklint.semantics.parent_messages import driven_only_by_parent_messages
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
@@ -70,8 +71,10 @@ def repetition_certainty(model: SemanticModel, call: CallSite) -> Certainty:
 
     Established when the repetition is seen: an endless loop around it or around a call of its
     function, a function that runs per request, event or timer tick
-    (``SemanticModel.is_event_driven``), or a method of a DI-decorated service (NestJS's
-    ``@Injectable()``: its methods serve requests). Inferred when it is only possible: a
+    (``SemanticModel.is_event_driven``) — unless only messages from the parent process drive
+    it (``semantics.parent_messages``: how many the parent sends is out of view) —, or a
+    method of a DI-decorated service (NestJS's ``@Injectable()``: its methods serve
+    requests). Inferred when it is only possible: a
     method, constructor or exported function runs per call of an API whose callers are in
     other files, and in applications those are often start-up code that runs once (a
     service's ``init``, a singleton's constructor).
@@ -81,11 +84,9 @@ def repetition_certainty(model: SemanticModel, call: CallSite) -> Certainty:
         return ESTABLISHED
     if function is None or function.repetition is not Repetition.REPEATING:
         return INFERRED
-    if (
-        model.is_event_driven(function)
-        or _called_in_a_loop(model, function)
-        or _in_a_service_method(function)
-    ):
+    if model.is_event_driven(function) and not driven_only_by_parent_messages(model, function):
+        return ESTABLISHED
+    if _called_in_a_loop(model, function) or _in_a_service_method(function):
         return ESTABLISHED
     return INFERRED
 

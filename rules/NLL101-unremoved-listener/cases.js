@@ -2254,3 +2254,13 @@ class LiveRoom {
   relay() {}
 }
 module.exports.LiveRoom = LiveRoom;
+
+// --- driven only by messages from the parent process: repetition inferred, not seen ---------
+// The parent is another process, which may send one message (`cluster.fork().send({ index })`)
+// or many: medium, where a per-request handler would be high.
+function startWorker(index) {
+  const server = require('node:http').createServer().listen(3000 + index);
+  // ruleid: NLL101 -- medium: once per message from the parent, however many it sends
+  process.on('SIGTERM', () => server.close());
+}
+process.on('message', (msg) => startWorker(msg.index));

@@ -1520,3 +1520,11 @@ export class LiveRoom {
   }
   relay(_name: string): void {}
 }
+
+// --- driven only by messages from the parent thread: repetition inferred, not seen ----------
+import { parentPort } from 'node:worker_threads';
+
+parentPort?.on('message', (job: { id: string }) => {
+  // ruleid: NLL101 -- medium: once per message from the parent thread, however many it sends
+  process.on('exit', () => console.log('unfinished', job.id));
+});
