@@ -44,10 +44,12 @@ function subscribe(socket, onData) {
 ```
 
 Confidence is high when the same emitter (the same variable, field or member chain) gets a
-listener in this file in code that runs again and again — per request, event, call or loop
-turn — which is the pile-up the warning would have reported; for a process-wide default,
-when any emitter does. Otherwise the finding is medium: the raised limit may be a deliberate
-fan-out of long-lived subscribers. A registration that forwards a handler its caller gives,
+listener in this file in code seen to run again and again — per request, event or loop turn
+— which is the pile-up the warning would have reported; for a process-wide default, when any
+emitter does. Otherwise the finding is medium: the raised limit may be a deliberate fan-out
+of long-lived subscribers, and a method or exported function that adds a listener per call
+of an API whose callers are out of view only may repeat (in applications such code often
+runs once, at start-up). A registration that forwards a handler its caller gives,
 on an emitter from which the file also removes a handler its caller gives (`subscribe(t, h)`
 beside `unsubscribe(t, h)`), is such a subscription API and no evidence of a pile-up: the
 callers are handed the way to remove what they add.
@@ -70,6 +72,7 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
+from nodeleaklint.semantics.contexts import repetition_certainty
 from nodeleaklint.semantics.listeners import listened_per_call
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import BindingKind, CallSite
@@ -99,10 +102,17 @@ META = RuleMeta(
 _INF = float("inf")
 
 
-def _confidence(piling: CallSite | str | None) -> Confidence:
+def _confidence(model: SemanticModel, piling: CallSite | str | None) -> Confidence:
     """The raise is on an emitter we see; it hides a pile-up (the repetition) only when the
-    same emitter also gets listeners in code that repeats (SPEC §2 NLL102)."""
-    return confidence_of(Evidence(repetition=certainty(piling is not None), holder=ESTABLISHED))
+    same emitter also gets listeners in code seen to repeat (SPEC §2 NLL102): per request,
+    event or loop turn, or per call of a function another file calls so (the project view).
+    A method or exported function that adds one per call of an API whose callers are out of
+    view only may repeat."""
+    if isinstance(piling, CallSite):
+        repeats = repetition_certainty(model, piling)
+    else:
+        repeats = certainty(piling is not None)
+    return confidence_of(Evidence(repetition=repeats, holder=ESTABLISHED))
 
 
 def _related(ctx: RuleContext, piling: CallSite | str | None) -> list[RelatedLocation]:
@@ -194,7 +204,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ),
                 *_elsewhere(piling),
             ],
-            confidence=_confidence(piling),
+            confidence=_confidence(model, piling),
             related=_related(ctx, piling),
             autofix=remove_statement(ctx.source, call.node) if value in (0, _INF) else None,
         )
@@ -227,6 +237,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ),
                 *_elsewhere(piling),
             ],
-            confidence=_confidence(piling),
+            confidence=_confidence(model, piling),
             related=_related(ctx, piling),
         )

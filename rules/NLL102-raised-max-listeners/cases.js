@@ -92,3 +92,17 @@ class Notifier {
   }
 }
 module.exports.Notifier = Notifier;
+
+// Medium: a method adds a listener per call, but whether it is called again and again is up
+// to callers out of view (in applications such code often runs once, at start-up).
+class Feed {
+  constructor() {
+    this.bus = new EventEmitter();
+    // ruleid: NLL102
+    this.bus.setMaxListeners(0);
+  }
+  follow(topic, handler) {
+    this.bus.on(topic, (message) => handler(message));
+  }
+}
+module.exports.Feed = Feed;
