@@ -135,7 +135,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   the function, or a field, that the guarded region sets itself) runs once per owner of the
   flag and is not reported. So is a registration under a test of the target that the
   region answers itself (`if (!tracked.has(req.socket)) { tracked.add(req.socket); … }`,
-  `if (!conn.listenerCount('error'))`: the region's own listener changes the answer). A
+  `if (!conn.listenerCount('error'))`: the region's own listener changes the answer), and
+  one under a test of the very event name it listens for that the region files
+  (`if (!traced[event]) { traced[event] = true; bus.on(event, …) }`: at most one listener
+  per event). A
   test of the target's state that the region leaves alone (`if (!socket.destroyed)`, `if
   (ws.readyState === 'open')`) is no latch: the region runs again on every call, unless its
   other branch does the handler's work at once (`if (win.current) { show(url) } else {
@@ -343,6 +346,7 @@ from nodeleaklint.semantics.syntax import (
     call_arguments,
     is_function,
     is_inside,
+    own_nodes,
     root_object,
     short,
     string_value,
@@ -2097,6 +2101,9 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
                 and not _event_recurs(model, call)
                 and ready_or_wait(model, guard, call.node, handler)
             )
+        if _keyed_by_event(model, condition, call):
+            guard = condition.parent
+            return guard is not None and sets_tested_state(condition, guard)
         return (
             handler is not None
             and handler.type == "member_expression"
@@ -2107,6 +2114,36 @@ def _guarded(model: SemanticModel, call: CallSite, target: Node) -> bool:
     if latch is None:
         return False
     return latch.flag is None or _outlives_target(model, latch.flag, target, call.function)
+
+
+def _keyed_by_event(model: SemanticModel, condition: Node, call: CallSite) -> bool:
+    """``if (!collected[event]) { collected[event] = true; bus.on(event, …) }``: the test
+    looks up the very name the registration listens for (``seen[event]``,
+    ``names.has(event)``), so a region that files it registers at most one listener per
+    event: nothing piles up on any one of them."""
+    event = unwrap(call.args[0]) if call.args else None
+    if event is None or event.type != "identifier":
+        return False
+    binding = model.binding_of(event)
+    if binding is None:
+        return False
+    for node in own_nodes(condition):
+        key: Node | None = None
+        if node.type == "subscript_expression":
+            key = node.child_by_field_name("index")
+        elif node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if (
+                callee is not None
+                and callee.type == "member_expression"
+                and text(callee.child_by_field_name("property")) == "has"
+            ):
+                arguments = call_arguments(node)
+                key = arguments[0] if arguments else None
+        key = unwrap(key)
+        if key is not None and key.type == "identifier" and model.binding_of(key) is binding:
+            return True
+    return False
 
 
 def _event_recurs(model: SemanticModel, call: CallSite) -> bool:

@@ -2264,3 +2264,22 @@ function startWorker(index) {
   process.on('SIGTERM', () => server.close());
 }
 process.on('message', (msg) => startWorker(msg.index));
+
+// --- a latch keyed by the event itself: one listener per event name ---------------------------
+const tracer = new EventEmitter();
+const traced = {};
+tracer.on('newListener', (event) => {
+  if (!traced[event]) {
+    traced[event] = true;
+    // ok: NLL101 -- filed under its own event name first: at most one listener per event
+    tracer.on(event, () => console.log('emit', event));
+  }
+});
+const logged = {};
+tracer.on('newListener', (event) => {
+  if (!logged[event]) {
+    logged[event] = true;
+  }
+  // ruleid: NLL101 -- the test does not guard the registration
+  tracer.on(event, () => console.log('emit', event));
+});

@@ -1528,3 +1528,14 @@ parentPort?.on('message', (job: { id: string }) => {
   // ruleid: NLL101 -- medium: once per message from the parent thread, however many it sends
   process.on('exit', () => console.log('unfinished', job.id));
 });
+
+// --- a latch keyed by the event itself: one listener per event name ---------------------------
+const relay = new EventEmitter();
+const relayed = new Set<string | symbol>();
+relay.on('newListener', (event: string | symbol) => {
+  if (!relayed.has(event)) {
+    relayed.add(event);
+    // ok: NLL101 -- filed under its own event name first: at most one listener per event
+    relay.on(event, () => process.send?.({ type: String(event) }));
+  }
+});
