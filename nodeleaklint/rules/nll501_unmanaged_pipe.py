@@ -83,11 +83,12 @@ methods stay silent. A chain `a.pipe(b).pipe(c)` is reported once, at its last `
 so is a chain rebuilt as `s = s.pipe(step)` in a loop. Pipes at module top level, or in a
 function that runs once, are not reported; where they are not seen to repeat (per request
 or event, per turn of an endless loop, in a method of a DI service such as NestJS's
-`@Injectable()`) they get medium confidence. So do pipes whose only leaking end is a source
-of unknown kind, hand-written pipes where neither end is a known stream, and pipes whose
-only gap is the failure of a source of unknown kind while nothing listens for its
-`'error'`. The destination is said to stay open only when the source can stop quietly: an
-HTTP request (or an upstream response) whose peer goes away closes without `'end'` and
+`@Injectable()`) they get medium confidence. So do pipes from a source of unknown kind (a
+PDF or CSV generator, an image pipeline: it may hold no handle, and unless something catches
+its `'error'`, its failure is thrown before the destination can be left open), and
+hand-written pipes where neither end is a known stream. The destination is said to stay
+open only when the source can stop quietly: an HTTP request (or an upstream response)
+whose peer goes away closes without `'end'` and
 emits no error unless something listens. A known source of any other kind (a file, a
 socket, zlib, `PassThrough`, `Readable.from`) reports its failure as an `'error'` event,
 which Node throws as an uncaught exception when nothing listens: the process stops, and
@@ -1857,11 +1858,14 @@ def _finding(
             "last stream and destroys every stage when the caller destroys it."
         )
     notes = [sentence(f"in {where}, it {problem}, so {held}"), use]
-    # Only a source of unknown kind is at stake: it may hold no handle at all.
-    unknown_only = src_leaks and not dst_leaks and infos[0] is None
-    # A source with no `'error'` listener throws before it can leak; a source of unknown
-    # kind may hold no handle: either way what is kept is not established.
-    retained = certainty(not unknown_only and not thrown_first)
+    # What is kept is established by a leaking end that is seen to hold something: a source
+    # of a known kind (a file, a socket, an HTTP message) left undestroyed, or a destination
+    # left open by a source that fails quietly. A source of unknown kind (a PDF or CSV
+    # generator, an image pipeline) may hold no handle at all, and unless something catches
+    # its `'error'`, its failure is thrown before the destination can be left open.
+    unknown = infos[0] is None
+    quiet_failure = not unknown or listens_for_errors(ctx.model, stages[0])
+    retained = certainty((src_leaks and not unknown) or (dst_leaks and quiet_failure))
     # A new check (issue 14): what the listener does is judged from its references alone.
     unreleased = certainty(not (swallowed and not src_leaks))
     evidence = Evidence(
