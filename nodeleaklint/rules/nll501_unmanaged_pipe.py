@@ -178,7 +178,9 @@ that function could reach the response through a module binding. A known source 
 code itself destroys without an error (`src.destroy()` from a timeout handler) also stops
 without `'end'`; that path is not followed. Any call to
 `destroy`/`close`/`unpipe`/`end` on the source inside a destination `'close'` listener counts
-as teardown, whatever path it is on. For upstream requests, any abort, destroy or cancel in
+as teardown, whatever path it is on, and so does aborting there a controller whose `signal`
+was handed to the call that made the source (`api.send(req, { abortSignal: ac.signal })`).
+For upstream requests, any abort, destroy or cancel in
 a client `'close'` listener counts, and so do a `signal` option whose value is not shown
 and options that come from elsewhere. A `'data'` copier that the code removes itself
 (`src.removeListener('data', h)`) is left to the code. Bodies handed to a framework
@@ -230,6 +232,7 @@ from nodeleaklint.semantics.syntax import (
     LOOP_KINDS,
     ancestors,
     branches,
+    call_arguments,
     dotted_name,
     is_inside,
     method_call_on,
@@ -845,7 +848,33 @@ def _tears_down(model: SemanticModel, handler: Node, targets: list[Node]) -> boo
             and any(_same(model, a, target) for a in site.args for target in targets)
         ):
             return True
+        if (
+            site.name == "abort"
+            and site.obj is not None
+            and not site.args
+            and any(_made_with_signal(model, target, site.obj) for target in targets)
+        ):
+            return True
     return False
+
+
+def _made_with_signal(model: SemanticModel, target: Node, controller: Node) -> bool:
+    """``const stream = await api.send(req, { abortSignal: ac.signal })``: the call that made
+    ``target`` was handed the signal of ``controller``, so aborting it stops that stream (an
+    API given a signal ends what it started when the signal fires)."""
+    node = unwrap(target)
+    if node is None or node.type != "identifier":
+        return False
+    binding = model.binding_of(node)
+    if binding is None or binding.destructured or binding.is_reassigned:
+        return False
+    made = unwrap(binding.init)
+    if made is not None and made.type == "await_expression" and made.named_children:
+        made = unwrap(made.named_children[0])
+    if made is None or made.type not in ("call_expression", "new_expression"):
+        return False
+    signal = f"{text(unwrap(controller) or controller)}.signal"
+    return any(signal in text(argument) for argument in call_arguments(made))
 
 
 # -- chains assembled through a variable -----------------------------------------------------

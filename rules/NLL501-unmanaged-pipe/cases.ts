@@ -132,6 +132,27 @@ export class Bridge {
   }
 }
 
+declare const relayApi: {
+  send(url: string, options: { abortSignal?: AbortSignal }): Promise<Readable>;
+};
+
+server.post('/relay', async (request, reply) => {
+  const controller = new AbortController();
+  const events = await relayApi.send(String(request.body), { abortSignal: controller.signal });
+  reply.raw.on('close', () => controller.abort());
+  events.once('error', (err: Error) => reply.raw.destroy(err));
+  // ok: NLL501 -- the response's close aborts the signal the stream was made with
+  events.on('data', (event: Buffer) => reply.raw.write(event));
+  events.on('end', () => reply.raw.end());
+});
+
+server.post('/relay-unbound', async (request, reply) => {
+  const events = await relayApi.send(String(request.body), {});
+  // ruleid: NLL501 -- nothing stops `events` when the client leaves
+  events.on('data', (event: Buffer) => reply.raw.write(event));
+  events.on('end', () => reply.raw.end());
+});
+
 // ------------------------------------------------------ upstream requests (Fastify, Koa, Egg)
 
 server.get('/stream/:id', async (request, reply) => {
