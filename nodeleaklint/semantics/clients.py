@@ -98,18 +98,43 @@ CLIENT_KINDS: tuple[ClientKind, ...] = (
 
 def client_callee_names(model: SemanticModel, kinds: list[ClientKind]) -> list[str]:
     """The names a call that may create one of ``kinds`` goes by in this file: each kind's
-    own, and the local names imports give a kind (``const { Client: SSHClient } =
-    require('ssh2')``, ``import { Pool as PgPool } from 'pg'``); ``client_kind`` then
+    own, and the local names module-level imports give a kind (``const { Client: SSHClient }
+    = require('ssh2')``, ``import { Pool as PgPool } from 'pg'``); ``client_kind`` then
     checks where each one comes from."""
-    names = {kind.name for kind in kinds}
-    found = set(names)
-    for binding in model.facts.bindings:
-        if binding.module_source is None or binding.name in found:
+    names, modules = _BUILTIN_NAMES if len(kinds) == len(CLIENT_KINDS) else _names(kinds)
+    aliases: list[str] = []
+    for binding in model.facts.module_scope.bindings.values():  # where imports are
+        source = binding.module_source
+        if source is None or binding.name in names or _package(source) not in modules:
             continue
         imported = imported_name(binding)
         if imported and imported.rsplit(".", 1)[-1] in names:
-            found.add(binding.name)
-    return sorted(found)
+            aliases.append(binding.name)
+    if aliases:
+        return sorted(names.union(aliases))
+    return _SORTED_NAMES if names is _BUILTIN_NAMES[0] else sorted(names)
+
+
+def _names(
+    kinds: list[ClientKind] | tuple[ClientKind, ...],
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The kinds' constructor or factory names, and the packages they come from."""
+    return (
+        frozenset(kind.name for kind in kinds),
+        frozenset(module for kind in kinds for module in kind.modules),
+    )
+
+
+def _package(source: str) -> str:
+    """The package a module specifier names: ``mysql2`` for ``mysql2/promise``,
+    ``@redis/client`` for itself, ``http`` for ``node:http``."""
+    source = source.removeprefix("node:")
+    parts = source.split("/", 2)
+    return "/".join(parts[:2]) if source.startswith("@") else parts[0]
+
+
+_BUILTIN_NAMES = _names(CLIENT_KINDS)
+_SORTED_NAMES = sorted(_BUILTIN_NAMES[0])
 
 
 def client_kind(model: SemanticModel, call: CallSite, kinds: list[ClientKind]) -> ClientKind | None:

@@ -799,7 +799,7 @@ class _OriginWalk:
                 return KeyOrigin(KeyKind.UNKNOWN, f"what `{short(text(node), 40)}` returns")
             return self.of(converted, deeper, part)
         if kind in ("identifier", "member_expression", "subscript_expression"):
-            if part is None and self.has_switch and _narrowed_to_labels(node):
+            if part is None and self.has_switch and _narrowed_to_labels(model, node):
                 return _CASE_LABEL
             return self._read(node, deeper, part)
         return _UNKNOWN
@@ -947,11 +947,15 @@ _LOCAL_KINDS = frozenset({BindingKind.VAR, BindingKind.LET, BindingKind.CONST})
 _PLAIN_EMITTERS = frozenset({"EventEmitter", "EventTarget"})
 
 
-def _narrowed_to_labels(node: Node) -> bool:
+def _narrowed_to_labels(model: SemanticModel, node: Node) -> bool:
     """``switch (msg.cmd) { case 'smtpReload': case 'imapReload': … msg.cmd … }``: read in a
     case of a switch on the same expression, where every label that leads there (its own and
     those that fall through into it, no ``default`` among them) is a literal, the value is one
     of those labels."""
+    function = model.enclosing_function(node)
+    start = function.node.start_byte if function is not None else 0
+    if model.source.data.find(b"case", start, node.start_byte) < 0:
+        return False  # no ``case`` label before it in its function: the common answer
     shown = text(node)
     for ancestor in ancestors(node):
         if ancestor.type in FUNCTION_KINDS:
