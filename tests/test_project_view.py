@@ -799,3 +799,29 @@ def test_the_view_says_which_exported_classes_only_tests_import() -> None:
     assert plain.facts_for(str(root / "src" / "tabs" / "tab-manager.ts")).closed_classes == {}
     again = ProjectFacts.from_key(facts.key())
     assert again.closed_classes == facts.closed_classes
+
+
+@pytest.mark.parametrize(
+    ("importer", "closed"),
+    [
+        ("import manager from './manager';\nmanager.run();\n", True),
+        ("import { Manager } from './manager';\nexport const m = new Manager();\n", False),
+        ("import * as all from './manager';\nall.default.run();\n", False),
+        ("export { Manager } from './manager';\n", False),
+        ("const { Manager } = require('./manager');\nmodule.exports = new Manager();\n", False),
+        ("module.exports = () => new (require('./manager').Manager)();\n", False),
+    ],
+)
+def test_a_class_is_closed_only_when_no_application_file_can_reach_it(
+    tmp_path: Path, importer: str, closed: bool
+) -> None:
+    manager = (
+        "export class Manager {\n  constructor() { process.on('message', () => this.run()); }\n"
+        "  run() {}\n}\nconst manager = new Manager();\nexport default manager;\n"
+    )
+    files = {tmp_path / "manager.ts": manager, tmp_path / "main.ts": importer}
+    summaries = {str(p): summary_of(str(p), code) for p, code in files.items()}
+    view = ProjectView(summaries, {p: os.path.basename(p) for p in summaries})
+    facts = view.facts_for(str(tmp_path / "manager.ts"))
+    expected = {"Manager": "no other file of the project imports it"} if closed else {}
+    assert facts.closed_classes == expected

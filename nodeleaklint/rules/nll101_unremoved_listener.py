@@ -60,7 +60,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   A constructor runs once, and its listeners are not reported, when the file makes every
   instance of its class in code that runs once and hands the class itself to nobody (not
   exported, passed or extended): `const manager = new CommandManager(); export { manager
-  as CommandManager }` is one instance for the process.
+  as CommandManager }` is one instance for the process. With the project view, an exported
+  class that no file of the project but its tests imports (not by name, not through the
+  whole module, not re-exported) counts as not exported: `export class TabManager`, kept for
+  its tests, beside `const tabManager = new TabManager(); export default tabManager`.
 - **Alternative outcomes**: two `once` listeners for different events on the same
   long-lived target, where a handler does not remove its rival: whichever event wins, the
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on
