@@ -71,6 +71,7 @@ class ProjectView:
             tuple[dict[str, set[str]], dict[str, set[str]], list[tuple[str, str]]] | None
         ) = None
         self._exposed: set[str] | None = None
+        self._tested: dict[tuple[str, str], set[str]] | None = None
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
@@ -440,24 +441,32 @@ class ProjectView:
         importers are in view), and the file is no package entry point (whose importers are
         out of view). Tests may make instances of their own: they are not the application
         (``test_code.is_test_file``, as for callers). None otherwise."""
-        if path in self._exposed_files() or not self._imported_by_code(path):
-            return None
         _imported, names, _tails = self._code_imports_index()
-        given = names.get(path, set())
+        given = names.get(path, ())
         if name in given or NAMESPACE in given:
             return None
-        tested = sorted(
-            importer
-            for importer in self.tests
-            if (summary := self.summaries.get(importer)) is not None
-            and any(
-                imported == name and self.resolver.resolve(source, importer) == path
-                for source, imported in summary.imports.values()
-            )
-        )
+        if path in self._exposed_files() or not self._imported_by_code(path):
+            return None
+        tested = self._test_imports().get((path, name))
         if tested:
-            return f"no file of the project but tests (`{self._shown(tested[0])}`) imports it"
+            return f"no file of the project but tests (`{self._shown(min(tested))}`) imports it"
         return "no other file of the project imports it"
+
+    def _test_imports(self) -> dict[tuple[str, str], set[str]]:
+        """(module, name) -> the test files that import that name of the module, resolved
+        once per view (only to name a test in ``_closed_class``'s words)."""
+        if self._tested is None:
+            tested: dict[tuple[str, str], set[str]] = {}
+            for importer in self.tests:
+                summary = self.summaries.get(importer)
+                if summary is None:
+                    continue
+                for source, name in summary.imports.values():
+                    module = self.resolver.resolve(source, importer)
+                    if module is not None:
+                        tested.setdefault((module, name), set()).add(importer)
+            self._tested = tested
+        return self._tested
 
     def _called_once(self, path: str, callers: list[_Caller]) -> str | None:
         """Why a method of the instance a file exports runs once, when every caller in the
