@@ -783,3 +783,59 @@ def test_a_module_loaded_in_the_calling_expression_is_a_call_of_its_export() -> 
     calls = {(c.source, c.name, c.member, c.repetition.name) for c in summary.calls}
     assert ("./roles", "default", "setup", "ONCE") in calls  # ``start``: a reaction, once
     assert ("./jobs", "*", "run", "ONCE") in calls
+
+
+def test_a_class_exported_only_for_its_tests_has_the_instances_of_its_own_file() -> None:
+    # ``export class TabManager`` is imported only by a test; the application uses the one
+    # instance the file makes at its top level, so the constructor runs once.
+    found = findings(PROJECTS / "closed-class")
+    assert at(found, "src/tabs/tab-manager.ts", 8) == []
+    # ``UpdateNotifier``'s class is imported by ``popouts.ts``, which makes one per popout.
+    [twin] = at(found, "src/updates/update-notifier.ts", 8)
+    assert twin.rule == "NLL101" and "per instance" in twin.message
+    alone = findings(PROJECTS / "closed-class" / "src" / "tabs", context=False)
+    assert [f.rule for f in at(alone, "src/tabs/tab-manager.ts", 8)] == ["NLL101"]
+
+
+def test_the_view_says_which_exported_classes_only_tests_import() -> None:
+    root = (PROJECTS / "closed-class").resolve()
+    paths = sorted(root.rglob("*.ts"))
+    summaries = {str(p): summary_of(str(p), p.read_text()) for p in paths}
+    tests = frozenset(str(p) for p in paths if "/test/" in str(p))
+    view = ProjectView(summaries, {p: os.path.relpath(p, root) for p in summaries}, tests)
+    facts = view.facts_for(str(root / "src" / "tabs" / "tab-manager.ts"))
+    assert facts.closed_classes == {
+        "TabManager": "no file of the project but tests (`test/tab-manager.test.ts`) imports it"
+    }
+    assert view.facts_for(str(root / "src" / "updates" / "update-notifier.ts")).closed_classes == {}
+    # Test code counted as application code: the class is imported, so not closed.
+    plain = ProjectView(summaries, {p: os.path.relpath(p, root) for p in summaries})
+    assert plain.facts_for(str(root / "src" / "tabs" / "tab-manager.ts")).closed_classes == {}
+    again = ProjectFacts.from_key(facts.key())
+    assert again.closed_classes == facts.closed_classes
+
+
+@pytest.mark.parametrize(
+    ("importer", "closed"),
+    [
+        ("import manager from './manager';\nmanager.run();\n", True),
+        ("import { Manager } from './manager';\nexport const m = new Manager();\n", False),
+        ("import * as all from './manager';\nall.default.run();\n", False),
+        ("export { Manager } from './manager';\n", False),
+        ("const { Manager } = require('./manager');\nmodule.exports = new Manager();\n", False),
+        ("module.exports = () => new (require('./manager').Manager)();\n", False),
+    ],
+)
+def test_a_class_is_closed_only_when_no_application_file_can_reach_it(
+    tmp_path: Path, importer: str, closed: bool
+) -> None:
+    manager = (
+        "export class Manager {\n  constructor() { process.on('message', () => this.run()); }\n"
+        "  run() {}\n}\nconst manager = new Manager();\nexport default manager;\n"
+    )
+    files = {tmp_path / "manager.ts": manager, tmp_path / "main.ts": importer}
+    summaries = {str(p): summary_of(str(p), code) for p, code in files.items()}
+    view = ProjectView(summaries, {p: os.path.basename(p) for p in summaries})
+    facts = view.facts_for(str(tmp_path / "manager.ts"))
+    expected = {"Manager": "no other file of the project imports it"} if closed else {}
+    assert facts.closed_classes == expected

@@ -178,11 +178,15 @@ def test_reads_ask_for_a_second_check_only_for_a_fact_asked_or_shaping_the_model
     assert not methods.change(ProjectFacts(once_methods={"R.other": "start-up"}))
     assert methods.change(ProjectFacts(once_methods={"R.s": "start-up"}))
     assert reads.change(ProjectFacts(once_methods={"R.s": "start-up"}))  # never asked
+    # The constructor of ``Tabs`` had a learned field read, that of ``Other`` never did.
+    classes = ProjectReads({**every, "calls": frozenset(), "closed_classes": frozenset({"Tabs"})})
+    assert not classes.change(ProjectFacts(closed_classes={"Other": "only tests import it"}))
+    assert classes.change(ProjectFacts(closed_classes={"Tabs": "only tests import it"}))
+    assert reads.change(ProjectFacts(closed_classes={"Tabs": "only tests import it"}))
     model_fields = {f.name for f in dataclasses.fields(SemanticModel)}
     assert set(TABLES.values()) <= model_fields
-    assert set(TABLES) | {"calls", "places", "driven_methods", "once_methods"} == {
-        f.name for f in dataclasses.fields(ProjectFacts)
-    }
+    shaping = {"calls", "places", "driven_methods", "once_methods", "closed_classes"}
+    assert set(TABLES) | shaping == {f.name for f in dataclasses.fields(ProjectFacts)}
 
 
 def test_the_tables_are_not_read_while_the_model_is_built() -> None:
@@ -292,4 +296,27 @@ def test_a_method_start_up_calls_once_is_checked_again_only_when_its_rules_asked
     (tmp_path / "app.js").write_text("require('./m').setup();\n", "utf-8")
     result = runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
     assert checked.count("m.js") == 1 + again
+    assert result.findings == []  # the listener is added once
+
+
+@pytest.mark.parametrize(("body", "again"), [("this.n = 1;", 0), ("bus.on('e', () => {});", 1)])
+def test_a_class_only_tests_import_is_checked_again_only_when_its_rules_asked(
+    tmp_path: Path, checked: list[str], body: str, again: int
+) -> None:
+    # ``export class M`` is imported by a test alone: the file's one ``new`` is all there is,
+    # and a rule asks how often the constructor runs only when it does something that matters.
+    (tmp_path / "m.ts").write_text(
+        "import { EventEmitter } from 'events';\n"
+        "const bus = new EventEmitter();\n"
+        f"export class M {{ n = 0; constructor() {{ {body} }} }}\n"
+        "const m = new M();\nexport default m;\n",
+        "utf-8",
+    )
+    (tmp_path / "app.ts").write_text("import m from './m';\nexport const n = m.n;\n", "utf-8")
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "m.test.ts").write_text(
+        "import { M } from '../m';\nexport const made = new M();\n", "utf-8"
+    )
+    result = runner.run([str(tmp_path)], cache_dir=tmp_path / "cache")
+    assert checked.count("m.ts") == 1 + again
     assert result.findings == []  # the listener is added once

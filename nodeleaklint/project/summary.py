@@ -307,7 +307,9 @@ def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectRead
     listeners added elsewhere by the exported binding (``listened``), so a key asked there
     stands for every export name that could fill it. ``calls``: the exports a fact about
     which could change a function whose learned fields were read (``_deciding``);
-    ``once_methods``: the methods (``Class.method``) such a fact could change."""
+    ``once_methods``: the methods (``Class.method``) such a fact could change;
+    ``closed_classes``: the classes whose constructor's learned fields such a fact could
+    change."""
     from nodeleaklint.semantics.exports import exported_binding_names
 
     exports = _exports(model)
@@ -330,6 +332,11 @@ def reads_of(model: SemanticModel, tables: dict[str, AskedTable]) -> ProjectRead
         for info in model.classes
         for name, functions in info.methods.items()
         if not deciding.isdisjoint(functions)
+    )
+    asked["closed_classes"] = frozenset(
+        info.name
+        for info in model.classes
+        if info.name is not None and info.constructor is not None and info.constructor in deciding
     )
     if bindings:
         named = exported_binding_names(exports, model.facts)

@@ -67,8 +67,11 @@ class ProjectView:
         self._giving: dict[tuple[str, str], bool] = {}
         self.tests = tests
         self._mentions: dict[int, list[tuple[str, bool]]] | None = None
-        self._code_imports: tuple[dict[str, set[str]], list[tuple[str, str]]] | None = None
+        self._code_imports: (
+            tuple[dict[str, set[str]], dict[str, set[str]], list[tuple[str, str]]] | None
+        ) = None
         self._exposed: set[str] | None = None
+        self._tested: dict[tuple[str, str], set[str]] | None = None
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
@@ -264,6 +267,9 @@ class ProjectView:
                 per_call = self._created_per_call(target)
                 if per_call is not None:
                     facts.per_call.setdefault(fact.class_name, per_call)
+                closed = self._closed_class(path, name)
+                if closed is not None:
+                    facts.closed_classes.setdefault(fact.class_name, closed)
             if not fact.open:
                 continue
             value = self._values.get(target)
@@ -390,22 +396,77 @@ class ProjectView:
 
     def _imported_by_code(self, path: str) -> bool:
         """Whether a non-test file of the view imports ``path``."""
-        if self._code_imports is None:  # every non-test import resolved once per view
+        imported, _names, tails = self._code_imports_index()
+        if imported.get(path, set()) - {path}:
+            return True
+        return any(importer != path and _ends_with(path, tail) for importer, tail in tails)
+
+    def _code_imports_index(
+        self,
+    ) -> tuple[dict[str, set[str]], dict[str, set[str]], list[tuple[str, str]]]:
+        """Every non-test import of the view, resolved once per view: module -> the files
+        that import it; module -> the names other files import from it or hand on from it
+        (``export { X } from``) or call in place; the imports no file of the view was found
+        for (``tails``)."""
+        if self._code_imports is None:
             imported: dict[str, set[str]] = {}
+            names: dict[str, set[str]] = {}
             tails: list[tuple[str, str]] = []
             for importer, summary in self.summaries.items():
                 if importer in self.tests:
                     continue
-                for source, _name in summary.imports.values():
+                for source, name in summary.imports.values():
                     module = self.resolver.resolve(source, importer)
                     if module is not None:
                         imported.setdefault(module, set()).add(importer)
+                        if module != importer:
+                            names.setdefault(module, set()).add(name)
+                for call in summary.calls:  # ``require('./m').X``, ``import('./m')`` in place
+                    module = self.resolver.resolve(call.source, importer)
+                    if module is not None and module != importer:
+                        names.setdefault(module, set()).add(call.name)
+                for fact in summary.exports.values():
+                    if fact.forwards is not None:
+                        module = self.resolver.resolve(fact.forwards[0], importer)
+                        if module is not None and module != importer:
+                            names.setdefault(module, set()).add(fact.forwards[1])
                 tails.extend((importer, tail) for tail in summary.tails)
-            self._code_imports = imported, tails
-        imported, tails = self._code_imports
-        if imported.get(path, set()) - {path}:
-            return True
-        return any(importer != path and _ends_with(path, tail) for importer, tail in tails)
+            self._code_imports = imported, names, tails
+        return self._code_imports
+
+    def _closed_class(self, path: str, name: str) -> str | None:
+        """Why no other file of the project can make an instance of the class ``path``
+        exports as ``name``: no non-test file imports that name, the whole module or
+        anything the file hands on, while a non-test file does import the file (so its
+        importers are in view), and the file is no package entry point (whose importers are
+        out of view). Tests may make instances of their own: they are not the application
+        (``test_code.is_test_file``, as for callers). None otherwise."""
+        _imported, names, _tails = self._code_imports_index()
+        given = names.get(path, ())
+        if name in given or NAMESPACE in given:
+            return None
+        if path in self._exposed_files() or not self._imported_by_code(path):
+            return None
+        tested = self._test_imports().get((path, name))
+        if tested:
+            return f"no file of the project but tests (`{self._shown(min(tested))}`) imports it"
+        return "no other file of the project imports it"
+
+    def _test_imports(self) -> dict[tuple[str, str], set[str]]:
+        """(module, name) -> the test files that import that name of the module, resolved
+        once per view (only to name a test in ``_closed_class``'s words)."""
+        if self._tested is None:
+            tested: dict[tuple[str, str], set[str]] = {}
+            for importer in self.tests:
+                summary = self.summaries.get(importer)
+                if summary is None:
+                    continue
+                for source, name in summary.imports.values():
+                    module = self.resolver.resolve(source, importer)
+                    if module is not None:
+                        tested.setdefault((module, name), set()).add(importer)
+            self._tested = tested
+        return self._tested
 
     def _called_once(self, path: str, callers: list[_Caller]) -> str | None:
         """Why a method of the instance a file exports runs once, when every caller in the

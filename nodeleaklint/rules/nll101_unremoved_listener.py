@@ -52,10 +52,18 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   (`this.source = create(); this.source.on(…)`). A private method (TypeScript `private`,
   or `#name`) that only the constructor calls, directly on `this`, runs once per instance
   as the constructor does: its listeners on the instance's own fields are not reported.
+  So does a hook the framework table says its package calls once per instance, in a class
+  whose `extends` names something imported from that package (Polymer's `ready()` in
+  `class X extends PolymerElement`: listeners on the element's own `this.$` nodes die with
+  the element), when no code of the file calls it but `super.ready()`. A listener it adds
+  to a module-level object is still one more per element.
   A constructor runs once, and its listeners are not reported, when the file makes every
   instance of its class in code that runs once and hands the class itself to nobody (not
   exported, passed or extended): `const manager = new CommandManager(); export { manager
-  as CommandManager }` is one instance for the process.
+  as CommandManager }` is one instance for the process. With the project view, an exported
+  class that no file of the project but its tests imports (not by name, not through the
+  whole module, not re-exported) counts as not exported: `export class TabManager`, kept for
+  its tests, beside `const tabManager = new TabManager(); export default tabManager`.
 - **Alternative outcomes**: two `once` listeners for different events on the same
   long-lived target, where a handler does not remove its rival: whichever event wins, the
   other listener stays. Reported once per pair. Lifecycle pairs (`'close'` / `'error'`) on

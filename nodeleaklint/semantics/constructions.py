@@ -69,12 +69,16 @@ def construction_sites(model: SemanticModel, function: FunctionInfo) -> list[Cal
     return complete_sites(binding, model.facts.call_by_node)
 
 
-def complete_sites(binding: Binding, calls: dict[int, CallSite]) -> list[CallSite] | None:
+def complete_sites(
+    binding: Binding, calls: dict[int, CallSite], closed: bool = False
+) -> list[CallSite] | None:
     """The calls (``new X(…)``, ``X(…)``) among the uses of a class's ``binding`` when no
     other use can construct it or hand it on; None otherwise (also for a class exported or
     reassigned). ``calls``: call sites by node id (the model's ``call_by_node``; repetition
-    asks before the model exists)."""
-    if binding.is_reassigned or binding.exported:
+    asks before the model exists). ``closed``: the project view found that no other file
+    but tests imports the exported class (``ProjectFacts.closed_classes``), so its export
+    hands it to nobody."""
+    if binding.is_reassigned or (binding.exported and not closed):
         return None
     sites: list[CallSite] = []
     for reference in binding.references:

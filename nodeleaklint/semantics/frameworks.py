@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
-from nodeleaklint.semantics.scopes import CallSite, Scope
+from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Scope
 from nodeleaklint.semantics.syntax import required_module, string_value, text, unwrap
 
 
@@ -150,6 +150,10 @@ FRAMEWORKS: tuple[Guarantee, ...] = (
     *_rows("react", H, Runs.ONCE_PER_INSTANCE, ("componentDidMount",)),
     Guarantee("react", T, "componentWillUnmount", Runs.TEARDOWN),
     *_rows("vue", H, Runs.ONCE_PER_INSTANCE, ("mounted", "created", "beforeMount")),
+    # Polymer 3 elements: ``ready()`` runs once per element, on its first connection, after
+    # its shadow DOM (``this.$``) is stamped (``connectedCallback`` runs on every attach).
+    # Only for classes that extend something imported from the package (``module``).
+    Guarantee("polymer", H, "ready", Runs.ONCE_PER_INSTANCE, module="@polymer/polymer"),
     *_rows("egg", H, Runs.ONCE_PER_INSTANCE, ("didReady", "willReady", "configWillLoad",
                                               "configDidLoad", "serverDidReady")),
     # AngularJS directives: ``link`` runs per element the directive is placed on; the scope's
@@ -400,6 +404,54 @@ def call_guarantee(call: CallSite, scope: Scope | None) -> Guarantee | None:
         return None
     source = receiver_module(call, scope)
     return next((row for row in candidates if _same_package(row.module, source)), None)
+
+
+def hook_guarantee(function: FunctionInfo) -> Guarantee | None:
+    """The package-specific row saying a framework calls the method ``function`` once per
+    instance: ``ready()`` of a class that extends an element imported from
+    ``@polymer/polymer`` (``class X extends MutableData(Polymer.PolymerElement)``). The
+    unscoped hooks (``instance_hooks``) hold for any class; these only where the class's own
+    ``extends`` clause names something imported from the row's package."""
+    if function.class_node is None or function.method_kind != "method" or not function.name:
+        return None
+    rows = [row for row in active().scoped(Kind.HOOK, function.name) if row.module]
+    if not rows:
+        return None
+    class_scope = function.scope.parent
+    outer = class_scope.parent if class_scope is not None else None
+    if outer is None:
+        return None
+    sources = _heritage_modules(function.class_node, outer)
+    return next(
+        (row for row in rows if any(_same_package(row.module, source) for source in sources)),
+        None,
+    )
+
+
+_MAX_HERITAGE_NODES = 64
+
+
+def _heritage_modules(class_node: Node, scope: Scope) -> set[str]:
+    """The packages the ``extends`` clause of ``class_node`` names through imports:
+    ``@polymer/polymer`` and ``@polymer/polymer/lib/mixins/mutable-data`` for
+    ``extends MutableData(Polymer.PolymerElement)``."""
+    heritage = next((c for c in class_node.named_children if c.type == "class_heritage"), None)
+    if heritage is None:
+        return set()
+    extends = next((c for c in heritage.named_children if c.type == "extends_clause"), None)
+    stack = [extends if extends is not None else heritage]
+    found: set[str] = set()
+    seen = 0
+    while stack and seen < _MAX_HERITAGE_NODES:
+        node = stack.pop()
+        seen += 1
+        if node.type == "identifier":
+            binding = scope.lookup(text(node))
+            if binding is not None and binding.module_source is not None:
+                found.add(binding.module_source)
+        elif node.type not in ("type_arguments", "implements_clause"):
+            stack.extend(node.named_children)
+    return found
 
 
 def argument_guarantee(call: CallSite, scope: Scope | None, index: int) -> Guarantee | None:

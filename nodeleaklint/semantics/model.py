@@ -253,8 +253,17 @@ class SemanticModel:
         known = apply_known(facts.function_by_node, learned)
         if project and project.once_methods:
             known.update(_once_methods(classes, facts, source.data, project.once_methods))
+        closed = (
+            {
+                info.constructor.node.id: project.closed_classes[info.name]
+                for info in classes
+                if info.name in project.closed_classes and info.constructor is not None
+            }
+            if project and project.closed_classes
+            else None
+        )
         readers = compute_repetition(
-            facts.functions, facts.function_by_node, facts.call_by_node, known, sites
+            facts.functions, facts.function_by_node, facts.call_by_node, known, sites, closed
         )
         if project:
             _drive_methods(classes, project.driven_methods)

@@ -22,7 +22,7 @@ NAMESPACE = "*"
 
 
 # Facts that cannot add a finding by themselves (``calls`` is judged value by value).
-_LOWERING = frozenset({"calls", "per_call", "places", "once_methods"})
+_LOWERING = frozenset({"calls", "per_call", "places", "once_methods", "closed_classes"})
 
 
 @dataclass(frozen=True, repr=False)
@@ -60,6 +60,9 @@ class ProjectFacts:
     in, as shown). ``uncalled``: method name -> why no code of the project runs that method
     of this file, which may shrink a collection (no non-test file names it; ``semantics.
     uncalled``), and the other methods of its owner that other non-test files name.
+    ``closed_classes``: local class name -> why no other file of the project can make an
+    instance of this exported class: no non-test file imports the class itself (nor the
+    whole module), so the ``new``s of its own file are all there are (tests may make more).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -81,6 +84,7 @@ class ProjectFacts:
     libraries: dict[str, str] = field(default_factory=dict)
     uncalled: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     once_methods: dict[str, str] = field(default_factory=dict)
+    closed_classes: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -133,6 +137,7 @@ class ProjectFacts:
                 sorted(self.libraries.items()),
                 sorted([name, why, list(driven)] for name, (why, driven) in self.uncalled.items()),
                 sorted(self.once_methods.items()),
+                sorted(self.closed_classes.items()),
             ]
         )
 
@@ -156,6 +161,7 @@ class ProjectFacts:
             libraries,
             uncalled,
             once_methods,
+            closed_classes,
         ) = json.loads(text)
         return cls(
             calls={
@@ -202,6 +208,7 @@ class ProjectFacts:
                 for name, why, driven in uncalled
             },
             once_methods={str(k): str(v) for k, v in once_methods},
+            closed_classes={str(k): str(v) for k, v in closed_classes},
         )
 
 
@@ -216,7 +223,8 @@ _PARTS = tuple(part.name for part in fields(ProjectFacts))
 # The other parts shape the model as it is built: ``calls`` the repetition of functions
 # (``LEARNED_FIELDS``, watched by ``watch_functions``), ``driven_methods`` and
 # ``once_methods`` too (a check reads ``once_methods`` only through the learned fields of
-# the methods it names: ``ProjectReads`` keeps those as ``Class.method``).
+# the methods it names: ``ProjectReads`` keeps those as ``Class.method``), and
+# ``closed_classes`` (read through the learned fields of the classes' constructors).
 TABLES = {
     "params": "passed_in",
     "singletons": "singletons",

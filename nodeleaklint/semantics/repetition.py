@@ -21,6 +21,7 @@ handler it calls per event. See ``callback_repetition``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.semantics import frameworks
@@ -135,12 +136,17 @@ def class_binding(function: FunctionInfo) -> Binding | None:
     return declared_class(outer_scope, name, function.class_node)
 
 
-def _instantiations(function: FunctionInfo, calls: dict[int, CallSite]) -> list[CallSite] | None:
+def _instantiations(
+    function: FunctionInfo, calls: dict[int, CallSite], closed: Mapping[int, str]
+) -> list[CallSite] | None:
     """Every ``new X(…)`` of a constructor's class when the file holds all of them
-    (``constructions.complete_sites``) and there is at least one; None otherwise."""
+    (``constructions.complete_sites``; ``closed``: constructors of exported classes that
+    the project view says no other non-test file imports) and there is at least one; None
+    otherwise."""
     binding = class_binding(function)
-    sites = complete_sites(binding, calls) if binding is not None else None
-    return sites or None
+    if binding is None:
+        return None
+    return complete_sites(binding, calls, function.node.id in closed) or None
 
 
 def _base_repetition(function: FunctionInfo) -> Because | None:
@@ -521,9 +527,15 @@ class _Uses:
     once: neither depends on the repetition the fixpoint is still computing, and every
     round of it asks again."""
 
-    def __init__(self, functions: dict[int, FunctionInfo], calls: dict[int, CallSite]) -> None:
+    def __init__(
+        self,
+        functions: dict[int, FunctionInfo],
+        calls: dict[int, CallSite],
+        closed: Mapping[int, str] | None = None,
+    ) -> None:
         self.functions = functions
         self.calls = calls
+        self.closed: Mapping[int, str] = closed or {}
         self._uses: dict[int, tuple[str, CallSite] | None] = {}
         self._callbacks: dict[tuple[int, int], Because | None] = {}
         self._tests: TestCalls = {}
@@ -548,7 +560,9 @@ class _Uses:
         return given
 
 
-def _constructor_repetition(function: FunctionInfo, sites: list[CallSite]) -> Because:
+def _constructor_repetition(
+    function: FunctionInfo, sites: list[CallSite], closed: Mapping[int, str]
+) -> Because:
     """A constructor whose class only this file instantiates runs once per ``new`` that runs:
     once when every ``new C(…)`` is at module top level or in code that runs once
     (``const manager = new Manager(); export default manager``), else per instance."""
@@ -564,8 +578,13 @@ def _constructor_repetition(function: FunctionInfo, sites: list[CallSite]) -> Be
         Repetition.ONCE,
         ReasonKind.ONCE,
         f"the constructor of `{owner}`, whose instances are made only by code that runs once "
-        f"({lines_word} {where})",
+        f"({lines_word} {where}){_closed_words(function, closed)}",
     )
+
+
+def _closed_words(function: FunctionInfo, closed: Mapping[int, str]) -> str:
+    why = closed.get(function.node.id)
+    return f"; the class is exported, but {why}" if why else ""
 
 
 def _derived_repetition(
@@ -577,10 +596,10 @@ def _derived_repetition(
     """Repetition from the places that call or receive the function (in this file, and in
     other files when the project view knows its callers: ``known``)."""
     if function.method_kind == "constructor":
-        sites = _instantiations(function, memo.calls)
-        return (
-            _per_instance(function) if sites is None else _constructor_repetition(function, sites)
-        )
+        sites = _instantiations(function, memo.calls, memo.closed)
+        if sites is None:
+            return _per_instance(function)
+        return _constructor_repetition(function, sites, memo.closed)
     call = function.callback_of
     if call is not None or function.is_iife:
         site = call if call is not None else None
@@ -656,18 +675,21 @@ def compute_repetition(
     calls: dict[int, CallSite],
     known: KnownRepetition | None = None,
     export_sites: set[int] | None = None,
+    closed: Mapping[int, str] | None = None,
 ) -> Readers:
     """Fill ``repetition`` and ``reason`` on every function (a monotone fixpoint).
 
     ``known`` carries what the project view learned about exported functions from their
     callers in other files; ``export_sites`` are the references that export a function
-    (``module.exports = { f }``, ``export { f }``): the export, not a use of it. Returns
+    (``module.exports = { f }``, ``export { f }``): the export, not a use of it; ``closed``
+    the constructors of exported classes no other non-test file imports (constructor node
+    id -> why, ``ProjectFacts.closed_classes``). Returns
     which functions' repetition each function's may decide (``_readers``): what else a
     fact about one function can change."""
     known = known or {}
     export_sites = export_sites or set()
     pending: list[FunctionInfo] = []
-    memo = _Uses(function_by_node, calls)
+    memo = _Uses(function_by_node, calls, closed)
     for function in functions:
         base = _base_repetition(function)
         if base is not None and base[1] is ReasonKind.MEMBER and function.node.id in known:
@@ -717,7 +739,7 @@ def _readers(pending: list[FunctionInfo], memo: _Uses) -> Readers:
     readers: Readers = {}
     for function in pending:
         if function.method_kind == "constructor":
-            sites = _instantiations(function, memo.calls) or []
+            sites = _instantiations(function, memo.calls, memo.closed) or []
             read = [site.function for site in sites if site.function is not None]
         elif function.callback_of is not None or function.is_iife:
             read = [function.parent] if function.parent is not None else []

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
+from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.latches import latch_of
 from nodeleaklint.semantics.locations import member_index
 from nodeleaklint.semantics.scopes import FunctionInfo
@@ -137,10 +138,16 @@ def runs_once_per_instance(model: SemanticModel, method: FunctionInfo) -> bool:
     """A private method (TypeScript ``private``, or ``#name``) that only the constructor
     calls, directly on ``this``: nothing outside the class can call it, so it runs once per
     instance, as the constructor does (``constructor() { this.setupHandlers() }``). A call
-    from a callback inside the constructor runs per event and does not count as once."""
+    from a callback inside the constructor runs per event and does not count as once.
+
+    Also a framework hook its package calls once per instance (``frameworks.hook_guarantee``:
+    Polymer's ``ready()`` in a class that extends an element of ``@polymer/polymer``) when
+    nothing in the file calls it but the framework (``_only_the_framework_calls``)."""
     name = method.name
     if method.class_node is None or method.method_kind != "method" or name is None:
         return False
+    if frameworks.hook_guarantee(method) is not None:
+        return _only_the_framework_calls(model, method, name)
     if not (name.startswith("#") or declared_private(method.node)):
         return False
     uses = [
@@ -161,6 +168,56 @@ def runs_once_per_instance(model: SemanticModel, method: FunctionInfo) -> bool:
         if caller.class_node is None or caller.class_node.id != method.class_node.id:
             return False
     return True
+
+
+def _only_the_framework_calls(model: SemanticModel, method: FunctionInfo, name: str) -> bool:
+    """No code of the file runs the hook ``name`` of ``method``'s class but the framework: the
+    only members so named are ``super.name()`` (a subclass's own hook handing on to its
+    parent's, in the same run), ``this.name`` in the methods of another class that does
+    not extend this one (that class's own hook) and ``new Other().name()``. Anything else
+    (``this.ready()`` in the class, ``el.ready()``) may run it again."""
+    class_node = method.class_node
+    if class_node is None:
+        return False
+    for member in member_index(model).get(name, []):
+        target = member.child_by_field_name("object")
+        if target is None:
+            return False
+        if target.type == "super" or _made_of_another_class(target, method.class_name):
+            continue
+        if not model.is_this(target):
+            return False
+        owner = model.this_function(member)
+        other = owner.class_node if owner is not None else None
+        if other is None or other.id == class_node.id or _extends(other, method.class_name):
+            return False
+    return True
+
+
+def _made_of_another_class(target: Node, name: str | None) -> bool:
+    """``new Other()`` (parenthesised or not) of a class other than ``name``."""
+    made = unwrap(target)
+    if made is None or made.type != "new_expression":
+        return False
+    constructor = made.child_by_field_name("constructor")
+    return (
+        constructor is not None and constructor.type == "identifier" and text(constructor) != name
+    )
+
+
+def _extends(class_node: Node, name: str | None) -> bool:
+    """Whether the ``extends`` clause of ``class_node`` names ``name`` (``class B extends
+    mixin(A)``): a subclass whose ``this`` may be an instance of ``name``."""
+    heritage = next((c for c in class_node.named_children if c.type == "class_heritage"), None)
+    if heritage is None or name is None:
+        return False
+    stack = [heritage]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and text(node) == name:
+            return True
+        stack.extend(node.named_children)
+    return False
 
 
 def declared_private(node: Node) -> bool:

@@ -2283,3 +2283,27 @@ tracer.on('newListener', (event) => {
   // ruleid: NLL101 -- the test does not guard the registration
   tracer.on(event, () => console.log('emit', event));
 });
+
+// --- Polymer: `ready()` runs once per element; its own `this.$` nodes die with it ----------
+const Polymer = require('@polymer/polymer');
+class ToggleMenu extends Polymer.PolymerElement {
+  ready() {
+    super.ready();
+    const close = () => this.set('open', false);
+    // ok: NLL101 -- the element's own node, in the hook Polymer runs once per element
+    this.$.menu.addEventListener('mouseleave', () => close());
+  }
+}
+customElements.define('toggle-menu', ToggleMenu);
+class ReadyAgainMenu extends Polymer.PolymerElement {
+  ready() {
+    super.ready();
+    const close = () => this.set('open', false);
+    // ruleid: NLL101 -- the file runs `ready()` again itself: one more per call
+    this.$.menu.addEventListener('mouseleave', () => close());
+  }
+  reset() {
+    this.ready();
+  }
+}
+customElements.define('ready-again-menu', ReadyAgainMenu);

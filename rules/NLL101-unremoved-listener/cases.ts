@@ -1539,3 +1539,34 @@ relay.on('newListener', (event: string | symbol) => {
     relay.on(event, () => process.send?.({ type: String(event) }));
   }
 });
+
+// --- Polymer: `ready()` runs once per element; its own `this.$` nodes die with it ----------
+import { PolymerElement } from '@polymer/polymer/polymer-element.js';
+const pulse = document.createElement('div');
+class StatusBadge extends PolymerElement {
+  $!: Record<string, HTMLElement>;
+  hover = false;
+  override ready(): void {
+    super.ready();
+    const hide = () => {
+      this.hover = false;
+    };
+    // ok: NLL101 -- the element's own node, in the hook Polymer runs once per element
+    this.$.status.addEventListener('mouseleave', () => hide());
+    // ruleid: NLL101 -- a module-level node outlives every element: one more per element
+    pulse.addEventListener('pulse', () => hide());
+  }
+}
+customElements.define('status-badge', StatusBadge);
+class PlainBadge {
+  $!: Record<string, HTMLElement>;
+  hover = false;
+  ready(): void {
+    const hide = () => {
+      this.hover = false;
+    };
+    // ruleid: NLL101 -- not a framework hook: the method may run many times on one instance
+    this.$.status.addEventListener('mouseleave', () => hide());
+  }
+}
+new PlainBadge().ready();

@@ -1,0 +1,5 @@
+import { UpdateNotifier } from './update-notifier';
+
+export function openPopout(): UpdateNotifier {
+  return new UpdateNotifier();
+}
