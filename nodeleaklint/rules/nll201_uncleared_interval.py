@@ -4,7 +4,9 @@ function when nothing can ever stop it: the returned handle is discarded, or sto
 places that no `clearInterval` / `clearTimeout` in the file reaches (the same variable, the
 same `this.field`, a collection that is read back and cleared), and it is neither returned
 nor handed to someone else. A callback that clears its own handle counts as cleared;
-`.unref()` does not.
+`.unref()` does not. A handle kept on an object the code was handed (`ctx.websocket.pingId =
+setInterval(…)`, `req.poller = …`) is reported with medium confidence: code elsewhere that
+holds the same object may clear it.
 
 It also flags intervals started in a constructor whose class never clears them,
 self-rescheduling `setTimeout` chains (a function that unconditionally schedules itself
@@ -145,7 +147,7 @@ from nodeleaklint.rules.base import RuleContext, RuleMeta, RuleOption
 from nodeleaklint.rules.headlines import fit, sentence
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, confidence_of
+from nodeleaklint.semantics.confidence import ESTABLISHED, Evidence, certainty, confidence_of
 from nodeleaklint.semantics.contexts import Context, context_of, field_class
 from nodeleaklint.semantics.flow import (
     Fate,
@@ -237,10 +239,26 @@ _STRAIGHT_LINE = frozenset(
 # -- where the timer is started ---------------------------------------------------------------
 
 
-def _confidence(context: Context) -> Confidence:
+def _confidence(context: Context, shared: bool = False) -> Confidence:
     """A timer that is never cleared is held by the event loop's timer list for good (the
-    holder is seen); how sure we are rests on whether its code is seen to repeat."""
-    return confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
+    holder is seen); how sure we are rests on whether its code is seen to repeat, and on
+    whether code out of view could clear it (``shared``: the handle is kept on an object
+    the code was handed)."""
+    return confidence_of(
+        Evidence(repetition=context.repeats, holder=ESTABLISHED, unreleased=certainty(not shared))
+    )
+
+
+def _kept_on_shared_object(model: SemanticModel, call: CallSite) -> str | None:
+    """``ctx.websocket.pingIntervalId = setInterval(…)``: the handle is kept on an object the
+    code was handed (a parameter's, or a global's, property), which other code holds too and
+    may clear it through (the connection's close handler in another module). The object's
+    words, else None."""
+    place = flow_of(model, call.node, TIMER_RELEASE).place
+    if place is None or place.kind != "path" or not place.path:
+        return None
+    owner, _, _ = place.label.rpartition(".")
+    return owner or None
 
 
 # -- what the callback keeps ----------------------------------------------------------------
@@ -820,12 +838,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if kept is not None:
             how += _misdirected_clear(model, call)
         keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
+        shared = _kept_on_shared_object(model, call) if kept is not None else None
         notes = [
             sentence(
                 f"`{call.display()}` starts in {context.where}: {how}, so the timer list keeps "
                 f"the callback{keeps} alive {_growth(context, 'interval')}"
             )
         ]
+        if shared is not None:
+            notes.append(
+                sentence(
+                    f"`{shared}` comes from elsewhere, and code that also holds it may clear "
+                    "the handle (a handler in another file)"
+                )
+            )
         if unref:
             notes.append(
                 "`.unref()` only lets the process exit: the interval still fires and retains "
@@ -841,7 +867,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"`{short(text(call.callee))}(…)` {kept_words}",
                 f"This interval {kept_words}",
             ),
-            confidence=_confidence(context),
+            confidence=_confidence(context, shared is not None),
             notes=notes,
         )
     yield from _chains(ctx, module_level)

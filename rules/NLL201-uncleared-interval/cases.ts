@@ -608,3 +608,12 @@ export class HalfKeeper {
   }
   private sweep(): void {}
 }
+
+// --- a handle kept on an object the code was handed: medium (cleared elsewhere, maybe) --------
+interface Session {
+  socket: { ping(): void; pingTimer?: ReturnType<typeof setInterval> };
+}
+export function startPinging(session: Session): void {
+  // ruleid: NLL201 -- medium: the connection's close handler elsewhere may clear `pingTimer`
+  session.socket.pingTimer = setInterval(() => session.socket.ping(), 30_000);
+}
