@@ -154,7 +154,8 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   listeners are added only until it comes) and the event is not one that fires again and
   again (a stream's `'data'`, an MQTT client's `'connect'` on every reconnect). A flag set
   to a value that is never falsy latches like `true` (`if (hub) return hub; hub = new
-  EventEmitter(); process.on('message', …)` runs once per process), and a test that the
+  EventEmitter(); process.on('message', …)` runs once per process; so does a timer handle,
+  `if (timer) return; timer = setInterval(…)`), and a test that the
   slot is filled leaves as that one does (`if (tray != null) return; tray = new Tray(…);
   win.on('minimize', …)`: the rest of the function runs once per process). A test that only
   asks whether the target is there (`if (signal)`, `if (self.emitter && id)`, `if (signal

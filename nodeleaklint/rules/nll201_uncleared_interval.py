@@ -4,7 +4,10 @@ function when nothing can ever stop it: the returned handle is discarded, or sto
 places that no `clearInterval` / `clearTimeout` in the file reaches (the same variable, the
 same `this.field`, a collection that is read back and cleared), and it is neither returned
 nor handed to someone else. A callback that clears its own handle counts as cleared;
-`.unref()` does not. A handle kept on an object the code was handed (`ctx.websocket.pingId =
+`.unref()` does not. An interval behind a latch on a module-level slot (`if (timer)
+return; timer = setInterval(…)`, `if (!timer) timer = setInterval(…)`) starts once for the
+life of the process, as one at module top level does, and is not reported unless
+`check-module-level` is on. A handle kept on an object the code was handed (`ctx.websocket.pingId =
 setInterval(…)`, `req.poller = …`) is reported with medium confidence: code elsewhere that
 holds the same object may clear it.
 
@@ -159,6 +162,7 @@ from nodeleaklint.semantics.flow import (
     overwritten_before,
     value_sources,
 )
+from nodeleaklint.semantics.latches import latch_of
 from nodeleaklint.semantics.locations import (
     Place,
     never_holds_a_value,
@@ -766,6 +770,19 @@ def _starters(model: SemanticModel, function: FunctionInfo) -> Iterator[CallSite
 # -- the check ---------------------------------------------------------------------------------
 
 
+def _started_once(model: SemanticModel, call: CallSite) -> bool:
+    """``if (timer) return; timer = setInterval(…)``, ``if (!timer) timer = setInterval(…)``:
+    a latch on a module-level slot (SPEC §1 *Latches and setup*) starts one interval for the
+    life of the process, however often its function runs, as module top level does."""
+    function = call.function
+    latch = latch_of(call.node, function.node) if function is not None else None
+    flag = unwrap(latch.flag) if latch is not None else None
+    if flag is None or flag.type != "identifier":
+        return False
+    binding = model.binding_of(flag)
+    return binding is not None and binding.scope.is_module
+
+
 def _reported(context: Context, module_level: bool) -> bool:
     return context.repetition is not Repetition.ONCE or module_level
 
@@ -830,6 +847,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ],
             )
             continue
+        if not module_level and _started_once(model, call):
+            continue  # one interval for the process, as at module top level
         kept = handle_problem(model, call, "clearInterval")
         problem = kept or _only_self_cleared(model, call) or _cleared_after_overwrite(model, call)
         if problem is None:

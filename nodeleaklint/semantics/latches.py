@@ -40,6 +40,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.vocabulary import TRUTHY_RESULT_FUNCTIONS
 
 # Conditions that hold only until a slot is filled: ``!x``, ``x == null``, ``x === undefined``.
 _EMPTY_TESTS = ("null", "undefined")
@@ -162,7 +163,7 @@ _TRUTHY_KINDS = frozenset(
 
 def _set_true(statement: Node) -> Node | None:
     """The slot of ``slot = true;`` (or of another value that is never falsy: ``slot = new
-    EventEmitter();``), else None."""
+    EventEmitter();``, ``slot = setInterval(…)``), else None."""
     if statement.type != "expression_statement" or not statement.named_children:
         return None
     expression = unwrap(statement.named_children[0])
@@ -173,6 +174,9 @@ def _set_true(statement: Node) -> Node | None:
     value = unwrap(right)
     if left is None or left.type not in _FLAG_KINDS or value is None:
         return None
+    if value.type == "call_expression":
+        callee = value.child_by_field_name("function")
+        return left if callee is not None and text(callee) in TRUTHY_RESULT_FUNCTIONS else None
     return left if value.type in _TRUTHY_KINDS else None
 
 

@@ -549,6 +549,10 @@ RELEASE_METHODS = frozenset(
     }
 )
 
+# Calls whose result is never falsy (a latch may test it): Node's timers return a ``Timeout``
+# object, a browser's a positive number.
+TRUTHY_RESULT_FUNCTIONS = frozenset({"setInterval", "setTimeout", "setImmediate"})
+
 # -- clients (rules/nll602_unclosed_client.py) -----------------------------------------------
 # Methods that close a client (the rule's ``close-methods`` option adds more).
 CLIENT_CLOSE_METHODS = frozenset(

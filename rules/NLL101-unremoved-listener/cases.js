@@ -2307,3 +2307,16 @@ class ReadyAgainMenu extends Polymer.PolymerElement {
   }
 }
 customElements.define('ready-again-menu', ReadyAgainMenu);
+
+// --- a latch on a module-level timer handle: the rest of the function runs once --------------
+let flushEvery = null;
+function ensureFlusher() {
+  if (flushEvery) return;
+  flushEvery = setInterval(() => {}, 60000);
+  // ok: NLL101 -- after `if (flushEvery) return; flushEvery = setInterval(…)`: once per process
+  process.once('exit', () => clearInterval(flushEvery));
+}
+app.post('/flush', (req, res) => {
+  ensureFlusher();
+  res.end();
+});

@@ -978,3 +978,26 @@ class HalfKeeper {
 }
 module.exports.Housekeeper = Housekeeper;
 module.exports.HalfKeeper = HalfKeeper;
+
+// --- a latch on a module-level handle: one interval for the process --------------------------
+let usageTimer = null;
+function flushUsageNow() {}
+function ensureUsageTimer() {
+  if (usageTimer) return;
+  // ok: NLL201 -- the handle itself latches: started once for the life of the process
+  usageTimer = setInterval(flushUsageNow, 60000);
+}
+app.post('/usage', (req, res) => {
+  ensureUsageTimer();
+  res.end();
+});
+function startUsageTimer() {
+  const timer = null;
+  if (timer) return;
+  // ruleid: NLL201 -- a local handle latches nothing: one more interval per request
+  setInterval(flushUsageNow, 60000);
+}
+app.post('/usage-again', (req, res) => {
+  startUsageTimer();
+  res.end();
+});
