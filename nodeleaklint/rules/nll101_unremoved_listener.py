@@ -139,6 +139,10 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   that makes a child per call; not when the transport is kept and removed through the
   logger that added it (a parent's `remove` leaves the pipe a child added: the child's
   `'data'` listener stays on the parent, holding the transport).
+- **Ended here**: a `once` listener for a target's end event (`'close'`, `'exit'`, `'end'`,
+  `'finish'`, `'disconnect'`) in a function that ends the target itself (`child.kill()`,
+  `socket.destroy()`, `stream.end()`…, also in a fallback timer there or in a method of the
+  class it calls) is removed when that event fires, and is not reported.
 - **Latches**: a registration inside `if (!added) { added = true; … }` (a flag kept outside
   the function, or a field, that the guarded region sets itself) runs once per owner of the
   flag and is not reported. So is a registration under a test of the target that the
@@ -362,8 +366,11 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
+from nodeleaklint.semantics.values import called_function
 from nodeleaklint.semantics.vocabulary import (
     APPENDING_LISTEN_METHODS,
+    ENDED_EVENTS,
+    ENDING_CALLS,
     EVENTS_MODULES,
     EXIT_HANDLER_REGISTRARS,
     IMPLICIT_ONCE_LISTENERS,
@@ -1079,6 +1086,8 @@ def _check_registration(ctx: RuleContext, call: CallSite) -> Finding | None:
     if once:
         if holder.lifetime is not Lifetime.PROCESS and event_name != "abort":
             return None  # `once` on an object that dies with the work is cleanup enough
+        if event_name in ENDED_EVENTS and _ended_here(model, call, target):
+            return None  # the code ends the target itself: the event fires, `once` removes it
         notes.append(f"`once` does not help: `'{event_name}'` may never fire")
     if _guarded(model, call, target) or _weak_listener(model, options):
         return None
@@ -2074,6 +2083,36 @@ def _borrowed_per_call(
             if own is None or binding.scope is not own.scope:
                 return True
     return False
+
+
+def _ended_here(model: SemanticModel, call: CallSite, target: Node) -> bool:
+    """``child.kill('SIGTERM'); child.once('close', …)``: the registering function ends the
+    target itself (``kill``, ``destroy``, ``end``, ``close``…, in its own code, a callback in
+    it such as a fallback timer, or a method of this class it calls), so its end event fires
+    and a ``once`` listener for it is removed then."""
+    function = call.function
+    if function is None:
+        return False
+    scopes = [function, *_this_methods_called(model, function)]
+    return any(
+        site.obj is not None
+        and any(is_inside(site.node, scope.node) for scope in scopes)
+        and same_location(model, site.obj, target)
+        for site in model.calls_named(*sorted(ENDING_CALLS))
+    )
+
+
+def _this_methods_called(model: SemanticModel, function: FunctionInfo) -> list[FunctionInfo]:
+    """The methods of ``function``'s class it calls directly as ``this.m()``."""
+    found: list[FunctionInfo] = []
+    for site in function.calls:
+        obj = unwrap(site.obj)
+        method = (
+            called_function(model, site.node) if obj is not None and obj.type == "this" else None
+        )
+        if method is not None:
+            found.append(method)
+    return found
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:

@@ -549,6 +549,11 @@ RELEASE_METHODS = frozenset(
     }
 )
 
+# Calls that end an emitter's work (a child process, a socket, a stream), and the events that
+# then fire on it for sure: a ``once`` listener for one of them goes when it fires.
+ENDING_CALLS = frozenset({"kill", "destroy", "end", "close", "terminate", "disconnect"})
+ENDED_EVENTS = frozenset({"close", "exit", "end", "finish", "disconnect"})
+
 # Calls whose result is never falsy (a latch may test it): Node's timers return a ``Timeout``
 # object, a browser's a positive number.
 TRUTHY_RESULT_FUNCTIONS = frozenset({"setInterval", "setTimeout", "setImmediate"})

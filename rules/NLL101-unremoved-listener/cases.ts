@@ -1570,3 +1570,18 @@ class PlainBadge {
   }
 }
 new PlainBadge().ready();
+
+// --- a `once` end listener on a target the code ends itself -----------------------------------
+import { fork } from 'node:child_process';
+
+const worker = fork('./worker.js');
+export function restartWorker(): void {
+  worker.kill('SIGTERM');
+  const fallback = setTimeout(() => worker.kill('SIGKILL'), 7000);
+  // ok: NLL101 -- the code ends the child itself: 'close' fires and `once` removes this
+  worker.once('close', () => clearTimeout(fallback));
+}
+export function watchWorker(onGone: () => void): void {
+  // ruleid: NLL101 -- nothing here ends the child: 'close' may never come, one more per call
+  worker.once('close', () => onGone());
+}
