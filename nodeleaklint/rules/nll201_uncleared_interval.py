@@ -22,6 +22,14 @@ prototype, `extend(Conn.prototype, { … })` — `self = this`, `this[kTimer]` f
   the instance's timers, a timer field it does not reach — through `this.method()` calls
   too — is reported (medium): "`close()` clears `this.pingTimer` but not
   `this.flushTimer`".
+- **Cleared only before re-arming**: an interval kept in a field whose every clear in the
+  file sits in a method that then starts a new timer in the same field
+  (`clearInterval(this.timer); this.timer = setInterval(…)`, or a clear followed by a
+  `this.start()` that does) is reported as never cleared (medium): each clear stops the
+  previous interval, none stops the last one, which keeps the instance alive after its work
+  — whether or not the class has a teardown method (its `destroy()` is named when it has).
+  A clear in a callback inside that method (a `'close'` handler), in the interval's own
+  callback, or in any other method counts as a real clear.
 - **Replacement**: `this.timer = setInterval(…)` in a method that the instance runs again
   (it calls itself, or another method or callback of the class calls it) without clearing
   or testing the field first orphans the previous interval (medium). The same for a
@@ -182,8 +190,10 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.teardown import (
+    RearmOnly,
     RunningInterval,
     cleared_by,
+    cleared_only_to_rearm,
     running_intervals,
     starts_timers,
     teardown_of,
@@ -488,6 +498,52 @@ def _cleared_after_overwrite(model: SemanticModel, call: CallSite) -> tuple[str,
         f"{assignment.start_point[0] + 1} has overwritten the handle (the clear receives "
         "that value)",
         False,
+    )
+
+
+def _cleared_only_to_rearm(model: SemanticModel, call: CallSite) -> tuple[Place, RearmOnly] | None:
+    """``this.t = setInterval(…)`` whose every clear sits right before a new interval is put in
+    the same field (``clearInterval(this.t); this.t = setInterval(…)``, or a clear followed by
+    ``this.start()``): each clear stops the previous interval, none stops the last one (SPEC §1
+    *Teardown completeness*: a clear before re-arming is not teardown)."""
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    place = flow.place
+    if flow.kind is not FlowKind.STORED or place is None or not place.is_field:
+        return None
+    if fate_of(model, flow, TIMER_RELEASE).escape is not None:
+        return None  # handed to someone who may clear it
+    rearm = cleared_only_to_rearm(model, call, place)
+    return None if rearm is None else (place, rearm)
+
+
+def _rearmed_finding(
+    ctx: RuleContext, call: CallSite, context: Context, place: Place, rearm: RearmOnly
+) -> Finding:
+    model = ctx.model
+    methods = _and([f"`{name}()`" for name in rearm.clearing])
+    owner = model.this_function(call.node)
+    instance = (
+        f"each `{owner.class_name}` instance" if owner and owner.class_name else "the instance"
+    )
+    last = f"the last interval is never cleared and keeps {instance} alive"
+    teardown = f"; {_and(list(rearm.teardown))} does not clear it" if rearm.teardown else ""
+    keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
+    return ctx.finding(
+        call.node,
+        fit(
+            f"`{place.label}` is cleared only before re-arming: {last}",
+            f"This interval is cleared only to be replaced: {last}",
+        ),
+        confidence=_confidence(context),
+        notes=[
+            sentence(
+                f"`{call.display()}` starts in {context.where} and is kept in `{place.label}`, "
+                f"which {methods} {'clear' if len(rearm.clearing) > 1 else 'clears'} only right "
+                f"before starting a new interval there{teardown}: nothing clears the last one, "
+                f"so the timer list keeps its callback{keeps} alive for the life of the process "
+                f"after {instance}'s work is done"
+            )
+        ],
     )
 
 
@@ -815,6 +871,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         kept = handle_problem(model, call, "clearInterval")
         problem = kept or _only_self_cleared(model, call) or _cleared_after_overwrite(model, call)
         if problem is None:
+            rearmed = _cleared_only_to_rearm(model, call)
+            if rearmed is not None:
+                yield _rearmed_finding(ctx, call, context, *rearmed)
             continue
         how, unref = problem
         if kept is not None:
@@ -872,8 +931,10 @@ def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
         teardown = teardown_of(model, info)
         for timer_field in teardown.forgotten:
             call, name = timer_field.starts[0]
-            if name == "setInterval" and handle_problem(model, call, "clearInterval"):
-                continue  # never cleared anywhere: the main check reports it
+            if name == "setInterval" and (
+                handle_problem(model, call, "clearInterval") or _cleared_only_to_rearm(model, call)
+            ):
+                continue  # never cleared anywhere, or only to re-arm: the main check reports it
             context = context_of(model, call)
             cleared = sorted(teardown.cleared.items(), key=lambda item: item[0].label)
             by = sorted({label for _, label in cleared})
