@@ -67,6 +67,16 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   it) is that request: `this.res.connection` is the keep-alive socket just as
   `res.connection` is, so a per-request object that listens on it adds one listener per
   request to the connection.
+- **The request by role**: the request a server serves (and its response) is known by what
+  hands it over, whatever the parameter is called: the first two parameters of a function
+  given to `http.createServer` / `https` / `http2` `createServer`, of a `'request'` handler,
+  of a route or middleware (`app.get(path, fn)`, `app.use(fn)`; the second and third of a
+  four-parameter error middleware) unless an HTTP client package made the receiver
+  (`http.get(url, (res) => …)` gets an upstream response), a parameter declared with a
+  request or response type (`res: express.Response`), and the partner of one so declared
+  (`(clientReq, clientRes: express.Response)`): `clientReq.socket` is the keep-alive socket.
+  A parameter that is a request only by its name (`req`, `res`, `request`, `response`, in
+  a function nothing in view hands a request) is medium evidence, and the finding medium.
 - **Removal on one path only**: a removal counts only on the paths where the work ends.
   When every removal runs from listeners the same run added for some outcomes (`'error'`,
   `'stream'`) while the run also waits for another outcome that hands the result to the
@@ -1965,7 +1975,8 @@ def _judge_context(
     if assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
-        return Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED), holder
+        lives = certainty(not holder.by_name)  # a keep-alive socket known by a name only
+        return Evidence(repetition=repetition_certainty(model, call), holder=lives), holder
     if lifetime is Lifetime.INSTANCE:
         this_fn = _holding_method(model, holder, target)
         if _setup_run_again(model, call, this_fn, target) is not None:
