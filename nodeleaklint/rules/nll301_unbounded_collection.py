@@ -49,6 +49,10 @@ Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUI
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
 for instance fields; a function (a handler registered under a name) is configuration, and a
 table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic.
+A counter reaches the key through a read too: a field of `this` read after a statement of
+the same function stepped it (`++this.replyIdCounter; const replyId =
+this.replyIdCounter`), and a method's parameter when every `this.m(…)` call of it in the
+class passes one (`this._registerAck(this.ids++, ack)`).
 High confidence needs each growth to add an entry that stays: an append (`.push`), or a
 key (a Set's member) new per call — the data of a request or of an external event (a
 parameter of a route handler or of a listener on a socket, `process` or a client, its
