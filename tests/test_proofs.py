@@ -219,6 +219,11 @@ CHECKS: dict[str, list[Check]] = {
         ("heard_end.flagged.entries", ">=", 2000),
         ("heard_end.fixed.growth", "<=", 2),
         ("heard_end.fixed.entries", "==", 0),
+        # acks still waiting at each disconnect() stay in the client's table (~31.5 MiB)
+        ("acks.flagged.growth", ">=", 16),
+        ("acks.flagged.entries", ">=", 2000),
+        ("acks.fixed.growth", "<=", 2),
+        ("acks.fixed.entries", "==", 0),
     ],
     "NLL401": [
         # heap+external MiB, 40 x 1 MiB (~40 MiB observed)

@@ -400,3 +400,18 @@ def _rearms_after(
         if any(m.node.id in timer_field.methods for m in reached):
             return True
     return False
+
+
+def teardown_reach(
+    model: SemanticModel, info: ClassInfo, nodes: list[Node]
+) -> tuple[list[FunctionInfo], bool]:
+    """The class's teardown methods with every method they reach through ``this.m()``, and
+    whether one of ``nodes`` (the shrinks of a collection) sits in one of them: whether the
+    teardown path flushes it (SPEC §1 *Teardown completeness*: a pending-work table must be
+    flushed when the instance's work ends)."""
+    roots = teardown_of(model, info).methods
+    if not roots:
+        return [], False
+    reached = reached_methods(model, info, list(roots))
+    inside = any(is_inside(node, method.node) for node in nodes for method in reached)
+    return roots, inside

@@ -1574,3 +1574,58 @@ class AckSocket {
 }
 module.exports.ReplyBroker = ReplyBroker;
 module.exports.AckSocket = AckSocket;
+
+// --- a table of callbacks awaiting replies must be flushed by teardown --------------------
+class AckClient {
+  constructor(io) {
+    this.io = io;
+    this.ids = 0;
+    this.acks = {};
+  }
+  emit(event, ack) {
+    const id = this.ids++;
+    // ruleid: NLL301 -- deleted as each reply comes, never by `disconnect()`: in-flight acks stay
+    this.acks[id] = ack;
+    this.io.write({ id, event });
+  }
+  onack(packet) {
+    const ack = this.acks[packet.id];
+    if (ack) {
+      delete this.acks[packet.id];
+      ack(packet.data);
+    }
+  }
+  disconnect() {
+    this.io.close();
+  }
+}
+class FlushingAckClient {
+  constructor(io) {
+    this.io = io;
+    this.ids = 0;
+    this.acks = {};
+  }
+  emit(event, ack) {
+    const id = this.ids++;
+    // ok: NLL301 -- `disconnect()` fails and deletes every ack still waiting
+    this.acks[id] = ack;
+    this.io.write({ id, event });
+  }
+  onack(packet) {
+    const ack = this.acks[packet.id];
+    if (ack) {
+      delete this.acks[packet.id];
+      ack(packet.data);
+    }
+  }
+  disconnect() {
+    for (const id of Object.keys(this.acks)) {
+      const ack = this.acks[id];
+      delete this.acks[id];
+      ack(new Error('disconnected'));
+    }
+    this.io.close();
+  }
+}
+module.exports.AckClient = AckClient;
+module.exports.FlushingAckClient = FlushingAckClient;

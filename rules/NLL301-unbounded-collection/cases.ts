@@ -1192,3 +1192,53 @@ export class AckSocket {
     if (ack) ack(packet.data);
   }
 }
+
+// --- a table of callbacks awaiting replies must be flushed by teardown --------------------
+type Ack = (data: unknown) => void;
+export class AckClient {
+  private ids = 0;
+  private acks: Record<number, Ack> = {};
+  constructor(private readonly io: { write(msg: unknown): void; close(): void }) {}
+  emit(event: string, ack: Ack): void {
+    const id = this.ids++;
+    // ruleid: NLL301 -- deleted as each reply comes, never by `disconnect()`: in-flight acks stay
+    this.acks[id] = ack;
+    this.io.write({ id, event });
+  }
+  onack(packet: { id: number; data: unknown }): void {
+    const ack = this.acks[packet.id];
+    if (ack) {
+      delete this.acks[packet.id];
+      ack(packet.data);
+    }
+  }
+  disconnect(): void {
+    this.io.close();
+  }
+}
+export class FlushingAckClient {
+  private ids = 0;
+  private acks: Record<string, Ack> = {};
+  constructor(private readonly io: { write(msg: unknown): void; close(): void }) {}
+  emit(event: string, ack: Ack): void {
+    const id = this.ids++;
+    // ok: NLL301 -- `disconnect()` fails and deletes every ack still waiting
+    this.acks[id] = ack;
+    this.io.write({ id, event });
+  }
+  onack(packet: { id: number; data: unknown }): void {
+    const ack = this.acks[packet.id];
+    if (ack) {
+      delete this.acks[packet.id];
+      ack(packet.data);
+    }
+  }
+  disconnect(): void {
+    for (const id of Object.keys(this.acks)) {
+      const ack = this.acks[id];
+      delete this.acks[id];
+      ack(new Error('disconnected'));
+    }
+    this.io.close();
+  }
+}
