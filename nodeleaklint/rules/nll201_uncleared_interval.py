@@ -22,6 +22,11 @@ prototype, `extend(Conn.prototype, { … })` — `self = this`, `this[kTimer]` f
   the instance's timers, a timer field it does not reach — through `this.method()` calls
   too — is reported (medium): "`close()` clears `this.pingTimer` but not
   `this.flushTimer`".
+- **Teardown that releases the rest**: a teardown that clears none of the instance's
+  timers but releases its other parts (`destroy() { this.socket.destroy() }`, a `.close()`,
+  `.end()`, `.removeAllListeners()`, `.clear()` … on a field of `this`) while an interval kept
+  in a field is cleared only elsewhere (`pause()`): after teardown the interval keeps firing
+  and keeps the instance alive (medium).
 - **Cleared only before re-arming**: an interval kept in a field whose every clear in the
   file sits in a method that then starts a new timer in the same field
   (`clearInterval(this.timer); this.timer = setInterval(…)`, or a clear followed by a
@@ -192,11 +197,13 @@ from nodeleaklint.semantics.syntax import (
 from nodeleaklint.semantics.teardown import (
     RearmOnly,
     RunningInterval,
+    Teardown,
     cleared_by,
     cleared_only_to_rearm,
     running_intervals,
     starts_timers,
     teardown_of,
+    teardown_release,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
 from nodeleaklint.semantics.vocabulary import end_events
@@ -929,6 +936,9 @@ def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
         if not starts_timers(model, info):
             continue  # no timer field, so none forgotten (without working out its teardown)
         teardown = teardown_of(model, info)
+        if not teardown.cleared:
+            yield from _released_but_running(ctx, info, teardown)
+            continue
         for timer_field in teardown.forgotten:
             call, name = timer_field.starts[0]
             if name == "setInterval" and (
@@ -966,6 +976,48 @@ def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
                     )
                 ],
             )
+
+
+def _released_but_running(
+    ctx: RuleContext, info: ClassInfo, teardown: Teardown
+) -> Iterator[Finding]:
+    """A class whose teardown clears none of its timers but releases its other parts
+    (``destroy() { this.socket.destroy() }``) while an interval kept in a field is cleared
+    only elsewhere (``pause()``): after teardown the interval keeps firing and keeps the
+    instance alive (SPEC §1 *Teardown completeness*)."""
+    model = ctx.model
+    released = teardown_release(model, info)
+    if released is None:
+        return
+    by, what = released
+    for timer_field in teardown.fields.values():
+        starts = [(c, n) for c, n in timer_field.starts if n == "setInterval"]
+        if not starts:
+            continue
+        call = starts[0][0]
+        if handle_problem(model, call, "clearInterval") or _cleared_only_to_rearm(model, call):
+            continue  # never cleared anywhere, or only to re-arm: the main check reports it
+        context = context_of(model, call)
+        label = timer_field.place.label
+        owner = f"`{info.name}`" if info.name else "the"
+        kept = f"its interval keeps each {owner} instance alive after teardown"
+        yield ctx.finding(
+            call.node,
+            fit(
+                f"{by} calls `{what}` but does not clear `{label}`: {kept}",
+                f"Teardown does not clear `{label}`: {kept}",
+                f"Teardown does not clear this interval: {kept}",
+            ),
+            confidence=Confidence.MEDIUM,
+            notes=[
+                sentence(
+                    f"{by} tears the instance down (`{what}`) but does not clear `{label}`, "
+                    f"which only other code clears: the interval `{call.display()}` started in "
+                    f"{context.where} keeps firing after teardown and keeps the instance, its "
+                    "callback and what it captures alive for the life of the process"
+                )
+            ],
+        )
 
 
 # -- replacement (SPEC §1) ----------------------------------------------------------------------

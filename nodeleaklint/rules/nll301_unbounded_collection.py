@@ -49,12 +49,13 @@ Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUI
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
 for instance fields; a function (a handler registered under a name) is configuration, and a
 table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic.
-A table of work awaiting a reply — an instance's collection keyed per call whose entries
-are called when read back (`this.acks[packet.id](…)`) and deleted as each reply or timeout
-comes — must also be flushed by the class's teardown (`disconnect()`, `close()`, its own
-`'close'` handler and what they call): when none of them deletes or clears it, the entries
-still waiting when the work ends never get a reply and stay (medium; SPEC §1 *Teardown
-completeness*). A class with no teardown at all gives no such evidence.
+A table of work awaiting a reply — an instance's collection keyed per call whose entries a
+reply handler reads back, deletes and calls (`const ack = this.acks[packet.id]; delete
+this.acks[packet.id]; ack(…)`) — must also be flushed by the class's teardown
+(`disconnect()`, `close()`, its own `'close'` handler and what they call): when none of them
+deletes or clears it, the entries still waiting when the work ends never get a reply and
+stay (medium; SPEC §1 *Teardown completeness*). A class with no teardown gives no such
+evidence.
 A counter reaches the key through a read too: a field of `this` read after a statement of
 the same function stepped it (`++this.replyIdCounter; const replyId =
 this.replyIdCounter`), and a method's parameter when every `this.m(…)` call of it in the
@@ -818,8 +819,9 @@ def _pending_past_teardown(
     model: SemanticModel, candidate: Candidate, uses: Uses, growth: list[Growth]
 ) -> tuple[list[Growth], str] | None:
     """A table of work awaiting a reply: an instance's collection keyed per call (a counter,
-    an id), whose entries are called when read back (``this.acks[packet.id](…)``: reply
-    callbacks), deleted as each reply or timeout comes, while the class's teardown
+    an id), whose entries are read back, called and deleted in the same function
+    (``const ack = this.acks[packet.id]; delete this.acks[packet.id]; ack(…)``: a reply
+    handler), while the class's teardown
     (``disconnect()``, ``close()``, its own ``'close'`` handler, and what they call) never
     deletes or clears it: the entries still waiting when the instance's work ends never get
     their reply and stay (SPEC §1 *Teardown completeness*)."""
@@ -829,8 +831,14 @@ def _pending_past_teardown(
     if not shrinks or not all(_is_delete(s) for s in shrinks):
         return None
     unbounded = [g for g in growth if g.unbounded]
-    if not unbounded or not invokes_elements(model, uses.reads):
-        return None
+    deleting = {f.node.id for s in shrinks if (f := model.enclosing_function(s)) is not None}
+    replies = [
+        r
+        for r in uses.reads
+        if (f := model.enclosing_function(r)) is not None and f.node.id in deleting
+    ]
+    if not unbounded or not invokes_elements(model, replies):
+        return None  # no delete sits where an entry is read back and called: not replies
     info = model.class_info(candidate.class_node)
     if info is None:
         return None

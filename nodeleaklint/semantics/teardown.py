@@ -415,3 +415,54 @@ def teardown_reach(
     reached = reached_methods(model, info, list(roots))
     inside = any(is_inside(node, method.node) for node in nodes for method in reached)
     return roots, inside
+
+
+# What a teardown calls on the instance's own parts to release them.
+_RELEASES = frozenset(
+    {
+        "close",
+        "destroy",
+        "end",
+        "terminate",
+        "disconnect",
+        "quit",
+        "kill",
+        "abort",
+        "dispose",
+        "release",
+        "unsubscribe",
+        "removeAllListeners",
+        "clear",
+    }
+)
+
+
+def teardown_release(model: SemanticModel, info: ClassInfo) -> tuple[str, str] | None:
+    """The first thing the class's teardown (its teardown methods and closing handlers, and
+    what they reach through ``this.m()``) releases on a field of the instance, as (the
+    teardown's label, the call): ``("`destroy()`", "this.socket.destroy()")``. Evidence that
+    the author tears the instance down, so an interval its teardown forgets outlives it."""
+    key = f"teardown.release:{info.node.id}"
+    if key in model.cache:
+        cached = model.cache[key]
+        return cached if isinstance(cached, tuple) else None
+    found: tuple[str, str] | None = None
+    roots = teardown_of(model, info).methods
+    for root in roots:
+        for method in reached_methods(model, info, [root]):
+            for call in method.calls:
+                member = unwrap(call.obj)
+                if call.name not in _RELEASES or call.is_new or member is None:
+                    continue
+                if member.type != "member_expression":
+                    continue
+                if not model.is_this(member.child_by_field_name("object")):
+                    continue
+                found = (_method_label(root), call.display(40))
+                break
+            if found:
+                break
+        if found:
+            break
+    model.cache[key] = found
+    return found

@@ -1055,3 +1055,34 @@ module.exports.Heartbeat = Heartbeat;
 module.exports.StoppedHeartbeat = StoppedHeartbeat;
 module.exports.Pinger = Pinger;
 module.exports.Reconnector = Reconnector;
+
+// --- teardown that releases the instance's parts but forgets its interval -----------------
+class Poller {
+  constructor(socket) {
+    this.socket = socket;
+    // ruleid: NLL201 -- `destroy()` destroys the socket but only `pause()` clears the interval
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause() {
+    clearInterval(this.timer);
+  }
+  destroy() {
+    this.socket.destroy();
+  }
+}
+class GoodPoller {
+  constructor(socket) {
+    this.socket = socket;
+    // ok: NLL201 -- `destroy()` calls `pause()`, which clears it
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause() {
+    clearInterval(this.timer);
+  }
+  destroy() {
+    this.pause();
+    this.socket.destroy();
+  }
+}
+module.exports.Poller = Poller;
+module.exports.GoodPoller = GoodPoller;

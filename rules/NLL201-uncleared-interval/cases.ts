@@ -657,3 +657,32 @@ export class Pinger {
     this.socket.on('close', () => clearInterval(this.timer));
   }
 }
+
+// --- teardown that releases the instance's parts but forgets its interval -----------------
+export class Poller {
+  private timer: NodeJS.Timeout;
+  constructor(private readonly socket: Socket) {
+    // ruleid: NLL201 -- `destroy()` destroys the socket but only `pause()` clears the interval
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause(): void {
+    clearInterval(this.timer);
+  }
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+export class GoodPoller {
+  private timer: NodeJS.Timeout;
+  constructor(private readonly socket: Socket) {
+    // ok: NLL201 -- `destroy()` calls `pause()`, which clears it
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause(): void {
+    clearInterval(this.timer);
+  }
+  destroy(): void {
+    this.pause();
+    this.socket.destroy();
+  }
+}
