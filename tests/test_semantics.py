@@ -786,6 +786,17 @@ def _socket_holder(code: str, path: str = "m.js") -> tuple[Lifetime, bool]:
             "m.ts",
             (Lifetime.PROCESS, False),
         ),
+        # handed to a route by name, and a partner that answers as a server's response
+        (
+            "function h(a, b) { a.socket.on('x', () => b); }\napp.get('/', h);",
+            "m.js",
+            (Lifetime.PROCESS, False),
+        ),
+        (
+            "exports.h = function (a, b) { b.writeHead(200); a.socket.on('x', () => b); };",
+            "m.js",
+            (Lifetime.PROCESS, False),
+        ),
         # a name only: medium evidence
         ("function f(req, g) { req.socket.on('x', () => g); }", "m.js", (Lifetime.PROCESS, True)),
         # an upstream response of an HTTP client is not a request being served

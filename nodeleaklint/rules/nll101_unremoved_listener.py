@@ -71,10 +71,13 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   hands it over, whatever the parameter is called: the first two parameters of a function
   given to `http.createServer` / `https` / `http2` `createServer`, of a `'request'` handler,
   of a route or middleware (`app.get(path, fn)`, `app.use(fn)`; the second and third of a
-  four-parameter error middleware) unless an HTTP client package made the receiver
-  (`http.get(url, (res) => …)` gets an upstream response), a parameter declared with a
-  request or response type (`res: express.Response`), and the partner of one so declared
-  (`(clientReq, clientRes: express.Response)`): `clientReq.socket` is the keep-alive socket.
+  four-parameter error middleware), inline or handed over by name (`app.get(path,
+  changes)`), unless an HTTP client package made the receiver (`http.get(url, (res) => …)`
+  gets an upstream response), the first two parameters of a function whose second answers
+  as only a server's response does (`res.writeHead(…)`, `res.statusCode = 206`), a
+  parameter declared with a request or response type (`res: express.Response`), and the
+  partner of one so declared (`(clientReq, clientRes: express.Response)`): `clientReq.socket`
+  is the keep-alive socket.
   A parameter that is a request only by its name (`req`, `res`, `request`, `response`, in
   a function nothing in view hands a request) is medium evidence, and the finding medium.
 - **Removal on one path only**: a removal counts only on the paths where the work ends.

@@ -22,6 +22,7 @@ from nodeleaklint.semantics.streams import declared_http_message, module_name
 from nodeleaklint.semantics.syntax import (
     dotted_name,
     is_require_call,
+    outer,
     short,
     string_value,
     text,
@@ -68,6 +69,9 @@ REQUEST_NAMES = frozenset({"req", "res", "request", "response"})
 # Servers that call a handler with the request being served and its response.
 _SERVER_FACTORIES = frozenset({"createServer", "createSecureServer"})
 _SERVER_MODULES = frozenset({"http", "https", "http2"})
+# What only a server's response does: answer with a status line.
+_RESPONSE_METHODS = frozenset({"writeHead", "writeContinue", "writeProcessing", "writeEarlyHints"})
+_RESPONSE_STATUS = frozenset({"statusCode", "statusMessage"})
 # A server's events whose handlers get ``(request, response)``.
 _REQUEST_EVENTS = frozenset({"request", "checkContinue", "checkExpectation"})
 # Packages whose ``get(url, (res) => …)`` callback gets an upstream response, not a request
@@ -288,8 +292,10 @@ def serves_request(model: SemanticModel, binding: Binding) -> bool:
     (``(clientReq, clientRes: express.Response)``), or the first or second parameter of a
     function handed to a server — ``http.createServer(fn)``, ``server.on('request', fn)`` — or
     registered as a route or middleware (``app.get(path, fn)``, ``app.use(fn)``; the second
-    and third of a four-parameter error middleware) on anything not made by an HTTP client
-    package (``http.get(url, (res) => …)`` gets an upstream response)."""
+    and third of a four-parameter error middleware), inline or by name, on anything not made
+    by an HTTP client package (``http.get(url, (res) => …)`` gets an upstream response); or
+    the first two parameters of a function whose second answers as only a server's response
+    does (``res.writeHead(…)``, ``res.statusCode = 206``)."""
     if binding.kind is not BindingKind.PARAM or binding.destructured:
         return False
     function = binding.function
@@ -302,8 +308,34 @@ def serves_request(model: SemanticModel, binding: Binding) -> bool:
         partner = declared_http_message(model, function.params[1 - index])
         if partner == ("response" if index == 0 else "request"):
             return True
-    call = function.callback_of
-    if call is None or call.is_new:
+    if index in (0, 1) and len(function.params) >= 2 and _answers(function.params[1]):
+        return True  # ``(req, res)`` where ``res.writeHead(…)``: a server's response
+    return index in (0, 1, 2) and any(
+        _serves(model, function, call, index) for call in _handed_to(model, function)
+    )
+
+
+def _handed_to(model: SemanticModel, function: FunctionInfo) -> list[CallSite]:
+    """The calls a function is handed to: inline (``app.get(path, (req, res) => …)``) or by
+    name (``app.get(path, changes)``)."""
+    if function.callback_of is not None:
+        return [function.callback_of]
+    binding = function.binding
+    found: list[CallSite] = []
+    for reference in binding.references if binding is not None else ():
+        position = outer(reference)
+        holder = position.parent
+        if holder is not None and holder.type == "arguments" and holder.parent is not None:
+            site = model.call_at(holder.parent)
+            if site is not None:
+                found.append(site)
+    return found
+
+
+def _serves(model: SemanticModel, function: FunctionInfo, call: CallSite, index: int) -> bool:
+    """Whether ``call``, handed ``function``, calls it with the request being served (or
+    its response) as its ``index``-th parameter."""
+    if call.is_new:
         return False
     if call.name in LISTEN_METHODS and call.args:
         return index in (0, 1) and string_value(call.args[0]) in _REQUEST_EVENTS
@@ -316,6 +348,29 @@ def serves_request(model: SemanticModel, binding: Binding) -> bool:
         return False
     first = 1 if len(function.params) == 4 else 0  # (err, req, res, next)
     return index in (first, first + 1)
+
+
+def _answers(binding: Binding) -> bool:
+    """A parameter used the way only a server's response is: ``res.writeHead(…)``,
+    ``res.statusCode = 206``, ``res.writeContinue()``."""
+    if binding.kind is not BindingKind.PARAM or binding.destructured:
+        return False
+    for reference in binding.references:
+        member = reference.parent
+        if member is None or member.type != "member_expression":
+            continue
+        prop = text(member.child_by_field_name("property"))
+        above = member.parent
+        if prop in _RESPONSE_METHODS and above is not None and above.type == "call_expression":
+            return True
+        if (
+            prop in _RESPONSE_STATUS
+            and above is not None
+            and above.type == "assignment_expression"
+            and above.child_by_field_name("left") == member
+        ):
+            return True
+    return False
 
 
 def is_per_event_function(model: SemanticModel, function: FunctionInfo) -> bool:

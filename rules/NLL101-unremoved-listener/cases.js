@@ -2257,6 +2257,16 @@ http.get('http://backend/health', (answer) => {
   // ok: NLL101 -- the callback of `http.get` gets an upstream response, not a request served
   answer.socket.on('close', () => console.log(answer.statusCode));
 });
+function changesFeed(inbound, outbound) {
+  // ruleid: NLL101 -- handed to `app.get` by name below: `inbound` is the request served
+  inbound.socket.on('close', () => outbound.end());
+}
+app.get('/changes', changesFeed);
+module.exports.serveFile = function (a, b) {
+  b.statusCode = 200;
+  // ruleid: NLL101 -- `b.statusCode = …`: only a server's response answers so; `a` is its request
+  a.socket.on('error', () => b.destroy());
+};
 function trackRequest(req, onGone) {
   // ruleid: NLL101 -- `req` is a request by its name only (medium): nothing in view serves it
   req.socket.on('close', () => onGone(req.url));
