@@ -532,14 +532,15 @@ def _rearmed_finding(
     instance = (
         f"each `{owner.class_name}` instance" if owner and owner.class_name else "the instance"
     )
-    last = f"the last interval is never cleared and keeps {instance} alive"
+    last = f"the last one keeps {instance} alive"
     teardown = f"; {_and(list(rearm.teardown))} does not clear it" if rearm.teardown else ""
     keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
     return ctx.finding(
         call.node,
         fit(
             f"`{place.label}` is cleared only before re-arming: {last}",
-            f"This interval is cleared only to be replaced: {last}",
+            f"This interval is cleared only before re-arming: {last}",
+            "This interval is cleared only before re-arming: the last one is never cleared",
         ),
         confidence=_confidence(context),
         notes=[
