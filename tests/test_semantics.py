@@ -752,3 +752,66 @@ def test_types_are_not_uses_of_the_values_they_name() -> None:
     assert sites is not None and [text(s.node) for s in sites] == ["handler(1)"]
     [events] = [b for b in model.bindings if b.name == "events"]
     assert len(events.references) == 1  # ``new events.EventEmitter()``, not the types
+
+
+# -- the request by role (SPEC §1 *Roles*) ----------------------------------------------------
+
+
+def _socket_holder(code: str, path: str = "m.js") -> tuple[Lifetime, bool]:
+    model = build(code, path)
+    call = next(c for c in model.calls if c.name in ("on", "once"))
+    holder = model.lifetime_of(call.obj)
+    return holder.lifetime, holder.by_name
+
+
+@pytest.mark.parametrize(
+    ("code", "path", "expected"),
+    [
+        # handed over by a server, whatever the name: established
+        (
+            "require('http').createServer((a, b) => { a.socket.on('x', () => b); });",
+            "m.js",
+            (Lifetime.PROCESS, False),
+        ),
+        (
+            "server.on('request', (a, b) => { b.socket.on('x', () => a); });",
+            "m.js",
+            (Lifetime.PROCESS, False),
+        ),
+        (
+            "app.use((err, a, b, next) => { a.socket.on('x', () => b); });",
+            "m.js",
+            (Lifetime.PROCESS, False),
+        ),
+        # the partner of a parameter declared an express Response (TS `import = require`)
+        (
+            "import express = require('express');\n"
+            "export const h = (a: any, b: express.Response) => {\n"
+            "  (<any>a).socket.on('x', () => b);\n"
+            "};",
+            "m.ts",
+            (Lifetime.PROCESS, False),
+        ),
+        # handed to a route by name, and a partner that answers as a server's response
+        (
+            "function h(a, b) { a.socket.on('x', () => b); }\napp.get('/', h);",
+            "m.js",
+            (Lifetime.PROCESS, False),
+        ),
+        (
+            "exports.h = function (a, b) { b.writeHead(200); a.socket.on('x', () => b); };",
+            "m.js",
+            (Lifetime.PROCESS, False),
+        ),
+        # a name only: medium evidence
+        ("function f(req, g) { req.socket.on('x', () => g); }", "m.js", (Lifetime.PROCESS, True)),
+        # an upstream response of an HTTP client is not a request being served
+        (
+            "require('http').get('u', (a) => { a.socket.on('x', () => a); });",
+            "m.js",
+            (Lifetime.PER_CALL, False),
+        ),
+    ],
+)
+def test_request_socket_by_role(code: str, path: str, expected: tuple[Lifetime, bool]) -> None:
+    assert _socket_holder(code, path) == expected

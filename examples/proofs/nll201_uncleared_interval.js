@@ -159,6 +159,32 @@ async function pauseWithTimeout(id, clearOnTimeout) {
   }
 }
 
+// RE-ARM ONLY: a refresher clears its interval only right before starting the next one
+// (`clearInterval(this.timer); this.timer = setInterval(…)`), and its destroy() does not
+// clear it. Each instance switches media three times (two clears, both re-arms) and is then
+// destroyed and dropped: its last interval keeps firing and keeps the instance (and its
+// 256 KiB) alive. The fixed twin's destroy() clears the field too.
+class Refresher {
+  constructor(id) {
+    this.state = Buffer.alloc(BUF_BYTES, 1);
+    registry.register(this.state, id);
+    this.timer = null;
+  }
+  onMediaChange(media) {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.state.length + media, PERIOD_MS);
+  }
+  destroy(clear) {
+    if (clear) clearInterval(this.timer);
+  }
+}
+
+async function switchAndDestroy(id, clear) {
+  const refresher = new Refresher(id);
+  for (let media = 0; media < 3; media++) refresher.onMediaChange(media);
+  refresher.destroy(clear);
+}
+
 async function measure(work) {
   for (let i = 0; i < 3; i++) await work(-1 - i); // warm up before the baseline
   await fullGC();
@@ -191,6 +217,8 @@ const phases = {
   race_fixed: () => measure((id) => raceWithTimeout(id, true)),
   pause_flagged: () => measure((id) => pauseWithTimeout(id, false)),
   pause_fixed: () => measure((id) => pauseWithTimeout(id, true)),
+  rearm_flagged: () => measure((id) => switchAndDestroy(id, false)),
+  rearm_fixed: () => measure((id) => switchAndDestroy(id, true)),
 };
 
 function line(label, r) {
@@ -221,6 +249,8 @@ main({
     line('fixed:   race timeout cleared in finally', r.race_fixed),
     line('flagged: self-clear on success only', r.pause_flagged),
     line('fixed:   the timeout clears it too', r.pause_fixed),
+    line('flagged: cleared only before re-arming', r.rearm_flagged),
+    line('fixed:   destroy() clears it too', r.rearm_fixed),
     "note: Node 20 lists only ref'd timers in getActiveResourcesInfo(); unref'd ones",
     '      vanish from that list but still retain their closures (see retained MiB).',
   ],
@@ -231,5 +261,6 @@ main({
     watchdog: { flagged: r.watchdog_flagged, fixed: r.watchdog_fixed },
     race: { flagged: r.race_flagged, fixed: r.race_fixed },
     pause: { flagged: r.pause_flagged, fixed: r.pause_fixed },
+    rearm: { flagged: r.rearm_flagged, fixed: r.rearm_fixed },
   }),
 });

@@ -223,6 +223,50 @@ async function measureHeardEnd(deleteOnExit) {
   return { ...r, entries: win.size() };
 }
 
+// ACKS PAST TEARDOWN (socket.io-client's acks): a client keeps a callback per emit, keyed
+// by a counter, deleted when its reply comes. Each call emits two messages, the server
+// replies to the first, and then the connection drops (disconnect() + reconnect, the same
+// instance): the second ack never gets its reply. disconnect() flushes nothing (flagged) or
+// fails and deletes every ack still waiting (fixed).
+class AckClient {
+  constructor(flush) {
+    this.flush = flush;
+    this.ids = 0;
+    this.acks = {};
+  }
+  emit(data, ack) {
+    const id = this.ids++;
+    this.acks[id] = ack;
+    return id;
+  }
+  onack(id, data) {
+    const ack = this.acks[id];
+    if (ack) {
+      delete this.acks[id];
+      ack(null, data);
+    }
+  }
+  disconnect() {
+    if (!this.flush) return;
+    for (const id of Object.keys(this.acks)) {
+      const ack = this.acks[id];
+      delete this.acks[id];
+      ack(new Error('disconnected'));
+    }
+  }
+}
+async function measureAcks(flush) {
+  const client = new AckClient(flush);
+  const r = await measure((i) => {
+    const rows = entry(i).rows;
+    const answered = client.emit('a', () => rows.length);
+    client.emit('b', () => rows.length);
+    client.onack(answered, 'ok');
+    client.disconnect();
+  });
+  return { ...r, entries: Object.keys(client.acks).length };
+}
+
 const phases = {
   flagged: () => measure(handleFlagged),
   fixed: () => measure(handleFixed),
@@ -241,6 +285,8 @@ const phases = {
   hoisted_fixed: () => measureHoisted(hoistedFixed),
   heard_flagged: () => measureHeardEnd(false),
   heard_fixed: () => measureHeardEnd(true),
+  acks_flagged: () => measureAcks(false),
+  acks_fixed: () => measureAcks(true),
 };
 
 function line(label, r) {
@@ -273,6 +319,8 @@ main({
     line('fixed:   a copy per call', r.hoisted_fixed) + `, steps ${r.hoisted_fixed.steps}`,
     line("flagged: 'exit' heard, entry left in", r.heard_flagged) + `, entries ${r.heard_flagged.entries}`,
     line("fixed:   deleted on 'exit'", r.heard_fixed) + `, entries ${r.heard_fixed.entries}`,
+    line('flagged: acks kept past disconnect()', r.acks_flagged) + `, entries ${r.acks_flagged.entries}`,
+    line('fixed:   disconnect() flushes acks', r.acks_fixed) + `, entries ${r.acks_fixed.entries}`,
     `delete on res 'finish' only: ${r.finish_only.after} of ${r.finish_only.requests} abandoned ` +
       `requests left in the map; delete on 'close': ${r.on_close.after} of ${r.on_close.requests}`,
   ],
@@ -284,5 +332,6 @@ main({
     lazy_ttl: { flagged: r.ttl_flagged, fixed: r.ttl_fixed },
     hoisted: { flagged: r.hoisted_flagged, fixed: r.hoisted_fixed },
     heard_end: { flagged: r.heard_flagged, fixed: r.heard_fixed },
+    acks: { flagged: r.acks_flagged, fixed: r.acks_fixed },
     coverage: { finish_only: r.finish_only, on_close: r.on_close } }),
 });

@@ -78,6 +78,19 @@ Objects are understood in every form (`class`, ES5 constructors and prototype me
   (`text/event-stream`) and never ends the response after that: HTTP/1.1 serves the next
   request on a connection only once the response before it has ended, so that socket
   carries this one request, and its listeners go with it.
+- **The request by role**: the request a server serves (and its response) is known by what
+  hands it over, whatever the parameter is called: the first two parameters of a function
+  given to `http.createServer` / `https` / `http2` `createServer`, of a `'request'` handler,
+  of a route or middleware (`app.get(path, fn)`, `app.use(fn)`; the second and third of a
+  four-parameter error middleware), inline or handed over by name (`app.get(path,
+  changes)`), unless an HTTP client package made the receiver (`http.get(url, (res) => …)`
+  gets an upstream response), the first two parameters of a function whose second answers
+  as only a server's response does (`res.writeHead(…)`, `res.statusCode = 206`), a
+  parameter declared with a request or response type (`res: express.Response`), and the
+  partner of one so declared (`(clientReq, clientRes: express.Response)`): `clientReq.socket`
+  is the keep-alive socket.
+  A parameter that is a request only by its name (`req`, `res`, `request`, `response`, in
+  a function nothing in view hands a request) is medium evidence, and the finding medium.
 - **Removal on one path only**: a removal counts only on the paths where the work ends.
   When every removal runs from listeners the same run added for some outcomes (`'error'`,
   `'stream'`) while the run also waits for another outcome that hands the result to the
@@ -1992,7 +2005,8 @@ def _judge_context(
     if assigned_in_this_run(model, function, target):
         return None  # `this.socket = connect(); this.socket.on(...)`: a fresh object per run
     if lifetime is Lifetime.PROCESS:
-        return Evidence(repetition=repetition_certainty(model, call), holder=ESTABLISHED), holder
+        lives = certainty(not holder.by_name)  # a keep-alive socket known by a name only
+        return Evidence(repetition=repetition_certainty(model, call), holder=lives), holder
     if lifetime is Lifetime.INSTANCE:
         this_fn = _holding_method(model, holder, target)
         if _setup_run_again(model, call, this_fn, target) is not None:

@@ -27,6 +27,19 @@ prototype, `extend(Conn.prototype, { … })` — `self = this`, `this[kTimer]` f
   the instance's timers, a timer field it does not reach — through `this.method()` calls
   too — is reported (medium): "`close()` clears `this.pingTimer` but not
   `this.flushTimer`".
+- **Teardown that releases the rest**: a teardown that clears none of the instance's
+  timers but releases its other parts (`destroy() { this.socket.destroy() }`, a `.close()`,
+  `.end()`, `.removeAllListeners()`, `.clear()` … on a field of `this`) while an interval kept
+  in a field is cleared only elsewhere (`pause()`): after teardown the interval keeps firing
+  and keeps the instance alive (medium).
+- **Cleared only before re-arming**: an interval kept in a field whose every clear in the
+  file sits in a method that then starts a new timer in the same field
+  (`clearInterval(this.timer); this.timer = setInterval(…)`, or a clear followed by a
+  `this.start()` that does) is reported as never cleared (medium): each clear stops the
+  previous interval, none stops the last one, which keeps the instance alive after its work
+  — whether or not the class has a teardown method (its `destroy()` is named when it has).
+  A clear in a callback inside that method (a `'close'` handler), in the interval's own
+  callback, or in any other method counts as a real clear.
 - **Replacement**: `this.timer = setInterval(…)` in a method that the instance runs again
   (it calls itself, or another method or callback of the class calls it) without clearing
   or testing the field first orphans the previous interval (medium). The same for a
@@ -188,11 +201,15 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.teardown import (
+    RearmOnly,
     RunningInterval,
+    Teardown,
     cleared_by,
+    cleared_only_to_rearm,
     running_intervals,
     starts_timers,
     teardown_of,
+    teardown_release,
 )
 from nodeleaklint.semantics.timers import timer_calls, timer_kind
 from nodeleaklint.semantics.vocabulary import end_events
@@ -510,6 +527,53 @@ def _cleared_after_overwrite(model: SemanticModel, call: CallSite) -> tuple[str,
         f"{assignment.start_point[0] + 1} has overwritten the handle (the clear receives "
         "that value)",
         False,
+    )
+
+
+def _cleared_only_to_rearm(model: SemanticModel, call: CallSite) -> tuple[Place, RearmOnly] | None:
+    """``this.t = setInterval(…)`` whose every clear sits right before a new interval is put in
+    the same field (``clearInterval(this.t); this.t = setInterval(…)``, or a clear followed by
+    ``this.start()``): each clear stops the previous interval, none stops the last one (SPEC §1
+    *Teardown completeness*: a clear before re-arming is not teardown)."""
+    flow = flow_of(model, call.node, TIMER_RELEASE)
+    place = flow.place
+    if flow.kind is not FlowKind.STORED or place is None or not place.is_field:
+        return None
+    if fate_of(model, flow, TIMER_RELEASE).escape is not None:
+        return None  # handed to someone who may clear it
+    rearm = cleared_only_to_rearm(model, call, place)
+    return None if rearm is None else (place, rearm)
+
+
+def _rearmed_finding(
+    ctx: RuleContext, call: CallSite, context: Context, place: Place, rearm: RearmOnly
+) -> Finding:
+    model = ctx.model
+    methods = _and([f"`{name}()`" for name in rearm.clearing])
+    owner = model.this_function(call.node)
+    instance = (
+        f"each `{owner.class_name}` instance" if owner and owner.class_name else "the instance"
+    )
+    last = f"the last one keeps {instance} alive"
+    teardown = f"; {_and(list(rearm.teardown))} does not clear it" if rearm.teardown else ""
+    keeps = kept_alive(model, call.args[0] if call.args else None, call.args[2:])
+    return ctx.finding(
+        call.node,
+        fit(
+            f"`{place.label}` is cleared only before re-arming: {last}",
+            f"This interval is cleared only before re-arming: {last}",
+            "This interval is cleared only before re-arming: the last one is never cleared",
+        ),
+        confidence=_confidence(context),
+        notes=[
+            sentence(
+                f"`{call.display()}` starts in {context.where} and is kept in `{place.label}`, "
+                f"which {methods} {'clear' if len(rearm.clearing) > 1 else 'clears'} only right "
+                f"before starting a new interval there{teardown}: nothing clears the last one, "
+                f"so the timer list keeps its callback{keeps} alive for the life of the process "
+                f"after {instance}'s work is done"
+            )
+        ],
     )
 
 
@@ -852,6 +916,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         kept = handle_problem(model, call, "clearInterval")
         problem = kept or _only_self_cleared(model, call) or _cleared_after_overwrite(model, call)
         if problem is None:
+            rearmed = _cleared_only_to_rearm(model, call)
+            if rearmed is not None:
+                yield _rearmed_finding(ctx, call, context, *rearmed)
             continue
         how, unref = problem
         if kept is not None:
@@ -915,10 +982,15 @@ def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
         if not starts_timers(model, info):
             continue  # no timer field, so none forgotten (without working out its teardown)
         teardown = teardown_of(model, info)
+        if not teardown.cleared:
+            yield from _released_but_running(ctx, info, teardown)
+            continue
         for timer_field in teardown.forgotten:
             call, name = timer_field.starts[0]
-            if name == "setInterval" and handle_problem(model, call, "clearInterval"):
-                continue  # never cleared anywhere: the main check reports it
+            if name == "setInterval" and (
+                handle_problem(model, call, "clearInterval") or _cleared_only_to_rearm(model, call)
+            ):
+                continue  # never cleared anywhere, or only to re-arm: the main check reports it
             context = context_of(model, call)
             cleared = sorted(teardown.cleared.items(), key=lambda item: item[0].label)
             by = sorted({label for _, label in cleared})
@@ -950,6 +1022,48 @@ def _teardown_gaps(ctx: RuleContext) -> Iterator[Finding]:
                     )
                 ],
             )
+
+
+def _released_but_running(
+    ctx: RuleContext, info: ClassInfo, teardown: Teardown
+) -> Iterator[Finding]:
+    """A class whose teardown clears none of its timers but releases its other parts
+    (``destroy() { this.socket.destroy() }``) while an interval kept in a field is cleared
+    only elsewhere (``pause()``): after teardown the interval keeps firing and keeps the
+    instance alive (SPEC §1 *Teardown completeness*)."""
+    model = ctx.model
+    released = teardown_release(model, info)
+    if released is None:
+        return
+    by, what = released
+    for timer_field in teardown.fields.values():
+        starts = [(c, n) for c, n in timer_field.starts if n == "setInterval"]
+        if not starts:
+            continue
+        call = starts[0][0]
+        if handle_problem(model, call, "clearInterval") or _cleared_only_to_rearm(model, call):
+            continue  # never cleared anywhere, or only to re-arm: the main check reports it
+        context = context_of(model, call)
+        label = timer_field.place.label
+        owner = f"`{info.name}`" if info.name else "the"
+        kept = f"its interval keeps each {owner} instance alive after teardown"
+        yield ctx.finding(
+            call.node,
+            fit(
+                f"{by} calls `{what}` but does not clear `{label}`: {kept}",
+                f"Teardown does not clear `{label}`: {kept}",
+                f"Teardown does not clear this interval: {kept}",
+            ),
+            confidence=Confidence.MEDIUM,
+            notes=[
+                sentence(
+                    f"{by} tears the instance down (`{what}`) but does not clear `{label}`, "
+                    f"which only other code clears: the interval `{call.display()}` started in "
+                    f"{context.where} keeps firing after teardown and keeps the instance, its "
+                    "callback and what it captures alive for the life of the process"
+                )
+            ],
+        )
 
 
 # -- replacement (SPEC §1) ----------------------------------------------------------------------

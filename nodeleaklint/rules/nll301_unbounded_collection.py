@@ -53,6 +53,17 @@ Keys are evidence (SPEC §1 *Key cardinality*): a counter, a generated id, a UUI
 timestamp, a request URL or a peer address is new per call, and lifts the evidence needed
 for instance fields; a function (a handler registered under a name) is configuration, and a
 table whose entries are called (`handlers[name](…)`) is a dispatch table, not traffic.
+A table of work awaiting a reply — an instance's collection keyed per call whose entries a
+reply handler reads back, deletes and calls (`const ack = this.acks[packet.id]; delete
+this.acks[packet.id]; ack(…)`) — must also be flushed by the class's teardown
+(`disconnect()`, `close()`, its own `'close'` handler and what they call): when none of them
+deletes or clears it, the entries still waiting when the work ends never get a reply and
+stay (medium; SPEC §1 *Teardown completeness*). A class with no teardown gives no such
+evidence.
+A counter reaches the key through a read too: a field of `this` read after a statement of
+the same function stepped it (`++this.replyIdCounter; const replyId =
+this.replyIdCounter`), and a method's parameter when every `this.m(…)` call of it in the
+class passes one (`this._registerAck(this.ids++, ack)`).
 High confidence needs each growth to add an entry that stays: an append (`.push`), or a
 key (a Set's member) new per call — the data of a request or of an external event (a
 parameter of a route handler or of a listener on a socket, `process` or a client, its
@@ -321,7 +332,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.teardown import teardown_of
+from nodeleaklint.semantics.teardown import teardown_of, teardown_reach
 from nodeleaklint.semantics.uncalled import never_run, seen_to_run
 from nodeleaklint.semantics.values import (
     KeyOrigin,
@@ -496,6 +507,10 @@ def _grown_collections(
                 or _instance_evidence(model, candidate, reached.growth, uses)
             ):
                 yield candidate, _finding(ctx, candidate, reached.growth, uses, eviction=why)
+            continue
+        pending = _pending_past_teardown(model, candidate, uses, growth)
+        if pending is not None:
+            yield candidate, _finding(ctx, candidate, pending[0], uses, eviction=pending[1])
             continue
         tombstoned = _tombstoned(model, uses, growth)
         if tombstoned is not None:
@@ -807,6 +822,45 @@ def _unreached_entries(
     where = "; ".join(sorted({e.where for e in endings})[:2])
     return _Unreached(growth), (
         f"it is deleted only {endings[0].covered} ({where}), never {endings[0].missed}"
+    )
+
+
+def _pending_past_teardown(
+    model: SemanticModel, candidate: Candidate, uses: Uses, growth: list[Growth]
+) -> tuple[list[Growth], str] | None:
+    """A table of work awaiting a reply: an instance's collection keyed per call (a counter,
+    an id), whose entries are read back, called and deleted in the same function
+    (``const ack = this.acks[packet.id]; delete this.acks[packet.id]; ack(…)``: a reply
+    handler), while the class's teardown
+    (``disconnect()``, ``close()``, its own ``'close'`` handler, and what they call) never
+    deletes or clears it: the entries still waiting when the instance's work ends never get
+    their reply and stay (SPEC §1 *Teardown completeness*)."""
+    if not candidate.instance or candidate.class_node is None or uses.sized or uses.escapes:
+        return None
+    shrinks = uses.shrinks
+    if not shrinks or not all(_is_delete(s) for s in shrinks):
+        return None
+    unbounded = [g for g in growth if g.unbounded]
+    deleting = {f.node.id for s in shrinks if (f := model.enclosing_function(s)) is not None}
+    replies = [
+        r
+        for r in uses.reads
+        if (f := model.enclosing_function(r)) is not None and f.node.id in deleting
+    ]
+    if not unbounded or not invokes_elements(model, replies):
+        return None  # no delete sits where an entry is read back and called: not replies
+    info = model.class_info(candidate.class_node)
+    if info is None:
+        return None
+    teardown, flushed = teardown_reach(model, info, shrinks)
+    if not teardown or flushed:
+        return None
+    names = sorted({f"`{m.name}()`" for m in teardown if m.name} or {"its closing handler"})
+    where = sorted({f.display() for s in shrinks if (f := model.enclosing_function(s)) is not None})
+    return unbounded, (
+        f"its entries are deleted as their replies come ({'; '.join(where[:2])}), but its "
+        f"teardown ({', '.join(names[:3])}) never deletes or clears them: entries still "
+        "waiting when the work ends stay"
     )
 
 

@@ -296,6 +296,19 @@ class _Walker:
         source = string_value(node.child_by_field_name("source"))
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
         if clause is None:
+            # TypeScript's ``import http = require('http')``: the whole module, as ``require``.
+            required = next(
+                (c for c in node.named_children if c.type == "import_require_clause"), None
+            )
+            parts = required.named_children if required is not None else []
+            if len(parts) == 2 and parts[0].type == "identifier" and parts[1].type == "string":
+                self.declare(
+                    parts[0],
+                    BindingKind.IMPORT,
+                    scope,
+                    declarator=node,
+                    module_source=string_value(parts[1]),
+                )
             return
         stack = [clause]
         while stack:

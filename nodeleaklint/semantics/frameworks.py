@@ -208,6 +208,15 @@ class FrameworkTable:
         return self._names(Kind.METHOD, *_REPEATING)
 
     @cached_property
+    def route_methods(self) -> frozenset[str]:
+        """Methods that register an HTTP route or middleware, run per request."""
+        return frozenset(
+            row.name
+            for row in self.rows
+            if row.framework == "http" and row.kind is Kind.METHOD and not row.module
+        )
+
+    @cached_property
     def once_methods(self) -> frozenset[str]:
         """Methods (of any receiver) whose function argument runs once."""
         return self._names(Kind.METHOD, Runs.ONCE)

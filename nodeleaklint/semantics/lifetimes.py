@@ -19,15 +19,17 @@ from nodeleaklint.semantics.event_streams import streams_until_closed
 from nodeleaklint.semantics.repetition import framework_row, has_handler_params
 from nodeleaklint.semantics.replaced import constructed_in_this_run
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo
+from nodeleaklint.semantics.streams import declared_http_message, module_name
 from nodeleaklint.semantics.syntax import (
     dotted_name,
     is_require_call,
+    outer,
     short,
     string_value,
     text,
     unwrap,
 )
-from nodeleaklint.semantics.vocabulary import LISTEN_METHODS
+from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, UPSTREAM_MODULES
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -50,6 +52,9 @@ class Holder:
     binding: Binding | None = None
     # INSTANCE: the function whose ``this`` the instance is (its frequency is the owner's).
     this_function: FunctionInfo | None = None
+    # The lifetime rests on a name only (``req.socket`` in a function nothing in view shows
+    # to be a request handler): medium evidence (SPEC §1 *Confidence*).
+    by_name: bool = False
 
     @property
     def is_long_lived(self) -> bool:
@@ -62,6 +67,17 @@ KNOWN_GLOBALS = frozenset(
 # Properties of a per-request object that outlive the request on a keep-alive connection.
 KEEP_ALIVE_PROPERTIES = frozenset({"socket", "connection"})
 REQUEST_NAMES = frozenset({"req", "res", "request", "response"})
+# Servers that call a handler with the request being served and its response.
+_SERVER_FACTORIES = frozenset({"createServer", "createSecureServer"})
+_SERVER_MODULES = frozenset({"http", "https", "http2"})
+# What only a server's response does: answer with a status line.
+_RESPONSE_METHODS = frozenset({"writeHead", "writeContinue", "writeProcessing", "writeEarlyHints"})
+_RESPONSE_STATUS = frozenset({"statusCode", "statusMessage"})
+# A server's events whose handlers get ``(request, response)``.
+_REQUEST_EVENTS = frozenset({"request", "checkContinue", "checkExpectation"})
+# Packages whose ``get(url, (res) => …)`` callback gets an upstream response, not a request
+# being served.
+_CLIENT_MODULES = UPSTREAM_MODULES | {"http2", "request", "superagent", "needle", "axios"}
 # Properties of a framework context holding the raw Node request (`ctx.req`, `request.raw`).
 REQUEST_WRAPPER_PROPERTIES = frozenset({"req", "res", "request", "response", "raw"})
 _MAX_ALIAS_DEPTH = 8
@@ -265,6 +281,99 @@ def is_request_param(binding: Binding) -> bool:
     )
 
 
+def _named_request(binding: Binding) -> bool:
+    """A parameter called ``req`` / ``res`` / ``request`` / ``response``: medium evidence."""
+    return binding.kind is BindingKind.PARAM and binding.name in REQUEST_NAMES
+
+
+def serves_request(model: SemanticModel, binding: Binding) -> bool:
+    """Whether a parameter is, by its role and whatever its name, the request a server is
+    serving or its response (SPEC §1 *Roles*): declared with a request or response type
+    (``res: express.Response``), or the other one of a pair whose partner is
+    (``(clientReq, clientRes: express.Response)``), or the first or second parameter of a
+    function handed to a server — ``http.createServer(fn)``, ``server.on('request', fn)`` — or
+    registered as a route or middleware (``app.get(path, fn)``, ``app.use(fn)``; the second
+    and third of a four-parameter error middleware), inline or by name, on anything not made
+    by an HTTP client package (``http.get(url, (res) => …)`` gets an upstream response); or
+    the first two parameters of a function whose second answers as only a server's response
+    does (``res.writeHead(…)``, ``res.statusCode = 206``)."""
+    if binding.kind is not BindingKind.PARAM or binding.destructured:
+        return False
+    function = binding.function
+    if function is None or binding not in function.params:
+        return False
+    if declared_http_message(model, binding) is not None:
+        return True
+    index = function.params.index(binding)
+    if index in (0, 1) and len(function.params) >= 2:
+        partner = declared_http_message(model, function.params[1 - index])
+        if partner == ("response" if index == 0 else "request"):
+            return True
+    if index in (0, 1) and len(function.params) >= 2 and _answers(function.params[1]):
+        return True  # ``(req, res)`` where ``res.writeHead(…)``: a server's response
+    return index in (0, 1, 2) and any(
+        _serves(model, function, call, index) for call in _handed_to(model, function)
+    )
+
+
+def _handed_to(model: SemanticModel, function: FunctionInfo) -> list[CallSite]:
+    """The calls a function is handed to: inline (``app.get(path, (req, res) => …)``) or by
+    name (``app.get(path, changes)``)."""
+    if function.callback_of is not None:
+        return [function.callback_of]
+    binding = function.binding
+    found: list[CallSite] = []
+    for reference in binding.references if binding is not None else ():
+        position = outer(reference)
+        holder = position.parent
+        if holder is not None and holder.type == "arguments" and holder.parent is not None:
+            site = model.call_at(holder.parent)
+            if site is not None:
+                found.append(site)
+    return found
+
+
+def _serves(model: SemanticModel, function: FunctionInfo, call: CallSite, index: int) -> bool:
+    """Whether ``call``, handed ``function``, calls it with the request being served (or
+    its response) as its ``index``-th parameter."""
+    if call.is_new:
+        return False
+    if call.name in LISTEN_METHODS and call.args:
+        return index in (0, 1) and string_value(call.args[0]) in _REQUEST_EVENTS
+    if call.name in _SERVER_FACTORIES:
+        source = module_name(frameworks.receiver_module(call, function.scope))
+        return index in (0, 1) and source in _SERVER_MODULES
+    if call.name not in frameworks.active().route_methods:
+        return False
+    if module_name(frameworks.receiver_module(call, function.scope)) in _CLIENT_MODULES:
+        return False
+    first = 1 if len(function.params) == 4 else 0  # (err, req, res, next)
+    return index in (first, first + 1)
+
+
+def _answers(binding: Binding) -> bool:
+    """A parameter used the way only a server's response is: ``res.writeHead(…)``,
+    ``res.statusCode = 206``, ``res.writeContinue()``."""
+    if binding.kind is not BindingKind.PARAM or binding.destructured:
+        return False
+    for reference in binding.references:
+        member = reference.parent
+        if member is None or member.type != "member_expression":
+            continue
+        prop = text(member.child_by_field_name("property"))
+        above = member.parent
+        if prop in _RESPONSE_METHODS and above is not None and above.type == "call_expression":
+            return True
+        if (
+            prop in _RESPONSE_STATUS
+            and above is not None
+            and above.type == "assignment_expression"
+            and above.child_by_field_name("left") == member
+        ):
+            return True
+    return False
+
+
 def is_per_event_function(model: SemanticModel, function: FunctionInfo) -> bool:
     """Whether the function's parameters are fresh per invocation (callbacks, handlers)."""
     if function.callback_of is not None or has_handler_params(function):
@@ -343,7 +452,8 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
     prop = text(node.child_by_field_name("property"))
     if obj is not None and obj.type == "identifier" and prop in KEEP_ALIVE_PROPERTIES:
         binding = model.binding_of(obj)
-        if binding is not None and binding.kind is BindingKind.PARAM and text(obj) in REQUEST_NAMES:
+        served = binding is not None and serves_request(model, binding)
+        if binding is not None and (served or _named_request(binding)):
             handler = binding.function
             if handler is not None and streams_until_closed(model, handler):
                 return Holder(
@@ -353,11 +463,13 @@ def _member_lifetime(model: SemanticModel, node: Node, depth: int) -> Holder:
                     binding.node,
                     binding,
                 )
+            named = "" if served else f"; `{binding.name}` is taken for a request by its name"
             return Holder(
                 Lifetime.PROCESS,
-                f"the keep-alive socket `{name}` (one connection serves many requests)",
+                f"the keep-alive socket `{name}` (one connection serves many requests{named})",
                 binding.node,
                 binding,
+                by_name=not served,
             )
     if obj is not None and obj.type == "member_expression" and prop in KEEP_ALIVE_PROPERTIES:
         # `ctx.req.socket` (Koa), `request.raw.socket` (Fastify): the same keep-alive socket.
@@ -465,11 +577,7 @@ def _request_param(
     if value is None or value.type != "identifier":
         return None
     binding = model.binding_of(value)
-    if (
-        binding is None
-        or binding.kind is not BindingKind.PARAM
-        or binding.name not in REQUEST_NAMES
-    ):
+    if binding is None or not (_named_request(binding) or serves_request(model, binding)):
         return None
     if function is not None and binding.function is not function:
         return None

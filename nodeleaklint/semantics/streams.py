@@ -365,7 +365,7 @@ def _param_origin(model: SemanticModel, binding: Binding) -> StreamInfo | None:
     pair = tuple(function.param_names[:2])
     if has_handler_params(function) and pair in _STREAM_HANDLER_PAIRS and index in (0, 1):
         return _http_message(f"the HTTP {'request' if index == 0 else 'response'}", binding)
-    declared = _declared_http_message(model, binding)
+    declared = declared_http_message(model, binding)
     if declared is not None:
         return _http_message(f"the HTTP {declared}", binding)
     call = function.callback_of
@@ -381,7 +381,7 @@ def _param_origin(model: SemanticModel, binding: Binding) -> StreamInfo | None:
     return None
 
 
-def _declared_http_message(model: SemanticModel, binding: Binding) -> str | None:
+def declared_http_message(model: SemanticModel, binding: Binding) -> str | None:
     """``"response"`` for a parameter declared ``res: Response`` with ``Response`` imported
     from ``express`` (``HTTP_MESSAGE_TYPES``), ``"request"`` for a request type, else None."""
     declarator = binding.declarator

@@ -51,7 +51,11 @@ def snippet(node: Node | None, limit: int = 48) -> str:
 def unwrap(node: Node | None) -> Node | None:
     """Strip parentheses and TypeScript casts: ``(x as Emitter)!`` -> ``x``."""
     while node is not None and node.type in TRANSPARENT_KINDS:
-        node = node.named_children[0] if node.named_children else None
+        children = node.named_children
+        if not children:
+            return None
+        # ``<any> x``: the type comes first, the value last.
+        node = children[-1] if node.type == "type_assertion" else children[0]
     return node
 
 

@@ -18,7 +18,13 @@ from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
 from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.classes import ClassInfo
-from nodeleaklint.semantics.flow import FlowKind, ReleaseSpec, flow_of, value_sources
+from nodeleaklint.semantics.flow import (
+    FlowKind,
+    ReleaseSpec,
+    flow_of,
+    release_sources,
+    value_sources,
+)
 from nodeleaklint.semantics.locations import Place, place_of
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.obligations import closed_in_class
@@ -324,4 +330,139 @@ def running_intervals(model: SemanticModel, info: ClassInfo) -> list[RunningInte
         )
         if starters:
             found.append(RunningInterval(timer_field, starters[0], names))
+    return found
+
+
+@record
+class RearmOnly:
+    """A timer field whose every clear runs in a method that then starts a new timer in it
+    (``clearInterval(this.t); this.t = setInterval(…)``, or a clear followed by a
+    ``this.start()`` that does): each clear stops only the previous timer, so the last one
+    is never stopped (SPEC §1 *Teardown completeness*: a clear before re-arming is not
+    teardown)."""
+
+    clearing: tuple[str, ...]  # the re-arming methods that hold the clears (``initDocs``)
+    teardown: tuple[str, ...]  # the class's teardown methods, none of which clears the field
+
+
+_OTHER_TIMER_RELEASES = ReleaseSpec(methods=frozenset({"close", "[Symbol.dispose]"}))
+
+
+def cleared_only_to_rearm(model: SemanticModel, call: CallSite, place: Place) -> RearmOnly | None:
+    """``RearmOnly`` when the timer ``call`` stores in the field ``place`` is cleared, in the
+    whole file, only by clears written directly in a method of its class (not in a callback
+    inside it) that later in the same method starts a timer in the same field, itself or
+    through a ``this.method()`` call. A clear anywhere else — a teardown, a closing handler,
+    the timer's own callback, code outside the class — is a real end of the timer."""
+    owner = model.this_function(call.node)
+    info = model.class_info(owner.class_node if owner is not None else None)
+    if info is None or not place.is_field:
+        return None
+    timer_field = timer_fields(model, info).get(place)
+    if timer_field is None or place in release_sources(model, _OTHER_TIMER_RELEASES):
+        return None
+    members = {method.node.id: method for method in info.members}
+    clearing: set[str] = set()
+    for clear in model.calls_named(*sorted(TIMER_CLEARS.functions)):
+        if not clear.args or place not in value_sources(model, clear.args[0]):
+            continue
+        method = clear.function
+        if method is None or method.node.id not in members:
+            return None  # cleared in a callback or outside the class's methods
+        if not _rearms_after(model, info, method, clear, timer_field):
+            return None
+        clearing.add(method.name or "constructor")
+    if not clearing:
+        return None
+    teardown = teardown_of(model, info)
+    names = tuple(sorted({_method_label(m) for m in teardown.methods}))
+    return RearmOnly(tuple(sorted(clearing)), names)
+
+
+def _rearms_after(
+    model: SemanticModel,
+    info: ClassInfo,
+    method: FunctionInfo,
+    clear: CallSite,
+    timer_field: TimerField,
+) -> bool:
+    """``method`` starts a timer in ``timer_field`` after ``clear``: directly, or by calling
+    on ``this`` (not from a callback) a method that starts one, itself or through its own
+    ``this.method()`` calls."""
+    after = clear.node.end_byte
+    for start, _name in timer_field.starts:
+        if start.function is method and start.node.start_byte >= after:
+            return True
+    for site in _this_call_index(model, info):
+        if site.function is not method or site.node.start_byte < after:
+            continue
+        reached = reached_methods(model, info, list(info.methods.get(site.name, [])))
+        if any(m.node.id in timer_field.methods for m in reached):
+            return True
+    return False
+
+
+def teardown_reach(
+    model: SemanticModel, info: ClassInfo, nodes: list[Node]
+) -> tuple[list[FunctionInfo], bool]:
+    """The class's teardown methods with every method they reach through ``this.m()``, and
+    whether one of ``nodes`` (the shrinks of a collection) sits in one of them: whether the
+    teardown path flushes it (SPEC §1 *Teardown completeness*: a pending-work table must be
+    flushed when the instance's work ends)."""
+    roots = teardown_of(model, info).methods
+    if not roots:
+        return [], False
+    reached = reached_methods(model, info, list(roots))
+    inside = any(is_inside(node, method.node) for node in nodes for method in reached)
+    return roots, inside
+
+
+# What a teardown calls on the instance's own parts to release them.
+_RELEASES = frozenset(
+    {
+        "close",
+        "destroy",
+        "end",
+        "terminate",
+        "disconnect",
+        "quit",
+        "kill",
+        "abort",
+        "dispose",
+        "release",
+        "unsubscribe",
+        "removeAllListeners",
+        "clear",
+    }
+)
+
+
+def teardown_release(model: SemanticModel, info: ClassInfo) -> tuple[str, str] | None:
+    """The first thing the class's teardown (its teardown methods and closing handlers, and
+    what they reach through ``this.m()``) releases on a field of the instance, as (the
+    teardown's label, the call): ``("`destroy()`", "this.socket.destroy()")``. Evidence that
+    the author tears the instance down, so an interval its teardown forgets outlives it."""
+    key = f"teardown.release:{info.node.id}"
+    if key in model.cache:
+        cached = model.cache[key]
+        return cached if isinstance(cached, tuple) else None
+    found: tuple[str, str] | None = None
+    roots = teardown_of(model, info).methods
+    for root in roots:
+        for method in reached_methods(model, info, [root]):
+            for call in method.calls:
+                member = unwrap(call.obj)
+                if call.name not in _RELEASES or call.is_new or member is None:
+                    continue
+                if member.type != "member_expression":
+                    continue
+                if not model.is_this(member.child_by_field_name("object")):
+                    continue
+                found = (_method_label(root), call.display(40))
+                break
+            if found:
+                break
+        if found:
+            break
+    model.cache[key] = found
     return found

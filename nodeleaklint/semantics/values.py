@@ -536,7 +536,9 @@ def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> st
         name = (
             (string_value(prop) or "") if prop is not None and prop.type == "string" else text(prop)
         )
-        return "a value new per request or peer" if name and _fresh_word(name) else None
+        if name and _fresh_word(name):
+            return "a value new per request or peer"
+        return "a counter" if _stepped_before(model, node) else None
     if kind == "identifier":
         binding = model.binding_of(node)
         reason: str | None = None
@@ -549,6 +551,48 @@ def unbounded_key(model: SemanticModel, node: Node | None, depth: int = 0) -> st
             reason = "a value new per request or peer"
         return reason
     return None
+
+
+def _stepped_before(model: SemanticModel, field: Node) -> bool:
+    """``++this.seq; const id = this.seq``: a field of ``this`` read after a statement of the
+    same function stepped it (``++`` / ``--`` / ``+= n``), earlier in a block around the read:
+    the value read is a counter's, new on every call."""
+    if field.type != "member_expression" or not model.is_this(field.child_by_field_name("object")):
+        return False
+    function = model.enclosing_function(field)
+    if function is None:
+        return False
+    wanted = text(field.child_by_field_name("property"))
+    block = field.parent
+    while block is not None and block.id != function.node.id:
+        if block.type == "statement_block":
+            for statement in block.named_children:
+                if statement.start_byte >= field.start_byte:
+                    break
+                if _steps_field(model, statement, wanted):
+                    return True
+        block = block.parent
+    return False
+
+
+def _steps_field(model: SemanticModel, statement: Node, wanted: str) -> bool:
+    """``++this.wanted;`` / ``this.wanted += 1;`` as a statement of its own."""
+    step = unwrap(statement.named_children[0]) if statement.named_children else None
+    if statement.type != "expression_statement" or step is None:
+        return False
+    target = None
+    if step.type == "update_expression":
+        target = unwrap(step.child_by_field_name("argument"))
+    elif step.type == "augmented_assignment_expression" and text(
+        step.child_by_field_name("operator")
+    ) in ("+=", "-="):
+        target = unwrap(step.child_by_field_name("left"))
+    return (
+        target is not None
+        and target.type == "member_expression"
+        and model.is_this(target.child_by_field_name("object"))
+        and text(target.child_by_field_name("property")) == wanted
+    )
 
 
 # What a key-building helper returns: a string put together from its arguments.
@@ -657,7 +701,22 @@ def _unbounded_argument(model: SemanticModel, binding: Binding, depth: int) -> s
     if function is None or binding not in function.params:
         return None
     index = function.params.index(binding)
-    for site in model.call_sites_of(function) or ():
+    sites = model.call_sites_of(function)
+    if sites is None and function.binding is None and function.class_node is not None:
+        # A method: its callers out of view may pass anything, so every ``this.m(…)`` call
+        # in its class must pass a new value (``this._register(this.ids++, ack)``).
+        name = function.name
+        calls = [
+            c
+            for c in (model.calls_named(name) if name else [])
+            if not c.is_new and _called_function(model, c.node) is function
+        ]
+        reasons = [
+            unbounded_key(model, c.args[index], depth + 1) if index < len(c.args) else None
+            for c in calls
+        ]
+        return reasons[0] if reasons and all(reasons) else None
+    for site in sites or ():
         if index < len(site.args):
             reason = unbounded_key(model, site.args[index], depth + 1)
             if reason is not None:

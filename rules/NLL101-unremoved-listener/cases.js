@@ -2320,3 +2320,39 @@ app.post('/flush', (req, res) => {
   ensureFlusher();
   res.end();
 });
+
+// --- the request's socket by role, whatever the parameter is called ---------------------
+http.createServer((clientReq, clientRes) => {
+  const upstream = http.request({ host: 'backend' });
+  // ruleid: NLL101 -- `clientReq` is the request `createServer` serves: its socket is keep-alive
+  clientReq.socket.once('error', () => upstream.destroy());
+  upstream.end();
+});
+const proxy = http.createServer();
+proxy.on('request', (incoming, outgoing) => {
+  // ruleid: NLL101 -- a 'request' handler's first parameter is the request, by role
+  incoming.socket.on('timeout', () => outgoing.end());
+});
+app.post('/upload', (r, w) => {
+  // ruleid: NLL101 -- a route's second parameter is the response: its socket is keep-alive
+  w.socket.on('drain', () => w.write('more'));
+});
+http.get('http://backend/health', (answer) => {
+  // ok: NLL101 -- the callback of `http.get` gets an upstream response, not a request served
+  answer.socket.on('close', () => console.log(answer.statusCode));
+});
+function changesFeed(inbound, outbound) {
+  // ruleid: NLL101 -- handed to `app.get` by name below: `inbound` is the request served
+  inbound.socket.on('close', () => outbound.end());
+}
+app.get('/changes', changesFeed);
+module.exports.serveFile = function (a, b) {
+  b.statusCode = 200;
+  // ruleid: NLL101 -- `b.statusCode = …`: only a server's response answers so; `a` is its request
+  a.socket.on('error', () => b.destroy());
+};
+function trackRequest(req, onGone) {
+  // ruleid: NLL101 -- `req` is a request by its name only (medium): nothing in view serves it
+  req.socket.on('close', () => onGone(req.url));
+}
+bus.on('job', (job) => trackRequest(job.req, job.done));

@@ -1001,3 +1001,111 @@ app.post('/usage-again', (req, res) => {
   startUsageTimer();
   res.end();
 });
+
+// --- a clear right before re-arming is not teardown (SPEC §1 Teardown completeness) ---------
+function Refresher(channel) {
+  this.channel = channel;
+  this._interval = false;
+}
+Refresher.prototype.onMediaChange = function (media) {
+  if (this._interval) clearInterval(this._interval);
+  if (media.type === 'gd') return this.startRefresh(media);
+};
+Refresher.prototype.startRefresh = function (media) {
+  var self = this;
+  // ruleid: NLL201 -- only `onMediaChange()` clears it, right before re-arming: the last one is never cleared
+  self._interval = setInterval(function () {
+    self.refresh(media);
+  }, 55 * 60 * 1000);
+};
+Refresher.prototype.refresh = function () {};
+
+class Heartbeat {
+  constructor(socket) {
+    this.socket = socket;
+    this.timer = null;
+  }
+  restart(ms) {
+    clearInterval(this.timer);
+    // ruleid: NLL201 -- cleared only before re-arming; `destroy()` does not clear it
+    this.timer = setInterval(() => this.socket.write('ping'), ms);
+  }
+  destroy() {
+    this.socket.destroy();
+  }
+}
+class StoppedHeartbeat {
+  constructor(socket) {
+    this.socket = socket;
+    this.timer = null;
+  }
+  restart(ms) {
+    clearInterval(this.timer);
+    // ok: NLL201 -- `destroy()` clears it too
+    this.timer = setInterval(() => this.socket.write('ping'), ms);
+  }
+  destroy() {
+    clearInterval(this.timer);
+    this.socket.destroy();
+  }
+}
+class Pinger {
+  constructor(socket) {
+    this.socket = socket;
+  }
+  start() {
+    clearInterval(this.timer);
+    // ok: NLL201 -- the socket's 'close' handler clears it: a clear in a callback is not a re-arm
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+    this.socket.on('close', () => clearInterval(this.timer));
+  }
+}
+class Reconnector {
+  connect() {
+    this.socket = this.open();
+    // ok: NLL201 -- `onClose()` clears it; the reconnect it schedules runs later, from a callback
+    this.ping = setInterval(() => this.socket.write('ping'), 1000);
+    this.socket.on('close', () => this.onClose());
+  }
+  open() { return this.transport.open(); }
+  onClose() {
+    clearInterval(this.ping);
+    setTimeout(() => this.connect(), 1000);
+  }
+}
+module.exports.Refresher = Refresher;
+module.exports.Heartbeat = Heartbeat;
+module.exports.StoppedHeartbeat = StoppedHeartbeat;
+module.exports.Pinger = Pinger;
+module.exports.Reconnector = Reconnector;
+
+// --- teardown that releases the instance's parts but forgets its interval -----------------
+class Poller {
+  constructor(socket) {
+    this.socket = socket;
+    // ruleid: NLL201 -- `destroy()` destroys the socket but only `pause()` clears the interval
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause() {
+    clearInterval(this.timer);
+  }
+  destroy() {
+    this.socket.destroy();
+  }
+}
+class GoodPoller {
+  constructor(socket) {
+    this.socket = socket;
+    // ok: NLL201 -- `destroy()` calls `pause()`, which clears it
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause() {
+    clearInterval(this.timer);
+  }
+  destroy() {
+    this.pause();
+    this.socket.destroy();
+  }
+}
+module.exports.Poller = Poller;
+module.exports.GoodPoller = GoodPoller;

@@ -617,3 +617,81 @@ export function startPinging(session: Session): void {
   // ruleid: NLL201 -- medium: the connection's close handler elsewhere may clear `pingTimer`
   session.socket.pingTimer = setInterval(() => session.socket.ping(), 30_000);
 }
+
+// --- a clear right before re-arming is not teardown (SPEC §1 Teardown completeness) ---------
+export class Refresher {
+  private interval?: NodeJS.Timeout;
+  onMediaChange(media: { type: string; id: string }): void {
+    if (this.interval) clearInterval(this.interval);
+    if (media.type === 'gd') this.startRefresh(media);
+  }
+  private startRefresh(media: { id: string }): void {
+    // ruleid: NLL201 -- only `onMediaChange()` clears it, right before re-arming: the last one is never cleared
+    this.interval = setInterval(() => this.refresh(media.id), 55 * 60 * 1000);
+  }
+  private refresh(id: string): void {}
+}
+export class Heartbeat {
+  private timer?: NodeJS.Timeout;
+  constructor(private readonly socket: Socket) {}
+  restart(ms: number): void {
+    clearInterval(this.timer);
+    // ruleid: NLL201 -- cleared only before re-arming; `destroy()` does not clear it
+    this.timer = setInterval(() => this.socket.write('ping'), ms);
+  }
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+export class StoppedHeartbeat {
+  private timer?: NodeJS.Timeout;
+  constructor(private readonly socket: Socket) {}
+  restart(ms: number): void {
+    clearInterval(this.timer);
+    // ok: NLL201 -- `destroy()` clears it too
+    this.timer = setInterval(() => this.socket.write('ping'), ms);
+  }
+  destroy(): void {
+    clearInterval(this.timer);
+    this.socket.destroy();
+  }
+}
+export class Pinger {
+  private timer?: NodeJS.Timeout;
+  constructor(private readonly socket: Socket) {}
+  start(): void {
+    clearInterval(this.timer);
+    // ok: NLL201 -- the socket's 'close' handler clears it: a clear in a callback is not a re-arm
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+    this.socket.on('close', () => clearInterval(this.timer));
+  }
+}
+
+// --- teardown that releases the instance's parts but forgets its interval -----------------
+export class Poller {
+  private timer: NodeJS.Timeout;
+  constructor(private readonly socket: Socket) {
+    // ruleid: NLL201 -- `destroy()` destroys the socket but only `pause()` clears the interval
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause(): void {
+    clearInterval(this.timer);
+  }
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+export class GoodPoller {
+  private timer: NodeJS.Timeout;
+  constructor(private readonly socket: Socket) {
+    // ok: NLL201 -- `destroy()` calls `pause()`, which clears it
+    this.timer = setInterval(() => this.socket.write('ping'), 1000);
+  }
+  pause(): void {
+    clearInterval(this.timer);
+  }
+  destroy(): void {
+    this.pause();
+    this.socket.destroy();
+  }
+}

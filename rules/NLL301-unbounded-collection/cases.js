@@ -1559,3 +1559,110 @@ function countRequests(channel) {
   return Object.keys(channel._requests).length;
 }
 module.exports = { RequestChannel, CountedChannel };
+
+// --- counter keys that reach the key through a field read or a method's parameter ---------
+class ReplyBroker {
+  constructor(pub) {
+    this.pub = pub;
+    this.replyIdCounter = 0;
+    this.pendingReplies = {};
+  }
+  request(payload) {
+    if (payload) {
+      ++this.replyIdCounter;
+      const replyId = this.replyIdCounter;
+      this.pub.publish('work', { replyId, payload });
+      return new Promise((resolve) => {
+        // ruleid: NLL301 -- keyed by the counter stepped just above; no reply path deletes it
+        this.pendingReplies[replyId] = resolve;
+      });
+    }
+    return Promise.resolve(null);
+  }
+  onReply(msg) {
+    const resolve = this.pendingReplies[msg.replyId];
+    if (resolve) resolve(msg.payload);
+  }
+}
+class AckSocket {
+  constructor(io) {
+    this.io = io;
+    this.ids = 0;
+    this.acks = {};
+    this.labels = {};
+  }
+  emit(event, ack) {
+    this._registerAck(this.ids++, ack);
+    this._label('last', event);
+    this.io.write(event);
+  }
+  _registerAck(id, ack) {
+    // ruleid: NLL301 -- every caller in view passes `this.ids++`: a new key per call
+    this.acks[id] = ack;
+  }
+  _label(slot, event) {
+    // ok: NLL301 -- its only caller passes a constant slot
+    this.labels[slot] = event;
+  }
+  onack(packet) {
+    const ack = this.acks[packet.id];
+    if (ack) ack(packet.data);
+  }
+}
+module.exports.ReplyBroker = ReplyBroker;
+module.exports.AckSocket = AckSocket;
+
+// --- a table of callbacks awaiting replies must be flushed by teardown --------------------
+class AckClient {
+  constructor(io) {
+    this.io = io;
+    this.ids = 0;
+    this.acks = {};
+  }
+  emit(event, ack) {
+    const id = this.ids++;
+    // ruleid: NLL301 -- deleted as each reply comes, never by `disconnect()`: in-flight acks stay
+    this.acks[id] = ack;
+    this.io.write({ id, event });
+  }
+  onack(packet) {
+    const ack = this.acks[packet.id];
+    if (ack) {
+      delete this.acks[packet.id];
+      ack(packet.data);
+    }
+  }
+  disconnect() {
+    this.io.close();
+  }
+}
+class FlushingAckClient {
+  constructor(io) {
+    this.io = io;
+    this.ids = 0;
+    this.acks = {};
+  }
+  emit(event, ack) {
+    const id = this.ids++;
+    // ok: NLL301 -- `disconnect()` fails and deletes every ack still waiting
+    this.acks[id] = ack;
+    this.io.write({ id, event });
+  }
+  onack(packet) {
+    const ack = this.acks[packet.id];
+    if (ack) {
+      delete this.acks[packet.id];
+      ack(packet.data);
+    }
+  }
+  disconnect() {
+    for (const id of Object.keys(this.acks)) {
+      const ack = this.acks[id];
+      delete this.acks[id];
+      ack(new Error('disconnected'));
+    }
+    this.io.close();
+  }
+}
+module.exports.AckClient = AckClient;
+module.exports.FlushingAckClient = FlushingAckClient;
