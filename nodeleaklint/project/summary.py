@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up 
     from nodeleaklint.semantics.model import SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 18
+SUMMARY_FORMAT = 19
 
 
 @dataclass(frozen=True, repr=False)
@@ -82,6 +82,12 @@ class CallFact:
     # Per positional argument: its lifetime ("process-lived", "per-call", …) and the words
     # for it; None for a spread or an argument whose lifetime is not known.
     args: tuple[tuple[str, str] | None, ...] = ()
+    # Per positional argument, "" for one fixed value (a literal, a constant, an element of
+    # a literal list: ``values.is_constant``) or the argument's text; None when the use is
+    # not a call whose arguments reach the parameters (a registration, an export passed on
+    # or stored, ``new``, a package): its callers are then out of view. A spread ends it
+    # with its text.
+    keys: tuple[str, ...] | None = None
 
 
 @dataclass(repr=False)
@@ -159,6 +165,7 @@ class FileSummary:
                     c.creates,
                     c.kept_locally,
                     [list(arg) if arg else None for arg in c.args],
+                    None if c.keys is None else list(c.keys),
                 ]
                 for c in self.calls
             ],
@@ -223,6 +230,7 @@ class FileSummary:
                     bool(creates),
                     bool(kept_locally),
                     tuple((str(a[0]), str(a[1])) if a else None for a in args),
+                    None if keys is None else tuple(str(k) for k in keys),
                 )
                 for (
                     source,
@@ -236,6 +244,7 @@ class FileSummary:
                     creates,
                     kept_locally,
                     args,
+                    keys,
                 ) in data["calls"]
             ]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
@@ -447,6 +456,7 @@ def summarize(model: SemanticModel) -> FileSummary:
                 use.creates,
                 use.kept_locally,
                 _argument_lifetimes(model, use.node) if _local(use) else (),
+                _argument_keys(model, use.node) if _local(use) else None,
             )
         )
     return summary
@@ -534,6 +544,28 @@ def _local(use: Use) -> bool:
     those pay for the lifetimes of their arguments. Not a registration (``io.use(f)``): the
     arguments of ``io.use`` are not what ``f`` is given."""
     return not use.creates and not use.registered and use.target.source.startswith((".", "/"))
+
+
+def _argument_keys(model: SemanticModel, call: Node) -> tuple[str, ...] | None:
+    """Per argument of ``call``, "" for one fixed value (``values.is_constant``: a literal,
+    a constant, an element of a literal list walked by ``for…of`` or ``forEach``), else its text (``CallFact.keys``); None when
+    ``call`` is not a call (an import passed on or stored)."""
+    from nodeleaklint.semantics.syntax import short, text
+    from nodeleaklint.semantics.values import is_constant, literal_strings
+
+    site = model.facts.call_by_node.get(call.id)
+    if site is None or site.is_new:
+        return None
+    found: list[str] = []
+    for argument in site.args:
+        if argument.type == "spread_element":
+            found.append(short(text(argument), 40))
+            break
+        fixed = is_constant(model, argument) or (
+            argument.type == "identifier" and literal_strings(model, argument) is not None
+        )  # ``for (const unit of ['ms', 's']) formats.register(unit)``
+        found.append("" if fixed else short(text(argument), 40))
+    return tuple(found)
 
 
 def _argument_lifetimes(model: SemanticModel, call: Node) -> tuple[tuple[str, str] | None, ...]:

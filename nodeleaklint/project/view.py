@@ -278,6 +278,7 @@ class ProjectView:
             if deciding is not None:
                 facts.places[name] = deciding
         facts.params.update(self._params(path, summary))
+        facts.keys.update(self._keys(path, summary))
         for name in summary.exports:
             place = self.listened.get((path, name))
             if place is not None:
@@ -313,7 +314,53 @@ class ProjectView:
                 once = self._called_once(path, callers)
                 if once is not None:
                     facts.once_methods.setdefault(f"{class_name}.{method}", once)
+            if path not in self.public:
+                given = self._passed_keys(callers)
+                if given:
+                    facts.keys.setdefault(f"{class_name}.{method}", given)
         return facts
+
+    def _keys(self, path: str, summary: FileSummary) -> dict[str, tuple[tuple[bool, str], ...]]:
+        """Per exported function of ``path`` with callers in view, what they pass at each
+        position (``_passed_keys``). Nothing for a package's entry point: its callers are out
+        of view."""
+        if path in self.public:
+            return {}
+        found: dict[str, tuple[tuple[bool, str], ...]] = {}
+        for name, fact in summary.exports.items():
+            callers = self.callers.get((path, name)) if fact.function else None
+            given = self._passed_keys(callers) if callers else ()
+            if given:
+                found[name] = given
+        return found
+
+    def _passed_keys(self, callers: list[_Caller]) -> tuple[tuple[bool, str], ...]:
+        """Per position, (True, where) when every caller in view passes one fixed value
+        there (a literal, a constant, an element of a literal list, or nothing), else
+        (False, what one caller passes and where): arguments reach parameters, so a key
+        taken from that parameter has as many values as the callers pass (SPEC §1 *Key
+        cardinality*). Empty when some use is not a call (a registration, the function
+        passed on or stored): its callers are out of view."""
+        width = 0
+        for caller in callers:
+            keys = caller.call.keys
+            if keys is None:
+                return ()
+            width = max(width, len(keys))
+        found: list[tuple[bool, str]] = []
+        for index in range(width):
+            passed = next(
+                (c for c in callers if index < len(c.call.keys or ()) and (c.call.keys or ())[index]),
+                None,
+            )
+            if passed is not None:
+                shown = (passed.call.keys or ())[index]
+                found.append((False, f"`{shown}` passed at {self._place(passed)}"))
+                continue
+            places = ", ".join(self._place(c) for c in callers[:2])
+            more = f" and {len(callers) - 2} more" if len(callers) > 2 else ""
+            found.append((True, f"fixed values passed by every caller ({places}{more})"))
+        return tuple(found)
 
     def _uncalled(self, path: str, summary: FileSummary) -> dict[str, tuple[str, tuple[str, ...]]]:
         """The methods of ``path`` that may shrink a collection (``FileSummary.uncalled``)

@@ -1879,6 +1879,10 @@ def _add_growth(
     ) or _registered_bound(model, function)
     unbounded = unbounded_key(model, subject)
     keyed_by = key_origin(model, subject) if candidate.kind != "array" else None
+    if keyed_by is not None and keyed_by.passed:
+        # Every caller, in this file and in the others of the project, passes one fixed value
+        # for the key (arguments reach parameters): the entries are replaced, not added.
+        return
     uses.growth.append(
         Growth(
             site,

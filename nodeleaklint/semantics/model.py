@@ -128,6 +128,11 @@ def _once_found(
     return found
 
 
+def made_once_here(info: ClassInfo, facts: Collected) -> bool:
+    """``_made_once_here`` for the other modules of the model."""
+    return _made_once_here(info, facts)
+
+
 def _made_once_here(info: ClassInfo, facts: Collected) -> bool:
     """Whether the class declared at the file's top level is made only here, by ``new``
     expressions at module top level (``export = new Manager()``): one instance."""
@@ -214,6 +219,9 @@ class SemanticModel:
     # of this file that may shrink a collection, named by no non-test file of the project;
     # and the other methods of its owner that other files of the project call.
     uncalled_elsewhere: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # Export name or ``Class.method`` -> per parameter, whether every caller in other files
+    # passes one fixed value there, and the words for it (``ProjectFacts.keys``).
+    passed_keys: dict[str, tuple[tuple[bool, str], ...]] = field(default_factory=dict)
     # Function -> the functions whose repetition was worked out from its: what a fact of
     # the project view about one function may change besides it (``ProjectReads``).
     repetition_readers: Readers = field(default_factory=dict, repr=False)
@@ -281,6 +289,7 @@ class SemanticModel:
             imported_registrars=dict(project.registrars) if project else {},
             imported_libraries=dict(project.libraries) if project else {},
             uncalled_elsewhere=dict(project.uncalled) if project else {},
+            passed_keys=dict(project.keys) if project else {},
             repetition_readers=readers,
         )
 

@@ -22,7 +22,7 @@ NAMESPACE = "*"
 
 
 # Facts that cannot add a finding by themselves (``calls`` is judged value by value).
-_LOWERING = frozenset({"calls", "per_call", "places", "once_methods"})
+_LOWERING = frozenset({"calls", "per_call", "places", "once_methods", "keys"})
 
 
 @dataclass(frozen=True, repr=False)
@@ -60,6 +60,10 @@ class ProjectFacts:
     in, as shown). ``uncalled``: method name -> why no code of the project runs that method
     of this file, which may shrink a collection (no non-test file names it; ``semantics.
     uncalled``), and the other methods of its owner that other non-test files name.
+    ``keys``: export name, or ``Class.method`` of the instance the file exports -> per
+    parameter, whether every caller in view passes one fixed value there (a literal, a
+    constant, an element of a literal list) and the words for it: where, or what one caller
+    passes instead (arguments reach parameters; SPEC §1 *Key cardinality*).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -81,6 +85,7 @@ class ProjectFacts:
     libraries: dict[str, str] = field(default_factory=dict)
     uncalled: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     once_methods: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, tuple[tuple[bool, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -133,6 +138,10 @@ class ProjectFacts:
                 sorted(self.libraries.items()),
                 sorted([name, why, list(driven)] for name, (why, driven) in self.uncalled.items()),
                 sorted(self.once_methods.items()),
+                sorted(
+                    (name, [[bounded, why] for bounded, why in given])
+                    for name, given in self.keys.items()
+                ),
             ]
         )
 
@@ -156,6 +165,7 @@ class ProjectFacts:
             libraries,
             uncalled,
             once_methods,
+            keys,
         ) = json.loads(text)
         return cls(
             calls={
@@ -202,6 +212,10 @@ class ProjectFacts:
                 for name, why, driven in uncalled
             },
             once_methods={str(k): str(v) for k, v in once_methods},
+            keys={
+                str(name): tuple((bool(bounded), str(why)) for bounded, why in given)
+                for name, given in keys
+            },
         )
 
 
@@ -230,6 +244,7 @@ TABLES = {
     "libraries": "imported_libraries",
     "places": "called_from",
     "uncalled": "uncalled_elsewhere",
+    "keys": "passed_keys",
 }
 
 # The fields of a function that the view's ``calls`` can change, in the exported function
