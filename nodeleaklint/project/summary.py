@@ -88,6 +88,10 @@ class CallFact:
     # or stored, ``new``, a package): its callers are then out of view. A spread ends it
     # with its text.
     keys: tuple[str, ...] | None = None
+    # ``Class.method`` when the call sits directly in that method of a class whose one
+    # instance this file makes, a method the file itself never names (``once_methods``'
+    # conditions): the view's judgement of that method decides how often the call runs.
+    via_method: str | None = None
 
 
 @dataclass(repr=False)
@@ -166,6 +170,7 @@ class FileSummary:
                     c.kept_locally,
                     [list(arg) if arg else None for arg in c.args],
                     None if c.keys is None else list(c.keys),
+                    c.via_method,
                 ]
                 for c in self.calls
             ],
@@ -231,6 +236,7 @@ class FileSummary:
                     bool(kept_locally),
                     tuple((str(a[0]), str(a[1])) if a else None for a in args),
                     None if keys is None else tuple(str(k) for k in keys),
+                    None if via_method is None else str(via_method),
                 )
                 for (
                     source,
@@ -245,6 +251,7 @@ class FileSummary:
                     kept_locally,
                     args,
                     keys,
+                    via_method,
                 ) in data["calls"]
             ]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
@@ -391,6 +398,7 @@ def summarize(model: SemanticModel) -> FileSummary:
         module_imports,
         shrinks,
     )
+    from nodeleaklint.semantics.model import closed_methods
     from nodeleaklint.semantics.streams import returned_stream
     from nodeleaklint.semantics.uncalled import (
         mentioned_names,
@@ -442,7 +450,13 @@ def summarize(model: SemanticModel) -> FileSummary:
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
     every = {**imports, **local_imports(facts)}
+    closed: set[int] | None = None  # the methods ``via_method`` may name, when first needed
     for use in imported_uses(facts, every, exports, places, model.source.data):
+        via_method = None
+        if use.via is None and not use.driven and not use.registered and not use.creates:
+            if closed is None:
+                closed = closed_methods(model.classes, facts, model.source.data)
+            via_method = _in_method(model, use.node, closed)  # (a method runs "per call")
         summary.calls.append(
             CallFact(
                 use.target.source,
@@ -457,6 +471,7 @@ def summarize(model: SemanticModel) -> FileSummary:
                 use.kept_locally,
                 _argument_lifetimes(model, use.node) if _local(use) else (),
                 _argument_keys(model, use.node) if _local(use) else None,
+                via_method,
             )
         )
     return summary
@@ -544,6 +559,18 @@ def _local(use: Use) -> bool:
     those pay for the lifetimes of their arguments. Not a registration (``io.use(f)``): the
     arguments of ``io.use`` are not what ``f`` is given."""
     return not use.creates and not use.registered and use.target.source.startswith((".", "/"))
+
+
+def _in_method(model: SemanticModel, node: Node, closed: set[int]) -> str | None:
+    """``Class.method`` of the method of ``closed`` whose own body holds ``node`` (not a
+    callback or function inside it), else None."""
+    if not closed:
+        return None
+    function = model.enclosing_function(node)
+    if function is None or function.node.id not in closed or function.class_node is None:
+        return None
+    info = model.class_info(function.class_node)
+    return f"{info.name}.{function.name}" if info is not None and info.name else None
 
 
 def _argument_keys(model: SemanticModel, call: Node) -> tuple[str, ...] | None:

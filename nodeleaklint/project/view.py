@@ -72,6 +72,7 @@ class ProjectView:
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
+        self._once: dict[Method, Repetition] = {}
         for path, summary in summaries.items():
             if path in tests:
                 continue
@@ -350,7 +351,11 @@ class ProjectView:
         found: list[tuple[bool, str]] = []
         for index in range(width):
             passed = next(
-                (c for c in callers if index < len(c.call.keys or ()) and (c.call.keys or ())[index]),
+                (
+                    c
+                    for c in callers
+                    if index < len(c.call.keys or ()) and (c.call.keys or ())[index]
+                ),
                 None,
             )
             if passed is not None:
@@ -462,11 +467,46 @@ class ProjectView:
         method is the model's question (``once_methods``)."""
         if path in self.public or not callers:
             return None
-        if any(self._caller_value(c, self._values) is not Repetition.ONCE for c in callers):
+        if any(self._once_value(c, frozenset()) is not Repetition.ONCE for c in callers):
             return None
-        places = ", ".join(self._place(c) for c in callers[:3])
+        places = ", ".join(self._once_place(c) for c in callers[:3])
         more = f" and {len(callers) - 3} more" if len(callers) > 3 else ""
         return f"called only from start-up code at {places}{more}"
+
+    def _once_place(self, caller: _Caller) -> str:
+        """``_place``, saying through which method that runs once the call is made."""
+        via = caller.call.via_method
+        if via is None or caller.call.repetition is Repetition.ONCE:
+            return self._place(caller)
+        return f"{self._place(caller)} (in `{via}`, which runs once)"
+
+    def _once_value(self, caller: _Caller, seen: frozenset[Method]) -> Repetition:
+        """``_caller_value``, and for a call made directly in a method of another file's
+        one instance that only other files call (``CallFact.via_method``): ONCE when every
+        caller of that method runs once in turn (``_method_once``), else UNKNOWN."""
+        value = self._caller_value(caller, self._values)
+        call = caller.call
+        via = call.via_method
+        if value is Repetition.ONCE or call.via is not None or call.driven or via is None:
+            return value
+        class_name, _dot, method = via.partition(".")
+        return self._method_once((caller.path, class_name, method), seen)
+
+    def _method_once(self, method: Method, seen: frozenset[Method]) -> Repetition:
+        """ONCE when the method, on the instance its file exports, is called only from code
+        that runs once, following methods that call methods (a cycle is not once)."""
+        known = self._once.get(method)
+        if known is not None:
+            return known
+        callers = self.method_callers.get(method)
+        if method in seen or not callers or method[0] in self.public:
+            return Repetition.UNKNOWN
+        inner = seen | {method}
+        once = all(self._once_value(c, inner) is Repetition.ONCE for c in callers)
+        value = Repetition.ONCE if once else Repetition.UNKNOWN
+        if not seen:
+            self._once[method] = value  # a value found inside a cycle may depend on it
+        return value
 
     def _gives(self, module: str, name: str) -> bool:
         """Whether importing ``name`` from ``module`` may teach the importer anything: an

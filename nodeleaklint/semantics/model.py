@@ -103,6 +103,21 @@ def _once_methods(
     return _once_found(wanted, named, facts, once)
 
 
+def closed_methods(classes: list[ClassInfo], facts: Collected, data: bytes) -> set[int]:
+    """The methods (function node ids) whose repetition only other files decide: methods of
+    a class whose one instance the file makes at its top level, which the file never names
+    (``_once_methods``' conditions, for every method). A call in one of them runs as often
+    as the view finds the method runs."""
+    every = {
+        f"{info.name}.{name}": ""
+        for info in classes
+        if not info.es5 and info.name is not None
+        for name, functions in info.methods.items()
+        if any(f.method_kind == "method" for f in functions)
+    }
+    return set(_once_methods(classes, facts, data, every)) if every else set()
+
+
 def _on_this(member: Node) -> bool:
     found = unwrap(member.child_by_field_name("object"))
     return found is not None and found.type == "this"

@@ -754,6 +754,8 @@ class _OriginWalk:
         if kind == "object" and part:
             value = _literal_property(node, part)
             return self.of(value, deeper) if value is not None else _UNKNOWN
+        if kind == "array" and part == "" and all(_is_literal(e) for e in node.named_children):
+            return KeyOrigin(KeyKind.BOUNDED, "an element of a literal list")
         if kind in _FRESH_KINDS:
             # a new object is a new key; a part of it is whatever was put in it
             return _FRESH_OBJECT if part is None else _UNKNOWN
@@ -896,9 +898,7 @@ class _OriginWalk:
             return KeyOrigin(KeyKind.UNKNOWN, where)
         return _passed(_combined(iter(origins)))
 
-    def _uses(
-        self, function: FunctionInfo
-    ) -> tuple[list[tuple[CallSite, bool]], bool, list[Node]]:
+    def _uses(self, function: FunctionInfo) -> tuple[list[tuple[CallSite, bool]], bool, list[Node]]:
         """The calls and registrations of ``function`` in view, whether they are all its
         uses (a method, or an exported, stored or passed-on function, has others), and the
         references that are neither (stored, passed on, exported)."""
@@ -1105,12 +1105,11 @@ def _export_names(model: SemanticModel, function: FunctionInfo, stored: list[Nod
     if not names:
         return []
     spans = [(e.node.start_byte, e.node.end_byte) for e in exports]
-    spans += [
-        (node.start_byte, node.end_byte)
-        for node in model.facts.exported_nodes
-    ]
+    spans += [(node.start_byte, node.end_byte) for node in model.facts.exported_nodes]
     for reference in stored:
-        if not any(start <= reference.start_byte and reference.end_byte <= end for start, end in spans):
+        if not any(
+            start <= reference.start_byte and reference.end_byte <= end for start, end in spans
+        ):
             return []
     return names
 

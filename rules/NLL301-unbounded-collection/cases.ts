@@ -1146,3 +1146,29 @@ function createFixedRunner() {
 }
 const fixedRunner = createFixedRunner();
 app.post('/fixed-run', (req: any, res: any) => res.json(fixedRunner.run(req.body)));
+
+// Formats keyed by name, and every caller of `registerFormat` passes a constant or an
+// element of a literal list (arguments reach parameters): a small fixed set of keys.
+const formatsByName = new Map<string, string>();
+function registerFormat(name: string, pattern: string): void {
+  // ok: NLL301 -- every caller passes a fixed value: the keys are a small fixed set
+  formatsByName.set(name, pattern);
+}
+const ISO = 'iso';
+server.get('/formats', async () => {
+  registerFormat(ISO, 'YYYY-MM-DD');
+  for (const unit of ['ms', 's'] as const) registerFormat(unit, unit);
+  return [...formatsByName.keys()];
+});
+
+// The same shape, but one caller passes the request's query: a new key per request.
+const tagsByName = new Map<string, number>();
+function tagName(name: string): void {
+  // ruleid: NLL301
+  tagsByName.set(name, Date.now());
+}
+server.get('/tags', async (request: FastifyRequest<{ Querystring: { tag: string } }>) => {
+  tagName('home');
+  tagName(request.query.tag);
+  return tagsByName.size;
+});
