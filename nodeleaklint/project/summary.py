@@ -575,8 +575,9 @@ def _in_method(model: SemanticModel, node: Node, closed: set[int]) -> str | None
 
 def _argument_keys(model: SemanticModel, call: Node) -> tuple[str, ...] | None:
     """Per argument of ``call``, "" for one fixed value (``values.is_constant``: a literal,
-    a constant, an element of a literal list walked by ``for…of`` or ``forEach``), else its text (``CallFact.keys``); None when
-    ``call`` is not a call (an import passed on or stored)."""
+    a constant, an element of a literal list walked by ``for…of`` or ``forEach``), else its
+    text (``CallFact.keys``); None when ``call`` is not a call (an import passed on or
+    stored, ``new``)."""
     from nodeleaklint.semantics.syntax import short, text
     from nodeleaklint.semantics.values import is_constant, literal_strings
 

@@ -908,7 +908,14 @@ class _OriginWalk:
             name = function.name
             calls = model.calls_named(name) if name and function.class_node is not None else []
             found = [(c, False) for c in calls if _called_function(model, c.node) is function]
-            return found, False, []
+            # A private method (``private m()``, ``#m()``) has no callers but its class's:
+            # complete when the file names it nowhere but in the calls found.
+            complete = (
+                name is not None
+                and _private(function)
+                and _named_at_most(model, name, len(found), function.class_node)
+            )
+            return found, complete, []
         sites: list[tuple[CallSite, bool]] = []
         stored: list[Node] = []
         complete = not (function.exported or binding.exported)
@@ -1063,29 +1070,75 @@ def _one_instance(model: SemanticModel, info: ClassInfo, name: str, calls: int) 
     calls of it that ``_uses`` found: no other object, and no stored reference, calls it."""
     from nodeleaklint.semantics.model import made_once_here
 
-    facts = model.facts
-    if not made_once_here(info, facts):
+    if not made_once_here(info, model.facts):
         return False
-    named = 0
+    return _named_at_most(model, name, calls, info.node)
+
+
+def _private(function: FunctionInfo) -> bool:
+    """A TypeScript ``private`` method or a ``#private`` one: only its class calls it."""
+    node = function.node
+    if node.type != "method_definition":
+        return False
+    name = node.child_by_field_name("name")
+    if name is not None and name.type == "private_property_identifier":
+        return True
+    return any(
+        child.type == "accessibility_modifier" and text(child) == "private"
+        for child in node.children
+    )
+
+
+def _named_at_most(model: SemanticModel, name: str, calls: int, owner: Node | None) -> bool:
+    """Whether the file names the method ``name`` as a member (``x.m``, ``x['m']``) no more
+    than ``calls`` times, the calls of it already found, and the class ``owner`` never reads
+    ``this[expr]``."""
+    facts = model.facts
+    named = other = 0
     for member in facts.members:
         if member.type == "member_expression":
-            named += text(member.child_by_field_name("property")) == name
+            if text(member.child_by_field_name("property")) == name:
+                if _on_module(model, member):
+                    other += 1  # ``ipcMain.on(…)``: a method of another module's object
+                else:
+                    named += 1
             continue
         index = member.child_by_field_name("index")
         if index is not None and index.type == "string":
             named += string_value(index) == name
-        elif _on_this(member):
-            return False  # ``this[name](…)``: any method may be called here
+        elif _on_this(member) and _same_class(model, member, owner):
+            return False  # ``this[name](…)``: any method of the class may be called here
     if named > calls:
         return False
     if facts.members_complete:
         return True
     # A type the walk skipped may hold a member expression (``typeof a.b``): then the name
     # may occur in the text no more often than it is defined and called here.
-    defined = len(info.methods.get(name, []))
+    defined = sum(len(info.methods.get(name, [])) for info in model.classes)
     pattern = rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])"
-    found = re.findall(pattern, model.source.data)
-    return len(found) <= defined + calls
+    spans = [(c.start_byte, c.end_byte) for c in facts.comments]
+    found = [
+        m
+        for m in re.finditer(pattern, model.source.data)
+        if not any(start <= m.start() < end for start, end in spans)  # a comment names nothing
+    ]
+    return len(found) <= defined + calls + other
+
+
+def _on_module(model: SemanticModel, member: Node) -> bool:
+    """``x.m`` where ``x`` is bound to what another module exports (an import, a
+    ``require``): not this file's instance."""
+    obj = unwrap(member.child_by_field_name("object"))
+    binding = model.binding_of(obj) if obj is not None and obj.type == "identifier" else None
+    return binding is not None and binding.module_source is not None
+
+
+def _same_class(model: SemanticModel, member: Node, owner: Node | None) -> bool:
+    """Whether ``this`` in ``member`` may be an instance of the class ``owner`` (when it is
+    not known whose ``this`` it is, it may)."""
+    function = model.this_function(member)
+    mine = function.class_node if function is not None else None
+    return owner is None or mine is None or mine.id == owner.id
 
 
 def _on_this(member: Node) -> bool:

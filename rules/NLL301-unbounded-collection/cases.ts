@@ -1172,3 +1172,25 @@ server.get('/tags', async (request: FastifyRequest<{ Querystring: { tag: string 
   tagName(request.query.tag);
   return tagsByName.size;
 });
+
+// A private method has no callers but its class's: here each passes a literal event name.
+class Dispatcher {
+  private handlers: Record<string, Array<() => void>> = {};
+
+  private subscribeTo(event: string, handler: () => void): void {
+    if (!this.handlers[event]) {
+      // ok: NLL301 -- every caller of the private `subscribeTo` passes a literal event name
+      this.handlers[event] = [];
+    }
+    this.handlers[event].push(handler);
+  }
+
+  ready(handler: () => void): void {
+    this.subscribeTo('ready', handler);
+  }
+
+  closed(handler: () => void): void {
+    this.subscribeTo('closed', handler);
+  }
+}
+export const dispatcher = new Dispatcher();
