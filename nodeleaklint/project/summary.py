@@ -398,7 +398,6 @@ def summarize(model: SemanticModel) -> FileSummary:
         module_imports,
         shrinks,
     )
-    from nodeleaklint.semantics.model import closed_methods
     from nodeleaklint.semantics.streams import returned_stream
     from nodeleaklint.semantics.uncalled import (
         mentioned_names,
@@ -450,12 +449,14 @@ def summarize(model: SemanticModel) -> FileSummary:
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
     every = {**imports, **local_imports(facts)}
-    closed: set[int] | None = None  # the methods ``via_method`` may name, when first needed
+    closed: list[set[int]] = []  # the methods ``via_method`` may name, when first needed
     for use in imported_uses(facts, every, exports, places, model.source.data):
         via_method = None
-        if use.via is None and not use.driven and not use.registered and not use.creates:
-            if closed is None:
-                closed = closed_methods(model.classes, facts, model.source.data)
+        if (
+            use.repetition is not Repetition.ONCE
+            and use.via is None
+            and not (use.driven or use.registered or use.creates)
+        ):
             via_method = _in_method(model, use.node, closed)  # (a method runs "per call")
         summary.calls.append(
             CallFact(
@@ -561,13 +562,18 @@ def _local(use: Use) -> bool:
     return not use.creates and not use.registered and use.target.source.startswith((".", "/"))
 
 
-def _in_method(model: SemanticModel, node: Node, closed: set[int]) -> str | None:
-    """``Class.method`` of the method of ``closed`` whose own body holds ``node`` (not a
-    callback or function inside it), else None."""
-    if not closed:
-        return None
+def _in_method(model: SemanticModel, node: Node, closed: list[set[int]]) -> str | None:
+    """``Class.method`` of the method whose own body holds ``node`` (not a callback or a
+    function inside it), when its repetition only other files decide
+    (``model.closed_methods``, worked out on first need and kept in ``closed``), else None."""
+    from nodeleaklint.semantics.model import closed_methods
+
     function = model.enclosing_function(node)
-    if function is None or function.node.id not in closed or function.class_node is None:
+    if function is None or function.class_node is None or function.method_kind != "method":
+        return None
+    if not closed:
+        closed.append(closed_methods(model.classes, model.facts, model.source.data))
+    if function.node.id not in closed[0]:
         return None
     info = model.class_info(function.class_node)
     return f"{info.name}.{function.name}" if info is not None and info.name else None
