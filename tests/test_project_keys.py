@@ -17,6 +17,7 @@ from nodeleaklint.project.summary import FileSummary, summarize
 from nodeleaklint.project.view import ProjectView
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.project_facts import ProjectFacts
+from nodeleaklint.semantics.values import _named_at_most
 from nodeleaklint.source import SourceFile
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -180,3 +181,32 @@ def test_a_method_its_own_file_names_is_not_followed() -> None:
     [call] = summary_of("a.ts", code).calls
     assert call.via_method is None
     assert summary_of("a.ts", code.replace("this.go()", "1")).calls[0].via_method == "A.go"
+
+
+def _model(path: str, code: str) -> SemanticModel:
+    data = code.encode()
+    dialect = dialect_for_source(path, data)
+    assert dialect is not None
+    return SemanticModel.build(SourceFile(path, data), parse(data, dialect), dialect)
+
+
+@pytest.mark.parametrize(
+    ("code", "alone"),
+    [
+        # ``ipcMain.on`` is a member of another module's object, not of this instance.
+        ("import { ipcMain } from 'electron';\nipcMain.on('x', () => 1);\n", True),
+        ("const { ipcMain } = require('electron');\nipcMain.on('x', () => 1);\n", True),
+        # A local object of this file may be this class's instance.
+        ("const other = make();\nother.on('x', () => 1);\n", False),
+        # Nothing else names it (and below: ``this[name]()`` in the class may call it).
+        ("", True),
+    ],
+)
+def test_a_method_is_named_only_where_it_is_called(code: str, alone: bool) -> None:
+    source = code + "class C {\n  on(name: string): void {}\n  go(): void { this.on('a'); }\n}\n"
+    model = _model("a.ts", source)
+    [info] = model.classes
+    assert _named_at_most(model, "on", 1, info.node) is alone
+    dynamic = source.replace("this.on('a')", "this.on('a'); this[name]()")
+    model = _model("a.ts", dynamic)
+    assert _named_at_most(model, "on", 1, model.classes[0].node) is False
