@@ -23,7 +23,7 @@ from nodeleaklint.semantics.stream_facts import StreamInfo
 if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
     from nodeleaklint.parsing import Node
     from nodeleaklint.semantics.exports import Export, Use
-    from nodeleaklint.semantics.model import SemanticModel
+    from nodeleaklint.semantics.model import ClosedMethods, SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
 SUMMARY_FORMAT = 19
@@ -449,11 +449,13 @@ def summarize(model: SemanticModel) -> FileSummary:
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
     every = {**imports, **local_imports(facts)}
-    closed: list[set[int]] = []  # the methods ``via_method`` may name, when first needed
+    closed: list[ClosedMethods] = []  # which methods ``via_method`` may name, on first need
     for use in imported_uses(facts, every, exports, places, model.source.data):
         via_method = None
+        local = _local(use)
         if (
-            use.repetition is not Repetition.ONCE
+            model.classes
+            and use.repetition is not Repetition.ONCE
             and use.via is None
             and not (use.driven or use.registered or use.creates)
         ):
@@ -470,8 +472,8 @@ def summarize(model: SemanticModel) -> FileSummary:
                 use.driven,
                 use.creates,
                 use.kept_locally,
-                _argument_lifetimes(model, use.node) if _local(use) else (),
-                _argument_keys(model, use.node) if _local(use) else None,
+                _argument_lifetimes(model, use.node) if local else (),
+                _argument_keys(model, use.node) if local else None,
                 via_method,
             )
         )
@@ -562,21 +564,21 @@ def _local(use: Use) -> bool:
     return not use.creates and not use.registered and use.target.source.startswith((".", "/"))
 
 
-def _in_method(model: SemanticModel, node: Node, closed: list[set[int]]) -> str | None:
+def _in_method(model: SemanticModel, node: Node, closed: list[ClosedMethods]) -> str | None:
     """``Class.method`` of the method whose own body holds ``node`` (not a callback or a
     function inside it), when its repetition only other files decide
-    (``model.closed_methods``, worked out on first need and kept in ``closed``), else None."""
-    from nodeleaklint.semantics.model import closed_methods
+    (``model.ClosedMethods``, made on first need and kept in ``closed``), else None."""
+    from nodeleaklint.semantics.model import ClosedMethods
 
     function = model.enclosing_function(node)
     if function is None or function.class_node is None or function.method_kind != "method":
         return None
-    if not closed:
-        closed.append(closed_methods(model.classes, model.facts, model.source.data))
-    if function.node.id not in closed[0]:
-        return None
     info = model.class_info(function.class_node)
-    return f"{info.name}.{function.name}" if info is not None and info.name else None
+    if info is None or info.name is None or function.name is None:
+        return None
+    if not closed:
+        closed.append(ClosedMethods(model.classes, model.facts, model.source.data))
+    return f"{info.name}.{function.name}" if closed[0].closed(info, function.name) else None
 
 
 def _argument_keys(model: SemanticModel, call: Node) -> tuple[str, ...] | None:
