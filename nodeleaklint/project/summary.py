@@ -23,10 +23,10 @@ from nodeleaklint.semantics.stream_facts import StreamInfo
 if TYPE_CHECKING:  # the model is loaded only where files are checked (start-up time)
     from nodeleaklint.parsing import Node
     from nodeleaklint.semantics.exports import Export, Use
-    from nodeleaklint.semantics.model import SemanticModel
+    from nodeleaklint.semantics.model import ClosedMethods, SemanticModel
     from nodeleaklint.semantics.scopes import FunctionInfo
 
-SUMMARY_FORMAT = 18
+SUMMARY_FORMAT = 19
 
 
 @dataclass(frozen=True, repr=False)
@@ -82,6 +82,16 @@ class CallFact:
     # Per positional argument: its lifetime ("process-lived", "per-call", …) and the words
     # for it; None for a spread or an argument whose lifetime is not known.
     args: tuple[tuple[str, str] | None, ...] = ()
+    # Per positional argument, "" for one fixed value (a literal, a constant, an element of
+    # a literal list: ``values.is_constant``) or the argument's text; None when the use is
+    # not a call whose arguments reach the parameters (a registration, an export passed on
+    # or stored, ``new``, a package): its callers are then out of view. A spread ends it
+    # with its text.
+    keys: tuple[str, ...] | None = None
+    # ``Class.method`` when the call sits directly in that method of a class whose one
+    # instance this file makes, a method the file itself never names (``once_methods``'
+    # conditions): the view's judgement of that method decides how often the call runs.
+    via_method: str | None = None
 
 
 @dataclass(repr=False)
@@ -159,6 +169,8 @@ class FileSummary:
                     c.creates,
                     c.kept_locally,
                     [list(arg) if arg else None for arg in c.args],
+                    None if c.keys is None else list(c.keys),
+                    c.via_method,
                 ]
                 for c in self.calls
             ],
@@ -223,6 +235,8 @@ class FileSummary:
                     bool(creates),
                     bool(kept_locally),
                     tuple((str(a[0]), str(a[1])) if a else None for a in args),
+                    None if keys is None else tuple(str(k) for k in keys),
+                    None if via_method is None else str(via_method),
                 )
                 for (
                     source,
@@ -236,6 +250,8 @@ class FileSummary:
                     creates,
                     kept_locally,
                     args,
+                    keys,
+                    via_method,
                 ) in data["calls"]
             ]
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
@@ -440,7 +456,17 @@ def summarize(model: SemanticModel) -> FileSummary:
         if target.name != NAMESPACE and line is not None:
             summary.listened.append((target.source, target.name, line))
     every = {**imports, **local_imports(facts)}
+    closed: list[ClosedMethods] = []  # which methods ``via_method`` may name, on first need
     for use in imported_uses(facts, every, exports, places, model.source.data):
+        via_method = None
+        local = _local(use)
+        if (
+            model.classes
+            and use.repetition is not Repetition.ONCE
+            and use.via is None
+            and not (use.driven or use.registered or use.creates)
+        ):
+            via_method = _in_method(model, use.node, closed)  # (a method runs "per call")
         summary.calls.append(
             CallFact(
                 use.target.source,
@@ -453,7 +479,9 @@ def summarize(model: SemanticModel) -> FileSummary:
                 use.driven,
                 use.creates,
                 use.kept_locally,
-                _argument_lifetimes(model, use.node) if _local(use) else (),
+                _argument_lifetimes(model, use.node) if local else (),
+                _argument_keys(model, use.node) if local else None,
+                via_method,
             )
         )
     return summary
@@ -541,6 +569,46 @@ def _local(use: Use) -> bool:
     those pay for the lifetimes of their arguments. Not a registration (``io.use(f)``): the
     arguments of ``io.use`` are not what ``f`` is given."""
     return not use.creates and not use.registered and use.target.source.startswith((".", "/"))
+
+
+def _in_method(model: SemanticModel, node: Node, closed: list[ClosedMethods]) -> str | None:
+    """``Class.method`` of the method whose own body holds ``node`` (not a callback or a
+    function inside it), when its repetition only other files decide
+    (``model.ClosedMethods``, made on first need and kept in ``closed``), else None."""
+    from nodeleaklint.semantics.model import ClosedMethods
+
+    function = model.enclosing_function(node)
+    if function is None or function.class_node is None or function.method_kind != "method":
+        return None
+    info = model.class_info(function.class_node)
+    if info is None or info.name is None or function.name is None:
+        return None
+    if not closed:
+        closed.append(ClosedMethods(model.classes, model.facts, model.source.data))
+    return f"{info.name}.{function.name}" if closed[0].closed(info, function.name) else None
+
+
+def _argument_keys(model: SemanticModel, call: Node) -> tuple[str, ...] | None:
+    """Per argument of ``call``, "" for one fixed value (``values.is_constant``: a literal,
+    a constant, an element of a literal list walked by ``for…of`` or ``forEach``), else its
+    text (``CallFact.keys``); None when ``call`` is not a call (an import passed on or
+    stored, ``new``)."""
+    from nodeleaklint.semantics.syntax import short, text
+    from nodeleaklint.semantics.values import is_constant, literal_strings
+
+    site = model.facts.call_by_node.get(call.id)
+    if site is None or site.is_new:
+        return None
+    found: list[str] = []
+    for argument in site.args:
+        if argument.type == "spread_element":
+            found.append(short(text(argument), 40))
+            break
+        fixed = is_constant(model, argument) or (
+            argument.type == "identifier" and literal_strings(model, argument) is not None
+        )  # ``for (const unit of ['ms', 's']) formats.register(unit)``
+        found.append("" if fixed else short(text(argument), 40))
+    return tuple(found)
 
 
 def _argument_lifetimes(model: SemanticModel, call: Node) -> tuple[tuple[str, str] | None, ...]:

@@ -75,6 +75,7 @@ class ProjectView:
         self.callers: dict[Target, list[_Caller]] = {}
         self.creators: dict[Target, list[_Caller]] = {}
         self.method_callers: dict[Method, list[_Caller]] = {}
+        self._once: dict[Method, Repetition] = {}
         for path, summary in summaries.items():
             if path in tests:
                 continue
@@ -284,6 +285,7 @@ class ProjectView:
             if deciding is not None:
                 facts.places[name] = deciding
         facts.params.update(self._params(path, summary))
+        facts.keys.update(self._keys(path, summary))
         for name in summary.exports:
             place = self.listened.get((path, name))
             if place is not None:
@@ -319,7 +321,57 @@ class ProjectView:
                 once = self._called_once(path, callers)
                 if once is not None:
                     facts.once_methods.setdefault(f"{class_name}.{method}", once)
+            if path not in self.public:
+                given = self._passed_keys(callers)
+                if given:
+                    facts.keys.setdefault(f"{class_name}.{method}", given)
         return facts
+
+    def _keys(self, path: str, summary: FileSummary) -> dict[str, tuple[tuple[bool, str], ...]]:
+        """Per exported function of ``path`` with callers in view, what they pass at each
+        position (``_passed_keys``). Nothing for a package's entry point: its callers are out
+        of view."""
+        if path in self.public:
+            return {}
+        found: dict[str, tuple[tuple[bool, str], ...]] = {}
+        for name, fact in summary.exports.items():
+            callers = self.callers.get((path, name)) if fact.function else None
+            given = self._passed_keys(callers) if callers else ()
+            if given:
+                found[name] = given
+        return found
+
+    def _passed_keys(self, callers: list[_Caller]) -> tuple[tuple[bool, str], ...]:
+        """Per position, (True, where) when every caller in view passes one fixed value
+        there (a literal, a constant, an element of a literal list, or nothing), else
+        (False, what one caller passes and where): arguments reach parameters, so a key
+        taken from that parameter has as many values as the callers pass (SPEC §1 *Key
+        cardinality*). Empty when some use is not a call (a registration, the function
+        passed on or stored): its callers are out of view."""
+        width = 0
+        for caller in callers:
+            keys = caller.call.keys
+            if keys is None:
+                return ()
+            width = max(width, len(keys))
+        found: list[tuple[bool, str]] = []
+        for index in range(width):
+            passed = next(
+                (
+                    c
+                    for c in callers
+                    if index < len(c.call.keys or ()) and (c.call.keys or ())[index]
+                ),
+                None,
+            )
+            if passed is not None:
+                shown = (passed.call.keys or ())[index]
+                found.append((False, f"`{shown}` passed at {self._place(passed)}"))
+                continue
+            places = ", ".join(self._place(c) for c in callers[:2])
+            more = f" and {len(callers) - 2} more" if len(callers) > 2 else ""
+            found.append((True, f"fixed values passed by every caller ({places}{more})"))
+        return tuple(found)
 
     def _uncalled(self, path: str, summary: FileSummary) -> dict[str, tuple[str, tuple[str, ...]]]:
         """The methods of ``path`` that may shrink a collection (``FileSummary.uncalled``)
@@ -476,11 +528,46 @@ class ProjectView:
         method is the model's question (``once_methods``)."""
         if path in self.public or not callers:
             return None
-        if any(self._caller_value(c, self._values) is not Repetition.ONCE for c in callers):
+        if any(self._once_value(c, frozenset()) is not Repetition.ONCE for c in callers):
             return None
-        places = ", ".join(self._place(c) for c in callers[:3])
+        places = ", ".join(self._once_place(c) for c in callers[:3])
         more = f" and {len(callers) - 3} more" if len(callers) > 3 else ""
         return f"called only from start-up code at {places}{more}"
+
+    def _once_place(self, caller: _Caller) -> str:
+        """``_place``, saying through which method that runs once the call is made."""
+        via = caller.call.via_method
+        if via is None or caller.call.repetition is Repetition.ONCE:
+            return self._place(caller)
+        return f"{self._place(caller)} (in `{via}`, which runs once)"
+
+    def _once_value(self, caller: _Caller, seen: frozenset[Method]) -> Repetition:
+        """``_caller_value``, and for a call made directly in a method of another file's
+        one instance that only other files call (``CallFact.via_method``): ONCE when every
+        caller of that method runs once in turn (``_method_once``), else UNKNOWN."""
+        value = self._caller_value(caller, self._values)
+        call = caller.call
+        via = call.via_method
+        if value is Repetition.ONCE or call.via is not None or call.driven or via is None:
+            return value
+        class_name, _dot, method = via.partition(".")
+        return self._method_once((caller.path, class_name, method), seen)
+
+    def _method_once(self, method: Method, seen: frozenset[Method]) -> Repetition:
+        """ONCE when the method, on the instance its file exports, is called only from code
+        that runs once, following methods that call methods (a cycle is not once)."""
+        known = self._once.get(method)
+        if known is not None:
+            return known
+        callers = self.method_callers.get(method)
+        if method in seen or not callers or method[0] in self.public:
+            return Repetition.UNKNOWN
+        inner = seen | {method}
+        once = all(self._once_value(c, inner) is Repetition.ONCE for c in callers)
+        value = Repetition.ONCE if once else Repetition.UNKNOWN
+        if not seen:
+            self._once[method] = value  # a value found inside a cycle may depend on it
+        return value
 
     def _gives(self, module: str, name: str) -> bool:
         """Whether importing ``name`` from ``module`` may teach the importer anything: an

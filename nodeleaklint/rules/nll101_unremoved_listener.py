@@ -273,7 +273,8 @@ A method runs per call, except a method of the one instance a file makes at its 
 and exports (`export = new Manager()`, `const m = new Manager(); export default m`) when,
 with the project in view, every call of it is in other files' start-up code (module top
 level, or code the project shows runs once; `(await import('./m')).default.setup()`
-included) and its own file never names it (`this.setup()`, `this.setup` handed on): it runs
+included, and a call made directly in such a method of another file's one instance, which
+runs once in turn) and its own file never names it (`this.setup()`, `this.setup` handed on): it runs
 once, and its listeners are not reported. A call from a request handler anywhere in the
 project makes it repeat.
 Handler identity follows bindings, `this.x` fields and `const self = this` aliases, not

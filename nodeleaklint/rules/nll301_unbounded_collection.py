@@ -80,14 +80,26 @@ out of view. The
 elements of a list that a call given only constants returns
 (`hooks.callAll('registerBlockElements').forEach((name) => set.add(name))`) are the same on
 every run, so a Set or Map keyed by them stops growing after the first run (a `.push` of
-them still grows). A
+them still grows). When every caller of the function whose parameter the key is passes one
+fixed value there (a literal, a constant, an element of a literal list walked by `for…of` or
+`forEach`, or nothing), the keys are the handful of values written in the code and the
+collection is not reported (`statement(sql)` called only as `statement('SELECT 1')`): the
+file's own callers can show it when they are all its callers (a function neither exported
+nor handed on, or a TypeScript `private` / `#private` method that its file names only in
+those calls), and the project view shows it for an exported function, or a method of the
+one instance a file exports, from every call in the project (arguments reach parameters;
+SPEC §1 "In view"). When one caller passes something else, the finding stays and names it
+(`req.query.text` passed at `routes/api.js:19`). A
 `clear()` that runs only in teardown (`close()`, `destroy()`, `onModuleDestroy()`) does not
 bound a collection keyed per call: it grows for the instance's whole working life. A
 method of the one instance a file makes at its top level and exports (`const manager = new
 Manager(); export = manager`) that, with the project in view, only other files' start-up code
-calls (module top level, or code the project shows runs once), and that its own file never
-names (`this.register(…)`), runs once: what it adds (`register(game) {
-this.games.push(game) }` called for each built-in game at start-up) is not reported; a call
+calls (module top level, code the project shows runs once, or a method of another such
+instance that runs once in turn: `twitchAuth.registerProviders()` at start-up calling
+`authManager.registerProvider(…)`), and that its own file never names (`this.register(…)`;
+a member of an imported object, `ipcMain.on(…)`, is not this instance's), runs once: what it
+adds (`register(game) { this.games.push(game) }` called for each built-in game at start-up)
+is not reported; a call
 from a request handler anywhere in the project makes it grow per call again. Setting
 an object's entry to `null` keeps the key. Factories count as owners: the locals of a
 function that returns an object of closures live as long as that object. So do the locals
@@ -1978,6 +1990,10 @@ def _add_growth(
     ) or _registered_bound(model, function)
     unbounded = unbounded_key(model, subject)
     keyed_by = key_origin(model, subject) if candidate.kind != "array" else None
+    if keyed_by is not None and keyed_by.passed:
+        # Every caller, in this file and in the others of the project, passes one fixed value
+        # for the key (arguments reach parameters): the entries are replaced, not added.
+        return
     uses.growth.append(
         Growth(
             site,

@@ -81,6 +81,23 @@ def _once_methods(
                 wanted.setdefault(name, []).append((info, functions))
     if not wanted:
         return {}
+    found_names = _member_names(facts)
+    if found_names is None:
+        return {}  # ``this[name]()``: any method may be called here
+    named = set(found_names)
+    if not facts.members_complete:
+        # A type the walk skipped may hold a member expression (``typeof a.b``): the name
+        # is then named elsewhere when it occurs in the text more often than it is defined.
+        for name, owners in wanted.items():
+            found = re.findall(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])", data)
+            if len(found) > sum(len(functions) for _info, functions in owners):
+                named.add(name)
+    return _once_found(wanted, named, facts, once)
+
+
+def _member_names(facts: Collected) -> set[str] | None:
+    """Every name the file uses as a member (``x.m``, ``x['m']``), or None when it reads
+    ``this[expr]`` (any method may be called there)."""
     named: set[str] = set()
     for member in facts.members:
         if member.type == "member_expression":
@@ -92,15 +109,51 @@ def _once_methods(
         if index is not None and index.type == "string":
             named.add(text(index)[1:-1])
         elif _on_this(member):
-            return {}  # ``this[name]()``: any method may be called here
-    if not facts.members_complete:
+            return None
+    return named
+
+
+class ClosedMethods:
+    """Which methods' repetition only other files decide: a method of a class whose one
+    instance the file makes at its top level, which the file never names (``_once_methods``'
+    conditions). A call made directly in one runs as often as the view finds the method
+    runs. Asked method by method, each answer worked out once (most files ask about none)."""
+
+    def __init__(self, classes: list[ClassInfo], facts: Collected, data: bytes) -> None:
+        self.classes = classes
+        self.facts = facts
+        self.data = data
+        self._named: set[str] | None = None
+        self._made: dict[int, bool] = {}
+        self._answers: dict[tuple[int, str], bool] = {}
+
+    def closed(self, info: ClassInfo, name: str) -> bool:
+        key = (info.node.id, name)
+        known = self._answers.get(key)
+        if known is None:
+            known = self._answers[key] = self._closed(info, name)
+        return known
+
+    def _closed(self, info: ClassInfo, name: str) -> bool:
+        if info.es5 or info.name is None:
+            return False
+        made = self._made.get(info.node.id)
+        if made is None:
+            made = self._made[info.node.id] = _made_once_here(info, self.facts)
+        if not made:
+            return False
+        if self._named is None:
+            found = _member_names(self.facts)
+            self._named = {""} if found is None else found  # {""}: ``this[expr]`` seen
+        if "" in self._named or name in self._named:
+            return False
+        if self.facts.members_complete:
+            return True
         # A type the walk skipped may hold a member expression (``typeof a.b``): the name
-        # is then named elsewhere when it occurs in the text more often than it is defined.
-        for name, owners in wanted.items():
-            found = re.findall(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])", data)
-            if len(found) > sum(len(functions) for _info, functions in owners):
-                named.add(name)
-    return _once_found(wanted, named, facts, once)
+        # may occur in the text no more often than it is defined.
+        pattern = rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])"
+        defined = sum(len(c.methods.get(name, ())) for c in self.classes)
+        return len(re.findall(pattern, self.data)) <= defined
 
 
 def _on_this(member: Node) -> bool:
@@ -126,6 +179,11 @@ def _once_found(
             for function in functions:
                 found[function.node.id] = (Repetition.ONCE, ReasonKind.ONCE, why)
     return found
+
+
+def made_once_here(info: ClassInfo, facts: Collected) -> bool:
+    """``_made_once_here`` for the other modules of the model."""
+    return _made_once_here(info, facts)
 
 
 def _made_once_here(info: ClassInfo, facts: Collected) -> bool:
@@ -214,6 +272,9 @@ class SemanticModel:
     # of this file that may shrink a collection, named by no non-test file of the project;
     # and the other methods of its owner that other files of the project call.
     uncalled_elsewhere: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # Export name or ``Class.method`` -> per parameter, whether every caller in other files
+    # passes one fixed value there, and the words for it (``ProjectFacts.keys``).
+    passed_keys: dict[str, tuple[tuple[bool, str], ...]] = field(default_factory=dict)
     # Function -> the functions whose repetition was worked out from its: what a fact of
     # the project view about one function may change besides it (``ProjectReads``).
     repetition_readers: Readers = field(default_factory=dict, repr=False)
@@ -290,6 +351,7 @@ class SemanticModel:
             imported_registrars=dict(project.registrars) if project else {},
             imported_libraries=dict(project.libraries) if project else {},
             uncalled_elsewhere=dict(project.uncalled) if project else {},
+            passed_keys=dict(project.keys) if project else {},
             repetition_readers=readers,
         )
 

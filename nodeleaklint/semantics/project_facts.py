@@ -22,7 +22,7 @@ NAMESPACE = "*"
 
 
 # Facts that cannot add a finding by themselves (``calls`` is judged value by value).
-_LOWERING = frozenset({"calls", "per_call", "places", "once_methods", "closed_classes"})
+_LOWERING = frozenset({"calls", "per_call", "places", "once_methods", "closed_classes", "keys"})
 
 
 @dataclass(frozen=True, repr=False)
@@ -63,6 +63,10 @@ class ProjectFacts:
     ``closed_classes``: local class name -> why no other file of the project can make an
     instance of this exported class: no non-test file imports the class itself (nor the
     whole module), so the ``new``s of its own file are all there are (tests may make more).
+    ``keys``: export name, or ``Class.method`` of the instance the file exports -> per
+    parameter, whether every caller in view passes one fixed value there (a literal, a
+    constant, an element of a literal list) and the words for it: where, or what one caller
+    passes instead (arguments reach parameters; SPEC §1 *Key cardinality*).
     """
 
     calls: dict[str, tuple[Repetition, str, bool]] = field(default_factory=dict)
@@ -85,6 +89,7 @@ class ProjectFacts:
     uncalled: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     once_methods: dict[str, str] = field(default_factory=dict)
     closed_classes: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, tuple[tuple[bool, str], ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any([getattr(self, part) for part in _PARTS])
@@ -138,6 +143,10 @@ class ProjectFacts:
                 sorted([name, why, list(driven)] for name, (why, driven) in self.uncalled.items()),
                 sorted(self.once_methods.items()),
                 sorted(self.closed_classes.items()),
+                sorted(
+                    (name, [[bounded, why] for bounded, why in given])
+                    for name, given in self.keys.items()
+                ),
             ]
         )
 
@@ -162,6 +171,7 @@ class ProjectFacts:
             uncalled,
             once_methods,
             closed_classes,
+            keys,
         ) = json.loads(text)
         return cls(
             calls={
@@ -209,6 +219,10 @@ class ProjectFacts:
             },
             once_methods={str(k): str(v) for k, v in once_methods},
             closed_classes={str(k): str(v) for k, v in closed_classes},
+            keys={
+                str(name): tuple((bool(bounded), str(why)) for bounded, why in given)
+                for name, given in keys
+            },
         )
 
 
@@ -238,6 +252,7 @@ TABLES = {
     "libraries": "imported_libraries",
     "places": "called_from",
     "uncalled": "uncalled_elsewhere",
+    "keys": "passed_keys",
 }
 
 # The fields of a function that the view's ``calls`` can change, in the exported function

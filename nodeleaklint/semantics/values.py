@@ -44,6 +44,7 @@ from nodeleaklint.semantics.vocabulary import (
 )
 
 if TYPE_CHECKING:
+    from nodeleaklint.semantics.classes import ClassInfo
     from nodeleaklint.semantics.model import SemanticModel
 
 # Constructors whose instances grow without bound unless something removes entries.
@@ -739,6 +740,9 @@ class KeyOrigin:
 
     kind: KeyKind
     why: str
+    # Bounded because every caller of the function whose parameter the key is, in this
+    # file and, with the project view, in the others, passes one fixed value there.
+    passed: bool = False
 
     @property
     def is_new(self) -> bool:
@@ -814,6 +818,8 @@ class _OriginWalk:
         if kind == "object" and part:
             value = _literal_property(node, part)
             return self.of(value, deeper) if value is not None else _UNKNOWN
+        if kind == "array" and part == "" and all(_is_literal(e) for e in node.named_children):
+            return KeyOrigin(KeyKind.BOUNDED, "an element of a literal list")
         if kind in _FRESH_KINDS:
             # a new object is a new key; a part of it is whatever was put in it
             return _FRESH_OBJECT if part is None else _UNKNOWN
@@ -935,7 +941,7 @@ class _OriginWalk:
         (``process.on('message', onMessage)``). One caller passing new values is enough;
         otherwise a function with callers out of view (exported, stored, a method) is
         unknown."""
-        sites, complete = self._uses(function)
+        sites, complete, stored = self._uses(function)
         origins: list[KeyOrigin] = []
         for call, as_callback in sites:
             if as_callback:
@@ -947,29 +953,46 @@ class _OriginWalk:
         fresh = next((origin for origin in origins if origin.is_new), None)
         if fresh is not None:
             return fresh
+        if not complete:
+            elsewhere = _passed_elsewhere(self.model, function, index, stored, len(sites))
+            if elsewhere is not None and elsewhere.bounded:
+                return _passed(_combined(iter([*origins, elsewhere])))
+            if elsewhere is not None:
+                return elsewhere  # a caller in another file passes something else: it says
         if not complete or not origins:
             where = f"the callers of {function.display()}, out of view"
             return KeyOrigin(KeyKind.UNKNOWN, where)
-        return _combined(iter(origins))
+        return _passed(_combined(iter(origins)))
 
-    def _uses(self, function: FunctionInfo) -> tuple[list[tuple[CallSite, bool]], bool]:
-        """The calls and registrations of ``function`` in view, and whether they are all its
-        uses (a method, or an exported, stored or passed-on function, has others)."""
+    def _uses(self, function: FunctionInfo) -> tuple[list[tuple[CallSite, bool]], bool, list[Node]]:
+        """The calls and registrations of ``function`` in view, whether they are all its
+        uses (a method, or an exported, stored or passed-on function, has others), and the
+        references that are neither (stored, passed on, exported)."""
         model = self.model
         binding = function.binding
         if binding is None:
             name = function.name
             calls = model.calls_named(name) if name and function.class_node is not None else []
-            return [(c, False) for c in calls if _called_function(model, c.node) is function], False
+            found = [(c, False) for c in calls if _called_function(model, c.node) is function]
+            # A private method (``private m()``, ``#m()``) has no callers but its class's:
+            # complete when the file names it nowhere but in the calls found.
+            complete = (
+                name is not None
+                and _private(function)
+                and _named_at_most(model, name, len(found), function.class_node)
+            )
+            return found, complete, []
         sites: list[tuple[CallSite, bool]] = []
+        stored: list[Node] = []
         complete = not (function.exported or binding.exported)
         for reference in binding.references:
             use = _function_use(model, reference)
             if use is None:
                 complete = False  # stored or passed on
+                stored.append(reference)
             else:
                 sites.append(use)
-        return sites, complete
+        return sites, complete, stored
 
     def _listener(self, call: CallSite, index: int, depth: int, part: Part) -> KeyOrigin:
         """The ``index``-th argument a registered callback gets. A route's or an external
@@ -1096,6 +1119,152 @@ def _literal_property(literal: Node, wanted: str) -> Node | None:
         if pair.type == "shorthand_property_identifier" and text(pair) == wanted:
             return pair
     return None
+
+
+def _passed(origin: KeyOrigin) -> KeyOrigin:
+    """``origin``, marked as what every caller passes when it is bounded."""
+    if not origin.bounded or origin.passed:
+        return origin
+    return KeyOrigin(origin.kind, origin.why, passed=True)
+
+
+def _passed_elsewhere(
+    model: SemanticModel, function: FunctionInfo, index: int, stored: list[Node], calls: int
+) -> KeyOrigin | None:
+    """What the callers of ``function`` in other files pass at parameter ``index``, from
+    the project view (``SemanticModel.passed_keys``; arguments reach parameters): bounded
+    when every one passes a fixed value there, unknown, with what one of them passes and
+    where, otherwise. None when the view says nothing, or when the file hands the function
+    on in a way the view cannot follow: an exported function this file also stores or
+    passes on (only being exported is allowed), a method of a class the file may make more
+    than one instance of, or whose name the file uses other than in the ``calls`` calls
+    of it seen here (``this.m(…)``)."""
+    table = model.passed_keys
+    if function.binding is None:
+        info = model.class_info(function.class_node) if function.class_node is not None else None
+        name = function.name
+        if info is None or info.es5 or info.name is None or not name:
+            return None
+        keys = [f"{info.name}.{name}"]
+        if not _one_instance(model, info, name, calls):
+            return None
+    else:
+        keys = _export_names(model, function, stored)
+        if not keys:
+            return None
+    found: list[tuple[bool, str]] = []
+    for key in keys:
+        given = table.get(key)
+        if given is None:
+            return None
+        found.append(given[index] if index < len(given) else (True, "no argument passed"))
+    other = next(((b, why) for b, why in found if not b), None)
+    if other is not None:
+        return KeyOrigin(KeyKind.UNKNOWN, other[1])
+    return KeyOrigin(KeyKind.BOUNDED, found[0][1])
+
+
+def _one_instance(model: SemanticModel, info: ClassInfo, name: str, calls: int) -> bool:
+    """Whether the class's one instance is the one the file makes at module top level (and
+    exports), and the file names the method only where it defines it and in the ``calls``
+    calls of it that ``_uses`` found: no other object, and no stored reference, calls it."""
+    from nodeleaklint.semantics.model import made_once_here
+
+    if not made_once_here(info, model.facts):
+        return False
+    return _named_at_most(model, name, calls, info.node)
+
+
+def _private(function: FunctionInfo) -> bool:
+    """A TypeScript ``private`` method or a ``#private`` one: only its class calls it."""
+    node = function.node
+    if node.type != "method_definition":
+        return False
+    name = node.child_by_field_name("name")
+    if name is not None and name.type == "private_property_identifier":
+        return True
+    return any(
+        child.type == "accessibility_modifier" and text(child) == "private"
+        for child in node.children
+    )
+
+
+def _named_at_most(model: SemanticModel, name: str, calls: int, owner: Node | None) -> bool:
+    """Whether the file names the method ``name`` as a member (``x.m``, ``x['m']``) no more
+    than ``calls`` times, the calls of it already found, and the class ``owner`` never reads
+    ``this[expr]``."""
+    facts = model.facts
+    named = other = 0
+    for member in facts.members:
+        if member.type == "member_expression":
+            if text(member.child_by_field_name("property")) == name:
+                if _on_module(model, member):
+                    other += 1  # ``ipcMain.on(…)``: a method of another module's object
+                else:
+                    named += 1
+            continue
+        index = member.child_by_field_name("index")
+        if index is not None and index.type == "string":
+            named += string_value(index) == name
+        elif _on_this(member) and _same_class(model, member, owner):
+            return False  # ``this[name](…)``: any method of the class may be called here
+    if named > calls:
+        return False
+    if facts.members_complete:
+        return True
+    # A type the walk skipped may hold a member expression (``typeof a.b``): then the name
+    # may occur in the text no more often than it is defined and called here.
+    defined = sum(len(info.methods.get(name, [])) for info in model.classes)
+    pattern = rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])"
+    spans = [(c.start_byte, c.end_byte) for c in facts.comments]
+    found = [
+        m
+        for m in re.finditer(pattern, model.source.data)
+        if not any(start <= m.start() < end for start, end in spans)  # a comment names nothing
+    ]
+    return len(found) <= defined + calls + other
+
+
+def _on_module(model: SemanticModel, member: Node) -> bool:
+    """``x.m`` where ``x`` is bound to what another module exports (an import, a
+    ``require``): not this file's instance."""
+    obj = unwrap(member.child_by_field_name("object"))
+    binding = model.binding_of(obj) if obj is not None and obj.type == "identifier" else None
+    return binding is not None and binding.module_source is not None
+
+
+def _same_class(model: SemanticModel, member: Node, owner: Node | None) -> bool:
+    """Whether ``this`` in ``member`` may be an instance of the class ``owner`` (when it is
+    not known whose ``this`` it is, it may)."""
+    function = model.this_function(member)
+    mine = function.class_node if function is not None else None
+    return owner is None or mine is None or mine.id == owner.id
+
+
+def _on_this(member: Node) -> bool:
+    found = unwrap(member.child_by_field_name("object"))
+    return found is not None and found.type == "this"
+
+
+def _export_names(model: SemanticModel, function: FunctionInfo, stored: list[Node]) -> list[str]:
+    """The names the file exports ``function`` under, when every reference to it that is not
+    a call is part of an export (``module.exports = { f }``, ``export { f }``); else none."""
+    from nodeleaklint.semantics.exports import module_exports
+
+    cached = model.cache.get("module_exports")  # as ``project.summary`` keeps them
+    exports = cached if isinstance(cached, list) else module_exports(model.facts)
+    model.cache["module_exports"] = exports
+    names = [e.name for e in exports if e.function is function]
+    if not names:
+        return []
+    spans = [(e.node.start_byte, e.node.end_byte) for e in exports]
+    spans += [(node.start_byte, node.end_byte) for node in model.facts.exported_nodes]
+    for reference in stored:
+        if not any(
+            start <= reference.start_byte and reference.end_byte <= end for start, end in spans
+        ):
+            return []
+    return names
 
 
 def _function_use(model: SemanticModel, reference: Node) -> tuple[CallSite, bool] | None:

@@ -1666,3 +1666,30 @@ class FlushingAckClient {
 }
 module.exports.AckClient = AckClient;
 module.exports.FlushingAckClient = FlushingAckClient;
+
+// Prepared statements keyed by their SQL text, and every caller of `statement` passes a
+// literal (arguments reach parameters): one entry per statement written in the code.
+const statements = {};
+function statement(sql) {
+  if (!(sql in statements)) {
+    // ok: NLL301 -- every caller passes a literal: the keys are a small fixed set
+    statements[sql] = { sql, at: Date.now() };
+  }
+  return statements[sql];
+}
+app.get('/statements', (req, res) => {
+  res.json([statement('SELECT 1'), statement('SELECT 2')]);
+});
+
+// The same shape, but one caller passes the request's query: a new key per request.
+const labels = new Map();
+function label(text) {
+  if (!labels.has(text)) {
+    // ruleid: NLL301
+    labels.set(text, String(text).toUpperCase());
+  }
+  return labels.get(text);
+}
+app.get('/labels', (req, res) => {
+  res.json([label('home'), label(req.query.text)]);
+});

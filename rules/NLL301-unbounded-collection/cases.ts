@@ -1277,3 +1277,51 @@ export class FlushingAckClient {
     this.io.close();
   }
 }
+
+// Formats keyed by name, and every caller of `registerFormat` passes a constant or an
+// element of a literal list (arguments reach parameters): a small fixed set of keys.
+const formatsByName = new Map<string, string>();
+function registerFormat(name: string, pattern: string): void {
+  // ok: NLL301 -- every caller passes a fixed value: the keys are a small fixed set
+  formatsByName.set(name, pattern);
+}
+const ISO = 'iso';
+server.get('/formats', async () => {
+  registerFormat(ISO, 'YYYY-MM-DD');
+  for (const unit of ['ms', 's'] as const) registerFormat(unit, unit);
+  return [...formatsByName.keys()];
+});
+
+// The same shape, but one caller passes the request's query: a new key per request.
+const tagsByName = new Map<string, number>();
+function tagName(name: string): void {
+  // ruleid: NLL301
+  tagsByName.set(name, Date.now());
+}
+server.get('/tags', async (request: FastifyRequest<{ Querystring: { tag: string } }>) => {
+  tagName('home');
+  tagName(request.query.tag);
+  return tagsByName.size;
+});
+
+// A private method has no callers but its class's: here each passes a literal event name.
+class Dispatcher {
+  private handlers: Record<string, Array<() => void>> = {};
+
+  private subscribeTo(event: string, handler: () => void): void {
+    if (!this.handlers[event]) {
+      // ok: NLL301 -- every caller of the private `subscribeTo` passes a literal event name
+      this.handlers[event] = [];
+    }
+    this.handlers[event].push(handler);
+  }
+
+  ready(handler: () => void): void {
+    this.subscribeTo('ready', handler);
+  }
+
+  closed(handler: () => void): void {
+    this.subscribeTo('closed', handler);
+  }
+}
+export const dispatcher = new Dispatcher();
