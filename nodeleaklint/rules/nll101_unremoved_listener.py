@@ -250,12 +250,13 @@ None.
 Confidence is high for process-lived targets in code seen to repeat (per request, event or
 timer tick, per turn of an endless loop, or in a method of a decorated service), and for
 fields of a decorated class (a NestJS-style provider or controller is a singleton, so its
-fields live as long as the process). It is medium in methods, constructors and functions
-whose callers are elsewhere (exported, never called in the file: in applications such code
-often runs once, at start-up), in code that only messages from the parent process or thread
-drive (`process.on('message')`, `parentPort.on('message')`: the parent may send one), in
-test code, for `this.x` fields of other classes, and for
-parameters of unknown
+fields live as long as the process; not a UI element a framework makes per view:
+`@Component`, `@Directive`, `@Pipe`, `@customElement`). It is medium in methods,
+constructors and functions whose callers are elsewhere (exported, never called in the file:
+in applications such code often runs once, at start-up), in code that only messages from the
+parent process or thread drive (`process.on('message')`, `parentPort.on('message')`: the
+parent may send one), in test code, for `this.x` fields of other classes, and for parameters
+of unknown
 lifetime; those last two are reported only when the handler captures per-call state, the
 event is not one of the target's own lifecycle events (`'data'`, `'end'`, `'close'`,
 `'error'`, `'connect'` … belong to a stream's or socket's own piece of work; not so when a

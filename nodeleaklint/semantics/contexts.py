@@ -20,9 +20,11 @@ from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     ancestors,
+    dotted_name,
     string_value,
     text,
 )
+from nodeleaklint.semantics.vocabulary import PER_VIEW_DECORATORS
 
 if TYPE_CHECKING:
     from nodeleaklint.semantics.model import SemanticModel
@@ -114,17 +116,26 @@ def _called_in_a_loop(model: SemanticModel, function: FunctionInfo) -> bool:
 
 
 def is_decorated(class_node: Node | None) -> bool:
-    """A class with decorators (``@Injectable() export class …`` puts them on the export)."""
+    """A class a DI framework makes and keeps: one with decorators (``@Injectable() export
+    class …`` puts them on the export), unless they only make it a UI element the framework
+    creates per use and destroys with its view (``@Component``, ``@Directive``, ``@Pipe``,
+    ``@customElement``: one instance per place it is shown, not a process singleton)."""
     if class_node is None:
         return False
-    if any(child.type == "decorator" for child in class_node.children):
-        return True
+    decorators = [child for child in class_node.children if child.type == "decorator"]
     parent = class_node.parent
-    return (
-        parent is not None
-        and parent.type == "export_statement"
-        and any(child.type == "decorator" for child in parent.children)
-    )
+    if parent is not None and parent.type == "export_statement":
+        decorators.extend(child for child in parent.children if child.type == "decorator")
+    return any(_decorator_name(d) not in PER_VIEW_DECORATORS for d in decorators)
+
+
+def _decorator_name(decorator: Node) -> str:
+    """``Component`` for ``@Component({…})``, ``ng.Component`` for ``@ng.Component()``."""
+    expression = decorator.named_children[0] if decorator.named_children else None
+    if expression is not None and expression.type == "call_expression":
+        expression = expression.child_by_field_name("function")
+    name = dotted_name(expression) if expression is not None else None
+    return name.rsplit(".", 1)[-1] if name else ""
 
 
 def field_class(node: Node, through_arrows: bool = False) -> Node | None:

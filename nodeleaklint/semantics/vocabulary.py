@@ -549,6 +549,10 @@ RELEASE_METHODS = frozenset(
     }
 )
 
+# Decorators that make a class a UI element a framework creates per use and destroys with its
+# view (Angular, Stencil, Vue class components, Lit): not a DI singleton.
+PER_VIEW_DECORATORS = frozenset({"Component", "Directive", "Pipe", "customElement"})
+
 # Calls that end an emitter's work (a child process, a socket, a stream), and the events that
 # then fire on it for sure: a ``once`` listener for one of them goes when it fires.
 ENDING_CALLS = frozenset({"kill", "destroy", "end", "close", "terminate", "disconnect"})

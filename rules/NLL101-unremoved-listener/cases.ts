@@ -1605,3 +1605,30 @@ export class Passthrough {
     };
   }
 }
+
+// --- a UI component is made per view, not a DI singleton ----------------------------------------
+import { Component } from '@angular/core';
+
+@Component({ selector: 'app-status', template: '' })
+export class StatusComponent {
+  private feed = new EventEmitter();
+  watch(): void {
+    setTimeout(() => {
+      // ok: NLL101 -- the component's own emitter goes with the view that made it
+      this.feed.on('status', () => this.refresh());
+    }, 1000);
+  }
+  refresh(): void {}
+}
+
+@Injectable()
+export class StatusService {
+  private feed = new EventEmitter();
+  watch(): void {
+    setTimeout(() => {
+      // ruleid: NLL101 -- a DI singleton's emitter lives as long as the process
+      this.feed.on('status', () => this.refresh());
+    }, 1000);
+  }
+  refresh(): void {}
+}
