@@ -12,7 +12,8 @@ entries are closed, a pool or registry it is handed to).
 Library constructors are recognised by where they are imported from (`Pool` from `pg`,
 `Redis` from `ioredis`, `Agent` from `http`/`https`/`undici`…), so a class of your own
 called `Client` is not reported. `PrismaClient`, `MongoClient`, `Sequelize` and `Kafka`
-are recognised by name alone.
+are recognised by name alone. A `Worker` (its script may finish and end it) and a
+`WebSocket` (the peer may close it) are medium: they can end on their own.
 
 It also flags a `new AbortController()` that is never aborted while its `signal` is handed
 to a process-lived emitter (`bus.on('x', h, { signal })`). When the listener itself is a
@@ -486,6 +487,8 @@ def _judge(
     flow = flow_of(model, call.node, spec)
     # The event loop keeps an open client's handles: the holder is seen.
     confidence = confidence_of(Evidence(repetition=context.repeats, holder=ESTABLISHED))
+    if kind.end_events:
+        confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
     per = context.per or "per call"
     made = f"`{_created(call)}`"
     where = context.where
@@ -515,8 +518,6 @@ def _judge(
         return _returned(ctx, call, kind, escape.node, spec)
     if escape is not None or _end_handled(model, fate.places, kind):
         return None
-    if kind.end_events:
-        confidence = Confidence.MEDIUM  # the peer or the script may end it on its own
     if fate.released:
         early = _early_return(ctx, call, flow, spec, where, per, confidence)
         if early is None:
