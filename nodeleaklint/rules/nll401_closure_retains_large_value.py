@@ -4,7 +4,9 @@ that keeps a request or response object alive past the end of its request.
 
 Long-lived closures: callbacks passed to `setInterval`, listeners registered on a
 process-lived emitter (`process`, a module-level emitter), closures stored at module scope
-or in a module-level (or `static`) collection, exported closures, closures returned
+or in a module-level (or `static`) collection (a `Map`, `Set`, array or object: a `push`
+on an instance of another class, `new AwaitQueue()`, is that class's own method, which may
+run the task and let it go), exported closures, closures returned
 from a factory whose result is stored at module scope, closures handed to a function of
 the file that stores them there (`onShutdown(() => …)` where `onShutdown(hook)` pushes
 `hook` into a module-level array; every call of it must be in view), and closures stored
@@ -177,6 +179,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.timers import timer_calls
+from nodeleaklint.semantics.values import collection_kind
 from nodeleaklint.semantics.vocabulary import (
     COLLECTION_GROWTH_METHODS,
     COLLECTION_SHRINK_METHODS,
@@ -653,6 +656,8 @@ def _collections(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     for call in model.calls_named(*COLLECTION_GROWTH_METHODS):
         if call.is_new or call.obj is None or call.function is None or not call.args:
             continue
+        if _other_class_instance(model, call.obj):
+            continue  # ``queue.push(task)`` on ``new AwaitQueue()``: not a collection's push
         index = COLLECTION_GROWTH_METHODS[call.name]
         args = call.args if index < 0 else call.args[index : index + 1]
         closures = [found for arg in args for found in _closures_in(model, arg)]
@@ -682,6 +687,20 @@ def _collections(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
                 releases,
                 medium=instance is not None,
             )
+
+
+def _other_class_instance(model: SemanticModel, receiver: Node) -> bool:
+    """The receiver is a variable made by ``new`` of a class that is no collection (``const
+    queue = new AwaitQueue()``): its ``push`` / ``add`` / ``set`` is that class's method,
+    which may run the task and drop it, not a Map's, Set's or array's."""
+    node = unwrap(receiver)
+    binding = model.binding_of(node) if node is not None and node.type == "identifier" else None
+    if binding is None or binding.destructured:
+        return False
+    made = unwrap(binding.init)
+    if made is None or made.type != "new_expression" or collection_kind(made) is not None:
+        return False
+    return text(made.child_by_field_name("constructor")) not in ("WeakMap", "WeakSet")
 
 
 def _process_lived_instance(model: SemanticModel, owner: Holder) -> str | None:
