@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
 from nodeleaklint.records import record
-from nodeleaklint.semantics import frameworks
 from nodeleaklint.semantics.confidence import ESTABLISHED, INFERRED, Certainty
 from nodeleaklint.semantics.parent_messages import driven_only_by_parent_messages
-from nodeleaklint.semantics.repetition import framework_row, has_handler_params
+from nodeleaklint.semantics.repetition import framework_row, has_handler_params, is_hook_key
 from nodeleaklint.semantics.scopes import CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
@@ -159,7 +158,7 @@ def per_word(function: FunctionInfo | None) -> str:
     while current is not None:
         if current.method_kind == "constructor":
             return "per instance"
-        if has_handler_params(current) or current.property_key in frameworks.active().handler_keys:
+        if has_handler_params(current) or is_hook_key(current):
             return "per request"
         row = framework_row(current)
         if row is not None:

@@ -36,6 +36,7 @@ from nodeleaklint.semantics.scopes import (
 )
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
+    TRANSPARENT_KINDS,
     ancestors,
     outer,
     required_module,
@@ -45,6 +46,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.vocabulary import (
+    COMMAND_MODULE_KEYS,
     INLINE_CALLBACK_METHODS,
     LISTEN_METHODS,
     NODE_BUILTINS,
@@ -175,13 +177,47 @@ def _base_repetition(function: FunctionInfo) -> Because | None:
     if has_handler_params(function):
         names = ", ".join(function.param_names[:2])
         return Repetition.REPEATING, ReasonKind.HANDLER, f"a request handler (`{names}`)"
-    if function.property_key in frameworks.active().handler_keys:
+    if is_hook_key(function):
         return (
             Repetition.REPEATING,
             ReasonKind.HOOK,
             f"a `{function.property_key}` hook (runs per request)",
         )
     return None
+
+
+def is_hook_key(function: FunctionInfo) -> bool:
+    """A function stored under a key a framework calls per request (``handler``,
+    ``preHandler``, ``onRequest``: Fastify/hapi route options, a Lambda's ``exports.handler``).
+    Not the ``handler`` of a CLI command module (yargs: ``{ command, describe, builder,
+    handler }``, or ``exports.command`` beside ``exports.handler``): the command line runs it
+    once per process."""
+    key = function.property_key
+    if key not in frameworks.active().handler_keys:
+        return False
+    return key != "handler" or not _in_command_module(function)
+
+
+def _in_command_module(function: FunctionInfo) -> bool:
+    holder = function.node.parent
+    while holder is not None and holder.type in TRANSPARENT_KINDS:
+        holder = holder.parent
+    if holder is not None and holder.type in ("pair", "object"):
+        literal = (
+            holder.parent if holder.type == "pair" else holder
+        )  # ``handler: f`` / ``handler() {}``
+        return literal is not None and any(
+            pair.type == "pair"
+            and text(pair.child_by_field_name("key")).strip("'\"") in COMMAND_MODULE_KEYS
+            for pair in literal.named_children
+        )
+    if holder is not None and holder.type == "assignment_expression":
+        root = holder
+        while root.parent is not None:
+            root = root.parent
+        source = root.text or b""
+        return any(f"exports.{key} =".encode() in source for key in COMMAND_MODULE_KEYS)
+    return False
 
 
 def framework_row(function: FunctionInfo) -> frameworks.Guarantee | None:
@@ -797,7 +833,7 @@ def is_event_driven(
     call = function.callback_of
     if call is not None and is_registration(call):
         return not _rare_event(call)
-    if has_handler_params(function) or function.property_key in frameworks.active().handler_keys:
+    if has_handler_params(function) or is_hook_key(function):
         return True
     if framework_row(function) is not None:
         return True  # per job, message, element or reconnect (the framework table)

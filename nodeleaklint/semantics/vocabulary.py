@@ -549,6 +549,10 @@ RELEASE_METHODS = frozenset(
     }
 )
 
+# Keys beside ``handler`` that make an object or a module a CLI command (yargs command
+# modules: ``{ command, describe, builder, handler }``): its handler runs once per process.
+COMMAND_MODULE_KEYS = frozenset({"command", "builder"})
+
 # Decorators that make a class a UI element a framework creates per use and destroys with its
 # view (Angular, Stencil, Vue class components, Lit): not a DI singleton.
 PER_VIEW_DECORATORS = frozenset({"Component", "Directive", "Pipe", "customElement"})

@@ -2356,3 +2356,23 @@ function trackRequest(req, onGone) {
   req.socket.on('close', () => onGone(req.url));
 }
 bus.on('job', (job) => trackRequest(job.req, job.done));
+
+// --- a CLI command module: its handler runs once per process ------------------------------------
+const yargsCommand = {
+  command: 'serve',
+  describe: 'start the server',
+  handler(argv) {
+    // ok: NLL101 -- the command line runs a command's handler once per process
+    process.on('SIGINT', () => console.log('stopping', argv.port));
+  },
+};
+const fastifyRoute = {
+  method: 'GET',
+  url: '/ping',
+  handler(request, reply) {
+    // ruleid: NLL101 -- a route's handler runs per request
+    process.on('SIGINT', () => reply.send('bye'));
+  },
+};
+module.exports.routes = [fastifyRoute];
+module.exports.commands = [yargsCommand];

@@ -1632,3 +1632,13 @@ export class StatusService {
   }
   refresh(): void {}
 }
+
+// --- a CLI command module: its handler runs once per process ------------------------------------
+export const serveCommand = {
+  command: 'serve',
+  describe: 'start the server',
+  handler: async (argv: { port: number }): Promise<void> => {
+    // ok: NLL101 -- the command line runs a command's handler once per process
+    process.on('SIGTERM', () => console.log('stopping', argv.port));
+  },
+};
