@@ -372,6 +372,7 @@ from nodeleaklint.semantics.state_guards import ready_or_wait, state_guard
 from nodeleaklint.semantics.syntax import (
     FUNCTION_KINDS,
     call_arguments,
+    callee_parts,
     is_function,
     is_inside,
     own_nodes,
@@ -381,7 +382,7 @@ from nodeleaklint.semantics.syntax import (
     text,
     unwrap,
 )
-from nodeleaklint.semantics.values import called_function
+from nodeleaklint.semantics.teardown import reached_methods
 from nodeleaklint.semantics.vocabulary import (
     APPENDING_LISTEN_METHODS,
     ENDED_EVENTS,
@@ -2104,31 +2105,20 @@ def _borrowed_per_call(
 def _ended_here(model: SemanticModel, call: CallSite, target: Node) -> bool:
     """``child.kill('SIGTERM'); child.once('close', …)``: the registering function ends the
     target itself (``kill``, ``destroy``, ``end``, ``close``…, in its own code, a callback in
-    it such as a fallback timer, or a method of this class it calls), so its end event fires
-    and a ``once`` listener for it is removed then."""
+    it such as a fallback timer, or a method of this class it reaches through ``this.m()``),
+    so its end event fires and a ``once`` listener for it is removed then."""
     function = call.function
     if function is None:
         return False
-    scopes = [function, *_this_methods_called(model, function)]
+    method = model.this_function(call.node)
+    info = model.class_info(method.class_node) if method is not None else None
+    scopes = reached_methods(model, info, [function]) if info is not None else [function]
     return any(
         site.obj is not None
         and any(is_inside(site.node, scope.node) for scope in scopes)
         and same_location(model, site.obj, target)
         for site in model.calls_named(*sorted(ENDING_CALLS))
     )
-
-
-def _this_methods_called(model: SemanticModel, function: FunctionInfo) -> list[FunctionInfo]:
-    """The methods of ``function``'s class it calls directly as ``this.m()``."""
-    found: list[FunctionInfo] = []
-    for site in function.calls:
-        obj = unwrap(site.obj)
-        method = (
-            called_function(model, site.node) if obj is not None and obj.type == "this" else None
-        )
-        if method is not None:
-            found.append(method)
-    return found
 
 
 def _replaces_listener(model: SemanticModel, call: CallSite, target: Node) -> bool:
@@ -2185,27 +2175,17 @@ def _keyed_by_event(model: SemanticModel, condition: Node, call: CallSite) -> bo
     looks up the very name the registration listens for (``seen[event]``,
     ``names.has(event)``), so a region that files it registers at most one listener per
     event: nothing piles up on any one of them."""
-    event = unwrap(call.args[0]) if call.args else None
-    if event is None or event.type != "identifier":
-        return False
-    binding = model.binding_of(event)
+    binding = value_binding(model, call.args[0]) if call.args else None
     if binding is None:
         return False
     for node in own_nodes(condition):
         key: Node | None = None
         if node.type == "subscript_expression":
             key = node.child_by_field_name("index")
-        elif node.type == "call_expression":
-            callee = node.child_by_field_name("function")
-            if (
-                callee is not None
-                and callee.type == "member_expression"
-                and text(callee.child_by_field_name("property")) == "has"
-            ):
-                arguments = call_arguments(node)
-                key = arguments[0] if arguments else None
-        key = unwrap(key)
-        if key is not None and key.type == "identifier" and model.binding_of(key) is binding:
+        elif node.type == "call_expression" and callee_parts(node)[1] == "has":
+            arguments = call_arguments(node)
+            key = arguments[0] if arguments else None
+        if key is not None and value_binding(model, key) is binding:
             return True
     return False
 

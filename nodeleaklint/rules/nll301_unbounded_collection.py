@@ -317,7 +317,7 @@ from nodeleaklint.semantics.hoisted import made_per_run, measured, method_factor
 from nodeleaklint.semantics.instance_params import instance_parameters
 from nodeleaklint.semantics.instances import process_lived_class, process_lived_factory
 from nodeleaklint.semantics.local_instances import made_per_call_here
-from nodeleaklint.semantics.locations import member_index, object_property
+from nodeleaklint.semantics.locations import member_index, object_property, value_binding
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.nested import nested_collections
 from nodeleaklint.semantics.provenance import origin_of
@@ -1569,10 +1569,8 @@ def _constructor_assignments(constructors: Sequence[FunctionInfo]) -> Iterator[N
 def _handed_instance_member(model: SemanticModel, node: Node, class_node: Node) -> bool:
     """``sftp._requests`` in a function of the file that a call hands the instance
     (``cleanupRequests(this)`` from a method): the instance's own field."""
-    obj = unwrap(node.child_by_field_name("object"))  # also ``(table as any).pending``
-    if obj is None or obj.type != "identifier":
-        return False
-    binding = model.binding_of(obj)
+    # also ``(table as any).pending``
+    binding = value_binding(model, node.child_by_field_name("object"))
     if binding is None or binding.kind is not BindingKind.PARAM:
         return False
     return binding in instance_parameters(model, class_node)

@@ -179,7 +179,7 @@ from nodeleaklint.semantics.syntax import (
     unwrap,
 )
 from nodeleaklint.semantics.timers import timer_calls
-from nodeleaklint.semantics.values import collection_kind
+from nodeleaklint.semantics.values import made_by_other_class
 from nodeleaklint.semantics.vocabulary import (
     COLLECTION_GROWTH_METHODS,
     COLLECTION_SHRINK_METHODS,
@@ -656,7 +656,7 @@ def _collections(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
     for call in model.calls_named(*COLLECTION_GROWTH_METHODS):
         if call.is_new or call.obj is None or call.function is None or not call.args:
             continue
-        if _other_class_instance(model, call.obj):
+        if made_by_other_class(model, call.obj):
             continue  # ``queue.push(task)`` on ``new AwaitQueue()``: not a collection's push
         index = COLLECTION_GROWTH_METHODS[call.name]
         args = call.args if index < 0 else call.args[index : index + 1]
@@ -687,20 +687,6 @@ def _collections(model: SemanticModel, keeps: Keeps) -> Iterator[LongLived]:
                 releases,
                 medium=instance is not None,
             )
-
-
-def _other_class_instance(model: SemanticModel, receiver: Node) -> bool:
-    """The receiver is a variable made by ``new`` of a class that is no collection (``const
-    queue = new AwaitQueue()``): its ``push`` / ``add`` / ``set`` is that class's method,
-    which may run the task and drop it, not a Map's, Set's or array's."""
-    node = unwrap(receiver)
-    binding = model.binding_of(node) if node is not None and node.type == "identifier" else None
-    if binding is None or binding.destructured:
-        return False
-    made = unwrap(binding.init)
-    if made is None or made.type != "new_expression" or collection_kind(made) is not None:
-        return False
-    return text(made.child_by_field_name("constructor")) not in ("WeakMap", "WeakSet")
 
 
 def _process_lived_instance(model: SemanticModel, owner: Holder) -> str | None:

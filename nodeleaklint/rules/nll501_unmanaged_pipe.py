@@ -215,7 +215,12 @@ from nodeleaklint.semantics.confidence import (
 from nodeleaklint.semantics.contexts import per_word, repetition_certainty
 from nodeleaklint.semantics.lifetimes import Lifetime
 from nodeleaklint.semantics.listener_removals import listener_removals
-from nodeleaklint.semantics.locations import member_index, object_property, same_location
+from nodeleaklint.semantics.locations import (
+    member_index,
+    object_property,
+    same_location,
+    value_binding,
+)
 from nodeleaklint.semantics.model import SemanticModel
 from nodeleaklint.semantics.scopes import Binding, BindingKind, CallSite, FunctionInfo, Repetition
 from nodeleaklint.semantics.stream_facts import StreamInfo
@@ -862,10 +867,7 @@ def _made_with_signal(model: SemanticModel, target: Node, controller: Node) -> b
     """``const stream = await api.send(req, { abortSignal: ac.signal })``: the call that made
     ``target`` was handed the signal of ``controller``, so aborting it stops that stream (an
     API given a signal ends what it started when the signal fires)."""
-    node = unwrap(target)
-    if node is None or node.type != "identifier":
-        return False
-    binding = model.binding_of(node)
+    binding = value_binding(model, target)
     if binding is None or binding.destructured or binding.is_reassigned:
         return False
     made = unwrap(binding.init)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
+from nodeleaklint.semantics.locations import value_binding
 from nodeleaklint.semantics.scopes import Binding
 from nodeleaklint.semantics.syntax import unwrap
 
@@ -60,12 +61,10 @@ def _is_instance(
     model: SemanticModel, argument: Node, class_node: Node, found: set[Binding]
 ) -> bool:
     node = unwrap(argument)
-    if node is None:
-        return False
-    if node.type == "identifier":
-        binding = model.binding_of(node)
+    if node is not None and node.type == "identifier":
+        binding = value_binding(model, node)
         return binding is not None and binding in found
-    if node.type != "this":
+    if node is None or node.type != "this":
         return False
     function = model.this_function(node)
     return (

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from nodeleaklint.parsing import Node
-from nodeleaklint.semantics.locations import same_location
+from nodeleaklint.semantics.locations import same_location, value_binding
 from nodeleaklint.semantics.scopes import CallSite, Repetition
 from nodeleaklint.semantics.syntax import unwrap
 from nodeleaklint.semantics.vocabulary import LISTEN_METHODS, REMOVE_LISTENER_METHODS
@@ -89,8 +89,5 @@ def _forwarded_with_removal(model: SemanticModel, call: CallSite) -> bool:
 
 def _caller_given(model: SemanticModel, call: CallSite, handler: Node) -> bool:
     """The handler is a parameter of the function making the call."""
-    node = unwrap(handler)
-    if node is None or node.type != "identifier" or call.function is None:
-        return False
-    binding = model.binding_of(node)
-    return binding is not None and binding in call.function.params
+    binding = value_binding(model, handler)
+    return binding is not None and call.function is not None and binding in call.function.params

@@ -92,6 +92,19 @@ def collection_kind(node: Node | None) -> str | None:
     return None
 
 
+def made_by_other_class(model: SemanticModel, receiver: Node | None) -> bool:
+    """The receiver is a variable made by ``new`` of a class that is no collection, weak or
+    not (``const queue = new AwaitQueue()``): its ``push`` / ``add`` / ``set`` is that class's
+    own method, which may run the task and drop it, not a Map's, Set's or array's."""
+    binding = value_binding(model, receiver)
+    if binding is None or binding.destructured:
+        return False
+    made = unwrap(binding.init)
+    if made is None or made.type != "new_expression" or collection_kind(made) is not None:
+        return False
+    return callee_parts(made)[1] not in ("WeakMap", "WeakSet")
+
+
 def is_constant(model: SemanticModel, node: Node | None) -> bool:
     """Whether ``node`` denotes one fixed value however often the code around it runs.
 
